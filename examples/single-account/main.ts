@@ -150,7 +150,11 @@ export class SingleAccountStack extends TerraformStack {
       tags: PRODUCTION,
     });
     backups.node.addDependency(offsite);
-    // The gate sees that the copy stays in this account, and says so; that is this template's known limit.
+    // The gate sees that the copy stays in this account, and says so; that is this template's known limit. The
+    // acknowledgement is written here, next to the plan it is about, so it counts only because this folder's
+    // blastwall.json opts in ("acknowledgementsInCode": true): do that only when this code gets the same protected
+    // review as blastwall.json (an agent that edits the stack could acknowledge its own findings here); else move the
+    // entry to blastwall.json's acknowledgements.
     acknowledge(backups, {
       ruleId: "backup-offsite-copy",
       reason:

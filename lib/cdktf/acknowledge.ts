@@ -29,7 +29,13 @@ export { ACK_ACTION };
 /**
  * Acknowledges findings next to the construct they are about. The acknowledgement is written into the
  * synthesized JSON (`"//": { "blastwall": ... }` of each resource and module under `scope`), so `blastwall check` in CI
- * honours exactly the same ones as the synth-time check. Acknowledged findings still appear in every report.
+ * reads exactly the same ones as the synth-time check. Acknowledged findings still appear in every report.
+ *
+ * They count only when the config in force sets `acknowledgementsInCode: true` (blastwall.json for `blastwall check`,
+ * the `BlastwallChecks` config or configFile at synth): stack code is what an AI agent edits, and without the opt-in
+ * an agent could acknowledge its own rights here. Not opted in, each finding it names stays as it was and says the
+ * acknowledgement (construct, file, reason) was not honoured; move it to blastwall.json, protected by CODEOWNERS
+ * review, or opt in when the stack code gets that same review.
  */
 export function acknowledge(scope: IConstruct, ack: InCodeAcknowledgement): void {
   if (!scope || typeof scope !== "object" || !("node" in scope)) throw new Error("acknowledge: scope is required: the construct whose findings are acknowledged");

@@ -1,12 +1,13 @@
 /**
- * `blastwall check`'s notes for config entries that did nothing in the run (red-team round 98, r3 #8 and #9): an
- * `agents.names` glob or `agents.tags` selector that selected no principal, an acknowledgement that matched no finding,
- * and plan gate rule ids that check never reports. Notes, not findings: a config shared by stacks checked in other
- * runs may rightly select or acknowledge nothing in this one, so they never change the verdict, but a misspelt entry
+ * What `blastwall check` says about config entries that did nothing in the run (red-team round 98, r3 #8 and #9): an
+ * `agents.names` glob or `agents.tags` selector that selected no principal (a `config-selector-unmatched` warning
+ * since red-team round 119: an agent that renamed its role or dropped its tag leaves exactly that), an acknowledgement
+ * that matched no finding, and plan gate rule ids that check never reports. The last two are notes, not findings: a
+ * config shared by stacks checked in other runs may rightly acknowledge nothing in this one, but a misspelt entry
  * looked exactly like one doing its work.
  */
 import type { BlastwallConfig } from "../engine/config-types";
-import type { Acknowledgement } from "../engine/findings";
+import type { Acknowledgement, Finding } from "../engine/findings";
 import { DEFAULT_ACK_SOURCE } from "../config/acknowledgements";
 
 const SHOWN = 5;
@@ -29,20 +30,44 @@ export interface SelectorUse {
   readonly principalNames: readonly string[];
 }
 
-/** One note per `agents.names` glob, and one for `agents.tags`, that selected no principal in any stack checked. */
-export function unusedSelectorNotes(config: BlastwallConfig, use: SelectorUse, source: string, files: string): string[] {
-  const out: string[] = [];
+/** Rule id of the warning for an `agents.names` glob or the `agents.tags` selector that selected no principal. */
+export const SELECTOR_UNMATCHED = "config-selector-unmatched";
+
+/**
+ * One finding per `agents.names` glob, and one for `agents.tags`, that selected no principal in any stack checked: a
+ * warning (an error under --strict; the config's `severity` map sets it either way, for a config shared by stacks
+ * checked in other runs). A glob matched in any stack of the run counts as matched.
+ */
+export function unusedSelectorFindings(config: BlastwallConfig, use: SelectorUse, source: string, files: string, strict: boolean): Finding[] {
+  const out: Finding[] = [];
   const consequence =
-    "If it is misspelt, the agent it was meant for is not judged as one: none of its destroy rights, chains or trust are checked, and the gate passes it.";
-  const shared = "If the config is shared with stacks checked in other runs, this note is expected here.";
+    "If it is misspelt, or the agent's role was renamed or lost its tag in the stack code (which an agent can edit), the agent it was meant for is not judged as one: " +
+    "none of its destroy rights, chains or trust are checked, and the gate passes it.";
+  const shared = `If the config is shared with stacks checked in other runs, set "severity": { "${SELECTOR_UNMATCHED}": "off" } in it for those runs.`;
+  const finding = (entry: string, detail: string, message: string, fix: string): Finding => ({
+    ruleId: SELECTOR_UNMATCHED,
+    severity: strict ? "error" : "warning",
+    principal: entry,
+    resource: entry,
+    actions: [],
+    evidence: [{ step: "config", address: source, detail }],
+    message,
+    fix,
+    file: source,
+  });
   const names = [...new Set(use.principalNames)].sort();
   for (const glob of config.agents?.names ?? []) {
     if (use.names.has(glob)) continue;
     const known = names.length > 0 ? ` The roles, users and permission sets checked are named ${someOf(names)}.` : " The files checked hold no role, user or permission set with a name.";
     out.push(
-      `${source} lists ${JSON.stringify(glob)} in agents.names, which matches the name of no role, user or permission set in any stack checked ` +
-        `(files checked: ${files || "none"}), so it makes no principal an agent here. ${consequence}${known} ` +
-        `Correct the glob (it is matched against the IAM name, regardless of case), or remove it. ${shared}`,
+      finding(
+        `agents.names ${JSON.stringify(glob)}`,
+        `agents.names lists ${JSON.stringify(glob)}; no role, user or permission set of the files checked has a name it matches`,
+        `${source} lists ${JSON.stringify(glob)} in agents.names, which matches the name of no role, user or permission set in any stack checked ` +
+          `(files checked: ${files || "none"}), so it makes no principal an agent here. ${consequence}${known}`,
+        `Correct the glob (it is matched against the IAM name, regardless of case) to the agent's role name, or remove it; if the agent's role was renamed, ` +
+          `find out why before changing the config. ${shared}`,
+      ),
     );
   }
   const tags = Object.entries(config.agents?.tags ?? {});
@@ -50,9 +75,14 @@ export function unusedSelectorNotes(config: BlastwallConfig, use: SelectorUse, s
     const listed = tags.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(", ");
     const near = use.nearTags.length > 0 ? ` Near match${use.nearTags.length === 1 ? "" : "es"} in another case: ${someOf(use.nearTags)}.` : "";
     out.push(
-      `${source} sets agents.tags ${listed}, which selects no role, user or permission set in any stack checked (files checked: ${files || "none"}): every listed tag ` +
-        `must be present with exactly that value, and AWS tag keys and values are case-sensitive. ${consequence}${near} ` +
-        `Correct the key or value to what the agent's tags say, or remove the selector. ${shared}`,
+      finding(
+        "agents.tags",
+        `agents.tags ${listed}; no role, user or permission set of the files checked has every listed tag with that value`,
+        `${source} sets agents.tags ${listed}, which selects no role, user or permission set in any stack checked (files checked: ${files || "none"}): every listed tag ` +
+          `must be present with exactly that value, and AWS tag keys and values are case-sensitive. ${consequence}${near}`,
+        `Correct the key or value to what the agent's tags say, or remove the selector; if the agent's role lost its tag, find out why before changing the config. ` +
+          `Prefer agents.names: the IAM name is what the agent's runtime assumes, so renaming it away breaks the agent. ${shared}`,
+      ),
     );
   }
   return out;

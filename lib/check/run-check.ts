@@ -13,14 +13,14 @@ import type * as DatabasePasswords from "../engine/reach/database-passwords";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
 import { buildStack } from "../engine/terraform/stack";
-import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, applySeverity, expiredFinding, isAbout, isExpired, markAcknowledged, unscopedFinding } from "../config/acknowledgements";
+import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, applySeverity, expiredFinding, isAbout, isExpired, markAcknowledged, refusedInCode, unscopedFinding } from "../config/acknowledgements";
 import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
 import { unprotectedStores } from "../rules/agent-overwrite-unprotected";
 import { INPUT_METAS } from "../rules/input-metas";
 import { protectedEntryNotes } from "./protected-notes";
-import { unusedAcknowledgementNotes, unusedSelectorNotes } from "./config-notes";
+import { unusedAcknowledgementNotes, unusedSelectorFindings } from "./config-notes";
 import type * as PeerStacks from "./peer-stacks";
 import { lazy } from "../engine/lazy";
 
@@ -194,10 +194,12 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     }
     let own = applySeverity(r.findings, opts.config.severity ?? {});
     // An acknowledgement written in code belongs to its stack: the same address in another stack is another principal.
+    // It counts only when the config in force opts in: stack code is what an agent edits (red-team round 119).
     const inCode = inCodeAcknowledgements(stack);
     // An expired one is in the stack that carries it, whether or not it still matches a finding (with none, its file
     // was its source, `construct ...`, which is no file).
-    if (inCode.length > 0) own = applyAcknowledgements(own, inCode, now).map((f) => (f.ruleId === ACKNOWLEDGEMENT_EXPIRED ? { ...atPrincipal(f, [], [stack]), file: stack.file } : f));
+    if (inCode.length > 0 && opts.config.acknowledgementsInCode !== true) own = refusedInCode(own, inCode);
+    else if (inCode.length > 0) own = applyAcknowledgements(own, inCode, now).map((f) => (f.ruleId === ACKNOWLEDGEMENT_EXPIRED ? { ...atPrincipal(f, [], [stack]), file: stack.file } : f));
     // One in the config holds in the stack it names, or in every stack when it names none.
     const label = stack.name ?? stack.file;
     const scoped = acks.filter((a) => a.stack === undefined || a.stack === stack.name);
@@ -245,7 +247,21 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     else if (ack.stack === undefined && m && m.stacks.length > 1) findings.push(unscopedFinding(ack, m.stacks, m.findings));
   }
   if (opts.wholeRun !== false) {
-    for (const f of unmatchedAddresses(opts.config, stacks, opts.configSource ?? "blastwall.json", opts.strict ?? opts.config.strict ?? false)) findings.push(f);
+    // A selector of the config that selects nothing in any stack of the run is what an agent that renamed its role or
+    // dropped its tag in the stack code leaves (red-team round 119 F4): findings, which the config's severity map can
+    // lower for a config shared by stacks checked in other runs (and then says so, as for any rule).
+    const from = opts.configSource ?? "blastwall.json";
+    const strict = opts.strict ?? opts.config.strict ?? false;
+    const unmatched = [...unmatchedAddresses(opts.config, stacks, from), ...unusedSelectorFindings(opts.config, selected, from, filesChecked(stacks), strict)];
+    for (const f of applySeverity(unmatched, opts.config.severity ?? {})) findings.push(f);
+    for (const id of new Set(unmatched.map((f) => f.ruleId))) {
+      const to = lowered.get(id);
+      const errors = unmatched.filter((f) => f.ruleId === id && f.severity === "error");
+      if (to !== undefined && errors.length > 0) {
+        const hid: Hidden = { findings: new Set(errors.map((f) => f.principal)), principals: new Set(errors.map((f) => f.principal)) };
+        findings.push(loweredFinding(id, to, hid, INPUT_METAS.find((m) => m.id === id), from));
+      }
+    }
   }
   const source = opts.configSource ?? "blastwall.json";
   const notes = [...unknownStackNotes(acks, stacks), ...protectedEntryNotes(opts.config, stacks)];
@@ -255,7 +271,6 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     // Expired ones are findings already; one naming a stack not checked has its own note.
     const skip = (a: Acknowledgement) => isExpired(a, now) || (a.stack !== undefined && !names.has(a.stack));
     notes.push(
-      ...unusedSelectorNotes(opts.config, selected, source, filesChecked(stacks)),
       ...unusedAcknowledgementNotes(opts.config, acks, acknowledging, skip, source, stacksChecked(stacks)),
     );
   }
@@ -295,10 +310,11 @@ function filesChecked(stacks: readonly TfStack[]): string {
 
 /**
  * An `agents.addresses` entry that names no resource of any stack checked selects nothing: a misspelt address
- * (`aws_iam_role.agnet`) leaves the agent it meant unjudged, and the gate passes it. A warning, since a config may be
- * shared by stacks checked in other runs; an error under --strict, whose purpose is to fail on what may hide a path.
+ * (`aws_iam_role.agnet`), or an agent renamed in the stack code, leaves the agent it meant unjudged, and the gate
+ * passes it. An error (red-team round 119 F4: an agent renamed its address and passed with a warning); a config shared
+ * by stacks checked in other runs lowers it in its severity map.
  */
-function unmatchedAddresses(config: BlastwallConfig, stacks: readonly TfStack[], source: string, strict: boolean): Finding[] {
+function unmatchedAddresses(config: BlastwallConfig, stacks: readonly TfStack[], source: string): Finding[] {
   const entries = config.agents?.addresses ?? [];
   if (entries.length === 0) return [];
   const known = new Set<string>();
@@ -314,18 +330,21 @@ function unmatchedAddresses(config: BlastwallConfig, stacks: readonly TfStack[],
     .filter((entry) => !known.has(entry) && !known.has(withoutInstanceKeys(entry)))
     .map((entry) => ({
       ruleId: "config-address-unmatched",
-      severity: strict ? "error" : "warning",
+      severity: "error",
       principal: entry,
       resource: entry,
       actions: [],
       evidence: [{ step: "config", address: source, detail: `agents.addresses lists ${JSON.stringify(entry)}; no resource of the files checked has that address` }],
       message:
         `${source} lists ${entry} in agents.addresses, but no resource of the files checked has that address (files checked: ${files || "none"}). ` +
-        `If it is a misspelt address, the agent it meant is not judged: none of its rights, chains or trust were checked, and the gate passes it. ` +
-        (strict ? "An error under --strict." : "A warning, since a config may be shared by stacks checked elsewhere; --strict makes it an error."),
+        `If it is a misspelt address, or the agent's role was renamed in the stack code (which an agent can edit), the agent it meant is not judged: ` +
+        `none of its rights, chains or trust were checked, and the gate would pass it.`,
       fix:
         `Correct the entry to the Terraform address of the agent's role or user (as \`terraform state list\` or the synthesized JSON names it, ` +
-        `\`module.NAME.aws_iam_role.NAME\` inside a module), or remove it; check the stack that has it in the same run.`,
+        `\`module.NAME.aws_iam_role.NAME\` inside a module), or remove it; if the role was renamed, find out why before changing the config. ` +
+        `Prefer agents.names: the IAM name is what the agent's runtime assumes, so renaming it away breaks the agent, while an address is free to change. ` +
+        `If the config is shared with stacks checked in other runs, check the stack that has the address in the same run, or set ` +
+        `"severity": { "config-address-unmatched": "warning" } in the config for those runs.`,
       file: source,
     }));
 }

@@ -170,6 +170,37 @@ function withOutgrown(f: Finding, ack: Acknowledgement): Finding {
   };
 }
 
+/**
+ * The findings acknowledgements written in the checked configuration (`acknowledge()`, a `"//"` block in any
+ * `*.tf.json`) are about, when the config does not set `acknowledgementsInCode: true`: none is covered, since stack
+ * code is what an agent edits and an agent could acknowledge its own destroy right there (red-team round 119). Each
+ * says which block carried the acknowledgement, its reason, and how to keep it, so a reviewer is not left wondering
+ * why an acknowledged finding still fails.
+ */
+export function refusedInCode(findings: readonly Finding[], inCode: readonly Acknowledgement[]): Finding[] {
+  if (inCode.length === 0) return findings as Finding[];
+  return findings.map((f) => {
+    const about = inCode.filter((a) => isAbout(a, f));
+    if (about.length === 0) return f;
+    const named = about.map((a) => `${a.source ?? "in code"}, reason ${JSON.stringify(a.reason)}`).join("; ");
+    const one = about.length === 1;
+    return {
+      ...f,
+      message:
+        `${f.message} ${one ? "An acknowledgement" : `${about.length} acknowledgements`} of ${f.ruleId} in the stack code (${named}) ${one ? "is" : "are"} not honoured: ` +
+        `blastwall honours acknowledgements in stack code only when the config sets "acknowledgementsInCode": true, ` +
+        `because stack code is what an AI agent edits, and an agent could acknowledge its own rights there.`,
+      fix:
+        `${f.fix} To keep the acknowledgement, move it to blastwall.json (reviewed through CODEOWNERS: ruleId ${f.ruleId}, principal ${f.principal}, the same reason) ` +
+        `and remove it from the stack code; or, if the stack code gets the same protected review, set "acknowledgementsInCode": true in the config.`,
+      evidence: [
+        ...f.evidence,
+        ...about.map((a) => ({ step: "acknowledgement", address: f.principal, detail: `not honoured (the config does not set acknowledgementsInCode: true): ${a.source ?? "in code"}, reason ${JSON.stringify(a.reason)}` })),
+      ],
+    };
+  });
+}
+
 /** Rule id of the warning raised when an acknowledgement without `stack` covers findings in more than one stack. */
 export const ACKNOWLEDGEMENT_UNSCOPED = "acknowledgement-unscoped";
 

@@ -152,7 +152,7 @@ function withWarningNote(fix: string, severity: Finding["severity"] | undefined,
   if (severity !== "warning" || meta.severity !== "error") return fix;
   // A rule about the input (what blastwall could not read or judge) holds no right to keep on the record.
   if (meta.category === "input") return `${fix} This finding is a warning: it does not fail the gate.`;
-  return `${fix} This finding is a warning: it does not fail the gate. If the agent needs the right, acknowledge the finding with a reason (blastwall.json acknowledgements, or acknowledge() next to the construct) so reviewers see why.`;
+  return `${fix} This finding is a warning: it does not fail the gate. If the agent needs the right, acknowledge the finding with a reason (blastwall.json acknowledgements, or acknowledge() next to the construct when the config sets acknowledgementsInCode: true) so reviewers see why.`;
 }
 
 /** HCL input knows where each block is written: evidence then points at `file:line`. */
@@ -167,6 +167,9 @@ function withLocations(stack: TfStack, evidence: FindingDraft["evidence"]): Find
 /**
  * Acknowledgements given in code next to a construct travel in the synthesized JSON, under
  * `"//": { "blastwall": { "acknowledgements": [...] } }` of the resource, so `blastwall check` sees the same ones.
+ * Any `*.tf.json` can write that block, so each one's `source` names the file (and line) that carried it, after the
+ * construct path or address: `construct app/coder in infra/zz_override.tf.json:1`. Whether they count is the
+ * caller's decision (the config's `acknowledgementsInCode`).
  */
 export function inCodeAcknowledgements(stack: TfStack): Acknowledgement[] {
   const out: Acknowledgement[] = [];
@@ -174,7 +177,8 @@ export function inCodeAcknowledgements(stack: TfStack): Acknowledgement[] {
   // (Both lists walked in place: a stack of 20,000 resources is not copied to read the few that carry any.)
   // Provider blocks too, for a credential written into one (credential-in-source): `provider.aws`, `provider.aws.prod`.
   const providers = [...(stack.providers ?? [])].filter(([, body]) => body["//"] !== undefined).map(([key, values]) => ({ address: `provider.${key}`, values }));
-  const carriers: readonly (readonly { readonly address: string; readonly values: Readonly<Record<string, unknown>>; readonly constructPath?: string }[])[] = [stack.resources, stack.modules ?? [], providers];
+  type Carrier = { readonly address: string; readonly values: Readonly<Record<string, unknown>>; readonly constructPath?: string; readonly location?: string; readonly metadataLocation?: string };
+  const carriers: readonly (readonly Carrier[])[] = [stack.resources, stack.modules ?? [], providers];
   for (const list of carriers) for (const r of list) {
     const meta = r.values["//"] as { blastwall?: { acknowledgements?: unknown } } | undefined;
     const acks = meta?.blastwall?.acknowledgements;
@@ -198,11 +202,20 @@ export function inCodeAcknowledgements(stack: TfStack): Acknowledgement[] {
         // An expiry that is not a string is unreadable, not absent: it must expire (fail closed), not hold for ever.
         // As JSON text it can never read as a date (`20270101`, `null`, `["2027-01-01"]`), and the error shows it.
         expires: a.expires === undefined ? undefined : typeof a.expires === "string" ? a.expires : JSON.stringify(a.expires),
-        source: `construct ${r.constructPath ?? r.address}`,
+        source: `construct ${r.constructPath ?? r.address} in ${carrierFile(stack, r)}`,
         ...(actions !== undefined ? { actions: actions as string[] } : {}),
         ...(typeof a.resource === "string" ? { resource: a.resource } : {}),
       });
     }
   }
   return out;
+}
+
+/**
+ * The file a reviewer opens to find an in-code acknowledgement: in an HCL folder the block that wrote the `"//"` (an
+ * override file's, else the resource's own), relative to the folder; else the JSON file read.
+ */
+function carrierFile(stack: TfStack, r: { readonly location?: string; readonly metadataLocation?: string }): string {
+  const at = r.metadataLocation ?? r.location;
+  return at === undefined ? stack.file : `${stack.file.replace(/[\\/]+$/, "")}/${at}`;
 }

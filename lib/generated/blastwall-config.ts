@@ -21,6 +21,10 @@ export interface BlastwallConfig {
    */
   acknowledgements?: ConfigAcknowledgement[];
   /**
+   * Whether acknowledgements written in the checked configuration count: cdktf `acknowledge()` calls, and `"//": { "blastwall": { "acknowledgements": [...] } }` blocks in any `*.tf.json` (an override file included). Stack code is what an AI agent edits, so by default (false) they cover nothing: the findings they name stay errors and say which block carried them. Set it to true only when the stack code gets the same protected review as this file (CODEOWNERS).
+   */
+  acknowledgementsInCode?: boolean;
+  /**
    * Warnings that can hide a path (unknown secret contents, unresolved references) become errors.
    */
   strict?: boolean;

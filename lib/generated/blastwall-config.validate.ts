@@ -100,6 +100,11 @@ const schema11 = {
         },
       },
     },
+    acknowledgementsInCode: {
+      description:
+        'Whether acknowledgements written in the checked configuration count: cdktf `acknowledge()` calls, and `"//": { "blastwall": { "acknowledgements": [...] } }` blocks in any `*.tf.json` (an override file included). Stack code is what an AI agent edits, so by default (false) they cover nothing: the findings they name stay errors and say which block carried them. Set it to true only when the stack code gets the same protected review as this file (CODEOWNERS).',
+      type: "boolean",
+    },
     strict: {
       description: "Warnings that can hide a path (unknown secret contents, unresolved references) become errors.",
       type: "boolean",
@@ -148,6 +153,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           key0 === "agents" ||
           key0 === "severity" ||
           key0 === "acknowledgements" ||
+          key0 === "acknowledgementsInCode" ||
           key0 === "strict" ||
           key0 === "protected" ||
           key0 === "trustedKeys"
@@ -1000,19 +1006,19 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 var valid0 = true;
               }
               if (valid0) {
-                if (data.strict !== undefined) {
-                  let data20 = data.strict;
+                if (data.acknowledgementsInCode !== undefined) {
+                  let data20 = data.acknowledgementsInCode;
                   const _errs46 = errors;
                   if (typeof data20 !== "boolean") {
                     validate10.errors = [
                       {
-                        instancePath: instancePath + "/strict",
-                        schemaPath: "#/properties/strict/type",
+                        instancePath: instancePath + "/acknowledgementsInCode",
+                        schemaPath: "#/properties/acknowledgementsInCode/type",
                         keyword: "type",
                         params: { type: "boolean" },
                         message: "must be boolean",
-                        schema: schema11.properties.strict.type,
-                        parentSchema: schema11.properties.strict,
+                        schema: schema11.properties.acknowledgementsInCode.type,
+                        parentSchema: schema11.properties.acknowledgementsInCode,
                         data: data20,
                       },
                     ];
@@ -1023,123 +1029,77 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   var valid0 = true;
                 }
                 if (valid0) {
-                  if (data.protected !== undefined) {
-                    let data21 = data.protected;
+                  if (data.strict !== undefined) {
+                    let data21 = data.strict;
                     const _errs48 = errors;
-                    if (errors === _errs48) {
-                      if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
-                        const _errs50 = errors;
-                        for (const key5 in data21) {
-                          if (!(key5 === "addresses" || key5 === "types")) {
-                            validate10.errors = [
-                              {
-                                instancePath: instancePath + "/protected",
-                                schemaPath: "#/properties/protected/additionalProperties",
-                                keyword: "additionalProperties",
-                                params: { additionalProperty: key5 },
-                                message: "must NOT have additional properties",
-                                schema: false,
-                                parentSchema: schema11.properties.protected,
-                                data: data21,
-                              },
-                            ];
-                            return false;
-                            break;
-                          }
-                        }
-                        if (_errs50 === errors) {
-                          if (data21.addresses !== undefined) {
-                            let data22 = data21.addresses;
-                            const _errs51 = errors;
-                            if (errors === _errs51) {
-                              if (Array.isArray(data22)) {
-                                var valid10 = true;
-                                const len4 = data22.length;
-                                for (let i4 = 0; i4 < len4; i4++) {
-                                  let data23 = data22[i4];
-                                  const _errs53 = errors;
-                                  if (errors === _errs53) {
-                                    if (typeof data23 === "string") {
-                                      if (func2(data23) < 1) {
-                                        validate10.errors = [
-                                          {
-                                            instancePath: instancePath + "/protected/addresses/" + i4,
-                                            schemaPath: "#/properties/protected/properties/addresses/items/minLength",
-                                            keyword: "minLength",
-                                            params: { limit: 1 },
-                                            message: "must NOT have fewer than 1 characters",
-                                            schema: 1,
-                                            parentSchema: schema11.properties.protected.properties.addresses.items,
-                                            data: data23,
-                                          },
-                                        ];
-                                        return false;
-                                      }
-                                    } else {
-                                      validate10.errors = [
-                                        {
-                                          instancePath: instancePath + "/protected/addresses/" + i4,
-                                          schemaPath: "#/properties/protected/properties/addresses/items/type",
-                                          keyword: "type",
-                                          params: { type: "string" },
-                                          message: "must be string",
-                                          schema: schema11.properties.protected.properties.addresses.items.type,
-                                          parentSchema: schema11.properties.protected.properties.addresses.items,
-                                          data: data23,
-                                        },
-                                      ];
-                                      return false;
-                                    }
-                                  }
-                                  var valid10 = _errs53 === errors;
-                                  if (!valid10) {
-                                    break;
-                                  }
-                                }
-                              } else {
-                                validate10.errors = [
-                                  {
-                                    instancePath: instancePath + "/protected/addresses",
-                                    schemaPath: "#/properties/protected/properties/addresses/type",
-                                    keyword: "type",
-                                    params: { type: "array" },
-                                    message: "must be array",
-                                    schema: schema11.properties.protected.properties.addresses.type,
-                                    parentSchema: schema11.properties.protected.properties.addresses,
-                                    data: data22,
-                                  },
-                                ];
-                                return false;
-                              }
+                    if (typeof data21 !== "boolean") {
+                      validate10.errors = [
+                        {
+                          instancePath: instancePath + "/strict",
+                          schemaPath: "#/properties/strict/type",
+                          keyword: "type",
+                          params: { type: "boolean" },
+                          message: "must be boolean",
+                          schema: schema11.properties.strict.type,
+                          parentSchema: schema11.properties.strict,
+                          data: data21,
+                        },
+                      ];
+                      return false;
+                    }
+                    var valid0 = _errs48 === errors;
+                  } else {
+                    var valid0 = true;
+                  }
+                  if (valid0) {
+                    if (data.protected !== undefined) {
+                      let data22 = data.protected;
+                      const _errs50 = errors;
+                      if (errors === _errs50) {
+                        if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
+                          const _errs52 = errors;
+                          for (const key5 in data22) {
+                            if (!(key5 === "addresses" || key5 === "types")) {
+                              validate10.errors = [
+                                {
+                                  instancePath: instancePath + "/protected",
+                                  schemaPath: "#/properties/protected/additionalProperties",
+                                  keyword: "additionalProperties",
+                                  params: { additionalProperty: key5 },
+                                  message: "must NOT have additional properties",
+                                  schema: false,
+                                  parentSchema: schema11.properties.protected,
+                                  data: data22,
+                                },
+                              ];
+                              return false;
+                              break;
                             }
-                            var valid9 = _errs51 === errors;
-                          } else {
-                            var valid9 = true;
                           }
-                          if (valid9) {
-                            if (data21.types !== undefined) {
-                              let data24 = data21.types;
-                              const _errs55 = errors;
-                              if (errors === _errs55) {
-                                if (Array.isArray(data24)) {
-                                  var valid11 = true;
-                                  const len5 = data24.length;
-                                  for (let i5 = 0; i5 < len5; i5++) {
-                                    let data25 = data24[i5];
-                                    const _errs57 = errors;
-                                    if (errors === _errs57) {
-                                      if (typeof data25 === "string") {
-                                        if (func2(data25) < 1) {
+                          if (_errs52 === errors) {
+                            if (data22.addresses !== undefined) {
+                              let data23 = data22.addresses;
+                              const _errs53 = errors;
+                              if (errors === _errs53) {
+                                if (Array.isArray(data23)) {
+                                  var valid10 = true;
+                                  const len4 = data23.length;
+                                  for (let i4 = 0; i4 < len4; i4++) {
+                                    let data24 = data23[i4];
+                                    const _errs55 = errors;
+                                    if (errors === _errs55) {
+                                      if (typeof data24 === "string") {
+                                        if (func2(data24) < 1) {
                                           validate10.errors = [
                                             {
-                                              instancePath: instancePath + "/protected/types/" + i5,
-                                              schemaPath: "#/properties/protected/properties/types/items/minLength",
+                                              instancePath: instancePath + "/protected/addresses/" + i4,
+                                              schemaPath: "#/properties/protected/properties/addresses/items/minLength",
                                               keyword: "minLength",
                                               params: { limit: 1 },
                                               message: "must NOT have fewer than 1 characters",
                                               schema: 1,
-                                              parentSchema: schema11.properties.protected.properties.types.items,
-                                              data: data25,
+                                              parentSchema: schema11.properties.protected.properties.addresses.items,
+                                              data: data24,
                                             },
                                           ];
                                           return false;
@@ -1147,134 +1107,204 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                       } else {
                                         validate10.errors = [
                                           {
-                                            instancePath: instancePath + "/protected/types/" + i5,
-                                            schemaPath: "#/properties/protected/properties/types/items/type",
+                                            instancePath: instancePath + "/protected/addresses/" + i4,
+                                            schemaPath: "#/properties/protected/properties/addresses/items/type",
                                             keyword: "type",
                                             params: { type: "string" },
                                             message: "must be string",
-                                            schema: schema11.properties.protected.properties.types.items.type,
-                                            parentSchema: schema11.properties.protected.properties.types.items,
-                                            data: data25,
+                                            schema: schema11.properties.protected.properties.addresses.items.type,
+                                            parentSchema: schema11.properties.protected.properties.addresses.items,
+                                            data: data24,
                                           },
                                         ];
                                         return false;
                                       }
                                     }
-                                    var valid11 = _errs57 === errors;
-                                    if (!valid11) {
+                                    var valid10 = _errs55 === errors;
+                                    if (!valid10) {
                                       break;
                                     }
                                   }
                                 } else {
                                   validate10.errors = [
                                     {
-                                      instancePath: instancePath + "/protected/types",
-                                      schemaPath: "#/properties/protected/properties/types/type",
+                                      instancePath: instancePath + "/protected/addresses",
+                                      schemaPath: "#/properties/protected/properties/addresses/type",
                                       keyword: "type",
                                       params: { type: "array" },
                                       message: "must be array",
-                                      schema: schema11.properties.protected.properties.types.type,
-                                      parentSchema: schema11.properties.protected.properties.types,
-                                      data: data24,
+                                      schema: schema11.properties.protected.properties.addresses.type,
+                                      parentSchema: schema11.properties.protected.properties.addresses,
+                                      data: data23,
                                     },
                                   ];
                                   return false;
                                 }
                               }
-                              var valid9 = _errs55 === errors;
+                              var valid9 = _errs53 === errors;
                             } else {
                               var valid9 = true;
                             }
-                          }
-                        }
-                      } else {
-                        validate10.errors = [
-                          {
-                            instancePath: instancePath + "/protected",
-                            schemaPath: "#/properties/protected/type",
-                            keyword: "type",
-                            params: { type: "object" },
-                            message: "must be object",
-                            schema: schema11.properties.protected.type,
-                            parentSchema: schema11.properties.protected,
-                            data: data21,
-                          },
-                        ];
-                        return false;
-                      }
-                    }
-                    var valid0 = _errs48 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.trustedKeys !== undefined) {
-                      let data26 = data.trustedKeys;
-                      const _errs59 = errors;
-                      if (errors === _errs59) {
-                        if (Array.isArray(data26)) {
-                          var valid12 = true;
-                          const len6 = data26.length;
-                          for (let i6 = 0; i6 < len6; i6++) {
-                            let data27 = data26[i6];
-                            const _errs61 = errors;
-                            if (errors === _errs61) {
-                              if (typeof data27 === "string") {
-                                if (func2(data27) < 1) {
-                                  validate10.errors = [
-                                    {
-                                      instancePath: instancePath + "/trustedKeys/" + i6,
-                                      schemaPath: "#/properties/trustedKeys/items/minLength",
-                                      keyword: "minLength",
-                                      params: { limit: 1 },
-                                      message: "must NOT have fewer than 1 characters",
-                                      schema: 1,
-                                      parentSchema: schema11.properties.trustedKeys.items,
-                                      data: data27,
-                                    },
-                                  ];
-                                  return false;
+                            if (valid9) {
+                              if (data22.types !== undefined) {
+                                let data25 = data22.types;
+                                const _errs57 = errors;
+                                if (errors === _errs57) {
+                                  if (Array.isArray(data25)) {
+                                    var valid11 = true;
+                                    const len5 = data25.length;
+                                    for (let i5 = 0; i5 < len5; i5++) {
+                                      let data26 = data25[i5];
+                                      const _errs59 = errors;
+                                      if (errors === _errs59) {
+                                        if (typeof data26 === "string") {
+                                          if (func2(data26) < 1) {
+                                            validate10.errors = [
+                                              {
+                                                instancePath: instancePath + "/protected/types/" + i5,
+                                                schemaPath: "#/properties/protected/properties/types/items/minLength",
+                                                keyword: "minLength",
+                                                params: { limit: 1 },
+                                                message: "must NOT have fewer than 1 characters",
+                                                schema: 1,
+                                                parentSchema: schema11.properties.protected.properties.types.items,
+                                                data: data26,
+                                              },
+                                            ];
+                                            return false;
+                                          }
+                                        } else {
+                                          validate10.errors = [
+                                            {
+                                              instancePath: instancePath + "/protected/types/" + i5,
+                                              schemaPath: "#/properties/protected/properties/types/items/type",
+                                              keyword: "type",
+                                              params: { type: "string" },
+                                              message: "must be string",
+                                              schema: schema11.properties.protected.properties.types.items.type,
+                                              parentSchema: schema11.properties.protected.properties.types.items,
+                                              data: data26,
+                                            },
+                                          ];
+                                          return false;
+                                        }
+                                      }
+                                      var valid11 = _errs59 === errors;
+                                      if (!valid11) {
+                                        break;
+                                      }
+                                    }
+                                  } else {
+                                    validate10.errors = [
+                                      {
+                                        instancePath: instancePath + "/protected/types",
+                                        schemaPath: "#/properties/protected/properties/types/type",
+                                        keyword: "type",
+                                        params: { type: "array" },
+                                        message: "must be array",
+                                        schema: schema11.properties.protected.properties.types.type,
+                                        parentSchema: schema11.properties.protected.properties.types,
+                                        data: data25,
+                                      },
+                                    ];
+                                    return false;
+                                  }
                                 }
+                                var valid9 = _errs57 === errors;
                               } else {
-                                validate10.errors = [
-                                  {
-                                    instancePath: instancePath + "/trustedKeys/" + i6,
-                                    schemaPath: "#/properties/trustedKeys/items/type",
-                                    keyword: "type",
-                                    params: { type: "string" },
-                                    message: "must be string",
-                                    schema: schema11.properties.trustedKeys.items.type,
-                                    parentSchema: schema11.properties.trustedKeys.items,
-                                    data: data27,
-                                  },
-                                ];
-                                return false;
+                                var valid9 = true;
                               }
-                            }
-                            var valid12 = _errs61 === errors;
-                            if (!valid12) {
-                              break;
                             }
                           }
                         } else {
                           validate10.errors = [
                             {
-                              instancePath: instancePath + "/trustedKeys",
-                              schemaPath: "#/properties/trustedKeys/type",
+                              instancePath: instancePath + "/protected",
+                              schemaPath: "#/properties/protected/type",
                               keyword: "type",
-                              params: { type: "array" },
-                              message: "must be array",
-                              schema: schema11.properties.trustedKeys.type,
-                              parentSchema: schema11.properties.trustedKeys,
-                              data: data26,
+                              params: { type: "object" },
+                              message: "must be object",
+                              schema: schema11.properties.protected.type,
+                              parentSchema: schema11.properties.protected,
+                              data: data22,
                             },
                           ];
                           return false;
                         }
                       }
-                      var valid0 = _errs59 === errors;
+                      var valid0 = _errs50 === errors;
                     } else {
                       var valid0 = true;
+                    }
+                    if (valid0) {
+                      if (data.trustedKeys !== undefined) {
+                        let data27 = data.trustedKeys;
+                        const _errs61 = errors;
+                        if (errors === _errs61) {
+                          if (Array.isArray(data27)) {
+                            var valid12 = true;
+                            const len6 = data27.length;
+                            for (let i6 = 0; i6 < len6; i6++) {
+                              let data28 = data27[i6];
+                              const _errs63 = errors;
+                              if (errors === _errs63) {
+                                if (typeof data28 === "string") {
+                                  if (func2(data28) < 1) {
+                                    validate10.errors = [
+                                      {
+                                        instancePath: instancePath + "/trustedKeys/" + i6,
+                                        schemaPath: "#/properties/trustedKeys/items/minLength",
+                                        keyword: "minLength",
+                                        params: { limit: 1 },
+                                        message: "must NOT have fewer than 1 characters",
+                                        schema: 1,
+                                        parentSchema: schema11.properties.trustedKeys.items,
+                                        data: data28,
+                                      },
+                                    ];
+                                    return false;
+                                  }
+                                } else {
+                                  validate10.errors = [
+                                    {
+                                      instancePath: instancePath + "/trustedKeys/" + i6,
+                                      schemaPath: "#/properties/trustedKeys/items/type",
+                                      keyword: "type",
+                                      params: { type: "string" },
+                                      message: "must be string",
+                                      schema: schema11.properties.trustedKeys.items.type,
+                                      parentSchema: schema11.properties.trustedKeys.items,
+                                      data: data28,
+                                    },
+                                  ];
+                                  return false;
+                                }
+                              }
+                              var valid12 = _errs63 === errors;
+                              if (!valid12) {
+                                break;
+                              }
+                            }
+                          } else {
+                            validate10.errors = [
+                              {
+                                instancePath: instancePath + "/trustedKeys",
+                                schemaPath: "#/properties/trustedKeys/type",
+                                keyword: "type",
+                                params: { type: "array" },
+                                message: "must be array",
+                                schema: schema11.properties.trustedKeys.type,
+                                parentSchema: schema11.properties.trustedKeys,
+                                data: data27,
+                              },
+                            ];
+                            return false;
+                          }
+                        }
+                        var valid0 = _errs61 === errors;
+                      } else {
+                        var valid0 = true;
+                      }
                     }
                   }
                 }

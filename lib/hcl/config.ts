@@ -29,6 +29,11 @@ export interface ResourceDecl extends Located {
   body: Obj;
   /** Line of each argument / nested block written on its own line (HCL files only). */
   readonly attributeLines: ReadonlyMap<string, number>;
+  /**
+   * `file:line` of the override block that wrote the body's `"//"`: an acknowledgement there is named by the file
+   * that carried it (a planted `zz_override.tf.json`), not by the block it was merged into.
+   */
+  metadataAt?: string;
 }
 
 export interface NamedDecl extends Located {
@@ -422,7 +427,10 @@ function applyOverrides(main: FileBlocks, over: FileBlocks, displayOf: (file: st
   for (const r of over.resources) {
     const base = main.resources.find((x) => x.mode === r.mode && x.type === r.type && x.name === r.name);
     if (!base) missing(resourceKey(r.mode, r.type, r.name), r);
-    else base.body = mergeBody(base.body, r.body);
+    else {
+      base.body = mergeBody(base.body, r.body);
+      if (hasKey(r.body, "//")) base.metadataAt = `${r.file}:${r.line}`;
+    }
   }
   const byName = (list: NamedDecl[], overList: NamedDecl[], what: string) => {
     for (const o of overList) {

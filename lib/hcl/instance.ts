@@ -582,6 +582,7 @@ export class ModuleInstance implements Env {
     const exp = this.expansion(key, decl.body);
     const attributeLocations = new Map<string, string>();
     for (const [a, line] of decl.attributeLines) attributeLocations.set(a, `${decl.file}:${line}`);
+    if (decl.metadataAt !== undefined) attributeLocations.set("//", decl.metadataAt);
     for (const { suffix, scope } of this.instancesOf(exp)) {
       const unknowns: { attribute: string; expression: string }[] = [];
       const values = renderBody(decl.body, scope, exp, unknowns);

@@ -440,7 +440,8 @@ function toStack(json: Record<string, unknown>, dir: string, emitted: readonly E
   const byType = new Map<string, TfResource[]>();
   for (const r of built.resources) {
     const e = byValues.get(r.values);
-    const res: TfResource = e ? { ...r, name: e.name, address: e.address, location: e.location } : r;
+    const metadataAt = e?.attributeLocations.get("//");
+    const res: TfResource = e ? { ...r, name: e.name, address: e.address, location: e.location, ...(metadataAt !== undefined ? { metadataLocation: metadataAt } : {}) } : r;
     if (byAddress.has(res.address)) throw new InputError(dir, `${res.address} is defined more than once`);
     resources.push(res);
     byAddress.set(res.address, res);

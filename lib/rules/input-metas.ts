@@ -26,9 +26,25 @@ export const INPUT_METAS: readonly RuleMeta[] = [
     title: "An agents.addresses entry of the config names no resource of the files checked",
     why:
       "blastwall.json names agents by Terraform address. An address that matches nothing (a typo, a resource renamed or moved into a " +
-      "module) selects no agent, and the agent it meant is checked by nothing: the gate passes it. A warning, since one config may " +
-      "serve stacks checked in other runs; an error with --strict.",
-    fix: "Correct the address to the role's or user's Terraform address, or remove the entry; check the stack that has it in the same run.",
+      "module) selects no agent, and the agent it meant is checked by nothing: the gate passes it. An agent that edits the stack code " +
+      "can rename its own role's address out of the protected config that way, so it is an error; a config shared by stacks " +
+      "checked in other runs lowers it in its `severity` map.",
+    fix:
+      "Correct the address to the role's or user's Terraform address, or remove the entry; check the stack that has it in the same run. " +
+      "Prefer `agents.names`: the IAM name is what the agent's runtime assumes, so renaming it away breaks the agent.",
+    severity: "error",
+    category: "input",
+  },
+  {
+    id: "config-selector-unmatched",
+    title: "An agents.names glob or the agents.tags selector of the config selects no principal of the files checked",
+    why:
+      "A glob or tag selector that matches nothing in any stack of the run makes no principal an agent: a typo, a role renamed, or a " +
+      "tag dropped from the agent's role in the stack code (which an agent can edit) leaves the agent it meant unjudged, and the gate " +
+      "passes it. A warning, since one config may serve stacks checked in other runs; an error with --strict.",
+    fix:
+      "Correct the glob or tags to the agent's role name or tags, or remove them; if the agent's role was renamed or lost its tag, find out why. " +
+      "A config shared by stacks checked in other runs sets this rule's severity to \"off\" (or \"error\" to fail on it) in its `severity` map.",
     severity: "warning",
     category: "input",
   },

@@ -23,7 +23,7 @@ function app(ack: "provider" | "stack" | "none") {
   if (ack === "stack") acknowledge(stack, { ruleId: "credential-in-source", reason: REASON });
   // Testing.synth drops every "//" key; the synthesized file keeps them.
   const json = stack.toTerraform() as Record<string, unknown>;
-  return checkStacks([buildStack(json, "cdk.tf.json", "dev")], { config: {}, rules: sourceRules }).findings.filter((f) => f.ruleId === "credential-in-source");
+  return checkStacks([buildStack(json, "cdk.tf.json", "dev")], { config: { acknowledgementsInCode: true }, rules: sourceRules }).findings.filter((f) => f.ruleId === "credential-in-source");
 }
 
 describe("acknowledge() on a provider", () => {

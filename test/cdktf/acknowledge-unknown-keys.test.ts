@@ -65,7 +65,7 @@ describe("an acknowledgement in the synthesized JSON with a key acknowledge() re
       "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: ["ec2:DeleteVolume", "ec2:DeleteSnapshot"], Resource: "*" }) },
     });
   const acknowledged = (entry: Record<string, unknown>) =>
-    checkStacks([buildStack(unsafe(entry), "cdk.tf.json")], { config: {}, rules: agentRules, now: new Date("2026-11-26T00:00:00Z") }).findings.filter(
+    checkStacks([buildStack(unsafe(entry), "cdk.tf.json")], { config: { acknowledgementsInCode: true }, rules: agentRules, now: new Date("2026-11-26T00:00:00Z") }).findings.filter(
       (f) => f.ruleId === "agent-destroy-right" && f.acknowledged,
     ).length;
 

@@ -99,7 +99,8 @@ describe("BlastwallChecks in a CDK Terrain (cdktn) app", () => {
     const app = new App({ outdir: outdir() });
     const s = new AgentStack(app, "s", ["ec2:DeleteVolume"]);
     acknowledge(s, { ruleId: "agent-destroy-right", reason: "break-glass role, reviewed by the platform team" });
-    Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: agentRules }));
+    // Counted because the config opts in to acknowledgements given in code.
+    Aspects.of(app).add(new BlastwallChecks({ config: { acknowledgementsInCode: true }, rules: agentRules }));
     expect(() => app.synth()).not.toThrow();
   });
 });

@@ -28,6 +28,9 @@ class AgentStack extends TerraformStack {
 
 const outdir = () => mkdtempSync(join(tmpdir(), "blastwall-synth-"));
 
+// The acknowledgements given in code below count only because the config opts in to them.
+const IN_CODE = { acknowledgementsInCode: true } as const;
+
 describe("BlastwallChecks at synth time", () => {
   test("added to the App, it guards every stack: an app of two stacks fails on the second", () => {
     const app = new App({ outdir: outdir() });
@@ -75,16 +78,24 @@ describe("BlastwallChecks at synth time", () => {
     expect(seen).toEqual([]);
   });
 
+  test("an acknowledgement in code fails synth unless the config opts in: stack code is what an agent edits (red-team round 119)", () => {
+    const app = new App({ outdir: outdir() });
+    const s = new AgentStack(app, "s", ["ec2:DeleteVolume"]);
+    acknowledge(s.role, { ruleId: "agent-destroy-right", reason: "scratch-volume janitor, reviewed 2026-11" });
+    Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: agentRules }));
+    expect(() => app.synth()).toThrow(/agent-destroy-right in the stack code \(construct s\/agent in [^)]*, reason "scratch-volume janitor, reviewed 2026-11"\) is not honoured: .*"acknowledgementsInCode": true/);
+  });
+
   test("an acknowledgement in code lets synth pass and reaches the CLI through the JSON", async () => {
     const dir = outdir();
     const app = new App({ outdir: dir });
     const s = new AgentStack(app, "s", ["ec2:DeleteVolume"]);
     acknowledge(s.role, { ruleId: "agent-destroy-right", reason: "scratch-volume janitor, reviewed 2026-11" });
-    Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: agentRules }));
+    Aspects.of(app).add(new BlastwallChecks({ config: IN_CODE, rules: agentRules }));
     expect(() => app.synth()).not.toThrow();
     const json = JSON.parse(readFileSync(join(dir, "stacks", "s", "cdk.tf.json"), "utf8"));
     expect(JSON.stringify(json)).toMatch(/scratch-volume janitor/);
-    const report = await checkPaths([dir], { config: {}, rules: agentRules });
+    const report = await checkPaths([dir], { config: IN_CODE, rules: agentRules });
     expect(report.summary.errors).toBe(0);
     expect(report.findings.some((f) => f.acknowledged)).toBe(true);
   });
@@ -93,13 +104,13 @@ describe("BlastwallChecks at synth time", () => {
     const reviewed = new App({ outdir: outdir() });
     const a = new AgentStack(reviewed, "s", ["ec2:DeleteVolume"]);
     acknowledge(a.role, { ruleId: "agent-destroy-right", reason: "scratch-volume janitor, reviewed 2026-11", actions: ["ec2:DeleteVolume"] });
-    Aspects.of(reviewed).add(new BlastwallChecks({ config: {}, rules: agentRules }));
+    Aspects.of(reviewed).add(new BlastwallChecks({ config: IN_CODE, rules: agentRules }));
     expect(() => reviewed.synth()).not.toThrow();
 
     const grown = new App({ outdir: outdir() });
     const b = new AgentStack(grown, "s", ["ec2:DeleteVolume", "rds:DeleteDBInstance"]);
     acknowledge(b.role, { ruleId: "agent-destroy-right", reason: "scratch-volume janitor, reviewed 2026-11", actions: ["ec2:DeleteVolume"] });
-    Aspects.of(grown).add(new BlastwallChecks({ config: {}, rules: agentRules }));
+    Aspects.of(grown).add(new BlastwallChecks({ config: IN_CODE, rules: agentRules }));
     expect(() => grown.synth()).toThrow(/accepts ec2:DeleteVolume only; this finding also reports rds:DeleteDBInstance/);
   });
 

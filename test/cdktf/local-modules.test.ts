@@ -62,7 +62,8 @@ function app(opts: Options): { app: App; outdir: string } {
     ...(opts.skipAssetCreation ? { skipAssetCreationFromLocalModules: true } : {}),
   });
   if (opts.ackModule) acknowledge(mod, { ruleId: "unknown-module", reason: "our own vendored local module, reviewed by platform" });
-  Aspects.of(a).add(new BlastwallChecks({ config: {}, rules: agentRules }));
+  // An acknowledgement given in code counts only when the config opts in (red-team round 119).
+  Aspects.of(a).add(new BlastwallChecks({ config: opts.ackModule ? { acknowledgementsInCode: true } : {}, rules: agentRules }));
   return { app: a, outdir };
 }
 

@@ -18,7 +18,7 @@ function appWithModule(dir: string, acknowledged: boolean): App {
   new AwsProvider(stack, "aws", { region: "eu-west-1" });
   const vpc = new TerraformHclModule(stack, "vpc", { source: "terraform-aws-modules/vpc/aws", version: "5.0.0", variables: { cidr: "10.0.0.0/16" } });
   if (acknowledged) acknowledge(vpc, { ruleId: "unknown-module", reason: "VPC module 5.0.0 reviewed: creates no IAM" });
-  Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: agentRules }));
+  Aspects.of(app).add(new BlastwallChecks({ config: { acknowledgementsInCode: true }, rules: agentRules }));
   return app;
 }
 
@@ -30,12 +30,12 @@ describe("acknowledging a module in code", () => {
   test("acknowledged, synth passes and the CLI honours it on both readings of the stack", async () => {
     const dir = mkdtempSync(join(tmpdir(), "blastwall-mod-"));
     appWithModule(dir, true).synth();
-    const viaJson = await checkPaths([dir], { config: {}, rules: agentRules });
+    const viaJson = await checkPaths([dir], { config: { acknowledgementsInCode: true }, rules: agentRules });
     expect(viaJson.summary.errors).toBe(0);
     expect(viaJson.findings.find((f) => f.ruleId === "unknown-module")?.acknowledged?.reason).toMatch(/VPC module/);
     // A file Terraform loads with the stack sends it through the HCL loader.
     writeFileSync(join(dir, "stacks", "net", "versions.tf"), "terraform {}\n");
-    const viaHcl = await checkPaths([dir], { config: {}, rules: agentRules });
+    const viaHcl = await checkPaths([dir], { config: { acknowledgementsInCode: true }, rules: agentRules });
     expect(viaHcl.summary.errors).toBe(0);
     expect(viaHcl.findings.find((f) => f.ruleId === "unknown-module")?.acknowledged).toBeDefined();
   });

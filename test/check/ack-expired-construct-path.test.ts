@@ -27,7 +27,7 @@ test("an expired acknowledgement that matches no finding: the construct path is 
 
 test("an expired acknowledgement written in code: the construct path of the construct it is on", () => {
   const role = agentRole(meta("prod/agent", { blastwall: { acknowledgements: [{ ruleId: "agent-role-boundary", reason: "reviewed by the platform team", expires: "2020-01-01" }] } }));
-  const [e] = expiredOf(check(tf({ "aws_iam_role.agent": role }), {}, { now: NOW }));
+  const [e] = expiredOf(check(tf({ "aws_iam_role.agent": role }), { acknowledgementsInCode: true }, { now: NOW }));
   expect(e.constructPath).toBe("prod/agent");
 });
 

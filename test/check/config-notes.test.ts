@@ -1,7 +1,9 @@
 /**
- * Config entries that did nothing in a run get a note (red-team round 98, r3 #8 and #9): an `agents.names` glob or an
- * `agents.tags` selector that selected no principal, a live acknowledgement that matched no finding, and entries for
- * plan gate rules, which check never reports and the gate does not read. Notes never change the verdict.
+ * Config entries that did nothing in a run are reported (red-team round 98, r3 #8 and #9): an `agents.names` glob or an
+ * `agents.tags` selector that selected no principal gets a `config-selector-unmatched` warning (red-team round 119 F4:
+ * it was a note, and an agent that renamed its role or dropped its tag passed with exit 0); a live acknowledgement that
+ * matched no finding, and entries for plan gate rules, which check never reports and the gate does not read, get
+ * notes, which never change the verdict.
  */
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { checkStacks } from "../../lib/check/run-check";
@@ -34,50 +36,74 @@ const run = (config: BlastwallConfig, opts: { wholeRun?: boolean; stacks?: Retur
   checkStacks(opts.stacks ?? [stack()], { config, rules: agentRules, configSource: "infra/blastwall.json", now: new Date("2026-11-26T00:00:00Z"), wholeRun: opts.wholeRun });
 
 const notesOf = (config: BlastwallConfig, opts: Parameters<typeof run>[1] = {}) => run(config, opts).notes ?? [];
+const unmatchedOf = (r: ReturnType<typeof run>) => r.findings.filter((f) => f.ruleId === "config-selector-unmatched");
+/** The messages of the selector findings of a run. */
+const selectorsOf = (config: BlastwallConfig, opts: Parameters<typeof run>[1] = {}) => unmatchedOf(run(config, opts)).map((f) => f.message);
 
 describe("agents.names globs that select nothing", () => {
-  test("get a note naming the glob, the files checked and the names that are there", () => {
-    const [n, ...rest] = notesOf({ agents: { names: ["bot-*"] } });
+  test("get a warning naming the glob, the files checked and the names that are there", () => {
+    const r = run({ agents: { names: ["bot-*"] } });
+    const [f, ...rest] = unmatchedOf(r);
     expect(rest).toEqual([]);
+    expect([f.severity, f.principal, f.file]).toEqual(["warning", 'agents.names "bot-*"', "infra/blastwall.json"]);
+    expect(r.notes).toBeUndefined();
+    const n = f.message;
     expect(n).toMatch(/^infra\/blastwall\.json lists "bot-\*" in agents\.names, which matches the name of no role, user or permission set in any stack checked \(files checked: s\.tf\.json\)/);
     expect(n).toContain("The roles, users and permission sets checked are named ai-coder, deploy.");
     expect(n).toContain("the gate passes it");
+    expect(f.fix).toContain('"severity": { "config-selector-unmatched": "off" }');
+  });
+
+  test("--strict makes it an error; the config's severity map sets it either way (a config shared by stacks of other runs)", () => {
+    const strict = checkStacks([stack()], { config: { agents: { names: ["bot-*"] } }, rules: agentRules, strict: true });
+    expect(unmatchedOf(strict).map((f) => f.severity)).toEqual(["error"]);
+    expect(strict.summary.errors).toBeGreaterThan(0);
+    expect(unmatchedOf(run({ agents: { names: ["bot-*"] }, severity: { "config-selector-unmatched": "error" } })).map((f) => f.severity)).toEqual(["error"]);
+    const off = run({ agents: { names: ["bot-*"] }, severity: { "config-selector-unmatched": "off" } });
+    expect(unmatchedOf(off)).toEqual([]);
   });
 
   test("control: a glob that selects a principal, in another case too (IAM names are not case-sensitive), gets none", () => {
-    expect(notesOf({ agents: { names: ["ai-*", "AI-CODER"] } })).toEqual([]);
+    expect(selectorsOf({ agents: { names: ["ai-*", "AI-CODER"] } })).toEqual([]);
   });
 
   test("control: a glob that selects a role outside the stack, named in a trust, gets none", () => {
     const r = run({ agents: { names: ["ops-*"] } });
     expect(r.findings.some((f) => f.principal.startsWith("outside:"))).toBe(true);
-    expect(r.notes).toBeUndefined();
+    expect(unmatchedOf(r)).toEqual([]);
   });
 
   test("a glob that selects a principal in one stack of the run gets none; the synth gate, which sees one stack, gives none", () => {
     const other = buildStack(tf({ "aws_iam_role.x": { name: "bot-1", assume_role_policy: TRUST } }), "cdktf.out/stacks/b/cdk.tf.json", "b");
-    expect(notesOf({ agents: { names: ["bot-*"] } }, { stacks: [stack("a"), other] })).toEqual([]);
-    expect(notesOf({ agents: { names: ["nothing-*"] } }, { wholeRun: false })).toEqual([]);
+    expect(selectorsOf({ agents: { names: ["bot-*"] } }, { stacks: [stack("a"), other] })).toEqual([]);
+    expect(selectorsOf({ agents: { names: ["nothing-*"] } }, { wholeRun: false })).toEqual([]);
+    // Control: matched in neither stack, it is reported once, naming both files.
+    const [n, ...rest] = selectorsOf({ agents: { names: ["nothing-*"] } }, { stacks: [stack("a"), other] });
+    expect(rest).toEqual([]);
+    expect(n).toContain("files checked: cdktf.out/stacks/a/cdk.tf.json, cdktf.out/stacks/b/cdk.tf.json");
   });
 });
 
 describe("agents.tags selectors that select nothing", () => {
-  test("get a note naming the principal whose tags differ only in case", () => {
+  test("get a warning naming the principal whose tags differ only in case", () => {
     const r = run({ agents: { tags: { role: "agent" } } });
     expect(r.summary.agentPrincipals).toBe(0);
-    const [n] = r.notes!;
+    const [f] = unmatchedOf(r);
+    expect([f.severity, f.principal]).toEqual(["warning", "agents.tags"]);
+    const n = f.message;
     expect(n).toMatch(/^infra\/blastwall\.json sets agents\.tags role = "agent", which selects no role, user or permission set in any stack checked/);
     expect(n).toContain("AWS tag keys and values are case-sensitive");
     expect(n).toContain('Near match in another case: aws_iam_role.coder has Role = "Agent".');
   });
 
-  test("control: the exact tags select the agent and get no note", () => {
+  test("control: the exact tags select the agent and get no warning", () => {
     const r = run({ agents: { tags: { Role: "Agent" } } });
     expect(r.summary.agentPrincipals).toBe(1);
+    expect(unmatchedOf(r)).toEqual([]);
     expect(r.notes).toBeUndefined();
   });
 
-  test("red-team round 102: a bucket that shares the selector's tags does not hide the note (the selector marks principals)", () => {
+  test("red-team round 102: a bucket that shares the selector's tags does not hide the warning (the selector marks principals)", () => {
     const withBucket = buildStack(
       tf({
         "aws_iam_role.coder": { name: "ai-coder", assume_role_policy: TRUST, tags: { Team: "ai" } },
@@ -88,11 +114,11 @@ describe("agents.tags selectors that select nothing", () => {
     );
     const r = run({ agents: { tags: { team: "ai" } } }, { stacks: [withBucket] });
     expect(r.summary.agentPrincipals).toBe(0);
-    expect(r.notes?.join(" ")).toContain('Near match in another case: aws_iam_role.coder has Team = "ai".');
+    expect(selectorsOf({ agents: { tags: { team: "ai" } } }, { stacks: [withBucket] }).join(" ")).toContain('Near match in another case: aws_iam_role.coder has Team = "ai".');
   });
 
-  test("without a near match the note has no near-match clause", () => {
-    const [n] = notesOf({ agents: { tags: { team: "ai" } } });
+  test("without a near match the warning has no near-match clause", () => {
+    const [n] = selectorsOf({ agents: { tags: { team: "ai" } } });
     expect(n).toContain('agents.tags team = "ai"');
     expect(n).not.toContain("Near match");
   });
@@ -151,9 +177,9 @@ describe("the notes in every format, and the verdict", () => {
 
   test("text NOTE lines, JSON notes and SARIF notifications carry them; the errors still fail", () => {
     const r = run(config);
-    expect(r.notes).toHaveLength(2);
+    expect(r.notes).toHaveLength(1);
     expect(r.summary.errors).toBeGreaterThan(0);
-    expect(renderReport(r, "text")).toMatch(/^NOTE infra\/blastwall\.json lists "bot-\*" in agents\.names/m);
+    expect(renderReport(r, "text")).toMatch(/^NOTE the acknowledgement of agent-destroy-right for aws_iam_role\.nobody/m);
     expect(JSON.parse(renderReport(r, "json")).notes).toEqual(r.notes);
     const sarif = JSON.parse(renderReport(r, "sarif"));
     expect(sarif.runs[0].invocations[0].toolConfigurationNotifications.map((n: { message: { text: string } }) => n.message.text).join("\n")).toContain("matches no finding");
@@ -162,10 +188,21 @@ describe("the notes in every format, and the verdict", () => {
   test("a note alone never fails the run: exit 0 with a note", async () => {
     const dir = tempDir();
     writeTemp(dir, "main.tf.json", JSON.stringify(tf({ "aws_iam_role.r": { name: "reader", assume_role_policy: TRUST } })));
+    writeTemp(dir, "blastwall.json", JSON.stringify({ acknowledgements: [{ ruleId: "agent-destroy-right", principal: "aws_iam_role.nobody", reason: "reviewed by the platform team" }] }));
+    const out = await runIn(["check", "main.tf.json"], dir);
+    expect(out.stdout).toMatch(/^NOTE the acknowledgement of agent-destroy-right for aws_iam_role\.nobody/m);
+    expect(out.code).toBe(0);
+  });
+
+  test("a names glob that selects nothing is a warning: exit 0, and 1 once the config makes the rule an error (red-team round 119 F4)", async () => {
+    const dir = tempDir();
+    writeTemp(dir, "main.tf.json", JSON.stringify(tf({ "aws_iam_role.r": { name: "reader", assume_role_policy: TRUST } })));
     writeTemp(dir, "blastwall.json", JSON.stringify({ agents: { names: ["bot-*"] } }));
     const out = await runIn(["check", "main.tf.json"], dir);
-    expect(out.stdout).toMatch(/^NOTE blastwall\.json lists "bot-\*" in agents\.names/m);
+    expect(out.stdout).toMatch(/^WARNING config-selector-unmatched {2}agents\.names "bot-\*"/m);
     expect(out.code).toBe(0);
+    writeTemp(dir, "fatal.json", JSON.stringify({ agents: { names: ["bot-*"] }, severity: { "config-selector-unmatched": "error" } }));
+    expect((await runIn(["check", "--config", "fatal.json", "main.tf.json"], dir)).code).toBe(1);
   });
 });
 

@@ -136,9 +136,18 @@ describe("acknowledgements", () => {
   test("an acknowledgement written in code (// metadata) is honoured by the CLI", async () => {
     const json = JSON.parse(JSON.stringify(deleteOnly));
     json.resource.aws_iam_role.agent["//"] = { metadata: { path: "app/agent" }, blastwall: { acknowledgements: [{ ruleId: "agent-destroy-right", reason: "reviewed: janitor for scratch volumes" }] } };
-    const r = await run(["check", "--format", "json", file("inline-ack.tf.json", JSON.stringify(json))]);
+    const target = file("inline-ack.tf.json", JSON.stringify(json));
+    const r = await run(["check", "--format", "json", "--config", file("in-code.json", JSON.stringify({ acknowledgementsInCode: true })), target]);
     const f = JSON.parse(r.stdout).findings.find((x: { ruleId: string }) => x.ruleId === "agent-destroy-right");
-    expect(f.acknowledged.source).toMatch(/app\/agent/);
+    expect(f.acknowledged.source).toBe(`construct app/agent in ${target}`);
+    expect(r.code).toBe(0);
+    // Without the opt-in it is not honoured, and the finding says where it was and how to keep it (red-team round 119).
+    const refused = await run(["check", "--format", "json", target]);
+    expect(refused.code).toBe(1);
+    const g = JSON.parse(refused.stdout).findings.find((x: { ruleId: string }) => x.ruleId === "agent-destroy-right");
+    expect(g.acknowledged).toBeUndefined();
+    expect(g.message).toContain(`(construct app/agent in ${target}, reason "reviewed: janitor for scratch volumes") is not honoured`);
+    expect(g.fix).toMatch(/move it to blastwall\.json .*"acknowledgementsInCode": true/);
   });
 
   test("severity overrides turn an error into a warning", async () => {
@@ -178,7 +187,7 @@ test("an acknowledgement written in code covers its own stack only, not the same
     writeFileSync(join(out, "stacks", name, "cdk.tf.json"), JSON.stringify(json));
   }
   writeFileSync(join(out, "manifest.json"), cdktfManifest(["a", "b"]));
-  const r = await run(["check", "--format", "json", out]);
+  const r = await run(["check", "--format", "json", "--config", file("in-code-two.json", JSON.stringify({ acknowledgementsInCode: true })), out]);
   const destroy = JSON.parse(r.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === "agent-destroy-right");
   expect(destroy.find((f: { file: string }) => f.file.includes("/a/")).acknowledged).toBeDefined();
   expect(destroy.find((f: { file: string }) => f.file.includes("/b/")).acknowledged).toBeUndefined();

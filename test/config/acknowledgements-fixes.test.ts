@@ -133,7 +133,7 @@ function roleStack(name: string, inCode: boolean, actions = ["ec2:DeleteVolume"]
 }
 
 describe("a config acknowledgement without stack, where one stack's finding is acknowledged in code", () => {
-  const config = { acknowledgements: [{ ruleId: "agent-destroy-right", principal: "aws_iam_role.deployer", reason: REASON }] };
+  const config = { acknowledgementsInCode: true, acknowledgements: [{ ruleId: "agent-destroy-right", principal: "aws_iam_role.deployer", reason: REASON }] };
   const destroyIn = (r: ReturnType<typeof checkStacks>, stack: string) => r.findings.find((f) => f.ruleId === "agent-destroy-right" && f.file.includes(`/${stack}/`));
 
   test("covers only the other stack's finding, so it is not reported as unscoped", () => {

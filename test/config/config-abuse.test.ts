@@ -40,7 +40,7 @@ describe("a config given in code", () => {
 
 describe("acknowledgements carried in the JSON", () => {
   const ack = (over: Record<string, unknown>) => ({ "//": { blastwall: { acknowledgements: [{ ruleId: "agent-destroy-right", reason: "scratch volumes only, reviewed", ...over }] } } });
-  const acknowledged = (json: Record<string, unknown>) => run(json).findings.filter((f) => f.ruleId === "agent-destroy-right" && f.acknowledged).length;
+  const acknowledged = (json: Record<string, unknown>) => run(json, { acknowledgementsInCode: true }).findings.filter((f) => f.ruleId === "agent-destroy-right" && f.acknowledged).length;
 
   test("cover the resource that carries them: the control", () => {
     expect(acknowledged(unsafe({ "aws_iam_role.agent": { ...agentRole(), ...ack({}) } }))).toBe(1);

@@ -93,7 +93,7 @@ describe("loadConfig", () => {
   });
 
   it("rejects unknown keys everywhere, listing what is allowed", () => {
-    expect(problem({ agent: {} })).toMatch(/^agent: unknown key \(expected one of: agents, severity, acknowledgements, strict, protected, trustedKeys\)$/);
+    expect(problem({ agent: {} })).toMatch(/^agent: unknown key \(expected one of: agents, severity, acknowledgements, acknowledgementsInCode, strict, protected, trustedKeys\)$/);
     expect(problem({ agents: { nmes: ["x"] } })).toBe("agents.nmes: unknown key (expected one of: addresses, names, tags)");
     expect(problem({ protected: { type: ["x"] } })).toMatch(/^protected\.type: unknown key/);
     expect(

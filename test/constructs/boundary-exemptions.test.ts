@@ -13,6 +13,9 @@ import { BlastwallChecks } from "../../lib/cdktf";
 import { loadCatalogue } from "../../lib/engine/catalogue";
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { checkStacks } from "../../lib/check/run-check";
+
+// boundaryExemptions are acknowledgements written in stack code: the config opts in to them (red-team round 119).
+const IN_CODE = { acknowledgementsInCode: true } as const;
 import type { Finding } from "../../lib/engine/findings";
 import { APP_ACCOUNT, errorOf, gateFindings, gateRules, loose, policyOf, resources, synth } from "./helpers";
 
@@ -31,13 +34,13 @@ function fullSynth(build: (stack: TerraformStack) => void, aspect = false): Obj 
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "eu-central-1" });
   build(stack);
-  if (aspect) Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: gateRules() }));
+  if (aspect) Aspects.of(app).add(new BlastwallChecks({ config: IN_CODE, rules: gateRules() }));
   app.synth();
   return JSON.parse(readFileSync(join(dir, "stacks", "test", "cdk.tf.json"), "utf8"));
 }
 
 function report(json: Obj, now?: Date) {
-  return checkStacks([buildStack(json, "cdk.tf.json")], { config: {}, rules: gateRules(), ...(now ? { now } : {}) });
+  return checkStacks([buildStack(json, "cdk.tf.json")], { config: IN_CODE, rules: gateRules(), ...(now ? { now } : {}) });
 }
 
 /** Every action a Deny of the role's boundary or guard policies names (lower case). */
@@ -272,7 +275,7 @@ describe("boundaryExemptions: the gate", () => {
     expect(f.resource).toMatch(/^aws_iam_role_policy\.Agent_Permissions_\w+$/);
     expect(f.acknowledged).toEqual({
       reason: "logs:PutSubscriptionFilter: ships the audit log groups to the SIEM (SEC-142) (boundaryExemptions of test/Agent)",
-      source: "construct test/Agent/Role",
+      source: "construct test/Agent/Role in cdk.tf.json",
       expires: "2099-12-31",
       actions: ["logs:PutSubscriptionFilter"],
     });

@@ -41,7 +41,7 @@ describe("SARIF suppressions", () => {
     const json = stack();
     const role = ((json.resource as Obj).aws_iam_role as Obj).agent as Obj;
     role["//"] = { metadata: { path: "app/agent" }, blastwall: { acknowledgements: [{ ruleId: "agent-destroy-right", reason: REASON }] } };
-    const s = destroy(check(json))?.suppressions;
+    const s = destroy(check(json, { acknowledgementsInCode: true }))?.suppressions;
     expect(s).toEqual([{ kind: "inSource", justification: expect.stringContaining(REASON) }]);
     expect(s?.[0].justification).toContain("construct app/agent");
   });

@@ -128,13 +128,17 @@ describe("agent-marked-not-principal", () => {
 describe("config-address-unmatched", () => {
   const a = buildStack(tf({ "aws_iam_role.agent": { name: "agent", assume_role_policy: LAMBDA_TRUST } }), "a.tf.json");
   const b = buildStack(tf({ "aws_iam_role.other": { name: "other", assume_role_policy: LAMBDA_TRUST } }), "b.tf.json");
-  const run = (stacks: Parameters<typeof checkStacks>[0], addresses: string[], strict = false) =>
-    checkStacks(stacks, { config: { agents: { addresses } }, configSource: "infra/blastwall.json", strict, rules: agentRules }).findings.filter((f) => f.ruleId === "config-address-unmatched");
+  const run = (stacks: Parameters<typeof checkStacks>[0], addresses: string[], strict = false, severity?: Record<string, "error" | "warning" | "off">) =>
+    checkStacks(stacks, { config: { agents: { addresses }, ...(severity ? { severity } : {}) }, configSource: "infra/blastwall.json", strict, rules: agentRules }).findings.filter(
+      (f) => f.ruleId === "config-address-unmatched",
+    );
 
-  test("a misspelt address across two files: a warning naming the config, the entry and both files", () => {
+  test("a misspelt (or renamed) address across two files: an error naming the config, the entry and both files (red-team round 119 F4)", () => {
     const [f, ...rest] = run([a, b], ["aws_iam_role.agnet"]);
     expect(rest).toEqual([]);
-    expect([f.severity, f.principal, f.resource, f.file]).toEqual(["warning", "aws_iam_role.agnet", "aws_iam_role.agnet", "infra/blastwall.json"]);
+    expect([f.severity, f.principal, f.resource, f.file]).toEqual(["error", "aws_iam_role.agnet", "aws_iam_role.agnet", "infra/blastwall.json"]);
+    expect(f.fix).toContain('"severity": { "config-address-unmatched": "warning" }');
+    expect(f.fix).toContain("Prefer agents.names");
     expect(f.message).toContain("infra/blastwall.json lists aws_iam_role.agnet");
     expect(f.message).toContain("files checked: a.tf.json, b.tf.json");
     expect(f.evidence[0].address).toBe("infra/blastwall.json");
@@ -164,8 +168,18 @@ describe("config-address-unmatched", () => {
     expect(run([a, b], ["aws_iam_role.other"])).toEqual([]);
   });
 
-  test("--strict makes it an error", () => {
+  test("an error with --strict too", () => {
     expect(run([a, b], ["aws_iam_role.agnet"], true).map((f) => f.severity)).toEqual(["error"]);
+  });
+
+  test("a config shared by stacks checked in other runs lowers it in its severity map, and the report says so", () => {
+    expect(run([a, b], ["aws_iam_role.agnet"], false, { "config-address-unmatched": "warning" }).map((f) => f.severity)).toEqual(["warning"]);
+    expect(run([a, b], ["aws_iam_role.agnet"], false, { "config-address-unmatched": "off" })).toEqual([]);
+    const r = checkStacks([a, b], { config: { agents: { addresses: ["aws_iam_role.agnet"] }, severity: { "config-address-unmatched": "off" } }, rules: agentRules });
+    expect(r.summary.errors).toBe(0);
+    const [lowered, ...more] = r.findings.filter((f) => f.ruleId === "config-severity-lowered");
+    expect(more).toEqual([]);
+    expect(lowered.message).toBe('blastwall.json sets config-address-unmatched to "off": 1 error finding of it (on aws_iam_role.agnet) is dropped from this report.');
   });
 
   test("a run that is not every stack the config is for (the synth gate of an app of several) says nothing", () => {

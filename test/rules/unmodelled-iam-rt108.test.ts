@@ -36,17 +36,18 @@ describe("Cloud Control permission sets (finding 1)", () => {
     expect(f.fix).toMatch(/aws_ssoadmin_permission_set.*aws_ssoadmin_managed_policy_attachment.*acknowledge/);
   });
 
-  test("one selected by agents.names is an error, and the names note counts it", () => {
+  test("one selected by agents.names is an error, and the names selector counts it as matched", () => {
     const json = tf({ "awscc_sso_permission_set.agent": ps() });
     const r = checkStacks([buildStack(json, "s.tf.json")], { config: { agents: { names: ["codingagent"] } }, rules: agentRules, configSource: "bw.json" });
     expect(r.findings.filter((f) => f.ruleId === "unmodelled-iam").map((f) => f.severity)).toEqual(["error"]);
+    expect(r.findings.filter((f) => f.ruleId === "config-selector-unmatched")).toEqual([]);
     expect(r.notes ?? []).toEqual([]);
   });
 
-  test("control: a glob that matches it not gets the note, which lists its name among those checked", () => {
+  test("control: a glob that matches it not gets the config-selector-unmatched warning, which lists its name among those checked", () => {
     const json = tf({ "awscc_sso_permission_set.agent": ps() });
     const r = checkStacks([buildStack(json, "s.tf.json")], { config: { agents: { names: ["nobody"] } }, rules: agentRules, configSource: "bw.json" });
-    expect(r.notes?.[0]).toContain("are named CodingAgent");
+    expect(r.findings.find((f) => f.ruleId === "config-selector-unmatched")?.message).toContain("are named CodingAgent");
     expect(r.findings.filter((f) => f.ruleId === "unmodelled-iam").map((f) => f.severity)).toEqual(["warning"]);
   });
 

@@ -18,6 +18,8 @@ export interface TfResource {
   readonly constructPath?: string;
   /** `file:line` where the block is defined (HCL), when known. */
   readonly location?: string;
+  /** `file:line` of the override block that wrote the body's `"//"` (HCL folder), when not the block at `location`. */
+  readonly metadataLocation?: string;
   /** `lifecycle` block, when present (`prevent_destroy`, ...). */
   readonly lifecycle?: Readonly<Record<string, unknown>>;
 }
