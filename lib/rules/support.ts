@@ -49,11 +49,11 @@ function sortActions(actions: string[], order: (action: string) => number): void
   const ranks = actions.map(order);
   let sorted = true;
   for (let i = 1; i < actions.length && sorted; i++) {
-    sorted = ranks[i - 1] < ranks[i] || (ranks[i - 1] === ranks[i] && actions[i - 1].localeCompare(actions[i]) <= 0);
+    sorted = ranks[i - 1] < ranks[i] || (ranks[i - 1] === ranks[i] && byCodeUnit(actions[i - 1], actions[i]) <= 0);
   }
   if (sorted || placeByRank(actions, ranks)) return;
   const ranked = actions.map((a, i) => ({ a, r: ranks[i] }));
-  ranked.sort((x, y) => x.r - y.r || x.a.localeCompare(y.a));
+  ranked.sort((x, y) => x.r - y.r || byCodeUnit(x.a, y.a));
   for (let i = 0; i < ranked.length; i++) actions[i] = ranked[i].a;
 }
 
@@ -240,6 +240,12 @@ function unreliedDenies(p: PrincipalNode): readonly { readonly st: Statement; re
   }
   return list;
 }
+
+/**
+ * Names by code unit, the same on every machine: `localeCompare` follows the locale of the process (LANG, LC_ALL),
+ * and Danish sorts "aa" after "z" (red-team round 121).
+ */
+export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export function where(s: Statement): string {
   return `${s.source.address} ${statementName(s)}`;
