@@ -7,7 +7,7 @@ import { globsIntersect } from "../engine/iam/glob";
 import { ResourceIndex } from "../engine/reach/resource-index";
 import { blocksWithDynamic } from "../engine/reach/dynamic-blocks";
 import { refTarget } from "../engine/terraform/tokens";
-import { agentCan, principalEvidence, statementEvidence, where } from "./support";
+import { agentCan, grantingBlock, principalEvidence, statementEvidence, where } from "./support";
 
 /**
  * A root shell on an instance wipes every disk attached to it (`dd`, `mkfs`, `rm -rf`) without a single AWS delete
@@ -378,7 +378,7 @@ function outsideFinding(ctx: RuleContext, agent: PrincipalNode, stackData: reado
   const first = [...r.actions][0];
   const base = {
     principal: agent.address,
-    resource: r.statements[0].source.address,
+    resource: grantingBlock(r.statements[0]),
     actions: [...r.actions],
   };
   const evidence: Evidence[] = [...evidenceOf(agent, r), { step: "shell", address: "*", detail: `${verbs(r.actions)}: a shell or commands as root on instances outside this stack` }];

@@ -5,7 +5,7 @@ import { ReachGraph, type ScopedUser } from "../engine/reach/graph";
 import type { ReachEdge } from "../engine/reach/types";
 import type { DatabaseRead } from "../engine/reach/credentials";
 import { loadCatalogue } from "../engine/catalogue";
-import { agentCan, grantsByCategory, groupByStatement, principalEvidence, severityOf, statementEvidence, type StatementGrants } from "./support";
+import { agentCan, grantingBlockOf, grantsByCategory, groupByStatement, managedPolicyFix, principalEvidence, severityOf, statementEvidence, type StatementGrants } from "./support";
 import { listActions } from "../report/summarize";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { regionsOf, type Regions } from "../engine/reach/regions";
@@ -707,20 +707,32 @@ function loginRewriteFix(holder: string, kind: LoginRewriteKind, pattern: string
   }
 }
 
+/** agent-reach-unknown's fix, which a finding through an AWS managed policy follows with how to detach it. */
+export const REACH_UNKNOWN_FIX =
+  "Name the exact roles the agent may assume or pass (their ARNs, not `*`), keep credentials out of stores the agent can " +
+  "read, and keep the Terraform state out of its reach. If the target is known to be harmless, acknowledge with a reason.";
+
 function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: readonly ReachEdge[]): FindingDraft {
   const labels = [...new Set(edges.map((e) => e.label))];
   const firstId = edges[0].to;
   const first = graph.unknownDetailOf(firstId) ?? firstId;
-  const fix = directUnknownFix(graph, edges);
+  const found = directUnknownFix(graph, edges);
+  const via = edges.find((e) => e.via)?.via;
+  // A right of an AWS managed policy is taken away where it is attached: that block is the finding's, with a step that
+  // locates it (an edge keeps the policy's ARN only).
+  const granted = via === undefined ? undefined : grantingBlockOf(agent, via);
+  const managed = granted?.statement && managedPolicyFix(agent, granted.statement);
+  const fix = managed ? `${managed} ${found ?? REACH_UNKNOWN_FIX}` : found;
+  const attachment: Evidence[] = managed && granted.block !== agent.address ? [{ step: "attachment", address: granted.block, detail: `attaches ${via} to ${agent.address}` }] : [];
   return {
     ...(fix ? { fix } : {}),
     principal: agent.address,
-    resource: edges.find((e) => e.via)?.via ?? agent.address,
+    resource: granted?.block ?? agent.address,
     actions: ["*"],
     message:
       `${agentCan(agent)} come to act as principals whose rights blastwall cannot see, in ${edges.length} way(s) ` +
       `(${listActions(labels, 5)}): ${first}${edges.length > 1 ? ", and more" : ""}. blastwall counts that as every right.`,
-    evidence: [principalEvidence(agent), ...edges.slice(0, 5).flatMap((e) => e.evidence), { step: "unknown", address: firstId, detail: `${first}: possibly every action` }],
+    evidence: [principalEvidence(agent), ...attachment, ...edges.slice(0, 5).flatMap((e) => e.evidence), { step: "unknown", address: firstId, detail: `${first}: possibly every action` }],
   };
 }
 
