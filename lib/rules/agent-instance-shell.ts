@@ -7,6 +7,7 @@ import { globsIntersect } from "../engine/iam/glob";
 import { ResourceIndex } from "../engine/reach/resource-index";
 import { blocksWithDynamic } from "../engine/reach/dynamic-blocks";
 import { refTarget } from "../engine/terraform/tokens";
+import { listActions } from "../report/summarize";
 import { agentCan, grantingBlock, principalEvidence, statementEvidence, where } from "./support";
 
 /**
@@ -329,7 +330,8 @@ function shellFindings(ctx: RuleContext, agent: PrincipalNode): FindingDraft[] {
   return out;
 }
 
-const verbs = (actions: Iterable<string>) => [...actions].join(", ");
+/** The first few actions and a count, as every report names actions; the finding's `actions` keep them all. */
+const verbs = (actions: Iterable<string>) => listActions([...actions]);
 
 function statementsText(r: Reached): string {
   const names = r.statements.map(where);
