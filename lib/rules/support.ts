@@ -174,7 +174,14 @@ export function statementEvidence(p: PrincipalNode, s: Statement): Evidence[] {
   // A block written in the principal's own resource (`inline_policy`) attaches nothing: the statement's name says which.
   const own = s.source.address === p.address && via?.startsWith(`${p.address}.`);
   if (via && via !== s.source.address && via !== p.address && !own) {
-    out.push({ step: "attachment", address: via, detail: `attaches ${s.source.address} to ${p.address}` });
+    // An AWS managed policy a group holds is the group attachment's finding: the step names that block, so its line is found.
+    const block = attachingBlock(s);
+    const group = block && block !== via ? / via (\S+) \(/.exec(via) : null;
+    out.push(
+      group
+        ? { step: "attachment", address: block!, detail: `attaches ${s.source.address} to ${via.slice(0, via.indexOf(" via "))}, of which ${group[1]} makes ${p.address} a member` }
+        : { step: "attachment", address: via, detail: `attaches ${s.source.address} to ${p.address}` },
+    );
   }
   out.push({
     step: "statement",

@@ -57,6 +57,11 @@ test("aws_iam_policy_attachment, a user's attachment and a group's: each names i
     }),
   );
   expect(grouped.map((f) => f.resource)).toEqual(["aws_iam_group_policy_attachment.g"]);
+  expect(grouped[0].evidence.find((e) => e.step === "attachment")).toEqual({
+    step: "attachment",
+    address: "aws_iam_group_policy_attachment.g",
+    detail: `attaches ${S3_FULL} to aws_iam_group.ops, of which aws_iam_user_group_membership.m makes aws_iam_user.bot a member`,
+  });
   expect(grouped[0].message).toContain("attached by aws_iam_group_policy_attachment.g, through the group membership aws_iam_user_group_membership.m");
   expect(grouped[0].fix).toContain("remove aws_iam_group_policy_attachment.g, or take aws_iam_user.bot out of the group (aws_iam_user_group_membership.m)");
 });
