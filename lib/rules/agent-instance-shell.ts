@@ -7,7 +7,8 @@ import { globsIntersect } from "../engine/iam/glob";
 import { ResourceIndex } from "../engine/reach/resource-index";
 import { blocksWithDynamic } from "../engine/reach/dynamic-blocks";
 import { refTarget } from "../engine/terraform/tokens";
-import { agentCan, principalEvidence, statementEvidence, where } from "./support";
+import { listActions } from "../report/summarize";
+import { agentCan, grantingBlock, principalEvidence, statementEvidence, where } from "./support";
 
 /**
  * A root shell on an instance wipes every disk attached to it (`dd`, `mkfs`, `rm -rf`) without a single AWS delete
@@ -329,7 +330,8 @@ function shellFindings(ctx: RuleContext, agent: PrincipalNode): FindingDraft[] {
   return out;
 }
 
-const verbs = (actions: Iterable<string>) => [...actions].join(", ");
+/** The first few actions and a count, as every report names actions; the finding's `actions` keep them all. */
+const verbs = (actions: Iterable<string>) => listActions([...actions]);
 
 function statementsText(r: Reached): string {
   const names = r.statements.map(where);
@@ -378,7 +380,7 @@ function outsideFinding(ctx: RuleContext, agent: PrincipalNode, stackData: reado
   const first = [...r.actions][0];
   const base = {
     principal: agent.address,
-    resource: r.statements[0].source.address,
+    resource: grantingBlock(r.statements[0]),
     actions: [...r.actions],
   };
   const evidence: Evidence[] = [...evidenceOf(agent, r), { step: "shell", address: "*", detail: `${verbs(r.actions)}: a shell or commands as root on instances outside this stack` }];

@@ -1,5 +1,5 @@
 import type { Rule } from "../engine/rule";
-import { reachFindings } from "./reach-support";
+import { REACH_UNKNOWN_FIX, reachFindings } from "./reach-support";
 
 /**
  * Fail closed on reach: a wildcard `sts:AssumeRole` / `iam:PassRole`, a token-shaped stored credential, the role of
@@ -12,9 +12,7 @@ export const rule: Rule = {
     why:
       "A path that leaves the stack (roles matched by a wildcard, a token stored in a secret, a deploy role behind a writable " +
       "state file) may end in administrator rights. A gate that passes what it cannot see is worse than none.",
-    fix:
-      "Name the exact roles the agent may assume or pass (their ARNs, not `*`), keep credentials out of stores the agent can " +
-      "read, and keep the Terraform state out of its reach. If the target is known to be harmless, acknowledge with a reason.",
+    fix: REACH_UNKNOWN_FIX,
     severity: "error",
     category: "reach",
   },

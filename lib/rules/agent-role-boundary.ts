@@ -10,7 +10,7 @@ import { ActionUniverse, type ActionSet } from "../engine/iam/actions";
 import { grantIsHarmless, loadCatalogue, type CatalogueCategory } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
 import { exemptionBlock } from "../engine/exemptable";
-import { principalEvidence, ownAgentRoles, severityOf } from "./support";
+import { byCodeUnit, principalEvidence, ownAgentRoles, severityOf } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
 import { resourceAccount } from "../engine/terraform/providers";
 import { isObject } from "../engine/json";
@@ -277,7 +277,7 @@ function computeBoundaryAllows(statements: readonly Statement[]): Allowed {
     // ReadOnly sessions) allows no destruction: the same reading as the agent rules'.
     if (gs.some((g) => !(g.conditional && grantIsHarmless(g.action, g.statement.conditions)))) found.push(gs[0].action);
   }
-  found.sort((a, b) => cat.rank(a) - cat.rank(b) || a.localeCompare(b));
+  found.sort((a, b) => cat.rank(a) - cat.rank(b) || byCodeUnit(a, b));
   chain.sort((a, b) => CHAIN.indexOf(a as (typeof CHAIN)[number]) - CHAIN.indexOf(b as (typeof CHAIN)[number]));
   const lower = found.map((a) => a.toLowerCase());
   return { actions: found, lower, categories: found.map((a) => cat.categoryOf(a)!), chain, position: new Map(lower.map((l, i) => [l, i])), open: new Map() };

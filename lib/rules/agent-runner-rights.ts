@@ -4,7 +4,7 @@ import type { PrincipalNode } from "../engine/analysis-types";
 import { loadCatalogue } from "../engine/catalogue";
 import { reservedRoleSetName, trustNamesRole } from "../engine/reach/edges-web-identity";
 import { listActions } from "../report/summarize";
-import { grantsByCategory, ownAgentRoles, principalEvidence } from "./support";
+import { byCodeUnit, grantsByCategory, ownAgentRoles, principalEvidence } from "./support";
 import { describe } from "./protection-support";
 
 /**
@@ -52,7 +52,7 @@ export const rule: Rule = {
           (["direct", "protection", "escalation"] as const).flatMap((c) =>
             (byCategory.get(c) ?? []).filter((g) => (c === "escalation" ? !SESSION_ACTIONS.has(g.action.toLowerCase()) : cat.entryOf(g.action)?.severity !== "warning")).map((g) => g.action),
           ),
-        )].sort((a, b) => cat.rank(a) - cat.rank(b) || a.localeCompare(b));
+        )].sort((a, b) => cat.rank(a) - cat.rank(b) || byCodeUnit(a, b));
         if (actions.length === 0) continue;
         const set = runner.kind === "permission-set";
         out.push({

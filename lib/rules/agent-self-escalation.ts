@@ -7,7 +7,7 @@ import { isPermissionSetWrite, isPermissionWrite, selfTargets, writesOn } from "
 import { effectiveRights } from "../engine/iam/evaluate";
 import { actionUniverse } from "../engine/universe";
 import { loadCatalogue } from "../engine/catalogue";
-import { grantsByCategory } from "./support";
+import { byCodeUnit, grantsByCategory } from "./support";
 import type { RuleContext } from "../engine/rule";
 
 /**
@@ -42,7 +42,7 @@ function heldBack(ctx: RuleContext, agent: PrincipalNode): string[] {
   const cat = loadCatalogue();
   return [...new Set((grantsByCategory(without).get("direct") ?? []).map((g) => g.action))]
     .filter((a) => !now.has(a))
-    .sort((a, b) => cat.rank(a) - cat.rank(b) || a.localeCompare(b));
+    .sort((a, b) => cat.rank(a) - cat.rank(b) || byCodeUnit(a, b));
 }
 
 export const rule: Rule = {

@@ -1,5 +1,7 @@
 import type { Rule } from "../engine/rule";
-import type { FindingDraft } from "../engine/findings";
+import type { Evidence, FindingDraft } from "../engine/findings";
+import type { SecretRead } from "../engine/reach/credentials";
+import { listActions } from "../report/summarize";
 import { agentCan, principalEvidence } from "./support";
 import { reachOf } from "./reach-support";
 
@@ -39,8 +41,8 @@ export const rule: Rule = {
         resource: reads[0].store,
         actions: [...new Set(reads.map((r) => r.action))],
         severity: ctx.strict ? "error" : "warning",
-        message: `${agentCan(agent)} read stored secrets whose contents the stack does not show: ${storesText(reads.map((r) => r.store))}, through ${[...new Set(reads.map((r) => r.action))].join(", ")} (the evidence names each granting statement).`,
-        evidence: [principalEvidence(agent), ...reads.map((r) => ({ step: "secret-read", address: r.store, detail: r.detail }))],
+        message: `${agentCan(agent)} read stored secrets whose contents the stack does not show: ${storesText(reads.map((r) => r.store))}, through ${listActions([...new Set(reads.map((r) => r.action))])} (the evidence names each granting statement).`,
+        evidence: [principalEvidence(agent), ...readSteps(reads)],
       });
     }
     return out;
@@ -51,4 +53,23 @@ export const rule: Rule = {
 function storesText(stores: readonly string[]): string {
   const named = [...new Set(stores.map((s) => (s === "*" ? "any store outside this stack (`*`)" : s)))];
   return named.length <= 5 ? named.join(", ") : `${named.slice(0, 5).join(", ")} and ${named.length - 5} more`;
+}
+
+/**
+ * One step per store and granting statement, listing the actions it grants there: a wide read is granted dozens of
+ * read actions by one statement, and a step each made the evidence a page long (red-team round 121). A read's detail
+ * is `ACTION on WHAT (STATEMENT)...`: reads whose details differ only in the action share a step; any other detail
+ * keeps a step of its own.
+ */
+function readSteps(reads: readonly SecretRead[]): Evidence[] {
+  const steps = new Map<string, { store: string; rest: string; actions: string[] }>();
+  for (const r of reads) {
+    const detail = r.detail;
+    const rest = detail.startsWith(`${r.action} on `) ? detail.slice(r.action.length) : undefined;
+    const key = rest === undefined ? `${r.store}\u0000${detail}\u0000${r.action}` : `${r.store}\u0000${rest}`;
+    const step = steps.get(key);
+    if (step) step.actions.push(r.action);
+    else steps.set(key, { store: r.store, rest: rest ?? detail, actions: rest === undefined ? [] : [r.action] });
+  }
+  return [...steps.values()].map((x) => ({ step: "secret-read", address: x.store, detail: x.actions.length === 0 ? x.rest : `${listActions(x.actions)}${x.rest}` }));
 }

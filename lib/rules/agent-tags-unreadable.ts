@@ -3,7 +3,7 @@ import type { FindingDraft } from "../engine/findings";
 import { AGENT_TAG, readAgentTag } from "../engine/agent-tags";
 import { loadCatalogue } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
-import { grantsByCategory } from "./support";
+import { byCodeUnit, grantsByCategory } from "./support";
 import { chainText, pathEvidence, possibleAgentReach } from "./reach-support";
 
 /**
@@ -62,7 +62,7 @@ export const rule: Rule = {
       }
       if (p.isAgent || t.state !== "unreadable") continue;
       const destroy = [...new Set((grantsByCategory(ctx.analysis.rightsOf(p.address)).get("direct") ?? []).map((g) => g.action))];
-      destroy.sort((a, b) => cat.rank(a) - cat.rank(b) || a.localeCompare(b));
+      destroy.sort((a, b) => cat.rank(a) - cat.rank(b) || byCodeUnit(a, b));
       // Not only its own rights: as an agent it would hold every right of what it can come to act as (red-team round
       // 89: a role tagged through merge() whose only right was sts:AssumeRole on a deploy role passed the gate).
       const reach = destroy.length > 0 ? undefined : possibleAgentReach(ctx, p);

@@ -5,7 +5,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
 import { isRecoverableDelete } from "./agent-overwrite-unprotected";
 import { UNKNOWN_ACTIONS_FIX, unknownActionsClause, unknownActionsOf } from "./unknown-actions";
-import { agentCan, boundaryEvidence, groupByStatement, principalEvidence, severityOf, statementEvidence, unreliedDenyEvidence, where, type StatementGrants } from "./support";
+import { agentCan, boundaryEvidence, grantingBlock, groupByStatement, managedPolicyFix, principalEvidence, severityOf, statementEvidence, unreliedDenyEvidence, where, type StatementGrants } from "./support";
 
 /** What one rule over an agent's own grants decides: which grants count, how to say it, and the closing step. */
 export interface StatementRule {
@@ -22,6 +22,9 @@ export interface StatementRule {
   /** A fix that depends on the grants (undefined: the rule's). */
   fix?(agent: PrincipalNode, g: StatementGrants): string | undefined;
 }
+
+/** The other way out for grants of an AWS managed policy, as the rules' own fixes offer it. */
+const MANAGED_DENY = "Or deny these actions unconditionally in the agent's permission boundary (AgentRole does this by default).";
 
 /** `agentCan` for rights blastwall only counts because it cannot read what the policy grants. */
 function agentMay(agent: PrincipalNode): string {
@@ -44,9 +47,11 @@ export function statementFindings(ctx: RuleContext, rule: StatementRule): Findin
       // expression and why, and its fix asks for actions it can read (removing "the destroy actions" cannot be done
       // to a policy that may not name them).
       const unknown = unknownActionsOf(g.statement, ctx.stack);
+      // An AWS managed policy cannot be edited: the fix detaches it, whatever the rule would change in a statement.
+      const managed = managedPolicyFix(agent, g.statement);
       out.push({
         principal: agent.address,
-        resource: g.statement.source.address,
+        resource: grantingBlock(g.statement),
         actions: g.actions,
         severity: rule.severity?.(agent, g) ?? severityOf(g.actions),
         message: unknown
@@ -54,7 +59,7 @@ export function statementFindings(ctx: RuleContext, rule: StatementRule): Findin
             `blastwall counts actions it cannot read as every action.`
           : `${agentCan(agent)} ${rule.says(agent, g)}${conditions}; granted by ${where(g.statement)}.`,
         evidence: [principalEvidence(agent), ...statementEvidence(agent, g.statement), ...boundaryEvidence(agent), ...unreliedDenyEvidence(agent, g.actions), { step: last.step, address: agent.address, detail: last.detail }],
-        ...(unknown ? { fix: UNKNOWN_ACTIONS_FIX } : rule.fix ? { fix: rule.fix(agent, g) } : {}),
+        ...(unknown ? { fix: UNKNOWN_ACTIONS_FIX } : managed ? { fix: `${managed} ${MANAGED_DENY}` } : rule.fix ? { fix: rule.fix(agent, g) } : {}),
       });
     }
   }

@@ -5,7 +5,7 @@ import { ReachGraph, type ScopedUser } from "../engine/reach/graph";
 import type { ReachEdge } from "../engine/reach/types";
 import type { DatabaseRead } from "../engine/reach/credentials";
 import { loadCatalogue } from "../engine/catalogue";
-import { agentCan, grantsByCategory, groupByStatement, principalEvidence, severityOf, statementEvidence, type StatementGrants } from "./support";
+import { agentCan, grantingBlockOf, grantsByCategory, groupByStatement, managedPolicyFix, principalEvidence, severityOf, statementEvidence, type StatementGrants } from "./support";
 import { listActions } from "../report/summarize";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { regionsOf, type Regions } from "../engine/reach/regions";
@@ -381,7 +381,7 @@ function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, age
     }
     return b;
   };
-  const destroy: FindingDraft[] = [];
+  const chains: { hop: string; hit: Hit; path: ReachEdge[]; more: More; behind: string[] }[] = [];
   const unknown: FindingDraft[] = [];
   const seen = new Set<number>();
   const direct: ReachEdge[] = [];
@@ -396,7 +396,7 @@ function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, age
     if (d) {
       const id = graph.idOf(d.target);
       const hit: Hit = { id, cap: nodeCapability(ctx, id, agent, false)! };
-      destroy.push(destroyFinding(ctx, agent, graph.idOf(h), hit, [edges[k], ...d.path], more([DANGER, DANGER_AGENT], d.target, (x) => x), behind(h)));
+      chains.push({ hop: graph.idOf(h), hit, path: [edges[k], ...d.path], more: more([DANGER, DANGER_AGENT], d.target, (x) => x), behind: behind(h) });
       continue;
     }
     // The nearest dangerous agent behind this link may be this agent, hiding another one further on.
@@ -410,7 +410,10 @@ function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, age
     else unknown.push(unknownFinding(graph, agent, graph.idOf(u.target), [edges[k], ...u.path], more([UNKNOWN], u.target, (x) => graph.unknownDetailOf(x) ?? x), ctx.strict));
   }
   if (direct.length > 0) unknown.push(directUnknownFinding(graph, agent, direct));
-  out.destroy.push(...destroy);
+  // Two first links may lead to one principal (by way of another role, and by rewriting its trust directly).
+  const to = new Map<string, number>();
+  for (const c of chains) to.set(c.hit.id, (to.get(c.hit.id) ?? 0) + 1);
+  for (const c of chains) out.destroy.push(destroyFinding(ctx, agent, c.hop, c.hit, c.path, c.more, c.behind, to.get(c.hit.id)! - 1));
   out.unknown.push(...unknown);
   return true;
 }
@@ -459,6 +462,7 @@ function searchFindings(ctx: RuleContext, graph: ReachGraph, kindOf: (i: number)
     if (isDangerous(cap)) push(destroyByHop, hop, { id, cap });
   }
   const rest = (hits: readonly Hit[], name: (id: string) => string = (x) => x): More => ({ count: hits.length - 1, names: hits.slice(1, 5).map((h) => name(h.id)), scope: "hop" });
+  // The search reaches each principal once, by one first link: no two of these findings name the same principal.
   for (const [hop, hits] of destroyByHop) {
     const behind = new Set(hits.flatMap((h) => capabilityActions(h.cap!)));
     if (unknownByHop.has(hop)) behind.add("*");
@@ -580,7 +584,7 @@ export function capabilityFixText(cap: Capability, holder: string, scope: string
  * `behind`: the actions of every principal reached through the same first link (`*` when some of them blastwall
  * cannot see). The finding's `actions` hold them all, so an acknowledgement limited to actions covers the whole link.
  */
-function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, first: Hit, path: ReachEdge[], more: More, behind: readonly string[]): FindingDraft {
+function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, first: Hit, path: ReachEdge[], more: More, behind: readonly string[], others = 0): FindingDraft {
   const target = holderOf(ctx, first.id);
   const cap = first.cap!;
   const actions = capabilityActions(cap);
@@ -597,9 +601,18 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
       (weakChain(ctx, path) ? " A link of the chain holds only if an action blastwall does not know to start compute does: a warning (an error under --strict)." : "") +
       moreText(more, "principals with destroy rights") +
       unseen +
-      (hop !== first.id ? ` Cutting the first link (${agent.address} -> ${hop}) cuts this chain.` : ""),
+      (hop !== first.id ? ` Cutting the first link (${agent.address} -> ${hop}) cuts this chain${othersText(others, agent.address, first.id)}.` : ""),
     evidence: [principalEvidence(agent), ...pathEvidence(path), ...capabilityEvidence(target, cap), { step: "destroy-rights", address: target.address, detail: listActions(actions) }],
   };
+}
+
+/**
+ * Other chains of the agent to the same principal, each its own finding (another first link, or the agent's own right
+ * on it): cutting this chain's first link leaves them, and the sentence must not read as the whole fix (red-team round 121).
+ */
+function othersText(others: number, agent: string, target: string): string {
+  if (others === 0) return "";
+  return `, but ${others === 1 ? "another chain" : `${others} other chains`} from ${agent} reach${others === 1 ? "es" : ""} ${target} too (${others === 1 ? "its own finding" : "each its own finding"})`;
 }
 
 /**
@@ -707,20 +720,32 @@ function loginRewriteFix(holder: string, kind: LoginRewriteKind, pattern: string
   }
 }
 
+/** agent-reach-unknown's fix, which a finding through an AWS managed policy follows with how to detach it. */
+export const REACH_UNKNOWN_FIX =
+  "Name the exact roles the agent may assume or pass (their ARNs, not `*`), keep credentials out of stores the agent can " +
+  "read, and keep the Terraform state out of its reach. If the target is known to be harmless, acknowledge with a reason.";
+
 function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: readonly ReachEdge[]): FindingDraft {
   const labels = [...new Set(edges.map((e) => e.label))];
   const firstId = edges[0].to;
   const first = graph.unknownDetailOf(firstId) ?? firstId;
-  const fix = directUnknownFix(graph, edges);
+  const found = directUnknownFix(graph, edges);
+  const via = edges.find((e) => e.via)?.via;
+  // A right of an AWS managed policy is taken away where it is attached: that block is the finding's, with a step that
+  // locates it (an edge keeps the policy's ARN only).
+  const granted = via === undefined ? undefined : grantingBlockOf(agent, via);
+  const managed = granted?.statement && managedPolicyFix(agent, granted.statement);
+  const fix = managed ? `${managed} ${found ?? REACH_UNKNOWN_FIX}` : found;
+  const attachment: Evidence[] = managed && granted.block !== agent.address ? [{ step: "attachment", address: granted.block, detail: `attaches ${via} to ${agent.address}` }] : [];
   return {
     ...(fix ? { fix } : {}),
     principal: agent.address,
-    resource: edges.find((e) => e.via)?.via ?? agent.address,
+    resource: granted?.block ?? agent.address,
     actions: ["*"],
     message:
       `${agentCan(agent)} come to act as principals whose rights blastwall cannot see, in ${edges.length} way(s) ` +
       `(${listActions(labels, 5)}): ${first}${edges.length > 1 ? ", and more" : ""}. blastwall counts that as every right.`,
-    evidence: [principalEvidence(agent), ...edges.slice(0, 5).flatMap((e) => e.evidence), { step: "unknown", address: firstId, detail: `${first}: possibly every action` }],
+    evidence: [principalEvidence(agent), ...attachment, ...edges.slice(0, 5).flatMap((e) => e.evidence), { step: "unknown", address: firstId, detail: `${first}: possibly every action` }],
   };
 }
 

@@ -4,7 +4,7 @@ import type { Statement } from "../engine/iam/types";
 import { statementName, statementSummary } from "../engine/describe";
 import { grantIsHarmless, loadCatalogue } from "../engine/catalogue";
 import { actionUniverse } from "../engine/universe";
-import { UNREADABLE_CONDITION } from "../engine/terraform/policy-documents";
+import { UNREADABLE_CONDITION, isAwsManagedArn } from "../engine/terraform/policy-documents";
 import { PERMISSION_SET_ACCOUNTS_NOTE } from "../engine/principals/permission-sets";
 
 /** The grants of one statement, with the actions they give: the unit a finding is reported in. */
@@ -49,11 +49,11 @@ function sortActions(actions: string[], order: (action: string) => number): void
   const ranks = actions.map(order);
   let sorted = true;
   for (let i = 1; i < actions.length && sorted; i++) {
-    sorted = ranks[i - 1] < ranks[i] || (ranks[i - 1] === ranks[i] && actions[i - 1].localeCompare(actions[i]) <= 0);
+    sorted = ranks[i - 1] < ranks[i] || (ranks[i - 1] === ranks[i] && byCodeUnit(actions[i - 1], actions[i]) <= 0);
   }
   if (sorted || placeByRank(actions, ranks)) return;
   const ranked = actions.map((a, i) => ({ a, r: ranks[i] }));
-  ranked.sort((x, y) => x.r - y.r || x.a.localeCompare(y.a));
+  ranked.sort((x, y) => x.r - y.r || byCodeUnit(x.a, y.a));
   for (let i = 0; i < ranked.length; i++) actions[i] = ranked[i].a;
 }
 
@@ -174,7 +174,14 @@ export function statementEvidence(p: PrincipalNode, s: Statement): Evidence[] {
   // A block written in the principal's own resource (`inline_policy`) attaches nothing: the statement's name says which.
   const own = s.source.address === p.address && via?.startsWith(`${p.address}.`);
   if (via && via !== s.source.address && via !== p.address && !own) {
-    out.push({ step: "attachment", address: via, detail: `attaches ${s.source.address} to ${p.address}` });
+    // An AWS managed policy a group holds is the group attachment's finding: the step names that block, so its line is found.
+    const block = attachingBlock(s);
+    const group = block && block !== via ? / via (\S+) \(/.exec(via) : null;
+    out.push(
+      group
+        ? { step: "attachment", address: block!, detail: `attaches ${s.source.address} to ${via.slice(0, via.indexOf(" via "))}, of which ${group[1]} makes ${p.address} a member` }
+        : { step: "attachment", address: via, detail: `attaches ${s.source.address} to ${p.address}` },
+    );
   }
   out.push({
     step: "statement",
@@ -241,8 +248,78 @@ function unreliedDenies(p: PrincipalNode): readonly { readonly st: Statement; re
   return list;
 }
 
+/**
+ * Names by code unit, the same on every machine: `localeCompare` follows the locale of the process (LANG, LC_ALL),
+ * and Danish sorts "aa" after "z" (red-team round 121).
+ */
+export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export function where(s: Statement): string {
-  return `${s.source.address} ${statementName(s)}`;
+  const block = attachingBlock(s);
+  return `${s.source.address} ${statementName(s)}${block ? `, an AWS managed policy attached by ${attachedBy(s.source.via!, block)}` : ""}`;
+}
+
+/**
+ * What attaches an AWS managed policy's statement: the attachment, a group's attachment (`group via membership
+ * (attachment)`), or the role whose `managed_policy_arns` lists it. Undefined for any other statement, and for a group
+ * policy handed to a user of another stack, whose via names no attachment.
+ */
+function attachingBlock(s: Statement): string | undefined {
+  const via = s.source.via;
+  if (!via || !isAwsManagedArn(s.source.address)) return undefined;
+  const at = /\(([^()\s]+)\)$/.exec(via)?.[1] ?? via;
+  return /\s/.test(at) ? undefined : at.replace(/\.managed_policy_arns(?:\[\d+\])?$/, "");
+}
+
+function attachedBy(via: string, block: string): string {
+  const group = / via (\S+) \(/.exec(via);
+  if (group) return `${block}, through the group membership ${group[1]}`;
+  return via.startsWith(`${block}.managed_policy_arns`) ? `the managed_policy_arns of ${block}` : block;
+}
+
+/**
+ * The block to edit to take a statement's grant away: the statement's own resource, except for an AWS managed policy,
+ * whose statements nobody can edit: then what attaches it (an attachment, or the role listing it in
+ * `managed_policy_arns`), so a finding's `where` and file line name a block of the stack.
+ */
+export function grantingBlock(s: Statement): string {
+  return attachingBlock(s) ?? s.source.address;
+}
+
+/**
+ * The fix for a grant of an AWS managed policy, or undefined for any other statement: its statements cannot be edited,
+ * so the policy comes off the agent, and what the agent needs goes into a policy of the stack's own.
+ */
+export function managedPolicyFix(agent: PrincipalNode, s: Statement): string | undefined {
+  const block = attachingBlock(s);
+  if (!block) return undefined;
+  const via = s.source.via!;
+  const group = / via (\S+) \(/.exec(via);
+  const how = via.startsWith(`${block}.managed_policy_arns`)
+    ? `take it out of the managed_policy_arns of ${block}`
+    : group
+      ? `remove ${block}, or take ${agent.address} out of the group (${group[1]})`
+      : block.startsWith("aws_iam_policy_attachment.")
+        ? `take ${agent.address} out of ${block}, or remove ${block}`
+        : `remove ${block}`;
+  return (
+    `${s.source.address} is an AWS managed policy: nobody can edit its statements. Detach it from ${agent.address} (${how}) ` +
+    `and grant what the agent needs in a customer managed policy that lists only those actions and resources.`
+  );
+}
+
+/**
+ * A statement grant's address when it names an AWS managed policy the principal holds (a reach edge keeps only the
+ * address): what attaches it, as `grantingBlock`; any other address unchanged.
+ */
+export function grantingBlockOf(p: PrincipalNode, address: string): { block: string; statement?: Statement } {
+  if (!isAwsManagedArn(address)) return { block: address };
+  for (const a of p.identityPolicies) {
+    if (a.document.address !== address) continue;
+    const st = a.document.statements[0];
+    if (st) return { block: grantingBlock(st), statement: st };
+  }
+  return { block: address };
 }
 
 /** A finding resting only on actions the catalogue rates `warning` is a warning; otherwise an error. */

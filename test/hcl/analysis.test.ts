@@ -27,18 +27,22 @@ function grantedBy(findings: readonly Finding[], ruleId: string, principal: stri
 test("every attachment form reaches the agent role and the agent user", async () => {
   const { stack, findings } = await analyse("attachments");
   expect(grantedBy(findings, "agent-destroy-right", "aws_iam_role.agent")).toEqual([
-    "arn:aws:iam::aws:policy/AmazonEC2FullAccess", // aws_iam_policy_attachment (roles)
+    // An AWS managed policy's finding names what attaches it: nobody can edit the policy (red-team round 121).
     "aws_iam_policy.managed", // managed_policy_arns and aws_iam_role_policy_attachment
+    "aws_iam_policy_attachment.shared", // aws_iam_policy_attachment (roles) of AmazonEC2FullAccess
     "aws_iam_role_policy.inline", // aws_iam_role_policy
     "data.aws_iam_policy_document.delete", // inline_policy block with a policy document
   ]);
   expect(grantedBy(findings, "agent-destroy-right", "aws_iam_user.bot")).toEqual([
-    "arn:aws:iam::aws:policy/AmazonEC2FullAccess", // aws_iam_policy_attachment (users, groups)
-    "arn:aws:iam::aws:policy/AmazonRDSFullAccess", // aws_iam_group_policy_attachment via membership
-    "arn:aws:iam::aws:policy/AmazonS3FullAccess", // aws_iam_user_policy_attachment
     "aws_iam_group_policy.ops", // aws_iam_group_policy via aws_iam_group_membership / user_group_membership
+    "aws_iam_group_policy_attachment.ops", // AmazonRDSFullAccess, by aws_iam_group_policy_attachment via membership
+    "aws_iam_policy_attachment.shared", // AmazonEC2FullAccess, by aws_iam_policy_attachment (users, groups)
     "aws_iam_user_policy.bot", // aws_iam_user_policy (heredoc)
+    "aws_iam_user_policy_attachment.bot", // AmazonS3FullAccess, by aws_iam_user_policy_attachment
   ]);
+  // Through a group too, the attachment step names the group's attachment, so the finding's line is the attachment's.
+  const grouped = findings.find((f) => f.resource === "aws_iam_group_policy_attachment.ops")!;
+  expect(grouped.evidence.find((e) => e.step === "attachment")).toMatchObject({ address: "aws_iam_group_policy_attachment.ops", location: "main.tf:115" });
   // The runner can place each finding: the principal and every in-stack resource know their line.
   for (const f of findings) {
     expect(stack.byAddress.get(f.principal)?.location).toMatch(/^main\.tf:\d+$/);
@@ -59,7 +63,7 @@ test("escalation paths: assume role, rewriting its own policy, and an unreadable
 
 test(".tf.json files in the directory are analysed with the .tf files", async () => {
   const { findings } = await analyse("overrides");
-  expect(grantedBy(findings, "agent-destroy-right", "aws_iam_user.from_json")).toEqual(["arn:aws:iam::aws:policy/AdministratorAccess"]);
+  expect(grantedBy(findings, "agent-destroy-right", "aws_iam_user.from_json")).toEqual(["aws_iam_user_policy_attachment.from_json"]);
   // override.tf replaced the harmless policy by one that deletes buckets.
   expect(grantedBy(findings, "agent-destroy-right", "aws_iam_role.agent")).toEqual(["aws_iam_role_policy.agent"]);
 });

@@ -1,6 +1,7 @@
 import { join } from "path";
 import { checkPaths } from "../../lib/check/run-check";
 import { renderSarif } from "../../lib/report/sarif";
+import { findingLocation } from "../../lib/report/summarize";
 import { check, agentRole, tf } from "../helpers/tf";
 import { allRules } from "../../lib/rules";
 
@@ -9,8 +10,11 @@ const FIX = join(__dirname, "..", "fixtures", "hcl");
 describe("HCL through the whole gate", () => {
   test("a policy attached inside a local module reaches the module's agent role, with file:line evidence", async () => {
     const r = await checkPaths([join(FIX, "local-module")], { config: {} });
-    const f = r.findings.find((x) => x.ruleId === "agent-destroy-right" && x.principal === "module.agent.aws_iam_role.this" && x.resource === "arn:aws:iam::aws:policy/AmazonRDSFullAccess");
+    // The AWS managed policy cannot be edited: the finding is the attachment's (red-team round 121), and so is its line.
+    const f = r.findings.find((x) => x.ruleId === "agent-destroy-right" && x.principal === "module.agent.aws_iam_role.this" && x.resource === "aws_iam_role_policy_attachment.extra");
     expect(f).toBeDefined();
+    expect(f!.evidence.find((e) => e.step === "statement")!.address).toBe("arn:aws:iam::aws:policy/AmazonRDSFullAccess");
+    expect(findingLocation(f!)).toEqual({ path: join(FIX, "local-module", "main.tf"), line: 23 });
     expect(f!.evidence.find((e) => e.step === "principal")!.location).toBe("modules/agent/main.tf:5");
     expect(f!.evidence.find((e) => e.step === "attachment")!.location).toBe("main.tf:23");
     // the attachment names module.agent.role_name, which the reader resolves: nothing is left unresolved
@@ -38,9 +42,10 @@ describe("HCL through the whole gate", () => {
     const dir = join(FIX, "local-module");
     const r = await checkPaths([dir], { config: {} });
     const sarif = JSON.parse(renderSarif({ ...r, findings: r.findings.filter((x) => x.ruleId === "agent-destroy-right") }, new Map(), "0"));
-    const loc = sarif.runs[0].results[0].locations[0].physicalLocation;
-    expect(loc.artifactLocation.uri).toMatch(/local-module\/modules\/agent\/main\.tf$/);
-    expect(loc.region.startLine).toBe(5);
+    const at = (uri: RegExp) => sarif.runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }) => x.locations[0].physicalLocation).find((l: { artifactLocation: { uri: string } }) => uri.test(l.artifactLocation.uri));
+    // The module's policy document, and the AWS managed policy's attachment (nobody can edit the policy itself: red-team round 121).
+    expect(at(/local-module\/modules\/agent\/main\.tf$/).region.startLine).toBe(11);
+    expect(at(/local-module\/main\.tf$/).region.startLine).toBe(23);
   });
 });
 
