@@ -15,7 +15,7 @@ import { evalJson, evalString, truth, type Env, type Scope } from "./evaluate";
 import { BAD_TYPE, DOUBT, MISMATCH, convert, parseType } from "./types";
 import { ANY, hasAny, type Ty } from "./ty";
 import { literalJson, resourceKey, type ModuleDef, type NamedDecl, type Obj, type ResourceDecl } from "./config";
-import { ModRef, Unk, assignKeys, byteOrder, hasKey, isKnown, isObj, setKey, toHclOperand, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
+import { InstanceRef, ModRef, Unk, assignKeys, byteOrder, hasKey, isKnown, isObj, setKey, toHclOperand, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
 
 /** How many instances a resource or module block has. */
 export type Expansion =
@@ -428,17 +428,17 @@ export class ModuleInstance implements Env {
     const exp = this.expansion(key, decl.body);
     switch (exp.kind) {
       case "single":
-        return new Unk(base);
+        return new InstanceRef(base, type);
       case "unknown":
         return new Unk(base, true, true);
       case "count":
         return withOrigin(
-          Array.from({ length: exp.n }, (_, i) => new Unk(base + instanceKey(i))),
+          Array.from({ length: exp.n }, (_, i) => new InstanceRef(base + instanceKey(i), type)),
           base,
         );
       case "each": {
         const o: ObjValue = {};
-        for (const [k] of exp.entries) setKey(o, k, new Unk(base + instanceKey(k)));
+        for (const [k] of exp.entries) setKey(o, k, new InstanceRef(base + instanceKey(k), type));
         return withOrigin(o, base);
       }
     }
