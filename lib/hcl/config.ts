@@ -29,6 +29,13 @@ export interface ResourceDecl extends Located {
   body: Obj;
   /** Line of each argument / nested block written on its own line (HCL files only). */
   readonly attributeLines: ReadonlyMap<string, number>;
+  /**
+   * The last override block merged into this one (`x_override.tf`), where the arguments it replaced are written: a
+   * finding points there, since the base block no longer shows what Terraform applies (red-team round 120 F5).
+   */
+  overriddenAt?: Located;
+  /** `file:line` of each argument an override file replaced (HCL override files only). */
+  overrideLocations?: Map<string, string>;
 }
 
 export interface NamedDecl extends Located {
@@ -422,7 +429,11 @@ function applyOverrides(main: FileBlocks, over: FileBlocks, displayOf: (file: st
   for (const r of over.resources) {
     const base = main.resources.find((x) => x.mode === r.mode && x.type === r.type && x.name === r.name);
     if (!base) missing(resourceKey(r.mode, r.type, r.name), r);
-    else base.body = mergeBody(base.body, r.body);
+    else {
+      base.body = mergeBody(base.body, r.body);
+      base.overriddenAt = { file: r.file, line: r.line };
+      for (const [a, line] of r.attributeLines) (base.overrideLocations ??= new Map()).set(a, `${r.file}:${line}`);
+    }
   }
   const byName = (list: NamedDecl[], overList: NamedDecl[], what: string) => {
     for (const o of overList) {

@@ -582,6 +582,8 @@ export class ModuleInstance implements Env {
     const exp = this.expansion(key, decl.body);
     const attributeLocations = new Map<string, string>();
     for (const [a, line] of decl.attributeLines) attributeLocations.set(a, `${decl.file}:${line}`);
+    for (const [a, at] of decl.overrideLocations ?? []) attributeLocations.set(a, at);
+    const at = decl.overriddenAt ?? decl;
     for (const { suffix, scope } of this.instancesOf(exp)) {
       const unknowns: { attribute: string; expression: string }[] = [];
       const values = renderBody(decl.body, scope, exp, unknowns);
@@ -605,7 +607,7 @@ export class ModuleInstance implements Env {
         type: decl.type,
         name: decl.name,
         address: this.prefix + key + suffix,
-        location: `${decl.file}:${decl.line}`,
+        location: `${at.file}:${at.line}`,
         values,
         unknowns,
         attributeLocations,

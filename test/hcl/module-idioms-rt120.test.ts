@@ -8,6 +8,7 @@
  */
 import { checkPaths } from "../../lib/check/run-check";
 import { agentRules } from "../../lib/rules";
+import { loadHcl } from "../../lib/hcl/load-hcl";
 import { dir, localValue } from "./helpers";
 
 const POLICY = `resource "aws_iam_policy" "this" {
@@ -282,5 +283,31 @@ resource "aws_iam_role_policy" "work" {
     const fs = await findings(stack("s3:DeleteObjectVersion"));
     const d = fs.filter((f) => f.ruleId === "agent-destroy-right");
     expect(d.flatMap((f) => f.actions)).toEqual(["s3:DeleteObjectVersion"]);
+  });
+});
+
+describe("a block an override file replaces is located where the override is written", () => {
+  const base = `resource "aws_iam_role_policy" "p" {
+  role   = "agent"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["rds:DescribeDBInstances"], Resource = "*" }] })
+}
+`;
+  const override = `# replaces the policy in p.tf
+resource "aws_iam_role_policy" "p" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["rds:DeleteDBInstance"], Resource = "*" }] })
+}
+`;
+
+  test("the resource and its overridden argument name the override file; the others stay in the base", async () => {
+    const load = await loadHcl(dir({ "p.tf": base, "p_override.tf": override }));
+    expect(load.stack.byAddress.get("aws_iam_role_policy.p")?.location).toBe("p_override.tf:2");
+    expect(load.attributeLocations.get("aws_iam_role_policy.p")?.get("policy")).toBe("p_override.tf:3");
+    expect(load.attributeLocations.get("aws_iam_role_policy.p")?.get("role")).toBe("p.tf:2");
+  });
+
+  test("control: without an override the base block", async () => {
+    const load = await loadHcl(dir({ "p.tf": base }));
+    expect(load.stack.byAddress.get("aws_iam_role_policy.p")?.location).toBe("p.tf:1");
+    expect(load.attributeLocations.get("aws_iam_role_policy.p")?.get("policy")).toBe("p.tf:3");
   });
 });
