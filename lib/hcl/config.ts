@@ -70,6 +70,8 @@ export interface ModuleDef {
   readonly outputs: Map<string, NamedDecl>;
   readonly providers: NamedDecl[];
   readonly terraform: { body: Obj; file: string; line: number }[];
+  /** `removed` blocks, as written (`from`, `lifecycle`). */
+  readonly removed: { body: Obj; file: string; line: number }[];
 }
 
 /** hcl2json's parse, loaded on first use (it starts a WebAssembly runtime). */
@@ -288,10 +290,11 @@ interface FileBlocks {
   locals: LocalDecl[];
   providers: NamedDecl[];
   terraform: { body: Obj; file: string; line: number }[];
+  removed: { body: Obj; file: string; line: number }[];
 }
 
 function emptyBlocks(): FileBlocks {
-  return { resources: [], modules: [], variables: [], outputs: [], locals: [], providers: [], terraform: [] };
+  return { resources: [], modules: [], variables: [], outputs: [], locals: [], providers: [], terraform: [], removed: [] };
 }
 
 const NO_ATTRIBUTES: ReadonlyMap<string, number> = new Map();
@@ -371,6 +374,9 @@ function collect(parsed: Obj, file: string, lines: Lines, display: string, into:
   }
   for (const block of objects(parsed["terraform"])) {
     into.terraform.push({ body: block, file, line: lines.take("terraform", []) });
+  }
+  for (const block of objects(parsed["removed"])) {
+    into.removed.push({ body: block, file, line: lines.take("removed", []) });
   }
 }
 
@@ -459,6 +465,8 @@ function applyOverrides(main: FileBlocks, over: FileBlocks, displayOf: (file: st
     else base.value = l.value;
   }
   main.terraform.push(...over.terraform);
+  // A removed block in an override file is kept as written: what it would leave in the account still matters.
+  main.removed.push(...over.removed);
 }
 
 /**
@@ -614,6 +622,7 @@ export function* moduleDirReader(
     outputs: unique(main.outputs, "output"),
     providers: main.providers,
     terraform: main.terraform,
+    removed: main.removed,
   };
 }
 
