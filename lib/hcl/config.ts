@@ -34,6 +34,13 @@ export interface ResourceDecl extends Located {
    * that carried it (a planted `zz_override.tf.json`), not by the block it was merged into.
    */
   metadataAt?: string;
+  /**
+   * The last override block merged into this one (`x_override.tf`), where the arguments it replaced are written: a
+   * finding points there, since the base block no longer shows what Terraform applies (red-team round 120 F5).
+   */
+  overriddenAt?: Located;
+  /** `file:line` of each argument an override file replaced (HCL override files only). */
+  overrideLocations?: Map<string, string>;
 }
 
 export interface NamedDecl extends Located {
@@ -68,6 +75,8 @@ export interface ModuleDef {
   readonly outputs: Map<string, NamedDecl>;
   readonly providers: NamedDecl[];
   readonly terraform: { body: Obj; file: string; line: number }[];
+  /** `removed` blocks, as written (`from`, `lifecycle`). */
+  readonly removed: { body: Obj; file: string; line: number }[];
 }
 
 /** hcl2json's parse, loaded on first use (it starts a WebAssembly runtime). */
@@ -286,10 +295,11 @@ interface FileBlocks {
   locals: LocalDecl[];
   providers: NamedDecl[];
   terraform: { body: Obj; file: string; line: number }[];
+  removed: { body: Obj; file: string; line: number }[];
 }
 
 function emptyBlocks(): FileBlocks {
-  return { resources: [], modules: [], variables: [], outputs: [], locals: [], providers: [], terraform: [] };
+  return { resources: [], modules: [], variables: [], outputs: [], locals: [], providers: [], terraform: [], removed: [] };
 }
 
 const NO_ATTRIBUTES: ReadonlyMap<string, number> = new Map();
@@ -370,6 +380,9 @@ function collect(parsed: Obj, file: string, lines: Lines, display: string, into:
   for (const block of objects(parsed["terraform"])) {
     into.terraform.push({ body: block, file, line: lines.take("terraform", []) });
   }
+  for (const block of objects(parsed["removed"])) {
+    into.removed.push({ body: block, file, line: lines.take("removed", []) });
+  }
 }
 
 /** Labels of a `dynamic` value (object or array of objects, as Terraform JSON allows) with their specs. */
@@ -429,6 +442,8 @@ function applyOverrides(main: FileBlocks, over: FileBlocks, displayOf: (file: st
     if (!base) missing(resourceKey(r.mode, r.type, r.name), r);
     else {
       base.body = mergeBody(base.body, r.body);
+      base.overriddenAt = { file: r.file, line: r.line };
+      for (const [a, line] of r.attributeLines) (base.overrideLocations ??= new Map()).set(a, `${r.file}:${line}`);
       if (hasKey(r.body, "//")) base.metadataAt = `${r.file}:${r.line}`;
     }
   }
@@ -456,6 +471,8 @@ function applyOverrides(main: FileBlocks, over: FileBlocks, displayOf: (file: st
     else base.value = l.value;
   }
   main.terraform.push(...over.terraform);
+  // A removed block in an override file is kept as written: what it would leave in the account still matters.
+  main.removed.push(...over.removed);
 }
 
 /**
@@ -611,6 +628,7 @@ export function* moduleDirReader(
     outputs: unique(main.outputs, "output"),
     providers: main.providers,
     terraform: main.terraform,
+    removed: main.removed,
   };
 }
 

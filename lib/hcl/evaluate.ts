@@ -12,8 +12,10 @@ import type { RegexBudget } from "./re2";
 import { ANY, type Ty } from "./ty";
 import { DOUBT, NIL, convertValue, doubt, doubtCount, typedEqual, unifyTypes, valueType } from "./unify";
 import {
+  AttrRef,
   ErrUnk,
   InexactNumber,
+  InstanceRef,
   ModRef,
   Tmpl,
   Unk,
@@ -26,6 +28,7 @@ import {
   isKnown,
   isObj,
   isSet,
+  isUnknown,
   jsonNumber,
   nfc,
   setErrorCount,
@@ -542,6 +545,7 @@ function applyOne(v: Value, op: Exclude<Op, { k: "splat" }>, scope: Scope): Valu
   }
   if (v instanceof Unk) {
     if (op.k === "index" && v.rep) return new Unk(v.src);
+    if (op.k === "attr" && v instanceof InstanceRef) return new AttrRef(`${toHclOperand(v)}${suffix}`, v.type, op.name);
     return new Unk(`${toHclOperand(v)}${suffix}`);
   }
   if (v instanceof Tmpl) return new Unk(`${toHcl(v)}${suffix}`);
@@ -575,7 +579,22 @@ function attempt(e: Expr, scope: Scope): { v: Value; outcome: "ok" | "fails" | "
   // An error made inside that did not reach the result: Terraform fails there too where it evaluates that part
   // (every operand, element and argument), but where blastwall drops it is not checked case by case: not known.
   if (errorCount() !== errs) return { v, outcome: "unsure" };
-  return { v, outcome: isKnown(v) && doubtCount() === before ? "ok" : "unsure" };
+  return { v, outcome: certain(v) && doubtCount() === before ? "ok" : "unsure" };
+}
+
+/**
+ * True when evaluating `v` cannot fail: every part known, or an attribute of an instance that exists (unknown
+ * until apply, which is no error: Terraform's `try` waits for it and then returns it). A template around such an
+ * attribute may still fail (a null interpolated), and an attribute of an instance that may not exist may too.
+ */
+function certain(v: Value, seen = new Set<object>()): boolean {
+  if (v === null || typeof v !== "object") return true;
+  if (v instanceof AttrRef) return true;
+  if (isUnknown(v)) return false;
+  if (seen.has(v)) return true;
+  seen.add(v);
+  if (Array.isArray(v)) return v.every((x) => certain(x, seen));
+  return Object.keys(v).every((k) => certain(v[k], seen));
 }
 
 /** `try`: the first argument that evaluates without error; one that may or may not fail stops there. */

@@ -9,6 +9,7 @@ import { matchAll, matchAt, replaceAll, translateRe2, type Match, type Re2, type
 import { yamlDecode } from "./yaml";
 import { DOUBT, NIL, convertValue, setOrder, typed, typedEqual, unifyTypes, valueType } from "./unify";
 import {
+  AttrRef,
   ModRef,
   Tmpl,
   Unk,
@@ -26,6 +27,7 @@ import {
   isUnknown,
   jsonencode,
   markInexact,
+  nonEmptyRef,
   setKey,
   toTemplatePart,
   type ObjValue,
@@ -259,8 +261,8 @@ function flatten(args: Value[]): Result {
     for (const x of xs) {
       if (isList(x)) {
         if (!walk(x)) return false;
-      } else if (x instanceof Unk) {
-        // Could itself be a list, which flatten would splice in.
+      } else if (x instanceof Unk && !nonEmptyRef(x)) {
+        // Could itself be a list, which flatten would splice in (an ARN, id or JSON document is a string).
         return false;
       } else {
         out.push(x);
@@ -329,6 +331,7 @@ function keysOrValues(which: "keys" | "values"): Fn {
  * that is not null (nor "", when that type is string).
  */
 function coalesce(args: Value[], ctx: FnCtx): Result {
+  if (args.some(nonEmptyRef)) return coalesceStrings(args, ctx);
   const ty = unifyTypes(args.map((a, i) => (a === null ? ctx.nullTypes?.[i] : undefined) ?? valueType(a)));
   if (ty === NIL || ty === DOUBT) return ty;
   for (const a of args) {
@@ -339,6 +342,19 @@ function coalesce(args: Value[], ctx: FnCtx): Result {
     return c;
   }
   return FAIL;
+}
+
+/**
+ * `coalesce` with an attribute that is never null nor "" among its arguments (an ARN, an id, a policy JSON: strings):
+ * the first argument that is one, or a known non-empty string before it. Only strings and nulls besides, which
+ * unify to string without changing any value; anything else is not claimed.
+ */
+function coalesceStrings(args: Value[], ctx: FnCtx): Result {
+  // A null of a variable typed list or map does not unify with a string: Terraform fails, which is not claimed here.
+  const stringy = (a: Value, i: number) => (a === null ? [undefined, "any", "string"].includes(ctx.nullTypes?.[i]?.k) : typeof a === "string" || nonEmptyRef(a));
+  if (!args.every(stringy)) return NOPE;
+  for (const a of args) if (a !== null && a !== "") return a;
+  return NOPE;
 }
 
 function coalescelist(args: Value[]): Result {
@@ -367,6 +383,11 @@ function contains(args: Value[]): Result {
 /** `distinct` takes a list: a tuple's elements are unified first (`distinct([1, "1"])` is `["1"]`). */
 function distinct(args: Value[]): Result {
   const l = args[0];
+  // The same reference written again is the same value: `distinct([aws_s3_bucket.b.arn, aws_s3_bucket.b.arn])` is
+  // one element. Two different references (or a reference and a string) may or may not be equal once applied.
+  if (isList(l) && l.length > 0 && l.every((x) => x instanceof AttrRef && x.src === (l[0] as AttrRef).src)) {
+    return nonEmptyRef(l[0]) ? typed([l[0]], collectionOf("list", STRING)) : typed([l[0]], UNKNOWN);
+  }
   if (!isList(l) || !isKnown(l)) return NOPE;
   const list = toCollection(l, "list");
   if (!Array.isArray(list)) return list === FAIL ? FAIL : NOPE;
@@ -378,7 +399,8 @@ function distinct(args: Value[]): Result {
 /** `compact` takes a list of strings: numbers and bools become strings (`compact([1, ""])` is `["1"]`). */
 function compact(args: Value[]): Result {
   const l = args[0];
-  if (!isList(l) || !isKnown(l)) return NOPE;
+  // An ARN, id or policy JSON is kept (never null nor "" once applied); any other unknown element may be dropped.
+  if (!isList(l) || !l.every((x) => isKnown(x) || nonEmptyRef(x))) return NOPE;
   const c = convertValue(l, collectionOf("list", STRING));
   if (!Array.isArray(c)) return c as typeof NIL | typeof DOUBT;
   return typed(

@@ -15,7 +15,7 @@ import { evalJson, evalString, truth, type Env, type Scope } from "./evaluate";
 import { BAD_TYPE, DOUBT, MISMATCH, convert, parseType } from "./types";
 import { ANY, hasAny, type Ty } from "./ty";
 import { literalJson, resourceKey, type ModuleDef, type NamedDecl, type Obj, type ResourceDecl } from "./config";
-import { ModRef, Unk, assignKeys, byteOrder, hasKey, isKnown, isObj, setKey, toHclOperand, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
+import { InstanceRef, ModRef, Unk, assignKeys, byteOrder, hasKey, isKnown, isObj, setKey, toHclOperand, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
 
 /** How many instances a resource or module block has. */
 export type Expansion =
@@ -70,6 +70,7 @@ export interface EmittedResource {
 
 export { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 import { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
+import { REMOVED_BLOCK_TYPE, type RemovedBlockValues } from "./removed";
 
 /** Module block arguments that are not inputs. */
 const MAX_COUNT = 10_000;
@@ -428,17 +429,17 @@ export class ModuleInstance implements Env {
     const exp = this.expansion(key, decl.body);
     switch (exp.kind) {
       case "single":
-        return new Unk(base);
+        return new InstanceRef(base, type);
       case "unknown":
         return new Unk(base, true, true);
       case "count":
         return withOrigin(
-          Array.from({ length: exp.n }, (_, i) => new Unk(base + instanceKey(i))),
+          Array.from({ length: exp.n }, (_, i) => new InstanceRef(base + instanceKey(i), type)),
           base,
         );
       case "each": {
         const o: ObjValue = {};
-        for (const [k] of exp.entries) setKey(o, k, new Unk(base + instanceKey(k)));
+        for (const [k] of exp.entries) setKey(o, k, new InstanceRef(base + instanceKey(k), type));
         return withOrigin(o, base);
       }
     }
@@ -563,6 +564,7 @@ export class ModuleInstance implements Env {
   /** Emits every resource instance of this module instance and, recursively, of its local modules. */
   emit(out: EmittedResource[]): void {
     for (const decl of this.def.resources) this.emitResource(decl, out);
+    this.def.removed.forEach((block, i) => this.emitRemoved(block, i, out));
     for (const call of this.def.modules) {
       const child = this.tree.children.get(this.def)?.get(call.name);
       if (child && "unknown" in child) {
@@ -577,11 +579,45 @@ export class ModuleInstance implements Env {
     }
   }
 
+  /**
+   * A `removed` block that may leave its object in the account (`destroy = false`, or a value blastwall cannot read
+   * as true), as a pseudo resource the rules read (removed.ts). One that destroys the object leaves nothing behind.
+   */
+  private emitRemoved(block: { body: Obj; file: string; line: number }, i: number, out: EmittedResource[]): void {
+    let destroy: unknown = true;
+    const lc = block.body["lifecycle"];
+    for (const o of Array.isArray(lc) ? lc : [lc]) {
+      if (o !== null && typeof o === "object" && !Array.isArray(o) && "destroy" in o) destroy = (o as Obj)["destroy"];
+    }
+    // Terraform takes only a literal here; HCL writes it as a bool, Terraform JSON may write it as text.
+    const literal = typeof destroy === "string" ? destroy.replace(/^\$\{\s*(.*?)\s*\}$/, "$1").trim() : destroy;
+    if (literal === true || literal === "true") return;
+    const from = block.body["from"];
+    const target = typeof from === "string" ? from.replace(/^\$\{\s*(.*?)\s*\}$/, "$1").trim() : undefined;
+    const values: RemovedBlockValues = {
+      from: target !== undefined ? this.prefix + target : `${this.prefix}(unreadable: ${JSON.stringify(from)})`,
+      destroy: literal === false || literal === "false" ? false : JSON.stringify(destroy),
+    };
+    out.push({
+      mode: "managed",
+      type: REMOVED_BLOCK_TYPE,
+      name: `removed_${i}`,
+      // What it removes names it: an acknowledgement reads `removed.aws_iam_role_policy.cleanup`.
+      address: target !== undefined ? `${this.prefix}removed.${target}` : `${this.prefix}removed[${i}]`,
+      location: `${block.file}:${block.line}`,
+      values: { ...values },
+      unknowns: [],
+      attributeLocations: new Map(),
+    });
+  }
+
   private emitResource(decl: ResourceDecl, out: EmittedResource[]): void {
     const key = resourceKey(decl.mode, decl.type, decl.name);
     const exp = this.expansion(key, decl.body);
     const attributeLocations = new Map<string, string>();
     for (const [a, line] of decl.attributeLines) attributeLocations.set(a, `${decl.file}:${line}`);
+    for (const [a, at] of decl.overrideLocations ?? []) attributeLocations.set(a, at);
+    const at = decl.overriddenAt ?? decl;
     if (decl.metadataAt !== undefined) attributeLocations.set("//", decl.metadataAt);
     for (const { suffix, scope } of this.instancesOf(exp)) {
       const unknowns: { attribute: string; expression: string }[] = [];
@@ -606,7 +642,7 @@ export class ModuleInstance implements Env {
         type: decl.type,
         name: decl.name,
         address: this.prefix + key + suffix,
-        location: `${decl.file}:${decl.line}`,
+        location: `${at.file}:${at.line}`,
         values,
         unknowns,
         attributeLocations,

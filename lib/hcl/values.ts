@@ -47,6 +47,48 @@ export class ErrUnk extends Unk {
 }
 
 /**
+ * A resource or data source instance that certainly exists in the module instance: no `count` / `for_each`, or a
+ * known one with this index or key. Reading one of its attributes never fails in Terraform: an attribute the
+ * provider's schema lacks is refused by `terraform validate`, even inside `try` (checked with Terraform 1.11), and an
+ * attribute not known until apply is no error either (`try` waits for it). So `try(aws_iam_policy.this[0].arn, "")`
+ * is the ARN, as the public IAM modules mean it.
+ */
+export class InstanceRef extends Unk {
+  constructor(
+    src: string,
+    /** The resource type (`aws_iam_policy`). */
+    readonly type: string,
+  ) {
+    super(src);
+  }
+}
+
+/** A top-level attribute of an `InstanceRef` (`aws_iam_policy.this[0].arn`): unknown, but evaluated without error. */
+export class AttrRef extends Unk {
+  constructor(
+    src: string,
+    readonly type: string,
+    readonly attr: string,
+  ) {
+    super(src);
+  }
+}
+
+/**
+ * Attributes of the AWS provider's resources and data sources that are never null nor "" once the object exists:
+ * `arn` and `id` identify an object AWS made or found (a data source that finds nothing fails instead), `json` and
+ * `minified_json` are a policy document rendered as JSON (at least `{"Version":...}`). So `compact` keeps them,
+ * `coalesce` stops at them and `flatten` passes them (they are strings, never lists). Other attributes may be empty
+ * (an optional argument left unset): not claimed.
+ */
+const NON_EMPTY_ATTRS: ReadonlySet<string> = new Set(["arn", "id", "json", "minified_json"]);
+
+/** True when `v` is an attribute reference that is a string, never null nor "" (see NON_EMPTY_ATTRS). */
+export function nonEmptyRef(v: Value): v is AttrRef {
+  return v instanceof AttrRef && v.type.startsWith("aws_") && NON_EMPTY_ATTRS.has(v.attr);
+}
+
+/**
  * Terraform (cty) normalises every string to Unicode NFC: `"e\u0301" == "\u00e9"` is true there. Strings entering
  * the evaluator (literals, template text, JSON and tfvars values, object keys) are normalised here.
  */

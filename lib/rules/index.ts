@@ -35,6 +35,7 @@ import { rule as unknownModule } from "./unknown-module";
 import { rule as agentTagsUnreadable } from "./agent-tags-unreadable";
 import { rule as unmodelledIam } from "./unmodelled-iam";
 import { rule as agentMarkedNotPrincipal } from "./agent-marked-not-principal";
+import { rule as removedLeftInAws } from "./removed-left-in-aws";
 
 /** Rules over what agents can do: their own rights, and what they reach through others. */
 export const agentRules: readonly Rule[] = [
@@ -57,6 +58,7 @@ export const agentRules: readonly Rule[] = [
   unresolvedAttachment,
   unknownModule,
   unmodelledIam,
+  removedLeftInAws,
   agentMarkedNotPrincipal,
   agentTagsUnreadable,
 ];

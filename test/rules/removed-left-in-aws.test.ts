@@ -1,0 +1,63 @@
+/**
+ * Red-team round 120 F6: `removed { from = aws_iam_role_policy.cleanup, lifecycle { destroy = false } }` made
+ * Terraform forget an agent's policy and leave it attached in AWS, and `blastwall check` said nothing: the block it
+ * replaced was simply gone. Such a block is now an error naming it; one that destroys the object, or removes
+ * something that grants nothing, is not.
+ */
+import { checkPaths } from "../../lib/check/run-check";
+import { agentRules } from "../../lib/rules";
+import { dir } from "../hcl/helpers";
+
+const removed = (from: string, lifecycle = "lifecycle {\n    destroy = false\n  }") => `removed {\n  from = ${from}\n  ${lifecycle}\n}\n`;
+
+const ROLE = `resource "aws_iam_role" "agent" {
+  name               = "coding-agent"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::111111111111:role/human" } }] })
+}
+`;
+
+async function found(files: Record<string, string>) {
+  return (await checkPaths([dir(files)], { config: {}, rules: agentRules })).findings.filter((f) => f.ruleId === "removed-left-in-aws");
+}
+
+describe("removed-left-in-aws", () => {
+  test("a forgotten inline policy is an error at the removed block, naming what stays in AWS and the plan gate", async () => {
+    const fs = await found({ "main.tf": ROLE, "gone.tf": `# the old cleanup policy\n${removed("aws_iam_role_policy.cleanup")}` });
+    expect(fs).toHaveLength(1);
+    expect(fs[0].severity).toBe("error");
+    expect(fs[0].resource).toBe("removed.aws_iam_role_policy.cleanup");
+    expect(fs[0].message).toContain("(gone.tf:2) for aws_iam_role_policy.cleanup with `destroy = false`");
+    expect(fs[0].message).toContain("leave it in AWS");
+    expect(fs[0].message).toContain("plan gate");
+    expect(fs[0].evidence[0].location).toBe("gone.tf:2");
+  });
+
+  test("attachments, roles, users' and groups' policies, and a whole module are flagged", async () => {
+    const froms = ["aws_iam_role_policy_attachment.a", "aws_iam_policy_attachment.b", "aws_iam_user_policy.c", "aws_iam_group_policy_attachment.d", "aws_iam_policy.e", "aws_iam_role.f", "aws_s3_bucket_policy.g", "module.old"];
+    const fs = await found({ "main.tf": ROLE, "gone.tf": froms.map((f) => removed(f)).join("") });
+    expect(fs.map((f) => f.resource).sort()).toEqual(froms.map((f) => `removed.${f}`).sort());
+  });
+
+  test("inside a module, the address is the module's", async () => {
+    const fs = await found({ "main.tf": `module "agent" {\n  source = "./agent"\n}\n`, "agent/main.tf": ROLE + removed("aws_iam_role_policy.cleanup") });
+    expect(fs.map((f) => f.resource)).toEqual(["module.agent.removed.aws_iam_role_policy.cleanup"]);
+    expect(fs[0].message).toContain("for module.agent.aws_iam_role_policy.cleanup");
+  });
+
+  test("Terraform JSON syntax (.tf.json in the folder) is read too", async () => {
+    const json = JSON.stringify({ removed: [{ from: "aws_iam_role_policy.cleanup", lifecycle: { destroy: false } }] });
+    const fs = await found({ "main.tf": ROLE, "gone.tf.json": json });
+    expect(fs.map((f) => f.resource)).toEqual(["removed.aws_iam_role_policy.cleanup"]);
+  });
+
+  test("controls: a removed block that destroys the object, or the default, or one for a bucket, is no finding", async () => {
+    const fs = await found({
+      "main.tf": ROLE,
+      "gone.tf":
+        removed("aws_iam_role_policy.a", "lifecycle {\n    destroy = true\n  }") +
+        removed("aws_iam_role_policy.b", "") +
+        removed("aws_s3_bucket.logs"),
+    });
+    expect(fs).toEqual([]);
+  });
+});
