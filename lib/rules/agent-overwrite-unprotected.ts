@@ -5,7 +5,7 @@ import type { Statement } from "../engine/iam/types";
 import type { PeerStore, TfResource, TfStack } from "../engine/terraform/types";
 import { globsIntersect, hasWildcard } from "../engine/iam/glob";
 import { attributePattern, resolveToPattern } from "../engine/terraform/tokens";
-import { agentCan, principalEvidence, statementEvidence, where } from "./support";
+import { agentCan, grantingBlock, managedPolicyFix, principalEvidence, statementEvidence, where } from "./support";
 import { isObject } from "../engine/json";
 import { blocks, readBool, readNumber, readString, resourceEvidence } from "./protection-support";
 import { existence } from "../engine/principals/collect";
@@ -287,7 +287,8 @@ function peerFinding(agent: PrincipalNode, store: PeerStore, writes: readonly Wr
   const statement = writes[0].grant.statement;
   return {
     principal: agent.address,
-    resource: statement.source.address,
+    resource: grantingBlock(statement),
+    ...managedFix(agent, statement),
     actions,
     message:
       `${agentCan(agent)} overwrite what ${store.address} of stack ${store.stack} holds, which ${store.lacks} ` +
@@ -305,7 +306,8 @@ function outsideFinding(agent: PrincipalNode, writes: readonly { grant: Grant; r
   const where = [...new Set(writes.map((w) => w.resource))];
   return {
     principal: agent.address,
-    resource: writes[0].grant.statement.source.address,
+    resource: grantingBlock(writes[0].grant.statement),
+    ...managedFix(agent, writes[0].grant.statement),
     actions,
     severity: strict ? "error" : "warning",
     message:
@@ -472,6 +474,15 @@ export function overwrittenText(stores: readonly Store[], count: number): string
     : `what ${count} stores of this stack hold that keep no earlier version (${stores.slice(0, 3).map((x) => x.resource.address).join(", ")}${count > 3 ? ", ..." : ""})`;
 }
 
+/**
+ * For a write an AWS managed policy grants, the rule's fix and how to narrow it: the policy's statements cannot be
+ * edited, so narrowing the writes means detaching it (red-team round 121). The finding is located at the attachment.
+ */
+function managedFix(agent: PrincipalNode, statement: Statement): { fix?: string } {
+  const managed = managedPolicyFix(agent, statement);
+  return managed ? { fix: `${rule.meta.fix} ${managed}` } : {};
+}
+
 /** `stores`: the first few of the `count` stores the statement lets the agent overwrite. */
 function finding(agent: PrincipalNode, stores: readonly Store[], count: number, grants: readonly Grant[]): FindingDraft {
   const actions = [...new Set(grants.map((g) => g.action))];
@@ -479,7 +490,8 @@ function finding(agent: PrincipalNode, stores: readonly Store[], count: number, 
   const what = overwrittenText(stores, count);
   return {
     principal: agent.address,
-    resource: statement.source.address,
+    resource: grantingBlock(statement),
+    ...managedFix(agent, statement),
     actions,
     message: `${agentCan(agent)} overwrite ${what} (${actions.join(", ")}; granted by ${where(statement)}${throughRules(grants)}): an overwrite there loses the old data for good.`,
     evidence: [principalEvidence(agent), ...statementEvidence(agent, statement), ...stores.slice(0, 5).map((x) => resourceEvidence(x.resource, x.lacks))],

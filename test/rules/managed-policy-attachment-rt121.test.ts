@@ -85,3 +85,24 @@ test("agent-instance-shell on instances outside the stack names the attachment o
   expect(f.map((x) => x.resource)).toEqual(["aws_iam_role_policy_attachment.admin"]);
   expect(f[0].evidence.find((e) => e.step === "statement")!.address).toBe("arn:aws:iam::aws:policy/AdministratorAccess");
 });
+
+test("agent-overwrite-unprotected: writes an AWS managed policy grants are located at the attachment, and the fix detaches it", () => {
+  const doc = tf({
+    ...role(),
+    "aws_iam_role_policy_attachment.s3full": { role: "${aws_iam_role.agent.name}", policy_arn: S3_FULL },
+    "aws_s3_bucket.data": { bucket: "prod-data" },
+  });
+  const f = check(doc).findings.filter((x) => x.ruleId === "agent-overwrite-unprotected");
+  expect(f.length).toBeGreaterThan(0);
+  for (const x of f) {
+    expect(x.resource).toBe("aws_iam_role_policy_attachment.s3full");
+    expect(x.fix).toContain("Turn versioning on for the bucket");
+    expect(x.fix).toContain("is an AWS managed policy: nobody can edit its statements. Detach it from aws_iam_role.agent (remove aws_iam_role_policy_attachment.s3full)");
+  }
+  // Control: a policy of the stack's own keeps its own address and the rule's fix alone.
+  const own = check(
+    tf({ ...role(), "aws_iam_role_policy.w": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "s3:PutObject", Resource: "*" }) }, "aws_s3_bucket.data": { bucket: "prod-data" } }),
+  ).findings.filter((x) => x.ruleId === "agent-overwrite-unprotected");
+  expect(own.map((x) => [x.resource, x.fix?.includes("AWS managed policy") ?? false])).toEqual(own.map(() => ["aws_iam_role_policy.w", false]));
+  expect(own.length).toBeGreaterThan(0);
+});
