@@ -4,6 +4,7 @@
  */
 import type { Acknowledgement, Finding } from "../engine/findings";
 import { globCovers, globsIntersect } from "../engine/iam/glob";
+import { isAwsManagedArn } from "../engine/terraform/policy-documents";
 
 /** Rule id of the finding raised for every acknowledgement whose expiry date has passed (or cannot be read). */
 export const ACKNOWLEDGEMENT_EXPIRED = "acknowledgement-expired";
@@ -48,10 +49,15 @@ export function isExpired(ack: Pick<Acknowledgement, "expires">, now: Date): boo
 
 /**
  * Same rule, same principal and, when the acknowledgement names one, the same resource (exact addresses): the finding
- * is the one the acknowledgement is about, whether or not its actions still fit.
+ * is the one the acknowledgement is about, whether or not its actions still fit. A finding granted by an AWS managed
+ * policy is located at the block that attaches it; one written for the policy's ARN (as such findings were located
+ * before red-team round 121) is about it still, when the finding's statement is that policy's.
  */
 export const isAbout = (ack: Acknowledgement, f: Finding): boolean =>
-  ack.ruleId === f.ruleId && ack.principal === f.principal && (ack.resource === undefined || ack.resource === f.resource);
+  ack.ruleId === f.ruleId && ack.principal === f.principal && (ack.resource === undefined || ack.resource === f.resource || grantedByManaged(ack.resource, f));
+
+const grantedByManaged = (arn: string, f: Finding): boolean =>
+  isAwsManagedArn(arn) && f.evidence.some((e) => e.step === "statement" && e.address === arn);
 
 /**
  * The finding's actions an acknowledgement limited to `actions` does not accept (none when it is not limited).

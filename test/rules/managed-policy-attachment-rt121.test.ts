@@ -106,3 +106,14 @@ test("agent-overwrite-unprotected: writes an AWS managed policy grants are locat
   expect(own.map((x) => [x.resource, x.fix?.includes("AWS managed policy") ?? false])).toEqual(own.map(() => ["aws_iam_role_policy.w", false]));
   expect(own.length).toBeGreaterThan(0);
 });
+
+test("an acknowledgement written for the managed policy's ARN (where such findings were located before) still covers them", () => {
+  const doc = tf({ ...role(), "aws_iam_role_policy_attachment.s3full": { role: "${aws_iam_role.agent.name}", policy_arn: S3_FULL } });
+  const ack = (resource: string) => ({ acknowledgements: [{ ruleId: "agent-destroy-right", principal: "aws_iam_role.agent", resource, reason: "reviewed: replaced next sprint" }] });
+  const still = (resource: string) => check(doc, ack(resource)).findings.filter((f) => f.ruleId === "agent-destroy-right" && !f.acknowledged);
+  expect(still(S3_FULL)).toEqual([]);
+  expect(still("aws_iam_role_policy_attachment.s3full")).toEqual([]);
+  // Another managed policy's ARN, or an address that is not the attachment, covers nothing.
+  expect(still("arn:aws:iam::aws:policy/AmazonEC2FullAccess")).toHaveLength(1);
+  expect(still("aws_iam_role_policy_attachment.other")).toHaveLength(1);
+});
