@@ -70,7 +70,7 @@ export interface EmittedResource {
 
 export { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 import { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
-import { REMOVED_BLOCK_TYPE, type RemovedBlockValues } from "./removed";
+import { removedBlockResource } from "../engine/terraform/removed-blocks";
 
 /** Module block arguments that are not inputs. */
 const MAX_COUNT = 10_000;
@@ -584,31 +584,9 @@ export class ModuleInstance implements Env {
    * as true), as a pseudo resource the rules read (removed.ts). One that destroys the object leaves nothing behind.
    */
   private emitRemoved(block: { body: Obj; file: string; line: number }, i: number, out: EmittedResource[]): void {
-    let destroy: unknown = true;
-    const lc = block.body["lifecycle"];
-    for (const o of Array.isArray(lc) ? lc : [lc]) {
-      if (o !== null && typeof o === "object" && !Array.isArray(o) && "destroy" in o) destroy = (o as Obj)["destroy"];
-    }
-    // Terraform takes only a literal here; HCL writes it as a bool, Terraform JSON may write it as text.
-    const literal = typeof destroy === "string" ? destroy.replace(/^\$\{\s*(.*?)\s*\}$/, "$1").trim() : destroy;
-    if (literal === true || literal === "true") return;
-    const from = block.body["from"];
-    const target = typeof from === "string" ? from.replace(/^\$\{\s*(.*?)\s*\}$/, "$1").trim() : undefined;
-    const values: RemovedBlockValues = {
-      from: target !== undefined ? this.prefix + target : `${this.prefix}(unreadable: ${JSON.stringify(from)})`,
-      destroy: literal === false || literal === "false" ? false : JSON.stringify(destroy),
-    };
-    out.push({
-      mode: "managed",
-      type: REMOVED_BLOCK_TYPE,
-      name: `removed_${i}`,
-      // What it removes names it: an acknowledgement reads `removed.aws_iam_role_policy.cleanup`.
-      address: target !== undefined ? `${this.prefix}removed.${target}` : `${this.prefix}removed[${i}]`,
-      location: `${block.file}:${block.line}`,
-      values: { ...values },
-      unknowns: [],
-      attributeLocations: new Map(),
-    });
+    const location = `${block.file}:${block.line}`;
+    const r = removedBlockResource(block.body, i, this.prefix, location);
+    if (r) out.push({ ...r, location, unknowns: [], attributeLocations: new Map() });
   }
 
   private emitResource(decl: ResourceDecl, out: EmittedResource[]): void {

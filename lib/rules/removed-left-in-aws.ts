@@ -1,6 +1,6 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
-import { REMOVED_BLOCK_TYPE } from "../hcl/removed";
+import { REMOVED_BLOCK_TYPE } from "../engine/terraform/removed-blocks";
 
 /**
  * What a `removed { lifecycle { destroy = false } }` block can leave behind that grants rights: IAM (a role, a user,

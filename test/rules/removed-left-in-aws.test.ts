@@ -61,3 +61,26 @@ describe("removed-left-in-aws", () => {
     expect(fs).toEqual([]);
   });
 });
+
+describe("removed-left-in-aws in a lone Terraform JSON file (cdk.tf.json), which the JSON reader reads", () => {
+  const { check, tf } = require("../helpers/tf") as typeof import("../helpers/tf");
+  const of = (removedBlocks: unknown) =>
+    check(tf({ "aws_iam_role.agent": { name: "agent", assume_role_policy: "{}" } }, { removed: removedBlocks }), {}, { rules: agentRules }).findings.filter((f) => f.ruleId === "removed-left-in-aws");
+
+  test("a block keeping an IAM object is an error; one destroying it, or keeping a bucket, is not", () => {
+    const fs = of([
+      { from: "aws_iam_role_policy.cleanup", lifecycle: { destroy: false } },
+      { from: "aws_iam_role_policy_attachment.admin", lifecycle: [{ destroy: "false" }] },
+      { from: "aws_iam_role_policy.gone", lifecycle: { destroy: true } },
+      { from: "aws_s3_bucket.logs", lifecycle: { destroy: false } },
+    ]);
+    expect(fs.map((f) => [f.resource, f.severity])).toEqual([
+      ["removed.aws_iam_role_policy.cleanup", "error"],
+      ["removed.aws_iam_role_policy_attachment.admin", "error"],
+    ]);
+  });
+
+  test("a single block written as an object, and a destroy value it cannot read, count too (fail closed)", () => {
+    expect(of({ from: "aws_iam_policy.p", lifecycle: { destroy: "${var.keep}" } }).map((f) => f.resource)).toEqual(["removed.aws_iam_policy.p"]);
+  });
+});

@@ -7,6 +7,7 @@
  * 20,000 resources cost a few milliseconds.
  */
 import { isObject } from "../json";
+import { removedBlockResource } from "./removed-blocks";
 import { AddressMap, InputError, type TfBackend, type TfModuleCall, type TfResource, type TfStack } from "./types";
 
 type Obj = Record<string, unknown>;
@@ -50,6 +51,13 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
 
   readResources(file, json["resource"], "managed", add);
   readResources(file, json["data"], "data", add);
+  // A `removed` block that keeps its object leaves it in the account, unseen: the rules judge it as a pseudo resource.
+  if (json["removed"] !== undefined) {
+    blockObjects(file, json["removed"], "removed").forEach((b, i) => {
+      const r = removedBlockResource(b, i, "");
+      if (r) add(r);
+    });
+  }
 
   const variables = new Map<string, unknown>();
   const variableTypes = new Map<string, string>();
