@@ -46,6 +46,8 @@ export interface Tree {
    * `--var-file` value) is unknown. It is asked only what an agent tag comes out as.
    */
   readonly settable?: true;
+  /** Every file `file()` or `templatefile()` read, by absolute path, with its text (shared by every instance). */
+  readonly fileReads?: Map<string, string>;
 }
 
 /** One resource instance (or an unknown module) as emitted. */
@@ -334,8 +336,9 @@ export class ModuleInstance implements Env {
 
   readFile(path: string): string | undefined | null {
     let bytes: Buffer;
+    const abs = isAbsolute(path) ? path : join(this.rootDir, path);
     try {
-      bytes = readInputFile(isAbsolute(path) ? path : join(this.rootDir, path), INPUT_LIMITS.terraform);
+      bytes = readInputFile(abs, INPUT_LIMITS.terraform);
     } catch (e) {
       const code = (e as { code?: unknown } | undefined)?.code;
       // Nothing there: `fileexists` is false. Anything else there (a directory, a pipe, a file too large or not
@@ -343,11 +346,14 @@ export class ModuleInstance implements Env {
       return code === "ENOENT" || code === "ENOTDIR" ? undefined : null;
     }
     // Terraform refuses a file that is not UTF-8 where Node would put U+FFFD in: not known here either.
+    let text: string;
     try {
-      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+      text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
     } catch {
       return null;
     }
+    this.tree.fileReads?.set(abs, text);
+    return text;
   }
 
   /** Entries of a directory, by what each is itself (a link is not followed), for `fileset`. */

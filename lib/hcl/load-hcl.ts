@@ -268,13 +268,15 @@ function* hclLoader(dir: string, values: ReadonlyMap<string, unknown> | undefine
   if (rootDef.files.length === 0) throw new InputError(dir, tool === "opentofu" ? "holds no .tf, .tf.json, .tofu or .tofu.json files" : "holds no .tf or .tf.json files");
 
   const tfvars = yield* readValues();
-  const tree: Tree = { rootAbs, children, tfvars };
+  const fileReads = new Map<string, string>();
+  const tree: Tree = { rootAbs, children, tfvars, fileReads };
   const root = new ModuleInstance(rootDef, "", undefined, tree);
   const emitted: EmittedResource[] = [];
   root.emit(emitted);
 
   const json = rootJson(root, rootDef, emitted);
-  const stack = withBlockLocations(toStack(json, dir, emitted), root, rootDef);
+  const located = withBlockLocations(toStack(json, dir, emitted), root, rootDef);
+  const stack = fileReads.size > 0 ? { ...located, functionFileReads: fileReads } : located;
   const files: string[] = [];
   let hasTofu = false;
   for (const d of defs.values()) {

@@ -80,7 +80,7 @@ interface Written {
  */
 function written(stack: TfStack, argument: string, raw: unknown): Written | undefined {
   if (typeof raw !== "string" || raw === "") return undefined;
-  if (!hasInterpolation(raw)) return stack.givenValues?.has(raw) ? undefined : { argument, value: raw };
+  if (!hasInterpolation(raw)) return stack.givenValues?.has(raw) || readFrom(stack, raw)?.state === "elsewhere" ? undefined : { argument, value: raw };
   const r = resolveToPattern(stack, raw);
   if (r.exact && r.pattern !== "" && !stack.givenValues?.has(r.pattern)) {
     return { argument, value: r.pattern, how: `${expression(raw)}, which resolves to a value written in the configuration (a variable's default, a tfvars value, a local or another resource's argument)` };
@@ -88,6 +88,17 @@ function written(stack: TfStack, argument: string, raw: unknown): Written | unde
   const m = /^\$\{var\.([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*|\["[^"]*"\]|\[\d+\])*)\}$/.exec(raw);
   const file = m ? (stack.folderValueFiles ?? []).find((f) => f.kind === "tfvars" && nonEmptyString(pathInto(f.values[m[1]], m[2]))) : undefined;
   return file ? { argument, how: `${expression(raw)}, set in ${file.file}, a variable file of the configuration's folder` } : undefined;
+}
+
+/**
+ * Where a value the HCL reader put in place for `file()` was read from (it leaves the text, not the call), as the
+ * repository sees that file; undefined for a value no file read gave. A key read from `~/.ssh` or a CI runner's
+ * folder is not in the configuration: only one read from the repository is.
+ */
+function readFrom(stack: TfStack, text: string): RepositoryFile | undefined {
+  if (!stack.functionFileReads || !stack.repositoryFile) return undefined;
+  for (const [path, read] of stack.functionFileReads) if (read === text) return stack.repositoryFile(path);
+  return undefined;
 }
 
 /**
@@ -353,6 +364,14 @@ function connectionFindings(ctx: RuleContext): FindingDraft[] {
         const f = fileFinding(b, describe(r), `connection.private_key: \`${raw}\``, stack.repositoryFile(path));
         if (f) out.push(f);
       } else if (!hasInterpolation(raw) && PRIVATE_KEY.test(raw)) {
+        // The HCL reader's file(): a key read from the repository names its file; one from elsewhere is not in it.
+        const from = readFrom(stack, raw);
+        if (from?.state === "elsewhere") continue;
+        const f = from && fileFinding(b, describe(r), "connection.private_key: file()", from);
+        if (f) {
+          out.push(f);
+          continue;
+        }
         out.push({
           principal: r.address,
           resource: r.address,

@@ -10,7 +10,8 @@ import { buildAnalysis } from "../../lib/engine/analyze";
 import { run } from "./helpers";
 import { rule } from "../../lib/rules/credential-in-source";
 import { keyPlan, refs } from "../helpers/credential-plan";
-import { symlinkSync } from "fs";
+import { symlinkSync, writeFileSync } from "fs";
+import { join } from "path";
 import { awsSecretProfiles, holdsPrivateKey } from "../../lib/check/repository-files";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -445,12 +446,39 @@ describe("credential-in-source: files of the repository the configuration names"
     });
     expect(found.map((f) => f.principal)).toEqual(["null_resource.n", "provider.google"]);
     expect(found[1].message).toContain("from hcl/keys/ci.json, a file in the repository (credentials)");
-    expect(found[0].message).toContain("is given a private key to log in to its host in the configuration (connection.private_key");
+    expect(found[0].message).toContain("is given a private key to log in to a host (with it, its holder acts as the host may) from hcl/id_ed25519, a file in the repository (connection.private_key: file())");
     const control = await check({
       "hcl/main.tf":
         'variable "key" {}\nprovider "google" {\n  credentials = "keys/gone.json"\n}\nresource "null_resource" "n" {\n  connection {\n    host = "h"\n    private_key = var.key\n  }\n}\n',
     });
     expect(control.found).toEqual([]);
+  });
+});
+
+describe("credential-in-source: HCL file() of a key outside the repository", () => {
+  const findings = (stdout: string) =>
+    (JSON.parse(stdout) as { findings: { ruleId: string; principal: string; severity: string; message: string }[] }).findings.filter((f) => f.ruleId === "credential-in-source");
+  const PEM = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAEXAMPLE\n-----END OPENSSH PRIVATE KEY-----\n";
+  const SA_KEY = JSON.stringify({ type: "service_account", client_email: "ci@example.iam.gserviceaccount.com", private_key: "-----BEGIN PRIVATE KEY-----\nMIIEXAMPLE\n-----END PRIVATE KEY-----\n" });
+  const hcl = (keyPath: string, saPath: string) =>
+    `provider "google" {\n  credentials = file("${saPath}")\n}\nresource "null_resource" "n" {\n  connection {\n    host = "h"\n    private_key = file("${keyPath}")\n  }\n}\n`;
+
+  it("passes a key read from outside the repository (~/.ssh, a CI runner's folder): the reader put its text in place, but it is not in the configuration", async () => {
+    const home = tree({ ".ssh/id_ed25519": PEM, "gcp.json": SA_KEY });
+    const root = tree({ ".git/HEAD": "ref: refs/heads/main\n", "hcl/main.tf": hcl(join(home, ".ssh/id_ed25519"), join(home, "gcp.json")) });
+    const r = await runIn(["check", "--format", "json", "hcl"], root);
+    expect(findings(r.stdout)).toEqual([]);
+  });
+
+  it("control: the same keys in the repository, named by an absolute path, fail and name the files", async () => {
+    const root = tree({ ".git/HEAD": "ref: refs/heads/main\n", "keys/id_ed25519": PEM, "keys/gcp.json": SA_KEY });
+    writeFileSync(join(root, "main.tf"), hcl(join(root, "keys/id_ed25519"), join(root, "keys/gcp.json")));
+    const found = findings((await runIn(["check", "--format", "json", "."], root)).stdout);
+    expect(found.map((f) => [f.principal, f.severity])).toEqual([
+      ["null_resource.n", "error"],
+      ["provider.google", "error"],
+    ]);
+    expect(found[0].message).toContain("from keys/id_ed25519, a file in the repository");
   });
 });
 

@@ -90,6 +90,11 @@ export interface TfStack {
    * Terraform runs in): set only by `blastwall check`, which reads the configuration from disk.
    */
   readonly repositoryFile?: (path: string) => RepositoryFile;
+  /**
+   * The text of each file the HCL reader read for `file()` / `templatefile()`, by absolute path: the reader puts the
+   * text in place, so a credential rule asks here whether a value came from a file, and which.
+   */
+  readonly functionFileReads?: ReadonlyMap<string, string>;
   /** `provider` blocks by `NAME` or `NAME.ALIAS` (`aws`, `aws.prod`), bodies as written (`default_tags`, ...). */
   readonly providers?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   /**
