@@ -1,8 +1,10 @@
 import type { Rule } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";
 import type { SecretRead } from "../engine/reach/credentials";
+import type { PrincipalNode } from "../engine/analysis-types";
 import { listActions } from "../report/summarize";
-import { agentCan, principalEvidence } from "./support";
+import { agentCan, grantingBlockOf, managedPolicyFix, principalEvidence } from "./support";
+import { isAwsManagedArn } from "../engine/terraform/policy-documents";
 import { reachOf } from "./reach-support";
 
 /** Secrets of unknown contents within an agent's reach: the step the April 2026 agent took. */
@@ -28,17 +30,20 @@ export const rule: Rule = {
       if (reads.length === 0) continue;
       // Reads of named stores of the stack are already as narrow as reads get: what is left is what they hold.
       const exact = reads.every((r) => r.store !== "*" && ctx.stack.byAddress.has(r.store));
+      const managed = managedReads(agent, reads);
       out.push({
-        ...(exact
-          ? {
-              fix:
-                `The reads already name the stores; what matters is what they hold. Keep deploy and admin credentials out of ` +
-                `${storesText(reads.map((r) => r.store))}, write the value in the stack (a secret version whose value is not a credential) ` +
-                `so blastwall can see it, or acknowledge this finding with a reason saying what the store holds.`,
-            }
-          : {}),
+        ...(managed
+          ? { fix: `${managed.fix} ${rule.meta.fix}` }
+          : exact
+            ? {
+                fix:
+                  `The reads already name the stores; what matters is what they hold. Keep deploy and admin credentials out of ` +
+                  `${storesText(reads.map((r) => r.store))}, write the value in the stack (a secret version whose value is not a credential) ` +
+                  `so blastwall can see it, or acknowledge this finding with a reason saying what the store holds.`,
+              }
+            : {}),
         principal: agent.address,
-        resource: reads[0].store,
+        resource: managed?.block ?? reads[0].store,
         actions: [...new Set(reads.map((r) => r.action))],
         severity: ctx.strict ? "error" : "warning",
         message: `${agentCan(agent)} read stored secrets whose contents the stack does not show: ${storesText(reads.map((r) => r.store))}, through ${listActions([...new Set(reads.map((r) => r.action))])} (the evidence names each granting statement).`,
@@ -48,6 +53,22 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/**
+ * When every read comes from one AWS managed policy the agent holds (ReadOnlyAccess reads parameters, task definitions
+ * and user data), the block that attaches it and how to detach it: nobody can scope that policy's statements (red-team
+ * round 123). A read's detail names its statement, and with it the policy's ARN.
+ */
+function managedReads(agent: PrincipalNode, reads: readonly SecretRead[]): { block: string; fix: string } | undefined {
+  for (const p of agent.identityPolicies) {
+    const arn = p.document.address;
+    if (!isAwsManagedArn(arn) || !reads.every((r) => r.detail.includes(`(${arn} statement`))) continue;
+    const { block, statement } = grantingBlockOf(agent, arn);
+    const fix = statement && managedPolicyFix(agent, statement);
+    if (fix) return { block, fix };
+  }
+  return undefined;
+}
 
 /** The stores, each once; a wildcard is the stores outside the stack. A long list is cut to its first few. */
 function storesText(stores: readonly string[]): string {

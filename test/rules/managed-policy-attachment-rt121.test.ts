@@ -117,3 +117,25 @@ test("an acknowledgement written for the managed policy's ARN (where such findin
   expect(still("arn:aws:iam::aws:policy/AmazonEC2FullAccess")).toHaveLength(1);
   expect(still("aws_iam_role_policy_attachment.other")).toHaveLength(1);
 });
+
+test("agent-stored-secret: reads an AWS managed policy grants (ReadOnlyAccess) are located at its attachment, and the fix detaches it (red-team round 123 F7)", () => {
+  const RO = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+  const doc = tf({ ...role(), "aws_iam_role_policy_attachment.ro": { role: "${aws_iam_role.agent.name}", policy_arn: RO } });
+  const [f] = check(doc).findings.filter((x) => x.ruleId === "agent-stored-secret");
+  expect(f.resource).toBe("aws_iam_role_policy_attachment.ro");
+  expect(f.fix).toMatch(/^arn:aws:iam::aws:policy\/ReadOnlyAccess is an AWS managed policy: nobody can edit its statements\. Detach it from aws_iam_role\.agent \(remove aws_iam_role_policy_attachment\.ro\)/);
+  // Control: reads of a customer policy keep the store as the resource and the rule's own fix.
+  const own = check(tf({ ...role(), "aws_iam_role_policy.r": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "ssm:GetParameter", Resource: "*" }) } })).findings.filter(
+    (x) => x.ruleId === "agent-stored-secret",
+  );
+  expect(own.map((x) => [x.resource, x.fix?.includes("AWS managed policy") ?? false])).toEqual([["*", false]]);
+  // Reads from a managed policy and a customer policy together: no single block to detach, so the store stays.
+  const mixed = check(
+    tf({
+      ...role(),
+      "aws_iam_role_policy_attachment.ro": { role: "${aws_iam_role.agent.name}", policy_arn: RO },
+      "aws_iam_role_policy.r": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }) },
+    }),
+  ).findings.filter((x) => x.ruleId === "agent-stored-secret");
+  expect(mixed.map((x) => x.resource)).toEqual(["*"]);
+});
