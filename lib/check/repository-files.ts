@@ -175,7 +175,7 @@ function readNamedFile(root: string, dir: string, path: string): RepositoryFile 
   } catch (e) {
     return unreadable(readProblem(e));
   }
-  return { state: "read", file, awsSecretProfiles: awsSecretProfiles(text), privateKey: holdsPrivateKey(text) };
+  return { state: "read", file, awsSecretProfiles: awsSecretProfiles(text), awsKeyIds: awsKeyIds(text), privateKey: holdsPrivateKey(text) };
 }
 
 /**
@@ -193,6 +193,23 @@ export function awsSecretProfiles(text: string): string[] {
     }
     const m = /^\s*aws_secret_access_key\s*[=:]\s*(.*)$/i.exec(line);
     if (m && m[1].replace(/\s[#;].*$/, "").trim() !== "" && !out.includes(section)) out.push(section);
+  }
+  return out;
+}
+
+/** The `aws_access_key_id` of each profile (section) of a credentials or config file that writes one. */
+export function awsKeyIds(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let section = "(no profile)";
+  for (const line of text.split(/\r?\n|\r/)) {
+    const header = /^\s*\[\s*([^\]]*?)\s*\]/.exec(line);
+    if (header) {
+      section = header[1].replace(/^profile\s+/i, "");
+      continue;
+    }
+    const m = /^\s*aws_access_key_id\s*[=:]\s*(.*)$/i.exec(line);
+    const id = m?.[1].replace(/\s[#;].*$/, "").trim();
+    if (id) out.set(section, id);
   }
   return out;
 }

@@ -52,6 +52,9 @@ const BACKEND_KEYS: Readonly<Record<string, readonly string[]>> = {
  */
 const AWS_KEY_ID = /^A[A-Z0-9]{3}[A-Z0-9]{12,}$/;
 
+const PLACEHOLDER_NOTE =
+  " Its access key id is not the shape of an AWS key (AKIA... or ASIA..., 20 characters), as for a local emulator or a validate run's placeholder: a warning; if the secret is a real one, it is an error (it is one with --strict).";
+
 const KEY_FIX =
   "Remove the credential from the configuration: let the provider (or backend) take it from its environment (for AWS: IAM " +
   "Identity Center, an assumed role, the CI's OIDC role; for Terraform Cloud: TF_TOKEN_* or the CLI's credentials file; for " +
@@ -188,7 +191,7 @@ function keyFinding(ctx: RuleContext, b: KeyBlock): FindingDraft | undefined {
       `JSON): whoever reads it acts as its owner, with rights blastwall cannot see and counts as every right, deleting data ` +
       `and its backups among them. The April 2026 agent found such a token and deleted a production volume with it.` +
       (placeholder
-        ? " Its access key id is not the shape of an AWS key (AKIA... or ASIA..., 20 characters), as for a local emulator or a validate run's placeholder: a warning; if the secret is a real one, it is an error (it is one with --strict)."
+        ? PLACEHOLDER_NOTE
         : ""),
     evidence: [evidence],
     fix: KEY_FIX,
@@ -253,7 +256,7 @@ function backendFileFindings(ctx: RuleContext, file: FolderValueFile, type: stri
   const keys = (BACKEND_KEYS[type] ?? AWS_KEYS).filter((k) => !declared?.has(k));
   const aws = (BACKEND_KEYS[type] ?? AWS_KEYS) === AWS_KEYS;
   const files = (aws ? AWS_FILES : []).filter((k) => !declared?.has(k));
-  return blockFindings(ctx, { at: file.file, label: `the backend file ${file.file}`, body: file.values, keys, holder: backendHolder(type), aws, location: file.file, files });
+  return blockFindings(ctx, { at: file.file, label: `the backend file ${file.file}`, body: file.values, keys, holder: backendHolder(type), aws, location: `${file.file}:1`, files });
 }
 
 const FILE_FIX =
@@ -303,12 +306,12 @@ function namedFileFindings(ctx: RuleContext, b: KeyBlock): FindingDraft[] {
   return uses.flatMap(({ argument, path, how }) => {
     const file = read(path);
     const named = `${argument}${how ? `: ${how}` : ""}`;
-    return fileFinding(b, where, named, file) ?? [];
+    return fileFinding(b, where, named, file, ctx.strict) ?? [];
   });
 }
 
 /** The finding about one named file, if it holds (or may hold) the block's credential. */
-function fileFinding(b: Pick<KeyBlock, "at" | "holder" | "aws" | "location" | "constructPath">, where: string, named: string, file: RepositoryFile): FindingDraft | undefined {
+function fileFinding(b: Pick<KeyBlock, "at" | "holder" | "aws" | "location" | "constructPath">, where: string, named: string, file: RepositoryFile, strict = false): FindingDraft | undefined {
   const common = { principal: b.at, resource: b.at, actions: ["*"], fix: FILE_FIX, ...(b.constructPath ? { constructPath: b.constructPath } : {}) };
   const at = b.location ? { location: b.location } : {};
   const what = b.aws ? "an AWS secret access key" : "a private key";
@@ -327,14 +330,18 @@ function fileFinding(b: Pick<KeyBlock, "at" | "holder" | "aws" | "location" | "c
   const profiles = file.awsSecretProfiles;
   if (b.aws ? profiles.length === 0 : !file.privateKey) return undefined;
   const holds = b.aws ? `an AWS secret access key (${profiles.length === 1 ? "profile" : "profiles"} ${profiles.join(", ")})` : "a private key";
+  // As for a key written in the configuration: only when every profile's key id is not an AWS key's shape (LocalStack's
+  // `test`); a profile with a secret and no key id counts as real.
+  const placeholder = b.aws && profiles.every((p) => { const id = file.awsKeyIds.get(p); return id !== undefined && !AWS_KEY_ID.test(id); });
   return {
     ...common,
-    severity: "error",
+    severity: placeholder && !strict ? "warning" : "error",
     message:
       `${where} is given ${b.holder} from ${file.file}, a file in the repository (${named}), which holds ${holds}. ` +
       `Whoever reads the repository, a coding agent among them, finds it there: its holder acts as the key's owner, with ` +
       `rights blastwall cannot see and counts as every right, deleting data and its backups among them. The April 2026 ` +
-      `agent searched its repository, found such a token and deleted a production volume with it.`,
+      `agent searched its repository, found such a token and deleted a production volume with it.` +
+      (placeholder ? PLACEHOLDER_NOTE : ""),
     evidence: [{ step: "resource", address: b.at, detail: `${named} names ${file.file}, which holds ${what}`, ...at }],
   };
 }

@@ -482,6 +482,34 @@ describe("credential-in-source: HCL file() of a key outside the repository", () 
   });
 });
 
+describe("credential-in-source: a credentials file a backend file names (red-team round 123 F3)", () => {
+  const findings = (stdout: string) =>
+    (JSON.parse(stdout) as { findings: { ruleId: string; severity: string; file: string; line?: number; message: string }[] }).findings.filter((f) => f.ruleId === "credential-in-source");
+  const repo = (creds: string) =>
+    tree({
+      ".git/HEAD": "ref: refs/heads/main\n",
+      "main.tf": 'terraform {\n  backend "s3" {}\n}\n',
+      "test/localstack/backend.hcl": 'bucket = "state"\nshared_credentials_files = ["test/localstack/credentials"]\n',
+      "test/localstack/credentials": creds,
+    });
+
+  it("a LocalStack-style file (key id not an AWS key's shape) is a warning, as the same key written inline is; an error with --strict", async () => {
+    const root = repo("[default]\naws_access_key_id = test\naws_secret_access_key = test\n");
+    const found = findings((await runIn(["check", "--format", "json", "."], root)).stdout);
+    // The finding is located at the backend file (it was the folder, `.`, which code scanning pins on no file).
+    expect(found.map((f) => [f.severity, f.file.endsWith("/test/localstack/backend.hcl") || f.file === "test/localstack/backend.hcl", f.line])).toEqual([["warning", true, 1]]);
+    expect(found[0].message).toContain("Its access key id is not the shape of an AWS key");
+    expect(findings((await runIn(["check", "--strict", "--format", "json", "."], root)).stdout).map((f) => f.severity)).toEqual(["error"]);
+  });
+
+  it("controls: a real-shaped key id, or a profile with a secret and no key id, is an error", async () => {
+    for (const creds of [`[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`, `[default]\naws_access_key_id = test\naws_secret_access_key = test\n[ci]\naws_secret_access_key = ${SECRET}\n`]) {
+      const found = findings((await runIn(["check", "--format", "json", "."], repo(creds))).stdout);
+      expect(found.map((f) => f.severity)).toEqual(["error"]);
+    }
+  });
+});
+
 describe("awsSecretProfiles / holdsPrivateKey", () => {
   it("finds the profiles with a secret key, however the key is written, and private keys", () => {
     expect(awsSecretProfiles(`aws_secret_access_key=x\n[a]\nAWS_SECRET_ACCESS_KEY = y\n[ profile b ]\n  aws_secret_access_key\t=\tz\r\n[c]\n;aws_secret_access_key = n\naws_secret_access_key = \n`)).toEqual(["(no profile)", "a", "b"]);

@@ -40,7 +40,14 @@ export interface FolderValueFile {
 export type RepositoryFile =
   | { readonly state: "elsewhere" | "absent" }
   | { readonly state: "unreadable"; readonly file: string; readonly why: string }
-  | { readonly state: "read"; readonly file: string; readonly awsSecretProfiles: readonly string[]; readonly privateKey: boolean };
+  | {
+      readonly state: "read";
+      readonly file: string;
+      readonly awsSecretProfiles: readonly string[];
+      /** The `aws_access_key_id` of each profile that has one (a placeholder tells by its shape). */
+      readonly awsKeyIds: ReadonlyMap<string, string>;
+      readonly privateKey: boolean;
+    };
 
 export interface TfBackend {
   readonly type: string;
