@@ -39,6 +39,10 @@ const WORKLOAD_ROLES: Readonly<Record<string, Place | readonly Place[]>> = {
   aws_mwaa_environment: { attribute: "execution_role_arn" },
   aws_sagemaker_model: { attribute: "execution_role_arn" },
   aws_iam_instance_profile: { attribute: "role" },
+  // A pod of the association's service account runs as its role, or as its target role when it has one (EKS chains
+  // into it); a node group's instances, and any pod on them that reaches the instance metadata, as its node role.
+  aws_eks_pod_identity_association: [{ attribute: "role_arn" }, { attribute: "target_role_arn" }],
+  aws_eks_node_group: { attribute: "node_role_arn" },
   aws_launch_configuration: { attribute: "iam_instance_profile", viaProfile: true },
   // The block carries the profile's ARN or its name.
   aws_launch_template: [{ attribute: "iam_instance_profile.arn", viaProfile: true }, { attribute: "iam_instance_profile.name", viaProfile: true }],

@@ -84,6 +84,8 @@ export function clustersOf(stack: TfStack): readonly Cluster[] {
     for (const [type, attribute, what] of [
       ["aws_eks_node_group", "node_role_arn", "its node group"],
       ["aws_eks_pod_identity_association", "role_arn", "its pod identity association"],
+      // With a target role, EKS chains the association's role into it and the pods get the target's credentials.
+      ["aws_eks_pod_identity_association", "target_role_arn", "its pod identity association (target role)"],
       // An EKS capability (ACK, kro, Argo CD) runs its controllers outside the cluster's nodes as its role, and
       // they act on the custom resources an administrator applies: ACK creates, changes and deletes AWS resources
       // from manifests (red-team round 98). Every capability type is read as such a workload, fail closed.
