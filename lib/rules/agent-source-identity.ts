@@ -44,17 +44,46 @@ function deniesMissing(s: Statement): boolean {
 }
 
 /**
+ * EKS Pod Identity's service principal (one name in every partition; `.cn` kept in case a China trust spells it so).
+ * The service starts sessions for a pod, code the agent's owner runs: the EKS Auth API (AssumeRoleForPodIdentity)
+ * takes only the cluster and the service account's token, and the service calls AssumeRole with session tags (cluster,
+ * namespace, service account, pod) and never a source identity (its trust grants no sts:SetSourceIdentity).
+ */
+const POD_IDENTITY = /^pods\.eks\.amazonaws\.com(?:\.cn)?$/i;
+
+/**
+ * Whether a readable statement lets EKS Pod Identity start a session (sts:AssumeRole): by name, or by a service name
+ * blastwall could not resolve (a variable reads as `*`), which may be it.
+ */
+function admitsPodIdentity(s: Statement): boolean {
+  return s.unknown === undefined && covers(s, "sts:AssumeRole") && podIdentityNames(s).length > 0;
+}
+
+/** The Service identifiers of a statement that are, or may be, pods.eks.amazonaws.com. */
+function podIdentityNames(s: Statement): string[] {
+  return (s.principals ?? [])
+    .filter((p) => p.type === "Service")
+    .flatMap((p) => p.identifiers.filter((i) => POD_IDENTITY.test(i) || (/[*?]/.test(i) && globMatch(i, "pods.eks.amazonaws.com", { caseInsensitive: true }))));
+}
+
+/** Said of a statement that admits Pod Identity only through a service name blastwall could not resolve. */
+function unresolvedService(s: Statement): string {
+  return podIdentityNames(s).some((i) => POD_IDENTITY.test(i)) ? "" : " (a service name blastwall cannot resolve, which may be pods.eks.amazonaws.com)";
+}
+
+/**
  * The Allow statements of a trust policy that let a session start without an `agent-` source identity, with the
  * calls they leave open. Statements that admit only AWS services are left out: services never set a source identity
  * when they assume a role (their sessions are named after the function, task or job), so requiring one would lock
- * the service out and there is nothing to fix.
+ * the service out, and what runs under the role is the stack's own. EKS Pod Identity is not left out: it sets none
+ * either, but its sessions go to a pod's code, the agent itself, as a CI job's or an IRSA pod's do.
  */
 function openStatements(statements: readonly Statement[]): { statement: Statement; open: string[] }[] {
   const guarded = ASSUME.filter((a) => statements.some((s) => deniesMissing(s) && covers(s, a)));
   const out: { statement: Statement; open: string[] }[] = [];
   for (const s of statements) {
     if (s.effect !== "Allow" && s.unknown === undefined) continue;
-    if (!s.unknown && !s.notPrincipals && (s.principals ?? []).length > 0 && s.principals!.every((p) => p.type === "Service")) continue;
+    if (!s.unknown && !s.notPrincipals && (s.principals ?? []).length > 0 && s.principals!.every((p) => p.type === "Service") && !admitsPodIdentity(s)) continue;
     const open = ASSUME.filter((a) => (s.unknown !== undefined || covers(s, a)) && !guarded.includes(a));
     if (open.length === 0) continue;
     if (!s.unknown && s.conditions.some(requiresSourceIdentity)) continue;
@@ -149,49 +178,65 @@ function ciIssuersAdmitted(s: Statement): Issuer[] {
 
 const names = (ci: readonly Issuer[]) => ci.map((c) => c.name);
 
-/** Who holds the tokens: "job", "pod", or "job or pod". */
-function holder(ci: readonly Issuer[]): string {
-  return [...new Set(ci.map((c) => c.holder))].join(" or ");
+/** Who holds the tokens (and, for EKS Pod Identity, the session): "job", "pod", or "job or pod". */
+function holder(ci: readonly Issuer[], podIdentity = false): string {
+  return [...new Set([...ci.map((c) => c.holder), ...(podIdentity ? ["pod"] : [])])].join(" or ");
 }
 
-/** The README section on the entry role for these issuers. */
-function readme(ci: readonly Issuer[]): string {
-  return [...new Set(ci.map((c) => (c.holder === "pod" ? 'README "Agents in EKS pods"' : 'README "Agents in CI"')))].join(", ");
+/** The README sections on the entry role for these issuers (and EKS Pod Identity). */
+function readme(ci: readonly Issuer[], podIdentity = false): string {
+  const holders = new Set([...ci.map((c) => c.holder), ...(podIdentity ? ["pod"] : [])]);
+  return [...holders].map((h) => (h === "pod" ? 'README "Agents in EKS pods"' : 'README "Agents in CI"')).join(", ");
 }
 
 /** The AgentPrincipal that builds the entry role for an issuer (the constructs refuse to trust one directly). */
-function entryConstruct(ci: readonly Issuer[]): string {
+function entryConstruct(ci: readonly Issuer[], podIdentity = false): string {
   const one = (n: string) =>
     n === "GitHub Actions" ? "AgentPrincipal.githubActions" : n === "GitLab CI" ? "AgentPrincipal.gitlabCi" : "AgentPrincipal.oidc({ ..., tokensCarrySourceIdentity: false })";
-  return [...new Set(names(ci).map(one))].join(" / ");
+  const built = [...new Set(names(ci).map(one))].join(" / ");
+  // No AgentPrincipal trusts a service: the Pod Identity role is written by hand, and AgentRole trusts it by ARN.
+  const pod = podIdentity ? "AgentPrincipal.role(<the Pod Identity role's ARN>) makes an AgentRole trust it" : "";
+  return [built && `${built} builds one`, pod].filter(Boolean).join("; ");
 }
 
 /** The entry role in one sentence, for the message; `entryRoleFix` spells it out. */
-function entryRoleHint(ci: readonly Issuer[]): string {
-  return `Trust the ${holder(ci)} through an entry role instead, which starts this role's sessions with a source identity (${readme(ci)}; ${entryConstruct(ci)} builds one).`;
+function entryRoleHint(ci: readonly Issuer[], podIdentity = false): string {
+  return `Trust the ${holder(ci, podIdentity)} through an entry role instead, which starts this role's sessions with a source identity (${readme(ci, podIdentity)}; ${entryConstruct(ci, podIdentity)}).`;
 }
 
 /**
  * How to trust a CI job or an EKS pod through an entry role: the fix for such a trust, open or locked. For a pod the
- * entry role is the IRSA role of its service account; EKS Pod Identity is no way round it: it starts the session as
- * the service pods.eks.amazonaws.com with session tags (cluster, namespace, service account, pod), never a source
- * identity.
+ * entry role is the IRSA role of its service account, or the role its Pod Identity association names: EKS Pod Identity
+ * starts the session as the service pods.eks.amazonaws.com with session tags (cluster, namespace, service account,
+ * pod), never a source identity, so it needs the second role as IRSA does.
  */
-function entryRoleFix(agent: string, ci: readonly Issuer[]): string {
-  const pod = ci.some((c) => c.holder === "pod");
-  const job = ci.some((c) => c.holder === "job");
-  const sub = [job ? "the job's exact sub" : "", pod ? "the service account's exact sub (system:serviceaccount:NAMESPACE:NAME) and aud sts.amazonaws.com" : ""].filter(Boolean).join(" or ");
+function entryRoleFix(agent: string, ci: readonly Issuer[], podIdentity = false): string {
+  const jobs = ci.filter((c) => c.holder === "job");
+  const irsa = ci.some((c) => c.holder === "pod");
+  const trusts = [
+    jobs.length ? `trusts the ${names(jobs).join(" / ")} provider with the job's exact sub` : "",
+    irsa ? "trusts the EKS cluster's OIDC provider with the service account's exact sub (system:serviceaccount:NAMESPACE:NAME) and aud sts.amazonaws.com" : "",
+    podIdentity
+      ? "trusts pods.eks.amazonaws.com (sts:AssumeRole, sts:TagSession) only for the agent's service account (aws:RequestTag/eks-cluster-arn, " +
+        "aws:RequestTag/kubernetes-namespace and aws:RequestTag/kubernetes-service-account conditions), is the one the pod's Pod Identity association names (role_arn),"
+      : "",
+  ].filter(Boolean).join(", or ");
   const then = [
-    job ? "the job assumes the entry role with its token, then this role with --source-identity agent-<job id>" : "",
-    pod ? "the pod's service account is annotated with the entry role (eks.amazonaws.com/role-arn), so the SDK gets its credentials from the token, and the agent's launcher then assumes this role with --source-identity agent-<pod name>" : "",
+    jobs.length ? "the job assumes the entry role with its token, then this role with --source-identity agent-<job id>" : "",
+    irsa ? "the pod's service account is annotated with the entry role (eks.amazonaws.com/role-arn), so the SDK gets its credentials from the token, and the agent's launcher then assumes this role with --source-identity agent-<pod name>" : "",
+    podIdentity ? "the pod gets the entry role's credentials from the Pod Identity agent, and the agent's launcher then assumes this role with --source-identity agent-<pod name> and gives the agent those credentials" : "",
   ].filter(Boolean).join("; ");
   return (
-    `Trust the ${holder(ci)} through an entry role (${readme(ci)}; ${entryConstruct(ci)} builds one): a role that trusts the ` +
-    `${job ? names(ci.filter((c) => c.holder === "job")).join(" / ") : "EKS cluster's OIDC"} provider with ${sub} and may do nothing but sts:AssumeRole and sts:SetSourceIdentity on ${agent}, while the trust of ${agent} ` +
+    `Trust the ${holder(ci, podIdentity)} through an entry role (${readme(ci, podIdentity)}; ${entryConstruct(ci, podIdentity)}): a role that ${trusts} ` +
+    `and may do nothing but sts:AssumeRole and sts:SetSourceIdentity on ${agent}, while the trust of ${agent} ` +
     `admits only that role, with StringLike sts:SourceIdentity = agent-*; ${then}.` +
-    (pod ? " EKS Pod Identity does not avoid the second role: it sets session tags, never a source identity." : "")
+    (irsa && !podIdentity ? " EKS Pod Identity does not avoid the second role: it sets session tags, never a source identity." : "")
   );
 }
+
+/** Why EKS Pod Identity cannot meet a source-identity condition, for messages. */
+const POD_IDENTITY_SETS_NONE =
+  "EKS Pod Identity starts the session itself (the pod hands the EKS Auth API only its service account token) and sets session tags, never a source identity";
 
 function principalsOf(s: Statement): string {
   const ids = (s.principals ?? []).flatMap((p) => p.identifiers.map((i) => (p.type === "*" ? "*" : `${p.type} ${i}`)));
@@ -199,18 +244,39 @@ function principalsOf(s: Statement): string {
 }
 
 /**
- * Statements that admit a CI service's or an EKS cluster's web identities only with a source identity, which their tokens
- * never carry: the role cannot be entered that way at all. Nothing is at risk, but the job or pod fails at its first call; a warning, with the
- * entry role that gives those sessions a source identity.
+ * Statements that admit a CI service's or an EKS cluster's web identities, or EKS Pod Identity, only with a source
+ * identity, which their tokens never carry and the service never sets: the role cannot be entered that way at all.
+ * Nothing is at risk, but the job or pod fails at its first call; a warning, with the entry role that gives those
+ * sessions a source identity.
  */
 function lockedOut(agent: PrincipalNode, statements: readonly Statement[], open: readonly { statement: Statement; open: string[] }[]): FindingDraft[] {
   const r = agent.resource;
   const out: FindingDraft[] = [];
+  const evidence = (s: Statement) => [
+    principalEvidence(agent),
+    { step: "trust", address: s.source.address, detail: `${statementName(s)}: ${s.conditions.map((c) => `${c.operator} ${c.key}`).join(", ") || "no conditions"}` },
+  ];
+  const how = (s: Statement) => (s.conditions.some(requiresSourceIdentity) ? "it requires an sts:SourceIdentity" : "a Deny of the trust refuses sessions without an sts:SourceIdentity");
   for (const s of statements) {
-    if (s.effect !== "Allow" || open.some((o) => o.statement === s && o.open.includes("sts:AssumeRoleWithWebIdentity"))) continue;
+    if (s.effect !== "Allow") continue;
+    if (admitsPodIdentity(s) && !open.some((o) => o.statement === s && o.open.includes("sts:AssumeRole"))) {
+      out.push({
+        principal: agent.address,
+        resource: s.source.address,
+        actions: [],
+        severity: "warning",
+        message:
+          `${describe(r)} is an AI agent role that no EKS Pod Identity pod can assume: ${statementName(s)} of its trust policy admits ` +
+          `${principalsOf(s)}${unresolvedService(s)} to call sts:AssumeRole, but ${how(s)}, and ${POD_IDENTITY_SETS_NONE}: every pod is refused. ` +
+          entryRoleHint([], true),
+        fix: entryRoleFix(r.address, [], true),
+        evidence: evidence(s),
+        ...(r.constructPath ? { constructPath: r.constructPath } : {}),
+      });
+    }
+    if (open.some((o) => o.statement === s && o.open.includes("sts:AssumeRoleWithWebIdentity"))) continue;
     const ci = ciIssuersAdmitted(s);
     if (ci.length === 0) continue;
-    const how = s.conditions.some(requiresSourceIdentity) ? "it requires an sts:SourceIdentity" : "a Deny of the trust refuses sessions without an sts:SourceIdentity";
     out.push({
       principal: agent.address,
       resource: s.source.address,
@@ -218,14 +284,11 @@ function lockedOut(agent: PrincipalNode, statements: readonly Statement[], open:
       severity: "warning",
       message:
         `${describe(r)} is an AI agent role that no ${names(ci).join(" or ")} ${holder(ci)} can assume: ${statementName(s)} of its trust policy admits ` +
-        `${principalsOf(s)} to call sts:AssumeRoleWithWebIdentity, but ${how}, which AssumeRoleWithWebIdentity takes only from the token's ` +
+        `${principalsOf(s)} to call sts:AssumeRoleWithWebIdentity, but ${how(s)}, which AssumeRoleWithWebIdentity takes only from the token's ` +
         `https://aws.amazon.com/source_identity claim, and ${names(ci).join(" and ")} tokens never carry it: every ${holder(ci)} is refused. ` +
         entryRoleHint(ci),
       fix: entryRoleFix(r.address, ci),
-      evidence: [
-        principalEvidence(agent),
-        { step: "trust", address: s.source.address, detail: `${statementName(s)}: ${s.conditions.map((c) => `${c.operator} ${c.key}`).join(", ") || "no conditions"}` },
-      ],
+      evidence: evidence(s),
       ...(r.constructPath ? { constructPath: r.constructPath } : {}),
     });
   }
@@ -247,14 +310,17 @@ export const rule: Rule = {
       "agent, and the guardrails keyed on `aws:SourceIdentity` (SCPs, key and bucket policies) do not recognise it as one. Statements " +
       "that admit only AWS services are exempt: services never set one. So is an entry role that can do nothing but start " +
       "another role's session (AgentRole's, for GitHub Actions, GitLab CI, EKS service accounts and other OIDC issuers whose tokens cannot carry one): the source identity is set and required there. " +
-      "A trust that admits such an issuer's web identities only with a source identity is a role no job or pod can assume: a warning.",
+      "EKS Pod Identity (pods.eks.amazonaws.com) is not exempt: it sets none either, but hands the session to a pod, where the agent's own " +
+      "code decides what runs, so it needs an entry role as IRSA does. " +
+      "A trust that admits such an issuer's web identities, or EKS Pod Identity, only with a source identity is a role no job or pod can assume: a warning.",
     fix:
       "Add `\"Condition\": {\"StringLike\": {\"sts:SourceIdentity\": \"agent-*\"}}` to every trust statement that allows " +
       "sts:AssumeRole (or its web-identity/SAML form), and allow sts:SetSourceIdentity beside it (AgentRole does). A CI job's OIDC " +
       "token (GitHub Actions, GitLab CI, CircleCI...) never carries one: trust the job through an entry role instead, which may only " +
       "assume the agent role with a source identity (README \"Agents in CI\"; AgentPrincipal.githubActions, gitlabCi or oidc with " +
       "tokensCarrySourceIdentity: false build it). Nor does an EKS pod's service account token (IRSA): make the pod's IRSA role " +
-      "that entry role (README \"Agents in EKS pods\"); EKS Pod Identity sets session tags, never a source identity.",
+      "that entry role (README \"Agents in EKS pods\"). EKS Pod Identity sets session tags, never a source identity: the role its " +
+      "association names is the entry role then, and the pod's launcher assumes the agent role with --source-identity.",
     severity: "error",
     category: "protection",
   },
@@ -280,18 +346,24 @@ export const rule: Rule = {
       }
       for (const { statement: s, open: calls } of open) {
         const where = `${statementName(s)} of its trust policy`;
+        const pod = calls.includes("sts:AssumeRole") && admitsPodIdentity(s);
         const what = s.unknown
           ? `${where} cannot be read (${s.unknown}), so it may let a session start without one`
           : s.conditions.some((c) => c.key.toLowerCase() === KEY)
-            ? `${where} lets ${principalsOf(s)} call ${calls.join(", ")} with an sts:SourceIdentity condition that does not require an agent-* identity`
-            : `${where} lets ${principalsOf(s)} call ${calls.join(", ")} with no sts:SourceIdentity condition`;
+            ? `${where} lets ${principalsOf(s)}${pod ? unresolvedService(s) : ""} call ${calls.join(", ")} with an sts:SourceIdentity condition that does not require an agent-* identity`
+            : `${where} lets ${principalsOf(s)}${pod ? unresolvedService(s) : ""} call ${calls.join(", ")} with no sts:SourceIdentity condition`;
         // A CI job or an EKS pod cannot meet the condition this rule asks for: say so, and how its sessions get a source identity.
         const ci = calls.includes("sts:AssumeRoleWithWebIdentity") ? ciIssuersAdmitted(s) : [];
-        const cure = ci.length
-          ? `Do not require one in this statement: AssumeRoleWithWebIdentity takes a source identity only from the token's ` +
-            `https://aws.amazon.com/source_identity claim, which ${names(ci).join(" and ")} tokens never carry, so the role would refuse every ${holder(ci)}. ` +
-            entryRoleHint(ci)
-          : (s.unknown ? "Write the trust policy so blastwall can read it, with" : "Require") + " StringLike sts:SourceIdentity = agent-*.";
+        const cannot = [
+          ci.length
+            ? `AssumeRoleWithWebIdentity takes a source identity only from the token's https://aws.amazon.com/source_identity claim, which ${names(ci).join(" and ")} tokens never carry`
+            : "",
+          pod ? POD_IDENTITY_SETS_NONE : "",
+        ].filter(Boolean).join("; ");
+        const cure =
+          ci.length || pod
+            ? `Do not require one in this statement: ${cannot}, so the role would refuse every ${holder(ci, pod)}. ` + entryRoleHint(ci, pod)
+            : (s.unknown ? "Write the trust policy so blastwall can read it, with" : "Require") + " StringLike sts:SourceIdentity = agent-*.";
         out.push({
           principal: agent.address,
           resource: s.source.address,
@@ -299,7 +371,7 @@ export const rule: Rule = {
           message:
             `${describe(r)} is an AI agent role assumable without a source identity: ${what}. Its sessions could not be told apart ` +
             "from others in CloudTrail or by the aws:SourceIdentity guardrails. " + cure,
-          ...(ci.length ? { fix: entryRoleFix(r.address, ci) } : {}),
+          ...(ci.length || pod ? { fix: entryRoleFix(r.address, ci, pod) } : {}),
           evidence: [
             principalEvidence(agent),
             {
