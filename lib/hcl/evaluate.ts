@@ -53,7 +53,10 @@ export interface Env {
   readonly rootDir: string;
   variable(name: string): Value;
   local(name: string): Value;
-  /** What `TYPE.NAME` / `data.TYPE.NAME` stands for; undefined when no such block exists in the module. */
+  /**
+   * What `TYPE.NAME` / `data.TYPE.NAME` stands for; undefined when no such block exists in the module, null for one
+   * that is not enabled (OpenTofu's `lifecycle { enabled = false }`).
+   */
   resource(mode: "managed" | "data", type: string, name: string): Value | undefined;
   /** What `module.NAME` stands for; undefined when no such module block exists. */
   module(name: string): Value | undefined;
@@ -488,15 +491,28 @@ function evalTraversal(root: string | Expr, ops: readonly Op[], scope: Scope): V
       const type = a0;
       const name = attrAt(ops, 1);
       if (type === undefined || name === undefined) return whole();
-      const r = env.resource("data", type, name) ?? new Unk(`${env.prefix}data.${type}.${name}`);
-      return applyOps(r, ops, 2, scope);
+      const found = env.resource("data", type, name);
+      if (found === null) return notEnabled(`${env.prefix}data.${type}.${name}`, ops, 2, scope);
+      return applyOps(found ?? new Unk(`${env.prefix}data.${type}.${name}`), ops, 2, scope);
     }
     default: {
       if (a0 === undefined) return new Unk(root + renderOps(ops, 0, scope));
-      const r = env.resource("managed", root, a0) ?? new Unk(`${env.prefix}${root}.${a0}`);
-      return applyOps(r, ops, 1, scope);
+      const found = env.resource("managed", root, a0);
+      if (found === null) return notEnabled(`${env.prefix}${root}.${a0}`, ops, 1, scope);
+      return applyOps(found ?? new Unk(`${env.prefix}${root}.${a0}`), ops, 1, scope);
     }
   }
+}
+
+/**
+ * A reference to a resource that is not enabled (OpenTofu's `lifecycle { enabled = false }`): null. Reading an
+ * attribute or an index of null is an error (`try` and `can` catch it); the error keeps the reference as written, so
+ * a finding names the resource rather than `null.arn`. A splat of null is an empty list, as in Terraform.
+ */
+function notEnabled(src: string, ops: readonly Op[], from: number, scope: Scope): Value {
+  const next = ops[from];
+  if (next === undefined || next.k === "splat") return applyOps(null, ops, from, scope);
+  return new ErrUnk(src + renderOps(ops, from, scope));
 }
 
 function failed(base: Value, suffix: string): Unk {

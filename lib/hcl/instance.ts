@@ -109,6 +109,7 @@ export class ModuleInstance implements Env {
   private readonly localValues = new Map<string, Value>();
   private readonly outputs = new Map<string, Value>();
   private readonly expansions = new Map<string, Expansion>();
+  private readonly enabledness = new Map<string, boolean | Value>();
   private readonly calls = new Map<string, Value>();
   private readonly instances = new Map<string, ModuleInstance[]>();
   private readonly active = new Set<string>();
@@ -432,6 +433,12 @@ export class ModuleInstance implements Env {
     const decl = this.def.resourceIndex.get(key);
     if (!decl) return undefined;
     const base = this.prefix + key;
+    // OpenTofu: a resource that is not enabled is not created and evaluates to null (reading an attribute of it is an
+    // error `try` and `can` catch). One that may not be enabled may be null: an unknown value, never an instance that
+    // certainly exists, or `can(x.arn)` would be decided true where OpenTofu may decide false (red-team round 122 F1).
+    const enabled = this.enabled(key, decl.body);
+    if (enabled === false) return null;
+    if (enabled !== true) return new Unk(base);
     const exp = this.expansion(key, decl.body);
     switch (exp.kind) {
       case "single":
@@ -489,15 +496,37 @@ export class ModuleInstance implements Env {
    * is, and the instance and what it creates may not exist (a Deny in it is not relied on, an Allow still counts).
    */
   private moduleEnabled(call: NamedDecl): boolean | Value {
-    const lc = call.body["lifecycle"];
+    return this.enabled(`module.${call.name}`, call.body);
+  }
+
+  /**
+   * A block's OpenTofu `lifecycle { enabled = ... }` (1.11+, resources, data sources and module calls), evaluated once:
+   * true, false, or the value blastwall cannot read as either (a cycle, which OpenTofu rejects, too). Terraform refuses
+   * the argument ("Unsupported argument", checked with Terraform 1.11.4), so a configuration that writes it is one only
+   * OpenTofu applies, and it is read as OpenTofu reads it whichever tool's file rules picked the files.
+   */
+  private enabled(key: string, body: Obj): boolean | Value {
+    const hit = this.enabledness.get(key);
+    if (hit !== undefined || this.enabledness.has(key)) return hit as boolean | Value;
+    const lc = body["lifecycle"];
     let raw: unknown;
     for (const o of Array.isArray(lc) ? lc : [lc]) {
       if (o !== null && typeof o === "object" && !Array.isArray(o) && "enabled" in o) raw = (o as Obj)["enabled"];
     }
     if (raw === undefined || raw === null) return true;
-    const v = typeof raw === "string" ? evalString(raw, this.scope()) : evalJson(raw, this.scope());
-    const t = truth(v);
-    return t === undefined ? (isKnown(v) ? new Unk(`${toHclOperand(v)}`) : v) : t;
+    const token = `n:${key}`;
+    if (this.active.has(token)) return new Unk(`${this.prefix}${key}.lifecycle.enabled`);
+    this.active.add(token);
+    let result: boolean | Value;
+    try {
+      const v = typeof raw === "string" ? evalString(raw, this.scope()) : evalJson(raw, this.scope());
+      const t = truth(v);
+      result = t === undefined ? (isKnown(v) ? new Unk(`${toHclOperand(v)}`) : v) : t;
+    } finally {
+      this.active.delete(token);
+    }
+    this.enabledness.set(key, result);
+    return result;
   }
 
   /**
@@ -597,6 +626,10 @@ export class ModuleInstance implements Env {
 
   private emitResource(decl: ResourceDecl, out: EmittedResource[]): void {
     const key = resourceKey(decl.mode, decl.type, decl.name);
+    // Not created (OpenTofu's `enabled = false`), so emitted no more than a module call that is not enabled: a Deny in
+    // it is not credited, and what it would grant is granted by nothing. One that may be enabled is emitted with its
+    // `lifecycle.enabled` as read, which the engine judges as may not exist (`existence`).
+    if (this.enabled(key, decl.body) === false) return;
     const exp = this.expansion(key, decl.body);
     const attributeLocations = new Map<string, string>();
     for (const [a, line] of decl.attributeLines) attributeLocations.set(a, `${decl.file}:${line}`);

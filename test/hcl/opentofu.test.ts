@@ -7,7 +7,8 @@ import { checkPaths } from "../../lib/check/run-check";
 import { agentRules, allRules } from "../../lib/rules";
 import { mkdirSync } from "fs";
 import { join } from "path";
-import { dir, destroy } from "./helpers";
+import { dir, destroy, localValue } from "./helpers";
+import { loadHcl } from "../../lib/hcl/load-hcl";
 import { providerKeyOf, resourceAccount, resourceRegion, sameProvider } from "../../lib/engine/terraform/providers";
 import type { TfResource, TfStack } from "../../lib/engine/terraform/types";
 
@@ -151,6 +152,121 @@ resource "aws_iam_role_policy" "guard" {
 }
 `;
     expect(await destroy(dir({ "main.tf": AGENT + DELETE + guard }))).toEqual(["ec2:DeleteVolume"]);
+  });
+});
+
+
+describe("try, can and the list functions over a resource that is not enabled (red-team round 122 F1)", () => {
+  // Checked with OpenTofu's documentation (a disabled resource evaluates to null) and terraform 1.11.4 for null
+  // (`can(local.null_value.arn)` is false, `try(local.null_value.arn, "fallback")` the fallback).
+  const flag = (enabled: string, pre = "") => ({
+    "p.tf": `${pre}
+resource "aws_iam_policy" "flag" {
+  name   = "flag"
+  policy = "{}"
+  lifecycle {
+    enabled = ${enabled}
+  }
+}
+`,
+  });
+  const UNKNOWN = expect.stringMatching(/^\$\{(try|can|compact|coalesce)\(/);
+  const VAR = `variable "on" { type = bool }`;
+
+  test("enabled = false: the resource is null, so can is false and try, coalesce and compact take what follows", async () => {
+    expect(await localValue(`can(aws_iam_policy.flag.arn)`, flag("false"))).toBe(false);
+    expect(await localValue(`try(aws_iam_policy.flag.arn, "fallback")`, flag("false"))).toBe("fallback");
+    expect(await localValue(`aws_iam_policy.flag == null`, flag("false"))).toBe(true);
+    expect(await localValue(`coalesce(try(aws_iam_policy.flag.arn, null), "fallback")`, flag("false"))).toBe("fallback");
+    expect(await localValue(`compact([try(aws_iam_policy.flag.arn, ""), "x"])`, flag("false"))).toEqual(["x"]);
+    expect(await localValue(`aws_iam_policy.flag[*].arn`, flag("false"))).toEqual([]);
+    const data = { "d.tf": `data "aws_iam_policy_document" "d" {\n  lifecycle {\n    enabled = false\n  }\n}\n` };
+    expect(await localValue(`can(data.aws_iam_policy_document.d.json)`, data)).toBe(false);
+  });
+
+  test("enabled not known (a variable without a value, an unknown expression): can, try, coalesce and compact stay unknown", async () => {
+    for (const files of [flag("var.on", VAR), flag("aws_iam_policy.other.arn != \"\"", `resource "aws_iam_policy" "other" {\n  name = "o"\n  policy = "{}"\n}`)]) {
+      expect(await localValue(`can(aws_iam_policy.flag.arn)`, files)).toEqual(UNKNOWN);
+      expect(await localValue(`try(aws_iam_policy.flag.arn, "fallback")`, files)).toEqual(UNKNOWN);
+      expect(await localValue(`coalesce(aws_iam_policy.flag.arn, "fallback")`, files)).toEqual(UNKNOWN);
+      expect(await localValue(`compact([aws_iam_policy.flag.arn, ""])`, files)).toEqual(UNKNOWN);
+    }
+  });
+
+  test("the control: enabled = true (or a variable that is true) is an instance that exists, as without lifecycle", async () => {
+    for (const files of [flag("true"), flag("var.on", `variable "on" {\n  type    = bool\n  default = true\n}`)]) {
+      expect(await localValue(`can(aws_iam_policy.flag.arn)`, files)).toBe(true);
+      expect(await localValue(`try(aws_iam_policy.flag.arn, "fallback")`, files)).toBe("${aws_iam_policy.flag.arn}");
+      expect(await localValue(`coalesce(aws_iam_policy.flag.arn, "fallback")`, files)).toBe("${aws_iam_policy.flag.arn}");
+    }
+  });
+
+  test("a resource whose enabled reads itself (OpenTofu rejects the cycle) is not known, and reading it ends", async () => {
+    const self = { "p.tf": `resource "aws_iam_policy" "flag" {\n  name   = "flag"\n  policy = "{}"\n  lifecycle {\n    enabled = can(aws_iam_policy.flag.arn)\n  }\n}\n` };
+    expect(await localValue(`can(aws_iam_policy.flag.arn)`, self)).toEqual(UNKNOWN);
+  });
+
+  const AGENT_BOUNDED = (enabled: string, pre = "") => `${pre}
+resource "aws_iam_policy" "flag" {
+  name   = "flag"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:ListBucket", Resource = "*" }] })
+  lifecycle {
+    enabled = ${enabled}
+  }
+}
+resource "aws_iam_policy" "safe" {
+  name   = "safe"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
+}
+resource "aws_iam_policy" "open" {
+  name   = "open"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+}
+resource "aws_iam_role" "agent" {
+  name                 = "agent"
+  assume_role_policy   = "{}"
+  permissions_boundary = can(aws_iam_policy.flag.arn) ? aws_iam_policy.safe.arn : aws_iam_policy.open.arn
+  tags                 = { "blastwall:agent" = "true" }
+}
+`;
+
+  test("the red team's boundary chosen by can() over a disabled policy is the open one: the delete is found", async () => {
+    expect(await destroy(dir({ "main.tf": AGENT_BOUNDED("false") + DELETE }))).toEqual(["ec2:DeleteVolume"]);
+    expect(await destroy(dir({ "main.tofu": AGENT_BOUNDED("false") + DELETE }))).toEqual(["ec2:DeleteVolume"]);
+    expect(await destroy(dir({ "main.tofu": AGENT_BOUNDED("var.on", VAR) + DELETE }))).toEqual(["ec2:DeleteVolume"]);
+  });
+
+  test("the control: enabled, the safe boundary caps the delete", async () => {
+    expect(await destroy(dir({ "main.tofu": AGENT_BOUNDED("true") + DELETE }))).toEqual([]);
+  });
+
+  test("a Deny policy attached with count = can(disabled) ? 1 : 0 is not attached", async () => {
+    const deny = (enabled: string) => `
+resource "aws_iam_policy" "flag" {
+  name   = "flag"
+  policy = "{}"
+  lifecycle {
+    enabled = ${enabled}
+  }
+}
+resource "aws_iam_role_policy" "guard" {
+  count  = can(aws_iam_policy.flag.arn) ? 1 : 0
+  role   = aws_iam_role.agent.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = "ec2:DeleteVolume", Resource = "*" }] })
+}
+`;
+    expect(await destroy(dir({ "main.tf": AGENT + DELETE + deny("false") }))).toEqual(["ec2:DeleteVolume"]);
+    expect(await destroy(dir({ "main.tf": AGENT + DELETE + deny("true") }))).toEqual([]);
+  });
+
+  test("a disabled resource is not emitted; one that may be enabled is, with its lifecycle.enabled as read", async () => {
+    const load = async (enabled: string, pre = "") => {
+      const l = await loadHcl(dir({ "main.tf": AGENT_BOUNDED(enabled, pre) }));
+      return l.stack.resources.find((r) => r.address === "aws_iam_policy.flag");
+    };
+    expect(await load("false")).toBeUndefined();
+    expect((await load("var.on", VAR))?.lifecycle?.["enabled"]).toBe("${var.on}");
+    expect(await load("true")).toBeDefined();
   });
 });
 

@@ -7,6 +7,7 @@
 import { checkPaths } from "../../lib/check/run-check";
 import { agentRules } from "../../lib/rules";
 import { dir } from "../hcl/helpers";
+import { join, relative } from "path";
 
 const removed = (from: string, lifecycle = "lifecycle {\n    destroy = false\n  }") => `removed {\n  from = ${from}\n  ${lifecycle}\n}\n`;
 
@@ -26,7 +27,7 @@ describe("removed-left-in-aws", () => {
     expect(fs).toHaveLength(1);
     expect(fs[0].severity).toBe("error");
     expect(fs[0].resource).toBe("removed.aws_iam_role_policy.cleanup");
-    expect(fs[0].message).toContain("(gone.tf:2) for aws_iam_role_policy.cleanup with `destroy = false`");
+    expect(fs[0].message).toContain("/gone.tf:2) for aws_iam_role_policy.cleanup, an IAM policy or attachment, with `destroy = false`");
     expect(fs[0].message).toContain("leave it in AWS");
     expect(fs[0].message).toContain("plan gate");
     expect(fs[0].evidence[0].location).toBe("gone.tf:2");
@@ -50,15 +51,62 @@ describe("removed-left-in-aws", () => {
     expect(fs.map((f) => f.resource)).toEqual(["removed.aws_iam_role_policy.cleanup"]);
   });
 
-  test("controls: a removed block that destroys the object, or the default, or one for a bucket, is no finding", async () => {
+  test("controls: a removed block that destroys the object, or the default, or one for a type that grants nothing, is no finding", async () => {
     const fs = await found({
       "main.tf": ROLE,
       "gone.tf":
         removed("aws_iam_role_policy.a", "lifecycle {\n    destroy = true\n  }") +
         removed("aws_iam_role_policy.b", "") +
-        removed("aws_s3_bucket.logs"),
+        removed("aws_s3_bucket_versioning.logs"),
     });
     expect(fs).toEqual([]);
+  });
+
+  test("types that grant through a policy argument or by themselves are flagged, each saying what it is (red-team round 122 F6)", async () => {
+    const froms = [
+      "aws_kms_key.data",
+      "aws_sqs_queue.jobs",
+      "aws_s3_bucket.logs",
+      "aws_sns_topic.events",
+      "aws_kms_key_policy.data",
+      "aws_lakeformation_permissions.agent",
+      "aws_lambda_permission.invoke",
+      "aws_s3_bucket_acl.open",
+      "aws_kms_grant.agent",
+      "aws_ssoadmin_account_assignment.agent",
+      "aws_iam_access_key.ci",
+      "aws_iam_openid_connect_provider.gha",
+      "aws_eks_access_entry.agent",
+      "awscc_iam_role.agent",
+      "module.a.aws_iam_instance_profile.agent",
+    ];
+    const fs = await found({ "main.tf": ROLE, "gone.tf": froms.map((f) => removed(f)).join("") });
+    expect(fs.map((f) => f.resource).sort()).toEqual(froms.map((f) => (f.startsWith("module.") ? f.replace(/^(module\.a\.)/, "removed.$1") : `removed.${f}`)).sort());
+    const say = (from: string) => fs.find((f) => f.resource === `removed.${from}`)?.message;
+    expect(say("aws_kms_key.data")).toContain("aws_kms_key.data, an object that may carry a resource policy (its `policy` argument), with");
+    expect(say("aws_kms_key_policy.data")).toContain("aws_kms_key_policy.data, a resource policy, with");
+    expect(say("aws_lakeformation_permissions.agent")).toContain("a Lake Formation grant");
+    expect(say("aws_iam_access_key.ci")).toContain("a credential");
+  });
+
+  test("the control: types named like policies that grant nothing are no finding (red-team round 123 F5)", async () => {
+    const froms = [
+      "aws_autoscaling_policy.scale_out",
+      "aws_ecr_lifecycle_policy.web",
+      "aws_cloudfront_cache_policy.static",
+      "aws_iam_server_certificate.legacy_elb",
+      "aws_iam_account_password_policy.strict",
+      "aws_ssoadmin_permissions_boundary_attachment.cap",
+      "google_service_account.x",
+    ];
+    expect(await found({ "main.tf": ROLE, "gone.tf": froms.map((f) => removed(f)).join("") })).toEqual([]);
+  });
+
+  test("the message's location is a path from where blastwall ran, as `file:` is (red-team round 123 F5)", async () => {
+    const d = dir({ "main.tf": ROLE, "gone.tf": removed("aws_iam_role_policy.cleanup") });
+    const rel = relative(process.cwd(), d);
+    const fs = (await checkPaths([rel], { config: {}, rules: agentRules })).findings.filter((f) => f.ruleId === "removed-left-in-aws");
+    expect(fs[0].message).toContain(`(${join(rel, "gone.tf")}:1) for`);
   });
 });
 
@@ -67,16 +115,18 @@ describe("removed-left-in-aws in a lone Terraform JSON file (cdk.tf.json), which
   const of = (removedBlocks: unknown) =>
     check(tf({ "aws_iam_role.agent": { name: "agent", assume_role_policy: "{}" } }, { removed: removedBlocks }), {}, { rules: agentRules }).findings.filter((f) => f.ruleId === "removed-left-in-aws");
 
-  test("a block keeping an IAM object is an error; one destroying it, or keeping a bucket, is not", () => {
+  test("a block keeping an IAM object, or one whose from is unreadable, is an error; one destroying it, or keeping a scaling policy, is not", () => {
     const fs = of([
       { from: "aws_iam_role_policy.cleanup", lifecycle: { destroy: false } },
       { from: "aws_iam_role_policy_attachment.admin", lifecycle: [{ destroy: "false" }] },
       { from: "aws_iam_role_policy.gone", lifecycle: { destroy: true } },
-      { from: "aws_s3_bucket.logs", lifecycle: { destroy: false } },
+      { from: "aws_autoscaling_policy.scale", lifecycle: { destroy: false } },
+      { from: 42, lifecycle: { destroy: false } },
     ]);
     expect(fs.map((f) => [f.resource, f.severity])).toEqual([
       ["removed.aws_iam_role_policy.cleanup", "error"],
       ["removed.aws_iam_role_policy_attachment.admin", "error"],
+      ["removed[4]", "error"],
     ]);
   });
 
