@@ -50,7 +50,6 @@ const GRANTING: ReadonlyMap<string, string> = new Map([
     "aws_cloudwatch_event_permission",
     "aws_s3_bucket_acl",
     "aws_sns_topic_policy",
-    "aws_sns_topic",
     "aws_opensearchserverless_access_policy",
     "aws_acmpca_policy",
     "aws_kms_grant",
@@ -58,6 +57,8 @@ const GRANTING: ReadonlyMap<string, string> = new Map([
     "aws_ram_principal_association",
     "aws_ram_resource_association",
   ].map((t) => [t, "a resource policy or grant"] as const),
+  // blastwall reads a topic's policy from aws_sns_topic_policy; the topic's own `policy` argument may carry one too.
+  ["aws_sns_topic", "an object that may carry a resource policy (its `policy` argument)"],
 ]);
 
 /** The engine's resource policies, by type: a policy resource, or a resource with its policy as an argument. */
@@ -72,6 +73,8 @@ const CLOUD_CONTROL_IAM = /^awscc_(iam_|sso_permission_set$|sso_assignment$)/;
  * policy, the account's password rules, another provider's resource) is not reported: blastwall judged it the same
  * while it was in the configuration, so its removal hides nothing the check saw.
  */
+const CARRIER = "an object that may carry a resource policy";
+
 function leftGranting(from: string): string | undefined {
   const parts = from.replace(/\[[^\]]*\]/g, "").split(".");
   // `module.a.module.b` (a whole module) or `module.a.TYPE.NAME`: the last two parts name the block.
@@ -79,7 +82,7 @@ function leftGranting(from: string): string | undefined {
   const type = parts.length >= 2 ? parts[parts.length - 2] : "";
   if (type === "" || !/^[a-z0-9_]+$/.test(type)) return "an object blastwall cannot name, which may be anything";
   const attribute = POLICY_ATTRIBUTE.get(type);
-  if (attribute !== undefined) return type.endsWith("_policy") ? "a resource policy" : `an object that may carry a resource policy (its \`${attribute}\` argument)`;
+  if (attribute !== undefined) return type.endsWith("_policy") ? "a resource policy" : `${CARRIER} (its \`${attribute}\` argument)`;
   if ((CREDENTIAL_TYPES as readonly string[]).includes(type)) return "a credential";
   if (CLOUD_CONTROL_IAM.test(type)) return "an IAM object of the Cloud Control provider";
   return GRANTING.get(type);
@@ -96,7 +99,8 @@ export const rule: Rule = {
       "failing check green without taking a single right away. Unread, the object counts as granting everything. Reported for " +
       "what grants: IAM principals, policies, attachments and credentials, identity providers, Identity Center, EKS access and " +
       "Lake Formation grants, Lambda permissions, every resource policy blastwall reads (a policy resource, or a bucket, key, " +
-      "queue or topic whose policy is an argument), a whole module, and a `from` blastwall cannot read; a type that grants " +
+      "queue or topic whose policy is an argument: a warning, an error with --strict, as such objects are often moved to " +
+      "another state), a whole module, and a `from` blastwall cannot read; a type that grants " +
       "nothing (a scaling policy, an ECR lifecycle policy, a CloudFront cache policy, the account's password policy) is not.",
     fix:
       "Let Terraform destroy the object (drop the `lifecycle` block or set `destroy = true`), or keep its block in the " +
@@ -105,7 +109,7 @@ export const rule: Rule = {
     severity: "error",
     category: "input",
   },
-  check({ stack }) {
+  check({ stack, strict }) {
     const out: FindingDraft[] = [];
     for (const r of stack.byType.get(REMOVED_BLOCK_TYPE) ?? []) {
       const from = String(r.values["from"]);
@@ -118,9 +122,13 @@ export const rule: Rule = {
         destroy === false
           ? "with `destroy = false`"
           : `with \`destroy = ${String(destroy)}\`, which blastwall cannot read as true`;
+      // A bucket, key, queue or topic is moved to another state far more often than it carries its policy as an
+      // argument (most buckets' policies are resources of their own): a warning, an error with --strict.
+      const carrier = what.startsWith(CARRIER);
       out.push({
         principal: r.address,
         resource: r.address,
+        ...(carrier && !strict ? { severity: "warning" as const } : {}),
         // Whose rights it holds is not known here (the principal it was attached to may be gone from the configuration too).
         actions: [],
         message:

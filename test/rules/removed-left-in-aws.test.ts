@@ -87,6 +87,18 @@ describe("removed-left-in-aws", () => {
     expect(say("aws_kms_key_policy.data")).toContain("aws_kms_key_policy.data, a resource policy, with");
     expect(say("aws_lakeformation_permissions.agent")).toContain("a Lake Formation grant");
     expect(say("aws_iam_access_key.ci")).toContain("a credential");
+    // A bucket, key, queue or topic is often moved to another state, and carries its policy as an argument less
+    // often: a warning; a policy, grant or credential of its own is an error.
+    const severity = (from: string) => fs.find((f) => f.resource === `removed.${from}`)?.severity;
+    expect(["aws_kms_key.data", "aws_sqs_queue.jobs", "aws_s3_bucket.logs", "aws_sns_topic.events"].map(severity)).toEqual(["warning", "warning", "warning", "warning"]);
+    expect(["aws_kms_key_policy.data", "aws_kms_grant.agent", "aws_iam_access_key.ci"].map(severity)).toEqual(["error", "error", "error"]);
+  });
+
+  test("with --strict, an object that may carry a resource policy is an error too", async () => {
+    const fs = (await checkPaths([dir({ "main.tf": ROLE, "gone.tf": removed("aws_s3_bucket.logs") })], { config: {}, strict: true, rules: agentRules })).findings.filter(
+      (f) => f.ruleId === "removed-left-in-aws",
+    );
+    expect(fs.map((f) => f.severity)).toEqual(["error"]);
   });
 
   test("the control: types named like policies that grant nothing are no finding (red-team round 123 F5)", async () => {
