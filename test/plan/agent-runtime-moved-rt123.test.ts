@@ -26,6 +26,7 @@ type Change = Record<string, unknown> & { address: string; type: string; name: s
 const same = (address: string, values: unknown) => change(address, ["no-op"], values, values) as Change;
 const upd = (address: string, before: unknown, after: unknown, actions = ["update"]) => change(address, actions, before, after) as Change;
 const add = (address: string, values: unknown) => change(address, ["create"], null, values) as Change;
+const del = (address: string, values: unknown) => change(address, ["delete"], values, null) as Change;
 
 /** References by address and argument, as `terraform show -json` writes a configuration's expressions. */
 type Refs = Record<string, Record<string, string[]>>;
@@ -129,5 +130,89 @@ describe("plan-agent-runtime-moved: an agent role replaced at its address (F8)",
     expect(fs[0].message).toContain("aws_iam_role.coder, which it ran as, is replaced by this plan at its address and stays an agent");
     expect(fs[0].message).toContain("`blastwall approve`");
     expect(fs[0].message).toContain("applying the role first with -target would delete the role aws_lambda_function.coder runs as");
+  });
+});
+
+describe("plan-agent-role-replaced: a retired agent and an unrelated role for the same service (F2)", () => {
+  const RULE = "plan-agent-role-replaced";
+  const fn = (name: string, r: { arn: string } | null) => ({ function_name: name, role: r ? r.arn : null, runtime: "python3.12", handler: "app.handler", tags: {}, tags_all: {} });
+  const triage = role("triage-agent", { tags: AGENT });
+  const resize = role("image-resize");
+  const newRole = add("aws_iam_role.resize", { ...resize, arn: null });
+  const UNKNOWN = { "aws_iam_role.resize": { arn: true }, "aws_lambda_function.resize": { role: true }, "aws_lambda_function.triage": { role: true }, "aws_lambda_function.triage2": { role: true } };
+
+  test("the red-team Lambda plan: the agent's function deleted with its role, another function with its own new role: passes", () => {
+    const p = plan([del("aws_iam_role.triage", triage), del("aws_lambda_function.triage", fn("triage", triage)), newRole, add("aws_lambda_function.resize", fn("image-resize", null))], UNKNOWN);
+    expect(findings(p, RULE)).toEqual([]);
+  });
+
+  test("the agent's function left running (pointed at the new role, or forgotten), the same function created again at another address, or no runtime of it in the plan: blocked", () => {
+    const kept = plan([del("aws_iam_role.triage", triage), upd("aws_lambda_function.triage", fn("triage", triage), fn("triage", null)), newRole], UNKNOWN);
+    const again = plan([del("aws_iam_role.triage", triage), del("aws_lambda_function.triage", fn("triage", triage)), newRole, add("aws_lambda_function.triage2", fn("triage", null))], UNKNOWN);
+    const none = plan([del("aws_iam_role.triage", triage), newRole], UNKNOWN);
+    // A removed block that keeps the function leaves it running in the account, out of the plan's sight.
+    const forgotten = plan([del("aws_iam_role.triage", triage), change("aws_lambda_function.triage", ["forget"], fn("triage", triage), null) as Change, newRole], UNKNOWN);
+    // Renamed at its address (a replacement): still the agent's function, whatever its name.
+    const renamed = plan([del("aws_iam_role.triage", triage), upd("aws_lambda_function.triage", fn("triage", triage), fn("triage-v2", null), ["delete", "create"]), newRole], UNKNOWN);
+    for (const p of [kept, again, none, forgotten, renamed]) {
+      const fs = findings(p, RULE);
+      expect(fs.map((f) => f.resource)).toEqual(["aws_iam_role.resize"]);
+      expect(fs[0].message).toContain("admits Service:lambda.amazonaws.com, which the agent's trust admitted");
+    }
+  });
+
+  const PODS = trust({ Service: "pods.eks.amazonaws.com" });
+  const assoc = (ns: string, sa: string, r: { arn: string } | null) => ({ cluster_name: "platform", namespace: ns, service_account: sa, role_arn: r ? r.arn : null, tags: {}, tags_all: {} });
+  const coderPod = role("coder-pod", { tags: AGENT, trust: PODS });
+  const cw = role("cloudwatch-agent", { trust: PODS });
+  const podPlan = (ns: string, sa: string) =>
+    plan(
+      [del("aws_iam_role.coder_pod", coderPod), del("aws_eks_pod_identity_association.coder", assoc("agents", "coder", coderPod)), add("aws_iam_role.cloudwatch", { ...cw, arn: null }), add("aws_eks_pod_identity_association.cloudwatch", assoc(ns, sa, null))],
+      { "aws_iam_role.cloudwatch": { arn: true }, "aws_eks_pod_identity_association.cloudwatch": { role_arn: true } },
+    );
+
+  test("the red-team Pod Identity plan: the agent's association deleted, an add-on's created for another service account: passes; for the agent's service account: blocked", () => {
+    expect(findings(podPlan("amazon-cloudwatch", "cloudwatch-agent"), RULE)).toEqual([]);
+    expect(findings(podPlan("agents", "coder"), RULE).map((f) => f.resource)).toEqual(["aws_iam_role.cloudwatch"]);
+  });
+
+  const PROVIDER = "oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789";
+  const FEDERATED = { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${PROVIDER}` };
+  const irsa = (op: string, sub: string | null, key = PROVIDER) => trust(FEDERATED, sub === null ? undefined : { [op]: { [`${key}:sub`]: sub, [`${key}:aud`]: "sts.amazonaws.com" } });
+  const irsaPlan = (t: string) => plan([del("aws_iam_role.coder_irsa", role("coder-irsa", { tags: AGENT, trust: irsa("StringEquals", "system:serviceaccount:agents:coder") })), add("aws_iam_role.external_dns", role("external-dns", { trust: t }))]);
+
+  test("the red-team IRSA plan: the new role's trust names another service account of the same provider: passes, and so does a pattern of another namespace", () => {
+    expect(findings(irsaPlan(irsa("StringEquals", "system:serviceaccount:kube-system:external-dns")), RULE)).toEqual([]);
+    expect(findings(irsaPlan(irsa("StringLike", "system:serviceaccount:kube-system:*")), RULE)).toEqual([]);
+  });
+
+  test("a new IRSA trust that may accept the agent's service account: no subject, the same one, a pattern that matches it, or a subject of another provider's key: blocked", () => {
+    const cases = [
+      irsa("StringEquals", null),
+      irsa("StringEquals", "system:serviceaccount:agents:coder"),
+      irsa("StringLike", "system:serviceaccount:agents:*"),
+      irsa("StringLike", "system:serviceaccount:*"),
+      irsa("StringEquals", "system:serviceaccount:kube-system:external-dns", "oidc.eks.eu-west-1.amazonaws.com/id/OTHER"),
+      irsa("StringNotEquals", "system:serviceaccount:kube-system:external-dns"),
+    ];
+    for (const t of cases) {
+      const fs = findings(irsaPlan(t), RULE);
+      expect(fs.map((f) => f.resource)).toEqual(["aws_iam_role.external_dns"]);
+      expect(fs[0].message).toContain(`admits Federated:arn:aws:iam::${ACCOUNT}:oidc-provider/${PROVIDER}, which the agent's trust admitted`);
+    }
+  });
+
+  test("an agent trust that admits a namespace by pattern: a new trust for a service account in it is blocked, one in another namespace passes", () => {
+    const wide = (t: string) => plan([del("aws_iam_role.coder_irsa", role("coder-irsa", { tags: AGENT, trust: irsa("StringLike", "system:serviceaccount:agents:*") })), add("aws_iam_role.external_dns", role("external-dns", { trust: t }))]);
+    expect(findings(wide(irsa("StringEquals", "system:serviceaccount:agents:coder2")), RULE).map((f) => f.resource)).toEqual(["aws_iam_role.external_dns"]);
+    expect(findings(wide(irsa("StringEquals", "system:serviceaccount:kube-system:external-dns")), RULE)).toEqual([]);
+    // Two patterns: literal beginnings that differ share no value; ones that agree may.
+    expect(findings(wide(irsa("StringLike", "system:serviceaccount:kube-system:*")), RULE)).toEqual([]);
+    expect(findings(wide(irsa("StringLike", "system:serviceaccount:*:coder")), RULE).map((f) => f.resource)).toEqual(["aws_iam_role.external_dns"]);
+  });
+
+  test("an agent trust that could not be read still counts: blocked", () => {
+    const p = plan([del("aws_iam_role.coder_irsa", role("coder-irsa", { tags: AGENT, trust: "not json" })), add("aws_iam_role.external_dns", role("external-dns", { trust: irsa("StringEquals", "system:serviceaccount:kube-system:external-dns") }))]);
+    expect(findings(p, RULE)[0].message).toContain("the agent's trust policy cannot be read");
   });
 });

@@ -219,3 +219,34 @@ export const agentRuntimeMoved: PlanRule = {
     ];
   },
 };
+
+/** Arguments that say which workload a runtime is (one function, one service account of one cluster, one family). */
+const IDENTITY_ATTRIBUTES = ["function_name", "name", "family", "cluster_name", "namespace", "service_account", "project_name"];
+
+/**
+ * Whether the runtimes that ran as the agent role at `role` before the plan are gone (there is at least one in the
+ * plan), and no runtime after it that is one of them (the same type and identifying arguments, or unknown ones: left
+ * in place at its address or one moved from it, replaced, forgotten, or created again at another address) runs as a role that is no agent or
+ * cannot be told. Then nothing is left that could run as a new role whose trust names the agent's service: a service
+ * assumes a role only for a resource configured with it (red-team round 123 F2). No runtime found counts as not
+ * retired (it may run outside the plan).
+ */
+export function agentRuntimesRetired(ctx: PlanRuleContext, role: string): boolean {
+  const w = worlds(ctx);
+  const marks = require("../../engine/agent-marks") as typeof AgentMarks;
+  // A role an unknown type names (a Pod Identity association's role_arn) counts here: more runtimes must be gone.
+  const roles = (world: World, r: TfResource) => marks.rolesRunAs(world.lookup, r).map((x) => x.role ?? x.candidate);
+  const ran = w.before.stack.resources.filter((r) => r.mode === "managed" && roles(w.before, r).includes(role));
+  if (ran.length === 0) return false;
+  const moved = new Map(ctx.plan.resource_changes.filter((c) => !c.deposed).map((c) => [c.address, c.previous_address ?? c.address] as const));
+  const sameWorkload = (a: TfResource, b: TfResource) => {
+    if ((moved.get(b.address) ?? b.address) === a.address) return true;
+    const keys = IDENTITY_ATTRIBUTES.filter((k) => a.values[k] !== undefined && a.values[k] !== null);
+    return a.type === b.type && keys.every((k) => b.values[k] === a.values[k] || b.values[k] === AFTER_APPLY || b.values[k] === undefined || b.values[k] === null);
+  };
+  for (const r of w.after.stack.resources) {
+    if (r.mode !== "managed" || !ran.some((gone) => sameWorkload(gone, r))) continue;
+    if (roles(w.after, r).some((x) => x === undefined || !afterAgent(w, ctx, x))) return false;
+  }
+  return true;
+}
