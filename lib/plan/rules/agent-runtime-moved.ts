@@ -11,6 +11,7 @@ import type { RoleLookup } from "../../engine/reach/role-of";
 import type { PlanRule, PlanRuleContext } from "../rule";
 import { changeFinding } from "../rule";
 import { changeSideStack, planToStack, priorStateToStack } from "../plan-to-stack";
+import { configOf } from "../config-expressions";
 import type { PlanJson } from "../types";
 import { isObject, isUpdateOrReplace } from "../values";
 
@@ -76,6 +77,8 @@ interface Ran {
   readonly shown: string;
   /** The value as the plan writes it, for the message. */
   readonly written?: string;
+  /** The value is known only after apply (not a role of the plan). */
+  readonly unknown?: true;
 }
 
 function ranAs(world: World, r: TfResource): Ran[] {
@@ -91,7 +94,7 @@ function ranAs(world: World, r: TfResource): Ran[] {
       continue;
     }
     const written = found.value === AFTER_APPLY ? "(known after apply)" : found.value === undefined ? (found.note ?? "a role AWS picks outside this plan") : JSON.stringify(found.value);
-    out.push({ attribute: found.attribute, key: `value:${found.attribute}|${JSON.stringify(found.value ?? null)}|${found.note ?? ""}`, shown: written });
+    out.push({ attribute: found.attribute, key: `value:${found.attribute}|${JSON.stringify(found.value ?? null)}|${found.note ?? ""}`, shown: written, ...(found.value === AFTER_APPLY ? { unknown: true as const } : {}) });
   }
   return out;
 }
@@ -114,6 +117,59 @@ function afterAgent(w: Worlds, ctx: PlanRuleContext, role: string): boolean {
   return p?.kind === "role" && typeof name === "string" && w.agentNames.has(name.toLowerCase());
 }
 
+/** The attributes that identify the resource they are read from (not a value derived from it, or stored in it). */
+const NAMING_ATTRIBUTES: ReadonlySet<string> = new Set(["arn", "name", "id"]);
+
+/**
+ * The one resource of the plan a top-level argument's configuration expression refers to, by one naming attribute
+ * and nothing else (no index, variable, local or second resource: the test plan-to-stack.ts's noteConfiguredTarget
+ * makes). The plan lists what an expression refers to, not the expression, so a function of that attribute could
+ * still name another resource; the agent's code gets no say in a plan's configuration unless it writes it, which is
+ * the case every rule here already accepts for `a = aws_x.y.arn`.
+ */
+function onlyReference(ctx: PlanRuleContext, address: string, argument: string): string | undefined {
+  const config = configOf(ctx.plan, address);
+  const expression = config?.expressions?.[argument];
+  if (!isObject(expression) || !Array.isArray(expression.references)) return undefined;
+  const refs = new Set(expression.references);
+  const attrs = [...refs].filter((x): x is string => typeof x === "string" && /^[a-z][a-z0-9]*_[a-z0-9_]*\.[A-Za-z_][\w-]*\.[A-Za-z_]\w*$/.test(x));
+  if (attrs.length !== 1) return undefined;
+  const dot = attrs[0].lastIndexOf(".");
+  const resource = attrs[0].slice(0, dot);
+  if (!NAMING_ATTRIBUTES.has(attrs[0].slice(dot + 1)) || [...refs].some((x) => x !== attrs[0] && x !== resource)) return undefined;
+  return `${config?.prefix ?? ""}${resource}`;
+}
+
+/**
+ * Whether a value known only after apply is, by the configuration, the one resource it refers to, and that resource
+ * keeps the runtime on an agent: an agent role (a role this plan replaces at its address, still an agent in its planned
+ * values: red-team round 123 F8), or a task definition, instance profile or launch template that runs as the roles the
+ * runtime ran as, or as agents (a new task definition revision for an image deploy: round 123 F1). The resource's own
+ * unknowns are not followed further (they stay unresolved, fail closed).
+ */
+function keptThrough(w: Worlds, ctx: PlanRuleContext, rc: { address: string }, m: Ran, kept: ReadonlySet<string>): boolean {
+  if (!m.unknown || m.attribute.includes(" ")) return false;
+  const target = onlyReference(ctx, rc.address, m.attribute);
+  const r = target !== undefined ? w.after.stack.byAddress.get(target) : undefined;
+  if (!r || r.mode !== "managed") return false;
+  if (AGENT_PRINCIPAL_TYPES.has(r.type)) return r.type === "aws_iam_role" && afterAgent(w, ctx, r.address);
+  const through = ranAs(w.after, r);
+  return through.length > 0 && through.every((t) => kept.has(t.key) || (t.role !== undefined && afterAgent(w, ctx, t.role)));
+}
+
+/** Advice for a value known only after apply that no role of the plan resolves, by what the plan shows of it. */
+function unknownAdvice(w: Worlds, ctx: PlanRuleContext, rc: { address: string }, m: Ran, agents: readonly Ran[]): string {
+  if (m.attribute === "task_definition") {
+    return ` (the plan does not show which task definition revision the service gets, so blastwall cannot tell its task role, which may well be the same; a service that refers to one task definition of the plan by its arn alone is read through it; otherwise, if the role is kept, have this plan approved with \`blastwall approve\`)`;
+  }
+  const replaced = agents.filter((a) => a.role !== undefined && ctx.plan.resource_changes.some((c) => !c.deposed && c.address === a.role && c.change.actions.includes("delete") && c.change.actions.includes("create")) && afterAgent(w, ctx, a.role));
+  if (replaced.length > 0) {
+    const roles = replaced.map((a) => a.shown).join(", ");
+    return ` (${roles}, which it ran as, is replaced by this plan at its address and stays an agent: if ${m.attribute} refers to it, have this plan approved with \`blastwall approve\`; applying the role first with -target would delete the role ${rc.address} runs as)`;
+  }
+  return "";
+}
+
 export const agentRuntimeMoved: PlanRule = {
   meta: {
     id: "plan-agent-runtime-moved",
@@ -125,7 +181,9 @@ export const agentRuntimeMoved: PlanRule = {
     fix:
       "Keep the runtime on an agent role (tag the new role blastwall:agent = \"true\", or select it in the protected config's agents). If the runtime no longer " +
       "runs an agent, have a human approve this exact plan with `blastwall approve`. A role this plan creates has an ARN known only after apply, which counts as " +
-      "a role the gate cannot tell: create the role in a plan of its own first (terraform apply -target=ADDRESS), then move the runtime to it.",
+      "a role the gate cannot tell: create the role in a plan of its own first (terraform apply -target=ADDRESS), then move the runtime to it. Not so for an agent " +
+      "role replaced at its own address (a rename) or a new task definition revision: a targeted apply would delete what the runtime still runs as; have that " +
+      "plan approved.",
     severity: "error",
     category: "plan",
   },
@@ -145,11 +203,11 @@ export const agentRuntimeMoved: PlanRule = {
     if (agents.length === 0) return [];
     const kept = new Set(before.map((b) => b.key));
     // What it runs as after the plan that it did not before, and that is no agent or cannot be told.
-    const moved = ranAs(w.after, now).filter((a) => !kept.has(a.key) && !(a.role !== undefined && afterAgent(w, ctx, a.role)));
+    const moved = ranAs(w.after, now).filter((a) => !kept.has(a.key) && !(a.role !== undefined && afterAgent(w, ctx, a.role)) && !keptThrough(w, ctx, rc, a, kept));
     if (moved.length === 0) return [];
     const at = (r: Ran) => (r.written !== undefined ? `${r.attribute} = ${r.written}` : r.attribute);
     const from = agents.map((a) => `${a.shown} (${at(a)}; an agent by ${a.reason})`).join(", ");
-    const to = moved.map((m) => (m.role !== undefined ? `${m.shown} (${at(m)}), which is no agent` : `${m.shown} (${m.attribute}), which blastwall cannot resolve to a role of this plan, so it may be any role`));
+    const to = moved.map((m) => (m.role !== undefined ? `${m.shown} (${at(m)}), which is no agent` : `${m.shown} (${m.attribute}), which blastwall cannot resolve to a role of this plan, so it may be any role${m.unknown ? unknownAdvice(w, ctx, rc, m, agents) : ""}`));
     const old = agents.map((a) => `${a.written ?? a.shown} (${a.shown}, an agent)`).join(", ");
     const evidence: Evidence[] = moved.map((m) => ({ step: "weakened", address: rc.address, detail: `${m.attribute}: ${old} → ${m.role !== undefined ? `${m.written ?? m.shown} (${m.shown}, not an agent)` : `${m.shown} (cannot be resolved)`}` }));
     return [
@@ -161,3 +219,34 @@ export const agentRuntimeMoved: PlanRule = {
     ];
   },
 };
+
+/** Arguments that say which workload a runtime is (one function, one service account of one cluster, one family). */
+const IDENTITY_ATTRIBUTES = ["function_name", "name", "family", "cluster_name", "namespace", "service_account", "project_name"];
+
+/**
+ * Whether the runtimes that ran as the agent role at `role` before the plan are gone (there is at least one in the
+ * plan), and no runtime after it that is one of them (the same type and identifying arguments, or unknown ones: left
+ * in place at its address or one moved from it, replaced, forgotten, or created again at another address) runs as a role that is no agent or
+ * cannot be told. Then nothing is left that could run as a new role whose trust names the agent's service: a service
+ * assumes a role only for a resource configured with it (red-team round 123 F2). No runtime found counts as not
+ * retired (it may run outside the plan).
+ */
+export function agentRuntimesRetired(ctx: PlanRuleContext, role: string): boolean {
+  const w = worlds(ctx);
+  const marks = require("../../engine/agent-marks") as typeof AgentMarks;
+  // A role an unknown type names (a Pod Identity association's role_arn) counts here: more runtimes must be gone.
+  const roles = (world: World, r: TfResource) => marks.rolesRunAs(world.lookup, r).map((x) => x.role ?? x.candidate);
+  const ran = w.before.stack.resources.filter((r) => r.mode === "managed" && roles(w.before, r).includes(role));
+  if (ran.length === 0) return false;
+  const moved = new Map(ctx.plan.resource_changes.filter((c) => !c.deposed).map((c) => [c.address, c.previous_address ?? c.address] as const));
+  const sameWorkload = (a: TfResource, b: TfResource) => {
+    if ((moved.get(b.address) ?? b.address) === a.address) return true;
+    const keys = IDENTITY_ATTRIBUTES.filter((k) => a.values[k] !== undefined && a.values[k] !== null);
+    return a.type === b.type && keys.every((k) => b.values[k] === a.values[k] || b.values[k] === AFTER_APPLY || b.values[k] === undefined || b.values[k] === null);
+  };
+  for (const r of w.after.stack.resources) {
+    if (r.mode !== "managed" || !ran.some((gone) => sameWorkload(gone, r))) continue;
+    if (roles(w.after, r).some((x) => x === undefined || !afterAgent(w, ctx, x))) return false;
+  }
+  return true;
+}
