@@ -76,8 +76,13 @@ describe("plan-agent-runtime-moved: an ECS service deploying a new task definiti
     upd("aws_ecs_service.coder", svc(td(coder, "1.4.0", 7).arn!), svc(null)),
   ];
 
-  test("the red-team plan: a new image, the same task role, the service naming the task definition by its arn: passes", () => {
-    expect(findings(plan(deploy(coder), UNKNOWN, BY_ARN), "plan-agent-runtime-moved")).toEqual([]);
+  test("the red-team plan: a new image, the same task role, the service naming the task definition by its arn: still blocked (fail closed), with approval as the way through", () => {
+    // The plan lists what the expression refers to, not the expression: replace(aws_ecs_task_definition.coder.arn,
+    // "coder", "helper") refers to the same and names another task definition, so the reference is not the value.
+    const fs = findings(plan(deploy(coder), UNKNOWN, BY_ARN), "plan-agent-runtime-moved");
+    expect(fs.map((f) => f.resource)).toEqual(["aws_ecs_service.coder"]);
+    expect(fs[0].message).toContain("the plan does not show which task definition revision the service gets");
+    expect(fs[0].message).toContain("`blastwall approve`");
   });
 
   test("the new revision runs as a role that is no agent: the service is blocked too, not read as kept", () => {
@@ -112,9 +117,11 @@ describe("plan-agent-runtime-moved: an agent role replaced at its address (F8)",
   const UNKNOWN = { "aws_iam_role.coder": { arn: true, id: true, unique_id: true }, "aws_lambda_function.coder": { role: true } };
   const rename = (extra: Change[] = []) => [upd("aws_iam_role.coder", coder, { ...renamed, arn: null }, ["create", "delete"]), ...extra, upd("aws_lambda_function.coder", fn(coder), fn(null))];
 
-  test("the red-team plan with its configuration: the function's role refers to the replaced role, still an agent: passes", () => {
+  test("the red-team plan with its configuration: the function's role refers to the replaced role: still blocked (a function of the reference may name another role), with approval as the way through", () => {
     const refs: Refs = { "aws_lambda_function.coder": { role: ["aws_iam_role.coder.arn", "aws_iam_role.coder"] } };
-    expect(findings(plan(rename(), UNKNOWN, refs), "plan-agent-runtime-moved")).toEqual([]);
+    const fs = findings(plan(rename(), UNKNOWN, refs), "plan-agent-runtime-moved");
+    expect(fs).toHaveLength(1);
+    expect(fs[0].message).toContain("is replaced by this plan at its address and stays an agent");
   });
 
   test("the function referring to a new role that is no agent: blocked", () => {

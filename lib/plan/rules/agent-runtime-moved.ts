@@ -11,7 +11,6 @@ import type { RoleLookup } from "../../engine/reach/role-of";
 import type { PlanRule, PlanRuleContext } from "../rule";
 import { changeFinding } from "../rule";
 import { changeSideStack, planToStack, priorStateToStack } from "../plan-to-stack";
-import { configOf } from "../config-expressions";
 import type { PlanJson } from "../types";
 import { isObject, isUpdateOrReplace } from "../values";
 
@@ -117,50 +116,13 @@ function afterAgent(w: Worlds, ctx: PlanRuleContext, role: string): boolean {
   return p?.kind === "role" && typeof name === "string" && w.agentNames.has(name.toLowerCase());
 }
 
-/** The attributes that identify the resource they are read from (not a value derived from it, or stored in it). */
-const NAMING_ATTRIBUTES: ReadonlySet<string> = new Set(["arn", "name", "id"]);
-
-/**
- * The one resource of the plan a top-level argument's configuration expression refers to, by one naming attribute
- * and nothing else (no index, variable, local or second resource: the test plan-to-stack.ts's noteConfiguredTarget
- * makes). The plan lists what an expression refers to, not the expression, so a function of that attribute could
- * still name another resource; the agent's code gets no say in a plan's configuration unless it writes it, which is
- * the case every rule here already accepts for `a = aws_x.y.arn`.
- */
-function onlyReference(ctx: PlanRuleContext, address: string, argument: string): string | undefined {
-  const config = configOf(ctx.plan, address);
-  const expression = config?.expressions?.[argument];
-  if (!isObject(expression) || !Array.isArray(expression.references)) return undefined;
-  const refs = new Set(expression.references);
-  const attrs = [...refs].filter((x): x is string => typeof x === "string" && /^[a-z][a-z0-9]*_[a-z0-9_]*\.[A-Za-z_][\w-]*\.[A-Za-z_]\w*$/.test(x));
-  if (attrs.length !== 1) return undefined;
-  const dot = attrs[0].lastIndexOf(".");
-  const resource = attrs[0].slice(0, dot);
-  if (!NAMING_ATTRIBUTES.has(attrs[0].slice(dot + 1)) || [...refs].some((x) => x !== attrs[0] && x !== resource)) return undefined;
-  return `${config?.prefix ?? ""}${resource}`;
-}
-
-/**
- * Whether a value known only after apply is, by the configuration, the one resource it refers to, and that resource
- * keeps the runtime on an agent: an agent role (a role this plan replaces at its address, still an agent in its planned
- * values: red-team round 123 F8), or a task definition, instance profile or launch template that runs as the roles the
- * runtime ran as, or as agents (a new task definition revision for an image deploy: round 123 F1). The resource's own
- * unknowns are not followed further (they stay unresolved, fail closed).
- */
-function keptThrough(w: Worlds, ctx: PlanRuleContext, rc: { address: string }, m: Ran, kept: ReadonlySet<string>): boolean {
-  if (!m.unknown || m.attribute.includes(" ")) return false;
-  const target = onlyReference(ctx, rc.address, m.attribute);
-  const r = target !== undefined ? w.after.stack.byAddress.get(target) : undefined;
-  if (!r || r.mode !== "managed") return false;
-  if (AGENT_PRINCIPAL_TYPES.has(r.type)) return r.type === "aws_iam_role" && afterAgent(w, ctx, r.address);
-  const through = ranAs(w.after, r);
-  return through.length > 0 && through.every((t) => kept.has(t.key) || (t.role !== undefined && afterAgent(w, ctx, t.role)));
-}
-
 /** Advice for a value known only after apply that no role of the plan resolves, by what the plan shows of it. */
 function unknownAdvice(w: Worlds, ctx: PlanRuleContext, rc: { address: string }, m: Ran, agents: readonly Ran[]): string {
   if (m.attribute === "task_definition") {
-    return ` (the plan does not show which task definition revision the service gets, so blastwall cannot tell its task role, which may well be the same; a service that refers to one task definition of the plan by its arn alone is read through it; otherwise, if the role is kept, have this plan approved with \`blastwall approve\`)`;
+    // The plan lists what the configuration refers to, not the expression: \`replace(aws_ecs_task_definition.x.arn, ...)\`
+    // refers to the same task definition as \`aws_ecs_task_definition.x.arn\` and may name another, so a reference is not
+    // read as the value (red-team round 123 F1 asked for it; it would let the agent that writes the configuration through).
+    return ` (the plan does not show which task definition revision the service gets, so blastwall cannot tell its task role, which may well be the same: if the role is kept, have this plan approved with \`blastwall approve\`)`;
   }
   const replaced = agents.filter((a) => a.role !== undefined && ctx.plan.resource_changes.some((c) => !c.deposed && c.address === a.role && c.change.actions.includes("delete") && c.change.actions.includes("create")) && afterAgent(w, ctx, a.role));
   if (replaced.length > 0) {
@@ -203,7 +165,7 @@ export const agentRuntimeMoved: PlanRule = {
     if (agents.length === 0) return [];
     const kept = new Set(before.map((b) => b.key));
     // What it runs as after the plan that it did not before, and that is no agent or cannot be told.
-    const moved = ranAs(w.after, now).filter((a) => !kept.has(a.key) && !(a.role !== undefined && afterAgent(w, ctx, a.role)) && !keptThrough(w, ctx, rc, a, kept));
+    const moved = ranAs(w.after, now).filter((a) => !kept.has(a.key) && !(a.role !== undefined && afterAgent(w, ctx, a.role)));
     if (moved.length === 0) return [];
     const at = (r: Ran) => (r.written !== undefined ? `${r.attribute} = ${r.written}` : r.attribute);
     const from = agents.map((a) => `${a.shown} (${at(a)}; an agent by ${a.reason})`).join(", ");
