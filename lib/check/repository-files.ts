@@ -5,7 +5,7 @@
  * a key.
  */
 import { readdirSync, realpathSync, statSync } from "fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "path";
+import { dirname, isAbsolute, join, parse, relative, resolve, sep } from "path";
 import type { FolderValueFile, RepositoryFile } from "../engine/terraform/types";
 import { readInputFile, readProblem } from "../engine/input-file";
 
@@ -138,11 +138,15 @@ const NAMED_FILE_LIMIT = 1024 * 1024;
  */
 export function repositoryFileReader(base: string): (path: string) => RepositoryFile {
   const dir = resolve(base);
-  const root = repositoryRoot(dir) ?? dir;
+  const found = repositoryRoot(dir);
   const seen = new Map<string, RepositoryFile>();
   return (path) => {
     const hit = seen.get(path);
     if (hit) return hit;
+    // Without a .git (a source archive, a Docker build context), where the repository ends is not known: a relative
+    // path climbing out of the checked folder (`../keys/id`) may still be in it, so it is read (red-team round 124).
+    const abs = resolve(dir, path);
+    const root = found ?? (!isAbsolute(path) && !isInside(dir, abs) ? parse(abs).root : dir);
     const facts = readNamedFile(root, dir, path);
     seen.set(path, facts);
     return facts;
@@ -150,7 +154,9 @@ export function repositoryFileReader(base: string): (path: string) => Repository
 }
 
 function readNamedFile(root: string, dir: string, path: string): RepositoryFile {
-  if (path === "" || path.includes("\0") || /^~|[$%]/.test(path)) return { state: "elsewhere" };
+  // `~`, `$HOME`, `%USERPROFILE%`: the environment's, not the repository's. Only in a path as written: an absolute
+  // one may run through a checkout folder named with `%` or `$` (Jenkins writes `feature%2Fx`).
+  if (path === "" || path.includes("\0") || /^~/.test(path) || (!isAbsolute(path) && /[$%]/.test(path))) return { state: "elsewhere" };
   const abs = resolve(dir, path);
   if (!isInside(root, abs)) return { state: "elsewhere" };
   const file = relative(root, abs).split(sep).join("/");
@@ -197,9 +203,12 @@ export function awsSecretProfiles(text: string): string[] {
   return out;
 }
 
-/** The `aws_access_key_id` of each profile (section) of a credentials or config file that writes one. */
-export function awsKeyIds(text: string): Map<string, string> {
-  const out = new Map<string, string>();
+/**
+ * Every `aws_access_key_id` of each profile (section) of a credentials or config file, quotes taken off: a profile may
+ * write it twice, and a quoted real key id must not pass for a placeholder (red-team round 124).
+ */
+export function awsKeyIds(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   let section = "(no profile)";
   for (const line of text.split(/\r?\n|\r/)) {
     const header = /^\s*\[\s*([^\]]*?)\s*\]/.exec(line);
@@ -208,8 +217,8 @@ export function awsKeyIds(text: string): Map<string, string> {
       continue;
     }
     const m = /^\s*aws_access_key_id\s*[=:]\s*(.*)$/i.exec(line);
-    const id = m?.[1].replace(/\s[#;].*$/, "").trim();
-    if (id) out.set(section, id);
+    const id = m?.[1].replace(/\s[#;].*$/, "").trim().replace(/^(["'])(.*)\1$/, "$2").trim();
+    if (id) out.set(section, [...(out.get(section) ?? []), id]);
   }
   return out;
 }

@@ -56,8 +56,27 @@ export function isExpired(ack: Pick<Acknowledgement, "expires">, now: Date): boo
 export const isAbout = (ack: Acknowledgement, f: Finding): boolean =>
   ack.ruleId === f.ruleId && ack.principal === f.principal && (ack.resource === undefined || ack.resource === f.resource || grantedByManaged(ack.resource, f));
 
+/**
+ * Only the rules over the principal's own statements located their findings at the ARN, and only the principal's own
+ * statement counts: a chain into another role holding the same policy is another finding (red-team round 124).
+ */
+const OWN_STATEMENT_RULES: ReadonlySet<string> = new Set([
+  "agent-destroy-right",
+  "agent-protection-removal",
+  "agent-resource-policy-rewrite",
+  "agent-self-escalation",
+  "agent-reach-unknown",
+  "agent-instance-shell",
+  "agent-overwrite-unprotected",
+  "agent-stored-secret",
+]);
+
 const grantedByManaged = (arn: string, f: Finding): boolean =>
-  isAwsManagedArn(arn) && f.evidence.some((e) => e.step === "statement" && e.address === arn);
+  isAwsManagedArn(arn) &&
+  OWN_STATEMENT_RULES.has(f.ruleId) &&
+  // The step after the principal names what grants it: the policy's statement, or the attachment of that policy.
+  f.evidence.slice(1).some((e) => (e.step === "statement" || e.step === "attachment" || e.step === "secret-read") && (e.address === arn || e.detail.includes(arn))) &&
+  !f.evidence.some((e) => e.step === "assume-role" || e.step === "hijack" || e.step === "pass-role");
 
 /**
  * The finding's actions an acknowledgement limited to `actions` does not accept (none when it is not limited).

@@ -46,7 +46,7 @@ export interface Tree {
    * `--var-file` value) is unknown. It is asked only what an agent tag comes out as.
    */
   readonly settable?: true;
-  /** Every file `file()` or `templatefile()` read, by absolute path, with its text (shared by every instance). */
+  /** Every file `file()` or `templatefile()` read, by its path as written (relative to the root folder), with its text. */
   readonly fileReads?: Map<string, string>;
 }
 
@@ -353,7 +353,9 @@ export class ModuleInstance implements Env {
     } catch {
       return null;
     }
-    this.tree.fileReads?.set(abs, text);
+    // As written: relative to the root folder, as the repository reader resolves it (an absolute key of the checkout's
+    // path would be judged by that path's own characters).
+    this.tree.fileReads?.set(path, text);
     return text;
   }
 

@@ -332,7 +332,7 @@ function fileFinding(b: Pick<KeyBlock, "at" | "holder" | "aws" | "location" | "c
   const holds = b.aws ? `an AWS secret access key (${profiles.length === 1 ? "profile" : "profiles"} ${profiles.join(", ")})` : "a private key";
   // As for a key written in the configuration: only when every profile's key id is not an AWS key's shape (LocalStack's
   // `test`); a profile with a secret and no key id counts as real.
-  const placeholder = b.aws && profiles.every((p) => { const id = file.awsKeyIds.get(p); return id !== undefined && !AWS_KEY_ID.test(id); });
+  const placeholder = b.aws && profiles.every((p) => { const ids = file.awsKeyIds.get(p) ?? []; return ids.length > 0 && ids.every((id) => !AWS_KEY_ID.test(id)); });
   return {
     ...common,
     severity: placeholder && !strict ? "warning" : "error",

@@ -57,6 +57,15 @@ const GRANTING: ReadonlyMap<string, string> = new Map([
     "aws_ram_principal_association",
     "aws_ram_resource_association",
   ].map((t) => [t, "a resource policy or grant"] as const),
+  // Users and groups of services that hand out a role or a login of their own (red-team round 124).
+  ...[
+    "aws_transfer_user",
+    "aws_cognito_user_group",
+    "aws_eks_identity_provider_config",
+    "aws_s3control_access_grants_location",
+    "aws_elasticache_user",
+    "aws_memorydb_user",
+  ].map((t) => [t, "a login or a role a service hands out"] as const),
   // blastwall reads a topic's policy from aws_sns_topic_policy; the topic's own `policy` argument may carry one too.
   ["aws_sns_topic", "an object that may carry a resource policy (its `policy` argument)"],
 ]);

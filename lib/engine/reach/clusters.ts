@@ -12,7 +12,7 @@
  * principal, a cluster name, an aws-auth body or manifest) may be anyone's, anywhere: fail closed.
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { isObject } from "../json";
+import { blocks, isObject } from "../json";
 import { attributePattern, refTarget, resolveToPattern } from "../terraform/tokens";
 import { encodedDocument } from "../terraform/policy-documents";
 import { dynamicContents } from "./dynamic-blocks";
@@ -95,6 +95,19 @@ export function clustersOf(stack: TfStack): readonly Cluster[] {
         if (!inCluster(stack, w, res)) continue;
         workloads.push({ res: w, attribute, what: `${what} ${w.address}` });
         if (type === "aws_eks_node_group") nodes = true;
+      }
+    }
+    // An add-on's own pod identity associations (`pod_identity_association { role_arn, service_account }`): its pods
+    // run as those roles as an aws_eks_pod_identity_association's do (red-team round 124). A dynamic block's content
+    // blastwall cannot read may name any role.
+    for (const addon of stack.byType.get("aws_eks_addon") ?? []) {
+      if (addon.mode !== "managed" || !inCluster(stack, addon, res)) continue;
+      const written = blocks(addon.values["pod_identity_association"]);
+      for (const b of [...written, ...dynamicContents(addon.values, "pod_identity_association")]) {
+        const role = b?.["role_arn"];
+        const what = `its add-on ${addon.address} (pod identity association${typeof b?.["service_account"] === "string" ? ` of ${b["service_account"] as string}` : ""})`;
+        if (typeof role === "string") workloads.push({ res: addon, attribute: "-", value: role, what });
+        else workloads.push({ res: addon, attribute: "-", value: "${unknown}", what });
       }
     }
     // An access entry for nodes (EC2_LINUX, EC2_WINDOWS, HYBRID_LINUX: self-managed or Karpenter nodes) names their

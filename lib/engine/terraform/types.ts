@@ -44,8 +44,8 @@ export type RepositoryFile =
       readonly state: "read";
       readonly file: string;
       readonly awsSecretProfiles: readonly string[];
-      /** The `aws_access_key_id` of each profile that has one (a placeholder tells by its shape). */
-      readonly awsKeyIds: ReadonlyMap<string, string>;
+      /** The `aws_access_key_id`s of each profile that writes one (a placeholder tells by its shape). */
+      readonly awsKeyIds: ReadonlyMap<string, readonly string[]>;
       readonly privateKey: boolean;
     };
 
@@ -98,7 +98,8 @@ export interface TfStack {
    */
   readonly repositoryFile?: (path: string) => RepositoryFile;
   /**
-   * The text of each file the HCL reader read for `file()` / `templatefile()`, by absolute path: the reader puts the
+   * The text of each file the HCL reader read for `file()` / `templatefile()`, by its path as written (relative to the
+   * root folder, or absolute): the reader puts the
    * text in place, so a credential rule asks here whether a value came from a file, and which.
    */
   readonly functionFileReads?: ReadonlyMap<string, string>;
