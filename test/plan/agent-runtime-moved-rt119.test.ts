@@ -200,3 +200,19 @@ describe("blastwall gate on the red-team plans", () => {
     expect(await gate(p, { agents: { names: ["coder"] } })).toEqual({ code: 1, rules: ["plan-agent-role-replaced"] });
   });
 });
+
+describe("plan-agent-role-replaced: a narrower trust inside what the agent's trust admitted (red-team round 125 F1)", () => {
+  const del = (address: string, values: unknown) => change(address, ["delete"], values, null) as Change;
+  const add = (address: string, values: unknown) => change(address, ["create"], null, values) as Change;
+
+  test("the agent trusted account 222222222222's root, the new role trusts one role of that account: blocked", () => {
+    const tagged = role("coder", { tags: AGENT, trust: trust({ AWS: "arn:aws:iam::222222222222:root" }) });
+    const fs = findings(plan([del("aws_iam_role.coder", tagged), add("aws_iam_role.helper", role("helper", { trust: trust({ AWS: "arn:aws:iam::222222222222:role/other" }) }))]), "plan-agent-role-replaced");
+    expect(fs.map((f) => f.resource)).toEqual(["aws_iam_role.helper"]);
+  });
+
+  test("control: a role of another account than the one the agent's trust admitted passes", () => {
+    const tagged = role("coder", { tags: AGENT, trust: trust({ AWS: "arn:aws:iam::222222222222:root" }) });
+    expect(findings(plan([del("aws_iam_role.coder", tagged), add("aws_iam_role.helper", role("helper", { trust: trust({ AWS: "arn:aws:iam::333333333333:role/other" }) }))]), "plan-agent-role-replaced")).toEqual([]);
+  });
+});

@@ -157,7 +157,9 @@ function shared(ctx: PlanRuleContext, d: DeletedAgent, trust: Readable): string[
   const next = [...trust.principals];
   return [...agent.principals].filter((p) => {
     if (p === "*") return next.length > 0;
-    const wider = next.filter((w) => covers(w, p));
+    // An AWS principal either way: a new trust naming one role of the account whose root the agent's trust admitted
+    // admits a principal the agent's admitted (red-team round 125 F1), as a wider one does.
+    const wider = next.filter((w) => covers(w, p) || (p.startsWith("AWS:") && covers(p, w)));
     if (wider.length === 0) return false;
     if (p.startsWith("Service:")) return !agentRuntimesRetired(ctx, d.rc.address);
     if (!p.startsWith("Federated:") || wider.includes("*")) return true;
