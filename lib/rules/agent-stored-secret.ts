@@ -2,6 +2,7 @@ import type { Rule } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";
 import type { SecretRead } from "../engine/reach/credentials";
 import type { PrincipalNode } from "../engine/analysis-types";
+import type { TfStack } from "../engine/terraform/types";
 import { listActions } from "../report/summarize";
 import { agentCan, grantingBlockOf, managedPolicyFix, principalEvidence } from "./support";
 import { isAwsManagedArn } from "../engine/terraform/policy-documents";
@@ -47,7 +48,8 @@ export const rule: Rule = {
         actions: [...new Set(reads.map((r) => r.action))],
         severity: ctx.strict ? "error" : "warning",
         message: `${agentCan(agent)} read stored secrets whose contents the stack does not show: ${storesText(reads.map((r) => r.store))}, through ${listActions([...new Set(reads.map((r) => r.action))])} (the evidence names each granting statement).`,
-        evidence: [principalEvidence(agent), ...readSteps(reads)],
+        // The attachment, located, is where the finding points (its file and line, the SARIF region).
+        evidence: [principalEvidence(agent), ...(managed ? [attachmentStep(ctx.stack, agent, managed)] : []), ...readSteps(reads)],
       });
     }
     return out;
@@ -59,15 +61,20 @@ export const rule: Rule = {
  * and user data), the block that attaches it and how to detach it: nobody can scope that policy's statements (red-team
  * round 123). A read's detail names its statement, and with it the policy's ARN.
  */
-function managedReads(agent: PrincipalNode, reads: readonly SecretRead[]): { block: string; fix: string } | undefined {
+function managedReads(agent: PrincipalNode, reads: readonly SecretRead[]): { block: string; fix: string; arn: string } | undefined {
   for (const p of agent.identityPolicies) {
     const arn = p.document.address;
     if (!isAwsManagedArn(arn) || !reads.every((r) => r.detail.includes(`(${arn} statement`))) continue;
     const { block, statement } = grantingBlockOf(agent, arn);
     const fix = statement && managedPolicyFix(agent, statement);
-    if (fix) return { block, fix };
+    if (fix) return { block, fix, arn };
   }
   return undefined;
+}
+
+function attachmentStep(stack: TfStack, agent: PrincipalNode, m: { block: string; arn: string }): Evidence {
+  const at = stack.byAddress.get(m.block)?.location;
+  return { step: "attachment", address: m.block, detail: `attaches ${m.arn} to ${agent.address}`, ...(at ? { location: at } : {}) };
 }
 
 /** The stores, each once; a wildcard is the stores outside the stack. A long list is cut to its first few. */

@@ -124,6 +124,8 @@ test("agent-stored-secret: reads an AWS managed policy grants (ReadOnlyAccess) a
   const [f] = check(doc).findings.filter((x) => x.ruleId === "agent-stored-secret");
   expect(f.resource).toBe("aws_iam_role_policy_attachment.ro");
   expect(f.fix).toMatch(/^arn:aws:iam::aws:policy\/ReadOnlyAccess is an AWS managed policy: nobody can edit its statements\. Detach it from aws_iam_role\.agent \(remove aws_iam_role_policy_attachment\.ro\)/);
+  // The attachment is a step of its own, so the finding's file and line are the attachment's (red-team round 125 F11).
+  expect(f.evidence[1]).toEqual({ step: "attachment", address: "aws_iam_role_policy_attachment.ro", detail: `attaches ${RO} to aws_iam_role.agent` });
   // Control: reads of a customer policy keep the store as the resource and the rule's own fix.
   const own = check(tf({ ...role(), "aws_iam_role_policy.r": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "ssm:GetParameter", Resource: "*" }) } })).findings.filter(
     (x) => x.ruleId === "agent-stored-secret",
