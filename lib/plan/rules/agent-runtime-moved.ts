@@ -11,7 +11,7 @@ import type { RoleLookup } from "../../engine/reach/role-of";
 import type { PlanRule, PlanRuleContext } from "../rule";
 import { changeFinding } from "../rule";
 import { changeSideStack, planToStack, priorStateToStack } from "../plan-to-stack";
-import type { PlanJson } from "../types";
+import type { PlanJson, PlanResourceChange } from "../types";
 import { isObject, isUpdateOrReplace } from "../values";
 
 /** One side of the plan (the state before it, its planned end state), with the principals the engine reads there. */
@@ -150,40 +150,108 @@ export const agentRuntimeMoved: PlanRule = {
     category: "plan",
   },
   check(rc, ctx) {
-    if (rc.deposed || rc.mode !== "managed" || !isUpdateOrReplace(rc.change.actions) || AGENT_PRINCIPAL_TYPES.has(rc.type)) return [];
-    if (!isObject(rc.change.before) || !isObject(rc.change.after)) return [];
+    if (rc.deposed || rc.mode !== "managed" || AGENT_PRINCIPAL_TYPES.has(rc.type)) return [];
+    const replaced = isUpdateOrReplace(rc.change.actions);
+    if (!replaced && !(rc.change.actions.length === 1 && rc.change.actions[0] === "create")) return [];
+    if ((replaced && !isObject(rc.change.before)) || !isObject(rc.change.after)) return [];
+    // A create is judged only beside a delete or forget of its type: most plans never load the worlds for it.
+    const gone = replaced ? [] : (goneOf(ctx).get(rc.type) ?? []).filter((c) => c.address !== rc.address);
+    if (!replaced && gone.length === 0) return [];
     const w = worlds(ctx);
     if (w.before.analysis.agents.length === 0) return [];
-    const prior = w.before.stack.byAddress.get(rc.previous_address ?? rc.address);
     const now = w.after.stack.byAddress.get(rc.address);
-    if (!prior || !now) return [];
-    const before = ranAs(w.before, prior);
-    const agents = before.flatMap((b) => {
-      const reason = b.role !== undefined ? beforeAgent(w, b.role) : undefined;
-      return reason !== undefined ? [{ ...b, reason }] : [];
+    if (!now) return [];
+    if (replaced) {
+      const prior = w.before.stack.byAddress.get(rc.previous_address ?? rc.address);
+      return prior ? judge(w, ctx, rc, [prior], now, false) : [];
+    }
+    // A create at a new address of the workload a delete or forget elsewhere ends (a for_each key renamed, a resource
+    // renamed without a moved block): after apply the same function, family or service account runs as the new role.
+    const priors = gone.flatMap((c) => {
+      const r = w.before.stack.byAddress.get(c.address);
+      if (!r) return [];
+      const keys = identityKeys(r);
+      // A type with no identifying argument (an instance) is one workload only within its module: a new instance
+      // elsewhere is no agent's runtime, and pairing every one would flag each new runtime of a type an agent retires.
+      if (keys.length === 0 && (c.module_address ?? "") !== (rc.module_address ?? "")) return [];
+      return sameIdentity(r, now) ? [r] : [];
     });
-    if (agents.length === 0) return [];
-    const kept = new Set(before.map((b) => b.key));
-    // What it runs as after the plan that it did not before, and that is no agent or cannot be told.
-    const moved = ranAs(w.after, now).filter((a) => !kept.has(a.key) && !(a.role !== undefined && afterAgent(w, ctx, a.role)));
-    if (moved.length === 0) return [];
-    const at = (r: Ran) => (r.written !== undefined ? `${r.attribute} = ${r.written}` : r.attribute);
-    const from = agents.map((a) => `${a.shown} (${at(a)}; an agent by ${a.reason})`).join(", ");
-    const to = moved.map((m) => (m.role !== undefined ? `${m.shown} (${at(m)}), which is no agent` : `${m.shown} (${m.attribute}), which blastwall cannot resolve to a role of this plan, so it may be any role${m.unknown ? unknownAdvice(w, ctx, rc, m, agents) : ""}`));
-    const old = agents.map((a) => `${a.written ?? a.shown} (${a.shown}, an agent)`).join(", ");
-    const evidence: Evidence[] = moved.map((m) => ({ step: "weakened", address: rc.address, detail: `${m.attribute}: ${old} → ${m.role !== undefined ? `${m.written ?? m.shown} (${m.shown}, not an agent)` : `${m.shown} (cannot be resolved)`}` }));
-    return [
-      changeFinding(
-        rc,
-        `The plan moves ${rc.address}, which ran as the AI agent role ${from}, to ${to.join("; ")}: the agent's code keeps running there with that role's rights, outside blastwall's agent checks.`,
-        evidence,
-      ),
-    ];
+    return priors.length > 0 ? judge(w, ctx, rc, priors, now, true) : [];
   },
 };
 
+const goneByCtx = new WeakMap<PlanRuleContext, Map<string, PlanResourceChange[]>>();
+
+/** The plan's deletes and forgets that create nothing at their address, by type. */
+function goneOf(ctx: PlanRuleContext): Map<string, PlanResourceChange[]> {
+  let m = goneByCtx.get(ctx);
+  if (m) return m;
+  m = new Map();
+  for (const c of ctx.plan.resource_changes) {
+    const a = c.change.actions;
+    if (c.deposed || c.mode !== "managed" || a.includes("create") || !(a.includes("delete") || a.includes("forget"))) continue;
+    m.set(c.type, [...(m.get(c.type) ?? []), c]);
+  }
+  goneByCtx.set(ctx, m);
+  return m;
+}
+
+/**
+ * What `now` runs as that none of `priors` did, and that is no agent or cannot be told, when a prior ran as an agent
+ * role: `priors` is the runtime before an update or replace, or (`elsewhere`) the runtimes the plan deletes or forgets
+ * at other addresses whose workload `now` is.
+ */
+function judge(w: Worlds, ctx: PlanRuleContext, rc: PlanResourceChange, priors: readonly TfResource[], now: TfResource, elsewhere: boolean) {
+  const before = priors.flatMap((p) => ranAs(w.before, p));
+  const agents = before.flatMap((b) => {
+    const reason = b.role !== undefined ? beforeAgent(w, b.role) : undefined;
+    return reason !== undefined ? [{ ...b, reason }] : [];
+  });
+  if (agents.length === 0) return [];
+  const kept = new Set(before.map((b) => b.key));
+  // What it runs as after the plan that it did not before, and that is no agent or cannot be told.
+  const moved = ranAs(w.after, now).filter((a) => !kept.has(a.key) && !(a.role !== undefined && afterAgent(w, ctx, a.role)));
+  if (moved.length === 0) return [];
+  const at = (r: Ran) => (r.written !== undefined ? `${r.attribute} = ${r.written}` : r.attribute);
+  const from = agents.map((a) => `${a.shown} (${at(a)}; an agent by ${a.reason})`).join(", ");
+  const to = moved.map((m) => (m.role !== undefined ? `${m.shown} (${at(m)}), which is no agent` : `${m.shown} (${m.attribute}), which blastwall cannot resolve to a role of this plan, so it may be any role${m.unknown ? unknownAdvice(w, ctx, rc, m, agents) : ""}`));
+  const old = agents.map((a) => `${a.written ?? a.shown} (${a.shown}, an agent)`).join(", ");
+  const evidence: Evidence[] = moved.map((m) => ({ step: "weakened", address: rc.address, detail: `${m.attribute}: ${old} → ${m.role !== undefined ? `${m.written ?? m.shown} (${m.shown}, not an agent)` : `${m.shown} (cannot be resolved)`}` }));
+  const recreated = elsewhere ? priors : [];
+  const what =
+    recreated.length === 0
+      ? `The plan moves ${rc.address}, which ran as the AI agent role ${from}, to ${to.join("; ")}`
+      : `The plan deletes ${recreated.map((p) => p.address).join(", ")}, which ran as the AI agent role ${from}, and creates ${rc.address} as the same workload (${sameShown(recreated[0], now)}) on ${to.join("; ")}`;
+  const keys = recreated.length === 0 ? [] : identityKeys(recreated[0]);
+  const advice =
+    recreated.length === 0
+      ? ""
+      : ` If the new resource is that runtime under a new address, keep it on an agent role; if it is another workload, ${keys.length > 0 ? `give it another ${keys.join(", ")} or ` : ""}have this plan approved with \`blastwall approve\`.`;
+  return [changeFinding(rc, `${what}: the agent's code keeps running there with that role's rights, outside blastwall's agent checks.${advice}`, evidence)];
+}
+
 /** Arguments that say which workload a runtime is (one function, one service account of one cluster, one family). */
 const IDENTITY_ATTRIBUTES = ["function_name", "name", "family", "cluster_name", "namespace", "service_account", "project_name"];
+
+/** The identifying arguments `a` has set. */
+function identityKeys(a: TfResource): string[] {
+  return IDENTITY_ATTRIBUTES.filter((k) => a.values[k] !== undefined && a.values[k] !== null);
+}
+
+/**
+ * Whether `b` may be the workload `a` was: the same type, and each identifying argument of `a` equal in `b` or not
+ * known there (a value known only after apply may be the same; a type with no such argument matches its whole type).
+ */
+function sameIdentity(a: TfResource, b: TfResource): boolean {
+  return a.type === b.type && identityKeys(a).every((k) => b.values[k] === a.values[k] || a.values[k] === AFTER_APPLY || b.values[k] === AFTER_APPLY || b.values[k] === undefined || b.values[k] === null);
+}
+
+/** The identifying arguments of `a` as `b` has them, for the message. */
+function sameShown(a: TfResource, b: TfResource): string {
+  const keys = identityKeys(a);
+  if (keys.length === 0) return `another ${a.type} of the same module, a type with no name of its own`;
+  return keys.map((k) => `${k} = ${b.values[k] === AFTER_APPLY ? "(known after apply), which may be " + JSON.stringify(a.values[k]) : JSON.stringify(b.values[k] ?? a.values[k])}`).join(", ");
+}
 
 /**
  * Whether the runtimes that ran as the agent role at `role` before the plan are gone (there is at least one in the
@@ -201,11 +269,7 @@ export function agentRuntimesRetired(ctx: PlanRuleContext, role: string): boolea
   const ran = w.before.stack.resources.filter((r) => r.mode === "managed" && roles(w.before, r).includes(role));
   if (ran.length === 0) return false;
   const moved = new Map(ctx.plan.resource_changes.filter((c) => !c.deposed).map((c) => [c.address, c.previous_address ?? c.address] as const));
-  const sameWorkload = (a: TfResource, b: TfResource) => {
-    if ((moved.get(b.address) ?? b.address) === a.address) return true;
-    const keys = IDENTITY_ATTRIBUTES.filter((k) => a.values[k] !== undefined && a.values[k] !== null);
-    return a.type === b.type && keys.every((k) => b.values[k] === a.values[k] || b.values[k] === AFTER_APPLY || b.values[k] === undefined || b.values[k] === null);
-  };
+  const sameWorkload = (a: TfResource, b: TfResource) => (moved.get(b.address) ?? b.address) === a.address || sameIdentity(a, b);
   for (const r of w.after.stack.resources) {
     if (r.mode !== "managed" || !ran.some((gone) => sameWorkload(gone, r))) continue;
     if (roles(w.after, r).some((x) => x === undefined || !afterAgent(w, ctx, x))) return false;

@@ -1,0 +1,150 @@
+/**
+ * Red-team round 122 F3: an agent's runtime deleted at one address and created at another (a for_each key renamed, a
+ * resource renamed without a moved block) as the same workload (the same function name, family, service account or
+ * profile name) but on a role that is no agent passed the gate: only updates and replaces were judged.
+ */
+import { evaluatePlan } from "../../lib/plan/evaluate";
+import { readPlan } from "../../lib/plan/read-plan";
+import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+
+const ACCOUNT = "111111111111";
+const AGENT = { "blastwall:agent": "true" };
+const trust = (service: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole", "sts:TagSession"] }] });
+const role = (name: string, service: string, tags: Record<string, string> = {}) => ({ name, path: "/", arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, assume_role_policy: trust(service), max_session_duration: 3600, tags, tags_all: tags });
+
+type Change = Record<string, unknown> & { address: string; type: string; name: string; module_address?: string; change: { actions: string[]; before: unknown; after: unknown; after_unknown?: unknown } };
+const same = (address: string, values: unknown) => change(address, ["no-op"], values, values) as Change;
+const moduleOf = (address: string) => /^(module\.[^.]+(?:\.module\.[^.]+)*)\./.exec(address)?.[1];
+const at = (address: string, actions: string[], before: unknown, after: unknown) => {
+  const m = moduleOf(address);
+  return change(address, actions, before, after, m ? { module_address: m } : {}) as Change;
+};
+const add = (address: string, values: unknown, unknown?: Record<string, unknown>) => {
+  const c = at(address, ["create"], null, values);
+  if (unknown) c.change.after_unknown = unknown;
+  return c;
+};
+const del = (address: string, values: unknown) => at(address, ["delete"], values, null);
+const forget = (address: string, values: unknown) => at(address, ["forget"], values, null);
+
+function plan(changes: Change[]) {
+  const side = (pick: (c: Change) => unknown) => {
+    const root: { resources: unknown[]; child_modules: { address: string; resources: unknown[] }[] } = { resources: [], child_modules: [] };
+    for (const c of changes) {
+      const values = pick(c);
+      if (values === null) continue;
+      const r = { address: c.address, mode: "managed", type: c.type, name: c.name, provider_name: "registry.terraform.io/hashicorp/aws", values };
+      if (!c.module_address) root.resources.push(r);
+      else {
+        let child = root.child_modules.find((x) => x.address === c.module_address);
+        if (!child) root.child_modules.push((child = { address: c.module_address, resources: [] }));
+        child.resources.push(r);
+      }
+    }
+    return root;
+  };
+  return minimalPlan(changes, {
+    planned_values: { root_module: side((c) => c.change.after) },
+    prior_state: { format_version: "1.0", values: { root_module: side((c) => c.change.before) } },
+  });
+}
+
+const moved = (p: Record<string, unknown>) =>
+  evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(p))), { config: {} }).judged.filter((j) => j.finding.ruleId === "plan-agent-runtime-moved");
+const flagged = (changes: Change[]) => moved(plan(changes)).map((j) => j.finding.resource);
+
+const LAMBDA = "lambda.amazonaws.com";
+const coder = role("coder", LAMBDA, AGENT);
+const helper = role("helper", LAMBDA);
+const fn = (name: string, r: { arn: string }) => ({ function_name: name, role: r.arn, handler: "index.handler", runtime: "nodejs20.x", tags: {}, tags_all: {} });
+const lambdaRoles = [same("aws_iam_role.coder", coder), same("aws_iam_role.helper", helper)];
+
+describe("plan-agent-runtime-moved: an agent's runtime re-created at another address (red-team round 122 F3)", () => {
+  test("a for_each key renamed, the same function_name on a role that is no agent: blocked, naming both addresses and the function", () => {
+    const found = moved(plan([...lambdaRoles, del('aws_lambda_function.f["a"]', fn("agent-runner", coder)), add('aws_lambda_function.f["b"]', fn("agent-runner", helper))]));
+    expect(found.map((j) => j.finding.resource)).toEqual(['aws_lambda_function.f["b"]']);
+    expect(found[0].finding.message).toContain('deletes aws_lambda_function.f["a"]');
+    expect(found[0].finding.message).toContain('function_name = "agent-runner"');
+    expect(found[0].finding.message).toContain("aws_iam_role.helper");
+  });
+
+  test("a resource renamed without a moved block, into a module: blocked; a forget instead of a delete: blocked too", () => {
+    expect(flagged([...lambdaRoles, del("aws_lambda_function.agent", fn("agent-runner", coder)), add("module.jobs.aws_lambda_function.runner", fn("agent-runner", helper))])).toEqual([
+      "module.jobs.aws_lambda_function.runner",
+    ]);
+    expect(flagged([...lambdaRoles, forget("aws_lambda_function.agent", fn("agent-runner", coder)), add("aws_lambda_function.agent2", fn("agent-runner", helper))])).toEqual([
+      "aws_lambda_function.agent2",
+    ]);
+  });
+
+  test("controls: re-created on the agent role passes; a new function with a new name beside the deleted agent passes", () => {
+    expect(flagged([...lambdaRoles, del('aws_lambda_function.f["a"]', fn("agent-runner", coder)), add('aws_lambda_function.f["b"]', fn("agent-runner", coder))])).toEqual([]);
+    expect(flagged([...lambdaRoles, del("aws_lambda_function.agent", fn("agent-runner", coder)), add("aws_lambda_function.report", fn("nightly-report", helper))])).toEqual([]);
+  });
+
+  test("a name known only after apply: blocked when the plan deletes an agent function, passes when it deletes none or only another role's", () => {
+    const unknownName = { ...fn("x", helper), function_name: null };
+    const created = () => add("aws_lambda_function.agent2", unknownName, { function_name: true });
+    expect(flagged([...lambdaRoles, del("aws_lambda_function.agent", fn("agent-runner", coder)), created()])).toEqual(["aws_lambda_function.agent2"]);
+    expect(flagged([...lambdaRoles, created()])).toEqual([]);
+    expect(flagged([...lambdaRoles, same("aws_lambda_function.agent", fn("agent-runner", coder)), del("aws_lambda_function.old", fn("old-job", helper)), created()])).toEqual([]);
+  });
+
+  test("a new role the plan creates (its ARN known only after apply) for the re-created function: blocked, the role cannot be told", () => {
+    const fresh = add("aws_lambda_function.agent2", { ...fn("agent-runner", helper), role: null }, { role: true });
+    const newRole = add("aws_iam_role.next", { ...role("next", LAMBDA), arn: null }, { arn: true });
+    expect(flagged([...lambdaRoles, newRole, del("aws_lambda_function.agent", fn("agent-runner", coder)), fresh])).toEqual(["aws_lambda_function.agent2"]);
+  });
+
+  test("an ECS task definition family re-created elsewhere with a task role that is no agent: blocked; another family passes", () => {
+    const ECS = "ecs-tasks.amazonaws.com";
+    const agentTask = role("coder-task", ECS, AGENT);
+    const plainTask = role("plain-task", ECS);
+    const roles = [same("aws_iam_role.task", agentTask), same("aws_iam_role.plain", plainTask)];
+    const td = (family: string, r: { arn: string }) => ({ family, task_role_arn: r.arn, container_definitions: "[]", tags: {}, tags_all: {} });
+    expect(flagged([...roles, del("aws_ecs_task_definition.coder", td("coder", agentTask)), add("aws_ecs_task_definition.coder_v2", td("coder", plainTask))])).toEqual([
+      "aws_ecs_task_definition.coder_v2",
+    ]);
+    expect(flagged([...roles, del("aws_ecs_task_definition.coder", td("coder", agentTask)), add("aws_ecs_task_definition.web", td("web", plainTask))])).toEqual([]);
+  });
+
+  test("a Pod Identity association re-created for the same cluster, namespace and service account: blocked; another service account passes", () => {
+    const PODS = "pods.eks.amazonaws.com";
+    const agentPod = role("coder-pod", PODS, AGENT);
+    const otherPod = role("other-pod", PODS);
+    const roles = [same("aws_iam_role.coder", agentPod), same("aws_iam_role.other", otherPod)];
+    const assoc = (sa: string, r: { arn: string }) => ({ cluster_name: "main", namespace: "agents", service_account: sa, role_arn: r.arn, tags: {}, tags_all: {} });
+    expect(flagged([...roles, del('aws_eks_pod_identity_association.x["coder"]', assoc("coder", agentPod)), add("aws_eks_pod_identity_association.coder", assoc("coder", otherPod))])).toEqual([
+      "aws_eks_pod_identity_association.coder",
+    ]);
+    expect(flagged([...roles, del('aws_eks_pod_identity_association.x["coder"]', assoc("coder", agentPod)), add("aws_eks_pod_identity_association.metrics", assoc("metrics", otherPod))])).toEqual([]);
+  });
+
+  test("an instance profile re-created under the same name with a role that is no agent: blocked", () => {
+    const EC2 = "ec2.amazonaws.com";
+    const agentBox = role("coder-box", EC2, AGENT);
+    const plainBox = role("plain-box", EC2);
+    const profile = (r: { name: string }) => ({ name: "agent-profile", role: r.name, path: "/", tags: {}, tags_all: {} });
+    expect(flagged([same("aws_iam_role.coder", agentBox), same("aws_iam_role.plain", plainBox), del("aws_iam_instance_profile.agent", profile(agentBox)), add("aws_iam_instance_profile.agent2", profile(plainBox))])).toEqual([
+      "aws_iam_instance_profile.agent2",
+    ]);
+  });
+
+  test("a type with no name of its own (an instance): paired within its module only", () => {
+    const EC2 = "ec2.amazonaws.com";
+    const agentBox = role("coder-box", EC2, AGENT);
+    const plainBox = role("plain-box", EC2);
+    const profile = (name: string, r: { name: string }) => ({ name, role: r.name, path: "/", tags: {}, tags_all: {} });
+    const base = [
+      same("aws_iam_role.coder", agentBox),
+      same("aws_iam_role.plain", plainBox),
+      same("aws_iam_instance_profile.agent", profile("agent-profile", agentBox)),
+      same("aws_iam_instance_profile.plain", profile("plain-profile", plainBox)),
+    ];
+    const inst = (p: string) => ({ ami: "ami-1", instance_type: "t3.micro", iam_instance_profile: p, tags: {}, tags_all: {} });
+    expect(flagged([...base, del('module.agent.aws_instance.box["a"]', inst("agent-profile")), add('module.agent.aws_instance.box["b"]', inst("plain-profile"))])).toEqual([
+      'module.agent.aws_instance.box["b"]',
+    ]);
+    expect(flagged([...base, del("module.agent.aws_instance.box", inst("agent-profile")), add("module.web.aws_instance.box", inst("plain-profile"))])).toEqual([]);
+  });
+});
