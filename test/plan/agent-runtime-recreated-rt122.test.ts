@@ -148,3 +148,17 @@ describe("plan-agent-runtime-moved: an agent's runtime re-created at another add
     expect(flagged([...base, del("module.agent.aws_instance.box", inst("agent-profile")), add("module.web.aws_instance.box", inst("plain-profile"))])).toEqual([]);
   });
 });
+
+describe("plan-agent-runtime-moved: App Runner services and AgentCore runtimes are known by their names too", () => {
+  test("an App Runner service renamed into a module with the same service_name, on a role that is no agent: blocked; another service_name passes", () => {
+    const TASKS = "tasks.apprunner.amazonaws.com";
+    const agentRole = role("runner-agent", TASKS, AGENT);
+    const plain = role("runner-plain", TASKS);
+    const roles = [same("aws_iam_role.a", agentRole), same("aws_iam_role.p", plain)];
+    const svc = (name: string, r: { arn: string }) => ({ service_name: name, instance_configuration: [{ instance_role_arn: r.arn }], source_configuration: [], tags: {}, tags_all: {} });
+    expect(flagged([...roles, del("aws_apprunner_service.coder", svc("coder", agentRole)), add("module.web.aws_apprunner_service.app", svc("coder", plain))])).toEqual([
+      "module.web.aws_apprunner_service.app",
+    ]);
+    expect(flagged([...roles, del("aws_apprunner_service.coder", svc("coder", agentRole)), add("module.web.aws_apprunner_service.app", svc("shop", plain))])).toEqual([]);
+  });
+});

@@ -231,7 +231,7 @@ function judge(w: Worlds, ctx: PlanRuleContext, rc: PlanResourceChange, priors: 
 }
 
 /** Arguments that say which workload a runtime is (one function, one service account of one cluster, one family). */
-const IDENTITY_ATTRIBUTES = ["function_name", "name", "family", "cluster_name", "namespace", "service_account", "project_name"];
+const IDENTITY_ATTRIBUTES = ["function_name", "name", "family", "cluster_name", "namespace", "service_account", "project_name", "service_name", "agent_runtime_name"];
 
 /** The identifying arguments `a` has set. */
 function identityKeys(a: TfResource): string[] {
