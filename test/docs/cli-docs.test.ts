@@ -11,6 +11,7 @@ const ROOT = join(__dirname, "..", "..");
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 const planGate = readFileSync(join(ROOT, "docs", "plan-gate.md"), "utf8");
 const NOW = new Date("2026-10-01T09:00:00.000Z");
+const PACKAGE_VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 
 const run = (args: string[], cwd: string) => runIn(args, cwd, NOW);
 
@@ -74,7 +75,15 @@ describe("the docs say what the CLI does", () => {
           // The gate is installed from the registry at an exact version outside the checkout, and run from there: npx
           // runs whatever the repository's package files name blastwall (red-team round 119 F1).
           if (/npm install[^\n]*blastwall/.test(step)) {
-            expect([step, /working-directory: \$\{\{ runner\.temp \}\}/.test(step), /--ignore-scripts/.test(step), /blastwall@\d+\.\d+\.\d+\b/.test(step)]).toEqual([step, true, true, true]);
+            // The pinned version is this package's (the build the docs describe), from the public registry named on the
+            // command line, which wins over any .npmrc code run earlier could leave (red-team round 125 F3, F4).
+            expect([step, /working-directory: \$\{\{ runner\.temp \}\}/.test(step), /--ignore-scripts/.test(step), step.includes(`blastwall@${PACKAGE_VERSION}`), /--registry https:\/\/registry\.npmjs\.org\//.test(step)]).toEqual([
+              step,
+              true,
+              true,
+              true,
+              true,
+            ]);
             installed = true;
           }
           if (/blastwall"? gate/.test(step)) {
@@ -89,6 +98,8 @@ describe("the docs say what the CLI does", () => {
       }
     }
     expect(applies).toBe(2);
+    // Every pinned install in the docs names this package's version.
+    for (const md of [readme, planGate]) for (const m of md.matchAll(/blastwall@(\d+\.\d+\.\d+)/g)) expect(m[1]).toBe(PACKAGE_VERSION);
     // Nor does any shell example of a deploy or an approval run the repository's own blastwall.
     for (const sh of typed(planGate, "sh")) expect([sh, /npx blastwall (gate|approve)/.test(sh)]).toEqual([sh, false]);
     for (const sh of [...typed(readme, "sh"), ...typed(planGate, "sh")]) {
