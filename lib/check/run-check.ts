@@ -13,7 +13,7 @@ import type * as DatabasePasswords from "../engine/reach/database-passwords";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
 import { buildStack } from "../engine/terraform/stack";
-import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, applySeverity, expiredFinding, isAbout, isExpired, markAcknowledged, refusedInCode, unscopedFinding } from "../config/acknowledgements";
+import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, applySeverity, expiredFinding, expiredFindings, isAbout, isExpired, markAcknowledged, refusedInCode, unscopedFinding } from "../config/acknowledgements";
 import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
@@ -198,8 +198,11 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     const inCode = inCodeAcknowledgements(stack);
     // An expired one is in the stack that carries it, whether or not it still matches a finding (with none, its file
     // was its source, `construct ...`, which is no file).
-    if (inCode.length > 0 && opts.config.acknowledgementsInCode !== true) own = refusedInCode(own, inCode);
-    else if (inCode.length > 0) own = applyAcknowledgements(own, inCode, now).map((f) => (f.ruleId === ACKNOWLEDGEMENT_EXPIRED ? { ...atPrincipal(f, [], [stack]), file: stack.file } : f));
+    // Not honoured, an expired one is still reported: an expiry only tightens (red-team round 125).
+    if (inCode.length > 0) {
+      const judged = opts.config.acknowledgementsInCode === true ? applyAcknowledgements(own, inCode, now) : [...refusedInCode(own, inCode, stack.name), ...expiredFindings(own, inCode, now)];
+      own = judged.map((f) => (f.ruleId === ACKNOWLEDGEMENT_EXPIRED ? { ...atPrincipal(f, [], [stack]), file: stack.file } : f));
+    }
     // One in the config holds in the stack it names, or in every stack when it names none.
     const label = stack.name ?? stack.file;
     const scoped = acks.filter((a) => a.stack === undefined || a.stack === stack.name);
