@@ -490,12 +490,12 @@ function loweredFinding(ruleId: string, to: "warning" | "off", hidden: Hidden | 
 
 /**
  * The rules about the config's own selectors, which a config shared by stacks checked in separate runs lowers by
- * design (README), with what each one's findings name. Their findings are about the config, reported after every
+ * design (README), with what their findings name. Their findings are about the config, reported after every
  * acknowledgement is applied, so "acknowledge them one by one" could not be followed (red-team round 125 F7).
  */
 const SHARED_CONFIG_RULES: Readonly<Record<string, string>> = {
-  "config-address-unmatched": "agents.addresses entry",
-  "config-selector-unmatched": "agents.names glob or agents.tags selector",
+  "config-address-unmatched": "agents.addresses entries",
+  "config-selector-unmatched": "agents.names globs and agents.tags selectors",
 };
 
 /**
@@ -506,7 +506,7 @@ const SHARED_CONFIG_RULES: Readonly<Record<string, string>> = {
 function sharedConfigFix(ruleId: string, what: string): string {
   return (
     `Lowering ${ruleId} is the remedy for a config shared by stacks checked in separate runs; this warning stays, in every run where the ` +
-    `override hides a finding, so reviewers see which ${what}s no stack of the run has and that the gate did not fail on them. ` +
+    `override hides a finding, so reviewers see which ${what} no stack of the run has and that the gate did not fail on them. ` +
     `Check that each one named here is in a stack checked in another run (it is judged there); correct or remove one that no stack has, ` +
     `and find out why if an agent's role was renamed or lost its tag. To be rid of the warning, check every stack the config is for in one run ` +
     `and remove the override. An acknowledgement cannot take its place: these findings are about the config itself, and no acknowledgement matches them.`

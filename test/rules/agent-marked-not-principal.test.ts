@@ -197,6 +197,7 @@ describe("config-address-unmatched", () => {
       expect(lowered.severity).toBe("warning");
       expect(lowered.fix).toContain(`Lowering ${id} is the remedy for a config shared by stacks checked in separate runs; this warning stays`);
       expect(lowered.fix).toContain("no acknowledgement matches them");
+      expect(lowered.fix).toContain(id === "config-address-unmatched" ? "which agents.addresses entries no stack of the run has" : "which agents.names globs and agents.tags selectors no stack");
       expect(lowered.fix).not.toContain("acknowledge the findings one by one");
     }
   });
