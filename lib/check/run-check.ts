@@ -13,7 +13,7 @@ import type * as DatabasePasswords from "../engine/reach/database-passwords";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
 import { buildStack } from "../engine/terraform/stack";
-import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, applySeverity, expiredFinding, isAbout, isExpired, markAcknowledged, refusedInCode, unscopedFinding } from "../config/acknowledgements";
+import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, applySeverity, expiredFinding, expiredFindings, isAbout, isExpired, markAcknowledged, refusedInCode, unscopedFinding } from "../config/acknowledgements";
 import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
@@ -198,8 +198,11 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     const inCode = inCodeAcknowledgements(stack);
     // An expired one is in the stack that carries it, whether or not it still matches a finding (with none, its file
     // was its source, `construct ...`, which is no file).
-    if (inCode.length > 0 && opts.config.acknowledgementsInCode !== true) own = refusedInCode(own, inCode);
-    else if (inCode.length > 0) own = applyAcknowledgements(own, inCode, now).map((f) => (f.ruleId === ACKNOWLEDGEMENT_EXPIRED ? { ...atPrincipal(f, [], [stack]), file: stack.file } : f));
+    // Not honoured, an expired one is still reported: an expiry only tightens (red-team round 125).
+    if (inCode.length > 0) {
+      const judged = opts.config.acknowledgementsInCode === true ? applyAcknowledgements(own, inCode, now) : [...refusedInCode(own, inCode, stack.name), ...expiredFindings(own, inCode, now)];
+      own = judged.map((f) => (f.ruleId === ACKNOWLEDGEMENT_EXPIRED ? { ...atPrincipal(f, [], [stack]), file: stack.file } : f));
+    }
     // One in the config holds in the stack it names, or in every stack when it names none.
     const label = stack.name ?? stack.file;
     const scoped = acks.filter((a) => a.stack === undefined || a.stack === stack.name);
@@ -340,9 +343,10 @@ function unmatchedAddresses(config: BlastwallConfig, stacks: readonly TfStack[],
         `If it is a misspelt address, or the agent's role was renamed in the stack code (which an agent can edit), the agent it meant is not judged: ` +
         `none of its rights, chains or trust were checked, and the gate would pass it.`,
       fix:
-        `Correct the entry to the Terraform address of the agent's role or user (as \`terraform state list\` or the synthesized JSON names it, ` +
-        `\`module.NAME.aws_iam_role.NAME\` inside a module), or remove it; if the role was renamed, find out why before changing the config. ` +
-        `Prefer agents.names: the IAM name is what the agent's runtime assumes, so renaming it away breaks the agent, while an address is free to change. ` +
+        `Correct the entry to the Terraform address it meant (as \`terraform state list\` or the synthesized JSON names it, ` +
+        `\`module.NAME.aws_iam_role.NAME\` inside a module), or remove it; if the resource was renamed, find out why before changing the config. ` +
+        `Name each agent both ways: its role or user by agents.names (a harmless role placed at the old address satisfies an address, never a name) ` +
+        `and its runtime (the function, association or task definition its code runs in) by address. ` +
         `If the config is shared with stacks checked in other runs, check the stack that has the address in the same run, or set ` +
         `"severity": { "config-address-unmatched": "warning" } in the config for those runs.`,
       file: source,
@@ -479,7 +483,32 @@ function loweredFinding(ruleId: string, to: "warning" | "off", hidden: Hidden | 
     message:
       `${source} sets ${ruleId} to "${to}": ${count} error finding${count === 1 ? "" : "s"} of it${where} ` +
       `${to === "off" ? `${count === 1 ? "is" : "are"} dropped from this report` : `${count === 1 ? "is reported as a warning" : "are reported as warnings"} and no longer fail${count === 1 ? "s" : ""} the run`}.${listed}`,
-    fix: `Remove the override and acknowledge the findings one by one, with a reason and an expiry, if they are intended.`,
+    fix: SHARED_CONFIG_RULES[ruleId] !== undefined ? sharedConfigFix(ruleId, SHARED_CONFIG_RULES[ruleId]) : `Remove the override and acknowledge the findings one by one, with a reason and an expiry, if they are intended.`,
     file: source,
   };
+}
+
+/**
+ * The rules about the config's own selectors, which a config shared by stacks checked in separate runs lowers by
+ * design (README), with what their findings name. Their findings are about the config, reported after every
+ * acknowledgement is applied, so "acknowledge them one by one" could not be followed (red-team round 125 F7).
+ */
+const SHARED_CONFIG_RULES: Readonly<Record<string, string>> = {
+  "config-address-unmatched": "agents.addresses entries",
+  "config-selector-unmatched": "agents.names globs and agents.tags selectors",
+};
+
+/**
+ * The lowering stays reported, each run in which it hides something (failing closed: an entry an agent renamed away
+ * looks exactly like one of another run's stacks, and only a reviewer can tell them apart), so the fix says how to
+ * read it rather than asking for what cannot be done.
+ */
+function sharedConfigFix(ruleId: string, what: string): string {
+  return (
+    `Lowering ${ruleId} is the remedy for a config shared by stacks checked in separate runs; this warning stays, in every run where the ` +
+    `override hides a finding, so reviewers see which ${what} no stack of the run has and that the gate did not fail on them. ` +
+    `Check that each one named here is in a stack checked in another run (it is judged there); correct or remove one that no stack has, ` +
+    `and find out why if an agent's role was renamed or lost its tag. To be rid of the warning, check every stack the config is for in one run ` +
+    `and remove the override. An acknowledgement cannot take its place: these findings are about the config itself, and no acknowledgement matches them.`
+  );
 }

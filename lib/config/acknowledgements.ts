@@ -112,10 +112,17 @@ const writtenFor = (ack: Acknowledgement, f: Finding): boolean =>
 export function applyAcknowledgements(findings: readonly Finding[], acks: readonly Acknowledgement[], now: Date): Finding[] {
   if (acks.length === 0) return findings as Finding[];
   const out = markAcknowledged(findings, acks, now);
-  for (const ack of acks) {
-    if (isExpired(ack, now)) out.push(expiredFinding(ack, findings.filter((f) => writtenFor(ack, f))));
-  }
+  for (const e of expiredFindings(findings, acks, now)) out.push(e);
   return out;
+}
+
+/**
+ * One `acknowledgement-expired` error per expired acknowledgement, naming the findings it was written for. Also for
+ * one in stack code the config does not honour: an expiry only tightens, so honouring it cannot help an agent, and it
+ * is what forces a boundary exemption's right back to review (red-team round 125).
+ */
+export function expiredFindings(findings: readonly Finding[], acks: readonly Acknowledgement[], now: Date): Finding[] {
+  return acks.filter((ack) => isExpired(ack, now)).map((ack) => expiredFinding(ack, findings.filter((f) => writtenFor(ack, f))));
 }
 
 /**
@@ -200,30 +207,60 @@ function withOutgrown(f: Finding, ack: Acknowledgement): Finding {
  * `*.tf.json`) are about, when the config does not set `acknowledgementsInCode: true`: none is covered, since stack
  * code is what an agent edits and an agent could acknowledge its own destroy right there (red-team round 119). Each
  * says which block carried the acknowledgement, its reason, and how to keep it, so a reviewer is not left wondering
- * why an acknowledged finding still fails.
+ * why an acknowledged finding still fails. The way to keep it is the whole entry to paste into blastwall.json: one
+ * naming only the rule and principal accepted every action of the rule, for ever, in every stack (red-team round 125).
  */
-export function refusedInCode(findings: readonly Finding[], inCode: readonly Acknowledgement[]): Finding[] {
+export function refusedInCode(findings: readonly Finding[], inCode: readonly Acknowledgement[], stack?: string): Finding[] {
   if (inCode.length === 0) return findings as Finding[];
   return findings.map((f) => {
     const about = inCode.filter((a) => isAbout(a, f));
     if (about.length === 0) return f;
     const named = about.map((a) => `${a.source ?? "in code"}, reason ${JSON.stringify(a.reason)}`).join("; ");
     const one = about.length === 1;
+    const entries = about.map((a) => configEntry(a, stack));
+    const paste = one ? JSON.stringify(entries[0]) : JSON.stringify(entries);
+    const it = one ? "this entry" : "these entries";
+    // An exemption's acknowledgement goes with the exemption, which opens the boundary: without it allow() refuses the
+    // right and synth fails, so "remove it from the stack code" was advice that could not be followed.
+    const exemption = about.every((a) => EXEMPTION_REASON.test(a.reason));
+    const keep = exemption
+      ? `The acknowledgement comes from boundaryExemptions: keep the exemption in the stack code (without it, allow() refuses the right and synth fails) ` +
+        `and add ${it} to "acknowledgements" in blastwall.json (reviewed through CODEOWNERS): ${paste}`
+      : `To keep the acknowledgement, add ${it} to "acknowledgements" in blastwall.json (reviewed through CODEOWNERS), with every field, ` +
+        `so it keeps the actions, resource, expiry and stack it had: ${paste}, and remove it from the stack code`;
     return {
       ...f,
       message:
         `${f.message} ${one ? "An acknowledgement" : `${about.length} acknowledgements`} of ${f.ruleId} in the stack code (${named}) ${one ? "is" : "are"} not honoured: ` +
         `blastwall honours acknowledgements in stack code only when the config sets "acknowledgementsInCode": true, ` +
         `because stack code is what an AI agent edits, and an agent could acknowledge its own rights there.`,
-      fix:
-        `${f.fix} To keep the acknowledgement, move it to blastwall.json (reviewed through CODEOWNERS: ruleId ${f.ruleId}, principal ${f.principal}, the same reason) ` +
-        `and remove it from the stack code; or, if the stack code gets the same protected review, set "acknowledgementsInCode": true in the config.`,
+      fix: `${f.fix} ${keep}; or, if the stack code gets the same protected review, set "acknowledgementsInCode": true in the config.`,
       evidence: [
         ...f.evidence,
-        ...about.map((a) => ({ step: "acknowledgement", address: f.principal, detail: `not honoured (the config does not set acknowledgementsInCode: true): ${a.source ?? "in code"}, reason ${JSON.stringify(a.reason)}` })),
+        ...about.map((a) => ({
+          step: "acknowledgement",
+          address: f.principal,
+          detail: `not honoured (the config does not set acknowledgementsInCode: true): ${a.source ?? "in code"}; as a blastwall.json entry: ${JSON.stringify(configEntry(a, stack))}`,
+        })),
       ],
     };
   });
+}
+
+/**
+ * An in-code acknowledgement as blastwall.json writes it: every field it had, and the stack that carried it, since
+ * one written in code belongs to its own stack and a config entry without `stack` covers the address in every stack.
+ */
+function configEntry(a: Acknowledgement, stack: string | undefined): Record<string, unknown> {
+  return {
+    ruleId: a.ruleId,
+    principal: a.principal,
+    ...(stack !== undefined ? { stack } : {}),
+    ...(a.actions !== undefined ? { actions: a.actions } : {}),
+    ...(a.resource !== undefined ? { resource: a.resource } : {}),
+    ...(a.expires !== undefined ? { expires: a.expires } : {}),
+    reason: a.reason,
+  };
 }
 
 /** Rule id of the warning raised when an acknowledgement without `stack` covers findings in more than one stack. */

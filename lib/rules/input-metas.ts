@@ -17,7 +17,10 @@ export const INPUT_METAS: readonly RuleMeta[] = [
       "A severity override silences every finding of a rule at once, with no reason and no expiry: a gate that is quietly " +
       "switched off looks exactly like one that passes. The report says so every time for a rule listed as an error rule, and " +
       "for any other rule whose findings were errors in the run (a warning rule reports errors where the case is serious, or under --strict).",
-    fix: "Remove the override; acknowledge intended findings one by one, with a reason and an expiry.",
+    fix:
+      "Remove the override; acknowledge intended findings one by one, with a reason and an expiry. For config-address-unmatched and " +
+      "config-selector-unmatched, lowered for a config shared by stacks checked in separate runs, the warning stays to keep the lowering " +
+      "visible: check that each entry it names is in a stack of another run, or check every stack in one run and remove the override.",
     severity: "warning",
     category: "input",
   },
@@ -30,8 +33,9 @@ export const INPUT_METAS: readonly RuleMeta[] = [
       "can rename its own role's address out of the protected config that way, so it is an error; a config shared by stacks " +
       "checked in other runs lowers it in its `severity` map.",
     fix:
-      "Correct the address to the role's or user's Terraform address, or remove the entry; check the stack that has it in the same run. " +
-      "Prefer `agents.names`: the IAM name is what the agent's runtime assumes, so renaming it away breaks the agent.",
+      "Correct the entry to the address it meant, or remove it; check the stack that has it in the same run. Name each agent both ways: " +
+      "its role or user by `agents.names` (a harmless role placed at the old address satisfies an address, never a name) and its runtime " +
+      "(the function, association or task definition its code runs in) by address.",
     severity: "error",
     category: "input",
   },

@@ -6,7 +6,12 @@
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { checkPaths } from "../../lib/check/run-check";
+import { checkPaths, checkStacks } from "../../lib/check/run-check";
+import { buildStack } from "../../lib/engine/terraform/stack";
+import { agentRules } from "../../lib/rules";
+import type { BlastwallConfig } from "../../lib/engine/config-types";
+
+type Entry = NonNullable<BlastwallConfig["acknowledgements"]>[number];
 import { parseConfig } from "../../lib/config/load-config";
 import { agentRole, check, policy, tf } from "../helpers/tf";
 
@@ -31,7 +36,7 @@ describe("an acknowledgement in the synthesized JSON", () => {
     expect(r.summary.errors).toBeGreaterThan(0);
     expect(f.message).toContain(`An acknowledgement of agent-destroy-right in the stack code (construct ops/coder in test.tf.json, reason "${REASON}") is not honoured`);
     expect(f.message).toMatch(/only when the config sets "acknowledgementsInCode": true, because stack code is what an AI agent edits/);
-    expect(f.fix).toMatch(/move it to blastwall\.json \(reviewed through CODEOWNERS: ruleId agent-destroy-right, principal aws_iam_role\.agent/);
+    expect(f.fix).toMatch(/add this entry to "acknowledgements" in blastwall\.json \(reviewed through CODEOWNERS\).*"principal":"aws_iam_role\.agent"/);
     expect(f.evidence.at(-1)).toMatchObject({ step: "acknowledgement", detail: expect.stringContaining("not honoured") });
   });
 
@@ -42,11 +47,18 @@ describe("an acknowledgement in the synthesized JSON", () => {
     expect(f.message).not.toMatch(/not honoured/);
   });
 
-  test("an expired one is not honoured either, and raises no expiry error of its own when the config does not opt in", () => {
+  test("an expired one is not honoured either, and its expiry is an error whatever the opt-in: an expiry only tightens (red-team round 125 F5)", () => {
     const r = check(acknowledgedStack({ expires: "2020-01-01" }), {}, { now: NOW });
-    expect(r.findings.map((f) => f.ruleId)).not.toContain("acknowledgement-expired");
+    const expired = r.findings.filter((f) => f.ruleId === "acknowledgement-expired");
+    expect(expired.map((f) => [f.severity, f.principal, f.file])).toEqual([["error", "aws_iam_role.agent", "test.tf.json"]]);
+    expect(expired[0].message).toMatch(/expired on 2020-01-01/);
     expect(destroyOf(r)[0].message).toMatch(/is not honoured/);
     expect(check(acknowledgedStack({ expires: "2020-01-01" }), { acknowledgementsInCode: true }, { now: NOW }).findings.map((f) => f.ruleId)).toContain("acknowledgement-expired");
+  });
+
+  test("the control: one not yet expired raises no expiry error without the opt-in", () => {
+    const r = check(acknowledgedStack({ expires: "2099-01-01" }), {}, { now: NOW });
+    expect(r.findings.map((f) => f.ruleId)).not.toContain("acknowledgement-expired");
   });
 
   test("one for another rule leaves this finding's message alone", () => {
@@ -56,6 +68,39 @@ describe("an acknowledgement in the synthesized JSON", () => {
 
   test("the key must be a boolean, and the config error names it", () => {
     expect(() => parseConfig({ acknowledgementsInCode: "yes" }, "blastwall.json")).toThrow(/acknowledgementsInCode: must be a boolean, not string "yes"/);
+  });
+});
+
+describe("the entry the not-honoured finding gives to paste into blastwall.json (red-team round 125 F2)", () => {
+  const LIMITS = { actions: ["s3:DeleteBucket"], resource: "aws_iam_role_policy.p", expires: "2027-03-31" };
+  /** The acknowledged stack, its policy later given `extra` too. */
+  const stack = (name: string, extra: string[] = []) => {
+    const json = acknowledgedStack(LIMITS);
+    if (extra.length > 0) (json.resource as any).aws_iam_role_policy.p.policy = policy({ Effect: "Allow", Action: ["s3:DeleteBucket", ...extra], Resource: "*" });
+    return buildStack(json, `cdktf.out/stacks/${name}/cdk.tf.json`, name);
+  };
+  const run = (stacks: ReturnType<typeof stack>[], acknowledgements: Entry[] = []) =>
+    checkStacks(stacks, { config: { acknowledgements }, now: NOW, rules: agentRules }).findings.filter((f) => f.ruleId === "agent-destroy-right");
+  const ENTRY = { ruleId: "agent-destroy-right", principal: "aws_iam_role.agent", stack: "ops", ...LIMITS, reason: REASON };
+
+  test("the fix and the evidence give the whole entry, with the stack it came from, as JSON", () => {
+    const [f] = run([stack("ops")]);
+    expect(f.fix).toContain(`add this entry to "acknowledgements" in blastwall.json (reviewed through CODEOWNERS), with every field, so it keeps the actions, resource, expiry and stack it had: ${JSON.stringify(ENTRY)}, and remove it from the stack code`);
+    expect(f.evidence.at(-1)?.detail).toContain(`as a blastwall.json entry: ${JSON.stringify(ENTRY)}`);
+  });
+
+  test("pasted as given, it covers what the in-code one covered, and no more: a later delete right, another stack's role, a later date", () => {
+    const [f] = run([stack("ops")]);
+    const entry = JSON.parse(/it had: (\{.*\}), and remove it/.exec(f.fix)![1]) as Entry;
+    expect(run([stack("ops")], [entry]).map((x) => x.acknowledged?.source)).toEqual(["blastwall.json"]);
+    const grown = run([stack("ops", ["rds:DeleteDBInstance"])], [entry]);
+    expect(grown.map((x) => [x.severity, x.acknowledged])).toEqual([["error", undefined]]);
+    expect(run([stack("data")], [entry]).map((x) => x.acknowledged)).toEqual([undefined]);
+  });
+
+  test("an entry without limits gives only what it has: no stack for a folder without stack names, no actions it did not list", () => {
+    const [f] = check(acknowledgedStack(), {}, { now: NOW }).findings.filter((x) => x.ruleId === "agent-destroy-right");
+    expect(f.fix).toContain(`: ${JSON.stringify({ ruleId: "agent-destroy-right", principal: "aws_iam_role.agent", reason: REASON })}, and remove it`);
   });
 });
 

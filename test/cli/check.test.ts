@@ -147,7 +147,7 @@ describe("acknowledgements", () => {
     const g = JSON.parse(refused.stdout).findings.find((x: { ruleId: string }) => x.ruleId === "agent-destroy-right");
     expect(g.acknowledged).toBeUndefined();
     expect(g.message).toContain(`(construct app/agent in ${target}, reason "reviewed: janitor for scratch volumes") is not honoured`);
-    expect(g.fix).toMatch(/move it to blastwall\.json .*"acknowledgementsInCode": true/);
+    expect(g.fix).toMatch(/add this entry to "acknowledgements" in blastwall\.json .*"acknowledgementsInCode": true/);
   });
 
   test("severity overrides turn an error into a warning", async () => {

@@ -13,10 +13,14 @@ import { BlastwallChecks } from "../../lib/cdktf";
 import { loadCatalogue } from "../../lib/engine/catalogue";
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { checkStacks } from "../../lib/check/run-check";
+import { acknowledge } from "../../lib/cdktf/acknowledge";
+import { refusedInCode } from "../../lib/config/acknowledgements";
+import { inCodeAcknowledgements } from "../../lib/engine/analyze";
 
 // boundaryExemptions are acknowledgements written in stack code: the config opts in to them (red-team round 119).
 const IN_CODE = { acknowledgementsInCode: true } as const;
 import type { Finding } from "../../lib/engine/findings";
+import type { BlastwallConfig } from "../../lib/engine/config-types";
 import { APP_ACCOUNT, errorOf, gateFindings, gateRules, loose, policyOf, resources, synth } from "./helpers";
 
 type Obj = Record<string, any>;
@@ -28,13 +32,13 @@ const LOG_GROUPS = `arn:aws:logs:eu-central-1:${APP_ACCOUNT}:log-group:/app/*`;
 const CHAIN = new Set(["sts:assumerole", "sts:setsourceidentity", "sts:tagsession"]);
 
 /** A full synth (validations and aspects run, `"//"` metadata kept, unlike Testing.synth): the JSON `blastwall check` reads. */
-function fullSynth(build: (stack: TerraformStack) => void, aspect = false): Obj {
+function fullSynth(build: (stack: TerraformStack) => void, aspect = false, config: BlastwallConfig = IN_CODE): Obj {
   const dir = mkdtempSync(join(tmpdir(), "blastwall-exempt-"));
   const app = new App({ outdir: dir });
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "eu-central-1" });
   build(stack);
-  if (aspect) Aspects.of(app).add(new BlastwallChecks({ config: IN_CODE, rules: gateRules() }));
+  if (aspect) Aspects.of(app).add(new BlastwallChecks({ config, rules: gateRules() }));
   app.synth();
   return JSON.parse(readFileSync(join(dir, "stacks", "test", "cdk.tf.json"), "utf8"));
 }
@@ -390,6 +394,56 @@ describe("boundaryExemptions: the gate", () => {
     const [f] = report(json).findings;
     expect(f.resource).toBe("aws_iam_role_policy.agent_permissions");
     expect(f.acknowledged).toBeDefined();
+  });
+});
+
+describe("boundaryExemptions without acknowledgementsInCode (red-team round 125 F5, F6)", () => {
+  const granted = (exemptions: readonly BoundaryExemption[], aspect = false) =>
+    fullSynth((s) => new AgentRole(s, "Agent", { ...props, boundaryExemptions: exemptions }).allow({ actions: [SIEM.action], resources: [LOG_GROUPS] }), aspect, {});
+  const check = (json: Obj, now: Date) => checkStacks([buildStack(json, "cdk.tf.json", "test")], { config: {}, rules: gateRules(), now });
+
+  it("an expired exemption is an acknowledgement-expired error in check and fails the synth-time gate: an expiry only tightens", () => {
+    const json = granted([{ ...SIEM, expires: "2030-06-30" }]);
+    const later = check(json, new Date("2030-07-01T00:00:01Z"));
+    expect(later.findings.filter((f) => f.ruleId === "acknowledgement-expired").map((f) => f.severity)).toEqual(["error"]);
+    expect(() => granted([{ ...SIEM, expires: "2020-01-01" }], true)).toThrow(/acknowledgement-expired/);
+  });
+
+  it("the control: before its date, no expiry error, and the exempted right is an unacknowledged warning that fails nothing", () => {
+    const r = check(granted([{ ...SIEM, expires: "2030-06-30" }]), new Date("2030-06-30T23:00:00Z"));
+    expect(r.summary.errors).toBe(0);
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.acknowledged])).toEqual([["agent-protection-removal", "warning", undefined]]);
+    expect(() => granted([{ ...SIEM, expires: "2099-12-31" }], true)).not.toThrow();
+  });
+
+  it("the not-honoured advice keeps the exemption in code and gives the whole entry for blastwall.json, never 'remove it from the stack code'", () => {
+    const [f] = check(granted([{ ...SIEM, expires: "2099-12-31" }]), new Date("2030-01-01")).findings;
+    expect(f.fix).toContain("The acknowledgement comes from boundaryExemptions: keep the exemption in the stack code (without it, allow() refuses the right and synth fails)");
+    expect(f.fix).not.toContain("remove it from the stack code");
+    const entry = JSON.parse(/blastwall\.json \(reviewed through CODEOWNERS\): (\{.*\}); or, if/.exec(f.fix)![1]);
+    expect(entry).toEqual({
+      ruleId: "agent-protection-removal",
+      principal: f.principal,
+      stack: "test",
+      actions: [SIEM.action],
+      resource: f.resource,
+      expires: "2099-12-31",
+      reason: `${SIEM.action}: ${SIEM.reason} (boundaryExemptions of test/Agent)`,
+    });
+    // Pasted, it covers the finding in check.
+    const pasted = checkStacks([buildStack(granted([{ ...SIEM, expires: "2099-12-31" }]), "cdk.tf.json", "test")], { config: { acknowledgements: [entry] }, rules: gateRules(), now: new Date("2030-01-01") });
+    expect(pasted.findings.map((x) => x.acknowledged?.source)).toEqual(["blastwall.json"]);
+  });
+
+  it("the control: an acknowledge() that is no exemption's is still to be moved out of the stack code", () => {
+    const json = fullSynth((s) => {
+      const role = new IamRolePolicy(s, "p", { role: "x", policy: "{}" });
+      acknowledge(role, { ruleId: "agent-destroy-right", reason: "deletes scratch volumes only, reviewed" });
+    });
+    const acks = inCodeAcknowledgements(buildStack(json, "cdk.tf.json", "test"));
+    const [f] = refusedInCode([{ ruleId: "agent-destroy-right", principal: acks[0].principal, resource: acks[0].principal, actions: ["ec2:DeleteVolume"], evidence: [], message: "m", fix: "f", severity: "error", file: "cdk.tf.json" }], acks, "test");
+    expect(f.fix).toContain("and remove it from the stack code");
+    expect(f.fix).not.toContain("boundaryExemptions");
   });
 });
 

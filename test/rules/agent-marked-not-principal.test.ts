@@ -138,7 +138,10 @@ describe("config-address-unmatched", () => {
     expect(rest).toEqual([]);
     expect([f.severity, f.principal, f.resource, f.file]).toEqual(["error", "aws_iam_role.agnet", "aws_iam_role.agnet", "infra/blastwall.json"]);
     expect(f.fix).toContain('"severity": { "config-address-unmatched": "warning" }');
-    expect(f.fix).toContain("Prefer agents.names");
+    // As the README says: the role or user by name, its runtime by address (red-team round 125 F7).
+    expect(f.fix).toContain("Name each agent both ways: its role or user by agents.names");
+    expect(f.fix).toContain("and its runtime (the function, association or task definition its code runs in) by address");
+    expect(f.fix).not.toContain("Prefer agents.names");
     expect(f.message).toContain("infra/blastwall.json lists aws_iam_role.agnet");
     expect(f.message).toContain("files checked: a.tf.json, b.tf.json");
     expect(f.evidence[0].address).toBe("infra/blastwall.json");
@@ -180,6 +183,29 @@ describe("config-address-unmatched", () => {
     const [lowered, ...more] = r.findings.filter((f) => f.ruleId === "config-severity-lowered");
     expect(more).toEqual([]);
     expect(lowered.message).toBe('blastwall.json sets config-address-unmatched to "off": 1 error finding of it (on aws_iam_role.agnet) is dropped from this report.');
+  });
+
+  test("the lowering stays a warning each run it hides an entry, and its fix is one a shared config can follow, not 'acknowledge one by one' (red-team round 125 F7)", () => {
+    const cases: [string, "warning" | "off", boolean, BlastwallConfig][] = [
+      ["config-address-unmatched", "warning", false, { agents: { addresses: ["aws_iam_role.agnet"] } }],
+      ["config-selector-unmatched", "off", true, { agents: { names: ["agnet-*"] } }],
+    ];
+    for (const [id, to, strict, config] of cases) {
+      const r = checkStacks([a, b], { config: { ...config, severity: { [id]: to } }, rules: agentRules, strict });
+      expect(r.summary.errors).toBe(0);
+      const [lowered] = r.findings.filter((f) => f.ruleId === "config-severity-lowered");
+      expect(lowered.severity).toBe("warning");
+      expect(lowered.fix).toContain(`Lowering ${id} is the remedy for a config shared by stacks checked in separate runs; this warning stays`);
+      expect(lowered.fix).toContain("no acknowledgement matches them");
+      expect(lowered.fix).toContain(id === "config-address-unmatched" ? "which agents.addresses entries no stack of the run has" : "which agents.names globs and agents.tags selectors no stack");
+      expect(lowered.fix).not.toContain("acknowledge the findings one by one");
+    }
+  });
+
+  test("the control: a rule about rights, lowered, is still to be acknowledged finding by finding", () => {
+    const r = checkStacks([a, b], { config: { severity: { "agent-destroy-right": "off" } }, rules: agentRules });
+    const [lowered] = r.findings.filter((f) => f.ruleId === "config-severity-lowered");
+    expect(lowered.fix).toBe("Remove the override and acknowledge the findings one by one, with a reason and an expiry, if they are intended.");
   });
 
   test("a run that is not every stack the config is for (the synth gate of an app of several) says nothing", () => {
