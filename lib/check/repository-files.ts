@@ -185,40 +185,40 @@ function readNamedFile(root: string, dir: string, path: string): RepositoryFile 
 }
 
 /**
- * The profiles (sections) of an AWS shared credentials or config file that set a non-empty `aws_secret_access_key`,
- * read as loosely as any SDK does (any case, spaces around `=` or `:`, indented); `(no profile)` before any section.
+ * The non-empty values of `key` in each profile (section) of an AWS shared credentials or config file, read as loosely
+ * as any SDK does (any case, spaces around `=` or `:`, indented, a trailing `#`/`;` comment); `(no profile)` before
+ * any section.
  */
-export function awsSecretProfiles(text: string): string[] {
-  const out: string[] = [];
+function profileValues(text: string, key: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const line = new RegExp(`^\\s*${key}\\s*[=:]\\s*(.*)$`, "i");
   let section = "(no profile)";
-  for (const line of text.split(/\r?\n|\r/)) {
-    const header = /^\s*\[\s*([^\]]*?)\s*\]/.exec(line);
+  for (const l of text.split(/\r?\n|\r/)) {
+    const header = /^\s*\[\s*([^\]]*?)\s*\]/.exec(l);
     if (header) {
       section = header[1].replace(/^profile\s+/i, "");
       continue;
     }
-    const m = /^\s*aws_secret_access_key\s*[=:]\s*(.*)$/i.exec(line);
-    if (m && m[1].replace(/\s[#;].*$/, "").trim() !== "" && !out.includes(section)) out.push(section);
+    const value = line.exec(l)?.[1].replace(/\s[#;].*$/, "").trim();
+    if (value) out.set(section, [...(out.get(section) ?? []), value]);
   }
   return out;
 }
 
+/** The profiles of an AWS shared credentials or config file that set a non-empty `aws_secret_access_key`. */
+export function awsSecretProfiles(text: string): string[] {
+  return [...profileValues(text, "aws_secret_access_key").keys()];
+}
+
 /**
- * Every `aws_access_key_id` of each profile (section) of a credentials or config file, quotes taken off: a profile may
- * write it twice, and a quoted real key id must not pass for a placeholder (red-team round 124).
+ * Every `aws_access_key_id` of each profile, quotes taken off: a profile may write it twice, and a quoted real key id
+ * must not pass for a placeholder (red-team round 124).
  */
 export function awsKeyIds(text: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  let section = "(no profile)";
-  for (const line of text.split(/\r?\n|\r/)) {
-    const header = /^\s*\[\s*([^\]]*?)\s*\]/.exec(line);
-    if (header) {
-      section = header[1].replace(/^profile\s+/i, "");
-      continue;
-    }
-    const m = /^\s*aws_access_key_id\s*[=:]\s*(.*)$/i.exec(line);
-    const id = m?.[1].replace(/\s[#;].*$/, "").trim().replace(/^(["'])(.*)\1$/, "$2").trim();
-    if (id) out.set(section, [...(out.get(section) ?? []), id]);
+  for (const [section, ids] of profileValues(text, "aws_access_key_id")) {
+    const unquoted = ids.map((id) => id.replace(/^(["'])(.*)\1$/, "$2").trim()).filter((id) => id !== "");
+    if (unquoted.length > 0) out.set(section, unquoted);
   }
   return out;
 }
