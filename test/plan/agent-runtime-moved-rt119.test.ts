@@ -216,3 +216,14 @@ describe("plan-agent-role-replaced: a narrower trust inside what the agent's tru
     expect(findings(plan([del("aws_iam_role.coder", tagged), add("aws_iam_role.helper", role("helper", { trust: trust({ AWS: "arn:aws:iam::333333333333:role/other" }) }))]), "plan-agent-role-replaced")).toEqual([]);
   });
 });
+
+describe("plan-agent-role-replaced: a session of the runner is the runner (red-team round 126 F3)", () => {
+  const del = (address: string, values: unknown) => change(address, ["delete"], values, null) as Change;
+  const add = (address: string, values: unknown) => change(address, ["create"], null, values) as Change;
+  test("the new role trusts the agent runner's assumed-role session: blocked; another role's session passes", () => {
+    const tagged = role("coder", { tags: AGENT, trust: trust({ AWS: `arn:aws:iam::${ACCOUNT}:role/runner` }) });
+    const bySession = (name: string) => role("helper", { trust: trust({ AWS: `arn:aws:sts::${ACCOUNT}:assumed-role/${name}/ci-42` }) });
+    expect(findings(plan([del("aws_iam_role.coder", tagged), add("aws_iam_role.helper", bySession("runner"))]), "plan-agent-role-replaced").map((f) => f.resource)).toEqual(["aws_iam_role.helper"]);
+    expect(findings(plan([del("aws_iam_role.coder", tagged), add("aws_iam_role.helper", bySession("other"))]), "plan-agent-role-replaced")).toEqual([]);
+  });
+});

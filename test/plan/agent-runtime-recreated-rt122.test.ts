@@ -162,3 +162,38 @@ describe("plan-agent-runtime-moved: App Runner services and AgentCore runtimes a
     expect(flagged([...roles, del("aws_apprunner_service.coder", svc("coder", agentRole)), add("module.web.aws_apprunner_service.app", svc("shop", plain))])).toEqual([]);
   });
 });
+
+describe("plan-agent-runtime-moved after red-team round 126", () => {
+  test("F1: an agent's function forgotten at one address and imported at another on a role that is no agent: blocked (an import is new at its address)", () => {
+    const imported = at("aws_lambda_function.imported", ["update"], fn("agent-runner", coder), fn("agent-runner", helper));
+    (imported.change as Record<string, unknown>).importing = { id: "agent-runner" };
+    // As Terraform writes it: the object to import is not in the prior state, only in the change's before.
+    const p = plan([...lambdaRoles, forget("aws_lambda_function.agent", fn("agent-runner", coder)), imported]) as { prior_state: { values: { root_module: { resources: { address: string }[] } } } };
+    const prior = p.prior_state.values.root_module;
+    prior.resources = prior.resources.filter((r) => r.address !== "aws_lambda_function.imported");
+    expect(moved(p as unknown as Record<string, unknown>).map((j) => j.finding.resource)).toEqual(["aws_lambda_function.imported"]);
+    // Control: imported on the agent role.
+    const kept = at("aws_lambda_function.imported", ["no-op"], fn("agent-runner", coder), fn("agent-runner", coder));
+    (kept.change as Record<string, unknown>).importing = { id: "agent-runner" };
+    expect(flagged([...lambdaRoles, forget("aws_lambda_function.agent", fn("agent-runner", coder)), kept])).toEqual([]);
+  });
+
+  test("F2: a Bedrock agent moved to another module with the same agent_name on a role that is no agent: blocked", () => {
+    const BEDROCK = "bedrock.amazonaws.com";
+    const a = role("bedrock-agent", BEDROCK, AGENT);
+    const p = role("bedrock-plain", BEDROCK);
+    const agent = (r: { arn: string }) => ({ agent_name: "triage", agent_resource_role_arn: r.arn, foundation_model: "anthropic.claude", tags: {}, tags_all: {} });
+    const roles = [same("aws_iam_role.a", a), same("aws_iam_role.p", p)];
+    expect(flagged([...roles, del("aws_bedrockagent_agent.triage", agent(a)), add("module.ai.aws_bedrockagent_agent.triage", agent(p))])).toEqual(["module.ai.aws_bedrockagent_agent.triage"]);
+  });
+
+  test("F4: node groups are one workload by cluster and node group name: another group added to the cluster passes, the same name on a role that is no agent is blocked", () => {
+    const EC2 = "ec2.amazonaws.com";
+    const nodes = role("agent-nodes", EC2, AGENT);
+    const plain = role("plain-nodes", EC2);
+    const group = (name: string, r: { arn: string }) => ({ cluster_name: "main", node_group_name: name, node_role_arn: r.arn, subnet_ids: ["subnet-1"], tags: {}, tags_all: {} });
+    const roles = [same("aws_iam_role.nodes", nodes), same("aws_iam_role.plain", plain)];
+    expect(flagged([...roles, del("aws_eks_node_group.agents", group("agents", nodes)), add("aws_eks_node_group.web", group("web", plain))])).toEqual([]);
+    expect(flagged([...roles, del("aws_eks_node_group.agents", group("agents", nodes)), add("module.k.aws_eks_node_group.agents", group("agents", plain))])).toEqual(["module.k.aws_eks_node_group.agents"]);
+  });
+});

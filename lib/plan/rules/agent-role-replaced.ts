@@ -114,6 +114,11 @@ function normalise(p: string): string {
  */
 function covers(wider: string, p: string): boolean {
   if (wider === "*" || wider === p) return true;
+  // A session of a role (`sts::ACCOUNT:assumed-role/NAME/SESSION`) is that role: a trust naming the agent runner's
+  // session admits the runner (red-team round 126 F3).
+  const role = /^AWS:arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(wider);
+  const session = /^AWS:arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(p);
+  if (role && session && role[1] === session[1] && role[2] === session[2] && role[3].toLowerCase() === session[3].toLowerCase()) return true;
   const root = /^AWS:arn:([^:]+):iam::(\d{12}):root$/.exec(wider);
   if (!root) return false;
   const inner = /^AWS:arn:([^:]+):(?:iam|sts)::(\d{12}):/.exec(p);

@@ -151,8 +151,11 @@ export const agentRuntimeMoved: PlanRule = {
   },
   check(rc, ctx) {
     if (rc.deposed || rc.mode !== "managed" || AGENT_PRINCIPAL_TYPES.has(rc.type)) return [];
-    const replaced = isUpdateOrReplace(rc.change.actions);
-    if (!replaced && !(rc.change.actions.length === 1 && rc.change.actions[0] === "create")) return [];
+    // An import brings an object into the state at this address: for the plan it is new here, like a create, whatever
+    // its actions say (an update or no-op of the imported object), so it is paired as one (red-team round 126 F1).
+    const imported = rc.change.importing !== undefined && rc.change.importing !== null;
+    const replaced = !imported && isUpdateOrReplace(rc.change.actions);
+    if (!replaced && !imported && !(rc.change.actions.length === 1 && rc.change.actions[0] === "create")) return [];
     if ((replaced && !isObject(rc.change.before)) || !isObject(rc.change.after)) return [];
     // A create is judged only beside a delete or forget of its type: most plans never load the worlds for it.
     const gone = replaced ? [] : (goneOf(ctx).get(rc.type) ?? []).filter((c) => c.address !== rc.address);
@@ -231,7 +234,7 @@ function judge(w: Worlds, ctx: PlanRuleContext, rc: PlanResourceChange, priors: 
 }
 
 /** Arguments that say which workload a runtime is (one function, one service account of one cluster, one family). */
-const IDENTITY_ATTRIBUTES = ["function_name", "name", "family", "cluster_name", "namespace", "service_account", "project_name", "service_name", "agent_runtime_name"];
+const IDENTITY_ATTRIBUTES = ["function_name", "name", "family", "cluster_name", "node_group_name", "namespace", "service_account", "project_name", "service_name", "agent_runtime_name", "agent_name"];
 
 /** The identifying arguments `a` has set. */
 function identityKeys(a: TfResource): string[] {
