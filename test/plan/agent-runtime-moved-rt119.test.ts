@@ -209,6 +209,8 @@ describe("plan-agent-role-replaced: a narrower trust inside what the agent's tru
     const tagged = role("coder", { tags: AGENT, trust: trust({ AWS: "arn:aws:iam::222222222222:root" }) });
     const fs = findings(plan([del("aws_iam_role.coder", tagged), add("aws_iam_role.helper", role("helper", { trust: trust({ AWS: "arn:aws:iam::222222222222:role/other" }) }))]), "plan-agent-role-replaced");
     expect(fs.map((f) => f.resource)).toEqual(["aws_iam_role.helper"]);
+    // The message names the role the new trust admits, inside the root the agent's admitted (round 126 F10).
+    expect(fs[0].message).toContain("its trust policy admits AWS:arn:aws:iam::222222222222:role/other (within AWS:arn:aws:iam::222222222222:root), which the agent's trust admitted");
   });
 
   test("control: a role of another account than the one the agent's trust admitted passes", () => {

@@ -160,15 +160,20 @@ function shared(ctx: PlanRuleContext, d: DeletedAgent, trust: Readable): string[
   if (!d.trust.ok) return [];
   const agent = d.trust;
   const next = [...trust.principals];
-  return [...agent.principals].filter((p) => {
-    if (p === "*") return next.length > 0;
+  const shown = (p: string, overlap: readonly string[]) => {
+    // A new principal inside the agent's (one role of an account whose root it trusted) is named as it is written.
+    const inside = overlap.filter((w) => !covers(w, p));
+    return inside.length === overlap.length && inside.length > 0 ? `${inside.join(", ")} (within ${p})` : p;
+  };
+  return [...agent.principals].flatMap((p) => {
+    if (p === "*") return next.length > 0 ? [p] : [];
     // An AWS principal either way: a new trust naming one role of the account whose root the agent's trust admitted
     // admits a principal the agent's admitted (red-team round 125 F1), as a wider one does.
     const wider = next.filter((w) => covers(w, p) || (p.startsWith("AWS:") && covers(p, w)));
-    if (wider.length === 0) return false;
-    if (p.startsWith("Service:")) return !agentRuntimesRetired(ctx, d.rc.address);
-    if (!p.startsWith("Federated:") || wider.includes("*")) return true;
-    return agent.grants.some((a) => a.principals.has(p) && trust.grants.some((g) => [...g.principals].some((w) => covers(w, p)) && sameTokens(a, g, p)));
+    if (wider.length === 0) return [];
+    if (p.startsWith("Service:")) return agentRuntimesRetired(ctx, d.rc.address) ? [] : [p];
+    if (!p.startsWith("Federated:") || wider.includes("*")) return [shown(p, wider)];
+    return agent.grants.some((a) => a.principals.has(p) && trust.grants.some((g) => [...g.principals].some((w) => covers(w, p)) && sameTokens(a, g, p))) ? [p] : [];
   });
 }
 
