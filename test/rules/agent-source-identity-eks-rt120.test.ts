@@ -8,9 +8,7 @@ import { agentRole, check, errors, policy, tf } from "../helpers/tf";
 import { run } from "./helpers";
 import { rule } from "../../lib/rules/agent-source-identity";
 import { ciIssuerOf } from "../../lib/engine/ci-issuers";
-import { dir } from "../hcl/helpers";
-import { checkPaths } from "../../lib/check/run-check";
-import { allRules } from "../../lib/rules";
+import { BOUNDARY, SI_CONDITION, entryIntoAgentHcl, folderFindings, roleHcl, sourceIdentityFindings } from "./source-identity-hcl";
 import { AgentPrincipal } from "../../lib/constructs";
 
 type Obj = Record<string, unknown>;
@@ -140,27 +138,9 @@ ${extra}
   }
 }
 `;
-  const boundary = `
-resource "aws_iam_policy" "boundary" {
-  name   = "agent-boundary"
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:GetObject", "s3:ListBucket"], Resource = "*" }] })
-}
-`;
-  const role = (name: string, doc: string, tagged = true) => `
-resource "aws_iam_role" "${name}" {
-  name                 = "coding-agent-${name}"
-  assume_role_policy   = ${doc}
-  max_session_duration = 3600
-  permissions_boundary = aws_iam_policy.boundary.arn
-  tags                 = merge({}, { ${tagged ? '"blastwall:agent" = "true"' : '"team" = "agents"'} })
-}
-`;
-  const SI_CONDITION = `    condition {
-      test     = "StringLike"
-      variable = "sts:SourceIdentity"
-      values   = ["agent-*"]
-    }`;
-  const findings = async (main: string) => (await checkPaths([dir({ "main.tf": main })], { config: {}, rules: allRules })).findings.filter((f) => f.ruleId === "agent-source-identity");
+  const boundary = BOUNDARY;
+  const role = roleHcl;
+  const findings = sourceIdentityFindings;
 
   it("c3: the open IRSA trust is an error whose fix is the entry role", async () => {
     const found = await findings(trust("") + boundary + role("irsa", "data.aws_iam_policy_document.irsa.json"));
@@ -176,32 +156,8 @@ resource "aws_iam_role" "${name}" {
   });
 
   it("control: the IRSA role as an entry role into an agent role that requires the source identity passes", async () => {
-    const main =
-      trust("") +
-      boundary +
-      `
-resource "aws_iam_role" "entry" {
-  name               = "coding-agent-entry"
-  assume_role_policy = data.aws_iam_policy_document.irsa.json
-}
-resource "aws_iam_role_policy" "entry" {
-  role   = aws_iam_role.entry.name
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["sts:AssumeRole", "sts:SetSourceIdentity"], Resource = aws_iam_role.agent.arn }] })
-}
-data "aws_iam_policy_document" "agent" {
-  statement {
-    actions = ["sts:AssumeRole", "sts:SetSourceIdentity"]
-    principals {
-      type        = "AWS"
-      identifiers = [aws_iam_role.entry.arn]
-    }
-${SI_CONDITION}
-  }
-}
-` +
-      role("agent", "data.aws_iam_policy_document.agent.json");
-    const report = await checkPaths([dir({ "main.tf": main })], { config: {}, rules: allRules });
-    expect(report.findings.map((f) => `${f.ruleId} ${f.resource}`)).toEqual([]);
+    const found = await folderFindings(trust("") + boundary + entryIntoAgentHcl("data.aws_iam_policy_document.irsa.json"));
+    expect(found.map((f) => `${f.ruleId} ${f.resource}`)).toEqual([]);
   });
 });
 

@@ -9,9 +9,7 @@
 import { agentRole, policy, tf } from "../helpers/tf";
 import { run } from "./helpers";
 import { rule } from "../../lib/rules/agent-source-identity";
-import { dir } from "../hcl/helpers";
-import { checkPaths } from "../../lib/check/run-check";
-import { allRules } from "../../lib/rules";
+import { BOUNDARY, SI_CONDITION, entryIntoAgentHcl, folderFindings, roleHcl, sourceIdentityFindings } from "./source-identity-hcl";
 
 type Obj = Record<string, unknown>;
 const POD = { Service: "pods.eks.amazonaws.com" };
@@ -142,26 +140,8 @@ ${extra}
   }
 }
 `;
-  const SI_CONDITION = `    condition {
-      test     = "StringLike"
-      variable = "sts:SourceIdentity"
-      values   = ["agent-*"]
-    }`;
-  const boundary = `
-resource "aws_iam_policy" "boundary" {
-  name   = "agent-boundary"
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:GetObject", "s3:ListBucket"], Resource = "*" }] })
-}
-`;
-  const role = (name: string, doc: string) => `
-resource "aws_iam_role" "${name}" {
-  name                 = "coding-agent-${name}"
-  assume_role_policy   = ${doc}
-  max_session_duration = 3600
-  permissions_boundary = aws_iam_policy.boundary.arn
-  tags                 = { "blastwall:agent" = "true" }
-}
-`;
+  const boundary = BOUNDARY;
+  const role = (name: string, doc: string) => roleHcl(name, doc);
   const association = (roleRef: string) => `
 resource "aws_eks_pod_identity_association" "agent" {
   cluster_name    = "agents"
@@ -170,7 +150,7 @@ resource "aws_eks_pod_identity_association" "agent" {
   role_arn        = ${roleRef}
 }
 `;
-  const findings = async (main: string) => (await checkPaths([dir({ "main.tf": main })], { config: {}, rules: allRules })).findings.filter((f) => f.ruleId === "agent-source-identity");
+  const findings = sourceIdentityFindings;
 
   it("the agent role the association names, trusting the service directly: an error whose fix is the entry role", async () => {
     const found = await findings(podTrust("pod") + boundary + role("agent", "data.aws_iam_policy_document.pod.json") + association("aws_iam_role.agent.arn"));
@@ -188,32 +168,7 @@ resource "aws_eks_pod_identity_association" "agent" {
   });
 
   it("control: the association's role as an entry role into an agent role that requires the source identity passes", async () => {
-    const main =
-      podTrust("pod") +
-      boundary +
-      `
-resource "aws_iam_role" "entry" {
-  name               = "coding-agent-entry"
-  assume_role_policy = data.aws_iam_policy_document.pod.json
-}
-resource "aws_iam_role_policy" "entry" {
-  role   = aws_iam_role.entry.name
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["sts:AssumeRole", "sts:SetSourceIdentity"], Resource = aws_iam_role.agent.arn }] })
-}
-data "aws_iam_policy_document" "agent" {
-  statement {
-    actions = ["sts:AssumeRole", "sts:SetSourceIdentity"]
-    principals {
-      type        = "AWS"
-      identifiers = [aws_iam_role.entry.arn]
-    }
-${SI_CONDITION}
-  }
-}
-` +
-      role("agent", "data.aws_iam_policy_document.agent.json") +
-      association("aws_iam_role.entry.arn");
-    const report = await checkPaths([dir({ "main.tf": main })], { config: {}, rules: allRules });
-    expect(report.findings.map((f) => `${f.ruleId} ${f.resource}`)).toEqual([]);
+    const found = await folderFindings(podTrust("pod") + boundary + entryIntoAgentHcl("data.aws_iam_policy_document.pod.json") + association("aws_iam_role.entry.arn"));
+    expect(found.map((f) => `${f.ruleId} ${f.resource}`)).toEqual([]);
   });
 });
