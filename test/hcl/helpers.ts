@@ -29,22 +29,7 @@ export function agentWithBoundary(action: string, extra = ""): Record<string, st
   name   = "agent-boundary"
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ${action}, Resource = "*" }] })
 }
-resource "aws_iam_role" "agent" {
-  name                 = "agent"
-  max_session_duration = 3600
-  permissions_boundary = aws_iam_policy.boundary.arn
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
-      Principal = { AWS = "arn:aws:iam::111122223333:role/human" }
-      Condition = { StringLike = { "sts:SourceIdentity" = "agent-*" } }
-    }]
-  })
-  tags = { "blastwall:agent" = "true" }
-}
-resource "aws_iam_role_policy" "ops" {
+${agentRoleHcl("agent", "aws_iam_policy.boundary.arn", "111122223333")}resource "aws_iam_role_policy" "ops" {
   role   = aws_iam_role.agent.id
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["ec2:*"], Resource = "*" }] })
 }
@@ -80,4 +65,27 @@ export function outcome(expr: string): string {
   if (v instanceof ErrUnk) return "ERROR";
   if (v instanceof Unk || v instanceof Tmpl) return "UNKNOWN";
   return JSON.stringify(toTfJson(v));
+}
+
+/**
+ * An agent role as the constructs would make it (one-hour sessions, a source identity required, a boundary): named
+ * `name`, capped by `boundary` (an expression), assumed from a `human` role of `account`.
+ */
+export function agentRoleHcl(name: string, boundary: string, account = "111111111111"): string {
+  return `resource "aws_iam_role" "agent" {
+  name                 = "${name}"
+  max_session_duration = 3600
+  permissions_boundary = ${boundary}
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+      Principal = { AWS = "arn:aws:iam::${account}:role/human" }
+      Condition = { StringLike = { "sts:SourceIdentity" = "agent-*" } }
+    }]
+  })
+  tags = { "blastwall:agent" = "true" }
+}
+`;
 }

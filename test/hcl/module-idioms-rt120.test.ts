@@ -9,7 +9,7 @@
 import { checkPaths } from "../../lib/check/run-check";
 import { agentRules } from "../../lib/rules";
 import { loadHcl } from "../../lib/hcl/load-hcl";
-import { dir, localValue } from "./helpers";
+import { agentRoleHcl, dir, localValue } from "./helpers";
 
 const POLICY = `resource "aws_iam_policy" "this" {
   count  = var.n
@@ -135,22 +135,7 @@ module "agent_policy" {
   actions       = ${agentActions}
   create_policy = var.create
 }
-resource "aws_iam_role" "agent" {
-  name                 = "coding-agent"
-  max_session_duration = 3600
-  permissions_boundary = module.boundary.arn
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
-      Principal = { AWS = "arn:aws:iam::111111111111:role/human" }
-      Condition = { StringLike = { "sts:SourceIdentity" = "agent-*" } }
-    }]
-  })
-  tags = { "blastwall:agent" = "true" }
-}
-resource "aws_iam_role_policy_attachment" "agent" {
+${agentRoleHcl("coding-agent", "module.boundary.arn")}resource "aws_iam_role_policy_attachment" "agent" {
   role       = aws_iam_role.agent.name
   policy_arn = module.agent_policy.arn
 }
@@ -252,22 +237,7 @@ resource "aws_iam_policy" "boundary" {
   name   = "agent-boundary"
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:GetObject", "s3:PutObject", "s3:DeleteObjectVersion"], Resource = "*" }] })
 }
-resource "aws_iam_role" "agent" {
-  name                 = "coding-agent"
-  max_session_duration = 3600
-  permissions_boundary = aws_iam_policy.boundary.arn
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
-      Principal = { AWS = "arn:aws:iam::111111111111:role/human" }
-      Condition = { StringLike = { "sts:SourceIdentity" = "agent-*" } }
-    }]
-  })
-  tags = { "blastwall:agent" = "true" }
-}
-resource "aws_iam_role_policy" "work" {
+${agentRoleHcl("coding-agent", "aws_iam_policy.boundary.arn")}resource "aws_iam_role_policy" "work" {
   role   = aws_iam_role.agent.id
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["${action}"], Resource = local.object_arns }] })
 }
