@@ -284,38 +284,33 @@ function lockedOut(agent: PrincipalNode, statements: readonly Statement[], open:
   const how = (s: Statement) => (s.conditions.some(requiresSourceIdentity) ? "it requires an sts:SourceIdentity" : "a Deny of the trust refuses sessions without an sts:SourceIdentity");
   for (const s of statements) {
     if (s.effect !== "Allow") continue;
-    if (admitsPodIdentity(s) && !open.some((o) => o.statement === s && o.open.includes("sts:AssumeRole"))) {
-      out.push({
-        principal: agent.address,
-        resource: s.source.address,
-        actions: [],
-        severity: "warning",
-        message:
-          `${describe(r)} is an AI agent role that no EKS Pod Identity pod can assume: ${statementName(s)} of its trust policy admits ` +
-          `${principalsOf(s)}${unresolvedService(s)} to call sts:AssumeRole, but ${how(s)}, and ${POD_IDENTITY_SETS_NONE}: every pod is refused. ` +
-          entryRoleHint([], true),
-        fix: entryRoleFix(r.address, [], true),
-        evidence: evidence(s),
-        ...(r.constructPath ? { constructPath: r.constructPath } : {}),
-      });
-    }
-    if (open.some((o) => o.statement === s && o.open.includes("sts:AssumeRoleWithWebIdentity"))) continue;
-    const ci = ciIssuersAdmitted(s);
-    if (ci.length === 0) continue;
-    out.push({
+    // A warning: the role refuses every session its trust was written for, so no agent runs as it, but no one else does.
+    const locked = (s: Statement, whoCannot: string, why: string, ci: readonly Issuer[], pod: boolean): FindingDraft => ({
       principal: agent.address,
       resource: s.source.address,
       actions: [],
       severity: "warning",
-      message:
-        `${describe(r)} is an AI agent role that no ${names(ci).join(" or ")} ${holder(ci)} can assume: ${statementName(s)} of its trust policy admits ` +
-        `${principalsOf(s)} to call sts:AssumeRoleWithWebIdentity, but ${how(s)}, which AssumeRoleWithWebIdentity takes only from the token's ` +
-        `https://aws.amazon.com/source_identity claim, and ${names(ci).join(" and ")} tokens never carry it: every ${holder(ci)} is refused. ` +
-        entryRoleHint(ci),
-      fix: entryRoleFix(r.address, ci),
+      message: `${describe(r)} is an AI agent role that no ${whoCannot} can assume: ${statementName(s)} of its trust policy admits ${why}: every ${holder(ci, pod)} is refused. ` + entryRoleHint(ci, pod),
+      fix: entryRoleFix(r.address, ci, pod),
       evidence: evidence(s),
       ...(r.constructPath ? { constructPath: r.constructPath } : {}),
     });
+    if (admitsPodIdentity(s) && !open.some((o) => o.statement === s && o.open.includes("sts:AssumeRole"))) {
+      out.push(locked(s, "EKS Pod Identity pod", `${principalsOf(s)}${unresolvedService(s)} to call sts:AssumeRole, but ${how(s)}, and ${POD_IDENTITY_SETS_NONE}`, [], true));
+    }
+    if (open.some((o) => o.statement === s && o.open.includes("sts:AssumeRoleWithWebIdentity"))) continue;
+    const ci = ciIssuersAdmitted(s);
+    if (ci.length === 0) continue;
+    out.push(
+      locked(
+        s,
+        `${names(ci).join(" or ")} ${holder(ci)}`,
+        `${principalsOf(s)} to call sts:AssumeRoleWithWebIdentity, but ${how(s)}, which AssumeRoleWithWebIdentity takes only from the token's ` +
+          `https://aws.amazon.com/source_identity claim, and ${names(ci).join(" and ")} tokens never carry it`,
+        ci,
+        false,
+      ),
+    );
   }
   return out;
 }
