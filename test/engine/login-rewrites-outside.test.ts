@@ -6,9 +6,8 @@
  * `iam:UpdateOpenIDConnectProviderThumbprint` got agent-reach-unknown. A grant written as a reference to a pool or
  * anchor of the stack names that one alone, and stays judged by the login paths.
  */
-import { allow, check, cognito, errors, reached, stack, type Obj } from "../helpers/cognito";
+import { allow, assumableOps, check, cognito, errors, reached, stack } from "../helpers/cognito";
 import { anywhereRole } from "../helpers/cognito";
-import { policy } from "../helpers/tf";
 import type { Report } from "../../lib/report/types";
 
 const unknowns = (r: Report) => errors(r, "agent-reach-unknown");
@@ -107,10 +106,7 @@ describe("Roles Anywhere trust anchors outside the stack", () => {
 });
 
 describe("through a role the agent assumes", () => {
-  const ops = (right: string): Record<string, Obj> => ({
-    "aws_iam_role.ops": { name: "ops", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/agents/agent" }, Action: "sts:AssumeRole" }) },
-    "aws_iam_role_policy.ops_rights": { role: "${aws_iam_role.ops.name}", policy: policy({ Effect: "Allow", Action: right, Resource: "*" }) },
-  });
+  const ops = assumableOps;
 
   it.each([
     ["cognito-identity:UpdateIdentityPool", ", or grant it only on "],

@@ -6,8 +6,7 @@
  * the certificate, and GetCredentialsForIdentity and rolesanywhere:CreateSession ask for no IAM right. A grant written
  * as a reference to the stack's pool or CA names that one alone, and the login paths judge it as before.
  */
-import { allow, anywhereRole, caConfig, check, cognito, errors, reached, stack, type Obj } from "../helpers/cognito";
-import { policy } from "../helpers/tf";
+import { allow, anywhereRole, assumableOps, caConfig, check, cognito, errors, reached, stack } from "../helpers/cognito";
 import type { Report } from "../../lib/report/types";
 
 const unknowns = (r: Report) => errors(r, "agent-reach-unknown");
@@ -82,10 +81,7 @@ describe("private CAs outside the stack", () => {
 });
 
 describe("through a role the agent assumes", () => {
-  const ops = (right: string): Record<string, Obj> => ({
-    "aws_iam_role.ops": { name: "ops", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/agents/agent" }, Action: "sts:AssumeRole" }) },
-    "aws_iam_role_policy.ops_rights": { role: "${aws_iam_role.ops.name}", policy: policy({ Effect: "Allow", Action: right, Resource: "*" }) },
-  });
+  const ops = assumableOps;
 
   it.each([
     ["cognito-idp:AdminSetUserPassword", "Take cognito-idp:AdminCreateUser, "],

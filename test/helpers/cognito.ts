@@ -64,3 +64,9 @@ export const anywhereRole: Record<string, Obj> = {
 
 /** A private CA's configuration, named by its common name. */
 export const caConfig = (cn: string) => ({ key_algorithm: "RSA_2048", signing_algorithm: "SHA256WITHRSA", subject: { common_name: cn } });
+
+/** A role `ops` the agent (at `role/agents/agent`) may assume, holding `right` on `*`: a chain's second link. */
+export const assumableOps = (right: string): Record<string, Obj> => ({
+  "aws_iam_role.ops": { name: "ops", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/agents/agent" }, Action: "sts:AssumeRole" }) },
+  "aws_iam_role_policy.ops_rights": { role: "${aws_iam_role.ops.name}", policy: policy({ Effect: "Allow", Action: right, Resource: "*" }) },
+});
