@@ -200,7 +200,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     // was its source, `construct ...`, which is no file).
     // Not honoured, an expired one is still reported: an expiry only tightens (red-team round 125).
     if (inCode.length > 0) {
-      const judged = opts.config.acknowledgementsInCode === true ? applyAcknowledgements(own, inCode, now) : [...refusedInCode(own, inCode, stack.name), ...expiredFindings(own, inCode, now)];
+      const judged = opts.config.acknowledgementsInCode === true ? applyAcknowledgements(own, inCode, now) : [...refusedInCode(own, inCode, stack.name, now), ...expiredFindings(own, inCode, now)];
       own = judged.map((f) => (f.ruleId === ACKNOWLEDGEMENT_EXPIRED ? { ...atPrincipal(f, [], [stack]), file: stack.file } : f));
     }
     // One in the config holds in the stack it names, or in every stack when it names none.

@@ -210,7 +210,7 @@ function withOutgrown(f: Finding, ack: Acknowledgement): Finding {
  * why an acknowledged finding still fails. The way to keep it is the whole entry to paste into blastwall.json: one
  * naming only the rule and principal accepted every action of the rule, for ever, in every stack (red-team round 125).
  */
-export function refusedInCode(findings: readonly Finding[], inCode: readonly Acknowledgement[], stack?: string): Finding[] {
+export function refusedInCode(findings: readonly Finding[], inCode: readonly Acknowledgement[], stack: string | undefined, now: Date): Finding[] {
   if (inCode.length === 0) return findings as Finding[];
   return findings.map((f) => {
     const about = inCode.filter((a) => isAbout(a, f));
@@ -220,14 +220,18 @@ export function refusedInCode(findings: readonly Finding[], inCode: readonly Ack
     const entries = about.map((a) => configEntry(a, stack));
     const paste = one ? JSON.stringify(entries[0]) : JSON.stringify(entries);
     const it = one ? "this entry" : "these entries";
+    // Pasted as it is, an expired entry covers nothing and fails as acknowledgement-expired: its expiry is the one
+    // field a reviewer must write anew rather than copy.
+    const lapsed = [...new Set(about.filter((a) => isExpired(a, now)).map((a) => a.expires))];
+    const renew = lapsed.length === 0 ? "" : ` (expired on ${lapsed.join(", ")}: write a later "expires" the reviewers agree, or the entry covers nothing and fails as acknowledgement-expired)`;
     // An exemption's acknowledgement goes with the exemption, which opens the boundary: without it allow() refuses the
     // right and synth fails, so "remove it from the stack code" was advice that could not be followed.
     const exemption = about.every((a) => EXEMPTION_REASON.test(a.reason));
     const keep = exemption
       ? `The acknowledgement comes from boundaryExemptions: keep the exemption in the stack code (without it, allow() refuses the right and synth fails) ` +
-        `and add ${it} to "acknowledgements" in blastwall.json (reviewed through CODEOWNERS): ${paste}`
+        `and add ${it} to "acknowledgements" in blastwall.json (reviewed through CODEOWNERS): ${paste}${renew}`
       : `To keep the acknowledgement, add ${it} to "acknowledgements" in blastwall.json (reviewed through CODEOWNERS), with every field, ` +
-        `so it keeps the actions, resource, expiry and stack it had: ${paste}, and remove it from the stack code`;
+        `so it keeps the actions, resource, expiry and stack it had: ${paste}${renew}, and remove it from the stack code`;
     return {
       ...f,
       message:

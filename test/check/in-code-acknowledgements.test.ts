@@ -53,11 +53,15 @@ describe("an acknowledgement in the synthesized JSON", () => {
     expect(expired.map((f) => [f.severity, f.principal, f.file])).toEqual([["error", "aws_iam_role.agent", "test.tf.json"]]);
     expect(expired[0].message).toMatch(/expired on 2020-01-01/);
     expect(destroyOf(r)[0].message).toMatch(/is not honoured/);
+    // The entry to paste keeps the expiry it had, and the fix says it must be written anew: pasted, it would fail again.
+    expect(destroyOf(r)[0].fix).toContain(`"expires":"2020-01-01"`);
+    expect(destroyOf(r)[0].fix).toMatch(/\(expired on 2020-01-01: write a later "expires" the reviewers agree, or the entry covers nothing and fails as acknowledgement-expired\)/);
     expect(check(acknowledgedStack({ expires: "2020-01-01" }), { acknowledgementsInCode: true }, { now: NOW }).findings.map((f) => f.ruleId)).toContain("acknowledgement-expired");
   });
 
   test("the control: one not yet expired raises no expiry error without the opt-in", () => {
     const r = check(acknowledgedStack({ expires: "2099-01-01" }), {}, { now: NOW });
+    expect(destroyOf(r)[0].fix).not.toMatch(/expired on/);
     expect(r.findings.map((f) => f.ruleId)).not.toContain("acknowledgement-expired");
   });
 

@@ -441,7 +441,7 @@ describe("boundaryExemptions without acknowledgementsInCode (red-team round 125 
       acknowledge(role, { ruleId: "agent-destroy-right", reason: "deletes scratch volumes only, reviewed" });
     });
     const acks = inCodeAcknowledgements(buildStack(json, "cdk.tf.json", "test"));
-    const [f] = refusedInCode([{ ruleId: "agent-destroy-right", principal: acks[0].principal, resource: acks[0].principal, actions: ["ec2:DeleteVolume"], evidence: [], message: "m", fix: "f", severity: "error", file: "cdk.tf.json" }], acks, "test");
+    const [f] = refusedInCode([{ ruleId: "agent-destroy-right", principal: acks[0].principal, resource: acks[0].principal, actions: ["ec2:DeleteVolume"], evidence: [], message: "m", fix: "f", severity: "error", file: "cdk.tf.json" }], acks, "test", new Date("2026-11-28T00:00:00Z"));
     expect(f.fix).toContain("and remove it from the stack code");
     expect(f.fix).not.toContain("boundaryExemptions");
   });
