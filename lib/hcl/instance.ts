@@ -48,6 +48,8 @@ export interface Tree {
   readonly settable?: true;
   /** Every file `file()` or `templatefile()` read, by its path as written (relative to the root folder), with its text. */
   readonly fileReads?: Map<string, string>;
+  /** Set when the folder is read as OpenTofu reads it: a `removed` block without `destroy` forgets then. */
+  readonly tool?: "opentofu";
 }
 
 /** One resource instance (or an unknown module) as emitted. */
@@ -622,7 +624,7 @@ export class ModuleInstance implements Env {
    */
   private emitRemoved(block: { body: Obj; file: string; line: number }, i: number, out: EmittedResource[]): void {
     const location = `${block.file}:${block.line}`;
-    const r = removedBlockResource(block.body, i, this.prefix, location);
+    const r = removedBlockResource(block.body, i, this.prefix, location, this.tree.tool ?? "terraform");
     if (r) out.push({ ...r, location, unknowns: [], attributeLocations: new Map() });
   }
 

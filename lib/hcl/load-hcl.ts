@@ -269,7 +269,7 @@ function* hclLoader(dir: string, values: ReadonlyMap<string, unknown> | undefine
 
   const tfvars = yield* readValues();
   const fileReads = new Map<string, string>();
-  const tree: Tree = { rootAbs, children, tfvars, fileReads };
+  const tree: Tree = { rootAbs, children, tfvars, fileReads, ...(tool === "opentofu" ? { tool } : {}) };
   const root = new ModuleInstance(rootDef, "", undefined, tree);
   const emitted: EmittedResource[] = [];
   root.emit(emitted);

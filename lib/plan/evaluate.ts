@@ -10,7 +10,7 @@ import { launchMarks } from "../engine/agent-marks";
 import { CLOUD_CONTROL_PRINCIPALS } from "../engine/cloud-control";
 import { RESOURCE_POLICIES } from "../engine/resource-policies";
 import { compareText } from "../engine/text";
-import { judgedChanges, planToStack, priorStateToStack } from "./plan-to-stack";
+import { forgottenAt, judgedChanges, planToStack, priorStateToStack } from "./plan-to-stack";
 import { isAgentChange } from "./protected";
 import type { PlanRule, PlanRuleContext } from "./rule";
 import { PLAN_RULES } from "./rules";
@@ -102,7 +102,8 @@ function finalise(rule: PlanRule, d: FindingDraft, file: string): Finding {
  */
 function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file: string, before: ReadonlyMap<string, ReadonlySet<string>> | undefined): JudgedFinding {
   const named = [f.principal, f.resource, ...f.evidence.map((e) => e.address)];
-  const touched = changes.filter((rc) => named.some((a) => a === rc.address || a.startsWith(`${rc.address}.`)));
+  // An object a replace forgets has an address of its own in the end state (plan-to-stack.ts); it is that change's.
+  const touched = changes.filter((rc) => named.some((a) => a === rc.address || a.startsWith(`${rc.address}.`) || (a !== rc.address && a === forgottenAt(rc))));
   const base: Finding = { ...f, file: f.file || file };
   if (f.severity !== "error") return { finding: base, changes: [] };
   if (touched.length === 0 && !alreadyTrue(f, before)) {
@@ -146,9 +147,30 @@ function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file:
   const note: Evidence = {
     step: "plan",
     address: sorted[0].address,
-    detail: `introduced or kept by ${sorted.map((rc) => showChangeKey(changeKeyOf(rc))).join("; ")} in this plan`,
+    detail: `introduced or kept by ${sorted.map((rc) => showChangeKey(changeKeyOf(rc))).join("; ")} in this plan${forgetNote(sorted, named)}`,
   };
   return { finding: { ...base, evidence: [...base.evidence, note] }, changes: dedupe(touched.map(changeKeyOf)) };
+}
+
+/**
+ * What a forget among the changes a finding names does: Terraform lets go of the object and AWS keeps it, with what it
+ * grants, so the finding holds after apply although the configuration no longer shows the object. Empty when none of
+ * the objects the finding names is one a change forgets.
+ */
+function forgetNote(touched: readonly PlanResourceChange[], named: readonly string[]): string {
+  const said = touched.flatMap((rc) => {
+    const at = forgottenAt(rc);
+    if (at === undefined || !named.includes(at)) return [];
+    const what = at === rc.address ? at : `${at} (the object ${rc.address} held before this plan${rc.deposed ? `, deposed ${rc.deposed}` : ""})`;
+    return [what];
+  });
+  if (said.length === 0) return "";
+  const one = said.length === 1;
+  return (
+    `; this plan forgets ${said.join(", ")} rather than destroying ${one ? "it" : "them"} (lifecycle destroy = false, or a removed block), ` +
+    `so ${one ? "it stays" : "they stay"} in AWS, outside Terraform, with every right ${one ? "it grants" : "they grant"}: delete ${one ? "it" : "them"} ` +
+    "(let the plan destroy it, or remove it in AWS before this change), or have the plan approved"
+  );
 }
 
 /**
@@ -192,6 +214,10 @@ function keepAgents(stack: TfStack, plan: PlanEvaluation["plan"]["plan"], isAgen
       const name = typeof side === "object" && side !== null ? (side as Record<string, unknown>).name : undefined;
       if (typeof name === "string" && name !== "") names.set(nameKey(rc.type, name), { address: rc.previous_address ?? rc.address, instance: (side as Record<string, unknown>).instance_arn });
     }
+    const forgotten = forgottenAt(rc);
+    if (forgotten !== undefined && forgotten !== rc.address && stack.byAddress.has(forgotten)) {
+      kept.set(forgotten, `an agent before this plan at ${rc.address} by its ${AGENT_TAG} tag, /agents/ path or a blastwall.json selector; this plan forgets it, so it stays in AWS, and stays an agent`);
+    }
     if (!stack.byAddress.has(rc.address)) continue;
     const moved = rc.previous_address !== undefined && rc.previous_address !== rc.address ? ` (as ${rc.previous_address})` : "";
     kept.set(rc.address, `an agent before this plan${moved} by its ${AGENT_TAG} tag, /agents/ path or a blastwall.json selector; a plan cannot take it out of the checks`);
@@ -224,7 +250,12 @@ function keptMarks(stack: TfStack, plan: PlanEvaluation["plan"]["plan"], config:
   const sel = config.agents;
   const marked = agentMarkSelector({ agents: sel && { addresses: sel.addresses && [...sel.addresses], tags: sel.tags && { ...sel.tags } } }, stack);
   for (const rc of plan.resource_changes) {
-    if (rc.deposed || rc.mode !== "managed" || AGENT_PRINCIPAL_TYPES.has(rc.type) || !stack.byAddress.has(rc.address)) continue;
+    if (rc.mode !== "managed" || AGENT_PRINCIPAL_TYPES.has(rc.type)) continue;
+    // The old object of a replace that forgets keeps running in AWS, marked as it was (plan-to-stack.ts).
+    const forgotten = forgottenAt(rc);
+    const copy = forgotten !== undefined && forgotten !== rc.address && stack.byAddress.has(forgotten) ? forgotten : undefined;
+    const here = !rc.deposed && stack.byAddress.has(rc.address);
+    if (!here && copy === undefined) continue;
     const before = rc.change.before;
     if (typeof before !== "object" || before === null) continue;
     const was = rc.previous_address ?? rc.address;
@@ -232,7 +263,8 @@ function keptMarks(stack: TfStack, plan: PlanEvaluation["plan"]["plan"], config:
     if (mark === undefined) continue;
     const moved = was !== rc.address ? ` (as ${was})` : "";
     // As it was read: an inherited or selector-tag mark still counts only where the resource runs as a role.
-    kept.set(rc.address, { ...mark, reason: `a mark before this plan${moved}: ${mark.reason}; a plan cannot take it out of the checks` });
+    if (here) kept.set(rc.address, { ...mark, reason: `a mark before this plan${moved}: ${mark.reason}; a plan cannot take it out of the checks` });
+    if (copy !== undefined) kept.set(copy, { ...mark, reason: `a mark before this plan${moved}: ${mark.reason}; this plan forgets it, so it keeps running in AWS` });
   }
   // Marks EC2 puts on instances (a group's tag blocks, aws_autoscaling_group_tag, a template's tag_specifications,
   // aws_ec2_tag), read as the engine reads them, on the state before the plan: the instances launched with the tag

@@ -31,11 +31,12 @@ export function planToStack(plan: PlanJson, file: string): TfStack {
     seen.add(r.address);
     resources.push(withDefaultTags(plan, toResource(r, unknownByAddress.get(r.address))));
   }
-  // A forgotten resource leaves the state, not the account: it is still there after apply.
+  // A forgotten resource leaves the state, not the account: it is still there after apply, with what it grants.
   for (const rc of plan.resource_changes) {
-    if (rc.deposed || !rc.change.actions.includes("forget") || seen.has(rc.address) || !isObject(rc.change.before)) continue;
-    seen.add(rc.address);
-    resources.push(toResource({ address: rc.address, mode: rc.mode, type: rc.type, name: rc.name, values: rc.change.before } as PlanModuleResource, undefined));
+    const address = forgottenAt(rc);
+    if (address === undefined || seen.has(address) || !isObject(rc.change.before)) continue;
+    seen.add(address);
+    resources.push(toResource({ address, mode: rc.mode, type: rc.type, name: rc.name, values: rc.change.before } as PlanModuleResource, undefined));
   }
   // Data sources read during planning are in prior_state only. Managed resources there are in planned_values unless
   // they are destroyed (not part of the end state), or the plan is targeted: Terraform leaves the resources it does not
@@ -204,6 +205,22 @@ function* moduleResources(m: PlanModule | undefined): Generator<PlanModuleResour
     if (isObject(r) && typeof r.address === "string" && typeof r.type === "string") yield r;
   }
   for (const child of m.child_modules ?? []) yield* moduleResources(child);
+}
+
+/**
+ * Where the end state holds the object a change forgets, or undefined when it forgets none. A bare `["forget"]` leaves
+ * its address empty, so the object keeps it. A replace that forgets (`["create","forget"]`, Terraform's
+ * create_before_destroy with `lifecycle { destroy = false }`; `["forget","create"]`, OpenTofu 1.12's `destroy = false`,
+ * as its jsonplan writes `plans.ForgetThenCreate`) gives the address to the new object, while the old one stays in AWS
+ * under no address at all (red-team round 127 F1: an attachment of AdministratorAccess replaced so). So does a deposed
+ * object that is forgotten rather than destroyed. Those get an address of their own, `ADDRESS~forgotten`, which every
+ * finding that names them shows (the gate's plan step says what it is). No space, parenthesis or dot: the engine's
+ * readers of `via` and of addresses split on those.
+ */
+export function forgottenAt(rc: PlanResourceChange): string | undefined {
+  if (rc.mode !== "managed" || !rc.change.actions.includes("forget")) return undefined;
+  if (rc.deposed) return `${rc.address}~deposed-${rc.deposed}~forgotten`;
+  return rc.change.actions.includes("create") ? `${rc.address}~forgotten` : rc.address;
 }
 
 /**

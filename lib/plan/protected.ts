@@ -497,6 +497,9 @@ export function destroyEvidence(rc: PlanResourceChange): Evidence[] {
     out.push({ step: "replace", address: at, detail: "replace, create first (create_before_destroy): a new, empty object is created, then the existing object and its data are destroyed" });
   } else if (a[0] === "create" && a.includes("forget")) {
     out.push({ step: "replace", address: at, detail: "replace: a new object is created and the existing one is forgotten (left running, no longer managed)" });
+  } else if (a[0] === "forget" && a.includes("create")) {
+    // OpenTofu 1.12's `lifecycle { destroy = false }` plans a replace so (plans.ForgetThenCreate).
+    out.push({ step: "replace", address: at, detail: "replace: the existing object is forgotten (left running, no longer managed), then a new object is created" });
   }
   const reason = rc.action_reason;
   const paths = (rc.change.replace_paths ?? []).map((p) => formatPath(p)).filter((p) => p !== "");

@@ -386,6 +386,8 @@ function checkResourceChange(rc: unknown, i: number, file: string): PlanResource
       [actions.length === 1 && (actions[0] === "update" || actions[0] === "no-op") && missing("after") && !missing("before"), "after"],
       [actions.length === 1 && actions[0] === "update" && missing("before"), "before"],
       [actions.includes("create") && missing("after"), "after"],
+      // A forgotten object stays in AWS with what it grants: the gate must see it (plan-to-stack.ts).
+      [actions.includes("forget") && missing("before"), "before"],
     ];
     for (const [wrong, side] of needs) {
       if (wrong) throw new InputError(file, `malformed plan: ${at} has actions ${actions.join(", ")} but no change.${side} (terraform show -json writes the object there)`);

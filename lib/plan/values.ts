@@ -104,9 +104,13 @@ export function isDelete(actions: readonly string[]): boolean {
   return actions.includes("delete");
 }
 
-/** True for an in-place update or a replace (both have a before and an after object). */
+/**
+ * True for an in-place update or a replace (both have a before and an after object). A replace that forgets the old
+ * object (`["create","forget"]`, `["forget","create"]`: `lifecycle { destroy = false }`) is one too: the object the
+ * configuration manages at the address goes from before to after all the same.
+ */
 export function isUpdateOrReplace(actions: readonly string[]): boolean {
-  return actions.includes("update") || (actions.includes("create") && actions.includes("delete"));
+  return actions.includes("update") || (actions.includes("create") && (actions.includes("delete") || actions.includes("forget")));
 }
 
 export { isObject };

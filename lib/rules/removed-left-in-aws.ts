@@ -102,7 +102,7 @@ export const rule: Rule = {
     id: "removed-left-in-aws",
     title: "A `removed` block leaves an IAM object or a policy in the account, unmanaged and unchecked",
     why:
-      "`removed { from = ..., lifecycle { destroy = false } }` makes Terraform forget an object and leave it in AWS: an inline " +
+      "`removed { from = ..., lifecycle { destroy = false } }` (and under OpenTofu a `removed` block with no `destroy`, its default) makes Terraform forget an object and leave it in AWS: an inline " +
       "policy stays on its role, an attachment stays attached, a role keeps its trust and rights. The block it replaces is gone " +
       "from the configuration, so `blastwall check` no longer sees what the object grants, and removing a block this way turns a " +
       "failing check green without taking a single right away. Unread, the object counts as granting everything. Reported for " +
@@ -112,7 +112,7 @@ export const rule: Rule = {
       "another state), a whole module, and a `from` blastwall cannot read; a type that grants " +
       "nothing (a scaling policy, an ECR lifecycle policy, a CloudFront cache policy, the account's password policy) is not.",
     fix:
-      "Let Terraform destroy the object (drop the `lifecycle` block or set `destroy = true`), or keep its block in the " +
+      "Let Terraform destroy the object (set `destroy = true`; dropping the `lifecycle` block destroys it under Terraform, but OpenTofu then forgets it), or keep its block in the " +
       "configuration so it is checked. If another configuration takes it over, check that one, and acknowledge this finding with " +
       "the reason. The plan gate (`blastwall gate plan.json`) still sees the forgotten object in the plan and judges it.",
     severity: "error",
@@ -127,8 +127,10 @@ export const rule: Rule = {
       const destroy = r.values["destroy"];
       // As every report prints a location: a path from where blastwall ran (`infra/web/main.tf:42`), like `file:`.
       const at = r.location ? ` (${shownLocation(stack.file, r.location)})` : "";
-      const how =
-        destroy === false
+      const unwritten = r.values["unwritten"] === "opentofu";
+      const how = unwritten
+        ? "with no `lifecycle { destroy = ... }`, which OpenTofu reads as `destroy = false` (its default, unlike Terraform's),"
+        : destroy === false
           ? "with `destroy = false`"
           : `with \`destroy = ${String(destroy)}\`, which blastwall cannot read as true`;
       // A bucket, key, queue or topic is moved to another state far more often than it carries its policy as an
@@ -141,10 +143,19 @@ export const rule: Rule = {
         // Whose rights it holds is not known here (the principal it was attached to may be gone from the configuration too).
         actions: [],
         message:
-          `The \`removed\` block${at} for ${from}, ${what}, ${how} makes Terraform forget it and leave it in AWS with whatever it grants; ` +
+          `The \`removed\` block${at} for ${from}, ${what}, ${how} makes ${unwritten ? "OpenTofu" : "Terraform"} forget it and leave it in AWS with whatever it grants; ` +
           `it is no longer in the configuration, so blastwall check cannot see what it grants and counts it as granting everything. ` +
           `The plan gate (blastwall gate on the plan) still sees it.`,
-        evidence: [{ step: "removed", address: r.address, detail: `from = ${from}, lifecycle.destroy ${destroy === false ? "= false" : `= ${String(destroy)}`}`, ...(r.location ? { location: r.location } : {}) }],
+        evidence: [
+          {
+            step: "removed",
+            address: r.address,
+            detail: unwritten
+              ? `from = ${from}, no lifecycle.destroy: OpenTofu forgets the object (1.7 and 1.8 always do; from 1.9 destroy defaults to false), Terraform destroys it; write \`destroy = true\` to destroy it under both`
+              : `from = ${from}, lifecycle.destroy ${destroy === false ? "= false" : `= ${String(destroy)}`}`,
+            ...(r.location ? { location: r.location } : {}),
+          },
+        ],
       });
     }
     return out;

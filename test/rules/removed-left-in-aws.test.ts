@@ -114,6 +114,25 @@ describe("removed-left-in-aws", () => {
     expect(await found({ "main.tf": ROLE, "gone.tf": froms.map((f) => removed(f)).join("") })).toEqual([]);
   });
 
+  test("a folder OpenTofu may apply (.tofu files): a removed block with no destroy forgets there, OpenTofu's default (red-team round 127 lead)", async () => {
+    const fs = await found({ "main.tf": ROLE, "gone.tofu": removed("aws_iam_role_policy.cleanup", "") });
+    expect(fs).toHaveLength(1);
+    expect(fs[0].severity).toBe("error");
+    expect(fs[0].message).toContain("with no `lifecycle { destroy = ... }`, which OpenTofu reads as `destroy = false` (its default, unlike Terraform's), makes OpenTofu forget it");
+    expect(fs[0].evidence[0].detail).toContain("write `destroy = true` to destroy it under both");
+    // In a .tf file of the same folder too: OpenTofu reads those as well.
+    expect(await found({ "main.tf": ROLE + removed("aws_iam_role_policy.cleanup", ""), "other.tofu": "" })).toHaveLength(1);
+  });
+
+  test("controls: the same block in a folder of .tf files alone is Terraform's destroy; destroy = true written out destroys under OpenTofu too", async () => {
+    expect(await found({ "main.tf": ROLE, "gone.tf": removed("aws_iam_role_policy.cleanup", "") })).toEqual([]);
+    expect(await found({ "main.tf": ROLE, "gone.tofu": removed("aws_iam_role_policy.cleanup", "lifecycle {\n    destroy = true\n  }") })).toEqual([]);
+    // destroy = false written out reads the same under both (no OpenTofu default wording).
+    const fs = await found({ "main.tf": ROLE, "gone.tofu": removed("aws_iam_role_policy.cleanup") });
+    expect(fs).toHaveLength(1);
+    expect(fs[0].message).toContain("with `destroy = false` makes Terraform forget it");
+  });
+
   test("the message's location is a path from where blastwall ran, as `file:` is (red-team round 123 F5)", async () => {
     const d = dir({ "main.tf": ROLE, "gone.tf": removed("aws_iam_role_policy.cleanup") });
     const rel = relative(process.cwd(), d);

@@ -1,5 +1,5 @@
 /**
- * Terraform's `removed` block (1.7+) with `lifecycle { destroy = false }` takes an object out of the configuration and
+ * Terraform's `removed` block (1.7+) with `lifecycle { destroy = false }` (OpenTofu's with none, too) takes an object out of the configuration and
  * the state and leaves it in the account: a policy stays attached, a role keeps what it grants, and nothing blastwall
  * reads shows it any more. Both readers (Terraform JSON and HCL) hand each such block to the rules as a pseudo
  * resource of this type. No imports: the rules read the constant without loading either reader.
@@ -12,23 +12,38 @@ export interface RemovedBlockValues {
   readonly from: string;
   /** `false`, or the text of a `destroy` value blastwall cannot read as a boolean (then the object may stay). */
   readonly destroy: false | string;
+  /** Set when no `destroy` is written and the reading is OpenTofu's, whose default forgets (see `removedBlockResource`). */
+  readonly unwritten?: "opentofu";
 }
 
 /**
  * The pseudo resource for one `removed` block (its body as written: `from`, `lifecycle`), or undefined for one that
  * destroys its object and so leaves nothing behind. `prefix`: the module the block sits in (`module.a.`, or "").
  * A `destroy` value blastwall cannot read as true counts as keeping the object (fail closed).
+ *
+ * With no `destroy` written, the tool decides. Terraform destroys (its configs/removed.go sets Destroy = true before
+ * it reads `lifecycle`, since 1.7). OpenTofu forgets: 1.7 and 1.8 take no `lifecycle` in a `removed` block at all,
+ * and from 1.9 its configs/removed.go starts from Destroy: false and warns "Missing lifecycle from the removed block".
+ * `tool` is the reading: "opentofu" for a folder with `.tofu` files (read both ways, run-check.ts), whose OpenTofu
+ * reading then reports the block. A folder of `.tf` files alone, and Terraform JSON, are read as Terraform reads
+ * them: nothing in them says OpenTofu applies them, and reporting every bare `removed` block there would report
+ * each Terraform user's plain destroy. Writing `destroy = true` or `false` out reads the same under both tools.
  */
 export function removedBlockResource(
   body: Readonly<Record<string, unknown>>,
   i: number,
   prefix: string,
   location?: string,
+  tool: "terraform" | "opentofu" = "terraform",
 ): { mode: "managed"; type: string; name: string; address: string; values: Record<string, unknown>; location?: string } | undefined {
-  let destroy: unknown = true;
+  let destroy: unknown = tool === "opentofu" ? false : true;
+  let written = false;
   const lc = body["lifecycle"];
   for (const o of Array.isArray(lc) ? lc : [lc]) {
-    if (o !== null && typeof o === "object" && !Array.isArray(o) && "destroy" in o) destroy = (o as Record<string, unknown>)["destroy"];
+    if (o !== null && typeof o === "object" && !Array.isArray(o) && "destroy" in o) {
+      destroy = (o as Record<string, unknown>)["destroy"];
+      written = true;
+    }
   }
   // Terraform takes only a literal here; HCL writes it as a bool, Terraform JSON may write it as text.
   const literal = typeof destroy === "string" ? destroy.replace(/^\$\{\s*(.*?)\s*\}$/, "$1").trim() : destroy;
@@ -38,6 +53,7 @@ export function removedBlockResource(
   const values: RemovedBlockValues = {
     from: target !== undefined ? prefix + target : `${prefix}(unreadable: ${JSON.stringify(from)})`,
     destroy: literal === false || literal === "false" ? false : JSON.stringify(destroy),
+    ...(written ? {} : { unwritten: "opentofu" as const }),
   };
   return {
     mode: "managed",

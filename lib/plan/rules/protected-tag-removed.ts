@@ -42,12 +42,15 @@ function tagResourceFindings(rc: PlanResourceChange): ReturnType<PlanRule["check
   const heldBefore = getPath(rc.change.before, [...at, "key"]) === PROTECTED_TAG && truthy(getPath(rc.change.before, [...at, "value"]));
   const key = afterValue(rc.change, [...at, "key"]);
   const value = afterValue(rc.change, [...at, "value"]);
-  const removes = actions.includes("delete") || actions.includes("forget");
+  // A forget leaves the tag on the resource in AWS, but no longer in what the configuration or a later plan shows; a
+  // replace that forgets writes the tag again through the new object, so what it writes after decides.
+  const forgets = actions.includes("forget") && !actions.includes("create");
+  const removes = actions.includes("delete") || forgets;
   const keptAfter = !removes && key.state === "known" && key.value === PROTECTED_TAG && value.state === "known" && truthy(value.value);
   const writesProtected = key.state === "unknown" || (key.state === "known" && key.value === PROTECTED_TAG);
   if (heldBefore && !keptAfter) {
     return [
-      changeFinding(rc, `The plan takes the ${PROTECTED_TAG} tag off ${target} by ${removes ? "destroying" : "changing"} ${rc.address}, so later plans could destroy it without approval.`, [
+      changeFinding(rc, `The plan takes the ${PROTECTED_TAG} tag off ${target} by ${forgets ? "forgetting" : removes ? "destroying" : "changing"} ${rc.address}, so later plans could destroy it without approval.`, [
         { step: "weakened", address: rc.address, detail: `tag ${PROTECTED_TAG} on ${target}: "true" → ${removes ? "removed" : "not \"true\""}` },
       ]),
     ];
