@@ -12,7 +12,7 @@ import { existingOrganization } from "./organization";
 import { AGENT_PATH } from "./agent-role";
 import { policyJson, type StatementJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
-import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion, requireString, requireProps } from "./validate";
+import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion, requireString, requireProps, propNames, refuseUnknownProps } from "./validate";
 
 /**
  * CloudTrail data event types (`resources.type`) recorded by default: what agents most often touch (S3 objects,
@@ -83,6 +83,11 @@ export interface AgentAuditTrailProps {
  * added, and what CloudTrail never logs (SQL over a database connection, OpenSearch HTTP requests) is not either. No
  * one, agent or admin, can erase the record.
  */
+const PROPS = propNames<AgentAuditTrailProps>({
+  trailName: true, bucketName: true, organizationId: true, managementAccountId: true, logAccountId: true, region: true,
+  logAccountProvider: true, provider: true, retentionDays: true, dataEventResourceTypes: true, tags: true,
+});
+
 export class AgentAuditTrail extends Construct {
   readonly trail: Cloudtrail;
   readonly bucket: S3Bucket;
@@ -93,6 +98,7 @@ export class AgentAuditTrail extends Construct {
   constructor(scope: Construct, id: string, props: AgentAuditTrailProps) {
     super(scope, id);
     requireProps("AgentAuditTrail", props, ["trailName", "bucketName", "organizationId", "managementAccountId", "logAccountId", "region", "logAccountProvider"]);
+    refuseUnknownProps("AgentAuditTrail", props, PROPS);
     const C = "AgentAuditTrail";
     requireString(C, "trailName", props.trailName, "the trail's name, 3 to 128 letters, digits, . _ -");
     requireString(C, "bucketName", props.bucketName, "the S3 bucket the trail writes to, in the log account");

@@ -16,7 +16,7 @@ import { expiryInstant } from "../config/acknowledgements";
 import { globCovers, globMatch, hasWildcard } from "../engine/iam/glob";
 import { AgentPrincipal, mergeConditions, mergePrincipals } from "./agent-principal";
 import { policyJson, policyTextSize, requirePolicyWithin, type ConditionBlock, type StatementJson } from "./policy-document";
-import { fail, isToken, literalProviderRegion, partitionOf, requireIamName, requireInteger, requireNonEmpty, requireProps } from "./validate";
+import { fail, isToken, literalProviderRegion, partitionOf, requireIamName, requireInteger, requireNonEmpty, requireProps, propNames, refuseUnknownProps } from "./validate";
 
 /**
  * IAM path every agent principal lives under; SCPs and the gate recognise agents by it (one constant for both). Entry
@@ -120,6 +120,11 @@ export function roleNamedBy(role: object, construct: string, prop: string, path:
  * outright, except the warning-graded ones named in `boundaryExemptions`, and any grant that takes the role's inline
  * policies past IAM's quota (ROLE_INLINE_POLICIES_LIMIT).
  */
+const PROPS = propNames<AgentRoleProps>({
+  roleName: true, assumedBy: true, description: true, maxSessionDuration: true, sourceIdentity: true, sessionTagKeys: true,
+  path: true, tags: true, provider: true, boundaryExemptions: true, trustPolicySizeLimit: true,
+});
+
 export class AgentRole extends Construct {
   readonly role: IamRole;
   readonly roleName: string;
@@ -156,6 +161,7 @@ export class AgentRole extends Construct {
   constructor(scope: Construct, id: string, props: AgentRoleProps) {
     super(scope, id);
     requireProps("AgentRole", props, ["roleName", "assumedBy"]);
+    refuseUnknownProps("AgentRole", props, PROPS);
     const name = requireIamName("AgentRole", "roleName", props.roleName);
     requireNonEmpty("AgentRole", "assumedBy", props.assumedBy, "principal (e.g. AgentPrincipal.role(runnerRoleArn))");
     // Plain JavaScript can hand in an ARN string where an AgentPrincipal belongs.

@@ -10,7 +10,7 @@ import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizat
 import { existingOrganization } from "./organization";
 import { baselinePolicies, denyAgentsPolicy, denyAgentsResourcePolicy, denyDestroyPolicies } from "./guardrail-policies";
 import { policyJson, type StatementJson } from "./policy-document";
-import { fail, isToken, partitionOf, requireAccountId, requireIamName, requireObject, requireRegion, requireProps } from "./validate";
+import { fail, isToken, partitionOf, requireAccountId, requireIamName, requireObject, requireRegion, requireProps, propNames, refuseUnknownProps } from "./validate";
 
 export type Environment = "production" | "staging" | "sandbox" | "backup" | "log";
 
@@ -128,6 +128,13 @@ export interface EnvironmentAccountsProps {
  * break-glass roles may create or change; an application's ordinary data work stays open, see `denyWorkloadActions`), protect the audit trail and backups and forbid agent access keys; one `AwsProvider` per environment (assume role into it).
  * Accounts are never closed by a destroy and policies survive one (`skip_destroy`).
  */
+const PROPS = propNames<EnvironmentAccountsProps>({
+  accounts: true, region: true, createOrganization: true, rootId: true, privilegedRoleArns: true, denyDestroyIn: true,
+  denyWorkloadActions: true, denyAgentsIn: true, denyAgentsByResourcePolicy: true, accountAccessRoleName: true, provider: true,
+});
+const ACCOUNT_ENVIRONMENTS = propNames<EnvironmentAccountsProps["accounts"]>({ production: true, backup: true, staging: true, sandbox: true, log: true });
+const ACCOUNT_SPEC = propNames<AccountSpec>({ name: true, email: true, accountId: true });
+
 export class EnvironmentAccounts extends Construct {
   /** One provider per environment, aliased by the environment's name; pass it as `provider` to deploy there. */
   readonly providers: Partial<Record<Environment, AwsProvider>> & { readonly production: AwsProvider; readonly backup: AwsProvider };
@@ -149,8 +156,11 @@ export class EnvironmentAccounts extends Construct {
     requireProps("EnvironmentAccounts", props, ["region", "accounts (production and backup at least)", "rootId (or createOrganization: true)"]);
     const C = "EnvironmentAccounts";
     const region = requireRegion(C, "region", props.region);
+    refuseUnknownProps(C, props, PROPS);
     requireObject(C, "accounts", props.accounts, "one account per environment, { production, backup } at least");
+    refuseUnknownProps(C, props.accounts, ACCOUNT_ENVIRONMENTS, "accounts");
     for (const e of ["production", "backup"] as const) requireObject(C, `accounts.${e}`, props.accounts[e], `the ${e} account, { name, email }`);
+    for (const [e, spec] of Object.entries(props.accounts)) if (spec !== null && typeof spec === "object") refuseUnknownProps(C, spec, ACCOUNT_SPEC, `accounts.${e}`);
     if (props.denyAgentsByResourcePolicy !== undefined && typeof props.denyAgentsByResourcePolicy !== "boolean") {
       fail(C, "denyAgentsByResourcePolicy", `must be true or false (got ${JSON.stringify(props.denyAgentsByResourcePolicy)})`);
     }

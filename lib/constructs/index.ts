@@ -1,6 +1,15 @@
 /**
- * Secure-by-default CDKTF constructs. Each guarantee they give is also a gate rule (lib/rules), so the same
- * mistake made with raw provider resources is caught too.
+ * Secure-by-default CDKTF constructs. Most guarantees they give are also gate rules (lib/rules), so the same mistake
+ * made with raw provider resources, or an escape hatch (addOverride, a setter, reset*()) that undoes a construct's
+ * setting after construction, is caught too: agents' rights and how their roles are set up, prevent_destroy, RDS
+ * deletion protection, final snapshot and automated backups, AWS Backup coverage and off-site copies, vault locks, a
+ * trail that logs, and (a warning) the deletion window of a key that encrypts data.
+ *
+ * Held by the constructs' props only, and so not caught once undone after construction: the EBS volume's final
+ * snapshot (the provider's default is off, and prevent_destroy and the off-site backup, both rules, come before it),
+ * the Recycle Bin rule and its lock (a Region-wide rule that a stack without one is not asked for either), KMS key
+ * rotation, the trail's settings beyond logging, the local recovery points' lifecycle and the content of the SCPs.
+ * The README's "Constructs with secure defaults" says the same.
  */
 export { AgentPrincipal, type GithubActionsProps, type GitlabCiProps, type OidcSubjectProps } from "./agent-principal";
 export { AgentRole, AGENT_PATH, AGENT_MAX_SESSION_SECONDS, type AgentRoleProps, type AgentPermission, type BoundaryExemption } from "./agent-role";

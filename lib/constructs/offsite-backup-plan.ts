@@ -8,7 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { policyJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
-import { fail, isToken, parseBackupVaultArn, partitionOf, requireAccountId, requireBackupSchedule, requireInteger, requireRegion, requireString, literalProviderRegion, requireProps } from "./validate";
+import { fail, isToken, parseBackupVaultArn, partitionOf, requireAccountId, requireBackupSchedule, requireInteger, requireRegion, requireString, literalProviderRegion, requireProps, propNames, refuseUnknownProps } from "./validate";
 import { buildStack } from "../engine/terraform/stack";
 import { refTarget } from "../engine/terraform/tokens";
 import type { TfResource, TfStack } from "../engine/terraform/types";
@@ -74,6 +74,13 @@ export interface OffsiteBackupPlanProps extends OffsiteBackupOptions {
   readonly provider?: TerraformProvider;
 }
 
+/** The options ProtectedVolume and ProtectedDatabase take as `backup` for a plan of their own. */
+export const OFFSITE_OPTIONS = propNames<OffsiteBackupOptions>({
+  accountId: true, region: true, offsiteVaultArn: true, allowSameRegion: true, allowSameAccount: true, schedule: true,
+  retentionDays: true, copyRetentionDays: true,
+});
+const PLAN_PROPS = [...OFFSITE_OPTIONS, ...propNames<Omit<OffsiteBackupPlanProps, keyof OffsiteBackupOptions>>({ name: true, kmsKey: true, tags: true, provider: true })];
+
 /**
  * An AWS Backup plan whose every recovery point is copied to a vault in another account (and, by default,
  * another region): a locked local vault, a daily rule with a `copy_action`, and the service role AWS Backup
@@ -104,6 +111,7 @@ export class OffsiteBackupPlan extends Construct {
     super(scope, id);
     requireProps("OffsiteBackupPlan", props, ["name", "accountId", "region", "offsiteVaultArn"]);
     const C = "OffsiteBackupPlan";
+    refuseUnknownProps(C, props, PLAN_PROPS);
     requireString(C, "name", props.name, "the plan's name, 2 to 40 letters, digits, _ or -");
     const o = validateOffsiteOptions(this, C, props, "", props.provider);
     if (!/^[A-Za-z0-9_-]{2,40}$/.test(props.name)) fail(C, "name", `must be 2 to 40 letters, digits, _ or - (got "${props.name}")`);

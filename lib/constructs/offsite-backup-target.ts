@@ -1,8 +1,8 @@
 import type { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
-import { OffsiteBackupPlan, requireKeyUsableBy, validateOffsiteOptions, type OffsiteBackupOptions } from "./offsite-backup-plan";
+import { OFFSITE_OPTIONS, OffsiteBackupPlan, requireKeyUsableBy, validateOffsiteOptions, type OffsiteBackupOptions } from "./offsite-backup-plan";
 import { ProtectedKey } from "./protected-key";
-import { fail, partitionOf, requireObject } from "./validate";
+import { fail, partitionOf, refuseUnknownProps, requireObject } from "./validate";
 
 /** What ProtectedVolume and ProtectedDatabase take for `backup`: a plan to share, or the options of a new one. */
 export type OffsiteBackup = OffsiteBackupPlan | OffsiteBackupOptions;
@@ -68,6 +68,8 @@ export function planAndKey(
     assertCopyPossible(construct, limits, backup.accountId, backup.region, backup.offsiteVaultArn, backup);
     return { plan: backup, key: newKey(backup.accountId, backup.offsiteAccountId, `the accountId of plan ${backup.node.path}`, backup.region) };
   }
+  // The plan's name, key, tags and provider come from the resource's props: given here they would be dropped.
+  refuseUnknownProps(construct, backup, OFFSITE_OPTIONS, "backup");
   // Where only one hop is possible, a cross-account copy stays in-region unless told otherwise.
   const sameRegionAllowed = backup.allowSameRegion === true;
   const crossAccount = backup.offsiteVaultArn.split(":")[4] !== backup.accountId;

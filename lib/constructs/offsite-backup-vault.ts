@@ -8,7 +8,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import { DEFAULT_COPY_RETENTION_DAYS, MIN_CHANGEABLE_FOR_DAYS, MIN_RETENTION_DAYS, registerOffsiteVault, requireVaultKey } from "./offsite-backup-plan";
 import { policyJson } from "./policy-document";
 import { ProtectedKey, requireDeployerIsAdministrator, requireKeyAdministrators } from "./protected-key";
-import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion, requireString, requireProps } from "./validate";
+import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion, requireString, requireProps, propNames, refuseUnknownProps } from "./validate";
 
 export interface OffsiteBackupVaultProps {
   /** Vault name, 2-50 letters, digits, _ or -. */
@@ -84,6 +84,12 @@ export interface OffsiteBackupVaultProps {
  * a vault policy that admits copies from the organization and denies everyone the catalogue's deleting and
  * retention-shortening actions on it, and cross-account backup turned on for the organization.
  */
+const PROPS = propNames<OffsiteBackupVaultProps>({
+  vaultName: true, accountId: true, region: true, organizationId: true, minRetentionDays: true, maxRetentionDays: true,
+  changeableForDays: true, kmsKey: true, keyAdministratorArns: true, enableCrossAccountBackup: true, managementProvider: true,
+  tags: true, provider: true,
+});
+
 export class OffsiteBackupVault extends Construct {
   readonly vault: BackupVault;
   readonly lock: BackupVaultLockConfiguration;
@@ -95,6 +101,7 @@ export class OffsiteBackupVault extends Construct {
   constructor(scope: Construct, id: string, props: OffsiteBackupVaultProps) {
     super(scope, id);
     requireProps("OffsiteBackupVault", props, ["vaultName", "accountId", "region", "organizationId"]);
+    refuseUnknownProps("OffsiteBackupVault", props, PROPS);
     const C = "OffsiteBackupVault";
     requireString(C, "vaultName", props.vaultName, "the vault's name, 2 to 50 letters, digits, _ or -");
     if (!/^[A-Za-z0-9_-]{2,50}$/.test(props.vaultName)) fail(C, "vaultName", `must be 2 to 50 letters, digits, _ or - (got "${props.vaultName}")`);

@@ -7,7 +7,7 @@ import type { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
 import type { OffsiteBackupPlan } from "./offsite-backup-plan";
 import { planAndKey, type OffsiteBackup } from "./offsite-backup-target";
 import type { ProtectedKey } from "./protected-key";
-import { fail, requireInteger, requireString, requireProps } from "./validate";
+import { fail, requireInteger, requireString, requireProps, propNames, refuseUnknownProps } from "./validate";
 
 /** RDS keeps automated backups 1-35 days; a week is the least that survives damage noticed late. */
 export const MIN_BACKUP_RETENTION_DAYS = 7;
@@ -71,6 +71,13 @@ export interface ProtectedDatabaseProps {
  * and regions in one step, so the off-site vault is in this region (`backup.allowSameRegion`); copy onward to
  * another region from the backup account.
  */
+const PROPS = propNames<ProtectedDatabaseProps>({
+  identifier: true, engine: true, engineVersion: true, instanceClass: true, allocatedStorage: true, instances: true,
+  serverlessV2Scaling: true, backupRetentionDays: true, masterUsername: true, dbSubnetGroupName: true, vpcSecurityGroupIds: true,
+  multiAz: true, backup: true, kmsKey: true, tags: true, provider: true,
+});
+const SERVERLESS_V2_SCALING = propNames<NonNullable<ProtectedDatabaseProps["serverlessV2Scaling"]>>({ minCapacity: true, maxCapacity: true });
+
 export class ProtectedDatabase extends Construct {
   readonly kind: "instance" | "cluster";
   readonly instance?: DbInstance;
@@ -86,6 +93,10 @@ export class ProtectedDatabase extends Construct {
     super(scope, id);
     requireProps("ProtectedDatabase", props, ["identifier", "engine", "instanceClass", "backup"]);
     const C = "ProtectedDatabase";
+    refuseUnknownProps(C, props, PROPS);
+    if (props.serverlessV2Scaling !== null && typeof props.serverlessV2Scaling === "object") {
+      refuseUnknownProps(C, props.serverlessV2Scaling, SERVERLESS_V2_SCALING, "serverlessV2Scaling");
+    }
     requireString(C, "identifier", props.identifier, "the DB instance or cluster identifier, like orders");
     if (!/^[a-z][a-z0-9-]{0,49}$/.test(props.identifier) || props.identifier.endsWith("-") || props.identifier.includes("--")) {
       fail(C, "identifier", `must be 1 to 50 lower-case letters, digits or single hyphens, starting with a letter (got "${props.identifier}")`);

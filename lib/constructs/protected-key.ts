@@ -8,7 +8,7 @@ import { globsIntersect } from "../engine/iam/glob";
 import { AGENT_ENTRY_PATH, AGENT_PATH } from "./agent-role";
 import { EnvironmentAccounts } from "./environment-accounts";
 import { policyJson, type StatementJson } from "./policy-document";
-import { fail, isToken, requireAccountId, requirePartition, requireString, requireProps } from "./validate";
+import { fail, isToken, requireAccountId, requirePartition, requireString, requireProps, propNames, refuseUnknownProps } from "./validate";
 
 /** KMS waits this many days before deleting a key: the longest it allows, the most time to notice and cancel. */
 export const KEY_DELETION_WINDOW_DAYS = 30;
@@ -78,6 +78,11 @@ export interface ProtectedKeyProps {
  * and a key policy that denies agent principals every catalogue action on KMS (deleting or disabling the key
  * would make everything it encrypts, backups included, unreadable).
  */
+const PROPS = propNames<ProtectedKeyProps>({
+  accountId: true, description: true, usableByAccounts: true, additionalStatements: true, partition: true,
+  keyAdministratorArns: true, alias: true, tags: true, provider: true,
+});
+
 export class ProtectedKey extends Construct {
   readonly key: KmsKey;
   readonly keyArn: string;
@@ -93,6 +98,7 @@ export class ProtectedKey extends Construct {
   constructor(scope: Construct, id: string, props: ProtectedKeyProps) {
     super(scope, id);
     requireProps("ProtectedKey", props, ["accountId", "description"]);
+    refuseUnknownProps("ProtectedKey", props, PROPS);
     const account = requireAccountId("ProtectedKey", "accountId", props.accountId);
     requireString("ProtectedKey", "description", props.description, "what the key encrypts, shown in the KMS console");
     const others = (props.usableByAccounts ?? []).map((a) => requireAccountId("ProtectedKey", "usableByAccounts", a));

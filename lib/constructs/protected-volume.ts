@@ -5,8 +5,8 @@ import type { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
 import type { OffsiteBackupPlan } from "./offsite-backup-plan";
 import { planAndKey, type OffsiteBackup } from "./offsite-backup-target";
 import type { ProtectedKey } from "./protected-key";
-import { RecycleBinLock, type RecycleBinLockProps } from "./recycle-bin-lock";
-import { fail, isToken, literalProviderRegion, REGION_NAME, requireInteger, requireString, requireProps } from "./validate";
+import { RECYCLE_BIN_LOCK_PROPS, RecycleBinLock, type RecycleBinLockProps } from "./recycle-bin-lock";
+import { fail, isToken, literalProviderRegion, REGION_NAME, requireInteger, requireString, requireProps, propNames, refuseUnknownProps } from "./validate";
 
 /** The volume types EBS takes (CreateVolume's VolumeType). */
 export const EBS_VOLUME_TYPES: readonly string[] = ["standard", "gp2", "gp3", "io1", "io2", "sc1", "st1"];
@@ -96,6 +96,13 @@ export interface ProtectedVolumeProps {
  * encryption with a customer-managed key, a daily AWS Backup copied to a vault in another account and region,
  * and a locked Recycle Bin rule for its snapshots.
  */
+const PROPS = propNames<ProtectedVolumeProps>({
+  name: true, availabilityZone: true, sizeGiB: true, volumeType: true, iops: true, throughput: true, backup: true, kmsKey: true,
+  recycleBin: true, tags: true, provider: true,
+});
+/** ProtectedVolume gives the Recycle Bin rule its own provider. */
+const RECYCLE_BIN_PROPS = RECYCLE_BIN_LOCK_PROPS.filter((p) => p !== "provider");
+
 export class ProtectedVolume extends Construct {
   readonly volume: EbsVolume;
   readonly volumeArn: string;
@@ -108,6 +115,9 @@ export class ProtectedVolume extends Construct {
     super(scope, id);
     requireProps("ProtectedVolume", props, ["name", "availabilityZone", "sizeGiB", "backup"]);
     const C = "ProtectedVolume";
+    refuseUnknownProps(C, props, PROPS);
+    // Checked here, not only by RecycleBinLock, so the message names the prop the user wrote.
+    if (props.recycleBin !== null && typeof props.recycleBin === "object") refuseUnknownProps(C, props.recycleBin, RECYCLE_BIN_PROPS, "recycleBin");
     requireString(C, "name", props.name, "the volume's Name tag, 2 to 34 letters, digits, _ or -");
     requireString(C, "availabilityZone", props.availabilityZone, "the availability zone of the volume, like eu-west-1a");
     if (!/^[A-Za-z0-9_-]{2,34}$/.test(props.name)) fail(C, "name", `must be 2 to 34 letters, digits, _ or - (got "${props.name}")`);

@@ -9,7 +9,7 @@ import { checkActionSyntax, refuseDestroyActions, refuseSignInOutside } from "./
 import { policyJson, policyTextSize, requirePolicyWithin, type ConditionBlock, type StatementJson } from "./policy-document";
 import { globMatch } from "../engine/iam/glob";
 import { iamActionProblem } from "../engine/iam-actions";
-import { fail, isToken, requireAccountId, requireIamName, requireInteger, requireNonEmpty, requireRegion, requireProps } from "./validate";
+import { fail, isToken, requireAccountId, requireIamName, requireInteger, requireNonEmpty, requireRegion, requireProps, propNames, refuseUnknownProps } from "./validate";
 
 /** STS issues credentials for at least 15 minutes; an agent token lives at most an hour (also the role-chaining cap). */
 export const SCOPED_TOKEN_MIN_SECONDS = 900;
@@ -87,6 +87,12 @@ export interface ScopedTokenProps {
  * resources in one account, region and environment; the same statement is output as a session policy, with
  * the exact `aws sts` parameters (asking for 15 minutes by default; IAM caps a session at the role's hour).
  */
+const PROPS = propNames<ScopedTokenProps>({
+  name: true, assumedBy: true, actions: true, resources: true, allowAnyResource: true, environment: true, environmentTagKey: true,
+  requireEnvironmentTag: true, accountId: true, region: true, lifetimeSeconds: true, sourceIdentity: true, provider: true,
+  boundaryExemptions: true,
+});
+
 export class ScopedToken extends Construct {
   /** Marks the AgentRole it makes as its own: the gate's messages then send the user to the ScopedToken's props. */
   readonly isScopedToken = true;
@@ -110,6 +116,7 @@ export class ScopedToken extends Construct {
   constructor(scope: Construct, id: string, props: ScopedTokenProps) {
     super(scope, id);
     requireProps("ScopedToken", props, ["name", "assumedBy", "actions", "resources", "environment", "accountId", "region"]);
+    refuseUnknownProps("ScopedToken", props, PROPS);
     const C = "ScopedToken";
     const name = requireIamName(C, "name", props.name, 64);
     const lifetime = requireInteger(C, "lifetimeSeconds", props.lifetimeSeconds ?? SCOPED_TOKEN_MIN_SECONDS, SCOPED_TOKEN_MIN_SECONDS,

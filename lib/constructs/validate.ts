@@ -1,6 +1,7 @@
 import { TerraformProvider, TerraformStack, Token } from "cdktf";
 import type { IConstruct } from "constructs";
 import { CronUnreadable, longestGapMinutes, readCron, shortestGapMinutes, type CronTimes } from "./backup-cron";
+import { nearestKey } from "../engine/text";
 
 /**
  * Prop validation shared by the constructs. Every message starts with `<Construct>: <prop>` so the user
@@ -146,6 +147,36 @@ export function requireString(construct: string, prop: string, value: unknown, w
 export function requireProps(construct: string, props: unknown, required: readonly string[]): asserts props is object {
   if (props === null || typeof props !== "object") {
     fail(construct, "props", `are required: { ${required.join(", ")} } (got ${props === undefined ? "nothing" : JSON.stringify(props)})`);
+  }
+}
+
+/**
+ * Every prop of `T`, each mapped to `true`: written as an object so the compiler refuses a list that misses a prop
+ * of the interface or names one it does not have, and the list of known props cannot drift from the props.
+ */
+export type PropNames<T> = { readonly [K in keyof Required<T>]: true };
+
+export function propNames<T>(names: PropNames<T>): readonly string[] {
+  return Object.keys(names);
+}
+
+/**
+ * Refuses a prop the construct does not read. The compiler checks the keys of an object literal only: a spread of
+ * options, an `as any` object or plain JavaScript passes anything, and a prop the construct does not read
+ * (`deletionProtection: false`, a misspelt `copyRetentionDay`) changes nothing while the user believes it applied.
+ * `within` names the block the keys are in (`backup`), for a block of options inside the props. A key whose value is
+ * undefined says nothing and passes, as for BlastwallChecks.
+ */
+export function refuseUnknownProps(construct: string, props: object, known: readonly string[], within?: string): void {
+  const given = props as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (known.includes(key) || given[key] === undefined) continue;
+    const near = nearestKey(key, known);
+    const at = within === undefined ? "" : `${within}.`;
+    const what = within === undefined ? `a prop of ${construct}` : `an option of ${construct}'s ${within}`;
+    fail(construct, `${at}${key}`,
+      `is not ${what}${near ? ` (did you mean ${at}${near}?)` : ""}: ${within === undefined ? "it reads only" : `${within} holds only`} ${known.join(", ")}. ` +
+        `A prop it does not read changes nothing: the construct would be built with its defaults, as if ${key} were not there. ${near ? `Rename it to ${near}` : "Remove it"}`);
   }
 }
 

@@ -35,7 +35,8 @@ export const rule: Rule = {
       "user or a service-linked role (which only its service can assume) marks nothing blastwall checks: without this finding the gate " +
       "would pass that agent without looking at any of its rights. Where the resource runs as a role of the stack, that role is " +
       "judged as the agent instead, but the guardrails that key on the tag or the /agents/ path (the SCPs, the resource control " +
-      "policy) do not see it until the role itself carries the tag.",
+      "policy) do not see it until the role itself carries the tag. The tags of an IAM managed policy are no mark: they say whose policy " +
+      "it is (AgentRole tags its boundary and guard policies), and what it grants is judged on the principals it attaches to.",
     fix:
       "Tag the role (or user) the agent runs as with blastwall:agent = \"true\", or select it in blastwall.json " +
       "(`agents.addresses`, `agents.names`, `agents.tags`); for a group, tag its users; for an Identity Center user, the permission " +
@@ -60,6 +61,9 @@ export const rule: Rule = {
     const plumbing = iamPlumbing(analysis);
     for (const { resource: r, mark } of marked) {
       if (plumbing.has(r.address)) continue;
+      // Unattached too (red-team round 129, F4): AgentRole's boundary with the role's permissions_boundary reset kept
+      // its tags, and this rule told the user to remove them, which fixes nothing; agent-role-boundary names the fault.
+      if (POLICY_DOCUMENTS.includes(r.type) && !mark.reason.startsWith("config agents.addresses")) continue;
       const at = r.constructPath ? ` (construct ${r.constructPath})` : "";
       const markText = `${r.address}${at} is marked as an AI agent (${mark.reason})`;
       const head = `${markText}, but it is not credentials blastwall judges (an IAM role or user, or an Identity Center permission set)`;
@@ -164,6 +168,13 @@ export const rule: Rule = {
 const IN_ITS_PLACE = "this error fails the gate instead, until the credentials the agent acts with are marked where blastwall judges them";
 
 const SERVICE_LINKED_ROLE = "aws_iam_service_linked_role";
+
+/**
+ * Managed policies: documents, not credentials, and nothing runs as one. A tag on one says whose policy it is (AgentRole
+ * tags its boundary and guard policies with the agent's tags); what it grants is judged on the principals it attaches
+ * to. Only a config address naming one is reported: that selection meant an agent and selects none.
+ */
+const POLICY_DOCUMENTS: readonly string[] = ["aws_iam_policy"];
 
 /** Identity Center users and groups: they act through the permission sets assigned to them. */
 const IDENTITY_CENTER: readonly string[] = ["aws_identitystore_user", "aws_identitystore_group"];

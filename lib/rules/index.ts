@@ -26,6 +26,7 @@ import { rule as rdsDeletionProtection } from "./rds-deletion-protection";
 import { rule as rdsAutomatedBackupsRetained } from "./rds-automated-backups-retained";
 import { rule as rdsBackupRetention } from "./rds-backup-retention";
 import { rule as rdsFinalSnapshot } from "./rds-final-snapshot";
+import { rule as keyDeletionWindow } from "./key-deletion-window";
 import { rule as statefulPreventDestroy } from "./stateful-prevent-destroy";
 import { rule as statefulBackupCoverage } from "./stateful-backup-coverage";
 import { rule as backupOffsiteCopy } from "./backup-offsite-copy";
@@ -74,6 +75,7 @@ export const protectionRules: readonly Rule[] = [
   rdsAutomatedBackupsRetained,
   rdsBackupRetention,
   rdsFinalSnapshot,
+  keyDeletionWindow,
   statefulPreventDestroy,
   statefulBackupCoverage,
   backupOffsiteCopy,

@@ -134,7 +134,11 @@ describe("OffsiteBackupPlan.protect twice in one scope (red-team round 113 F5)",
   });
 
   it("keeps the address of a ProtectedVolume's selection", () => {
-    const { json } = synth((s) => new ProtectedVolume(s, "Volume", { name: "data", availabilityZone: "eu-central-1a", sizeGiB: 10, backup: planProps }));
+    const { json } = synth((s) => {
+      // The options of a plan of its own: a plan's name is the volume's to give (ProtectedVolume refuses backup.name).
+      const { name: _name, ...options } = planProps;
+      return new ProtectedVolume(s, "Volume", { name: "data", availabilityZone: "eu-central-1a", sizeGiB: 10, backup: options });
+    });
     expect(Object.keys(json.resource.aws_backup_selection)).toEqual([expect.stringMatching(/^Volume_BackupSelection_[0-9A-F]{8}$/)]);
   });
 });

@@ -9,6 +9,8 @@ import { agentSelector } from "../../lib/engine/agents";
 import { agentRules } from "../../lib/rules";
 import type { BlastwallConfig } from "../../lib/engine/config-types";
 import { AGENT, check, errors, tf } from "../helpers/tf";
+import { AgentPrincipal, AgentRole } from "../../lib/constructs";
+import { APP_ACCOUNT, gateFindings, synth } from "../constructs/helpers";
 
 type Obj = Record<string, unknown>;
 
@@ -215,19 +217,36 @@ describe("config-address-unmatched", () => {
 });
 
 describe("the agent's own policies carry its tags", () => {
-  test("a tagged policy attached to a role (as AgentRole tags its boundary and guards): judged on the role, no finding here; unattached, an error", () => {
-    const json = (attached: boolean) =>
-      tf({
-        "aws_iam_policy.boundary": { name: "b", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "ec2:DeleteVolume", Resource: "*" }] }), tags: AGENT },
-        "aws_iam_policy.guard": { name: "g", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] }), tags: AGENT },
-        "aws_iam_role.agent": { name: "agent", assume_role_policy: LAMBDA_TRUST, ...(attached ? { permissions_boundary: "${aws_iam_policy.boundary.arn}" } : {}) },
-        ...(attached ? { "aws_iam_role_policy_attachment.g": { role: "${aws_iam_role.agent.name}", policy_arn: "${aws_iam_policy.guard.arn}" } } : {}),
-      });
-    expect(marked(json(true))).toEqual([]);
-    expect(marked(json(false)).map((f) => [f.resource, f.severity])).toEqual([
-      ["aws_iam_policy.boundary", "error"],
-      ["aws_iam_policy.guard", "error"],
-    ]);
+  const policies = (attached: boolean) =>
+    tf({
+      "aws_iam_policy.boundary": { name: "b", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "ec2:DeleteVolume", Resource: "*" }] }), tags: AGENT },
+      "aws_iam_policy.guard": { name: "g", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] }), tags: AGENT },
+      "aws_iam_role.agent": { name: "agent", assume_role_policy: LAMBDA_TRUST, ...(attached ? { permissions_boundary: "${aws_iam_policy.boundary.arn}" } : {}) },
+      ...(attached ? { "aws_iam_role_policy_attachment.g": { role: "${aws_iam_role.agent.name}", policy_arn: "${aws_iam_policy.guard.arn}" } } : {}),
+    });
+
+  test("a tagged policy attached to a role (as AgentRole tags its boundary and guards): judged on the role, no finding here", () => {
+    expect(marked(policies(true))).toEqual([]);
+  });
+
+  test("unattached (red-team round 129, F4): still no finding, a policy is a document and its tag says whose it is", () => {
+    // The error said the policy was an agent that is no principal and told the user to remove its tag: no fix at all.
+    expect(marked(policies(false))).toEqual([]);
+  });
+
+  test("the control: a config address naming a policy meant an agent and selects none, an error", () => {
+    const json = tf({ "aws_iam_policy.p": { name: "p", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] }) } });
+    expect(marked(json, { agents: { addresses: ["aws_iam_policy.p"] } }).map((f) => [f.resource, f.severity])).toEqual([["aws_iam_policy.p", "error"]]);
+  });
+
+  test("AgentRole with its boundary removed after construction: the boundary's finding, not one about the policy's tag", () => {
+    const { json } = synth((s) => {
+      const agent = new AgentRole(s, "Coder", { roleName: "coder", assumedBy: [AgentPrincipal.role(`arn:aws:iam::${APP_ACCOUNT}:role/agent-runner`)] });
+      agent.role.resetPermissionsBoundary();
+    });
+    const found = gateFindings(json);
+    expect(found.filter((f) => f.startsWith("agent-marked-not-principal"))).toEqual([]);
+    expect(found.filter((f) => f.startsWith("agent-role-boundary [error]"))).toHaveLength(1);
   });
 });
 
