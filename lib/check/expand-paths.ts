@@ -3,6 +3,7 @@ import { basename, dirname, isAbsolute, join, resolve } from "path";
 import { InputError } from "../engine/terraform/types";
 import { parseJsonText, readText } from "../engine/terraform/read-file";
 import { isIgnoredFile, isTofuName } from "../hcl/config";
+import { stacksFolderHint } from "./stacks-folder";
 
 export interface StackInput {
   /** `json`: a cdk.tf.json / *.tf.json file; `hcl`: a directory read as Terraform reads it. */
@@ -321,6 +322,9 @@ function directoryArgument(p: string, reading: ReadonlySet<string> = new Set()):
         "(a synth that failed, perhaps on a blastwall finding, or was interrupted); fix what synth reported and run it again",
     );
   }
+  // A Terraform Stacks folder is refused (none of its files is read), saying what to check instead (red-team round 127).
+  const stacks = stacksFolderHint(p);
+  if (stacks !== undefined) throw new InputError(p, stacks);
   const out = synthOutputOf(p);
   const project = out === undefined || isEmptyDir(out) ? unsynthesizedProject(p) : undefined;
   const hint = project !== undefined ? `; ${project}` : out ? `; check ${out} (the synthesized stacks) instead` : "";

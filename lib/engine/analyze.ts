@@ -16,6 +16,7 @@ import { loadCatalogue } from "./catalogue";
 import { resolveManagedPolicy } from "./managed-policies";
 import { actionUniverse } from "./universe";
 import { withAccessPointBuckets } from "./s3-access-points";
+import { withRegionNotes } from "./region-notes";
 import { MIN_REASON, visibleLength } from "./text";
 
 const managedCache = new Map<string, PolicyDocument | undefined>();
@@ -129,7 +130,7 @@ export function analyzeStack(stack: TfStack, opts: AnalyzeOptions): { findings: 
         principal: d.principal,
         resource: d.resource,
         actions: d.actions,
-        evidence: located ? withLocations(stack, d.evidence) : d.evidence,
+        evidence: withRegionNotes(stack, located ? withLocations(stack, d.evidence) : d.evidence),
         message: d.message,
         fix: withWarningNote(d.fix ?? rule.meta.fix, d.severity, rule.meta),
         file: stack.file,

@@ -35,6 +35,11 @@ const isContents = (argument: string, value: string | undefined) => argument !==
 /** Other admin passwords a resource is given, by the account they open: not a database's, but as written in the source. */
 const OTHER_PASSWORDS: readonly (readonly [type: string, path: readonly string[], what: string, can: string])[] = [
   ["aws_directory_service_directory", ["password"], "the directory's admin password", "whoever reads it administers the domain and what is joined to it"],
+  // Proposed upstream as write-only (terraform-provider-aws PR 48515): a literal there is as plain in the source.
+  ["aws_directory_service_directory", ["password_wo"], "the directory's admin password", "whoever reads it administers the domain and what is joined to it"],
+  // The account an FSx for Windows file system joins a self-managed Active Directory with (its write-only form too).
+  ["aws_fsx_windows_file_system", ["self_managed_active_directory", "password"], "the password of the Active Directory account it joins the domain with", "whoever reads it acts in the domain as that account, which may add and remove computers"],
+  ["aws_fsx_windows_file_system", ["self_managed_active_directory", "password_wo"], "the password of the Active Directory account it joins the domain with", "whoever reads it acts in the domain as that account, which may add and remove computers"],
   ["aws_glue_connection", ["connection_properties", "PASSWORD"], "the password of the database the connection opens", "whoever reads it can connect as that user and drop what it may"],
 ];
 
@@ -467,8 +472,9 @@ export const rule: Rule = {
       "required_providers source, modules' too; blocks nested in them), the s3, remote and cloud backends and backend " +
       "files in the folder (.tfbackend, .hcl and .conf, down to three folders; .tfvars beside a backend block, for keys " +
       "that are no declared variable), " +
-      "terraform_remote_state config, the master password arguments blastwall knows, a directory's admin password and a " +
-      "Glue connection's PASSWORD, each written as a literal or " +
+      "terraform_remote_state config, the master password arguments blastwall knows (their write-only forms too), a " +
+      "directory's admin password, an FSx for Windows file system's Active Directory password and a Glue connection's " +
+      "PASSWORD, each written as a literal or " +
       "resolving to one (a variable's default, terraform.tfvars or *.auto.tfvars, a --var-file inside the working directory, " +
       "the checked folder or their repository, a local), or a variable (or its field) set in another .tfvars file of the " +
       "folder or its subfolders. With blastwall check, files of the repository (the folder holding .git, else the checked " +

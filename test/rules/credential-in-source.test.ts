@@ -13,6 +13,7 @@ import { keyPlan, refs } from "../helpers/credential-plan";
 import { symlinkSync, writeFileSync } from "fs";
 import { join } from "path";
 import { awsSecretProfiles, holdsPrivateKey } from "../../lib/check/repository-files";
+import { PASSWORD_ARGUMENTS } from "../../lib/engine/reach/password-arguments";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const KEY_ID = "AKIAIOSFODNN7EXAMPLE";
@@ -61,6 +62,50 @@ describe("credential-in-source: database master passwords", () => {
       "aws_elasticache_user.u": { user_id: "app", user_name: "app", authentication_mode: [{ type: "password", passwords: ["redis-acl-password"] }] },
     });
     expect(run(rule, json).map((f) => f.principal).sort()).toEqual(["aws_db_instance.wo", "aws_elasticache_user.u", "aws_mq_broker.b"]);
+  });
+
+  // Red-team round 127, F3: every write-only (`_wo`) password argument of AWS provider 6 (and the two proposed
+  // upstream), each with a literal: caught as its plain form is.
+  const WRITE_ONLY: readonly (readonly [type: string, path: readonly string[]])[] = [
+    ["aws_db_instance", ["password_wo"]],
+    ["aws_rds_cluster", ["master_password_wo"]],
+    ["aws_redshift_cluster", ["master_password_wo"]],
+    ["aws_docdb_cluster", ["master_password_wo"]],
+    ["aws_redshiftserverless_namespace", ["admin_user_password_wo"]],
+    ["aws_elasticache_user", ["passwords_wo"]],
+    ["aws_elasticache_replication_group", ["auth_token_wo"]],
+    ["aws_opensearch_domain", ["advanced_security_options", "master_user_options", "master_user_password_wo"]],
+    ["aws_directory_service_directory", ["password_wo"]],
+    ["aws_fsx_windows_file_system", ["self_managed_active_directory", "password_wo"]],
+  ];
+  /** `{ a: [{ b: [{ c: value }] }] }` for the path a.b.c: nested blocks as JSON writes them. */
+  const at = (path: readonly string[], value: unknown): Record<string, unknown> => (path.length === 1 ? { [path[0]]: value } : { [path[0]]: [at(path.slice(1), value)] });
+
+  it.each(WRITE_ONLY)("fails a literal in %s's write-only %j, naming the argument", (type, path) => {
+    const found = run(rule, tf({ [`${type}.x`]: { ...at(path, "Lak3house-Adm1n-2025!"), [`${path[path.length - 1]}_version`]: 1 } }));
+    expect(found.map((f) => [f.principal, f.severity])).toEqual([[`${type}.x`, "error"]]);
+    expect(found[0].evidence[0].detail).toBe(`${type}.${path.join(".")} written in the configuration`);
+    expect(JSON.stringify(found)).not.toContain("Lak3house");
+  });
+
+  it.each(WRITE_ONLY)("control: %s's write-only %j from an ephemeral password or an unset variable passes", (type, path) => {
+    const json = tf(
+      { [`${type}.x`]: at(path, "${ephemeral.random_password.p.result}"), [`${type}.y`]: at(path, "${var.pw}") },
+      { variable: { pw: { sensitive: true, ephemeral: true } }, ephemeral: { random_password: { p: { length: 32 } } } },
+    );
+    expect(run(rule, json)).toEqual([]);
+  });
+
+  it("the database table lists every write-only password argument above that a database takes", () => {
+    const databases = WRITE_ONLY.filter(([type]) => !["aws_directory_service_directory", "aws_fsx_windows_file_system"].includes(type));
+    expect(PASSWORD_ARGUMENTS.filter(([, path]) => path[path.length - 1].endsWith("_wo"))).toEqual(expect.arrayContaining(databases.map(([t, p]) => [t, p])));
+    expect(PASSWORD_ARGUMENTS.filter(([, path]) => path[path.length - 1].endsWith("_wo"))).toHaveLength(databases.length);
+  });
+
+  it("fails the plain Active Directory password of an FSx for Windows file system too", () => {
+    const found = run(rule, tf({ "aws_fsx_windows_file_system.fs": { self_managed_active_directory: [{ domain_name: "corp.example.com", username: "svc-fsx", password: "Ad-Join-Pw-2025" }] } }));
+    expect(found.map((f) => f.principal)).toEqual(["aws_fsx_windows_file_system.fs"]);
+    expect(found[0].message).toContain("the password of the Active Directory account it joins the domain with");
   });
 
   it("passes passwords the configuration does not hold: generated, managed, an unset variable, a data source", () => {

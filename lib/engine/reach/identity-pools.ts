@@ -42,7 +42,7 @@ import { effectiveRights } from "../iam/evaluate";
 import { actionUniverse } from "../universe";
 import { passRoleAllows } from "./compute";
 import { confinedToOwnIdentity } from "./cognito-own-identity";
-import { resourceAccount, resourceRegion } from "../terraform/providers";
+import { resourceAccount, resourceRegion, unknownOwnRegion } from "../terraform/providers";
 import { EKS_ISSUER } from "../ci-issuers";
 import { samePlace, type LoginContext, type ResourceLookup } from "./resource-index";
 import { DEVELOPER_LOGIN, IDENTITY_POOL_REWRITE, IDENTITY_POOL_ROLES, USER_POOL_CLIENT, USER_POOL_GROUP, USER_POOL_LOGIN, USER_POOL_LOGIN_PAIRS } from "./rare-actions";
@@ -683,6 +683,8 @@ function triggerFunction(stack: TfStack, v: unknown, from: TfResource, depth = 0
     if (!p.exact || p.pattern !== name) return false;
     const pinned = resourceAccount(stack, f);
     if (account !== undefined && pinned !== undefined && pinned !== account) return false;
+    // A function's own region blastwall cannot read may be other than the ARN's: the ARN may name another function.
+    if (region !== undefined && unknownOwnRegion(f) !== undefined) return false;
     const fnRegion = resourceRegion(stack, f);
     return region === undefined || fnRegion === undefined || fnRegion === region;
   });

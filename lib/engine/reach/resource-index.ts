@@ -1,5 +1,5 @@
 import type { TfResource, TfStack } from "../terraform/types";
-import { providerKeyOf, resourceAccount, resourceRegion, sameProvider } from "../terraform/providers";
+import { providerKeyOf, resourceAccount, resourceRegion, sameProvider, unknownOwnRegion } from "../terraform/providers";
 import { globCovers, globsIntersect } from "../iam/glob";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import { attributePattern, mayHoldWrittenWildcard, parseReference, parseTemplate, referencedResource, resolveToPattern } from "../terraform/tokens";
@@ -12,7 +12,7 @@ import { attributePattern, mayHoldWrittenWildcard, parseReference, parseTemplate
  * resource it names, in the stack or not (red-team round 66).
  */
 export class ResourceIndex {
-  private readonly items: { readonly res: TfResource; readonly arn: string; readonly account: string | undefined; readonly region: string | undefined }[];
+  private readonly items: Place[];
   private readonly byArn = new Map<string, TfResource[]>();
   private readonly built: readonly { readonly res: TfResource; readonly arns: readonly string[] }[];
 
@@ -20,7 +20,7 @@ export class ResourceIndex {
     private readonly stack: TfStack,
     private readonly types: readonly string[],
   ) {
-    this.items = types.flatMap((t) => stack.byType.get(t) ?? []).map((res) => ({ res, arn: attributePattern(stack, res, "arn").pattern, account: resourceAccount(stack, res), region: resourceRegion(stack, res) }));
+    this.items = types.flatMap((t) => stack.byType.get(t) ?? []).map((res) => placeOf(stack, res));
     this.built = this.items.map((i) => ({ res: i.res, arns: [i.arn] }));
     for (const { res, arn } of this.items) {
       const l = this.byArn.get(arn);
@@ -51,7 +51,7 @@ export class ResourceIndex {
   reachesOutside(pattern: string, g?: Grant): boolean {
     if (wideName(pattern) || /[*?]/.test(pattern.split(":").slice(5).join(":"))) return true;
     if (g && writtenWildPlace(this.stack, g, pattern)) return true;
-    return !this.items.some((i) => globsIntersect(pattern, i.arn) && !otherPlace(pattern, i));
+    return !this.items.some((i) => globsIntersect(pattern, i.arn) && !otherPlace(pattern, i) && !mayBeElsewhere(pattern, i));
   }
 
   /**
@@ -132,7 +132,8 @@ export function builtAround(stack: TfStack, written: string, r: string, items: r
   if (namedBy.some((e) => mayHoldWrittenWildcard(stack, e, false))) return undefined;
   const res = [...named][0];
   // A literal account or region other than the one the resource's provider is pinned to names a resource elsewhere.
-  if (otherPlace(r, { arn: attributePattern(stack, res, "arn").pattern, account: resourceAccount(stack, res), region: resourceRegion(stack, res) })) return undefined;
+  const place = placeOf(stack, res);
+  if (otherPlace(r, place) || mayBeElsewhere(r, place)) return undefined;
   return items.some((i) => i.res === res && i.arns.some((a) => sameResource(r, a, versions))) ? res : undefined;
 }
 
@@ -165,15 +166,46 @@ function otherAccount(pattern: string, account: string | undefined): boolean {
  * beside the stack's `etl` in eu-west-1). A region only for a resource whose ARN has one (not an S3 bucket's); an
  * unknown region on either side may be the same one.
  */
-function otherPlace(pattern: string, res: { readonly arn: string; readonly account: string | undefined; readonly region: string | undefined }): boolean {
+function otherPlace(pattern: string, res: Place): boolean {
   if (otherAccount(pattern, res.account)) return true;
   return otherRegion(pattern, res.arn, res.region);
 }
 
 function otherRegion(pattern: string, arn: string, region: string | undefined): boolean {
   if (region === undefined || arn.split(":")[3] === "") return false;
+  const place = literalRegion(pattern);
+  return place !== undefined && place !== region;
+}
+
+/** The region an ARN pattern names literally (`eu-west-1`), if it does. */
+function literalRegion(pattern: string): string | undefined {
   const place = pattern.split(":")[3];
-  return place !== undefined && /^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(place) && place !== region;
+  return place !== undefined && /^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(place) ? place : undefined;
+}
+
+/**
+ * Whether a pattern naming a literal region may name a resource of the same name elsewhere, not this one: the
+ * resource sets a `region` of its own that blastwall cannot read (`region = var.dr_region`, red-team round 127), so
+ * it may be made in any region. It may be the one named (`matching` counts it), but it does not prove the pattern
+ * stays inside the stack, nor is it the one resource an ARN built around it names. (A provider region that is not
+ * known is one region for the whole stack, which a literal region in a policy is read as: round 69.)
+ */
+function mayBeElsewhere(pattern: string, res: Place): boolean {
+  return res.regionUnknown && res.arn.split(":")[3] !== "" && literalRegion(pattern) !== undefined;
+}
+
+/** A resource with its ARN pattern and the account and region it sits in, as far as they are known. */
+interface Place {
+  readonly res: TfResource;
+  readonly arn: string;
+  readonly account: string | undefined;
+  readonly region: string | undefined;
+  /** Its own `region` argument is set to something blastwall cannot read. */
+  readonly regionUnknown: boolean;
+}
+
+function placeOf(stack: TfStack, res: TfResource): Place {
+  return { res, arn: attributePattern(stack, res, "arn").pattern, account: resourceAccount(stack, res), region: resourceRegion(stack, res), regionUnknown: unknownOwnRegion(res) !== undefined };
 }
 
 /** Whether `r` names the resource of ARN pattern `arn` (or, with `versions`, its `:*` versions), in a place it may have. */
@@ -237,12 +269,24 @@ export interface LoginContext {
 /**
  * Whether two resources certainly sit in one account and region: the same provider configuration and region argument,
  * or both pinned to one account with one literal region (a second provider configuration for deploys, red-team round
- * 65). A region the resources set themselves (the provider's v6 `region` argument) counts.
+ * 65). A region the resources set themselves (the provider's v6 `region` argument) counts: one blastwall cannot read
+ * (`var.dr_region`) is one place only with the same expression on the other side (red-team round 127).
  */
 export function samePlace(stack: TfStack, a: TfResource, b: TfResource): boolean {
   const ra = resourceRegion(stack, a);
   const rb = resourceRegion(stack, b);
+  const ua = unknownOwnRegion(a);
+  const ub = unknownOwnRegion(b);
+  if (ua !== undefined || ub !== undefined) return ua === ub && oneValue(ua) && sameProvider(providerKeyOf(a), providerKeyOf(b));
   if (sameProvider(providerKeyOf(a), providerKeyOf(b))) return ra === undefined || rb === undefined || ra === rb;
   const aa = resourceAccount(stack, a);
   return aa !== undefined && aa === resourceAccount(stack, b) && ra !== undefined && ra === rb;
+}
+
+/**
+ * Whether an expression written the same way in two places is one value: not per instance (`each.`, `count.`,
+ * `self.`) and not a value known only after apply, which each resource learns on its own.
+ */
+function oneValue(expr: string | undefined): boolean {
+  return expr !== undefined && !/\b(?:each|count|self)\.|unknown_after_apply/.test(expr);
 }

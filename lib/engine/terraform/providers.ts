@@ -88,12 +88,34 @@ export function resourceAccount(stack: TfStack, r: TfResource): string | undefin
   return providerAccount(stack, providerKeyOf(r));
 }
 
-/** The literal region of a resource (its own `region` argument, else its provider configuration's), if it has one. */
+/**
+ * The literal region of a resource (its own `region` argument, else its provider configuration's), if it has one.
+ * An own `region` blastwall cannot read (a variable, a value known after apply) is not known: it never falls back to
+ * the provider's, as the resource may be made in any region (red-team round 127).
+ */
 export function resourceRegion(stack: TfStack, r: TfResource): string | undefined {
   const own = r.values["region"];
-  if (typeof own === "string" && !own.includes("${")) return own;
+  if (setsOwnRegion(own)) return typeof own === "string" && !own.includes("${") ? own : undefined;
   const region = stack.providers?.get(providerConfigKey(providerKeyOf(r)))?.["region"];
   return typeof region === "string" && !region.includes("${") ? region : undefined;
+}
+
+/**
+ * The `region` argument (AWS provider 6) of a resource or data source, as written, when it sets one blastwall cannot
+ * read (`var.dr_region`, a reference known after apply); undefined when it sets none (its provider's region holds) or
+ * a literal one.
+ */
+export function unknownOwnRegion(r: TfResource): string | undefined {
+  const own = r.values["region"];
+  if (!setsOwnRegion(own) || (typeof own === "string" && !own.includes("${"))) return undefined;
+  if (typeof own !== "string") return JSON.stringify(own);
+  // A lone interpolation is shown as the expression it is (`var.dr_region`).
+  return /^\$\{[^{}]*\}$/.test(own) ? own.slice(2, -1).trim() : own;
+}
+
+/** Whether a `region` value sets a region of the resource's own: null and "" leave the provider's (as the provider reads them). */
+function setsOwnRegion(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== "";
 }
 
 /** The account an IAM ARN or ARN pattern names literally, if it does. */
