@@ -1,19 +1,42 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
-import { describe, readBool, resourceEvidence, resourceFinding, unknownText } from "./protection-support";
+import { describe, presence, presenceFix, readBool, resourceEvidence, resourceFinding, unknownText } from "./protection-support";
+import { trailEvents } from "./trail-events";
+
+/** What an agent's unrecorded write calls look like, for the messages. */
+const WRITES = "DeleteVolume, DeleteDBInstance, PutBucketPolicy, StopLogging";
+
+/** Examples per service a trail may leave out (AWS accepts only these two in the exclusion lists). */
+const EXCLUDED_CALLS: Readonly<Record<string, string>> = {
+  "kms.amazonaws.com": "ScheduleKeyDeletion, DisableKey, PutKeyPolicy",
+  "rdsdata.amazonaws.com": "ExecuteStatement, which runs any SQL against an Aurora database",
+};
+
+const SELECTOR_FIX =
+  "Record every write management event: remove the event selectors (a trail without them records all management events), or give one " +
+  'event_selector include_management_events = true with read_write_type = "All" (or "WriteOnly"), or one advanced_event_selector ' +
+  'whose field_selector eventCategory equals ["Management"] with no readOnly filter (or readOnly equals ["false"]).';
 
 /**
- * A CloudTrail trail written with logging switched off records nothing: no agent call is attributed, however well
- * the rest of the trail (and AgentAuditTrail's bucket lock) is set up.
+ * A CloudTrail trail that is not created, logs nothing, or records no write management events: no agent call that
+ * changes or deletes a resource is attributed, however well the rest of the trail (and AgentAuditTrail's bucket
+ * lock) is set up. A trail that leaves out one service's management events is a warning: that service's calls go
+ * unaudited.
  */
 export const rule: Rule = {
   meta: {
     id: "audit-trail-off",
-    title: "CloudTrail trail with logging switched off",
+    title: "CloudTrail trail that records no agent changes",
     why:
-      "Every agent action is to be audited. A trail with enable_logging = false (or a value blastwall cannot read) exists but records " +
-      "nothing, so an agent's calls cannot be attributed or reviewed.",
-    fix: "Remove enable_logging or set it to true (AgentAuditTrail does); stop a trail only by a human-approved change.",
+      "Every agent action is to be audited. A trail with enable_logging = false, one Terraform does not create (count = 0, an empty " +
+      "for_each, lifecycle.enabled = false, or one of these from a value blastwall cannot evaluate), or one whose event selectors record " +
+      "no write management events (include_management_events = false, read_write_type = \"ReadOnly\", advanced selectors for data " +
+      "events only or readOnly = true) exists in the code but records none of the calls that change or delete resources, so an agent's " +
+      "calls cannot be attributed or reviewed. A trail that leaves out the management events of KMS or the RDS Data API is a warning.",
+    fix:
+      "Remove enable_logging or set it to true, create the trail unconditionally, and record every write management event (no event " +
+      "selectors, or one that includes management events of type All or WriteOnly) (AgentAuditTrail does); stop a trail only by a " +
+      "human-approved change.",
     severity: "error",
     category: "protection",
   },
@@ -21,12 +44,43 @@ export const rule: Rule = {
     const out: FindingDraft[] = [];
     for (const r of stack.byType.get("aws_cloudtrail") ?? []) {
       if (r.mode !== "managed") continue;
+      const exists = presence(stack, r);
+      if (!exists.present) {
+        out.push(resourceFinding(r, `${describe(r)} ${exists.why}: ${exists.certain ? "there is no trail" : "the trail may not exist"}, so agent calls go unaudited. ${presenceFix(r)}.`, [resourceEvidence(r, exists.why)]));
+        continue;
+      }
       const v = readBool(stack, r.values["enable_logging"]);
-      if (v.state === "unset" || (v.state === "set" && v.value)) continue;
-      const state = v.state === "set" ? "sets enable_logging = false" : `sets enable_logging to ${unknownText(v)}`;
-      out.push(resourceFinding(r, `${describe(r)} ${state}: the trail records nothing, so agent calls go unaudited.`, [
-        resourceEvidence(r, `enable_logging: ${v.state === "set" ? "false" : v.raw}`),
-      ]));
+      if (v.state === "set" && !v.value || v.state === "unknown") {
+        const state = v.state === "set" ? "sets enable_logging = false" : `sets enable_logging to ${unknownText(v)}`;
+        out.push(resourceFinding(r, `${describe(r)} ${state}: the trail records nothing, so agent calls go unaudited.`, [
+          resourceEvidence(r, `enable_logging: ${v.state === "set" ? "false" : v.raw}`),
+        ]));
+        continue;
+      }
+      const events = trailEvents(stack, r);
+      if (!events.writes) {
+        out.push(
+          resourceFinding(r, `${describe(r)} records no write management events (${events.why.join("; ")}): the calls that change or delete resources (${WRITES}) go unaudited. ${SELECTOR_FIX}`, [
+            resourceEvidence(r, "event selectors: no write management events"),
+            ...events.why.map((why) => ({ step: "event-selector", address: r.address, detail: why })),
+          ]),
+        );
+        continue;
+      }
+      if (events.excluded.length > 0 || events.mayExclude) {
+        const what =
+          events.excluded.length > 0
+            ? `leaves out the management events of ${events.excluded.join(" and ")} (${events.excluded.map((s) => EXCLUDED_CALLS[s] ?? "its calls").join("; ")})`
+            : `may leave out the management events of some services: ${events.mayExclude}`;
+        out.push(
+          resourceFinding(
+            r,
+            `${describe(r)} ${what}, so an agent's calls to ${events.excluded.length > 0 ? "them" : "those"} go unaudited. Remove exclude_management_event_sources (or the eventSource not_equals field) from its selectors, or record those events in another trail.`,
+            [resourceEvidence(r, `excluded management event sources: ${events.excluded.join(", ") || "an expression"}`)],
+            { severity: "warning" },
+          ),
+        );
+      }
     }
     return out;
   },

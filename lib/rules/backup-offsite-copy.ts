@@ -2,7 +2,7 @@ import type { Rule } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { refTarget } from "../engine/terraform/tokens";
-import { blocks, describe, readNumber, providerAccount, providerKey, readString, refersTo, resourceEvidence, resourceFinding } from "./protection-support";
+import { MIN_BACKUP_RETENTION_DAYS, blocks, describe, presence, readNumber, providerAccount, providerKey, readString, refersTo, resourceEvidence, resourceFinding } from "./protection-support";
 
 /**
  * Every rule of every backup plan must copy its recovery points to a vault in another account: backups kept
@@ -25,7 +25,8 @@ function sourceAccounts(stack: TfStack, plan: TfResource): Set<string> {
   const pinned = providerAccount(stack, providerKey(plan));
   if (pinned) out.add(pinned);
   for (const sel of stack.byType.get("aws_backup_selection") ?? []) {
-    if (!refersTo(sel.values["plan_id"], plan.address, ["id"])) continue;
+    // A selection Terraform may not create tells nothing about where the plan runs.
+    if (!refersTo(sel.values["plan_id"], plan.address, ["id"]) || !presence(stack, sel).present) continue;
     const role = readString(stack, sel.values["iam_role_arn"]);
     const m = role.state === "set" ? /^arn:aws[a-z-]*:iam::(\d{12}):role\//.exec(role.value) : null;
     if (m) out.add(m[1]);
@@ -69,7 +70,7 @@ function judgeDestination(stack: TfStack, plan: TfResource, dest: unknown, sourc
 }
 
 /** The fewest days an off-site copy must be kept (ProtectedVolume and ProtectedDatabase keep 35 by default). */
-const MIN_COPY_DAYS = 7;
+const MIN_COPY_DAYS = MIN_BACKUP_RETENTION_DAYS;
 
 export const rule: Rule = {
   meta: {

@@ -2,11 +2,11 @@ import type { Rule } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { hasInterpolation } from "../engine/terraform/tokens";
-import { describe, providerKey, readNumber, readString, refersTo, resourceEvidence, resourceFinding, unknownText } from "./protection-support";
+import { MIN_BACKUP_RETENTION_DAYS, describe, presence, presenceFix, providerKey, readNumber, readString, refersTo, resourceEvidence, resourceFinding, unknownText } from "./protection-support";
 
-/** AWS's cooling-off before a compliance lock becomes immutable; fewer days is refused by the API. */
 /** The longest grace period that still makes a lock: past it, the lock is immutable (compliance mode). */
 const MAX_CHANGEABLE_FOR_DAYS = 30;
+/** AWS's cooling-off before a compliance lock becomes immutable; fewer days is refused by the API. */
 const MIN_CHANGEABLE_FOR_DAYS = 3;
 
 /** The lock configurations aimed at a vault: by reference to its name/id, or by its literal name under the same provider. */
@@ -34,8 +34,9 @@ export const rule: Rule = {
       "with a broad token included, and the vault itself can be deleted once empty. A compliance lock makes the minimum retention " +
       "binding for everyone, the account root and AWS included.",
     fix:
-      "Add an `aws_backup_vault_lock_configuration` for the vault with `changeable_for_days` (at least 3) and `min_retention_days` " +
-      "(OffsiteBackupVault and OffsiteBackupPlan do).",
+      "Add an `aws_backup_vault_lock_configuration` for the vault, created unconditionally (no count, for_each or lifecycle.enabled " +
+      "that can make it absent), with `changeable_for_days` (3 to 30) and `min_retention_days` of at least 7 (OffsiteBackupVault and " +
+      "OffsiteBackupPlan do).",
     severity: "error",
     category: "protection",
   },
@@ -47,12 +48,33 @@ export const rule: Rule = {
       const evidence: Evidence[] = [resourceEvidence(vault, `${locks.length} aws_backup_vault_lock_configuration(s) for this vault`)];
       let ok = false;
       let problem = "has no aws_backup_vault_lock_configuration";
+      let fix = `Lock it in compliance mode (changeable_for_days >= ${MIN_CHANGEABLE_FOR_DAYS}, min_retention_days >= ${MIN_BACKUP_RETENTION_DAYS}).`;
       for (const l of locks) {
+        const exists = presence(stack, l);
+        if (!exists.present) {
+          problem = `is locked only by ${l.address}, which ${exists.why}`;
+          fix = `${presenceFix(l)}, in compliance mode (changeable_for_days >= ${MIN_CHANGEABLE_FOR_DAYS}, min_retention_days >= ${MIN_BACKUP_RETENTION_DAYS}).`;
+          evidence.push({ step: "vault-lock", address: l.address, detail: exists.why });
+          continue;
+        }
         const days = readNumber(stack, l.values["changeable_for_days"]);
         const minRetention = readNumber(stack, l.values["min_retention_days"]);
-        if (days.state === "set" && days.value >= MIN_CHANGEABLE_FOR_DAYS && days.value <= MAX_CHANGEABLE_FOR_DAYS && minRetention.state === "set" && minRetention.value >= 1) {
+        const compliance = days.state === "set" && days.value >= MIN_CHANGEABLE_FOR_DAYS && days.value <= MAX_CHANGEABLE_FOR_DAYS;
+        if (compliance && minRetention.state === "set" && minRetention.value >= MIN_BACKUP_RETENTION_DAYS) {
           ok = true;
           break;
+        }
+        if (compliance && minRetention.state === "set" && minRetention.value >= 1) {
+          // UpdateRecoveryPointLifecycle may shorten any recovery point down to the lock's minimum; the lock binds no longer.
+          problem =
+            `is locked by ${l.address} with min_retention_days = ${minRetention.value}, fewer than the ${MIN_BACKUP_RETENTION_DAYS} days blastwall's constructs require ` +
+            `(OffsiteBackupVault's minRetentionDays): whoever may change the vault's access policy and call UpdateRecoveryPointLifecycle can shorten every ` +
+            `recovery point to ${minRetention.value} day(s), and it is deleted that soon after it was made, before a deletion is likely to be noticed`;
+          fix =
+            `Set min_retention_days to at least ${MIN_BACKUP_RETENTION_DAYS} (and at least the retention of the copies the vault receives). A lock past its ` +
+            `changeable_for_days cannot be changed: copy into a new vault locked that way, or acknowledge this finding.`;
+          evidence.push({ step: "vault-lock", address: l.address, detail: `min_retention_days: ${minRetention.value}` });
+          continue;
         }
         if (days.state === "set" && days.value > MAX_CHANGEABLE_FOR_DAYS) {
           // Until the grace period ends the lock can be removed: 36,500 days is governance mode in all but name.
@@ -75,7 +97,7 @@ export const rule: Rule = {
       out.push(
         resourceFinding(
           vault,
-          `${describe(vault)} ${problem}: its recovery points can be deleted early. Lock it in compliance mode (changeable_for_days >= ${MIN_CHANGEABLE_FOR_DAYS}, min_retention_days).`,
+          `${describe(vault)} ${problem}: its recovery points can be deleted early. ${fix}`,
           evidence,
         ),
       );

@@ -13,6 +13,7 @@ import { providerAccountAsDefaulted as providerAccount } from "../engine/terrafo
 import type { BlastwallConfig } from "../engine/config-types";
 import { blockAddressMatch, globMatch } from "../engine/config-addresses";
 import { withoutInstanceKeys } from "../engine/agents";
+import { existenceWhy } from "../engine/principals/collect";
 
 export { providerAccount };
 
@@ -70,6 +71,36 @@ export function readString(stack: TfStack, v: unknown): Read<string> {
 export function unknownText(r: { raw: string; why: string }): string {
   return `\`${r.raw}\`, ${r.why}, so it counts as not set`;
 }
+
+/**
+ * Whether a resource that protects another (a backup selection, a Vault Lock, a trail, a bucket's Object Lock) is
+ * certainly created. Terraform creates nothing for `count = 0`, an empty `for_each` or OpenTofu's
+ * `lifecycle.enabled = false`, and nothing references such a resource, so plan and apply succeed without it; one
+ * whose count or for_each blastwall cannot evaluate may be absent just as well. Neither counts as protection (fail
+ * closed). `why` follows the resource's address in a message: "has count = 0, so Terraform creates none".
+ */
+export type Presence = { readonly present: true } | { readonly present: false; readonly certain: boolean; readonly why: string };
+
+export function presence(stack: TfStack, r: TfResource): Presence {
+  const e = existenceWhy(stack, r);
+  if (e === "yes") return PRESENT;
+  if ("no" in e) return { present: false, certain: true, why: `${e.no}, so Terraform creates none` };
+  return { present: false, certain: false, why: `${e.maybe}, which blastwall cannot evaluate, so it may not be created` };
+}
+
+const PRESENT: Presence = { present: true };
+
+/** The sentence that tells how to make a protecting resource certain: the fix every such finding shares. */
+export function presenceFix(r: TfResource): string {
+  return `Create ${r.address} unconditionally (no count, for_each or lifecycle.enabled that can make it absent)`;
+}
+
+/**
+ * The fewest days a locked or off-site recovery point must be kept: what the constructs require
+ * (MIN_RETENTION_DAYS of lib/constructs/offsite-backup-plan.ts, which the CLI does not load). A copy deleted sooner
+ * is likely gone before anyone notices what deleted the original.
+ */
+export const MIN_BACKUP_RETENTION_DAYS = 7;
 
 /** A nested block as Terraform JSON may write it: an object, an array of objects, or absent. */
 export { blocks } from "../engine/json";

@@ -19,6 +19,8 @@ import {
   configProtectionOf,
   BACKUP_CANNOT,
   BACKUP_COVERS,
+  presence,
+  presenceFix,
 } from "./protection-support";
 import type { BlastwallConfig } from "../engine/config-types";
 import type { PrincipalIndex } from "../engine/reach/principal-index";
@@ -122,8 +124,11 @@ function selects(stack: TfStack, sel: TfResource, r: TfResource, arn: string, ta
   return { covered: true };
 }
 
-/** The compliance-mode default retention of a bucket's Object Lock, when one is literally configured. */
-function complianceLock(stack: TfStack, bucket: TfResource): string | undefined {
+/**
+ * The compliance-mode default retention of a bucket's Object Lock, when one is literally configured. A lock
+ * configuration that may not be created keeps nothing: it is left out, and `absent` says why (for the evidence).
+ */
+function complianceLock(stack: TfStack, bucket: TfResource, absent?: Evidence[]): string | undefined {
   const name = readString(stack, bucket.values["bucket"]);
   const retentionOf = (rule: unknown): string | undefined => {
     for (const rb of blocks(rule)) {
@@ -142,7 +147,10 @@ function complianceLock(stack: TfStack, bucket: TfResource): string | undefined 
     const same = refersTo(target, bucket.address, ["id", "bucket"]) || (name.state === "set" && typeof target === "string" && !hasInterpolation(target) && target === name.value);
     if (!same) continue;
     const length = retentionOf(lock.values["rule"]);
-    if (length) return `${lock.address} keeps every object version ${length} in COMPLIANCE mode`;
+    if (!length) continue;
+    const p = presence(stack, lock);
+    if (p.present) return `${lock.address} keeps every object version ${length} in COMPLIANCE mode`;
+    absent?.push({ step: "object-lock", address: lock.address, detail: `would keep every object version ${length} in COMPLIANCE mode, but ${p.why}` });
   }
   for (const inline of blocks(bucket.values["object_lock_configuration"])) {
     const length = retentionOf(inline["rule"]);
@@ -203,10 +211,19 @@ export const rule: Rule = {
   check({ stack, analysis, config }) {
     const out: FindingDraft[] = [];
     let roles: PrincipalIndex | undefined;
-    const selections = (stack.byType.get("aws_backup_selection") ?? []).filter((s) => s.mode === "managed");
+    const selections: TfResource[] = [];
+    // Selections Terraform may not create cover nothing; the finding of a resource one of them selects says so.
+    const absent: { sel: TfResource; why: string }[] = [];
+    for (const s of stack.byType.get("aws_backup_selection") ?? []) {
+      if (s.mode !== "managed") continue;
+      const p = presence(stack, s);
+      if (p.present) selections.push(s);
+      else absent.push({ sel: s, why: p.why });
+    }
     for (const r of statefulResources(stack, config)) {
       if (isReadReplica(r)) continue;
-      if (r.type === "aws_s3_bucket" && complianceLock(stack, r)) continue;
+      const lockNotes: Evidence[] = [];
+      if (r.type === "aws_s3_bucket" && complianceLock(stack, r, lockNotes)) continue;
       const builtIn = (STATEFUL_TYPES as readonly string[]).includes(r.type);
       if (!builtIn && BACKUP_CANNOT.has(r.type)) continue;
       // Only an entry naming the resource or its type exactly reaches here: a module prefix or a glob judges
@@ -216,12 +233,12 @@ export const rule: Rule = {
         continue;
       }
       const arn = attributePattern(stack, r, "arn").pattern;
-      const notes: Evidence[] = [];
+      const notes: Evidence[] = [...lockNotes];
       // Without the ARN's form only a reference to this resource, a tag, or `*` can be seen to select it.
       if (!builtIn && arn === "*") notes.push({ step: "arn", address: r.address, detail: `blastwall does not know the ARN form of ${r.type}: an ARN pattern in resources is not read as covering it; select it by reference (${r.address}.arn) or by a tag` });
       let covered = false;
       // Tags only matter to a selection; a stack without any need not read them.
-      const tags = selections.length > 0 ? literalTags(stack, r) : {};
+      const tags = selections.length + absent.length > 0 ? literalTags(stack, r) : {};
       // What an S3 backup needs, asked only of a bucket some selection selects.
       let versioning: S3BackupCheck | undefined;
       const failing: { sel: TfResource; check: { why: string; fix: string } }[] = [];
@@ -249,7 +266,13 @@ export const rule: Rule = {
         out.push(resourceFinding(r, s3BackupFails(r, failing), [resourceEvidence(r, `${r.type} with ARN ${arn}`), ...notes, ...protectedEvidence(r, config)]));
         continue;
       }
-      const why = selections.length === 0 ? "the stack has no aws_backup_selection" : `none of the ${selections.length} aws_backup_selection(s) certainly selects it`;
+      // A selection that would select it but may not be created: the likeliest reason it looked covered.
+      const unmade = absent.filter((a) => selects(stack, a.sel, r, arn, tags).covered);
+      for (const a of unmade) notes.push({ step: "backup-selection", address: a.sel.address, detail: `selects it, but ${a.why}` });
+      const why =
+        unmade.length > 0 ? `the backup selection ${unmade[0].sel.address}, which selects it, ${unmade[0].why}`
+        : selections.length === 0 ? "the stack has no aws_backup_selection" + (absent.length > 0 ? " that is certainly created" : "")
+        : `none of the ${selections.length} aws_backup_selection(s) certainly selects it`;
       // A bucket AWS Backup could not back up even once selected: say so now, not after the next fix.
       const unversioned = r.type === "aws_s3_bucket" ? bucketVersioning(stack, r) : undefined;
       out.push(
@@ -257,7 +280,8 @@ export const rule: Rule = {
           r,
           `${describe(r)} is not covered by any AWS Backup selection (${why}): no copy of it is kept outside the account, where ` +
             `whoever can delete it (or its own snapshots and recovery window) cannot reach. ` +
-            `Select it in a backup plan that copies to another account (resources = [${r.address}.arn])` +
+            (unmade.length > 0 ? `${presenceFix(unmade[0].sel)}, or select` : "Select") +
+            ` it in a backup plan that copies to another account (resources = [${r.address}.arn])` +
             (unversioned && !unversioned.ok ? `, and turn its versioning on, which AWS Backup needs for S3 (${unversioned.why}): ${lowerFirst(unversioned.fix)}.` : ".") +
             (r.type === "aws_s3_bucket" ? ` The selection's role needs ${S3_BACKUP_POLICY} attached (OffsiteBackupPlan.protect attaches it).` : ""),
           [resourceEvidence(r, `${r.type} with ARN ${arn}`), ...notes, ...protectedEvidence(r, config)],

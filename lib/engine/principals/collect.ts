@@ -1522,20 +1522,30 @@ class Collector {
  * without them or with literal non-zero ones, else `{ maybe }` naming the expression.
  */
 export function existence(stack: TfStack, r: TfResource): "yes" | "no" | { readonly maybe: string } {
+  const e = existenceWhy(stack, r);
+  return e === "yes" ? e : "no" in e ? "no" : e;
+}
+
+/**
+ * `existence`, with what makes a resource certainly absent ("has count = 0"), for a finding that must say why a
+ * resource written in the stack does not count.
+ */
+export function existenceWhy(stack: TfStack, r: TfResource): "yes" | { readonly no: string } | { readonly maybe: string } {
   // OpenTofu's `lifecycle { enabled = false }` (1.11+): the resource is not created, and references to it are null.
   const enabled = r.lifecycle?.["enabled"];
   if (enabled !== undefined && enabled !== null && enabled !== true) {
-    if (enabled === false) return "no";
+    const shown = typeof enabled === "string" ? showExpr(enabled) : JSON.stringify(enabled);
+    if (enabled === false) return { no: "has lifecycle.enabled = false" };
     const rp = typeof enabled === "string" ? resolveToPattern(stack, enabled) : undefined;
-    if (rp?.exact && rp.pattern === "false") return "no";
-    if (!(rp?.exact && rp.pattern === "true")) return { maybe: `has lifecycle.enabled = ${typeof enabled === "string" ? showExpr(enabled) : JSON.stringify(enabled)}` };
+    if (rp?.exact && rp.pattern === "false") return { no: `has lifecycle.enabled = ${enabled === "false" ? "false" : `${shown}, which is false`}` };
+    if (!(rp?.exact && rp.pattern === "true")) return { maybe: `has lifecycle.enabled = ${shown}` };
   }
   const count = r.values["count"];
   if (count !== undefined && count !== null) {
-    if (typeof count === "number") return count > 0 ? "yes" : "no";
+    if (typeof count === "number") return count > 0 ? "yes" : { no: `has count = ${count}` };
     if (typeof count === "string") {
       const rp = resolveToPattern(stack, count);
-      if (rp.exact && /^\d+$/.test(rp.pattern)) return Number(rp.pattern) > 0 ? "yes" : "no";
+      if (rp.exact && /^\d+$/.test(rp.pattern)) return Number(rp.pattern) > 0 ? "yes" : { no: `has count = ${rp.pattern === count ? count : `${showExpr(count)}, which is ${rp.pattern}`}` };
       return { maybe: `has count = ${showExpr(count)}` };
     }
   }
@@ -1550,8 +1560,9 @@ export function existence(stack: TfStack, r: TfResource): "yes" | "no" | { reado
       if (!map.has(name)) break;
       fe = map.get(name);
     }
-    if (Array.isArray(fe)) return fe.length > 0 ? "yes" : "no";
-    if (isObject(fe)) return Object.keys(fe).length > 0 ? "yes" : "no";
+    const empty = { no: shown === "" ? "has an empty for_each" : `has for_each = ${shown}, which is empty` };
+    if (Array.isArray(fe)) return fe.length > 0 ? "yes" : empty;
+    if (isObject(fe)) return Object.keys(fe).length > 0 ? "yes" : empty;
     return { maybe: `has for_each = ${shown}` };
   }
   return "yes";
