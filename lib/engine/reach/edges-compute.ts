@@ -82,8 +82,7 @@ function unmodelledPassRole(ctx: EdgeContext, p: PrincipalNode, role: PrincipalN
     // A PassRole Allow limited by iam:PassedToService to other services cannot hand the role to this one.
     if (!passRoleAllows(g.statement.conditions, service)) continue;
     const modelled = isModelledPassRoleService(service) ? service : undefined;
-    const ns = namespaceOf(service);
-    const held = writeActionOf(p, ns, modelled);
+    const held = namespacesOf(service).map((ns) => writeActionOf(p, ns, modelled)).find((a) => a !== undefined);
     if (!held) continue;
     const why = modelled
       ? `blastwall models how ${service} starts compute, but not through ${held}, which the agent may call and which is neither a read nor a teardown`
@@ -293,21 +292,32 @@ function outsideCompute(ctx: EdgeContext, action: string, r: string): string {
   return id;
 }
 
-/** Service principals whose first label is not the IAM namespace of their actions. */
-const NAMESPACE_OF_SERVICE: Readonly<Record<string, string>> = {
-  "airflow-env": "airflow",
-  "ecs-tasks": "ecs",
-  edgelambda: "lambda",
-  "tasks.apprunner": "apprunner",
-  "pods.eks": "eks",
-  "batchoperations.s3": "s3",
+/**
+ * Service labels that are not the IAM namespace of their actions. CodeConnections authorises the same actions under
+ * its old name too (`codestar-connections:CreateSyncConfiguration`).
+ */
+const NAMESPACES_OF_LABEL: Readonly<Record<string, readonly string[]>> = {
+  "airflow-env": ["airflow"],
+  "ecs-tasks": ["ecs"],
+  edgelambda: ["lambda"],
+  codeconnections: ["codeconnections", "codestar-connections"],
 };
 
-/** The IAM namespace of a service principal's actions: `states.amazonaws.com` → `states`, `pods.eks.amazonaws.com` → `eks`. */
-function namespaceOf(service: string): string {
-  const stem = service.toLowerCase().replace(/\.amazonaws\.com(\.cn)?$/, "");
-  const first = stem.split(".")[0];
-  return NAMESPACE_OF_SERVICE[stem] ?? NAMESPACE_OF_SERVICE[first] ?? first;
+/** A region label, as regional service principals end in one (`states.eu-west-1.amazonaws.com`). */
+const REGION_LABEL = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
+
+/**
+ * The IAM namespaces of a service principal's actions. A principal of several labels names a part of the service its
+ * last label names (`pods.eks`, `capabilities.eks`, `tasks.apprunner`, `batchoperations.s3`,
+ * `resources.cloudformation`, `cloudformation.sync.codeconnections`): its actions are that service's (red-team round
+ * 128: reading the first label made `capabilities`, `resources` and `cloudformation` of them, so no action matched).
+ * A region label at the end is not the service's.
+ */
+export function namespacesOf(service: string): readonly string[] {
+  const labels = service.toLowerCase().replace(/\.amazonaws\.com(\.cn)?$/, "").split(".");
+  if (labels.length > 1 && REGION_LABEL.test(labels[labels.length - 1])) labels.pop();
+  const last = labels[labels.length - 1];
+  return NAMESPACES_OF_LABEL[last] ?? [last];
 }
 
 /** The AWS services a role's trust admits by name (`Principal: { Service: ... }`, readable Allow statements). */

@@ -14,6 +14,8 @@ import { clusterEdges } from "./edges-clusters";
 import { sessionEdges } from "./edges-sessions";
 import { vendingEdges } from "./edges-vending";
 import { launchEdges } from "./edges-launch";
+import { takeoverEdges } from "./edges-takeover";
+import { nodeAccessEdges } from "./edges-node-access";
 import { stateEdges } from "./edges-state";
 import { agentTokens, webIdentityEdges, type WebIdentityToken } from "./edges-web-identity";
 
@@ -237,6 +239,8 @@ export class ReachGraph {
     sessionEdges(this.ctx, p, add);
     vendingEdges(this.ctx, p, add);
     launchEdges(this.ctx, p, add);
+    takeoverEdges(this.ctx, p, add);
+    nodeAccessEdges(this.ctx, p, add);
     // Resource policies may grant a read on their own: then every action is asked.
     const creds = storedCredentialEdges(this.stack, (types) => this.ctx.resourcesOf(types), p, (a) => this.ctx.storeGrants(p, a), (actions) => this.ctx.storePolicies || this.ctx.holdsAny(p, actions));
     for (const e of creds.edges) {
