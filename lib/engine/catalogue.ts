@@ -229,20 +229,28 @@ export function categoryOf(action: string): CatalogueCategory | undefined {
   return loadCatalogue().categoryOf(action);
 }
 
-const EXACT_MATCH_OPERATORS = new Set(["stringequals", "stringequalsignorecase", "bool"]);
+/**
+ * Operators that require the key and compare it with each value, so that one whose values are all harmless pins it.
+ * A pattern operator (`StringLike`, `ArnLike`; `ArnEquals` takes wildcards too) is read as the exact one: a value
+ * holding a wildcard is never one of an entry's listed values, so it may match a harmful value (a task policy, an
+ * access policy AWS adds later) and the Allow stays a right, unless the entry accepts any pinned value (`*`). Not
+ * here, so never harmless: `IfExists` (holds when the key is absent), `ForAnyValue`/`ForAllValues`, negated operators.
+ */
+const PINNING_OPERATORS = new Set(["stringequals", "stringequalsignorecase", "bool", "stringlike", "arnequals", "arnlike"]);
 
 /**
  * True when an Allow of `action` under these conditions cannot do the damage the catalogue names, because a
  * condition pins a key to harmless values (ReadOnlyAccess allows `s3express:CreateSession` only for ReadOnly
- * sessions). Only exact, non-`IfExists`, single-valued-key operators count (StringEquals, Bool): anything looser stays a right.
- * An entry's value `*` accepts any pinned value (`kms:ViaService`: the call comes only through the service named).
+ * sessions; `sts:TaskPolicyArn` pins AssumeRoot to the read-only audit task). Only PINNING_OPERATORS count, with
+ * every value listed: anything looser stays a right. An entry's value `*` accepts any pinned value
+ * (`kms:ViaService`: the call comes only through the service named).
  */
 export function grantIsHarmless(action: string, conditions: readonly { operator: string; key: string; values: readonly string[] }[]): boolean {
   const harmless = loadCatalogue().entryOf(action)?.harmlessWhen;
   if (!harmless) return false;
   return conditions.some(
     (c) =>
-      EXACT_MATCH_OPERATORS.has(c.operator.toLowerCase()) &&
+      PINNING_OPERATORS.has(c.operator.toLowerCase()) &&
       c.values.length > 0 &&
       harmless.some((h) => h.key.toLowerCase() === c.key.toLowerCase() && (h.values.includes("*") || c.values.every((v) => h.values.includes(v)))),
   );

@@ -47,6 +47,9 @@ export const RESOURCE_POLICIES: readonly [type: string, attribute: string][] = [
   ["aws_codeartifact_repository_permissions_policy", "policy_document"],
   ["aws_s3control_bucket_policy", "policy"],
   ["aws_s3vectors_vector_bucket_policy", "policy"],
+  // Aurora DSQL cluster policies grant within the cluster's account only (red-team round 128: one allowing an agent
+  // dsql:DbConnectAdmin was not read).
+  ["aws_dsql_cluster_policy", "policy"],
   ["aws_cloudsearch_domain_service_access_policy", "access_policy"],
   ["aws_ecrpublic_repository_policy", "policy"],
   ["aws_media_store_container_policy", "policy"],
@@ -75,6 +78,7 @@ const POLICY_SERVICES: Readonly<Record<string, readonly string[]>> = {
   aws_s3tables_table_bucket_policy: ["s3tables"],
   aws_s3tables_table_policy: ["s3tables"],
   aws_s3vectors_vector_bucket_policy: ["s3vectors"],
+  aws_dsql_cluster_policy: ["dsql"],
   aws_backup_vault_policy: ["backup"],
   aws_kms_key: ["kms"],
   aws_kms_key_policy: ["kms"],

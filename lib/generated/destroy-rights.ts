@@ -17,7 +17,7 @@ export type Why = string;
  */
 export type EntrySeverity = "error" | "warning";
 /**
- * Conditions under which an Allow of this action cannot do the damage (e.g. `s3express:SessionMode` = `ReadOnly`). An Allow whose Condition requires one of these keys with StringEquals (or Bool) and only the listed values is not reported; the value `*` stands for any value the condition pins (`kms:ViaService`: whatever service it names, the call only comes through it). Never applied to Deny statements.
+ * Conditions under which an Allow of this action cannot do the damage (e.g. `s3express:SessionMode` = `ReadOnly`). An Allow whose Condition requires one of these keys with StringEquals, StringLike, ArnEquals or ArnLike (or Bool) and only the listed values (a value with a wildcard is not a listed one) is not reported; the value `*` stands for any value the condition pins (`kms:ViaService`: whatever service it names, the call only comes through it). Never applied to Deny statements.
  *
  * @minItems 1
  */

@@ -90,7 +90,7 @@ describe("policies/destroy-rights.json", () => {
   });
 
   it("keeps the breadth of the research draft", () => {
-    expect(raw.version).toBe("1.34.0");
+    expect(raw.version).toBe("1.35.0");
     expect(raw.direct.length).toBeGreaterThanOrEqual(100);
     expect(raw.protection.length).toBeGreaterThanOrEqual(60);
     expect(raw.escalation.length).toBeGreaterThanOrEqual(60);
@@ -514,10 +514,39 @@ describe("lib/engine/catalogue", () => {
     expect(findings("bedrock:DeleteDataSource").map((f) => [f.ruleId, f.severity])).toEqual([["agent-destroy-right", "error"]]);
   });
 
+  it("1.35.0: AgentCore runtime commands, DSQL cluster policies, AgentCore resource policies, vector bucket policy deletes, Organizations delegation (red-team round 128)", () => {
+    const cat = loadCatalogue();
+    const entry = (action: string) => {
+      const e = cat.entryOf(action);
+      return [action, e?.category, e?.severity, e?.target, e?.patterns];
+    };
+    // A command in the runtime's container runs as its execution role: as the shell of InvokeAgentRuntimeCommandShell.
+    const shell = cat.entryOf("bedrock-agentcore:InvokeAgentRuntimeCommandShell")!;
+    expect(entry("bedrock-agentcore:InvokeAgentRuntimeCommand")).toEqual(["bedrock-agentcore:InvokeAgentRuntimeCommand", shell.category, shell.severity, shell.target, shell.patterns]);
+    // Policies that grant on their own within the account: E7, as dynamodb:PutResourcePolicy.
+    for (const action of ["dsql:PutClusterPolicy", "bedrock-agentcore:PutResourcePolicy"]) expect(entry(action)).toEqual([action, "escalation", "error", "resource-policy", ["E7"]]);
+    // Deleting a policy deletes its Denies: as s3express:DeleteBucketPolicy and s3tables:DeleteTableBucketPolicy.
+    for (const action of ["dsql:DeleteClusterPolicy", "s3vectors:DeleteVectorBucketPolicy"]) expect(entry(action)).toEqual([action, "protection", "error", undefined, []]);
+    // One step of a chain whose second step is another account's: a warning.
+    for (const action of ["organizations:RegisterDelegatedAdministrator", "organizations:PutResourcePolicy"]) expect(entry(action)).toEqual([action, "protection", "warning", undefined, []]);
+    const findings = (action: string) =>
+      check(safeAgentStack([{ Sid: "Ops", Effect: "Allow", Action: action, Resource: "*" }])).findings.filter((f) => !f.acknowledged).map((f) => [f.ruleId, f.severity]);
+    expect(findings("bedrock-agentcore:InvokeAgentRuntimeCommand")).toEqual([["agent-reach-unknown", "error"]]);
+    expect(findings("dsql:PutClusterPolicy")).toEqual([["agent-resource-policy-rewrite", "error"]]);
+    expect(findings("bedrock-agentcore:PutResourcePolicy")).toEqual([["agent-resource-policy-rewrite", "error"]]);
+    expect(findings("dsql:DeleteClusterPolicy")).toEqual([["agent-protection-removal", "error"]]);
+    expect(findings("s3vectors:DeleteVectorBucketPolicy")).toEqual([["agent-protection-removal", "error"]]);
+    expect(findings("organizations:RegisterDelegatedAdministrator")).toEqual([["agent-protection-removal", "warning"]]);
+    expect(findings("organizations:PutResourcePolicy")).toEqual([["agent-protection-removal", "warning"]]);
+    // Controls: reading a cluster policy or the delegation policy is no right.
+    expect(findings("dsql:GetClusterPolicy")).toEqual([]);
+    expect(findings("organizations:DescribeResourcePolicy")).toEqual([]);
+  });
+
   it("loads once and caches", () => {
     const a = loadCatalogue();
     expect(loadCatalogue()).toBe(a);
-    expect(a.version).toBe("1.34.0");
+    expect(a.version).toBe("1.35.0");
     expect(a.entries.length).toBe(raw.direct.length + raw.protection.length + raw.escalation.length);
     expect(a.entries.map((e) => e.category).filter((c, i, all) => c !== all[i - 1])).toEqual([...CATEGORIES]);
   });

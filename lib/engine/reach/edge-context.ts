@@ -13,6 +13,7 @@ import type { IdentityEdge } from "./identity-pools";
 import type { LoginTrusts } from "./edges-assume";
 import type { WebIdentityTrust } from "./edges-web-identity";
 import { indexTrust, normaliseAccount } from "./trust-index";
+import { grantIsHarmless, loadCatalogue } from "../catalogue";
 
 /**
  * A user as the holder of credentials that work in some services only (an SSH key for CodeCommit, a service-specific
@@ -118,7 +119,8 @@ export class EdgeContext {
   grants(p: PrincipalNode, action: string): readonly Grant[] {
     // An agent's own unreadable statements open paths too, reported with them: an acknowledgement of one unreadable
     // policy must not leave the paths of the next one unreported (red-team round 15).
-    return this.rightsOf(p).grants.get(lower(action)) ?? NO_GRANTS;
+    const all = this.rightsOf(p).grants.get(lower(action)) ?? NO_GRANTS;
+    return all.length > 0 && narrowable(action) ? harmfulOnly(all) : all;
   }
 
   /**
@@ -240,6 +242,24 @@ export class EdgeContext {
 }
 
 const NO_GRANTS: readonly Grant[] = Object.freeze([]);
+
+let narrowableActions: ReadonlySet<string> | undefined;
+
+/** Whether the catalogue names conditions under which an Allow of the action is harmless (lower case, built once). */
+function narrowable(action: string): boolean {
+  narrowableActions ??= new Set(loadCatalogue().entries.filter((e) => e.harmlessWhen).map((e) => e.action.toLowerCase()));
+  return narrowableActions.has(lower(action));
+}
+
+/**
+ * The grants whose conditions do not certainly make them harmless (catalogue `harmlessWhen`, as the rules read them):
+ * red-team round 128, `eks:AssociateAccessPolicy` limited by `eks:policyArn` to the view-only access policy was read
+ * as making the agent an administrator of any cluster. A condition blastwall cannot read, or a wildcard, keeps the grant.
+ */
+function harmfulOnly(grants: readonly Grant[]): readonly Grant[] {
+  const kept = grants.filter((g) => !(g.conditional && grantIsHarmless(g.action, g.statement.conditions)));
+  return kept.length === grants.length ? grants : kept.length === 0 ? NO_GRANTS : kept;
+}
 const NO_PRINCIPALS: readonly PrincipalNode[] = Object.freeze([]);
 
 /** Whether `s` holds `*` or `?` at or after `from` (asked for every principal: no copy, no expression). */
