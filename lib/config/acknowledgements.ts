@@ -71,11 +71,14 @@ const OWN_STATEMENT_RULES: ReadonlySet<string> = new Set([
   "agent-stored-secret",
 ]);
 
+// The steps that say what grants a finding: a statement, the attachment of its policy, a read of a secret store.
+const GRANTING_STEPS: ReadonlySet<string> = new Set(["statement", "attachment", "secret-read"]);
+
 const grantedByManaged = (arn: string, f: Finding): boolean =>
   isAwsManagedArn(arn) &&
   OWN_STATEMENT_RULES.has(f.ruleId) &&
   // The step after the principal names what grants it: the policy's statement, or the attachment of that policy.
-  f.evidence.slice(1).some((e) => (e.step === "statement" || e.step === "attachment" || e.step === "secret-read") && (e.address === arn || e.detail.includes(arn))) &&
+  f.evidence.slice(1).some((e) => GRANTING_STEPS.has(e.step) && (e.address === arn || e.attaches === arn || (e.statements ?? []).some((s) => s.policy === arn))) &&
   !f.evidence.some((e) => e.step === "assume-role" || e.step === "hijack" || e.step === "pass-role");
 
 /**

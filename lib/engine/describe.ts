@@ -1,4 +1,5 @@
 import type { Statement } from "./iam/types";
+import type { StatementRef } from "./findings";
 import { actionUniverse } from "./universe";
 
 const MAX_LIST = 4;
@@ -8,8 +9,59 @@ function list(xs: readonly string[]): string {
   return `${xs.slice(0, MAX_LIST).join(", ")}, … (${xs.length})`;
 }
 
+/** The statement as an evidence step's `statements` names it (see `StatementRef`). */
+export function statementRef(s: Statement): StatementRef {
+  const { address, inlinePolicy, sid, index } = s.source;
+  return { policy: address, ...(inlinePolicy ? { inlinePolicy } : {}), ...(sid ? { sid } : {}), index };
+}
+
+// The statements named while `naming` writes a text, in the order their names were written; undefined outside it.
+let heard: StatementRef[] | undefined;
+
+/** A text and the statements it names, in order: an evidence step's `detail` and `statements`. */
+export interface Named {
+  readonly text: string;
+  readonly statements: readonly StatementRef[];
+}
+
+/**
+ * Writes a text that names statements, hearing each `statementName` (and `mention`) it calls: the texts that name
+ * statements are built in dozens of places, deep inside helpers, and this way each step knows what it names without
+ * anyone reading the text back. A name must be written into the text in the order it is called, so a name is never
+ * written ahead into a variable and used after another one.
+ */
+export function naming(write: () => string): Named {
+  const outer = heard;
+  const mine: StatementRef[] = [];
+  heard = mine;
+  try {
+    const text = write();
+    return { text, statements: mine };
+  } finally {
+    // A text written inside another one is not part of it until it is put in with `mention`.
+    heard = outer;
+  }
+}
+
+/** A text written earlier by `naming`, put into the one being written now, with the statements it names. */
+export function mention(named: Named): string {
+  heard?.push(...named.statements);
+  return named.text;
+}
+
+/** An evidence step's `statements` key, only when it names some, for spreading into the step. */
+export function statementsKey(statements: readonly StatementRef[]): { statements?: readonly StatementRef[] } {
+  return statements.length > 0 ? { statements } : {};
+}
+
+/** An evidence step's `detail` and `statements` from a text `naming` wrote. */
+export function namedDetail(named: Named): { detail: string; statements?: readonly StatementRef[] } {
+  return { detail: named.text, ...statementsKey(named.statements) };
+}
+
 /** `Statement Sid "Ops" (#1)` or `statement #1`: the name a reviewer searches the policy for. */
 export function statementName(s: Statement): string {
+  heard?.push(statementRef(s));
   const name = s.source.sid ? `statement Sid "${s.source.sid}" (#${s.source.index})` : `statement #${s.source.index}`;
   return s.source.inlinePolicy ? `${s.source.inlinePolicy} ${name}` : name;
 }

@@ -16,6 +16,34 @@ export interface Evidence {
   readonly detail: string;
   /** Source location when known (HCL input: `main.tf:12`). */
   readonly location?: string;
+  /**
+   * The policy statements `detail` names, in the order it names them: what reports and acknowledgements read instead
+   * of the text (the SARIF fingerprint keys on their Sids and inline policies). Absent when the step names none.
+   */
+  readonly statements?: readonly StatementRef[];
+  /** On an `attachment` step: the policy it attaches (the address of a policy of the stack, or an ARN outside it). */
+  readonly attaches?: string;
+}
+
+/**
+ * A policy statement as an evidence step names it: by the document that holds it and what identifies it there. The
+ * same statement is always the same reference, so a consumer compares them field by field.
+ */
+export interface StatementRef {
+  /**
+   * Terraform address of the resource or data source that holds it (the role or user itself for its own
+   * `inline_policy` block), or the ARN of a policy outside the stack (an AWS managed policy).
+   */
+  readonly policy: string;
+  /**
+   * Which `inline_policy` block of the role or user `policy` names holds it, as the block is labelled
+   * (`inline_policy "ops"`, `inline_policy[0]`, `dynamic "inline_policy"`); absent for a document of its own.
+   */
+  readonly inlinePolicy?: string;
+  /** Its Sid, when it has one. */
+  readonly sid?: string;
+  /** Its position in the document, counted from 0 (the `#N` of the step's text). */
+  readonly index: number;
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import { existsSync } from "fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "path";
 import { pathToFileURL } from "url";
-import type { Finding, RuleMeta } from "../engine/findings";
+import type { Evidence, Finding, RuleMeta } from "../engine/findings";
 import type { Report } from "./types";
 import { display } from "./display";
 import { findingLocation, sortFindings } from "./summarize";
@@ -91,18 +91,15 @@ function locate(f: Finding, site: SarifSite): { location: { uri: string; uriBase
 /** The key of `partialFingerprints`: a new one whenever what the fingerprint hashes changes (see docs/UPGRADING.md). */
 export const FINGERPRINT_KEY = "blastwallFinding/v4";
 
-// How `statementName` (lib/engine/describe.ts) names a statement in evidence text: `statement Sid "X" (#1)` or
-// `statement #1`, after the label of an inline policy written in the role (`inline_policy "name"`, `inline_policy[0]`,
-// `dynamic "inline_policy"`). The Sid runs to the first `" (#N)`, so a quote inside it does not cut it short.
-const STATEMENT_NAME = /(?:(inline_policy "(?:[^"\\]|\\.)*"|inline_policy\[\d+\]|dynamic "inline_policy") )?statement (?:Sid "(.*?)" \(#\d+\)|#\d+)/g;
-
 /**
- * Which statements an evidence step names, by what a reviewer gave them and keeps when editing around them: the inline
- * policy's name and the Sid. Never the index, which moves when a statement is inserted before; a statement with
- * neither is told apart by the finding's actions, and failing that by `uniqueFingerprints`.
+ * Which statements an evidence step names (its `statements`), by what a reviewer gave them and keeps when editing
+ * around them: the label of the inline policy block (`inline_policy "name"`, or "" for a document of its own) and the
+ * Sid (null for none). Never the index, which moves when a statement is inserted before; a statement with neither is
+ * told apart by the finding's actions, and failing that by `uniqueFingerprints`. These are the pairs v4 hashed when it
+ * read them from the step's text, so alerts keep their fingerprints.
  */
-function statementIdentities(detail: string): [string, string | null][] {
-  return [...detail.matchAll(STATEMENT_NAME)].map((m) => [m[1] ?? "", m[2] ?? null]);
+function statementIdentities(e: Evidence): [string, string | null][] {
+  return (e.statements ?? []).map((s) => [s.inlinePolicy ?? "", s.sid ?? null]);
 }
 
 /**
@@ -117,7 +114,7 @@ function statementIdentities(detail: string): [string, string | null][] {
 export function findingFingerprint(f: Finding, file: string): string {
   // What the finding is about, not how it is worded: never a message or a step's detail beyond the statement's names,
   // so rewording a rule's message in a later release does not reopen every alert.
-  const path = f.evidence.map((e) => [e.step, e.address, ...statementIdentities(e.detail)]);
+  const path = f.evidence.map((e) => [e.step, e.address, ...statementIdentities(e)]);
   const actions = [...f.actions].sort(compareText);
   const parts = [f.ruleId, file.split(SEPARATOR).join("/"), f.principal, f.resource, actions, path];
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);

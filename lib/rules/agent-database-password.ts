@@ -2,6 +2,7 @@ import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import { agentCan, principalEvidence } from "./support";
 import { reachOf } from "./reach-support";
+import { statementsKey } from "../engine/describe";
 
 /**
  * A database's master password where an agent can read it. With it the agent connects as the master user and can
@@ -36,7 +37,7 @@ export const rule: Rule = {
           message:
             `${agentCan(agent)} read the master password of ${database} (stored in ${stores.join(", ")}): ` +
             `with it the agent can connect as the master user and drop the database, which no IAM Deny prevents.`,
-          evidence: [principalEvidence(agent), ...reads.map((r) => ({ step: "secret-read", address: r.store, detail: r.detail })), { step: "database", address: database, detail: "its master password is in the store above" }],
+          evidence: [principalEvidence(agent), ...reads.map((r) => ({ step: "secret-read", address: r.store, detail: r.detail, ...statementsKey(r.statements) })), { step: "database", address: database, detail: "its master password is in the store above" }],
         });
       }
     }

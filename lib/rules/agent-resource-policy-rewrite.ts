@@ -2,7 +2,7 @@ import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { Statement } from "../engine/iam/types";
 import { loadCatalogue } from "../engine/catalogue";
-import { statementName, statementSummary } from "../engine/describe";
+import { statementName, statementRef, statementSummary } from "../engine/describe";
 import { listActions } from "../report/summarize";
 import { statementFindings } from "./category-findings";
 import { agentsGranted, resourcePolicyGrants } from "../engine/resource-policies";
@@ -77,7 +77,7 @@ function grantedByResourcePolicies(ctx: Parameters<Rule["check"]>[0]): FindingDr
             `the agent; resource policies change through a reviewed deploy.`,
         evidence: [
           principalEvidence(agent),
-          { step: "resource-policy", address: res.address, detail: `${statementName(s)}: ${statementSummary(s)}, to ${whom(s)}` },
+          { step: "resource-policy", address: res.address, detail: `${statementName(s)}: ${statementSummary(s)}, to ${whom(s)}`, statements: [statementRef(s)] },
           { step: "resource-policy-rewrite", address: agent.address, detail: listActions(held) },
         ],
       });

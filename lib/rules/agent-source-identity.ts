@@ -3,7 +3,7 @@ import type { FindingDraft } from "../engine/findings";
 import type { Condition, Statement } from "../engine/iam/types";
 import { globCovers, globMatch } from "../engine/iam/glob";
 import type { PrincipalNode } from "../engine/analysis-types";
-import { statementName } from "../engine/describe";
+import { statementName, statementRef } from "../engine/describe";
 import { principalEvidence, ownAgentRoles } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
 import { CI_ISSUERS, EKS_ISSUER, ciIssuerOf } from "../engine/ci-issuers";
@@ -279,7 +279,7 @@ function lockedOut(agent: PrincipalNode, statements: readonly Statement[], open:
   const out: FindingDraft[] = [];
   const evidence = (s: Statement) => [
     principalEvidence(agent),
-    { step: "trust", address: s.source.address, detail: `${statementName(s)}: ${s.conditions.map((c) => `${c.operator} ${c.key}`).join(", ") || "no conditions"}` },
+    { step: "trust", address: s.source.address, detail: `${statementName(s)}: ${s.conditions.map((c) => `${c.operator} ${c.key}`).join(", ") || "no conditions"}`, statements: [statementRef(s)] },
   ];
   const how = (s: Statement) => (s.conditions.some(requiresSourceIdentity) ? "it requires an sts:SourceIdentity" : "a Deny of the trust refuses sessions without an sts:SourceIdentity");
   for (const s of statements) {
@@ -401,6 +401,7 @@ export const rule: Rule = {
               detail: s.unknown
                 ? `${statementName(s)}: cannot be read (${s.unknown})`
                 : `${statementName(s)}: ${s.conditions.length ? s.conditions.map((c) => `${c.operator} ${c.key}`).join(", ") : "no conditions"}`,
+              statements: [statementRef(s)],
             },
           ],
           ...extra,

@@ -7,6 +7,7 @@ import { listActions } from "../report/summarize";
 import { agentCan, grantingBlockOf, managedPolicyFix, principalEvidence } from "./support";
 import { isAwsManagedArn } from "../engine/terraform/policy-documents";
 import { reachOf } from "./reach-support";
+import { statementsKey } from "../engine/describe";
 
 /** Secrets of unknown contents within an agent's reach: the step the April 2026 agent took. */
 export const rule: Rule = {
@@ -59,12 +60,12 @@ export const rule: Rule = {
 /**
  * When every read comes from one AWS managed policy the agent holds (ReadOnlyAccess reads parameters, task definitions
  * and user data), the block that attaches it and how to detach it: nobody can scope that policy's statements (red-team
- * round 123). A read's detail names its statement, and with it the policy's ARN.
+ * round 123). A read names the statement granting it, and with it the policy.
  */
 function managedReads(agent: PrincipalNode, reads: readonly SecretRead[]): { block: string; fix: string; arn: string } | undefined {
   for (const p of agent.identityPolicies) {
     const arn = p.document.address;
-    if (!isAwsManagedArn(arn) || !reads.every((r) => r.detail.includes(`(${arn} statement`))) continue;
+    if (!isAwsManagedArn(arn) || !reads.every((r) => r.statements.length > 0 && r.statements.every((s) => s.policy === arn))) continue;
     const { block, statement } = grantingBlockOf(agent, arn);
     const fix = statement && managedPolicyFix(agent, statement);
     if (fix) return { block, fix, arn };
@@ -74,7 +75,7 @@ function managedReads(agent: PrincipalNode, reads: readonly SecretRead[]): { blo
 
 function attachmentStep(stack: TfStack, agent: PrincipalNode, m: { block: string; arn: string }): Evidence {
   const at = stack.byAddress.get(m.block)?.location;
-  return { step: "attachment", address: m.block, detail: `attaches ${m.arn} to ${agent.address}`, ...(at ? { location: at } : {}) };
+  return { step: "attachment", address: m.block, detail: `attaches ${m.arn} to ${agent.address}`, ...(at ? { location: at } : {}), attaches: m.arn };
 }
 
 /** The stores, each once; a wildcard is the stores outside the stack. A long list is cut to its first few. */
@@ -85,19 +86,21 @@ function storesText(stores: readonly string[]): string {
 
 /**
  * One step per store and granting statement, listing the actions it grants there: a wide read is granted dozens of
- * read actions by one statement, and a step each made the evidence a page long (red-team round 121). A read's detail
- * is `ACTION on WHAT (STATEMENT)...`: reads whose details differ only in the action share a step; any other detail
- * keeps a step of its own.
+ * read actions by one statement, and a step each made the evidence a page long (red-team round 121). Reads that differ
+ * only in the action (the same `afterAction`, store and statements) share a step; any other read keeps a step of its own.
  */
-function readSteps(reads: readonly SecretRead[]): Evidence[] {
-  const steps = new Map<string, { store: string; rest: string; actions: string[] }>();
+export function readSteps(reads: readonly SecretRead[]): Evidence[] {
+  const steps = new Map<string, { read: SecretRead; actions: string[] }>();
   for (const r of reads) {
-    const detail = r.detail;
-    const rest = detail.startsWith(`${r.action} on `) ? detail.slice(r.action.length) : undefined;
-    const key = rest === undefined ? `${r.store}\u0000${detail}\u0000${r.action}` : `${r.store}\u0000${rest}`;
+    const key = JSON.stringify(r.afterAction === undefined ? [r.store, r.detail, r.action, r.statements] : [r.store, r.afterAction, r.statements]);
     const step = steps.get(key);
     if (step) step.actions.push(r.action);
-    else steps.set(key, { store: r.store, rest: rest ?? detail, actions: rest === undefined ? [] : [r.action] });
+    else steps.set(key, { read: r, actions: [r.action] });
   }
-  return [...steps.values()].map((x) => ({ step: "secret-read", address: x.store, detail: x.actions.length === 0 ? x.rest : `${listActions(x.actions)}${x.rest}` }));
+  return [...steps.values()].map(({ read, actions }) => ({
+    step: "secret-read",
+    address: read.store,
+    detail: read.afterAction === undefined ? read.detail : `${listActions(actions)}${read.afterAction}`,
+    ...statementsKey(read.statements),
+  }));
 }

@@ -1,7 +1,7 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { Statement } from "../engine/iam/types";
-import { statementName } from "../engine/describe";
+import { statementName, statementRef } from "../engine/describe";
 import { globMatch, globsIntersect } from "../engine/iam/glob";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { parseReference, referencedResource, soleInterpolation } from "../engine/terraform/tokens";
@@ -479,7 +479,7 @@ export const rule: Rule = {
             resource: s.source.address,
             actions: [],
             message: unpinnedMessage(describe(agent.resource), s, provider, found),
-            evidence: [principalEvidence(agent), { step: "trust", address: s.source.address, detail: `${statementName(s)}: Federated ${provider.shown}, ${s.conditions.length ? s.conditions.map((c) => `${c.operator} ${c.key}`).join(", ") : "no conditions"}` }],
+            evidence: [principalEvidence(agent), { step: "trust", address: s.source.address, detail: `${statementName(s)}: Federated ${provider.shown}, ${s.conditions.length ? s.conditions.map((c) => `${c.operator} ${c.key}`).join(", ") : "no conditions"}`, statements: [statementRef(s)] }],
             ...(agent.resource.constructPath ? { constructPath: agent.resource.constructPath } : {}),
           });
         }
@@ -493,7 +493,7 @@ export const rule: Rule = {
           message: why.length === 0 ? `${open}, with no condition that pins the caller.` : `${open}: its conditions on the caller pin none (${why.join("; ")}).`,
           evidence: [
             principalEvidence(agent),
-            { step: "trust", address: s.source.address, detail: `${statementName(s)}: Principal * with ${why.length === 0 ? "no aws:PrincipalAccount / aws:PrincipalOrgID condition" : "no condition that pins the caller to your own accounts"}` },
+            { step: "trust", address: s.source.address, detail: `${statementName(s)}: Principal * with ${why.length === 0 ? "no aws:PrincipalAccount / aws:PrincipalOrgID condition" : "no condition that pins the caller to your own accounts"}`, statements: [statementRef(s)] },
           ],
           ...(agent.resource.constructPath ? { constructPath: agent.resource.constructPath } : {}),
         });

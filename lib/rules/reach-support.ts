@@ -20,6 +20,7 @@ import type { TfStack } from "../engine/terraform/types";
 import { cloudControlPrincipalNamed } from "../engine/cloud-control";
 import { PROVIDER_REWRITE } from "../engine/reach/compute";
 import { LOGIN_REWRITE, type LoginRewriteKind } from "../engine/reach/rare-actions";
+import { statementsKey } from "../engine/describe";
 
 const graphs = new WeakMap<object, ReachGraph>();
 
@@ -240,7 +241,7 @@ function holderOf(ctx: RuleContext, id: string): PrincipalNode {
 }
 
 export function capabilityEvidence(p: PrincipalNode, c: Capability): Evidence[] {
-  const reads = (c.passwords ?? []).slice(0, 2).map((r) => ({ step: "secret-read", address: r.store, detail: r.detail }));
+  const reads = (c.passwords ?? []).slice(0, 2).map((r) => ({ step: "secret-read", address: r.store, detail: r.detail, ...statementsKey(r.statements) }));
   // One statement often grants in several categories (delete and protection rights): it is shown once.
   const shown = new Set<object>();
   const once = (holder: PrincipalNode, gs: readonly StatementGrants[]) =>
@@ -731,7 +732,8 @@ export const REACH_UNKNOWN_FIX =
 function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: readonly ReachEdge[]): FindingDraft {
   const labels = [...new Set(edges.map((e) => e.label))];
   const firstId = edges[0].to;
-  const first = graph.unknownDetailOf(firstId) ?? firstId;
+  const firstNamed = graph.unknownNamedOf(firstId);
+  const first = firstNamed?.text ?? firstId;
   const found = directUnknownFix(graph, edges);
   const via = edges.find((e) => e.via)?.via;
   // A right of an AWS managed policy is taken away where it is attached: that block is the finding's, with a step that
@@ -739,7 +741,7 @@ function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: re
   const granted = via === undefined ? undefined : grantingBlockOf(agent, via);
   const managed = granted?.statement && managedPolicyFix(agent, granted.statement);
   const fix = managed ? `${managed} ${found ?? REACH_UNKNOWN_FIX}` : found;
-  const attachment: Evidence[] = managed && granted.block !== agent.address ? [{ step: "attachment", address: granted.block, detail: `attaches ${via} to ${agent.address}` }] : [];
+  const attachment: Evidence[] = managed && granted.block !== agent.address ? [{ step: "attachment", address: granted.block, detail: `attaches ${via} to ${agent.address}`, attaches: via! }] : [];
   return {
     ...(fix ? { fix } : {}),
     principal: agent.address,
@@ -748,7 +750,7 @@ function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: re
     message:
       `${agentCan(agent)} come to act as principals whose rights blastwall cannot see, in ${edges.length} way(s) ` +
       `(${listActions(labels, 5)}): ${first}${edges.length > 1 ? ", and more" : ""}. blastwall counts that as every right.`,
-    evidence: [principalEvidence(agent), ...attachment, ...edges.slice(0, 5).flatMap((e) => e.evidence), { step: "unknown", address: firstId, detail: `${first}: possibly every action` }],
+    evidence: [principalEvidence(agent), ...attachment, ...edges.slice(0, 5).flatMap((e) => e.evidence), { step: "unknown", address: firstId, detail: `${first}: possibly every action`, ...statementsKey(firstNamed?.statements ?? []) }],
   };
 }
 
@@ -758,7 +760,8 @@ function addressOf(graph: ReachGraph, id: string): string {
 }
 
 function unknownFinding(graph: ReachGraph, agent: PrincipalNode, id: string, path: ReachEdge[], more: More, strict = false): FindingDraft {
-  const detail = graph.unknownDetailOf(id) ?? id;
+  const named = graph.unknownNamedOf(id);
+  const detail = named?.text ?? id;
   const last = path[path.length - 1];
   // Through a principal that rewrites identity providers: the rewrite is what to take away, or the first link.
   const key = id.slice(UNKNOWN_PREFIX.length);
@@ -776,7 +779,7 @@ function unknownFinding(graph: ReachGraph, agent: PrincipalNode, id: string, pat
     message:
       `${agentCan(agent)} come to act as ${detail}; blastwall counts that as every right: ${chainText(agent.address, path)}.` +
       moreText(more, "principals it cannot see"),
-    evidence: [principalEvidence(agent), ...pathEvidence(path), { step: "unknown", address: id, detail: `${detail}: possibly every action` }],
+    evidence: [principalEvidence(agent), ...pathEvidence(path), { step: "unknown", address: id, detail: `${detail}: possibly every action`, ...statementsKey(named?.statements ?? []) }],
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import { agentsGranted, grantsEveryone, namesPrincipals, resourcePolicyGrants, unseenDelegations } from "../engine/resource-policies";
-import { statementName, statementSummary } from "../engine/describe";
+import { statementName, statementRef, statementSummary } from "../engine/describe";
 import { listActions } from "../report/summarize";
 import { agentNoun, principalEvidence } from "./support";
 import { publicWriteAcls } from "../engine/s3-acl-grants";
@@ -51,7 +51,7 @@ export const rule: Rule = {
           resource: res.address,
           actions,
           message: `${res.address} grants ${listActions(actions)} to ${whom}${acl ? " through the bucket's ACL" : ""}, AI agents included.`,
-          evidence: [{ step: acl ? "bucket-acl" : "resource-policy", address: res.address, detail: where }],
+          evidence: [{ step: acl ? "bucket-acl" : "resource-policy", address: res.address, detail: where, statements: [statementRef(s)] }],
           ...(acl
             ? {
                 fix:
@@ -75,7 +75,7 @@ export const rule: Rule = {
           resource: res.address,
           actions: held,
           message: `${res.address} grants ${agentNoun(agent)} ${listActions(held)} in its resource policy${denies}.`,
-          evidence: [principalEvidence(agent), { step: "resource-policy", address: res.address, detail: where }],
+          evidence: [principalEvidence(agent), { step: "resource-policy", address: res.address, detail: where, statements: [statementRef(s)] }],
         });
       }
     }
@@ -89,7 +89,7 @@ export const rule: Rule = {
         message:
           `${res.address} lets ${d.named} hand on ${listActions(d.actions)} to whoever their policies admit (${statementName(s)} holds only for ` +
           `requests through access points); blastwall cannot see ${d.named.startsWith("the access points of") ? "those access points" : "them"} in this stack, nor so whom they admit, AI agents perhaps included.`,
-        evidence: [{ step: "resource-policy", address: res.address, detail: `${statementName(s)}: ${statementSummary(s)}` }],
+        evidence: [{ step: "resource-policy", address: res.address, detail: `${statementName(s)}: ${statementSummary(s)}`, statements: [statementRef(s)] }],
         fix:
           `Make the access points in this stack (aws_s3_access_point with a policy, or aws_s3control_access_point_policy) so their policies are judged, ` +
           `or name them exactly in s3:DataAccessPointArn; keep destroy actions out of what they grant agents.`,

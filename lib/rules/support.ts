@@ -1,7 +1,7 @@
 import type { Evidence } from "../engine/findings";
 import type { EffectiveRights, Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
-import { statementName, statementSummary } from "../engine/describe";
+import { statementName, statementRef, statementSummary } from "../engine/describe";
 import { grantIsHarmless, loadCatalogue } from "../engine/catalogue";
 import { actionUniverse } from "../engine/universe";
 import { UNREADABLE_CONDITION, isAwsManagedArn } from "../engine/terraform/policy-documents";
@@ -179,8 +179,8 @@ export function statementEvidence(p: PrincipalNode, s: Statement): Evidence[] {
     const group = block && block !== via ? / via (\S+) \(/.exec(via) : null;
     out.push(
       group
-        ? { step: "attachment", address: block!, detail: `attaches ${s.source.address} to ${via.slice(0, via.indexOf(" via "))}, of which ${group[1]} makes ${p.address} a member` }
-        : { step: "attachment", address: via, detail: `attaches ${s.source.address} to ${p.address}` },
+        ? { step: "attachment", address: block!, detail: `attaches ${s.source.address} to ${via.slice(0, via.indexOf(" via "))}, of which ${group[1]} makes ${p.address} a member`, attaches: s.source.address }
+        : { step: "attachment", address: via, detail: `attaches ${s.source.address} to ${p.address}`, attaches: s.source.address },
     );
   }
   out.push({
@@ -188,6 +188,7 @@ export function statementEvidence(p: PrincipalNode, s: Statement): Evidence[] {
     address: s.source.address,
     detail: statementDetail(s),
     ...(s.source.location ? { location: s.source.location } : {}),
+    statements: [statementRef(s)],
   });
   return out;
 }
@@ -225,7 +226,12 @@ export function unreliedDenyEvidence(p: PrincipalNode, actions: readonly string[
       return i !== undefined && covered.has(i);
     });
     if (denied.length === 0) continue;
-    out.push({ step: "deny-not-relied-on", address: st.source.address, detail: `${statementName(st)} denies ${denied.slice(0, 3).join(", ")}${denied.length > 3 ? ", ..." : ""}, but blastwall does not rely on it: ${why}` });
+    out.push({
+      step: "deny-not-relied-on",
+      address: st.source.address,
+      detail: `${statementName(st)} denies ${denied.slice(0, 3).join(", ")}${denied.length > 3 ? ", ..." : ""}, but blastwall does not rely on it: ${why}`,
+      statements: [statementRef(st)],
+    });
     if (out.length === 2) break;
   }
   return out;

@@ -12,7 +12,7 @@ import { admitsBeyondAccount, trustAdmitsCaller } from "../engine/iam/trust";
 import { assumeCaller, callerAssumeDenial } from "../engine/reach/edges-assume";
 import { grantsEveryone } from "../engine/resource-policies";
 import { globsIntersect } from "../engine/iam/glob";
-import { statementName } from "../engine/describe";
+import { mention, namedDetail, naming, statementName, type Named } from "../engine/describe";
 import { grantText } from "../engine/reach/edge";
 import { resourceAccount } from "../engine/terraform/providers";
 import { lazy } from "../engine/lazy";
@@ -94,7 +94,8 @@ function cloudControlAgents(stack: TfStack, config: BlastwallConfig): MarkedPrin
 /** One way a trust blastwall reads admits an AI agent: its address (when the stack holds it), and how, as a sentence about the trust. */
 interface Admission {
   readonly address?: string;
-  readonly how: string;
+  /** With the statement it names, for the evidence step. */
+  readonly how: Named;
 }
 
 const CI = { caseInsensitive: true } as const;
@@ -107,7 +108,7 @@ const CI = { caseInsensitive: true } as const;
  * of the stack is an agent as the stack's mentions of outsiders are (the `/agents/` path, `agents.names`).
  */
 function trustAdmissions(stack: TfStack, config: BlastwallConfig, analysis: StackAnalysis, holder: string, role: UnreadRole, marked: readonly MarkedPrincipal[]): Admission[] {
-  return admissions(stack, config, analysis, holder, role, marked).map((a) => ({ ...a, how: `the trust of ${role.where} ${a.how}` }));
+  return admissions(stack, config, analysis, holder, role, marked).map((a) => ({ ...a, how: naming(() => `the trust of ${role.where} ${mention(a.how)}`) }));
 }
 
 function admissions(stack: TfStack, config: BlastwallConfig, analysis: StackAnalysis, holder: string, role: UnreadRole, marked: readonly MarkedPrincipal[]): Admission[] {
@@ -121,25 +122,26 @@ function admissions(stack: TfStack, config: BlastwallConfig, analysis: StackAnal
     const alone = admitted.find((s) => grantsEveryone(s)) ?? admitted.find((s) => admitsBeyondAccount(s, caller));
     if (alone && sameAccount && !callerAssumeDenial(p)(role.arn) && (!p.external || !grantsEveryone(alone) || p.peer !== undefined)) {
       const lets = `within one account lets ${agentNoun(p)} assume the role with no identity permission`;
-      const how =
+      const how = naming(() =>
         alone.unknown !== undefined
           ? `cannot be read (${alone.unknown}): it may admit anyone, which ${lets}`
           : alone.approximatePrincipals && grantsEveryone(alone)
             ? `admits a principal known only when applied (${statementName(alone)}), which may be anyone and ${lets}`
             : grantsEveryone(alone)
             ? `admits anyone${alone.conditions.length > 0 ? ` its conditions allow, ${agentNoun(p)} among them` : ""} (${statementName(alone)}), which ${lets}`
-            : `names ${agentNoun(p)} (${statementName(alone)}), which ${lets.replace(agentNoun(p), "it")}`;
+            : `names ${agentNoun(p)} (${statementName(alone)}), which ${lets.replace(agentNoun(p), "it")}`,
+      );
       out.push({ address: p.address, how });
       continue;
     }
     const grant = (analysis.rightsOf(p.address).grants.get("sts:assumerole") ?? []).find((g) => g.resources.some((r) => globsIntersect(r, role.arn, CI)));
-    if (grant) out.push({ address: p.address, how: `admits ${agentNoun(p)} (${statementName(admitted[0])}), and ${grantText(grant)} allows it the call` });
+    if (grant) out.push({ address: p.address, how: naming(() => `admits ${agentNoun(p)} (${statementName(admitted[0])}), and ${grantText(grant)} allows it the call`) });
   }
   for (const m of marked) {
     if (m.key === role.self) continue;
     const admitted = trustAdmitsCaller(doc.statements, m.arn, undefined);
     if (admitted.length > 0) {
-      out.push({ address: m.address, how: `admits ${m.label} (${statementName(admitted[0])}), an AI agent (${m.reason}) whose rights blastwall does not read: they may include sts:AssumeRole on this role` });
+      out.push({ address: m.address, how: naming(() => `admits ${m.label} (${statementName(admitted[0])}), an AI agent (${m.reason}) whose rights blastwall does not read: they may include sts:AssumeRole on this role`) });
     }
   }
   if (out.length > 0) return out;
@@ -155,13 +157,13 @@ function admissions(stack: TfStack, config: BlastwallConfig, analysis: StackAnal
     for (const arn of arns) {
       const kind = /^arn:[^:]*:iam::[^:]*:(role|user)\//i.exec(arn)?.[1]?.toLowerCase() as "role" | "user" | undefined;
       const verdict = kind && outside(kind, arn, undefined);
-      if (verdict) out.push({ how: `admits the ${kind} ${arn} (${statementName(s)}), an AI agent: ${verdict.reason}` });
+      if (verdict) out.push({ how: naming(() => `admits the ${kind} ${arn} (${statementName(s)}), an AI agent: ${verdict.reason}`) });
     }
   }
   if (out.length === 0 && doc.statements.some((s) => s.unknown !== undefined)) {
     // Nothing is known of whom it admits: fail closed, with no agent to name (an agent of another stack, one to come).
     const s = doc.statements.find((x) => x.unknown !== undefined)!;
-    out.push({ how: `cannot be read (${s.unknown}): it may admit anyone, AI agents included` });
+    out.push({ how: naming(() => `cannot be read (${s.unknown}): it may admit anyone, AI agents included`) });
   }
   return out;
 }
@@ -316,7 +318,7 @@ function templateFinding(stack: TfStack, config: BlastwallConfig, analysis: Stac
   const dangerous = named.size > 0 || trusts.length > 0 || marks !== undefined || t.kind === "unreadable";
   const whom = [
     ...(named.size > 0 ? [`naming ${[...named].map(noun).join(", ")}`] : []),
-    ...trusts.map((a) => a.how),
+    ...trusts.map((a) => a.how.text),
     ...(marks && named.size === 0 && trusts.length === 0 ? [marks] : []),
   ];
   return {
@@ -331,7 +333,7 @@ function templateFinding(stack: TfStack, config: BlastwallConfig, analysis: Stac
     evidence: [
       { step: "resource", address: r.address, detail: what },
       ...[...named].map((p) => ({ step: "agent" as const, address: p, detail: `${r.address} refers to ${p} by name, ARN or reference` })),
-      ...trusts.map((a) => ({ step: "agent" as const, address: a.address ?? r.address, detail: `${r.address}: ${a.how}` })),
+      ...trusts.map((a) => ({ step: "agent" as const, address: a.address ?? r.address, ...namedDetail(naming(() => `${r.address}: ${mention(a.how)}`)) })),
     ],
   };
 }
@@ -413,7 +415,7 @@ export const rule: Rule = {
       const whom = [
         ...(mark !== undefined ? [`${r.address} is an AI agent (${mark})`] : []),
         ...(named.length > 0 ? [`${r.address} names ${named.map(noun).join(", ")}`] : []),
-        ...trusts.map((a) => a.how),
+        ...trusts.map((a) => a.how.text),
       ];
       out.push({
         // The resource is what a reviewer acknowledges, not the agent (which would cover every such resource).
@@ -427,7 +429,7 @@ export const rule: Rule = {
         evidence: [
           { step: "resource", address: r.address, detail: `${r.type} is not analysed${mark !== undefined ? `; ${mark}` : ""}` },
           ...named.map((p) => ({ step: "agent" as const, address: p, detail: `${r.address} refers to ${p} by reference, name or ARN` })),
-          ...trusts.map((a) => ({ step: "agent" as const, address: a.address ?? r.address, detail: a.how })),
+          ...trusts.map((a) => ({ step: "agent" as const, address: a.address ?? r.address, ...namedDetail(a.how) })),
         ],
       });
     }

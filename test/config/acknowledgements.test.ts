@@ -145,3 +145,42 @@ describe("applySeverity", () => {
     expect(findings[0].severity).toBe("error");
   });
 });
+
+// An acknowledgement written for an AWS managed policy's ARN (as findings it grants were located before red-team round
+// 121) is about a finding whose granting step names that policy: read from the step's `statements` and `attaches`.
+describe("an acknowledgement of an AWS managed policy's ARN, by the steps' structure", () => {
+  const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
+  const AMPLIFY = "arn:aws:iam::aws:policy/AdministratorAccess-Amplify";
+  const principal = { step: "principal", address: "aws_iam_role.agent", detail: "role agent is an AI agent" };
+  const covered = (f: Finding, resource: string) => applyAcknowledgements([f], [ack({ ruleId: f.ruleId, resource })], NOW)[0].acknowledged !== undefined;
+  const secretRead = (policy: string) =>
+    finding({
+      ruleId: "agent-stored-secret",
+      resource: "aws_iam_role_policy_attachment.ro",
+      actions: ["ssm:GetParameter"],
+      // The text names the statement as a reviewer reads it; which policy holds it is in `statements` only.
+      evidence: [principal, { step: "secret-read", address: "*", detail: "ssm:GetParameter on * (the read-only statement)", statements: [{ policy, sid: "ReadOnly", index: 0 }] }],
+    });
+  const attachment = (policy: string) =>
+    finding({
+      ruleId: "agent-reach-unknown",
+      resource: "aws_iam_role_policy_attachment.admin",
+      actions: ["*"],
+      evidence: [principal, { step: "attachment", address: "aws_iam_role_policy_attachment.admin", detail: `attaches ${policy} to aws_iam_role.agent`, attaches: policy }],
+    });
+
+  test("a secret read whose statement is the policy's is covered, though its text does not name the ARN", () => {
+    expect(covered(secretRead(ADMIN), ADMIN)).toBe(true);
+  });
+
+  test("the control: a read granted by another policy is not", () => {
+    expect(covered(secretRead(AMPLIFY), ADMIN)).toBe(false);
+  });
+
+  test("an attachment of the policy is covered; one of a policy whose ARN merely starts with it is not", () => {
+    expect(covered(attachment(ADMIN), ADMIN)).toBe(true);
+    // The text "attaches ...AdministratorAccess-Amplify" holds the ARN of AdministratorAccess: no longer enough.
+    expect(covered(attachment(AMPLIFY), ADMIN)).toBe(false);
+    expect(covered(attachment(AMPLIFY), AMPLIFY)).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 import { sep } from "path";
-import type { Finding } from "../../lib/engine/findings";
+import type { Finding, StatementRef } from "../../lib/engine/findings";
 import type { Report } from "../../lib/report/types";
 import { artifactUri, renderSarif } from "../../lib/report/sarif";
 import { agentRole, check, policy, safeAgentStack, tf, TRUST } from "../helpers/tf";
@@ -226,11 +226,56 @@ describe("SARIF fingerprints tell apart the statements that grant (red-team roun
   });
 
   test("the statement's Sid counts, its index and the rest of the step's wording do not", () => {
-    const fp1 = (detail: string) => Object.values(sarifOf(reportOf(finding({ evidence: [{ step: "statement", address: "aws_iam_role_policy.p", detail }] })))[0].partialFingerprints)[0];
-    expect(fp1('statement Sid "A" (#0): Allow ec2:DeleteVolume on *')).toBe(fp1('statement Sid "A" (#3): Allow ec2:Delete* on *'));
-    expect(fp1('statement Sid "A" (#0): Allow ec2:DeleteVolume on *')).not.toBe(fp1('statement Sid "B" (#0): Allow ec2:DeleteVolume on *'));
-    expect(fp1('inline_policy "first" statement #0: Allow ec2:DeleteVolume on *')).not.toBe(fp1('inline_policy "second" statement #0: Allow ec2:DeleteVolume on *'));
-    expect(fp1("statement #0: Allow ec2:DeleteVolume on *")).toBe(fp1("statement #4: Allow ec2:DeleteVolume on *"));
+    const fp1 = (detail: string, ref: Omit<StatementRef, "policy">) =>
+      Object.values(sarifOf(reportOf(finding({ evidence: [{ step: "statement", address: "aws_iam_role_policy.p", detail, statements: [{ policy: "aws_iam_role_policy.p", ...ref }] }] })))[0].partialFingerprints)[0];
+    expect(fp1('statement Sid "A" (#0): Allow ec2:DeleteVolume on *', { sid: "A", index: 0 })).toBe(fp1('statement Sid "A" (#3): Allow ec2:Delete* on *', { sid: "A", index: 3 }));
+    expect(fp1('statement Sid "A" (#0): Allow ec2:DeleteVolume on *', { sid: "A", index: 0 })).not.toBe(fp1('statement Sid "B" (#0): Allow ec2:DeleteVolume on *', { sid: "B", index: 0 }));
+    expect(fp1('inline_policy "first" statement #0: Allow ec2:DeleteVolume on *', { inlinePolicy: 'inline_policy "first"', index: 0 })).not.toBe(
+      fp1('inline_policy "second" statement #0: Allow ec2:DeleteVolume on *', { inlinePolicy: 'inline_policy "second"', index: 0 }),
+    );
+    expect(fp1("statement #0: Allow ec2:DeleteVolume on *", { index: 0 })).toBe(fp1("statement #4: Allow ec2:DeleteVolume on *", { index: 4 }));
+  });
+
+  test("the statements come from the step's `statements`, not from its text", () => {
+    const fp1 = (detail: string, statements?: StatementRef[]) =>
+      Object.values(sarifOf(reportOf(finding({ evidence: [{ step: "statement", address: "aws_iam_role_policy.p", detail, ...(statements ? { statements } : {}) }] })))[0].partialFingerprints)[0];
+    const a: StatementRef = { policy: "aws_iam_role_policy.p", sid: "A", index: 0 };
+    // Text that looks like a statement's name names none: an address or a condition value may read so.
+    expect(fp1('statement Sid "A" (#0): Allow ec2:DeleteVolume on *')).toBe(fp1('statement Sid "B" (#0): Allow ec2:DeleteVolume on *'));
+    expect(fp1('statement Sid "B" (#0): Allow ec2:DeleteVolume on *', [a])).toBe(fp1('statement Sid "A" (#0): Allow ec2:DeleteVolume on *', [a]));
+    expect(fp1("x", [a])).not.toBe(fp1("x", [{ ...a, sid: "B" }]));
+  });
+
+  // Computed by the build before `statements` existed, when the fingerprint read the Sids and inline policies out of
+  // the evidence text: an alert keeps its fingerprint across the change.
+  describe("fingerprints stay those v4 read from the evidence text", () => {
+    const fps = (r: Report) => results(r).map((x) => `${x.ruleId} ${x.properties.actions.join(",")} ${Object.values(x.partialFingerprints)[0]}`);
+    test("Sids holding quotes and parentheses", () => {
+      const r = check(onePolicy(stmt('Ops "prod" (delete)', "s3:DeleteBucket"), stmt("x) (#9", "ec2:DeleteVolume")));
+      expect(fps(r)).toEqual(["agent-destroy-right s3:DeleteBucket 0892885192ee3b3f260457400d4ae541", "agent-destroy-right ec2:DeleteVolume 71848bbdc38959a4a4e1f9ec3efc12ba"]);
+    });
+    test("inline policies named with quotes and parentheses, and one without a name", () => {
+      const r = check(
+        tf({
+          "aws_iam_role.bot": role({
+            inline_policy: [
+              { name: 'ops "a"', policy: policy(stmt("A", "s3:DeleteBucket")) },
+              { name: "ops (b)", policy: policy(stmt(undefined, "ec2:DeleteVolume")) },
+              { policy: policy(stmt(undefined, "rds:DeleteDBInstance")) },
+            ],
+          }),
+        }),
+      );
+      expect(fps(r)).toEqual([
+        "agent-destroy-right ec2:DeleteVolume c6ae194498ed0fb7a5b2e3ef84951da5",
+        "agent-destroy-right s3:DeleteBucket 83f99fdd87377214dd6d0fa00617c13e",
+        "agent-destroy-right rds:DeleteDBInstance cd4de1165365962c0c4565db2d54ed1a",
+      ]);
+    });
+    test("two statements without a Sid", () => {
+      const r = check(onePolicy(stmt(undefined, "s3:DeleteBucket", "arn:aws:s3:::a"), stmt(undefined, "s3:DeleteBucket", "arn:aws:s3:::b")));
+      expect(fps(r)).toEqual(["agent-destroy-right s3:DeleteBucket 25694ed599b6ff75205be155608715c8", "agent-destroy-right s3:DeleteBucket 7bdfbe6e35418aad5b97f833afab8e14"]);
+    });
   });
 
   test("the actions count, in any order", () => {

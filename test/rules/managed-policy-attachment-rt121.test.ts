@@ -61,6 +61,7 @@ test("aws_iam_policy_attachment, a user's attachment and a group's: each names i
     step: "attachment",
     address: "aws_iam_group_policy_attachment.g",
     detail: `attaches ${S3_FULL} to aws_iam_group.ops, of which aws_iam_user_group_membership.m makes aws_iam_user.bot a member`,
+    attaches: S3_FULL,
   });
   expect(grouped[0].message).toContain("attached by aws_iam_group_policy_attachment.g, through the group membership aws_iam_user_group_membership.m");
   expect(grouped[0].fix).toContain("remove aws_iam_group_policy_attachment.g, or take aws_iam_user.bot out of the group (aws_iam_user_group_membership.m)");
@@ -125,7 +126,7 @@ test("agent-stored-secret: reads an AWS managed policy grants (ReadOnlyAccess) a
   expect(f.resource).toBe("aws_iam_role_policy_attachment.ro");
   expect(f.fix).toMatch(/^arn:aws:iam::aws:policy\/ReadOnlyAccess is an AWS managed policy: nobody can edit its statements\. Detach it from aws_iam_role\.agent \(remove aws_iam_role_policy_attachment\.ro\)/);
   // The attachment is a step of its own, so the finding's file and line are the attachment's (red-team round 125 F11).
-  expect(f.evidence[1]).toEqual({ step: "attachment", address: "aws_iam_role_policy_attachment.ro", detail: `attaches ${RO} to aws_iam_role.agent` });
+  expect(f.evidence[1]).toEqual({ step: "attachment", address: "aws_iam_role_policy_attachment.ro", detail: `attaches ${RO} to aws_iam_role.agent`, attaches: RO });
   // Control: reads of a customer policy keep the store as the resource and the rule's own fix.
   const own = check(tf({ ...role(), "aws_iam_role_policy.r": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "ssm:GetParameter", Resource: "*" }) } })).findings.filter(
     (x) => x.ruleId === "agent-stored-secret",

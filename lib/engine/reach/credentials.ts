@@ -6,7 +6,8 @@ import type { Statement } from "../iam/types";
 import { attributePattern, hasInterpolation, principalPatterns, referencedResource, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
 import { AFTER_APPLY } from "../terraform/policy-documents";
 import { globsIntersect } from "../iam/glob";
-import { statementName } from "../describe";
+import { mention, naming, statementName, statementRef, type Named } from "../describe";
+import type { StatementRef } from "../findings";
 import { CREDENTIAL_STORES } from "./compute";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
 import { wildResourcePart } from "./resource-part";
@@ -49,14 +50,24 @@ export interface CredentialEdge {
   /** What the store holds, for the evidence step that names it. */
   readonly storeDetail?: string;
   readonly label: string;
-  readonly detail: string;
+  /** How the principal reads it, naming the granting statement. */
+  readonly detail: Named;
 }
+
+const NAMES_NONE: Named = { text: "", statements: [] };
 
 /** A store the principal can read whose contents the stack does not show. */
 export interface SecretRead {
   readonly store: string;
   readonly action: string;
   readonly detail: string;
+  /** The statements `detail` names: the one granting the read. */
+  readonly statements: readonly StatementRef[];
+  /**
+   * Set when `detail` is the action followed by this text, which names the grant and the store and not the action
+   * again: reads that differ only in the action are one evidence step (agent-stored-secret lists their actions).
+   */
+  readonly afterAction?: string;
 }
 
 /** A store the principal can read that holds the master password of a database of the stack. */
@@ -908,14 +919,14 @@ export function storedCredentialEdges(
       }
       const { stored, c, databases, failClosed } = held;
       // Spelt out only for what it becomes part of now; the other reads write theirs when read (StoreRead).
-      const how = databases.length > 0 || c.found.length > 0 || c.tokenShape ? `${hit.a} on ${res.address} (${hit.gs[0].statement.source.address} ${statementName(hit.gs[0].statement)})` : "";
-      for (const database of databases) databaseReads.push({ store: res.address, database, action: hit.a, detail: `${how} reads the master password of ${database}` });
+      const how = databases.length > 0 || c.found.length > 0 || c.tokenShape ? naming(() => `${hit.a} on ${res.address} (${hit.gs[0].statement.source.address} ${statementName(hit.gs[0].statement)})`) : NAMES_NONE;
+      for (const database of databases) databaseReads.push({ store: res.address, database, action: hit.a, detail: `${how.text} reads the master password of ${database}`, statements: how.statements });
       for (const f of c.found) {
         const why = failClosed?.get(`${f.what} ${f.user}`);
         const note = why === undefined ? "" : ` (${why})`;
-        edges.push({ to: f.user, store: res.address, label: hit.a, detail: `${how} reads ${f.what} of ${f.user}${note}`, storeDetail: `${why === undefined ? "holds" : "may hold"} ${f.what} of ${f.user}` });
+        edges.push({ to: f.user, store: res.address, label: hit.a, detail: naming(() => `${mention(how)} reads ${f.what} of ${f.user}${note}`), storeDetail: `${why === undefined ? "holds" : "may hold"} ${f.what} of ${f.user}` });
       }
-      if (c.tokenShape) edges.push({ store: res.address, label: hit.a, detail: `${how} reads ${c.tokenShape}, a credential whose rights blastwall cannot see` });
+      if (c.tokenShape) edges.push({ store: res.address, label: hit.a, detail: naming(() => `${mention(how)} reads ${c.tokenShape}, a credential whose rights blastwall cannot see`) });
       else if (c.found.length === 0 && databases.length === 0 && c.computed && !CONFIGURATION_STORES.has(store.type)) {
         unknownReads.push(new StoreRead(res.address, hit.a, res.address, hit.gs[0].statement, ": its value is computed, so blastwall cannot tell whether it is a credential"));
       } else if (c.found.length === 0 && stored.unseen) {
@@ -934,6 +945,7 @@ export function storedCredentialEdges(
           database: "every database whose master password AWS manages (its rds! or redshift! secret)",
           action: "secretsmanager:GetSecretValue",
           detail: `secretsmanager:GetSecretValue on ${r} (${g.statement.source.address} ${statementName(g.statement)}) reads the secrets RDS keeps master passwords in`,
+          statements: [statementRef(g.statement)],
         });
       }
       for (const m of databasePasswords().managedSecretsReached(stack, r, (a, b) => globsIntersect(a, b))) {
@@ -943,6 +955,7 @@ export function storedCredentialEdges(
           database: m.database,
           action: "secretsmanager:GetSecretValue",
           detail: `secretsmanager:GetSecretValue on ${r} (${g.statement.source.address} ${statementName(g.statement)}) reads the secret RDS keeps the master password of ${m.database} in (${m.secret})`,
+          statements: [statementRef(g.statement)],
         });
       }
     }
@@ -977,7 +990,15 @@ class StoreRead implements SecretRead {
   ) {}
 
   get detail(): string {
-    return `${this.action} on ${this.on} (${this.statement.source.address} ${statementName(this.statement)})${this.tail}`;
+    return `${this.action}${this.afterAction}`;
+  }
+
+  get afterAction(): string {
+    return ` on ${this.on} (${this.statement.source.address} ${statementName(this.statement)})${this.tail}`;
+  }
+
+  get statements(): readonly StatementRef[] {
+    return [statementRef(this.statement)];
   }
 }
 

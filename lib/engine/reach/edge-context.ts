@@ -9,6 +9,7 @@ import { serviceScope, type ServiceScope } from "./compute";
 import { ResourceIndex } from "./resource-index";
 import { hasLambdaPermissions, hasStoreResourcePolicies, lambdaPermissionGrantsTo, resourcePolicyGrantsTo } from "./resource-policy-grants";
 import { UNKNOWN_PREFIX } from "./types";
+import { naming, type Named } from "../describe";
 import type { IdentityEdge } from "./identity-pools";
 import type { LoginTrusts } from "./edges-assume";
 import type { WebIdentityTrust } from "./edges-web-identity";
@@ -39,7 +40,7 @@ export interface FederatedTrust {
  */
 export class EdgeContext {
   /** What each unknown node stands for, or how to write it (see `unknown`). */
-  private readonly unknownDetail = new Map<string, string | (() => string)>();
+  private readonly unknownDetail = new Map<string, string | Named | (() => string)>();
   readonly roles: PrincipalIndex;
   readonly users: PrincipalIndex;
   readonly groups: PrincipalIndex;
@@ -100,8 +101,11 @@ export class EdgeContext {
 
   private readonly indexByList = new WeakMap<readonly string[], ResourceIndex>();
 
-  /** The id of an unknown node; its detail is the first given, and one given as a function is written when first read. */
-  unknown(key: string, detail: string | (() => string)): string {
+  /**
+   * The id of an unknown node; its detail is the first given, and one given as a function is written when first read
+   * (with the statements it names: an evidence step shows it).
+   */
+  unknown(key: string, detail: string | Named | (() => string)): string {
     const id = `${UNKNOWN_PREFIX}${key}`;
     if (!this.unknownDetail.has(id)) this.unknownDetail.set(id, detail);
     return id;
@@ -109,11 +113,17 @@ export class EdgeContext {
 
   /** What an unknown node stands for; undefined for an id no edge family made. */
   unknownDetailOf(id: string): string | undefined {
+    return this.unknownNamedOf(id)?.text;
+  }
+
+  /** `unknownDetailOf` with the statements the text names. */
+  unknownNamedOf(id: string): Named | undefined {
     const d = this.unknownDetail.get(id);
-    if (typeof d !== "function") return d;
-    const text = d();
-    this.unknownDetail.set(id, text);
-    return text;
+    if (d === undefined) return undefined;
+    if (typeof d === "object") return d;
+    const named = typeof d === "string" ? { text: d, statements: [] } : naming(d);
+    this.unknownDetail.set(id, named);
+    return named;
   }
 
   grants(p: PrincipalNode, action: string): readonly Grant[] {
@@ -234,7 +244,7 @@ export class EdgeContext {
   loginTrusts: LoginTrusts | undefined;
   /** Trust statements that may admit a web identity token, of any provider (edges-web-identity.ts). */
   webIdentityTrusts: readonly WebIdentityTrust[] | undefined;
-  readonly assumable = new Map<string, ReadonlyMap<string, string>>();
+  readonly assumable = new Map<string, ReadonlyMap<string, Named>>();
   /** Unknown compute nodes by action and pattern (edges-compute.ts). */
   readonly outsideCompute = new Map<string, Map<string, string>>();
   /** Whether a role's trust admits a service (edges-compute.ts). */

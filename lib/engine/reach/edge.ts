@@ -1,7 +1,7 @@
 /** An edge of the reach graph as the edge families build it: its evidence steps, its lazily written evidence, and how a family adds one. */
 import type { Evidence } from "../findings";
 import type { Grant } from "../analysis-types";
-import { statementName, statementSummary } from "../describe";
+import { naming, statementsKey, statementName, statementSummary, type Named } from "../describe";
 import type { ReachEdge } from "./types";
 
 /** The evidence step names of edges; reporters use them to draw the reach graph. */
@@ -12,8 +12,9 @@ export function grantText(g: Grant): string {
   return `${g.statement.source.address} ${statementName(g.statement)} (${statementSummary(g.statement)})`;
 }
 
-export function edgeEvidence(step: EdgeStep, to: string, label: string, why: string): Evidence {
-  return { step, address: to, detail: `${label}: ${why}` };
+export function edgeEvidence(step: EdgeStep, to: string, label: string, why: string | Named): Evidence {
+  if (typeof why === "string") return { step, address: to, detail: `${label}: ${why}` };
+  return { step, address: to, detail: `${label}: ${why.text}`, ...statementsKey(why.statements) };
 }
 
 /**
@@ -36,7 +37,7 @@ export class LazyEdge implements ReachEdge {
 
   get evidence(): Evidence[] {
     if (!this.written) {
-      const own = edgeEvidence(this.step, this.to, this.label, this.why());
+      const own = edgeEvidence(this.step, this.to, this.label, naming(this.why));
       this.written = this.before ? [this.before, own] : [own];
     }
     return this.written;

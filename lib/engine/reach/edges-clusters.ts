@@ -1,7 +1,7 @@
 /** Edges through EKS: administering a cluster reaches every role its pods may take. */
 import type { PrincipalNode } from "../analysis-types";
 import { globMatch, globsIntersect, hasWildcard } from "../iam/glob";
-import { statementName } from "../describe";
+import { mention, statementName } from "../describe";
 import type * as Clusters from "./clusters";
 import type { Cluster } from "./clusters";
 import { CLUSTER_ACCESS_TYPES, CLUSTER_ADMIN_WRITES } from "./rare-actions";
@@ -54,11 +54,12 @@ export function clusterEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): 
   for (const action of CLUSTER_ADMIN_WRITES) {
     for (const g of ctx.grants(p, action)) {
       for (const r of g.resources) {
-        const how = `${grantText(g)} lets it make itself an administrator of`;
-        for (const c of all) if (clusterNamedBy(r, c)) clusterWorkloadEdges(ctx, c, action, (what) => `${how} ${c.res.address}, and ${what}`, reached, add, g.statement.source.address);
+        // Written when read, like every edge's text: the statements it names are heard in the order they are written.
+        const how = () => `${grantText(g)} lets it make itself an administrator of`;
+        for (const c of all) if (clusterNamedBy(r, c)) clusterWorkloadEdges(ctx, c, action, (what) => `${how()} ${c.res.address}, and ${what()}`, reached, add, g.statement.source.address);
         if (clusterOutside(r, all) && !reached.has(`eks:${r}`)) {
           reached.add(`eks:${r}`);
-          add(ctx.unknown(`eks:${r}`, `pods of EKS clusters matching ${r} that are not in this stack, which may run as any role`), "hijack", action, () => `${how} EKS clusters matching ${r}, which may lie outside this stack, and run pods there as roles blastwall cannot see`, g.statement.source.address);
+          add(ctx.unknown(`eks:${r}`, `pods of EKS clusters matching ${r} that are not in this stack, which may run as any role`), "hijack", action, () => `${how()} EKS clusters matching ${r}, which may lie outside this stack, and run pods there as roles blastwall cannot see`, g.statement.source.address);
         }
       }
     }
@@ -68,7 +69,7 @@ export function clusterEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): 
   const accesses = [...stackAccessOf(ctx.stack, p.address, mayBe)].sort((a, b) => Number(accessNamespaces(a.res) !== undefined) - Number(accessNamespaces(b.res) !== undefined));
   for (const a of accesses) {
     const how = `${a.res.address} administers ${a.cluster?.res.address ?? a.name} for it: ${a.why}`;
-    if (a.cluster) clusterWorkloadEdges(ctx, a.cluster, "EKS access", (what) => `${how}; ${what}`, reached, add, a.res.address, accessNamespaces(a.res));
+    if (a.cluster) clusterWorkloadEdges(ctx, a.cluster, "EKS access", (what) => `${how}; ${what()}`, reached, add, a.res.address, accessNamespaces(a.res));
     else if (!reached.has(`eks:${a.name}`)) {
       reached.add(`eks:${a.name}`);
       add(ctx.unknown(`eks:${a.name}`, `pods of the EKS cluster ${a.name}, which is not in this stack and may run as any role`), "hijack", "EKS access", () => `${how}; that cluster is not in this stack, and its pods may run as roles blastwall cannot see`, a.res.address);
@@ -95,16 +96,17 @@ function issuerEdges(ctx: EdgeContext, p: PrincipalNode, reached: Set<string>, a
     if (!t) continue;
     const issuer = i.issuer === "*" ? `an issuer blastwall cannot read (${i.unread ?? "issuer_url"})` : `the issuer ${i.issuer}${i.unread !== undefined ? ` (from ${i.unread})` : ""}`;
     const subs = t.claims.tests.filter((x) => !x.negated && x.claim === "sub").map((x) => x.text);
-    const held = subs.length > 0 ? `${agent}'s token (${t.statement}: ${subs.join(" and ")})` : `${agent}'s token (${t.statement})`;
-    const how =
-      `${i.res.address} lets ${issuer} log users in to the cluster, and the job that holds ${held} can call the Kubernetes API with it ` +
+    // Written with the edge's text, where the statement it names is heard (see LazyEdge).
+    const held = () => (subs.length > 0 ? `${agent}'s token (${mention(t.statement)}: ${subs.join(" and ")})` : `${agent}'s token (${mention(t.statement)})`);
+    const how = () =>
+      `${i.res.address} lets ${issuer} log users in to the cluster, and the job that holds ${held()} can call the Kubernetes API with it ` +
       `as the user ${i.user} (the job picks the token's audience, so client_id is no barrier), whatever RBAC binds that user or its groups to (bindings outside Terraform may make it cluster-admin)`;
     const fix = `Remove ${i.res.address}, or require (required_claims) and bind only subjects no agent's token has`;
     for (const w of issuerClusters(ctx.stack, i.res)) {
-      if (w.cluster) clusterWorkloadEdges(ctx, w.cluster, "EKS OIDC login", (what) => `${how}; ${what}. ${fix}`, reached, add, i.res.address);
+      if (w.cluster) clusterWorkloadEdges(ctx, w.cluster, "EKS OIDC login", (what) => `${how()}; ${what()}. ${fix}`, reached, add, i.res.address);
       else if (!reached.has(`eks:${w.name}`)) {
         reached.add(`eks:${w.name}`);
-        add(ctx.unknown(`eks:${w.name}`, `pods of the EKS cluster ${w.name}, which is not in this stack and may run as any role`), "hijack", "EKS OIDC login", () => `${how}; that cluster is not in this stack, and its pods may run as roles blastwall cannot see. ${fix}`, i.res.address);
+        add(ctx.unknown(`eks:${w.name}`, `pods of the EKS cluster ${w.name}, which is not in this stack and may run as any role`), "hijack", "EKS OIDC login", () => `${how()}; that cluster is not in this stack, and its pods may run as roles blastwall cannot see. ${fix}`, i.res.address);
       }
     }
   }
@@ -182,7 +184,7 @@ function subsOutside(s: Statement, scope: readonly string[]): string[] | undefin
   return undefined;
 }
 
-function clusterWorkloadEdges(ctx: EdgeContext, c: Cluster, label: string, why: (what: string) => string, reached: Set<string>, add: AddEdge, via: string, namespaces?: readonly string[]): void {
+function clusterWorkloadEdges(ctx: EdgeContext, c: Cluster, label: string, why: (what: () => string) => string, reached: Set<string>, add: AddEdge, via: string, namespaces?: readonly string[]): void {
   const once = (key: string) => !reached.has(key) && (reached.add(key), true);
   for (const w of c.workloads) {
     const role = w.value !== undefined ? roleOfValue(ctx, w.value) : roleOfCompute(ctx, w.res, w.attribute, false);
@@ -199,24 +201,25 @@ function clusterWorkloadEdges(ctx: EdgeContext, c: Cluster, label: string, why: 
         `but a privileged pod it runs in ${namespaces!.join(", ")}, on a node where those pods run, can read their credentials (blastwall does not judge pod ` +
         `security or scheduling) and so take the role of ${runsAs}`
       : `a pod it schedules there can take the role of ${runsAs}`;
-    add(to, "hijack", label, () => why(text), via);
+    add(to, "hijack", label, () => why(() => text), via);
   }
   // IRSA: an administrator creates whatever service account a trust asks for, and the cluster's OIDC issuer signs its tokens.
   for (const { role, statement, providers } of ctx.federatedTrusts("oidc-provider", "sts:AssumeRoleWithWebIdentity")) {
     if (providers && !providers.some((id) => globsIntersect(id, EKS_OIDC_PROVIDER, { caseInsensitive: true }))) continue;
     if (!once(role.address)) continue;
-    const admits = `${role.address}, whose trust admits web identities of an EKS cluster's OIDC issuer (${statementName(statement)})`;
+    const admits = () => `${role.address}, whose trust admits web identities of an EKS cluster's OIDC issuer (${statementName(statement)})`;
     // Scoped to namespaces the trust's service accounts are not in, it cannot create them; a pod of its own still
     // shares nodes with theirs, and blastwall reads no pod security or scheduling rule that would keep it off.
     const outside = namespaces && subsOutside(statement, namespaces);
-    const text = outside
-      ? `it cannot create the service account the trust of ${role.address} asks for (sub ${outside.join(", ")}), outside its access scope (namespace ${namespaces!.join(", ")}), ` +
-        `but a privileged pod it runs in ${namespaces!.join(", ")}, on a node where that service account's pods run, can read their tokens (blastwall does not judge pod ` +
-        `security or scheduling) and so assume ${admits}`
-      : `a service account it creates there can assume ${admits}`;
+    const text = () =>
+      outside
+        ? `it cannot create the service account the trust of ${role.address} asks for (sub ${outside.join(", ")}), outside its access scope (namespace ${namespaces!.join(", ")}), ` +
+          `but a privileged pod it runs in ${namespaces!.join(", ")}, on a node where that service account's pods run, can read their tokens (blastwall does not judge pod ` +
+          `security or scheduling) and so assume ${admits()}`
+        : `a service account it creates there can assume ${admits()}`;
     add(role.address, "hijack", label, () => why(text), via);
   }
   if (c.unseenNodes && once(`eks-nodes:${c.res.address}`)) {
-    add(ctx.unknown(`eks-nodes:${c.res.address}`, `the nodes of ${c.res.address}, which are not in this stack and run as roles blastwall cannot see`), "hijack", label, () => why(`a pod it schedules there can take the role of its nodes, which this stack does not show`), via);
+    add(ctx.unknown(`eks-nodes:${c.res.address}`, `the nodes of ${c.res.address}, which are not in this stack and run as roles blastwall cannot see`), "hijack", label, () => why(() => `a pod it schedules there can take the role of its nodes, which this stack does not show`), via);
   }
 }

@@ -5,6 +5,7 @@ import { globsIntersect } from "../iam/glob";
 import { refTarget } from "../terraform/tokens";
 import { SESSION_ACCESS, clusterInstanceProfile, executionRolePins, mayHaveRuntimeRoles, type SessionAccess, type SessionTarget } from "./sessions";
 import { grantText, type AddEdge } from "./edge";
+import { mention, naming, type Named } from "../describe";
 import type { EdgeContext } from "./edge-context";
 import { assumeRoleEdges } from "./edges-assume";
 import { roleOfCompute, roleOfProfile } from "./role-of";
@@ -97,7 +98,7 @@ function runtimeRoleEdges(ctx: EdgeContext, c: TfResource, s: SessionAccess, g: 
     return;
   }
   for (const [to, how] of assumable) {
-    add(to, "hijack", s.action, () => `${grantText(g)} lets it get ${s.gets} ${c.address} as any runtime role (no elasticmapreduce:ExecutionRoleArn condition names one), and its instance role ${instance.address} may assume ${to} (${how}): Spark code it submits there runs as that role`, g.statement.source.address);
+    add(to, "hijack", s.action, () => `${grantText(g)} lets it get ${s.gets} ${c.address} as any runtime role (no elasticmapreduce:ExecutionRoleArn condition names one), and its instance role ${instance.address} may assume ${to} (${mention(how)}): Spark code it submits there runs as that role`, g.statement.source.address);
   }
 }
 
@@ -105,7 +106,7 @@ function runtimeRoleEdges(ctx: EdgeContext, c: TfResource, s: SessionAccess, g: 
  * The roles an ExecutionRoleArn condition names: those of the stack (on a cluster of the stack, only those its
  * instance role may assume, when that is known), and roles outside the stack the pattern may name.
  */
-function pinnedRoleEdges(ctx: EdgeContext, pins: readonly string[], c: TfResource | undefined, assumable: ReadonlyMap<string, string> | undefined, s: SessionAccess, g: Grant, add: AddEdge): void {
+function pinnedRoleEdges(ctx: EdgeContext, pins: readonly string[], c: TfResource | undefined, assumable: ReadonlyMap<string, Named> | undefined, s: SessionAccess, g: Grant, add: AddEdge): void {
   const where = c ? c.address : "EMR clusters that may lie outside this stack";
   for (const v of pins) {
     for (const role of ctx.roles.matching(v)) {
@@ -118,13 +119,13 @@ function pinnedRoleEdges(ctx: EdgeContext, pins: readonly string[], c: TfResourc
   }
 }
 
-/** The roles (and unknown nodes) a principal may assume, with why: its assume-role edges, computed on their own. */
-export function assumableBy(ctx: EdgeContext, p: PrincipalNode): ReadonlyMap<string, string> {
+/** The roles (and unknown nodes) a principal may assume, with why (and the statements it names): its assume-role edges, computed on their own. */
+export function assumableBy(ctx: EdgeContext, p: PrincipalNode): ReadonlyMap<string, Named> {
   let m = ctx.assumable.get(p.address);
   if (!m) {
-    const out = new Map<string, string>();
+    const out = new Map<string, Named>();
     assumeRoleEdges(ctx, p, (to, _step, _label, why) => {
-      if (to !== p.address && !out.has(to)) out.set(to, why());
+      if (to !== p.address && !out.has(to)) out.set(to, naming(why));
     });
     ctx.assumable.set(p.address, (m = out));
   }

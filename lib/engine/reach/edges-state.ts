@@ -8,6 +8,7 @@ import { STATE_READS } from "./compute";
 import { stackCredentials, type DatabaseRead, type SecretRead } from "./credentials";
 import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
+import { naming } from "../describe";
 import type { ReachEdge } from "./types";
 import { LazyEdge, grantText, type AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
@@ -132,13 +133,12 @@ function otherRootEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge, secret
       const g = ctx.storeGrants(p, action).find((x) => x.resources.some(beyond));
       if (!g) continue;
       const where = reached(bucket, g.resources.find(beyond)!);
-      secretReads.push({
-        store: where,
-        action,
-        detail:
+      const read = naming(
+        () =>
           `${grantText(g)} reads objects of the Terraform state bucket ${bucket} (${named}) beyond the states blastwall follows (${where}): ` +
           `each is the state of a root this run does not check, which holds its passwords and keys in plain text`,
-      });
+      );
+      secretReads.push({ store: where, action, detail: read.text, statements: read.statements });
       break;
     }
   }
@@ -186,14 +186,15 @@ function ownStateEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge, out: Re
     // The master passwords of the stack's databases are in the state too.
     const reads = databaseReads.get(p.address) ?? [];
     for (const database of databasePasswords().databasesWithPasswords(ctx.stack)) {
-      reads.push({ store: "terraform.backend.s3", database, action, detail: `${grantText(g)} reads the Terraform state (${objects[0]}), which holds the master password of ${database}` });
+      const read = naming(() => `${grantText(g)} reads the Terraform state (${objects[0]}), which holds the master password of ${database}`);
+      reads.push({ store: "terraform.backend.s3", database, action, detail: read.text, statements: read.statements });
     }
     databaseReads.set(p.address, reads);
     for (const c of stackCredentials(ctx.stack)) {
       const to = c.user ?? ctx.unknown(`credential:${c.address}`, `the user of ${c.address}, which blastwall cannot resolve`);
       if (to === p.address) continue;
-      const detail = `${grantText(g)} reads the Terraform state (${objects[0]}), which holds ${c.what} of ${c.user ?? "a user blastwall cannot resolve"} (${c.address})`;
-      out.push(new LazyEdge(p.address, to, action, g.statement.source.address, "credential", () => detail, stored));
+      const detail = () => `${grantText(g)} reads the Terraform state (${objects[0]}), which holds ${c.what} of ${c.user ?? "a user blastwall cannot resolve"} (${c.address})`;
+      out.push(new LazyEdge(p.address, to, action, g.statement.source.address, "credential", detail, stored));
     }
     break;
   }

@@ -69,8 +69,9 @@ function iotRoleAliasEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): vo
   if (!make) return;
   const attach = first(ctx, p, POLICY_ATTACHERS);
   if (!attach) return;
-  const how = `${grantText(make)} makes a certificate whose key it holds and ${grantText(attach)} gives it an IoT policy`;
-  aliasEdges(ctx, attach, add, (alias, role) => `${how}: the IoT credential provider then returns credentials of ${role}, which role alias ${alias} names (iot:AssumeRoleWithCertificate, no iam:PassRole)`, (named) => `${how}: the IoT credential provider returns credentials of the role any role alias of the account names, and aliases this stack does not make may name any role${named}`);
+  // Written when an edge's text is (see LazyEdge), so the statements it names are heard there.
+  const how = () => `${grantText(make)} makes a certificate whose key it holds and ${grantText(attach)} gives it an IoT policy`;
+  aliasEdges(ctx, attach, add, (alias, role) => `${how()}: the IoT credential provider then returns credentials of ${role}, which role alias ${alias} names (iot:AssumeRoleWithCertificate, no iam:PassRole)`, (named) => `${how()}: the IoT credential provider returns credentials of the role any role alias of the account names, and aliases this stack does not make may name any role${named}`);
 }
 
 /**
@@ -84,10 +85,11 @@ function greengrassEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void
   const deploy = ctx.grants(p, GREENGRASS_DEPLOY)[0];
   if (!deploy) return;
   const component = ctx.grants(p, GREENGRASS_COMPONENT)[0];
-  const how = component
-    ? `${grantText(component)} makes a Greengrass component whose lifecycle scripts are its own and ${grantText(deploy)} deploys it to core devices`
-    : `${grantText(deploy)} deploys Greengrass components to core devices (public ones, with configuration of its own, may run its commands: fail closed)`;
-  aliasEdges(ctx, deploy, add, (alias, role) => `${how}: they run the scripts as root with the token exchange role's credentials, ${role}, which role alias ${alias} names (no iam:PassRole)`, (named) => `${how}: they run the scripts as root with the credentials of the role their role alias names, and aliases this stack does not make may name any role${named}`);
+  const how = () =>
+    component
+      ? `${grantText(component)} makes a Greengrass component whose lifecycle scripts are its own and ${grantText(deploy)} deploys it to core devices`
+      : `${grantText(deploy)} deploys Greengrass components to core devices (public ones, with configuration of its own, may run its commands: fail closed)`;
+  aliasEdges(ctx, deploy, add, (alias, role) => `${how()}: they run the scripts as root with the token exchange role's credentials, ${role}, which role alias ${alias} names (no iam:PassRole)`, (named) => `${how()}: they run the scripts as root with the credentials of the role their role alias names, and aliases this stack does not make may name any role${named}`);
 }
 
 /** The stack's role aliases and the roles they name, and the clause naming roles that trust IoT with no alias here. */
@@ -139,13 +141,13 @@ function accessGrantEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): voi
   const locations = (ctx.stack.byType.get("aws_s3control_access_grants_location") ?? []).filter((l) => l.mode === "managed");
   const create = ctx.grants(p, ACCESS_GRANT_CREATE)[0];
   if (create) {
-    const how = `${grantText(create)} lets it grant itself READWRITE on an S3 Access Grants location and ${grantText(data)} to take the location's credentials (s3:GetDataAccess, no iam:PassRole)`;
-    for (const l of locations) locationEdge(ctx, l, create, () => `${how}: ${l.address} hands out`, add);
+    const how = () => `${grantText(create)} lets it grant itself READWRITE on an S3 Access Grants location and ${grantText(data)} to take the location's credentials (s3:GetDataAccess, no iam:PassRole)`;
+    for (const l of locations) locationEdge(ctx, l, create, () => `${how()}: ${l.address} hands out`, add);
     add(
       ctx.unknown("access-grants-locations", "the IAM roles of S3 Access Grants locations this stack does not make"),
       "credential",
       ACCESS_GRANT_CREATE,
-      () => `${how}, on any location of the account's Access Grants instance: locations this stack does not make may name any role`,
+      () => `${how()}, on any location of the account's Access Grants instance: locations this stack does not make may name any role`,
       create.statement.source.address,
     );
   }

@@ -10,7 +10,7 @@ import { providerKeyOf, sameProvider } from "../terraform/providers";
 import type { TfStack } from "../terraform/types";
 import type { PrincipalNode } from "../analysis-types";
 import { globCovers, globMatch, globsIntersect, hasWildcard } from "../iam/glob";
-import { statementName } from "../describe";
+import { mention, naming, statementName, type Named } from "../describe";
 import { referencedResource, refTarget, resolveToPattern } from "../terraform/tokens";
 import { trustMayNamePrincipals } from "../principals/collect";
 import type { AddEdge } from "./edge";
@@ -225,8 +225,8 @@ function hostOf(id: string): string | undefined {
  * agent (`PeerAgent.webIdentity`), since there the agent's trust cannot be seen.
  */
 export interface WebIdentityToken {
-  /** The statement of the agent's trust that admits it, as the report names it. */
-  readonly statement: string;
+  /** The statement of the agent's trust that admits it, as the report names it (put into a text with `mention`). */
+  readonly statement: Named;
   /** As `WebIdentityTrust.providers`: absent, any provider. */
   readonly providers?: readonly string[];
   readonly claims: Claims;
@@ -396,7 +396,7 @@ export function webIdentityTokens(stack: TfStack, p: PrincipalNode): WebIdentity
   const statements = p.trustPolicy?.statements ?? [];
   for (const s of statements) {
     if (s.unknown !== undefined || (s.effect === "Allow" && s.notPrincipals !== undefined && namesAssume(s))) {
-      out.push({ statement: statementName(s), claims: readClaims(stack, s), ...(s.unknown !== undefined ? { unread: s.unknown } : {}) });
+      out.push({ statement: naming(() => statementName(s)), claims: readClaims(stack, s), ...(s.unknown !== undefined ? { unread: s.unknown } : {}) });
       continue;
     }
     if (s.effect !== "Allow" || !namesAssume(s)) continue;
@@ -405,7 +405,7 @@ export function webIdentityTokens(stack: TfStack, p: PrincipalNode): WebIdentity
     const claims = readClaims(stack, s);
     const denied = statements.flatMap((d) => ownDeny(stack, p, d, s));
     out.push({
-      statement: statementName(s),
+      statement: naming(() => statementName(s)),
       providers,
       claims: denied.length === 0 ? claims : { ...claims, tests: [...claims.tests, ...denied.map((x) => x.test)], hosts: [...new Set([...claims.hosts, ...denied.flatMap((x) => x.host ?? [])])] },
     });
@@ -472,7 +472,7 @@ export function webIdentityEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdg
     for (const e of identityPools().heldTokenPoolRoles(login, heldToken(t))) {
       if (done.has(e.to)) continue;
       done.add(e.to);
-      add(e.to, "web-identity", "cognito-identity:GetCredentialsForIdentity", () => `${tokenText(p, t)} can present it to GetId and GetCredentialsForIdentity, which need no AWS credential: ${e.why}. Map that issuer's logins to no role its subject may match`);
+      add(e.to, "web-identity", "cognito-identity:GetCredentialsForIdentity", () => `${tokenText(p, t)} can present it to GetId and GetCredentialsForIdentity, which need no AWS credential: ${e.why()}. Map that issuer's logins to no role its subject may match`);
     }
   }
 }
@@ -481,7 +481,7 @@ function tokenText(p: PrincipalNode, t: Token): string {
   const agent = p.peer?.is ?? p.address;
   const mine = t.claims.tests.filter((x) => !x.negated);
   const sub = mine.length > 0 ? ` with ${testsText(mine)}` : t.unread !== undefined ? ` of any subject (the statement cannot be read: ${t.unread})` : " of any subject";
-  return t.via !== undefined ? `the holder of the token${sub} that ${t.via} trusts (${t.statement}), which may assume ${agent},` : `the holder of the token${sub} that ${agent} trusts (${t.statement})`;
+  return t.via !== undefined ? `the holder of the token${sub} that ${t.via} trusts (${mention(t.statement)}), which may assume ${agent},` : `the holder of the token${sub} that ${agent} trusts (${mention(t.statement)})`;
 }
 
 /** The token as the pool paths ask about it (identity-pools.ts). */
@@ -678,7 +678,7 @@ function webIdentityWhy(ctx: EdgeContext, p: PrincipalNode, t: Token, r: WebIden
   const holder = a.host !== undefined && /^oidc\.eks\./.test(a.host) ? "the pod" : "the job";
   const aud = a.host !== "cognito-identity.amazonaws.com" && readClaims(ctx.stack, r.statement).audiences.length > 0 ? ` (its aud condition is no barrier: ${holder} names the audience its token is issued for)` : "";
   return (
-    `${holder} that holds the token of ${provider} ${sub} (${t.via !== undefined ? `which ${t.via} trusts, ${t.statement}, and ${t.via} may assume ${agent}, whose trust admits it` : `which ${agent} trusts, ${t.statement}`}) can call AssumeRoleWithWebIdentity on ${r.role.address} directly, ` +
+    `${holder} that holds the token of ${provider} ${sub} (${t.via !== undefined ? `which ${t.via} trusts, ${mention(t.statement)}, and ${t.via} may assume ${agent}, whose trust admits it` : `which ${agent} trusts, ${mention(t.statement)}`}) can call AssumeRoleWithWebIdentity on ${r.role.address} directly, ` +
     `whose trust ${theirs} (${statementName(r.statement)})${how}${aud}; no AWS permission is needed, so no boundary or policy of ${agent} stands in the way. ` +
     `Pin the trust of ${r.role.address} to a ${claim} no agent's token has, or remove that statement`
   );

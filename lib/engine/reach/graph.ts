@@ -1,4 +1,5 @@
 import type { Evidence } from "../findings";
+import { mention, type Named } from "../describe";
 import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { roleOfCompute } from "./role-of";
@@ -37,6 +38,11 @@ export class ReachGraph {
   /** What an unknown node stands for, for reports; undefined for an id the graph did not make. */
   unknownDetailOf(id: string): string | undefined {
     return this.ctx.unknownDetailOf(id);
+  }
+
+  /** `unknownDetailOf` with the statements the text names, for an evidence step. */
+  unknownNamedOf(id: string): Named | undefined {
+    return this.ctx.unknownNamedOf(id);
   }
 
   edgesFrom(id: string): ReachEdge[] {
@@ -248,7 +254,7 @@ export class ReachGraph {
       if (to === p.address) continue;
       // The store is a link of its own: a reviewer may cut the read, or move the credential out of it.
       const stored: Evidence = { step: "stored-credential", address: e.store, detail: e.storeDetail ?? "holds a credential" };
-      out.push(new LazyEdge(p.address, to, e.label, undefined, "credential", () => e.detail, stored));
+      out.push(new LazyEdge(p.address, to, e.label, undefined, "credential", () => mention(e.detail), stored));
     }
     this.secretReads.set(p.address, creds.unknownReads);
     this.databaseReads.set(p.address, creds.databaseReads);

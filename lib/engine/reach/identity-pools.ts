@@ -720,18 +720,19 @@ export function publicIdentityEdges(ctx: IdentityContext): IdentityEdge[] {
   const { out, add } = edgeList();
   for (const t of m.trusts) {
     const role = t.role.address;
-    const st = statementName(t.statement);
+    // Written with the edge's text, where the statement it names is heard (see LazyEdge).
+    const st = () => statementName(t.statement);
     if (t.pools === "any") {
-      add({ to: role, label: "cognito-identity:GetOpenIdToken", why: () => `the trust policy of ${role} admits identity pool tokens (${st}) with no ${AUD} condition naming a pool of this stack: a token of any identity pool will do, and anyone can make a pool that hands them out. Name the pool in a ${AUD} condition (StringEquals), or take the destroy rights off the role.` });
+      add({ to: role, label: "cognito-identity:GetOpenIdToken", why: () => `the trust policy of ${role} admits identity pool tokens (${st()}) with no ${AUD} condition naming a pool of this stack: a token of any identity pool will do, and anyone can make a pool that hands them out. Name the pool in a ${AUD} condition (StringEquals), or take the destroy rights off the role.` });
       continue;
     }
     if (t.outside && t.modes.has("unauthenticated")) {
-      add({ to: role, label: "cognito-identity:GetCredentialsForIdentity", why: () => `the trust policy of ${role} admits unauthenticated identities (${st}) of an identity pool outside this stack, which may allow them: GetId and GetCredentialsForIdentity need no IAM right. Require "authenticated" in its ${AMR} condition, or take the destroy rights off the role.` });
+      add({ to: role, label: "cognito-identity:GetCredentialsForIdentity", why: () => `the trust policy of ${role} admits unauthenticated identities (${st()}) of an identity pool outside this stack, which may allow them: GetId and GetCredentialsForIdentity need no IAM right. Require "authenticated" in its ${AMR} condition, or take the destroy rights off the role.` });
       continue;
     }
     if (t.outside) {
       // Whether a pool made elsewhere accepts a public login or a user pool anyone may sign up to is not in the plan.
-      add({ to: role, label: "cognito-identity:GetCredentialsForIdentity", why: () => `the trust policy of ${role} admits authenticated identities (${st}) of an identity pool this stack does not create (a literal pool id, or a data source), which may accept a public login or a user pool anyone may sign up to: GetId and GetCredentialsForIdentity need no IAM right. Name in its ${AUD} condition only pools of this stack, or take the destroy rights off the role.` });
+      add({ to: role, label: "cognito-identity:GetCredentialsForIdentity", why: () => `the trust policy of ${role} admits authenticated identities (${st()}) of an identity pool this stack does not create (a literal pool id, or a data source), which may accept a public login or a user pool anyone may sign up to: GetId and GetCredentialsForIdentity need no IAM right. Name in its ${AUD} condition only pools of this stack, or take the destroy rights off the role.` });
       continue;
     }
     for (const pool of m.pools) {
@@ -745,7 +746,7 @@ export function publicIdentityEdges(ctx: IdentityContext): IdentityEdge[] {
         if (mode === "authenticated" && confinedToOwnIdentity(ctx, t.role)) continue;
         const how = handsOut(ctx, pool, t.role, mode, false);
         if (!how) continue;
-        add({ to: role, label: "cognito-identity:GetCredentialsForIdentity", why: () => `${pool.res.address} ${open}, and ${how}; the trust policy of ${role} admits its ${mode} identities (${st}). Anyone, the agent included, gets the role through GetId and GetCredentialsForIdentity, which need no IAM right. ${POOL_FIX[mode]}` });
+        add({ to: role, label: "cognito-identity:GetCredentialsForIdentity", why: () => `${pool.res.address} ${open}, and ${how}; the trust policy of ${role} admits its ${mode} identities (${st()}). Anyone, the agent included, gets the role through GetId and GetCredentialsForIdentity, which need no IAM right. ${POOL_FIX[mode]}` });
       }
     }
   }
@@ -859,7 +860,7 @@ function setRolesEdges(ctx: IdentityContext, m: Model, grantText: (g: Grant) => 
             label: IDENTITY_POOL_ROLES,
             via: g.statement.source.address,
             why: () =>
-              `${grantText(g)} lets it set the roles of ${pool.res.address} (SetIdentityPoolRoles replaces its authenticated and unauthenticated roles and its role mappings), and ${grantText(pass)} lets it pass ${t.role.address} to Cognito; ${login.how}, and the trust policy of ${t.role.address} admits the pool's ${login.mode} identities (${statementName(t.statement)}): GetId and GetCredentialsForIdentity then hand it the role it set. Take ${IDENTITY_POOL_ROLES} (or ${PASS_ROLE} on the role) away from the principal.`,
+              `${grantText(g)} lets it set the roles of ${pool.res.address} (SetIdentityPoolRoles replaces its authenticated and unauthenticated roles and its role mappings), and ${grantText(pass)} lets it pass ${t.role.address} to Cognito; ${login.how()}, and the trust policy of ${t.role.address} admits the pool's ${login.mode} identities (${statementName(t.statement)}): GetId and GetCredentialsForIdentity then hand it the role it set. Take ${IDENTITY_POOL_ROLES} (or ${PASS_ROLE} on the role) away from the principal.`,
           });
         }
       }
@@ -868,17 +869,18 @@ function setRolesEdges(ctx: IdentityContext, m: Model, grantText: (g: Grant) => 
 }
 
 /** How the principal gets an identity of the pool that the trust admits, once it has set the role. */
-function setRolesLogin(ctx: IdentityContext, pool: IdentityPool, t: PoolTrust, ways: readonly LoginWay[], developer: readonly Grant[], grantText: (g: Grant) => string): { how: string; mode: Mode } | undefined {
-  if (t.modes.has("unauthenticated") && pool.unauthenticated) return { how: `${pool.res.address} allows unauthenticated identities`, mode: "unauthenticated" };
+function setRolesLogin(ctx: IdentityContext, pool: IdentityPool, t: PoolTrust, ways: readonly LoginWay[], developer: readonly Grant[], grantText: (g: Grant) => string): { how: () => string; mode: Mode } | undefined {
+  // Each `how` is written with the edge's text, where the statements it names are heard (see LazyEdge).
+  if (t.modes.has("unauthenticated") && pool.unauthenticated) return { how: () => `${pool.res.address} allows unauthenticated identities`, mode: "unauthenticated" };
   if (!t.modes.has("authenticated")) return undefined;
-  if (pool.publicLogin) return { how: `${pool.res.address} ${pool.publicLogin}`, mode: "authenticated" };
+  if (pool.publicLogin) return { how: () => `${pool.res.address} ${pool.publicLogin}`, mode: "authenticated" };
   for (const w of ways) {
     const up = pool.userPools.find((u) => (u.res ? w.mine.has(u.res) : w.outside));
-    if (up) return { how: `${grantText(w.g)} lets it log in as a user of ${up.shown} (${w.action}), which ${pool.res.address} accepts`, mode: "authenticated" };
+    if (up) return { how: () => `${grantText(w.g)} lets it log in as a user of ${up.shown} (${w.action}), which ${pool.res.address} accepts`, mode: "authenticated" };
   }
   if (pool.developer) {
     const d = developer.find((g) => g.resources.some((r) => (ctx.identityPools.referenced(g, r) ?? ctx.identityPools.matching(r)).includes(pool.res)));
-    if (d) return { how: `${grantText(d)} lets it mint a token for any user of ${pool.res.address}'s developer provider`, mode: "authenticated" };
+    if (d) return { how: () => `${grantText(d)} lets it mint a token for any user of ${pool.res.address}'s developer provider`, mode: "authenticated" };
   }
   return undefined;
 }
@@ -979,7 +981,8 @@ export interface HeldToken {
 /** A role a pool may hand a held token, and why. */
 export interface HeldTokenRole {
   readonly to: string;
-  readonly why: string;
+  /** Written with the edge's text, where the statement it names is heard (see LazyEdge). */
+  readonly why: () => string;
 }
 
 /**
@@ -1003,7 +1006,7 @@ export function heldTokenPoolRoles(ctx: IdentityContext, token: HeldToken): Held
         // As for a public login: an identity of its own gives it nothing of anyone else's (round 59 #17).
         if (confinedToOwnIdentity(ctx, t.role)) continue;
         const how = heldTokenHandsOut(ctx, pool, o.issuer, token, t.role);
-        if (how) out.push({ to: t.role.address, why: `${pool.res.address} accepts logins of ${o.shown} (openid_connect_provider_arns), the OpenID Connect issuer ${o.issuer}, and ${how}; the trust policy of ${t.role.address} admits its authenticated identities (${statementName(t.statement)})` });
+        if (how) out.push({ to: t.role.address, why: () => `${pool.res.address} accepts logins of ${o.shown} (openid_connect_provider_arns), the OpenID Connect issuer ${o.issuer}, and ${how}; the trust policy of ${t.role.address} admits its authenticated identities (${statementName(t.statement)})` });
       }
     }
   }
