@@ -20,6 +20,7 @@ import { findingLocation } from "../report/summarize";
 import { allRules } from "../rules";
 import { INHERIT_FROM_APP, installAppGuard, type Aspect } from "./app-guard";
 import { framework } from "./framework";
+import { holdsIam, mayHoldRemovals } from "./remover-stacks";
 
 installAppGuard();
 
@@ -277,7 +278,9 @@ export class BlastwallChecks implements Aspect {
   private withReadStacks(stack: GuardedStack, model: TfStack, config: BlastwallConfig, reads: Set<GuardedStack>): TfStack {
     const sourcesOf = (m: TfStack) => (m.byType.get("terraform_remote_state") ?? []).filter((r) => r.mode === "data").map((r) => r.name);
     const holdsSecrets = writtenCredentials(model).length > 0 || writtenSecrets(model).length > 0;
-    if (sourcesOf(model).length === 0 && !holdsSecrets) return model;
+    // Another stack may detach, rewrite or take over this one's IAM with no reference to it (remover-stacks.ts).
+    const strippable = holdsIam(model.byType);
+    if (sourcesOf(model).length === 0 && !holdsSecrets && !strippable) return model;
     const fw = framework();
     let app: IConstruct;
     try {
@@ -305,6 +308,13 @@ export class BlastwallChecks implements Aspect {
       return m;
     };
     const queue = [...sourcesOf(model)];
+    // A stack that may strip this one's IAM is read, and the stacks it reads in turn (to resolve what it names).
+    if (strippable) {
+      for (const s of byName.values()) {
+        const m = mayHoldRemovals(fw, s) ? load(s) : undefined;
+        if (m) queue.push(...sourcesOf(m));
+      }
+    }
     let everyStack = false;
     while (queue.length > 0) {
       const source = queue.shift()!;
@@ -318,7 +328,7 @@ export class BlastwallChecks implements Aspect {
     }
     if (everyStack || holdsSecrets) for (const s of byName.values()) load(s);
     if (peers.length === 0) return model;
-    const { StateIndex, agentsOfRun, peerFields } = peerStacks();
+    const { StateIndex, agentsOfRun, peerFields, removalsOfRun } = peerStacks();
     const index = new StateIndex([model, ...peers]);
     const remoteOutputs = index.remoteStatesOf(model);
     // This stack takes part in the run: a chain may leave it and come back (a role here trusts another stack's agent,
@@ -326,7 +336,8 @@ export class BlastwallChecks implements Aspect {
     const peerAgents = agentsOfRun([model, ...peers], index, config)
       .filter((x) => x.of !== model)
       .flatMap((x) => x.agents);
-    return { ...model, ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}), ...peerFields(peerAgents) };
+    const peerRemovals = removalsOfRun(peers, index).flatMap((x) => x.removals);
+    return { ...model, ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}), ...peerFields(peerAgents), ...(peerRemovals.length > 0 ? { peerRemovals } : {}) };
   }
 
   private validateStack(stack: GuardedStack): string[] {

@@ -20,6 +20,7 @@ import { isObject } from "../engine/json";
 import { setRemoteSources } from "../engine/reach/credential-references";
 import { namedRoleArns, webIdentityTokens } from "../engine/reach/edges-web-identity";
 import { resourceAccount } from "../engine/terraform/providers";
+import { removalsOf, type PeerRemoval } from "../engine/principals/peer-removals";
 import { globsIntersect } from "../engine/iam/glob";
 import { hasInterpolation, refTarget, resolveToPattern, stepKey, walk } from "../engine/terraform/tokens";
 
@@ -174,6 +175,14 @@ export class StateIndex {
     );
     return state;
   }
+}
+
+/**
+ * Per stack of a run, what it may take away from the principals of the others (peer-removals.ts): exclusive
+ * managers, `aws_iam_policy_attachment`s and IAM `import` blocks, resolved in that stack as the run links it.
+ */
+export function removalsOfRun(stacks: readonly TfStack[], index: StateIndex): { of: TfStack; removals: PeerRemoval[] }[] {
+  return stacks.map((of) => ({ of, removals: removalsOf(index.linked(of), stackLabel(of)) }));
 }
 
 /** Two readings of one folder, or the same stack. */

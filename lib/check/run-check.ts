@@ -152,6 +152,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   const stores = stacks.length > 1 ? stacks.map((s) => ({ of: s, stores: unprotectedStores(s, s.name ?? s.file) })) : [];
   const byState = stacks.length > 1 ? new (peerStacks().StateIndex)(stacks) : undefined;
   const agentsOfStacks = byState ? peerStacks().agentsOfRun(stacks, byState, opts.config) : [];
+  const removals = byState ? peerStacks().removalsOfRun(stacks, byState) : [];
   for (const plain of stacks) {
     // Another reading of the same folder (Terraform's and OpenTofu's) is the same stack, not a peer.
     const other = (s: TfStack) => !peerStacks().sameStack(s, plain);
@@ -159,7 +160,8 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     const peerStores = stores.filter((x) => other(x.of)).flatMap((x) => x.stores);
     const peerAgents = agentsOfStacks.filter((x) => other(x.of)).flatMap((x) => x.agents);
     const remoteOutputs = byState ? byState.remoteStatesOf(plain) : new Map();
-    const linked = peers.length > 0 || peerStores.length > 0 || peerAgents.length > 0 || remoteOutputs.size > 0;
+    const peerRemovals = removals.filter((x) => other(x.of)).flatMap((x) => x.removals);
+    const linked = peers.length > 0 || peerStores.length > 0 || peerAgents.length > 0 || remoteOutputs.size > 0 || peerRemovals.length > 0;
     const stack: TfStack = linked
       ? {
           ...plain,
@@ -167,6 +169,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
           ...(peerStores.length > 0 ? { peerStores } : {}),
           ...peerStacks().peerFields(peerAgents),
           ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}),
+          ...(peerRemovals.length > 0 ? { peerRemovals } : {}),
         }
       : plain;
     const r = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });

@@ -17,7 +17,7 @@
 import { providerDefaultTags } from "../agent-tags";
 import type { AttachedPolicy, PeerMatch, PrincipalKind, PrincipalNode, UnresolvedAttachment } from "../analysis-types";
 import type { PolicyDocument, Statement } from "../iam/types";
-import { globMatch } from "../iam/glob";
+import { globMatch, globsIntersect } from "../iam/glob";
 import { unknownDocument } from "../iam/policy-json";
 import { INLINE_POLICY_MAX, MANAGED_POLICY_MAX, identityPolicyProblem } from "../iam/identity-validity";
 import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
@@ -41,6 +41,7 @@ import {
 import { USER_CREDENTIALS } from "../user-credentials";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 import { targetHint } from "../terraform/configured-targets";
+import { removalsOf, withAccount, resolved as resolvedPattern, type PeerRemoval } from "./peer-removals";
 
 export interface CollectOptions {
   /** Why `r` is an AI agent (for the report), or undefined when it is not one. */
@@ -1095,20 +1096,146 @@ class Collector {
   }
 
   private applyExclusiveManagers(): void {
+    const removals = this.removals();
     for (const b of this.builders) {
       const inline = this.inlineManagers.get(b) ?? [];
       const managed = this.managedManagers.get(b) ?? [];
+      const peers = removals.length === 0 || b.kind === "permission-set" ? [] : removals.filter((r) => this.mayRemoveFrom(r, b));
+      if (peers.length > 0) this.peerBoundary(b, peers);
       // Most principals have no manager and at most one inline policy: decided before building any list.
-      if (inline.length === 0 && managed.length === 0 && this.exclusiveAttachments.length === 0 && this.inlineKeyCount(b) < 2) continue;
+      if (inline.length === 0 && managed.length === 0 && peers.length === 0 && this.exclusiveAttachments.length === 0 && this.inlineKeyCount(b) < 2) continue;
       const keyed = b.identity.map((a) => this.keys.get(a));
       const inlineKeys = keyed.filter((k): k is InlineKey => k?.kind === "inline");
       b.identity.forEach((a, i) => {
         const key = keyed[i];
         if (!key) return;
-        const why = key.kind === "inline" ? this.inlineRemoval(b, key, inline, inlineKeys) : this.managedRemoval(b, key, managed);
+        const why =
+          (key.kind === "inline" ? this.inlineRemoval(b, key, inline, inlineKeys) : this.managedRemoval(b, key, managed)) ??
+          (peers.length > 0 ? this.peerRemoval(b, key, peers) : undefined);
         if (why !== undefined) b.identity[i] = lazyAttached(a.via, () => uncertainDenies(a.document, "blastwall:exclusive", why));
       });
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // What other stacks of the run (and this stack's own import blocks) take away: see peer-removals.ts.
+
+  /** The other stacks' removals, and this stack's own `import` blocks (two resources may manage one object here too). */
+  private removals(): PeerRemoval[] {
+    const own = this.stack.imports === undefined ? [] : removalsOf(this.stack, this.stack.name ?? this.stack.file).filter((r) => r.kind === "import");
+    return [...(this.stack.peerRemovals ?? []), ...own];
+  }
+
+  /** The resource an `import` block of this stack imports into; undefined for another stack's (its addresses are its own). */
+  private ownTo(r: PeerRemoval): TfResource | undefined {
+    return r.kind === "import" && !(this.stack.peerRemovals ?? []).includes(r) ? this.stack.byAddress.get(r.to.replace(/\[[^\]]*\]$/, "")) : undefined;
+  }
+
+  /** Where a removal is said to be: in another stack, or this one. */
+  private shownRemoval(r: PeerRemoval): string {
+    return (this.stack.peerRemovals ?? []).includes(r) ? `${r.address} of stack ${r.stack}` : r.address;
+  }
+
+  /** Whether the removal may act on `b`: its principal (or, for an attachment or a policy import, any principal of its account). */
+  private mayRemoveFrom(r: PeerRemoval, b: Builder): boolean {
+    const account = resourceAccount(this.stack, b.resource);
+    // IAM names are per account: a removal pinned to another account than `b`'s cannot touch it; one not pinned may.
+    if (r.account !== undefined && account !== undefined && r.account !== account) return false;
+    const named = (kind: string, name: string) => kind === b.kind && globsIntersect(name, b.name, { caseInsensitive: true });
+    switch (r.kind) {
+      case "manager":
+        return named(r.principal, r.target.pattern);
+      case "attachment":
+        return true;
+      case "import": {
+        if (r.type === "aws_iam_policy") return true;
+        const m = /^aws_iam_(role|user|group)(_policy|_policy_attachment)?$/.exec(r.type);
+        if (!m) return false;
+        if (m[2] === undefined) return this.ownTo(r) !== b.resource && named(m[1], r.id.pattern);
+        return named(m[1], splitId(r.id.pattern, m[2] === "_policy" ? ":" : "/")[0]);
+      }
+    }
+  }
+
+  /** A boundary whose policy (or role) another configuration imports may be rewritten: it caps nothing then. */
+  private peerBoundary(b: Builder, peers: readonly PeerRemoval[]): void {
+    if (!b.boundary) return;
+    const value = b.resource.values["permissions_boundary"];
+    const pattern = this.policyPattern(value, b.resource);
+    const own = this.resolveArn(value, b.resource);
+    for (const r of peers) {
+      if (r.kind !== "import") continue;
+      if (r.type === "aws_iam_policy" && (own.kind !== "policy" || this.ownTo(r) !== own.policy) && globsIntersect(r.id.pattern, pattern, { caseInsensitive: true })) {
+        b.notes.push(`boundary ${showExpr(String(value))} caps nothing: ${this.importWhy(r, "the boundary policy", "policy document")}`);
+        b.boundary = undefined;
+        return;
+      }
+      if (/^aws_iam_(role|user)$/.test(r.type)) {
+        b.notes.push(`boundary ${showExpr(String(value))} caps nothing: ${this.importWhy(r, b.resource.address, `${b.kind}, its permissions_boundary included`)}`);
+        b.boundary = undefined;
+        return;
+      }
+    }
+  }
+
+  private importWhy(r: Extract<PeerRemoval, { kind: "import" }>, what: string, writes: string): string {
+    const id = r.id.exact ? `"${r.id.pattern}"` : "an id blastwall cannot resolve";
+    return `${this.shownRemoval(r)} imports ${id} into ${r.to}, which may be ${what}: two configurations then manage one object and each apply writes its own ${writes}, so the last apply wins. Remove the import block, or manage the object in one stack only`;
+  }
+
+  /** The ARN pattern of a policy value, in this stack's terms (its account when the holder's provider is pinned). */
+  private policyPattern(value: unknown, holder: TfResource): string {
+    return withAccount(resolvedPattern(this.stack, value), resourceAccount(this.stack, holder)).pattern;
+  }
+
+  /** Why another stack's resource (or an import block here) may take the policy `key` away from `b`, if it may. */
+  private peerRemoval(b: Builder, key: PolicyKey, peers: readonly PeerRemoval[]): string | undefined {
+    if (key.kind === "inline") {
+      const shown = key.name !== undefined ? `"${key.name}" (${key.source})` : `${key.source} (its name is not known)`;
+      for (const r of peers) {
+        if (r.kind === "manager" && r.what === "inline") {
+          if (key.name !== undefined && r.keeps?.includes(key.name.toLowerCase())) continue;
+          return `${this.shownRemoval(r)} keeps only the inline policies its policy_names list on ${b.resource.address}, which do not certainly include ${shown}: each apply of that stack deletes it again`;
+        }
+        if (r.kind !== "import") continue;
+        if (r.type === `aws_iam_${b.kind}_policy` && (key.name === undefined || globsIntersect(splitId(r.id.pattern, ":")[1], key.name, { caseInsensitive: true }))) {
+          if (this.ownTo(r)?.address === key.source) continue;
+          return this.importWhy(r, `the inline policy ${shown}`, "policy document");
+        }
+        if (r.type === `aws_iam_${b.kind}` && key.own) return this.importWhy(r, b.resource.address, `${b.kind}, its inline policies included`);
+      }
+      return undefined;
+    }
+    const pattern = this.policyPattern(key.arn, key.holder);
+    const exact = !/[*?]/.test(pattern);
+    const shown = `the policy ${key.source} attaches (${pattern.replace(/[*?]+/g, "{computed}")})`;
+    const own = this.resolveArn(key.arn, key.holder);
+    for (const r of peers) {
+      switch (r.kind) {
+        case "manager":
+          if (r.what !== "managed" || (exact && r.keeps?.includes(pattern.toLowerCase()))) continue;
+          return `${this.shownRemoval(r)} keeps only the policies its policy_arns list attached to ${b.resource.address}, which do not certainly include ${shown}: each apply of that stack detaches it again`;
+        case "attachment": {
+          if (!globsIntersect(r.policy.pattern, pattern, { caseInsensitive: true })) continue;
+          if (b.nameExact && r.holders.some((h) => h.principal === b.kind && h.name.exact && h.name.pattern.toLowerCase() === b.name.toLowerCase())) continue;
+          return `${this.shownRemoval(r)} is an aws_iam_policy_attachment, the only attachment its policy (${r.policy.pattern.replace(/[*?]+/g, "{computed}")}) may have in the account, and it does not certainly list ${b.resource.address}: each apply of that stack detaches ${shown} again. Attach the policy with aws_iam_${b.kind}_policy_attachment instead`;
+        }
+        case "import": {
+          if (r.type === "aws_iam_policy") {
+            if (own.kind === "policy" && this.ownTo(r) === own.policy) continue;
+            if (globsIntersect(r.id.pattern, pattern, { caseInsensitive: true })) return this.importWhy(r, shown, "policy document");
+            continue;
+          }
+          if (r.type === `aws_iam_${b.kind}_policy_attachment`) {
+            if (this.ownTo(r)?.address === key.source) continue;
+            if (globsIntersect(splitId(r.id.pattern, "/")[1], pattern, { caseInsensitive: true })) return this.importWhy(r, `the attachment by ${key.source}`, "attachment (another policy_arn replaces it)");
+            continue;
+          }
+          if (r.type === `aws_iam_${b.kind}` && key.own) return this.importWhy(r, b.resource.address, `${b.kind}, its managed_policy_arns included`);
+        }
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -1700,4 +1827,10 @@ function accountRelation(stack: TfStack, a: TfResource, b: TfResource): "same" |
   const y = providerAccount(stack, kb);
   if (x !== undefined && y !== undefined) return x === y ? "same" : "other";
   return "unknown";
+}
+
+/** An import id of two parts (`ROLE/POLICY_ARN`, `ROLE:POLICY_NAME`), split at the first separator; `*` for a part not there. */
+function splitId(id: string, sep: string): [string, string] {
+  const at = id.indexOf(sep);
+  return at < 0 ? [id, "*"] : [id.slice(0, at), id.slice(at + 1)];
 }

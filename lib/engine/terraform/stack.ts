@@ -8,6 +8,7 @@
  */
 import { isObject } from "../json";
 import { removedBlockResource } from "./removed-blocks";
+import { readImportBlocks } from "./import-blocks";
 import { AddressMap, InputError, type TfBackend, type TfModuleCall, type TfResource, type TfStack } from "./types";
 
 type Obj = Record<string, unknown>;
@@ -58,6 +59,8 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
       if (r) add(r);
     });
   }
+
+  const imports = json["import"] === undefined ? [] : readImportBlocks(json["import"]);
 
   const variables = new Map<string, unknown>();
   const variableTypes = new Map<string, string>();
@@ -168,6 +171,7 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
     providers,
     ...(providerSources.size > 0 ? { providerSources } : {}),
     ...(outputs.size > 0 ? { outputs } : {}),
+    ...(imports.length > 0 ? { imports } : {}),
   };
 }
 

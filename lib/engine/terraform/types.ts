@@ -132,6 +132,13 @@ export interface TfStack {
   readonly peerStores?: readonly PeerStore[];
   /** `output` blocks: name → value as written. */
   readonly outputs?: ReadonlyMap<string, unknown>;
+  /** `import` blocks (Terraform 1.5+): an object of the account brought under this configuration. */
+  readonly imports?: readonly import("./import-blocks").ImportBlock[];
+  /**
+   * What the other stacks checked in the same run may take away from this one's principals: exclusive managers,
+   * `aws_iam_policy_attachment`s and `import` blocks (peer-removals.ts). A Deny one of them may remove is not relied on.
+   */
+  readonly peerRemovals?: readonly import("../principals/peer-removals").PeerRemoval[];
   /**
    * The folder Terraform runs in for this configuration, when it was read from a Terraform JSON file on disk (a cdktf
    * stack's folder, where cdktf copies its assets): relative paths of `file()` / `templatefile()` are read there,

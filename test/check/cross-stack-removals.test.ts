@@ -1,0 +1,178 @@
+/**
+ * What one stack of a run takes away from another's principals (red-team round 130, F1 and F2): an
+ * aws_iam_policy_attachment (the only attachment its policy may have in the account), an exclusive manager of a
+ * role's policies, or an import block that brings the agent's guard policy under another configuration. Each apply
+ * of that stack strips the guard again, so its Deny is not relied on, as it is not when the resource sits in the
+ * agent's own stack.
+ */
+import { buildStack } from "../../lib/engine/terraform/stack";
+import { checkStacks } from "../../lib/check/run-check";
+import { agentRules, allRules } from "../../lib/rules";
+import { AGENT, policy, tf } from "../helpers/tf";
+
+type Obj = Record<string, unknown>;
+
+const ACCOUNT = "111111111111";
+const pinned = (account: string) => ({ aws: [{ region: "eu-west-1", allowed_account_ids: [account] }] });
+const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const GUARD_OUT = "cross-stack-output-aws_iam_policyguardarn";
+const ROLE_OUT = "cross-stack-output-aws_iam_roleagentname";
+const REMOTE = { "data.terraform_remote_state.cross-stack-reference-input-agents": { backend: "local", config: { path: "/app/terraform.agents.tfstate" }, workspace: "${terraform.workspace}" } };
+const GUARD_REF = `\${data.terraform_remote_state.cross-stack-reference-input-agents.outputs.${GUARD_OUT}}`;
+const ROLE_REF = `\${data.terraform_remote_state.cross-stack-reference-input-agents.outputs.${ROLE_OUT}}`;
+const GUARD_ARN = `arn:aws:iam::${ACCOUNT}:policy/agents/coder-guard`;
+
+/**
+ * The agent: its boundary leaves ec2:DeleteVolume open (the guard's Deny is what takes it away), an inline policy
+ * allows it, and the guard policy is attached (`inlineGuard`: written inline instead).
+ */
+function agents(opts: { account?: string; inlineGuard?: boolean } = {}): Obj {
+  const DENY = policy({ Sid: "Guard", Effect: "Deny", Action: "ec2:DeleteVolume", Resource: "*" });
+  const guard: Record<string, Obj> = opts.inlineGuard
+    ? { "aws_iam_role_policy.guard": { name: "guard", role: "${aws_iam_role.agent.name}", policy: DENY } }
+    : {
+        "aws_iam_policy.guard": { name: "coder-guard", path: "/agents/", policy: DENY },
+        "aws_iam_role_policy_attachment.guard": { role: "${aws_iam_role.agent.name}", policy_arn: "${aws_iam_policy.guard.arn}" },
+      };
+  return tf(
+    {
+      "aws_iam_policy.boundary": { name: "coder-boundary", path: "/agents/", policy: policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: "cloudtrail:StopLogging", Resource: "*" }) },
+      "aws_iam_role.agent": { name: "coder", path: "/agents/", assume_role_policy: TRUST, tags: AGENT, max_session_duration: 3600, permissions_boundary: "${aws_iam_policy.boundary.arn}" },
+      "aws_iam_role_policy.ops": { name: "ops", role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: ["ec2:DeleteVolume", "ec2:DescribeVolumes"], Resource: "*" }) },
+      ...guard,
+    },
+    {
+      provider: pinned(opts.account ?? ACCOUNT),
+      terraform: { backend: { local: { path: "/app/terraform.agents.tfstate" } } },
+      output: {
+        ...(opts.inlineGuard ? {} : { [GUARD_OUT]: { value: "${aws_iam_policy.guard.arn}", sensitive: true } }),
+        [ROLE_OUT]: { value: "${aws_iam_role.agent.name}", sensitive: true },
+      },
+    },
+  );
+}
+
+/** Another stack of the app: `entries` and an auditor role, reading the agents stack's outputs; `top`: import blocks, a provider. */
+function other(entries: Record<string, Obj>, top: Obj = {}): Obj {
+  return tf(
+    { ...REMOTE, "aws_iam_role.auditor": { name: "auditor", assume_role_policy: TRUST }, ...entries },
+    { provider: pinned(ACCOUNT), terraform: { backend: { local: { path: "/app/terraform.other.tfstate" } } }, ...top },
+  );
+}
+
+function run(...stacks: Obj[]) {
+  const names = ["agents", "other", "third"];
+  const models = stacks.map((json, i) => buildStack(json, `cdktf.out/stacks/${names[i]}/cdk.tf.json`, names[i]));
+  return checkStacks(models, { config: {}, rules: agentRules }).findings;
+}
+
+const destroyers = (fs: ReturnType<typeof run>) => fs.filter((f) => f.ruleId === "agent-destroy-right" && f.severity === "error");
+const reason = (fs: ReturnType<typeof run>) => destroyers(fs)[0]?.evidence.find((e) => e.step === "deny-not-relied-on")?.detail ?? "";
+
+const polatt = (policyArn: string, roles: string[] = ["${aws_iam_role.auditor.name}"]) => ({ "aws_iam_policy_attachment.guard": { name: "guard", policy_arn: policyArn, roles } });
+
+describe("an aws_iam_policy_attachment in another stack detaches the agent's guard", () => {
+  test("the controls: the agent alone, and another stack attaching another policy that way", () => {
+    expect(destroyers(run(agents()))).toEqual([]);
+    expect(destroyers(run(agents(), other(polatt(`arn:aws:iam::${ACCOUNT}:policy/agents/other`))))).toEqual([]);
+    expect(destroyers(run(agents(), other(polatt("arn:aws:iam::aws:policy/ReadOnlyAccess"))))).toEqual([]);
+  });
+
+  test("by cross-stack reference or by literal ARN, the guard's Deny is not relied on", () => {
+    for (const arn of [GUARD_REF, GUARD_ARN]) {
+      const fs = run(agents(), other(polatt(arn)));
+      expect(destroyers(fs).map((f) => f.principal)).toEqual(["aws_iam_role.agent"]);
+      expect(reason(fs)).toContain("aws_iam_policy_attachment.guard of stack other is an aws_iam_policy_attachment, the only attachment its policy");
+      expect(reason(fs)).toContain("does not certainly list aws_iam_role.agent");
+      expect(reason(fs)).toContain("Attach the policy with aws_iam_role_policy_attachment instead");
+    }
+  });
+
+  test("one that lists the agent too keeps it; one whose policy is not known may be the guard", () => {
+    expect(destroyers(run(agents(), other(polatt(GUARD_REF, ["${aws_iam_role.auditor.name}", ROLE_REF]))))).toEqual([]);
+    expect(destroyers(run(agents(), other(polatt("${var.policy}"), { variable: { policy: { type: "string" } } })))).toHaveLength(1);
+  });
+
+  test("IAM names are per account: one pinned to another account detaches nothing of the agent; one not pinned may", () => {
+    expect(destroyers(run(agents(), other(polatt(`arn:aws:iam::222222222222:policy/agents/coder-guard`), { provider: pinned("222222222222") })))).toEqual([]);
+    expect(destroyers(run(agents(), other(polatt(GUARD_ARN), { provider: { aws: [{ region: "eu-west-1" }] } })))).toHaveLength(1);
+  });
+
+  test("the other stack checked alone is judged as before", () => {
+    expect(run(other(polatt(GUARD_ARN))).filter((f) => f.severity === "error")).toEqual([]);
+  });
+});
+
+describe("an exclusive manager in another stack strips what its list leaves out", () => {
+  const exclusive = (arns: string[], role = ROLE_REF) => ({ "aws_iam_role_policy_attachments_exclusive.x": { role_name: role, policy_arns: arns } });
+
+  test("an empty list, or one without the guard, detaches it", () => {
+    for (const arns of [[], ["arn:aws:iam::aws:policy/ReadOnlyAccess"]]) {
+      const fs = run(agents(), other(exclusive(arns)));
+      expect(destroyers(fs)).toHaveLength(1);
+      expect(reason(fs)).toContain("aws_iam_role_policy_attachments_exclusive.x of stack other keeps only the policies its policy_arns list attached to aws_iam_role.agent");
+    }
+    // Named by its literal name as well.
+    expect(destroyers(run(agents(), other(exclusive([], "coder"))))).toHaveLength(1);
+  });
+
+  test("the controls: a list that keeps the guard (by reference or ARN), and a manager of another role", () => {
+    expect(destroyers(run(agents(), other(exclusive([GUARD_REF]))))).toEqual([]);
+    expect(destroyers(run(agents(), other(exclusive([GUARD_ARN]))))).toEqual([]);
+    expect(destroyers(run(agents(), other(exclusive([], "${aws_iam_role.auditor.name}"))))).toEqual([]);
+  });
+
+  test("aws_iam_role_policies_exclusive deletes an inline guard it does not name", () => {
+    const inline = (names: string[]) => ({ "aws_iam_role_policies_exclusive.x": { role_name: ROLE_REF, policy_names: names } });
+    const fs = run(agents({ inlineGuard: true }), other(inline(["ops"])));
+    expect(destroyers(fs)).toHaveLength(1);
+    expect(reason(fs)).toContain("keeps only the inline policies its policy_names list on aws_iam_role.agent, which do not certainly include \"guard\"");
+    expect(destroyers(run(agents({ inlineGuard: true }), other(inline(["ops", "guard"]))))).toEqual([]);
+  });
+
+  test("a manager in a local module of the other stack counts as well", () => {
+    const json = other({}, { module: { detach: { source: "./detach", role_name: ROLE_REF } } });
+    const models = [buildStack(agents(), "cdktf.out/stacks/agents/cdk.tf.json", "agents"), buildStack(json, "cdktf.out/stacks/other/cdk.tf.json", "other")];
+    // The module as the reader expands it: its resource, with the variable in place.
+    const expanded = { ...models[1], byType: new Map(models[1].byType), byAddress: models[1].byAddress };
+    const r = { mode: "managed" as const, type: "aws_iam_role_policy_attachments_exclusive", name: "this", address: "module.detach.aws_iam_role_policy_attachments_exclusive.this", values: { role_name: ROLE_REF, policy_arns: [] } };
+    expanded.byType.set(r.type, [r]);
+    const fs = checkStacks([models[0], expanded], { config: {}, rules: agentRules }).findings;
+    expect(reason(fs)).toContain("module.detach.aws_iam_role_policy_attachments_exclusive.this of stack other");
+  });
+});
+
+describe("an import block in another stack takes over the agent's IAM (F2)", () => {
+  const importing = (id: unknown, to = "aws_iam_policy.guard2") => ({ import: [{ id, to }] });
+  const takeover = { "aws_iam_policy.guard2": { name: "coder-guard", path: "/agents/", policy: policy({ Effect: "Deny", Action: "s3:GetObject", Resource: "*" }) } };
+
+  test("importing the guard policy by its ARN rewrites its document: the Deny is not relied on", () => {
+    const fs = run(agents(), other(takeover, importing(GUARD_ARN)));
+    expect(destroyers(fs)).toHaveLength(1);
+    expect(reason(fs)).toContain(`import.aws_iam_policy.guard2 of stack other imports "${GUARD_ARN}" into aws_iam_policy.guard2`);
+    expect(reason(fs)).toContain("the last apply wins. Remove the import block, or manage the object in one stack only");
+  });
+
+  test("an id blastwall cannot resolve may be the guard; another policy's ARN is not", () => {
+    expect(destroyers(run(agents(), other(takeover, { ...importing("${var.id}"), variable: { id: { type: "string" } } })))).toHaveLength(1);
+    expect(destroyers(run(agents(), other(takeover, importing(`arn:aws:iam::${ACCOUNT}:policy/agents/other`))))).toEqual([]);
+  });
+
+  test("importing the guard's attachment, or the agent role itself, counts too", () => {
+    const att = { "aws_iam_role_policy_attachment.a": { role: "coder", policy_arn: `arn:aws:iam::${ACCOUNT}:policy/agents/other` } };
+    expect(destroyers(run(agents(), other(att, importing(`coder/${GUARD_ARN}`, "aws_iam_role_policy_attachment.a"))))).toHaveLength(1);
+    const role = { "aws_iam_role.coder": { name: "coder", path: "/agents/", assume_role_policy: TRUST } };
+    const models = [agents(), other(role, importing("coder", "aws_iam_role.coder"))].map((json, i) => buildStack(json, `cdktf.out/stacks/${i}/cdk.tf.json`, ["agents", "other"][i]));
+    const [f] = checkStacks(models, { config: {}, rules: allRules }).findings.filter((x) => x.ruleId === "agent-role-boundary" && x.principal === "aws_iam_role.agent");
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("has a permission boundary blastwall cannot rely on (boundary ${aws_iam_policy.boundary.arn} caps nothing: import.aws_iam_role.coder of stack other imports \"coder\" into aws_iam_role.coder");
+  });
+
+  test("within one stack: an import into the guard itself is plain, into a second resource of the same policy is two managers", () => {
+    const own = (to: string, extra: Record<string, Obj>) => buildStack({ ...agents(), ...extra, import: [{ id: GUARD_ARN, to }] }, "cdktf.out/stacks/agents/cdk.tf.json", "agents");
+    const base = agents() as { resource: Record<string, Record<string, Obj>> };
+    expect(destroyers(checkStacks([own("aws_iam_policy.guard", {})], { config: {}, rules: agentRules }).findings)).toEqual([]);
+    const second = { resource: { ...base.resource, aws_iam_policy: { ...base.resource.aws_iam_policy, ...{ guard2: takeover["aws_iam_policy.guard2"] } } } };
+    expect(destroyers(checkStacks([own("aws_iam_policy.guard2", second)], { config: {}, rules: agentRules }).findings)).toHaveLength(1);
+  });
+});
