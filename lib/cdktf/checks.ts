@@ -10,6 +10,7 @@ import { checkStacks } from "../check/run-check";
 import { writtenCredentials } from "../engine/reach/credentials";
 import { writtenSecrets } from "../engine/reach/written-secrets";
 import type * as PeerStacks from "../check/peer-stacks";
+import type * as PeerResources from "../check/peer-resources";
 import type * as Modules from "./modules";
 import { lazy } from "../engine/lazy";
 import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig } from "../config/load-config";
@@ -27,6 +28,8 @@ installAppGuard();
 // Only a stack that reads other stacks (a remote state) needs them.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const peerStacks = lazy(() => require("../check/peer-stacks") as typeof PeerStacks);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const peerResources = lazy(() => require("../check/peer-resources") as typeof PeerResources);
 
 /** What the gate needs of a stack: the TerraformStack of cdktf and of CDK Terrain both are one. */
 export interface GuardedStack extends IConstruct {
@@ -270,10 +273,13 @@ export class BlastwallChecks implements Aspect {
   /**
    * The stacks this one reads through cdktf cross-stack references (a `cross-stack-reference-input-PATH` remote state):
    * their outputs resolve here, and their agents are agents here, as `blastwall check cdktf.out` judges them. A deploy
-   * role that trusts another stack's agent by reference would pass otherwise. Other stacks are read only for a stack
-   * whose configuration holds a credential or a database password or CA key: any agent of the app in its account may
-   * read that, also one in a stack this one never references (red-team round 106, A2: an "identity" stack's tagged key
-   * passed the synth gate). Each read costs a synthesis of its own, so other stacks pay nothing.
+   * role that trusts another stack's agent by reference would pass otherwise. A stack that reads one reads every stack
+   * of the app: their buckets, the versioning and lifecycle resources naming them, and their functions are judged as
+   * `blastwall check` judges them (red-team round 130, F4: a lifecycle rule of the bucket's stack, or of a third one,
+   * passed the synth gate). So does a stack whose configuration holds a credential or a database password or CA key:
+   * any agent of the app in its account may read that, also one in a stack this one never references (red-team round
+   * 106, A2: an "identity" stack's tagged key passed the synth gate). Each read costs a synthesis of its own, so a stack
+   * that references no other pays nothing.
    */
   private withReadStacks(stack: GuardedStack, model: TfStack, config: BlastwallConfig, reads: Set<GuardedStack>): TfStack {
     const sourcesOf = (m: TfStack) => (m.byType.get("terraform_remote_state") ?? []).filter((r) => r.mode === "data").map((r) => r.name);
@@ -326,7 +332,10 @@ export class BlastwallChecks implements Aspect {
       const m = load(other);
       if (m) queue.push(...sourcesOf(m));
     }
-    if (everyStack || holdsSecrets) for (const s of byName.values()) load(s);
+    // A stack that reads another reads them all (red-team round 130, F4 and F5): what protects a bucket it writes to
+    // (a lifecycle rule, a versioning resource) or what feeds a function it invokes may sit in a third stack, which
+    // `blastwall check cdktf.out` reads with the rest.
+    if (everyStack || holdsSecrets || peers.length > 0) for (const s of byName.values()) load(s);
     if (peers.length === 0) return model;
     const { StateIndex, agentsOfRun, peerFields, removalsOfRun } = peerStacks();
     const index = new StateIndex([model, ...peers]);
@@ -337,7 +346,9 @@ export class BlastwallChecks implements Aspect {
       .filter((x) => x.of !== model)
       .flatMap((x) => x.agents);
     const peerRemovals = removalsOfRun(peers, index).flatMap((x) => x.removals);
-    return { ...model, ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}), ...peerFields(peerAgents), ...(peerRemovals.length > 0 ? { peerRemovals } : {}) };
+    // The other stacks' stores, bucket settings and functions, as `blastwall check` gives them (run-check.ts).
+    const resources = peerResources().peerResources([model, ...peers], index, config)(model);
+    return { ...model, ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}), ...peerFields(peerAgents), ...resources, ...(peerRemovals.length > 0 ? { peerRemovals } : {}) };
   }
 
   private validateStack(stack: GuardedStack): string[] {

@@ -17,16 +17,18 @@ import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, applySeverity, expiredF
 import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
-import { unprotectedStores } from "../rules/agent-overwrite-unprotected";
 import { INPUT_METAS } from "../rules/input-metas";
 import { protectedEntryNotes } from "./protected-notes";
 import { unusedAcknowledgementNotes, unusedSelectorFindings } from "./config-notes";
 import type * as PeerStacks from "./peer-stacks";
+import type * as PeerResources from "./peer-resources";
 import { lazy } from "../engine/lazy";
 
 // What links several stacks is not needed to check the one stack a synth validates.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const peerStacks = lazy(() => require("./peer-stacks") as typeof PeerStacks);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const peerResources = lazy(() => require("./peer-resources") as typeof PeerResources);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const databasePasswords = lazy(() => require("../engine/reach/database-passwords") as typeof DatabasePasswords);
 import type { StackInput } from "./expand-paths";
@@ -149,24 +151,25 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   const selected = { names: new Set<string>(), tags: false, nearTags: [] as string[], principalNames: [] as string[] };
   const acknowledging = new Set<Acknowledgement>();
   const states = peerStates(stacks);
-  const stores = stacks.length > 1 ? stacks.map((s) => ({ of: s, stores: unprotectedStores(s, s.name ?? s.file) })) : [];
   const byState = stacks.length > 1 ? new (peerStacks().StateIndex)(stacks) : undefined;
+  // The other stacks' stores (with the bucket settings of every stack) and functions: see peer-resources.ts.
+  const resourcesOf = byState ? peerResources().peerResources(stacks, byState, opts.config) : () => ({});
   const agentsOfStacks = byState ? peerStacks().agentsOfRun(stacks, byState, opts.config) : [];
   const removals = byState ? peerStacks().removalsOfRun(stacks, byState) : [];
   for (const plain of stacks) {
     // Another reading of the same folder (Terraform's and OpenTofu's) is the same stack, not a peer.
     const other = (s: TfStack) => !peerStacks().sameStack(s, plain);
     const peers = states.filter((x) => x.of !== plain).map((x) => x.state);
-    const peerStores = stores.filter((x) => other(x.of)).flatMap((x) => x.stores);
+    const resources = resourcesOf(plain);
     const peerAgents = agentsOfStacks.filter((x) => other(x.of)).flatMap((x) => x.agents);
     const remoteOutputs = byState ? byState.remoteStatesOf(plain) : new Map();
     const peerRemovals = removals.filter((x) => other(x.of)).flatMap((x) => x.removals);
-    const linked = peers.length > 0 || peerStores.length > 0 || peerAgents.length > 0 || remoteOutputs.size > 0 || peerRemovals.length > 0;
+    const linked = peers.length > 0 || Object.keys(resources).length > 0 || peerAgents.length > 0 || remoteOutputs.size > 0 || peerRemovals.length > 0;
     const stack: TfStack = linked
       ? {
           ...plain,
           ...(peers.length > 0 ? { peerStates: peers } : {}),
-          ...(peerStores.length > 0 ? { peerStores } : {}),
+          ...resources,
           ...peerStacks().peerFields(peerAgents),
           ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}),
           ...(peerRemovals.length > 0 ? { peerRemovals } : {}),

@@ -20,7 +20,8 @@ import { ResourceIndex } from "../engine/reach/resource-index";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { FUNCTION_INVOKES } from "../engine/reach/compute";
 import { listActions } from "../report/summarize";
-import { agentCan, principalEvidence, statementEvidence, where } from "./support";
+import { agentCan, grantingBlock, principalEvidence, statementEvidence, where } from "./support";
+import { regionPartition, resourceAccount, resourceRegion } from "../engine/terraform/providers";
 import { capabilityActions, capabilityEvidence, capabilityFixText, capabilityOf, capabilityText, chainText, isDangerous, pathEvidence, reachOf, type Capability } from "./reach-support";
 import { grantUses, routesOf, type Route } from "./invoke-routes";
 import { deniedOnAll, ownDenies, type DenyAsk } from "./invoke-denies";
@@ -166,8 +167,159 @@ function countIn(m: ReadonlyMap<TfResource, unknown>, s: ReadonlySet<TfResource>
   return n;
 }
 
+/**
+ * A function of another stack checked in the same run that blastwall would report invoking in its own stack: its role
+ * can destroy data (`role`, `cap`), or cannot be resolved (neither set). Judged in that stack, with its own rights.
+ */
+export interface PeerFunction {
+  readonly fn: TfResource;
+  /** Its ARN pattern, with the account its provider is pinned to when it is. */
+  readonly arn: string;
+  /** Its partition, by its provider's region (`*` when that is not known). */
+  readonly partition: string;
+  readonly role?: PrincipalNode;
+  readonly cap?: Capability;
+}
+
+/** What another stack of the run holds for invokes: its functions to report, and the routes that lead to them. */
+export interface PeerFunctionsRead {
+  readonly functions: readonly PeerFunction[];
+  readonly routes: readonly { readonly route: Route; readonly functions: readonly PeerFunction[]; readonly asks: readonly DenyAsk[] }[];
+}
+
+/** Another stack's functions, judged on first use: that takes an analysis of the stack, which most runs never need. */
+export interface PeerFunctions {
+  /** The other stack's name (or file). */
+  readonly stack: string;
+  readonly read: () => PeerFunctionsRead;
+}
+
+/**
+ * The functions of the stack in `ctx` whose invoking is reported (as `invokeFindings` judges its own), for the agents of
+ * the other stacks of a run, and the routes that ask an IAM right to use (one anyone can use is reported where it is).
+ * A function the stack reads but does not make is left to the stack that makes it.
+ */
+export function functionsForPeers(ctx: RuleContext): PeerFunctionsRead {
+  const graph = reachOf(ctx);
+  const judged = new Map<TfResource, PeerFunction>();
+  for (const fn of ctx.stack.byType.get("aws_lambda_function") ?? []) {
+    if (fn.mode !== "managed") continue;
+    const account = resourceAccount(ctx.stack, fn);
+    const pattern = attributePattern(ctx.stack, fn, "arn").pattern;
+    const arn = account ? pattern.replace(/^(arn:[^:]*:lambda:[^:]*:)\*:/, `$1${account}:`) : pattern;
+    const partition = partitionOf(ctx, fn);
+    const role = graph.roleOfCompute(fn, "role");
+    if (role === null) continue;
+    if (role === undefined) {
+      judged.set(fn, { fn, arn, partition });
+      continue;
+    }
+    const holder = ctx.analysis.byAddress.get(role);
+    if (!holder) continue;
+    const cap = capabilityOf(ctx, holder);
+    if (isDangerous(cap)) judged.set(fn, { fn, arn, partition, role: holder, cap });
+  }
+  if (judged.size === 0) return { functions: [], routes: [] };
+  // A Deny of the agent's is asked of the route's resources as this stack places them (their partition), by pattern.
+  const routes = routesOf(ctx.stack)
+    .filter((r) => r.actions.length > 0)
+    .map((route) => ({ route, functions: route.functions.flatMap((f) => judged.get(f) ?? []), asks: route.denyAsks.map((a) => ({ pattern: a.pattern, partition: a.target ? partitionOf(ctx, a.target) : "*" })) }))
+    .filter((r) => r.functions.length > 0);
+  return { functions: [...judged.values()], routes };
+}
+
+const CI = { caseInsensitive: true } as const;
+
+function partitionOf(ctx: RuleContext, r: TfResource): string {
+  return regionPartition(resourceRegion(ctx.stack, r));
+}
+
+/** Whether a grant's resource pattern names the function or a version or alias of it. */
+function namesPeerFunction(r: string, arn: string): boolean {
+  if (globsIntersect(r, arn, CI)) return true;
+  const q = QUALIFIED.exec(r);
+  return q !== null && globsIntersect(q[1], arn, CI);
+}
+
+/** `aws_sqs_queue.jobs of stack ops`: a route of another stack, named with its stack in every message. */
+function peerRoute(route: Route, stack: string): Route {
+  const of = (t: string) => `${t} of stack ${stack}`;
+  const via = { ...route.via, address: of(route.via.address) };
+  return {
+    ...route,
+    via,
+    targetText: route.target ? of(route.targetText) : route.targetText,
+    verb: route.target ? route.verb.replace(route.targetText, of(route.targetText)) : route.verb,
+    how: route.how.replace(route.via.address, via.address),
+  };
+}
+
+/**
+ * The agent's invokes of the functions of the other stacks of the run (red-team round 130, F3): by name, or by a route
+ * of that stack, with the agent's own grants and Denies. A role of another stack the agent can act as is that stack's
+ * chain finding, as it is in its own.
+ */
+function peerFindings(ctx: RuleContext, agent: PrincipalNode): FindingDraft[] {
+  const peers = ctx.stack.peerFunctions ?? [];
+  if (peers.length === 0) return [];
+  const graph = reachOf(ctx);
+  const denies = ownDenies(agent);
+  const byAction = new Map<string, readonly Grant[]>();
+  const grantsOf = (action: string): readonly Grant[] => {
+    let gs = byAction.get(action);
+    if (!gs) byAction.set(action, (gs = graph.computeGrants(agent, action)));
+    return gs;
+  };
+  const actsAs = new Set((ctx.stack.peerAgents ?? []).map((a) => `${a.address} of stack ${a.stack}`));
+  const out: FindingDraft[] = [];
+  for (const peer of peers) {
+    const read = peer.read();
+    if (read.functions.length === 0) continue;
+    const byFunction = new Map<PeerFunction, Use[]>();
+    const use = (pf: PeerFunction, route: Route | undefined, action: string, g: Grant) => {
+      let list = byFunction.get(pf);
+      if (!list) byFunction.set(pf, (list = []));
+      let u = list.find((x) => x.route === route);
+      if (!u) {
+        if (list.length >= MAX_USES) return;
+        list.push((u = { route, actions: new Set(), statements: [] }));
+      }
+      u.actions.add(action);
+      if (!u.statements.includes(g.statement)) u.statements.push(g.statement);
+    };
+    for (const action of INVOKES) {
+      for (const g of grantsOf(action)) {
+        for (const r of g.resources) {
+          if (!globsIntersect(r, "arn:*:lambda:*:*:function:*", CI)) continue;
+          for (const pf of read.functions) {
+            const asks = [{ pattern: pf.arn, partition: pf.partition }, { pattern: `${pf.arn}:*`, partition: pf.partition }];
+            if (namesPeerFunction(r, pf.arn) && !deniedOnAll(ctx.stack, denies, action, asks)) use(pf, undefined, action, g);
+          }
+        }
+      }
+    }
+    for (const { route, functions, asks } of read.routes) {
+      const shown = peerRoute(route, peer.stack);
+      for (const action of route.actions) {
+        if (deniedOnAll(ctx.stack, denies, action, asks)) continue;
+        for (const g of grantsOf(action)) if (g.resources.some((r) => globsIntersect(r, route.pattern, CI))) for (const pf of functions) use(pf, shown, action, g);
+      }
+    }
+    for (const [pf, uses] of byFunction) {
+      if (pf.role && actsAs.has(`${pf.role.address} of stack ${peer.stack}`)) continue;
+      const fn = { ...pf.fn, address: `${pf.fn.address} of stack ${peer.stack}` };
+      const v: Invoked = { uses };
+      const at = grantingBlock(uses[0].statements[0]);
+      const f = pf.role && pf.cap ? roleFinding(ctx, agent, fn, { ...pf.role, address: `${pf.role.address} of stack ${peer.stack}` }, pf.cap, v) : unknownRoleFinding(ctx, agent, fn, v);
+      out.push({ ...f, resource: at });
+    }
+  }
+  return out;
+}
+
 export function invokeFindings(ctx: RuleContext): FindingDraft[] {
-  if (!ctx.stack.byType.get("aws_lambda_function")?.length) return [];
+  const peers = (ctx.stack.peerFunctions ?? []).length > 0 ? ctx.analysis.agents.filter((a) => a.peer === undefined).flatMap((a) => peerFindings(ctx, a)) : [];
+  if (!ctx.stack.byType.get("aws_lambda_function")?.length) return peers;
   const graph = reachOf(ctx);
   // Open routes (a function URL with no auth, a mail rule, a user pool's triggers) need no right: every agent has them.
   const open = routesOf(ctx.stack).filter((r) => r.actions.length === 0);
@@ -220,7 +372,7 @@ export function invokeFindings(ctx: RuleContext): FindingDraft[] {
       out.push(roleFinding(ctx, agent, fn, holder, cap, v));
     }
   }
-  return out;
+  return [...out, ...peers];
 }
 
 function statementsText(statements: readonly Statement[]): string {

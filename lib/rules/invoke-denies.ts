@@ -22,6 +22,8 @@ export interface DenyAsk {
   readonly target?: TfResource;
   /** What follows `${target.arn}` in this ARN: `` for the resource itself, `:*` for a function's versions, `/*` for objects. */
   readonly suffix?: string;
+  /** The partition of a resource of another stack, read there (its `target` is no resource of this stack). */
+  readonly partition?: string;
 }
 
 /** Whether `denies` certainly refuse `action` on every ARN asked: all must be refused, or the route stays open. */
@@ -36,7 +38,7 @@ function deniedOn(stack: TfStack, denies: readonly Statement[], action: string, 
   // in China or GovCloud (red-team round 87): the pattern is asked in the partition the resource's region puts it in,
   // and in any partition when that is not known.
   const region = ask.target ? resourceRegion(stack, ask.target) : undefined;
-  const pattern = ask.pattern.replace(/^arn:[^:]*:/, `arn:${regionPartition(region)}:`);
+  const pattern = ask.pattern.replace(/^arn:[^:]*:/, `arn:${ask.partition ?? regionPartition(region)}:`);
   if (denyCertainlyCovers(denies, universe, action, pattern)) return true;
   if (!ask.target || ask.suffix === undefined) return false;
   const i = universe.indexOf(action);

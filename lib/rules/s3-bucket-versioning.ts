@@ -3,7 +3,7 @@
  * `agent-overwrite-unprotected` (an overwrite keeps the earlier version), `stateful-backup-coverage` and
  * `OffsiteBackupPlan.protect` (AWS Backup backs up only versioned buckets). One reader, so the three cannot disagree.
  */
-import type { TfResource, TfStack } from "../engine/terraform/types";
+import type { PeerBucketSetting, TfResource, TfStack } from "../engine/terraform/types";
 import { globsIntersect, hasWildcard } from "../engine/iam/glob";
 import { attributePattern, hasInterpolation, refTarget, resolveToPattern } from "../engine/terraform/tokens";
 import { existence } from "../engine/principals/collect";
@@ -11,7 +11,10 @@ import { withoutInstanceKeys } from "../engine/agents";
 import { blocks, readBool, readNumber, readString, refersTo, unknownText } from "./protection-support";
 
 /** Ok (and what keeps it on, for the record), or why not (a clause) and what to do (a sentence). */
-export type VersioningCheck = { readonly ok: true; readonly by?: string } | { readonly ok: false; readonly why: string; readonly fix: string };
+export type VersioningCheck =
+  | { readonly ok: true; readonly by?: string }
+  /** `elsewhere`: the cause is a resource of another stack of the run, which a message about the bucket names. */
+  | { readonly ok: false; readonly why: string; readonly fix: string; readonly elsewhere?: true };
 
 /**
  * What a `bucket` argument names: a bucket of the stack by reference (`${aws_s3_bucket.b.id}`), a literal name, or,
@@ -46,9 +49,39 @@ export function bucketMayBe(stack: TfStack, bucket: TfResource, pattern: string)
   return pattern === "*" || globsIntersect(pattern, attributePattern(stack, bucket, "bucket").pattern);
 }
 
-/** One `aws_s3_bucket_versioning` of the stack, read once. */
+/** The resource types that set a bucket's versioning or expire its versions, which another stack may write too. */
+const SETTINGS = ["aws_s3_bucket_versioning", "aws_s3_bucket_lifecycle_configuration"];
+
+/**
+ * The versioning and lifecycle resources of `stack` (as the run links it, so a cross-stack reference resolves), for
+ * the other stacks of the run (`TfStack.peerBucketSettings`): S3 bucket names are global, so a resource of this stack
+ * that names another stack's bucket sets that bucket. A bucket this stack makes is named by its name too.
+ */
+export function bucketSettingsOf(stack: TfStack, label: string): PeerBucketSetting[] {
+  const out: PeerBucketSetting[] = [];
+  for (const type of SETTINGS) {
+    for (const r of stack.byType.get(type) ?? []) {
+      if (r.mode !== "managed") continue;
+      const t = bucketTarget(stack, r.values["bucket"]);
+      const own = t.address !== undefined ? stack.byAddress.get(t.address) ?? stack.byAddress.get(withoutInstanceKeys(t.address)) : undefined;
+      // A reference to another stack's output (a cdktf cross-stack reference) resolves here to the name it has there.
+      const v = r.values["bucket"];
+      const p = t.name !== undefined ? { pattern: t.name, exact: true } : own ? attributePattern(stack, own, "bucket") : typeof v === "string" ? resolveToPattern(stack, v) : { pattern: "*", exact: false };
+      const exact = p.exact && !hasWildcard(p.pattern);
+      out.push({ stack: label, of: stack, resource: r, ...(exact ? { name: p.pattern } : { pattern: p.pattern }) });
+    }
+  }
+  return out;
+}
+
+/** One `aws_s3_bucket_versioning` of the stack (or of another stack of the run), read once. */
 interface Setter {
   readonly resource: TfResource;
+  /** How a message names it: its address, and its stack when it is another stack's. */
+  readonly label: string;
+  /** Another stack's: the bucket name it names for certain (read there), compared with the bucket's literal name. */
+  readonly peerName?: string;
+  readonly peer?: boolean;
   /** Its position in the stack, so a bucket's setters are judged in the order they are written. */
   readonly order: number;
   readonly target: ReturnType<typeof bucketTarget>;
@@ -77,11 +110,22 @@ function indexOf(stack: TfStack): Index {
     const exists = existence(stack, v);
     if (exists === "no") return;
     const target = bucketTarget(stack, v.values["bucket"]);
-    const s: Setter = { resource: v, order, target, exists, off: statusOff(stack, v) };
+    const s: Setter = { resource: v, label: v.address, order, target, exists, off: statusOff(stack, v) };
     if (target.address !== undefined) push(byAddress, withoutInstanceKeys(target.address), s);
     else if (target.name !== undefined) push(byName, target.name, s);
     else byPattern.push(s);
   });
+  // Another stack's come after the stack's own: which of two setters wins is up to the order of the applies anyway.
+  let order = stack.byType.get("aws_s3_bucket_versioning")?.length ?? 0;
+  for (const p of stack.peerBucketSettings ?? []) {
+    if (p.resource.type !== "aws_s3_bucket_versioning") continue;
+    const exists = existence(p.of, p.resource);
+    if (exists === "no") continue;
+    const label = `${p.resource.address} of stack ${p.stack}`;
+    const s: Setter = { resource: p.resource, label, peer: true, ...(p.name !== undefined && { peerName: p.name }), order: order++, target: p.name !== undefined ? { name: p.name } : { pattern: p.pattern ?? "*" }, exists, off: statusOff(p.of, p.resource, label) };
+    if (p.name !== undefined) push(byName, p.name, s);
+    else byPattern.push(s);
+  }
   indexes.set(stack, (ix = { byAddress, byName, byPattern, checked: new Map() }));
   return ix;
 }
@@ -93,12 +137,12 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 }
 
 /** Exactly one versioning_configuration whose status is certainly "Enabled"; else why not. */
-function statusOff(stack: TfStack, v: TfResource): Setter["off"] {
+function statusOff(stack: TfStack, v: TfResource, label = v.address): Setter["off"] {
   const statuses = blocks(v.values["versioning_configuration"]).map((c) => readString(stack, c["status"]));
   const status = statuses[0];
   if (statuses.length !== 1 || status.state === "unset") return { clause: "sets no versioning_configuration status" };
   if (status.state === "unknown") return { clause: `sets its versioning status to ${unknownText(status)}` };
-  if (status.value !== "Enabled") return { clause: `sets its versioning status to "${status.value}"`, fix: `Set versioning_configuration { status = "Enabled" } in ${v.address}` };
+  if (status.value !== "Enabled") return { clause: `sets its versioning status to "${status.value}"`, fix: `Set versioning_configuration { status = "Enabled" } in ${label}` };
   return undefined;
 }
 
@@ -134,20 +178,25 @@ function check(stack: TfStack, bucket: TfResource, ix: Index): VersioningCheck {
   let mayBeOff: VersioningCheck | undefined;
   for (const s of candidates) {
     const v = s.resource;
-    // Named for certain: by a reference to this bucket's id or name, or by its literal name written as such.
-    const names = refersTo(v.values["bucket"], bucket.address, ["id", "bucket"]) || (name.state === "set" && typeof v.values["bucket"] === "string" && !hasInterpolation(v.values["bucket"]) && v.values["bucket"] === name.value);
+    // Named for certain: by a reference to this bucket's id or name, or by its literal name written as such; another
+    // stack's by the name it resolves to there (its references are to its own resources, whatever their address).
+    const names = s.peer
+      ? name.state === "set" && s.peerName === name.value
+      : refersTo(v.values["bucket"], bucket.address, ["id", "bucket"]) || (name.state === "set" && typeof v.values["bucket"] === "string" && !hasInterpolation(v.values["bucket"]) && v.values["bucket"] === name.value);
     if (names) {
-      if (s.exists !== "yes") return { ok: false, why: `${v.address}, which sets its versioning, ${s.exists.maybe}, so it may not be created`, fix };
-      if (s.off) return { ok: false, why: `${v.address} ${s.off.clause}`, fix: s.off.fix ?? fix };
-      enabledBy = v.address;
+      const elsewhere = s.peer ? ({ elsewhere: true } as const) : {};
+      if (s.exists !== "yes") return { ok: false, why: `${s.label}, which sets its versioning, ${s.exists.maybe}, so it may not be created`, fix, ...elsewhere };
+      if (s.off) return { ok: false, why: `${s.label} ${s.off.clause}`, fix: s.off.fix ?? fix, ...elsewhere };
+      enabledBy = s.label;
     } else if (s.off) {
       mayBeOff ??= {
         ok: false,
-        why: `${v.address}, whose bucket ${JSON.stringify(v.values["bucket"])} may be this one, ${s.off.clause}`,
-        fix: `Name the bucket of ${v.address} by reference (bucket = aws_s3_bucket.<name>.id) so blastwall can see which bucket it sets, or set versioning_configuration { status = "Enabled" } in it`,
+        why: `${s.label}, whose bucket ${JSON.stringify(v.values["bucket"])} may be this one, ${s.off.clause}`,
+        fix: `Name the bucket of ${s.label} by reference (bucket = aws_s3_bucket.<name>.id) so blastwall can see which bucket it sets, or set versioning_configuration { status = "Enabled" } in it`,
+        ...(s.peer && { elsewhere: true as const }),
       };
-    } else if (s.exists === "yes" && firstOfOne(stack, bucket, s)) {
-      enabledBy = v.address;
+    } else if (!s.peer && s.exists === "yes" && firstOfOne(stack, bucket, s)) {
+      enabledBy = s.label;
     }
   }
   const inline = blocks(bucket.values["versioning"]);

@@ -150,3 +150,62 @@ describe("a trust that names another stack's agent by cross-stack reference", ()
     expect(() => a.synth()).toThrow(/stack "model"[\s\S]*agent-transitive-destroy[\s\S]*it may be aws_iam_role\.hop2 of stack other, which the AI agent aws_iam_role\.helper of stack agents can act as/);
   });
 });
+
+/**
+ * Red-team round 130, F4 and F5: the synth gate of a stack that reads another reads every stack of the app, and judges
+ * their buckets (with the lifecycle and versioning resources of any stack) and functions as `blastwall check` does.
+ */
+describe("another stack's buckets and functions at synth", () => {
+  const { S3Bucket } = require("@cdktf/provider-aws/lib/s3-bucket") as typeof import("@cdktf/provider-aws/lib/s3-bucket");
+  const { S3BucketVersioningA } = require("@cdktf/provider-aws/lib/s3-bucket-versioning") as typeof import("@cdktf/provider-aws/lib/s3-bucket-versioning");
+  const { S3BucketLifecycleConfiguration } = require("@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration") as typeof import("@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration");
+  const { LambdaFunction } = require("@cdktf/provider-aws/lib/lambda-function") as typeof import("@cdktf/provider-aws/lib/lambda-function");
+  const { IamRolePolicy } = require("@cdktf/provider-aws/lib/iam-role-policy") as typeof import("@cdktf/provider-aws/lib/iam-role-policy");
+
+  /** `where`: the stack holding the lifecycle rule expiring noncurrent versions after `days` (none: no rule). */
+  function bucketApp(opts: { where?: "data" | "ops"; days?: number }) {
+    const { a, stack, agent } = hopApp();
+    const data = stack("data");
+    const bucket = new S3Bucket(data, "reports", { bucket: "acme-reports" });
+    new S3BucketVersioningA(data, "v", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+    if (opts.where) {
+      const at = opts.where === "data" ? data : stack("ops");
+      new S3BucketLifecycleConfiguration(at, "expire", { bucket: bucket.id, rule: [{ id: "x", status: "Enabled", filter: [{ prefix: "" }], noncurrentVersionExpiration: [{ noncurrentDays: opts.days ?? 1 }] }] });
+    }
+    new IamRolePolicy(agent, "writes", { role: agent.name, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: `${bucket.arn}/*` }] }) });
+    // The bucket's own protection findings are not what these tests are about.
+    const own = ["stateful-prevent-destroy", "stateful-backup-coverage"].map((ruleId) => ({ ruleId, principal: "aws_s3_bucket.reports", reason: "a test of the cross-stack overwrite only" }));
+    Aspects.of(a).add(new BlastwallChecks({ config: { acknowledgements: [...CONFIG.acknowledgements, ...own] } }));
+    return a;
+  }
+
+  test("a lifecycle rule in the bucket's stack or in a third one stops synth, as blastwall check does", () => {
+    for (const where of ["data", "ops"] as const) expect(() => bucketApp({ where }).synth()).toThrow(/agent-overwrite-unprotected[\s\S]*only 1 day/);
+  });
+
+  test("the controls: a week, or no rule at all, passes with no warning about stores it cannot see", () => {
+    for (const a of [bucketApp({ where: "ops", days: 7 }), bucketApp({})]) {
+      a.synth();
+      const warnings = a.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
+      expect(warnings.filter((w) => w.includes("agent-overwrite-unprotected"))).toEqual([]);
+    }
+  });
+
+  test("invoking another stack's function whose role can destroy data is the warning, an error under strict", () => {
+    const build = (strict: boolean) => {
+      const { a, stack, agent } = hopApp();
+      const ops = stack("ops");
+      const role = new IamRole(ops, "fn", { name: "ops-cleanup", assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }) });
+      new IamRolePolicyAttachment(ops, "admin", { role: role.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+      const fn = new LambdaFunction(ops, "cleanup", { functionName: "ops-cleanup", role: role.arn, handler: "index.handler", runtime: "python3.12", s3Bucket: "b", s3Key: "k" });
+      new IamRolePolicy(agent, "invokes", { role: agent.name, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: fn.arn }] }) });
+      Aspects.of(a).add(new BlastwallChecks({ config: CONFIG, strict }));
+      return a;
+    };
+    expect(() => build(true).synth()).toThrow(/agent-transitive-destroy[\s\S]*aws_lambda_function.cleanup of stack ops/);
+    const a = build(false);
+    a.synth();
+    const warnings = a.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
+    expect(warnings.some((w) => w.includes("aws_lambda_function.cleanup of stack ops"))).toBe(true);
+  });
+});

@@ -5,6 +5,7 @@
  */
 
 import type { WebIdentityToken } from "../reach/edges-web-identity";
+import type { PeerFunctions } from "../../rules/function-invokes";
 
 export interface TfResource {
   readonly mode: "managed" | "data";
@@ -126,10 +127,21 @@ export interface TfStack {
    */
   readonly peerStates?: readonly PeerState[];
   /**
-   * The buckets and tables of the other stacks checked in the same run that keep no earlier version: an agent's
-   * write there is an overwrite of the same kind as in its own stack, not one of a store it cannot see.
+   * The buckets and tables of the other stacks checked in the same run, and which of them keep no earlier version: an
+   * agent's write there is an overwrite of the same kind as in its own stack (or none), not one of a store it cannot see.
    */
   readonly peerStores?: readonly PeerStore[];
+  /**
+   * The versioning and lifecycle resources of the other stacks checked in the same run: S3 names buckets across
+   * stacks, so one of them naming a bucket of this stack sets its versioning or expires its versions as one of this
+   * stack would (red-team round 130, F5).
+   */
+  readonly peerBucketSettings?: readonly PeerBucketSetting[];
+  /**
+   * The functions of the other stacks checked in the same run, and the ways to make them run, judged in their own
+   * stack: invoking one whose role can destroy data is the same path as in this stack (red-team round 130, F3).
+   */
+  readonly peerFunctions?: readonly PeerFunctions[];
   /** `output` blocks: name → value as written. */
   readonly outputs?: ReadonlyMap<string, unknown>;
   /** `import` blocks (Terraform 1.5+): an object of the account brought under this configuration. */
@@ -222,8 +234,20 @@ export interface PeerStore {
   readonly arns: readonly string[];
   /** The write actions of its kind (`s3:PutObject`; `dynamodb:PutItem`, ...). */
   readonly actions: readonly string[];
-  /** What it lacks: "keeps no object versions ...". */
-  readonly lacks: string;
+  /** What it lacks: "keeps no object versions ..."; undefined for a store that keeps earlier versions. */
+  readonly lacks?: string;
+}
+
+/** An `aws_s3_bucket_versioning` or `aws_s3_bucket_lifecycle_configuration` of another stack of the run. */
+export interface PeerBucketSetting {
+  /** The other stack's name (or file). */
+  readonly stack: string;
+  /** That stack, as the run links it (its remote states resolve): the resource's values are read there. */
+  readonly of: TfStack;
+  readonly resource: TfResource;
+  /** The bucket it names, read in its stack: an exact name, else a pattern it may be any bucket of. */
+  readonly name?: string;
+  readonly pattern?: string;
 }
 
 export interface PeerState {

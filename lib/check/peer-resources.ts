@@ -1,0 +1,58 @@
+/**
+ * What the stacks checked together tell each other about their stores and functions (red-team round 130, F3 to F6).
+ * A bucket and what protects it may sit in different stacks: S3 names buckets across stacks, so a versioning or
+ * lifecycle resource of one stack that names another stack's bucket sets that bucket. A function an agent can make
+ * run may be another stack's, reached by a cross-stack reference or its literal ARN. Both `blastwall check` and the
+ * synth-time gate (for the stacks it reads) judge them here, so the two see one set.
+ */
+import type { BlastwallConfig } from "../engine/config-types";
+import type { PeerBucketSetting, PeerStore, TfStack } from "../engine/terraform/types";
+import { buildAnalysis } from "../engine/analyze";
+import { storesForPeers } from "../rules/agent-overwrite-unprotected";
+import { bucketSettingsOf } from "../rules/s3-bucket-versioning";
+import { functionsForPeers, type PeerFunctions, type PeerFunctionsRead } from "../rules/function-invokes";
+import { sameStack, stackLabel, type StateIndex } from "./peer-stacks";
+
+export interface PeerResources {
+  readonly peerStores?: readonly PeerStore[];
+  readonly peerBucketSettings?: readonly PeerBucketSetting[];
+  readonly peerFunctions?: readonly PeerFunctions[];
+}
+
+/**
+ * For each stack of the run, the fields that give it the other stacks' stores, bucket settings and functions. Each
+ * stack is read as the run links it (`index`), so a reference to another stack's output resolves; a stack's stores are
+ * judged with every other stack's settings, so a lifecycle rule in a third stack counts where the bucket is.
+ */
+export function peerResources(stacks: readonly TfStack[], index: StateIndex, config: BlastwallConfig): (plain: TfStack) => PeerResources {
+  if (stacks.length < 2) return () => ({});
+  const linked = stacks.map((s) => ({ of: s, linked: index.linked(s), label: stackLabel(s) }));
+  const settings = linked.map((x) => ({ of: x.of, settings: bucketSettingsOf(x.linked, x.label) }));
+  const othersSettings = (s: TfStack) => settings.filter((x) => !sameStack(x.of, s)).flatMap((x) => x.settings);
+  const withSettings = (x: (typeof linked)[number]): TfStack => {
+    const peerBucketSettings = othersSettings(x.of);
+    return peerBucketSettings.length > 0 ? { ...x.linked, peerBucketSettings } : x.linked;
+  };
+  const stores = linked.map((x) => ({ of: x.of, stores: storesForPeers(withSettings(x), x.label) }));
+  const functions = linked.flatMap((x) => {
+    if (!(x.of.byType.get("aws_lambda_function") ?? []).some((f) => f.mode === "managed")) return [];
+    let read: PeerFunctionsRead | undefined;
+    const judge = (): PeerFunctionsRead => {
+      const stack = withSettings(x);
+      return functionsForPeers({ stack, analysis: buildAnalysis(stack, config), config, strict: false });
+    };
+    const peer: PeerFunctions = { stack: x.label, read: () => (read ??= judge()) };
+    return [{ of: x.of, peer }];
+  });
+  return (plain) => {
+    const other = (x: { of: TfStack }) => !sameStack(x.of, plain);
+    const peerStores = stores.filter(other).flatMap((x) => x.stores);
+    const peerBucketSettings = othersSettings(plain);
+    const peerFunctions = functions.filter(other).map((x) => x.peer);
+    return {
+      ...(peerStores.length > 0 && { peerStores }),
+      ...(peerBucketSettings.length > 0 && { peerBucketSettings }),
+      ...(peerFunctions.length > 0 && { peerFunctions }),
+    };
+  };
+}
