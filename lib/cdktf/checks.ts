@@ -79,16 +79,23 @@ function writeWhatWasChecked(stack: GuardedStack, outputs: Partial<Record<Pinned
  * synthesize step, so a read taken before that step (by a stack synthesized earlier) or by an earlier synth is not
  * what will be written, and is never reused. A hand-over an earlier synth left on it is dropped first.
  */
-function readStack(other: GuardedStack): TfStack {
+function readStack(other: GuardedStack): { readonly model: TfStack; readonly text: string } {
   const judged = current?.judged.get(other);
-  if (judged) return (judged.model ??= buildStack(judged.json, stackFile(other), other.node.id));
+  if (judged) return { model: (judged.model ??= buildStack(judged.json, stackFile(other), other.node.id)), text: (judged.text ??= JSON.stringify(judged.json)) };
   dropPins(other);
-  return buildStack(other.toTerraform(), stackFile(other), other.node.id);
+  const json = other.toTerraform();
+  return { model: buildStack(json, stackFile(other), other.node.id), text: JSON.stringify(json) };
 }
+
+/**
+ * The stacks a judgement read, each with the JSON text it read: a reader is judged again only when a stack it read
+ * is written otherwise than it read it (see `judgeAgainReaders`).
+ */
+type ReadLog = Map<GuardedStack, string>;
 
 interface Synth {
   /** The stacks this synth validated (and passed) so far, in order: the JSON each was judged on, and what it read. */
-  readonly judged: Map<GuardedStack, { readonly json: unknown; model?: TfStack; reads: ReadonlySet<GuardedStack> }>;
+  readonly judged: Map<GuardedStack, { readonly json: unknown; model?: TfStack; text?: string; reads: ReadonlyMap<GuardedStack, string> }>;
   /** Where the last stack validated stands in the app's stacks: cdktf validates them in that order, once a synth. */
   last: number;
   readonly app?: IConstruct;
@@ -260,7 +267,7 @@ export class BlastwallChecks implements Aspect {
     return this.findingsOf(stack, stack.toTerraform()).findings;
   }
 
-  private findingsOf(stack: GuardedStack, json: unknown, reads = new Set<GuardedStack>()): { findings: Finding[]; shownDirs: readonly string[] } {
+  private findingsOf(stack: GuardedStack, json: unknown, reads: ReadLog = new Map()): { findings: Finding[]; shownDirs: readonly string[] } {
     const config = this.config();
     const { readings, shownDirs } = modelOf(stack, json);
     const models = readings.map((r) => this.withReadStacks(stack, r, config, reads));
@@ -281,7 +288,7 @@ export class BlastwallChecks implements Aspect {
    * 106, A2: an "identity" stack's tagged key passed the synth gate). Each read costs a synthesis of its own, so a stack
    * that references no other pays nothing.
    */
-  private withReadStacks(stack: GuardedStack, model: TfStack, config: BlastwallConfig, reads: Set<GuardedStack>): TfStack {
+  private withReadStacks(stack: GuardedStack, model: TfStack, config: BlastwallConfig, reads: ReadLog): TfStack {
     const sourcesOf = (m: TfStack) => (m.byType.get("terraform_remote_state") ?? []).filter((r) => r.mode === "data").map((r) => r.name);
     const holdsSecrets = writtenCredentials(model).length > 0 || writtenSecrets(model).length > 0;
     // Another stack may detach, rewrite or take over this one's IAM with no reference to it (remover-stacks.ts).
@@ -308,8 +315,8 @@ export class BlastwallChecks implements Aspect {
     const load = (other: GuardedStack) => {
       if (loaded.has(other)) return undefined;
       loaded.add(other);
-      reads.add(other);
-      const m = readStack(other);
+      const { model: m, text } = readStack(other);
+      reads.set(other, text);
       peers.push(m);
       return m;
     };
@@ -357,7 +364,7 @@ export class BlastwallChecks implements Aspect {
     const synth = thisSynth(stack);
     const hcl = writesHcl(stack);
     const json = hcl ? hclEquivalentJson(stack) : stack.toTerraform();
-    const reads = new Set<GuardedStack>();
+    const reads: ReadLog = new Map();
     const { findings, shownDirs } = this.findingsOf(stack, json, reads);
     const renderFinding = (f: Finding) => this.render(f);
     const errors = findings.filter((f) => f.severity === "error" && !f.acknowledged);
@@ -373,8 +380,9 @@ export class BlastwallChecks implements Aspect {
     if (errors.length === 0) {
       const own = stack as unknown as { toHclTerraform?: () => unknown };
       writeWhatWasChecked(stack, hcl && typeof own.toHclTerraform === "function" ? { toHclTerraform: own.toHclTerraform() } : { toTerraform: json });
-      synth.judged.set(stack, { json: deepFreeze(json), reads });
-      return this.judgeAgainReaders(stack, synth);
+      const text = JSON.stringify(json);
+      synth.judged.set(stack, { json: deepFreeze(json), text, reads });
+      return this.judgeAgainReaders(stack, text, synth);
     }
     return [
       `blastwall: ${errors.length} error finding(s) in stack "${stack.node.id}"; synth stops here.\n` +
@@ -387,14 +395,18 @@ export class BlastwallChecks implements Aspect {
   /**
    * The stacks this synth already wrote that read this one (directly or through others): each was judged on a read of
    * this stack taken before its aspects ran (cdktf runs a stack's aspects in its own synthesize step), so each is
-   * judged again now, as written, with this stack as it will be written. Whichever of two linked stacks is
-   * synthesized last judges both in their final state. Nothing already written is changed: synth stops here.
+   * judged again now, as written, with this stack as it will be written, unless what it read is what is written (the
+   * same JSON text: its aspects changed nothing), when the judgement stands as it is. Whichever of two linked stacks is
+   * synthesized last judges both in their final state. Nothing already written is changed: synth stops here. (Judging
+   * every reader again whatever it read made an app of 30 stacks reading one another take seconds per stack.)
    */
-  private judgeAgainReaders(stack: GuardedStack, synth: Synth): string[] {
+  private judgeAgainReaders(stack: GuardedStack, written: string, synth: Synth): string[] {
     const failures: string[] = [];
     for (const [reader, judged] of [...synth.judged]) {
-      if (reader === stack || !judged.reads.has(stack)) continue;
-      const reads = new Set<GuardedStack>();
+      if (reader === stack) continue;
+      const read = judged.reads.get(stack);
+      if (read === undefined || read === written) continue;
+      const reads: ReadLog = new Map();
       const errors = this.findingsOf(reader, judged.json, reads).findings.filter((f) => f.severity === "error" && !f.acknowledged);
       judged.reads = reads;
       if (errors.length === 0) continue;

@@ -12,6 +12,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { BlastwallChecks } from "../../lib/cdktf";
+import { allRules } from "../../lib/rules";
+import type { Rule } from "../../lib/engine/rule";
 import { AgentPrincipal, AgentRole } from "../../lib/constructs";
 
 const RUNNER = "arn:aws:iam::111111111111:role/agent-runner";
@@ -99,5 +101,41 @@ describe("app.synth() twice in one tick", () => {
     coder.role.addOverride("tags", { "blastwall:agent": "true" });
     coder.role.addOverride("path", "/agents/");
     expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe("a stack written before one it read is judged again only when that one is written otherwise than it was read", () => {
+  /** The stacks of `build`'s app judged by a gate that also counts, per stack, how often it was judged. */
+  function judgements(marked: "aspect" | "later"): { synth: () => void; judged: string[] } {
+    const outdir = mkdtempSync(join(tmpdir(), "blastwall-order-"));
+    const app = new App({ outdir });
+    const deploy = new TerraformStack(app, "deploy");
+    const agents = new TerraformStack(app, "agents");
+    for (const s of [deploy, agents]) new AwsProvider(s, "aws", { region: "eu-west-1" });
+    const coder = new AgentRole(agents, "coder", { roleName: "coder", assumedBy: [AgentPrincipal.role(RUNNER)] });
+    coder.role.addOverride("tags", null);
+    coder.role.addOverride("path", "/");
+    if (marked === "aspect") Aspects.of(agents).add(new MarkAgents());
+    const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: coder.role.arn }, Action: "sts:AssumeRole" }] });
+    const deployer = new IamRole(deploy, "deployer", { name: "deployer", assumeRolePolicy: trust });
+    new IamRolePolicy(deploy, "deployer-pol", { role: deployer.id, policy: policy(HARMLESS) });
+    const judged: string[] = [];
+    const [first, ...rest] = allRules;
+    const counting: Rule = { meta: first.meta, check: (ctx) => (judged.push(ctx.stack.name ?? "?"), first.check(ctx)) };
+    Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: [counting, ...rest] }));
+    return { synth: () => app.synth(), judged };
+  }
+
+  test("an aspect of the read stack changes it after the read: the reader is judged again", () => {
+    const { synth, judged } = judgements("aspect");
+    synth();
+    expect(judged.filter((n) => n === "deploy")).toHaveLength(2);
+  });
+
+  test("nothing changes it: the first judgement stands (an app of many stacks reading one another stays fast)", () => {
+    const { synth, judged } = judgements("later");
+    synth();
+    expect(judged.filter((n) => n === "deploy")).toHaveLength(1);
+    expect(judged.filter((n) => n === "agents")).toHaveLength(1);
   });
 });
