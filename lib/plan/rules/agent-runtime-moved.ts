@@ -13,6 +13,8 @@ import { changeFinding } from "../rule";
 import { changeSideStack, planToStack, priorStateToStack } from "../plan-to-stack";
 import type { PlanJson, PlanResourceChange } from "../types";
 import { isObject, isUpdateOrReplace } from "../values";
+import { configOf } from "../config-expressions";
+import { codeOf, readsCode, sameCode, type CodeMatch, type Configured } from "./runtime-code";
 
 /** One side of the plan (the state before it, its planned end state), with the principals the engine reads there. */
 interface World {
@@ -166,22 +168,32 @@ export const agentRuntimeMoved: PlanRule = {
     if (!now) return [];
     if (replaced) {
       const prior = w.before.stack.byAddress.get(rc.previous_address ?? rc.address);
-      return prior ? judge(w, ctx, rc, [prior], now, false) : [];
+      return prior ? judge(w, ctx, rc, [{ prior }], now, false) : [];
     }
     // A create at a new address of the workload a delete or forget elsewhere ends (a for_each key renamed, a resource
     // renamed without a moved block): after apply the same function, family or service account runs as the new role.
-    const priors = gone.flatMap((c) => {
+    // Or one that runs its code under a new name: the same package, image or source (a renamed workload keeps its code).
+    const code = readsCode(rc.type) ? codeOf(now, configuredIn(ctx, rc.address)) : [];
+    const priors = gone.flatMap((c): Paired[] => {
       const r = w.before.stack.byAddress.get(c.address);
       if (!r) return [];
       const keys = identityKeys(r);
       // A type with no identifying argument (an instance) is one workload only within its module: a new instance
       // elsewhere is no agent's runtime, and pairing every one would flag each new runtime of a type an agent retires.
-      if (keys.length === 0 && (c.module_address ?? "") !== (rc.module_address ?? "")) return [];
-      return sameIdentity(r, now) ? [r] : [];
+      const named = (keys.length > 0 || (c.module_address ?? "") === (rc.module_address ?? "")) && sameIdentity(r, now);
+      if (named) return [{ prior: r }];
+      const match = code.length > 0 ? sameCode(codeOf(r, () => true), code) : undefined;
+      return match ? [{ prior: r, code: match }] : [];
     });
     return priors.length > 0 ? judge(w, ctx, rc, priors, now, true) : [];
   },
 };
+
+/** Whether the configuration sets an argument of the resource at `address`; when it does not say, it may (fail closed). */
+function configuredIn(ctx: PlanRuleContext, address: string): Configured {
+  const expressions = configOf(ctx.plan, address)?.expressions;
+  return (argument) => expressions === undefined || argument in expressions;
+}
 
 const goneByCtx = new WeakMap<PlanRuleContext, Map<string, PlanResourceChange[]>>();
 
@@ -199,13 +211,20 @@ function goneOf(ctx: PlanRuleContext): Map<string, PlanResourceChange[]> {
   return m;
 }
 
+/** A runtime before the plan that `now` may be: by its identifying arguments, or (`code`) by the code it runs. */
+interface Paired {
+  readonly prior: TfResource;
+  readonly code?: CodeMatch;
+}
+
 /**
  * What `now` runs as that none of `priors` did, and that is no agent or cannot be told, when a prior ran as an agent
  * role: `priors` is the runtime before an update or replace, or (`elsewhere`) the runtimes the plan deletes or forgets
- * at other addresses whose workload `now` is.
+ * at other addresses whose workload `now` is. Their roles count together: a runtime on the role of one of them
+ * (two functions of one shared package retired, one re-created on the other's role) moves nothing to a new role.
  */
-function judge(w: Worlds, ctx: PlanRuleContext, rc: PlanResourceChange, priors: readonly TfResource[], now: TfResource, elsewhere: boolean) {
-  const before = priors.flatMap((p) => ranAs(w.before, p));
+function judge(w: Worlds, ctx: PlanRuleContext, rc: PlanResourceChange, priors: readonly Paired[], now: TfResource, elsewhere: boolean) {
+  const before = priors.flatMap((p) => ranAs(w.before, p.prior).map((b) => ({ ...b, paired: p })));
   const agents = before.flatMap((b) => {
     const reason = b.role !== undefined ? beforeAgent(w, b.role) : undefined;
     return reason !== undefined ? [{ ...b, reason }] : [];
@@ -216,11 +235,15 @@ function judge(w: Worlds, ctx: PlanRuleContext, rc: PlanResourceChange, priors: 
   const moved = ranAs(w.after, now).filter((a) => !kept.has(a.key) && !(a.role !== undefined && afterAgent(w, ctx, a.role)));
   if (moved.length === 0) return [];
   const at = (r: Ran) => (r.written !== undefined ? `${r.attribute} = ${r.written}` : r.attribute);
-  const from = agents.map((a) => `${a.shown} (${at(a)}; an agent by ${a.reason})`).join(", ");
+  const fromOf = (list: readonly (typeof agents)[number][]) => list.map((a) => `${a.shown} (${at(a)}; an agent by ${a.reason})`).join(", ");
+  const from = fromOf(agents);
   const to = moved.map((m) => (m.role !== undefined ? `${m.shown} (${at(m)}), which is no agent` : `${m.shown} (${m.attribute}), which blastwall cannot resolve to a role of this plan, so it may be any role${m.unknown ? unknownAdvice(w, ctx, rc, m, agents) : ""}`));
   const old = agents.map((a) => `${a.written ?? a.shown} (${a.shown}, an agent)`).join(", ");
   const evidence: Evidence[] = moved.map((m) => ({ step: "weakened", address: rc.address, detail: `${m.attribute}: ${old} → ${m.role !== undefined ? `${m.written ?? m.shown} (${m.shown}, not an agent)` : `${m.shown} (cannot be resolved)`}` }));
-  const recreated = elsewhere ? priors : [];
+  const recreated = elsewhere ? priors.map((p) => p.prior) : [];
+  const byCode = elsewhere && priors.some((p) => p.code !== undefined);
+  const tail = ": the agent's code keeps running there with that role's rights, outside blastwall's agent checks.";
+  if (byCode) return [changeFinding(rc, `${byCodeText(rc, recreated, agents, fromOf, now, to)}${tail}${byCodeAdvice(priors)}`, evidence)];
   const what =
     recreated.length === 0
       ? `The plan moves ${rc.address}, which ran as the AI agent role ${from}, to ${to.join("; ")}`
@@ -230,7 +253,31 @@ function judge(w: Worlds, ctx: PlanRuleContext, rc: PlanResourceChange, priors: 
     recreated.length === 0
       ? ""
       : ` If the new resource is that runtime under a new address, keep it on an agent role; if it is another workload, ${keys.length > 0 ? `give it another ${keys.join(", ")} or ` : ""}have this plan approved with \`blastwall approve\`.`;
-  return [changeFinding(rc, `${what}: the agent's code keeps running there with that role's rights, outside blastwall's agent checks.${advice}`, evidence)];
+  return [changeFinding(rc, `${what}${tail}${advice}`, evidence)];
+}
+
+/** The finding's first sentence when a retired agent runtime is paired by its code: what matched, per agent runtime. */
+function byCodeText<A extends { readonly paired: Paired }>(rc: PlanResourceChange, recreated: readonly TfResource[], agents: readonly A[], fromOf: (list: readonly A[]) => string, now: TfResource, to: readonly string[]): string {
+  const clauses = [...new Set(agents.map((a) => a.paired))].map((p) => {
+    const ran = `which ran as the agent role ${fromOf(agents.filter((a) => a.paired === p))}`;
+    const addr = p.prior.address;
+    if (p.code === undefined) return `as the same workload as ${addr} (${sameShown(p.prior, now)}), ${ran}`;
+    const { argument, shown } = p.code;
+    return p.code.unknown
+      ? `with a ${argument} known only after apply, which may be the one of ${addr}, ${ran} (${shown} there)`
+      : `with the same ${argument} as ${addr}, ${ran} (${shown} on both)`;
+  });
+  return `The plan deletes ${recreated.map((p) => p.address).join(", ")} and creates ${rc.address} ${clauses.join("; and ")}, on ${to.join("; ")}`;
+}
+
+function byCodeAdvice(priors: readonly Paired[]): string {
+  const unknown = priors.some((p) => p.code?.unknown === true);
+  return (
+    " If the new resource is that runtime under a new name, keep it on an agent role; if it is another workload that runs the same code, have this plan approved with `blastwall approve`." +
+    (unknown
+      ? " A code value known only after apply may be any code, so it is paired with every agent runtime of its type the plan retires that sets one (as a name known only after apply is): make it known at plan time (a hash of a file that exists when you plan, an image tag of a repository that exists), or have the plan approved."
+      : "")
+  );
 }
 
 /** Arguments that say which workload a runtime is (one function, one service account of one cluster, one family). */
