@@ -99,6 +99,22 @@ describe("policyFromValue: JSON strings", () => {
     expect(only(from(s, 42)).unknown).toMatch(/not a JSON document/);
     expect(only(from(s, undefined)).unknown).toBe("policy is not set");
   });
+
+  test("a key written twice in one object is unknown: which of the two IAM applies is not certain (red-team round 131)", () => {
+    const password = "arn:aws:iam::aws:policy/root-task/IAMCreateRootUserPassword";
+    const audit = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials";
+    const twoBlocks = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRoot","Resource":"*","Condition":{"StringEquals":{"sts:TaskPolicyArn":"${password}"},"StringEquals":{"sts:TaskPolicyArn":"${audit}"}}}]}`;
+    expect(only(from(s, twoBlocks)).unknown).toBe(
+      'policy JSON repeats a key: key "StringEquals" appears twice in the same object; JSON readers keep the last one, and which one AWS applies is not certain',
+    );
+    const twoKeys = `{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/env":"prod","aws:PrincipalTag/env":"dev"}}}]}`;
+    expect(only(from(s, twoKeys)).unknown).toMatch(/^policy JSON repeats a key: key "aws:PrincipalTag\/env" appears twice/);
+    // With a reference inside (the slow path) too.
+    const withRef = `{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"\${lookup(var.m, \"k\")}","Resource":"*"}]}`;
+    expect(only(from(s, withRef)).unknown).toMatch(/^policy JSON repeats a key: key "Resource" appears twice/);
+    // The control: each key once.
+    expect(only(from(s, `{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRoot","Resource":"*","Condition":{"StringEquals":{"sts:TaskPolicyArn":"${audit}"}}}]}`)).unknown).toBeUndefined();
+  });
 });
 
 describe("policyFromValue: whole-value references and expressions", () => {

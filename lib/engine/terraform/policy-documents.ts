@@ -12,6 +12,7 @@
  * a name that matches no action. A Condition value that does not resolve exactly is left as written, so a
  * Deny conditioned on it never counts as certain.
  */
+import { findJsonKeyProblem } from "./json-keys";
 import type { Env } from "../../hcl/evaluate";
 import type { PolicyDocument, Statement, StatementSource } from "../iam/types";
 import { globsIntersect } from "../iam/glob";
@@ -453,7 +454,7 @@ function readDocumentText(ctx: Ctx, text: string, opts: PolicyFromValueOptions):
       } catch {
         // an interpolation outside a JSON string: the placeholder path below says which one
       }
-      if (ok) return parseDocumentObject(ctx, parsed, opts);
+      if (ok) return repeatedKey(text, opts) ?? parseDocumentObject(ctx, parsed, opts);
     }
     jsonText = "";
     for (const part of parseTemplate(text)) {
@@ -482,8 +483,23 @@ function readDocumentText(ctx: Ctx, text: string, opts: PolicyFromValueOptions):
     }
     return unknownFor(opts, `policy is not valid JSON: ${(e as Error).message.split("\n")[0]}`);
   }
+  const repeated = repeatedKey(jsonText, opts);
+  if (repeated) return repeated;
   if (raws.length > 0) doc = restorePlaceholders(doc, raws);
   return parseDocumentObject(ctx, doc, opts);
+}
+
+/**
+ * A policy text that writes one key twice in an object (two `StringEquals` blocks in one Condition, one condition key
+ * twice): JSON.parse keeps the last, as the AWS provider's JSON reading does, but whether IAM applies the first, the
+ * last or refuses the policy is not documented, so the statement may grant with either. A text jsonencode or the
+ * policy document data source writes never repeats a key (red-team round 131: an AssumeRoot grant narrowed by the
+ * second of two `StringEquals` read as narrowed).
+ */
+function repeatedKey(text: string, opts: PolicyFromValueOptions): PolicyDocument | undefined {
+  const found = findJsonKeyProblem(text);
+  if (!found?.repeated) return undefined;
+  return unknownFor(opts, `policy JSON repeats a key: ${found.problem.replace(/ \(first at line \d+\)$/, "")}; JSON readers keep the last one, and which one AWS applies is not certain`);
 }
 
 function restorePlaceholders(v: unknown, raws: readonly string[]): unknown {
