@@ -73,6 +73,13 @@ describe("audit-trail-off: a trail Terraform does not create (red-team round 129
     expect(run(rule, trail({ count: 0 }))[0].message).toContain("aws_cloudtrail.t has count = 0, so Terraform creates none: there is no trail, so agent calls go unaudited");
     expect(run(rule, trail({ count: "${var.trail ? 1 : 0}" }))[0].message).toContain("may not be created");
   });
+
+  it("evaluates a conditional count over a variable's default, as the HCL reader does (red-team round 131 F6)", () => {
+    const withVar = (d: unknown) => ({ ...trail({ count: "${var.trail ? 1 : 0}" }), variable: { trail: { default: d } } });
+    expect(run(rule, withVar(true))).toEqual([]);
+    expect(run(rule, withVar(false))[0].message).toContain("has count = ${var.trail ? 1 : 0}, which is 0, so Terraform creates none: there is no trail");
+    expect(run(rule, withVar("${var.other}"))[0].message).toContain("may not be created");
+  });
 });
 
 describe("audit-trail-off: the stack's trails are judged together (red-team round 131 F5)", () => {
