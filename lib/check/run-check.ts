@@ -95,15 +95,22 @@ function loadHclModule(): typeof import("../hcl/load-hcl") {
   return require("../hcl/load-hcl") as typeof import("../hcl/load-hcl");
 }
 
+function lockFileModule(): typeof import("../hcl/lock-file") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("../hcl/lock-file") as typeof import("../hcl/lock-file");
+}
+
 /**
  * A folder read as Terraform reads it (HCL and JSON files, local modules, tfvars), named as the layout names it.
  * A folder whose configuration holds `.tofu` files is read twice, as Terraform and as OpenTofu read it: which of
- * the two applies it is not in the files, and each may grant what the other does not.
+ * the two applies it is not in the files, and each may grant what the other does not. A folder only OpenTofu
+ * applies (`.tofu` files alone, or a lock file naming OpenTofu's registry) is read once, as OpenTofu reads it.
  */
 async function loadHclFolder(dir: string, name: string | undefined, values?: ReadonlyMap<string, unknown>): Promise<TfStack[]> {
   try {
     const hcl = loadHclModule();
-    const tofuOnly = hcl.holdsOnlyTofu(dir);
+    // Only OpenTofu applies a folder of `.tofu` files alone, or one whose lock file `tofu init` wrote (lock-file.ts).
+    const tofuOnly = hcl.holdsOnlyTofu(dir) || (await lockFileModule().lockFileTool(dir)) === "opentofu";
     const files = await repositoryFiles().folderValueFiles(dir);
     // Terraform runs in the folder: a relative path it names (a shared credentials file) is read from there.
     const repositoryFile = repositoryFiles().repositoryFileReader(dir);

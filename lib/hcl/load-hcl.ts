@@ -227,7 +227,7 @@ function* hclLoader(dir: string, values: ReadonlyMap<string, unknown> | undefine
           ? def.absDir === rootAbs
             ? ", or one OpenTofu reads early from variables and locals with values blastwall knows (a default, a tfvars file, --var-file)"
             : " (OpenTofu's early evaluation of variables and locals is read only in the root module)"
-          : " (Terraform reads no expression there; a folder with .tofu files is read as OpenTofu reads it, which evaluates variables and locals there)";
+          : " (Terraform reads no expression there; a folder with .tofu files, or whose .terraform.lock.hcl names providers of registry.opentofu.org, is read as OpenTofu reads it, which evaluates variables and locals there)";
       throw new InputError(display, `line ${call.line}: module "${call.name}" needs a literal source string${early}`);
     }
     const given = virtual?.moduleSource && def.absDir === rootAbs ? virtual.moduleSource(raw) : undefined;

@@ -442,6 +442,14 @@ describe("OpenTofu's early evaluation of a module source (red-team round 93)", (
     expect(await destroy(dir({ "main.tofu": call("local.dir", l), "agent/main.tf": MODULE }))).toEqual(["ec2:DeleteVolume"]);
   });
 
+  test("a folder of .tf files whose lock file names registry.opentofu.org is read as OpenTofu reads it (red-team round 131 F4)", async () => {
+    const v = `variable "dir" {\n  type    = string\n  default = "./agent"\n}\n`;
+    const lock = (host: string) => `provider "${host}/hashicorp/aws" {\n  version = "6.14.1"\n}\n`;
+    expect(await destroy(dir({ "main.tf": call("var.dir", v), "agent/main.tf": MODULE, ".terraform.lock.hcl": lock("registry.opentofu.org") }))).toEqual(["ec2:DeleteVolume"]);
+    // The control: Terraform's registry in the lock file, Terraform's refusal.
+    await expect(findings(dir({ "main.tf": call("var.dir", v), "agent/main.tf": MODULE, ".terraform.lock.hcl": lock("registry.terraform.io") }))).rejects.toThrow(/needs a literal source string/);
+  });
+
   test("a source whose value is not known, one in a child module, and one Terraform reads stay refused", async () => {
     const refused = /needs a literal source string/;
     await expect(findings(dir({ "main.tofu": call("var.dir", `variable "dir" { type = string }`), "agent/main.tf": MODULE }))).rejects.toThrow(refused);

@@ -73,4 +73,49 @@ describe("audit-trail-off: a trail Terraform does not create (red-team round 129
     expect(run(rule, trail({ count: 0 }))[0].message).toContain("aws_cloudtrail.t has count = 0, so Terraform creates none: there is no trail, so agent calls go unaudited");
     expect(run(rule, trail({ count: "${var.trail ? 1 : 0}" }))[0].message).toContain("may not be created");
   });
+
+  it("evaluates a conditional count over a variable's default, as the HCL reader does (red-team round 131 F6)", () => {
+    const withVar = (d: unknown) => ({ ...trail({ count: "${var.trail ? 1 : 0}" }), variable: { trail: { default: d } } });
+    expect(run(rule, withVar(true))).toEqual([]);
+    expect(run(rule, withVar(false))[0].message).toContain("has count = ${var.trail ? 1 : 0}, which is 0, so Terraform creates none: there is no trail");
+    expect(run(rule, withVar("${var.other}"))[0].message).toContain("may not be created");
+  });
+});
+
+describe("audit-trail-off: the stack's trails are judged together (red-team round 131 F5)", () => {
+  const S3_DATA = { event_selector: [{ read_write_type: "All", include_management_events: false, data_resource: [{ type: "AWS::S3::Object", values: ["arn:aws:s3"] }] }] };
+  const trails = (main: Record<string, unknown> | undefined, data: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
+    tf(
+      {
+        ...(main ? { "aws_cloudtrail.main": { name: "main", s3_bucket_name: "logs", ...main } } : {}),
+        "aws_cloudtrail.s3_data": { name: "s3-data", s3_bucket_name: "logs", ...S3_DATA, ...data },
+      },
+      extra,
+    );
+  const gap = (json: Record<string, unknown>) => run(rule, json).filter((f) => f.resource === "aws_cloudtrail.s3_data" && /records no write management events/.test(f.message));
+
+  it("passes a data-event trail beside a trail that records every management event", () => {
+    expect(run(rule, trails({ is_multi_region_trail: true }))).toEqual([]);
+    // Same provider, neither trail multi-Region: the same account and Region.
+    expect(run(rule, trails({}))).toEqual([]);
+    // Another provider configuration in the same account, and the main trail multi-Region.
+    const providers = { provider: { aws: [{ allowed_account_ids: ["111111111111"] }, { alias: "eu", region: "eu-west-1", allowed_account_ids: ["111111111111"] }] } };
+    expect(gap(trails({ is_multi_region_trail: true }, { provider: "aws.eu" }, providers))).toEqual([]);
+  });
+
+  it("still fails the data-event trail when no other trail certainly records the writes where it is", () => {
+    // The only trail.
+    expect(gap(trails(undefined))).toHaveLength(1);
+    // The other trail records no writes either, logs nothing, or may not exist.
+    expect(gap(trails({ event_selector: [{ read_write_type: "ReadOnly" }] }))).toHaveLength(1);
+    expect(gap(trails({ enable_logging: false }))).toHaveLength(1);
+    expect(gap(trails({ enable_logging: "${var.on}" }))).toHaveLength(1);
+    expect(gap(trails({ count: "${var.main ? 1 : 0}" }))).toHaveLength(1);
+    expect(gap(trails({ count: 0 }))).toHaveLength(1);
+    // Another Region of the same provider, or a provider of an account blastwall cannot tell, and the main trail single-Region.
+    expect(gap(trails({ region: "eu-west-1" }))).toHaveLength(1);
+    const providers = { provider: { aws: [{}, { alias: "other", region: "eu-west-1" }] } };
+    expect(gap(trails({ is_multi_region_trail: true, provider: "aws.other" }, {}, providers))).toHaveLength(1);
+    expect(gap(trails({ provider: "aws.other" }, {}, { provider: { aws: [{ region: "eu-west-1" }, { alias: "other", region: "eu-west-1" }] } }))).toHaveLength(1);
+  });
 });

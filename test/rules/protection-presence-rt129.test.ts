@@ -65,9 +65,49 @@ describe("protecting resources that Terraform does not create (red-team round 12
   });
 
   it("fails closed on a count blastwall cannot evaluate: it may not be created", () => {
-    const json = stack({ count: "${var.backups_enabled ? 1 : 0}" }, { count: "${var.n}" }, { backups_enabled: { default: false }, n: {} });
+    const json = stack({ count: "${var.backups_enabled ? 1 : 0}" }, { count: "${var.n}" }, { backups_enabled: {}, n: {} });
     expect(run(coverage, json)[0].message).toContain("has count = ${var.backups_enabled ? 1 : 0}, which blastwall cannot evaluate, so it may not be created");
     expect(run(locked, json)[0].message).toContain("which has count = ${var.n}, which blastwall cannot evaluate, so it may not be created");
+  });
+
+  describe("a count or for_each computed from variables, as the HCL reader computes it (red-team round 131 F6)", () => {
+    const cond = "${var.backups_enabled ? 1 : 0}";
+    it("counts a selection and a lock whose conditional count is 1 by the variable's default (cdktf's Fn.conditional)", () => {
+      expect(runAll(stack({ count: cond }, { count: cond }, { backups_enabled: { default: true } }))).toEqual({});
+      expect(runAll(stack({ count: cond }, { count: cond }, { backups_enabled: { type: "bool", default: "true" } }))).toEqual({});
+      expect(runAll(stack({ count: "${length(var.vaults)}" }, { for_each: "${toset(var.vaults)}" }, { vaults: { default: ["local"] } }))).toEqual({});
+    });
+
+    it("a conditional count of 0, or an empty for_each from a function, is certainly no selection or lock", () => {
+      const json = stack({ count: cond }, { for_each: "${toset(var.vaults)}" }, { backups_enabled: { default: false }, vaults: { default: [] } });
+      expect(run(coverage, json)[0].message).toContain("aws_backup_selection.data, which selects it, has count = ${var.backups_enabled ? 1 : 0}, which is 0, so Terraform creates none");
+      expect(run(locked, json)[0].message).toContain("which has for_each = ${toset(var.vaults)}, which is empty, so Terraform creates none");
+    });
+
+    it("still fails closed on what is not a variable's value: a workspace, a resource attribute, a computed local, a non-number", () => {
+      const maybe = (count: string, variables: Obj = {}, locals?: Obj) => {
+        const json = stack({ count }, {}, variables);
+        if (locals) (json as { locals?: Obj }).locals = locals;
+        return run(coverage, json).map((f) => f.message).join("\n");
+      };
+      const unknown = "which blastwall cannot evaluate, so it may not be created";
+      expect(maybe('${terraform.workspace == "prod" ? 1 : 0}')).toContain(unknown);
+      expect(maybe('${aws_backup_vault.local.name != "" ? 1 : 0}')).toContain(unknown);
+      expect(maybe("${local.on ? 1 : 0}", { x: { default: true } }, { on: "${var.x}" })).toContain(unknown);
+      expect(maybe('${var.x ? "one" : 0}', { x: { default: true } })).toContain(unknown);
+      expect(maybe("${var.x ? 1.5 : 0}", { x: { default: true } })).toContain(unknown);
+      expect(maybe("${var.x ? 1 : 0}", { x: { default: "maybe" } })).toContain(unknown);
+    });
+
+    it("takes a --var-file value over the default, as Terraform does", async () => {
+      const json = stack({ count: cond }, { count: cond }, { backups_enabled: { default: true } });
+      const d = dir({ "main.tf.json": JSON.stringify(json), "off.tfvars": "backups_enabled = false\n", "on.tfvars": "backups_enabled = true\n" });
+      const rules = async (varFiles: string[]) =>
+        [...new Set((await checkPaths([`${d}/main.tf.json`], { config: {}, rules: protectionRules, varFiles: varFiles.map((f) => `${d}/${f}`) })).findings.map((f) => f.ruleId))].sort();
+      expect(await rules([])).toEqual([]);
+      expect(await rules(["on.tfvars"])).toEqual([]);
+      expect(await rules(["off.tfvars"])).toEqual(["backup-vault-locked", "stateful-backup-coverage"]);
+    });
   });
 
   it("does not count a compliance Object Lock configuration with count = 0 for a bucket", () => {
@@ -150,6 +190,9 @@ ${extra}
     ["OpenTofu's lifecycle.enabled = false", "lifecycle { enabled = false }", "lifecycle { enabled = false }", { lifecycle: { enabled: false } }, { lifecycle: { enabled: false } }, {}, BOTH],
     ["a count from a variable without a default", "count = var.n", "count = var.n", { count: "${var.n}" }, { count: "${var.n}" }, { n: {} }, BOTH],
     ["a count from a variable whose default is 1", "count = var.one", "count = var.one", { count: "${var.one}" }, { count: "${var.one}" }, { one: { default: 1 } }, []],
+    ["a conditional count whose variable defaults to true (red-team round 131 F6)", "count = var.on ? 1 : 0", "count = var.on ? 1 : 0", { count: "${var.on ? 1 : 0}" }, { count: "${var.on ? 1 : 0}" }, { on: { default: true } }, []],
+    ["a conditional count whose variable defaults to false", "count = var.on ? 1 : 0", "count = var.on ? 1 : 0", { count: "${var.on ? 1 : 0}" }, { count: "${var.on ? 1 : 0}" }, { on: { default: false } }, BOTH],
+    ["a for_each over a function of a variable's default", "for_each = toset(var.names)", "count = length(var.names)", { for_each: "${toset(var.names)}" }, { count: "${length(var.names)}" }, { names: { default: ["a"] } }, []],
   ])("%s", async (_what, selHcl, lockHcl, selJson, lockJson, variables, expected) => {
     const vars = Object.entries(variables as Record<string, Obj>)
       .map(([n, v]) => `variable "${n}" {${"default" in v ? ` default = ${JSON.stringify(v.default)}` : ""} }`)

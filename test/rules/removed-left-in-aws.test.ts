@@ -133,6 +133,37 @@ describe("removed-left-in-aws", () => {
     expect(fs[0].message).toContain("with `destroy = false` makes Terraform forget it");
   });
 
+  describe("a folder of .tf files whose lock file `tofu init` wrote (red-team round 131 F4)", () => {
+    const lock = (host: string) =>
+      `# This file is maintained automatically by "tofu init".\n\nprovider "${host}/hashicorp/aws" {\n  version     = "6.14.1"\n  constraints = "~> 6.0"\n  hashes = [\n    "h1:AAAA=",\n  ]\n}\n`;
+    const bare = { "main.tf": ROLE, "gone.tf": removed("aws_iam_role_policy_attachment.admin", "") };
+
+    test("a provider from registry.opentofu.org: a bare removed block forgets, OpenTofu's default", async () => {
+      const fs = await found({ ...bare, ".terraform.lock.hcl": lock("registry.opentofu.org") });
+      expect(fs).toHaveLength(1);
+      expect(fs[0].severity).toBe("error");
+      expect(fs[0].message).toContain("which OpenTofu reads as `destroy = false` (its default, unlike Terraform's), makes OpenTofu forget it");
+      // One reading (only OpenTofu applies it): the message names none.
+      expect(fs[0].message).not.toMatch(/reads this folder/);
+      // A host in capitals, and one OpenTofu provider among Terraform-registry ones, still say OpenTofu.
+      expect(await found({ ...bare, ".terraform.lock.hcl": lock("Registry.OpenTofu.org") })).toHaveLength(1);
+      expect(await found({ ...bare, ".terraform.lock.hcl": lock("registry.terraform.io").replace(/aws/g, "random") + lock("registry.opentofu.org") })).toHaveLength(1);
+    });
+
+    test("controls: a Terraform lock file, none, or one blastwall cannot read leaves the folder read as Terraform", async () => {
+      expect(await found({ ...bare, ".terraform.lock.hcl": lock("registry.terraform.io").replace("tofu init", "terraform init") })).toEqual([]);
+      expect(await found(bare)).toEqual([]);
+      // Not HCL, a lock folder instead of a file, and the host only in a comment: each says nothing.
+      expect(await found({ ...bare, ".terraform.lock.hcl": `provider "registry.opentofu.org/hashicorp/aws" {\n  version = \n` })).toEqual([]);
+      expect(await found({ ...bare, ".terraform.lock.hcl/x": "" })).toEqual([]);
+      expect(await found({ ...bare, ".terraform.lock.hcl": `# registry.opentofu.org\nprovider "registry.terraform.io/hashicorp/aws" {\n  version = "6.0.0"\n}\n` })).toEqual([]);
+      // A lock file in a module folder is not the root's: Terraform and OpenTofu read only the root's.
+      expect(await found({ ...bare, "mod/.terraform.lock.hcl": lock("registry.opentofu.org") })).toEqual([]);
+      // destroy written out reads the same under both tools.
+      expect(await found({ "main.tf": ROLE, "gone.tf": removed("aws_iam_role_policy_attachment.admin", "lifecycle {\n    destroy = true\n  }"), ".terraform.lock.hcl": lock("registry.opentofu.org") })).toEqual([]);
+    });
+  });
+
   test("the message's location is a path from where blastwall ran, as `file:` is (red-team round 123 F5)", async () => {
     const d = dir({ "main.tf": ROLE, "gone.tf": removed("aws_iam_role_policy.cleanup") });
     const rel = relative(process.cwd(), d);

@@ -23,6 +23,7 @@ import { INLINE_POLICY_MAX, MANAGED_POLICY_MAX, identityPolicyProblem } from "..
 import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
 import { maySitIn, providerAccount, providerKeyOf, resourceAccount, sameProvider } from "../terraform/providers";
 import { isObject } from "../terraform/stack";
+import { evaluatedCount, evaluatedForEachSize } from "../terraform/meta-arguments";
 import { hasDynamic } from "../reach/dynamic-blocks";
 import { foreignPrincipalArns, hasInterpolation, principalPatterns, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
 import { RESOURCE_POLICIES, resourcePolicyDocument, resourcePolicyValue } from "../resource-policies";
@@ -1645,8 +1646,9 @@ class Collector {
 }
 
 /**
- * Whether a resource block creates anything: "no" for a literal `count = 0` or an empty `for_each`, "yes"
- * without them or with literal non-zero ones, else `{ maybe }` naming the expression.
+ * Whether a resource block creates anything: "no" for a `count` of 0 or an empty `for_each`, "yes" without them or
+ * with non-zero ones, else `{ maybe }` naming the expression. An expression counts when it is a reference blastwall
+ * resolves or one the HCL evaluator computes from variable values and literal locals (meta-arguments.ts).
  */
 export function existence(stack: TfStack, r: TfResource): "yes" | "no" | { readonly maybe: string } {
   const e = existenceWhy(stack, r);
@@ -1673,6 +1675,9 @@ export function existenceWhy(stack: TfStack, r: TfResource): "yes" | { readonly 
     if (typeof count === "string") {
       const rp = resolveToPattern(stack, count);
       if (rp.exact && /^\d+$/.test(rp.pattern)) return Number(rp.pattern) > 0 ? "yes" : { no: `has count = ${rp.pattern === count ? count : `${showExpr(count)}, which is ${rp.pattern}`}` };
+      // A conditional or a function over variables (`${var.on ? 1 : 0}`), as the HCL reader evaluates it.
+      const n = evaluatedCount(stack, count);
+      if (n !== undefined) return n > 0 ? "yes" : { no: `has count = ${showExpr(count)}, which is ${n}` };
       return { maybe: `has count = ${showExpr(count)}` };
     }
   }
@@ -1690,6 +1695,8 @@ export function existenceWhy(stack: TfStack, r: TfResource): "yes" | { readonly 
     const empty = { no: shown === "" ? "has an empty for_each" : `has for_each = ${shown}, which is empty` };
     if (Array.isArray(fe)) return fe.length > 0 ? "yes" : empty;
     if (isObject(fe)) return Object.keys(fe).length > 0 ? "yes" : empty;
+    const size = typeof fe === "string" ? evaluatedForEachSize(stack, fe) : undefined;
+    if (size !== undefined) return size > 0 ? "yes" : empty;
     return { maybe: `has for_each = ${shown}` };
   }
   return "yes";
