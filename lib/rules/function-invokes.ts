@@ -85,6 +85,19 @@ function asksOf(ctx: RuleContext, fn: TfResource): readonly DenyAsk[] {
  */
 const MAX_USES = 4;
 
+/** Counts `action` granted by `g` as a use of `fn` through `route`, keeping at most MAX_USES routes per function. */
+function addUse<F>(uses: Map<F, Use[]>, fn: F, route: Route | undefined, action: string, g: Grant): void {
+  let list = uses.get(fn);
+  if (!list) uses.set(fn, (list = []));
+  let u = list.find((x) => x.route === route);
+  if (!u) {
+    if (list.length >= MAX_USES) return;
+    list.push((u = { route, actions: new Set(), statements: [] }));
+  }
+  u.actions.add(action);
+  if (!u.statements.includes(g.statement)) u.statements.push(g.statement);
+}
+
 const usesCache = new WeakMap<object, Map<string, Map<TfResource, Use[]>>>();
 
 /** The functions a principal can make run with its payload, and how; once per principal per analysed stack. */
@@ -96,17 +109,7 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
   byPrincipal.set(p.address, (out = new Map()));
   const graph = reachOf(ctx);
   const ix = functionIndex(ctx);
-  const use = (fn: TfResource, route: Route | undefined, action: string, g: Grant) => {
-    let list = out!.get(fn);
-    if (!list) out!.set(fn, (list = []));
-    let u = list.find((x) => x.route === route);
-    if (!u) {
-      if (list.length >= MAX_USES) return;
-      list.push((u = { route, actions: new Set(), statements: [] }));
-    }
-    u.actions.add(action);
-    if (!u.statements.includes(g.statement)) u.statements.push(g.statement);
-  };
+  const use = (fn: TfResource, route: Route | undefined, action: string, g: Grant) => addUse(out!, fn, route, action, g);
   const denies = ownDenies(p);
   // A resource policy naming the principal grants with no Allow of its own (invoke-policies.ts).
   // Asked once per action: many routes share one (every queue's is sqs:SendMessage).
@@ -276,17 +279,7 @@ function peerFindings(ctx: RuleContext, agent: PrincipalNode): FindingDraft[] {
     const read = peer.read();
     if (read.functions.length === 0) continue;
     const byFunction = new Map<PeerFunction, Use[]>();
-    const use = (pf: PeerFunction, route: Route | undefined, action: string, g: Grant) => {
-      let list = byFunction.get(pf);
-      if (!list) byFunction.set(pf, (list = []));
-      let u = list.find((x) => x.route === route);
-      if (!u) {
-        if (list.length >= MAX_USES) return;
-        list.push((u = { route, actions: new Set(), statements: [] }));
-      }
-      u.actions.add(action);
-      if (!u.statements.includes(g.statement)) u.statements.push(g.statement);
-    };
+    const use = (pf: PeerFunction, route: Route | undefined, action: string, g: Grant) => addUse(byFunction, pf, route, action, g);
     for (const action of INVOKES) {
       for (const g of grantsOf(action)) {
         for (const r of g.resources) {
