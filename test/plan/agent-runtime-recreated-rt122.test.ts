@@ -197,3 +197,29 @@ describe("plan-agent-runtime-moved after red-team round 126", () => {
     expect(flagged([...roles, del("aws_eks_node_group.agents", group("agents", nodes)), add("module.k.aws_eks_node_group.agents", group("agents", plain))])).toEqual(["module.k.aws_eks_node_group.agents"]);
   });
 });
+
+describe("plan-agent-runtime-moved: a replace at another address that takes over a deleted agent runtime", () => {
+  const replace = (address: string, before: unknown, after: unknown) => at(address, ["delete", "create"], before, after);
+  const update = (address: string, before: unknown, after: unknown) => at(address, ["update"], before, after);
+
+  test("another function replaced to take the deleted agent function's name, on its own role that is no agent: blocked, said as a replace", () => {
+    const found = moved(plan([...lambdaRoles, del("aws_lambda_function.agent", fn("agent-runner", coder)), replace("aws_lambda_function.job", fn("nightly-job", helper), fn("agent-runner", helper))]));
+    expect(found.map((j) => j.finding.resource)).toEqual(["aws_lambda_function.job"]);
+    expect(found[0].finding.message).toContain("deletes aws_lambda_function.agent");
+    expect(found[0].finding.message).toContain("and replaces aws_lambda_function.job as the same workload");
+    expect(found[0].finding.message).toContain("aws_iam_role.helper");
+  });
+
+  test("the same changed in place (an update that takes over the agent's code): blocked, said as a change", () => {
+    const zip = (name: string, r: { arn: string }, hash: string) => ({ ...fn(name, r), filename: "agent.zip", source_code_hash: hash });
+    const found = moved(plan([...lambdaRoles, del("aws_lambda_function.agent", zip("agent-runner", coder, "h-agent")), update("aws_lambda_function.job", zip("nightly-job", helper, "h-job"), zip("nightly-job", helper, "h-agent"))]));
+    expect(found.map((j) => j.finding.resource)).toEqual(["aws_lambda_function.job"]);
+    expect(found[0].finding.message).toContain("and changes aws_lambda_function.job with the same source_code_hash as aws_lambda_function.agent");
+  });
+
+  test("controls: a replace that keeps its own name beside a deleted agent function passes; one that takes the name onto the agent role passes", () => {
+    expect(flagged([...lambdaRoles, del("aws_lambda_function.agent", fn("agent-runner", coder)), replace("aws_lambda_function.job", fn("nightly-job", helper), { ...fn("nightly-job", helper), runtime: "nodejs22.x" })])).toEqual([]);
+    expect(flagged([...lambdaRoles, del("aws_lambda_function.agent", fn("agent-runner", coder)), replace("aws_lambda_function.job", fn("nightly-job", coder), fn("agent-runner", coder))])).toEqual([]);
+    expect(flagged([...lambdaRoles, replace("aws_lambda_function.job", fn("nightly-job", helper), fn("agent-runner", helper))])).toEqual([]);
+  });
+});

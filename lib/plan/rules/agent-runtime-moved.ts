@@ -160,7 +160,7 @@ export const agentRuntimeMoved: PlanRule = {
     if (!replaced && !imported && !(rc.change.actions.length === 1 && rc.change.actions[0] === "create")) return [];
     if ((replaced && !isObject(rc.change.before)) || !isObject(rc.change.after)) return [];
     // A create is judged only beside a delete or forget of its type: most plans never load the worlds for it.
-    const gone = replaced ? [] : (goneOf(ctx).get(rc.type) ?? []).filter((c) => c.address !== rc.address);
+    const gone = (goneOf(ctx).get(rc.type) ?? []).filter((c) => c.address !== rc.address);
     if (!replaced && gone.length === 0) return [];
     const w = worlds(ctx);
     if (w.before.analysis.agents.length === 0) return [];
@@ -168,26 +168,38 @@ export const agentRuntimeMoved: PlanRule = {
     if (!now) return [];
     if (replaced) {
       const prior = w.before.stack.byAddress.get(rc.previous_address ?? rc.address);
-      return prior ? judge(w, ctx, rc, [{ prior }], now, false) : [];
+      const own = prior ? judge(w, ctx, rc, [{ prior }], now, false) : [];
+      // A replace creates a new object too: one that takes over the name or code of an agent runtime the plan deletes
+      // at another address is that runtime re-created, as a create would be; its own old role does not excuse it.
+      const taken = pairedWithGone(w, ctx, rc, gone, now);
+      return own.length > 0 || taken.length === 0 ? own : judge(w, ctx, rc, taken, now, true);
     }
-    // A create at a new address of the workload a delete or forget elsewhere ends (a for_each key renamed, a resource
-    // renamed without a moved block): after apply the same function, family or service account runs as the new role.
-    // Or one that runs its code under a new name: the same package, image or source (a renamed workload keeps its code).
-    const code = readsCode(rc.type) ? codeOf(now, configuredIn(ctx, rc.address)) : [];
-    const priors = gone.flatMap((c): Paired[] => {
-      const r = w.before.stack.byAddress.get(c.address);
-      if (!r) return [];
-      const keys = identityKeys(r);
-      // A type with no identifying argument (an instance) is one workload only within its module: a new instance
-      // elsewhere is no agent's runtime, and pairing every one would flag each new runtime of a type an agent retires.
-      const named = (keys.length > 0 || (c.module_address ?? "") === (rc.module_address ?? "")) && sameIdentity(r, now);
-      if (named) return [{ prior: r }];
-      const match = code.length > 0 ? sameCode(codeOf(r, () => true), code) : undefined;
-      return match ? [{ prior: r, code: match }] : [];
-    });
+    const priors = pairedWithGone(w, ctx, rc, gone, now);
     return priors.length > 0 ? judge(w, ctx, rc, priors, now, true) : [];
   },
 };
+
+/**
+ * The runtimes the plan deletes or forgets elsewhere (`gone`) whose workload `now`, created at `rc`, may be: a create at
+ * a new address of the workload a delete or forget elsewhere ends (a for_each key renamed, a resource renamed without a
+ * moved block) runs the same function, family or service account as the new role after apply. Or one that runs its
+ * code under a new name: the same package, image or source (a renamed workload keeps its code).
+ */
+function pairedWithGone(w: Worlds, ctx: PlanRuleContext, rc: PlanResourceChange, gone: readonly PlanResourceChange[], now: TfResource): Paired[] {
+  if (gone.length === 0) return [];
+  const code = readsCode(rc.type) ? codeOf(now, configuredIn(ctx, rc.address)) : [];
+  return gone.flatMap((c): Paired[] => {
+    const r = w.before.stack.byAddress.get(c.address);
+    if (!r) return [];
+    const keys = identityKeys(r);
+    // A type with no identifying argument (an instance) is one workload only within its module: a new instance
+    // elsewhere is no agent's runtime, and pairing every one would flag each new runtime of a type an agent retires.
+    const named = (keys.length > 0 || (c.module_address ?? "") === (rc.module_address ?? "")) && sameIdentity(r, now);
+    if (named) return [{ prior: r }];
+    const match = code.length > 0 ? sameCode(codeOf(r, () => true), code) : undefined;
+    return match ? [{ prior: r, code: match }] : [];
+  });
+}
 
 /** Whether the configuration sets an argument of the resource at `address`; when it does not say, it may (fail closed). */
 function configuredIn(ctx: PlanRuleContext, address: string): Configured {
@@ -247,13 +259,19 @@ function judge(w: Worlds, ctx: PlanRuleContext, rc: PlanResourceChange, priors: 
   const what =
     recreated.length === 0
       ? `The plan moves ${rc.address}, which ran as the AI agent role ${from}, to ${to.join("; ")}`
-      : `The plan deletes ${recreated.map((p) => p.address).join(", ")}, which ran as the AI agent role ${from}, and creates ${rc.address} as the same workload (${sameShown(recreated[0], now)}) on ${to.join("; ")}`;
+      : `The plan deletes ${recreated.map((p) => p.address).join(", ")}, which ran as the AI agent role ${from}, and ${created(rc)} ${rc.address} as the same workload (${sameShown(recreated[0], now)}) on ${to.join("; ")}`;
   const keys = recreated.length === 0 ? [] : identityKeys(recreated[0]);
   const advice =
     recreated.length === 0
       ? ""
       : ` If the new resource is that runtime under a new address, keep it on an agent role; if it is another workload, ${keys.length > 0 ? `give it another ${keys.join(", ")} or ` : ""}have this plan approved with \`blastwall approve\`.`;
   return [changeFinding(rc, `${what}${tail}${advice}`, evidence)];
+}
+
+/** What the plan does at the runtime's address: creates it, replaces what was there, or changes it in place. */
+function created(rc: PlanResourceChange): string {
+  const a = rc.change.actions;
+  return a.length === 1 && a[0] === "create" ? "creates" : a.includes("create") ? "replaces" : "changes";
 }
 
 /** The finding's first sentence when a retired agent runtime is paired by its code: what matched, per agent runtime. */
@@ -267,7 +285,7 @@ function byCodeText<A extends { readonly paired: Paired }>(rc: PlanResourceChang
       ? `with a ${argument} known only after apply, which may be the one of ${addr}, ${ran} (${shown} there)`
       : `with the same ${argument} as ${addr}, ${ran} (${shown} on both)`;
   });
-  return `The plan deletes ${recreated.map((p) => p.address).join(", ")} and creates ${rc.address} ${clauses.join("; and ")}, on ${to.join("; ")}`;
+  return `The plan deletes ${recreated.map((p) => p.address).join(", ")} and ${created(rc)} ${rc.address} ${clauses.join("; and ")}, on ${to.join("; ")}`;
 }
 
 function byCodeAdvice(priors: readonly Paired[]): string {
