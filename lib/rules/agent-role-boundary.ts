@@ -182,7 +182,13 @@ function agentRoleFix(doc: string, byCategory: Record<CatalogueCategory, readonl
   });
   const them = exemptable.length === 1 ? "it" : "them";
   return (
-    `This is AgentRole's boundary: an addOverride or an edit removed ${removed.join(" and ")}; remove the override` +
+    // An AgentRole of an older blastwall lacks the catalogue's later entries (red-team round 134: after raising the
+    // gate's pinned version first, every stack an older library synthesized read as edited).
+    (listed.length > 0
+      ? `This is AgentRole's boundary without ${removed.join(" and ")}: an AgentRole synthesized by an older blastwall lacks what ` +
+        `later catalogues added (upgrade the app's blastwall library to this gate's version and synth again); otherwise an addOverride ` +
+        `or an edit removed it: remove the override`
+      : `This is AgentRole's boundary: an addOverride or an edit removed ${removed.join(" and ")}; remove the override`) +
     (exemptable.length > 0
       ? `, or, if the agent needs ${listActions(exemptable)}, exempt ${them} with boundaryExemptions and grant ${them} with allow(). ` +
         `If boundaryExemptions already names ${them}, no allow() grants ${them} (a synth that skips validations lets that through): grant ${them}, or remove the exemption`

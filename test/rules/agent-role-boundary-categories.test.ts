@@ -221,7 +221,9 @@ describe("agent-role-boundary: AgentRole", () => {
     const [f, ...rest] = run(rule, agentRoleStack((r) => overrideAway(r, "rds:ModifyDBInstance")));
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ severity: "error", actions: ["rds:ModifyDBInstance"] });
-    expect(f.fix).toMatch(/^This is AgentRole's boundary: an addOverride or an edit removed rds:ModifyDBInstance from the boundary's Deny \(aws_iam_policy\.A_Boundary_\w+ or its guard policies\); remove the override\.$/);
+    expect(f.fix).toMatch(
+      /^This is AgentRole's boundary without rds:ModifyDBInstance from the boundary's Deny \(aws_iam_policy\.A_Boundary_\w+ or its guard policies\): an AgentRole synthesized by an older blastwall lacks what later catalogues added \(upgrade the app's blastwall library to this gate's version and synth again\); otherwise an addOverride or an edit removed it: remove the override\.$/,
+    );
   });
 
   it("an escalation action overridden away is an error, with no boundaryExemptions in the fix", () => {
@@ -276,7 +278,8 @@ describe("agent-role-boundary: AgentRole", () => {
   it("a role `<X>/Role` under /agents/, tagged an agent, whose boundary is `<X>/Boundary` is AgentRole's even with its Sids overridden away", () => {
     const [f] = run(rule, constructLike());
     expect(f.constructPath).toBe("test/A/Role");
-    expect(f.fix).toContain("removed s3:PutLifecycleConfiguration from the boundary's Deny (aws_iam_policy.b or its guard policies); remove the override.");
+    expect(f.fix).toContain("without s3:PutLifecycleConfiguration from the boundary's Deny (aws_iam_policy.b or its guard policies): an AgentRole synthesized by an older blastwall");
+    expect(f.fix).toContain("otherwise an addOverride or an edit removed it: remove the override.");
     // Below /agents/ too (AgentRole's `path`).
     expect(run(rule, constructLike({ role: { path: "/agents/team/" } }))[0].fix).toContain("This is AgentRole's boundary");
   });
