@@ -1,12 +1,22 @@
 import type { Statement } from "./iam/types";
 import type { StatementRef } from "./findings";
 import { actionUniverse } from "./universe";
+import { compareText } from "./text";
 
 const MAX_LIST = 4;
 
 function list(xs: readonly string[]): string {
   if (xs.length <= MAX_LIST) return xs.join(", ");
   return `${xs.slice(0, MAX_LIST).join(", ")}, … (${xs.length})`;
+}
+
+/**
+ * Statements by where they are written: the holding policy's address, its inline block, the index (as a number), the
+ * Sid. An order the input's order of policies does not set, for findings that name several statements.
+ */
+export function compareStatements(a: Statement, b: Statement): number {
+  const [x, y] = [a.source, b.source];
+  return compareText(x.address, y.address) || compareText(x.inlinePolicy ?? "", y.inlinePolicy ?? "") || x.index - y.index || compareText(x.sid ?? "", y.sid ?? "");
 }
 
 /** The statement as an evidence step's `statements` names it (see `StatementRef`). */
