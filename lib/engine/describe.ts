@@ -92,6 +92,16 @@ function conditionText(c: Statement["conditions"][number]): string {
   return values ? `${c.operator} ${c.key} = ${values}` : `${c.operator} ${c.key}`;
 }
 
+/**
+ * The resources as the text shows them: a reference blastwall could not resolve reads as `*` (fail closed), but the
+ * policy did not write `*`, so the text says what it wrote and how it was read (red-team round 132, F6).
+ */
+function shownResources(s: Statement, resources: readonly string[]): string[] {
+  const written = s.writtenResources;
+  if (!written || written.length !== resources.length) return [...resources];
+  return resources.map((r, i) => (r === "*" && written[i] !== undefined && written[i] !== "*" ? `${written[i]} (unresolved, read as *)` : r));
+}
+
 /** One line saying what a statement allows, e.g. `Allow ec2:* on *` or `Allow NotAction iam:* on *`. */
 export function statementSummary(s: Statement): string {
   if (s.unknown) return `cannot be read (${s.unknown}), so it counts as Allow * on *`;
@@ -100,7 +110,7 @@ export function statementSummary(s: Statement): string {
   const written = s.writtenActions;
   const actions = (s.actions ?? s.notActions ?? []).map((a, i) => spelled(a, written?.[i]));
   const what = s.actions ? list(actions) : `every action except ${list(actions)}`;
-  const where = s.resources ? list(s.resources) : s.notResources ? `every resource except ${list(s.notResources)}` : "*";
+  const where = s.resources ? list(shownResources(s, s.resources)) : s.notResources ? `every resource except ${list(shownResources(s, s.notResources))}` : "*";
   const cond = s.conditions.length ? ` when ${s.conditions.map(conditionText).join(" and ")}` : "";
   return `${s.effect} ${what} on ${where}${cond}`;
 }
