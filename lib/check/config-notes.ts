@@ -98,7 +98,8 @@ function named(a: Acknowledgement): string {
  * A note for each live config acknowledgement that is about no finding of any stack checked (`about` holds those that
  * are), and for each acknowledgement or severity of a plan gate rule, which check does not report. Expired ones are
  * already `acknowledgement-expired` findings, those naming a stack not checked already have a note, and one whose
- * finding outgrew its actions is about that finding (its message says so): none is noted again.
+ * finding outgrew its actions, or one of an AWS managed policy's ARN that grants only part of a finding, is about that
+ * finding (its message says so): none is noted again.
  */
 export function unusedAcknowledgementNotes(
   config: BlastwallConfig,

@@ -13,7 +13,7 @@ import type * as DatabasePasswords from "../engine/reach/database-passwords";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
 import { buildStack } from "../engine/terraform/stack";
-import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, applySeverity, expiredFinding, expiredFindings, isAbout, isExpired, markAcknowledged, refusedInCode, unscopedFinding } from "../config/acknowledgements";
+import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, applySeverity, expiredFinding, expiredFindings, isAbout, isExpired, isPartlyAbout, markAcknowledged, refusedInCode, unscopedFinding } from "../config/acknowledgements";
 import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
@@ -220,7 +220,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     const label = stack.name ?? stack.file;
     const scoped = acks.filter((a) => a.stack === undefined || a.stack === stack.name);
     // Before severities: an acknowledgement of a rule set to "off" is still about its findings.
-    for (const a of scoped) if (!acknowledging.has(a) && r.findings.some((f) => isAbout(a, f))) acknowledging.add(a);
+    for (const a of scoped) if (!acknowledging.has(a) && r.findings.some((f) => isAbout(a, f) || isPartlyAbout(a, f))) acknowledging.add(a);
     own = markAcknowledged(own, scoped, now, (ack, hits) => {
       let m = matched.get(ack);
       if (!m) matched.set(ack, (m = { stacks: [], findings: [] }));

@@ -2,7 +2,7 @@
  * Acknowledgements (findings accepted on purpose, with a reason and an optional expiry) and per-rule severity
  * overrides, applied to the findings of a run after the rules have produced them.
  */
-import type { Acknowledgement, Finding } from "../engine/findings";
+import type { Acknowledgement, Evidence, Finding } from "../engine/findings";
 import { globCovers, globsIntersect } from "../engine/iam/glob";
 import { isAwsManagedArn } from "../engine/terraform/policy-documents";
 
@@ -51,10 +51,18 @@ export function isExpired(ack: Pick<Acknowledgement, "expires">, now: Date): boo
  * Same rule, same principal and, when the acknowledgement names one, the same resource (exact addresses): the finding
  * is the one the acknowledgement is about, whether or not its actions still fit. A finding granted by an AWS managed
  * policy is located at the block that attaches it; one written for the policy's ARN (as such findings were located
- * before red-team round 121) is about it still, when the finding's statement is that policy's.
+ * before red-team round 121) is about it still, when that policy alone grants what the finding reports.
  */
 export const isAbout = (ack: Acknowledgement, f: Finding): boolean =>
-  ack.ruleId === f.ruleId && ack.principal === f.principal && (ack.resource === undefined || ack.resource === f.resource || grantedByManaged(ack.resource, f));
+  ack.ruleId === f.ruleId && ack.principal === f.principal && (ack.resource === undefined || ack.resource === f.resource || managedShare(ack.resource, f) === "all");
+
+/**
+ * An acknowledgement written for an AWS managed policy's ARN, of a finding that policy grants only part of: another
+ * policy grants the rest (a merged finding: the secrets an agent reads, the stores it overwrites). It covers nothing
+ * there, and the finding says why (red-team round 132).
+ */
+export const isPartlyAbout = (ack: Acknowledgement, f: Finding): boolean =>
+  ack.ruleId === f.ruleId && ack.principal === f.principal && ack.resource !== undefined && ack.resource !== f.resource && managedShare(ack.resource, f) === "part";
 
 /**
  * Only the rules over the principal's own statements located their findings at the ARN, and only the principal's own
@@ -71,15 +79,31 @@ const OWN_STATEMENT_RULES: ReadonlySet<string> = new Set([
   "agent-stored-secret",
 ]);
 
-// The steps that say what grants a finding: a statement, the attachment of its policy, a read of a secret store.
-const GRANTING_STEPS: ReadonlySet<string> = new Set(["statement", "attachment", "secret-read"]);
+// Steps that say who the principal is and what caps it, never what grants a right: the principal, its boundary, a Deny
+// not relied on (it names Denies), the plan change that brings it, an acknowledgement.
+const NEVER_GRANTING: ReadonlySet<string> = new Set(["principal", "boundary", "deny-not-relied-on", "plan", "acknowledgement"]);
 
-const grantedByManaged = (arn: string, f: Finding): boolean =>
-  isAwsManagedArn(arn) &&
-  OWN_STATEMENT_RULES.has(f.ruleId) &&
-  // The step after the principal names what grants it: the policy's statement, or the attachment of that policy.
-  f.evidence.slice(1).some((e) => GRANTING_STEPS.has(e.step) && (e.address === arn || e.attaches === arn || (e.statements ?? []).some((s) => s.policy === arn))) &&
-  !f.evidence.some((e) => e.step === "assume-role" || e.step === "hijack" || e.step === "pass-role");
+// Steps that sum up the rights or name what they reach (`direct-rights`: the actions; `resource`: a store that keeps no
+// earlier version): they grant nothing themselves unless they name statements. Any other step is a grant.
+const DESCRIBING: ReadonlySet<string> = new Set(["direct-rights", "protection-rights", "resource-policy-rewrite", "self-escalation", "shell", "unknown", "volumes", "resource"]);
+
+const CHAIN_STEPS: ReadonlySet<string> = new Set(["assume-role", "hijack", "pass-role"]);
+
+/**
+ * How much of a finding the AWS managed policy `arn` grants: "all" when every granting step is that policy's (its
+ * statements, or the attachment of it), "part" when some step names it and another grants too, "none" otherwise. A
+ * granting step that names no statement and is not the policy's (a credential found in a store) is another grant: the
+ * ARN then covers part of the finding at most (fail closed).
+ */
+function managedShare(arn: string, f: Finding): "all" | "part" | "none" {
+  if (!isAwsManagedArn(arn) || !OWN_STATEMENT_RULES.has(f.ruleId) || f.evidence.some((e) => CHAIN_STEPS.has(e.step))) return "none";
+  const granting = f.evidence.slice(1).filter((e) => !NEVER_GRANTING.has(e.step) && (e.statements?.length || e.attaches !== undefined || !DESCRIBING.has(e.step)));
+  const names = (e: Evidence) => e.address === arn || e.attaches === arn || (e.statements ?? []).some((s) => s.policy === arn);
+  if (!granting.some(names)) return "none";
+  const alone = (e: Evidence) =>
+    e.attaches !== undefined ? e.attaches === arn : e.statements?.length ? e.statements.every((s) => s.policy === arn) : e.address === arn;
+  return granting.every(alone) ? "all" : "part";
+}
 
 /**
  * The finding's actions an acknowledgement limited to `actions` does not accept (none when it is not limited).
@@ -164,7 +188,9 @@ export function markAcknowledged(
     const ack = live.find((a) => matches(a, f));
     if (!ack) {
       const outgrown = live.find((a) => isAbout(a, f));
-      return outgrown ? withOutgrown(f, outgrown) : f;
+      if (outgrown) return withOutgrown(f, outgrown);
+      const part = live.find((a) => isPartlyAbout(a, f));
+      return part ? withPartCovered(f, part) : f;
     }
     return {
       ...f,
@@ -202,6 +228,38 @@ function withOutgrown(f: Finding, ack: Acknowledgement): Finding {
     ...f,
     message: `${f.message} The acknowledgement of ${ack.ruleId} for ${ack.principal} in ${source} accepts ${accepted} only; ${why}`,
     evidence: [...f.evidence, { step: "acknowledgement", address: ack.principal, detail: `${source} accepts ${accepted}; not ${not}` }],
+  };
+}
+
+/** The policies other than `arn` that the finding's granting steps name, each once, in the order of the steps. */
+function otherGrants(arn: string, f: Finding): string[] {
+  const out: string[] = [];
+  for (const e of f.evidence.slice(1)) {
+    if (NEVER_GRANTING.has(e.step) || CHAIN_STEPS.has(e.step)) continue;
+    const named = e.attaches !== undefined ? [e.attaches] : e.statements?.length ? e.statements.map((s) => s.policy) : DESCRIBING.has(e.step) ? [] : [e.address];
+    for (const p of named) if (p !== arn && !out.includes(p)) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * A finding an acknowledgement of an AWS managed policy's ARN was written for, which another policy now grants too:
+ * it stays unacknowledged, and says which acknowledgement covers only part of it, and the two ways to settle it.
+ */
+function withPartCovered(f: Finding, ack: Acknowledgement): Finding {
+  const source = ack.source ?? DEFAULT_ACK_SOURCE;
+  const arn = ack.resource!;
+  const list = otherGrants(arn, f);
+  // A grant blastwall names by no policy (fail closed) is still another grant.
+  const others = list.length > 0 ? someOf(list) : "a grant no policy is named for";
+  return {
+    ...f,
+    message:
+      `${f.message} The acknowledgement of ${ack.ruleId} for ${ack.principal} in ${source} is written for ${arn}, which grants only part of this finding: ` +
+      `${others} grant${list.length > 1 ? "" : "s"} the rest, so it is not covered. Either review the whole finding and acknowledge it as it is now ` +
+      `("resource": ${JSON.stringify(f.resource)}, with "actions" listing the rights reviewed), or remove the other grant: the finding is then that policy's ` +
+      `alone, located at the block that attaches it, and the acknowledgement of ${arn} covers it again (write that block's address as "resource" instead of the ARN).`,
+    evidence: [...f.evidence, { step: "acknowledgement", address: ack.principal, detail: `${source} acknowledges ${arn}, which grants only part of this finding; not what ${others} grant${list.length > 1 ? "" : "s"}` }],
   };
 }
 

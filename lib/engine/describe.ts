@@ -1,12 +1,22 @@
 import type { Statement } from "./iam/types";
 import type { StatementRef } from "./findings";
 import { actionUniverse } from "./universe";
+import { compareText } from "./text";
 
 const MAX_LIST = 4;
 
 function list(xs: readonly string[]): string {
   if (xs.length <= MAX_LIST) return xs.join(", ");
   return `${xs.slice(0, MAX_LIST).join(", ")}, … (${xs.length})`;
+}
+
+/**
+ * Statements by where they are written: the holding policy's address, its inline block, the index (as a number), the
+ * Sid. An order the input's order of policies does not set, for findings that name several statements.
+ */
+export function compareStatements(a: Statement, b: Statement): number {
+  const [x, y] = [a.source, b.source];
+  return compareText(x.address, y.address) || compareText(x.inlinePolicy ?? "", y.inlinePolicy ?? "") || x.index - y.index || compareText(x.sid ?? "", y.sid ?? "");
 }
 
 /** The statement as an evidence step's `statements` names it (see `StatementRef`). */
@@ -82,6 +92,16 @@ function conditionText(c: Statement["conditions"][number]): string {
   return values ? `${c.operator} ${c.key} = ${values}` : `${c.operator} ${c.key}`;
 }
 
+/**
+ * The resources as the text shows them: a reference blastwall could not resolve reads as `*` (fail closed), but the
+ * policy did not write `*`, so the text says what it wrote and how it was read (red-team round 132, F6).
+ */
+function shownResources(s: Statement, resources: readonly string[]): string[] {
+  const written = s.writtenResources;
+  if (!written || written.length !== resources.length) return [...resources];
+  return resources.map((r, i) => (r === "*" && written[i] !== undefined && written[i] !== "*" ? `${written[i]} (unresolved, read as *)` : r));
+}
+
 /** One line saying what a statement allows, e.g. `Allow ec2:* on *` or `Allow NotAction iam:* on *`. */
 export function statementSummary(s: Statement): string {
   if (s.unknown) return `cannot be read (${s.unknown}), so it counts as Allow * on *`;
@@ -90,7 +110,7 @@ export function statementSummary(s: Statement): string {
   const written = s.writtenActions;
   const actions = (s.actions ?? s.notActions ?? []).map((a, i) => spelled(a, written?.[i]));
   const what = s.actions ? list(actions) : `every action except ${list(actions)}`;
-  const where = s.resources ? list(s.resources) : s.notResources ? `every resource except ${list(s.notResources)}` : "*";
+  const where = s.resources ? list(shownResources(s, s.resources)) : s.notResources ? `every resource except ${list(shownResources(s, s.notResources))}` : "*";
   const cond = s.conditions.length ? ` when ${s.conditions.map(conditionText).join(" and ")}` : "";
   return `${s.effect} ${what} on ${where}${cond}`;
 }

@@ -5,10 +5,11 @@ import type { Statement } from "../engine/iam/types";
 import type { PeerStore, TfResource, TfStack } from "../engine/terraform/types";
 import { globsIntersect, hasWildcard } from "../engine/iam/glob";
 import { attributePattern, resolveToPattern } from "../engine/terraform/tokens";
-import { agentCan, grantingBlock, managedPolicyFix, principalEvidence, statementEvidence, where } from "./support";
+import { agentCan, byCodeUnit, grantingBlock, managedPolicyFix, principalEvidence, statementEvidence, where } from "./support";
 import { isObject } from "../engine/json";
 import { blocks, readBool, readNumber, readString, resourceEvidence } from "./protection-support";
 import { existence } from "../engine/principals/collect";
+import { compareStatements } from "../engine/describe";
 import { withoutInstanceKeys } from "../engine/agents";
 import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "../engine/reach/resource-policy-grants";
 import { iotRuleTopic } from "./invoke-routes";
@@ -294,20 +295,35 @@ function peerOverwrites(writes: readonly Write[], peers: readonly PeerStore[]): 
   return out;
 }
 
+/**
+ * The statements granting writes, each once, by the block that grants them, then the statement's policy, inline block
+ * and index, code unit by code unit: a finding merging several statements names every one, and its `resource` (the
+ * first one's block) and fingerprint do not follow the order of policies in the input (red-team round 132).
+ */
+function grantingStatements(writes: readonly Write[]): Statement[] {
+  return [...new Set(writes.map((w) => w.grant.statement))].sort((a, b) => byCodeUnit(grantingBlock(a), grantingBlock(b)) || compareStatements(a, b));
+}
+
+/** `granted by X` for one statement; for several, the first and how many more, which the evidence names. */
+function grantedBy(statements: readonly Statement[]): string {
+  const [first, ...rest] = statements;
+  return rest.length === 0 ? `granted by ${where(first)}` : `granted by ${where(first)} and ${rest.length} more statement${rest.length === 1 ? "" : "s"}, each named in the evidence`;
+}
+
 function peerFinding(agent: PrincipalNode, store: PeerStore & { readonly lacks: string }, writes: readonly Write[]): FindingDraft {
   const actions = [...new Set(writes.map((w) => w.grant.action))];
-  const statement = writes[0].grant.statement;
+  const statements = grantingStatements(writes);
   return {
     principal: agent.address,
-    resource: grantingBlock(statement),
-    ...managedFix(agent, statement),
+    resource: grantingBlock(statements[0]),
+    ...managedFix(agent, statements[0]),
     actions,
     message:
       `${agentCan(agent)} overwrite what ${store.address} of stack ${store.stack} holds, which ${store.lacks} ` +
-      `(${actions.join(", ")}; granted by ${where(statement)}): an overwrite there loses the old data for good.`,
+      `(${actions.join(", ")}; ${grantedBy(statements)}): an overwrite there loses the old data for good.`,
     evidence: [
       principalEvidence(agent),
-      ...[...new Set(writes.map((w) => w.grant.statement))].slice(0, 3).flatMap((st) => statementEvidence(agent, st)),
+      ...statements.flatMap((st) => statementEvidence(agent, st)),
       { step: "resource", address: store.address, detail: `in stack ${store.stack}: ${store.lacks}` },
     ],
   };
@@ -316,17 +332,18 @@ function peerFinding(agent: PrincipalNode, store: PeerStore & { readonly lacks: 
 function outsideFinding(agent: PrincipalNode, writes: readonly { grant: Grant; resource: string; kind: string }[], strict: boolean): FindingDraft {
   const actions = [...new Set(writes.map((w) => w.grant.action))];
   const where = [...new Set(writes.map((w) => w.resource))];
+  const statements = grantingStatements(writes);
   return {
     principal: agent.address,
-    resource: grantingBlock(writes[0].grant.statement),
-    ...managedFix(agent, writes[0].grant.statement),
+    resource: grantingBlock(statements[0]),
+    ...managedFix(agent, statements[0]),
     actions,
     severity: strict ? "error" : "warning",
     message:
       `${agentCan(agent)} overwrite data in stores outside this stack (${actions.join(", ")} on ${where.slice(0, 3).join(", ")}${where.length > 3 ? ", ..." : ""}); ` +
       `blastwall cannot see whether they keep earlier versions, and in one that does not, an overwrite loses the old data for good.`,
-    // One statement often grants several of the writes: each is shown once.
-    evidence: [principalEvidence(agent), ...[...new Set(writes.map((w) => w.grant.statement))].slice(0, 3).flatMap((st) => statementEvidence(agent, st))],
+    // One statement often grants several of the writes: each is shown once, and every one is (scoping one leaves the others').
+    evidence: [principalEvidence(agent), ...statements.flatMap((st) => statementEvidence(agent, st))],
   };
 }
 

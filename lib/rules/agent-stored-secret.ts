@@ -34,10 +34,14 @@ export const rule: Rule = {
       // Reads of named stores of the stack are already as narrow as reads get: what is left is what they hold.
       const exact = reads.every((r) => r.store !== "*" && ctx.stack.byAddress.has(r.store));
       const managed = managedReads(agent, reads);
+      // Reads an AWS managed policy grants next to others' cannot be scoped: its detaching is part of the fix.
+      const detach = managed ? [] : managedShares(agent, reads);
       out.push({
         ...(managed
           ? { fix: `${managed.fix} ${rule.meta.fix}` }
-          : exact
+          : detach.length > 0
+            ? { fix: `${rule.meta.fix} ${detach.join(" ")}` }
+            : exact
             ? {
                 fix:
                   `The reads already name the stores; what matters is what they hold. Keep deploy and admin credentials out of ` +
@@ -46,6 +50,8 @@ export const rule: Rule = {
               }
             : {}),
         principal: agent.address,
+        // The first read's store: the reads come by the catalogue's kinds of store (the stack's stores by address, then
+        // the wide reads, then other roots' states), each store's by statement, so the input's order does not set it.
         resource: managed?.block ?? reads[0].store,
         actions: [...new Set(reads.map((r) => r.action))],
         severity: ctx.strict ? "error" : "warning",
@@ -80,6 +86,16 @@ function managedReads(agent: PrincipalNode, reads: readonly SecretRead[]): { blo
     if (fix) return { block, fix, arn };
   }
   return undefined;
+}
+
+/** For each AWS managed policy granting some of the reads (others grant the rest), how to detach it, in the reads' order. */
+function managedShares(agent: PrincipalNode, reads: readonly SecretRead[]): string[] {
+  const arns = [...new Set(reads.flatMap((r) => r.statements.map((s) => s.policy)).filter(isAwsManagedArn))];
+  return arns.flatMap((arn) => {
+    const { statement } = grantingBlockOf(agent, arn);
+    const fix = statement && managedPolicyFix(agent, statement);
+    return fix ? [fix] : [];
+  });
 }
 
 function attachmentStep(stack: TfStack, agent: PrincipalNode, m: { block: string; arn: string }): Evidence {

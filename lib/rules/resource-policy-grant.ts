@@ -40,7 +40,7 @@ export const rule: Rule = {
     const out: FindingDraft[] = [];
     for (const g of resourcePolicyGrants(stack)) {
       const { resource: res, statement: s, actions } = g;
-      const where = `${res.address} ${statementName(s)}: ${statementSummary(s)}`;
+      const where = `${res.address} ${ofDocument(res.address, s)}: ${statementSummary(s)}`;
       if (grantsEveryone(s)) {
         // `actions` already leaves out what a Deny takes from every caller; a Deny naming some principals still
         // leaves the rest of "everyone", agents in other stacks included.
@@ -89,7 +89,7 @@ export const rule: Rule = {
         message:
           `${res.address} lets ${d.named} hand on ${listActions(d.actions)} to whoever their policies admit (${statementName(s)} holds only for ` +
           `requests through access points); blastwall cannot see ${d.named.startsWith("the access points of") ? "those access points" : "them"} in this stack, nor so whom they admit, AI agents perhaps included.`,
-        evidence: [{ step: "resource-policy", address: res.address, detail: `${statementName(s)}: ${statementSummary(s)}`, statements: [statementRef(s)] }],
+        evidence: [{ step: "resource-policy", address: res.address, detail: `${ofDocument(res.address, s)}: ${statementSummary(s)}`, statements: [statementRef(s)] }],
         fix:
           `Make the access points in this stack (aws_s3_access_point with a policy, or aws_s3control_access_point_policy) so their policies are judged, ` +
           `or name them exactly in s3:DataAccessPointArn; keep destroy actions out of what they grant agents.`,
@@ -98,3 +98,11 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/**
+ * The statement's name, after the resource holding the policy: a policy built from a data document names the document
+ * too, which `statements` names as the policy (red-team round 132, F5), so text and JSON point at the same block.
+ */
+function ofDocument(holder: string, s: Statement): string {
+  return s.source.address === holder ? statementName(s) : `(${s.source.address} ${statementName(s)})`;
+}

@@ -184,3 +184,71 @@ describe("an acknowledgement of an AWS managed policy's ARN, by the steps' struc
     expect(covered(attachment(AMPLIFY), AMPLIFY)).toBe(true);
   });
 });
+
+// Red-team round 132 (F1): a finding that merges several policies' grants (the secrets an agent reads, the stores it
+// overwrites) is covered by an acknowledgement of a managed policy's ARN only when that policy grants all of it.
+describe("an acknowledgement of an AWS managed policy's ARN, on a finding several policies grant", () => {
+  const SSM = "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess";
+  const principal = { step: "principal", address: "aws_iam_role.agent", detail: "role agent is an AI agent" };
+  const read = (policy: string, action: string) => ({
+    step: "secret-read",
+    address: "*",
+    detail: `${action} on * (${policy} statement #0) reaches stored secrets outside this stack`,
+    statements: [{ policy, index: 0 }],
+  });
+  const merged = (...steps: Finding["evidence"]) =>
+    finding({ ruleId: "agent-stored-secret", resource: "*", actions: ["secretsmanager:GetSecretValue", "ssm:GetParameter"], evidence: [principal, ...steps] });
+  const judge = (f: Finding, over: Partial<Acknowledgement> = {}) => applyAcknowledgements([f], [ack({ ruleId: f.ruleId, resource: SSM, ...over })], NOW)[0];
+
+  test("a customer policy's read next to the managed policy's: not covered, and the message says the ARN covers only part", () => {
+    const out = judge(merged(read("aws_iam_role_policy.secrets", "secretsmanager:GetSecretValue"), read(SSM, "ssm:GetParameter")));
+    expect(out.acknowledged).toBeUndefined();
+    expect(out.message).toContain(`is written for ${SSM}, which grants only part of this finding: aws_iam_role_policy.secrets grants the rest, so it is not covered`);
+    expect(out.message).toContain(`acknowledge it as it is now ("resource": "*", with "actions"`);
+    expect(out.message).toContain("or remove the other grant");
+    expect(out.evidence[out.evidence.length - 1]).toMatchObject({ step: "acknowledgement" });
+  });
+
+  test("one step granted by both policies is not the managed policy's alone", () => {
+    const both = { ...read(SSM, "ssm:GetParameter"), statements: [{ policy: SSM, index: 0 }, { policy: "aws_iam_role_policy.params", sid: "Params", index: 0 }] };
+    expect(judge(merged(both)).acknowledged).toBeUndefined();
+  });
+
+  test("an overwrite finding with a customer statement step and the managed policy's attachment: not covered", () => {
+    const f = finding({
+      ruleId: "agent-overwrite-unprotected",
+      resource: "aws_iam_role_policy.writes",
+      actions: ["s3:PutObject", "dynamodb:PutItem"],
+      evidence: [
+        principal,
+        { step: "statement", address: "aws_iam_role_policy.writes", detail: 'statement Sid "WriteAnyBucket" (#0): Allow s3:PutObject on *', statements: [{ policy: "aws_iam_role_policy.writes", sid: "WriteAnyBucket", index: 0 }] },
+        { step: "attachment", address: "aws_iam_role_policy_attachment.ddb", detail: "attaches the DynamoDB policy", attaches: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess" },
+        { step: "statement", address: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess", detail: "statement #0: Allow dynamodb:* on *", statements: [{ policy: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess", index: 0 }] },
+      ],
+    });
+    expect(judge(f, { resource: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess" }).acknowledged).toBeUndefined();
+  });
+
+  test("a granting step that names no statement (a credential found in a store) fails closed", () => {
+    const f = finding({
+      ruleId: "agent-reach-unknown",
+      resource: "aws_iam_role_policy_attachment.ssm",
+      actions: ["*"],
+      evidence: [principal, read(SSM, "ssm:GetParameter"), { step: "credential", address: "unknown:token", detail: "reads a token" }],
+    });
+    expect(judge(f).acknowledged).toBeUndefined();
+  });
+
+  test("controls: every read the managed policy's is covered; steps that grant nothing (boundary, a Deny, a store) do not count", () => {
+    expect(judge(merged(read(SSM, "ssm:GetParameter"), read(SSM, "ssm:GetParameters"))).acknowledged).toBeDefined();
+    const withContext = merged(
+      { step: "boundary", address: "aws_iam_role.agent", detail: "no permission boundary" },
+      { step: "deny-not-relied-on", address: "aws_iam_policy.deny", detail: "statement #0 denies ...", statements: [{ policy: "aws_iam_policy.deny", index: 0 }] },
+      read(SSM, "ssm:GetParameter"),
+      { step: "resource", address: "aws_s3_bucket.b", detail: "keeps no object versions" },
+    );
+    expect(judge(withContext).acknowledged).toBeDefined();
+    // An acknowledgement of the finding's own resource is not the older ARN form: it covers the merged finding.
+    expect(judge(merged(read("aws_iam_role_policy.secrets", "secretsmanager:GetSecretValue"), read(SSM, "ssm:GetParameter")), { resource: "*" }).acknowledged).toBeDefined();
+  });
+});

@@ -15,3 +15,20 @@ describe("statementSummary", () => {
     );
   });
 });
+
+// Red-team round 132, F6: a reference blastwall cannot resolve reads as `*`, but the text must not present `*` as written.
+describe("statementSummary of a resource written as a reference", () => {
+  const read = (statement: Record<string, unknown>, resources: string[], written: string[]) => {
+    const s = parsePolicyJson({ Version: "2012-10-17", Statement: [statement] }, { address: "p" }).statements[0];
+    return statementSummary({ ...s, resources, writtenResources: written });
+  };
+
+  test("an unresolved reference shows what was written and that it is read as *", () => {
+    expect(read({ Effect: "Allow", Action: "sqs:DeleteQueue", Resource: "*" }, ["*"], ["${aws_sqs_queue.q.arn}"])).toBe("Allow sqs:DeleteQueue on ${aws_sqs_queue.q.arn} (unresolved, read as *)");
+  });
+
+  test("controls: a written `*` and a resolved reference read as they are", () => {
+    expect(read({ Effect: "Allow", Action: "sqs:DeleteQueue", Resource: "*" }, ["*"], ["*"])).toBe("Allow sqs:DeleteQueue on *");
+    expect(read({ Effect: "Allow", Action: "sqs:DeleteQueue", Resource: "*" }, ["arn:aws:sqs:*:*:jobs"], ["${aws_sqs_queue.q.arn}"])).toBe("Allow sqs:DeleteQueue on arn:aws:sqs:*:*:jobs");
+  });
+});

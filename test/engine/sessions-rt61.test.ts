@@ -130,6 +130,10 @@ describe("GameLift GetComputeAccess and GetInstanceAccess", () => {
     for (const r of ["*", "arn:aws:gamelift:us-east-1:111111111111:fleet/fleet-1234"]) {
       expect(unknowns(tf({ ...access("gamelift:GetInstanceAccess", r), ...harmless })).join("\n")).toContain(`compute reached by gamelift:GetInstanceAccess on ${r}`);
     }
+    // The step says what the shell is on: a compute of a fleet outside the stack, not "a compute of compute" (red-team round 132, F6).
+    const steps = check(tf({ ...access("gamelift:GetComputeAccess", "*"), ...harmless })).findings.flatMap((f) => f.evidence.map((e) => e.detail));
+    expect(steps.join("\n")).toContain("lets it get a shell on a compute of a fleet that may lie outside this stack");
+    expect(steps.join("\n")).not.toContain("of compute");
     const elsewhere = gamelift({ instance_role_arn: "arn:aws:iam::222222222222:role/game-fleet" });
     expect(unknowns(tf({ ...access("gamelift:GetComputeAccess", "${aws_gamelift_fleet.f.arn}"), ...elsewhere })).join("\n")).toMatch(/the role aws_gamelift_fleet.f runs as, which blastwall cannot resolve/);
   });

@@ -6,7 +6,8 @@ import type { Statement } from "../iam/types";
 import { attributePattern, hasInterpolation, principalPatterns, referencedResource, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
 import { AFTER_APPLY } from "../terraform/policy-documents";
 import { globsIntersect } from "../iam/glob";
-import { mention, naming, statementName, statementRef, type Named } from "../describe";
+import { compareStatements, mention, naming, statementName, statementRef, type Named } from "../describe";
+import { compareText } from "../text";
 import type { StatementRef } from "../findings";
 import { CREDENTIAL_STORES } from "./compute";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
@@ -901,25 +902,41 @@ export function storedCredentialEdges(
     }
     if (held.length === 0) continue;
     const index = storeIndex(stack, store.type, indexOf);
-    const hits = new Map<TfResource, { a: string; gs: readonly Grant[] }>();
+    // Per store, each statement that reads it with the first action it grants there (in the store's order of actions):
+    // every granting statement is named, since scoping one leaves the others' reads (red-team round 132).
+    const hits = new Map<TfResource, Map<Statement, StoreHit>>();
     for (const x of held) {
       for (const g of x.gs) {
         for (const r of g.resources) {
           // GetParametersByPath is authorised on the path and returns every parameter under it (recursively on request).
           const patterns = x.a === "ssm:GetParametersByPath" ? [r, r.endsWith("/") ? `${r}*` : `${r}/*`] : [r];
-          for (const pattern of patterns) for (const res of index.referenced(g, pattern) ?? index.matching(pattern)) if (!hits.has(res)) hits.set(res, x);
+          for (const pattern of patterns) {
+            for (const res of index.referenced(g, pattern) ?? index.matching(pattern)) {
+              let by = hits.get(res);
+              if (!by) hits.set(res, (by = new Map()));
+              if (!by.has(g.statement)) by.set(g.statement, { a: x.a, statement: g.statement });
+            }
+          }
         }
       }
     }
-    for (const [res, hit] of hits) {
+    // By address, and each store's readers by statement: the reads of unseen stores come out in an order the input's
+    // order of resources and policies does not set (agent-stored-secret's steps and `resource`, red-team round 132).
+    for (const [res, by] of [...hits].sort(([x], [y]) => compareText(x.address, y.address))) {
+      const readers = [...by.values()];
+      // A credential found is one edge, through the first grant that reaches the store.
+      const hit = readers[0];
+      const unseen = (tail: string) => {
+        for (const r of [...readers].sort((x, y) => compareStatements(x.statement, y.statement))) unknownReads.push(new StoreRead(res.address, r.a, res.address, r.statement, tail));
+      };
       const held = storeContents(stack, res, "view" in store ? store.view : undefined);
       if (held === undefined) {
-        if (!CONFIGURATION_STORES.has(store.type)) unknownReads.push(new StoreRead(res.address, hit.a, res.address, hit.gs[0].statement, ": the stack does not show what it holds"));
+        if (!CONFIGURATION_STORES.has(store.type)) unseen(": the stack does not show what it holds");
         continue;
       }
       const { stored, c, databases, failClosed } = held;
       // Spelt out only for what it becomes part of now; the other reads write theirs when read (StoreRead).
-      const how = databases.length > 0 || c.found.length > 0 || c.tokenShape ? naming(() => `${hit.a} on ${res.address} (${hit.gs[0].statement.source.address} ${statementName(hit.gs[0].statement)})`) : NAMES_NONE;
+      const how = databases.length > 0 || c.found.length > 0 || c.tokenShape ? naming(() => `${hit.a} on ${res.address} (${hit.statement.source.address} ${statementName(hit.statement)})`) : NAMES_NONE;
       for (const database of databases) databaseReads.push({ store: res.address, database, action: hit.a, detail: `${how.text} reads the master password of ${database}`, statements: how.statements });
       for (const f of c.found) {
         const why = failClosed?.get(`${f.what} ${f.user}`);
@@ -928,9 +945,9 @@ export function storedCredentialEdges(
       }
       if (c.tokenShape) edges.push({ store: res.address, label: hit.a, detail: naming(() => `${mention(how)} reads ${c.tokenShape}, a credential whose rights blastwall cannot see`) });
       else if (c.found.length === 0 && databases.length === 0 && c.computed && !CONFIGURATION_STORES.has(store.type)) {
-        unknownReads.push(new StoreRead(res.address, hit.a, res.address, hit.gs[0].statement, ": its value is computed, so blastwall cannot tell whether it is a credential"));
+        unseen(": its value is computed, so blastwall cannot tell whether it is a credential");
       } else if (c.found.length === 0 && stored.unseen) {
-        unknownReads.push(new StoreRead(res.address, hit.a, res.address, hit.gs[0].statement, ": the stack does not show all it holds (no version surely writing it shows its value)"));
+        unseen(": the stack does not show all it holds (no version surely writing it shows its value)");
       }
     }
   }
@@ -966,10 +983,11 @@ export function storedCredentialEdges(
     const held = grants(entry.action);
     if (held.length === 0) continue;
     // In a function of its own: the closures it makes would otherwise cost every principal a context per entry.
-    const wide = wideRead(stack, indexOf, storeType, held);
-    if (!wide) continue;
-    const patterns = wide.resources.join(", ");
-    unknownReads.push(new StoreRead(patterns, entry.action, patterns, wide.statement, " reaches stored secrets outside this stack, which may hold broad credentials"));
+    // Each statement granting such a read is one: scoping one leaves the others' (red-team round 132).
+    for (const wide of wideReads(stack, indexOf, storeType, held)) {
+      const patterns = wide.resources.join(", ");
+      unknownReads.push(new StoreRead(patterns, entry.action, patterns, wide.statement, " reaches stored secrets outside this stack, which may hold broad credentials"));
+    }
   }
   return { edges, unknownReads, databaseReads };
 }
@@ -1002,14 +1020,22 @@ class StoreRead implements SecretRead {
   }
 }
 
-/** The first grant whose read may reach stores outside the stack, if any. */
-function wideRead(stack: TfStack, indexOf: (types: readonly string[]) => ResourceIndex, storeType: string | undefined, held: readonly Grant[]): Grant | undefined {
+/** A statement that reads a store of the stack, and the first of the store's actions it grants there. */
+interface StoreHit {
+  readonly a: string;
+  readonly statement: Statement;
+}
+
+/** The grants whose read may reach stores outside the stack, the first of each statement, by statement. */
+function wideReads(stack: TfStack, indexOf: (types: readonly string[]) => ResourceIndex, storeType: string | undefined, held: readonly Grant[]): Grant[] {
   // Any wildcard in the resource part (`secret:prod/*`, `secret:rds!db-*`) may name secrets outside the stack,
   // unless the grant was written as a reference to a store of the stack (its random suffix is a wildcard too); a
   // hand-written pattern that merely equals a store's ARN pattern is a pattern (red-team round 66).
   const index = storeType ? storeIndex(stack, storeType, indexOf) : undefined;
   const outside = (g: Grant) => (r: string) => (index ? !index.referenced(g, r) && index.reachesOutside(r, g) : wildResourcePart(r));
-  return held.find((g) => g.resources.some(outside(g)));
+  const out = new Map<Statement, Grant>();
+  for (const g of held) if (!out.has(g.statement) && g.resources.some(outside(g))) out.set(g.statement, g);
+  return [...out.values()].sort((x, y) => compareStatements(x.statement, y.statement));
 }
 
 /**

@@ -39,7 +39,7 @@ export function sessionEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): 
             ctx.unknown(`compute:${s.action}:${r}`, `compute reached by ${s.action} on ${r}, which may run as any role`),
             "hijack",
             s.action,
-            () => `${grantText(g)} lets it get ${s.gets} compute that may lie outside this stack, under roles blastwall cannot see`,
+            () => `${grantText(g)} lets it get ${s.gets} ${s.unseen} that may lie outside this stack, under roles blastwall cannot see`,
             g.statement.source.address,
           );
         }

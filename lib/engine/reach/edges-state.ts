@@ -8,7 +8,7 @@ import { STATE_READS } from "./compute";
 import { stackCredentials, type DatabaseRead, type SecretRead } from "./credentials";
 import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
-import { naming } from "../describe";
+import { compareStatements, naming } from "../describe";
 import type { ReachEdge } from "./types";
 import { LazyEdge, grantText, type AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
@@ -130,16 +130,22 @@ function otherRootEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge, secret
       }
     }
     for (const action of STATE_READS) {
-      const g = ctx.storeGrants(p, action).find((x) => x.resources.some(beyond));
-      if (!g) continue;
-      const where = reached(bucket, g.resources.find(beyond)!);
-      const read = naming(
-        () =>
-          `${grantText(g)} reads objects of the Terraform state bucket ${bucket} (${named}) beyond the states blastwall follows (${where}): ` +
-          `each is the state of a root this run does not check, which holds its passwords and keys in plain text`,
-      );
-      secretReads.push({ store: where, action, detail: read.text, statements: read.statements });
-      break;
+      // Every statement granting the read, each once: scoping one leaves the others' (red-team round 132).
+      const seen = new Set<unknown>();
+      const gs = ctx
+        .storeGrants(p, action)
+        .filter((x) => x.resources.some(beyond) && !seen.has(x.statement) && seen.add(x.statement))
+        .sort((x, y) => compareStatements(x.statement, y.statement));
+      for (const g of gs) {
+        const where = reached(bucket, g.resources.find(beyond)!);
+        const read = naming(
+          () =>
+            `${grantText(g)} reads objects of the Terraform state bucket ${bucket} (${named}) beyond the states blastwall follows (${where}): ` +
+            `each is the state of a root this run does not check, which holds its passwords and keys in plain text`,
+        );
+        secretReads.push({ store: where, action, detail: read.text, statements: read.statements });
+      }
+      if (gs.length > 0) break;
     }
   }
 }

@@ -30,15 +30,17 @@ export interface SessionAccess {
   readonly targets: readonly SessionTarget[];
   /** What the caller gets, for reports: `a session on the endpoints of`. */
   readonly gets: string;
+  /** What `gets` is of when blastwall cannot tell which resource it is, for reports: `a cluster`, `a fleet`. */
+  readonly unseen: string;
 }
 
 const FLEET: SessionTarget = { type: "aws_gamelift_fleet", arn: "arn:*:gamelift:*:*:fleet/*", role: "instance_role_arn" };
 const CONTAINER_FLEET: SessionTarget = { type: "aws_gamelift_container_fleet", arn: "arn:*:gamelift:*:*:containerfleet/*", role: "fleet_role_arn" };
 
 export const SESSION_ACCESS: readonly SessionAccess[] = [
-  { action: "elasticmapreduce:GetClusterSessionCredentials", targets: [{ type: "aws_emr_cluster", arn: "arn:*:elasticmapreduce:*:*:cluster/*", role: "emr-runtime" }], gets: "credentials for the endpoints of" },
-  { action: "gamelift:GetComputeAccess", targets: [FLEET, CONTAINER_FLEET], gets: "a shell on a compute of" },
-  { action: "gamelift:GetInstanceAccess", targets: [FLEET], gets: "a shell on an instance of" },
+  { action: "elasticmapreduce:GetClusterSessionCredentials", targets: [{ type: "aws_emr_cluster", arn: "arn:*:elasticmapreduce:*:*:cluster/*", role: "emr-runtime" }], gets: "credentials for the endpoints of", unseen: "a cluster" },
+  { action: "gamelift:GetComputeAccess", targets: [FLEET, CONTAINER_FLEET], gets: "a shell on a compute of", unseen: "a fleet" },
+  { action: "gamelift:GetInstanceAccess", targets: [FLEET], gets: "a shell on an instance of", unseen: "a fleet" },
 ];
 
 const SESSION_ACTIONS: ReadonlySet<string> = new Set(SESSION_ACCESS.map((s) => s.action.toLowerCase()));
