@@ -2,14 +2,16 @@
  * What the stacks checked together tell each other about their stores and functions (red-team round 130, F3 to F6).
  * A bucket and what protects it may sit in different stacks: S3 names buckets across stacks, so a versioning or
  * lifecycle resource of one stack that names another stack's bucket sets that bucket. A function an agent can make
- * run may be another stack's, reached by a cross-stack reference or its literal ARN. Both `blastwall check` and the
+ * run may be another stack's, reached by a cross-stack reference or its literal ARN. The account's main trail may sit in
+ * a logging stack, beside which a data-event trail elsewhere leaves no gap (red-team round 134, F1). Both `blastwall check` and the
  * synth-time gate (for the stacks it reads) judge them here, so the two see one set.
  */
 import type { BlastwallConfig } from "../engine/config-types";
-import type { PeerBucketSetting, PeerStore, TfStack } from "../engine/terraform/types";
+import type { PeerBucketSetting, PeerStore, PeerTrail, TfStack } from "../engine/terraform/types";
 import { buildAnalysis } from "../engine/analyze";
 import { storesForPeers } from "../rules/agent-overwrite-unprotected";
 import { bucketSettingsOf } from "../rules/s3-bucket-versioning";
+import { trailsForPeers } from "../rules/audit-trail-off";
 import { functionsForPeers, type PeerFunctions, type PeerFunctionsRead } from "../rules/function-invokes";
 import { sameStack, stackLabel, type StateIndex } from "./peer-stacks";
 
@@ -17,6 +19,7 @@ export interface PeerResources {
   readonly peerStores?: readonly PeerStore[];
   readonly peerBucketSettings?: readonly PeerBucketSetting[];
   readonly peerFunctions?: readonly PeerFunctions[];
+  readonly peerTrails?: readonly PeerTrail[];
 }
 
 /**
@@ -44,8 +47,10 @@ export function peerResources(stacks: readonly TfStack[], index: StateIndex, con
     const peer: PeerFunctions = { stack: x.label, read: () => (read ??= judge()) };
     return [{ of: x.of, peer }];
   });
+  const trails = linked.map((x) => ({ of: x.of, trails: trailsForPeers(x.linked, x.label) }));
   return (plain) => {
     const other = (x: { of: TfStack }) => !sameStack(x.of, plain);
+    const peerTrails = trails.filter(other).flatMap((x) => x.trails);
     const peerStores = stores.filter(other).flatMap((x) => x.stores);
     const peerBucketSettings = othersSettings(plain);
     const peerFunctions = functions.filter(other).map((x) => x.peer);
@@ -53,6 +58,7 @@ export function peerResources(stacks: readonly TfStack[], index: StateIndex, con
       ...(peerStores.length > 0 && { peerStores }),
       ...(peerBucketSettings.length > 0 && { peerBucketSettings }),
       ...(peerFunctions.length > 0 && { peerFunctions }),
+      ...(peerTrails.length > 0 && { peerTrails }),
     };
   };
 }

@@ -18,10 +18,14 @@ import { blocks, readBool, readString, unknownText } from "./protection-support"
 export type TrailEvents =
   /** `excluded`: services whose write management events no recording selector keeps; `mayExclude`: why others may not be. */
   | { readonly writes: true; readonly excluded: readonly string[]; readonly mayExclude?: string }
-  /** Why none of its selectors certainly records them, one clause per reason. */
-  | { readonly writes: false; readonly why: readonly string[] };
+  /**
+   * Why none of its selectors certainly records them, one clause per reason. `dataOnly`: every selector is read and
+   * selects events of another category (data events) and no management events: a data-event trail, which records
+   * what the account's management-event trail leaves out and takes nothing from it.
+   */
+  | { readonly writes: false; readonly why: readonly string[]; readonly dataOnly: boolean };
 
-type Verdict = { readonly writes: true; readonly excluded: readonly string[] | "unknown" } | { readonly writes: false; readonly why: string };
+type Verdict = { readonly writes: true; readonly excluded: readonly string[] | "unknown" } | { readonly writes: false; readonly why: string; readonly data?: true };
 
 const BASIC = "event_selector";
 const ADVANCED = "advanced_event_selector";
@@ -42,7 +46,8 @@ export function trailEvents(stack: TfStack, trail: TfResource): TrailEvents {
     const why = verdicts.filter((x) => !x.v.writes).map((x) => (x.v as Extract<Verdict, { writes: false }>).why);
     for (const x of verdicts) if (x.dynamic && x.v.writes) why.push(`a dynamic selector records them, but blastwall cannot tell whether its iterator makes any instance beside the others`);
     if (unread) why.push(`a selector is written as an expression or dynamic block blastwall cannot read`);
-    return { writes: false, why };
+    const dataOnly = !unread && dynamic.size === 0 && verdicts.every((x) => !x.v.writes && x.v.data === true);
+    return { writes: false, why, dataOnly };
   }
   const recording = (staticRecording.length > 0 ? staticRecording : verdicts).map((x) => x.v as Extract<Verdict, { writes: true }>);
   // A service stays unrecorded only when every recording selector leaves it out; one whose list is an expression may.
@@ -58,7 +63,11 @@ export function trailEvents(stack: TfStack, trail: TfResource): TrailEvents {
 function basicVerdict(stack: TfStack, b: Record<string, unknown>, i: number): Verdict {
   const at = `event_selector #${i + 1}`;
   const include = readBool(stack, b["include_management_events"]);
-  if (include.state === "set" && !include.value) return { writes: false, why: `${at} sets include_management_events = false` };
+  if (include.state === "set" && !include.value) {
+    // With data resources it is a data-event selector; without, it selects nothing at all.
+    const data = blocks(b["data_resource"]).length > 0;
+    return { writes: false, why: `${at} sets include_management_events = false`, ...(data && { data: true as const }) };
+  }
   if (include.state === "unknown") return { writes: false, why: `${at} sets include_management_events to ${unknownText(include)}` };
   const rw = readString(stack, b["read_write_type"]);
   if (rw.state === "unknown") return { writes: false, why: `${at} sets read_write_type to ${unknownText(rw)}` };
@@ -86,7 +95,7 @@ function advancedVerdict(stack: TfStack, b: Record<string, unknown>, i: number):
       const eq = list("equals");
       if (ops.some((o) => o !== "equals") || eq === "unknown") return { writes: false, why: `${at} selects its eventCategory by an operator or value blastwall cannot read (only equals is allowed)` };
       management = eq.includes("Management");
-      if (!management) return { writes: false, why: `${at} selects only ${eq.join(", ") || "no"} events, not Management events` };
+      if (!management) return { writes: false, why: `${at} selects only ${eq.join(", ") || "no"} events, not Management events`, ...(eq.length > 0 && { data: true as const }) };
     } else if (field.value === "readOnly") {
       const eq = list("equals");
       const ne = list("not_equals");

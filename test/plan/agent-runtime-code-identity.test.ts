@@ -155,6 +155,62 @@ describe("plan-agent-runtime-moved: other runtimes renamed with the agent's code
     expect(flagged([...roles, retired, unknownDefs])).toEqual(["aws_ecs_task_definition.worker"]);
   });
 
+  describe("pairs on the agent's own images, not a sidecar every service carries (red-team round 134, F2)", () => {
+    const ECS = "ecs-tasks.amazonaws.com";
+    const agentTask = role("triage-agent-task", ECS, AGENT);
+    const webTask = role("reports-web-task", ECS);
+    const otherAgentTask = role("coder-task", ECS, AGENT);
+    const roles = [same("aws_iam_role.agent", agentTask), same("aws_iam_role.web", webTask), same("aws_iam_role.coder", otherAgentTask)];
+    const AGENT_IMAGE = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/triage-agent:1.4.2`;
+    const WEB_IMAGE = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/reports-web:2.0.0`;
+    const FLUENT = "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.4";
+    const XRAY = "public.ecr.aws/xray/aws-xray-daemon:3.3.14";
+    type Container = { image: string; essential?: boolean; firelensConfiguration?: unknown };
+    const td = (family: string, r: { arn: string }, containers: Container[]) => ({
+      family,
+      task_role_arn: r.arn,
+      container_definitions: JSON.stringify(containers.map((c, i) => ({ name: `c${i}`, ...c }))),
+      tags: {},
+      tags_all: {},
+    });
+    const FIRELENS = { type: "fluentbit" };
+    const retiredWith = (...sidecars: Container[]) => del("aws_ecs_task_definition.triage_agent", td("triage-agent", agentTask, [{ image: AGENT_IMAGE, essential: true }, ...sidecars]));
+    const web = (...containers: Container[]) => add("aws_ecs_task_definition.reports_web", td("reports-web", webTask, containers));
+
+    test("the red team's plan: another service's new task definition sharing only a non-essential log router passes", () => {
+      expect(flagged([...roles, retiredWith({ image: FLUENT, essential: false }), web({ image: WEB_IMAGE, essential: true }, { image: FLUENT, essential: false })])).toEqual([]);
+    });
+
+    test("a FireLens log router marked essential (as AWS's examples write it) passes too", () => {
+      const router = { image: FLUENT, essential: true, firelensConfiguration: FIRELENS };
+      expect(flagged([...roles, retiredWith(router), web({ image: WEB_IMAGE }, router)])).toEqual([]);
+    });
+
+    test("an essential sidecar image that a task definition the plan leaves in place runs as no agent passes; on an agent's, or one the plan changes, it pairs", () => {
+      const stays = (r: { arn: string }, address = "aws_ecs_task_definition.billing") => same(address, td("billing", r, [{ image: "billing:7" }, { image: XRAY }]));
+      const plan = (staying: Change[]) => [...roles, ...staying, retiredWith({ image: XRAY }), web({ image: WEB_IMAGE }, { image: XRAY })];
+      expect(flagged(plan([stays(webTask)]))).toEqual([]);
+      // Without it, or only beside another agent, the X-Ray image may be the agent's own code: paired (fail closed).
+      expect(flagged(plan([]))).toEqual(["aws_ecs_task_definition.reports_web"]);
+      expect(flagged(plan([stays(otherAgentTask)]))).toEqual(["aws_ecs_task_definition.reports_web"]);
+      const replaced = change("aws_ecs_task_definition.billing", ["delete", "create"], td("billing", webTask, [{ image: XRAY }]), td("billing", webTask, [{ image: "billing:8" }])) as Change;
+      expect(flagged(plan([replaced]))).toEqual(["aws_ecs_task_definition.reports_web"]);
+    });
+
+    test("the agent's own image under a new family still pairs, with or without the sidecars, and the message states the rule", () => {
+      const out = found([...roles, retiredWith({ image: FLUENT, essential: false }), web({ image: AGENT_IMAGE })]);
+      expect(out.map((j) => j.finding.resource)).toEqual(["aws_ecs_task_definition.reports_web"]);
+      expect(out[0].finding.message).toContain(`("${AGENT_IMAGE}" on both)`);
+      expect(out[0].finding.message).toContain("paired on the images of the retired one's own containers: not a sidecar's (essential = false, or a FireLens log router)");
+      expect(flagged([...roles, retiredWith({ image: FLUENT, essential: false }), web({ image: AGENT_IMAGE, essential: false }, { image: FLUENT })])).toEqual(["aws_ecs_task_definition.reports_web"]);
+    });
+
+    test("a retired definition whose every image is a sidecar's or shared pairs on all of them (the rule cannot tell the agent's)", () => {
+      const allShared = del("aws_ecs_task_definition.triage_agent", td("triage-agent", agentTask, [{ image: FLUENT, essential: true, firelensConfiguration: FIRELENS }, { image: XRAY, essential: false }]));
+      expect(flagged([...roles, allShared, web({ image: WEB_IMAGE }, { image: XRAY })])).toEqual(["aws_ecs_task_definition.reports_web"]);
+    });
+  });
+
   test("a CodeBuild project under a new name with the agent's source and buildspec, on a service role that is no agent: blocked; another source passes", () => {
     const CB = "codebuild.amazonaws.com";
     const agentBuild = role("agent-build", CB, AGENT);

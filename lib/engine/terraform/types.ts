@@ -142,6 +142,12 @@ export interface TfStack {
    * stack: invoking one whose role can destroy data is the same path as in this stack (red-team round 130, F3).
    */
   readonly peerFunctions?: readonly PeerFunctions[];
+  /**
+   * The trails of the other stacks checked in the same run that certainly record write management events: the
+   * account's main trail often sits in a logging stack, and a data-event trail beside it elsewhere leaves no gap
+   * (red-team round 134, F1).
+   */
+  readonly peerTrails?: readonly PeerTrail[];
   /** `output` blocks: name → value as written. */
   readonly outputs?: ReadonlyMap<string, unknown>;
   /** `import` blocks (Terraform 1.5+): an object of the account brought under this configuration. */
@@ -248,6 +254,15 @@ export interface PeerBucketSetting {
   /** The bucket it names, read in its stack: an exact name, else a pattern it may be any bucket of. */
   readonly name?: string;
   readonly pattern?: string;
+}
+
+/** A trail of another stack of the run that certainly records write management events. */
+export interface PeerTrail {
+  /** The other stack's name (or file). */
+  readonly stack: string;
+  /** That stack, as the run links it: the trail's account and Region are read there. */
+  readonly of: TfStack;
+  readonly resource: TfResource;
 }
 
 export interface PeerState {

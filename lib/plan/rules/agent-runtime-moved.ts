@@ -14,7 +14,7 @@ import { changeSideStack, planToStack, priorStateToStack } from "../plan-to-stac
 import type { PlanJson, PlanResourceChange } from "../types";
 import { isObject, isUpdateOrReplace } from "../values";
 import { configOf } from "../config-expressions";
-import { codeOf, readsCode, sameCode, type CodeMatch, type Configured } from "./runtime-code";
+import { codeOf, ownCode, readsCode, sameCode, type CodeMatch, type Configured } from "./runtime-code";
 
 /** One side of the plan (the state before it, its planned end state), with the principals the engine reads there. */
 interface World {
@@ -196,9 +196,33 @@ function pairedWithGone(w: Worlds, ctx: PlanRuleContext, rc: PlanResourceChange,
     // elsewhere is no agent's runtime, and pairing every one would flag each new runtime of a type an agent retires.
     const named = (keys.length > 0 || (c.module_address ?? "") === (rc.module_address ?? "")) && sameIdentity(r, now);
     if (named) return [{ prior: r }];
-    const match = code.length > 0 ? sameCode(codeOf(r, () => true), code) : undefined;
+    const match = code.length > 0 ? sameCode(ownCode(codeOf(r, () => true), sharedImages(w, ctx)), code) : undefined;
     return match ? [{ prior: r, code: match }] : [];
   });
+}
+
+const sharedByCtx = new WeakMap<PlanRuleContext, ReadonlySet<string>>();
+
+/**
+ * The container images of the ECS task definitions the plan leaves in place (no change, or none listed) that run as
+ * no agent: each task role read and no agent before the plan, or none set. Such an image runs outside every agent
+ * already, as a team's sidecars do in each of its services; a role blastwall cannot tell keeps its images out (fail
+ * closed: they stay the agent's code).
+ */
+function sharedImages(w: Worlds, ctx: PlanRuleContext): ReadonlySet<string> {
+  let out = sharedByCtx.get(ctx);
+  if (out) return out;
+  const changed = new Map(ctx.plan.resource_changes.filter((c) => !c.deposed).map((c) => [c.previous_address ?? c.address, c.change.actions] as const));
+  const set = new Set<string>();
+  for (const r of w.before.stack.byType.get("aws_ecs_task_definition") ?? []) {
+    const actions = changed.get(r.address);
+    if (r.mode !== "managed" || (actions !== undefined && !(actions.length === 1 && actions[0] === "no-op"))) continue;
+    if (ranAs(w.before, r).some((x) => x.role === undefined || beforeAgent(w, x.role) !== undefined)) continue;
+    for (const c of codeOf(r, () => true)) if (c.kind === "ecs-image" && c.value !== AFTER_APPLY) set.add(c.value);
+  }
+  out = set;
+  sharedByCtx.set(ctx, out);
+  return out;
 }
 
 /** Whether the configuration sets an argument of the resource at `address`; when it does not say, it may (fail closed). */
@@ -290,10 +314,14 @@ function byCodeText<A extends { readonly paired: Paired }>(rc: PlanResourceChang
 
 function byCodeAdvice(priors: readonly Paired[]): string {
   const unknown = priors.some((p) => p.code?.unknown === true);
+  const image = priors.some((p) => p.code?.argument === "container image");
   return (
     " If the new resource is that runtime under a new name, keep it on an agent role; if it is another workload that runs the same code, have this plan approved with `blastwall approve`." +
     (unknown
       ? " A code value known only after apply may be any code, so it is paired with every agent runtime of its type the plan retires that sets one (as a name known only after apply is): make it known at plan time (a hash of a file that exists when you plan, an image tag of a repository that exists), or have the plan approved."
+      : "") +
+    (image
+      ? " A task definition is paired on the images of the retired one's own containers: not a sidecar's (essential = false, or a FireLens log router), nor one that a task definition this plan leaves in place runs as no agent (sidecars recur across services); when that leaves none, on every image."
       : "")
   );
 }

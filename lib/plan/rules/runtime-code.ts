@@ -20,6 +20,11 @@ export interface CodeRef {
   readonly version?: string;
   /** The value as the message shows it, when not the value quoted. */
   readonly shown?: string;
+  /**
+   * Why the code is a helper beside the runtime's own (a sidecar container: `essential = false`, a FireLens log
+   * router), when it is: a public sidecar recurs across a team's services and says nothing of whose code runs.
+   */
+  readonly helper?: string;
 }
 
 /**
@@ -69,6 +74,16 @@ const lambda: Reader = (v, configured) => {
   ];
 };
 
+/**
+ * Why a container is a sidecar by ECS's own terms, or undefined: one marked `essential = false` (the task runs on when
+ * it stops, so it is no part of what the task is for), or a FireLens log router (`firelensConfiguration`: it carries the
+ * other containers' logs). Anything else, `essential` unset (ECS's default is true) included, is the task's own.
+ */
+function helperOf(c: Readonly<Record<string, unknown>>): string | undefined {
+  if (isObject(c.firelensConfiguration)) return "a FireLens log router";
+  return c.essential === false ? "essential = false" : undefined;
+}
+
 /** Each container's image. The definitions are one JSON string, known or not as a whole. */
 const taskDefinition: Reader = (v) => {
   const raw = v["container_definitions"];
@@ -81,7 +96,11 @@ const taskDefinition: Reader = (v) => {
     return [];
   }
   if (!Array.isArray(parsed)) return [];
-  return parsed.flatMap((c) => (isObject(c) && typeof c.image === "string" && c.image !== "" ? ref("ecs-image", "container image", c.image) : []));
+  return parsed.flatMap((c): CodeRef[] => {
+    if (!isObject(c) || typeof c.image !== "string" || c.image === "") return [];
+    const helper = helperOf(c);
+    return [{ kind: "ecs-image", argument: "container image", value: c.image, ...(helper !== undefined && { helper }) }];
+  });
 };
 
 /**
@@ -132,6 +151,22 @@ export function readsCode(type: string): boolean {
 export function codeOf(r: TfResource, configured: Configured): CodeRef[] {
   const read = READERS[r.type];
   return read ? read(r.values, configured) : [];
+}
+
+/**
+ * The code a retired runtime runs of its own, which a new runtime must share to be paired with it (red-team round 134,
+ * F2): for an ECS task definition, the images of its own containers, leaving out a sidecar's (`helper`) and an image a
+ * task definition that stays (`shared`: one the plan leaves in place, running as no agent) runs too; sidecars
+ * (fluent-bit, an OpenTelemetry collector, the X-Ray daemon) recur across a team's services, and an image already
+ * running outside every agent moves nowhere new. When that leaves no image, every image counts (fail closed: the rule
+ * cannot tell which is the agent's). Other kinds count whole.
+ */
+export function ownCode(refs: readonly CodeRef[], shared: ReadonlySet<string>): CodeRef[] {
+  const images = refs.filter((r) => r.kind === "ecs-image" && r.value !== AFTER_APPLY);
+  // An image is a sidecar's only when every container that runs it is one.
+  const own = new Set(images.filter((r) => r.helper === undefined && !shared.has(r.value)).map((r) => r.value));
+  if (own.size === 0) return [...refs];
+  return refs.filter((r) => r.kind !== "ecs-image" || r.value === AFTER_APPLY || own.has(r.value));
 }
 
 /** How a runtime's code matched a retired one's: the same value, or one known only after apply that may be it. */
