@@ -183,6 +183,16 @@ describe("explicit Denies", () => {
     expect(full.grants.has("ec2:deletevolume")).toBe(false);
   });
 
+  it("a Deny whose NotResource writes its service, Region or account with a capital letter is not relied on: whether IAM matches those parts by case is not documented (red-team round 135)", () => {
+    const allow = { Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "arn:aws:ec2:us-east-1:111111111111:volume/vol-1" };
+    expect(rights(stmts(allow, { Effect: "Deny", Action: "ec2:*", NotResource: "arn:aws:EC2:us-east-1:111111111111:volume/vol-1" })).grants.has("ec2:deletevolume")).toBe(true);
+    expect(rights(stmts(allow, { Effect: "Deny", Action: "ec2:*", NotResource: "arn:aws:ec2:US-EAST-1:111111111111:volume/vol-1" })).grants.has("ec2:deletevolume")).toBe(true);
+    // The control: written in lower case the Deny holds (it leaves out only another volume), and a capital letter in
+    // the resource part (names are case-sensitive) is read as written.
+    expect(rights(stmts(allow, { Effect: "Deny", Action: "ec2:*", NotResource: "arn:aws:ec2:us-east-1:111111111111:volume/vol-2" })).grants.has("ec2:deletevolume")).toBe(false);
+    expect(rights(stmts(allow, { Effect: "Deny", Action: "ec2:*", NotResource: "arn:aws:ec2:us-east-1:111111111111:volume/VOL-1" })).grants.has("ec2:deletevolume")).toBe(false);
+  });
+
   it("Deny with NotResource * covers nothing; with NotResource X it leaves X", () => {
     const r = rights(stmts({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }, { Effect: "Deny", Action: "*", NotResource: "*" }));
     expect(r.grants.has("ec2:deletevolume")).toBe(true); // NotResource * excludes everything, so the Deny covers nothing

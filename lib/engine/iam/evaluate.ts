@@ -49,6 +49,21 @@ export function isShortArn(p: string): boolean {
   for (let i = p.indexOf(":", 4); i >= 0 && colons < 5; i = p.indexOf(":", i + 1)) colons++;
   return colons < 5;
 }
+/**
+ * Whether an ARN pattern writes its partition, service, Region or account with a capital letter (`arn:aws:EC2:...`).
+ * blastwall matches those parts as written; whether IAM does is not documented (iam-simulate ignores their case), so
+ * a Deny whose NotResource names such a pattern may leave out the lower-case resource it means, or not: it is not
+ * relied on (red-team round 135).
+ */
+function hasUpperCasePrefix(p: string): boolean {
+  if (!p.startsWith("arn:")) return false;
+  let end = 0;
+  for (let colons = 0; colons < 5; colons++) {
+    end = p.indexOf(":", end + 1);
+    if (end < 0) return false;
+  }
+  return /[A-Z]/.test(p.slice(0, end));
+}
 const isShortArnWithoutFinalStar = (p: string) => isShortArn(p) && !p.endsWith("*");
 
 /**
@@ -115,7 +130,7 @@ function denyView(s: Statement, universe: ActionUniverse): DenyView | undefined 
   if (s.notResources) {
     // Widened entries only shrink what it covers. A short ARN (`arn:aws:s3:*`) leaves it open whether a
     // request lies outside it (iam-simulate cannot tell either), so such a Deny is never relied on.
-    if (s.notResources.some(isShortArn)) return undefined;
+    if (s.notResources.some(isShortArn) || s.notResources.some(hasUpperCasePrefix)) return undefined;
     return { statement: s, actions, except: s.notResources };
   }
   if (!s.resources) return { statement: s, actions, covers: ALL }; // no Resource element: about every resource
