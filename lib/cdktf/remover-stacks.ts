@@ -1,7 +1,7 @@
 /**
  * Which other stacks of an App the synth gate must read for what they may take away from a stack's principals
- * (engine/principals/peer-removals.ts): an exclusive manager, an `aws_iam_policy_attachment` or an IAM import block
- * needs no cross-stack reference to the stack it strips (a literal name or ARN will do), so following the references
+ * (engine/principals/peer-removals.ts): an exclusive manager, an `aws_iam_policy_attachment`, an inline policy
+ * resource (which replaces a policy of its name on its principal) or an IAM import block needs no cross-stack reference to the stack it strips (a literal name or ARN will do), so following the references
  * does not lead to it. Told from the constructs, without synthesizing them: only such stacks cost a synthesis.
  */
 import type { IConstruct } from "constructs";

@@ -148,7 +148,7 @@ export interface TfStack {
   readonly imports?: readonly import("./import-blocks").ImportBlock[];
   /**
    * What the other stacks checked in the same run may take away from this one's principals: exclusive managers,
-   * `aws_iam_policy_attachment`s and `import` blocks (peer-removals.ts). A Deny one of them may remove is not relied on.
+   * `aws_iam_policy_attachment`s, inline policy resources and `import` blocks (peer-removals.ts). A Deny one of them may remove is not relied on.
    */
   readonly peerRemovals?: readonly import("../principals/peer-removals").PeerRemoval[];
   /**
