@@ -30,3 +30,12 @@ export function mayHoldRemovals(fw: Framework, stack: IConstruct): boolean {
 export function holdsIam(byType: ReadonlyMap<string, readonly unknown[]>): boolean {
   return ["aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_iam_policy"].some((t) => (byType.get(t)?.length ?? 0) > 0);
 }
+
+/**
+ * Whether the stack may hold an SSM document, which may be the account's auto-approval policy for just-in-time node
+ * access: it approves the requests of every agent of its account and Region, whichever stack the agent is in (red-team
+ * round 133, F3), and is often kept in a central stack no agent's stack references.
+ */
+export function mayHoldApprovalPolicy(fw: Framework, stack: IConstruct): boolean {
+  return stack.node.findAll().some((c) => c instanceof fw.TerraformResource && c.terraformResourceType === "aws_ssm_document");
+}

@@ -142,6 +142,12 @@ export interface TfStack {
    * stack: invoking one whose role can destroy data is the same path as in this stack (red-team round 130, F3).
    */
   readonly peerFunctions?: readonly PeerFunctions[];
+  /**
+   * The auto-approval policies for just-in-time node access of the other stacks checked in the same run: the account
+   * has one per Region, and it approves this stack's agents' requests there as one of this stack would (red-team round
+   * 133, F3).
+   */
+  readonly peerApprovalPolicies?: readonly PeerApprovalPolicy[];
   /** `output` blocks: name → value as written. */
   readonly outputs?: ReadonlyMap<string, unknown>;
   /** `import` blocks (Terraform 1.5+): an object of the account brought under this configuration. */
@@ -225,6 +231,16 @@ export interface PeerAgent {
   readonly runs?: string;
 }
 
+
+/** An SSM document of another stack of the run that is, or may be, an auto-approval policy that permits something. */
+export interface PeerApprovalPolicy {
+  /** The other stack's name (or file). */
+  readonly stack: string;
+  readonly address: string;
+  /** Its provider's pinned account and its literal region; undefined where not known (then it may be any). */
+  readonly account?: string;
+  readonly region?: string;
+}
 
 export interface PeerStore {
   /** The other stack's name (or file). */
