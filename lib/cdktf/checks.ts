@@ -21,7 +21,7 @@ import { findingLocation } from "../report/summarize";
 import { allRules } from "../rules";
 import { INHERIT_FROM_APP, installAppGuard, type Aspect } from "./app-guard";
 import { framework } from "./framework";
-import { holdsIam, mayHoldRemovals } from "./remover-stacks";
+import { holdsIam, mayHoldApprovalPolicy, mayHoldRemovals } from "./remover-stacks";
 
 installAppGuard();
 
@@ -321,10 +321,11 @@ export class BlastwallChecks implements Aspect {
       return m;
     };
     const queue = [...sourcesOf(model)];
-    // A stack that may strip this one's IAM is read, and the stacks it reads in turn (to resolve what it names).
+    // A stack that may strip this one's IAM, or hold the auto-approval policy its agents' node access requests meet,
+    // is read, and the stacks it reads in turn (to resolve what it names).
     if (strippable) {
       for (const s of byName.values()) {
-        const m = mayHoldRemovals(fw, s) ? load(s) : undefined;
+        const m = mayHoldRemovals(fw, s) || mayHoldApprovalPolicy(fw, s) ? load(s) : undefined;
         if (m) queue.push(...sourcesOf(m));
       }
     }

@@ -1,7 +1,7 @@
 /**
  * Which other stacks of an App the synth gate must read for what they may take away from a stack's principals
- * (engine/principals/peer-removals.ts): an exclusive manager, an `aws_iam_policy_attachment` or an IAM import block
- * needs no cross-stack reference to the stack it strips (a literal name or ARN will do), so following the references
+ * (engine/principals/peer-removals.ts): an exclusive manager, an `aws_iam_policy_attachment`, an inline policy
+ * resource (which replaces a policy of its name on its principal) or an IAM import block needs no cross-stack reference to the stack it strips (a literal name or ARN will do), so following the references
  * does not lead to it. Told from the constructs, without synthesizing them: only such stacks cost a synthesis.
  */
 import type { IConstruct } from "constructs";
@@ -29,4 +29,13 @@ export function mayHoldRemovals(fw: Framework, stack: IConstruct): boolean {
 /** Whether a stack's model holds principals or policies another stack could take something from. */
 export function holdsIam(byType: ReadonlyMap<string, readonly unknown[]>): boolean {
   return ["aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_iam_policy"].some((t) => (byType.get(t)?.length ?? 0) > 0);
+}
+
+/**
+ * Whether the stack may hold an SSM document, which may be the account's auto-approval policy for just-in-time node
+ * access: it approves the requests of every agent of its account and Region, whichever stack the agent is in (red-team
+ * round 133, F3), and is often kept in a central stack no agent's stack references.
+ */
+export function mayHoldApprovalPolicy(fw: Framework, stack: IConstruct): boolean {
+  return stack.node.findAll().some((c) => c instanceof fw.TerraformResource && c.terraformResourceType === "aws_ssm_document");
 }

@@ -1,5 +1,6 @@
 /**
- * What the stacks checked together tell each other about their stores and functions (red-team round 130, F3 to F6).
+ * What the stacks checked together tell each other about their stores, functions and auto-approval policies for
+ * just-in-time node access (red-team round 130, F3 to F6; round 133, F3).
  * A bucket and what protects it may sit in different stacks: S3 names buckets across stacks, so a versioning or
  * lifecycle resource of one stack that names another stack's bucket sets that bucket. A function an agent can make
  * run may be another stack's, reached by a cross-stack reference or its literal ARN. The account's main trail may sit in
@@ -7,7 +8,9 @@
  * synth-time gate (for the stacks it reads) judge them here, so the two see one set.
  */
 import type { BlastwallConfig } from "../engine/config-types";
-import type { PeerBucketSetting, PeerStore, PeerTrail, TfStack } from "../engine/terraform/types";
+import type { PeerApprovalPolicy, PeerBucketSetting, PeerStore, PeerTrail, TfStack } from "../engine/terraform/types";
+import { autoApprovalPolicy } from "../engine/reach/edges-node-access";
+import { resourceAccount, resourceRegion } from "../engine/terraform/providers";
 import { buildAnalysis } from "../engine/analyze";
 import { storesForPeers } from "../rules/agent-overwrite-unprotected";
 import { bucketSettingsOf } from "../rules/s3-bucket-versioning";
@@ -20,6 +23,7 @@ export interface PeerResources {
   readonly peerBucketSettings?: readonly PeerBucketSetting[];
   readonly peerFunctions?: readonly PeerFunctions[];
   readonly peerTrails?: readonly PeerTrail[];
+  readonly peerApprovalPolicies?: readonly PeerApprovalPolicy[];
 }
 
 /**
@@ -48,17 +52,28 @@ export function peerResources(stacks: readonly TfStack[], index: StateIndex, con
     return [{ of: x.of, peer }];
   });
   const trails = linked.map((x) => ({ of: x.of, trails: trailsForPeers(x.linked, x.label) }));
+  // The account's auto-approval policy is often kept in a central stack: read there, it approves the agents here.
+  const approvals = linked.flatMap((x) => {
+    const d = autoApprovalPolicy(x.linked);
+    if (!d) return [];
+    const account = resourceAccount(x.linked, d);
+    const region = resourceRegion(x.linked, d);
+    const policy: PeerApprovalPolicy = { stack: x.label, address: d.address, ...(account !== undefined && { account }), ...(region !== undefined && { region }) };
+    return [{ of: x.of, policy }];
+  });
   return (plain) => {
     const other = (x: { of: TfStack }) => !sameStack(x.of, plain);
     const peerTrails = trails.filter(other).flatMap((x) => x.trails);
     const peerStores = stores.filter(other).flatMap((x) => x.stores);
     const peerBucketSettings = othersSettings(plain);
     const peerFunctions = functions.filter(other).map((x) => x.peer);
+    const peerApprovalPolicies = approvals.filter(other).map((x) => x.policy);
     return {
       ...(peerStores.length > 0 && { peerStores }),
       ...(peerBucketSettings.length > 0 && { peerBucketSettings }),
       ...(peerFunctions.length > 0 && { peerFunctions }),
       ...(peerTrails.length > 0 && { peerTrails }),
+      ...(peerApprovalPolicies.length > 0 && { peerApprovalPolicies }),
     };
   };
 }

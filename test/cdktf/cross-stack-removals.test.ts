@@ -9,6 +9,7 @@ import { join } from "path";
 import { App, Aspects, Fn, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
 import { BlastwallChecks } from "../../lib/cdktf";
@@ -47,4 +48,37 @@ test("an exclusive manager in another stack that leaves the guards out stops the
 
 test("an import of the guard policy in another stack stops it too", () => {
   expect(() => synth("import")).toThrow(/\[agents\][\s\S]*import\.aws_iam_policy\.Guard2 of stack iam-hygiene imports "arn:aws:iam::111111111111:policy\/agents\/coder-guard2"/);
+});
+
+/**
+ * An agent role written without AgentRole, whose inline policy "guard" denies what its boundary leaves open and its
+ * other inline policy grants; another stack writes an inline policy to it (red-team round 133, F1).
+ */
+function synthInline(other: "none" | "same-name" | "other-name"): void {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), "blastwall-removals-")) });
+  Aspects.of(app).add(new BlastwallChecks());
+  const doc = (Effect: string, Action: string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect, Action, Resource: "*" }] });
+  const agents = new TerraformStack(app, "agents");
+  new AwsProvider(agents, "aws", { region: "eu-west-1", allowedAccountIds: [ACCOUNT] });
+  const boundary = new IamPolicy(agents, "Boundary", { name: "coder-boundary", path: "/agents/", policy: doc("Allow", ["ec2:DeleteVolume", "ec2:DescribeVolumes"]) });
+  const role = new IamRole(agents, "Coder", {
+    name: "coder",
+    path: "/agents/",
+    maxSessionDuration: 3600,
+    permissionsBoundary: boundary.arn,
+    tags: { "blastwall:agent": "true" },
+    assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity"], Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/human` }, Condition: { StringLike: { "sts:SourceIdentity": "agent-*" } } }] }),
+  });
+  new IamRolePolicy(agents, "Ops", { role: role.name, name: "ops", policy: doc("Allow", ["ec2:DeleteVolume", "ec2:DescribeVolumes"]) });
+  new IamRolePolicy(agents, "Guard", { role: role.name, name: "guard", policy: doc("Deny", ["ec2:DeleteVolume"]) });
+  const hygiene = new TerraformStack(app, "iam-hygiene");
+  new AwsProvider(hygiene, "aws", { region: "eu-west-1", allowedAccountIds: [ACCOUNT] });
+  if (other !== "none") new IamRolePolicy(hygiene, "Audit", { role: "coder", name: other === "same-name" ? "guard" : "audit", policy: doc("Allow", ["ec2:DescribeVolumes"]) });
+  app.synth();
+}
+
+test("an inline policy of the guard's name in another stack, which names the agent only by a literal, stops the synth (round 133, F1)", () => {
+  expect(() => synthInline("none")).not.toThrow();
+  expect(() => synthInline("other-name")).not.toThrow();
+  expect(() => synthInline("same-name")).toThrow(/\[agents\][\s\S]*agent-destroy-right[\s\S]*aws_iam_role_policy\.Audit of stack iam-hygiene writes the inline policy "guard" to role "coder"/);
 });

@@ -176,3 +176,50 @@ describe("an import block in another stack takes over the agent's IAM (F2)", () 
     expect(destroyers(checkStacks([own("aws_iam_policy.guard2", second)], { config: {}, rules: agentRules }).findings)).toHaveLength(1);
   });
 });
+
+describe("an inline policy of the guard's name in another stack replaces it (red-team round 133, F1)", () => {
+  const write = (role: string, name?: string, extra: Obj = {}) => ({ "aws_iam_role_policy.g": { role, ...(name !== undefined && { name }), ...extra, policy: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) } });
+  const inline = () => agents({ inlineGuard: true });
+
+  test("by literal role name or cross-stack reference, in any case: the guard's Deny is not relied on", () => {
+    for (const [role, name] of [["coder", "guard"], [ROLE_REF, "Guard"]]) {
+      const fs = run(inline(), other(write(role, name)));
+      expect(destroyers(fs).map((f) => f.principal)).toEqual(["aws_iam_role.agent"]);
+      expect(reason(fs)).toContain(`aws_iam_role_policy.g of stack other writes the inline policy "${name}" to role "coder", which may be "guard" (aws_iam_role_policy.guard) of aws_iam_role.agent`);
+      expect(reason(fs)).toContain("PutRolePolicy replaces it");
+      expect(reason(fs)).toContain("destroying that resource deletes it. Give each inline policy name one owner");
+    }
+  });
+
+  test("a name or a role blastwall cannot resolve may be the guard's (fail closed)", () => {
+    const vars = { variable: { n: { type: "string" }, r: { type: "string" } } };
+    const fs = run(inline(), other(write("coder", "${var.n}"), vars));
+    expect(reason(fs)).toContain("writes an inline policy whose name blastwall cannot resolve to role \"coder\"");
+    expect(destroyers(run(inline(), other(write("${var.r}", "guard"), vars)))).toHaveLength(1);
+  });
+
+  test("the controls: another name, another role, a generated name, another account, another principal kind", () => {
+    expect(destroyers(run(inline()))).toEqual([]);
+    expect(destroyers(run(inline(), other(write("coder", "guard2"))))).toEqual([]);
+    expect(destroyers(run(inline(), other(write("${aws_iam_role.auditor.name}", "guard"))))).toEqual([]);
+    expect(destroyers(run(inline(), other(write("coder"))))).toEqual([]);
+    expect(destroyers(run(inline(), other(write("coder", undefined, { name_prefix: "guard" }))))).toEqual([]);
+    expect(destroyers(run(inline(), other(write("coder", "guard"), { provider: pinned("222222222222") })))).toEqual([]);
+    const user = { "aws_iam_user_policy.g": { user: "coder", name: "guard", policy: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) } };
+    expect(destroyers(run(inline(), other(user)))).toEqual([]);
+  });
+
+  test("a guard whose name Terraform generates is replaced only by a name that may be the generated one", () => {
+    const generated = inline() as { resource: { aws_iam_role_policy: Record<string, Obj> } };
+    delete generated.resource.aws_iam_role_policy.guard.name;
+    expect(destroyers(run(generated, other(write("coder", "guard"))))).toEqual([]);
+    expect(destroyers(run(generated, other(write("coder", "${var.n}"), { variable: { n: { type: "string" } } })))).toHaveLength(1);
+  });
+
+  test("a policy or role of the same name in another stack fails to create there: it replaces nothing", () => {
+    const role = { "aws_iam_role.coder": { name: "coder", assume_role_policy: TRUST, inline_policy: [{ name: "guard", policy: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) }] } };
+    expect(destroyers(run(inline(), other(role)))).toEqual([]);
+    const same = { "aws_iam_policy.g": { name: "coder-guard", path: "/agents/", policy: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) } };
+    expect(destroyers(run(agents(), other(same)))).toEqual([]);
+  });
+});

@@ -255,7 +255,15 @@ type ArnResolution =
  * policy by ARN. `own` marks the role's own `inline_policy` / `managed_policy_arns`, which its own list keeps.
  */
 type PolicyKey =
-  | { readonly kind: "inline"; readonly source: string; readonly own: boolean; readonly name: string | undefined; readonly policy: unknown }
+  | {
+      readonly kind: "inline";
+      readonly source: string;
+      readonly own: boolean;
+      readonly name: string | undefined;
+      /** The names it may have (`*` where unknown, the generated ones for a name Terraform makes). */
+      readonly namePattern: string;
+      readonly policy: unknown;
+    }
   | { readonly kind: "managed"; readonly source: string; readonly own: boolean; readonly arn: unknown; readonly holder: TfResource };
 type InlineKey = Extract<PolicyKey, { kind: "inline" }>;
 type ManagedKey = Extract<PolicyKey, { kind: "managed" }>;
@@ -591,7 +599,7 @@ class Collector {
           name !== undefined ? `inline_policy ${JSON.stringify(name)}` : `inline_policy[${i}]`,
         ),
       );
-      this.keys.set(a, { kind: "inline", source: via, own: true, name: this.exactName(blk["name"]), policy: blk["policy"] });
+      this.keys.set(a, { kind: "inline", source: via, own: true, name: this.exactName(blk["name"]), namePattern: this.inlineNamePattern(blk), policy: blk["policy"] });
       b.identity.push(a);
     });
   }
@@ -932,7 +940,7 @@ class Collector {
         }),
         INLINE_POLICY_MAX[kind],
       ));
-    const key: PolicyKey = { kind: "inline", source: att.address, own: false, name: this.exactName(att.values["name"]), policy: att.values["policy"] };
+    const key: PolicyKey = { kind: "inline", source: att.address, own: false, name: this.exactName(att.values["name"]), namePattern: this.inlineNamePattern(att.values), policy: att.values["policy"] };
     this.attach(att, kind, arg, this.resolveTarget(kind, att.values[arg]), document, key);
   }
 
@@ -1047,6 +1055,18 @@ class Collector {
     return rp.exact ? rp.pattern : undefined;
   }
 
+  /**
+   * The names an inline policy may have: its `name`, or without one what the provider makes (`name_prefix` or
+   * `terraform-` and a unique id). What blastwall cannot resolve may be any name.
+   */
+  private inlineNamePattern(values: Record<string, unknown>): string {
+    const n = values["name"];
+    if (n !== undefined && n !== null && n !== "") return typeof n === "string" ? resolveToPattern(this.stack, n).pattern : "*";
+    const prefix = values["name_prefix"];
+    if (prefix === undefined || prefix === null || prefix === "") return "terraform-*";
+    return typeof prefix === "string" ? `${resolveToPattern(this.stack, prefix).pattern}*` : "*";
+  }
+
   /** `aws_iam_{role,user,group}_policies_exclusive` / `..._policy_attachments_exclusive`. */
   private exclusiveResource(r: TfResource, kind: PrincipalKind, what: "inline" | "managed"): void {
     const listArg = what === "inline" ? "policy_names" : "policy_arns";
@@ -1148,6 +1168,8 @@ class Collector {
         return named(r.principal, r.target.pattern);
       case "attachment":
         return true;
+      case "inline":
+        return named(r.principal, r.target.pattern);
       case "import": {
         if (r.type === "aws_iam_policy") return true;
         const m = /^aws_iam_(role|user|group)(_policy|_policy_attachment)?$/.exec(r.type);
@@ -1184,6 +1206,19 @@ class Collector {
     return `${this.shownRemoval(r)} imports ${id} into ${r.to}, which may be ${what}: two configurations then manage one object and each apply writes its own ${writes}, so the last apply wins. Remove the import block, or manage the object in one stack only`;
   }
 
+  /** Why another stack's inline policy resource of the same principal and name replaces (and on destroy deletes) `shown`. */
+  private inlineOverwrite(r: Extract<PeerRemoval, { kind: "inline" }>, b: Builder, shown: string): string {
+    const unresolved = (p: string) => (p === "*" ? "" : ` (${p.replace(/[*?]+/g, "{computed}")})`);
+    const policy = r.name.exact ? `the inline policy "${r.name.pattern}"` : `an inline policy whose name blastwall cannot resolve${unresolved(r.name.pattern)}`;
+    const to = r.target.exact ? `${r.principal} "${r.target.pattern}"` : `a ${r.principal} whose name blastwall cannot resolve${unresolved(r.target.pattern)}`;
+    const put = `Put${r.principal[0].toUpperCase()}${r.principal.slice(1)}Policy`;
+    return (
+      `${this.shownRemoval(r)} writes ${policy} to ${to}, which may be ${shown} of ${b.resource.address}: ` +
+      `IAM keeps one document per ${b.kind} and inline policy name and ${put} replaces it, so each apply of that stack puts its document in place of this one, ` +
+      `and destroying that resource deletes it. Give each inline policy name one owner: rename one of the two, or write the policy in one stack only`
+    );
+  }
+
   /** The ARN pattern of a policy value, in this stack's terms (its account when the holder's provider is pinned). */
   private policyPattern(value: unknown, holder: TfResource): string {
     return withAccount(resolvedPattern(this.stack, value), resourceAccount(this.stack, holder)).pattern;
@@ -1197,6 +1232,10 @@ class Collector {
         if (r.kind === "manager" && r.what === "inline") {
           if (key.name !== undefined && r.keeps?.includes(key.name.toLowerCase())) continue;
           return `${this.shownRemoval(r)} keeps only the inline policies its policy_names list on ${b.resource.address}, which do not certainly include ${shown}: each apply of that stack deletes it again`;
+        }
+        if (r.kind === "inline") {
+          if (!globsIntersect(r.name.pattern, key.namePattern, { caseInsensitive: true })) continue;
+          return this.inlineOverwrite(r, b, shown);
         }
         if (r.kind !== "import") continue;
         if (r.type === `aws_iam_${b.kind}_policy` && (key.name === undefined || globsIntersect(splitId(r.id.pattern, ":")[1], key.name, { caseInsensitive: true }))) {

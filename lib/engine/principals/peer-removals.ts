@@ -9,6 +9,14 @@
  *   policy from every principal it does not list, those A attaches it to included.
  * - An `import` block (Terraform 1.5+) brings an object that already exists under B's management: B's next apply
  *   writes its own configuration to it (another policy document, another boundary, another attachment).
+ * - `aws_iam_{role,user,group}_policy` writes an inline policy with Put{Role,User,Group}Policy, which replaces the
+ *   document of a policy of that name on that principal without asking whether one is there (red-team round 133, F1):
+ *   B's apply puts its document in place of A's, and B's destroy deletes A's policy. A name Terraform generates
+ *   (no `name`, or `name_prefix`) ends in a fresh unique id, so it replaces nothing.
+ *
+ * Not removers: an `aws_iam_policy`, or an `aws_iam_{role,user,group}` (its `inline_policy` blocks included), of B
+ * with a name A's object already has fails to create (CreatePolicy and CreateRole do not take over an existing
+ * name); only an import block brings such an object under B, and that is read above.
  *
  * A's next apply puts its version back, B's takes it away again: a Deny that may be removed so is not relied on.
  * This module reads each stack for such resources, resolved in that stack (its cross-stack references resolve
@@ -61,6 +69,13 @@ export type PeerRemoval = {
       readonly to: string;
       readonly id: Resolved;
     }
+  | {
+      /** An `aws_iam_{role,user,group}_policy`: it writes (and on destroy deletes) the inline policy `name` of `target`. */
+      readonly kind: "inline";
+      readonly principal: RemovalPrincipalKind;
+      readonly target: Resolved;
+      readonly name: Resolved;
+    }
 );
 
 /** IAM resource types an import can take over, in blastwall's model. */
@@ -72,7 +87,9 @@ export const IMPORTABLE_IAM_TYPES: ReadonlySet<string> = new Set(
 
 /** The resource types whose presence in a stack means it may take something away from another stack's principals. */
 export const REMOVER_TYPES: ReadonlySet<string> = new Set(
-  ["aws_iam_policy_attachment"].concat(...(["role", "user", "group"] as const).map((k) => [`aws_iam_${k}_policies_exclusive`, `aws_iam_${k}_policy_attachments_exclusive`])),
+  ["aws_iam_policy_attachment"].concat(
+    ...(["role", "user", "group"] as const).map((k) => [`aws_iam_${k}_policies_exclusive`, `aws_iam_${k}_policy_attachments_exclusive`, `aws_iam_${k}_policy`]),
+  ),
 );
 
 const UNKNOWN: Resolved = { pattern: "*", exact: false };
@@ -128,6 +145,14 @@ export function removalsOf(stack: TfStack, label: string): PeerRemoval[] {
     }
     out.push({ stack: label, address: r.address, ...(account !== undefined && { account }), kind: "attachment", policy: withAccount(resolved(stack, r.values["policy_arn"]), account), holders });
   });
+  for (const principal of ["role", "user", "group"] as const) {
+    each(`aws_iam_${principal}_policy`, (r, account) => {
+      const n = r.values["name"];
+      // No name: Terraform makes one unique (from `name_prefix` or its own), so it is no one else's policy.
+      if (n === undefined || n === null || n === "") return;
+      out.push({ stack: label, address: r.address, ...(account !== undefined && { account }), kind: "inline", principal, target: resolved(stack, r.values[principal]), name: resolved(stack, n) });
+    });
+  }
   for (const imp of stackImports(stack)) {
     const type = imp.to.replace(/^(?:module\.[^.]+(?:\[[^\]]*\])?\.)*/, "").split(".")[0];
     if (!IMPORTABLE_IAM_TYPES.has(type)) continue;

@@ -5,9 +5,10 @@
  * approves a matching request at once: the caller then has a shell on the node, with its instance profile's role.
  * Cedar is not evaluated: a policy in the stack that permits anything counts as admitting the agent (fail closed).
  *
- * Without one in the stack the account's policy usually lives in a central stack blastwall cannot see, so what it
- * admits is unknown: the catalogue's GetAccessToken entry reports that as a warning (agent-stored-secret, whose text
- * says so: NODE_ACCESS_NOTE). An agent that can write that document itself (CreateDocument, UpdateDocument or
+ * Without one in the stack the account's policy usually lives in a central stack. When that stack is checked in the
+ * same run (`TfStack.peerApprovalPolicies`) and may share the agent's account and the node's Region, its policy
+ * approves as one of the stack would (red-team round 133, F3). Otherwise what it admits is unknown: the catalogue's
+ * GetAccessToken entry reports that as a warning (agent-stored-secret, whose text says so: NODE_ACCESS_NOTE). An agent that can write that document itself (CreateDocument, UpdateDocument or
  * UpdateDocumentDefaultVersion on a document that may be it) approves its own requests: read as a policy that admits
  * it (red-team round 131).
  *
@@ -17,7 +18,8 @@
  */
 import type { Grant, PrincipalNode } from "../analysis-types";
 import type { Condition } from "../iam/types";
-import type { TfResource, TfStack } from "../terraform/types";
+import type { PeerApprovalPolicy, TfResource, TfStack } from "../terraform/types";
+import { resourceAccount, resourceRegion } from "../terraform/providers";
 import { globMatch, globsIntersect } from "../iam/glob";
 import { resolveToPattern } from "../terraform/tokens";
 import { grantText, type AddEdge } from "./edge";
@@ -137,8 +139,11 @@ function approvalWrite(ctx: EdgeContext, p: PrincipalNode): Grant | undefined {
   return undefined;
 }
 
-/** What approves the agent's requests at once: the stack's auto-approval policy, or one the agent may write. */
-type Approval = { readonly policy: TfResource } | { readonly write: Grant };
+/**
+ * What approves the agent's requests at once: the stack's auto-approval policy, one the agent may write, or another
+ * checked stack's.
+ */
+type Approval = { readonly policy: TfResource } | { readonly write: Grant } | { readonly peer: PeerApprovalPolicy };
 
 function approvalFor(ctx: EdgeContext, p: PrincipalNode): Approval | undefined {
   const policy = autoApprovalPolicy(ctx.stack);
@@ -147,14 +152,42 @@ function approvalFor(ctx: EdgeContext, p: PrincipalNode): Approval | undefined {
   return write ? { write } : undefined;
 }
 
+/**
+ * The other checked stacks' auto-approval policies that may be the agent's account's: SSM answers a request in the
+ * caller's own account, so a policy pinned to another account approves none of its requests.
+ */
+function peerApprovals(ctx: EdgeContext, p: PrincipalNode): readonly PeerApprovalPolicy[] {
+  const all = ctx.stack.peerApprovalPolicies ?? [];
+  if (all.length === 0) return all;
+  // An agent of another stack runs under that stack's provider, which this one does not say.
+  const account = p.peer === undefined ? resourceAccount(ctx.stack, p.resource) : undefined;
+  return all.filter((a) => a.account === undefined || account === undefined || a.account === account);
+}
+
+/** The region an ARN (pattern) names literally, if it does. */
+function arnRegion(arn: string): string | undefined {
+  const region = arn.split(":")[3];
+  return region === undefined || region === "" || /[*?$]/.test(region) ? undefined : region;
+}
+
+/** What approves a request for a node in `region` (undefined: any): the agent's own approval, else a peer's of that Region. */
+function approvalIn(own: Approval | undefined, peers: readonly PeerApprovalPolicy[], region: string | undefined): Approval | undefined {
+  if (own) return own;
+  const peer = peers.find((a) => a.region === undefined || region === undefined || a.region === region);
+  return peer ? { peer } : undefined;
+}
+
 function approvalText(a: Approval): string {
-  return "policy" in a
-    ? `the auto-approval policy ${a.policy.address} may approve at once (blastwall does not evaluate its Cedar statements)`
-    : `it can approve itself: ${grantText(a.write)} lets it write the account's auto-approval policy (an SSM document of type ${APPROVAL_TYPE}), which approves its requests at once`;
+  if ("policy" in a) return `the auto-approval policy ${a.policy.address} may approve at once (blastwall does not evaluate its Cedar statements)`;
+  if ("peer" in a) {
+    const where = a.peer.region !== undefined ? ` in ${a.peer.region}` : "";
+    return `the auto-approval policy ${a.peer.address} of stack ${a.peer.stack} (one per account and Region: it may be this account's${where} and applies to every request there) may approve at once (blastwall does not evaluate its Cedar statements)`;
+  }
+  return `it can approve itself: ${grantText(a.write)} lets it write the account's auto-approval policy (an SSM document of type ${APPROVAL_TYPE}), which approves its requests at once`;
 }
 
 function approvalLabel(a: Approval): string {
-  return "policy" in a ? `${ACCESS_REQUEST} + ${ACCESS_TOKEN}` : `${ACCESS_REQUEST} + ${ACCESS_TOKEN} + ${a.write.action}`;
+  return "write" in a ? `${ACCESS_REQUEST} + ${ACCESS_TOKEN} + ${a.write.action}` : `${ACCESS_REQUEST} + ${ACCESS_TOKEN}`;
 }
 
 export function nodeAccessEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
@@ -162,13 +195,15 @@ export function nodeAccessEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   if (requests.length === 0) return;
   const token = ctx.grants(p, ACCESS_TOKEN)[0];
   if (!token) return;
-  const approval = approvalFor(ctx, p);
-  if (!approval) return;
+  const own = approvalFor(ctx, p);
+  const peers = own ? [] : peerApprovals(ctx, p);
+  if (!own && peers.length === 0) return;
   const { types, target } = sessionTargets();
   const index = ctx.resourcesOf(types);
   const seen = new Set<TfResource>();
   for (const g of requests) {
-    let outside: string | undefined;
+    // Patterns of nodes outside the stack: the first one some approval covers (an own one covers every Region).
+    const outside: string[] = [];
     for (const r of g.resources) {
       const refs = index.referenced(g, r);
       const node = refs !== undefined || NODE_SHAPES.some((s) => globsIntersect(r, s, { caseInsensitive: true }));
@@ -177,14 +212,23 @@ export function nodeAccessEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
         if (seen.has(res)) continue;
         seen.add(res);
         // A data source reads an instance made elsewhere: its role is not in the plan.
-        if (res.mode === "data") outside ??= r;
-        else edge(ctx, res, target, g, token, approval, add);
+        if (res.mode === "data") {
+          outside.push(r);
+          continue;
+        }
+        const approval = approvalIn(own, peers, resourceRegion(ctx.stack, res));
+        if (approval) edge(ctx, res, target, g, token, approval, add);
       }
       // Nodes the stack does not make as aws_instance: an Auto Scaling group's, a node group's or a fleet's
       // instances, and every other managed node the pattern may name, as StartSession on it reaches them.
-      if (refs === undefined && index.reachesOutside(r, g)) outside ??= r;
+      if (refs === undefined && index.reachesOutside(r, g)) outside.push(r);
     }
-    if (outside !== undefined) outsideEdge(ctx, outside, g, token, approval, add);
+    for (const r of outside) {
+      const approval = approvalIn(own, peers, arnRegion(r));
+      if (!approval) continue;
+      outsideEdge(ctx, r, g, token, approval, add);
+      break;
+    }
   }
 }
 

@@ -148,13 +148,19 @@ export interface TfStack {
    * (red-team round 134, F1).
    */
   readonly peerTrails?: readonly PeerTrail[];
+  /**
+   * The auto-approval policies for just-in-time node access of the other stacks checked in the same run: the account
+   * has one per Region, and it approves this stack's agents' requests there as one of this stack would (red-team round
+   * 133, F3).
+   */
+  readonly peerApprovalPolicies?: readonly PeerApprovalPolicy[];
   /** `output` blocks: name → value as written. */
   readonly outputs?: ReadonlyMap<string, unknown>;
   /** `import` blocks (Terraform 1.5+): an object of the account brought under this configuration. */
   readonly imports?: readonly import("./import-blocks").ImportBlock[];
   /**
    * What the other stacks checked in the same run may take away from this one's principals: exclusive managers,
-   * `aws_iam_policy_attachment`s and `import` blocks (peer-removals.ts). A Deny one of them may remove is not relied on.
+   * `aws_iam_policy_attachment`s, inline policy resources and `import` blocks (peer-removals.ts). A Deny one of them may remove is not relied on.
    */
   readonly peerRemovals?: readonly import("../principals/peer-removals").PeerRemoval[];
   /**
@@ -231,6 +237,16 @@ export interface PeerAgent {
   readonly runs?: string;
 }
 
+
+/** An SSM document of another stack of the run that is, or may be, an auto-approval policy that permits something. */
+export interface PeerApprovalPolicy {
+  /** The other stack's name (or file). */
+  readonly stack: string;
+  readonly address: string;
+  /** Its provider's pinned account and its literal region; undefined where not known (then it may be any). */
+  readonly account?: string;
+  readonly region?: string;
+}
 
 export interface PeerStore {
   /** The other stack's name (or file). */
