@@ -77,6 +77,11 @@ export interface ModuleDef {
   readonly terraform: { body: Obj; file: string; line: number }[];
   /** `removed` blocks, as written (`from`, `lifecycle`). */
   readonly removed: { body: Obj; file: string; line: number }[];
+  /**
+   * `import` blocks, as written (`to`, `id`, `for_each`, `identity`). Terraform and OpenTofu take them in the root
+   * module only (a child module's is an error there), so only the root's reach the stack (load-hcl.ts).
+   */
+  readonly imports: { body: Obj; file: string; line: number }[];
 }
 
 /** hcl2json's parse, loaded on first use (it starts a WebAssembly runtime). */
@@ -296,10 +301,11 @@ interface FileBlocks {
   providers: NamedDecl[];
   terraform: { body: Obj; file: string; line: number }[];
   removed: { body: Obj; file: string; line: number }[];
+  imports: { body: Obj; file: string; line: number }[];
 }
 
 function emptyBlocks(): FileBlocks {
-  return { resources: [], modules: [], variables: [], outputs: [], locals: [], providers: [], terraform: [], removed: [] };
+  return { resources: [], modules: [], variables: [], outputs: [], locals: [], providers: [], terraform: [], removed: [], imports: [] };
 }
 
 const NO_ATTRIBUTES: ReadonlyMap<string, number> = new Map();
@@ -382,6 +388,9 @@ function collect(parsed: Obj, file: string, lines: Lines, display: string, into:
   }
   for (const block of objects(parsed["removed"])) {
     into.removed.push({ body: block, file, line: lines.take("removed", []) });
+  }
+  for (const block of objects(parsed["import"])) {
+    into.imports.push({ body: block, file, line: lines.take("import", []) });
   }
 }
 
@@ -473,6 +482,8 @@ function applyOverrides(main: FileBlocks, over: FileBlocks, displayOf: (file: st
   main.terraform.push(...over.terraform);
   // A removed block in an override file is kept as written: what it would leave in the account still matters.
   main.removed.push(...over.removed);
+  // Terraform refuses an import block in an override file; kept all the same (fail closed), as a removed block is.
+  main.imports.push(...over.imports);
 }
 
 /**
@@ -629,6 +640,7 @@ export function* moduleDirReader(
     providers: main.providers,
     terraform: main.terraform,
     removed: main.removed,
+    imports: main.imports,
   };
 }
 
