@@ -103,14 +103,16 @@ function lockFileModule(): typeof import("../hcl/lock-file") {
 /**
  * A folder read as Terraform reads it (HCL and JSON files, local modules, tfvars), named as the layout names it.
  * A folder whose configuration holds `.tofu` files is read twice, as Terraform and as OpenTofu read it: which of
- * the two applies it is not in the files, and each may grant what the other does not. A folder only OpenTofu
- * applies (`.tofu` files alone, or a lock file naming OpenTofu's registry) is read once, as OpenTofu reads it.
+ * the two applies it is not in the files, and each may grant what the other does not. So is one whose lock file says
+ * both tools ran `init` there (lock-file.ts). A folder only OpenTofu applies (`.tofu` files alone, or `.tf` files alone
+ * with a lock file naming OpenTofu's registry) is read once, as OpenTofu reads it.
  */
 async function loadHclFolder(dir: string, name: string | undefined, values?: ReadonlyMap<string, unknown>): Promise<TfStack[]> {
   try {
     const hcl = loadHclModule();
-    // Only OpenTofu applies a folder of `.tofu` files alone, or one whose lock file `tofu init` wrote (lock-file.ts).
-    const tofuOnly = hcl.holdsOnlyTofu(dir) || (await lockFileModule().lockFileTool(dir)) === "opentofu";
+    // Only Terraform skips `.tofu` files: a folder of them alone is OpenTofu's whatever its lock file says.
+    const onlyTofu = hcl.holdsOnlyTofu(dir);
+    const lock = onlyTofu ? undefined : await lockFileModule().lockFileTool(dir);
     const files = await repositoryFiles().folderValueFiles(dir);
     // Terraform runs in the folder: a relative path it names (a shared credentials file) is read from there.
     const repositoryFile = repositoryFiles().repositoryFileReader(dir);
@@ -122,10 +124,17 @@ async function loadHclFolder(dir: string, name: string | undefined, values?: Rea
       ...(files.length > 0 ? { folderValueFiles: files } : {}),
       repositoryFile,
     });
-    const terraform = tofuOnly ? undefined : await hcl.loadHcl(dir, values);
-    if (terraform && !terraform.hasTofu) return [named(terraform)];
-    const tofu = named(await hcl.loadHcl(dir, values, "opentofu"), terraform ? "as OpenTofu reads this folder" : undefined);
-    return terraform ? [named(terraform, "as Terraform reads this folder: it skips the .tofu files"), tofu] : [tofu];
+    // A lock file `tofu init` alone wrote makes a folder of `.tf` files OpenTofu's; whether the folder (or a local
+    // module) holds `.tofu` files is known once OpenTofu's reading has read it.
+    let terraform = onlyTofu || lock === "opentofu" ? undefined : await hcl.loadHcl(dir, values);
+    if (terraform && !terraform.hasTofu && lock !== "both") return [named(terraform)];
+    const tofu = await hcl.loadHcl(dir, values, "opentofu");
+    // `.tofu` files beside `.tf` ones: Terraform may still apply the folder, skipping them, whatever the lock file says
+    // (anyone who commits a `.tf` file can commit a lock file too; red-team round 133, F4).
+    if (!terraform && !onlyTofu && tofu.hasTofu) terraform = await hcl.loadHcl(dir, values);
+    if (!terraform) return [named(tofu)];
+    const skips = terraform.hasTofu ? ": it skips the .tofu files" : "";
+    return [named(terraform, `as Terraform reads this folder${skips}`), named(tofu, "as OpenTofu reads this folder")];
   } catch (e) {
     // Valid Terraform can nest expressions (or chain locals) deeper than the evaluator's stack: bad input, said so.
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
