@@ -57,7 +57,11 @@ export async function loadStacks(input: StackInput, values?: ReadonlyMap<string,
   const name = input.name ?? stackNameOf(input.path);
   // Terraform runs in the file's folder: `templatefile("assets/...")` (a cdktf TerraformAsset) is read there.
   const filesDir = dirname(resolve(input.path));
-  const stack: TfStack = { ...buildStack(readTerraformJson(input.path), input.path, name, values), filesDir, repositoryFile: repositoryFiles().repositoryFileReader(filesDir) };
+  // A file Terraform loads with its folder is applied by the tool that ran `init` there: a lock file naming OpenTofu's
+  // registry (lock-file.ts) makes a bare `removed` block forget its object, as in a folder of `.tf` files (red-team
+  // round 133, F5). With both tools named, OpenTofu's default is the one that leaves the object in the account.
+  const tool = isLoadedWithItsFolder(input.path) && (await lockFileModule().lockFileTool(filesDir)) !== undefined ? "opentofu" : "terraform";
+  const stack: TfStack = { ...buildStack(readTerraformJson(input.path), input.path, name, values, tool), filesDir, repositoryFile: repositoryFiles().repositoryFileReader(filesDir) };
   if (stack.modules && stack.modules.length > 0 && isLoadedWithItsFolder(input.path)) {
     // A local module (cdktf copies them into the stack folder as `./assets/...`), or a folder named by its absolute
     // path, is on disk: read it with the stack, as Terraform does, rather than leave what it creates to a finding
