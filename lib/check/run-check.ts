@@ -468,8 +468,28 @@ export async function checkPaths(paths: readonly string[], opts: CheckOptions & 
   const folders = [resolve(opts.cwd ?? "."), ...inputs.map((i) => resolve(i.kind === "hcl" ? i.path : dirname(i.path)))];
   const { values, givenValues } = await repositoryFiles().readVarFilesFrom(opts.varFiles ?? [], folders, readVarFiles);
   const stacks: TfStack[] = [];
-  for (const input of inputs) for (const s of await loadStacks(input, values)) stacks.push(givenValues ? { ...s, givenValues } : s);
-  return checkStacks(stacks, opts);
+  const unread: string[] = [];
+  for (const input of inputs) {
+    const read = await loadStacks(input, values);
+    for (const s of read) stacks.push(givenValues ? { ...s, givenValues } : s);
+    // Read alone (not as its folder, which a local module makes it): say what Terraform would load with it.
+    if (input.unread !== undefined && read.some((s) => s.file === input.path)) unread.push(unreadNote(input.path, input.unread));
+  }
+  const report = checkStacks(stacks, opts);
+  return unread.length > 0 ? { ...report, notes: [...(report.notes ?? []), ...unread] } : report;
+}
+
+/** What a `*.tf.json` file named alone was read without, why it matters, and how to read it as Terraform does. */
+function unreadNote(path: string, files: readonly string[]): string {
+  const dir = dirname(path);
+  const why: string[] = [];
+  if (files.some((f) => /\.tfvars(\.json)?$/.test(f))) why.push("a tfvars file sets its variables' values (a guard's count or actions may come from one)");
+  if (files.some((f) => /(^|_)override\.(tf|tofu)(\.json)?$/.test(f))) why.push("an override file replaces arguments of its blocks (a guard's count = 0)");
+  if (files.some((f) => f.endsWith(".tofu.json") && !/(^|_)override\.tofu\.json$/.test(f))) why.push(`OpenTofu reads ${basename(path).replace(/\.tf\.json$/, ".tofu.json")} instead of it`);
+  return (
+    `${path} was read alone, as named: Terraform (or OpenTofu) run in ${dir} also loads ${files.map((f) => join(dir, f)).join(", ")}, which blastwall did not read, ` +
+    `and ${why.join("; ")}. Check the folder instead (blastwall check ${dir}) to judge what is applied.`
+  );
 }
 
 /** Rules the config sets to `warning` or `off`: whether that hides an error is decided per finding. */

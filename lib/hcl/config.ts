@@ -287,7 +287,8 @@ export function describeHclError(message: string, filename: string): string {
   return `line ${first[1]}, column ${first[2]}: ${text}`;
 }
 
-function isOverride(name: string): boolean {
+/** `override.tf`, `x_override.tf.json` (and OpenTofu's `.tofu` forms): merged over the other files' blocks. */
+export function isOverride(name: string): boolean {
   const base = name.replace(/\.(?:tf|tofu)(\.json)?$/, "");
   return base === "override" || base.endsWith("_override");
 }
