@@ -2,7 +2,7 @@ import { accessSync, constants, readdirSync, realpathSync, statSync, type Stats 
 import { basename, dirname, isAbsolute, join, resolve } from "path";
 import { InputError } from "../engine/terraform/types";
 import { parseJsonText, readText } from "../engine/terraform/read-file";
-import { isIgnoredFile, isTofuName } from "../hcl/config";
+import { isIgnoredFile, isOverride, isTofuName } from "../hcl/config";
 import { stacksFolderHint } from "./stacks-folder";
 
 export interface StackInput {
@@ -11,6 +11,11 @@ export interface StackInput {
   readonly path: string;
   /** Stack name when the layout tells it (cdktf.out/stacks/NAME/cdk.tf.json). */
   readonly name?: string;
+  /**
+   * For a `*.tf.json` file read alone: the files beside it Terraform (or OpenTofu) would load with it and that change
+   * what it says (auto-loaded tfvars, override files, its `.tofu.json` twin), which this reading does not read.
+   */
+  readonly unread?: readonly string[];
 }
 
 /** One line for a filesystem error, worded for the path it is reported with. */
@@ -244,7 +249,21 @@ function fileArgument(p: string): StackInput {
     const { config, tfvars } = loadedFiles(folder);
     if (config.some((e) => e !== "cdk.tf.json") || tfvars.length > 0) return { kind: "hcl", path: folder, name: layoutName(folder) };
   }
-  return { kind: "json", path: p, name: basename(p) === "cdk.tf.json" ? layoutName(dirname(p)) : undefined };
+  const unread = basename(p) === "cdk.tf.json" || !isConfigName(basename(p)) ? [] : unreadBeside(p);
+  return { kind: "json", path: p, name: basename(p) === "cdk.tf.json" ? layoutName(dirname(p)) : undefined, ...(unread.length > 0 ? { unread } : {}) };
+}
+
+/**
+ * What a named `x.tf.json` is read without (red-team round 133, F6): run in its folder, Terraform loads the tfvars
+ * there (a variable's value may turn a guard's `count` to 0) and merges the override files over it (a guard's
+ * `count = 0`), and OpenTofu reads `x.tofu.json` instead of it. Other `.tf` files are left out: they add their own
+ * resources, which a file named alone is documented not to see, and listing each would flood a folder of examples.
+ */
+function unreadBeside(p: string): string[] {
+  const own = basename(p);
+  const twin = own.replace(/\.tf\.json$/, ".tofu.json");
+  const { config, tfvars } = loadedFiles(dirname(p));
+  return [...tfvars, ...config.filter((n) => n !== own && (isOverride(n) || n === twin))].sort();
 }
 
 /** `NAME` for a folder `.../stacks/NAME` (the layout cdktf writes), as the JSON reading names its cdk.tf.json. */

@@ -57,7 +57,11 @@ export async function loadStacks(input: StackInput, values?: ReadonlyMap<string,
   const name = input.name ?? stackNameOf(input.path);
   // Terraform runs in the file's folder: `templatefile("assets/...")` (a cdktf TerraformAsset) is read there.
   const filesDir = dirname(resolve(input.path));
-  const stack: TfStack = { ...buildStack(readTerraformJson(input.path), input.path, name, values), filesDir, repositoryFile: repositoryFiles().repositoryFileReader(filesDir) };
+  // A file Terraform loads with its folder is applied by the tool that ran `init` there: a lock file naming OpenTofu's
+  // registry (lock-file.ts) makes a bare `removed` block forget its object, as in a folder of `.tf` files (red-team
+  // round 133, F5). With both tools named, OpenTofu's default is the one that leaves the object in the account.
+  const tool = isLoadedWithItsFolder(input.path) && (await lockFileModule().lockFileTool(filesDir)) !== undefined ? "opentofu" : "terraform";
+  const stack: TfStack = { ...buildStack(readTerraformJson(input.path), input.path, name, values, tool), filesDir, repositoryFile: repositoryFiles().repositoryFileReader(filesDir) };
   if (stack.modules && stack.modules.length > 0 && isLoadedWithItsFolder(input.path)) {
     // A local module (cdktf copies them into the stack folder as `./assets/...`), or a folder named by its absolute
     // path, is on disk: read it with the stack, as Terraform does, rather than leave what it creates to a finding
@@ -103,14 +107,16 @@ function lockFileModule(): typeof import("../hcl/lock-file") {
 /**
  * A folder read as Terraform reads it (HCL and JSON files, local modules, tfvars), named as the layout names it.
  * A folder whose configuration holds `.tofu` files is read twice, as Terraform and as OpenTofu read it: which of
- * the two applies it is not in the files, and each may grant what the other does not. A folder only OpenTofu
- * applies (`.tofu` files alone, or a lock file naming OpenTofu's registry) is read once, as OpenTofu reads it.
+ * the two applies it is not in the files, and each may grant what the other does not. So is one whose lock file says
+ * both tools ran `init` there (lock-file.ts). A folder only OpenTofu applies (`.tofu` files alone, or `.tf` files alone
+ * with a lock file naming OpenTofu's registry) is read once, as OpenTofu reads it.
  */
 async function loadHclFolder(dir: string, name: string | undefined, values?: ReadonlyMap<string, unknown>): Promise<TfStack[]> {
   try {
     const hcl = loadHclModule();
-    // Only OpenTofu applies a folder of `.tofu` files alone, or one whose lock file `tofu init` wrote (lock-file.ts).
-    const tofuOnly = hcl.holdsOnlyTofu(dir) || (await lockFileModule().lockFileTool(dir)) === "opentofu";
+    // Only Terraform skips `.tofu` files: a folder of them alone is OpenTofu's whatever its lock file says.
+    const onlyTofu = hcl.holdsOnlyTofu(dir);
+    const lock = onlyTofu ? undefined : await lockFileModule().lockFileTool(dir);
     const files = await repositoryFiles().folderValueFiles(dir);
     // Terraform runs in the folder: a relative path it names (a shared credentials file) is read from there.
     const repositoryFile = repositoryFiles().repositoryFileReader(dir);
@@ -122,10 +128,17 @@ async function loadHclFolder(dir: string, name: string | undefined, values?: Rea
       ...(files.length > 0 ? { folderValueFiles: files } : {}),
       repositoryFile,
     });
-    const terraform = tofuOnly ? undefined : await hcl.loadHcl(dir, values);
-    if (terraform && !terraform.hasTofu) return [named(terraform)];
-    const tofu = named(await hcl.loadHcl(dir, values, "opentofu"), terraform ? "as OpenTofu reads this folder" : undefined);
-    return terraform ? [named(terraform, "as Terraform reads this folder: it skips the .tofu files"), tofu] : [tofu];
+    // A lock file `tofu init` alone wrote makes a folder of `.tf` files OpenTofu's; whether the folder (or a local
+    // module) holds `.tofu` files is known once OpenTofu's reading has read it.
+    let terraform = onlyTofu || lock === "opentofu" ? undefined : await hcl.loadHcl(dir, values);
+    if (terraform && !terraform.hasTofu && lock !== "both") return [named(terraform)];
+    const tofu = await hcl.loadHcl(dir, values, "opentofu");
+    // `.tofu` files beside `.tf` ones: Terraform may still apply the folder, skipping them, whatever the lock file says
+    // (anyone who commits a `.tf` file can commit a lock file too; red-team round 133, F4).
+    if (!terraform && !onlyTofu && tofu.hasTofu) terraform = await hcl.loadHcl(dir, values);
+    if (!terraform) return [named(tofu)];
+    const skips = terraform.hasTofu ? ": it skips the .tofu files" : "";
+    return [named(terraform, `as Terraform reads this folder${skips}`), named(tofu, "as OpenTofu reads this folder")];
   } catch (e) {
     // Valid Terraform can nest expressions (or chain locals) deeper than the evaluator's stack: bad input, said so.
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
@@ -455,8 +468,28 @@ export async function checkPaths(paths: readonly string[], opts: CheckOptions & 
   const folders = [resolve(opts.cwd ?? "."), ...inputs.map((i) => resolve(i.kind === "hcl" ? i.path : dirname(i.path)))];
   const { values, givenValues } = await repositoryFiles().readVarFilesFrom(opts.varFiles ?? [], folders, readVarFiles);
   const stacks: TfStack[] = [];
-  for (const input of inputs) for (const s of await loadStacks(input, values)) stacks.push(givenValues ? { ...s, givenValues } : s);
-  return checkStacks(stacks, opts);
+  const unread: string[] = [];
+  for (const input of inputs) {
+    const read = await loadStacks(input, values);
+    for (const s of read) stacks.push(givenValues ? { ...s, givenValues } : s);
+    // Read alone (not as its folder, which a local module makes it): say what Terraform would load with it.
+    if (input.unread !== undefined && read.some((s) => s.file === input.path)) unread.push(unreadNote(input.path, input.unread));
+  }
+  const report = checkStacks(stacks, opts);
+  return unread.length > 0 ? { ...report, notes: [...(report.notes ?? []), ...unread] } : report;
+}
+
+/** What a `*.tf.json` file named alone was read without, why it matters, and how to read it as Terraform does. */
+function unreadNote(path: string, files: readonly string[]): string {
+  const dir = dirname(path);
+  const why: string[] = [];
+  if (files.some((f) => /\.tfvars(\.json)?$/.test(f))) why.push("a tfvars file sets its variables' values (a guard's count or actions may come from one)");
+  if (files.some((f) => /(^|_)override\.(tf|tofu)(\.json)?$/.test(f))) why.push("an override file replaces arguments of its blocks (a guard's count = 0)");
+  if (files.some((f) => f.endsWith(".tofu.json") && !/(^|_)override\.tofu\.json$/.test(f))) why.push(`OpenTofu reads ${basename(path).replace(/\.tf\.json$/, ".tofu.json")} instead of it`);
+  return (
+    `${path} was read alone, as named: Terraform (or OpenTofu) run in ${dir} also loads ${files.map((f) => join(dir, f)).join(", ")}, which blastwall did not read, ` +
+    `and ${why.join("; ")}. Check the folder instead (blastwall check ${dir}) to judge what is applied.`
+  );
 }
 
 /** Rules the config sets to `warning` or `off`: whether that hides an error is decided per finding. */

@@ -77,6 +77,11 @@ export interface ModuleDef {
   readonly terraform: { body: Obj; file: string; line: number }[];
   /** `removed` blocks, as written (`from`, `lifecycle`). */
   readonly removed: { body: Obj; file: string; line: number }[];
+  /**
+   * `import` blocks, as written (`to`, `id`, `for_each`, `identity`). Terraform and OpenTofu take them in the root
+   * module only (a child module's is an error there), so only the root's reach the stack (load-hcl.ts).
+   */
+  readonly imports: { body: Obj; file: string; line: number }[];
 }
 
 /** hcl2json's parse, loaded on first use (it starts a WebAssembly runtime). */
@@ -282,7 +287,8 @@ export function describeHclError(message: string, filename: string): string {
   return `line ${first[1]}, column ${first[2]}: ${text}`;
 }
 
-function isOverride(name: string): boolean {
+/** `override.tf`, `x_override.tf.json` (and OpenTofu's `.tofu` forms): merged over the other files' blocks. */
+export function isOverride(name: string): boolean {
   const base = name.replace(/\.(?:tf|tofu)(\.json)?$/, "");
   return base === "override" || base.endsWith("_override");
 }
@@ -296,10 +302,11 @@ interface FileBlocks {
   providers: NamedDecl[];
   terraform: { body: Obj; file: string; line: number }[];
   removed: { body: Obj; file: string; line: number }[];
+  imports: { body: Obj; file: string; line: number }[];
 }
 
 function emptyBlocks(): FileBlocks {
-  return { resources: [], modules: [], variables: [], outputs: [], locals: [], providers: [], terraform: [], removed: [] };
+  return { resources: [], modules: [], variables: [], outputs: [], locals: [], providers: [], terraform: [], removed: [], imports: [] };
 }
 
 const NO_ATTRIBUTES: ReadonlyMap<string, number> = new Map();
@@ -382,6 +389,9 @@ function collect(parsed: Obj, file: string, lines: Lines, display: string, into:
   }
   for (const block of objects(parsed["removed"])) {
     into.removed.push({ body: block, file, line: lines.take("removed", []) });
+  }
+  for (const block of objects(parsed["import"])) {
+    into.imports.push({ body: block, file, line: lines.take("import", []) });
   }
 }
 
@@ -473,6 +483,8 @@ function applyOverrides(main: FileBlocks, over: FileBlocks, displayOf: (file: st
   main.terraform.push(...over.terraform);
   // A removed block in an override file is kept as written: what it would leave in the account still matters.
   main.removed.push(...over.removed);
+  // Terraform refuses an import block in an override file; kept all the same (fail closed), as a removed block is.
+  main.imports.push(...over.imports);
 }
 
 /**
@@ -629,6 +641,7 @@ export function* moduleDirReader(
     providers: main.providers,
     terraform: main.terraform,
     removed: main.removed,
+    imports: main.imports,
   };
 }
 

@@ -387,6 +387,7 @@ function rootJson(root: ModuleInstance, def: ModuleDef, emitted: readonly Emitte
     const byType = ((json[section] ??= {}) as Record<string, Record<string, unknown>>);
     setKey(entry(byType, e.type, () => ({})), jsonKey(e), e.values);
   }
+  if (def.imports.length > 0) json["import"] = def.imports.map((b) => importJson(b.body, scope));
   if (def.outputs.size > 0) {
     const outputs: Record<string, Obj> = {};
     for (const [name] of def.outputs) {
@@ -396,6 +397,19 @@ function rootJson(root: ModuleInstance, def: ModuleDef, emitted: readonly Emitte
     json["output"] = outputs;
   }
   return json;
+}
+
+/**
+ * An `import` block in the Terraform JSON `buildStack` reads (import-blocks.ts): `to` as written (an address, not a
+ * value), the `id` evaluated in the root module (a variable's value, a local), anything it cannot evaluate left as
+ * `${...}` for the engine, which reads it as any id. A block with `for_each` keeps its `for_each`: its ids come from
+ * `each`, and the JSON reader reads such a block as importing any id, so both readers judge it alike.
+ */
+function importJson(body: Obj, scope: { env: ModuleInstance }): Obj {
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(body)) setKey(out, k, v);
+  if (body["for_each"] === undefined && body["id"] !== undefined) out["id"] = toTfJson(evalJson(body["id"], scope));
+  return out;
 }
 
 /** `o[k]`, created with `make` when absent (as an own key, whatever `k` is: `__proto__` names a block like any other). */

@@ -201,3 +201,48 @@ describe("one stack folder under two stack names", () => {
     expect(findings.filter((f) => f.file.includes("/prod/") && f.severity === "error" && !f.acknowledged).length).toBeGreaterThan(0);
   });
 });
+
+/**
+ * Red-team round 133 F6: a named `x.tf.json` is read alone (documented), so tfvars and override files beside it that
+ * Terraform loads with it are not read; the report says which, and to check the folder instead. Exit codes stay.
+ */
+describe("a *.tf.json named alone, with files beside it Terraform loads with it", () => {
+  const TWIN = JSON.stringify({ resource: { aws_iam_role: { worker: { name: "worker", assume_role_policy: TRUST, tags: { "blastwall:agent": "true" } } } } });
+  const notesOf = async (files: Record<string, string>, path = "main.tf.json") => {
+    const r = await run(["check", "--format", "json", path], tree({ "main.tf.json": WORKER, ...files }));
+    return { code: r.code, notes: (JSON.parse(r.stdout).notes ?? []) as string[] };
+  };
+
+  test.each([...EXTRAS.filter(([, name]) => !name.endsWith(".tf")), ["a .tofu.json twin", "main.tofu.json", TWIN]])("%s is named in a note; the exit code is as before", async (_what, name) => {
+    const { code, notes } = await notesOf({ [name]: "{}" });
+    expect(code).toBe(0);
+    expect(notes).toHaveLength(1);
+    // Paths are shown as the CLI shows every path: from where it runs.
+    const [, dir] = /^(\S*)\/main\.tf\.json was read alone, as named: Terraform \(or OpenTofu\) run in \1 also loads /.exec(notes[0]) ?? [];
+    expect(dir).toBeDefined();
+    expect(notes[0]).toContain(`loads ${dir}/${name}, which blastwall did not read`);
+    expect(notes[0]).toContain(`Check the folder instead (blastwall check ${dir}) to judge what is applied.`);
+  });
+
+  test("what the note names is what the folder reading finds: the auto tfvars makes the worker an agent", async () => {
+    const root = tree({ "app/main.tf.json": WORKER, "app/agent.auto.tfvars": 'tags = { "blastwall:agent" = "true" }\n', "app/z_override.tf.json": "{}" });
+    const alone = await run(["check", "--format", "json", "app/main.tf.json"], root);
+    expect(alone.code).toBe(0);
+    const [note] = JSON.parse(alone.stdout).notes as string[];
+    expect(note).toMatch(/also loads (\S*)\/app\/agent\.auto\.tfvars, \1\/app\/z_override\.tf\.json, which blastwall did not read, and a tfvars file sets its variables' values/);
+    expect(note).toContain("; an override file replaces arguments of its blocks");
+    expect((await run(["check", "app"], root)).code).toBe(1);
+  });
+
+  test("controls: nothing beside it, another plain .tf.json, a lone cdk.tf.json, or a file read with its folder: no note", async () => {
+    expect(await notesOf({})).toEqual({ code: 0, notes: [] });
+    expect(await notesOf({ "other.tf.json": SAFE, "README.md": "x", "x.tfvars": "y = 1\n" })).toEqual({ code: 0, notes: [] });
+    const lone = await run(["check", "--format", "json", "cdk.tf.json"], tree({ "cdk.tf.json": WORKER }));
+    expect(JSON.parse(lone.stdout).notes).toBeUndefined();
+    // A local module makes the named file's folder the configuration read: its tfvars are read then.
+    const withModule = JSON.stringify({ ...JSON.parse(WORKER), module: { m: { source: "./m" } } });
+    const folder = await run(["check", "--format", "json", "main.tf.json"], tree({ "main.tf.json": withModule, "m/main.tf": "", "agent.auto.tfvars": 'tags = { "blastwall:agent" = "true" }\n' }));
+    expect(folder.code).toBe(1);
+    expect(JSON.parse(folder.stdout).notes).toBeUndefined();
+  });
+});

@@ -113,6 +113,58 @@ describe("folders with OpenTofu files", () => {
   });
 });
 
+/**
+ * Red-team round 133 F4: a lock file naming OpenTofu's registry made a folder with `.tofu` files OpenTofu's alone, so a
+ * guard only OpenTofu reads (`guard.tofu` over `guard.tf`) hid a delete a Terraform apply would leave open. Terraform
+ * skips the `.tofu` files whatever the lock says: such a folder is read both ways. So is a folder of `.tf` files whose
+ * lock names one provider under both registries, which both tools' `init` wrote.
+ */
+describe("a lock file naming OpenTofu's registry beside .tofu files (red-team round 133 F4)", () => {
+  const lock = (...hosts: string[]) => hosts.map((h) => `provider "${h}/hashicorp/aws" {\n  version = "6.14.1"\n}\n`).join("");
+  const guard = (action: string) =>
+    `resource "aws_iam_role_policy" "guard" {\n  role   = aws_iam_role.agent.name\n  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = "${action}", Resource = "*" }] })\n}\n`;
+  const mixed = { "main.tf": AGENT + DELETE, "guard.tf": guard("s3:PutBucketTagging"), "guard.tofu": guard("ec2:DeleteVolume") };
+
+  test("the guard only OpenTofu reads: the delete is found as Terraform reads the folder, lock file or not", async () => {
+    for (const lockFile of [{ ".terraform.lock.hcl": lock("registry.opentofu.org") }, {}] as Record<string, string>[]) {
+      const f = (await findings(dir({ ...mixed, ...lockFile }))).filter((x) => x.ruleId === "agent-destroy-right");
+      expect(f.map((x) => x.message.replace(/.*\((as \w+ reads this folder[^)]*)\)$/, "$1"))).toEqual(["as Terraform reads this folder: it skips the .tofu files"]);
+    }
+  });
+
+  test("a .tofu file in a local module only, with the lock file: read both ways too", async () => {
+    const d = dir({
+      "main.tf": AGENT + `\nmodule "grants" {\n  source = "./grants"\n  role   = aws_iam_role.agent.name\n}\n`,
+      "grants/variables.tf": `variable "role" {}\n`,
+      "grants/main.tf": DELETE.replace("aws_iam_role.agent.name", "var.role"),
+      "grants/main.tofu": DELETE.replace("aws_iam_role.agent.name", "var.role").replace("Allow", "Deny"),
+      ".terraform.lock.hcl": lock("registry.opentofu.org"),
+    });
+    const f = (await findings(d)).filter((x) => x.ruleId === "agent-destroy-right");
+    expect(f.map((x) => /as Terraform reads this folder/.test(x.message))).toEqual([true]);
+  });
+
+  test("the controls: guards both tools read leave nothing; .tf files alone with an OpenTofu lock file are read once", async () => {
+    expect(await destroy(dir({ ...mixed, "guard.tf": guard("ec2:DeleteVolume"), ".terraform.lock.hcl": lock("registry.opentofu.org") }))).toEqual([]);
+    const once = (await findings(dir({ "main.tf": AGENT + DELETE, ".terraform.lock.hcl": lock("registry.opentofu.org") }))).filter((x) => x.ruleId === "agent-destroy-right");
+    expect(once).toHaveLength(1);
+    expect(once[0].message).not.toMatch(/reads this folder/);
+  });
+
+  test("a lock naming hashicorp/aws under both registries: .tf files alone are read both ways", async () => {
+    const removed = `removed {\n  from = aws_iam_role_policy.old\n}\n`;
+    const gone = async (l: string) =>
+      (await findings(dir({ "main.tf": AGENT + removed, ".terraform.lock.hcl": l }))).filter((x) => x.ruleId === "removed-left-in-aws").map((x) => x.message.replace(/.*\((as \w+ reads this folder)\)$/, "$1"));
+    expect(await gone(lock("registry.terraform.io", "registry.opentofu.org"))).toEqual(["as OpenTofu reads this folder"]);
+    expect(await gone(lock("Registry.Terraform.io", "registry.opentofu.org"))).toEqual(["as OpenTofu reads this folder"]);
+    // Controls: another provider from Terraform's registry beside OpenTofu's aws is OpenTofu's lock alone (one reading).
+    const other = lock("registry.opentofu.org") + `provider "registry.terraform.io/hashicorp/random" {\n  version = "3.6.0"\n}\n`;
+    const single = await gone(other);
+    expect(single).toHaveLength(1);
+    expect(single[0]).not.toMatch(/reads this folder/);
+  });
+});
+
 describe("OpenTofu's lifecycle { enabled = false }", () => {
   const BOUNDED = `
 resource "aws_iam_policy" "boundary" {

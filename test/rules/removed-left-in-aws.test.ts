@@ -196,3 +196,37 @@ describe("removed-left-in-aws in a lone Terraform JSON file (cdk.tf.json), which
     expect(of({ from: "aws_iam_policy.p", lifecycle: { destroy: "${var.keep}" } }).map((f) => f.resource)).toEqual(["removed.aws_iam_policy.p"]);
   });
 });
+
+/**
+ * Red-team round 133 F5: a lone cdk.tf.json (or a named *.tf.json) beside a lock file `tofu init` wrote is applied by
+ * OpenTofu, whose bare `removed` block forgets its object, as in a folder of `.tf` files with that lock file.
+ */
+describe("removed-left-in-aws in Terraform JSON beside an OpenTofu lock file (red-team round 133 F5)", () => {
+  const lock = (...hosts: string[]) => hosts.map((h) => `provider "${h}/hashicorp/aws" {\n  version = "6.14.1"\n}\n`).join("");
+  const stack = JSON.stringify({
+    resource: { aws_iam_role: { agent: { name: "agent", assume_role_policy: "{}" } } },
+    removed: [{ from: "aws_iam_role_policy_attachment.admin" }],
+  });
+  const gone = async (files: Record<string, string>, named: string) => {
+    const root = dir(files);
+    return (await checkPaths([join(root, named)], { config: {}, rules: agentRules })).findings.filter((f) => f.ruleId === "removed-left-in-aws");
+  };
+
+  test("a cdk.tf.json stack folder, its cdk.tf.json, and a named main.tf.json: the bare block forgets, OpenTofu's default", async () => {
+    for (const [files, named] of [
+      [{ "stacks/app/cdk.tf.json": stack, "stacks/app/.terraform.lock.hcl": lock("registry.opentofu.org") }, "stacks/app"],
+      [{ "stacks/app/cdk.tf.json": stack, "stacks/app/.terraform.lock.hcl": lock("registry.opentofu.org") }, "stacks/app/cdk.tf.json"],
+      [{ "main.tf.json": stack, ".terraform.lock.hcl": lock("registry.terraform.io", "registry.opentofu.org") }, "main.tf.json"],
+    ] as [Record<string, string>, string][]) {
+      const fs = await gone(files, named);
+      expect(fs.map((f) => f.resource)).toEqual(["removed.aws_iam_role_policy_attachment.admin"]);
+      expect(fs[0].message).toContain("which OpenTofu reads as `destroy = false`");
+    }
+  });
+
+  test("controls: no lock file, or Terraform's alone, is Terraform's destroy; a lock file in another folder says nothing", async () => {
+    expect(await gone({ "stacks/app/cdk.tf.json": stack }, "stacks/app")).toEqual([]);
+    expect(await gone({ "stacks/app/cdk.tf.json": stack, "stacks/app/.terraform.lock.hcl": lock("registry.terraform.io") }, "stacks/app/cdk.tf.json")).toEqual([]);
+    expect(await gone({ "stacks/app/cdk.tf.json": stack, "stacks/.terraform.lock.hcl": lock("registry.opentofu.org") }, "stacks/app/cdk.tf.json")).toEqual([]);
+  });
+});

@@ -25,10 +25,10 @@ export interface RemovedBlockValues {
  * it reads `lifecycle`, since 1.7). OpenTofu forgets: 1.7 and 1.8 take no `lifecycle` in a `removed` block at all,
  * and from 1.9 its configs/removed.go starts from Destroy: false and warns "Missing lifecycle from the removed block".
  * `tool` is the reading: "opentofu" for a folder with `.tofu` files (read both ways, run-check.ts) or whose
- * `.terraform.lock.hcl` names providers of OpenTofu's registry (read as OpenTofu only, lib/hcl/lock-file.ts); that
- * reading then reports the block. Any other folder of `.tf` files, and Terraform JSON, are read as Terraform reads
- * them: nothing in them says OpenTofu applies them, and reporting every bare `removed` block there would report
- * each Terraform user's plain destroy. Writing `destroy = true` or `false` out reads the same under both tools.
+ * `.terraform.lock.hcl` names providers of OpenTofu's registry (lib/hcl/lock-file.ts), and for a Terraform JSON file
+ * (a lone cdk.tf.json) beside such a lock file; that reading then reports the block. Any other folder of `.tf` files,
+ * and Terraform JSON, are read as Terraform reads them: nothing in them says OpenTofu applies them, and reporting
+ * every bare `removed` block there would report each Terraform user's plain destroy. Writing `destroy = true` or `false` out reads the same under both tools.
  */
 export function removedBlockResource(
   body: Readonly<Record<string, unknown>>,

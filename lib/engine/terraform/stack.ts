@@ -31,9 +31,11 @@ function blockObjects(file: string, v: unknown, where: string): Obj[] {
 
 /**
  * Builds the engine's model of one configuration. `json` is what `readTerraformJson` returned. `values` are values
- * given for its variables (`--var-file`): they win over the defaults, as `-var-file` does in Terraform.
+ * given for its variables (`--var-file`): they win over the defaults, as `-var-file` does in Terraform. `tool`: the
+ * tool whose defaults apply where the two differ (a bare `removed` block), "opentofu" for a file whose folder's lock
+ * file says OpenTofu runs there.
  */
-export function buildStack(json: unknown, file: string, name?: string, values?: ReadonlyMap<string, unknown>): TfStack {
+export function buildStack(json: unknown, file: string, name?: string, values?: ReadonlyMap<string, unknown>, tool: "terraform" | "opentofu" = "terraform"): TfStack {
   if (!isObject(json)) throw new InputError(file, "is not a Terraform configuration: the top level must be an object");
   const resources: TfResource[] = [];
   const byAddress = new AddressMap<TfResource>();
@@ -55,7 +57,7 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
   // A `removed` block that keeps its object leaves it in the account, unseen: the rules judge it as a pseudo resource.
   if (json["removed"] !== undefined) {
     blockObjects(file, json["removed"], "removed").forEach((b, i) => {
-      const r = removedBlockResource(b, i, "");
+      const r = removedBlockResource(b, i, "", undefined, tool);
       if (r) add(r);
     });
   }

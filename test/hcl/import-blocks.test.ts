@@ -1,0 +1,147 @@
+/**
+ * `import` blocks read from a folder (HCL, or `.tf.json` files read as a folder), as the Terraform JSON reader reads
+ * them (red-team round 133, F2): an HCL stack that brings the agent's guard policy under its own management rewrites
+ * the guard's document on its next apply, so the guard's Deny is not relied on, whichever reader read that stack.
+ */
+import { checkPaths } from "../../lib/check/run-check";
+import { loadHcl } from "../../lib/hcl/load-hcl";
+import { agentRules } from "../../lib/rules";
+import { join } from "path";
+import { dir } from "./helpers";
+
+const ACCOUNT = "111111111111";
+const GUARD_ARN = `arn:aws:iam::${ACCOUNT}:policy/agent-guard`;
+const doc = (effect: string, action: string | string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: effect, Action: action, Resource: "*" }] });
+const DESTROY = ["s3:DeleteBucket", "s3:DeleteObject"];
+const PROVIDER = { aws: [{ region: "us-east-1", allowed_account_ids: [ACCOUNT] }] };
+
+/** The agent's stack, in Terraform JSON: its boundary and its own policy allow the deletes, the guard policy denies them. */
+function agentResources(): Record<string, Record<string, unknown>> {
+  return {
+    aws_iam_policy: { boundary: { name: "agent-boundary", policy: doc("Allow", DESTROY) }, guard: { name: "agent-guard", policy: doc("Deny", DESTROY) } },
+    aws_iam_role: {
+      agent: {
+        name: "agent",
+        max_session_duration: 3600,
+        permissions_boundary: "${aws_iam_policy.boundary.arn}",
+        assume_role_policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: ["sts:AssumeRole", "sts:SetSourceIdentity"],
+              Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/human` },
+              Condition: { StringLike: { "sts:SourceIdentity": "agent-*" } },
+            },
+          ],
+        }),
+        tags: { "blastwall:agent": "true" },
+      },
+    },
+    aws_iam_role_policy: { p: { role: "${aws_iam_role.agent.id}", policy: doc("Allow", DESTROY) } },
+    aws_iam_role_policy_attachment: { guard: { role: "${aws_iam_role.agent.name}", policy_arn: "${aws_iam_policy.guard.arn}" } },
+  };
+}
+const AGENT_JSON = JSON.stringify({ provider: PROVIDER, resource: agentResources() });
+
+const HCL_PROVIDER = `provider "aws" {
+  region              = "us-east-1"
+  allowed_account_ids = ["${ACCOUNT}"]
+}
+`;
+/** A policy named like the guard, allowing a read only: what the importing stack writes over the guard's document. */
+const ADOPTED = `resource "aws_iam_policy" "adopted" {
+  name   = "agent-guard"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
+}
+`;
+const importOf = (id: string, to = "aws_iam_policy.adopted") => `import {\n  to = ${to}\n  id = ${id}\n}\n`;
+
+const agentFile = () => join(dir({ "main.tf.json": AGENT_JSON }), "main.tf.json");
+async function destroyers(...paths: string[]) {
+  return (await checkPaths(paths, { config: {}, rules: agentRules })).findings.filter((f) => f.ruleId === "agent-destroy-right" && f.severity === "error");
+}
+const reasonOf = (fs: Awaited<ReturnType<typeof destroyers>>) => fs[0]?.evidence.find((e) => e.step === "deny-not-relied-on")?.detail ?? "";
+
+describe("import blocks of an HCL folder (red-team round 133, F2)", () => {
+  test("another HCL stack importing the guard policy by its ARN: the guard is not relied on, as for Terraform JSON", async () => {
+    const fs = await destroyers(agentFile(), dir({ "main.tf": HCL_PROVIDER + importOf(`"${GUARD_ARN}"`) + ADOPTED }));
+    expect(fs).toHaveLength(1);
+    expect(reasonOf(fs)).toContain(`import.aws_iam_policy.adopted of stack`);
+    expect(reasonOf(fs)).toContain(`imports "${GUARD_ARN}" into aws_iam_policy.adopted`);
+  });
+
+  test("the controls: the same HCL stack without its import block, or importing another policy, takes nothing", async () => {
+    expect(await destroyers(agentFile(), dir({ "main.tf": HCL_PROVIDER + ADOPTED }))).toEqual([]);
+    expect(await destroyers(agentFile(), dir({ "main.tf": HCL_PROVIDER + importOf(`"arn:aws:iam::${ACCOUNT}:policy/other"`) + ADOPTED }))).toEqual([]);
+  });
+
+  test("the id is evaluated in the root module: a local or a function naming the guard is the guard, one naming another policy is not", async () => {
+    const withLocal = (name: string) => HCL_PROVIDER + `locals {\n  name = "${name}"\n}\n` + importOf(`"arn:aws:iam::${ACCOUNT}:policy/\${local.name}"`) + ADOPTED;
+    expect(reasonOf(await destroyers(agentFile(), dir({ "main.tf": withLocal("agent-guard") })))).toContain(`imports "${GUARD_ARN}"`);
+    expect(await destroyers(agentFile(), dir({ "main.tf": withLocal("other") }))).toEqual([]);
+    const formatted = (name: string) =>
+      HCL_PROVIDER + `locals {\n  prod = false\n}\n` + importOf(`local.prod ? "arn:aws:iam::${ACCOUNT}:policy/x" : format("arn:aws:iam::%s:policy/%s", "${ACCOUNT}", "${name}")`) + ADOPTED;
+    expect(reasonOf(await destroyers(agentFile(), dir({ "main.tf": formatted("agent-guard") })))).toContain(`imports "${GUARD_ARN}"`);
+    expect(await destroyers(agentFile(), dir({ "main.tf": formatted("other") }))).toEqual([]);
+  });
+
+  test("a .tf.json folder is read with its import blocks, as the same file named alone is", async () => {
+    const json = JSON.stringify({
+      provider: PROVIDER,
+      import: [{ to: "aws_iam_policy.adopted", id: GUARD_ARN }],
+      resource: { aws_iam_policy: { adopted: { name: "agent-guard", policy: doc("Allow", "s3:GetObject") } } },
+    });
+    const folder = dir({ "main.tf.json": json });
+    expect(await destroyers(agentFile(), folder)).toHaveLength(1);
+    expect(await destroyers(agentFile(), join(folder, "main.tf.json"))).toHaveLength(1);
+  });
+
+  test("a cdk.tf.json with a terraform.tfvars beside it (read as its folder) keeps its import of the inline guard", async () => {
+    const inlineGuard = JSON.stringify({
+      provider: PROVIDER,
+      resource: { ...agentResources(), aws_iam_policy: { boundary: agentResources().aws_iam_policy.boundary }, aws_iam_role_policy_attachment: {}, aws_iam_role_policy: { p: agentResources().aws_iam_role_policy.p, guard: { role: "${aws_iam_role.agent.id}", name: "guard", policy: doc("Deny", DESTROY) } } },
+    });
+    const agent = join(dir({ "main.tf.json": inlineGuard }), "main.tf.json");
+    const taker = (imports: boolean) =>
+      JSON.stringify({
+        provider: PROVIDER,
+        ...(imports ? { import: [{ to: "aws_iam_role_policy.adopted", id: "agent:guard" }] } : {}),
+        resource: { aws_iam_role_policy: { adopted: { role: "agent-reader", name: "reads", policy: doc("Allow", "s3:GetObject") } } },
+      });
+    const fs = await destroyers(agent, join(dir({ "cdk.tf.json": taker(true), "terraform.tfvars": `region = "us-east-1"\n` }), "cdk.tf.json"));
+    expect(fs).toHaveLength(1);
+    expect(reasonOf(fs)).toContain("import.aws_iam_role_policy.adopted");
+    expect(await destroyers(agent, join(dir({ "cdk.tf.json": taker(false), "terraform.tfvars": `region = "us-east-1"\n` }), "cdk.tf.json"))).toEqual([]);
+  });
+
+  test("within one HCL stack: an import into the guard itself is plain, into a second resource of the same policy is two managers", async () => {
+    const agentHcl = (extra: string) => ({ "main.tf.json": JSON.stringify({ provider: PROVIDER, resource: agentResources() }), "imports.tf": extra });
+    expect(await destroyers(dir(agentHcl(importOf(`"${GUARD_ARN}"`, "aws_iam_policy.guard"))))).toEqual([]);
+    const second = `resource "aws_iam_policy" "guard2" {\n  name   = "agent-guard"\n  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = "s3:GetObject", Resource = "*" }] })\n}\n`;
+    expect(await destroyers(dir(agentHcl(importOf(`"${GUARD_ARN}"`, "aws_iam_policy.guard2") + second)))).toHaveLength(1);
+  });
+
+  test("for_each on an import block imports any id, as the JSON reader reads it; identity without id is any id too", async () => {
+    const each = `import {\n  for_each = toset(["arn:aws:iam::${ACCOUNT}:policy/other"])\n  to       = aws_iam_policy.adopted[each.key]\n  id       = each.value\n}\nresource "aws_iam_policy" "adopted" {\n  for_each = toset(["arn:aws:iam::${ACCOUNT}:policy/other"])\n  name     = "x"\n  policy   = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })\n}\n`;
+    const folder = dir({ "main.tf": HCL_PROVIDER + each });
+    const { stack } = await loadHcl(folder);
+    expect(stack.imports).toEqual([{ to: "aws_iam_policy.adopted[each.key]", id: undefined }]);
+    expect(await destroyers(agentFile(), folder)).toHaveLength(1);
+    const identity = `import {\n  to = aws_iam_policy.adopted\n  identity = {\n    arn = "${GUARD_ARN}"\n  }\n}\n`;
+    expect((await loadHcl(dir({ "main.tf": HCL_PROVIDER + identity + ADOPTED }))).stack.imports).toEqual([{ to: "aws_iam_policy.adopted", id: undefined }]);
+  });
+
+  test("only the root module's import blocks are read: Terraform refuses one in a child module", async () => {
+    const folder = dir({
+      "main.tf": HCL_PROVIDER + `module "m" {\n  source = "./m"\n}\n` + importOf(`"${GUARD_ARN}"`),
+      "m/main.tf": importOf(`"arn:aws:iam::${ACCOUNT}:policy/child"`) + ADOPTED,
+    });
+    expect((await loadHcl(folder)).stack.imports).toEqual([{ to: "aws_iam_policy.adopted", id: GUARD_ARN }]);
+  });
+
+  test("an import block in an override file is kept (Terraform refuses it there): what it would take over still counts", async () => {
+    const { stack } = await loadHcl(dir({ "main.tf": HCL_PROVIDER + ADOPTED, "x_override.tf": importOf(`"${GUARD_ARN}"`) }));
+    expect(stack.imports).toEqual([{ to: "aws_iam_policy.adopted", id: GUARD_ARN }]);
+  });
+});
