@@ -139,3 +139,36 @@ describe("a stack written before one it read is judged again only when that one 
     expect(judged.filter((n) => n === "agents")).toHaveLength(1);
   });
 });
+
+describe("a stack read before it is judged is synthesized once a synth, not at every read", () => {
+  test("five stacks that each hold IAM and trust one agent: each stack is synthesized at most twice (its own validation and one read)", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "blastwall-order-"));
+    const app = new App({ outdir });
+    const agents = new TerraformStack(app, "agents");
+    new AwsProvider(agents, "aws", { region: "eu-west-1" });
+    const coder = new AgentRole(agents, "coder", { roleName: "coder", assumedBy: [AgentPrincipal.role(RUNNER)] });
+    const stacks = [agents];
+    for (let i = 0; i < 4; i++) {
+      const s = new TerraformStack(app, `svc${i}`);
+      new AwsProvider(s, "aws", { region: "eu-west-1" });
+      const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: coder.role.arn }, Action: "sts:AssumeRole" }] });
+      const r = new IamRole(s, "reader", { name: `reader${i}`, assumeRolePolicy: trust });
+      new IamRolePolicy(s, "p", { role: r.id, name: "default", policy: policy(HARMLESS) });
+      stacks.push(s);
+    }
+    Aspects.of(app).add(new BlastwallChecks({ config: {} }));
+    const calls = new Map<string, number>();
+    const original = TerraformStack.prototype.toTerraform;
+    const spy = jest.spyOn(TerraformStack.prototype, "toTerraform").mockImplementation(function (this: TerraformStack) {
+      calls.set(this.node.id, (calls.get(this.node.id) ?? 0) + 1);
+      return original.call(this);
+    });
+    try {
+      app.synth();
+    } finally {
+      spy.mockRestore();
+    }
+    // cdktf itself synthesizes each stack once to write it; the gate adds its own validation's and at most one read.
+    for (const s of stacks) expect(calls.get(s.node.id) ?? 0).toBeLessThanOrEqual(3);
+  });
+});
