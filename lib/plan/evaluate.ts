@@ -104,7 +104,7 @@ function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file:
   const named = [f.principal, f.resource, ...f.evidence.map((e) => e.address)];
   // An object a replace forgets has an address of its own in the end state (plan-to-stack.ts); it is that change's.
   const touched = changes.filter((rc) => named.some((a) => a === rc.address || a.startsWith(`${rc.address}.`) || (a !== rc.address && a === forgottenAt(rc))));
-  const base: Finding = { ...f, file: f.file || file };
+  const base: Finding = { ...f, file: f.file || file, ...(f.fix !== undefined && { fix: forgottenFix(f.fix, changes) }) };
   if (f.severity !== "error") return { finding: base, changes: [] };
   if (touched.length === 0 && !alreadyTrue(f, before)) {
     // None of the addresses the finding names changes, yet the state before the plan does not have it: some other
@@ -171,6 +171,30 @@ function forgetNote(touched: readonly PlanResourceChange[], named: readonly stri
     `so ${one ? "it stays" : "they stay"} in AWS, outside Terraform, with every right ${one ? "it grants" : "they grant"}: delete ${one ? "it" : "them"} ` +
     "(let the plan destroy it, or remove it in AWS before this change), or have the plan approved"
   );
+}
+
+/**
+ * An engine fix that names an object a change forgets, reworded for the plan (red-team round 137, F7): the engine
+ * says "remove ADDRESS", but a bare forget comes of a `removed` block with `destroy = false`, so the block is already
+ * gone and the object stays in AWS; and the old object of a replace that forgets has only the pseudo-address
+ * `ADDRESS~forgotten`, which names no block. The fix names the real address and says how to have Terraform destroy
+ * the object, or to remove it in AWS.
+ */
+function forgottenFix(fix: string, changes: readonly PlanResourceChange[]): string {
+  for (const rc of changes) {
+    const at = forgottenAt(rc);
+    if (at === undefined || !fix.includes(at)) continue;
+    // An address is followed by neither a name character nor an index: `aws_x.a` is not the start of `aws_x.ab`.
+    const exact = (prefix: string) => new RegExp(`${prefix}${at.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w.\\[~-])`, "g");
+    const how =
+      at === rc.address
+        ? `this plan forgets ${rc.address} through a \`removed\` block with destroy = false, so removing it again leaves it in AWS: restore its block, or set \`lifecycle { destroy = true }\` in that \`removed\` block so the plan destroys it, or remove it in AWS before applying`
+        : rc.deposed
+          ? `this plan forgets the deposed object ${rc.deposed} of ${rc.address}, which stays in AWS: drop \`destroy = false\` from the lifecycle of ${rc.address} so Terraform destroys it, or remove that object in AWS before applying`
+          : `this plan replaces ${rc.address} and forgets the object it held, which stays in AWS: drop \`destroy = false\` from the lifecycle of ${rc.address} so the replace destroys it, or remove that object in AWS before applying`;
+    fix = fix.replace(exact("remove "), how).replace(exact(""), rc.address);
+  }
+  return fix;
 }
 
 /**

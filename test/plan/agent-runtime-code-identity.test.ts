@@ -122,11 +122,13 @@ describe("plan-agent-runtime-moved: a Lambda function renamed with the agent's p
     expect(flagged([...lambdaRoles, del("aws_lambda_function.agent", fn("agent-runner", coder)), del("aws_lambda_function.old", fn("old", helper)), created])).toEqual([]);
   });
 
-  test("a new function that keeps another retired function's name is that workload: the agent's package on it is an update of it and passes", () => {
+  test("a new function that keeps another retired function's name but runs the agent's package: blocked (red-team round 137, F2); with that function's own package it passes", () => {
+    // Named "old", it pairs with aws_lambda_function.old by name and with the agent function by code: old ran other
+    // code, so its role does not excuse the agent's package there.
     const out = flagged([...lambdaRoles, del("aws_lambda_function.agent", fn("agent-runner", coder)), del("aws_lambda_function.old", fn("old", helper, { filename: "old.zip" })), add("aws_lambda_function.old2", fn("old", helper))]);
-    // Named "old", it pairs with aws_lambda_function.old by name and with the agent function by code: the agent's
-    // code on helper counts as kept only because helper ran aws_lambda_function.old.
-    expect(out).toEqual([]);
+    expect(out).toEqual(["aws_lambda_function.old2"]);
+    // Control: old ran that package on helper before the plan (a shared package): nothing moves.
+    expect(flagged([...lambdaRoles, del("aws_lambda_function.agent", fn("agent-runner", coder)), del("aws_lambda_function.old", fn("old", helper)), add("aws_lambda_function.old2", fn("old", helper))])).toEqual([]);
   });
 });
 
@@ -155,7 +157,7 @@ describe("plan-agent-runtime-moved: other runtimes renamed with the agent's code
     expect(flagged([...roles, retired, unknownDefs])).toEqual(["aws_ecs_task_definition.worker"]);
   });
 
-  describe("pairs on the agent's own images, not a sidecar every service carries (red-team round 134, F2)", () => {
+  describe("pairs on the retired definition's images less those a definition that existed before the plan ran as no agent (red-team rounds 134 F2, 137 F1/F6)", () => {
     const ECS = "ecs-tasks.amazonaws.com";
     const agentTask = role("triage-agent-task", ECS, AGENT);
     const webTask = role("reports-web-task", ECS);
@@ -165,7 +167,7 @@ describe("plan-agent-runtime-moved: other runtimes renamed with the agent's code
     const WEB_IMAGE = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/reports-web:2.0.0`;
     const FLUENT = "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.4";
     const XRAY = "public.ecr.aws/xray/aws-xray-daemon:3.3.14";
-    type Container = { image: string; essential?: boolean; firelensConfiguration?: unknown };
+    type Container = { image: string; essential?: boolean; firelensConfiguration?: unknown; command?: string[] };
     const td = (family: string, r: { arn: string }, containers: Container[]) => ({
       family,
       task_role_arn: r.arn,
@@ -176,38 +178,56 @@ describe("plan-agent-runtime-moved: other runtimes renamed with the agent's code
     const FIRELENS = { type: "fluentbit" };
     const retiredWith = (...sidecars: Container[]) => del("aws_ecs_task_definition.triage_agent", td("triage-agent", agentTask, [{ image: AGENT_IMAGE, essential: true }, ...sidecars]));
     const web = (...containers: Container[]) => add("aws_ecs_task_definition.reports_web", td("reports-web", webTask, containers));
+    /** A task definition of another service that existed before the plan, on `r`, replaced by it with `next`. */
+    const billing = (r: { arn: string }, before: Container[], next?: Container[]) =>
+      next === undefined ? same("aws_ecs_task_definition.billing", td("billing", r, before)) : (change("aws_ecs_task_definition.billing", ["delete", "create"], td("billing", r, before), td("billing", r, next)) as Change);
 
-    test("the red team's plan: another service's new task definition sharing only a non-essential log router passes", () => {
-      expect(flagged([...roles, retiredWith({ image: FLUENT, essential: false }), web({ image: WEB_IMAGE, essential: true }, { image: FLUENT, essential: false })])).toEqual([]);
-    });
-
-    test("a FireLens log router marked essential (as AWS's examples write it) passes too", () => {
+    test("a sidecar no definition ran as no agent before the plan pairs, however it is marked: the agent writes essential = false and firelensConfiguration too", () => {
+      expect(flagged([...roles, retiredWith({ image: FLUENT, essential: false }), web({ image: WEB_IMAGE, essential: true }, { image: FLUENT, essential: false })])).toEqual(["aws_ecs_task_definition.reports_web"]);
       const router = { image: FLUENT, essential: true, firelensConfiguration: FIRELENS };
-      expect(flagged([...roles, retiredWith(router), web({ image: WEB_IMAGE }, router)])).toEqual([]);
+      expect(flagged([...roles, retiredWith(router), web({ image: WEB_IMAGE }, router)])).toEqual(["aws_ecs_task_definition.reports_web"]);
     });
 
-    test("an essential sidecar image that a task definition the plan leaves in place runs as no agent passes; on an agent's, or one the plan changes, it pairs", () => {
-      const stays = (r: { arn: string }, address = "aws_ecs_task_definition.billing") => same(address, td("billing", r, [{ image: "billing:7" }, { image: XRAY }]));
-      const plan = (staying: Change[]) => [...roles, ...staying, retiredWith({ image: XRAY }), web({ image: WEB_IMAGE }, { image: XRAY })];
-      expect(flagged(plan([stays(webTask)]))).toEqual([]);
-      // Without it, or only beside another agent, the X-Ray image may be the agent's own code: paired (fail closed).
-      expect(flagged(plan([]))).toEqual(["aws_ecs_task_definition.reports_web"]);
-      expect(flagged(plan([stays(otherAgentTask)]))).toEqual(["aws_ecs_task_definition.reports_web"]);
-      const replaced = change("aws_ecs_task_definition.billing", ["delete", "create"], td("billing", webTask, [{ image: XRAY }]), td("billing", webTask, [{ image: "billing:8" }])) as Change;
-      expect(flagged(plan([replaced]))).toEqual(["aws_ecs_task_definition.reports_web"]);
+    test("control: the same sidecar that a definition of another service ran as no agent before the plan passes, whether the plan leaves it, replaces it or drops the sidecar", () => {
+      const router = { image: FLUENT, essential: true, firelensConfiguration: FIRELENS };
+      const plan = (other: Change) => [...roles, other, retiredWith(router), web({ image: WEB_IMAGE }, router)];
+      expect(flagged(plan(billing(webTask, [{ image: "billing:7" }, router])))).toEqual([]);
+      expect(flagged(plan(billing(webTask, [{ image: "billing:7" }, router], [{ image: "billing:8" }, router])))).toEqual([]);
+      expect(flagged(plan(billing(webTask, [{ image: "billing:7" }, { image: XRAY }, router], [{ image: "billing:8" }])))).toEqual([]);
     });
 
-    test("the agent's own image under a new family still pairs, with or without the sidecars, and the message states the rule", () => {
-      const out = found([...roles, retiredWith({ image: FLUENT, essential: false }), web({ image: AGENT_IMAGE })]);
+    test("an image shared only with an agent's definition, or only with one this plan creates, stays the agent's (fail closed)", () => {
+      const plan = (...others: Change[]) => [...roles, ...others, retiredWith({ image: XRAY }), web({ image: WEB_IMAGE }, { image: XRAY })];
+      expect(flagged(plan())).toEqual(["aws_ecs_task_definition.reports_web"]);
+      expect(flagged(plan(billing(otherAgentTask, [{ image: "billing:7" }, { image: XRAY }])))).toEqual(["aws_ecs_task_definition.reports_web"]);
+      // A new definition, or a new revision of one that did not run the image, makes no image shared.
+      const created = add("aws_ecs_task_definition.decoy", td("decoy", webTask, [{ image: XRAY }]));
+      // (Each of them now runs the image as no agent too, and is flagged with it.)
+      expect(flagged(plan(created)).sort()).toEqual(["aws_ecs_task_definition.decoy", "aws_ecs_task_definition.reports_web"]);
+      expect(flagged(plan(billing(webTask, [{ image: "billing:7" }], [{ image: "billing:8" }, { image: XRAY }]))).sort()).toEqual(["aws_ecs_task_definition.billing", "aws_ecs_task_definition.reports_web"]);
+    });
+
+    test("red-team round 137 F1: the agent's image marked essential = false or as a FireLens router beside a keepalive container, then moved: blocked", () => {
+      const keepalive = { image: "busybox:1.36", essential: true, command: ["sleep", "infinity"] };
+      for (const marked of [{ image: AGENT_IMAGE, essential: false }, { image: AGENT_IMAGE, essential: true, firelensConfiguration: FIRELENS }]) {
+        const retired = del("aws_ecs_task_definition.triage_agent", td("triage-agent", agentTask, [marked, keepalive]));
+        const out = found([...roles, retired, web({ image: AGENT_IMAGE })]);
+        expect(out.map((j) => j.finding.resource)).toEqual(["aws_ecs_task_definition.reports_web"]);
+        expect(out[0].finding.message).toContain(`("${AGENT_IMAGE}" on both)`);
+      }
+    });
+
+    test("the agent's own image under a new family still pairs, beside a shared sidecar too, and the message states the rule", () => {
+      const out = found([...roles, billing(webTask, [{ image: FLUENT }]), retiredWith({ image: FLUENT, essential: false }), web({ image: AGENT_IMAGE })]);
       expect(out.map((j) => j.finding.resource)).toEqual(["aws_ecs_task_definition.reports_web"]);
       expect(out[0].finding.message).toContain(`("${AGENT_IMAGE}" on both)`);
-      expect(out[0].finding.message).toContain("paired on the images of the retired one's own containers: not a sidecar's (essential = false, or a FireLens log router)");
-      expect(flagged([...roles, retiredWith({ image: FLUENT, essential: false }), web({ image: AGENT_IMAGE, essential: false }, { image: FLUENT })])).toEqual(["aws_ecs_task_definition.reports_web"]);
+      expect(out[0].finding.message).toContain("paired on the retired one's images, less those a task definition that existed before this plan ran as no agent");
+      expect(out[0].finding.message).not.toContain("sidecar's (essential = false");
     });
 
-    test("a retired definition whose every image is a sidecar's or shared pairs on all of them (the rule cannot tell the agent's)", () => {
-      const allShared = del("aws_ecs_task_definition.triage_agent", td("triage-agent", agentTask, [{ image: FLUENT, essential: true, firelensConfiguration: FIRELENS }, { image: XRAY, essential: false }]));
-      expect(flagged([...roles, allShared, web({ image: WEB_IMAGE }, { image: XRAY })])).toEqual(["aws_ecs_task_definition.reports_web"]);
+    test("a retired definition whose every image is shared pairs on all of them (the rule cannot tell the agent's)", () => {
+      const allShared = del("aws_ecs_task_definition.triage_agent", td("triage-agent", agentTask, [{ image: FLUENT }, { image: XRAY }]));
+      expect(flagged([...roles, billing(webTask, [{ image: FLUENT }, { image: XRAY }]), allShared, web({ image: WEB_IMAGE }, { image: XRAY })])).toEqual(["aws_ecs_task_definition.reports_web"]);
     });
   });
 

@@ -38,6 +38,7 @@ interface Out {
   readonly ruleId: string;
   readonly severity: string;
   readonly message: string;
+  readonly fix: string;
   readonly evidence: { step: string; address: string; detail: string }[];
 }
 
@@ -163,5 +164,49 @@ describe("plan rules over a replace that forgets", () => {
     expect(f.message).toContain("by forgetting aws_ec2_tag.p");
     // Control: a destroy.
     expect(judge([change("aws_ec2_tag.p", ["delete"], tag, null)])[0].message).toContain("by destroying aws_ec2_tag.p");
+  });
+});
+
+describe("the fix of a finding on a forgotten object names the real address and how to destroy it (red-team round 137, F7)", () => {
+  test.each([
+    ["create", "forget"],
+    ["forget", "create"],
+  ])("[%s, %s]: the fix names no ~forgotten pseudo-address and says to drop destroy = false", async (...actions) => {
+    const [f] = (await gate(attachmentPlan(actions, ADMIN, READ))).destroy;
+    expect(f.fix).not.toContain("~forgotten");
+    expect(f.fix).not.toContain(`remove ${ATT}`);
+    expect(f.fix).toContain(`this plan replaces ${ATT} and forgets the object it held, which stays in AWS: drop \`destroy = false\` from the lifecycle of ${ATT}`);
+  });
+
+  test("a plain forget: the fix says to restore the block or set destroy = true in the removed block, not to remove it again", async () => {
+    const plan = minimalPlan([noop(agent), change(ATT, ["forget"], att(ADMIN), null)], {
+      planned_values: { root_module: { resources: [agent] } },
+      prior_state: { values: { root_module: { resources: [agent, res(ATT, att(ADMIN))] } } },
+    });
+    const [f] = (await gate(plan)).destroy;
+    expect(f.fix).not.toContain(`(remove ${ATT})`);
+    expect(f.fix).toContain(`this plan forgets ${ATT} through a \`removed\` block with destroy = false`);
+    expect(f.fix).toContain("restore its block, or set `lifecycle { destroy = true }` in that `removed` block");
+  });
+
+  test("a deposed object forgotten: the fix names the deposed object at its real address", async () => {
+    const plan = minimalPlan([noop(agent), noop(res(ATT, att(READ))), change(ATT, ["forget"], att(ADMIN), null, { deposed: "abcd1234" })], {
+      planned_values: { root_module: { resources: [agent, res(ATT, att(READ))] } },
+      prior_state: { values: { root_module: { resources: [agent, res(ATT, att(READ))] } } },
+    });
+    const [f] = (await gate(plan)).destroy;
+    expect(f.fix).not.toContain("~forgotten");
+    expect(f.fix).toContain(`the deposed object abcd1234 of ${ATT}`);
+  });
+
+  test("control: a destroyed-and-recreated attachment of another address keeps the engine's fix; a similar address is left alone", async () => {
+    const other = res("aws_iam_role_policy_attachment.opsx", att(ADMIN));
+    const plan = minimalPlan([noop(agent), change(ATT, ["forget"], att(READ), null), change(other.address, ["create"], null, other.values)], {
+      planned_values: { root_module: { resources: [agent, other] } },
+      prior_state: { values: { root_module: { resources: [agent, res(ATT, att(READ))] } } },
+    });
+    const [f] = (await gate(plan)).destroy;
+    expect(f.fix).toContain(`(remove ${other.address})`);
+    expect(f.fix).not.toContain("removed");
   });
 });

@@ -14,7 +14,7 @@ import { changeSideStack, planToStack, priorStateToStack } from "../plan-to-stac
 import type { PlanJson, PlanResourceChange } from "../types";
 import { isObject, isUpdateOrReplace } from "../values";
 import { configOf } from "../config-expressions";
-import { codeOf, ownCode, readsCode, sameCode, type CodeMatch, type Configured } from "./runtime-code";
+import { codeKey, codeOf, ownCode, readsCode, sameCode, type CodeMatch, type Configured } from "./runtime-code";
 
 /** One side of the plan (the state before it, its planned end state), with the principals the engine reads there. */
 interface World {
@@ -170,9 +170,10 @@ export const agentRuntimeMoved: PlanRule = {
       const prior = w.before.stack.byAddress.get(rc.previous_address ?? rc.address);
       const own = prior ? judge(w, ctx, rc, [{ prior }], now, false) : [];
       // A replace creates a new object too: one that takes over the name or code of an agent runtime the plan deletes
-      // at another address is that runtime re-created, as a create would be; its own old role does not excuse it.
+      // at another address is that runtime re-created, as a create would be; its own old role does not excuse a name
+      // taken over, nor code it did not run before (it excuses only code it ran itself: red-team round 137, F5).
       const taken = pairedWithGone(w, ctx, rc, gone, now);
-      return own.length > 0 || taken.length === 0 ? own : judge(w, ctx, rc, taken, now, true);
+      return own.length > 0 || taken.length === 0 ? own : judge(w, ctx, rc, taken, now, true, prior);
     }
     const priors = pairedWithGone(w, ctx, rc, gone, now);
     return priors.length > 0 ? judge(w, ctx, rc, priors, now, true) : [];
@@ -196,7 +197,7 @@ function pairedWithGone(w: Worlds, ctx: PlanRuleContext, rc: PlanResourceChange,
     // elsewhere is no agent's runtime, and pairing every one would flag each new runtime of a type an agent retires.
     const named = (keys.length > 0 || (c.module_address ?? "") === (rc.module_address ?? "")) && sameIdentity(r, now);
     if (named) return [{ prior: r }];
-    const match = code.length > 0 ? sameCode(ownCode(codeOf(r, () => true), sharedImages(w, ctx)), code) : undefined;
+    const match = code.length > 0 ? sameCode(ownCode(codeOf(r, () => true), sharedCode(w, ctx)), code) : undefined;
     return match ? [{ prior: r, code: match }] : [];
   });
 }
@@ -204,21 +205,21 @@ function pairedWithGone(w: Worlds, ctx: PlanRuleContext, rc: PlanResourceChange,
 const sharedByCtx = new WeakMap<PlanRuleContext, ReadonlySet<string>>();
 
 /**
- * The container images of the ECS task definitions the plan leaves in place (no change, or none listed) that run as
- * no agent: each task role read and no agent before the plan, or none set. Such an image runs outside every agent
- * already, as a team's sidecars do in each of its services; a role blastwall cannot tell keeps its images out (fail
- * closed: they stay the agent's code).
+ * The container images (as `codeKey`s) that ECS task definitions ran before the plan as no agent: each task role read
+ * and no agent then, or none set. Such an image ran outside every agent already, as a team's sidecars and base images
+ * do in each of its services, whatever the plan then does to those definitions (a rollout of every service at once
+ * keeps them: red-team round 137, F6). Read on the state before the plan only: a definition or revision this plan
+ * creates never makes an image shared, or a plan could share the agent's image itself. A role blastwall cannot tell
+ * keeps its images out (fail closed: they stay the agent's code).
  */
-function sharedImages(w: Worlds, ctx: PlanRuleContext): ReadonlySet<string> {
+function sharedCode(w: Worlds, ctx: PlanRuleContext): ReadonlySet<string> {
   let out = sharedByCtx.get(ctx);
   if (out) return out;
-  const changed = new Map(ctx.plan.resource_changes.filter((c) => !c.deposed).map((c) => [c.previous_address ?? c.address, c.change.actions] as const));
   const set = new Set<string>();
   for (const r of w.before.stack.byType.get("aws_ecs_task_definition") ?? []) {
-    const actions = changed.get(r.address);
-    if (r.mode !== "managed" || (actions !== undefined && !(actions.length === 1 && actions[0] === "no-op"))) continue;
+    if (r.mode !== "managed") continue;
     if (ranAs(w.before, r).some((x) => x.role === undefined || beforeAgent(w, x.role) !== undefined)) continue;
-    for (const c of codeOf(r, () => true)) if (c.kind === "ecs-image" && c.value !== AFTER_APPLY) set.add(c.value);
+    for (const c of codeOf(r, () => true)) if (c.kind === "ecs-image" && c.value !== AFTER_APPLY) set.add(codeKey(c));
   }
   out = set;
   sharedByCtx.set(ctx, out);
@@ -256,19 +257,18 @@ interface Paired {
 /**
  * What `now` runs as that none of `priors` did, and that is no agent or cannot be told, when a prior ran as an agent
  * role: `priors` is the runtime before an update or replace, or (`elsewhere`) the runtimes the plan deletes or forgets
- * at other addresses whose workload `now` is. Their roles count together: a runtime on the role of one of them
- * (two functions of one shared package retired, one re-created on the other's role) moves nothing to a new role.
+ * at other addresses whose workload `now` is (`self`: the runtime's own object before a replace or update).
  */
-function judge(w: Worlds, ctx: PlanRuleContext, rc: PlanResourceChange, priors: readonly Paired[], now: TfResource, elsewhere: boolean) {
+function judge(w: Worlds, ctx: PlanRuleContext, rc: PlanResourceChange, priors: readonly Paired[], now: TfResource, elsewhere: boolean, self?: TfResource) {
   const before = priors.flatMap((p) => ranAs(w.before, p.prior).map((b) => ({ ...b, paired: p })));
   const agents = before.flatMap((b) => {
     const reason = b.role !== undefined ? beforeAgent(w, b.role) : undefined;
     return reason !== undefined ? [{ ...b, reason }] : [];
   });
   if (agents.length === 0) return [];
-  const kept = new Set(before.map((b) => b.key));
+  const kept = elsewhere ? keptRoles(w, priors, agents, self) : (key: string) => before.some((b) => b.key === key);
   // What it runs as after the plan that it did not before, and that is no agent or cannot be told.
-  const moved = ranAs(w.after, now).filter((a) => !kept.has(a.key) && !(a.role !== undefined && afterAgent(w, ctx, a.role)));
+  const moved = ranAs(w.after, now).filter((a) => !kept(a.key) && !(a.role !== undefined && afterAgent(w, ctx, a.role)));
   if (moved.length === 0) return [];
   const at = (r: Ran) => (r.written !== undefined ? `${r.attribute} = ${r.written}` : r.attribute);
   const fromOf = (list: readonly (typeof agents)[number][]) => list.map((a) => `${a.shown} (${at(a)}; an agent by ${a.reason})`).join(", ");
@@ -279,17 +279,52 @@ function judge(w: Worlds, ctx: PlanRuleContext, rc: PlanResourceChange, priors: 
   const recreated = elsewhere ? priors.map((p) => p.prior) : [];
   const byCode = elsewhere && priors.some((p) => p.code !== undefined);
   const tail = ": the agent's code keeps running there with that role's rights, outside blastwall's agent checks.";
-  if (byCode) return [changeFinding(rc, `${byCodeText(rc, recreated, agents, fromOf, now, to)}${tail}${byCodeAdvice(priors)}`, evidence)];
+  if (byCode) return [changeFinding(rc, `${byCodeText(rc, recreated, agents, fromOf, now, to)}${tail}${byCodeAdvice(rc, priors)}`, evidence)];
   const what =
     recreated.length === 0
       ? `The plan moves ${rc.address}, which ran as the AI agent role ${from}, to ${to.join("; ")}`
       : `The plan deletes ${recreated.map((p) => p.address).join(", ")}, which ran as the AI agent role ${from}, and ${created(rc)} ${rc.address} as the same workload (${sameShown(recreated[0], now)}) on ${to.join("; ")}`;
   const keys = recreated.length === 0 ? [] : identityKeys(recreated[0]);
+  const other = `${keys.length > 0 ? `give it another ${keys.join(", ")} or ` : ""}have this plan approved with \`blastwall approve\``;
   const advice =
     recreated.length === 0
       ? ""
-      : ` If the new resource is that runtime under a new address, keep it on an agent role; if it is another workload, ${keys.length > 0 ? `give it another ${keys.join(", ")} or ` : ""}have this plan approved with \`blastwall approve\`.`;
+      : created(rc) === "creates"
+        ? ` If the new resource is that runtime under a new address, keep it on an agent role; if it is another workload, ${other}.`
+        : ` ${rc.address} ${created(rc) === "replaces" ? "is replaced" : "is changed in place"} so that it takes over that runtime's identity: if it is to be that runtime, keep it on an agent role; if it is another workload, ${other}.`;
   return [changeFinding(rc, `${what}${tail}${advice}`, evidence)];
+}
+
+/**
+ * The roles that excuse what `now` runs as, by what paired it with the retired agent runtimes (red-team round 137, F2):
+ * - by name: the roles of the runtimes paired by name (a workload renamed onto a sibling's role); the runtime's own old
+ *   role does not excuse a name it takes over;
+ * - by code: only the roles of runtimes that ran that same code before the plan, among the retired ones and the
+ *   runtime's own object before the change (a non-agent function updated in place that ran the shared package on its
+ *   role moves nothing: F5). A retired runtime paired by name whose code differs does not excuse the agent's code on
+ *   its role (F2: a sibling deleted and its name re-created with the agent's package). Code known only after apply may
+ *   be any code, so nothing ran it before: no role excuses it.
+ * A role must be excused on every ground a retired agent runtime is paired on.
+ */
+function keptRoles(w: Worlds, priors: readonly Paired[], agents: readonly { readonly key: string; readonly paired: Paired }[], self: TfResource | undefined): (key: string) => boolean {
+  const keysOf = (list: readonly TfResource[]) => new Set(list.flatMap((r) => ranAs(w.before, r).map((b) => b.key)));
+  const agentPairs = new Set(agents.map((a) => a.paired));
+  const grounds: ReadonlySet<string>[] = [];
+  if ([...agentPairs].some((p) => p.code === undefined)) grounds.push(keysOf(priors.filter((p) => p.code === undefined).map((p) => p.prior)));
+  const byCode = [...agentPairs].filter((p) => p.code !== undefined);
+  if (byCode.length > 0) {
+    const matched = new Set(byCode.flatMap((p) => p.code!.keys));
+    const unknownOnly = byCode.some((p) => p.code!.keys.length === 0);
+    const ranIt = (r: TfResource) => {
+      const ran = new Set(codeOf(r, () => true).map(codeKey));
+      return [...matched].every((k) => ran.has(k));
+    };
+    const candidates = [...priors.map((p) => p.prior), ...(self ? [self] : [])];
+    const excusers = unknownOnly ? [] : candidates.filter(ranIt);
+    // The agent runtimes' own roles stay kept: a runtime on one of them moves nothing.
+    grounds.push(new Set([...keysOf(excusers), ...byCode.flatMap((p) => ranAs(w.before, p.prior).map((b) => b.key))]));
+  }
+  return (key) => grounds.every((g) => g.has(key));
 }
 
 /** What the plan does at the runtime's address: creates it, replaces what was there, or changes it in place. */
@@ -312,16 +347,23 @@ function byCodeText<A extends { readonly paired: Paired }>(rc: PlanResourceChang
   return `The plan deletes ${recreated.map((p) => p.address).join(", ")} and ${created(rc)} ${rc.address} ${clauses.join("; and ")}, on ${to.join("; ")}`;
 }
 
-function byCodeAdvice(priors: readonly Paired[]): string {
+function byCodeAdvice(rc: PlanResourceChange, priors: readonly Paired[]): string {
   const unknown = priors.some((p) => p.code?.unknown === true);
   const image = priors.some((p) => p.code?.argument === "container image");
+  // Only a create is a new resource; an update or replace is a runtime that existed, now running that code on a role
+  // that did not run it before the plan (red-team round 137, F5/F6).
+  const action = created(rc);
+  const lead =
+    action === "creates"
+      ? " If the new resource is that runtime under a new name, keep it on an agent role; if it is another workload that runs the same code, have this plan approved with `blastwall approve`."
+      : ` ${rc.address} ${action === "replaces" ? "is replaced" : "is changed in place"} so that it runs that code on a role that did not run it before this plan: if it is to run the agent's code, keep it on an agent role; if it is another workload that shares that code, have this plan approved with \`blastwall approve\`.`;
   return (
-    " If the new resource is that runtime under a new name, keep it on an agent role; if it is another workload that runs the same code, have this plan approved with `blastwall approve`." +
+    lead +
     (unknown
       ? " A code value known only after apply may be any code, so it is paired with every agent runtime of its type the plan retires that sets one (as a name known only after apply is): make it known at plan time (a hash of a file that exists when you plan, an image tag of a repository that exists), or have the plan approved."
       : "") +
     (image
-      ? " A task definition is paired on the images of the retired one's own containers: not a sidecar's (essential = false, or a FireLens log router), nor one that a task definition this plan leaves in place runs as no agent (sidecars recur across services); when that leaves none, on every image."
+      ? " A task definition is paired on the retired one's images, less those a task definition that existed before this plan ran as no agent (a team's shared sidecars and base images; a definition or revision this plan creates never makes an image shared); when that leaves none, on every image."
       : "")
   );
 }

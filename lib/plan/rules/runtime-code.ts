@@ -4,6 +4,7 @@
  * plan creates with an agent's runtime it retires by these as well as by name: a workload renamed keeps its code, and
  * the same code on a role that is no agent is the agent running with that role's rights.
  */
+import { posix } from "path";
 import type { TfResource } from "../../engine/terraform/types";
 import { AFTER_APPLY } from "../../engine/terraform/policy-documents";
 import { isObject } from "../values";
@@ -20,11 +21,51 @@ export interface CodeRef {
   readonly version?: string;
   /** The value as the message shows it, when not the value quoted. */
   readonly shown?: string;
-  /**
-   * Why the code is a helper beside the runtime's own (a sidecar container: `essential = false`, a FireLens log
-   * router), when it is: a public sidecar recurs across a team's services and says nothing of whose code runs.
-   */
-  readonly helper?: string;
+}
+
+/** A ref as one key: kind and value. */
+export function codeKey(r: CodeRef): string {
+  return `${r.kind}\u0000${r.value}`;
+}
+
+/**
+ * An image reference in one spelling (red-team round 137, F3): Docker, ECS and Lambda read a reference with neither
+ * tag nor digest as `:latest`, a registry host in any case as the same host, and Docker Hub's `docker.io/library/x` as
+ * `x`. The repository path and tag keep their case: registries treat them as written.
+ */
+export function imageKey(image: string): string {
+  let name = image;
+  let suffix = ":latest";
+  const digest = image.indexOf("@");
+  if (digest >= 0) {
+    name = image.slice(0, digest);
+    suffix = image.slice(digest);
+  } else {
+    const colon = image.lastIndexOf(":");
+    if (colon > image.lastIndexOf("/")) {
+      name = image.slice(0, colon);
+      suffix = image.slice(colon);
+    }
+  }
+  const parts = name.split("/");
+  // Docker reads the first component as a registry host only when it has a dot or a port, or is localhost.
+  if (parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0].toLowerCase() === "localhost")) {
+    parts[0] = parts[0].toLowerCase();
+    if (DOCKER_HUB.has(parts[0])) parts.shift();
+  }
+  if (parts.length === 2 && parts[0] === "library") parts.shift();
+  return parts.join("/") + suffix;
+}
+
+const DOCKER_HUB: ReadonlySet<string> = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+
+/**
+ * A package's path in one spelling (red-team round 137, F4): `./build/agent.zip`, what `"${path.module}/build/agent.zip"`
+ * gives in the root module, is `build/agent.zip`; Terraform reads both from the same working directory.
+ */
+export function fileKey(file: string): string {
+  const n = posix.normalize(file.replace(/\\/g, "/"));
+  return n.startsWith("./") ? n.slice(2) : n;
 }
 
 /**
@@ -53,6 +94,13 @@ function ref(kind: string, argument: string, value: string | undefined, version?
   return value === undefined ? [] : [{ kind, argument, value, ...(version !== undefined && version !== AFTER_APPLY ? { version } : {}) }];
 }
 
+/** A ref compared in a normal spelling (`key`) and shown as written. */
+function spelled(kind: string, argument: string, value: string | undefined, key: (v: string) => string): CodeRef[] {
+  if (value === undefined || value === AFTER_APPLY) return ref(kind, argument, value);
+  const k = key(value);
+  return [{ kind, argument, value: k, ...(k !== value ? { shown: JSON.stringify(value) } : {}) }];
+}
+
 /** An object in S3 by bucket and key: unknown when either is. */
 function s3(kind: string, argument: string, bucket: string | undefined, key: string | undefined, version: string | undefined): CodeRef[] {
   if (bucket === undefined || key === undefined) return bucket === AFTER_APPLY || key === AFTER_APPLY ? ref(kind, argument, AFTER_APPLY) : [];
@@ -68,23 +116,17 @@ const lambda: Reader = (v, configured) => {
   });
   return [
     ...hashes,
-    ...ref("lambda-image", "image_uri", at(v, ["image_uri"])),
-    ...ref("lambda-file", "filename", at(v, ["filename"])),
+    ...spelled("lambda-image", "image_uri", at(v, ["image_uri"]), imageKey),
+    ...spelled("lambda-file", "filename", at(v, ["filename"]), fileKey),
     ...s3("lambda-s3", "s3_bucket and s3_key", at(v, ["s3_bucket"]), at(v, ["s3_key"]), at(v, ["s3_object_version"])),
   ];
 };
 
 /**
- * Why a container is a sidecar by ECS's own terms, or undefined: one marked `essential = false` (the task runs on when
- * it stops, so it is no part of what the task is for), or a FireLens log router (`firelensConfiguration`: it carries the
- * other containers' logs). Anything else, `essential` unset (ECS's default is true) included, is the task's own.
+ * Each container's image, whatever the container is marked: `essential = false` and `firelensConfiguration` are written
+ * by whoever writes the configuration, the agent included, and such a container runs its image like any other (red-team
+ * round 137, F1). The definitions are one JSON string, known or not as a whole.
  */
-function helperOf(c: Readonly<Record<string, unknown>>): string | undefined {
-  if (isObject(c.firelensConfiguration)) return "a FireLens log router";
-  return c.essential === false ? "essential = false" : undefined;
-}
-
-/** Each container's image. The definitions are one JSON string, known or not as a whole. */
 const taskDefinition: Reader = (v) => {
   const raw = v["container_definitions"];
   if (raw === AFTER_APPLY) return ref("ecs-image", "container_definitions", AFTER_APPLY);
@@ -98,8 +140,7 @@ const taskDefinition: Reader = (v) => {
   if (!Array.isArray(parsed)) return [];
   return parsed.flatMap((c): CodeRef[] => {
     if (!isObject(c) || typeof c.image !== "string" || c.image === "") return [];
-    const helper = helperOf(c);
-    return [{ kind: "ecs-image", argument: "container image", value: c.image, ...(helper !== undefined && { helper }) }];
+    return spelled("ecs-image", "container image", c.image, imageKey);
   });
 };
 
@@ -122,7 +163,7 @@ const agentcore: Reader = (v) => {
   const artifact = ["agent_runtime_artifact"];
   const code = [...artifact, "code_configuration", "code", "s3"];
   return [
-    ...ref("agentcore-container", "container_uri", at(v, [...artifact, "container_configuration", "container_uri"])),
+    ...spelled("agentcore-container", "container_uri", at(v, [...artifact, "container_configuration", "container_uri"]), imageKey),
     ...s3("agentcore-code", "code_configuration S3 object", at(v, [...code, "bucket"]), at(v, [...code, "prefix"]), at(v, [...code, "version_id"])),
   ];
 };
@@ -130,7 +171,7 @@ const agentcore: Reader = (v) => {
 const glue: Reader = (v) => ref("glue-script", "command.script_location", at(v, ["command", "script_location"]));
 
 const apprunner: Reader = (v) => [
-  ...ref("apprunner-image", "image_identifier", at(v, ["source_configuration", "image_repository", "image_identifier"])),
+  ...spelled("apprunner-image", "image_identifier", at(v, ["source_configuration", "image_repository", "image_identifier"]), imageKey),
   ...ref("apprunner-repo", "repository_url", at(v, ["source_configuration", "code_repository", "repository_url"])),
 ];
 
@@ -154,19 +195,18 @@ export function codeOf(r: TfResource, configured: Configured): CodeRef[] {
 }
 
 /**
- * The code a retired runtime runs of its own, which a new runtime must share to be paired with it (red-team round 134,
- * F2): for an ECS task definition, the images of its own containers, leaving out a sidecar's (`helper`) and an image a
- * task definition that stays (`shared`: one the plan leaves in place, running as no agent) runs too; sidecars
- * (fluent-bit, an OpenTelemetry collector, the X-Ray daemon) recur across a team's services, and an image already
- * running outside every agent moves nowhere new. When that leaves no image, every image counts (fail closed: the rule
- * cannot tell which is the agent's). Other kinds count whole.
+ * The code a retired runtime runs of its own, which a new runtime must share to be paired with it: for an ECS task
+ * definition, its images less those in `shared` (images a task definition that existed before the plan ran as no agent:
+ * a team's sidecars and base images recur across its services, and such an image ran outside every agent already).
+ * How a container is marked does not count: the agent writes that too (red-team round 137, F1). When that leaves no
+ * image, every image counts (fail closed: the rule cannot tell which is the agent's). Other kinds name one piece of
+ * code (a Lambda function's hash, file and S3 object are three names of one package), so they count whole.
  */
 export function ownCode(refs: readonly CodeRef[], shared: ReadonlySet<string>): CodeRef[] {
   const images = refs.filter((r) => r.kind === "ecs-image" && r.value !== AFTER_APPLY);
-  // An image is a sidecar's only when every container that runs it is one.
-  const own = new Set(images.filter((r) => r.helper === undefined && !shared.has(r.value)).map((r) => r.value));
+  const own = new Set(images.filter((r) => !shared.has(codeKey(r))).map(codeKey));
   if (own.size === 0) return [...refs];
-  return refs.filter((r) => r.kind !== "ecs-image" || r.value === AFTER_APPLY || own.has(r.value));
+  return refs.filter((r) => r.kind !== "ecs-image" || r.value === AFTER_APPLY || own.has(codeKey(r)));
 }
 
 /** How a runtime's code matched a retired one's: the same value, or one known only after apply that may be it. */
@@ -175,6 +215,8 @@ export interface CodeMatch {
   /** The retired runtime's value, as the message shows it. */
   readonly shown: string;
   readonly unknown: boolean;
+  /** The keys (`codeKey`) of every known value of the runtime that is the retired one's; empty when only unknown ones may be. */
+  readonly keys: readonly string[];
 }
 
 /**
@@ -183,7 +225,9 @@ export interface CodeMatch {
  * pairs with every retired runtime of its type, fail closed). A known match is preferred, for the message.
  */
 export function sameCode(prior: readonly CodeRef[], now: readonly CodeRef[]): CodeMatch | undefined {
-  let maybe: CodeMatch | undefined;
+  let maybe: Omit<CodeMatch, "keys"> | undefined;
+  let known: Omit<CodeMatch, "keys"> | undefined;
+  const keys = new Set<string>();
   for (const n of now) {
     for (const p of prior) {
       if (p.kind !== n.kind || p.value === AFTER_APPLY) continue;
@@ -191,8 +235,12 @@ export function sameCode(prior: readonly CodeRef[], now: readonly CodeRef[]): Co
         maybe ??= { argument: n.argument, shown: p.shown ?? JSON.stringify(p.value), unknown: true };
         continue;
       }
-      if (n.value === p.value && (n.version === undefined || p.version === undefined || n.version === p.version)) return { argument: n.argument, shown: p.shown ?? JSON.stringify(p.value), unknown: false };
+      if (n.value === p.value && (n.version === undefined || p.version === undefined || n.version === p.version)) {
+        known ??= { argument: n.argument, shown: p.shown ?? JSON.stringify(p.value), unknown: false };
+        keys.add(codeKey(n));
+      }
     }
   }
-  return maybe;
+  const first = known ?? maybe;
+  return first && { ...first, keys: [...keys] };
 }
