@@ -1258,7 +1258,9 @@ class Collector {
         case "attachment": {
           if (!globsIntersect(r.policy.pattern, pattern, { caseInsensitive: true })) continue;
           if (b.nameExact && r.holders.some((h) => h.principal === b.kind && h.name.exact && h.name.pattern.toLowerCase() === b.name.toLowerCase())) continue;
-          return `${this.shownRemoval(r)} is an aws_iam_policy_attachment, the only attachment its policy (${r.policy.pattern.replace(/[*?]+/g, "{computed}")}) may have in the account, and it does not certainly list ${b.resource.address}: each apply of that stack detaches ${shown} again. Attach the policy with aws_iam_${b.kind}_policy_attachment instead`;
+          return `${this.shownRemoval(r)} is an aws_iam_policy_attachment, the only attachment its policy (${r.policy.pattern.replace(/[*?]+/g, "{computed}")}) may have in the account, and it does not certainly list ${b.resource.address}: each apply of that stack detaches ${shown} again. ` +
+            `In that stack, replace it with an aws_iam_role_policy_attachment (user, group) per principal it lists, which attaches the policy without detaching it from anyone else` +
+            (r.policy.exact ? "" : `, or name its policy so that blastwall can tell it from this one (a literal name, or none: the name Terraform generates is terraform-...)`);
         }
         case "import": {
           if (r.type === "aws_iam_policy") {
