@@ -131,6 +131,12 @@ describe("an aws_iam_policy_attachment in another stack detaches the agent's gua
     expect(f.fix).toContain("replace it with an aws_iam_role_policy_attachment (user, group) per principal it lists");
     expect(f.fix).toContain("or name its policy so that blastwall can tell it from this one");
     expect(f.evidence.map((e) => e.step)).toContain("deny-not-relied-on");
+    // In the agent's own stack, the same: named, with its fix.
+    const own = JSON.parse(JSON.stringify(capping)) as { resource: Record<string, Record<string, Obj>> };
+    own.resource.aws_iam_policy_attachment = { strip: { name: "strip", policy_arn: "${aws_iam_policy.guard.arn}", roles: ["auditor"] } };
+    const g = boundary(all(own));
+    expect(g.message).toContain("aws_iam_policy_attachment.strip is an aws_iam_policy_attachment, the only attachment its policy may have");
+    expect(g.fix).toContain("Replace it with an aws_iam_role_policy_attachment (user, group) per principal it lists");
     // Control: with nothing stripping the guard, the finding (the boundary allows everything) says nothing of it.
     const alone = boundary(all(capping));
     expect(alone.message).not.toContain("does not rely");

@@ -1231,7 +1231,7 @@ class Collector {
       for (const r of peers) {
         if (r.kind === "manager" && r.what === "inline") {
           if (key.name !== undefined && r.keeps?.includes(key.name.toLowerCase())) continue;
-          return `${this.shownRemoval(r)} keeps only the inline policies its policy_names list on ${b.resource.address}, which do not certainly include ${shown}: each apply of that stack deletes it again`;
+          return `${this.shownRemoval(r)} keeps only the inline policies its policy_names list on ${b.resource.address}, which do not certainly include ${shown}: each apply of that stack deletes it again. List it there, or remove that resource`;
         }
         if (r.kind === "inline") {
           if (!globsIntersect(r.name.pattern, key.namePattern, { caseInsensitive: true })) continue;
@@ -1254,7 +1254,7 @@ class Collector {
       switch (r.kind) {
         case "manager":
           if (r.what !== "managed" || (exact && r.keeps?.includes(pattern.toLowerCase()))) continue;
-          return `${this.shownRemoval(r)} keeps only the policies its policy_arns list attached to ${b.resource.address}, which do not certainly include ${shown}: each apply of that stack detaches it again`;
+          return `${this.shownRemoval(r)} keeps only the policies its policy_arns list attached to ${b.resource.address}, which do not certainly include ${shown}: each apply of that stack detaches it again. List it there, or remove that resource`;
         case "attachment": {
           if (!globsIntersect(r.policy.pattern, pattern, { caseInsensitive: true })) continue;
           if (b.nameExact && r.holders.some((h) => h.principal === b.kind && h.name.exact && h.name.pattern.toLowerCase() === b.name.toLowerCase())) continue;
@@ -1320,7 +1320,7 @@ class Collector {
     for (const m of managers) {
       if (m.own && key.own) continue;
       if (m.keeps.has(`addr:${key.source}`) || (key.name !== undefined && m.keeps.has(`name:${key.name}`))) continue;
-      return `${m.address} keeps only the inline policies its ${m.what} name, which do not certainly include ${shown}: Terraform deletes it again on apply`;
+      return `${m.address} keeps only the inline policies its ${m.what} name, which do not certainly include ${shown}: Terraform deletes it again on apply. List it there, or remove ${m.address}`;
     }
     if (key.name === undefined) return undefined;
     for (const o of all) {
@@ -1338,12 +1338,12 @@ class Collector {
     for (const m of managers) {
       if (m.own && key.own) continue;
       if (id !== undefined && m.keeps.has(id)) continue;
-      return `${m.address} keeps only the policies its ${m.what} name attached to ${b.resource.address}, which do not certainly include ${shown}: Terraform detaches it again on apply`;
+      return `${m.address} keeps only the policies its ${m.what} name attached to ${b.resource.address}, which do not certainly include ${shown}: Terraform detaches it again on apply. List it there, or remove ${m.address}`;
     }
     for (const x of this.exclusiveAttachments) {
       if (x.address === key.source || x.targets.has(b)) continue;
       if (id !== undefined && x.policy !== undefined && x.policy !== id) continue;
-      return `${x.address} is an aws_iam_policy_attachment, the only attachment its policy may have, and it does not attach it to ${b.resource.address}: Terraform detaches ${shown} again on apply`;
+      return `${x.address} is an aws_iam_policy_attachment, the only attachment its policy may have, and it does not attach it to ${b.resource.address}: Terraform detaches ${shown} again on apply. Replace it with an aws_iam_role_policy_attachment (user, group) per principal it lists`;
     }
     return undefined;
   }
