@@ -10,7 +10,7 @@ import { ActionUniverse, type ActionSet } from "../engine/iam/actions";
 import { grantIsHarmless, loadCatalogue, type CatalogueCategory } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
 import { exemptionBlock } from "../engine/exemptable";
-import { byCodeUnit, principalEvidence, ownAgentRoles, severityOf } from "./support";
+import { byCodeUnit, principalEvidence, ownAgentRoles, severityOf, unreliedDenyEvidence } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
 import { resourceAccount } from "../engine/terraform/providers";
 import { isObject } from "../engine/json";
@@ -109,6 +109,10 @@ export const rule: Rule = {
         const r = agent.resource;
         const doc = agent.boundary.document.address;
         const policy = stack.byAddress.get(doc);
+        // Denies of the role's own policies (AgentRole's guard policies) that would take some away but that something
+        // else may remove (another stack's aws_iam_policy_attachment, an import block): that is the cause to name and
+        // fix, not an edit of the boundary (red-team round 136, F2).
+        const unrelied = unreliedDenyEvidence(agent, actions);
         out.push({
           principal: agent.address,
           resource: agent.boundary.via,
@@ -117,9 +121,14 @@ export const rule: Rule = {
           message:
             `${describe(r)} is an AI agent role whose permission boundary ${policy ? describe(policy) : doc} allows actions that neither it nor a Deny of the ` +
             `role's own policies takes away: ${parts.join("; ")}. A policy attached to the role later can hand it those. ` +
-            `A boundary must leave them out: deny them (here or in a policy of the role), or allow only what the agent needs.`,
-          evidence: [principalEvidence(agent), { step: "boundary", address: agent.boundary.via, detail: `${doc} allows ${parts.join("; ")}` }],
-          ...(isAgentRoleBoundary(agent, stack) ? { fix: agentRoleFix(doc, byCategory, chain, self) } : {}),
+            `A boundary must leave them out: deny them (here or in a policy of the role), or allow only what the agent needs.` +
+            (unrelied.length > 0 ? ` ${unreliedText(unrelied)}` : ""),
+          evidence: [principalEvidence(agent), { step: "boundary", address: agent.boundary.via, detail: `${doc} allows ${parts.join("; ")}` }, ...unrelied],
+          ...(unrelied.length > 0
+            ? { fix: `The role's own Denies would cap them, but ${whysOf(unrelied)[0]}.` }
+            : isAgentRoleBoundary(agent, stack)
+              ? { fix: agentRoleFix(doc, byCategory, chain, self) }
+              : {}),
           ...(r.constructPath ? { constructPath: r.constructPath } : {}),
         });
         continue;
@@ -141,6 +150,20 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/** The sentence naming Denies of the role's own policies that would cap it but are not relied on, and why. */
+function unreliedText(steps: readonly { readonly detail: string }[]): string {
+  const whys = whysOf(steps);
+  const more = whys.length > 1 ? ` (and ${whys.length - 1} more reason${whys.length > 2 ? "s" : ""}, in the deny-not-relied-on steps)` : "";
+  return `The role's own policies deny some of them, but blastwall does not rely on those Denies: ${whys[0]}${more}.`;
+}
+
+const NOT_RELIED = "but blastwall does not rely on it: ";
+
+/** The reasons of deny-not-relied-on steps, each once (AgentRole's guard policies share one). */
+function whysOf(steps: readonly { readonly detail: string }[]): string[] {
+  return [...new Set(steps.map((e) => e.detail.slice(e.detail.indexOf(NOT_RELIED) + NOT_RELIED.length)))];
+}
 
 /**
  * AgentRole's boundary, with what it allows taken out of the Deny after AgentRole wrote it (an addOverride or an edit of

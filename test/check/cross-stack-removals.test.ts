@@ -84,7 +84,7 @@ describe("an aws_iam_policy_attachment in another stack detaches the agent's gua
       expect(destroyers(fs).map((f) => f.principal)).toEqual(["aws_iam_role.agent"]);
       expect(reason(fs)).toContain("aws_iam_policy_attachment.guard of stack other is an aws_iam_policy_attachment, the only attachment its policy");
       expect(reason(fs)).toContain("does not certainly list aws_iam_role.agent");
-      expect(reason(fs)).toContain("Attach the policy with aws_iam_role_policy_attachment instead");
+      expect(reason(fs)).toContain("In that stack, replace it with an aws_iam_role_policy_attachment (user, group) per principal it lists");
     }
   });
 
@@ -100,6 +100,47 @@ describe("an aws_iam_policy_attachment in another stack detaches the agent's gua
 
   test("the other stack checked alone is judged as before", () => {
     expect(run(other(polatt(GUARD_ARN))).filter((f) => f.severity === "error")).toEqual([]);
+  });
+
+  // Red-team round 136, F2: a policy Terraform names (terraform-...), or one looked up by another name, is not the guard.
+  test("of a policy with a generated name, or looked up by another name, it detaches nothing of the agent", () => {
+    const generated = { "aws_iam_policy.legacy": { policy: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) } };
+    expect(destroyers(run(agents(), other({ ...generated, ...polatt("${aws_iam_policy.legacy.arn}") })))).toEqual([]);
+    expect(destroyers(run(agents(), other({ "data.aws_iam_policy.legacy": { name: "legacy-readers" }, ...polatt("${data.aws_iam_policy.legacy.arn}") })))).toEqual([]);
+  });
+
+  test("the controls: looked up by the guard's name, imported, or named by a variable, it may be the guard", () => {
+    expect(destroyers(run(agents(), other({ "data.aws_iam_policy.g": { name: "coder-guard" }, ...polatt("${data.aws_iam_policy.g.arn}") })))).toHaveLength(1);
+    const imported = { "aws_iam_policy.legacy": { policy: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) }, ...polatt("${aws_iam_policy.legacy.arn}") };
+    expect(destroyers(run(agents(), other(imported, { import: [{ to: "aws_iam_policy.legacy", id: "${var.p}" }], variable: { p: { type: "string" } } })))).toHaveLength(1);
+    const unknown = { "aws_iam_policy.legacy": { name: "${var.p}", policy: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) }, ...polatt("${aws_iam_policy.legacy.arn}") };
+    expect(destroyers(run(agents(), other(unknown, { variable: { p: { type: "string" } } })))).toHaveLength(1);
+  });
+
+  test("when it strips the guard, agent-role-boundary names it and says how to fix it", () => {
+    const all = (...stacks: Obj[]) =>
+      checkStacks(stacks.map((json, i) => buildStack(json, `cdktf.out/stacks/${["agents", "other"][i]}/cdk.tf.json`, ["agents", "other"][i])), { config: {}, rules: allRules }).findings;
+    const boundary = (fs: ReturnType<typeof run>) => fs.find((f) => f.ruleId === "agent-role-boundary")!;
+    const unknown = { "aws_iam_policy.legacy": { name: "${var.p}", policy: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) }, ...polatt("${aws_iam_policy.legacy.arn}") };
+    // The guard also denies ec2:DeleteSnapshot, which the agent does not hold: a Deny that caps the boundary.
+    const capping = agents() as { resource: { aws_iam_policy: Record<string, Obj> } };
+    capping.resource.aws_iam_policy.guard.policy = policy({ Sid: "Guard", Effect: "Deny", Action: ["ec2:DeleteVolume", "ec2:DeleteSnapshot"], Resource: "*" });
+    const f = boundary(all(capping, other(unknown, { variable: { p: { type: "string" } } })));
+    expect(f.message).toContain("The role's own policies deny some of them, but blastwall does not rely on those Denies: aws_iam_policy_attachment.guard of stack other is an aws_iam_policy_attachment");
+    expect(f.fix).toContain("The role's own Denies would cap them, but aws_iam_policy_attachment.guard of stack other");
+    expect(f.fix).toContain("replace it with an aws_iam_role_policy_attachment (user, group) per principal it lists");
+    expect(f.fix).toContain("or name its policy so that blastwall can tell it from this one");
+    expect(f.evidence.map((e) => e.step)).toContain("deny-not-relied-on");
+    // In the agent's own stack, the same: named, with its fix.
+    const own = JSON.parse(JSON.stringify(capping)) as { resource: Record<string, Record<string, Obj>> };
+    own.resource.aws_iam_policy_attachment = { strip: { name: "strip", policy_arn: "${aws_iam_policy.guard.arn}", roles: ["auditor"] } };
+    const g = boundary(all(own));
+    expect(g.message).toContain("aws_iam_policy_attachment.strip is an aws_iam_policy_attachment, the only attachment its policy may have");
+    expect(g.fix).toContain("Replace it with an aws_iam_role_policy_attachment (user, group) per principal it lists");
+    // Control: with nothing stripping the guard, the finding (the boundary allows everything) says nothing of it.
+    const alone = boundary(all(capping));
+    expect(alone.message).not.toContain("does not rely");
+    expect(alone.evidence.map((e) => e.step)).not.toContain("deny-not-relied-on");
   });
 });
 
@@ -214,6 +255,18 @@ describe("an inline policy of the guard's name in another stack replaces it (red
     delete generated.resource.aws_iam_role_policy.guard.name;
     expect(destroyers(run(generated, other(write("coder", "guard"))))).toEqual([]);
     expect(destroyers(run(generated, other(write("coder", "${var.n}"), { variable: { n: { type: "string" } } })))).toHaveLength(1);
+  });
+
+  // Red-team round 136, F1: a role Terraform names is a new role, terraform-..., never the agent.
+  test("written to another stack's role whose name Terraform generates, it replaces nothing; the controls may be the agent", () => {
+    const anon = (extra: Obj = {}) => ({ "aws_iam_role.worker": { assume_role_policy: TRUST, ...extra }, ...write("${aws_iam_role.worker.name}", "guard") });
+    expect(destroyers(run(inline(), other(anon())))).toEqual([]);
+    expect(destroyers(run(inline(), other(anon({ name_prefix: "svc-worker-" }))))).toEqual([]);
+    const vars = { variable: { n: { type: "string" } } };
+    expect(destroyers(run(inline(), other(anon({ name: "${var.n}" }), vars)))).toHaveLength(1);
+    expect(destroyers(run(inline(), other(anon({ name_prefix: "co" }))))).toHaveLength(1);
+    // Imported, the role is the existing one, whatever its name.
+    expect(destroyers(run(inline(), other(anon(), { import: [{ to: "aws_iam_role.worker", id: "${var.n}" }], ...vars })))).toHaveLength(1);
   });
 
   test("a policy or role of the same name in another stack fails to create there: it replaces nothing", () => {

@@ -47,6 +47,18 @@ test("a write on a pattern that meets another stack's versioned bucket still may
   expect(run("s3:PutObject", "arn:aws:s3:::prod-reports/*", computed).map((f) => f.severity)).toEqual(["warning"]);
 });
 
+// Red-team round 136, F3: a bucket Terraform names is terraform-..., never the bucket the agent names.
+test("another stack's bucket whose name Terraform generates is not a bucket the agent names by literal ARN", () => {
+  const scratch = { "aws_s3_bucket.scratch": {}, "aws_s3_bucket_versioning.scratch": { bucket: "${aws_s3_bucket.scratch.id}", versioning_configuration: [{ status: "Suspended" }] } };
+  expect(run("s3:PutObject", "arn:aws:s3:::prod-reports/*", { ...versioned, ...scratch })).toEqual([]);
+  // The controls: a bucket_prefix the name may start with, a name blastwall cannot resolve, or an agent writing to terraform-*.
+  const prefixed = { ...scratch, "aws_s3_bucket.scratch": { bucket_prefix: "prod-" } };
+  expect(run("s3:PutObject", "arn:aws:s3:::prod-reports/*", { ...versioned, ...prefixed }).map((f) => f.severity)).toEqual(["error"]);
+  const unknown = { ...scratch, "aws_s3_bucket.scratch": { bucket: "${var.b}" } };
+  expect(run("s3:PutObject", "arn:aws:s3:::prod-reports/*", { ...versioned, ...unknown }).map((f) => f.severity)).toEqual(["error"]);
+  expect(run("s3:PutObject", "arn:aws:s3:::terraform-*/*", { ...versioned, ...scratch }).map((f) => f.severity)).toContain("error");
+});
+
 test("a wildcard write is both: an error for the other stack's bucket, and the warning for stores no stack shows", () => {
   expect(run("s3:PutObject", "*", bucket).map((f) => f.severity).sort()).toEqual(["error", "warning"]);
 });

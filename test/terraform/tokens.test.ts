@@ -150,7 +150,7 @@ describe("resolveToPattern", () => {
     expect(r("${aws_iam_role.named.id}").pattern).toBe("agent");
     expect(r("${aws_iam_role.prefixed.name}")).toMatchObject({ pattern: "ai-*", exact: false });
     expect(r("${aws_iam_role.prefixed.arn}").pattern).toBe("arn:aws:iam::*:role/ai-*");
-    expect(r("${aws_iam_role.anon.arn}")).toMatchObject({ pattern: "arn:aws:iam::*:role/*", exact: false });
+    expect(r("${aws_iam_role.anon.arn}")).toMatchObject({ pattern: "arn:aws:iam::*:role/terraform-*", exact: false });
     expect(r("${aws_iam_user.u.arn}").pattern).toBe("arn:aws:iam::*:user/alice");
     expect(r("${aws_iam_group.g.arn}").pattern).toBe("arn:aws:iam::*:group/teams/devs");
     expect(r("${aws_iam_policy.p.arn}").pattern).toBe("arn:aws:iam::*:policy/ci/deploy");
@@ -158,10 +158,11 @@ describe("resolveToPattern", () => {
     expect(r("${aws_iam_policy.q.arn}").pattern).toBe("arn:aws:iam::*:policy/tmp-*");
   });
   test("data resources with service-shaped ARNs", () => {
+    expect(r("${aws_iam_policy.q.arn}").pattern).toBe("arn:aws:iam::*:policy/tmp-*");
     expect(r("${aws_s3_bucket.b.arn}/*")).toEqual({ pattern: "arn:aws:s3:::prod-data/*", unresolved: [], exact: true });
     expect(r("${aws_s3_bucket.b.id}").pattern).toBe("prod-data");
     expect(r("${aws_s3_bucket.pre.arn}").pattern).toBe("arn:aws:s3:::logs-*");
-    expect(r("${aws_s3_bucket.anon.arn}/*").pattern).toBe("arn:aws:s3:::*/*");
+    expect(r("${aws_s3_bucket.anon.arn}/*").pattern).toBe("arn:aws:s3:::terraform-*/*");
     expect(r("${aws_kms_key.k.arn}")).toMatchObject({ pattern: "arn:aws:kms:*:*:key/*", exact: false, unresolved: [] });
     expect(r("${aws_secretsmanager_secret.s.arn}").pattern).toBe("arn:aws:secretsmanager:*:*:secret:db-password-*");
     expect(r("${aws_db_instance.db.arn}").pattern).toBe("arn:aws:rds:*:*:db:main");
@@ -301,5 +302,64 @@ describe("templates nested to any depth", () => {
     ['$${x}${y}', ["literal", "interpolation"]],
   ])("%s", (s, kinds) => {
     expect(parseTemplate(s).map((p) => p.kind)).toEqual(kinds);
+  });
+});
+
+/**
+ * Red-team round 136: with neither a name nor its prefix, the AWS provider names a role, a managed policy, an instance
+ * profile or a bucket `terraform-` and a unique suffix (create.Name), never any other name; a name that is unknown
+ * stays `*`, and so does one an import block gives (the existing object's).
+ */
+describe("names the AWS provider generates", () => {
+  const stack = (extra: Record<string, unknown> = {}) =>
+    buildStack(
+      {
+        variable: { n: { type: "string" } },
+        resource: {
+          aws_iam_role: { anon: {}, pre: { name_prefix: "svc-" }, unknown: { name: "${var.n}" }, nulled: { name: null } },
+          aws_iam_policy: { anon: { policy: "{}" }, pathed: { path: "/legacy/", policy: "{}" } },
+          aws_iam_instance_profile: { anon: {} },
+          aws_s3_bucket: { anon: {}, pre: { bucket_prefix: "logs-" } },
+          aws_iam_user: { anon: {} },
+        },
+        data: { aws_iam_policy: { byname: { name: "legacy-readers" }, byarn: { arn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }, unknown: { name: "${var.n}" } }, aws_s3_bucket: { b: { bucket: "${var.n}" } } },
+        ...extra,
+      },
+      "f",
+    );
+  const r = (x: string, s = stack()) => resolveToPattern(s, x);
+
+  test("a role, policy, instance profile or bucket with no name is terraform-*, inexact", () => {
+    expect(r("${aws_iam_role.anon.name}")).toMatchObject({ pattern: "terraform-*", exact: false });
+    expect(r("${aws_iam_role.nulled.arn}").pattern).toBe("arn:aws:iam::*:role/terraform-*");
+    expect(r("${aws_iam_policy.anon.arn}").pattern).toBe("arn:aws:iam::*:policy/terraform-*");
+    expect(r("${aws_iam_policy.pathed.name}").pattern).toBe("terraform-*");
+    expect(r("${aws_iam_policy.pathed.arn}").pattern).toBe("arn:aws:iam::*:policy/legacy/terraform-*");
+    expect(r("${aws_iam_instance_profile.anon.arn}").pattern).toBe("arn:aws:iam::*:instance-profile/terraform-*");
+    expect(r("${aws_s3_bucket.anon.bucket}")).toMatchObject({ pattern: "terraform-*", exact: false });
+    expect(r("${aws_s3_bucket.anon.bucket_domain_name}").pattern).toBe("terraform-*.s3.amazonaws.com");
+  });
+
+  test("the controls: a prefix, a name blastwall cannot resolve, a type the provider does not name so, a data source", () => {
+    expect(r("${aws_iam_role.pre.name}").pattern).toBe("svc-*");
+    expect(r("${aws_s3_bucket.pre.arn}").pattern).toBe("arn:aws:s3:::logs-*");
+    expect(r("${aws_iam_role.unknown.arn}").pattern).toBe("arn:aws:iam::*:role/*");
+    // A user's name is required: one missing is not the provider's to make.
+    expect(r("${aws_iam_user.anon.arn}").pattern).toBe("arn:aws:iam::*:user/*");
+    expect(r("${data.aws_s3_bucket.b.arn}").pattern).toBe("arn:aws:s3:::*");
+  });
+
+  test("an object an import block brings under the resource keeps its own name: any", () => {
+    const imported = stack({ import: [{ to: "aws_iam_role.anon", id: "${var.n}" }, { to: "aws_s3_bucket.anon", id: "old-bucket" }] });
+    expect(r("${aws_iam_role.anon.arn}", imported).pattern).toBe("arn:aws:iam::*:role/*");
+    expect(r("${aws_s3_bucket.anon.bucket}", imported).pattern).toBe("*");
+    expect(r("${aws_iam_policy.anon.arn}", imported).pattern).toBe("arn:aws:iam::*:policy/terraform-*");
+  });
+
+  test("a managed policy looked up by name is that name under any path, in any account (AWS's too); by arn, the arn", () => {
+    expect(r("${data.aws_iam_policy.byname.arn}")).toMatchObject({ pattern: "arn:aws:iam::?*:policy/*legacy-readers", exact: false });
+    expect(r("${data.aws_iam_policy.byname.id}").pattern).toBe("arn:aws:iam::?*:policy/*legacy-readers");
+    expect(r("${data.aws_iam_policy.byarn.arn}").pattern).toBe("arn:aws:iam::aws:policy/ReadOnlyAccess");
+    expect(r("${data.aws_iam_policy.unknown.arn}").pattern).toBe("arn:aws:iam::?*:policy/*");
   });
 });

@@ -1231,7 +1231,7 @@ class Collector {
       for (const r of peers) {
         if (r.kind === "manager" && r.what === "inline") {
           if (key.name !== undefined && r.keeps?.includes(key.name.toLowerCase())) continue;
-          return `${this.shownRemoval(r)} keeps only the inline policies its policy_names list on ${b.resource.address}, which do not certainly include ${shown}: each apply of that stack deletes it again`;
+          return `${this.shownRemoval(r)} keeps only the inline policies its policy_names list on ${b.resource.address}, which do not certainly include ${shown}: each apply of that stack deletes it again. List it there, or remove that resource`;
         }
         if (r.kind === "inline") {
           if (!globsIntersect(r.name.pattern, key.namePattern, { caseInsensitive: true })) continue;
@@ -1254,11 +1254,13 @@ class Collector {
       switch (r.kind) {
         case "manager":
           if (r.what !== "managed" || (exact && r.keeps?.includes(pattern.toLowerCase()))) continue;
-          return `${this.shownRemoval(r)} keeps only the policies its policy_arns list attached to ${b.resource.address}, which do not certainly include ${shown}: each apply of that stack detaches it again`;
+          return `${this.shownRemoval(r)} keeps only the policies its policy_arns list attached to ${b.resource.address}, which do not certainly include ${shown}: each apply of that stack detaches it again. List it there, or remove that resource`;
         case "attachment": {
           if (!globsIntersect(r.policy.pattern, pattern, { caseInsensitive: true })) continue;
           if (b.nameExact && r.holders.some((h) => h.principal === b.kind && h.name.exact && h.name.pattern.toLowerCase() === b.name.toLowerCase())) continue;
-          return `${this.shownRemoval(r)} is an aws_iam_policy_attachment, the only attachment its policy (${r.policy.pattern.replace(/[*?]+/g, "{computed}")}) may have in the account, and it does not certainly list ${b.resource.address}: each apply of that stack detaches ${shown} again. Attach the policy with aws_iam_${b.kind}_policy_attachment instead`;
+          return `${this.shownRemoval(r)} is an aws_iam_policy_attachment, the only attachment its policy (${r.policy.pattern.replace(/[*?]+/g, "{computed}")}) may have in the account, and it does not certainly list ${b.resource.address}: each apply of that stack detaches ${shown} again. ` +
+            `In that stack, replace it with an aws_iam_role_policy_attachment (user, group) per principal it lists, which attaches the policy without detaching it from anyone else` +
+            (r.policy.exact ? "" : `, or name its policy so that blastwall can tell it from this one (a literal name, or none: the name Terraform generates is terraform-...)`);
         }
         case "import": {
           if (r.type === "aws_iam_policy") {
@@ -1318,7 +1320,7 @@ class Collector {
     for (const m of managers) {
       if (m.own && key.own) continue;
       if (m.keeps.has(`addr:${key.source}`) || (key.name !== undefined && m.keeps.has(`name:${key.name}`))) continue;
-      return `${m.address} keeps only the inline policies its ${m.what} name, which do not certainly include ${shown}: Terraform deletes it again on apply`;
+      return `${m.address} keeps only the inline policies its ${m.what} name, which do not certainly include ${shown}: Terraform deletes it again on apply. List it there, or remove ${m.address}`;
     }
     if (key.name === undefined) return undefined;
     for (const o of all) {
@@ -1336,12 +1338,12 @@ class Collector {
     for (const m of managers) {
       if (m.own && key.own) continue;
       if (id !== undefined && m.keeps.has(id)) continue;
-      return `${m.address} keeps only the policies its ${m.what} name attached to ${b.resource.address}, which do not certainly include ${shown}: Terraform detaches it again on apply`;
+      return `${m.address} keeps only the policies its ${m.what} name attached to ${b.resource.address}, which do not certainly include ${shown}: Terraform detaches it again on apply. List it there, or remove ${m.address}`;
     }
     for (const x of this.exclusiveAttachments) {
       if (x.address === key.source || x.targets.has(b)) continue;
       if (id !== undefined && x.policy !== undefined && x.policy !== id) continue;
-      return `${x.address} is an aws_iam_policy_attachment, the only attachment its policy may have, and it does not attach it to ${b.resource.address}: Terraform detaches ${shown} again on apply`;
+      return `${x.address} is an aws_iam_policy_attachment, the only attachment its policy may have, and it does not attach it to ${b.resource.address}: Terraform detaches ${shown} again on apply. Replace it with an aws_iam_role_policy_attachment (user, group) per principal it lists`;
     }
     return undefined;
   }

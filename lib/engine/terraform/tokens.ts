@@ -691,10 +691,11 @@ function literalArg(ctx: Ctx, r: TfResource, arg: string): string | undefined {
 }
 
 /**
- * A name from `name` / `name_prefix` style arguments: the name, `prefix*`, or `*` (Terraform generates a
- * unique name). Marks the result inexact unless the name itself was written.
+ * A name from `name` / `name_prefix` style arguments: the name, `prefix*`, or, with neither written, `generated` (the
+ * name the provider makes, see GENERATED_NAME) or `*` where blastwall does not know how the provider names it. Marks
+ * the result inexact unless the name itself was written.
  */
-function nameFrom(ctx: Ctx, r: TfResource, nameArg: string, prefixArg?: string): string {
+function nameFrom(ctx: Ctx, r: TfResource, nameArg: string, prefixArg?: string, generated?: string): string {
   const n = literalArg(ctx, r, nameArg);
   if (n !== undefined) return n;
   ctx.exact = false;
@@ -702,7 +703,24 @@ function nameFrom(ctx: Ctx, r: TfResource, nameArg: string, prefixArg?: string):
     const p = literalArg(ctx, r, prefixArg);
     if (p !== undefined) return `${p}*`;
   }
-  return "*";
+  return generated !== undefined && !imported(ctx.stack, r) ? generated : "*";
+}
+
+/**
+ * What the AWS provider names a resource that writes neither its name nor its prefix argument: `terraform-` and a
+ * 26-character unique suffix (a timestamp and a counter), for the types that pass it below (their create calls do so). A fresh unique name
+ * is no other object's, so such a resource does not stand for every role or bucket (red-team round 136). Not for an
+ * object an `import` block brings under the resource: that one keeps the name it has, any name.
+ */
+const GENERATED_NAME = "terraform-*";
+
+/** Whether an `import` block of the stack imports into `r` (any instance of it): its name is the existing object's. */
+function imported(stack: TfStack, r: TfResource): boolean {
+  const imports = stack.imports;
+  if (imports === undefined || imports.length === 0) return false;
+  const bare = (a: string) => a.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, "");
+  const own = bare(r.address);
+  return imports.some((i) => bare(i.to) === own);
 }
 
 function iamPath(ctx: Ctx, r: TfResource): string {
@@ -718,21 +736,27 @@ function inexact(ctx: Ctx, v: string): string {
   return v;
 }
 
-const iamNamed = (kind: string, prefixArg?: string): Record<string, AttrFn> => {
-  const name: AttrFn = (ctx, r) => nameFrom(ctx, r, "name", prefixArg);
+/** IAM principals named by `name`, `name_prefix` (`prefixArg`), or neither (then `generated`, when the provider's). */
+const iamNamed = (kind: string, prefixArg?: string, generated?: string): Record<string, AttrFn> => {
+  const name: AttrFn = (ctx, r) => nameFrom(ctx, r, "name", prefixArg, generated);
   return {
     name,
     id: name,
-    arn: (ctx, r) => `arn:aws:iam::*:${kind}${iamPath(ctx, r)}${nameFrom(ctx, r, "name", prefixArg)}`,
+    arn: (ctx, r) => `arn:aws:iam::*:${kind}${iamPath(ctx, r)}${nameFrom(ctx, r, "name", prefixArg, generated)}`,
   };
 };
 
-const policyArn: AttrFn = (ctx, r) => `arn:aws:iam::*:policy${iamPath(ctx, r)}${nameFrom(ctx, r, "name", "name_prefix")}`;
+const policyName: AttrFn = (ctx, r) => nameFrom(ctx, r, "name", "name_prefix", GENERATED_NAME);
+const policyArn: AttrFn = (ctx, r) => `arn:aws:iam::*:policy${iamPath(ctx, r)}${policyName(ctx, r)}`;
+
+/** A bucket's name: a managed bucket's `bucket`, `bucket_prefix` or generated name; a data source's `bucket`. */
+const bucketName = (ctx: Ctx, r: TfResource): string =>
+  r.mode === "data" ? nameFrom(ctx, r, "bucket") : nameFrom(ctx, r, "bucket", "bucket_prefix", GENERATED_NAME);
 
 /** A bucket's host names: `NAME.s3.amazonaws.com`, and `NAME.s3.REGION.amazonaws.com` (the region left open). */
 const BUCKET_DOMAINS: Record<string, AttrFn> = {
-  bucket_domain_name: (ctx, r) => `${nameFrom(ctx, r, "bucket", "bucket_prefix")}.s3.amazonaws.com`,
-  bucket_regional_domain_name: (ctx, r) => `${nameFrom(ctx, r, "bucket", "bucket_prefix")}.s3${inexact(ctx, "*")}.amazonaws.com`,
+  bucket_domain_name: (ctx, r) => `${bucketName(ctx, r)}.s3.amazonaws.com`,
+  bucket_regional_domain_name: (ctx, r) => `${bucketName(ctx, r)}.s3${inexact(ctx, "*")}.amazonaws.com`,
 };
 
 /** Attributes whose value Terraform computes, as patterns, by resource type. */
@@ -757,25 +781,25 @@ const IDENTITY_PROVIDERS: Record<string, Record<string, AttrFn>> = {
 
 const COMPUTED: Record<string, Record<string, AttrFn>> = {
   ...IDENTITY_PROVIDERS,
-  aws_iam_role: iamNamed("role", "name_prefix"),
+  aws_iam_role: iamNamed("role", "name_prefix", GENERATED_NAME),
   aws_iam_user: iamNamed("user"),
   aws_iam_group: iamNamed("group"),
   // The same principals written for Cloud Control: a trust naming `awscc_iam_role.ci.arn` names that role, as one naming
   // `aws_iam_role.ci.arn` does, not anyone (red-team round 109). With no name given, Cloud Control generates one: any.
   awscc_iam_role: { role_name: (ctx, r) => nameFrom(ctx, r, "role_name"), arn: (ctx, r) => `arn:aws:iam::*:role${iamPath(ctx, r)}${nameFrom(ctx, r, "role_name")}` },
   awscc_iam_user: { user_name: (ctx, r) => nameFrom(ctx, r, "user_name"), arn: (ctx, r) => `arn:aws:iam::*:user${iamPath(ctx, r)}${nameFrom(ctx, r, "user_name")}` },
-  aws_iam_instance_profile: iamNamed("instance-profile", "name_prefix"),
+  aws_iam_instance_profile: iamNamed("instance-profile", "name_prefix", GENERATED_NAME),
   aws_iam_policy: {
-    name: (ctx, r) => nameFrom(ctx, r, "name", "name_prefix"),
+    name: policyName,
     arn: policyArn,
     id: policyArn,
   },
   // An access point's ARN stands for its bucket (see s3-access-points.ts): a grant written around it must name it.
   aws_s3_access_point: { arn: (ctx, r) => inexact(ctx, `arn:aws:s3:*:*:accesspoint/${nameFrom(ctx, r, "name")}`) },
   aws_s3_bucket: {
-    bucket: (ctx, r) => nameFrom(ctx, r, "bucket", "bucket_prefix"),
-    id: (ctx, r) => nameFrom(ctx, r, "bucket", "bucket_prefix"),
-    arn: (ctx, r) => `arn:aws:s3:::${nameFrom(ctx, r, "bucket", "bucket_prefix")}`,
+    bucket: bucketName,
+    id: bucketName,
+    arn: (ctx, r) => `arn:aws:s3:::${bucketName(ctx, r)}`,
     ...BUCKET_DOMAINS,
   },
   // Key ids are AWS's to choose; keys with imported material and replicas are keys all the same.
@@ -920,9 +944,20 @@ const iamLookup = (kind: string): Record<string, AttrFn> => ({
   },
 });
 
+/**
+ * An existing managed policy looked up by `name` (`arn`, when written, is read as written): a policy of that name
+ * under some path. It may be an AWS managed policy (the lookup lists those too), whose account is `aws`: the account
+ * is written `?*`, any, so that pinning the stack's own account (peer-removals.ts `withAccount`) does not rule it out.
+ */
+const policyLookup: AttrFn = (ctx, r) => {
+  const name = literalArg(ctx, r, "name");
+  return inexact(ctx, name === undefined ? "*" : `arn:aws:iam::?*:policy/*${name}`);
+};
+
 /** Data sources whose attributes are known in shape without reading the account. */
 const COMPUTED_DATA: Record<string, Record<string, AttrFn>> = {
   aws_iam_role: iamLookup("role"),
+  aws_iam_policy: { arn: policyLookup, id: policyLookup },
   aws_iam_user: iamLookup("user"),
   aws_iam_group: iamLookup("group"),
   // Looked up by `arn` (an argument, read as written) or by `url`.
@@ -935,8 +970,8 @@ const COMPUTED_DATA: Record<string, Record<string, AttrFn>> = {
   // or aws:PrincipalArn condition written with it must not be read as `arn:aws:` in GovCloud (red-team round 90).
   aws_partition: { partition: (ctx, r) => dataPartition(ctx, r), id: (ctx, r) => dataPartition(ctx, r), dns_suffix: () => "amazonaws.com" },
   aws_s3_bucket: {
-    id: (ctx, r) => nameFrom(ctx, r, "bucket"),
-    arn: (ctx, r) => `arn:aws:s3:::${nameFrom(ctx, r, "bucket")}`,
+    id: bucketName,
+    arn: (ctx, r) => `arn:aws:s3:::${bucketName(ctx, r)}`,
     ...BUCKET_DOMAINS,
   },
 };
