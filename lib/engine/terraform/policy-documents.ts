@@ -454,7 +454,7 @@ function readDocumentText(ctx: Ctx, text: string, opts: PolicyFromValueOptions):
       } catch {
         // an interpolation outside a JSON string: the placeholder path below says which one
       }
-      if (ok) return repeatedKey(text, opts) ?? parseDocumentObject(ctx, parsed, opts);
+      if (ok) return repeatedKey(text, parsed, opts) ?? parseDocumentObject(ctx, parsed, opts);
     }
     jsonText = "";
     for (const part of parseTemplate(text)) {
@@ -483,7 +483,7 @@ function readDocumentText(ctx: Ctx, text: string, opts: PolicyFromValueOptions):
     }
     return unknownFor(opts, `policy is not valid JSON: ${(e as Error).message.split("\n")[0]}`);
   }
-  const repeated = repeatedKey(jsonText, opts);
+  const repeated = repeatedKey(jsonText, doc, opts);
   if (repeated) return repeated;
   if (raws.length > 0) doc = restorePlaceholders(doc, raws);
   return parseDocumentObject(ctx, doc, opts);
@@ -496,11 +496,37 @@ function readDocumentText(ctx: Ctx, text: string, opts: PolicyFromValueOptions):
  * policy document data source writes never repeats a key (red-team round 131: an AssumeRoot grant narrowed by the
  * second of two `StringEquals` read as narrowed).
  */
-function repeatedKey(text: string, opts: PolicyFromValueOptions): PolicyDocument | undefined {
-  const found = findJsonKeyProblem(text);
-  if (!found?.repeated) return undefined;
+function repeatedKey(text: string, parsed: unknown, opts: PolicyFromValueOptions): PolicyDocument | undefined {
+  // Every key of the text is a quote followed by a colon; so are a few string values (`"a\":b"`). When there are no
+  // more of those than keys JSON.parse kept, no key was dropped, and the scan below (most of what reading a stack of
+  // thousands of policies cost) is not needed.
+  if ((text.match(KEY_END) ?? []).length <= keyCount(parsed)) return undefined;
+  // An IAM policy nests five levels at most (Statement, a statement, Condition, an operator, a key's values): a scan
+  // sized for that allocates little.
+  const found = findJsonKeyProblem(text, POLICY_MAX_DEPTH);
+  if (!found) return undefined;
+  if (!found.repeated) return unknownFor(opts, `policy JSON is nested more than ${POLICY_MAX_DEPTH} levels deep, which no IAM policy is`);
   return unknownFor(opts, `policy JSON repeats a key: ${found.problem.replace(/ \(first at line \d+\)$/, "")}; JSON readers keep the last one, and which one AWS applies is not certain`);
 }
+
+/** The end of a key in JSON text, or of a string value that ends in a quote before a colon: never fewer than the keys. */
+const KEY_END = /"\s*:/g;
+
+/** How many keys the objects of a parsed JSON value hold, all levels. */
+function keyCount(v: unknown): number {
+  if (Array.isArray(v)) {
+    let n = 0;
+    for (const x of v) n += keyCount(x);
+    return n;
+  }
+  if (v === null || typeof v !== "object") return 0;
+  let n = 0;
+  for (const k in v) n += 1 + keyCount((v as Record<string, unknown>)[k]);
+  return n;
+}
+
+/** Deeper than any IAM policy document (which nests five levels), with room for what Terraform wraps around one. */
+const POLICY_MAX_DEPTH = 16;
 
 function restorePlaceholders(v: unknown, raws: readonly string[]): unknown {
   if (typeof v === "string") return v.includes(PH_OPEN) ? v.replace(PH_RE, (_, i: string) => raws[Number(i)]) : v;
