@@ -319,7 +319,7 @@ describe("names the AWS provider generates", () => {
           aws_iam_role: { anon: {}, pre: { name_prefix: "svc-" }, unknown: { name: "${var.n}" }, nulled: { name: null } },
           aws_iam_policy: { anon: { policy: "{}" }, pathed: { path: "/legacy/", policy: "{}" } },
           aws_iam_instance_profile: { anon: {} },
-          aws_s3_bucket: { anon: {}, pre: { bucket_prefix: "logs-" } },
+          aws_s3_bucket: { anon: {}, pre: { bucket_prefix: "logs-" }, empty: { bucket: "" } },
           aws_iam_user: { anon: {} },
         },
         data: { aws_iam_policy: { byname: { name: "legacy-readers" }, byarn: { arn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }, unknown: { name: "${var.n}" } }, aws_s3_bucket: { b: { bucket: "${var.n}" } } },
@@ -338,6 +338,8 @@ describe("names the AWS provider generates", () => {
     expect(r("${aws_iam_instance_profile.anon.arn}").pattern).toBe("arn:aws:iam::*:instance-profile/terraform-*");
     expect(r("${aws_s3_bucket.anon.bucket}")).toMatchObject({ pattern: "terraform-*", exact: false });
     expect(r("${aws_s3_bucket.anon.bucket_domain_name}").pattern).toBe("terraform-*.s3.amazonaws.com");
+    // An empty name is none to the provider either (red-team round 138 F4).
+    expect(r("${aws_s3_bucket.empty.arn}").pattern).toBe("arn:aws:s3:::terraform-*");
   });
 
   test("the controls: a prefix, a name blastwall cannot resolve, a type the provider does not name so, a data source", () => {

@@ -697,11 +697,12 @@ function literalArg(ctx: Ctx, r: TfResource, arg: string): string | undefined {
  */
 function nameFrom(ctx: Ctx, r: TfResource, nameArg: string, prefixArg?: string, generated?: string): string {
   const n = literalArg(ctx, r, nameArg);
-  if (n !== undefined) return n;
+  // An empty name is no name to the provider (create.Name falls back to the prefix or a generated one).
+  if (n !== undefined && (n !== "" || generated === undefined)) return n;
   ctx.exact = false;
   if (prefixArg) {
     const p = literalArg(ctx, r, prefixArg);
-    if (p !== undefined) return `${p}*`;
+    if (p !== undefined && p !== "") return `${p}*`;
   }
   return generated !== undefined && !imported(ctx.stack, r) ? generated : "*";
 }
