@@ -82,6 +82,8 @@ export interface ModuleDef {
    * module only (a child module's is an error there), so only the root's reach the stack (load-hcl.ts).
    */
   readonly imports: { body: Obj; file: string; line: number }[];
+  /** `moved` blocks, as written (`from`, `to`). */
+  readonly moved: { body: Obj; file: string; line: number }[];
 }
 
 /** hcl2json's parse, loaded on first use (it starts a WebAssembly runtime). */
@@ -303,10 +305,11 @@ interface FileBlocks {
   terraform: { body: Obj; file: string; line: number }[];
   removed: { body: Obj; file: string; line: number }[];
   imports: { body: Obj; file: string; line: number }[];
+  moved: { body: Obj; file: string; line: number }[];
 }
 
 function emptyBlocks(): FileBlocks {
-  return { resources: [], modules: [], variables: [], outputs: [], locals: [], providers: [], terraform: [], removed: [], imports: [] };
+  return { resources: [], modules: [], variables: [], outputs: [], locals: [], providers: [], terraform: [], removed: [], imports: [], moved: [] };
 }
 
 const NO_ATTRIBUTES: ReadonlyMap<string, number> = new Map();
@@ -392,6 +395,9 @@ function collect(parsed: Obj, file: string, lines: Lines, display: string, into:
   }
   for (const block of objects(parsed["import"])) {
     into.imports.push({ body: block, file, line: lines.take("import", []) });
+  }
+  for (const block of objects(parsed["moved"])) {
+    into.moved.push({ body: block, file, line: lines.take("moved", []) });
   }
 }
 
@@ -485,6 +491,7 @@ function applyOverrides(main: FileBlocks, over: FileBlocks, displayOf: (file: st
   main.removed.push(...over.removed);
   // Terraform refuses an import block in an override file; kept all the same (fail closed), as a removed block is.
   main.imports.push(...over.imports);
+  main.moved.push(...over.moved);
 }
 
 /**
@@ -642,6 +649,7 @@ export function* moduleDirReader(
     terraform: main.terraform,
     removed: main.removed,
     imports: main.imports,
+    moved: main.moved,
   };
 }
 

@@ -388,6 +388,8 @@ function rootJson(root: ModuleInstance, def: ModuleDef, emitted: readonly Emitte
     setKey(entry(byType, e.type, () => ({})), jsonKey(e), e.values);
   }
   if (def.imports.length > 0) json["import"] = def.imports.map((b) => importJson(b.body, scope));
+  // Where objects were moved to keeps their names (tokens.ts): only the address is read.
+  if (def.moved.length > 0) json["moved"] = def.moved.map((b) => ({ to: b.body["to"] }));
   if (def.outputs.size > 0) {
     const outputs: Record<string, Obj> = {};
     for (const [name] of def.outputs) {

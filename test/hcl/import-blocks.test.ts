@@ -145,3 +145,12 @@ describe("import blocks of an HCL folder (red-team round 133, F2)", () => {
     expect(stack.imports).toEqual([{ to: "aws_iam_policy.adopted", id: GUARD_ARN }]);
   });
 });
+
+describe("moved blocks of an HCL folder (red-team round 138 F1)", () => {
+  test("a root moved block is read: the object it moves keeps its name, so an unnamed target is not a generated name", async () => {
+    const bucket = `resource "aws_s3_bucket" "reports" {\n}\n`;
+    const moved = `moved {\n  from = aws_s3_bucket.old\n  to   = aws_s3_bucket.reports\n}\n`;
+    expect((await loadHcl(dir({ "main.tf": HCL_PROVIDER + bucket + moved }))).stack.movedTo).toEqual(["aws_s3_bucket.reports"]);
+    expect((await loadHcl(dir({ "main.tf": HCL_PROVIDER + bucket }))).stack.movedTo).toBeUndefined();
+  });
+});

@@ -342,6 +342,15 @@ describe("names the AWS provider generates", () => {
     expect(r("${aws_s3_bucket.empty.arn}").pattern).toBe("arn:aws:s3:::terraform-*");
   });
 
+  test("an object a moved block moves to an unnamed resource (or into a moved module) keeps its name: any name (red-team round 138 F1)", () => {
+    const moved = stack({ moved: [{ from: "aws_s3_bucket.old", to: "aws_s3_bucket.anon" }, { from: "module.a", to: "module.b" }] });
+    expect(r("${aws_s3_bucket.anon.arn}", moved).pattern).toBe("arn:aws:s3:::*");
+    const inModule = buildStack({ moved: { from: "module.a", to: "module.b" }, module: { b: { source: "./b" } }, resource: { aws_iam_role: { anon: {} } } }, "f");
+    expect(resolveToPattern(inModule, "${aws_iam_role.anon.arn}").pattern).toBe("arn:aws:iam::*:role/terraform-*");
+    // The control: a move to another resource leaves this one's name generated.
+    expect(r("${aws_iam_role.anon.arn}", moved).pattern).toBe("arn:aws:iam::*:role/terraform-*");
+  });
+
   test("the controls: a prefix, a name blastwall cannot resolve, a type the provider does not name so, a data source", () => {
     expect(r("${aws_iam_role.pre.name}").pattern).toBe("svc-*");
     expect(r("${aws_s3_bucket.pre.arn}").pattern).toBe("arn:aws:s3:::logs-*");

@@ -26,6 +26,22 @@ export function readImportBlocks(v: unknown): ImportBlock[] {
   return out;
 }
 
+/**
+ * The addresses `moved` blocks move objects to (the top-level `moved` key, an object or a list): an object moved there
+ * keeps the name it had, as an imported one does.
+ */
+export function readMovedTargets(v: unknown): string[] {
+  const out: string[] = [];
+  for (const b of Array.isArray(v) ? v : [v]) {
+    if (b === null || typeof b !== "object" || Array.isArray(b)) continue;
+    const to = (b as Record<string, unknown>)["to"];
+    if (typeof to !== "string") continue;
+    const address = to.replace(/^\$\{\s*(.*?)\s*\}$/, "$1").trim();
+    if (address !== "") out.push(address);
+  }
+  return out;
+}
+
 export function stackImports(stack: TfStack): readonly ImportBlock[] {
   return stack.imports ?? [];
 }

@@ -8,7 +8,7 @@
  */
 import { isObject } from "../json";
 import { removedBlockResource } from "./removed-blocks";
-import { readImportBlocks } from "./import-blocks";
+import { readImportBlocks, readMovedTargets } from "./import-blocks";
 import { AddressMap, InputError, type TfBackend, type TfModuleCall, type TfResource, type TfStack } from "./types";
 
 type Obj = Record<string, unknown>;
@@ -63,6 +63,7 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
   }
 
   const imports = json["import"] === undefined ? [] : readImportBlocks(json["import"]);
+  const movedTo = json["moved"] === undefined ? [] : readMovedTargets(json["moved"]);
 
   const variables = new Map<string, unknown>();
   const variableTypes = new Map<string, string>();
@@ -174,6 +175,7 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
     ...(providerSources.size > 0 ? { providerSources } : {}),
     ...(outputs.size > 0 ? { outputs } : {}),
     ...(imports.length > 0 ? { imports } : {}),
+    ...(movedTo.length > 0 ? { movedTo } : {}),
   };
 }
 

@@ -715,13 +715,19 @@ function nameFrom(ctx: Ctx, r: TfResource, nameArg: string, prefixArg?: string, 
  */
 const GENERATED_NAME = "terraform-*";
 
-/** Whether an `import` block of the stack imports into `r` (any instance of it): its name is the existing object's. */
+/**
+ * Whether an `import` block of the stack imports into `r`, or a `moved` block moves an object to it (any instance of
+ * it): its name is the existing object's (red-team round 138: a bucket moved onto a resource with no `bucket` read as
+ * generated).
+ */
 function imported(stack: TfStack, r: TfResource): boolean {
-  const imports = stack.imports;
-  if (imports === undefined || imports.length === 0) return false;
+  const imports = stack.imports ?? [];
+  const moved = stack.movedTo ?? [];
+  if (imports.length === 0 && moved.length === 0) return false;
   const bare = (a: string) => a.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, "");
   const own = bare(r.address);
-  return imports.some((i) => bare(i.to) === own);
+  // A moved module (`to = module.b`) moves every object in it.
+  return imports.some((i) => bare(i.to) === own) || moved.some((to) => bare(to) === own || own.startsWith(`${bare(to)}.`));
 }
 
 function iamPath(ctx: Ctx, r: TfResource): string {

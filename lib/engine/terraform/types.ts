@@ -158,6 +158,8 @@ export interface TfStack {
   readonly outputs?: ReadonlyMap<string, unknown>;
   /** `import` blocks (Terraform 1.5+): an object of the account brought under this configuration. */
   readonly imports?: readonly import("./import-blocks").ImportBlock[];
+  /** The addresses `moved` blocks of the root module move objects to: such an object keeps its name (tokens.ts). */
+  readonly movedTo?: readonly string[];
   /**
    * What the other stacks checked in the same run may take away from this one's principals: exclusive managers,
    * `aws_iam_policy_attachment`s, inline policy resources and `import` blocks (peer-removals.ts). A Deny one of them may remove is not relied on.
