@@ -132,6 +132,15 @@ describe("F3/F4: images and package paths compare in one spelling", () => {
     expect(imageKey(`${REG}/Coder:1`)).not.toBe(imageKey(`${REG}/coder:1`));
   });
 
+  test("an ECR registry by its FIPS or dual-stack endpoint is the same registry; another account or Region is not (red-team round 138 F2)", () => {
+    const plain = imageKey(`${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/coder:1`);
+    expect(imageKey(`${ACCOUNT}.dkr.ecr-fips.us-east-1.amazonaws.com/coder:1`)).toBe(plain);
+    expect(imageKey(`${ACCOUNT}.dkr-ecr.us-east-1.on.aws/coder:1`)).toBe(plain);
+    expect(imageKey(`${ACCOUNT}.dkr.ecr.cn-north-1.amazonaws.com.cn/coder:1`)).toBe(imageKey(`${ACCOUNT}.dkr-ecr.cn-north-1.on.aws/coder:1`));
+    expect(imageKey(`${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/coder:1`)).not.toBe(plain);
+    expect(imageKey(`222222222222.dkr.ecr.us-east-1.amazonaws.com/coder:1`)).not.toBe(plain);
+  });
+
   test("file paths: ./ and inner . and .. steps do not count", () => {
     expect(fileKey("./build/agent.zip")).toBe("build/agent.zip");
     expect(fileKey("build/./x/../agent.zip")).toBe("build/agent.zip");

@@ -50,7 +50,7 @@ export function imageKey(image: string): string {
   const parts = name.split("/");
   // Docker reads the first component as a registry host only when it has a dot or a port, or is localhost.
   if (parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0].toLowerCase() === "localhost")) {
-    parts[0] = parts[0].toLowerCase();
+    parts[0] = ecrRegistry(parts[0].toLowerCase());
     if (DOCKER_HUB.has(parts[0])) parts.shift();
   }
   if (parts.length === 2 && parts[0] === "library") parts.shift();
@@ -58,6 +58,16 @@ export function imageKey(image: string): string {
 }
 
 const DOCKER_HUB: ReadonlySet<string> = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+
+/**
+ * One ECR registry by any of its endpoints: `ACCOUNT.dkr.ecr.REGION.amazonaws.com` (`.com.cn` in China), its FIPS
+ * endpoint `dkr.ecr-fips`, and its dual-stack endpoint `ACCOUNT.dkr-ecr.REGION.on.aws` serve the same images (red-team
+ * round 138 F2: the agent's image pulled through another endpoint was another image to the gate).
+ */
+function ecrRegistry(host: string): string {
+  const m = /^(\d{12})\.(?:dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?|dkr-ecr(?:-fips)?\.([a-z0-9-]+)\.on\.aws)$/.exec(host);
+  return m ? `${m[1]}.dkr.ecr.${m[2] ?? m[3]}` : host;
+}
 
 /**
  * A package's path in one spelling (red-team round 137, F4): `./build/agent.zip`, what `"${path.module}/build/agent.zip"`
