@@ -9,10 +9,10 @@ import { join } from "path";
 import { App, Aspects, Fn, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
 import { BlastwallChecks } from "../../lib/cdktf";
+import { handWrittenAgent } from "../helpers/cdktf-agent";
 import { AgentPrincipal, AgentRole } from "../../lib/constructs";
 
 const ACCOUNT = "111111111111";
@@ -60,15 +60,7 @@ function synthInline(other: "none" | "same-name" | "other-name"): void {
   const doc = (Effect: string, Action: string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect, Action, Resource: "*" }] });
   const agents = new TerraformStack(app, "agents");
   new AwsProvider(agents, "aws", { region: "eu-west-1", allowedAccountIds: [ACCOUNT] });
-  const boundary = new IamPolicy(agents, "Boundary", { name: "coder-boundary", path: "/agents/", policy: doc("Allow", ["ec2:DeleteVolume", "ec2:DescribeVolumes"]) });
-  const role = new IamRole(agents, "Coder", {
-    name: "coder",
-    path: "/agents/",
-    maxSessionDuration: 3600,
-    permissionsBoundary: boundary.arn,
-    tags: { "blastwall:agent": "true" },
-    assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity"], Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/human` }, Condition: { StringLike: { "sts:SourceIdentity": "agent-*" } } }] }),
-  });
+  const role = handWrittenAgent(agents, ACCOUNT, ["ec2:DeleteVolume", "ec2:DescribeVolumes"]);
   new IamRolePolicy(agents, "Ops", { role: role.name, name: "ops", policy: doc("Allow", ["ec2:DeleteVolume", "ec2:DescribeVolumes"]) });
   new IamRolePolicy(agents, "Guard", { role: role.name, name: "guard", policy: doc("Deny", ["ec2:DeleteVolume"]) });
   const hygiene = new TerraformStack(app, "iam-hygiene");

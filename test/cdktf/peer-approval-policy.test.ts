@@ -9,12 +9,12 @@ import { join } from "path";
 import { App, Aspects, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
-import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { BlastwallChecks } from "../../lib/cdktf";
+import { handWrittenAgent } from "../helpers/cdktf-agent";
 
 const ACCOUNT = "111111111111";
 
@@ -25,15 +25,7 @@ function synth(central: "none" | "permit" | "other-account"): void {
   const agents = new TerraformStack(app, "agents");
   new AwsProvider(agents, "aws", { region: "us-east-1", allowedAccountIds: [ACCOUNT] });
   const jit = ["ssm:StartAccessRequest", "ssm:GetAccessToken"];
-  const boundary = new IamPolicy(agents, "Boundary", { name: "coder-boundary", path: "/agents/", policy: doc(jit) });
-  const role = new IamRole(agents, "Coder", {
-    name: "coder",
-    path: "/agents/",
-    maxSessionDuration: 3600,
-    permissionsBoundary: boundary.arn,
-    tags: { "blastwall:agent": "true" },
-    assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity"], Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/human` }, Condition: { StringLike: { "sts:SourceIdentity": "agent-*" } } }] }),
-  });
+  const role = handWrittenAgent(agents, ACCOUNT, jit);
   new IamRolePolicy(agents, "Jit", { role: role.name, name: "jit", policy: doc(jit, `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*`) });
   const strong = new IamRole(agents, "Strong", { name: "strong", assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ec2.amazonaws.com" } }] }) });
   new IamRolePolicy(agents, "StrongPolicy", { role: strong.name, policy: doc(["s3:DeleteObject"], "arn:aws:s3:::uploads/*") });
