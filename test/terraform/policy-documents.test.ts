@@ -112,6 +112,12 @@ describe("policyFromValue: JSON strings", () => {
     // With a reference inside (the slow path) too.
     const withRef = `{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"\${lookup(var.m, \"k\")}","Resource":"*"}]}`;
     expect(only(from(s, withRef)).unknown).toMatch(/^policy JSON repeats a key: key "Resource" appears twice/);
+    // A string value that ends in a quote before a colon looks like one more key to the quick count: the full scan then
+    // finds none repeated, and the policy is read.
+    expect(only(from(s, `{"Statement":[{"Sid":"a\\":b","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)).unknown).toBeUndefined();
+    // Nested deeper than any IAM policy: unreadable, not scanned without end.
+    const deep = `{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":${"{\"x\":".repeat(20)}1${"}".repeat(20)}}]}`;
+    expect(only(from(s, deep)).unknown).toBe("policy JSON is nested more than 16 levels deep, which no IAM policy is");
     // The control: each key once.
     expect(only(from(s, `{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRoot","Resource":"*","Condition":{"StringEquals":{"sts:TaskPolicyArn":"${audit}"}}}]}`)).unknown).toBeUndefined();
   });

@@ -500,7 +500,8 @@ function repeatedKey(text: string, parsed: unknown, opts: PolicyFromValueOptions
   // Every key of the text is a quote followed by a colon; so are a few string values (`"a\":b"`). When there are no
   // more of those than keys JSON.parse kept, no key was dropped, and the scan below (most of what reading a stack of
   // thousands of policies cost) is not needed.
-  if ((text.match(KEY_END) ?? []).length <= keyCount(parsed)) return undefined;
+  const keys = keyCount(parsed, 0);
+  if (keys !== undefined && (text.match(KEY_END) ?? []).length <= keys) return undefined;
   // An IAM policy nests five levels at most (Statement, a statement, Condition, an operator, a key's values): a scan
   // sized for that allocates little.
   const found = findJsonKeyProblem(text, POLICY_MAX_DEPTH);
@@ -512,16 +513,27 @@ function repeatedKey(text: string, parsed: unknown, opts: PolicyFromValueOptions
 /** The end of a key in JSON text, or of a string value that ends in a quote before a colon: never fewer than the keys. */
 const KEY_END = /"\s*:/g;
 
-/** How many keys the objects of a parsed JSON value hold, all levels. */
-function keyCount(v: unknown): number {
+/**
+ * How many keys the objects of a parsed JSON value hold, all levels; undefined when it nests deeper than any policy
+ * (then the scan says so, and a crafted text cannot overflow the stack here).
+ */
+function keyCount(v: unknown, depth: number): number | undefined {
+  if (v === null || typeof v !== "object") return 0;
+  if (depth >= POLICY_MAX_DEPTH) return undefined;
+  let n = 0;
   if (Array.isArray(v)) {
-    let n = 0;
-    for (const x of v) n += keyCount(x);
+    for (const x of v) {
+      const c = keyCount(x, depth + 1);
+      if (c === undefined) return undefined;
+      n += c;
+    }
     return n;
   }
-  if (v === null || typeof v !== "object") return 0;
-  let n = 0;
-  for (const k in v) n += 1 + keyCount((v as Record<string, unknown>)[k]);
+  for (const k in v) {
+    const c = keyCount((v as Record<string, unknown>)[k], depth + 1);
+    if (c === undefined) return undefined;
+    n += 1 + c;
+  }
   return n;
 }
 
