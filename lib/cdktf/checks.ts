@@ -10,6 +10,7 @@ import { checkStacks } from "../check/run-check";
 import { writtenCredentials } from "../engine/reach/credentials";
 import { writtenSecrets } from "../engine/reach/written-secrets";
 import type * as PeerStacks from "../check/peer-stacks";
+import type { RunMemo } from "../check/peer-stacks";
 import type * as PeerResources from "../check/peer-resources";
 import type * as Modules from "./modules";
 import { lazy } from "../engine/lazy";
@@ -112,6 +113,8 @@ interface Synth {
   readonly app?: IConstruct;
   /** The app's stacks in synth order, as last listed (listed again when a stack is not in it). */
   stacks?: readonly IConstruct[];
+  /** Per config, what each stack gives a run on its own, kept between this synth's validations (see `runMemo`). */
+  readonly memos: Map<BlastwallConfig, { readonly ids: Map<string, number>; readonly judged: RunMemo["judged"]; readonly removals: RunMemo["removals"] }>;
 }
 
 let current: Synth | undefined;
@@ -135,7 +138,7 @@ function thisSynth(validating: GuardedStack): Synth {
     // a stack outside an App (tests): each validation is a synth of its own
   }
   if (!current || at < 0 || at < current.last || app !== current.app) {
-    const fresh: Synth = (current = { judged: new Map(), unjudged: new Map(), last: -1, app, stacks: undefined });
+    const fresh: Synth = (current = { judged: new Map(), unjudged: new Map(), last: -1, app, stacks: undefined, memos: new Map() });
     process.nextTick(() => {
       if (current === fresh) current = undefined;
     });
@@ -143,6 +146,34 @@ function thisSynth(validating: GuardedStack): Synth {
   current.last = at;
   current.stacks = stacks;
   return current;
+}
+
+/**
+ * Every validation of a synth judges the run of stacks its stack reads, and in an app whose stacks all hold IAM that is
+ * every stack each time: what a stack gives the run on its own is kept for the next validation when that one reads the
+ * same stacks, each as the same JSON text (a stack an aspect changed in between, or a run with another stack, is
+ * judged afresh). The stack being validated is not kept: it is judged as it is now. Outside a synth nothing is kept.
+ */
+function runMemo(config: BlastwallConfig, text: string, peerTexts: ReadonlyMap<TfStack, string>): RunMemo | undefined {
+  if (!current) return undefined;
+  let kept = current.memos.get(config);
+  if (!kept) current.memos.set(config, (kept = { ids: new Map(), judged: new Map(), removals: new Map() }));
+  const { ids } = kept;
+  const idOf = (t: string) => {
+    let id = ids.get(t);
+    if (id === undefined) ids.set(t, (id = ids.size));
+    return id;
+  };
+  const run = [idOf(text), ...[...peerTexts.values()].map(idOf)].sort((a, b) => a - b).join(",");
+  return {
+    keyOf: (s) => {
+      const t = peerTexts.get(s);
+      // The stack's name and file are not in its JSON: two stacks written alike are still two stacks.
+      return t === undefined ? undefined : JSON.stringify([run, idOf(t), s.file, s.name ?? null]);
+    },
+    judged: kept.judged,
+    removals: kept.removals,
+  };
 }
 
 /** Removes the gate's own hand-over from a stack (another library's override of the same method is left alone). */
@@ -281,7 +312,9 @@ export class BlastwallChecks implements Aspect {
   private findingsOf(stack: GuardedStack, json: unknown, reads: ReadLog = new Map()): { findings: Finding[]; shownDirs: readonly string[] } {
     const config = this.config();
     const { readings, shownDirs } = modelOf(stack, json);
-    const models = readings.map((r) => this.withReadStacks(stack, r, config, reads));
+    let text: string | undefined;
+    const textOfStack = () => (text ??= JSON.stringify(json));
+    const models = readings.map((r) => this.withReadStacks(stack, r, config, reads, textOfStack));
     // An agents.addresses entry no stack has is reported where every stack the config is for is judged: an app of one
     // stack here, `blastwall check cdktf.out` otherwise (each validation sees its own stack only).
     const wholeRun = onlyStackOfItsApp(stack);
@@ -299,7 +332,7 @@ export class BlastwallChecks implements Aspect {
    * 106, A2: an "identity" stack's tagged key passed the synth gate). Each read costs a synthesis of its own, so a stack
    * that references no other pays nothing.
    */
-  private withReadStacks(stack: GuardedStack, model: TfStack, config: BlastwallConfig, reads: ReadLog): TfStack {
+  private withReadStacks(stack: GuardedStack, model: TfStack, config: BlastwallConfig, reads: ReadLog, textOfStack: () => string): TfStack {
     const sourcesOf = (m: TfStack) => (m.byType.get("terraform_remote_state") ?? []).filter((r) => r.mode === "data").map((r) => r.name);
     const holdsSecrets = writtenCredentials(model).length > 0 || writtenSecrets(model).length > 0;
     // Another stack may detach, rewrite or take over this one's IAM with no reference to it (remover-stacks.ts).
@@ -322,6 +355,7 @@ export class BlastwallChecks implements Aspect {
     // remote state written by hand (not cdktf's naming) may read any stack of the app: then every one is read, and
     // the state's settings say which it is.
     const peers: TfStack[] = [];
+    const peerTexts = new Map<TfStack, string>();
     const loaded = new Set<GuardedStack>();
     const load = (other: GuardedStack) => {
       if (loaded.has(other)) return undefined;
@@ -329,6 +363,7 @@ export class BlastwallChecks implements Aspect {
       const { model: m, text } = readStack(other);
       reads.set(other, text);
       peers.push(m);
+      peerTexts.set(m, text);
       return m;
     };
     const queue = [...sourcesOf(model)];
@@ -361,10 +396,11 @@ export class BlastwallChecks implements Aspect {
     const remoteOutputs = index.remoteStatesOf(model);
     // This stack takes part in the run: a chain may leave it and come back (a role here trusts another stack's agent,
     // a role of a stack it reads trusts that one, and a deploy role here trusts the last).
-    const peerAgents = agentsOfRun([model, ...peers], index, config)
+    const memo = runMemo(config, textOfStack(), peerTexts);
+    const peerAgents = agentsOfRun([model, ...peers], index, config, undefined, memo)
       .filter((x) => x.of !== model)
       .flatMap((x) => x.agents);
-    const peerRemovals = removalsOfRun(peers, index).flatMap((x) => x.removals);
+    const peerRemovals = removalsOfRun(peers, index, memo).flatMap((x) => x.removals);
     // The other stacks' stores, bucket settings and functions, as `blastwall check` gives them (run-check.ts).
     const resources = peerResources().peerResources([model, ...peers], index, config)(model);
     return { ...model, ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}), ...peerFields(peerAgents), ...resources, ...(peerRemovals.length > 0 ? { peerRemovals } : {}) };

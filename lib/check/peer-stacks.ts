@@ -181,8 +181,16 @@ export class StateIndex {
  * Per stack of a run, what it may take away from the principals of the others (peer-removals.ts): exclusive
  * managers, `aws_iam_policy_attachment`s and IAM `import` blocks, resolved in that stack as the run links it.
  */
-export function removalsOfRun(stacks: readonly TfStack[], index: StateIndex): { of: TfStack; removals: PeerRemoval[] }[] {
-  return stacks.map((of) => ({ of, removals: removalsOf(index.linked(of), stackLabel(of)) }));
+export function removalsOfRun(stacks: readonly TfStack[], index: StateIndex, memo?: RunMemo): { of: TfStack; removals: PeerRemoval[] }[] {
+  return stacks.map((of) => {
+    const key = memo?.keyOf(of);
+    let removals = key === undefined ? undefined : memo!.removals.get(key);
+    if (!removals) {
+      removals = removalsOf(index.linked(of), stackLabel(of));
+      if (key !== undefined) memo!.removals.set(key, removals);
+    }
+    return { of, removals };
+  });
 }
 
 /** Two readings of one folder, or the same stack. */
@@ -358,6 +366,19 @@ export function peerFields(list: readonly PeerAgent[]): { peerAgents?: PeerAgent
 }
 
 /**
+ * What each stack of a run gives on its own (its agents judged with no other stack's, what it may take away from the
+ * others), kept between judgements of the same run: the synth gate judges the run at every stack it validates, and an
+ * app of 60 stacks judged every stack 60 times a synth. `keyOf` must give two stacks the same key only when they are
+ * the same JSON in a run of the same stacks (so `index.linked` resolves them alike), and `undefined` for a stack it
+ * cannot key, which is judged afresh.
+ */
+export interface RunMemo {
+  readonly keyOf: (stack: TfStack) => string | undefined;
+  readonly judged: Map<string, { readonly agents: PeerAgent[]; readonly unmatched: Parameters<OutsideAgentTest>[]; readonly single: { readonly q: Parameters<OutsideAgentTest>; readonly agent: string }[]; readonly matched: Set<string> }>;
+  readonly removals: Map<string, PeerRemoval[]>;
+}
+
+/**
  * Per stack of a run, its agents and the principals they can act as, passed around the stacks until nothing new is
  * found: a role of one stack that trusts another stack's agent is the agent's to use, and a third stack that trusts
  * that role is reached in turn, however long the chain and in whatever order the stacks come. A stack is judged again
@@ -371,6 +392,7 @@ export function agentsOfRun(
   config: BlastwallConfig,
   /** Counts the judgements, for the tests that keep them few. */
   stats?: { judged: number },
+  memo?: RunMemo,
 ): { of: TfStack; agents: PeerAgent[] }[] {
   interface Entry {
     readonly of: TfStack;
@@ -405,7 +427,20 @@ export function agentsOfRun(
     return agents;
   };
   const found: Entry[] = stacks.map((of) => ({ of, agents: [], unmatched: [], single: [], matched: new Set(), queued: false, renamed: 0 }));
-  for (const x of found) x.agents = judge(x, []);
+  for (const x of found) {
+    const key = memo?.keyOf(x.of);
+    const kept = key === undefined ? undefined : memo!.judged.get(key);
+    if (kept) {
+      // Read only from here on: a later judgement replaces these lists, it never edits them.
+      x.agents = kept.agents;
+      x.unmatched = kept.unmatched;
+      x.single = kept.single;
+      x.matched = kept.matched;
+      continue;
+    }
+    x.agents = judge(x, []);
+    if (key !== undefined) memo!.judged.set(key, { agents: x.agents, unmatched: x.unmatched, single: x.single, matched: x.matched });
+  }
   const queue: Entry[] = [];
   const passOn = (from: Entry, fresh: readonly PeerAgent[], renamed: readonly PeerAgent[] = []) => {
     if (fresh.length === 0 && renamed.length === 0) return;
