@@ -78,8 +78,8 @@ export interface ModuleDef {
   /** `removed` blocks, as written (`from`, `lifecycle`). */
   readonly removed: { body: Obj; file: string; line: number }[];
   /**
-   * `import` blocks, as written (`to`, `id`, `for_each`, `identity`). Terraform and OpenTofu take them in the root
-   * module only (a child module's is an error there), so only the root's reach the stack (load-hcl.ts).
+   * `import` blocks, as written (`to`, `id`, `for_each`, `identity`). Terraform takes them in any module since 1.16
+   * (OpenTofu in the root only); a child module's reach the stack in root terms all the same (load-hcl.ts).
    */
   readonly imports: { body: Obj; file: string; line: number }[];
   /** `moved` blocks, as written (`from`, `to`). */

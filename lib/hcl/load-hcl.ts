@@ -387,9 +387,12 @@ function rootJson(root: ModuleInstance, def: ModuleDef, emitted: readonly Emitte
     const byType = ((json[section] ??= {}) as Record<string, Record<string, unknown>>);
     setKey(entry(byType, e.type, () => ({})), jsonKey(e), e.values);
   }
-  if (def.imports.length > 0) json["import"] = def.imports.map((b) => importJson(b.body, scope));
+  const nested = nestedBlocks(root);
+  const imports = [...def.imports.map((b) => importJson(b.body, scope)), ...nested.imports];
+  if (imports.length > 0) json["import"] = imports;
   // Where objects were moved to keeps their names (tokens.ts): only the address is read.
-  if (def.moved.length > 0) json["moved"] = def.moved.map((b) => ({ to: b.body["to"] }));
+  const moved = [...def.moved.map((b) => ({ to: b.body["to"] })), ...nested.moved];
+  if (moved.length > 0) json["moved"] = moved;
   if (def.outputs.size > 0) {
     const outputs: Record<string, Obj> = {};
     for (const [name] of def.outputs) {
@@ -412,6 +415,43 @@ function importJson(body: Obj, scope: { env: ModuleInstance }): Obj {
   for (const [k, v] of Object.entries(body)) setKey(out, k, v);
   if (body["for_each"] === undefined && body["id"] !== undefined) out["id"] = toTfJson(evalJson(body["id"], scope));
   return out;
+}
+
+/**
+ * The `import` and `moved` blocks of the local modules below `root`, once per module instance, as root blocks: `to`
+ * prefixed with the instance's address (`aws_iam_role.r` in `module.m[0]` is `module.m[0].aws_iam_role.r`), an
+ * import's `id` evaluated in that instance (its `var.*`). A moved block may sit in any module, and an object it moves
+ * keeps the name it had (red-team round 138); Terraform takes import blocks in child modules since 1.16 (#38352),
+ * OpenTofu refuses them, and either way what one would bring under a resource counts (fail closed). A block whose
+ * `to` is no address is skipped, as the root's is: Terraform refuses it.
+ */
+function nestedBlocks(root: ModuleInstance): { imports: Obj[]; moved: Obj[] } {
+  const out = { imports: [] as Obj[], moved: [] as Obj[] };
+  const visit = (inst: ModuleInstance) => {
+    for (const call of inst.def.modules) {
+      // No instances for a module that is not loaded (its contents are unknown-module's) or has none (`count = 0`).
+      for (const child of inst.childInstances(call)) {
+        for (const b of child.def.moved) {
+          const to = blockAddress(b.body["to"]);
+          if (to !== undefined) out.moved.push({ to: child.prefix + to });
+        }
+        for (const b of child.def.imports) {
+          const to = blockAddress(b.body["to"]);
+          if (to !== undefined) out.imports.push({ ...importJson(b.body, { env: child }), to: child.prefix + to });
+        }
+        visit(child);
+      }
+    }
+  };
+  visit(root);
+  return out;
+}
+
+/** The address a block's `to` names, as written in HCL (`${aws_iam_role.r}`) or Terraform JSON (`aws_iam_role.r`). */
+function blockAddress(v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const address = v.replace(/^\$\{\s*([\s\S]*?)\s*\}$/, "$1").trim();
+  return address === "" ? undefined : address;
 }
 
 /** `o[k]`, created with `make` when absent (as an own key, whatever `k` is: `__proto__` names a block like any other). */

@@ -8,6 +8,7 @@ import { loadHcl } from "../../lib/hcl/load-hcl";
 import { agentRules } from "../../lib/rules";
 import { join } from "path";
 import { dir } from "./helpers";
+import { resolveToPattern } from "../../lib/engine/terraform/tokens";
 
 const ACCOUNT = "111111111111";
 const GUARD_ARN = `arn:aws:iam::${ACCOUNT}:policy/agent-guard`;
@@ -132,12 +133,26 @@ describe("import blocks of an HCL folder (red-team round 133, F2)", () => {
     expect((await loadHcl(dir({ "main.tf": HCL_PROVIDER + identity + ADOPTED }))).stack.imports).toEqual([{ to: "aws_iam_policy.adopted", id: undefined }]);
   });
 
-  test("only the root module's import blocks are read: Terraform refuses one in a child module", async () => {
-    const folder = dir({
-      "main.tf": HCL_PROVIDER + `module "m" {\n  source = "./m"\n}\n` + importOf(`"${GUARD_ARN}"`),
-      "m/main.tf": importOf(`"arn:aws:iam::${ACCOUNT}:policy/child"`) + ADOPTED,
-    });
-    expect((await loadHcl(folder)).stack.imports).toEqual([{ to: "aws_iam_policy.adopted", id: GUARD_ARN }]);
+  test("a child module's import blocks are read (Terraform 1.16 takes them), in root terms, the id evaluated in that module instance", async () => {
+    const child = `variable "policy" {\n  type = string\n}\n` + importOf(`"arn:aws:iam::${ACCOUNT}:policy/\${var.policy}"`) + ADOPTED;
+    const folder = (calls: string) => dir({ "main.tf": HCL_PROVIDER + calls + importOf(`"${GUARD_ARN}"`) + ADOPTED, "m/main.tf": child });
+    const { stack } = await loadHcl(folder(`module "m" {\n  source = "./m"\n  count  = 2\n  policy = "child-\${count.index}"\n}\n`));
+    expect(stack.imports).toEqual([
+      { to: "aws_iam_policy.adopted", id: GUARD_ARN },
+      { to: "module.m[0].aws_iam_policy.adopted", id: `arn:aws:iam::${ACCOUNT}:policy/child-0` },
+      { to: "module.m[1].aws_iam_policy.adopted", id: `arn:aws:iam::${ACCOUNT}:policy/child-1` },
+    ]);
+    // The control: a module with no instances imports nothing.
+    expect((await loadHcl(folder(`module "m" {\n  source = "./m"\n  count  = 0\n  policy = "x"\n}\n`))).stack.imports).toEqual([{ to: "aws_iam_policy.adopted", id: GUARD_ARN }]);
+  });
+
+  test("another HCL stack whose child module imports the guard policy: the guard is not relied on; importing another policy takes nothing", async () => {
+    const stackWith = (id: string) =>
+      dir({ "main.tf": HCL_PROVIDER + `module "adopt" {\n  source = "./adopt"\n}\n`, "adopt/main.tf": importOf(`"${id}"`) + ADOPTED });
+    const fs = await destroyers(agentFile(), stackWith(GUARD_ARN));
+    expect(fs).toHaveLength(1);
+    expect(reasonOf(fs)).toContain("import.module.adopt.aws_iam_policy.adopted of stack");
+    expect(await destroyers(agentFile(), stackWith(`arn:aws:iam::${ACCOUNT}:policy/other`))).toEqual([]);
   });
 
   test("an import block in an override file is kept (Terraform refuses it there): what it would take over still counts", async () => {
@@ -152,5 +167,51 @@ describe("moved blocks of an HCL folder (red-team round 138 F1)", () => {
     const moved = `moved {\n  from = aws_s3_bucket.old\n  to   = aws_s3_bucket.reports\n}\n`;
     expect((await loadHcl(dir({ "main.tf": HCL_PROVIDER + bucket + moved }))).stack.movedTo).toEqual(["aws_s3_bucket.reports"]);
     expect((await loadHcl(dir({ "main.tf": HCL_PROVIDER + bucket }))).stack.movedTo).toBeUndefined();
+  });
+
+  const bucket = `resource "aws_s3_bucket" "reports" {\n}\noutput "arn" {\n  value = aws_s3_bucket.reports.arn\n}\n`;
+  const movedTo = (to: string) => `moved {\n  from = aws_s3_bucket.old\n  to   = ${to}\n}\n`;
+  /** A root calling `./m` (with `call` written in the call), which holds the bucket and `extra`; the root outputs the first instance's ARN. */
+  const inModule = async (extra: string, call = "", files: Record<string, string> = {}) => {
+    const first = call.includes("count") ? "module.m[0]" : "module.m";
+    const { stack } = await loadHcl(dir({ "main.tf": HCL_PROVIDER + `module "m" {\n  source = "./m"\n${call}}\noutput "arn" {\n  value = ${first}.arn\n}\n`, "m/main.tf": bucket + extra, ...files }));
+    return { movedTo: stack.movedTo, arn: resolveToPattern(stack, String(stack.outputs?.get("arn"))).pattern };
+  };
+
+  test("a child module's moved block is read in root terms, for every instance of the module: the unnamed bucket it moves to is any name", async () => {
+    expect(await inModule(movedTo("aws_s3_bucket.reports"))).toEqual({ movedTo: ["module.m.aws_s3_bucket.reports"], arn: "arn:aws:s3:::*" });
+    expect(await inModule(movedTo("aws_s3_bucket.reports"), "  count = 2\n")).toEqual({
+      movedTo: ["module.m[0].aws_s3_bucket.reports", "module.m[1].aws_s3_bucket.reports"],
+      arn: "arn:aws:s3:::*",
+    });
+    // A module's moved block in Terraform JSON names the address without `${}`.
+    const json = JSON.stringify({ moved: [{ from: "aws_s3_bucket.old", to: "aws_s3_bucket.reports" }] });
+    expect(await inModule("", "", { "m/moved.tf.json": json })).toEqual({ movedTo: ["module.m.aws_s3_bucket.reports"], arn: "arn:aws:s3:::*" });
+  });
+
+  test("a grandchild's moved block, and a child's moving a whole module call, reach the objects they move", async () => {
+    const inner = { "m/inner/main.tf": `resource "aws_iam_role" "r" {\n  assume_role_policy = "{}"\n}\n` + `moved {\n  from = aws_iam_role.old\n  to   = aws_iam_role.r\n}\n` };
+    const call = `module "inner" {\n  source = "./inner"\n}\n`;
+    expect((await inModule(call, "", inner)).movedTo).toEqual(["module.m.module.inner.aws_iam_role.r"]);
+    const moduleMove = `moved {\n  from = module.old\n  to   = module.inner\n}\n`;
+    const { stack } = await loadHcl(dir({ "main.tf": HCL_PROVIDER + `module "m" {\n  source = "./m"\n}\n`, "m/main.tf": call + moduleMove, "m/inner/main.tf": `resource "aws_iam_role" "r" {\n  assume_role_policy = "{}"\n}\n` }));
+    expect(stack.movedTo).toEqual(["module.m.module.inner"]);
+    expect(resolveToPattern(stack, "${module.m.module.inner.aws_iam_role.r.arn}").pattern).toBe("arn:aws:iam::*:role/*");
+  });
+
+  test("the controls: no moved block, a move to another resource, a module with no instances: the unnamed bucket's name is generated", async () => {
+    expect(await inModule("")).toEqual({ movedTo: undefined, arn: "arn:aws:s3:::terraform-*" });
+    const other = `resource "aws_s3_bucket" "other" {\n}\n` + movedTo("aws_s3_bucket.other");
+    expect(await inModule(other)).toEqual({ movedTo: ["module.m.aws_s3_bucket.other"], arn: "arn:aws:s3:::terraform-*" });
+    const { stack } = await loadHcl(dir({ "main.tf": HCL_PROVIDER + `module "m" {\n  source = "./m"\n  count  = 0\n}\n`, "m/main.tf": bucket + movedTo("aws_s3_bucket.reports") }));
+    expect(stack.movedTo).toBeUndefined();
+  });
+
+  test("an unnamed role a child module's import block brings under it keeps the imported role's name: any", async () => {
+    const role = `resource "aws_iam_role" "r" {\n  assume_role_policy = "{}"\n}\n`;
+    const load = async (child: string) =>
+      resolveToPattern((await loadHcl(dir({ "main.tf": HCL_PROVIDER + `module "m" {\n  source = "./m"\n}\n`, "m/main.tf": role + child }))).stack, "${module.m.aws_iam_role.r.arn}").pattern;
+    expect(await load(importOf(`"old-role"`, "aws_iam_role.r"))).toBe("arn:aws:iam::*:role/*");
+    expect(await load("")).toBe("arn:aws:iam::*:role/terraform-*");
   });
 });

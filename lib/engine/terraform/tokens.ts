@@ -718,7 +718,8 @@ const GENERATED_NAME = "terraform-*";
 /**
  * Whether an `import` block of the stack imports into `r`, or a `moved` block moves an object to it (any instance of
  * it): its name is the existing object's (red-team round 138: a bucket moved onto a resource with no `bucket` read as
- * generated).
+ * generated). A local module's blocks arrive in root terms (load-hcl.ts). Instance keys are not compared: a block
+ * naming one instance counts for all of them (fail closed).
  */
 function imported(stack: TfStack, r: TfResource): boolean {
   const imports = stack.imports ?? [];

@@ -158,7 +158,10 @@ export interface TfStack {
   readonly outputs?: ReadonlyMap<string, unknown>;
   /** `import` blocks (Terraform 1.5+): an object of the account brought under this configuration. */
   readonly imports?: readonly import("./import-blocks").ImportBlock[];
-  /** The addresses `moved` blocks of the root module move objects to: such an object keeps its name (tokens.ts). */
+  /**
+   * The addresses `moved` blocks move objects to, in root terms (a local module's, read from an HCL folder, prefixed
+   * with its instance's address): such an object keeps its name (tokens.ts).
+   */
   readonly movedTo?: readonly string[];
   /**
    * What the other stacks checked in the same run may take away from this one's principals: exclusive managers,
