@@ -1,4 +1,4 @@
-import { fail, isToken, literalProviderRegion, PARTITION_NAMES, partitionOf, requireAccountId, requireIamName, requirePartition, requireString } from "./validate";
+import { fail, isToken, literalProviderRegion, PARTITION_NAMES, partitionOf, propNames, refuseUnknownOptions, requireAccountId, requireIamName, requirePartition, requireString } from "./validate";
 import type { ConditionBlock, StatementJson } from "./policy-document";
 import { ciIssuerOf as engineCiIssuerOf } from "../engine/ci-issuers";
 import { DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformStack, Tokenization } from "cdktf";
@@ -53,6 +53,26 @@ function ciIssuerOf(host: unknown): { readonly name: string; readonly holder: st
 }
 
 /**
+ * Refuses a key the factory `method` does not read (see refuseUnknownOptions): the trust would be written without it,
+ * and a misspelt branch, audience or external id means a trust other than the one the user wrote. `defaults` says what
+ * the trust holds when the options the factory does read are left out.
+ */
+function refuseUnknownKeys(method: string, options: unknown, known: readonly string[], defaults: string): void {
+  refuseUnknownOptions("AgentPrincipal", options, known, {
+    call: `AgentPrincipal.${method}`,
+    whole: `${method}(${method === "role" ? "options" : "props"})`,
+    name: (key) => `${method}(${key})`,
+    effect: (key) => `the trust would be written as if ${key} were not there (${defaults}), so it would admit other sessions than the ones you named`,
+  });
+}
+
+const ROLE_OPTIONS = propNames<RoleOptions>({ externalId: true });
+const OIDC_PROPS = propNames<OidcSubjectProps>({ providerArn: true, issuerHost: true, subject: true, audience: true, tokensCarrySourceIdentity: true });
+const GITHUB_PROPS = propNames<GithubActionsProps>({ providerArn: true, repository: true, branch: true, environment: true });
+const GITLAB_PROPS = propNames<GitlabCiProps>({ providerArn: true, project: true, branch: true, tag: true, issuerHost: true, audience: true });
+const PERMISSION_SET_PROPS = propNames<IdentityCenterPermissionSetProps>({ accountId: true, permissionSetName: true, partition: true });
+
+/**
  * Who may start an agent session: the principals an AgentRole (or a ScopedToken role) trusts. Each kind
  * renders its own trust statements; AgentRole adds the source-identity requirement to every one of them.
  */
@@ -68,7 +88,8 @@ export abstract class AgentPrincipal {
    * An IAM role, typically the agent runner (a broker that calls `sts:AssumeRole` with
    * `SourceIdentity=agent-<tool>-<user>`), or another AgentRole's ARN.
    */
-  static role(roleArn: string, options: { readonly externalId?: string } = {}): AgentPrincipal {
+  static role(roleArn: string, options: RoleOptions = {}): AgentPrincipal {
+    refuseUnknownKeys("role", options, ROLE_OPTIONS, "with no externalId, no sts:ExternalId condition");
     requireString("AgentPrincipal", "role(roleArn)", roleArn, "the ARN of the IAM role that starts agent sessions, like arn:aws:iam::111111111111:role/agent-runner");
     // A path of non-empty segments (`/` or `/a/b/`) and a role name of 1 to 64 of IAM's characters (red-team round 68:
     // role//x was accepted).
@@ -84,6 +105,7 @@ export abstract class AgentPrincipal {
    * IdP that cannot (most CI systems), set `tokensCarrySourceIdentity: false` and AgentRole adds an entry role.
    */
   static oidc(props: OidcSubjectProps): AgentPrincipal {
+    refuseUnknownKeys("oidc", props, OIDC_PROPS, "with no audience, sts.amazonaws.com; with no tokensCarrySourceIdentity, true");
     const p = AgentPrincipal.oidcFor("oidc", props);
     // A CI issuer's tokens never carry the claim: with the default, the role would be built, deployed, and refuse
     // every session of the job (AccessDenied at run time, never at synth).
@@ -157,6 +179,7 @@ export abstract class AgentPrincipal {
    * `--source-identity agent-...` (see AgentRole.entryRoles).
    */
   static githubActions(props: GithubActionsProps): AgentPrincipal {
+    refuseUnknownKeys("githubActions", props, GITHUB_PROPS, "with neither branch nor environment, the workflows of branch main");
     requireString("AgentPrincipal", "githubActions(providerArn)", props?.providerArn, "the ARN of the token.actions.githubusercontent.com OIDC provider in the role's account, like arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com");
     requireString("AgentPrincipal", "githubActions(repository)", props.repository, '"owner/name" of the repository whose workflows may start sessions');
     requireLiteralClaim("githubActions", "repository", props.repository, '"acme/infra"');
@@ -201,6 +224,12 @@ export abstract class AgentPrincipal {
    */
   static gitlabCi(props: GitlabCiProps): AgentPrincipal {
     const m = "gitlabCi";
+    const environment = (props as unknown as { readonly environment?: unknown } | undefined)?.environment;
+    if (environment !== undefined) {
+      fail("AgentPrincipal", `${m}(environment)`, `is not supported (got ${JSON.stringify(environment)}): GitLab never puts the environment in the sub claim, and IAM has no condition key for GitLab's environment claim, so the trust cannot check it. Name the branch (or tag) the deployment job runs on, and protect it in GitLab`);
+    }
+    // After environment, which gets its own reason.
+    refuseUnknownKeys(m, props, GITLAB_PROPS, "with neither branch nor tag, the jobs of branch main; with no audience, sts.amazonaws.com; with no issuerHost, gitlab.com");
     // Plain JavaScript's null is not "left out": `tag: null` would otherwise make a trust for the branch "main" a tag.
     for (const key of ["issuerHost", "branch", "tag", "audience"] as const) {
       if (props?.[key] === null) fail("AgentPrincipal", `${m}(${key})`, `must be a string or left out (got null)`);
@@ -243,10 +272,6 @@ export abstract class AgentPrincipal {
       fail("AgentPrincipal", `${m}(project)`, `must be the full path of the project, "group/project" or "group/subgroup/project" (got ${JSON.stringify(props.project)}): the token's sub claim names the project by this path`);
     }
 
-    const environment = (props as { readonly environment?: unknown }).environment;
-    if (environment !== undefined) {
-      fail("AgentPrincipal", `${m}(environment)`, `is not supported (got ${JSON.stringify(environment)}): GitLab never puts the environment in the sub claim, and IAM has no condition key for GitLab's environment claim, so the trust cannot check it. Name the branch (or tag) the deployment job runs on, and protect it in GitLab`);
-    }
     if (props.branch !== undefined && props.tag !== undefined) {
       fail("AgentPrincipal", `${m}(branch, tag)`, "take one of the two: a job runs for either a branch or a tag");
     }
@@ -284,7 +309,8 @@ export abstract class AgentPrincipal {
    * segment); permission sets whose names merely start with `<name>_` are not admitted. `partition` is the
    * account's (`aws-us-gov` in GovCloud, `aws-cn` in China; default `aws`): the trust names the account's root there.
    */
-  static identityCenterPermissionSet(props: { readonly accountId: string; readonly permissionSetName: string; readonly partition?: string }): AgentPrincipal {
+  static identityCenterPermissionSet(props: IdentityCenterPermissionSetProps): AgentPrincipal {
+    refuseUnknownKeys("identityCenterPermissionSet", props, PERMISSION_SET_PROPS, "with no partition, the account's root in aws");
     requireAccountId("AgentPrincipal", "identityCenterPermissionSet(accountId)", props.accountId);
     requireIamName("AgentPrincipal", "identityCenterPermissionSet(permissionSetName)", props.permissionSetName, 32);
     const partition = requirePartition("AgentPrincipal", "identityCenterPermissionSet(partition)", props.partition ?? "aws");
@@ -324,6 +350,22 @@ export abstract class AgentPrincipal {
   arnEstimates(_scope: IConstruct, _partition: string | undefined): ReadonlyMap<string, string> {
     return new Map();
   }
+}
+
+/** The options of `AgentPrincipal.role`. */
+export interface RoleOptions {
+  /** The `sts:ExternalId` the caller must pass: the trust requires it. @default none */
+  readonly externalId?: string;
+}
+
+/** The permission set of `AgentPrincipal.identityCenterPermissionSet`. */
+export interface IdentityCenterPermissionSetProps {
+  /** The 12-digit account the permission set is assigned in. */
+  readonly accountId: string;
+  /** The permission set's name, 1 to 32 characters. */
+  readonly permissionSetName: string;
+  /** The account's partition (`aws-us-gov` in GovCloud, `aws-cn` in China). @default "aws" */
+  readonly partition?: string;
 }
 
 export interface OidcSubjectProps {

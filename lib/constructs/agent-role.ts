@@ -16,7 +16,7 @@ import { expiryInstant } from "../config/acknowledgements";
 import { globCovers, globMatch, hasWildcard } from "../engine/iam/glob";
 import { AgentPrincipal, mergeConditions, mergePrincipals } from "./agent-principal";
 import { policyJson, policyTextSize, requirePolicyWithin, type ConditionBlock, type StatementJson } from "./policy-document";
-import { fail, isToken, literalProviderRegion, partitionOf, requireIamName, requireInteger, requireNonEmpty, requireProps, propNames, refuseUnknownProps } from "./validate";
+import { fail, isToken, literalProviderRegion, partitionOf, requireIamName, requireInteger, requireNonEmpty, requireObject, requireProps, propNames, refuseUnknownOptions, refuseUnknownProps } from "./validate";
 
 /**
  * IAM path every agent principal lives under; SCPs and the gate recognise agents by it (one constant for both). Entry
@@ -100,6 +100,8 @@ export interface AgentPermission {
   /** Statement id; letters and digits. @default "Allow<n>" */
   readonly sid?: string;
 }
+
+const PERMISSION_KEYS = propNames<AgentPermission>({ actions: true, resources: true, conditions: true, sid: true });
 
 /**
  * The construct whose prop names an AgentRole it makes for itself (ScopedToken's `name`): a message about the role's
@@ -394,6 +396,16 @@ export class AgentRole extends Construct {
    */
   allow(permission: AgentPermission): this {
     const who = "AgentRole.allow";
+    requireObject(who, "permission", permission, "{ actions, resources, conditions?, sid? }");
+    // Before the checks of each key: a misspelt `resouces` is named as such, not as resources missing.
+    refuseUnknownOptions(who, permission, PERMISSION_KEYS, {
+      call: `allow() of ${this.node.path}`,
+      whole: "permission",
+      name: (key) => key,
+      effect: (key) =>
+        `the statement would be granted as if ${key} were not there, and a condition (or a NotAction, NotResource) the grant ` +
+        "does not read leaves it wider than written; allow() grants Allow statements of actions, resources and conditions only",
+    });
     requireNonEmpty(who, "actions", permission.actions, "action");
     requireNonEmpty(who, "resources", permission.resources, 'resource ARN (or "*" for actions without resource-level permissions)');
     permission.actions.forEach((a, i) => {

@@ -2,7 +2,7 @@ import { loadCatalogue, type CatalogueEntry } from "../engine/catalogue";
 import { expiryInstant } from "../config/acknowledgements";
 import { iamActionProblem } from "../engine/iam-actions";
 import { MIN_REASON, visibleLength } from "../engine/text";
-import { fail, isToken } from "./validate";
+import { fail, isToken, propNames, refuseUnknownProps } from "./validate";
 import { exemptionBlock } from "../engine/exemptable";
 
 /**
@@ -17,6 +17,8 @@ export interface BoundaryExemption {
   /** ISO date after which the gate fails on the right again (`2027-01-31`, or a date-time with an offset). @default never */
   readonly expires?: string;
 }
+
+const EXEMPTION_KEYS = propNames<BoundaryExemption>({ action: true, reason: true, expires: true });
 
 /** A validated exemption: the catalogue's spelling and entry of its action. */
 export interface ResolvedExemption {
@@ -80,6 +82,8 @@ export function resolveBoundaryExemptions(who: string, value: unknown): Resolved
   return value.map((raw: unknown, i): ResolvedExemption => {
     const at = `${prop}[${i}]`;
     if (!raw || typeof raw !== "object") fail(who, at, `must be an object { action, reason, expires? } (got ${JSON.stringify(raw)})`);
+    // A misspelt `expiry` would leave the exemption open for good, with no word said.
+    refuseUnknownProps(who, raw, EXEMPTION_KEYS, at);
     const x = raw as Partial<BoundaryExemption>;
     const action = x.action;
     if (typeof action !== "string" || action === "") fail(who, `${at}.action`, `must be one catalogue action name such as "logs:PutSubscriptionFilter" (got ${JSON.stringify(action)})`);

@@ -10,7 +10,7 @@ import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizat
 import { existingOrganization } from "./organization";
 import { baselinePolicies, denyAgentsPolicy, denyAgentsResourcePolicy, denyDestroyPolicies } from "./guardrail-policies";
 import { policyJson, type StatementJson } from "./policy-document";
-import { fail, isToken, partitionOf, requireAccountId, requireIamName, requireObject, requireRegion, requireProps, propNames, refuseUnknownProps } from "./validate";
+import { fail, isToken, partitionOf, requireAccountId, requireIamName, requireObject, requireRegion, requireProps, propNames, refuseUnknownOptions, refuseUnknownProps } from "./validate";
 
 export type Environment = "production" | "staging" | "sandbox" | "backup" | "log";
 
@@ -32,6 +32,16 @@ export interface AccountSpec {
    */
   readonly accountId?: string;
 }
+
+/** The options of `EnvironmentAccounts.providerFor`. */
+export interface ProviderForOptions {
+  /** The region the provider deploys to, in the organization's partition. @default the environment's region */
+  readonly region?: string;
+  /** The provider's alias; without one it is the stack's default AWS provider. @default none */
+  readonly alias?: string;
+}
+
+const PROVIDER_FOR_OPTIONS = propNames<ProviderForOptions>({ region: true, alias: true });
 
 export interface EnvironmentAccountsProps {
   /** One account per environment; production and backup are required, the others optional. */
@@ -316,8 +326,14 @@ export class EnvironmentAccounts extends Construct {
    * declares it: `providers.<env>` only works inside this construct's own stack). It assumes the same role and is
    * pinned to the account, so a stack cannot deploy into the wrong one.
    */
-  providerFor(stack: Construct, env: Environment, options: { readonly region?: string; readonly alias?: string } = {}): AwsProvider {
+  providerFor(stack: Construct, env: Environment, options: ProviderForOptions = {}): AwsProvider {
     const C = "EnvironmentAccounts.providerFor";
+    refuseUnknownOptions(C, options, PROVIDER_FOR_OPTIONS, {
+      call: `providerFor() of ${this.node.path}`,
+      whole: "options",
+      name: (key) => `options.${key}`,
+      effect: (key) => `the provider would be made as if ${key} were not there (with no region, in the environment's region; with no alias, as the stack's default provider "aws")`,
+    });
     const s = this.settings.get(env);
     if (!s) fail(C, "env", `"${env}" is not one of the accounts given to this EnvironmentAccounts`);
     if (s.accountId === undefined) {

@@ -11,10 +11,10 @@
  * rotation, the trail's settings beyond logging, the local recovery points' lifecycle and the content of the SCPs.
  * The README's "Constructs with secure defaults" says the same.
  */
-export { AgentPrincipal, type GithubActionsProps, type GitlabCiProps, type OidcSubjectProps } from "./agent-principal";
+export { AgentPrincipal, type GithubActionsProps, type GitlabCiProps, type IdentityCenterPermissionSetProps, type OidcSubjectProps, type RoleOptions } from "./agent-principal";
 export { AgentRole, AGENT_PATH, AGENT_MAX_SESSION_SECONDS, type AgentRoleProps, type AgentPermission, type BoundaryExemption } from "./agent-role";
 export { ScopedToken, SCOPED_TOKEN_MIN_SECONDS, SCOPED_TOKEN_MAX_SECONDS, type ScopedTokenProps } from "./scoped-token";
-export { EnvironmentAccounts, type Environment, type AccountSpec, type EnvironmentAccountsProps } from "./environment-accounts";
+export { EnvironmentAccounts, type Environment, type AccountSpec, type EnvironmentAccountsProps, type ProviderForOptions } from "./environment-accounts";
 export { WORKLOAD_ACTIONS } from "./guardrail-policies";
 export { ProtectedKey, KEY_DELETION_WINDOW_DAYS, type ProtectedKeyProps } from "./protected-key";
 export { OffsiteBackupPlan, type OffsiteBackupOptions, type OffsiteBackupPlanProps } from "./offsite-backup-plan";

@@ -168,16 +168,55 @@ export function propNames<T>(names: PropNames<T>): readonly string[] {
  * undefined says nothing and passes, as for BlastwallChecks.
  */
 export function refuseUnknownProps(construct: string, props: object, known: readonly string[], within?: string): void {
-  const given = props as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (known.includes(key) || given[key] === undefined) continue;
-    const near = nearestKey(key, known);
-    const at = within === undefined ? "" : `${within}.`;
-    const what = within === undefined ? `a prop of ${construct}` : `an option of ${construct}'s ${within}`;
-    fail(construct, `${at}${key}`,
-      `is not ${what}${near ? ` (did you mean ${at}${near}?)` : ""}: ${within === undefined ? "it reads only" : `${within} holds only`} ${known.join(", ")}. ` +
-        `A prop it does not read changes nothing: the construct would be built with its defaults, as if ${key} were not there. ${near ? `Rename it to ${near}` : "Remove it"}`);
+  const unknown = firstUnknownKey(props, known);
+  if (unknown === undefined) return;
+  const { key, near } = unknown;
+  const at = within === undefined ? "" : `${within}.`;
+  const what = within === undefined ? `a prop of ${construct}` : `an option of ${construct}'s ${within}`;
+  fail(construct, `${at}${key}`,
+    `is not ${what}${near ? ` (did you mean ${at}${near}?)` : ""}: ${within === undefined ? "it reads only" : `${within} holds only`} ${known.join(", ")}. ` +
+      `A prop it does not read changes nothing: the construct would be built with its defaults, as if ${key} were not there. ${near ? `Rename it to ${near}` : "Remove it"}`);
+}
+
+/** The first key of `given` that is not `known`, with the known key it was most likely meant as; a key set to undefined passes. */
+function firstUnknownKey(given: object, known: readonly string[]): { readonly key: string; readonly near?: string } | undefined {
+  const values = given as Record<string, unknown>;
+  const key = Object.keys(values).find((k) => !known.includes(k) && values[k] !== undefined);
+  return key === undefined ? undefined : { key, near: nearestKey(key, known) };
+}
+
+/** How a method that takes options names them in its messages, and what it does with an option it does not read. */
+export interface OptionsOf {
+  /** The call as the user wrote it, with where it was made when known: `allow() of app/Agent`, `AgentPrincipal.githubActions`. */
+  readonly call: string;
+  /** How the options object itself is named, for one that is not an object: `permission`, `role(options)`. */
+  readonly whole: string;
+  /** How a key is named after the construct in a message: `conditions`, `githubActions(branch)`, `options.region`. */
+  readonly name: (key: string) => string;
+  /** What the call makes regardless, and what leaving the key out means for it: "the statement would be granted ... ". */
+  readonly effect: (key: string) => string;
+}
+
+/**
+ * The constructors' refusal (refuseUnknownProps) for the options object of a method or factory: `AgentRole.allow({
+ * actions, resources, condition })`, `AgentPrincipal.githubActions({ ..., brnach })`. The compiler checks an object
+ * literal's keys only, so a spread, an `as any` or plain JavaScript passed a misspelt key, and the call went on as if
+ * it were not there: a condition left out grants more than written, a branch left out trusts "main". A value that is
+ * a cdktf token is not looked at here; an options object that is a token itself cannot be read, and is refused.
+ */
+export function refuseUnknownOptions(construct: string, options: unknown, known: readonly string[], of: OptionsOf): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== "object" || Array.isArray(options) || isToken(options)) {
+    fail(construct, of.whole,
+      `must be an object of options, { ${known.join(", ")} }, written out in the code (got ${isToken(options) ? "a cdktf token" : JSON.stringify(options)}): ` +
+        `${of.call} reads its options by name and would take anything else as no options at all. Pass them as { ${known[0]}: ... }`);
   }
+  const unknown = firstUnknownKey(options, known);
+  if (unknown === undefined) return;
+  const { key, near } = unknown;
+  fail(construct, of.name(key),
+    `is not an option of ${of.call}${near ? ` (did you mean ${of.name(near)}?)` : ""}: it reads only ${known.join(", ")}. ` +
+      `An option it does not read changes nothing: ${of.effect(key)}. ${near ? `Rename it to ${near}` : "Remove it"}`);
 }
 
 /** An object prop (a props block, a construct, a provider) a plain-JavaScript caller may leave out. */
