@@ -516,7 +516,24 @@ function checkProps(props: unknown): void {
     fail("configFile", `must be the path of a blastwall config file (got ${JSON.stringify(given.configFile)})`);
   }
   if (given.strict !== undefined && typeof given.strict !== "boolean") fail("strict", `must be true or false (got ${JSON.stringify(given.strict)})`);
-  if (given.rules !== undefined && !Array.isArray(given.rules)) fail("rules", "must be a list of rules, such as allRules from blastwall");
+  if (given.rules !== undefined) checkRulesProp(given.rules, fail);
+}
+
+/**
+ * `rules` replaces the rules the gate runs: an empty list runs none, and synth passed every stack as if judged (red-team
+ * round 141, F5); an entry that is a rule id, not a rule, failed deep in the analysis with a message naming no prop.
+ */
+function checkRulesProp(rules: unknown, fail: (prop: string, problem: string) => never): void {
+  if (!Array.isArray(rules)) fail("rules", "must be a list of rules, such as allRules from blastwall");
+  if (rules.length === 0) {
+    fail("rules", "is empty: no rule would run and synth would pass every stack unjudged. Leave rules out to run every blastwall rule, or lower one rule's severity in the config");
+  }
+  rules.forEach((r: unknown, i) => {
+    const rule = r as { meta?: { id?: unknown }; check?: unknown } | null;
+    if (rule !== null && typeof rule === "object" && typeof rule.meta?.id === "string" && typeof rule.check === "function") return;
+    const hint = typeof r === "string" ? ` A rule id is not a rule: pick the rule from allRules (allRules.filter((r) => r.meta.id === ${JSON.stringify(r)})).` : "";
+    fail(`rules[${i}]`, `is not a blastwall rule (an object with meta.id and check(), as in allRules; got ${JSON.stringify(r) ?? String(r)}).${hint}`);
+  });
 }
 
 /**

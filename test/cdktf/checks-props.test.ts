@@ -58,6 +58,11 @@ describe("BlastwallChecks props it does not read", () => {
     [{ configFile: "" }, 'BlastwallChecks: configFile must be the path of a blastwall config file (got "")'],
     [{ strict: "true" }, 'BlastwallChecks: strict must be true or false (got "true")'],
     [{ rules: {} }, "BlastwallChecks: rules must be a list of rules, such as allRules from blastwall"],
+    // Red-team round 141, F5: an empty list ran no rule and passed every stack; a rule id failed deep in the analysis.
+    [{ rules: [] }, "BlastwallChecks: rules is empty: no rule would run and synth would pass every stack unjudged"],
+    [{ rules: ["agent-destroy-right"] }, 'BlastwallChecks: rules[0] is not a blastwall rule (an object with meta.id and check(), as in allRules; got "agent-destroy-right"). A rule id is not a rule'],
+    [{ rules: [...agentRules, { meta: { id: "x" } }] }, `BlastwallChecks: rules[${agentRules.length}] is not a blastwall rule`],
+    [{ rules: [null] }, "BlastwallChecks: rules[0] is not a blastwall rule (an object with meta.id and check(), as in allRules; got null)"],
     [null, "BlastwallChecks: props must be an object such as { configFile: \"blastwall.json\" } (got null)"],
   ])("%j is refused, naming the prop", (props, message) => {
     expect(() => new BlastwallChecks(loose(props))).toThrow(message);
