@@ -266,9 +266,14 @@ function unreadBeside(p: string): string[] {
   return [...tfvars, ...config.filter((n) => n !== own && (isOverride(n) || n === twin))].sort();
 }
 
-/** `NAME` for a folder `.../stacks/NAME` (the layout cdktf writes), as the JSON reading names its cdk.tf.json. */
+/**
+ * `NAME` for a folder `.../stacks/NAME` (the layout cdktf writes), as the JSON reading names its cdk.tf.json. The folder
+ * is read as absolute: `check cdk.tf.json` run inside `cdktf.out/stacks/ops` names the stack `ops` too, as the
+ * acknowledgements written for it expect (red-team round 141, F6).
+ */
 function layoutName(folder: string): string | undefined {
-  return basename(dirname(folder)) === "stacks" ? basename(folder) : undefined;
+  const at = resolve(folder);
+  return basename(dirname(at)) === "stacks" ? basename(at) : undefined;
 }
 
 /**

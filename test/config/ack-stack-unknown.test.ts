@@ -49,6 +49,34 @@ describe("an acknowledgement for a stack no checked stack has", () => {
     expect(r.stdout).not.toMatch(/no stack checked/);
   });
 
+  // Red-team round 141, F6: the name came from the path as written, so `check cdk.tf.json` run inside the stack's
+  // folder named no stack and the acknowledgement for it covered nothing, with a note telling the user to do what
+  // they had done.
+  test("a cdk.tf.json named from inside its cdktf.out/stacks/NAME folder is stack NAME", async () => {
+    const root = project("staging");
+    // The process's own working directory is the folder, as in a shell there: paths reach the reader as written.
+    const dir = join(root, "cdktf.out", "stacks", "staging");
+    const before = process.cwd();
+    process.chdir(dir);
+    let r: Awaited<ReturnType<typeof runIn>>;
+    try {
+      r = await runIn(["check", "--config", "../../../blastwall.json", "--format", "json", "cdk.tf.json"], dir);
+    } finally {
+      process.chdir(before);
+    }
+    const out = JSON.parse(r.stdout);
+    expect(out.notes).toBeUndefined();
+    expect(out.findings.filter((f: { ruleId: string }) => f.ruleId === "agent-destroy-right").map((f: { acknowledged?: unknown }) => f.acknowledged !== undefined)).toEqual([true]);
+    expect(r.code).toBe(0);
+  });
+
+  test("control: the same file from inside another stack's folder is not acknowledged for staging", async () => {
+    const root = project("staging");
+    const r = await runIn(["check", "--config", "../../../blastwall.json", "--format", "json", "cdk.tf.json"], join(root, "cdktf.out", "stacks", "prod"));
+    expect(JSON.parse(r.stdout).notes[0]).toMatch(/is for stack "staging", which no stack checked is \(stacks checked: "prod"\)/);
+    expect(r.code).toBe(1);
+  });
+
   test("a file checked alone has no stack name, and the warning says so", async () => {
     const root = project("staging");
     mkdirSync(join(root, "single"));
