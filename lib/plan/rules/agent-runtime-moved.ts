@@ -402,9 +402,10 @@ function sameShown(a: TfResource, b: TfResource): string {
  * in place at its address or one moved from it, replaced, forgotten, or created again at another address) runs as a role that is no agent or
  * cannot be told. Then nothing is left that could run as a new role whose trust names the agent's service: a service
  * assumes a role only for a resource configured with it (red-team round 123 F2). No runtime found counts as not
- * retired (it may run outside the plan).
+ * retired (it may run outside the plan). A role the plan forgets (`forgotten`) leaves the state, so a later plan no
+ * longer sees it as an agent, nor a runtime left on it as the agent's: such a runtime counts as left too.
  */
-export function agentRuntimesRetired(ctx: PlanRuleContext, role: string): boolean {
+export function agentRuntimesRetired(ctx: PlanRuleContext, role: string, forgotten = false): boolean {
   const w = worlds(ctx);
   const marks = require("../../engine/agent-marks") as typeof AgentMarks;
   // A role an unknown type names (a Pod Identity association's role_arn) counts here: more runtimes must be gone.
@@ -415,7 +416,7 @@ export function agentRuntimesRetired(ctx: PlanRuleContext, role: string): boolea
   const sameWorkload = (a: TfResource, b: TfResource) => (moved.get(b.address) ?? b.address) === a.address || sameIdentity(a, b);
   for (const r of w.after.stack.resources) {
     if (r.mode !== "managed" || !ran.some((gone) => sameWorkload(gone, r))) continue;
-    if (roles(w.after, r).some((x) => x === undefined || !afterAgent(w, ctx, x))) return false;
+    if (roles(w.after, r).some((x) => x === undefined || (forgotten && x === role) || !afterAgent(w, ctx, x))) return false;
   }
   return true;
 }
