@@ -127,21 +127,31 @@ function covers(wider: string, p: string): boolean {
 
 interface DeletedAgent {
   readonly rc: PlanResourceChange;
+  /** Forgotten (a `removed` block with destroy = false) rather than deleted: it stays in AWS, outside Terraform. */
+  readonly forgotten: boolean;
   readonly name?: string;
   readonly trust: ReturnType<typeof admitted>;
 }
 
 const deletedOf = new WeakMap<PlanRuleContext, readonly DeletedAgent[]>();
 
-/** Agent roles this plan deletes and does not create again at their address. */
+/**
+ * Agent roles this plan deletes or forgets and does not create again at their address. A forgotten role leaves the
+ * configuration as a deleted one does, so a role that takes over its callers elsewhere is its successor just the same;
+ * that the old role stays in AWS, outside Terraform, takes nothing from the new one. A replace that forgets
+ * (`create`/`forget`) puts a new object at the address, which the gate keeps judging as the agent, as after a replace.
+ */
 function deletedAgents(ctx: PlanRuleContext): readonly DeletedAgent[] {
   let out = deletedOf.get(ctx);
   if (out) return out;
   out = ctx.plan.resource_changes
-    .filter((rc) => rc.mode === "managed" && !rc.deposed && rc.type === "aws_iam_role" && rc.change.actions.includes("delete") && !rc.change.actions.includes("create") && ctx.isAgent(rc))
+    .filter((rc) => {
+      const a = rc.change.actions;
+      return rc.mode === "managed" && !rc.deposed && rc.type === "aws_iam_role" && (a.includes("delete") || a.includes("forget")) && !a.includes("create") && ctx.isAgent(rc);
+    })
     .map((rc) => {
       const name = getPath(rc.change.before, ["name"]);
-      return { rc, ...(typeof name === "string" ? { name } : {}), trust: admitted(getPath(rc.change.before, ["assume_role_policy"])) };
+      return { rc, forgotten: !rc.change.actions.includes("delete"), ...(typeof name === "string" ? { name } : {}), trust: admitted(getPath(rc.change.before, ["assume_role_policy"])) };
     });
   deletedOf.set(ctx, out);
   return out;
@@ -171,7 +181,7 @@ function shared(ctx: PlanRuleContext, d: DeletedAgent, trust: Readable): string[
     // admits a principal the agent's admitted (red-team round 125 F1), as a wider one does.
     const wider = next.filter((w) => covers(w, p) || (p.startsWith("AWS:") && covers(p, w)));
     if (wider.length === 0) return [];
-    if (p.startsWith("Service:")) return agentRuntimesRetired(ctx, d.rc.address) ? [] : [p];
+    if (p.startsWith("Service:")) return agentRuntimesRetired(ctx, d.rc.address, d.forgotten) ? [] : [p];
     if (!p.startsWith("Federated:") || wider.includes("*")) return [shown(p, wider)];
     return agent.grants.some((a) => a.principals.has(p) && trust.grants.some((g) => [...g.principals].some((w) => covers(w, p)) && sameTokens(a, g, p))) ? [p] : [];
   });
@@ -182,7 +192,7 @@ export const agentRoleReplaced: PlanRule = {
     id: "plan-agent-role-replaced",
     title: "Plan replaces an agent role with a role that is no agent and has the same callers",
     why:
-      "Whoever could assume the deleted agent role (the agent's runtime, its entry role, its identity provider) can assume a new role whose trust admits " +
+      "Whoever could assume the deleted (or forgotten) agent role (the agent's runtime, its entry role, its identity provider) can assume a new role whose trust admits " +
       "the same principals. If the new role is no agent, the agent keeps running under a new name with the new role's rights, outside every agent check. " +
       "A service principal counts only while a runtime of the agent is left; a web identity only when the new trust may accept the agent's subject.",
     fix:
@@ -211,12 +221,18 @@ export const agentRoleReplaced: PlanRule = {
     }
     if (hits.length === 0) return [];
     const agent = (d: DeletedAgent) => `${d.rc.address}${d.name !== undefined ? ` (IAM name "${d.name}")` : ""}`;
-    const evidence: Evidence[] = hits.map((h) => ({ step: "successor", address: rc.address, detail: `${agent(h.agent)}, an agent, is deleted; ${h.shared}` }));
+    const evidence: Evidence[] = hits.map((h) => ({ step: "successor", address: rc.address, detail: `${agent(h.agent)}, an agent, is ${h.agent.forgotten ? "forgotten (left in AWS, outside Terraform)" : "deleted"}; ${h.shared}` }));
     const named = typeof name === "string" ? ` (IAM name "${name}")` : "";
+    const deleted = hits.filter((h) => !h.agent.forgotten).map((h) => agent(h.agent));
+    const forgotten = hits.filter((h) => h.agent.forgotten).map((h) => agent(h.agent));
+    const retires = [
+      ...(deleted.length > 0 ? [`deletes the AI agent role ${deleted.join(", ")}`] : []),
+      ...(forgotten.length > 0 ? [`forgets the AI agent role ${forgotten.join(", ")} (removes it from Terraform's state and leaves it in AWS)`] : []),
+    ].join(" and ");
     return [
       changeFinding(
         rc,
-        `The plan deletes the AI agent role ${hits.map((h) => agent(h.agent)).join(", ")} and creates ${rc.address}${named}, which is no agent, and ${hits.map((h) => h.shared).join("; ")}: whoever ran as the agent can assume the new role, outside blastwall's agent checks.`,
+        `The plan ${retires} and creates ${rc.address}${named}, which is no agent, and ${hits.map((h) => h.shared).join("; ")}: whoever ran as the agent can assume the new role, outside blastwall's agent checks.`,
         evidence,
       ),
     ];

@@ -339,7 +339,8 @@ function byCodeText<A extends { readonly paired: Paired }>(rc: PlanResourceChang
     const ran = `which ran as the agent role ${fromOf(agents.filter((a) => a.paired === p))}`;
     const addr = p.prior.address;
     if (p.code === undefined) return `as the same workload as ${addr} (${sameShown(p.prior, now)}), ${ran}`;
-    const { argument, shown } = p.code;
+    const { argument, shown, near } = p.code;
+    if (near) return `with a ${argument} taken as the same package as the one of ${addr}, ${ran} (${near.shown} here, ${shown} there: ${near.why})`;
     return p.code.unknown
       ? `with a ${argument} known only after apply, which may be the one of ${addr}, ${ran} (${shown} there)`
       : `with the same ${argument} as ${addr}, ${ran} (${shown} on both)`;
@@ -350,6 +351,7 @@ function byCodeText<A extends { readonly paired: Paired }>(rc: PlanResourceChang
 function byCodeAdvice(rc: PlanResourceChange, priors: readonly Paired[]): string {
   const unknown = priors.some((p) => p.code?.unknown === true);
   const image = priors.some((p) => p.code?.argument === "container image");
+  const path = priors.some((p) => p.code?.near !== undefined);
   // Only a create is a new resource; an update or replace is a runtime that existed, now running that code on a role
   // that did not run it before the plan (red-team round 137, F5/F6).
   const action = created(rc);
@@ -361,6 +363,9 @@ function byCodeAdvice(rc: PlanResourceChange, priors: readonly Paired[]): string
     lead +
     (unknown
       ? " A code value known only after apply may be any code, so it is paired with every agent runtime of its type the plan retires that sets one (as a name known only after apply is): make it known at plan time (a hash of a file that exists when you plan, an image tag of a repository that exists), or have the plan approved."
+      : "") +
+    (path
+      ? " Package paths written differently are paired when they may be one file read from the directory Terraform runs in: if they are two files, have this plan approved with \`blastwall approve\`."
       : "") +
     (image
       ? " A task definition is paired on the retired one's images, less those a task definition that existed before this plan ran as no agent (a team's shared sidecars and base images; a definition or revision this plan creates never makes an image shared); when that leaves none, on every image."
@@ -397,9 +402,10 @@ function sameShown(a: TfResource, b: TfResource): string {
  * in place at its address or one moved from it, replaced, forgotten, or created again at another address) runs as a role that is no agent or
  * cannot be told. Then nothing is left that could run as a new role whose trust names the agent's service: a service
  * assumes a role only for a resource configured with it (red-team round 123 F2). No runtime found counts as not
- * retired (it may run outside the plan).
+ * retired (it may run outside the plan). A role the plan forgets (`forgotten`) leaves the state, so a later plan no
+ * longer sees it as an agent, nor a runtime left on it as the agent's: such a runtime counts as left too.
  */
-export function agentRuntimesRetired(ctx: PlanRuleContext, role: string): boolean {
+export function agentRuntimesRetired(ctx: PlanRuleContext, role: string, forgotten = false): boolean {
   const w = worlds(ctx);
   const marks = require("../../engine/agent-marks") as typeof AgentMarks;
   // A role an unknown type names (a Pod Identity association's role_arn) counts here: more runtimes must be gone.
@@ -410,7 +416,7 @@ export function agentRuntimesRetired(ctx: PlanRuleContext, role: string): boolea
   const sameWorkload = (a: TfResource, b: TfResource) => (moved.get(b.address) ?? b.address) === a.address || sameIdentity(a, b);
   for (const r of w.after.stack.resources) {
     if (r.mode !== "managed" || !ran.some((gone) => sameWorkload(gone, r))) continue;
-    if (roles(w.after, r).some((x) => x === undefined || !afterAgent(w, ctx, x))) return false;
+    if (roles(w.after, r).some((x) => x === undefined || (forgotten && x === role) || !afterAgent(w, ctx, x))) return false;
   }
   return true;
 }

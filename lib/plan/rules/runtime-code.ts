@@ -78,6 +78,61 @@ export function fileKey(file: string): string {
   return n.startsWith("./") ? n.slice(2) : n;
 }
 
+/** A package path (`fileKey` spelling) as segments: whether it is absolute, the `..` steps it starts with, the rest. */
+function segments(key: string): { absolute: boolean; up: number; rest: string[] } {
+  const absolute = key.startsWith("/") || /^[A-Za-z]:\//.test(key);
+  const all = key.split("/").filter((s) => s !== "" && s !== ".");
+  let up = 0;
+  if (!absolute) while (all[up] === "..") up++;
+  return { absolute, up, rest: all.slice(up) };
+}
+
+function endsWith(long: readonly string[], short: readonly string[]): boolean {
+  return short.length > 0 && short.length <= long.length && short.every((s, i) => long[long.length - short.length + i] === s);
+}
+
+/**
+ * Why two package paths (`fileKey` spellings) that differ may name one file, or undefined when they cannot. Terraform
+ * reads a relative path from the directory it runs in, which the plan does not record, so:
+ * - an absolute path and a relative one are one file when the absolute one ends with the relative one (less the `..`
+ *   steps it starts with) on segment boundaries: `/abs/dir/build/fn.zip` is `build/fn.zip` run in `/abs/dir`;
+ * - two relative paths are one file only when one leaves that directory with `..` and comes back into it:
+ *   `../infra/build/fn.zip` is `build/fn.zip` run in a directory named `infra`. Otherwise, read from the one
+ *   directory (the root module's), two relative paths that differ are two files;
+ * - two absolute paths that differ are two files.
+ * The gate leans to pairing here: a false pairing costs an approval, a missed one lets the agent's code run with
+ * another role's rights.
+ */
+export function samePackagePath(a: string, b: string): string | undefined {
+  if (a === b) return undefined;
+  const pa = segments(a);
+  const pb = segments(b);
+  if (pa.absolute && pb.absolute) return undefined;
+  if (pa.absolute || pb.absolute) {
+    const [abs, rel, absKey, relKey] = pa.absolute ? [pa, pb, a, b] : [pb, pa, b, a];
+    if (!endsWith(abs.rest, rel.rest)) return undefined;
+    return `${JSON.stringify(relKey)} is a relative path, read from the directory Terraform runs in, which the plan does not record, and ${JSON.stringify(absKey)} ends with ${JSON.stringify(rel.rest.join("/"))}, so the two may be one file`;
+  }
+  const [far, near, farKey, nearKey] = pa.up > pb.up ? [pa, pb, a, b] : [pb, pa, b, a];
+  const extra = far.rest.length - near.rest.length;
+  if (extra !== far.up - near.up || !endsWith(far.rest, near.rest)) return undefined;
+  const where = near.up === 0 ? "the directory Terraform runs in" : `the directory ${near.up} level${near.up > 1 ? "s" : ""} above the one Terraform runs in`;
+  return `${JSON.stringify(farKey)} is ${JSON.stringify(nearKey)} when ${where} ends in ${JSON.stringify(far.rest.slice(0, extra).join("/"))}, which the plan does not record (a relative path leaves that directory with .. and comes back into it), so the two may be one file`;
+}
+
+/** Kinds whose values that differ may still name the same code, with why (`samePackagePath`). */
+const NEAR: Readonly<Record<string, (prior: string, now: string) => string | undefined>> = { "lambda-file": samePackagePath };
+
+/**
+ * A package's SHA-256 in one spelling: `filebase64sha256` and Lambda's CodeSha256 write it in base64, `filesha256` in
+ * hex, and either may be a function's source_code_hash; one digest is one package. Anything else (another digest, a
+ * value that is no SHA-256) is compared as written.
+ */
+export function sha256Key(hash: string): string {
+  if (/^[0-9a-fA-F]{64}$/.test(hash)) return Buffer.from(hash, "hex").toString("base64");
+  return hash;
+}
+
 /**
  * Whether an argument known only after apply is one the configuration sets, so unknown because of what it is written
  * with (a hash of a file built during apply). Otherwise the provider computes it (a Lambda function's
@@ -122,7 +177,7 @@ const lambda: Reader = (v, configured) => {
   // computes them when the configuration leaves them out, so an unknown one counts only when it is configured.
   const hashes = ["source_code_hash", "code_sha256"].flatMap((a) => {
     const h = at(v, [a]);
-    return h === AFTER_APPLY && !configured(a) ? [] : ref("lambda-hash", a, h);
+    return h === AFTER_APPLY && !configured(a) ? [] : spelled("lambda-hash", a, h, sha256Key);
   });
   return [
     ...hashes,
@@ -227,30 +282,41 @@ export interface CodeMatch {
   readonly unknown: boolean;
   /** The keys (`codeKey`) of every known value of the runtime that is the retired one's; empty when only unknown ones may be. */
   readonly keys: readonly string[];
+  /** Set when the values differ as written and are taken as the same code anyway: why, and the runtime's value as shown. */
+  readonly near?: { readonly why: string; readonly shown: string };
 }
 
 /**
  * The first way `now`'s code may be `prior`'s: a value of the same kind equal (S3 versions too, when both set one),
- * else one known only after apply where the prior has that kind (as an identifying argument known only after apply
- * pairs with every retired runtime of its type, fail closed). A known match is preferred, for the message.
+ * else one that differs but may name the same code (`NEAR`: a package path read from a working directory the plan does
+ * not record), else one known only after apply where the prior has that kind (as an identifying argument known only
+ * after apply pairs with every retired runtime of its type, fail closed). An equal match is preferred, for the message.
  */
 export function sameCode(prior: readonly CodeRef[], now: readonly CodeRef[]): CodeMatch | undefined {
   let maybe: Omit<CodeMatch, "keys"> | undefined;
+  let near: Omit<CodeMatch, "keys"> | undefined;
   let known: Omit<CodeMatch, "keys"> | undefined;
   const keys = new Set<string>();
   for (const n of now) {
     for (const p of prior) {
       if (p.kind !== n.kind || p.value === AFTER_APPLY) continue;
+      const shown = p.shown ?? JSON.stringify(p.value);
       if (n.value === AFTER_APPLY) {
-        maybe ??= { argument: n.argument, shown: p.shown ?? JSON.stringify(p.value), unknown: true };
+        maybe ??= { argument: n.argument, shown, unknown: true };
         continue;
       }
       if (n.value === p.value && (n.version === undefined || p.version === undefined || n.version === p.version)) {
-        known ??= { argument: n.argument, shown: p.shown ?? JSON.stringify(p.value), unknown: false };
+        known ??= { argument: n.argument, shown, unknown: false };
+        keys.add(codeKey(n));
+        continue;
+      }
+      const why = NEAR[n.kind]?.(p.value, n.value);
+      if (why !== undefined) {
+        near ??= { argument: n.argument, shown, unknown: false, near: { why, shown: n.shown ?? JSON.stringify(n.value) } };
         keys.add(codeKey(n));
       }
     }
   }
-  const first = known ?? maybe;
+  const first = known ?? near ?? maybe;
   return first && { ...first, keys: [...keys] };
 }
