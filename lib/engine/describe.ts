@@ -2,6 +2,7 @@ import type { Statement } from "./iam/types";
 import type { StatementRef } from "./findings";
 import { actionUniverse } from "./universe";
 import { compareText } from "./text";
+import { statementDigest } from "./statement-digest";
 
 const MAX_LIST = 4;
 
@@ -21,8 +22,27 @@ export function compareStatements(a: Statement, b: Statement): number {
 
 /** The statement as an evidence step's `statements` names it (see `StatementRef`). */
 export function statementRef(s: Statement): StatementRef {
-  const { address, inlinePolicy, sid, index } = s.source;
-  return { policy: address, ...(inlinePolicy ? { inlinePolicy } : {}), ...(sid ? { sid } : {}), index };
+  const { address, inlinePolicy, index } = s.source;
+  const sid = madeUpSid(s) ? undefined : s.source.sid;
+  return { policy: address, ...(inlinePolicy ? { inlinePolicy } : {}), ...(sid ? { sid } : {}), index, digest: statementDigest(s) };
+}
+
+/**
+ * The statement lib/engine/s3-acl-grants.ts makes of a bucket ACL that lets everyone write, whose Sid (`ACL: acl
+ * public-read-write`, `ACL: grant WRITE to AllUsers`) is blastwall's wording, not a Sid anyone wrote: one a reader
+ * cannot find, and one that names the statement by text a later release may word otherwise. Known by what only that
+ * statement has together: the Sid's form, an ACL resource or bucket as its holder, no `via`, everyone as principal.
+ */
+function madeUpSid(s: Statement): boolean {
+  const { address, sid, via } = s.source;
+  return (
+    sid !== undefined &&
+    /^ACL: (acl|grant) /.test(sid) &&
+    via === undefined &&
+    /(^|\.)aws_s3_bucket(_acl)?\.[^.[]+(\[.*\])?$/.test(address) &&
+    s.principals?.length === 1 &&
+    s.principals[0].type === "*"
+  );
 }
 
 // The statements named while `naming` writes a text, in the order their names were written; undefined outside it.

@@ -44,6 +44,13 @@ export interface StatementRef {
   readonly sid?: string;
   /** Its position in the document, counted from 0 (the `#N` of the step's text). */
   readonly index: number;
+  /**
+   * A hash of what it says (effect, actions, resources, principals, conditions; lists as sets): the same wherever the
+   * statement is written, another once any of that changes (see lib/engine/statement-digest.ts). What tells apart two
+   * statements without a Sid, whose index moves when one is inserted or removed before them. Absent on a reference
+   * built by hand.
+   */
+  readonly digest?: string;
 }
 
 /**

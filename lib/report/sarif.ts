@@ -88,24 +88,46 @@ function locate(f: Finding, site: SarifSite): { location: { uri: string; uriBase
   return { location: artifactLocation(at.path, site), line: at.line ?? 1 };
 }
 
-/** The key of `partialFingerprints`: a new one whenever what the fingerprint hashes changes (see docs/UPGRADING.md). */
+/**
+ * The key of `partialFingerprints`: a new one when every fingerprint changes (see docs/UPGRADING.md). A change that gives
+ * only some findings new ones keeps it, so that the others keep their alerts and dismissals: statements without a Sid
+ * hashed by their digest and `managed_policy_arns` by the ARN kept v4, since every other finding hashes what it did.
+ */
 export const FINGERPRINT_KEY = "blastwallFinding/v4";
 
 /**
  * Which statements an evidence step names (its `statements`), by what a reviewer gave them and keeps when editing
  * around them: the label of the inline policy block (`inline_policy "name"`, or "" for a document of its own) and the
- * Sid (null for none). Never the index, which moves when a statement is inserted before; a statement with neither is
- * told apart by the finding's actions, and failing that by `uniqueFingerprints`. These are the pairs v4 hashed when it
- * read them from the step's text, so alerts keep their fingerprints.
+ * Sid (null for none). Never the index, which moves when a statement is inserted before. A statement without a Sid
+ * has nothing else of its own, so it is known by what it says (its `digest`); so is one in an `inline_policy` block
+ * without a name, whose label `inline_policy[N]` is a position too. Otherwise two statements without a Sid granting
+ * the same actions were told apart only by their order in the report, and inserting or removing one before them moved
+ * one's fingerprint, and the dismissal code scanning keeps under it, onto the other. A Sid'd statement hashes the pair
+ * v4 always hashed, so its alert keeps its fingerprint.
  */
-function statementIdentities(e: Evidence): [string, string | null][] {
-  return (e.statements ?? []).map((s) => [s.inlinePolicy ?? "", s.sid ?? null]);
+function statementIdentities(e: Evidence): (string | null)[][] {
+  return (e.statements ?? []).map((s) => {
+    const id = [s.inlinePolicy ?? "", s.sid ?? null];
+    const positional = s.sid === undefined || /^inline_policy\[\d+\]$/.test(s.inlinePolicy ?? "");
+    // A reference built by hand may have no digest; it keeps the pair it always hashed.
+    return positional && s.digest !== undefined ? [...id, s.digest] : id;
+  });
+}
+
+/**
+ * An evidence step's address as the fingerprint reads it. An attachment through a role's `managed_policy_arns` is
+ * addressed by its place in the list (`aws_iam_role.agent.managed_policy_arns[1]`), which moves when an ARN before it
+ * is removed: the policy it attaches (its ARN, or its address in the stack) names it instead.
+ */
+function stepAddress(e: Evidence): string {
+  const listed = /^(.*\.managed_policy_arns)\[\d+\]$/.exec(e.address);
+  return listed && e.attaches !== undefined ? `${listed[1]}[${JSON.stringify(e.attaches)}]` : e.address;
 }
 
 /**
  * The finding's identity for code scanning, which shows one alert per fingerprint: the rule, the stack file, the
  * principal and resource, its actions (sorted), and along its evidence path each step's kind, address and the
- * statements it names (by Sid or inline policy name). One rule may report two findings on the same principal and
+ * statements it names (by Sid or inline policy name, or by what they say: `statementIdentities`). One rule may report two findings on the same principal and
  * resource: an overwrite of a bucket in the stack as an error and of stores outside it as a warning (review round 94),
  * two statements of one policy or two `inline_policy` blocks of one role, each granting its own destroy right
  * (red-team round 121, where code scanning merged them into one alert, and dismissing it dismissed both). Hashed, so
@@ -114,16 +136,17 @@ function statementIdentities(e: Evidence): [string, string | null][] {
 export function findingFingerprint(f: Finding, file: string): string {
   // What the finding is about, not how it is worded: never a message or a step's detail beyond the statement's names,
   // so rewording a rule's message in a later release does not reopen every alert.
-  const path = f.evidence.map((e) => [e.step, e.address, ...statementIdentities(e)]);
+  const path = f.evidence.map((e) => [e.step, stepAddress(e), ...statementIdentities(e)]);
   const actions = [...f.actions].sort(compareText);
   const parts = [f.ruleId, file.split(SEPARATOR).join("/"), f.principal, f.resource, actions, path];
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
 }
 
 /**
- * Each finding's fingerprint, none shared: two findings still alike in all `findingFingerprint` hashes (two statements
- * without a Sid granting the same actions) get the first one's, then the same hashed with how many came before, in
- * the report's order, which is total (`sortFindings`).
+ * Each finding's fingerprint, none shared: two findings still alike in all `findingFingerprint` hashes (one statement
+ * written twice in a policy; two statements of one policy with one Sid) get the first one's, then the same hashed with
+ * how many came before, in the report's order, which is total (`sortFindings`). For the second kind that order is
+ * still a position: removing one may hand its fingerprint to the other.
  */
 function uniqueFingerprints(fps: readonly string[]): string[] {
   const seen = new Map<string, number>();

@@ -99,8 +99,11 @@ type Step = {
   step: string;
   address: string;
   detail: string;
-  statements?: { policy: string; sid?: string; index: number }[];
+  statements?: { policy: string; sid?: string; index: number; digest?: string }[];
 };
+
+// What the statement says, hashed (lib/engine/statement-digest.ts).
+const DIGEST = expect.stringMatching(/^[0-9a-f]{32}$/);
 
 async function steps(stack: object): Promise<Step[]> {
   const root = tree({
@@ -121,7 +124,7 @@ describe("resource-policy-grant names the policy its statements name", () => {
       (e) => e.address === "aws_s3_bucket_policy.data",
     )!;
     expect(bucket.statements).toEqual([
-      { policy: "data.aws_iam_policy_document.bp", sid: "AgentWipe", index: 1 },
+      { policy: "data.aws_iam_policy_document.bp", sid: "AgentWipe", index: 1, digest: DIGEST },
     ]);
     expect(bucket.detail).toContain(
       'aws_s3_bucket_policy.data (data.aws_iam_policy_document.bp statement Sid "AgentWipe" (#1)): Allow s3:DeleteObject',
@@ -133,7 +136,7 @@ describe("resource-policy-grant names the policy its statements name", () => {
       (e) => e.address === "aws_sqs_queue_policy.q",
     )!;
     expect(queue.statements).toEqual([
-      { policy: "aws_sqs_queue_policy.q", index: 0 },
+      { policy: "aws_sqs_queue_policy.q", index: 0, digest: DIGEST },
     ]);
     expect(queue.detail).toBe(
       "aws_sqs_queue_policy.q statement #0: Allow sqs:DeleteQueue on ${aws_sqs_queue.q.arn} (unresolved, read as *)",
