@@ -9,6 +9,7 @@
 import type { BlastwallConfig } from "../engine/config-types";
 import type { Acknowledgement, Finding } from "../engine/findings";
 import { DEFAULT_ACK_SOURCE } from "../config/acknowledgements";
+import { nearestKey } from "../engine/text";
 
 const SHOWN = 5;
 
@@ -58,7 +59,12 @@ export function unusedSelectorFindings(config: BlastwallConfig, use: SelectorUse
   const names = [...new Set(use.principalNames)].sort();
   for (const glob of config.agents?.names ?? []) {
     if (use.names.has(glob)) continue;
-    const known = names.length > 0 ? ` The roles, users and permission sets checked are named ${someOf(names)}.` : " The files checked hold no role, user or permission set with a name.";
+    // A literal name one slip away from a principal's (`plain_bot` for `plain-bot`) is named first: in a long list of
+    // names the user would not find it (red-team round 141, F8).
+    const near = /[*?]/.test(glob) ? undefined : nearestKey(glob, names);
+    const known =
+      (near !== undefined && near.toLowerCase() !== glob.toLowerCase() ? ` Did you mean ${JSON.stringify(near)}?` : "") +
+      (names.length > 0 ? ` The roles, users and permission sets checked are named ${someOf(names)}.` : " The files checked hold no role, user or permission set with a name.");
     out.push(
       finding(
         `agents.names ${JSON.stringify(glob)}`,

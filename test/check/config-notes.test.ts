@@ -41,6 +41,16 @@ const unmatchedOf = (r: ReturnType<typeof run>) => r.findings.filter((f) => f.ru
 const selectorsOf = (config: BlastwallConfig, opts: Parameters<typeof run>[1] = {}) => unmatchedOf(run(config, opts)).map((f) => f.message);
 
 describe("agents.names globs that select nothing", () => {
+  // Red-team round 141, F8: a name one slip away from a principal's was left for the user to find in the list.
+  test("a literal name one slip away from a principal's names that principal first", () => {
+    const [f] = unmatchedOf(run({ agents: { names: ["ai_coder"] } }));
+    expect(f.message).toContain('Did you mean "ai-coder"? The roles, users and permission sets checked are named ai-coder, deploy.');
+  });
+
+  test("control: a glob, or a name near none, suggests nothing", () => {
+    for (const names of [["ai_*"], ["frontend"]]) expect(unmatchedOf(run({ agents: { names } }))[0].message).not.toContain("Did you mean");
+  });
+
   test("get a warning naming the glob, the files checked and the names that are there", () => {
     const r = run({ agents: { names: ["bot-*"] } });
     const [f, ...rest] = unmatchedOf(r);
