@@ -264,6 +264,7 @@ describe("weakening updates", () => {
     // and CloudFormation templates in redteam47.test.ts. Replication onto an existing file system is a create (redteam52.test.ts).
     // Programs that data sources run are reads, not updates (local-program-runs-rt114.test.ts). A runtime moved off its
     // agent role, and an agent role succeeded by one with its callers, need more than one change (agent-runtime-moved-rt119.test.ts).
+    // Accounts moved out from under their Organizations policies have theirs in org-guardrails-lifted.test.ts.
     const others = new Set([
       "plan-protected-delete",
       "plan-protected-forget",
@@ -278,6 +279,7 @@ describe("weakening updates", () => {
       "plan-replication-overwrites",
       "plan-agent-runtime-moved",
       "plan-agent-role-replaced",
+      "plan-org-guardrails-lifted",
     ]);
     const weakening = PLAN_RULES.map((r) => r.meta.id).filter((id) => !others.has(id));
     expect(weakening.filter((id) => !covered.has(id))).toEqual([]);

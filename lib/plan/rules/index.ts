@@ -15,6 +15,7 @@ import { guardrailChanged } from "./guardrail-changed";
 import { kmsDeletionWindowShortened } from "./kms-deletion-window-shortened";
 import { lambdaInvoked } from "./lambda-invoked";
 import { localProgramRuns } from "./local-program-runs";
+import { orgGuardrailsLifted } from "./org-guardrails-lifted";
 import { permissionsBoundaryRemoved } from "./permissions-boundary-removed";
 import { protectedDelete } from "./protected-delete";
 import { protectedForget } from "./protected-forget";
@@ -44,6 +45,7 @@ export const PLAN_RULES: readonly PlanRule[] = [
   kmsDeletionWindowShortened,
   recoveryWindowShortened,
   guardrailChanged,
+  orgGuardrailsLifted,
   replicationOverwrites,
   permissionsBoundaryRemoved,
   agentSessionLengthened,
