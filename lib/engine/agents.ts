@@ -4,7 +4,7 @@ import { AGENT_PRINCIPAL_TYPES, AGENT_TAG, followReferences, readAgentMark, read
 import { isObject } from "./json";
 import { globMatch, globsIntersect } from "./iam/glob";
 import type { OutsideAgentTest } from "./principals/outsiders";
-import { hasInterpolation, resolveToPattern } from "./terraform/tokens";
+import { hasInterpolation, resolveToPattern, unwrittenName } from "./terraform/tokens";
 import { cloudControlStandIn } from "./cloud-control";
 
 /** The IAM path of agent roles (AgentRole, ScopedToken), which the guardrail SCPs match. */
@@ -25,17 +25,31 @@ export function withoutInstanceKeys(address: string): string {
 }
 
 /**
- * The IAM name a role or user gets: the literal name, else a pattern (a computed name, `name_prefix` followed by
- * what Terraform appends, or Terraform's own `terraform-` name when neither is given).
+ * The IAM name a role, user or permission set gets: the literal name, else a pattern (a computed name, `name_prefix`
+ * followed by what Terraform appends, or, with neither, the name Terraform makes for a role: see unwrittenName).
  */
 function namePattern(stack: TfStack | undefined, r: TfResource): { readonly pattern: string; readonly exact: boolean; readonly shown: string } {
   const name = r.values.name;
-  if (typeof name === "string" && !hasInterpolation(name)) return { pattern: name, exact: true, shown: name };
-  if (typeof name === "string") return { pattern: stack ? resolveToPattern(stack, name).pattern : "*", exact: false, shown: name };
+  // An empty name is no name to the provider: it falls back to the prefix or makes one (as tokens.ts reads it).
+  const written = typeof name === "string" && name !== "";
+  if (written && !hasInterpolation(name)) return { pattern: name, exact: true, shown: name };
+  if (written) return { pattern: stack ? resolveToPattern(stack, name).pattern : "*", exact: false, shown: name };
   const prefix = r.values.name_prefix;
-  if (typeof prefix === "string") return { pattern: `${stack && hasInterpolation(prefix) ? resolveToPattern(stack, prefix).pattern : prefix}*`, exact: false, shown: `name_prefix ${prefix}` };
-  if (name === undefined || name === null) return { pattern: "terraform-*", exact: false, shown: "(a name Terraform generates)" };
-  return { pattern: "*", exact: false, shown: "(not a string)" };
+  if (typeof prefix === "string" && prefix !== "") return { pattern: `${stack && hasInterpolation(prefix) ? resolveToPattern(stack, prefix).pattern : prefix}*`, exact: false, shown: `name_prefix ${prefix}` };
+  if (name !== undefined && name !== null && name !== "") return { pattern: "*", exact: false, shown: "(not a string)" };
+  // Only the aws provider names a role `terraform-...`: an awscc role stands in as one (cloudControlStandIn), and
+  // Cloud Control names it otherwise; a user or a permission set has no name made for it.
+  if (r.type !== "aws_iam_role" || addressType(r.address) !== "aws_iam_role") return { pattern: "*", exact: false, shown: "(no name)" };
+  // Without the stack (the plan gate), the plan's values carry the name of an object an import or moved block adopts.
+  const pattern = stack ? unwrittenName(stack, r) : "terraform-*";
+  const shown = pattern === "*" ? "(the name of the existing role an import or moved block brings to it)" : "(a name Terraform generates)";
+  return { pattern, exact: false, shown };
+}
+
+/** The resource type an address names: `module.m["a"].aws_iam_role.r[0]` → `aws_iam_role`. */
+function addressType(address: string): string | undefined {
+  const parts = withoutInstanceKeys(address).split(".");
+  return parts[parts.length - 2];
 }
 
 function isExpression(v: unknown): boolean {

@@ -257,6 +257,35 @@ describe("an inline policy of the guard's name in another stack replaces it (red
     expect(destroyers(run(generated, other(write("coder", "${var.n}"), { variable: { n: { type: "string" } } })))).toHaveLength(1);
   });
 
+  // An import or moved block brings an existing inline policy to the unnamed guard: it keeps its own name, any name.
+  test("a guard with no name that an import or moved block brings an existing inline policy to is replaced by any name", () => {
+    const generated = inline() as { resource: { aws_iam_role_policy: Record<string, Obj> } };
+    delete generated.resource.aws_iam_role_policy.guard.name;
+    for (const top of [{ import: [{ to: "aws_iam_role_policy.guard", id: "coder:guard" }] }, { moved: [{ from: "aws_iam_role_policy.old", to: "aws_iam_role_policy.guard" }] }]) {
+      const fs = run({ ...generated, ...top }, other(write("coder", "guard")));
+      expect(destroyers(fs).map((f) => f.principal)).toEqual(["aws_iam_role.agent"]);
+      expect(reason(fs)).toContain('aws_iam_role_policy.g of stack other writes the inline policy "guard" to role "coder", which may be');
+    }
+    // The control: a moved block to another resource leaves its name generated. (An import of another inline policy of
+    // the role is read as possibly the guard already, as its name is not exact: see peerRemoval.)
+    const elsewhere = { moved: [{ from: "aws_iam_role_policy.old", to: "aws_iam_role_policy.ops" }] };
+    expect(destroyers(run({ ...generated, ...elsewhere }, other(write("coder", "guard"))))).toEqual([]);
+  });
+
+  test("an unnamed inline_policy block of a role an import or moved block brings an existing role to is replaced by any name", () => {
+    const blockGuard = (top: Obj) => {
+      const json = inline() as { resource: { aws_iam_role: Record<string, Obj>; aws_iam_role_policy: Record<string, Obj> } };
+      const guard = json.resource.aws_iam_role_policy.guard;
+      delete json.resource.aws_iam_role_policy.guard;
+      json.resource.aws_iam_role.agent.inline_policy = [{ policy: guard.policy }];
+      return { ...json, ...top };
+    };
+    expect(destroyers(run(blockGuard({}), other(write("coder", "guard"))))).toEqual([]);
+    for (const top of [{ import: [{ to: "aws_iam_role.agent", id: "coder" }] }, { moved: [{ from: "aws_iam_role.old", to: "aws_iam_role.agent" }] }]) {
+      expect(destroyers(run(blockGuard(top), other(write("coder", "guard")))).map((f) => f.principal)).toEqual(["aws_iam_role.agent"]);
+    }
+  });
+
   // Red-team round 136, F1: a role Terraform names is a new role, terraform-..., never the agent.
   test("written to another stack's role whose name Terraform generates, it replaces nothing; the controls may be the agent", () => {
     const anon = (extra: Obj = {}) => ({ "aws_iam_role.worker": { assume_role_policy: TRUST, ...extra }, ...write("${aws_iam_role.worker.name}", "guard") });

@@ -98,6 +98,19 @@ describe("permissions boundary", () => {
     expect(p.notes.join(" ")).toMatch(/cannot be read, so it caps nothing.*no aws_iam_policy of this stack has that name and path/);
   });
 
+  test("a boundary named by name, with an unnamed policy imported or moved to that may be it: caps nothing", () => {
+    const named = (top: Obj) => ({
+      ...stack({ customer_managed_policy_reference: { name: "agent-boundary", path: "/" } }, { "aws_iam_policy.boundary": { name: "agent-boundary", policy: BOUNDARY_DENY }, "aws_iam_policy.adopted": { policy: policy({ Effect: "Allow", Action: "*", Resource: "*" }) } }),
+      ...top,
+    });
+    expect(destroyOf(named({}))).toEqual([]);
+    for (const top of [{ import: [{ to: "aws_iam_policy.adopted", id: "arn:aws:iam::111111111111:policy/agent-boundary" }] }, { moved: [{ from: "aws_iam_policy.old", to: "aws_iam_policy.adopted" }] }]) {
+      const json = named(top);
+      expect(destroyOf(json)).toEqual(["aws_ssoadmin_permission_set.agent"]);
+      expect(analysisOf(json).byAddress.get("aws_ssoadmin_permission_set.agent")!.notes.join(" ")).toMatch(/cannot be read, so it caps nothing.*2 aws_iam_policy resources of this stack may be/);
+    }
+  });
+
   test("a boundary on another permission set does not cap the agent", () => {
     const json = tf({
       "aws_ssoadmin_permission_set.agent": permissionSet(),
@@ -135,6 +148,55 @@ describe("customer managed policy reference", () => {
       stack({ name: "agent-ops" }, { "aws_iam_policy.a": { name: "agent-ops", policy: DESCRIBE }, "aws_iam_policy.b": { name: "${var.n}", policy: DESCRIBE } }),
     );
     expect(errors(r).map((f) => f.message).join(" ")).toContain("2 aws_iam_policy resources of this stack may be");
+  });
+
+  // An import or moved block brings an existing policy to a resource that writes no name: it keeps its own name, any
+  // name, so it may be the one the set names (as tokens.ts reads its ARN), never only terraform-....
+  const IMPORTED = { import: [{ to: "aws_iam_policy.adopted", id: "arn:aws:iam::111111111111:policy/agent-ops" }] };
+  const MOVED = { moved: [{ from: "aws_iam_policy.old", to: "aws_iam_policy.adopted" }] };
+  const withTop = (json: Obj, top: Obj) => ({ ...json, ...top });
+
+  test("an unnamed policy imported or moved to may be the one named: with another of that name, blastwall cannot tell which", () => {
+    for (const top of [IMPORTED, MOVED]) {
+      const json = withTop(stack({ name: "agent-ops" }, { "aws_iam_policy.ops": { name: "agent-ops", policy: DESCRIBE }, "aws_iam_policy.adopted": { policy: DELETE } }), top);
+      const mine = errors(check(json)).filter((f) => f.principal === "aws_ssoadmin_permission_set.agent");
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.map((f) => f.message).join(" ")).toContain("2 aws_iam_policy resources of this stack may be (aws_iam_policy.ops, aws_iam_policy.adopted)");
+    }
+  });
+
+  test("alone, it may be the one named but is not known to be: unreadable, and the finding says why and how to fix it", () => {
+    for (const top of [IMPORTED, MOVED]) {
+      const json = withTop(stack({ name: "agent-ops" }, { "aws_iam_policy.adopted": { policy: DESCRIBE } }), top);
+      const msg = errors(check(json)).filter((f) => f.principal === "aws_ssoadmin_permission_set.agent").map((f) => f.message).join(" ");
+      expect(msg).toContain("which aws_iam_policy.adopted may be, but blastwall cannot tell whether it is");
+      expect(msg).toContain("${aws_iam_policy.adopted.name}");
+    }
+  });
+
+  test("a policy whose name is known only at apply, alone, is not known to be the one named either", () => {
+    const json = stack({ name: "agent-ops" }, { "aws_iam_policy.ops": { name: "${var.n}", policy: DESCRIBE } });
+    expect(errors(check(json)).map((f) => f.message).join(" ")).toContain("which aws_iam_policy.ops may be, but blastwall cannot tell whether it is");
+    // Named by reference, it is that policy.
+    expect(destroyOf(stack({ name: "${aws_iam_policy.ops.name}" }, { "aws_iam_policy.ops": { name: "${var.n}", policy: DESCRIBE } }))).toEqual([]);
+  });
+
+  test("the controls: no import or moved block, or one to another resource, leaves it terraform-...: the named policy is judged", () => {
+    const other = { import: [{ to: "aws_iam_policy.elsewhere", id: "arn:aws:iam::111111111111:policy/x" }], moved: [{ from: "aws_iam_policy.old", to: "aws_iam_policy.elsewhere" }] };
+    for (const top of [{}, other]) {
+      expect(destroyOf(withTop(stack({ name: "agent-ops" }, { "aws_iam_policy.ops": { name: "agent-ops", policy: DESCRIBE }, "aws_iam_policy.adopted": { policy: DELETE } }), top))).toEqual([]);
+      expect(destroyOf(withTop(stack({ name: "agent-ops" }, { "aws_iam_policy.ops": { name: "agent-ops", policy: DELETE }, "aws_iam_policy.adopted": { policy: DESCRIBE } }), top))).toEqual([
+        "aws_ssoadmin_permission_set.agent",
+      ]);
+    }
+    // An imported policy whose name is written is that name.
+    expect(destroyOf(withTop(stack({ name: "agent-ops" }, { "aws_iam_policy.ops": { name: "agent-ops", policy: DESCRIBE }, "aws_iam_policy.adopted": { name: "other", policy: DELETE } }), IMPORTED))).toEqual([]);
+  });
+
+  test("an empty name is no name to the provider: terraform-..., or any name when imported", () => {
+    const json = (top: Obj) => withTop(stack({ name: "agent-ops" }, { "aws_iam_policy.ops": { name: "agent-ops", policy: DESCRIBE }, "aws_iam_policy.adopted": { name: "", policy: DELETE } }), top);
+    expect(destroyOf(json({}))).toEqual([]);
+    expect(errors(check(json(IMPORTED))).map((f) => f.message).join(" ")).toContain("2 aws_iam_policy resources of this stack may be");
   });
 });
 

@@ -25,7 +25,7 @@ import { maySitIn, providerAccount, providerKeyOf, resourceAccount, sameProvider
 import { isObject } from "../terraform/stack";
 import { evaluatedCount, evaluatedForEachSize } from "../terraform/meta-arguments";
 import { hasDynamic } from "../reach/dynamic-blocks";
-import { foreignPrincipalArns, hasInterpolation, principalPatterns, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
+import { foreignPrincipalArns, hasInterpolation, principalPatterns, refTarget, remoteStateAt, resolveToPattern, unwrittenName } from "../terraform/tokens";
 import { RESOURCE_POLICIES, resourcePolicyDocument, resourcePolicyValue } from "../resource-policies";
 import { OutsideMentions, type AmbiguousMention, type OutsideAgent, type OutsideAgentTest } from "./outsiders";
 import { agentOf } from "../agents";
@@ -599,7 +599,7 @@ class Collector {
           name !== undefined ? `inline_policy ${JSON.stringify(name)}` : `inline_policy[${i}]`,
         ),
       );
-      this.keys.set(a, { kind: "inline", source: via, own: true, name: this.exactName(blk["name"]), namePattern: this.inlineNamePattern(blk), policy: blk["policy"] });
+      this.keys.set(a, { kind: "inline", source: via, own: true, name: this.exactName(blk["name"]), namePattern: this.inlineNamePattern(blk, r), policy: blk["policy"] });
       b.identity.push(a);
     });
   }
@@ -866,7 +866,7 @@ class Collector {
     let policy: TfResource | undefined = named && named.mode === "managed" && named.type === "aws_iam_policy" ? named : undefined;
     if (policy === undefined) {
       if (name === undefined || path === undefined) return unknown(`${via} names the customer managed policy ${shown}, which blastwall cannot resolve: ${elsewhere}`);
-      const candidates = (this.stack.byType.get("aws_iam_policy") ?? []).filter((p) => p.mode === "managed" && this.policyMayBe(p, name, path));
+      const candidates = (this.stack.byType.get("aws_iam_policy") ?? []).filter((p) => p.mode === "managed" && this.policyIs(p, name, path) !== "no");
       if (candidates.length !== 1) {
         return unknown(
           candidates.length === 0
@@ -874,8 +874,17 @@ class Collector {
             : `${via} names the customer managed policy ${shown}, which ${candidates.length} aws_iam_policy resources of this stack may be (${candidates.map((p) => p.address).join(", ")}): blastwall cannot tell which one each account holds`,
         );
       }
+      // One that only may have the name is not known to be the policy: if it is not, the one named is outside the stack.
+      if (this.policyIs(candidates[0], name, path) === "maybe") {
+        const c = candidates[0].address;
+        return unknown(
+          `${via} names the customer managed policy ${shown}, which ${c} may be, but blastwall cannot tell whether it is: its name or path is not known before ` +
+            `apply (computed, a name_prefix, or the name of the existing policy an import or moved block brings to it). If it is not, ${elsewhere}. ` +
+            `Name it in ${via} by reference (name = "\${${c}.name}"), or write the name and path of ${c} literally`,
+        );
+      }
       policy = candidates[0];
-    } else if (path !== undefined && !this.policyMayBe(policy, undefined, path)) {
+    } else if (path !== undefined && this.policyIs(policy, undefined, path) === "no") {
       return unknown(`${via} names ${policy.address} by its name but with the path "${path}", which that policy does not have: ${elsewhere}`);
     }
     const e = existence(this.stack, policy);
@@ -900,16 +909,18 @@ class Collector {
     return withVia(this.policyDocument(policy), via);
   }
 
-  /** Whether an `aws_iam_policy` may have the name (when given) and path: literally, or by a part known only at apply. */
-  private policyMayBe(p: TfResource, name: string | undefined, path: string): boolean {
+  /**
+   * Whether an `aws_iam_policy` has the name (when given) and path: "yes" when both are written so, "maybe" when either
+   * is known only at apply and may be so (see writtenOrGeneratedName), else "no".
+   */
+  private policyIs(p: TfResource, name: string | undefined, path: string): "yes" | "maybe" | "no" {
     const pp = p.values["path"];
     const ownPath = typeof pp === "string" ? resolveToPattern(this.stack, pp) : { pattern: "/", exact: true };
-    if (!(ownPath.exact ? ownPath.pattern === path : globMatch(ownPath.pattern, path))) return false;
-    if (name === undefined) return true;
-    const n = p.values["name"];
-    const prefix = p.values["name_prefix"];
-    const pattern = typeof n === "string" ? resolveToPattern(this.stack, n).pattern : typeof prefix === "string" ? `${resolveToPattern(this.stack, prefix).pattern}*` : "terraform-*";
-    return globMatch(pattern, name);
+    if (!(ownPath.exact ? ownPath.pattern === path : globMatch(ownPath.pattern, path))) return "no";
+    if (name === undefined) return ownPath.exact ? "yes" : "maybe";
+    const own = this.writtenOrGeneratedName(p.values, p);
+    if (!(own.exact ? own.pattern === name : globMatch(own.pattern, name))) return "no";
+    return own.exact && ownPath.exact ? "yes" : "maybe";
   }
 
   /** A permissions boundary, unless it cannot be read (then it caps nothing, and a note says why). */
@@ -940,7 +951,7 @@ class Collector {
         }),
         INLINE_POLICY_MAX[kind],
       ));
-    const key: PolicyKey = { kind: "inline", source: att.address, own: false, name: this.exactName(att.values["name"]), namePattern: this.inlineNamePattern(att.values), policy: att.values["policy"] };
+    const key: PolicyKey = { kind: "inline", source: att.address, own: false, name: this.exactName(att.values["name"]), namePattern: this.inlineNamePattern(att.values, att), policy: att.values["policy"] };
     this.attach(att, kind, arg, this.resolveTarget(kind, att.values[arg]), document, key);
   }
 
@@ -1057,14 +1068,25 @@ class Collector {
 
   /**
    * The names an inline policy may have: its `name`, or without one what the provider makes (`name_prefix` or
-   * `terraform-` and a unique id). What blastwall cannot resolve may be any name.
+   * `terraform-` and a unique id), for `holder`, the resource an import or moved block may bring an existing one to.
    */
-  private inlineNamePattern(values: Record<string, unknown>): string {
+  private inlineNamePattern(values: Record<string, unknown>, holder: TfResource): string {
+    return this.writtenOrGeneratedName(values, holder).pattern;
+  }
+
+  /**
+   * The name a resource gets from `name` / `name_prefix`, for a type the AWS provider names `terraform-...` with
+   * neither: an empty one is none to the provider (it falls back to the prefix or makes one), and with neither the
+   * name is tokens.ts's unwrittenName for `holder` (any name when an import or moved block brings an existing object
+   * to it). What blastwall cannot resolve may be any name.
+   */
+  private writtenOrGeneratedName(values: Record<string, unknown>, holder: TfResource): { readonly pattern: string; readonly exact: boolean } {
+    const none = (v: unknown) => v === undefined || v === null || v === "";
     const n = values["name"];
-    if (n !== undefined && n !== null && n !== "") return typeof n === "string" ? resolveToPattern(this.stack, n).pattern : "*";
+    if (!none(n)) return typeof n === "string" ? resolveToPattern(this.stack, n) : { pattern: "*", exact: false };
     const prefix = values["name_prefix"];
-    if (prefix === undefined || prefix === null || prefix === "") return "terraform-*";
-    return typeof prefix === "string" ? `${resolveToPattern(this.stack, prefix).pattern}*` : "*";
+    if (!none(prefix)) return { pattern: typeof prefix === "string" ? `${resolveToPattern(this.stack, prefix).pattern}*` : "*", exact: false };
+    return { pattern: unwrittenName(this.stack, holder), exact: false };
   }
 
   /** `aws_iam_{role,user,group}_policies_exclusive` / `..._policy_attachments_exclusive`. */

@@ -691,29 +691,39 @@ function literalArg(ctx: Ctx, r: TfResource, arg: string): string | undefined {
 }
 
 /**
- * A name from `name` / `name_prefix` style arguments: the name, `prefix*`, or, with neither written, `generated` (the
- * name the provider makes, see GENERATED_NAME) or `*` where blastwall does not know how the provider names it. Marks
- * the result inexact unless the name itself was written.
+ * A name from `name` / `name_prefix` style arguments: the name, `prefix*`, or, with neither written, the name the
+ * provider makes when it `generates` one (see unwrittenName) or `*` where blastwall does not know how the provider
+ * names it. Marks the result inexact unless the name itself was written.
  */
-function nameFrom(ctx: Ctx, r: TfResource, nameArg: string, prefixArg?: string, generated?: string): string {
+function nameFrom(ctx: Ctx, r: TfResource, nameArg: string, prefixArg?: string, generates = false): string {
   const n = literalArg(ctx, r, nameArg);
   // An empty name is no name to the provider (create.Name falls back to the prefix or a generated one).
-  if (n !== undefined && (n !== "" || generated === undefined)) return n;
+  if (n !== undefined && (n !== "" || !generates)) return n;
   ctx.exact = false;
   if (prefixArg) {
     const p = literalArg(ctx, r, prefixArg);
     if (p !== undefined && p !== "") return `${p}*`;
   }
-  return generated !== undefined && !imported(ctx.stack, r) ? generated : "*";
+  return generates ? unwrittenName(ctx.stack, r) : "*";
 }
 
 /**
  * What the AWS provider names a resource that writes neither its name nor its prefix argument: `terraform-` and a
- * 26-character unique suffix (a timestamp and a counter), for the types that pass it below (their create calls do so). A fresh unique name
- * is no other object's, so such a resource does not stand for every role or bucket (red-team round 136). Not for an
- * object an `import` block brings under the resource: that one keeps the name it has, any name.
+ * 26-character unique suffix (a timestamp and a counter), for the types that pass `generates` below (their create
+ * calls do so), and for inline policies. A fresh unique name is no other object's, so such a resource does not stand
+ * for every role or bucket (red-team round 136).
  */
 const GENERATED_NAME = "terraform-*";
+
+/**
+ * The name pattern of `r`, of a type whose provider generates a name, when it writes neither name nor prefix:
+ * GENERATED_NAME, or any name (`*`) when an `import` or `moved` block brings an existing object to it, which keeps the
+ * name it has. Every reader of such a name asks here (the agent selector, the policies a permission set names, inline
+ * policy names), so that none of them takes an adopted object for a new `terraform-...` one.
+ */
+export function unwrittenName(stack: TfStack, r: TfResource): string {
+  return imported(stack, r) ? "*" : GENERATED_NAME;
+}
 
 /**
  * Whether an `import` block of the stack imports into `r`, or a `moved` block moves an object to it (any instance of
@@ -744,22 +754,22 @@ function inexact(ctx: Ctx, v: string): string {
   return v;
 }
 
-/** IAM principals named by `name`, `name_prefix` (`prefixArg`), or neither (then `generated`, when the provider's). */
-const iamNamed = (kind: string, prefixArg?: string, generated?: string): Record<string, AttrFn> => {
-  const name: AttrFn = (ctx, r) => nameFrom(ctx, r, "name", prefixArg, generated);
+/** IAM principals named by `name`, `name_prefix` (`prefixArg`), or neither (then the provider's name, when it `generates` one). */
+const iamNamed = (kind: string, prefixArg?: string, generates = false): Record<string, AttrFn> => {
+  const name: AttrFn = (ctx, r) => nameFrom(ctx, r, "name", prefixArg, generates);
   return {
     name,
     id: name,
-    arn: (ctx, r) => `arn:aws:iam::*:${kind}${iamPath(ctx, r)}${nameFrom(ctx, r, "name", prefixArg, generated)}`,
+    arn: (ctx, r) => `arn:aws:iam::*:${kind}${iamPath(ctx, r)}${nameFrom(ctx, r, "name", prefixArg, generates)}`,
   };
 };
 
-const policyName: AttrFn = (ctx, r) => nameFrom(ctx, r, "name", "name_prefix", GENERATED_NAME);
+const policyName: AttrFn = (ctx, r) => nameFrom(ctx, r, "name", "name_prefix", true);
 const policyArn: AttrFn = (ctx, r) => `arn:aws:iam::*:policy${iamPath(ctx, r)}${policyName(ctx, r)}`;
 
 /** A bucket's name: a managed bucket's `bucket`, `bucket_prefix` or generated name; a data source's `bucket`. */
 const bucketName = (ctx: Ctx, r: TfResource): string =>
-  r.mode === "data" ? nameFrom(ctx, r, "bucket") : nameFrom(ctx, r, "bucket", "bucket_prefix", GENERATED_NAME);
+  r.mode === "data" ? nameFrom(ctx, r, "bucket") : nameFrom(ctx, r, "bucket", "bucket_prefix", true);
 
 /** A bucket's host names: `NAME.s3.amazonaws.com`, and `NAME.s3.REGION.amazonaws.com` (the region left open). */
 const BUCKET_DOMAINS: Record<string, AttrFn> = {
@@ -789,14 +799,14 @@ const IDENTITY_PROVIDERS: Record<string, Record<string, AttrFn>> = {
 
 const COMPUTED: Record<string, Record<string, AttrFn>> = {
   ...IDENTITY_PROVIDERS,
-  aws_iam_role: iamNamed("role", "name_prefix", GENERATED_NAME),
+  aws_iam_role: iamNamed("role", "name_prefix", true),
   aws_iam_user: iamNamed("user"),
   aws_iam_group: iamNamed("group"),
   // The same principals written for Cloud Control: a trust naming `awscc_iam_role.ci.arn` names that role, as one naming
   // `aws_iam_role.ci.arn` does, not anyone (red-team round 109). With no name given, Cloud Control generates one: any.
   awscc_iam_role: { role_name: (ctx, r) => nameFrom(ctx, r, "role_name"), arn: (ctx, r) => `arn:aws:iam::*:role${iamPath(ctx, r)}${nameFrom(ctx, r, "role_name")}` },
   awscc_iam_user: { user_name: (ctx, r) => nameFrom(ctx, r, "user_name"), arn: (ctx, r) => `arn:aws:iam::*:user${iamPath(ctx, r)}${nameFrom(ctx, r, "user_name")}` },
-  aws_iam_instance_profile: iamNamed("instance-profile", "name_prefix", GENERATED_NAME),
+  aws_iam_instance_profile: iamNamed("instance-profile", "name_prefix", true),
   aws_iam_policy: {
     name: policyName,
     arn: policyArn,
