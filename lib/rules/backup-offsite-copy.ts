@@ -1,28 +1,36 @@
 import type { Rule } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";
 import type { TfResource, TfStack } from "../engine/terraform/types";
+import { providerAccount as literalAccount, providerConfigKey } from "../engine/terraform/providers";
 import { refTarget } from "../engine/terraform/tokens";
 import { MIN_BACKUP_RETENTION_DAYS, blocks, describe, presence, readNumber, providerAccount, providerKey, readString, refersTo, resourceEvidence, resourceFinding } from "./protection-support";
 
 /**
  * Every rule of every backup plan must copy its recovery points to a vault in another account: backups kept
  * beside the data die with it when the account's credentials are abused (the April 2026 incident). A copy
- * action counts when its destination is
- * - a literal vault ARN whose account differs from the plan's account, as far as the stack tells it (the plan's
- *   provider pinned by `allowed_account_ids` or `assume_role`, or a literal `iam_role_arn` of its selections);
- *   when the stack does not tell, the finding is a warning;
- * - a reference to a vault managed (or looked up) under another provider configuration, whose account is not
- *   known to be the same.
+ * counts only when the stack shows the destination's account differs from the plan's: a literal vault ARN, or a
+ * vault managed (or looked up) under a provider configuration pinned (`allowed_account_ids`, a literal
+ * `assume_role`) to an account the plan is not in. The plan's account comes from its provider's pin or a literal
+ * `iam_role_arn` of its selections. A destination in the plan's account is an error, and so is one under a provider
+ * that, like the plan's, picks no credentials of its own (Terraform signs both with the same ones: red-team round
+ * 140); a destination whose account the stack does not tell apart from the plan's is a warning.
  */
 
 type Outcome = { ok: true } | { ok: false; detail: string; unsure?: boolean };
 
 const ARN_RE = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):(\d{12}):backup-vault:(.+)$/;
 
-/** Accounts the plan certainly runs in, from what the stack writes literally. */
-function sourceAccounts(stack: TfStack, plan: TfResource): Set<string> {
+/** How a provider configuration's account is read: as written, or with a variable read as its default. */
+type AccountOf = (stack: TfStack, key: string) => string | undefined;
+
+/**
+ * Accounts the plan runs in, from its provider's pin and its selections' literal roles. Read with variables as their
+ * defaults, an account the plan may run in (cause to report a copy into it); read literally, one it certainly runs
+ * in (only that proves a destination elsewhere: `-var` may name any account).
+ */
+function sourceAccounts(stack: TfStack, plan: TfResource, accountOf: AccountOf): Set<string> {
   const out = new Set<string>();
-  const pinned = providerAccount(stack, providerKey(plan));
+  const pinned = accountOf(stack, providerKey(plan));
   if (pinned) out.add(pinned);
   for (const sel of stack.byType.get("aws_backup_selection") ?? []) {
     // A selection Terraform may not create tells nothing about where the plan runs.
@@ -34,19 +42,69 @@ function sourceAccounts(stack: TfStack, plan: TfResource): Set<string> {
   return out;
 }
 
-function judgeDestination(stack: TfStack, plan: TfResource, dest: unknown, sources: Set<string>): Outcome {
+type Sources = { may: Set<string>; sure: Set<string> };
+
+/**
+ * Provider arguments that choose neither credentials nor an account. A configuration that sets only these signs its
+ * requests with the default credential chain (environment, shared files' default profile, instance role), the same
+ * for every such configuration of one run, so all of them are in one account. Anything else (assume_role, profile,
+ * access_key, shared_config_files, endpoints, an argument blastwall does not know) may lead elsewhere.
+ */
+const CREDENTIAL_NEUTRAL = new Set([
+  "//",
+  "alias",
+  "region",
+  "for_each",
+  "allowed_account_ids",
+  "forbidden_account_ids",
+  "default_tags",
+  "ignore_tags",
+  "max_retries",
+  "retry_mode",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "insecure",
+  "custom_ca_bundle",
+  "use_fips_endpoint",
+  "use_dualstack_endpoint",
+  "s3_use_path_style",
+  "s3_us_east_1_regional_endpoint",
+  "skip_credentials_validation",
+  "skip_metadata_api_check",
+  "skip_region_validation",
+  "skip_requesting_account_id",
+  "token_bucket_rate_limiter_capacity",
+]);
+
+/** The arguments of a provider configuration that may choose its credentials, or undefined when the stack has no such block. */
+function credentialArguments(stack: TfStack, key: string): string[] | undefined {
+  const body = stack.providers?.get(providerConfigKey(key));
+  // Without a block, the default provider is an empty configuration; an alias the stack does not declare is unknown.
+  if (!body) return key === "aws" ? [] : undefined;
+  return Object.keys(body).filter((k) => !CREDENTIAL_NEUTRAL.has(k));
+}
+
+/** Why blastwall cannot tell a provider configuration's account, for a message: what it sets, or that it is not declared. */
+function unplaced(stack: TfStack, key: string): string {
+  const args = credentialArguments(stack, key);
+  if (args === undefined) return `provider ${key} is not declared in this stack`;
+  return args.length > 0 ? `provider ${key} sets ${args.join(", ")} but no literal allowed_account_ids` : `provider ${key} is not pinned to an account`;
+}
+
+function judgeDestination(stack: TfStack, plan: TfResource, dest: unknown, sources: Sources): Outcome {
   const lit = readString(stack, dest);
   if (lit.state === "set") {
     const m = ARN_RE.exec(lit.value);
     if (!m) return { ok: false, detail: `destination_vault_arn "${lit.value}" is not a backup vault ARN` };
     const account = m[2];
-    if (sources.has(account)) return { ok: false, detail: `destination ${lit.value} is in account ${account}, the plan's own account` };
-    if (sources.size === 0) {
+    if (sources.may.has(account)) return { ok: false, detail: `destination ${lit.value} is in account ${account}, the plan's own account` };
+    if (sources.sure.size === 0) {
       return {
         ok: false,
         unsure: true,
         detail:
-          `destination ${lit.value} is in account ${account}, but the stack does not say which account the plan runs in ` +
+          `destination ${lit.value} is in account ${account}, but the stack does not say which account the plan (provider ${providerKey(plan)}) runs in ` +
           "(pin its provider with allowed_account_ids, or give its selections a literal iam_role_arn)",
       };
     }
@@ -63,10 +121,31 @@ function judgeDestination(stack: TfStack, plan: TfResource, dest: unknown, sourc
   if (here === there) {
     return { ok: false, detail: `destination ${vault.address} uses the same provider configuration (${here}) as the plan, so it is in the same account` };
   }
-  const a = providerAccount(stack, here);
-  const b = providerAccount(stack, there);
-  if (a && b && a === b) return { ok: false, detail: `destination ${vault.address} uses provider ${there}, which is pinned to the plan's own account ${a}` };
-  return { ok: true };
+  const mayThere = providerAccount(stack, there);
+  if (mayThere && sources.may.has(mayThere)) {
+    return { ok: false, detail: `destination ${vault.address} uses provider ${there}, which is pinned to the plan's own account ${mayThere}; pin ${there} to the backup account and give it that account's role` };
+  }
+  const sureThere = literalAccount(stack, there);
+  if (sureThere && sources.sure.size > 0) return { ok: true };
+  const ours = credentialArguments(stack, here);
+  const theirs = credentialArguments(stack, there);
+  if (ours?.length === 0 && theirs?.length === 0) {
+    return {
+      ok: false,
+      detail:
+        `destination ${vault.address} uses provider ${there}, which, like the plan's provider ${here}, sets no assume_role, profile or other ` +
+        `credentials of its own: Terraform signs both with the same credentials, so the vault is in the plan's own account (a copy to another ` +
+        `region at most). Give ${there} an assume_role of a role in the backup account and pin it there with allowed_account_ids`,
+    };
+  }
+  const why = [sources.sure.size === 0 ? unplaced(stack, here) : undefined, sureThere ? undefined : unplaced(stack, there)].filter((w) => w !== undefined);
+  return {
+    ok: false,
+    unsure: true,
+    detail:
+      `destination ${vault.address} uses provider ${there}, but the stack does not show its account differs from the plan's (provider ${here}): ` +
+      `${why.join("; ")}. Pin both providers with allowed_account_ids (the plan's to its account, ${there} to the backup account)`,
+  };
 }
 
 /** The fewest days an off-site copy must be kept (ProtectedVolume and ProtectedDatabase keep 35 by default). */
@@ -82,7 +161,8 @@ export const rule: Rule = {
       "a vault in a separate backup account is what survives.",
     fix:
       "Give every plan rule a `copy_action` whose `destination_vault_arn` is a vault in the backup account (OffsiteBackupVault), " +
-      "and pin the plan's provider to its account so the gate can see the difference.",
+      "and pin the plan's provider and the vault's (`allowed_account_ids`) to their accounts so the gate can see the difference: an alias " +
+      "without its own role or profile signs with the plan's credentials, in the plan's account.",
     severity: "error",
     category: "protection",
   },
@@ -90,7 +170,7 @@ export const rule: Rule = {
     const out: FindingDraft[] = [];
     for (const plan of stack.byType.get("aws_backup_plan") ?? []) {
       if (plan.mode !== "managed") continue;
-      const sources = sourceAccounts(stack, plan);
+      const sources = { may: sourceAccounts(stack, plan, providerAccount), sure: sourceAccounts(stack, plan, literalAccount) };
       const rules = blocks(plan.values["rule"]);
       if (rules.length === 0) {
         out.push(resourceFinding(plan, `${describe(plan)} has no rule blastwall can read, so no copy to another account can be confirmed. Write its rules literally, each with a copy_action to the backup account.`,

@@ -2,6 +2,7 @@ import type { Rule } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { hasInterpolation } from "../engine/terraform/tokens";
+import { providerKeyOf, resourceRegion, sameProvider, unknownOwnRegion } from "../engine/terraform/providers";
 import { MIN_BACKUP_RETENTION_DAYS, describe, presence, presenceFix, providerKey, readNumber, readString, refersTo, resourceEvidence, resourceFinding, unknownText } from "./protection-support";
 
 /** The longest grace period that still makes a lock: past it, the lock is immutable (compliance mode). */
@@ -9,16 +10,69 @@ const MAX_CHANGEABLE_FOR_DAYS = 30;
 /** AWS's cooling-off before a compliance lock becomes immutable; fewer days is refused by the API. */
 const MIN_CHANGEABLE_FOR_DAYS = 3;
 
-/** The lock configurations aimed at a vault: by reference to its name/id, or by its literal name under the same provider. */
-function locksOf(stack: TfStack, vault: TfResource): TfResource[] {
+/** A lock configuration aimed at a vault's name but maybe not in its region, and why. */
+type Elsewhere = { lock: TfResource; why: string };
+
+/** Whether a resource writes a `region` argument of its own (AWS provider 6): null and "" leave its provider's. */
+function ownRegion(r: TfResource): boolean {
+  const v = r.values["region"];
+  return v !== undefined && v !== null && v !== "";
+}
+
+/** Where a resource is, for a message: its region, or why blastwall cannot read it. */
+function whereIs(stack: TfStack, r: TfResource): string {
+  const region = resourceRegion(stack, r);
+  if (region !== undefined) return `in ${region} (${ownRegion(r) ? "its own region argument" : `provider ${providerKeyOf(r)}`})`;
+  const own = unknownOwnRegion(r);
+  return own !== undefined ? `in region ${own}, not known before apply` : `in the region of provider ${providerKeyOf(r)}, which is not written literally`;
+}
+
+/**
+ * Whether a lock is applied in the vault's region, or why it may not be. A lock is put on the vault of that name in
+ * the region it is made in: a resource-level `region` (AWS provider 6) overrides its provider's, so a lock written
+ * for a vault can land on a same-named vault in another region and leave this one unlocked (red-team round 140, F4).
+ * One provider configuration and no own region on either side is one region, even when it is not written literally.
+ */
+function outsideRegion(stack: TfStack, lock: TfResource, vault: TfResource): string | undefined {
+  const here = resourceRegion(stack, vault);
+  const there = resourceRegion(stack, lock);
+  if (here !== undefined && there !== undefined && here === there) return undefined;
+  if (!ownRegion(lock) && !ownRegion(vault) && sameProvider(providerKeyOf(lock), providerKeyOf(vault))) return undefined;
+  if (here !== undefined && there !== undefined) return `it is ${whereIs(stack, lock)} and the vault ${whereIs(stack, vault)}, so it locks a vault of that name in ${there}`;
+  return `blastwall cannot tell that it is in the vault's region (it is ${whereIs(stack, lock)}; the vault ${whereIs(stack, vault)})`;
+}
+
+/** How to put a lock in its vault's region, for a message. */
+function inVaultRegion(stack: TfStack, vault: TfResource, lock: TfResource): string {
+  const region = resourceRegion(stack, vault);
+  const provider = providerKeyOf(vault);
+  if (region !== undefined) {
+    return ownRegion(vault) ? `Give ${lock.address} region = "${region}"` : `Give ${lock.address} region = "${region}", or no region argument and the vault's provider ${provider}`;
+  }
+  return ownRegion(vault)
+    ? `Write the region of ${vault.address} literally and give ${lock.address} the same region argument`
+    : `Give ${lock.address} no region argument and the vault's provider ${provider} (or write both regions literally)`;
+}
+
+/**
+ * The lock configurations aimed at a vault in its region: by reference to its name/id, or by its literal name under the
+ * same provider. Those aimed at its name in another or an unknown region count for nothing and are returned apart.
+ */
+function locksOf(stack: TfStack, vault: TfResource): { locks: TfResource[]; elsewhere: Elsewhere[] } {
   const name = readString(stack, vault.values["name"]);
-  return (stack.byType.get("aws_backup_vault_lock_configuration") ?? []).filter((l) => {
+  const locks: TfResource[] = [];
+  const elsewhere: Elsewhere[] = [];
+  for (const l of stack.byType.get("aws_backup_vault_lock_configuration") ?? []) {
     const target = l.values["backup_vault_name"];
-    if (refersTo(target, vault.address, ["name", "id"])) return true;
-    return (
-      name.state === "set" && typeof target === "string" && !hasInterpolation(target) && target === name.value && providerKey(l) === providerKey(vault)
-    );
-  });
+    const named =
+      refersTo(target, vault.address, ["name", "id"]) ||
+      (name.state === "set" && typeof target === "string" && !hasInterpolation(target) && target === name.value && providerKey(l) === providerKey(vault));
+    if (!named) continue;
+    const why = outsideRegion(stack, l, vault);
+    if (why === undefined) locks.push(l);
+    else elsewhere.push({ lock: l, why });
+  }
+  return { locks, elsewhere };
 }
 
 /**
@@ -34,7 +88,7 @@ export const rule: Rule = {
       "with a broad token included, and the vault itself can be deleted once empty. A compliance lock makes the minimum retention " +
       "binding for everyone, the account root and AWS included.",
     fix:
-      "Add an `aws_backup_vault_lock_configuration` for the vault, created unconditionally (no count, for_each or lifecycle.enabled " +
+      "Add an `aws_backup_vault_lock_configuration` for the vault, in the vault's region (its provider, or the same literal `region`), created unconditionally (no count, for_each or lifecycle.enabled " +
       "that can make it absent), with `changeable_for_days` (3 to 30) and `min_retention_days` of at least 7 (OffsiteBackupVault and " +
       "OffsiteBackupPlan do).",
     severity: "error",
@@ -44,11 +98,19 @@ export const rule: Rule = {
     const out: FindingDraft[] = [];
     for (const vault of stack.byType.get("aws_backup_vault") ?? []) {
       if (vault.mode !== "managed") continue;
-      const locks = locksOf(stack, vault);
-      const evidence: Evidence[] = [resourceEvidence(vault, `${locks.length} aws_backup_vault_lock_configuration(s) for this vault`)];
+      const { locks, elsewhere } = locksOf(stack, vault);
+      const evidence: Evidence[] = [
+        resourceEvidence(vault, `${locks.length} aws_backup_vault_lock_configuration(s) for this vault`),
+        ...elsewhere.map((e) => ({ step: "vault-lock", address: e.lock.address, detail: `names this vault, but ${e.why}` })),
+      ];
       let ok = false;
       let problem = "has no aws_backup_vault_lock_configuration";
       let fix = `Lock it in compliance mode (changeable_for_days >= ${MIN_CHANGEABLE_FOR_DAYS}, min_retention_days >= ${MIN_BACKUP_RETENTION_DAYS}).`;
+      if (elsewhere.length > 0) {
+        const [e] = elsewhere;
+        problem = `has no aws_backup_vault_lock_configuration in its region: ${e.lock.address} names it, but ${e.why}`;
+        fix = `${inVaultRegion(stack, vault, e.lock)}, in compliance mode (changeable_for_days >= ${MIN_CHANGEABLE_FOR_DAYS}, min_retention_days >= ${MIN_BACKUP_RETENTION_DAYS}).`;
+      }
       for (const l of locks) {
         const exists = presence(stack, l);
         if (!exists.present) {

@@ -44,10 +44,10 @@ describe("backup-offsite-copy", () => {
     expect(f.evidence.map((e) => e.detail).join()).toContain("pin its provider with allowed_account_ids");
   });
 
-  it("passes a reference to a vault under another provider alias, fails one under the same provider", () => {
+  it("passes a reference to a vault under an alias pinned to another account, fails one under the same provider", () => {
     const other = tf(
       { "aws_backup_plan.p": plan([{ destination_vault_arn: "${aws_backup_vault.offsite.arn}" }]), "aws_backup_vault.offsite": { name: "offsite", provider: "aws.backup" } },
-      { provider: { aws: [{ region: "eu-central-1" }, { alias: "backup", region: "eu-west-1" }] } },
+      { provider: { aws: [pinned(), pinned("backup", "222222222222")] } },
     );
     expect(run(rule, other)).toEqual([]);
     const same = tf({ "aws_backup_plan.p": plan([{ destination_vault_arn: "${aws_backup_vault.dr.arn}" }]), "aws_backup_vault.dr": { name: "dr" } });
@@ -89,5 +89,98 @@ describe("backup-offsite-copy: how long the copies are kept (red-team)", () => {
   it("passes copies kept 35 days, or without a lifecycle (kept until deleted by hand)", () => {
     expect(run(rule, tf({ "aws_backup_plan.p": plan([{ destination_vault_arn: OFFSITE, lifecycle: [{ delete_after: 35 }] }]) }, { provider: { aws: [pinned()] } }))).toEqual([]);
     expect(run(rule, tf({ "aws_backup_plan.p": plan([{ destination_vault_arn: OFFSITE }]) }, { provider: { aws: [pinned()] } }))).toEqual([]);
+  });
+});
+
+describe("backup-offsite-copy: a provider alias is not another account by itself (red-team round 140, F3)", () => {
+  const DR_ROLE = "arn:aws:iam::222222222222:role/backup-admin";
+  /** The plan under the default provider, copying to `aws_backup_vault.dr` under `aws.dr`. */
+  const copyToDr = (providers: Record<string, unknown>[], extra: Record<string, unknown> = {}) =>
+    tf(
+      { "aws_backup_plan.p": plan([{ destination_vault_arn: "${aws_backup_vault.dr.arn}" }]), "aws_backup_vault.dr": { name: "dr-vault", provider: "aws.dr" } },
+      { provider: { aws: providers }, ...extra },
+    );
+  const details = (f: { evidence: readonly { detail: string }[] }) => f.evidence.map((e) => e.detail).join("\n");
+
+  it("fails a copy to an alias that sets only a region: the same credentials, so the plan's own account", () => {
+    for (const region of ["eu-central-1", "eu-west-1"]) {
+      const found = run(rule, copyToDr([{ region: "eu-west-1", allowed_account_ids: ["111111111111"] }, { alias: "dr", region }]));
+      expect(found).toHaveLength(1);
+      expect(found[0].severity).toBeUndefined();
+      expect(found[0].message).toContain(`rule "daily" copies only within the plan's own account`);
+      expect(details(found[0])).toContain(
+        "destination aws_backup_vault.dr uses provider aws.dr, which, like the plan's provider aws, sets no assume_role, profile or other credentials of its own",
+      );
+      expect(details(found[0])).toContain("Give aws.dr an assume_role of a role in the backup account and pin it there with allowed_account_ids");
+    }
+  });
+
+  it("fails it also when neither provider is pinned, or the default provider has no block at all", () => {
+    for (const providers of [[{ region: "eu-west-1" }, { alias: "dr", region: "eu-central-1" }], [{ alias: "dr", region: "eu-central-1" }]]) {
+      const [f] = run(rule, copyToDr(providers));
+      expect(f.severity).toBeUndefined();
+      expect(details(f)).toContain("Terraform signs both with the same credentials");
+    }
+  });
+
+  it("warns when the alias assumes a role but the plan's account is not known (it may be the role's)", () => {
+    const [f] = run(rule, copyToDr([{ region: "eu-west-1" }, { alias: "dr", region: "eu-central-1", assume_role: [{ role_arn: DR_ROLE }] }]));
+    expect(f.severity).toBe("warning");
+    expect(f.message).toContain("copies to a vault blastwall cannot place in another account");
+    expect(details(f)).toContain("destination aws_backup_vault.dr uses provider aws.dr, but the stack does not show its account differs from the plan's (provider aws): provider aws is not pinned to an account");
+    expect(details(f)).toContain("Pin both providers with allowed_account_ids (the plan's to its account, aws.dr to the backup account)");
+  });
+
+  it("warns when the alias's account is not known: a profile, a role from a variable, an alias the stack does not declare", () => {
+    const plainPinned = { region: "eu-west-1", allowed_account_ids: ["111111111111"] };
+    const cases: [Record<string, unknown>[], Record<string, unknown>, string][] = [
+      [[plainPinned, { alias: "dr", region: "eu-central-1", profile: "backup" }], {}, "provider aws.dr sets profile but no literal allowed_account_ids"],
+      // -var may name a role in the plan's own account: only the default says otherwise.
+      [
+        [plainPinned, { alias: "dr", region: "eu-central-1", assume_role: [{ role_arn: "${var.dr_role}" }] }],
+        { variable: { dr_role: { default: DR_ROLE } } },
+        "provider aws.dr sets assume_role but no literal allowed_account_ids",
+      ],
+      [[plainPinned], {}, "provider aws.dr is not declared in this stack"],
+    ];
+    for (const [providers, extra, why] of cases) {
+      const [f] = run(rule, copyToDr(providers, extra));
+      expect(f.severity).toBe("warning");
+      expect(details(f)).toContain(why);
+    }
+  });
+
+  it("passes a copy to an alias that assumes a role in another account than the plan's pinned one", () => {
+    const planPinned = { region: "eu-west-1", allowed_account_ids: ["111111111111"] };
+    expect(run(rule, copyToDr([planPinned, { alias: "dr", region: "eu-central-1", assume_role: [{ role_arn: DR_ROLE }] }]))).toEqual([]);
+    expect(run(rule, copyToDr([planPinned, { alias: "dr", region: "eu-central-1", allowed_account_ids: ["222222222222"], profile: "backup" }]))).toEqual([]);
+    // The plan's account known from its selection's role instead of a pin.
+    const bySelection = copyToDr([{ region: "eu-west-1" }, { alias: "dr", region: "eu-central-1", assume_role: [{ role_arn: DR_ROLE }] }]);
+    (bySelection.resource as Record<string, Record<string, unknown>>)["aws_backup_selection"] = {
+      s: { name: "s", plan_id: "${aws_backup_plan.p.id}", iam_role_arn: "arn:aws:iam::111111111111:role/service-role/backup", resources: ["*"] },
+    };
+    expect(run(rule, bySelection)).toEqual([]);
+  });
+
+  it("still fails an alias that assumes a role in the plan's own account", () => {
+    const [f] = run(rule, copyToDr([{ region: "eu-west-1", allowed_account_ids: ["222222222222"] }, { alias: "dr", region: "eu-central-1", assume_role: [{ role_arn: DR_ROLE }] }]));
+    expect(f.severity).toBeUndefined();
+    expect(details(f)).toContain("uses provider aws.dr, which is pinned to the plan's own account 222222222222");
+  });
+
+  it("a literal ARN counts as another account only against a plan account written literally, not a variable's default", () => {
+    const json = tf(
+      { "aws_backup_plan.p": plan([{ destination_vault_arn: OFFSITE }]) },
+      { provider: { aws: [{ region: "eu-west-1", assume_role: [{ role_arn: "${var.deploy_role}" }] }] }, variable: { deploy_role: { default: "arn:aws:iam::111111111111:role/deploy" } } },
+    );
+    const [f] = run(rule, json);
+    expect(f.severity).toBe("warning");
+    expect(details(f)).toContain("the stack does not say which account the plan (provider aws) runs in");
+    // The default naming the destination's own account is still cause to report it as the plan's own.
+    const own = tf(
+      { "aws_backup_plan.p": plan([{ destination_vault_arn: OFFSITE }]) },
+      { provider: { aws: [{ region: "eu-west-1", assume_role: [{ role_arn: "${var.deploy_role}" }] }] }, variable: { deploy_role: { default: "arn:aws:iam::222222222222:role/deploy" } } },
+    );
+    expect(run(rule, own)[0].severity).toBeUndefined();
   });
 });

@@ -70,3 +70,71 @@ describe("backup-vault-locked: a minimum retention too short to bind (red-team r
     expect(MIN_BACKUP_RETENTION_DAYS).toBe(MIN_RETENTION_DAYS);
   });
 });
+
+describe("backup-vault-locked: a lock counts only in the vault's region (red-team round 140, F4)", () => {
+  const EU = { region: "eu-west-1", allowed_account_ids: ["555555555555"] };
+  const locked = (lockExtra: Record<string, unknown>, providers: Record<string, unknown>[] = [EU], vaultExtra: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
+    tf(
+      { "aws_backup_vault.v": { ...vault, ...vaultExtra }, "aws_backup_vault_lock_configuration.l": lock({ changeable_for_days: 3, min_retention_days: 35, ...lockExtra }) },
+      { provider: { aws: providers }, ...extra },
+    );
+
+  it("fails a lock whose own region argument puts it on a same-named vault in another region, by name or by reference", () => {
+    for (const name of ["offsite", "${aws_backup_vault.v.name}"]) {
+      const [f] = run(rule, locked({ region: "us-east-1", backup_vault_name: name }));
+      expect(f.resource).toBe("aws_backup_vault.v");
+      expect(f.message).toContain(
+        "aws_backup_vault.v has no aws_backup_vault_lock_configuration in its region: aws_backup_vault_lock_configuration.l names it, but it is in us-east-1 " +
+          "(its own region argument) and the vault in eu-west-1 (provider aws), so it locks a vault of that name in us-east-1",
+      );
+      expect(f.message).toContain('Give aws_backup_vault_lock_configuration.l region = "eu-west-1", or no region argument and the vault\'s provider aws, in compliance mode');
+      expect(f.evidence.map((e) => e.detail)).toContain("0 aws_backup_vault_lock_configuration(s) for this vault");
+    }
+  });
+
+  it("fails a lock left in its provider's region when the vault sets its own", () => {
+    const [f] = run(rule, locked({}, [EU], { region: "us-east-1" }));
+    expect(f.message).toContain("it is in eu-west-1 (provider aws) and the vault in us-east-1 (its own region argument)");
+    expect(f.message).toContain('Give aws_backup_vault_lock_configuration.l region = "us-east-1", in compliance mode');
+  });
+
+  it("fails a lock by reference made under a provider of another region", () => {
+    const [f] = run(rule, locked({ provider: "aws.us" }, [EU, { alias: "us", region: "us-east-1", allowed_account_ids: ["555555555555"] }]));
+    expect(f.message).toContain("it is in us-east-1 (provider aws.us) and the vault in eu-west-1 (provider aws)");
+  });
+
+  it("fails closed on a lock whose region it cannot read, or under another provider whose region is not literal", () => {
+    const unread = run(rule, locked({ region: "${var.dr_region}" }));
+    expect(unread[0].message).toContain(
+      "names it, but blastwall cannot tell that it is in the vault's region (it is in region var.dr_region, not known before apply; the vault in eu-west-1 (provider aws))",
+    );
+    const otherProvider = run(rule, locked({ provider: "aws.dr" }, [EU, { alias: "dr", region: "${var.dr_region}" }]));
+    expect(otherProvider[0].message).toContain("(it is in the region of provider aws.dr, which is not written literally; the vault in eu-west-1 (provider aws))");
+    const bothUnread = run(rule, locked({ provider: "aws.dr" }, [{ region: "${var.region}" }, { alias: "dr", region: "${var.dr_region}" }]));
+    expect(bothUnread[0].message).toContain("Give aws_backup_vault_lock_configuration.l no region argument and the vault's provider aws (or write both regions literally)");
+    // The vault's own region unread, the lock's provider literal: no match either.
+    const vaultUnread = run(rule, locked({}, [EU], { region: "${var.vault_region}" }));
+    expect(vaultUnread[0].message).toContain("the vault in region var.vault_region, not known before apply");
+    expect(vaultUnread[0].message).toContain("Write the region of aws_backup_vault.v literally and give aws_backup_vault_lock_configuration.l the same region argument");
+  });
+
+  it("passes a lock in the vault's region: the same literal region, or one provider and no own region on either side", () => {
+    expect(run(rule, locked({ region: "eu-west-1" }))).toEqual([]);
+    expect(run(rule, locked({ region: "us-east-1" }, [EU], { region: "us-east-1" }))).toEqual([]);
+    expect(run(rule, locked({ provider: "aws.us" }, [EU, { alias: "us", region: "us-east-1" }], { region: "us-east-1" }))).toEqual([]);
+    // A provider region from a variable is one region for everything made under that provider.
+    expect(run(rule, locked({}, [{ region: "${var.region}" }]))).toEqual([]);
+    expect(run(rule, locked({ backup_vault_name: "offsite", region: "" }, [{ region: "${var.region}" }]))).toEqual([]);
+  });
+
+  it("passes when one lock of several is in the vault's region, and still names the one that is not", () => {
+    const json = locked({ region: "us-east-1" });
+    (json.resource as Record<string, Record<string, unknown>>)["aws_backup_vault_lock_configuration"]["here"] = lock({ changeable_for_days: 3, min_retention_days: 35 });
+    expect(run(rule, json)).toEqual([]);
+    const governance = locked({ region: "us-east-1" });
+    (governance.resource as Record<string, Record<string, unknown>>)["aws_backup_vault_lock_configuration"]["here"] = lock({});
+    const [f] = run(rule, governance);
+    expect(f.message).toContain("is locked by aws_backup_vault_lock_configuration.here in governance mode only");
+    expect(f.evidence.map((e) => e.detail).join("\n")).toContain("names this vault, but it is in us-east-1 (its own region argument)");
+  });
+});
