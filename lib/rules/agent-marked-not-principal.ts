@@ -22,8 +22,10 @@ function shownValue(x: RunsAs): string {
  * out of this rule by itself.
  *
  * Where the resource runs as a role of the stack, that role is judged as the agent (lib/engine/agent-marks.ts): a
- * warning, since every agent rule then checks the credentials the agent holds, but the guardrails that key on the tag
- * or the /agents/ path do not see the role. An error where no role can be resolved, or the resource is a group.
+ * warning, since every agent rule then checks the credentials the agent holds. blastwall's guardrail SCPs and resource
+ * control policy do not read the mark at all: they match the /agents/ path and an `agent-*` source identity
+ * (guardrail-policies.ts), so the message says that tagging the role makes blastwall judge it, not those policies cover
+ * it (red-team rounds 139 F6, 140 F5). An error where no role can be resolved, or the resource is a group.
  */
 export const rule: Rule = {
   meta: {
@@ -34,8 +36,9 @@ export const rule: Rule = {
       "tag (or a config selector) on a Lambda function, a task definition, an agent runtime, an instance, a group, an Identity Center " +
       "user or a service-linked role (which only its service can assume) marks nothing blastwall checks: without this finding the gate " +
       "would pass that agent without looking at any of its rights. Where the resource runs as a role of the stack, that role is " +
-      "judged as the agent instead, but the guardrails that key on the tag or the /agents/ path (the SCPs, the resource control " +
-      "policy) do not see it until the role itself carries the tag. The tags of an IAM managed policy are no mark: they say whose policy " +
+      "judged as the agent instead. blastwall's guardrail SCPs and resource control policy recognise agents by the /agents/ path and an " +
+      "agent-* source identity, not by the tag: they cover that role only when it is under /agents/ or its sessions carry such an " +
+      "identity, marked or not. The tags of an IAM managed policy are no mark: they say whose policy " +
       "it is (AgentRole tags its boundary and guard policies), and what it grants is judged on the principals it attaches to.",
     fix:
       "Tag the role (or user) the agent runs as with blastwall:agent = \"true\", or select it in blastwall.json " +
@@ -154,8 +157,11 @@ export const rule: Rule = {
       if (promoted.length === 0) continue;
       const role = promoted.join(" and ");
       out.push(finding(r, "warning", evidence,
-        `${head}. It runs as ${role}: blastwall judges ${promoted.length === 1 ? "that role" : "those roles"} as the agent instead, but the guardrails that treat agents by the blastwall:agent tag or the /agents/ path (the SCPs, the resource control policy) do not, until the role carries the mark.`,
-        `It runs as ${role}: tag that role with blastwall:agent = "true", ${CONFIG}. Remove the mark from ${r.address}, or keep it: it does no harm once the role is marked.`));
+        `${head}. It runs as ${role}: blastwall judges ${promoted.length === 1 ? "that role" : "those roles"} as the agent instead. ` +
+          "blastwall's guardrail SCPs and resource control policy do not read the mark on either: they recognise agents by the /agents/ path and an agent-* source " +
+          `identity, so they cover ${role} only if ${promoted.length === 1 ? "it is" : "they are"} under /agents/ or every session carries such an identity.`,
+        `It runs as ${role}: tag that role with blastwall:agent = "true", ${CONFIG}. Remove the mark from ${r.address}, or keep it: it does no harm once the role is marked. ` +
+          `To put the role under the guardrail SCPs as well, give it the path /agents/ (an AgentRole has it) and require StringLike sts:SourceIdentity = agent-* in its trust.`));
     }
     return out;
   },

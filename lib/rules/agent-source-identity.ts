@@ -5,6 +5,7 @@ import { globCovers, globMatch } from "../engine/iam/glob";
 import type { PrincipalNode } from "../engine/analysis-types";
 import { statementName, statementRef } from "../engine/describe";
 import { principalEvidence, ownAgentRoles } from "./support";
+import { AGENT_TAG } from "../engine/agents";
 import { describe, resourceEvidence } from "./protection-support";
 import { CI_ISSUERS, EKS_ISSUER, ciIssuerOf } from "../engine/ci-issuers";
 import type { TfStack } from "../engine/terraform/types";
@@ -19,29 +20,127 @@ function covers(s: Statement, action: string): boolean {
   return false;
 }
 
+/** The source identities the guardrails treat as agent sessions: `StringLike aws:SourceIdentity agent-*`, case-sensitive. */
+const AGENT_IDENTITY = "agent-*";
+
 /**
- * A condition that holds only for an `agent-` source identity: the prefix the guardrails (SCPs, key and bucket
- * policies) recognise agent sessions by. `Null: false` or a value of `*` demands some identity, not an agent's.
+ * A condition of an Allow that holds only for an `agent-` source identity: the prefix the guardrails (SCPs, key and
+ * bucket policies) recognise agent sessions by. `Null: false` or a value of `*` demands some identity, not an agent's.
+ * No IgnoreCase operator counts (red-team round 139 F4): the caller chooses the case, `AGENT-CI` meets
+ * `StringEqualsIgnoreCase agent-ci`, and the guardrails' `agent-*` does not match it.
  */
 function requiresSourceIdentity(c: Condition): boolean {
   if (c.key.toLowerCase() !== KEY || c.values.length === 0) return false;
   if (c.operator === "StringLike") return c.values.every((v) => globCovers(AGENT_IDENTITY, v));
-  if (c.operator === "StringEquals" || c.operator === "StringEqualsIgnoreCase") return c.values.every((v) => globMatch(AGENT_IDENTITY, v, { caseInsensitive: c.operator === "StringEqualsIgnoreCase" }));
+  if (c.operator === "StringEquals") return c.values.every((v) => globMatch(AGENT_IDENTITY, v));
   return false;
 }
 
-/** The source identities the guardrails treat as agent sessions. */
-const AGENT_IDENTITY = "agent-*";
+/**
+ * A condition of a Deny that holds for a missing source identity and for every one outside `agent-*`: a negated
+ * operator (IfExists or not: both hold when the key is absent) whose values all lie inside `agent-*`. `Null: true`
+ * holds only for a missing one, `StringNotEquals ops-bot` lets `ops-bot` through (red-team round 139 F1), and a
+ * negated IgnoreCase operator lets `AGENT-X` through for a value `agent-x` (F4).
+ */
+function refusesNonAgent(c: Condition): boolean {
+  if (c.key.toLowerCase() !== KEY || c.values.length === 0) return false;
+  if (/^StringNotLike(?:IfExists)?$/.test(c.operator)) return c.values.every((v) => globCovers(AGENT_IDENTITY, v));
+  if (/^StringNotEquals(?:IfExists)?$/.test(c.operator)) return c.values.every((v) => globMatch(AGENT_IDENTITY, v));
+  return false;
+}
 
-/** A Deny that certainly applies when the source identity is missing (and to nothing else that could be absent). */
+/** A Deny that certainly refuses every session without an `agent-` source identity: each of its conditions does. */
+function deniesNonAgent(s: Statement): boolean {
+  return s.effect === "Deny" && s.unknown === undefined && s.conditions.length > 0 && s.conditions.every(refusesNonAgent);
+}
+
+/** A Deny that certainly refuses a session with no source identity (`Null: true`, or a negation, true without the key). */
 function deniesMissing(s: Statement): boolean {
-  if (s.effect !== "Deny" || s.unknown || s.conditions.length === 0) return false;
-  return s.conditions.every(
-    (c) =>
-      c.key.toLowerCase() === KEY &&
-      ((c.operator === "Null" && c.values.some((v) => v.toLowerCase() === "true")) ||
-        ["StringNotEquals", "StringNotLike", "StringNotEqualsIgnoreCase"].includes(c.operator)),
+  return (
+    s.effect === "Deny" &&
+    s.unknown === undefined &&
+    s.conditions.length > 0 &&
+    s.conditions.every(
+      (c) =>
+        c.key.toLowerCase() === KEY &&
+        ((c.operator === "Null" && c.values.some((v) => v.toLowerCase() === "true")) || /^StringNot(?:Equals|Like)(?:IgnoreCase)?(?:IfExists)?$/.test(c.operator)),
+    )
   );
+}
+
+/**
+ * Whether every session `s` starts by `call` comes without a source identity, whatever the caller does: web identities
+ * of CI issuers (named by literal provider ARNs) and EKS clusters, whose tokens never carry the claim, and EKS Pod
+ * Identity, which sets none. For those a Deny of a missing identity refuses every session: the role is locked out
+ * (a warning of its own, lockedOut), not open.
+ */
+function carriesNoIdentity(s: Statement, call: string): boolean {
+  if (s.unknown !== undefined || s.notPrincipals !== undefined || !s.principals || s.principals.length === 0) return false;
+  if (call === "sts:AssumeRoleWithWebIdentity") {
+    return s.principals.every(
+      (p) =>
+        p.type === "Federated" &&
+        p.identifiers.every((i) => {
+          const host = /:oidc-provider\/(.+)$/i.exec(i)?.[1];
+          return host !== undefined && !/[*?$]/.test(host) && ciIssuerOf(host.toLowerCase()) !== undefined;
+        }),
+    );
+  }
+  return call === "sts:AssumeRole" && s.principals.every((p) => p.type === "Service" && p.identifiers.every((i) => POD_IDENTITY.test(i)));
+}
+
+/**
+ * Whether a Deny binds every principal the statement `s` admits: it names everyone (`"*"`), or each of the statement's
+ * principals as written (`AWS: "*"` covers its AWS principals). A NotPrincipal Deny spares someone, maybe the caller.
+ */
+function denyBinds(d: Statement, s: Statement): boolean {
+  if (d.notPrincipals !== undefined) return false;
+  const by = d.principals ?? [];
+  if (by.some((p) => p.type === "*")) return true;
+  if (s.unknown !== undefined || s.notPrincipals !== undefined || !s.principals || s.principals.length === 0) return false;
+  return s.principals.every((p) =>
+    p.identifiers.every((i) => by.some((q) => q.type === p.type && (q.identifiers.includes(i) || (p.type === "AWS" && q.identifiers.includes("*"))))),
+  );
+}
+
+/** Why a condition on sts:SourceIdentity does not confine a statement of `effect` to agent-* sessions. */
+function identityFault(c: Condition, effect: "Allow" | "Deny"): string {
+  const at = `${c.operator} ${c.key}`;
+  const v = c.values.find((x) => !globMatch(AGENT_IDENTITY, x)) ?? c.values[0] ?? "";
+  if (/IgnoreCase/.test(c.operator)) {
+    const upper = (c.values.find((x) => /[a-z]/.test(x)) ?? "agent-x").toUpperCase();
+    return `${at} compares without case, so a caller's "${upper}" ${effect === "Allow" ? "meets" : "passes"} it, and the guardrails' StringLike aws:SourceIdentity agent-* is case-sensitive`;
+  }
+  if (c.operator === "Null") {
+    const absent = c.values.some((x) => x.toLowerCase() === "true");
+    if (effect === "Deny") return absent ? `${at} true refuses only a session without one, and the caller sets any other (--source-identity x)` : `${at} false refuses only sessions that carry one`;
+    return absent ? `${at} true admits only sessions without one` : `${at} false demands some identity, not an agent-* one`;
+  }
+  if (/IfExists$/.test(c.operator) && effect === "Allow") return `${at} holds for a session without one`;
+  if (effect === "Deny") {
+    if (/^StringNot(?:Like|Equals)(?:IfExists)?$/.test(c.operator)) return `${at} spares "${v}", which reaches outside agent-*`;
+    if (c.key.toLowerCase() !== KEY) return `it also requires ${at}, which a caller need not meet`;
+    return `${at} refuses only the identities it names`;
+  }
+  if (/^String(?:Like|Equals)$/.test(c.operator)) return `${at} admits "${v}", which reaches outside agent-*`;
+  return `${at} does not require an agent-* identity`;
+}
+
+/**
+ * Denies of the trust that speak of sts:SourceIdentity, cover a call the statement leaves open and yet do not refuse
+ * every non-agent session, with why: said in the finding, so a Deny that was meant as the guard is not passed over.
+ */
+function weakDenies(statements: readonly Statement[], s: Statement, calls: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const d of statements) {
+    if (d.effect !== "Deny" || d.unknown !== undefined || !calls.some((a) => covers(d, a))) continue;
+    if (!d.conditions.some((c) => c.key.toLowerCase() === KEY)) continue;
+    const why = !denyBinds(d, s)
+      ? "it does not name every principal this statement admits"
+      : d.conditions.filter((c) => !refusesNonAgent(c)).map((c) => identityFault(c, "Deny")).join("; ");
+    out.push(`${statementName(d)} does not make up for it: ${why}`);
+  }
+  return out;
 }
 
 /**
@@ -80,12 +179,13 @@ function unresolvedService(s: Statement): string {
  * either, but its sessions go to a pod's code, the agent itself, as a CI job's or an IRSA pod's do.
  */
 function openStatements(statements: readonly Statement[]): { statement: Statement; open: string[] }[] {
-  const guarded = ASSUME.filter((a) => statements.some((s) => deniesMissing(s) && covers(s, a)));
+  const denies = statements.filter((d) => deniesNonAgent(d) || deniesMissing(d));
+  const guards = (d: Statement, s: Statement, a: string) => covers(d, a) && denyBinds(d, s) && (deniesNonAgent(d) || carriesNoIdentity(s, a));
   const out: { statement: Statement; open: string[] }[] = [];
   for (const s of statements) {
     if (s.effect !== "Allow" && s.unknown === undefined) continue;
     if (!s.unknown && !s.notPrincipals && (s.principals ?? []).length > 0 && s.principals!.every((p) => p.type === "Service") && !admitsPodIdentity(s)) continue;
-    const open = ASSUME.filter((a) => (s.unknown !== undefined || covers(s, a)) && !guarded.includes(a));
+    const open = ASSUME.filter((a) => (s.unknown !== undefined || covers(s, a)) && !denies.some((d) => guards(d, s, a)));
     if (open.length === 0) continue;
     if (!s.unknown && s.conditions.some(requiresSourceIdentity)) continue;
     out.push({ statement: s, open });
@@ -315,6 +415,101 @@ function lockedOut(agent: PrincipalNode, statements: readonly Statement[], open:
   return out;
 }
 
+/** The tag blastwall and AgentRole mark agents with; IAM compares tag keys without case. */
+const TAG = AGENT_TAG.toLowerCase();
+
+/**
+ * A condition on aws:TagKeys that keeps every case of `blastwall:agent` out of a TagSession request: a ForAllValues
+ * list of the keys allowed with none of them naming it in any case (AgentRole's `ForAllValues:StringEquals`), or a
+ * ForAllValues negation that refuses it in every case. A session tag overrides the role's tag of the same key
+ * "regardless of case" (IAM User Guide, session tags), so `ForAllValues:StringNotEquals blastwall:agent` lets
+ * `BLASTWALL:AGENT` through. A limit that cannot name `blastwall:agent` counts whatever else it admits: the tags a
+ * team's own policies key on are the team's to list.
+ */
+function limitsTagKeys(c: Condition): boolean {
+  if (c.key.toLowerCase() !== "aws:tagkeys") return false;
+  const m = /^ForAllValues:(StringEquals|StringEqualsIgnoreCase|StringLike|StringNotEquals|StringNotEqualsIgnoreCase|StringNotLike)(?:IfExists)?$/.exec(c.operator);
+  if (!m) return false;
+  const op = m[1];
+  if (!op.startsWith("StringNot")) return !c.values.some((v) => namesAgentTag(op, v));
+  // Refused in every case only when the value matches both the lower- and upper-case spelling: a pattern with no letter
+  // (`*`) or an IgnoreCase operator. A pattern with a letter misses whichever case that letter is not.
+  return c.values.some((v) => (op.endsWith("IgnoreCase") ? v.toLowerCase() === TAG : op === "StringNotLike" && globMatch(v, TAG) && globMatch(v, TAG.toUpperCase())));
+}
+
+/** Whether a value of a positive aws:TagKeys operator admits `blastwall:agent` in some case. */
+function namesAgentTag(op: string, v: string): boolean {
+  return op.includes("Like") ? globMatch(v, TAG, { caseInsensitive: true }) : v.toLowerCase() === TAG;
+}
+
+/** Why the aws:TagKeys conditions of a statement do not keep `blastwall:agent` out of its session tags. */
+function tagKeysFault(s: Statement): string {
+  const own = s.conditions.filter((c) => c.key.toLowerCase() === "aws:tagkeys");
+  if (own.length === 0) return "no aws:TagKeys condition";
+  return own
+    .map((c) => {
+      const at = `${c.operator} aws:TagKeys`;
+      if (/^ForAnyValue:/.test(c.operator)) return `${at} holds when one key is listed, whatever the others are`;
+      if (!/^ForAllValues:/.test(c.operator)) return `${at} is no ForAllValues condition, which every key of the request must meet`;
+      if (/^ForAllValues:StringNot/.test(c.operator)) return `${at} compares with case, and a session tag replaces the role's whatever the case of its key (BLASTWALL:AGENT passes it): use StringNotEqualsIgnoreCase`;
+      const named = c.values.filter((v) => namesAgentTag(c.operator, v));
+      return named.length > 0 ? `${at} allows ${named.map((v) => JSON.stringify(v)).join(", ")}, which names ${AGENT_TAG}` : `${at} does not keep ${AGENT_TAG} out`;
+    })
+    .join("; ");
+}
+
+/**
+ * Statements of an agent's trust that let a session set its own `blastwall:agent` tag (red-team round 139 F3): they
+ * allow sts:TagSession with no aws:TagKeys limit that keeps the key out, and a session tag replaces the role's tag of
+ * that key for the session and, set transitive, for every session it starts. AgentRole refuses the key in
+ * sessionTagKeys for that reason. Statements that admit only AWS services are left alone: a service chooses its own
+ * tag keys (EKS Pod Identity sets its cluster, namespace and service account ones). `skip`: unreadable statements
+ * already reported as such.
+ */
+function tagOverrides(statements: readonly Statement[], skip: ReadonlySet<Statement>): { statement: Statement; why: string }[] {
+  const out: { statement: Statement; why: string }[] = [];
+  for (const s of statements) {
+    if (s.unknown !== undefined) {
+      if (!skip.has(s)) out.push({ statement: s, why: `cannot be read (${s.unknown}), so it may allow sts:TagSession with any key` });
+      continue;
+    }
+    if (s.effect !== "Allow" || !covers(s, "sts:TagSession")) continue;
+    if (!s.notPrincipals && (s.principals ?? []).length > 0 && s.principals!.every((p) => p.type === "Service")) continue;
+    if (s.conditions.some(limitsTagKeys)) continue;
+    out.push({ statement: s, why: `lets ${principalsOf(s)} call sts:TagSession with ${tagKeysFault(s)}` });
+  }
+  return out;
+}
+
+/** The finding for a trust statement that lets a session override the agent's own tag. */
+function tagFinding(agent: PrincipalNode, s: Statement, why: string): FindingDraft {
+  const r = agent.resource;
+  return {
+    principal: agent.address,
+    resource: s.source.address,
+    actions: [],
+    message:
+      `${describe(r)} is an AI agent role whose sessions can override its own ${AGENT_TAG} tag: ${statementName(s)} of its trust policy ${why}. ` +
+      `A session tag with the key ${AGENT_TAG}, in any case, replaces the role's tag for that session (--tags Key=${AGENT_TAG},Value=false), and set ` +
+      "transitive, for every role the session assumes next: every policy that recognises agents by aws:PrincipalTag/" + AGENT_TAG + " then misses it. " +
+      "(blastwall's guardrail SCPs and resource control policy match the /agents/ path and the agent-* source identity, which no session tag changes.) " +
+      "AgentRole refuses this key in sessionTagKeys.",
+    fix:
+      `Limit the session tag keys in ${statementName(s)}: add "ForAllValues:StringEquals": {"aws:TagKeys": [the keys the agent's sessions need]}, none of them ${AGENT_TAG} ` +
+      `(AgentRole's sessionTagKeys writes this), or "ForAllValues:StringNotEqualsIgnoreCase": {"aws:TagKeys": "${AGENT_TAG}"}; or remove sts:TagSession if no session tags are passed.`,
+    evidence: [
+      principalEvidence(agent),
+      {
+        step: "trust",
+        address: s.source.address,
+        detail: s.unknown ? `${statementName(s)}: cannot be read (${s.unknown})` : `${statementName(s)}: sts:TagSession, ${s.conditions.length ? s.conditions.map((c) => `${c.operator} ${c.key}`).join(", ") : "no conditions"}`,
+        statements: [statementRef(s)],
+      },
+    ],
+    ...(r.constructPath ? { constructPath: r.constructPath } : {}),
+  };
+}
+
 /**
  * `sts:SourceIdentity` is set once, at the first AssumeRole, cannot be changed for the session, survives role
  * chaining and is logged with every call: it is how an agent's actions stay attributable and how SCPs and key
@@ -324,7 +519,7 @@ function lockedOut(agent: PrincipalNode, statements: readonly Statement[], open:
 export const rule: Rule = {
   meta: {
     id: "agent-source-identity",
-    title: "AI agent role assumable without a source identity",
+    title: "AI agent role assumable without a source identity, or whose sessions can replace its agent tag",
     why:
       "Without a required `sts:SourceIdentity`, an agent's session can start anonymous: CloudTrail cannot attribute its calls to an " +
       "agent, and the guardrails keyed on `aws:SourceIdentity` (SCPs, key and bucket policies) do not recognise it as one. Statements " +
@@ -332,7 +527,13 @@ export const rule: Rule = {
       "another role's session (AgentRole's, for GitHub Actions, GitLab CI, EKS service accounts and other OIDC issuers whose tokens cannot carry one): the source identity is set and required there. " +
       "EKS Pod Identity (pods.eks.amazonaws.com) is not exempt: it sets none either, but hands the session to a pod, where the agent's own " +
       "code decides what runs, so it needs an entry role as IRSA does. " +
-      "A trust that admits such an issuer's web identities, or EKS Pod Identity, only with a source identity is a role no job or pod can assume: a warning.",
+      "A trust that admits such an issuer's web identities, or EKS Pod Identity, only with a source identity is a role no job or pod can assume: a warning. " +
+      "A Deny in the trust stands in for the condition only when each of its conditions refuses every identity outside agent-* (StringNotLike " +
+      "sts:SourceIdentity agent-*, with IfExists or not): `Null: true` refuses only a missing one, and no IgnoreCase operator counts, since the " +
+      "caller picks the case (AGENT-CI) and the guardrails' agent-* is case-sensitive. A trust that allows sts:TagSession without a ForAllValues " +
+      "aws:TagKeys limit that keeps out blastwall:agent, in every case, lets a session replace the role's own tag (a session tag overrides a role " +
+      "tag of the same key whatever its case, and set transitive, carries into every role the session assumes): policies that recognise agents by " +
+      "aws:PrincipalTag/blastwall:agent then miss it. AWS services choose their own tag keys and are exempt.",
     fix:
       "Add `\"Condition\": {\"StringLike\": {\"sts:SourceIdentity\": \"agent-*\"}}` to every trust statement that allows " +
       "sts:AssumeRole (or its web-identity/SAML form), and allow sts:SetSourceIdentity beside it (AgentRole does). A CI job's OIDC " +
@@ -340,7 +541,9 @@ export const rule: Rule = {
       "assume the agent role with a source identity (README \"Agents in CI\"; AgentPrincipal.githubActions, gitlabCi or oidc with " +
       "tokensCarrySourceIdentity: false build it). Nor does an EKS pod's service account token (IRSA): make the pod's IRSA role " +
       "that entry role (README \"Agents in EKS pods\"). EKS Pod Identity sets session tags, never a source identity: the role its " +
-      "association names is the entry role then, and the pod's launcher assumes the agent role with --source-identity.",
+      "association names is the entry role then, and the pod's launcher assumes the agent role with --source-identity. " +
+      "Where the trust allows sts:TagSession, add `\"ForAllValues:StringEquals\": {\"aws:TagKeys\": [...]}` listing the keys the sessions need, " +
+      "never blastwall:agent (AgentRole's sessionTagKeys), or `\"ForAllValues:StringNotEqualsIgnoreCase\": {\"aws:TagKeys\": \"blastwall:agent\"}`.",
     severity: "error",
     category: "protection",
   },
@@ -352,9 +555,16 @@ export const rule: Rule = {
       const trust = agent.trustPolicy;
       const open = trust ? openStatements(trust.statements) : [];
       if (trust) out.push(...lockedOut(agent, trust.statements, open));
+      const entry = isEntryRole(agent, analysis.principals);
+      // Entry roles too: their session tags, set transitive, follow them into the agent role. An unreadable statement
+      // the source-identity findings report is not reported twice.
+      const tags = trust ? tagOverrides(trust.statements, new Set(entry ? [] : open.map((o) => o.statement))).map(({ statement: s, why }) => tagFinding(agent, s, why)) : [];
       // An entry role (AgentRole's, for principals whose sessions cannot carry a source identity) can do nothing but
       // start another role's session, which is where the source identity is set and required.
-      if (isEntryRole(agent, analysis.principals)) continue;
+      if (entry) {
+        out.push(...tags);
+        continue;
+      }
       if (!trust) {
         out.push({
           principal: agent.address, resource: agent.address, actions: [],
@@ -367,11 +577,14 @@ export const rule: Rule = {
       for (const { statement: s, open: calls } of open) {
         const where = `${statementName(s)} of its trust policy`;
         const pod = calls.includes("sts:AssumeRole") && admitsPodIdentity(s);
+        const own = s.conditions.filter((c) => c.key.toLowerCase() === KEY);
+        const weak = s.unknown ? [] : weakDenies(trust.statements, s, calls);
         const what = s.unknown
           ? `${where} cannot be read (${s.unknown}), so it may let a session start without one`
-          : s.conditions.some((c) => c.key.toLowerCase() === KEY)
-            ? `${where} lets ${principalsOf(s)}${pod ? unresolvedService(s) : ""} call ${calls.join(", ")} with an sts:SourceIdentity condition that does not require an agent-* identity`
-            : `${where} lets ${principalsOf(s)}${pod ? unresolvedService(s) : ""} call ${calls.join(", ")} with no sts:SourceIdentity condition`;
+          : (own.length > 0
+              ? `${where} lets ${principalsOf(s)}${pod ? unresolvedService(s) : ""} call ${calls.join(", ")} with an sts:SourceIdentity condition that does not require an agent-* identity (${own.map((c) => identityFault(c, "Allow")).join("; ")})`
+              : `${where} lets ${principalsOf(s)}${pod ? unresolvedService(s) : ""} call ${calls.join(", ")} with no sts:SourceIdentity condition`) +
+            weak.map((w) => `; ${w}`).join("");
         // A CI job or an EKS pod cannot meet the condition this rule asks for: say so, and how its sessions get a source identity.
         const ci = calls.includes("sts:AssumeRoleWithWebIdentity") ? (s.unknown ? eksIssuerNamed(stack, s) : ciIssuersAdmitted(s)) : [];
         const cannot = [
@@ -407,6 +620,8 @@ export const rule: Rule = {
           ...extra,
         });
       }
+      // After the source-identity findings of this role, which say more of the same statements.
+      out.push(...tags);
     }
     return out;
   },

@@ -7,6 +7,16 @@ import { byCodeUnit, grantsByCategory } from "./support";
 import { chainText, pathEvidence, possibleAgentReach } from "./reach-support";
 
 /**
+ * What blastwall's guardrails recognise agents by (lib/constructs/guardrail-policies.ts): the SCPs and the resource
+ * control policy match the `/agents/` path (aws:PrincipalArn) and an `agent-*` source identity, never
+ * aws:PrincipalTag. Said with every fix of the tag, so a user who renames it does not think those policies then cover
+ * the principal (red-team rounds 139 F6, 140 F5: the message claimed they key on aws:PrincipalTag/blastwall:agent).
+ */
+const GUARDRAILS =
+  "The tag alone does not put it under blastwall's guardrail SCPs or resource control policy: they recognise agents by the /agents/ " +
+  "path and an agent-* source identity (AgentRole gives both), not by the tag.";
+
+/**
  * A role or user whose tags blastwall cannot read may carry `blastwall:agent = "true"` when Terraform applies them,
  * and then none of the agent rules would have looked at it. An error when it can delete data itself or come to act
  * as a principal that can, by the chains agent-transitive-destroy follows for an agent (or with --strict), else a
@@ -26,9 +36,11 @@ export const rule: Rule = {
       "maps or another expression may set that tag at apply time, and an agent blastwall does not know of is an agent whose " +
       "destroy rights nobody checked. It is an error when the principal can delete data itself or come to act, by the " +
       "chains blastwall follows for agents (assume role, pass role, stored credentials...), as a principal that can; else a warning. A tag value other than \"true\" or \"false\" (\"yes\", \"1\", \" true\") is always an " +
-      "error: blastwall checks the principal as an agent, but policies that compare the tag with \"true\" (the guardrails) do not. " +
-      "So is a key that looks like the tag but is another one (blastwall_agent, blastwall-agent, blastwall:agents, \"blastwall:agent \"): " +
-      "the guardrails read only the exact key.",
+      "error: blastwall checks the principal as an agent, but policies that compare the tag with \"true\" (blastwall's baseline SCP does, " +
+      "to refuse access keys and users to agents) do not. So is a key that looks like the tag but is another one (blastwall_agent, " +
+      "blastwall-agent, blastwall:agents, \"blastwall:agent \"): policies keyed on the tag read only the exact key. The tag does not put a " +
+      "principal under blastwall's guardrail SCPs or resource control policy, which recognise agents by the /agents/ path and an agent-* " +
+      "source identity.",
     fix:
       "Write the tags as a literal map, or from locals and variable defaults blastwall can evaluate (merge, tomap, lookup... " +
       "of known values; give the variable a default), or name the agents in blastwall.json " +
@@ -48,14 +60,14 @@ export const rule: Rule = {
         const at = u.where === "tags" ? "tag" : `${u.where} tag`;
         // A key that only looks like the tag, or the tag with a value blastwall does not read: an agent was meant either way.
         const message = u.nearKey
-          ? `${p.address} has ${at} ${JSON.stringify(u.key)} = ${u.value}, which looks like ${AGENT_TAG} but is another key: blastwall and the ` +
-            `guardrail SCPs (aws:PrincipalTag/${AGENT_TAG}) read only the exact key ${AGENT_TAG} (in any case), so AWS does not treat ` +
-            `${p.address} as an AI agent. blastwall checks it as one, since an agent was clearly meant. Rename the key to ${AGENT_TAG} ` +
-            `(value "true") if ${p.address} is an agent, else remove it.`
+          ? `${p.address} has ${at} ${JSON.stringify(u.key)} = ${u.value}, which looks like ${AGENT_TAG} but is another key: blastwall, and ` +
+            `every policy that keys on the tag (aws:PrincipalTag/${AGENT_TAG}, aws:ResourceTag/${AGENT_TAG}), read only the exact key ${AGENT_TAG} ` +
+            `(in any case), so none of them treats ${p.address} as an AI agent. blastwall checks it as one, since an agent was clearly meant. ` +
+            `Rename the key to ${AGENT_TAG} (value "true") if ${p.address} is an agent, else remove it. ${GUARDRAILS}`
           : `${p.address} has ${at} ${u.key} = ${u.value}; blastwall reads only "true" or "false" (in any case) there. It checks ` +
-            `${p.address} as an AI agent, since a value was clearly meant, but AWS policies that compare the tag with "true" ` +
-            `(blastwall's guardrails do) will not treat it as one. Set it to "true" if ${p.address} is an agent, else to "false" ` +
-            `or leave it out.`;
+            `${p.address} as an AI agent, since a value was clearly meant, but policies that compare the tag with "true" ` +
+            `(blastwall's baseline SCP does, to refuse access keys and users to agents) will not treat it as one. Set it to "true" if ` +
+            `${p.address} is an agent, else to "false" or leave it out. ${GUARDRAILS}`;
         const detail = u.nearKey ? `${u.where}: ${JSON.stringify(u.key)} = ${u.value} (not the key ${AGENT_TAG})` : `${u.where}: ${u.key} = ${u.value}`;
         out.push({ principal: p.address, resource: p.address, actions: [], severity: "error", message, evidence: [{ step: "tags", address: p.address, detail }] });
         continue;

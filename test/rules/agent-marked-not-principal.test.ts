@@ -38,6 +38,13 @@ describe("agent-marked-not-principal", () => {
     expect(f.message).toContain("is marked as an AI agent");
     expect(f.message).toContain("It runs as aws_iam_role.r");
     expect(f.fix).toContain("tag that role");
+    // What the guardrails really match (red-team rounds 139 F6, 140 F5): not the tag, which the message used to claim.
+    expect(f.message).toContain(
+      "blastwall's guardrail SCPs and resource control policy do not read the mark on either: they recognise agents by the /agents/ path and an agent-* source identity, " +
+        "so they cover aws_iam_role.r only if it is under /agents/ or every session carries such an identity.",
+    );
+    expect(f.message).not.toContain("treat agents by the blastwall:agent tag");
+    expect(f.fix).toContain("give it the path /agents/ (an AgentRole has it) and require StringLike sts:SourceIdentity = agent-* in its trust");
     expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
     expect(check(json).summary.agentPrincipals).toBe(1);
   });

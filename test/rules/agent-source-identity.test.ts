@@ -41,8 +41,8 @@ describe("agent-source-identity", () => {
     }
   });
 
-  it("accepts a Deny that refuses sessions without a source identity", () => {
-    const deny = { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { Null: { "sts:SourceIdentity": "true" } } };
+  it("accepts a Deny that refuses every source identity outside agent-* (a missing one too)", () => {
+    const deny = { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { StringNotLike: { "sts:SourceIdentity": "agent-*" } } };
     expect(run(rule, tf({ "aws_iam_role.agent": trust(allow(), deny) }))).toEqual([]);
   });
 
@@ -56,7 +56,10 @@ describe("agent-source-identity", () => {
     expect(run(rule, tf({ "aws_iam_role.agent": trust(allow(undefined, "sts:*")) }))[0].message).toContain(
       "call sts:AssumeRole, sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML with no sts:SourceIdentity condition",
     );
-    expect(run(rule, tf({ "aws_iam_role.agent": trust(allow(undefined, "sts:TagSession")) }))).toEqual([]);
+    // No session starts by TagSession alone: only the session-tag check speaks of it (agent-source-identity-rt139).
+    expect(run(rule, tf({ "aws_iam_role.agent": trust(allow(undefined, "sts:TagSession")) })).map((f) => f.message)).toEqual([
+      expect.stringContaining("whose sessions can override its own blastwall:agent tag"),
+    ]);
   });
 
   it("fails closed on a trust policy it cannot read", () => {

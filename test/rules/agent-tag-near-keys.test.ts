@@ -1,8 +1,9 @@
 /**
  * Tag keys that look like blastwall:agent but are another key (red-team round 98): `blastwall_agent`,
  * `blastwall-agent`, `blastwall:agents`, `"blastwall:agent "` made a role with destroy rights no agent, with no hint.
- * AWS does not treat it as one either (the guardrails key on aws:PrincipalTag/blastwall:agent), but an agent was
- * clearly meant: blastwall checks it as one and reports the key as an error, as it does an unexpected value.
+ * Policies keyed on the tag do not treat it as one either, but an agent was clearly meant: blastwall checks it as one
+ * and reports the key as an error, as it does an unexpected value. blastwall's guardrail SCPs do not read the tag at all
+ * (the /agents/ path and an agent-* source identity), and the message says so (red-team rounds 139 F6, 140 F5).
  */
 import { mkdtempSync } from "fs";
 import { tmpdir } from "os";
@@ -42,9 +43,11 @@ describe("a tag key that looks like blastwall:agent", () => {
       const [f] = nearFindings(json);
       expect(f).toMatchObject({ severity: "error", principal: "aws_iam_role.r", resource: "aws_iam_role.r" });
       expect(f.message).toBe(
-        `aws_iam_role.r has tag ${JSON.stringify(key)} = "true", which looks like blastwall:agent but is another key: blastwall and the guardrail SCPs ` +
-          "(aws:PrincipalTag/blastwall:agent) read only the exact key blastwall:agent (in any case), so AWS does not treat aws_iam_role.r as an AI agent. " +
-          'blastwall checks it as one, since an agent was clearly meant. Rename the key to blastwall:agent (value "true") if aws_iam_role.r is an agent, else remove it.',
+        `aws_iam_role.r has tag ${JSON.stringify(key)} = "true", which looks like blastwall:agent but is another key: blastwall, and every policy that keys on the tag ` +
+          "(aws:PrincipalTag/blastwall:agent, aws:ResourceTag/blastwall:agent), read only the exact key blastwall:agent (in any case), so none of them treats aws_iam_role.r as an AI agent. " +
+          'blastwall checks it as one, since an agent was clearly meant. Rename the key to blastwall:agent (value "true") if aws_iam_role.r is an agent, else remove it. ' +
+          "The tag alone does not put it under blastwall's guardrail SCPs or resource control policy: they recognise agents by the /agents/ path and an agent-* source identity " +
+          "(AgentRole gives both), not by the tag.",
       );
       expect(f.evidence[0].detail).toBe(`tags: ${JSON.stringify(key)} = "true" (not the key blastwall:agent)`);
       expect(agentsOf(json)).toBe(1);

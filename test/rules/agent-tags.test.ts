@@ -116,6 +116,9 @@ describe("a blastwall:agent value other than true or false (red-team round 84)",
     expect(f).toMatchObject({ severity: "error", principal: "aws_iam_role.r" });
     expect(f.message).toContain(`tag blastwall:agent = ${JSON.stringify(value)}; blastwall reads only "true" or "false"`);
     expect(f.message).toMatch(/Set it to "true" if aws_iam_role\.r is an agent, else to "false"/);
+    // The guardrail SCPs match the /agents/ path and the agent-* source identity, not the tag (red-team rounds 139 F6, 140 F5).
+    expect(f.message).toContain("(blastwall's baseline SCP does, to refuse access keys and users to agents)");
+    expect(f.message).toContain("they recognise agents by the /agents/ path and an agent-* source identity (AgentRole gives both), not by the tag.");
     expect(f.evidence[0].detail).toBe(`tags: blastwall:agent = ${JSON.stringify(value)}`);
     // Fail closed: the value most likely means "agent", so its destroy rights are checked too.
     expect(destroyFindings(json)).toEqual(["aws_iam_role.r"]);
