@@ -26,6 +26,7 @@ import { capabilityActions, capabilityEvidence, capabilityFixText, capabilityOf,
 import { grantUses, routesOf, type Route } from "./invoke-routes";
 import { deniedOnAll, ownDenies, type DenyAsk } from "./invoke-denies";
 import { policyGrants } from "./invoke-policies";
+import { isRelayed, type Relay } from "./invoke-relays";
 import { attributePattern } from "../engine/terraform/tokens";
 
 /** A qualified function ARN (`function:NAME:alias`, `:7`, `:*`): the function it is a version or alias of. */
@@ -57,6 +58,10 @@ interface Use {
   readonly route?: Route;
   readonly actions: Set<string>;
   readonly statements: Statement[];
+  /** How it makes a service send for it, where that is how it uses the route (invoke-relays.ts). */
+  relays?: Relay[];
+  /** It holds some of `actions` itself, not only through a service. */
+  direct?: boolean;
 }
 
 /** What the agent reaches a function through: its own uses, or those of a principal it can act as, and the chain. */
@@ -96,6 +101,8 @@ function addUse<F>(uses: Map<F, Use[]>, fn: F, route: Route | undefined, action:
   }
   u.actions.add(action);
   if (!u.statements.includes(g.statement)) u.statements.push(g.statement);
+  if (!isRelayed(g)) u.direct = true;
+  else if (!(u.relays ??= []).some((r) => r.text === g.relay.text)) u.relays.push(g.relay);
 }
 
 const usesCache = new WeakMap<object, Map<string, Map<TfResource, Use[]>>>();
@@ -117,7 +124,7 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
   const grantsOf = (action: string): readonly Grant[] => {
     let gs = byAction.get(action);
     if (!gs) {
-      const extra = policyGrants(ctx.stack, p, action);
+      const extra = policyGrants(ctx.stack, p, action, grantsOf);
       byAction.set(action, (gs = extra.length === 0 ? graph.computeGrants(p, action) : [...graph.computeGrants(p, action), ...extra]));
     }
     return gs;
@@ -137,8 +144,10 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
   for (const route of routesOf(ctx.stack)) {
     if (route.functions.length === 0 || allFull(route.functions)) continue;
     for (const action of route.actions) {
-      if (deniedOnAll(ctx.stack, denies, action, route.denyAsks)) continue;
+      // A service delivering for it is not refused by a Deny of the caller's own on the send (its fire right is).
+      const denied = deniedOnAll(ctx.stack, denies, action, route.denyAsks);
       for (const g of grantsOf(action)) {
+        if (denied && !isRelayed(g)) continue;
         if (g.resources.some((r) => grantUses(ctx.stack, route, g, r))) for (const fn of route.functions) use(fn, route, action, g);
       }
     }
@@ -378,7 +387,7 @@ function useText(fn: TfResource, u: Use): string {
   const acts = [...u.actions].join(", ");
   if (!u.route) return `invoke ${fn.address} (${acts}, through ${statementsText(u.statements)})`;
   if (u.route.actions.length === 0) return `invoke ${fn.address} with no IAM right at all ${u.route.open?.text ?? `through ${u.route.via.address}`}`;
-  return `${u.route.verb} (${acts}, through ${statementsText(u.statements)})${u.route.how} ${fn.address}`;
+  return `${u.route.verb} (${acts}, through ${statementsText(u.statements)}${(u.relays ?? []).map((r) => r.text).join("")})${u.route.how} ${fn.address}`;
 }
 
 /** The arrows from the agent to the function: `A --sts:AssumeRole--> B --sqs:SendMessage--> Q --M--> F`. */
@@ -400,9 +409,10 @@ function opening(agent: PrincipalNode, fn: TfResource, v: Invoked): string {
 /** What to take away from the agent (or the principal it acts as) for each route. */
 function cutText(agent: PrincipalNode, fn: TfResource, v: Invoked): string {
   const who = v.holder ? `${v.holder.address} (or cut the chain from ${agent.address} to it)` : "the agent";
-  const rights = v.uses.filter((u) => u.route?.actions.length !== 0).map((u) => `${[...u.actions].join(" and ")} on ${u.route ? u.route.targetText : fn.address}`);
+  const rights = v.uses.filter((u) => u.route?.actions.length !== 0 && (u.direct || !u.relays)).map((u) => `${[...u.actions].join(" and ")} on ${u.route ? u.route.targetText : fn.address}`);
+  const relayed = v.uses.flatMap((u) => (u.relays ?? []).map((r) => r.fix(who)));
   const urls = v.uses.filter((u) => u.route?.actions.length === 0).map((u) => u.route!.open?.fix ?? `close ${u.route!.via.address}`);
-  return [...(rights.length ? [`take ${rights.join(", ")} away from ${who}`] : []), ...urls].join(", or ");
+  return [...(rights.length ? [`take ${rights.join(", ")} away from ${who}`] : []), ...relayed, ...urls].join(", or ");
 }
 
 function allActions(v: Invoked): string[] {
@@ -414,7 +424,7 @@ function useEvidence(agent: PrincipalNode, fn: TfResource, v: Invoked, runsAs: s
   return [
     principalEvidence(agent),
     ...(v.path ? pathEvidence(v.path) : []),
-    ...v.uses.flatMap((u) => u.statements.flatMap((s) => statementEvidence(who, s))),
+    ...v.uses.flatMap((u) => [...u.statements, ...(u.relays ?? []).flatMap((r) => r.fires.map((g) => g.statement))].filter((s, i, all) => all.indexOf(s) === i).flatMap((s) => statementEvidence(who, s))),
     ...v.uses.map((u) => ({
       step: "invoke",
       address: u.route && !u.route.anyFunction ? u.route.via.address : fn.address,

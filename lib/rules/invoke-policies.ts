@@ -13,11 +13,15 @@ import { globMatch } from "../engine/iam/glob";
 import { hasLambdaPermissions, hasStoreResourcePolicies, lambdaPermissionGrantsTo, resourcePolicyGrantsTo } from "../engine/reach/resource-policy-grants";
 import { mayName, resourcePolicyDocument } from "../engine/resource-policies";
 import { attributePattern, parseReference, parseTemplate } from "../engine/terraform/tokens";
+import { namesService, relayedGrants, sourceConditions } from "./invoke-relays";
 
 interface Attached {
   readonly target: TfResource;
   readonly pattern: string;
+  /** The statements a principal's own call may meet. */
   readonly allows: readonly Statement[];
+  /** Those only a service's delivery meets (invoke-relays.ts). */
+  readonly relays: readonly Statement[];
 }
 
 /** Policy-holding resource types: the attribute naming what they are attached to (none: the resource itself). */
@@ -33,6 +37,7 @@ interface Indexed {
   readonly byName: ReadonlyMap<string, readonly { readonly a: Attached; readonly s: Statement }[]>;
   readonly wide: readonly { readonly a: Attached; readonly s: Statement }[];
   readonly all: readonly { readonly a: Attached; readonly s: Statement }[];
+  readonly relays: readonly { readonly a: Attached; readonly s: Statement }[];
 }
 
 const indexCache = new WeakMap<TfStack, Indexed>();
@@ -48,6 +53,7 @@ function indexed(stack: TfStack): Indexed {
   const byName = new Map<string, { a: Attached; s: Statement }[]>();
   const wide: { a: Attached; s: Statement }[] = [];
   const all: { a: Attached; s: Statement }[] = [];
+  const relays = attached(stack).flatMap((a) => a.relays.map((s) => ({ a, s })));
   for (const a of attached(stack)) {
     for (const s of a.allows) {
       const e = { a, s };
@@ -65,7 +71,7 @@ function indexed(stack: TfStack): Indexed {
       }
     }
   }
-  indexCache.set(stack, (ix = { byName, wide, all }));
+  indexCache.set(stack, (ix = { byName, wide, all, relays }));
   return ix;
 }
 
@@ -88,9 +94,11 @@ function attached(stack: TfStack): readonly Attached[] {
       const target = h.on ? referenced(stack, res.values[h.on], h.targets) : res;
       // A policy on a queue or topic no reference names may be on any: it is read on none (its grants cannot be placed).
       if (!target) continue;
-      const allows = resourcePolicyDocument(stack, res, "policy").statements.filter((s) => (s.effect === "Allow" || s.unknown !== undefined) && !fromServiceOnly(s));
-      if (allows.length === 0) continue;
-      list.push({ target, pattern: h.arn(attributePattern(stack, target, "name").pattern), allows });
+      const granting = resourcePolicyDocument(stack, res, "policy").statements.filter((s) => s.effect === "Allow" || s.unknown !== undefined);
+      const allows = granting.filter((s) => !fromServiceOnly(s));
+      const relays = granting.filter((s) => s.unknown === undefined && (fromServiceOnly(s) || namesService(s)));
+      if (allows.length === 0 && relays.length === 0) continue;
+      list.push({ target, pattern: h.arn(attributePattern(stack, target, "name").pattern), allows, relays });
     }
   }
   cache.set(stack, (out = list));
@@ -109,12 +117,13 @@ function referenced(stack: TfStack, v: unknown, types: readonly string[]): TfRes
 }
 
 /**
- * A statement bound to a calling service's resource or account (aws:SourceArn, aws:SourceAccount, aws:SourceOwner,
- * not IfExists): a principal's own call carries none of these keys, so it never applies to one. That is the
- * usual `Principal: "*"` statement letting a topic or bucket send to a queue.
+ * A statement bound to a calling service's resource or account (aws:SourceArn, aws:SourceAccount...): a principal's
+ * own call carries none of these keys, so it never applies to one directly. That is the usual `Principal: "*"`
+ * statement letting a topic or bucket send to a queue; it is a route still for whoever can make such a source
+ * send (invoke-relays.ts).
  */
 function fromServiceOnly(s: Statement): boolean {
-  return s.conditions.some((c) => /^aws:source(arn|account|owner)$/i.test(c.key) && !/IfExists$/i.test(c.operator) && !/^Null$/i.test(c.operator));
+  return sourceConditions(s).length > 0;
 }
 
 const CI = { caseInsensitive: true } as const;
@@ -125,21 +134,30 @@ function grantsAction(s: Statement, lower: string): boolean {
   return !(s.notActions ?? []).some((a) => globMatch(a, lower, CI));
 }
 
-/** The grants of `action` the stack's resource policies give `p` on their own resources, for the invoke routes. */
-export function policyGrants(stack: TfStack, p: PrincipalNode, action: string): readonly Grant[] {
+/**
+ * The grants of `action` the stack's resource policies give `p` on their own resources, for the invoke routes; with
+ * `held` (`p`'s own grants of an action), also those it uses through a service it makes send (`RelayedGrant`).
+ */
+export function policyGrants(stack: TfStack, p: PrincipalNode, action: string, held?: (action: string) => readonly Grant[]): readonly Grant[] {
   if (p.kind === "group") return [];
   const lower = action.toLowerCase();
   if (lower.startsWith("lambda:invoke")) return hasLambdaPermissions(stack) ? lambdaPermissionGrantsTo(stack, p, action) : [];
   if (lower.startsWith("s3:")) return hasStoreResourcePolicies(stack) ? resourcePolicyGrantsTo(stack, p, action) : [];
   if (!lower.startsWith("sqs:") && !lower.startsWith("sns:")) return [];
   const ix = indexed(stack);
-  if (ix.all.length === 0) return [];
+  if (ix.all.length === 0 && ix.relays.length === 0) return [];
   const own = iamName(p.arnPattern);
   const candidates = own === undefined ? ix.all : [...ix.wide, ...(ix.byName.get(own) ?? [])];
   const out: Grant[] = [];
   for (const { a, s } of candidates) {
     if (!grantsAction(s, lower) || !mayName(s, { arnPattern: p.arnPattern })) continue;
     out.push({ action, statement: s, resources: [a.pattern], conditional: s.conditions.length > 0 });
+  }
+  if (held) {
+    for (const { a, s } of ix.relays) {
+      if (!grantsAction(s, lower)) continue;
+      out.push(...relayedGrants(stack, p, s, action, { address: a.target.address, service: lower.split(":")[0], pattern: a.pattern }, held));
+    }
   }
   return out;
 }

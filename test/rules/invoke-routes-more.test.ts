@@ -196,6 +196,86 @@ describe("86. more routes to a function whose role can delete data", () => {
   });
 });
 
+describe("139 F2. a queue or topic policy only a service's delivery meets is a route for whoever can make the service send", () => {
+  const ACCT = "111111111111";
+  const queue = (principal: unknown, condition?: Obj, extra: Obj = {}) => ({
+    "aws_sqs_queue.q": { name: "jobs" },
+    "aws_sqs_queue_policy.qp": { queue_url: "${aws_sqs_queue.q.id}", policy: policy({ Effect: "Allow", Principal: principal, Action: "sqs:SendMessage", Resource: "${aws_sqs_queue.q.arn}", ...(condition ? { Condition: condition } : {}) }) },
+    "aws_lambda_event_source_mapping.m": { event_source_arn: "${aws_sqs_queue.q.arn}", function_name: FN },
+    ...extra,
+  });
+  const PUBLISH = allow(["sns:CreateTopic", "sns:Subscribe", "sns:Publish"], "*");
+  const OWN = { StringEquals: { "aws:SourceAccount": ACCT } };
+
+  test("aws:SourceAccount of the agent's own account: it publishes through a topic of its own", () => {
+    expect(graded(stack([PUBLISH], queue("*", OWN)))).toEqual(REPORTED);
+    const f = found(stack([PUBLISH], queue("*", OWN)))[0];
+    expect(f.message).toContain(
+      `send messages to aws_sqs_queue.q (sqs:SendMessage, through aws_sqs_queue_policy.qp statement #0, whose condition StringEquals aws:SourceAccount ${ACCT} is met by a delivery from an SNS topic of account ${ACCT}: it publishes to such a topic (sns:Publish on *, through aws_iam_role_policy.agent statement #0)`,
+    );
+    expect(f.message).toContain("SNS delivers the message as sns.amazonaws.com");
+    expect(f.fix).toContain("take sns:Publish on * away from the agent, or pin aws_sqs_queue_policy.qp statement #0 with aws:SourceArn to the exact ARN of the source meant to send");
+    expect(f.fix).not.toContain("take sqs:SendMessage");
+  });
+
+  test("aws:SourceOwner, a wildcard aws:SourceArn over the account, aws:SourceOrgID, a service principal with no condition", () => {
+    expect(graded(stack([PUBLISH], queue("*", { StringEquals: { "aws:SourceOwner": ACCT } })))).toEqual(REPORTED);
+    expect(graded(stack([PUBLISH], queue({ AWS: "*" }, { ArnLike: { "aws:SourceArn": `arn:aws:sns:*:${ACCT}:*` } })))).toEqual(REPORTED);
+    expect(graded(stack([PUBLISH], queue("*", { StringEquals: { "aws:SourceOrgID": "o-abc123" } })))).toEqual(REPORTED);
+    expect(graded(stack([PUBLISH], queue({ Service: "sns.amazonaws.com" })))).toEqual(REPORTED);
+    expect(found(stack([PUBLISH], queue({ Service: "sns.amazonaws.com" })))[0].message).toContain("whose service principal, with no condition on the source, admits a delivery from an SNS topic");
+  });
+
+  test("an EventBridge rule or a bucket of the account sends for it too", () => {
+    const targets = allow("events:PutTargets", "*");
+    expect(graded(stack([targets], queue("*", OWN)))).toEqual(REPORTED);
+    expect(found(stack([targets], queue("*", OWN)))[0].message).toContain("it adds aws_sqs_queue.q as a target with a constant input of its choosing to such a rule (events:PutTargets on *");
+    expect(graded(stack([targets], queue({ Service: "events.amazonaws.com" }, { ArnLike: { "aws:SourceArn": `arn:aws:events:eu-central-1:${ACCT}:rule/*` } })))).toEqual(REPORTED);
+    const write = allow("s3:PutObject", "arn:aws:s3:::drop/*");
+    expect(graded(stack([write], queue("*", { ArnLike: { "aws:SourceArn": "arn:aws:s3:::drop" } })))).toEqual(REPORTED);
+    expect(found(stack([write], queue("*", { ArnLike: { "aws:SourceArn": "arn:aws:s3:::other" } })))).toEqual([]);
+    // Only the service the principal names delivers: an events-only statement is no route for a publisher.
+    expect(found(stack([PUBLISH], queue({ Service: "events.amazonaws.com" }, OWN)))).toEqual([]);
+  });
+
+  test("an exact aws:SourceArn of a topic of the stack: a route only for whoever can publish to that topic", () => {
+    const topic = { "aws_sns_topic.t": { name: "orders" }, "aws_sns_topic.other": { name: "other" } };
+    const pinned = { ArnEquals: { "aws:SourceArn": "${aws_sns_topic.t.arn}" } };
+    expect(found(stack([allow("sns:Publish", "${aws_sns_topic.other.arn}")], queue({ Service: "sns.amazonaws.com" }, pinned, topic)))).toEqual([]);
+    expect(found(stack([allow("sns:Publish", "${aws_sns_topic.other.arn}")], queue("*", pinned, topic)))).toEqual([]);
+    expect(graded(stack([allow("sns:Publish", "${aws_sns_topic.t.arn}")], queue("*", pinned, topic)))).toEqual(REPORTED);
+    // A topic is no rule: a right to add rule targets does not fire it.
+    expect(found(stack([allow("events:PutTargets", "*")], queue("*", pinned, topic)))).toEqual([]);
+  });
+
+  test("controls: another account, no right to fire a source, a Deny of its own send that does not stop the service", () => {
+    expect(found(stack([PUBLISH], queue("*", { StringEquals: { "aws:SourceAccount": "222222222222" } })))).toEqual([]);
+    expect(found(stack([PUBLISH], queue("*", { ArnLike: { "aws:SourceArn": "arn:aws:sns:*:222222222222:*" } })))).toEqual([]);
+    expect(found(stack([NOTHING], queue("*", OWN)))).toEqual([]);
+    const denyPublish = { Effect: "Deny", Action: "sns:Publish", Resource: "*" };
+    expect(found(stack([PUBLISH, denyPublish], queue("*", OWN)))).toEqual([]);
+    // Its own Deny of sqs:SendMessage does not refuse SNS's delivery.
+    const denySend = { Effect: "Deny", Action: "sqs:SendMessage", Resource: "*" };
+    expect(graded(stack([PUBLISH, denySend], queue("*", OWN)))).toEqual(REPORTED);
+    expect(found(stack([NOTHING, denySend], queue("*")))).toEqual([]);
+  });
+
+  test("a negated source condition is met by the caller's own call, which carries no such key", () => {
+    expect(graded(stack([NOTHING], queue("*", { StringNotEquals: { "aws:SourceAccount": "222222222222" } })))).toEqual(REPORTED);
+  });
+
+  test("a topic policy: an EventBridge rule of the account publishes for it", () => {
+    const topic = (condition: Obj) => ({
+      "aws_sns_topic.t": { name: "alerts", policy: policy({ Effect: "Allow", Principal: "*", Action: "SNS:Publish", Resource: "${aws_sns_topic.t.arn}", Condition: condition }) },
+      "aws_sns_topic_subscription.s": { topic_arn: "${aws_sns_topic.t.arn}", protocol: "lambda", endpoint: FN },
+    });
+    expect(graded(stack([allow("events:PutTargets", "*")], topic(OWN)))).toEqual(REPORTED);
+    expect(found(stack([allow("events:PutTargets", "*")], topic(OWN)))[0].message).toContain("publish to aws_sns_topic.t (sns:Publish, through aws_sns_topic.t statement #0, whose condition StringEquals aws:SourceAccount");
+    expect(found(stack([NOTHING], topic(OWN)))).toEqual([]);
+    expect(found(stack([allow("events:PutTargets", "*")], topic({ StringEquals: { "aws:SourceAccount": "222222222222" } })))).toEqual([]);
+  });
+});
+
 test("86. through HCL: a log subscription filter and a queue policy naming the agent", async () => {
   const d = dir({
     "main.tf": `
