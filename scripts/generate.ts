@@ -4,6 +4,7 @@
  * policies/managed-policies.json, the CloudFormation replacing-property table policies/cfn-replacing-properties.json,
  * Unicode's confusables policies/confusables.json (for approver names),
  * the IAM action names the constructs check action names against (policies/iam-actions.json),
+ * the AWS provider's resource types `protected.types` entries are checked against (policies/aws-resource-types.json),
  * and (scripts/generate-docs) docs/rules.md with the README rule table.
  */
 import { execFileSync } from "child_process";
@@ -15,6 +16,7 @@ import { generateManagedPolicies } from "./generate-managed-policies";
 import { writeCfnReplacingTable } from "./generate-cfn-replacing";
 import { writeConfusablesTable } from "./generate-confusables";
 import { generateIamActions } from "./generate-iam-actions";
+import { generateAwsResourceTypes } from "./generate-aws-resource-types";
 
 async function main(): Promise<void> {
   const files = await writeGeneratedTypes();
@@ -28,6 +30,8 @@ async function main(): Promise<void> {
   console.log(`wrote ${u.file}: ${u.characters} confusable characters`);
   const a = generateIamActions();
   console.log(`wrote ${a.file}: ${a.actions} actions of ${a.services} services, ${(a.bytes / 1024).toFixed(0)} KiB`);
+  const t = generateAwsResourceTypes();
+  console.log(`wrote ${t.file}: ${t.types} AWS resource types, ${(t.bytes / 1024).toFixed(0)} KiB`);
   // The docs generator is its own script (it runs when it is the main module); run it as one.
   const docs = join(__dirname, "generate-docs.js");
   if (existsSync(docs)) execFileSync(process.execPath, [docs], { stdio: "inherit" });

@@ -18,7 +18,7 @@ import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
 import { INPUT_METAS } from "../rules/input-metas";
-import { protectedEntryNotes } from "./protected-notes";
+import { protectedEntryFindings, protectedEntryNotes } from "./protected-notes";
 import { unusedAcknowledgementNotes, unusedSelectorFindings } from "./config-notes";
 import type * as PeerStacks from "./peer-stacks";
 import type * as PeerResources from "./peer-resources";
@@ -275,13 +275,20 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     }
     else if (ack.stack === undefined && m && m.stacks.length > 1) findings.push(unscopedFinding(ack, m.stacks, m.findings));
   }
+  // A protected entry that names nothing is judged over every stack the config is for; one stack alone gets notes.
+  const protectedEntries =
+    opts.wholeRun !== false ? protectedEntryFindings(opts.config, stacks, opts.configSource ?? "blastwall.json") : { findings: [], notes: protectedEntryNotes(opts.config, stacks) };
   if (opts.wholeRun !== false) {
     // A selector of the config that selects nothing in any stack of the run is what an agent that renamed its role or
     // dropped its tag in the stack code leaves (red-team round 119 F4): findings, which the config's severity map can
     // lower for a config shared by stacks checked in other runs (and then says so, as for any rule).
     const from = opts.configSource ?? "blastwall.json";
     const strict = opts.strict ?? opts.config.strict ?? false;
-    const unmatched = [...unmatchedAddresses(opts.config, stacks, from), ...unusedSelectorFindings(opts.config, selected, from, filesChecked(stacks), strict)];
+    const unmatched = [
+      ...unmatchedAddresses(opts.config, stacks, from),
+      ...protectedEntries.findings,
+      ...unusedSelectorFindings(opts.config, selected, from, filesChecked(stacks), strict),
+    ];
     for (const f of applySeverity(unmatched, opts.config.severity ?? {})) findings.push(f);
     for (const id of new Set(unmatched.map((f) => f.ruleId))) {
       const to = lowered.get(id);
@@ -293,7 +300,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     }
   }
   const source = opts.configSource ?? "blastwall.json";
-  const notes = [...unknownStackNotes(acks, stacks), ...protectedEntryNotes(opts.config, stacks)];
+  const notes = [...unknownStackNotes(acks, stacks), ...protectedEntries.notes];
   // The synth-time gate judges one stack of an app at a time: what the config selects or acknowledges may be in another.
   if (opts.wholeRun !== false) {
     const names = new Set(stacks.map((s) => s.name).filter((n): n is string => n !== undefined));
@@ -541,6 +548,7 @@ function loweredFinding(ruleId: string, to: "warning" | "off", hidden: Hidden | 
  */
 const SHARED_CONFIG_RULES: Readonly<Record<string, string>> = {
   "config-address-unmatched": "agents.addresses entries",
+  "config-protected-unmatched": "protected.addresses and protected.types entries",
   "config-selector-unmatched": "agents.names globs and agents.tags selectors",
 };
 

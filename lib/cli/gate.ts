@@ -76,6 +76,7 @@ export function makeGateCommand(deps: GateCommandDeps = {}): Command {
       analyzeStack: deps.analyzeStack ? (stack) => deps.analyzeStack!(stack, config) : undefined,
       isAgent: deps.isAgent ? (rc) => deps.isAgent!(rc, config) : undefined,
       engineRules: deps.engineRules,
+      ...(source ? { configSource: source } : {}),
     });
     // A key file the repository holds can be replaced by whoever writes the repository: allowed (a first try-out
     // keeps one beside the plan), but said on stderr once the inputs are read, so CI logs show it.
@@ -147,6 +148,7 @@ export function planGateConfig(config: unknown): PlanGateConfig {
     protected?: { addresses?: unknown; types?: unknown };
     agents?: { addresses?: unknown; names?: unknown; tags?: unknown };
     trustedKeys?: unknown;
+    severity?: Record<string, unknown>;
   };
   const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined);
   const tags =
@@ -157,7 +159,13 @@ export function planGateConfig(config: unknown): PlanGateConfig {
     protected: { addresses: strings(c.protected?.addresses), types: strings(c.protected?.types) },
     agents: { addresses: strings(c.agents?.addresses), names: strings(c.agents?.names), tags },
     trustedKeys: strings(c.trustedKeys),
+    ...severityOf(c.severity?.["config-protected-unmatched"]),
   };
+}
+
+/** The severity of the one rule the gate lets the config set (see PlanGateConfig.severity). */
+function severityOf(level: unknown): Pick<PlanGateConfig, "severity"> {
+  return level === "error" || level === "warning" || level === "off" ? { severity: { "config-protected-unmatched": level } } : {};
 }
 
 /** The gate with the default engine over the plan's config; `lib/cli/main.ts` gives it the whole config (`strict` too). */

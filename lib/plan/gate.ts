@@ -16,7 +16,8 @@ import { decodePlanBytes, fileProblem, isPartialPlan, readPlan } from "./read-pl
 import { nameSkeleton } from "./name-skeleton";
 import { isAgentChange } from "./protected";
 import { judgedAgents } from "../engine/judged-agents";
-import { IN_PLAN, planResources, unmatchedAgentAddressNotes, unmatchedProtectedNotes } from "./protected-notes";
+import { IN_PLAN, judgeProtectedEntries, planResources, PROTECTED_UNMATCHED, unmatchedAgentAddressNotes, unmatchedProtectedNotes } from "./protected-notes";
+import { INPUT_METAS } from "../rules/input-metas";
 import { PLAN_RULES } from "./rules";
 import type { PlanGateConfig, PlanResourceChange } from "./types";
 
@@ -42,6 +43,8 @@ export interface GateOptions {
   readonly isAgent?: (rc: PlanResourceChange) => boolean;
   /** Metadata of the engine rules `analyzeStack` may report, for SARIF (the plan rules are always listed; the agent rules with the default engine). */
   readonly engineRules?: readonly RuleMeta[];
+  /** The config file as the user named it, in findings about its entries. @default "blastwall.json" */
+  readonly configSource?: string;
 }
 
 export function runGate(options: GateOptions): Report {
@@ -91,19 +94,17 @@ export function runGate(options: GateOptions): Report {
     verdicts.push({ file, accepted: true, by: a.by, nameBound: nameBound(a, trusted), reason, covers });
   }
 
-  const findings = evaluation.judged.map((j) => acknowledge(j, coveredBy));
   const listed = planResources(plan.plan);
-  const notes = [
-    ...(isPartialPlan(plan.plan) ? [PARTIAL_PLAN_NOTE] : []),
-    ...unmatchedProtectedNotes(config, listed, { where: IN_PLAN }),
-    ...unmatchedAgentAddressNotes(config, listed, IN_PLAN),
-  ];
+  const entries = protectedEntries(config, listed, options.configSource ?? "blastwall.json");
+  // A finding about the config no approval covers: the config is corrected (or lowers the rule) instead.
+  const findings = [...evaluation.judged.map((j) => acknowledge(j, coveredBy)), ...entries.findings];
+  const notes = [...(isPartialPlan(plan.plan) ? [PARTIAL_PLAN_NOTE] : []), ...entries.notes, ...unmatchedAgentAddressNotes(config, listed, IN_PLAN)];
   return {
     tool: "gate",
     findings,
     approvals: verdicts,
     ...(notes.length > 0 ? { notes } : {}),
-    rules: [...PLAN_RULES.map((r) => r.meta), ...(engine.engineRules ?? [])],
+    rules: [...PLAN_RULES.map((r) => r.meta), ...(engine.engineRules ?? []), ...INPUT_METAS.filter((m) => m.id === PROTECTED_UNMATCHED)],
     summary: {
       errors: findings.filter((f) => f.severity === "error" && !f.acknowledged).length,
       warnings: findings.filter((f) => f.severity === "warning" && !f.acknowledged).length,
@@ -114,6 +115,19 @@ export function runGate(options: GateOptions): Report {
       acknowledged: findings.filter((f) => f.acknowledged).length,
     },
   };
+}
+
+/**
+ * `protected` entries that name no resource of the plan: `config-protected-unmatched` findings (red-team round 141 F4:
+ * a one-letter slip passed the delete it was meant to block, with exit 0), at the severity the config gives that rule;
+ * turned off, the notes they were before.
+ */
+function protectedEntries(config: PlanGateConfig, listed: ReturnType<typeof planResources>, source: string): { findings: Finding[]; notes: string[] } {
+  const level = config.severity?.[PROTECTED_UNMATCHED];
+  if (level === "off") return { findings: [], notes: unmatchedProtectedNotes(config, listed, { where: IN_PLAN }) };
+  const judged = judgeProtectedEntries(config, listed, { where: "in this plan (its prior state, planned values or changes)", source, gate: true });
+  const findings = level === "warning" ? judged.findings.map((f) => ({ ...f, severity: "warning" as const })) : judged.findings;
+  return { findings, notes: judged.notes };
 }
 
 /** Said of a plan that says `complete: false` with nothing deferred (the reader refuses one with deferred changes). */

@@ -1,11 +1,19 @@
 /**
- * Notes for `protected` entries that name nothing: a misspelt address or type protects nothing, and a report
- * without a word about it looks exactly like one where the protection did its work (red-team round 98, r3 #6).
+ * `protected` entries that name nothing: a misspelt address or type protects nothing, and a report without a word
+ * about it looks exactly like one where the protection did its work (red-team round 98, r3 #6). Once only a note, so
+ * the gate passed the delete of the resource a one-letter slip had meant to protect, with exit 0 (red-team round 141,
+ * F4): such an entry is now a `config-protected-unmatched` finding, an error unless the config lowers it. A real AWS
+ * resource type that no resource has yet is not a slip (a team protects a type before it uses it): it keeps its note.
  * Shared by the plan gate (over every resource the plan lists) and `blastwall check` (over the files checked).
  */
 import type { PlanGateConfig, PlanJson, PlanModule } from "./types";
+import type { Finding } from "../engine/findings";
 import { addressMatch, globMatch } from "../engine/config-addresses";
 import { withoutInstanceKeys } from "../engine/agents";
+import { awsResourceTypes, awsResourceTypesSource, namesAwsResourceType } from "../engine/aws-resource-types";
+import { nearest } from "../engine/text";
+
+export const PROTECTED_UNMATCHED = "config-protected-unmatched";
 
 /** A resource as the notes compare it: its address and type. */
 export interface NamedResource {
@@ -22,21 +30,103 @@ export interface UnmatchedOptions {
 
 const MAX_NEAR = 3;
 
-/** One note per `protected.addresses` or `protected.types` entry that matches none of `resources`. */
-export function unmatchedProtectedNotes(config: Pick<PlanGateConfig, "protected">, resources: readonly NamedResource[], opts: UnmatchedOptions): string[] {
-  const match = opts.match ?? addressMatch;
+/** An entry that matches nothing, and what it is: an address, a type the AWS provider lacks, or a real type not used here. */
+interface Unmatched {
+  readonly key: "addresses" | "types";
+  readonly entry: string;
+  readonly near: readonly string[];
+  /** For types: whether the AWS provider has a type the entry names (then it is no slip, only unused here). */
+  readonly realType?: boolean;
+}
+
+function unmatchedEntries(config: Pick<PlanGateConfig, "protected">, resources: readonly NamedResource[], match: (p: string, a: string) => boolean): Unmatched[] {
   const addresses = [...new Set(resources.map((r) => r.address))];
   const types = [...new Set(resources.map((r) => r.type))];
-  const out: string[] = [];
-  for (const entry of config.protected?.addresses ?? []) {
+  const out: Unmatched[] = [];
+  for (const entry of new Set(config.protected?.addresses ?? [])) {
     if (addresses.some((a) => match(entry, a))) continue;
-    out.push(note("addresses", entry, "resource", opts.where, nearAddresses(entry, addresses, match)));
+    out.push({ key: "addresses", entry, near: nearAddresses(entry, addresses, match) });
   }
-  for (const entry of config.protected?.types ?? []) {
+  for (const entry of new Set(config.protected?.types ?? [])) {
     if (types.some((t) => globMatch(entry, t))) continue;
-    out.push(note("types", entry, "resource of that type", opts.where, nearTypes(entry, types)));
+    const realType = namesAwsResourceType(entry);
+    out.push({ key: "types", entry, realType, near: nearTypes(entry, types, !realType) });
   }
   return out;
+}
+
+/**
+ * One note per `protected.addresses` or `protected.types` entry that matches none of `resources`: what the synth-time
+ * gate gives (it judges one stack of an app, and the entry may be another's), and the gate when the config turns
+ * `config-protected-unmatched` off.
+ */
+export function unmatchedProtectedNotes(config: Pick<PlanGateConfig, "protected">, resources: readonly NamedResource[], opts: UnmatchedOptions): string[] {
+  return unmatchedEntries(config, resources, opts.match ?? addressMatch).map((u) => noteOf(u, opts.where));
+}
+
+export interface JudgeOptions extends UnmatchedOptions {
+  /** The config file, named in findings. */
+  readonly source: string;
+  /** Whether the plan gate judges (its findings say the delete passes this gate), else `blastwall check`. */
+  readonly gate: boolean;
+}
+
+/**
+ * Over every stack the config is for (a whole `check` run, or one plan): a `config-protected-unmatched` error for an
+ * address entry, or a type entry the AWS provider does not have, that matches nothing; a note for a real AWS type that
+ * no resource has. Severity overrides are the caller's to apply.
+ */
+export function judgeProtectedEntries(config: Pick<PlanGateConfig, "protected">, resources: readonly NamedResource[], opts: JudgeOptions): { findings: Finding[]; notes: string[] } {
+  const findings: Finding[] = [];
+  const notes: string[] = [];
+  for (const u of unmatchedEntries(config, resources, opts.match ?? addressMatch)) {
+    if (u.realType) notes.push(noteOf(u, opts.where));
+    else findings.push(findingOf(u, opts));
+  }
+  return { findings, notes };
+}
+
+function nearClause(near: readonly string[]): string {
+  return near.length > 0 ? ` Near match${near.length === 1 ? "" : "es"}: ${near.slice(0, MAX_NEAR).join("; ")}.` : "";
+}
+
+function noteOf(u: Unmatched, where: string): string {
+  if (u.realType) {
+    const glob = u.entry.includes("*");
+    return (
+      `config protected.types lists ${JSON.stringify(u.entry)}, ${glob ? "which names resource types" : "a resource type"} of the AWS provider, but no resource of ` +
+      `${glob ? "those types" : "that type"} is ${where}, so it protects nothing here (it will protect one added later).${nearClause(u.near)} If another type was meant, correct the entry.`
+    );
+  }
+  return note(u.key, u.entry, u.key === "addresses" ? "resource" : "resource of that type", where, u.near);
+}
+
+function findingOf(u: Unmatched, opts: JudgeOptions): Finding {
+  const passes = opts.gate ? "this gate passes a delete or replace of it" : "the plan gate would pass a delete or replace of it";
+  const what =
+    u.key === "addresses"
+      ? `no resource ${opts.where} has that address`
+      : `it is not a resource type of the AWS provider (${awsResourceTypesSource()}, the release blastwall knows) and no resource ${opts.where} has that type`;
+  const detail = u.key === "addresses" ? `protected.addresses lists ${JSON.stringify(u.entry)}; ${what}` : `protected.types lists ${JSON.stringify(u.entry)}; ${what}`;
+  const shared = `If the config is shared by stacks ${opts.gate ? "planned separately" : "checked in separate runs"} and the entry names a resource of another of them, ${opts.gate ? "" : "check them in one run, or "}set "severity": { "${PROTECTED_UNMATCHED}": "warning" } in the config for those runs (the finding stays visible as a warning).`;
+  const fix =
+    u.key === "addresses"
+      ? `Correct the entry to the resource's Terraform address (as \`terraform state list\` or the synthesized JSON names it, \`module.NAME.TYPE.NAME\` inside a module), or remove it if the resource is gone. ${shared}`
+      : "Correct the entry to the resource type as Terraform writes it (its `aws_` prefix, in lower case; `*` for a glob), or remove it. " +
+        `A type of another provider, or one newer than the AWS provider release blastwall knows, cannot be told from a slip: for such a type, set "severity": { "${PROTECTED_UNMATCHED}": "warning" } in the config.`;
+  return {
+    ruleId: PROTECTED_UNMATCHED,
+    severity: "error",
+    principal: u.entry,
+    resource: u.entry,
+    actions: [],
+    evidence: [{ step: "config", address: opts.source, detail }],
+    message:
+      `${opts.source} lists ${JSON.stringify(u.entry)} in protected.${u.key}, but ${what}, so it protects nothing: if it is misspelt, the resource it was meant for ` +
+      `is not protected, and ${passes}.${nearClause(u.near)}`,
+    fix,
+    file: opts.source,
+  };
 }
 
 function note(key: "addresses" | "types", entry: string, what: string, where: string, near: readonly string[]): string {
@@ -75,10 +165,18 @@ function nearAddresses(entry: string, addresses: readonly string[], match: (p: s
       if (d > 0 && other.modules === modules && match(`${other.rest.slice(0, d)}${name}`, other.rest)) add(a, "the same name under another type");
     }
   }
+  // A slip in the name (`aws_sns_topic.alert` for `aws_sns_topic.alerts`): the nearest names of the same type and module.
+  if (dot > 0) {
+    const head = `${modules}${rest.slice(0, dot + 1)}`;
+    const name = withoutInstanceKeys(rest.slice(dot + 1));
+    const names = new Map<string, string>();
+    for (const a of addresses) if (a.startsWith(head)) names.set(withoutInstanceKeys(a.slice(head.length)), a);
+    for (const n of nearest(name, names.keys())) add(names.get(n)!, "a slip of a few letters in the name");
+  }
   return out;
 }
 
-function nearTypes(entry: string, types: readonly string[]): string[] {
+function nearTypes(entry: string, types: readonly string[], slip: boolean): string[] {
   const out: string[] = [];
   const add = (t: string, why: string) => {
     if (!out.some((o) => o.startsWith(`${JSON.stringify(t)} `))) out.push(`${JSON.stringify(t)} (${why})`);
@@ -89,6 +187,8 @@ function nearTypes(entry: string, types: readonly string[]): string[] {
   // Another type of the same service: `aws_elasticache_cluster` when the resources are `aws_elasticache_replication_group`.
   const service = /^(aws_[a-z0-9]+_)/i.exec(prefixed)?.[1].toLowerCase();
   if (service) for (const t of types) if (t.toLowerCase().startsWith(service)) add(t, `a type of the same service`);
+  // A type the AWS provider lacks: the types it has that are a slip away (`aws_sns_topc`), used here or not.
+  if (slip && !entry.includes("*")) for (const t of nearest(prefixed.toLowerCase(), awsResourceTypes())) add(t, "a resource type of the AWS provider");
   return out;
 }
 

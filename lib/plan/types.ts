@@ -111,8 +111,8 @@ export interface LoadedPlan {
 
 /**
  * The config keys the plan gate reads. `BlastwallConfig` (lib/config) is structurally assignable to it; the gate
- * never reads acknowledgements or severity overrides from config: a plan finding is covered only by a signed
- * approval, because the config file usually lives in the repository an agent can edit.
+ * never reads acknowledgements or severity overrides of its rules from config: a plan finding is covered only by a
+ * signed approval, because the config file usually lives in the repository an agent can edit.
  */
 export interface PlanGateConfig {
   readonly protected?: {
@@ -131,6 +131,12 @@ export interface PlanGateConfig {
   };
   /** Ed25519 public keys whose approvals the gate accepts: PEM text, or paths to PEM files (relative to the config file). */
   readonly trustedKeys?: readonly string[];
+  /**
+   * The one severity the gate reads: that of `config-protected-unmatched`, a finding about the config's own entries.
+   * Whoever can lower it in the file can delete the entry it is about, so reading it gives an agent nothing; a config
+   * shared by stacks planned separately needs it, or every plan of a stack without the resource would fail.
+   */
+  readonly severity?: { readonly "config-protected-unmatched"?: "error" | "warning" | "off" };
 }
 
 /** What an approval names: one change of the plan, by address and exact action list. */

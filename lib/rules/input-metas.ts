@@ -18,7 +18,7 @@ export const INPUT_METAS: readonly RuleMeta[] = [
       "switched off looks exactly like one that passes. The report says so every time for a rule listed as an error rule, and " +
       "for any other rule whose findings were errors in the run (a warning rule reports errors where the case is serious, or under --strict).",
     fix:
-      "Remove the override; acknowledge intended findings one by one, with a reason and an expiry. For config-address-unmatched and " +
+      "Remove the override; acknowledge intended findings one by one, with a reason and an expiry. For config-address-unmatched, config-protected-unmatched and " +
       "config-selector-unmatched, lowered for a config shared by stacks checked in separate runs, the warning stays to keep the lowering " +
       "visible: check that each entry it names is in a stack of another run, or check every stack in one run and remove the override.",
     severity: "warning",
@@ -36,6 +36,22 @@ export const INPUT_METAS: readonly RuleMeta[] = [
       "Correct the entry to the address it meant, or remove it; check the stack that has it in the same run. Name each agent both ways: " +
       "its role or user by `agents.names` (a harmless role placed at the old address satisfies an address, never a name) and its runtime " +
       "(the function, association or task definition its code runs in) by address.",
+    severity: "error",
+    category: "input",
+  },
+  {
+    id: "config-protected-unmatched",
+    title: "A protected.addresses or protected.types entry of the config names nothing",
+    why:
+      "blastwall.json protects resources by Terraform address and type. An address that matches no resource (a typo, a resource renamed " +
+      "or moved into a module), or a type the AWS provider does not have (`aws_sns_topc`, `docdb_cluster`), protects nothing: the plan gate " +
+      "passes the delete of the resource it was meant for. Judged in `blastwall check` over every stack checked in the run, and in " +
+      "`blastwall gate` over the plan; a real AWS type that no resource has yet is not reported (it protects resources added later). " +
+      "A config shared by stacks checked or planned separately lowers it in its `severity` map, which the plan gate reads for this rule " +
+      "(the entry it is about is in the same file).",
+    fix:
+      "Correct the entry to the address or type it meant (as `terraform state list` names it; types with their `aws_` prefix, in lower case), " +
+      "or remove it; check the stacks that share the config in one run, or set this rule to \"warning\" in the config's `severity` map.",
     severity: "error",
     category: "input",
   },

@@ -121,11 +121,17 @@ export function resourceFinding(r: TfResource, message: string, evidence: Eviden
   return extra ? { ...f, ...extra } : f;
 }
 
-/** Resources holding data that a destroy loses. */
+/**
+ * Resources holding data that a destroy loses. DocumentDB, Neptune and Redshift clusters are databases the plan gate
+ * protects by default (lib/plan/protected.ts); check asks the same of them (red-team round 141, F7).
+ */
 export const STATEFUL_TYPES = [
   "aws_ebs_volume",
   "aws_db_instance",
   "aws_rds_cluster",
+  "aws_docdb_cluster",
+  "aws_neptune_cluster",
+  "aws_redshift_cluster",
   "aws_dynamodb_table",
   "aws_efs_file_system",
   "aws_s3_bucket",
@@ -136,9 +142,6 @@ export const STATEFUL_TYPES = [
  * resources" list): a selection covering one is judged as for the built-in types.
  */
 export const BACKUP_COVERS: ReadonlySet<string> = new Set([
-  "aws_docdb_cluster",
-  "aws_neptune_cluster",
-  "aws_redshift_cluster",
   "aws_instance",
   "aws_fsx_windows_file_system",
   "aws_fsx_openzfs_file_system",

@@ -235,7 +235,7 @@ export const rule: Rule = {
       const arn = attributePattern(stack, r, "arn").pattern;
       const notes: Evidence[] = [...lockNotes];
       // Without the ARN's form only a reference to this resource, a tag, or `*` can be seen to select it.
-      if (!builtIn && arn === "*") notes.push({ step: "arn", address: r.address, detail: `blastwall does not know the ARN form of ${r.type}: an ARN pattern in resources is not read as covering it; select it by reference (${r.address}.arn) or by a tag` });
+      if (arn === "*") notes.push({ step: "arn", address: r.address, detail: `blastwall does not know the ARN form of ${r.type}: an ARN pattern in resources is not read as covering it; select it by reference (${r.address}.arn) or by a tag` });
       let covered = false;
       // Tags only matter to a selection; a stack without any need not read them.
       const tags = selections.length + absent.length > 0 ? literalTags(stack, r) : {};

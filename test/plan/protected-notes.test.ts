@@ -1,5 +1,5 @@
 // Red-team round 98 (r3, item 6): a protected.addresses / protected.types entry that names nothing protected
-// nothing, and the gate passed the delete it was meant to block with no word about it.
+// nothing, and the gate passed the delete it was meant to block with no word about it; round 141 (F4): a note only.
 import { gateFails, runGate } from "../../lib/plan/gate";
 import type { PlanGateConfig } from "../../lib/plan/types";
 import { renderReport } from "../../lib/report/render";
@@ -7,31 +7,105 @@ import { unmatchedProtectedNotes } from "../../lib/plan/protected-notes";
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { checkStacks } from "../../lib/check/run-check";
 import { tf } from "../helpers/tf";
+import type { Finding } from "../../lib/engine/findings";
+import { gateCommand } from "../../lib/cli/gate";
+import { readFileSync } from "fs";
+import { join } from "path";
+import { buildAwsResourceTypeTable, serializeAwsResourceTypeTable } from "../../scripts/generate-aws-resource-types";
 import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
 
 const cacheDelete = change("aws_elasticache_replication_group.cache", ["delete"], { replication_group_id: "cache", tags: {} }, null);
 const gate = (config: PlanGateConfig, plan: Record<string, unknown> = minimalPlan([cacheDelete])) =>
   runGate({ planFile: writeTemp(tempDir(), "plan.json", JSON.stringify(plan)), config });
 
-describe("plan gate: protected entries that match nothing", () => {
-  test("an address differing in case passes the delete, and a note names the near match", () => {
+const unmatched = (r: { findings: readonly Finding[] }): Finding[] => r.findings.filter((f) => f.ruleId === "config-protected-unmatched");
+
+// Red-team round 141 (F4): the note was all there was, so a one-letter slip passed the delete with exit 0.
+describe("plan gate: protected entries that match nothing are config-protected-unmatched errors", () => {
+  const snsDelete = change("aws_sns_topic.alerts", ["delete"], { name: "alerts", tags: {} }, null);
+
+  test("a misspelt address fails the gate, names the near match, and no approval can cover it", () => {
+    const r = gate({ protected: { addresses: ["aws_sns_topic.alert"] } }, minimalPlan([snsDelete]));
+    expect(gateFails(r)).toBe(true);
+    const [f] = unmatched(r);
+    expect(f.severity).toBe("error");
+    expect(f.principal).toBe("aws_sns_topic.alert");
+    expect(f.message).toContain('blastwall.json lists "aws_sns_topic.alert" in protected.addresses, but no resource in this plan');
+    expect(f.message).toContain("this gate passes a delete or replace of it");
+    expect(f.message).toContain('Near match: "aws_sns_topic.alerts" (a slip of a few letters in the name)');
+    expect(f.fix).toContain('"severity": { "config-protected-unmatched": "warning" }');
+    expect(r.rules!.map((m) => m.id)).toContain("config-protected-unmatched");
+    expect(renderReport(r, "text")).toMatch(/^ERROR config-protected-unmatched {2}aws_sns_topic\.alert$/m);
+  });
+
+  test("control: the correct address has no such finding, and the delete is blocked by plan-protected-delete", () => {
+    const r = gate({ protected: { addresses: ["aws_sns_topic.alerts"] } }, minimalPlan([snsDelete]));
+    expect(unmatched(r)).toEqual([]);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["plan-protected-delete"]);
+  });
+
+  test("an address differing in case is an error naming the near match", () => {
     const r = gate({ protected: { addresses: ["aws_elasticache_replication_group.Cache"] } });
-    expect(gateFails(r)).toBe(false);
-    expect(r.notes).toEqual([expect.stringContaining('config protected.addresses lists "aws_elasticache_replication_group.Cache", which matches no resource in this plan')]);
-    expect(r.notes![0]).toContain('Near match: "aws_elasticache_replication_group.cache" (differs in case: Terraform addresses are case-sensitive)');
-    expect(r.notes![0]).toContain("protects nothing here");
+    expect(gateFails(r)).toBe(true);
+    const [f] = unmatched(r);
+    expect(f.message).toContain('Near match: "aws_elasticache_replication_group.cache" (differs in case: Terraform addresses are case-sensitive)');
+    expect(r.notes).toBeUndefined();
   });
 
-  test("a missing aws_ prefix, a type of the same service, and the same name under another type are named", () => {
-    const r = gate({ protected: { addresses: ["elasticache_replication_group.cache", "aws_elasticache_cluster.cache"], types: ["aws_elasticache_cluster"] } });
-    expect(r.notes).toHaveLength(3);
-    expect(r.notes![0]).toContain('"aws_elasticache_replication_group.cache" (the type needs its aws_ prefix)');
-    expect(r.notes![1]).toContain('"aws_elasticache_replication_group.cache" (the same name under another type)');
-    expect(r.notes![2]).toContain('config protected.types lists "aws_elasticache_cluster", which matches no resource of that type in this plan');
-    expect(r.notes![2]).toContain('"aws_elasticache_replication_group" (a type of the same service)');
+  test("a missing aws_ prefix and the same name under another type are named", () => {
+    const r = gate({ protected: { addresses: ["elasticache_replication_group.cache", "aws_elasticache_cluster.cache"] } });
+    const [a, b] = unmatched(r);
+    expect(a.message).toContain('"aws_elasticache_replication_group.cache" (the type needs its aws_ prefix)');
+    expect(b.message).toContain('"aws_elasticache_replication_group.cache" (the same name under another type)');
   });
 
-  test("every output format carries the note: text NOTE line, JSON notes, SARIF notification", () => {
+  test("a type the AWS provider does not have is an error, with the provider's near types; a real type absent from the plan is a note", () => {
+    const r = gate({ protected: { types: ["aws_elasticache_clustr", "docdb_cluster", "aws_elasticache_cluster", "aws_neptune_*", "aws_nosuchservice_*"] } });
+    const found = unmatched(r);
+    expect(found.map((f) => f.principal)).toEqual(["aws_elasticache_clustr", "docdb_cluster", "aws_nosuchservice_*"]);
+    expect(found[0].message).toContain("is not a resource type of the AWS provider (@cdktf/provider-aws@");
+    expect(found[0].message).toContain('"aws_elasticache_cluster" (a resource type of the AWS provider)');
+    expect(found[1].message).toContain('"aws_docdb_cluster" (a resource type of the AWS provider)');
+    expect(found[0].fix).toContain("A type of another provider, or one newer than the AWS provider release blastwall knows");
+    expect(r.notes).toEqual([
+      expect.stringContaining('config protected.types lists "aws_elasticache_cluster", a resource type of the AWS provider, but no resource of that type is in this plan'),
+      expect.stringContaining('config protected.types lists "aws_neptune_*", which names resource types of the AWS provider, but no resource of those types is in this plan'),
+    ]);
+    expect(r.notes![0]).toContain('"aws_elasticache_replication_group" (a type of the same service)');
+  });
+
+  test("the config's severity for this rule is read: warning passes the gate with the finding shown, off leaves the notes", () => {
+    const config = { protected: { addresses: ["aws_sns_topic.alert"] } };
+    const warned = gate({ ...config, severity: { "config-protected-unmatched": "warning" } }, minimalPlan([snsDelete]));
+    expect(gateFails(warned)).toBe(false);
+    expect(unmatched(warned).map((f) => f.severity)).toEqual(["warning"]);
+    const off = gate({ ...config, severity: { "config-protected-unmatched": "off" } }, minimalPlan([snsDelete]));
+    expect(gateFails(off)).toBe(false);
+    expect(unmatched(off)).toEqual([]);
+    expect(off.notes).toEqual([expect.stringContaining('config protected.addresses lists "aws_sns_topic.alert", which matches no resource in this plan')]);
+  });
+
+  test("the CLI names the config file and reads only this rule's severity from it", async () => {
+    const dir = tempDir();
+    const plan = writeTemp(dir, "plan.json", JSON.stringify(minimalPlan([snsDelete])));
+    const run = async (config: unknown) => {
+      writeTemp(dir, "bw.json", JSON.stringify(config));
+      let out = "";
+      const code = await gateCommand(["--config", "bw.json", plan], { cwd: dir, env: {}, now: () => new Date(), stdout: (t: string) => (out += t), stderr: () => undefined } as never);
+      return { code, out };
+    };
+    const typo = await run({ protected: { addresses: ["aws_sns_topic.alert"] } });
+    expect(typo.code).toBe(1);
+    expect(typo.out).toContain('bw.json lists "aws_sns_topic.alert" in protected.addresses');
+    const lowered = await run({ protected: { addresses: ["aws_sns_topic.alert"] }, severity: { "config-protected-unmatched": "warning" } });
+    expect(lowered.code).toBe(0);
+    expect(lowered.out).toMatch(/^WARNING config-protected-unmatched/m);
+    // Another rule's severity is still not the config's to set in the gate.
+    const plansOwn = await run({ protected: { addresses: ["aws_sns_topic.alerts"] }, severity: { "plan-protected-delete": "off" } });
+    expect(plansOwn.code).toBe(1);
+  });
+
+  test("every output format carries the real-type note: text NOTE line, JSON notes, SARIF notification", () => {
     const r = gate({ protected: { types: ["aws_elasticache_cluster"] } });
     expect(renderReport(r, "text")).toMatch(/^NOTE config protected\.types lists "aws_elasticache_cluster"/m);
     expect(JSON.parse(renderReport(r, "json")).notes).toEqual(r.notes);
@@ -39,7 +113,7 @@ describe("plan gate: protected entries that match nothing", () => {
     expect(sarif.runs[0].invocations[0].toolConfigurationNotifications[0].message.text).toContain("protected.types lists");
   });
 
-  test("control: entries that match (also a resource the plan does not change, a module, a glob) carry no note, and the delete fails", () => {
+  test("control: entries that match (also a resource the plan does not change, a module, a glob) carry no note or finding, and the delete fails", () => {
     const keep = { address: "module.app.aws_sns_topic.alerts", mode: "managed", type: "aws_sns_topic", name: "alerts", values: {} };
     const plan = minimalPlan([cacheDelete], {
       planned_values: { root_module: { child_modules: [{ address: "module.app", resources: [keep] }] } },
@@ -47,6 +121,7 @@ describe("plan gate: protected entries that match nothing", () => {
     });
     const r = gate({ protected: { addresses: ["aws_elasticache_replication_group.cache", "module.app", "module.app.aws_sns_topic.alerts"], types: ["aws_elasticache_*", "aws_sns_topic"] } }, plan);
     expect(r.notes).toBeUndefined();
+    expect(unmatched(r)).toEqual([]);
     expect(gateFails(r)).toBe(true);
   });
 
@@ -58,20 +133,58 @@ describe("plan gate: protected entries that match nothing", () => {
 });
 
 describe("check: protected entries that match no resource of any file checked", () => {
-  const stack = () => buildStack(tf({ "aws_docdb_cluster.main": { lifecycle: { prevent_destroy: true } }, "aws_ebs_volume.data": { lifecycle: { prevent_destroy: true } } }), "main.tf.json");
+  const stack = (file = "main.tf.json", name?: string) =>
+    buildStack(tf({ "aws_docdb_cluster.main": { lifecycle: { prevent_destroy: true } }, "aws_ebs_volume.data": { lifecycle: { prevent_destroy: true } } }), file, name);
+  const other = () => buildStack(tf({ "aws_sns_topic.alerts": {} }), "other.tf.json", "other");
 
-  test("a misspelt type and address get notes with their near matches", () => {
-    const r = checkStacks([stack()], { config: { protected: { types: ["docdb_cluster"], addresses: ["aws_ebs_volume.Data"] } } });
-    expect(r.notes).toEqual([
-      expect.stringContaining('protected.addresses lists "aws_ebs_volume.Data", which matches no resource in any file checked'),
-      expect.stringContaining('protected.types lists "docdb_cluster", which matches no resource of that type in any file checked'),
+  test("a misspelt address and a type the provider lacks are errors with their near matches", () => {
+    const r = checkStacks([stack()], { config: { protected: { types: ["docdb_cluster"], addresses: ["aws_ebs_volume.Data"] } }, configSource: "cfg/bw.json" });
+    const found = unmatched(r);
+    expect(found.map((f) => [f.principal, f.severity])).toEqual([
+      ["aws_ebs_volume.Data", "error"],
+      ["docdb_cluster", "error"],
     ]);
-    expect(r.notes![1]).toContain('"aws_docdb_cluster" (the type needs its aws_ prefix)');
+    expect(found[0].message).toContain('cfg/bw.json lists "aws_ebs_volume.Data" in protected.addresses, but no resource in any file checked has that address');
+    expect(found[0].message).toContain("the plan gate would pass a delete or replace of it");
+    expect(found[1].message).toContain('"aws_docdb_cluster" (the type needs its aws_ prefix)');
+    expect(found[1].file).toBe("cfg/bw.json");
+    expect(found.every((f) => r.findings.includes(f as never))).toBe(true);
   });
 
-  test("control: matching entries (an instance entry covers its block) carry no note", () => {
+  test("an entry of another stack in the same run is matched; checked alone, that stack reports it", () => {
+    const config = { protected: { addresses: ["aws_sns_topic.alerts"] } };
+    expect(unmatched(checkStacks([stack("a/cdk.tf.json", "a"), other()], { config }))).toEqual([]);
+    expect(unmatched(checkStacks([stack("a/cdk.tf.json", "a")], { config })).map((f) => f.ruleId)).toEqual(["config-protected-unmatched"]);
+  });
+
+  test("a shared config lowers it: warning keeps the finding (and says the override hid errors), off drops it", () => {
+    const config = { protected: { addresses: ["aws_sns_topic.alerts"] } };
+    const warned = checkStacks([stack()], { config: { ...config, severity: { "config-protected-unmatched": "warning" as const } } });
+    expect(unmatched(warned).map((f) => f.severity)).toEqual(["warning"]);
+    const lowered = warned.findings.find((f) => f.ruleId === "config-severity-lowered")!;
+    expect(lowered.fix).toContain("protected.addresses and protected.types entries");
+    const off = checkStacks([stack()], { config: { ...config, severity: { "config-protected-unmatched": "off" as const } } });
+    expect(unmatched(off)).toEqual([]);
+    expect(off.findings.filter((f) => f.severity === "error" && f.ruleId.startsWith("config-"))).toEqual([]);
+  });
+
+  test("one stack of several (the synth-time gate) gets notes, not findings: the entry may be another stack's", () => {
+    const r = checkStacks([stack()], { config: { protected: { addresses: ["aws_sns_topic.alerts"] } }, wholeRun: false });
+    expect(unmatched(r)).toEqual([]);
+    expect(r.notes).toEqual([expect.stringContaining('protected.addresses lists "aws_sns_topic.alerts", which matches no resource in any file checked')]);
+  });
+
+  test("a real AWS type no stack has is a note, not a finding", () => {
+    const r = checkStacks([stack()], { config: { protected: { types: ["aws_neptune_cluster", "aws_elasticache_*"] } } });
+    expect(unmatched(r)).toEqual([]);
+    expect(r.notes).toHaveLength(2);
+    expect(r.notes![0]).toContain('protected.types lists "aws_neptune_cluster", a resource type of the AWS provider, but no resource of that type is in any file checked');
+  });
+
+  test("control: matching entries (an instance entry covers its block) carry no note or finding", () => {
     const r = checkStacks([stack()], { config: { protected: { types: ["aws_docdb_cluster"], addresses: ["aws_ebs_volume.data[0]"] } } });
     expect(r.notes).toBeUndefined();
+    expect(unmatched(r)).toEqual([]);
   });
 });
 
@@ -92,5 +205,16 @@ describe("plan gate: agents.addresses entries that match nothing", () => {
   test("control: a config whose entries all name resources of the plan carries no note", () => {
     const r = gate({ agents: { addresses: ["aws_iam_role.agent"] } }, plan);
     expect(r.notes).toBeUndefined();
+  });
+});
+
+describe("policies/aws-resource-types.json", () => {
+  test("is what `npm run gen` writes from the installed @cdktf/provider-aws (else run it), resource types only", () => {
+    const committed = readFileSync(join(__dirname, "..", "..", "policies", "aws-resource-types.json"), "utf8");
+    const table = buildAwsResourceTypeTable();
+    expect(serializeAwsResourceTypeTable(table) === committed).toBe(true);
+    // The types `protected` is about are in it; data-source-only names are not.
+    expect(table.types).toEqual(expect.arrayContaining(["aws_docdb_cluster", "aws_neptune_cluster", "aws_redshift_cluster", "aws_sns_topic"]));
+    expect(table.types).not.toContain("aws_caller_identity");
   });
 });

@@ -6,6 +6,7 @@ import { rule as preventDestroy } from "../../lib/rules/stateful-prevent-destroy
 import { rule as backupCoverage } from "../../lib/rules/stateful-backup-coverage";
 import { rule as deletionProtection } from "../../lib/rules/rds-deletion-protection";
 import { rule as finalSnapshot } from "../../lib/rules/rds-final-snapshot";
+import { rule as backupRetention } from "../../lib/rules/rds-backup-retention";
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { checkStacks } from "../../lib/check/run-check";
 import type { BlastwallConfig } from "../../lib/engine/config-types";
@@ -16,22 +17,25 @@ import { runIn } from "../helpers/cli";
 import { change, minimalPlan } from "../plan/helpers";
 
 const LOCKED = { lifecycle: { prevent_destroy: true } };
-const docdb = (extra: Record<string, unknown> = {}) => ({ cluster_identifier: "main", master_username: "u", skip_final_snapshot: true, deletion_protection: false, ...extra });
 const sel = (extra: Record<string, unknown>) => ({ name: "s", plan_id: "${aws_backup_plan.p.id}", iam_role_arn: "arn:aws:iam::111111111111:role/backup", ...extra });
-const byType: BlastwallConfig = { protected: { types: ["aws_docdb_cluster"] } };
+
+// Red-team round 141 (F7): DocumentDB, Neptune and Redshift clusters are now built-in, as in the plan gate; a type
+// only the config knows (an FSx file system, which AWS Backup backs up) stands in for them here.
+const fsx = (extra: Record<string, unknown> = {}) => ({ storage_capacity: 32, subnet_ids: ["subnet-1"], throughput_capacity: 8, ...extra });
+const byFsx: BlastwallConfig = { protected: { types: ["aws_fsx_windows_file_system"] } };
 
 describe("config protected in the check-time protection rules", () => {
   it("stateful-prevent-destroy judges a type protected.types names, and says the config is why", () => {
-    const [f, ...rest] = run(preventDestroy, tf({ "aws_docdb_cluster.main": docdb() }), byType);
+    const [f, ...rest] = run(preventDestroy, tf({ "aws_fsx_windows_file_system.main": fsx() }), byFsx);
     expect(rest).toEqual([]);
-    expect(f.resource).toBe("aws_docdb_cluster.main");
-    expect(f.message).toContain("aws_docdb_cluster.main has no lifecycle.prevent_destroy");
-    expect(f.evidence).toContainEqual({ step: "protected", address: "aws_docdb_cluster.main", detail: 'config protected.types lists "aws_docdb_cluster"' });
+    expect(f.resource).toBe("aws_fsx_windows_file_system.main");
+    expect(f.message).toContain("aws_fsx_windows_file_system.main has no lifecycle.prevent_destroy");
+    expect(f.evidence).toContainEqual({ step: "protected", address: "aws_fsx_windows_file_system.main", detail: 'config protected.types lists "aws_fsx_windows_file_system"' });
   });
 
   it("stateful-prevent-destroy passes the same resource with prevent_destroy, and without the config", () => {
-    expect(run(preventDestroy, tf({ "aws_docdb_cluster.main": docdb(LOCKED) }), byType)).toEqual([]);
-    expect(run(preventDestroy, tf({ "aws_docdb_cluster.main": docdb() }))).toEqual([]);
+    expect(run(preventDestroy, tf({ "aws_fsx_windows_file_system.main": fsx(LOCKED) }), byFsx)).toEqual([]);
+    expect(run(preventDestroy, tf({ "aws_fsx_windows_file_system.main": fsx() }))).toEqual([]);
   });
 
   it("matches addresses as the gate does: globs, type globs, and an instance entry covers its block", () => {
@@ -47,14 +51,10 @@ describe("config protected in the check-time protection rules", () => {
   });
 
   it("stateful-backup-coverage judges a protected type AWS Backup covers, and passes it when a selection references it", () => {
-    const [f] = run(backupCoverage, tf({ "aws_docdb_cluster.main": docdb(LOCKED) }), byType);
-    expect(f.message).toContain("aws_docdb_cluster.main is not covered by any AWS Backup selection");
+    const [f] = run(backupCoverage, tf({ "aws_fsx_windows_file_system.main": fsx(LOCKED) }), byFsx);
+    expect(f.message).toContain("aws_fsx_windows_file_system.main is not covered by any AWS Backup selection");
     expect(f.evidence.map((e) => e.step)).toContain("protected");
-    // No ARN form known for the type: an ARN pattern is not taken as covering it, and the evidence says why.
-    const byPattern = run(backupCoverage, tf({ "aws_docdb_cluster.main": docdb(LOCKED), "aws_backup_selection.s": sel({ resources: ["arn:aws:rds:*:*:cluster:*"] }) }), byType);
-    expect(byPattern).toHaveLength(1);
-    expect(byPattern[0].evidence.map((e) => e.detail).join("\n")).toContain("blastwall does not know the ARN form of aws_docdb_cluster");
-    expect(run(backupCoverage, tf({ "aws_docdb_cluster.main": docdb(LOCKED), "aws_backup_selection.s": sel({ resources: ["${aws_docdb_cluster.main.arn}"] }) }), byType)).toEqual([]);
+    expect(run(backupCoverage, tf({ "aws_fsx_windows_file_system.main": fsx(LOCKED), "aws_backup_selection.s": sel({ resources: ["${aws_fsx_windows_file_system.main.arn}"] }) }), byFsx)).toEqual([]);
   });
 
   it("stateful-backup-coverage fails closed on a type whose AWS Backup support it does not know, and skips one AWS Backup cannot back up", () => {
@@ -65,28 +65,73 @@ describe("config protected in the check-time protection rules", () => {
     expect(found[0].message).toContain("acknowledge this finding");
   });
 
-  it("rds-deletion-protection and rds-final-snapshot judge protected DocumentDB, Neptune (and for snapshots Redshift) clusters only", () => {
-    const json = tf({
-      "aws_docdb_cluster.main": docdb(),
-      "aws_neptune_cluster.n": { skip_final_snapshot: true },
-      "aws_redshift_cluster.w": { skip_final_snapshot: true },
-      "aws_elasticache_replication_group.c": {},
-    });
-    const all: BlastwallConfig = { protected: { types: ["aws_docdb_cluster", "aws_neptune_cluster", "aws_redshift_cluster", "aws_elasticache_replication_group"] } };
-    expect(run(deletionProtection, json, all).map((f) => f.resource).sort()).toEqual(["aws_docdb_cluster.main", "aws_neptune_cluster.n"]);
-    expect(run(finalSnapshot, json, all).map((f) => f.resource).sort()).toEqual(["aws_docdb_cluster.main", "aws_neptune_cluster.n", "aws_redshift_cluster.w"]);
-    expect(run(deletionProtection, json)).toEqual([]);
-    expect(run(finalSnapshot, json)).toEqual([]);
-    const safe = tf({ "aws_docdb_cluster.main": docdb({ skip_final_snapshot: false, deletion_protection: true }) });
-    expect(run(deletionProtection, safe, all)).toEqual([]);
-    expect(run(finalSnapshot, safe, all)).toEqual([]);
+  it("blastwall check reports the protected type and address (the red-team input)", () => {
+    const stack = buildStack(tf({ "aws_fsx_windows_file_system.main": fsx(), "aws_sns_topic.alerts": {} }), "main.tf.json");
+    const report = checkStacks([stack], { config: { protected: { types: ["aws_fsx_windows_file_system"], addresses: ["aws_sns_topic.alerts"] } } });
+    const of = (address: string) => report.findings.filter((f) => f.resource === address).map((f) => f.ruleId).sort();
+    expect(of("aws_fsx_windows_file_system.main")).toEqual(["stateful-backup-coverage", "stateful-prevent-destroy"]);
+    expect(of("aws_sns_topic.alerts")).toEqual(["stateful-prevent-destroy"]);
+  });
+});
+
+// Red-team round 141 (F7): the plan gate protects DocumentDB, Neptune and Redshift clusters by default, and check
+// asked nothing of them unless the config named them.
+describe("DocumentDB, Neptune and Redshift clusters are judged without any config, as the gate protects them", () => {
+  const bare = tf({
+    "aws_docdb_cluster.main": { cluster_identifier: "main", master_username: "u" },
+    "aws_neptune_cluster.g": { cluster_identifier: "g" },
+    "aws_redshift_cluster.w": { cluster_identifier: "w", node_type: "ra3.xlplus" },
+  });
+  const rulesOf = (json: Record<string, unknown>) => {
+    const report = checkStacks([buildStack(json, "main.tf.json")], { config: {} });
+    return report.findings.map((f) => `${f.resource} ${f.ruleId}`).sort();
+  };
+
+  it("bare clusters: prevent_destroy, backup coverage, retention, and deletion protection where AWS has it (not Redshift)", () => {
+    expect(rulesOf(bare)).toEqual([
+      "aws_docdb_cluster.main rds-backup-retention",
+      "aws_docdb_cluster.main rds-deletion-protection",
+      "aws_docdb_cluster.main stateful-backup-coverage",
+      "aws_docdb_cluster.main stateful-prevent-destroy",
+      "aws_neptune_cluster.g rds-backup-retention",
+      "aws_neptune_cluster.g rds-deletion-protection",
+      "aws_neptune_cluster.g stateful-backup-coverage",
+      "aws_neptune_cluster.g stateful-prevent-destroy",
+      "aws_redshift_cluster.w rds-backup-retention",
+      "aws_redshift_cluster.w stateful-backup-coverage",
+      "aws_redshift_cluster.w stateful-prevent-destroy",
+    ]);
   });
 
-  it("blastwall check reports the protected type (the red-team input)", () => {
-    const stack = buildStack(tf({ "aws_docdb_cluster.main": docdb(), "aws_ebs_volume.data": { availability_zone: "us-east-1a", size: 10 } }), "main.tf.json");
-    const report = checkStacks([stack], { config: { protected: { types: ["aws_docdb_cluster"], addresses: ["aws_ebs_volume.data"] } } });
-    const docdbRules = report.findings.filter((f) => f.resource === "aws_docdb_cluster.main").map((f) => f.ruleId).sort();
-    expect(docdbRules).toEqual(["rds-deletion-protection", "rds-final-snapshot", "stateful-backup-coverage", "stateful-prevent-destroy"]);
+  it("each rule names the argument of the type: Redshift's automated_snapshot_retention_period, skip_final_snapshot on all three", () => {
+    const json = tf({
+      "aws_neptune_cluster.g": { skip_final_snapshot: true, backup_retention_period: 3, deletion_protection: false },
+      "aws_redshift_cluster.w": { skip_final_snapshot: true, automated_snapshot_retention_period: 0 },
+    });
+    const retention = run(backupRetention, json);
+    expect(retention.map((f) => f.message)).toEqual([
+      expect.stringContaining("aws_neptune_cluster.g keeps automated backups 3 day(s): fewer than 7 days of restore points. Set backup_retention_period to at least 7."),
+      expect.stringContaining("aws_redshift_cluster.w keeps automated backups 0 day(s) (0 turns them off): fewer than 7 days of restore points. Set automated_snapshot_retention_period to at least 7."),
+    ]);
+    expect(run(finalSnapshot, json).map((f) => f.resource)).toEqual(["aws_neptune_cluster.g", "aws_redshift_cluster.w"]);
+    expect(run(deletionProtection, json).map((f) => f.resource)).toEqual(["aws_neptune_cluster.g"]);
+  });
+
+  it("control: clusters with every protection, selected by reference in a backup plan, have no finding", () => {
+    const safe = { skip_final_snapshot: false, final_snapshot_identifier: "final", ...LOCKED };
+    const json = tf({
+      "aws_docdb_cluster.main": { ...safe, deletion_protection: true, backup_retention_period: 14 },
+      "aws_neptune_cluster.g": { ...safe, deletion_protection: true, backup_retention_period: 7 },
+      "aws_redshift_cluster.w": { ...safe, automated_snapshot_retention_period: 14 },
+      "aws_backup_selection.s": sel({ resources: ["${aws_docdb_cluster.main.arn}", "${aws_neptune_cluster.g.arn}", "${aws_redshift_cluster.w.arn}"] }),
+    });
+    for (const rule of [preventDestroy, backupCoverage, deletionProtection, finalSnapshot, backupRetention]) expect(run(rule, json)).toEqual([]);
+  });
+
+  it("a Neptune read replica (replication_source_identifier) is not asked for its own retention or final snapshot", () => {
+    const json = tf({ "aws_neptune_cluster.r": { replication_source_identifier: "arn:aws:rds:eu-central-1:111111111111:cluster:g", skip_final_snapshot: true } });
+    expect(run(backupRetention, json)).toEqual([]);
+    expect(run(finalSnapshot, json)).toEqual([]);
   });
 });
 
