@@ -10,6 +10,7 @@ const janitor = new IamRole(stack, "janitor", {
 acknowledge(janitor, {
   ruleId: "agent-destroy-right",
   actions: ["ec2:DeleteVolume"],
+  grants: "51db066e8fd7508e",
   reason: "deletes scratch volumes tagged env=scratch only; reviewed by platform team",
   expires: "2027-03-31",
 });

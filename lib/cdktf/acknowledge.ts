@@ -2,7 +2,7 @@ import type { TerraformModule, TerraformProvider, TerraformResource } from "cdkt
 import type { IConstruct } from "constructs";
 import { framework } from "./framework";
 import { MIN_REASON, nearestKey, visibleLength } from "../engine/text";
-import { ACK_ACTION, IN_CODE_ACK_KEYS } from "../engine/findings";
+import { ACK_ACTION, GRANTS_DIGEST, IN_CODE_ACK_KEYS } from "../engine/findings";
 import { expiryInstant } from "../config/acknowledgements";
 import { isRuleId } from "../config/load-config";
 
@@ -21,6 +21,11 @@ export interface InCodeAcknowledgement {
   readonly actions?: readonly string[];
   /** The finding's `resource` (exact Terraform address) the acknowledgement is limited to. @default any */
   readonly resource?: string;
+  /**
+   * The finding's `grants` digest (16 hex digits, as the report shows it): the acknowledgement covers the finding only
+   * while the statements that grant it are the ones reviewed. @default not pinned: whatever grants the finding
+   */
+  readonly grants?: string;
 }
 
 // Kept exported here: code written against earlier versions imports it from this module.
@@ -67,6 +72,9 @@ export function acknowledge(scope: IConstruct, ack: InCodeAcknowledgement): void
   if (ack.resource !== undefined && (typeof ack.resource !== "string" || ack.resource === "" || /[*?]/.test(ack.resource))) {
     throw new Error(`acknowledge: resource must be one exact Terraform address, without * or ? (rule ${ack.ruleId} at ${scope.node.path})`);
   }
+  if (ack.grants !== undefined && (typeof ack.grants !== "string" || !GRANTS_DIGEST.test(ack.grants))) {
+    throw new Error(`acknowledge: grants must be the 16 hex digits of a finding's grants, as the report shows them (got ${JSON.stringify(ack.grants)}; rule ${ack.ruleId} at ${scope.node.path})`);
+  }
   // Modules too: a module blastwall cannot read is a finding on the module block itself; and provider blocks, for a
   // credential written into one (credential-in-source).
   const fw = framework();
@@ -82,6 +90,7 @@ export function acknowledge(scope: IConstruct, ack: InCodeAcknowledgement): void
       ...(ack.expires ? { expires: ack.expires } : {}),
       ...(ack.actions ? { actions: [...ack.actions] } : {}),
       ...(ack.resource !== undefined ? { resource: ack.resource } : {}),
+      ...(ack.grants !== undefined ? { grants: ack.grants } : {}),
     });
     if (r instanceof fw.TerraformModule) carryOnModule(r, list);
     else r.addOverride("//.blastwall.acknowledgements", list);

@@ -13,7 +13,8 @@ import type * as DatabasePasswords from "../engine/reach/database-passwords";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
 import { buildStack } from "../engine/terraform/stack";
-import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, applySeverity, expiredFinding, expiredFindings, isAbout, isExpired, isPartlyAbout, markAcknowledged, refusedInCode, unscopedFinding } from "../config/acknowledgements";
+import { ACKNOWLEDGEMENT_EXPIRED, ACKNOWLEDGEMENT_UNPINNED, applyInCodeAcknowledgements, applySeverity, expiredFinding, expiredFindings, isAbout, isExpired, isPartlyAbout, markAcknowledged, refusedInCode, unpinnedFinding, unscopedFinding } from "../config/acknowledgements";
+import { withGrantsDigests } from "../config/grants-digest";
 import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
@@ -170,6 +171,8 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   const selecting = (opts.config.agents?.names?.length ?? 0) > 0 || Object.keys(opts.config.agents?.tags ?? {}).length > 0;
   const selected = { names: new Set<string>(), tags: false, nearTags: [] as string[], principalNames: [] as string[] };
   const acknowledging = new Set<Acknowledgement>();
+  // Hand-written `"//"` entries that are no acknowledgement (an unknown key, an unreadable limit): each gets a note.
+  const skippedInCode: string[] = [];
   const states = peerStates(stacks);
   const byState = stacks.length > 1 ? new (peerStacks().StateIndex)(stacks) : undefined;
   // The other stacks' stores (with the bucket settings of every stack) and functions: see peer-resources.ts.
@@ -195,7 +198,9 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
           ...(peerRemovals.length > 0 ? { peerRemovals } : {}),
         }
       : plain;
-    const r = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });
+    const analyzed = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });
+    // Each finding with the digest of what grants it, which a pinned acknowledgement must match (red-team round 141).
+    const r = { ...analyzed, findings: withGrantsDigests(analyzed.findings, stack, analyzed.analysis) };
     if (selecting) {
       const hits = configSelectorHits(opts.config, stack, r.analysis.principals.filter((p) => p.external));
       for (const g of hits.names) selected.names.add(g);
@@ -221,13 +226,14 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     let own = applySeverity(r.findings, opts.config.severity ?? {});
     // An acknowledgement written in code belongs to its stack: the same address in another stack is another principal.
     // It counts only when the config in force opts in: stack code is what an agent edits (red-team round 119).
-    const inCode = inCodeAcknowledgements(stack);
+    const inCode = inCodeAcknowledgements(stack, (note) => skippedInCode.push(note));
     // An expired one is in the stack that carries it, whether or not it still matches a finding (with none, its file
     // was its source, `construct ...`, which is no file).
     // Not honoured, an expired one is still reported: an expiry only tightens (red-team round 125).
     if (inCode.length > 0) {
-      const judged = opts.config.acknowledgementsInCode === true ? applyAcknowledgements(own, inCode, now) : [...refusedInCode(own, inCode, stack.name, now), ...expiredFindings(own, inCode, now)];
-      own = judged.map((f) => (f.ruleId === ACKNOWLEDGEMENT_EXPIRED ? { ...atPrincipal(f, [], [stack]), file: stack.file } : f));
+      const judged = opts.config.acknowledgementsInCode === true ? applyInCodeAcknowledgements(own, inCode, now) : [...refusedInCode(own, inCode, stack.name, now), ...expiredFindings(own, inCode, now)];
+      // The unpinned warnings honoured ones raise follow the severity map, as the config's do.
+      own = judged.flatMap((f) => (f.ruleId === ACKNOWLEDGEMENT_UNPINNED ? applySeverity([f], opts.config.severity ?? {}) : [f])).map((f) => (f.ruleId === ACKNOWLEDGEMENT_EXPIRED ? { ...atPrincipal(f, [], [stack]), file: stack.file } : f));
     }
     // One in the config holds in the stack it names, or in every stack when it names none.
     const label = stack.name ?? stack.file;
@@ -273,7 +279,11 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
       // In the config file, where it is renewed or deleted: not in the stack it was about (red-team round 121).
       findings.push({ ...expired, file: ack.source ?? opts.configSource ?? "blastwall.json" });
     }
-    else if (ack.stack === undefined && m && m.stacks.length > 1) findings.push(unscopedFinding(ack, m.stacks, m.findings));
+    else {
+      if (ack.stack === undefined && m && m.stacks.length > 1) findings.push(unscopedFinding(ack, m.stacks, m.findings));
+      // A warning the severity map raises to an error (to require pinned acknowledgements) or turns off.
+      if (ack.grants === undefined && m && m.findings.length > 0) for (const f of applySeverity([unpinnedFinding(ack, m.findings)], opts.config.severity ?? {})) findings.push(f);
+    }
   }
   // A protected entry that names nothing is judged over every stack the config is for; one stack alone gets notes.
   const protectedEntries =
@@ -300,7 +310,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     }
   }
   const source = opts.configSource ?? "blastwall.json";
-  const notes = [...unknownStackNotes(acks, stacks), ...protectedEntries.notes];
+  const notes = [...unknownStackNotes(acks, stacks), ...new Set(skippedInCode), ...protectedEntries.notes];
   // The synth-time gate judges one stack of an app at a time: what the config selects or acknowledges may be in another.
   if (opts.wholeRun !== false) {
     const names = new Set(stacks.map((s) => s.name).filter((n): n is string => n !== undefined));

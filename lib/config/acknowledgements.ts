@@ -3,6 +3,7 @@
  * overrides, applied to the findings of a run after the rules have produced them.
  */
 import type { Acknowledgement, Evidence, Finding } from "../engine/findings";
+import { ACK_ACTION } from "../engine/findings";
 import { globCovers, globsIntersect } from "../engine/iam/glob";
 import { isAwsManagedArn } from "../engine/terraform/policy-documents";
 
@@ -119,7 +120,27 @@ export function unacceptedActions(ack: Pick<Acknowledgement, "actions">, f: Pick
   return reported.filter((a) => !accepted.some((p) => globCovers(p, a, { caseInsensitive: true })));
 }
 
-const matches = (ack: Acknowledgement, f: Finding): boolean => isAbout(ack, f) && unacceptedActions(ack, f).length === 0;
+/**
+ * A pinned acknowledgement (`grants`) covers a finding only while the finding hashes to the digest it was reviewed
+ * for; a finding without a digest is not covered by a pinned one (fail closed). An unpinned one holds as before.
+ */
+const pinHolds = (ack: Pick<Acknowledgement, "grants">, f: Pick<Finding, "grants">): boolean => ack.grants === undefined || ack.grants === f.grants;
+
+const matches = (ack: Acknowledgement, f: Finding): boolean => isAbout(ack, f) && unacceptedActions(ack, f).length === 0 && pinHolds(ack, f);
+
+/** `actions` that limit nothing: absent, or listing `*`, which every action matches. */
+export const limitsNoAction = (actions: readonly string[] | undefined): boolean => actions === undefined || actions.includes("*");
+
+/**
+ * How a report says what an acknowledgement accepted: its action limit and whether it is pinned. `["*"]` is no limit,
+ * said so, not "for * only" (red-team round 141, F10).
+ */
+export function acceptedScope(ack: NonNullable<Finding["acknowledged"]>): string {
+  const actions = ack.actions === undefined ? "" : ack.actions.includes("*") ? `, for every action ("*" sets no limit)` : `, for ${ack.actions.join(", ")} only`;
+  // An unpinned one has its own warning (acknowledgement-unpinned): the line stays as it was.
+  const pin = ack.grants !== undefined ? `, pinned to grants ${ack.grants}` : "";
+  return `${actions}${pin}`;
+}
 
 /**
  * The acknowledgement names the finding and, when limited to actions, accepted some of what it reports: it was
@@ -137,9 +158,25 @@ const writtenFor = (ack: Acknowledgement, f: Finding): boolean =>
  * findings or not, so an expiry never passes silently. Expired acknowledgements cover nothing.
  */
 export function applyAcknowledgements(findings: readonly Finding[], acks: readonly Acknowledgement[], now: Date): Finding[] {
+  return applyWith(findings, acks, now, false);
+}
+
+/**
+ * `applyAcknowledgements` for honoured acknowledgements in stack code, each of a single stack: one that has no `grants`
+ * and covered findings adds an `acknowledgement-unpinned` warning too (the config's get theirs over all stacks).
+ */
+export function applyInCodeAcknowledgements(findings: readonly Finding[], acks: readonly Acknowledgement[], now: Date): Finding[] {
+  return applyWith(findings, acks, now, true);
+}
+
+function applyWith(findings: readonly Finding[], acks: readonly Acknowledgement[], now: Date, unpinned: boolean): Finding[] {
   if (acks.length === 0) return findings as Finding[];
-  const out = markAcknowledged(findings, acks, now);
+  const covered = new Map<Acknowledgement, readonly Finding[]>();
+  const out = markAcknowledged(findings, acks, now, (ack, hits) => {
+    if (unpinned && ack.grants === undefined && !isExpired(ack, now)) covered.set(ack, hits);
+  });
   for (const e of expiredFindings(findings, acks, now)) out.push(e);
+  for (const [ack, hits] of covered) out.push(unpinnedFinding(ack, hits));
   return out;
 }
 
@@ -187,6 +224,8 @@ export function markAcknowledged(
     if (f.acknowledged) return f;
     const ack = live.find((a) => matches(a, f));
     if (!ack) {
+      const changed = live.find((a) => isAbout(a, f) && unacceptedActions(a, f).length === 0 && !pinHolds(a, f));
+      if (changed) return withChanged(f, changed);
       const outgrown = live.find((a) => isAbout(a, f));
       if (outgrown) return withOutgrown(f, outgrown);
       const part = live.find((a) => isPartlyAbout(a, f));
@@ -199,9 +238,56 @@ export function markAcknowledged(
         source: ack.source ?? DEFAULT_ACK_SOURCE,
         ...(ack.expires !== undefined ? { expires: ack.expires } : {}),
         ...(ack.actions !== undefined ? { actions: ack.actions } : {}),
+        ...(ack.grants !== undefined ? { grants: ack.grants } : {}),
       },
     };
   });
+}
+
+/**
+ * A finding a pinned acknowledgement was written for, whose statements no longer hash to the digest reviewed: the
+ * statements changed (a condition dropped, a Resource widened) or another one grants the right now. It stays
+ * unacknowledged, and gives the entry to paste once the change is reviewed.
+ */
+function withChanged(f: Finding, ack: Acknowledgement): Finding {
+  const source = ack.source ?? DEFAULT_ACK_SOURCE;
+  const now = f.grants ?? "none (blastwall could not digest this finding)";
+  const entry = JSON.stringify(pinnedEntry(ack, f, ack.stack));
+  const pinned = `(reviewed: ${ack.grants}, now: ${now})`;
+  // A right is granted by statements; a finding about a thing (a module's source and version, a block) by that thing.
+  const rights = f.evidence.some((e) => e.statements?.length);
+  const what = rights
+    ? `the statements changed since the acknowledgement was given ${pinned}, or another statement grants it`
+    : `what it is about (${f.resource}: for a module, its source and version) changed since the acknowledgement was given ${pinned}`;
+  return {
+    ...f,
+    message: `${f.message} The acknowledgement of ${ack.ruleId} for ${ack.principal} in ${source} is pinned to what was reviewed, and ${what}: it is not covered.`,
+    fix:
+      `${f.fix} Review ${rights ? "what grants it now (the path names each statement)" : "it as it is now"}; if it is still acceptable, give it this entry ` +
+      `(in place of the acknowledgement, or beside it while that one still covers another finding): ${entry}`,
+    evidence: [...f.evidence, { step: "acknowledgement", address: ack.principal, detail: `${source} is pinned to grants ${ack.grants}; this finding's grants are ${now}` }],
+  };
+}
+
+/**
+ * An acknowledgement as blastwall.json writes it, bound to the finding as it is now: its actions, its resource (when it
+ * is one exact address) and its digest, so a pasted entry never accepts more than the finding it was written from.
+ * Fields the acknowledgement had are kept when they are narrower; the reason and expiry are its own.
+ */
+function pinnedEntry(a: Acknowledgement, f: Finding, stack: string | undefined): Record<string, unknown> {
+  const own = limitsNoAction(a.actions) ? undefined : a.actions;
+  const found = f.actions.length > 0 && f.actions.every((x) => ACK_ACTION.test(x)) ? f.actions : undefined;
+  const resource = a.resource ?? (/[*?]/.test(f.resource) || f.resource === "" ? undefined : f.resource);
+  return {
+    ruleId: a.ruleId,
+    principal: a.principal,
+    ...(stack !== undefined ? { stack } : {}),
+    ...((own ?? found) !== undefined ? { actions: [...(own ?? found)!] } : {}),
+    ...(resource !== undefined ? { resource } : {}),
+    ...(f.grants !== undefined ? { grants: f.grants } : {}),
+    ...(a.expires !== undefined ? { expires: a.expires } : {}),
+    reason: a.reason,
+  };
 }
 
 const SHOWN = 4;
@@ -278,7 +364,7 @@ export function refusedInCode(findings: readonly Finding[], inCode: readonly Ack
     if (about.length === 0) return f;
     const named = about.map((a) => `${a.source ?? "in code"}, reason ${JSON.stringify(a.reason)}`).join("; ");
     const one = about.length === 1;
-    const entries = about.map((a) => configEntry(a, stack));
+    const entries = about.map((a) => pinnedEntry(a, f, stack));
     const paste = one ? JSON.stringify(entries[0]) : JSON.stringify(entries);
     const it = one ? "this entry" : "these entries";
     // Pasted as it is, an expired entry covers nothing and fails as acknowledgement-expired: its expiry is the one
@@ -291,8 +377,8 @@ export function refusedInCode(findings: readonly Finding[], inCode: readonly Ack
     const keep = exemption
       ? `The acknowledgement comes from boundaryExemptions: keep the exemption in the stack code (without it, allow() refuses the right and synth fails) ` +
         `and add ${it} to "acknowledgements" in blastwall.json (reviewed through CODEOWNERS): ${paste}${renew}`
-      : `To keep the acknowledgement, add ${it} to "acknowledgements" in blastwall.json (reviewed through CODEOWNERS), with every field, ` +
-        `so it keeps the actions, resource, expiry and stack it had: ${paste}${renew}, and remove it from the stack code`;
+      : `To keep the acknowledgement, add ${it} to "acknowledgements" in blastwall.json (reviewed through CODEOWNERS), ` +
+        `bound to this finding's actions, resource and grants digest as they are now (review them first), and with the expiry and stack it had: ${paste}${renew}, and remove it from the stack code`;
     return {
       ...f,
       message:
@@ -305,27 +391,11 @@ export function refusedInCode(findings: readonly Finding[], inCode: readonly Ack
         ...about.map((a) => ({
           step: "acknowledgement",
           address: f.principal,
-          detail: `not honoured (the config does not set acknowledgementsInCode: true): ${a.source ?? "in code"}; as a blastwall.json entry: ${JSON.stringify(configEntry(a, stack))}`,
+          detail: `not honoured (the config does not set acknowledgementsInCode: true): ${a.source ?? "in code"}; as a blastwall.json entry: ${JSON.stringify(pinnedEntry(a, f, stack))}`,
         })),
       ],
     };
   });
-}
-
-/**
- * An in-code acknowledgement as blastwall.json writes it: every field it had, and the stack that carried it, since
- * one written in code belongs to its own stack and a config entry without `stack` covers the address in every stack.
- */
-function configEntry(a: Acknowledgement, stack: string | undefined): Record<string, unknown> {
-  return {
-    ruleId: a.ruleId,
-    principal: a.principal,
-    ...(stack !== undefined ? { stack } : {}),
-    ...(a.actions !== undefined ? { actions: a.actions } : {}),
-    ...(a.resource !== undefined ? { resource: a.resource } : {}),
-    ...(a.expires !== undefined ? { expires: a.expires } : {}),
-    reason: a.reason,
-  };
 }
 
 /** Rule id of the warning raised when an acknowledgement without `stack` covers findings in more than one stack. */
@@ -368,6 +438,41 @@ export function unscopedFinding(ack: Acknowledgement, stacks: readonly string[],
       `it covered ${findingsText(covered.length)} in ${list}. The same address in another stack is another principal.`,
     fix: `Add "stack": "<name>" to the acknowledgement for each stack it is meant for (one entry per stack).`,
   });
+}
+
+/** Rule id of the warning raised when an acknowledgement without `grants` covers findings. */
+export const ACKNOWLEDGEMENT_UNPINNED = "acknowledgement-unpinned";
+
+/**
+ * An acknowledgement without `grants` covers its findings whatever grants them now: a condition dropped or a second
+ * policy granting the same action stays covered (red-team round 141). It still holds, as it did, and a warning names
+ * the digests to pin it to, with the entries to paste.
+ */
+export function unpinnedFinding(ack: Acknowledgement, covered: readonly Finding[]): Finding {
+  const source = ack.source ?? DEFAULT_ACK_SOURCE;
+  const digests = [...new Set(covered.map((f) => f.grants).filter((g): g is string => g !== undefined))];
+  const inCode = source.startsWith("construct ");
+  const entries = [...new Set(covered.filter((f) => f.grants !== undefined).map((f) => JSON.stringify(pinnedEntry(ack, f, ack.stack))))];
+  const how = digests.length === 0
+    ? `limit it with "actions" and "resource" (blastwall has no digest for ${covered.length === 1 ? "this finding" : "these findings"})`
+    : inCode
+    ? digests.length === 1
+      ? `add grants: ${JSON.stringify(digests[0])} to the acknowledge() call (or the "//" entry) of ${source}`
+      : `write one acknowledge() call per finding, each with its grants (${digests.map((g) => JSON.stringify(g)).join(", ")}), in place of the one of ${source}`
+    : `replace the entry in ${source} with ${entries.length === 1 ? "this one" : `these ${entries.length} (one per finding)`}: ${entries.length === 1 ? entries[0] : `[${entries.join(", ")}]`}`;
+  // Located where the principal is written (HCL: its .tf file and line), as the findings it covered are.
+  const location = covered.flatMap((f) => f.evidence).find((e) => e.address === ack.principal && e.location !== undefined)?.location;
+  const f = aboutAcknowledgement(ack, covered, {
+    ruleId: ACKNOWLEDGEMENT_UNPINNED,
+    severity: "warning",
+    detail: `${ack.ruleId} acknowledged in ${source} without "grants"; it covered ${findingsText(covered.length)} (grants ${digests.join(", ") || "none"})`,
+    message:
+      `The acknowledgement of ${ack.ruleId} for ${ack.principal} (${source}) has no "grants", so it is not pinned to what was reviewed: ` +
+      `it covered ${findingsText(covered.length)}, and keeps covering ${covered.length === 1 ? "it" : "them"} whatever changes in what ${covered.length === 1 ? "it is" : "they are"} about: ` +
+      `a statement widened (a condition dropped, a Resource set to "*"), another policy granting the same right, a module's source or version replaced.`,
+    fix: `Review what each finding's path names, then ${how}. The acknowledgement then covers a finding only while what grants it hashes to that digest.`,
+  });
+  return location === undefined ? f : { ...f, evidence: f.evidence.map((e) => ({ ...e, location })) };
 }
 
 /**

@@ -84,6 +84,9 @@ export function describeError(e: ErrorObject): string {
       if (/\/actions\/\d+$/.test(e.instancePath)) {
         return `${keyPath(e.instancePath)}: must be an IAM action name or glob such as ec2:DeleteSnapshot or ec2:Delete* (got ${JSON.stringify(e.data)})`;
       }
+      if (/\/acknowledgements\/\d+\/grants$/.test(e.instancePath)) {
+        return `${keyPath(e.instancePath)}: must be the 16 hex digits of a finding's grants, as the report shows them (got ${JSON.stringify(e.data)})`;
+      }
       if (/^\/agents\/names\/\d+$/.test(e.instancePath)) return agentNameProblem(keyPath(e.instancePath), String(e.data));
       return `${keyPath(e.instancePath)}: must match ${String(p.pattern)} (got ${JSON.stringify(e.data)})`;
     default:

@@ -1,6 +1,6 @@
 import type { BlastwallConfig } from "./config-types";
 import { linkRootCauses } from "./root-causes";
-import { ACK_ACTION, IN_CODE_ACK_KEYS, type Acknowledgement, type Finding, type FindingDraft } from "./findings";
+import { ACK_ACTION, GRANTS_DIGEST, IN_CODE_ACK_KEYS, type Acknowledgement, type Finding, type FindingDraft } from "./findings";
 import type { Rule } from "./rule";
 import type { EffectiveRights, PrincipalNode, StackAnalysis } from "./analysis-types";
 import type { PolicyDocument, Statement } from "./iam/types";
@@ -17,7 +17,7 @@ import { resolveManagedPolicy } from "./managed-policies";
 import { actionUniverse } from "./universe";
 import { withAccessPointBuckets } from "./s3-access-points";
 import { withRegionNotes } from "./region-notes";
-import { MIN_REASON, visibleLength } from "./text";
+import { MIN_REASON, nearestKey, visibleLength } from "./text";
 
 const managedCache = new Map<string, PolicyDocument | undefined>();
 
@@ -172,7 +172,7 @@ function withLocations(stack: TfStack, evidence: FindingDraft["evidence"]): Find
  * construct path or address: `construct app/coder in infra/zz_override.tf.json:1`. Whether they count is the
  * caller's decision (the config's `acknowledgementsInCode`).
  */
-export function inCodeAcknowledgements(stack: TfStack): Acknowledgement[] {
+export function inCodeAcknowledgements(stack: TfStack, skipped?: (note: string) => void): Acknowledgement[] {
   const out: Acknowledgement[] = [];
   // Module blocks carry them too (a module blastwall cannot read is a finding on the block).
   // (Both lists walked in place: a stack of 20,000 resources is not copied to read the few that carry any.)
@@ -181,21 +181,56 @@ export function inCodeAcknowledgements(stack: TfStack): Acknowledgement[] {
   type Carrier = { readonly address: string; readonly values: Readonly<Record<string, unknown>>; readonly constructPath?: string; readonly location?: string; readonly metadataLocation?: string };
   const carriers: readonly (readonly Carrier[])[] = [stack.resources, stack.modules ?? [], providers];
   for (const list of carriers) for (const r of list) {
-    const meta = r.values["//"] as { blastwall?: { acknowledgements?: unknown } } | undefined;
-    const acks = meta?.blastwall?.acknowledgements;
-    if (!Array.isArray(acks)) continue;
-    for (const a of acks as Record<string, unknown>[]) {
+    const meta = r.values["//"] as { blastwall?: Record<string, unknown> } | undefined;
+    const block = meta?.blastwall;
+    const where = () => `construct ${r.constructPath ?? r.address} in ${carrierFile(stack, r)}`;
+    // blastwall writes only `acknowledgements` there: any other key (`acknowledgment`) is a hand-written one it would
+    // not read, said so rather than dropped.
+    if (block !== null && typeof block === "object" && !Array.isArray(block)) {
+      for (const k of Object.keys(block).filter((k) => k !== "acknowledgements")) {
+        const near = nearestKey(k, ["acknowledgements"]);
+        skipped?.(
+          `warning: the "//" block of ${r.address} (${where()}) has "blastwall" key ${JSON.stringify(k)}, which blastwall does not read` +
+            `${near ? ` (did you mean ${near}?)` : ""}: what it holds acknowledges nothing; in-code acknowledgements go in "//": { "blastwall": { "acknowledgements": [...] } }.`,
+        );
+      }
+    }
+    const acks = block?.acknowledgements;
+    if (acks === undefined) continue;
+    if (!Array.isArray(acks)) {
+      skipped?.(`warning: the "//" block of ${r.address} (${where()}) has "blastwall.acknowledgements" that is not a list, so it acknowledges nothing; write a list of entries.`);
+      continue;
+    }
+    (acks as Record<string, unknown>[]).forEach((a, i) => {
+      // Hand-written JSON can carry what acknowledge() refuses: the entry is then no acknowledgement, and a note says
+      // why, as blastwall.json refuses the same mistake by name (red-team round 141, F9). The finding it meant stays.
+      const drop = (why: string) =>
+        skipped?.(
+          `warning: the acknowledgement ${JSON.stringify(typeof a?.ruleId === "string" ? a.ruleId : `#${i}`)} in the "//" block of ${r.address} (${where()}) ${why}, ` +
+            `so it is no acknowledgement and covers nothing; acknowledge() reads only ${IN_CODE_ACK_KEYS.join(", ")}.`,
+        );
+      if (a === null || typeof a !== "object" || Array.isArray(a)) return drop("is not an object");
       // An acknowledgement travels on the resource it was given for and covers that resource only, with a reason
       // a reader can see: anything else in the JSON (another principal, an empty reason) is not one.
-      if (typeof a?.reason !== "string" || visibleLength(a.reason) < MIN_REASON) continue;
+      if (typeof a.reason !== "string" || visibleLength(a.reason) < MIN_REASON) return drop(`has no reason of at least ${MIN_REASON} visible characters`);
       // JSON edited by hand may carry keys acknowledge() refuses (`action`, `expiry`, `principal`): what its author
       // meant by them is not read, so the entry is not taken as a wider or lasting acknowledgement either.
-      if (Object.keys(a).some((k) => !IN_CODE_ACK_KEYS.includes(k))) continue;
+      const unknown = Object.keys(a).find((k) => !IN_CODE_ACK_KEYS.includes(k));
+      if (unknown !== undefined) {
+        const near = nearestKey(unknown, IN_CODE_ACK_KEYS);
+        return drop(`has the key ${JSON.stringify(unknown)}, which blastwall does not read${near ? ` (did you mean ${near}?)` : ""}`);
+      }
       // A limit that cannot be read is not widened to no limit: the acknowledgement is not one. An item the config
       // schema would refuse (`DeleteVolume`, `ec2 :Delete*`) is such a limit too.
       const actions = a.actions as unknown;
-      if (actions !== undefined && !(Array.isArray(actions) && actions.length > 0 && actions.every((x) => typeof x === "string" && ACK_ACTION.test(x)))) continue;
-      if (a.resource !== undefined && typeof a.resource !== "string") continue;
+      if (actions !== undefined && !(Array.isArray(actions) && actions.length > 0 && actions.every((x) => typeof x === "string" && ACK_ACTION.test(x)))) {
+        return drop(`has "actions" ${JSON.stringify(actions)}, which is not a list of IAM action names or globs such as ec2:DeleteSnapshot`);
+      }
+      if (a.resource !== undefined && typeof a.resource !== "string") return drop(`has "resource" ${JSON.stringify(a.resource)}, which is not one Terraform address`);
+      // A pin that cannot be read pins to nothing: not an acknowledgement either.
+      if (a.grants !== undefined && !(typeof a.grants === "string" && GRANTS_DIGEST.test(a.grants))) {
+        return drop(`has "grants" ${JSON.stringify(a.grants)}, which is not a digest a finding reports (16 hex digits)`);
+      }
       out.push({
         ruleId: String(a.ruleId),
         principal: r.address,
@@ -203,11 +238,12 @@ export function inCodeAcknowledgements(stack: TfStack): Acknowledgement[] {
         // An expiry that is not a string is unreadable, not absent: it must expire (fail closed), not hold for ever.
         // As JSON text it can never read as a date (`20270101`, `null`, `["2027-01-01"]`), and the error shows it.
         expires: a.expires === undefined ? undefined : typeof a.expires === "string" ? a.expires : JSON.stringify(a.expires),
-        source: `construct ${r.constructPath ?? r.address} in ${carrierFile(stack, r)}`,
+        source: where(),
         ...(actions !== undefined ? { actions: actions as string[] } : {}),
         ...(typeof a.resource === "string" ? { resource: a.resource } : {}),
+        ...(typeof a.grants === "string" ? { grants: a.grants } : {}),
       });
-    }
+    });
   }
   return out;
 }

@@ -59,12 +59,15 @@ export interface StatementRef {
  */
 export const ACK_ACTION = /^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$/;
 
+/** A finding's `grants` digest as an acknowledgement pins it: 16 lower-case hex digits (lib/config/grants-digest.ts). */
+export const GRANTS_DIGEST = /^[0-9a-f]{16}$/;
+
 /**
  * The keys an acknowledgement given in code has: `acknowledge()` refuses any other, and the reader of the synthesized
  * JSON takes an entry with any other for no acknowledgement. A key nobody reads (`action`, `expiry`, `principal`)
  * would leave the acknowledgement wider or longer-lived than its author wrote it.
  */
-export const IN_CODE_ACK_KEYS: readonly string[] = ["ruleId", "reason", "expires", "actions", "resource"];
+export const IN_CODE_ACK_KEYS: readonly string[] = ["ruleId", "reason", "expires", "actions", "resource", "grants"];
 
 export interface Acknowledgement {
   readonly ruleId: string;
@@ -85,6 +88,11 @@ export interface Acknowledgement {
   readonly actions?: readonly string[];
   /** The finding's `resource` it is limited to (exact address). Undefined: any. */
   readonly resource?: string;
+  /**
+   * The finding's `grants` digest it was reviewed for (lib/config/grants-digest.ts): it covers the finding only while
+   * the statements (or the thing) the finding is about hash to it. Undefined: not pinned, whatever grants it.
+   */
+  readonly grants?: string;
 }
 
 export interface Finding {
@@ -108,6 +116,11 @@ export interface Finding {
   readonly constructPath?: string;
   /** Construct path of `resource` (the thing to edit), when it differs from `constructPath` and the metadata has one. */
   readonly resourceConstructPath?: string;
+  /**
+   * A digest of what the finding is about (the content of the statements that grant it, or the block it is about):
+   * an acknowledgement's `grants` pins it. Set by the runner; absent on findings about the run itself.
+   */
+  readonly grants?: string;
   /** Set when an acknowledgement covers this finding; the finding then no longer fails the gate. */
   readonly acknowledged?: {
     readonly reason: string;
@@ -115,6 +128,8 @@ export interface Finding {
     readonly expires?: string;
     /** The actions the acknowledgement is limited to, when it is (see `Acknowledgement.actions`). */
     readonly actions?: readonly string[];
+    /** The digest it is pinned to, when it is (see `Acknowledgement.grants`). */
+    readonly grants?: string;
   };
 }
 

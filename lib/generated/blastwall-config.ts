@@ -71,7 +71,7 @@ export interface ConfigAcknowledgement {
    */
   expires?: string;
   /**
-   * The actions accepted: IAM action names or globs (`ec2:DeleteSnapshot`, `ec2:Delete*`), case-insensitive. A finding is covered only when every action it reports is one of them, so a destroy right added after the review fails the gate again. Without it, the acknowledgement accepts whatever the rule reports for the principal, now and later.
+   * The actions accepted: IAM action names or globs (`ec2:DeleteSnapshot`, `ec2:Delete*`), case-insensitive. A finding is covered only when every action it reports is one of them, so a destroy right added after the review fails the gate again. Without it, or with `*` in the list (which every action matches), the acknowledgement accepts whatever the rule reports for the principal, now and later.
    *
    * @minItems 1
    */
@@ -80,6 +80,10 @@ export interface ConfigAcknowledgement {
    * Exact Terraform address of the finding's `resource` (the policy, statement holder or reached principal it names) the acknowledgement is limited to; wildcards are not accepted.
    */
   resource?: string;
+  /**
+   * The finding's `grants` digest (16 hex digits, as the report shows it) the acknowledgement was reviewed for: it covers the finding only while the statements that grant it (their effect, actions, resources, principals and conditions; for a finding about a thing, such as a module's source and version, that thing) still hash to it. A condition dropped, a Resource widened or another policy granting the same right gives another digest, and the finding fails again, naming both. Without it, the acknowledgement holds whatever grants the finding, and an `acknowledgement-unpinned` warning gives the digest to add.
+   */
+  grants?: string;
   /**
    * The stack the acknowledgement is for: the cdktf stack name (the NAME of cdktf.out/stacks/NAME). Without it, the acknowledgement holds in every stack checked together, and a warning says so when it covers findings in more than one, because stacks built from the same code share Terraform addresses (staging and prod).
    */

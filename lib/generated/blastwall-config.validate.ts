@@ -79,7 +79,7 @@ const schema11 = {
           },
           actions: {
             description:
-              "The actions accepted: IAM action names or globs (`ec2:DeleteSnapshot`, `ec2:Delete*`), case-insensitive. A finding is covered only when every action it reports is one of them, so a destroy right added after the review fails the gate again. Without it, the acknowledgement accepts whatever the rule reports for the principal, now and later.",
+              "The actions accepted: IAM action names or globs (`ec2:DeleteSnapshot`, `ec2:Delete*`), case-insensitive. A finding is covered only when every action it reports is one of them, so a destroy right added after the review fails the gate again. Without it, or with `*` in the list (which every action matches), the acknowledgement accepts whatever the rule reports for the principal, now and later.",
             type: "array",
             minItems: 1,
             items: { type: "string", pattern: "^(\\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$" },
@@ -90,6 +90,12 @@ const schema11 = {
             type: "string",
             minLength: 1,
             pattern: "^[^*?]+$",
+          },
+          grants: {
+            description:
+              "The finding's `grants` digest (16 hex digits, as the report shows it) the acknowledgement was reviewed for: it covers the finding only while the statements that grant it (their effect, actions, resources, principals and conditions; for a finding about a thing, such as a module's source and version, that thing) still hash to it. A condition dropped, a Resource widened or another policy granting the same right gives another digest, and the finding fails again, naming both. Without it, the acknowledgement holds whatever grants the finding, and an `acknowledgement-unpinned` warning gives the digest to add.",
+            type: "string",
+            pattern: "^[0-9a-f]{16}$",
           },
           stack: {
             description:
@@ -141,6 +147,7 @@ const func2 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[A-Za-z0-9_+=,.@*?-]+$", "u");
 const pattern1 = new RegExp("^[^*?]+$", "u");
 const pattern2 = new RegExp("^(\\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$", "u");
+const pattern4 = new RegExp("^[0-9a-f]{16}$", "u");
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   /*# sourceURL="https://github.com/blastwall/blastwall/policies/blastwall-config.schema.json" */ let vErrors = null;
   let errors = 0;
@@ -555,6 +562,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                 key4 === "expires" ||
                                 key4 === "actions" ||
                                 key4 === "resource" ||
+                                key4 === "grants" ||
                                 key4 === "stack"
                               )) {
                                 validate10.errors = [
@@ -911,23 +919,24 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                           var valid7 = true;
                                         }
                                         if (valid7) {
-                                          if (data11.stack !== undefined) {
-                                            let data19 = data11.stack;
+                                          if (data11.grants !== undefined) {
+                                            let data19 = data11.grants;
                                             const _errs44 = errors;
                                             if (errors === _errs44) {
                                               if (typeof data19 === "string") {
-                                                if (func2(data19) < 1) {
+                                                if (!pattern4.test(data19)) {
                                                   validate10.errors = [
                                                     {
-                                                      instancePath: instancePath + "/acknowledgements/" + i2 + "/stack",
+                                                      instancePath:
+                                                        instancePath + "/acknowledgements/" + i2 + "/grants",
                                                       schemaPath:
-                                                        "#/properties/acknowledgements/items/properties/stack/minLength",
-                                                      keyword: "minLength",
-                                                      params: { limit: 1 },
-                                                      message: "must NOT have fewer than 1 characters",
-                                                      schema: 1,
+                                                        "#/properties/acknowledgements/items/properties/grants/pattern",
+                                                      keyword: "pattern",
+                                                      params: { pattern: "^[0-9a-f]{16}$" },
+                                                      message: 'must match pattern "' + "^[0-9a-f]{16}$" + '"',
+                                                      schema: "^[0-9a-f]{16}$",
                                                       parentSchema:
-                                                        schema11.properties.acknowledgements.items.properties.stack,
+                                                        schema11.properties.acknowledgements.items.properties.grants,
                                                       data: data19,
                                                     },
                                                   ];
@@ -936,16 +945,16 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                               } else {
                                                 validate10.errors = [
                                                   {
-                                                    instancePath: instancePath + "/acknowledgements/" + i2 + "/stack",
+                                                    instancePath: instancePath + "/acknowledgements/" + i2 + "/grants",
                                                     schemaPath:
-                                                      "#/properties/acknowledgements/items/properties/stack/type",
+                                                      "#/properties/acknowledgements/items/properties/grants/type",
                                                     keyword: "type",
                                                     params: { type: "string" },
                                                     message: "must be string",
                                                     schema:
-                                                      schema11.properties.acknowledgements.items.properties.stack.type,
+                                                      schema11.properties.acknowledgements.items.properties.grants.type,
                                                     parentSchema:
-                                                      schema11.properties.acknowledgements.items.properties.stack,
+                                                      schema11.properties.acknowledgements.items.properties.grants,
                                                     data: data19,
                                                   },
                                                 ];
@@ -955,6 +964,55 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                             var valid7 = _errs44 === errors;
                                           } else {
                                             var valid7 = true;
+                                          }
+                                          if (valid7) {
+                                            if (data11.stack !== undefined) {
+                                              let data20 = data11.stack;
+                                              const _errs46 = errors;
+                                              if (errors === _errs46) {
+                                                if (typeof data20 === "string") {
+                                                  if (func2(data20) < 1) {
+                                                    validate10.errors = [
+                                                      {
+                                                        instancePath:
+                                                          instancePath + "/acknowledgements/" + i2 + "/stack",
+                                                        schemaPath:
+                                                          "#/properties/acknowledgements/items/properties/stack/minLength",
+                                                        keyword: "minLength",
+                                                        params: { limit: 1 },
+                                                        message: "must NOT have fewer than 1 characters",
+                                                        schema: 1,
+                                                        parentSchema:
+                                                          schema11.properties.acknowledgements.items.properties.stack,
+                                                        data: data20,
+                                                      },
+                                                    ];
+                                                    return false;
+                                                  }
+                                                } else {
+                                                  validate10.errors = [
+                                                    {
+                                                      instancePath: instancePath + "/acknowledgements/" + i2 + "/stack",
+                                                      schemaPath:
+                                                        "#/properties/acknowledgements/items/properties/stack/type",
+                                                      keyword: "type",
+                                                      params: { type: "string" },
+                                                      message: "must be string",
+                                                      schema:
+                                                        schema11.properties.acknowledgements.items.properties.stack
+                                                          .type,
+                                                      parentSchema:
+                                                        schema11.properties.acknowledgements.items.properties.stack,
+                                                      data: data20,
+                                                    },
+                                                  ];
+                                                  return false;
+                                                }
+                                              }
+                                              var valid7 = _errs46 === errors;
+                                            } else {
+                                              var valid7 = true;
+                                            }
                                           }
                                         }
                                       }
@@ -1007,9 +1065,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               if (valid0) {
                 if (data.acknowledgementsInCode !== undefined) {
-                  let data20 = data.acknowledgementsInCode;
-                  const _errs46 = errors;
-                  if (typeof data20 !== "boolean") {
+                  let data21 = data.acknowledgementsInCode;
+                  const _errs48 = errors;
+                  if (typeof data21 !== "boolean") {
                     validate10.errors = [
                       {
                         instancePath: instancePath + "/acknowledgementsInCode",
@@ -1019,20 +1077,20 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         message: "must be boolean",
                         schema: schema11.properties.acknowledgementsInCode.type,
                         parentSchema: schema11.properties.acknowledgementsInCode,
-                        data: data20,
+                        data: data21,
                       },
                     ];
                     return false;
                   }
-                  var valid0 = _errs46 === errors;
+                  var valid0 = _errs48 === errors;
                 } else {
                   var valid0 = true;
                 }
                 if (valid0) {
                   if (data.strict !== undefined) {
-                    let data21 = data.strict;
-                    const _errs48 = errors;
-                    if (typeof data21 !== "boolean") {
+                    let data22 = data.strict;
+                    const _errs50 = errors;
+                    if (typeof data22 !== "boolean") {
                       validate10.errors = [
                         {
                           instancePath: instancePath + "/strict",
@@ -1042,23 +1100,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                           message: "must be boolean",
                           schema: schema11.properties.strict.type,
                           parentSchema: schema11.properties.strict,
-                          data: data21,
+                          data: data22,
                         },
                       ];
                       return false;
                     }
-                    var valid0 = _errs48 === errors;
+                    var valid0 = _errs50 === errors;
                   } else {
                     var valid0 = true;
                   }
                   if (valid0) {
                     if (data.protected !== undefined) {
-                      let data22 = data.protected;
-                      const _errs50 = errors;
-                      if (errors === _errs50) {
-                        if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
-                          const _errs52 = errors;
-                          for (const key5 in data22) {
+                      let data23 = data.protected;
+                      const _errs52 = errors;
+                      if (errors === _errs52) {
+                        if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
+                          const _errs54 = errors;
+                          for (const key5 in data23) {
                             if (!(key5 === "addresses" || key5 === "types")) {
                               validate10.errors = [
                                 {
@@ -1069,27 +1127,27 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                   message: "must NOT have additional properties",
                                   schema: false,
                                   parentSchema: schema11.properties.protected,
-                                  data: data22,
+                                  data: data23,
                                 },
                               ];
                               return false;
                               break;
                             }
                           }
-                          if (_errs52 === errors) {
-                            if (data22.addresses !== undefined) {
-                              let data23 = data22.addresses;
-                              const _errs53 = errors;
-                              if (errors === _errs53) {
-                                if (Array.isArray(data23)) {
+                          if (_errs54 === errors) {
+                            if (data23.addresses !== undefined) {
+                              let data24 = data23.addresses;
+                              const _errs55 = errors;
+                              if (errors === _errs55) {
+                                if (Array.isArray(data24)) {
                                   var valid10 = true;
-                                  const len4 = data23.length;
+                                  const len4 = data24.length;
                                   for (let i4 = 0; i4 < len4; i4++) {
-                                    let data24 = data23[i4];
-                                    const _errs55 = errors;
-                                    if (errors === _errs55) {
-                                      if (typeof data24 === "string") {
-                                        if (func2(data24) < 1) {
+                                    let data25 = data24[i4];
+                                    const _errs57 = errors;
+                                    if (errors === _errs57) {
+                                      if (typeof data25 === "string") {
+                                        if (func2(data25) < 1) {
                                           validate10.errors = [
                                             {
                                               instancePath: instancePath + "/protected/addresses/" + i4,
@@ -1099,7 +1157,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                               message: "must NOT have fewer than 1 characters",
                                               schema: 1,
                                               parentSchema: schema11.properties.protected.properties.addresses.items,
-                                              data: data24,
+                                              data: data25,
                                             },
                                           ];
                                           return false;
@@ -1114,13 +1172,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                             message: "must be string",
                                             schema: schema11.properties.protected.properties.addresses.items.type,
                                             parentSchema: schema11.properties.protected.properties.addresses.items,
-                                            data: data24,
+                                            data: data25,
                                           },
                                         ];
                                         return false;
                                       }
                                     }
-                                    var valid10 = _errs55 === errors;
+                                    var valid10 = _errs57 === errors;
                                     if (!valid10) {
                                       break;
                                     }
@@ -1135,30 +1193,30 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                       message: "must be array",
                                       schema: schema11.properties.protected.properties.addresses.type,
                                       parentSchema: schema11.properties.protected.properties.addresses,
-                                      data: data23,
+                                      data: data24,
                                     },
                                   ];
                                   return false;
                                 }
                               }
-                              var valid9 = _errs53 === errors;
+                              var valid9 = _errs55 === errors;
                             } else {
                               var valid9 = true;
                             }
                             if (valid9) {
-                              if (data22.types !== undefined) {
-                                let data25 = data22.types;
-                                const _errs57 = errors;
-                                if (errors === _errs57) {
-                                  if (Array.isArray(data25)) {
+                              if (data23.types !== undefined) {
+                                let data26 = data23.types;
+                                const _errs59 = errors;
+                                if (errors === _errs59) {
+                                  if (Array.isArray(data26)) {
                                     var valid11 = true;
-                                    const len5 = data25.length;
+                                    const len5 = data26.length;
                                     for (let i5 = 0; i5 < len5; i5++) {
-                                      let data26 = data25[i5];
-                                      const _errs59 = errors;
-                                      if (errors === _errs59) {
-                                        if (typeof data26 === "string") {
-                                          if (func2(data26) < 1) {
+                                      let data27 = data26[i5];
+                                      const _errs61 = errors;
+                                      if (errors === _errs61) {
+                                        if (typeof data27 === "string") {
+                                          if (func2(data27) < 1) {
                                             validate10.errors = [
                                               {
                                                 instancePath: instancePath + "/protected/types/" + i5,
@@ -1168,7 +1226,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                                 message: "must NOT have fewer than 1 characters",
                                                 schema: 1,
                                                 parentSchema: schema11.properties.protected.properties.types.items,
-                                                data: data26,
+                                                data: data27,
                                               },
                                             ];
                                             return false;
@@ -1183,13 +1241,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                               message: "must be string",
                                               schema: schema11.properties.protected.properties.types.items.type,
                                               parentSchema: schema11.properties.protected.properties.types.items,
-                                              data: data26,
+                                              data: data27,
                                             },
                                           ];
                                           return false;
                                         }
                                       }
-                                      var valid11 = _errs59 === errors;
+                                      var valid11 = _errs61 === errors;
                                       if (!valid11) {
                                         break;
                                       }
@@ -1204,13 +1262,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                         message: "must be array",
                                         schema: schema11.properties.protected.properties.types.type,
                                         parentSchema: schema11.properties.protected.properties.types,
-                                        data: data25,
+                                        data: data26,
                                       },
                                     ];
                                     return false;
                                   }
                                 }
-                                var valid9 = _errs57 === errors;
+                                var valid9 = _errs59 === errors;
                               } else {
                                 var valid9 = true;
                               }
@@ -1226,30 +1284,30 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                               message: "must be object",
                               schema: schema11.properties.protected.type,
                               parentSchema: schema11.properties.protected,
-                              data: data22,
+                              data: data23,
                             },
                           ];
                           return false;
                         }
                       }
-                      var valid0 = _errs50 === errors;
+                      var valid0 = _errs52 === errors;
                     } else {
                       var valid0 = true;
                     }
                     if (valid0) {
                       if (data.trustedKeys !== undefined) {
-                        let data27 = data.trustedKeys;
-                        const _errs61 = errors;
-                        if (errors === _errs61) {
-                          if (Array.isArray(data27)) {
+                        let data28 = data.trustedKeys;
+                        const _errs63 = errors;
+                        if (errors === _errs63) {
+                          if (Array.isArray(data28)) {
                             var valid12 = true;
-                            const len6 = data27.length;
+                            const len6 = data28.length;
                             for (let i6 = 0; i6 < len6; i6++) {
-                              let data28 = data27[i6];
-                              const _errs63 = errors;
-                              if (errors === _errs63) {
-                                if (typeof data28 === "string") {
-                                  if (func2(data28) < 1) {
+                              let data29 = data28[i6];
+                              const _errs65 = errors;
+                              if (errors === _errs65) {
+                                if (typeof data29 === "string") {
+                                  if (func2(data29) < 1) {
                                     validate10.errors = [
                                       {
                                         instancePath: instancePath + "/trustedKeys/" + i6,
@@ -1259,7 +1317,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                         message: "must NOT have fewer than 1 characters",
                                         schema: 1,
                                         parentSchema: schema11.properties.trustedKeys.items,
-                                        data: data28,
+                                        data: data29,
                                       },
                                     ];
                                     return false;
@@ -1274,13 +1332,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                       message: "must be string",
                                       schema: schema11.properties.trustedKeys.items.type,
                                       parentSchema: schema11.properties.trustedKeys.items,
-                                      data: data28,
+                                      data: data29,
                                     },
                                   ];
                                   return false;
                                 }
                               }
-                              var valid12 = _errs63 === errors;
+                              var valid12 = _errs65 === errors;
                               if (!valid12) {
                                 break;
                               }
@@ -1295,13 +1353,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                 message: "must be array",
                                 schema: schema11.properties.trustedKeys.type,
                                 parentSchema: schema11.properties.trustedKeys,
-                                data: data27,
+                                data: data28,
                               },
                             ];
                             return false;
                           }
                         }
-                        var valid0 = _errs61 === errors;
+                        var valid0 = _errs63 === errors;
                       } else {
                         var valid0 = true;
                       }

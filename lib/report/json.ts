@@ -22,6 +22,7 @@ export function renderJson(report: Report): string {
       ...(at.line !== undefined ? { line: at.line } : {}),
       ...(f.constructPath ? { constructPath: f.constructPath } : {}),
       ...(f.resourceConstructPath ? { resourceConstructPath: f.resourceConstructPath } : {}),
+      ...(f.grants !== undefined ? { grants: f.grants } : {}),
       ...(f.acknowledged ? { acknowledged: f.acknowledged } : {}),
     })),
     summary: report.summary,

@@ -7,6 +7,7 @@ import type { Report } from "./types";
 import { display } from "./display";
 import { findingLocation, sortFindings } from "./summarize";
 import { compareText } from "../engine/text";
+import { acceptedScope } from "../config/acknowledgements";
 
 /**
  * Text a code-scanning page shows. Besides control characters, SARIF reads `[text](target)` in a plain-text
@@ -22,10 +23,9 @@ const IN_CODE = "construct ";
 
 function suppression(ack: NonNullable<Finding["acknowledged"]>) {
   const until = ack.expires ? `, until ${ack.expires}` : "";
-  const only = ack.actions ? `, for ${ack.actions.join(", ")} only` : "";
   return {
     kind: ack.source.startsWith(IN_CODE) ? "inSource" : "external",
-    justification: display(`${ack.reason} (acknowledged in ${ack.source}${until}${only})`),
+    justification: display(`${ack.reason} (acknowledged in ${ack.source}${until}${acceptedScope(ack)})`),
   };
 }
 
@@ -203,7 +203,7 @@ export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>
         },
       ],
       partialFingerprints: { [FINGERPRINT_KEY]: fps[i] },
-      properties: { principal: f.principal, resource: f.resource, actions: f.actions, constructPath: f.constructPath },
+      properties: { principal: f.principal, resource: f.resource, actions: f.actions, constructPath: f.constructPath, ...(f.grants !== undefined ? { grants: f.grants } : {}) },
       ...(f.acknowledged ? { suppressions: [suppression(f.acknowledged)] } : {}),
     };
   });

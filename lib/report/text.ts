@@ -2,6 +2,7 @@ import type { Finding } from "../engine/findings";
 import type { Report } from "./types";
 import { display as d } from "./display";
 import { compareText } from "../engine/text";
+import { acceptedScope } from "../config/acknowledgements";
 import { findingLocation, reachText, shownLocation, sortFindings } from "./summarize";
 
 const LABEL = 10;
@@ -38,10 +39,11 @@ export function renderFinding(f: Finding, why?: string): string {
     });
   }
   lines.push(field("fix", d(f.fix)));
+  // What an acknowledgement's "grants" pins this finding to (see lib/config/grants-digest.ts).
+  if (f.grants !== undefined) lines.push(field("grants", d(f.grants)));
   if (f.acknowledged) {
     const until = f.acknowledged.expires ? ` until ${d(f.acknowledged.expires)}` : "";
-    const only = f.acknowledged.actions ? `, for ${d(f.acknowledged.actions.join(", "))} only` : "";
-    lines.push(field("accepted", `${d(f.acknowledged.reason)} (${d(f.acknowledged.source)}${until}${only})`));
+    lines.push(field("accepted", `${d(f.acknowledged.reason)} (${d(f.acknowledged.source)}${until}${d(acceptedScope(f.acknowledged))})`));
   }
   return lines.join("\n");
 }

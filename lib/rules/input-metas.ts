@@ -78,4 +78,17 @@ export const INPUT_METAS: readonly RuleMeta[] = [
     severity: "warning",
     category: "input",
   },
+  {
+    id: "acknowledgement-unpinned",
+    title: "An acknowledgement without grants covered findings",
+    why:
+      "An acknowledgement names a rule, a principal and at most a resource and actions: without `grants` it keeps covering the finding " +
+      "after the statements that grant it are widened (a condition dropped, a Resource set to `*`) or another policy grants the same " +
+      "right. Stack code is what an AI agent edits, so it can widen its own reviewed right that way without failing the gate.",
+    fix:
+      'Add `"grants"` with the digest the finding reports (the warning gives the whole entry to paste): the acknowledgement then covers ' +
+      "the finding only while what grants it is what was reviewed. Set this rule's severity to \"error\" to require pinned acknowledgements.",
+    severity: "warning",
+    category: "input",
+  },
 ];

@@ -7,6 +7,8 @@ import { agentNoun } from "./support";
 interface ModuleCall {
   readonly address: string;
   readonly source: string;
+  /** The registry version constraint, when the block writes one. */
+  readonly version?: string;
   readonly inputs: unknown;
   readonly location?: string;
   readonly constructPath?: string;
@@ -39,14 +41,18 @@ const PARSER_FIX =
   "Acknowledging this finding lets synth pass with the synth-time gate blind to what the module creates.";
 
 function modulesOf(stack: TfStack): ModuleCall[] {
-  const out: ModuleCall[] = (stack.modules ?? []).map((m) => ({ address: m.address, source: m.source ?? "(no source)", inputs: m.values, constructPath: m.constructPath }));
+  const out: ModuleCall[] = (stack.modules ?? []).map((m) => ({ address: m.address, source: m.source ?? "(no source)", ...versionOf(m.values.version), inputs: m.values, constructPath: m.constructPath }));
   for (const r of stack.byType.get(UNKNOWN_MODULE_TYPE) ?? []) {
     const reason = typeof r.values.reason === "string" && r.values.reason.startsWith(PARSER_UNAVAILABLE) ? r.values.reason : undefined;
-    out.push({ address: r.address, source: String(r.values.source ?? "(no source)"), inputs: r.values.inputs ?? r.values, location: r.location, constructPath: r.constructPath, ...(reason ? { reason } : {}) });
+    out.push({ address: r.address, source: String(r.values.source ?? "(no source)"), ...versionOf(r.values.version), inputs: r.values.inputs ?? r.values, location: r.location, constructPath: r.constructPath, ...(reason ? { reason } : {}) });
   }
   return out;
 }
 
+const versionOf = (v: unknown): { version?: string } => (v === undefined || v === null ? {} : { version: typeof v === "string" ? v : JSON.stringify(v) });
+
+/** `source X` or `source X, version Y`: what a reviewer reviewed, and what the finding's `grants` digest is of. */
+const fetched = (m: ModuleCall) => `source ${m.source}${m.version !== undefined ? `, version ${m.version}` : ""}`;
 
 /**
  * Fail closed on modules: their resources are not in the synthesized JSON (or, for registry modules, not on disk),
@@ -61,7 +67,8 @@ export const rule: Rule = {
       "appears in the configuration blastwall reads. A module that receives an agent's role can hand it any right.",
     fix:
       "Check the module's synthesized or planned output instead (`blastwall gate plan.json` sees every resource a module creates), " +
-      "vendor it as a local module (`source = \"./modules/...\"`) so blastwall can read it, or acknowledge the finding once reviewed.",
+      "vendor it as a local module (`source = \"./modules/...\"`) so blastwall can read it, or acknowledge the finding once reviewed, " +
+      "with the finding's `grants`: the acknowledgement then holds only while the module's source and version are the ones reviewed.",
     severity: "error",
     category: "input",
   },
@@ -84,13 +91,13 @@ export const rule: Rule = {
         severity: "error",
         message:
           (agentsPassed.length
-            ? `${m.address} (source ${m.source}) is given ${agentsPassed.map((a) => agentNoun(analysis.byAddress.get(a)!)).join(", ")} and creates resources blastwall cannot see: it may attach any right to it.`
-            : `${m.address} (source ${m.source}) creates resources blastwall cannot see: it may create an AI agent with any right, or write the policies of this stack's principals, and none of that is checked.`) +
+            ? `${m.address} (${fetched(m)}) is given ${agentsPassed.map((a) => agentNoun(analysis.byAddress.get(a)!)).join(", ")} and creates resources blastwall cannot see: it may attach any right to it.`
+            : `${m.address} (${fetched(m)}) creates resources blastwall cannot see: it may create an AI agent with any right, or write the policies of this stack's principals, and none of that is checked.`) +
           (m.reason ? ` It was not read: ${m.reason}.` : isLocalSource(m.source) ? ` ${NOT_WRITTEN_YET}` : ""),
         // Vendoring it as a local module is what was done: the advice for a remote module would send the user in a circle.
         ...(m.reason ? { fix: PARSER_FIX } : isLocalSource(m.source) ? { fix: LOCAL_FIX } : {}),
         evidence: [
-          { step: "module", address: m.address, detail: `source ${m.source}`, ...(m.location ? { location: m.location } : {}) },
+          { step: "module", address: m.address, detail: fetched(m), ...(m.location ? { location: m.location } : {}) },
           ...passed.map((p) => ({ step: "input", address: p, detail: `${m.address} receives ${p}` })),
         ],
         ...(m.constructPath ? { constructPath: m.constructPath } : {}),

@@ -32,7 +32,7 @@ describe("acknowledge() and keys it does not read", () => {
     ["resources", "aws_ebs_volume.v", "resource"],
   ])("refuses %s, naming the nearest key it reads", (key, value, near) => {
     expect(() => acknowledge(role(), loose({ ruleId: "agent-destroy-right", reason: REASON, [key]: value }))).toThrow(
-      `acknowledge: unknown key ${JSON.stringify(key)}${near ? ` (did you mean ${near}?)` : ""}: acknowledge() reads only ruleId, reason, expires, actions, resource, ` +
+      `acknowledge: unknown key ${JSON.stringify(key)}${near ? ` (did you mean ${near}?)` : ""}: acknowledge() reads only ruleId, reason, expires, actions, resource, grants, ` +
         "and a key it does not read leaves the acknowledgement wider or longer-lived than written (rule agent-destroy-right at ops/janitor)",
     );
   });
@@ -76,5 +76,21 @@ describe("an acknowledgement in the synthesized JSON with a key acknowledge() re
 
   test.each([[{ action: ["ec2:DeleteVolume"] }], [{ expiry: "2020-01-01" }], [{ principal: "aws_iam_role.agent" }], [{ stack: "ops" }]])("%j: covers nothing, so the finding stands", (entry) => {
     expect(acknowledged(entry)).toBe(0);
+  });
+});
+
+describe("acknowledge() and grants (red-team round 141)", () => {
+  const synthesized = (r: IamRole) => (r as unknown as { toTerraform(): { resource: Record<string, Record<string, { "//"?: unknown }>> } }).toTerraform();
+
+  test("writes a digest into the synthesized JSON", () => {
+    const r = role();
+    acknowledge(r, { ruleId: "agent-destroy-right", reason: REASON, grants: "0123456789abcdef" });
+    expect(JSON.stringify(synthesized(r))).toContain(`"grants":"0123456789abcdef"`);
+  });
+
+  test.each(["0123", "0123456789ABCDEF", 42])("refuses %j, naming the construct", (g) => {
+    expect(() => acknowledge(role(), loose({ ruleId: "agent-destroy-right", reason: REASON, grants: g }))).toThrow(
+      /acknowledge: grants must be the 16 hex digits of a finding's grants, as the report shows them .*rule agent-destroy-right at ops\/janitor/,
+    );
   });
 });

@@ -17,6 +17,9 @@ const NOW = new Date("2026-11-26T12:00:00Z");
 const run = (args: string[], cwd: string) => runIn(args, cwd, NOW);
 
 /** What a finding says, without where it was read from (a file for JSON, a folder and `file:line` for HCL). */
+// An in-code acknowledgement's source names its file: on one route the file, on the other `file:line`.
+const noFile = (s: string) => s.replace(/(construct \S+) in [^\s)]+/g, "$1");
+
 function essence(findings: readonly Finding[]): string[] {
   return findings
     .map((f) =>
@@ -26,11 +29,11 @@ function essence(findings: readonly Finding[]): string[] {
         principal: f.principal,
         resource: f.resource,
         actions: f.actions,
-        message: f.message,
+        message: noFile(f.message),
         constructPath: f.constructPath,
         // The source names the file that carried an in-code acknowledgement: a file on one route, `file:line` on the other.
         acknowledged: f.acknowledged && { ...f.acknowledged, source: f.acknowledged.source.replace(/ in \S+$/, "") },
-        evidence: f.evidence.map((e) => [e.step, e.address, e.detail]),
+        evidence: f.evidence.map((e) => [e.step, e.address, noFile(e.detail)]),
       }),
     )
     .sort();

@@ -87,10 +87,15 @@ describe("the entry the not-honoured finding gives to paste into blastwall.json 
     checkStacks(stacks, { config: { acknowledgements }, now: NOW, rules: agentRules }).findings.filter((f) => f.ruleId === "agent-destroy-right");
   const ENTRY = { ruleId: "agent-destroy-right", principal: "aws_iam_role.agent", stack: "ops", ...LIMITS, reason: REASON };
 
-  test("the fix and the evidence give the whole entry, with the stack it came from, as JSON", () => {
+  test("the fix and the evidence give the whole entry, with the stack it came from and the finding's grants, as JSON", () => {
     const [f] = run([stack("ops")]);
-    expect(f.fix).toContain(`add this entry to "acknowledgements" in blastwall.json (reviewed through CODEOWNERS), with every field, so it keeps the actions, resource, expiry and stack it had: ${JSON.stringify(ENTRY)}, and remove it from the stack code`);
-    expect(f.evidence.at(-1)?.detail).toContain(`as a blastwall.json entry: ${JSON.stringify(ENTRY)}`);
+    const { expires, reason, ...limits } = ENTRY;
+    const pinned = { ...limits, grants: f.grants, expires, reason };
+    expect(f.grants).toMatch(/^[0-9a-f]{16}$/);
+    expect(f.fix).toContain(
+      `add this entry to "acknowledgements" in blastwall.json (reviewed through CODEOWNERS), bound to this finding's actions, resource and grants digest as they are now (review them first), and with the expiry and stack it had: ${JSON.stringify(pinned)}, and remove it from the stack code`,
+    );
+    expect(f.evidence.at(-1)?.detail).toContain(`as a blastwall.json entry: ${JSON.stringify(pinned)}`);
   });
 
   test("pasted as given, it covers what the in-code one covered, and no more: a later delete right, another stack's role, a later date", () => {
@@ -102,9 +107,11 @@ describe("the entry the not-honoured finding gives to paste into blastwall.json 
     expect(run([stack("data")], [entry]).map((x) => x.acknowledged)).toEqual([undefined]);
   });
 
-  test("an entry without limits gives only what it has: no stack for a folder without stack names, no actions it did not list", () => {
+  test("an entry without limits is bound to the finding (red-team round 141 F3): its actions, resource and grants; no stack for a folder without stack names", () => {
     const [f] = check(acknowledgedStack(), {}, { now: NOW }).findings.filter((x) => x.ruleId === "agent-destroy-right");
-    expect(f.fix).toContain(`: ${JSON.stringify({ ruleId: "agent-destroy-right", principal: "aws_iam_role.agent", reason: REASON })}, and remove it`);
+    const entry = { ruleId: "agent-destroy-right", principal: "aws_iam_role.agent", actions: f.actions, resource: f.resource, grants: f.grants, reason: REASON };
+    expect(f.actions.length).toBeGreaterThan(0);
+    expect(f.fix).toContain(`: ${JSON.stringify(entry)}, and remove it`);
   });
 });
 
@@ -154,5 +161,81 @@ resource "aws_iam_role_policy" "p" {
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify(acknowledgedStack(), null, 1));
     const r = await checkPaths([dir], { config: { acknowledgementsInCode: true }, now: NOW });
     expect(r.findings.find((x) => x.ruleId === "agent-destroy-right")?.acknowledged?.source).toMatch(new RegExp(`^construct ops/coder in ${dir}/main\\.tf\\.json:\\d+$`));
+  });
+});
+
+describe("the entry an unlimited in-code acknowledgement suggests is bound to the finding (red-team round 141 F3)", () => {
+  const widened = () => {
+    const json = acknowledgedStack();
+    (json.resource as any).aws_iam_role_policy.p.policy = policy({ Effect: "Allow", Action: ["s3:DeleteBucket", "rds:DeleteDBInstance"], Resource: "*" });
+    return json;
+  };
+  const pasted = () => JSON.parse(/it had: (\{.*\}), and remove it/.exec(destroyOf(check(acknowledgedStack(), {}, { now: NOW }))[0].fix)![1]) as Entry;
+
+  test("pasted, it covers the finding it was written from", () => {
+    expect(destroyOf(check(acknowledgedStack(), { acknowledgements: [pasted()] }, { now: NOW })).map((f) => f.acknowledged?.source)).toEqual(["blastwall.json"]);
+  });
+
+  test("and not the same principal's right once the statement grants more", () => {
+    const [f] = destroyOf(check(widened(), { acknowledgements: [pasted()] }, { now: NOW }));
+    expect(f.acknowledged).toBeUndefined();
+    expect(f.severity).toBe("error");
+  });
+});
+
+describe("a pinned acknowledgement in stack code (honoured with the opt-in)", () => {
+  const grants = () => destroyOf(check(acknowledgedStack(), {}, { now: NOW }))[0].grants!;
+
+  test("covers the finding while its grants match, with no unpinned warning", () => {
+    const r = check(acknowledgedStack({ grants: grants() }), { acknowledgementsInCode: true }, { now: NOW });
+    expect(destroyOf(r)[0].acknowledged).toMatchObject({ grants: grants() });
+    expect(r.findings.map((f) => f.ruleId)).not.toContain("acknowledgement-unpinned");
+  });
+
+  test("covers nothing once the statement changed", () => {
+    const json = acknowledgedStack({ grants: grants() });
+    (json.resource as any).aws_iam_role_policy.p.policy = policy({ Effect: "Allow", Action: "s3:DeleteBucket", Resource: "arn:aws:s3:::other-*" });
+    const [f] = destroyOf(check(json, { acknowledgementsInCode: true }, { now: NOW }));
+    expect(f.acknowledged).toBeUndefined();
+    expect(f.message).toMatch(/the statements changed since the acknowledgement was given \(reviewed: [0-9a-f]{16}, now: [0-9a-f]{16}\)/);
+  });
+
+  test("an unpinned one is honoured as before, with a warning giving the grants to add", () => {
+    const r = check(acknowledgedStack(), { acknowledgementsInCode: true }, { now: NOW });
+    expect(destroyOf(r)[0].acknowledged).toBeDefined();
+    const w = r.findings.filter((f) => f.ruleId === "acknowledgement-unpinned");
+    expect(w.map((f) => f.severity)).toEqual(["warning"]);
+    expect(w[0].fix).toContain(`add grants: "${grants()}" to the acknowledge() call (or the "//" entry) of construct ops/coder in test.tf.json`);
+  });
+});
+
+describe('a hand-written "//" acknowledgement blastwall does not read gets a note naming the key and the resource (red-team round 141 F9)', () => {
+  const notes = (json: Record<string, unknown>) => check(json, { acknowledgementsInCode: true }, { now: NOW }).notes ?? [];
+
+  test.each([
+    ["a misspelt key", { expiry: "2027-01-01" }, /has the key "expiry", which blastwall does not read \(did you mean expires\?\)/],
+    ["a grants that is no digest", { grants: "abc" }, /has "grants" "abc", which is not a digest a finding reports/],
+    ["a short reason", { reason: "ok" }, /has no reason of at least 10 visible characters/],
+    ["actions that are not a list", { actions: "s3:DeleteBucket" }, /has "actions" "s3:DeleteBucket", which is not a list/],
+  ])("%s", (_name, extra, why) => {
+    const r = check(acknowledgedStack(extra), { acknowledgementsInCode: true }, { now: NOW });
+    expect(destroyOf(r)[0].acknowledged).toBeUndefined();
+    const [n] = (r.notes ?? []).filter((x) => x.includes('"//" block'));
+    expect(n).toMatch(why);
+    expect(n).toContain(`the acknowledgement "agent-destroy-right" in the "//" block of aws_iam_role.agent (construct ops/coder in test.tf.json)`);
+    expect(n).toMatch(/so it is no acknowledgement and covers nothing/);
+  });
+
+  test('a misspelt list key under "blastwall" (acknowledgment)', () => {
+    const json = tf({
+      "aws_iam_role.agent": agentRole({ "//": { blastwall: { acknowledgment: [{ ruleId: "agent-destroy-right", reason: REASON }] } } }),
+      "aws_iam_role_policy.p": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "s3:DeleteBucket", Resource: "*" }) },
+    });
+    expect(notes(json).join("\n")).toMatch(/the "\/\/" block of aws_iam_role\.agent \(construct aws_iam_role\.agent in test\.tf\.json\) has "blastwall" key "acknowledgment", which blastwall does not read \(did you mean acknowledgements\?\)/);
+  });
+
+  test("the control: a well-formed entry gets no note, and neither does a resource without one", () => {
+    expect(notes(acknowledgedStack()).filter((n) => n.includes('"//"'))).toEqual([]);
+    expect(notes(acknowledgedStack({ expires: "2099-01-01", actions: ["s3:DeleteBucket"] })).filter((n) => n.includes('"//"'))).toEqual([]);
   });
 });

@@ -98,7 +98,7 @@ describe("loadConfig", () => {
     expect(problem({ protected: { type: ["x"] } })).toMatch(/^protected\.type: unknown key/);
     expect(
       problem({ acknowledgements: [{ ruleId: "agent-destroy-right", principal: "aws_iam_role.a", reason: "long enough reason", until: "2099-01-01" }] }),
-    ).toMatch(/^acknowledgements\[0\]\.until: unknown key \(expected one of: ruleId, principal, reason, expires, actions, resource, stack\)$/);
+    ).toMatch(/^acknowledgements\[0\]\.until: unknown key \(expected one of: ruleId, principal, reason, expires, actions, resource, grants, stack\)$/);
   });
 
   it("names wrong types and values", () => {

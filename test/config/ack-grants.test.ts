@@ -1,0 +1,187 @@
+/**
+ * Acknowledgements pinned to what was reviewed (`grants`), red-team round 141: an acknowledgement matched by rule,
+ * principal, resource and action names kept covering `ec2:DeleteVolume` after its condition was dropped and its
+ * Resource set to `*`, and a second policy granting the same action; one of `unknown-module` survived a new source.
+ */
+import { checkStacks } from "../../lib/check/run-check";
+import { buildStack } from "../../lib/engine/terraform/stack";
+import { rule as unknownModule } from "../../lib/rules/unknown-module";
+import { parseConfig } from "../../lib/config/load-config";
+import { renderJson } from "../../lib/report/json";
+import { renderText } from "../../lib/report/text";
+import { renderSarif } from "../../lib/report/sarif";
+import type { BlastwallConfig } from "../../lib/engine/config-types";
+import type { Finding } from "../../lib/engine/findings";
+import { agentRole, check, policy, tf } from "../helpers/tf";
+
+type Entry = NonNullable<BlastwallConfig["acknowledgements"]>[number];
+
+const NOW = new Date("2026-11-26T12:00:00Z");
+const REASON = "deletes scratch volumes tagged env=scratch only; reviewed by platform team";
+const SCRATCH = {
+  Sid: "Vol",
+  Effect: "Allow",
+  Action: ["ec2:DeleteVolume"],
+  Resource: "arn:aws:ec2:eu-central-1:111111111111:volume/*",
+  Condition: { StringEquals: { "aws:ResourceTag/env": "scratch" } },
+};
+
+/** The janitor agent, its policy `ops` holding `statements`, and other policies as given. */
+function janitor(statements: Record<string, unknown>[], more: Record<string, Record<string, unknown>[]> = {}) {
+  const entries: Record<string, Record<string, unknown>> = {
+    "aws_iam_role.janitor": agentRole({ name: "janitor" }),
+    "aws_iam_role_policy.ops": { role: "${aws_iam_role.janitor.name}", policy: policy(...statements) },
+  };
+  for (const [name, st] of Object.entries(more)) entries[`aws_iam_role_policy.${name}`] = { role: "${aws_iam_role.janitor.name}", policy: policy(...st) };
+  return tf(entries);
+}
+
+const destroy = (config: BlastwallConfig, json: ReturnType<typeof janitor>) => {
+  const r = check(json, config, { now: NOW });
+  return { r, found: r.findings.filter((f) => f.ruleId === "agent-destroy-right") };
+};
+const base: Entry = { ruleId: "agent-destroy-right", principal: "aws_iam_role.janitor", actions: ["ec2:DeleteVolume"], reason: REASON };
+const reviewedGrants = () => destroy({}, janitor([SCRATCH])).found[0].grants!;
+
+describe("a finding's grants digest", () => {
+  test("is 16 hex digits, in the JSON and SARIF reports and the text report", () => {
+    const { r, found } = destroy({}, janitor([SCRATCH]));
+    expect(found[0].grants).toMatch(/^[0-9a-f]{16}$/);
+    const json = JSON.parse(renderJson(r)).findings.find((f: Finding) => f.ruleId === "agent-destroy-right");
+    expect(json.grants).toBe(found[0].grants);
+    const sarif = JSON.parse(renderSarif(r, new Map(), "0.0.0")).runs[0].results.find((x: { ruleId: string }) => x.ruleId === "agent-destroy-right");
+    expect(sarif.properties.grants).toBe(found[0].grants);
+    expect(renderText(r)).toContain(`grants:    ${found[0].grants}`);
+  });
+
+  test("changes with the statement's condition, its Resource, its actions or its effect's principal", () => {
+    const g = reviewedGrants();
+    const { Condition: _c, ...noCondition } = SCRATCH;
+    void _c;
+    expect(destroy({}, janitor([noCondition])).found[0].grants).not.toBe(g);
+    expect(destroy({}, janitor([{ ...SCRATCH, Resource: "*" }])).found[0].grants).not.toBe(g);
+    expect(destroy({}, janitor([{ ...SCRATCH, Condition: { StringEquals: { "aws:ResourceTag/env": "prod" } } }])).found[0].grants).not.toBe(g);
+    expect(destroy({}, janitor([{ ...SCRATCH, Action: ["ec2:DeleteVolume", "ec2:DescribeVolumes"] }])).found[0].grants).not.toBe(g);
+  });
+
+  test("the control: the same statement moved, renamed (Sid) or in another policy keeps its digest; its position is not what was reviewed", () => {
+    const g = reviewedGrants();
+    const read = { Sid: "Read", Effect: "Allow", Action: ["ec2:DescribeVolumes"], Resource: "*" };
+    expect(destroy({}, janitor([read, { ...SCRATCH, Sid: "ScratchOnly" }])).found[0].grants).toBe(g);
+  });
+});
+
+describe("an acknowledgement pinned with grants (red-team round 141 F1)", () => {
+  test("the control: it covers the finding it was reviewed for, and the report says it is pinned", () => {
+    const entry = { ...base, grants: reviewedGrants() };
+    const { r, found } = destroy({ acknowledgements: [entry] }, janitor([SCRATCH]));
+    expect(found[0].acknowledged).toMatchObject({ grants: entry.grants });
+    expect(renderText(r)).toContain(`for ec2:DeleteVolume only, pinned to grants ${entry.grants})`);
+    expect(r.findings.map((f) => f.ruleId)).not.toContain("acknowledgement-unpinned");
+  });
+
+  test("the condition dropped and Resource set to *: not covered, naming both digests and the entry to paste", () => {
+    const g = reviewedGrants();
+    const { found } = destroy({ acknowledgements: [{ ...base, resource: "aws_iam_role_policy.ops", grants: g }] }, janitor([{ Sid: "Vol", Effect: "Allow", Action: ["ec2:DeleteVolume"], Resource: "*" }]));
+    const [f] = found;
+    expect(f.acknowledged).toBeUndefined();
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain(`the statements changed since the acknowledgement was given (reviewed: ${g}, now: ${f.grants})`);
+    const pasted = JSON.parse(/: (\{.*\})$/.exec(f.fix)![1]) as Entry;
+    expect(pasted).toEqual({ ...base, resource: "aws_iam_role_policy.ops", grants: f.grants });
+    // Once reviewed and pasted, the entry covers the widened right as it now is.
+    const again = destroy({ acknowledgements: [pasted] }, janitor([{ Sid: "Vol", Effect: "Allow", Action: ["ec2:DeleteVolume"], Resource: "*" }]));
+    expect(again.found[0].acknowledged).toBeDefined();
+  });
+
+  test("a second policy granting the same action is not covered by the entry without resource; the reviewed one still is", () => {
+    const entry = { ...base, grants: reviewedGrants() };
+    const { r, found } = destroy({ acknowledgements: [entry] }, janitor([SCRATCH], { more: [{ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }] }));
+    const by = (res: string) => found.find((f) => f.resource === res)!;
+    expect(by("aws_iam_role_policy.ops").acknowledged).toBeDefined();
+    expect(by("aws_iam_role_policy.more").acknowledged).toBeUndefined();
+    expect(by("aws_iam_role_policy.more").message).toMatch(/or another statement grants it: it is not covered/);
+    expect(r.summary.errors).toBeGreaterThan(0);
+  });
+
+  test("a pinned acknowledgement does not cover a finding without a digest (fail closed)", async () => {
+    const { markAcknowledged } = await import("../../lib/config/acknowledgements");
+    const f = { ...destroy({}, janitor([SCRATCH])).found[0], grants: undefined };
+    const [out] = markAcknowledged([f], [{ ...base, grants: reviewedGrants() }], NOW);
+    expect(out.acknowledged).toBeUndefined();
+    expect(out.message).toContain("now: none");
+  });
+});
+
+describe("an acknowledgement without grants", () => {
+  test("still covers as before, and an acknowledgement-unpinned warning gives the entry with the digest", () => {
+    const { r, found } = destroy({ acknowledgements: [base] }, janitor([SCRATCH]));
+    expect(found[0].acknowledged).toBeDefined();
+    const w = r.findings.filter((f) => f.ruleId === "acknowledgement-unpinned");
+    expect(w.map((f) => [f.severity, f.principal])).toEqual([["warning", "aws_iam_role.janitor"]]);
+    const { reason, ...limits } = base;
+    expect(w[0].fix).toContain(`replace the entry in blastwall.json with this one: ${JSON.stringify({ ...limits, resource: "aws_iam_role_policy.ops", grants: found[0].grants, reason })}`);
+  });
+
+  test("the severity map raises the warning to an error (to require pinned ones) or turns it off", () => {
+    const raised = destroy({ acknowledgements: [base], severity: { "acknowledgement-unpinned": "error" } }, janitor([SCRATCH])).r;
+    expect(raised.findings.find((f) => f.ruleId === "acknowledgement-unpinned")?.severity).toBe("error");
+    const off = destroy({ acknowledgements: [base], severity: { "acknowledgement-unpinned": "off" } }, janitor([SCRATCH])).r;
+    expect(off.findings.map((f) => f.ruleId)).not.toContain("acknowledgement-unpinned");
+  });
+
+  test("the control: one that covers nothing raises no unpinned warning", () => {
+    const r = destroy({ acknowledgements: [{ ...base, principal: "aws_iam_role.other" }] }, janitor([SCRATCH])).r;
+    expect(r.findings.map((f) => f.ruleId)).not.toContain("acknowledgement-unpinned");
+  });
+});
+
+describe('"actions": ["*"] (red-team round 141 F10)', () => {
+  test('is reported as no action limit, not "for * only"', () => {
+    const { r } = destroy({ acknowledgements: [{ ...base, actions: ["*"], grants: reviewedGrants() }] }, janitor([SCRATCH]));
+    const text = renderText(r);
+    expect(text).toContain(`for every action ("*" sets no limit)`);
+    expect(text).not.toMatch(/for \* only/);
+    const sarif = renderSarif(r, new Map(), "0.0.0");
+    expect(sarif).toContain(`for every action (\\"*\\" sets no limit)`);
+  });
+
+  test("the control: a real limit is still printed as one", () => {
+    expect(renderText(destroy({ acknowledgements: [base] }, janitor([SCRATCH])).r)).toContain("for ec2:DeleteVolume only");
+  });
+});
+
+describe("the grants key in blastwall.json", () => {
+  test("takes 16 hex digits", () => {
+    expect(() => parseConfig({ acknowledgements: [{ ...base, grants: "0123456789abcdef" }] }, "blastwall.json")).not.toThrow();
+  });
+  test.each(["51db066e", "51DB066E8FD7508E", "sha256:51db066e8fd7508e", ""])("refuses %j, naming the key", (g) => {
+    expect(() => parseConfig({ acknowledgements: [{ ...base, grants: g }] }, "blastwall.json")).toThrow(/acknowledgements\[0\]\.grants: must be the 16 hex digits of a finding's grants/);
+  });
+});
+
+describe("an unknown-module acknowledgement pinned with grants (red-team round 141 F2)", () => {
+  const stack = (module: Record<string, unknown>) => buildStack({ module: { vpc: module } }, "cdktf.out/stacks/net/cdk.tf.json", "net");
+  const run = (module: Record<string, unknown>, acknowledgements: Entry[] = []) =>
+    checkStacks([stack(module)], { config: { acknowledgements }, now: NOW, rules: [unknownModule] }).findings.filter((f) => f.ruleId === "unknown-module");
+  const REVIEWED = { source: "terraform-aws-modules/vpc/aws", version: "5.1.0", name: "main" };
+  const entry = (): Entry => ({ ruleId: "unknown-module", principal: "module.vpc", grants: run(REVIEWED)[0].grants, reason: "reviewed vpc 5.1.0: creates no IAM" });
+
+  test("the message names the version reviewed", () => {
+    expect(run(REVIEWED)[0].message).toContain("(source terraform-aws-modules/vpc/aws, version 5.1.0)");
+  });
+
+  test("the control: it covers the module as reviewed, and when only an input changes", () => {
+    expect(run(REVIEWED, [entry()])[0].acknowledged).toBeDefined();
+    expect(run({ ...REVIEWED, name: "other" }, [entry()])[0].acknowledged).toBeDefined();
+  });
+
+  test.each([
+    ["another source", { source: "git::https://github.com/evil/agent-admin.git?ref=main", name: "main" }],
+    ["another version", { ...REVIEWED, version: "5.2.0" }],
+  ])("%s: not covered, and the message says what it is about changed", (_name, module) => {
+    const [f] = run(module, [entry()]);
+    expect(f.acknowledged).toBeUndefined();
+    expect(f.message).toMatch(/what it is about \(module\.vpc: for a module, its source and version\) changed since the acknowledgement was given \(reviewed: [0-9a-f]{16}, now: [0-9a-f]{16}\)/);
+  });
+});
