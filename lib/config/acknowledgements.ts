@@ -258,7 +258,7 @@ function withChanged(f: Finding, ack: Acknowledgement): Finding {
   const rights = f.evidence.some((e) => e.statements?.length);
   const what = rights
     ? `the statements changed since the acknowledgement was given ${pinned}, or another statement grants it`
-    : `what it is about (${f.resource}: for a module, its source and version) changed since the acknowledgement was given ${pinned}`;
+    : `what it is about (${f.resource}${f.resource.startsWith("module.") ? ": its source and version" : ": its configuration block"}) changed since the acknowledgement was given ${pinned}`;
   return {
     ...f,
     message: `${f.message} The acknowledgement of ${ack.ruleId} for ${ack.principal} in ${source} is pinned to what was reviewed, and ${what}: it is not covered.`,

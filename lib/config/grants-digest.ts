@@ -115,16 +115,27 @@ function stepParts(e: Evidence, lookup: StatementLookup): unknown[] {
 }
 
 /**
+ * Objects with their keys sorted: a block's keys come in the order its writer gave them, and cdktf's synth-time JSON
+ * (`toTerraform()`) and the cdk.tf.json it writes order them differently, so the synth gate and `blastwall check` gave
+ * one block two digests, and a pinned acknowledgement held in one and not the other.
+ */
+function keysInOrder(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const v = value as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(v).sort(compareText).map((k) => [k, v[k]]));
+}
+
+/**
  * The finding's digest (see the module comment). Order does not count: the parts are sorted, and a statement two
  * steps name counts once.
  */
 export function grantsDigest(f: Finding, lookup: StatementLookup): string {
   const parts = new Set<string>();
   const granting = f.evidence.filter((e) => !NOT_GRANTING.has(e.step));
-  for (const e of granting) for (const p of stepParts(e, lookup)) parts.add(JSON.stringify(p));
+  for (const e of granting) for (const p of stepParts(e, lookup)) parts.add(JSON.stringify(p, keysInOrder));
   if (!f.evidence.some((e) => e.statements?.length)) {
     // About a thing, not statements: its block, as written.
-    parts.add(JSON.stringify(["resource", f.resource, lookup.block(f.resource) ?? null]));
+    parts.add(JSON.stringify(["resource", f.resource, lookup.block(f.resource) ?? null], keysInOrder));
   }
   const text = JSON.stringify([...parts].sort(compareText));
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
