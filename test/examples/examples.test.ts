@@ -105,6 +105,10 @@ describe("reference environments pass with zero errors", () => {
     expect(r.synthGateFailed).toBe(false);
     const acknowledged = r.report.findings.filter((f) => f.acknowledged);
     expect(acknowledged.map((f) => f.ruleId)).toEqual(["backup-offsite-copy"]);
+    // In blastwall.json, pinned to the plan as reviewed: the template a team copies keeps stack code out of its
+    // acknowledgements (red-team round 141, F11), and the synth gate reads the same digest as check.
+    expect(r.report.findings.filter((f) => f.ruleId === "acknowledgement-unpinned")).toEqual([]);
+    expect(JSON.parse(readFileSync(join(root, "examples", "single-account", "blastwall.json"), "utf8")).acknowledgementsInCode).toBeUndefined();
     // The DR vault's lock guarantees the copies' whole retention (red-team round 60 F5).
     expect(offsiteRetention(r.outdir, "single-account", "single-account")).toEqual({ locks: [35], copies: [35] });
     expect([trailRecordsOwnBucket(r.outdir, "single-account", "PutObject"), trailRecordsOwnBucket(r.outdir, "single-account", "DeleteObject")]).toEqual([false, true]);
