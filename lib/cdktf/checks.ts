@@ -79,11 +79,13 @@ function writeWhatWasChecked(stack: GuardedStack, outputs: Partial<Record<Pinned
  * judged, which is what was written. Any other stack is synthesized when first read in this synth: its aspects run in
  * its own synthesize step, so that read may not be what will be written; the readers are judged again when it differs
  * (judgeAgainReaders). A read of an earlier synth is never reused. A hand-over an earlier synth left on it is dropped
- * first.
+ * first. It is read with the local modules it calls, as its own validation and `blastwall check` read it: an agent
+ * role another stack defines in a module was not there to be found (red-team round 143, F1), and a stack read without
+ * its module in one validation and with it in its own gave one JSON text two readings (F2). Each reading is one model.
  */
-function readStack(other: GuardedStack): { readonly model: TfStack; readonly text: string } {
+function readStack(other: GuardedStack): { readonly models: readonly TfStack[]; readonly text: string } {
   const judged = current?.judged.get(other);
-  if (judged) return { model: (judged.model ??= buildStack(judged.json, stackFile(other), other.node.id)), text: (judged.text ??= JSON.stringify(judged.json)) };
+  if (judged) return { models: (judged.models ??= modelOf(other, judged.json).readings), text: (judged.text ??= JSON.stringify(judged.json)) };
   // Read once a synth until it is judged: between two validations only the next stack's aspects run. A read that
   // aspects change later (a stack's own, or one that reaches across stacks) is caught when that stack is judged: every
   // reader whose read differs from what is written is judged again (judgeAgainReaders). Reading afresh at every
@@ -92,7 +94,7 @@ function readStack(other: GuardedStack): { readonly model: TfStack; readonly tex
   if (cached) return cached;
   dropPins(other);
   const json = other.toTerraform();
-  const read = { model: buildStack(json, stackFile(other), other.node.id), text: JSON.stringify(json) };
+  const read = { models: modelOf(other, json).readings, text: JSON.stringify(json) };
   current?.unjudged.set(other, read);
   return read;
 }
@@ -105,14 +107,16 @@ type ReadLog = Map<GuardedStack, string>;
 
 interface Synth {
   /** The stacks this synth validated (and passed) so far, in order: the JSON each was judged on, and what it read. */
-  readonly judged: Map<GuardedStack, { readonly json: unknown; model?: TfStack; text?: string; reads: ReadonlyMap<GuardedStack, string> }>;
+  readonly judged: Map<GuardedStack, { readonly json: unknown; models?: readonly TfStack[]; text?: string; reads: ReadonlyMap<GuardedStack, string> }>;
   /** The stacks read before they were judged, as read (see `readStack`). */
-  readonly unjudged: Map<GuardedStack, { readonly model: TfStack; readonly text: string }>;
+  readonly unjudged: Map<GuardedStack, { readonly models: readonly TfStack[]; readonly text: string }>;
   /** Where the last stack validated stands in the app's stacks: cdktf validates them in that order, once a synth. */
   last: number;
   readonly app?: IConstruct;
   /** The app's stacks in synth order, as last listed (listed again when a stack is not in it). */
   stacks?: readonly IConstruct[];
+  /** The stacks each gate validated in this synth: the same gate on the same stack again is the next synth. */
+  readonly validated: Map<object, Set<GuardedStack>>;
   /** Per config, what each stack gives a run on its own, kept between this synth's validations (see `runMemo`). */
   readonly memos: Map<BlastwallConfig, { readonly ids: Map<string, number>; readonly judged: RunMemo["judged"]; readonly removals: RunMemo["removals"] }>;
 }
@@ -122,9 +126,11 @@ let current: Synth | undefined;
 /**
  * The synth a stack's validation belongs to. cdktf synthesizes the stacks of an app one after the other, in the order
  * of `app.node.findAll()`: a stack before the last one validated starts a new synth (`app.synth()` called again in
- * the same tick), which reads nothing the earlier one judged. (The same stack again is a second gate on it.)
+ * the same tick), which reads nothing the earlier one judged. The same stack again is a second gate on it, unless the
+ * same gate validated it already: then it is the next synth too (a gate on the last stack alone saw both synths at one
+ * position, and the second reused the first's reads: red-team round 143, F3).
  */
-function thisSynth(validating: GuardedStack): Synth {
+function thisSynth(validating: GuardedStack, gate: object): Synth {
   let at = -1;
   let app: IConstruct | undefined;
   let stacks: readonly IConstruct[] | undefined;
@@ -137,14 +143,17 @@ function thisSynth(validating: GuardedStack): Synth {
   } catch {
     // a stack outside an App (tests): each validation is a synth of its own
   }
-  if (!current || at < 0 || at < current.last || app !== current.app) {
-    const fresh: Synth = (current = { judged: new Map(), unjudged: new Map(), last: -1, app, stacks: undefined, memos: new Map() });
+  if (!current || at < 0 || at < current.last || app !== current.app || current.validated.get(gate)?.has(validating)) {
+    const fresh: Synth = (current = { judged: new Map(), unjudged: new Map(), last: -1, app, stacks: undefined, validated: new Map(), memos: new Map() });
     process.nextTick(() => {
       if (current === fresh) current = undefined;
     });
   }
   current.last = at;
   current.stacks = stacks;
+  let mine = current.validated.get(gate);
+  if (!mine) current.validated.set(gate, (mine = new Set()));
+  mine.add(validating);
   return current;
 }
 
@@ -314,7 +323,8 @@ export class BlastwallChecks implements Aspect {
     const { readings, shownDirs } = modelOf(stack, json);
     let text: string | undefined;
     const textOfStack = () => (text ??= JSON.stringify(json));
-    const models = readings.map((r) => this.withReadStacks(stack, r, config, reads, textOfStack));
+    // Each reading is its own member of the run: the memo keys it by its place among the readings as well.
+    const models = readings.map((r, i) => this.withReadStacks(stack, r, config, reads, () => `${i}\u0000${textOfStack()}`));
     // An agents.addresses entry no stack has is reported where every stack the config is for is judged: an app of one
     // stack here, `blastwall check cdktf.out` otherwise (each validation sees its own stack only).
     const wholeRun = onlyStackOfItsApp(stack);
@@ -360,19 +370,21 @@ export class BlastwallChecks implements Aspect {
     const load = (other: GuardedStack) => {
       if (loaded.has(other)) return undefined;
       loaded.add(other);
-      const { model: m, text } = readStack(other);
+      const { models, text } = readStack(other);
       reads.set(other, text);
-      peers.push(m);
-      peerTexts.set(m, text);
-      return m;
+      // Each reading keyed apart: two readings of one text (Terraform's files and OpenTofu's) may judge apart.
+      models.forEach((m, i) => {
+        peers.push(m);
+        peerTexts.set(m, `${i}\u0000${text}`);
+      });
+      return models;
     };
     const queue = [...sourcesOf(model)];
     // A stack that may strip this one's IAM, or hold the auto-approval policy its agents' node access requests meet,
     // is read, and the stacks it reads in turn (to resolve what it names).
     if (strippable) {
       for (const s of byName.values()) {
-        const m = mayHoldRemovals(fw, s) || mayHoldApprovalPolicy(fw, s) ? load(s) : undefined;
-        if (m) queue.push(...sourcesOf(m));
+        if (mayHoldRemovals(fw, s) || mayHoldApprovalPolicy(fw, s)) for (const m of load(s) ?? []) queue.push(...sourcesOf(m));
       }
     }
     let everyStack = false;
@@ -383,8 +395,7 @@ export class BlastwallChecks implements Aspect {
         everyStack = true;
         continue;
       }
-      const m = load(other);
-      if (m) queue.push(...sourcesOf(m));
+      for (const m of load(other) ?? []) queue.push(...sourcesOf(m));
     }
     // A stack that reads another reads them all (red-team round 130, F4 and F5): what protects a bucket it writes to
     // (a lifecycle rule, a versioning resource) or what feeds a function it invokes may sit in a third stack, which
@@ -409,7 +420,7 @@ export class BlastwallChecks implements Aspect {
   private validateStack(stack: GuardedStack): string[] {
     // A hand-over left by an earlier synth in the same tick would make this one judge (and write) the old stack.
     dropPins(stack);
-    const synth = thisSynth(stack);
+    const synth = thisSynth(stack, this);
     const hcl = writesHcl(stack);
     const json = hcl ? hclEquivalentJson(stack) : stack.toTerraform();
     const reads: ReadLog = new Map();

@@ -1,0 +1,126 @@
+/**
+ * How the synth gate reads the other stacks of an app (red-team round 143): with the local modules they call, as
+ * their own validation and `blastwall check cdktf.out` read them, and afresh in each `app.synth()`, also when one
+ * gate on the last stack sees two synths of one tick at the same position.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { App, Aspects, TerraformHclModule, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { BlastwallChecks } from "../../lib/cdktf";
+
+const policy = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
+const trust = (aws: string) => policy({ Effect: "Allow", Principal: { AWS: aws }, Action: "sts:AssumeRole" });
+const SERVICE_TRUST = policy({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });
+const ADMIN = policy({ Effect: "Allow", Action: "*", Resource: "*" });
+const READ = policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" });
+
+function folder(files: Record<string, string>): string {
+  const dir = join(mkdtempSync(join(tmpdir(), "blastwall-peermod-")), "module");
+  mkdirSync(dir, { recursive: true });
+  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
+  return dir;
+}
+
+/** A module that makes role `coder` (an agent when `tagged`), with a boundary that reads only, and outputs its ARN. */
+const agentModule = (tagged: boolean) =>
+  folder({
+    "main.tf": `
+resource "aws_iam_policy" "b" {
+  name   = "coder-boundary"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
+}
+resource "aws_iam_role" "coder" {
+  name                 = "coder"
+  permissions_boundary = aws_iam_policy.b.arn
+  max_session_duration = 3600
+  assume_role_policy   = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  ${tagged ? 'tags = { "blastwall:agent" = "true" }' : ""}
+}
+output "arn" { value = aws_iam_role.coder.arn }
+`,
+  });
+
+const stack = (app: App, id: string) => {
+  const s = new TerraformStack(app, id);
+  new AwsProvider(s, "aws", { region: "us-east-1" });
+  return s;
+};
+const outdir = () => mkdtempSync(join(tmpdir(), "blastwall-peerreads-"));
+
+describe("another stack's local modules are read", () => {
+  // F1: the agent lived in a module of stack "agents"; prod's gate read agents without it and passed.
+  const app = (tagged: boolean) => {
+    const a = new App({ outdir: outdir() });
+    const m = new TerraformHclModule(stack(a, "agents"), "m", { source: agentModule(tagged) });
+    const prod = stack(a, "prod");
+    const deploy = new IamRole(prod, "deploy", { name: "deploy", assumeRolePolicy: trust(m.getString("arn")) });
+    new IamRolePolicy(prod, "deploy-admin", { role: deploy.name, policy: ADMIN });
+    Aspects.of(a).add(new BlastwallChecks());
+    return a;
+  };
+
+  test("an agent role in another stack's module, trusted by an admin role here, fails synth here", () => {
+    expect(() => app(true).synth()).toThrow(/error finding\(s\) in stack "prod"[\s\S]*role\/coder[\s\S]*aws_iam_role\.deploy/);
+  });
+
+  test("control: the same role, no agent, passes", () => {
+    expect(() => app(false).synth()).not.toThrow();
+  });
+
+  // F2: a stack validated first read "core" without its module and kept what "agents" gave the run; core's own
+  // validation, with the module, reused it.
+  test("what a stack gave the run is not reused across a read without its module and one with it", () => {
+    const build = (agentName: boolean) => {
+      const a = new App({ outdir: outdir() });
+      const ops = stack(a, "ops");
+      const opsRole = new IamRole(ops, "ops", { name: "ops-reader", assumeRolePolicy: SERVICE_TRUST });
+      const core = stack(a, "core");
+      const m = new TerraformHclModule(core, "m", { source: folder({ "main.tf": `output "agent_name" { value = "${agentName ? "coder" : "builder"}" }\n` }) });
+      const deploy = new IamRole(core, "deploy", { name: "deploy", assumeRolePolicy: trust("arn:aws:iam::123456789012:role/coder"), description: opsRole.name });
+      new IamRolePolicy(core, "deploy-admin", { role: deploy.name, policy: ADMIN });
+      const agents = stack(a, "agents");
+      const boundary = new IamPolicy(agents, "b", { name: "coder-boundary", policy: READ });
+      new IamRole(agents, "coder", { name: m.getString("agent_name"), assumeRolePolicy: SERVICE_TRUST, permissionsBoundary: boundary.arn, maxSessionDuration: 3600, tags: { "blastwall:agent": "true" } });
+      Aspects.of(a).add(new BlastwallChecks());
+      return a;
+    };
+    expect(() => build(true).synth()).toThrow(/error finding\(s\) in stack "core"[\s\S]*role\/coder[\s\S]*aws_iam_role\.deploy/);
+    expect(() => build(false).synth()).not.toThrow();
+  });
+});
+
+describe("two synths of one tick", () => {
+  // F3: the gate on the last stack alone saw both synths at one position; the second reused the first's read of
+  // "agents", taken before its role became an agent.
+  const app = () => {
+    const a = new App({ outdir: outdir() });
+    const agents = stack(a, "agents");
+    const boundary = new IamPolicy(agents, "b", { name: "coder-boundary", policy: READ });
+    const coder = new IamRole(agents, "coder", { name: "coder", assumeRolePolicy: SERVICE_TRUST, permissionsBoundary: boundary.arn, maxSessionDuration: 3600 });
+    new SnsTopic(agents, "t", { name: "agents-topic" });
+    const prod = stack(a, "prod");
+    const deploy = new IamRole(prod, "deploy", { name: "deploy", assumeRolePolicy: trust(coder.arn) });
+    new IamRolePolicy(prod, "deploy-admin", { role: deploy.name, policy: ADMIN });
+    Aspects.of(prod).add(new BlastwallChecks());
+    return { a, coder };
+  };
+
+  test("a role made an agent between them is seen by the second", () => {
+    const { a, coder } = app();
+    expect(() => a.synth()).not.toThrow();
+    coder.tags = { "blastwall:agent": "true" };
+    expect(() => a.synth()).toThrow(/error finding\(s\) in stack "prod"[\s\S]*role\/coder/);
+  });
+
+  test("control: with no agent, both pass", () => {
+    const { a } = app();
+    expect(() => a.synth()).not.toThrow();
+    expect(() => a.synth()).not.toThrow();
+  });
+});
