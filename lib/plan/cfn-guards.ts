@@ -86,6 +86,36 @@ export interface TemplateGuard {
   readonly twins: readonly string[];
 }
 
+/** Whom a move takes out from under which policies, for the messages of the Organizations guards. */
+const FROM_OLD_PARENT = "every SCP and RCP attached to the old parent, and to the OUs above it that are not above the new one";
+
+/** FeatureSet ALL (its default) before, and anything else after: how, for the message. */
+function featureSetLowered(before: unknown, after: unknown): string | undefined {
+  const all = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim().toUpperCase() === "ALL");
+  if (!all(before) || all(after)) return undefined;
+  return `${JSON.stringify(before ?? "ALL")} → ${JSON.stringify(after)}: the organization is taken off all features`;
+}
+
+/**
+ * What CloudFormation takes away when it deletes a resource of an Organizations type (dropped from the template, its
+ * Condition turned false, or its type changed) while no DeletionPolicy keeps it: the accounts it leaves outside their
+ * policies, for the sentence plan-stack-template-drops-data writes (red-team round 140's template side).
+ */
+export const ORGANIZATIONS_DELETED: Readonly<Record<string, string>> = {
+  "AWS::Organizations::Account":
+    "the account is removed from the organization (or closed), so no SCP or RCP applies to it any more, not even the root's",
+  "AWS::Organizations::OrganizationalUnit":
+    "DeleteOrganizationalUnit deletes every policy attachment to the OU (AWS refuses it while an account or OU is still in it): the accounts and OUs moved out of it leave every SCP and RCP attached to it, and one placed in a new OU of its name starts with none of them",
+  "AWS::Organizations::Organization":
+    "DeleteOrganization deletes every SCP, RCP and other policy of the organization with it (AWS refuses it while a member account is left), and no policy applies to any account any more",
+};
+
+/** The sentence's tail for a deleted Organizations resource (": ..."), or "" for any other type. */
+export function organizationsDeleted(type: unknown): string {
+  const effect = typeof type === "string" ? ORGANIZATIONS_DELETED[type] : undefined;
+  return effect === undefined ? "" : `: ${effect}`;
+}
+
 /** A cross-region copy's destination region, set before, removed or moved to another: how, for the message. */
 function regionLeft(before: unknown, after: unknown): string | undefined {
   const on = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
@@ -97,6 +127,8 @@ const ENABLED = (v: unknown) => typeof v === "string" && v.trim().toLowerCase() 
 /** A state that protects unless it says DISABLED (EFS replication overwrite protection). */
 const NOT_DISABLED = (v: unknown) => !(typeof v === "string" && /^\s*disabled\s*$/i.test(v));
 const DP = "plan-deletion-protection-off";
+/** The Terraform rule that judges accounts taken out from under their Organizations policies. */
+const OG = "plan-org-guardrails-lifted";
 const BR = "plan-backup-retention-lowered";
 const GC = "plan-guardrail-changed";
 /** A Terraform type protected from destroy (plan-protected-delete) that a template writes as a property of another type. */
@@ -499,6 +531,32 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
   },
   { type: "AWS::Organizations::Policy", path: "Content", kind: "changed", effect: "an Organizations policy is a guardrail over whole accounts: its content is what it denies", twins: [`${GC} aws_organizations_policy`] },
   { type: "AWS::Organizations::Policy", path: "TargetIds", kind: "changed", effect: "the targets decide which accounts the policy guards", twins: [`${GC} aws_organizations_policy_attachment`] },
+  // Organizations policies reach an account only through the root and the OUs above it: moving an account or an OU
+  // takes it out from under every policy attached above its old place, with no policy changing (plan-org-guardrails-lifted).
+  {
+    type: "AWS::Organizations::Account",
+    path: "ParentIds",
+    kind: "changed",
+    verb: "the account is moved to another parent, in place (MoveAccount)",
+    effect: `${FROM_OLD_PARENT}, stops applying to the account`,
+    twins: [`${OG} aws_organizations_account parent_id`, `${OG} awscc_organizations_account parent_ids`],
+  },
+  {
+    type: "AWS::Organizations::OrganizationalUnit",
+    path: "ParentId",
+    kind: "changed",
+    verb: "the OU is put under another parent, which AWS cannot do in place: CloudFormation replaces it with a new OU that has none of the old one's policy attachments",
+    effect: `the accounts and OUs placed in it leave ${FROM_OLD_PARENT}, and those attached to the old OU itself until they are attached again`,
+    twins: [`${OG} aws_organizations_organizational_unit parent_id`, `${OG} awscc_organizations_organizational_unit parent_id`],
+  },
+  {
+    type: "AWS::Organizations::Organization",
+    path: "FeatureSet",
+    kind: "custom",
+    lowered: featureSetLowered,
+    effect: "an organization with consolidated billing only has no SCPs, RCPs or other policies: every one of them stops applying to every account",
+    twins: [`${OG} aws_organizations_organization feature_set`, `${OG} awscc_organizations_organization feature_set`],
+  },
   ...["RetentionPeriod", "ResourceTags", "ExcludeResourceTags", "Status", "LockConfiguration"].map(
     (path): TemplateGuard => ({ type: "AWS::Rbin::Rule", path, kind: "changed", effect: "a Recycle Bin rule keeps deleted snapshots and AMIs recoverable for its retention period", twins: [`${GC} aws_rbin_rule`] }),
   ),
@@ -596,6 +654,12 @@ export const TWIN_EXEMPTIONS: Readonly<Record<string, string>> = {
   [`${GC} aws_backup_global_settings`]: "CloudFormation has no type for AWS Backup's account settings",
   [`${GC} aws_backup_region_settings`]: "CloudFormation has no type for AWS Backup's region settings",
   [`${GC} aws_glacier_vault`]: "CloudFormation has no Amazon Glacier type",
+  [`${OG} aws_organizations_account_parent`]:
+    "CloudFormation has no type that moves an account it did not create; a template's own account moves through its ParentIds, which is guarded",
+  [`${OG} aws_organizations_organization enabled_policy_types`]:
+    "AWS::Organizations::Organization has no EnabledPolicyTypes property (only FeatureSet): a template cannot disable a policy type",
+  [`${OG} awscc_organizations_organization enabled_policy_types`]:
+    "AWS::Organizations::Organization has no EnabledPolicyTypes property (only FeatureSet): a template cannot disable a policy type",
   [`${GC} aws_config_configuration_recorder_status`]: "CloudFormation has no type for the recorder's status: a template's recorder is started on create (StartedOnCreate), and dropping it is judged as deleting it",
 };
 

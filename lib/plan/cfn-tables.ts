@@ -257,6 +257,8 @@ export const STATEFUL: ReadonlySet<string> = new Set([
   "AWS::CloudFormation::StackSet",
   "AWS::ServiceCatalog::CloudFormationProvisionedProduct",
   "AWS::Serverless::Application",
+  // The protection around accounts: an OU's policy attachments go with it (see ORGANIZATIONS_DELETED in cfn-guards.ts).
+  "AWS::Organizations::OrganizationalUnit",
   ...Object.values(PROTECTED_TWINS).flatMap((t) => (typeof t === "string" ? [] : t)),
 ]);
 

@@ -123,7 +123,9 @@ export function resourceFinding(r: TfResource, message: string, evidence: Eviden
 
 /**
  * Resources holding data that a destroy loses. DocumentDB, Neptune and Redshift clusters are databases the plan gate
- * protects by default (lib/plan/protected.ts); check asks the same of them (red-team round 141, F7).
+ * protects by default (lib/plan/protected.ts); check asks the same of them (red-team round 141, F7), and of their
+ * serverless and elastic kin: a Redshift Serverless namespace (AWS Backup backs it up) and a DocumentDB elastic
+ * cluster (AWS Backup does not: BACKUP_CANNOT; its own snapshots are kept backup_retention_period days).
  */
 export const STATEFUL_TYPES = [
   "aws_ebs_volume",
@@ -132,6 +134,8 @@ export const STATEFUL_TYPES = [
   "aws_docdb_cluster",
   "aws_neptune_cluster",
   "aws_redshift_cluster",
+  "aws_redshiftserverless_namespace",
+  "aws_docdbelastic_cluster",
   "aws_dynamodb_table",
   "aws_efs_file_system",
   "aws_s3_bucket",
@@ -158,6 +162,8 @@ export const BACKUP_COVERS: ReadonlySet<string> = new Set([
  * judged itself.
  */
 export const BACKUP_CANNOT: ReadonlySet<string> = new Set([
+  // AWS Backup's supported resources name DocumentDB instance-based clusters, not elastic ones.
+  "aws_docdbelastic_cluster",
   "aws_rds_cluster_instance",
   "aws_elasticache_cluster",
   "aws_elasticache_replication_group",

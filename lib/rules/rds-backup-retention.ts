@@ -4,7 +4,7 @@ import { describe, isReadReplica, readNumber, resourceEvidence, resourceFinding,
 
 /**
  * The argument that keeps each type's automated backups: DocumentDB and Neptune clusters run on the RDS API (AWS
- * default 1 day); a Redshift cluster keeps automated snapshots `automated_snapshot_retention_period` days (default 1,
+ * default 1 day), and DocumentDB elastic clusters have their own of the same name; a Redshift cluster keeps automated snapshots `automated_snapshot_retention_period` days (default 1,
  * 0 turns them off).
  */
 const RETENTION: Readonly<Record<string, string>> = {
@@ -13,6 +13,8 @@ const RETENTION: Readonly<Record<string, string>> = {
   aws_docdb_cluster: "backup_retention_period",
   aws_neptune_cluster: "backup_retention_period",
   aws_redshift_cluster: "automated_snapshot_retention_period",
+  // Elastic clusters keep their automatic snapshots backup_retention_period days (1 to 35, default 1).
+  aws_docdbelastic_cluster: "backup_retention_period",
 };
 const MIN_DAYS = 7;
 
@@ -24,7 +26,7 @@ export const rule: Rule = {
     why:
       "Damage done by an agent is often noticed days later. With `backup_retention_period` below 7 (0 turns automated backups off, " +
       "and AWS defaults to 1 day) the restore point from before the damage may already be gone. DocumentDB and Neptune clusters are judged the same way, " +
-      "and Redshift clusters by `automated_snapshot_retention_period`.",
+      "and Redshift clusters by `automated_snapshot_retention_period`; so are DocumentDB elastic clusters (`backup_retention_period`, the days their automatic snapshots are kept).",
     fix: "Set `backup_retention_period` (Redshift: `automated_snapshot_retention_period`) to 7-35 days (ProtectedDatabase uses 14).",
     severity: "error",
     category: "protection",

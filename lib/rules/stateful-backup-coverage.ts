@@ -225,7 +225,8 @@ export const rule: Rule = {
       const lockNotes: Evidence[] = [];
       if (r.type === "aws_s3_bucket" && complianceLock(stack, r, lockNotes)) continue;
       const builtIn = (STATEFUL_TYPES as readonly string[]).includes(r.type);
-      if (!builtIn && BACKUP_CANNOT.has(r.type)) continue;
+      // A type AWS Backup cannot back up (a built-in one too: a DocumentDB elastic cluster) is asked for no selection.
+      if (BACKUP_CANNOT.has(r.type)) continue;
       // Only an entry naming the resource or its type exactly reaches here: a module prefix or a glob judges
       // the known types alone (statefulResources), so a security group in a protected module asks for nothing.
       if (!builtIn && !BACKUP_COVERS.has(r.type)) {

@@ -223,3 +223,81 @@ describe("plan-org-guardrails-lifted: registered, and approvable like any blocke
     expect(report.findings.map((f) => [f.ruleId, f.acknowledged?.source])).toEqual([[RULE, "approval.json"]]);
   });
 });
+
+/**
+ * The template side (red-team round 141): the same moves written in a CloudFormation template deployed by
+ * aws_cloudformation_stack or a stack set, judged by plan-stack-template-drops-data with the guards of cfn-guards.ts.
+ */
+describe("in a CloudFormation template: accounts taken out from under their policies", () => {
+  const STACK_RULE = "plan-stack-template-drops-data";
+  type Res = Record<string, unknown>;
+  const tpl = (resources: Res) => JSON.stringify({ Resources: resources });
+  const account = (parents: unknown, extra: Res = {}) => ({ Type: "AWS::Organizations::Account", ...extra, Properties: { AccountName: "prod", Email: "prod@example.com", ParentIds: parents } });
+  const ou = (parent: unknown, extra: Res = {}) => ({ Type: "AWS::Organizations::OrganizationalUnit", ...extra, Properties: { Name: "workloads", ParentId: parent } });
+  const org = (featureSet?: string) => ({ Type: "AWS::Organizations::Organization", DeletionPolicy: "Retain", Properties: featureSet === undefined ? {} : { FeatureSet: featureSet } });
+  const update = (before: Res, after: Res, type = "aws_cloudformation_stack") =>
+    change(`${type}.org`, ["update"], { name: "org", template_body: tpl(before), parameters: {} }, { name: "org", template_body: tpl(after), parameters: {} });
+  const stackFindings = (before: Res, after: Res, type?: string) => findings([update(before, after, type)]).filter((f) => f.ruleId === STACK_RULE);
+  const messages = (before: Res, after: Res, type?: string) => stackFindings(before, after, type).map((f) => f.message);
+
+  test("an account's ParentIds changed: an error naming the resource, the old and new parent and the policies it leaves", () => {
+    const fs = stackFindings({ Prod: account(["ou-root-a1"]) }, { Prod: account(["ou-root-b2"]) });
+    expect(fs.map((f) => f.severity)).toEqual(["error"]);
+    expect(fs[0].message).toContain(
+      'Prod (AWS::Organizations::Account) ParentIds ["ou-root-a1"] → ["ou-root-b2"]: the account is moved to another parent, in place (MoveAccount) ' +
+        "(every SCP and RCP attached to the old parent, and to the OUs above it that are not above the new one, stops applying to the account)",
+    );
+    expect(fs[0].fix).toContain('set Prod.ParentIds back to ["ou-root-a1"]');
+  });
+
+  test("in a stack set's template too", () => {
+    expect(messages({ Prod: account(["ou-root-a1"]) }, { Prod: account(["ou-root-b2"]) }, "aws_cloudformation_stack_set").join("\n")).toContain("Prod (AWS::Organizations::Account) ParentIds");
+  });
+
+  test("ParentIds left out (the root, by default) counts as a move", () => {
+    expect(messages({ Prod: account(["ou-root-a1"]) }, { Prod: account(undefined) }).join("\n")).toContain('ParentIds ["ou-root-a1"] → (none): the account is moved to another parent');
+  });
+
+  test("an OU's ParentId changed: replaced, and the accounts in it leave the old parent's policies and the old OU's", () => {
+    const [m] = messages({ Ou: ou("r-root", { UpdateReplacePolicy: "Retain" }) }, { Ou: ou("ou-root-b2", { UpdateReplacePolicy: "Retain" }) });
+    expect(m).toContain('Ou (AWS::Organizations::OrganizationalUnit) ParentId "r-root" → "ou-root-b2": the OU is put under another parent');
+    expect(m).toContain("CloudFormation replaces it with a new OU that has none of the old one's policy attachments");
+    expect(m).toContain("and those attached to the old OU itself until they are attached again");
+  });
+
+  test("FeatureSet taken off ALL (or off its default) counts; set to ALL from consolidated billing passes", () => {
+    expect(messages({ O: org() }, { O: org("CONSOLIDATED_BILLING") }).join("\n")).toContain(
+      'O (AWS::Organizations::Organization) FeatureSet: "ALL" → "CONSOLIDATED_BILLING": the organization is taken off all features (an organization with consolidated billing only has no SCPs, RCPs or other policies',
+    );
+    expect(messages({ O: org("ALL") }, { O: org("CONSOLIDATED_BILLING") })).toHaveLength(1);
+    expect(messages({ O: org("CONSOLIDATED_BILLING") }, { O: org("ALL") })).toEqual([]);
+    expect(messages({ O: org() }, { O: org("ALL") })).toEqual([]);
+  });
+
+  test("an account dropped from the template: removed from the organization, out of every policy", () => {
+    const [m] = messages({ Prod: account(["ou-root-a1"]), T: { Type: "AWS::SNS::Topic" } }, { T: { Type: "AWS::SNS::Topic" } });
+    expect(m).toContain('Prod (AWS::Organizations::Account) is dropped with DeletionPolicy "Delete", so CloudFormation deletes it: the account is removed from the organization (or closed), so no SCP or RCP applies to it any more');
+  });
+
+  test("an OU dropped from the template: its attachments go, and the accounts moved out of it leave its policies", () => {
+    const [m] = messages({ Ou: ou("r-root"), T: { Type: "AWS::SNS::Topic" } }, { T: { Type: "AWS::SNS::Topic" } });
+    expect(m).toContain('Ou (AWS::Organizations::OrganizationalUnit) is dropped with DeletionPolicy "Delete", so CloudFormation deletes it: DeleteOrganizationalUnit deletes every policy attachment to the OU');
+  });
+
+  test("the organization dropped: every policy of it deleted", () => {
+    const o = { Type: "AWS::Organizations::Organization", Properties: {} };
+    const [m] = messages({ O: o, T: { Type: "AWS::SNS::Topic" } }, { T: { Type: "AWS::SNS::Topic" } });
+    expect(m).toContain("DeleteOrganization deletes every SCP, RCP and other policy of the organization with it");
+  });
+
+  test("the controls: a renamed account or OU, new tags, the same parent, a new account, and a dropped account or OU kept by DeletionPolicy Retain pass", () => {
+    const tags = { Tags: [{ Key: "team", Value: "platform" }] };
+    const named = (name: string) => ({ ...account(["ou-root-a1"]), Properties: { AccountName: name, Email: "prod@example.com", ParentIds: ["ou-root-a1"], ...tags } });
+    expect(messages({ Prod: account(["ou-root-a1"]) }, { Prod: named("production") })).toEqual([]);
+    expect(messages({ Ou: ou("r-root") }, { Ou: { ...ou("r-root"), Properties: { Name: "apps", ParentId: "r-root", ...tags } } })).toEqual([]);
+    expect(messages({ Prod: account([{ Ref: "Ou" }]), Ou: ou("r-root") }, { Prod: account([{ Ref: "Ou" }]), Ou: ou("r-root") })).toEqual([]);
+    expect(messages({ T: { Type: "AWS::SNS::Topic" } }, { T: { Type: "AWS::SNS::Topic" }, Dev: account(["ou-root-a1"]) })).toEqual([]);
+    const kept = { DeletionPolicy: "Retain" };
+    expect(messages({ Prod: account(["ou-root-a1"], kept), Ou: ou("r-root", kept), T: { Type: "AWS::SNS::Topic" } }, { T: { Type: "AWS::SNS::Topic" } })).toEqual([]);
+  });
+});

@@ -13,6 +13,7 @@ import { readPlan } from "../../lib/plan/read-plan";
 import { RETENTION, RETENTION_TYPES } from "../../lib/plan/rules/backup-retention-lowered";
 import { PROTECTION_TYPES, SWITCHES } from "../../lib/plan/rules/deletion-protection-off";
 import { GUARDRAIL_ENTRIES } from "../../lib/plan/rules/guardrail-changed";
+import { ORG_GUARDRAIL_ENTRIES } from "../../lib/plan/rules/org-guardrails-lifted";
 import { PROTECTED_TWINS, STATEFUL } from "../../lib/plan/cfn-tables";
 import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
 
@@ -312,10 +313,18 @@ describe("RT60-3: the template guards mirror the Terraform rules", () => {
   const DP = "plan-deletion-protection-off";
   const BR = "plan-backup-retention-lowered";
   const GC = "plan-guardrail-changed";
-  const entries = [...RETENTION.map((a) => `${BR} ${a}`), ...RETENTION_TYPES.map((t) => `${BR} ${t}`), ...GUARDRAIL_ENTRIES.map((t) => `${GC} ${t}`), ...SWITCHES.map((s) => `${DP} ${s}`), ...PROTECTION_TYPES.map((t) => `${DP} ${t}`)];
+  const OG = "plan-org-guardrails-lifted";
+  const entries = [
+    ...RETENTION.map((a) => `${BR} ${a}`),
+    ...RETENTION_TYPES.map((t) => `${BR} ${t}`),
+    ...GUARDRAIL_ENTRIES.map((t) => `${GC} ${t}`),
+    ...SWITCHES.map((s) => `${DP} ${s}`),
+    ...PROTECTION_TYPES.map((t) => `${DP} ${t}`),
+    ...ORG_GUARDRAIL_ENTRIES.map((e) => `${OG} ${e}`),
+  ];
   const twinned = new Set(TEMPLATE_GUARDS.flatMap((g) => g.twins));
 
-  test("every entry of plan-deletion-protection-off, plan-backup-retention-lowered and plan-guardrail-changed has a template twin or a written exemption", () => {
+  test("every entry of plan-deletion-protection-off, plan-backup-retention-lowered, plan-guardrail-changed and plan-org-guardrails-lifted has a template twin or a written exemption", () => {
     expect(entries.filter((e) => !twinned.has(e) && !((TWIN_EXEMPTIONS[e] ?? "").length > 20))).toEqual([]);
   });
 
@@ -366,6 +375,9 @@ describe("RT60-3: the template guards mirror the Terraform rules", () => {
       { BackupPlanName: "prod", BackupPlanRule: [{ RuleName: "daily", TargetBackupVault: "v", Lifecycle: { DeleteAfterDays: 35 } }] },
       { BackupPlanName: "prod", BackupPlanRule: [{ RuleName: "daily", TargetBackupVault: "v", Lifecycle: { DeleteAfterDays: 1 } }] },
     ],
+    "AWS::Organizations::Account ParentIds": [["ou-root-a1"], ["ou-root-b2"]],
+    "AWS::Organizations::OrganizationalUnit ParentId": ["r-root", "ou-root-b2"],
+    "AWS::Organizations::Organization FeatureSet": ["ALL", "CONSOLIDATED_BILLING"],
     "AWS::S3Outposts::Bucket LifecycleConfiguration": [{ Rules: [{ Id: "a", Status: "Enabled", AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }] }, { Rules: [{ Id: "a", Status: "Enabled", ExpirationInDays: 1 }] }],
   };
   const BASE: Record<string, Obj> = {

@@ -135,6 +135,38 @@ describe("DocumentDB, Neptune and Redshift clusters are judged without any confi
   });
 });
 
+describe("their serverless and elastic kin the gate protects: a Redshift Serverless namespace, a DocumentDB elastic cluster", () => {
+  const rulesOf = (json: Record<string, unknown>) => checkStacks([buildStack(json, "main.tf.json")], { config: {} }).findings.map((f) => `${f.resource} ${f.ruleId}`).sort();
+  const bare = tf({
+    "aws_redshiftserverless_namespace.w": { namespace_name: "w" },
+    "aws_docdbelastic_cluster.e": { name: "e", admin_user_name: "u", auth_type: "SECRET_ARN", shard_capacity: 2, shard_count: 1 },
+  });
+
+  it("bare: prevent_destroy for both; AWS Backup coverage for the namespace only; the elastic cluster's snapshot retention", () => {
+    expect(rulesOf(bare)).toEqual([
+      "aws_docdbelastic_cluster.e rds-backup-retention",
+      "aws_docdbelastic_cluster.e stateful-prevent-destroy",
+      "aws_redshiftserverless_namespace.w stateful-backup-coverage",
+      "aws_redshiftserverless_namespace.w stateful-prevent-destroy",
+    ]);
+    expect(run(backupRetention, bare)[0].message).toContain("aws_docdbelastic_cluster.e does not set backup_retention_period (AWS then keeps automated backups 1 day)");
+  });
+
+  it("no deletion protection or final snapshot is asked of either: neither type has one", () => {
+    expect(run(deletionProtection, bare)).toEqual([]);
+    expect(run(finalSnapshot, bare)).toEqual([]);
+  });
+
+  it("control: prevent_destroy, the namespace selected by reference, the elastic cluster keeping 14 days: no finding", () => {
+    const json = tf({
+      "aws_redshiftserverless_namespace.w": { namespace_name: "w", ...LOCKED },
+      "aws_docdbelastic_cluster.e": { name: "e", admin_user_name: "u", auth_type: "SECRET_ARN", shard_capacity: 2, shard_count: 1, backup_retention_period: 14, ...LOCKED },
+      "aws_backup_selection.s": sel({ resources: ["${aws_redshiftserverless_namespace.w.arn}"] }),
+    });
+    expect(rulesOf(json)).toEqual([]);
+  });
+});
+
 // Red-team round 99 (N2): `protected.addresses: ["module.db"]` made check ask every resource of the module (subnet,
 // security and parameter groups) for prevent_destroy and an AWS Backup selection: 9 errors where the database had 3.
 describe("config protected: a module prefix or a glob judges only the types that hold data", () => {

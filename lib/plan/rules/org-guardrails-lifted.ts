@@ -43,6 +43,16 @@ const POLICY_TYPE_EFFECT: Readonly<Record<string, string>> = {
   DECLARATIVE_POLICY_EC2: "every EC2 declarative policy (blocked public AMI and snapshot sharing, IMDSv2 and the like) stops applying",
 };
 
+/**
+ * What the rule judges, as `type attribute` (or `type` alone): the entries the CloudFormation guards of cfn-guards.ts
+ * twin, or say why they cannot (a test holds the two together).
+ */
+export const ORG_GUARDRAIL_ENTRIES: readonly string[] = [
+  ...[...ACCOUNT_PARENT, ...OU_PARENT].map(([type, attribute]) => `${type} ${attribute}`),
+  ACCOUNT_PARENT_TYPE,
+  ...[...ORGANIZATION_TYPES].flatMap((type) => [`${type} enabled_policy_types`, `${type} feature_set`]),
+];
+
 export const orgGuardrailsLifted: PlanRule = {
   meta: {
     id: "plan-org-guardrails-lifted",
@@ -55,7 +65,8 @@ export const orgGuardrailsLifted: PlanRule = {
       "The Cloud Control account (parent_ids), OU and organization (feature_set) count the same. " +
       "Removing a type from enabled_policy_types detaches every policy of that type from the root, every OU and every account (DisablePolicyType; enabling it again brings none back), " +
       "and an organization without feature_set ALL has no policies at all. No policy and no attachment changes, so the rules that judge those see nothing. " +
-      "A value known only after apply counts as a change. An update of tags or of an account's or OU's name, a new account, OU or organization, and a policy type added, pass.",
+      "A value known only after apply counts as a change. An update of tags or of an account's or OU's name, a new account, OU or organization, and a policy type added, pass. " +
+      "The same changes written in a CloudFormation template (an account's ParentIds, an OU's ParentId, the organization's FeatureSet, and an account, OU or organization dropped) are judged by plan-stack-template-drops-data.",
     fix:
       "If the change is not intended, keep parent_id, enabled_policy_types and feature_set as they were. " +
       "If it is, a human with the approval key checks which policies the accounts leave and runs `blastwall approve PLAN_JSON --key KEY.pem --by NAME` on this exact plan, and the gate is run with `--approval` on that file.",

@@ -5,7 +5,7 @@ import { afterValue, getPath, isObject, isSensitive } from "../values";
 import { canonicalJson } from "../canonical-json";
 import { parseTemplate } from "../cfn-template";
 import { condition, type Scope, scopeOf } from "../cfn-evaluate";
-import { GUARDED_PROPERTIES, guardsCreated, guardsWeakened, type Weakened } from "../cfn-guards";
+import { GUARDED_PROPERTIES, guardsCreated, guardsWeakened, organizationsDeleted, type Weakened } from "../cfn-guards";
 import { keeps, REPLACING, snapshotIgnored } from "../cfn-tables";
 import { conditionsOf, deletionPolicy, forEachLoops, holdsData, propertyOf, replacingProperties, type Resource, resourcesOf, show } from "../cfn-resources";
 import { conditionText, evaluatedText, feedingProperties, mentions } from "../cfn-references";
@@ -44,7 +44,7 @@ export const stackTemplateChanged: PlanRule = {
       "and a macro transform (any but SAM, AWS::LanguageExtensions, AWS::Include and AWS's SecretsManager and CodeDeployBlueGreen transforms), which CloudFormation runs anew at every update. And a template that weakens what keeps a data store in place: " +
       "deletion protection or point-in-time recovery switched off, backup, snapshot or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on (or pointed at another attribute while on), " +
       "a global table's replica removed, or any change to a guardrail's content (a bucket, vault, key, secret or table policy, a vault lock, a backup plan (a rule added without continuous backup, or kept longer, is routine) or selection, an SCP, " +
-      "a Recycle Bin rule, an ECR lifecycle policy): the settings plan-deletion-protection-off, plan-backup-retention-lowered and plan-guardrail-changed judge on Terraform resources. " +
+      "a Recycle Bin rule, an ECR lifecycle policy), or an Organizations account or OU moved to another parent or the organization taken off all features (an account, OU or organization dropped is deleted, out from under its policies): the settings plan-deletion-protection-off, plan-backup-retention-lowered, plan-guardrail-changed and plan-org-guardrails-lifted judge on Terraform resources. " +
       "A new policy resource in a template (a bucket policy for a bucket the template does not create) counts as creating aws_s3_bucket_policy does; " +
       "each setting read as CloudFormation will read it, with the stack's parameters, the template's parameter Defaults, Conditions and Mappings of each side, so a weakening through " +
       "new parameter values, a changed Default, a redefined Condition or a Mappings entry it reads counts (a resource's own Condition too, evaluated on each side); one computed from something that changed and cannot be evaluated counts, and one read from SSM at deploy time counts at any update. " +
@@ -291,19 +291,19 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
     // A policy written to keep it marks it as holding data, a Snapshot the type ignores included: it is deleted.
     const stateful = holdsData(r) || kept || deletionPolicy(r) === "Snapshot";
     if (next === undefined) {
-      if (stateful && !kept) out.push(`${id} (${type}) is dropped with DeletionPolicy ${show(r.DeletionPolicy ?? "Delete")}${snapshotIgnored(r.DeletionPolicy, type)}, so CloudFormation deletes it`);
+      if (stateful && !kept) out.push(`${id} (${type}) is dropped with DeletionPolicy ${show(r.DeletionPolicy ?? "Delete")}${snapshotIgnored(r.DeletionPolicy, type)}, so CloudFormation deletes it${organizationsDeleted(type)}`);
       continue;
     }
     const replaceKept = keeps(r.UpdateReplacePolicy, r.Type);
     if (next.Type !== r.Type && stateful && !replaceKept) {
-      out.push(`${id} changes type from ${type} to ${show(next.Type)}, so CloudFormation replaces it and deletes the old one`);
+      out.push(`${id} changes type from ${type} to ${show(next.Type)}, so CloudFormation replaces it and deletes the old one${organizationsDeleted(type)}`);
       continue;
     }
     // Compared as they come out: a property taken from another resource of the template changes with it.
     const differs = (k: string) => evaluatedText(propertyOf(r, k), oldTemplate, region) !== evaluatedText(propertyOf(next, k), newTemplate, region);
     if (stateful && !replaceKept) {
       const props = [...new Set([...replacingProperties(r), ...replacingProperties(next)])].filter(differs);
-      if (props.length > 0) out.push(`${id} (${type}) changes ${props.join(", ")}, which makes CloudFormation replace it and delete the old one (UpdateReplacePolicy ${show(r.UpdateReplacePolicy ?? "Delete")}${snapshotIgnored(r.UpdateReplacePolicy, type)})`);
+      if (props.length > 0) out.push(`${id} (${type}) changes ${props.join(", ")}, which makes CloudFormation replace it and delete the old one (UpdateReplacePolicy ${show(r.UpdateReplacePolicy ?? "Delete")}${snapshotIgnored(r.UpdateReplacePolicy, type)})${organizationsDeleted(type)}`);
     }
     // A stack set's or provisioned product's content (template, parameters, instances) is judged by contentMoved, at
     // every update, as written and as each side evaluates it.
@@ -322,13 +322,13 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
     // not known on any side, CloudFormation deletes it there.
     const conditionPut = stateful && next.Condition !== undefined && canonicalJson(r.Condition ?? null) !== canonicalJson(next.Condition ?? null);
     if (conditionPut && !scopes.every(([, a]) => condition(next.Condition, a) === true)) {
-      out.push(`${id} (${type}) now exists only under the condition ${show(next.Condition)}; where it is false, CloudFormation deletes it`);
+      out.push(`${id} (${type}) now exists only under the condition ${show(next.Condition)}; where it is false, CloudFormation deletes it${organizationsDeleted(type)}`);
     } else if (conditionPut) {
       // True on every side.
     } else if (turned !== undefined) {
-      out.push(`${id} (${type}) exists only under the condition ${show(next.Condition)}, which this update ${turned} (evaluated with each side's parameters, Defaults, Conditions and Mappings)`);
+      out.push(`${id} (${type}) exists only under the condition ${show(next.Condition)}, which this update ${turned} (evaluated with each side's parameters, Defaults, Conditions and Mappings)${organizationsDeleted(type)}`);
     } else if (stateful && !kept && typeof next.Condition === "string" && conditionText(next.Condition, oldTemplate, region) !== conditionText(next.Condition, newTemplate, region)) {
-      out.push(`${id} (${type}) exists only under the condition ${show(next.Condition)}, which the template redefines (its Conditions, or the Mappings entries they read); where it turns false, CloudFormation deletes it`);
+      out.push(`${id} (${type}) exists only under the condition ${show(next.Condition)}, which the template redefines (its Conditions, or the Mappings entries they read); where it turns false, CloudFormation deletes it${organizationsDeleted(type)}`);
     }
     for (const policy of ["DeletionPolicy", "UpdateReplacePolicy"] as const) {
       const was = policy === "DeletionPolicy" ? deletionPolicy(r) : String(r[policy]);
