@@ -640,8 +640,9 @@ const GENERATED_SUFFIX_LENGTH = 26;
 /**
  * The shortest ARN a role given by reference can have at apply: an `aws_iam_role` of the app (resource or data
  * source) is read for its literal name and path (a `name_prefix` gets the provider's 26-character suffix, no name at
- * all `terraform-` and one), and for its provider's region, which names the partition (else `partition`, else `aws`);
- * anything else counts as the shortest role ARN there is.
+ * all `terraform-` and one, unless an import or moved block brings an existing role to it: see adopted), and for its
+ * provider's region, which names the partition (else `partition`, else `aws`); anything else counts as the shortest
+ * role ARN there is. It sizes a trust from below: a longer guess would refuse trusts IAM accepts ("at least").
  */
 export function shortestRoleArn(scope: IConstruct, arn: string, partition: string | undefined): string {
   const role = referenced(scope, arn, "aws_iam_role") as
@@ -653,13 +654,31 @@ export function shortestRoleArn(scope: IConstruct, arn: string, partition: strin
   const prefix = literal(role.namePrefixInput);
   const name =
     literal(role.nameInput) ??
-    (data || isToken(role.nameInput) || isToken(role.namePrefixInput)
+    (data || isToken(role.nameInput) || isToken(role.namePrefixInput) || (prefix === undefined && adopted(role as unknown as IConstruct))
       ? "x"
       : `${prefix ?? "terraform-"}${"0".repeat(GENERATED_SUFFIX_LENGTH)}`);
   // A data source's path is not an input: `/` is the shortest.
   const path = (data ? undefined : literal(role.pathInput)) ?? "/";
   const p = providerPartition(role as unknown as IConstruct) ?? partition ?? "aws";
   return `arn:${p}:iam::000000000000:role${path}${name}`;
+}
+
+/**
+ * Whether an import or moved block may bring an existing role to `role`: cdktf's importFrom or moveFromId on it,
+ * another resource's moveTo a move target it registered, or an `import` / `moved` override of its stack (which may
+ * name any resource). Such a role keeps the name it has (the provider computes `name` when none is written), 1 to 64
+ * characters, not `terraform-` and a suffix. What is written after the trust is sized is not seen here; a role
+ * with a `name_prefix` is replaced by one with the prefix and the suffix when its name does not match, so it keeps
+ * its estimate. Where cdktf's move targets cannot be read, any role may be one.
+ */
+function adopted(role: IConstruct): boolean {
+  const meta = (role as { toMetadata?: () => { imports?: unknown; moved?: unknown } }).toMetadata?.();
+  if (meta?.imports !== undefined || meta?.moved !== undefined) return true;
+  const stack = TerraformStack.of(role);
+  const overrides = (stack as unknown as { rawOverrides?: Record<string, unknown> }).rawOverrides ?? {};
+  if (overrides["import"] !== undefined || overrides["moved"] !== undefined) return true;
+  const targets = (stack.moveTargets as unknown as { _resourceTargetMap?: unknown })._resourceTargetMap;
+  return targets instanceof Map ? [...targets.values()].includes(role) : true;
 }
 
 /** The partition of a resource's AWS provider, when its region is literal. */

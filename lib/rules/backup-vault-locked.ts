@@ -2,7 +2,7 @@ import type { Rule } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { hasInterpolation } from "../engine/terraform/tokens";
-import { providerKeyOf, resourceRegion, sameProvider, unknownOwnRegion } from "../engine/terraform/providers";
+import { providerKeyOf, resourceAccount, resourceRegion, sameProvider, unknownOwnRegion } from "../engine/terraform/providers";
 import { MIN_BACKUP_RETENTION_DAYS, describe, presence, presenceFix, providerKey, readNumber, readString, refersTo, resourceEvidence, resourceFinding, unknownText } from "./protection-support";
 
 /** The longest grace period that still makes a lock: past it, the lock is immutable (compliance mode). */
@@ -10,8 +10,8 @@ const MAX_CHANGEABLE_FOR_DAYS = 30;
 /** AWS's cooling-off before a compliance lock becomes immutable; fewer days is refused by the API. */
 const MIN_CHANGEABLE_FOR_DAYS = 3;
 
-/** A lock configuration aimed at a vault's name but maybe not in its region, and why. */
-type Elsewhere = { lock: TfResource; why: string };
+/** A lock configuration aimed at a vault's name but maybe not in its region (or account), and why. */
+type Elsewhere = { lock: TfResource; why: string; in: "region" | "account" };
 
 /** Whether a resource writes a `region` argument of its own (AWS provider 6): null and "" leave its provider's. */
 function ownRegion(r: TfResource): boolean {
@@ -42,6 +42,37 @@ function outsideRegion(stack: TfStack, lock: TfResource, vault: TfResource): str
   return `blastwall cannot tell that it is in the vault's region (it is ${whereIs(stack, lock)}; the vault ${whereIs(stack, vault)})`;
 }
 
+/** Which account a resource is in, for a message: its provider's pinned account, or that it is not pinned. */
+function accountOf(stack: TfStack, r: TfResource): string {
+  const account = resourceAccount(stack, r);
+  return account !== undefined ? `in account ${account} (provider ${providerKeyOf(r)})` : `under provider ${providerKeyOf(r)}, whose account is not pinned literally`;
+}
+
+/**
+ * Whether a lock is applied in the vault's account, or why it may not be. A lock is put on the vault of that name in
+ * the account its provider's credentials are for, whatever it references: one under another provider configuration
+ * (an alias, another instance of a provider block) may lock a same-named vault in another account and leave this one
+ * unlocked. One provider configuration is one account; two are one only when both are pinned to the same literal
+ * account (a single allowed_account_ids entry, or an assume_role role_arn).
+ */
+function outsideAccount(stack: TfStack, lock: TfResource, vault: TfResource): string | undefined {
+  if (sameProvider(providerKeyOf(lock), providerKeyOf(vault))) return undefined;
+  const here = resourceAccount(stack, vault);
+  const there = resourceAccount(stack, lock);
+  if (here !== undefined && here === there) return undefined;
+  if (here !== undefined && there !== undefined) return `it is ${accountOf(stack, lock)} and the vault ${accountOf(stack, vault)}, so it locks a vault of that name in ${there}`;
+  return `blastwall cannot tell that it is in the vault's account (it is ${accountOf(stack, lock)}; the vault ${accountOf(stack, vault)})`;
+}
+
+/** How to put a lock in its vault's account, for a message. */
+function inVaultAccount(stack: TfStack, vault: TfResource, lock: TfResource): string {
+  const account = resourceAccount(stack, vault);
+  const provider = providerKeyOf(vault);
+  return account !== undefined
+    ? `Give ${lock.address} the vault's provider ${provider}, or a provider pinned to the vault's account (allowed_account_ids = ["${account}"]) in its region`
+    : `Give ${lock.address} the vault's provider ${provider}, or pin both providers to one account (allowed_account_ids) and region`;
+}
+
 /** How to put a lock in its vault's region, for a message. */
 function inVaultRegion(stack: TfStack, vault: TfResource, lock: TfResource): string {
   const region = resourceRegion(stack, vault);
@@ -55,8 +86,9 @@ function inVaultRegion(stack: TfStack, vault: TfResource, lock: TfResource): str
 }
 
 /**
- * The lock configurations aimed at a vault in its region: by reference to its name/id, or by its literal name under the
- * same provider. Those aimed at its name in another or an unknown region count for nothing and are returned apart.
+ * The lock configurations aimed at a vault in its account and region: by reference to its name/id, or by its literal
+ * name under the same provider. Those aimed at its name in another or an unknown region or account count for nothing
+ * and are returned apart.
  */
 function locksOf(stack: TfStack, vault: TfResource): { locks: TfResource[]; elsewhere: Elsewhere[] } {
   const name = readString(stack, vault.values["name"]);
@@ -68,9 +100,11 @@ function locksOf(stack: TfStack, vault: TfResource): { locks: TfResource[]; else
       refersTo(target, vault.address, ["name", "id"]) ||
       (name.state === "set" && typeof target === "string" && !hasInterpolation(target) && target === name.value && providerKey(l) === providerKey(vault));
     if (!named) continue;
-    const why = outsideRegion(stack, l, vault);
-    if (why === undefined) locks.push(l);
-    else elsewhere.push({ lock: l, why });
+    const region = outsideRegion(stack, l, vault);
+    const account = region === undefined ? outsideAccount(stack, l, vault) : undefined;
+    if (region !== undefined) elsewhere.push({ lock: l, why: region, in: "region" });
+    else if (account !== undefined) elsewhere.push({ lock: l, why: account, in: "account" });
+    else locks.push(l);
   }
   return { locks, elsewhere };
 }
@@ -88,7 +122,7 @@ export const rule: Rule = {
       "with a broad token included, and the vault itself can be deleted once empty. A compliance lock makes the minimum retention " +
       "binding for everyone, the account root and AWS included.",
     fix:
-      "Add an `aws_backup_vault_lock_configuration` for the vault, in the vault's region (its provider, or the same literal `region`), created unconditionally (no count, for_each or lifecycle.enabled " +
+      "Add an `aws_backup_vault_lock_configuration` for the vault, in the vault's account and region (its provider, or another pinned to the same account; the same literal `region`), created unconditionally (no count, for_each or lifecycle.enabled " +
       "that can make it absent), with `changeable_for_days` (3 to 30) and `min_retention_days` of at least 7 (OffsiteBackupVault and " +
       "OffsiteBackupPlan do).",
     severity: "error",
@@ -108,8 +142,8 @@ export const rule: Rule = {
       let fix = `Lock it in compliance mode (changeable_for_days >= ${MIN_CHANGEABLE_FOR_DAYS}, min_retention_days >= ${MIN_BACKUP_RETENTION_DAYS}).`;
       if (elsewhere.length > 0) {
         const [e] = elsewhere;
-        problem = `has no aws_backup_vault_lock_configuration in its region: ${e.lock.address} names it, but ${e.why}`;
-        fix = `${inVaultRegion(stack, vault, e.lock)}, in compliance mode (changeable_for_days >= ${MIN_CHANGEABLE_FOR_DAYS}, min_retention_days >= ${MIN_BACKUP_RETENTION_DAYS}).`;
+        problem = `has no aws_backup_vault_lock_configuration in its ${e.in}: ${e.lock.address} names it, but ${e.why}`;
+        fix = `${e.in === "region" ? inVaultRegion(stack, vault, e.lock) : inVaultAccount(stack, vault, e.lock)}, in compliance mode (changeable_for_days >= ${MIN_CHANGEABLE_FOR_DAYS}, min_retention_days >= ${MIN_BACKUP_RETENTION_DAYS}).`;
       }
       for (const l of locks) {
         const exists = presence(stack, l);

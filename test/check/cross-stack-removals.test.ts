@@ -272,6 +272,24 @@ describe("an inline policy of the guard's name in another stack replaces it (red
     expect(destroyers(run({ ...generated, ...elsewhere }, other(write("coder", "guard"))))).toEqual([]);
   });
 
+  // An unnamed inline policy of the other stack is a fresh terraform-... one only when nothing adopts an existing one:
+  // a moved block brings one that keeps its old name, which may be the guard's.
+  test("another stack's unnamed inline policy that a moved block brings an existing one to may have the guard's name", () => {
+    const moved = (to: string) => ({ moved: [{ from: "aws_iam_role_policy.old", to }] });
+    const fs = run(inline(), other(write("coder"), moved("aws_iam_role_policy.g")));
+    expect(destroyers(fs).map((f) => f.principal)).toEqual(["aws_iam_role.agent"]);
+    expect(reason(fs)).toContain('aws_iam_role_policy.g of stack other writes an inline policy whose name blastwall cannot resolve to role "coder", which may be "guard" (aws_iam_role_policy.guard)');
+    expect(destroyers(run(inline(), other(write("coder", undefined, { name_prefix: "x-" }), moved("aws_iam_role_policy.g"))))).toHaveLength(1);
+    // The controls: moved elsewhere it is generated; moved to another role it is not the agent's; an import names the
+    // policy it adopts by its id, the guard's or another one.
+    expect(destroyers(run(inline(), other(write("coder"), moved("aws_iam_role_policy.h"))))).toEqual([]);
+    expect(destroyers(run(inline(), other(write("${aws_iam_role.auditor.name}"), moved("aws_iam_role_policy.g"))))).toEqual([]);
+    const imported = (id: string) => ({ import: [{ to: "aws_iam_role_policy.g", id }] });
+    expect(destroyers(run(inline(), other(write("coder"), imported("coder:other"))))).toEqual([]);
+    const byId = run(inline(), other(write("coder"), imported("coder:guard")));
+    expect(reason(byId)).toContain('import.aws_iam_role_policy.g of stack other imports "coder:guard" into aws_iam_role_policy.g');
+  });
+
   test("an unnamed inline_policy block of a role an import or moved block brings an existing role to is replaced by any name", () => {
     const blockGuard = (top: Obj) => {
       const json = inline() as { resource: { aws_iam_role: Record<string, Obj>; aws_iam_role_policy: Record<string, Obj> } };

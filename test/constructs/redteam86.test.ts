@@ -74,6 +74,39 @@ describe("AgentRole counts a principal given by reference at the ARN it becomes 
     expect(sizeIn(unnamed)).toBe(sizeIn(named));
   });
 
+  // An import or moved block brings an existing role to a resource with no name: it keeps the name it has, 1 to 64
+  // characters, not terraform-<26>. The estimate is the least IAM may count, so the shortest (as for a data source).
+  it("counts an unnamed role an import or moved block brings an existing role to at the shortest name, saying at least", () => {
+    const adopted = (n: number, adopt: (r: IamRole, i: number) => void, props: (i: number) => Record<string, unknown> = () => ({})) => (s: TerraformStack) =>
+      Array.from({ length: n }, (_, i) => {
+        const r = new IamRole(s, `runner${i}`, { assumeRolePolicy: SERVICE_TRUST, ...props(i) });
+        adopt(r, i);
+        return AgentPrincipal.role(r.arn);
+      });
+    const imported = (r: IamRole, i: number) => r.importFrom(`r${i}`);
+    const movedFrom = (r: IamRole, i: number) => r.moveFromId(`aws_iam_role.old${i}`);
+    const moveTarget = (r: IamRole, i: number) => {
+      r.addMoveTarget(`t${i}`);
+      new IamRole(r, "old", { name: `old-${i}`, assumeRolePolicy: SERVICE_TRUST }).moveTo(`t${i}`);
+    };
+    // 20 of them may be the 20 roles of one character each: they may fit, as 20 references nothing is known of do.
+    // A moved (or import) block written as a stack override may name any role of the stack.
+    const override = (r: IamRole, i: number) => i === 0 && TerraformStack.of(r).addOverride("moved", [{ from: "aws_iam_role.old", to: "aws_iam_role.runner1" }]);
+    for (const adopt of [imported, movedFrom, moveTarget, override]) expect(outcome(adopted(20, adopt))).toBe("");
+    const shortest = () => Array.from({ length: 30 }, (_, i) => AgentPrincipal.role(`arn:aws:iam::${String(i).padStart(12, "0")}:role/x`));
+    expect(outcome(adopted(30, imported))).toMatch(/^AgentRole: assumedBy makes a trust policy for role coder of at least 2528 characters/);
+    expect(sizeIn(outcome(adopted(30, imported)))).toBe(sizeIn(outcome(shortest)));
+    // The controls: not adopted, terraform-<26>; a name or a name_prefix stays what it is (the provider replaces an
+    // imported role whose name differs, and gives one with a prefix the prefix and its suffix).
+    const generated = outcome(() => Array.from({ length: 20 }, (_, i) => AgentPrincipal.role(`arn:aws:iam::111111111111:role/terraform-${String(i).padStart(26, "0")}`)));
+    expect(sizeIn(outcome(adopted(20, () => undefined)))).toBe(sizeIn(generated));
+    const prefixed = outcome(() => Array.from({ length: 20 }, (_, i) => AgentPrincipal.role(`arn:aws:iam::111111111111:role/r-${String(i).padStart(26, "0")}`)));
+    expect(sizeIn(outcome(adopted(20, imported, () => ({ namePrefix: "r-" }))))).toBe(sizeIn(prefixed));
+    const named = outcome(() => Array.from({ length: 20 }, (_, i) => AgentPrincipal.role(`arn:aws:iam::111111111111:role/agent-runner-${i}`)));
+    expect(sizeIn(named)).toBe("2368");
+    expect(sizeIn(outcome(adopted(20, imported, (i) => ({ name: `agent-runner-${i}` }))))).toBe("2368");
+  });
+
   it("counts a reference it cannot read at the shortest role ARN there is (arn:aws:iam::000000000000:role/x), saying at least", () => {
     const vars = (n: number) => (s: TerraformStack) => Array.from({ length: n }, (_, i) => AgentPrincipal.role(new TerraformVariable(s, `v${i}`, { type: "string" }).stringValue));
     const shortest = (n: number) => () => Array.from({ length: n }, (_, i) => AgentPrincipal.role(`arn:aws:iam::${String(i).padStart(12, "0")}:role/x`));

@@ -1,4 +1,6 @@
 import { tf } from "../helpers/tf";
+import { buildStack } from "../../lib/engine/terraform/stack";
+import { checkStacks } from "../../lib/check/run-check";
 import { run } from "./helpers";
 import { rule } from "../../lib/rules/backup-vault-locked";
 import { MIN_BACKUP_RETENTION_DAYS } from "../../lib/rules/protection-support";
@@ -121,7 +123,7 @@ describe("backup-vault-locked: a lock counts only in the vault's region (red-tea
   it("passes a lock in the vault's region: the same literal region, or one provider and no own region on either side", () => {
     expect(run(rule, locked({ region: "eu-west-1" }))).toEqual([]);
     expect(run(rule, locked({ region: "us-east-1" }, [EU], { region: "us-east-1" }))).toEqual([]);
-    expect(run(rule, locked({ provider: "aws.us" }, [EU, { alias: "us", region: "us-east-1" }], { region: "us-east-1" }))).toEqual([]);
+    expect(run(rule, locked({ provider: "aws.us" }, [EU, { alias: "us", region: "us-east-1", allowed_account_ids: ["555555555555"] }], { region: "us-east-1" }))).toEqual([]);
     // A provider region from a variable is one region for everything made under that provider.
     expect(run(rule, locked({}, [{ region: "${var.region}" }]))).toEqual([]);
     expect(run(rule, locked({ backup_vault_name: "offsite", region: "" }, [{ region: "${var.region}" }]))).toEqual([]);
@@ -136,5 +138,42 @@ describe("backup-vault-locked: a lock counts only in the vault's region (red-tea
     const [f] = run(rule, governance);
     expect(f.message).toContain("is locked by aws_backup_vault_lock_configuration.here in governance mode only");
     expect(f.evidence.map((e) => e.detail).join("\n")).toContain("names this vault, but it is in us-east-1 (its own region argument)");
+  });
+});
+
+describe("backup-vault-locked: a lock counts only in the vault's account", () => {
+  const EU = { region: "eu-west-1", allowed_account_ids: ["555555555555"] };
+  const locked = (providers: Record<string, unknown>[], lockExtra: Record<string, unknown> = { provider: "aws.dr" }) =>
+    tf(
+      { "aws_backup_vault.v": vault, "aws_backup_vault_lock_configuration.l": lock({ changeable_for_days: 3, min_retention_days: 35, ...lockExtra }) },
+      { provider: { aws: providers } },
+    );
+  const check = (json: Record<string, unknown>) => checkStacks([buildStack(json, "main.tf.json")], { config: {}, rules: [rule] }).findings.filter((f) => f.ruleId === rule.meta.id);
+
+  it("fails a lock by reference under another provider of the same region pinned to another account", () => {
+    const [f] = check(locked([EU, { alias: "dr", region: "eu-west-1", allowed_account_ids: ["666666666666"] }]));
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain(
+      "aws_backup_vault.v has no aws_backup_vault_lock_configuration in its account: aws_backup_vault_lock_configuration.l names it, but it is in account 666666666666 " +
+        "(provider aws.dr) and the vault in account 555555555555 (provider aws), so it locks a vault of that name in 666666666666",
+    );
+    expect(f.message).toContain('Give aws_backup_vault_lock_configuration.l the vault\'s provider aws, or a provider pinned to the vault\'s account (allowed_account_ids = ["555555555555"]) in its region, in compliance mode');
+  });
+
+  it("fails closed on a lock under another provider when either account is not pinned literally", () => {
+    const [f] = check(locked([EU, { alias: "dr", region: "eu-west-1" }]));
+    expect(f.message).toContain(
+      "names it, but blastwall cannot tell that it is in the vault's account (it is under provider aws.dr, whose account is not pinned literally; the vault in account 555555555555 (provider aws))",
+    );
+    const vaultUnpinned = check(locked([{ region: "eu-west-1" }, { alias: "dr", region: "eu-west-1", allowed_account_ids: ["555555555555"] }]));
+    expect(vaultUnpinned[0].message).toContain("the vault under provider aws, whose account is not pinned literally");
+    expect(vaultUnpinned[0].message).toContain("Give aws_backup_vault_lock_configuration.l the vault's provider aws, or pin both providers to one account (allowed_account_ids) and region");
+  });
+
+  it("passes a lock under the vault's provider, or another provider pinned to the same account in the same region", () => {
+    expect(check(locked([{ region: "${var.region}" }], {}))).toEqual([]);
+    expect(check(locked([EU, { alias: "dr", region: "eu-west-1", allowed_account_ids: ["555555555555"] }]))).toEqual([]);
+    const assumed = { alias: "dr", region: "eu-west-1", assume_role: { role_arn: "arn:aws:iam::555555555555:role/deploy" } };
+    expect(check(locked([EU, assumed]))).toEqual([]);
   });
 });

@@ -12,7 +12,8 @@
  * - `aws_iam_{role,user,group}_policy` writes an inline policy with Put{Role,User,Group}Policy, which replaces the
  *   document of a policy of that name on that principal without asking whether one is there (red-team round 133, F1):
  *   B's apply puts its document in place of A's, and B's destroy deletes A's policy. A name Terraform generates
- *   (no `name`, or `name_prefix`) ends in a fresh unique id, so it replaces nothing.
+ *   (no `name`, or `name_prefix`) ends in a fresh unique id, so it replaces nothing, unless a `moved` block brings an
+ *   existing inline policy to that resource: it keeps its old name, which may be A's policy's.
  *
  * Not removers: an `aws_iam_policy`, or an `aws_iam_{role,user,group}` (its `inline_policy` blocks included), of B
  * with a name A's object already has fails to create (CreatePolicy and CreateRole do not take over an existing
@@ -23,7 +24,7 @@
  * through the run's remote states); collect.ts applies them to the principals of the other stacks.
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { resolveToPattern } from "../terraform/tokens";
+import { resolveToPattern, unwrittenName } from "../terraform/tokens";
 import { resourceAccount } from "../terraform/providers";
 import { stackImports } from "../terraform/import-blocks";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -107,6 +108,19 @@ export function withAccount(p: Resolved, account: string | undefined): Resolved 
   return { pattern, exact: !/[*?]/.test(pattern) };
 }
 
+/**
+ * The name of an inline policy resource that writes none (or only `name_prefix`), as another stack's policy may have
+ * it: undefined when Terraform makes a fresh unique one (it replaces no one's policy); any name when a `moved` block
+ * brings an existing inline policy to it, which keeps the name it had (tokens.ts's unwrittenName decides, as for
+ * every unwritten name). An `import` block alone names the policy it adopts by its id: removalsOf reads that as an
+ * "import" removal, so it is not counted twice here, as any name.
+ */
+function adoptedName(stack: TfStack, r: TfResource): Resolved | undefined {
+  if (unwrittenName(stack, r) !== "*") return undefined;
+  const moved = unwrittenName({ ...stack, imports: [] }, r) === "*";
+  return moved ? UNKNOWN : undefined;
+}
+
 /** The elements of a list value, or undefined when blastwall cannot read it as a list. */
 function listOf(v: unknown): unknown[] | undefined {
   if (Array.isArray(v)) return v;
@@ -148,9 +162,9 @@ export function removalsOf(stack: TfStack, label: string): PeerRemoval[] {
   for (const principal of ["role", "user", "group"] as const) {
     each(`aws_iam_${principal}_policy`, (r, account) => {
       const n = r.values["name"];
-      // No name: Terraform makes one unique (from `name_prefix` or its own), so it is no one else's policy.
-      if (n === undefined || n === null || n === "") return;
-      out.push({ stack: label, address: r.address, ...(account !== undefined && { account }), kind: "inline", principal, target: resolved(stack, r.values[principal]), name: resolved(stack, n) });
+      const name = n === undefined || n === null || n === "" ? adoptedName(stack, r) : resolved(stack, n);
+      if (name === undefined) return;
+      out.push({ stack: label, address: r.address, ...(account !== undefined && { account }), kind: "inline", principal, target: resolved(stack, r.values[principal]), name });
     });
   }
   for (const imp of stackImports(stack)) {
