@@ -283,6 +283,8 @@ function stackFile(stack: GuardedStack): string {
 export class BlastwallChecks implements Aspect {
   readonly [INHERIT_FROM_APP] = true;
   private readonly guarded = new WeakSet<GuardedStack>();
+  /** Stacks this gate reads but does not guard, each given a validation that judges its readers again (`watch`). */
+  private readonly watched = new WeakSet<GuardedStack>();
   private configCache?: BlastwallConfig;
   /** Set when `blastwall check` here would read another config (see `otherConfigHere`). */
   private otherConfig?: string;
@@ -372,6 +374,7 @@ export class BlastwallChecks implements Aspect {
       loaded.add(other);
       const { models, text } = readStack(other);
       reads.set(other, text);
+      this.watch(other);
       // Each reading keyed apart: two readings of one text (Terraform's files and OpenTofu's) may judge apart.
       models.forEach((m, i) => {
         peers.push(m);
@@ -459,6 +462,29 @@ export class BlastwallChecks implements Aspect {
    * synthesized last judges both in their final state. Nothing already written is changed: synth stops here. (Judging
    * every reader again whatever it read made an app of 30 stacks reading one another take seconds per stack.)
    */
+  /**
+   * A stack this gate reads but does not guard (the gate added to one stack, not the app) had no validation of this gate
+   * to judge its readers again once its own aspects ran: the gate on prod read a later stack before the aspect that
+   * tagged its role an agent ran, and passed (red-team round 143, F4). A validation on it does that now: it reads the
+   * stack as it will be written and judges again every stack this synth judged on another read of it.
+   */
+  private watch(other: GuardedStack): void {
+    if (this.guarded.has(other) || this.watched.has(other)) return;
+    this.watched.add(other);
+    other.node.addValidation({
+      validate: () => {
+        const synth = current;
+        if (!synth || this.guarded.has(other)) return [];
+        dropPins(other);
+        const json = other.toTerraform();
+        const text = JSON.stringify(json);
+        // Later reads in this synth take it as it is now, as the readers judged again below do.
+        synth.unjudged.set(other, { models: modelOf(other, json).readings, text });
+        return this.judgeAgainReaders(other, text, synth);
+      },
+    });
+  }
+
   private judgeAgainReaders(stack: GuardedStack, written: string, synth: Synth): string[] {
     const failures: string[] = [];
     for (const [reader, judged] of [...synth.judged]) {

@@ -7,6 +7,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { App, Aspects, TerraformHclModule, TerraformStack } from "cdktf";
+import type { IAspect } from "cdktf";
+import type { IConstruct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -122,5 +124,36 @@ describe("two synths of one tick", () => {
     const { a } = app();
     expect(() => a.synth()).not.toThrow();
     expect(() => a.synth()).not.toThrow();
+  });
+});
+
+describe("a gate on one stack, reading a later stack it does not guard", () => {
+  // F4: prod's gate read "agents" before the aspect that tags its role an agent ran in agents' own synthesize step;
+  // no validation of that gate ran there to judge prod again.
+  class TagRoles implements IAspect {
+    constructor(private readonly tags: Record<string, string>) {}
+    visit(node: IConstruct): void {
+      if (node instanceof IamRole) node.tags = this.tags;
+    }
+  }
+  const app = (tags: Record<string, string>) => {
+    const a = new App({ outdir: outdir() });
+    const prod = stack(a, "prod");
+    const agents = stack(a, "agents");
+    const boundary = new IamPolicy(agents, "b", { name: "coder-boundary", policy: READ });
+    const coder = new IamRole(agents, "coder", { name: "coder", assumeRolePolicy: SERVICE_TRUST, permissionsBoundary: boundary.arn, maxSessionDuration: 3600 });
+    Aspects.of(agents).add(new TagRoles(tags));
+    const deploy = new IamRole(prod, "deploy", { name: "deploy", assumeRolePolicy: trust(coder.arn) });
+    new IamRolePolicy(prod, "deploy-admin", { role: deploy.name, policy: ADMIN });
+    Aspects.of(prod).add(new BlastwallChecks());
+    return a;
+  };
+
+  test("an agent tag its own aspect adds there fails synth, naming the stack judged again", () => {
+    expect(() => app({ "blastwall:agent": "true" }).synth()).toThrow(/error finding\(s\) in stack "prod", written before stack "agents" it reads was synthesized[\s\S]*role\/coder/);
+  });
+
+  test("control: an aspect that adds another tag passes", () => {
+    expect(() => app({ team: "platform" }).synth()).not.toThrow();
   });
 });
