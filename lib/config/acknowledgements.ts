@@ -173,7 +173,11 @@ function applyWith(findings: readonly Finding[], acks: readonly Acknowledgement[
   if (acks.length === 0) return findings as Finding[];
   const covered = new Map<Acknowledgement, readonly Finding[]>();
   const out = markAcknowledged(findings, acks, now, (ack, hits) => {
-    if (unpinned && ack.grants === undefined && !isExpired(ack, now)) covered.set(ack, hits);
+    // AgentRole writes one for each boundary exemption, bound to the exempted actions and the role's own policy: the
+    // exemption (its reason and expiry) is what was reviewed, the boundary stays open for those actions whatever the
+    // statement says, and the user has no acknowledge() call of theirs to add a digest to.
+    const fromExemption = EXEMPTION_REASON.test(ack.reason) && ack.actions !== undefined && ack.resource !== undefined;
+    if (unpinned && ack.grants === undefined && !isExpired(ack, now) && !fromExemption) covered.set(ack, hits);
   });
   for (const e of expiredFindings(findings, acks, now)) out.push(e);
   for (const [ack, hits] of covered) out.push(unpinnedFinding(ack, hits));

@@ -429,7 +429,10 @@ describe("boundaryExemptions without acknowledgementsInCode (red-team round 125 
       resource: f.resource,
       expires: "2099-12-31",
       reason: `${SIEM.action}: ${SIEM.reason} (boundaryExemptions of test/Agent)`,
+      // Pinned to the finding as it is now: a pasted entry is never wider than what was reviewed.
+      grants: f.grants,
     });
+    expect(f.grants).toMatch(/^[0-9a-f]{16}$/);
     // Pasted, it covers the finding in check.
     const pasted = checkStacks([buildStack(granted([{ ...SIEM, expires: "2099-12-31" }]), "cdk.tf.json", "test")], { config: { acknowledgements: [entry] }, rules: gateRules(), now: new Date("2030-01-01") });
     expect(pasted.findings.map((x) => x.acknowledged?.source)).toEqual(["blastwall.json"]);
