@@ -23,10 +23,10 @@ import { listActions } from "../report/summarize";
 import { agentCan, grantingBlock, principalEvidence, statementEvidence, where } from "./support";
 import { regionPartition, resourceAccount, resourceRegion } from "../engine/terraform/providers";
 import { capabilityActions, capabilityEvidence, capabilityFixText, capabilityOf, capabilityText, chainText, isDangerous, pathEvidence, reachOf, type Capability } from "./reach-support";
-import { grantUses, routesOf, type Route } from "./invoke-routes";
+import { grantUses, routesOf, type Need, type Route } from "./invoke-routes";
 import { deniedOnAll, ownDenies, type DenyAsk } from "./invoke-denies";
 import { policyGrants } from "./invoke-policies";
-import { isRelayed, type Relay } from "./invoke-relays";
+import { accountOf, isRelayed, type Relay } from "./invoke-relays";
 import { attributePattern } from "../engine/terraform/tokens";
 
 /** A qualified function ARN (`function:NAME:alias`, `:7`, `:*`): the function it is a version or alias of. */
@@ -141,8 +141,13 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
   // Uses only grow, so a list of functions once full stays full; routes share their lists where they can.
   const fullLists = new Set<readonly TfResource[]>();
   const allFull = (fns: readonly TfResource[]) => fullLists.has(fns) || (fns.every(full) && fullLists.add(fns) !== undefined);
+  const account = accountOf(ctx.stack, p);
   for (const route of routesOf(ctx.stack)) {
     if (route.functions.length === 0 || allFull(route.functions)) continue;
+    if (route.account !== undefined && account !== undefined && route.account !== account) continue;
+    // A route that asks more rights (set a service up, then fire it) is used only with every one of them.
+    const also = alsoGrants(route, grantsOf, (n, action) => deniedOnAll(ctx.stack, denies, action, n.denyAsks), (n, g, r) => grantUses(ctx.stack, n, g, r));
+    if (!also) continue;
     for (const action of route.actions) {
       // A service delivering for it is not refused by a Deny of the caller's own on the send (its fire right is).
       const denied = deniedOnAll(ctx.stack, denies, action, route.denyAsks);
@@ -151,6 +156,29 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
         if (g.resources.some((r) => grantUses(ctx.stack, route, g, r))) for (const fn of route.functions) use(fn, route, action, g);
       }
     }
+    if (also.length > 0) for (const fn of route.functions) if (out.get(fn)?.some((u) => u.route === route)) for (const [action, g] of also) use(fn, route, action, g);
+  }
+  return out;
+}
+
+/**
+ * The grants of the more rights a route asks (`also`), one per right; none when it asks none; undefined when one of
+ * them is not held, or only where a Deny of the caller's refuses it.
+ */
+function alsoGrants(route: Route, grantsOf: (action: string) => readonly Grant[], denied: (n: Need, action: string) => boolean, uses: (n: Need, g: Grant, r: string) => boolean): [string, Grant][] | undefined {
+  const out: [string, Grant][] = [];
+  for (const n of route.also ?? []) {
+    let hit: [string, Grant] | undefined;
+    for (const action of n.actions) {
+      if (denied(n, action)) continue;
+      const g = grantsOf(action).find((x) => x.resources.some((r) => uses(n, x, r)));
+      if (g) {
+        hit = [action, g];
+        break;
+      }
+    }
+    if (!hit) return undefined;
+    out.push(hit);
   }
   return out;
 }
@@ -276,6 +304,7 @@ function peerFindings(ctx: RuleContext, agent: PrincipalNode): FindingDraft[] {
   if (peers.length === 0) return [];
   const graph = reachOf(ctx);
   const denies = ownDenies(agent);
+  const account = accountOf(ctx.stack, agent);
   const byAction = new Map<string, readonly Grant[]>();
   const grantsOf = (action: string): readonly Grant[] => {
     let gs = byAction.get(action);
@@ -302,10 +331,14 @@ function peerFindings(ctx: RuleContext, agent: PrincipalNode): FindingDraft[] {
     }
     for (const { route, functions, asks } of read.routes) {
       const shown = peerRoute(route, peer.stack);
+      if (route.account !== undefined && account !== undefined && route.account !== account) continue;
+      const also = alsoGrants(route, grantsOf, (n, action) => deniedOnAll(ctx.stack, denies, action, n.denyAsks.map((a) => ({ pattern: a.pattern, partition: "*" }))), (n, g, r) => globsIntersect(r, n.pattern, CI));
+      if (!also) continue;
       for (const action of route.actions) {
         if (deniedOnAll(ctx.stack, denies, action, asks)) continue;
         for (const g of grantsOf(action)) if (g.resources.some((r) => globsIntersect(r, route.pattern, CI))) for (const pf of functions) use(pf, shown, action, g);
       }
+      for (const pf of functions) if (byFunction.get(pf)?.some((u) => u.route === shown)) for (const [action, g] of also) use(pf, shown, action, g);
     }
     for (const [pf, uses] of byFunction) {
       if (pf.role && actsAs.has(`${pf.role.address} of stack ${peer.stack}`)) continue;
@@ -412,7 +445,8 @@ function cutText(agent: PrincipalNode, fn: TfResource, v: Invoked): string {
   const rights = v.uses.filter((u) => u.route?.actions.length !== 0 && (u.direct || !u.relays)).map((u) => `${[...u.actions].join(" and ")} on ${u.route ? u.route.targetText : fn.address}`);
   const relayed = v.uses.flatMap((u) => (u.relays ?? []).map((r) => r.fix(who)));
   const urls = v.uses.filter((u) => u.route?.actions.length === 0).map((u) => u.route!.open?.fix ?? `close ${u.route!.via.address}`);
-  return [...(rights.length ? [`take ${rights.join(", ")} away from ${who}`] : []), ...relayed, ...urls].join(", or ");
+  const pins = v.uses.flatMap((u) => (u.route?.pin && u.route.actions.length > 0 ? [u.route.pin] : []));
+  return [...(rights.length ? [`take ${rights.join(", ")} away from ${who}`] : []), ...pins, ...relayed, ...urls].join(", or ");
 }
 
 function allActions(v: Invoked): string[] {

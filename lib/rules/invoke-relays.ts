@@ -136,7 +136,7 @@ export function namesService(s: Statement): boolean {
 }
 
 /** The account a principal makes its resources in; undefined when blastwall does not know it (any may be). */
-function accountOf(stack: TfStack, p: PrincipalNode): string | undefined {
+export function accountOf(stack: TfStack, p: PrincipalNode): string | undefined {
   return p.external
     ? arnAccount(p.arnPattern)
     : resourceAccount(stack, p.resource);
@@ -278,4 +278,116 @@ export function relayedGrants(
     });
   }
   return out;
+}
+
+/**
+ * A service that invokes a function under a Lambda permission naming it (`aws_lambda_permission`, principal
+ * `sns.amazonaws.com`...), and what a caller does to make it: the same gap as a queue's policy, on the function's side.
+ * The permission admits every source its `source_arn` and `source_account` admit (any, with neither); a caller that
+ * can make such a source invoke the function, pointed at it by the caller, runs it with a payload of its own. Every
+ * right listed is needed (one of the actions of each), on a source the permission admits. What is needed only to
+ * make a new source (sns:CreateTopic, s3:CreateBucket) is not asked: an existing one the caller can set up will do.
+ * Services not listed here (Secrets Manager rotation, which also asks lambda:InvokeFunction of the caller; load
+ * balancers; Alexa) are not modelled.
+ */
+export interface InvokingService {
+  /** `sns`: the principal's first label; a region between it and `amazonaws.com` is read as the same service. */
+  readonly service: string;
+  /** The stack's resource types of its sources, which a reference in `source_arn` names. */
+  readonly types: readonly string[];
+  /** `an SNS topic`. */
+  readonly noun: string;
+  /** Its sources' ARN pattern in an account (`*`: any). */
+  readonly arn: (account: string) => string;
+  /** A source of the stack's ARN pattern by its name, where the engine reads its `arn` as any ARN. */
+  readonly named?: (name: string) => string;
+  /** Each right needed: one of `actions` on `on(source, account)`; the first is how the caller sets it up. */
+  readonly needs: readonly {
+    readonly actions: readonly string[];
+    readonly on: (source: string, account: string) => string;
+    /** On something other than the source (any IoT topic, the API Gateway control plane): no reference names it. */
+    readonly other?: boolean;
+  }[];
+  /** How the caller makes it invoke the function, for messages. */
+  readonly how: string;
+}
+
+/** `arn:...:log-group:app:*` and `arn:...:log-group:app` both name the group `app`. */
+const group = (s: string) => `${s.replace(/:\*$/, "")}*`;
+
+export const INVOKING_SERVICES: readonly InvokingService[] = [
+  {
+    service: "sns",
+    types: ["aws_sns_topic"],
+    noun: "an SNS topic",
+    arn: (a) => `arn:*:sns:*:${a}:*`,
+    named: (n) => `arn:*:sns:*:*:${n}`,
+    needs: [{ actions: ["sns:Subscribe"], on: (s) => s }, { actions: ["sns:Publish"], on: (s) => s }],
+    how: "it subscribes the function to such a topic (protocol lambda, which asks no confirmation in the function's own account) and publishes to it, and SNS invokes the function with its message",
+  },
+  {
+    service: "s3",
+    types: ["aws_s3_bucket"],
+    noun: "an S3 bucket",
+    // A bucket's ARN holds no account: source_account alone decides whose buckets count.
+    arn: () => "arn:*:s3:::*",
+    needs: [{ actions: ["s3:PutBucketNotification"], on: (s) => s }, { actions: ["s3:PutObject"], on: (s) => `${s}/*` }],
+    how: "it points such a bucket's event notification at the function and writes an object to it, and S3 invokes the function with the event, whose key is the writer's",
+  },
+  {
+    service: "logs",
+    types: ["aws_cloudwatch_log_group"],
+    noun: "a CloudWatch log group",
+    arn: (a) => `arn:*:logs:*:${a}:log-group:*`,
+    needs: [{ actions: ["logs:PutSubscriptionFilter"], on: group }, { actions: ["logs:PutLogEvents"], on: (s) => `${s.replace(/:\*$/, "")}*:log-stream:*` }],
+    how: "it adds a subscription filter to such a log group with the function as its destination (a function of the same account needs no role) and writes log events to it, and CloudWatch Logs invokes the function with them",
+  },
+  {
+    service: "iot",
+    types: ["aws_iot_topic_rule"],
+    noun: "an IoT topic rule",
+    arn: (a) => `arn:*:iot:*:${a}:rule/*`,
+    named: (n) => `arn:*:iot:*:*:rule/${n}`,
+    needs: [{ actions: ["iot:CreateTopicRule", "iot:ReplaceTopicRule"], on: (s) => s }, { actions: ["iot:Publish"], on: (_s, a) => `arn:*:iot:*:${a}:topic/*`, other: true }],
+    how: "it makes such a topic rule (or replaces one) with a Lambda action and a topic it publishes to, and AWS IoT invokes the function with the message",
+  },
+  {
+    service: "ses",
+    types: ["aws_ses_receipt_rule"],
+    noun: "an SES receipt rule",
+    arn: (a) => `arn:*:ses:*:${a}:receipt-rule-set/*`,
+    // Receipt rules take no resource-level permission: a grant of the action on `*` is the usual one.
+    needs: [{ actions: ["ses:CreateReceiptRule", "ses:UpdateReceiptRule"], on: (s) => s }],
+    how: "it adds a rule with a Lambda action to a receipt rule set (or changes one), and mail anyone sends to an address the account receives for makes SES invoke the function with it",
+  },
+  {
+    service: "cognito-idp",
+    types: ["aws_cognito_user_pool"],
+    noun: "a Cognito user pool",
+    arn: (a) => `arn:*:cognito-idp:*:${a}:userpool/*`,
+    needs: [{ actions: ["cognito-idp:UpdateUserPool", "cognito-idp:CreateUserPool"], on: (s) => s }],
+    how: "it sets the function as a trigger of such a user pool (one of its own, or by updating one) that lets anyone sign up, and a sign-up makes Cognito invoke the function with the attributes sent",
+  },
+  {
+    service: "apigateway",
+    types: ["aws_api_gateway_rest_api", "aws_apigatewayv2_api"],
+    noun: "an API Gateway API",
+    arn: (a) => `arn:*:execute-api:*:${a}:*`,
+    needs: [{ actions: ["apigateway:POST", "apigateway:PUT", "apigateway:PATCH"], on: () => "arn:*:apigateway:*::/*", other: true }],
+    how: "it makes an API (or changes one) with an integration that invokes the function and a method that asks no authorization, and a call to it makes API Gateway invoke the function with the request",
+  },
+  {
+    service: "lambda.alarms.cloudwatch",
+    types: ["aws_cloudwatch_metric_alarm"],
+    noun: "a CloudWatch alarm",
+    arn: (a) => `arn:*:cloudwatch:*:${a}:alarm:*`,
+    needs: [{ actions: ["cloudwatch:PutMetricAlarm"], on: (s) => s }],
+    how: "it makes such an alarm (or changes one) with the function as its action, and each change of the alarm's state makes CloudWatch invoke the function with the alarm's name, description and state, which are the caller's",
+  },
+];
+
+/** The modelled service a permission's principal is (`logs.eu-west-1.amazonaws.com` is `logs`); undefined for another. */
+export function invokingService(principal: string): InvokingService | undefined {
+  const m = /^(.+?)(\.[a-z]{2}(-[a-z]+)+-\d)?\.amazonaws\.com(\.cn)?$/i.exec(principal);
+  return m ? INVOKING_SERVICES.find((s) => s.service === m[1].toLowerCase()) : undefined;
 }

@@ -1,7 +1,8 @@
 /**
  * Ways to make a function of the stack run with a payload the caller chooses, other than invoking it by name
  * (red-team round 85): a queue, stream or table stream an event source mapping feeds it, a topic it subscribes to, a
- * bucket that notifies it, a bus whose rule targets it with the event as input, an EventBridge permission that lets any rule (the caller's own among them) target it, an
+ * bucket that notifies it, a bus whose rule targets it with the event as input, an EventBridge permission that lets any rule (the caller's own among them) target it,
+ * a permission for another service (SNS, S3, CloudWatch Logs...) whose sources the caller can point at it and fire, an
  * API it backs, and a function URL that asks for no IAM auth at all. Each is read from the wiring in the stack; the
  * Lambda permission the service needs is not required, as it may be granted outside the stack. What cannot be
  * resolved is read wide: a function no reference names is every function of the stack, a source no reference names
@@ -13,6 +14,7 @@ import { globsIntersect } from "../engine/iam/glob";
 import { writtenReferences } from "../engine/reach/resource-index";
 import { attributePattern, parseReference, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
 import type { DenyAsk } from "./invoke-denies";
+import { invokingService } from "./invoke-relays";
 
 /** The route's pattern, and the target's `arn` followed by `suffix` when the stack makes the target. */
 function asks(pattern: string, target: TfResource | undefined, suffix = ""): DenyAsk[] {
@@ -43,6 +45,21 @@ export interface Route {
   readonly anyFunction?: boolean;
   /** For a route that asks no IAM right (`actions` empty): how anyone uses it, and how to close it. */
   readonly open?: { readonly text: string; readonly fix: string };
+  /** More rights the route asks, every one of them (set a service up, then fire it): one of its actions on its pattern. */
+  readonly also?: readonly Need[];
+  /** The account the route's source must be in (the permission's `source_account`): a caller of another cannot use it. */
+  readonly account?: string;
+  /** How to close the route other than taking the rights away (pin the permission to one source). */
+  readonly pin?: string;
+}
+
+/** One more right a route asks, as a route names its own: any one of `actions` on `pattern`. */
+export interface Need {
+  readonly actions: readonly string[];
+  readonly pattern: string;
+  readonly target?: TfResource;
+  readonly types: readonly string[];
+  readonly denyAsks: readonly DenyAsk[];
 }
 
 const QUEUES = ["aws_sqs_queue"];
@@ -71,6 +88,7 @@ export function routesOf(stack: TfStack): readonly Route[] {
         ...subscriptionRoutes(stack),
         ...notificationRoutes(stack),
         ...ruleRoutes(stack),
+        ...servicePermissionRoutes(stack),
         ...eventRoutes(stack),
         ...apiRoutes(stack),
         ...urlRoutes(stack),
@@ -87,8 +105,8 @@ export function routesOf(stack: TfStack): readonly Route[] {
   return out;
 }
 
-/** Whether a grant's resource pattern `r` names what the route's caller acts on. */
-export function grantUses(stack: TfStack, route: Route, g: Grant, r: string): boolean {
+/** Whether a grant's resource pattern `r` names what the route's caller acts on (or what one more right it asks is on). */
+export function grantUses(stack: TfStack, route: Pick<Route, "target" | "types" | "pattern">, g: Grant, r: string): boolean {
   if (route.target) {
     const named = writtenReferences(g, r, (w) => referenceIn(stack, w, route.types));
     if (named) return named.includes(route.target);
@@ -319,6 +337,67 @@ function ruleRoutes(stack: TfStack): Route[] {
       verb: `add targets with an input of its choosing to ${text}`,
       how: `, which ${p.address} lets invoke`,
       denyAsks: asks(pattern, rule),
+    });
+  }
+  return out;
+}
+
+/**
+ * A Lambda permission for another service that invokes functions (invoke-relays.ts, `INVOKING_SERVICES`): SNS, S3,
+ * CloudWatch Logs, IoT, SES, Cognito, API Gateway, CloudWatch alarms. Without `source_arn`, or with a wildcard one, or
+ * with only `source_account`, it lets every source of that service it admits invoke the function, the caller's own
+ * among them: a topic it subscribes the function to and publishes to, a bucket it points at the function and writes
+ * to. An exact `source_arn` leaves the one source it names, which the caller may still set up. A `source_account`
+ * (or an account in `source_arn`) other than the caller's closes the route for it.
+ */
+function servicePermissionRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const p of stack.byType.get("aws_lambda_permission") ?? []) {
+    // A principal that cannot be read is everyone, a direct grant (resource-policies.ts `lambdaPermissionStatement`).
+    const principal = exactly(stack, p.values["principal"]);
+    const kind = principal === undefined ? undefined : invokingService(principal);
+    if (!kind) continue;
+    const action = exactly(stack, p.values["action"]);
+    if (action !== undefined && !globsIntersect(action, "lambda:InvokeFunction", { caseInsensitive: true })) continue;
+    const written = p.values["source_account"];
+    const account = written === undefined || written === null || written === "" ? undefined : exactly(stack, written);
+    const src = p.values["source_arn"];
+    const target = targetIn(stack, src, kind.types);
+    const any = kind.arn(account ?? "*");
+    const source =
+      src === undefined || src === null || src === ""
+        ? any
+        : target && kind.named && src === `\${${target.address}.arn}`
+          ? kind.named(nameOf(stack, target, "name", "name_prefix"))
+          : patternOf(stack, src);
+    if (!globsIntersect(source, any, { caseInsensitive: true })) continue;
+    const inArn = source.split(":")[4];
+    const pinned = account ?? (inArn !== undefined && /^\d{12}$/.test(inArn) ? inArn : undefined);
+    const text = target?.address ?? (source === any ? `any ${kind.noun.replace(/^an? /, "")}${account ? ` of account ${account}` : ""}` : `${kind.noun} matching ${source}`);
+    const needs: Need[] = kind.needs.map((n) => {
+      const pattern = n.on(source, pinned ?? "*");
+      const on = n.other ? undefined : target;
+      // A Deny written on the source by reference is read as covering it only where the ARN asked is that reference's.
+      const byRef = on && src === `\${${on.address}.arn}` && pattern.startsWith(source);
+      return { actions: n.actions, pattern, target: on, types: on ? kind.types : [], denyAsks: byRef ? asks(pattern, on, pattern.slice(source.length)) : asks(pattern, undefined) };
+    });
+    const [first, ...also] = needs;
+    out.push({
+      via: p,
+      target: first.target,
+      targetText: text,
+      actions: first.actions,
+      pattern: first.pattern,
+      types: first.types,
+      functions: functionsOf(stack, p.values["function_name"]),
+      verb: `set up ${text} to invoke a function`,
+      how: `: ${kind.how}; ${p.address} lets ${principal} invoke`,
+      denyAsks: first.denyAsks,
+      ...(also.length > 0 ? { also } : {}),
+      ...(pinned ? { account: pinned } : {}),
+      pin: target
+        ? `point source_arn on ${p.address} at a source the caller cannot set up`
+        : `set source_arn on ${p.address} to the exact ARN of the one source meant to invoke it (with source_account), one the caller cannot set up`,
     });
   }
   return out;

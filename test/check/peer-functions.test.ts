@@ -13,7 +13,7 @@ type Obj = Record<string, unknown>;
 const LAMBDA_TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
 
 /** The ops stack: a function running as an administrator role (or a read-only one), fed by a queue. */
-function opsStack(opts: { readOnly?: boolean; roleUnknown?: boolean } = {}) {
+function opsStack(opts: { readOnly?: boolean; roleUnknown?: boolean; permission?: Obj } = {}) {
   return buildStack(
     tf(
       {
@@ -22,6 +22,7 @@ function opsStack(opts: { readOnly?: boolean; roleUnknown?: boolean } = {}) {
         "aws_lambda_function.cleanup": { function_name: "ops-cleanup", role: opts.roleUnknown ? "${var.role_arn}" : "${aws_iam_role.fn.arn}", handler: "index.handler", runtime: "python3.12" },
         "aws_sqs_queue.jobs": { name: "ops-jobs" },
         "aws_lambda_event_source_mapping.jobs": { event_source_arn: "${aws_sqs_queue.jobs.arn}", function_name: "${aws_lambda_function.cleanup.arn}" },
+        ...(opts.permission ? { "aws_lambda_permission.sns": { action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.cleanup.function_name}", principal: "sns.amazonaws.com", ...opts.permission } } : {}),
       },
       { provider: { aws: [{ region: "eu-west-1" }] }, terraform: { backend: { local: { path: "/state/ops.tfstate" } } }, output: { fn: { value: "${aws_lambda_function.cleanup.arn}" }, queue: { value: "${aws_sqs_queue.jobs.arn}" } } },
     ),
@@ -42,7 +43,7 @@ function agentStack(...statements: Obj[]) {
   );
 }
 
-function invokes(agent: ReturnType<typeof agentStack>, opts: { strict?: boolean; alone?: boolean; readOnly?: boolean; roleUnknown?: boolean } = {}) {
+function invokes(agent: ReturnType<typeof agentStack>, opts: { strict?: boolean; alone?: boolean; readOnly?: boolean; roleUnknown?: boolean; permission?: Obj } = {}) {
   const stacks = opts.alone ? [agent] : [agent, opsStack(opts)];
   return checkStacks(stacks, { config: {}, rules: agentRules, strict: opts.strict }).findings.filter((f) => f.ruleId === "agent-transitive-destroy");
 }
@@ -69,6 +70,19 @@ test("sending to the other stack's queue that an event source mapping feeds to t
   const [f] = invokes(agentStack({ Effect: "Allow", Action: "sqs:SendMessage", Resource: "${data.terraform_remote_state.ops.outputs.queue}" }));
   expect(f.message).toContain("can send messages to aws_sqs_queue.jobs of stack ops (sqs:SendMessage");
   expect(f.message).toContain("which aws_lambda_event_source_mapping.jobs of stack ops feeds to aws_lambda_function.cleanup of stack ops");
+});
+
+test("a Lambda permission of the other stack for SNS with no source_arn: a topic the agent subscribes the function to and publishes to", () => {
+  const both = { Effect: "Allow", Action: ["sns:Subscribe", "sns:Publish"], Resource: "*" };
+  const [f, ...rest] = invokes(agentStack(both), { permission: {} });
+  expect(rest).toEqual([]);
+  expect(f.message).toContain("can set up any SNS topic to invoke a function (sns:Subscribe, sns:Publish, through aws_iam_role_policy.agent statement #0)");
+  expect(f.message).toContain("aws_lambda_permission.sns of stack ops lets sns.amazonaws.com invoke aws_lambda_function.cleanup of stack ops");
+  expect(invokes(agentStack({ Effect: "Allow", Action: "sns:Publish", Resource: "*" }), { permission: {} })).toEqual([]);
+  const scratch = { ...both, Resource: "arn:aws:sns:eu-west-1:111111111111:agent-*" };
+  expect(invokes(agentStack(scratch), { permission: { source_arn: "arn:aws:sns:eu-west-1:111111111111:ops-alerts" } })).toEqual([]);
+  expect(invokes(agentStack(scratch), { permission: { source_arn: "arn:aws:sns:eu-west-1:111111111111:*" } })).toHaveLength(1);
+  expect(invokes(agentStack(both))).toEqual([]);
 });
 
 test("a function of the other stack whose role blastwall cannot resolve is the unknown-role warning", () => {

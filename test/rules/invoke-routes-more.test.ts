@@ -276,6 +276,79 @@ describe("139 F2. a queue or topic policy only a service's delivery meets is a r
   });
 });
 
+describe("a Lambda permission for a service principal is a route for whoever can make that service invoke the function", () => {
+  const ACCT = "111111111111";
+  const permission = (principal: string, extra: Obj = {}, more: Obj = {}) => ({
+    "aws_lambda_permission.p": { action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.cleanup.function_name}", principal, ...extra },
+    ...more,
+  });
+  const SNS = allow(["sns:Subscribe", "sns:Publish"], "*");
+
+  test("SNS with no source_arn: a topic the agent subscribes the function to and publishes to", () => {
+    expect(graded(stack([SNS], permission("sns.amazonaws.com")))).toEqual(REPORTED);
+    const f = found(stack([SNS], permission("sns.amazonaws.com")))[0];
+    expect(f.message).toContain(
+      "set up any SNS topic to invoke a function (sns:Subscribe, sns:Publish, through aws_iam_role_policy.agent statement #0): it subscribes the function to such a topic (protocol lambda, which asks no confirmation in the function's own account) and publishes to it, and SNS invokes the function with its message; aws_lambda_permission.p lets sns.amazonaws.com invoke aws_lambda_function.cleanup",
+    );
+    expect(f.fix).toContain("take sns:Subscribe and sns:Publish on any SNS topic away from the agent, or set source_arn on aws_lambda_permission.p to the exact ARN of the one source meant to invoke it");
+    // Both rights are needed: a publish alone reaches no subscription, a subscription alone sends nothing.
+    expect(found(stack([allow("sns:Publish", "*")], permission("sns.amazonaws.com")))).toEqual([]);
+    expect(found(stack([allow("sns:Subscribe", "*")], permission("sns.amazonaws.com")))).toEqual([]);
+    expect(found(stack([SNS], permission("sns.amazonaws.com", { action: "lambda:GetFunction" })))).toEqual([]);
+  });
+
+  test("only source_account, or a wildcard source_arn: a topic of that account; another account stays closed", () => {
+    expect(graded(stack([SNS], permission("sns.amazonaws.com", { source_account: ACCT })))).toEqual(REPORTED);
+    expect(found(stack([SNS], permission("sns.amazonaws.com", { source_account: ACCT })))[0].message).toContain("set up any SNS topic of account 111111111111 to invoke a function");
+    expect(graded(stack([SNS], permission("sns.amazonaws.com", { source_arn: `arn:aws:sns:eu-central-1:${ACCT}:*` })))).toEqual(REPORTED);
+    expect(graded(stack([allow(["sns:Subscribe", "sns:Publish"], `arn:aws:sns:eu-central-1:${ACCT}:agent-*`)], permission("sns.amazonaws.com", { source_arn: "arn:aws:sns:*:*:agent-*" })))).toEqual(REPORTED);
+    expect(found(stack([SNS], permission("sns.amazonaws.com", { source_account: "222222222222" })))).toEqual([]);
+    expect(found(stack([SNS], permission("sns.amazonaws.com", { source_arn: "arn:aws:sns:eu-central-1:222222222222:*" })))).toEqual([]);
+    expect(found(stack([allow(["sns:Subscribe", "sns:Publish"], `arn:aws:sns:eu-central-1:${ACCT}:agent-*`)], permission("sns.amazonaws.com", { source_arn: "arn:aws:sns:*:*:ops-*" })))).toEqual([]);
+  });
+
+  test("an exact source_arn of a topic of the stack: closed unless the agent can subscribe to and publish to that topic", () => {
+    const topics = { "aws_sns_topic.t": { name: "orders" }, "aws_sns_topic.mine": { name: "agent-scratch" } };
+    const pinned = permission("sns.amazonaws.com", { source_arn: "${aws_sns_topic.t.arn}" }, topics);
+    expect(found(stack([allow(["sns:Subscribe", "sns:Publish"], "${aws_sns_topic.mine.arn}")], pinned))).toEqual([]);
+    expect(found(stack([allow(["sns:Subscribe", "sns:Publish"], "arn:aws:sns:eu-central-1:111111111111:agent-*")], pinned))).toEqual([]);
+    expect(graded(stack([allow(["sns:Subscribe", "sns:Publish"], "${aws_sns_topic.t.arn}")], pinned))).toEqual(REPORTED);
+    const f = found(stack([allow(["sns:Subscribe", "sns:Publish"], "${aws_sns_topic.t.arn}")], pinned))[0];
+    expect(f.message).toContain("set up aws_sns_topic.t to invoke a function");
+    expect(f.fix).toContain("take sns:Subscribe and sns:Publish on aws_sns_topic.t away from the agent, or point source_arn on aws_lambda_permission.p at a source the caller cannot set up");
+    // Its own Deny of the subscription closes it: SNS cannot be pointed at the function.
+    expect(found(stack([allow(["sns:Subscribe", "sns:Publish"], "${aws_sns_topic.t.arn}"), { Effect: "Deny", Action: "sns:Subscribe", Resource: "*" }], pinned))).toEqual([]);
+  });
+
+  test("S3: a bucket the agent points at the function and writes to", () => {
+    const s3 = permission("s3.amazonaws.com", { source_account: ACCT });
+    const own = allow(["s3:PutBucketNotification", "s3:PutObject"], ["arn:aws:s3:::agent-*", "arn:aws:s3:::agent-*/*"]);
+    expect(graded(stack([own], s3))).toEqual(REPORTED);
+    expect(found(stack([own], s3))[0].message).toContain("(s3:PutBucketNotification, s3:PutObject, through aws_iam_role_policy.agent statement #0): it points such a bucket's event notification at the function");
+    expect(found(stack([allow("s3:PutObject", "*")], s3))).toEqual([]);
+    expect(found(stack([own], permission("s3.amazonaws.com", { source_account: "222222222222" })))).toEqual([]);
+    expect(found(stack([own], permission("s3.amazonaws.com", { source_arn: "arn:aws:s3:::uploads", source_account: ACCT })))).toEqual([]);
+    expect(graded(stack([own], permission("s3.amazonaws.com", { source_arn: "arn:aws:s3:::agent-drop" })))).toEqual(REPORTED);
+  });
+
+  test("CloudWatch Logs (a regional principal), IoT, SES, Cognito, API Gateway, CloudWatch alarms", () => {
+    const groups = { "aws_cloudwatch_log_group.g": { name: "app" }, "aws_cloudwatch_log_group.other": { name: "other" } };
+    const logs = permission("logs.eu-central-1.amazonaws.com", { source_arn: "${aws_cloudwatch_log_group.g.arn}:*" }, groups);
+    expect(graded(stack([allow(["logs:PutSubscriptionFilter", "logs:PutLogEvents"], "${aws_cloudwatch_log_group.g.arn}:*")], logs))).toEqual(REPORTED);
+    expect(found(stack([allow(["logs:PutSubscriptionFilter", "logs:PutLogEvents"], "${aws_cloudwatch_log_group.other.arn}:*")], logs))).toEqual([]);
+    expect(found(stack([allow("logs:PutLogEvents", "*")], logs))).toEqual([]);
+    expect(graded(stack([allow(["iot:CreateTopicRule", "iot:Publish"], "*")], permission("iot.amazonaws.com")))).toEqual(REPORTED);
+    expect(found(stack([allow("iot:CreateTopicRule", "*")], permission("iot.amazonaws.com")))).toEqual([]);
+    expect(graded(stack([allow("ses:CreateReceiptRule", "*")], permission("ses.amazonaws.com", { source_account: ACCT })))).toEqual(REPORTED);
+    expect(graded(stack([allow("cognito-idp:UpdateUserPool", "*")], permission("cognito-idp.amazonaws.com")))).toEqual(REPORTED);
+    expect(graded(stack([allow("apigateway:POST", "arn:aws:apigateway:eu-central-1::/restapis*")], permission("apigateway.amazonaws.com")))).toEqual(REPORTED);
+    expect(graded(stack([allow("cloudwatch:PutMetricAlarm", "*")], permission("lambda.alarms.cloudwatch.amazonaws.com")))).toEqual(REPORTED);
+    // Rights of another service make none of these invoke.
+    for (const principal of ["iot.amazonaws.com", "ses.amazonaws.com", "cognito-idp.amazonaws.com", "apigateway.amazonaws.com", "lambda.alarms.cloudwatch.amazonaws.com", "logs.amazonaws.com"])
+      expect(found(stack([SNS], permission(principal)))).toEqual([]);
+  });
+});
+
 test("86. through HCL: a log subscription filter and a queue policy naming the agent", async () => {
   const d = dir({
     "main.tf": `

@@ -19,4 +19,18 @@ export const INVOKE_ROUTE_ACTIONS = [
   "firehose:PutRecordBatch",
   "lambda:CreateEventSourceMapping",
   "lambda:UpdateEventSourceMapping",
+  // What makes a service a Lambda permission names invoke the function (rules/invoke-relays.ts, INVOKING_SERVICES).
+  "sns:Subscribe",
+  "s3:PutBucketNotification",
+  "logs:PutSubscriptionFilter",
+  "iot:CreateTopicRule",
+  "iot:ReplaceTopicRule",
+  "ses:CreateReceiptRule",
+  "ses:UpdateReceiptRule",
+  "cognito-idp:UpdateUserPool",
+  "cognito-idp:CreateUserPool",
+  "apigateway:POST",
+  "apigateway:PUT",
+  "apigateway:PATCH",
+  "cloudwatch:PutMetricAlarm",
 ] as const;
