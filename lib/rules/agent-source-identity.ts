@@ -481,6 +481,54 @@ function namesAgentTag(op: string, v: string): boolean {
   return op.includes("Like") ? globMatch(v, TAG, { caseInsensitive: true }) : v.toLowerCase() === TAG;
 }
 
+/**
+ * A condition of a Deny that holds for every TagSession request carrying `blastwall:agent`, in any case of the key
+ * (a session tag replaces the role's whatever the case): `ForAnyValue:StringEqualsIgnoreCase` naming it, or
+ * `ForAnyValue:StringLike` with a pattern that matches its lower- and its upper-case spelling (one with no letter, so
+ * every spelling). A case-sensitive one lets `BLASTWALL:AGENT` through, and a ForAllValues one is escaped by
+ * passing a second key beside it.
+ */
+function refusesAgentTag(c: Condition): boolean {
+  if (c.key.toLowerCase() !== "aws:tagkeys") return false;
+  const op = /^ForAnyValue:(StringEqualsIgnoreCase|StringLike)(?:IfExists)?$/.exec(c.operator)?.[1];
+  if (!op) return false;
+  return c.values.some((v) => (op === "StringLike" ? globMatch(v, TAG) && globMatch(v, TAG.toUpperCase()) : v.toLowerCase() === TAG));
+}
+
+/**
+ * Whether a Deny of the trust refuses `blastwall:agent` as a session tag of every session `s` admits (red-team round
+ * 142 F6): it covers sts:TagSession, binds each of `s`'s principals as the source-identity Denies must, and each of
+ * its conditions (none at all refuses every tag) holds whenever the key is passed.
+ */
+function deniesAgentTag(d: Statement, s: Statement): boolean {
+  return d.effect === "Deny" && d.unknown === undefined && covers(d, "sts:TagSession") && denyBinds(d, s) && d.conditions.every(refusesAgentTag);
+}
+
+/**
+ * Denies of the trust that cover sts:TagSession and speak of aws:TagKeys, yet do not refuse `blastwall:agent` for
+ * every session `s` admits, with why: said in the finding, so a Deny meant as the limit is not passed over.
+ */
+function weakTagDenies(statements: readonly Statement[], s: Statement): string[] {
+  const out: string[] = [];
+  for (const d of statements) {
+    if (d.effect !== "Deny" || d.unknown !== undefined || !covers(d, "sts:TagSession") || deniesAgentTag(d, s)) continue;
+    if (!d.conditions.some((c) => c.key.toLowerCase() === "aws:tagkeys")) continue;
+    const why = !denyBinds(d, s)
+      ? ["it does not name every principal this statement admits"]
+      : d.conditions
+          .filter((c) => !refusesAgentTag(c))
+          .map((c) => {
+            const at = `${c.operator} ${c.key}`;
+            if (c.key.toLowerCase() !== "aws:tagkeys") return `it also requires ${at}, which a caller need not meet`;
+            if (/^ForAllValues:/.test(c.operator)) return `${at} holds only when every key of the request meets it, and a second key beside ${AGENT_TAG} escapes it`;
+            if (/^ForAnyValue:String(?:Equals|Like)(?:IfExists)?$/.test(c.operator)) return `${at} compares with case, and a session tag replaces the role's whatever the case of its key (BLASTWALL:AGENT passes it): use ForAnyValue:StringEqualsIgnoreCase`;
+            return `${at} does not hold for every request that passes ${AGENT_TAG}`;
+          });
+    out.push(`${statementName(d)} does not make up for it: ${why.join("; ")}`);
+  }
+  return out;
+}
+
 /** Why the aws:TagKeys conditions of a statement do not keep `blastwall:agent` out of its session tags. */
 function tagKeysFault(s: Statement): string {
   const own = s.conditions.filter((c) => c.key.toLowerCase() === "aws:tagkeys");
@@ -501,7 +549,7 @@ function tagKeysFault(s: Statement): string {
  * Statements of an agent's trust that let a session set its own `blastwall:agent` tag (red-team round 139 F3): they
  * allow sts:TagSession with no aws:TagKeys limit that keeps the key out, and a session tag replaces the role's tag of
  * that key for the session and, set transitive, for every session it starts. AgentRole refuses the key in
- * sessionTagKeys for that reason. Statements that admit only AWS services are left alone: a service chooses its own
+ * sessionTagKeys for that reason. A Deny of the trust that refuses the key in every case counts as the limit. Statements that admit only AWS services are left alone: a service chooses its own
  * tag keys (EKS Pod Identity sets its cluster, namespace and service account ones). `skip`: unreadable statements
  * already reported as such.
  */
@@ -514,8 +562,9 @@ function tagOverrides(statements: readonly Statement[], skip: ReadonlySet<Statem
     }
     if (s.effect !== "Allow" || !covers(s, "sts:TagSession")) continue;
     if (!s.notPrincipals && (s.principals ?? []).length > 0 && s.principals!.every((p) => p.type === "Service")) continue;
-    if (s.conditions.some(limitsTagKeys)) continue;
-    out.push({ statement: s, why: `lets ${principalsOf(s)} call sts:TagSession with ${tagKeysFault(s)}` });
+    if (s.conditions.some(limitsTagKeys) || statements.some((d) => deniesAgentTag(d, s))) continue;
+    const weak = weakTagDenies(statements, s).map((w) => `; ${w}`).join("");
+    out.push({ statement: s, why: `lets ${principalsOf(s)} call sts:TagSession with ${tagKeysFault(s)}${weak}` });
   }
   return out;
 }
@@ -535,7 +584,8 @@ function tagFinding(agent: PrincipalNode, s: Statement, why: string): FindingDra
       "AgentRole refuses this key in sessionTagKeys.",
     fix:
       `Limit the session tag keys in ${statementName(s)}: add "ForAllValues:StringEquals": {"aws:TagKeys": [the keys the agent's sessions need]}, none of them ${AGENT_TAG} ` +
-      `(AgentRole's sessionTagKeys writes this), or "ForAllValues:StringNotEqualsIgnoreCase": {"aws:TagKeys": "${AGENT_TAG}"}; or remove sts:TagSession if no session tags are passed.`,
+      `(AgentRole's sessionTagKeys writes this), or "ForAllValues:StringNotEqualsIgnoreCase": {"aws:TagKeys": "${AGENT_TAG}"}; or add a Deny of sts:TagSession for Principal "*" ` +
+      `with "ForAnyValue:StringEqualsIgnoreCase": {"aws:TagKeys": "${AGENT_TAG}"}; or remove sts:TagSession if no session tags are passed.`,
     evidence: [
       principalEvidence(agent),
       {
@@ -574,7 +624,9 @@ export const rule: Rule = {
       "caller picks the case (AGENT-CI) and the guardrails' agent-* is case-sensitive. A trust that allows sts:TagSession without a ForAllValues " +
       "aws:TagKeys limit that keeps out blastwall:agent, in every case, lets a session replace the role's own tag (a session tag overrides a role " +
       "tag of the same key whatever its case, and set transitive, carries into every role the session assumes): policies that recognise agents by " +
-      "aws:PrincipalTag/blastwall:agent then miss it. AWS services choose their own tag keys and are exempt.",
+      "aws:PrincipalTag/blastwall:agent then miss it. A trust Deny of sts:TagSession counts as that limit when it binds every principal the Allow " +
+      "admits and has no condition, or only ForAnyValue:StringEqualsIgnoreCase aws:TagKeys blastwall:agent (or ForAnyValue:StringLike with a " +
+      "pattern without letters). AWS services choose their own tag keys and are exempt.",
     fix:
       "Add `\"Condition\": {\"StringLike\": {\"sts:SourceIdentity\": \"agent-*\"}}` to every trust statement that allows " +
       "sts:AssumeRole (or its web-identity/SAML form), and allow sts:SetSourceIdentity beside it (AgentRole does). A CI job's OIDC " +
@@ -585,7 +637,8 @@ export const rule: Rule = {
       "association names is the entry role then, and the pod's launcher assumes the agent role with --source-identity. " +
       "IAM Roles Anywhere sets the certificate's subject CN: require agent-* in its statement too, and issue the agent's certificates with a CN that starts with agent-. " +
       "Where the trust allows sts:TagSession, add `\"ForAllValues:StringEquals\": {\"aws:TagKeys\": [...]}` listing the keys the sessions need, " +
-      "never blastwall:agent (AgentRole's sessionTagKeys), or `\"ForAllValues:StringNotEqualsIgnoreCase\": {\"aws:TagKeys\": \"blastwall:agent\"}`.",
+      "never blastwall:agent (AgentRole's sessionTagKeys), or `\"ForAllValues:StringNotEqualsIgnoreCase\": {\"aws:TagKeys\": \"blastwall:agent\"}`, " +
+      "or a Deny of sts:TagSession for Principal `*` with `\"ForAnyValue:StringEqualsIgnoreCase\": {\"aws:TagKeys\": \"blastwall:agent\"}`.",
     severity: "error",
     category: "protection",
   },

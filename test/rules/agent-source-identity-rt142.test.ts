@@ -126,3 +126,168 @@ describe("agent-source-identity: IAM Roles Anywhere is held to the agent-* condi
     expect(run(rule, trust(anywhere(SI)))).toEqual([]);
   });
 });
+
+describe("agent-source-identity: a trust Deny that refuses the blastwall:agent session tag is the limit (red-team round 142 F6)", () => {
+  const RUNNER = { AWS: "arn:aws:iam::111111111111:role/ci-runner" };
+  const allow = (principal: unknown = RUNNER) => ({
+    Sid: "Runner",
+    Effect: "Allow",
+    Principal: principal,
+    Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+    Condition: SI,
+  });
+  const deny = (
+    condition?: Record<string, unknown>,
+    principal: unknown = "*",
+    action: unknown = "sts:TagSession",
+  ) => ({
+    Sid: "NoAgentTag",
+    Effect: "Deny",
+    Principal: principal,
+    Action: action,
+    ...(condition ? { Condition: condition } : {}),
+  });
+
+  it.each([
+    [
+      "ForAnyValue:StringEqualsIgnoreCase blastwall:agent (the red-team input)",
+      deny({
+        "ForAnyValue:StringEqualsIgnoreCase": {
+          "aws:TagKeys": "blastwall:agent",
+        },
+      }),
+    ],
+    [
+      "ForAnyValue:StringEqualsIgnoreCase naming it in another case",
+      deny({
+        "ForAnyValue:StringEqualsIgnoreCase": {
+          "aws:TagKeys": ["ticket", "BlastWall:Agent"],
+        },
+      }),
+    ],
+    [
+      "its IfExists form",
+      deny({
+        "ForAnyValue:StringEqualsIgnoreCaseIfExists": {
+          "aws:TagKeys": "blastwall:agent",
+        },
+      }),
+    ],
+    [
+      "ForAnyValue:StringLike with a pattern without letters",
+      deny({ "ForAnyValue:StringLike": { "aws:TagKeys": "*:*" } }),
+    ],
+    ["no condition", deny()],
+    ["no condition, on sts:*", deny(undefined, "*", "sts:*")],
+    [
+      "the same principal",
+      deny(
+        {
+          "ForAnyValue:StringEqualsIgnoreCase": {
+            "aws:TagKeys": "blastwall:agent",
+          },
+        },
+        RUNNER,
+      ),
+    ],
+    [
+      'AWS "*"',
+      deny(
+        {
+          "ForAnyValue:StringEqualsIgnoreCase": {
+            "aws:TagKeys": "blastwall:agent",
+          },
+        },
+        { AWS: "*" },
+      ),
+    ],
+  ])("the control: a Deny with %s is the limit", (_name, d) => {
+    expect(messages(trust(allow(), d))).toEqual([]);
+  });
+
+  it.each([
+    [
+      "ForAnyValue:StringEquals, which compares with case",
+      { "ForAnyValue:StringEquals": { "aws:TagKeys": "blastwall:agent" } },
+      "compares with case",
+    ],
+    [
+      "ForAnyValue:StringLike blastwall:*, which compares with case",
+      { "ForAnyValue:StringLike": { "aws:TagKeys": "blastwall:*" } },
+      "(BLASTWALL:AGENT passes it)",
+    ],
+    [
+      "ForAllValues, escaped by a second key",
+      {
+        "ForAllValues:StringEqualsIgnoreCase": {
+          "aws:TagKeys": "blastwall:agent",
+        },
+      },
+      "a second key beside blastwall:agent escapes it",
+    ],
+    [
+      "a further condition",
+      {
+        "ForAnyValue:StringEqualsIgnoreCase": {
+          "aws:TagKeys": "blastwall:agent",
+        },
+        Bool: { "aws:MultiFactorAuthPresent": "true" },
+      },
+      "it also requires Bool aws:MultiFactorAuthPresent",
+    ],
+    [
+      "another key named",
+      { "ForAnyValue:StringEqualsIgnoreCase": { "aws:TagKeys": "ticket" } },
+      "does not hold for every request that passes blastwall:agent",
+    ],
+  ])("fails a Deny by %s, and says why", (_name, condition, why) => {
+    const [f, ...rest] = messages(trust(allow(), deny(condition)));
+    expect(rest).toEqual([]);
+    expect(f).toContain(
+      'can override its own blastwall:agent tag: statement Sid "Runner" (#0) of its trust policy lets AWS arn:aws:iam::111111111111:role/ci-runner ' +
+        'call sts:TagSession with no aws:TagKeys condition; statement Sid "NoAgentTag" (#1) does not make up for it: ',
+    );
+    expect(f).toContain(why);
+  });
+
+  it("fails a Deny that binds other principals, spares some (NotPrincipal), or covers only AssumeRole", () => {
+    const refuse = {
+      "ForAnyValue:StringEqualsIgnoreCase": {
+        "aws:TagKeys": "blastwall:agent",
+      },
+    };
+    const [f] = messages(
+      trust(
+        allow(),
+        deny(refuse, { AWS: "arn:aws:iam::111111111111:role/other" }),
+      ),
+    );
+    expect(f).toContain(
+      'statement Sid "NoAgentTag" (#1) does not make up for it: it does not name every principal this statement admits',
+    );
+    const spares = {
+      ...deny(refuse),
+      Principal: undefined,
+      NotPrincipal: { AWS: "arn:aws:iam::111111111111:role/other" },
+    };
+    expect(messages(trust(allow(), spares))).toEqual([
+      expect.stringContaining(
+        "does not name every principal this statement admits",
+      ),
+    ]);
+    expect(
+      messages(trust(allow(), deny(refuse, "*", "sts:AssumeRole"))),
+    ).toEqual([
+      expect.stringContaining(
+        "call sts:TagSession with no aws:TagKeys condition.",
+      ),
+    ]);
+    // A Deny keyed on anything but aws:TagKeys does not count, and is not said to be the limit.
+    const other = deny({ Null: { "aws:RequestTag/blastwall:agent": "false" } });
+    expect(messages(trust(allow(), other))).toEqual([
+      expect.stringContaining(
+        "call sts:TagSession with no aws:TagKeys condition.",
+      ),
+    ]);
+  });
+});
