@@ -166,6 +166,29 @@ function podIdentityNames(s: Statement): string[] {
     .flatMap((p) => p.identifiers.filter((i) => POD_IDENTITY.test(i) || (/[*?]/.test(i) && globMatch(i, "pods.eks.amazonaws.com", { caseInsensitive: true }))));
 }
 
+/**
+ * IAM Roles Anywhere's service principal. It starts the session for whoever presents a certificate its trust anchor
+ * accepts, and sets the source identity to the certificate's subject CN (Roles Anywhere user guide, "trust model"):
+ * a name the certificate's issuer chose (`ops-host-1`), not agent-*, that then survives role chaining. The session
+ * goes to the certificate's holder, the agent's own code, as a pod's does. Unlike EKS Pod Identity, a trust can ask
+ * for the prefix: `StringLike sts:SourceIdentity agent-*` is met by a certificate whose CN starts with `agent-`.
+ */
+const ROLES_ANYWHERE = /^rolesanywhere\.amazonaws\.com(?:\.cn)?$/i;
+
+/**
+ * Whether a readable statement lets IAM Roles Anywhere start a session: by name, or by a service name blastwall could
+ * not resolve, which may be it. Such a statement is held to the source-identity condition like a person's.
+ */
+function admitsRolesAnywhere(s: Statement): boolean {
+  return (
+    s.unknown === undefined &&
+    covers(s, "sts:AssumeRole") &&
+    (s.principals ?? []).some(
+      (p) => p.type === "Service" && p.identifiers.some((i) => ROLES_ANYWHERE.test(i) || (/[*?]/.test(i) && globMatch(i, "rolesanywhere.amazonaws.com", { caseInsensitive: true }))),
+    )
+  );
+}
+
 /** Said of a statement that admits Pod Identity only through a service name blastwall could not resolve. */
 function unresolvedService(s: Statement): string {
   return podIdentityNames(s).some((i) => POD_IDENTITY.test(i)) ? "" : " (a service name blastwall cannot resolve, which may be pods.eks.amazonaws.com)";
@@ -176,7 +199,9 @@ function unresolvedService(s: Statement): string {
  * calls they leave open. Statements that admit only AWS services are left out: services never set a source identity
  * when they assume a role (their sessions are named after the function, task or job), so requiring one would lock
  * the service out, and what runs under the role is the stack's own. EKS Pod Identity is not left out: it sets none
- * either, but its sessions go to a pod's code, the agent itself, as a CI job's or an IRSA pod's do.
+ * either, but its sessions go to a pod's code, the agent itself, as a CI job's or an IRSA pod's do. Nor is IAM Roles
+ * Anywhere (red-team round 142 F5): its sessions go to a certificate's holder, with the certificate's CN as source
+ * identity, which the trust can and must require to be agent-*.
  */
 function openStatements(statements: readonly Statement[]): { statement: Statement; open: string[] }[] {
   const denies = statements.filter((d) => deniesNonAgent(d) || deniesMissing(d));
@@ -184,7 +209,7 @@ function openStatements(statements: readonly Statement[]): { statement: Statemen
   const out: { statement: Statement; open: string[] }[] = [];
   for (const s of statements) {
     if (s.effect !== "Allow" && s.unknown === undefined) continue;
-    if (!s.unknown && !s.notPrincipals && (s.principals ?? []).length > 0 && s.principals!.every((p) => p.type === "Service") && !admitsPodIdentity(s)) continue;
+    if (!s.unknown && !s.notPrincipals && (s.principals ?? []).length > 0 && s.principals!.every((p) => p.type === "Service") && !admitsPodIdentity(s) && !admitsRolesAnywhere(s)) continue;
     const open = ASSUME.filter((a) => (s.unknown !== undefined || covers(s, a)) && !denies.some((d) => guards(d, s, a)));
     if (open.length === 0) continue;
     if (!s.unknown && s.conditions.some(requiresSourceIdentity)) continue;
@@ -363,6 +388,20 @@ function entryRoleFix(agent: string, ci: readonly Issuer[], podIdentity = false)
 const POD_IDENTITY_SETS_NONE =
   "EKS Pod Identity starts the session itself (the pod hands the EKS Auth API only its service account token) and sets session tags, never a source identity";
 
+/** What IAM Roles Anywhere sets as the source identity, and so what the agent's certificates must carry, for messages. */
+const ROLES_ANYWHERE_SETS_CN =
+  "IAM Roles Anywhere sets the session's source identity to the subject CN of the certificate presented, which need not start with agent-: " +
+  "issue the agent's certificates with a CN that does (CN=agent-<host>), and the condition admits them and refuses every other certificate the trust anchor accepts";
+
+/** The fix for a trust statement that admits IAM Roles Anywhere without requiring an agent-* source identity. */
+function rolesAnywhereFix(statement: string): string {
+  return (
+    `Add "Condition": {"StringLike": {"sts:SourceIdentity": "agent-*"}} to ${statement}, beside the sts:AssumeRole, sts:SetSourceIdentity and ` +
+    "sts:TagSession that IAM Roles Anywhere needs, and issue the agent's end-entity certificates with a subject CN that starts with agent- " +
+    "(Roles Anywhere makes the CN the session's source identity). Pin the trust anchor too (ArnEquals aws:SourceArn = the anchor's ARN)."
+  );
+}
+
 function principalsOf(s: Statement): string {
   const ids = (s.principals ?? []).flatMap((p) => p.identifiers.map((i) => (p.type === "*" ? "*" : `${p.type} ${i}`)));
   return ids.length ? ids.join(", ") : s.notPrincipals ? "every principal but a few (NotPrincipal)" : "no principal named";
@@ -442,6 +481,54 @@ function namesAgentTag(op: string, v: string): boolean {
   return op.includes("Like") ? globMatch(v, TAG, { caseInsensitive: true }) : v.toLowerCase() === TAG;
 }
 
+/**
+ * A condition of a Deny that holds for every TagSession request carrying `blastwall:agent`, in any case of the key
+ * (a session tag replaces the role's whatever the case): `ForAnyValue:StringEqualsIgnoreCase` naming it, or
+ * `ForAnyValue:StringLike` with a pattern that matches its lower- and its upper-case spelling (one with no letter, so
+ * every spelling). A case-sensitive one lets `BLASTWALL:AGENT` through, and a ForAllValues one is escaped by
+ * passing a second key beside it.
+ */
+function refusesAgentTag(c: Condition): boolean {
+  if (c.key.toLowerCase() !== "aws:tagkeys") return false;
+  const op = /^ForAnyValue:(StringEqualsIgnoreCase|StringLike)(?:IfExists)?$/.exec(c.operator)?.[1];
+  if (!op) return false;
+  return c.values.some((v) => (op === "StringLike" ? globMatch(v, TAG) && globMatch(v, TAG.toUpperCase()) : v.toLowerCase() === TAG));
+}
+
+/**
+ * Whether a Deny of the trust refuses `blastwall:agent` as a session tag of every session `s` admits (red-team round
+ * 142 F6): it covers sts:TagSession, binds each of `s`'s principals as the source-identity Denies must, and each of
+ * its conditions (none at all refuses every tag) holds whenever the key is passed.
+ */
+function deniesAgentTag(d: Statement, s: Statement): boolean {
+  return d.effect === "Deny" && d.unknown === undefined && covers(d, "sts:TagSession") && denyBinds(d, s) && d.conditions.every(refusesAgentTag);
+}
+
+/**
+ * Denies of the trust that cover sts:TagSession and speak of aws:TagKeys, yet do not refuse `blastwall:agent` for
+ * every session `s` admits, with why: said in the finding, so a Deny meant as the limit is not passed over.
+ */
+function weakTagDenies(statements: readonly Statement[], s: Statement): string[] {
+  const out: string[] = [];
+  for (const d of statements) {
+    if (d.effect !== "Deny" || d.unknown !== undefined || !covers(d, "sts:TagSession") || deniesAgentTag(d, s)) continue;
+    if (!d.conditions.some((c) => c.key.toLowerCase() === "aws:tagkeys")) continue;
+    const why = !denyBinds(d, s)
+      ? ["it does not name every principal this statement admits"]
+      : d.conditions
+          .filter((c) => !refusesAgentTag(c))
+          .map((c) => {
+            const at = `${c.operator} ${c.key}`;
+            if (c.key.toLowerCase() !== "aws:tagkeys") return `it also requires ${at}, which a caller need not meet`;
+            if (/^ForAllValues:/.test(c.operator)) return `${at} holds only when every key of the request meets it, and a second key beside ${AGENT_TAG} escapes it`;
+            if (/^ForAnyValue:String(?:Equals|Like)(?:IfExists)?$/.test(c.operator)) return `${at} compares with case, and a session tag replaces the role's whatever the case of its key (BLASTWALL:AGENT passes it): use ForAnyValue:StringEqualsIgnoreCase`;
+            return `${at} does not hold for every request that passes ${AGENT_TAG}`;
+          });
+    out.push(`${statementName(d)} does not make up for it: ${why.join("; ")}`);
+  }
+  return out;
+}
+
 /** Why the aws:TagKeys conditions of a statement do not keep `blastwall:agent` out of its session tags. */
 function tagKeysFault(s: Statement): string {
   const own = s.conditions.filter((c) => c.key.toLowerCase() === "aws:tagkeys");
@@ -462,7 +549,7 @@ function tagKeysFault(s: Statement): string {
  * Statements of an agent's trust that let a session set its own `blastwall:agent` tag (red-team round 139 F3): they
  * allow sts:TagSession with no aws:TagKeys limit that keeps the key out, and a session tag replaces the role's tag of
  * that key for the session and, set transitive, for every session it starts. AgentRole refuses the key in
- * sessionTagKeys for that reason. Statements that admit only AWS services are left alone: a service chooses its own
+ * sessionTagKeys for that reason. A Deny of the trust that refuses the key in every case counts as the limit. Statements that admit only AWS services are left alone: a service chooses its own
  * tag keys (EKS Pod Identity sets its cluster, namespace and service account ones). `skip`: unreadable statements
  * already reported as such.
  */
@@ -475,8 +562,9 @@ function tagOverrides(statements: readonly Statement[], skip: ReadonlySet<Statem
     }
     if (s.effect !== "Allow" || !covers(s, "sts:TagSession")) continue;
     if (!s.notPrincipals && (s.principals ?? []).length > 0 && s.principals!.every((p) => p.type === "Service")) continue;
-    if (s.conditions.some(limitsTagKeys)) continue;
-    out.push({ statement: s, why: `lets ${principalsOf(s)} call sts:TagSession with ${tagKeysFault(s)}` });
+    if (s.conditions.some(limitsTagKeys) || statements.some((d) => deniesAgentTag(d, s))) continue;
+    const weak = weakTagDenies(statements, s).map((w) => `; ${w}`).join("");
+    out.push({ statement: s, why: `lets ${principalsOf(s)} call sts:TagSession with ${tagKeysFault(s)}${weak}` });
   }
   return out;
 }
@@ -496,7 +584,8 @@ function tagFinding(agent: PrincipalNode, s: Statement, why: string): FindingDra
       "AgentRole refuses this key in sessionTagKeys.",
     fix:
       `Limit the session tag keys in ${statementName(s)}: add "ForAllValues:StringEquals": {"aws:TagKeys": [the keys the agent's sessions need]}, none of them ${AGENT_TAG} ` +
-      `(AgentRole's sessionTagKeys writes this), or "ForAllValues:StringNotEqualsIgnoreCase": {"aws:TagKeys": "${AGENT_TAG}"}; or remove sts:TagSession if no session tags are passed.`,
+      `(AgentRole's sessionTagKeys writes this), or "ForAllValues:StringNotEqualsIgnoreCase": {"aws:TagKeys": "${AGENT_TAG}"}; or add a Deny of sts:TagSession for Principal "*" ` +
+      `with "ForAnyValue:StringEqualsIgnoreCase": {"aws:TagKeys": "${AGENT_TAG}"}; or remove sts:TagSession if no session tags are passed.`,
     evidence: [
       principalEvidence(agent),
       {
@@ -526,14 +615,18 @@ export const rule: Rule = {
       "that admit only AWS services are exempt: services never set one. So is an entry role that can do nothing but start " +
       "another role's session (AgentRole's, for GitHub Actions, GitLab CI, EKS service accounts and other OIDC issuers whose tokens cannot carry one): the source identity is set and required there. " +
       "EKS Pod Identity (pods.eks.amazonaws.com) is not exempt: it sets none either, but hands the session to a pod, where the agent's own " +
-      "code decides what runs, so it needs an entry role as IRSA does. " +
+      "code decides what runs, so it needs an entry role as IRSA does. Nor is IAM Roles Anywhere (rolesanywhere.amazonaws.com): it sets the " +
+      "certificate's subject CN, whatever its issuer chose, and hands the session to the certificate's holder; there a trust can and must require " +
+      "agent-*, met by certificates whose CN starts with agent-. " +
       "A trust that admits such an issuer's web identities, or EKS Pod Identity, only with a source identity is a role no job or pod can assume: a warning. " +
       "A Deny in the trust stands in for the condition only when each of its conditions refuses every identity outside agent-* (StringNotLike " +
       "sts:SourceIdentity agent-*, with IfExists or not): `Null: true` refuses only a missing one, and no IgnoreCase operator counts, since the " +
       "caller picks the case (AGENT-CI) and the guardrails' agent-* is case-sensitive. A trust that allows sts:TagSession without a ForAllValues " +
       "aws:TagKeys limit that keeps out blastwall:agent, in every case, lets a session replace the role's own tag (a session tag overrides a role " +
       "tag of the same key whatever its case, and set transitive, carries into every role the session assumes): policies that recognise agents by " +
-      "aws:PrincipalTag/blastwall:agent then miss it. AWS services choose their own tag keys and are exempt.",
+      "aws:PrincipalTag/blastwall:agent then miss it. A trust Deny of sts:TagSession counts as that limit when it binds every principal the Allow " +
+      "admits and has no condition, or only ForAnyValue:StringEqualsIgnoreCase aws:TagKeys blastwall:agent (or ForAnyValue:StringLike with a " +
+      "pattern without letters). AWS services choose their own tag keys and are exempt.",
     fix:
       "Add `\"Condition\": {\"StringLike\": {\"sts:SourceIdentity\": \"agent-*\"}}` to every trust statement that allows " +
       "sts:AssumeRole (or its web-identity/SAML form), and allow sts:SetSourceIdentity beside it (AgentRole does). A CI job's OIDC " +
@@ -542,8 +635,10 @@ export const rule: Rule = {
       "tokensCarrySourceIdentity: false build it). Nor does an EKS pod's service account token (IRSA): make the pod's IRSA role " +
       "that entry role (README \"Agents in EKS pods\"). EKS Pod Identity sets session tags, never a source identity: the role its " +
       "association names is the entry role then, and the pod's launcher assumes the agent role with --source-identity. " +
+      "IAM Roles Anywhere sets the certificate's subject CN: require agent-* in its statement too, and issue the agent's certificates with a CN that starts with agent-. " +
       "Where the trust allows sts:TagSession, add `\"ForAllValues:StringEquals\": {\"aws:TagKeys\": [...]}` listing the keys the sessions need, " +
-      "never blastwall:agent (AgentRole's sessionTagKeys), or `\"ForAllValues:StringNotEqualsIgnoreCase\": {\"aws:TagKeys\": \"blastwall:agent\"}`.",
+      "never blastwall:agent (AgentRole's sessionTagKeys), or `\"ForAllValues:StringNotEqualsIgnoreCase\": {\"aws:TagKeys\": \"blastwall:agent\"}`, " +
+      "or a Deny of sts:TagSession for Principal `*` with `\"ForAnyValue:StringEqualsIgnoreCase\": {\"aws:TagKeys\": \"blastwall:agent\"}`.",
     severity: "error",
     category: "protection",
   },
@@ -577,6 +672,7 @@ export const rule: Rule = {
       for (const { statement: s, open: calls } of open) {
         const where = `${statementName(s)} of its trust policy`;
         const pod = calls.includes("sts:AssumeRole") && admitsPodIdentity(s);
+        const anywhere = calls.includes("sts:AssumeRole") && admitsRolesAnywhere(s);
         const own = s.conditions.filter((c) => c.key.toLowerCase() === KEY);
         const weak = s.unknown ? [] : weakDenies(trust.statements, s, calls);
         const what = s.unknown
@@ -596,7 +692,7 @@ export const rule: Rule = {
         const cure =
           ci.length || pod
             ? `Do not require one in this statement: ${cannot}, so the role would refuse every ${holder(ci, pod)}. ` + entryRoleHint(ci, pod)
-            : (s.unknown ? "Write the trust policy so blastwall can read it, with" : "Require") + " StringLike sts:SourceIdentity = agent-*.";
+            : (s.unknown ? "Write the trust policy so blastwall can read it, with" : "Require") + " StringLike sts:SourceIdentity = agent-*." + (anywhere ? ` ${ROLES_ANYWHERE_SETS_CN}.` : "");
         out.push({
           principal: agent.address,
           resource: s.source.address,
@@ -604,7 +700,7 @@ export const rule: Rule = {
           message:
             `${describe(r)} is an AI agent role assumable without a source identity: ${what}. Its sessions could not be told apart ` +
             "from others in CloudTrail or by the aws:SourceIdentity guardrails. " + cure,
-          ...(ci.length || pod ? { fix: entryRoleFix(r.address, ci, pod) } : {}),
+          ...(ci.length || pod ? { fix: entryRoleFix(r.address, ci, pod) } : anywhere ? { fix: rolesAnywhereFix(statementName(s)) } : {}),
           evidence: [
             principalEvidence(agent),
             {
