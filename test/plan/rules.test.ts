@@ -264,7 +264,8 @@ describe("weakening updates", () => {
     // and CloudFormation templates in redteam47.test.ts. Replication onto an existing file system is a create (redteam52.test.ts).
     // Programs that data sources run are reads, not updates (local-program-runs-rt114.test.ts). A runtime moved off its
     // agent role, and an agent role succeeded by one with its callers, need more than one change (agent-runtime-moved-rt119.test.ts).
-    // Accounts moved out from under their Organizations policies have theirs in org-guardrails-lifted.test.ts.
+    // Accounts moved out from under their Organizations policies have theirs in org-guardrails-lifted.test.ts, and
+    // policy management delegated to a member account in org-guardrails-delegated.test.ts.
     const others = new Set([
       "plan-protected-delete",
       "plan-protected-forget",
@@ -280,6 +281,7 @@ describe("weakening updates", () => {
       "plan-agent-runtime-moved",
       "plan-agent-role-replaced",
       "plan-org-guardrails-lifted",
+      "plan-org-guardrails-delegated",
     ]);
     const weakening = PLAN_RULES.map((r) => r.meta.id).filter((id) => !others.has(id));
     expect(weakening.filter((id) => !covered.has(id))).toEqual([]);

@@ -16,6 +16,7 @@ import { kmsDeletionWindowShortened } from "./kms-deletion-window-shortened";
 import { lambdaInvoked } from "./lambda-invoked";
 import { localProgramRuns } from "./local-program-runs";
 import { orgGuardrailsLifted } from "./org-guardrails-lifted";
+import { orgGuardrailsDelegated } from "./org-guardrails-delegated";
 import { permissionsBoundaryRemoved } from "./permissions-boundary-removed";
 import { protectedDelete } from "./protected-delete";
 import { protectedForget } from "./protected-forget";
@@ -46,6 +47,7 @@ export const PLAN_RULES: readonly PlanRule[] = [
   recoveryWindowShortened,
   guardrailChanged,
   orgGuardrailsLifted,
+  orgGuardrailsDelegated,
   replicationOverwrites,
   permissionsBoundaryRemoved,
   agentSessionLengthened,
