@@ -254,19 +254,28 @@ function withChanged(f: Finding, ack: Acknowledgement): Finding {
   const now = f.grants ?? "none (blastwall could not digest this finding)";
   const entry = JSON.stringify(pinnedEntry(ack, f, ack.stack));
   const pinned = `(reviewed: ${ack.grants}, now: ${now})`;
-  // A right is granted by statements; a finding about a thing (a module's source and version, a block) by that thing.
+  // A right is granted by statements and capped by the principal's Denies and boundary; a finding about a thing (a
+  // module call, a block) is about that thing (see grants-digest.ts).
   const rights = f.evidence.some((e) => e.statements?.length);
   const what = rights
-    ? `the statements changed since the acknowledgement was given ${pinned}, or another statement grants it`
-    : `what it is about (${f.resource}${f.resource.startsWith("module.") ? ": its source and version" : ": its configuration block"}) changed since the acknowledgement was given ${pinned}`;
+    ? `the statements changed since the acknowledgement was given ${pinned}, or what caps or places them did (a Deny of the principal's policies, ` +
+      `its permission boundary, its provider's account or region), or another statement grants it`
+    : `what it is about (${f.resource}: ${aboutWhat(f.resource)}) changed since the acknowledgement was given ${pinned}`;
   return {
     ...f,
     message: `${f.message} The acknowledgement of ${ack.ruleId} for ${ack.principal} in ${source} is pinned to what was reviewed, and ${what}: it is not covered.`,
     fix:
-      `${f.fix} Review ${rights ? "what grants it now (the path names each statement)" : "it as it is now"}; if it is still acceptable, give it this entry ` +
+      `${f.fix} Review ${rights ? "what grants it now (the path names each statement) and what caps it (the principal's Denies and boundary, its provider)" : "it as it is now"}; if it is still acceptable, give it this entry ` +
       `(in place of the acknowledgement, or beside it while that one still covers another finding): ${entry}`,
     evidence: [...f.evidence, { step: "acknowledgement", address: ack.principal, detail: `${source} is pinned to grants ${ack.grants}; this finding's grants are ${now}` }],
   };
+}
+
+/** What a finding that names no statement is about, as its digest reads it (grants-digest.ts). */
+function aboutWhat(resource: string): string {
+  if (/(^|\.)module\.[^.]+$/.test(resource)) return "its source, version and inputs";
+  if (resource.endsWith(".permissions_boundary")) return "the permission boundary's document, the principal's Denies and its provider";
+  return "its configuration block";
 }
 
 /**
@@ -469,7 +478,7 @@ export function unpinnedFinding(ack: Acknowledgement, covered: readonly Finding[
     message:
       `The acknowledgement of ${ack.ruleId} for ${ack.principal} (${source}) has no "grants", so it is not pinned to what was reviewed: ` +
       `it covered ${findingsText(covered.length)}, and keeps covering ${covered.length === 1 ? "it" : "them"} whatever changes in what ${covered.length === 1 ? "it is" : "they are"} about: ` +
-      `a statement widened (a condition dropped, a Resource set to "*"), another policy granting the same right, a module's source or version replaced.`,
+      `a statement widened (a condition dropped, a Resource set to "*", a Deny or the permission boundary loosened), another policy granting the same right, a module's source, version or inputs replaced.`,
     fix: `Review what each finding's path names, then ${how}. The acknowledgement then covers a finding only while what grants it hashes to that digest.`,
   });
   return location === undefined ? f : { ...f, evidence: f.evidence.map((e) => ({ ...e, location })) };
