@@ -455,20 +455,22 @@ export const ACKNOWLEDGEMENT_UNPINNED = "acknowledgement-unpinned";
 /**
  * An acknowledgement without `grants` covers its findings whatever grants them now: a condition dropped or a second
  * policy granting the same action stays covered (red-team round 141). It still holds, as it did, and a warning names
- * the digests to pin it to, with the entries to paste.
+ * the digests to pin it to, with the entries to paste. `stackOf` says which stack each covered finding is of: an entry
+ * names it, one per stack, so the entry is never wider than what it covered (the same address in another stack is
+ * another principal, red-team round 144, L1).
  */
-export function unpinnedFinding(ack: Acknowledgement, covered: readonly Finding[]): Finding {
+export function unpinnedFinding(ack: Acknowledgement, covered: readonly Finding[], stackOf?: (f: Finding) => string | undefined): Finding {
   const source = ack.source ?? DEFAULT_ACK_SOURCE;
   const digests = [...new Set(covered.map((f) => f.grants).filter((g): g is string => g !== undefined))];
   const inCode = source.startsWith("construct ");
-  const entries = [...new Set(covered.filter((f) => f.grants !== undefined).map((f) => JSON.stringify(pinnedEntry(ack, f, ack.stack))))];
+  const entries = [...new Set(covered.filter((f) => f.grants !== undefined).map((f) => JSON.stringify(pinnedEntry(ack, f, ack.stack ?? stackOf?.(f)))))];
   const how = digests.length === 0
     ? `limit it with "actions" and "resource" (blastwall has no digest for ${covered.length === 1 ? "this finding" : "these findings"})`
     : inCode
     ? digests.length === 1
       ? `add grants: ${JSON.stringify(digests[0])} to the acknowledge() call (or the "//" entry) of ${source}`
       : `write one acknowledge() call per finding, each with its grants (${digests.map((g) => JSON.stringify(g)).join(", ")}), in place of the one of ${source}`
-    : `replace the entry in ${source} with ${entries.length === 1 ? "this one" : `these ${entries.length} (one per finding)`}: ${entries.length === 1 ? entries[0] : `[${entries.join(", ")}]`}`;
+    : `replace the entry in ${source} with ${entries.length === 1 ? "this one" : `these ${entries.length} (one per finding${ack.stack === undefined && new Set(covered.map((f) => stackOf?.(f))).size > 1 ? " and stack" : ""})`}: ${entries.length === 1 ? entries[0] : `[${entries.join(", ")}]`}`;
   // Located where the principal is written (HCL: its .tf file and line), as the findings it covered are.
   const location = covered.flatMap((f) => f.evidence).find((e) => e.address === ack.principal && e.location !== undefined)?.location;
   const f = aboutAcknowledgement(ack, covered, {

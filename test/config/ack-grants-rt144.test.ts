@@ -4,8 +4,9 @@
  * unresolved reference points to (F4), the principal's provider (F5), action names in any case (L3), and the stack of
  * the entry the unpinned warning offers (L1).
  */
-import { checkPaths } from "../../lib/check/run-check";
-import { allRules } from "../../lib/rules";
+import { checkPaths, checkStacks } from "../../lib/check/run-check";
+import { buildStack } from "../../lib/engine/terraform/stack";
+import { agentRules, allRules } from "../../lib/rules";
 import { rule as unknownModule } from "../../lib/rules/unknown-module";
 import type { BlastwallConfig } from "../../lib/engine/config-types";
 import type { Finding } from "../../lib/engine/findings";
@@ -220,5 +221,36 @@ describe("an unread registry module in HCL is pinned to its inputs (red-team rou
     const [f] = await run(folder("arn:aws:iam::aws:policy/AdministratorAccess"), [entry]);
     expect(f.grants).not.toBe(reviewed.grants);
     expect(f.acknowledged).toBeUndefined();
+  });
+});
+
+describe("the entry the unpinned warning offers names the stack of each finding (red-team round 144 L1)", () => {
+  const json = janitor([DELETE]);
+  const stack = (name: string | undefined) => buildStack(json, name ? `cdktf.out/stacks/${name}/cdk.tf.json` : "main.tf.json", name);
+  const unscoped: Entry = { ruleId: "agent-destroy-right", principal: "aws_iam_role.janitor", reason: "scratch volume cleanup reviewed by platform" };
+  const run = (names: (string | undefined)[], acknowledgements: Entry[]) => checkStacks(names.map(stack), { config: { acknowledgements }, now: NOW, rules: agentRules }).findings;
+  const pasted = (fs: readonly Finding[]): Entry[] => {
+    const fix = fs.find((f) => f.ruleId === "acknowledgement-unpinned")!.fix;
+    const v = JSON.parse(/: (\[.*\]|\{.*\})\. The acknowledgement then covers/.exec(fix)![1]) as Entry | Entry[];
+    return Array.isArray(v) ? v : [v];
+  };
+
+  test("two stacks with the same code: one entry per stack, each with its stack; pasted, they cover both, with no unscoped or unpinned warning", () => {
+    const entries = pasted(run(["staging", "prod"], [unscoped]));
+    expect(entries.map((e) => e.stack).sort()).toEqual(["prod", "staging"]);
+    for (const e of entries) expect(e).toMatchObject({ actions: ["ec2:DeleteVolume"], resource: "aws_iam_role_policy.ops", grants: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    const again = run(["staging", "prod"], entries);
+    expect(again.filter((f) => f.ruleId === "agent-destroy-right").every((f) => f.acknowledged)).toBe(true);
+    expect(again.map((f) => f.ruleId)).not.toContain("acknowledgement-unscoped");
+    expect(again.map((f) => f.ruleId)).not.toContain("acknowledgement-unpinned");
+  });
+
+  test("one named stack: the entry names it", () => {
+    expect(pasted(run(["prod"], [unscoped])).map((e) => e.stack)).toEqual(["prod"]);
+  });
+
+  test("the control: an acknowledgement with a stack keeps it, and a stack with no name gives no stack key", () => {
+    expect(pasted(run(["staging", "prod"], [{ ...unscoped, stack: "prod" }])).map((e) => e.stack)).toEqual(["prod"]);
+    expect(pasted(run([undefined], [unscoped]))[0]).not.toHaveProperty("stack");
   });
 });
