@@ -159,7 +159,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   const now = opts.now ?? new Date();
   const acks: Acknowledgement[] = configAcknowledgements(opts.config, opts.configSource);
   // Per acknowledgement of the config: the findings it matched, and in which stacks.
-  const matched = new Map<Acknowledgement, { stacks: string[]; findings: Finding[] }>();
+  const matched = new Map<Acknowledgement, { stacks: string[]; findings: Finding[]; stackOf: Map<Finding, string | undefined> }>();
   // Severities the config lowers: each is reported, with the errors it hides, so the report shows it.
   const lowered = loweredSeverities(opts.config);
   const hidden = new Map<string, Hidden>();
@@ -242,9 +242,12 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     for (const a of scoped) if (!acknowledging.has(a) && r.findings.some((f) => isAbout(a, f) || isPartlyAbout(a, f))) acknowledging.add(a);
     own = markAcknowledged(own, scoped, now, (ack, hits) => {
       let m = matched.get(ack);
-      if (!m) matched.set(ack, (m = { stacks: [], findings: [] }));
+      if (!m) matched.set(ack, (m = { stacks: [], findings: [], stackOf: new Map() }));
       if (!m.stacks.includes(label)) m.stacks.push(label);
-      for (const f of hits) m.findings.push(f);
+      for (const f of hits) {
+        m.findings.push(f);
+        m.stackOf.set(f, stack.name);
+      }
     });
     const key = `${stack.name ?? ""}\u0000${stack.file}`;
     if (stack.reading) {
@@ -282,7 +285,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     else {
       if (ack.stack === undefined && m && m.stacks.length > 1) findings.push(unscopedFinding(ack, m.stacks, m.findings));
       // A warning the severity map raises to an error (to require pinned acknowledgements) or turns off.
-      if (ack.grants === undefined && m && m.findings.length > 0) for (const f of applySeverity([unpinnedFinding(ack, m.findings)], opts.config.severity ?? {})) findings.push(f);
+      if (ack.grants === undefined && m && m.findings.length > 0) for (const f of applySeverity([unpinnedFinding(ack, m.findings, (f) => m.stackOf.get(f))], opts.config.severity ?? {})) findings.push(f);
     }
   }
   // A protected entry that names nothing is judged over every stack the config is for; one stack alone gets notes.

@@ -258,19 +258,28 @@ function withChanged(f: Finding, ack: Acknowledgement): Finding {
   const now = f.grants ?? "none (blastwall could not digest this finding)";
   const entry = JSON.stringify(pinnedEntry(ack, f, ack.stack));
   const pinned = `(reviewed: ${ack.grants}, now: ${now})`;
-  // A right is granted by statements; a finding about a thing (a module's source and version, a block) by that thing.
+  // A right is granted by statements and capped by the principal's Denies and boundary; a finding about a thing (a
+  // module call, a block) is about that thing (see grants-digest.ts).
   const rights = f.evidence.some((e) => e.statements?.length);
   const what = rights
-    ? `the statements changed since the acknowledgement was given ${pinned}, or another statement grants it`
-    : `what it is about (${f.resource}${f.resource.startsWith("module.") ? ": its source and version" : ": its configuration block"}) changed since the acknowledgement was given ${pinned}`;
+    ? `the statements changed since the acknowledgement was given ${pinned}, or what caps or places them did (a Deny of the principal's policies, ` +
+      `its permission boundary, its provider's account or region), or another statement grants it`
+    : `what it is about (${f.resource}: ${aboutWhat(f.resource)}) changed since the acknowledgement was given ${pinned}`;
   return {
     ...f,
     message: `${f.message} The acknowledgement of ${ack.ruleId} for ${ack.principal} in ${source} is pinned to what was reviewed, and ${what}: it is not covered.`,
     fix:
-      `${f.fix} Review ${rights ? "what grants it now (the path names each statement)" : "it as it is now"}; if it is still acceptable, give it this entry ` +
+      `${f.fix} Review ${rights ? "what grants it now (the path names each statement) and what caps it (the principal's Denies and boundary, its provider)" : "it as it is now"}; if it is still acceptable, give it this entry ` +
       `(in place of the acknowledgement, or beside it while that one still covers another finding): ${entry}`,
     evidence: [...f.evidence, { step: "acknowledgement", address: ack.principal, detail: `${source} is pinned to grants ${ack.grants}; this finding's grants are ${now}` }],
   };
+}
+
+/** What a finding that names no statement is about, as its digest reads it (grants-digest.ts). */
+function aboutWhat(resource: string): string {
+  if (/(^|\.)module\.[^.]+$/.test(resource)) return "its source, version and inputs";
+  if (resource.endsWith(".permissions_boundary")) return "the permission boundary's document, the principal's Denies and its provider";
+  return "its configuration block";
 }
 
 /**
@@ -450,20 +459,22 @@ export const ACKNOWLEDGEMENT_UNPINNED = "acknowledgement-unpinned";
 /**
  * An acknowledgement without `grants` covers its findings whatever grants them now: a condition dropped or a second
  * policy granting the same action stays covered (red-team round 141). It still holds, as it did, and a warning names
- * the digests to pin it to, with the entries to paste.
+ * the digests to pin it to, with the entries to paste. `stackOf` says which stack each covered finding is of: an entry
+ * names it, one per stack, so the entry is never wider than what it covered (the same address in another stack is
+ * another principal, red-team round 144, L1).
  */
-export function unpinnedFinding(ack: Acknowledgement, covered: readonly Finding[]): Finding {
+export function unpinnedFinding(ack: Acknowledgement, covered: readonly Finding[], stackOf?: (f: Finding) => string | undefined): Finding {
   const source = ack.source ?? DEFAULT_ACK_SOURCE;
   const digests = [...new Set(covered.map((f) => f.grants).filter((g): g is string => g !== undefined))];
   const inCode = source.startsWith("construct ");
-  const entries = [...new Set(covered.filter((f) => f.grants !== undefined).map((f) => JSON.stringify(pinnedEntry(ack, f, ack.stack))))];
+  const entries = [...new Set(covered.filter((f) => f.grants !== undefined).map((f) => JSON.stringify(pinnedEntry(ack, f, ack.stack ?? stackOf?.(f)))))];
   const how = digests.length === 0
     ? `limit it with "actions" and "resource" (blastwall has no digest for ${covered.length === 1 ? "this finding" : "these findings"})`
     : inCode
     ? digests.length === 1
       ? `add grants: ${JSON.stringify(digests[0])} to the acknowledge() call (or the "//" entry) of ${source}`
       : `write one acknowledge() call per finding, each with its grants (${digests.map((g) => JSON.stringify(g)).join(", ")}), in place of the one of ${source}`
-    : `replace the entry in ${source} with ${entries.length === 1 ? "this one" : `these ${entries.length} (one per finding)`}: ${entries.length === 1 ? entries[0] : `[${entries.join(", ")}]`}`;
+    : `replace the entry in ${source} with ${entries.length === 1 ? "this one" : `these ${entries.length} (one per finding${ack.stack === undefined && new Set(covered.map((f) => stackOf?.(f))).size > 1 ? " and stack" : ""})`}: ${entries.length === 1 ? entries[0] : `[${entries.join(", ")}]`}`;
   // Located where the principal is written (HCL: its .tf file and line), as the findings it covered are.
   const location = covered.flatMap((f) => f.evidence).find((e) => e.address === ack.principal && e.location !== undefined)?.location;
   const f = aboutAcknowledgement(ack, covered, {
@@ -473,7 +484,7 @@ export function unpinnedFinding(ack: Acknowledgement, covered: readonly Finding[
     message:
       `The acknowledgement of ${ack.ruleId} for ${ack.principal} (${source}) has no "grants", so it is not pinned to what was reviewed: ` +
       `it covered ${findingsText(covered.length)}, and keeps covering ${covered.length === 1 ? "it" : "them"} whatever changes in what ${covered.length === 1 ? "it is" : "they are"} about: ` +
-      `a statement widened (a condition dropped, a Resource set to "*"), another policy granting the same right, a module's source or version replaced.`,
+      `a statement widened (a condition dropped, a Resource set to "*", a Deny or the permission boundary loosened), another policy granting the same right, a module's source, version or inputs replaced.`,
     fix: `Review what each finding's path names, then ${how}. The acknowledgement then covers a finding only while what grants it hashes to that digest.`,
   });
   return location === undefined ? f : { ...f, evidence: f.evidence.map((e) => ({ ...e, location })) };

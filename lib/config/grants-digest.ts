@@ -1,37 +1,65 @@
 /**
- * The `grants` digest of a finding: a short hash of what the finding is about, which an acknowledgement may pin so it
+ * The `grants` digest of a finding: a short hash of what decides the finding, which an acknowledgement may pin so it
  * covers the finding only while that stays what the reviewer saw (red-team round 141: an acknowledgement matched by
  * rule, principal and action names kept covering a right after its condition was dropped and its Resource set to `*`,
  * and a second policy granting the same action).
  *
- * For a right, what it hashes is the content of every statement the finding's granting evidence names (effect,
- * actions, resources, principals, conditions, each as written and as read), never their position or Sid: moving a
- * statement or renaming its Sid changes nothing a reviewer accepted. For a finding that names no statement (a missing
- * boundary, an unreadable module), it is the thing the finding is about: the block at its `resource`, and for a module
- * its source and version. Whatever cannot be resolved to content is hashed by how the evidence names it, so it still
- * changes when the evidence does (fail closed).
+ * What decides a finding, and so what it hashes:
+ * - The statements its granting evidence names: each one's content (effect, actions, resources, principals,
+ *   conditions, as written and as read), never its position or Sid: moving a statement or renaming its Sid changes
+ *   nothing a reviewer accepted. Action names count in lower case, as IAM compares them (red-team round 144, L3).
+ * - What a reference in one of them points to, where blastwall could not resolve it (`${data.aws_ebs_volume.x.arn}`,
+ *   read as `*`): the block the reference names as written, less `"//"`, and what a data source, variable, local or
+ *   module it names reads in turn. Pointing the data source's filter at production changes the digest (round 144, F4).
+ *   A reference blastwall resolved is in the statement as read already.
+ * - For every principal of the stack the finding names (its principal, and one an evidence step names: the role a
+ *   chain leads into), what caps or places that principal's rights, whatever the rule's steps show (round 144, F1, F2,
+ *   F5): its permission boundary (every statement of it, as read and as written, not their order; a boundary Allow is
+ *   the most the role gets, condition and all), every Deny of its identity policies (a conditional Deny removed widens the right as
+ *   surely as a condition dropped from the Allow), and the settings of its provider configuration that decide which
+ *   account and region it is made in (account pins, `assume_role`, `profile`, `region`). The `boundary` and
+ *   `deny-not-relied-on` steps name no granting statement, and are not hashed as steps: what they are about is here.
+ *   This holds for the rules about a principal's rights (a right is what its Allows grant less what the Denies and the
+ *   boundary take) and for `agent-role-boundary`, whose finding about a boundary that allows too much is about the
+ *   boundary document itself, less the role's own Denies, in the role's account.
+ * - For a finding that names no statement (a missing boundary, a resource left unprotected, an unreadable module): the
+ *   thing it is about, the block at its `resource` as written, and for a module call every argument of the call
+ *   (source, version, inputs, `count`/`for_each`, `providers`, less `"//"`): an unread module does with its inputs
+ *   whatever its code says, and nothing else judges them (round 144, F3). A `resource` that is no block
+ *   (`aws_iam_role.x.permissions_boundary`) is hashed with the block of every address the evidence names.
+ * Whatever cannot be resolved to content is hashed by how the evidence names it, so it still changes when the evidence
+ * does (fail closed). The digest changes on some edits that widen nothing, a tag added to a role or a bucket the
+ * finding is about, or to a block an unresolved reference names: the finding is then reopened for review, which fails
+ * closed.
  */
 import { createHash } from "crypto";
 import type { Evidence, Finding, StatementRef } from "../engine/findings";
-import type { StackAnalysis } from "../engine/analysis-types";
+import type { PrincipalNode, StackAnalysis } from "../engine/analysis-types";
 import type { PolicyDocument, Statement } from "../engine/iam/types";
 import { UNKNOWN_MODULE_TYPE, type TfStack } from "../engine/terraform/types";
 import { managedPolicyDocument } from "../engine/analyze";
+import { providerConfigKey, providerKeyOf } from "../engine/terraform/providers";
+import { hasInterpolation, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
 import { compareText } from "../engine/text";
 
 // 16 hex digits (GRANTS_DIGEST): 64 bits, so no agent finds other statements that hash to a digest a reviewer pinned.
 export { GRANTS_DIGEST } from "../engine/findings";
 
 // Steps that say who the principal is or what caps it, never what grants the finding (as acknowledgements.ts reads them).
+// What caps it (the boundary, the Denies) is hashed with the principal (see `principalContent`), not as a step.
 const NOT_GRANTING: ReadonlySet<string> = new Set(["principal", "boundary", "deny-not-relied-on", "plan", "acknowledgement"]);
 
 const key = (policy: string, inlinePolicy: string | undefined, index: number) => JSON.stringify([policy, inlinePolicy ?? "", index]);
 
-/** Looks statements up by where the evidence says they are written. */
+/** Looks up what the evidence names: statements by where they are written, blocks, principals. */
 export interface StatementLookup {
   statement(ref: StatementRef): Statement | undefined;
   /** The block at `address` as written (a resource, data source or module call), for what no statement resolves. */
   block(address: string): unknown;
+  /** A statement's content with what its unresolved references name (see the module comment). */
+  statementContent(s: Statement): unknown;
+  /** What caps and places the rights of the stack's principal at `address` (see the module comment); undefined: no principal. */
+  principal(address: string): unknown;
 }
 
 /** The statements the analysis read for the stack's principals (identity policies, boundaries, trust policies). */
@@ -52,26 +80,52 @@ export function stackLookup(stack: TfStack, analysis: Pick<StackAnalysis, "princ
     }
     return m;
   };
-  return {
+  let principals: Map<string, PrincipalNode> | undefined;
+  const principalContents = new Map<string, unknown>();
+  const statementContents = new WeakMap<Statement, unknown>();
+  const block = (address: string) => blockContent(stack, address);
+  const lookup: StatementLookup = {
     statement(ref) {
       const hit = (index ??= build()).get(key(ref.policy, ref.inlinePolicy, ref.index));
       if (hit || !ref.policy.startsWith("arn:")) return hit;
       const s = managedPolicyDocument(ref.policy)?.statements[ref.index];
       return s && (s.source.inlinePolicy ?? "") === (ref.inlinePolicy ?? "") ? s : undefined;
     },
-    block(address) {
-      const module = (stack.modules ?? []).find((m) => m.address === address);
-      if (module) return moduleContent(module.source, module.values.version);
-      const r = stack.byAddress.get(address);
-      if (!r) return undefined;
-      if (r.type === UNKNOWN_MODULE_TYPE) return moduleContent(r.values.source, r.values.version);
-      return { values: withoutMetadata(r.values), lifecycle: r.lifecycle ?? null };
+    block,
+    statementContent(s) {
+      let c = statementContents.get(s);
+      if (c === undefined) statementContents.set(s, (c = withReferences(stack, s)));
+      return c;
+    },
+    principal(address) {
+      const p = (principals ??= new Map(analysis.principals.map((x) => [x.address, x]))).get(address);
+      if (!p) return undefined;
+      let c = principalContents.get(address);
+      if (c === undefined) principalContents.set(address, (c = principalContent(stack, p, lookup)));
+      return c;
     },
   };
+  return lookup;
 }
 
-/** A module is what its source and version fetch: its inputs are judged through the principals the finding names. */
-const moduleContent = (source: unknown, version: unknown) => ({ module: { source: source ?? null, version: version ?? null } });
+/** The block at `address` as written, less `"//"`; a module call as every argument it is called with. */
+function blockContent(stack: TfStack, address: string): unknown {
+  const module = (stack.modules ?? []).find((m) => m.address === address);
+  if (module) return moduleContent(module.values);
+  const r = stack.byAddress.get(address);
+  if (!r) return undefined;
+  if (r.type === UNKNOWN_MODULE_TYPE) {
+    // The HCL reader's stand-in: the call's arguments, and why it was not read, which is no argument (it says whether a
+    // module cache was there) and must not change what a reviewer pinned.
+    const { reason: _reason, ...call } = r.values;
+    void _reason;
+    return moduleContent(call);
+  }
+  return { values: withoutMetadata(r.values), lifecycle: r.lifecycle ?? null };
+}
+
+/** A module call whose code blastwall does not read: what it fetches and everything it is given (red-team round 144, F3). */
+const moduleContent = (values: Readonly<Record<string, unknown>>) => ({ module: withoutMetadata(values) });
 
 /** The block without cdktf's `"//"` metadata: acknowledging in code writes there, and must not change what it pins. */
 function withoutMetadata(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -90,7 +144,9 @@ function statementContent(s: Statement): unknown {
     effect: s.effect,
     actions: sorted(s.actions),
     notActions: sorted(s.notActions),
-    writtenActions: sorted(s.writtenActions),
+    // IAM compares action names without case, and `actions` holds them in lower case: only a `${...}` written in one,
+    // whose reference is case-sensitive, adds to what it says (red-team round 144, L3).
+    writtenActions: sorted((s.writtenActions ?? []).filter(hasInterpolation)),
     resources: sorted(s.resources),
     notResources: sorted(s.notResources),
     writtenResources: sorted(s.writtenResources),
@@ -101,12 +157,89 @@ function statementContent(s: Statement): unknown {
   };
 }
 
+/** The statement's content, and what the references blastwall could not resolve in it name (red-team round 144, F4). */
+function withReferences(stack: TfStack, s: Statement): unknown {
+  const texts: string[] = [...(s.writtenResources ?? []), ...(s.writtenActions ?? [])];
+  for (const c of s.conditions) texts.push(...c.values, ...(c.written ?? []));
+  for (const p of [...(s.principals ?? []), ...(s.notPrincipals ?? [])]) texts.push(...p.identifiers, ...(p.written ?? []));
+  // A NotResource keeps no written form: what the block that holds the statement writes stands in for it.
+  if (s.notResources !== undefined && s.approximateResources?.length) {
+    const holder = stack.byAddress.get(s.source.address);
+    if (holder) texts.push(...stringsIn(holder.values));
+  }
+  const unresolved = texts.filter(hasInterpolation).flatMap((t) => resolveToPattern(stack, t).unresolved);
+  const referenced = referencedContent(stack, unresolved);
+  const content = statementContent(s);
+  return referenced.length === 0 ? content : { ...(content as object), referenced };
+}
+
+// What a reference can name: a data source, a resource, a variable, a local value, a module's output.
+const REFERENCE = /(?<![\w.-])(data\.[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*|(?:var|local|module)\.[A-Za-z_][\w-]*|[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*)/g;
+// More than this many blocks behind one statement is no review a digest could stand for: the rest count by name.
+const MAX_REFERENCED = 64;
+
+/**
+ * The content of what the interpolations `raws` name, as `[address, content]` pairs sorted by address. What a data
+ * source, variable, local or module reads is followed in turn (a data source whose name comes from an SSM parameter
+ * is that parameter's); a resource is its block, not followed: it is made from it.
+ */
+function referencedContent(stack: TfStack, raws: readonly string[]): [string, unknown][] {
+  const out = new Map<string, unknown>();
+  const queue: string[] = [];
+  const visit = (text: string) => {
+    for (const part of parseTemplate(text)) {
+      if (part.kind !== "interpolation") continue;
+      for (const m of part.expr.matchAll(REFERENCE)) if (!out.has(m[1]) && !queue.includes(m[1])) queue.push(m[1]);
+    }
+  };
+  for (const raw of raws) visit(raw);
+  while (queue.length > 0) {
+    const address = queue.shift()!;
+    if (out.size >= MAX_REFERENCED) {
+      out.set(address, "(not followed)");
+      continue;
+    }
+    const [root, name] = address.split(".");
+    const content =
+      root === "var" ? (stack.variables.get(name) ?? null) : root === "local" ? (stack.locals.get(name) ?? null) : (blockContent(stack, address) ?? null);
+    out.set(address, content);
+    const managed = root !== "var" && root !== "local" && root !== "data" && root !== "module";
+    if (!managed && content !== null) for (const t of stringsIn(content)) visit(t);
+  }
+  return [...out.entries()].sort((a, b) => compareText(a[0], b[0]));
+}
+
+/** Every string in a JSON value. */
+function stringsIn(v: unknown, out: string[] = []): string[] {
+  if (typeof v === "string") out.push(v);
+  else if (Array.isArray(v)) for (const x of v) stringsIn(x, out);
+  else if (v !== null && typeof v === "object") for (const x of Object.values(v)) stringsIn(x, out);
+  return out;
+}
+
+// The provider arguments that decide which account and region a principal is made in (red-team round 144, F5).
+const PLACING = ["allowed_account_ids", "forbidden_account_ids", "assume_role", "assume_role_with_web_identity", "profile", "region"];
+
+/** What caps and places a principal's rights (see the module comment). */
+function principalContent(stack: TfStack, p: PrincipalNode, lookup: StatementLookup): unknown {
+  const contents = (ss: readonly Statement[]) => [...new Set(ss.map((s) => JSON.stringify(lookup.statementContent(s), keysInOrder)))].sort(compareText);
+  const denies = contents(p.identityPolicies.flatMap((a) => a.document.statements).filter((s) => s.effect === "Deny"));
+  const boundary = p.boundary
+    ? { document: p.boundary.document.address, via: p.boundary.via, statements: contents(p.boundary.document.statements) }
+    : null;
+  const provider = providerConfigKey(providerKeyOf(p.resource));
+  const body = stack.providers?.get(provider);
+  const placing = body === undefined ? null : Object.fromEntries(PLACING.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
+  const referenced = placing === null ? [] : referencedContent(stack, stringsIn(placing));
+  return { denies, boundary, provider: { key: provider, placing, referenced } };
+}
+
 /** What one evidence step contributes: the content of the statements it names, or the step itself. */
 function stepParts(e: Evidence, lookup: StatementLookup): unknown[] {
   if (!e.statements?.length) return [["step", e.step, e.address, e.attaches ?? null]];
   return e.statements.map((ref) => {
     const s = lookup.statement(ref);
-    if (s) return ["statement", statementContent(s)];
+    if (s) return ["statement", lookup.statementContent(s)];
     // A statement blastwall names but cannot show (a resource policy, another stack's): the block that holds it,
     // and failing that how the step names it.
     const block = lookup.block(ref.policy);
@@ -131,11 +264,18 @@ function keysInOrder(_key: string, value: unknown): unknown {
  */
 export function grantsDigest(f: Finding, lookup: StatementLookup): string {
   const parts = new Set<string>();
+  const add = (p: unknown) => parts.add(JSON.stringify(p, keysInOrder));
   const granting = f.evidence.filter((e) => !NOT_GRANTING.has(e.step));
-  for (const e of granting) for (const p of stepParts(e, lookup)) parts.add(JSON.stringify(p, keysInOrder));
+  for (const e of granting) for (const p of stepParts(e, lookup)) add(p);
+  for (const address of new Set([f.principal, ...f.evidence.map((e) => e.address)])) {
+    const p = lookup.principal(address);
+    if (p !== undefined) add(["principal", address, p]);
+  }
   if (!f.evidence.some((e) => e.statements?.length)) {
-    // About a thing, not statements: its block, as written.
-    parts.add(JSON.stringify(["resource", f.resource, lookup.block(f.resource) ?? null], keysInOrder));
+    // About a thing, not statements: its block, as written; an address that is no block, by what the steps name.
+    const block = lookup.block(f.resource);
+    add(["resource", f.resource, block ?? null]);
+    if (block === undefined) for (const e of f.evidence) add(["step-block", e.step, e.address, lookup.block(e.address) ?? null]);
   }
   const text = JSON.stringify([...parts].sort(compareText));
   return createHash("sha256").update(text).digest("hex").slice(0, 16);

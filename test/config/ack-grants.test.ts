@@ -172,18 +172,22 @@ describe("an unknown-module acknowledgement pinned with grants (red-team round 1
     expect(run(REVIEWED)[0].message).toContain("(source terraform-aws-modules/vpc/aws, version 5.1.0)");
   });
 
-  test("the control: it covers the module as reviewed, and when only an input changes", () => {
+  test("the control: it covers the module as reviewed, and after a \"//\" note is written on the call (as acknowledging in code does)", () => {
     expect(run(REVIEWED, [entry()])[0].acknowledged).toBeDefined();
-    expect(run({ ...REVIEWED, name: "other" }, [entry()])[0].acknowledged).toBeDefined();
+    expect(run({ ...REVIEWED, "//": { metadata: { path: "net/vpc" } } }, [entry()])[0].acknowledged).toBeDefined();
   });
 
+  // An input change used to stay covered (the module was hashed by source and version only): that was wrong, as nothing
+  // else judges what an unread module does with its inputs (red-team round 144, F3).
   test.each([
     ["another source", { source: "git::https://github.com/evil/agent-admin.git?ref=main", name: "main" }],
     ["another version", { ...REVIEWED, version: "5.2.0" }],
+    ["another input", { ...REVIEWED, name: "other" }],
+    ["a count", { ...REVIEWED, count: 2 }],
   ])("%s: not covered, and the message says what it is about changed", (_name, module) => {
     const [f] = run(module, [entry()]);
     expect(f.acknowledged).toBeUndefined();
-    expect(f.message).toMatch(/what it is about \(module\.vpc: its source and version\) changed since the acknowledgement was given \(reviewed: [0-9a-f]{16}, now: [0-9a-f]{16}\)/);
+    expect(f.message).toMatch(/what it is about \(module\.vpc: its source, version and inputs\) changed since the acknowledgement was given \(reviewed: [0-9a-f]{16}, now: [0-9a-f]{16}\)/);
   });
 });
 
