@@ -93,7 +93,7 @@ const schema11 = {
           },
           grants: {
             description:
-              "The finding's `grants` digest (16 hex digits, as the report shows it) the acknowledgement was reviewed for: it covers the finding only while the statements that grant it (their effect, actions, resources, principals and conditions; for a finding about a thing, such as a module's source and version, that thing) still hash to it. A condition dropped, a Resource widened or another policy granting the same right gives another digest, and the finding fails again, naming both. Without it, the acknowledgement holds whatever grants the finding, and an `acknowledgement-unpinned` warning gives the digest to add.",
+              "The finding's `grants` digest (16 hex digits, as the report shows it) the acknowledgement was reviewed for: it covers the finding only while what decides it still hashes to it: the statements that grant it (their effect, actions, resources, principals and conditions), the principal's permission boundary and Denies, its provider's account and region, and the blocks an unresolved reference names; for a finding about a thing, that thing (a module call: its source, version and inputs). A condition dropped, a Resource widened, a Deny or boundary weakened or another policy granting the same right gives another digest, and the finding fails again, naming both. Without it, the acknowledgement holds whatever grants the finding, and an `acknowledgement-unpinned` warning gives the digest to add.",
             type: "string",
             pattern: "^[0-9a-f]{16}$",
           },

@@ -68,7 +68,7 @@ export const rule: Rule = {
     fix:
       "Check the module's synthesized or planned output instead (`blastwall gate plan.json` sees every resource a module creates), " +
       "vendor it as a local module (`source = \"./modules/...\"`) so blastwall can read it, or acknowledge the finding once reviewed, " +
-      "with the finding's `grants`: the acknowledgement then holds only while the module's source and version are the ones reviewed.",
+      "with the finding's `grants`: the acknowledgement then holds only while the module's source, version and inputs are the ones reviewed.",
     severity: "error",
     category: "input",
   },
