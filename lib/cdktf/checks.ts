@@ -118,7 +118,7 @@ interface Synth {
   /** The stacks each gate validated in this synth: the same gate on the same stack again is the next synth. */
   readonly validated: Map<object, Set<GuardedStack>>;
   /** Per config, what each stack gives a run on its own, kept between this synth's validations (see `runMemo`). */
-  readonly memos: Map<BlastwallConfig, { readonly ids: Map<string, number>; readonly judged: RunMemo["judged"]; readonly removals: RunMemo["removals"] }>;
+  readonly memos: Map<BlastwallConfig, { readonly ids: Map<string, number>; readonly judged: RunMemo["judged"]; readonly removals: RunMemo["removals"]; readonly parts: Map<string, unknown> }>;
 }
 
 let current: Synth | undefined;
@@ -163,25 +163,35 @@ function thisSynth(validating: GuardedStack, gate: object): Synth {
  * same stacks, each as the same JSON text (a stack an aspect changed in between, or a run with another stack, is
  * judged afresh). The stack being validated is not kept: it is judged as it is now. Outside a synth nothing is kept.
  */
-function runMemo(config: BlastwallConfig, text: string, peerTexts: ReadonlyMap<TfStack, string>): RunMemo | undefined {
+/** A stack's JSON text as read, and which of its readings (Terraform's files, OpenTofu's) a model is. */
+interface ReadingOf {
+  readonly text: string;
+  readonly reading: number;
+}
+
+function runMemo(config: BlastwallConfig, own: ReadingOf, peerTexts: ReadonlyMap<TfStack, ReadingOf>): RunMemo | undefined {
   if (!current) return undefined;
   let kept = current.memos.get(config);
-  if (!kept) current.memos.set(config, (kept = { ids: new Map(), judged: new Map(), removals: new Map() }));
+  if (!kept) current.memos.set(config, (kept = { ids: new Map(), judged: new Map(), removals: new Map(), parts: new Map() }));
   const { ids } = kept;
   const idOf = (t: string) => {
     let id = ids.get(t);
     if (id === undefined) ids.set(t, (id = ids.size));
     return id;
   };
-  const run = [idOf(text), ...[...peerTexts.values()].map(idOf)].sort((a, b) => a - b).join(",");
+  // Texts are looked up as the very strings read (their hash is kept once computed); a text joined with anything
+  // else would be a new string to hash at every validation, each as long as a stack.
+  const member = (r: ReadingOf) => `${idOf(r.text)}.${r.reading}`;
+  const run = [member(own), ...[...peerTexts.values()].map(member)].sort().join(",");
   return {
     keyOf: (s) => {
       const t = peerTexts.get(s);
       // The stack's name and file are not in its JSON: two stacks written alike are still two stacks.
-      return t === undefined ? undefined : JSON.stringify([run, idOf(t), s.file, s.name ?? null]);
+      return t === undefined ? undefined : JSON.stringify([run, member(t), s.file, s.name ?? null]);
     },
     judged: kept.judged,
     removals: kept.removals,
+    parts: kept.parts,
   };
 }
 
@@ -326,7 +336,7 @@ export class BlastwallChecks implements Aspect {
     let text: string | undefined;
     const textOfStack = () => (text ??= JSON.stringify(json));
     // Each reading is its own member of the run: the memo keys it by its place among the readings as well.
-    const models = readings.map((r, i) => this.withReadStacks(stack, r, config, reads, () => `${i}\u0000${textOfStack()}`));
+    const models = readings.map((r, i) => this.withReadStacks(stack, r, config, reads, () => ({ text: textOfStack(), reading: i })));
     // An agents.addresses entry no stack has is reported where every stack the config is for is judged: an app of one
     // stack here, `blastwall check cdktf.out` otherwise (each validation sees its own stack only).
     const wholeRun = onlyStackOfItsApp(stack);
@@ -344,7 +354,7 @@ export class BlastwallChecks implements Aspect {
    * 106, A2: an "identity" stack's tagged key passed the synth gate). Each read costs a synthesis of its own, so a stack
    * that references no other pays nothing.
    */
-  private withReadStacks(stack: GuardedStack, model: TfStack, config: BlastwallConfig, reads: ReadLog, textOfStack: () => string): TfStack {
+  private withReadStacks(stack: GuardedStack, model: TfStack, config: BlastwallConfig, reads: ReadLog, textOfStack: () => ReadingOf): TfStack {
     const sourcesOf = (m: TfStack) => (m.byType.get("terraform_remote_state") ?? []).filter((r) => r.mode === "data").map((r) => r.name);
     const holdsSecrets = writtenCredentials(model).length > 0 || writtenSecrets(model).length > 0;
     // Another stack may detach, rewrite or take over this one's IAM with no reference to it (remover-stacks.ts).
@@ -367,7 +377,7 @@ export class BlastwallChecks implements Aspect {
     // remote state written by hand (not cdktf's naming) may read any stack of the app: then every one is read, and
     // the state's settings say which it is.
     const peers: TfStack[] = [];
-    const peerTexts = new Map<TfStack, string>();
+    const peerTexts = new Map<TfStack, ReadingOf>();
     const loaded = new Set<GuardedStack>();
     const load = (other: GuardedStack) => {
       if (loaded.has(other)) return undefined;
@@ -378,7 +388,7 @@ export class BlastwallChecks implements Aspect {
       // Each reading keyed apart: two readings of one text (Terraform's files and OpenTofu's) may judge apart.
       models.forEach((m, i) => {
         peers.push(m);
-        peerTexts.set(m, `${i}\u0000${text}`);
+        peerTexts.set(m, { text, reading: i });
       });
       return models;
     };
@@ -416,7 +426,7 @@ export class BlastwallChecks implements Aspect {
       .flatMap((x) => x.agents);
     const peerRemovals = removalsOfRun(peers, index, memo).flatMap((x) => x.removals);
     // The other stacks' stores, bucket settings and functions, as `blastwall check` gives them (run-check.ts).
-    const resources = peerResources().peerResources([model, ...peers], index, config)(model);
+    const resources = peerResources().peerResources([model, ...peers], index, config, memo)(model);
     return { ...model, ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}), ...peerFields(peerAgents), ...resources, ...(peerRemovals.length > 0 ? { peerRemovals } : {}) };
   }
 

@@ -376,6 +376,8 @@ export interface RunMemo {
   readonly keyOf: (stack: TfStack) => string | undefined;
   readonly judged: Map<string, { readonly agents: PeerAgent[]; readonly unmatched: Parameters<OutsideAgentTest>[]; readonly single: { readonly q: Parameters<OutsideAgentTest>; readonly agent: string }[]; readonly matched: Set<string> }>;
   readonly removals: Map<string, PeerRemoval[]>;
+  /** What peer-resources.ts reads of each stack (its stores, bucket settings, functions, trails, approval policy). */
+  readonly parts?: Map<string, unknown>;
 }
 
 /**
