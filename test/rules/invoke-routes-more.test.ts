@@ -476,3 +476,46 @@ describe("142 F2/F3. events:PutEvents through a rule that targets the topic; del
     expect(graded(stack([allow("backup:*", `arn:aws:backup:eu-central-1:${ACCT}:backup-vault:*`)], topic({ Service: "backup.amazonaws.com" }, pin)))).toEqual(REPORTED);
   });
 });
+
+describe("a Lambda permission for a service blastwall does not model; an EventBridge permission's source_account and regional principal", () => {
+  const ACCT = "111111111111";
+  const permission = (principal: string, extra: Obj = {}, more: Obj = {}) => ({
+    "aws_lambda_permission.p": { action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.cleanup.function_name}", principal, ...extra },
+    ...more,
+  });
+
+  test("an unmodelled service with no source_arn: a route for whoever holds rights of that service, and the message says why", () => {
+    const rotate = allow(["secretsmanager:RotateSecret", "secretsmanager:CreateSecret"], "*");
+    expect(graded(stack([rotate], permission("secretsmanager.amazonaws.com")))).toEqual(REPORTED);
+    const f = found(stack([rotate], permission("secretsmanager.amazonaws.com")))[0];
+    expect(f.message).toContain("set up any source of secretsmanager.amazonaws.com to invoke a function (secretsmanager:*, through aws_iam_role_policy.agent statement #0): blastwall does not model how secretsmanager.amazonaws.com invokes functions, so any right of secretsmanager on a source aws_lambda_permission.p admits counts");
+    expect(f.fix).toContain("set source_arn on aws_lambda_permission.p to the exact ARN of the one source meant to invoke it (with source_account), one the caller holds no secretsmanager right on");
+    expect(graded(stack([allow("elasticloadbalancing:*", "*")], permission("elasticloadbalancing.amazonaws.com", { source_account: ACCT })))).toEqual(REPORTED);
+    // Controls: no right of that service, another account.
+    expect(found(stack([allow("sns:Publish", "*")], permission("secretsmanager.amazonaws.com")))).toEqual([]);
+    expect(found(stack([rotate], permission("secretsmanager.amazonaws.com", { source_account: "222222222222" })))).toEqual([]);
+  });
+
+  test("an exact source_arn: closed unless the agent holds a right of the service on that source", () => {
+    const secrets = { "aws_secretsmanager_secret.db": { name: "db" } };
+    const pinned = permission("secretsmanager.amazonaws.com", { source_arn: `arn:aws:secretsmanager:eu-central-1:${ACCT}:secret:db-AbCdEf` }, secrets);
+    expect(found(stack([allow("secretsmanager:*", `arn:aws:secretsmanager:eu-central-1:${ACCT}:secret:agent-*`)], pinned))).toEqual([]);
+    expect(graded(stack([allow("secretsmanager:RotateSecret", `arn:aws:secretsmanager:eu-central-1:${ACCT}:secret:db-*`)], pinned))).toEqual(REPORTED);
+  });
+
+  test("an Alexa skill permission with no event_source_token: open to any skill; with one, closed", () => {
+    expect(graded(stack([NOTHING], permission("alexa-appkit.amazon.com")))).toEqual(REPORTED);
+    expect(found(stack([NOTHING], permission("alexa-appkit.amazon.com")))[0].fix).toContain("set event_source_token on aws_lambda_permission.p to the ID of the one skill meant to invoke it");
+    expect(found(stack([NOTHING], permission("alexa-appkit.amazon.com", { event_source_token: "amzn1.ask.skill.1234" })))).toEqual([]);
+  });
+
+  test("EventBridge: a regional principal is EventBridge; source_account of another account closes the route", () => {
+    const targets = allow("events:PutTargets", "*");
+    expect(graded(stack([targets], permission("events.eu-central-1.amazonaws.com")))).toEqual(REPORTED);
+    expect(graded(stack([targets], permission("events.amazonaws.com", { source_account: ACCT })))).toEqual(REPORTED);
+    expect(found(stack([targets], permission("events.amazonaws.com", { source_account: "222222222222" })))).toEqual([]);
+    expect(found(stack([targets], permission("events.amazonaws.com", { source_arn: "arn:aws:events:eu-central-1:222222222222:rule/*" })))).toEqual([]);
+    // Not an unmodelled service either: the EventBridge route alone judges it.
+    expect(found(stack([allow("events:DescribeRule", "*")], permission("events.eu-central-1.amazonaws.com")))).toEqual([]);
+  });
+});
