@@ -517,8 +517,8 @@ function unmodelledGrants(
  * can make such a source invoke the function, pointed at it by the caller, runs it with a payload of its own. Every
  * right listed is needed (one of the actions of each), on a source the permission admits. What is needed only to
  * make a new source (sns:CreateTopic, s3:CreateBucket) is not asked: an existing one the caller can set up will do.
- * Services not listed here (Secrets Manager rotation, which also asks lambda:InvokeFunction of the caller; load
- * balancers; Alexa) are not modelled.
+ * A service not listed here (Secrets Manager rotation, load balancers) is read fail closed: any right of it on an
+ * admitted source counts (invoke-routes.ts `unmodelledRoute`); Alexa skills need no IAM right at all.
  */
 export interface InvokingService {
   /** `sns`: the principal's first label; a region between it and `amazonaws.com` is read as the same service. */
