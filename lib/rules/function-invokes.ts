@@ -26,7 +26,7 @@ import { capabilityActions, capabilityEvidence, capabilityFixText, capabilityOf,
 import { grantUses, routesOf, type Need, type Route } from "./invoke-routes";
 import { deniedOnAll, ownDenies, type DenyAsk } from "./invoke-denies";
 import { policyGrants } from "./invoke-policies";
-import { accountOf, isRelayed, type Relay } from "./invoke-relays";
+import { accountOf, isRelayed, serviceRights, type Relay } from "./invoke-relays";
 import { attributePattern } from "../engine/terraform/tokens";
 
 /** A qualified function ARN (`function:NAME:alias`, `:7`, `:*`): the function it is a version or alias of. */
@@ -145,6 +145,10 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
   for (const route of routesOf(ctx.stack)) {
     if (route.functions.length === 0 || allFull(route.functions)) continue;
     if (route.account !== undefined && account !== undefined && route.account !== account) continue;
+    if (route.serviceRights) {
+      for (const g of serviceRights(p, route.serviceRights.ns, route.serviceRights.patterns)) for (const fn of route.functions) use(fn, route, g.action, g);
+      continue;
+    }
     // A route that asks more rights (set a service up, then fire it) is used only with every one of them.
     const also = alsoGrants(route, grantsOf, (n, action) => deniedOnAll(ctx.stack, denies, action, n.denyAsks), (n, g, r) => grantUses(ctx.stack, n, g, r));
     if (!also) continue;
@@ -332,6 +336,10 @@ function peerFindings(ctx: RuleContext, agent: PrincipalNode): FindingDraft[] {
     for (const { route, functions, asks } of read.routes) {
       const shown = peerRoute(route, peer.stack);
       if (route.account !== undefined && account !== undefined && route.account !== account) continue;
+      if (route.serviceRights) {
+        for (const g of serviceRights(agent, route.serviceRights.ns, route.serviceRights.patterns)) for (const pf of functions) use(pf, shown, g.action, g);
+        continue;
+      }
       const also = alsoGrants(route, grantsOf, (n, action) => deniedOnAll(ctx.stack, denies, action, n.denyAsks.map((a) => ({ pattern: a.pattern, partition: "*" }))), (n, g, r) => globsIntersect(r, n.pattern, CI));
       if (!also) continue;
       for (const action of route.actions) {

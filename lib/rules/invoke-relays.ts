@@ -8,7 +8,10 @@
  * it), add a target with a constant input to a rule of the account, write objects to a bucket that notifies.
  * Only a source the caller cannot fire closes it: an exact `aws:SourceArn` of a topic it cannot publish to, an account
  * other than its own. What is not understood (a negated operator, IfExists, an organisation blastwall does not know)
- * is read as met (fail closed). Other services that deliver this way (CloudWatch alarms, SES) are not modelled.
+ * is read as met (fail closed). Modelled senders: SNS, EventBridge (a rule it adds a target to, or one of the stack
+ * that already targets the queue or topic and matches an event it puts), S3, CloudWatch alarms, SES (receipt rules,
+ * identity notifications) and AWS Config. A statement naming another service is a route for a principal holding any
+ * right of that service on a source it admits (`unmodelledGrants`): blastwall cannot tell which right sets it up.
  */
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Condition, Statement } from "../engine/iam/types";
@@ -16,7 +19,10 @@ import type { TfResource, TfStack } from "../engine/terraform/types";
 import { globMatch, globsIntersect } from "../engine/iam/glob";
 import { arnAccount, resourceAccount } from "../engine/terraform/providers";
 import {
+  attributePattern,
   hasInterpolation,
+  parseReference,
+  parseTemplate,
   referencedResource,
   resolveToPattern,
 } from "../engine/terraform/tokens";
@@ -54,8 +60,8 @@ interface SourceKind {
   readonly delivers: readonly string[];
   /** Its ARN pattern in an account (`*`: any). */
   readonly arn: (account: string) => string;
-  /** The caller's action that makes it send, and the resource that action is on, from the source's ARN pattern. */
-  readonly fire: string;
+  /** The caller's actions that make it send (any one), and the resource they are on, from the source's ARN pattern. */
+  readonly fire: readonly string[];
   readonly on: (source: string) => string;
   /** How the caller makes it send to `target`, with `fire` (the right it does it with). */
   readonly how: (target: string, fire: string) => string;
@@ -68,7 +74,7 @@ const KINDS: readonly SourceKind[] = [
     noun: "an SNS topic",
     delivers: ["sqs"],
     arn: (a) => `arn:*:sns:*:${a}:*`,
-    fire: "sns:Publish",
+    fire: ["sns:Publish"],
     on: (s) => s,
     how: (t, f) =>
       `it publishes to such a topic (${f}) with ${t} subscribed to it (a new topic of its own will do), and SNS delivers the message as sns.amazonaws.com with the topic's ARN and account as aws:SourceArn and aws:SourceAccount`,
@@ -79,7 +85,7 @@ const KINDS: readonly SourceKind[] = [
     noun: "an EventBridge rule",
     delivers: ["sqs", "sns"],
     arn: (a) => `arn:*:events:*:${a}:rule/*`,
-    fire: "events:PutTargets",
+    fire: ["events:PutTargets"],
     on: (s) => s,
     how: (t, f) =>
       `it adds ${t} as a target with a constant input of its choosing to such a rule (${f}; a rule that fires takes new targets, and needs no role for this one), and EventBridge delivers as events.amazonaws.com with the rule's ARN and account as aws:SourceArn and aws:SourceAccount`,
@@ -91,12 +97,61 @@ const KINDS: readonly SourceKind[] = [
     delivers: ["sqs", "sns"],
     // A bucket's ARN holds no account: the account condition alone decides whose buckets count.
     arn: () => "arn:*:s3:::*",
-    fire: "s3:PutObject",
+    fire: ["s3:PutObject"],
     on: (s) => `${s}/*`,
     how: (t, f) =>
       `it writes objects to such a bucket (${f}) whose event notification goes to ${t}, and S3 delivers the event as s3.amazonaws.com with the bucket's ARN and owner as aws:SourceArn and aws:SourceAccount`,
   },
+  {
+    service: "cloudwatch.amazonaws.com",
+    types: ["aws_cloudwatch_metric_alarm"],
+    noun: "a CloudWatch alarm",
+    delivers: ["sns"],
+    arn: (a) => `arn:*:cloudwatch:*:${a}:alarm:*`,
+    fire: ["cloudwatch:PutMetricAlarm"],
+    on: (s) => s,
+    how: (t, f) =>
+      `it makes such an alarm (or changes one) with ${t} as an alarm action and a threshold that missing data or its own metric data trips (${f}), and CloudWatch publishes the state change, with the alarm name and description it chose, as cloudwatch.amazonaws.com with the alarm's ARN and account as aws:SourceArn and aws:SourceAccount`,
+  },
+  {
+    service: "ses.amazonaws.com",
+    types: ["aws_ses_receipt_rule"],
+    noun: "an SES receipt rule",
+    delivers: ["sns"],
+    arn: (a) => `arn:*:ses:*:${a}:receipt-rule-set/*`,
+    // Receipt rules take no resource-level permission: a grant of the action on `*` is the usual one.
+    fire: ["ses:CreateReceiptRule", "ses:UpdateReceiptRule"],
+    on: (s) => s,
+    how: (t, f) =>
+      `it adds a rule with an SNS action to ${t} to a receipt rule set (${f}), and mail anyone sends to an address the account receives for makes SES publish it, headers and content, as ses.amazonaws.com with the rule's ARN and account as aws:SourceArn and aws:SourceAccount`,
+  },
+  {
+    service: "ses.amazonaws.com",
+    types: ["aws_ses_domain_identity", "aws_ses_email_identity"],
+    noun: "an SES identity",
+    delivers: ["sns"],
+    arn: (a) => `arn:*:ses:*:${a}:identity/*`,
+    fire: ["ses:SetIdentityNotificationTopic"],
+    on: (s) => s,
+    how: (t, f) =>
+      `it sets ${t} as such an identity's bounce, complaint or delivery notification topic (${f}), and mail sent from the identity makes SES publish a notification with the mail's headers as ses.amazonaws.com with the identity's ARN and account as aws:SourceArn and aws:SourceAccount`,
+  },
+  {
+    service: "config.amazonaws.com",
+    types: ["aws_config_delivery_channel"],
+    noun: "an AWS Config delivery channel",
+    delivers: ["sns"],
+    arn: (a) => `arn:*:config:*:${a}:*`,
+    // The delivery channel takes no resource-level permission.
+    fire: ["config:PutDeliveryChannel"],
+    on: (s) => s,
+    how: (t, f) =>
+      `it points the account's delivery channel at ${t} (${f}), and AWS Config publishes the configuration changes of the account's resources, which the caller's own changes make, as config.amazonaws.com with the account as aws:SourceAccount`,
+  },
 ];
+
+/** The services KINDS models; a statement naming another one is read by `unmodelledGrants`. */
+const MODELLED = [...new Set(KINDS.map((k) => k.service))];
 
 const SOURCE_TYPES = KINDS.flatMap((k) => k.types);
 
@@ -255,7 +310,7 @@ export function relayedGrants(
       continue;
     const sources = admittedSources(stack, conditions, kind, account);
     if (sources.length === 0) continue;
-    const fires = held(kind.fire).filter((g) =>
+    const fires = kind.fire.flatMap((a) => held(a)).filter((g) =>
       g.resources.some((r) =>
         sources.some((src) => names(stack, kind, g, r, src)),
       ),
@@ -265,10 +320,11 @@ export function relayedGrants(
       .slice(0, 3)
       .join(", ");
     const of = account ? ` of account ${account}` : "";
-    const fire = `${kind.fire} on ${on}, through ${[...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ")}`;
+    const acts = [...new Set(fires.map((g) => g.action))].join(", ");
+    const fire = `${acts} on ${on}, through ${[...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ")}`;
     const text = `, whose ${keysText(conditions, `${kind.noun}${of}`)}: ${kind.how(target.address, fire)}`;
     const fix = (who: string) =>
-      `take ${kind.fire} on ${on} away from ${who}, or pin ${where(s)} with aws:SourceArn to the exact ARN of the source meant to send, one ${who} cannot fire`;
+      `take ${acts} on ${on} away from ${who}, or pin ${where(s)} with aws:SourceArn to the exact ARN of the source meant to send, one ${who} cannot fire`;
     out.push({
       action,
       statement: s,
@@ -276,6 +332,180 @@ export function relayedGrants(
       conditional: true,
       relay: { text, fix, fires },
     });
+  }
+  if (target.service === "sqs" || target.service === "sns") out.push(...putEventsGrants(stack, s, conditions, account, action, target, held));
+  out.push(...unmodelledGrants(stack, p, s, conditions, account, action, target));
+  return out;
+}
+
+const EVENTS = KINDS.find((k) => k.service === "events.amazonaws.com")!;
+const RULE_TYPES = ["aws_cloudwatch_event_rule"];
+
+/** The resource of `types` a reference in `v` names (any attribute), if one does. */
+function resourceIn(stack: TfStack, v: unknown, types: readonly string[]): TfResource | undefined {
+  if (typeof v !== "string") return undefined;
+  for (const part of parseTemplate(v)) {
+    if (part.kind !== "interpolation") continue;
+    const ref = parseReference(part.expr);
+    const res = ref && ref.kind === "resource" && !ref.splat ? stack.byAddress.get(ref.address) : undefined;
+    if (res && types.includes(res.type)) return res;
+  }
+  return undefined;
+}
+
+/**
+ * The sources of custom events a rule's pattern can match (red-team round 142, F2): none for a schedule or a pattern
+ * whose `source` lists only AWS services (PutEvents refuses a source starting with `aws.`), undefined for any (no
+ * `source`, a content filter, a pattern blastwall cannot read).
+ */
+export function customSources(stack: TfStack, rule: TfResource): readonly string[] | undefined {
+  const written = rule.values["event_pattern"];
+  if (written === undefined || written === null) return [];
+  const text = typeof written === "string" ? resolveToPattern(stack, written) : undefined;
+  if (!text?.exact) return undefined;
+  try {
+    const source = (JSON.parse(text.pattern) as { source?: unknown }).source;
+    if (!Array.isArray(source) || source.length === 0) return undefined;
+    if (source.some((x) => typeof x !== "string")) return undefined;
+    return (source as string[]).filter((x) => !x.toLowerCase().startsWith("aws."));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a PutEvents grant may put an event with one of `sources` (any, undefined): an `events:source` condition of
+ * a positive string operator limits it; a negated or IfExists one is read as met.
+ */
+function putsSource(g: Grant, sources: readonly string[] | undefined): boolean {
+  if (sources === undefined) return true;
+  return g.statement.conditions
+    .filter((c) => c.key.toLowerCase() === "events:source" && /^(For(All|Any)Values:)?String(Equals|Like)(IgnoreCase)?$/i.test(c.operator))
+    .every((c) => c.values.some((v) => sources.some((x) => globsIntersect(v, x, CI))));
+}
+
+/**
+ * Rules of the stack that already send to the queue or topic, fired by events:PutEvents (red-team round 142, F2): an
+ * event the caller puts on the rule's bus with a source its pattern matches goes to the target as events.amazonaws.com
+ * with the rule's ARN as aws:SourceArn, so a statement pinned to that rule admits it. A target with a constant `input`
+ * sends none of the caller's payload (as for a rule targeting the function: invoke-routes.ts `eventRoutes`).
+ */
+function putEventsGrants(
+  stack: TfStack,
+  s: Statement,
+  conditions: readonly Condition[],
+  account: string | undefined,
+  action: string,
+  target: { readonly address: string; readonly pattern: string },
+  held: (action: string) => readonly Grant[],
+): RelayedGrant[] {
+  const to = stack.byAddress.get(target.address);
+  if (!to || !admitsService(s, EVENTS.service)) return [];
+  const sources = admittedSources(stack, conditions, EVENTS, account);
+  if (sources.length === 0) return [];
+  const puts = held("events:PutEvents");
+  if (puts.length === 0) return [];
+  const out: RelayedGrant[] = [];
+  for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
+    if (t.values["input"] !== undefined && t.values["input"] !== null) continue;
+    const arn = t.values["arn"];
+    const named = resourceIn(stack, arn, [to.type]);
+    if (named ? named !== to : typeof arn !== "string" || !globsIntersect(resolveToPattern(stack, arn).pattern, target.pattern, CI)) continue;
+    const rule = resourceIn(stack, t.values["rule"], RULE_TYPES);
+    const busValue = t.values["event_bus_name"] ?? rule?.values["event_bus_name"];
+    const busName = typeof busValue === "string" && busValue !== "" ? resolveToPattern(stack, busValue).pattern : "default";
+    const ruleName = rule ? attributePattern(stack, rule, rule.values["name"] === undefined && rule.values["name_prefix"] !== undefined ? "name_prefix" : "name").pattern : "*";
+    const ruleArn = `arn:*:events:*:${account ?? "*"}:rule/${busName === "default" ? "" : `${busName.replace(/^.*event-bus\//, "")}/`}${ruleName}${rule?.values["name"] === undefined ? "*" : ""}`;
+    if (!sources.some((src) => (src.res ? src.res === rule : globsIntersect(src.pattern, ruleArn, CI)))) continue;
+    const custom = rule ? customSources(stack, rule) : undefined;
+    if (custom && custom.length === 0) continue;
+    const bus = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
+    const fires = puts.filter((g) => putsSource(g, custom) && g.resources.some((r) => globsIntersect(r, bus, CI)));
+    if (fires.length === 0) continue;
+    const ruleText = rule?.address ?? "a rule";
+    const on = [...new Set(fires.flatMap((g) => g.resources))].slice(0, 3).join(", ");
+    const fire = `events:PutEvents on ${on}, through ${[...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ")}`;
+    const matched = custom ? `a source ${ruleText} matches (${custom.slice(0, 3).join(", ")})` : `a source ${ruleText} matches`;
+    const text = `, whose ${keysText(conditions, ruleText)}: it puts an event with ${matched} on the ${busName} bus (${fire}), and ${ruleText} sends it through ${t.address} to ${target.address} as events.amazonaws.com with the rule's ARN and account as aws:SourceArn and aws:SourceAccount, the caller's detail in it`;
+    const fix = (who: string) =>
+      `take events:PutEvents on ${on} away from ${who} (or limit it with an events:source condition to sources ${ruleText} does not match), or have ${ruleText} match only events of AWS services (source aws.*), which PutEvents cannot send`;
+    out.push({ action, statement: s, resources: [target.pattern], conditional: true, relay: { text, fix, fires } });
+  }
+  return out;
+}
+
+/**
+ * The IAM namespace of a service principal (`cloudwatch` for `lambda.alarms.cloudwatch.amazonaws.com`, `logs` for
+ * `delivery.logs.amazonaws.com`, a region after it dropped); undefined for a principal that is no AWS service's.
+ */
+export function serviceNamespace(principal: string): string | undefined {
+  const m = /^(.+?)(\.[a-z]{2}(-[a-z]+)+-\d)?\.amazonaws\.com(\.cn)?$/i.exec(principal);
+  if (!m || /[*?]/.test(m[1])) return undefined;
+  return m[1].split(".").pop()!.toLowerCase();
+}
+
+/**
+ * The principal's Allow statements that may grant some right of service `ns` on one of `patterns`: for a service
+ * blastwall does not model, it cannot tell which right makes it deliver, so any counts (a condition, the boundary and
+ * the principal's own Denies are read as not limiting it: fail closed). Each is a grant of `ns:*` for the evidence.
+ */
+export function serviceRights(p: PrincipalNode, ns: string, patterns: readonly string[]): Grant[] {
+  const any = `${ns}:*`;
+  const out: Grant[] = [];
+  for (const policy of p.identityPolicies) {
+    for (const st of policy.document.statements) {
+      const unknown = st.unknown !== undefined;
+      if (st.effect !== "Allow" && !unknown) continue;
+      const acts = unknown || (st.actions ? st.actions.some((a) => globsIntersect(a, any, CI)) : !(st.notActions ?? []).some((a) => globMatch(a, any, CI)));
+      if (!acts) continue;
+      if (!unknown && st.resources && !st.resources.some((r) => patterns.some((x) => globsIntersect(r, x, CI)))) continue;
+      out.push({ action: any, statement: st, resources: st.resources ?? ["*"], conditional: st.conditions.length > 0 });
+    }
+  }
+  return out;
+}
+
+/** The account an ARN pattern names, when it names one exactly. */
+function accountIn(arn: string): string | undefined {
+  const a = arn.split(":")[4];
+  return a !== undefined && /^\d{12}$/.test(a) ? a : undefined;
+}
+
+/**
+ * A statement naming a service principal blastwall does not model (red-team round 142, F3: CodeStar Notifications,
+ * AWS Backup, Budgets...): fail closed. It is a route for a principal holding any right of that service on a source
+ * the statement admits: one of its account, or the exact ARN its aws:SourceArn pins; an account other than the
+ * principal's, or a pinned source it holds no right on, closes it.
+ */
+function unmodelledGrants(
+  stack: TfStack,
+  p: PrincipalNode,
+  s: Statement,
+  conditions: readonly Condition[],
+  account: string | undefined,
+  action: string,
+  target: { readonly address: string; readonly pattern: string },
+): RelayedGrant[] {
+  if (s.unknown !== undefined) return [];
+  const out: RelayedGrant[] = [];
+  const ids = (s.principals ?? []).flatMap((x) => (x.type === "Service" ? x.identifiers : []));
+  for (const id of new Set(ids.map((i) => i.toLowerCase()))) {
+    if (MODELLED.some((m) => globMatch(id, m, CI))) continue;
+    const ns = serviceNamespace(id);
+    if (!ns) continue;
+    const sources = admittedSources(stack, conditions, { ...EVENTS, service: id, types: [], arn: () => "*" }, account).filter(
+      (src) => account === undefined || accountIn(src.pattern) === undefined || accountIn(src.pattern) === account,
+    );
+    if (sources.length === 0) continue;
+    const fires = serviceRights(p, ns, sources.map((x) => x.pattern));
+    if (fires.length === 0) continue;
+    const by = [...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ");
+    const pinned = sources.every((x) => !/[*?]/.test(x.pattern));
+    const from = pinned ? `${id} for ${sources.map((x) => x.pattern).join(", ")}` : `${id} for a source${account ? ` of account ${account}` : ""}`;
+    const text = `, whose ${keysText(conditions, from)}: blastwall does not model how ${id} delivers, so it counts any right of that service on a source the statement admits, and the caller holds rights of ${ns} (${by}), which may set such a source up to send to ${target.address} with content of its choosing`;
+    const fix = (who: string) =>
+      `take the ${ns} rights (${by}) away from ${who}, or pin ${where(s)} with aws:SourceArn to the exact ARN of the source meant to send, one ${who} holds no ${ns} right on`;
+    out.push({ action, statement: s, resources: [target.pattern], conditional: true, relay: { text, fix, fires } });
   }
   return out;
 }
@@ -287,8 +517,8 @@ export function relayedGrants(
  * can make such a source invoke the function, pointed at it by the caller, runs it with a payload of its own. Every
  * right listed is needed (one of the actions of each), on a source the permission admits. What is needed only to
  * make a new source (sns:CreateTopic, s3:CreateBucket) is not asked: an existing one the caller can set up will do.
- * Services not listed here (Secrets Manager rotation, which also asks lambda:InvokeFunction of the caller; load
- * balancers; Alexa) are not modelled.
+ * A service not listed here (Secrets Manager rotation, load balancers) is read fail closed: any right of it on an
+ * admitted source counts (invoke-routes.ts `unmodelledRoute`); Alexa skills need no IAM right at all.
  */
 export interface InvokingService {
   /** `sns`: the principal's first label; a region between it and `amazonaws.com` is read as the same service. */

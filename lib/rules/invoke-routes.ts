@@ -14,7 +14,7 @@ import { globsIntersect } from "../engine/iam/glob";
 import { writtenReferences } from "../engine/reach/resource-index";
 import { attributePattern, parseReference, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
 import type { DenyAsk } from "./invoke-denies";
-import { invokingService } from "./invoke-relays";
+import { invokingService, serviceNamespace } from "./invoke-relays";
 
 /** The route's pattern, and the target's `arn` followed by `suffix` when the stack makes the target. */
 function asks(pattern: string, target: TfResource | undefined, suffix = ""): DenyAsk[] {
@@ -51,6 +51,11 @@ export interface Route {
   readonly account?: string;
   /** How to close the route other than taking the rights away (pin the permission to one source). */
   readonly pin?: string;
+  /**
+   * A service blastwall does not model (invoke-relays.ts `serviceRights`): the route is used with any right of
+   * namespace `ns` on one of `patterns`, not with `actions` (which only name it).
+   */
+  readonly serviceRights?: { readonly ns: string; readonly patterns: readonly string[] };
 }
 
 /** One more right a route asks, as a route names its own: any one of `actions` on `pattern`. */
@@ -314,7 +319,7 @@ function ruleRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const p of stack.byType.get("aws_lambda_permission") ?? []) {
     const principal = exactly(stack, p.values["principal"]);
-    if (principal !== undefined && principal !== "events.amazonaws.com" && principal !== "*") continue;
+    if (principal !== undefined && !EVENTS_PRINCIPAL.test(principal) && principal !== "*") continue;
     const action = exactly(stack, p.values["action"]);
     if (action !== undefined && !globsIntersect(action, "lambda:InvokeFunction", { caseInsensitive: true })) continue;
     const src = p.values["source_arn"];
@@ -326,7 +331,10 @@ function ruleRoutes(stack: TfStack): Route[] {
         : patternOf(stack, src);
     if (!globsIntersect(pattern, "arn:*:events:*:*:rule/*")) continue;
     const text = rule?.address ?? (src === undefined || src === null ? "any EventBridge rule" : `rules matching ${pattern}`);
+    // A rule of another account than the caller's cannot be the caller's own (as servicePermissionRoutes reads it).
+    const account = accountOf(stack, p.values["source_account"], pattern);
     out.push({
+      ...(account ? { account } : {}),
       via: p,
       target: rule,
       targetText: text,
@@ -340,6 +348,16 @@ function ruleRoutes(stack: TfStack): Route[] {
     });
   }
   return out;
+}
+
+/** EventBridge's principal, in its global or a regional form. */
+const EVENTS_PRINCIPAL = /^events(\.[a-z]{2}(-[a-z]+)+-\d)?\.amazonaws\.com(\.cn)?$/i;
+
+/** The account a permission pins its source to: `source_account`, or the account of its source ARN pattern. */
+function accountOf(stack: TfStack, written: unknown, source: string): string | undefined {
+  const account = written === undefined || written === null || written === "" ? undefined : exactly(stack, written);
+  const inArn = source.split(":")[4];
+  return account ?? (inArn !== undefined && /^\d{12}$/.test(inArn) ? inArn : undefined);
 }
 
 /**
@@ -356,9 +374,13 @@ function servicePermissionRoutes(stack: TfStack): Route[] {
     // A principal that cannot be read is everyone, a direct grant (resource-policies.ts `lambdaPermissionStatement`).
     const principal = exactly(stack, p.values["principal"]);
     const kind = principal === undefined ? undefined : invokingService(principal);
-    if (!kind) continue;
     const action = exactly(stack, p.values["action"]);
     if (action !== undefined && !globsIntersect(action, "lambda:InvokeFunction", { caseInsensitive: true })) continue;
+    if (!kind) {
+      const r = principal === undefined ? undefined : unmodelledRoute(stack, p, principal);
+      if (r) out.push(r);
+      continue;
+    }
     const written = p.values["source_account"];
     const account = written === undefined || written === null || written === "" ? undefined : exactly(stack, written);
     const src = p.values["source_arn"];
@@ -401,6 +423,44 @@ function servicePermissionRoutes(stack: TfStack): Route[] {
     });
   }
   return out;
+}
+
+/**
+ * A Lambda permission for a service blastwall does not model (Secrets Manager rotation, Elastic Load Balancing...):
+ * fail closed. Without `source_arn`, or with a wildcard one, any source of that service the caller sets up may invoke
+ * the function; with an exact one, the caller may still change that source. So it is a route for a principal holding
+ * any right of the service on the source admitted (function-invokes.ts); `source_account` (or an account in
+ * `source_arn`) other than the caller's closes it. An Alexa skill permission with no `event_source_token` (the skill
+ * ID) lets any Alexa developer's skill invoke the function: open to anyone, with no IAM right.
+ */
+function unmodelledRoute(stack: TfStack, p: TfResource, principal: string): Route | undefined {
+  const functions = functionsOf(stack, p.values["function_name"]);
+  if (/^alexa-[a-z-]+\.amazon\.com$/i.test(principal)) {
+    const token = p.values["event_source_token"];
+    if (token !== undefined && token !== null && token !== "") return undefined;
+    return { via: p, targetText: p.address, actions: [], pattern: "*", types: [], functions, verb: `make an Alexa skill call ${p.address}`, how: ", which lets invoke", denyAsks: [], open: { text: `through ${p.address} (a permission for ${principal} with no event_source_token: the skill of any Alexa developer account may invoke it)`, fix: `set event_source_token on ${p.address} to the ID of the one skill meant to invoke it` } };
+  }
+  if (EVENTS_PRINCIPAL.test(principal) || principal === "*") return undefined;
+  const ns = serviceNamespace(principal);
+  if (!ns) return undefined;
+  const src = p.values["source_arn"];
+  const source = src === undefined || src === null || src === "" ? "*" : patternOf(stack, src);
+  const account = accountOf(stack, p.values["source_account"], source);
+  const text = source === "*" ? `any source of ${principal}${account ? ` in account ${account}` : ""}` : `${principal} source ${source}`;
+  return {
+    via: p,
+    targetText: text,
+    actions: [`${ns}:*`],
+    pattern: source,
+    types: [],
+    functions,
+    verb: `set up ${text} to invoke a function`,
+    how: `: blastwall does not model how ${principal} invokes functions, so any right of ${ns} on a source ${p.address} admits counts, as it may set such a source up to call the function with content of the caller's; ${p.address} lets ${principal} invoke`,
+    denyAsks: [],
+    serviceRights: { ns, patterns: [source] },
+    ...(account ? { account } : {}),
+    pin: `set source_arn on ${p.address} to the exact ARN of the one source meant to invoke it (with source_account), one the caller holds no ${ns} right on`,
+  };
 }
 
 /**

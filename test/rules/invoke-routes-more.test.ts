@@ -402,3 +402,120 @@ resource "aws_lambda_event_source_mapping" "jobs" {
   ]);
   expect(f.find((x) => x.resource === "aws_lambda_function.jobs")!.message).toContain("through aws_sqs_queue_policy.jobs statement #0");
 });
+
+describe("142 F2/F3. events:PutEvents through a rule that targets the topic; deliveries of CloudWatch alarms, SES, Config and unmodelled services", () => {
+  const ACCT = "111111111111";
+  const OWN = { StringEquals: { "aws:SourceAccount": ACCT } };
+  const topic = (principal: unknown, condition?: Obj, extra: Obj = {}) => ({
+    "aws_sns_topic.t": { name: "alerts" },
+    "aws_sns_topic_policy.tp": { arn: "${aws_sns_topic.t.arn}", policy: policy({ Effect: "Allow", Principal: principal, Action: "SNS:Publish", Resource: "${aws_sns_topic.t.arn}", ...(condition ? { Condition: condition } : {}) }) },
+    "aws_sns_topic_subscription.s": { topic_arn: "${aws_sns_topic.t.arn}", protocol: "lambda", endpoint: FN },
+    ...extra,
+  });
+  const rule = (pattern: unknown, target: Obj = {}) => ({
+    "aws_cloudwatch_event_rule.r": { name: "r", ...(pattern === undefined ? { schedule_expression: "rate(1 hour)" } : { event_pattern: JSON.stringify(pattern) }) },
+    "aws_cloudwatch_event_target.t": { rule: "${aws_cloudwatch_event_rule.r.name}", arn: "${aws_sns_topic.t.arn}", ...target },
+  });
+  const PINNED = { ArnEquals: { "aws:SourceArn": "${aws_cloudwatch_event_rule.r.arn}" } };
+  const put = (condition?: Obj) => ({ ...allow("events:PutEvents", "*"), ...(condition ? { Condition: condition } : {}) });
+
+  test("F2: PutEvents with a source the rule matches fires a rule pinned by aws:SourceArn", () => {
+    const json = stack([put()], topic({ Service: "events.amazonaws.com" }, PINNED, rule({ source: ["app"] })));
+    expect(graded(json)).toEqual(REPORTED);
+    const f = found(json)[0];
+    expect(f.message).toContain("whose condition ArnEquals aws:SourceArn ${aws_cloudwatch_event_rule.r.arn} is met by a delivery from aws_cloudwatch_event_rule.r: it puts an event with a source aws_cloudwatch_event_rule.r matches (app) on the default bus (events:PutEvents on *");
+    expect(f.fix).toContain("take events:PutEvents on * away from the agent (or limit it with an events:source condition");
+    // No source in the pattern, or one of account scope: matched too.
+    expect(graded(stack([put()], topic({ Service: "events.amazonaws.com" }, PINNED, rule({ "detail-type": ["x"] }))))).toEqual(REPORTED);
+    expect(graded(stack([put()], topic("*", OWN, rule({ source: ["app"] }))))).toEqual(REPORTED);
+    expect(graded(stack([put({ StringEquals: { "events:source": "app" } })], topic({ Service: "events.amazonaws.com" }, PINNED, rule({ source: ["app"] }))))).toEqual(REPORTED);
+  });
+
+  test("F2 controls: aws.* sources, a schedule, a constant input, another source by condition, another bus, no PutEvents", () => {
+    const events = { Service: "events.amazonaws.com" };
+    expect(found(stack([put()], topic(events, PINNED, rule({ source: ["aws.ec2"] }))))).toEqual([]);
+    expect(found(stack([put()], topic(events, PINNED, rule(undefined))))).toEqual([]);
+    expect(found(stack([put()], topic(events, PINNED, rule({ source: ["app"] }, { input: "{}" }))))).toEqual([]);
+    expect(found(stack([put({ StringEquals: { "events:source": "other" } })], topic(events, PINNED, rule({ source: ["app"] }))))).toEqual([]);
+    expect(found(stack([allow("events:PutEvents", "arn:aws:events:eu-central-1:111111111111:event-bus/other")], topic(events, PINNED, rule({ source: ["app"] }))))).toEqual([]);
+    expect(found(stack([NOTHING], topic(events, PINNED, rule({ source: ["app"] }))))).toEqual([]);
+    // Pinned to another rule: this one's delivery does not meet it.
+    const other = { "aws_cloudwatch_event_rule.o": { name: "o", event_pattern: JSON.stringify({ source: ["aws.ec2"] }) } };
+    expect(found(stack([put()], topic(events, { ArnEquals: { "aws:SourceArn": "${aws_cloudwatch_event_rule.o.arn}" } }, { ...rule({ source: ["app"] }), ...other })))).toEqual([]);
+  });
+
+  test("F3: CloudWatch alarms, SES receipt rules and identities, AWS Config publish for whoever can set them up", () => {
+    const alarm = allow(["cloudwatch:PutMetricAlarm", "cloudwatch:PutMetricData"], "*");
+    expect(graded(stack([alarm], topic({ Service: "cloudwatch.amazonaws.com" }, { ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:eu-central-1:${ACCT}:alarm:*` } })))).toEqual(REPORTED);
+    expect(found(stack([alarm], topic("*", OWN)))[0].message).toContain("it makes such an alarm (or changes one) with aws_sns_topic.t as an alarm action");
+    expect(graded(stack([allow("ses:CreateReceiptRule", "*")], topic({ Service: "ses.amazonaws.com" }, OWN)))).toEqual(REPORTED);
+    expect(graded(stack([allow("ses:SetIdentityNotificationTopic", "*")], topic({ Service: "ses.amazonaws.com" }, OWN)))).toEqual(REPORTED);
+    expect(graded(stack([allow("config:PutDeliveryChannel", "*")], topic({ Service: "config.amazonaws.com" }, OWN)))).toEqual(REPORTED);
+    // Controls: another account, a pinned alarm the agent cannot change, rights of another service.
+    expect(found(stack([alarm], topic({ Service: "cloudwatch.amazonaws.com" }, { StringEquals: { "aws:SourceAccount": "222222222222" } })))).toEqual([]);
+    const mine = { "aws_cloudwatch_metric_alarm.a": { alarm_name: "cpu" } };
+    expect(found(stack([allow("cloudwatch:PutMetricAlarm", "arn:aws:cloudwatch:eu-central-1:111111111111:alarm:agent-*")], topic({ Service: "cloudwatch.amazonaws.com" }, { ArnEquals: { "aws:SourceArn": "arn:aws:cloudwatch:eu-central-1:111111111111:alarm:cpu" } }, mine)))).toEqual([]);
+    expect(found(stack([allow("cloudwatch:PutMetricData", "*")], topic({ Service: "cloudwatch.amazonaws.com" }, OWN)))).toEqual([]);
+    expect(found(stack([alarm], topic({ Service: "ses.amazonaws.com" }, OWN)))).toEqual([]);
+    expect(found(stack([allow("ses:SendEmail", "*")], topic({ Service: "config.amazonaws.com" }, OWN)))).toEqual([]);
+  });
+
+  test("F3: a service blastwall does not model is a route for whoever holds rights of that service, and the message says so", () => {
+    const codestar = allow(["codestar-notifications:CreateNotificationRule", "codecommit:CreateRepository"], "*");
+    const json = stack([codestar], topic({ Service: "codestar-notifications.amazonaws.com" }, OWN));
+    expect(graded(json)).toEqual(REPORTED);
+    const f = found(json)[0];
+    expect(f.message).toContain("blastwall does not model how codestar-notifications.amazonaws.com delivers, so it counts any right of that service on a source the statement admits, and the caller holds rights of codestar-notifications (aws_iam_role_policy.agent statement #0)");
+    expect(f.fix).toContain("take the codestar-notifications rights (aws_iam_role_policy.agent statement #0) away from the agent, or pin aws_sns_topic_policy.tp statement #0 with aws:SourceArn");
+    expect(graded(stack([allow("backup:*", "*")], topic({ Service: "backup.amazonaws.com" })))).toEqual(REPORTED);
+    // Controls: no right of the service, another account, an exact source it holds no right on.
+    expect(found(stack([allow("codecommit:CreateRepository", "*")], topic({ Service: "codestar-notifications.amazonaws.com" }, OWN)))).toEqual([]);
+    expect(found(stack([codestar], topic({ Service: "codestar-notifications.amazonaws.com" }, { StringEquals: { "aws:SourceAccount": "222222222222" } })))).toEqual([]);
+    const pin = { ArnEquals: { "aws:SourceArn": `arn:aws:backup:eu-central-1:${ACCT}:backup-vault:prod` } };
+    expect(found(stack([allow("backup:*", `arn:aws:backup:eu-central-1:${ACCT}:backup-vault:agent-*`)], topic({ Service: "backup.amazonaws.com" }, pin)))).toEqual([]);
+    expect(graded(stack([allow("backup:*", `arn:aws:backup:eu-central-1:${ACCT}:backup-vault:*`)], topic({ Service: "backup.amazonaws.com" }, pin)))).toEqual(REPORTED);
+  });
+});
+
+describe("a Lambda permission for a service blastwall does not model; an EventBridge permission's source_account and regional principal", () => {
+  const ACCT = "111111111111";
+  const permission = (principal: string, extra: Obj = {}, more: Obj = {}) => ({
+    "aws_lambda_permission.p": { action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.cleanup.function_name}", principal, ...extra },
+    ...more,
+  });
+
+  test("an unmodelled service with no source_arn: a route for whoever holds rights of that service, and the message says why", () => {
+    const rotate = allow(["secretsmanager:RotateSecret", "secretsmanager:CreateSecret"], "*");
+    expect(graded(stack([rotate], permission("secretsmanager.amazonaws.com")))).toEqual(REPORTED);
+    const f = found(stack([rotate], permission("secretsmanager.amazonaws.com")))[0];
+    expect(f.message).toContain("set up any source of secretsmanager.amazonaws.com to invoke a function (secretsmanager:*, through aws_iam_role_policy.agent statement #0): blastwall does not model how secretsmanager.amazonaws.com invokes functions, so any right of secretsmanager on a source aws_lambda_permission.p admits counts");
+    expect(f.fix).toContain("set source_arn on aws_lambda_permission.p to the exact ARN of the one source meant to invoke it (with source_account), one the caller holds no secretsmanager right on");
+    expect(graded(stack([allow("elasticloadbalancing:*", "*")], permission("elasticloadbalancing.amazonaws.com", { source_account: ACCT })))).toEqual(REPORTED);
+    // Controls: no right of that service, another account.
+    expect(found(stack([allow("sns:Publish", "*")], permission("secretsmanager.amazonaws.com")))).toEqual([]);
+    expect(found(stack([rotate], permission("secretsmanager.amazonaws.com", { source_account: "222222222222" })))).toEqual([]);
+  });
+
+  test("an exact source_arn: closed unless the agent holds a right of the service on that source", () => {
+    const secrets = { "aws_secretsmanager_secret.db": { name: "db" } };
+    const pinned = permission("secretsmanager.amazonaws.com", { source_arn: `arn:aws:secretsmanager:eu-central-1:${ACCT}:secret:db-AbCdEf` }, secrets);
+    expect(found(stack([allow("secretsmanager:*", `arn:aws:secretsmanager:eu-central-1:${ACCT}:secret:agent-*`)], pinned))).toEqual([]);
+    expect(graded(stack([allow("secretsmanager:RotateSecret", `arn:aws:secretsmanager:eu-central-1:${ACCT}:secret:db-*`)], pinned))).toEqual(REPORTED);
+  });
+
+  test("an Alexa skill permission with no event_source_token: open to any skill; with one, closed", () => {
+    expect(graded(stack([NOTHING], permission("alexa-appkit.amazon.com")))).toEqual(REPORTED);
+    expect(found(stack([NOTHING], permission("alexa-appkit.amazon.com")))[0].fix).toContain("set event_source_token on aws_lambda_permission.p to the ID of the one skill meant to invoke it");
+    expect(found(stack([NOTHING], permission("alexa-appkit.amazon.com", { event_source_token: "amzn1.ask.skill.1234" })))).toEqual([]);
+  });
+
+  test("EventBridge: a regional principal is EventBridge; source_account of another account closes the route", () => {
+    const targets = allow("events:PutTargets", "*");
+    expect(graded(stack([targets], permission("events.eu-central-1.amazonaws.com")))).toEqual(REPORTED);
+    expect(graded(stack([targets], permission("events.amazonaws.com", { source_account: ACCT })))).toEqual(REPORTED);
+    expect(found(stack([targets], permission("events.amazonaws.com", { source_account: "222222222222" })))).toEqual([]);
+    expect(found(stack([targets], permission("events.amazonaws.com", { source_arn: "arn:aws:events:eu-central-1:222222222222:rule/*" })))).toEqual([]);
+    // Not an unmodelled service either: the EventBridge route alone judges it.
+    expect(found(stack([allow("events:DescribeRule", "*")], permission("events.eu-central-1.amazonaws.com")))).toEqual([]);
+  });
+});

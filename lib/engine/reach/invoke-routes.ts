@@ -33,4 +33,7 @@ export const INVOKE_ROUTE_ACTIONS = [
   "apigateway:PUT",
   "apigateway:PATCH",
   "cloudwatch:PutMetricAlarm",
+  // What makes a service deliver to a queue or topic its policy admits it to (rules/invoke-relays.ts, KINDS).
+  "ses:SetIdentityNotificationTopic",
+  "config:PutDeliveryChannel",
 ] as const;
