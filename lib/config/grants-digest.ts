@@ -53,13 +53,30 @@ const key = (policy: string, inlinePolicy: string | undefined, index: number) =>
 
 /** Looks up what the evidence names: statements by where they are written, blocks, principals. */
 export interface StatementLookup {
-  statement(ref: StatementRef): Statement | undefined;
+  /** The statement `ref` names, looked for first in the policies of the principals at `near` (the finding's). */
+  statement(ref: StatementRef, near?: readonly string[]): Statement | undefined;
   /** The block at `address` as written (a resource, data source or module call), for what no statement resolves. */
   block(address: string): unknown;
   /** A statement's content with what its unresolved references name (see the module comment). */
   statementContent(s: Statement): unknown;
   /** What caps and places the rights of the stack's principal at `address` (see the module comment); undefined: no principal. */
   principal(address: string): unknown;
+  /**
+   * A value as canonical JSON (object keys sorted), each object written once: a stack of 20,000 resources has tens of
+   * thousands of findings, many about one principal or block, and writing each again made the digests a third of the
+   * analysis.
+   */
+  canonical(value: unknown): string;
+  /**
+   * A part of a digest (a list, written as `canonical` writes it) and that text as a JSON string, made once per `key`:
+   * the part about one principal, block or statement is the same in every finding that names it.
+   */
+  part(key: string | object, make: () => readonly unknown[]): Part;
+}
+
+/** A digest's part: its canonical JSON (what parts are sorted and told apart by), and that text as a JSON string. */
+export interface Part {
+  readonly raw: string;
 }
 
 /** The statements the analysis read for the stack's principals (identity policies, boundaries, trust policies). */
@@ -81,12 +98,45 @@ export function stackLookup(stack: TfStack, analysis: Pick<StackAnalysis, "princ
     return m;
   };
   let principals: Map<string, PrincipalNode> | undefined;
+  // A principal's own statements, indexed when a finding about it first asks: indexing every principal's read (and
+  // parsed) every policy of the stack, most of which no finding names.
+  const near = new Map<string, Map<string, Statement> | undefined>();
+  const statementsOf = (address: string): Map<string, Statement> | undefined => {
+    if (near.has(address)) return near.get(address);
+    const p = (principals ??= new Map(analysis.principals.map((x) => [x.address, x]))).get(address);
+    let m: Map<string, Statement> | undefined;
+    if (p) {
+      m = new Map();
+      for (const d of [...p.identityPolicies.map((a) => a.document), p.boundary?.document, p.trustPolicy]) {
+        for (const st of d?.statements ?? []) {
+          const k = key(st.source.address, st.source.inlinePolicy, st.source.index);
+          if (!m.has(k)) m.set(k, st);
+        }
+      }
+    }
+    near.set(address, m);
+    return m;
+  };
   const principalContents = new Map<string, unknown>();
   const statementContents = new WeakMap<Statement, unknown>();
-  const block = (address: string) => blockContent(stack, address);
+  const blocks = new Map<string, unknown>();
+  const block = (address: string) => {
+    if (blocks.has(address)) return blocks.get(address);
+    const b = blockContent(stack, address);
+    blocks.set(address, b);
+    return b;
+  };
+  const texts = new WeakMap<object, string>();
+  const partsByText = new Map<string, Part>();
+  const partsByObject = new WeakMap<object, Part>();
   const lookup: StatementLookup = {
-    statement(ref) {
-      const hit = (index ??= build()).get(key(ref.policy, ref.inlinePolicy, ref.index));
+    statement(ref, principalsNear) {
+      const k = key(ref.policy, ref.inlinePolicy, ref.index);
+      for (const a of principalsNear ?? []) {
+        const own = statementsOf(a)?.get(k);
+        if (own) return own;
+      }
+      const hit = (index ??= build()).get(k);
       if (hit || !ref.policy.startsWith("arn:")) return hit;
       const s = managedPolicyDocument(ref.policy)?.statements[ref.index];
       return s && (s.source.inlinePolicy ?? "") === (ref.inlinePolicy ?? "") ? s : undefined;
@@ -103,6 +153,22 @@ export function stackLookup(stack: TfStack, analysis: Pick<StackAnalysis, "princ
       let c = principalContents.get(address);
       if (c === undefined) principalContents.set(address, (c = principalContent(stack, p, lookup)));
       return c;
+    },
+    part(k, make) {
+      let p = typeof k === "string" ? partsByText.get(k) : partsByObject.get(k);
+      if (p === undefined) {
+        const raw = `[${make().map((x) => lookup.canonical(x)).join(",")}]`;
+        p = { raw };
+        if (typeof k === "string") partsByText.set(k, p);
+        else partsByObject.set(k, p);
+      }
+      return p;
+    },
+    canonical(value) {
+      if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+      let t = texts.get(value);
+      if (t === undefined) texts.set(value, (t = canonicalText(value)));
+      return t;
     },
   };
   return lookup;
@@ -222,8 +288,13 @@ const PLACING = ["allowed_account_ids", "forbidden_account_ids", "assume_role", 
 
 /** What caps and places a principal's rights (see the module comment). */
 function principalContent(stack: TfStack, p: PrincipalNode, lookup: StatementLookup): unknown {
-  const contents = (ss: readonly Statement[]) => [...new Set(ss.map((s) => JSON.stringify(lookup.statementContent(s), keysInOrder)))].sort(compareText);
-  const denies = contents(p.identityPolicies.flatMap((a) => a.document.statements).filter((s) => s.effect === "Deny"));
+  const contents = (ss: readonly Statement[]) => [...new Set(ss.map((s) => lookup.canonical(lookup.statementContent(s))))].sort(compareText);
+  const statements = p.identityPolicies.flatMap((a) => a.document.statements);
+  const denies = contents(statements.filter((s) => s.effect === "Deny"));
+  // Every Allow too: another right of the principal can meet a condition the reviewed grant relies on (ec2:CreateTags
+  // beside a DeleteVolume limited to volumes tagged env=scratch; iam:TagRole on itself beside one keyed on its own
+  // tag), and no rule weighs that (red-team round 146, F1). Any change to its policies reopens the finding.
+  const allows = contents(statements.filter((s) => s.effect === "Allow"));
   const boundary = p.boundary
     ? { document: p.boundary.document.address, via: p.boundary.via, statements: contents(p.boundary.document.statements) }
     : null;
@@ -231,15 +302,15 @@ function principalContent(stack: TfStack, p: PrincipalNode, lookup: StatementLoo
   const body = stack.providers?.get(provider);
   const placing = body === undefined ? null : Object.fromEntries(PLACING.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
   const referenced = placing === null ? [] : referencedContent(stack, stringsIn(placing));
-  return { denies, boundary, provider: { key: provider, placing, referenced } };
+  return { denies, allows, boundary, provider: { key: provider, placing, referenced } };
 }
 
 /** What one evidence step contributes: the content of the statements it names, or the step itself. */
-function stepParts(e: Evidence, lookup: StatementLookup): unknown[] {
+function stepParts(e: Evidence, lookup: StatementLookup, near: readonly string[]): (unknown[] | Part)[] {
   if (!e.statements?.length) return [["step", e.step, e.address, e.attaches ?? null]];
   return e.statements.map((ref) => {
-    const s = lookup.statement(ref);
-    if (s) return ["statement", lookup.statementContent(s)];
+    const s = lookup.statement(ref, near);
+    if (s) return lookup.part(s, () => ["statement", lookup.statementContent(s)]);
     // A statement blastwall names but cannot show (a resource policy, another stack's): the block that holds it,
     // and failing that how the step names it.
     const block = lookup.block(ref.policy);
@@ -252,10 +323,53 @@ function stepParts(e: Evidence, lookup: StatementLookup): unknown[] {
  * (`toTerraform()`) and the cdk.tf.json it writes order them differently, so the synth gate and `blastwall check` gave
  * one block two digests, and a pinned acknowledgement held in one and not the other.
  */
-function keysInOrder(_key: string, value: unknown): unknown {
+export function keysInOrder(_key: string, value: unknown): unknown {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
   const v = value as Record<string, unknown>;
   return Object.fromEntries(Object.keys(v).sort(compareText).map((k) => [k, v[k]]));
+}
+
+const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/;
+const isIndexKey = (k: string) => INDEX_KEY.test(k) && Number(k) < 4294967295;
+
+/**
+ * `JSON.stringify(value, keysInOrder)`, written directly: the replacer built a sorted copy of every object, which made
+ * the digests of a stack of 20,000 resources take a third of its analysis. It writes what that writes, key for key:
+ * a copy's integer-like keys (`"0"`, `"12"`) come first, in numeric order, as JavaScript enumerates them; the others
+ * in `compareText` order; a value JSON cannot hold is left out of an object and `null` in a list.
+ */
+export function canonicalText(value: unknown): string {
+  return writeValue(value) ?? "null";
+}
+
+function writeValue(v: unknown): string | undefined {
+  if (v === null) return "null";
+  switch (typeof v) {
+    case "string":
+      return JSON.stringify(v);
+    case "number":
+      return Number.isFinite(v) ? JSON.stringify(v) : "null";
+    case "boolean":
+      return v ? "true" : "false";
+    case "object":
+      break;
+    default:
+      // undefined, a function, a symbol: nothing JSON writes (a bigint would throw there, and does here).
+      return typeof v === "bigint" ? JSON.stringify(v) : undefined;
+  }
+  const o = v as { toJSON?: () => unknown };
+  if (typeof o.toJSON === "function") return writeValue(o.toJSON());
+  if (Array.isArray(v)) return `[${v.map((x) => writeValue(x) ?? "null").join(",")}]`;
+  const rec = v as Record<string, unknown>;
+  const keys = Object.keys(rec);
+  const indexes = keys.filter(isIndexKey).sort((a, b) => Number(a) - Number(b));
+  const names = keys.filter((k) => !isIndexKey(k)).sort(compareText);
+  const out: string[] = [];
+  for (const k of indexes.length > 0 ? [...indexes, ...names] : names) {
+    const w = writeValue(rec[k]);
+    if (w !== undefined) out.push(`${JSON.stringify(k)}:${w}`);
+  }
+  return `{${out.join(",")}}`;
 }
 
 /**
@@ -263,21 +377,27 @@ function keysInOrder(_key: string, value: unknown): unknown {
  * steps name counts once.
  */
 export function grantsDigest(f: Finding, lookup: StatementLookup): string {
+  // Each part is a list written as canonical JSON (made once per principal, block or statement: see `part`); the
+  // text hashed is the parts, sorted, each once, joined by NUL, which no JSON text holds unescaped.
   const parts = new Set<string>();
-  const add = (p: unknown) => parts.add(JSON.stringify(p, keysInOrder));
+  const add = (p: readonly unknown[] | Part) => {
+    if (!Array.isArray(p)) parts.add((p as Part).raw);
+    else parts.add(`[${p.map((x) => lookup.canonical(x)).join(",")}]`);
+  };
   const granting = f.evidence.filter((e) => !NOT_GRANTING.has(e.step));
-  for (const e of granting) for (const p of stepParts(e, lookup)) add(p);
-  for (const address of new Set([f.principal, ...f.evidence.map((e) => e.address)])) {
+  const named = [...new Set([f.principal, ...f.evidence.map((e) => e.address)])];
+  for (const e of granting) for (const p of stepParts(e, lookup, named)) add(p);
+  for (const address of named) {
     const p = lookup.principal(address);
-    if (p !== undefined) add(["principal", address, p]);
+    if (p !== undefined) add(lookup.part(`principal ${address}`, () => ["principal", address, p]));
   }
   if (!f.evidence.some((e) => e.statements?.length)) {
     // About a thing, not statements: its block, as written; an address that is no block, by what the steps name.
     const block = lookup.block(f.resource);
-    add(["resource", f.resource, block ?? null]);
-    if (block === undefined) for (const e of f.evidence) add(["step-block", e.step, e.address, lookup.block(e.address) ?? null]);
+    add(lookup.part(`resource ${f.resource}`, () => ["resource", f.resource, block ?? null]));
+    if (block === undefined) for (const e of f.evidence) add(lookup.part(`step-block ${e.step} ${e.address}`, () => ["step-block", e.step, e.address, lookup.block(e.address) ?? null]));
   }
-  const text = JSON.stringify([...parts].sort(compareText));
+  const text = [...parts].sort(compareText).join("\u0000");
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 

@@ -65,10 +65,17 @@ describe("a finding's grants digest", () => {
     expect(destroy({}, janitor([{ ...SCRATCH, Action: ["ec2:DeleteVolume", "ec2:DescribeVolumes"] }])).found[0].grants).not.toBe(g);
   });
 
-  test("the control: the same statement moved, renamed (Sid) or in another policy keeps its digest; its position is not what was reviewed", () => {
-    const g = reviewedGrants();
+  test("the control: the same statements in another order, or renamed (Sid), keep the digest; a position is not what was reviewed", () => {
     const read = { Sid: "Read", Effect: "Allow", Action: ["ec2:DescribeVolumes"], Resource: "*" };
+    const g = destroy({}, janitor([SCRATCH, read])).found[0].grants;
     expect(destroy({}, janitor([read, { ...SCRATCH, Sid: "ScratchOnly" }])).found[0].grants).toBe(g);
+  });
+
+  // Red-team round 146, F1: another right of the agent can meet a condition the reviewed grant relies on (ec2:CreateTags
+  // beside a DeleteVolume limited to volumes tagged env=scratch): every statement of its policies is what was reviewed.
+  test("another right added to the agent gives another digest", () => {
+    const g = reviewedGrants();
+    expect(destroy({}, janitor([SCRATCH, { Sid: "Tag", Effect: "Allow", Action: ["ec2:CreateTags"], Resource: "*" }])).found[0].grants).not.toBe(g);
   });
 });
 
@@ -95,11 +102,11 @@ describe("an acknowledgement pinned with grants (red-team round 141 F1)", () => 
     expect(again.found[0].acknowledged).toBeDefined();
   });
 
-  test("a second policy granting the same action is not covered by the entry without resource; the reviewed one still is", () => {
+  test("a second policy granting the same action is not covered by the entry without resource, nor is the reviewed one: the agent's policies changed", () => {
     const entry = { ...base, grants: reviewedGrants() };
     const { r, found } = destroy({ acknowledgements: [entry] }, janitor([SCRATCH], { more: [{ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }] }));
     const by = (res: string) => found.find((f) => f.resource === res)!;
-    expect(by("aws_iam_role_policy.ops").acknowledged).toBeDefined();
+    expect(by("aws_iam_role_policy.ops").acknowledged).toBeUndefined();
     expect(by("aws_iam_role_policy.more").acknowledged).toBeUndefined();
     expect(by("aws_iam_role_policy.more").message).toMatch(/or another statement grants it: it is not covered/);
     expect(r.summary.errors).toBeGreaterThan(0);
