@@ -7,6 +7,7 @@
  */
 import { evaluate as evaluateValue, fingerprint, hasDeploy, hasUnknown, NO_VALUE, type Scope, Unknown } from "./cfn-evaluate";
 import { kafkaPropertiesLowered } from "./rules/backup-retention-lowered";
+import { DELEGATION_POLICY_EFFECT, delegatedAdministratorEffect, delegationWidened } from "./rules/org-guardrails-delegated";
 import { isObject } from "./values";
 
 /**
@@ -74,7 +75,18 @@ export interface TemplateGuard {
    * template itself creates (new in it), which holds nothing yet. Without a parent, a new one always counts (when
    * `when` holds): it acts on data that exists already.
    */
-  readonly created?: { readonly parent?: readonly string[]; readonly parentTypes?: readonly string[]; readonly when?: (properties: Record<string, unknown>) => boolean };
+  readonly created?: {
+    readonly parent?: readonly string[];
+    readonly parentTypes?: readonly string[];
+    readonly when?: (properties: Record<string, unknown>) => boolean;
+    /**
+     * `custom`: the new resource is judged as a change from nothing, `lowered(undefined, value)`, whose sentence says
+     * what it does (a delegation policy's grants); a value blastwall cannot evaluate counts.
+     */
+    readonly fromNothing?: boolean;
+    /** What the new resource does, for the message, when not "it writes PATH over what AWS holds now". */
+    readonly verb?: string;
+  };
   /**
    * Judged at every update of the resource, not only when this setting changes: CloudFormation sends it with each
    * update (a provisioned product's StackSetOperationType, planted at create and fired by a tag change later).
@@ -131,6 +143,8 @@ const DP = "plan-deletion-protection-off";
 const OG = "plan-org-guardrails-lifted";
 const BR = "plan-backup-retention-lowered";
 const GC = "plan-guardrail-changed";
+/** The Terraform rule that judges a member account handed the organization's guardrails. */
+const OD = "plan-org-guardrails-delegated";
 /** A Terraform type protected from destroy (plan-protected-delete) that a template writes as a property of another type. */
 const PD = "plan-protected-delete";
 
@@ -557,6 +571,34 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
     effect: "an organization with consolidated billing only has no SCPs, RCPs or other policies: every one of them stops applying to every account",
     twins: [`${OG} aws_organizations_organization feature_set`, `${OG} awscc_organizations_organization feature_set`],
   },
+  // Who may change the guardrails is a guardrail (plan-org-guardrails-delegated): a delegation policy that newly grants
+  // policy management, new or changed, and a per-service delegated administrator of a service that protects the
+  // member accounts, new or pointed at another account (AdminAccountId, AccountId: CloudFormation replaces it).
+  {
+    type: "AWS::Organizations::ResourcePolicy",
+    path: "Content",
+    kind: "custom",
+    lowered: delegationWidened,
+    created: { fromNothing: true },
+    effect: `${DELEGATION_POLICY_EFFECT}; the policy's conditions are shown, not relied on`,
+    twins: [`${OD} aws_organizations_resource_policy content`, `${OD} awscc_organizations_resource_policy content`],
+  },
+  ...(
+    [
+      ["AWS::SecurityHub::DelegatedAdmin", "AdminAccountId", "securityhub.amazonaws.com", ["aws_securityhub_organization_admin_account", "awscc_securityhub_delegated_admin"]],
+      ["AWS::Detective::OrganizationAdmin", "AccountId", "detective.amazonaws.com", ["aws_detective_organization_admin_account", "awscc_detective_organization_admin"]],
+    ] as const
+  ).map(
+    ([type, path, service, tf]): TemplateGuard => ({
+      type,
+      path,
+      kind: "changed",
+      verb: `the organization's ${service} delegated administrator is pointed at another account (CloudFormation replaces the resource)`,
+      created: { verb: `it makes the account in ${path} the organization's delegated administrator of ${service}` },
+      effect: `${delegatedAdministratorEffect(service) ?? service}; it needs only IAM rights in its own account to use this`,
+      twins: tf.map((t) => `${OD} ${t}`),
+    }),
+  ),
   ...["RetentionPeriod", "ResourceTags", "ExcludeResourceTags", "Status", "LockConfiguration"].map(
     (path): TemplateGuard => ({ type: "AWS::Rbin::Rule", path, kind: "changed", effect: "a Recycle Bin rule keeps deleted snapshots and AMIs recoverable for its retention period", twins: [`${GC} aws_rbin_rule`] }),
   ),
@@ -660,6 +702,20 @@ export const TWIN_EXEMPTIONS: Readonly<Record<string, string>> = {
     "AWS::Organizations::Organization has no EnabledPolicyTypes property (only FeatureSet): a template cannot disable a policy type",
   [`${OG} awscc_organizations_organization enabled_policy_types`]:
     "AWS::Organizations::Organization has no EnabledPolicyTypes property (only FeatureSet): a template cannot disable a policy type",
+  [`${OD} aws_organizations_delegated_administrator`]: "CloudFormation has no type for an Organizations delegated administrator (AWS::Organizations has Account, Organization, OrganizationalUnit, Policy and ResourcePolicy only)",
+  ...Object.fromEntries(
+    (
+      [
+        ["aws_cloudtrail_organization_delegated_admin_account", "CloudTrail"],
+        ["aws_guardduty_organization_admin_account", "GuardDuty"],
+        ["aws_fms_admin_account", "Firewall Manager"],
+        ["aws_macie2_organization_admin_account", "Macie"],
+        ["aws_inspector2_delegated_admin_account", "Inspector"],
+        ["aws_auditmanager_organization_admin_account_registration", "Audit Manager"],
+        ["aws_vpc_ipam_organization_admin_account", "VPC IPAM"],
+      ] as const
+    ).map(([tf, name]) => [`${OD} ${tf}`, `CloudFormation has no type that makes an account the ${name} administrator of the organization`]),
+  ),
   [`${GC} aws_config_configuration_recorder_status`]: "CloudFormation has no type for the recorder's status: a template's recorder is started on create (StartedOnCreate), and dropping it is judged as deleting it",
 };
 
@@ -714,9 +770,17 @@ export function guardsCreated(old: Readonly<Record<string, Resource>>, now: Read
       if (parents.length > 0 && parents.every((v) => namesFresh(v, now, fresh, g.created?.parentTypes ?? []))) continue;
       const top = g.path.split(/[.[]/)[0];
       const value = evaluate(props[top], after);
+      if (g.created.fromNothing) {
+        const v = normal(value);
+        const how = hasUnknown(v) ? `its ${top} ${shown(v)} is computed in the template from values blastwall cannot evaluate, so it counts` : g.lowered?.(undefined, v);
+        if (!how) continue;
+        out.push({ sentence: `${id} (${g.type}) is new: ${typeof how === "string" ? how : `its ${top} ${shown(v)}`} (${g.effect})`, restore: `drop the new ${id}` });
+        break;
+      }
       const target = parents.length > 0 ? ` for ${shown(evaluate(parents[0], after))}, which this template does not create,` : "";
+      const does = g.created.verb ?? `it writes ${top}${target} over what AWS holds now (not in the plan)`;
       out.push({
-        sentence: `${id} (${g.type}) is new: it writes ${top}${target} over what AWS holds now (not in the plan), so ${g.effect} (now ${shown(normal(value))})`,
+        sentence: `${id} (${g.type}) is new: ${does}, so ${g.effect} (now ${shown(normal(value))})`,
         restore: `drop the new ${id}${parents.length > 0 ? `, or have it name a ${(g.created.parentTypes ?? []).join(" or ")} this template creates` : ""}`,
       });
       break;

@@ -13,6 +13,7 @@ import { readPlan } from "../../lib/plan/read-plan";
 import { RETENTION, RETENTION_TYPES } from "../../lib/plan/rules/backup-retention-lowered";
 import { PROTECTION_TYPES, SWITCHES } from "../../lib/plan/rules/deletion-protection-off";
 import { GUARDRAIL_ENTRIES } from "../../lib/plan/rules/guardrail-changed";
+import { ORG_DELEGATION_ENTRIES } from "../../lib/plan/rules/org-guardrails-delegated";
 import { ORG_GUARDRAIL_ENTRIES } from "../../lib/plan/rules/org-guardrails-lifted";
 import { PROTECTED_TWINS, STATEFUL } from "../../lib/plan/cfn-tables";
 import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
@@ -314,6 +315,7 @@ describe("RT60-3: the template guards mirror the Terraform rules", () => {
   const BR = "plan-backup-retention-lowered";
   const GC = "plan-guardrail-changed";
   const OG = "plan-org-guardrails-lifted";
+  const OD = "plan-org-guardrails-delegated";
   const entries = [
     ...RETENTION.map((a) => `${BR} ${a}`),
     ...RETENTION_TYPES.map((t) => `${BR} ${t}`),
@@ -321,10 +323,11 @@ describe("RT60-3: the template guards mirror the Terraform rules", () => {
     ...SWITCHES.map((s) => `${DP} ${s}`),
     ...PROTECTION_TYPES.map((t) => `${DP} ${t}`),
     ...ORG_GUARDRAIL_ENTRIES.map((e) => `${OG} ${e}`),
+    ...ORG_DELEGATION_ENTRIES.map((e) => `${OD} ${e}`),
   ];
   const twinned = new Set(TEMPLATE_GUARDS.flatMap((g) => g.twins));
 
-  test("every entry of plan-deletion-protection-off, plan-backup-retention-lowered, plan-guardrail-changed and plan-org-guardrails-lifted has a template twin or a written exemption", () => {
+  test("every entry of plan-deletion-protection-off, plan-backup-retention-lowered, plan-guardrail-changed, plan-org-guardrails-lifted and plan-org-guardrails-delegated has a template twin or a written exemption", () => {
     expect(entries.filter((e) => !twinned.has(e) && !((TWIN_EXEMPTIONS[e] ?? "").length > 20))).toEqual([]);
   });
 
@@ -378,6 +381,12 @@ describe("RT60-3: the template guards mirror the Terraform rules", () => {
     "AWS::Organizations::Account ParentIds": [["ou-root-a1"], ["ou-root-b2"]],
     "AWS::Organizations::OrganizationalUnit ParentId": ["r-root", "ou-root-b2"],
     "AWS::Organizations::Organization FeatureSet": ["ALL", "CONSOLIDATED_BILLING"],
+    "AWS::Organizations::ResourcePolicy Content": [
+      { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "333333333333" }, Action: "organizations:List*", Resource: "*" }] },
+      { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "333333333333" }, Action: ["organizations:List*", "organizations:DetachPolicy"], Resource: "*" }] },
+    ],
+    "AWS::SecurityHub::DelegatedAdmin AdminAccountId": ["333333333333", "444444444444"],
+    "AWS::Detective::OrganizationAdmin AccountId": ["333333333333", "444444444444"],
     "AWS::S3Outposts::Bucket LifecycleConfiguration": [{ Rules: [{ Id: "a", Status: "Enabled", AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }] }, { Rules: [{ Id: "a", Status: "Enabled", ExpirationInDays: 1 }] }],
   };
   const BASE: Record<string, Obj> = {
