@@ -122,10 +122,13 @@ export function resourceFinding(r: TfResource, message: string, evidence: Eviden
 }
 
 /**
- * Resources holding data that a destroy loses. DocumentDB, Neptune and Redshift clusters are databases the plan gate
- * protects by default (lib/plan/protected.ts); check asks the same of them (red-team round 141, F7), and of their
- * serverless and elastic kin: a Redshift Serverless namespace (AWS Backup backs it up) and a DocumentDB elastic
- * cluster (AWS Backup does not: BACKUP_CANNOT; its own snapshots are kept backup_retention_period days).
+ * Resources holding data that a destroy loses and a team cannot rebuild: the databases, tables, file systems, streams,
+ * search domains, graphs and vector indexes the plan gate protects by default (lib/plan/protected.ts). check asks
+ * prevent_destroy of each (stateful-prevent-destroy), an AWS Backup selection where AWS Backup can back the type up
+ * (stateful-backup-coverage; the others are in BACKUP_CANNOT), and, where the provider has the argument, deletion
+ * protection, a final snapshot or backup, and automated backups kept 7 days (the rds-* rules' tables). Red-team round
+ * 141 (F7) found the gate protecting DocumentDB clusters that check asked nothing of; the rest of the gate's data
+ * types followed. Caches (aws_elasticache_*) are not here, as they are not in the gate's list.
  */
 export const STATEFUL_TYPES = [
   "aws_ebs_volume",
@@ -136,8 +139,27 @@ export const STATEFUL_TYPES = [
   "aws_redshift_cluster",
   "aws_redshiftserverless_namespace",
   "aws_docdbelastic_cluster",
+  "aws_dsql_cluster",
+  "aws_memorydb_cluster",
+  "aws_neptunegraph_graph",
+  "aws_keyspaces_table",
+  "aws_timestreamwrite_table",
+  "aws_timestreaminfluxdb_db_instance",
+  "aws_timestreaminfluxdb_db_cluster",
   "aws_dynamodb_table",
   "aws_efs_file_system",
+  "aws_fsx_lustre_file_system",
+  "aws_fsx_windows_file_system",
+  "aws_fsx_ontap_file_system",
+  "aws_fsx_ontap_volume",
+  "aws_fsx_openzfs_file_system",
+  "aws_opensearch_domain",
+  "aws_elasticsearch_domain",
+  "aws_opensearchserverless_collection",
+  "aws_s3vectors_index",
+  "aws_kinesis_stream",
+  "aws_msk_cluster",
+  "aws_msk_serverless_cluster",
   "aws_s3_bucket",
 ] as const;
 
@@ -147,23 +169,28 @@ export const STATEFUL_TYPES = [
  */
 export const BACKUP_COVERS: ReadonlySet<string> = new Set([
   "aws_instance",
-  "aws_fsx_windows_file_system",
-  "aws_fsx_openzfs_file_system",
-  "aws_fsx_ontap_volume",
-  "aws_timestreamwrite_table",
   "aws_storagegateway_cached_iscsi_volume",
   "aws_storagegateway_stored_iscsi_volume",
   "aws_cloudformation_stack",
 ]);
 
 /**
- * Types the config may protect that AWS Backup cannot back up: no selection can cover them, so the rule does not
- * ask for one (prevent_destroy is still required). An Aurora instance is backed up with its cluster, which is
- * judged itself.
+ * Types AWS Backup cannot back up (its supported resource types name none of them): no selection can cover them, so
+ * stateful-backup-coverage does not ask for one (prevent_destroy is still required, and the rds-* rules ask for the
+ * service's own snapshots where it has them). An Aurora instance is backed up with its cluster, which is judged
+ * itself; an FSx for ONTAP file system through its volumes (aws_fsx_ontap_volume), which are.
  */
 export const BACKUP_CANNOT: ReadonlySet<string> = new Set([
   // AWS Backup's supported resources name DocumentDB instance-based clusters, not elastic ones.
   "aws_docdbelastic_cluster",
+  "aws_neptunegraph_graph",
+  "aws_keyspaces_table",
+  "aws_timestreaminfluxdb_db_instance",
+  "aws_timestreaminfluxdb_db_cluster",
+  "aws_fsx_ontap_file_system",
+  "aws_opensearchserverless_collection",
+  "aws_s3vectors_index",
+  "aws_msk_serverless_cluster",
   "aws_rds_cluster_instance",
   "aws_elasticache_cluster",
   "aws_elasticache_replication_group",
@@ -183,6 +210,22 @@ export const BACKUP_CANNOT: ReadonlySet<string> = new Set([
   "aws_route53_zone",
   "aws_cognito_user_pool",
 ]);
+
+/**
+ * An FSx for Lustre scratch file system (deployment_type SCRATCH_1, the provider's default, or SCRATCH_2): FSx keeps
+ * no automatic or final backup of one and AWS Backup cannot back it up, so only prevent_destroy is asked of it. A
+ * deployment_type blastwall cannot read counts as persistent (asked for everything).
+ */
+export function isLustreScratch(stack: TfStack, r: TfResource): boolean {
+  if (r.type !== "aws_fsx_lustre_file_system") return false;
+  const t = readString(stack, r.values["deployment_type"]);
+  return t.state === "unset" || (t.state === "set" && /^SCRATCH_/.test(t.value));
+}
+
+/** Whether AWS Backup cannot back `r` up at all, so no backup selection is asked of it. */
+export function backupImpossible(stack: TfStack, r: TfResource): boolean {
+  return BACKUP_CANNOT.has(r.type) || isLustreScratch(stack, r);
+}
 
 /**
  * The types that hold data as far as the protection rules know: the built-in ones and those whose AWS Backup
@@ -314,6 +357,11 @@ export interface BoolSetting {
   readonly safe: boolean;
   /** The provider's value when the attribute is not set; undefined when unset is acceptable. */
   readonly unsafeDefault?: boolean;
+  /**
+   * Why an unset attribute counts as unsafe when the provider gives no safe default (a required argument), in place
+   * of unsafeDefault: "the provider requires it".
+   */
+  readonly unsetWhy?: string;
   /** What goes wrong, after the colon: "one DeleteDB call or destroy removes the database". */
   readonly consequence: string;
   /** The fix sentence. */
@@ -331,9 +379,9 @@ export function boolSettingFindings(stack: TfStack, s: BoolSetting, also: readon
     if (r.mode !== "managed" || s.skip?.(r)) continue;
     const v = readBool(stack, r.values[s.attribute]);
     if (v.state === "set" && v.value === s.safe) continue;
-    if (v.state === "unset" && s.unsafeDefault === undefined) continue;
+    if (v.state === "unset" && s.unsafeDefault === undefined && s.unsetWhy === undefined) continue;
     const state =
-      v.state === "unset" ? `does not set ${s.attribute} (the provider default is ${s.unsafeDefault})`
+      v.state === "unset" ? `does not set ${s.attribute} (${s.unsetWhy ?? `the provider default is ${s.unsafeDefault}`})`
       : v.state === "set" ? `sets ${s.attribute} = ${v.value}`
       : `sets ${s.attribute} to ${unknownText(v)} (the safe value is ${s.safe})`;
     const shown = v.state === "set" ? String(v.value) : v.state === "unset" ? "not set" : v.raw;

@@ -1,33 +1,76 @@
 import type { Rule } from "../engine/rule";
-import { boolSettingFindings, isReadReplica } from "./protection-support";
+import type { FindingDraft } from "../engine/findings";
+import type { TfStack } from "../engine/terraform/types";
+import { boolSettingFindings, describe, isLustreScratch, isReadReplica, readString, resourceEvidence, resourceFinding, unknownText, type BoolSetting } from "./protection-support";
 
-/** DocumentDB, Neptune and Redshift clusters have the same `skip_final_snapshot` (false by default, as for RDS). */
-const TYPES = ["aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster", "aws_redshift_cluster"];
+/**
+ * What keeps a last copy when a destroy deletes the resource, as the AWS provider names it. DocumentDB, Neptune and
+ * Redshift clusters have the same `skip_final_snapshot` as RDS (false by default). FSx file systems and ONTAP volumes
+ * have `skip_final_backup`: false by default for Windows, OpenZFS and ONTAP volumes, but true for Lustre (its API's
+ * default), so a Lustre file system must set it to false; a Lustre scratch file system gets no final backup whatever
+ * it says and is skipped. A MemoryDB cluster takes one only when `final_snapshot_name` names it (see memoryDbFindings).
+ */
+const SETTINGS: readonly Omit<BoolSetting, "safe">[] = [
+  {
+    types: ["aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster", "aws_redshift_cluster"],
+    attribute: "skip_final_snapshot",
+    consequence: "a destroy would leave no final snapshot",
+    fix: "Set skip_final_snapshot = false and a final_snapshot_identifier.",
+    skip: isReadReplica,
+  },
+  {
+    types: ["aws_fsx_windows_file_system", "aws_fsx_openzfs_file_system", "aws_fsx_ontap_volume"],
+    attribute: "skip_final_backup",
+    consequence: "a destroy would leave no final backup",
+    fix: "Set skip_final_backup = false.",
+  },
+  {
+    types: ["aws_fsx_lustre_file_system"],
+    attribute: "skip_final_backup",
+    unsafeDefault: true,
+    consequence: "a destroy would leave no final backup",
+    fix: "Set skip_final_backup = false.",
+  },
+];
 
-/** With `skip_final_snapshot = true` a destroy leaves no snapshot behind. Read replicas cannot take one and are skipped. */
+/** With no final snapshot or backup, a destroy leaves nothing behind. Read replicas and Lustre scratch file systems cannot take one and are skipped. */
 export const rule: Rule = {
   meta: {
     id: "rds-final-snapshot",
-    title: "RDS, DocumentDB, Neptune or Redshift database is deleted without a final snapshot",
+    title: "A database or file system is deleted without a final snapshot or backup",
     why:
       "`skip_final_snapshot = true` lets a destroy delete the database without taking a last snapshot, so nothing written since " +
-      "the previous backup survives it. DocumentDB, Neptune and Redshift clusters are judged the same way.",
-    fix: "Remove `skip_final_snapshot` or set it to false, and set `final_snapshot_identifier` (ProtectedDatabase does).",
+      "the previous backup survives it. DocumentDB, Neptune and Redshift clusters are judged the same way; FSx file systems and ONTAP " +
+      "volumes by `skip_final_backup` (Lustre's default is true, so it must be set to false), and MemoryDB clusters by `final_snapshot_name`, " +
+      "without which they take no final snapshot.",
+    fix:
+      "Remove `skip_final_snapshot` or set it to false, and set `final_snapshot_identifier` (ProtectedDatabase does); for FSx set " +
+      "`skip_final_backup = false`; for MemoryDB set `final_snapshot_name`.",
     severity: "error",
     category: "protection",
   },
-  check: ({ stack, config }) =>
-    boolSettingFindings(
-      stack,
-      {
-        types: TYPES,
-        attribute: "skip_final_snapshot",
-        safe: false,
-        consequence: "a destroy would leave no final snapshot",
-        fix: "Set skip_final_snapshot = false and a final_snapshot_identifier.",
-        skip: isReadReplica,
-      },
-      [],
-      config,
-    ),
+  check: ({ stack, config }) => [
+    ...SETTINGS.flatMap((s) => boolSettingFindings(stack, { ...s, safe: false, skip: (r) => (s.skip?.(r) ?? false) || isLustreScratch(stack, r) }, [], config)),
+    ...memoryDbFindings(stack),
+  ],
 };
+
+/** A MemoryDB cluster takes a final snapshot on delete only when `final_snapshot_name` names one. */
+function memoryDbFindings(stack: TfStack): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  for (const r of stack.byType.get("aws_memorydb_cluster") ?? []) {
+    if (r.mode !== "managed") continue;
+    const v = readString(stack, r.values["final_snapshot_name"]);
+    if (v.state === "set" && v.value.trim() !== "") continue;
+    const state =
+      v.state === "unset" ? "does not set final_snapshot_name"
+      : v.state === "set" ? "sets final_snapshot_name to an empty name"
+      : `sets final_snapshot_name to ${unknownText(v)}`;
+    out.push(
+      resourceFinding(r, `${describe(r)} ${state}: a destroy would delete the cluster without a final snapshot. Set final_snapshot_name to the name of the snapshot to keep.`, [
+        resourceEvidence(r, `aws_memorydb_cluster.final_snapshot_name: ${v.state === "set" ? JSON.stringify(v.value) : v.state === "unset" ? "not set" : v.raw}`),
+      ]),
+    );
+  }
+  return out;
+}

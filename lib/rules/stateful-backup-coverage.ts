@@ -17,7 +17,7 @@ import {
   STATEFUL_TYPES,
   protectedEvidence,
   configProtectionOf,
-  BACKUP_CANNOT,
+  backupImpossible,
   BACKUP_COVERS,
   presence,
   presenceFix,
@@ -196,7 +196,8 @@ export const rule: Rule = {
     why:
       "Deletion protection and prevent_destroy stop mistakes inside Terraform and one API; a backup outside the resource is what " +
       "brings data back after everything else failed. A resource that no backup selection covers has no such copy. Resources " +
-      "blastwall.json `protected` names are judged too where AWS Backup can back up their type; one whose type blastwall does not " +
+      "blastwall.json `protected` names are judged too where AWS Backup can back up their type (built-in types it cannot back up, such as MemoryDB, " +
+      "OpenSearch, Kinesis, Keyspaces, Neptune Analytics and Lustre scratch file systems, are asked for none); one whose type blastwall does not " +
       "know AWS Backup's support for counts as not covered. An S3 bucket counts as covered only where AWS Backup can back it up: " +
       "its versioning Enabled and the selection's role reading its objects (AWSBackupServiceRolePolicyForS3Backup); without them every " +
       "backup job of it fails and it never gets a recovery point.",
@@ -225,8 +226,9 @@ export const rule: Rule = {
       const lockNotes: Evidence[] = [];
       if (r.type === "aws_s3_bucket" && complianceLock(stack, r, lockNotes)) continue;
       const builtIn = (STATEFUL_TYPES as readonly string[]).includes(r.type);
-      // A type AWS Backup cannot back up (a built-in one too: a DocumentDB elastic cluster) is asked for no selection.
-      if (BACKUP_CANNOT.has(r.type)) continue;
+      // A type AWS Backup cannot back up (a built-in one too: a DocumentDB elastic cluster, a Lustre scratch file
+      // system) is asked for no selection.
+      if (backupImpossible(stack, r)) continue;
       // Only an entry naming the resource or its type exactly reaches here: a module prefix or a glob judges
       // the known types alone (statefulResources), so a security group in a protected module asks for nothing.
       if (!builtIn && !BACKUP_COVERS.has(r.type)) {

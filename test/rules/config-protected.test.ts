@@ -19,31 +19,31 @@ import { change, minimalPlan } from "../plan/helpers";
 const LOCKED = { lifecycle: { prevent_destroy: true } };
 const sel = (extra: Record<string, unknown>) => ({ name: "s", plan_id: "${aws_backup_plan.p.id}", iam_role_arn: "arn:aws:iam::111111111111:role/backup", ...extra });
 
-// Red-team round 141 (F7): DocumentDB, Neptune and Redshift clusters are now built-in, as in the plan gate; a type
-// only the config knows (an FSx file system, which AWS Backup backs up) stands in for them here.
-const fsx = (extra: Record<string, unknown> = {}) => ({ storage_capacity: 32, subnet_ids: ["subnet-1"], throughput_capacity: 8, ...extra });
-const byFsx: BlastwallConfig = { protected: { types: ["aws_fsx_windows_file_system"] } };
+// Red-team round 141 (F7): DocumentDB, Neptune and Redshift clusters, and since the FSx file systems, are built-in, as
+// in the plan gate; a type only the config knows (an EC2 instance, which AWS Backup backs up) stands in for them here.
+const instance = (extra: Record<string, unknown> = {}) => ({ ami: "ami-12345678", instance_type: "t3.micro", ...extra });
+const byInstance: BlastwallConfig = { protected: { types: ["aws_instance"] } };
 
 describe("config protected in the check-time protection rules", () => {
   it("stateful-prevent-destroy judges a type protected.types names, and says the config is why", () => {
-    const [f, ...rest] = run(preventDestroy, tf({ "aws_fsx_windows_file_system.main": fsx() }), byFsx);
+    const [f, ...rest] = run(preventDestroy, tf({ "aws_instance.main": instance() }), byInstance);
     expect(rest).toEqual([]);
-    expect(f.resource).toBe("aws_fsx_windows_file_system.main");
-    expect(f.message).toContain("aws_fsx_windows_file_system.main has no lifecycle.prevent_destroy");
-    expect(f.evidence).toContainEqual({ step: "protected", address: "aws_fsx_windows_file_system.main", detail: 'config protected.types lists "aws_fsx_windows_file_system"' });
+    expect(f.resource).toBe("aws_instance.main");
+    expect(f.message).toContain("aws_instance.main has no lifecycle.prevent_destroy");
+    expect(f.evidence).toContainEqual({ step: "protected", address: "aws_instance.main", detail: 'config protected.types lists "aws_instance"' });
   });
 
   it("stateful-prevent-destroy passes the same resource with prevent_destroy, and without the config", () => {
-    expect(run(preventDestroy, tf({ "aws_fsx_windows_file_system.main": fsx(LOCKED) }), byFsx)).toEqual([]);
-    expect(run(preventDestroy, tf({ "aws_fsx_windows_file_system.main": fsx() }))).toEqual([]);
+    expect(run(preventDestroy, tf({ "aws_instance.main": instance(LOCKED) }), byInstance)).toEqual([]);
+    expect(run(preventDestroy, tf({ "aws_instance.main": instance() }))).toEqual([]);
   });
 
   it("matches addresses as the gate does: globs, type globs, and an instance entry covers its block", () => {
-    const json = tf({ "aws_sns_topic.alerts": {}, "aws_sns_topic.other": {}, "aws_sqs_queue.q": {}, "aws_kinesis_stream.s": {} });
+    const json = tf({ "aws_sns_topic.alerts": {}, "aws_sns_topic.other": {}, "aws_sqs_queue.q": {}, "aws_ecr_repository.s": {} });
     const found = (addresses: string[]) => run(preventDestroy, json, { protected: { addresses } }).map((f) => f.resource).sort();
     expect(found(["aws_sns_topic.alerts"])).toEqual(["aws_sns_topic.alerts"]);
     expect(found(["aws_sns_topic.*"])).toEqual(["aws_sns_topic.alerts", "aws_sns_topic.other"]);
-    expect(found(['aws_sqs_queue.q["a"]', "aws_kinesis_stream.s[0]"])).toEqual(["aws_kinesis_stream.s", "aws_sqs_queue.q"]);
+    expect(found(['aws_sqs_queue.q["a"]', "aws_ecr_repository.s[0]"])).toEqual(["aws_ecr_repository.s", "aws_sqs_queue.q"]);
     // Terraform addresses are case-sensitive: a different case names nothing.
     expect(found(["aws_sns_topic.Alerts"])).toEqual([]);
     // A type glob.
@@ -51,25 +51,25 @@ describe("config protected in the check-time protection rules", () => {
   });
 
   it("stateful-backup-coverage judges a protected type AWS Backup covers, and passes it when a selection references it", () => {
-    const [f] = run(backupCoverage, tf({ "aws_fsx_windows_file_system.main": fsx(LOCKED) }), byFsx);
-    expect(f.message).toContain("aws_fsx_windows_file_system.main is not covered by any AWS Backup selection");
+    const [f] = run(backupCoverage, tf({ "aws_instance.main": instance(LOCKED) }), byInstance);
+    expect(f.message).toContain("aws_instance.main is not covered by any AWS Backup selection");
     expect(f.evidence.map((e) => e.step)).toContain("protected");
-    expect(run(backupCoverage, tf({ "aws_fsx_windows_file_system.main": fsx(LOCKED), "aws_backup_selection.s": sel({ resources: ["${aws_fsx_windows_file_system.main.arn}"] }) }), byFsx)).toEqual([]);
+    expect(run(backupCoverage, tf({ "aws_instance.main": instance(LOCKED), "aws_backup_selection.s": sel({ resources: ["${aws_instance.main.arn}"] }) }), byInstance)).toEqual([]);
   });
 
   it("stateful-backup-coverage fails closed on a type whose AWS Backup support it does not know, and skips one AWS Backup cannot back up", () => {
-    const json = tf({ "aws_neptunegraph_graph.g": LOCKED, "aws_elasticache_replication_group.cache": LOCKED, "aws_backup_selection.s": sel({ resources: ["*"] }) });
-    const found = run(backupCoverage, json, { protected: { types: ["aws_neptunegraph_graph", "aws_elasticache_replication_group"] } });
-    expect(found.map((f) => f.resource)).toEqual(["aws_neptunegraph_graph.g"]);
-    expect(found[0].message).toContain('protected by the config (config protected.types lists "aws_neptunegraph_graph"), and blastwall does not know whether AWS Backup can back up aws_neptunegraph_graph');
+    const json = tf({ "aws_prometheus_workspace.g": LOCKED, "aws_elasticache_replication_group.cache": LOCKED, "aws_backup_selection.s": sel({ resources: ["*"] }) });
+    const found = run(backupCoverage, json, { protected: { types: ["aws_prometheus_workspace", "aws_elasticache_replication_group"] } });
+    expect(found.map((f) => f.resource)).toEqual(["aws_prometheus_workspace.g"]);
+    expect(found[0].message).toContain('protected by the config (config protected.types lists "aws_prometheus_workspace"), and blastwall does not know whether AWS Backup can back up aws_prometheus_workspace');
     expect(found[0].message).toContain("acknowledge this finding");
   });
 
   it("blastwall check reports the protected type and address (the red-team input)", () => {
-    const stack = buildStack(tf({ "aws_fsx_windows_file_system.main": fsx(), "aws_sns_topic.alerts": {} }), "main.tf.json");
-    const report = checkStacks([stack], { config: { protected: { types: ["aws_fsx_windows_file_system"], addresses: ["aws_sns_topic.alerts"] } } });
+    const stack = buildStack(tf({ "aws_instance.main": instance(), "aws_sns_topic.alerts": {} }), "main.tf.json");
+    const report = checkStacks([stack], { config: { protected: { types: ["aws_instance"], addresses: ["aws_sns_topic.alerts"] } } });
     const of = (address: string) => report.findings.filter((f) => f.resource === address).map((f) => f.ruleId).sort();
-    expect(of("aws_fsx_windows_file_system.main")).toEqual(["stateful-backup-coverage", "stateful-prevent-destroy"]);
+    expect(of("aws_instance.main")).toEqual(["stateful-backup-coverage", "stateful-prevent-destroy"]);
     expect(of("aws_sns_topic.alerts")).toEqual(["stateful-prevent-destroy"]);
   });
 });
@@ -164,6 +164,132 @@ describe("their serverless and elastic kin the gate protects: a Redshift Serverl
       "aws_backup_selection.s": sel({ resources: ["${aws_redshiftserverless_namespace.w.arn}"] }),
     });
     expect(rulesOf(json)).toEqual([]);
+  });
+});
+
+// The plan gate protects these data types by default too (lib/plan/protected.ts); check asked nothing of them unless
+// the config named them. Each is asked for prevent_destroy, an AWS Backup selection where AWS Backup can back it up,
+// and the deletion protection, final snapshot or backup, and retention its provider arguments give.
+describe("the gate's other data types: DSQL, MemoryDB, Neptune Analytics, Keyspaces, Timestream, FSx, OpenSearch, streams, vector indexes", () => {
+  const rulesOf = (json: Record<string, unknown>) => checkStacks([buildStack(json, "main.tf.json")], { config: {} }).findings.map((f) => `${f.resource} ${f.ruleId}`).sort();
+  const persistent = { deployment_type: "PERSISTENT_2", storage_capacity: 1200, subnet_ids: ["subnet-1"] };
+  const bare = tf({
+    "aws_dsql_cluster.d": {},
+    "aws_memorydb_cluster.m": { acl_name: "a", engine: "valkey", engine_version: "7.2", node_type: "db.t4g.small" },
+    "aws_neptunegraph_graph.g": { provisioned_memory: 16 },
+    "aws_keyspaces_table.k": { keyspace_name: "ks", table_name: "t" },
+    "aws_timestreamwrite_table.t": { database_name: "db", table_name: "t" },
+    "aws_timestreaminfluxdb_db_instance.i": { name: "i" },
+    "aws_fsx_lustre_file_system.scratch": { storage_capacity: 1200, subnet_ids: ["subnet-1"] },
+    "aws_fsx_lustre_file_system.p": persistent,
+    "aws_fsx_windows_file_system.w": { storage_capacity: 32, subnet_ids: ["subnet-1"], throughput_capacity: 8 },
+    "aws_fsx_openzfs_file_system.z": { deployment_type: "SINGLE_AZ_1", subnet_ids: ["subnet-1"], throughput_capacity: 64 },
+    "aws_fsx_ontap_file_system.o": { deployment_type: "SINGLE_AZ_1", subnet_ids: ["subnet-1"], throughput_capacity: 128 },
+    "aws_fsx_ontap_volume.v": { name: "v", storage_virtual_machine_id: "svm-1" },
+    "aws_opensearch_domain.search": { domain_name: "search" },
+    "aws_opensearchserverless_collection.vectors": { name: "vectors", type: "VECTORSEARCH" },
+    "aws_s3vectors_index.idx": { index_name: "idx", vector_bucket_name: "b", data_type: "float32", dimension: 128, distance_metric: "cosine" },
+    "aws_kinesis_stream.events": { name: "events", retention_period: 168 },
+    "aws_msk_cluster.kafka": { cluster_name: "kafka", kafka_version: "3.6.0", number_of_broker_nodes: 3 },
+  });
+
+  it("bare: prevent_destroy for all; a backup selection only where AWS Backup backs the type up; each type's own protections", () => {
+    expect(rulesOf(bare)).toEqual([
+      "aws_dsql_cluster.d rds-deletion-protection",
+      "aws_dsql_cluster.d stateful-backup-coverage",
+      "aws_dsql_cluster.d stateful-prevent-destroy",
+      "aws_fsx_lustre_file_system.p rds-backup-retention",
+      "aws_fsx_lustre_file_system.p rds-final-snapshot",
+      "aws_fsx_lustre_file_system.p stateful-backup-coverage",
+      "aws_fsx_lustre_file_system.p stateful-prevent-destroy",
+      // A scratch file system (the provider's default deployment type) has no backups to ask for.
+      "aws_fsx_lustre_file_system.scratch stateful-prevent-destroy",
+      "aws_fsx_ontap_file_system.o rds-backup-retention",
+      "aws_fsx_ontap_file_system.o stateful-prevent-destroy",
+      "aws_fsx_ontap_volume.v stateful-backup-coverage",
+      "aws_fsx_ontap_volume.v stateful-prevent-destroy",
+      "aws_fsx_openzfs_file_system.z rds-backup-retention",
+      "aws_fsx_openzfs_file_system.z stateful-backup-coverage",
+      "aws_fsx_openzfs_file_system.z stateful-prevent-destroy",
+      // Windows: automatic backups kept 7 days and a final backup by default.
+      "aws_fsx_windows_file_system.w stateful-backup-coverage",
+      "aws_fsx_windows_file_system.w stateful-prevent-destroy",
+      "aws_keyspaces_table.k rds-backup-retention",
+      "aws_keyspaces_table.k stateful-prevent-destroy",
+      "aws_kinesis_stream.events stateful-prevent-destroy",
+      "aws_memorydb_cluster.m rds-backup-retention",
+      "aws_memorydb_cluster.m rds-final-snapshot",
+      "aws_memorydb_cluster.m stateful-prevent-destroy",
+      "aws_msk_cluster.kafka stateful-prevent-destroy",
+      // Deletion protection is on unless set to false.
+      "aws_neptunegraph_graph.g stateful-prevent-destroy",
+      "aws_opensearch_domain.search stateful-prevent-destroy",
+      "aws_opensearchserverless_collection.vectors stateful-prevent-destroy",
+      "aws_s3vectors_index.idx stateful-prevent-destroy",
+      "aws_timestreaminfluxdb_db_instance.i stateful-prevent-destroy",
+      "aws_timestreamwrite_table.t stateful-backup-coverage",
+      "aws_timestreamwrite_table.t stateful-prevent-destroy",
+    ]);
+  });
+
+  it("each message names the type's own argument and what an unset one means", () => {
+    const text = (rule: typeof preventDestroy) => run(rule, bare).map((f) => f.message);
+    expect(text(deletionProtection)).toEqual([expect.stringContaining("aws_dsql_cluster.d does not set deletion_protection_enabled (the provider requires it, so its value is not known to be true): one DeleteCluster call or destroy removes the database. Set deletion_protection_enabled = true.")]);
+    expect(text(finalSnapshot)).toEqual([
+      expect.stringContaining("aws_fsx_lustre_file_system.p does not set skip_final_backup (the provider default is true): a destroy would leave no final backup. Set skip_final_backup = false."),
+      expect.stringContaining("aws_memorydb_cluster.m does not set final_snapshot_name: a destroy would delete the cluster without a final snapshot. Set final_snapshot_name"),
+    ]);
+    expect(text(backupRetention).sort()).toEqual([
+      expect.stringContaining("aws_fsx_lustre_file_system.p does not set automatic_backup_retention_days (the provider documents no default, and an unset one may keep none)"),
+      expect.stringContaining("aws_fsx_ontap_file_system.o does not set automatic_backup_retention_days"),
+      expect.stringContaining("aws_fsx_openzfs_file_system.z does not set automatic_backup_retention_days"),
+      expect.stringContaining('aws_keyspaces_table.k has no point_in_time_recovery block (Keyspaces\' default is DISABLED): Keyspaces keeps no restore point of the table. Set point_in_time_recovery { status = "ENABLED" }.'),
+      expect.stringContaining("aws_memorydb_cluster.m does not set snapshot_retention_limit (AWS then keeps automated backups 0 days: none): fewer than 7 days of restore points. Set snapshot_retention_limit to at least 7."),
+    ]);
+  });
+
+  it("a setting turned the unsafe way is a finding where its default is safe: a graph without deletion protection, a Windows file system skipping its final backup or keeping 3 days", () => {
+    const json = tf({
+      "aws_neptunegraph_graph.g": { provisioned_memory: 16, deletion_protection: false },
+      "aws_fsx_windows_file_system.w": { storage_capacity: 32, subnet_ids: ["subnet-1"], throughput_capacity: 8, skip_final_backup: true, automatic_backup_retention_days: 3 },
+      "aws_fsx_ontap_volume.v": { name: "v", storage_virtual_machine_id: "svm-1", skip_final_backup: true },
+      "aws_keyspaces_table.k": { keyspace_name: "ks", table_name: "t", point_in_time_recovery: [{ status: "${var.pitr}" }] },
+      "aws_memorydb_cluster.m": { final_snapshot_name: "${var.final}", snapshot_retention_limit: 14 },
+    });
+    expect(run(deletionProtection, json).map((f) => f.message)).toEqual([expect.stringContaining("aws_neptunegraph_graph.g sets deletion_protection = false: one DeleteGraph call or destroy removes the graph and its data")]);
+    expect(run(finalSnapshot, json).map((f) => f.resource)).toEqual(["aws_fsx_windows_file_system.w", "aws_fsx_ontap_volume.v", "aws_memorydb_cluster.m"]);
+    expect(run(finalSnapshot, json)[2].message).toContain("sets final_snapshot_name to `${var.final}`, a variable (no default)");
+    const retention = run(backupRetention, json).map((f) => f.message);
+    expect(retention).toEqual([
+      expect.stringContaining("aws_fsx_windows_file_system.w keeps automated backups 3 day(s)"),
+      expect.stringContaining("aws_keyspaces_table.k sets point_in_time_recovery.status to `${var.pitr}`, a variable (no default)"),
+    ]);
+  });
+
+  it("control: every protection set and the backed-up types selected by reference: no finding", () => {
+    const json = tf({
+      "aws_dsql_cluster.d": { deletion_protection_enabled: true, ...LOCKED },
+      "aws_memorydb_cluster.m": { acl_name: "a", engine: "valkey", engine_version: "7.2", node_type: "db.t4g.small", snapshot_retention_limit: 14, final_snapshot_name: "m-final", ...LOCKED },
+      "aws_neptunegraph_graph.g": { provisioned_memory: 16, deletion_protection: true, ...LOCKED },
+      "aws_keyspaces_table.k": { keyspace_name: "ks", table_name: "t", point_in_time_recovery: [{ status: "ENABLED" }], ...LOCKED },
+      "aws_timestreamwrite_table.t": { database_name: "db", table_name: "t", ...LOCKED },
+      "aws_fsx_lustre_file_system.scratch": { storage_capacity: 1200, subnet_ids: ["subnet-1"], deployment_type: "SCRATCH_2", ...LOCKED },
+      "aws_fsx_lustre_file_system.p": { ...persistent, automatic_backup_retention_days: 14, skip_final_backup: false, ...LOCKED },
+      "aws_fsx_windows_file_system.w": { storage_capacity: 32, subnet_ids: ["subnet-1"], throughput_capacity: 8, ...LOCKED },
+      "aws_fsx_ontap_file_system.o": { deployment_type: "SINGLE_AZ_1", subnet_ids: ["subnet-1"], throughput_capacity: 128, automatic_backup_retention_days: 30, ...LOCKED },
+      "aws_fsx_ontap_volume.v": { name: "v", storage_virtual_machine_id: "svm-1", skip_final_backup: false, ...LOCKED },
+      "aws_kinesis_stream.events": { name: "events", retention_period: 168, ...LOCKED },
+      "aws_s3vectors_index.idx": { index_name: "idx", vector_bucket_name: "b", data_type: "float32", dimension: 128, distance_metric: "cosine", ...LOCKED },
+      "aws_backup_selection.s": sel({
+        resources: ["${aws_dsql_cluster.d.arn}", "${aws_timestreamwrite_table.t.arn}", "${aws_fsx_lustre_file_system.p.arn}", "${aws_fsx_windows_file_system.w.arn}", "${aws_fsx_ontap_volume.v.arn}"],
+      }),
+    });
+    expect(rulesOf(json)).toEqual([]);
+  });
+
+  it("a Lustre file system whose deployment_type blastwall cannot read counts as persistent", () => {
+    const json = tf({ "aws_fsx_lustre_file_system.p": { storage_capacity: 1200, subnet_ids: ["subnet-1"], deployment_type: "${var.kind}", ...LOCKED } });
+    expect(rulesOf(json)).toEqual(["aws_fsx_lustre_file_system.p rds-backup-retention", "aws_fsx_lustre_file_system.p rds-final-snapshot", "aws_fsx_lustre_file_system.p stateful-backup-coverage"]);
   });
 });
 
