@@ -4,7 +4,9 @@
  * the gate passed the delete of the resource a one-letter slip had meant to protect, with exit 0 (red-team round 141,
  * F4): such an entry is now a `config-protected-unmatched` finding, an error unless the config lowers it. A real AWS
  * resource type that no resource has yet is not a slip (a team protects a type before it uses it): it keeps its note.
- * Shared by the plan gate (over every resource the plan lists) and `blastwall check` (over the files checked).
+ * Shared by the plan gate (over every resource the plan lists) and `blastwall check` (over the files checked). An
+ * address inside a module check cannot read (a registry module: `unknown-module`) cannot be judged there, only noted:
+ * `terraform state list` names its resources, check does not see them, and the plan gate does (red-team round 145, F2).
  */
 import type { PlanGateConfig, PlanJson, PlanModule } from "./types";
 import type { Finding } from "../engine/findings";
@@ -26,6 +28,17 @@ export interface UnmatchedOptions {
   readonly where: string;
   /** Whether an address entry covers an address: the gate's `addressMatch` by default. */
   readonly match?: (pattern: string, address: string) => boolean;
+  /**
+   * Module calls whose resources the caller cannot see (`blastwall check`: every `unknown-module`): an address entry
+   * that may lie inside one is noted, not judged unmatched. The plan gate has none: a plan lists what modules create.
+   */
+  readonly opaque?: readonly OpaqueModule[];
+}
+
+/** A module call whose contents are not read: `module.db`, `module.app["a"].module.db` (nested in a local module). */
+export interface OpaqueModule {
+  readonly address: string;
+  readonly source?: string;
 }
 
 const MAX_NEAR = 3;
@@ -37,15 +50,19 @@ interface Unmatched {
   readonly near: readonly string[];
   /** For types: whether the AWS provider has a type the entry names (then it is no slip, only unused here). */
   readonly realType?: boolean;
+  /** For addresses: the unread module the entry may name a resource of (then it cannot be judged here). */
+  readonly inside?: OpaqueModule;
 }
 
-function unmatchedEntries(config: Pick<PlanGateConfig, "protected">, resources: readonly NamedResource[], match: (p: string, a: string) => boolean): Unmatched[] {
+function unmatchedEntries(config: Pick<PlanGateConfig, "protected">, resources: readonly NamedResource[], match: (p: string, a: string) => boolean, opaque: readonly OpaqueModule[] = []): Unmatched[] {
   const addresses = [...new Set(resources.map((r) => r.address))];
   const types = [...new Set(resources.map((r) => r.type))];
   const out: Unmatched[] = [];
   for (const entry of new Set(config.protected?.addresses ?? [])) {
     if (addresses.some((a) => match(entry, a))) continue;
-    out.push({ key: "addresses", entry, near: nearAddresses(entry, addresses, match) });
+    const inside = opaque.find((m) => mayLieIn(entry, m.address));
+    if (inside) out.push({ key: "addresses", entry, inside, near: [] });
+    else out.push({ key: "addresses", entry, near: [...nearAddresses(entry, addresses, match), ...nearModules(entry, opaque)] });
   }
   for (const entry of new Set(config.protected?.types ?? [])) {
     if (types.some((t) => globMatch(entry, t))) continue;
@@ -61,7 +78,7 @@ function unmatchedEntries(config: Pick<PlanGateConfig, "protected">, resources: 
  * `config-protected-unmatched` off.
  */
 export function unmatchedProtectedNotes(config: Pick<PlanGateConfig, "protected">, resources: readonly NamedResource[], opts: UnmatchedOptions): string[] {
-  return unmatchedEntries(config, resources, opts.match ?? addressMatch).map((u) => noteOf(u, opts.where));
+  return unmatchedEntries(config, resources, opts.match ?? addressMatch, opts.opaque).map((u) => noteOf(u, opts.where));
 }
 
 export interface JudgeOptions extends UnmatchedOptions {
@@ -74,13 +91,14 @@ export interface JudgeOptions extends UnmatchedOptions {
 /**
  * Over every stack the config is for (a whole `check` run, or one plan): a `config-protected-unmatched` error for an
  * address entry, or a type entry the AWS provider does not have, that matches nothing; a note for a real AWS type that
- * no resource has. Severity overrides are the caller's to apply.
+ * no resource has, and for an address inside a module the caller cannot read (`opts.opaque`). Severity overrides are
+ * the caller's to apply.
  */
 export function judgeProtectedEntries(config: Pick<PlanGateConfig, "protected">, resources: readonly NamedResource[], opts: JudgeOptions): { findings: Finding[]; notes: string[] } {
   const findings: Finding[] = [];
   const notes: string[] = [];
-  for (const u of unmatchedEntries(config, resources, opts.match ?? addressMatch)) {
-    if (u.realType) notes.push(noteOf(u, opts.where));
+  for (const u of unmatchedEntries(config, resources, opts.match ?? addressMatch, opts.opaque)) {
+    if (u.realType || u.inside) notes.push(noteOf(u, opts.where));
     else findings.push(findingOf(u, opts));
   }
   return { findings, notes };
@@ -91,6 +109,7 @@ function nearClause(near: readonly string[]): string {
 }
 
 function noteOf(u: Unmatched, where: string): string {
+  if (u.inside) return opaqueNote(u.entry, u.inside);
   if (u.realType) {
     const glob = u.entry.includes("*");
     return (
@@ -135,6 +154,63 @@ function note(key: "addresses" | "types", entry: string, what: string, where: st
     `config protected.${key} lists ${JSON.stringify(entry)}, which matches no ${what} ${where}, so it protects nothing here: ` +
     `a misspelt entry leaves the resource it was meant for unprotected.${hint} Correct the entry, or remove it if what it named is gone.`
   );
+}
+
+function opaqueNote(entry: string, m: OpaqueModule): string {
+  const source = m.source !== undefined ? ` (source ${m.source})` : "";
+  const how = entry.includes("*") ? "may match addresses inside" : withoutInstanceKeys(entry) === withoutInstanceKeys(m.address) ? "names" : "is an address inside";
+  return (
+    `config protected.addresses lists ${JSON.stringify(entry)}, which ${how} ${m.address}${source}: ` +
+    "blastwall does not read that module here (its unknown-module finding says so), so whether the entry names a resource the module creates is not judged here. " +
+    "The plan gate (`blastwall gate plan.json`) sees every resource the module creates and judges the entry there: one that names none of them is a " +
+    `${PROTECTED_UNMATCHED} error in the gate. If it is misspelt, correct it to the address \`terraform state list\` gives.`
+  );
+}
+
+type Step = { readonly name: string; readonly key?: string };
+
+/** The module steps an address starts with (`module.a["k"].module.b.aws_x.y` → a ["k"], b); all of a module's own address. */
+function moduleSteps(address: string): Step[] | undefined {
+  const step = /module\.([^.[]+)(\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])?(?:\.|$)/y;
+  const out: Step[] = [];
+  for (let m = step.exec(address); m; m = step.exec(address)) out.push(m[2] === undefined ? { name: m[1] } : { name: m[1], key: m[2] });
+  return out.length > 0 ? out : undefined;
+}
+
+/**
+ * Whether an address entry may name something inside the module at `module` (or the module itself): its module steps
+ * start with the module's, a key written on one side only standing for every instance (a module whose `count` is not
+ * expanded is one address, `module.db`; an entry may write `module.db[0]`). A glob may, when its text before the first
+ * `*` agrees with the module's address as far as either goes (`module.db.*`, `*.aws_db_instance.this`).
+ */
+function mayLieIn(entry: string, module: string): boolean {
+  const star = entry.indexOf("*");
+  if (star >= 0) {
+    const lead = entry.slice(0, star);
+    return [module, withoutInstanceKeys(module)].some((m) => [`${m}.`, `${m}[`].some((p) => p.startsWith(lead) || lead.startsWith(p)));
+  }
+  const want = moduleSteps(module);
+  const have = moduleSteps(entry);
+  if (!want || !have || have.length < want.length) return false;
+  return want.every((w, i) => w.name === have[i].name && (w.key === undefined || have[i].key === undefined || w.key === have[i].key));
+}
+
+/** A slip in a module name (`module.dbb.aws_db_instance.x` for the unread `module.db`): named, since no resource is. */
+function nearModules(entry: string, opaque: readonly OpaqueModule[]): string[] {
+  const have = moduleSteps(entry);
+  if (!have || entry.includes("*")) return [];
+  const out: string[] = [];
+  for (const m of opaque) {
+    const want = moduleSteps(m.address);
+    if (!want || have.length < want.length) continue;
+    const last = want.length - 1;
+    const sameUpTo = want.slice(0, last).every((w, i) => w.name === have[i].name);
+    if (sameUpTo && have[last].name !== want[last].name && nearest(have[last].name, [want[last].name]).length > 0) {
+      const shown = `${JSON.stringify(m.address)} (a module blastwall does not read here, a slip of a few letters in its name)`;
+      if (!out.includes(shown)) out.push(shown);
+    }
+  }
+  return out;
 }
 
 /** `module.a["k"].` prefixes, and the rest (`aws_x.y[0]`): where a resource type starts in an address. */

@@ -13,6 +13,8 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { buildAwsResourceTypeTable, serializeAwsResourceTypeTable } from "../../scripts/generate-aws-resource-types";
 import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+import { checkPaths } from "../../lib/check/run-check";
+import { dir } from "../hcl/helpers";
 
 const cacheDelete = change("aws_elasticache_replication_group.cache", ["delete"], { replication_group_id: "cache", tags: {} }, null);
 const gate = (config: PlanGateConfig, plan: Record<string, unknown> = minimalPlan([cacheDelete])) =>
@@ -185,6 +187,86 @@ describe("check: protected entries that match no resource of any file checked", 
     const r = checkStacks([stack()], { config: { protected: { types: ["aws_docdb_cluster"], addresses: ["aws_ebs_volume.data[0]"] } } });
     expect(r.notes).toBeUndefined();
     expect(unmatched(r)).toEqual([]);
+  });
+});
+
+// Red-team round 145 (F2): the address `terraform state list` gives for the database of the registry RDS module was a
+// config-protected-unmatched error in check, which cannot read the module, while the plan gate matched it.
+describe("check: protected entries inside a module check cannot read", () => {
+  const RDS = "module.db.module.db_instance.aws_db_instance.this[0]";
+  const rdsStack = (file = "main.tf.json") =>
+    buildStack(
+      tf({ "aws_ebs_volume.data": { lifecycle: { prevent_destroy: true } } }, { module: { db: { source: "terraform-aws-modules/rds/aws", version: "6.10.0", identifier: "orders-prod" } } }),
+      file,
+    );
+  const check = (addresses: string[], wholeRun?: boolean) => checkStacks([rdsStack()], { config: { protected: { addresses } }, configSource: "bw.json", ...(wholeRun === false ? { wholeRun } : {}) });
+
+  test("an address inside a registry module is a note saying the plan gate judges it, not an error", () => {
+    const r = check([RDS]);
+    expect(unmatched(r)).toEqual([]);
+    expect(r.notes).toEqual([
+      expect.stringContaining(`config protected.addresses lists "${RDS}", which is an address inside module.db (source terraform-aws-modules/rds/aws): blastwall does not read that module here`),
+    ]);
+    expect(r.notes![0]).toContain("The plan gate (`blastwall gate plan.json`) sees every resource the module creates and judges the entry there");
+    // The module itself is still the unknown-module error it was.
+    expect(r.findings.map((f) => f.ruleId)).toContain("unknown-module");
+  });
+
+  test("the module's own address, an instance key the call does not write, and a glob into it are notes too", () => {
+    const r = check(["module.db", "module.db[0].aws_db_instance.this", "module.db.*", "*.aws_db_instance.this"]);
+    expect(unmatched(r)).toEqual([]);
+    expect(r.notes).toHaveLength(4);
+    expect(r.notes![0]).toContain('lists "module.db", which names module.db');
+    expect(r.notes![2]).toContain('lists "module.db.*", which may match addresses inside module.db');
+  });
+
+  test("the synth-time gate (one stack) gives the same note", () => {
+    const r = check([RDS], false);
+    expect(r.notes).toEqual([expect.stringContaining("which is an address inside module.db")]);
+  });
+
+  test("control: a module name no stack calls is still an error, naming the unread module a slip away", () => {
+    const r = check(["module.dbb.module.db_instance.aws_db_instance.this[0]", "module.cache.aws_elasticache_cluster.c", "aws_db_instance.this", "aws_db_*"]);
+    expect(unmatched(r).map((f) => [f.principal, f.severity])).toEqual([
+      ["module.dbb.module.db_instance.aws_db_instance.this[0]", "error"],
+      ["module.cache.aws_elasticache_cluster.c", "error"],
+      ["aws_db_instance.this", "error"],
+      ["aws_db_*", "error"],
+    ]);
+    expect(unmatched(r)[0].message).toContain('Near match: "module.db" (a module blastwall does not read here, a slip of a few letters in its name)');
+    expect(unmatched(r)[1].message).not.toContain("Near match");
+    expect(r.notes).toBeUndefined();
+  });
+
+  test("HCL: a registry module inside a local one is opaque at its full address; the local module's own resources are judged", async () => {
+    const folder = dir({
+      "main.tf": `module "app" {\n  source   = "./modules/app"\n  for_each = toset(["a"])\n}\n`,
+      "modules/app/main.tf": `resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\nmodule "db" {\n  source  = "terraform-aws-modules/rds/aws"\n  version = "6.10.0"\n}\n`,
+    });
+    const inside = ['module.app["a"].module.db.module.db_instance.aws_db_instance.this[0]', "module.app.module.db.module.db_instance.aws_db_instance.this[0]", 'module.app["a"].module.db'];
+    const judged = ["module.app.aws_s3_bucket.log", 'module.app["b"].module.db.aws_db_instance.this', "module.db.aws_db_instance.this"];
+    const r = await checkPaths([folder], { config: { protected: { addresses: [...inside, ...judged, "module.app.aws_s3_bucket.logs"] } } });
+    expect(r.findings.filter((f) => f.ruleId === "unknown-module").map((f) => f.principal)).toEqual(['module.app["a"].module.db']);
+    expect(unmatched(r).map((f) => f.principal)).toEqual(judged);
+    expect(r.notes).toHaveLength(inside.length);
+    expect(r.notes!.every((n) => n.includes('module.app["a"].module.db (source terraform-aws-modules/rds/aws)'))).toBe(true);
+  });
+
+  test("control: a local module read from a JSON stack's folder stays judged (a slip there is an error)", async () => {
+    const folder = dir({
+      "cdk.tf.json": JSON.stringify({ module: { extra: { source: "./assets/extra" } } }),
+      "assets/extra/main.tf": `resource "aws_sns_topic" "alerts" {\n  name = "alerts"\n}\n`,
+    });
+    const r = await checkPaths([join(folder, "cdk.tf.json")], { config: { protected: { addresses: ["module.extra.aws_sns_topic.alert", "module.extra.aws_sns_topic.alerts"] } } });
+    expect(r.findings.map((f) => f.ruleId)).not.toContain("unknown-module");
+    expect(unmatched(r).map((f) => f.principal)).toEqual(["module.extra.aws_sns_topic.alert"]);
+    expect(r.notes).toBeUndefined();
+  });
+
+  test("control: the plan gate still judges the entry (matched when the plan has it, an error when not)", () => {
+    const db = change(RDS, ["no-op"], { identifier: "orders-prod" }, { identifier: "orders-prod" });
+    expect(unmatched(gate({ protected: { addresses: [RDS] } }, minimalPlan([db])))).toEqual([]);
+    expect(unmatched(gate({ protected: { addresses: [RDS] } })).map((f) => f.severity)).toEqual(["error"]);
   });
 });
 
