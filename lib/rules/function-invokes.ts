@@ -23,7 +23,7 @@ import { listActions } from "../report/summarize";
 import { agentCan, grantingBlock, principalEvidence, statementEvidence, where } from "./support";
 import { regionPartition, resourceAccount, resourceRegion } from "../engine/terraform/providers";
 import { capabilityActions, capabilityEvidence, capabilityFixText, capabilityOf, capabilityText, chainText, isDangerous, pathEvidence, reachOf, type Capability } from "./reach-support";
-import { grantUses, routesOf, type Need, type Route } from "./invoke-routes";
+import { grantUses, onPattern, routesOf, type Need, type Route } from "./invoke-routes";
 import { deniedOnAll, ownDenies, type DenyAsk } from "./invoke-denies";
 import { policyGrants } from "./invoke-policies";
 import { accountOf, isRelayed, serviceRights, type Relay } from "./invoke-relays";
@@ -340,11 +340,11 @@ function peerFindings(ctx: RuleContext, agent: PrincipalNode): FindingDraft[] {
         for (const g of serviceRights(agent, route.serviceRights.ns, route.serviceRights.patterns)) for (const pf of functions) use(pf, shown, g.action, g);
         continue;
       }
-      const also = alsoGrants(route, grantsOf, (n, action) => deniedOnAll(ctx.stack, denies, action, n.denyAsks.map((a) => ({ pattern: a.pattern, partition: "*" }))), (n, g, r) => globsIntersect(r, n.pattern, CI));
+      const also = alsoGrants(route, grantsOf, (n, action) => deniedOnAll(ctx.stack, denies, action, n.denyAsks.map((a) => ({ pattern: a.pattern, partition: "*" }))), (n, g, r) => onPattern(r, n));
       if (!also) continue;
       for (const action of route.actions) {
         if (deniedOnAll(ctx.stack, denies, action, asks)) continue;
-        for (const g of grantsOf(action)) if (g.resources.some((r) => globsIntersect(r, route.pattern, CI))) for (const pf of functions) use(pf, shown, action, g);
+        for (const g of grantsOf(action)) if (g.resources.some((r) => onPattern(r, route))) for (const pf of functions) use(pf, shown, action, g);
       }
       for (const pf of functions) if (byFunction.get(pf)?.some((u) => u.route === shown)) for (const [action, g] of also) use(pf, shown, action, g);
     }

@@ -531,15 +531,47 @@ export interface InvokingService {
   readonly arn: (account: string) => string;
   /** A source of the stack's ARN pattern by its name, where the engine reads its `arn` as any ARN. */
   readonly named?: (name: string) => string;
-  /** Each right needed: one of `actions` on `on(source, account)`; the first is how the caller sets it up. */
+  /** The arguments a source of the stack is named by, first written first (`name`, `name_prefix` when not given). */
+  readonly nameArgs?: readonly string[];
+  /**
+   * Its sources get an ID AWS chooses when they are made (a user pool, an API): a source of the stack named in
+   * `source_arn` has an ID blastwall cannot read, and a right written on a literal ID may be on it.
+   */
+  readonly assignedId?: boolean;
+  /**
+   * Whether a source in another AWS account can invoke the function under a permission that names neither
+   * `source_arn` nor `source_account` (the confused deputy the services' guides warn of): then anyone with an AWS
+   * account can, with no right in this one.
+   */
+  readonly otherAccounts: boolean;
+  /** Each right needed: one of `actions` on `on(source, account, named)`; the first is how the caller sets it up. */
   readonly needs: readonly {
     readonly actions: readonly string[];
-    readonly on: (source: string, account: string) => string;
-    /** On something other than the source (any IoT topic, the API Gateway control plane): no reference names it. */
+    /**
+     * The actions that count when `source_arn` names one source that exists (a reference to one of the stack, or an
+     * exact ARN): those that change it. Making a new one (CreateUserPool) gives it an ID the permission does not admit.
+     */
+    readonly onOne?: readonly string[];
+    /** `named`: the source of the stack `source_arn` refers to, when it does. */
+    readonly on: (source: string, account: string, named?: TfResource) => string | readonly string[];
+    /** On something other than the source (any IoT topic): no reference names it. */
     readonly other?: boolean;
   }[];
   /** How the caller makes it invoke the function, for messages. */
   readonly how: string;
+}
+
+/**
+ * The API Gateway control-plane ARNs that change the API a source ARN admits: the API of the stack it refers to
+ * (`/apis/ID` for an HTTP or WebSocket API, `/restapis/ID` for a REST API, its ID unknown), or the one its exact ID
+ * names; any API (a new one among them) when the ID is a wildcard.
+ */
+function apiControl(source: string, _account: string, api?: TfResource): string | readonly string[] {
+  if (api) return `arn:*:apigateway:*::/${api.type === "aws_apigatewayv2_api" ? "apis" : "restapis"}/*`;
+  const id = /^arn:[^:]*:execute-api:[^:]*:[^:]*:([^/]+)/.exec(source)?.[1];
+  if (id === undefined || /[*?]/.test(id)) return "arn:*:apigateway:*::/*";
+  // The ID alone does not say whether it is a REST API or an HTTP or WebSocket one.
+  return [`arn:*:apigateway:*::/restapis/${id}`, `arn:*:apigateway:*::/restapis/${id}/*`, `arn:*:apigateway:*::/apis/${id}`, `arn:*:apigateway:*::/apis/${id}/*`];
 }
 
 /** `arn:...:log-group:app:*` and `arn:...:log-group:app` both name the group `app`. */
@@ -552,6 +584,8 @@ export const INVOKING_SERVICES: readonly InvokingService[] = [
     noun: "an SNS topic",
     arn: (a) => `arn:*:sns:*:${a}:*`,
     named: (n) => `arn:*:sns:*:*:${n}`,
+    // A function may subscribe to a topic of another account (Lambda developer guide, "Using Lambda with Amazon SNS").
+    otherAccounts: true,
     needs: [{ actions: ["sns:Subscribe"], on: (s) => s }, { actions: ["sns:Publish"], on: (s) => s }],
     how: "it subscribes the function to such a topic (protocol lambda, which asks no confirmation in the function's own account) and publishes to it, and SNS invokes the function with its message",
   },
@@ -561,6 +595,8 @@ export const INVOKING_SERVICES: readonly InvokingService[] = [
     noun: "an S3 bucket",
     // A bucket's ARN holds no account: source_account alone decides whose buckets count.
     arn: () => "arn:*:s3:::*",
+    // A bucket of another account may notify the function: source_account is the guard the Lambda guide names.
+    otherAccounts: true,
     needs: [{ actions: ["s3:PutBucketNotification"], on: (s) => s }, { actions: ["s3:PutObject"], on: (s) => `${s}/*` }],
     how: "it points such a bucket's event notification at the function and writes an object to it, and S3 invokes the function with the event, whose key is the writer's",
   },
@@ -569,6 +605,8 @@ export const INVOKING_SERVICES: readonly InvokingService[] = [
     types: ["aws_cloudwatch_log_group"],
     noun: "a CloudWatch log group",
     arn: (a) => `arn:*:logs:*:${a}:log-group:*`,
+    // PutSubscriptionFilter takes a Lambda function of the filter's own account only (CloudWatch Logs API reference).
+    otherAccounts: false,
     needs: [{ actions: ["logs:PutSubscriptionFilter"], on: group }, { actions: ["logs:PutLogEvents"], on: (s) => `${s.replace(/:\*$/, "")}*:log-stream:*` }],
     how: "it adds a subscription filter to such a log group with the function as its destination (a function of the same account needs no role) and writes log events to it, and CloudWatch Logs invokes the function with them",
   },
@@ -578,6 +616,9 @@ export const INVOKING_SERVICES: readonly InvokingService[] = [
     noun: "an IoT topic rule",
     arn: (a) => `arn:*:iot:*:${a}:rule/*`,
     named: (n) => `arn:*:iot:*:*:rule/${n}`,
+    // The IoT guide: without source-arn or source-account, any AWS account that makes a rule with the function as its
+    // Lambda action can invoke it.
+    otherAccounts: true,
     needs: [{ actions: ["iot:CreateTopicRule", "iot:ReplaceTopicRule"], on: (s) => s }, { actions: ["iot:Publish"], on: (_s, a) => `arn:*:iot:*:${a}:topic/*`, other: true }],
     how: "it makes such a topic rule (or replaces one) with a Lambda action and a topic it publishes to, and AWS IoT invokes the function with the message",
   },
@@ -586,6 +627,8 @@ export const INVOKING_SERVICES: readonly InvokingService[] = [
     types: ["aws_ses_receipt_rule"],
     noun: "an SES receipt rule",
     arn: (a) => `arn:*:ses:*:${a}:receipt-rule-set/*`,
+    // Whether a rule of another account may name the function is not documented either way: read as possible.
+    otherAccounts: true,
     // Receipt rules take no resource-level permission: a grant of the action on `*` is the usual one.
     needs: [{ actions: ["ses:CreateReceiptRule", "ses:UpdateReceiptRule"], on: (s) => s }],
     how: "it adds a rule with a Lambda action to a receipt rule set (or changes one), and mail anyone sends to an address the account receives for makes SES invoke the function with it",
@@ -595,7 +638,11 @@ export const INVOKING_SERVICES: readonly InvokingService[] = [
     types: ["aws_cognito_user_pool"],
     noun: "a Cognito user pool",
     arn: (a) => `arn:*:cognito-idp:*:${a}:userpool/*`,
-    needs: [{ actions: ["cognito-idp:UpdateUserPool", "cognito-idp:CreateUserPool"], on: (s) => s }],
+    assignedId: true,
+    // Whether a pool of another account may name the function as a trigger is not documented either way: read as possible.
+    otherAccounts: true,
+    // A new pool gets an ID of AWS's choosing, which a source_arn naming one pool does not admit (red-team round 145, F5).
+    needs: [{ actions: ["cognito-idp:UpdateUserPool", "cognito-idp:CreateUserPool"], onOne: ["cognito-idp:UpdateUserPool"], on: (s) => s }],
     how: "it sets the function as a trigger of such a user pool (one of its own, or by updating one) that lets anyone sign up, and a sign-up makes Cognito invoke the function with the attributes sent",
   },
   {
@@ -603,7 +650,12 @@ export const INVOKING_SERVICES: readonly InvokingService[] = [
     types: ["aws_api_gateway_rest_api", "aws_apigatewayv2_api"],
     noun: "an API Gateway API",
     arn: (a) => `arn:*:execute-api:*:${a}:*`,
-    needs: [{ actions: ["apigateway:POST", "apigateway:PUT", "apigateway:PATCH"], on: () => "arn:*:apigateway:*::/*", other: true }],
+    assignedId: true,
+    // An integration may call a function of another account (API Gateway, cross-account Lambda integrations).
+    otherAccounts: true,
+    // Pinned to one API, only a change of that API uses the permission (red-team round 145, F4): a new API, or another
+    // one, invokes with its own execution ARN as the source.
+    needs: [{ actions: ["apigateway:POST", "apigateway:PUT", "apigateway:PATCH"], on: apiControl }],
     how: "it makes an API (or changes one) with an integration that invokes the function and a method that asks no authorization, and a call to it makes API Gateway invoke the function with the request",
   },
   {
@@ -611,6 +663,11 @@ export const INVOKING_SERVICES: readonly InvokingService[] = [
     types: ["aws_cloudwatch_metric_alarm"],
     noun: "a CloudWatch alarm",
     arn: (a) => `arn:*:cloudwatch:*:${a}:alarm:*`,
+    // An alarm's ARN ends in its name (red-team round 145, F3: a reference to the alarm was read as any alarm).
+    named: (n) => `arn:*:cloudwatch:*:*:alarm:${n}`,
+    nameArgs: ["alarm_name"],
+    // CloudWatch may invoke a function of another account (CloudWatch guide, "Invoke a Lambda function from an alarm").
+    otherAccounts: true,
     needs: [{ actions: ["cloudwatch:PutMetricAlarm"], on: (s) => s }],
     how: "it makes such an alarm (or changes one) with the function as its action, and each change of the alarm's state makes CloudWatch invoke the function with the alarm's name, description and state, which are the caller's",
   },

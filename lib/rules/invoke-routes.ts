@@ -32,6 +32,8 @@ export interface Route {
   readonly actions: readonly string[];
   /** The ARN pattern of what the caller acts on. */
   readonly pattern: string;
+  /** Other ARN patterns a right on which serves as well (an API's ID under `/apis/` or `/restapis/`). */
+  readonly alternatives?: readonly string[];
   /** The resource types a grant written as a reference names `target` by. */
   readonly types: readonly string[];
   readonly functions: readonly TfResource[];
@@ -62,6 +64,7 @@ export interface Route {
 export interface Need {
   readonly actions: readonly string[];
   readonly pattern: string;
+  readonly alternatives?: readonly string[];
   readonly target?: TfResource;
   readonly types: readonly string[];
   readonly denyAsks: readonly DenyAsk[];
@@ -111,12 +114,17 @@ export function routesOf(stack: TfStack): readonly Route[] {
 }
 
 /** Whether a grant's resource pattern `r` names what the route's caller acts on (or what one more right it asks is on). */
-export function grantUses(stack: TfStack, route: Pick<Route, "target" | "types" | "pattern">, g: Grant, r: string): boolean {
+export function grantUses(stack: TfStack, route: Pick<Route, "target" | "types" | "pattern" | "alternatives">, g: Grant, r: string): boolean {
   if (route.target) {
     const named = writtenReferences(g, r, (w) => referenceIn(stack, w, route.types));
     if (named) return named.includes(route.target);
   }
-  return globsIntersect(r, route.pattern, { caseInsensitive: true });
+  return onPattern(r, route);
+}
+
+/** Whether the resource pattern `r` may be what the route (or one more right it asks) is on, by pattern alone. */
+export function onPattern(r: string, route: Pick<Route, "pattern" | "alternatives">): boolean {
+  return [route.pattern, ...(route.alternatives ?? [])].some((x) => globsIntersect(r, x, { caseInsensitive: true }));
 }
 
 /** The one resource of `types` a written ARN is built on, with no wildcard written before it (`${aws_x.y.arn}/*`). */
@@ -313,7 +321,8 @@ function notificationRoutes(stack: TfStack): Route[] {
 /**
  * A Lambda permission for EventBridge lets every rule its `source_arn` matches (every rule of every account, with
  * none) invoke the function: a rule the caller makes or targets, with a constant input of its choosing, does. A rule
- * that already fires takes new targets, so events:PutTargets is enough (as compute.ts has it for roles).
+ * that already fires takes new targets, so events:PutTargets is enough (as compute.ts has it for roles). With neither
+ * `source_arn` nor `source_account`, a rule of anyone's account may: open to anyone (`anyAccountRoute`).
  */
 function ruleRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
@@ -323,6 +332,13 @@ function ruleRoutes(stack: TfStack): Route[] {
     const action = exactly(stack, p.values["action"]);
     if (action !== undefined && !globsIntersect(action, "lambda:InvokeFunction", { caseInsensitive: true })) continue;
     const src = p.values["source_arn"];
+    const written = p.values["source_account"];
+    // A rule of another account may target the function (EventBridge, cross-account delivery to Lambda): with neither
+    // source_arn nor source_account, anyone's rule can (red-team round 146, L1).
+    if (principal !== undefined && principal !== "*" && (src === undefined || src === null || src === "") && (written === undefined || written === null || written === "")) {
+      out.push(anyAccountRoute(stack, p, principal, "an EventBridge rule"));
+      continue;
+    }
     const rule = targetIn(stack, src, RULES);
     const pattern = rule
       ? `arn:*:events:*:*:rule/${busPart(stack, rule)}${nameOf(stack, rule, "name", "name_prefix")}`
@@ -362,11 +378,13 @@ function accountOf(stack: TfStack, written: unknown, source: string): string | u
 
 /**
  * A Lambda permission for another service that invokes functions (invoke-relays.ts, `INVOKING_SERVICES`): SNS, S3,
- * CloudWatch Logs, IoT, SES, Cognito, API Gateway, CloudWatch alarms. Without `source_arn`, or with a wildcard one, or
- * with only `source_account`, it lets every source of that service it admits invoke the function, the caller's own
- * among them: a topic it subscribes the function to and publishes to, a bucket it points at the function and writes
- * to. An exact `source_arn` leaves the one source it names, which the caller may still set up. A `source_account`
- * (or an account in `source_arn`) other than the caller's closes the route for it.
+ * CloudWatch Logs, IoT, SES, Cognito, API Gateway, CloudWatch alarms. With a wildcard `source_arn`, or with only
+ * `source_account`, it lets every source of that service it admits invoke the function, the caller's own among them:
+ * a topic it subscribes the function to and publishes to, a bucket it points at the function and writes to. With
+ * neither, a source of any AWS account may, for the services that invoke across accounts: open to anyone
+ * (`anyAccountRoute`). An exact `source_arn` leaves the one source it names, which the caller may still change, but not
+ * make anew: a new pool or API gets an ID of AWS's choosing (`onOne`). A `source_account` (or an account in
+ * `source_arn`) other than the caller's closes the route for it.
  */
 function servicePermissionRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
@@ -384,45 +402,80 @@ function servicePermissionRoutes(stack: TfStack): Route[] {
     const written = p.values["source_account"];
     const account = written === undefined || written === null || written === "" ? undefined : exactly(stack, written);
     const src = p.values["source_arn"];
+    const unset = (v: unknown) => v === undefined || v === null || v === "";
+    // Neither source_arn nor source_account: a source of any AWS account may invoke (red-team round 146, L1).
+    if (kind.otherAccounts && unset(src) && unset(written)) {
+      out.push(anyAccountRoute(stack, p, principal!, kind.noun));
+      continue;
+    }
     const target = targetIn(stack, src, kind.types);
     const any = kind.arn(account ?? "*");
-    const source =
-      src === undefined || src === null || src === ""
-        ? any
-        : target && kind.named && src === `\${${target.address}.arn}`
-          ? kind.named(nameOf(stack, target, "name", "name_prefix"))
-          : patternOf(stack, src);
+    const source = unset(src)
+      ? any
+      : target && kind.named && src === `\${${target.address}.arn}`
+        ? kind.named(nameOf(stack, target, ...(kind.nameArgs ?? ["name", "name_prefix"])))
+        : patternOf(stack, src);
     if (!globsIntersect(source, any, { caseInsensitive: true })) continue;
     const inArn = source.split(":")[4];
     const pinned = account ?? (inArn !== undefined && /^\d{12}$/.test(inArn) ? inArn : undefined);
+    // One source that exists: a reference to one of the stack, or an exact ARN.
+    const one = target !== undefined || (!unset(src) && !/[*?]/.test(source));
     const text = target?.address ?? (source === any ? `any ${kind.noun.replace(/^an? /, "")}${account ? ` of account ${account}` : ""}` : `${kind.noun} matching ${source}`);
     const needs: Need[] = kind.needs.map((n) => {
-      const pattern = n.on(source, pinned ?? "*");
+      const [pattern, ...alternatives] = [n.on(source, pinned ?? "*", target)].flat();
       const on = n.other ? undefined : target;
       // A Deny written on the source by reference is read as covering it only where the ARN asked is that reference's.
       const byRef = on && src === `\${${on.address}.arn}` && pattern.startsWith(source);
-      return { actions: n.actions, pattern, target: on, types: on ? kind.types : [], denyAsks: byRef ? asks(pattern, on, pattern.slice(source.length)) : asks(pattern, undefined) };
+      const actions = one && n.onOne ? n.onOne : n.actions;
+      return { actions, pattern, ...(alternatives.length > 0 ? { alternatives } : {}), target: on, types: on ? kind.types : [], denyAsks: byRef ? asks(pattern, on, pattern.slice(source.length)) : [pattern, ...alternatives].flatMap((x) => asks(x, undefined)) };
     });
     const [first, ...also] = needs;
+    // A right written on a literal ID may be on the stack's source, whose ID AWS chose: the finding says so.
+    const literalIds = target && kind.assignedId ? ` (${target.address} gets its ID from AWS, which blastwall cannot read, so a right on ${kind.noun} named by a literal ID counts as one on it)` : "";
     out.push({
       via: p,
       target: first.target,
       targetText: text,
       actions: first.actions,
       pattern: first.pattern,
+      ...(first.alternatives ? { alternatives: first.alternatives } : {}),
       types: first.types,
       functions: functionsOf(stack, p.values["function_name"]),
       verb: `set up ${text} to invoke a function`,
-      how: `: ${kind.how}; ${p.address} lets ${principal} invoke`,
+      how: `${literalIds}: ${kind.how}; ${p.address} lets ${principal} invoke`,
       denyAsks: first.denyAsks,
       ...(also.length > 0 ? { also } : {}),
       ...(pinned ? { account: pinned } : {}),
       pin: target
-        ? `point source_arn on ${p.address} at a source the caller cannot set up`
+        ? `point source_arn on ${p.address} at a source the caller cannot set up${literalIds ? `, or write the caller's rights with a reference to the ${kind.noun.replace(/^an? /, "")} they are meant for (\${${target.type}.NAME.id}) so blastwall can tell it from ${target.address}` : ""}`
         : `set source_arn on ${p.address} to the exact ARN of the one source meant to invoke it (with source_account), one the caller cannot set up`,
     });
   }
   return out;
+}
+
+/**
+ * A permission for a service principal with neither `source_arn` nor `source_account`, of a service whose sources in
+ * another AWS account can invoke the function (a topic, bucket, rule, alarm or API there): anyone with an AWS account
+ * sets such a source up in their own and has it invoke the function with content of their choosing. No right in this
+ * account is needed, as with an Alexa skill permission with no event_source_token.
+ */
+function anyAccountRoute(stack: TfStack, p: TfResource, principal: string, noun: string): Route {
+  return {
+    via: p,
+    targetText: p.address,
+    actions: [],
+    pattern: "*",
+    types: [],
+    functions: functionsOf(stack, p.values["function_name"]),
+    verb: `set up ${noun} of any account to invoke ${p.address}`,
+    how: ", which lets invoke",
+    denyAsks: [],
+    open: {
+      text: `through ${p.address}, a permission for ${principal} with neither source_arn nor source_account: ${noun} in any AWS account may invoke the function, so anyone with an AWS account can set one up in their own to invoke it with content of their choosing, with no right in this one`,
+      fix: `set source_account on ${p.address} to the account the source is in and source_arn to the exact ARN of the one source meant to invoke it`,
+    },
+  };
 }
 
 /**

@@ -74,10 +74,14 @@ test("sending to the other stack's queue that an event source mapping feeds to t
 
 test("a Lambda permission of the other stack for SNS with no source_arn: a topic the agent subscribes the function to and publishes to", () => {
   const both = { Effect: "Allow", Action: ["sns:Subscribe", "sns:Publish"], Resource: "*" };
-  const [f, ...rest] = invokes(agentStack(both), { permission: {} });
+  const own = { source_account: "111111111111" };
+  const [f, ...rest] = invokes(agentStack(both), { permission: own });
   expect(rest).toEqual([]);
-  expect(f.message).toContain("can set up any SNS topic to invoke a function (sns:Subscribe, sns:Publish, through aws_iam_role_policy.agent statement #0)");
+  expect(f.message).toContain("can set up any SNS topic of account 111111111111 to invoke a function (sns:Subscribe, sns:Publish, through aws_iam_role_policy.agent statement #0)");
   expect(f.message).toContain("aws_lambda_permission.sns of stack ops lets sns.amazonaws.com invoke aws_lambda_function.cleanup of stack ops");
+  expect(invokes(agentStack({ Effect: "Allow", Action: "sns:Publish", Resource: "*" }), { permission: own })).toEqual([]);
+  // With neither source_arn nor source_account, a topic of any account may invoke it: open to anyone, reported in the
+  // stack that holds the permission (as a function URL with no auth is), not once per agent stack.
   expect(invokes(agentStack({ Effect: "Allow", Action: "sns:Publish", Resource: "*" }), { permission: {} })).toEqual([]);
   const scratch = { ...both, Resource: "arn:aws:sns:eu-west-1:111111111111:agent-*" };
   expect(invokes(agentStack(scratch), { permission: { source_arn: "arn:aws:sns:eu-west-1:111111111111:ops-alerts" } })).toEqual([]);

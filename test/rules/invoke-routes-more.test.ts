@@ -285,15 +285,17 @@ describe("a Lambda permission for a service principal is a route for whoever can
   const SNS = allow(["sns:Subscribe", "sns:Publish"], "*");
 
   test("SNS with no source_arn: a topic the agent subscribes the function to and publishes to", () => {
-    expect(graded(stack([SNS], permission("sns.amazonaws.com")))).toEqual(REPORTED);
-    const f = found(stack([SNS], permission("sns.amazonaws.com")))[0];
+    // source_account alone: a topic of that account (with neither, any account's: the 146 L1 tests below).
+    const own = permission("sns.amazonaws.com", { source_account: ACCT });
+    expect(graded(stack([SNS], own))).toEqual(REPORTED);
+    const f = found(stack([SNS], own))[0];
     expect(f.message).toContain(
-      "set up any SNS topic to invoke a function (sns:Subscribe, sns:Publish, through aws_iam_role_policy.agent statement #0): it subscribes the function to such a topic (protocol lambda, which asks no confirmation in the function's own account) and publishes to it, and SNS invokes the function with its message; aws_lambda_permission.p lets sns.amazonaws.com invoke aws_lambda_function.cleanup",
+      "set up any SNS topic of account 111111111111 to invoke a function (sns:Subscribe, sns:Publish, through aws_iam_role_policy.agent statement #0): it subscribes the function to such a topic (protocol lambda, which asks no confirmation in the function's own account) and publishes to it, and SNS invokes the function with its message; aws_lambda_permission.p lets sns.amazonaws.com invoke aws_lambda_function.cleanup",
     );
-    expect(f.fix).toContain("take sns:Subscribe and sns:Publish on any SNS topic away from the agent, or set source_arn on aws_lambda_permission.p to the exact ARN of the one source meant to invoke it");
+    expect(f.fix).toContain("take sns:Subscribe and sns:Publish on any SNS topic of account 111111111111 away from the agent, or set source_arn on aws_lambda_permission.p to the exact ARN of the one source meant to invoke it");
     // Both rights are needed: a publish alone reaches no subscription, a subscription alone sends nothing.
-    expect(found(stack([allow("sns:Publish", "*")], permission("sns.amazonaws.com")))).toEqual([]);
-    expect(found(stack([allow("sns:Subscribe", "*")], permission("sns.amazonaws.com")))).toEqual([]);
+    expect(found(stack([allow("sns:Publish", "*")], own))).toEqual([]);
+    expect(found(stack([allow("sns:Subscribe", "*")], own))).toEqual([]);
     expect(found(stack([SNS], permission("sns.amazonaws.com", { action: "lambda:GetFunction" })))).toEqual([]);
   });
 
@@ -337,15 +339,19 @@ describe("a Lambda permission for a service principal is a route for whoever can
     expect(graded(stack([allow(["logs:PutSubscriptionFilter", "logs:PutLogEvents"], "${aws_cloudwatch_log_group.g.arn}:*")], logs))).toEqual(REPORTED);
     expect(found(stack([allow(["logs:PutSubscriptionFilter", "logs:PutLogEvents"], "${aws_cloudwatch_log_group.other.arn}:*")], logs))).toEqual([]);
     expect(found(stack([allow("logs:PutLogEvents", "*")], logs))).toEqual([]);
-    expect(graded(stack([allow(["iot:CreateTopicRule", "iot:Publish"], "*")], permission("iot.amazonaws.com")))).toEqual(REPORTED);
-    expect(found(stack([allow("iot:CreateTopicRule", "*")], permission("iot.amazonaws.com")))).toEqual([]);
-    expect(graded(stack([allow("ses:CreateReceiptRule", "*")], permission("ses.amazonaws.com", { source_account: ACCT })))).toEqual(REPORTED);
-    expect(graded(stack([allow("cognito-idp:UpdateUserPool", "*")], permission("cognito-idp.amazonaws.com")))).toEqual(REPORTED);
-    expect(graded(stack([allow("apigateway:POST", "arn:aws:apigateway:eu-central-1::/restapis*")], permission("apigateway.amazonaws.com")))).toEqual(REPORTED);
-    expect(graded(stack([allow("cloudwatch:PutMetricAlarm", "*")], permission("lambda.alarms.cloudwatch.amazonaws.com")))).toEqual(REPORTED);
+    const own = { source_account: ACCT };
+    expect(graded(stack([allow(["iot:CreateTopicRule", "iot:Publish"], "*")], permission("iot.amazonaws.com", own)))).toEqual(REPORTED);
+    expect(found(stack([allow("iot:CreateTopicRule", "*")], permission("iot.amazonaws.com", own)))).toEqual([]);
+    expect(graded(stack([allow("ses:CreateReceiptRule", "*")], permission("ses.amazonaws.com", own)))).toEqual(REPORTED);
+    expect(graded(stack([allow("cognito-idp:UpdateUserPool", "*")], permission("cognito-idp.amazonaws.com", own)))).toEqual(REPORTED);
+    expect(graded(stack([allow("apigateway:POST", "arn:aws:apigateway:eu-central-1::/restapis*")], permission("apigateway.amazonaws.com", own)))).toEqual(REPORTED);
+    expect(graded(stack([allow("cloudwatch:PutMetricAlarm", "*")], permission("lambda.alarms.cloudwatch.amazonaws.com", own)))).toEqual(REPORTED);
     // Rights of another service make none of these invoke.
     for (const principal of ["iot.amazonaws.com", "ses.amazonaws.com", "cognito-idp.amazonaws.com", "apigateway.amazonaws.com", "lambda.alarms.cloudwatch.amazonaws.com", "logs.amazonaws.com"])
-      expect(found(stack([SNS], permission(principal)))).toEqual([]);
+      expect(found(stack([SNS], permission(principal, own)))).toEqual([]);
+    // CloudWatch Logs sends to a function of the filter's own account only: with neither source_arn nor source_account,
+    // still a route for whoever can subscribe a group of this account, not open to every account.
+    expect(found(stack([SNS], permission("logs.amazonaws.com")))).toEqual([]);
   });
 });
 
@@ -511,11 +517,104 @@ describe("a Lambda permission for a service blastwall does not model; an EventBr
 
   test("EventBridge: a regional principal is EventBridge; source_account of another account closes the route", () => {
     const targets = allow("events:PutTargets", "*");
-    expect(graded(stack([targets], permission("events.eu-central-1.amazonaws.com")))).toEqual(REPORTED);
+    expect(graded(stack([targets], permission("events.eu-central-1.amazonaws.com", { source_account: ACCT })))).toEqual(REPORTED);
     expect(graded(stack([targets], permission("events.amazonaws.com", { source_account: ACCT })))).toEqual(REPORTED);
     expect(found(stack([targets], permission("events.amazonaws.com", { source_account: "222222222222" })))).toEqual([]);
     expect(found(stack([targets], permission("events.amazonaws.com", { source_arn: "arn:aws:events:eu-central-1:222222222222:rule/*" })))).toEqual([]);
     // Not an unmodelled service either: the EventBridge route alone judges it.
-    expect(found(stack([allow("events:DescribeRule", "*")], permission("events.eu-central-1.amazonaws.com")))).toEqual([]);
+    expect(found(stack([allow("events:DescribeRule", "*")], permission("events.eu-central-1.amazonaws.com", { source_account: ACCT })))).toEqual([]);
+  });
+});
+
+describe("145 F3-F5. a permission pinned to one source of the stack: an alarm by name, one API, one user pool", () => {
+  const ACCT = "111111111111";
+  const permission = (principal: string, extra: Obj = {}, more: Obj = {}) => ({
+    "aws_lambda_permission.p": { action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.cleanup.function_name}", principal, ...extra },
+    ...more,
+  });
+
+  test("F3: source_arn by reference to an alarm is that alarm's ARN (by alarm_name): the agent's own agent-* alarms do not use it", () => {
+    const alarm = { "aws_cloudwatch_metric_alarm.disk": { alarm_name: "prod-disk-full", alarm_actions: [FN] } };
+    const pinned = permission("lambda.alarms.cloudwatch.amazonaws.com", { source_arn: "${aws_cloudwatch_metric_alarm.disk.arn}" }, alarm);
+    expect(found(stack([allow("cloudwatch:PutMetricAlarm", `arn:aws:cloudwatch:eu-central-1:${ACCT}:alarm:agent-*`)], pinned))).toEqual([]);
+    // Controls: a right that covers that alarm, by pattern or by reference, still uses it; the fix names that right.
+    expect(graded(stack([allow("cloudwatch:PutMetricAlarm", `arn:aws:cloudwatch:eu-central-1:${ACCT}:alarm:prod-*`)], pinned))).toEqual(REPORTED);
+    const f = found(stack([allow("cloudwatch:PutMetricAlarm", `arn:aws:cloudwatch:eu-central-1:${ACCT}:alarm:prod-*`)], pinned))[0];
+    expect(f.message).toContain("set up aws_cloudwatch_metric_alarm.disk to invoke a function (cloudwatch:PutMetricAlarm, through aws_iam_role_policy.agent statement #0)");
+    expect(f.fix).toContain("take cloudwatch:PutMetricAlarm on aws_cloudwatch_metric_alarm.disk away from the agent");
+    expect(graded(stack([allow("cloudwatch:PutMetricAlarm", "${aws_cloudwatch_metric_alarm.disk.arn}")], pinned))).toEqual(REPORTED);
+  });
+
+  test("F4: source_arn on one API's execution ARN: only a change of that API uses it", () => {
+    const apis = { "aws_apigatewayv2_api.api": { name: "prod-api", protocol_type: "HTTP" }, "aws_apigatewayv2_api.mine": { name: "agent-api", protocol_type: "HTTP" } };
+    const v2 = permission("apigateway.amazonaws.com", { source_arn: "${aws_apigatewayv2_api.api.execution_arn}/*/*" }, apis);
+    const api = (resource: string) => allow(["apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:PUT"], resource);
+    // Another API of the stack, REST APIs only, or making new APIs: none of them is that API.
+    expect(found(stack([api("arn:aws:apigateway:eu-central-1::/apis/${aws_apigatewayv2_api.mine.id}/*")], v2))).toEqual([]);
+    expect(found(stack([api("arn:aws:apigateway:eu-central-1::/restapis/*")], v2))).toEqual([]);
+    expect(found(stack([api("arn:aws:apigateway:eu-central-1::/apis")], v2))).toEqual([]);
+    // Controls: that API by reference, any HTTP API, or one by a literal ID (AWS chose the stack API's: it may be it).
+    expect(graded(stack([api("arn:aws:apigateway:eu-central-1::/apis/${aws_apigatewayv2_api.api.id}/*")], v2))).toEqual(REPORTED);
+    expect(graded(stack([api("arn:aws:apigateway:eu-central-1::/apis/*")], v2))).toEqual(REPORTED);
+    const literal = found(stack([api("arn:aws:apigateway:eu-central-1::/apis/a1b2c3d4e5/*")], v2))[0];
+    expect(literal.message).toContain("(aws_apigatewayv2_api.api gets its ID from AWS, which blastwall cannot read, so a right on an API Gateway API named by a literal ID counts as one on it)");
+    expect(literal.fix).toContain("or write the caller's rights with a reference to the API Gateway API they are meant for (${aws_apigatewayv2_api.NAME.id}) so blastwall can tell it from aws_apigatewayv2_api.api");
+    // A REST API is changed under /restapis/ID.
+    const rest = permission("apigateway.amazonaws.com", { source_arn: "${aws_api_gateway_rest_api.r.execution_arn}/*/*" }, { "aws_api_gateway_rest_api.r": { name: "prod" } });
+    expect(found(stack([api("arn:aws:apigateway:eu-central-1::/apis/*")], rest))).toEqual([]);
+    expect(graded(stack([api("arn:aws:apigateway:eu-central-1::/restapis/*")], rest))).toEqual(REPORTED);
+    // An exact execution ARN names its API by ID; a wildcard ID or source_account alone admits a new API of the caller's.
+    const exact = permission("apigateway.amazonaws.com", { source_arn: `arn:aws:execute-api:eu-central-1:${ACCT}:abc123defg/*/*` });
+    expect(found(stack([api("arn:aws:apigateway:eu-central-1::/restapis/zzz9998887/*")], exact))).toEqual([]);
+    expect(graded(stack([api("arn:aws:apigateway:eu-central-1::/restapis/abc123defg/*")], exact))).toEqual(REPORTED);
+    expect(graded(stack([api("arn:aws:apigateway:eu-central-1::/apis")], permission("apigateway.amazonaws.com", { source_account: ACCT })))).toEqual(REPORTED);
+  });
+
+  test("F5: source_arn naming an existing user pool: CreateUserPool makes another pool, only UpdateUserPool on that one counts", () => {
+    const pools = { "aws_cognito_user_pool.pool": { name: "prod-users" }, "aws_cognito_user_pool.test": { name: "agent-test" } };
+    const pinned = permission("cognito-idp.amazonaws.com", { source_arn: "${aws_cognito_user_pool.pool.arn}" }, pools);
+    const create = allow(["cognito-idp:CreateUserPool", "cognito-idp:DescribeUserPool"], "*");
+    expect(found(stack([create], pinned))).toEqual([]);
+    expect(found(stack([create], permission("cognito-idp.amazonaws.com", { source_arn: `arn:aws:cognito-idp:eu-central-1:${ACCT}:userpool/eu-central-1_AbCdEf123` })))).toEqual([]);
+    expect(found(stack([allow("cognito-idp:UpdateUserPool", "${aws_cognito_user_pool.test.arn}")], pinned))).toEqual([]);
+    // Controls: UpdateUserPool on that pool (or on every pool); CreateUserPool where any pool of the account is admitted.
+    expect(graded(stack([allow("cognito-idp:UpdateUserPool", "${aws_cognito_user_pool.pool.arn}")], pinned))).toEqual(REPORTED);
+    const f = found(stack([allow("cognito-idp:UpdateUserPool", "*")], pinned))[0];
+    expect(f.message).toContain("set up aws_cognito_user_pool.pool to invoke a function (cognito-idp:UpdateUserPool, through aws_iam_role_policy.agent statement #0)");
+    expect(f.fix).toContain("take cognito-idp:UpdateUserPool on aws_cognito_user_pool.pool away from the agent");
+    expect(graded(stack([create], permission("cognito-idp.amazonaws.com", { source_account: ACCT })))).toEqual(REPORTED);
+    expect(graded(stack([create], permission("cognito-idp.amazonaws.com", { source_arn: `arn:aws:cognito-idp:eu-central-1:${ACCT}:userpool/*` })))).toEqual(REPORTED);
+  });
+});
+
+describe("146 L1. a service permission with neither source_arn nor source_account admits sources of every AWS account", () => {
+  const ACCT = "111111111111";
+  const permission = (principal: string, extra: Obj = {}) => ({
+    "aws_lambda_permission.p": { action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.cleanup.function_name}", principal, ...extra },
+  });
+  // Services whose sources in another account can invoke a function (their guides say so); SES and Cognito are not
+  // documented either way and are read as able to.
+  const CROSS = ["sns.amazonaws.com", "s3.amazonaws.com", "iot.amazonaws.com", "lambda.alarms.cloudwatch.amazonaws.com", "apigateway.amazonaws.com", "events.amazonaws.com", "ses.amazonaws.com", "cognito-idp.amazonaws.com"];
+
+  test("open to anyone with an AWS account: no right of the agent's is needed, and the message says so", () => {
+    for (const principal of CROSS) expect([principal, graded(stack([NOTHING], permission(principal)))]).toEqual([principal, REPORTED]);
+    const f = found(stack([NOTHING], permission("sns.amazonaws.com")))[0];
+    expect(f.message).toContain(
+      "invoke aws_lambda_function.cleanup with no IAM right at all through aws_lambda_permission.p, a permission for sns.amazonaws.com with neither source_arn nor source_account: an SNS topic in any AWS account may invoke the function, so anyone with an AWS account can set one up in their own to invoke it with content of their choosing, with no right in this one",
+    );
+    expect(f.fix).toContain("set source_account on aws_lambda_permission.p to the account the source is in and source_arn to the exact ARN of the one source meant to invoke it");
+    // A regional principal is the same service.
+    expect(graded(stack([NOTHING], permission("sns.eu-central-1.amazonaws.com")))).toEqual(REPORTED);
+  });
+
+  test("controls: source_account or source_arn set, CloudWatch Logs (same account only), a service blastwall does not model", () => {
+    for (const principal of CROSS) {
+      expect([principal, found(stack([NOTHING], permission(principal, { source_account: ACCT })))]).toEqual([principal, []]);
+      expect([principal, found(stack([NOTHING], permission(principal, { source_arn: "arn:aws:sns:eu-central-1:111111111111:orders" })))]).toEqual([principal, []]);
+    }
+    expect(found(stack([NOTHING], permission("logs.amazonaws.com")))).toEqual([]);
+    // Unmodelled services keep their own reading: a route for a principal holding rights of that service.
+    expect(found(stack([NOTHING], permission("secretsmanager.amazonaws.com")))).toEqual([]);
+    expect(found(stack([NOTHING], permission("sns.amazonaws.com", { action: "lambda:GetFunction" })))).toEqual([]);
   });
 });

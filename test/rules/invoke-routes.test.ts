@@ -102,7 +102,8 @@ describe("85. routes to a function whose role can delete data", () => {
   });
 
   test("EventBridge: a permission with no source_arn lets the agent's own rule invoke the function; one bound to a rule it cannot target does not", () => {
-    const open = { "aws_lambda_permission.ev": { action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.cleanup.function_name}", principal: "events.amazonaws.com" } };
+    // source_account keeps rules of other accounts out (with neither, anyone's rule may invoke: invoke-routes-more.test.ts).
+    const open = { "aws_lambda_permission.ev": { action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.cleanup.function_name}", principal: "events.amazonaws.com", source_account: "111111111111" } };
     const rules = allow(["events:PutRule", "events:PutTargets"], "arn:aws:events:eu-central-1:111111111111:rule/agent-*");
     expect(graded(stack([rules], open))).toEqual(REPORTED);
     expect(found(stack([rules], open))[0].message).toContain("add targets with an input of its choosing to any EventBridge rule (events:PutTargets");
