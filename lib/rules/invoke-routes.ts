@@ -12,7 +12,7 @@ import type { Grant } from "../engine/analysis-types";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { globsIntersect } from "../engine/iam/glob";
 import { writtenReferences } from "../engine/reach/resource-index";
-import { attributePattern, parseReference, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
+import { attributePattern, hasInterpolation, parseReference, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
 import type { DenyAsk } from "./invoke-denies";
 import { invokingService, serviceNamespace } from "./invoke-relays";
 
@@ -403,8 +403,10 @@ function servicePermissionRoutes(stack: TfStack): Route[] {
     const account = written === undefined || written === null || written === "" ? undefined : exactly(stack, written);
     const src = p.values["source_arn"];
     const unset = (v: unknown) => v === undefined || v === null || v === "";
-    // Neither source_arn nor source_account: a source of any AWS account may invoke (red-team round 146, L1).
-    if (kind.otherAccounts && unset(src) && unset(written)) {
+    // Neither source_arn nor source_account: a source of any AWS account may invoke (red-team round 146, L1). So may
+    // one a literal source_arn leaves to any account: a wildcard in its account (`arn:aws:sns:*:*:ops-*`), or, for S3,
+    // whose bucket ARNs name no account, a wildcard in the bucket's name (anyone may create `ops-x` in theirs).
+    if (kind.otherAccounts && unset(written) && (unset(src) || (typeof src === "string" && !hasInterpolation(src) && anyAccountSource(src)))) {
       out.push(anyAccountRoute(stack, p, principal!, kind.noun));
       continue;
     }
@@ -460,7 +462,18 @@ function servicePermissionRoutes(stack: TfStack): Route[] {
  * sets such a source up in their own and has it invoke the function with content of their choosing. No right in this
  * account is needed, as with an Alexa skill permission with no event_source_token.
  */
+/** Whether a literal source ARN admits sources of accounts other than this one (see servicePermissionRoutes). */
+function anyAccountSource(arn: string): boolean {
+  const parts = arn.split(":");
+  if (parts.length < 6) return /[*?]/.test(arn);
+  const [, , service, , account, ...rest] = parts;
+  if (/[*?]/.test(account)) return true;
+  return account === "" && service.toLowerCase() === "s3" && /[*?]/.test(rest.join(":"));
+}
+
 function anyAccountRoute(stack: TfStack, p: TfResource, principal: string, noun: string): Route {
+  const src = p.values["source_arn"];
+  const written = typeof src === "string" && src !== "" ? `a source_arn that admits sources of any account (${src}) and no source_account` : "neither source_arn nor source_account";
   return {
     via: p,
     targetText: p.address,
@@ -472,7 +485,7 @@ function anyAccountRoute(stack: TfStack, p: TfResource, principal: string, noun:
     how: ", which lets invoke",
     denyAsks: [],
     open: {
-      text: `through ${p.address}, a permission for ${principal} with neither source_arn nor source_account: ${noun} in any AWS account may invoke the function, so anyone with an AWS account can set one up in their own to invoke it with content of their choosing, with no right in this one`,
+      text: `through ${p.address}, a permission for ${principal} with ${written}: ${noun} in any AWS account may invoke the function, so anyone with an AWS account can set one up in their own to invoke it with content of their choosing, with no right in this one`,
       fix: `set source_account on ${p.address} to the account the source is in and source_arn to the exact ARN of the one source meant to invoke it`,
     },
   };

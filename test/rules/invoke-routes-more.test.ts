@@ -306,7 +306,18 @@ describe("a Lambda permission for a service principal is a route for whoever can
     expect(graded(stack([allow(["sns:Subscribe", "sns:Publish"], `arn:aws:sns:eu-central-1:${ACCT}:agent-*`)], permission("sns.amazonaws.com", { source_arn: "arn:aws:sns:*:*:agent-*" })))).toEqual(REPORTED);
     expect(found(stack([SNS], permission("sns.amazonaws.com", { source_account: "222222222222" })))).toEqual([]);
     expect(found(stack([SNS], permission("sns.amazonaws.com", { source_arn: "arn:aws:sns:eu-central-1:222222222222:*" })))).toEqual([]);
-    expect(found(stack([allow(["sns:Subscribe", "sns:Publish"], `arn:aws:sns:eu-central-1:${ACCT}:agent-*`)], permission("sns.amazonaws.com", { source_arn: "arn:aws:sns:*:*:ops-*" })))).toEqual([]);
+  });
+
+  // A source_arn that leaves the account open admits a topic of anyone's account, whatever rights the agent holds here;
+  // so does an S3 source_arn with a wildcard in the bucket's name (bucket ARNs name no account).
+  test("a literal source_arn open to any account, and no source_account: open to anyone, saying which source_arn", () => {
+    const [f] = found(stack([allow(["sns:Subscribe", "sns:Publish"], `arn:aws:sns:eu-central-1:${ACCT}:agent-*`)], permission("sns.amazonaws.com", { source_arn: "arn:aws:sns:*:*:ops-*" })));
+    expect(f.message).toContain("a permission for sns.amazonaws.com with a source_arn that admits sources of any account (arn:aws:sns:*:*:ops-*) and no source_account");
+    expect(found(stack([], permission("s3.amazonaws.com", { source_arn: "arn:aws:s3:::ops-*" })))).toHaveLength(1);
+    // Controls: the account pinned in source_arn or by source_account, and an S3 bucket named exactly.
+    expect(found(stack([], permission("sns.amazonaws.com", { source_arn: "arn:aws:sns:*:222222222222:ops-*" })))).toEqual([]);
+    expect(found(stack([], permission("sns.amazonaws.com", { source_arn: "arn:aws:sns:*:*:ops-*", source_account: "222222222222" })))).toEqual([]);
+    expect(found(stack([], permission("s3.amazonaws.com", { source_arn: "arn:aws:s3:::ops-exports" })))).toEqual([]);
   });
 
   test("an exact source_arn of a topic of the stack: closed unless the agent can subscribe to and publish to that topic", () => {
