@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { exampleNames, runExample, type ExampleResult } from "../../scripts/run-examples";
+import { runIn } from "../helpers/cli";
 
 const root = join(__dirname, "..", "..");
 const names = exampleNames(root);
@@ -157,4 +158,13 @@ describe("the README's sample finding", () => {
     const sample = /## Read a finding\n\n```\n([\s\S]*?)```/.exec(readme)![1];
     expect(text).toContain(sample.trimEnd());
   });
+});
+
+// The sample report each replay's README shows is what this build prints: the samples drifted for sessions while the
+// rules' wording and counts changed, so a reader saw a report no release printed.
+test.each(["replay-volume-wipe", "replay-database-delete", "replay-automated-backups"])("%s: the README's report is what the build prints", async (name) => {
+  const r = await run(name);
+  const printed = await runIn(["check", r.outdir], root);
+  const shown = (/```text\n([\s\S]*?)```/.exec(readFileSync(join(root, "examples", name, "README.md"), "utf8"))?.[1] ?? "").trimEnd();
+  expect(printed.stdout.split(r.outdir).join(`examples/${name}/cdktf.out`).trimEnd()).toBe(shown);
 });
