@@ -76,8 +76,16 @@ export interface StatementLookup {
 
 /** A digest's part: its canonical JSON (what parts are sorted and told apart by), and that text as a JSON string. */
 export interface Part {
+  /**
+   * Its canonical JSON, or for a long one `#` and that text's SHA-256: a principal with thousands of statements has as
+   * many findings, and hashing its whole text into each made the digests of one such principal quadratic (red-team
+   * round 147, F3). Either way it is what the part says.
+   */
   readonly raw: string;
 }
+
+// A part longer than this is hashed once and stands in each finding's digest by its hash.
+const LONG_PART = 512;
 
 /** The statements the analysis read for the stack's principals (identity policies, boundaries, trust policies). */
 export function stackLookup(stack: TfStack, analysis: Pick<StackAnalysis, "principals">): StatementLookup {
@@ -158,7 +166,7 @@ export function stackLookup(stack: TfStack, analysis: Pick<StackAnalysis, "princ
       let p = typeof k === "string" ? partsByText.get(k) : partsByObject.get(k);
       if (p === undefined) {
         const raw = `[${make().map((x) => lookup.canonical(x)).join(",")}]`;
-        p = { raw };
+        p = { raw: raw.length > LONG_PART ? `#${createHash("sha256").update(raw).digest("hex")}` : raw };
         if (typeof k === "string") partsByText.set(k, p);
         else partsByObject.set(k, p);
       }

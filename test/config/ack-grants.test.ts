@@ -226,3 +226,19 @@ describe("a finding about a block (no statements) pinned with grants", () => {
     expect(changed.message).toContain("what it is about (aws_db_instance.orders: its configuration block) changed");
   });
 });
+
+describe("a principal with many statements", () => {
+  // Red-team round 147, F3: its whole text went into each of its findings' digests, quadratic in its statements; a
+  // long part is now hashed once and stands in by its hash. It must still change with what it says.
+  const many = (n: number, resource = "*") =>
+    Array.from({ length: n }, (_, i) => ({ Sid: `Read${i}`, Effect: "Allow", Action: [`s3:GetObject`], Resource: `arn:aws:s3:::bucket-${i}/*` })).concat([{ ...SCRATCH, Resource: resource } as never]);
+
+  test("the same statements give the same digest, one changed statement another", () => {
+    const g = destroy({}, janitor(many(60))).found[0].grants;
+    expect(destroy({}, janitor(many(60))).found[0].grants).toBe(g);
+    const changed = many(60);
+    (changed[3] as { Resource: string }).Resource = "arn:aws:s3:::bucket-prod/*";
+    expect(destroy({}, janitor(changed)).found[0].grants).not.toBe(g);
+    expect(destroy({}, janitor(many(61))).found[0].grants).not.toBe(g);
+  });
+});
