@@ -262,9 +262,9 @@ function withChanged(f: Finding, ack: Acknowledgement): Finding {
   // module call, a block) is about that thing (see grants-digest.ts).
   const rights = f.evidence.some((e) => e.statements?.length);
   const what = rights
-    ? `the statements changed since the acknowledgement was given ${pinned}, or what caps or places them did (a Deny of the principal's policies, ` +
-      `its permission boundary, its provider's account or region), or another statement grants it`
-    : `what it is about (${f.resource}: ${aboutWhat(f.resource)}) changed since the acknowledgement was given ${pinned}`;
+    ? `the statements changed since the acknowledgement was given ${pinned}, or what caps or places them did (another statement of the ` +
+      `principal's policies, a Deny among them, its permission boundary, its provider's account or region), or another statement grants it`
+    : `what it is about (${f.resource}: ${aboutWhat(f)}) changed since the acknowledgement was given ${pinned}`;
   return {
     ...f,
     message: `${f.message} The acknowledgement of ${ack.ruleId} for ${ack.principal} in ${source} is pinned to what was reviewed, and ${what}: it is not covered.`,
@@ -276,9 +276,14 @@ function withChanged(f: Finding, ack: Acknowledgement): Finding {
 }
 
 /** What a finding that names no statement is about, as its digest reads it (grants-digest.ts). */
-function aboutWhat(resource: string): string {
+function aboutWhat(f: Finding): string {
+  const resource = f.resource;
   if (/(^|\.)module\.[^.]+$/.test(resource)) return "its source, version and inputs";
-  if (resource.endsWith(".permissions_boundary")) return "the permission boundary's document, the principal's Denies and its provider";
+  if (resource.endsWith(".permissions_boundary")) return "the permission boundary's document, the principal's policies and its provider";
+  // A role or user the finding is about is hashed with its policies, boundary and provider too (red-team round 148, F3).
+  if (/(^|\.)aws_iam_(role|user)\.[^.]+$/.test(resource) || /(^|\.)aws_iam_(role|user)\./.test(f.principal)) {
+    return "its configuration block, or the principal's policies, boundary or provider";
+  }
   return "its configuration block";
 }
 

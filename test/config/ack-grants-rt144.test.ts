@@ -55,7 +55,7 @@ describe("a boundary that allows too much (agent-role-boundary, red-team round 1
     const after = findingsOf(widened, { acknowledgements: [entry] }).find((x) => x.ruleId === "agent-role-boundary")!;
     expect(after.grants).not.toBe(f.grants);
     expect(after.acknowledged).toBeUndefined();
-    expect(after.message).toContain("(aws_iam_role.janitor.permissions_boundary: the permission boundary's document, the principal's Denies and its provider) changed");
+    expect(after.message).toContain("(aws_iam_role.janitor.permissions_boundary: the permission boundary's document, the principal's policies and its provider) changed");
   });
 
   test("a condition dropped from the boundary's Allow is another digest", () => {
@@ -78,7 +78,7 @@ describe("a right's digest covers the principal's Denies and its boundary (red-t
     expect(one(reviewed, "agent-destroy-right", { acknowledgements: [entry] }).acknowledged).toBeDefined();
     const f = one(janitor([DELETE]), "agent-destroy-right", { acknowledgements: [entry] });
     expect(f.acknowledged).toBeUndefined();
-    expect(f.message).toContain("or what caps or places them did (a Deny of the principal's policies, its permission boundary, its provider's account or region)");
+    expect(f.message).toContain("or what caps or places them did (another statement of the principal's policies, a Deny among them, its permission boundary, its provider's account or region)");
   });
 
   test("a Deny of another of the principal's policies counts too: its condition changed is another digest", () => {

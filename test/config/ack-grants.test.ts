@@ -7,6 +7,7 @@ import { checkStacks } from "../../lib/check/run-check";
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { rule as unknownModule } from "../../lib/rules/unknown-module";
 import { rule as deletionProtection } from "../../lib/rules/rds-deletion-protection";
+import { rule as sessionDuration } from "../../lib/rules/agent-session-duration";
 import { parseConfig } from "../../lib/config/load-config";
 import { renderJson } from "../../lib/report/json";
 import { renderText } from "../../lib/report/text";
@@ -241,5 +242,24 @@ describe("a principal with many statements", () => {
     (changed[3] as { Resource: string }).Resource = "arn:aws:s3:::bucket-P/*";
     expect(destroy({}, janitor(changed)).found[0].grants).not.toBe(g);
     expect(destroy({}, janitor(many(61))).found[0].grants).not.toBe(g);
+  });
+});
+
+describe("a finding about a role, reopened by a change to its policies", () => {
+  // Red-team round 148, F3: the message said its configuration block changed when another policy of the role had.
+  const run = (extra: Record<string, Record<string, unknown>>, acknowledgements: Entry[] = []) =>
+    checkStacks([buildStack(tf({ "aws_iam_role.agent": agentRole({ max_session_duration: 43200 }), ...extra }), "s.tf.json")], {
+      config: { acknowledgements },
+      now: NOW,
+      rules: [sessionDuration],
+    }).findings.filter((f) => f.ruleId === "agent-session-duration");
+
+  test("the message names the principal's policies as what may have changed", () => {
+    const [reviewed] = run({});
+    const entry: Entry = { ruleId: "agent-session-duration", principal: "aws_iam_role.agent", grants: reviewed.grants, reason: "long batch jobs need twelve-hour sessions" };
+    expect(run({}, [entry])[0].acknowledged).toBeDefined();
+    const [f] = run({ "aws_iam_role_policy.more": { role: "${aws_iam_role.agent.id}", policy: policy({ Effect: "Allow", Action: "ec2:CreateTags", Resource: "*" }) } }, [entry]);
+    expect(f.acknowledged).toBeUndefined();
+    expect(f.message).toContain("(aws_iam_role.agent: its configuration block, or the principal's policies, boundary or provider) changed");
   });
 });
