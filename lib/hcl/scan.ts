@@ -7,6 +7,8 @@
  * Also finds, for `.tf.json` files, the line of a block's name key (`"TYPE": { "NAME": {`), approximately.
  */
 
+import { JsonKeyLines } from "./json-key-lines";
+
 export interface BlockHeader {
   readonly type: string;
   readonly labels: readonly string[];
@@ -200,22 +202,13 @@ export function scanBlockHeaders(text: string): BlockHeader[] {
 
 /**
  * Approximate line of `"KEY":` in a JSON text, searching for each key of `path` in turn after the previous
- * one (`["resource", "aws_iam_role", "agent"]`). Undefined when not found.
+ * one (`["resource", "aws_iam_role", "agent"]`). Undefined when not found. `text` must be valid JSON.
  */
 export function jsonKeyLine(text: string, path: readonly string[]): number | undefined {
-  let at = 0;
-  for (const key of path) {
-    const re = new RegExp(`${escapeRe(JSON.stringify(key))}\\s*:`, "g");
-    re.lastIndex = at;
-    const m = re.exec(text);
-    if (!m) return undefined;
-    at = m.index;
-  }
-  let line = 1;
-  for (let j = 0; j < at; j++) if (text.charCodeAt(j) === 10) line++;
-  return line;
+  // The reader asks once per block of the same file: index the file once, not once per block.
+  if (lastIndexed?.text !== text) lastIndexed = { text, index: new JsonKeyLines(text) };
+  return lastIndexed.index.line(path);
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
+/** The index of the file asked about last (the one being read). */
+let lastIndexed: { text: string; index: JsonKeyLines } | undefined;
