@@ -23,10 +23,10 @@ import { listActions } from "../report/summarize";
 import { agentCan, grantingBlock, principalEvidence, statementEvidence, where } from "./support";
 import { regionPartition, resourceAccount, resourceRegion } from "../engine/terraform/providers";
 import { capabilityActions, capabilityEvidence, capabilityFixText, capabilityOf, capabilityText, chainText, isDangerous, pathEvidence, reachOf, type Capability } from "./reach-support";
-import { grantUses, onPattern, routesOf, type Need, type Route } from "./invoke-routes";
+import { grantUses, grantsUsing, onPattern, routesHeld, routesOf, type Need, type Route } from "./invoke-routes";
 import { deniedOnAll, ownDenies, type DenyAsk } from "./invoke-denies";
 import { policyGrants } from "./invoke-policies";
-import { accountOf, isRelayed, serviceRights, type Relay } from "./invoke-relays";
+import { accountOf, holdsServiceRight, isRelayed, serviceRights, type Relay } from "./invoke-relays";
 import { attributePattern } from "../engine/terraform/tokens";
 
 /** A qualified function ARN (`function:NAME:alias`, `:7`, `:*`): the function it is a version or alias of. */
@@ -142,7 +142,7 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
   const fullLists = new Set<readonly TfResource[]>();
   const allFull = (fns: readonly TfResource[]) => fullLists.has(fns) || (fns.every(full) && fullLists.add(fns) !== undefined);
   const account = accountOf(ctx.stack, p);
-  for (const route of routesOf(ctx.stack)) {
+  for (const route of routesHeld(ctx.stack, (action) => grantsOf(action).length > 0, (ns) => holdsServiceRight(p, ns))) {
     if (route.functions.length === 0 || allFull(route.functions)) continue;
     if (route.account !== undefined && account !== undefined && route.account !== account) continue;
     if (route.serviceRights) {
@@ -155,9 +155,9 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
     for (const action of route.actions) {
       // A service delivering for it is not refused by a Deny of the caller's own on the send (its fire right is).
       const denied = deniedOnAll(ctx.stack, denies, action, route.denyAsks);
-      for (const g of grantsOf(action)) {
+      for (const g of grantsUsing(ctx.stack, route, grantsOf(action))) {
         if (denied && !isRelayed(g)) continue;
-        if (g.resources.some((r) => grantUses(ctx.stack, route, g, r))) for (const fn of route.functions) use(fn, route, action, g);
+        for (const fn of route.functions) use(fn, route, action, g);
       }
     }
     if (also.length > 0) for (const fn of route.functions) if (out.get(fn)?.some((u) => u.route === route)) for (const [action, g] of also) use(fn, route, action, g);

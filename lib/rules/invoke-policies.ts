@@ -13,7 +13,7 @@ import { globMatch } from "../engine/iam/glob";
 import { hasLambdaPermissions, hasStoreResourcePolicies, lambdaPermissionGrantsTo, resourcePolicyGrantsTo } from "../engine/reach/resource-policy-grants";
 import { mayName, resourcePolicyDocument } from "../engine/resource-policies";
 import { attributePattern, parseReference, parseTemplate } from "../engine/terraform/tokens";
-import { namesService, relayedGrants, sourceConditions } from "./invoke-relays";
+import { holdsServiceRight, namesService, relayedGrants, relayTriggers, sourceConditions } from "./invoke-relays";
 
 interface Attached {
   readonly target: TfResource;
@@ -154,10 +154,53 @@ export function policyGrants(stack: TfStack, p: PrincipalNode, action: string, h
     out.push({ action, statement: s, resources: [a.pattern], conditional: s.conditions.length > 0 });
   }
   if (held) {
-    for (const { a, s } of ix.relays) {
-      if (!grantsAction(s, lower)) continue;
-      out.push(...relayedGrants(stack, p, s, action, { address: a.target.address, service: lower.split(":")[0], pattern: a.pattern }, held));
+    const service = lower.split(":")[0];
+    for (const { a, s } of relaysFiring(stack, ix, lower, p, held)) {
+      out.push(...relayedGrants(stack, p, s, action, { address: a.target.address, service, pattern: a.pattern }, held));
     }
   }
   return out;
+}
+
+/** The relay statements granting an action, and which of them each thing a caller may hold can fire (`relayTriggers`). */
+interface RelayIndex {
+  readonly entries: readonly { readonly a: Attached; readonly s: Statement }[];
+  readonly byAction: ReadonlyMap<string, readonly number[]>;
+  readonly byNamespace: ReadonlyMap<string, readonly number[]>;
+}
+
+const relayIndexes = new WeakMap<TfStack, Map<string, RelayIndex>>();
+
+/**
+ * The relay statements granting `lower` that `p` may use, in the stack's order: those it holds a fire right for
+ * (red-team round 147, F2). Reading every statement's conditions for every principal made a stack of many functions,
+ * each with its own role and queue policy, principals × statements; a role that fires nothing now reads none.
+ */
+function relaysFiring(stack: TfStack, ix: Indexed, lower: string, p: PrincipalNode, held: (action: string) => readonly Grant[]): readonly { readonly a: Attached; readonly s: Statement }[] {
+  let byLower = relayIndexes.get(stack);
+  if (!byLower) relayIndexes.set(stack, (byLower = new Map()));
+  let r = byLower.get(lower);
+  if (!r) {
+    const service = lower.split(":")[0];
+    const entries = ix.relays.filter(({ s }) => grantsAction(s, lower));
+    const byAction = new Map<string, number[]>();
+    const byNamespace = new Map<string, number[]>();
+    const file = (m: Map<string, number[]>, k: string, i: number) => {
+      const l = m.get(k);
+      if (l) l.push(i);
+      else m.set(k, [i]);
+    };
+    entries.forEach(({ s }, i) => {
+      const t = relayTriggers(s, service);
+      for (const x of t.actions) file(byAction, x, i);
+      for (const x of t.namespaces) file(byNamespace, x, i);
+    });
+    byLower.set(lower, (r = { entries, byAction, byNamespace }));
+  }
+  const hit = new Set<number>();
+  for (const [x, is] of r.byAction) if (held(x).length > 0) for (const i of is) hit.add(i);
+  for (const [ns, is] of r.byNamespace) if (holdsServiceRight(p, ns)) for (const i of is) hit.add(i);
+  if (hit.size === r.entries.length) return r.entries;
+  const { entries } = r;
+  return [...hit].sort((x, y) => x - y).map((i) => entries[i]);
 }

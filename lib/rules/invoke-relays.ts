@@ -282,9 +282,57 @@ function keysText(conditions: readonly Condition[], from: string): string {
   return `condition${conditions.length > 1 ? "s" : ""} ${shown.join(" and ")} ${conditions.length > 1 ? "are" : "is"} met by a delivery from ${from}`;
 }
 
+/** What of a relay statement does not depend on the caller, read once per statement (red-team round 147, F2). */
+interface RelayShape {
+  readonly conditions: readonly Condition[];
+  /** The modelled kinds whose service the statement's Principal admits. */
+  readonly kinds: readonly SourceKind[];
+  /** It admits EventBridge (a rule of the stack that already targets the queue or topic: `putEventsGrants`). */
+  readonly events: boolean;
+  /** The service principals blastwall does not model, with their IAM namespace (`unmodelledGrants`). */
+  readonly unmodelled: readonly { readonly id: string; readonly ns: string }[];
+}
+
+const shapes = new WeakMap<Statement, RelayShape>();
+
+const NO_RELAY: RelayShape = { conditions: [], kinds: [], events: false, unmodelled: [] };
+
+function shapeOf(s: Statement): RelayShape {
+  let out = shapes.get(s);
+  if (out) return out;
+  const conditions = sourceConditions(s);
+  if (conditions.length === 0 && !namesService(s)) out = NO_RELAY;
+  else {
+    const ids = s.unknown !== undefined ? [] : (s.principals ?? []).flatMap((x) => (x.type === "Service" ? x.identifiers : []));
+    const unmodelled: { id: string; ns: string }[] = [];
+    for (const id of new Set(ids.map((i) => i.toLowerCase()))) {
+      if (MODELLED.some((m) => globMatch(id, m, CI))) continue;
+      const ns = serviceNamespace(id);
+      if (ns) unmodelled.push({ id, ns });
+    }
+    out = { conditions, kinds: KINDS.filter((k) => admitsService(s, k.service)), events: admitsService(s, EVENTS.service), unmodelled };
+  }
+  shapes.set(s, out);
+  return out;
+}
+
+/**
+ * What a caller must hold for `relayedGrants` to find anything in the statement, delivered to a `targetService`
+ * queue or topic: one of `actions` (any grant of it, on any resource), or some right of one of `namespaces`. A caller
+ * holding none of them gets nothing, whatever its account or the statement's conditions: `policyGrants` skips the
+ * statement for it unread, so a stack's every role is not asked of every queue policy.
+ */
+export function relayTriggers(s: Statement, targetService: string): { readonly actions: readonly string[]; readonly namespaces: readonly string[] } {
+  const shape = shapeOf(s);
+  const actions = new Set(shape.kinds.filter((k) => k.delivers.includes(targetService)).flatMap((k) => k.fire));
+  if (shape.events && (targetService === "sqs" || targetService === "sns")) actions.add("events:PutEvents");
+  return { actions: [...actions], namespaces: [...new Set(shape.unmodelled.map((u) => u.ns))] };
+}
+
 /**
  * The relayed grants of `action` the statement gives `p` on `target` (a queue or topic, `targetService` `sqs` or
- * `sns`), one per kind of source `p` can fire: `held` asks `p`'s own grants of an action.
+ * `sns`), one per kind of source `p` can fire: `held` asks `p`'s own grants of an action. Whether `p` holds a fire
+ * right at all is asked before the statement's conditions are read: most principals hold none.
  */
 export function relayedGrants(
   stack: TfStack,
@@ -298,19 +346,19 @@ export function relayedGrants(
   },
   held: (action: string) => readonly Grant[],
 ): RelayedGrant[] {
-  const conditions = sourceConditions(s);
-  if (conditions.length === 0 && !namesService(s)) return [];
-  const account = accountOf(stack, p);
+  const shape = shapeOf(s);
+  if (shape === NO_RELAY) return [];
+  const { conditions } = shape;
+  let account: string | undefined | null = null;
+  const accountNow = () => (account === null ? (account = accountOf(stack, p)) : account);
   const out: RelayedGrant[] = [];
-  for (const kind of KINDS) {
-    if (
-      !kind.delivers.includes(target.service) ||
-      !admitsService(s, kind.service)
-    )
-      continue;
-    const sources = admittedSources(stack, conditions, kind, account);
+  for (const kind of shape.kinds) {
+    if (!kind.delivers.includes(target.service)) continue;
+    const holds = kind.fire.flatMap((a) => held(a));
+    if (holds.length === 0) continue;
+    const sources = admittedSources(stack, conditions, kind, accountNow());
     if (sources.length === 0) continue;
-    const fires = kind.fire.flatMap((a) => held(a)).filter((g) =>
+    const fires = holds.filter((g) =>
       g.resources.some((r) =>
         sources.some((src) => names(stack, kind, g, r, src)),
       ),
@@ -319,7 +367,7 @@ export function relayedGrants(
     const on = [...new Set(fires.flatMap((g) => g.resources))]
       .slice(0, 3)
       .join(", ");
-    const of = account ? ` of account ${account}` : "";
+    const of = accountNow() ? ` of account ${accountNow()}` : "";
     const acts = [...new Set(fires.map((g) => g.action))].join(", ");
     const fire = `${acts} on ${on}, through ${[...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ")}`;
     const text = `, whose ${keysText(conditions, `${kind.noun}${of}`)}: ${kind.how(target.address, fire)}`;
@@ -333,8 +381,8 @@ export function relayedGrants(
       relay: { text, fix, fires },
     });
   }
-  if (target.service === "sqs" || target.service === "sns") out.push(...putEventsGrants(stack, s, conditions, account, action, target, held));
-  out.push(...unmodelledGrants(stack, p, s, conditions, account, action, target));
+  if (shape.events && (target.service === "sqs" || target.service === "sns")) out.push(...putEventsGrants(stack, s, conditions, accountNow, action, target, held));
+  if (shape.unmodelled.length > 0) out.push(...unmodelledGrants(stack, p, s, shape.unmodelled, conditions, accountNow, action, target));
   return out;
 }
 
@@ -384,6 +432,60 @@ function putsSource(g: Grant, sources: readonly string[] | undefined): boolean {
     .every((c) => c.values.some((v) => sources.some((x) => globsIntersect(v, x, CI))));
 }
 
+/** An event target of the stack that sends the event itself (no constant `input`), filed by what it sends to. */
+interface EventTarget {
+  readonly t: TfResource;
+  /** Its place among the stack's targets: the order findings name them in. */
+  readonly index: number;
+  /** Its `arn` as a pattern, where no reference names a resource of the type asked. */
+  readonly arn?: string;
+  /** Its rule, bus and rule ARN after the account (`rule/NAME`, `rule/BUS/NAME*`): read on first use, as before. */
+  rule?: { readonly rule?: TfResource; readonly busName: string; readonly ruleTail: string };
+}
+
+function ruleOf(stack: TfStack, e: EventTarget): NonNullable<EventTarget["rule"]> {
+  if (e.rule) return e.rule;
+  const rule = resourceIn(stack, e.t.values["rule"], RULE_TYPES);
+  const busValue = e.t.values["event_bus_name"] ?? rule?.values["event_bus_name"];
+  const busName = typeof busValue === "string" && busValue !== "" ? resolveToPattern(stack, busValue).pattern : "default";
+  const ruleName = rule ? attributePattern(stack, rule, rule.values["name"] === undefined && rule.values["name_prefix"] !== undefined ? "name_prefix" : "name").pattern : "*";
+  const ruleTail = `rule/${busName === "default" ? "" : `${busName.replace(/^.*event-bus\//, "")}/`}${ruleName}${rule?.values["name"] === undefined ? "*" : ""}`;
+  return (e.rule = { rule, busName, ruleTail });
+}
+
+const eventTargetCache = new WeakMap<TfStack, Map<string, { readonly to: Map<TfResource, EventTarget[]>; readonly unnamed: readonly EventTarget[] }>>();
+
+/**
+ * The stack's event targets that may send to `to` (a queue or topic), in the stack's order: those whose `arn` refers
+ * to it, and those whose `arn` refers to no resource of its type and whose pattern may be its ARN (`pattern`). Filed
+ * once per stack and type: asking every target of every queue policy's statement made this targets × statements.
+ */
+function eventTargetsTo(stack: TfStack, to: TfResource, pattern: string): EventTarget[] {
+  let byType = eventTargetCache.get(stack);
+  if (!byType) eventTargetCache.set(stack, (byType = new Map()));
+  let filed = byType.get(to.type);
+  if (!filed) {
+    const named = new Map<TfResource, EventTarget[]>();
+    const unnamed: EventTarget[] = [];
+    (stack.byType.get("aws_cloudwatch_event_target") ?? []).forEach((t, index) => {
+      if (t.values["input"] !== undefined && t.values["input"] !== null) return;
+      const arn = t.values["arn"];
+      const res = resourceIn(stack, arn, [to.type]);
+      if (!res && typeof arn !== "string") return;
+      const e: EventTarget = { t, index };
+      if (res) {
+        const l = named.get(res);
+        if (l) l.push(e);
+        else named.set(res, [e]);
+      } else unnamed.push({ ...e, arn: resolveToPattern(stack, arn as string).pattern });
+    });
+    byType.set(to.type, (filed = { to: named, unnamed }));
+  }
+  const wide = filed.unnamed.filter((e) => globsIntersect(e.arn!, pattern, CI));
+  const mine = filed.to.get(to) ?? [];
+  return wide.length === 0 ? mine : [...mine, ...wide].sort((a, b) => a.index - b.index);
+}
+
 /**
  * Rules of the stack that already send to the queue or topic, fired by events:PutEvents (red-team round 142, F2): an
  * event the caller puts on the rule's bus with a source its pattern matches goes to the target as events.amazonaws.com
@@ -394,28 +496,23 @@ function putEventsGrants(
   stack: TfStack,
   s: Statement,
   conditions: readonly Condition[],
-  account: string | undefined,
+  accountNow: () => string | undefined,
   action: string,
   target: { readonly address: string; readonly pattern: string },
   held: (action: string) => readonly Grant[],
 ): RelayedGrant[] {
-  const to = stack.byAddress.get(target.address);
-  if (!to || !admitsService(s, EVENTS.service)) return [];
-  const sources = admittedSources(stack, conditions, EVENTS, account);
-  if (sources.length === 0) return [];
   const puts = held("events:PutEvents");
   if (puts.length === 0) return [];
+  const to = stack.byAddress.get(target.address);
+  if (!to) return [];
+  const account = accountNow();
+  const sources = admittedSources(stack, conditions, EVENTS, account);
+  if (sources.length === 0) return [];
   const out: RelayedGrant[] = [];
-  for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
-    if (t.values["input"] !== undefined && t.values["input"] !== null) continue;
-    const arn = t.values["arn"];
-    const named = resourceIn(stack, arn, [to.type]);
-    if (named ? named !== to : typeof arn !== "string" || !globsIntersect(resolveToPattern(stack, arn).pattern, target.pattern, CI)) continue;
-    const rule = resourceIn(stack, t.values["rule"], RULE_TYPES);
-    const busValue = t.values["event_bus_name"] ?? rule?.values["event_bus_name"];
-    const busName = typeof busValue === "string" && busValue !== "" ? resolveToPattern(stack, busValue).pattern : "default";
-    const ruleName = rule ? attributePattern(stack, rule, rule.values["name"] === undefined && rule.values["name_prefix"] !== undefined ? "name_prefix" : "name").pattern : "*";
-    const ruleArn = `arn:*:events:*:${account ?? "*"}:rule/${busName === "default" ? "" : `${busName.replace(/^.*event-bus\//, "")}/`}${ruleName}${rule?.values["name"] === undefined ? "*" : ""}`;
+  for (const e of eventTargetsTo(stack, to, target.pattern)) {
+    const { t } = e;
+    const { rule, busName, ruleTail } = ruleOf(stack, e);
+    const ruleArn = `arn:*:events:*:${account ?? "*"}:${ruleTail}`;
     if (!sources.some((src) => (src.res ? src.res === rule : globsIntersect(src.pattern, ruleArn, CI)))) continue;
     const custom = rule ? customSources(stack, rule) : undefined;
     if (custom && custom.length === 0) continue;
@@ -454,13 +551,31 @@ export function serviceRights(p: PrincipalNode, ns: string, patterns: readonly s
   const out: Grant[] = [];
   for (const policy of p.identityPolicies) {
     for (const st of policy.document.statements) {
-      const unknown = st.unknown !== undefined;
-      if (st.effect !== "Allow" && !unknown) continue;
-      const acts = unknown || (st.actions ? st.actions.some((a) => globsIntersect(a, any, CI)) : !(st.notActions ?? []).some((a) => globMatch(a, any, CI)));
-      if (!acts) continue;
-      if (!unknown && st.resources && !st.resources.some((r) => patterns.some((x) => globsIntersect(r, x, CI)))) continue;
+      if (!actsIn(st, any)) continue;
+      if (st.unknown === undefined && st.resources && !st.resources.some((r) => patterns.some((x) => globsIntersect(r, x, CI)))) continue;
       out.push({ action: any, statement: st, resources: st.resources ?? ["*"], conditional: st.conditions.length > 0 });
     }
+  }
+  return out;
+}
+
+/** Whether an Allow (or a statement blastwall cannot read) may grant some action of `any` (`ns:*`). */
+function actsIn(st: Statement, any: string): boolean {
+  const unknown = st.unknown !== undefined;
+  if (st.effect !== "Allow" && !unknown) return false;
+  return unknown || (st.actions ? st.actions.some((a) => globsIntersect(a, any, CI)) : !(st.notActions ?? []).some((a) => globMatch(a, any, CI)));
+}
+
+const serviceHolders = new WeakMap<PrincipalNode, Map<string, boolean>>();
+
+/** Whether `serviceRights` may find anything for `p` and `ns`, on any resource: some statement's actions are of it. */
+export function holdsServiceRight(p: PrincipalNode, ns: string): boolean {
+  let byNs = serviceHolders.get(p);
+  if (!byNs) serviceHolders.set(p, (byNs = new Map()));
+  let out = byNs.get(ns);
+  if (out === undefined) {
+    const any = `${ns}:*`;
+    byNs.set(ns, (out = p.identityPolicies.some((policy) => policy.document.statements.some((st) => actsIn(st, any)))));
   }
   return out;
 }
@@ -481,18 +596,16 @@ function unmodelledGrants(
   stack: TfStack,
   p: PrincipalNode,
   s: Statement,
+  unmodelled: RelayShape["unmodelled"],
   conditions: readonly Condition[],
-  account: string | undefined,
+  accountNow: () => string | undefined,
   action: string,
   target: { readonly address: string; readonly pattern: string },
 ): RelayedGrant[] {
-  if (s.unknown !== undefined) return [];
   const out: RelayedGrant[] = [];
-  const ids = (s.principals ?? []).flatMap((x) => (x.type === "Service" ? x.identifiers : []));
-  for (const id of new Set(ids.map((i) => i.toLowerCase()))) {
-    if (MODELLED.some((m) => globMatch(id, m, CI))) continue;
-    const ns = serviceNamespace(id);
-    if (!ns) continue;
+  for (const { id, ns } of unmodelled) {
+    if (!holdsServiceRight(p, ns)) continue;
+    const account = accountNow();
     const sources = admittedSources(stack, conditions, { ...EVENTS, service: id, types: [], arn: () => "*" }, account).filter(
       (src) => account === undefined || accountIn(src.pattern) === undefined || accountIn(src.pattern) === account,
     );

@@ -113,6 +113,44 @@ export function routesOf(stack: TfStack): readonly Route[] {
   return out;
 }
 
+/** The routes of a stack filed by the right that uses them: an action, or (`serviceRights`) any right of a namespace. */
+interface RouteIndex {
+  readonly byAction: ReadonlyMap<string, readonly number[]>;
+  readonly byNamespace: ReadonlyMap<string, readonly number[]>;
+}
+
+const routeIndexCache = new WeakMap<TfStack, RouteIndex>();
+
+/**
+ * The routes of the stack a caller holding rights `holds` and `holdsService` may use, in `routesOf`'s order: one
+ * asking an IAM right needs a grant of one of its actions (of some right of its namespace, for a service blastwall
+ * does not model) before anything else is asked. Every role of a stack of many functions holds none of most routes'
+ * rights, and asking it every route made this principals × routes (red-team round 147, F2). Routes that ask no right
+ * are not listed: they are every caller's (`invokeFindings` reads them apart).
+ */
+export function routesHeld(stack: TfStack, holds: (action: string) => boolean, holdsService: (ns: string) => boolean): Route[] {
+  const routes = routesOf(stack);
+  let ix = routeIndexCache.get(stack);
+  if (!ix) {
+    const byAction = new Map<string, number[]>();
+    const byNamespace = new Map<string, number[]>();
+    const file = (m: Map<string, number[]>, k: string, i: number) => {
+      const l = m.get(k);
+      if (!l) m.set(k, [i]);
+      else if (l[l.length - 1] !== i) l.push(i);
+    };
+    routes.forEach((route, i) => {
+      if (route.serviceRights) file(byNamespace, route.serviceRights.ns, i);
+      else for (const a of route.actions) file(byAction, a, i);
+    });
+    routeIndexCache.set(stack, (ix = { byAction, byNamespace }));
+  }
+  const hit = new Set<number>();
+  for (const [a, is] of ix.byAction) if (holds(a)) for (const i of is) hit.add(i);
+  for (const [ns, is] of ix.byNamespace) if (holdsService(ns)) for (const i of is) hit.add(i);
+  return [...hit].sort((a, b) => a - b).map((i) => routes[i]);
+}
+
 /** Whether a grant's resource pattern `r` names what the route's caller acts on (or what one more right it asks is on). */
 export function grantUses(stack: TfStack, route: Pick<Route, "target" | "types" | "pattern" | "alternatives">, g: Grant, r: string): boolean {
   if (route.target) {
@@ -120,6 +158,49 @@ export function grantUses(stack: TfStack, route: Pick<Route, "target" | "types" 
     if (named) return named.includes(route.target);
   }
   return onPattern(r, route);
+}
+
+/** A list of grants filed by the resource of some types each of their resource patterns names by reference. */
+interface FiledGrants {
+  /** The grants (their places in the list) a pattern of which names the resource by reference. */
+  readonly named: ReadonlyMap<TfResource, readonly number[]>;
+  /** The patterns that name none by reference, with their grant's place: asked by pattern (`onPattern`). */
+  readonly loose: readonly { readonly i: number; readonly r: string }[];
+}
+
+const filedCache = new WeakMap<readonly Grant[], Map<string, FiledGrants>>();
+
+/**
+ * The grants of `gs` that use the route (`grantUses` on one of their resource patterns), in their order. For a route
+ * whose target the stack makes, the list is filed once by the resource each pattern names (red-team round 147, F2):
+ * a caller holding a grant per queue (one through each queue's policy) asked each of them of every queue's route.
+ */
+export function grantsUsing(stack: TfStack, route: Pick<Route, "target" | "types" | "pattern" | "alternatives">, gs: readonly Grant[]): Grant[] {
+  if (!route.target || gs.length < 2) return gs.filter((g) => g.resources.some((r) => grantUses(stack, route, g, r)));
+  let byTypes = filedCache.get(gs);
+  if (!byTypes) filedCache.set(gs, (byTypes = new Map()));
+  const key = route.types.join(" ");
+  let filed = byTypes.get(key);
+  if (!filed) {
+    const named = new Map<TfResource, number[]>();
+    const loose: { i: number; r: string }[] = [];
+    gs.forEach((g, i) => {
+      for (const r of g.resources) {
+        const hits = writtenReferences(g, r, (w) => referenceIn(stack, w, route.types));
+        if (!hits) loose.push({ i, r });
+        else
+          for (const res of hits) {
+            const l = named.get(res);
+            if (!l) named.set(res, [i]);
+            else if (l[l.length - 1] !== i) l.push(i);
+          }
+      }
+    });
+    byTypes.set(key, (filed = { named, loose }));
+  }
+  const hit = new Set(filed.named.get(route.target) ?? []);
+  for (const { i, r } of filed.loose) if (!hit.has(i) && onPattern(r, route)) hit.add(i);
+  return [...hit].sort((a, b) => a - b).map((i) => gs[i]);
 }
 
 /** Whether the resource pattern `r` may be what the route (or one more right it asks) is on, by pattern alone. */
