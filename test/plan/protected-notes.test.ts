@@ -4,6 +4,7 @@ import { gateFails, runGate } from "../../lib/plan/gate";
 import type { PlanGateConfig } from "../../lib/plan/types";
 import { renderReport } from "../../lib/report/render";
 import { unmatchedProtectedNotes } from "../../lib/plan/protected-notes";
+import { blockAddressMatch } from "../../lib/engine/config-addresses";
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { checkStacks } from "../../lib/check/run-check";
 import { tf } from "../helpers/tf";
@@ -131,6 +132,59 @@ describe("plan gate: protected entries that match nothing are config-protected-u
     const [n] = unmatchedProtectedNotes({ protected: { addresses: ["aws_kms_key.gone"] } }, [{ address: "aws_s3_bucket.b", type: "aws_s3_bucket" }], { where: "here" });
     expect(n).toContain('lists "aws_kms_key.gone", which matches no resource here');
     expect(n).not.toContain("Near match");
+  });
+});
+
+// Red-team round 147, F1: the near matches were searched by scanning every address, and working out an edit distance
+// to every name of the type, for each unmatched entry: 20 s for 50 entries against 20,000 buckets.
+describe("near matches in a large stack come from an index, and are those a scan finds", () => {
+  const buckets = Array.from({ length: 20_000 }, (_, i) => ({ address: `aws_s3_bucket.logs_bucket_${i}`, type: "aws_s3_bucket" }));
+  const nearOf = (entry: string, resources = buckets, match?: (p: string, a: string) => boolean): string => {
+    const [n] = unmatchedProtectedNotes({ protected: { addresses: [entry] } }, resources, { where: "here", match });
+    return /Near match(?:es)?: (.*)\. Correct the entry/.exec(n)?.[1] ?? "";
+  };
+
+  test("a slip in the name, the case, the aws_ prefix and another type, wherever the address is in the stack", () => {
+    expect(nearOf("aws_s3_bucket.logs_buckt_7")).toBe('"aws_s3_bucket.logs_bucket_7" (a slip of a few letters in the name)');
+    expect(nearOf("aws_s3_bucket.logs_buckt_19999")).toBe('"aws_s3_bucket.logs_bucket_19999" (a slip of a few letters in the name)');
+    expect(nearOf("AWS_s3_bucket.Logs_bucket_19999")).toBe('"aws_s3_bucket.logs_bucket_19999" (differs in case: Terraform addresses are case-sensitive)');
+    expect(nearOf("s3_bucket.logs_bucket_12345")).toBe('"aws_s3_bucket.logs_bucket_12345" (the type needs its aws_ prefix)');
+    const withObject = [...buckets, { address: "aws_s3_object.logs_bucket_4", type: "aws_s3_object" }];
+    expect(nearOf("aws_s3_object.logs_bucket_5", withObject)).toBe(
+      '"aws_s3_bucket.logs_bucket_5" (the same name under another type); "aws_s3_object.logs_bucket_4" (a slip of a few letters in the name)',
+    );
+  });
+
+  test("in a module, with instance keys, a glob, and check's block matching: what the passes found before", () => {
+    const inModule = [
+      { address: 'module.app["a"].aws_sns_topic.alerts["x"]', type: "aws_sns_topic" },
+      { address: 'module.app["a"].aws_sns_topic.alerts["y"]', type: "aws_sns_topic" },
+      { address: 'module.app["b"].aws_sqs_queue.jobs', type: "aws_sqs_queue" },
+    ];
+    // The slip names the last instance of the block, as before.
+    expect(nearOf('module.app["a"].aws_sns_topic.alert', inModule)).toBe('"module.app[\\"a\\"].aws_sns_topic.alerts[\\"y\\"]" (a slip of a few letters in the name)');
+    // Check's matching reads an instance entry as its block: both instances differ only in case.
+    expect(nearOf('Module.App["a"].aws_sns_topic.alerts["x"]', inModule, blockAddressMatch)).toBe(
+      ["x", "y"].map((k) => `"module.app[\\"a\\"].aws_sns_topic.alerts[\\"${k}\\"]" (differs in case: Terraform addresses are case-sensitive)`).join("; "),
+    );
+    expect(nearOf('Module.App["a"].aws_sns_topic.alerts["x"]', inModule)).toBe('"module.app[\\"a\\"].aws_sns_topic.alerts[\\"x\\"]" (differs in case: Terraform addresses are case-sensitive)');
+    expect(nearOf("MODULE.APP", inModule)).toContain('"module.app[\\"a\\"].aws_sns_topic.alerts[\\"x\\"]" (differs in case');
+    expect(nearOf("module.app.aws_SQS_*", inModule)).toBe('"module.app[\\"b\\"].aws_sqs_queue.jobs" (differs in case: Terraform addresses are case-sensitive)');
+    expect(nearOf('module.app["b"].sqs_queue.jobs', inModule)).toBe('"module.app[\\"b\\"].aws_sqs_queue.jobs" (the type needs its aws_ prefix)');
+    expect(nearOf('module.app["b"].aws_sns_topic.jobs', inModule)).toBe('"module.app[\\"b\\"].aws_sqs_queue.jobs" (the same name under another type)');
+  });
+
+  test("more candidates than are shown or tried (a module of 20,000): the first three of the stack, in its order", () => {
+    const big = buckets.map((b) => ({ ...b, address: `module.logs.${b.address}` }));
+    expect(nearOf("Module.Logs", big)).toBe(
+      ["0", "1", "2"].map((i) => `"module.logs.aws_s3_bucket.logs_bucket_${i}" (differs in case: Terraform addresses are case-sensitive)`).join("; "),
+    );
+    expect(nearOf("module.logs.aws_S3_bucket.*", big)).toContain('"module.logs.aws_s3_bucket.logs_bucket_0" (differs in case');
+  });
+
+  test("control: an entry near nothing in the large stack has no near-match clause", () => {
+    expect(nearOf("aws_s3_bucket.audit_trail")).toBe("");
+    expect(nearOf("aws_kms_key.trail_bucket_7")).toBe("");
   });
 });
 
