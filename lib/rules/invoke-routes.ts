@@ -591,6 +591,12 @@ function unmodelledRoute(stack: TfStack, p: TfResource, principal: string): Rout
   const ns = serviceNamespace(principal);
   if (!ns) return undefined;
   const src = p.values["source_arn"];
+  // Neither source_arn nor source_account: whether this service invokes across accounts is not modelled, so a source
+  // of any account counts as able to (fail closed; red-team round 148, F1).
+  const unset = (v: unknown) => v === undefined || v === null || v === "";
+  if (unset(src) && unset(p.values["source_account"])) {
+    return anyAccountRoute(stack, p, principal, `a source of ${principal} (blastwall does not model whether it invokes functions across accounts, so it counts as able to)`);
+  }
   const source = src === undefined || src === null || src === "" ? "*" : patternOf(stack, src);
   const account = accountOf(stack, p.values["source_account"], source);
   const text = source === "*" ? `any source of ${principal}${account ? ` in account ${account}` : ""}` : `${principal} source ${source}`;

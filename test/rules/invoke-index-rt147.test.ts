@@ -100,10 +100,10 @@ describe("147 F2. invoke routes filed by the rights that use them: the same find
   });
 
   test("a permission for a service blastwall does not model: a role the agent acts as holding a right of it (by Action or NotAction)", () => {
-    const permission = { "aws_lambda_permission.p": { action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.f0.function_name}", principal: "secretsmanager.amazonaws.com" } };
+    const permission = { "aws_lambda_permission.p": { action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.f0.function_name}", principal: "secretsmanager.amazonaws.com", source_account: ACCT } };
     // Only the function's finding: a role with NotAction rights can delete data itself.
     const by = (rights: Obj) => found(stack([ASSUME], { ...fn(0), ...permission, ...relayRole(rights) })).filter((f) => f.resource === "aws_lambda_function.f0");
-    expect(by(allow("secretsmanager:RotateSecret", "*"))[0].message).toContain("can act as aws_iam_role.relay, which can set up any source of secretsmanager.amazonaws.com to invoke a function (secretsmanager:*");
+    expect(by(allow("secretsmanager:RotateSecret", "*"))[0].message).toContain("can act as aws_iam_role.relay, which can set up any source of secretsmanager.amazonaws.com in account 111111111111 to invoke a function (secretsmanager:*");
     expect(by({ Effect: "Allow", NotAction: ["iam:*", "sts:*", "lambda:*"], Resource: "*" })).toHaveLength(1);
     // Controls: rights of other services only, and a NotAction that leaves the service out.
     expect(by(allow("s3:GetObject", "*"))).toEqual([]);

@@ -503,13 +503,14 @@ describe("a Lambda permission for a service blastwall does not model; an EventBr
 
   test("an unmodelled service with no source_arn: a route for whoever holds rights of that service, and the message says why", () => {
     const rotate = allow(["secretsmanager:RotateSecret", "secretsmanager:CreateSecret"], "*");
-    expect(graded(stack([rotate], permission("secretsmanager.amazonaws.com")))).toEqual(REPORTED);
-    const f = found(stack([rotate], permission("secretsmanager.amazonaws.com")))[0];
-    expect(f.message).toContain("set up any source of secretsmanager.amazonaws.com to invoke a function (secretsmanager:*, through aws_iam_role_policy.agent statement #0): blastwall does not model how secretsmanager.amazonaws.com invokes functions, so any right of secretsmanager on a source aws_lambda_permission.p admits counts");
+    // Its own account only (source_account): the rights-based reading. With neither field it is open (below).
+    expect(graded(stack([rotate], permission("secretsmanager.amazonaws.com", { source_account: ACCT })))).toEqual(REPORTED);
+    const f = found(stack([rotate], permission("secretsmanager.amazonaws.com", { source_account: ACCT })))[0];
+    expect(f.message).toContain("set up any source of secretsmanager.amazonaws.com in account 111111111111 to invoke a function (secretsmanager:*, through aws_iam_role_policy.agent statement #0): blastwall does not model how secretsmanager.amazonaws.com invokes functions, so any right of secretsmanager on a source aws_lambda_permission.p admits counts");
     expect(f.fix).toContain("set source_arn on aws_lambda_permission.p to the exact ARN of the one source meant to invoke it (with source_account), one the caller holds no secretsmanager right on");
     expect(graded(stack([allow("elasticloadbalancing:*", "*")], permission("elasticloadbalancing.amazonaws.com", { source_account: ACCT })))).toEqual(REPORTED);
     // Controls: no right of that service, another account.
-    expect(found(stack([allow("sns:Publish", "*")], permission("secretsmanager.amazonaws.com")))).toEqual([]);
+    expect(found(stack([allow("sns:Publish", "*")], permission("secretsmanager.amazonaws.com", { source_account: ACCT })))).toEqual([]);
     expect(found(stack([rotate], permission("secretsmanager.amazonaws.com", { source_account: "222222222222" })))).toEqual([]);
   });
 
@@ -624,8 +625,13 @@ describe("146 L1. a service permission with neither source_arn nor source_accoun
       expect([principal, found(stack([NOTHING], permission(principal, { source_arn: "arn:aws:sns:eu-central-1:111111111111:orders" })))]).toEqual([principal, []]);
     }
     expect(found(stack([NOTHING], permission("logs.amazonaws.com")))).toEqual([]);
-    // Unmodelled services keep their own reading: a route for a principal holding rights of that service.
-    expect(found(stack([NOTHING], permission("secretsmanager.amazonaws.com")))).toEqual([]);
+    // An unmodelled service with its own account only keeps its own reading: a route for a holder of its rights.
+    expect(found(stack([NOTHING], permission("secretsmanager.amazonaws.com", { source_account: ACCT })))).toEqual([]);
+    // With neither field it counts as open to every account: blastwall does not model whether it invokes across
+    // accounts (red-team round 148, F1).
+    expect(found(stack([NOTHING], permission("secretsmanager.amazonaws.com")))[0].message).toContain(
+      "a permission for secretsmanager.amazonaws.com with neither source_arn nor source_account: a source of secretsmanager.amazonaws.com (blastwall does not model whether it invokes functions across accounts, so it counts as able to) in any AWS account may invoke the function",
+    );
     expect(found(stack([NOTHING], permission("sns.amazonaws.com", { action: "lambda:GetFunction" })))).toEqual([]);
   });
 });
