@@ -6,7 +6,7 @@
 import { evaluatePlan } from "../../lib/plan/evaluate";
 import { readPlan } from "../../lib/plan/read-plan";
 import type { PlanGateConfig } from "../../lib/plan/types";
-import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+import { change, planWithStates, tempDir, writeTemp, type PlannedChange } from "./helpers";
 
 const ACCOUNT = "111111111111";
 const AGENT = { "blastwall:agent": "true" };
@@ -23,21 +23,13 @@ const role = (name: string, opts: { tags?: Record<string, string>; trust?: strin
   tags_all: opts.tags ?? {},
 });
 
-type Change = Record<string, unknown> & { address: string; type: string; name: string; change: { actions: string[]; before: unknown; after: unknown } };
+type Change = PlannedChange;
 const same = (address: string, values: unknown) => change(address, ["no-op"], values, values) as Change;
 const add = (address: string, values: unknown) => change(address, ["create"], null, values) as Change;
 const del = (address: string, values: unknown) => change(address, ["delete"], values, null) as Change;
 const forget = (address: string, values: unknown) => change(address, ["forget"], values, null) as Change;
 
-function plan(changes: Change[]) {
-  const side = (pick: (c: Change) => unknown) => ({
-    resources: changes.flatMap((c) => {
-      const values = pick(c);
-      return values === null ? [] : [{ address: c.address, mode: "managed", type: c.type, name: c.name, provider_name: "registry.terraform.io/hashicorp/aws", values }];
-    }),
-  });
-  return minimalPlan(changes, { planned_values: { root_module: side((c) => c.change.after) }, prior_state: { format_version: "1.0", values: { root_module: side((c) => c.change.before) } } });
-}
+const plan = planWithStates;
 function findings(changes: Change[], config: PlanGateConfig = {}) {
   const ev = evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(plan(changes)))), { config });
   return ev.judged.filter((j) => j.finding.ruleId === RULE).map((j) => j.finding);

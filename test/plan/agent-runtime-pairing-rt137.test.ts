@@ -6,29 +6,21 @@
 import { imageKey, fileKey } from "../../lib/plan/rules/runtime-code";
 import { evaluatePlan } from "../../lib/plan/evaluate";
 import { readPlan } from "../../lib/plan/read-plan";
-import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+import { change, planWithStates, tempDir, writeTemp, type PlannedChange } from "./helpers";
 
 const ACCOUNT = "111111111111";
 const AGENT = { "blastwall:agent": "true" };
 const trust = (service: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
 const role = (name: string, service: string, tags: Record<string, string> = {}) => ({ name, path: "/", arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, assume_role_policy: trust(service), tags, tags_all: tags });
 
-type Change = Record<string, unknown> & { address: string; type: string; name: string; change: { actions: string[]; before: unknown; after: unknown; after_unknown?: unknown } };
+type Change = PlannedChange;
 const same = (address: string, values: unknown) => change(address, ["no-op"], values, values) as Change;
 const add = (address: string, values: unknown) => change(address, ["create"], null, values) as Change;
 const del = (address: string, values: unknown) => change(address, ["delete"], values, null) as Change;
 const upd = (address: string, before: unknown, after: unknown) => change(address, ["update"], before, after) as Change;
 const rep = (address: string, before: unknown, after: unknown) => change(address, ["delete", "create"], before, after) as Change;
 
-function plan(changes: Change[]) {
-  const side = (pick: (c: Change) => unknown) => ({
-    resources: changes.flatMap((c) => {
-      const values = pick(c);
-      return values === null ? [] : [{ address: c.address, mode: "managed", type: c.type, name: c.name, provider_name: "registry.terraform.io/hashicorp/aws", values }];
-    }),
-  });
-  return minimalPlan(changes, { planned_values: { root_module: side((c) => c.change.after) }, prior_state: { format_version: "1.0", values: { root_module: side((c) => c.change.before) } } });
-}
+const plan = planWithStates;
 const found = (changes: Change[]) =>
   evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(plan(changes)))), { config: {} }).judged.filter((j) => j.finding.ruleId === "plan-agent-runtime-moved");
 const flagged = (changes: Change[]) => found(changes).map((j) => j.finding.resource).sort();

@@ -50,3 +50,17 @@ export function change(address: string, actions: string[], before: unknown, afte
     ...extra,
   };
 }
+
+/** A resource change of a plan, as `change` writes it. */
+export type PlannedChange = Record<string, unknown> & { address: string; type: string; name: string; change: { actions: string[]; before: unknown; after: unknown } };
+
+/** A plan of these changes whose planned values and prior state hold each resource's after and before values. */
+export function planWithStates(changes: PlannedChange[]): Record<string, unknown> {
+  const side = (pick: (c: PlannedChange) => unknown) => ({
+    resources: changes.flatMap((c) => {
+      const values = pick(c);
+      return values === null ? [] : [{ address: c.address, mode: "managed", type: c.type, name: c.name, provider_name: "registry.terraform.io/hashicorp/aws", values }];
+    }),
+  });
+  return minimalPlan(changes, { planned_values: { root_module: side((c) => c.change.after) }, prior_state: { format_version: "1.0", values: { root_module: side((c) => c.change.before) } } });
+}
