@@ -491,6 +491,18 @@ function servicePermissionRoutes(stack: TfStack): Route[] {
       out.push(anyAccountRoute(stack, p, principal!, kind.noun));
       continue;
     }
+    // An S3 bucket named exactly, with no source_account, that this stack does not hold: AWS documents that a bucket
+    // may be deleted and its name taken by another account, whose bucket then invokes the function.
+    if (unset(written) && typeof src === "string" && !hasInterpolation(src) && unheldBucket(stack, src)) {
+      const bucket = src.slice(src.lastIndexOf(":") + 1);
+      out.push(
+        anyAccountRoute(stack, p, principal!, kind.noun,
+          `through ${p.address}, a permission for ${principal} with a source_arn naming bucket ${bucket}, which this stack does not hold, and no source_account: ` +
+            `S3 bucket ARNs carry no account, so if that bucket is not (or no longer) this account's, whoever owns a bucket of that name can make it invoke the function ` +
+            `with content of their choosing, with no right in this one`),
+      );
+      continue;
+    }
     const target = targetIn(stack, src, kind.types);
     const any = kind.arn(account ?? "*");
     const source = unset(src)
@@ -552,7 +564,17 @@ function anyAccountSource(arn: string): boolean {
   return account === "" && service.toLowerCase() === "s3" && /[*?]/.test(rest.join(":"));
 }
 
-function anyAccountRoute(stack: TfStack, p: TfResource, principal: string, noun: string): Route {
+/**
+ * A literal S3 bucket ARN with no wildcard whose bucket no managed `aws_s3_bucket` of the stack names literally (S3
+ * bucket ARNs carry no account, so only the account's own bucket of that name makes the permission safe).
+ */
+function unheldBucket(stack: TfStack, arn: string): boolean {
+  const m = /^arn:aws[\w-]*:s3:::([^/*?]+)$/i.exec(arn);
+  if (!m) return false;
+  return !(stack.byType.get("aws_s3_bucket") ?? []).some((b) => b.mode === "managed" && b.values["bucket"] === m[1]);
+}
+
+function anyAccountRoute(stack: TfStack, p: TfResource, principal: string, noun: string, text?: string): Route {
   const src = p.values["source_arn"];
   const written = typeof src === "string" && src !== "" ? `a source_arn that admits sources of any account (${src}) and no source_account` : "neither source_arn nor source_account";
   return {
@@ -566,7 +588,7 @@ function anyAccountRoute(stack: TfStack, p: TfResource, principal: string, noun:
     how: ", which lets invoke",
     denyAsks: [],
     open: {
-      text: `through ${p.address}, a permission for ${principal} with ${written}: ${noun} in any AWS account may invoke the function, so anyone with an AWS account can set one up in their own to invoke it with content of their choosing, with no right in this one`,
+      text: text ?? `through ${p.address}, a permission for ${principal} with ${written}: ${noun} in any AWS account may invoke the function, so anyone with an AWS account can set one up in their own to invoke it with content of their choosing, with no right in this one`,
       fix: `set source_account on ${p.address} to the account the source is in and source_arn to the exact ARN of the one source meant to invoke it`,
     },
   };

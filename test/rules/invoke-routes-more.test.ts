@@ -317,7 +317,16 @@ describe("a Lambda permission for a service principal is a route for whoever can
     // Controls: the account pinned in source_arn or by source_account, and an S3 bucket named exactly.
     expect(found(stack([], permission("sns.amazonaws.com", { source_arn: "arn:aws:sns:*:222222222222:ops-*" })))).toEqual([]);
     expect(found(stack([], permission("sns.amazonaws.com", { source_arn: "arn:aws:sns:*:*:ops-*", source_account: "222222222222" })))).toEqual([]);
-    expect(found(stack([], permission("s3.amazonaws.com", { source_arn: "arn:aws:s3:::ops-exports" })))).toEqual([]);
+    // A bucket named exactly that this stack holds is this account's: closed.
+    expect(found(stack([], permission("s3.amazonaws.com", { source_arn: "arn:aws:s3:::ops-exports" }, { "aws_s3_bucket.exports": { bucket: "ops-exports" } })))).toEqual([]);
+  });
+
+  // AWS's own advice for S3 sources: a bucket may be deleted and its name taken by another account, whose bucket's
+  // notifications then invoke the function, unless source_account pins the account.
+  test("an S3 bucket named exactly that the stack does not hold, and no source_account: open to whoever owns that name", () => {
+    const [f] = found(stack([], permission("s3.amazonaws.com", { source_arn: "arn:aws:s3:::ops-exports" })));
+    expect(f.message).toContain("a permission for s3.amazonaws.com with a source_arn naming bucket ops-exports, which this stack does not hold, and no source_account: S3 bucket ARNs carry no account");
+    expect(found(stack([], permission("s3.amazonaws.com", { source_arn: "arn:aws:s3:::ops-exports", source_account: ACCT })))).toEqual([]);
   });
 
   test("an exact source_arn of a topic of the stack: closed unless the agent can subscribe to and publish to that topic", () => {
