@@ -326,23 +326,14 @@ function stepParts(e: Evidence, lookup: StatementLookup, near: readonly string[]
   });
 }
 
-/**
- * Objects with their keys sorted: a block's keys come in the order its writer gave them, and cdktf's synth-time JSON
- * (`toTerraform()`) and the cdk.tf.json it writes order them differently, so the synth gate and `blastwall check` gave
- * one block two digests, and a pinned acknowledgement held in one and not the other.
- */
-export function keysInOrder(_key: string, value: unknown): unknown {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
-  const v = value as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(v).sort(compareText).map((k) => [k, v[k]]));
-}
-
 const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/;
 const isIndexKey = (k: string) => INDEX_KEY.test(k) && Number(k) < 4294967295;
 
 /**
- * `JSON.stringify(value, keysInOrder)`, written directly: the replacer built a sorted copy of every object, which made
- * the digests of a stack of 20,000 resources take a third of its analysis. It writes what that writes, key for key:
+ * Canonical JSON for the digests: objects with their keys sorted (cdktf's synth-time JSON, `toTerraform()`, and the
+ * cdk.tf.json it writes order a block's keys differently, and the synth gate and `blastwall check` must give one block
+ * one digest). It writes what `JSON.stringify` with a replacer returning each object's sorted copy wrote (that copying
+ * made the digests a third of a large stack's analysis; the test keeps it as the reference), key for key:
  * a copy's integer-like keys (`"0"`, `"12"`) come first, in numeric order, as JavaScript enumerates them; the others
  * in `compareText` order; a value JSON cannot hold is left out of an object and `null` in a list.
  */

@@ -416,7 +416,7 @@ function ruleRoutes(stack: TfStack): Route[] {
     const written = p.values["source_account"];
     // A rule of another account may target the function (EventBridge, cross-account delivery to Lambda): with neither
     // source_arn nor source_account, anyone's rule can (red-team round 146, L1).
-    if (principal !== undefined && principal !== "*" && (src === undefined || src === null || src === "") && (written === undefined || written === null || written === "")) {
+    if (principal !== undefined && principal !== "*" && unset(src) && unset(written)) {
       out.push(anyAccountRoute(stack, p, principal, "an EventBridge rule"));
       continue;
     }
@@ -452,7 +452,7 @@ const EVENTS_PRINCIPAL = /^events(\.[a-z]{2}(-[a-z]+)+-\d)?\.amazonaws\.com(\.cn
 
 /** The account a permission pins its source to: `source_account`, or the account of its source ARN pattern. */
 function accountOf(stack: TfStack, written: unknown, source: string): string | undefined {
-  const account = written === undefined || written === null || written === "" ? undefined : exactly(stack, written);
+  const account = unset(written) ? undefined : exactly(stack, written);
   const inArn = source.split(":")[4];
   return account ?? (inArn !== undefined && /^\d{12}$/.test(inArn) ? inArn : undefined);
 }
@@ -481,9 +481,8 @@ function servicePermissionRoutes(stack: TfStack): Route[] {
       continue;
     }
     const written = p.values["source_account"];
-    const account = written === undefined || written === null || written === "" ? undefined : exactly(stack, written);
+    const account = unset(written) ? undefined : exactly(stack, written);
     const src = p.values["source_arn"];
-    const unset = (v: unknown) => v === undefined || v === null || v === "";
     // Neither source_arn nor source_account: a source of any AWS account may invoke (red-team round 146, L1). So may
     // one a literal source_arn leaves to any account: a wildcard in its account (`arn:aws:sns:*:*:ops-*`), or, for S3,
     // whose bucket ARNs name no account, a wildcard in the bucket's name (anyone may create `ops-x` in theirs).
@@ -555,6 +554,9 @@ function servicePermissionRoutes(stack: TfStack): Route[] {
  * sets such a source up in their own and has it invoke the function with content of their choosing. No right in this
  * account is needed, as with an Alexa skill permission with no event_source_token.
  */
+/** An argument left out, null or empty: not written. */
+const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
+
 /** Whether a literal source ARN admits sources of accounts other than this one (see servicePermissionRoutes). */
 function anyAccountSource(arn: string): boolean {
   const parts = arn.split(":");
@@ -615,7 +617,6 @@ function unmodelledRoute(stack: TfStack, p: TfResource, principal: string): Rout
   const src = p.values["source_arn"];
   // Neither source_arn nor source_account: whether this service invokes across accounts is not modelled, so a source
   // of any account counts as able to (fail closed; red-team round 148, F1).
-  const unset = (v: unknown) => v === undefined || v === null || v === "";
   if (unset(src) && unset(p.values["source_account"])) {
     return anyAccountRoute(stack, p, principal, `a source of ${principal} (blastwall does not model whether it invokes functions across accounts, so it counts as able to)`);
   }

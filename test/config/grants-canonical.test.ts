@@ -4,7 +4,15 @@
  * write the same text, or every pinned acknowledgement would break: checked on seeded random JSON values with the
  * keys JavaScript enumerates first (integer-like ones), escapes, and values JSON leaves out.
  */
-import { canonicalText, keysInOrder } from "../../lib/config/grants-digest";
+import { canonicalText } from "../../lib/config/grants-digest";
+import { compareText } from "../../lib/engine/text";
+
+/** The replacer the digests used to write canonical JSON with: each object as a copy with its keys sorted. */
+function keysInOrder(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const v = value as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(v).sort(compareText).map((k) => [k, v[k]]));
+}
 
 function rng(seed: number): () => number {
   let x = seed >>> 0;
