@@ -32,7 +32,7 @@
  * finding is about, or to a block an unresolved reference names: the finding is then reopened for review, which fails
  * closed.
  */
-import { createHash } from "crypto";
+import * as crypto from "crypto";
 import type { Evidence, Finding, StatementRef } from "../engine/findings";
 import type { PrincipalNode, StackAnalysis } from "../engine/analysis-types";
 import type { PolicyDocument, Statement } from "../engine/iam/types";
@@ -71,7 +71,13 @@ export interface StatementLookup {
    * A part of a digest (a list, written as `canonical` writes it) and that text as a JSON string, made once per `key`:
    * the part about one principal, block or statement is the same in every finding that names it.
    */
-  part(key: string | object, make: () => readonly unknown[]): Part;
+  part(key: string | object, make: () => readonly unknown[], hashLong?: boolean): Part;
+  /**
+   * A digest made once per `key`, which must name everything that decides it: most findings of a large stack are about
+   * a thing two rules report alike (a data resource with no prevent_destroy and no backup), and each wrote, sorted and
+   * hashed the same parts again.
+   */
+  remembered(key: string, make: () => string): string;
 }
 
 /** A digest's part: its canonical JSON (what parts are sorted and told apart by), and that text as a JSON string. */
@@ -83,6 +89,12 @@ export interface Part {
    */
   readonly raw: string;
 }
+
+// One call per text where Node has it (20.12 and later): tens of thousands of digests each made a Hash object.
+const sha256: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === "function"
+    ? (text) => (crypto as unknown as { hash(a: string, t: string, e: string): string }).hash("sha256", text, "hex")
+    : (text) => crypto.createHash("sha256").update(text).digest("hex");
 
 // A part longer than this is hashed once and stands in each finding's digest by its hash.
 const LONG_PART = 512;
@@ -137,6 +149,7 @@ export function stackLookup(stack: TfStack, analysis: Pick<StackAnalysis, "princ
   const texts = new WeakMap<object, string>();
   const partsByText = new Map<string, Part>();
   const partsByObject = new WeakMap<object, Part>();
+  const remembered = new Map<string, string>();
   const lookup: StatementLookup = {
     statement(ref, principalsNear) {
       const k = key(ref.policy, ref.inlinePolicy, ref.index);
@@ -162,15 +175,22 @@ export function stackLookup(stack: TfStack, analysis: Pick<StackAnalysis, "princ
       if (c === undefined) principalContents.set(address, (c = principalContent(stack, p, lookup)));
       return c;
     },
-    part(k, make) {
-      let p = typeof k === "string" ? partsByText.get(k) : partsByObject.get(k);
+    part(k, make, hashLong = true) {
+      // A part written whole whatever its length is another part than the same key hashed when long.
+      const textKey = typeof k === "string" ? (hashLong ? k : `whole\u0000${k}`) : undefined;
+      let p = textKey !== undefined ? partsByText.get(textKey) : partsByObject.get(k as object);
       if (p === undefined) {
         const raw = `[${make().map((x) => lookup.canonical(x)).join(",")}]`;
-        p = { raw: raw.length > LONG_PART ? `#${createHash("sha256").update(raw).digest("hex")}` : raw };
-        if (typeof k === "string") partsByText.set(k, p);
-        else partsByObject.set(k, p);
+        p = { raw: hashLong && raw.length > LONG_PART ? `#${sha256(raw)}` : raw };
+        if (textKey !== undefined) partsByText.set(textKey, p);
+        else partsByObject.set(k as object, p);
       }
       return p;
+    },
+    remembered(k, make) {
+      let d = remembered.get(k);
+      if (d === undefined) remembered.set(k, (d = make()));
+      return d;
     },
     canonical(value) {
       if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
@@ -313,16 +333,22 @@ function principalContent(stack: TfStack, p: PrincipalNode, lookup: StatementLoo
   return { denies, allows, boundary, provider: { key: provider, placing, referenced } };
 }
 
-/** What one evidence step contributes: the content of the statements it names, or the step itself. */
-function stepParts(e: Evidence, lookup: StatementLookup, near: readonly string[]): (unknown[] | Part)[] {
-  if (!e.statements?.length) return [["step", e.step, e.address, e.attaches ?? null]];
+/**
+ * What one evidence step contributes: the content of the statements it names, or the step itself. Each part is made
+ * once per what it is about (a statement, a step's address): a list written in full, whatever its length, as before
+ * parts were cached.
+ */
+function stepParts(e: Evidence, lookup: StatementLookup, near: readonly string[]): Part[] {
+  if (!e.statements?.length) return [lookup.part(`step ${JSON.stringify([e.step, e.address, e.attaches ?? null])}`, () => ["step", e.step, e.address, e.attaches ?? null], false)];
   return e.statements.map((ref) => {
     const s = lookup.statement(ref, near);
     if (s) return lookup.part(s, () => ["statement", lookup.statementContent(s)]);
     // A statement blastwall names but cannot show (a resource policy, another stack's): the block that holds it,
     // and failing that how the step names it.
     const block = lookup.block(ref.policy);
-    return block !== undefined ? ["statement-in", ref.policy, ref.inlinePolicy ?? null, ref.index, block] : ["statement-named", ref, e.detail];
+    return block !== undefined
+      ? lookup.part(`statement-in ${JSON.stringify([ref.policy, ref.inlinePolicy ?? null, ref.index])}`, () => ["statement-in", ref.policy, ref.inlinePolicy ?? null, ref.index, block], false)
+      : lookup.part(`statement-named ${JSON.stringify([ref, e.detail])}`, () => ["statement-named", ref, e.detail], false);
   });
 }
 
@@ -358,17 +384,29 @@ function writeValue(v: unknown): string | undefined {
   }
   const o = v as { toJSON?: () => unknown };
   if (typeof o.toJSON === "function") return writeValue(o.toJSON());
-  if (Array.isArray(v)) return `[${v.map((x) => writeValue(x) ?? "null").join(",")}]`;
-  const rec = v as Record<string, unknown>;
-  const keys = Object.keys(rec);
-  const indexes = keys.filter(isIndexKey).sort((a, b) => Number(a) - Number(b));
-  const names = keys.filter((k) => !isIndexKey(k)).sort(compareText);
-  const out: string[] = [];
-  for (const k of indexes.length > 0 ? [...indexes, ...names] : names) {
-    const w = writeValue(rec[k]);
-    if (w !== undefined) out.push(`${JSON.stringify(k)}:${w}`);
+  // Written by concatenation, and keys split in one pass: a large stack writes tens of thousands of blocks here.
+  if (Array.isArray(v)) {
+    let out = "[";
+    for (let i = 0; i < v.length; i++) out += (i > 0 ? "," : "") + (writeValue(v[i]) ?? "null");
+    return out + "]";
   }
-  return `{${out.join(",")}}`;
+  const rec = v as Record<string, unknown>;
+  let indexes: string[] | undefined;
+  const names: string[] = [];
+  for (const k of Object.keys(rec)) {
+    const c = k.charCodeAt(0);
+    if (c >= 48 && c <= 57 && isIndexKey(k)) (indexes ??= []).push(k);
+    else names.push(k);
+  }
+  // sort() with no comparator orders by UTF-16 code unit, as compareText does.
+  names.sort();
+  const keys = indexes === undefined ? names : [...indexes.sort((a, b) => Number(a) - Number(b)), ...names];
+  let out = "{";
+  for (const k of keys) {
+    const w = writeValue(rec[k]);
+    if (w !== undefined) out += (out.length > 1 ? "," : "") + JSON.stringify(k) + ":" + w;
+  }
+  return out + "}";
 }
 
 /**
@@ -376,13 +414,18 @@ function writeValue(v: unknown): string | undefined {
  * steps name counts once.
  */
 export function grantsDigest(f: Finding, lookup: StatementLookup): string {
-  // Each part is a list written as canonical JSON (made once per principal, block or statement: see `part`); the
-  // text hashed is the parts, sorted, each once, joined by NUL, which no JSON text holds unescaped.
-  const parts = new Set<string>();
-  const add = (p: readonly unknown[] | Part) => {
-    if (!Array.isArray(p)) parts.add((p as Part).raw);
-    else parts.add(`[${p.map((x) => lookup.canonical(x)).join(",")}]`);
-  };
+  // A finding about a thing (most of a large stack's: one per data resource and rule) is decided by its principal, its
+  // resource and how its steps name addresses, which two rules about one resource share.
+  if (!f.evidence.some((e) => e.statements?.length)) {
+    const k = JSON.stringify([f.principal, f.resource, f.evidence.map((e) => [e.step, e.address, e.attaches ?? null])]);
+    return lookup.remembered(k, () => digestOfParts(f, lookup));
+  }
+  return digestOfParts(f, lookup);
+}
+
+function digestOfParts(f: Finding, lookup: StatementLookup): string {
+  const parts: Part[] = [];
+  const add = (p: Part) => parts.push(p);
   const granting = f.evidence.filter((e) => !NOT_GRANTING.has(e.step));
   const named = [...new Set([f.principal, ...f.evidence.map((e) => e.address)])];
   for (const e of granting) for (const p of stepParts(e, lookup, named)) add(p);
@@ -396,8 +439,16 @@ export function grantsDigest(f: Finding, lookup: StatementLookup): string {
     add(lookup.part(`resource ${f.resource}`, () => ["resource", f.resource, block ?? null]));
     if (block === undefined) for (const e of f.evidence) add(lookup.part(`step-block ${e.step} ${e.address}`, () => ["step-block", e.step, e.address, lookup.block(e.address) ?? null]));
   }
-  const text = [...parts].sort(compareText).join("\u0000");
-  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+  return hashParts(parts);
+}
+
+/**
+ * The text hashed: the parts' canonical JSON, sorted, each once, joined by NUL, which no JSON text holds unescaped.
+ * Order does not count, and a statement two steps name counts once.
+ */
+function hashParts(parts: readonly Part[]): string {
+  const text = [...new Set(parts.map((p) => p.raw))].sort(compareText).join("\u0000");
+  return sha256(text).slice(0, 16);
 }
 
 /** The findings of one stack, each with its digest. */

@@ -228,6 +228,36 @@ describe("a finding about a block (no statements) pinned with grants", () => {
   });
 });
 
+describe("digests of one stack's findings about things", () => {
+  // They are made once per principal, resource and steps (most of a large stack's findings are two rules about one
+  // data resource): what is made once must still be each thing's own.
+  const stack = buildStack(
+    {
+      resource: {
+        aws_db_instance: {
+          a: { identifier: "a", engine: "postgres", instance_class: "db.t4g.micro" },
+          b: { identifier: "b", engine: "postgres", instance_class: "db.t4g.micro" },
+          c: { identifier: "a", engine: "postgres", instance_class: "db.t4g.micro" },
+        },
+      },
+    },
+    "cdktf.out/stacks/db/cdk.tf.json",
+    "db",
+  );
+  const findings = checkStacks([stack], { config: {}, now: NOW }).findings.filter((f) => f.resource.startsWith("aws_db_instance."));
+  const of = (address: string, ruleId: string) => findings.find((f) => f.resource === address && f.ruleId === ruleId)?.grants;
+
+  test("two rules about one resource share its digest", () => {
+    expect(of("aws_db_instance.a", "stateful-prevent-destroy")).toMatch(/^[0-9a-f]{16}$/);
+    expect(of("aws_db_instance.a", "rds-deletion-protection")).toBe(of("aws_db_instance.a", "stateful-prevent-destroy"));
+  });
+
+  test("control: another resource, even one written alike at another address, has its own", () => {
+    const digests = ["a", "b", "c"].map((n) => of(`aws_db_instance.${n}`, "stateful-prevent-destroy"));
+    expect(new Set(digests).size).toBe(3);
+  });
+});
+
 describe("a principal with many statements", () => {
   // Red-team round 147, F3: its whole text went into each of its findings' digests, quadratic in its statements; a
   // long part is now hashed once and stands in by its hash. It must still change with what it says.
