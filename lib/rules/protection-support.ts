@@ -128,7 +128,8 @@ export function resourceFinding(r: TfResource, message: string, evidence: Eviden
  * (stateful-backup-coverage; the others are in BACKUP_CANNOT), and, where the provider has the argument, deletion
  * protection, a final snapshot or backup, and automated backups kept 7 days (the rds-* rules' tables). Red-team round
  * 141 (F7) found the gate protecting DocumentDB clusters that check asked nothing of; the rest of the gate's data
- * types followed. Caches (aws_elasticache_*) are not here, as they are not in the gate's list.
+ * types followed (Lightsail databases and disks, S3 Tables, Glacier vaults, Kinesis video streams and Cognito user
+ * pools last). Caches (aws_elasticache_*) are not here, as they are not in the gate's list.
  */
 export const STATEFUL_TYPES = [
   "aws_ebs_volume",
@@ -160,6 +161,13 @@ export const STATEFUL_TYPES = [
   "aws_kinesis_stream",
   "aws_msk_cluster",
   "aws_msk_serverless_cluster",
+  "aws_lightsail_database",
+  "aws_lightsail_disk",
+  "aws_s3tables_table_bucket",
+  "aws_s3tables_table",
+  "aws_glacier_vault",
+  "aws_kinesis_video_stream",
+  "aws_cognito_user_pool",
   "aws_s3_bucket",
 ] as const;
 
@@ -208,7 +216,18 @@ export const BACKUP_CANNOT: ReadonlySet<string> = new Set([
   "aws_cloudwatch_log_group",
   "aws_ecr_repository",
   "aws_route53_zone",
+  // Users and their password hashes cannot be exported: deletion protection (rds-deletion-protection) is what AWS offers.
   "aws_cognito_user_pool",
+  // Lightsail keeps its own snapshots (a database's automated backups and final snapshot, a disk's snapshots); AWS
+  // Backup does not back Lightsail up.
+  "aws_lightsail_database",
+  "aws_lightsail_disk",
+  // S3 Tables keep a table's history as Iceberg snapshots; the plan gate judges their maintenance settings.
+  "aws_s3tables_table_bucket",
+  "aws_s3tables_table",
+  // S3 Glacier refuses to delete a vault that still holds archives; AWS Backup does not back vaults up.
+  "aws_glacier_vault",
+  "aws_kinesis_video_stream",
 ]);
 
 /**

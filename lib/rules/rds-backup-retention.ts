@@ -1,7 +1,7 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { TfResource, TfStack } from "../engine/terraform/types";
-import { blocks, describe, isLustreScratch, isReadReplica, readNumber, readString, resourceEvidence, resourceFinding, unknownText } from "./protection-support";
+import { blocks, boolSettingFindings, describe, isLustreScratch, isReadReplica, readNumber, readString, resourceEvidence, resourceFinding, unknownText } from "./protection-support";
 
 /**
  * The argument that keeps each type's automated backups, and what AWS keeps when it is not set: a number of days, or
@@ -39,10 +39,11 @@ export const rule: Rule = {
       "and Redshift clusters by `automated_snapshot_retention_period`; so are DocumentDB elastic clusters (`backup_retention_period`, the days their automatic snapshots are kept), " +
       "MemoryDB clusters (`snapshot_retention_limit`, default 0: none) and FSx file systems (`automatic_backup_retention_days`; unset counts as too few except for Windows, " +
       "whose default is 7; Lustre scratch file systems have no backups and are skipped). A Keyspaces table needs point-in-time recovery on, " +
-      "the only restore point Keyspaces keeps of it (off by default).",
+      "the only restore point Keyspaces keeps of it (off by default), and a Lightsail database must not set `backup_retention_enabled = false`, which deletes its automated backups.",
     fix:
       "Set `backup_retention_period` (Redshift: `automated_snapshot_retention_period`; MemoryDB: `snapshot_retention_limit`; FSx: " +
-      "`automatic_backup_retention_days`) to 7-35 days (ProtectedDatabase uses 14); on a Keyspaces table set `point_in_time_recovery { status = \"ENABLED\" }`.",
+      "`automatic_backup_retention_days`) to 7-35 days (ProtectedDatabase uses 14); on a Keyspaces table set `point_in_time_recovery { status = \"ENABLED\" }`; " +
+      "on a Lightsail database leave `backup_retention_enabled` unset or true.",
     severity: "error",
     category: "protection",
   },
@@ -67,9 +68,22 @@ export const rule: Rule = {
       );
     }
     for (const r of stack.byType.get("aws_keyspaces_table") ?? []) if (r.mode === "managed") out.push(...keyspacesRecovery(stack, r));
+    out.push(...boolSettingFindings(stack, LIGHTSAIL_BACKUPS));
     return out;
   },
 };
+
+/**
+ * A Lightsail database has no retention period to set: `backup_retention_enabled` (true unless set) keeps its automated
+ * backups, and turning it off deletes them all. Lightsail disks have no backup setting of their own in the AWS provider.
+ */
+const LIGHTSAIL_BACKUPS = {
+  types: ["aws_lightsail_database"],
+  attribute: "backup_retention_enabled",
+  safe: true,
+  consequence: "Lightsail deletes the database's automated backups and keeps none, so there is no restore point from before any damage",
+  fix: "Set backup_retention_enabled = true (or leave it unset: the provider's default is true).",
+} as const;
 
 /**
  * A Keyspaces table has no retention to set: point-in-time recovery (`point_in_time_recovery { status = "ENABLED" }`,

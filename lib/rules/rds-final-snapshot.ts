@@ -9,6 +9,13 @@ import { boolSettingFindings, describe, isLustreScratch, isReadReplica, readStri
  * have `skip_final_backup`: false by default for Windows, OpenZFS and ONTAP volumes, but true for Lustre (its API's
  * default), so a Lustre file system must set it to false; a Lustre scratch file system gets no final backup whatever
  * it says and is skipped. A MemoryDB cluster takes one only when `final_snapshot_name` names it (see memoryDbFindings).
+ * A Lightsail database has `skip_final_snapshot` too (false by default), with its snapshot named by
+ * `final_snapshot_name`: without a name the provider refuses the delete, which keeps the data, so only skipping counts.
+ *
+ * Not judged: a Redshift Serverless namespace. DeleteNamespace takes a final snapshot only when given a name, and the
+ * AWS provider's aws_redshiftserverless_namespace has no argument for one (CloudFormation's FinalSnapshotName and the
+ * awscc provider's final_snapshot_name have): its destroy never leaves a final snapshot, which no setting of the
+ * resource can change. prevent_destroy and an AWS Backup selection (both asked of it) are what keep its data.
  */
 const SETTINGS: readonly Omit<BoolSetting, "safe">[] = [
   {
@@ -17,6 +24,12 @@ const SETTINGS: readonly Omit<BoolSetting, "safe">[] = [
     consequence: "a destroy would leave no final snapshot",
     fix: "Set skip_final_snapshot = false and a final_snapshot_identifier.",
     skip: isReadReplica,
+  },
+  {
+    types: ["aws_lightsail_database"],
+    attribute: "skip_final_snapshot",
+    consequence: "a destroy would delete the database and leave no final snapshot",
+    fix: "Set skip_final_snapshot = false and a final_snapshot_name.",
   },
   {
     types: ["aws_fsx_windows_file_system", "aws_fsx_openzfs_file_system", "aws_fsx_ontap_volume"],
@@ -40,11 +53,11 @@ export const rule: Rule = {
     title: "A database or file system is deleted without a final snapshot or backup",
     why:
       "`skip_final_snapshot = true` lets a destroy delete the database without taking a last snapshot, so nothing written since " +
-      "the previous backup survives it. DocumentDB, Neptune and Redshift clusters are judged the same way; FSx file systems and ONTAP " +
+      "the previous backup survives it. DocumentDB, Neptune and Redshift clusters and Lightsail databases are judged the same way; FSx file systems and ONTAP " +
       "volumes by `skip_final_backup` (Lustre's default is true, so it must be set to false), and MemoryDB clusters by `final_snapshot_name`, " +
-      "without which they take no final snapshot.",
+      "without which they take no final snapshot. (A Redshift Serverless namespace is not judged: the AWS provider has no argument that makes its destroy take a final snapshot.)",
     fix:
-      "Remove `skip_final_snapshot` or set it to false, and set `final_snapshot_identifier` (ProtectedDatabase does); for FSx set " +
+      "Remove `skip_final_snapshot` or set it to false, and set `final_snapshot_identifier` (ProtectedDatabase does; Lightsail: `final_snapshot_name`); for FSx set " +
       "`skip_final_backup = false`; for MemoryDB set `final_snapshot_name`.",
     severity: "error",
     category: "protection",

@@ -8,7 +8,7 @@ export const rule: Rule = {
     id: "stateful-prevent-destroy",
     title: "Stateful resource without lifecycle.prevent_destroy",
     why:
-      "A volume, database, table, file system, bucket, stream, search domain, graph or vector index (or any resource blastwall.json `protected` names) holds data a destroy cannot give back. `prevent_destroy` makes Terraform " +
+      "A volume, disk, database, table, file system, bucket, stream, search domain, graph, vector index, Glacier vault or Cognito user pool (or any resource blastwall.json `protected` names) holds data a destroy cannot give back. `prevent_destroy` makes Terraform " +
       "refuse any plan that destroys or replaces it, so an agent-run `terraform destroy` (or a changed argument that forces " +
       "replacement) stops before it starts. It does not help once the block is deleted from the code; backups cover that.",
     fix: "Add `lifecycle { prevent_destroy = true }` (cdktf: `lifecycle: { preventDestroy: true }`; the Protected* constructs do).",

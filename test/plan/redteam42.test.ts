@@ -23,6 +23,8 @@ describe("protection switches and final copies", () => {
     ["aws_fsx_ontap_volume.x", { skip_final_backup: false }, { skip_final_backup: true }, "plan-final-snapshot-skipped"],
     ["aws_ebs_volume.data", { final_snapshot: true }, { final_snapshot: false }, "plan-final-snapshot-skipped"],
     ["aws_memorydb_cluster.x", { final_snapshot_name: "last" }, { final_snapshot_name: null }, "plan-final-snapshot-skipped"],
+    ["awscc_redshiftserverless_namespace.w", { namespace_name: "w", final_snapshot_name: "w-final" }, { namespace_name: "w", final_snapshot_name: null }, "plan-final-snapshot-skipped"],
+    ["aws_lightsail_database.db", { skip_final_snapshot: false, final_snapshot_name: "db-final" }, { skip_final_snapshot: true, final_snapshot_name: null }, "plan-final-snapshot-skipped"],
     ["aws_fsx_openzfs_volume.x", { delete_volume_options: [] }, { delete_volume_options: ["DELETE_CHILD_VOLUMES_AND_SNAPSHOTS"] }, "plan-final-snapshot-skipped"],
     ["aws_secretsmanager_secret.db", { recovery_window_in_days: 30 }, { recovery_window_in_days: 0 }, "plan-recovery-window-shortened"],
     ["aws_secretsmanager_secret.db", {}, { recovery_window_in_days: 7 }, "plan-recovery-window-shortened"],
@@ -35,6 +37,9 @@ describe("protection switches and final copies", () => {
     ["aws_fsx_lustre_file_system.x", { skip_final_backup: true }, { skip_final_backup: false }],
     ["aws_ebs_volume.data", { final_snapshot: false }, { final_snapshot: true }],
     ["aws_memorydb_cluster.x", { final_snapshot_name: "last" }, { final_snapshot_name: "final" }],
+    ["awscc_redshiftserverless_namespace.w", { namespace_name: "w", final_snapshot_name: "w-final" }, { namespace_name: "w", final_snapshot_name: "w-last" }],
+    ["awscc_redshiftserverless_namespace.w", { namespace_name: "w" }, { namespace_name: "w", final_snapshot_name: "w-final" }],
+    ["aws_lightsail_database.db", { skip_final_snapshot: true }, { skip_final_snapshot: false, final_snapshot_name: "db-final" }],
     ["aws_fsx_openzfs_volume.x", { delete_volume_options: ["DELETE_CHILD_VOLUMES_AND_SNAPSHOTS"] }, { delete_volume_options: ["DELETE_CHILD_VOLUMES_AND_SNAPSHOTS"], size: 2 }],
     ["aws_secretsmanager_secret.db", { recovery_window_in_days: 7 }, { recovery_window_in_days: 30 }],
   ])("the controls: %s %j → %j passes", (address, before, after) => {

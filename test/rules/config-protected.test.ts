@@ -14,7 +14,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runIn } from "../helpers/cli";
-import { change, minimalPlan } from "../plan/helpers";
+import { change, minimalPlan, tempDir, writeTemp } from "../plan/helpers";
+import { STATEFUL_TYPES } from "../../lib/rules/protection-support";
+import { PROTECTED_TYPES } from "../../lib/plan/protected";
+import { PROTECTED_TWINS } from "../../lib/plan/cfn-tables";
+import { evaluatePlan } from "../../lib/plan/evaluate";
+import { readPlan } from "../../lib/plan/read-plan";
 
 const LOCKED = { lifecycle: { prevent_destroy: true } };
 const sel = (extra: Record<string, unknown>) => ({ name: "s", plan_id: "${aws_backup_plan.p.id}", iam_role_arn: "arn:aws:iam::111111111111:role/backup", ...extra });
@@ -290,6 +295,89 @@ describe("the gate's other data types: DSQL, MemoryDB, Neptune Analytics, Keyspa
   it("a Lustre file system whose deployment_type blastwall cannot read counts as persistent", () => {
     const json = tf({ "aws_fsx_lustre_file_system.p": { storage_capacity: 1200, subnet_ids: ["subnet-1"], deployment_type: "${var.kind}", ...LOCKED } });
     expect(rulesOf(json)).toEqual(["aws_fsx_lustre_file_system.p rds-backup-retention", "aws_fsx_lustre_file_system.p rds-final-snapshot", "aws_fsx_lustre_file_system.p stateful-backup-coverage"]);
+  });
+});
+
+// The last of the plan gate's data types check asked nothing of: Lightsail databases and disks, S3 Tables, Glacier
+// vaults, Kinesis video streams and Cognito user pools. None of them is an AWS Backup resource type (its
+// GetSupportedResourceTypes list), so none is asked for a backup selection; each is asked for prevent_destroy and for
+// the deletion protection, final snapshot and backups its provider arguments give.
+describe("Lightsail, S3 Tables, Glacier, Kinesis Video and Cognito user pools are judged as the gate protects them", () => {
+  const rulesOf = (json: Record<string, unknown>) => checkStacks([buildStack(json, "main.tf.json")], { config: {} }).findings.map((f) => `${f.resource} ${f.ruleId}`).sort();
+  const db = { relational_database_name: "app", blueprint_id: "postgres_16", bundle_id: "micro_2_0", master_database_name: "app", master_username: "app", master_password: "${var.pw}" };
+  const others = {
+    "aws_lightsail_disk.d": { name: "d", availability_zone: "eu-central-1a", size_in_gb: 32 },
+    "aws_s3tables_table_bucket.tb": { name: "tb" },
+    "aws_s3tables_table.t": { name: "t", namespace: "ns", format: "ICEBERG", table_bucket_arn: "${aws_s3tables_table_bucket.tb.arn}" },
+    "aws_glacier_vault.v": { name: "v" },
+    "aws_kinesis_video_stream.cam": { name: "cam", data_retention_in_hours: 24 },
+  };
+  const bare = tf({ "aws_lightsail_database.db": db, "aws_cognito_user_pool.users": { name: "users" }, ...others });
+
+  it("bare: prevent_destroy for all, a user pool's deletion protection, and no backup selection for any", () => {
+    expect(rulesOf(bare)).toEqual([
+      // Deletion protection is INACTIVE unless set; a Lightsail database's final snapshot and backups are on by default.
+      "aws_cognito_user_pool.users rds-deletion-protection",
+      "aws_cognito_user_pool.users stateful-prevent-destroy",
+      "aws_glacier_vault.v stateful-prevent-destroy",
+      "aws_kinesis_video_stream.cam stateful-prevent-destroy",
+      "aws_lightsail_database.db stateful-prevent-destroy",
+      "aws_lightsail_disk.d stateful-prevent-destroy",
+      "aws_s3tables_table.t stateful-prevent-destroy",
+      "aws_s3tables_table_bucket.tb stateful-prevent-destroy",
+    ]);
+    expect(run(preventDestroy, bare).find((f) => f.resource === "aws_glacier_vault.v")?.message).toContain(
+      "aws_glacier_vault.v has no lifecycle.prevent_destroy: a destroy or a replacement would delete its data. Add lifecycle { prevent_destroy = true }.",
+    );
+  });
+
+  it("a user pool's message names its string argument and value", () => {
+    const json = tf({
+      "aws_cognito_user_pool.unset": { name: "a" },
+      "aws_cognito_user_pool.off": { name: "b", deletion_protection: "INACTIVE" },
+      "aws_cognito_user_pool.var": { name: "c", deletion_protection: "${var.protect}" },
+      "aws_cognito_user_pool.on": { name: "d", deletion_protection: "ACTIVE" },
+    });
+    expect(run(deletionProtection, json).map((f) => f.message)).toEqual([
+      'aws_cognito_user_pool.unset does not set deletion_protection (the provider default is "INACTIVE"): one DeleteUserPool call or destroy removes the pool and every user in it, and users and their passwords cannot be exported to restore it. Set deletion_protection = "ACTIVE".',
+      expect.stringContaining('aws_cognito_user_pool.off sets deletion_protection = "INACTIVE": one DeleteUserPool call'),
+      expect.stringContaining('aws_cognito_user_pool.var sets deletion_protection to `${var.protect}`, a variable (no default) that -var or a tfvars file can set to anything at apply time, so it counts as not set (the safe value is "ACTIVE")'),
+    ]);
+  });
+
+  it("a Lightsail database that skips its final snapshot or turns its backups off is a finding naming the argument", () => {
+    const json = tf({
+      "aws_lightsail_database.skip": { ...db, skip_final_snapshot: true, backup_retention_enabled: false },
+      "aws_lightsail_database.var": { ...db, relational_database_name: "b", skip_final_snapshot: "${var.skip}", backup_retention_enabled: "${var.keep}" },
+    });
+    expect(run(finalSnapshot, json).map((f) => f.message)).toEqual([
+      expect.stringContaining("aws_lightsail_database.skip sets skip_final_snapshot = true: a destroy would delete the database and leave no final snapshot. Set skip_final_snapshot = false and a final_snapshot_name."),
+      expect.stringContaining("aws_lightsail_database.var sets skip_final_snapshot to `${var.skip}`, a variable (no default)"),
+    ]);
+    expect(run(backupRetention, json).map((f) => f.message)).toEqual([
+      expect.stringContaining("aws_lightsail_database.skip sets backup_retention_enabled = false: Lightsail deletes the database's automated backups and keeps none"),
+      expect.stringContaining("aws_lightsail_database.var sets backup_retention_enabled to `${var.keep}`, a variable (no default)"),
+    ]);
+    expect(run(backupRetention, json)[0].message).toContain("Set backup_retention_enabled = true");
+  });
+
+  it("control: prevent_destroy, an ACTIVE pool and a Lightsail database keeping its snapshot and backups: no finding, with no backup selection", () => {
+    const json = tf({
+      "aws_lightsail_database.db": { ...db, skip_final_snapshot: false, final_snapshot_name: "app-final", backup_retention_enabled: true, ...LOCKED },
+      "aws_cognito_user_pool.users": { name: "users", deletion_protection: "ACTIVE", ...LOCKED },
+      ...Object.fromEntries(Object.entries(others).map(([k, v]) => [k, { ...v, ...LOCKED }])),
+    });
+    expect(rulesOf(json)).toEqual([]);
+  });
+
+  it("the plan gate protects every type check judges by default, with a CloudFormation twin or the reason it has none", () => {
+    for (const type of STATEFUL_TYPES) {
+      expect([type, PROTECTED_TYPES.has(type)]).toEqual([type, true]);
+      expect([type, PROTECTED_TWINS[type] !== undefined]).toEqual([type, true]);
+    }
+    const added = ["aws_lightsail_database", "aws_lightsail_disk", "aws_s3tables_table_bucket", "aws_s3tables_table", "aws_glacier_vault", "aws_kinesis_video_stream", "aws_cognito_user_pool"];
+    const plan = readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(added.map((t) => change(`${t}.x`, ["delete"], { id: "x" }, null))))));
+    expect(evaluatePlan(plan).judged.map((j) => `${j.finding.resource} ${j.finding.ruleId}`).sort()).toEqual(added.map((t) => `${t}.x plan-protected-delete`).sort());
   });
 });
 

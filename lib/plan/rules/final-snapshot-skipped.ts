@@ -12,6 +12,9 @@ const TYPED: ReadonlyMap<string, (rc: PlanResourceChange) => Weakening | undefin
   ["aws_ebs_volume", (rc: PlanResourceChange) => switchedOff(rc, ["final_snapshot"])],
   // MemoryDB takes a final snapshot only when it is given a name for it.
   ["aws_memorydb_cluster", (rc: PlanResourceChange) => cleared(rc, ["final_snapshot_name"])],
+  // So does a Redshift Serverless namespace (DeleteNamespace's finalSnapshotName). Only the Cloud Control provider
+  // has the argument; the aws provider's namespace has none, and its destroy never takes one (so nothing to clear).
+  ["awscc_redshiftserverless_namespace", (rc: PlanResourceChange) => cleared(rc, ["final_snapshot_name"])],
   // ElastiCache (Redis OSS, Valkey) takes a final snapshot only when it is given a name for it. The caches are not
   // protected types (a destroy passes), but their backups count like any other's (see snapshot_retention_limit):
   // removing the name makes the destroy that passes leave no copy behind.
@@ -27,7 +30,7 @@ export const finalSnapshotSkipped: PlanRule = {
     id: "plan-final-snapshot-skipped",
     title: "Plan skips the final snapshot or backup",
     why:
-      "With skip_final_snapshot (or FSx's skip_final_backup) on, an EBS volume's final_snapshot off, a MemoryDB cluster's final snapshot name or an ElastiCache " +
+      "With skip_final_snapshot (or FSx's skip_final_backup) on, an EBS volume's final_snapshot off, a MemoryDB cluster's or Redshift Serverless namespace's (awscc) final snapshot name or an ElastiCache " +
       "replication group's or cluster's final_snapshot_identifier removed, " +
       "or an OpenZFS volume set to delete its snapshots with it, destroying the resource leaves no copy behind: the data is gone the moment the delete runs.",
     fix:
