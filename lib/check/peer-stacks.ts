@@ -21,6 +21,7 @@ import { setRemoteSources } from "../engine/reach/credential-references";
 import { namedRoleArns, webIdentityTokens } from "../engine/reach/edges-web-identity";
 import { resourceAccount } from "../engine/terraform/providers";
 import { removalsOf, type PeerRemoval } from "../engine/principals/peer-removals";
+import { stackConfigurationDigest } from "../config/grants-digest";
 import { globsIntersect } from "../engine/iam/glob";
 import { hasInterpolation, refTarget, resolveToPattern, stepKey, walk } from "../engine/terraform/tokens";
 
@@ -274,6 +275,8 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
     const data = ["aoss:apiaccessall", "aoss:dashboardsaccessall"].find((a) => (grants.get(a) ?? []).length > 0);
     return { stack: label, address: p.address, kind: p.kind, arnPattern, reason, ...(actsFor !== undefined && { actsFor }), ...(data !== undefined && { serverlessData: grants.get(data)![0].action }) };
   };
+  let basis: string | undefined;
+  const based = (list: PeerAgent[]): PeerAgent[] => (list.length === 0 ? list : list.map((x) => ({ ...x, basis: (basis ??= stackConfigurationDigest(stack)) })));
   const out: PeerAgent[] = [];
   const seen = new Set<string>();
   // Each path starts at an agent: one of this stack, or one of another stack that this stack names, which is either
@@ -286,7 +289,7 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
   const starts = analysis.agents.map((a) => ({ a, rank: rank(a), agent: a.peer?.agent ?? `the AI agent ${a.address} of stack ${label}` }));
   starts.sort((x, y) => x.rank - y.rank || (x.agent < y.agent ? -1 : x.agent > y.agent ? 1 : 0));
   const runners = runnersOf(stack, analysis.principals, label);
-  if (starts.length === 0) return runners;
+  if (starts.length === 0) return based(runners);
   const graph = reachOf({ stack, analysis, config, strict: false });
   for (const { a } of starts) {
     seen.add(a.address);
@@ -329,7 +332,7 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
       }
     }
   }
-  return out;
+  return based(out);
 }
 
 /**

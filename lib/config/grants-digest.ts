@@ -314,6 +314,26 @@ function stringsIn(v: unknown, out: string[] = []): string[] {
 // The provider arguments that decide which account and region a principal is made in (red-team round 144, F5).
 const PLACING = ["allowed_account_ids", "forbidden_account_ids", "assume_role", "assume_role_with_web_identity", "profile", "region"];
 
+/**
+ * The digest of a stack's configuration as written: every block (less cdktf's `"//"` metadata), module call, variable,
+ * local value and provider setting. The principals a stack passes on to the other stacks of a run carry it: which of
+ * them an agent can act as, and on what conditions, is decided there, out of sight of the stack that names one
+ * (red-team round 150: an acknowledgement pinned to a chain through another stack's role kept covering after a second
+ * agent came to reach that role, and after the role's trust lost its condition). Any change there reopens such a
+ * finding, which fails closed.
+ */
+export function stackConfigurationDigest(stack: TfStack): string {
+  const blocks = [...stack.byAddress.values()].map((r) => [r.address, withoutMetadata(r.values), r.lifecycle ?? null]);
+  const text = canonicalText({
+    blocks: blocks.sort((a, b) => compareText(a[0] as string, b[0] as string)),
+    modules: (stack.modules ?? []).map((m) => [m.address, withoutMetadata(m.values)]).sort((a, b) => compareText(a[0] as string, b[0] as string)),
+    variables: Object.fromEntries(stack.variables),
+    locals: Object.fromEntries(stack.locals),
+    providers: Object.fromEntries(stack.providers ?? []),
+  });
+  return sha256(text).slice(0, 16);
+}
+
 /** What caps and places a principal's rights (see the module comment). */
 function principalContent(stack: TfStack, p: PrincipalNode, lookup: StatementLookup): unknown {
   const contents = (ss: readonly Statement[]) => [...new Set(ss.map((s) => lookup.canonical(lookup.statementContent(s))))].sort(compareText);
@@ -330,6 +350,12 @@ function principalContent(stack: TfStack, p: PrincipalNode, lookup: StatementLoo
   const body = stack.providers?.get(provider);
   const placing = body === undefined ? null : Object.fromEntries(PLACING.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
   const referenced = placing === null ? [] : referencedContent(stack, stringsIn(placing));
+  // Another stack's principal, an agent there or one an agent can act as: how it is one is decided in that stack, which
+  // the entries the run passed on carry (each with its stack's configuration digest), and which agents they are.
+  if (p.external && p.peer !== undefined) {
+    const peers = [...(stack.peerAgents ?? []), ...(stack.peerRunners ?? [])].map((x) => lookup.canonical(x)).sort(compareText);
+    return { denies, allows, boundary, provider: { key: provider, placing, referenced }, peer: p.peer, peers };
+  }
   return { denies, allows, boundary, provider: { key: provider, placing, referenced } };
 }
 

@@ -824,3 +824,48 @@ test("a role of another pinned account that trusts the agent stays reached when 
   const inB = run([a, "a"], [b, "b"], [c, "c"]).filter((f) => f.file.includes("/b/"));
   expect(inB.map((f) => [f.ruleId, f.principal, f.resource])).toEqual([["agent-transitive-destroy", "outside:arn:aws:iam::111111111111:role/agents/coder", "aws_iam_role.deployer"]]);
 });
+
+describe("the grants digest of a chain through another stack's role (red-team round 150, F1)", () => {
+  // The agent and a role it can act as sit in one stack, a deploy role trusting that role in another: the finding is
+  // the deploy stack's, about the other stack's role. How that role is one an agent acts as is decided in the agents'
+  // stack, where the finding's own statements do not reach.
+  const PIN = { provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"] }] } };
+  const conditioned = { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/agents/coder" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "deploy-only" } } };
+  const agents = (opts: { trust?: Obj; second?: boolean } = {}): Obj =>
+    tf(
+      {
+        "aws_iam_role.coder": { name: "coder", path: "/agents/", assume_role_policy: SERVICE_TRUST, tags: AGENT },
+        ...(opts.second ? { "aws_iam_role.reckless": { name: "reckless", path: "/agents/", assume_role_policy: SERVICE_TRUST, tags: AGENT } } : {}),
+        "aws_iam_role.helper": { name: "helper", assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [opts.trust ?? conditioned] }) },
+      },
+      PIN,
+    );
+  const deploy = tf(
+    {
+      "aws_iam_role.deployer": { name: "deployer", assume_role_policy: trusting("arn:aws:iam::111111111111:role/helper") },
+      "aws_iam_role_policy.wipe": { role: "${aws_iam_role.deployer.name}", policy: policy({ Effect: "Allow", Action: "s3:DeleteBucket", Resource: "*" }) },
+    },
+    PIN,
+  );
+  const digest = (agentsJson: Obj) => {
+    const found = run([agentsJson, "agents"], [deploy, "deploy"]).filter((f) => f.file.includes("/deploy/") && f.ruleId === "agent-transitive-destroy");
+    expect(found).toHaveLength(1);
+    expect(found[0].principal).toMatch(/^outside:arn:aws:iam::111111111111:role\/helper$/);
+    return found[0].grants;
+  };
+
+  test("the control: the same stacks give the same digest", () => {
+    expect(digest(agents())).toMatch(/^[0-9a-f]{16}$/);
+    expect(digest(agents())).toBe(digest(agents()));
+  });
+
+  test("the role's trust losing its condition gives another", () => {
+    const { Condition: _dropped, ...open } = conditioned;
+    expect(digest(agents({ trust: open }))).not.toBe(digest(agents()));
+  });
+
+  test("a second agent coming to reach the role gives another", () => {
+    const both = { ...conditioned, Principal: { AWS: ["arn:aws:iam::111111111111:role/agents/coder", "arn:aws:iam::111111111111:role/agents/reckless"] } };
+    expect(digest(agents({ second: true, trust: both }))).not.toBe(digest(agents()));
+  });
+});

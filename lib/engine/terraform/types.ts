@@ -240,6 +240,11 @@ export interface PeerAgent {
    * `webIdentity` holds the tokens its own trust admits, which the agent's holder has.
    */
   readonly runs?: string;
+  /**
+   * The digest of its stack's configuration as written (lib/config/grants-digest.ts `stackConfigurationDigest`): a
+   * finding of another stack about it is pinned to what decided, there, that it is an agent or one an agent can act as.
+   */
+  readonly basis?: string;
 }
 
 
