@@ -158,6 +158,23 @@ function thisSynth(validating: GuardedStack, gate: object): Synth {
 }
 
 /**
+ * Whether a stack's validation comes after the last one this synth validated. One that does not belongs to the next
+ * synth (`app.synth()` again in the same tick), which has judged nothing yet: a watch there judged the earlier synth's
+ * stacks, as then written, against this one as changed, and failed a safe app (red-team round 150, F2).
+ */
+function laterInSynth(synth: Synth, stack: GuardedStack): boolean {
+  try {
+    const fw = framework();
+    if (fw.App.of(stack) !== synth.app) return false;
+    const stacks = synth.stacks ?? fw.App.of(stack).node.findAll().filter((c) => fw.TerraformStack.isStack(c));
+    const at = stacks.indexOf(stack);
+    return at < 0 || at > synth.last;
+  } catch {
+    return true;
+  }
+}
+
+/**
  * Every validation of a synth judges the run of stacks its stack reads, and in an app whose stacks all hold IAM that is
  * every stack each time: what a stack gives the run on its own is kept for the next validation when that one reads the
  * same stacks, each as the same JSON text (a stack an aspect changed in between, or a run with another stack, is
@@ -484,7 +501,7 @@ export class BlastwallChecks implements Aspect {
     other.node.addValidation({
       validate: () => {
         const synth = current;
-        if (!synth || this.guarded.has(other)) return [];
+        if (!synth || this.guarded.has(other) || !laterInSynth(synth, other)) return [];
         dropPins(other);
         const json = other.toTerraform();
         const text = JSON.stringify(json);

@@ -127,6 +127,38 @@ describe("two synths of one tick", () => {
   });
 });
 
+describe("a gate on the later stack, and two synths of one tick (red-team round 150, F2)", () => {
+  // The gate's watch on the earlier stack ran first in the second synth, and judged the first synth's later stack, as
+  // then written, against the earlier one as changed: a safe app failed, "written before" a stack it comes after.
+  const app = () => {
+    const a = new App({ outdir: outdir() });
+    const agents = stack(a, "agents");
+    const boundary = new IamPolicy(agents, "b", { name: "coder-boundary", policy: READ });
+    const coder = new IamRole(agents, "coder", { name: "coder", path: "/agents/", assumeRolePolicy: SERVICE_TRUST, permissionsBoundary: boundary.arn, maxSessionDuration: 3600, tags: { "blastwall:agent": "true" } });
+    const helper = new IamRole(agents, "helper", { name: "helper", assumeRolePolicy: SERVICE_TRUST });
+    const prod = stack(a, "prod");
+    const deploy = new IamRole(prod, "deploy", { name: "deploy", assumeRolePolicy: trust(helper.arn) });
+    new IamRolePolicy(prod, "deploy-admin", { role: deploy.name, policy: ADMIN });
+    Aspects.of(prod).add(new BlastwallChecks());
+    return { a, coder, helper, deploy };
+  };
+
+  test("both stacks changed, the app safe again: the second synth passes", () => {
+    const { a, coder, helper, deploy } = app();
+    expect(() => a.synth()).not.toThrow();
+    helper.assumeRolePolicy = trust(coder.arn);
+    deploy.assumeRolePolicy = SERVICE_TRUST;
+    expect(() => a.synth()).not.toThrow();
+  });
+
+  test("control: the earlier stack alone changed, the chain whole: the second synth fails", () => {
+    const { a, coder, helper } = app();
+    expect(() => a.synth()).not.toThrow();
+    helper.assumeRolePolicy = trust(coder.arn);
+    expect(() => a.synth()).toThrow(/error finding\(s\) in stack "prod"[\s\S]*role\/helper/);
+  });
+});
+
 describe("a gate on one stack, reading a later stack it does not guard", () => {
   // F4: prod's gate read "agents" before the aspect that tags its role an agent ran in agents' own synthesize step;
   // no validation of that gate ran there to judge prod again.
