@@ -159,6 +159,41 @@ describe("a gate on the later stack, and two synths of one tick (red-team round 
   });
 });
 
+describe("two gates with their own configs on one stack (red-team round 150)", () => {
+  // Each judges a reader again by its own read of a stack whose aspects changed it: the first to do so marked the
+  // shared read current, and the second, whose config selects the renamed role as an agent, skipped the reader.
+  class Rename implements IAspect {
+    visit(node: IConstruct): void {
+      if (node instanceof IamRole && node.node.id === "builder") node.name = "coder";
+    }
+  }
+  const app = (rename: boolean) => {
+    const a = new App({ outdir: outdir() });
+    const prod = stack(a, "prod");
+    const agents = stack(a, "agents");
+    const boundary = new IamPolicy(agents, "b", { name: "builder-boundary", policy: READ });
+    const builder = new IamRole(agents, "builder", { name: "builder", assumeRolePolicy: SERVICE_TRUST, permissionsBoundary: boundary.arn, maxSessionDuration: 3600 });
+    if (rename) Aspects.of(agents).add(new Rename());
+    const deploy = new IamRole(prod, "deploy", { name: "deploy", assumeRolePolicy: trust(builder.arn) });
+    new IamRolePolicy(prod, "deploy-admin", { role: deploy.name, policy: ADMIN });
+    // The gate on prod alone watches "agents" from prod's validation on, so it judges prod again first there; the gate
+    // on both, whose config selects the renamed role, validates "agents" after it.
+    const selecting = new BlastwallChecks({ config: { agents: { names: ["coder"] } } });
+    Aspects.of(prod).add(new BlastwallChecks({ config: {} }));
+    Aspects.of(prod).add(selecting);
+    Aspects.of(agents).add(selecting);
+    return a;
+  };
+
+  test("the role renamed by its stack's aspect into the name the stack's own gate selects fails synth", () => {
+    expect(() => app(true).synth()).toThrow(/error finding\(s\) in stack "prod", written before stack "agents" it reads was synthesized[\s\S]*role\/coder/);
+  });
+
+  test("control: left as it was, both gates pass", () => {
+    expect(() => app(false).synth()).not.toThrow();
+  });
+});
+
 describe("a gate on one stack, reading a later stack it does not guard", () => {
   // F4: prod's gate read "agents" before the aspect that tags its role an agent ran in agents' own synthesize step;
   // no validation of that gate ran there to judge prod again.
