@@ -162,16 +162,24 @@ export function principalAdmits(
   action = "sts:AssumeRole",
   resourcePattern?: string,
 ): Statement[] {
-  const a = action.toLowerCase();
+  const a = lowerAction(action);
   for (const s of statements) if (denyBlocks(s, candidate, a, resourcePattern)) return [];
   const out: Statement[] = [];
   for (const s of statements) if ((s.unknown !== undefined || s.effect === "Allow") && allowAdmits(s, candidate, a, resourcePattern)) out.push(s);
   return out;
 }
 
+/**
+ * An action in lower case. Trusts are judged for every principal a role's trust names, nearly always for
+ * sts:AssumeRole: that one is not lower-cased afresh each time.
+ */
+function lowerAction(action: string): string {
+  return action === "sts:AssumeRole" ? "sts:assumerole" : action.toLowerCase();
+}
+
 /** Whether a Deny of the statements certainly blocks the candidate for `action` (its conditions always true). */
 export function denyCertainlyBlocks(statements: readonly Statement[], candidate: TrustCandidate, action = "sts:AssumeRole"): boolean {
-  const a = action.toLowerCase();
+  const a = lowerAction(action);
   return statements.some((s) => denyBlocks(s, candidate, a, undefined));
 }
 
@@ -277,8 +285,13 @@ export function denyOnCallerCertainlyApplies(s: Statement, arn: string, account:
  * narrowed by aws:PrincipalArn to `role/ci-*` admits no role named otherwise). Conditions not read may be met.
  */
 export function trustAdmitsCaller(statements: readonly Statement[], arn: string, account: string | undefined): Statement[] {
-  if (statements.some((s) => denyOnCallerCertainlyApplies(s, arn, account))) return [];
-  return principalAdmits(statements, { arnPattern: arn }).filter((s) => callerMayMeet(s, arn, account));
+  for (const s of statements) if (denyOnCallerCertainlyApplies(s, arn, account)) return [];
+  // The list is principalAdmits' own: kept in place rather than copied, as this runs for every caller a trust names.
+  const out = principalAdmits(statements, { arnPattern: arn });
+  let kept = 0;
+  for (const s of out) if (callerMayMeet(s, arn, account)) out[kept++] = s;
+  out.length = kept;
+  return out;
 }
 
 /**

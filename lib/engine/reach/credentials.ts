@@ -51,11 +51,12 @@ export interface CredentialEdge {
   /** What the store holds, for the evidence step that names it. */
   readonly storeDetail?: string;
   readonly label: string;
-  /** How the principal reads it, naming the granting statement. */
-  readonly detail: Named;
+  /**
+   * How the principal reads it, naming the granting statement: written when first asked (the evidence of an edge on a
+   * path reported), not for every principal that can read a store holding a key.
+   */
+  readonly detail: () => Named;
 }
-
-const NAMES_NONE: Named = { text: "", statements: [] };
 
 /** A store the principal can read whose contents the stack does not show. */
 export interface SecretRead {
@@ -935,15 +936,16 @@ export function storedCredentialEdges(
         continue;
       }
       const { stored, c, databases, failClosed } = held;
-      // Spelt out only for what it becomes part of now; the other reads write theirs when read (StoreRead).
-      const how = databases.length > 0 || c.found.length > 0 || c.tokenShape ? naming(() => `${hit.a} on ${res.address} (${hit.statement.source.address} ${statementName(hit.statement)})`) : NAMES_NONE;
-      for (const database of databases) databaseReads.push({ store: res.address, database, action: hit.a, detail: `${how.text} reads the master password of ${database}`, statements: how.statements });
+      // Spelt out when first read: a database read's now, an edge's when the edge's detail is (most never are; every
+      // principal that reads a store holding a key made one per store, and its statement's digest).
+      const how = readOf(res, hit);
+      for (const database of databases) databaseReads.push({ store: res.address, database, action: hit.a, detail: `${how().text} reads the master password of ${database}`, statements: how().statements });
       for (const f of c.found) {
         const why = failClosed?.get(`${f.what} ${f.user}`);
         const note = why === undefined ? "" : ` (${why})`;
-        edges.push({ to: f.user, store: res.address, label: hit.a, detail: naming(() => `${mention(how)} reads ${f.what} of ${f.user}${note}`), storeDetail: `${why === undefined ? "holds" : "may hold"} ${f.what} of ${f.user}` });
+        edges.push({ to: f.user, store: res.address, label: hit.a, detail: once(() => naming(() => `${mention(how())} reads ${f.what} of ${f.user}${note}`)), storeDetail: `${why === undefined ? "holds" : "may hold"} ${f.what} of ${f.user}` });
       }
-      if (c.tokenShape) edges.push({ store: res.address, label: hit.a, detail: naming(() => `${mention(how)} reads ${c.tokenShape}, a credential whose rights blastwall cannot see`) });
+      if (c.tokenShape) edges.push({ store: res.address, label: hit.a, detail: once(() => naming(() => `${mention(how())} reads ${c.tokenShape}, a credential whose rights blastwall cannot see`)) });
       else if (c.found.length === 0 && databases.length === 0 && c.computed && !CONFIGURATION_STORES.has(store.type)) {
         unseen(": its value is computed, so blastwall cannot tell whether it is a credential");
       } else if (c.found.length === 0 && stored.unseen) {
@@ -990,6 +992,17 @@ export function storedCredentialEdges(
     }
   }
   return { edges, unknownReads, databaseReads };
+}
+
+/** How a statement reads a store (`ssm:GetParameter on aws_ssm_parameter.p (... statement #1)`), written once, when first asked. */
+function readOf(res: TfResource, hit: StoreHit): () => Named {
+  return once(() => naming(() => `${hit.a} on ${res.address} (${hit.statement.source.address} ${statementName(hit.statement)})`));
+}
+
+/** A text `naming` writes, written on the first call and kept: every later reader gets the same one. */
+function once(write: () => Named): () => Named {
+  let named: Named | undefined;
+  return () => (named ??= write());
 }
 
 /**

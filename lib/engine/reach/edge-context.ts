@@ -61,7 +61,7 @@ export class EdgeContext {
     // principal whose own rights lie outside the stack (an unknown node), not the little this stack gives it.
     const of = (k: string) => analysis.principals.filter((p) => p.kind === k && !p.external);
     // Each principal in the account its own provider is pinned to (red-team round 90), not the default provider's.
-    const account = (p: PrincipalNode) => resourceAccount(stack, p.resource);
+    const account = (p: PrincipalNode) => this.accountOf(p);
     this.roles = new PrincipalIndex(of("role"), "role", account);
     this.users = new PrincipalIndex(of("user"), "user", account);
     this.groups = new PrincipalIndex(of("group"), "group", account);
@@ -73,6 +73,19 @@ export class EdgeContext {
     this.sessionTrusts = trust.sessions;
     this.storePolicies = hasStoreResourcePolicies(stack);
     this.lambdaPermissions = hasLambdaPermissions(stack);
+  }
+
+  private readonly accounts = new Map<PrincipalNode, string | undefined>();
+
+  /**
+   * The account a principal's own provider is pinned to (`resourceAccount`), read once per principal: the trust edges
+   * ask it of each role a trust names, for every principal the role's trust names.
+   */
+  accountOf(p: PrincipalNode): string | undefined {
+    if (this.accounts.has(p)) return this.accounts.get(p);
+    const account = resourceAccount(this.stack, p.resource);
+    this.accounts.set(p, account);
+    return account;
   }
 
   readonly scopedUsers = new Map<string, ScopedUser>();
@@ -129,8 +142,9 @@ export class EdgeContext {
   grants(p: PrincipalNode, action: string): readonly Grant[] {
     // An agent's own unreadable statements open paths too, reported with them: an acknowledgement of one unreadable
     // policy must not leave the paths of the next one unreported (red-team round 15).
-    const all = this.rightsOf(p).grants.get(lower(action)) ?? NO_GRANTS;
-    return all.length > 0 && narrowable(action) ? harmfulOnly(all) : all;
+    const a = lower(action);
+    const all = this.rightsOf(p).grants.get(a) ?? NO_GRANTS;
+    return all.length > 0 && narrowable(a) ? harmfulOnly(all) : all;
   }
 
   /**
@@ -255,10 +269,10 @@ const NO_GRANTS: readonly Grant[] = Object.freeze([]);
 
 let narrowableActions: ReadonlySet<string> | undefined;
 
-/** Whether the catalogue names conditions under which an Allow of the action is harmless (lower case, built once). */
+/** Whether the catalogue names conditions under which an Allow of the action (lower case) is harmless (built once). */
 function narrowable(action: string): boolean {
   narrowableActions ??= new Set(loadCatalogue().entries.filter((e) => e.harmlessWhen).map((e) => e.action.toLowerCase()));
-  return narrowableActions.has(lower(action));
+  return narrowableActions.has(action);
 }
 
 /**

@@ -89,9 +89,18 @@ export function assumeCaller(stack: TfStack, p: PrincipalNode): { readonly arnPa
  * wins over a trust naming the principal (red-team round 85). A principal outside the stack shows no policies here.
  */
 export function callerAssumeDenial(p: PrincipalNode): (rolePattern: string) => boolean {
-  const denies = p.external ? [] : [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])].filter((st) => st.effect === "Deny");
-  return (rolePattern) => denies.length > 0 && denyCertainlyCovers(denies, actionUniverse(), "sts:AssumeRole", rolePattern);
+  if (p.external) return NO_DENIAL;
+  // Asked of every principal of the stack, and most hold no Deny: gathered without copying every statement first.
+  let denies: Statement[] | undefined;
+  for (const a of p.identityPolicies) for (const st of a.document.statements) if (st.effect === "Deny") (denies ??= []).push(st);
+  for (const st of p.boundary?.document.statements ?? []) if (st.effect === "Deny") (denies ??= []).push(st);
+  if (denies === undefined) return NO_DENIAL;
+  const held = denies;
+  return (rolePattern) => denyCertainlyCovers(held, actionUniverse(), "sts:AssumeRole", rolePattern);
 }
+
+/** `callerAssumeDenial` of a principal with no Deny of its own: a caller may skip working out the role's pattern. */
+const NO_DENIAL = (): boolean => false;
 
 export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   const key = normaliseAccount(p.arnPattern);
@@ -133,7 +142,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   // Within one account a trust policy that names a principal's ARN admits it with no identity Allow at all, but an
   // explicit Deny of the caller's own still wins.
   const denied = callerAssumeDenial(p);
-  const callerDenied = (role: PrincipalNode) => denied(inPartition(ctx.stack, role));
+  const callerDenied = (role: PrincipalNode) => denied !== NO_DENIAL && denied(inPartition(ctx.stack, role));
   const certain = memberOf(ctx.namedInTrust.get(key) ?? []);
   // Another checked stack's principal, whose stack is pinned to an account: in the same account the trust is enough.
   // A role pinned to another account admits it only with an sts:AssumeRole right of its own; its own stack cannot
@@ -141,18 +150,18 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   // reads as that role there), so the path counts here, as the agent's policies may allow it (red-team round 49).
   const peerAccount = p.external ? p.peer?.account : undefined;
   for (const role of named) {
-    const roleAccount = peerAccount !== undefined ? resourceAccount(ctx.stack, role.resource) : undefined;
+    const roleAccount = peerAccount !== undefined ? ctx.accountOf(role) : undefined;
     // A role whose provider is pinned to another account than the principal's: the trust alone is not enough there,
     // the principal's own sts:AssumeRole grant is (above; red-team round 90).
     if (!p.external && mine !== undefined) {
-      const theirs = resourceAccount(ctx.stack, role.resource);
+      const theirs = ctx.accountOf(role);
       if (theirs !== undefined && theirs !== mine) continue;
     }
     // The principal's account unknown, the role's known: the trust alone is enough only if it names the principal as
     // it would be in the role's account. One that names it by an ARN of another account (`111111111111:role/agents/
     // coder` on a role placed in 222222222222) either names another principal, or the principal across accounts,
     // where its own sts:AssumeRole grant is needed (above; red-team round 108, F4).
-    const placed = !p.external && mine === undefined ? resourceAccount(ctx.stack, role.resource) : undefined;
+    const placed = !p.external && mine === undefined ? ctx.accountOf(role) : undefined;
     if (placed !== undefined && role.trustPolicy && trustAdmitsCaller(role.trustPolicy.statements, exact.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${placed}:`), placed).length === 0) continue;
     const trust = admits(role);
     if (trust.length === 0 || callerDenied(role)) continue;
@@ -177,7 +186,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   if (p.external && p.peer === undefined) return;
   for (const role of ctx.openTrust) {
     if (role === p || isNamed(role) || callerDenied(role)) continue;
-    const theirs = resourceAccount(ctx.stack, role.resource);
+    const theirs = ctx.accountOf(role);
     if (mine !== undefined && theirs !== undefined && mine !== theirs) continue;
     const statements = role.trustPolicy?.statements ?? [];
     if (statements.some((s) => denyOnCallerCertainlyApplies(s, exact.arnPattern, mine))) continue;

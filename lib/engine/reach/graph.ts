@@ -250,11 +250,11 @@ export class ReachGraph {
     // Resource policies may grant a read on their own: then every action is asked.
     const creds = storedCredentialEdges(this.stack, (types) => this.ctx.resourcesOf(types), p, (a) => this.ctx.storeGrants(p, a), (actions) => this.ctx.storePolicies || this.ctx.holdsAny(p, actions));
     for (const e of creds.edges) {
-      const to = e.to ?? this.ctx.unknown(`credential:${e.store}`, e.detail);
+      const to = e.to ?? this.ctx.unknown(`credential:${e.store}`, () => mention(e.detail()));
       if (to === p.address) continue;
       // The store is a link of its own: a reviewer may cut the read, or move the credential out of it.
       const stored: Evidence = { step: "stored-credential", address: e.store, detail: e.storeDetail ?? "holds a credential" };
-      out.push(new LazyEdge(p.address, to, e.label, undefined, "credential", () => mention(e.detail), stored));
+      out.push(new LazyEdge(p.address, to, e.label, undefined, "credential", () => mention(e.detail()), stored));
     }
     this.secretReads.set(p.address, creds.unknownReads);
     this.databaseReads.set(p.address, creds.databaseReads);
