@@ -23,17 +23,24 @@ export const rule: Rule = {
       "a call to an API it backs, log events written to a group whose subscription filter sends them to it, a publish to an IoT topic a rule " +
       "sends to it, an object written to a bucket that sends its events to EventBridge where a rule sends them to it, an asynchronous invoke " +
       "of a function whose destination it is, a new event source mapping, records put on a delivery stream it processes, " +
-      "a function URL with no auth, an SES receipt rule's Lambda action and a user pool's triggers where anyone may sign up " +
+      "a resolver of a GraphQL API whose data source it is, " +
+      "a function URL with no auth, an API method or route with no auth, an internet-facing load balancer forwarding to it, a CloudFront " +
+      "Lambda@Edge association, an SES receipt rule's Lambda action and a user pool's triggers where anyone may sign up " +
       "(which every agent can use), a grant by a queue or topic policy, a bucket policy or a Lambda permission naming the agent, " +
       "and each of these held by a principal the agent can act as, shown with the chain. A Deny of the agent's own (its policies or " +
-      "boundary) that certainly covers the route's action on the function or resource closes that route.",
+      "boundary) that certainly covers the route's action on the function or resource closes that route. " +
+      "An API Gateway AWS integration with a credentials role (called, or run by TestInvokeMethod) and a GraphQL data source with a " +
+      "service role make the service act as that role with a request the caller shapes: the caller acts as the role in the " +
+      "integration's actions (every right of the role where blastwall cannot read them), a chain graded as what it reaches.",
     fix:
       "Cut the weakest link of the chain shown: narrow the agent's sts:AssumeRole / iam:PassRole / secret reads to the exact " +
       "resources it needs, tighten the target's trust policy, or take the destroy rights off the target. For an invoked function: " +
       "take the destroy rights off its role, scope what it may delete, or take the route away (the invoke right, " +
       "sqs:SendMessage, events:PutEvents, events:PutTargets, execute-api:Invoke, logs:PutLogEvents, iot:Publish, firehose:PutRecord, " +
-      "lambda:CreateEventSourceMapping... on what leads to it, or an explicit Deny of it), require IAM auth on its function URL, " +
-      "or close a route anyone can use (an SES Lambda action, a user pool's self sign-up).",
+      "lambda:CreateEventSourceMapping, appsync:GraphQL... on what leads to it, or an explicit Deny of it), require IAM auth on its function URL, " +
+      "API method or route, or close a route anyone can use (make the load balancer internal, take the Lambda@Edge association " +
+      "or the SES Lambda action off, end a user pool's self sign-up). For an integration's credentials role or a data source's " +
+      "service role: take the destroy rights the call needs off it, or require IAM auth on the method.",
     severity: "error",
     category: "reach",
   },

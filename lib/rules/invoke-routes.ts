@@ -15,6 +15,7 @@ import { writtenReferences } from "../engine/reach/resource-index";
 import { attributePattern, hasInterpolation, parseReference, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
 import type { DenyAsk } from "./invoke-denies";
 import { invokingService, serviceNamespace } from "./invoke-relays";
+import { frontDoorRoutes } from "./front-doors";
 
 /** The route's pattern, and the target's `arn` followed by `suffix` when the stack makes the target. */
 function asks(pattern: string, target: TfResource | undefined, suffix = ""): DenyAsk[] {
@@ -108,6 +109,7 @@ export function routesOf(stack: TfStack): readonly Route[] {
         ...firehoseRoutes(stack),
         ...mailRoutes(stack),
         ...userPoolRoutes(stack),
+        ...frontDoorRoutes(stack),
       ]),
     );
   return out;

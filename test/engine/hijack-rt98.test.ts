@@ -56,6 +56,8 @@ describe("2. AgentCore gateway targets call AWS as the gateway's role", () => {
 describe("3. API Gateway integrations call AWS as their credentials role", () => {
   const rest = (credentials?: string) => ({
     "aws_api_gateway_rest_api.a": { name: "a" },
+    // IAM auth: calling the method (front-doors.ts) is a right the agent does not hold.
+    "aws_api_gateway_method.m": { rest_api_id: "${aws_api_gateway_rest_api.a.id}", resource_id: "${aws_api_gateway_rest_api.a.root_resource_id}", http_method: "GET", authorization: "AWS_IAM" },
     "aws_api_gateway_integration.i": {
       rest_api_id: "${aws_api_gateway_rest_api.a.id}",
       resource_id: "${aws_api_gateway_rest_api.a.root_resource_id}",

@@ -141,6 +141,7 @@ describe("85. routes to a function whose role can delete data", () => {
       "aws_api_gateway_rest_api.api": { name: "api" },
       "aws_api_gateway_rest_api.other": { name: "other" },
       "aws_api_gateway_integration.i": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", resource_id: "x", http_method: "POST", type: "AWS_PROXY", integration_http_method: "POST", uri: "${aws_lambda_function.cleanup.invoke_arn}" },
+      "aws_api_gateway_method.m": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", resource_id: "x", http_method: "POST", authorization: "AWS_IAM" },
     };
     expect(graded(stack([allow("execute-api:Invoke", "${aws_api_gateway_rest_api.api.execution_arn}/*")], rest))).toEqual(REPORTED);
     expect(found(stack([allow("execute-api:Invoke", "${aws_api_gateway_rest_api.other.execution_arn}/*")], rest))).toEqual([]);
@@ -149,6 +150,7 @@ describe("85. routes to a function whose role can delete data", () => {
     const http = {
       "aws_apigatewayv2_api.h": { name: "h", protocol_type: "HTTP" },
       "aws_apigatewayv2_integration.i": { api_id: "${aws_apigatewayv2_api.h.id}", integration_type: "AWS_PROXY", integration_uri: "${aws_lambda_function.cleanup.arn}" },
+      "aws_apigatewayv2_route.r": { api_id: "${aws_apigatewayv2_api.h.id}", route_key: "POST /x", target: "integrations/${aws_apigatewayv2_integration.i.id}", authorization_type: "AWS_IAM" },
     };
     expect(graded(stack([allow("execute-api:Invoke", "${aws_apigatewayv2_api.h.execution_arn}/*/*")], http))).toEqual(REPORTED);
   });

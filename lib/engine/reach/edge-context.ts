@@ -25,6 +25,11 @@ export interface ScopedUser {
   readonly id: string;
   readonly user: PrincipalNode;
   readonly scope: ServiceScope;
+  /**
+   * A role a service assumes to call some actions for a caller (front-doors.ts): its requests are signed AWS
+   * requests, so every edge of the role's whose actions are in the scope is the node's too (not only source writes).
+   */
+  readonly signs?: boolean;
 }
 
 /** A trust statement that may admit through an identity provider; `providers` absent: through any. */
@@ -95,6 +100,17 @@ export class EdgeContext {
     const scope = serviceScope(services);
     const id = `${user.address} (${scope.name} only)`;
     if (!this.scopedUsers.has(id)) this.scopedUsers.set(id, { id, user, scope });
+    return id;
+  }
+
+  /** The node of `role` as a service calls `actions` with it for the caller of `via` (front-doors.ts), made on first use. */
+  scopedRoleId(role: PrincipalNode, actions: readonly string[], name: string, via: string): string {
+    const id = `${role.address} (${name} only, as ${via} calls it)`;
+    if (!this.scopedUsers.has(id)) {
+      const patterns = actions.map((a) => a.toLowerCase());
+      const scope: ServiceScope = { services: [...actions], name, allows: (action) => patterns.some((x) => globMatch(x, action.toLowerCase())) };
+      this.scopedUsers.set(id, { id, user: role, scope, signs: true });
+    }
     return id;
   }
 

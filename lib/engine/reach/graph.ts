@@ -18,6 +18,7 @@ import { launchEdges } from "./edges-launch";
 import { takeoverEdges } from "./edges-takeover";
 import { nodeAccessEdges } from "./edges-node-access";
 import { stateEdges } from "./edges-state";
+import { frontDoorEdges, labelInScope, scopedEdge } from "./edges-front-doors";
 import { agentTokens, webIdentityEdges, type WebIdentityToken } from "./edges-web-identity";
 
 export { EDGE_STEPS, edgeEvidence, grantText, type EdgeStep } from "./edge";
@@ -90,6 +91,11 @@ export class ReachGraph {
     const add = (to: string, step: EdgeStep, label: string, why: () => string, via?: string, weak?: boolean) => {
       if (to !== s.id && to !== s.user.address) out.push(new LazyEdge(s.id, to, label, via, step, why, undefined, weak));
     };
+    if (s.signs) {
+      // A role a service calls actions with for a caller: the role's own edges whose every action is one of them.
+      for (const e of this.edgesFrom(s.user.address)) if (e.to !== s.id && e.to !== s.user.address && labelInScope(e.label, s.scope.allows)) out.push(scopedEdge(s.id, e));
+      return out;
+    }
     sourceEdges(this.ctx, s.user, add, s.scope.allows);
     return out;
   }
@@ -239,6 +245,7 @@ export class ReachGraph {
     passRoleEdges(this.ctx, p, add);
     hijackEdges(this.ctx, p, add);
     sourceEdges(this.ctx, p, add);
+    frontDoorEdges(this.ctx, p, add);
     outsideComputeEdges(this.ctx, p, add);
     createPrincipalEdges(this.ctx, p, add);
     clusterEdges(this.ctx, p, add);

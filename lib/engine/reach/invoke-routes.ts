@@ -33,6 +33,8 @@ export const INVOKE_ROUTE_ACTIONS = [
   "apigateway:PUT",
   "apigateway:PATCH",
   "cloudwatch:PutMetricAlarm",
+  // Running an AppSync resolver, whose data source is a function or acts with a role (rules/front-doors.ts, front-doors.ts).
+  "appsync:GraphQL",
   // What makes a service deliver to a queue or topic its policy admits it to (rules/invoke-relays.ts, KINDS).
   "ses:SetIdentityNotificationTopic",
   "config:PutDeliveryChannel",

@@ -1,0 +1,98 @@
+/**
+ * Edges through HTTP front doors that make a service act with a role of the stack (front-doors.ts): calling an API
+ * Gateway method whose AWS integration has a `credentials` role, running it through API Gateway's TestInvokeMethod,
+ * or running an AppSync resolver whose data source has a `service_role_arn`. The caller shapes the request the role
+ * makes (the key, the bucket, the state machine and its input), so it acts as the role for the integration's action:
+ * a node of the role scoped to those actions (edge-context.ts `scopedRoleId`), or the whole role where the action
+ * cannot be read (fail closed). A door with no auth is every principal's, with no right at all.
+ */
+import type { PrincipalNode } from "../analysis-types";
+import { globsIntersect } from "../iam/glob";
+import { grantText, type AddEdge } from "./edge";
+import type { EdgeContext } from "./edge-context";
+import type { ReachEdge } from "./types";
+import { roleOfValue } from "./role-of";
+import { GRAPHQL_APIS, HTTP_APIS, REST_APIS, roleDoorsOf, type RoleDoor } from "./front-doors";
+
+const CI = { caseInsensitive: true } as const;
+
+/** The ARN patterns a right to call through the door is on, by the door's kind. */
+function invokePattern(door: RoleDoor): string {
+  return door.invoke === "appsync:GraphQL" ? "arn:*:appsync:*:*:apis/*" : "arn:*:execute-api:*:*:*";
+}
+
+/** TestInvokeMethod is `apigateway:POST` on `/restapis/ID/resources/RID/methods/VERB`. */
+const TEST_INVOKE = "arn:*:apigateway:*::/restapis/*/resources/*/methods/*";
+
+/** The node the door's caller comes to act as, and how messages name what it does there. */
+function targetOf(ctx: EdgeContext, door: RoleDoor): { to: string; what: string } {
+  const role = roleOfValue(ctx, door.role);
+  const node = role ? ctx.analysis.byAddress.get(role) : undefined;
+  if (!node) {
+    return {
+      to: ctx.unknown(`door-role:${door.via.address}`, `the role ${door.via.address} makes its service act as, which blastwall cannot resolve (it may hold any right)`),
+      what: "a role blastwall cannot resolve",
+    };
+  }
+  if (!door.scope) return { to: node.address, what: `${node.address} with any of its rights (blastwall cannot read which action ${door.via.address} calls)` };
+  return { to: ctx.scopedRoleId(node, door.scope, door.scopeName ?? door.scope.join(", "), door.via.address), what: `${node.address}, calling ${door.scopeName ?? door.scope.join(", ")}` };
+}
+
+export function frontDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  const doors = roleDoorsOf(ctx.stack);
+  if (doors.length === 0) return;
+  for (const door of doors) {
+    const close = door.fix;
+    if (door.access.kind === "open") {
+      const { to, what } = targetOf(ctx, door);
+      const text = door.access.text;
+      const fix = door.access.fix;
+      add(to, "hijack", `no auth on ${door.via.address}`, () => `anyone can use it, with no IAM right: ${text}; the service acts as ${what} with a request the caller shapes. Close it: ${fix}, or ${close}`, door.via.address);
+      continue;
+    }
+    if (door.access.kind === "iam") {
+      const types = door.invoke === "appsync:GraphQL" ? GRAPHQL_APIS : door.via.type === "aws_apigatewayv2_integration" ? HTTP_APIS : REST_APIS;
+      const index = ctx.resourcesOf(types);
+      const g = ctx.grants(p, door.invoke).find((x) =>
+        x.resources.some((r) => {
+          const named = index.referenced(x, r);
+          if (named) return door.api !== undefined && named.includes(door.api);
+          return globsIntersect(r, invokePattern(door), CI);
+        }),
+      );
+      if (g) {
+        const { to, what } = targetOf(ctx, door);
+        const api = door.api?.address ?? "its API";
+        add(to, "hijack", `${door.invoke} on ${door.via.address}`, () => `${grantText(g)} lets it call ${api}, whose ${door.via.address} makes the service act as ${what} with a request the caller shapes. Close it: ${close}, or take ${door.invoke} on ${api} away`, g.statement.source.address);
+      }
+    }
+    // TestInvokeMethod runs the integration whatever the method's auth, with no deployment.
+    if (door.testInvoke) {
+      const g = ctx.grants(p, "apigateway:POST").find((x) => x.resources.some((r) => globsIntersect(r, TEST_INVOKE, CI)));
+      if (g) {
+        const { to, what } = targetOf(ctx, door);
+        add(to, "hijack", `apigateway:POST (TestInvokeMethod) on ${door.via.address}`, () => `${grantText(g)} lets it test-invoke the method of ${door.via.address} (POST /restapis/ID/resources/ID/methods/VERB), which runs the integration with the caller's request and no method auth: the service acts as ${what}. Close it: ${close}, or take apigateway:POST on .../methods/* away`, g.statement.source.address);
+      }
+    }
+  }
+}
+
+/** Whether every action an edge label names (`sts:AssumeRole`, `iam:PassRole + lambda:CreateFunction`) is allowed; the PassRole check is on the signer, which holds it. */
+export function labelInScope(label: string, allows: (action: string) => boolean): boolean {
+  const actions = [...label.matchAll(/\b([a-z0-9-]+:[A-Za-z0-9*]+)/g)].map((m) => m[1]).filter((a) => a.toLowerCase() !== "iam:passrole");
+  return actions.length > 0 && actions.every(allows);
+}
+
+/** An edge of the role's own, from the node of it as a service calls some actions with it. */
+export function scopedEdge(from: string, e: ReachEdge): ReachEdge {
+  return {
+    from,
+    to: e.to,
+    label: e.label,
+    ...(e.via !== undefined ? { via: e.via } : {}),
+    ...(e.weak ? { weak: e.weak } : {}),
+    get evidence() {
+      return e.evidence;
+    },
+  };
+}

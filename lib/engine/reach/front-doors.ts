@@ -1,0 +1,305 @@
+/**
+ * HTTP front doors of the stack that make a service act with a role of the stack on a request the caller shapes
+ * (red-team round 152): an API Gateway integration of type AWS with a `credentials` role (API Gateway assumes it and
+ * calls the integration's action: S3, Step Functions, DynamoDB...), and an AppSync data source with a
+ * `service_role_arn` (AppSync assumes it to run the resolver against DynamoDB, an HTTP endpoint, RDS...). Who may use
+ * the door is read from the method's, route's or API's authorization: no auth at all (anyone), IAM (a right of the
+ * caller's), or an authorizer outside IAM (not read here). The reach edges are edges-front-doors.ts'; the routes into
+ * functions behind the same doors are rules/front-doors.ts'.
+ */
+import type { TfResource, TfStack } from "../terraform/types";
+import { parseReference, parseTemplate, resolveToPattern } from "../terraform/tokens";
+
+/** Who may call through a door: anyone, a holder of an IAM right, or one an authorizer outside IAM admits (not read). */
+export type DoorAccess =
+  | { readonly kind: "open"; readonly text: string; readonly fix: string }
+  | { readonly kind: "iam" }
+  | { readonly kind: "other" };
+
+/** What a role does for the caller of a door: the actions it may be made to call (none: any of its rights). */
+export interface RoleDoor {
+  /** The integration or data source that names the role. */
+  readonly via: TfResource;
+  /** The API the caller calls, when the stack makes it. */
+  readonly api?: TfResource;
+  /** The role value as written (`credentials`, `service_role_arn`). */
+  readonly role: unknown;
+  /** Action patterns the role is made to call (`s3:*`, `states:StartExecution`); undefined: not readable, every right. */
+  readonly scope?: readonly string[];
+  /** `S3`, `states:StartExecution`: the scope as messages name it. */
+  readonly scopeName?: string;
+  readonly access: DoorAccess;
+  /** The IAM right that calls through the door (`execute-api:Invoke`, `appsync:GraphQL`). */
+  readonly invoke: string;
+  /** API Gateway's TestInvokeMethod runs the integration too, with no method auth (`apigateway:POST` on its method). */
+  readonly testInvoke: boolean;
+  /** How to close the door to the role's rights, for messages. */
+  readonly fix: string;
+}
+
+export const REST_APIS = ["aws_api_gateway_rest_api"];
+export const HTTP_APIS = ["aws_apigatewayv2_api"];
+export const GRAPHQL_APIS = ["aws_appsync_graphql_api"];
+
+function exactly(stack: TfStack, v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const p = resolveToPattern(stack, v);
+  return p.exact ? p.pattern : undefined;
+}
+
+const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
+
+/** Nested blocks as written: a list of objects (HCL, JSON), or one object. */
+export function blocksOf(v: unknown): Record<string, unknown>[] {
+  if (Array.isArray(v)) return v.filter((b): b is Record<string, unknown> => typeof b === "object" && b !== null);
+  return typeof v === "object" && v !== null ? [v as Record<string, unknown>] : [];
+}
+
+/** The resources of the stack a value references (any attribute). */
+export function referencedIn(stack: TfStack, v: unknown): TfResource[] {
+  if (typeof v !== "string") return [];
+  const out: TfResource[] = [];
+  for (const p of parseTemplate(v)) {
+    if (p.kind !== "interpolation") continue;
+    const ref = parseReference(p.expr);
+    const res = ref && (ref.kind === "resource" || ref.kind === "data") ? stack.byAddress.get(ref.address) : undefined;
+    if (res && !out.includes(res)) out.push(res);
+  }
+  return out;
+}
+
+/** The one resource of `types` a value references. */
+export function oneOf(stack: TfStack, v: unknown, types: readonly string[]): TfResource | undefined {
+  const hits = referencedIn(stack, v).filter((r) => types.includes(r.type));
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+/** Two written values that certainly name the same thing: equal, or references to the same resource. */
+function same(stack: TfStack, a: unknown, b: unknown): boolean {
+  if (a === b && a !== undefined) return true;
+  const ra = referencedIn(stack, a);
+  const rb = referencedIn(stack, b);
+  return ra.length === 1 && rb.length === 1 && ra[0] === rb[0];
+}
+
+/**
+ * The authorization of a REST API integration's method: the `aws_api_gateway_method` the integration references,
+ * else the one on the same API, resource and HTTP method. A method blastwall cannot find may ask no auth: open.
+ */
+export function restAccess(stack: TfStack, i: TfResource): DoorAccess {
+  const methods = stack.byType.get("aws_api_gateway_method") ?? [];
+  const referenced = Object.values(i.values).flatMap((v) => referencedIn(stack, v)).filter((r) => r.type === "aws_api_gateway_method");
+  const found =
+    referenced.length > 0
+      ? referenced
+      : methods.filter((m) => same(stack, m.values["rest_api_id"], i.values["rest_api_id"]) && same(stack, m.values["resource_id"], i.values["resource_id"]) && same(stack, m.values["http_method"], i.values["http_method"]));
+  if (found.length === 0) {
+    return { kind: "open", text: `through ${i.address}, an API Gateway integration whose method blastwall cannot find in the stack, so it may ask no auth at all (authorization = "NONE": anyone can call it)`, fix: `require IAM auth (authorization = "AWS_IAM") on the method of ${i.address}, and write that method in the stack` };
+  }
+  let other = false;
+  for (const m of found) {
+    const auth = exactly(stack, m.values["authorization"]);
+    if (auth === "AWS_IAM") continue;
+    if (auth === "CUSTOM" || auth === "COGNITO_USER_POOLS") {
+      other = true;
+      continue;
+    }
+    const key = m.values["api_key_required"] === true || m.values["api_key_required"] === "true" ? " (an API key it requires is no IAM right: whoever holds one calls it)" : "";
+    return {
+      kind: "open",
+      text: `through ${m.address}, an API Gateway method with authorization ${auth === undefined ? "blastwall cannot read (it may be NONE)" : `"${auth}"`}${key}, which anyone can call over HTTPS, whose integration is ${i.address}`,
+      fix: `require IAM auth on ${m.address} (authorization = "AWS_IAM") or an authorizer`,
+    };
+  }
+  return other ? { kind: "other" } : { kind: "iam" };
+}
+
+/**
+ * The authorization of an HTTP or WebSocket API integration: that of every `aws_apigatewayv2_route` whose target is it
+ * (authorization_type defaults to NONE). No route found: one outside the stack may ask no auth, open.
+ */
+export function httpAccess(stack: TfStack, i: TfResource): DoorAccess {
+  const routes = (stack.byType.get("aws_apigatewayv2_route") ?? []).filter((r) => referencedIn(stack, r.values["target"]).includes(i));
+  if (routes.length === 0) {
+    return { kind: "open", text: `through ${i.address}, an API Gateway integration no route of the stack targets, so a route outside it may ask no auth at all (authorization_type = "NONE": anyone can call it)`, fix: `target ${i.address} only from routes with authorization_type = "AWS_IAM", written in the stack` };
+  }
+  let other = false;
+  for (const r of routes) {
+    const auth = unset(r.values["authorization_type"]) ? "NONE" : exactly(stack, r.values["authorization_type"]);
+    if (auth === "AWS_IAM") continue;
+    if (auth === "JWT" || auth === "CUSTOM") {
+      other = true;
+      continue;
+    }
+    return {
+      kind: "open",
+      text: `through ${r.address}, an API Gateway route with authorization_type ${auth === undefined ? "blastwall cannot read (it may be NONE)" : `"${auth}"`}, which anyone can call over HTTPS, whose integration is ${i.address}`,
+      fix: `require IAM auth on ${r.address} (authorization_type = "AWS_IAM") or an authorizer`,
+    };
+  }
+  return other ? { kind: "other" } : { kind: "iam" };
+}
+
+/**
+ * Who may run a GraphQL API's resolvers: its default and additional authentication types. API_KEY is open when the
+ * stack makes a key for the API (its value is in the state and often handed to clients); AWS_IAM asks
+ * appsync:GraphQL; Cognito, OIDC and Lambda authorizers are outside IAM (not read). An API not in the stack: open.
+ */
+export function graphqlAccess(stack: TfStack, api: TfResource | undefined, via: TfResource): DoorAccess {
+  if (!api) {
+    return { kind: "open", text: `through ${via.address}, on a GraphQL API blastwall cannot find in the stack, whose authentication may be an API key anyone holding it can use`, fix: `make the API of ${via.address} in the stack with authentication_type = "AWS_IAM"` };
+  }
+  const types = [api.values["authentication_type"], ...blocksOf(api.values["additional_authentication_provider"]).map((b) => b["authentication_type"])].map((t) => exactly(stack, t));
+  const keys = (stack.byType.get("aws_appsync_api_key") ?? []).filter((k) => referencedIn(stack, k.values["api_id"]).includes(api) || unset(k.values["api_id"]) || referencedIn(stack, k.values["api_id"]).length === 0);
+  if (types.some((t) => t === undefined) || (types.includes("API_KEY") && keys.length > 0)) {
+    const key = keys[0];
+    return {
+      kind: "open",
+      text: key
+        ? `through ${api.address}, a GraphQL API that takes an API key, and ${key.address} is one: whoever holds it (it is in the state, and clients are handed it) runs ${via.address}, with no IAM right`
+        : `through ${api.address}, a GraphQL API whose authentication type blastwall cannot read (it may take an API key anyone holding it can use)`,
+      fix: `drop API_KEY authentication from ${api.address} (authentication_type = "AWS_IAM")`,
+    };
+  }
+  if (types.includes("AWS_IAM")) return { kind: "iam" };
+  return { kind: "other" };
+}
+
+/** API Gateway service names that are not their IAM namespace. */
+const NAMESPACE_OF: Readonly<Record<string, string>> = { monitoring: "cloudwatch", email: "ses", "runtime.sagemaker": "sagemaker" };
+
+/**
+ * What an AWS integration URI makes its role call: `arn:aws:apigateway:REGION:SERVICE:action/ACTION` is that action;
+ * `...:SERVICE:path/...` any action of the service (the HTTP verb and path pick it, and the caller may shape both);
+ * anything else undefined.
+ */
+export function integrationScope(stack: TfStack, uri: unknown): { scope: string[]; name: string } | undefined {
+  if (typeof uri !== "string") return undefined;
+  const p = resolveToPattern(stack, uri).pattern;
+  const m = /^arn:[^:]*:apigateway:[^:]*:([^:]+):(action|path)\/(.*)$/.exec(p);
+  if (!m) return undefined;
+  const service = NAMESPACE_OF[m[1]] ?? m[1].split(".").pop()!;
+  if (!/^[a-z0-9-]+$/.test(service)) return undefined;
+  const action = m[2] === "action" ? /^([A-Za-z0-9]+)(?:[&?/]|$)/.exec(m[3])?.[1] : undefined;
+  return action ? { scope: [`${service}:${action}`], name: `${service}:${action}` } : { scope: [`${service}:*`], name: service };
+}
+
+/** An HTTP API service integration's subtype (`SQS-SendMessage`, `StepFunctions-StartExecution`) as an action. */
+const SUBTYPE_NAMESPACES: Readonly<Record<string, string>> = { SQS: "sqs", StepFunctions: "states", EventBridge: "events", Kinesis: "kinesis", AppConfig: "appconfig" };
+
+function subtypeScope(stack: TfStack, v: unknown): { scope: string[]; name: string } | undefined {
+  const t = exactly(stack, v);
+  const m = t === undefined ? null : /^([A-Za-z]+)-([A-Za-z]+)$/.exec(t);
+  const ns = m ? SUBTYPE_NAMESPACES[m[1]] : undefined;
+  return ns ? { scope: [`${ns}:${m![2]}`], name: `${ns}:${m![2]}` } : undefined;
+}
+
+/** An integration calling a function (a Lambda proxy, or an AWS integration of Lambda's invoke path): rules/front-doors.ts' route. */
+export function callsLambda(stack: TfStack, uri: unknown): boolean {
+  if (referencedIn(stack, uri).some((r) => r.type.startsWith("aws_lambda_"))) return true;
+  return typeof uri === "string" && /:lambda:path\//.test(resolveToPattern(stack, uri).pattern);
+}
+
+/** A credentials value that passes the caller's own identity on (`arn:aws:iam::*:user/*`): no role of the stack's. */
+const CALLER_CREDENTIALS = /^arn:[^:]*:iam::\*:user\/\*$/;
+
+/** AppSync data source types and the actions their role is called for. */
+const DATA_SOURCE_SCOPES: Readonly<Record<string, { scope: string[]; name: string }>> = {
+  AMAZON_DYNAMODB: { scope: ["dynamodb:*"], name: "dynamodb" },
+  RELATIONAL_DATABASE: { scope: ["rds-data:*", "secretsmanager:GetSecretValue"], name: "rds-data (the resolver's SQL)" },
+  AMAZON_OPENSEARCH_SERVICE: { scope: ["es:*"], name: "es" },
+  AMAZON_ELASTICSEARCH: { scope: ["es:*"], name: "es" },
+  AMAZON_EVENTBRIDGE: { scope: ["events:PutEvents"], name: "events:PutEvents" },
+  AMAZON_BEDROCK_RUNTIME: { scope: ["bedrock:*"], name: "bedrock" },
+};
+
+/** A DynamoDB resolver's operation and the actions AppSync calls for it. */
+const DYNAMODB_OPERATIONS: Readonly<Record<string, readonly string[]>> = {
+  GetItem: ["dynamodb:GetItem"],
+  PutItem: ["dynamodb:PutItem"],
+  UpdateItem: ["dynamodb:UpdateItem"],
+  DeleteItem: ["dynamodb:DeleteItem"],
+  Query: ["dynamodb:Query"],
+  Scan: ["dynamodb:Scan"],
+  Sync: ["dynamodb:Query", "dynamodb:Scan"],
+  BatchGetItem: ["dynamodb:BatchGetItem"],
+  BatchPutItem: ["dynamodb:BatchWriteItem"],
+  BatchDeleteItem: ["dynamodb:BatchWriteItem"],
+  TransactGetItems: ["dynamodb:GetItem"],
+  TransactWriteItems: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"],
+};
+
+/**
+ * The DynamoDB actions the resolvers (and pipeline functions) on a data source call, read from their request mapping
+ * templates; undefined when one cannot be read (a JavaScript resolver, a computed template, none in the stack).
+ */
+function dynamodbOperations(stack: TfStack, ds: TfResource): string[] | undefined {
+  const users = [...(stack.byType.get("aws_appsync_resolver") ?? []), ...(stack.byType.get("aws_appsync_function") ?? [])].filter((r) => {
+    const v = r.values["data_source"];
+    return referencedIn(stack, v).includes(ds) || (typeof v === "string" && v === ds.values["name"]);
+  });
+  if (users.length === 0) return undefined;
+  const out = new Set<string>();
+  for (const r of users) {
+    if (!unset(r.values["code"])) return undefined;
+    const template = exactly(stack, r.values["request_template"]);
+    if (template === undefined) return undefined;
+    const ops = [...template.matchAll(/"operation"\s*:\s*"([A-Za-z]+)"/g)].map((m) => m[1]);
+    if (ops.length === 0) return undefined;
+    for (const op of ops) {
+      const actions = DYNAMODB_OPERATIONS[op];
+      if (!actions) return undefined;
+      actions.forEach((a) => out.add(a));
+    }
+  }
+  return [...out];
+}
+
+const doorCache = new WeakMap<TfStack, RoleDoor[]>();
+
+/** Every door of the stack that makes a role act for its caller, read once per stack. */
+export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
+  let out = doorCache.get(stack);
+  if (out) return out;
+  out = [];
+  for (const i of stack.byType.get("aws_api_gateway_integration") ?? []) {
+    const type = exactly(stack, i.values["type"]);
+    if (type !== undefined && type !== "AWS") continue;
+    const role = i.values["credentials"];
+    if (unset(role) || (typeof role === "string" && CALLER_CREDENTIALS.test(role)) || callsLambda(stack, i.values["uri"])) continue;
+    const api = oneOf(stack, i.values["rest_api_id"], REST_APIS);
+    const s = integrationScope(stack, i.values["uri"]);
+    out.push({ via: i, api, role, scope: s?.scope, scopeName: s?.name, access: restAccess(stack, i), invoke: "execute-api:Invoke", testInvoke: true, fix: `take the rights the integration's call needs off the role of ${i.address}, or scope them to exactly what the API is for (the bucket prefix, the state machine)` });
+  }
+  for (const i of stack.byType.get("aws_apigatewayv2_integration") ?? []) {
+    const role = i.values["credentials_arn"];
+    if (unset(role) || (typeof role === "string" && CALLER_CREDENTIALS.test(role))) continue;
+    const subtype = i.values["integration_subtype"];
+    if (unset(subtype) && callsLambda(stack, i.values["integration_uri"])) continue;
+    const type = exactly(stack, i.values["integration_type"]);
+    if (type === "HTTP_PROXY" || type === "HTTP" || type === "MOCK") continue;
+    const api = oneOf(stack, i.values["api_id"], HTTP_APIS);
+    const s = unset(subtype) ? integrationScope(stack, i.values["integration_uri"]) : subtypeScope(stack, subtype);
+    out.push({ via: i, api, role, scope: s?.scope, scopeName: s?.name, access: httpAccess(stack, i), invoke: "execute-api:Invoke", testInvoke: false, fix: `take the rights the integration's call needs off the role of ${i.address}, or scope them to exactly what the API is for` });
+  }
+  for (const ds of stack.byType.get("aws_appsync_datasource") ?? []) {
+    const role = ds.values["service_role_arn"];
+    const type = exactly(stack, ds.values["type"]);
+    if (unset(role) || type === "AWS_LAMBDA" || type === "NONE") continue;
+    let s: { scope: string[]; name: string } | undefined = type === undefined ? undefined : DATA_SOURCE_SCOPES[type];
+    if (type === "AMAZON_DYNAMODB") {
+      const ops = dynamodbOperations(stack, ds);
+      if (ops) s = { scope: ops, name: ops.join(", ") };
+    }
+    if (type === "HTTP") {
+      const signing = blocksOf(ds.values["http_config"]).flatMap((h) => blocksOf(h["authorization_config"])).flatMap((a) => blocksOf(a["aws_iam_config"]));
+      if (signing.length === 0) continue;
+      const svc = exactly(stack, signing[0]["signing_service_name"]);
+      s = svc && /^[a-z0-9-]+$/.test(svc) ? { scope: [`${svc}:*`], name: svc } : undefined;
+    }
+    const api = oneOf(stack, ds.values["api_id"], GRAPHQL_APIS);
+    out.push({ via: ds, api, role, scope: s?.scope, scopeName: s?.name, access: graphqlAccess(stack, api, ds), invoke: "appsync:GraphQL", testInvoke: false, fix: `take the destroy rights off the service role of ${ds.address}, or have its resolvers call only what they are for (no DeleteItem on the caller's key)` });
+  }
+  doorCache.set(stack, out);
+  return out;
+}

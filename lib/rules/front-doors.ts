@@ -1,0 +1,173 @@
+/**
+ * HTTP front doors into functions of the stack (red-team round 152): an API Gateway method or route that asks no auth
+ * in front of a Lambda integration, an internet-facing Application Load Balancer forwarding to a Lambda target
+ * group, a CloudFront distribution running a Lambda@Edge function on viewer or origin requests, and an AppSync
+ * resolver whose data source is a function. Each runs the function with a request the caller writes. All but the
+ * AppSync one with IAM auth ask no IAM right: open routes, as a function URL with authorization_type NONE is
+ * (invoke-routes.ts). Doors that make a service act with a role of the stack (an AWS integration's credentials, a
+ * data source's service role) are reach edges (engine/reach/edges-front-doors.ts).
+ */
+import type { TfResource, TfStack } from "../engine/terraform/types";
+import { blocksOf, callsLambda, graphqlAccess, GRAPHQL_APIS, httpAccess, oneOf, referencedIn, restAccess, type DoorAccess } from "../engine/reach/front-doors";
+import { resolveToPattern } from "../engine/terraform/tokens";
+import { functionsOf, type Route } from "./invoke-routes";
+
+const isTrue = (v: unknown) => v === true || v === "true";
+const isFalse = (v: unknown) => v === false || v === "false";
+
+function exactly(stack: TfStack, v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const p = resolveToPattern(stack, v);
+  return p.exact ? p.pattern : undefined;
+}
+
+/** A route anyone can use, into the functions a value names. */
+function openRoute(via: TfResource, functions: TfResource[], verb: string, how: string, text: string, fix: string): Route {
+  return { via, targetText: via.address, actions: [], pattern: "*", types: [], functions, verb, how, denyAsks: [], open: { text, fix } };
+}
+
+/** Every front-door route of the stack into a function. */
+export function frontDoorRoutes(stack: TfStack): Route[] {
+  return [...apiDoorRoutes(stack), ...albRoutes(stack), ...edgeRoutes(stack), ...graphqlRoutes(stack)];
+}
+
+/**
+ * A Lambda integration whose method (REST) or route (HTTP API) asks no auth: anyone calls the function with the
+ * request. IAM-authorised ones are invoke-routes.ts `apiRoutes` (execute-api:Invoke).
+ */
+function apiDoorRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  const add = (i: TfResource, type: unknown, uri: unknown, access: () => DoorAccess) => {
+    const t = exactly(stack, type);
+    if (t !== undefined && t !== "AWS_PROXY" && t !== "AWS") return;
+    if (!callsLambda(stack, uri) && resolveToPattern(stack, typeof uri === "string" ? uri : "").exact) return;
+    const a = access();
+    if (a.kind !== "open") return;
+    out.push(openRoute(i, functionsOf(stack, uri), `call ${i.address}`, ", whose integration invokes", a.text, a.fix));
+  };
+  for (const i of stack.byType.get("aws_api_gateway_integration") ?? []) add(i, i.values["type"], i.values["uri"], () => restAccess(stack, i));
+  for (const i of stack.byType.get("aws_apigatewayv2_integration") ?? []) {
+    if (i.values["integration_subtype"] !== undefined && i.values["integration_subtype"] !== null) continue;
+    add(i, i.values["integration_type"], i.values["integration_uri"], () => httpAccess(stack, i));
+  }
+  return out;
+}
+
+const LBS = ["aws_lb", "aws_alb"];
+const LISTENERS = ["aws_lb_listener", "aws_alb_listener"];
+const LISTENER_RULES = ["aws_lb_listener_rule", "aws_alb_listener_rule"];
+const TARGET_GROUPS = ["aws_lb_target_group", "aws_alb_target_group"];
+const ATTACHMENTS = ["aws_lb_target_group_attachment", "aws_alb_target_group_attachment"];
+
+const ofTypes = (stack: TfStack, types: readonly string[]) => types.flatMap((t) => stack.byType.get(t) ?? []);
+
+/** The target groups an action block forwards to: `target_group_arn`, or a weighted `forward { target_group { arn } }`. */
+function forwardedGroups(stack: TfStack, actions: unknown): { groups: TfResource[]; unread: boolean } {
+  const groups: TfResource[] = [];
+  let unread = false;
+  for (const a of blocksOf(actions)) {
+    const values = [a["target_group_arn"], ...blocksOf(a["forward"]).flatMap((f) => blocksOf(f["target_group"]).map((g) => g["arn"]))].filter((v) => v !== undefined && v !== null);
+    for (const v of values) {
+      const hit = referencedIn(stack, v).filter((r) => TARGET_GROUPS.includes(r.type));
+      if (hit.length === 0) unread = true;
+      for (const g of hit) if (!groups.includes(g)) groups.push(g);
+    }
+  }
+  return { groups, unread };
+}
+
+/**
+ * An Application Load Balancer that is internet-facing (`internal` false or unset) runs a Lambda target group's
+ * function with every HTTP request a listener (or listener rule) of it forwards there: no IAM right. A listener on a
+ * load balancer the stack does not make may be on an internet-facing one (fail closed).
+ */
+function albRoutes(stack: TfStack): Route[] {
+  const lambdaGroups = ofTypes(stack, TARGET_GROUPS).filter((g) => exactly(stack, g.values["target_type"]) === "lambda" || (g.values["target_type"] !== undefined && exactly(stack, g.values["target_type"]) === undefined));
+  if (lambdaGroups.length === 0) return [];
+  const out: Route[] = [];
+  const listeners = ofTypes(stack, LISTENERS);
+  const rules = ofTypes(stack, LISTENER_RULES);
+  for (const g of lambdaGroups) {
+    const functions = [...new Set(ofTypes(stack, ATTACHMENTS).filter((a) => referencedIn(stack, a.values["target_group_arn"]).includes(g)).flatMap((a) => functionsOf(stack, a.values["target_id"])))];
+    if (functions.length === 0) continue;
+    // The listeners that forward to the group: by their default action, or by a rule of theirs.
+    const fronts = new Set<TfResource>();
+    for (const l of listeners) if (forwardedGroups(stack, l.values["default_action"]).groups.includes(g)) fronts.add(l);
+    for (const r of rules) if (forwardedGroups(stack, r.values["action"]).groups.includes(g)) for (const l of referencedIn(stack, r.values["listener_arn"]).filter((x) => LISTENERS.includes(x.type))) fronts.add(l);
+    for (const r of rules) if (forwardedGroups(stack, r.values["action"]).groups.includes(g) && referencedIn(stack, r.values["listener_arn"]).every((x) => !LISTENERS.includes(x.type))) fronts.add(r);
+    for (const l of fronts) {
+      const lb = LISTENERS.includes(l.type) ? oneOf(stack, l.values["load_balancer_arn"], LBS) : undefined;
+      if (lb && (isTrue(lb.values["internal"]) || exactly(stack, lb.values["load_balancer_type"]) === "network")) continue;
+      const internal = lb?.values["internal"];
+      const which = lb
+        ? `${lb.address}, a load balancer ${internal === undefined || internal === null || isFalse(internal) ? "that is internet-facing (internal is false or unset)" : "that may be internet-facing (internal cannot be read)"}`
+        : "a load balancer the stack does not make, which may be internet-facing";
+      out.push(
+        openRoute(
+          l,
+          functions,
+          `send HTTP requests to ${l.address}`,
+          `, which forwards to ${g.address}, whose target is`,
+          `through ${l.address} of ${which}, forwarding to ${g.address} (target_type lambda): anyone who can reach it runs the function with a request of their own`,
+          lb ? `make ${lb.address} internal (internal = true), or put an authenticate action before the forward on ${l.address}, or take the function out of ${g.address}` : `forward ${l.address} only from an internal load balancer, or take the function out of ${g.address}`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * A CloudFront distribution with a Lambda@Edge association runs the function on every request of its event type
+ * (viewer or origin, request or response) with the request's URI, query, headers and, with include_body, body:
+ * anyone on the internet. Lambda@Edge runs replicas in the regions nearest the viewers, as the function's own role.
+ */
+function edgeRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const d of stack.byType.get("aws_cloudfront_distribution") ?? []) {
+    if (isFalse(d.values["enabled"])) continue;
+    const behaviors = [...blocksOf(d.values["default_cache_behavior"]), ...blocksOf(d.values["ordered_cache_behavior"])];
+    const associations = behaviors.flatMap((b) => blocksOf(b["lambda_function_association"]));
+    const functions = [...new Set(associations.flatMap((a) => functionsOf(stack, a["lambda_arn"])))];
+    if (functions.length === 0) continue;
+    const events = [...new Set(associations.map((a) => exactly(stack, a["event_type"]) ?? "an event type blastwall cannot read"))].join(", ");
+    out.push(
+      openRoute(
+        d,
+        functions,
+        `send requests to ${d.address}`,
+        ", whose Lambda@Edge association runs",
+        `through ${d.address}, a CloudFront distribution whose lambda_function_association (${events}) runs the function with every request anyone sends it (Lambda@Edge: replicas in many regions, as the function's own role)`,
+        `take the lambda_function_association off ${d.address}, or give the function a role that cannot delete`,
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * An AppSync resolver whose data source is a function runs it with the GraphQL arguments: appsync:GraphQL on the API
+ * for IAM auth; anyone holding the API's key for API_KEY auth. Cognito, OIDC and Lambda authorizers are not read.
+ */
+function graphqlRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const ds of stack.byType.get("aws_appsync_datasource") ?? []) {
+    const type = exactly(stack, ds.values["type"]);
+    if (type !== undefined && type !== "AWS_LAMBDA") continue;
+    const config = blocksOf(ds.values["lambda_config"])[0];
+    if (!config) continue;
+    const functions = functionsOf(stack, config["function_arn"]);
+    if (functions.length === 0) continue;
+    const api = oneOf(stack, ds.values["api_id"], GRAPHQL_APIS);
+    const access = graphqlAccess(stack, api, ds);
+    if (access.kind === "open") {
+      out.push(openRoute(ds, functions, `run resolvers of ${api?.address ?? "its API"}`, ", whose data source runs", access.text, `${access.fix}, or take the function off ${ds.address}`));
+      continue;
+    }
+    if (access.kind !== "iam") continue;
+    const text = api?.address ?? "a GraphQL API";
+    const pattern = "arn:*:appsync:*:*:apis/*";
+    out.push({ via: ds, target: api, targetText: text, actions: ["appsync:GraphQL"], pattern, types: GRAPHQL_APIS, functions, verb: `run resolvers of ${text}`, how: `, whose data source ${ds.address} invokes`, denyAsks: [{ pattern, target: undefined, suffix: undefined }] });
+  }
+  return out;
+}

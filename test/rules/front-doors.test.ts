@@ -1,0 +1,209 @@
+/**
+ * Red-team round 152: HTTP front doors to compute whose role can destroy data. An API method with no auth (F3), an
+ * internet-facing ALB with a Lambda target group (F4), a CloudFront Lambda@Edge association (F5) and an AppSync Lambda
+ * data source (F7) run the function with the caller's request: open routes (a warning, an error under --strict), as a
+ * function URL with no auth is. An API Gateway AWS integration with a credentials role (F2), reached by a call or by
+ * TestInvokeMethod (F8), and an AppSync data source with a service role (F7) make the service act as the role with a
+ * request the caller shapes: a chain to the role in that service's actions, graded as the rights reached.
+ */
+import { check, policy, tf } from "../helpers/tf";
+import { agentCan, DESTROY, HARMLESS, role, type Obj } from "../helpers/sessions";
+
+const PINNED = { provider: { aws: [{ region: "eu-central-1", allowed_account_ids: ["111111111111"] }] } };
+const trust = (service: string) => policy({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" });
+const allow = (action: string | string[], resource: unknown) => ({ Effect: "Allow", Action: action, Resource: resource });
+const NOTHING = allow("s3:GetObject", "*");
+
+const FUNCTION = (rights = DESTROY): Obj => ({
+  ...role("fn", trust("lambda.amazonaws.com"), rights),
+  "aws_lambda_function.cleanup": { function_name: "db-cleanup", role: "${aws_iam_role.fn.arn}", handler: "index.handler", runtime: "python3.12", filename: "x.zip", publish: true },
+});
+const stack = (statements: Obj[], extra: Obj): Obj => tf({ ...agentCan(...statements), ...extra }, PINNED);
+const found = (json: Obj, strict = false) =>
+  check(json, {}, { strict })
+    .findings.filter((f) => f.ruleId === "agent-transitive-destroy")
+    .map((f) => ({ severity: f.severity, resource: f.resource, actions: [...f.actions], message: f.message, fix: f.fix ?? "", evidence: JSON.stringify(f.evidence) }));
+const graded = (json: Obj) => [...found(json).map((x) => [x.severity, x.resource]), ...found(json, true).map((x) => [x.severity, x.resource])];
+const OPEN_ROUTE = [
+  ["warning", "aws_lambda_function.cleanup"],
+  ["error", "aws_lambda_function.cleanup"],
+];
+
+const REST = (auth: string, integration: Obj): Obj => ({
+  "aws_api_gateway_rest_api.api": { name: "files" },
+  "aws_api_gateway_resource.res": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", parent_id: "${aws_api_gateway_rest_api.api.root_resource_id}", path_part: "{key}" },
+  "aws_api_gateway_method.m": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", resource_id: "${aws_api_gateway_resource.res.id}", http_method: "DELETE", authorization: auth },
+  "aws_api_gateway_integration.i": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", resource_id: "${aws_api_gateway_resource.res.id}", http_method: "DELETE", ...integration },
+});
+const LAMBDA_PROXY = { type: "AWS_PROXY", integration_http_method: "POST", uri: "${aws_lambda_function.cleanup.invoke_arn}" };
+const S3_DELETE = { type: "AWS", integration_http_method: "DELETE", uri: "arn:aws:apigateway:eu-central-1:s3:path/prod-data/{key}", credentials: "${aws_iam_role.apirole.arn}" };
+const API_ROLE = (rights = DESTROY) => role("apirole", trust("apigateway.amazonaws.com"), rights);
+
+describe("152. front doors: open routes into a function", () => {
+  test("F3: a REST method with authorization NONE in front of a Lambda integration is every agent's, with no right", () => {
+    const json = stack([NOTHING], { ...FUNCTION(), ...REST("NONE", LAMBDA_PROXY) });
+    expect(graded(json)).toEqual(OPEN_ROUTE);
+    const f = found(json)[0];
+    expect(f.message).toContain('with no IAM right at all through aws_api_gateway_method.m, an API Gateway method with authorization "NONE"');
+    expect(f.fix).toContain('require IAM auth on aws_api_gateway_method.m (authorization = "AWS_IAM")');
+    // Controls: IAM auth and no execute-api:Invoke; a harmless function role.
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...REST("AWS_IAM", LAMBDA_PROXY) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...FUNCTION(HARMLESS), ...REST("NONE", LAMBDA_PROXY) }))).toEqual([]);
+  });
+
+  test("F3: an HTTP API route with no authorization_type (NONE) is open; AWS_IAM is not", () => {
+    const http = (auth?: string): Obj => ({
+      "aws_apigatewayv2_api.h": { name: "h", protocol_type: "HTTP" },
+      "aws_apigatewayv2_integration.i": { api_id: "${aws_apigatewayv2_api.h.id}", integration_type: "AWS_PROXY", integration_uri: "${aws_lambda_function.cleanup.arn}" },
+      "aws_apigatewayv2_route.r": { api_id: "${aws_apigatewayv2_api.h.id}", route_key: "POST /run", target: "integrations/${aws_apigatewayv2_integration.i.id}", ...(auth ? { authorization_type: auth } : {}) },
+    });
+    const json = stack([NOTHING], { ...FUNCTION(), ...http() });
+    expect(graded(json)).toEqual(OPEN_ROUTE);
+    expect(found(json)[0].message).toContain('through aws_apigatewayv2_route.r, an API Gateway route with authorization_type "NONE"');
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...http("AWS_IAM") }))).toEqual([]);
+  });
+
+  const ALB = (internal: boolean | undefined): Obj => ({
+    "aws_lb.alb": { name: "ops", load_balancer_type: "application", subnets: ["subnet-1"], ...(internal === undefined ? {} : { internal }) },
+    "aws_lb_target_group.tg": { name: "cleanup", target_type: "lambda" },
+    "aws_lb_target_group_attachment.a": { target_group_arn: "${aws_lb_target_group.tg.arn}", target_id: "${aws_lambda_function.cleanup.arn}" },
+    "aws_lb_listener.l": { load_balancer_arn: "${aws_lb.alb.arn}", port: 80, protocol: "HTTP", default_action: [{ type: "forward", target_group_arn: "${aws_lb_target_group.tg.arn}" }] },
+  });
+
+  test("F4: an internet-facing ALB (internal false or unset) forwarding to a Lambda target group is open; an internal one is not", () => {
+    for (const internal of [false, undefined]) {
+      const json = stack([NOTHING], { ...FUNCTION(), ...ALB(internal) });
+      expect(graded(json)).toEqual(OPEN_ROUTE);
+      const f = found(json)[0];
+      expect(f.message).toContain("through aws_lb_listener.l of aws_lb.alb, a load balancer that is internet-facing");
+      expect(f.message).toContain("forwarding to aws_lb_target_group.tg (target_type lambda)");
+      expect(f.fix).toContain("make aws_lb.alb internal (internal = true)");
+    }
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...ALB(true) }))).toEqual([]);
+  });
+
+  test("F4: a listener rule forwarding to the Lambda target group is a route too", () => {
+    const alb = ALB(false);
+    const json = stack([NOTHING], {
+      ...FUNCTION(),
+      ...alb,
+      "aws_lb_listener.l": { ...(alb["aws_lb_listener.l"] as Obj), default_action: [{ type: "fixed-response", fixed_response: [{ content_type: "text/plain", status_code: "404" }] }] },
+      "aws_lb_listener_rule.r": { listener_arn: "${aws_lb_listener.l.arn}", action: [{ type: "forward", target_group_arn: "${aws_lb_target_group.tg.arn}" }], condition: [{ path_pattern: [{ values: ["/run"] }] }] },
+    });
+    expect(graded(json)).toEqual(OPEN_ROUTE);
+  });
+
+  test("F5: a CloudFront distribution with a Lambda@Edge association is open; a disabled one is not", () => {
+    const cf = (enabled: boolean): Obj => ({
+      "aws_cloudfront_distribution.d": {
+        enabled,
+        origin: [{ domain_name: "example.com", origin_id: "o" }],
+        default_cache_behavior: { target_origin_id: "o", viewer_protocol_policy: "allow-all", allowed_methods: ["GET", "HEAD"], cached_methods: ["GET", "HEAD"], lambda_function_association: [{ event_type: "viewer-request", lambda_arn: "${aws_lambda_function.cleanup.qualified_arn}" }] },
+      },
+    });
+    const json = stack([NOTHING], { ...FUNCTION(), ...cf(true) });
+    expect(graded(json)).toEqual(OPEN_ROUTE);
+    const f = found(json)[0];
+    expect(f.message).toContain("through aws_cloudfront_distribution.d, a CloudFront distribution whose lambda_function_association (viewer-request)");
+    expect(f.message).toContain("Lambda@Edge: replicas in many regions");
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...cf(false) }))).toEqual([]);
+  });
+
+  const GRAPHQL = (auth: string, extra: Obj = {}): Obj => ({
+    "aws_appsync_graphql_api.api": { name: "ops", authentication_type: auth },
+    "aws_appsync_datasource.ds": { api_id: "${aws_appsync_graphql_api.api.id}", name: "fn", type: "AWS_LAMBDA", lambda_config: { function_arn: "${aws_lambda_function.cleanup.arn}" } },
+    ...extra,
+  });
+
+  test("F7: an AppSync Lambda data source is a route for appsync:GraphQL on its API (IAM auth), and open with an API key", () => {
+    const json = stack([allow("appsync:GraphQL", "${aws_appsync_graphql_api.api.arn}/*")], { ...FUNCTION(), ...GRAPHQL("AWS_IAM") });
+    expect(graded(json)).toEqual(OPEN_ROUTE);
+    expect(found(json)[0].message).toContain("run resolvers of aws_appsync_graphql_api.api (appsync:GraphQL");
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...GRAPHQL("AWS_IAM") }))).toEqual([]);
+    const keyed = stack([NOTHING], { ...FUNCTION(), ...GRAPHQL("API_KEY", { "aws_appsync_api_key.k": { api_id: "${aws_appsync_graphql_api.api.id}" } }) });
+    expect(graded(keyed)).toEqual(OPEN_ROUTE);
+    expect(found(keyed)[0].message).toContain("aws_appsync_api_key.k is one");
+  });
+});
+
+describe("152. front doors: a service acting with a role of the stack", () => {
+  test("F2: execute-api:Invoke on an API whose AWS integration deletes in S3 with a credentials role: an error, the role's S3 rights", () => {
+    const json = stack([allow("execute-api:Invoke", "*")], { ...API_ROLE(), ...REST("AWS_IAM", S3_DELETE) });
+    const fs = found(json);
+    expect(fs.map((f) => [f.severity, f.resource])).toEqual([["error", "aws_iam_role.apirole"]]);
+    expect(fs[0].message).toContain("can act as aws_iam_role.apirole (s3 only, as aws_api_gateway_integration.i calls it), which can delete data or remove its protection (s3:DeleteObject)");
+    expect(fs[0].message).toContain("aws_iam_role.agent --execute-api:Invoke on aws_api_gateway_integration.i--> aws_iam_role.apirole");
+    // Only the service the integration calls: the role's DynamoDB right is not the caller's.
+    expect(fs[0].actions).not.toContain("dynamodb:DeleteTable");
+    expect(fs[0].evidence).toContain("take the rights the integration's call needs off the role of aws_api_gateway_integration.i");
+    // Controls: no invoke right; a credentials role with no destroy right; a role whose only destroy right is elsewhere.
+    expect(found(stack([NOTHING], { ...API_ROLE(), ...REST("AWS_IAM", S3_DELETE) }))).toEqual([]);
+    expect(found(stack([allow("execute-api:Invoke", "*")], { ...API_ROLE(HARMLESS), ...REST("AWS_IAM", S3_DELETE) }))).toEqual([]);
+    expect(found(stack([allow("execute-api:Invoke", "*")], { ...API_ROLE(policy(allow("dynamodb:DeleteTable", "*"))), ...REST("AWS_IAM", S3_DELETE) }))).toEqual([]);
+  });
+
+  test("F2: with authorization NONE, every agent, with no right; an integration URI blastwall cannot read is every right of the role", () => {
+    const json = stack([NOTHING], { ...API_ROLE(), ...REST("NONE", S3_DELETE) });
+    const f = found(json)[0];
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("aws_iam_role.agent --no auth on aws_api_gateway_integration.i--> aws_iam_role.apirole (s3 only");
+    expect(f.evidence).toContain('require IAM auth on aws_api_gateway_method.m (authorization = \\"AWS_IAM\\")');
+    const unread = stack([NOTHING], { ...API_ROLE(), ...REST("NONE", { ...S3_DELETE, uri: "${var.uri}" }) });
+    const u = found(unread)[0];
+    expect(u.message).toContain("can act as aws_iam_role.apirole, which can delete data");
+    expect(u.actions).toEqual(expect.arrayContaining(["s3:DeleteObject", "dynamodb:DeleteTable"]));
+  });
+
+  test("F2: an integration that starts a state machine: the role starts the deleting one, the chain goes on to its role", () => {
+    const json = stack([allow("execute-api:Invoke", "*")], {
+      ...role("apirole", trust("apigateway.amazonaws.com"), policy(allow("states:StartExecution", "${aws_sfn_state_machine.sm.arn}"))),
+      ...role("sfn", trust("states.amazonaws.com"), DESTROY),
+      "aws_sfn_state_machine.sm": { name: "cleanup", role_arn: "${aws_iam_role.sfn.arn}", definition: "{}" },
+      ...REST("AWS_IAM", { type: "AWS", integration_http_method: "POST", uri: "arn:aws:apigateway:eu-central-1:states:action/StartExecution", credentials: "${aws_iam_role.apirole.arn}" }),
+    });
+    const f = found(json).find((x) => x.resource === "aws_iam_role.sfn")!;
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("--execute-api:Invoke on aws_api_gateway_integration.i--> aws_iam_role.apirole (states:StartExecution only, as aws_api_gateway_integration.i calls it) --states:StartExecution--> aws_iam_role.sfn");
+  });
+
+  test("F8: apigateway:POST on a method path (TestInvokeMethod) runs the AWS integration whatever the method's auth", () => {
+    const json = stack([allow("apigateway:POST", "arn:aws:apigateway:eu-central-1::/restapis/*/resources/*/methods/*")], { ...API_ROLE(), ...REST("AWS_IAM", S3_DELETE) });
+    const f = found(json)[0];
+    expect([f.severity, f.resource]).toEqual(["error", "aws_iam_role.apirole"]);
+    expect(f.message).toContain("--apigateway:POST (TestInvokeMethod) on aws_api_gateway_integration.i--> aws_iam_role.apirole (s3 only");
+    // Control: apigateway:POST on what is not a method (creating APIs) runs nothing.
+    expect(found(stack([allow("apigateway:POST", "arn:aws:apigateway:eu-central-1::/restapis")], { ...API_ROLE(), ...REST("AWS_IAM", S3_DELETE) }))).toEqual([]);
+  });
+
+  const DDB = (template: string, auth = "AWS_IAM", extra: Obj = {}): Obj => ({
+    ...role("dsrole", trust("appsync.amazonaws.com"), policy(allow(["dynamodb:DeleteItem", "dynamodb:DeleteTable", "dynamodb:GetItem"], "*"))),
+    "aws_dynamodb_table.t": { name: "orders", hash_key: "id", attribute: [{ name: "id", type: "S" }] },
+    "aws_appsync_graphql_api.api": { name: "ops", authentication_type: auth },
+    "aws_appsync_datasource.ds": { api_id: "${aws_appsync_graphql_api.api.id}", name: "orders", type: "AMAZON_DYNAMODB", service_role_arn: "${aws_iam_role.dsrole.arn}", dynamodb_config: { table_name: "orders" } },
+    "aws_appsync_resolver.r": { api_id: "${aws_appsync_graphql_api.api.id}", type: "Mutation", field: "del", data_source: "${aws_appsync_datasource.ds.name}", request_template: template },
+    ...extra,
+  });
+  const DELETE_ITEM = '{"version":"2017-02-28","operation":"DeleteItem","key":{"id":$util.dynamodb.toDynamoDBJson($ctx.args.id)}}';
+  const GET_ITEM = '{"version":"2017-02-28","operation":"GetItem","key":{"id":$util.dynamodb.toDynamoDBJson($ctx.args.id)}}';
+
+  test("F7: appsync:GraphQL on an API whose DynamoDB resolver deletes the item the caller names: an error, the resolver's actions only", () => {
+    const json = stack([allow("appsync:GraphQL", "*")], DDB(DELETE_ITEM));
+    const f = found(json)[0];
+    expect([f.severity, f.resource]).toEqual(["error", "aws_iam_role.dsrole"]);
+    expect(f.message).toContain("can act as aws_iam_role.dsrole (dynamodb:DeleteItem only, as aws_appsync_datasource.ds calls it)");
+    expect(f.actions).not.toContain("dynamodb:DeleteTable");
+    // Controls: a GetItem resolver; no GraphQL right.
+    expect(found(stack([allow("appsync:GraphQL", "*")], DDB(GET_ITEM)))).toEqual([]);
+    expect(found(stack([NOTHING], DDB(DELETE_ITEM)))).toEqual([]);
+  });
+
+  test("F7: a resolver template blastwall cannot read (JavaScript) is every DynamoDB right of the role; an API key makes it open", () => {
+    const js = stack([allow("appsync:GraphQL", "*")], DDB(GET_ITEM, "AWS_IAM", { "aws_appsync_resolver.r": { api_id: "${aws_appsync_graphql_api.api.id}", type: "Mutation", field: "del", data_source: "${aws_appsync_datasource.ds.name}", code: "export function request(ctx) { return {} }", runtime: { name: "APPSYNC_JS", runtime_version: "1.0.0" } } }));
+    expect(found(js)[0].message).toContain("aws_iam_role.dsrole (dynamodb only");
+    expect(found(js)[0].actions).toEqual(expect.arrayContaining(["dynamodb:DeleteTable", "dynamodb:DeleteItem"]));
+    const keyed = stack([NOTHING], DDB(DELETE_ITEM, "API_KEY", { "aws_appsync_api_key.k": { api_id: "${aws_appsync_graphql_api.api.id}" } }));
+    expect(found(keyed)[0].message).toContain("--no auth on aws_appsync_datasource.ds-->");
+    // Control: an API key auth with no key in the stack and no IAM auth is neither.
+    expect(found(stack([allow("appsync:GraphQL", "*")], DDB(DELETE_ITEM, "API_KEY")))).toEqual([]);
+  });
+});
