@@ -15,6 +15,7 @@ import { writtenReferences } from "../engine/reach/resource-index";
 import { attributePattern, hasInterpolation, parseReference, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
 import type { DenyAsk } from "./invoke-denies";
 import { invokingService, serviceNamespace } from "./invoke-relays";
+import { pipeRoutes } from "./pipe-routes";
 
 /** The route's pattern, and the target's `arn` followed by `suffix` when the stack makes the target. */
 function asks(pattern: string, target: TfResource | undefined, suffix = ""): DenyAsk[] {
@@ -108,6 +109,7 @@ export function routesOf(stack: TfStack): readonly Route[] {
         ...firehoseRoutes(stack),
         ...mailRoutes(stack),
         ...userPoolRoutes(stack),
+        ...pipeRoutes(stack),
       ]),
     );
   return out;
@@ -662,8 +664,11 @@ function eventRoutes(stack: TfStack): Route[] {
   return out;
 }
 
-/** A target's function: none when it names something else (a queue, a state machine); every function when unreadable. */
-function targetFunctions(stack: TfStack, arn: unknown): TfResource[] {
+/**
+ * A target's function: none when it names something else (a queue, a state machine: engine/reach/compute-targets.ts
+ * judges those); every function when unreadable.
+ */
+export function targetFunctions(stack: TfStack, arn: unknown): TfResource[] {
   const refs = refsIn(stack, arn);
   if (refs.some((r) => r.type.startsWith("aws_lambda_"))) return functionsOf(stack, arn);
   if (refs.length > 0) return [];
