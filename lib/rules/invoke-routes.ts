@@ -16,6 +16,7 @@ import { attributePattern, hasInterpolation, parseReference, parseTemplate, reso
 import type { DenyAsk } from "./invoke-denies";
 import { invokingService, serviceNamespace } from "./invoke-relays";
 import { pipeRoutes } from "./pipe-routes";
+import { passesEvent } from "../engine/reach/compute-targets";
 
 /** The route's pattern, and the target's `arn` followed by `suffix` when the stack makes the target. */
 function asks(pattern: string, target: TfResource | undefined, suffix = ""): DenyAsk[] {
@@ -642,14 +643,14 @@ function unmodelledRoute(stack: TfStack, p: TfResource, principal: string): Rout
 }
 
 /**
- * A rule that targets the function with the event itself (no constant `input`) runs it with whatever event the
+ * A rule that targets the function with the event itself (no constant `input` or input template) runs it with whatever event the
  * caller puts on the rule's bus, when the rule's pattern can match an event the caller writes: not a schedule, not a
  * pattern whose `source` is only AWS services (PutEvents refuses a source starting with `aws.`).
  */
 function eventRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
-    if (t.values["input"] !== undefined && t.values["input"] !== null) continue;
+    if (!passesEvent(stack, t)) continue;
     const functions = targetFunctions(stack, t.values["arn"]);
     if (functions.length === 0) continue;
     const rule = targetIn(stack, t.values["rule"], RULES);
@@ -790,7 +791,7 @@ function bucketEventRoutes(stack: TfStack): Route[] {
   if (notifications.length === 0) return [];
   const targets: { t: TfResource; rule?: TfResource; functions: TfResource[] }[] = [];
   for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
-    if (t.values["input"] !== undefined && t.values["input"] !== null) continue;
+    if (!passesEvent(stack, t)) continue;
     const functions = targetFunctions(stack, t.values["arn"]);
     if (functions.length === 0) continue;
     const rule = targetIn(stack, t.values["rule"], RULES);

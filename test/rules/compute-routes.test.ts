@@ -146,6 +146,20 @@ describe("152 F1. events:PutEvents through a rule into compute other than a func
   });
 });
 
+describe("152: a rule into a function, with an input transformer", () => {
+  const fn = (target: Obj) => ({
+    "aws_lambda_function.f": { function_name: "cleanup", role: "${aws_iam_role.fn.arn}", handler: "x", runtime: "python3.12", filename: "x.zip" },
+    ...RULE({ arn: "${aws_lambda_function.f.arn}", role_arn: undefined, ...target }),
+  });
+  const graded2 = (target: Obj) => graded(stack([PUT], fn(target), DESTROY, "fn", "lambda.amazonaws.com"));
+
+  test("a template that takes nothing from the event passes nothing, as a constant input; one that does is still a route", () => {
+    expect(graded2({ input_transformer: { input_template: '{"bucket":"tmp"}' } })).toEqual([]);
+    expect(graded2({ input_transformer: { input_paths: { b: "$.detail.bucket" }, input_template: '{"bucket":<b>}' } })).toEqual([["agent-transitive-destroy", "warning", "aws_lambda_function.f"]]);
+    expect(graded2({ input_transformer: { input_template: "${var.template}" } })).toEqual([["agent-transitive-destroy", "warning", "aws_lambda_function.f"]]);
+  });
+});
+
 describe("152 F6. EventBridge Pipes from a source the agent writes to", () => {
   const QUEUE = { "aws_sqs_queue.q": { name: "jobs" }, "aws_sqs_queue.other": { name: "other" } };
   const pipe = (values: Obj) => ({ ...QUEUE, "aws_pipes_pipe.p": { name: "jobs", role_arn: "${aws_iam_role.events.arn}", source: "${aws_sqs_queue.q.arn}", ...values } });

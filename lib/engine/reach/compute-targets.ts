@@ -169,8 +169,8 @@ function constantTemplate(stack: TfStack, template: unknown): boolean {
   return text !== undefined && !/<[^<>]*>/.test(text);
 }
 
-/** Whether a rule target hands its compute the event (or part of it): not with a constant input. */
-function passesEvent(stack: TfStack, t: TfResource): boolean {
+/** Whether a rule target hands its target the event (or part of it): not with a constant input or input template. */
+export function passesEvent(stack: TfStack, t: TfResource): boolean {
   if (!unset(t.values["input"])) return false;
   const transformer = blocks(t.values["input_transformer"])[0];
   return !(transformer && constantTemplate(stack, transformer["input_template"]));
