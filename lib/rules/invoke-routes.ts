@@ -16,6 +16,8 @@ import { attributePattern, hasInterpolation, parseReference, parseTemplate, reso
 import type { DenyAsk } from "./invoke-denies";
 import { invokingService, serviceNamespace } from "./invoke-relays";
 import { frontDoorRoutes } from "./front-doors";
+import { pipeRoutes } from "./pipe-routes";
+import { passesEvent } from "../engine/reach/compute-targets";
 
 /** The route's pattern, and the target's `arn` followed by `suffix` when the stack makes the target. */
 function asks(pattern: string, target: TfResource | undefined, suffix = ""): DenyAsk[] {
@@ -110,6 +112,7 @@ export function routesOf(stack: TfStack): readonly Route[] {
         ...mailRoutes(stack),
         ...userPoolRoutes(stack),
         ...frontDoorRoutes(stack),
+        ...pipeRoutes(stack),
       ]),
     );
   return out;
@@ -642,14 +645,14 @@ function unmodelledRoute(stack: TfStack, p: TfResource, principal: string): Rout
 }
 
 /**
- * A rule that targets the function with the event itself (no constant `input`) runs it with whatever event the
+ * A rule that targets the function with the event itself (no constant `input` or input template) runs it with whatever event the
  * caller puts on the rule's bus, when the rule's pattern can match an event the caller writes: not a schedule, not a
  * pattern whose `source` is only AWS services (PutEvents refuses a source starting with `aws.`).
  */
 function eventRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
-    if (t.values["input"] !== undefined && t.values["input"] !== null) continue;
+    if (!passesEvent(stack, t)) continue;
     const functions = targetFunctions(stack, t.values["arn"]);
     if (functions.length === 0) continue;
     const rule = targetIn(stack, t.values["rule"], RULES);
@@ -664,8 +667,11 @@ function eventRoutes(stack: TfStack): Route[] {
   return out;
 }
 
-/** A target's function: none when it names something else (a queue, a state machine); every function when unreadable. */
-function targetFunctions(stack: TfStack, arn: unknown): TfResource[] {
+/**
+ * A target's function: none when it names something else (a queue, a state machine: engine/reach/compute-targets.ts
+ * judges those); every function when unreadable.
+ */
+export function targetFunctions(stack: TfStack, arn: unknown): TfResource[] {
   const refs = refsIn(stack, arn);
   if (refs.some((r) => r.type.startsWith("aws_lambda_"))) return functionsOf(stack, arn);
   if (refs.length > 0) return [];
@@ -787,7 +793,7 @@ function bucketEventRoutes(stack: TfStack): Route[] {
   if (notifications.length === 0) return [];
   const targets: { t: TfResource; rule?: TfResource; functions: TfResource[] }[] = [];
   for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
-    if (t.values["input"] !== undefined && t.values["input"] !== null) continue;
+    if (!passesEvent(stack, t)) continue;
     const functions = targetFunctions(stack, t.values["arn"]);
     if (functions.length === 0) continue;
     const rule = targetIn(stack, t.values["rule"], RULES);

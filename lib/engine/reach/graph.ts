@@ -17,6 +17,7 @@ import { vendingEdges } from "./edges-vending";
 import { launchEdges } from "./edges-launch";
 import { takeoverEdges } from "./edges-takeover";
 import { nodeAccessEdges } from "./edges-node-access";
+import { routeEdges } from "./edges-routes";
 import { stateEdges } from "./edges-state";
 import { frontDoorEdges, labelInScope, scopedEdge } from "./edges-front-doors";
 import { agentTokens, webIdentityEdges, type WebIdentityToken } from "./edges-web-identity";
@@ -244,6 +245,7 @@ export class ReachGraph {
     becomeUserEdges(this.ctx, p, add);
     passRoleEdges(this.ctx, p, add);
     hijackEdges(this.ctx, p, add);
+    routeEdges(this.ctx, p, add);
     sourceEdges(this.ctx, p, add);
     frontDoorEdges(this.ctx, p, add);
     outsideComputeEdges(this.ctx, p, add);

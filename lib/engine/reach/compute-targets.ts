@@ -1,0 +1,367 @@
+/**
+ * Routes into compute other than Lambda functions (red-team round 152, F1 and F6): what a principal writes (an event on
+ * a bus, an object to a bucket that sends its events to EventBridge, a message or record on a pipe's source) starts a
+ * state machine, an ECS task, a CodeBuild build, a Batch job, a pipeline or SSM Automation with that payload as its
+ * input. Starting such compute directly (states:StartExecution, ecs:RunTask, codebuild:StartBuild...) is a hijack edge
+ * (compute.ts HIJACK_TARGETS); the route is as good, so edges-routes.ts adds the same edge, to the same role, with the
+ * hop that wires it in its text. Functions are left to rules/invoke-routes.ts, which judges invoking them.
+ *
+ * Read from the wiring in the stack. A target blastwall cannot read (an ARN it cannot resolve, a service it does not
+ * model as compute or delivery) counts as compute that may run as any role. A target given a constant input (`input`,
+ * an input template that takes nothing from the event) passes the writer's payload to nobody: no route.
+ */
+import type { TfResource, TfStack } from "../terraform/types";
+import { globsIntersect } from "../iam/glob";
+import { attributePattern, parseReference, parseTemplate, resolveToPattern } from "../terraform/tokens";
+import { HIJACK_TARGETS } from "./compute";
+
+/** The compute a route ends in, as a hijack target reads its role. */
+export interface RouteCompute {
+  /** The state machine, task definition, project...; undefined when the route names none blastwall can read. */
+  readonly res?: TfResource;
+  /** How messages name it: its address, or what the route points at. */
+  readonly text: string;
+  /** How the payload reaches it: `as its execution input`. */
+  readonly input: string;
+  /** Where it says its role (HIJACK_TARGETS), when `res` is set. */
+  readonly roleAttribute?: string;
+  readonly viaInstanceProfile?: boolean;
+  readonly runsAsRoleAnyway?: boolean;
+}
+
+export interface ComputeRoute {
+  /** The resource that wires the route (the rule target, the bucket notification, the pipe). */
+  readonly via: TfResource;
+  /** Any one of these on `pattern` uses the route. */
+  readonly actions: readonly string[];
+  /** The ARN pattern of what the writer acts on (a bus, a queue, a bucket's objects). */
+  readonly pattern: string;
+  /** What the writer acts on, when the stack makes it: a grant written as a reference to it names it alone. */
+  readonly target?: TfResource;
+  /** The types a reference in a grant names `target` by. */
+  readonly types: readonly string[];
+  /** `put events on the default event bus`. */
+  readonly verb: string;
+  /** `, which aws_cloudwatch_event_rule.r sends through aws_cloudwatch_event_target.t to`. */
+  readonly how: string;
+  readonly computes: readonly RouteCompute[];
+}
+
+const QUEUES = ["aws_sqs_queue"];
+const STREAMS = ["aws_kinesis_stream"];
+const TABLES = ["aws_dynamodb_table"];
+const BUSES = ["aws_cloudwatch_event_bus"];
+const RULES = ["aws_cloudwatch_event_rule"];
+
+const SEND = ["sqs:SendMessage"];
+const PUT_RECORD = ["kinesis:PutRecord", "kinesis:PutRecords"];
+const TABLE_WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate"];
+
+/** Every action a compute route asks, so the action universe tracks them. */
+export const COMPUTE_ROUTE_ACTIONS = ["events:PutEvents", "s3:PutObject", ...SEND, ...PUT_RECORD, ...TABLE_WRITES] as const;
+
+/**
+ * The compute kinds a target may name, by the service of its ARN and the types a reference to it names: where the
+ * resource that holds the role is (the target itself, or the task or job definition a block of the target names), and
+ * how the payload reaches it. Their role is read as HIJACK_TARGETS reads the same type's.
+ */
+interface Kind {
+  readonly service: string;
+  /** Types a reference in the target ARN names a target of this kind by. */
+  readonly refTypes: readonly string[];
+  /** The type that holds the role. */
+  readonly type: string;
+  /** Where a rule target or pipe names that resource, when it is not the target ARN: block paths to an ARN value. */
+  readonly definedAt?: readonly (readonly string[])[];
+  readonly input: string;
+}
+
+const KINDS: readonly Kind[] = [
+  { service: "states", refTypes: ["aws_sfn_state_machine", "aws_sfn_alias"], type: "aws_sfn_state_machine", input: "as its execution input" },
+  // The target input is applied as RunTask's overrides (`containerOverrides` with a command of the writer's).
+  { service: "ecs", refTypes: ["aws_ecs_cluster"], type: "aws_ecs_task_definition", definedAt: [["ecs_target", "task_definition_arn"], ["target_parameters", "ecs_task_parameters", "task_definition_arn"]], input: "as the task's overrides (a container's command among them)" },
+  // The target input is the StartBuild request: `buildspecOverride` runs the writer's commands.
+  { service: "codebuild", refTypes: ["aws_codebuild_project"], type: "aws_codebuild_project", input: "as its StartBuild request (a buildspecOverride among it)" },
+  { service: "batch", refTypes: ["aws_batch_job_queue"], type: "aws_batch_job_definition", definedAt: [["batch_target", "job_definition"], ["target_parameters", "batch_job_parameters", "job_definition"]], input: "as the job's parameters" },
+  { service: "codepipeline", refTypes: ["aws_codepipeline"], type: "aws_codepipeline", input: "as a start of its execution" },
+  { service: "sagemaker", refTypes: ["aws_sagemaker_pipeline"], type: "aws_sagemaker_pipeline", input: "as its pipeline parameters" },
+];
+
+/**
+ * Targets that deliver the payload on as data, not to compute of their own: a queue, topic, stream, log group, bus or
+ * HTTP destination. Lambda is invoke-routes.ts's. What they feed is judged where it is read (a queue's mapping).
+ */
+const DELIVERY_SERVICES = new Set(["lambda", "sqs", "sns", "kinesis", "firehose", "logs", "events"]);
+const DELIVERY_TYPES = /^aws_(lambda_|sqs_|sns_|kinesis_|cloudwatch_log_group|cloudwatch_event_bus|cloudwatch_event_api_destination)/;
+
+const cache = new WeakMap<TfStack, ComputeRoute[]>();
+
+/** Every compute route of the stack, read once per stack. */
+export function computeRoutes(stack: TfStack): readonly ComputeRoute[] {
+  let out = cache.get(stack);
+  if (!out) cache.set(stack, (out = [...ruleTargetRoutes(stack), ...bucketEventRoutes(stack), ...pipeRoutes(stack)]));
+  return out;
+}
+
+/** The references a value makes to resources or data sources of the stack. */
+function refsIn(stack: TfStack, v: unknown): TfResource[] {
+  if (typeof v !== "string") return [];
+  const out: TfResource[] = [];
+  for (const p of parseTemplate(v)) {
+    if (p.kind !== "interpolation") continue;
+    const ref = parseReference(p.expr);
+    const res = ref && (ref.kind === "resource" || ref.kind === "data") ? stack.byAddress.get(ref.address) : undefined;
+    if (res && !out.includes(res)) out.push(res);
+  }
+  return out;
+}
+
+/** The one resource of `types` a value refers to. */
+function oneOf(stack: TfStack, v: unknown, types: readonly string[]): TfResource | undefined {
+  const hits = refsIn(stack, v).filter((r) => types.includes(r.type));
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
+
+function exactly(stack: TfStack, v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const p = resolveToPattern(stack, v);
+  return p.exact ? p.pattern : undefined;
+}
+
+function patternOf(stack: TfStack, v: unknown): string {
+  if (typeof v !== "string" || v === "") return "*";
+  return resolveToPattern(stack, v).pattern;
+}
+
+function nameOf(stack: TfStack, res: TfResource, ...attrs: string[]): string {
+  for (const a of attrs) {
+    if (unset(res.values[a])) continue;
+    const p = attributePattern(stack, res, a).pattern;
+    return a.endsWith("prefix") ? `${p}*` : p;
+  }
+  return "*";
+}
+
+function blocks(v: unknown): Record<string, unknown>[] {
+  if (Array.isArray(v)) return v.filter((b): b is Record<string, unknown> => typeof b === "object" && b !== null);
+  return typeof v === "object" && v !== null ? [v as Record<string, unknown>] : [];
+}
+
+/** The value at a path of nested blocks (the first block of each); undefined when any is missing. */
+function at(values: Record<string, unknown>, path: readonly string[]): unknown {
+  let v: unknown = values;
+  for (const k of path) {
+    const b = blocks(v)[0];
+    if (!b) return undefined;
+    v = b[k];
+  }
+  return v;
+}
+
+/**
+ * Whether an input template takes nothing from the event: EventBridge's `input_transformer` and a pipe's
+ * `input_template` fill only `<...>` placeholders. One that cannot be read counts as taking the event.
+ */
+function constantTemplate(stack: TfStack, template: unknown): boolean {
+  const text = exactly(stack, template);
+  return text !== undefined && !/<[^<>]*>/.test(text);
+}
+
+/** Whether a rule target hands its target the event (or part of it): not with a constant input or input template. */
+export function passesEvent(stack: TfStack, t: TfResource): boolean {
+  if (!unset(t.values["input"])) return false;
+  const transformer = blocks(t.values["input_transformer"])[0];
+  return !(transformer && constantTemplate(stack, transformer["input_template"]));
+}
+
+/**
+ * What a target ARN (a rule's or a pipe's) starts: the compute it runs, or none for a function or a delivery of data;
+ * `holder` is where the blocks naming a task or job definition are.
+ */
+export function computeOf(stack: TfStack, arn: unknown, holder: Record<string, unknown>): RouteCompute | undefined {
+  const refs = refsIn(stack, arn);
+  const resolved = typeof arn === "string" ? resolveToPattern(stack, arn) : undefined;
+  const service = resolved && resolved.pattern.startsWith("arn:") ? resolved.pattern.split(":")[2] : undefined;
+  const kind = KINDS.find((k) => refs.some((r) => k.refTypes.includes(r.type)) || (service !== undefined && service === k.service));
+  const text = refs[0]?.address ?? (typeof arn === "string" && arn !== "" ? arn : "a target blastwall cannot read");
+  if (!kind) {
+    if (refs.length > 0 ? refs.every((r) => DELIVERY_TYPES.test(r.type)) : service !== undefined && DELIVERY_SERVICES.has(service)) return undefined;
+    // A service blastwall does not model (SSM Automation and Run Command, Redshift, API Gateway...) or an ARN it cannot
+    // read: compute that may run as any role.
+    return { text, input: "as its input" };
+  }
+  const hijack = HIJACK_TARGETS.find((h) => h.type === kind.type);
+  const place = (res: TfResource | undefined): RouteCompute =>
+    res && hijack
+      ? { res, text: res.address, input: kind.input, roleAttribute: hijack.roleAttribute, viaInstanceProfile: hijack.viaInstanceProfile, runsAsRoleAnyway: hijack.runsAsRoleAnyway }
+      : { text, input: kind.input };
+  if (!kind.definedAt) {
+    const direct = refs.find((r) => r.type === kind.type);
+    if (direct) return place(direct);
+    // A state machine alias, or an ARN written out: the one state machine, project or pipeline of that name.
+    const via = refs.find((r) => r.type === "aws_sfn_alias");
+    if (via) return place(stateMachineOfAlias(stack, via));
+    return place(exactly(stack, arn) !== undefined ? byArn(stack, kind.type, exactly(stack, arn)!) : undefined);
+  }
+  const def = kind.definedAt.map((p) => at(holder, p)).find((v) => !unset(v));
+  const named = oneOf(stack, def, [kind.type]);
+  return place(named ?? (exactly(stack, def) !== undefined ? byArn(stack, kind.type, exactly(stack, def)!) : undefined));
+}
+
+/** The state machine an alias routes to, when every version it names is of one machine of the stack. */
+function stateMachineOfAlias(stack: TfStack, alias: TfResource): TfResource | undefined {
+  const machines = new Set<TfResource>();
+  for (const b of blocks(alias.values["routing_configuration"])) {
+    for (const r of refsIn(stack, b["state_machine_version_arn"])) if (r.type === "aws_sfn_state_machine") machines.add(r);
+  }
+  return machines.size === 1 ? [...machines][0] : undefined;
+}
+
+/** The one managed resource of a type whose ARN a literal ARN may be (its name known): undefined for none or several. */
+function byArn(stack: TfStack, type: string, arn: string): TfResource | undefined {
+  const hits = (stack.byType.get(type) ?? []).filter((r) => r.mode === "managed" && globsIntersect(attributePattern(stack, r, "arn").pattern, arn, { caseInsensitive: true }));
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+/** A rule whose pattern can match an event a writer puts: not a schedule, not one matching only `aws.` sources. */
+function forgeable(stack: TfStack, rule: TfResource): boolean {
+  if (unset(rule.values["event_pattern"])) return false;
+  const text = exactly(stack, rule.values["event_pattern"]);
+  if (text === undefined) return true;
+  try {
+    const source = (JSON.parse(text) as { source?: unknown }).source;
+    return !(Array.isArray(source) && source.length > 0 && source.every((x) => typeof x === "string" && x.startsWith("aws.")));
+  } catch {
+    return true;
+  }
+}
+
+/** Rule targets that start compute with the event, and the rule they belong to. */
+function eventTargets(stack: TfStack): { t: TfResource; rule?: TfResource; compute: RouteCompute }[] {
+  const out: { t: TfResource; rule?: TfResource; compute: RouteCompute }[] = [];
+  for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
+    if (!passesEvent(stack, t)) continue;
+    const compute = computeOf(stack, t.values["arn"], t.values);
+    if (!compute) continue;
+    out.push({ t, rule: oneOf(stack, t.values["rule"], RULES), compute });
+  }
+  return out;
+}
+
+/** An event a principal puts on a bus (events:PutEvents) that a rule there sends to compute. */
+function ruleTargetRoutes(stack: TfStack): ComputeRoute[] {
+  const out: ComputeRoute[] = [];
+  for (const { t, rule, compute } of eventTargets(stack)) {
+    if (rule && !forgeable(stack, rule)) continue;
+    const busValue = t.values["event_bus_name"] ?? rule?.values["event_bus_name"];
+    const bus = oneOf(stack, busValue, BUSES);
+    const busName = bus ? nameOf(stack, bus, "name") : unset(busValue) ? "default" : patternOf(stack, busValue);
+    const pattern = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
+    const text = bus?.address ?? `the ${busName} event bus`;
+    out.push({ via: t, target: bus, types: BUSES, actions: ["events:PutEvents"], pattern, verb: `put events on ${text}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to`, computes: [compute] });
+  }
+  return out;
+}
+
+/**
+ * An object written to a bucket that sends its events to EventBridge (`eventbridge = true`) puts an event on the
+ * default bus, the key the writer's; a rule there that can match it sends it to compute.
+ */
+function bucketEventRoutes(stack: TfStack): ComputeRoute[] {
+  const notifications = (stack.byType.get("aws_s3_bucket_notification") ?? []).filter((n) => n.values["eventbridge"] === true || n.values["eventbridge"] === "true");
+  if (notifications.length === 0) return [];
+  const targets = eventTargets(stack).filter(({ t, rule }) => {
+    const bus = t.values["event_bus_name"] ?? rule?.values["event_bus_name"];
+    const name = unset(bus) ? "default" : exactly(stack, bus);
+    if (name !== undefined && name !== "default" && !/:event-bus\/default$/.test(name)) return false;
+    return !rule || !unset(rule.values["event_pattern"]);
+  });
+  const out: ComputeRoute[] = [];
+  for (const n of notifications) {
+    const bucket = oneOf(stack, n.values["bucket"], ["aws_s3_bucket"]);
+    const name = bucket ? nameOf(stack, bucket, "bucket", "bucket_prefix") : patternOf(stack, n.values["bucket"]);
+    const pattern = `arn:*:s3:::${name}/*`;
+    const text = bucket?.address ?? `bucket ${name}`;
+    for (const { t, rule, compute } of targets) {
+      if (rule && !matchesBucketEvents(stack, rule, name)) continue;
+      out.push({ via: n, target: bucket, types: [], actions: ["s3:PutObject"], pattern, verb: `write objects to ${text}`, how: `, whose events ${n.address} sends to EventBridge, where ${rule?.address ?? "a rule"} sends them through ${t.address} to`, computes: [compute] });
+    }
+  }
+  return out;
+}
+
+function matchesBucketEvents(stack: TfStack, rule: TfResource, bucket: string): boolean {
+  const text = exactly(stack, rule.values["event_pattern"]);
+  if (text === undefined) return true;
+  try {
+    const p = JSON.parse(text) as { source?: unknown; detail?: { bucket?: { name?: unknown } } };
+    const admits = (list: unknown, value: string) => !Array.isArray(list) || list.some((x) => typeof x !== "string" || globsIntersect(x, value));
+    return admits(p.source, "aws.s3") && admits(p.detail?.bucket?.name, bucket);
+  } catch {
+    return true;
+  }
+}
+
+/** Where a pipe reads from, as a writer reaches it: the actions, the ARN pattern, the resource and its types. */
+export interface PipeSource {
+  readonly actions: readonly string[];
+  readonly pattern: string;
+  readonly target?: TfResource;
+  readonly types: readonly string[];
+  readonly text: string;
+  readonly verb: string;
+}
+
+/**
+ * The sources of a running pipe a principal can write to: a queue, a stream, a table's stream; one that cannot be read
+ * is any of them. Amazon MQ and Kafka sources take writes that are no IAM action on an ARN here: left out.
+ */
+export function pipeSources(stack: TfStack, pipe: TfResource): PipeSource[] {
+  if (exactly(stack, pipe.values["desired_state"]) === "STOPPED") return [];
+  const src = pipe.values["source"];
+  const queue = oneOf(stack, src, QUEUES);
+  const stream = oneOf(stack, src, STREAMS);
+  const table = oneOf(stack, src, TABLES);
+  const of = (actions: readonly string[], types: readonly string[], target: TfResource | undefined, pattern: string, verb: string): PipeSource => ({ actions, pattern, target, types, text: target?.address ?? pattern, verb: `${verb} ${target?.address ?? pattern}` });
+  if (queue) return [of(SEND, QUEUES, queue, `arn:*:sqs:*:*:${nameOf(stack, queue, "name", "name_prefix")}`, "send messages to")];
+  if (stream) return [of(PUT_RECORD, STREAMS, stream, `arn:*:kinesis:*:*:stream/${nameOf(stack, stream, "name")}`, "put records on")];
+  if (table) return [of(TABLE_WRITES, TABLES, table, `arn:*:dynamodb:*:*:table/${nameOf(stack, table, "name")}`, "write items to")];
+  const arn = patternOf(stack, src);
+  const service = arn.startsWith("arn:") ? arn.split(":")[2] : "*";
+  if (service === "sqs") return [of(SEND, QUEUES, undefined, arn, "send messages to")];
+  if (service === "kinesis") return [of(PUT_RECORD, STREAMS, undefined, arn.replace(/\/consumer\/.*$/, ""), "put records on")];
+  if (service === "dynamodb") return [of(TABLE_WRITES, TABLES, undefined, arn.replace(/\/stream\/.*$/, ""), "write items to")];
+  if (!/[*?]/.test(service)) return [];
+  return [
+    of(SEND, QUEUES, undefined, "arn:*:sqs:*:*:*", "send messages to"),
+    of(PUT_RECORD, STREAMS, undefined, "arn:*:kinesis:*:*:stream/*", "put records on"),
+    of(TABLE_WRITES, TABLES, undefined, "arn:*:dynamodb:*:*:table/*", "write items to"),
+  ];
+}
+
+/** Whether a pipe's target gets the messages: not with an input template that takes nothing from them. */
+export function pipePassesPayload(stack: TfStack, pipe: TfResource): boolean {
+  const template = at(pipe.values, ["target_parameters", "input_template"]);
+  return unset(template) || !constantTemplate(stack, template);
+}
+
+/**
+ * A message or record written to a pipe's source runs its enrichment and its target with it (the pipe calls them as
+ * its role): a state machine, task, build or job is started with the writer's payload. The enrichment always gets the
+ * batch; the target gets it unless its input template is constant.
+ */
+function pipeRoutes(stack: TfStack): ComputeRoute[] {
+  const out: ComputeRoute[] = [];
+  for (const pipe of stack.byType.get("aws_pipes_pipe") ?? []) {
+    const computes: RouteCompute[] = [];
+    const enrichment = unset(pipe.values["enrichment"]) ? undefined : computeOf(stack, pipe.values["enrichment"], {});
+    if (enrichment) computes.push(enrichment);
+    const target = pipePassesPayload(stack, pipe) ? computeOf(stack, pipe.values["target"], pipe.values) : undefined;
+    if (target) computes.push(target);
+    if (computes.length === 0) continue;
+    for (const s of pipeSources(stack, pipe)) out.push({ via: pipe, target: s.target, types: s.types, actions: s.actions, pattern: s.pattern, verb: s.verb, how: `, which ${pipe.address} reads and hands to`, computes });
+  }
+  return out;
+}
