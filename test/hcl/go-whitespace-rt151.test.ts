@@ -7,6 +7,8 @@
  * literal token at each line break); hcl2json cannot parse a template file, so those were not run through Go.
  */
 import { destroy, dir, evaluate, outcome } from "./helpers";
+import { checkPaths } from "../../lib/check/run-check";
+import { agentRules } from "../../lib/rules";
 import { Tmpl, Unk, toTfJson } from "../../lib/hcl/values";
 import { evalString, type Env } from "../../lib/hcl/evaluate";
 
@@ -176,5 +178,31 @@ describe("controls that held before", () => {
   test("plain policies read as before", async () => {
     expect(await destroy(dir({ "main.tf": role + policy(allow('"s3:DeleteBucket"')) }))).toContain("s3:DeleteBucket");
     expect(await destroy(dir({ "main.tf": role + policy(allow('split("\\n", chomp(<<-EOT\n    s3:GetObject\n    s3:ListBucket\n  EOT\n  ))')) }))).toEqual([]);
+  });
+});
+
+describe("an action that keeps a stray blank is no longer dropped silently (the report's cross-cutting observation)", () => {
+  const findings = async (files: Record<string, string>) => (await checkPaths([dir(files)], { config: {}, rules: agentRules })).findings;
+
+  test("an Allow's action with U+0085 (no strip) or leading blanks is unreadable, named escaped", async () => {
+    for (const [action, shown] of [
+      ['"s3:DeleteBucket\\u0085"', '"s3:DeleteBucket\\u0085"'],
+      ['split("\\n", chomp(<<EOT\n    s3:GetObject\n  s3:DeleteBucket\nEOT\n  ))', '"    s3:GetObject"'],
+    ]) {
+      const f = await findings({ "main.tf": role + policy(allow(action)) });
+      const u = f.filter((x) => x.ruleId === "unanalysable-policy");
+      expect(u).toHaveLength(1);
+      expect(u[0].message).toContain(`Action entry ${shown} holds whitespace or an invisible character`);
+      expect(u[0].message).toMatch(/blastwall counts it as granting every action/);
+      expect(u[0].severity).toBe("error");
+    }
+  });
+
+  test("a Deny naming the action with a stray blank is not relied on", async () => {
+    const both = (deny: string) =>
+      role + policy(`jsonencode({Version="2012-10-17",Statement=[{Effect="Allow",Action="s3:DeleteBucket",Resource="*"},{Effect="Deny",Action=${deny},Resource="*"}]})`);
+    expect(await destroy(dir({ "main.tf": both('"s3:DeleteBucket\\u00a0"') }))).toContain("s3:DeleteBucket");
+    // Control: the Deny as written denies it.
+    expect(await destroy(dir({ "main.tf": both('"s3:DeleteBucket"') }))).toEqual([]);
   });
 });
