@@ -13,6 +13,7 @@
  * callers turn that into an unknown value (fail closed) because hcl2json has already accepted the file.
  */
 
+import { goSpacePrefixLength, trimGoSpace, trimGoSpaceEnd, trimGoSpaceStart } from "./go-space";
 import { exactInteger } from "./values";
 
 export type Literal = null | boolean | number | string;
@@ -401,65 +402,71 @@ class Parser {
     return { k: "for", keyVar, valVar, coll, keyExpr, valExpr, cond, group, isObject };
   }
 
+  /**
+   * A heredoc, scanned the way HCL's scanner does rather than cut into lines first: the body ends at the first line
+   * that starts as literal text (not inside a `${...}` running over several lines, not after one closed mid-line) and
+   * is the marker with Go whitespace around it (`  EOT\u0085` ends it, `  EOT\ufeff` does not). The body's literal
+   * text is one token per line, which is all a strip marker reaches (see `applyStrips`).
+   */
   heredoc(): Expr {
     const s = this.s;
-    const m = /<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/y;
+    // No blanks between the marker and the line break: HCL's scanner reads `<<EOT ` as two `<` and fails.
+    const m = /<<(-?)([A-Za-z_][A-Za-z0-9_-]*)\r?\n/y;
     m.lastIndex = this.i;
     const hit = m.exec(s);
     if (!hit) this.fail("bad heredoc");
-    const indent = hit[1] === "-";
-    const marker = hit[2];
-    let pos = m.lastIndex;
-    const lines: string[] = [];
-    for (;;) {
-      if (pos > s.length) this.fail(`heredoc ${marker} is never closed`);
-      let end = s.indexOf("\n", pos);
-      if (end < 0) end = s.length;
-      const line = s.slice(pos, end).replace(/\r$/, "");
-      if (line.trim() === marker) {
-        this.i = end;
-        break;
-      }
-      lines.push(line);
-      pos = end + 1;
-    }
-    let body = lines;
-    if (indent) {
-      let min = Infinity;
-      for (const l of lines) {
-        if (l.trim() === "") continue;
-        const w = /^[ \t]*/.exec(l)![0].length;
-        if (w < min) min = w;
-      }
-      if (min !== Infinity) body = lines.map((l) => l.slice(Math.min(min, /^[ \t]*/.exec(l)![0].length)));
-    }
-    const text = body.length === 0 ? "" : body.join("\n") + "\n";
-    return { k: "tmpl", parts: parseTemplate(text) };
+    this.i = m.lastIndex;
+    const flat = this.templateTokens({ marker: hit[2] });
+    if (hit[1] === "-") flushIndent(flat, this);
+    return { k: "tmpl", parts: nestDirectives(withoutEmpty(flat), this) };
   }
 
   /**
    * Template contents from the current position: until `end` (`"` for a quoted string, processing backslash
-   * escapes) or the end of the source (hcl2json strings, heredocs, template files).
+   * escapes) or the end of the source (hcl2json strings, `.tf.json` strings, template files).
    */
   template(end: '"' | undefined): TmplPart[] {
+    return nestDirectives(withoutEmpty(this.templateTokens(end === '"' ? "quoted" : "bare")), this);
+  }
+
+  /**
+   * The template's tokens, strip markers applied. A quoted string's literal text between two sequences is one
+   * token (escapes decoded first, as HCL does before stripping); elsewhere HCL's scanner ends a literal token after
+   * each line break, so there is one per line, and a heredoc ends at its closing-marker line.
+   */
+  templateTokens(mode: "quoted" | "bare" | { readonly marker: string }): FlatPart[] {
     const s = this.s;
+    const quoted = mode === "quoted";
+    const marker = typeof mode === "object" ? mode.marker : undefined;
     const flat: FlatPart[] = [];
     let lit = "";
     const flush = () => {
       if (lit !== "") flat.push({ k: "lit", text: lit });
       lit = "";
     };
+    let lineStart = true;
     for (;;) {
+      if (marker !== undefined && lineStart) {
+        lineStart = false;
+        let nl = s.indexOf("\n", this.i);
+        if (nl < 0) nl = s.length;
+        if (trimGoSpace(s.slice(this.i, nl)) === marker) {
+          // The line break after the marker belongs to what follows (it may end an attribute), as in HCL.
+          this.i = nl;
+          break;
+        }
+      }
       if (this.i >= s.length) {
-        if (end !== undefined) this.fail("string is never closed");
+        if (quoted) this.fail("string is never closed");
+        if (marker !== undefined) this.fail(`heredoc ${marker} is never closed`);
         break;
       }
       const c = s[this.i];
-      if (end !== undefined && c === end) {
+      if (quoted && c === '"') {
         this.i++;
         break;
       }
-      if (end !== undefined && c === "\\") {
+      if (quoted && c === "\\") {
         lit += this.escape();
         continue;
       }
@@ -488,12 +495,17 @@ class Parser {
         flat.push(this.directive());
         continue;
       }
-      if (end !== undefined && c === "\n") this.fail("quoted strings may not span lines");
+      if (quoted && c === "\n") this.fail("quoted strings may not span lines");
       lit += c;
       this.i++;
+      if (c === "\n" && !quoted) {
+        flush();
+        lineStart = true;
+      }
     }
     flush();
-    return nestDirectives(applyStrips(flat), this);
+    applyStrips(flat);
+    return flat;
   }
 
   escape(): string {
@@ -557,20 +569,73 @@ class Parser {
   }
 }
 
-function applyStrips(flat: FlatPart[]): FlatPart[] {
+/**
+ * `${~` / `%{~` strips the Go whitespace (`unicode.IsSpace`, which takes U+0085 and leaves U+FEFF) at the end of the
+ * literal token just before it, and `~}` that at the start of the token just after: only that one token, so in a
+ * heredoc or template file only the one line (`"a\n  \n${~ x}"` there keeps `a\n`). Emptied tokens stay until
+ * `flushIndent` has run, for which an emptied line start still counts.
+ */
+function applyStrips(flat: FlatPart[]): void {
   for (let j = 0; j < flat.length; j++) {
     const p = flat[j];
     if (p.k === "lit") continue;
     if (p.stripL && j > 0) {
       const prev = flat[j - 1];
-      if (prev.k === "lit") prev.text = prev.text.replace(/\s+$/, "");
+      if (prev.k === "lit") prev.text = trimGoSpaceEnd(prev.text);
     }
     if (p.stripR && j + 1 < flat.length) {
       const next = flat[j + 1];
-      if (next.k === "lit") next.text = next.text.replace(/^\s+/, "");
+      if (next.k === "lit") next.text = trimGoSpaceStart(next.text);
     }
   }
+}
+
+function withoutEmpty(flat: FlatPart[]): FlatPart[] {
   return flat.filter((p) => p.k !== "lit" || p.text !== "");
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/**
+ * A `<<-` heredoc's indentation, as HCL removes it: over the tokens that start a line (after strips), the fewest
+ * leading Go-whitespace characters (NBSP and U+3000 count, one each), where a line that is whitespace only is not
+ * counted nor changed (`"  \n"` stays) and a line starting with a sequence counts 0; then that many characters come
+ * off every counted line. HCL counts grapheme clusters: a blank followed by a combining mark or joiner is one
+ * cluster with it, which blastwall will not guess at, so such a heredoc is not read.
+ */
+function flushIndent(flat: FlatPart[], p: Parser): void {
+  let min = Infinity;
+  let lineStart = true;
+  const counted: { text: string }[] = [];
+  for (const t of flat) {
+    if (lineStart) {
+      lineStart = false;
+      if (t.k !== "lit") {
+        min = 0;
+      } else {
+        const w = goSpacePrefixLength(t.text);
+        if (!(w === t.text.length && t.text.endsWith("\n"))) {
+          if (w > 0 && w < t.text.length && joinsOnto(t.text, w)) {
+            p.fail("a <<- heredoc line's indentation runs into a combining character; blastwall cannot tell how much HCL removes");
+          }
+          counted.push(t);
+          if (w < min) min = w;
+        }
+      }
+    }
+    if (t.k === "lit" && t.text.endsWith("\n")) lineStart = true;
+  }
+  if (min === Infinity || min === 0) return;
+  for (const t of counted) t.text = t.text.slice(min);
+}
+
+/** Whether the character at `at` forms one grapheme cluster with the one before it (`" \u0301"`). */
+function joinsOnto(s: string, at: number): boolean {
+  const next = String.fromCodePoint(s.codePointAt(at)!);
+  if (/^[\p{M}\u200c\u200d]/u.test(next)) return true;
+  let n = 0;
+  for (const _ of graphemes.segment(s[at - 1] + next)) n++;
+  return n < 2;
 }
 
 function nestDirectives(flat: FlatPart[], p: Parser): TmplPart[] {

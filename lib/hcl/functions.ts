@@ -7,6 +7,7 @@ import { STRING, NUMBER, UNKNOWN, collectionOf, objectOf, sameType, tupleOf, typ
 import { fileset as globFiles, goBase, goClean, goDir, type ListDir } from "./fileset";
 import { matchAll, matchAt, replaceAll, translateRe2, type Match, type Re2, type RegexBudget } from "./re2";
 import { yamlDecode } from "./yaml";
+import { trimGoSpace } from "./go-space";
 import { DOUBT, NIL, convertValue, setOrder, typed, typedEqual, unifyTypes, valueType } from "./unify";
 import {
   AttrRef,
@@ -687,35 +688,6 @@ function setOp(kind: "union" | "intersection" | "subtract"): Fn {
   };
 }
 
-/**
- * The characters Go's `unicode.IsSpace` accepts, which Terraform's `trimspace` strips: JavaScript's `trim` misses
- * U+0085 and strips U+FEFF, which Go keeps, so an action such as `ec2:DeleteVolume\u0085` would not be trimmed.
- */
-function isGoSpace(c: number): boolean {
-  return (
-    (c >= 0x09 && c <= 0x0d) ||
-    c === 0x20 ||
-    c === 0x85 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000
-  );
-}
-
-// Scanned by hand: a regular expression anchored at the end backtracks over every run of spaces not at the end.
-function trimspace(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && isGoSpace(s.charCodeAt(a))) a++;
-  while (b > a && isGoSpace(s.charCodeAt(b - 1))) b--;
-  return s.slice(a, b);
-}
-
 /** Terraform's `chomp`: every `\r\n`, `\r` and `\n` at the end goes (a lone `\r` too). */
 function chomp(s: string): string {
   let b = s.length;
@@ -757,7 +729,7 @@ const FUNCTIONS: Record<string, Fn> = {
   replace,
   lower: strFn((s) => (ASCII.test(s) ? s.toLowerCase() : NOPE)),
   upper: strFn((s) => (ASCII.test(s) ? s.toUpperCase() : NOPE)),
-  trimspace: strFn(trimspace),
+  trimspace: strFn(trimGoSpace),
   chomp: strFn(chomp),
   trimprefix: strFn((s, p) => (isStr(p) ? (s.startsWith(p) ? s.slice(p.length) : s) : NOPE)),
   trimsuffix: strFn((s, p) => (isStr(p) ? (s.endsWith(p) ? s.slice(0, s.length - p.length) : s) : NOPE)),

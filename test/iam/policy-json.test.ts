@@ -223,3 +223,35 @@ describe("template directives (%{ ... }) read as Terraform renders them: unknown
     expect(one({ Effect: "Deny", Action: "s3:DeleteObject", Resource: "arn:aws:s3:::%{ if true }b%{ endif }/*" }).approximateResources).toEqual([0]);
   });
 });
+
+describe("an action entry holding whitespace or an invisible character (red-team round 151)", () => {
+  // IAM's documentation does not say whether it rejects, trims or keeps such an entry: blastwall reads it as none.
+  const odd = ["s3:DeleteBucket\u0085", "  s3:DeleteBucket", "s3:DeleteBucket\u00a0", "\ts3:Delete*", "s3:Delete\u200bBucket", "\ufeffs3:DeleteBucket", "s3:DeleteBucket\r", "s3:${var.a} "];
+  test.each(odd)("an Allow's Action %j cannot be read: Allow * on *, the entry shown escaped", (a) => {
+    const s = one({ Effect: "Allow", Action: ["s3:GetObject", a], Resource: "arn:aws:s3:::b" });
+    expectUnknown(s, /^statement 0: Action entry "[^"]*" holds whitespace or an invisible character \(U\+[0-9A-F]{4}\)/);
+    expect(s.unknown).toContain(JSON.stringify(a).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+    expect(s.unknown).not.toMatch(/[^\x20-\x7e]/);
+  });
+
+  test("the same for an Allow's NotAction", () => {
+    expectUnknown(one({ Effect: "Allow", NotAction: "iam:*\u0085", Resource: "*" }), /NotAction entry "iam:\*\\u0085" holds whitespace .*\(U\+0085\)/);
+  });
+
+  test("a Deny is not relied on: its Action entry matches nothing, its NotAction entry excludes everything", () => {
+    const d = one({ Effect: "Deny", Action: ["s3:DeleteBucket\u0085", "ec2:TerminateInstances"], Resource: "*" });
+    expect(d.unknown).toBeUndefined();
+    expect(d.actions).toEqual(["blastwall-unresolved:s3:deletebucket\u0085", "ec2:terminateinstances"]);
+    const n = one({ Effect: "Deny", NotAction: ["s3:Get* ", "s3:List*"], Resource: "*" });
+    expect(n.unknown).toBeUndefined();
+    expect(n.notActions).toEqual(["*", "s3:list*"]);
+  });
+
+  test("controls: ordinary actions, wildcards, mixed case, *, an interpolation with blanks inside, the unresolved marker", () => {
+    const s = one({ Effect: "Allow", Action: ["s3:GetObject", "S3:Get*", "ec2:Describe?nstances", "*", 's3:${var.x == "a" ? "Get" : "Put"}*'], Resource: "*" });
+    expect(s.unknown).toBeUndefined();
+    expect(s.actions).toEqual(["s3:getobject", "s3:get*", "ec2:describe?nstances", "*", "s3:*"]);
+    const d = one({ Effect: "Deny", Action: ["blastwall-unresolved:var.a == b", "s3:DeleteBucket"], Resource: "*" });
+    expect(d.actions).toEqual(["blastwall-unresolved:var.a == b", "s3:deletebucket"]);
+  });
+});

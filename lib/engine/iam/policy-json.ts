@@ -172,7 +172,16 @@ function readStatement(raw: unknown, source: StatementSource, resolve: (s: strin
   let relettered = false;
   for (let i = 0; i < written.length; i++) {
     const w = written[i];
-    const l = narrowing && hasTemplate(w) ? `blastwall-unresolved:${w.toLowerCase()}` : replaceInterpolations(w).toLowerCase();
+    const blank = w.startsWith(UNRESOLVED) ? -1 : blankAt(replaceInterpolations(w));
+    if (blank >= 0) {
+      // An Allow cannot be read at all (it may grant the action named, or nothing); a Deny is not relied on: its
+      // Action entry matches nothing and its NotAction entry excludes everything, so it denies nothing.
+      if (effect === "Allow") throw new Unreadable(blankActionReason(hasAction ? "Action" : "NotAction", w, blank));
+      lowered[i] = hasAction ? `${UNRESOLVED}${w.toLowerCase()}` : "*";
+      relettered = true;
+      continue;
+    }
+    const l = narrowing && hasTemplate(w) ? `${UNRESOLVED}${w.toLowerCase()}` : replaceInterpolations(w).toLowerCase();
     lowered[i] = l;
     if (l !== w) relettered = true;
   }
@@ -223,6 +232,39 @@ function readStatement(raw: unknown, source: StatementSource, resolve: (s: strin
     undefined,
     relettered ? written : undefined,
     writtenResources,
+  );
+}
+
+/** What the Terraform layer puts in an action it could not read, to match nothing (see `UNRESOLVED_ACTION_PREFIX`). */
+const UNRESOLVED = "blastwall-unresolved:";
+
+/**
+ * Whitespace, control and format characters (U+0085, NBSP, a tab, U+200B, U+FEFF...): no AWS action name holds one,
+ * so an Action entry with one is a mistake or a disguise (red-team round 151: `s3:DeleteBucket\u0085` left over from
+ * an HCL template matched nothing and was dropped silently). IAM's documentation says only which characters a policy
+ * document may hold (tab, LF, CR and U+0020-U+00FF: U+0085 and NBSP pass) and that an action is a service prefix,
+ * `:` and an action name; it does not say whether IAM rejects such an entry (MalformedPolicyDocument), trims it or
+ * keeps it as a name that matches no request. blastwall cannot tell which, so it does not read the entry as any one.
+ */
+const BLANK_OR_CONTROL = /[\p{White_Space}\p{Cc}\p{Cf}]/u;
+
+/** Where in an action (interpolations already replaced) the first such character is, or -1. */
+function blankAt(action: string): number {
+  const m = BLANK_OR_CONTROL.exec(action);
+  return m === null ? -1 : m.index;
+}
+
+/** The action as a JSON string with everything outside printable ASCII escaped, so the reader sees what is there. */
+export function showEscaped(s: string): string {
+  return JSON.stringify(s).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+function blankActionReason(what: string, written: string, at: number): string {
+  const code = replaceInterpolations(written).charCodeAt(at).toString(16).toUpperCase().padStart(4, "0");
+  return (
+    `${what} entry ${showEscaped(written)} holds whitespace or an invisible character (U+${code}), which no AWS action ` +
+    `name has (write the name without it: look for a template strip \`~\`, a heredoc's indentation or a pasted ` +
+    `character); IAM may reject it, trim it or match no action with it, so blastwall cannot tell what the statement allows`
   );
 }
 
