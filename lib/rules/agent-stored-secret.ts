@@ -1,5 +1,5 @@
 import type { Rule } from "../engine/rule";
-import type { Evidence, FindingDraft } from "../engine/findings";
+import type { Evidence, FindingDraft, StatementRef } from "../engine/findings";
 import type { SecretRead } from "../engine/reach/credentials";
 import type { PrincipalNode } from "../engine/analysis-types";
 import type { TfStack } from "../engine/terraform/types";
@@ -115,17 +115,58 @@ function storesText(stores: readonly string[]): string {
  * only in the action (the same `afterAction`, store and statements) share a step; any other read keeps a step of its own.
  */
 export function readSteps(reads: readonly SecretRead[]): Evidence[] {
-  const steps = new Map<string, { read: SecretRead; actions: string[] }>();
+  const steps: Step[] = [];
+  // Found through the strings the read already holds (its store, the fields of its statements), then by comparing
+  // texts, never by a key text made per read: an agent of a large stack holds hundreds of reads whose texts run to
+  // hundreds of characters, and writing and hashing a key for each was most of this rule's time.
+  const shared = new Map<unknown, unknown>();
+  const own = new Map<unknown, unknown>();
   for (const r of reads) {
-    const key = JSON.stringify(r.afterAction === undefined ? [r.store, r.detail, r.action, r.statements] : [r.store, r.afterAction, r.statements]);
-    const step = steps.get(key);
+    const after = r.afterAction;
+    const statements = r.statements;
+    const text = after ?? r.detail;
+    const alike = candidates(after === undefined ? own : shared, r.store, statements);
+    const step = alike.find((s) => s.text === text && (after !== undefined || s.read.action === r.action));
     if (step) step.actions.push(r.action);
-    else steps.set(key, { read: r, actions: [r.action] });
+    else {
+      const made: Step = { read: r, after, text, statements, actions: [r.action] };
+      alike.push(made);
+      steps.push(made);
+    }
   }
-  return [...steps.values()].map(({ read, actions }) => ({
+  return steps.map(({ read, after, statements, actions }) => ({
     step: "secret-read",
     address: read.store,
-    detail: read.afterAction === undefined ? read.detail : `${listActions(actions)}${read.afterAction}`,
-    ...statementsKey(read.statements),
+    detail: after === undefined ? read.detail : `${listActions(actions)}${after}`,
+    ...statementsKey(statements),
   }));
+}
+
+/** One evidence step of `readSteps`: its first read, the text reads share it by, and the actions of all of them. */
+interface Step {
+  readonly read: SecretRead;
+  readonly after: string | undefined;
+  readonly text: string;
+  readonly statements: readonly StatementRef[];
+  readonly actions: string[];
+}
+
+const STEPS = Symbol("steps");
+
+/**
+ * The steps already made for reads of this store naming these statements, equal field by field (as their JSON is:
+ * every reference is made by `statementRef`, so its keys come in one order); an absent field is not an empty one.
+ */
+function candidates(root: Map<unknown, unknown>, store: string, statements: readonly StatementRef[]): Step[] {
+  let map = child(child(root, store), statements.length);
+  for (const s of statements) map = child(child(child(child(child(map, s.policy), s.inlinePolicy), s.sid), s.index), s.digest);
+  let list = map.get(STEPS) as Step[] | undefined;
+  if (!list) map.set(STEPS, (list = []));
+  return list;
+}
+
+function child(map: Map<unknown, unknown>, key: unknown): Map<unknown, unknown> {
+  let next = map.get(key) as Map<unknown, unknown> | undefined;
+  if (!next) map.set(key, (next = new Map()));
+  return next;
 }
