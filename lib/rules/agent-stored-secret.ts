@@ -119,17 +119,21 @@ function storesText(stores: readonly string[]): string {
  */
 export function readSteps(reads: readonly SecretRead[]): Evidence[] {
   const steps: Step[] = [];
-  // Found through the strings the read already holds (its store, the fields of its statements), then by comparing
-  // texts, never by a key text made per read: an agent of a large stack holds hundreds of reads whose texts run to
-  // hundreds of characters, and writing and hashing a key for each was most of this rule's time.
-  const shared = new Map<unknown, unknown>();
-  const own = new Map<unknown, unknown>();
+  // Found by the strings the read already holds (its store, its first statement's digest), then by comparing the rest,
+  // never by a key text made per read: an agent of a large stack holds hundreds of reads whose texts run to hundreds
+  // of characters, and writing and hashing a key for each was most of this rule's time.
+  const byStore = new Map<string, Map<string | undefined, Step[]>>();
   for (const r of reads) {
     const after = r.afterAction;
     const statements = r.statements;
     const text = after ?? r.detail;
-    const alike = candidates(after === undefined ? own : shared, r.store, statements);
-    const step = alike.find((s) => s.text === text && (after !== undefined || s.read.action === r.action));
+    let byDigest = byStore.get(r.store);
+    if (!byDigest) byStore.set(r.store, (byDigest = new Map()));
+    const digest = statements[0]?.digest;
+    let alike = byDigest.get(digest);
+    if (!alike) byDigest.set(digest, (alike = []));
+    // A read with no `afterAction` shares a step only with a read just like it, its action too.
+    const step = alike.find((s) => s.text === text && (s.after === undefined) === (after === undefined) && (after !== undefined || s.read.action === r.action) && sameRefs(s.statements, statements));
     if (step) step.actions.push(r.action);
     else {
       const made: Step = { read: r, after, text, statements, actions: [r.action] };
@@ -154,22 +158,15 @@ interface Step {
   readonly actions: string[];
 }
 
-const STEPS = Symbol("steps");
-
 /**
- * The steps already made for reads of this store naming these statements, equal field by field (as their JSON is:
- * every reference is made by `statementRef`, so its keys come in one order); an absent field is not an empty one.
+ * Whether two reads name the same statements, equal field by field as their JSON is (every reference is made by
+ * `statementRef`, so its keys come in one order); an absent field is not an empty one.
  */
-function candidates(root: Map<unknown, unknown>, store: string, statements: readonly StatementRef[]): Step[] {
-  let map = child(child(root, store), statements.length);
-  for (const s of statements) map = child(child(child(child(child(map, s.policy), s.inlinePolicy), s.sid), s.index), s.digest);
-  let list = map.get(STEPS) as Step[] | undefined;
-  if (!list) map.set(STEPS, (list = []));
-  return list;
-}
-
-function child(map: Map<unknown, unknown>, key: unknown): Map<unknown, unknown> {
-  let next = map.get(key) as Map<unknown, unknown> | undefined;
-  if (!next) map.set(key, (next = new Map()));
-  return next;
+function sameRefs(a: readonly StatementRef[], b: readonly StatementRef[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const [x, y] = [a[i], b[i]];
+    if (x.policy !== y.policy || x.inlinePolicy !== y.inlinePolicy || x.sid !== y.sid || x.index !== y.index || x.digest !== y.digest) return false;
+  }
+  return true;
 }
