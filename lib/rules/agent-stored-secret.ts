@@ -1,5 +1,5 @@
 import type { Rule } from "../engine/rule";
-import type { Evidence, FindingDraft } from "../engine/findings";
+import type { Evidence, FindingDraft, StatementRef } from "../engine/findings";
 import type { SecretRead } from "../engine/reach/credentials";
 import type { PrincipalNode } from "../engine/analysis-types";
 import type { TfStack } from "../engine/terraform/types";
@@ -33,9 +33,12 @@ export const rule: Rule = {
       if (reads.length === 0) continue;
       // Reads of named stores of the stack are already as narrow as reads get: what is left is what they hold.
       const exact = reads.every((r) => r.store !== "*" && ctx.stack.byAddress.has(r.store));
-      const managed = managedReads(agent, reads);
+      // The policies of each read's statements, asked of it once: a read makes its references each time it is asked,
+      // and an agent of a 20,000-resource stack held 40 reads asked once per policy it holds.
+      const policies = reads.map((r) => r.statements.map((s) => s.policy));
+      const managed = managedReads(agent, policies);
       // Reads an AWS managed policy grants next to others' cannot be scoped: its detaching is part of the fix.
-      const detach = managed ? [] : managedShares(agent, reads);
+      const detach = managed ? [] : managedShares(agent, policies);
       out.push({
         ...(managed
           ? { fix: `${managed.fix} ${rule.meta.fix}` }
@@ -77,10 +80,10 @@ function nodeAccessNote(reads: readonly SecretRead[]): string {
  * and user data), the block that attaches it and how to detach it: nobody can scope that policy's statements (red-team
  * round 123). A read names the statement granting it, and with it the policy.
  */
-function managedReads(agent: PrincipalNode, reads: readonly SecretRead[]): { block: string; fix: string; arn: string } | undefined {
+function managedReads(agent: PrincipalNode, policies: readonly (readonly string[])[]): { block: string; fix: string; arn: string } | undefined {
   for (const p of agent.identityPolicies) {
     const arn = p.document.address;
-    if (!isAwsManagedArn(arn) || !reads.every((r) => r.statements.length > 0 && r.statements.every((s) => s.policy === arn))) continue;
+    if (!isAwsManagedArn(arn) || !policies.every((ps) => ps.length > 0 && ps.every((x) => x === arn))) continue;
     const { block, statement } = grantingBlockOf(agent, arn);
     const fix = statement && managedPolicyFix(agent, statement);
     if (fix) return { block, fix, arn };
@@ -89,8 +92,8 @@ function managedReads(agent: PrincipalNode, reads: readonly SecretRead[]): { blo
 }
 
 /** For each AWS managed policy granting some of the reads (others grant the rest), how to detach it, in the reads' order. */
-function managedShares(agent: PrincipalNode, reads: readonly SecretRead[]): string[] {
-  const arns = [...new Set(reads.flatMap((r) => r.statements.map((s) => s.policy)).filter(isAwsManagedArn))];
+function managedShares(agent: PrincipalNode, policies: readonly (readonly string[])[]): string[] {
+  const arns = [...new Set(policies.flat().filter(isAwsManagedArn))];
   return arns.flatMap((arn) => {
     const { statement } = grantingBlockOf(agent, arn);
     const fix = statement && managedPolicyFix(agent, statement);
@@ -115,17 +118,55 @@ function storesText(stores: readonly string[]): string {
  * only in the action (the same `afterAction`, store and statements) share a step; any other read keeps a step of its own.
  */
 export function readSteps(reads: readonly SecretRead[]): Evidence[] {
-  const steps = new Map<string, { read: SecretRead; actions: string[] }>();
+  const steps: Step[] = [];
+  // Found by the strings the read already holds (its store, its first statement's digest), then by comparing the rest,
+  // never by a key text made per read: an agent of a large stack holds hundreds of reads whose texts run to hundreds
+  // of characters, and writing and hashing a key for each was most of this rule's time.
+  const byStore = new Map<string, Map<string | undefined, Step[]>>();
   for (const r of reads) {
-    const key = JSON.stringify(r.afterAction === undefined ? [r.store, r.detail, r.action, r.statements] : [r.store, r.afterAction, r.statements]);
-    const step = steps.get(key);
+    const after = r.afterAction;
+    const statements = r.statements;
+    const text = after ?? r.detail;
+    let byDigest = byStore.get(r.store);
+    if (!byDigest) byStore.set(r.store, (byDigest = new Map()));
+    const digest = statements[0]?.digest;
+    let alike = byDigest.get(digest);
+    if (!alike) byDigest.set(digest, (alike = []));
+    // A read with no `afterAction` shares a step only with a read just like it, its action too.
+    const step = alike.find((s) => s.text === text && (s.after === undefined) === (after === undefined) && (after !== undefined || s.read.action === r.action) && sameRefs(s.statements, statements));
     if (step) step.actions.push(r.action);
-    else steps.set(key, { read: r, actions: [r.action] });
+    else {
+      const made: Step = { read: r, after, text, statements, actions: [r.action] };
+      alike.push(made);
+      steps.push(made);
+    }
   }
-  return [...steps.values()].map(({ read, actions }) => ({
+  return steps.map(({ read, after, statements, actions }) => ({
     step: "secret-read",
     address: read.store,
-    detail: read.afterAction === undefined ? read.detail : `${listActions(actions)}${read.afterAction}`,
-    ...statementsKey(read.statements),
+    detail: after === undefined ? read.detail : `${listActions(actions)}${after}`,
+    ...statementsKey(statements),
   }));
+}
+
+/** One evidence step of `readSteps`: its first read, the text reads share it by, and the actions of all of them. */
+interface Step {
+  readonly read: SecretRead;
+  readonly after: string | undefined;
+  readonly text: string;
+  readonly statements: readonly StatementRef[];
+  readonly actions: string[];
+}
+
+/**
+ * Whether two reads name the same statements, equal field by field as their JSON is (every reference is made by
+ * `statementRef`, so its keys come in one order); an absent field is not an empty one.
+ */
+function sameRefs(a: readonly StatementRef[], b: readonly StatementRef[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const [x, y] = [a[i], b[i]];
+    if (x.policy !== y.policy || x.inlinePolicy !== y.inlinePolicy || x.sid !== y.sid || x.index !== y.index || x.digest !== y.digest) return false;
+  }
+  return true;
 }

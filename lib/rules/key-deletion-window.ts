@@ -32,11 +32,12 @@ function keysOfData(stack: TfStack, config: BlastwallConfig): Map<string, TfReso
   const out = new Map<string, TfResource[]>();
   for (const h of holders) {
     if (h.mode !== "managed") continue;
-    const prefix = modulePrefix(h);
     const named = new Set<string>();
+    // Worked out at the first reference: most holders name no key.
+    let prefix: string | undefined;
     for (const s of bodyStrings(h.values)) {
       if (!s.includes("${")) continue;
-      for (const m of s.matchAll(KEY_REFERENCE)) named.add(`${prefix}${m[1]}.${m[2]}`);
+      for (const m of s.matchAll(KEY_REFERENCE)) named.add(`${(prefix ??= modulePrefix(h))}${m[1]}.${m[2]}`);
     }
     for (const k of named) {
       const list = out.get(k) ?? [];
@@ -70,9 +71,12 @@ export const rule: Rule = {
   },
   check({ stack, config }) {
     const out: FindingDraft[] = [];
+    const keys = KEY_TYPES.flatMap((t) => stack.byType.get(t) ?? []);
+    // Only keys are judged: a stack of 20,000 resources and no key has no holder's body to read for references.
+    if (keys.length === 0) return out;
     const byKey = keysOfData(stack, config);
     const ownProtected = new Set(statefulResources(stack, config));
-    for (const key of KEY_TYPES.flatMap((t) => stack.byType.get(t) ?? [])) {
+    for (const key of keys) {
       if (key.mode !== "managed") continue;
       const holders = byKey.get(withoutInstanceKeys(key.address)) ?? [];
       if (holders.length === 0 && !ownProtected.has(key)) continue;
