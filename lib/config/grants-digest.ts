@@ -73,6 +73,11 @@ export interface StatementLookup {
    */
   part(key: string | object, make: () => readonly unknown[], hashLong?: boolean): Part;
   /**
+   * What the other stacks of the run passed on, each as one digest made once per stack: `agents`, which of their
+   * principals are agents (stack, address and ARN); `stacks`, the configuration digests of the stacks they come from.
+   */
+  peersOfRun(): { readonly agents: string; readonly stacks: string };
+  /**
    * A digest made once per `key`, which must name everything that decides it: most findings of a large stack are about
    * a thing two rules report alike (a data resource with no prevent_destroy and no backup), and each wrote, sorted and
    * hashed the same parts again.
@@ -150,6 +155,7 @@ export function stackLookup(stack: TfStack, analysis: Pick<StackAnalysis, "princ
   const partsByText = new Map<string, Part>();
   const partsByObject = new WeakMap<object, Part>();
   const remembered = new Map<string, string>();
+  let runPeers: { agents: string; stacks: string } | undefined;
   const lookup: StatementLookup = {
     statement(ref, principalsNear) {
       const k = key(ref.policy, ref.inlinePolicy, ref.index);
@@ -186,6 +192,17 @@ export function stackLookup(stack: TfStack, analysis: Pick<StackAnalysis, "princ
         else partsByObject.set(k as object, p);
       }
       return p;
+    },
+    peersOfRun() {
+      if (runPeers === undefined) {
+        const entries = [...(stack.peerAgents ?? []), ...(stack.peerRunners ?? [])];
+        const digestOfList = (xs: Iterable<string>) => sha256([...new Set(xs)].sort(compareText).join("\n")).slice(0, 16);
+        runPeers = {
+          agents: digestOfList(entries.filter((x) => x.actsFor === undefined && x.runs === undefined).map((x) => entryKeys(x).agent)),
+          stacks: digestOfList(entries.map((x) => entryKeys(x).stack)),
+        };
+      }
+      return runPeers;
     },
     remembered(k, make) {
       let d = remembered.get(k);
@@ -323,6 +340,15 @@ const PLACING = ["allowed_account_ids", "forbidden_account_ids", "assume_role", 
  * finding, which fails closed.
  */
 export function stackConfigurationDigest(stack: TfStack): string {
+  // A run judges a stack again in rounds, each time a new object spread from the same reading: keyed by its blocks.
+  let d = configurationDigests.get(stack.byAddress);
+  if (d === undefined) configurationDigests.set(stack.byAddress, (d = configurationDigestOf(stack)));
+  return d;
+}
+
+const configurationDigests = new WeakMap<object, string>();
+
+function configurationDigestOf(stack: TfStack): string {
   const blocks = [...stack.byAddress.values()].map((r) => [r.address, withoutMetadata(r.values), r.lifecycle ?? null]);
   const text = canonicalText({
     blocks: blocks.sort((a, b) => compareText(a[0] as string, b[0] as string)),
@@ -333,6 +359,22 @@ export function stackConfigurationDigest(stack: TfStack): string {
   });
   return sha256(text).slice(0, 16);
 }
+
+// What `peersOfRun` lists of an entry, written once: each stack of a run of hundreds lists every other's.
+const entryKeyCache = new WeakMap<object, { readonly agent: string; readonly stack: string }>();
+function entryKeys(x: { readonly stack: string; readonly address: string; readonly arnPattern: string; readonly basis?: string }): { readonly agent: string; readonly stack: string } {
+  let k = entryKeyCache.get(x);
+  if (k === undefined) entryKeyCache.set(x, (k = { agent: JSON.stringify([x.stack, x.address, x.arnPattern]), stack: JSON.stringify([x.stack, x.basis ?? null]) }));
+  return k;
+}
+
+// An entry passed on is one object in every stack of the run that receives it, and never changes: written once.
+const peerTexts = new WeakMap<object, string>();
+const peerText = (x: object): string => {
+  let t = peerTexts.get(x);
+  if (t === undefined) peerTexts.set(x, (t = canonicalText(x)));
+  return t;
+};
 
 /** What caps and places a principal's rights (see the module comment). */
 function principalContent(stack: TfStack, p: PrincipalNode, lookup: StatementLookup): unknown {
@@ -351,10 +393,17 @@ function principalContent(stack: TfStack, p: PrincipalNode, lookup: StatementLoo
   const placing = body === undefined ? null : Object.fromEntries(PLACING.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
   const referenced = placing === null ? [] : referencedContent(stack, stringsIn(placing));
   // Another stack's principal, an agent there or one an agent can act as: how it is one is decided in that stack, which
-  // the entries the run passed on carry (each with its stack's configuration digest), and which agents they are.
+  // the entry the run passed on about it carries (with its stack's configuration digest, which changes with anything
+  // there: a second agent come to reach it, its trust's condition dropped), and by which principals of the run are
+  // agents (a config may select one more by name, and its stack's configuration stays the same). Each as one digest
+  // made once per stack: every entry of the run written into each such principal made a check of 300 stacks three
+  // times as long.
   if (p.external && p.peer !== undefined) {
-    const peers = [...(stack.peerAgents ?? []), ...(stack.peerRunners ?? [])].map((x) => lookup.canonical(x)).sort(compareText);
-    return { denies, allows, boundary, provider: { key: provider, placing, referenced }, peer: p.peer, peers };
+    const { entry, ...peer } = p.peer;
+    const run = lookup.peersOfRun();
+    // Matched to one entry: that entry. Several may be it (a name known only at apply time): every stack's configuration.
+    const decided = entry !== undefined ? { entry: peerText(entry) } : { stacks: run.stacks };
+    return { denies, allows, boundary, provider: { key: provider, placing, referenced }, peer, ...decided, agents: run.agents };
   }
   return { denies, allows, boundary, provider: { key: provider, placing, referenced } };
 }

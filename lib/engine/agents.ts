@@ -435,7 +435,7 @@ export function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
     const others = hits > 1 ? `; it may as well be another principal of the stacks checked: its name is known only at apply time` : "";
     const reason = `${certain ? "it is" : "it may be"} ${is}, ${x.peer.reason}${pin}${others}`;
     const root = agentOf(x.peer);
-    return { reason, peer: { is, agent: roots.size > 1 ? `${root}${SEVERAL}` : root, reached: x.peer.actsFor !== undefined, ...(x.account !== undefined && { account: x.account }) } };
+    return { reason, peer: { is, agent: roots.size > 1 ? `${root}${SEVERAL}` : root, reached: x.peer.actsFor !== undefined, ...(x.account !== undefined && { account: x.account }), ...(hits === 1 && { entry: x.peer }) } };
   };
 }
 

@@ -1,5 +1,5 @@
 import type { PolicyDocument, Statement } from "./iam/types";
-import type { TfResource } from "./terraform/types";
+import type { PeerAgent, TfResource } from "./terraform/types";
 import type { AmbiguousMention } from "./principals/outsiders";
 
 /** A policy document as it reaches a principal, and by what. */
@@ -60,6 +60,11 @@ export interface PeerMatch {
   readonly reached: boolean;
   /** The account the other stack is pinned to, when it is. */
   readonly account?: string;
+  /**
+   * The entry of the other stack it was matched to, when it matched that one alone: what the grants digest of a
+   * finding about it holds (lib/config/grants-digest.ts). Undefined when several may be it.
+   */
+  readonly entry?: PeerAgent;
 }
 
 /** One reason a principal holds an action: the Allow statement and the resources it applies to. */

@@ -864,6 +864,25 @@ describe("the grants digest of a chain through another stack's role (red-team ro
     expect(digest(agents({ trust: open }))).not.toBe(digest(agents()));
   });
 
+  test("a role the config selects as an agent, come to reach the role with no change to any stack, gives another", () => {
+    const both = { ...conditioned, Principal: { AWS: ["arn:aws:iam::111111111111:role/agents/coder", "arn:aws:iam::111111111111:role/tools/reckless"] } };
+    const json = tf(
+      {
+        "aws_iam_role.coder": { name: "coder", path: "/agents/", assume_role_policy: SERVICE_TRUST, tags: AGENT },
+        "aws_iam_role.reckless": { name: "reckless", path: "/tools/", assume_role_policy: SERVICE_TRUST },
+        "aws_iam_role.helper": { name: "helper", assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [both] }) },
+      },
+      PIN,
+    );
+    const grants = (config: { agents?: { names: string[] } }) => {
+      const models = [buildStack(json, "cdktf.out/stacks/agents/cdk.tf.json", "agents"), buildStack(deploy, "cdktf.out/stacks/deploy/cdk.tf.json", "deploy")];
+      const found = checkStacks(models, { config, rules: agentRules }).findings.filter((f) => f.file.includes("/deploy/") && f.ruleId === "agent-transitive-destroy" && f.severity === "error");
+      expect(found).toHaveLength(1);
+      return found[0].grants;
+    };
+    expect(grants({ agents: { names: ["reckless"] } })).not.toBe(grants({}));
+  });
+
   test("a second agent coming to reach the role gives another", () => {
     const both = { ...conditioned, Principal: { AWS: ["arn:aws:iam::111111111111:role/agents/coder", "arn:aws:iam::111111111111:role/agents/reckless"] } };
     expect(digest(agents({ second: true, trust: both }))).not.toBe(digest(agents()));
