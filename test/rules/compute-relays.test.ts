@@ -104,4 +104,28 @@ describe("153 F2. a pipe into a state machine, its queue fed by a service the ag
     // EventBridge sends as events.amazonaws.com: the agent's Deny on the send does not refuse that (as for a function).
     expect(graded(stack([PUT, deny], piped(BY_RULE, RULE_TO_QUEUE())))).toEqual(ERROR);
   });
+
+  test("two hops: PutEvents → rule → topic → queue → pipe, each policy admitting the one before", () => {
+    const chain = {
+      ...TOPIC,
+      "aws_sns_topic_policy.t": { arn: "${aws_sns_topic.t.arn}", policy: policy({ Effect: "Allow", Action: "sns:Publish", Resource: "${aws_sns_topic.t.arn}", ...BY_RULE }) },
+      ...RULE_TO_QUEUE({ arn: "${aws_sns_topic.t.arn}" }),
+    };
+    expect(graded(stack([PUT], piped(BY_TOPIC, chain)))).toEqual(ERROR);
+    expect(graded(stack([PUT], piped(BY_TOPIC, { ...chain, "aws_cloudwatch_event_target.t": { rule: "${aws_cloudwatch_event_rule.r.name}", arn: "${aws_sns_topic.t.arn}", input: "{}" } })))).toEqual([]);
+  });
+});
+
+describe("153 F2. a bucket policy naming the agent: its objects' events reach a rule into a state machine", () => {
+  test("s3:PutObject granted by the bucket's policy alone is a route; a bucket policy naming another role is not", () => {
+    const body = (principal: string): Obj => ({
+      "aws_s3_bucket.b": { bucket: "uploads" },
+      "aws_s3_bucket_policy.b": { bucket: "${aws_s3_bucket.b.id}", policy: policy({ Effect: "Allow", Principal: { AWS: principal }, Action: "s3:PutObject", Resource: "${aws_s3_bucket.b.arn}/*" }) },
+      "aws_s3_bucket_notification.n": { bucket: "${aws_s3_bucket.b.id}", eventbridge: true },
+      "aws_cloudwatch_event_rule.r": { name: "uploads", event_pattern: JSON.stringify({ source: ["aws.s3"], "detail-type": ["Object Created"] }) },
+      "aws_cloudwatch_event_target.t": { rule: "${aws_cloudwatch_event_rule.r.name}", arn: "${aws_sfn_state_machine.sm.arn}", role_arn: "${aws_iam_role.pipe.arn}" },
+    });
+    expect(graded(stack([allow("s3:GetObject", "*")], piped(undefined, body("${aws_iam_role.agent.arn}"))))).toEqual(ERROR);
+    expect(graded(stack([allow("s3:GetObject", "*")], piped(undefined, body("${aws_iam_role.pipe.arn}"))))).toEqual([]);
+  });
 });
