@@ -21,6 +21,7 @@ import { writtenReferences } from "./resource-index";
 import { roleOfCompute } from "./role-of";
 import { policyGrants } from "../../rules/invoke-policies";
 import { isRelayed } from "../../rules/invoke-relays";
+import { grantsUsing } from "../../rules/invoke-routes";
 import { deniedOnAll } from "../../rules/invoke-denies";
 
 export function routeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
@@ -35,41 +36,52 @@ export function routeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): vo
   }
 }
 
+/** A principal's grants of an action: all of them, and those the stack's resource policies give it (`extra`). */
+type Held = (action: string) => { readonly all: readonly Grant[]; readonly extra: readonly Grant[] };
+
+const NONE: readonly Grant[] = [];
+
 /**
  * The principal's grants of an action, with those the stack's resource policies give it (invoke-policies.ts
  * `policyGrants`, relayed grants among them), read once per action. A relay asks what fires its source (sns:Publish
  * for a topic delivering to the queue), and that may be granted by a policy too: asked through the same function.
  */
-function heldBy(ctx: EdgeContext, p: PrincipalNode): (action: string) => readonly Grant[] {
-  const memo = new Map<string, readonly Grant[]>();
-  const held = (action: string): readonly Grant[] => {
-    let gs = memo.get(action);
-    if (gs) return gs;
+function heldBy(ctx: EdgeContext, p: PrincipalNode): Held {
+  const memo = new Map<string, { all: readonly Grant[]; extra: readonly Grant[] }>();
+  const held: Held = (action) => {
+    let out = memo.get(action);
+    if (out) return out;
     const own = ctx.grants(p, action);
     // Set before the policies are read: a relay that comes back to this action sees the principal's own grants.
-    memo.set(action, own);
-    const extra = policyGrants(ctx.stack, p, action, held);
-    memo.set(action, (gs = extra.length === 0 ? own : [...own, ...extra]));
-    return gs;
+    memo.set(action, { all: own, extra: NONE });
+    const extra = policyGrants(ctx.stack, p, action, (a) => held(a).all);
+    memo.set(action, (out = { all: extra.length === 0 ? own : [...own, ...extra], extra }));
+    return out;
   };
   return held;
 }
 
 /**
  * A grant of one of the route's actions on what the writer acts on: by reference to it, or by pattern. A resource
- * policy's grant is refused by a Deny of the principal's own that certainly covers the action there; a service
- * delivering for it is not (its fire right is, and `held` reads that as its own grants are read).
+ * policy's grant is read as the Lambda routes read it (invoke-routes.ts `grantsUsing`, which files a principal's many
+ * policy grants once, not once per route), and is refused by a Deny of the principal's own that certainly covers the
+ * action there; a service delivering for it is not (its fire right is, and `held` reads that as its own grants).
  */
-function grantOf(ctx: EdgeContext, p: PrincipalNode, route: ComputeRoute, held: (action: string) => readonly Grant[]): Grant | undefined {
-  let denies: ReturnType<typeof ownDenies> | undefined;
+function grantOf(ctx: EdgeContext, p: PrincipalNode, route: ComputeRoute, held: Held): Grant | undefined {
   for (const action of route.actions) {
-    const own = ctx.grants(p, action);
-    for (const g of held(action)) {
-      if (!own.includes(g) && !isRelayed(g) && deniedOnAll(ctx.stack, (denies ??= ownDenies(p)), action, denyAsks(route))) continue;
+    for (const g of ctx.grants(p, action)) {
       for (const r of g.resources) {
         const named = route.target ? writtenReferences(g, r, (w) => referencedResource(ctx.stack, w, route.types)) : undefined;
         if (named ? named.includes(route.target!) : globsIntersect(r, route.pattern, { caseInsensitive: true })) return g;
       }
+    }
+  }
+  let denies: ReturnType<typeof ownDenies> | undefined;
+  for (const action of route.actions) {
+    const { extra } = held(action);
+    if (extra.length === 0) continue;
+    for (const g of grantsUsing(ctx.stack, route, extra)) {
+      if (isRelayed(g) || !deniedOnAll(ctx.stack, (denies ??= ownDenies(p)), action, denyAsks(route))) return g;
     }
   }
   return undefined;
