@@ -22,7 +22,7 @@ import { roleOfCompute } from "./role-of";
 import { policyGrants } from "../../rules/invoke-policies";
 import { isRelayed } from "../../rules/invoke-relays";
 import { grantsUsing } from "../../rules/invoke-routes";
-import { deniedOnAll } from "../../rules/invoke-denies";
+import { deniedOnAll, type DenyAsk } from "../../rules/invoke-denies";
 
 export function routeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   const routes = computeRoutes(ctx.stack);
@@ -88,7 +88,7 @@ function grantOf(ctx: EdgeContext, p: PrincipalNode, route: ComputeRoute, held: 
 }
 
 /** Where a Deny must refuse the route's action to close it: the resource it writes to (a bucket's objects), or its pattern. */
-function denyAsks(route: ComputeRoute): { pattern: string; target?: ComputeRoute["target"]; suffix?: string }[] {
+function denyAsks(route: ComputeRoute): DenyAsk[] {
   if (!route.target) return [{ pattern: route.pattern }];
   return [{ pattern: route.pattern, target: route.target, suffix: route.pattern.endsWith("/*") && route.target.type === "aws_s3_bucket" ? "/*" : "" }];
 }
