@@ -3,30 +3,71 @@
  * EventBridge notification or a pipe hands to a state machine, task, build, job or pipeline starts it with a payload of
  * its choosing, as the start action would (HIJACK_TARGETS): the same hijack edge to the role it runs as, its text
  * naming the hop. Compute blastwall cannot read runs as a role it cannot see.
+ *
+ * The write right is read as the Lambda routes read it (rules/function-invokes.ts): the principal's own grants, those
+ * a queue, topic or bucket policy naming it gives, and those it uses through a service it makes deliver for it
+ * (red-team round 153, F2: an event put on a bus whose rule targets the pipe's queue, a publish to a topic the queue
+ * subscribes to), which rules/invoke-relays.ts reads, failing closed where it does.
  */
 import type { Grant, PrincipalNode } from "../analysis-types";
 import { globsIntersect } from "../iam/glob";
 import { referencedResource } from "../terraform/tokens";
+import { mention, statementRef } from "../describe";
+import { ownDenies } from "../own-denies";
 import { grantText, type AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
-import { COMPUTE_ROUTE_ACTIONS, computeRoutes, type ComputeRoute, type RouteCompute } from "./compute-targets";
+import { computeRoutes, type ComputeRoute, type RouteCompute } from "./compute-targets";
 import { writtenReferences } from "./resource-index";
 import { roleOfCompute } from "./role-of";
-
-const ACTIONS: ReadonlySet<string> = new Set(COMPUTE_ROUTE_ACTIONS.map((a) => a.toLowerCase()));
+import { policyGrants } from "../../rules/invoke-policies";
+import { isRelayed } from "../../rules/invoke-relays";
+import { grantsUsing } from "../../rules/invoke-routes";
+import { deniedOnAll, type DenyAsk } from "../../rules/invoke-denies";
 
 export function routeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   const routes = computeRoutes(ctx.stack);
-  if (routes.length === 0 || !ctx.holdsAny(p, ACTIONS)) return;
+  if (routes.length === 0) return;
+  // Not only when it holds a route's action itself: a service may deliver for it (a right of another service).
+  const held = heldBy(ctx, p);
   for (const route of routes) {
-    const g = grantOf(ctx, p, route);
+    const g = grantOf(ctx, p, route, held);
     if (!g) continue;
     for (const c of route.computes) edgeTo(ctx, route, c, g, add);
   }
 }
 
-/** A grant of one of the route's actions on what the writer acts on: by reference to it, or by pattern. */
-function grantOf(ctx: EdgeContext, p: PrincipalNode, route: ComputeRoute): Grant | undefined {
+/** A principal's grants of an action: all of them, and those the stack's resource policies give it (`extra`). */
+type Held = (action: string) => { readonly all: readonly Grant[]; readonly extra: readonly Grant[] };
+
+const NONE: readonly Grant[] = [];
+
+/**
+ * The principal's grants of an action, with those the stack's resource policies give it (invoke-policies.ts
+ * `policyGrants`, relayed grants among them), read once per action. A relay asks what fires its source (sns:Publish
+ * for a topic delivering to the queue), and that may be granted by a policy too: asked through the same function.
+ */
+function heldBy(ctx: EdgeContext, p: PrincipalNode): Held {
+  const memo = new Map<string, { all: readonly Grant[]; extra: readonly Grant[] }>();
+  const held: Held = (action) => {
+    let out = memo.get(action);
+    if (out) return out;
+    const own = ctx.grants(p, action);
+    // Set before the policies are read: a relay that comes back to this action sees the principal's own grants.
+    memo.set(action, { all: own, extra: NONE });
+    const extra = policyGrants(ctx.stack, p, action, (a) => held(a).all);
+    memo.set(action, (out = { all: extra.length === 0 ? own : [...own, ...extra], extra }));
+    return out;
+  };
+  return held;
+}
+
+/**
+ * A grant of one of the route's actions on what the writer acts on: by reference to it, or by pattern. A resource
+ * policy's grant is read as the Lambda routes read it (invoke-routes.ts `grantsUsing`, which files a principal's many
+ * policy grants once, not once per route), and is refused by a Deny of the principal's own that certainly covers the
+ * action there; a service delivering for it is not (its fire right is, and `held` reads that as its own grants).
+ */
+function grantOf(ctx: EdgeContext, p: PrincipalNode, route: ComputeRoute, held: Held): Grant | undefined {
   for (const action of route.actions) {
     for (const g of ctx.grants(p, action)) {
       for (const r of g.resources) {
@@ -35,7 +76,27 @@ function grantOf(ctx: EdgeContext, p: PrincipalNode, route: ComputeRoute): Grant
       }
     }
   }
+  let denies: ReturnType<typeof ownDenies> | undefined;
+  for (const action of route.actions) {
+    const { extra } = held(action);
+    if (extra.length === 0) continue;
+    for (const g of grantsUsing(ctx.stack, route, extra)) {
+      if (isRelayed(g) || !deniedOnAll(ctx.stack, (denies ??= ownDenies(p)), action, denyAsks(route))) return g;
+    }
+  }
   return undefined;
+}
+
+/** Where a Deny must refuse the route's action to close it: the resource it writes to (a bucket's objects), or its pattern. */
+function denyAsks(route: ComputeRoute): DenyAsk[] {
+  if (!route.target) return [{ pattern: route.pattern }];
+  return [{ pattern: route.pattern, target: route.target, suffix: route.pattern.endsWith("/*") && route.target.type === "aws_s3_bucket" ? "/*" : "" }];
+}
+
+/** How the grant lets the principal write: the statement, and for a relayed one how it makes the service deliver. */
+function grantWhy(g: Grant): string {
+  if (!isRelayed(g)) return `${grantText(g)} lets it`;
+  return `${grantText(g)}${mention({ text: g.relay.text, statements: g.relay.fires.map((f) => statementRef(f.statement)) })}; that way it can`;
 }
 
 function edgeTo(ctx: EdgeContext, route: ComputeRoute, c: RouteCompute, g: Grant, add: AddEdge): void {
@@ -43,12 +104,12 @@ function edgeTo(ctx: EdgeContext, route: ComputeRoute, c: RouteCompute, g: Grant
   const action = g.action;
   if (!c.res || c.res.mode === "data") {
     const what = c.res ? `${c.res.address}, compute this stack reads but does not make` : `${c.text}, a target blastwall cannot read as compute it models`;
-    add(ctx.unknown(`route:${route.via.address}:${c.text}`, `${what}, started through ${route.via.address}, which may run as any role`), "hijack", action, () => `${grantText(g)} lets it ${hop}: it starts that with a payload of its choosing, under a role blastwall cannot see`, g.statement.source.address);
+    add(ctx.unknown(`route:${route.via.address}:${c.text}`, `${what}, started through ${route.via.address}, which may run as any role`), "hijack", action, () => `${grantWhy(g)} ${hop}: it starts that with a payload of its choosing, under a role blastwall cannot see`, g.statement.source.address);
     return;
   }
   const found = roleOfCompute(ctx, c.res, c.roleAttribute!, c.viaInstanceProfile === true);
   const role = found === null && c.runsAsRoleAnyway ? undefined : found;
   if (role === null) return;
   const to = role ?? ctx.unknown(`role-of:${c.res.address}`, `the role ${c.res.address} runs as, which blastwall cannot resolve`);
-  add(to, "hijack", action, () => `${grantText(g)} lets it ${hop}: it starts ${c.res!.address} with a payload of its choosing, as a start action would, and ${c.res!.address} runs as ${role ?? "a role blastwall cannot resolve"}`, g.statement.source.address);
+  add(to, "hijack", action, () => `${grantWhy(g)} ${hop}: it starts ${c.res!.address} with a payload of its choosing, as a start action would, and ${c.res!.address} runs as ${role ?? "a role blastwall cannot resolve"}`, g.statement.source.address);
 }
