@@ -207,3 +207,42 @@ describe("152. front doors: a service acting with a role of the stack", () => {
     expect(found(stack([allow("appsync:GraphQL", "*")], DDB(DELETE_ITEM, "API_KEY")))).toEqual([]);
   });
 });
+
+/**
+ * Red-team round 153. F4: an integration belongs to the method of its API, resource and verb; a method it references
+ * (its `http_method` copied from an IAM method of another resource) is only a hint.
+ */
+describe("153. front doors: the method an integration sits on", () => {
+  const TWO = (integration: Obj, key: Obj): Obj => ({
+    "aws_api_gateway_rest_api.api": { name: "items" },
+    "aws_api_gateway_resource.admin": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", parent_id: "${aws_api_gateway_rest_api.api.root_resource_id}", path_part: "admin" },
+    "aws_api_gateway_resource.public": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", parent_id: "${aws_api_gateway_rest_api.api.root_resource_id}", path_part: "public" },
+    "aws_api_gateway_method.admin": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", resource_id: "${aws_api_gateway_resource.admin.id}", http_method: "DELETE", authorization: "AWS_IAM" },
+    "aws_api_gateway_method.public": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", resource_id: "${aws_api_gateway_resource.public.id}", http_method: "DELETE", authorization: "NONE" },
+    "aws_api_gateway_integration.i": { ...key, ...integration },
+  });
+  const ON_PUBLIC = { rest_api_id: "${aws_api_gateway_rest_api.api.id}", resource_id: "${aws_api_gateway_resource.public.id}", http_method: "${aws_api_gateway_method.admin.http_method}" };
+  const ON_ADMIN = { rest_api_id: "${aws_api_gateway_method.admin.rest_api_id}", resource_id: "${aws_api_gateway_method.admin.resource_id}", http_method: "${aws_api_gateway_method.admin.http_method}" };
+
+  test("F4: http_method copied from an IAM method of another resource: the integration is the open method's, an error with no right", () => {
+    const json = stack([NOTHING], { ...API_ROLE(), ...TWO(S3_DELETE, ON_PUBLIC) });
+    const f = found(json)[0];
+    expect([f.severity, f.resource]).toEqual(["error", "aws_iam_role.apirole"]);
+    expect(f.message).toContain("--no auth on aws_api_gateway_integration.i--> aws_iam_role.apirole (s3 only");
+    expect(f.evidence).toContain("require IAM auth on aws_api_gateway_method.public");
+    // Control: every key taken from the IAM method it does sit on is that method's: no right, no finding.
+    expect(found(stack([NOTHING], { ...API_ROLE(), ...TWO(S3_DELETE, ON_ADMIN) }))).toEqual([]);
+  });
+
+  test("F4: the same for a Lambda integration: the open-route warning", () => {
+    expect(graded(stack([NOTHING], { ...FUNCTION(), ...TWO(LAMBDA_PROXY, ON_PUBLIC) }))).toEqual(OPEN_ROUTE);
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...TWO(LAMBDA_PROXY, ON_ADMIN) }))).toEqual([]);
+  });
+
+  test("F4: a referenced method that disagrees, and no method on the integration's key: open, saying why", () => {
+    const json = stack([NOTHING], { ...API_ROLE(), ...TWO(S3_DELETE, { ...ON_PUBLIC, http_method: "POST", cache_namespace: "${aws_api_gateway_method.admin.id}" }) });
+    const f = found(json)[0];
+    expect(f.severity).toBe("error");
+    expect(f.evidence).toContain("which references aws_api_gateway_method.admin but does not sit on it");
+  });
+});
