@@ -9,10 +9,13 @@
  */
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { blocksOf, callsLambda, graphqlAccess, GRAPHQL_APIS, httpAccess, oneOf, referencedIn, restAccess, type DoorAccess } from "../engine/reach/front-doors";
+import { bodiesOf } from "../engine/reach/openapi-doors";
 import { resolveToPattern } from "../engine/terraform/tokens";
 import { functionsOf, type Route } from "./invoke-routes";
 
 const isTrue = (v: unknown) => v === true || v === "true";
+const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
+const API_TYPES = ["aws_api_gateway_rest_api", "aws_apigatewayv2_api"];
 const isFalse = (v: unknown) => v === false || v === "false";
 
 function exactly(stack: TfStack, v: unknown): string | undefined {
@@ -49,6 +52,72 @@ function apiDoorRoutes(stack: TfStack): Route[] {
   for (const i of stack.byType.get("aws_apigatewayv2_integration") ?? []) {
     if (i.values["integration_subtype"] !== undefined && i.values["integration_subtype"] !== null) continue;
     add(i, i.values["integration_type"], i.values["integration_uri"], () => httpAccess(stack, i));
+  }
+  return [...out, ...bodyRoutes(stack), ...quickCreateRoutes(stack)];
+}
+
+/**
+ * The same doors in an OpenAPI body (engine/reach/openapi-doors.ts): an operation with no auth whose integration calls
+ * a function. A body blastwall cannot read may hold one into every function a Lambda permission lets API Gateway
+ * invoke from that API (or from any API): fail closed.
+ */
+function bodyRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  const bodies = bodiesOf(stack);
+  for (const o of bodies.operations) {
+    if (!unset(o.subtype) || o.access.kind !== "open") continue;
+    if (o.type !== undefined && o.type !== "aws_proxy" && o.type !== "aws") continue;
+    if (!callsLambda(stack, o.uri) && resolveToPattern(stack, typeof o.uri === "string" ? o.uri : "").exact) continue;
+    const functions = functionsOf(stack, o.uri);
+    if (functions.length > 0) out.push(openRoute(o.api, functions, `call ${o.where} of ${o.api.address}`, ", whose integration invokes", o.access.text, o.access.fix));
+  }
+  for (const u of bodies.unread) {
+    const functions = [
+      ...new Set(
+        (stack.byType.get("aws_lambda_permission") ?? [])
+          .filter((p) => {
+            const principal = exactly(stack, p.values["principal"]);
+            if (principal !== undefined && principal !== "*" && !/^apigateway\.amazonaws\.com(\.cn)?$/.test(principal)) return false;
+            const src = p.values["source_arn"];
+            return unset(src) || referencedIn(stack, src).includes(u.api) || referencedIn(stack, src).every((r) => !API_TYPES.includes(r.type));
+          })
+          .flatMap((p) => functionsOf(stack, p.values["function_name"])),
+      ),
+    ];
+    if (functions.length === 0) continue;
+    out.push(
+      openRoute(
+        u.api,
+        functions,
+        `call ${u.api.address}`,
+        ", whose Lambda permission lets API Gateway invoke",
+        `through ${u.api.address}, an API whose OpenAPI body blastwall cannot read (only JSON text or jsonencode is read), so any operation of it may ask no auth and invoke a function a Lambda permission lets API Gateway invoke`,
+        `write the body of ${u.api.address} as JSON text or with jsonencode, every operation with a security requirement of an awsSigv4 scheme`,
+      ),
+    );
+  }
+  return out;
+}
+
+/** HTTP API quick create (`target`): CreateApi makes a `$default` route with no auth and a Lambda proxy integration. */
+function quickCreateRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const api of stack.byType.get("aws_apigatewayv2_api") ?? []) {
+    const target = api.values["target"];
+    if (unset(target)) continue;
+    if (!callsLambda(stack, target) && resolveToPattern(stack, typeof target === "string" ? target : "").exact && !/:lambda:/.test(String(target))) continue;
+    const functions = functionsOf(stack, target);
+    if (functions.length === 0) continue;
+    out.push(
+      openRoute(
+        api,
+        functions,
+        `call ${api.address}`,
+        ", whose quick-create target is",
+        `through ${api.address}, an HTTP API made by quick create (target), whose $default route asks no auth at all, which anyone can call over HTTPS`,
+        `drop target from ${api.address} and write its route (aws_apigatewayv2_route) with authorization_type = "AWS_IAM", or an authorizer`,
+      ),
+    );
   }
   return out;
 }

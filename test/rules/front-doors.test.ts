@@ -246,3 +246,77 @@ describe("153. front doors: the method an integration sits on", () => {
     expect(f.evidence).toContain("which references aws_api_gateway_method.admin but does not sit on it");
   });
 });
+
+/**
+ * Red-team round 153. F1/F5: an API defined by an OpenAPI `body` (REST or HTTP API) and an HTTP API made by quick
+ * create (`target`) hold the same doors as integration resources; a body blastwall cannot read fails closed.
+ */
+describe("153. front doors: OpenAPI bodies and quick create", () => {
+  const SIGV4 = { sigv4: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "awsSigv4" } };
+  const COGNITO = { pool: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "cognito_user_pools", "x-amazon-apigateway-authorizer": { type: "cognito_user_pools", providerARNs: ["arn:aws:cognito-idp:eu-central-1:111111111111:userpool/x"] } } };
+  const doc = (integration: Obj, op: Obj = {}, top: Obj = {}) => ({
+    openapi: "3.0.1",
+    info: { title: "t", version: "1" },
+    paths: { "/items/{id}": { delete: { ...op, "x-amazon-apigateway-integration": integration } } },
+    ...top,
+  });
+  const encoded = (d: unknown) => `\${jsonencode(${JSON.stringify(d)})}`;
+  const DDB_DELETE = { type: "aws", httpMethod: "POST", uri: "arn:aws:apigateway:eu-central-1:dynamodb:action/DeleteItem", credentials: "${aws_iam_role.apirole.arn}" };
+  const restBody = (body: string): Obj => ({ "aws_api_gateway_rest_api.api": { name: "items", body } });
+
+  test("F1: a REST body operation with no security and an AWS integration with a credentials role: an error with no right", () => {
+    for (const body of [JSON.stringify(doc(DDB_DELETE)), encoded(doc(DDB_DELETE))]) {
+      const f = found(stack([NOTHING], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(body) }))[0];
+      expect([f.severity, f.resource]).toEqual(["error", "aws_iam_role.apirole"]);
+      expect(f.message).toContain("--no auth on aws_api_gateway_rest_api.api--> aws_iam_role.apirole (dynamodb:DeleteItem only");
+      expect(f.evidence).toContain("DELETE /items/{id} in the OpenAPI body of aws_api_gateway_rest_api.api, an operation no security requirement applies to");
+    }
+    // Controls: a SigV4 requirement (on the operation, or for the whole document) and no invoke right; a Cognito authorizer.
+    expect(found(stack([NOTHING], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(encoded(doc(DDB_DELETE, { security: [{ sigv4: [] }] }, { components: { securitySchemes: SIGV4 } }))) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(encoded(doc(DDB_DELETE, {}, { security: [{ sigv4: [] }], components: { securitySchemes: SIGV4 } }))) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(encoded(doc(DDB_DELETE, { security: [{ pool: [] }] }, { components: { securitySchemes: COGNITO } }))) }))).toEqual([]);
+    // With SigV4 the door is execute-api:Invoke's.
+    const iam = found(stack([allow("execute-api:Invoke", "*")], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(encoded(doc(DDB_DELETE, { security: [{ sigv4: [] }] }, { components: { securitySchemes: SIGV4 } }))) }));
+    expect(iam.map((x) => [x.severity, x.resource])).toEqual([["error", "aws_iam_role.apirole"]]);
+    // An empty requirement among the alternatives is no auth.
+    expect(found(stack([NOTHING], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(encoded(doc(DDB_DELETE, { security: [{ sigv4: [] }, {}] }, { components: { securitySchemes: SIGV4 } }))) }))).toHaveLength(1);
+  });
+
+  test("F1: an HTTP API body with a Step Functions integration and no security reaches the state machine's role", () => {
+    const integration = { type: "aws_proxy", integrationSubtype: "StepFunctions-StartExecution", credentials: "${aws_iam_role.apirole.arn}", payloadFormatVersion: "1.0", requestParameters: { StateMachineArn: "${aws_sfn_state_machine.sm.arn}", Input: "$request.body" } };
+    const json = stack([NOTHING], {
+      ...role("apirole", trust("apigateway.amazonaws.com"), policy(allow("states:StartExecution", "${aws_sfn_state_machine.sm.arn}"))),
+      ...role("sfn", trust("states.amazonaws.com"), DESTROY),
+      "aws_sfn_state_machine.sm": { name: "cleanup", role_arn: "${aws_iam_role.sfn.arn}", definition: "{}" },
+      "aws_apigatewayv2_api.h": { name: "h", protocol_type: "HTTP", body: encoded({ openapi: "3.0.1", info: { title: "h", version: "1" }, paths: { "/run": { post: { "x-amazon-apigateway-integration": integration } } } }) },
+    });
+    const f = found(json).find((x) => x.resource === "aws_iam_role.sfn")!;
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("--no auth on aws_apigatewayv2_api.h--> aws_iam_role.apirole (states:StartExecution only");
+  });
+
+  test("F5: a body operation with no security into a function, and quick create: the open-route warning", () => {
+    const proxy = { type: "aws_proxy", httpMethod: "POST", uri: "${aws_lambda_function.cleanup.invoke_arn}" };
+    const json = stack([NOTHING], { ...FUNCTION(), ...restBody(encoded(doc(proxy))) });
+    expect(graded(json)).toEqual(OPEN_ROUTE);
+    expect(found(json)[0].message).toContain("through DELETE /items/{id} in the OpenAPI body of aws_api_gateway_rest_api.api");
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...restBody(encoded(doc(proxy, { security: [{ sigv4: [] }] }, { components: { securitySchemes: SIGV4 } }))) }))).toEqual([]);
+    const quick = stack([NOTHING], { ...FUNCTION(), "aws_apigatewayv2_api.q": { name: "q", protocol_type: "HTTP", target: "${aws_lambda_function.cleanup.arn}" } });
+    expect(graded(quick)).toEqual(OPEN_ROUTE);
+    expect(found(quick)[0].message).toContain("through aws_apigatewayv2_api.q, an HTTP API made by quick create (target), whose $default route asks no auth");
+    // Control: an API with neither body nor target is no door.
+    expect(found(stack([NOTHING], { ...FUNCTION(), "aws_apigatewayv2_api.q": { name: "q", protocol_type: "HTTP" } }))).toEqual([]);
+  });
+
+  test("F1/F5: a body blastwall cannot read: the roles it names and the functions API Gateway may invoke, with no auth", () => {
+    const permission = { "aws_lambda_permission.p": { action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.cleanup.function_name}", principal: "apigateway.amazonaws.com", source_arn: "${aws_api_gateway_rest_api.api.execution_arn}/*/*" } };
+    const body = '${templatefile("openapi.yaml", { role = aws_iam_role.apirole.arn })}';
+    const json = stack([NOTHING], { ...FUNCTION(), ...API_ROLE(), ...restBody(body), ...permission });
+    const fs = found(json);
+    expect(fs.map((x) => [x.severity, x.resource]).sort()).toEqual([["error", "aws_iam_role.apirole"], ["warning", "aws_lambda_function.cleanup"]]);
+    expect(fs.find((x) => x.resource === "aws_lambda_function.cleanup")!.message).toContain("through aws_api_gateway_rest_api.api, an API whose OpenAPI body blastwall cannot read");
+    // Control: a permission for another service's source is not API Gateway's.
+    const sns = { "aws_lambda_permission.p": { ...(permission["aws_lambda_permission.p"] as Obj), principal: "sns.amazonaws.com", source_arn: "arn:aws:sns:eu-central-1:111111111111:t" } };
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...restBody('${file("openapi.yaml")}'), ...sns }))).toEqual([]);
+  });
+});

@@ -9,6 +9,7 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { parseReference, parseTemplate, refTarget, resolveToPattern } from "../terraform/tokens";
+import { bodiesOf } from "./openapi-doors";
 
 /** Who may call through a door: anyone, a holder of an IAM right, or one an authorizer outside IAM admits (not read). */
 export type DoorAccess =
@@ -304,6 +305,24 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
     const api = oneOf(stack, i.values["api_id"], HTTP_APIS);
     const s = unset(subtype) ? integrationScope(stack, i.values["integration_uri"]) : subtypeScope(stack, subtype);
     out.push({ via: i, api, role, scope: s?.scope, scopeName: s?.name, access: httpAccess(stack, i), invoke: "execute-api:Invoke", testInvoke: false, fix: `take the rights the integration's call needs off the role of ${i.address}, or scope them to exactly what the API is for` });
+  }
+  // The same doors in an OpenAPI body; a body blastwall cannot read makes the roles it names act with no auth.
+  const bodies = bodiesOf(stack);
+  for (const o of bodies.operations) {
+    const role = o.credentials;
+    if (unset(role) || (typeof role === "string" && CALLER_CREDENTIALS.test(role))) continue;
+    if (o.type === "http" || o.type === "http_proxy" || o.type === "mock") continue;
+    if (unset(o.subtype) && callsLambda(stack, o.uri)) continue;
+    const s = unset(o.subtype) ? integrationScope(stack, o.uri) : subtypeScope(stack, o.subtype);
+    out.push({ via: o.api, api: o.api, role, scope: s?.scope, scopeName: s?.name, access: o.access, invoke: "execute-api:Invoke", testInvoke: REST_APIS.includes(o.api.type), fix: `take the rights the integration's call needs off the credentials role of ${o.where} in the OpenAPI body of ${o.api.address}, or scope them to exactly what the API is for` });
+  }
+  for (const u of bodies.unread) {
+    const access: DoorAccess = {
+      kind: "open",
+      text: `through ${u.api.address}, an API whose OpenAPI body blastwall cannot read (only JSON text or jsonencode is read), so any operation of it may ask no auth and have API Gateway act as a credentials role the body names`,
+      fix: `write the body of ${u.api.address} as JSON text or with jsonencode, every operation with a security requirement of an awsSigv4 scheme`,
+    };
+    for (const role of u.roles) out.push({ via: u.api, api: u.api, role, access, invoke: "execute-api:Invoke", testInvoke: REST_APIS.includes(u.api.type), fix: `take the destroy rights off the roles the body of ${u.api.address} names` });
   }
   for (const ds of stack.byType.get("aws_appsync_datasource") ?? []) {
     const role = ds.values["service_role_arn"];
