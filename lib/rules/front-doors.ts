@@ -130,25 +130,68 @@ const ATTACHMENTS = ["aws_lb_target_group_attachment", "aws_alb_target_group_att
 
 const ofTypes = (stack: TfStack, types: readonly string[]) => types.flatMap((t) => stack.byType.get(t) ?? []);
 
-/** The target groups an action block forwards to: `target_group_arn`, or a weighted `forward { target_group { arn } }`. */
-function forwardedGroups(stack: TfStack, actions: unknown): { groups: TfResource[]; unread: boolean } {
-  const groups: TfResource[] = [];
+/**
+ * Who an ALB forward admits once an authenticate action before it (same action list, by `order`) has run: undefined,
+ * anyone; `closed`, only users of an identity provider outside IAM (an OIDC IdP, a user pool that lets no one sign up);
+ * `signup`, whoever signs up to a user pool that allows self sign-up (Cognito's default), or one not in the stack.
+ */
+type Gate = undefined | { readonly kind: "closed" } | { readonly kind: "signup"; readonly text: string; readonly fix: string };
+
+function cognitoGate(stack: TfStack, auth: Record<string, unknown> | undefined): Gate {
+  const pool = auth ? oneOf(stack, auth["user_pool_arn"], ["aws_cognito_user_pool"]) : undefined;
+  if (!pool) {
+    return { kind: "signup", text: "an authenticate-cognito action on a user pool blastwall cannot find in the stack, which may let anyone sign up (Cognito's default)", fix: "make the user pool in the stack with admin_create_user_config { allow_admin_create_user_only = true }" };
+  }
+  if (blocksOf(pool.values["admin_create_user_config"]).some((c) => isTrue(c["allow_admin_create_user_only"]))) return { kind: "closed" };
+  return { kind: "signup", text: `an authenticate-cognito action on ${pool.address}, a user pool that lets anyone sign up`, fix: `set admin_create_user_config { allow_admin_create_user_only = true } on ${pool.address}` };
+}
+
+/**
+ * The target groups an action block forwards to (`target_group_arn`, or a weighted `forward { target_group { arn } }`),
+ * each with the gate of the authenticate actions ordered before it. An order blastwall cannot read gates nothing.
+ */
+function forwardedGroups(stack: TfStack, actions: unknown): { forwards: { group: TfResource; gate: Gate }[]; unread: boolean } {
+  const forwards: { group: TfResource; gate: Gate }[] = [];
   let unread = false;
-  for (const a of blocksOf(actions)) {
+  const listed = blocksOf(actions).map((a, i) => {
+    const o = a["order"];
+    const order = o === undefined || o === null ? i + 1 : typeof o === "number" ? o : /^\d+$/.test(String(o)) ? Number(o) : NaN;
+    return { a, order };
+  });
+  const ordered = listed.every((x) => !Number.isNaN(x.order));
+  for (const { a, order } of listed) {
+    const before = ordered ? listed.filter((x) => x.order < order).map((x) => x.a) : [];
+    const gates: Gate[] = before.flatMap((b): Gate[] => {
+      const type = exactly(stack, b["type"]);
+      if (type === "authenticate-oidc") return [{ kind: "closed" }];
+      if (type === "authenticate-cognito") return [cognitoGate(stack, blocksOf(b["authenticate_cognito"])[0])];
+      return [];
+    });
+    // Every authenticate action before the forward must pass: one that admits no stranger closes it.
+    const gate: Gate = gates.length === 0 ? undefined : gates.find((g) => g?.kind === "closed") ?? gates[0];
     const values = [a["target_group_arn"], ...blocksOf(a["forward"]).flatMap((f) => blocksOf(f["target_group"]).map((g) => g["arn"]))].filter((v) => v !== undefined && v !== null);
     for (const v of values) {
       const hit = referencedIn(stack, v).filter((r) => TARGET_GROUPS.includes(r.type));
       if (hit.length === 0) unread = true;
-      for (const g of hit) if (!groups.includes(g)) groups.push(g);
+      for (const g of hit) forwards.push({ group: g, gate });
     }
   }
-  return { groups, unread };
+  return { forwards, unread };
+}
+
+/** The most open gate of the forwards to a group: anyone, else whoever signs up; undefined when none forwards there. */
+function gateTo(stack: TfStack, actions: unknown, g: TfResource): { gate: Gate } | undefined {
+  const gates = forwardedGroups(stack, actions).forwards.filter((f) => f.group === g).map((f) => f.gate);
+  if (gates.length === 0) return undefined;
+  return { gate: gates.includes(undefined) ? undefined : gates.find((x) => x?.kind === "signup") ?? gates[0] };
 }
 
 /**
  * An Application Load Balancer that is internet-facing (`internal` false or unset) runs a Lambda target group's
  * function with every HTTP request a listener (or listener rule) of it forwards there: no IAM right. A listener on a
- * load balancer the stack does not make may be on an internet-facing one (fail closed).
+ * load balancer the stack does not make may be on an internet-facing one (fail closed). An authenticate action before
+ * the forward leaves it to the identity provider's users: an OIDC IdP or a user pool that lets no one sign up is
+ * outside IAM (no route, as a REST method's Cognito authorizer), a pool with self sign-up is anyone's who signs up.
  */
 function albRoutes(stack: TfStack): Route[] {
   const lambdaGroups = ofTypes(stack, TARGET_GROUPS).filter((g) => exactly(stack, g.values["target_type"]) === "lambda" || (g.values["target_type"] !== undefined && exactly(stack, g.values["target_type"]) === undefined));
@@ -159,26 +202,43 @@ function albRoutes(stack: TfStack): Route[] {
   for (const g of lambdaGroups) {
     const functions = [...new Set(ofTypes(stack, ATTACHMENTS).filter((a) => referencedIn(stack, a.values["target_group_arn"]).includes(g)).flatMap((a) => functionsOf(stack, a.values["target_id"])))];
     if (functions.length === 0) continue;
-    // The listeners that forward to the group: by their default action, or by a rule of theirs.
-    const fronts = new Set<TfResource>();
-    for (const l of listeners) if (forwardedGroups(stack, l.values["default_action"]).groups.includes(g)) fronts.add(l);
-    for (const r of rules) if (forwardedGroups(stack, r.values["action"]).groups.includes(g)) for (const l of referencedIn(stack, r.values["listener_arn"]).filter((x) => LISTENERS.includes(x.type))) fronts.add(l);
-    for (const r of rules) if (forwardedGroups(stack, r.values["action"]).groups.includes(g) && referencedIn(stack, r.values["listener_arn"]).every((x) => !LISTENERS.includes(x.type))) fronts.add(r);
-    for (const l of fronts) {
+    // The listeners that forward to the group (by their default action, or by a rule of theirs), with the gate before.
+    const fronts = new Map<TfResource, Gate[]>();
+    const note = (l: TfResource, gate: Gate) => fronts.set(l, [...(fronts.get(l) ?? []), gate]);
+    for (const l of listeners) {
+      const at = gateTo(stack, l.values["default_action"], g);
+      if (at) note(l, at.gate);
+    }
+    for (const r of rules) {
+      const at = gateTo(stack, r.values["action"], g);
+      if (!at) continue;
+      const owners = referencedIn(stack, r.values["listener_arn"]).filter((x) => LISTENERS.includes(x.type));
+      if (owners.length === 0) note(r, at.gate);
+      for (const l of owners) note(l, at.gate);
+    }
+    for (const [l, gates] of fronts) {
+      const gate = gates.includes(undefined) ? undefined : gates.find((x) => x?.kind === "signup");
+      if (gates.length > 0 && !gates.includes(undefined) && !gate) continue;
       const lb = LISTENERS.includes(l.type) ? oneOf(stack, l.values["load_balancer_arn"], LBS) : undefined;
       if (lb && (isTrue(lb.values["internal"]) || exactly(stack, lb.values["load_balancer_type"]) === "network")) continue;
       const internal = lb?.values["internal"];
       const which = lb
         ? `${lb.address}, a load balancer ${internal === undefined || internal === null || isFalse(internal) ? "that is internet-facing (internal is false or unset)" : "that may be internet-facing (internal cannot be read)"}`
         : "a load balancer the stack does not make, which may be internet-facing";
+      const signup = gate?.kind === "signup" ? gate : undefined;
+      const closeLb = lb ? `make ${lb.address} internal (internal = true)` : `forward ${l.address} only from an internal load balancer`;
       out.push(
         openRoute(
           l,
           functions,
           `send HTTP requests to ${l.address}`,
           `, which forwards to ${g.address}, whose target is`,
-          `through ${l.address} of ${which}, forwarding to ${g.address} (target_type lambda): anyone who can reach it runs the function with a request of their own`,
-          lb ? `make ${lb.address} internal (internal = true), or put an authenticate action before the forward on ${l.address}, or take the function out of ${g.address}` : `forward ${l.address} only from an internal load balancer, or take the function out of ${g.address}`,
+          signup
+            ? `through ${l.address} of ${which}, forwarding to ${g.address} (target_type lambda) after ${signup.text}: whoever signs up runs the function with a request of their own`
+            : `through ${l.address} of ${which}, forwarding to ${g.address} (target_type lambda): anyone who can reach it runs the function with a request of their own`,
+          signup
+            ? `${signup.fix}, or ${closeLb}, or take the function out of ${g.address}`
+            : `${closeLb}, or put an authenticate-oidc action (or an authenticate-cognito one on a user pool that lets no one sign up) before the forward on ${l.address}, or take the function out of ${g.address}`,
         ),
       );
     }

@@ -320,3 +320,39 @@ describe("153. front doors: OpenAPI bodies and quick create", () => {
     expect(found(stack([NOTHING], { ...FUNCTION(), ...restBody('${file("openapi.yaml")}'), ...sns }))).toEqual([]);
   });
 });
+
+/** Red-team round 153. F3: an authenticate action before an ALB's forward leaves the function to the IdP's users. */
+describe("153. front doors: ALB authenticate actions", () => {
+  const POOL = (adminOnly: boolean): Obj => ({ "aws_cognito_user_pool.p": { name: "staff", admin_create_user_config: [{ allow_admin_create_user_only: adminOnly }] } });
+  const COGNITO = (pool: string, order?: number): Obj => ({ type: "authenticate-cognito", ...(order ? { order } : {}), authenticate_cognito: [{ user_pool_arn: pool, user_pool_client_id: "c", user_pool_domain: "auth" }] });
+  const OIDC: Obj = { type: "authenticate-oidc", authenticate_oidc: [{ authorization_endpoint: "https://idp/auth", client_id: "c", client_secret: "s", issuer: "https://idp", token_endpoint: "https://idp/token", user_info_endpoint: "https://idp/user" }] };
+  const FORWARD = (order?: number): Obj => ({ type: "forward", ...(order ? { order } : {}), target_group_arn: "${aws_lb_target_group.tg.arn}" });
+  const ALB = (actions: Obj[], extra: Obj = {}): Obj => ({
+    "aws_lb.alb": { name: "ops", load_balancer_type: "application", subnets: ["subnet-1"] },
+    "aws_lb_target_group.tg": { name: "cleanup", target_type: "lambda" },
+    "aws_lb_target_group_attachment.a": { target_group_arn: "${aws_lb_target_group.tg.arn}", target_id: "${aws_lambda_function.cleanup.arn}" },
+    "aws_lb_listener.l": { load_balancer_arn: "${aws_lb.alb.arn}", port: 443, protocol: "HTTPS", default_action: actions },
+    ...extra,
+  });
+
+  test("F3: authenticate-oidc, or authenticate-cognito on a pool that lets no one sign up, before the forward: no route", () => {
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC, FORWARD()]) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...ALB([COGNITO("${aws_cognito_user_pool.p.arn}"), FORWARD()], POOL(true)) }))).toEqual([]);
+    // By order, not by position in the list.
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...ALB([FORWARD(2), { ...OIDC, order: 1 }]) }))).toEqual([]);
+    // Controls: the authenticate action ordered after the forward gates nothing; the plain forward's fix names both ways.
+    const after = stack([NOTHING], { ...FUNCTION(), ...ALB([FORWARD(1), { ...OIDC, order: 2 }]) });
+    expect(graded(after)).toEqual(OPEN_ROUTE);
+    expect(found(after)[0].fix).toContain("put an authenticate-oidc action (or an authenticate-cognito one on a user pool that lets no one sign up) before the forward on aws_lb_listener.l");
+  });
+
+  test("F3: authenticate-cognito on a pool that allows self sign-up (or one not in the stack) is a route for whoever signs up", () => {
+    const open = stack([NOTHING], { ...FUNCTION(), ...ALB([COGNITO("${aws_cognito_user_pool.p.arn}"), FORWARD()], POOL(false)) });
+    expect(graded(open)).toEqual(OPEN_ROUTE);
+    expect(found(open)[0].message).toContain("after an authenticate-cognito action on aws_cognito_user_pool.p, a user pool that lets anyone sign up: whoever signs up runs the function");
+    expect(found(open)[0].fix).toContain("set admin_create_user_config { allow_admin_create_user_only = true } on aws_cognito_user_pool.p");
+    const outside = stack([NOTHING], { ...FUNCTION(), ...ALB([COGNITO("arn:aws:cognito-idp:eu-central-1:111111111111:userpool/eu-central-1_x"), FORWARD()]) });
+    expect(graded(outside)).toEqual(OPEN_ROUTE);
+    expect(found(outside)[0].message).toContain("a user pool blastwall cannot find in the stack, which may let anyone sign up");
+  });
+});
