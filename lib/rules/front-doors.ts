@@ -91,7 +91,7 @@ function bodyRoutes(stack: TfStack): Route[] {
         functions,
         `call ${u.api.address}`,
         ", whose Lambda permission lets API Gateway invoke",
-        `through ${u.api.address}, an API whose OpenAPI body blastwall cannot read (only JSON text or jsonencode is read), so any operation of it may ask no auth and invoke a function a Lambda permission lets API Gateway invoke`,
+        `through ${u.api.address}, an API whose OpenAPI body blastwall cannot read in full (it reads JSON text or jsonencode, and $refs inside the document), so any operation of it may ask no auth and invoke a function a Lambda permission lets API Gateway invoke`,
         `write the body of ${u.api.address} as JSON text or with jsonencode, every operation with a security requirement of an awsSigv4 scheme`,
       ),
     );

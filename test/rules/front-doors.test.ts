@@ -315,6 +315,9 @@ describe("153. front doors: OpenAPI bodies and quick create", () => {
     const fs = found(json);
     expect(fs.map((x) => [x.severity, x.resource]).sort()).toEqual([["error", "aws_iam_role.apirole"], ["warning", "aws_lambda_function.cleanup"]]);
     expect(fs.find((x) => x.resource === "aws_lambda_function.cleanup")!.message).toContain("through aws_api_gateway_rest_api.api, an API whose OpenAPI body blastwall cannot read");
+    // An integration that is a $ref outside the document is as unread: the roles the body names.
+    const ref = encoded({ ...doc({ $ref: "integrations.json#/del" }), components: { x: "${aws_iam_role.apirole.arn}" } });
+    expect(found(stack([NOTHING], { ...API_ROLE(), ...restBody(ref) })).map((x) => [x.severity, x.resource])).toEqual([["error", "aws_iam_role.apirole"]]);
     // Control: a permission for another service's source is not API Gateway's.
     const sns = { "aws_lambda_permission.p": { ...(permission["aws_lambda_permission.p"] as Obj), principal: "sns.amazonaws.com", source_arn: "arn:aws:sns:eu-central-1:111111111111:t" } };
     expect(found(stack([NOTHING], { ...FUNCTION(), ...restBody('${file("openapi.yaml")}'), ...sns }))).toEqual([]);

@@ -118,9 +118,14 @@ export function bodiesOf(stack: TfStack): { operations: readonly BodyOperation[]
       unread.push({ api, roles: rolesNamedIn(typeof body === "string" ? body : JSON.stringify(body)) });
       continue;
     }
+    // A path or integration it cannot follow (a `$ref` outside the document) may be any door: the whole body's roles.
+    let partly = false;
     for (const [path, rawItem] of Object.entries(doc["paths"])) {
       const item = deref(doc, rawItem);
-      if (!isObj(item)) continue;
+      if (!isObj(item)) {
+        partly = true;
+        continue;
+      }
       for (const [verb, rawOp] of Object.entries(item)) {
         if (!VERBS.includes(verb.toLowerCase())) continue;
         const op = deref(doc, rawOp);
@@ -128,11 +133,15 @@ export function bodiesOf(stack: TfStack): { operations: readonly BodyOperation[]
         const where = `${verb.toLowerCase() === "x-amazon-apigateway-any-method" ? "ANY" : verb.toUpperCase()} ${path}`;
         const raw = op["x-amazon-apigateway-integration"];
         if (raw === undefined) continue;
-        const i = deref(doc, raw);
-        const x = isObj(i) ? i : {};
+        const x = deref(doc, raw);
+        if (!isObj(x)) {
+          partly = true;
+          continue;
+        }
         operations.push({ api, where, type: lower(x["type"]), uri: x["uri"], credentials: x["credentials"], subtype: x["integrationSubtype"], access: operationAccess(doc, op, api, where) });
       }
     }
+    if (partly) unread.push({ api, roles: rolesNamedIn(body as string) });
   }
   const out = { operations, unread };
   cache.set(stack, out);
