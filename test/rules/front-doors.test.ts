@@ -232,6 +232,9 @@ describe("153. front doors: the method an integration sits on", () => {
     expect(f.evidence).toContain("require IAM auth on aws_api_gateway_method.public");
     // Control: every key taken from the IAM method it does sit on is that method's: no right, no finding.
     expect(found(stack([NOTHING], { ...API_ROLE(), ...TWO(S3_DELETE, ON_ADMIN) }))).toEqual([]);
+    // Control: a key held in a local is the key it holds.
+    const local = tf({ ...agentCan(NOTHING), ...API_ROLE(), ...TWO(S3_DELETE, { ...ON_ADMIN, resource_id: "${local.admin}" }) }, { ...PINNED, locals: { admin: "${aws_api_gateway_resource.admin.id}" } });
+    expect(found(local)).toEqual([]);
   });
 
   test("F4: the same for a Lambda integration: the open-route warning", () => {

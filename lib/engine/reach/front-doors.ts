@@ -10,6 +10,7 @@
 import type { TfResource, TfStack } from "../terraform/types";
 import { parseReference, parseTemplate, refTarget, resolveToPattern } from "../terraform/tokens";
 import { bodiesOf } from "./openapi-doors";
+import { followReferences } from "../agent-tags";
 
 /** Who may call through a door: anyone, a holder of an IAM right, or one an authorizer outside IAM admits (not read). */
 export type DoorAccess =
@@ -84,10 +85,11 @@ function same(stack: TfStack, a: unknown, b: unknown): boolean {
 }
 
 /**
- * A key value of an integration or method as written, through references to another method's or resource's own
- * written argument (`http_method = aws_api_gateway_method.m.http_method` is "DELETE", whatever method it came from).
+ * A key value of an integration or method as written, through locals and references to another method's or
+ * resource's own written argument (`http_method = aws_api_gateway_method.m.http_method` is "DELETE", whatever method it came from).
  */
 function keyValue(stack: TfStack, v: unknown, depth = 0): unknown {
+  v = followReferences(stack, v, true);
   const ref = depth < 4 ? refTarget(v) : undefined;
   if (!ref || (ref.kind !== "resource" && ref.kind !== "data") || ref.attribute === undefined || ref.path.length > 0 || ref.splat) return v;
   const res = stack.byAddress.get(ref.address);
