@@ -9,10 +9,13 @@
  */
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { blocksOf, callsLambda, graphqlAccess, GRAPHQL_APIS, httpAccess, oneOf, referencedIn, restAccess, type DoorAccess } from "../engine/reach/front-doors";
+import { bodiesOf } from "../engine/reach/openapi-doors";
 import { resolveToPattern } from "../engine/terraform/tokens";
 import { functionsOf, type Route } from "./invoke-routes";
 
 const isTrue = (v: unknown) => v === true || v === "true";
+const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
+const API_TYPES = ["aws_api_gateway_rest_api", "aws_apigatewayv2_api"];
 const isFalse = (v: unknown) => v === false || v === "false";
 
 function exactly(stack: TfStack, v: unknown): string | undefined {
@@ -50,6 +53,72 @@ function apiDoorRoutes(stack: TfStack): Route[] {
     if (i.values["integration_subtype"] !== undefined && i.values["integration_subtype"] !== null) continue;
     add(i, i.values["integration_type"], i.values["integration_uri"], () => httpAccess(stack, i));
   }
+  return [...out, ...bodyRoutes(stack), ...quickCreateRoutes(stack)];
+}
+
+/**
+ * The same doors in an OpenAPI body (engine/reach/openapi-doors.ts): an operation with no auth whose integration calls
+ * a function. A body blastwall cannot read may hold one into every function a Lambda permission lets API Gateway
+ * invoke from that API (or from any API): fail closed.
+ */
+function bodyRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  const bodies = bodiesOf(stack);
+  for (const o of bodies.operations) {
+    if (!unset(o.subtype) || o.access.kind !== "open") continue;
+    if (o.type !== undefined && o.type !== "aws_proxy" && o.type !== "aws") continue;
+    if (!callsLambda(stack, o.uri) && resolveToPattern(stack, typeof o.uri === "string" ? o.uri : "").exact) continue;
+    const functions = functionsOf(stack, o.uri);
+    if (functions.length > 0) out.push(openRoute(o.api, functions, `call ${o.where} of ${o.api.address}`, ", whose integration invokes", o.access.text, o.access.fix));
+  }
+  for (const u of bodies.unread) {
+    const functions = [
+      ...new Set(
+        (stack.byType.get("aws_lambda_permission") ?? [])
+          .filter((p) => {
+            const principal = exactly(stack, p.values["principal"]);
+            if (principal !== undefined && principal !== "*" && !/^apigateway\.amazonaws\.com(\.cn)?$/.test(principal)) return false;
+            const src = p.values["source_arn"];
+            return unset(src) || referencedIn(stack, src).includes(u.api) || referencedIn(stack, src).every((r) => !API_TYPES.includes(r.type));
+          })
+          .flatMap((p) => functionsOf(stack, p.values["function_name"])),
+      ),
+    ];
+    if (functions.length === 0) continue;
+    out.push(
+      openRoute(
+        u.api,
+        functions,
+        `call ${u.api.address}`,
+        ", whose Lambda permission lets API Gateway invoke",
+        `through ${u.api.address}, an API whose OpenAPI body blastwall cannot read in full (it reads JSON text or jsonencode, and $refs inside the document), so any operation of it may ask no auth and invoke a function a Lambda permission lets API Gateway invoke`,
+        `write the body of ${u.api.address} as JSON text or with jsonencode, every operation with a security requirement of an awsSigv4 scheme`,
+      ),
+    );
+  }
+  return out;
+}
+
+/** HTTP API quick create (`target`): CreateApi makes a `$default` route with no auth and a Lambda proxy integration. */
+function quickCreateRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const api of stack.byType.get("aws_apigatewayv2_api") ?? []) {
+    const target = api.values["target"];
+    if (unset(target)) continue;
+    if (!callsLambda(stack, target) && resolveToPattern(stack, typeof target === "string" ? target : "").exact && !/:lambda:/.test(String(target))) continue;
+    const functions = functionsOf(stack, target);
+    if (functions.length === 0) continue;
+    out.push(
+      openRoute(
+        api,
+        functions,
+        `call ${api.address}`,
+        ", whose quick-create target is",
+        `through ${api.address}, an HTTP API made by quick create (target), whose $default route asks no auth at all, which anyone can call over HTTPS`,
+        `drop target from ${api.address} and write its route (aws_apigatewayv2_route) with authorization_type = "AWS_IAM", or an authorizer`,
+      ),
+    );
+  }
   return out;
 }
 
@@ -61,25 +130,68 @@ const ATTACHMENTS = ["aws_lb_target_group_attachment", "aws_alb_target_group_att
 
 const ofTypes = (stack: TfStack, types: readonly string[]) => types.flatMap((t) => stack.byType.get(t) ?? []);
 
-/** The target groups an action block forwards to: `target_group_arn`, or a weighted `forward { target_group { arn } }`. */
-function forwardedGroups(stack: TfStack, actions: unknown): { groups: TfResource[]; unread: boolean } {
-  const groups: TfResource[] = [];
+/**
+ * Who an ALB forward admits once an authenticate action before it (same action list, by `order`) has run: undefined,
+ * anyone; `closed`, only users of an identity provider outside IAM (an OIDC IdP, a user pool that lets no one sign up);
+ * `signup`, whoever signs up to a user pool that allows self sign-up (Cognito's default), or one not in the stack.
+ */
+type Gate = undefined | { readonly kind: "closed" } | { readonly kind: "signup"; readonly text: string; readonly fix: string };
+
+function cognitoGate(stack: TfStack, auth: Record<string, unknown> | undefined): Gate {
+  const pool = auth ? oneOf(stack, auth["user_pool_arn"], ["aws_cognito_user_pool"]) : undefined;
+  if (!pool) {
+    return { kind: "signup", text: "an authenticate-cognito action on a user pool blastwall cannot find in the stack, which may let anyone sign up (Cognito's default)", fix: "make the user pool in the stack with admin_create_user_config { allow_admin_create_user_only = true }" };
+  }
+  if (blocksOf(pool.values["admin_create_user_config"]).some((c) => isTrue(c["allow_admin_create_user_only"]))) return { kind: "closed" };
+  return { kind: "signup", text: `an authenticate-cognito action on ${pool.address}, a user pool that lets anyone sign up`, fix: `set admin_create_user_config { allow_admin_create_user_only = true } on ${pool.address}` };
+}
+
+/**
+ * The target groups an action block forwards to (`target_group_arn`, or a weighted `forward { target_group { arn } }`),
+ * each with the gate of the authenticate actions ordered before it. An order blastwall cannot read gates nothing.
+ */
+function forwardedGroups(stack: TfStack, actions: unknown): { forwards: { group: TfResource; gate: Gate }[]; unread: boolean } {
+  const forwards: { group: TfResource; gate: Gate }[] = [];
   let unread = false;
-  for (const a of blocksOf(actions)) {
+  const listed = blocksOf(actions).map((a, i) => {
+    const o = a["order"];
+    const order = o === undefined || o === null ? i + 1 : typeof o === "number" ? o : /^\d+$/.test(String(o)) ? Number(o) : NaN;
+    return { a, order };
+  });
+  const ordered = listed.every((x) => !Number.isNaN(x.order));
+  for (const { a, order } of listed) {
+    const before = ordered ? listed.filter((x) => x.order < order).map((x) => x.a) : [];
+    const gates: Gate[] = before.flatMap((b): Gate[] => {
+      const type = exactly(stack, b["type"]);
+      if (type === "authenticate-oidc") return [{ kind: "closed" }];
+      if (type === "authenticate-cognito") return [cognitoGate(stack, blocksOf(b["authenticate_cognito"])[0])];
+      return [];
+    });
+    // Every authenticate action before the forward must pass: one that admits no stranger closes it.
+    const gate: Gate = gates.length === 0 ? undefined : gates.find((g) => g?.kind === "closed") ?? gates[0];
     const values = [a["target_group_arn"], ...blocksOf(a["forward"]).flatMap((f) => blocksOf(f["target_group"]).map((g) => g["arn"]))].filter((v) => v !== undefined && v !== null);
     for (const v of values) {
       const hit = referencedIn(stack, v).filter((r) => TARGET_GROUPS.includes(r.type));
       if (hit.length === 0) unread = true;
-      for (const g of hit) if (!groups.includes(g)) groups.push(g);
+      for (const g of hit) forwards.push({ group: g, gate });
     }
   }
-  return { groups, unread };
+  return { forwards, unread };
+}
+
+/** The most open gate of the forwards to a group: anyone, else whoever signs up; undefined when none forwards there. */
+function gateTo(stack: TfStack, actions: unknown, g: TfResource): { gate: Gate } | undefined {
+  const gates = forwardedGroups(stack, actions).forwards.filter((f) => f.group === g).map((f) => f.gate);
+  if (gates.length === 0) return undefined;
+  return { gate: gates.includes(undefined) ? undefined : gates.find((x) => x?.kind === "signup") ?? gates[0] };
 }
 
 /**
  * An Application Load Balancer that is internet-facing (`internal` false or unset) runs a Lambda target group's
  * function with every HTTP request a listener (or listener rule) of it forwards there: no IAM right. A listener on a
- * load balancer the stack does not make may be on an internet-facing one (fail closed).
+ * load balancer the stack does not make may be on an internet-facing one (fail closed). An authenticate action before
+ * the forward leaves it to the identity provider's users: an OIDC IdP or a user pool that lets no one sign up is
+ * outside IAM (no route, as a REST method's Cognito authorizer), a pool with self sign-up is anyone's who signs up.
  */
 function albRoutes(stack: TfStack): Route[] {
   const lambdaGroups = ofTypes(stack, TARGET_GROUPS).filter((g) => exactly(stack, g.values["target_type"]) === "lambda" || (g.values["target_type"] !== undefined && exactly(stack, g.values["target_type"]) === undefined));
@@ -90,26 +202,43 @@ function albRoutes(stack: TfStack): Route[] {
   for (const g of lambdaGroups) {
     const functions = [...new Set(ofTypes(stack, ATTACHMENTS).filter((a) => referencedIn(stack, a.values["target_group_arn"]).includes(g)).flatMap((a) => functionsOf(stack, a.values["target_id"])))];
     if (functions.length === 0) continue;
-    // The listeners that forward to the group: by their default action, or by a rule of theirs.
-    const fronts = new Set<TfResource>();
-    for (const l of listeners) if (forwardedGroups(stack, l.values["default_action"]).groups.includes(g)) fronts.add(l);
-    for (const r of rules) if (forwardedGroups(stack, r.values["action"]).groups.includes(g)) for (const l of referencedIn(stack, r.values["listener_arn"]).filter((x) => LISTENERS.includes(x.type))) fronts.add(l);
-    for (const r of rules) if (forwardedGroups(stack, r.values["action"]).groups.includes(g) && referencedIn(stack, r.values["listener_arn"]).every((x) => !LISTENERS.includes(x.type))) fronts.add(r);
-    for (const l of fronts) {
+    // The listeners that forward to the group (by their default action, or by a rule of theirs), with the gate before.
+    const fronts = new Map<TfResource, Gate[]>();
+    const note = (l: TfResource, gate: Gate) => fronts.set(l, [...(fronts.get(l) ?? []), gate]);
+    for (const l of listeners) {
+      const at = gateTo(stack, l.values["default_action"], g);
+      if (at) note(l, at.gate);
+    }
+    for (const r of rules) {
+      const at = gateTo(stack, r.values["action"], g);
+      if (!at) continue;
+      const owners = referencedIn(stack, r.values["listener_arn"]).filter((x) => LISTENERS.includes(x.type));
+      if (owners.length === 0) note(r, at.gate);
+      for (const l of owners) note(l, at.gate);
+    }
+    for (const [l, gates] of fronts) {
+      const gate = gates.includes(undefined) ? undefined : gates.find((x) => x?.kind === "signup");
+      if (gates.length > 0 && !gates.includes(undefined) && !gate) continue;
       const lb = LISTENERS.includes(l.type) ? oneOf(stack, l.values["load_balancer_arn"], LBS) : undefined;
       if (lb && (isTrue(lb.values["internal"]) || exactly(stack, lb.values["load_balancer_type"]) === "network")) continue;
       const internal = lb?.values["internal"];
       const which = lb
         ? `${lb.address}, a load balancer ${internal === undefined || internal === null || isFalse(internal) ? "that is internet-facing (internal is false or unset)" : "that may be internet-facing (internal cannot be read)"}`
         : "a load balancer the stack does not make, which may be internet-facing";
+      const signup = gate?.kind === "signup" ? gate : undefined;
+      const closeLb = lb ? `make ${lb.address} internal (internal = true)` : `forward ${l.address} only from an internal load balancer`;
       out.push(
         openRoute(
           l,
           functions,
           `send HTTP requests to ${l.address}`,
           `, which forwards to ${g.address}, whose target is`,
-          `through ${l.address} of ${which}, forwarding to ${g.address} (target_type lambda): anyone who can reach it runs the function with a request of their own`,
-          lb ? `make ${lb.address} internal (internal = true), or put an authenticate action before the forward on ${l.address}, or take the function out of ${g.address}` : `forward ${l.address} only from an internal load balancer, or take the function out of ${g.address}`,
+          signup
+            ? `through ${l.address} of ${which}, forwarding to ${g.address} (target_type lambda) after ${signup.text}: whoever signs up runs the function with a request of their own`
+            : `through ${l.address} of ${which}, forwarding to ${g.address} (target_type lambda): anyone who can reach it runs the function with a request of their own`,
+          signup
+            ? `${signup.fix}, or ${closeLb}, or take the function out of ${g.address}`
+            : `${closeLb}, or put an authenticate-oidc action (or an authenticate-cognito one on a user pool that lets no one sign up) before the forward on ${l.address}, or take the function out of ${g.address}`,
         ),
       );
     }

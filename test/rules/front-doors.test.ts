@@ -207,3 +207,158 @@ describe("152. front doors: a service acting with a role of the stack", () => {
     expect(found(stack([allow("appsync:GraphQL", "*")], DDB(DELETE_ITEM, "API_KEY")))).toEqual([]);
   });
 });
+
+/**
+ * Red-team round 153. F4: an integration belongs to the method of its API, resource and verb; a method it references
+ * (its `http_method` copied from an IAM method of another resource) is only a hint.
+ */
+describe("153. front doors: the method an integration sits on", () => {
+  const TWO = (integration: Obj, key: Obj): Obj => ({
+    "aws_api_gateway_rest_api.api": { name: "items" },
+    "aws_api_gateway_resource.admin": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", parent_id: "${aws_api_gateway_rest_api.api.root_resource_id}", path_part: "admin" },
+    "aws_api_gateway_resource.public": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", parent_id: "${aws_api_gateway_rest_api.api.root_resource_id}", path_part: "public" },
+    "aws_api_gateway_method.admin": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", resource_id: "${aws_api_gateway_resource.admin.id}", http_method: "DELETE", authorization: "AWS_IAM" },
+    "aws_api_gateway_method.public": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", resource_id: "${aws_api_gateway_resource.public.id}", http_method: "DELETE", authorization: "NONE" },
+    "aws_api_gateway_integration.i": { ...key, ...integration },
+  });
+  const ON_PUBLIC = { rest_api_id: "${aws_api_gateway_rest_api.api.id}", resource_id: "${aws_api_gateway_resource.public.id}", http_method: "${aws_api_gateway_method.admin.http_method}" };
+  const ON_ADMIN = { rest_api_id: "${aws_api_gateway_method.admin.rest_api_id}", resource_id: "${aws_api_gateway_method.admin.resource_id}", http_method: "${aws_api_gateway_method.admin.http_method}" };
+
+  test("F4: http_method copied from an IAM method of another resource: the integration is the open method's, an error with no right", () => {
+    const json = stack([NOTHING], { ...API_ROLE(), ...TWO(S3_DELETE, ON_PUBLIC) });
+    const f = found(json)[0];
+    expect([f.severity, f.resource]).toEqual(["error", "aws_iam_role.apirole"]);
+    expect(f.message).toContain("--no auth on aws_api_gateway_integration.i--> aws_iam_role.apirole (s3 only");
+    expect(f.evidence).toContain("require IAM auth on aws_api_gateway_method.public");
+    // Control: every key taken from the IAM method it does sit on is that method's: no right, no finding.
+    expect(found(stack([NOTHING], { ...API_ROLE(), ...TWO(S3_DELETE, ON_ADMIN) }))).toEqual([]);
+    // Control: a key held in a local is the key it holds.
+    const local = tf({ ...agentCan(NOTHING), ...API_ROLE(), ...TWO(S3_DELETE, { ...ON_ADMIN, resource_id: "${local.admin}" }) }, { ...PINNED, locals: { admin: "${aws_api_gateway_resource.admin.id}" } });
+    expect(found(local)).toEqual([]);
+  });
+
+  test("F4: the same for a Lambda integration: the open-route warning", () => {
+    expect(graded(stack([NOTHING], { ...FUNCTION(), ...TWO(LAMBDA_PROXY, ON_PUBLIC) }))).toEqual(OPEN_ROUTE);
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...TWO(LAMBDA_PROXY, ON_ADMIN) }))).toEqual([]);
+  });
+
+  test("F4: a referenced method that disagrees, and no method on the integration's key: open, saying why", () => {
+    const json = stack([NOTHING], { ...API_ROLE(), ...TWO(S3_DELETE, { ...ON_PUBLIC, http_method: "POST", cache_namespace: "${aws_api_gateway_method.admin.id}" }) });
+    const f = found(json)[0];
+    expect(f.severity).toBe("error");
+    expect(f.evidence).toContain("which references aws_api_gateway_method.admin but does not sit on it");
+  });
+});
+
+/**
+ * Red-team round 153. F1/F5: an API defined by an OpenAPI `body` (REST or HTTP API) and an HTTP API made by quick
+ * create (`target`) hold the same doors as integration resources; a body blastwall cannot read fails closed.
+ */
+describe("153. front doors: OpenAPI bodies and quick create", () => {
+  const SIGV4 = { sigv4: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "awsSigv4" } };
+  const COGNITO = { pool: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "cognito_user_pools", "x-amazon-apigateway-authorizer": { type: "cognito_user_pools", providerARNs: ["arn:aws:cognito-idp:eu-central-1:111111111111:userpool/x"] } } };
+  const doc = (integration: Obj, op: Obj = {}, top: Obj = {}) => ({
+    openapi: "3.0.1",
+    info: { title: "t", version: "1" },
+    paths: { "/items/{id}": { delete: { ...op, "x-amazon-apigateway-integration": integration } } },
+    ...top,
+  });
+  const encoded = (d: unknown) => `\${jsonencode(${JSON.stringify(d)})}`;
+  const DDB_DELETE = { type: "aws", httpMethod: "POST", uri: "arn:aws:apigateway:eu-central-1:dynamodb:action/DeleteItem", credentials: "${aws_iam_role.apirole.arn}" };
+  const restBody = (body: string): Obj => ({ "aws_api_gateway_rest_api.api": { name: "items", body } });
+
+  test("F1: a REST body operation with no security and an AWS integration with a credentials role: an error with no right", () => {
+    for (const body of [JSON.stringify(doc(DDB_DELETE)), encoded(doc(DDB_DELETE))]) {
+      const f = found(stack([NOTHING], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(body) }))[0];
+      expect([f.severity, f.resource]).toEqual(["error", "aws_iam_role.apirole"]);
+      expect(f.message).toContain("--no auth on aws_api_gateway_rest_api.api--> aws_iam_role.apirole (dynamodb:DeleteItem only");
+      expect(f.evidence).toContain("DELETE /items/{id} in the OpenAPI body of aws_api_gateway_rest_api.api, an operation no security requirement applies to");
+    }
+    // Controls: a SigV4 requirement (on the operation, or for the whole document) and no invoke right; a Cognito authorizer.
+    expect(found(stack([NOTHING], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(encoded(doc(DDB_DELETE, { security: [{ sigv4: [] }] }, { components: { securitySchemes: SIGV4 } }))) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(encoded(doc(DDB_DELETE, {}, { security: [{ sigv4: [] }], components: { securitySchemes: SIGV4 } }))) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(encoded(doc(DDB_DELETE, { security: [{ pool: [] }] }, { components: { securitySchemes: COGNITO } }))) }))).toEqual([]);
+    // With SigV4 the door is execute-api:Invoke's.
+    const iam = found(stack([allow("execute-api:Invoke", "*")], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(encoded(doc(DDB_DELETE, { security: [{ sigv4: [] }] }, { components: { securitySchemes: SIGV4 } }))) }));
+    expect(iam.map((x) => [x.severity, x.resource])).toEqual([["error", "aws_iam_role.apirole"]]);
+    // An empty requirement among the alternatives is no auth.
+    expect(found(stack([NOTHING], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(encoded(doc(DDB_DELETE, { security: [{ sigv4: [] }, {}] }, { components: { securitySchemes: SIGV4 } }))) }))).toHaveLength(1);
+  });
+
+  test("F1: an HTTP API body with a Step Functions integration and no security reaches the state machine's role", () => {
+    const integration = { type: "aws_proxy", integrationSubtype: "StepFunctions-StartExecution", credentials: "${aws_iam_role.apirole.arn}", payloadFormatVersion: "1.0", requestParameters: { StateMachineArn: "${aws_sfn_state_machine.sm.arn}", Input: "$request.body" } };
+    const json = stack([NOTHING], {
+      ...role("apirole", trust("apigateway.amazonaws.com"), policy(allow("states:StartExecution", "${aws_sfn_state_machine.sm.arn}"))),
+      ...role("sfn", trust("states.amazonaws.com"), DESTROY),
+      "aws_sfn_state_machine.sm": { name: "cleanup", role_arn: "${aws_iam_role.sfn.arn}", definition: "{}" },
+      "aws_apigatewayv2_api.h": { name: "h", protocol_type: "HTTP", body: encoded({ openapi: "3.0.1", info: { title: "h", version: "1" }, paths: { "/run": { post: { "x-amazon-apigateway-integration": integration } } } }) },
+    });
+    const f = found(json).find((x) => x.resource === "aws_iam_role.sfn")!;
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("--no auth on aws_apigatewayv2_api.h--> aws_iam_role.apirole (states:StartExecution only");
+  });
+
+  test("F5: a body operation with no security into a function, and quick create: the open-route warning", () => {
+    const proxy = { type: "aws_proxy", httpMethod: "POST", uri: "${aws_lambda_function.cleanup.invoke_arn}" };
+    const json = stack([NOTHING], { ...FUNCTION(), ...restBody(encoded(doc(proxy))) });
+    expect(graded(json)).toEqual(OPEN_ROUTE);
+    expect(found(json)[0].message).toContain("through DELETE /items/{id} in the OpenAPI body of aws_api_gateway_rest_api.api");
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...restBody(encoded(doc(proxy, { security: [{ sigv4: [] }] }, { components: { securitySchemes: SIGV4 } }))) }))).toEqual([]);
+    const quick = stack([NOTHING], { ...FUNCTION(), "aws_apigatewayv2_api.q": { name: "q", protocol_type: "HTTP", target: "${aws_lambda_function.cleanup.arn}" } });
+    expect(graded(quick)).toEqual(OPEN_ROUTE);
+    expect(found(quick)[0].message).toContain("through aws_apigatewayv2_api.q, an HTTP API made by quick create (target), whose $default route asks no auth");
+    // Control: an API with neither body nor target is no door.
+    expect(found(stack([NOTHING], { ...FUNCTION(), "aws_apigatewayv2_api.q": { name: "q", protocol_type: "HTTP" } }))).toEqual([]);
+  });
+
+  test("F1/F5: a body blastwall cannot read: the roles it names and the functions API Gateway may invoke, with no auth", () => {
+    const permission = { "aws_lambda_permission.p": { action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.cleanup.function_name}", principal: "apigateway.amazonaws.com", source_arn: "${aws_api_gateway_rest_api.api.execution_arn}/*/*" } };
+    const body = '${templatefile("openapi.yaml", { role = aws_iam_role.apirole.arn })}';
+    const json = stack([NOTHING], { ...FUNCTION(), ...API_ROLE(), ...restBody(body), ...permission });
+    const fs = found(json);
+    expect(fs.map((x) => [x.severity, x.resource]).sort()).toEqual([["error", "aws_iam_role.apirole"], ["warning", "aws_lambda_function.cleanup"]]);
+    expect(fs.find((x) => x.resource === "aws_lambda_function.cleanup")!.message).toContain("through aws_api_gateway_rest_api.api, an API whose OpenAPI body blastwall cannot read");
+    // An integration that is a $ref outside the document is as unread: the roles the body names.
+    const ref = encoded({ ...doc({ $ref: "integrations.json#/del" }), components: { x: "${aws_iam_role.apirole.arn}" } });
+    expect(found(stack([NOTHING], { ...API_ROLE(), ...restBody(ref) })).map((x) => [x.severity, x.resource])).toEqual([["error", "aws_iam_role.apirole"]]);
+    // Control: a permission for another service's source is not API Gateway's.
+    const sns = { "aws_lambda_permission.p": { ...(permission["aws_lambda_permission.p"] as Obj), principal: "sns.amazonaws.com", source_arn: "arn:aws:sns:eu-central-1:111111111111:t" } };
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...restBody('${file("openapi.yaml")}'), ...sns }))).toEqual([]);
+  });
+});
+
+/** Red-team round 153. F3: an authenticate action before an ALB's forward leaves the function to the IdP's users. */
+describe("153. front doors: ALB authenticate actions", () => {
+  const POOL = (adminOnly: boolean): Obj => ({ "aws_cognito_user_pool.p": { name: "staff", admin_create_user_config: [{ allow_admin_create_user_only: adminOnly }] } });
+  const COGNITO = (pool: string, order?: number): Obj => ({ type: "authenticate-cognito", ...(order ? { order } : {}), authenticate_cognito: [{ user_pool_arn: pool, user_pool_client_id: "c", user_pool_domain: "auth" }] });
+  const OIDC: Obj = { type: "authenticate-oidc", authenticate_oidc: [{ authorization_endpoint: "https://idp/auth", client_id: "c", client_secret: "s", issuer: "https://idp", token_endpoint: "https://idp/token", user_info_endpoint: "https://idp/user" }] };
+  const FORWARD = (order?: number): Obj => ({ type: "forward", ...(order ? { order } : {}), target_group_arn: "${aws_lb_target_group.tg.arn}" });
+  const ALB = (actions: Obj[], extra: Obj = {}): Obj => ({
+    "aws_lb.alb": { name: "ops", load_balancer_type: "application", subnets: ["subnet-1"] },
+    "aws_lb_target_group.tg": { name: "cleanup", target_type: "lambda" },
+    "aws_lb_target_group_attachment.a": { target_group_arn: "${aws_lb_target_group.tg.arn}", target_id: "${aws_lambda_function.cleanup.arn}" },
+    "aws_lb_listener.l": { load_balancer_arn: "${aws_lb.alb.arn}", port: 443, protocol: "HTTPS", default_action: actions },
+    ...extra,
+  });
+
+  test("F3: authenticate-oidc, or authenticate-cognito on a pool that lets no one sign up, before the forward: no route", () => {
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC, FORWARD()]) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...ALB([COGNITO("${aws_cognito_user_pool.p.arn}"), FORWARD()], POOL(true)) }))).toEqual([]);
+    // By order, not by position in the list.
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...ALB([FORWARD(2), { ...OIDC, order: 1 }]) }))).toEqual([]);
+    // Controls: the authenticate action ordered after the forward gates nothing; the plain forward's fix names both ways.
+    const after = stack([NOTHING], { ...FUNCTION(), ...ALB([FORWARD(1), { ...OIDC, order: 2 }]) });
+    expect(graded(after)).toEqual(OPEN_ROUTE);
+    expect(found(after)[0].fix).toContain("put an authenticate-oidc action (or an authenticate-cognito one on a user pool that lets no one sign up) before the forward on aws_lb_listener.l");
+  });
+
+  test("F3: authenticate-cognito on a pool that allows self sign-up (or one not in the stack) is a route for whoever signs up", () => {
+    const open = stack([NOTHING], { ...FUNCTION(), ...ALB([COGNITO("${aws_cognito_user_pool.p.arn}"), FORWARD()], POOL(false)) });
+    expect(graded(open)).toEqual(OPEN_ROUTE);
+    expect(found(open)[0].message).toContain("after an authenticate-cognito action on aws_cognito_user_pool.p, a user pool that lets anyone sign up: whoever signs up runs the function");
+    expect(found(open)[0].fix).toContain("set admin_create_user_config { allow_admin_create_user_only = true } on aws_cognito_user_pool.p");
+    const outside = stack([NOTHING], { ...FUNCTION(), ...ALB([COGNITO("arn:aws:cognito-idp:eu-central-1:111111111111:userpool/eu-central-1_x"), FORWARD()]) });
+    expect(graded(outside)).toEqual(OPEN_ROUTE);
+    expect(found(outside)[0].message).toContain("a user pool blastwall cannot find in the stack, which may let anyone sign up");
+  });
+});

@@ -527,7 +527,7 @@ function agreed(found: readonly ({ value: unknown } | undefined)[]): { value: un
 }
 
 /** A JSON document written as text or as one `${jsonencode(...)}` (references kept as `${...}`); undefined if unreadable. */
-function jsonDocument(stack: TfStack, text: string): unknown {
+export function jsonDocument(stack: TfStack, text: string): unknown {
   const one = soleInterpolation(text);
   const json = one && /^jsonencode\s*\(/.test(one.expr) ? encodedDocument(stack, text) : text;
   if (json === undefined) return undefined;

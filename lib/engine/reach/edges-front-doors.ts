@@ -51,7 +51,7 @@ export function frontDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge)
       continue;
     }
     if (door.access.kind === "iam") {
-      const types = door.invoke === "appsync:GraphQL" ? GRAPHQL_APIS : door.via.type === "aws_apigatewayv2_integration" ? HTTP_APIS : REST_APIS;
+      const types = door.invoke === "appsync:GraphQL" ? GRAPHQL_APIS : door.via.type.startsWith("aws_apigatewayv2_") ? HTTP_APIS : REST_APIS;
       const index = ctx.resourcesOf(types);
       const g = ctx.grants(p, door.invoke).find((x) =>
         x.resources.some((r) => {

@@ -8,7 +8,9 @@
  * functions behind the same doors are rules/front-doors.ts'.
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { parseReference, parseTemplate, resolveToPattern } from "../terraform/tokens";
+import { parseReference, parseTemplate, refTarget, resolveToPattern } from "../terraform/tokens";
+import { bodiesOf } from "./openapi-doors";
+import { followReferences } from "../agent-tags";
 
 /** Who may call through a door: anyone, a holder of an IAM right, or one an authorizer outside IAM admits (not read). */
 export type DoorAccess =
@@ -83,18 +85,42 @@ function same(stack: TfStack, a: unknown, b: unknown): boolean {
 }
 
 /**
- * The authorization of a REST API integration's method: the `aws_api_gateway_method` the integration references,
- * else the one on the same API, resource and HTTP method. A method blastwall cannot find may ask no auth: open.
+ * A key value of an integration or method as written, through locals and references to another method's or
+ * resource's own written argument (`http_method = aws_api_gateway_method.m.http_method` is "DELETE", whatever method it came from).
+ */
+function keyValue(stack: TfStack, v: unknown, depth = 0): unknown {
+  v = followReferences(stack, v, true);
+  const ref = depth < 4 ? refTarget(v) : undefined;
+  if (!ref || (ref.kind !== "resource" && ref.kind !== "data") || ref.attribute === undefined || ref.path.length > 0 || ref.splat) return v;
+  const res = stack.byAddress.get(ref.address);
+  const written = res && !["id", "arn", "execution_arn", "root_resource_id"].includes(ref.attribute) ? res.values[ref.attribute] : undefined;
+  return written === undefined || written === null ? v : keyValue(stack, written, depth + 1);
+}
+
+/** Two key values that certainly name the same thing: the same reference, or the same exact text. */
+function sameKey(stack: TfStack, a: unknown, b: unknown): boolean {
+  const ka = keyValue(stack, a);
+  const kb = keyValue(stack, b);
+  if (same(stack, ka, kb)) return true;
+  const ea = exactly(stack, ka);
+  return ea !== undefined && ea === exactly(stack, kb);
+}
+
+const METHOD_KEY = ["rest_api_id", "resource_id", "http_method"] as const;
+
+/**
+ * The authorization of a REST API integration's method. PutIntegration is keyed by API, resource and HTTP method, so
+ * the method is the `aws_api_gateway_method` that certainly agrees with the integration on all three (as resolved:
+ * `http_method` copied from another resource's method is only its verb). A method the integration references is only
+ * a hint: one that disagrees is not its method. A method blastwall cannot find may ask no auth: open (fail closed).
  */
 export function restAccess(stack: TfStack, i: TfResource): DoorAccess {
   const methods = stack.byType.get("aws_api_gateway_method") ?? [];
-  const referenced = Object.values(i.values).flatMap((v) => referencedIn(stack, v)).filter((r) => r.type === "aws_api_gateway_method");
-  const found =
-    referenced.length > 0
-      ? referenced
-      : methods.filter((m) => same(stack, m.values["rest_api_id"], i.values["rest_api_id"]) && same(stack, m.values["resource_id"], i.values["resource_id"]) && same(stack, m.values["http_method"], i.values["http_method"]));
+  const found = methods.filter((m) => METHOD_KEY.every((k) => sameKey(stack, m.values[k], i.values[k])));
   if (found.length === 0) {
-    return { kind: "open", text: `through ${i.address}, an API Gateway integration whose method blastwall cannot find in the stack, so it may ask no auth at all (authorization = "NONE": anyone can call it)`, fix: `require IAM auth (authorization = "AWS_IAM") on the method of ${i.address}, and write that method in the stack` };
+    const hinted = Object.values(i.values).flatMap((v) => referencedIn(stack, v)).filter((r) => r.type === "aws_api_gateway_method");
+    const why = hinted.length > 0 ? `, which references ${hinted.map((m) => m.address).join(", ")} but does not sit on ${hinted.length > 1 ? "them" : "it"} (the API, resource or HTTP method differs, or blastwall cannot tell they agree)` : "";
+    return { kind: "open", text: `through ${i.address}, an API Gateway integration${why}, whose method blastwall cannot find in the stack, so it may ask no auth at all (authorization = "NONE": anyone can call it)`, fix: `require IAM auth (authorization = "AWS_IAM") on the method of ${i.address}, and write that method in the stack with the integration's rest_api_id, resource_id and http_method` };
   }
   let other = false;
   for (const m of found) {
@@ -281,6 +307,24 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
     const api = oneOf(stack, i.values["api_id"], HTTP_APIS);
     const s = unset(subtype) ? integrationScope(stack, i.values["integration_uri"]) : subtypeScope(stack, subtype);
     out.push({ via: i, api, role, scope: s?.scope, scopeName: s?.name, access: httpAccess(stack, i), invoke: "execute-api:Invoke", testInvoke: false, fix: `take the rights the integration's call needs off the role of ${i.address}, or scope them to exactly what the API is for` });
+  }
+  // The same doors in an OpenAPI body; a body blastwall cannot read makes the roles it names act with no auth.
+  const bodies = bodiesOf(stack);
+  for (const o of bodies.operations) {
+    const role = o.credentials;
+    if (unset(role) || (typeof role === "string" && CALLER_CREDENTIALS.test(role))) continue;
+    if (o.type === "http" || o.type === "http_proxy" || o.type === "mock") continue;
+    if (unset(o.subtype) && callsLambda(stack, o.uri)) continue;
+    const s = unset(o.subtype) ? integrationScope(stack, o.uri) : subtypeScope(stack, o.subtype);
+    out.push({ via: o.api, api: o.api, role, scope: s?.scope, scopeName: s?.name, access: o.access, invoke: "execute-api:Invoke", testInvoke: REST_APIS.includes(o.api.type), fix: `take the rights the integration's call needs off the credentials role of ${o.where} in the OpenAPI body of ${o.api.address}, or scope them to exactly what the API is for` });
+  }
+  for (const u of bodies.unread) {
+    const access: DoorAccess = {
+      kind: "open",
+      text: `through ${u.api.address}, an API whose OpenAPI body blastwall cannot read in full (it reads JSON text or jsonencode, and $refs inside the document), so any operation of it may ask no auth and have API Gateway act as a credentials role the body names`,
+      fix: `write the body of ${u.api.address} as JSON text or with jsonencode, every operation with a security requirement of an awsSigv4 scheme`,
+    };
+    for (const role of u.roles) out.push({ via: u.api, api: u.api, role, access, invoke: "execute-api:Invoke", testInvoke: REST_APIS.includes(u.api.type), fix: `take the destroy rights off the roles the body of ${u.api.address} names` });
   }
   for (const ds of stack.byType.get("aws_appsync_datasource") ?? []) {
     const role = ds.values["service_role_arn"];

@@ -1,0 +1,149 @@
+/**
+ * API Gateway APIs defined by an OpenAPI document (red-team round 153): `body` on `aws_api_gateway_rest_api` or
+ * `aws_apigatewayv2_api`. An import makes a method (REST) or route (HTTP API) for every operation, its integration from
+ * the operation's `x-amazon-apigateway-integration` and its authorization from the operation's (else the document's)
+ * `security`: an operation no requirement applies to asks no auth. The doors are front-doors.ts' and
+ * rules/front-doors.ts' like those written as resources. A body blastwall cannot read as JSON (a `file()`, YAML, a
+ * computed value) may hold any operation with no auth: the callers fail closed on it.
+ */
+import type { TfResource, TfStack } from "../terraform/types";
+import { jsonDocument } from "./compute";
+import type { DoorAccess } from "./front-doors";
+
+/** One operation of a body with its integration as written (references kept as `${...}`). */
+export interface BodyOperation {
+  readonly api: TfResource;
+  /** `DELETE /items/{id}`, as messages name it. */
+  readonly where: string;
+  /** The integration's type, lower case (`aws`, `aws_proxy`, `http_proxy`); undefined when it cannot be read. */
+  readonly type?: string;
+  readonly uri: unknown;
+  readonly credentials: unknown;
+  readonly subtype: unknown;
+  readonly access: DoorAccess;
+}
+
+/** An API whose body blastwall cannot read, and the role values its text names (references, role ARNs). */
+export interface UnreadBody {
+  readonly api: TfResource;
+  readonly roles: readonly string[];
+}
+
+const API_TYPES = ["aws_api_gateway_rest_api", "aws_apigatewayv2_api"];
+const VERBS = ["get", "put", "post", "delete", "options", "head", "patch", "trace", "x-amazon-apigateway-any-method"];
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const lower = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : undefined);
+
+/** A local `$ref` (`#/components/x-amazon-apigateway-integrations/sfn`) followed in the document. */
+function deref(doc: Record<string, unknown>, v: unknown): unknown {
+  for (let i = 0; i < 4 && isObj(v) && typeof v["$ref"] === "string"; i++) {
+    const ref = v["$ref"] as string;
+    if (!ref.startsWith("#/")) return undefined;
+    let at: unknown = doc;
+    for (const part of ref.slice(2).split("/").map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))) at = isObj(at) ? at[part] : undefined;
+    v = at;
+  }
+  return v;
+}
+
+type SchemeKind = "iam" | "other" | "key" | "unknown";
+
+/** What a security scheme asks: a SigV4 signature (IAM), an authorizer outside IAM, an API key, or unread. */
+function schemeKind(scheme: unknown): SchemeKind {
+  if (!isObj(scheme)) return "unknown";
+  const authtype = lower(scheme["x-amazon-apigateway-authtype"]);
+  if (authtype === "awssigv4" || lower(scheme["type"]) === "awssigv4") return "iam";
+  if (authtype === "cognito_user_pools" || authtype === "custom" || isObj(scheme["x-amazon-apigateway-authorizer"])) return "other";
+  if (["oauth2", "openidconnect"].includes(lower(scheme["type"]) ?? "")) return "other";
+  if (lower(scheme["type"]) === "apikey") return "key";
+  return "unknown";
+}
+
+/**
+ * An operation's authorization: `x-amazon-apigateway-auth` (AWS_IAM or NONE), else its `security` or the document's.
+ * Requirements are alternatives, any one admits: one that is empty (`{}`), an API key or a scheme blastwall cannot
+ * read may ask no IAM right (open); the schemes of one requirement all apply, so one SigV4 scheme makes it IAM.
+ */
+function operationAccess(doc: Record<string, unknown>, op: Record<string, unknown>, api: TfResource, where: string): DoorAccess {
+  const at = `${where} in the OpenAPI body of ${api.address}`;
+  const fix = `require IAM auth on ${at} (a security requirement naming a scheme with x-amazon-apigateway-authtype = "awsSigv4") or an authorizer`;
+  const open = (why: string): DoorAccess => ({ kind: "open", text: `through ${at}, an operation ${why}, which anyone can call over HTTPS`, fix });
+  const xauth = op["x-amazon-apigateway-auth"];
+  if (isObj(xauth) && lower(xauth["type"]) === "aws_iam") return { kind: "iam" };
+  if (isObj(xauth) && lower(xauth["type"]) === "none") return open('with x-amazon-apigateway-auth type "NONE" (no auth at all)');
+  const security = op["security"] !== undefined ? op["security"] : doc["security"];
+  if (security === undefined || security === null || (Array.isArray(security) && security.length === 0)) return open("no security requirement applies to (API Gateway imports it with no auth at all)");
+  if (!Array.isArray(security)) return open("whose security blastwall cannot read (it may ask no auth)");
+  const components = isObj(doc["components"]) ? doc["components"] : {};
+  const schemes = isObj(components["securitySchemes"]) ? components["securitySchemes"] : isObj(doc["securityDefinitions"]) ? doc["securityDefinitions"] : {};
+  let other = false;
+  for (const req of security) {
+    if (!isObj(req)) return open("whose security blastwall cannot read (it may ask no auth)");
+    const names = Object.keys(req);
+    if (names.length === 0) return open("whose security lists an empty requirement ({}: no auth at all)");
+    const kinds = names.map((n) => schemeKind(deref(doc, schemes[n])));
+    if (kinds.includes("iam")) continue;
+    if (kinds.every((k) => k === "other")) {
+      other = true;
+      continue;
+    }
+    const name = names[kinds.findIndex((k) => k !== "other")];
+    return open(kinds.includes("key") && kinds.every((k) => k === "key" || k === "other") ? `whose security is the API key scheme "${name}" (an API key is no IAM right: whoever holds one calls it)` : `whose security scheme "${name}" blastwall cannot read (it may ask no auth)`);
+  }
+  return other ? { kind: "other" } : { kind: "iam" };
+}
+
+/** The role values a text names: references to roles of the stack, role ARNs written out. */
+function rolesNamedIn(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/\baws_iam_role\.([A-Za-z_][A-Za-z0-9_-]*)/g)) out.add(`\${aws_iam_role.${m[1]}.arn}`);
+  for (const m of text.matchAll(/arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]+/g)) out.add(m[0]);
+  return [...out];
+}
+
+const cache = new WeakMap<TfStack, { operations: BodyOperation[]; unread: UnreadBody[] }>();
+
+/** Every operation of the stack's OpenAPI bodies, and the bodies blastwall cannot read; once per stack. */
+export function bodiesOf(stack: TfStack): { operations: readonly BodyOperation[]; unread: readonly UnreadBody[] } {
+  const hit = cache.get(stack);
+  if (hit) return hit;
+  const operations: BodyOperation[] = [];
+  const unread: UnreadBody[] = [];
+  for (const api of API_TYPES.flatMap((t) => stack.byType.get(t) ?? [])) {
+    const body = api.values["body"];
+    if (body === undefined || body === null || body === "") continue;
+    const doc = typeof body === "string" ? jsonDocument(stack, body) : undefined;
+    if (!isObj(doc) || !isObj(doc["paths"])) {
+      unread.push({ api, roles: rolesNamedIn(typeof body === "string" ? body : JSON.stringify(body)) });
+      continue;
+    }
+    // A path or integration it cannot follow (a `$ref` outside the document) may be any door: the whole body's roles.
+    let partly = false;
+    for (const [path, rawItem] of Object.entries(doc["paths"])) {
+      const item = deref(doc, rawItem);
+      if (!isObj(item)) {
+        partly = true;
+        continue;
+      }
+      for (const [verb, rawOp] of Object.entries(item)) {
+        if (!VERBS.includes(verb.toLowerCase())) continue;
+        const op = deref(doc, rawOp);
+        if (!isObj(op)) continue;
+        const where = `${verb.toLowerCase() === "x-amazon-apigateway-any-method" ? "ANY" : verb.toUpperCase()} ${path}`;
+        const raw = op["x-amazon-apigateway-integration"];
+        if (raw === undefined) continue;
+        const x = deref(doc, raw);
+        if (!isObj(x)) {
+          partly = true;
+          continue;
+        }
+        operations.push({ api, where, type: lower(x["type"]), uri: x["uri"], credentials: x["credentials"], subtype: x["integrationSubtype"], access: operationAccess(doc, op, api, where) });
+      }
+    }
+    if (partly) unread.push({ api, roles: rolesNamedIn(body as string) });
+  }
+  const out = { operations, unread };
+  cache.set(stack, out);
+  return out;
+}
