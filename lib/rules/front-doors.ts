@@ -8,7 +8,8 @@
  * data source's service role) are reach edges (engine/reach/edges-front-doors.ts).
  */
 import type { TfResource, TfStack } from "../engine/terraform/types";
-import { blocksOf, callsLambda, graphqlAccess, GRAPHQL_APIS, httpAccess, oneOf, referencedIn, restAccess, type DoorAccess } from "../engine/reach/front-doors";
+import { blocksOf, callsLambda, graphqlAccess, GRAPHQL_APIS, httpAccess, restAccess, type DoorAccess } from "../engine/reach/front-doors";
+import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
 import { bodiesOf } from "../engine/reach/openapi-doors";
 import { resolveToPattern } from "../engine/terraform/tokens";
 import { functionsOf, type Route } from "./invoke-routes";
@@ -138,7 +139,7 @@ const ofTypes = (stack: TfStack, types: readonly string[]) => types.flatMap((t) 
 type Gate = undefined | { readonly kind: "closed" } | { readonly kind: "signup"; readonly text: string; readonly fix: string };
 
 function cognitoGate(stack: TfStack, auth: Record<string, unknown> | undefined): Gate {
-  const pool = auth ? oneOf(stack, auth["user_pool_arn"], ["aws_cognito_user_pool"]) : undefined;
+  const pool = auth ? oneReferenced(stack, auth["user_pool_arn"], ["aws_cognito_user_pool"]) : undefined;
   if (!pool) {
     return { kind: "signup", text: "an authenticate-cognito action on a user pool blastwall cannot find in the stack, which may let anyone sign up (Cognito's default)", fix: "make the user pool in the stack with admin_create_user_config { allow_admin_create_user_only = true }" };
   }
@@ -219,7 +220,7 @@ function albRoutes(stack: TfStack): Route[] {
     for (const [l, gates] of fronts) {
       const gate = gates.includes(undefined) ? undefined : gates.find((x) => x?.kind === "signup");
       if (gates.length > 0 && !gates.includes(undefined) && !gate) continue;
-      const lb = LISTENERS.includes(l.type) ? oneOf(stack, l.values["load_balancer_arn"], LBS) : undefined;
+      const lb = LISTENERS.includes(l.type) ? oneReferenced(stack, l.values["load_balancer_arn"], LBS) : undefined;
       if (lb && (isTrue(lb.values["internal"]) || exactly(stack, lb.values["load_balancer_type"]) === "network")) continue;
       const internal = lb?.values["internal"];
       const which = lb
@@ -287,7 +288,7 @@ function graphqlRoutes(stack: TfStack): Route[] {
     if (!config) continue;
     const functions = functionsOf(stack, config["function_arn"]);
     if (functions.length === 0) continue;
-    const api = oneOf(stack, ds.values["api_id"], GRAPHQL_APIS);
+    const api = oneReferenced(stack, ds.values["api_id"], GRAPHQL_APIS);
     const access = graphqlAccess(stack, api, ds);
     if (access.kind === "open") {
       out.push(openRoute(ds, functions, `run resolvers of ${api?.address ?? "its API"}`, ", whose data source runs", access.text, `${access.fix}, or take the function off ${ds.address}`));

@@ -17,7 +17,8 @@ import type { DenyAsk } from "./invoke-denies";
 import { invokingService, serviceNamespace } from "./invoke-relays";
 import { frontDoorRoutes } from "./front-doors";
 import { pipeRoutes } from "./pipe-routes";
-import { passesEvent } from "../engine/reach/compute-targets";
+import { matchesBucketEvents, passesEvent, PUT_RECORD, SEND, TABLE_WRITES } from "../engine/reach/compute-targets";
+import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
 
 /** The route's pattern, and the target's `arn` followed by `suffix` when the stack makes the target. */
 function asks(pattern: string, target: TfResource | undefined, suffix = ""): DenyAsk[] {
@@ -81,10 +82,7 @@ const RULES = ["aws_cloudwatch_event_rule"];
 const BUSES = ["aws_cloudwatch_event_bus"];
 const APIS = ["aws_api_gateway_rest_api", "aws_apigatewayv2_api"];
 
-const SEND = ["sqs:SendMessage"];
-const PUT_RECORD = ["kinesis:PutRecord", "kinesis:PutRecords"];
-// A delete writes a stream record too, but of the old item: the writes are where the caller picks the payload.
-const TABLE_WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate"];
+
 
 const routeCache = new WeakMap<TfStack, Route[]>();
 
@@ -231,18 +229,6 @@ function referenceIn(stack: TfStack, written: string, types: readonly string[]):
   return found && !wildBefore ? found : undefined;
 }
 
-function refsIn(stack: TfStack, v: unknown): TfResource[] {
-  if (typeof v !== "string") return [];
-  const out: TfResource[] = [];
-  for (const p of parseTemplate(v)) {
-    if (p.kind !== "interpolation") continue;
-    const ref = parseReference(p.expr);
-    const res = ref && (ref.kind === "resource" || ref.kind === "data") ? stack.byAddress.get(ref.address) : undefined;
-    if (res && !out.includes(res)) out.push(res);
-  }
-  return out;
-}
-
 function allFunctions(stack: TfStack): TfResource[] {
   return [...(stack.byType.get("aws_lambda_function") ?? [])];
 }
@@ -256,7 +242,7 @@ export function functionsOf(stack: TfStack, v: unknown, depth = 0): TfResource[]
   const all = allFunctions(stack);
   if (typeof v !== "string" || v === "") return all;
   const out = new Set<TfResource>();
-  for (const res of refsIn(stack, v)) {
+  for (const res of referencedIn(stack, v)) {
     if (res.type === "aws_lambda_function") out.add(res);
     else if ((res.type === "aws_lambda_alias" || res.type === "aws_lambda_function_version") && depth === 0) functionsOf(stack, res.values["function_name"], 1).forEach((f) => out.add(f));
   }
@@ -270,11 +256,7 @@ export function functionsOf(stack: TfStack, v: unknown, depth = 0): TfResource[]
   return all.filter((f) => globsIntersect(attributePattern(stack, f, "function_name").pattern, name));
 }
 
-/** The one resource a reference in `v` names among `types`. */
-function targetIn(stack: TfStack, v: unknown, types: readonly string[]): TfResource | undefined {
-  const hits = refsIn(stack, v).filter((r) => types.includes(r.type));
-  return hits.length === 1 ? hits[0] : undefined;
-}
+
 
 function nameOf(stack: TfStack, res: TfResource, ...attrs: string[]): string {
   for (const a of attrs) {
@@ -311,9 +293,9 @@ function mappingRoutes(stack: TfStack): Route[] {
     if (src === undefined || src === null) continue;
     const functions = functionsOf(stack, m.values["function_name"]);
     const how = `, which ${m.address} feeds to`;
-    const queue = targetIn(stack, src, QUEUES);
-    const stream = targetIn(stack, src, STREAMS);
-    const table = targetIn(stack, src, TABLES);
+    const queue = oneReferenced(stack, src, QUEUES);
+    const stream = oneReferenced(stack, src, STREAMS);
+    const table = oneReferenced(stack, src, TABLES);
     const queueRoute = (target: TfResource | undefined, pattern: string): Route => ({
       via: m,
       target,
@@ -373,7 +355,7 @@ function subscriptionRoutes(stack: TfStack): Route[] {
   for (const s of stack.byType.get("aws_sns_topic_subscription") ?? []) {
     const protocol = exactly(stack, s.values["protocol"]);
     if (protocol !== undefined && protocol.toLowerCase() !== "lambda") continue;
-    const topic = targetIn(stack, s.values["topic_arn"], TOPICS);
+    const topic = oneReferenced(stack, s.values["topic_arn"], TOPICS);
     const pattern = topic ? `arn:*:sns:*:*:${nameOf(stack, topic, "name", "name_prefix")}` : patternOf(stack, s.values["topic_arn"]);
     const text = topic?.address ?? pattern;
     out.push({ via: s, target: topic, targetText: text, actions: ["sns:Publish"], pattern, types: TOPICS, functions: functionsOf(stack, s.values["endpoint"]), verb: `publish to ${text}`, how: `, which ${s.address} delivers to`, denyAsks: asks(pattern, topic) });
@@ -384,7 +366,7 @@ function subscriptionRoutes(stack: TfStack): Route[] {
 function notificationRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const n of stack.byType.get("aws_s3_bucket_notification") ?? []) {
-    const bucket = targetIn(stack, n.values["bucket"], ["aws_s3_bucket"]);
+    const bucket = oneReferenced(stack, n.values["bucket"], ["aws_s3_bucket"]);
     const name = bucket ? nameOf(stack, bucket, "bucket", "bucket_prefix") : patternOf(stack, n.values["bucket"]);
     for (const b of blocks(n.values["lambda_function"])) {
       const events = Array.isArray(b["events"]) ? b["events"].map((e) => exactly(stack, e) ?? "*") : ["*"];
@@ -425,7 +407,7 @@ function ruleRoutes(stack: TfStack): Route[] {
       out.push(anyAccountRoute(stack, p, principal, "an EventBridge rule"));
       continue;
     }
-    const rule = targetIn(stack, src, RULES);
+    const rule = oneReferenced(stack, src, RULES);
     const pattern = rule
       ? `arn:*:events:*:*:rule/${busPart(stack, rule)}${nameOf(stack, rule, "name", "name_prefix")}`
       : src === undefined || src === null
@@ -507,7 +489,7 @@ function servicePermissionRoutes(stack: TfStack): Route[] {
       );
       continue;
     }
-    const target = targetIn(stack, src, kind.types);
+    const target = oneReferenced(stack, src, kind.types);
     const any = kind.arn(account ?? "*");
     const source = unset(src)
       ? any
@@ -655,10 +637,10 @@ function eventRoutes(stack: TfStack): Route[] {
     if (!passesEvent(stack, t)) continue;
     const functions = targetFunctions(stack, t.values["arn"]);
     if (functions.length === 0) continue;
-    const rule = targetIn(stack, t.values["rule"], RULES);
+    const rule = oneReferenced(stack, t.values["rule"], RULES);
     if (rule && !forgeable(stack, rule)) continue;
     const busValue = t.values["event_bus_name"] ?? rule?.values["event_bus_name"];
-    const bus = targetIn(stack, busValue, BUSES);
+    const bus = oneReferenced(stack, busValue, BUSES);
     const busName = bus ? nameOf(stack, bus, "name") : busValue === undefined || busValue === null ? "default" : patternOf(stack, busValue);
     const pattern = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
     const text = bus?.address ?? `the ${busName} event bus`;
@@ -672,7 +654,7 @@ function eventRoutes(stack: TfStack): Route[] {
  * judges those); every function when unreadable.
  */
 export function targetFunctions(stack: TfStack, arn: unknown): TfResource[] {
-  const refs = refsIn(stack, arn);
+  const refs = referencedIn(stack, arn);
   if (refs.some((r) => r.type.startsWith("aws_lambda_"))) return functionsOf(stack, arn);
   if (refs.length > 0) return [];
   const p = typeof arn === "string" ? resolveToPattern(stack, arn) : undefined;
@@ -707,10 +689,10 @@ function apiRoutes(stack: TfStack): Route[] {
     if (t !== undefined && t !== "AWS_PROXY" && t !== "AWS") return;
     // An AWS integration may call another service; its URI then names no function.
     const u = typeof uri === "string" ? resolveToPattern(stack, uri) : undefined;
-    const lambda = refsIn(stack, uri).some((r) => r.type.startsWith("aws_lambda_")) || (u !== undefined && (!u.exact || /:lambda:/.test(u.pattern)));
+    const lambda = referencedIn(stack, uri).some((r) => r.type.startsWith("aws_lambda_")) || (u !== undefined && (!u.exact || /:lambda:/.test(u.pattern)));
     if (!lambda && t === "AWS") return;
     if (!lambda && u?.exact) return;
-    const api = targetIn(stack, apiRef, APIS);
+    const api = oneReferenced(stack, apiRef, APIS);
     const text = api?.address ?? "an API";
     out.push({ via: i, target: api, targetText: text, actions: ["execute-api:Invoke"], pattern: "arn:*:execute-api:*:*:*", types: APIS, functions: functionsOf(stack, uri), verb: `call ${text}`, how: `, whose integration ${i.address} invokes`, denyAsks: asks("arn:*:execute-api:*:*:*", undefined) });
   };
@@ -742,7 +724,7 @@ function logRoutes(stack: TfStack): Route[] {
   for (const f of stack.byType.get("aws_cloudwatch_log_subscription_filter") ?? []) {
     const functions = targetFunctions(stack, f.values["destination_arn"]);
     if (functions.length === 0) continue;
-    const group = targetIn(stack, f.values["log_group_name"], ["aws_cloudwatch_log_group"]);
+    const group = oneReferenced(stack, f.values["log_group_name"], ["aws_cloudwatch_log_group"]);
     const name = group ? nameOf(stack, group, "name", "name_prefix") : patternOf(stack, f.values["log_group_name"]);
     const pattern = `arn:*:logs:*:*:log-group:${name}:log-stream:*`;
     const text = group?.address ?? `log group ${name}`;
@@ -796,7 +778,7 @@ function bucketEventRoutes(stack: TfStack): Route[] {
     if (!passesEvent(stack, t)) continue;
     const functions = targetFunctions(stack, t.values["arn"]);
     if (functions.length === 0) continue;
-    const rule = targetIn(stack, t.values["rule"], RULES);
+    const rule = oneReferenced(stack, t.values["rule"], RULES);
     const bus = t.values["event_bus_name"] ?? rule?.values["event_bus_name"];
     if (bus !== undefined && bus !== null) {
       const name = exactly(stack, bus);
@@ -808,7 +790,7 @@ function bucketEventRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   const shared = new Map<string, TfResource[]>();
   for (const n of notifications) {
-    const bucket = targetIn(stack, n.values["bucket"], ["aws_s3_bucket"]);
+    const bucket = oneReferenced(stack, n.values["bucket"], ["aws_s3_bucket"]);
     const name = bucket ? nameOf(stack, bucket, "bucket", "bucket_prefix") : patternOf(stack, n.values["bucket"]);
     const pattern = `arn:*:s3:::${name}/*`;
     const text = bucket?.address ?? `bucket ${name}`;
@@ -826,17 +808,6 @@ function bucketEventRoutes(stack: TfStack): Route[] {
   return out;
 }
 
-function matchesBucketEvents(stack: TfStack, rule: TfResource, bucket: string): boolean {
-  const text = exactly(stack, rule.values["event_pattern"]);
-  if (text === undefined) return true;
-  try {
-    const p = JSON.parse(text) as { source?: unknown; detail?: { bucket?: { name?: unknown } } };
-    const admits = (list: unknown, value: string) => !Array.isArray(list) || list.some((x) => typeof x !== "string" || globsIntersect(x, value));
-    return admits(p.source, "aws.s3") && admits(p.detail?.bucket?.name, bucket);
-  } catch {
-    return true;
-  }
-}
 
 /**
  * A function's asynchronous-invocation destination that is another function gets an invocation record holding the
@@ -900,7 +871,7 @@ function firehoseRoutes(stack: TfStack): Route[] {
     if (blocks(d.values["msk_source_configuration"]).length > 0) continue;
     const source = blocks(d.values["kinesis_source_configuration"])[0];
     if (source) {
-      const stream = targetIn(stack, source["kinesis_stream_arn"], STREAMS);
+      const stream = oneReferenced(stack, source["kinesis_stream_arn"], STREAMS);
       const pattern = stream ? `arn:*:kinesis:*:*:stream/${nameOf(stack, stream, "name")}` : patternOf(stack, source["kinesis_stream_arn"]);
       const text = stream?.address ?? pattern;
       out.push({ via: d, target: stream, targetText: text, actions: PUT_RECORD, pattern, types: STREAMS, functions, verb: `put records on ${text}`, how: `, which feeds ${d.address}, whose processor is`, denyAsks: asks(pattern, stream) });

@@ -12,8 +12,9 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
-import { attributePattern, parseReference, parseTemplate, resolveToPattern } from "../terraform/tokens";
+import { attributePattern, resolveToPattern } from "../terraform/tokens";
 import { HIJACK_TARGETS } from "./compute";
+import { oneReferenced, referencedIn } from "../terraform/referenced";
 
 /** The compute a route ends in, as a hijack target reads its role. */
 export interface RouteCompute {
@@ -53,9 +54,11 @@ const TABLES = ["aws_dynamodb_table"];
 const BUSES = ["aws_cloudwatch_event_bus"];
 const RULES = ["aws_cloudwatch_event_rule"];
 
-const SEND = ["sqs:SendMessage"];
-const PUT_RECORD = ["kinesis:PutRecord", "kinesis:PutRecords"];
-const TABLE_WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate"];
+/** The writes that put a payload of the writer's on a queue, a stream, or a table's stream. */
+export const SEND = ["sqs:SendMessage"];
+export const PUT_RECORD = ["kinesis:PutRecord", "kinesis:PutRecords"];
+// A delete writes a stream record too, but of the old item: the writes are where the caller picks the payload.
+export const TABLE_WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate"];
 
 /** Every action a compute route asks, so the action universe tracks them. */
 export const COMPUTE_ROUTE_ACTIONS = ["events:PutEvents", "s3:PutObject", ...SEND, ...PUT_RECORD, ...TABLE_WRITES] as const;
@@ -103,24 +106,6 @@ export function computeRoutes(stack: TfStack): readonly ComputeRoute[] {
   return out;
 }
 
-/** The references a value makes to resources or data sources of the stack. */
-function refsIn(stack: TfStack, v: unknown): TfResource[] {
-  if (typeof v !== "string") return [];
-  const out: TfResource[] = [];
-  for (const p of parseTemplate(v)) {
-    if (p.kind !== "interpolation") continue;
-    const ref = parseReference(p.expr);
-    const res = ref && (ref.kind === "resource" || ref.kind === "data") ? stack.byAddress.get(ref.address) : undefined;
-    if (res && !out.includes(res)) out.push(res);
-  }
-  return out;
-}
-
-/** The one resource of `types` a value refers to. */
-function oneOf(stack: TfStack, v: unknown, types: readonly string[]): TfResource | undefined {
-  const hits = refsIn(stack, v).filter((r) => types.includes(r.type));
-  return hits.length === 1 ? hits[0] : undefined;
-}
 
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
 
@@ -181,7 +166,7 @@ export function passesEvent(stack: TfStack, t: TfResource): boolean {
  * `holder` is where the blocks naming a task or job definition are.
  */
 export function computeOf(stack: TfStack, arn: unknown, holder: Record<string, unknown>): RouteCompute | undefined {
-  const refs = refsIn(stack, arn);
+  const refs = referencedIn(stack, arn);
   const resolved = typeof arn === "string" ? resolveToPattern(stack, arn) : undefined;
   const service = resolved && resolved.pattern.startsWith("arn:") ? resolved.pattern.split(":")[2] : undefined;
   const kind = KINDS.find((k) => refs.some((r) => k.refTypes.includes(r.type)) || (service !== undefined && service === k.service));
@@ -206,7 +191,7 @@ export function computeOf(stack: TfStack, arn: unknown, holder: Record<string, u
     return place(exactly(stack, arn) !== undefined ? byArn(stack, kind.type, exactly(stack, arn)!) : undefined);
   }
   const def = kind.definedAt.map((p) => at(holder, p)).find((v) => !unset(v));
-  const named = oneOf(stack, def, [kind.type]);
+  const named = oneReferenced(stack, def, [kind.type]);
   return place(named ?? (exactly(stack, def) !== undefined ? byArn(stack, kind.type, exactly(stack, def)!) : undefined));
 }
 
@@ -214,7 +199,7 @@ export function computeOf(stack: TfStack, arn: unknown, holder: Record<string, u
 function stateMachineOfAlias(stack: TfStack, alias: TfResource): TfResource | undefined {
   const machines = new Set<TfResource>();
   for (const b of blocks(alias.values["routing_configuration"])) {
-    for (const r of refsIn(stack, b["state_machine_version_arn"])) if (r.type === "aws_sfn_state_machine") machines.add(r);
+    for (const r of referencedIn(stack, b["state_machine_version_arn"])) if (r.type === "aws_sfn_state_machine") machines.add(r);
   }
   return machines.size === 1 ? [...machines][0] : undefined;
 }
@@ -245,7 +230,7 @@ function eventTargets(stack: TfStack): { t: TfResource; rule?: TfResource; compu
     if (!passesEvent(stack, t)) continue;
     const compute = computeOf(stack, t.values["arn"], t.values);
     if (!compute) continue;
-    out.push({ t, rule: oneOf(stack, t.values["rule"], RULES), compute });
+    out.push({ t, rule: oneReferenced(stack, t.values["rule"], RULES), compute });
   }
   return out;
 }
@@ -256,7 +241,7 @@ function ruleTargetRoutes(stack: TfStack): ComputeRoute[] {
   for (const { t, rule, compute } of eventTargets(stack)) {
     if (rule && !forgeable(stack, rule)) continue;
     const busValue = t.values["event_bus_name"] ?? rule?.values["event_bus_name"];
-    const bus = oneOf(stack, busValue, BUSES);
+    const bus = oneReferenced(stack, busValue, BUSES);
     const busName = bus ? nameOf(stack, bus, "name") : unset(busValue) ? "default" : patternOf(stack, busValue);
     const pattern = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
     const text = bus?.address ?? `the ${busName} event bus`;
@@ -280,7 +265,7 @@ function bucketEventRoutes(stack: TfStack): ComputeRoute[] {
   });
   const out: ComputeRoute[] = [];
   for (const n of notifications) {
-    const bucket = oneOf(stack, n.values["bucket"], ["aws_s3_bucket"]);
+    const bucket = oneReferenced(stack, n.values["bucket"], ["aws_s3_bucket"]);
     const name = bucket ? nameOf(stack, bucket, "bucket", "bucket_prefix") : patternOf(stack, n.values["bucket"]);
     const pattern = `arn:*:s3:::${name}/*`;
     const text = bucket?.address ?? `bucket ${name}`;
@@ -292,7 +277,8 @@ function bucketEventRoutes(stack: TfStack): ComputeRoute[] {
   return out;
 }
 
-function matchesBucketEvents(stack: TfStack, rule: TfResource, bucket: string): boolean {
+/** Whether a rule's event pattern may match the events S3 sends to EventBridge for `bucket` (unreadable: it may). */
+export function matchesBucketEvents(stack: TfStack, rule: TfResource, bucket: string): boolean {
   const text = exactly(stack, rule.values["event_pattern"]);
   if (text === undefined) return true;
   try {
@@ -321,9 +307,9 @@ export interface PipeSource {
 export function pipeSources(stack: TfStack, pipe: TfResource): PipeSource[] {
   if (exactly(stack, pipe.values["desired_state"]) === "STOPPED") return [];
   const src = pipe.values["source"];
-  const queue = oneOf(stack, src, QUEUES);
-  const stream = oneOf(stack, src, STREAMS);
-  const table = oneOf(stack, src, TABLES);
+  const queue = oneReferenced(stack, src, QUEUES);
+  const stream = oneReferenced(stack, src, STREAMS);
+  const table = oneReferenced(stack, src, TABLES);
   const of = (actions: readonly string[], types: readonly string[], target: TfResource | undefined, pattern: string, verb: string): PipeSource => ({ actions, pattern, target, types, text: target?.address ?? pattern, verb: `${verb} ${target?.address ?? pattern}` });
   if (queue) return [of(SEND, QUEUES, queue, `arn:*:sqs:*:*:${nameOf(stack, queue, "name", "name_prefix")}`, "send messages to")];
   if (stream) return [of(PUT_RECORD, STREAMS, stream, `arn:*:kinesis:*:*:stream/${nameOf(stack, stream, "name")}`, "put records on")];

@@ -8,8 +8,9 @@
  * functions behind the same doors are rules/front-doors.ts'.
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { parseReference, parseTemplate, refTarget, resolveToPattern } from "../terraform/tokens";
+import { refTarget, resolveToPattern } from "../terraform/tokens";
 import { bodiesOf } from "./openapi-doors";
+import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { followReferences } from "../agent-tags";
 
 /** Who may call through a door: anyone, a holder of an IAM right, or one an authorizer outside IAM admits (not read). */
@@ -57,24 +58,6 @@ export function blocksOf(v: unknown): Record<string, unknown>[] {
   return typeof v === "object" && v !== null ? [v as Record<string, unknown>] : [];
 }
 
-/** The resources of the stack a value references (any attribute). */
-export function referencedIn(stack: TfStack, v: unknown): TfResource[] {
-  if (typeof v !== "string") return [];
-  const out: TfResource[] = [];
-  for (const p of parseTemplate(v)) {
-    if (p.kind !== "interpolation") continue;
-    const ref = parseReference(p.expr);
-    const res = ref && (ref.kind === "resource" || ref.kind === "data") ? stack.byAddress.get(ref.address) : undefined;
-    if (res && !out.includes(res)) out.push(res);
-  }
-  return out;
-}
-
-/** The one resource of `types` a value references. */
-export function oneOf(stack: TfStack, v: unknown, types: readonly string[]): TfResource | undefined {
-  const hits = referencedIn(stack, v).filter((r) => types.includes(r.type));
-  return hits.length === 1 ? hits[0] : undefined;
-}
 
 /** Two written values that certainly name the same thing: equal, or references to the same resource. */
 function same(stack: TfStack, a: unknown, b: unknown): boolean {
@@ -293,7 +276,7 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
     if (type !== undefined && type !== "AWS") continue;
     const role = i.values["credentials"];
     if (unset(role) || (typeof role === "string" && CALLER_CREDENTIALS.test(role)) || callsLambda(stack, i.values["uri"])) continue;
-    const api = oneOf(stack, i.values["rest_api_id"], REST_APIS);
+    const api = oneReferenced(stack, i.values["rest_api_id"], REST_APIS);
     const s = integrationScope(stack, i.values["uri"]);
     out.push({ via: i, api, role, scope: s?.scope, scopeName: s?.name, access: restAccess(stack, i), invoke: "execute-api:Invoke", testInvoke: true, fix: `take the rights the integration's call needs off the role of ${i.address}, or scope them to exactly what the API is for (the bucket prefix, the state machine)` });
   }
@@ -304,7 +287,7 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
     if (unset(subtype) && callsLambda(stack, i.values["integration_uri"])) continue;
     const type = exactly(stack, i.values["integration_type"]);
     if (type === "HTTP_PROXY" || type === "HTTP" || type === "MOCK") continue;
-    const api = oneOf(stack, i.values["api_id"], HTTP_APIS);
+    const api = oneReferenced(stack, i.values["api_id"], HTTP_APIS);
     const s = unset(subtype) ? integrationScope(stack, i.values["integration_uri"]) : subtypeScope(stack, subtype);
     out.push({ via: i, api, role, scope: s?.scope, scopeName: s?.name, access: httpAccess(stack, i), invoke: "execute-api:Invoke", testInvoke: false, fix: `take the rights the integration's call needs off the role of ${i.address}, or scope them to exactly what the API is for` });
   }
@@ -341,7 +324,7 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
       const svc = exactly(stack, signing[0]["signing_service_name"]);
       s = svc && /^[a-z0-9-]+$/.test(svc) ? { scope: [`${svc}:*`], name: svc } : undefined;
     }
-    const api = oneOf(stack, ds.values["api_id"], GRAPHQL_APIS);
+    const api = oneReferenced(stack, ds.values["api_id"], GRAPHQL_APIS);
     out.push({ via: ds, api, role, scope: s?.scope, scopeName: s?.name, access: graphqlAccess(stack, api, ds), invoke: "appsync:GraphQL", testInvoke: false, fix: `take the destroy rights off the service role of ${ds.address}, or have its resolvers call only what they are for (no DeleteItem on the caller's key)` });
   }
   doorCache.set(stack, out);
