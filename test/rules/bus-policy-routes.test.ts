@@ -1,0 +1,112 @@
+/**
+ * An event bus's resource policy (aws_cloudwatch_event_bus_policy, aws_cloudwatch_event_permission) naming the
+ * agent, or everyone, lets it put events on the bus with no identity Allow of its own; a rule there hands them to a
+ * function (the Lambda routes) or a state machine (the compute routes). Both read the grant through
+ * invoke-policies.ts `policyGrants` (bus-policies.ts); the agent's own Deny on the bus closes it.
+ */
+import { check, policy, tf } from "../helpers/tf";
+import { agentCan, DESTROY, role, type Obj } from "../helpers/sessions";
+
+const PINNED = { provider: { aws: [{ region: "eu-central-1", allowed_account_ids: ["111111111111"] }] } };
+const trust = (service: string) => policy({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" });
+const AGENT_ARN = "arn:aws:iam::111111111111:role/agents/agent";
+const NOTHING = { Effect: "Allow", Action: "s3:GetObject", Resource: "*" };
+const BUS = "${aws_cloudwatch_event_bus.b.name}";
+
+/** A rule on the `jobs` bus (or the default bus) matching the agent's events, its target `arn` run with the event. */
+const rule = (arn: string, bus: string | null = BUS, extra: Obj = {}): Obj => ({
+  "aws_cloudwatch_event_bus.b": { name: "jobs" },
+  "aws_cloudwatch_event_rule.r": { name: "jobs", event_pattern: JSON.stringify({ source: ["myapp.jobs"] }), ...(bus ? { event_bus_name: bus } : {}) },
+  "aws_cloudwatch_event_target.t": { rule: "${aws_cloudwatch_event_rule.r.name}", arn, ...(bus ? { event_bus_name: bus } : {}), ...extra },
+});
+const busPolicy = (principal: unknown, condition?: Obj, body?: string): Obj => ({
+  "aws_cloudwatch_event_bus_policy.bp": {
+    event_bus_name: BUS,
+    policy: body ?? policy({ Effect: "Allow", Principal: principal, Action: "events:PutEvents", Resource: "${aws_cloudwatch_event_bus.b.arn}", ...(condition ? { Condition: condition } : {}) }),
+  },
+});
+const ORG = { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } };
+const DENY = { Effect: "Deny", Action: "events:PutEvents", Resource: "${aws_cloudwatch_event_bus.b.arn}" };
+
+describe("a bus policy naming the agent: PutEvents → rule → function", () => {
+  const FN = "${aws_lambda_function.cleanup.arn}";
+  const stack = (statements: Obj[], extra: Obj): Obj =>
+    tf(
+      {
+        ...agentCan(...statements),
+        ...role("fn", trust("lambda.amazonaws.com"), DESTROY),
+        "aws_lambda_function.cleanup": { function_name: "db-cleanup", role: "${aws_iam_role.fn.arn}", handler: "index.handler", runtime: "python3.12", filename: "x.zip" },
+        ...extra,
+      },
+      PINNED,
+    );
+  const found = (json: Obj) =>
+    check(json, {}, { strict: true })
+      .findings.filter((f) => f.ruleId === "agent-transitive-destroy")
+      .map((f) => ({ resource: f.resource, message: f.message }));
+  const hit = (json: Obj) => found(json).map((f) => f.resource);
+  const REPORTED = ["aws_lambda_function.cleanup"];
+
+  test("the agent's ARN, `*` under an organization condition, a policy blastwall cannot read: a route", () => {
+    expect(hit(stack([NOTHING], { ...rule(FN), ...busPolicy({ AWS: AGENT_ARN }) }))).toEqual(REPORTED);
+    expect(found(stack([NOTHING], { ...rule(FN), ...busPolicy({ AWS: AGENT_ARN }) }))[0].message).toContain("(events:PutEvents, through aws_cloudwatch_event_bus_policy.bp statement #0)");
+    expect(hit(stack([NOTHING], { ...rule(FN), ...busPolicy({ AWS: "${aws_iam_role.agent.arn}" }) }))).toEqual(REPORTED);
+    expect(hit(stack([NOTHING], { ...rule(FN), ...busPolicy("*", ORG) }))).toEqual(REPORTED);
+    expect(hit(stack([NOTHING], { ...rule(FN), ...busPolicy(undefined, undefined, '${file("bus-policy.json")}') }))).toEqual(REPORTED);
+  });
+
+  test("an event permission: `*` under an organization condition, on the jobs bus or (no bus named) the default bus", () => {
+    const permission = (principal: string, bus?: string): Obj => ({
+      "aws_cloudwatch_event_permission.p": { statement_id: "org", principal, ...(bus ? { event_bus_name: bus } : {}), condition: [{ type: "StringEquals", key: "aws:PrincipalOrgID", value: "o-abc123" }] },
+    });
+    expect(hit(stack([NOTHING], { ...rule(FN), ...permission("*", BUS) }))).toEqual(REPORTED);
+    expect(found(stack([NOTHING], { ...rule(FN), ...permission("*", BUS) }))[0].message).toContain("through aws_cloudwatch_event_permission.p");
+    expect(hit(stack([NOTHING], { ...rule(FN, null), ...permission("*") }))).toEqual(REPORTED);
+    // Controls: an account id delegates to that account's identity policies; a permission on another bus.
+    expect(hit(stack([NOTHING], { ...rule(FN), ...permission("111111111111", BUS) }))).toEqual([]);
+    expect(hit(stack([NOTHING], { ...rule(FN), ...permission("*", "other") }))).toEqual([]);
+  });
+
+  test("controls: another principal, the account root alone, a statement bound to a source, the agent's own Deny", () => {
+    expect(hit(stack([NOTHING], { ...rule(FN), ...busPolicy({ AWS: "arn:aws:iam::111111111111:role/other" }) }))).toEqual([]);
+    // Naming the account only lets the account's identity policies grant (IAM); the agent's own Allow then does.
+    expect(hit(stack([NOTHING], { ...rule(FN), ...busPolicy({ AWS: "arn:aws:iam::111111111111:root" }) }))).toEqual([]);
+    expect(hit(stack([{ Effect: "Allow", Action: "events:PutEvents", Resource: "*" }], { ...rule(FN), ...busPolicy({ AWS: "arn:aws:iam::111111111111:root" }) }))).toEqual(REPORTED);
+    expect(hit(stack([NOTHING], { ...rule(FN), ...busPolicy("*", { ArnEquals: { "aws:SourceArn": "arn:aws:events:eu-central-1:222222222222:rule/fwd" } }) }))).toEqual([]);
+    expect(hit(stack([NOTHING, DENY], { ...rule(FN), ...busPolicy({ AWS: AGENT_ARN }) }))).toEqual([]);
+    expect(hit(stack([NOTHING, DENY], { ...rule(FN), ...busPolicy("*", ORG) }))).toEqual([]);
+    // A constant input: the agent's event never reaches the function.
+    expect(hit(stack([NOTHING], { ...rule(FN, BUS, { input: "{}" }), ...busPolicy({ AWS: AGENT_ARN }) }))).toEqual([]);
+  });
+});
+
+describe("a bus policy naming the agent: PutEvents → rule → state machine", () => {
+  const stack = (statements: Obj[], extra: Obj): Obj =>
+    tf(
+      {
+        ...agentCan(...statements),
+        "aws_sfn_state_machine.sm": { name: "remediate", role_arn: "${aws_iam_role.sfn.arn}", definition: "{}" },
+        ...role("sfn", trust("states.amazonaws.com"), DESTROY),
+        ...role("events", trust("events.amazonaws.com"), policy({ Effect: "Allow", Action: "states:StartExecution", Resource: "*" })),
+        ...extra,
+      },
+      PINNED,
+    );
+  const graded = (json: Obj) =>
+    check(json, {}, {})
+      .findings.filter((f) => f.ruleId === "agent-transitive-destroy" || f.ruleId === "agent-reach-unknown")
+      .map((f) => [f.ruleId, f.severity, f.resource]);
+  const ERROR = [["agent-transitive-destroy", "error", "aws_iam_role.sfn"]];
+  const SM = rule("${aws_sfn_state_machine.sm.arn}", BUS, { role_arn: "${aws_iam_role.events.arn}" });
+
+  test("the agent's ARN, `*` under an organization condition: an error", () => {
+    expect(graded(stack([NOTHING], { ...SM, ...busPolicy({ AWS: AGENT_ARN }) }))).toEqual(ERROR);
+    expect(graded(stack([NOTHING], { ...SM, ...busPolicy("*", ORG) }))).toEqual(ERROR);
+  });
+
+  test("controls: another principal, the account root alone, the agent's own Deny", () => {
+    expect(graded(stack([NOTHING], { ...SM, ...busPolicy({ AWS: "arn:aws:iam::111111111111:role/other" }) }))).toEqual([]);
+    expect(graded(stack([NOTHING], { ...SM, ...busPolicy({ AWS: "arn:aws:iam::111111111111:root" }) }))).toEqual([]);
+    expect(graded(stack([NOTHING, DENY], { ...SM, ...busPolicy({ AWS: AGENT_ARN }) }))).toEqual([]);
+  });
+});
