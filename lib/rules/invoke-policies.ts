@@ -14,7 +14,9 @@ import { globMatch } from "../engine/iam/glob";
 import { hasLambdaPermissions, hasStoreResourcePolicies, lambdaPermissionGrantsTo, resourcePolicyGrantsTo } from "../engine/reach/resource-policy-grants";
 import { mayName, resourcePolicyDocument } from "../engine/resource-policies";
 import { attributePattern, parseReference, parseTemplate } from "../engine/terraform/tokens";
+import { ownDenies } from "../engine/own-denies";
 import { busPolicies } from "./bus-policies";
+import { deniedOnAll } from "./invoke-denies";
 import { holdsServiceRight, namesService, relayedGrants, relayTriggers, sourceConditions } from "./invoke-relays";
 
 interface Attached {
@@ -161,8 +163,12 @@ export function policyGrants(stack: TfStack, p: PrincipalNode, action: string, h
   const own = iamName(p.arnPattern);
   const candidates = own === undefined ? ix.all : [...ix.wide, ...(ix.byName.get(own) ?? [])];
   const out: Grant[] = [];
+  let denies: readonly Statement[] | undefined;
   for (const { a, s } of candidates) {
     if (a.service !== service || !grantsAction(s, lower) || !mayName(s, { arnPattern: p.arnPattern })) continue;
+    // A PutEvents grant is also what fires a rule that relays into a queue or topic (invoke-relays.ts), where the
+    // send's Deny is not asked: the agent's own Deny on the bus is asked here, so that it closes those routes too.
+    if (service === "events" && deniedOnAll(stack, (denies ??= ownDenies(p)), action, [{ pattern: a.pattern, target: a.target, suffix: a.target ? "" : undefined }])) continue;
     out.push({ action, statement: s, resources: [a.pattern], conditional: s.conditions.length > 0 });
   }
   if (held && service !== "events") {

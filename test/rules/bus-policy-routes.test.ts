@@ -78,6 +78,21 @@ describe("a bus policy naming the agent: PutEvents → rule → function", () =>
     // A constant input: the agent's event never reaches the function.
     expect(hit(stack([NOTHING], { ...rule(FN, BUS, { input: "{}" }), ...busPolicy({ AWS: AGENT_ARN }) }))).toEqual([]);
   });
+
+  test("a bus policy's PutEvents fires a rule into a queue whose policy admits that rule; the agent's own Deny on the bus closes that too", () => {
+    const queue: Obj = {
+      ...rule("${aws_sqs_queue.q.arn}"),
+      "aws_sqs_queue.q": { name: "jobs" },
+      "aws_sqs_queue_policy.qp": {
+        queue_url: "${aws_sqs_queue.q.id}",
+        policy: policy({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "${aws_sqs_queue.q.arn}", Condition: { ArnEquals: { "aws:SourceArn": "${aws_cloudwatch_event_rule.r.arn}" } } }),
+      },
+      "aws_lambda_event_source_mapping.m": { event_source_arn: "${aws_sqs_queue.q.arn}", function_name: FN },
+    };
+    expect(hit(stack([NOTHING], { ...queue, ...busPolicy({ AWS: AGENT_ARN }) }))).toEqual(REPORTED);
+    expect(hit(stack([NOTHING, DENY], { ...queue, ...busPolicy({ AWS: AGENT_ARN }) }))).toEqual([]);
+    expect(hit(stack([NOTHING], { ...queue, ...busPolicy({ AWS: "arn:aws:iam::111111111111:role/other" }) }))).toEqual([]);
+  });
 });
 
 describe("a bus policy naming the agent: PutEvents → rule → state machine", () => {
