@@ -17,7 +17,7 @@ import { attributePattern, parseReference, parseTemplate } from "../engine/terra
 import { ownDenies } from "../engine/own-denies";
 import { busPolicies } from "./bus-policies";
 import { deniedOnAll } from "./invoke-denies";
-import { holdsServiceRight, namesService, relayedGrants, relayTriggers, sourceConditions } from "./invoke-relays";
+import { holdsServiceRight, namesService, relayedGrants, relayTriggers, sourceConditions, streamRelays } from "./invoke-relays";
 
 interface Attached {
   /** The queue or topic; undefined for a bus not of the stack (the default bus, a name written as a literal). */
@@ -157,6 +157,8 @@ export function policyGrants(stack: TfStack, p: PrincipalNode, action: string, h
   if (lower.startsWith("lambda:invoke")) return hasLambdaPermissions(stack) ? lambdaPermissionGrantsTo(stack, p, action) : [];
   if (lower.startsWith("s3:")) return hasStoreResourcePolicies(stack) ? resourcePolicyGrantsTo(stack, p, action) : [];
   const service = lower.split(":")[0];
+  // No stream policy is read: what a rule writes to a stream for the caller is a relay of its PutEvents.
+  if (lower === "kinesis:putrecord" || lower === "kinesis:putrecords") return held ? streamRelays(stack, p, action, held) : [];
   if (service !== "sqs" && service !== "sns" && service !== "events") return [];
   const ix = indexed(stack);
   if (ix.all.length === 0 && ix.relays.length === 0) return [];

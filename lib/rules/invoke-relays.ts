@@ -28,6 +28,8 @@ import {
 } from "../engine/terraform/tokens";
 import { writtenReferences } from "../engine/reach/resource-index";
 import { where } from "./support";
+import { ownDenies } from "../engine/own-denies";
+import { deniedOnAll } from "./invoke-denies";
 
 const CI = { caseInsensitive: true } as const;
 
@@ -791,3 +793,48 @@ export function invokingService(principal: string): InvokingService | undefined 
   const m = /^(.+?)(\.[a-z]{2}(-[a-z]+)+-\d)?\.amazonaws\.com(\.cn)?$/i.exec(principal);
   return m ? INVOKING_SERVICES.find((s) => s.service === m[1].toLowerCase()) : undefined;
 }
+
+/**
+ * Rules of the stack that send the caller's events to a Kinesis stream, for `kinesis:PutRecord` / `PutRecords` (the
+ * write an event source mapping or a pipe reading the stream counts): an event it puts on the rule's bus with a source
+ * the pattern matches is written to the stream by EventBridge, under the target's role, with its detail in the record.
+ * No resource policy is asked (a stream admits EventBridge through that role, not a policy); a target with no role, or
+ * one whose role cannot write, is still counted (fail closed). A target whose `arn` blastwall cannot read may be any
+ * stream. The grant goes through the caller's PutEvents statement, the relay saying how.
+ */
+export function streamRelays(stack: TfStack, p: PrincipalNode, action: string, held: (action: string) => readonly Grant[]): RelayedGrant[] {
+  const targets = stack.byType.get("aws_cloudwatch_event_target") ?? [];
+  if (targets.length === 0) return [];
+  const puts = held("events:PutEvents");
+  if (puts.length === 0) return [];
+  const out: RelayedGrant[] = [];
+  let denies: readonly Statement[] | undefined;
+  targets.forEach((t, index) => {
+    if (t.values["input"] !== undefined && t.values["input"] !== null) return;
+    const stream = resourceIn(stack, t.values["arn"], STREAM_TYPES);
+    const arn = t.values["arn"];
+    const pattern = stream ? `arn:*:kinesis:*:*:stream/${attributePattern(stack, stream, "name").pattern}` : typeof arn === "string" ? resolveToPattern(stack, arn).pattern : undefined;
+    if (!pattern || (!stream && !globsIntersect(pattern, "arn:*:kinesis:*:*:stream/*", CI))) return;
+    const { rule, busName } = ruleOf(stack, { t, index });
+    const custom = rule ? customSources(stack, rule) : undefined;
+    if (custom && custom.length === 0) return;
+    const bus = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
+    const fires = puts.filter((g) => putsSource(g, custom) && g.resources.some((r) => globsIntersect(r, bus, CI)));
+    if (fires.length === 0) return;
+    // The caller's own grants of PutEvents on `*` stand beside a Deny of it on this bus: that Deny closes the relay.
+    // The rule stands for the bus's region (and so its partition), being on it.
+    if (deniedOnAll(stack, (denies ??= ownDenies(p)), "events:PutEvents", [{ pattern: bus, target: rule }])) return;
+    const ruleText = rule?.address ?? "a rule";
+    const streamText = stream?.address ?? `the stream ${pattern}`;
+    const on = [...new Set(fires.flatMap((g) => g.resources))].slice(0, 3).join(", ");
+    const fire = `events:PutEvents on ${on}, through ${[...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ")}`;
+    const matched = custom ? `a source ${ruleText} matches (${custom.slice(0, 3).join(", ")})` : `a source ${ruleText} matches`;
+    const text = `: it puts an event with ${matched} on the ${busName} bus (${fire}), and ${ruleText} sends it through ${t.address} to ${streamText}, EventBridge writing the record under the target's role, the caller's detail in it`;
+    const fix = (who: string) =>
+      `take events:PutEvents on ${on} away from ${who} (or limit it with an events:source condition to sources ${ruleText} does not match), or have ${ruleText} match only events of AWS services (source aws.*), which PutEvents cannot send, or give ${t.address} a constant input`;
+    out.push({ action, statement: fires[0].statement, resources: [pattern], conditional: true, relay: { text, fix, fires } });
+  });
+  return out;
+}
+
+const STREAM_TYPES = ["aws_kinesis_stream"];

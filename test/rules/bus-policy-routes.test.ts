@@ -125,3 +125,67 @@ describe("a bus policy naming the agent: PutEvents → rule → state machine", 
     expect(graded(stack([NOTHING, DENY], { ...SM, ...busPolicy({ AWS: AGENT_ARN }) }))).toEqual([]);
   });
 });
+
+/**
+ * A rule whose target is a Kinesis stream writes the agent's events there; an event source mapping or a pipe reading
+ * the stream hands them on (invoke-relays.ts `streamRelays`, asked for kinesis:PutRecord by `policyGrants`).
+ */
+describe("PutEvents → rule → Kinesis stream → event source mapping or pipe", () => {
+  const PUT = { Effect: "Allow", Action: "events:PutEvents", Resource: "*" };
+  const streamed = (extra: Obj = {}, pattern: Obj = { source: ["myapp.jobs"] }): Obj => ({
+    "aws_kinesis_stream.s": { name: "jobs", shard_count: 1 },
+    "aws_cloudwatch_event_rule.r": { name: "jobs", event_pattern: JSON.stringify(pattern) },
+    "aws_cloudwatch_event_target.t": { rule: "${aws_cloudwatch_event_rule.r.name}", arn: "${aws_kinesis_stream.s.arn}", role_arn: "${aws_iam_role.events.arn}", ...extra },
+    ...role("events", trust("events.amazonaws.com"), policy({ Effect: "Allow", Action: "kinesis:PutRecord", Resource: "*" })),
+  });
+
+  test("into a function: a route naming the rule and the agent's PutEvents; controls", () => {
+    const stack = (statements: Obj[], extra: Obj): Obj =>
+      tf(
+        {
+          ...agentCan(...statements),
+          ...role("fn", trust("lambda.amazonaws.com"), DESTROY),
+          "aws_lambda_function.cleanup": { function_name: "db-cleanup", role: "${aws_iam_role.fn.arn}", handler: "index.handler", runtime: "python3.12", filename: "x.zip" },
+          "aws_lambda_event_source_mapping.m": { event_source_arn: "${aws_kinesis_stream.s.arn}", function_name: "${aws_lambda_function.cleanup.arn}", starting_position: "LATEST" },
+          ...extra,
+        },
+        PINNED,
+      );
+    const found = (json: Obj) => check(json, {}, { strict: true }).findings.filter((f) => f.ruleId === "agent-transitive-destroy");
+    const json = stack([PUT], streamed());
+    expect(found(json).map((f) => f.resource)).toEqual(["aws_lambda_function.cleanup"]);
+    expect(found(json)[0].message).toContain("put records on aws_kinesis_stream.s (kinesis:PutRecord, kinesis:PutRecords, through aws_iam_role_policy.agent statement #0: it puts an event with a source aws_cloudwatch_event_rule.r matches (myapp.jobs) on the default bus");
+    expect(found(json)[0].message).toContain("sends it through aws_cloudwatch_event_target.t to aws_kinesis_stream.s");
+    // A bus policy naming the agent fires the rule as its own PutEvents does.
+    expect(found(stack([NOTHING], { ...streamed(), "aws_cloudwatch_event_bus_policy.bp": { policy: policy({ Effect: "Allow", Principal: { AWS: AGENT_ARN }, Action: "events:PutEvents", Resource: "*" }) } })).length).toBe(1);
+    // Controls: a constant input, a rule matching only AWS events, no PutEvents, PutEvents on another bus only.
+    expect(found(stack([PUT], streamed({ input: "{}" })))).toEqual([]);
+    expect(found(stack([PUT, { Effect: "Deny", Action: "events:PutEvents", Resource: "arn:aws:events:*:*:event-bus/default" }], streamed()))).toEqual([]);
+    expect(found(stack([PUT], streamed({}, { source: ["aws.ec2"] })))).toEqual([]);
+    expect(found(stack([NOTHING], streamed()))).toEqual([]);
+    expect(found(stack([{ Effect: "Allow", Action: "events:PutEvents", Resource: "arn:aws:events:eu-central-1:111111111111:event-bus/other" }], streamed()))).toEqual([]);
+  });
+
+  test("into a state machine through a pipe: an error; a pipe reading another stream is not", () => {
+    const stack = (statements: Obj[], source = "${aws_kinesis_stream.s.arn}"): Obj =>
+      tf(
+        {
+          ...agentCan(...statements),
+          ...streamed(),
+          "aws_kinesis_stream.other": { name: "other", shard_count: 1 },
+          "aws_sfn_state_machine.sm": { name: "remediate", role_arn: "${aws_iam_role.sfn.arn}", definition: "{}" },
+          ...role("sfn", trust("states.amazonaws.com"), DESTROY),
+          ...role("pipe", trust("pipes.amazonaws.com"), policy({ Effect: "Allow", Action: ["kinesis:*", "states:StartExecution"], Resource: "*" })),
+          "aws_pipes_pipe.p": { name: "jobs", role_arn: "${aws_iam_role.pipe.arn}", source, target: "${aws_sfn_state_machine.sm.arn}", source_parameters: [{ kinesis_stream_parameters: [{ starting_position: "LATEST" }] }] },
+        },
+        PINNED,
+      );
+    const graded = (json: Obj) =>
+      check(json, {}, {})
+        .findings.filter((f) => f.ruleId === "agent-transitive-destroy" || f.ruleId === "agent-reach-unknown")
+        .map((f) => [f.ruleId, f.severity, f.resource]);
+    expect(graded(stack([PUT]))).toEqual([["agent-transitive-destroy", "error", "aws_iam_role.sfn"]]);
+    expect(graded(stack([PUT], "${aws_kinesis_stream.other.arn}"))).toEqual([]);
+    expect(graded(stack([NOTHING]))).toEqual([]);
+  });
+});
