@@ -383,7 +383,7 @@ export function relayedGrants(
       relay: { text, fix, fires },
     });
   }
-  if (shape.events && (target.service === "sqs" || target.service === "sns")) out.push(...putEventsGrants(stack, s, conditions, accountNow, action, target, held));
+  if (shape.events && (target.service === "sqs" || target.service === "sns")) out.push(...putEventsGrants(stack, p, s, conditions, accountNow, action, target, held));
   if (shape.unmodelled.length > 0) out.push(...unmodelledGrants(stack, p, s, shape.unmodelled, conditions, accountNow, action, target));
   return out;
 }
@@ -496,6 +496,7 @@ function eventTargetsTo(stack: TfStack, to: TfResource, pattern: string): EventT
  */
 function putEventsGrants(
   stack: TfStack,
+  p: PrincipalNode,
   s: Statement,
   conditions: readonly Condition[],
   accountNow: () => string | undefined,
@@ -511,6 +512,7 @@ function putEventsGrants(
   const sources = admittedSources(stack, conditions, EVENTS, account);
   if (sources.length === 0) return [];
   const out: RelayedGrant[] = [];
+  let denies: readonly Statement[] | undefined;
   for (const e of eventTargetsTo(stack, to, target.pattern)) {
     const { t } = e;
     const { rule, busName, ruleTail } = ruleOf(stack, e);
@@ -520,7 +522,7 @@ function putEventsGrants(
     if (custom && custom.length === 0) continue;
     const bus = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
     const fires = puts.filter((g) => putsSource(g, custom) && g.resources.some((r) => globsIntersect(r, bus, CI)));
-    if (fires.length === 0) continue;
+    if (fires.length === 0 || busDenied(stack, (denies ??= ownDenies(p)), t, rule, bus)) continue;
     const ruleText = rule?.address ?? "a rule";
     const on = [...new Set(fires.flatMap((g) => g.resources))].slice(0, 3).join(", ");
     const fire = `events:PutEvents on ${on}, through ${[...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ")}`;
@@ -821,9 +823,7 @@ export function streamRelays(stack: TfStack, p: PrincipalNode, action: string, h
     const bus = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
     const fires = puts.filter((g) => putsSource(g, custom) && g.resources.some((r) => globsIntersect(r, bus, CI)));
     if (fires.length === 0) return;
-    // The caller's own grants of PutEvents on `*` stand beside a Deny of it on this bus: that Deny closes the relay.
-    // The rule stands for the bus's region (and so its partition), being on it.
-    if (deniedOnAll(stack, (denies ??= ownDenies(p)), "events:PutEvents", [{ pattern: bus, target: rule }])) return;
+    if (busDenied(stack, (denies ??= ownDenies(p)), t, rule, bus)) return;
     const ruleText = rule?.address ?? "a rule";
     const streamText = stream?.address ?? `the stream ${pattern}`;
     const on = [...new Set(fires.flatMap((g) => g.resources))].slice(0, 3).join(", ");
@@ -838,3 +838,15 @@ export function streamRelays(stack: TfStack, p: PrincipalNode, action: string, h
 }
 
 const STREAM_TYPES = ["aws_kinesis_stream"];
+
+/**
+ * Whether the caller's own Denies certainly refuse events:PutEvents on the bus a target's rule is on. Its grants of
+ * PutEvents on `*` stand beside such a Deny (only a bus policy's grant is filtered by it: invoke-policies.ts), and the
+ * relay asks only for a grant: the Deny is asked here. A bus of the stack is asked by reference, as the routes ask it;
+ * another by pattern, in the partition of the rule's region.
+ */
+function busDenied(stack: TfStack, denies: readonly Statement[], t: TfResource, rule: TfResource | undefined, bus: string): boolean {
+  if (denies.length === 0) return false;
+  const res = resourceIn(stack, t.values["event_bus_name"] ?? rule?.values["event_bus_name"], ["aws_cloudwatch_event_bus"]);
+  return deniedOnAll(stack, denies, "events:PutEvents", [res ? { pattern: bus, target: res, suffix: "" } : { pattern: bus, target: rule }]);
+}

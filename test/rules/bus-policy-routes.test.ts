@@ -92,6 +92,10 @@ describe("a bus policy naming the agent: PutEvents → rule → function", () =>
     expect(hit(stack([NOTHING], { ...queue, ...busPolicy({ AWS: AGENT_ARN }) }))).toEqual(REPORTED);
     expect(hit(stack([NOTHING, DENY], { ...queue, ...busPolicy({ AWS: AGENT_ARN }) }))).toEqual([]);
     expect(hit(stack([NOTHING], { ...queue, ...busPolicy({ AWS: "arn:aws:iam::111111111111:role/other" }) }))).toEqual([]);
+    // The agent's own PutEvents on `*`, denied on this bus: the Deny closes the relay as well.
+    const PUT_ALL = { Effect: "Allow", Action: "events:PutEvents", Resource: "*" };
+    expect(hit(stack([PUT_ALL], queue))).toEqual(REPORTED);
+    expect(hit(stack([PUT_ALL, DENY], queue))).toEqual([]);
   });
 });
 
