@@ -12,6 +12,8 @@
  * that already targets the queue or topic and matches an event it puts), S3, CloudWatch alarms, SES (receipt rules,
  * identity notifications) and AWS Config. A statement naming another service is a route for a principal holding any
  * right of that service on a source it admits (`unmodelledGrants`): blastwall cannot tell which right sets it up.
+ * A rule sending the caller's events to a Kinesis stream is a relay of another shape, with no policy on the way
+ * (`streamRelays`).
  */
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Condition, Statement } from "../engine/iam/types";
