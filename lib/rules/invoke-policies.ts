@@ -3,8 +3,9 @@
  * policy, a topic policy, a bucket policy or a Lambda permission naming the agent's ARN (or everyone) lets it send,
  * publish, write or invoke with no identity Allow at all. Bucket policies and Lambda permissions are read as the
  * store reads of the reach graph read them (resource-policy-grants.ts); queue and topic policies here, on the queue
- * or topic they are attached to. Naming the account root grants nothing on its own: the account's identity
- * policies decide, and those are the caller's own grants.
+ * or topic they are attached to; event bus policies and permissions (events:PutEvents) as bus-policies.ts reads them,
+ * on the bus they name. Naming the account root grants nothing on its own: the account's identity policies decide,
+ * and those are the caller's own grants.
  */
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
@@ -13,10 +14,16 @@ import { globMatch } from "../engine/iam/glob";
 import { hasLambdaPermissions, hasStoreResourcePolicies, lambdaPermissionGrantsTo, resourcePolicyGrantsTo } from "../engine/reach/resource-policy-grants";
 import { mayName, resourcePolicyDocument } from "../engine/resource-policies";
 import { attributePattern, parseReference, parseTemplate } from "../engine/terraform/tokens";
-import { holdsServiceRight, namesService, relayedGrants, relayTriggers, sourceConditions } from "./invoke-relays";
+import { ownDenies } from "../engine/own-denies";
+import { busPolicies } from "./bus-policies";
+import { deniedOnAll } from "./invoke-denies";
+import { holdsServiceRight, namesService, relayedGrants, relayTriggers, sourceConditions, streamRelays } from "./invoke-relays";
 
 interface Attached {
-  readonly target: TfResource;
+  /** The queue or topic; undefined for a bus not of the stack (the default bus, a name written as a literal). */
+  readonly target: TfResource | undefined;
+  /** The service whose actions the policy grants there (`sqs`, `sns`, `events`). */
+  readonly service: string;
   readonly pattern: string;
   /** The statements a principal's own call may meet. */
   readonly allows: readonly Statement[];
@@ -25,11 +32,11 @@ interface Attached {
 }
 
 /** Policy-holding resource types: the attribute naming what they are attached to (none: the resource itself). */
-const HOLDERS: readonly { readonly type: string; readonly on?: string; readonly targets: readonly string[]; readonly arn: (name: string) => string }[] = [
-  { type: "aws_sqs_queue", targets: ["aws_sqs_queue"], arn: (n) => `arn:*:sqs:*:*:${n}` },
-  { type: "aws_sqs_queue_policy", on: "queue_url", targets: ["aws_sqs_queue"], arn: (n) => `arn:*:sqs:*:*:${n}` },
-  { type: "aws_sns_topic", targets: ["aws_sns_topic"], arn: (n) => `arn:*:sns:*:*:${n}` },
-  { type: "aws_sns_topic_policy", on: "arn", targets: ["aws_sns_topic"], arn: (n) => `arn:*:sns:*:*:${n}` },
+const HOLDERS: readonly { readonly type: string; readonly on?: string; readonly service: string; readonly targets: readonly string[]; readonly arn: (name: string) => string }[] = [
+  { type: "aws_sqs_queue", service: "sqs", targets: ["aws_sqs_queue"], arn: (n) => `arn:*:sqs:*:*:${n}` },
+  { type: "aws_sqs_queue_policy", on: "queue_url", service: "sqs", targets: ["aws_sqs_queue"], arn: (n) => `arn:*:sqs:*:*:${n}` },
+  { type: "aws_sns_topic", service: "sns", targets: ["aws_sns_topic"], arn: (n) => `arn:*:sns:*:*:${n}` },
+  { type: "aws_sns_topic_policy", on: "arn", service: "sns", targets: ["aws_sns_topic"], arn: (n) => `arn:*:sns:*:*:${n}` },
 ];
 
 /** The statements of the attached policies, by the IAM name (`role/path/name`) they name; `wide` for the rest. */
@@ -98,8 +105,14 @@ function attached(stack: TfStack): readonly Attached[] {
       const allows = granting.filter((s) => !fromServiceOnly(s));
       const relays = granting.filter((s) => s.unknown === undefined && (fromServiceOnly(s) || namesService(s)));
       if (allows.length === 0 && relays.length === 0) continue;
-      list.push({ target, pattern: h.arn(attributePattern(stack, target, "name").pattern), allows, relays });
+      list.push({ target, service: h.service, pattern: h.arn(attributePattern(stack, target, "name").pattern), allows, relays });
     }
+  }
+  // Bus policies grant events:PutEvents to a caller's own call alone: a delivery from another bus's rule into this
+  // one is not a route blastwall follows, so a statement bound to a source (`fromServiceOnly`) is no grant here.
+  for (const b of busPolicies(stack)) {
+    const allows = b.statements.filter((s) => (s.effect === "Allow" || s.unknown !== undefined) && !fromServiceOnly(s));
+    if (allows.length > 0) list.push({ target: b.target, service: "events", pattern: b.pattern, allows, relays: [] });
   }
   cache.set(stack, (out = list));
   return out;
@@ -143,20 +156,26 @@ export function policyGrants(stack: TfStack, p: PrincipalNode, action: string, h
   const lower = action.toLowerCase();
   if (lower.startsWith("lambda:invoke")) return hasLambdaPermissions(stack) ? lambdaPermissionGrantsTo(stack, p, action) : [];
   if (lower.startsWith("s3:")) return hasStoreResourcePolicies(stack) ? resourcePolicyGrantsTo(stack, p, action) : [];
-  if (!lower.startsWith("sqs:") && !lower.startsWith("sns:")) return [];
+  const service = lower.split(":")[0];
+  // No stream policy is read: what a rule writes to a stream for the caller is a relay of its PutEvents.
+  if (lower === "kinesis:putrecord" || lower === "kinesis:putrecords") return held ? streamRelays(stack, p, action, held) : [];
+  if (service !== "sqs" && service !== "sns" && service !== "events") return [];
   const ix = indexed(stack);
   if (ix.all.length === 0 && ix.relays.length === 0) return [];
   const own = iamName(p.arnPattern);
   const candidates = own === undefined ? ix.all : [...ix.wide, ...(ix.byName.get(own) ?? [])];
   const out: Grant[] = [];
+  let denies: readonly Statement[] | undefined;
   for (const { a, s } of candidates) {
-    if (!grantsAction(s, lower) || !mayName(s, { arnPattern: p.arnPattern })) continue;
+    if (a.service !== service || !grantsAction(s, lower) || !mayName(s, { arnPattern: p.arnPattern })) continue;
+    // A PutEvents grant is also what fires a rule that relays into a queue or topic (invoke-relays.ts), where the
+    // send's Deny is not asked: the agent's own Deny on the bus is asked here, so that it closes those routes too.
+    if (service === "events" && deniedOnAll(stack, (denies ??= ownDenies(p)), action, [{ pattern: a.pattern, target: a.target, suffix: a.target ? "" : undefined }])) continue;
     out.push({ action, statement: s, resources: [a.pattern], conditional: s.conditions.length > 0 });
   }
-  if (held) {
-    const service = lower.split(":")[0];
+  if (held && service !== "events") {
     for (const { a, s } of relaysFiring(stack, ix, lower, p, held)) {
-      out.push(...relayedGrants(stack, p, s, action, { address: a.target.address, service, pattern: a.pattern }, held));
+      if (a.target) out.push(...relayedGrants(stack, p, s, action, { address: a.target.address, service, pattern: a.pattern }, held));
     }
   }
   return out;

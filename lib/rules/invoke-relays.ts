@@ -12,6 +12,8 @@
  * that already targets the queue or topic and matches an event it puts), S3, CloudWatch alarms, SES (receipt rules,
  * identity notifications) and AWS Config. A statement naming another service is a route for a principal holding any
  * right of that service on a source it admits (`unmodelledGrants`): blastwall cannot tell which right sets it up.
+ * A rule sending the caller's events to a Kinesis stream is a relay of another shape, with no policy on the way
+ * (`streamRelays`).
  */
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Condition, Statement } from "../engine/iam/types";
@@ -28,6 +30,8 @@ import {
 } from "../engine/terraform/tokens";
 import { writtenReferences } from "../engine/reach/resource-index";
 import { where } from "./support";
+import { ownDenies } from "../engine/own-denies";
+import { deniedOnAll } from "./invoke-denies";
 
 const CI = { caseInsensitive: true } as const;
 
@@ -381,7 +385,7 @@ export function relayedGrants(
       relay: { text, fix, fires },
     });
   }
-  if (shape.events && (target.service === "sqs" || target.service === "sns")) out.push(...putEventsGrants(stack, s, conditions, accountNow, action, target, held));
+  if (shape.events && (target.service === "sqs" || target.service === "sns")) out.push(...putEventsGrants(stack, p, s, conditions, accountNow, action, target, held));
   if (shape.unmodelled.length > 0) out.push(...unmodelledGrants(stack, p, s, shape.unmodelled, conditions, accountNow, action, target));
   return out;
 }
@@ -494,6 +498,7 @@ function eventTargetsTo(stack: TfStack, to: TfResource, pattern: string): EventT
  */
 function putEventsGrants(
   stack: TfStack,
+  p: PrincipalNode,
   s: Statement,
   conditions: readonly Condition[],
   accountNow: () => string | undefined,
@@ -509,6 +514,7 @@ function putEventsGrants(
   const sources = admittedSources(stack, conditions, EVENTS, account);
   if (sources.length === 0) return [];
   const out: RelayedGrant[] = [];
+  let denies: readonly Statement[] | undefined;
   for (const e of eventTargetsTo(stack, to, target.pattern)) {
     const { t } = e;
     const { rule, busName, ruleTail } = ruleOf(stack, e);
@@ -518,7 +524,7 @@ function putEventsGrants(
     if (custom && custom.length === 0) continue;
     const bus = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
     const fires = puts.filter((g) => putsSource(g, custom) && g.resources.some((r) => globsIntersect(r, bus, CI)));
-    if (fires.length === 0) continue;
+    if (fires.length === 0 || busDenied(stack, (denies ??= ownDenies(p)), t, rule, bus)) continue;
     const ruleText = rule?.address ?? "a rule";
     const on = [...new Set(fires.flatMap((g) => g.resources))].slice(0, 3).join(", ");
     const fire = `events:PutEvents on ${on}, through ${[...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ")}`;
@@ -790,4 +796,59 @@ export const INVOKING_SERVICES: readonly InvokingService[] = [
 export function invokingService(principal: string): InvokingService | undefined {
   const m = /^(.+?)(\.[a-z]{2}(-[a-z]+)+-\d)?\.amazonaws\.com(\.cn)?$/i.exec(principal);
   return m ? INVOKING_SERVICES.find((s) => s.service === m[1].toLowerCase()) : undefined;
+}
+
+/**
+ * Rules of the stack that send the caller's events to a Kinesis stream, for `kinesis:PutRecord` / `PutRecords` (the
+ * write an event source mapping or a pipe reading the stream counts): an event it puts on the rule's bus with a source
+ * the pattern matches is written to the stream by EventBridge, under the target's role, with its detail in the record.
+ * No resource policy is asked (a stream admits EventBridge through that role, not a policy); a target with no role, or
+ * one whose role cannot write, is still counted (fail closed). A target whose `arn` blastwall cannot read may be any
+ * stream. The grant goes through the caller's PutEvents statement, the relay saying how.
+ */
+export function streamRelays(stack: TfStack, p: PrincipalNode, action: string, held: (action: string) => readonly Grant[]): RelayedGrant[] {
+  const targets = stack.byType.get("aws_cloudwatch_event_target") ?? [];
+  if (targets.length === 0) return [];
+  const puts = held("events:PutEvents");
+  if (puts.length === 0) return [];
+  const out: RelayedGrant[] = [];
+  let denies: readonly Statement[] | undefined;
+  targets.forEach((t, index) => {
+    if (t.values["input"] !== undefined && t.values["input"] !== null) return;
+    const stream = resourceIn(stack, t.values["arn"], STREAM_TYPES);
+    const arn = t.values["arn"];
+    const pattern = stream ? `arn:*:kinesis:*:*:stream/${attributePattern(stack, stream, "name").pattern}` : typeof arn === "string" ? resolveToPattern(stack, arn).pattern : undefined;
+    if (!pattern || (!stream && !globsIntersect(pattern, "arn:*:kinesis:*:*:stream/*", CI))) return;
+    const { rule, busName } = ruleOf(stack, { t, index });
+    const custom = rule ? customSources(stack, rule) : undefined;
+    if (custom && custom.length === 0) return;
+    const bus = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
+    const fires = puts.filter((g) => putsSource(g, custom) && g.resources.some((r) => globsIntersect(r, bus, CI)));
+    if (fires.length === 0) return;
+    if (busDenied(stack, (denies ??= ownDenies(p)), t, rule, bus)) return;
+    const ruleText = rule?.address ?? "a rule";
+    const streamText = stream?.address ?? `the stream ${pattern}`;
+    const on = [...new Set(fires.flatMap((g) => g.resources))].slice(0, 3).join(", ");
+    const fire = `events:PutEvents on ${on}, through ${[...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ")}`;
+    const matched = custom ? `a source ${ruleText} matches (${custom.slice(0, 3).join(", ")})` : `a source ${ruleText} matches`;
+    const text = `: it puts an event with ${matched} on the ${busName} bus (${fire}), and ${ruleText} sends it through ${t.address} to ${streamText}, EventBridge writing the record under the target's role, the caller's detail in it`;
+    const fix = (who: string) =>
+      `take events:PutEvents on ${on} away from ${who} (or limit it with an events:source condition to sources ${ruleText} does not match), or have ${ruleText} match only events of AWS services (source aws.*), which PutEvents cannot send, or give ${t.address} a constant input`;
+    out.push({ action, statement: fires[0].statement, resources: [pattern], conditional: true, relay: { text, fix, fires } });
+  });
+  return out;
+}
+
+const STREAM_TYPES = ["aws_kinesis_stream"];
+
+/**
+ * Whether the caller's own Denies certainly refuse events:PutEvents on the bus a target's rule is on. Its grants of
+ * PutEvents on `*` stand beside such a Deny (only a bus policy's grant is filtered by it: invoke-policies.ts), and the
+ * relay asks only for a grant: the Deny is asked here. A bus of the stack is asked by reference, as the routes ask it;
+ * another by pattern, in the partition of the rule's region.
+ */
+function busDenied(stack: TfStack, denies: readonly Statement[], t: TfResource, rule: TfResource | undefined, bus: string): boolean {
+  if (denies.length === 0) return false;
+  const res = resourceIn(stack, t.values["event_bus_name"] ?? rule?.values["event_bus_name"], ["aws_cloudwatch_event_bus"]);
+  return deniedOnAll(stack, denies, "events:PutEvents", [res ? { pattern: bus, target: res, suffix: "" } : { pattern: bus, target: rule }]);
 }
