@@ -172,16 +172,16 @@ function readStatement(raw: unknown, source: StatementSource, resolve: (s: strin
   let relettered = false;
   for (let i = 0; i < written.length; i++) {
     const w = written[i];
-    const blank = w.startsWith(UNRESOLVED) ? -1 : blankAt(replaceInterpolations(w));
+    const blank = w.startsWith(UNRESOLVED_ACTION_PREFIX) ? -1 : blankAt(replaceInterpolations(w));
     if (blank >= 0) {
       // An Allow cannot be read at all (it may grant the action named, or nothing); a Deny is not relied on: its
       // Action entry matches nothing and its NotAction entry excludes everything, so it denies nothing.
       if (effect === "Allow") throw new Unreadable(blankActionReason(hasAction ? "Action" : "NotAction", w, blank));
-      lowered[i] = hasAction ? `${UNRESOLVED}${w.toLowerCase()}` : "*";
+      lowered[i] = hasAction ? `${UNRESOLVED_ACTION_PREFIX}${w.toLowerCase()}` : "*";
       relettered = true;
       continue;
     }
-    const l = narrowing && hasTemplate(w) ? `${UNRESOLVED}${w.toLowerCase()}` : replaceInterpolations(w).toLowerCase();
+    const l = narrowing && hasTemplate(w) ? `${UNRESOLVED_ACTION_PREFIX}${w.toLowerCase()}` : replaceInterpolations(w).toLowerCase();
     lowered[i] = l;
     if (l !== w) relettered = true;
   }
@@ -235,8 +235,11 @@ function readStatement(raw: unknown, source: StatementSource, resolve: (s: strin
   );
 }
 
-/** What the Terraform layer puts in an action it could not read, to match nothing (see `UNRESOLVED_ACTION_PREFIX`). */
-const UNRESOLVED = "blastwall-unresolved:";
+/**
+ * An action name no action matches: stands in for an unresolvable element where widening would be unsafe (the
+ * Terraform layer writes it for an action it could not read; an entry that holds a blank is read as it here).
+ */
+export const UNRESOLVED_ACTION_PREFIX = "blastwall-unresolved:";
 
 /**
  * Whitespace, control and format characters (U+0085, NBSP, a tab, U+200B, U+FEFF...): no AWS action name holds one,

@@ -16,7 +16,7 @@ import { findJsonKeyProblem } from "./json-keys";
 import type { Env } from "../../hcl/evaluate";
 import type { PolicyDocument, Statement, StatementSource } from "../iam/types";
 import { globsIntersect } from "../iam/glob";
-import { WRITTEN_CONDITION_VALUES, makeSource, parsePolicyJson, replaceInterpolations, unknownDocument, unknownStatement, withSource } from "../iam/policy-json";
+import { UNRESOLVED_ACTION_PREFIX, WRITTEN_CONDITION_VALUES, makeSource, parsePolicyJson, replaceInterpolations, unknownDocument, unknownStatement, withSource } from "../iam/policy-json";
 import { locateJsonError, lineColumn } from "./read-file";
 import { constructPathOf, isObject } from "./stack";
 import { classifyExpression, hasInterpolation, parseTemplate, refTarget, resolveToPattern, soleInterpolation } from "./tokens";
@@ -41,8 +41,7 @@ export interface PolicyFromValueOptions {
   readonly measure?: boolean;
 }
 
-/** An action name no action matches: stands in for an unresolvable element where widening would be unsafe. */
-export const UNRESOLVED_ACTION_PREFIX = "blastwall-unresolved:";
+export { UNRESOLVED_ACTION_PREFIX };
 /** Condition operator that marks a statement part blastwall could not read (makes a Deny uncertain). */
 export const UNREADABLE_CONDITION = "Blastwall:Unreadable";
 
