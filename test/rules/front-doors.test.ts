@@ -321,6 +321,17 @@ describe("153. front doors: OpenAPI bodies and quick create", () => {
     // An integration that is a $ref outside the document is as unread: the roles the body names.
     const ref = encoded({ ...doc({ $ref: "integrations.json#/del" }), components: { x: "${aws_iam_role.apirole.arn}" } });
     expect(found(stack([NOTHING], { ...API_ROLE(), ...restBody(ref) })).map((x) => [x.severity, x.resource])).toEqual([["error", "aws_iam_role.apirole"]]);
+    // Red-team round 154: a body that names no role (its integrations in another file) may use any role API Gateway
+    // may assume; a role only Lambda may assume is not one.
+    const elsewhere = encoded({ openapi: "3.0.1", info: { title: "t", version: "1" }, paths: { "/items/{id}": { $ref: "paths.json#/items" } } });
+    expect(found(stack([NOTHING], { ...API_ROLE(), ...restBody(elsewhere) })).map((x) => [x.severity, x.resource])).toEqual([["error", "aws_iam_role.apirole"]]);
+    expect(found(stack([NOTHING], { ...role("apirole", trust("lambda.amazonaws.com"), DESTROY), ...restBody(elsewhere) }))).toEqual([]);
+    // A chain of local $refs is followed however long (five hops here), and a loop is unread.
+    const hops = { components: { a: { $ref: "#/components/b" }, b: { $ref: "#/components/c" }, c: { $ref: "#/components/d" }, d: { $ref: "#/components/e" }, e: DDB_DELETE } };
+    const chained = encoded({ ...doc({ $ref: "#/components/a" }), ...hops });
+    expect(found(stack([NOTHING], { ...role("apirole", trust("lambda.amazonaws.com"), policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(chained) })).map((x) => [x.severity, x.resource])).toEqual([["error", "aws_iam_role.apirole"]]);
+    const loop = encoded({ ...doc({ $ref: "#/components/a" }), components: { a: { $ref: "#/components/b" }, b: { $ref: "#/components/a" }, x: "${aws_iam_role.apirole.arn}" } });
+    expect(found(stack([NOTHING], { ...role("apirole", trust("lambda.amazonaws.com"), DESTROY), ...restBody(loop) })).map((x) => [x.severity, x.resource])).toEqual([["error", "aws_iam_role.apirole"]]);
     // Control: a permission for another service's source is not API Gateway's.
     const sns = { "aws_lambda_permission.p": { ...(permission["aws_lambda_permission.p"] as Obj), principal: "sns.amazonaws.com", source_arn: "arn:aws:sns:eu-central-1:111111111111:t" } };
     expect(found(stack([NOTHING], { ...FUNCTION(), ...restBody('${file("openapi.yaml")}'), ...sns }))).toEqual([]);

@@ -304,10 +304,10 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
   for (const u of bodies.unread) {
     const access: DoorAccess = {
       kind: "open",
-      text: `through ${u.api.address}, an API whose OpenAPI body blastwall cannot read in full (it reads JSON text or jsonencode, and $refs inside the document), so any operation of it may ask no auth and have API Gateway act as a credentials role the body names`,
+      text: `through ${u.api.address}, an API whose OpenAPI body blastwall cannot read in full (it reads JSON text or jsonencode, and $refs inside the document), so any operation of it may ask no auth and have API Gateway act as a credentials role the body names, or any role of the stack API Gateway may assume`,
       fix: `write the body of ${u.api.address} as JSON text or with jsonencode, every operation with a security requirement of an awsSigv4 scheme`,
     };
-    for (const role of u.roles) out.push({ via: u.api, api: u.api, role, access, invoke: "execute-api:Invoke", testInvoke: REST_APIS.includes(u.api.type), fix: `take the destroy rights off the roles the body of ${u.api.address} names` });
+    for (const role of u.roles) out.push({ via: u.api, api: u.api, role, access, invoke: "execute-api:Invoke", testInvoke: REST_APIS.includes(u.api.type), fix: `take the destroy rights off the roles the body of ${u.api.address} names and the roles whose trust admits apigateway.amazonaws.com` });
   }
   for (const ds of stack.byType.get("aws_appsync_datasource") ?? []) {
     const role = ds.values["service_role_arn"];

@@ -8,6 +8,7 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { jsonDocument } from "./compute";
+import { trustMayAdmitService } from "../principals/collect";
 import type { DoorAccess } from "./front-doors";
 
 /** One operation of a body with its integration as written (references kept as `${...}`). */
@@ -35,11 +36,18 @@ const VERBS = ["get", "put", "post", "delete", "options", "head", "patch", "trac
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const lower = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : undefined);
 
-/** A local `$ref` (`#/components/x-amazon-apigateway-integrations/sfn`) followed in the document. */
+// More local `$ref` hops than this is a loop, or no document a reviewer reads: unread.
+const MAX_REF_HOPS = 32;
+
+/**
+ * A local `$ref` (`#/components/x-amazon-apigateway-integrations/sfn`) followed in the document; undefined for one it
+ * cannot follow (outside the document, a loop, too many hops), which its caller reads as unread (red-team round 154:
+ * a chain of five hops was handed back unresolved and read as an integration with no credentials).
+ */
 function deref(doc: Record<string, unknown>, v: unknown): unknown {
-  for (let i = 0; i < 4 && isObj(v) && typeof v["$ref"] === "string"; i++) {
+  for (let i = 0; isObj(v) && typeof v["$ref"] === "string"; i++) {
     const ref = v["$ref"] as string;
-    if (!ref.startsWith("#/")) return undefined;
+    if (!ref.startsWith("#/") || i >= MAX_REF_HOPS) return undefined;
     let at: unknown = doc;
     for (const part of ref.slice(2).split("/").map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))) at = isObj(at) ? at[part] : undefined;
     v = at;
@@ -95,8 +103,13 @@ function operationAccess(doc: Record<string, unknown>, op: Record<string, unknow
 }
 
 /** The role values a text names: references to roles of the stack, role ARNs written out. */
-function rolesNamedIn(text: string): string[] {
+function rolesNamedIn(text: string, stack: TfStack): string[] {
   const out = new Set<string>();
+  // What the body does not name it may still reach (a `$ref` to another file, a template filled elsewhere): every role
+  // of the stack API Gateway may assume (red-team round 154).
+  for (const r of stack.byType.get("aws_iam_role") ?? []) {
+    if (r.mode !== "data" && trustMayAdmitService(r.values["assume_role_policy"], "apigateway.amazonaws.com")) out.add(`\${${r.address}.arn}`);
+  }
   for (const m of text.matchAll(/\baws_iam_role\.([A-Za-z_][A-Za-z0-9_-]*)/g)) out.add(`\${aws_iam_role.${m[1]}.arn}`);
   for (const m of text.matchAll(/arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]+/g)) out.add(m[0]);
   return [...out];
@@ -115,7 +128,7 @@ export function bodiesOf(stack: TfStack): { operations: readonly BodyOperation[]
     if (body === undefined || body === null || body === "") continue;
     const doc = typeof body === "string" ? jsonDocument(stack, body) : undefined;
     if (!isObj(doc) || !isObj(doc["paths"])) {
-      unread.push({ api, roles: rolesNamedIn(typeof body === "string" ? body : JSON.stringify(body)) });
+      unread.push({ api, roles: rolesNamedIn(typeof body === "string" ? body : JSON.stringify(body), stack) });
       continue;
     }
     // A path or integration it cannot follow (a `$ref` outside the document) may be any door: the whole body's roles.
@@ -129,7 +142,10 @@ export function bodiesOf(stack: TfStack): { operations: readonly BodyOperation[]
       for (const [verb, rawOp] of Object.entries(item)) {
         if (!VERBS.includes(verb.toLowerCase())) continue;
         const op = deref(doc, rawOp);
-        if (!isObj(op)) continue;
+        if (!isObj(op)) {
+          partly = true;
+          continue;
+        }
         const where = `${verb.toLowerCase() === "x-amazon-apigateway-any-method" ? "ANY" : verb.toUpperCase()} ${path}`;
         const raw = op["x-amazon-apigateway-integration"];
         if (raw === undefined) continue;
@@ -141,7 +157,7 @@ export function bodiesOf(stack: TfStack): { operations: readonly BodyOperation[]
         operations.push({ api, where, type: lower(x["type"]), uri: x["uri"], credentials: x["credentials"], subtype: x["integrationSubtype"], access: operationAccess(doc, op, api, where) });
       }
     }
-    if (partly) unread.push({ api, roles: rolesNamedIn(body as string) });
+    if (partly) unread.push({ api, roles: rolesNamedIn(body as string, stack) });
   }
   const out = { operations, unread };
   cache.set(stack, out);
