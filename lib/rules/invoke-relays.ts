@@ -28,6 +28,7 @@ import {
   referencedResource,
   resolveToPattern,
 } from "../engine/terraform/tokens";
+import { awsOnlySource } from "../engine/reach/compute-targets";
 import { writtenReferences } from "../engine/reach/resource-index";
 import { where } from "./support";
 import { ownDenies } from "../engine/own-denies";
@@ -418,8 +419,9 @@ export function customSources(stack: TfStack, rule: TfResource): readonly string
   try {
     const source = (JSON.parse(text.pattern) as { source?: unknown }).source;
     if (!Array.isArray(source) || source.length === 0) return undefined;
-    if (source.some((x) => typeof x !== "string")) return undefined;
-    return (source as string[]).filter((x) => !x.toLowerCase().startsWith("aws."));
+    const custom = source.filter((x) => !awsOnlySource(x));
+    if (custom.some((x) => typeof x !== "string")) return undefined;
+    return (custom as string[]).filter((x) => !x.toLowerCase().startsWith("aws."));
   } catch {
     return undefined;
   }

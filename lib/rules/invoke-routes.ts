@@ -17,7 +17,7 @@ import type { DenyAsk } from "./invoke-denies";
 import { invokingService, serviceNamespace } from "./invoke-relays";
 import { frontDoorRoutes } from "./front-doors";
 import { pipeRoutes } from "./pipe-routes";
-import { matchesBucketEvents, passesEvent, PUT_RECORD, SEND, TABLE_WRITES } from "../engine/reach/compute-targets";
+import { forgeable, matchesBucketEvents, passesEvent, PUT_RECORD, SEND, TABLE_WRITES } from "../engine/reach/compute-targets";
 import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
 
 /** The route's pattern, and the target's `arn` followed by `suffix` when the stack makes the target. */
@@ -662,18 +662,6 @@ export function targetFunctions(stack: TfStack, arn: unknown): TfResource[] {
   return functionsOf(stack, arn);
 }
 
-function forgeable(stack: TfStack, rule: TfResource): boolean {
-  const written = rule.values["event_pattern"];
-  if (written === undefined || written === null) return false;
-  const text = exactly(stack, written);
-  if (text === undefined) return true;
-  try {
-    const source = (JSON.parse(text) as { source?: unknown }).source;
-    return !(Array.isArray(source) && source.length > 0 && source.every((x) => typeof x === "string" && x.startsWith("aws.")));
-  } catch {
-    return true;
-  }
-}
 
 function busPart(stack: TfStack, rule: TfResource): string {
   const bus = rule.values["event_bus_name"];

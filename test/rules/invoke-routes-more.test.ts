@@ -460,6 +460,9 @@ describe("142 F2/F3. events:PutEvents through a rule that targets the topic; del
   test("F2 controls: aws.* sources, a schedule, a constant input, another source by condition, another bus, no PutEvents", () => {
     const events = { Service: "events.amazonaws.com" };
     expect(found(stack([put()], topic(events, PINNED, rule({ source: ["aws.ec2"] }))))).toEqual([]);
+    // Red-team round 154: matched by prefix, every source it matches starts with aws. too; a prefix that does not is open.
+    expect(found(stack([put()], topic(events, PINNED, rule({ source: [{ prefix: "aws." }] }))))).toEqual([]);
+    expect(graded(stack([put()], topic(events, PINNED, rule({ source: [{ prefix: "aws" }] }))))).toEqual(REPORTED);
     expect(found(stack([put()], topic(events, PINNED, rule(undefined))))).toEqual([]);
     expect(found(stack([put()], topic(events, PINNED, rule({ source: ["app"] }, { input: "{}" }))))).toEqual([]);
     expect(found(stack([put({ StringEquals: { "events:source": "other" } })], topic(events, PINNED, rule({ source: ["app"] }))))).toEqual([]);

@@ -210,17 +210,30 @@ function byArn(stack: TfStack, type: string, arn: string): TfResource | undefine
   return hits.length === 1 ? hits[0] : undefined;
 }
 
-/** A rule whose pattern can match an event a writer puts: not a schedule, not one matching only `aws.` sources. */
-function forgeable(stack: TfStack, rule: TfResource): boolean {
+/**
+ * A rule whose pattern can match an event a writer puts: not a schedule, not one matching only `aws.` sources, which
+ * PutEvents refuses, whether listed (`"aws.s3"`) or matched by prefix (`{"prefix": "aws."}`: every source it matches
+ * starts so; red-team round 154).
+ */
+export function forgeable(stack: TfStack, rule: TfResource): boolean {
   if (unset(rule.values["event_pattern"])) return false;
   const text = exactly(stack, rule.values["event_pattern"]);
   if (text === undefined) return true;
   try {
     const source = (JSON.parse(text) as { source?: unknown }).source;
-    return !(Array.isArray(source) && source.length > 0 && source.every((x) => typeof x === "string" && x.startsWith("aws.")));
+    return !(Array.isArray(source) && source.length > 0 && source.every(awsOnlySource));
   } catch {
     return true;
   }
+}
+
+/** A `source` pattern element that matches AWS services' sources only. */
+export function awsOnlySource(x: unknown): boolean {
+  if (typeof x === "string") return x.startsWith("aws.");
+  if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
+  const keys = Object.keys(x);
+  const prefix = (x as { prefix?: unknown }).prefix;
+  return keys.length === 1 && typeof prefix === "string" && prefix.startsWith("aws.");
 }
 
 /** Rule targets that start compute with the event, and the rule they belong to. */
