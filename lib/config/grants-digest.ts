@@ -529,5 +529,6 @@ function hashParts(parts: readonly Part[]): string {
 /** The findings of one stack, each with its digest. */
 export function withGrantsDigests(findings: readonly Finding[], stack: TfStack, analysis: Pick<StackAnalysis, "principals">): Finding[] {
   const lookup = stackLookup(stack, analysis);
-  return findings.map((f) => (f.grants !== undefined ? f : { ...f, grants: grantsDigest(f, lookup) }));
+  // Object.assign, not a spread: findings of many rules have many shapes, and spreading them was a tenth of the digests.
+  return findings.map((f) => (f.grants !== undefined ? f : Object.assign({}, f, { grants: grantsDigest(f, lookup) })));
 }
