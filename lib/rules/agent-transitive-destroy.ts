@@ -25,7 +25,9 @@ export const rule: Rule = {
       "of a function whose destination it is, a new event source mapping, records put on a delivery stream it processes, " +
       "a message, record or item written to the source of an EventBridge pipe that enriches or targets it, " +
       "a resolver of a GraphQL API whose data source it is, " +
-      "a function URL with no auth, an API method or route with no auth, an internet-facing load balancer forwarding to it, a CloudFront " +
+      "a function URL with no auth, an API method or route with no auth, or with a Cognito or JWT authorizer that takes a token anyone can get " +
+      "(a user pool where anyone may sign up, or one outside the stack; a public or unreadable OpenID Connect issuer; a Lambda " +
+      "authorizer's code is trusted, not read), an internet-facing load balancer forwarding to it, a CloudFront " +
       "Lambda@Edge association, an SES receipt rule's Lambda action and a user pool's triggers where anyone may sign up " +
       "(which every agent can use), a grant by a queue or topic policy, a bucket policy or a Lambda permission naming the agent, " +
       "and each of these held by a principal the agent can act as, shown with the chain. A Deny of the agent's own (its policies or " +
@@ -44,7 +46,8 @@ export const rule: Rule = {
       "sqs:SendMessage, events:PutEvents, events:PutTargets, execute-api:Invoke, logs:PutLogEvents, iot:Publish, firehose:PutRecord, " +
       "lambda:CreateEventSourceMapping, appsync:GraphQL... on what leads to it, or an explicit Deny of it), require IAM auth on its function URL, " +
       "API method or route, or close a route anyone can use (make the load balancer internal, take the Lambda@Edge association " +
-      "or the SES Lambda action off, end a user pool's self sign-up). For an integration's credentials role or a data source's " +
+      "or the SES Lambda action off, end a user pool's self sign-up with allow_admin_create_user_only = true, on the pool of an " +
+      "authorizer too). For an integration's credentials role or a data source's " +
       "service role: take the destroy rights the call needs off it, or require IAM auth on the method.",
     severity: "error",
     category: "reach",

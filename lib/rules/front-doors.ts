@@ -1,6 +1,6 @@
 /**
  * HTTP front doors into functions of the stack (red-team round 152): an API Gateway method or route that asks no auth
- * in front of a Lambda integration, an internet-facing Application Load Balancer forwarding to a Lambda target
+ * (or whose Cognito or JWT authorizer takes a token anyone can get) in front of a Lambda integration, an internet-facing Application Load Balancer forwarding to a Lambda target
  * group, a CloudFront distribution running a Lambda@Edge function on viewer or origin requests, and an AppSync
  * resolver whose data source is a function. Each runs the function with a request the caller writes. All but the
  * AppSync one with IAM auth ask no IAM right: open routes, as a function URL with authorization_type NONE is
@@ -12,6 +12,7 @@ import { blocksOf, callsLambda, graphqlAccess, GRAPHQL_APIS, httpAccess, restAcc
 import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
 import { bodiesOf } from "../engine/reach/openapi-doors";
 import { resolveToPattern } from "../engine/terraform/tokens";
+import { albCognitoAdmits } from "../engine/reach/authorizers";
 import { functionsOf, type Route } from "./invoke-routes";
 
 const isTrue = (v: unknown) => v === true || v === "true";
@@ -134,17 +135,15 @@ const ofTypes = (stack: TfStack, types: readonly string[]) => types.flatMap((t) 
 /**
  * Who an ALB forward admits once an authenticate action before it (same action list, by `order`) has run: undefined,
  * anyone; `closed`, only users of an identity provider outside IAM (an OIDC IdP, a user pool that lets no one sign up);
- * `signup`, whoever signs up to a user pool that allows self sign-up (Cognito's default), or one not in the stack.
+ * `signup`, whoever signs up to a user pool that allows self sign-up (Cognito's default), or one not in the stack, or
+ * signs in through a federated provider anyone has an account with that the action's app client enables.
  */
 type Gate = undefined | { readonly kind: "closed" } | { readonly kind: "signup"; readonly text: string; readonly fix: string };
 
+/** The user pool's judgement (engine/reach/authorizers.ts): self sign-up, a federated provider anyone has, a pool elsewhere. */
 function cognitoGate(stack: TfStack, auth: Record<string, unknown> | undefined): Gate {
-  const pool = auth ? oneReferenced(stack, auth["user_pool_arn"], ["aws_cognito_user_pool"]) : undefined;
-  if (!pool) {
-    return { kind: "signup", text: "an authenticate-cognito action on a user pool blastwall cannot find in the stack, which may let anyone sign up (Cognito's default)", fix: "make the user pool in the stack with admin_create_user_config { allow_admin_create_user_only = true }" };
-  }
-  if (blocksOf(pool.values["admin_create_user_config"]).some((c) => isTrue(c["allow_admin_create_user_only"]))) return { kind: "closed" };
-  return { kind: "signup", text: `an authenticate-cognito action on ${pool.address}, a user pool that lets anyone sign up`, fix: `set admin_create_user_config { allow_admin_create_user_only = true } on ${pool.address}` };
+  const a = albCognitoAdmits(stack, auth);
+  return a.kind === "anyone" ? { kind: "signup", text: `an authenticate-cognito action on ${a.text}`, fix: a.fix } : { kind: "closed" };
 }
 
 /**
@@ -192,7 +191,8 @@ function gateTo(stack: TfStack, actions: unknown, g: TfResource): { gate: Gate }
  * function with every HTTP request a listener (or listener rule) of it forwards there: no IAM right. A listener on a
  * load balancer the stack does not make may be on an internet-facing one (fail closed). An authenticate action before
  * the forward leaves it to the identity provider's users: an OIDC IdP or a user pool that lets no one sign up is
- * outside IAM (no route, as a REST method's Cognito authorizer), a pool with self sign-up is anyone's who signs up.
+ * outside IAM (no route, as a REST method's Cognito authorizer on such a pool), a pool with self sign-up is anyone's
+ * who signs up.
  */
 function albRoutes(stack: TfStack): Route[] {
   const lambdaGroups = ofTypes(stack, TARGET_GROUPS).filter((g) => exactly(stack, g.values["target_type"]) === "lambda" || (g.values["target_type"] !== undefined && exactly(stack, g.values["target_type"]) === undefined));
@@ -277,7 +277,8 @@ function edgeRoutes(stack: TfStack): Route[] {
 
 /**
  * An AppSync resolver whose data source is a function runs it with the GraphQL arguments: appsync:GraphQL on the API
- * for IAM auth; anyone holding the API's key for API_KEY auth. Cognito, OIDC and Lambda authorizers are not read.
+ * for IAM auth; anyone holding the API's key for API_KEY auth, or a token of a user pool or issuer anyone gets one of
+ * (engine/reach/authorizers.ts). A Lambda authorizer's code is trusted, not read.
  */
 function graphqlRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];

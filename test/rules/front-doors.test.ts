@@ -277,7 +277,11 @@ describe("153. front doors: OpenAPI bodies and quick create", () => {
     // Controls: a SigV4 requirement (on the operation, or for the whole document) and no invoke right; a Cognito authorizer.
     expect(found(stack([NOTHING], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(encoded(doc(DDB_DELETE, { security: [{ sigv4: [] }] }, { components: { securitySchemes: SIGV4 } }))) }))).toEqual([]);
     expect(found(stack([NOTHING], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(encoded(doc(DDB_DELETE, {}, { security: [{ sigv4: [] }], components: { securitySchemes: SIGV4 } }))) }))).toEqual([]);
-    expect(found(stack([NOTHING], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(encoded(doc(DDB_DELETE, { security: [{ pool: [] }] }, { components: { securitySchemes: COGNITO } }))) }))).toEqual([]);
+    // A Cognito authorizer on a user pool of the stack that lets only administrators create users (one outside the
+    // stack may let anyone sign up: the authorizers test below).
+    const staff = { "aws_cognito_user_pool.p": { name: "staff", admin_create_user_config: [{ allow_admin_create_user_only: true }] } };
+    const ownPool = { pool: { ...COGNITO.pool, "x-amazon-apigateway-authorizer": { type: "cognito_user_pools", providerARNs: ["${aws_cognito_user_pool.p.arn}"] } } };
+    expect(found(stack([NOTHING], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...staff, ...restBody(encoded(doc(DDB_DELETE, { security: [{ pool: [] }] }, { components: { securitySchemes: ownPool } }))) }))).toEqual([]);
     // With SigV4 the door is execute-api:Invoke's.
     const iam = found(stack([allow("execute-api:Invoke", "*")], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(encoded(doc(DDB_DELETE, { security: [{ sigv4: [] }] }, { components: { securitySchemes: SIGV4 } }))) }));
     expect(iam.map((x) => [x.severity, x.resource])).toEqual([["error", "aws_iam_role.apirole"]]);
@@ -371,5 +375,222 @@ describe("153. front doors: ALB authenticate actions", () => {
     const outside = stack([NOTHING], { ...FUNCTION(), ...ALB([COGNITO("arn:aws:cognito-idp:eu-central-1:111111111111:userpool/eu-central-1_x"), FORWARD()]) });
     expect(graded(outside)).toEqual(OPEN_ROUTE);
     expect(found(outside)[0].message).toContain("a user pool blastwall cannot find in the stack, which may let anyone sign up");
+  });
+});
+
+/**
+ * Authorizers anyone passes: a Cognito user pool authorizer (REST), a JWT authorizer (HTTP API), AppSync's
+ * AMAZON_COGNITO_USER_POOLS and OPENID_CONNECT authentication, an ALB authenticate-cognito action and the same schemes
+ * in an OpenAPI body check a token, not a right. They admit anyone when anyone can get such a token: a user pool that
+ * lets anyone sign up (Cognito's default, and a pool outside the stack), one whose app client enables a federated
+ * provider anyone has an account with, an issuer that gives tokens to anyone (Google, Auth0, Microsoft's common
+ * endpoints) or one blastwall cannot read. Scopes and schema groups do not close them. A Lambda authorizer's code is
+ * trusted, not read.
+ */
+describe("front doors: authorizers anyone passes", () => {
+  const POOL = (adminOnly?: boolean): Obj => ({
+    "aws_cognito_user_pool.p": {
+      name: "customers",
+      deletion_protection: "ACTIVE",
+      ...(adminOnly === undefined ? {} : { admin_create_user_config: [{ allow_admin_create_user_only: adminOnly }] }),
+    },
+  });
+  const GOOGLE: Obj = {
+    "aws_cognito_identity_provider.google": {
+      user_pool_id: "${aws_cognito_user_pool.p.id}",
+      provider_name: "Google",
+      provider_type: "Google",
+      provider_details: { client_id: "123.apps.googleusercontent.com", client_secret: "${var.google_secret}", authorize_scopes: "email openid" },
+      attribute_mapping: { email: "email", username: "sub" },
+    },
+  };
+  const CLIENT = (providers: string[]): Obj => ({
+    "aws_cognito_user_pool_client.web": { name: "web", user_pool_id: "${aws_cognito_user_pool.p.id}", supported_identity_providers: providers, allowed_oauth_flows: ["code"], allowed_oauth_scopes: ["openid", "email"], allowed_oauth_flows_user_pool_client: true, callback_urls: ["https://app.example.com/cb"] },
+  });
+
+  // REST: a method with a Cognito user pool authorizer (or a Lambda one) in front of a Lambda proxy integration.
+  const REST_AUTH = (authorizer: Obj, method: Obj = {}, integration: Obj = LAMBDA_PROXY): Obj => ({
+    ...REST("COGNITO_USER_POOLS", integration),
+    "aws_api_gateway_authorizer.a": { name: "users", rest_api_id: "${aws_api_gateway_rest_api.api.id}", type: "COGNITO_USER_POOLS", identity_source: "method.request.header.Authorization", provider_arns: ["${aws_cognito_user_pool.p.arn}"], ...authorizer },
+    "aws_api_gateway_method.m": {
+      rest_api_id: "${aws_api_gateway_rest_api.api.id}",
+      resource_id: "${aws_api_gateway_resource.res.id}",
+      http_method: "DELETE",
+      authorization: "COGNITO_USER_POOLS",
+      authorizer_id: "${aws_api_gateway_authorizer.a.id}",
+      ...method,
+    },
+  });
+
+  test("REST: a Cognito authorizer on a pool that lets anyone sign up is an open route; admin-only is not", () => {
+    for (const adminOnly of [undefined, false]) {
+      const json = stack([NOTHING], { ...FUNCTION(), ...POOL(adminOnly), ...REST_AUTH({}) });
+      expect(graded(json)).toEqual(OPEN_ROUTE);
+      const f = found(json)[0];
+      expect(f.message).toContain('through aws_api_gateway_method.m, an API Gateway method (authorization "COGNITO_USER_POOLS") whose integration is aws_api_gateway_integration.i: its Cognito user pool authorizer aws_api_gateway_authorizer.a takes tokens of aws_cognito_user_pool.p, a user pool that lets anyone sign up');
+      expect(f.fix).toContain("set admin_create_user_config { allow_admin_create_user_only = true } on aws_cognito_user_pool.p");
+      expect(f.fix).toContain('or require IAM auth on aws_api_gateway_method.m (authorization = "AWS_IAM")');
+    }
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...POOL(true), ...REST_AUTH({}) }))).toEqual([]);
+  });
+
+  test("REST: a pool outside the stack, or an authorizer blastwall cannot find, may let anyone sign up", () => {
+    const outside = stack([NOTHING], { ...FUNCTION(), ...REST_AUTH({ provider_arns: ["arn:aws:cognito-idp:eu-central-1:111111111111:userpool/eu-central-1_Ab12Cd34E"] }) });
+    expect(graded(outside)).toEqual(OPEN_ROUTE);
+    expect(found(outside)[0].message).toContain("takes tokens of user pool arn:aws:cognito-idp:eu-central-1:111111111111:userpool/eu-central-1_Ab12Cd34E, a user pool blastwall cannot find in the stack, which may let anyone sign up (Cognito's default)");
+    const data = stack([NOTHING], { ...FUNCTION(), "data.aws_cognito_user_pool.p": { user_pool_id: "eu-central-1_Ab12Cd34E" }, ...REST_AUTH({ provider_arns: ["${data.aws_cognito_user_pool.p.arn}"] }) });
+    expect(graded(data)).toEqual(OPEN_ROUTE);
+    expect(found(data)[0].message).toContain("data.aws_cognito_user_pool.p, a user pool this stack does not make (a data source)");
+    const lost = stack([NOTHING], { ...FUNCTION(), ...REST_AUTH({}, { authorizer_id: "${var.authorizer}" }) });
+    expect(graded(lost)).toEqual(OPEN_ROUTE);
+    expect(found(lost)[0].message).toContain("a Cognito user pool authorizer blastwall cannot find in the stack (authorizer_id)");
+  });
+
+  test("REST: an admin-only pool whose provider anyone may sign in with (Google) is open; scopes do not close a pool anyone joins", () => {
+    const google = stack([NOTHING], { ...FUNCTION(), ...POOL(true), ...GOOGLE, ...REST_AUTH({}) });
+    expect(graded(google)).toEqual(OPEN_ROUTE);
+    expect(found(google)[0].message).toContain("aws_cognito_user_pool.p, which lets only administrators create users, but Cognito creates the user on a first federated sign-in, and the authorizer takes tokens of every app client of the pool, so it may enable aws_cognito_identity_provider.google (Google)");
+    expect(found(google)[0].fix).toContain("enable on the app clients of aws_cognito_user_pool.p (supported_identity_providers) no federated provider anyone can sign in with");
+    const scoped = stack([NOTHING], { ...FUNCTION(), ...POOL(), ...REST_AUTH({}, { authorization_scopes: ["orders/admin"] }) });
+    expect(graded(scoped)).toEqual(OPEN_ROUTE);
+    expect(found(scoped)[0].message).toContain("the scopes it asks for (authorization_scopes: orders/admin) do not count as keeping them out");
+    // Control: scopes on an admin-only pool with no such provider stay closed.
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...POOL(true), ...REST_AUTH({}, { authorization_scopes: ["orders/admin"] }) }))).toEqual([]);
+  });
+
+  test("REST: a Lambda (TOKEN) authorizer is trusted, not read: no route", () => {
+    const lambda = REST_AUTH({ type: "TOKEN", provider_arns: null, authorizer_uri: "${aws_lambda_function.cleanup.invoke_arn}" }, { authorization: "CUSTOM" });
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...POOL(), ...lambda }))).toEqual([]);
+  });
+
+  test("REST: an AWS integration's credentials role behind an open Cognito authorizer is an error chain with no right", () => {
+    const json = stack([NOTHING], { ...API_ROLE(), ...POOL(), ...REST_AUTH({}, {}, S3_DELETE) });
+    const f = found(json)[0];
+    expect([f.severity, f.resource]).toEqual(["error", "aws_iam_role.apirole"]);
+    expect(f.message).toContain("--an authorizer anyone passes on aws_api_gateway_integration.i--> aws_iam_role.apirole (s3 only");
+    expect(found(stack([NOTHING], { ...API_ROLE(), ...POOL(true), ...REST_AUTH({}, {}, S3_DELETE) }))).toEqual([]);
+  });
+
+  // HTTP API: a route with a JWT authorizer (or a Lambda REQUEST one).
+  const HTTP_JWT = (jwt: Obj, route: Obj = {}, authorizer: Obj = {}): Obj => ({
+    "aws_apigatewayv2_api.h": { name: "h", protocol_type: "HTTP" },
+    "aws_apigatewayv2_integration.i": { api_id: "${aws_apigatewayv2_api.h.id}", integration_type: "AWS_PROXY", integration_uri: "${aws_lambda_function.cleanup.arn}", payload_format_version: "2.0" },
+    "aws_apigatewayv2_authorizer.jwt": { api_id: "${aws_apigatewayv2_api.h.id}", authorizer_type: "JWT", name: "jwt", identity_sources: ["$request.header.Authorization"], jwt_configuration: [jwt], ...authorizer },
+    "aws_apigatewayv2_route.r": { api_id: "${aws_apigatewayv2_api.h.id}", route_key: "POST /run", target: "integrations/${aws_apigatewayv2_integration.i.id}", authorization_type: "JWT", authorizer_id: "${aws_apigatewayv2_authorizer.jwt.id}", ...route },
+  });
+  const OWN_ISSUER = { issuer: "https://${aws_cognito_user_pool.p.endpoint}", audience: ["${aws_cognito_user_pool_client.web.id}"] };
+
+  test("HTTP API: a JWT authorizer on the issuer of a user pool anyone may sign up to is open; admin-only is not", () => {
+    const json = stack([NOTHING], { ...FUNCTION(), ...POOL(), ...CLIENT(["COGNITO"]), ...HTTP_JWT(OWN_ISSUER) });
+    expect(graded(json)).toEqual(OPEN_ROUTE);
+    expect(found(json)[0].message).toContain('through aws_apigatewayv2_route.r, an API Gateway route (authorization_type "JWT") whose integration is aws_apigatewayv2_integration.i: its JWT authorizer aws_apigatewayv2_authorizer.jwt takes tokens of aws_cognito_user_pool.p, a user pool that lets anyone sign up');
+    expect(found(json)[0].fix).toContain('or require IAM auth on aws_apigatewayv2_route.r (authorization_type = "AWS_IAM")');
+    // The issuer written from the pool's id, its region a variable: the same pool.
+    const byId = { ...OWN_ISSUER, issuer: "https://cognito-idp.${var.region}.amazonaws.com/${aws_cognito_user_pool.p.id}" };
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...POOL(true), ...CLIENT(["COGNITO"]), ...HTTP_JWT(byId) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...POOL(true), ...CLIENT(["COGNITO"]), ...HTTP_JWT(OWN_ISSUER) }))).toEqual([]);
+    // The audience's app client enables Google on an admin-only pool: anyone signs in through it.
+    const google = stack([NOTHING], { ...FUNCTION(), ...POOL(true), ...GOOGLE, ...CLIENT(["COGNITO", "${aws_cognito_identity_provider.google.provider_name}"]), ...HTTP_JWT(OWN_ISSUER) });
+    expect(graded(google)).toEqual(OPEN_ROUTE);
+    expect(found(google)[0].message).toContain("and aws_cognito_user_pool_client.web enables aws_cognito_identity_provider.google (Google), which anyone with a Google account signs in with");
+  });
+
+  test("HTTP API: a user pool issuer outside the stack, a public issuer or one blastwall cannot read is open; one organisation's is not", () => {
+    const outside = stack([NOTHING], { ...FUNCTION(), ...HTTP_JWT({ issuer: "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Ab12Cd34E", audience: ["4h1f2bq0k6u3m8v2n5r7t9s1ab"] }) });
+    expect(graded(outside)).toEqual(OPEN_ROUTE);
+    expect(found(outside)[0].message).toContain("a user pool blastwall cannot find in the stack, which may let anyone sign up (Cognito's default)");
+    const google = stack([NOTHING], { ...FUNCTION(), ...HTTP_JWT({ issuer: "https://accounts.google.com", audience: ["123.apps.googleusercontent.com"] }) });
+    expect(graded(google)).toEqual(OPEN_ROUTE);
+    expect(found(google)[0].message).toContain("the issuer accounts.google.com, from which anyone with a Google account who signs in to the client gets one; the audience it pins does not keep them out");
+    const common = stack([NOTHING], { ...FUNCTION(), ...HTTP_JWT({ issuer: "https://login.microsoftonline.com/common/v2.0", audience: ["api://orders"] }) });
+    expect(graded(common)).toEqual(OPEN_ROUTE);
+    const auth0 = stack([NOTHING], { ...FUNCTION(), ...HTTP_JWT({ issuer: "https://acme.eu.auth0.com/", audience: ["https://api.acme.example"] }) });
+    expect(found(auth0)[0].message).toContain("an Auth0 tenant gives one to anyone who signs up");
+    const unread = tf({ ...agentCan(NOTHING), ...FUNCTION(), ...HTTP_JWT({ issuer: "${var.issuer}", audience: ["api"] }) }, { ...PINNED, variable: { issuer: { type: "string" } } });
+    expect(graded(unread)).toEqual(OPEN_ROUTE);
+    expect(found(unread)[0].message).toContain("the issuer ${var.issuer}, which blastwall cannot read");
+    // Controls: an Entra tenant by its id; a Lambda REQUEST authorizer (trusted, not read).
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...HTTP_JWT({ issuer: "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0", audience: ["api://orders"] }) }))).toEqual([]);
+    const lambda = HTTP_JWT({}, { authorization_type: "CUSTOM" }, { authorizer_type: "REQUEST", jwt_configuration: null, authorizer_uri: "${aws_lambda_function.cleanup.invoke_arn}", authorizer_payload_format_version: "2.0" });
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...lambda }))).toEqual([]);
+  });
+
+  // AppSync: a Lambda data source behind Cognito, OIDC or Lambda authentication.
+  const GRAPHQL = (api: Obj): Obj => ({
+    "aws_appsync_graphql_api.api": { name: "ops", schema: "type Query { run: String }", ...api },
+    "aws_appsync_datasource.ds": { api_id: "${aws_appsync_graphql_api.api.id}", name: "fn", type: "AWS_LAMBDA", service_role_arn: "${aws_iam_role.fn.arn}", lambda_config: [{ function_arn: "${aws_lambda_function.cleanup.arn}" }] },
+  });
+  const USER_POOLS = { authentication_type: "AMAZON_COGNITO_USER_POOLS", user_pool_config: [{ aws_region: "eu-central-1", default_action: "ALLOW", user_pool_id: "${aws_cognito_user_pool.p.id}" }] };
+
+  test("AppSync: Cognito user pool authentication on a pool anyone may sign up to is open, as default or additional provider", () => {
+    const json = stack([NOTHING], { ...FUNCTION(), ...POOL(), ...GRAPHQL(USER_POOLS) });
+    expect(graded(json)).toEqual(OPEN_ROUTE);
+    expect(found(json)[0].message).toContain("through aws_appsync_graphql_api.api, a GraphQL API whose AMAZON_COGNITO_USER_POOLS authentication takes tokens of aws_cognito_user_pool.p, a user pool that lets anyone sign up; the groups its schema may ask for (@aws_auth, @aws_cognito_user_pools) and its default_action are not read");
+    expect(found(json)[0].fix).toContain("or authenticate aws_appsync_graphql_api.api with AWS_IAM alone");
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...POOL(true), ...GRAPHQL(USER_POOLS) }))).toEqual([]);
+    // An IAM API with an additional Cognito provider: anyone who signs up, with no appsync:GraphQL right.
+    const extra = stack([NOTHING], { ...FUNCTION(), ...POOL(), ...GRAPHQL({ authentication_type: "AWS_IAM", additional_authentication_provider: [{ authentication_type: "AMAZON_COGNITO_USER_POOLS", user_pool_config: [{ user_pool_id: "${aws_cognito_user_pool.p.id}" }] }] }) });
+    expect(graded(extra)).toEqual(OPEN_ROUTE);
+    expect(found(extra)[0].message).toContain("a GraphQL API whose additional AMAZON_COGNITO_USER_POOLS authentication");
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...POOL(true), ...GRAPHQL({ authentication_type: "AWS_IAM", additional_authentication_provider: [{ authentication_type: "AMAZON_COGNITO_USER_POOLS", user_pool_config: [{ user_pool_id: "${aws_cognito_user_pool.p.id}" }] }] }) }))).toEqual([]);
+  });
+
+  test("AppSync: OIDC authentication on a public issuer is open; AWS_LAMBDA authentication is trusted, not read", () => {
+    const oidc = stack([NOTHING], { ...FUNCTION(), ...GRAPHQL({ authentication_type: "OPENID_CONNECT", openid_connect_config: [{ issuer: "https://accounts.google.com", client_id: "123.apps.googleusercontent.com" }] }) });
+    expect(graded(oidc)).toEqual(OPEN_ROUTE);
+    expect(found(oidc)[0].message).toContain("OPENID_CONNECT authentication takes tokens of the issuer accounts.google.com");
+    const lambda = GRAPHQL({ authentication_type: "AWS_LAMBDA", lambda_authorizer_config: [{ authorizer_uri: "${aws_lambda_function.cleanup.arn}", authorizer_result_ttl_in_seconds: 300 }] });
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...lambda }))).toEqual([]);
+  });
+
+  test("AppSync: a DynamoDB data source's service role behind an open Cognito authentication is an error chain with no right", () => {
+    const ds = {
+      ...role("dsrole", trust("appsync.amazonaws.com"), policy(allow(["dynamodb:DeleteItem", "dynamodb:DeleteTable"], "*"))),
+      "aws_appsync_graphql_api.api": { name: "ops", ...USER_POOLS },
+      "aws_appsync_datasource.ds": { api_id: "${aws_appsync_graphql_api.api.id}", name: "orders", type: "AMAZON_DYNAMODB", service_role_arn: "${aws_iam_role.dsrole.arn}", dynamodb_config: [{ table_name: "orders" }] },
+    };
+    const f = found(stack([NOTHING], { ...POOL(), ...ds }))[0];
+    expect([f.severity, f.resource]).toEqual(["error", "aws_iam_role.dsrole"]);
+    expect(f.message).toContain("--an authorizer anyone passes on aws_appsync_datasource.ds-->");
+    expect(found(stack([NOTHING], { ...POOL(true), ...ds }))).toEqual([]);
+  });
+
+  test("ALB: authenticate-cognito on an admin-only pool whose app client enables Google is a route for anyone", () => {
+    const alb = (client: string): Obj => ({
+      "aws_lb.alb": { name: "ops", load_balancer_type: "application", subnets: ["subnet-1"] },
+      "aws_lb_target_group.tg": { name: "cleanup", target_type: "lambda" },
+      "aws_lb_target_group_attachment.a": { target_group_arn: "${aws_lb_target_group.tg.arn}", target_id: "${aws_lambda_function.cleanup.arn}" },
+      "aws_lb_listener.l": {
+        load_balancer_arn: "${aws_lb.alb.arn}",
+        port: 443,
+        protocol: "HTTPS",
+        default_action: [
+          { type: "authenticate-cognito", order: 1, authenticate_cognito: [{ user_pool_arn: "${aws_cognito_user_pool.p.arn}", user_pool_client_id: client, user_pool_domain: "auth" }] },
+          { type: "forward", order: 2, target_group_arn: "${aws_lb_target_group.tg.arn}" },
+        ],
+      },
+    });
+    const json = stack([NOTHING], { ...FUNCTION(), ...POOL(true), ...GOOGLE, ...CLIENT(["${aws_cognito_identity_provider.google.provider_name}"]), ...alb("${aws_cognito_user_pool_client.web.id}") });
+    expect(graded(json)).toEqual(OPEN_ROUTE);
+    expect(found(json)[0].message).toContain("after an authenticate-cognito action on aws_cognito_user_pool.p, which lets only administrators create users, but Cognito creates the user on a first federated sign-in, and aws_cognito_user_pool_client.web enables aws_cognito_identity_provider.google (Google)");
+    // Control: the client enables only the pool's own users.
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...POOL(true), ...GOOGLE, ...CLIENT(["COGNITO"]), ...alb("${aws_cognito_user_pool_client.web.id}") }))).toEqual([]);
+  });
+
+  test("OpenAPI bodies: a Cognito scheme on a pool outside the stack and a JWT scheme on a public issuer are open", () => {
+    const scheme = (authorizer: Obj): Obj => ({ auth: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "cognito_user_pools", "x-amazon-apigateway-authorizer": authorizer } });
+    const body = (schemes: Obj, op: Obj = {}) =>
+      `\${jsonencode(${JSON.stringify({ openapi: "3.0.1", info: { title: "t", version: "1" }, components: { securitySchemes: schemes }, paths: { "/run": { post: { security: [{ auth: [] }], ...op, "x-amazon-apigateway-integration": { type: "aws_proxy", httpMethod: "POST", uri: "${aws_lambda_function.cleanup.invoke_arn}", payloadFormatVersion: "1.0" } } } } })})}`;
+    const rest = (b: string): Obj => ({ "aws_api_gateway_rest_api.api": { name: "items", body: b } });
+    const outside = stack([NOTHING], { ...FUNCTION(), ...rest(body(scheme({ type: "cognito_user_pools", providerARNs: ["arn:aws:cognito-idp:eu-central-1:111111111111:userpool/eu-central-1_Ab12Cd34E"] }))) });
+    expect(graded(outside)).toEqual(OPEN_ROUTE);
+    expect(found(outside)[0].message).toContain('through POST /run in the OpenAPI body of aws_api_gateway_rest_api.api, an operation whose security scheme "auth": its Cognito user pool authorizer takes tokens of user pool arn:aws:cognito-idp');
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...POOL(true), ...rest(body(scheme({ type: "cognito_user_pools", providerARNs: ["${aws_cognito_user_pool.p.arn}"] }))) }))).toEqual([]);
+    const jwt = { auth: { type: "oauth2", flows: {}, "x-amazon-apigateway-authorizer": { type: "jwt", identitySource: "$request.header.Authorization", jwtConfiguration: { issuer: "https://accounts.google.com", audience: ["123.apps.googleusercontent.com"] } } } };
+    const http = stack([NOTHING], { ...FUNCTION(), "aws_apigatewayv2_api.h": { name: "h", protocol_type: "HTTP", body: body(jwt) } });
+    expect(graded(http)).toEqual(OPEN_ROUTE);
+    expect(found(http)[0].message).toContain("its JWT authorizer takes tokens of the issuer accounts.google.com");
+    // Control: a Lambda (request) authorizer scheme is trusted, not read.
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...rest(body({ auth: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "custom", "x-amazon-apigateway-authorizer": { type: "request", authorizerUri: "${aws_lambda_function.cleanup.invoke_arn}" } } })) }))).toEqual([]);
   });
 });

@@ -4,7 +4,8 @@
  * or running an AppSync resolver whose data source has a `service_role_arn`. The caller shapes the request the role
  * makes (the key, the bucket, the state machine and its input), so it acts as the role for the integration's action:
  * a node of the role scoped to those actions (edge-context.ts `scopedRoleId`), or the whole role where the action
- * cannot be read (fail closed). A door with no auth is every principal's, with no right at all.
+ * cannot be read (fail closed). A door with no auth, or an authorizer anyone gets a token for, is every principal's,
+ * with no right at all.
  */
 import type { PrincipalNode } from "../analysis-types";
 import { globsIntersect } from "../iam/glob";
@@ -47,7 +48,7 @@ export function frontDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge)
       const { to, what } = targetOf(ctx, door);
       const text = door.access.text;
       const fix = door.access.fix;
-      add(to, "hijack", `no auth on ${door.via.address}`, () => `anyone can use it, with no IAM right: ${text}; the service acts as ${what} with a request the caller shapes. Close it: ${fix}, or ${close}`, door.via.address);
+      add(to, "hijack", `${door.access.label ?? "no auth"} on ${door.via.address}`, () => `anyone can use it, with no IAM right: ${text}; the service acts as ${what} with a request the caller shapes. Close it: ${fix}, or ${close}`, door.via.address);
       continue;
     }
     if (door.access.kind === "iam") {

@@ -4,18 +4,25 @@
  * calls the integration's action: S3, Step Functions, DynamoDB...), and an AppSync data source with a
  * `service_role_arn` (AppSync assumes it to run the resolver against DynamoDB, an HTTP endpoint, RDS...). Who may use
  * the door is read from the method's, route's or API's authorization: no auth at all (anyone), IAM (a right of the
- * caller's), or an authorizer outside IAM (not read here). The reach edges are edges-front-doors.ts'; the routes into
- * functions behind the same doors are rules/front-doors.ts'.
+ * caller's), or an authorizer outside IAM, which admits anyone when anyone can get a token it takes (a user pool with
+ * self sign-up, a public issuer: authorizers.ts) and is trusted when it is a Lambda authorizer, whose code is not in
+ * the plan. The reach edges are edges-front-doors.ts'; the routes into functions behind the same doors are
+ * rules/front-doors.ts'.
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { refTarget, resolveToPattern } from "../terraform/tokens";
 import { bodiesOf } from "./openapi-doors";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { followReferences } from "../agent-tags";
+import { AUTHORIZER_LABEL, graphqlProviderAdmits, httpRouteAdmits, restMethodAdmits } from "./authorizers";
 
-/** Who may call through a door: anyone, a holder of an IAM right, or one an authorizer outside IAM admits (not read). */
+/**
+ * Who may call through a door: anyone (with no auth, or past an authorizer anyone gets a token for: `label` names
+ * that in the edge, `no auth` else), a holder of an IAM right, or one an authorizer outside IAM admits: an
+ * organisation's own logins, or a Lambda authorizer's code, trusted and not read.
+ */
 export type DoorAccess =
-  | { readonly kind: "open"; readonly text: string; readonly fix: string }
+  | { readonly kind: "open"; readonly text: string; readonly fix: string; readonly label?: string }
   | { readonly kind: "iam" }
   | { readonly kind: "other" };
 
@@ -110,8 +117,17 @@ export function restAccess(stack: TfStack, i: TfResource): DoorAccess {
     const auth = exactly(stack, m.values["authorization"]);
     if (auth === "AWS_IAM") continue;
     if (auth === "CUSTOM" || auth === "COGNITO_USER_POOLS") {
-      other = true;
-      continue;
+      const a = restMethodAdmits(stack, m);
+      if (a.kind !== "anyone") {
+        other = true;
+        continue;
+      }
+      return {
+        kind: "open",
+        label: AUTHORIZER_LABEL,
+        text: `through ${m.address}, an API Gateway method (authorization "${auth}") whose integration is ${i.address}: ${a.text}; whoever gets such a token calls it over HTTPS`,
+        fix: `${a.fix}, or require IAM auth on ${m.address} (authorization = "AWS_IAM")`,
+      };
     }
     const key = m.values["api_key_required"] === true || m.values["api_key_required"] === "true" ? " (an API key it requires is no IAM right: whoever holds one calls it)" : "";
     return {
@@ -137,8 +153,17 @@ export function httpAccess(stack: TfStack, i: TfResource): DoorAccess {
     const auth = unset(r.values["authorization_type"]) ? "NONE" : exactly(stack, r.values["authorization_type"]);
     if (auth === "AWS_IAM") continue;
     if (auth === "JWT" || auth === "CUSTOM") {
-      other = true;
-      continue;
+      const a = httpRouteAdmits(stack, r);
+      if (a.kind !== "anyone") {
+        other = true;
+        continue;
+      }
+      return {
+        kind: "open",
+        label: AUTHORIZER_LABEL,
+        text: `through ${r.address}, an API Gateway route (authorization_type "${auth}") whose integration is ${i.address}: ${a.text}; whoever gets such a token calls it over HTTPS`,
+        fix: `${a.fix}, or require IAM auth on ${r.address} (authorization_type = "AWS_IAM")`,
+      };
     }
     return {
       kind: "open",
@@ -150,15 +175,17 @@ export function httpAccess(stack: TfStack, i: TfResource): DoorAccess {
 }
 
 /**
- * Who may run a GraphQL API's resolvers: its default and additional authentication types. API_KEY is open when the
- * stack makes a key for the API (its value is in the state and often handed to clients); AWS_IAM asks
- * appsync:GraphQL; Cognito, OIDC and Lambda authorizers are outside IAM (not read). An API not in the stack: open.
+ * Who may run a GraphQL API's resolvers: its default and additional authentication types, any of which admits. API_KEY
+ * is open when the stack makes a key for the API (its value is in the state and often handed to clients); Cognito
+ * user pools and OpenID Connect are open when anyone can get a token they take (authorizers.ts); AWS_IAM asks
+ * appsync:GraphQL; a Lambda authorizer is outside IAM (its code trusted, not read). An API not in the stack: open.
  */
 export function graphqlAccess(stack: TfStack, api: TfResource | undefined, via: TfResource): DoorAccess {
   if (!api) {
     return { kind: "open", text: `through ${via.address}, on a GraphQL API blastwall cannot find in the stack, whose authentication may be an API key anyone holding it can use`, fix: `make the API of ${via.address} in the stack with authentication_type = "AWS_IAM"` };
   }
-  const types = [api.values["authentication_type"], ...blocksOf(api.values["additional_authentication_provider"]).map((b) => b["authentication_type"])].map((t) => exactly(stack, t));
+  const providers: { block: Readonly<Record<string, unknown>>; type?: string }[] = [api.values, ...blocksOf(api.values["additional_authentication_provider"])].map((block) => ({ block, type: exactly(stack, block["authentication_type"]) }));
+  const types = providers.map((p) => p.type);
   const keys = (stack.byType.get("aws_appsync_api_key") ?? []).filter((k) => referencedIn(stack, k.values["api_id"]).includes(api) || unset(k.values["api_id"]) || referencedIn(stack, k.values["api_id"]).length === 0);
   if (types.some((t) => t === undefined) || (types.includes("API_KEY") && keys.length > 0)) {
     const key = keys[0];
@@ -168,6 +195,16 @@ export function graphqlAccess(stack: TfStack, api: TfResource | undefined, via: 
         ? `through ${api.address}, a GraphQL API that takes an API key, and ${key.address} is one: whoever holds it (it is in the state, and clients are handed it) runs ${via.address}, with no IAM right`
         : `through ${api.address}, a GraphQL API whose authentication type blastwall cannot read (it may take an API key anyone holding it can use)`,
       fix: `drop API_KEY authentication from ${api.address} (authentication_type = "AWS_IAM")`,
+    };
+  }
+  for (const [n, p] of providers.entries()) {
+    const a = graphqlProviderAdmits(stack, p.type!, p.block);
+    if (a.kind !== "anyone") continue;
+    return {
+      kind: "open",
+      label: AUTHORIZER_LABEL,
+      text: `through ${api.address}, a GraphQL API whose ${n === 0 ? "" : "additional "}${a.text}: whoever gets such a token runs ${via.address}, with no IAM right`,
+      fix: `${a.fix}, or authenticate ${api.address} with AWS_IAM alone`,
     };
   }
   if (types.includes("AWS_IAM")) return { kind: "iam" };

@@ -116,12 +116,12 @@ const ORGANISATION_ISSUERS: readonly RegExp[] = [
 ];
 
 /** Whether an issuer is known to serve one organisation alone (ORGANISATION_ISSUERS). */
-function singleOrganisation(issuer: string): boolean {
+export function singleOrganisation(issuer: string): boolean {
   return !issuer.includes(MICROSOFT_CONSUMERS) && ORGANISATION_ISSUERS.some((shape) => shape.test(issuer));
 }
 
 /** Why an issuer not shown to serve one organisation alone may give a token to anyone. */
-function publicBecause(issuer: string): string {
+export function publicBecause(issuer: string): string {
   const known = PUBLIC_ISSUERS[issuer] ?? PUBLIC_FAMILIES.find((f) => f.shape.test(issuer))?.why;
   return known !== undefined
     ? `from which ${known}`
@@ -129,7 +129,7 @@ function publicBecause(issuer: string): string {
 }
 
 /** A Cognito user pool's issuer, `cognito-idp.REGION.amazonaws.com/POOL-ID`. */
-const USER_POOL_ISSUER = /^cognito-idp\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[^/]+$/;
+export const USER_POOL_ISSUER = /^cognito-idp\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[^/]+$/;
 
 type Mode = "unauthenticated" | "authenticated";
 
@@ -155,7 +155,7 @@ interface OidcRef {
   readonly userPool?: UserPoolRef;
 }
 
-interface UserPoolRef {
+export interface UserPoolRef {
   /** The stack's user pool; undefined for one outside it (a literal provider name, a data source, a variable). */
   readonly res?: TfResource;
   readonly shown: string;
@@ -296,7 +296,7 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
         : signUp
           ? `accepts logins of ${signUp.shown}, where anyone may sign up (admin_create_user_config.allow_admin_create_user_only is not true; a pre sign-up trigger, whose code blastwall cannot read, does not count as screening)`
           : federatedIn
-            ? federatedIn
+            ? `accepts logins of ${federatedIn}`
             : unknownPool
             ? `accepts logins of ${unknownPool.shown}, which this stack does not create (or blastwall cannot resolve to one of its user pools), and which may let anyone sign up`
             : unknownOidc
@@ -328,7 +328,7 @@ function listOf(v: unknown): unknown[] {
 }
 
 /** An issuer URL as an IAM OIDC provider's ARN holds it: no scheme, no trailing slash, lower case. */
-function issuerOf(url: string): string | undefined {
+export function issuerOf(url: string): string | undefined {
   if (url.includes("${") || /[*?]/.test(url)) return undefined;
   const i = url.trim().replace(/^https:\/\//i, "").replace(/\/+$/, "").toLowerCase();
   return i === "" ? undefined : i;
@@ -410,7 +410,7 @@ function pinnedBySub(attachments: readonly TfResource[], o: OidcRef): boolean {
   );
 }
 
-function userPoolOf(stack: TfStack, v: unknown): UserPoolRef {
+export function userPoolOf(stack: TfStack, v: unknown): UserPoolRef {
   // `cognito-idp.REGION.amazonaws.com/${aws_cognito_user_pool.p.id}`, the provider name as AWS documents it.
   const written = typeof v === "string" ? referencedResource(stack, v, ["aws_cognito_user_pool"]) : undefined;
   if (written) return { res: written, shown: written.address };
@@ -469,17 +469,18 @@ function federatedOpen(providers: readonly TfResource[]): string | undefined {
  * creates the user on a first federated sign-in (AllowAdminCreateUserOnly only blocks SignUp). A name of no provider of
  * the stack in the pool is one made elsewhere, of a type the plan does not show; a list blastwall cannot read may
  * name any. A client blastwall cannot resolve to one of the stack (none written, a literal id) may be any client of
- * the pool: open when the pool has a provider anyone may sign in with. Undefined: no such sign-in.
+ * the pool: open when the pool has a provider anyone may sign in with. Undefined: no such sign-in. `unresolved` says
+ * which client could not be resolved, for the words (API Gateway's and AppSync's authorizers share this, front-doors.ts).
  */
-function federatedSignIn(stack: TfStack, pool: TfResource, client: unknown): string | undefined {
+export function federatedSignIn(stack: TfStack, pool: TfResource, client: unknown, unresolved = "its app client the identity pool accepts is not one blastwall can resolve"): string | undefined {
   const providers = poolProviders(stack, pool);
   const ref = refTarget(client);
   const res = ref ? stack.byAddress.get(ref.address) : undefined;
   const clients = res && res.type === "aws_cognito_user_pool_client" ? [res] : undefined;
-  const lead = `accepts logins of ${pool.address}, which lets only administrators create users, but Cognito creates the user on a first federated sign-in`;
+  const lead = `${pool.address}, which lets only administrators create users, but Cognito creates the user on a first federated sign-in`;
   if (!clients) {
     const open = federatedOpen(providers);
-    return open ? `${lead}, and its app client the identity pool accepts is not one blastwall can resolve, so it may enable ${open}` : undefined;
+    return open ? `${lead}, and ${unresolved}, so it may enable ${open}` : undefined;
   }
   for (const c of clients) {
     const list = c.values["supported_identity_providers"];
@@ -503,7 +504,7 @@ function federatedSignIn(stack: TfStack, pool: TfResource, client: unknown): str
  * Whether anyone may sign up to the user pool (the default). A pre sign-up trigger does not change that: its code is
  * not in the plan, and the usual one confirms every sign-up (red-team round 59).
  */
-function selfSignUp(pool: TfResource): boolean {
+export function selfSignUp(pool: TfResource): boolean {
   const cfg = blocks(pool.values["admin_create_user_config"])[0];
   const adminOnly = cfg?.["allow_admin_create_user_only"];
   return !(adminOnly === true || adminOnly === "true");

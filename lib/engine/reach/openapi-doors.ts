@@ -10,6 +10,7 @@ import type { TfResource, TfStack } from "../terraform/types";
 import { jsonDocument } from "./compute";
 import { trustMayAdmitService } from "../principals/collect";
 import type { DoorAccess } from "./front-doors";
+import { AUTHORIZER_LABEL, schemeAdmits, type Admits } from "./authorizers";
 
 /** One operation of a body with its integration as written (references kept as `${...}`). */
 export interface BodyOperation {
@@ -71,11 +72,14 @@ function schemeKind(scheme: unknown): SchemeKind {
 /**
  * An operation's authorization: `x-amazon-apigateway-auth` (AWS_IAM or NONE), else its `security` or the document's.
  * Requirements are alternatives, any one admits: one that is empty (`{}`), an API key or a scheme blastwall cannot
- * read may ask no IAM right (open); the schemes of one requirement all apply, so one SigV4 scheme makes it IAM.
+ * read may ask no IAM right (open); the schemes of one requirement all apply, so one SigV4 scheme makes it IAM, and
+ * one authorizer that admits only an organisation's logins (or a Lambda's, trusted) closes it. A requirement whose
+ * every scheme is an authorizer anyone gets a token for (authorizers.ts) is open.
  */
-function operationAccess(doc: Record<string, unknown>, op: Record<string, unknown>, api: TfResource, where: string): DoorAccess {
+function operationAccess(stack: TfStack, doc: Record<string, unknown>, op: Record<string, unknown>, api: TfResource, where: string): DoorAccess {
   const at = `${where} in the OpenAPI body of ${api.address}`;
-  const fix = `require IAM auth on ${at} (a security requirement naming a scheme with x-amazon-apigateway-authtype = "awsSigv4") or an authorizer`;
+  const iam = `require IAM auth on ${at} (a security requirement naming a scheme with x-amazon-apigateway-authtype = "awsSigv4")`;
+  const fix = `${iam} or an authorizer`;
   const open = (why: string): DoorAccess => ({ kind: "open", text: `through ${at}, an operation ${why}, which anyone can call over HTTPS`, fix });
   const xauth = op["x-amazon-apigateway-auth"];
   if (isObj(xauth) && lower(xauth["type"]) === "aws_iam") return { kind: "iam" };
@@ -90,11 +94,19 @@ function operationAccess(doc: Record<string, unknown>, op: Record<string, unknow
     if (!isObj(req)) return open("whose security blastwall cannot read (it may ask no auth)");
     const names = Object.keys(req);
     if (names.length === 0) return open("whose security lists an empty requirement ({}: no auth at all)");
-    const kinds = names.map((n) => schemeKind(deref(doc, schemes[n])));
+    const resolved = names.map((n) => deref(doc, schemes[n]));
+    const kinds = resolved.map(schemeKind);
     if (kinds.includes("iam")) continue;
     if (kinds.every((k) => k === "other")) {
-      other = true;
-      continue;
+      const admits = resolved.map((x, n) => (isObj(x) ? schemeAdmits(stack, x, req[names[n]]) : undefined));
+      // The schemes of a requirement all apply: one that admits only some closes it.
+      const anyone = admits.filter((a): a is Extract<Admits, { kind: "anyone" }> => a?.kind === "anyone");
+      if (anyone.length < admits.length) {
+        other = true;
+        continue;
+      }
+      const shown = anyone.map((a, n) => `"${names[n]}": ${a.text}`).join("; and ");
+      return { kind: "open", label: AUTHORIZER_LABEL, text: `through ${at}, an operation whose security scheme ${shown}; whoever gets such a token calls it over HTTPS`, fix: `${anyone.map((a) => a.fix).join(", and ")}, or ${iam}` };
     }
     const name = names[kinds.findIndex((k) => k !== "other")];
     return open(kinds.includes("key") && kinds.every((k) => k === "key" || k === "other") ? `whose security is the API key scheme "${name}" (an API key is no IAM right: whoever holds one calls it)` : `whose security scheme "${name}" blastwall cannot read (it may ask no auth)`);
@@ -154,7 +166,7 @@ export function bodiesOf(stack: TfStack): { operations: readonly BodyOperation[]
           partly = true;
           continue;
         }
-        operations.push({ api, where, type: lower(x["type"]), uri: x["uri"], credentials: x["credentials"], subtype: x["integrationSubtype"], access: operationAccess(doc, op, api, where) });
+        operations.push({ api, where, type: lower(x["type"]), uri: x["uri"], credentials: x["credentials"], subtype: x["integrationSubtype"], access: operationAccess(stack, doc, op, api, where) });
       }
     }
     if (partly) unread.push({ api, roles: rolesNamedIn(body as string, stack) });

@@ -1,0 +1,228 @@
+/**
+ * Who an authorizer outside IAM lets through a front door (front-doors.ts): a Cognito user pool authorizer of a REST
+ * method, a JWT authorizer of an HTTP API route, an AppSync API's AMAZON_COGNITO_USER_POOLS or OPENID_CONNECT
+ * authentication, an ALB's authenticate-cognito action, and the same schemes in an OpenAPI body. Such an authorizer
+ * checks a token, not a right: it admits anyone who can get a token it takes. Who that is comes from the identity pool
+ * reading (identity-pools.ts), which asks the same of the logins an identity pool accepts:
+ * - a user pool lets anyone sign up unless `allow_admin_create_user_only` is true, and even then anyone signs in
+ *   through a federated provider anyone has an account with (Google) that an app client enables; a pool the stack
+ *   does not make may let anyone sign up (Cognito's default);
+ * - an OpenID Connect issuer gives tokens to anyone unless it is known to serve one organisation alone (an Entra
+ *   tenant by its id, an EKS cluster): Google, Auth0, GitHub Actions... An audience pin does not keep strangers out
+ *   (it is the client they sign in to, or one they ask for); an issuer blastwall cannot read may be any.
+ * Scopes a method or route asks for (`authorization_scopes`) and groups an AppSync schema asks for (`@aws_auth`) are
+ * not read as a barrier: a user who signs up may get them (an app client that allows the scopes, a trigger that adds
+ * users to groups or writes claims), and blastwall cannot show that they cannot. A Lambda authorizer (REST TOKEN or
+ * REQUEST, HTTP API REQUEST, AppSync AWS_LAMBDA) runs code that is not in the plan: it is trusted, not read.
+ */
+import type { TfResource, TfStack } from "../terraform/types";
+import { resolveToPattern } from "../terraform/tokens";
+import { oneReferenced, referencedIn } from "../terraform/referenced";
+import { blocks, isObject } from "../json";
+import type * as IdentityPools from "./identity-pools";
+import { lazy } from "../lazy";
+
+// identity-pools.ts (1,000 lines) loads only for a stack with an authorizer outside IAM, as for one with an identity pool.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const identityPools = lazy(() => require("./identity-pools") as typeof IdentityPools);
+
+/**
+ * What an authorizer admits: only those an organisation gives a login (`closed`), anyone who can get a token it takes
+ * (`anyone`: what lets them in and how to close it), or whoever a Lambda authorizer's code lets in (`trusted`).
+ */
+export type Admits =
+  | { readonly kind: "closed" }
+  | { readonly kind: "anyone"; readonly text: string; readonly fix: string }
+  | { readonly kind: "trusted" };
+
+/** The edge label of a door anyone passes through an authorizer (front-doors.ts `DoorAccess`). */
+export const AUTHORIZER_LABEL = "an authorizer anyone passes";
+
+const CLOSED: Admits = { kind: "closed" };
+const TRUSTED: Admits = { kind: "trusted" };
+
+function exactly(stack: TfStack, v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const p = resolveToPattern(stack, v);
+  return p.exact ? p.pattern : undefined;
+}
+
+const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
+
+/** A list argument's items; a value that is not a list (a variable) is undefined: blastwall cannot read it. */
+function listOf(v: unknown): unknown[] | undefined {
+  if (unset(v)) return [];
+  return Array.isArray(v) ? v : undefined;
+}
+
+const ADMIN_ONLY = "admin_create_user_config { allow_admin_create_user_only = true }";
+
+/**
+ * Who gets a login of one user pool, written as a reference (`${aws_cognito_user_pool.p.arn}`, `.id`, `.endpoint`),
+ * a literal ARN, id or issuer, through one of `clients` (undefined: any client of the pool). `unresolved` words a
+ * client blastwall cannot resolve, for federatedSignIn. `up`: the pool as resolved, where the caller knows better.
+ */
+function userPoolAdmits(stack: TfStack, v: unknown, clients: readonly unknown[] | undefined, unresolved: string, up = identityPools().userPoolOf(stack, v)): Admits {
+  const data = up.res?.mode === "data" ? up.res : referencedIn(stack, v).find((r) => r.type === "aws_cognito_user_pool" && r.mode === "data");
+  if (data) {
+    return { kind: "anyone", text: `${data.address}, a user pool this stack does not make (a data source), which may let anyone sign up (Cognito's default)`, fix: `set ${ADMIN_ONLY} on the user pool ${data.address} reads, where it is made` };
+  }
+  const pool = up.res;
+  if (!pool) {
+    return { kind: "anyone", text: `${up.shown}, a user pool blastwall cannot find in the stack, which may let anyone sign up (Cognito's default)`, fix: `make the user pool in the stack with ${ADMIN_ONLY}` };
+  }
+  if (identityPools().selfSignUp(pool)) {
+    return { kind: "anyone", text: `${pool.address}, a user pool that lets anyone sign up`, fix: `set ${ADMIN_ONLY} on ${pool.address} (it is false or unset, and Cognito's default lets anyone sign up)` };
+  }
+  for (const c of clients ?? [undefined]) {
+    const why = identityPools().federatedSignIn(stack, pool, c, unresolved);
+    if (why) return { kind: "anyone", text: why, fix: `enable on the app clients of ${pool.address} (supported_identity_providers) no federated provider anyone can sign in with` };
+  }
+  return CLOSED;
+}
+
+/** The first of several user pools an authorizer takes tokens of that admits anyone; any one will do. */
+function poolsAdmit(stack: TfStack, pools: unknown, clients: readonly unknown[] | undefined, unresolved: string, what: string): Admits {
+  const list = listOf(pools);
+  if (list === undefined) return { kind: "anyone", text: `user pools blastwall cannot read (${what}), which may let anyone sign up (Cognito's default)`, fix: `write ${what} as a list of user pools of the stack with ${ADMIN_ONLY}` };
+  for (const p of list) {
+    const a = userPoolAdmits(stack, p, clients, unresolved);
+    if (a.kind === "anyone") return a;
+  }
+  return list.length === 0 ? { kind: "anyone", text: `no user pool blastwall can read (${what} is empty), so it may be one that lets anyone sign up`, fix: `name in ${what} user pools of the stack with ${ADMIN_ONLY}` } : CLOSED;
+}
+
+/**
+ * Who gets a token of an OpenID Connect issuer, as a JWT authorizer or AppSync OIDC config writes it, for `audience`
+ * (app client ids, which only matter for a user pool's issuer: see the module comment).
+ */
+export function issuerAdmits(stack: TfStack, issuer: unknown, audience: unknown): Admits {
+  const clients = listOf(audience);
+  const unresolved = "the audience the authorizer pins is not an app client blastwall can resolve";
+  // A user pool's issuer: `https://${aws_cognito_user_pool.p.endpoint}`, `https://cognito-idp.REGION.amazonaws.com/${aws_cognito_user_pool.p.id}`,
+  // its region written as a variable too: the one pool it names is the issuer's.
+  const bare = typeof issuer === "string" ? issuer.trim().replace(/^https:\/\//i, "").replace(/\/+$/, "") : undefined;
+  const named = bare === undefined ? undefined : oneReferenced(stack, bare, ["aws_cognito_user_pool"]);
+  if (named) return userPoolAdmits(stack, bare, clients, unresolved, { res: named, shown: named.address });
+  const written = exactly(stack, issuer);
+  const iss = written === undefined ? undefined : identityPools().issuerOf(written);
+  if (iss === undefined) {
+    return { kind: "anyone", text: `the issuer ${typeof issuer === "string" ? issuer : "as written"}, which blastwall cannot read, so it may be one that gives a token to anyone (Google, a user pool anyone signs up to)`, fix: "write the issuer as the literal URL of an identity provider of your organisation alone" };
+  }
+  if (identityPools().USER_POOL_ISSUER.test(iss)) return userPoolAdmits(stack, written, clients, unresolved);
+  if (identityPools().singleOrganisation(iss)) return CLOSED;
+  return {
+    kind: "anyone",
+    text: `the issuer ${iss}, ${identityPools().publicBecause(iss)}; the audience it pins does not keep them out (it is the client they sign in to, or one they ask for)`,
+    fix: `use an issuer of your organisation alone (an Entra tenant's by its id, a user pool of the stack with ${ADMIN_ONLY})`,
+  };
+}
+
+/** ` (the scopes ... do not count)`: authorization_scopes, which a user who signs up may hold. */
+function scopesNote(stack: TfStack, v: unknown): string {
+  const list = listOf(v);
+  if (list !== undefined && list.length === 0) return "";
+  const shown = list === undefined ? "a value blastwall cannot read" : list.map((s) => exactly(stack, s) ?? String(s)).join(", ");
+  return `; the scopes it asks for (authorization_scopes: ${shown}) do not count as keeping them out, since whoever gets a token may get them too (an app client that allows them, a pre token generation trigger that adds them), which blastwall cannot rule out`;
+}
+
+/** Adds words to an `anyone` judgement; the others unchanged. */
+function worded(a: Admits, text: (t: string) => string, fix: (f: string) => string): Admits {
+  return a.kind === "anyone" ? { kind: "anyone", text: text(a.text), fix: fix(a.fix) } : a;
+}
+
+const judged = new WeakMap<TfResource, Admits>();
+
+function once(r: TfResource, judge: () => Admits): Admits {
+  let hit = judged.get(r);
+  if (!hit) judged.set(r, (hit = judge()));
+  return hit;
+}
+
+/**
+ * A REST method's authorizer (`authorization = "COGNITO_USER_POOLS"` or `"CUSTOM"`, `authorizer_id`). A Cognito one
+ * takes ID and access tokens of any app client of the user pools in `provider_arns`; a TOKEN or REQUEST one is a
+ * Lambda's. An authorizer blastwall cannot find, for COGNITO_USER_POOLS, may be on any user pool: anyone.
+ */
+export function restMethodAdmits(stack: TfStack, m: TfResource): Admits {
+  return once(m, () => {
+    const auth = exactly(stack, m.values["authorization"]);
+    const a = oneReferenced(stack, m.values["authorizer_id"], ["aws_api_gateway_authorizer"]);
+    if (!a) {
+      if (auth !== "COGNITO_USER_POOLS") return TRUSTED;
+      return { kind: "anyone", text: `a Cognito user pool authorizer blastwall cannot find in the stack (authorizer_id), whose user pools may let anyone sign up (Cognito's default)${scopesNote(stack, m.values["authorization_scopes"])}`, fix: `write the authorizer of ${m.address} in the stack, on user pools with ${ADMIN_ONLY}` };
+    }
+    const type = unset(a.values["type"]) ? "TOKEN" : exactly(stack, a.values["type"]);
+    if (type !== "COGNITO_USER_POOLS" && !(type === undefined && auth === "COGNITO_USER_POOLS")) return TRUSTED;
+    const pools = poolsAdmit(stack, a.values["provider_arns"], undefined, "the authorizer takes tokens of every app client of the pool", `provider_arns of ${a.address}`);
+    return worded(pools, (t) => `its Cognito user pool authorizer ${a.address} takes tokens of ${t}${scopesNote(stack, m.values["authorization_scopes"])}`, (f) => f);
+  });
+}
+
+/**
+ * An HTTP API route's authorizer (`authorization_type = "JWT"` or `"CUSTOM"`, `authorizer_id`): a JWT one takes the
+ * tokens of its `jwt_configuration` issuer for its audience; a REQUEST one is a Lambda's. A JWT authorizer blastwall
+ * cannot find may be on any issuer: anyone.
+ */
+export function httpRouteAdmits(stack: TfStack, r: TfResource): Admits {
+  return once(r, () => {
+    const auth = exactly(stack, r.values["authorization_type"]);
+    const a = oneReferenced(stack, r.values["authorizer_id"], ["aws_apigatewayv2_authorizer"]);
+    if (!a) {
+      if (auth !== "JWT") return TRUSTED;
+      return { kind: "anyone", text: `a JWT authorizer blastwall cannot find in the stack (authorizer_id), whose issuer may give a token to anyone${scopesNote(stack, r.values["authorization_scopes"])}`, fix: `write the authorizer of ${r.address} in the stack, with the issuer of your organisation's own identity provider` };
+    }
+    const type = exactly(stack, a.values["authorizer_type"]);
+    if (type !== "JWT" && !(type === undefined && auth === "JWT")) return TRUSTED;
+    const jwt = blocks(a.values["jwt_configuration"])[0] ?? {};
+    return worded(issuerAdmits(stack, jwt["issuer"], jwt["audience"]), (t) => `its JWT authorizer ${a.address} takes tokens of ${t}${scopesNote(stack, r.values["authorization_scopes"])}`, (f) => `${f}, for ${a.address}`);
+  });
+}
+
+/**
+ * One authentication provider of an AppSync API: its type, and the block its config is in (the API itself for the
+ * default one, an `additional_authentication_provider` block for the others). AMAZON_COGNITO_USER_POOLS takes tokens
+ * of `user_pool_config.user_pool_id` (of the clients `app_id_client_regex` matches, not read: any); OPENID_CONNECT
+ * those of `openid_connect_config.issuer` for `client_id`. Groups asked in the schema, and `default_action`, are not read.
+ */
+export function graphqlProviderAdmits(stack: TfStack, type: string, block: Readonly<Record<string, unknown>>): Admits {
+  const groups = "; the groups its schema may ask for (@aws_auth, @aws_cognito_user_pools) and its default_action are not read, and do not count as keeping them out (a trigger of the pool may add every user to a group)";
+  if (type === "AMAZON_COGNITO_USER_POOLS") {
+    const cfg = blocks(block["user_pool_config"])[0];
+    const pools = cfg ? userPoolAdmits(stack, cfg["user_pool_id"], undefined, "AppSync takes tokens of every app client of the pool (app_id_client_regex is not read)") : { kind: "anyone" as const, text: "a user pool blastwall cannot read (no user_pool_config), which may let anyone sign up (Cognito's default)", fix: `write its user_pool_config with a user pool of the stack with ${ADMIN_ONLY}` };
+    return worded(pools, (t) => `AMAZON_COGNITO_USER_POOLS authentication takes tokens of ${t}${groups}`, (f) => f);
+  }
+  if (type === "OPENID_CONNECT") {
+    const cfg = blocks(block["openid_connect_config"])[0] ?? {};
+    return worded(issuerAdmits(stack, cfg["issuer"], unset(cfg["client_id"]) ? undefined : [cfg["client_id"]]), (t) => `OPENID_CONNECT authentication takes tokens of ${t}${groups}`, (f) => f);
+  }
+  return TRUSTED;
+}
+
+/** An ALB authenticate-cognito action: the user pool of `user_pool_arn`, through its `user_pool_client_id`. */
+export function albCognitoAdmits(stack: TfStack, auth: Readonly<Record<string, unknown>> | undefined): Admits {
+  if (!auth) return { kind: "anyone", text: "a user pool blastwall cannot read (no authenticate_cognito block), which may let anyone sign up (Cognito's default)", fix: `write its authenticate_cognito block with a user pool of the stack with ${ADMIN_ONLY}` };
+  return userPoolAdmits(stack, auth["user_pool_arn"], [auth["user_pool_client_id"]], "its user_pool_client_id is not a client blastwall can resolve");
+}
+
+/**
+ * An OpenAPI security scheme's authorizer (`x-amazon-apigateway-authorizer`): `cognito_user_pools` with `providerARNs`,
+ * `jwt` with `jwtConfiguration` (`issuer`, `audience`), `token` and `request` a Lambda's. `scopes`: what the
+ * operation's requirement lists for the scheme. Undefined: not an authorizer blastwall knows (its caller decides).
+ */
+export function schemeAdmits(stack: TfStack, scheme: Readonly<Record<string, unknown>>, scopes: unknown): Admits | undefined {
+  const x = scheme["x-amazon-apigateway-authorizer"];
+  const authtype = typeof scheme["x-amazon-apigateway-authtype"] === "string" ? (scheme["x-amazon-apigateway-authtype"] as string).toLowerCase() : undefined;
+  const type = isObject(x) && typeof x["type"] === "string" ? x["type"].toLowerCase() : authtype === "cognito_user_pools" ? "cognito_user_pools" : undefined;
+  const note = Array.isArray(scopes) && scopes.length > 0 ? scopesNote(stack, scopes) : "";
+  if (type === "cognito_user_pools") {
+    const pools = poolsAdmit(stack, isObject(x) ? x["providerARNs"] : undefined, undefined, "the authorizer takes tokens of every app client of the pool", "the scheme's providerARNs");
+    return worded(pools, (t) => `its Cognito user pool authorizer takes tokens of ${t}${note}`, (f) => f);
+  }
+  if (type === "jwt") {
+    const cfg = isObject(x) && isObject(x["jwtConfiguration"]) ? x["jwtConfiguration"] : {};
+    return worded(issuerAdmits(stack, cfg["issuer"], cfg["audience"]), (t) => `its JWT authorizer takes tokens of ${t}${note}`, (f) => f);
+  }
+  if (type === "token" || type === "request" || authtype === "custom") return TRUSTED;
+  return undefined;
+}
