@@ -14,6 +14,7 @@ import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
 import { attributePattern, resolveToPattern } from "../terraform/tokens";
 import { HIJACK_TARGETS } from "./compute";
+import { resourceAccount, resourceRegion } from "../terraform/providers";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 
 /** The compute a route ends in, as a hijack target reads its role. */
@@ -165,8 +166,11 @@ export function passesEvent(stack: TfStack, t: TfResource): boolean {
  * What a target ARN (a rule's or a pipe's) starts: the compute it runs, or none for a function or a delivery of data;
  * `holder` is where the blocks naming a task or job definition are.
  */
-export function computeOf(stack: TfStack, arn: unknown, holder: Record<string, unknown>): RouteCompute | undefined {
+export function computeOf(stack: TfStack, arn: unknown, holder: Record<string, unknown>, where?: TfResource): RouteCompute | undefined {
   const refs = referencedIn(stack, arn);
+  // Another bus: its rules are followed as a relay of the write (rules/forward-relays.ts) when the stack holds them.
+  const bus = busTarget(stack, arn, where);
+  if (bus) return bus.outside === undefined ? undefined : { text: `${bus.text} (${bus.outside})`, input: "as an event on it, for rules blastwall cannot see" };
   const resolved = typeof arn === "string" ? resolveToPattern(stack, arn) : undefined;
   const service = resolved && resolved.pattern.startsWith("arn:") ? resolved.pattern.split(":")[2] : undefined;
   const kind = KINDS.find((k) => refs.some((r) => k.refTypes.includes(r.type)) || (service !== undefined && service === k.service));
@@ -193,6 +197,50 @@ export function computeOf(stack: TfStack, arn: unknown, holder: Record<string, u
   const def = kind.definedAt.map((p) => at(holder, p)).find((v) => !unset(v));
   const named = oneReferenced(stack, def, [kind.type]);
   return place(named ?? (exactly(stack, def) !== undefined ? byArn(stack, kind.type, exactly(stack, def)!) : undefined));
+}
+
+/** An event bus a rule's or pipe's target names. */
+export interface BusTarget {
+  /** The bus of the stack it is; undefined for the default bus, or one outside the stack. */
+  readonly bus?: TfResource;
+  /** Its ARN pattern, as the routes write a bus's (`arn:*:events:*:*:event-bus/NAME`). */
+  readonly pattern: string;
+  readonly text: string;
+  /** Why its rules are not the stack's to read, when they are not: the target is then compute that may run as any role. */
+  readonly outside?: string;
+}
+
+/**
+ * The event bus a target ARN names; undefined when it names none (a function, a queue, an API destination). Its
+ * rules are the stack's only for a bus the stack makes, or the default bus, in the account and region the target is
+ * made in: a bus of another account or region, one no bus of the stack is named as, one the stack only reads (its
+ * rules may be anywhere), or a name blastwall cannot read, is a bus whose rules it cannot see (red-team round 155).
+ */
+export function busTarget(stack: TfStack, arn: unknown, at?: TfResource): BusTarget | undefined {
+  const refs = referencedIn(stack, arn);
+  const ref = refs.find((r) => BUSES.includes(r.type));
+  if (ref) {
+    const pattern = `arn:*:events:*:*:event-bus/${nameOf(stack, ref, "name")}`;
+    if (ref.mode === "data") return { pattern, text: ref.address, outside: "an event bus this stack reads but does not make, whose rules may be anywhere" };
+    return { bus: ref, pattern, text: ref.address };
+  }
+  // Written out, or built from parts (the account, the region): read as an ARN. Anything else (an API destination, a
+  // value blastwall cannot read) is not a bus here; computeOf reads it.
+  if (typeof arn !== "string") return undefined;
+  const written = resolveToPattern(stack, arn).pattern;
+  const m = /^arn:[^:]*:events:([^:]*):([^:]*):event-bus\/(.+)$/.exec(written);
+  if (!m) return undefined;
+  const [, region, account, name] = m;
+  const text = arn;
+  const ours = at ? resourceAccount(stack, at) : undefined;
+  if (/^\d{12}$/.test(account) && ours !== undefined && account !== ours) return { pattern: written, text, outside: `an event bus of account ${account}, whose rules this stack does not hold` };
+  if (/[*?]/.test(name)) return { pattern: written, text, outside: "an event bus whose name blastwall cannot read" };
+  const hits = name === "default" ? [] : (stack.byType.get(BUSES[0]) ?? []).filter((b) => b.mode === "managed" && globsIntersect(nameOf(stack, b, "name"), name));
+  if (name !== "default" && hits.length !== 1) return { pattern: written, text, outside: "an event bus no bus of this stack is named as, whose rules blastwall cannot see" };
+  const bus = hits[0];
+  const home = bus ? resourceRegion(stack, bus) : at ? resourceRegion(stack, at) : undefined;
+  if (/^[a-z0-9-]+$/.test(region) && home !== undefined && region !== home) return { pattern: written, text, outside: `an event bus in region ${region}, whose rules this stack does not hold there` };
+  return bus ? { bus, pattern: `arn:*:events:*:*:event-bus/${nameOf(stack, bus, "name")}`, text: bus.address } : { pattern: "arn:*:events:*:*:event-bus/default", text: "the default event bus" };
 }
 
 /** The state machine an alias routes to, when every version it names is of one machine of the stack. */
@@ -241,7 +289,7 @@ function eventTargets(stack: TfStack): { t: TfResource; rule?: TfResource; compu
   const out: { t: TfResource; rule?: TfResource; compute: RouteCompute }[] = [];
   for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
     if (!passesEvent(stack, t)) continue;
-    const compute = computeOf(stack, t.values["arn"], t.values);
+    const compute = computeOf(stack, t.values["arn"], t.values, t);
     if (!compute) continue;
     out.push({ t, rule: oneReferenced(stack, t.values["rule"], RULES), compute });
   }
@@ -357,7 +405,7 @@ function pipeRoutes(stack: TfStack): ComputeRoute[] {
     const computes: RouteCompute[] = [];
     const enrichment = unset(pipe.values["enrichment"]) ? undefined : computeOf(stack, pipe.values["enrichment"], {});
     if (enrichment) computes.push(enrichment);
-    const target = pipePassesPayload(stack, pipe) ? computeOf(stack, pipe.values["target"], pipe.values) : undefined;
+    const target = pipePassesPayload(stack, pipe) ? computeOf(stack, pipe.values["target"], pipe.values, pipe) : undefined;
     if (target) computes.push(target);
     if (computes.length === 0) continue;
     for (const s of pipeSources(stack, pipe)) out.push({ via: pipe, target: s.target, types: s.types, actions: s.actions, pattern: s.pattern, verb: s.verb, how: `, which ${pipe.address} reads and hands to`, computes });

@@ -19,7 +19,7 @@ import type { EdgeContext } from "./edge-context";
 import { computeRoutes, type ComputeRoute, type RouteCompute } from "./compute-targets";
 import { writtenReferences } from "./resource-index";
 import { roleOfCompute } from "./role-of";
-import { policyGrants } from "../../rules/invoke-policies";
+import { heldWrites, type HeldGrants } from "../../rules/held-writes";
 import { isRelayed } from "../../rules/invoke-relays";
 import { grantsUsing } from "../../rules/invoke-routes";
 import { deniedOnAll, type DenyAsk } from "../../rules/invoke-denies";
@@ -37,28 +37,15 @@ export function routeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): vo
 }
 
 /** A principal's grants of an action: all of them, and those the stack's resource policies give it (`extra`). */
-type Held = (action: string) => { readonly all: readonly Grant[]; readonly extra: readonly Grant[] };
-
-const NONE: readonly Grant[] = [];
+type Held = (action: string) => HeldGrants;
 
 /**
  * The principal's grants of an action, with those the stack's resource policies give it (invoke-policies.ts
- * `policyGrants`, relayed grants among them), read once per action. A relay asks what fires its source (sns:Publish
- * for a topic delivering to the queue), and that may be granted by a policy too: asked through the same function.
+ * `policyGrants`, relayed grants among them), read once per action (held-writes.ts: the writes that relay into one
+ * another to a fixed point).
  */
 function heldBy(ctx: EdgeContext, p: PrincipalNode): Held {
-  const memo = new Map<string, { all: readonly Grant[]; extra: readonly Grant[] }>();
-  const held: Held = (action) => {
-    let out = memo.get(action);
-    if (out) return out;
-    const own = ctx.grants(p, action);
-    // Set before the policies are read: a relay that comes back to this action sees the principal's own grants.
-    memo.set(action, { all: own, extra: NONE });
-    const extra = policyGrants(ctx.stack, p, action, (a) => held(a).all);
-    memo.set(action, (out = { all: extra.length === 0 ? own : [...own, ...extra], extra }));
-    return out;
-  };
-  return held;
+  return heldWrites(ctx.stack, p, (a) => ctx.grants(p, a));
 }
 
 /**
