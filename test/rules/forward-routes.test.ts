@@ -210,3 +210,61 @@ describe("155: a Kinesis stream's resource policy grants PutRecord", () => {
     expect(graded(stack([NOTHING, { Effect: "Deny", Action: "kinesis:PutRecord*", Resource: "*" }], body({ AWS: "${aws_iam_role.agent.arn}" })))).toEqual([]);
   });
 });
+
+describe("155: pipes from Amazon MQ and Kafka", () => {
+  const SM = {
+    "aws_sfn_state_machine.sm": { name: "remediate", role_arn: "${aws_iam_role.sfn.arn}", definition: "{}" },
+    ...role("sfn", trust("states.amazonaws.com"), DESTROY),
+    ...role("pipe", trust("pipes.amazonaws.com"), HARMLESS),
+  };
+  const pipe = (source: string, params: Obj = {}, values: Obj = {}): Obj => ({
+    ...SM,
+    "aws_pipes_pipe.p": { name: "jobs", role_arn: "${aws_iam_role.pipe.arn}", source, target: "${aws_sfn_state_machine.sm.arn}", source_parameters: [params], ...values },
+  });
+  const NOTHING = allow("s3:GetObject", "*");
+  const MSK = (auth?: Obj): Obj => ({ "aws_msk_cluster.k": { cluster_name: "events", kafka_version: "3.6.0", number_of_broker_nodes: 3, ...(auth ? { client_authentication: [auth] } : {}) } });
+  const TOPIC = { managed_streaming_kafka_parameters: [{ topic_name: "jobs" }] };
+
+  test("an MQ broker: every principal, with no IAM right, the message saying why; a stopped pipe is none", () => {
+    const body: Obj = { "aws_mq_broker.b": { broker_name: "jobs", engine_type: "ActiveMQ", engine_version: "5.18", host_instance_type: "mq.t3.micro", user: [{ username: "app", password: "${var.pw}" }] }, ...pipe("${aws_mq_broker.b.arn}", { activemq_broker_parameters: [{ queue_name: "jobs", credentials: [{ basic_auth: "${var.secret}" }] }] }) };
+    const json = stack([NOTHING], body);
+    expect(graded(json)).toEqual(ERROR);
+    expect(findings(json)[0].path).toContain("no IAM auth on aws_pipes_pipe.p: anyone can use it, with no IAM right: by writing to aws_mq_broker.b, whose users (ActiveMQ or RabbitMQ) sign in to the broker, not to IAM: blastwall cannot see who holds such a user");
+    expect(graded(stack([NOTHING], { ...body, "aws_pipes_pipe.p": { ...(body["aws_pipes_pipe.p"] as Obj), desired_state: "STOPPED" } }))).toEqual([]);
+    expect(graded(stack([NOTHING], { ...body, ...role("sfn", trust("states.amazonaws.com"), HARMLESS) }))).toEqual([]);
+  });
+
+  test("self-managed Kafka: every principal", () => {
+    expect(graded(stack([NOTHING], pipe("smk://broker-1.example.com:9092", { self_managed_kafka_parameters: [{ topic_name: "jobs" }] })))).toEqual(ERROR);
+  });
+
+  test("MSK with IAM only: kafka-cluster:WriteData on the topic; other authentication (or none) is every principal's", () => {
+    const iam = { ...MSK({ sasl: [{ iam: true }] }), ...pipe("${aws_msk_cluster.k.arn}", TOPIC) };
+    expect(graded(stack([allow("kafka-cluster:WriteData", "arn:aws:kafka:eu-central-1:111111111111:topic/events/*/jobs")], iam))).toEqual(ERROR);
+    expect(graded(stack([allow("kafka-cluster:WriteData", "arn:aws:kafka:eu-central-1:111111111111:topic/events/*/other")], iam))).toEqual([]);
+    expect(graded(stack([NOTHING], iam))).toEqual([]);
+    const serverless = { "aws_msk_serverless_cluster.k": { cluster_name: "events", client_authentication: [{ sasl: [{ iam: [{ enabled: true }] }] }] }, ...pipe("${aws_msk_serverless_cluster.k.arn}", TOPIC) };
+    expect(graded(stack([NOTHING], serverless))).toEqual([]);
+    expect(graded(stack([allow("kafka-cluster:WriteData", "*")], serverless))).toEqual(ERROR);
+    for (const auth of [undefined, { unauthenticated: true, sasl: [{ iam: true }] }, { sasl: [{ scram: true }] }, { tls: [{ certificate_authority_arns: ["arn:aws:acm-pca:eu-central-1:111111111111:certificate-authority/x"] }] }]) {
+      expect(graded(stack([NOTHING], { ...MSK(auth), ...pipe("${aws_msk_cluster.k.arn}", TOPIC) }))).toEqual(ERROR);
+    }
+    // A cluster the stack does not make: its authentication cannot be read.
+    expect(graded(stack([NOTHING], pipe("arn:aws:kafka:eu-central-1:111111111111:cluster/events/abc", TOPIC)))).toEqual(ERROR);
+  });
+
+  test("an MQ broker into a function: the Lambda routes' open route; into a queue: what the queue feeds may be any compute", () => {
+    const fn = {
+      ...role("fn", trust("lambda.amazonaws.com"), DESTROY),
+      ...role("pipe", trust("pipes.amazonaws.com"), HARMLESS),
+      "aws_lambda_function.f": { function_name: "cleanup", role: "${aws_iam_role.fn.arn}", handler: "x", runtime: "python3.12", filename: "x.zip" },
+      "aws_mq_broker.b": { broker_name: "jobs", engine_type: "RabbitMQ" },
+      "aws_pipes_pipe.p": { name: "jobs", role_arn: "${aws_iam_role.pipe.arn}", source: "${aws_mq_broker.b.arn}", target: "${aws_lambda_function.f.arn}" },
+    };
+    const json = stack([NOTHING], fn);
+    expect(graded(json)).toEqual([["agent-transitive-destroy", "warning", "aws_lambda_function.f"]]);
+    expect(findings(json)[0].message).toContain("with no IAM right at all by writing to aws_mq_broker.b");
+    const queue = { "aws_sqs_queue.q": { name: "q" }, "aws_mq_broker.b": { broker_name: "jobs", engine_type: "RabbitMQ" }, ...role("pipe", trust("pipes.amazonaws.com"), HARMLESS), "aws_pipes_pipe.p": { name: "jobs", role_arn: "${aws_iam_role.pipe.arn}", source: "${aws_mq_broker.b.arn}", target: "${aws_sqs_queue.q.arn}" } };
+    expect(graded(stack([NOTHING], queue)).map((x) => x[0])).toEqual(["agent-reach-unknown"]);
+  });
+});

@@ -30,9 +30,16 @@ export function routeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): vo
   // Not only when it holds a route's action itself: a service may deliver for it (a right of another service).
   const held = heldBy(ctx, p);
   for (const route of routes) {
+    if (route.open) {
+      const open = route.open;
+      const why = { label: `no IAM auth on ${route.via.address}`, text: `anyone can use it, with no IAM right: ${open.text}; that way it can`, source: route.via.address, fix: open.fix };
+      for (const c of route.computes) edgeTo(ctx, route, c, why, add);
+      continue;
+    }
     const g = grantOf(ctx, p, route, held);
     if (!g) continue;
-    for (const c of route.computes) edgeTo(ctx, route, c, g, add);
+    const why = { label: g.action, text: grantWhy(g), source: g.statement.source.address };
+    for (const c of route.computes) edgeTo(ctx, route, c, why, add);
   }
 }
 
@@ -86,17 +93,26 @@ function grantWhy(g: Grant): string {
   return `${grantText(g)}${mention({ text: g.relay.text, statements: g.relay.fires.map((f) => statementRef(f.statement)) })}; that way it can`;
 }
 
-function edgeTo(ctx: EdgeContext, route: ComputeRoute, c: RouteCompute, g: Grant, add: AddEdge): void {
+/** How the principal uses a route: the edge's label, the text before the hop, where it is granted, how to close it. */
+interface Use {
+  readonly label: string;
+  readonly text: string;
+  readonly source: string;
+  readonly fix?: string;
+}
+
+function edgeTo(ctx: EdgeContext, route: ComputeRoute, c: RouteCompute, g: Use, add: AddEdge): void {
   const hop = `${route.verb}${route.how} ${c.text}, ${c.input}`;
-  const action = g.action;
+  const action = g.label;
+  const close = g.fix ? `. Close it: ${g.fix}` : "";
   if (!c.res || c.res.mode === "data") {
     const what = c.res ? `${c.res.address}, compute this stack reads but does not make` : `${c.text}, a target blastwall cannot read as compute it models`;
-    add(ctx.unknown(`route:${route.via.address}:${c.text}`, `${what}, started through ${route.via.address}, which may run as any role`), "hijack", action, () => `${grantWhy(g)} ${hop}: it starts that with a payload of its choosing, under a role blastwall cannot see`, g.statement.source.address);
+    add(ctx.unknown(`route:${route.via.address}:${c.text}`, `${what}, started through ${route.via.address}, which may run as any role`), "hijack", action, () => `${g.text} ${hop}: it starts that with a payload of its choosing, under a role blastwall cannot see${close}`, g.source);
     return;
   }
   const found = roleOfCompute(ctx, c.res, c.roleAttribute!, c.viaInstanceProfile === true);
   const role = found === null && c.runsAsRoleAnyway ? undefined : found;
   if (role === null) return;
   const to = role ?? ctx.unknown(`role-of:${c.res.address}`, `the role ${c.res.address} runs as, which blastwall cannot resolve`);
-  add(to, "hijack", action, () => `${grantWhy(g)} ${hop}: it starts ${c.res!.address} with a payload of its choosing, as a start action would, and ${c.res!.address} runs as ${role ?? "a role blastwall cannot resolve"}`, g.statement.source.address);
+  add(to, "hijack", action, () => `${g.text} ${hop}: it starts ${c.res!.address} with a payload of its choosing, as a start action would, and ${c.res!.address} runs as ${role ?? "a role blastwall cannot resolve"}${close}`, g.source);
 }
