@@ -23,7 +23,9 @@ export const rule: Rule = {
       "a call to an API it backs, log events written to a group whose subscription filter sends them to it, a publish to an IoT topic a rule " +
       "sends to it, an object written to a bucket that sends its events to EventBridge where a rule sends them to it, an asynchronous invoke " +
       "of a function whose destination it is, a new event source mapping, records put on a delivery stream it processes, " +
-      "a message, record or item written to the source of an EventBridge pipe that enriches or targets it, " +
+      "a message, record or item written to the source of an EventBridge pipe that enriches or targets it (an Amazon MQ broker, " +
+      "self-managed Kafka, or an MSK cluster that lets clients in outside IAM counts as every agent's; an MSK cluster with IAM " +
+      "authentication asks kafka-cluster:WriteData on the topic), " +
       "a resolver of a GraphQL API whose data source it is, " +
       "a function URL with no auth, an API method or route with no auth, or with a Cognito or JWT authorizer that takes a token anyone can get " +
       "(a user pool where anyone may sign up, or one outside the stack; a public or unreadable OpenID Connect issuer; a Lambda " +
@@ -34,8 +36,11 @@ export const rule: Rule = {
       "boundary) that certainly covers the route's action on the function or resource closes that route. " +
       "The same routes into a state machine, ECS task, CodeBuild project, Batch job or pipeline (an event put on a bus whose rule " +
       "targets it, an object written to a bucket that sends its events there, a message written to a pipe's source) start it with the " +
-      "agent's payload, as the start action does, and are judged as that: a chain to the role it runs as. A target blastwall cannot " +
-      "read counts as compute that may run as any role. A constant input, or an input template that takes nothing from the event, passes the payload to nobody. " +
+      "agent's payload, as the start action does, and are judged as that: a chain to the role it runs as. What a rule or pipe forwards " +
+      "counts as written by the agent: an event a rule sends to another event bus of the stack reaches that bus's rules, and what a pipe " +
+      "sends to a queue, Kinesis stream, SNS topic or bus reaches what reads it there (loops end); a Kinesis stream's resource policy " +
+      "naming the agent grants its PutRecord. A target blastwall cannot read, or an event bus the stack does not hold (another account " +
+      "or region, a name no bus of the stack has), counts as compute that may run as any role. A constant input, or an input template that takes nothing from the event, passes the payload to nobody. " +
       "An API Gateway AWS integration with a credentials role (called, or run by TestInvokeMethod) and a GraphQL data source with a " +
       "service role make the service act as that role with a request the caller shapes: the caller acts as the role in the " +
       "integration's actions (every right of the role where blastwall cannot read them), a chain graded as what it reaches.",

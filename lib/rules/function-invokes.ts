@@ -25,7 +25,7 @@ import { regionPartition, resourceAccount, resourceRegion } from "../engine/terr
 import { capabilityActions, capabilityEvidence, capabilityFixText, capabilityOf, capabilityText, chainText, isDangerous, pathEvidence, reachOf, type Capability } from "./reach-support";
 import { grantUses, grantsUsing, onPattern, routesHeld, routesOf, type Need, type Route } from "./invoke-routes";
 import { deniedOnAll, ownDenies, type DenyAsk } from "./invoke-denies";
-import { policyGrants } from "./invoke-policies";
+import { heldWrites } from "./held-writes";
 import { accountOf, holdsServiceRight, isRelayed, serviceRights, type Relay } from "./invoke-relays";
 import { attributePattern } from "../engine/terraform/tokens";
 
@@ -120,15 +120,8 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
   const denies = ownDenies(p);
   // A resource policy naming the principal grants with no Allow of its own (invoke-policies.ts).
   // Asked once per action: many routes share one (every queue's is sqs:SendMessage).
-  const byAction = new Map<string, readonly Grant[]>();
-  const grantsOf = (action: string): readonly Grant[] => {
-    let gs = byAction.get(action);
-    if (!gs) {
-      const extra = policyGrants(ctx.stack, p, action, grantsOf);
-      byAction.set(action, (gs = extra.length === 0 ? graph.computeGrants(p, action) : [...graph.computeGrants(p, action), ...extra]));
-    }
-    return gs;
-  };
+  const held = heldWrites(ctx.stack, p, (action) => graph.computeGrants(p, action));
+  const grantsOf = (action: string): readonly Grant[] => held(action).all;
   for (const action of INVOKES) {
     for (const g of grantsOf(action)) {
       for (const r of g.resources) {

@@ -13,10 +13,12 @@ import type { TfResource, TfStack } from "../engine/terraform/types";
 import { globMatch } from "../engine/iam/glob";
 import { hasLambdaPermissions, hasStoreResourcePolicies, lambdaPermissionGrantsTo, resourcePolicyGrantsTo } from "../engine/reach/resource-policy-grants";
 import { mayName, resourcePolicyDocument } from "../engine/resource-policies";
-import { attributePattern, parseReference, parseTemplate } from "../engine/terraform/tokens";
+import { attributePattern, parseReference, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
+import { referencedIn } from "../engine/terraform/referenced";
 import { ownDenies } from "../engine/own-denies";
 import { busPolicies } from "./bus-policies";
 import { deniedOnAll } from "./invoke-denies";
+import { forwardedGrants } from "./forward-relays";
 import { holdsServiceRight, namesService, relayedGrants, relayTriggers, sourceConditions, streamRelays } from "./invoke-relays";
 
 interface Attached {
@@ -37,6 +39,8 @@ const HOLDERS: readonly { readonly type: string; readonly on?: string; readonly 
   { type: "aws_sqs_queue_policy", on: "queue_url", service: "sqs", targets: ["aws_sqs_queue"], arn: (n) => `arn:*:sqs:*:*:${n}` },
   { type: "aws_sns_topic", service: "sns", targets: ["aws_sns_topic"], arn: (n) => `arn:*:sns:*:*:${n}` },
   { type: "aws_sns_topic_policy", on: "arn", service: "sns", targets: ["aws_sns_topic"], arn: (n) => `arn:*:sns:*:*:${n}` },
+  // A stream's resource policy (or a consumer's: it grants reads of the consumer, no PutRecord, so it names no stream).
+  { type: "aws_kinesis_resource_policy", on: "resource_arn", service: "kinesis", targets: ["aws_kinesis_stream"], arn: (n) => `arn:*:kinesis:*:*:stream/${n}` },
 ];
 
 /** The statements of the attached policies, by the IAM name (`role/path/name`) they name; `wide` for the rest. */
@@ -99,11 +103,19 @@ function attached(stack: TfStack): readonly Attached[] {
       const v = res.values["policy"];
       if (v === undefined || v === null || v === "") continue;
       const target = h.on ? referenced(stack, res.values[h.on], h.targets) : res;
+      const granting = resourcePolicyDocument(stack, res, "policy").statements.filter((s) => s.effect === "Allow" || s.unknown !== undefined);
+      if (!target && h.service === "kinesis") {
+        // A stream named by its ARN, or one blastwall cannot read (any stream: fail closed); a consumer is none.
+        const pattern = streamOf(stack, res.values[h.on!]);
+        const allows = granting.filter((s) => !fromServiceOnly(s));
+        if (pattern && allows.length > 0) list.push({ target: undefined, service: h.service, pattern, allows, relays: [] });
+        continue;
+      }
       // A policy on a queue or topic no reference names may be on any: it is read on none (its grants cannot be placed).
       if (!target) continue;
-      const granting = resourcePolicyDocument(stack, res, "policy").statements.filter((s) => s.effect === "Allow" || s.unknown !== undefined);
       const allows = granting.filter((s) => !fromServiceOnly(s));
-      const relays = granting.filter((s) => s.unknown === undefined && (fromServiceOnly(s) || namesService(s)));
+      // A stream takes no delivery of a service under its policy: its statements bound to one are no grant at all.
+      const relays = h.service === "kinesis" ? [] : granting.filter((s) => s.unknown === undefined && (fromServiceOnly(s) || namesService(s)));
       if (allows.length === 0 && relays.length === 0) continue;
       list.push({ target, service: h.service, pattern: h.arn(attributePattern(stack, target, "name").pattern), allows, relays });
     }
@@ -116,6 +128,14 @@ function attached(stack: TfStack): readonly Attached[] {
   }
   cache.set(stack, (out = list));
   return out;
+}
+
+/** The stream a policy's `resource_arn` names by ARN: any stream where it cannot be read; none for a consumer. */
+function streamOf(stack: TfStack, v: unknown): string | undefined {
+  if (referencedIn(stack, v).some((r) => r.type === "aws_kinesis_stream_consumer")) return undefined;
+  const arn = typeof v === "string" && v !== "" ? resolveToPattern(stack, v).pattern : "*";
+  if (/\/consumer\//.test(arn)) return undefined;
+  return arn.startsWith("arn:") ? arn : "arn:*:kinesis:*:*:stream/*";
 }
 
 function referenced(stack: TfStack, v: unknown, types: readonly string[]): TfResource | undefined {
@@ -157,11 +177,13 @@ export function policyGrants(stack: TfStack, p: PrincipalNode, action: string, h
   if (lower.startsWith("lambda:invoke")) return hasLambdaPermissions(stack) ? lambdaPermissionGrantsTo(stack, p, action) : [];
   if (lower.startsWith("s3:")) return hasStoreResourcePolicies(stack) ? resourcePolicyGrantsTo(stack, p, action) : [];
   const service = lower.split(":")[0];
-  // No stream policy is read: what a rule writes to a stream for the caller is a relay of its PutEvents.
-  if (lower === "kinesis:putrecord" || lower === "kinesis:putrecords") return held ? streamRelays(stack, p, action, held) : [];
-  if (service !== "sqs" && service !== "sns" && service !== "events") return [];
+  if (service !== "sqs" && service !== "sns" && service !== "events" && service !== "kinesis") return [];
+  // What a rule writes to a stream for the caller is a relay of its PutEvents; what a rule or pipe forwards, of the
+  // write that feeds it (forward-relays.ts).
+  const streams = held && (lower === "kinesis:putrecord" || lower === "kinesis:putrecords") ? streamRelays(stack, p, action, held) : [];
+  const forwarded = held ? forwardedGrants(stack, p, action, held) : [];
   const ix = indexed(stack);
-  if (ix.all.length === 0 && ix.relays.length === 0) return [];
+  if (ix.all.length === 0 && ix.relays.length === 0) return streams.length === 0 ? forwarded : [...streams, ...forwarded];
   const own = iamName(p.arnPattern);
   const candidates = own === undefined ? ix.all : [...ix.wide, ...(ix.byName.get(own) ?? [])];
   const out: Grant[] = [];
@@ -173,11 +195,12 @@ export function policyGrants(stack: TfStack, p: PrincipalNode, action: string, h
     if (service === "events" && deniedOnAll(stack, (denies ??= ownDenies(p)), action, [{ pattern: a.pattern, target: a.target, suffix: a.target ? "" : undefined }])) continue;
     out.push({ action, statement: s, resources: [a.pattern], conditional: s.conditions.length > 0 });
   }
-  if (held && service !== "events") {
+  if (held && (service === "sqs" || service === "sns")) {
     for (const { a, s } of relaysFiring(stack, ix, lower, p, held)) {
       if (a.target) out.push(...relayedGrants(stack, p, s, action, { address: a.target.address, service, pattern: a.pattern }, held));
     }
   }
+  out.push(...streams, ...forwarded);
   return out;
 }
 

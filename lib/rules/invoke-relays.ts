@@ -44,6 +44,11 @@ export interface Relay {
   readonly fix: (who: string) => string;
   /** The caller's own grants that fire the source (evidence). */
   readonly fires: readonly Grant[];
+  /**
+   * A write a rule or pipe forwards for the caller (forward-relays.ts), on `on` when the stack makes it: read by that
+   * resource or by pattern, never by the references in the statement of the fire (they name what it fires, not this).
+   */
+  readonly forwarded?: { readonly on?: TfResource };
 }
 
 /** A grant of a queue's or topic's send right that the caller uses through a service's delivery. */
@@ -267,6 +272,7 @@ function names(
   r: string,
   src: Source,
 ): boolean {
+  if (isRelayed(g) && g.relay.forwarded) return src.res && g.relay.forwarded.on ? src.res === g.relay.forwarded.on : globsIntersect(r, kind.on(src.pattern), CI);
   if (src.res) {
     const named = writtenReferences(g, r, (w) =>
       referencedResource(stack, w, kind.types),
@@ -431,7 +437,7 @@ export function customSources(stack: TfStack, rule: TfResource): readonly string
  * Whether a PutEvents grant may put an event with one of `sources` (any, undefined): an `events:source` condition of
  * a positive string operator limits it; a negated or IfExists one is read as met.
  */
-function putsSource(g: Grant, sources: readonly string[] | undefined): boolean {
+export function putsSource(g: Grant, sources: readonly string[] | undefined): boolean {
   if (sources === undefined) return true;
   return g.statement.conditions
     .filter((c) => c.key.toLowerCase() === "events:source" && /^(For(All|Any)Values:)?String(Equals|Like)(IgnoreCase)?$/i.test(c.operator))

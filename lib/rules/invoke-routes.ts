@@ -14,7 +14,7 @@ import { globsIntersect } from "../engine/iam/glob";
 import { writtenReferences } from "../engine/reach/resource-index";
 import { attributePattern, hasInterpolation, parseReference, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
 import type { DenyAsk } from "./invoke-denies";
-import { invokingService, serviceNamespace } from "./invoke-relays";
+import { invokingService, isRelayed, serviceNamespace } from "./invoke-relays";
 import { frontDoorRoutes } from "./front-doors";
 import { pipeRoutes } from "./pipe-routes";
 import { forgeable, matchesBucketEvents, passesEvent, PUT_RECORD, SEND, TABLE_WRITES } from "../engine/reach/compute-targets";
@@ -156,6 +156,8 @@ export function routesHeld(stack: TfStack, holds: (action: string) => boolean, h
 
 /** Whether a grant's resource pattern `r` names what the route's caller acts on (or what one more right it asks is on). */
 export function grantUses(stack: TfStack, route: Pick<Route, "target" | "types" | "pattern" | "alternatives">, g: Grant, r: string): boolean {
+  const fwd = forwardedTo(g);
+  if (fwd) return route.target && fwd.on ? fwd.on === route.target : onPattern(r, route);
   if (route.target) {
     const named = writtenReferences(g, r, (w) => referenceIn(stack, w, route.types));
     if (named) return named.includes(route.target);
@@ -188,8 +190,9 @@ export function grantsUsing(stack: TfStack, route: Pick<Route, "target" | "types
     const named = new Map<TfResource, number[]>();
     const loose: { i: number; r: string }[] = [];
     gs.forEach((g, i) => {
+      const fwd = forwardedTo(g);
       for (const r of g.resources) {
-        const hits = writtenReferences(g, r, (w) => referenceIn(stack, w, route.types));
+        const hits = fwd ? (fwd.on && route.types.includes(fwd.on.type) ? [fwd.on] : undefined) : writtenReferences(g, r, (w) => referenceIn(stack, w, route.types));
         if (!hits) loose.push({ i, r });
         else
           for (const res of hits) {
@@ -204,6 +207,11 @@ export function grantsUsing(stack: TfStack, route: Pick<Route, "target" | "types
   const hit = new Set(filed.named.get(route.target) ?? []);
   for (const { i, r } of filed.loose) if (!hit.has(i) && onPattern(r, route)) hit.add(i);
   return [...hit].sort((a, b) => a - b).map((i) => gs[i]);
+}
+
+/** Where a write a rule or pipe forwards for the caller is (forward-relays.ts); undefined for any other grant. */
+function forwardedTo(g: Grant): { readonly on?: TfResource } | undefined {
+  return isRelayed(g) ? g.relay.forwarded : undefined;
 }
 
 /** Whether the resource pattern `r` may be what the route (or one more right it asks) is on, by pattern alone. */

@@ -2,7 +2,8 @@
  * EventBridge Pipes into a function (red-team round 152, F6): a message, record or item written to a pipe's source
  * runs its Lambda enrichment, and its Lambda target unless the target's input template takes nothing from it, with
  * the batch as the payload: the route of an event source mapping, read the same way. A pipe into other compute (a
- * state machine, a task) is a reach edge (engine/reach/compute-targets.ts).
+ * state machine, a task) is a reach edge (engine/reach/compute-targets.ts). A source whose writers IAM does not decide (an
+ * Amazon MQ broker, Kafka whose clients sign in outside IAM: compute-targets.ts `brokerSource`) is a route anyone can use.
  */
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { pipePassesPayload, pipeSources } from "../engine/reach/compute-targets";
@@ -20,6 +21,10 @@ export function pipeRoutes(stack: TfStack): Route[] {
     if (functions.size === 0) continue;
     const fns = [...functions];
     for (const s of pipeSources(stack, pipe)) {
+      if (s.open) {
+        out.push({ via: pipe, targetText: s.text, actions: [], pattern: "*", types: [], functions: fns, verb: s.verb, how: `, which ${pipe.address} reads and hands to`, denyAsks: [], open: s.open });
+        continue;
+      }
       out.push({ via: pipe, target: s.target, targetText: s.text, actions: s.actions, pattern: s.pattern, types: s.types, functions: fns, verb: s.verb, how: `, which ${pipe.address} reads and hands to`, denyAsks: [{ pattern: s.pattern, target: s.target, suffix: s.target ? "" : undefined }] });
     }
   }

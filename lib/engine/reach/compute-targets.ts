@@ -14,6 +14,7 @@ import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
 import { attributePattern, resolveToPattern } from "../terraform/tokens";
 import { HIJACK_TARGETS } from "./compute";
+import { resourceAccount, resourceRegion } from "../terraform/providers";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 
 /** The compute a route ends in, as a hijack target reads its role. */
@@ -46,6 +47,8 @@ export interface ComputeRoute {
   /** `, which aws_cloudwatch_event_rule.r sends through aws_cloudwatch_event_target.t to`. */
   readonly how: string;
   readonly computes: readonly RouteCompute[];
+  /** A source whose writers IAM does not decide (a broker's users): the route is every principal's, with no right. */
+  readonly open?: { readonly text: string; readonly fix: string };
 }
 
 const QUEUES = ["aws_sqs_queue"];
@@ -61,7 +64,10 @@ export const PUT_RECORD = ["kinesis:PutRecord", "kinesis:PutRecords"];
 export const TABLE_WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate"];
 
 /** Every action a compute route asks, so the action universe tracks them. */
-export const COMPUTE_ROUTE_ACTIONS = ["events:PutEvents", "s3:PutObject", ...SEND, ...PUT_RECORD, ...TABLE_WRITES] as const;
+/** A write to a topic of an MSK cluster that authenticates its clients with IAM. */
+export const KAFKA_WRITE = ["kafka-cluster:WriteData"];
+
+export const COMPUTE_ROUTE_ACTIONS = ["events:PutEvents", "s3:PutObject", ...SEND, ...PUT_RECORD, ...TABLE_WRITES, ...KAFKA_WRITE] as const;
 
 /**
  * The compute kinds a target may name, by the service of its ARN and the types a reference to it names: where the
@@ -165,8 +171,11 @@ export function passesEvent(stack: TfStack, t: TfResource): boolean {
  * What a target ARN (a rule's or a pipe's) starts: the compute it runs, or none for a function or a delivery of data;
  * `holder` is where the blocks naming a task or job definition are.
  */
-export function computeOf(stack: TfStack, arn: unknown, holder: Record<string, unknown>): RouteCompute | undefined {
+export function computeOf(stack: TfStack, arn: unknown, holder: Record<string, unknown>, where?: TfResource): RouteCompute | undefined {
   const refs = referencedIn(stack, arn);
+  // Another bus: its rules are followed as a relay of the write (rules/forward-relays.ts) when the stack holds them.
+  const bus = busTarget(stack, arn, where);
+  if (bus) return bus.outside === undefined ? undefined : { text: `${bus.text} (${bus.outside})`, input: "as an event on it, for rules blastwall cannot see" };
   const resolved = typeof arn === "string" ? resolveToPattern(stack, arn) : undefined;
   const service = resolved && resolved.pattern.startsWith("arn:") ? resolved.pattern.split(":")[2] : undefined;
   const kind = KINDS.find((k) => refs.some((r) => k.refTypes.includes(r.type)) || (service !== undefined && service === k.service));
@@ -193,6 +202,50 @@ export function computeOf(stack: TfStack, arn: unknown, holder: Record<string, u
   const def = kind.definedAt.map((p) => at(holder, p)).find((v) => !unset(v));
   const named = oneReferenced(stack, def, [kind.type]);
   return place(named ?? (exactly(stack, def) !== undefined ? byArn(stack, kind.type, exactly(stack, def)!) : undefined));
+}
+
+/** An event bus a rule's or pipe's target names. */
+export interface BusTarget {
+  /** The bus of the stack it is; undefined for the default bus, or one outside the stack. */
+  readonly bus?: TfResource;
+  /** Its ARN pattern, as the routes write a bus's (`arn:*:events:*:*:event-bus/NAME`). */
+  readonly pattern: string;
+  readonly text: string;
+  /** Why its rules are not the stack's to read, when they are not: the target is then compute that may run as any role. */
+  readonly outside?: string;
+}
+
+/**
+ * The event bus a target ARN names; undefined when it names none (a function, a queue, an API destination). Its
+ * rules are the stack's only for a bus the stack makes, or the default bus, in the account and region the target is
+ * made in: a bus of another account or region, one no bus of the stack is named as, one the stack only reads (its
+ * rules may be anywhere), or a name blastwall cannot read, is a bus whose rules it cannot see (red-team round 155).
+ */
+export function busTarget(stack: TfStack, arn: unknown, at?: TfResource): BusTarget | undefined {
+  const refs = referencedIn(stack, arn);
+  const ref = refs.find((r) => BUSES.includes(r.type));
+  if (ref) {
+    const pattern = `arn:*:events:*:*:event-bus/${nameOf(stack, ref, "name")}`;
+    if (ref.mode === "data") return { pattern, text: ref.address, outside: "an event bus this stack reads but does not make, whose rules may be anywhere" };
+    return { bus: ref, pattern, text: ref.address };
+  }
+  // Written out, or built from parts (the account, the region): read as an ARN. Anything else (an API destination, a
+  // value blastwall cannot read) is not a bus here; computeOf reads it.
+  if (typeof arn !== "string") return undefined;
+  const written = resolveToPattern(stack, arn).pattern;
+  const m = /^arn:[^:]*:events:([^:]*):([^:]*):event-bus\/(.+)$/.exec(written);
+  if (!m) return undefined;
+  const [, region, account, name] = m;
+  const text = arn;
+  const ours = at ? resourceAccount(stack, at) : undefined;
+  if (/^\d{12}$/.test(account) && ours !== undefined && account !== ours) return { pattern: written, text, outside: `an event bus of account ${account}, whose rules this stack does not hold` };
+  if (/[*?]/.test(name)) return { pattern: written, text, outside: "an event bus whose name blastwall cannot read" };
+  const hits = name === "default" ? [] : (stack.byType.get(BUSES[0]) ?? []).filter((b) => b.mode === "managed" && globsIntersect(nameOf(stack, b, "name"), name));
+  if (name !== "default" && hits.length !== 1) return { pattern: written, text, outside: "an event bus no bus of this stack is named as, whose rules blastwall cannot see" };
+  const bus = hits[0];
+  const home = bus ? resourceRegion(stack, bus) : at ? resourceRegion(stack, at) : undefined;
+  if (/^[a-z0-9-]+$/.test(region) && home !== undefined && region !== home) return { pattern: written, text, outside: `an event bus in region ${region}, whose rules this stack does not hold there` };
+  return bus ? { bus, pattern: `arn:*:events:*:*:event-bus/${nameOf(stack, bus, "name")}`, text: bus.address } : { pattern: "arn:*:events:*:*:event-bus/default", text: "the default event bus" };
 }
 
 /** The state machine an alias routes to, when every version it names is of one machine of the stack. */
@@ -241,7 +294,7 @@ function eventTargets(stack: TfStack): { t: TfResource; rule?: TfResource; compu
   const out: { t: TfResource; rule?: TfResource; compute: RouteCompute }[] = [];
   for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
     if (!passesEvent(stack, t)) continue;
-    const compute = computeOf(stack, t.values["arn"], t.values);
+    const compute = computeOf(stack, t.values["arn"], t.values, t);
     if (!compute) continue;
     out.push({ t, rule: oneReferenced(stack, t.values["rule"], RULES), compute });
   }
@@ -311,15 +364,75 @@ export interface PipeSource {
   readonly types: readonly string[];
   readonly text: string;
   readonly verb: string;
+  /** Writers IAM does not decide (no `actions`): anyone who holds a user of the broker. */
+  readonly open?: { readonly text: string; readonly fix: string };
+}
+
+const MQ = ["aws_mq_broker"];
+const MSK = ["aws_msk_cluster", "aws_msk_serverless_cluster"];
+
+/**
+ * A source whose clients authenticate to the broker, not to IAM (red-team round 155): an Amazon MQ broker (ActiveMQ
+ * or RabbitMQ users), self-managed Kafka (SASL/SCRAM, TLS certificates, or none), an MSK cluster that allows
+ * unauthenticated, SASL/SCRAM or TLS clients. Who holds such a user, or reaches a cluster that asks none, is outside
+ * what blastwall sees: every principal counts as able to write (fail closed), the message saying that is assumed.
+ */
+function brokerSource(pipe: TfResource, what: string, why: string): PipeSource {
+  return {
+    actions: [],
+    pattern: "*",
+    types: [],
+    text: what,
+    verb: `write to ${what}`,
+    open: {
+      text: `by writing to ${what}, whose ${why}: blastwall cannot see who holds such a user (or reaches the broker), so it counts every principal as able to, and ${pipe.address} reads what is written`,
+      fix: `read ${pipe.address} from a source whose writers IAM decides (an SQS queue, a Kinesis stream, an MSK cluster with IAM authentication only), or acknowledge this finding where only trusted clients hold the broker's users`,
+    },
+  };
+}
+
+/** The MSK sources of a pipe: a topic write under IAM, and a broker source for the other ways its clients sign in. */
+function mskSources(stack: TfStack, pipe: TfResource, cluster: TfResource | undefined, arn: string): PipeSource[] {
+  const topicValue = at(pipe.values, ["source_parameters", "managed_streaming_kafka_parameters", "topic_name"]);
+  const topic = exactly(stack, topicValue) ?? "*";
+  const text = cluster?.address ?? arn;
+  if (!cluster) return [brokerSource(pipe, `the MSK cluster ${arn}`, "authentication blastwall cannot read (a cluster this stack does not make) may let clients in outside IAM")];
+  const name = nameOf(stack, cluster, "cluster_name");
+  const iamWrite: PipeSource = { actions: KAFKA_WRITE, pattern: `arn:*:kafka:*:*:topic/${name}/*/${topic}`, types: [], text: `topic ${topic} of ${text}`, verb: `write to topic ${topic} of ${text}` };
+  if (cluster.type === "aws_msk_serverless_cluster") return [iamWrite];
+  const auth = blocks(cluster.values["client_authentication"])[0];
+  const sasl = auth ? blocks(auth["sasl"])[0] : undefined;
+  const on = (v: unknown) => v === true || v === "true";
+  const unreadable = (v: unknown) => typeof v === "string" && v.includes("${");
+  const others: string[] = [];
+  // No client_authentication: MSK lets clients in with no authentication at all.
+  if (!auth) others.push("clients need no authentication (no client_authentication block)");
+  else {
+    if (on(auth["unauthenticated"]) || unreadable(auth["unauthenticated"])) others.push("client_authentication allows unauthenticated clients");
+    if (sasl && (on(sasl["scram"]) || unreadable(sasl["scram"]))) others.push("SASL/SCRAM users sign in with a password stored outside IAM");
+    if (blocks(auth["tls"]).length > 0) others.push("TLS clients sign in with certificates of a private CA");
+  }
+  const out: PipeSource[] = [];
+  if (!auth || !sasl || on(sasl["iam"]) || unreadable(sasl["iam"])) out.push(iamWrite);
+  if (others.length > 0) out.push(brokerSource(pipe, text, others.join(", and ")));
+  return out;
 }
 
 /**
- * The sources of a running pipe a principal can write to: a queue, a stream, a table's stream; one that cannot be read
- * is any of them. Amazon MQ and Kafka sources take writes that are no IAM action on an ARN here: left out.
+ * The sources of a running pipe a principal can write to: a queue, a stream, a table's stream, a topic of an MSK
+ * cluster with IAM authentication; one that cannot be read is any of them. An Amazon MQ broker, self-managed Kafka, or
+ * an MSK cluster whose clients may sign in outside IAM is every principal's (`brokerSource`).
  */
 export function pipeSources(stack: TfStack, pipe: TfResource): PipeSource[] {
   if (exactly(stack, pipe.values["desired_state"]) === "STOPPED") return [];
   const src = pipe.values["source"];
+  const broker = oneReferenced(stack, src, MQ);
+  const cluster = oneReferenced(stack, src, MSK);
+  const written = typeof src === "string" ? resolveToPattern(stack, src).pattern : "";
+  if (broker || /^arn:[^:]*:mq:/.test(written)) return [brokerSource(pipe, broker?.address ?? `the Amazon MQ broker ${written}`, "users (ActiveMQ or RabbitMQ) sign in to the broker, not to IAM")];
+  if (cluster || /^arn:[^:]*:kafka:/.test(written)) return mskSources(stack, pipe, cluster, written);
+  if (/^smk:\/\//.test(written) || blocks(at(pipe.values, ["source_parameters", "self_managed_kafka_parameters"])).length > 0)
+    return [brokerSource(pipe, `the self-managed Kafka cluster ${written || "it reads"}`, "clients sign in to the brokers (SASL, TLS certificates, or not at all), not to IAM")];
   const queue = oneReferenced(stack, src, QUEUES);
   const stream = oneReferenced(stack, src, STREAMS);
   const table = oneReferenced(stack, src, TABLES);
@@ -355,12 +468,29 @@ function pipeRoutes(stack: TfStack): ComputeRoute[] {
   const out: ComputeRoute[] = [];
   for (const pipe of stack.byType.get("aws_pipes_pipe") ?? []) {
     const computes: RouteCompute[] = [];
+
     const enrichment = unset(pipe.values["enrichment"]) ? undefined : computeOf(stack, pipe.values["enrichment"], {});
     if (enrichment) computes.push(enrichment);
-    const target = pipePassesPayload(stack, pipe) ? computeOf(stack, pipe.values["target"], pipe.values) : undefined;
+    const target = pipePassesPayload(stack, pipe) ? computeOf(stack, pipe.values["target"], pipe.values, pipe) : undefined;
     if (target) computes.push(target);
-    if (computes.length === 0) continue;
-    for (const s of pipeSources(stack, pipe)) out.push({ via: pipe, target: s.target, types: s.types, actions: s.actions, pattern: s.pattern, verb: s.verb, how: `, which ${pipe.address} reads and hands to`, computes });
+    const sources = pipeSources(stack, pipe);
+    // From a source outside IAM, what a queue, stream, topic or bus it writes to feeds is not followed as a relay (that
+    // needs a right to relay): it may feed any compute (fail closed).
+    const onward = !unset(pipe.values["target"]) && pipePassesPayload(stack, pipe) && computes.length === 0 && targetFunctionless(stack, pipe.values["target"]);
+    const open = sources.some((s) => s.open) && onward ? [{ text: `what ${typeof pipe.values["target"] === "string" ? pipe.values["target"] : "its target"} feeds`, input: "as what it writes there, which blastwall does not follow further from a source outside IAM" }] : [];
+    if (computes.length === 0 && open.length === 0) continue;
+    for (const s of sources) {
+      const to = s.open && open.length > 0 ? open : computes;
+      if (to.length > 0) out.push({ via: pipe, target: s.target, types: s.types, actions: s.actions, pattern: s.pattern, verb: s.verb, how: `, which ${pipe.address} reads and hands to`, computes: to, ...(s.open ? { open: s.open } : {}) });
+    }
   }
   return out;
+}
+
+/** A pipe target that is no function (a queue, stream, topic or bus: data it writes on), by reference or by ARN. */
+function targetFunctionless(stack: TfStack, arn: unknown): boolean {
+  const refs = referencedIn(stack, arn);
+  if (refs.length > 0) return !refs.some((r) => r.type.startsWith("aws_lambda_"));
+  const p = typeof arn === "string" ? resolveToPattern(stack, arn).pattern : "*";
+  return !/:lambda:/.test(p) && p !== "*";
 }

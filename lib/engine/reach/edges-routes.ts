@@ -19,7 +19,7 @@ import type { EdgeContext } from "./edge-context";
 import { computeRoutes, type ComputeRoute, type RouteCompute } from "./compute-targets";
 import { writtenReferences } from "./resource-index";
 import { roleOfCompute } from "./role-of";
-import { policyGrants } from "../../rules/invoke-policies";
+import { heldWrites, type HeldGrants } from "../../rules/held-writes";
 import { isRelayed } from "../../rules/invoke-relays";
 import { grantsUsing } from "../../rules/invoke-routes";
 import { deniedOnAll, type DenyAsk } from "../../rules/invoke-denies";
@@ -30,35 +30,29 @@ export function routeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): vo
   // Not only when it holds a route's action itself: a service may deliver for it (a right of another service).
   const held = heldBy(ctx, p);
   for (const route of routes) {
+    if (route.open) {
+      const open = route.open;
+      const why = { label: `no IAM auth on ${route.via.address}`, text: `anyone can use it, with no IAM right: ${open.text}; that way it can`, source: route.via.address, fix: open.fix };
+      for (const c of route.computes) edgeTo(ctx, route, c, why, add);
+      continue;
+    }
     const g = grantOf(ctx, p, route, held);
     if (!g) continue;
-    for (const c of route.computes) edgeTo(ctx, route, c, g, add);
+    const why = { label: g.action, text: grantWhy(g), source: g.statement.source.address };
+    for (const c of route.computes) edgeTo(ctx, route, c, why, add);
   }
 }
 
 /** A principal's grants of an action: all of them, and those the stack's resource policies give it (`extra`). */
-type Held = (action: string) => { readonly all: readonly Grant[]; readonly extra: readonly Grant[] };
-
-const NONE: readonly Grant[] = [];
+type Held = (action: string) => HeldGrants;
 
 /**
  * The principal's grants of an action, with those the stack's resource policies give it (invoke-policies.ts
- * `policyGrants`, relayed grants among them), read once per action. A relay asks what fires its source (sns:Publish
- * for a topic delivering to the queue), and that may be granted by a policy too: asked through the same function.
+ * `policyGrants`, relayed grants among them), read once per action (held-writes.ts: the writes that relay into one
+ * another to a fixed point).
  */
 function heldBy(ctx: EdgeContext, p: PrincipalNode): Held {
-  const memo = new Map<string, { all: readonly Grant[]; extra: readonly Grant[] }>();
-  const held: Held = (action) => {
-    let out = memo.get(action);
-    if (out) return out;
-    const own = ctx.grants(p, action);
-    // Set before the policies are read: a relay that comes back to this action sees the principal's own grants.
-    memo.set(action, { all: own, extra: NONE });
-    const extra = policyGrants(ctx.stack, p, action, (a) => held(a).all);
-    memo.set(action, (out = { all: extra.length === 0 ? own : [...own, ...extra], extra }));
-    return out;
-  };
-  return held;
+  return heldWrites(ctx.stack, p, (a) => ctx.grants(p, a));
 }
 
 /**
@@ -99,17 +93,26 @@ function grantWhy(g: Grant): string {
   return `${grantText(g)}${mention({ text: g.relay.text, statements: g.relay.fires.map((f) => statementRef(f.statement)) })}; that way it can`;
 }
 
-function edgeTo(ctx: EdgeContext, route: ComputeRoute, c: RouteCompute, g: Grant, add: AddEdge): void {
+/** How the principal uses a route: the edge's label, the text before the hop, where it is granted, how to close it. */
+interface Use {
+  readonly label: string;
+  readonly text: string;
+  readonly source: string;
+  readonly fix?: string;
+}
+
+function edgeTo(ctx: EdgeContext, route: ComputeRoute, c: RouteCompute, g: Use, add: AddEdge): void {
   const hop = `${route.verb}${route.how} ${c.text}, ${c.input}`;
-  const action = g.action;
+  const action = g.label;
+  const close = g.fix ? `. Close it: ${g.fix}` : "";
   if (!c.res || c.res.mode === "data") {
     const what = c.res ? `${c.res.address}, compute this stack reads but does not make` : `${c.text}, a target blastwall cannot read as compute it models`;
-    add(ctx.unknown(`route:${route.via.address}:${c.text}`, `${what}, started through ${route.via.address}, which may run as any role`), "hijack", action, () => `${grantWhy(g)} ${hop}: it starts that with a payload of its choosing, under a role blastwall cannot see`, g.statement.source.address);
+    add(ctx.unknown(`route:${route.via.address}:${c.text}`, `${what}, started through ${route.via.address}, which may run as any role`), "hijack", action, () => `${g.text} ${hop}: it starts that with a payload of its choosing, under a role blastwall cannot see${close}`, g.source);
     return;
   }
   const found = roleOfCompute(ctx, c.res, c.roleAttribute!, c.viaInstanceProfile === true);
   const role = found === null && c.runsAsRoleAnyway ? undefined : found;
   if (role === null) return;
   const to = role ?? ctx.unknown(`role-of:${c.res.address}`, `the role ${c.res.address} runs as, which blastwall cannot resolve`);
-  add(to, "hijack", action, () => `${grantWhy(g)} ${hop}: it starts ${c.res!.address} with a payload of its choosing, as a start action would, and ${c.res!.address} runs as ${role ?? "a role blastwall cannot resolve"}`, g.statement.source.address);
+  add(to, "hijack", action, () => `${g.text} ${hop}: it starts ${c.res!.address} with a payload of its choosing, as a start action would, and ${c.res!.address} runs as ${role ?? "a role blastwall cannot resolve"}${close}`, g.source);
 }

@@ -1,0 +1,198 @@
+/**
+ * Writes a service forwards for the caller (red-team round 155): what it writes to one place, a rule or pipe of the
+ * stack writes on to another, with the caller's payload, as the rule's or pipe's own role. So a right on the first is
+ * a right on the second, a relayed grant (invoke-relays.ts `RelayedGrant`) that every route reading the second counts:
+ *
+ * - an EventBridge rule whose target is another event bus of the stack (same account and region, or by reference):
+ *   the event goes there as it was put (source, detail type, detail), and that bus's rules match it as if the caller
+ *   had put it there. A bus the stack does not hold is compute that may run as any role (compute-targets.ts
+ *   `busTarget`), not a relay.
+ * - an EventBridge pipe whose target is an SQS queue, a Kinesis stream, an SNS topic or an event bus: what the caller
+ *   writes to the pipe's source is sent, put, published or put as an event there. A pipe's event on a bus has the
+ *   source `Pipe NAME`, which the caller does not choose: the rules of that bus are not narrowed by it (fail closed).
+ *
+ * Neither asks a resource policy or the role's rights on the destination (a role or policy may be granted outside the
+ * stack): a target with no role, or one that cannot write, is still counted (fail closed), as `streamRelays` counts a
+ * rule into a stream. A constant input passes nothing of the caller's: no relay. The caller's own Deny of the first
+ * write closes the relay; a Deny of the second does not (the service writes it, not the caller). Loops (a bus
+ * forwarding back to the bus it reads) end: held-writes.ts reads these writes to a fixed point.
+ */
+import type { Grant, PrincipalNode } from "../engine/analysis-types";
+import type { Statement } from "../engine/iam/types";
+import type { TfResource, TfStack } from "../engine/terraform/types";
+import { attributePattern, resolveToPattern } from "../engine/terraform/tokens";
+import { oneReferenced } from "../engine/terraform/referenced";
+import { busTarget, forgeable, passesEvent, pipePassesPayload, pipeSources, PUT_RECORD, SEND } from "../engine/reach/compute-targets";
+import { ownDenies } from "../engine/own-denies";
+import { where } from "./support";
+import { deniedOnAll } from "./invoke-denies";
+import { customSources, isRelayed, putsSource, type RelayedGrant } from "./invoke-relays";
+import { grantsUsing } from "./invoke-routes";
+
+const BUSES = ["aws_cloudwatch_event_bus"];
+const RULES = ["aws_cloudwatch_event_rule"];
+
+/** A rule target or pipe that writes on what a caller writes to it. */
+interface Forwarder {
+  /** The rule target or the pipe. */
+  readonly via: TfResource;
+  /** What the caller writes to: any one of `actions` on it fires the forward. */
+  readonly from: { readonly actions: readonly string[]; readonly pattern: string; readonly target?: TfResource; readonly types: readonly string[] };
+  /** A rule's custom sources (invoke-relays.ts `customSources`): a PutEvents grant limited to others does not fire it. */
+  readonly sources?: readonly string[];
+  /** `put an event on the default event bus`: what the caller does, after `it can`. */
+  readonly verb: string;
+  /** The writes it makes for the caller, on `to`. */
+  readonly grants: readonly string[];
+  readonly to: { readonly pattern: string; readonly target?: TfResource; readonly text: string };
+  /** `aws_cloudwatch_event_rule.r forwards it through aws_cloudwatch_event_target.t to aws_cloudwatch_event_bus.b, ...`. */
+  readonly how: string;
+  /** How to close it, besides taking the first write away. */
+  readonly close: string;
+}
+
+const cache = new WeakMap<TfStack, ReadonlyMap<string, readonly Forwarder[]>>();
+
+/** The stack's forwarders, filed by the (lower-case) write they give: read once per stack. */
+function forwarders(stack: TfStack): ReadonlyMap<string, readonly Forwarder[]> {
+  let out = cache.get(stack);
+  if (out) return out;
+  const byAction = new Map<string, Forwarder[]>();
+  for (const f of [...busForwarders(stack), ...pipeForwarders(stack)]) {
+    for (const a of f.grants) {
+      const l = byAction.get(a.toLowerCase());
+      if (l) l.push(f);
+      else byAction.set(a.toLowerCase(), [f]);
+    }
+  }
+  cache.set(stack, (out = byAction));
+  return out;
+}
+
+const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
+
+function nameOf(stack: TfStack, res: TfResource, ...attrs: string[]): string {
+  for (const a of attrs) {
+    if (unset(res.values[a])) continue;
+    const p = attributePattern(stack, res, a).pattern;
+    return a.endsWith("prefix") ? `${p}*` : p;
+  }
+  return "*";
+}
+
+/** The bus a rule target reads from, as the routes write it (compute-targets.ts `ruleTargetRoutes`). */
+function sourceBus(stack: TfStack, t: TfResource, rule: TfResource | undefined): { pattern: string; target?: TfResource; text: string } {
+  const v = t.values["event_bus_name"] ?? rule?.values["event_bus_name"];
+  const bus = oneReferenced(stack, v, BUSES);
+  const name = bus ? nameOf(stack, bus, "name") : unset(v) ? "default" : typeof v === "string" ? resolveToPattern(stack, v).pattern : "*";
+  return { pattern: name.startsWith("arn:") ? name : `arn:*:events:*:*:event-bus/${name}`, target: bus, text: bus?.address ?? `the ${name} event bus` };
+}
+
+/** Rules whose target is another bus of the stack, sending the event itself. */
+function busForwarders(stack: TfStack): Forwarder[] {
+  const out: Forwarder[] = [];
+  for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
+    if (!passesEvent(stack, t)) continue;
+    const to = busTarget(stack, t.values["arn"], t);
+    if (!to || to.outside !== undefined) continue;
+    const rule = oneReferenced(stack, t.values["rule"], RULES);
+    if (rule && !forgeable(stack, rule)) continue;
+    const sources = rule ? customSources(stack, rule) : undefined;
+    if (sources && sources.length === 0) continue;
+    const from = sourceBus(stack, t, rule);
+    if (from.target && from.target === to.bus) continue;
+    const ruleText = rule?.address ?? "a rule";
+    const matched = sources ? `a source ${ruleText} matches (${sources.slice(0, 3).join(", ")})` : `a source ${ruleText} matches`;
+    out.push({
+      via: t,
+      from: { actions: ["events:PutEvents"], pattern: from.pattern, target: from.target, types: BUSES },
+      ...(sources ? { sources } : {}),
+      verb: `put an event with ${matched} on ${from.text}`,
+      grants: ["events:PutEvents"],
+      to: { pattern: to.pattern, target: to.bus, text: to.text },
+      how: `${ruleText} forwards it through ${t.address} to ${to.text}, EventBridge putting it there as it was put (its source, detail type and detail the caller's), where that bus's rules match it`,
+      close: `have ${ruleText} match only events of AWS services (source aws.*), which PutEvents cannot send, or take ${t.address} off it`,
+    });
+  }
+  return out;
+}
+
+/** What a pipe's target is, when it is a queue, stream, topic or bus it writes on to. */
+function pipeDestination(stack: TfStack, pipe: TfResource): { grants: readonly string[]; pattern: string; target?: TfResource; text: string; verb: string } | undefined {
+  const v = pipe.values["target"];
+  const queue = oneReferenced(stack, v, ["aws_sqs_queue"]);
+  if (queue) return { grants: SEND, pattern: `arn:*:sqs:*:*:${nameOf(stack, queue, "name", "name_prefix")}`, target: queue, text: queue.address, verb: "sends it as a message to" };
+  const stream = oneReferenced(stack, v, ["aws_kinesis_stream"]);
+  if (stream) return { grants: PUT_RECORD, pattern: `arn:*:kinesis:*:*:stream/${nameOf(stack, stream, "name")}`, target: stream, text: stream.address, verb: "puts it as a record on" };
+  const topic = oneReferenced(stack, v, ["aws_sns_topic"]);
+  if (topic) return { grants: ["sns:Publish"], pattern: `arn:*:sns:*:*:${nameOf(stack, topic, "name", "name_prefix")}`, target: topic, text: topic.address, verb: "publishes it to" };
+  const bus = busTarget(stack, v, pipe);
+  if (bus) return bus.outside === undefined ? { grants: ["events:PutEvents"], pattern: bus.pattern, target: bus.bus, text: bus.text, verb: "puts it as an event (source `Pipe NAME`, detail the caller's) on" } : undefined;
+  if (typeof v !== "string") return undefined;
+  // A queue, stream or topic written as an ARN: what reads it is judged by that ARN, as a route names it.
+  const arn = resolveToPattern(stack, v).pattern;
+  const service = arn.startsWith("arn:") ? arn.split(":")[2] : undefined;
+  if (service === "sqs") return { grants: SEND, pattern: arn, text: arn, verb: "sends it as a message to" };
+  if (service === "kinesis" && !/\/consumer\//.test(arn)) return { grants: PUT_RECORD, pattern: arn, text: arn, verb: "puts it as a record on" };
+  if (service === "sns") return { grants: ["sns:Publish"], pattern: arn, text: arn, verb: "publishes it to" };
+  return undefined;
+}
+
+/** Running pipes whose target is a queue, stream, topic or bus, passing it what their source gets. */
+function pipeForwarders(stack: TfStack): Forwarder[] {
+  const out: Forwarder[] = [];
+  for (const pipe of stack.byType.get("aws_pipes_pipe") ?? []) {
+    if (!pipePassesPayload(stack, pipe)) continue;
+    const to = pipeDestination(stack, pipe);
+    if (!to) continue;
+    for (const s of pipeSources(stack, pipe)) {
+      if (s.actions.length === 0) continue;
+      if (s.target && s.target === to.target) continue;
+      out.push({
+        via: pipe,
+        from: { actions: s.actions, pattern: s.pattern, target: s.target, types: s.types },
+        verb: s.verb,
+        grants: to.grants,
+        to: { pattern: to.pattern, target: to.target, text: to.text },
+        how: `${pipe.address} reads it and ${to.verb} ${to.text}, under the pipe's role`,
+        close: `give ${pipe.address} a target input_template that takes nothing from what it reads, or point it elsewhere`,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The grants of `action` the stack's forwarders give `p`: one per forwarder it can fire with a grant `held` gives it
+ * (its own, a resource policy's, or one relayed already: a chain of forwards), on the forwarder's destination.
+ */
+export function forwardedGrants(stack: TfStack, p: PrincipalNode, action: string, held: (action: string) => readonly Grant[]): RelayedGrant[] {
+  const fs = forwarders(stack).get(action.toLowerCase());
+  if (!fs) return [];
+  const out: RelayedGrant[] = [];
+  let denies: readonly Statement[] | undefined;
+  for (const f of fs) {
+    const fires: Grant[] = [];
+    for (const a of f.from.actions) {
+      const gs = held(a);
+      if (gs.length === 0) continue;
+      const using = grantsUsing(stack, f.from, gs).filter((g) => f.sources === undefined || putsSource(g, f.sources));
+      if (using.length === 0) continue;
+      // The caller's own Deny of the first write refuses what it writes itself; a service's delivery is refused at its own fire.
+      const denied = deniedOnAll(stack, (denies ??= ownDenies(p)), a, [{ pattern: f.from.pattern, target: f.from.target, suffix: f.from.target ? "" : undefined }]);
+      for (const g of using) if (!denied || isRelayed(g)) fires.push(g);
+    }
+    if (fires.length === 0) continue;
+    // Its own grant first: the shortest chain to name.
+    fires.sort((x, y) => Number(isRelayed(x)) - Number(isRelayed(y)));
+    const first = fires[0];
+    const on = [...new Set(fires.filter((g) => !isRelayed(g)).flatMap((g) => g.resources))].slice(0, 3).join(", ");
+    const acts = [...new Set(fires.map((g) => g.action))].join(", ");
+    const text = isRelayed(first)
+      ? `${first.relay.text}; and ${f.how}`
+      : `: it can ${f.verb} (${acts} on ${on}, through ${[...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ")}), and ${f.how}`;
+    const fix = (who: string) => (isRelayed(first) ? `${first.relay.fix(who)}, or ${f.close}` : `take ${acts} on ${on} away from ${who}, or ${f.close}`);
+    out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires, forwarded: { on: f.to.target } } });
+  }
+  return out;
+}
