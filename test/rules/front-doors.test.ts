@@ -346,7 +346,13 @@ describe("153. front doors: OpenAPI bodies and quick create", () => {
 describe("153. front doors: ALB authenticate actions", () => {
   const POOL = (adminOnly: boolean): Obj => ({ "aws_cognito_user_pool.p": { name: "staff", admin_create_user_config: [{ allow_admin_create_user_only: adminOnly }] } });
   const COGNITO = (pool: string, order?: number): Obj => ({ type: "authenticate-cognito", ...(order ? { order } : {}), authenticate_cognito: [{ user_pool_arn: pool, user_pool_client_id: "c", user_pool_domain: "auth" }] });
-  const OIDC: Obj = { type: "authenticate-oidc", authenticate_oidc: [{ authorization_endpoint: "https://idp/auth", client_id: "c", client_secret: "s", issuer: "https://idp", token_endpoint: "https://idp/token", user_info_endpoint: "https://idp/user" }] };
+  // An Entra tenant by its id: an issuer of one organisation alone.
+  const TENANT = "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47";
+  const OIDC_ON = (issuer: string, extra: Obj = {}): Obj => ({
+    type: "authenticate-oidc",
+    authenticate_oidc: [{ authorization_endpoint: `${issuer}/oauth2/v2.0/authorize`, client_id: "c", client_secret: "s", issuer, token_endpoint: `${issuer}/oauth2/v2.0/token`, user_info_endpoint: "https://graph.microsoft.com/oidc/userinfo", ...extra }],
+  });
+  const OIDC: Obj = OIDC_ON(`${TENANT}/v2.0`);
   const FORWARD = (order?: number): Obj => ({ type: "forward", ...(order ? { order } : {}), target_group_arn: "${aws_lb_target_group.tg.arn}" });
   const ALB = (actions: Obj[], extra: Obj = {}): Obj => ({
     "aws_lb.alb": { name: "ops", load_balancer_type: "application", subnets: ["subnet-1"] },
@@ -364,7 +370,55 @@ describe("153. front doors: ALB authenticate actions", () => {
     // Controls: the authenticate action ordered after the forward gates nothing; the plain forward's fix names both ways.
     const after = stack([NOTHING], { ...FUNCTION(), ...ALB([FORWARD(1), { ...OIDC, order: 2 }]) });
     expect(graded(after)).toEqual(OPEN_ROUTE);
-    expect(found(after)[0].fix).toContain("put an authenticate-oidc action (or an authenticate-cognito one on a user pool that lets no one sign up) before the forward on aws_lb_listener.l");
+    expect(found(after)[0].fix).toContain("put an authenticate-oidc action on an issuer of your organisation alone (or an authenticate-cognito one on a user pool that lets no one sign up) before the forward on aws_lb_listener.l");
+  });
+
+  test("F3: authenticate-oidc on an issuer that gives tokens to anyone, or one blastwall cannot read, is a route for whoever signs in", () => {
+    const idp = stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://idp"), FORWARD()]) });
+    expect(graded(idp)).toEqual(OPEN_ROUTE);
+    const f = found(idp)[0];
+    expect(f.message).toContain("forwarding to aws_lb_target_group.tg (target_type lambda) after an authenticate-oidc action that takes tokens of the issuer idp, which blastwall does not know to serve one organisation alone");
+    expect(f.message).toContain("its client_id does not keep them out (anyone the issuer lets sign in to that client gets through: the load balancer checks no other claim, and the claims it passes on to the target in x-amzn-oidc-data are for the target's code to check, which blastwall does not read): whoever signs in runs the function");
+    expect(f.fix).toContain("use an issuer of your organisation alone (an Entra tenant's by its id, a user pool of the stack with admin_create_user_config { allow_admin_create_user_only = true }), in the authenticate-oidc action of aws_lb_listener.l, or make aws_lb.alb internal");
+    const google = stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://accounts.google.com"), FORWARD()]) });
+    expect(graded(google)).toEqual(OPEN_ROUTE);
+    expect(found(google)[0].message).toContain("the issuer accounts.google.com, from which anyone with a Google account who signs in to the client gets one");
+    expect(graded(stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://login.microsoftonline.com/common/v2.0"), FORWARD()]) }))).toEqual(OPEN_ROUTE);
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://acme.eu.auth0.com/"), FORWARD()]) }))[0].message).toContain("an Auth0 tenant gives one to anyone who signs up");
+    const unread = tf({ ...agentCan(NOTHING), ...FUNCTION(), ...ALB([OIDC_ON("${var.issuer}"), FORWARD()]) }, { ...PINNED, variable: { issuer: { type: "string" } } });
+    expect(graded(unread)).toEqual(OPEN_ROUTE);
+    expect(found(unread)[0].message).toContain("the issuer ${var.issuer}, which blastwall cannot read");
+    const none = stack([NOTHING], { ...FUNCTION(), ...ALB([{ type: "authenticate-oidc" }, FORWARD()]) });
+    expect(found(none)[0].message).toContain("an identity provider blastwall cannot read (no authenticate_oidc block)");
+    // A user pool's issuer is judged as the pool, through the action's client: open with self sign-up, closed admin-only.
+    const pool = (adminOnly: boolean) => stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://${aws_cognito_user_pool.p.endpoint}"), FORWARD()], POOL(adminOnly)) });
+    expect(graded(pool(false))).toEqual(OPEN_ROUTE);
+    expect(found(pool(false))[0].message).toContain("after an authenticate-oidc action that takes tokens of aws_cognito_user_pool.p, a user pool that lets anyone sign up");
+    expect(found(pool(true))).toEqual([]);
+    // Controls: an Entra tenant by its id, also by sts.windows.net; the tenant of personal Microsoft accounts is anyone's.
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON(TENANT + "/v2.0"), FORWARD()]) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/"), FORWARD()]) }))).toEqual([]);
+    expect(graded(stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0"), FORWARD()]) }))).toEqual(OPEN_ROUTE);
+  });
+
+  test('F3: on_unauthenticated_request = "allow" (or unreadable) lets anyone past either authenticate action', () => {
+    const oidc = stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON(TENANT, { on_unauthenticated_request: "allow" }), FORWARD()]) });
+    expect(graded(oidc)).toEqual(OPEN_ROUTE);
+    expect(found(oidc)[0].message).toContain('after an authenticate-oidc action with on_unauthenticated_request = "allow", which lets a request with no session through unauthenticated: anyone who can reach it runs the function');
+    expect(found(oidc)[0].fix).toContain('set on_unauthenticated_request = "authenticate" (or "deny") on the authenticate-oidc action of aws_lb_listener.l');
+    const cognito = (mode: string) => {
+      const action = COGNITO("${aws_cognito_user_pool.p.arn}");
+      return stack([NOTHING], { ...FUNCTION(), ...ALB([{ ...action, authenticate_cognito: [{ ...(action.authenticate_cognito as Obj[])[0], on_unauthenticated_request: mode }] }, FORWARD()], POOL(true)) });
+    };
+    expect(graded(cognito("allow"))).toEqual(OPEN_ROUTE);
+    expect(found(cognito("allow"))[0].message).toContain('after an authenticate-cognito action with on_unauthenticated_request = "allow"');
+    const unread = tf({ ...agentCan(NOTHING), ...FUNCTION(), ...ALB([OIDC_ON(TENANT, { on_unauthenticated_request: "${var.mode}" }), FORWARD()]) }, { ...PINNED, variable: { mode: { type: "string" } } });
+    expect(graded(unread)).toEqual(OPEN_ROUTE);
+    expect(found(unread)[0].message).toContain('on_unauthenticated_request = ${var.mode}, which blastwall cannot read, so it may be "allow"');
+    // Controls: deny and authenticate keep the gate closed.
+    expect(found(cognito("deny"))).toEqual([]);
+    expect(found(cognito("authenticate"))).toEqual([]);
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON(TENANT, { on_unauthenticated_request: "deny" }), FORWARD()]) }))).toEqual([]);
   });
 
   test("F3: authenticate-cognito on a pool that allows self sign-up (or one not in the stack) is a route for whoever signs up", () => {
