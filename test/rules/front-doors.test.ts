@@ -206,6 +206,63 @@ describe("152. front doors: a service acting with a role of the stack", () => {
     // Control: an API key auth with no key in the stack and no IAM auth is neither.
     expect(found(stack([allow("appsync:GraphQL", "*")], DDB(DELETE_ITEM, "API_KEY")))).toEqual([]);
   });
+
+  // A RELATIONAL_DATABASE data source: its resolvers run SQL through the Data API as the database user of its secret.
+  const SQL_RIGHTS = (cluster = "${aws_rds_cluster.db.arn}", secret: string | null = "${aws_secretsmanager_secret.db.arn}") =>
+    policy(allow(["rds-data:ExecuteStatement", "rds-data:BatchExecuteStatement"], cluster), ...(secret ? [allow("secretsmanager:GetSecretValue", secret)] : []));
+  const RDS = (rights: string, auth = "API_KEY", endpoint: Obj = {}, extra: Obj = {}): Obj => ({
+    ...role("dsrole", trust("appsync.amazonaws.com"), rights),
+    "aws_rds_cluster.db": { cluster_identifier: "orders", engine: "aurora-postgresql", enable_http_endpoint: true, master_username: "app", master_password: "${var.pw}" },
+    "aws_rds_cluster.other": { cluster_identifier: "reports", engine: "aurora-postgresql", enable_http_endpoint: true, master_username: "app", master_password: "${var.pw}" },
+    "aws_secretsmanager_secret.db": { name: "orders-db" },
+    "aws_appsync_graphql_api.api": { name: "ops", authentication_type: auth },
+    ...(auth === "API_KEY" ? { "aws_appsync_api_key.k": { api_id: "${aws_appsync_graphql_api.api.id}" } } : {}),
+    "aws_appsync_datasource.ds": {
+      api_id: "${aws_appsync_graphql_api.api.id}",
+      name: "orders",
+      type: "RELATIONAL_DATABASE",
+      service_role_arn: "${aws_iam_role.dsrole.arn}",
+      relational_database_config: [{ source_type: "RDS_HTTP_ENDPOINT", http_endpoint_config: [{ db_cluster_identifier: "${aws_rds_cluster.db.arn}", aws_secret_store_arn: "${aws_secretsmanager_secret.db.arn}", database_name: "orders", ...endpoint }] }],
+    },
+    ...extra,
+  });
+  const rdsStack = (agent: Obj[], json: Obj) => tf({ ...agentCan(...agent), ...json }, { ...PINNED, variable: { pw: { type: "string" }, cluster: { type: "string" }, secret: { type: "string" } } });
+
+  test("F7: a RELATIONAL_DATABASE data source anyone (or an agent) runs: SQL on its cluster as its secret's database user, an error", () => {
+    const open = found(rdsStack([NOTHING], RDS(SQL_RIGHTS())))[0];
+    expect([open.severity, open.resource]).toEqual(["error", "aws_iam_role.dsrole"]);
+    expect(open.actions).toEqual(["rds-data:ExecuteStatement", "rds-data:BatchExecuteStatement"]);
+    expect(open.message).toContain("can act as aws_iam_role.dsrole (rds-data SQL on aws_rds_cluster.db as the database user of aws_secretsmanager_secret.db only, as aws_appsync_datasource.ds calls it), which can delete data");
+    expect(open.evidence).toContain("running the resolvers' SQL through the RDS Data API on aws_rds_cluster.db as the database user of aws_secretsmanager_secret.db (a DROP TABLE or a DELETE, as far as that user's grants go, which the plan does not show)");
+    expect(open.evidence).toContain("give aws_appsync_datasource.ds the secret of a database user granted only what its resolvers need (no DROP, DELETE or TRUNCATE");
+    const iam = found(rdsStack([allow("appsync:GraphQL", "*")], RDS(SQL_RIGHTS(), "AWS_IAM")))[0];
+    expect([iam.severity, iam.resource]).toEqual(["error", "aws_iam_role.dsrole"]);
+    expect(iam.message).toContain("--appsync:GraphQL on aws_appsync_datasource.ds--> aws_iam_role.dsrole (rds-data SQL on aws_rds_cluster.db");
+    // Controls: no GraphQL right; the role's SQL rights on another cluster; no read of the secret (the Data API asks for it).
+    expect(found(rdsStack([NOTHING], RDS(SQL_RIGHTS(), "AWS_IAM")))).toEqual([]);
+    expect(found(rdsStack([NOTHING], RDS(SQL_RIGHTS("${aws_rds_cluster.other.arn}"))))).toEqual([]);
+    expect(found(rdsStack([NOTHING], RDS(SQL_RIGHTS(undefined, null))))).toEqual([]);
+    expect(found(rdsStack([NOTHING], RDS(SQL_RIGHTS(undefined, "arn:aws:secretsmanager:eu-central-1:111111111111:secret:other-*"))))).toEqual([]);
+  });
+
+  test("F7: a cluster or secret blastwall cannot read, a secret outside the stack or with a policy: the SQL rights count (fail closed)", () => {
+    // The cluster a variable: any cluster, so the rights on another count.
+    const cluster = found(rdsStack([NOTHING], RDS(SQL_RIGHTS("${aws_rds_cluster.other.arn}"), "API_KEY", { db_cluster_identifier: "${var.cluster}" })))[0];
+    expect([cluster.severity, cluster.resource]).toEqual(["error", "aws_iam_role.dsrole"]);
+    expect(cluster.message).toContain("rds-data SQL on ${var.cluster} as the database user of aws_secretsmanager_secret.db");
+    // The secret a variable, or a literal ARN outside the stack: a secret policy blastwall cannot see may let the role read it.
+    for (const secret of ["${var.secret}", "arn:aws:secretsmanager:eu-central-1:111111111111:secret:orders-db-AbCdEf"]) {
+      const f = found(rdsStack([NOTHING], RDS(SQL_RIGHTS(undefined, null), "API_KEY", { aws_secret_store_arn: secret })))[0];
+      expect([f.severity, f.resource]).toEqual(["error", "aws_iam_role.dsrole"]);
+    }
+    // A secret policy in the stack may grant the read the role's own policies do not.
+    const policy_ = { "aws_secretsmanager_secret_policy.p": { secret_arn: "${aws_secretsmanager_secret.db.arn}", policy: policy({ Effect: "Allow", Principal: { AWS: "${aws_iam_role.dsrole.arn}" }, Action: "secretsmanager:GetSecretValue", Resource: "*" }) } };
+    expect(found(rdsStack([NOTHING], RDS(SQL_RIGHTS(undefined, null), "API_KEY", {}, policy_)))[0]?.resource).toEqual("aws_iam_role.dsrole");
+    // A bare cluster identifier is that cluster's name.
+    const bare = found(rdsStack([NOTHING], RDS(SQL_RIGHTS("arn:aws:rds:eu-central-1:111111111111:cluster:orders"), "API_KEY", { db_cluster_identifier: "orders" })))[0];
+    expect(bare?.resource).toEqual("aws_iam_role.dsrole");
+    expect(found(rdsStack([NOTHING], RDS(SQL_RIGHTS("arn:aws:rds:eu-central-1:111111111111:cluster:reports"), "API_KEY", { db_cluster_identifier: "orders" })))).toEqual([]);
+  });
 });
 
 /**

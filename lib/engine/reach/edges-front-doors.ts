@@ -7,13 +7,13 @@
  * cannot be read (fail closed). A door with no auth, or an authorizer anyone gets a token for, is every principal's,
  * with no right at all.
  */
-import type { PrincipalNode } from "../analysis-types";
+import type { Grant, PrincipalNode } from "../analysis-types";
 import { globsIntersect } from "../iam/glob";
 import { grantText, type AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
 import type { ReachEdge } from "./types";
 import { roleOfValue } from "./role-of";
-import { GRAPHQL_APIS, HTTP_APIS, REST_APIS, roleDoorsOf, type RoleDoor } from "./front-doors";
+import { GRAPHQL_APIS, HTTP_APIS, REST_APIS, roleDoorsOf, type DatabaseDoor, type RoleDoor } from "./front-doors";
 
 const CI = { caseInsensitive: true } as const;
 
@@ -36,7 +36,24 @@ function targetOf(ctx: EdgeContext, door: RoleDoor): { to: string; what: string 
     };
   }
   if (!door.scope) return { to: node.address, what: `${node.address} with any of its rights (blastwall cannot read which action ${door.via.address} calls)` };
+  const db = door.database;
+  if (db) {
+    const what = `${node.address}, running the resolvers' SQL through the RDS Data API on ${db.clusterShown} as the database user of ${db.secretShown} (a DROP TABLE or a DELETE, as far as that user's grants go, which the plan does not show)`;
+    return { to: ctx.scopedRoleId(node, door.scope, door.scopeName ?? door.scope.join(", "), door.via.address, databaseGrants(ctx, node, db)), what };
+  }
   return { to: ctx.scopedRoleId(node, door.scope, door.scopeName ?? door.scope.join(", "), door.via.address), what: `${node.address}, calling ${door.scopeName ?? door.scope.join(", ")}` };
+}
+
+/**
+ * The role's grants a RELATIONAL_DATABASE data source uses: its rds-data rights on the data source's cluster, and
+ * only while it may read the secret (the Data API asks for secretsmanager:GetSecretValue on it; a secret policy or one
+ * blastwall cannot see may grant it). A cluster or secret blastwall cannot read is `*`: any (fail closed).
+ */
+function databaseGrants(ctx: EdgeContext, role: PrincipalNode, db: DatabaseDoor): (g: Grant) => boolean {
+  let readable: boolean | undefined;
+  const readsSecret = () =>
+    (readable ??= db.secretPolicy || (ctx.analysis.rightsOf(role.address).grants.get("secretsmanager:getsecretvalue") ?? []).some((g) => g.resources.some((r) => globsIntersect(r, db.secret, CI))));
+  return (g) => !g.action.toLowerCase().startsWith("rds-data:") || (g.resources.some((r) => globsIntersect(r, db.cluster, CI)) && readsSecret());
 }
 
 export function frontDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {

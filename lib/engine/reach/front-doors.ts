@@ -45,6 +45,51 @@ export interface RoleDoor {
   readonly testInvoke: boolean;
   /** How to close the door to the role's rights, for messages. */
   readonly fix: string;
+  /** For an AppSync RELATIONAL_DATABASE data source: the database its resolvers run SQL on. */
+  readonly database?: DatabaseDoor;
+}
+
+/**
+ * The database an AppSync RELATIONAL_DATABASE data source runs its resolvers' SQL on, through the RDS Data API with
+ * the data source's service role: `rds-data:ExecuteStatement` on the cluster, with `secretsmanager:GetSecretValue` on
+ * the secret of the database user the SQL runs as (the Data API asks the caller for both). Whoever runs a resolver
+ * runs SQL as that user: a DROP TABLE, a DELETE, whatever its grants allow, which the plan does not show.
+ */
+export interface DatabaseDoor {
+  /** The cluster's ARN pattern (`db_cluster_identifier`); `*` where blastwall cannot read it. */
+  readonly cluster: string;
+  readonly clusterShown: string;
+  /** The secret's ARN pattern (`aws_secret_store_arn`); `*` where blastwall cannot read it. */
+  readonly secret: string;
+  readonly secretShown: string;
+  /**
+   * Whether a policy the role's own cannot show may let it read the secret: a secret the stack does not make (or
+   * blastwall cannot resolve), or one with a resource policy in the stack. Fail closed: it may.
+   */
+  readonly secretPolicy: boolean;
+}
+
+const SECRET_TYPES = ["aws_secretsmanager_secret"];
+const CLUSTER_TYPES = ["aws_rds_cluster"];
+
+/** The database of a RELATIONAL_DATABASE data source (`relational_database_config.http_endpoint_config`). */
+function databaseOf(stack: TfStack, ds: TfResource): DatabaseDoor {
+  const cfg = blocksOf(blocksOf(ds.values["relational_database_config"])[0]?.["http_endpoint_config"])[0] ?? {};
+  const read = (v: unknown, types: readonly string[], what: string): { pattern: string; shown: string; res?: TfResource } => {
+    const res = oneReferenced(stack, v, types);
+    const p = typeof v === "string" && !unset(v) ? resolveToPattern(stack, v).pattern : "*";
+    return { pattern: p === "" ? "*" : p, shown: res?.address ?? (typeof v === "string" && !unset(v) ? v : `a ${what} blastwall cannot read`), res };
+  };
+  const cluster = read(cfg["db_cluster_identifier"], CLUSTER_TYPES, "cluster");
+  // The Data API takes the cluster's ARN; a bare identifier is the cluster of that name in any account and region.
+  const clusterArn = cluster.pattern.startsWith("arn:") || cluster.pattern === "*" ? cluster.pattern : `arn:*:rds:*:*:cluster:${cluster.pattern}`;
+  const secret = read(cfg["aws_secret_store_arn"], SECRET_TYPES, "secret");
+  const managed = secret.res?.mode === "managed" ? secret.res : undefined;
+  const policies = (stack.byType.get("aws_secretsmanager_secret_policy") ?? []).filter((x) => {
+    const on = referencedIn(stack, x.values["secret_arn"]);
+    return on.length === 0 || (managed !== undefined && on.includes(managed));
+  });
+  return { cluster: clusterArn, clusterShown: cluster.shown, secret: secret.pattern, secretShown: secret.shown, secretPolicy: !managed || policies.length > 0 || !unset(managed.values["policy"]) };
 }
 
 export const REST_APIS = ["aws_api_gateway_rest_api"];
@@ -362,7 +407,24 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
       s = svc && /^[a-z0-9-]+$/.test(svc) ? { scope: [`${svc}:*`], name: svc } : undefined;
     }
     const api = oneReferenced(stack, ds.values["api_id"], GRAPHQL_APIS);
-    out.push({ via: ds, api, role, scope: s?.scope, scopeName: s?.name, access: graphqlAccess(stack, api, ds), invoke: "appsync:GraphQL", testInvoke: false, fix: `take the destroy rights off the service role of ${ds.address}, or have its resolvers call only what they are for (no DeleteItem on the caller's key)` });
+    const access = graphqlAccess(stack, api, ds);
+    if (type === "RELATIONAL_DATABASE") {
+      const db = databaseOf(stack, ds);
+      out.push({
+        via: ds,
+        api,
+        role,
+        scope: DATA_SOURCE_SCOPES[type].scope,
+        scopeName: `rds-data SQL on ${db.clusterShown} as the database user of ${db.secretShown}`,
+        access,
+        invoke: "appsync:GraphQL",
+        testInvoke: false,
+        database: db,
+        fix: `give ${ds.address} the secret of a database user granted only what its resolvers need (no DROP, DELETE or TRUNCATE: the resolvers' SQL, which blastwall does not read, runs as whoever ${db.secretShown} logs in as), or take the rds-data rights on ${db.clusterShown} off its service role`,
+      });
+      continue;
+    }
+    out.push({ via: ds, api, role, scope: s?.scope, scopeName: s?.name, access, invoke: "appsync:GraphQL", testInvoke: false, fix: `take the destroy rights off the service role of ${ds.address}, or have its resolvers call only what they are for (no DeleteItem on the caller's key)` });
   }
   doorCache.set(stack, out);
   return out;
