@@ -175,6 +175,32 @@ describe("152. front doors: a service acting with a role of the stack", () => {
     expect(found(stack([allow("apigateway:POST", "arn:aws:apigateway:eu-central-1::/restapis")], { ...API_ROLE(), ...REST("AWS_IAM", S3_DELETE) }))).toEqual([]);
   });
 
+  test("F8: TestInvokeMethod on a method written by references is that method alone; an id blastwall cannot read may be any", () => {
+    const OTHER: Obj = {
+      "aws_api_gateway_rest_api.other": { name: "other" },
+      "aws_api_gateway_resource.other": { rest_api_id: "${aws_api_gateway_rest_api.other.id}", parent_id: "${aws_api_gateway_rest_api.other.root_resource_id}", path_part: "x" },
+      "aws_api_gateway_resource.sibling": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", parent_id: "${aws_api_gateway_rest_api.api.root_resource_id}", path_part: "y" },
+      "data.aws_api_gateway_rest_api.byname": { name: "files" },
+    };
+    const method = (api: string, res: string, verb = "DELETE") => `arn:aws:apigateway:eu-central-1::/restapis/${api}/resources/${res}/methods/${verb}`;
+    const test = (resource: string) => found(tf({ ...agentCan(allow("apigateway:POST", resource)), ...API_ROLE(), ...REST("AWS_IAM", S3_DELETE), ...OTHER }, { ...PINNED, variable: { api: { type: "string" } } }));
+    const API = "${aws_api_gateway_rest_api.api.id}";
+    const RES = "${aws_api_gateway_resource.res.id}";
+    const mine = test(method(API, RES));
+    expect(mine.map((f) => [f.severity, f.resource])).toEqual([["error", "aws_iam_role.apirole"]]);
+    expect(mine[0].message).toContain("--apigateway:POST (TestInvokeMethod) on aws_api_gateway_integration.i--> aws_iam_role.apirole (s3 only");
+    // Controls: another API of the stack, another resource of the same API, another verb, the verb in lower case (ARNs are case-sensitive).
+    expect(test(method("${aws_api_gateway_rest_api.other.id}", "${aws_api_gateway_resource.other.id}"))).toEqual([]);
+    expect(test(method(API, "${aws_api_gateway_resource.sibling.id}"))).toEqual([]);
+    expect(test(method(API, "${aws_api_gateway_rest_api.api.root_resource_id}"))).toEqual([]);
+    expect(test(method(API, RES, "GET"))).toEqual([]);
+    expect(test(method(API, RES, "delete"))).toEqual([]);
+    // Fail closed: an id as a variable, a data source's or a literal one may be the stack's API; a wildcard across ids is read as a pattern.
+    for (const api of ["${var.api}", "${data.aws_api_gateway_rest_api.byname.id}", "a1b2c3d4e5"]) expect(test(method(api, RES)).length).toBe(1);
+    expect(test(method(API, "*", "*")).length).toBe(1);
+    expect(test(`arn:aws:apigateway:eu-central-1::/restapis/${API}/*`).length).toBe(1);
+  });
+
   const DDB = (template: string, auth = "AWS_IAM", extra: Obj = {}): Obj => ({
     ...role("dsrole", trust("appsync.amazonaws.com"), policy(allow(["dynamodb:DeleteItem", "dynamodb:DeleteTable", "dynamodb:GetItem"], "*"))),
     "aws_dynamodb_table.t": { name: "orders", hash_key: "id", attribute: [{ name: "id", type: "S" }] },
@@ -344,6 +370,12 @@ describe("153. front doors: OpenAPI bodies and quick create", () => {
     expect(iam.map((x) => [x.severity, x.resource])).toEqual([["error", "aws_iam_role.apirole"]]);
     // An empty requirement among the alternatives is no auth.
     expect(found(stack([NOTHING], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(encoded(doc(DDB_DELETE, { security: [{ sigv4: [] }, {}] }, { components: { securitySchemes: SIGV4 } }))) }))).toHaveLength(1);
+    // TestInvokeMethod on a body's operation: the API's own methods by reference and verb; another API of the stack is not it.
+    const sigv4 = restBody(encoded(doc(DDB_DELETE, { security: [{ sigv4: [] }] }, { components: { securitySchemes: SIGV4 } })));
+    const testInvoke = (api: string, verb = "DELETE") => found(stack([allow("apigateway:POST", `arn:aws:apigateway:eu-central-1::/restapis/\${${api}.id}/resources/*/methods/${verb}`)], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...sigv4, "aws_api_gateway_rest_api.other": { name: "other" } }));
+    expect(testInvoke("aws_api_gateway_rest_api.api")[0]?.message).toContain("--apigateway:POST (TestInvokeMethod) on aws_api_gateway_rest_api.api--> aws_iam_role.apirole");
+    expect(testInvoke("aws_api_gateway_rest_api.other")).toEqual([]);
+    expect(testInvoke("aws_api_gateway_rest_api.api", "GET")).toEqual([]);
   });
 
   test("F1: an HTTP API body with a Step Functions integration and no security reaches the state machine's role", () => {
