@@ -9,6 +9,7 @@ import { withoutInstanceKeys } from "../../engine/agents";
 import { configOf, expressionAt, hasConfiguration, referencedResources } from "../config-expressions";
 import { canonicalJson } from "../canonical-json";
 import { SQL_FIELDS, UNKNOWN_SQL, readOnlySql, shownSql } from "../sql";
+import { PACK_FIELDS, PACK_TYPES, readPack, UNREAD_FIX } from "./conformance-packs";
 
 /**
  * Resources whose create makes AWS itself run commands or API calls soon after apply, with rights the plan does not
@@ -98,7 +99,9 @@ export const commandScheduled: PlanRule = {
       "An SSM association or maintenance window task runs its document (a shell script, a runbook) on its instances; an EventBridge Scheduler " +
       "schedule can call any AWS API with its role (`aws-sdk:rds:deleteDBInstance`); an EventBridge rule target can run commands on instances or an " +
       "Automation runbook, a task or build with a command of its own, or SQL; a Step Functions state machine calls the APIs its definition names " +
-      "with its role whenever anything starts it; an automatic Config remediation runs on every resource its rule flags; an alarm can terminate its " +
+      "with its role whenever anything starts it; an automatic Config remediation runs on every resource its rule flags, written as a resource or in a conformance pack's template " +
+      "(which Config deploys with its own service-linked role, an organization pack in every member account; a template blastwall cannot read, in S3 or an SSM document, counts); " +
+      "an alarm can terminate its " +
       "instance; a DataSync task on a schedule deletes (preserve_deleted_files REMOVE) or overwrites (overwrite_mode ALWAYS, the default) the destination's " +
       "files to match its source; a DMS replication task or config that apply starts with TargetTablePrepMode DROP_AND_CREATE or TRUNCATE_BEFORE_LOAD drops or empties " +
       "every mapped table of its target; an aws_redshiftdata_statement runs its SQL as it is created; an EMR cluster runs its steps (command-runner.jar commands, scripts, jars) " +
@@ -110,7 +113,7 @@ export const commandScheduled: PlanRule = {
     fix:
       "Read the document, target, input, SQL or state named in the finding. If it is intended, have a human approve this exact plan (`blastwall approve`); " +
       "a changed document, target, input or definition needs approval again. Routine AWS documents (inventory, agent updates, patch baselines), " +
-      "schedules calling APIs that destroy nothing, plain SELECTs, state machines that only start code defined elsewhere, and DataSync tasks without a schedule " +
+      "a conformance pack of Config rules only, schedules calling APIs that destroy nothing, plain SELECTs, state machines that only start code defined elsewhere, and DataSync tasks without a schedule " +
       "or with overwrite_mode NEVER and deleted files preserved, DMS tasks not started or with TargetTablePrepMode DO_NOTHING (or CDC only), and EMR clusters without " +
       "steps or bootstrap actions pass.",
     severity: "error",
@@ -128,13 +131,16 @@ export const commandScheduled: PlanRule = {
     const hit = judge.hit(rc, ctx?.plan);
     if (!hit) return [];
     const what = a.includes("create") && a.includes("delete") ? "replaces" : a.includes("create") ? "creates" : "updates";
-    return [changeFinding(rc, `The plan ${what} ${rc.address}, which ${hit.runs}; what that does to data is not in the plan.`, hit.evidence)];
+    const finding = changeFinding(rc, `The plan ${what} ${rc.address}, which ${hit.runs}; what that does to data is not in the plan.`, hit.evidence);
+    return [hit.fix === undefined ? finding : { ...finding, fix: hit.fix }];
   },
 };
 
 interface Hit {
   readonly runs: string;
   readonly evidence: Evidence[];
+  /** A fix of this finding's own, where the rule's does not say it (a template blastwall cannot read). */
+  readonly fix?: string;
 }
 
 /** Per type: what decides what runs (an update changing none of it runs nothing new), and whether it may destroy. */
@@ -160,7 +166,35 @@ const JUDGES: Readonly<Record<string, { readonly fields: readonly (string | Path
   },
   aws_redshiftdata_statement: { fields: ["sql", "parameters", "database", "cluster_identifier", "workgroup_name", "db_user", "secret_arn"], hit: redshiftStatement },
   aws_emr_cluster: { fields: ["step", "bootstrap_action"], hit: emrRuns },
+  ...Object.fromEntries(Object.keys(PACK_TYPES).map((type) => [type, { fields: PACK_FIELDS, hit: conformancePack }])),
 };
+
+/**
+ * A Config conformance pack deploys the remediations of its template with Config's own service-linked role: each is
+ * judged as an `aws_config_remediation_configuration` of the plan would be, and the template's other runners as a
+ * stack template's are. A template blastwall cannot read (in S3, in an SSM document) may hold any of them.
+ */
+function conformancePack(rc: PlanResourceChange): Hit | undefined {
+  const pack = readPack(rc);
+  if (pack.unread !== undefined) {
+    return {
+      runs: `has AWS Config deploy, ${pack.where}, a template blastwall cannot read (${pack.unread}): it may hold automatic remediations, which run SSM Automation documents by themselves with the role they name`,
+      evidence: [{ step: "template", address: rc.address, detail: pack.unread }],
+      fix: UNREAD_FIX,
+    };
+  }
+  const found: string[] = [];
+  for (const r of pack.remediations) {
+    const hit = remediation(r.view);
+    if (hit !== undefined) found.push(`${r.id} (AWS::Config::RemediationConfiguration), which ${hit.runs}`);
+  }
+  found.push(...pack.runners);
+  if (found.length === 0) return undefined;
+  return {
+    runs: `has AWS Config deploy, ${pack.where}, with its own service-linked role: ${found.slice(0, 3).join("; ")}${found.length > 3 ? `; and ${found.length - 3} more` : ""}`,
+    evidence: found.map((detail) => ({ step: "conformance-pack", address: rc.address, detail })),
+  };
+}
 
 /**
  * A DMS replication task (or serverless replication config) started by apply (`start_replication_task`,
