@@ -1,6 +1,7 @@
 /**
  * Red-team round 155 on the plan gate (plan-command-scheduled): an automatic remediation deployed inside an AWS Config
- * conformance pack (F3).
+ * conformance pack (F3), and an EventBridge rule whose pattern, schedule or state changes under a target that runs a
+ * runbook (F5).
  */
 import { evaluatePlan } from "../../lib/plan/evaluate";
 import { readPlan } from "../../lib/plan/read-plan";
@@ -10,6 +11,7 @@ type Obj = Record<string, unknown>;
 
 const create = (address: string, after: Obj) => change(address, ["create"], null, after);
 const update = (address: string, before: Obj, after: Obj) => change(address, ["update"], before, after);
+const noop = (address: string, values: Obj) => change(address, ["no-op"], values, values);
 
 function evaluate(changes: Obj[], extra: Obj = {}) {
   return evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes, extra)))), { config: {} }).judged.map((j) => j.finding);
@@ -101,5 +103,70 @@ describe("F3: a conformance pack deploys the remediations of its template", () =
     const cc = (doc: string) => ({ conformance_pack_name: "ops-pack", template_body: withParam, conformance_pack_input_parameters: [{ parameter_name: "Doc", parameter_value: doc }] });
     expect(judged([create("awscc_config_conformance_pack.ops", cc("AWS-DeleteSnapshot"))])).toEqual(["plan-command-scheduled awscc_config_conformance_pack.ops"]);
     expect(judged([create("awscc_config_conformance_pack.ops", cc("AWS-EnableS3BucketEncryption"))])).toEqual([]);
+  });
+});
+
+describe("F5: a rule whose pattern, schedule or state changes makes its existing targets run on other events", () => {
+  const RUNBOOK = "arn:aws:ssm:eu-west-1:111122223333:automation-definition/AWS-DeleteSnapshot:$DEFAULT";
+  const pattern = (event: string, result: string) => JSON.stringify({ source: ["aws.ec2"], "detail-type": ["EBS Snapshot Notification"], detail: { event: [event], result: [result] } });
+  const rule = (more: Obj = {}) => ({ name: "snapshot-cleanup", event_pattern: pattern("copySnapshot", "failed"), event_bus_name: "default", schedule_expression: "", state: "ENABLED", ...more });
+  const target = (more: Obj = {}) => ({
+    rule: "snapshot-cleanup",
+    arn: RUNBOOK,
+    role_arn: "arn:aws:iam::111122223333:role/events-ssm-automation",
+    target_id: "snap",
+    event_bus_name: "default",
+    input_transformer: [{ input_paths: { snap: "$.detail.snapshot_id" }, input_template: '{"SnapshotId":[<snap>]}' }],
+    ...more,
+  });
+  const widened = update("aws_cloudwatch_event_rule.snap", rule(), rule({ event_pattern: pattern("createSnapshot", "succeeded") }));
+  const RULE = ["plan-command-scheduled aws_cloudwatch_event_rule.snap"];
+
+  test("a pattern changed under a target that starts a runbook blocks, naming the change and the target", () => {
+    const [f] = evaluate([widened, noop("aws_cloudwatch_event_target.snap", target())]);
+    expect(f.ruleId).toBe("plan-command-scheduled");
+    expect(f.resource).toBe("aws_cloudwatch_event_rule.snap");
+    expect(f.message).toContain("The plan updates aws_cloudwatch_event_rule.snap, which changes when its targets run (event_pattern ");
+    expect(f.message).toContain(`and its target aws_cloudwatch_event_target.snap starts "${RUNBOOK}" whenever its rule fires`);
+  });
+
+  test("a target only in the prior state (a targeted plan) is found too", () => {
+    const state = { values: { root_module: { resources: [{ address: "aws_cloudwatch_event_target.snap", mode: "managed", type: "aws_cloudwatch_event_target", name: "snap", values: target() }] } } };
+    expect(judged([widened], { complete: false, prior_state: state })).toEqual(RULE);
+  });
+
+  test("a schedule moved, a rule switched on or widened, or a state known only after apply, blocks", () => {
+    const commands = noop("aws_cloudwatch_event_target.snap", target({ arn: "arn:aws:ssm:eu-west-1::document/AWS-RunShellScript", run_command_targets: [{ key: "tag:role", values: ["db"] }], input_transformer: [] }));
+    const scheduled = rule({ event_pattern: "", schedule_expression: "cron(0 3 ? * SUN *)" });
+    expect(judged([update("aws_cloudwatch_event_rule.snap", scheduled, { ...scheduled, schedule_expression: "rate(5 minutes)" }), commands])).toEqual(RULE);
+    const [on] = evaluate([update("aws_cloudwatch_event_rule.snap", rule({ state: "DISABLED" }), rule()), noop("aws_cloudwatch_event_target.snap", target())]);
+    expect(on.message).toContain('it is switched on (state "DISABLED" → "ENABLED")');
+    expect(judged([update("aws_cloudwatch_event_rule.snap", rule({ state: undefined, is_enabled: false }), rule({ state: undefined, is_enabled: true })), noop("aws_cloudwatch_event_target.snap", target())])).toEqual(RULE);
+    expect(judged([update("aws_cloudwatch_event_rule.snap", rule(), rule({ state: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" })), noop("aws_cloudwatch_event_target.snap", target())])).toEqual(RULE);
+    const unknown = update("aws_cloudwatch_event_rule.snap", rule(), rule({ event_pattern: null }));
+    (unknown.change as Obj).after_unknown = { event_pattern: true };
+    expect(judged([unknown, noop("aws_cloudwatch_event_target.snap", target())])).toEqual(RULE);
+  });
+
+  test("the controls: harmless targets, other rules' targets, a rule switched off, tags, and a rule with no target in the plan pass", () => {
+    expect(judged([widened, noop("aws_cloudwatch_event_target.snap", target({ arn: "arn:aws:lambda:eu-west-1:111122223333:function:notify", input_transformer: [] }))])).toEqual([]);
+    expect(judged([widened, noop("aws_cloudwatch_event_target.snap", target({ rule: "other-rule" }))])).toEqual([]);
+    expect(judged([widened, noop("aws_cloudwatch_event_target.snap", target({ event_bus_name: "arn:aws:events:eu-west-1:111122223333:event-bus/orders" }))])).toEqual([]);
+    expect(judged([update("aws_cloudwatch_event_rule.snap", rule(), rule({ event_pattern: pattern("createSnapshot", "succeeded"), state: "DISABLED" })), noop("aws_cloudwatch_event_target.snap", target())])).toEqual([]);
+    expect(judged([update("aws_cloudwatch_event_rule.snap", rule({ tags: { a: "1" } }), rule({ tags: { a: "2" } })), noop("aws_cloudwatch_event_target.snap", target())])).toEqual([]);
+    // The same pattern written with other whitespace is no change.
+    expect(judged([update("aws_cloudwatch_event_rule.snap", rule(), rule({ event_pattern: JSON.stringify(JSON.parse(pattern("copySnapshot", "failed")), null, 2) })), noop("aws_cloudwatch_event_target.snap", target())])).toEqual([]);
+    expect(judged([widened, change("aws_cloudwatch_event_target.snap", ["delete"], target(), null)])).toEqual([]);
+    expect(judged([widened])).toEqual([]);
+  });
+
+  test("a target created under the changed rule is judged once, as created", () => {
+    expect(judged([widened, create("aws_cloudwatch_event_target.snap", target())])).toEqual(["plan-command-scheduled aws_cloudwatch_event_target.snap"]);
+  });
+
+  test("a target on the rule's bus named by its ARN is the rule's", () => {
+    const onBus = (t: Obj) => noop("aws_cloudwatch_event_target.snap", t);
+    const busRule = (more: Obj) => rule({ event_bus_name: "orders", ...more });
+    expect(judged([update("aws_cloudwatch_event_rule.snap", busRule({}), busRule({ event_pattern: pattern("createSnapshot", "succeeded") })), onBus(target({ event_bus_name: "arn:aws:events:eu-west-1:111122223333:event-bus/orders" }))])).toEqual(RULE);
   });
 });
