@@ -290,7 +290,8 @@ function walkReferences(v: unknown, at: (ref: string) => void): void {
   }
 }
 
-function moduleResources(m: PlanModule | undefined): PlanModuleResource[] {
+/** The resources of a module and of its child modules, depth first. */
+export function moduleResources(m: PlanModule | undefined): PlanModuleResource[] {
   if (!m) return [];
   return [...(m.resources ?? []), ...(m.child_modules ?? []).flatMap(moduleResources)];
 }

@@ -9,6 +9,8 @@ import { withoutInstanceKeys } from "../../engine/agents";
 import { configOf, expressionAt, hasConfiguration, referencedResources } from "../config-expressions";
 import { canonicalJson } from "../canonical-json";
 import { SQL_FIELDS, UNKNOWN_SQL, readOnlySql, shownSql } from "../sql";
+import { moduleResources } from "../data-reads";
+import { PACK_FIELDS, PACK_TYPES, readPack, UNREAD_FIX } from "./conformance-packs";
 
 /**
  * Resources whose create makes AWS itself run commands or API calls soon after apply, with rights the plan does not
@@ -98,7 +100,9 @@ export const commandScheduled: PlanRule = {
       "An SSM association or maintenance window task runs its document (a shell script, a runbook) on its instances; an EventBridge Scheduler " +
       "schedule can call any AWS API with its role (`aws-sdk:rds:deleteDBInstance`); an EventBridge rule target can run commands on instances or an " +
       "Automation runbook, a task or build with a command of its own, or SQL; a Step Functions state machine calls the APIs its definition names " +
-      "with its role whenever anything starts it; an automatic Config remediation runs on every resource its rule flags; an alarm can terminate its " +
+      "with its role whenever anything starts it; an automatic Config remediation runs on every resource its rule flags, written as a resource or in a conformance pack's template " +
+      "(which Config deploys with its own service-linked role, an organization pack in every member account; a template blastwall cannot read, in S3 or an SSM document, counts); " +
+      "a rule whose pattern, schedule, bus or state changes runs its existing targets on other events; an alarm can terminate its " +
       "instance; a DataSync task on a schedule deletes (preserve_deleted_files REMOVE) or overwrites (overwrite_mode ALWAYS, the default) the destination's " +
       "files to match its source; a DMS replication task or config that apply starts with TargetTablePrepMode DROP_AND_CREATE or TRUNCATE_BEFORE_LOAD drops or empties " +
       "every mapped table of its target; an aws_redshiftdata_statement runs its SQL as it is created; an EMR cluster runs its steps (command-runner.jar commands, scripts, jars) " +
@@ -110,7 +114,7 @@ export const commandScheduled: PlanRule = {
     fix:
       "Read the document, target, input, SQL or state named in the finding. If it is intended, have a human approve this exact plan (`blastwall approve`); " +
       "a changed document, target, input or definition needs approval again. Routine AWS documents (inventory, agent updates, patch baselines), " +
-      "schedules calling APIs that destroy nothing, plain SELECTs, state machines that only start code defined elsewhere, and DataSync tasks without a schedule " +
+      "a conformance pack of Config rules only, schedules calling APIs that destroy nothing, plain SELECTs, state machines that only start code defined elsewhere, and DataSync tasks without a schedule " +
       "or with overwrite_mode NEVER and deleted files preserved, DMS tasks not started or with TargetTablePrepMode DO_NOTHING (or CDC only), and EMR clusters without " +
       "steps or bootstrap actions pass.",
     severity: "error",
@@ -128,13 +132,16 @@ export const commandScheduled: PlanRule = {
     const hit = judge.hit(rc, ctx?.plan);
     if (!hit) return [];
     const what = a.includes("create") && a.includes("delete") ? "replaces" : a.includes("create") ? "creates" : "updates";
-    return [changeFinding(rc, `The plan ${what} ${rc.address}, which ${hit.runs}; what that does to data is not in the plan.`, hit.evidence)];
+    const finding = changeFinding(rc, `The plan ${what} ${rc.address}, which ${hit.runs}; what that does to data is not in the plan.`, hit.evidence);
+    return [hit.fix === undefined ? finding : { ...finding, fix: hit.fix }];
   },
 };
 
 interface Hit {
   readonly runs: string;
   readonly evidence: Evidence[];
+  /** A fix of this finding's own, where the rule's does not say it (a template blastwall cannot read). */
+  readonly fix?: string;
 }
 
 /** Per type: what decides what runs (an update changing none of it runs nothing new), and whether it may destroy. */
@@ -160,7 +167,128 @@ const JUDGES: Readonly<Record<string, { readonly fields: readonly (string | Path
   },
   aws_redshiftdata_statement: { fields: ["sql", "parameters", "database", "cluster_identifier", "workgroup_name", "db_user", "secret_arn"], hit: redshiftStatement },
   aws_emr_cluster: { fields: ["step", "bootstrap_action"], hit: emrRuns },
+  // A rule's targets stay as they are when its pattern, schedule, state or bus changes: they run on other events.
+  aws_cloudwatch_event_rule: { fields: ["event_pattern", "schedule_expression", "state", "is_enabled", "event_bus_name"], hit: ruleRetimed },
+  ...Object.fromEntries(Object.keys(PACK_TYPES).map((type) => [type, { fields: PACK_FIELDS, hit: conformancePack }])),
 };
+
+/**
+ * A Config conformance pack deploys the remediations of its template with Config's own service-linked role: each is
+ * judged as an `aws_config_remediation_configuration` of the plan would be, and the template's other runners as a
+ * stack template's are. A template blastwall cannot read (in S3, in an SSM document) may hold any of them.
+ */
+function conformancePack(rc: PlanResourceChange): Hit | undefined {
+  const pack = readPack(rc);
+  if (pack.unread !== undefined) {
+    return {
+      runs: `has AWS Config deploy, ${pack.where}, a template blastwall cannot read (${pack.unread}): it may hold automatic remediations, which run SSM Automation documents by themselves with the role they name`,
+      evidence: [{ step: "template", address: rc.address, detail: pack.unread }],
+      fix: UNREAD_FIX,
+    };
+  }
+  const found: string[] = [];
+  for (const r of pack.remediations) {
+    const hit = remediation(r.view);
+    if (hit !== undefined) found.push(`${r.id} (AWS::Config::RemediationConfiguration), which ${hit.runs}`);
+  }
+  found.push(...pack.runners);
+  if (found.length === 0) return undefined;
+  return {
+    runs: `has AWS Config deploy, ${pack.where}, with its own service-linked role: ${found.slice(0, 3).join("; ")}${found.length > 3 ? `; and ${found.length - 3} more` : ""}`,
+    evidence: found.map((detail) => ({ step: "conformance-pack", address: rc.address, detail })),
+  };
+}
+
+/**
+ * An update of an EventBridge rule's pattern, schedule, state (turned on) or bus changes when its targets run, and on
+ * what events: a target that cleans up after a failed copy now runs on every copy that succeeds. Each target of the
+ * rule that this plan holds (its resource_changes, or its prior state for a targeted plan) is judged as its create
+ * would be. A new rule's targets are new too, and judged as created; a target of another workspace is not seen.
+ */
+function ruleRetimed(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
+  if (!isObject(rc.change.before) || ruleOff(rc.change.after)) return undefined;
+  const moved = ruleMoves(rc);
+  if (moved.length === 0) return undefined;
+  const found: { address: string; hit: Hit }[] = [];
+  for (const target of ruleTargets(rc, plan)) {
+    const hit = eventTarget(target, plan);
+    if (hit !== undefined) found.push({ address: target.address, hit });
+  }
+  if (found.length === 0) return undefined;
+  const [first] = found;
+  return {
+    runs: `changes when its targets run (${moved.join("; ")}), and its target ${first.address} ${first.hit.runs}${found.length > 1 ? `; and ${found.length - 1} more target(s) of it` : ""}`,
+    evidence: [{ step: "rule", address: rc.address, detail: moved.join("; ") }, ...found.flatMap((f) => f.hit.evidence)],
+  };
+}
+
+/** A rule switched off: `state` DISABLED, or the older `is_enabled` false. */
+function ruleOff(side: unknown): boolean {
+  const state = getPath(side, ["state"]);
+  if (typeof state === "string" && state !== "") return state.trim().toUpperCase() === "DISABLED";
+  return getPath(side, ["is_enabled"]) === false;
+}
+
+/** What of a rule changes when its targets run, as phrases: its pattern, schedule, bus, or turned on (or widened). */
+function ruleMoves(rc: PlanResourceChange): string[] {
+  const out: string[] = [];
+  const text = (v: unknown) => {
+    if (typeof v !== "string") return canonicalJson(v ?? null);
+    try {
+      return canonicalJson(JSON.parse(v));
+    } catch {
+      return v;
+    }
+  };
+  const was = (path: Path) => {
+    const v = getPath(rc.change.before, path);
+    const s = v === null || v === undefined || v === "" ? "(not set)" : JSON.stringify(v).replace(/\s+/g, " ");
+    return s.length > SHOW_MAX ? `${s.slice(0, SHOW_MAX - 1)}…` : s;
+  };
+  for (const field of ["event_pattern", "schedule_expression", "event_bus_name"]) {
+    const after = afterValue(rc.change, [field]);
+    const before = getPath(rc.change.before, [field]);
+    const same = after.state === "known" && (field === "event_bus_name" ? busName(before) === busName(after.value) : text(before ?? "") === text(after.value ?? ""));
+    if (!same) out.push(`${field} ${was([field])} → ${shown(rc, [field])}`);
+  }
+  const state = afterValue(rc.change, ["state"]);
+  const enabled = afterValue(rc.change, ["is_enabled"]);
+  if (state.state === "unknown" || enabled.state === "unknown") out.push("its state is known only after apply");
+  else if (ruleOff(rc.change.before)) out.push(`it is switched on (state ${was(["state"])} → ${shown(rc, ["state"])})`);
+  else if (typeof state.value === "string" && state.value !== "" && changed(rc, ["state"])) out.push(`state ${was(["state"])} → ${shown(rc, ["state"])}`);
+  return out;
+}
+
+/** An event bus named as written by a rule or target: its name, or the name in its ARN; unset is `default`. */
+function busName(v: unknown): string {
+  if (typeof v !== "string" || v.trim() === "") return "default";
+  const m = /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(v.trim());
+  return m ? m[1] : v.trim();
+}
+
+/**
+ * The targets of a rule that this plan holds and does not create or destroy: by the rule's name and bus, or, for a
+ * rule name known only after apply, by reference in the configuration. From resource_changes (a no-op included), and
+ * from the prior state for those a targeted plan leaves out.
+ */
+function ruleTargets(rule: PlanResourceChange, plan: PlanJson | undefined): PlanResourceChange[] {
+  if (plan === undefined) return [];
+  const names = new Set([getPath(rule.change.before, ["name"]), getPath(rule.change.after, ["name"])].filter((n): n is string => typeof n === "string"));
+  const bus = busName(afterValue(rule.change, ["event_bus_name"]).state === "known" ? getPath(rule.change.after, ["event_bus_name"]) : getPath(rule.change.before, ["event_bus_name"]));
+  const isTarget = (t: PlanResourceChange) => {
+    const name = afterValue(t.change, ["rule"]);
+    if (name.state === "known") return typeof name.value === "string" && names.has(name.value) && busName(getPath(t.change.after, ["event_bus_name"])) === bus;
+    const config = configOf(plan, t.address);
+    return (referencedResources(config, expressionAt(config, ["rule"]), plan) ?? []).includes(withoutInstanceKeys(rule.address));
+  };
+  const listed = plan.resource_changes.filter((c) => c.mode === "managed" && c.type === "aws_cloudwatch_event_target");
+  const seen = new Set(listed.map((c) => c.address));
+  const kept = listed.filter((c) => !c.change.actions.includes("create") && !(c.change.actions.length === 1 && c.change.actions[0] === "delete"));
+  const stateOnly = moduleResources(plan.prior_state?.values?.root_module)
+    .filter((r) => r.mode === "managed" && r.type === "aws_cloudwatch_event_target" && !seen.has(r.address))
+    .map((r): PlanResourceChange => ({ address: r.address, mode: "managed", type: r.type, name: r.name, change: { actions: ["no-op"], before: r.values, after: r.values, after_unknown: {}, before_sensitive: r.sensitive_values, after_sensitive: r.sensitive_values } }));
+  return [...kept, ...stateOnly].filter(isTarget);
+}
 
 /**
  * A DMS replication task (or serverless replication config) started by apply (`start_replication_task`,

@@ -363,7 +363,8 @@ const RUNNERS = new Set([
   "AWS::CloudFormation::Stack",
 ]);
 
-function runners(now: Readonly<Record<string, Resource>>, old: Readonly<Record<string, Resource>> | undefined): string[] {
+/** The resources of a template that run calls, new (no `old`) or changed; also read in a Config conformance pack's template. */
+export function runners(now: Readonly<Record<string, Resource>>, old: Readonly<Record<string, Resource>> | undefined): string[] {
   const out: string[] = [];
   for (const [id, r] of Object.entries(now)) {
     const type = String(r.Type);
