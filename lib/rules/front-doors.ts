@@ -12,7 +12,7 @@ import { blocksOf, callsLambda, graphqlAccess, GRAPHQL_APIS, httpAccess, restAcc
 import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
 import { bodiesOf } from "../engine/reach/openapi-doors";
 import { resolveToPattern } from "../engine/terraform/tokens";
-import { albCognitoAdmits } from "../engine/reach/authorizers";
+import { albCognitoAdmits, albLetsUnauthenticated, albOidcAdmits } from "../engine/reach/authorizers";
 import { functionsOf, type Route } from "./invoke-routes";
 
 const isTrue = (v: unknown) => v === true || v === "true";
@@ -134,16 +134,24 @@ const ofTypes = (stack: TfStack, types: readonly string[]) => types.flatMap((t) 
 
 /**
  * Who an ALB forward admits once an authenticate action before it (same action list, by `order`) has run: undefined,
- * anyone; `closed`, only users of an identity provider outside IAM (an OIDC IdP, a user pool that lets no one sign up);
- * `signup`, whoever signs up to a user pool that allows self sign-up (Cognito's default), or one not in the stack, or
- * signs in through a federated provider anyone has an account with that the action's app client enables.
+ * anyone; `closed`, only users of an identity provider outside IAM (an issuer of one organisation alone, a user pool
+ * that lets no one sign up); `some`, whoever gets past an action that strangers pass (`who`): a user pool that allows
+ * self sign-up (Cognito's default), or one not in the stack, or a federated provider anyone has an account with that
+ * the action's app client enables; an issuer that gives tokens to anyone, or one blastwall cannot read; an action
+ * that lets a request with no session through (`on_unauthenticated_request = "allow"`).
  */
-type Gate = undefined | { readonly kind: "closed" } | { readonly kind: "signup"; readonly text: string; readonly fix: string };
+type Gate = undefined | { readonly kind: "closed" } | { readonly kind: "some"; readonly text: string; readonly fix: (listener: string) => string; readonly who: string };
 
-/** The user pool's judgement (engine/reach/authorizers.ts): self sign-up, a federated provider anyone has, a pool elsewhere. */
-function cognitoGate(stack: TfStack, auth: Record<string, unknown> | undefined): Gate {
-  const a = albCognitoAdmits(stack, auth);
-  return a.kind === "anyone" ? { kind: "signup", text: `an authenticate-cognito action on ${a.text}`, fix: a.fix } : { kind: "closed" };
+/** The judgement of an authenticate action (engine/reach/authorizers.ts), as for API Gateway's authorizers. */
+function authGate(stack: TfStack, type: "authenticate-cognito" | "authenticate-oidc", auth: Record<string, unknown> | undefined): Gate {
+  const unauthenticated = albLetsUnauthenticated(stack, auth);
+  if (unauthenticated) return { kind: "some", text: `an ${type} action with ${unauthenticated}`, fix: (l) => `set on_unauthenticated_request = "authenticate" (or "deny") on the ${type} action of ${l}`, who: "anyone who can reach it" };
+  if (type === "authenticate-cognito") {
+    const a = albCognitoAdmits(stack, auth);
+    return a.kind === "anyone" ? { kind: "some", text: `an authenticate-cognito action on ${a.text}`, fix: () => a.fix, who: "whoever signs up" } : { kind: "closed" };
+  }
+  const a = albOidcAdmits(stack, auth);
+  return a.kind === "anyone" ? { kind: "some", text: `an authenticate-oidc action that takes tokens of ${a.text}`, fix: (l) => `${a.fix}, in the authenticate-oidc action of ${l}`, who: "whoever signs in" } : { kind: "closed" };
 }
 
 /**
@@ -163,8 +171,8 @@ function forwardedGroups(stack: TfStack, actions: unknown): { forwards: { group:
     const before = ordered ? listed.filter((x) => x.order < order).map((x) => x.a) : [];
     const gates: Gate[] = before.flatMap((b): Gate[] => {
       const type = exactly(stack, b["type"]);
-      if (type === "authenticate-oidc") return [{ kind: "closed" }];
-      if (type === "authenticate-cognito") return [cognitoGate(stack, blocksOf(b["authenticate_cognito"])[0])];
+      if (type === "authenticate-oidc") return [authGate(stack, type, blocksOf(b["authenticate_oidc"])[0])];
+      if (type === "authenticate-cognito") return [authGate(stack, type, blocksOf(b["authenticate_cognito"])[0])];
       return [];
     });
     // Every authenticate action before the forward must pass: one that admits no stranger closes it.
@@ -179,20 +187,20 @@ function forwardedGroups(stack: TfStack, actions: unknown): { forwards: { group:
   return { forwards, unread };
 }
 
-/** The most open gate of the forwards to a group: anyone, else whoever signs up; undefined when none forwards there. */
+/** The most open gate of the forwards to a group: anyone, else whoever gets past a gate strangers pass; undefined when none forwards there. */
 function gateTo(stack: TfStack, actions: unknown, g: TfResource): { gate: Gate } | undefined {
   const gates = forwardedGroups(stack, actions).forwards.filter((f) => f.group === g).map((f) => f.gate);
   if (gates.length === 0) return undefined;
-  return { gate: gates.includes(undefined) ? undefined : gates.find((x) => x?.kind === "signup") ?? gates[0] };
+  return { gate: gates.includes(undefined) ? undefined : gates.find((x) => x?.kind === "some") ?? gates[0] };
 }
 
 /**
  * An Application Load Balancer that is internet-facing (`internal` false or unset) runs a Lambda target group's
  * function with every HTTP request a listener (or listener rule) of it forwards there: no IAM right. A listener on a
  * load balancer the stack does not make may be on an internet-facing one (fail closed). An authenticate action before
- * the forward leaves it to the identity provider's users: an OIDC IdP or a user pool that lets no one sign up is
- * outside IAM (no route, as a REST method's Cognito authorizer on such a pool), a pool with self sign-up is anyone's
- * who signs up.
+ * the forward leaves it to the identity provider's users: an issuer of one organisation alone or a user pool that lets
+ * no one sign up is outside IAM (no route, as an API Gateway authorizer on such a pool or issuer); one strangers get
+ * past (self sign-up, a public issuer, `on_unauthenticated_request = "allow"`) is a route for them.
  */
 function albRoutes(stack: TfStack): Route[] {
   const lambdaGroups = ofTypes(stack, TARGET_GROUPS).filter((g) => exactly(stack, g.values["target_type"]) === "lambda" || (g.values["target_type"] !== undefined && exactly(stack, g.values["target_type"]) === undefined));
@@ -218,7 +226,7 @@ function albRoutes(stack: TfStack): Route[] {
       for (const l of owners) note(l, at.gate);
     }
     for (const [l, gates] of fronts) {
-      const gate = gates.includes(undefined) ? undefined : gates.find((x) => x?.kind === "signup");
+      const gate = gates.includes(undefined) ? undefined : gates.find((x) => x?.kind === "some");
       if (gates.length > 0 && !gates.includes(undefined) && !gate) continue;
       const lb = LISTENERS.includes(l.type) ? oneReferenced(stack, l.values["load_balancer_arn"], LBS) : undefined;
       if (lb && (isTrue(lb.values["internal"]) || exactly(stack, lb.values["load_balancer_type"]) === "network")) continue;
@@ -226,7 +234,7 @@ function albRoutes(stack: TfStack): Route[] {
       const which = lb
         ? `${lb.address}, a load balancer ${internal === undefined || internal === null || isFalse(internal) ? "that is internet-facing (internal is false or unset)" : "that may be internet-facing (internal cannot be read)"}`
         : "a load balancer the stack does not make, which may be internet-facing";
-      const signup = gate?.kind === "signup" ? gate : undefined;
+      const some = gate?.kind === "some" ? gate : undefined;
       const closeLb = lb ? `make ${lb.address} internal (internal = true)` : `forward ${l.address} only from an internal load balancer`;
       out.push(
         openRoute(
@@ -234,12 +242,12 @@ function albRoutes(stack: TfStack): Route[] {
           functions,
           `send HTTP requests to ${l.address}`,
           `, which forwards to ${g.address}, whose target is`,
-          signup
-            ? `through ${l.address} of ${which}, forwarding to ${g.address} (target_type lambda) after ${signup.text}: whoever signs up runs the function with a request of their own`
+          some
+            ? `through ${l.address} of ${which}, forwarding to ${g.address} (target_type lambda) after ${some.text}: ${some.who} runs the function with a request of their own`
             : `through ${l.address} of ${which}, forwarding to ${g.address} (target_type lambda): anyone who can reach it runs the function with a request of their own`,
-          signup
-            ? `${signup.fix}, or ${closeLb}, or take the function out of ${g.address}`
-            : `${closeLb}, or put an authenticate-oidc action (or an authenticate-cognito one on a user pool that lets no one sign up) before the forward on ${l.address}, or take the function out of ${g.address}`,
+          some
+            ? `${some.fix(l.address)}, or ${closeLb}, or take the function out of ${g.address}`
+            : `${closeLb}, or put an authenticate-oidc action on an issuer of your organisation alone (or an authenticate-cognito one on a user pool that lets no one sign up) before the forward on ${l.address}, or take the function out of ${g.address}`,
         ),
       );
     }

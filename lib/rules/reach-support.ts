@@ -210,7 +210,7 @@ function scopedCapability(ctx: RuleContext, s: ScopedUser, agent?: PrincipalNode
   if (!own) {
     const cat = loadCatalogue();
     const rights = ctx.analysis.rightsOf(s.user.address);
-    const destroy: StatementGrants[] = groupByStatement(rights, (g) => !g.statement.unknown && s.scope.allows(g.action) && !isRecoverableDelete(ctx, g), (a) => cat.rank(a), ["direct", "protection"]);
+    const destroy: StatementGrants[] = groupByStatement(rights, (g) => !g.statement.unknown && s.scope.allows(g.action) && (s.grants?.(g) ?? true) && !isRecoverableDelete(ctx, g), (a) => cat.rank(a), ["direct", "protection"]);
     if (!s.user.isAgent) {
       for (const g of resourcePolicyGrantsTo(ctx, s.user)) {
         const actions = g.actions.filter((a) => s.scope.allows(a));

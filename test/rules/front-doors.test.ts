@@ -175,6 +175,32 @@ describe("152. front doors: a service acting with a role of the stack", () => {
     expect(found(stack([allow("apigateway:POST", "arn:aws:apigateway:eu-central-1::/restapis")], { ...API_ROLE(), ...REST("AWS_IAM", S3_DELETE) }))).toEqual([]);
   });
 
+  test("F8: TestInvokeMethod on a method written by references is that method alone; an id blastwall cannot read may be any", () => {
+    const OTHER: Obj = {
+      "aws_api_gateway_rest_api.other": { name: "other" },
+      "aws_api_gateway_resource.other": { rest_api_id: "${aws_api_gateway_rest_api.other.id}", parent_id: "${aws_api_gateway_rest_api.other.root_resource_id}", path_part: "x" },
+      "aws_api_gateway_resource.sibling": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", parent_id: "${aws_api_gateway_rest_api.api.root_resource_id}", path_part: "y" },
+      "data.aws_api_gateway_rest_api.byname": { name: "files" },
+    };
+    const method = (api: string, res: string, verb = "DELETE") => `arn:aws:apigateway:eu-central-1::/restapis/${api}/resources/${res}/methods/${verb}`;
+    const test = (resource: string) => found(tf({ ...agentCan(allow("apigateway:POST", resource)), ...API_ROLE(), ...REST("AWS_IAM", S3_DELETE), ...OTHER }, { ...PINNED, variable: { api: { type: "string" } } }));
+    const API = "${aws_api_gateway_rest_api.api.id}";
+    const RES = "${aws_api_gateway_resource.res.id}";
+    const mine = test(method(API, RES));
+    expect(mine.map((f) => [f.severity, f.resource])).toEqual([["error", "aws_iam_role.apirole"]]);
+    expect(mine[0].message).toContain("--apigateway:POST (TestInvokeMethod) on aws_api_gateway_integration.i--> aws_iam_role.apirole (s3 only");
+    // Controls: another API of the stack, another resource of the same API, another verb, the verb in lower case (ARNs are case-sensitive).
+    expect(test(method("${aws_api_gateway_rest_api.other.id}", "${aws_api_gateway_resource.other.id}"))).toEqual([]);
+    expect(test(method(API, "${aws_api_gateway_resource.sibling.id}"))).toEqual([]);
+    expect(test(method(API, "${aws_api_gateway_rest_api.api.root_resource_id}"))).toEqual([]);
+    expect(test(method(API, RES, "GET"))).toEqual([]);
+    expect(test(method(API, RES, "delete"))).toEqual([]);
+    // Fail closed: an id as a variable, a data source's or a literal one may be the stack's API; a wildcard across ids is read as a pattern.
+    for (const api of ["${var.api}", "${data.aws_api_gateway_rest_api.byname.id}", "a1b2c3d4e5"]) expect(test(method(api, RES)).length).toBe(1);
+    expect(test(method(API, "*", "*")).length).toBe(1);
+    expect(test(`arn:aws:apigateway:eu-central-1::/restapis/${API}/*`).length).toBe(1);
+  });
+
   const DDB = (template: string, auth = "AWS_IAM", extra: Obj = {}): Obj => ({
     ...role("dsrole", trust("appsync.amazonaws.com"), policy(allow(["dynamodb:DeleteItem", "dynamodb:DeleteTable", "dynamodb:GetItem"], "*"))),
     "aws_dynamodb_table.t": { name: "orders", hash_key: "id", attribute: [{ name: "id", type: "S" }] },
@@ -205,6 +231,63 @@ describe("152. front doors: a service acting with a role of the stack", () => {
     expect(found(keyed)[0].message).toContain("--no auth on aws_appsync_datasource.ds-->");
     // Control: an API key auth with no key in the stack and no IAM auth is neither.
     expect(found(stack([allow("appsync:GraphQL", "*")], DDB(DELETE_ITEM, "API_KEY")))).toEqual([]);
+  });
+
+  // A RELATIONAL_DATABASE data source: its resolvers run SQL through the Data API as the database user of its secret.
+  const SQL_RIGHTS = (cluster = "${aws_rds_cluster.db.arn}", secret: string | null = "${aws_secretsmanager_secret.db.arn}") =>
+    policy(allow(["rds-data:ExecuteStatement", "rds-data:BatchExecuteStatement"], cluster), ...(secret ? [allow("secretsmanager:GetSecretValue", secret)] : []));
+  const RDS = (rights: string, auth = "API_KEY", endpoint: Obj = {}, extra: Obj = {}): Obj => ({
+    ...role("dsrole", trust("appsync.amazonaws.com"), rights),
+    "aws_rds_cluster.db": { cluster_identifier: "orders", engine: "aurora-postgresql", enable_http_endpoint: true, master_username: "app", master_password: "${var.pw}" },
+    "aws_rds_cluster.other": { cluster_identifier: "reports", engine: "aurora-postgresql", enable_http_endpoint: true, master_username: "app", master_password: "${var.pw}" },
+    "aws_secretsmanager_secret.db": { name: "orders-db" },
+    "aws_appsync_graphql_api.api": { name: "ops", authentication_type: auth },
+    ...(auth === "API_KEY" ? { "aws_appsync_api_key.k": { api_id: "${aws_appsync_graphql_api.api.id}" } } : {}),
+    "aws_appsync_datasource.ds": {
+      api_id: "${aws_appsync_graphql_api.api.id}",
+      name: "orders",
+      type: "RELATIONAL_DATABASE",
+      service_role_arn: "${aws_iam_role.dsrole.arn}",
+      relational_database_config: [{ source_type: "RDS_HTTP_ENDPOINT", http_endpoint_config: [{ db_cluster_identifier: "${aws_rds_cluster.db.arn}", aws_secret_store_arn: "${aws_secretsmanager_secret.db.arn}", database_name: "orders", ...endpoint }] }],
+    },
+    ...extra,
+  });
+  const rdsStack = (agent: Obj[], json: Obj) => tf({ ...agentCan(...agent), ...json }, { ...PINNED, variable: { pw: { type: "string" }, cluster: { type: "string" }, secret: { type: "string" } } });
+
+  test("F7: a RELATIONAL_DATABASE data source anyone (or an agent) runs: SQL on its cluster as its secret's database user, an error", () => {
+    const open = found(rdsStack([NOTHING], RDS(SQL_RIGHTS())))[0];
+    expect([open.severity, open.resource]).toEqual(["error", "aws_iam_role.dsrole"]);
+    expect(open.actions).toEqual(["rds-data:ExecuteStatement", "rds-data:BatchExecuteStatement"]);
+    expect(open.message).toContain("can act as aws_iam_role.dsrole (rds-data SQL on aws_rds_cluster.db as the database user of aws_secretsmanager_secret.db only, as aws_appsync_datasource.ds calls it), which can delete data");
+    expect(open.evidence).toContain("running the resolvers' SQL through the RDS Data API on aws_rds_cluster.db as the database user of aws_secretsmanager_secret.db (a DROP TABLE or a DELETE, as far as that user's grants go, which the plan does not show)");
+    expect(open.evidence).toContain("give aws_appsync_datasource.ds the secret of a database user granted only what its resolvers need (no DROP, DELETE or TRUNCATE");
+    const iam = found(rdsStack([allow("appsync:GraphQL", "*")], RDS(SQL_RIGHTS(), "AWS_IAM")))[0];
+    expect([iam.severity, iam.resource]).toEqual(["error", "aws_iam_role.dsrole"]);
+    expect(iam.message).toContain("--appsync:GraphQL on aws_appsync_datasource.ds--> aws_iam_role.dsrole (rds-data SQL on aws_rds_cluster.db");
+    // Controls: no GraphQL right; the role's SQL rights on another cluster; no read of the secret (the Data API asks for it).
+    expect(found(rdsStack([NOTHING], RDS(SQL_RIGHTS(), "AWS_IAM")))).toEqual([]);
+    expect(found(rdsStack([NOTHING], RDS(SQL_RIGHTS("${aws_rds_cluster.other.arn}"))))).toEqual([]);
+    expect(found(rdsStack([NOTHING], RDS(SQL_RIGHTS(undefined, null))))).toEqual([]);
+    expect(found(rdsStack([NOTHING], RDS(SQL_RIGHTS(undefined, "arn:aws:secretsmanager:eu-central-1:111111111111:secret:other-*"))))).toEqual([]);
+  });
+
+  test("F7: a cluster or secret blastwall cannot read, a secret outside the stack or with a policy: the SQL rights count (fail closed)", () => {
+    // The cluster a variable: any cluster, so the rights on another count.
+    const cluster = found(rdsStack([NOTHING], RDS(SQL_RIGHTS("${aws_rds_cluster.other.arn}"), "API_KEY", { db_cluster_identifier: "${var.cluster}" })))[0];
+    expect([cluster.severity, cluster.resource]).toEqual(["error", "aws_iam_role.dsrole"]);
+    expect(cluster.message).toContain("rds-data SQL on ${var.cluster} as the database user of aws_secretsmanager_secret.db");
+    // The secret a variable, or a literal ARN outside the stack: a secret policy blastwall cannot see may let the role read it.
+    for (const secret of ["${var.secret}", "arn:aws:secretsmanager:eu-central-1:111111111111:secret:orders-db-AbCdEf"]) {
+      const f = found(rdsStack([NOTHING], RDS(SQL_RIGHTS(undefined, null), "API_KEY", { aws_secret_store_arn: secret })))[0];
+      expect([f.severity, f.resource]).toEqual(["error", "aws_iam_role.dsrole"]);
+    }
+    // A secret policy in the stack may grant the read the role's own policies do not.
+    const policy_ = { "aws_secretsmanager_secret_policy.p": { secret_arn: "${aws_secretsmanager_secret.db.arn}", policy: policy({ Effect: "Allow", Principal: { AWS: "${aws_iam_role.dsrole.arn}" }, Action: "secretsmanager:GetSecretValue", Resource: "*" }) } };
+    expect(found(rdsStack([NOTHING], RDS(SQL_RIGHTS(undefined, null), "API_KEY", {}, policy_)))[0]?.resource).toEqual("aws_iam_role.dsrole");
+    // A bare cluster identifier is that cluster's name.
+    const bare = found(rdsStack([NOTHING], RDS(SQL_RIGHTS("arn:aws:rds:eu-central-1:111111111111:cluster:orders"), "API_KEY", { db_cluster_identifier: "orders" })))[0];
+    expect(bare?.resource).toEqual("aws_iam_role.dsrole");
+    expect(found(rdsStack([NOTHING], RDS(SQL_RIGHTS("arn:aws:rds:eu-central-1:111111111111:cluster:reports"), "API_KEY", { db_cluster_identifier: "orders" })))).toEqual([]);
   });
 });
 
@@ -287,6 +370,12 @@ describe("153. front doors: OpenAPI bodies and quick create", () => {
     expect(iam.map((x) => [x.severity, x.resource])).toEqual([["error", "aws_iam_role.apirole"]]);
     // An empty requirement among the alternatives is no auth.
     expect(found(stack([NOTHING], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...restBody(encoded(doc(DDB_DELETE, { security: [{ sigv4: [] }, {}] }, { components: { securitySchemes: SIGV4 } }))) }))).toHaveLength(1);
+    // TestInvokeMethod on a body's operation: the API's own methods by reference and verb; another API of the stack is not it.
+    const sigv4 = restBody(encoded(doc(DDB_DELETE, { security: [{ sigv4: [] }] }, { components: { securitySchemes: SIGV4 } })));
+    const testInvoke = (api: string, verb = "DELETE") => found(stack([allow("apigateway:POST", `arn:aws:apigateway:eu-central-1::/restapis/\${${api}.id}/resources/*/methods/${verb}`)], { ...API_ROLE(policy(allow("dynamodb:DeleteItem", "*"))), ...sigv4, "aws_api_gateway_rest_api.other": { name: "other" } }));
+    expect(testInvoke("aws_api_gateway_rest_api.api")[0]?.message).toContain("--apigateway:POST (TestInvokeMethod) on aws_api_gateway_rest_api.api--> aws_iam_role.apirole");
+    expect(testInvoke("aws_api_gateway_rest_api.other")).toEqual([]);
+    expect(testInvoke("aws_api_gateway_rest_api.api", "GET")).toEqual([]);
   });
 
   test("F1: an HTTP API body with a Step Functions integration and no security reaches the state machine's role", () => {
@@ -346,7 +435,13 @@ describe("153. front doors: OpenAPI bodies and quick create", () => {
 describe("153. front doors: ALB authenticate actions", () => {
   const POOL = (adminOnly: boolean): Obj => ({ "aws_cognito_user_pool.p": { name: "staff", admin_create_user_config: [{ allow_admin_create_user_only: adminOnly }] } });
   const COGNITO = (pool: string, order?: number): Obj => ({ type: "authenticate-cognito", ...(order ? { order } : {}), authenticate_cognito: [{ user_pool_arn: pool, user_pool_client_id: "c", user_pool_domain: "auth" }] });
-  const OIDC: Obj = { type: "authenticate-oidc", authenticate_oidc: [{ authorization_endpoint: "https://idp/auth", client_id: "c", client_secret: "s", issuer: "https://idp", token_endpoint: "https://idp/token", user_info_endpoint: "https://idp/user" }] };
+  // An Entra tenant by its id: an issuer of one organisation alone.
+  const TENANT = "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47";
+  const OIDC_ON = (issuer: string, extra: Obj = {}): Obj => ({
+    type: "authenticate-oidc",
+    authenticate_oidc: [{ authorization_endpoint: `${issuer}/oauth2/v2.0/authorize`, client_id: "c", client_secret: "s", issuer, token_endpoint: `${issuer}/oauth2/v2.0/token`, user_info_endpoint: "https://graph.microsoft.com/oidc/userinfo", ...extra }],
+  });
+  const OIDC: Obj = OIDC_ON(`${TENANT}/v2.0`);
   const FORWARD = (order?: number): Obj => ({ type: "forward", ...(order ? { order } : {}), target_group_arn: "${aws_lb_target_group.tg.arn}" });
   const ALB = (actions: Obj[], extra: Obj = {}): Obj => ({
     "aws_lb.alb": { name: "ops", load_balancer_type: "application", subnets: ["subnet-1"] },
@@ -364,7 +459,55 @@ describe("153. front doors: ALB authenticate actions", () => {
     // Controls: the authenticate action ordered after the forward gates nothing; the plain forward's fix names both ways.
     const after = stack([NOTHING], { ...FUNCTION(), ...ALB([FORWARD(1), { ...OIDC, order: 2 }]) });
     expect(graded(after)).toEqual(OPEN_ROUTE);
-    expect(found(after)[0].fix).toContain("put an authenticate-oidc action (or an authenticate-cognito one on a user pool that lets no one sign up) before the forward on aws_lb_listener.l");
+    expect(found(after)[0].fix).toContain("put an authenticate-oidc action on an issuer of your organisation alone (or an authenticate-cognito one on a user pool that lets no one sign up) before the forward on aws_lb_listener.l");
+  });
+
+  test("F3: authenticate-oidc on an issuer that gives tokens to anyone, or one blastwall cannot read, is a route for whoever signs in", () => {
+    const idp = stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://idp"), FORWARD()]) });
+    expect(graded(idp)).toEqual(OPEN_ROUTE);
+    const f = found(idp)[0];
+    expect(f.message).toContain("forwarding to aws_lb_target_group.tg (target_type lambda) after an authenticate-oidc action that takes tokens of the issuer idp, which blastwall does not know to serve one organisation alone");
+    expect(f.message).toContain("its client_id does not keep them out (anyone the issuer lets sign in to that client gets through: the load balancer checks no other claim, and the claims it passes on to the target in x-amzn-oidc-data are for the target's code to check, which blastwall does not read): whoever signs in runs the function");
+    expect(f.fix).toContain("use an issuer of your organisation alone (an Entra tenant's by its id, a user pool of the stack with admin_create_user_config { allow_admin_create_user_only = true }), in the authenticate-oidc action of aws_lb_listener.l, or make aws_lb.alb internal");
+    const google = stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://accounts.google.com"), FORWARD()]) });
+    expect(graded(google)).toEqual(OPEN_ROUTE);
+    expect(found(google)[0].message).toContain("the issuer accounts.google.com, from which anyone with a Google account who signs in to the client gets one");
+    expect(graded(stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://login.microsoftonline.com/common/v2.0"), FORWARD()]) }))).toEqual(OPEN_ROUTE);
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://acme.eu.auth0.com/"), FORWARD()]) }))[0].message).toContain("an Auth0 tenant gives one to anyone who signs up");
+    const unread = tf({ ...agentCan(NOTHING), ...FUNCTION(), ...ALB([OIDC_ON("${var.issuer}"), FORWARD()]) }, { ...PINNED, variable: { issuer: { type: "string" } } });
+    expect(graded(unread)).toEqual(OPEN_ROUTE);
+    expect(found(unread)[0].message).toContain("the issuer ${var.issuer}, which blastwall cannot read");
+    const none = stack([NOTHING], { ...FUNCTION(), ...ALB([{ type: "authenticate-oidc" }, FORWARD()]) });
+    expect(found(none)[0].message).toContain("an identity provider blastwall cannot read (no authenticate_oidc block)");
+    // A user pool's issuer is judged as the pool, through the action's client: open with self sign-up, closed admin-only.
+    const pool = (adminOnly: boolean) => stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://${aws_cognito_user_pool.p.endpoint}"), FORWARD()], POOL(adminOnly)) });
+    expect(graded(pool(false))).toEqual(OPEN_ROUTE);
+    expect(found(pool(false))[0].message).toContain("after an authenticate-oidc action that takes tokens of aws_cognito_user_pool.p, a user pool that lets anyone sign up");
+    expect(found(pool(true))).toEqual([]);
+    // Controls: an Entra tenant by its id, also by sts.windows.net; the tenant of personal Microsoft accounts is anyone's.
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON(TENANT + "/v2.0"), FORWARD()]) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/"), FORWARD()]) }))).toEqual([]);
+    expect(graded(stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0"), FORWARD()]) }))).toEqual(OPEN_ROUTE);
+  });
+
+  test('F3: on_unauthenticated_request = "allow" (or unreadable) lets anyone past either authenticate action', () => {
+    const oidc = stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON(TENANT, { on_unauthenticated_request: "allow" }), FORWARD()]) });
+    expect(graded(oidc)).toEqual(OPEN_ROUTE);
+    expect(found(oidc)[0].message).toContain('after an authenticate-oidc action with on_unauthenticated_request = "allow", which lets a request with no session through unauthenticated: anyone who can reach it runs the function');
+    expect(found(oidc)[0].fix).toContain('set on_unauthenticated_request = "authenticate" (or "deny") on the authenticate-oidc action of aws_lb_listener.l');
+    const cognito = (mode: string) => {
+      const action = COGNITO("${aws_cognito_user_pool.p.arn}");
+      return stack([NOTHING], { ...FUNCTION(), ...ALB([{ ...action, authenticate_cognito: [{ ...(action.authenticate_cognito as Obj[])[0], on_unauthenticated_request: mode }] }, FORWARD()], POOL(true)) });
+    };
+    expect(graded(cognito("allow"))).toEqual(OPEN_ROUTE);
+    expect(found(cognito("allow"))[0].message).toContain('after an authenticate-cognito action with on_unauthenticated_request = "allow"');
+    const unread = tf({ ...agentCan(NOTHING), ...FUNCTION(), ...ALB([OIDC_ON(TENANT, { on_unauthenticated_request: "${var.mode}" }), FORWARD()]) }, { ...PINNED, variable: { mode: { type: "string" } } });
+    expect(graded(unread)).toEqual(OPEN_ROUTE);
+    expect(found(unread)[0].message).toContain('on_unauthenticated_request = ${var.mode}, which blastwall cannot read, so it may be "allow"');
+    // Controls: deny and authenticate keep the gate closed.
+    expect(found(cognito("deny"))).toEqual([]);
+    expect(found(cognito("authenticate"))).toEqual([]);
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON(TENANT, { on_unauthenticated_request: "deny" }), FORWARD()]) }))).toEqual([]);
   });
 
   test("F3: authenticate-cognito on a pool that allows self sign-up (or one not in the stack) is a route for whoever signs up", () => {

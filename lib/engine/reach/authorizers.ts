@@ -1,7 +1,7 @@
 /**
  * Who an authorizer outside IAM lets through a front door (front-doors.ts): a Cognito user pool authorizer of a REST
  * method, a JWT authorizer of an HTTP API route, an AppSync API's AMAZON_COGNITO_USER_POOLS or OPENID_CONNECT
- * authentication, an ALB's authenticate-cognito action, and the same schemes in an OpenAPI body. Such an authorizer
+ * authentication, an ALB's authenticate-cognito and authenticate-oidc actions, and the same schemes in an OpenAPI body. Such an authorizer
  * checks a token, not a right: it admits anyone who can get a token it takes. Who that is comes from the identity pool
  * reading (identity-pools.ts), which asks the same of the logins an identity pool accepts:
  * - a user pool lets anyone sign up unless `allow_admin_create_user_only` is true, and even then anyone signs in
@@ -92,11 +92,13 @@ function poolsAdmit(stack: TfStack, pools: unknown, clients: readonly unknown[] 
   return list.length === 0 ? { kind: "anyone", text: `no user pool blastwall can read (${what} is empty), so it may be one that lets anyone sign up`, fix: `name in ${what} user pools of the stack with ${ADMIN_ONLY}` } : CLOSED;
 }
 
+const AUDIENCE_PIN = "the audience it pins does not keep them out (it is the client they sign in to, or one they ask for)";
+
 /**
  * Who gets a token of an OpenID Connect issuer, as a JWT authorizer or AppSync OIDC config writes it, for `audience`
  * (app client ids, which only matter for a user pool's issuer: see the module comment).
  */
-export function issuerAdmits(stack: TfStack, issuer: unknown, audience: unknown): Admits {
+export function issuerAdmits(stack: TfStack, issuer: unknown, audience: unknown, pinned = AUDIENCE_PIN): Admits {
   const clients = listOf(audience);
   const unresolved = "the audience the authorizer pins is not an app client blastwall can resolve";
   // A user pool's issuer: `https://${aws_cognito_user_pool.p.endpoint}`, `https://cognito-idp.REGION.amazonaws.com/${aws_cognito_user_pool.p.id}`,
@@ -113,7 +115,7 @@ export function issuerAdmits(stack: TfStack, issuer: unknown, audience: unknown)
   if (identityPools().singleOrganisation(iss)) return CLOSED;
   return {
     kind: "anyone",
-    text: `the issuer ${iss}, ${identityPools().publicBecause(iss)}; the audience it pins does not keep them out (it is the client they sign in to, or one they ask for)`,
+    text: `the issuer ${iss}, ${identityPools().publicBecause(iss)}; ${pinned}`,
     fix: `use an issuer of your organisation alone (an Entra tenant's by its id, a user pool of the stack with ${ADMIN_ONLY})`,
   };
 }
@@ -203,6 +205,30 @@ export function graphqlProviderAdmits(stack: TfStack, type: string, block: Reado
 export function albCognitoAdmits(stack: TfStack, auth: Readonly<Record<string, unknown>> | undefined): Admits {
   if (!auth) return { kind: "anyone", text: "a user pool blastwall cannot read (no authenticate_cognito block), which may let anyone sign up (Cognito's default)", fix: `write its authenticate_cognito block with a user pool of the stack with ${ADMIN_ONLY}` };
   return userPoolAdmits(stack, auth["user_pool_arn"], [auth["user_pool_client_id"]], "its user_pool_client_id is not a client blastwall can resolve");
+}
+
+/**
+ * An ALB authenticate-oidc action: whoever the IdP of `issuer` lets sign in to `client_id`. The load balancer checks
+ * no audience or claim beyond its own client's sign-in; it passes the claims on to the target (`x-amzn-oidc-data`),
+ * whose code may check them, which is not read. A user pool's issuer is judged as the pool, through that client.
+ */
+export function albOidcAdmits(stack: TfStack, auth: Readonly<Record<string, unknown>> | undefined): Admits {
+  if (!auth) return { kind: "anyone", text: "an identity provider blastwall cannot read (no authenticate_oidc block), which may give a token to anyone", fix: "write its authenticate_oidc block with the issuer of an identity provider of your organisation alone" };
+  const client = auth["client_id"];
+  return issuerAdmits(stack, auth["issuer"], unset(client) ? undefined : [client], `its client_id does not keep them out (anyone the issuer lets sign in to that client gets through: the load balancer checks no other claim, and the claims it passes on to the target in x-amzn-oidc-data are for the target's code to check, which blastwall does not read)`);
+}
+
+/**
+ * Whether an ALB authenticate action (`authenticate_oidc` or `authenticate_cognito` block) lets a request with no
+ * session through to the next action unauthenticated: `on_unauthenticated_request = "allow"`, or a value blastwall
+ * cannot read, which may be it. Unset is `authenticate` (redirect to sign in); `deny` answers 401.
+ */
+export function albLetsUnauthenticated(stack: TfStack, auth: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const v = auth?.["on_unauthenticated_request"];
+  if (unset(v)) return undefined;
+  const mode = exactly(stack, v)?.toLowerCase();
+  if (mode === "authenticate" || mode === "deny") return undefined;
+  return mode === "allow" ? 'on_unauthenticated_request = "allow", which lets a request with no session through unauthenticated' : `on_unauthenticated_request ${typeof v === "string" ? `= ${v}` : "as written"}, which blastwall cannot read, so it may be "allow", which lets a request with no session through unauthenticated`;
 }
 
 /**

@@ -30,6 +30,8 @@ export interface ScopedUser {
    * requests, so every edge of the role's whose actions are in the scope is the node's too (not only source writes).
    */
   readonly signs?: boolean;
+  /** Which of the role's grants the service can use for the caller, beyond the scope's actions (the resources it calls); absent: all. */
+  readonly grants?: (g: Grant) => boolean;
 }
 
 /** A trust statement that may admit through an identity provider; `providers` absent: through any. */
@@ -103,13 +105,16 @@ export class EdgeContext {
     return id;
   }
 
-  /** The node of `role` as a service calls `actions` with it for the caller of `via` (front-doors.ts), made on first use. */
-  scopedRoleId(role: PrincipalNode, actions: readonly string[], name: string, via: string): string {
+  /**
+   * The node of `role` as a service calls `actions` with it for the caller of `via` (front-doors.ts), made on first
+   * use; `grants` keeps those of its grants the service can use (on the resources it calls).
+   */
+  scopedRoleId(role: PrincipalNode, actions: readonly string[], name: string, via: string, grants?: (g: Grant) => boolean): string {
     const id = `${role.address} (${name} only, as ${via} calls it)`;
     if (!this.scopedUsers.has(id)) {
       const patterns = actions.map((a) => a.toLowerCase());
       const scope: ServiceScope = { services: [...actions], name, allows: (action) => patterns.some((x) => globMatch(x, action.toLowerCase())) };
-      this.scopedUsers.set(id, { id, user: role, scope, signs: true });
+      this.scopedUsers.set(id, { id, user: role, scope, signs: true, ...(grants ? { grants } : {}) });
     }
     return id;
   }

@@ -7,13 +7,14 @@
  * cannot be read (fail closed). A door with no auth, or an authorizer anyone gets a token for, is every principal's,
  * with no right at all.
  */
-import type { PrincipalNode } from "../analysis-types";
+import type { Grant, PrincipalNode } from "../analysis-types";
 import { globsIntersect } from "../iam/glob";
 import { grantText, type AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
 import type { ReachEdge } from "./types";
 import { roleOfValue } from "./role-of";
-import { GRAPHQL_APIS, HTTP_APIS, REST_APIS, roleDoorsOf, type RoleDoor } from "./front-doors";
+import { GRAPHQL_APIS, HTTP_APIS, idPart, REST_APIS, roleDoorsOf, type DatabaseDoor, type IdPart, type MethodKey, type RoleDoor } from "./front-doors";
+import { resolveToPattern } from "../terraform/tokens";
 
 const CI = { caseInsensitive: true } as const;
 
@@ -22,8 +23,55 @@ function invokePattern(door: RoleDoor): string {
   return door.invoke === "appsync:GraphQL" ? "arn:*:appsync:*:*:apis/*" : "arn:*:execute-api:*:*:*";
 }
 
-/** TestInvokeMethod is `apigateway:POST` on `/restapis/ID/resources/RID/methods/VERB`. */
-const TEST_INVOKE = "arn:*:apigateway:*::/restapis/*/resources/*/methods/*";
+/**
+ * Whether a grant's resource `r` may name the door's method for TestInvokeMethod (`apigateway:POST` on
+ * `arn:PARTITION:apigateway:REGION::/restapis/API/resources/RESOURCE/methods/VERB`). Written as that ARN with each id
+ * one reference or text: id by id, a reference to a resource of the stack matching that resource alone, text matching
+ * as a glob what the other side may be (IAM's glob, case-sensitive: ARNs are). Written any other way (a wildcard across
+ * ids, a boundary's narrowing, a pattern with no text to read): the pattern against the method's ARN pattern.
+ */
+function namesMethod(ctx: EdgeContext, g: Grant, r: string, m: MethodKey): boolean {
+  const { resources, writtenResources: written } = g.statement;
+  // Every entry that resolved to `r` (two references may resolve to one pattern): any naming the method will do.
+  const entries = resources && written && written.length === resources.length ? written.filter((_, k) => resources[k] === r) : [];
+  const ids = entries.map(methodIds);
+  if (ids.length > 0 && ids.every((x) => x !== undefined)) {
+    const text = (t: string) => resolveToPattern(ctx.stack, t).pattern || "*";
+    // The partition and region are not compared: a literal one may be the API's (fail closed).
+    return ids.some(([, , api, resource, verb]) => sameId(idPart(ctx.stack, api), m.api) && sameId(idPart(ctx.stack, resource), m.resource) && sameId({ pattern: text(verb) }, m.verb));
+  }
+  return globsIntersect(r, `arn:*:apigateway:*::/restapis/${m.api.pattern}/resources/${m.resource.pattern}/methods/${m.verb.pattern}`);
+}
+
+/** Two ids that may be the same: the same resource of the stack, or patterns that intersect (a resource's id is any value of its pattern). */
+function sameId(a: IdPart, b: IdPart): boolean {
+  if (a.ref !== undefined && b.ref !== undefined) return a.ref === b.ref;
+  return globsIntersect(a.pattern, b.pattern);
+}
+
+/**
+ * The partition, region, API id, resource id and verb of a method ARN as written, each whole text or one
+ * interpolation; undefined when it is not written so (the `/` inside an interpolation does not split it).
+ */
+function methodIds(written: string): string[] | undefined {
+  const m = /^arn:([^:]*):apigateway:([^:]*)::\/restapis\/(.*)$/.exec(written);
+  if (!m) return undefined;
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = "";
+  for (let k = 0; k < m[3].length; k++) {
+    const c = m[3][k];
+    if (c === "$" && m[3][k + 1] === "{") depth++;
+    else if (c === "}" && depth > 0) depth--;
+    if (c === "/" && depth === 0) {
+      parts.push(cur);
+      cur = "";
+    } else cur += c;
+  }
+  parts.push(cur);
+  if (parts.length !== 5 || parts[1] !== "resources" || parts[3] !== "methods") return undefined;
+  return [m[1], m[2], parts[0], parts[2], parts[4]];
+}
 
 /** The node the door's caller comes to act as, and how messages name what it does there. */
 function targetOf(ctx: EdgeContext, door: RoleDoor): { to: string; what: string } {
@@ -36,7 +84,24 @@ function targetOf(ctx: EdgeContext, door: RoleDoor): { to: string; what: string 
     };
   }
   if (!door.scope) return { to: node.address, what: `${node.address} with any of its rights (blastwall cannot read which action ${door.via.address} calls)` };
+  const db = door.database;
+  if (db) {
+    const what = `${node.address}, running the resolvers' SQL through the RDS Data API on ${db.clusterShown} as the database user of ${db.secretShown} (a DROP TABLE or a DELETE, as far as that user's grants go, which the plan does not show)`;
+    return { to: ctx.scopedRoleId(node, door.scope, door.scopeName ?? door.scope.join(", "), door.via.address, databaseGrants(ctx, node, db)), what };
+  }
   return { to: ctx.scopedRoleId(node, door.scope, door.scopeName ?? door.scope.join(", "), door.via.address), what: `${node.address}, calling ${door.scopeName ?? door.scope.join(", ")}` };
+}
+
+/**
+ * The role's grants a RELATIONAL_DATABASE data source uses: its rds-data rights on the data source's cluster, and
+ * only while it may read the secret (the Data API asks for secretsmanager:GetSecretValue on it; a secret policy or one
+ * blastwall cannot see may grant it). A cluster or secret blastwall cannot read is `*`: any (fail closed).
+ */
+function databaseGrants(ctx: EdgeContext, role: PrincipalNode, db: DatabaseDoor): (g: Grant) => boolean {
+  let readable: boolean | undefined;
+  const readsSecret = () =>
+    (readable ??= db.secretPolicy || (ctx.analysis.rightsOf(role.address).grants.get("secretsmanager:getsecretvalue") ?? []).some((g) => g.resources.some((r) => globsIntersect(r, db.secret, CI))));
+  return (g) => !g.action.toLowerCase().startsWith("rds-data:") || (g.resources.some((r) => globsIntersect(r, db.cluster, CI)) && readsSecret());
 }
 
 export function frontDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
@@ -69,10 +134,11 @@ export function frontDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge)
     }
     // TestInvokeMethod runs the integration whatever the method's auth, with no deployment.
     if (door.testInvoke) {
-      const g = ctx.grants(p, "apigateway:POST").find((x) => x.resources.some((r) => globsIntersect(r, TEST_INVOKE, CI)));
+      const m = door.testInvoke;
+      const g = ctx.grants(p, "apigateway:POST").find((x) => x.resources.some((r) => namesMethod(ctx, x, r, m)));
       if (g) {
         const { to, what } = targetOf(ctx, door);
-        add(to, "hijack", `apigateway:POST (TestInvokeMethod) on ${door.via.address}`, () => `${grantText(g)} lets it test-invoke the method of ${door.via.address} (POST /restapis/ID/resources/ID/methods/VERB), which runs the integration with the caller's request and no method auth: the service acts as ${what}. Close it: ${close}, or take apigateway:POST on .../methods/* away`, g.statement.source.address);
+        add(to, "hijack", `apigateway:POST (TestInvokeMethod) on ${door.via.address}`, () => `${grantText(g)} lets it test-invoke the method of ${door.via.address} (POST /restapis/ID/resources/ID/methods/VERB), which runs the integration with the caller's request and no method auth: the service acts as ${what}. Close it: ${close}, or take apigateway:POST on its method (.../restapis/ID/resources/ID/methods/VERB) away`, g.statement.source.address);
       }
     }
   }

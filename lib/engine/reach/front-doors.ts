@@ -41,10 +41,103 @@ export interface RoleDoor {
   readonly access: DoorAccess;
   /** The IAM right that calls through the door (`execute-api:Invoke`, `appsync:GraphQL`). */
   readonly invoke: string;
-  /** API Gateway's TestInvokeMethod runs the integration too, with no method auth (`apigateway:POST` on its method). */
-  readonly testInvoke: boolean;
+  /**
+   * The REST method whose integration API Gateway's TestInvokeMethod runs too, with no method auth (`apigateway:POST`
+   * on the method's ARN); undefined for a door TestInvokeMethod does not reach (HTTP APIs, AppSync).
+   */
+  readonly testInvoke?: MethodKey;
   /** How to close the door to the role's rights, for messages. */
   readonly fix: string;
+  /** For an AppSync RELATIONAL_DATABASE data source: the database its resolvers run SQL on. */
+  readonly database?: DatabaseDoor;
+}
+
+/**
+ * The database an AppSync RELATIONAL_DATABASE data source runs its resolvers' SQL on, through the RDS Data API with
+ * the data source's service role: `rds-data:ExecuteStatement` on the cluster, with `secretsmanager:GetSecretValue` on
+ * the secret of the database user the SQL runs as (the Data API asks the caller for both). Whoever runs a resolver
+ * runs SQL as that user: a DROP TABLE, a DELETE, whatever its grants allow, which the plan does not show.
+ */
+export interface DatabaseDoor {
+  /** The cluster's ARN pattern (`db_cluster_identifier`); `*` where blastwall cannot read it. */
+  readonly cluster: string;
+  readonly clusterShown: string;
+  /** The secret's ARN pattern (`aws_secret_store_arn`); `*` where blastwall cannot read it. */
+  readonly secret: string;
+  readonly secretShown: string;
+  /**
+   * Whether a policy the role's own cannot show may let it read the secret: a secret the stack does not make (or
+   * blastwall cannot resolve), or one with a resource policy in the stack. Fail closed: it may.
+   */
+  readonly secretPolicy: boolean;
+}
+
+const SECRET_TYPES = ["aws_secretsmanager_secret"];
+const CLUSTER_TYPES = ["aws_rds_cluster"];
+
+/** The database of a RELATIONAL_DATABASE data source (`relational_database_config.http_endpoint_config`). */
+function databaseOf(stack: TfStack, ds: TfResource): DatabaseDoor {
+  const cfg = blocksOf(blocksOf(ds.values["relational_database_config"])[0]?.["http_endpoint_config"])[0] ?? {};
+  const read = (v: unknown, types: readonly string[], what: string): { pattern: string; shown: string; res?: TfResource } => {
+    const res = oneReferenced(stack, v, types);
+    const p = typeof v === "string" && !unset(v) ? resolveToPattern(stack, v).pattern : "*";
+    return { pattern: p === "" ? "*" : p, shown: res?.address ?? (typeof v === "string" && !unset(v) ? v : `a ${what} blastwall cannot read`), res };
+  };
+  const cluster = read(cfg["db_cluster_identifier"], CLUSTER_TYPES, "cluster");
+  // The Data API takes the cluster's ARN; a bare identifier is the cluster of that name in any account and region.
+  const clusterArn = cluster.pattern.startsWith("arn:") || cluster.pattern === "*" ? cluster.pattern : `arn:*:rds:*:*:cluster:${cluster.pattern}`;
+  const secret = read(cfg["aws_secret_store_arn"], SECRET_TYPES, "secret");
+  const managed = secret.res?.mode === "managed" ? secret.res : undefined;
+  const policies = (stack.byType.get("aws_secretsmanager_secret_policy") ?? []).filter((x) => {
+    const on = referencedIn(stack, x.values["secret_arn"]);
+    return on.length === 0 || (managed !== undefined && on.includes(managed));
+  });
+  return { cluster: clusterArn, clusterShown: cluster.shown, secret: secret.pattern, secretShown: secret.shown, secretPolicy: !managed || policies.length > 0 || !unset(managed.values["policy"]) };
+}
+
+/**
+ * One id in a REST method's ARN (`/restapis/API/resources/RESOURCE/methods/VERB`): the stack's resource whose id it
+ * is (`ref`: its address, `#root` for an API's root resource; distinct resources of the stack have distinct ids), or
+ * a glob pattern of what it may be (`*` where blastwall cannot read it).
+ */
+export type IdPart = { readonly ref: string; readonly pattern: string } | { readonly ref?: undefined; readonly pattern: string };
+
+/** A REST method as TestInvokeMethod's ARN names it. */
+export interface MethodKey {
+  readonly api: IdPart;
+  readonly resource: IdPart;
+  readonly verb: IdPart;
+}
+
+/**
+ * A written id as an IdPart: `${aws_api_gateway_rest_api.a.id}`, `${aws_api_gateway_rest_api.a.root_resource_id}` or
+ * `${aws_api_gateway_resource.r.id}` of a resource the stack makes (through locals) is that resource; anything else
+ * (a data source, which another may name too; a literal; a variable) is the pattern it resolves to.
+ */
+export function idPart(stack: TfStack, v: unknown): IdPart {
+  const followed = followReferences(stack, v, true);
+  const pattern = typeof followed === "string" ? resolveToPattern(stack, followed).pattern || "*" : "*";
+  const ref = refTarget(followed);
+  if (!ref || ref.kind !== "resource" || ref.splat || ref.path.length > 0) return { pattern };
+  const res = stack.byAddress.get(ref.address);
+  if (!res || res.mode !== "managed") return { pattern };
+  const key = `${ref.address}${ref.index === undefined ? "" : `[${ref.index}]`}`;
+  if (REST_APIS.includes(res.type) && ref.attribute === "id") return { ref: key, pattern };
+  if (REST_APIS.includes(res.type) && ref.attribute === "root_resource_id") return { ref: `${key}#root`, pattern };
+  if (res.type === "aws_api_gateway_resource" && ref.attribute === "id") return { ref: key, pattern };
+  return { pattern };
+}
+
+/** The method of a REST integration (`rest_api_id`, `resource_id`, `http_method`, as the method is keyed). */
+function integrationMethod(stack: TfStack, i: TfResource): MethodKey {
+  const verb = keyValue(stack, i.values["http_method"]);
+  return { api: idPart(stack, i.values["rest_api_id"]), resource: idPart(stack, i.values["resource_id"]), verb: { pattern: exactly(stack, verb) ?? "*" } };
+}
+
+/** The methods of an OpenAPI body's operation (`DELETE /items/{id}`): the API's, any resource (the body makes them). */
+function bodyMethod(stack: TfStack, api: TfResource, where?: string): MethodKey {
+  const verb = where === undefined ? undefined : /^([A-Z]+) /.exec(where)?.[1];
+  return { api: idPart(stack, `\${${api.address}.id}`), resource: { pattern: "*" }, verb: { pattern: verb && verb !== "X-AMAZON-APIGATEWAY-ANY-METHOD" ? verb : "*" } };
 }
 
 export const REST_APIS = ["aws_api_gateway_rest_api"];
@@ -315,7 +408,7 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
     if (unset(role) || (typeof role === "string" && CALLER_CREDENTIALS.test(role)) || callsLambda(stack, i.values["uri"])) continue;
     const api = oneReferenced(stack, i.values["rest_api_id"], REST_APIS);
     const s = integrationScope(stack, i.values["uri"]);
-    out.push({ via: i, api, role, scope: s?.scope, scopeName: s?.name, access: restAccess(stack, i), invoke: "execute-api:Invoke", testInvoke: true, fix: `take the rights the integration's call needs off the role of ${i.address}, or scope them to exactly what the API is for (the bucket prefix, the state machine)` });
+    out.push({ via: i, api, role, scope: s?.scope, scopeName: s?.name, access: restAccess(stack, i), invoke: "execute-api:Invoke", testInvoke: integrationMethod(stack, i), fix: `take the rights the integration's call needs off the role of ${i.address}, or scope them to exactly what the API is for (the bucket prefix, the state machine)` });
   }
   for (const i of stack.byType.get("aws_apigatewayv2_integration") ?? []) {
     const role = i.values["credentials_arn"];
@@ -326,7 +419,7 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
     if (type === "HTTP_PROXY" || type === "HTTP" || type === "MOCK") continue;
     const api = oneReferenced(stack, i.values["api_id"], HTTP_APIS);
     const s = unset(subtype) ? integrationScope(stack, i.values["integration_uri"]) : subtypeScope(stack, subtype);
-    out.push({ via: i, api, role, scope: s?.scope, scopeName: s?.name, access: httpAccess(stack, i), invoke: "execute-api:Invoke", testInvoke: false, fix: `take the rights the integration's call needs off the role of ${i.address}, or scope them to exactly what the API is for` });
+    out.push({ via: i, api, role, scope: s?.scope, scopeName: s?.name, access: httpAccess(stack, i), invoke: "execute-api:Invoke", fix: `take the rights the integration's call needs off the role of ${i.address}, or scope them to exactly what the API is for` });
   }
   // The same doors in an OpenAPI body; a body blastwall cannot read makes the roles it names act with no auth.
   const bodies = bodiesOf(stack);
@@ -336,7 +429,7 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
     if (o.type === "http" || o.type === "http_proxy" || o.type === "mock") continue;
     if (unset(o.subtype) && callsLambda(stack, o.uri)) continue;
     const s = unset(o.subtype) ? integrationScope(stack, o.uri) : subtypeScope(stack, o.subtype);
-    out.push({ via: o.api, api: o.api, role, scope: s?.scope, scopeName: s?.name, access: o.access, invoke: "execute-api:Invoke", testInvoke: REST_APIS.includes(o.api.type), fix: `take the rights the integration's call needs off the credentials role of ${o.where} in the OpenAPI body of ${o.api.address}, or scope them to exactly what the API is for` });
+    out.push({ via: o.api, api: o.api, role, scope: s?.scope, scopeName: s?.name, access: o.access, invoke: "execute-api:Invoke", testInvoke: REST_APIS.includes(o.api.type) ? bodyMethod(stack, o.api, o.where) : undefined, fix: `take the rights the integration's call needs off the credentials role of ${o.where} in the OpenAPI body of ${o.api.address}, or scope them to exactly what the API is for` });
   }
   for (const u of bodies.unread) {
     const access: DoorAccess = {
@@ -344,7 +437,7 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
       text: `through ${u.api.address}, an API whose OpenAPI body blastwall cannot read in full (it reads JSON text or jsonencode, and $refs inside the document), so any operation of it may ask no auth and have API Gateway act as a credentials role the body names, or any role of the stack API Gateway may assume`,
       fix: `write the body of ${u.api.address} as JSON text or with jsonencode, every operation with a security requirement of an awsSigv4 scheme`,
     };
-    for (const role of u.roles) out.push({ via: u.api, api: u.api, role, access, invoke: "execute-api:Invoke", testInvoke: REST_APIS.includes(u.api.type), fix: `take the destroy rights off the roles the body of ${u.api.address} names and the roles whose trust admits apigateway.amazonaws.com` });
+    for (const role of u.roles) out.push({ via: u.api, api: u.api, role, access, invoke: "execute-api:Invoke", testInvoke: REST_APIS.includes(u.api.type) ? bodyMethod(stack, u.api) : undefined, fix: `take the destroy rights off the roles the body of ${u.api.address} names and the roles whose trust admits apigateway.amazonaws.com` });
   }
   for (const ds of stack.byType.get("aws_appsync_datasource") ?? []) {
     const role = ds.values["service_role_arn"];
@@ -362,7 +455,23 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
       s = svc && /^[a-z0-9-]+$/.test(svc) ? { scope: [`${svc}:*`], name: svc } : undefined;
     }
     const api = oneReferenced(stack, ds.values["api_id"], GRAPHQL_APIS);
-    out.push({ via: ds, api, role, scope: s?.scope, scopeName: s?.name, access: graphqlAccess(stack, api, ds), invoke: "appsync:GraphQL", testInvoke: false, fix: `take the destroy rights off the service role of ${ds.address}, or have its resolvers call only what they are for (no DeleteItem on the caller's key)` });
+    const access = graphqlAccess(stack, api, ds);
+    if (type === "RELATIONAL_DATABASE") {
+      const db = databaseOf(stack, ds);
+      out.push({
+        via: ds,
+        api,
+        role,
+        scope: DATA_SOURCE_SCOPES[type].scope,
+        scopeName: `rds-data SQL on ${db.clusterShown} as the database user of ${db.secretShown}`,
+        access,
+        invoke: "appsync:GraphQL",
+        database: db,
+        fix: `give ${ds.address} the secret of a database user granted only what its resolvers need (no DROP, DELETE or TRUNCATE: the resolvers' SQL, which blastwall does not read, runs as whoever ${db.secretShown} logs in as), or take the rds-data rights on ${db.clusterShown} off its service role`,
+      });
+      continue;
+    }
+    out.push({ via: ds, api, role, scope: s?.scope, scopeName: s?.name, access, invoke: "appsync:GraphQL", fix: `take the destroy rights off the service role of ${ds.address}, or have its resolvers call only what they are for (no DeleteItem on the caller's key)` });
   }
   doorCache.set(stack, out);
   return out;
