@@ -51,8 +51,12 @@ export interface Route {
   readonly denyAsks: readonly DenyAsk[];
   /** The route is no resource of the stack but a right over every function (`via` is nominal): shown on the function. */
   readonly anyFunction?: boolean;
-  /** For a route that asks no IAM right (`actions` empty): how anyone uses it, and how to close it. */
-  readonly open?: { readonly text: string; readonly fix: string };
+  /**
+   * For a route that asks no IAM right (`actions` empty): how anyone uses it, and how to close it. `label` is why it is
+   * open where that is not the absence of any auth (`an authorizer anyone passes`): the arrow says `LABEL on VIA`, not
+   * `VIA (no auth)`.
+   */
+  readonly open?: { readonly text: string; readonly fix: string; readonly label?: string };
   /** More rights the route asks, every one of them (set a service up, then fire it): one of its actions on its pattern. */
   readonly also?: readonly Need[];
   /** The account the route's source must be in (the permission's `source_account`): a caller of another cannot use it. */

@@ -167,3 +167,18 @@ resource "aws_iam_role_policy" "agent" {
   expect(f.map((x) => [x.severity, x.resource])).toEqual([["warning", "aws_lambda_function.cleanup"]]);
   expect(f[0].message).toContain("by writing to the self-managed Kafka cluster kafka1.example.com:9092");
 });
+
+describe("the arrow of a route anyone can use says why it is open", () => {
+  test("a broker's users sign in outside IAM: 'no IAM auth on' the mapping or pipe, not '(no auth)'; a function URL with no auth keeps '(no auth)'", () => {
+    const mq = found(stack([NOTHING], { ...BROKER, ...MQ_MAPPING }))[0];
+    expect(mq.message).toContain("aws_iam_role.agent --no IAM auth on aws_lambda_event_source_mapping.m--> aws_lambda_function.cleanup --runs as--> aws_iam_role.fn");
+    const pipe = {
+      ...BROKER,
+      ...role("pipe", policy({ Effect: "Allow", Principal: { Service: "pipes.amazonaws.com" }, Action: "sts:AssumeRole" }), HARMLESS),
+      "aws_pipes_pipe.p": { name: "jobs", role_arn: "${aws_iam_role.pipe.arn}", source: "${aws_mq_broker.b.arn}", target: "${aws_lambda_function.cleanup.arn}" },
+    };
+    expect(found(stack([NOTHING], pipe))[0].message).toContain("aws_iam_role.agent --no IAM auth on aws_pipes_pipe.p--> aws_lambda_function.cleanup");
+    const url = found(stack([NOTHING], { "aws_lambda_function_url.u": { function_name: "${aws_lambda_function.cleanup.function_name}", authorization_type: "NONE" } }))[0];
+    expect(url.message).toContain("aws_iam_role.agent --aws_lambda_function_url.u (no auth)--> aws_lambda_function.cleanup");
+  });
+});

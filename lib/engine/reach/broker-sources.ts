@@ -20,7 +20,7 @@ export interface WriteSource {
   readonly text: string;
   readonly verb: string;
   /** Writers IAM does not decide (no `actions`): anyone who holds a user of the broker. */
-  readonly open?: { readonly text: string; readonly fix: string };
+  readonly open?: { readonly text: string; readonly fix: string; readonly label: string };
 }
 
 /** A write to a topic of an MSK cluster that authenticates its clients with IAM. */
@@ -49,6 +49,8 @@ export function brokerSource(reader: TfResource, what: string, why: string): Wri
     text: what,
     verb: `write to ${what}`,
     open: {
+      // Its clients do sign in, to the broker: not "no auth", as a function URL's arrow says.
+      label: "no IAM auth",
       text: `by writing to ${what}, whose ${why}: blastwall cannot see who holds such a user (or reaches the broker), so it counts every principal as able to, and ${reader.address} reads what is written`,
       fix: `read ${reader.address} from a source whose writers IAM decides (an SQS queue, a Kinesis stream, an MSK cluster with IAM authentication only), or acknowledge this finding where only trusted clients hold the broker's users`,
     },
