@@ -18,13 +18,13 @@ export const rule: Rule = {
       "Making a function whose role can delete data run with the agent's payload is a warning, an error under --strict: " +
       "its code is not in the stack and the agent chooses the payload, so it may choose what is deleted. That is invoking it " +
       "(lambda:InvokeFunction, InvokeFunctionUrl, InvokeAsync), and every route that ends in it: a message, record or item written to a queue, " +
-      "stream or table stream an event source mapping feeds it, a publish to a topic it subscribes to, an object written to a bucket that " +
+      "stream or table stream an event source mapping feeds it (or an Amazon MQ broker, Kafka or DocumentDB change stream it reads, read as a pipe's source is), a publish to a topic it subscribes to, an object written to a bucket that " +
       "notifies it, an event put on a bus whose rule sends it there, a target added to a rule its EventBridge permission admits, " +
       "a call to an API it backs, log events written to a group whose subscription filter sends them to it, a publish to an IoT topic a rule " +
       "sends to it, an object written to a bucket that sends its events to EventBridge where a rule sends them to it, an asynchronous invoke " +
       "of a function whose destination it is, a new event source mapping, records put on a delivery stream it processes, " +
       "a message, record or item written to the source of an EventBridge pipe that enriches or targets it (an Amazon MQ broker, " +
-      "self-managed Kafka, or an MSK cluster that lets clients in outside IAM counts as every agent's; an MSK cluster with IAM " +
+      "self-managed Kafka, an MSK cluster that lets clients in outside IAM, or a mapping's DocumentDB change stream counts as every agent's; an MSK cluster with IAM " +
       "authentication asks kafka-cluster:WriteData on the topic), " +
       "a resolver of a GraphQL API whose data source it is, " +
       "a function URL with no auth, an API method or route with no auth, or with a Cognito or JWT authorizer that takes a token anyone can get " +

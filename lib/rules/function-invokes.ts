@@ -430,7 +430,7 @@ function arrows(agent: PrincipalNode, fn: TfResource, v: Invoked): string {
   const u = v.uses[0];
   const first = [...u.actions][0];
   if (!u.route) return `${start} --${first}--> ${fn.address}`;
-  if (u.route.actions.length === 0) return `${start} --${u.route.via.address} (no auth)--> ${fn.address}`;
+  if (u.route.actions.length === 0) return `${start} --${u.route.open?.label ? `${u.route.open.label} on ${u.route.via.address}` : `${u.route.via.address} (no auth)`}--> ${fn.address}`;
   if (u.route.anyFunction) return `${start} --${first}--> ${fn.address}`;
   return `${start} --${first}--> ${u.route.targetText} --${u.route.via.address}--> ${fn.address}`;
 }

@@ -1,6 +1,7 @@
 /**
  * Ways to make a function of the stack run with a payload the caller chooses, other than invoking it by name
- * (red-team round 85): a queue, stream or table stream an event source mapping feeds it, a topic it subscribes to, a
+ * (red-team round 85): a queue, stream or table stream an event source mapping feeds it (an Amazon MQ broker, Kafka or
+ * a DocumentDB change stream it reads: broker-sources.ts, every caller's where its writers sign in outside IAM), a topic it subscribes to, a
  * bucket that notifies it, a bus whose rule targets it with the event as input, an EventBridge permission that lets any rule (the caller's own among them) target it,
  * a permission for another service (SNS, S3, CloudWatch Logs...) whose sources the caller can point at it and fire, an
  * API it backs, and a function URL that asks for no IAM auth at all. Each is read from the wiring in the stack; the
@@ -16,7 +17,8 @@ import { attributePattern, hasInterpolation, parseReference, parseTemplate, reso
 import type { DenyAsk } from "./invoke-denies";
 import { invokingService, isRelayed, serviceNamespace } from "./invoke-relays";
 import { frontDoorRoutes } from "./front-doors";
-import { pipeRoutes } from "./pipe-routes";
+import { pipeRoutes, sourceRoute } from "./pipe-routes";
+import { brokerSource, DOCDB, DOCDB_WHY, MQ, MQ_WHY, MSK, mskSources, namesOf, type ReaderAuth, SELF_MANAGED_WHY, type WriteSource } from "../engine/reach/broker-sources";
 import { forgeable, matchesBucketEvents, passesEvent, PUT_RECORD, SEND, TABLE_WRITES } from "../engine/reach/compute-targets";
 import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
 
@@ -49,8 +51,12 @@ export interface Route {
   readonly denyAsks: readonly DenyAsk[];
   /** The route is no resource of the stack but a right over every function (`via` is nominal): shown on the function. */
   readonly anyFunction?: boolean;
-  /** For a route that asks no IAM right (`actions` empty): how anyone uses it, and how to close it. */
-  readonly open?: { readonly text: string; readonly fix: string };
+  /**
+   * For a route that asks no IAM right (`actions` empty): how anyone uses it, and how to close it. `label` is why it is
+   * open where that is not the absence of any auth (`an authorizer anyone passes`): the arrow says `LABEL on VIA`, not
+   * `VIA (no auth)`.
+   */
+  readonly open?: { readonly text: string; readonly fix: string; readonly label?: string };
   /** More rights the route asks, every one of them (set a service up, then fire it): one of its actions on its pattern. */
   readonly also?: readonly Need[];
   /** The account the route's source must be in (the permission's `source_account`): a caller of another cannot use it. */
@@ -297,10 +303,13 @@ function mappingRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const m of stack.byType.get("aws_lambda_event_source_mapping") ?? []) {
     const src = m.values["event_source_arn"];
-    // Self-managed Kafka names no ARN: its brokers are outside AWS IAM.
-    if (src === undefined || src === null) continue;
     const functions = functionsOf(stack, m.values["function_name"]);
     const how = `, which ${m.address} feeds to`;
+    const brokers = brokerMappingSources(stack, m);
+    if (brokers) {
+      for (const s of brokers) out.push(sourceRoute(m, s, functions, how));
+      continue;
+    }
     const queue = oneReferenced(stack, src, QUEUES);
     const stream = oneReferenced(stack, src, STREAMS);
     const table = oneReferenced(stack, src, TABLES);
@@ -356,6 +365,49 @@ function mappingRoutes(stack: TfStack): Route[] {
     }
   }
   return out;
+}
+
+/**
+ * The sources of a mapping whose writers a broker decides, not IAM (broker-sources.ts): an Amazon MQ broker,
+ * self-managed Kafka (no event_source_arn), an MSK cluster (kafka-cluster:WriteData on its `topics` under IAM; every
+ * principal's when its clients may sign in otherwise), a DocumentDB cluster's change stream. Undefined for any other
+ * source (a queue, stream or table, read by `mappingRoutes`). An ARN that cannot be read is a broker's when the mapping
+ * has what only a broker source takes (`queues`, `topics`, a DocumentDB or Kafka configuration).
+ */
+function brokerMappingSources(stack: TfStack, m: TfResource): WriteSource[] | undefined {
+  const src = m.values["event_source_arn"];
+  if (src === undefined || src === null || src === "") {
+    const self = blocks(m.values["self_managed_event_source"])[0];
+    if (!self) return [];
+    const servers = exactly(stack, blocks(self["endpoints"])[0]?.["KAFKA_BOOTSTRAP_SERVERS"]);
+    return [brokerSource(m, `the self-managed Kafka cluster ${servers ?? "it reads"}`, SELF_MANAGED_WHY)];
+  }
+  const written = patternOf(stack, src);
+  const service = written.startsWith("arn:") ? written.split(":")[2] : "*";
+  const broker = oneReferenced(stack, src, MQ);
+  if (broker || service === "mq") return [brokerSource(m, broker?.address ?? `the Amazon MQ broker ${written}`, MQ_WHY)];
+  const cluster = oneReferenced(stack, src, MSK);
+  if (cluster || service === "kafka") return mskSources(stack, m, cluster, written, namesOf(stack, m.values["topics"]), readerAuth(stack, m));
+  // A DocumentDB cluster's ARN is in the rds namespace; Lambda maps no other cluster of it.
+  const docdb = oneReferenced(stack, src, DOCDB);
+  if (docdb || service === "rds") return [brokerSource(m, docdb?.address ?? `the DocumentDB cluster ${written}`, DOCDB_WHY)];
+  if (!/[*?]/.test(service) || referencedIn(stack, src).some((r) => [...QUEUES, ...STREAMS, ...TABLES].includes(r.type))) return undefined;
+  const set = (k: string) => m.values[k] !== undefined && m.values[k] !== null;
+  const raw = typeof src === "string" ? src : written;
+  if (set("queues")) return [brokerSource(m, `the Amazon MQ broker ${raw}`, MQ_WHY)];
+  if (set("topics") || set("amazon_managed_kafka_event_source_config") || set("self_managed_kafka_event_source_config"))
+    return [brokerSource(m, `the Kafka cluster ${raw}`, "authentication blastwall cannot read (nor which cluster it is) may let clients in outside IAM")];
+  if (set("document_db_event_source_config")) return [brokerSource(m, `the DocumentDB cluster ${raw}`, DOCDB_WHY)];
+  return undefined;
+}
+
+/** How a mapping signs in to an MSK cluster when not with IAM (its source_access_configuration). */
+function readerAuth(stack: TfStack, m: TfResource): ReaderAuth {
+  const types = blocks(m.values["source_access_configuration"]).map((b) => exactly(stack, b["type"]));
+  const scram = types.find((t) => t !== undefined && /^SASL_SCRAM_/.test(t));
+  const tls = types.includes("CLIENT_CERTIFICATE_TLS_AUTH");
+  const said = [scram, tls ? "CLIENT_CERTIFICATE_TLS_AUTH" : undefined].filter((t) => t !== undefined).join(", ");
+  return { scram: scram !== undefined, tls, where: `${m.address} signs in so: source_access_configuration ${said}` };
 }
 
 function subscriptionRoutes(stack: TfStack): Route[] {

@@ -16,6 +16,7 @@ import { attributePattern, resolveToPattern } from "../terraform/tokens";
 import { HIJACK_TARGETS } from "./compute";
 import { resourceAccount, resourceRegion } from "../terraform/providers";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
+import { brokerSource, KAFKA_WRITE, MQ, MQ_WHY, MSK, mskSources, SELF_MANAGED_WHY, type WriteSource } from "./broker-sources";
 
 /** The compute a route ends in, as a hijack target reads its role. */
 export interface RouteCompute {
@@ -64,9 +65,6 @@ export const PUT_RECORD = ["kinesis:PutRecord", "kinesis:PutRecords"];
 export const TABLE_WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate"];
 
 /** Every action a compute route asks, so the action universe tracks them. */
-/** A write to a topic of an MSK cluster that authenticates its clients with IAM. */
-export const KAFKA_WRITE = ["kafka-cluster:WriteData"];
-
 export const COMPUTE_ROUTE_ACTIONS = ["events:PutEvents", "s3:PutObject", ...SEND, ...PUT_RECORD, ...TABLE_WRITES, ...KAFKA_WRITE] as const;
 
 /**
@@ -357,66 +355,7 @@ export function matchesBucketEvents(stack: TfStack, rule: TfResource, bucket: st
 }
 
 /** Where a pipe reads from, as a writer reaches it: the actions, the ARN pattern, the resource and its types. */
-export interface PipeSource {
-  readonly actions: readonly string[];
-  readonly pattern: string;
-  readonly target?: TfResource;
-  readonly types: readonly string[];
-  readonly text: string;
-  readonly verb: string;
-  /** Writers IAM does not decide (no `actions`): anyone who holds a user of the broker. */
-  readonly open?: { readonly text: string; readonly fix: string };
-}
-
-const MQ = ["aws_mq_broker"];
-const MSK = ["aws_msk_cluster", "aws_msk_serverless_cluster"];
-
-/**
- * A source whose clients authenticate to the broker, not to IAM (red-team round 155): an Amazon MQ broker (ActiveMQ
- * or RabbitMQ users), self-managed Kafka (SASL/SCRAM, TLS certificates, or none), an MSK cluster that allows
- * unauthenticated, SASL/SCRAM or TLS clients. Who holds such a user, or reaches a cluster that asks none, is outside
- * what blastwall sees: every principal counts as able to write (fail closed), the message saying that is assumed.
- */
-function brokerSource(pipe: TfResource, what: string, why: string): PipeSource {
-  return {
-    actions: [],
-    pattern: "*",
-    types: [],
-    text: what,
-    verb: `write to ${what}`,
-    open: {
-      text: `by writing to ${what}, whose ${why}: blastwall cannot see who holds such a user (or reaches the broker), so it counts every principal as able to, and ${pipe.address} reads what is written`,
-      fix: `read ${pipe.address} from a source whose writers IAM decides (an SQS queue, a Kinesis stream, an MSK cluster with IAM authentication only), or acknowledge this finding where only trusted clients hold the broker's users`,
-    },
-  };
-}
-
-/** The MSK sources of a pipe: a topic write under IAM, and a broker source for the other ways its clients sign in. */
-function mskSources(stack: TfStack, pipe: TfResource, cluster: TfResource | undefined, arn: string): PipeSource[] {
-  const topicValue = at(pipe.values, ["source_parameters", "managed_streaming_kafka_parameters", "topic_name"]);
-  const topic = exactly(stack, topicValue) ?? "*";
-  const text = cluster?.address ?? arn;
-  if (!cluster) return [brokerSource(pipe, `the MSK cluster ${arn}`, "authentication blastwall cannot read (a cluster this stack does not make) may let clients in outside IAM")];
-  const name = nameOf(stack, cluster, "cluster_name");
-  const iamWrite: PipeSource = { actions: KAFKA_WRITE, pattern: `arn:*:kafka:*:*:topic/${name}/*/${topic}`, types: [], text: `topic ${topic} of ${text}`, verb: `write to topic ${topic} of ${text}` };
-  if (cluster.type === "aws_msk_serverless_cluster") return [iamWrite];
-  const auth = blocks(cluster.values["client_authentication"])[0];
-  const sasl = auth ? blocks(auth["sasl"])[0] : undefined;
-  const on = (v: unknown) => v === true || v === "true";
-  const unreadable = (v: unknown) => typeof v === "string" && v.includes("${");
-  const others: string[] = [];
-  // No client_authentication: MSK lets clients in with no authentication at all.
-  if (!auth) others.push("clients need no authentication (no client_authentication block)");
-  else {
-    if (on(auth["unauthenticated"]) || unreadable(auth["unauthenticated"])) others.push("client_authentication allows unauthenticated clients");
-    if (sasl && (on(sasl["scram"]) || unreadable(sasl["scram"]))) others.push("SASL/SCRAM users sign in with a password stored outside IAM");
-    if (blocks(auth["tls"]).length > 0) others.push("TLS clients sign in with certificates of a private CA");
-  }
-  const out: PipeSource[] = [];
-  if (!auth || !sasl || on(sasl["iam"]) || unreadable(sasl["iam"])) out.push(iamWrite);
-  if (others.length > 0) out.push(brokerSource(pipe, text, others.join(", and ")));
-  return out;
-}
+export type PipeSource = WriteSource;
 
 /**
  * The sources of a running pipe a principal can write to: a queue, a stream, a table's stream, a topic of an MSK
@@ -429,10 +368,13 @@ export function pipeSources(stack: TfStack, pipe: TfResource): PipeSource[] {
   const broker = oneReferenced(stack, src, MQ);
   const cluster = oneReferenced(stack, src, MSK);
   const written = typeof src === "string" ? resolveToPattern(stack, src).pattern : "";
-  if (broker || /^arn:[^:]*:mq:/.test(written)) return [brokerSource(pipe, broker?.address ?? `the Amazon MQ broker ${written}`, "users (ActiveMQ or RabbitMQ) sign in to the broker, not to IAM")];
-  if (cluster || /^arn:[^:]*:kafka:/.test(written)) return mskSources(stack, pipe, cluster, written);
+  if (broker || /^arn:[^:]*:mq:/.test(written)) return [brokerSource(pipe, broker?.address ?? `the Amazon MQ broker ${written}`, MQ_WHY)];
+  if (cluster || /^arn:[^:]*:kafka:/.test(written)) {
+    const topic = exactly(stack, at(pipe.values, ["source_parameters", "managed_streaming_kafka_parameters", "topic_name"])) ?? "*";
+    return mskSources(stack, pipe, cluster, written, [topic]);
+  }
   if (/^smk:\/\//.test(written) || blocks(at(pipe.values, ["source_parameters", "self_managed_kafka_parameters"])).length > 0)
-    return [brokerSource(pipe, `the self-managed Kafka cluster ${written || "it reads"}`, "clients sign in to the brokers (SASL, TLS certificates, or not at all), not to IAM")];
+    return [brokerSource(pipe, `the self-managed Kafka cluster ${written || "it reads"}`, SELF_MANAGED_WHY)];
   const queue = oneReferenced(stack, src, QUEUES);
   const stream = oneReferenced(stack, src, STREAMS);
   const table = oneReferenced(stack, src, TABLES);
