@@ -12,7 +12,7 @@ import { blocksOf, callsLambda, graphqlAccess, GRAPHQL_APIS, httpAccess, restAcc
 import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
 import { bodiesOf } from "../engine/reach/openapi-doors";
 import { resolveToPattern } from "../engine/terraform/tokens";
-import { albCognitoAdmits, albLetsUnauthenticated, albOidcAdmits } from "../engine/reach/authorizers";
+import { albCognitoAdmits, albLetsUnauthenticated, albOidcAdmits, AUTHORIZER_LABEL } from "../engine/reach/authorizers";
 import { functionsOf, type Route } from "./invoke-routes";
 
 const isTrue = (v: unknown) => v === true || v === "true";
@@ -26,9 +26,9 @@ function exactly(stack: TfStack, v: unknown): string | undefined {
   return p.exact ? p.pattern : undefined;
 }
 
-/** A route anyone can use, into the functions a value names. */
-function openRoute(via: TfResource, functions: TfResource[], verb: string, how: string, text: string, fix: string): Route {
-  return { via, targetText: via.address, actions: [], pattern: "*", types: [], functions, verb, how, denyAsks: [], open: { text, fix } };
+/** A route anyone can use, into the functions a value names; `label`: why, where not for want of any auth (an authorizer anyone passes). */
+function openRoute(via: TfResource, functions: TfResource[], verb: string, how: string, text: string, fix: string, label?: string): Route {
+  return { via, targetText: via.address, actions: [], pattern: "*", types: [], functions, verb, how, denyAsks: [], open: { text, fix, ...(label ? { label } : {}) } };
 }
 
 /** Every front-door route of the stack into a function. */
@@ -48,7 +48,7 @@ function apiDoorRoutes(stack: TfStack): Route[] {
     if (!callsLambda(stack, uri) && resolveToPattern(stack, typeof uri === "string" ? uri : "").exact) return;
     const a = access();
     if (a.kind !== "open") return;
-    out.push(openRoute(i, functionsOf(stack, uri), `call ${i.address}`, ", whose integration invokes", a.text, a.fix));
+    out.push(openRoute(i, functionsOf(stack, uri), `call ${i.address}`, ", whose integration invokes", a.text, a.fix, a.label));
   };
   for (const i of stack.byType.get("aws_api_gateway_integration") ?? []) add(i, i.values["type"], i.values["uri"], () => restAccess(stack, i));
   for (const i of stack.byType.get("aws_apigatewayv2_integration") ?? []) {
@@ -71,7 +71,7 @@ function bodyRoutes(stack: TfStack): Route[] {
     if (o.type !== undefined && o.type !== "aws_proxy" && o.type !== "aws") continue;
     if (!callsLambda(stack, o.uri) && resolveToPattern(stack, typeof o.uri === "string" ? o.uri : "").exact) continue;
     const functions = functionsOf(stack, o.uri);
-    if (functions.length > 0) out.push(openRoute(o.api, functions, `call ${o.where} of ${o.api.address}`, ", whose integration invokes", o.access.text, o.access.fix));
+    if (functions.length > 0) out.push(openRoute(o.api, functions, `call ${o.where} of ${o.api.address}`, ", whose integration invokes", o.access.text, o.access.fix, o.access.label));
   }
   for (const u of bodies.unread) {
     const functions = [
@@ -248,6 +248,7 @@ function albRoutes(stack: TfStack): Route[] {
           some
             ? `${some.fix(l.address)}, or ${closeLb}, or take the function out of ${g.address}`
             : `${closeLb}, or put an authenticate-oidc action on an issuer of your organisation alone (or an authenticate-cognito one on a user pool that lets no one sign up) before the forward on ${l.address}, or take the function out of ${g.address}`,
+          some ? AUTHORIZER_LABEL : undefined,
         ),
       );
     }
@@ -300,7 +301,7 @@ function graphqlRoutes(stack: TfStack): Route[] {
     const api = oneReferenced(stack, ds.values["api_id"], GRAPHQL_APIS);
     const access = graphqlAccess(stack, api, ds);
     if (access.kind === "open") {
-      out.push(openRoute(ds, functions, `run resolvers of ${api?.address ?? "its API"}`, ", whose data source runs", access.text, `${access.fix}, or take the function off ${ds.address}`));
+      out.push(openRoute(ds, functions, `run resolvers of ${api?.address ?? "its API"}`, ", whose data source runs", access.text, `${access.fix}, or take the function off ${ds.address}`, access.label));
       continue;
     }
     if (access.kind !== "iam") continue;

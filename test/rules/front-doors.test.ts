@@ -514,6 +514,7 @@ describe("153. front doors: ALB authenticate actions", () => {
     const open = stack([NOTHING], { ...FUNCTION(), ...ALB([COGNITO("${aws_cognito_user_pool.p.arn}"), FORWARD()], POOL(false)) });
     expect(graded(open)).toEqual(OPEN_ROUTE);
     expect(found(open)[0].message).toContain("after an authenticate-cognito action on aws_cognito_user_pool.p, a user pool that lets anyone sign up: whoever signs up runs the function");
+    expect(found(open)[0].message).toContain("--an authorizer anyone passes on aws_lb_listener.l--> aws_lambda_function.cleanup");
     expect(found(open)[0].fix).toContain("set admin_create_user_config { allow_admin_create_user_only = true } on aws_cognito_user_pool.p");
     const outside = stack([NOTHING], { ...FUNCTION(), ...ALB([COGNITO("arn:aws:cognito-idp:eu-central-1:111111111111:userpool/eu-central-1_x"), FORWARD()]) });
     expect(graded(outside)).toEqual(OPEN_ROUTE);
@@ -676,6 +677,15 @@ describe("front doors: authorizers anyone passes", () => {
     expect(graded(extra)).toEqual(OPEN_ROUTE);
     expect(found(extra)[0].message).toContain("a GraphQL API whose additional AMAZON_COGNITO_USER_POOLS authentication");
     expect(found(stack([NOTHING], { ...FUNCTION(), ...POOL(true), ...GRAPHQL({ authentication_type: "AWS_IAM", additional_authentication_provider: [{ authentication_type: "AMAZON_COGNITO_USER_POOLS", user_pool_config: [{ user_pool_id: "${aws_cognito_user_pool.p.id}" }] }] }) }))).toEqual([]);
+  });
+
+  test("the arrow into the function says an authorizer anyone passes, where that is why the door is open; no auth at all stays '(no auth)'", () => {
+    const rest = found(stack([NOTHING], { ...FUNCTION(), ...POOL(), ...REST_AUTH({}) }))[0];
+    expect(rest.message).toContain("aws_iam_role.agent --an authorizer anyone passes on aws_api_gateway_integration.i--> aws_lambda_function.cleanup --runs as--> aws_iam_role.fn");
+    const graphql = found(stack([NOTHING], { ...FUNCTION(), ...POOL(), ...GRAPHQL(USER_POOLS) }))[0];
+    expect(graphql.message).toContain("--an authorizer anyone passes on aws_appsync_datasource.ds--> aws_lambda_function.cleanup");
+    const none = found(stack([NOTHING], { ...FUNCTION(), ...REST("NONE", LAMBDA_PROXY) }))[0];
+    expect(none.message).toContain("--aws_api_gateway_integration.i (no auth)--> aws_lambda_function.cleanup");
   });
 
   test("AppSync: OIDC authentication on a public issuer is open; AWS_LAMBDA authentication is trusted, not read", () => {
