@@ -11,6 +11,7 @@ import { sessionActions } from "./sessions";
 import { vendingActions } from "./edges-vending";
 import { launchActions } from "./edges-launch";
 import { takeoverActions } from "./edges-takeover";
+import { remediationActions } from "./edges-remediation";
 import { nodeAccessActions } from "./edges-node-access";
 import { blocksWithDynamic } from "./dynamic-blocks";
 import { isObject } from "../json";
@@ -751,7 +752,7 @@ export function reachActions(): string[] {
   for (const c of CREDENTIAL_STORES) c.actions.forEach((a) => out.add(a));
   FUNCTION_INVOKES.forEach((a) => out.add(a));
   for (const r of PROVIDER_REWRITE) r.actions.forEach((a) => out.add(a));
-  [...identityPoolActions(), ...rolesAnywhereActions(), ...sessionActions(), ...vendingActions(), ...launchActions(), ...takeoverActions(), ...nodeAccessActions()].forEach((a) => out.add(a));
+  [...identityPoolActions(), ...rolesAnywhereActions(), ...sessionActions(), ...vendingActions(), ...launchActions(), ...takeoverActions(), ...remediationActions(), ...nodeAccessActions()].forEach((a) => out.add(a));
   for (const list of Object.values(SOURCE_WRITES)) list.forEach((a) => out.add(a));
   return [...out];
 }
