@@ -743,6 +743,8 @@ export function reachActions(): string[] {
   const out = new Set<string>(["sts:AssumeRole", "iam:PassRole", "iam:UpdateAssumeRolePolicy", "iam:AddUserToGroup", "kms:Decrypt", "s3:PutObject", "s3:DeleteObject", "dynamodb:PutItem", "dynamodb:DeleteItem", ...STATE_READS]);
   // Overwrites, which destroy where no earlier version is kept (rules/agent-overwrite-unprotected.ts).
   for (const a of ["dynamodb:UpdateItem", "dynamodb:PartiQLUpdate"]) out.add(a);
+  // And through a DAX cluster, which writes through to its tables as the cluster's role.
+  for (const a of ["dax:PutItem", "dax:UpdateItem"]) out.add(a);
   for (const c of CREATE_PRINCIPAL) [c.create, ...c.fill, ...c.use].forEach((a) => out.add(a));
   for (const s of PASS_ROLE_SERVICES) for (const set of s.starts) set.forEach((a) => out.add(a));
   for (const h of HIJACK_TARGETS) h.actions.forEach((a) => out.add(a));
