@@ -4,7 +4,8 @@ import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
 import type { PeerStore, TfResource, TfStack } from "../engine/terraform/types";
 import { globsIntersect, hasWildcard } from "../engine/iam/glob";
-import { attributePattern, resolveToPattern } from "../engine/terraform/tokens";
+import { attributePattern, referencedResource, resolveToPattern } from "../engine/terraform/tokens";
+import { writtenReferences } from "../engine/reach/resource-index";
 import { agentCan, byCodeUnit, grantingBlock, managedPolicyFix, principalEvidence, statementEvidence, where } from "./support";
 import { isObject } from "../engine/json";
 import { blocks, readBool, readNumber, readString, resourceEvidence } from "./protection-support";
@@ -14,6 +15,8 @@ import { withoutInstanceKeys } from "../engine/agents";
 import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "../engine/reach/resource-policy-grants";
 import { iotRuleTopic } from "./invoke-routes";
 import { bucketMayBe, bucketTarget, bucketVersioning, namedAs } from "./s3-bucket-versioning";
+import { roleIndex } from "./s3-backup-support";
+import { roleOfValue } from "../engine/reach/role-of";
 
 /**
  * Overwriting is deleting where no earlier version is kept: PutObject on a bucket without versioning replaces the
@@ -26,7 +29,7 @@ export const rule: Rule = {
     title: "An AI agent can overwrite data that keeps no earlier version",
     why:
       "s3:PutObject on a bucket without versioning (or whose lifecycle expires noncurrent versions within days), or dynamodb:PutItem / " +
-      "UpdateItem on a table without point-in-time recovery, destroys the data it replaces as surely as a delete, with no Delete* call " +
+      "UpdateItem on a table without point-in-time recovery (or dax:PutItem / UpdateItem on a DAX cluster whose role writes it), destroys the data it replaces as surely as a delete, with no Delete* call " +
       "an IAM Deny on deletion would stop.",
     fix:
       "Turn versioning on for the bucket (aws_s3_bucket_versioning status Enabled, or object lock) and keep noncurrent versions a week " +
@@ -128,8 +131,111 @@ function rightsWithStorePolicies(ctx: RuleContext, p: PrincipalNode): { readonly
   const own = ctx.analysis.rightsOf(p.address);
   // A bucket policy naming the principal grants on its own within one account, as an identity policy would.
   const granted = hasStoreResourcePolicies(ctx.stack) ? withResourcePolicies(ctx, p, own.grants) : own.grants;
-  const published = withIotRuleWrites(ctx.stack, granted);
+  const published = withDaxWrites(ctx, withIotRuleWrites(ctx.stack, granted));
   return published === own.grants ? own : { grants: published };
+}
+
+/** The DynamoDB write each DAX write makes, as the cluster's role (dax:BatchWriteItem deletes too: a catalogue entry). */
+const DAX_WRITES: Readonly<Record<string, string>> = { "dax:putitem": "dynamodb:PutItem", "dax:updateitem": "dynamodb:UpdateItem" };
+/** The ARNs DAX item calls are authorised on: a pattern that cannot be one writes through no cluster. */
+const DAX_CLUSTER_SHAPE = "arn:*:dax:*:*:cache/*";
+const DAX_TYPES = ["aws_dax_cluster"];
+
+/** Grants that are a DAX write, with how the cluster writes what they send, and the DynamoDB write they stand for. */
+const DAX_THROUGH = new WeakMap<Grant, { readonly via: string; readonly as: string }>();
+
+interface DaxCluster {
+  readonly resource: TfResource;
+  readonly address: string;
+  readonly arn: string;
+  /** The principal address of its role; undefined when blastwall cannot resolve it (then it may be any). */
+  readonly role: string | undefined;
+}
+
+const daxClusters = new WeakMap<object, readonly DaxCluster[]>();
+
+function daxClustersOf(ctx: RuleContext): readonly DaxCluster[] {
+  let out = daxClusters.get(ctx.analysis);
+  if (out) return out;
+  const clusters = (ctx.stack.byType.get("aws_dax_cluster") ?? []).filter((c) => c.mode === "managed");
+  const roles = clusters.length > 0 ? roleIndex(ctx.stack, ctx.analysis) : undefined;
+  // The ARN is `cache/NAME`; a name known only at apply time may be any.
+  const arnOf = (c: TfResource) => {
+    const name = c.values["cluster_name"];
+    return `arn:*:dax:*:*:cache/${typeof name === "string" && name !== "" ? (resolveToPattern(ctx.stack, name).pattern ?? "*") : "*"}`;
+  };
+  out = clusters.map((c) => ({ resource: c, address: c.address, arn: arnOf(c), role: roleOfValue({ stack: ctx.stack, analysis: ctx.analysis, roles: roles! }, c.values["iam_role_arn"]) }));
+  daxClusters.set(ctx.analysis, out);
+  return out;
+}
+
+/**
+ * DAX is a write-through cache: dax:PutItem and dax:UpdateItem replace an item in the table behind the cluster, written
+ * with the cluster's IAM role, so the caller needs no dynamodb: right (red-team round 155). A DAX write counts as the
+ * DynamoDB write the role may make, on the tables the role may make it on: shown as the DAX action with the cluster it
+ * goes through. Fail closed: a cluster whose role blastwall cannot resolve, a role statement it cannot read, and a
+ * cluster outside the stack (a pattern naming no cluster of the stack, or a wildcard that may name others) may write
+ * any table (`*`).
+ */
+function withDaxWrites(ctx: RuleContext, grants: ReadonlyMap<string, readonly Grant[]>): ReadonlyMap<string, readonly Grant[]> {
+  const extra = new Map<string, Grant[]>();
+  for (const [dax, dynamodb] of Object.entries(DAX_WRITES)) {
+    for (const g of grants.get(dax) ?? []) {
+      if (g.statement.unknown) continue;
+      for (const r of g.resources) {
+        if (!globsIntersect(r, DAX_CLUSTER_SHAPE, { caseInsensitive: true })) continue;
+        // A pattern written as references to clusters of the stack names them alone, whatever its ARN resolved to.
+        const referenced = writtenReferences(g, r, (w) => referencedResource(ctx.stack, w, DAX_TYPES));
+        const clusters = daxClustersOf(ctx);
+        const hit = referenced ? clusters.filter((c) => referenced.includes(c.resource)) : clusters.filter((c) => globsIntersect(r, c.arn, { caseInsensitive: true }));
+        // The cluster part of the pattern (`*` for a bare wildcard): a wildcard there may name clusters of other stacks.
+        const parts = r.split(":");
+        const named = referenced ? "" : parts.length >= 6 ? parts.slice(5).join(":") : "*";
+        for (const c of hit) {
+          const tables = c.role === undefined ? ["*"] : roleWrites(ctx, c.role, dynamodb);
+          if (tables.length === 0) continue;
+          const as = c.role === undefined ? "a role blastwall cannot resolve, read as one that may write any table" : `its role ${c.role}, which may write ${tables.join(", ")}`;
+          addDax(extra, g, dynamodb, tables, `DAX cluster ${c.address} writes through to DynamoDB as ${as}`);
+        }
+        if ((hit.length === 0 && !referenced) || hasWildcard(named)) addDax(extra, g, dynamodb, ["*"], `DAX clusters outside this stack, which ${r} may name, write through to DynamoDB as their roles, which may write any table`);
+      }
+    }
+  }
+  if (extra.size === 0) return grants;
+  const out = new Map(grants);
+  for (const [action, list] of extra) out.set(action, [...(grants.get(action) ?? []), ...list]);
+  return out;
+}
+
+/** The table patterns a role may make a DynamoDB write on: `*` for a statement blastwall cannot read. */
+function roleWrites(ctx: RuleContext, role: string, action: string): string[] {
+  const patterns = (ctx.analysis.rightsOf(role).grants.get(action.toLowerCase()) ?? []).flatMap((g) => (g.statement.unknown ? ["*"] : g.resources));
+  return [...new Set(patterns)];
+}
+
+function addDax(extra: Map<string, Grant[]>, g: Grant, dynamodb: string, tables: readonly string[], via: string): void {
+  const grant: Grant = { action: g.action, statement: g.statement, resources: tables, conditional: g.conditional };
+  DAX_THROUGH.set(grant, { via, as: dynamodb });
+  const key = dynamodb.toLowerCase();
+  extra.set(key, [...(extra.get(key) ?? []), grant]);
+}
+
+/** The write a grant stands for in a store's actions: the DynamoDB write of a DAX write, else its own action. */
+function writeOf(g: Grant): string {
+  return DAX_THROUGH.get(g)?.as ?? g.action;
+}
+
+/** For grants among which some are DAX writes: those actions, and how the clusters write them; undefined for none. */
+function daxWrites(grants: readonly Grant[]): { readonly actions: string; readonly via: string } | undefined {
+  const dax = grants.filter((g) => DAX_THROUGH.has(g));
+  if (dax.length === 0) return undefined;
+  return { actions: [...new Set(dax.map((g) => g.action))].join(", "), via: [...new Set(dax.map((g) => DAX_THROUGH.get(g)!.via))].join("; ") };
+}
+
+/** `; dax:PutItem there is a write: DAX cluster ... writes through ...` for grants that are a DAX write, else nothing. */
+function throughClusters(grants: readonly Grant[]): string {
+  const dax = daxWrites(grants);
+  return dax ? `; ${dax.actions} there ${dax.actions.includes(",") ? "are writes" : "is a write"}: ${dax.via}` : "";
 }
 
 /** Grants that are a publish to a topic rule's topic, with the rule that writes what is published. */
@@ -281,7 +387,7 @@ type Write = { grant: Grant; resource: string; kind: string };
  */
 function holds(store: PeerStore, w: Write): boolean {
   const c = containerOf(w.kind, w.resource);
-  return store.actions.includes(w.grant.action) && store.arns.some((a) => !hasWildcard(containerOf(w.kind, a)) && containerOf(w.kind, a) === c);
+  return store.actions.includes(writeOf(w.grant)) && store.arns.some((a) => !hasWildcard(containerOf(w.kind, a)) && containerOf(w.kind, a) === c);
 }
 
 /** Per store of another stack that keeps no earlier version, the agent's outside writes that may land on it. */
@@ -289,7 +395,7 @@ function peerOverwrites(writes: readonly Write[], peers: readonly PeerStore[]): 
   const out: { store: PeerStore & { lacks: string }; writes: Write[] }[] = [];
   for (const store of peers) {
     if (store.lacks === undefined) continue;
-    const hits = writes.filter((w) => store.actions.includes(w.grant.action) && store.arns.some((a) => globsIntersect(w.resource, a)));
+    const hits = writes.filter((w) => store.actions.includes(writeOf(w.grant)) && store.arns.some((a) => globsIntersect(w.resource, a)));
     if (hits.length > 0) out.push({ store: { ...store, lacks: store.lacks }, writes: hits });
   }
   return out;
@@ -329,6 +435,12 @@ function peerFinding(agent: PrincipalNode, store: PeerStore & { readonly lacks: 
   };
 }
 
+/** ` (dax:PutItem: DAX clusters ... write through ...)` for outside writes that are DAX writes, else nothing. */
+function outsideClusters(grants: readonly Grant[]): string {
+  const dax = daxWrites(grants);
+  return dax ? ` (${dax.actions}: ${dax.via})` : "";
+}
+
 function outsideFinding(agent: PrincipalNode, writes: readonly { grant: Grant; resource: string; kind: string }[], strict: boolean): FindingDraft {
   const actions = [...new Set(writes.map((w) => w.grant.action))];
   const where = [...new Set(writes.map((w) => w.resource))];
@@ -341,7 +453,7 @@ function outsideFinding(agent: PrincipalNode, writes: readonly { grant: Grant; r
     severity: strict ? "error" : "warning",
     message:
       `${agentCan(agent)} overwrite data in stores outside this stack (${actions.join(", ")} on ${where.slice(0, 3).join(", ")}${where.length > 3 ? ", ..." : ""}); ` +
-      `blastwall cannot see whether they keep earlier versions, and in one that does not, an overwrite loses the old data for good.`,
+      `blastwall cannot see whether they keep earlier versions, and in one that does not, an overwrite loses the old data for good${outsideClusters(writes.map((w) => w.grant))}.`,
     // One statement often grants several of the writes: each is shown once, and every one is (scoping one leaves the others').
     evidence: [principalEvidence(agent), ...statements.flatMap((st) => statementEvidence(agent, st))],
   };
@@ -546,7 +658,7 @@ function finding(agent: PrincipalNode, stores: readonly Store[], count: number, 
     resource: grantingBlock(statement),
     ...managedFix(agent, statement),
     actions,
-    message: `${agentCan(agent)} overwrite ${what} (${actions.join(", ")}; granted by ${where(statement)}${throughRules(grants)}): an overwrite there loses the old data for good.`,
+    message: `${agentCan(agent)} overwrite ${what} (${actions.join(", ")}; granted by ${where(statement)}${throughRules(grants)}${throughClusters(grants)}): an overwrite there loses the old data for good.`,
     evidence: [principalEvidence(agent), ...statementEvidence(agent, statement), ...stores.slice(0, 5).map((x) => resourceEvidence(x.resource, x.lacks))],
   };
 }

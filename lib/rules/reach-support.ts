@@ -9,6 +9,7 @@ import { agentCan, grantingBlockOf, grantsByCategory, groupByStatement, managedP
 import { listActions } from "../report/summarize";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { takeoverFix } from "../engine/reach/edges-takeover";
+import { remediationFix } from "../engine/reach/edges-remediation";
 import { nodeAccessFix } from "../engine/reach/edges-node-access";
 import { regionsOf, type Regions } from "../engine/reach/regions";
 import { isPermissionWrite, selfTargets, writesOn } from "./self-targets";
@@ -658,7 +659,7 @@ function unknownFix(stack: TfStack, id: string): string | undefined {
   }
   const c = /^compute:([^:]+:[^:]+):(.*)$/.exec(key);
   if (c) {
-    const takeover = takeoverFix(c[1]) ?? nodeAccessFix(c[1]);
+    const takeover = takeoverFix(c[1]) ?? remediationFix(c[1]) ?? nodeAccessFix(c[1]);
     if (takeover) return takeover;
     return `Name the exact resources of this stack the agent may run code in (a reference such as \`\${aws_lambda_function.x.arn}\`), ` +
       `not \`${c[2]}\`: compute elsewhere runs as roles blastwall cannot see. If it is known to be harmless, acknowledge with a reason.`;

@@ -90,7 +90,7 @@ describe("policies/destroy-rights.json", () => {
   });
 
   it("keeps the breadth of the research draft", () => {
-    expect(raw.version).toBe("1.35.0");
+    expect(raw.version).toBe("1.36.0");
     expect(raw.direct.length).toBeGreaterThanOrEqual(100);
     expect(raw.protection.length).toBeGreaterThanOrEqual(60);
     expect(raw.escalation.length).toBeGreaterThanOrEqual(60);
@@ -265,7 +265,8 @@ describe("lib/engine/catalogue", () => {
     for (const action of ["s3files:DeleteFileSystem", "codeartifact:DeletePackage", "kinesis:DecreaseStreamRetentionPeriod", "backup:DisassociateRecoveryPoint", "drs:DeleteSourceServer", "rds:DeleteBlueGreenDeployment"]) {
       expect([action, exemptionBlock(cat.entryOf(action)!)]).toEqual([action, undefined]);
     }
-    expect(cat.entries.filter((e) => e.notExemptable !== undefined).length).toBe(39);
+    // 1.36.0 marked two more: elasticbeanstalk:RebuildEnvironment and config:StartRemediationExecution.
+    expect(cat.entries.filter((e) => e.notExemptable !== undefined).length).toBe(41);
   });
 
   it("1.29.0: reads that return stored secrets or mint credentials are escalation rights (grantReadOnly leaves them out, the gate reports them); tokens of the caller's own rights are excluded (red-team round 86)", () => {
@@ -543,10 +544,33 @@ describe("lib/engine/catalogue", () => {
     expect(findings("organizations:DescribeResourcePolicy")).toEqual([]);
   });
 
+  it("1.36.0: Config remediation writes reach roles SSM Automation assumes; a remediation run and an Elastic Beanstalk rebuild destroy (red-team round 155)", () => {
+    const cat = loadCatalogue();
+    const entry = (action: string) => {
+      const e = cat.entryOf(action);
+      return [action, e?.category, e?.severity, e?.target, e?.patterns];
+    };
+    // Config's service-linked roles pass the role (iam:PassRole on * to ssm.amazonaws.com): a pass to new compute, no PassRole of the caller's.
+    for (const action of ["config:PutConformancePack", "config:PutOrganizationConformancePack", "config:PutRemediationConfigurations"]) expect(entry(action)).toEqual([action, "escalation", "error", "role", ["E5"]]);
+    expect(entry("config:StartRemediationExecution")).toEqual(["config:StartRemediationExecution", "direct", "warning", undefined, []]);
+    // A rebuild deletes a coupled database as a termination does: the same grade, and no exemption either.
+    const terminate = cat.entryOf("elasticbeanstalk:TerminateEnvironment")!;
+    const rebuild = cat.entryOf("elasticbeanstalk:RebuildEnvironment")!;
+    expect([rebuild.category, rebuild.severity, rebuild.notExemptable !== undefined]).toEqual([terminate.category, terminate.severity, true]);
+    const findings = (action: string) =>
+      check(safeAgentStack([{ Sid: "Ops", Effect: "Allow", Action: action, Resource: "*" }])).findings.filter((f) => !f.acknowledged).map((f) => [f.ruleId, f.severity]);
+    expect(findings("config:PutConformancePack")).toEqual([["agent-reach-unknown", "error"]]);
+    expect(findings("config:StartRemediationExecution")).toEqual([["agent-destroy-right", "warning"]]);
+    expect(findings("elasticbeanstalk:RebuildEnvironment")).toEqual([["agent-destroy-right", "warning"]]);
+    // Controls: reading remediations, or restarting an environment's app servers, is no right.
+    expect(findings("config:DescribeRemediationConfigurations")).toEqual([]);
+    expect(findings("elasticbeanstalk:RestartAppServer")).toEqual([]);
+  });
+
   it("loads once and caches", () => {
     const a = loadCatalogue();
     expect(loadCatalogue()).toBe(a);
-    expect(a.version).toBe("1.35.0");
+    expect(a.version).toBe("1.36.0");
     expect(a.entries.length).toBe(raw.direct.length + raw.protection.length + raw.escalation.length);
     expect(a.entries.map((e) => e.category).filter((c, i, all) => c !== all[i - 1])).toEqual([...CATEGORIES]);
   });

@@ -186,3 +186,55 @@ describe("agent-overwrite-unprotected: versioning that may not hold (red-team ro
     expect(findings(json).map((f) => f.severity)).toContain("error");
   });
 });
+
+describe("agent-overwrite-unprotected: writes through a DAX cluster (red-team round 155, F4)", () => {
+  const ORDERS = { name: "orders", hash_key: "pk", attribute: [{ name: "pk", type: "S" }] };
+  /** A table `orders`, a DAX cluster whose role may write `roleWrites`, and an agent with `actions` on `resource`. */
+  const dax = (opts: { actions?: string[]; resource?: string; pitr?: boolean; roleWrites?: string; role?: string; cluster?: boolean } = {}) =>
+    tf({
+      ...agentWrites(opts.actions ?? ["dax:PutItem", "dax:UpdateItem", "dax:GetItem"], opts.resource ?? "${aws_dax_cluster.orders.arn}"),
+      "aws_dynamodb_table.orders": { ...ORDERS, ...(opts.pitr ? { point_in_time_recovery: [{ enabled: true }] } : {}) },
+      "aws_dynamodb_table.audit": { ...ORDERS, name: "audit", point_in_time_recovery: [{ enabled: true }] },
+      "aws_iam_role.dax": { name: "dax-orders", assume_role_policy: policy({ Effect: "Allow", Principal: { Service: "dax.amazonaws.com" }, Action: "sts:AssumeRole" }) },
+      "aws_iam_role_policy.dax": { role: "${aws_iam_role.dax.id}", policy: policy({ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: opts.roleWrites ?? "${aws_dynamodb_table.orders.arn}" }) },
+      ...(opts.cluster === false ? {} : { "aws_dax_cluster.orders": { cluster_name: "orders", iam_role_arn: opts.role ?? "${aws_iam_role.dax.arn}", node_type: "dax.t3.small", replication_factor: 1 } }),
+    });
+  const shown = (json: Obj) => findings(json).map((f) => [f.severity, f.actions, f.evidence.at(-1)?.address]);
+
+  test("dax:PutItem and UpdateItem on the cluster overwrite the table its role writes, which has no point-in-time recovery", () => {
+    const [f, ...rest] = findings(dax());
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ severity: "error", actions: ["dax:PutItem", "dax:UpdateItem"] });
+    expect(f.message).toMatch(/can overwrite what aws_dynamodb_table\.orders holds, which has no point-in-time recovery/);
+    expect(f.message).toContain("DAX cluster aws_dax_cluster.orders writes through to DynamoDB as its role aws_iam_role.dax, which may write arn:aws:dynamodb:*:*:table/orders");
+    expect(findings(dax({ actions: ["dax:UpdateItem"], resource: "arn:aws:dax:eu-west-1:111111111111:cache/orders" })).map((f) => f.actions)).toEqual([["dax:UpdateItem"]]);
+  });
+
+  test("controls: the table keeps point-in-time recovery, the role writes only a table that does, or the agent only reads", () => {
+    expect(findings(dax({ pitr: true }))).toEqual([]);
+    expect(findings(dax({ roleWrites: "${aws_dynamodb_table.audit.arn}" }))).toEqual([]);
+    expect(findings(dax({ actions: ["dax:GetItem", "dax:Query"] }))).toEqual([]);
+    // A pattern that cannot be a DAX cluster's ARN writes through none.
+    expect(findings(dax({ resource: "arn:aws:dynamodb:*:*:table/audit" }))).toEqual([]);
+  });
+
+  test("fail closed: a role blastwall cannot resolve, or one that may write any table", () => {
+    // Any table: this stack's (an error) and tables elsewhere (a warning).
+    expect(shown(dax({ role: "${var.dax_role}" }))).toEqual([
+      ["error", ["dax:PutItem", "dax:UpdateItem"], "aws_dynamodb_table.orders"],
+      ["warning", ["dax:PutItem", "dax:UpdateItem"], "aws_iam_role_policy.agent"],
+    ]);
+    expect(findings(dax({ role: "${var.dax_role}" }))[0].message).toContain("a role blastwall cannot resolve");
+    expect(shown(dax({ roleWrites: "*" })).filter((s) => s[0] === "error")).toEqual([["error", ["dax:PutItem", "dax:UpdateItem"], "aws_dynamodb_table.orders"]]);
+  });
+
+  test("fail closed: a cluster outside the stack (on *, or a name no cluster of the stack has) may write any table", () => {
+    const outside = dax({ cluster: false, resource: "*" });
+    expect(shown(outside)).toEqual([
+      ["error", ["dax:PutItem", "dax:UpdateItem"], "aws_dynamodb_table.orders"],
+      ["warning", ["dax:PutItem", "dax:UpdateItem"], "aws_iam_role_policy.agent"],
+    ]);
+    expect(findings(outside)[1].message).toContain("DAX clusters outside this stack, which * may name");
+    expect(shown(dax({ resource: "arn:aws:dax:*:*:cache/payments" })).map((s) => s[0])).toEqual(["error", "warning"]);
+  });
+});

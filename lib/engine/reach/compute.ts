@@ -11,6 +11,7 @@ import { sessionActions } from "./sessions";
 import { vendingActions } from "./edges-vending";
 import { launchActions } from "./edges-launch";
 import { takeoverActions } from "./edges-takeover";
+import { remediationActions } from "./edges-remediation";
 import { nodeAccessActions } from "./edges-node-access";
 import { blocksWithDynamic } from "./dynamic-blocks";
 import { isObject } from "../json";
@@ -742,6 +743,8 @@ export function reachActions(): string[] {
   const out = new Set<string>(["sts:AssumeRole", "iam:PassRole", "iam:UpdateAssumeRolePolicy", "iam:AddUserToGroup", "kms:Decrypt", "s3:PutObject", "s3:DeleteObject", "dynamodb:PutItem", "dynamodb:DeleteItem", ...STATE_READS]);
   // Overwrites, which destroy where no earlier version is kept (rules/agent-overwrite-unprotected.ts).
   for (const a of ["dynamodb:UpdateItem", "dynamodb:PartiQLUpdate"]) out.add(a);
+  // And through a DAX cluster, which writes through to its tables as the cluster's role.
+  for (const a of ["dax:PutItem", "dax:UpdateItem"]) out.add(a);
   for (const c of CREATE_PRINCIPAL) [c.create, ...c.fill, ...c.use].forEach((a) => out.add(a));
   for (const s of PASS_ROLE_SERVICES) for (const set of s.starts) set.forEach((a) => out.add(a));
   for (const h of HIJACK_TARGETS) h.actions.forEach((a) => out.add(a));
@@ -751,7 +754,7 @@ export function reachActions(): string[] {
   for (const c of CREDENTIAL_STORES) c.actions.forEach((a) => out.add(a));
   FUNCTION_INVOKES.forEach((a) => out.add(a));
   for (const r of PROVIDER_REWRITE) r.actions.forEach((a) => out.add(a));
-  [...identityPoolActions(), ...rolesAnywhereActions(), ...sessionActions(), ...vendingActions(), ...launchActions(), ...takeoverActions(), ...nodeAccessActions()].forEach((a) => out.add(a));
+  [...identityPoolActions(), ...rolesAnywhereActions(), ...sessionActions(), ...vendingActions(), ...launchActions(), ...takeoverActions(), ...remediationActions(), ...nodeAccessActions()].forEach((a) => out.add(a));
   for (const list of Object.values(SOURCE_WRITES)) list.forEach((a) => out.add(a));
   return [...out];
 }

@@ -16,6 +16,7 @@ import { sessionEdges } from "./edges-sessions";
 import { vendingEdges } from "./edges-vending";
 import { launchEdges } from "./edges-launch";
 import { takeoverEdges } from "./edges-takeover";
+import { remediationEdges } from "./edges-remediation";
 import { nodeAccessEdges } from "./edges-node-access";
 import { routeEdges } from "./edges-routes";
 import { stateEdges } from "./edges-state";
@@ -255,6 +256,7 @@ export class ReachGraph {
     vendingEdges(this.ctx, p, add);
     launchEdges(this.ctx, p, add);
     takeoverEdges(this.ctx, p, add);
+    remediationEdges(this.ctx, p, add);
     nodeAccessEdges(this.ctx, p, add);
     // Resource policies may grant a read on their own: then every action is asked.
     const creds = storedCredentialEdges(this.stack, (types) => this.ctx.resourcesOf(types), p, (a) => this.ctx.storeGrants(p, a), (actions) => this.ctx.storePolicies || this.ctx.holdsAny(p, actions));

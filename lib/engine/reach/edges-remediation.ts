@@ -1,0 +1,116 @@
+/**
+ * AWS Config remediations run SSM Automation documents as a role of the caller's choosing, with no iam:PassRole of the
+ * caller's (red-team round 155):
+ *
+ * - A conformance pack is a CloudFormation template of Config rules and remediation configurations, which Config
+ *   deploys with its service-linked role AWSServiceRoleForConfigConforms. That role's policy
+ *   (ConfigConformsServiceRolePolicy) allows iam:PassRole on `*` to ssm.amazonaws.com, and the Config API reference
+ *   says PutConformancePack creates rules and remediations without config:PutConfigRule or
+ *   config:PutRemediationConfigurations. An organization conformance pack does the same in every member account.
+ * - A remediation configuration names an Automation document and its `AutomationAssumeRole` parameter. Config runs it
+ *   (automatically, or at StartRemediationExecution) through AWSServiceRoleForConfigRemediation, whose policy
+ *   (AWSConfigRemediationServiceRolePolicy) allows ssm:StartAutomationExecution on `*` and iam:PassRole on `*` to
+ *   ssm.amazonaws.com. The service authorization reference lists no iam:PassRole as a dependent action of either call.
+ *
+ * So each of the three writes reaches every role whose trust admits ssm.amazonaws.com, as iam:PassRole with
+ * ssm:StartAutomationExecution would, and roles outside this stack too (any role of the account, of every account for
+ * an organization pack), whose rights blastwall cannot see. A document with static parameters (AWS-DeleteSnapshot with
+ * a fixed SnapshotId) needs no non-compliant resource, and the reference warns that remediation may run even on
+ * compliant ones: the rule's scope limits nothing here.
+ */
+import type { Grant, PrincipalNode } from "../analysis-types";
+import { globsIntersect } from "../iam/glob";
+import { principalAdmits } from "../iam/trust";
+import { grantText, type AddEdge } from "./edge";
+import type { EdgeContext } from "./edge-context";
+
+/** The service Automation assumes its role as. */
+const SSM = "ssm.amazonaws.com";
+
+interface ConfigRemediation {
+  readonly action: string;
+  /** The ARNs the action is authorised on: a pattern that cannot be one writes nothing Config runs. */
+  readonly shape: string;
+  /** What the caller does, after "lets it". */
+  readonly does: string;
+}
+
+export const CONFIG_REMEDIATIONS: readonly ConfigRemediation[] = [
+  {
+    action: "config:PutConformancePack",
+    shape: "arn:*:config:*:*:conformance-pack/*",
+    does: "deploy a conformance pack whose remediation runs an SSM Automation document of its choosing as the role its AutomationAssumeRole names; AWS Config's service-linked role passes that role (iam:PassRole on * to ssm.amazonaws.com), not the agent",
+  },
+  {
+    action: "config:PutOrganizationConformancePack",
+    shape: "arn:*:config:*:*:organization-conformance-pack/*",
+    does: "deploy a conformance pack to every account of the organization, whose remediation runs an SSM Automation document of its choosing as the role its AutomationAssumeRole names; AWS Config's service-linked roles pass that role, not the agent",
+  },
+  {
+    action: "config:PutRemediationConfigurations",
+    shape: "arn:*:config:*:*:remediation-configuration/*",
+    does: "set the SSM Automation document a Config rule remediates with, and its AutomationAssumeRole; AWS Config's remediation service-linked role starts it and passes that role (iam:PassRole on * to ssm.amazonaws.com), not the agent",
+  },
+];
+
+export function remediationActions(): string[] {
+  return CONFIG_REMEDIATIONS.map((c) => c.action);
+}
+
+/** The remediation write an action is, if it is one (any casing). */
+function remediationOf(action: string): ConfigRemediation | undefined {
+  const a = action.toLowerCase();
+  return CONFIG_REMEDIATIONS.find((c) => c.action.toLowerCase() === a);
+}
+
+/**
+ * The fix of a finding through roles outside the stack that a remediation write reaches: take the action away, as no
+ * narrower resource and no iam:PassRole Deny of the agent's helps; undefined for another action.
+ */
+export function remediationFix(action: string): string | undefined {
+  const c = remediationOf(action);
+  if (!c) return undefined;
+  return (
+    `Take ${c.action} off the agent: AWS Config runs the remediations it writes as any role ${SSM} may assume, passed by Config's ` +
+    "service-linked roles, so neither a narrower resource nor a Deny of iam:PassRole helps, and roles outside this stack may be such roles. " +
+    "Write conformance packs and remediation configurations in the reviewed deploy that manages them (AgentRole's boundary denies this action). " +
+    `If every role ${SSM} may assume is known to be harmless, acknowledge with a reason.`
+  );
+}
+
+export function remediationEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  for (const c of CONFIG_REMEDIATIONS) {
+    for (const g of ctx.grants(p, c.action)) {
+      const r = g.resources.find((x) => globsIntersect(x, c.shape, { caseInsensitive: true }));
+      if (r === undefined) continue;
+      for (const role of ssmRoles(ctx)) add(role.address, "pass-role", c.action, () => `${grantText(g)} lets it ${c.does}: ${role.address} is one, its trust admitting ${SSM}`, g.statement.source.address);
+      add(
+        ctx.unknown(`compute:${c.action}:${r}`, `roles outside this stack that ${SSM} may assume, which AWS Config remediations written by ${c.action} on ${r} run as`),
+        "pass-role",
+        c.action,
+        outsideText(g, c),
+        g.statement.source.address,
+      );
+      break;
+    }
+  }
+}
+
+function outsideText(g: Grant, c: ConfigRemediation): () => string {
+  return () => `${grantText(g)} lets it ${c.does}: any role of the account whose trust admits ${SSM} may be named, roles this stack does not make among them, and those may be any`;
+}
+
+/** Once per graph: every principal holding a remediation write asks, and each asks of every role's trust. */
+const ssmRolesOf = new WeakMap<EdgeContext, readonly PrincipalNode[]>();
+
+/**
+ * The stack's roles Automation may run as: a trust that admits ssm.amazonaws.com, or one blastwall cannot read
+ * (principalAdmits counts an unreadable statement as admitting; a role with no trust read at all counts too).
+ */
+function ssmRoles(ctx: EdgeContext): readonly PrincipalNode[] {
+  let roles = ssmRolesOf.get(ctx);
+  if (roles) return roles;
+  roles = ctx.analysis.principals.filter((r) => r.kind === "role" && !r.external && (!r.trustPolicy || principalAdmits(r.trustPolicy.statements, { arnPattern: "", service: SSM }).length > 0));
+  ssmRolesOf.set(ctx, roles);
+  return roles;
+}
