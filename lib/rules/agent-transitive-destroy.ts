@@ -1,6 +1,7 @@
 import type { Rule } from "../engine/rule";
 import { reachFindings } from "./reach-support";
 import { invokeFindings } from "./function-invokes";
+import { retimeFindings } from "./rule-retimes";
 
 /**
  * The April 2026 lesson: the agent's own policy is not the whole story. Following every path by which it can
@@ -41,6 +42,10 @@ export const rule: Rule = {
       "sends to a queue, Kinesis stream, SNS topic or bus reaches what reads it there (loops end); a Kinesis stream's resource policy " +
       "naming the agent grants its PutRecord. A target blastwall cannot read, or an event bus the stack does not hold (another account " +
       "or region, a name no bus of the stack has), counts as compute that may run as any role. A constant input, or an input template that takes nothing from the event, passes the payload to nobody. " +
+      "events:PutRule on a rule replaces its pattern or schedule and keeps its targets (with no iam:PassRole): a rule whose pattern leaves the " +
+      "agent's events out (a schedule, AWS services' sources only) is a route for it all the same when it may also put events on the rule's bus, " +
+      "graded as the matching-pattern route is. With PutRule alone it still picks when the targets run (on AWS events it chooses, or on a timer), " +
+      "acting on what those events name: a warning (an error under --strict) for a target whose role can delete data or cannot be seen. " +
       "An API Gateway AWS integration with a credentials role (called, or run by TestInvokeMethod) and a GraphQL data source with a " +
       "service role make the service act as that role with a request the caller shapes: the caller acts as the role in the " +
       "integration's actions (every right of the role where blastwall cannot read them), a chain graded as what it reaches.",
@@ -48,7 +53,7 @@ export const rule: Rule = {
       "Cut the weakest link of the chain shown: narrow the agent's sts:AssumeRole / iam:PassRole / secret reads to the exact " +
       "resources it needs, tighten the target's trust policy, or take the destroy rights off the target. For an invoked function: " +
       "take the destroy rights off its role, scope what it may delete, or take the route away (the invoke right, " +
-      "sqs:SendMessage, events:PutEvents, events:PutTargets, execute-api:Invoke, logs:PutLogEvents, iot:Publish, firehose:PutRecord, " +
+      "sqs:SendMessage, events:PutEvents, events:PutTargets, events:PutRule, execute-api:Invoke, logs:PutLogEvents, iot:Publish, firehose:PutRecord, " +
       "lambda:CreateEventSourceMapping, appsync:GraphQL... on what leads to it, or an explicit Deny of it), require IAM auth on its function URL, " +
       "API method or route, or close a route anyone can use (make the load balancer internal, take the Lambda@Edge association " +
       "or the SES Lambda action off, end a user pool's self sign-up with allow_admin_create_user_only = true, on the pool of an " +
@@ -57,5 +62,5 @@ export const rule: Rule = {
     severity: "error",
     category: "reach",
   },
-  check: (ctx) => [...reachFindings(ctx).destroy, ...invokeFindings(ctx)],
+  check: (ctx) => [...reachFindings(ctx).destroy, ...invokeFindings(ctx), ...retimeFindings(ctx)],
 };

@@ -440,10 +440,22 @@ function opening(agent: PrincipalNode, fn: TfResource, v: Invoked): string {
   return v.holder ? `${agentCan(agent)} act as ${v.holder.address}, which can ${uses}` : `${agentCan(agent)} ${uses}`;
 }
 
+/**
+ * The rights a use asks, on what: `A and B on T`; a route whose more rights are on something it names apart (`text`: a
+ * rule rewritten, then events put on its bus) names each: `events:PutRule on R (or events:PutEvents on B)`.
+ */
+function rightsText(fn: TfResource, u: Use): string {
+  const route = u.route;
+  const named = (route?.also ?? []).filter((n) => n.text !== undefined);
+  if (!route || named.length === 0) return `${[...u.actions].join(" and ")} on ${route ? route.targetText : fn.address}`;
+  const of = (actions: readonly string[]) => actions.filter((a) => u.actions.has(a)).join(" and ");
+  return `${of(route.actions)} on ${route.targetText} (or ${named.map((n) => `${of(n.actions)} on ${n.target?.address ?? n.text}`).join(", or ")})`;
+}
+
 /** What to take away from the agent (or the principal it acts as) for each route. */
 function cutText(agent: PrincipalNode, fn: TfResource, v: Invoked): string {
   const who = v.holder ? `${v.holder.address} (or cut the chain from ${agent.address} to it)` : "the agent";
-  const rights = v.uses.filter((u) => u.route?.actions.length !== 0 && (u.direct || !u.relays)).map((u) => `${[...u.actions].join(" and ")} on ${u.route ? u.route.targetText : fn.address}`);
+  const rights = v.uses.filter((u) => u.route?.actions.length !== 0 && (u.direct || !u.relays)).map((u) => rightsText(fn, u));
   const relayed = v.uses.flatMap((u) => (u.relays ?? []).map((r) => r.fix(who)));
   const urls = v.uses.filter((u) => u.route?.actions.length === 0).map((u) => u.route!.open?.fix ?? `close ${u.route!.via.address}`);
   const pins = v.uses.flatMap((u) => (u.route?.pin && u.route.actions.length > 0 ? [u.route.pin] : []));

@@ -21,6 +21,7 @@ import { pipeRoutes, sourceRoute } from "./pipe-routes";
 import { brokerSource, DOCDB, DOCDB_WHY, MQ, MQ_WHY, MSK, mskSources, namesOf, type ReaderAuth, SELF_MANAGED_WHY, type WriteSource } from "../engine/reach/broker-sources";
 import { forgeable, matchesBucketEvents, passesEvent, PUT_RECORD, SEND, TABLE_WRITES } from "../engine/reach/compute-targets";
 import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
+import { PUT_RULE, rewriteVerb, ruleOfTarget } from "../engine/reach/rule-rewrites";
 
 /** The route's pattern, and the target's `arn` followed by `suffix` when the stack makes the target. */
 function asks(pattern: string, target: TfResource | undefined, suffix = ""): DenyAsk[] {
@@ -78,6 +79,8 @@ export interface Need {
   readonly target?: TfResource;
   readonly types: readonly string[];
   readonly denyAsks: readonly DenyAsk[];
+  /** How the fix names what it is on, apart from the route's target (`the default event bus`); unset: the fix names the route's target alone. */
+  readonly text?: string;
 }
 
 const QUEUES = ["aws_sqs_queue"];
@@ -689,7 +692,9 @@ function unmodelledRoute(stack: TfStack, p: TfResource, principal: string): Rout
 /**
  * A rule that targets the function with the event itself (no constant `input` or input template) runs it with whatever event the
  * caller puts on the rule's bus, when the rule's pattern can match an event the caller writes: not a schedule, not a
- * pattern whose `source` is only AWS services (PutEvents refuses a source starting with `aws.`).
+ * pattern whose `source` is only AWS services (PutEvents refuses a source starting with `aws.`). Such a pattern is no
+ * limit for a caller that may also put the rule (engine/reach/rule-rewrites.ts): events:PutRule on it, then an event
+ * on its bus, run the function as a match would (red-team round 155, F1).
  */
 function eventRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
@@ -698,13 +703,26 @@ function eventRoutes(stack: TfStack): Route[] {
     const functions = targetFunctions(stack, t.values["arn"]);
     if (functions.length === 0) continue;
     const rule = oneReferenced(stack, t.values["rule"], RULES);
-    if (rule && !forgeable(stack, rule)) continue;
-    const busValue = t.values["event_bus_name"] ?? rule?.values["event_bus_name"];
-    const bus = oneReferenced(stack, busValue, BUSES);
-    const busName = bus ? nameOf(stack, bus, "name") : busValue === undefined || busValue === null ? "default" : patternOf(stack, busValue);
-    const pattern = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
-    const text = bus?.address ?? `the ${busName} event bus`;
-    out.push({ via: t, target: bus, targetText: text, actions: ["events:PutEvents"], pattern, types: BUSES, functions, verb: `put events on ${text}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to`, denyAsks: asks(pattern, bus) });
+    const on = ruleOfTarget(stack, t);
+    const put = { actions: ["events:PutEvents"], pattern: on.busPattern, target: on.bus, types: BUSES, denyAsks: asks(on.busPattern, on.bus) };
+    if (!rule || forgeable(stack, rule)) {
+      out.push({ via: t, targetText: on.busText, ...put, functions, verb: `put events on ${on.busText}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to` });
+      continue;
+    }
+    out.push({
+      via: t,
+      target: rule,
+      targetText: rule.address,
+      actions: [PUT_RULE],
+      pattern: on.arn,
+      types: RULES,
+      functions,
+      verb: rewriteVerb(rule, on.busText),
+      how: `, which ${t.address} then sends to`,
+      denyAsks: asks(on.arn, rule),
+      also: [{ ...put, text: on.busText }],
+      pin: `scope events:PutRule to rules with no targets that run code (not ${on.arn})`,
+    });
   }
   return out;
 }

@@ -16,6 +16,7 @@ import { attributePattern, resolveToPattern } from "../terraform/tokens";
 import { HIJACK_TARGETS } from "./compute";
 import { resourceAccount, resourceRegion } from "../terraform/providers";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
+import { PUT_RULE, rewriteVerb, ruleOfTarget } from "./rule-rewrites";
 import { brokerSource, KAFKA_WRITE, MQ, MQ_WHY, MSK, mskSources, SELF_MANAGED_WHY, type WriteSource } from "./broker-sources";
 
 /** The compute a route ends in, as a hijack target reads its role. */
@@ -50,6 +51,16 @@ export interface ComputeRoute {
   readonly computes: readonly RouteCompute[];
   /** A source whose writers IAM does not decide (a broker's users): the route is every principal's, with no right. */
   readonly open?: { readonly text: string; readonly fix: string };
+  /** More rights the route asks, every one of them (rewrite a rule, then put an event it matches): one of its actions on its pattern. */
+  readonly also?: readonly RouteNeed[];
+}
+
+/** One more right a compute route asks, named as the route names its own. */
+export interface RouteNeed {
+  readonly actions: readonly string[];
+  readonly pattern: string;
+  readonly target?: TfResource;
+  readonly types: readonly string[];
 }
 
 const QUEUES = ["aws_sqs_queue"];
@@ -65,7 +76,7 @@ export const PUT_RECORD = ["kinesis:PutRecord", "kinesis:PutRecords"];
 export const TABLE_WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate"];
 
 /** Every action a compute route asks, so the action universe tracks them. */
-export const COMPUTE_ROUTE_ACTIONS = ["events:PutEvents", "s3:PutObject", ...SEND, ...PUT_RECORD, ...TABLE_WRITES, ...KAFKA_WRITE] as const;
+export const COMPUTE_ROUTE_ACTIONS = ["events:PutEvents", PUT_RULE, "s3:PutObject", ...SEND, ...PUT_RECORD, ...TABLE_WRITES, ...KAFKA_WRITE] as const;
 
 /**
  * The compute kinds a target may name, by the service of its ARN and the types a reference to it names: where the
@@ -299,17 +310,31 @@ function eventTargets(stack: TfStack): { t: TfResource; rule?: TfResource; compu
   return out;
 }
 
-/** An event a principal puts on a bus (events:PutEvents) that a rule there sends to compute. */
+/**
+ * An event a principal puts on a bus (events:PutEvents) that a rule there sends to compute. A rule whose pattern leaves
+ * the caller's events out (a schedule, AWS services' sources only) is no limit for a caller that may also put the rule
+ * (rule-rewrites.ts): events:PutRule on it, then an event on its bus, start its targets as a match would.
+ */
 function ruleTargetRoutes(stack: TfStack): ComputeRoute[] {
   const out: ComputeRoute[] = [];
   for (const { t, rule, compute } of eventTargets(stack)) {
-    if (rule && !forgeable(stack, rule)) continue;
-    const busValue = t.values["event_bus_name"] ?? rule?.values["event_bus_name"];
-    const bus = oneReferenced(stack, busValue, BUSES);
-    const busName = bus ? nameOf(stack, bus, "name") : unset(busValue) ? "default" : patternOf(stack, busValue);
-    const pattern = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
-    const text = bus?.address ?? `the ${busName} event bus`;
-    out.push({ via: t, target: bus, types: BUSES, actions: ["events:PutEvents"], pattern, verb: `put events on ${text}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to`, computes: [compute] });
+    const on = ruleOfTarget(stack, t);
+    const put = { actions: ["events:PutEvents"], pattern: on.busPattern, target: on.bus, types: BUSES };
+    if (!rule || forgeable(stack, rule)) {
+      out.push({ via: t, ...put, verb: `put events on ${on.busText}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to`, computes: [compute] });
+      continue;
+    }
+    out.push({
+      via: t,
+      actions: [PUT_RULE],
+      pattern: on.arn,
+      target: rule,
+      types: RULES,
+      also: [put],
+      verb: rewriteVerb(rule, on.busText),
+      how: `, which ${t.address} then sends to`,
+      computes: [compute],
+    });
   }
   return out;
 }

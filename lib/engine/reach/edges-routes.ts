@@ -16,7 +16,7 @@ import { mention, statementRef } from "../describe";
 import { ownDenies } from "../own-denies";
 import { grantText, type AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
-import { computeRoutes, type ComputeRoute, type RouteCompute } from "./compute-targets";
+import { computeRoutes, type ComputeRoute, type RouteCompute, type RouteNeed } from "./compute-targets";
 import { writtenReferences } from "./resource-index";
 import { roleOfCompute } from "./role-of";
 import { heldWrites, type HeldGrants } from "../../rules/held-writes";
@@ -38,7 +38,15 @@ export function routeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): vo
     }
     const g = grantOf(ctx, p, route, held);
     if (!g) continue;
-    const why = { label: g.action, text: grantWhy(g), source: g.statement.source.address };
+    // A route that asks more rights (put the rule, then an event it matches) is used only with every one of them.
+    const more: Grant[] = [];
+    for (const n of route.also ?? []) {
+      const m = grantOf(ctx, p, n, held);
+      if (!m) break;
+      more.push(m);
+    }
+    if (more.length < (route.also?.length ?? 0)) continue;
+    const why = { label: g.action, text: grantWhy([g, ...more]), source: g.statement.source.address };
     for (const c of route.computes) edgeTo(ctx, route, c, why, add);
   }
 }
@@ -61,7 +69,7 @@ function heldBy(ctx: EdgeContext, p: PrincipalNode): Held {
  * policy grants once, not once per route), and is refused by a Deny of the principal's own that certainly covers the
  * action there; a service delivering for it is not (its fire right is, and `held` reads that as its own grants).
  */
-function grantOf(ctx: EdgeContext, p: PrincipalNode, route: ComputeRoute, held: Held): Grant | undefined {
+function grantOf(ctx: EdgeContext, p: PrincipalNode, route: RouteNeed, held: Held): Grant | undefined {
   for (const action of route.actions) {
     for (const g of ctx.grants(p, action)) {
       for (const r of g.resources) {
@@ -82,15 +90,18 @@ function grantOf(ctx: EdgeContext, p: PrincipalNode, route: ComputeRoute, held: 
 }
 
 /** Where a Deny must refuse the route's action to close it: the resource it writes to (a bucket's objects), or its pattern. */
-function denyAsks(route: ComputeRoute): DenyAsk[] {
+function denyAsks(route: RouteNeed): DenyAsk[] {
   if (!route.target) return [{ pattern: route.pattern }];
   return [{ pattern: route.pattern, target: route.target, suffix: route.pattern.endsWith("/*") && route.target.type === "aws_s3_bucket" ? "/*" : "" }];
 }
 
-/** How the grant lets the principal write: the statement, and for a relayed one how it makes the service deliver. */
-function grantWhy(g: Grant): string {
-  if (!isRelayed(g)) return `${grantText(g)} lets it`;
-  return `${grantText(g)}${mention({ text: g.relay.text, statements: g.relay.fires.map((f) => statementRef(f.statement)) })}; that way it can`;
+/** How the grants let the principal write: the statements, and for a relayed one how it makes the service deliver. */
+function grantWhy(all: readonly Grant[]): string {
+  // One statement may grant every right the route asks: named once.
+  const gs = all.filter((g, i) => isRelayed(g) || !all.slice(0, i).some((x) => !isRelayed(x) && x.statement === g.statement));
+  const text = gs.map((g) => (isRelayed(g) ? `${grantText(g)}${mention({ text: g.relay.text, statements: g.relay.fires.map((f) => statementRef(f.statement)) })}` : grantText(g))).join(" and ");
+  if (gs.some(isRelayed)) return `${text}; that way it can`;
+  return `${text} ${gs.length > 1 ? "let" : "lets"} it`;
 }
 
 /** How the principal uses a route: the edge's label, the text before the hop, where it is granted, how to close it. */

@@ -1,0 +1,264 @@
+/**
+ * events:PutRule alone on a rule whose targets run code (red-team round 155, F1). PutRule replaces an existing rule's
+ * pattern or schedule and keeps its targets (engine/reach/rule-rewrites.ts). A caller that may also put events on the
+ * rule's bus chooses the payload: that is a route like any event it puts (invoke-routes.ts, compute-targets.ts). One
+ * that may not still chooses WHEN the targets run: on AWS events it can cause or pick (every snapshot created, every
+ * object written, every instance started) or on a timer, each target then acting on what those events name, with its
+ * own input template and role. A cleanup runbook that deletes the snapshot of a failed copy, pointed at every
+ * successful one, deletes every new snapshot. The fields are AWS's, not the caller's, so this is read as a warning (an
+ * error under --strict), as invoking a function is: not the error a payload of its own gives compute.
+ *
+ * Only targets that take something from the event are judged: one with a constant input runs as it already does,
+ * only at other times. Targets that deliver data on (a queue, a topic, a stream) are judged where that is read.
+ */
+import type { RuleContext } from "../engine/rule";
+import type { Evidence, FindingDraft } from "../engine/findings";
+import type { Grant, PrincipalNode } from "../engine/analysis-types";
+import type { ReachEdge } from "../engine/reach/types";
+import type { TfResource } from "../engine/terraform/types";
+import { computeOf, passesEvent } from "../engine/reach/compute-targets";
+import {
+  BUSES,
+  PUT_RULE,
+  RULES,
+  ruleOfTarget,
+  type TargetRule,
+} from "../engine/reach/rule-rewrites";
+import {
+  agentCan,
+  principalEvidence,
+  statementEvidence,
+  where,
+} from "./support";
+import {
+  capabilityActions,
+  capabilityEvidence,
+  capabilityFixText,
+  capabilityOf,
+  capabilityText,
+  chainText,
+  isDangerous,
+  pathEvidence,
+  reachOf,
+  type Capability,
+} from "./reach-support";
+import { grantUses, targetFunctions } from "./invoke-routes";
+import { deniedOnAll, ownDenies } from "./invoke-denies";
+import { heldWrites } from "./held-writes";
+import { isRelayed } from "./invoke-relays";
+import { listActions } from "../report/summarize";
+
+/** Code a rule target runs: a function, or compute of another kind, and the role it runs as where that is known. */
+interface Runner {
+  readonly res?: TfResource;
+  /** Its address, or what the target points at. */
+  readonly text: string;
+  /** The role's address; undefined when blastwall cannot see it. */
+  readonly role?: string;
+}
+
+interface Retimable {
+  readonly t: TfResource;
+  readonly on: TargetRule;
+  readonly runners: readonly Runner[];
+}
+
+const cache = new WeakMap<object, readonly Retimable[]>();
+
+/** The stack's rule targets that hand code fields of the event, with what they run. */
+function retimables(ctx: RuleContext): readonly Retimable[] {
+  let out = cache.get(ctx.analysis);
+  if (out) return out;
+  const graph = reachOf(ctx);
+  const list: Retimable[] = [];
+  for (const t of ctx.stack.byType.get("aws_cloudwatch_event_target") ?? []) {
+    if (!passesEvent(ctx.stack, t)) continue;
+    const runners: Runner[] = [];
+    for (const fn of targetFunctions(ctx.stack, t.values["arn"])) {
+      const role =
+        fn.mode === "data" ? undefined : graph.roleOfCompute(fn, "role");
+      if (role !== null) runners.push({ res: fn, text: fn.address, role });
+    }
+    const c =
+      runners.length > 0
+        ? undefined
+        : computeOf(ctx.stack, t.values["arn"], t.values, t);
+    if (c) {
+      const found =
+        c.res && c.res.mode !== "data"
+          ? graph.roleOfCompute(c.res, c.roleAttribute!)
+          : undefined;
+      const role = found === null && c.runsAsRoleAnyway ? undefined : found;
+      if (role !== null) runners.push({ res: c.res, text: c.text, role });
+    }
+    if (runners.length > 0)
+      list.push({ t, on: ruleOfTarget(ctx.stack, t), runners });
+  }
+  cache.set(ctx.analysis, (out = list));
+  return out;
+}
+
+/** A grant of events:PutRule on the target's rule that no Deny of the principal's own refuses there. */
+function putRuleGrant(
+  ctx: RuleContext,
+  p: PrincipalNode,
+  on: TargetRule,
+): Grant | undefined {
+  const route = { target: on.rule, types: RULES, pattern: on.arn };
+  if (
+    deniedOnAll(ctx.stack, ownDenies(p), PUT_RULE, [
+      { pattern: on.arn, target: on.rule, suffix: "" },
+    ])
+  )
+    return undefined;
+  return reachOf(ctx)
+    .computeGrants(p, PUT_RULE)
+    .find((g) => g.resources.some((r) => grantUses(ctx.stack, route, g, r)));
+}
+
+/** Whether the principal may put events on the rule's bus (itself, or through a relay): then it picks the payload too. */
+function putsOnBus(
+  ctx: RuleContext,
+  p: PrincipalNode,
+  on: TargetRule,
+  held: (a: string) => readonly Grant[],
+): boolean {
+  const route = { target: on.bus, types: BUSES, pattern: on.busPattern };
+  const denied = deniedOnAll(ctx.stack, ownDenies(p), "events:PutEvents", [
+    { pattern: on.busPattern, target: on.bus, suffix: "" },
+  ]);
+  return held("events:PutEvents").some(
+    (g) =>
+      (isRelayed(g) || !denied) &&
+      g.resources.some((r) => grantUses(ctx.stack, route, g, r)),
+  );
+}
+
+export function retimeFindings(ctx: RuleContext): FindingDraft[] {
+  if (!ctx.stack.byType.get("aws_cloudwatch_event_target")?.length) return [];
+  const targets = retimables(ctx);
+  if (targets.length === 0) return [];
+  const graph = reachOf(ctx);
+  const out: FindingDraft[] = [];
+  for (const agent of ctx.analysis.agents) {
+    const reach = graph.search(agent.address);
+    const reaches = (id: string) =>
+      id === agent.address || reach.edgeInto(id) != null;
+    // The agent, then the principals it can act as, nearest first: the first that may put the rule is the one shown.
+    const holders = reach.order
+      .map((id) => ctx.analysis.byAddress.get(id))
+      .filter(
+        (p): p is PrincipalNode =>
+          p !== undefined && graph.computeGrants(p, PUT_RULE).length > 0,
+      );
+    if (holders.length === 0) continue;
+    const heldOf = new Map<PrincipalNode, (a: string) => readonly Grant[]>();
+    const held = (p: PrincipalNode) => {
+      let h = heldOf.get(p);
+      if (!h) {
+        const w = heldWrites(ctx.stack, p, (a) => graph.computeGrants(p, a));
+        heldOf.set(p, (h = (a) => w(a).all));
+      }
+      return h;
+    };
+    for (const x of targets) {
+      let hit: { p: PrincipalNode; g: Grant } | undefined;
+      for (const p of holders) {
+        const g = putRuleGrant(ctx, p, x.on);
+        if (g) {
+          hit = { p, g };
+          break;
+        }
+      }
+      // With events:PutEvents there too it picks the payload: the routes report that (invoke-routes.ts, compute-targets.ts).
+      if (!hit || putsOnBus(ctx, hit.p, x.on, held(hit.p))) continue;
+      const path = hit.p === agent ? undefined : reach.pathTo(hit.p.address);
+      for (const r of x.runners) {
+        if (r.role !== undefined && reaches(r.role)) continue;
+        const role =
+          r.role === undefined ? undefined : ctx.analysis.byAddress.get(r.role);
+        if (r.role !== undefined && !role) continue;
+        const cap = role ? capabilityOf(ctx, role) : undefined;
+        if (cap && !isDangerous(cap)) continue;
+        out.push(finding(ctx, agent, x, r, hit, path, role, cap));
+      }
+    }
+  }
+  return out;
+}
+
+/** `with the fields its input transformer takes from each`, `with each event as its input`. */
+function inputText(t: TfResource): string {
+  const transformer = t.values["input_transformer"];
+  if (transformer !== undefined && transformer !== null)
+    return "with the fields its input transformer takes from each";
+  if (t.values["input_path"] !== undefined && t.values["input_path"] !== null)
+    return "with the part of each its input_path takes";
+  return "with each event as its input";
+}
+
+function finding(
+  ctx: RuleContext,
+  agent: PrincipalNode,
+  x: Retimable,
+  r: Runner,
+  hit: { p: PrincipalNode; g: Grant },
+  path: readonly ReachEdge[] | undefined,
+  role: PrincipalNode | undefined,
+  cap: Capability | undefined,
+): FindingDraft {
+  const { t, on } = x;
+  const actions = cap ? capabilityActions(cap) : ["*"];
+  const who = path
+    ? `${agentCan(agent)} act as ${hit.p.address}, which can`
+    : agentCan(agent);
+  const runs =
+    role && cap
+      ? `${r.text}, which runs as ${role.address}, a role that ${capabilityText(cap, actions, undefined, 5)}`
+      : r.res
+        ? `${r.text}, whose role blastwall cannot resolve: it may hold any destroy right`
+        : `${r.text}, a target blastwall cannot read as compute it models, which may run as any role`;
+  const start = path ? chainText(agent.address, path) : agent.address;
+  const arrows = `${start} --${PUT_RULE}--> ${on.text} --${t.address}--> ${r.text} --runs as--> ${role?.address ?? "a role blastwall cannot see"}`;
+  const holder = path
+    ? `${hit.p.address} (or cut the chain from ${agent.address} to it)`
+    : "the agent";
+  const ruleFix = `take events:PutRule on ${on.rule?.address ?? on.arn} away from ${holder}, or scope it to rules with no targets that run code (an ARN other than ${on.arn}, a name prefix of the agent's own)`;
+  const roleFix =
+    role && cap
+      ? `${capabilityFixText(cap, role.address, r.text)}, or ${ruleFix}`
+      : `${ruleFix.charAt(0).toUpperCase()}${ruleFix.slice(1)}, or name the role ${r.text} runs as in the stack so blastwall can check its rights`;
+  const evidence: Evidence[] = [
+    principalEvidence(agent),
+    ...(path ? pathEvidence(path) : []),
+    ...statementEvidence(hit.p, hit.g.statement),
+    {
+      step: "rewrite-rule",
+      address: on.rule?.address ?? t.address,
+      detail: `${PUT_RULE} on ${on.arn}: replaces the rule's pattern or schedule and keeps ${t.address}, which runs ${r.text} ${inputText(t)}`,
+    },
+    ...(role && cap
+      ? [
+          ...capabilityEvidence(role, cap),
+          {
+            step: "destroy-rights",
+            address: role.address,
+            detail: listActions(actions),
+          },
+        ]
+      : []),
+  ];
+  return {
+    principal: agent.address,
+    resource: r.res?.address ?? t.address,
+    actions: [PUT_RULE, ...actions],
+    severity: ctx.strict ? "error" : "warning",
+    message:
+      `${who} rewrite the event pattern or schedule of ${on.text} (${PUT_RULE}, through ${where(hit.g.statement)}), whose target ${t.address} runs ${runs}. ` +
+      `PutRule replaces a rule's pattern and keeps its targets, so it can make ${on.text} match AWS events it chooses or can cause (every snapshot created, every object written) or run on a timer, ` +
+      `and ${t.address} then runs ${r.text} on each, ${inputText(t)}. It cannot put events of its own on ${on.busText} (no events:PutEvents there), so the fields are AWS's, not its own; ` +
+      `but it chooses when the target acts, and so which of the resources AWS reports it acts on: ${arrows}. A warning (an error under --strict).`,
+    fix: `${roleFix}. If ${r.text} acts safely on any event it may be sent, acknowledge with a reason.`,
+    evidence,
+  };
+}
