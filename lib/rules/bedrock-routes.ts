@@ -13,6 +13,7 @@
  * A flow runs its LambdaFunction nodes as its execution role (no Lambda permission asked), with what its Input node
  * receives from the caller: bedrock:InvokeFlow (or StartFlowExecution) on the flow or an alias of it reaches them, and
  * an Agent node's agent, whose action groups run as above. A definition blastwall cannot read may name any function.
+ * A supervisor agent reaches its collaborators' functions (aws_bedrockagent_agent_collaborator) the same way.
  * KnowledgeBase and Prompt nodes run no function.
  */
 import type { TfResource, TfStack } from "../engine/terraform/types";
@@ -81,6 +82,18 @@ function agentCalls(stack: TfStack): Map<string, AgentCalls> {
     const parsers = overrides === undefined && !unset(agent.values["prompt_override_configuration"]) ? allFunctions(stack) : (overrides ?? []).flatMap((b) => (unset(b["override_lambda"]) ? [] : targetFunctions(stack, b["override_lambda"])));
     add(undefined, agent, parsers);
   }
+  // A supervisor agent hands the caller's request on to its collaborators' aliases (multi-agent collaboration), whose
+  // functions it so reaches too, through any depth of collaboration: read until nothing more is added.
+  const collaborators = stack.byType.get("aws_bedrockagent_agent_collaborator") ?? [];
+  for (let round = 0, grew = true; grew && round <= collaborators.length; round++) {
+    const before = [...out.values()].reduce((n, a) => n + a.functions.size, 0);
+    for (const c of collaborators) {
+      const descriptors = blocksOf(c.values["agent_descriptor"]);
+      const called = descriptors === undefined ? agentsOfAlias(stack, out, undefined) : descriptors.flatMap((d) => agentsOfAlias(stack, out, d["alias_arn"]));
+      add(c.values["agent_id"], c, called);
+    }
+    grew = [...out.values()].reduce((n, a) => n + a.functions.size, 0) > before;
+  }
   return out;
 }
 
@@ -99,10 +112,13 @@ function agentText(a: AgentCalls): string {
   return a.agent?.address ?? (a.id === "*" ? "an agent whose ID blastwall cannot read" : `agent ${a.id}`);
 }
 
+/** How the agent comes to call the function: `the agent ...` `which calls F` follows. */
 function viaText(a: AgentCalls): string {
   const [first, ...more] = a.via;
-  const what = first.type === AGENTS[0] ? `parser function (prompt_override_configuration) of ${first.address}` : `action group ${first.address}`;
-  return more.length > 0 ? `${what} (and ${more.length} more)` : what;
+  const and = more.length > 0 ? ` (and ${more.length} more)` : "";
+  if (first.type === AGENTS[0]) return `runs the parser function of ${first.address} (prompt_override_configuration)${and} on the model's output for the caller's prompt,`;
+  if (first.type === "aws_bedrockagent_agent_collaborator") return `hands the caller's request on to its collaborator ${first.address}${and}, whose agent runs an action group with parameters the model derives from it,`;
+  return `runs its action group ${first.address}${and} with parameters the model derives from the caller's prompt,`;
 }
 
 /**
@@ -118,8 +134,8 @@ function agentRoutes(stack: TfStack): Route[] {
     const pattern = aliasPattern(a.id);
     const text = agentText(a);
     const assigned = a.agent ? ` (${a.agent.address} gets its ID from AWS, which blastwall cannot read, so a right on an alias named by a literal ID counts as one on it)` : "";
-    const how = `${assigned}: the agent runs its ${viaText(a)} with parameters the model derives from the caller's prompt, which calls`;
-    const fix = `, or take the function out of ${a.via.map((v) => v.address).join(", ")}`;
+    const how = `${assigned}: the agent ${viaText(a)} which calls`;
+    const fix = a.via.map((v) => (v.type === "aws_bedrockagent_agent_collaborator" ? `, or remove ${v.address}` : `, or take the function out of ${v.address}`)).join("");
     out.push({
       via: a.via[0],
       target: a.agent,

@@ -54,6 +54,10 @@ describe("156 F5: InvokeAgent on an alias of an agent whose action group calls t
     expect(f.message).toContain("the agent runs its action group aws_bedrockagent_agent_action_group.ops with parameters the model derives from the caller's prompt, which calls aws_lambda_function.fn");
     expect(f.message).toContain("--bedrock:InvokeAgent--> an alias of aws_bedrockagent_agent.ops --aws_bedrockagent_agent_action_group.ops--> aws_lambda_function.fn --runs as--> aws_iam_role.fn");
     expect(f.fix).toContain("take the function out of aws_bedrockagent_agent_action_group.ops");
+    // The red-team input t2f: the same with a Lambda permission pinned to the agent's literal ARN, shown through the agent first.
+    const t2f = found(stack([allow("bedrock:InvokeAgent", TEST_ALIAS)], { ...AGENT_STACK, ...PERMISSION({ source_arn: "arn:aws:bedrock:us-east-1:111111111111:agent/ABCDEFGHIJ" }) }));
+    expect(t2f.map((x) => [x.severity, x.resource])).toEqual(WARNING);
+    expect(t2f[0].message).toContain("--bedrock:InvokeAgent--> an alias of aws_bedrockagent_agent.ops --aws_bedrockagent_agent_action_group.ops--> aws_lambda_function.fn");
   });
 
   test("a right written as a reference to the alias names that alias, and no bedrock:* right", () => {
@@ -94,7 +98,28 @@ describe("156 F5: InvokeAgent on an alias of an agent whose action group calls t
     const parser = { "aws_bedrockagent_agent.ops": { ...(AGENT_RES()["aws_bedrockagent_agent.ops"] as Obj), prompt_override_configuration: [{ override_lambda: "${aws_lambda_function.fn.arn}", prompt_configurations: [] }] } };
     const json = stack([allow("bedrock:InvokeAgent", TEST_ALIAS)], parser);
     expect(graded(json)).toEqual(WARNING);
-    expect(found(json)[0].message).toContain("parser function (prompt_override_configuration) of aws_bedrockagent_agent.ops");
+    expect(found(json)[0].message).toContain("the agent runs the parser function of aws_bedrockagent_agent.ops (prompt_override_configuration) on the model's output for the caller's prompt, which calls aws_lambda_function.fn");
+  });
+});
+
+describe("156 F5: a supervisor agent reaches its collaborators' functions", () => {
+  const COLLAB = (alias: unknown): Obj => ({
+    "aws_bedrockagent_agent_collaborator.c": { agent_id: "${aws_bedrockagent_agent.boss.agent_id}", collaborator_name: "ops", collaboration_instruction: "clean up", agent_descriptor: [{ alias_arn: alias }] },
+  });
+  const BOSS = "arn:aws:bedrock:us-east-1:111111111111:agent-alias/${aws_bedrockagent_agent.boss.agent_id}/*";
+  test("InvokeAgent on the supervisor: a warning through the collaborator", () => {
+    const json = stack([allow("bedrock:InvokeAgent", BOSS)], { ...AGENT_STACK, ...AGENT_RES("boss"), ...COLLAB("${aws_bedrockagent_agent_alias.live.agent_alias_arn}") });
+    expect(graded(json)).toEqual(WARNING);
+    expect(found(json)[0].message).toContain("can invoke an alias of aws_bedrockagent_agent.boss");
+    expect(found(json)[0].message).toContain("hands the caller's request on to its collaborator aws_bedrockagent_agent_collaborator.c, whose agent runs an action group with parameters the model derives from it, which calls aws_lambda_function.fn");
+    expect(found(json)[0].fix).toContain("or remove aws_bedrockagent_agent_collaborator.c");
+    // Fail closed: a collaborator alias that cannot be read may be the agent that calls the function.
+    expect(graded(stack([allow("bedrock:InvokeAgent", BOSS)], { ...AGENT_STACK, ...AGENT_RES("boss"), ...COLLAB("${var.alias}") }))).toEqual(WARNING);
+  });
+
+  test("controls: a collaborator whose agent calls no function; the supervisor alone", () => {
+    expect(graded(stack([allow("bedrock:InvokeAgent", BOSS)], { ...AGENT_STACK, ...AGENT_RES("boss"), ...AGENT_RES("idle"), ...ALIAS("idle", "idle"), ...COLLAB("${aws_bedrockagent_agent_alias.idle.agent_alias_arn}") }))).toEqual([]);
+    expect(graded(stack([allow("bedrock:InvokeAgent", BOSS)], { ...AGENT_STACK, ...AGENT_RES("boss") }))).toEqual([]);
   });
 });
 
