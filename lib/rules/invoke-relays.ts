@@ -798,6 +798,24 @@ export const INVOKING_SERVICES: readonly InvokingService[] = [
     needs: [{ actions: ["cloudwatch:PutMetricAlarm"], on: (s) => s }],
     how: "it makes such an alarm (or changes one) with the function as its action, and each change of the alarm's state makes CloudWatch invoke the function with the alarm's name, description and state, which are the caller's",
   },
+  {
+    // Bedrock Agents call an action group's function (and an agent's orchestration or parser function) as
+    // bedrock.amazonaws.com with the agent's ARN as aws:SourceArn (red-team round 156, F5). Flows and knowledge bases
+    // call functions as their own role instead (bedrock-routes.ts). Only a right that invokes an agent counts, not every
+    // right of bedrock (InvokeModel runs no function).
+    service: "bedrock",
+    types: ["aws_bedrockagent_agent"],
+    noun: "a Bedrock agent",
+    arn: (a) => `arn:*:bedrock:*:${a}:agent/*`,
+    assignedId: true,
+    // Whether an agent of another account may call the function is not documented either way: read as possible.
+    otherAccounts: true,
+    // An agent the permission admits is one meant to call the function: invoking an alias of it is enough, whatever its
+    // action groups are (they may be set outside the stack). An inline agent takes its action groups from the caller,
+    // and which source ARN Bedrock sends for it is not documented: InvokeInlineAgent (which takes `*` only) counts.
+    needs: [{ actions: ["bedrock:InvokeAgent", "bedrock:InvokeInlineAgent"], on: (s, a, named) => (!named && /:agent\/[^/]+$/.test(s) ? s.replace(/:agent\//, ":agent-alias/") + "/*" : `arn:*:bedrock:*:${a}:agent-alias/*/*`) }],
+    how: "it invokes an alias of such an agent (or an inline agent with an action group of its own), and Bedrock calls the function with parameters the model derives from the caller's prompt",
+  },
 ];
 
 /** The modelled service a permission's principal is (`logs.eu-west-1.amazonaws.com` is `logs`); undefined for another. */

@@ -18,6 +18,7 @@ import type { DenyAsk } from "./invoke-denies";
 import { invokingService, isRelayed, serviceNamespace } from "./invoke-relays";
 import { frontDoorRoutes } from "./front-doors";
 import { pipeRoutes, sourceRoute } from "./pipe-routes";
+import { bedrockRoutes } from "./bedrock-routes";
 import { brokerSource, DOCDB, DOCDB_WHY, MQ, MQ_WHY, MSK, mskSources, namesOf, type ReaderAuth, SELF_MANAGED_WHY, type WriteSource } from "../engine/reach/broker-sources";
 import { forgeable, matchesBucketEvents, passesEvent, PUT_RECORD, SEND, TABLE_WRITES } from "../engine/reach/compute-targets";
 import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
@@ -106,6 +107,7 @@ export function routesOf(stack: TfStack): readonly Route[] {
         ...subscriptionRoutes(stack),
         ...notificationRoutes(stack),
         ...ruleRoutes(stack),
+        ...bedrockRoutes(stack),
         ...servicePermissionRoutes(stack),
         ...eventRoutes(stack),
         ...apiRoutes(stack),

@@ -90,7 +90,7 @@ describe("policies/destroy-rights.json", () => {
   });
 
   it("keeps the breadth of the research draft", () => {
-    expect(raw.version).toBe("1.36.0");
+    expect(raw.version).toBe("1.37.0");
     expect(raw.direct.length).toBeGreaterThanOrEqual(100);
     expect(raw.protection.length).toBeGreaterThanOrEqual(60);
     expect(raw.escalation.length).toBeGreaterThanOrEqual(60);
@@ -567,10 +567,25 @@ describe("lib/engine/catalogue", () => {
     expect(findings("elasticbeanstalk:RestartAppServer")).toEqual([]);
   });
 
+  it("1.37.0: ingesting a document with an identifier already there replaces it, graded as deleting documents (red-team round 156, F9)", () => {
+    const cat = loadCatalogue();
+    const ingest = cat.entryOf("bedrock:IngestKnowledgeBaseDocuments")!;
+    const del = cat.entryOf("bedrock:DeleteKnowledgeBaseDocuments")!;
+    expect([ingest.category, ingest.severity]).toEqual([del.category, del.severity]);
+    expect(ingest.why).toContain("replaces that document");
+    const findings = (action: string) =>
+      check(safeAgentStack([{ Sid: "Kb", Effect: "Allow", Action: action, Resource: "arn:aws:bedrock:eu-west-1:111111111111:knowledge-base/KB12345678" }])).findings.filter((f) => !f.acknowledged).map((f) => [f.ruleId, f.severity]);
+    expect(findings("bedrock:IngestKnowledgeBaseDocuments")).toEqual([["agent-destroy-right", "error"]]);
+    // Controls: listing and reading documents, and querying the knowledge base, replace nothing.
+    expect(findings("bedrock:GetKnowledgeBaseDocuments")).toEqual([]);
+    expect(findings("bedrock:ListKnowledgeBaseDocuments")).toEqual([]);
+    expect(findings("bedrock:Retrieve")).toEqual([]);
+  });
+
   it("loads once and caches", () => {
     const a = loadCatalogue();
     expect(loadCatalogue()).toBe(a);
-    expect(a.version).toBe("1.36.0");
+    expect(a.version).toBe("1.37.0");
     expect(a.entries.length).toBe(raw.direct.length + raw.protection.length + raw.escalation.length);
     expect(a.entries.map((e) => e.category).filter((c, i, all) => c !== all[i - 1])).toEqual([...CATEGORIES]);
   });

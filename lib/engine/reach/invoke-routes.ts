@@ -33,6 +33,12 @@ export const INVOKE_ROUTE_ACTIONS = [
   "apigateway:PUT",
   "apigateway:PATCH",
   "cloudwatch:PutMetricAlarm",
+  // Bedrock agents and flows that run a function with the caller's prompt or input (rules/bedrock-routes.ts), and the
+  // rights a Lambda permission for bedrock.amazonaws.com is used with (rules/invoke-relays.ts).
+  "bedrock:InvokeAgent",
+  "bedrock:InvokeInlineAgent",
+  "bedrock:InvokeFlow",
+  "bedrock:StartFlowExecution",
   // Running an AppSync resolver, whose data source is a function or acts with a role (rules/front-doors.ts, front-doors.ts).
   "appsync:GraphQL",
   // What makes a service deliver to a queue or topic its policy admits it to (rules/invoke-relays.ts, KINDS).

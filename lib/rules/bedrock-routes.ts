@@ -1,0 +1,253 @@
+/**
+ * Amazon Bedrock Agents and Flows into a function (red-team round 156, F4 and F5).
+ *
+ * An agent runs an action group's Lambda executor with parameters the model derives from the caller's prompt, and
+ * its parser function (`prompt_override_configuration.override_lambda`) with the model's raw output: bedrock:InvokeAgent
+ * on an alias of the agent reaches both. InvokeAgent is authorised on the alias ARN
+ * (`agent-alias/AGENT_ID/ALIAS_ID`); every agent has the test alias TSTALIASID, which runs its working draft, and more
+ * aliases may be made outside the stack, so any alias of the agent counts. The IDs are AWS's: a right written on a
+ * literal ID may be on an agent of the stack. Bedrock calls the function under its Lambda permission for
+ * bedrock.amazonaws.com, not as the agent's service role (`agent_resource_role_arn`), and a permission granted
+ * outside the stack serves as well: none is asked here.
+ *
+ * A flow runs its LambdaFunction nodes as its execution role (no Lambda permission asked), with what its Input node
+ * receives from the caller: bedrock:InvokeFlow (or StartFlowExecution) on the flow or an alias of it reaches them, and
+ * an Agent node's agent, whose action groups run as above. A definition blastwall cannot read may name any function.
+ * A supervisor agent reaches its collaborators' functions (aws_bedrockagent_agent_collaborator) the same way.
+ * KnowledgeBase and Prompt nodes run no function.
+ */
+import type { TfResource, TfStack } from "../engine/terraform/types";
+import { resolveToPattern } from "../engine/terraform/tokens";
+import { oneReferenced } from "../engine/terraform/referenced";
+import type { Route } from "./invoke-routes";
+import { targetFunctions } from "./invoke-routes";
+
+const AGENTS = ["aws_bedrockagent_agent"];
+const ALIASES = ["aws_bedrockagent_agent_alias"];
+const FLOWS = ["aws_bedrockagent_flow"];
+
+/** The rights that run a flow with an input of the caller's. */
+export const FLOW_INVOKES = ["bedrock:InvokeFlow", "bedrock:StartFlowExecution"];
+
+const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
+
+/** Nested blocks as written: a list of objects (HCL, JSON), or one object; undefined for anything else (an expression). */
+function blocksOf(v: unknown): Record<string, unknown>[] | undefined {
+  if (Array.isArray(v)) return v.every((b) => typeof b === "object" && b !== null && !Array.isArray(b)) ? (v as Record<string, unknown>[]) : undefined;
+  return typeof v === "object" && v !== null ? [v as Record<string, unknown>] : undefined;
+}
+
+function exactly(stack: TfStack, v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const p = resolveToPattern(stack, v);
+  return p.exact ? p.pattern : undefined;
+}
+
+function allFunctions(stack: TfStack): TfResource[] {
+  return [...(stack.byType.get("aws_lambda_function") ?? [])];
+}
+
+/** An agent the stack's action groups name: the stack's own, or one named by a literal ID (`*`: unreadable). */
+interface AgentCalls {
+  readonly agent?: TfResource;
+  readonly id: string;
+  /** The action groups (or the agent itself, for its parser function) that name a function. */
+  readonly via: TfResource[];
+  readonly functions: Set<TfResource>;
+}
+
+const agentCache = new WeakMap<TfStack, Map<string, AgentCalls>>();
+
+/** The functions each agent calls with what its caller's prompt makes of them, keyed by agent address or literal ID. */
+function agentCalls(stack: TfStack): Map<string, AgentCalls> {
+  let out = agentCache.get(stack);
+  if (out) return out;
+  agentCache.set(stack, (out = new Map()));
+  const add = (agentId: unknown, via: TfResource, fns: readonly TfResource[]) => {
+    if (fns.length === 0) return;
+    const agent = oneReferenced(stack, agentId, AGENTS) ?? (via.type === AGENTS[0] ? via : undefined);
+    const id = agent ? "*" : (exactly(stack, agentId) ?? "*");
+    const key = agent?.address ?? `id:${id}`;
+    let a = out!.get(key);
+    if (!a) out!.set(key, (a = { agent, id, via: [], functions: new Set() }));
+    if (!a.via.includes(via)) a.via.push(via);
+    for (const f of fns) a.functions.add(f);
+  };
+  for (const ag of stack.byType.get("aws_bedrockagent_agent_action_group") ?? []) {
+    if (exactly(stack, ag.values["action_group_state"]) === "DISABLED") continue;
+    add(ag.values["agent_id"], ag, executorFunctions(stack, ag.values["action_group_executor"]));
+  }
+  for (const agent of stack.byType.get("aws_bedrockagent_agent") ?? []) {
+    const overrides = blocksOf(agent.values["prompt_override_configuration"]);
+    const parsers = overrides === undefined && !unset(agent.values["prompt_override_configuration"]) ? allFunctions(stack) : (overrides ?? []).flatMap((b) => (unset(b["override_lambda"]) ? [] : targetFunctions(stack, b["override_lambda"])));
+    add(undefined, agent, parsers);
+  }
+  // A supervisor agent hands the caller's request on to its collaborators' aliases (multi-agent collaboration), whose
+  // functions it so reaches too, through any depth of collaboration: read until nothing more is added.
+  const collaborators = stack.byType.get("aws_bedrockagent_agent_collaborator") ?? [];
+  for (let round = 0, grew = true; grew && round <= collaborators.length; round++) {
+    const before = [...out.values()].reduce((n, a) => n + a.functions.size, 0);
+    for (const c of collaborators) {
+      const descriptors = blocksOf(c.values["agent_descriptor"]);
+      const called = descriptors === undefined ? agentsOfAlias(stack, out, undefined) : descriptors.flatMap((d) => agentsOfAlias(stack, out, d["alias_arn"]));
+      add(c.values["agent_id"], c, called);
+    }
+    grew = [...out.values()].reduce((n, a) => n + a.functions.size, 0) > before;
+  }
+  return out;
+}
+
+/** An action group's executor functions: none for RETURN_CONTROL; every function when it cannot be read. */
+function executorFunctions(stack: TfStack, v: unknown): TfResource[] {
+  if (unset(v)) return [];
+  const bs = blocksOf(v);
+  if (!bs) return allFunctions(stack);
+  return bs.flatMap((b) => (unset(b["lambda"]) ? [] : targetFunctions(stack, b["lambda"])));
+}
+
+/** Any alias of an agent: IDs are AWS's, so an agent of the stack has `*` for its own. */
+const aliasPattern = (id: string) => `arn:*:bedrock:*:*:agent-alias/${id}/*`;
+
+function agentText(a: AgentCalls): string {
+  return a.agent?.address ?? (a.id === "*" ? "an agent whose ID blastwall cannot read" : `agent ${a.id}`);
+}
+
+/** How the agent comes to call the function: `the agent ...` `which calls F` follows. */
+function viaText(a: AgentCalls): string {
+  const [first, ...more] = a.via;
+  const and = more.length > 0 ? ` (and ${more.length} more)` : "";
+  if (first.type === AGENTS[0]) return `runs the parser function of ${first.address} (prompt_override_configuration)${and} on the model's output for the caller's prompt,`;
+  if (first.type === "aws_bedrockagent_agent_collaborator") return `hands the caller's request on to its collaborator ${first.address}${and}, whose agent runs an action group with parameters the model derives from it,`;
+  return `runs its action group ${first.address}${and} with parameters the model derives from the caller's prompt,`;
+}
+
+/**
+ * InvokeAgent on an alias of an agent whose action group or parser calls the function. One route on the agent (its
+ * test alias, or any alias, named by pattern or by a reference to the agent), and one per alias of the stack, which a
+ * right written as a reference to that alias names.
+ */
+function agentRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  const aliases = stack.byType.get("aws_bedrockagent_agent_alias") ?? [];
+  for (const a of agentCalls(stack).values()) {
+    const functions = [...a.functions];
+    const pattern = aliasPattern(a.id);
+    const text = agentText(a);
+    const assigned = a.agent ? ` (${a.agent.address} gets its ID from AWS, which blastwall cannot read, so a right on an alias named by a literal ID counts as one on it)` : "";
+    const how = `${assigned}: the agent ${viaText(a)} which calls`;
+    const fix = a.via.map((v) => (v.type === "aws_bedrockagent_agent_collaborator" ? `, or remove ${v.address}` : `, or take the function out of ${v.address}`)).join("");
+    out.push({
+      via: a.via[0],
+      target: a.agent,
+      targetText: a.agent ? `an alias of ${text}` : `${text}'s aliases`,
+      actions: ["bedrock:InvokeAgent"],
+      pattern,
+      types: [...AGENTS, ...ALIASES],
+      functions,
+      verb: `invoke an alias of ${text} (its test alias TSTALIASID, which runs the working draft, among them)`,
+      how,
+      denyAsks: [{ pattern, target: undefined, suffix: undefined }],
+      pin: `write the caller's bedrock:InvokeAgent rights on the aliases of the agents they are meant for (a reference to an alias, or agent-alias/\${aws_bedrockagent_agent.NAME.agent_id}/*)${fix}`,
+    });
+    if (!a.agent) continue;
+    for (const alias of aliases) {
+      if (oneReferenced(stack, alias.values["agent_id"], AGENTS) !== a.agent) continue;
+      out.push({
+        via: a.via[0],
+        target: alias,
+        targetText: alias.address,
+        actions: ["bedrock:InvokeAgent"],
+        pattern,
+        types: [...ALIASES, ...AGENTS],
+        functions,
+        verb: `invoke ${alias.address}, an alias of ${text}`,
+        how: how.slice(assigned.length),
+        denyAsks: [{ pattern, target: undefined, suffix: undefined }],
+      });
+    }
+  }
+  return out;
+}
+
+/** What a flow's definition runs: the functions of its LambdaFunction nodes and of its Agent nodes' agents. */
+function flowFunctions(stack: TfStack, flow: TfResource): { functions: TfResource[]; nodes: string[] } {
+  const def = flow.values["definition"];
+  if (unset(def)) return { functions: [], nodes: [] };
+  const defs = blocksOf(def);
+  // A definition written as an expression (jsondecode, a variable) may name any function.
+  if (!defs) return { functions: allFunctions(stack), nodes: ["a definition blastwall cannot read"] };
+  const fns = new Set<TfResource>();
+  const nodes: string[] = [];
+  const agents = agentCalls(stack);
+  for (const d of defs) {
+    const list = unset(d["node"]) ? [] : blocksOf(d["node"]);
+    if (!list) return { functions: allFunctions(stack), nodes: ["nodes blastwall cannot read"] };
+    for (const n of list) {
+      const type = exactly(stack, n["type"]);
+      const name = exactly(stack, n["name"]) ?? "a node";
+      const config = unset(n["configuration"]) ? [] : blocksOf(n["configuration"]);
+      if (type !== undefined && type !== "LambdaFunction" && type !== "Agent") continue;
+      if (!config) {
+        allFunctions(stack).forEach((f) => fns.add(f));
+        nodes.push(`${name} (a configuration blastwall cannot read)`);
+        continue;
+      }
+      for (const c of config) {
+        if (type !== "Agent") {
+          for (const l of blocksOf(c["lambda_function"]) ?? (unset(c["lambda_function"]) ? [] : [{}])) {
+            targetFunctions(stack, l["lambda_arn"]).forEach((f) => fns.add(f));
+            nodes.push(`${name} (LambdaFunction)`);
+          }
+        }
+        if (type !== "LambdaFunction") {
+          for (const g of blocksOf(c["agent"]) ?? (unset(c["agent"]) ? [] : [{}])) {
+            const called = agentsOfAlias(stack, agents, g["agent_alias_arn"]);
+            called.forEach((f) => fns.add(f));
+            if (called.length > 0) nodes.push(`${name} (Agent)`);
+          }
+        }
+      }
+    }
+  }
+  return { functions: [...fns], nodes: [...new Set(nodes)] };
+}
+
+/** The functions the agent an alias ARN names calls; every agent's when the alias cannot be told. */
+function agentsOfAlias(stack: TfStack, agents: Map<string, AgentCalls>, v: unknown): TfResource[] {
+  const alias = oneReferenced(stack, v, ALIASES);
+  const agent = alias ? oneReferenced(stack, alias.values["agent_id"], AGENTS) : oneReferenced(stack, v, AGENTS);
+  if (agent) return [...(agents.get(agent.address)?.functions ?? [])];
+  const id = exactly(stack, v) === undefined ? undefined : /:agent-alias\/([^/]+)\//.exec(exactly(stack, v)!)?.[1];
+  const hits = [...agents.values()].filter((a) => id === undefined || a.agent !== undefined || a.id === "*" || a.id === id);
+  return [...new Set(hits.flatMap((a) => [...a.functions]))];
+}
+
+/** InvokeFlow (or StartFlowExecution) on a flow, or an alias of it, whose definition runs the function. */
+function flowRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const flow of stack.byType.get("aws_bedrockagent_flow") ?? []) {
+    const { functions, nodes } = flowFunctions(stack, flow);
+    if (functions.length === 0) continue;
+    // Flow and alias IDs are AWS's: `flow/ID` and `flow/ID/alias/ALIAS_ID` both fall under it.
+    const pattern = "arn:*:bedrock:*:*:flow/*";
+    out.push({
+      via: flow,
+      target: flow,
+      targetText: flow.address,
+      actions: FLOW_INVOKES,
+      pattern,
+      types: FLOWS,
+      functions,
+      verb: `run ${flow.address} with an input of its choosing`,
+      how: ` (${flow.address} gets its ID from AWS, which blastwall cannot read, so a right on a flow named by a literal ID counts as one on it): the flow hands its input to ${nodes.join(", ")}, run as its execution role with no Lambda permission asked, which calls`,
+      denyAsks: [{ pattern, target: undefined, suffix: undefined }],
+      pin: `take the function out of the definition of ${flow.address}`,
+    });
+  }
+  return out;
+}
+
+export function bedrockRoutes(stack: TfStack): Route[] {
+  if (!stack.byType.get("aws_lambda_function")?.length) return [];
+  return [...agentRoutes(stack), ...flowRoutes(stack)];
+}
