@@ -1,4 +1,5 @@
 import type { Rule } from "../engine/rule";
+import type { PrincipalNode } from "../engine/analysis-types";
 import type { FindingDraft } from "../engine/findings";
 import type { TfResource } from "../engine/terraform/types";
 import { agentSelector } from "../engine/agents";
@@ -38,7 +39,8 @@ export const rule: Rule = {
       "would pass that agent without looking at any of its rights. Where the resource runs as a role of the stack, that role is " +
       "judged as the agent instead. blastwall's guardrail SCPs and resource control policy recognise agents by the /agents/ path and an " +
       "agent-* source identity, not by the tag: they cover that role only when it is under /agents/ or its sessions carry such an " +
-      "identity, marked or not. The tags of an IAM managed policy are no mark: they say whose policy " +
+      "identity, marked or not; a role only AWS services assume (a Lambda, ECS task or AgentCore runtime role) never gets such an " +
+      "identity, so for it the path is what counts, and its trust must not require one. The tags of an IAM managed policy are no mark: they say whose policy " +
       "it is (AgentRole tags its boundary and guard policies), and what it grants is judged on the principals it attaches to.",
     fix:
       "Tag the role (or user) the agent runs as with blastwall:agent = \"true\", or select it in blastwall.json " +
@@ -156,16 +158,47 @@ export const rule: Rule = {
       const promoted = resolved.filter((a) => !onItsOwn(a));
       if (promoted.length === 0) continue;
       const role = promoted.join(" and ");
+      const services = [...new Set(promoted.flatMap((a) => serviceOnlyTrust(analysis.byAddress.get(a)) ?? []))];
+      const byService = services.length > 0 && promoted.every((a) => serviceOnlyTrust(analysis.byAddress.get(a)) !== undefined);
       out.push(finding(r, "warning", evidence,
         `${head}. It runs as ${role}: blastwall judges ${promoted.length === 1 ? "that role" : "those roles"} as the agent instead. ` +
           "blastwall's guardrail SCPs and resource control policy do not read the mark on either: they recognise agents by the /agents/ path and an agent-* source " +
-          `identity, so they cover ${role} only if ${promoted.length === 1 ? "it is" : "they are"} under /agents/ or every session carries such an identity.`,
+          (byService
+            ? `identity, and the sessions of ${role} come from ${services.join(", ")}, which never sets a source identity, so they cover ${role} only if ${promoted.length === 1 ? "it is" : "they are"} under /agents/.`
+            : `identity, so they cover ${role} only if ${promoted.length === 1 ? "it is" : "they are"} under /agents/ or every session carries such an identity.`),
         `It runs as ${role}: tag that role with blastwall:agent = "true", ${CONFIG}. Remove the mark from ${r.address}, or keep it: it does no harm once the role is marked. ` +
-          `To put the role under the guardrail SCPs as well, give it the path /agents/ (an AgentRole has it) and require StringLike sts:SourceIdentity = agent-* in its trust.`));
+          (byService
+            ? `To put the role under the guardrail SCPs as well, give it the path /agents/ and a permissions boundary, written by hand (no AgentPrincipal trusts a service, so AgentRole cannot make it). ` +
+              `Do not require sts:SourceIdentity in its trust: ${services.join(", ")} never sets one, so every session it starts would be refused (agent-source-identity leaves such a trust alone).`
+            : `To put the role under the guardrail SCPs as well, give it the path /agents/ (an AgentRole has it) and require StringLike sts:SourceIdentity = agent-* in its trust.`)));
     }
     return out;
   },
 };
+
+/**
+ * The services a role's trust admits, when it admits nothing else (every Allow statement readable, naming only AWS
+ * services, none of them EKS Pod Identity or IAM Roles Anywhere, whose sessions go to a pod's code or a certificate's
+ * holder): a Lambda, ECS task or AgentCore runtime role. Such a service never sets a source identity on the sessions
+ * it starts, so the trust cannot require one (agent-source-identity exempts it for the same reason). Undefined
+ * otherwise.
+ */
+function serviceOnlyTrust(node: PrincipalNode | undefined): string[] | undefined {
+  const allows = (node?.trustPolicy?.statements ?? []).filter((s) => s.effect === "Allow" || s.unknown !== undefined);
+  if (allows.length === 0) return undefined;
+  const out = new Set<string>();
+  for (const s of allows) {
+    if (s.unknown !== undefined || s.notPrincipals || !s.principals || s.principals.length === 0) return undefined;
+    for (const p of s.principals) {
+      if (p.type !== "Service") return undefined;
+      for (const id of p.identifiers) {
+        if (/[*?]/.test(id) || /^(pods\.eks|rolesanywhere)\./i.test(id)) return undefined;
+        out.add(id);
+      }
+    }
+  }
+  return [...out];
+}
 
 /**
  * What an error of this rule stands for: the gate would otherwise pass the agent having judged nothing, so the finding

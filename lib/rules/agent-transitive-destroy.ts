@@ -49,7 +49,12 @@ export const rule: Rule = {
       "acting on what those events name: a warning (an error under --strict) for a target whose role can delete data or cannot be seen. " +
       "An API Gateway AWS integration with a credentials role (called, or run by TestInvokeMethod) and a GraphQL data source with a " +
       "service role make the service act as that role with a request the caller shapes: the caller acts as the role in the " +
-      "integration's actions (every right of the role where blastwall cannot read them), a chain graded as what it reaches.",
+      "integration's actions (every right of the role where blastwall cannot read them), a chain graded as what it reaches. " +
+      "An AgentCore gateway is such a door: a Smithy model target, or an OpenAPI target signed with the gateway's role, makes the " +
+      "gateway call AWS as its role (every right of it: the model is not read), for whoever holds bedrock-agentcore:InvokeGateway " +
+      "on it (AWS_IAM) or gets a token its JWT authorizer takes; its Lambda targets and interceptor are routes into the function. " +
+      "Invoking an AgentCore agent runtime (InvokeAgentRuntime and its kin) hands the caller's prompt to an agent built to act on it, " +
+      "as the runtime's execution role: a chain to that role, as a command run in it is.",
     fix:
       "Cut the weakest link of the chain shown: narrow the agent's sts:AssumeRole / iam:PassRole / secret reads to the exact " +
       "resources it needs, tighten the target's trust policy, or take the destroy rights off the target. For an invoked function: " +
@@ -59,7 +64,9 @@ export const rule: Rule = {
       "API method or route, or close a route anyone can use (make the load balancer internal, take the Lambda@Edge association " +
       "or the SES Lambda action off, end a user pool's self sign-up with allow_admin_create_user_only = true, on the pool of an " +
       "authorizer too). For an integration's credentials role or a data source's " +
-      "service role: take the destroy rights the call needs off it, or require IAM auth on the method.",
+      "service role: take the destroy rights the call needs off it, or require IAM auth on the method. For an AgentCore gateway's " +
+      "role: take the destroy rights its targets' calls need off it, or set authorizer_type = \"AWS_IAM\" and take " +
+      "bedrock-agentcore:InvokeGateway on the gateway away.",
     severity: "error",
     category: "reach",
   },

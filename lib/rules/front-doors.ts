@@ -2,8 +2,9 @@
  * HTTP front doors into functions of the stack (red-team round 152): an API Gateway method or route that asks no auth
  * (or whose Cognito or JWT authorizer takes a token anyone can get) in front of a Lambda integration, an internet-facing Application Load Balancer forwarding to a Lambda target
  * group, a CloudFront distribution running a Lambda@Edge function on viewer or origin requests, and an AppSync
- * resolver whose data source is a function. Each runs the function with a request the caller writes. All but the
- * AppSync one with IAM auth ask no IAM right: open routes, as a function URL with authorization_type NONE is
+ * resolver whose data source is a function, and an AgentCore gateway's Lambda target or interceptor (round 156). Each
+ * runs the function with a request the caller writes. All but the AppSync and gateway ones with IAM auth ask no IAM
+ * right: open routes, as a function URL with authorization_type NONE is
  * (invoke-routes.ts). Doors that make a service act with a role of the stack (an AWS integration's credentials, a
  * data source's service role) are reach edges (engine/reach/edges-front-doors.ts).
  */
@@ -14,6 +15,7 @@ import { bodiesOf } from "../engine/reach/openapi-doors";
 import { resolveToPattern } from "../engine/terraform/tokens";
 import { albCognitoAdmits, albLetsUnauthenticated, albOidcAdmits, AUTHORIZER_LABEL } from "../engine/reach/authorizers";
 import { functionsOf, type Route } from "./invoke-routes";
+import { GATEWAY_ARN, gatewayDoorsOf, GATEWAYS, INVOKE_GATEWAY } from "../engine/reach/gateway-doors";
 
 const isTrue = (v: unknown) => v === true || v === "true";
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
@@ -33,7 +35,7 @@ function openRoute(via: TfResource, functions: TfResource[], verb: string, how: 
 
 /** Every front-door route of the stack into a function. */
 export function frontDoorRoutes(stack: TfStack): Route[] {
-  return [...apiDoorRoutes(stack), ...albRoutes(stack), ...edgeRoutes(stack), ...graphqlRoutes(stack)];
+  return [...apiDoorRoutes(stack), ...albRoutes(stack), ...edgeRoutes(stack), ...graphqlRoutes(stack), ...gatewayRoutes(stack)];
 }
 
 /**
@@ -308,6 +310,31 @@ function graphqlRoutes(stack: TfStack): Route[] {
     const text = api?.address ?? "a GraphQL API";
     const pattern = "arn:*:appsync:*:*:apis/*";
     out.push({ via: ds, target: api, targetText: text, actions: ["appsync:GraphQL"], pattern, types: GRAPHQL_APIS, functions, verb: `run resolvers of ${text}`, how: `, whose data source ${ds.address} invokes`, denyAsks: [{ pattern, target: undefined, suffix: undefined }] });
+  }
+  return out;
+}
+
+/**
+ * An AgentCore gateway's Lambda target runs the function with the tool arguments of an MCP tools/call, and its
+ * interceptor Lambda with every request (engine/reach/gateway-doors.ts): bedrock-agentcore:InvokeGateway on the
+ * gateway under IAM auth; whoever gets a token its JWT authorizer takes, or anyone, otherwise.
+ */
+function gatewayRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const d of gatewayDoorsOf(stack)) {
+    if (!d.invokes) continue;
+    const functions = functionsOf(stack, d.lambda);
+    if (functions.length === 0) continue;
+    const text = d.gateway?.address ?? "its AgentCore gateway";
+    const verb = `call tools of ${text}`;
+    const how = d.via === d.gateway ? ", whose interceptor (it gets every request) is" : `, whose Lambda target ${d.via.address} invokes`;
+    const off = d.via === d.gateway ? `take the interceptor off ${text}` : `take the function off ${d.via.address}`;
+    if (d.access.kind === "open") {
+      out.push(openRoute(d.via, functions, verb, how, d.access.text, `${d.access.fix}, or ${off}`, d.access.label));
+      continue;
+    }
+    if (d.access.kind !== "iam") continue;
+    out.push({ via: d.via, target: d.gateway, targetText: text, actions: [INVOKE_GATEWAY], pattern: GATEWAY_ARN, types: GATEWAYS, functions, verb, how, denyAsks: [{ pattern: GATEWAY_ARN, target: undefined, suffix: undefined }] });
   }
   return out;
 }

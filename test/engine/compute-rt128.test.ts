@@ -50,8 +50,8 @@ describe("F1: InvokeAgentRuntimeCommand runs commands in a runtime of the stack,
     expect(reaches(json)).toEqual(["aws_iam_role.strong"]);
     expect(pathText(json)).toContain("run its own code in aws_bedrockagentcore_agent_runtime.rt, which runs as aws_iam_role.strong");
   });
-  test("control: invoking the runtime runs its own code, not the caller's: no path", () => {
-    expect(reaches(hijackStack(AC, runtime, ["bedrock-agentcore:InvokeAgentRuntime"], "arn:aws:bedrock-agentcore:us-east-1:111111111111:runtime/*"))).toEqual([]);
+  test("invoking the runtime hands the agent the caller's prompt, as its role: a path since round 156 (agentcore-rt156.test.ts)", () => {
+    expect(reaches(hijackStack(AC, runtime, ["bedrock-agentcore:InvokeAgentRuntime"], "arn:aws:bedrock-agentcore:us-east-1:111111111111:runtime/*"))).toEqual(["aws_iam_role.strong"]);
   });
   test("control: a pattern that cannot be a runtime's ARN names none", () => {
     expect(reaches(hijackStack(AC, runtime, ["bedrock-agentcore:InvokeAgentRuntimeCommand"], "arn:aws:bedrock-agentcore:us-east-1:111111111111:gateway/*"))).toEqual([]);

@@ -39,12 +39,16 @@ describe("agent-marked-not-principal", () => {
     expect(f.message).toContain("It runs as aws_iam_role.r");
     expect(f.fix).toContain("tag that role");
     // What the guardrails really match (red-team rounds 139 F6, 140 F5): not the tag, which the message used to claim.
+    // A role only Lambda assumes never gets a source identity (red-team round 156, F8): the path alone counts, and
+    // the fix no longer asks for a trust condition that would lock the service out.
     expect(f.message).toContain(
       "blastwall's guardrail SCPs and resource control policy do not read the mark on either: they recognise agents by the /agents/ path and an agent-* source identity, " +
-        "so they cover aws_iam_role.r only if it is under /agents/ or every session carries such an identity.",
+        "and the sessions of aws_iam_role.r come from lambda.amazonaws.com, which never sets a source identity, so they cover aws_iam_role.r only if it is under /agents/.",
     );
     expect(f.message).not.toContain("treat agents by the blastwall:agent tag");
-    expect(f.fix).toContain("give it the path /agents/ (an AgentRole has it) and require StringLike sts:SourceIdentity = agent-* in its trust");
+    expect(f.fix).toContain("give it the path /agents/ and a permissions boundary, written by hand");
+    expect(f.fix).toContain("Do not require sts:SourceIdentity in its trust: lambda.amazonaws.com never sets one");
+    expect(f.fix).not.toContain("require StringLike sts:SourceIdentity");
     expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
     expect(check(json).summary.agentPrincipals).toBe(1);
   });
@@ -75,6 +79,29 @@ describe("agent-marked-not-principal", () => {
     const [f] = marked(json);
     expect([f.severity, f.message.includes("It runs as aws_iam_role.r")]).toEqual(["warning", true]);
     expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("red-team round 156 F8: an AgentCore runtime's execution role, trusted only by the service, is told the path, not a source identity", () => {
+    const trust = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "bedrock-agentcore.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } }],
+    });
+    const json = withAdminRole({ "aws_bedrockagentcore_agent_runtime.rt": { agent_runtime_name: "rt", role_arn: "${aws_iam_role.r.arn}", tags: AGENT } }, { assume_role_policy: trust });
+    const [f] = marked(json);
+    expect(f.message).toContain("the sessions of aws_iam_role.r come from bedrock-agentcore.amazonaws.com, which never sets a source identity, so they cover aws_iam_role.r only if it is under /agents/.");
+    expect(f.fix).toContain("Do not require sts:SourceIdentity in its trust: bedrock-agentcore.amazonaws.com never sets one, so every session it starts would be refused");
+    expect(f.fix).not.toContain("require StringLike sts:SourceIdentity");
+    // The control: a role an AWS principal (a runner) may assume too can carry the identity, and is told to require it.
+    const both = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { Service: "bedrock-agentcore.amazonaws.com" }, Action: "sts:AssumeRole" },
+        { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/runner" }, Action: "sts:AssumeRole" },
+      ],
+    });
+    const [g] = marked(withAdminRole({ "aws_bedrockagentcore_agent_runtime.rt": { agent_runtime_name: "rt", role_arn: "${aws_iam_role.r.arn}", tags: AGENT } }, { assume_role_policy: both }));
+    expect(g.fix).toContain("give it the path /agents/ (an AgentRole has it) and require StringLike sts:SourceIdentity = agent-* in its trust");
+    expect(g.message).toContain("under /agents/ or every session carries such an identity");
   });
 
   test("an ECS task definition (its task role) and an instance (through its profile) name their roles", () => {

@@ -4,7 +4,7 @@
  * needs `iam:PassRole` on the role and every action of one set.
  */
 import type { Condition } from "../iam/types";
-import { globMatch, globsIntersect } from "../iam/glob";
+import { globCovers, globMatch, globsIntersect } from "../iam/glob";
 import { SOURCE_WRITES } from "./sources";
 import { CLUSTER_ADMIN_WRITES, identityPoolActions, rolesAnywhereActions } from "./rare-actions";
 import { sessionActions } from "./sessions";
@@ -282,6 +282,17 @@ export interface HijackTarget {
   readonly actionShapes?: Readonly<Record<string, readonly string[]>>;
 }
 
+/**
+ * Compute AWS owns and runs in its own account (`:aws:` in the ARN), as no role of the customer's: AgentCore's built-in
+ * code interpreter (`aws.codeinterpreter.v1`), a system resource with no execution role (red-team round 156, F7). A
+ * pattern all of whose ARNs are such names no compute that runs as a role.
+ */
+const AWS_OWNED_COMPUTE = ["arn:*:bedrock-agentcore:*:aws:code-interpreter/*"];
+
+export function awsOwnedCompute(pattern: string): boolean {
+  return AWS_OWNED_COMPUTE.some((x) => globCovers(x, pattern));
+}
+
 /** A multi-node Batch job's role path: every node range's role, read by `nodeRangesRole`. */
 const NODE_RANGES = "node_properties.nodeRangeProperties[]";
 
@@ -344,8 +355,28 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
   { type: "aws_bedrockagentcore_gateway", actions: ["bedrock-agentcore:CreateGatewayTarget", "bedrock-agentcore:UpdateGatewayTarget"], roleAttribute: "role_arn", shape: "arn:*:bedrock-agentcore:*:*:gateway/*" },
   // Commands sent into an agent runtime's session run in its container, as its execution role: InvokeAgentRuntimeCommand
   // one at a time (AWS documents it for tests and `git push`, so a team may grant it alone), ...CommandShell as a
-  // terminal (red-team round 128). Both are authorised on the runtime or one of its endpoints (`runtime/<id>/...`).
-  { type: "aws_bedrockagentcore_agent_runtime", actions: ["bedrock-agentcore:InvokeAgentRuntimeCommand", "bedrock-agentcore:InvokeAgentRuntimeCommandShell"], roleAttribute: "role_arn", shape: "arn:*:bedrock-agentcore:*:*:runtime/*" },
+  // terminal (red-team round 128). An invocation (over HTTP or a WebSocket stream, for a user or not) hands the
+  // caller's prompt to the agent the runtime runs, which acts on it with the same role: an agent is built to do what
+  // the prompt asks, with whatever tools its code gives it, so the caller steers the role as a start of a state machine
+  // or a build does, not as a Lambda payload a function's fixed code parses (red-team round 156). All are authorised
+  // on the runtime or one of its endpoints (`runtime/<id>/runtime-endpoint/<name>`).
+  {
+    type: "aws_bedrockagentcore_agent_runtime",
+    actions: [
+      "bedrock-agentcore:InvokeAgentRuntimeCommand",
+      "bedrock-agentcore:InvokeAgentRuntimeCommandShell",
+      "bedrock-agentcore:InvokeAgentRuntime",
+      "bedrock-agentcore:InvokeAgentRuntimeForUser",
+      "bedrock-agentcore:InvokeAgentRuntimeWithWebSocketStream",
+      "bedrock-agentcore:InvokeAgentRuntimeWithWebSocketStreamForUser",
+    ],
+    roleAttribute: "role_arn",
+    shape: "arn:*:bedrock-agentcore:*:*:runtime/*",
+  },
+  // A custom code interpreter runs the code of InvokeCodeInterpreter as its execution role (red-team round 156). Its
+  // ARN is documented as `code-interpreter-custom/<id>` and returned as `code-interpreter/<id>`: either. AWS's
+  // built-in one (`...:aws:code-interpreter/aws.codeinterpreter.v1`) has no role of the account: AWS_OWNED_COMPUTE.
+  { type: "aws_bedrockagentcore_code_interpreter", actions: ["bedrock-agentcore:InvokeCodeInterpreter"], roleAttribute: "execution_role_arn", shape: "arn:*:bedrock-agentcore:*:*:code-interpreter*/*" },
   // An AWS-type REST integration calls the service its URI names as its `credentials` role: PATCH (UpdateIntegration)
   // replaces the URI and method and leaves the credentials, so no iam:PassRole; PUT replaces a whole API
   // (PutRestApi, mode overwrite) with integrations of the caller's. POST (CreateDeployment) publishes it, but a

@@ -5,7 +5,7 @@ import type { TfResource } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
 import { principalAdmits } from "../iam/trust";
-import { HIJACK_TARGETS, PASS_ROLE_SERVICES, isModelledPassRoleService, passRoleAllows, passedToService, unaccountedStart } from "./compute";
+import { HIJACK_TARGETS, PASS_ROLE_SERVICES, awsOwnedCompute, isModelledPassRoleService, passRoleAllows, passedToService, unaccountedStart } from "./compute";
 import { SOURCE_WRITES, sourceNamedBy, sourceUses } from "./sources";
 import { isSessionAction } from "./sessions";
 import { CLUSTER_ADMIN_WRITES } from "./rare-actions";
@@ -207,6 +207,7 @@ const isAddPermission = (a: string) => a.toLowerCase() === "lambda:addpermission
  * integration (red-team round 98). A target with no shapes: any pattern may.
  */
 function namesComputeOf(t: (typeof HIJACK_TARGETS)[number], action: string, r: string): boolean {
+  if (awsOwnedCompute(r)) return false;
   const shapes = t.actionShapes?.[action.toLowerCase()] ?? (t.shape !== undefined ? [t.shape] : undefined);
   return shapes === undefined || shapes.some((x) => globsIntersect(r, x, { caseInsensitive: true }));
 }
@@ -230,12 +231,23 @@ function pinnedToServices(s: Statement): boolean {
   return s.conditions.some((c) => PINNING_OPERATORS.has(c.operator) && c.key.toLowerCase() === "lambda:principal" && c.values.length > 0 && c.values.every((v) => SERVICE_PRINCIPAL.test(v)));
 }
 
+/** Invocations of an AgentCore runtime: the caller writes the prompt, not the code (compute.ts HIJACK_TARGETS). */
+const PROMPTS: ReadonlySet<string> = new Set(
+  ["InvokeAgentRuntime", "InvokeAgentRuntimeForUser", "InvokeAgentRuntimeWithWebSocketStream", "InvokeAgentRuntimeWithWebSocketStreamForUser"].map((x) => `bedrock-agentcore:${x}`.toLowerCase()),
+);
+
 function hijackOne(ctx: EdgeContext, res: TfResource, t: (typeof HIJACK_TARGETS)[number], action: string, g: Grant, add: AddEdge): void {
   const found = roleOfCompute(ctx, res, t.roleAttribute, t.viaInstanceProfile === true);
   const role = found === null && t.runsAsRoleAnyway ? undefined : found;
   if (role === null) return;
   const to = role ?? ctx.unknown(`role-of:${res.address}`, `the role ${res.address} runs as, which blastwall cannot resolve`);
-  const how = action.toLowerCase() === "lambda:addpermission" ? `add a permission granting itself lambda:UpdateFunctionCode on ${res.address}, and so run its own code there` : `run its own code in ${res.address}`;
+  const a = action.toLowerCase();
+  const how =
+    a === "lambda:addpermission"
+      ? `add a permission granting itself lambda:UpdateFunctionCode on ${res.address}, and so run its own code there`
+      : PROMPTS.has(a)
+        ? `send its own prompt to the agent ${res.address} runs, which acts on it with the tools its code gives it`
+        : `run its own code in ${res.address}`;
   add(to, "hijack", action, () => `${grantText(g)} lets it ${how}, which runs as ${role ?? "a role blastwall cannot resolve"}`, g.statement.source.address);
 }
 
@@ -258,7 +270,7 @@ export function outsideComputeEdges(ctx: EdgeContext, p: PrincipalNode, add: Add
       for (const r of g.resources) {
         // A reference to one resource of the stack names it alone, whatever its ARN pattern reads as. A pattern that
         // cannot be an ARN of the compute (a Batch job queue beside the job definition) names none.
-        if (index.referenced(g, r) || !index.reachesOutside(r, g)) continue;
+        if (index.referenced(g, r) || !index.reachesOutside(r, g) || awsOwnedCompute(r)) continue;
         if (shapes.length > 0 && !shapes.some((x) => globsIntersect(r, x, { caseInsensitive: true }))) continue;
         add(outsideCompute(ctx, entry.action, r), "hijack", entry.action, outsideComputeText(g), g.statement.source.address);
         break;

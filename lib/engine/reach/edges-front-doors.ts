@@ -5,7 +5,8 @@
  * makes (the key, the bucket, the state machine and its input), so it acts as the role for the integration's action:
  * a node of the role scoped to those actions (edge-context.ts `scopedRoleId`), or the whole role where the action
  * cannot be read (fail closed). A door with no auth, or an authorizer anyone gets a token for, is every principal's,
- * with no right at all.
+ * with no right at all. An AgentCore gateway's tool call through a target that acts as the gateway's role is one too
+ * (gateway-doors.ts), asking bedrock-agentcore:InvokeGateway under IAM auth.
  */
 import type { Grant, PrincipalNode } from "../analysis-types";
 import { globsIntersect } from "../iam/glob";
@@ -15,12 +16,20 @@ import type { ReachEdge } from "./types";
 import { roleOfValue } from "./role-of";
 import { GRAPHQL_APIS, HTTP_APIS, idPart, REST_APIS, roleDoorsOf, type DatabaseDoor, type IdPart, type MethodKey, type RoleDoor } from "./front-doors";
 import { resolveToPattern } from "../terraform/tokens";
+import { GATEWAY_ARN, GATEWAYS, INVOKE_GATEWAY } from "./gateway-doors";
 
 const CI = { caseInsensitive: true } as const;
 
 /** The ARN patterns a right to call through the door is on, by the door's kind. */
 function invokePattern(door: RoleDoor): string {
+  if (door.invoke === INVOKE_GATEWAY) return GATEWAY_ARN;
   return door.invoke === "appsync:GraphQL" ? "arn:*:appsync:*:*:apis/*" : "arn:*:execute-api:*:*:*";
+}
+
+/** The resource types a grant written as a reference names the door's API by. */
+function apiTypes(door: RoleDoor): readonly string[] {
+  if (door.invoke === INVOKE_GATEWAY) return GATEWAYS;
+  return door.invoke === "appsync:GraphQL" ? GRAPHQL_APIS : door.via.type.startsWith("aws_apigatewayv2_") ? HTTP_APIS : REST_APIS;
 }
 
 /**
@@ -117,8 +126,7 @@ export function frontDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge)
       continue;
     }
     if (door.access.kind === "iam") {
-      const types = door.invoke === "appsync:GraphQL" ? GRAPHQL_APIS : door.via.type.startsWith("aws_apigatewayv2_") ? HTTP_APIS : REST_APIS;
-      const index = ctx.resourcesOf(types);
+      const index = ctx.resourcesOf(apiTypes(door));
       const g = ctx.grants(p, door.invoke).find((x) =>
         x.resources.some((r) => {
           const named = index.referenced(x, r);

@@ -7,11 +7,13 @@
  * caller's), or an authorizer outside IAM, which admits anyone when anyone can get a token it takes (a user pool with
  * self sign-up, a public issuer: authorizers.ts) and is trusted when it is a Lambda authorizer, whose code is not in
  * the plan. The reach edges are edges-front-doors.ts'; the routes into functions behind the same doors are
- * rules/front-doors.ts'.
+ * rules/front-doors.ts'. An AgentCore gateway whose target calls AWS as the gateway's role is such a door too
+ * (gateway-doors.ts).
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { refTarget, resolveToPattern } from "../terraform/tokens";
 import { bodiesOf } from "./openapi-doors";
+import { gatewayDoorsOf, INVOKE_GATEWAY } from "./gateway-doors";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { followReferences } from "../agent-tags";
 import { AUTHORIZER_LABEL, graphqlProviderAdmits, httpRouteAdmits, restMethodAdmits } from "./authorizers";
@@ -39,7 +41,7 @@ export interface RoleDoor {
   /** `S3`, `states:StartExecution`: the scope as messages name it. */
   readonly scopeName?: string;
   readonly access: DoorAccess;
-  /** The IAM right that calls through the door (`execute-api:Invoke`, `appsync:GraphQL`). */
+  /** The IAM right that calls through the door (`execute-api:Invoke`, `appsync:GraphQL`, `bedrock-agentcore:InvokeGateway`). */
   readonly invoke: string;
   /**
    * The REST method whose integration API Gateway's TestInvokeMethod runs too, with no method auth (`apigateway:POST`
@@ -472,6 +474,12 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
       continue;
     }
     out.push({ via: ds, api, role, scope: s?.scope, scopeName: s?.name, access, invoke: "appsync:GraphQL", fix: `take the destroy rights off the service role of ${ds.address}, or have its resolvers call only what they are for (no DeleteItem on the caller's key)` });
+  }
+  // AgentCore gateways whose targets make AWS calls as the gateway's role (gateway-doors.ts).
+  for (const d of gatewayDoorsOf(stack)) {
+    if (!d.actsAsRole) continue;
+    const gw = d.gateway?.address ?? "the gateway";
+    out.push({ via: d.via, api: d.gateway, role: d.gateway?.values["role_arn"], access: d.access, invoke: INVOKE_GATEWAY, fix: `take the rights the target's calls need off the role of ${gw} (role_arn), or scope them to exactly what its tools are for (${d.via.address} is ${d.what})` });
   }
   doorCache.set(stack, out);
   return out;

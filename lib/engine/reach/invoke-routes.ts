@@ -41,6 +41,8 @@ export const INVOKE_ROUTE_ACTIONS = [
   "bedrock:StartFlowExecution",
   // Running an AppSync resolver, whose data source is a function or acts with a role (rules/front-doors.ts, front-doors.ts).
   "appsync:GraphQL",
+  // Calling an AgentCore gateway's tools, whose target is a function or acts with the gateway's role (gateway-doors.ts).
+  "bedrock-agentcore:InvokeGateway",
   // What makes a service deliver to a queue or topic its policy admits it to (rules/invoke-relays.ts, KINDS).
   "ses:SetIdentityNotificationTopic",
   "config:PutDeliveryChannel",

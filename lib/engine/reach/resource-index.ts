@@ -91,7 +91,8 @@ export function writtenReferences(g: Grant, r: string, of: (written: string, res
  * The resource an ARN `written` (which resolved to `r`) is built around (red-team round 67): the one resource among
  * `items` (with their ARN patterns) that `written` refers to in an interpolation, when `r`'s resource part is that
  * resource's (or, after a literal trailing `:*` behind a reference, its versions and aliases:
- * `${aws_lambda_function.f.arn}:*`, `${aws_batch_job_definition.d.arn_prefix}:*`) and its partition, service, region
+ * `${aws_lambda_function.f.arn}:*`, `${aws_batch_job_definition.d.arn_prefix}:*`; after `/*`, the parts of a type
+ * that has them: `PARTS_WITHIN`) and its partition, service, region
  * and account may be the resource's. Not when a wildcard is written by hand: in `written`'s literal text, or in a
  * value one of its other interpolations resolves to exactly (`${local.any}` set to `*`); an interpolation known only
  * at apply time (`${var.region}`, a data source's account id) is one value then.
@@ -101,8 +102,8 @@ export function builtAround(stack: TfStack, written: string, r: string, items: r
   const parts = parseTemplate(written);
   // A lone interpolation is `referencedResource`'s to read.
   const last = parts[parts.length - 1];
-  const versions = last?.kind === "literal" && last.text === ":*" && parts[parts.length - 2]?.kind === "interpolation";
-  const revisions = versions ? parts.slice(0, -1) : parts;
+  const tail = last?.kind === "literal" && (last.text === ":*" || last.text === "/*") && parts[parts.length - 2]?.kind === "interpolation" ? last.text : undefined;
+  const revisions = tail !== undefined ? parts.slice(0, -1) : parts;
   if (parts.length < 2 || revisions.some((p) => p.kind === "literal" && /[*?]/.test(p.text))) return undefined;
   const named = new Set<TfResource>();
   const namedBy: string[] = [];
@@ -134,8 +135,15 @@ export function builtAround(stack: TfStack, written: string, r: string, items: r
   // A literal account or region other than the one the resource's provider is pinned to names a resource elsewhere.
   const place = placeOf(stack, res);
   if (otherPlace(r, place) || mayBeElsewhere(r, place)) return undefined;
-  return items.some((i) => i.res === res && i.arns.some((a) => sameResource(r, a, versions))) ? res : undefined;
+  const within = tail === ":*" || (tail === "/*" && PARTS_WITHIN.has(res.type)) ? tail : undefined;
+  return items.some((i) => i.res === res && i.arns.some((a) => sameResource(r, a, within))) ? res : undefined;
 }
+
+/**
+ * Types whose ARN followed by `/*` names parts of that resource alone, no other resource: an AgentCore runtime's
+ * endpoints (`runtime/ID/runtime-endpoint/NAME`), which InvokeAgentRuntime and its kin are authorised on too.
+ */
+const PARTS_WITHIN: ReadonlySet<string> = new Set(["aws_bedrockagentcore_agent_runtime"]);
 
 /**
  * Whether an interpolation beside the reference may make the ARN name more than the one resource (red-team round 68):
@@ -208,14 +216,14 @@ function placeOf(stack: TfStack, res: TfResource): Place {
   return { res, arn: attributePattern(stack, res, "arn").pattern, account: resourceAccount(stack, res), region: resourceRegion(stack, res), regionUnknown: unknownOwnRegion(res) !== undefined };
 }
 
-/** Whether `r` names the resource of ARN pattern `arn` (or, with `versions`, its `:*` versions), in a place it may have. */
-function sameResource(r: string, arn: string, versions: boolean): boolean {
+/** Whether `r` names the resource of ARN pattern `arn` (or, with `within`, its `:*` versions or `/*` parts), in a place it may have. */
+function sameResource(r: string, arn: string, within: string | undefined): boolean {
   const a = r.split(":");
   const b = arn.split(":");
   if (a.length < 6 || b.length < 6) return r === arn;
   const mine = a.slice(5).join(":");
   const theirs = b.slice(5).join(":");
-  if (mine !== theirs && !(versions && mine === `${theirs}:*`)) return false;
+  if (mine !== theirs && !(within !== undefined && mine === `${theirs}${within}`)) return false;
   return a.slice(0, 5).every((x, i) => globsIntersect(x, b[i], { caseInsensitive: true }));
 }
 

@@ -941,6 +941,14 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
   aws_sagemaker_user_profile: {
     arn: (ctx, r) => inexact(ctx, `arn:aws:sagemaker:*:*:user-profile/${nameFrom(ctx, r, "domain_id")}/${nameFrom(ctx, r, "user_profile_name")}`),
   },
+  // AgentCore ids are the name and a suffix AWS picks (`opsagent-AbCdEf1234`); none of these has an `arn` attribute
+  // (`agent_runtime_arn`, `code_interpreter_arn`...: ARN_ATTRIBUTES), `arn` is the index's name for it. A custom code
+  // interpreter's or browser's ARN is documented both as `code-interpreter/` and `code-interpreter-custom/`: either.
+  ...agentcore("aws_bedrockagentcore_agent_runtime", "agent_runtime", (ctx, r) => `runtime/${nameFrom(ctx, r, "agent_runtime_name")}-*`),
+  ...agentcore("aws_bedrockagentcore_agent_runtime_endpoint", "agent_runtime_endpoint", (ctx, r) => `runtime/*/runtime-endpoint/${nameFrom(ctx, r, "name")}`),
+  ...agentcore("aws_bedrockagentcore_code_interpreter", "code_interpreter", (ctx, r) => `code-interpreter*/${nameFrom(ctx, r, "name")}-*`),
+  ...agentcore("aws_bedrockagentcore_browser", "browser", (ctx, r) => `browser*/${nameFrom(ctx, r, "name")}-*`),
+  ...agentcore("aws_bedrockagentcore_gateway", "gateway", () => "gateway/*"),
   aws_ssm_parameter: {
     name: (ctx, r) => nameFrom(ctx, r, "name"),
     id: (ctx, r) => nameFrom(ctx, r, "name"),
@@ -951,6 +959,24 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
     },
   },
 };
+
+/**
+ * The ARN and id attributes of resource types that name them otherwise than `arn` and `id` (an AgentCore runtime's
+ * `agent_runtime_arn`, `agent_runtime_id`): a grant written with one names the resource as `${x.arn}` does.
+ */
+const ARN_ATTRIBUTES: Readonly<Record<string, { readonly arn: string; readonly id?: string }>> = {
+  aws_bedrockagentcore_agent_runtime: { arn: "agent_runtime_arn", id: "agent_runtime_id" },
+  aws_bedrockagentcore_agent_runtime_endpoint: { arn: "agent_runtime_endpoint_arn" },
+  aws_bedrockagentcore_code_interpreter: { arn: "code_interpreter_arn", id: "code_interpreter_id" },
+  aws_bedrockagentcore_browser: { arn: "browser_arn", id: "browser_id" },
+  aws_bedrockagentcore_gateway: { arn: "gateway_arn", id: "gateway_id" },
+};
+
+/** An AgentCore type's ARN (`PREFIX_arn`, and `arn` for the index) from the part after `:bedrock-agentcore:REGION:ACCOUNT:`. */
+function agentcore(type: string, prefix: string, tail: AttrFn): Record<string, Record<string, AttrFn>> {
+  const arn: AttrFn = (ctx, r) => inexact(ctx, `arn:aws:bedrock-agentcore:*:*:${tail(ctx, r)}`);
+  return { [type]: { arn, [`${prefix}_arn`]: arn } };
+}
 
 /** An existing IAM principal looked up by name: its path is unknown. */
 const iamLookup = (kind: string): Record<string, AttrFn> => ({
@@ -1065,10 +1091,12 @@ export function referencedResource(stack: TfStack, written: string, types: reado
   if (parts.length > 2 || (parts.length === 2 && (parts[0].kind !== "literal" || !parts[0].text.endsWith("/")))) return undefined;
   const ref = parseReference(last.expr);
   if (!ref || (ref.kind !== "resource" && ref.kind !== "data") || ref.splat || ref.path.length > 0) return undefined;
-  // `qualified_arn` (a Lambda function's) is the ARN of a version of the resource: the resource too.
-  if (parts.length === 1 ? ref.attribute !== "arn" && ref.attribute !== "qualified_arn" : ref.attribute !== "id") return undefined;
   const res = stack.byAddress.get(ref.address);
   if (!res || !types.includes(res.type)) return undefined;
+  // `qualified_arn` (a Lambda function's) is the ARN of a version of the resource: the resource too.
+  const own = ARN_ATTRIBUTES[res.type];
+  const arnAttribute = ref.attribute === "arn" || ref.attribute === "qualified_arn" || (own !== undefined && ref.attribute === own.arn);
+  if (parts.length === 1 ? !arnAttribute : ref.attribute !== "id" && (own?.id === undefined || ref.attribute !== own.id)) return undefined;
   // An instance key: the instance itself where the stack holds it (an expanded plan), else the counted block.
   if (ref.index !== undefined && res.address !== ref.address && res.values["count"] === undefined && res.values["for_each"] === undefined) return undefined;
   return res;

@@ -1,0 +1,143 @@
+/**
+ * AgentCore gateways (red-team round 156): an MCP front door whose targets act for whoever calls a tool. The gateway
+ * turns a `tools/call` into a call of its target with the tool's arguments, as its own role (`role_arn`):
+ * - a Smithy model target calls the AWS service the model describes (an empty model is DynamoDB's), signed with that
+ *   role: the caller acts as the role, in every right of it, since blastwall does not read the model (fail closed);
+ * - an OpenAPI target whose credentials are the gateway's role (`gateway_iam_role`) signs its HTTP calls with the
+ *   role, to an endpoint the schema names, which may be an AWS API: the same; with an API key or OAuth it uses no role;
+ * - a Lambda target, and an interceptor Lambda (`interceptor_configuration`, which gets every request), run the
+ *   function with the caller's arguments: a route into it (rules/front-doors.ts), as an API method into a function;
+ * - an MCP server target calls a server outside AWS with OAuth: no role of the stack.
+ * A target blastwall cannot read may be any of them: it counts as acting as the role. Who calls the gateway is read
+ * from `authorizer_type`: AWS_IAM asks `bedrock-agentcore:InvokeGateway` on it; CUSTOM_JWT admits whoever gets a token
+ * its discovery URL's issuer gives (authorizers.ts, as for API Gateway's JWT authorizers); anything else may ask
+ * nothing. A target on a gateway the stack does not make may be on one that asks nothing (fail closed).
+ */
+import type { TfResource, TfStack } from "../terraform/types";
+import { oneReferenced } from "../terraform/referenced";
+import { resolveToPattern } from "../terraform/tokens";
+import { blocks } from "../json";
+import { AUTHORIZER_LABEL, issuerAdmits } from "./authorizers";
+import type { DoorAccess } from "./front-doors";
+
+export const GATEWAYS: readonly string[] = ["aws_bedrockagentcore_gateway"];
+export const GATEWAY_ARN = "arn:*:bedrock-agentcore:*:*:gateway/*";
+export const INVOKE_GATEWAY = "bedrock-agentcore:InvokeGateway";
+
+/** What a gateway does for a caller through one target (or its interceptor). */
+export interface GatewayDoor {
+  /** The target, or the gateway for its interceptor. */
+  readonly via: TfResource;
+  /** The gateway, when the stack makes it. */
+  readonly gateway?: TfResource;
+  /** How messages name what the gateway calls: `a Smithy model target`. */
+  readonly what: string;
+  /** Whether it invokes a function (a Lambda target, an interceptor): `lambda`, the function as written (unreadable: any). */
+  readonly invokes: boolean;
+  readonly lambda?: unknown;
+  /** Whether the gateway acts as its role with AWS API calls the caller shapes (Smithy, OpenAPI signed with the role, unread). */
+  readonly actsAsRole: boolean;
+  readonly access: DoorAccess;
+}
+
+const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
+
+function exactly(stack: TfStack, v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const p = resolveToPattern(stack, v);
+  return p.exact ? p.pattern : undefined;
+}
+
+/** A block list as written: undefined where it is no list or object (a variable, a `dynamic` block): unread. */
+function readBlocks(v: unknown): Record<string, unknown>[] | undefined {
+  if (unset(v)) return [];
+  const list = blocks(v);
+  return list.length === 0 || list.some((b) => "dynamic" in b) ? undefined : list;
+}
+
+const WELL_KNOWN = /\/\.well-known\/openid-configuration\/?$/i;
+
+/** Who may call a gateway's tools (see the module comment). */
+export function gatewayAccess(stack: TfStack, gw: TfResource | undefined, via: TfResource): DoorAccess {
+  if (!gw) {
+    return {
+      kind: "open",
+      text: `through ${via.address}, a target of an AgentCore gateway blastwall cannot find in the stack (gateway_identifier), whose authorizer may admit anyone`,
+      fix: `make the gateway of ${via.address} in the stack with authorizer_type = "AWS_IAM", and name it by reference (gateway_identifier = aws_bedrockagentcore_gateway.x.gateway_id)`,
+    };
+  }
+  const type = exactly(stack, gw.values["authorizer_type"]);
+  if (type === "AWS_IAM") return { kind: "iam" };
+  const iam = `set authorizer_type = "AWS_IAM" on ${gw.address}`;
+  if (type === "CUSTOM_JWT") {
+    const cfg = readBlocks(gw.values["authorizer_configuration"])?.flatMap((a) => readBlocks(a["custom_jwt_authorizer"]) ?? [{}])[0];
+    const url = cfg?.["discovery_url"];
+    const issuer = typeof url === "string" ? url.trim().replace(WELL_KNOWN, "") : url;
+    const clients = !unset(cfg?.["allowed_clients"]) ? cfg?.["allowed_clients"] : cfg?.["allowed_audience"];
+    const a = issuerAdmits(stack, issuer, unset(clients) ? undefined : clients, "the audiences and clients it allows (allowed_audience, allowed_clients) do not keep them out (they are the clients they sign in to, or ones they ask for)");
+    if (a.kind !== "anyone") return { kind: "other" };
+    return {
+      kind: "open",
+      label: AUTHORIZER_LABEL,
+      text: `through ${gw.address}, an AgentCore gateway (authorizer_type "CUSTOM_JWT") whose JWT authorizer takes tokens of ${a.text}; whoever gets such a token calls its tools over MCP`,
+      fix: `${a.fix}, for the custom_jwt_authorizer of ${gw.address}, or ${iam}`,
+    };
+  }
+  return {
+    kind: "open",
+    text: `through ${gw.address}, an AgentCore gateway with authorizer_type ${type === undefined ? "blastwall cannot read (it may ask no auth)" : `"${type}"`}, whose tools anyone who can reach it may call`,
+    fix: `${iam}, or a CUSTOM_JWT authorizer on an issuer of your organisation alone`,
+  };
+}
+
+/** The doors of one target: what its `target_configuration.mcp` block makes the gateway call. */
+function targetDoors(stack: TfStack, t: TfResource): GatewayDoor[] {
+  const gateway = oneReferenced(stack, t.values["gateway_identifier"], GATEWAYS);
+  const access = gatewayAccess(stack, gateway, t);
+  const base = { via: t, gateway, access };
+  const unread: GatewayDoor = { ...base, what: "a target whose configuration blastwall cannot read (it may be a Smithy model target, which calls AWS services as the gateway's role)", invokes: false, actsAsRole: true };
+  const mcps = readBlocks(t.values["target_configuration"])?.flatMap((c) => readBlocks(c["mcp"]) ?? [{ dynamic: true }]);
+  if (!mcps || mcps.length === 0) return [unread];
+  const creds = readBlocks(t.values["credential_provider_configuration"]);
+  // An OpenAPI target's calls are signed with the gateway's role when its credentials say so (or cannot be read).
+  const signed = creds === undefined || creds.some((c) => !unset(c["gateway_iam_role"]));
+  const out: GatewayDoor[] = [];
+  for (const m of mcps) {
+    const kinds = Object.keys(m).filter((k) => !unset(m[k]));
+    if (kinds.length === 0 || kinds.some((k) => !["lambda", "smithy_model", "open_api_schema", "mcp_server"].includes(k))) {
+      out.push(unread);
+      continue;
+    }
+    for (const k of kinds) {
+      if (k === "smithy_model") out.push({ ...base, what: "a Smithy model target, which turns tool calls into calls to the AWS service its model describes (DynamoDB's when empty), signed with the gateway's role", invokes: false, actsAsRole: true });
+      if (k === "open_api_schema" && signed) out.push({ ...base, what: "an OpenAPI target whose calls are signed with the gateway's role (gateway_iam_role), to an endpoint its schema names, which may be an AWS API", invokes: false, actsAsRole: true });
+      if (k === "lambda") {
+        const fns = readBlocks(m["lambda"]) ?? [{}];
+        for (const f of fns) out.push({ ...base, what: "a Lambda target", lambda: f["lambda_arn"], invokes: true, actsAsRole: false });
+      }
+    }
+  }
+  return out;
+}
+
+/** A gateway's interceptor Lambdas: each gets every request (and response) of the gateway, the caller's arguments in it. */
+function interceptorDoors(stack: TfStack, gw: TfResource): GatewayDoor[] {
+  const configs = readBlocks(gw.values["interceptor_configuration"]);
+  if (configs !== undefined && configs.length === 0) return [];
+  // A block blastwall cannot read may name any function: `undefined`, every function of the stack (functionsOf).
+  const arns = (configs ?? [{ interceptor: undefined }]).flatMap((c) => (readBlocks(c["interceptor"]) ?? [{ lambda: undefined }]).flatMap((i) => (readBlocks(i["lambda"]) ?? [{}]).map((l) => l["arn"])));
+  const access = gatewayAccess(stack, gw, gw);
+  return arns.map((arn) => ({ via: gw, gateway: gw, what: "an interceptor Lambda, which gets every request", lambda: arn, invokes: true, actsAsRole: false, access }));
+}
+
+const cache = new WeakMap<TfStack, readonly GatewayDoor[]>();
+
+/** Every gateway door of the stack, read once per stack. */
+export function gatewayDoorsOf(stack: TfStack): readonly GatewayDoor[] {
+  let out = cache.get(stack);
+  if (!out) {
+    out = [...(stack.byType.get("aws_bedrockagentcore_gateway_target") ?? []).filter((t) => t.mode === "managed").flatMap((t) => targetDoors(stack, t)), ...(stack.byType.get("aws_bedrockagentcore_gateway") ?? []).filter((g) => g.mode === "managed").flatMap((g) => interceptorDoors(stack, g))];
+    cache.set(stack, out);
+  }
+  return out;
+}
