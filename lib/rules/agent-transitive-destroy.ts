@@ -2,6 +2,7 @@ import type { Rule } from "../engine/rule";
 import { reachFindings } from "./reach-support";
 import { invokeFindings } from "./function-invokes";
 import { retimeFindings } from "./rule-retimes";
+import { remediationRewriteFindings } from "./remediation-rewrites";
 
 /**
  * The April 2026 lesson: the agent's own policy is not the whole story. Following every path by which it can
@@ -47,6 +48,10 @@ export const rule: Rule = {
       "agent's events out (a schedule, AWS services' sources only) is a route for it all the same when it may also put events on the rule's bus, " +
       "graded as the matching-pattern route is. With PutRule alone it still picks when the targets run (on AWS events it chooses, or on a timer), " +
       "acting on what those events name: a warning (an error under --strict) for a target whose role can delete data or cannot be seen. " +
+      "The same holds for a rule whose target is a queue, topic, stream or another bus: with PutEvents on its bus, what reads there is reached. " +
+      "config:PutConfigRule on a Config rule with an automatic remediation replaces its scope and source and keeps the remediation: the agent picks " +
+      "the resources its SSM Automation document acts on, as the role its AutomationAssumeRole names (a warning, an error under --strict, when that " +
+      "role can delete data; a role blastwall cannot resolve is a reach it cannot see); a document of AWS's that only turns a protection on is none. " +
       "An API Gateway AWS integration with a credentials role (called, or run by TestInvokeMethod) and a GraphQL data source with a " +
       "service role make the service act as that role with a request the caller shapes: the caller acts as the role in the " +
       "integration's actions (every right of the role where blastwall cannot read them), a chain graded as what it reaches. " +
@@ -59,7 +64,7 @@ export const rule: Rule = {
       "Cut the weakest link of the chain shown: narrow the agent's sts:AssumeRole / iam:PassRole / secret reads to the exact " +
       "resources it needs, tighten the target's trust policy, or take the destroy rights off the target. For an invoked function: " +
       "take the destroy rights off its role, scope what it may delete, or take the route away (the invoke right, " +
-      "sqs:SendMessage, events:PutEvents, events:PutTargets, events:PutRule, execute-api:Invoke, logs:PutLogEvents, iot:Publish, firehose:PutRecord, " +
+      "sqs:SendMessage, events:PutEvents, events:PutTargets, events:PutRule, config:PutConfigRule, execute-api:Invoke, logs:PutLogEvents, iot:Publish, firehose:PutRecord, " +
       "lambda:CreateEventSourceMapping, appsync:GraphQL... on what leads to it, or an explicit Deny of it), require IAM auth on its function URL, " +
       "API method or route, or close a route anyone can use (make the load balancer internal, take the Lambda@Edge association " +
       "or the SES Lambda action off, end a user pool's self sign-up with allow_admin_create_user_only = true, on the pool of an " +
@@ -70,5 +75,5 @@ export const rule: Rule = {
     severity: "error",
     category: "reach",
   },
-  check: (ctx) => [...reachFindings(ctx).destroy, ...invokeFindings(ctx), ...retimeFindings(ctx)],
+  check: (ctx) => [...reachFindings(ctx).destroy, ...invokeFindings(ctx), ...retimeFindings(ctx), ...remediationRewriteFindings(ctx)],
 };

@@ -6,7 +6,8 @@
  * - an EventBridge rule whose target is another event bus of the stack (same account and region, or by reference):
  *   the event goes there as it was put (source, detail type, detail), and that bus's rules match it as if the caller
  *   had put it there. A bus the stack does not hold is compute that may run as any role (compute-targets.ts
- *   `busTarget`), not a relay.
+ *   `busTarget`), not a relay. A rule whose pattern leaves the caller's events out forwards them all the same for a
+ *   caller that may also rewrite it (events:PutRule: rewrite-relays.ts).
  * - an EventBridge pipe whose target is an SQS queue, a Kinesis stream, an SNS topic or an event bus: what the caller
  *   writes to the pipe's source is sent, put, published or put as an event there. A pipe's event on a bus has the
  *   source `Pipe NAME`, which the caller does not choose: the rules of that bus are not narrowed by it (fail closed).
@@ -28,6 +29,7 @@ import { where } from "./support";
 import { deniedOnAll } from "./invoke-denies";
 import { customSources, isRelayed, putsSource, type RelayedGrant } from "./invoke-relays";
 import { grantsUsing } from "./invoke-routes";
+import { rewriteOf, rewriteRelayFix, rewriteRelayText, type Rewrite } from "./rewrite-relays";
 
 const BUSES = ["aws_cloudwatch_event_bus"];
 const RULES = ["aws_cloudwatch_event_rule"];
@@ -40,6 +42,11 @@ interface Forwarder {
   readonly from: { readonly actions: readonly string[]; readonly pattern: string; readonly target?: TfResource; readonly types: readonly string[] };
   /** A rule's custom sources (invoke-relays.ts `customSources`): a PutEvents grant limited to others does not fire it. */
   readonly sources?: readonly string[];
+  /**
+   * A rule target the caller may fire whatever the rule's pattern (a schedule, AWS services' sources, sources its
+   * PutEvents may not put) by rewriting the rule (rewrite-relays.ts): then any PutEvents on `from` fires it.
+   */
+  readonly rewritable?: { readonly t: TfResource; readonly busText: string; readonly close: string };
   /** `put an event on the default event bus`: what the caller does, after `it can`. */
   readonly verb: string;
   /** The writes it makes for the caller, on `to`. */
@@ -96,9 +103,8 @@ function busForwarders(stack: TfStack): Forwarder[] {
     const to = busTarget(stack, t.values["arn"], t);
     if (!to || to.outside !== undefined) continue;
     const rule = oneReferenced(stack, t.values["rule"], RULES);
-    if (rule && !forgeable(stack, rule)) continue;
-    const sources = rule ? customSources(stack, rule) : undefined;
-    if (sources && sources.length === 0) continue;
+    // A pattern that leaves the caller's events out still forwards them for a caller that may rewrite it: `rewritable`.
+    const sources = rule ? (forgeable(stack, rule) ? customSources(stack, rule) : []) : undefined;
     const from = sourceBus(stack, t, rule);
     if (from.target && from.target === to.bus) continue;
     const ruleText = rule?.address ?? "a rule";
@@ -107,6 +113,7 @@ function busForwarders(stack: TfStack): Forwarder[] {
       via: t,
       from: { actions: ["events:PutEvents"], pattern: from.pattern, target: from.target, types: BUSES },
       ...(sources ? { sources } : {}),
+      ...(rule ? { rewritable: { t, busText: from.text, close: `take ${t.address} off ${ruleText}` } } : {}),
       verb: `put an event with ${matched} on ${from.text}`,
       grants: ["events:PutEvents"],
       to: { pattern: to.pattern, target: to.bus, text: to.text },
@@ -172,25 +179,44 @@ export function forwardedGrants(stack: TfStack, p: PrincipalNode, action: string
   const out: RelayedGrant[] = [];
   let denies: readonly Statement[] | undefined;
   for (const f of fs) {
-    const fires: Grant[] = [];
-    for (const a of f.from.actions) {
-      const gs = held(a);
-      if (gs.length === 0) continue;
-      const using = grantsUsing(stack, f.from, gs).filter((g) => f.sources === undefined || putsSource(g, f.sources));
-      if (using.length === 0) continue;
-      // The caller's own Deny of the first write refuses what it writes itself; a service's delivery is refused at its own fire.
-      const denied = deniedOnAll(stack, (denies ??= ownDenies(p)), a, [{ pattern: f.from.pattern, target: f.from.target, suffix: f.from.target ? "" : undefined }]);
-      for (const g of using) if (!denied || isRelayed(g)) fires.push(g);
+    const fire = (sources: readonly string[] | undefined): Grant[] => {
+      const fires: Grant[] = [];
+      if (sources?.length === 0) return fires;
+      for (const a of f.from.actions) {
+        const gs = held(a);
+        if (gs.length === 0) continue;
+        const using = grantsUsing(stack, f.from, gs).filter((g) => sources === undefined || putsSource(g, sources));
+        if (using.length === 0) continue;
+        // The caller's own Deny of the first write refuses what it writes itself; a service's delivery is refused at its own fire.
+        const denied = deniedOnAll(stack, (denies ??= ownDenies(p)), a, [{ pattern: f.from.pattern, target: f.from.target, suffix: f.from.target ? "" : undefined }]);
+        for (const g of using) if (!denied || isRelayed(g)) fires.push(g);
+      }
+      // Its own grant first: the shortest chain to name.
+      return fires.sort((x, y) => Number(isRelayed(x)) - Number(isRelayed(y)));
+    };
+    let fires = fire(f.sources);
+    let rewrite: Rewrite | undefined;
+    if (fires.length === 0 && f.rewritable) {
+      rewrite = rewriteOf(stack, p, f.rewritable.t, held, (denies ??= ownDenies(p)));
+      if (rewrite) fires = fire(undefined);
     }
     if (fires.length === 0) continue;
-    // Its own grant first: the shortest chain to name.
-    fires.sort((x, y) => Number(isRelayed(x)) - Number(isRelayed(y)));
     const first = fires[0];
     const on = [...new Set(fires.filter((g) => !isRelayed(g)).flatMap((g) => g.resources))].slice(0, 3).join(", ");
     const acts = [...new Set(fires.map((g) => g.action))].join(", ");
-    const text = isRelayed(first)
-      ? `${first.relay.text}; and ${f.how}`
-      : `: it can ${f.verb} (${acts} on ${on}, through ${[...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ")}), and ${f.how}`;
+    const by = `${acts} on ${on}, through ${[...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ")}`;
+    if (rewrite) {
+      // The rewritten rule forwards every event put on its bus, the caller's own or relayed there.
+      const r = rewrite;
+      const close = f.rewritable!.close;
+      const text = isRelayed(first)
+        ? `${first.relay.text}; and it can ${rewriteRelayText(r, f.rewritable!.busText, undefined, f.sources)}; and ${f.how}`
+        : `: it can ${rewriteRelayText(r, f.rewritable!.busText, by, f.sources)}, and ${f.how}`;
+      const fix = (who: string) => (isRelayed(first) ? `${first.relay.fix(who)}, or ${rewriteRelayFix(r, who, f.rewritable!.busText)}, or ${close}` : `${rewriteRelayFix(r, who, on)}, or ${close}`);
+      out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires: [...fires, ...r.grants], forwarded: { on: f.to.target } } });
+      continue;
+    }
+    const text = isRelayed(first) ? `${first.relay.text}; and ${f.how}` : `: it can ${f.verb} (${by}), and ${f.how}`;
     const fix = (who: string) => (isRelayed(first) ? `${first.relay.fix(who)}, or ${f.close}` : `take ${acts} on ${on} away from ${who}, or ${f.close}`);
     out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires, forwarded: { on: f.to.target } } });
   }

@@ -33,6 +33,7 @@ import { writtenReferences } from "../engine/reach/resource-index";
 import { where } from "./support";
 import { ownDenies } from "../engine/own-denies";
 import { deniedOnAll } from "./invoke-denies";
+import { rewriteOf, rewriteRelayFix, rewriteRelayText, type Rewrite } from "./rewrite-relays";
 
 const CI = { caseInsensitive: true } as const;
 
@@ -502,7 +503,8 @@ function eventTargetsTo(stack: TfStack, to: TfResource, pattern: string): EventT
  * Rules of the stack that already send to the queue or topic, fired by events:PutEvents (red-team round 142, F2): an
  * event the caller puts on the rule's bus with a source its pattern matches goes to the target as events.amazonaws.com
  * with the rule's ARN as aws:SourceArn, so a statement pinned to that rule admits it. A target with a constant `input`
- * sends none of the caller's payload (as for a rule targeting the function: invoke-routes.ts `eventRoutes`).
+ * sends none of the caller's payload (as for a rule targeting the function: invoke-routes.ts `eventRoutes`). A pattern
+ * that leaves the caller's events out is no limit for a caller that may also rewrite the rule (`firesOf`).
  */
 function putEventsGrants(
   stack: TfStack,
@@ -529,20 +531,49 @@ function putEventsGrants(
     const ruleArn = `arn:*:events:*:${account ?? "*"}:${ruleTail}`;
     if (!sources.some((src) => (src.res ? src.res === rule : globsIntersect(src.pattern, ruleArn, CI)))) continue;
     const custom = rule ? customSources(stack, rule) : undefined;
-    if (custom && custom.length === 0) continue;
     const bus = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
-    const fires = puts.filter((g) => putsSource(g, custom) && g.resources.some((r) => globsIntersect(r, bus, CI)));
-    if (fires.length === 0 || busDenied(stack, (denies ??= ownDenies(p)), t, rule, bus)) continue;
+    const { fires, rewrite } = firesOf(stack, p, t, custom, bus, puts, held, (denies ??= ownDenies(p)));
+    if (fires.length === 0 || busDenied(stack, denies, t, rule, bus)) continue;
     const ruleText = rule?.address ?? "a rule";
     const on = [...new Set(fires.flatMap((g) => g.resources))].slice(0, 3).join(", ");
     const fire = `events:PutEvents on ${on}, through ${[...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ")}`;
+    const delivers = `as events.amazonaws.com with the rule's ARN and account as aws:SourceArn and aws:SourceAccount, the caller's detail in it`;
+    if (rewrite) {
+      const text = `, whose ${keysText(conditions, ruleText)}: it can ${rewriteRelayText(rewrite, `the ${busName} bus`, fire, custom)}, and ${ruleText} sends them through ${t.address} to ${target.address} ${delivers} (PutRule keeps the rule's ARN)`;
+      const fix = (who: string) => rewriteRelayFix(rewrite, who, on);
+      out.push({ action, statement: s, resources: [target.pattern], conditional: true, relay: { text, fix, fires: [...fires, ...rewrite.grants] } });
+      continue;
+    }
     const matched = custom ? `a source ${ruleText} matches (${custom.slice(0, 3).join(", ")})` : `a source ${ruleText} matches`;
-    const text = `, whose ${keysText(conditions, ruleText)}: it puts an event with ${matched} on the ${busName} bus (${fire}), and ${ruleText} sends it through ${t.address} to ${target.address} as events.amazonaws.com with the rule's ARN and account as aws:SourceArn and aws:SourceAccount, the caller's detail in it`;
+    const text = `, whose ${keysText(conditions, ruleText)}: it puts an event with ${matched} on the ${busName} bus (${fire}), and ${ruleText} sends it through ${t.address} to ${target.address} ${delivers}`;
     const fix = (who: string) =>
       `take events:PutEvents on ${on} away from ${who} (or limit it with an events:source condition to sources ${ruleText} does not match), or have ${ruleText} match only events of AWS services (source aws.*), which PutEvents cannot send`;
     out.push({ action, statement: s, resources: [target.pattern], conditional: true, relay: { text, fix, fires } });
   }
   return out;
+}
+
+/**
+ * The caller's PutEvents grants on a rule target's bus that fire it: those that may put a source the rule matches;
+ * where none may (a schedule, AWS services' sources only, an events:source condition leaving the rule's sources out),
+ * every one on the bus, if the caller may rewrite the rule's pattern (rewrite-relays.ts), with that right.
+ */
+function firesOf(
+  stack: TfStack,
+  p: PrincipalNode,
+  t: TfResource,
+  custom: readonly string[] | undefined,
+  bus: string,
+  puts: readonly Grant[],
+  held: (action: string) => readonly Grant[],
+  denies: readonly Statement[],
+): { readonly fires: readonly Grant[]; readonly rewrite?: Rewrite } {
+  const onBus = puts.filter((g) => g.resources.some((r) => globsIntersect(r, bus, CI)));
+  if (onBus.length === 0) return { fires: onBus };
+  const matching = custom && custom.length === 0 ? [] : onBus.filter((g) => putsSource(g, custom));
+  if (matching.length > 0) return { fires: matching };
+  const rewrite = rewriteOf(stack, p, t, held, denies);
+  return rewrite ? { fires: onBus, rewrite } : { fires: [] };
 }
 
 /**
@@ -830,7 +861,8 @@ export function invokingService(principal: string): InvokingService | undefined 
  * the pattern matches is written to the stream by EventBridge, under the target's role, with its detail in the record.
  * No resource policy is asked (a stream admits EventBridge through that role, not a policy); a target with no role, or
  * one whose role cannot write, is still counted (fail closed). A target whose `arn` blastwall cannot read may be any
- * stream. The grant goes through the caller's PutEvents statement, the relay saying how.
+ * stream. The grant goes through the caller's PutEvents statement, the relay saying how; a rule whose pattern leaves
+ * the caller's events out relays them too for a caller that may rewrite it (`firesOf`).
  */
 export function streamRelays(stack: TfStack, p: PrincipalNode, action: string, held: (action: string) => readonly Grant[]): RelayedGrant[] {
   const targets = stack.byType.get("aws_cloudwatch_event_target") ?? [];
@@ -847,15 +879,20 @@ export function streamRelays(stack: TfStack, p: PrincipalNode, action: string, h
     if (!pattern || (!stream && !globsIntersect(pattern, "arn:*:kinesis:*:*:stream/*", CI))) return;
     const { rule, busName } = ruleOf(stack, { t, index });
     const custom = rule ? customSources(stack, rule) : undefined;
-    if (custom && custom.length === 0) return;
     const bus = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
-    const fires = puts.filter((g) => putsSource(g, custom) && g.resources.some((r) => globsIntersect(r, bus, CI)));
+    const { fires, rewrite } = firesOf(stack, p, t, custom, bus, puts, held, (denies ??= ownDenies(p)));
     if (fires.length === 0) return;
-    if (busDenied(stack, (denies ??= ownDenies(p)), t, rule, bus)) return;
+    if (busDenied(stack, denies, t, rule, bus)) return;
     const ruleText = rule?.address ?? "a rule";
     const streamText = stream?.address ?? `the stream ${pattern}`;
     const on = [...new Set(fires.flatMap((g) => g.resources))].slice(0, 3).join(", ");
     const fire = `events:PutEvents on ${on}, through ${[...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ")}`;
+    if (rewrite) {
+      const text = `: it can ${rewriteRelayText(rewrite, `the ${busName} bus`, fire, custom)}, and ${ruleText} sends them through ${t.address} to ${streamText}, EventBridge writing the record under the target's role, the caller's detail in it`;
+      const fix = (who: string) => `${rewriteRelayFix(rewrite, who, on)}, or give ${t.address} a constant input`;
+      out.push({ action, statement: fires[0].statement, resources: [pattern], conditional: true, relay: { text, fix, fires: [...fires, ...rewrite.grants] } });
+      return;
+    }
     const matched = custom ? `a source ${ruleText} matches (${custom.slice(0, 3).join(", ")})` : `a source ${ruleText} matches`;
     const text = `: it puts an event with ${matched} on the ${busName} bus (${fire}), and ${ruleText} sends it through ${t.address} to ${streamText}, EventBridge writing the record under the target's role, the caller's detail in it`;
     const fix = (who: string) =>

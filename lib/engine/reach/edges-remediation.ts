@@ -23,6 +23,8 @@ import { globsIntersect } from "../iam/glob";
 import { principalAdmits } from "../iam/trust";
 import { grantText, type AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
+import { PUT_CONFIG_RULE, putConfigRuleGrant, rewritableRemediations } from "./config-rule-rewrites";
+import { roleOfValue } from "./role-of";
 
 /** The service Automation assumes its role as. */
 const SSM = "ssm.amazonaws.com";
@@ -54,7 +56,7 @@ export const CONFIG_REMEDIATIONS: readonly ConfigRemediation[] = [
 ];
 
 export function remediationActions(): string[] {
-  return CONFIG_REMEDIATIONS.map((c) => c.action);
+  return [...CONFIG_REMEDIATIONS.map((c) => c.action), PUT_CONFIG_RULE];
 }
 
 /** The remediation write an action is, if it is one (any casing). */
@@ -68,6 +70,7 @@ function remediationOf(action: string): ConfigRemediation | undefined {
  * narrower resource and no iam:PassRole Deny of the agent's helps; undefined for another action.
  */
 export function remediationFix(action: string): string | undefined {
+  if (action.toLowerCase() === PUT_CONFIG_RULE.toLowerCase()) return RULE_REWRITE_FIX;
   const c = remediationOf(action);
   if (!c) return undefined;
   return (
@@ -78,7 +81,40 @@ export function remediationFix(action: string): string | undefined {
   );
 }
 
+const RULE_REWRITE_FIX =
+  `Take ${PUT_CONFIG_RULE} off the agent, or scope it by reference to Config rules with no automatic remediation (a rule's ARN ends in an ID AWS generates, ` +
+  "so any other ARN or pattern may name every rule); or name the remediation's AutomationAssumeRole as a role of this stack (a reference) so blastwall " +
+  "can check its rights; or make the remediation manual (automatic = false). If the role it runs as is known to be harmless, acknowledge with a reason.";
+
+/**
+ * config:PutConfigRule on a rule whose automatic remediation runs as a role blastwall cannot resolve
+ * (config-rule-rewrites.ts): the caller picks the resources the document acts on, as that role, which may hold any
+ * right. A role of the stack is judged by what it can do (rules/remediation-rewrites.ts), not here.
+ */
+function ruleRewriteEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  const rems = rewritableRemediations(ctx.stack);
+  if (rems.length === 0) return;
+  const grants = ctx.grants(p, PUT_CONFIG_RULE);
+  if (grants.length === 0) return;
+  for (const r of rems) {
+    if (r.roleValue !== undefined && roleOfValue(ctx, r.roleValue) !== undefined) continue;
+    const g = putConfigRuleGrant(ctx.stack, p, grants, r);
+    if (!g) continue;
+    const role = r.roleValue === undefined ? "with no AutomationAssumeRole blastwall can read" : `as the role its AutomationAssumeRole names (${String(r.roleValue)}), which blastwall cannot resolve`;
+    add(
+      ctx.unknown(`compute:${PUT_CONFIG_RULE}:${r.rem.address}`, `the role ${r.rem.address} runs its document ${r.document} as, which blastwall cannot resolve`),
+      "hijack",
+      PUT_CONFIG_RULE,
+      () =>
+        `${grantText(g)} lets it rewrite the scope and source of ${r.ruleText}, whose automatic remediation ${r.rem.address} runs the SSM Automation document ${r.document} ` +
+        `on every resource the rule then finds non-compliant, ${role}: the agent picks the resources it acts on (PutConfigRule keeps the remediation; Config's service-linked role passes the role, not the agent)`,
+      g.statement.source.address,
+    );
+  }
+}
+
 export function remediationEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  ruleRewriteEdges(ctx, p, add);
   for (const c of CONFIG_REMEDIATIONS) {
     for (const g of ctx.grants(p, c.action)) {
       const r = g.resources.find((x) => globsIntersect(x, c.shape, { caseInsensitive: true }));

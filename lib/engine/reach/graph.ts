@@ -2,7 +2,7 @@ import type { Evidence } from "../findings";
 import { mention, type Named } from "../describe";
 import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
-import { roleOfCompute } from "./role-of";
+import { roleOfCompute, roleOfValue } from "./role-of";
 import { storedCredentialEdges, type DatabaseRead, type SecretRead } from "./credentials";
 import type { ResourceIndex } from "./resource-index";
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
@@ -66,6 +66,11 @@ export class ReachGraph {
    */
   roleOfCompute(res: TfResource, roleAttribute: string): string | null | undefined {
     return roleOfCompute(this.ctx, res, roleAttribute, false);
+  }
+
+  /** The principal a role value (reference, ARN or name) names; undefined when blastwall cannot resolve it. */
+  roleOfValue(v: unknown): string | undefined {
+    return roleOfValue(this.ctx, v);
   }
 
   /** A principal's own grants of an action and those the stack's Lambda permissions give it. */

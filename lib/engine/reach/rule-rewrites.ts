@@ -90,10 +90,13 @@ export function ruleOfTarget(stack: TfStack, t: TfResource): TargetRule {
 /**
  * The route's verb for a rule whose pattern in the stack leaves the caller's events out (a schedule, AWS services'
  * sources only), which it rewrites to match its own: `rewrite the event pattern of R (...) to match events it puts on B`.
+ * `why`: what the pattern leaves out, where it is not that (sources the caller's events:source condition does not allow).
  */
-export function rewriteVerb(rule: TfResource, busText: string): string {
-  const fixed = unset(rule.values["event_pattern"])
-    ? "runs on a schedule"
-    : "matches only AWS services' events, which PutEvents cannot send";
+export function rewriteVerb(rule: TfResource, busText: string, why?: string): string {
+  const fixed =
+    why ??
+    (unset(rule.values["event_pattern"])
+      ? "runs on a schedule"
+      : "matches only AWS services' events, which PutEvents cannot send");
   return `rewrite the event pattern of ${rule.address} (in the stack it ${fixed}, but PutRule replaces the pattern and keeps the rule's targets) to match events it puts on ${busText}`;
 }

@@ -612,7 +612,7 @@ function ssmDocument(doc: string): { arn: string; shown: string } {
 }
 
 /** The `AutomationAssumeRole` parameter's value among `{ name, <key> }` blocks (`static_value`, or a `values` list). */
-function automationRole(parameters: readonly Record<string, unknown>[], key: string): unknown {
+export function automationRole(parameters: readonly Record<string, unknown>[], key: string): unknown {
   const p = parameters.find((x) => x["name"] === "AutomationAssumeRole");
   const v = p?.[key] ?? p?.["static_values"];
   return Array.isArray(v) ? v[0] : v;

@@ -11,6 +11,7 @@ import { canonicalJson } from "../canonical-json";
 import { SQL_FIELDS, UNKNOWN_SQL, readOnlySql, shownSql } from "../sql";
 import { moduleResources } from "../data-reads";
 import { PACK_FIELDS, PACK_TYPES, readPack, UNREAD_FIX } from "./conformance-packs";
+import { documentName, protectiveRemediation } from "../../engine/remediation-documents";
 
 /**
  * Resources whose create makes AWS itself run commands or API calls soon after apply, with rights the plan does not
@@ -39,21 +40,6 @@ const ROUTINE_DOCUMENTS: ReadonlySet<string> = new Set([
   "aws-createsnapshot",
   "aws-createimage",
 ]);
-
-/** What the name of an AWS-owned remediation says when it only turns a protection on. */
-const PROTECTIVE =
-  /^(enable[a-z0-9]*|encrypt[a-z0-9]*|[a-z0-9]*encryption[a-z0-9]*|[a-z0-9]*publicaccessblock|disablepublic[a-z0-9]*|disables3bucketpublic[a-z0-9]*|blockpublic[a-z0-9]*|publishsnsnotification|configure[a-z0-9]*(logging|tracing)|create[a-z0-9]*trail|setiampasswordpolicy|setrequiredtags)$/;
-
-/** `AWS-ConfigureS3BucketVersioning` with its VersioningState parameter set to Enabled turns versioning on. */
-function versioningOn(rc: PlanResourceChange, name: string): boolean {
-  if (name !== "configures3bucketversioning") return false;
-  const params = afterValue(rc.change, ["parameter"]);
-  if (params.state !== "known" || !Array.isArray(params.value)) return false;
-  return params.value.some((p) => isObject(p) && p.name === "VersioningState" && p.static_value === "Enabled");
-}
-
-/** AWS-owned documents that run whatever commands they are given: never routine. */
-const COMMAND_DOCUMENTS = /^aws-(run(shell|powershell|remote)script|rundocument|runansibleplaybook|applyansibleplaybooks|executeautomation)$/;
 
 /** SDK service names of universal targets whose IAM prefix differs. */
 const SDK_TO_IAM: Readonly<Record<string, string>> = {
@@ -765,12 +751,6 @@ function changed(rc: PlanResourceChange, field: string | Path): boolean {
   return canonicalJson(getPath(rc.change.before, path) ?? null) !== canonicalJson(after.value ?? null);
 }
 
-/** An AWS-owned document named by its ARN (`arn:aws:ssm:REGION::document/AWS-...`, no account) is that document. */
-function documentName(name: string): string {
-  const m = /^arn:[^:]+:ssm:[^:]*::document\/(.+)$/.exec(name);
-  return (m ? m[1] : name).toLowerCase();
-}
-
 /** Targets that run their own code or hold data (a function, a queue, a topic), named by reference in the configuration. */
 const CODE_TARGETS: ReadonlySet<string> = new Set([
   "aws_lambda_function",
@@ -1054,9 +1034,8 @@ function remediation(rc: PlanResourceChange): Hit | undefined {
   // suspend versioning.
   const id = afterValue(rc.change, ["target_id"]);
   if (id.state === "known" && typeof id.value === "string") {
-    const name = documentName(id.value);
-    const owned = /^(aws|awsconfigremediation)-(.*)$/.exec(name);
-    if (owned && !COMMAND_DOCUMENTS.test(name) && (PROTECTIVE.test(owned[2]) || versioningOn(rc, owned[2]))) return undefined;
+    const params = afterValue(rc.change, ["parameter"]);
+    if (protectiveRemediation(id.value, params.state === "known" ? params.value : undefined)) return undefined;
   }
   const target = shown(rc, ["target_id"]);
   return {

@@ -1,0 +1,99 @@
+/**
+ * config:PutConfigRule on a Config rule whose automatic remediation may destroy (engine/reach/config-rule-rewrites.ts):
+ * the caller rewrites the rule's scope and source, Config finds the resources it chooses non-compliant and runs the
+ * remediation's SSM Automation document on each, as the role its AutomationAssumeRole names. The document is fixed:
+ * the caller picks what it acts on, not what it does, as a caller of a function picks its payload, not its code. So
+ * this is read as invoking a function is: a warning (an error under --strict) when the role can delete data. blastwall
+ * does not read what a document calls, so every destroy right of the role counts; an AWS-owned document that only
+ * turns a protection on is no route. A role blastwall cannot resolve is a reach edge to an unknown node instead
+ * (edges-remediation.ts, agent-reach-unknown).
+ */
+import type { RuleContext } from "../engine/rule";
+import type { Evidence, FindingDraft } from "../engine/findings";
+import type { Grant, PrincipalNode } from "../engine/analysis-types";
+import type { ReachEdge } from "../engine/reach/types";
+import { PUT_CONFIG_RULE, putConfigRuleGrant, rewritableRemediations, type RewritableRemediation } from "../engine/reach/config-rule-rewrites";
+import { agentCan, principalEvidence, statementEvidence, where } from "./support";
+import { capabilityActions, capabilityEvidence, capabilityFixText, capabilityOf, capabilityText, chainText, isDangerous, pathEvidence, reachOf, type Capability } from "./reach-support";
+import { listActions } from "../report/summarize";
+
+export function remediationRewriteFindings(ctx: RuleContext): FindingDraft[] {
+  const rems = rewritableRemediations(ctx.stack);
+  if (rems.length === 0) return [];
+  const graph = reachOf(ctx);
+  // The roles the remediations run as, where the stack holds them: the others are the reach edges' (unknown nodes).
+  const runs = rems.flatMap((r) => {
+    const address = r.roleValue === undefined ? undefined : graph.roleOfValue(r.roleValue);
+    const role = address === undefined ? undefined : ctx.analysis.byAddress.get(address);
+    return role ? [{ r, role }] : [];
+  });
+  if (runs.length === 0) return [];
+  const out: FindingDraft[] = [];
+  for (const agent of ctx.analysis.agents) {
+    const reach = graph.search(agent.address);
+    // The agent, then the principals it can act as, nearest first: the first that may put the rule is the one shown.
+    const holders = reach.order.map((id) => ctx.analysis.byAddress.get(id)).filter((p): p is PrincipalNode => p !== undefined && graph.computeGrants(p, PUT_CONFIG_RULE).length > 0);
+    if (holders.length === 0) continue;
+    for (const { r, role } of runs) {
+      // A role the agent already acts as is reported as that reach.
+      if (role === agent || reach.edgeInto(role.address) != null) continue;
+      let hit: { p: PrincipalNode; g: Grant } | undefined;
+      for (const p of holders) {
+        const g = putConfigRuleGrant(ctx.stack, p, graph.computeGrants(p, PUT_CONFIG_RULE), r);
+        if (g) {
+          hit = { p, g };
+          break;
+        }
+      }
+      if (!hit) continue;
+      const cap = capabilityOf(ctx, role);
+      if (!isDangerous(cap)) continue;
+      out.push(finding(ctx, agent, r, role, cap, hit, hit.p === agent ? undefined : reach.pathTo(hit.p.address)));
+    }
+  }
+  return out;
+}
+
+function finding(
+  ctx: RuleContext,
+  agent: PrincipalNode,
+  r: RewritableRemediation,
+  role: PrincipalNode,
+  cap: Capability,
+  hit: { p: PrincipalNode; g: Grant },
+  path: readonly ReachEdge[] | undefined,
+): FindingDraft {
+  const actions = capabilityActions(cap);
+  const who = path ? `${agentCan(agent)} act as ${hit.p.address}, which can` : agentCan(agent);
+  const holder = path ? `${hit.p.address} (or cut the chain from ${agent.address} to it)` : "the agent";
+  const start = path ? chainText(agent.address, path) : agent.address;
+  const arrows = `${start} --${PUT_CONFIG_RULE}--> ${r.ruleText} --${r.rem.address}--> ${r.document} --runs as--> ${role.address}`;
+  const ruleFix =
+    `take ${PUT_CONFIG_RULE} away from ${holder}, or scope it by reference to Config rules with no automatic remediation (a rule's ARN ends in an ID AWS generates, so any other ARN or pattern may name ${r.ruleText}), ` +
+    `or make ${r.rem.address} manual (automatic = false)`;
+  const evidence: Evidence[] = [
+    principalEvidence(agent),
+    ...(path ? pathEvidence(path) : []),
+    ...statementEvidence(hit.p, hit.g.statement),
+    {
+      step: "rewrite-config-rule",
+      address: r.rule?.address ?? r.rem.address,
+      detail: `${PUT_CONFIG_RULE} on ${r.ruleText}: replaces its scope and source and keeps ${r.rem.address}, which runs ${r.document} automatically on what the rule finds non-compliant, as ${role.address}`,
+    },
+    ...capabilityEvidence(role, cap),
+    { step: "destroy-rights", address: role.address, detail: listActions(actions) },
+  ];
+  return {
+    principal: agent.address,
+    resource: r.rem.address,
+    actions: [PUT_CONFIG_RULE, ...actions],
+    severity: ctx.strict ? "error" : "warning",
+    message:
+      `${who} rewrite the scope and source of ${r.ruleText} (${PUT_CONFIG_RULE}, through ${where(hit.g.statement)}), whose automatic remediation ${r.rem.address} runs the SSM Automation document ${r.document} ` +
+      `as ${role.address}, a role that ${capabilityText(cap, actions, undefined, 5)}. PutConfigRule keeps the remediation, and AWS Config's service-linked role passes the role (no iam:PassRole of the agent's): ` +
+      `with a scope and a source of its choosing (a Guard policy that fails what it names), Config finds the resources it picks non-compliant and runs the document on each. ` +
+      `The document is fixed, so the agent chooses what it acts on, not what it does; blastwall does not read what a document calls and counts every destroy right of the role: ${arrows}. A warning (an error under --strict).`,
+    fix: `${capabilityFixText(cap, role.address, r.rem.address)}, or ${ruleFix}. If ${r.document} cannot harm what it may be pointed at, acknowledge with a reason.`,
+    evidence,
+  };
+}

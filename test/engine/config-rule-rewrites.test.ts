@@ -1,0 +1,117 @@
+/**
+ * Red-team round 155, F2 (second half): config:PutConfigRule on a Config rule with an automatic remediation. Rewriting
+ * the rule's scope or source makes Config run the remediation's SSM Automation document, as the role its
+ * AutomationAssumeRole names, on the resources the agent chooses; the document is fixed. A role that can delete data:
+ * agent-transitive-destroy, a warning (an error under --strict); a role blastwall cannot resolve: agent-reach-unknown;
+ * an AWS-owned document that only turns a protection on, or a manual remediation: nothing.
+ */
+import { check, policy, tf } from "../helpers/tf";
+import { agentCan, DESTROY, HARMLESS, role, type Obj } from "../helpers/sessions";
+
+const PINNED = { provider: { aws: [{ region: "eu-central-1", allowed_account_ids: ["111111111111"] }] } };
+const trust = (service: string) => policy({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" });
+const allow = (action: string | string[], resource: unknown) => ({ Effect: "Allow", Action: action, Resource: resource });
+const PUT = allow("config:PutConfigRule", "*");
+
+const found = (json: Obj, strict = false) =>
+  check(json, {}, { strict })
+    .findings.filter((f) => f.ruleId === "agent-transitive-destroy" || f.ruleId === "agent-reach-unknown")
+    .map((f) => ({ rule: f.ruleId, severity: f.severity, resource: f.resource, message: f.message, fix: f.fix ?? "", path: (f.evidence ?? []).map((e) => `${e.step}: ${e.address} ${e.detail}`).join("\n") }));
+const graded = (json: Obj, strict = false) => found(json, strict).map((f) => [f.rule, f.severity, f.resource]);
+const WARNING = [["agent-transitive-destroy", "warning", "aws_config_remediation_configuration.cleanup"]];
+
+/** A rule flagging old snapshots, remediated automatically by `doc` as `roleArn` (null: no AutomationAssumeRole). */
+const CONFIG = (rem: Obj = {}, roleArn: unknown = "${aws_iam_role.remediate.arn}", doc = "AWS-DeleteSnapshot"): Obj => ({
+  "aws_config_config_rule.snapshots": { name: "snapshot-age", source: [{ owner: "AWS", source_identifier: "EBS_SNAPSHOT_PUBLIC_RESTORABLE_CHECK" }] },
+  "aws_config_config_rule.other": { name: "other", source: [{ owner: "AWS", source_identifier: "S3_BUCKET_VERSIONING_ENABLED" }] },
+  "aws_config_remediation_configuration.cleanup": {
+    config_rule_name: "${aws_config_config_rule.snapshots.name}",
+    target_type: "SSM_DOCUMENT",
+    target_id: doc,
+    automatic: true,
+    maximum_automatic_attempts: 1,
+    parameter: [...(roleArn === null ? [] : [{ name: "AutomationAssumeRole", static_value: roleArn }]), { name: "SnapshotId", resource_value: "RESOURCE_ID" }],
+    ...rem,
+  },
+});
+const stack = (statements: Obj[], body: Obj = CONFIG(), rights = DESTROY): Obj => tf({ ...agentCan(...statements), ...role("remediate", trust("ssm.amazonaws.com"), rights), ...body }, PINNED);
+
+describe("155 F2. config:PutConfigRule on a rule with an automatic remediation", () => {
+  test("AWS-DeleteSnapshot as a role that can delete: a warning (an error under --strict) naming the rule, remediation, document and role", () => {
+    const json = stack([PUT]);
+    expect(graded(json)).toEqual(WARNING);
+    expect(graded(json, true).map((x) => x[1])).toEqual(["error"]);
+    const f = found(json)[0];
+    expect(f.message).toContain(
+      "can rewrite the scope and source of aws_config_config_rule.snapshots (config:PutConfigRule, through aws_iam_role_policy.agent statement #0), whose automatic remediation aws_config_remediation_configuration.cleanup runs the SSM Automation document AWS-DeleteSnapshot as aws_iam_role.remediate, a role that can delete data",
+    );
+    expect(f.message).toContain("aws_iam_role.agent --config:PutConfigRule--> aws_config_config_rule.snapshots --aws_config_remediation_configuration.cleanup--> AWS-DeleteSnapshot --runs as--> aws_iam_role.remediate");
+    expect(f.message).toContain("the agent chooses what it acts on, not what it does");
+    expect(f.fix).toContain("Take the destroy rights off aws_iam_role.remediate");
+    expect(f.fix).toContain("take config:PutConfigRule away from the agent, or scope it by reference to Config rules with no automatic remediation");
+    expect(f.fix).toContain("or make aws_config_remediation_configuration.cleanup manual (automatic = false)");
+    expect(f.path).toContain("rewrite-config-rule: aws_config_config_rule.snapshots config:PutConfigRule on aws_config_config_rule.snapshots");
+  });
+
+  test("which grants name the rule: a reference to it, or any ARN or pattern a rule's may be (its ID is AWS's); not another rule's reference, nor a pack", () => {
+    expect(graded(stack([allow("config:PutConfigRule", "${aws_config_config_rule.snapshots.arn}")]))).toEqual(WARNING);
+    expect(graded(stack([allow("config:PutConfigRule", "arn:aws:config:eu-central-1:111111111111:config-rule/config-rule-ab12cd")]))).toEqual(WARNING);
+    expect(graded(stack([allow("config:PutConfigRule", "${aws_config_config_rule.other.arn}")]))).toEqual([]);
+    expect(graded(stack([allow("config:PutConfigRule", "arn:aws:config:*:*:conformance-pack/*")]))).toEqual([]);
+    // The rule named by its literal name is that rule.
+    const byName = CONFIG({ config_rule_name: "snapshot-age" });
+    expect(graded(stack([allow("config:PutConfigRule", "${aws_config_config_rule.other.arn}")], byName))).toEqual([]);
+    expect(graded(stack([allow("config:PutConfigRule", "${aws_config_config_rule.snapshots.arn}")], byName))).toEqual(WARNING);
+  });
+
+  test("a custom document, a document blastwall cannot read, and an AWS document that is not protective all count", () => {
+    const custom = { ...CONFIG({ target_id: "${aws_ssm_document.cleanup.name}" }), "aws_ssm_document.cleanup": { name: "cleanup", document_type: "Automation", content: "{}" } };
+    const f = found(stack([PUT], custom));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual([["agent-transitive-destroy", "warning"]]);
+    expect(f[0].message).toContain("runs the SSM Automation document aws_ssm_document.cleanup (an SSM document of the stack's own)");
+    expect(graded(stack([PUT], CONFIG({ target_id: "${var.document}" })))).toEqual(WARNING);
+    expect(graded(stack([PUT], CONFIG({}, "${aws_iam_role.remediate.arn}", "AWS-TerminateEC2Instance")))).toEqual(WARNING);
+    // AWS-ConfigureS3BucketVersioning may suspend versioning unless it is set Enabled.
+    expect(graded(stack([PUT], CONFIG({}, "${aws_iam_role.remediate.arn}", "AWS-ConfigureS3BucketVersioning")))).toEqual(WARNING);
+    // An `automatic` known only at apply time may be true.
+    expect(graded(stack([PUT], CONFIG({ automatic: "${var.auto}" })))).toEqual(WARNING);
+  });
+
+  test("a role blastwall cannot resolve, or none named: agent-reach-unknown, its fix naming PutConfigRule", () => {
+    const outside = found(stack([PUT], CONFIG({}, "arn:aws:iam::111111111111:role/elsewhere")));
+    expect(outside.map((x) => [x.rule, x.severity])).toEqual([["agent-reach-unknown", "error"]]);
+    expect(outside[0].message).toContain("the role aws_config_remediation_configuration.cleanup runs its document AWS-DeleteSnapshot as, which blastwall cannot resolve");
+    expect(outside[0].path).toContain(
+      "lets it rewrite the scope and source of aws_config_config_rule.snapshots, whose automatic remediation aws_config_remediation_configuration.cleanup runs the SSM Automation document AWS-DeleteSnapshot on every resource the rule then finds non-compliant, as the role its AutomationAssumeRole names (arn:aws:iam::111111111111:role/elsewhere)",
+    );
+    expect(outside[0].fix).toContain("Take config:PutConfigRule off the agent, or scope it by reference to Config rules with no automatic remediation");
+    expect(graded(stack([PUT], CONFIG({}, null))).map((x) => x[0])).toEqual(["agent-reach-unknown"]);
+    // Controls: a Deny, a grant on another rule, a protective document.
+    expect(graded(stack([PUT, { Effect: "Deny", Action: "config:PutConfigRule", Resource: "*" }], CONFIG({}, "arn:aws:iam::111111111111:role/elsewhere")))).toEqual([]);
+    expect(graded(stack([allow("config:PutConfigRule", "${aws_config_config_rule.other.arn}")], CONFIG({}, "arn:aws:iam::111111111111:role/elsewhere")))).toEqual([]);
+    expect(graded(stack([PUT], CONFIG({}, "arn:aws:iam::111111111111:role/elsewhere", "AWS-EnableS3BucketEncryption")))).toEqual([]);
+  });
+
+  test("through a role the agent can assume, shown with the chain; a role the agent already acts as is reported as that reach only", () => {
+    const ops = role("ops", policy({ Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" }), policy(PUT));
+    const f = found(stack([allow("sts:AssumeRole", "${aws_iam_role.ops.arn}")], { ...CONFIG(), ...ops }));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual([["agent-transitive-destroy", "warning"]]);
+    expect(f[0].message).toContain("can act as aws_iam_role.ops, which can rewrite the scope and source of aws_config_config_rule.snapshots");
+    expect(f[0].fix).toContain("take config:PutConfigRule away from aws_iam_role.ops (or cut the chain from aws_iam_role.agent to it)");
+    const direct = stack([PUT, allow("sts:AssumeRole", "${aws_iam_role.remediate.arn}")], CONFIG(), DESTROY);
+    ((direct.resource as Record<string, Record<string, Obj>>).aws_iam_role.remediate).assume_role_policy = policy({ Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" });
+    expect(graded(direct)).toEqual([["agent-transitive-destroy", "error", "aws_iam_role.remediate"]]);
+  });
+
+  test("controls: a manual remediation, protective documents, a harmless role, a Deny of PutConfigRule, no PutConfigRule", () => {
+    expect(graded(stack([PUT], CONFIG({ automatic: false })))).toEqual([]);
+    expect(graded(stack([PUT], CONFIG({}, "${aws_iam_role.remediate.arn}", "AWS-EnableS3BucketEncryption")))).toEqual([]);
+    expect(graded(stack([PUT], CONFIG({}, "${aws_iam_role.remediate.arn}", "arn:aws:ssm:eu-central-1::document/AWSConfigRemediation-EnableCloudTrailLogFileValidation")))).toEqual([]);
+    const versioningOn = CONFIG({ parameter: [{ name: "AutomationAssumeRole", static_value: "${aws_iam_role.remediate.arn}" }, { name: "VersioningState", static_value: "Enabled" }] }, undefined, "AWS-ConfigureS3BucketVersioning");
+    expect(graded(stack([PUT], versioningOn))).toEqual([]);
+    expect(graded(stack([PUT], CONFIG(), HARMLESS))).toEqual([]);
+    expect(graded(stack([PUT, { Effect: "Deny", Action: "config:PutConfigRule", Resource: "*" }]))).toEqual([]);
+    expect(graded(stack([PUT, { Effect: "Deny", Action: "config:PutConfigRule", Resource: "${aws_config_config_rule.snapshots.arn}" }]))).toEqual([]);
+    expect(graded(stack([allow(["config:DescribeConfigRules", "config:PutEvaluations"], "*")]))).toEqual([]);
+  });
+});
