@@ -39,19 +39,23 @@ export const rule: Rule = {
       const managed = managedReads(agent, policies);
       // Reads an AWS managed policy grants next to others' cannot be scoped: its detaching is part of the fix.
       const detach = managed ? [] : managedShares(agent, policies);
-      out.push({
-        ...(managed
-          ? { fix: `${managed.fix} ${rule.meta.fix}` }
+      // Reads through the AgentCore token vault alone are not fixed in Secrets Manager or SSM (red-team round 156, F8).
+      const vault = reads.filter((r) => TOKEN_VAULT.test(r.action));
+      const vaultOnly = vault.length === reads.length && !managed && detach.length === 0 && !exact;
+      const fix = vaultOnly
+        ? VAULT_FIX
+        : managed
+          ? `${managed.fix} ${rule.meta.fix}`
           : detach.length > 0
-            ? { fix: `${rule.meta.fix} ${detach.join(" ")}` }
+            ? `${rule.meta.fix} ${detach.join(" ")}`
             : exact
-            ? {
-                fix:
-                  `The reads already name the stores; what matters is what they hold. Keep deploy and admin credentials out of ` +
-                  `${storesText(reads.map((r) => r.store))}, write the value in the stack (a secret version whose value is not a credential) ` +
-                  `so blastwall can see it, or acknowledge this finding with a reason saying what the store holds.`,
-              }
-            : {}),
+              ? `The reads already name the stores; what matters is what they hold. Keep deploy and admin credentials out of ` +
+                `${storesText(reads.map((r) => r.store))}, write the value in the stack (a secret version whose value is not a credential) ` +
+                `so blastwall can see it, or acknowledge this finding with a reason saying what the store holds.`
+              : undefined;
+      const withVault = vault.length > 0 && !vaultOnly ? `${fix ?? rule.meta.fix} ${VAULT_FIX}` : fix;
+      out.push({
+        ...(withVault !== undefined ? { fix: withVault } : {}),
         principal: agent.address,
         // The first read's store: the reads come by the catalogue's kinds of store (the stack's stores by address, then
         // the wide reads, then other roots' states), each store's by statement, so the input's order does not set it.
@@ -66,6 +70,18 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/** The AgentCore token vault's reads: workload access tokens, and the API keys and OAuth2 or payment tokens they unlock. */
+const TOKEN_VAULT = /^bedrock-agentcore:(GetWorkloadAccessToken|GetResourceApiKey|GetResourceOauth2Token|GetResourcePaymentToken)/i;
+
+const VAULT_FIX =
+  "The AgentCore reads (bedrock-agentcore:GetWorkloadAccessToken*, GetResource*) go through the AgentCore token vault: a workload " +
+  "access token hands its holder the API keys and OAuth2 tokens the vault keeps for that workload identity. Scope them to the " +
+  "agent's own workload identity (workload-identity-directory/default/workload-identity/NAME, not `*` or a prefix other " +
+  "workloads share) and to the credential providers it needs, and keep third-party tokens and API keys with broad authority " +
+  "(an admin or deploy credential, an organization-wide OAuth grant) out of the vault of an agent's workload: give them to " +
+  "a workload identity only a deploy role uses. If the agent's workload holds only narrow tokens, acknowledge this finding " +
+  "with a reason saying so.";
 
 /**
  * A just-in-time access token is a shell on a node once a request is approved, and who approves is decided outside the

@@ -116,3 +116,24 @@ describe("F7: InvokeCodeInterpreter reaches a custom interpreter's execution rol
     expect(unknown(hijackStack(AC, {}, INVOKE, "arn:aws:bedrock-agentcore:us-east-1:*:code-interpreter/*")).length).toBe(1);
   });
 });
+
+describe("F2 follow-up: invoking agent runtimes outside the stack is compute that may run as any role, as starting a state machine is", () => {
+  const INVOKES = ["bedrock-agentcore:InvokeAgentRuntime", "bedrock-agentcore:InvokeAgentRuntimeForUser", "bedrock-agentcore:InvokeAgentRuntimeWithWebSocketStream", "bedrock-agentcore:InvokeAgentRuntimeWithWebSocketStreamForUser"];
+  test.each(INVOKES.flatMap((a) => [[a, "*"]]).concat([[INVOKES[0], `${ACCOUNT}:runtime/ops-*`], [INVOKES[0], `${ACCOUNT}:runtime/billing-AbCdEf1234`]]))("%s on %s, no runtime in the stack: agent-reach-unknown (was no finding)", (action, resource) => {
+    const json = hijackStack(AC, {}, [action], resource);
+    expect(unknown(json)).toEqual([expect.stringContaining(`compute reached by ${action} on ${resource}, which may run as any role`)]);
+    const path = findings(json, "agent-reach-unknown").flatMap((f) => f.evidence.map((e) => e.detail)).join("\n");
+    expect(path).toContain("lets it send its own prompt to AgentCore agent runtimes that may lie outside this stack");
+  });
+
+  test("the same as states:StartExecution on * (the pattern followed)", () => {
+    expect(unknown(hijackStack(AC, {}, ["states:StartExecution"], "*")).length).toBe(1);
+  });
+
+  test("controls: the stack's own runtime by reference (and its endpoints), a gateway ARN, a read-only action: nothing unknown", () => {
+    expect(unknown(hijackStack(AC, RUNTIME, [INVOKES[0]], "${aws_bedrockagentcore_agent_runtime.rt.agent_runtime_arn}"))).toEqual([]);
+    expect(unknown(hijackStack(AC, RUNTIME, [INVOKES[0]], ["${aws_bedrockagentcore_agent_runtime.rt.agent_runtime_arn}", "${aws_bedrockagentcore_agent_runtime.rt.agent_runtime_arn}/*"]))).toEqual([]);
+    expect(unknown(hijackStack(AC, {}, [INVOKES[0]], `${ACCOUNT}:gateway/*`))).toEqual([]);
+    expect(unknown(hijackStack(AC, {}, ["bedrock-agentcore:GetAgentRuntime"], "*"))).toEqual([]);
+  });
+});

@@ -34,6 +34,31 @@ describe("agent-stored-secret: the fix fits the reads", () => {
   });
 });
 
+describe("agent-stored-secret: reads through the AgentCore token vault are told about the vault (red-team round 156, F8)", () => {
+  const WORKLOAD = ["bedrock-agentcore:GetWorkloadAccessToken", "bedrock-agentcore:GetWorkloadAccessTokenForJWT", "bedrock-agentcore:GetWorkloadAccessTokenForUserId"];
+  const TEMPLATE = ["arn:aws:bedrock-agentcore:us-east-1:111111111111:workload-identity-directory/default", "arn:aws:bedrock-agentcore:us-east-1:111111111111:workload-identity-directory/default/workload-identity/opsagent-*"];
+  const fixOf = (...statements: Record<string, unknown>[]) =>
+    check(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy(...statements) } })).findings.find((f) => f.ruleId === "agent-stored-secret")!.fix ?? "";
+
+  test("AWS's runtime template (GetWorkloadAccessToken* on the runtime's workload identity): the vault's fix alone", () => {
+    const fix = fixOf({ Effect: "Allow", Action: WORKLOAD, Resource: TEMPLATE });
+    expect(fix).toMatch(/^The AgentCore reads \(bedrock-agentcore:GetWorkloadAccessToken\*, GetResource\*\) go through the AgentCore token vault/);
+    expect(fix).toContain("Scope them to the agent's own workload identity (workload-identity-directory/default/workload-identity/NAME");
+    expect(fix).toContain("keep third-party tokens and API keys with broad authority");
+    expect(fix).not.toMatch(/secretsmanager|ssm:GetParameter/);
+  });
+
+  test("a vault read beside a Secrets Manager read: the usual fix, then the vault's", () => {
+    const fix = fixOf({ Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "bedrock-agentcore:GetResourceOauth2Token"], Resource: "*" });
+    expect(fix).toMatch(/^Scope every read of a credential store \(secretsmanager:GetSecretValue/);
+    expect(fix).toContain(" The AgentCore reads (bedrock-agentcore:GetWorkloadAccessToken*, GetResource*) go through the AgentCore token vault");
+  });
+
+  test("control: no AgentCore read, no word of the vault", () => {
+    expect(fixOf({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" })).not.toContain("token vault");
+  });
+});
+
 describe("agent-stored-secret reads the statements of its reads, not their text", () => {
   const RO = "arn:aws:iam::aws:policy/ReadOnlyAccess";
   const ref = (sid: string, policy = "aws_iam_role_policy.p"): StatementRef => ({ policy, sid, index: 0 });

@@ -272,7 +272,7 @@ export function outsideComputeEdges(ctx: EdgeContext, p: PrincipalNode, add: Add
         // cannot be an ARN of the compute (a Batch job queue beside the job definition) names none.
         if (index.referenced(g, r) || !index.reachesOutside(r, g) || awsOwnedCompute(r)) continue;
         if (shapes.length > 0 && !shapes.some((x) => globsIntersect(r, x, { caseInsensitive: true }))) continue;
-        add(outsideCompute(ctx, entry.action, r), "hijack", entry.action, outsideComputeText(g), g.statement.source.address);
+        add(outsideCompute(ctx, entry.action, r), "hijack", entry.action, PROMPTS.has(entry.action.toLowerCase()) ? outsidePromptText(g) : outsideComputeText(g), g.statement.source.address);
         break;
       }
     }
@@ -289,6 +289,15 @@ const outsideComputeTexts = new WeakMap<Grant, () => string>();
 function outsideComputeText(g: Grant): () => string {
   let text = outsideComputeTexts.get(g);
   if (!text) outsideComputeTexts.set(g, (text = () => `${grantText(g)} lets it run its own code in compute or pipelines that may lie outside this stack, under roles blastwall cannot see`));
+  return text;
+}
+
+const outsidePromptTexts = new WeakMap<Grant, () => string>();
+
+/** Why a grant that invokes agent runtimes reaches outside the stack (as outsideComputeText, one function per grant). */
+function outsidePromptText(g: Grant): () => string {
+  let text = outsidePromptTexts.get(g);
+  if (!text) outsidePromptTexts.set(g, (text = () => `${grantText(g)} lets it send its own prompt to AgentCore agent runtimes that may lie outside this stack, whose agents act on it as roles blastwall cannot see`));
   return text;
 }
 
@@ -418,7 +427,20 @@ function outsideComputeActions(): ReadonlySet<string> {
  */
 function outsideComputeEntries(): readonly ComputeEntry[] {
   const clusterWrites = new Set<string>(CLUSTER_ADMIN_WRITES.map((a) => a.toLowerCase()));
-  return (outsideComputeList ??= computeEntries().filter(({ entry }) => !isSessionAction(entry.action) && !clusterWrites.has(entry.action.toLowerCase())));
+  return (outsideComputeList ??= [...computeEntries().filter(({ entry }) => !isSessionAction(entry.action) && !clusterWrites.has(entry.action.toLowerCase())), ...promptEntries()]);
+}
+
+/**
+ * Invoking an AgentCore agent runtime (PROMPTS) is judged as starting a state machine or a build is: on a runtime of
+ * the stack a chain to its execution role (hijackEdges), on one outside it (`*`, a wildcard name, another account) an
+ * unknown compute node, as states:StartExecution on `*` is. The catalogue keeps these actions among its reach actions
+ * (the pass-role start sets use them, and agent boundaries do not deny them), so the entries are made here.
+ */
+function promptEntries(): ComputeEntry[] {
+  const t = HIJACK_TARGETS.find((h) => h.type === "aws_bedrockagentcore_agent_runtime")!;
+  return t.actions
+    .filter((a) => PROMPTS.has(a.toLowerCase()))
+    .map((action) => ({ entry: { action, category: "escalation", why: "Sends the caller's prompt to an agent runtime, whose agent acts on it with its execution role.", severity: "error", patterns: ["E6"], target: "compute" }, types: [t.type], shapes: t.shape !== undefined ? [t.shape] : [] }));
 }
 
 /** The catalogue's compute actions, each with the resource types that run code for it (built once). */

@@ -777,6 +777,24 @@ const BUCKET_DOMAINS: Record<string, AttrFn> = {
   bucket_regional_domain_name: (ctx, r) => `${bucketName(ctx, r)}.s3${inexact(ctx, "*")}.amazonaws.com`,
 };
 
+/**
+ * Bedrock Agents (red-team round 156): every ID is AWS's (ten characters), so each ARN is the type's wildcard, and a
+ * grant names one resource only by a reference to it (`referencedResource`). An alias's ARN sits under its agent's ID
+ * (`agent-alias/AGENT_ID/ALIAS_ID`), an agent alias's and a data source's `id` is `OWN_ID,PARENT_ID`. A data source has
+ * no ARN: its actions are authorised on its knowledge base.
+ */
+const assigned: AttrFn = (ctx) => inexact(ctx, "*");
+const bedrockArn = (tail: AttrFn): AttrFn => (ctx, r) => inexact(ctx, `arn:aws:bedrock:*:*:${tail(ctx, r)}`);
+const agentArn = bedrockArn(() => "agent/*");
+const aliasArn = bedrockArn((ctx, r) => `agent-alias/${nameFrom(ctx, r, "agent_id")}/*`);
+const BEDROCK_AGENTS: Record<string, Record<string, AttrFn>> = {
+  aws_bedrockagent_agent: { arn: agentArn, agent_arn: agentArn, agent_id: assigned, id: assigned },
+  aws_bedrockagent_agent_alias: { arn: aliasArn, agent_alias_arn: aliasArn, agent_alias_id: assigned, id: (ctx, r) => inexact(ctx, `*,${nameFrom(ctx, r, "agent_id")}`) },
+  aws_bedrockagent_flow: { arn: bedrockArn(() => "flow/*"), id: assigned },
+  aws_bedrockagent_knowledge_base: { arn: bedrockArn(() => "knowledge-base/*"), id: assigned },
+  aws_bedrockagent_data_source: { data_source_id: assigned, id: (ctx, r) => inexact(ctx, `*,${nameFrom(ctx, r, "knowledge_base_id")}`) },
+};
+
 /** Attributes whose value Terraform computes, as patterns, by resource type. */
 const KMS_KEY: Record<string, AttrFn> = {
   arn: (ctx) => inexact(ctx, "arn:aws:kms:*:*:key/*"),
@@ -949,6 +967,7 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
   ...agentcore("aws_bedrockagentcore_code_interpreter", "code_interpreter", (ctx, r) => `code-interpreter*/${nameFrom(ctx, r, "name")}-*`),
   ...agentcore("aws_bedrockagentcore_browser", "browser", (ctx, r) => `browser*/${nameFrom(ctx, r, "name")}-*`),
   ...agentcore("aws_bedrockagentcore_gateway", "gateway", () => "gateway/*"),
+  ...BEDROCK_AGENTS,
   aws_ssm_parameter: {
     name: (ctx, r) => nameFrom(ctx, r, "name"),
     id: (ctx, r) => nameFrom(ctx, r, "name"),
@@ -970,6 +989,17 @@ const ARN_ATTRIBUTES: Readonly<Record<string, { readonly arn: string; readonly i
   aws_bedrockagentcore_code_interpreter: { arn: "code_interpreter_arn", id: "code_interpreter_id" },
   aws_bedrockagentcore_browser: { arn: "browser_arn", id: "browser_id" },
   aws_bedrockagentcore_gateway: { arn: "gateway_arn", id: "gateway_id" },
+  aws_bedrockagent_agent: { arn: "agent_arn", id: "agent_id" },
+  aws_bedrockagent_agent_alias: { arn: "agent_alias_arn", id: "agent_alias_id" },
+};
+
+/**
+ * Arguments that hold a parent resource's ID (a Bedrock data source's knowledge base, an agent alias's agent): an ARN
+ * ending in `/` and one of them names the parent as `/${parent.id}` would.
+ */
+const PARENT_IDS: Readonly<Record<string, readonly string[]>> = {
+  aws_bedrockagent_data_source: ["knowledge_base_id"],
+  aws_bedrockagent_agent_alias: ["agent_id"],
 };
 
 /** An AgentCore type's ARN (`PREFIX_arn`, and `arn` for the index) from the part after `:bedrock-agentcore:REGION:ACCOUNT:`. */
@@ -1084,7 +1114,7 @@ export function attributePattern(stack: TfStack, r: TfResource, attribute: strin
  * engine models blocks, not instances): never narrower than the block. Anything else (another attribute, more text
  * after the reference, a key on a resource without count or for_each, a splat, a variable): undefined.
  */
-export function referencedResource(stack: TfStack, written: string, types: readonly string[]): TfResource | undefined {
+export function referencedResource(stack: TfStack, written: string, types: readonly string[], depth = 0): TfResource | undefined {
   const parts = parseTemplate(written);
   const last = parts[parts.length - 1];
   if (!last || last.kind !== "interpolation" || last.directive) return undefined;
@@ -1092,6 +1122,14 @@ export function referencedResource(stack: TfStack, written: string, types: reado
   const ref = parseReference(last.expr);
   if (!ref || (ref.kind !== "resource" && ref.kind !== "data") || ref.splat || ref.path.length > 0) return undefined;
   const res = stack.byAddress.get(ref.address);
+  if (res && parts.length === 2 && ref.index === undefined && PARENT_IDS[res.type]?.includes(ref.attribute ?? "")) {
+    // The parent's ID as the child holds it (`knowledge-base/${aws_bedrockagent_data_source.d.knowledge_base_id}`):
+    // the child's argument as written, when it is a lone reference, names what it references.
+    // A cycle of such arguments (which Terraform refuses) is cut after a few steps.
+    const held = res.values[ref.attribute!];
+    const lone = typeof held === "string" && depth < 4 && parseTemplate(held).length === 1 && parseTemplate(held)[0].kind === "interpolation";
+    return lone ? referencedResource(stack, `${parts[0].kind === "literal" ? parts[0].text : ""}${held}`, types, depth + 1) : undefined;
+  }
   if (!res || !types.includes(res.type)) return undefined;
   // `qualified_arn` (a Lambda function's) is the ARN of a version of the resource: the resource too.
   const own = ARN_ATTRIBUTES[res.type];
