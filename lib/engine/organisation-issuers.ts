@@ -15,13 +15,22 @@ const declared = new WeakMap<TfStack, ReadonlySet<string>>();
  */
 export function issuerKey(url: string): string | undefined {
   if (url.includes("${") || /[*?]/.test(url)) return undefined;
-  const i = url.trim().replace(/^https:\/\//i, "").replace(/\/+$/, "").toLowerCase();
+  const i = url
+    .trim()
+    .replace(/^https:\/\//i, "")
+    .replace(/\/+$/, "")
+    .toLowerCase();
   return i === "" ? undefined : i;
 }
 
 /** Records the config's organisation issuers for the stack; an absent or empty list declares none. */
-export function declareOrganisationIssuers(stack: TfStack, issuers: readonly string[] | undefined): void {
-  const keys = (issuers ?? []).map(issuerKey).filter((k): k is string => k !== undefined);
+export function declareOrganisationIssuers(
+  stack: TfStack,
+  issuers: readonly string[] | undefined,
+): void {
+  const keys = (issuers ?? [])
+    .map(issuerKey)
+    .filter((k): k is string => k !== undefined);
   if (keys.length > 0) declared.set(stack, new Set(keys));
   else declared.delete(stack);
 }
