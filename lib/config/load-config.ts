@@ -88,6 +88,9 @@ export function describeError(e: ErrorObject): string {
         return `${keyPath(e.instancePath)}: must be the 16 hex digits of a finding's grants, as the report shows them (got ${JSON.stringify(e.data)})`;
       }
       if (/^\/agents\/names\/\d+$/.test(e.instancePath)) return agentNameProblem(keyPath(e.instancePath), String(e.data));
+      if (/^\/organisationIssuers\/\d+$/.test(e.instancePath)) {
+        return `${keyPath(e.instancePath)}: must be one issuer URL as tokens carry it (https://acme.okta.com/oauth2/default), with no blank, *, ? or \${...}: it matches one issuer exactly (got ${JSON.stringify(e.data)})`;
+      }
       return `${keyPath(e.instancePath)}: must match ${String(p.pattern)} (got ${JSON.stringify(e.data)})`;
     default:
       return `${keyPath(e.instancePath)}: ${e.message ?? "is invalid"}`;

@@ -1,4 +1,5 @@
 import type { BlastwallConfig } from "./config-types";
+import { declareOrganisationIssuers } from "./organisation-issuers";
 import { linkRootCauses } from "./root-causes";
 import { ACK_ACTION, GRANTS_DIGEST, IN_CODE_ACK_KEYS, type Acknowledgement, type Finding, type FindingDraft } from "./findings";
 import type { Rule } from "./rule";
@@ -38,6 +39,8 @@ export type OutsideAsked = (...args: [...Parameters<OutsideAgentTest>, ReturnTyp
 
 /** Builds the principal graph of a stack; effective rights are computed lazily, once per principal. */
 export function buildAnalysis(stack: TfStack, config: BlastwallConfig, observe?: { outsideAsked?: OutsideAsked }): StackAnalysis {
+  // The issuers the config vouches for are read wherever an issuer is judged, all of which see only the stack.
+  declareOrganisationIssuers(stack, config.organisationIssuers);
   const test = outsideAgentSelector(config, stack.peerAgents);
   const asked = observe?.outsideAsked;
   const selector = agentSelector(config, stack);

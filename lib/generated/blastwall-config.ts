@@ -30,6 +30,10 @@ export interface BlastwallConfig {
   strict?: boolean;
   protected?: ProtectedSelector;
   /**
+   * OpenID Connect issuers (their URLs, e.g. `https://acme.okta.com/oauth2/default`) that give tokens to your organisation's own people or workloads alone. blastwall reads an issuer it does not know by its shape (an Entra tenant by its id, an EKS cluster, a GitHub Enterprise...) as one that may give a token to anyone who signs up, since it cannot see the issuer's sign-up policy; listing an issuer here makes blastwall trust that policy on your word, wherever an issuer is judged: a JWT or OpenID Connect authorizer (API Gateway, AppSync, an ALB authenticate-oidc action, an AgentCore gateway), an identity pool's OpenID Connect provider and a user pool's OIDC identity provider. List only an issuer where no one outside the organisation can get an account (self-service registration off, no social or guest sign-in). Each entry matches one issuer exactly, after `https://` and trailing slashes are dropped and case is folded: no prefix or wildcard (`*`, `?`, `${...}`).
+   */
+  organisationIssuers?: string[];
+  /**
    * Public keys (PEM) or key files whose signatures `blastwall gate` accepts on approvals.
    */
   trustedKeys?: string[];

@@ -136,6 +136,12 @@ const schema11 = {
         },
       },
     },
+    organisationIssuers: {
+      description:
+        "OpenID Connect issuers (their URLs, e.g. `https://acme.okta.com/oauth2/default`) that give tokens to your organisation's own people or workloads alone. blastwall reads an issuer it does not know by its shape (an Entra tenant by its id, an EKS cluster, a GitHub Enterprise...) as one that may give a token to anyone who signs up, since it cannot see the issuer's sign-up policy; listing an issuer here makes blastwall trust that policy on your word, wherever an issuer is judged: a JWT or OpenID Connect authorizer (API Gateway, AppSync, an ALB authenticate-oidc action, an AgentCore gateway), an identity pool's OpenID Connect provider and a user pool's OIDC identity provider. List only an issuer where no one outside the organisation can get an account (self-service registration off, no social or guest sign-in). Each entry matches one issuer exactly, after `https://` and trailing slashes are dropped and case is folded: no prefix or wildcard (`*`, `?`, `${...}`).",
+      type: "array",
+      items: { type: "string", minLength: 1, pattern: "^(https://)?[^\\s*?$/][^\\s*?$]*$" },
+    },
     trustedKeys: {
       description: "Public keys (PEM) or key files whose signatures `blastwall gate` accepts on approvals.",
       type: "array",
@@ -143,11 +149,13 @@ const schema11 = {
     },
   },
 };
-const func2 = require("ajv/dist/runtime/ucs2length").default;
+const func2 = Object.prototype.hasOwnProperty;
+const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[A-Za-z0-9_+=,.@*?-]+$", "u");
 const pattern1 = new RegExp("^[^*?]+$", "u");
 const pattern2 = new RegExp("^(\\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$", "u");
 const pattern4 = new RegExp("^[0-9a-f]{16}$", "u");
+const pattern5 = new RegExp("^(https://)?[^\\s*?$/][^\\s*?$]*$", "u");
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   /*# sourceURL="https://github.com/blastwall/blastwall/policies/blastwall-config.schema.json" */ let vErrors = null;
   let errors = 0;
@@ -155,16 +163,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       const _errs1 = errors;
       for (const key0 in data) {
-        if (!(
-          key0 === "$schema" ||
-          key0 === "agents" ||
-          key0 === "severity" ||
-          key0 === "acknowledgements" ||
-          key0 === "acknowledgementsInCode" ||
-          key0 === "strict" ||
-          key0 === "protected" ||
-          key0 === "trustedKeys"
-        )) {
+        if (!func2.call(schema11.properties, key0)) {
           validate10.errors = [
             {
               instancePath,
@@ -242,7 +241,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                           const _errs9 = errors;
                           if (errors === _errs9) {
                             if (typeof data3 === "string") {
-                              if (func2(data3) < 1) {
+                              if (func3(data3) < 1) {
                                 validate10.errors = [
                                   {
                                     instancePath: instancePath + "/agents/addresses/" + i0,
@@ -311,7 +310,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                             const _errs13 = errors;
                             if (errors === _errs13) {
                               if (typeof data5 === "string") {
-                                if (func2(data5) < 1) {
+                                if (func3(data5) < 1) {
                                   validate10.errors = [
                                     {
                                       instancePath: instancePath + "/agents/names/" + i1,
@@ -587,7 +586,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                 const _errs30 = errors;
                                 if (errors === _errs30) {
                                   if (typeof data12 === "string") {
-                                    if (func2(data12) < 1) {
+                                    if (func3(data12) < 1) {
                                       validate10.errors = [
                                         {
                                           instancePath: instancePath + "/acknowledgements/" + i2 + "/ruleId",
@@ -628,7 +627,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                   const _errs32 = errors;
                                   if (errors === _errs32) {
                                     if (typeof data13 === "string") {
-                                      if (func2(data13) < 1) {
+                                      if (func3(data13) < 1) {
                                         validate10.errors = [
                                           {
                                             instancePath: instancePath + "/acknowledgements/" + i2 + "/principal",
@@ -689,7 +688,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                     const _errs34 = errors;
                                     if (errors === _errs34) {
                                       if (typeof data14 === "string") {
-                                        if (func2(data14) < 10) {
+                                        if (func3(data14) < 10) {
                                           validate10.errors = [
                                             {
                                               instancePath: instancePath + "/acknowledgements/" + i2 + "/reason",
@@ -858,7 +857,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                           const _errs42 = errors;
                                           if (errors === _errs42) {
                                             if (typeof data18 === "string") {
-                                              if (func2(data18) < 1) {
+                                              if (func3(data18) < 1) {
                                                 validate10.errors = [
                                                   {
                                                     instancePath:
@@ -971,7 +970,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                               const _errs46 = errors;
                                               if (errors === _errs46) {
                                                 if (typeof data20 === "string") {
-                                                  if (func2(data20) < 1) {
+                                                  if (func3(data20) < 1) {
                                                     validate10.errors = [
                                                       {
                                                         instancePath:
@@ -1147,7 +1146,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                     const _errs57 = errors;
                                     if (errors === _errs57) {
                                       if (typeof data25 === "string") {
-                                        if (func2(data25) < 1) {
+                                        if (func3(data25) < 1) {
                                           validate10.errors = [
                                             {
                                               instancePath: instancePath + "/protected/addresses/" + i4,
@@ -1216,7 +1215,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                       const _errs61 = errors;
                                       if (errors === _errs61) {
                                         if (typeof data27 === "string") {
-                                          if (func2(data27) < 1) {
+                                          if (func3(data27) < 1) {
                                             validate10.errors = [
                                               {
                                                 instancePath: instancePath + "/protected/types/" + i5,
@@ -1295,8 +1294,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       var valid0 = true;
                     }
                     if (valid0) {
-                      if (data.trustedKeys !== undefined) {
-                        let data28 = data.trustedKeys;
+                      if (data.organisationIssuers !== undefined) {
+                        let data28 = data.organisationIssuers;
                         const _errs63 = errors;
                         if (errors === _errs63) {
                           if (Array.isArray(data28)) {
@@ -1307,31 +1306,47 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                               const _errs65 = errors;
                               if (errors === _errs65) {
                                 if (typeof data29 === "string") {
-                                  if (func2(data29) < 1) {
+                                  if (func3(data29) < 1) {
                                     validate10.errors = [
                                       {
-                                        instancePath: instancePath + "/trustedKeys/" + i6,
-                                        schemaPath: "#/properties/trustedKeys/items/minLength",
+                                        instancePath: instancePath + "/organisationIssuers/" + i6,
+                                        schemaPath: "#/properties/organisationIssuers/items/minLength",
                                         keyword: "minLength",
                                         params: { limit: 1 },
                                         message: "must NOT have fewer than 1 characters",
                                         schema: 1,
-                                        parentSchema: schema11.properties.trustedKeys.items,
+                                        parentSchema: schema11.properties.organisationIssuers.items,
                                         data: data29,
                                       },
                                     ];
                                     return false;
+                                  } else {
+                                    if (!pattern5.test(data29)) {
+                                      validate10.errors = [
+                                        {
+                                          instancePath: instancePath + "/organisationIssuers/" + i6,
+                                          schemaPath: "#/properties/organisationIssuers/items/pattern",
+                                          keyword: "pattern",
+                                          params: { pattern: "^(https://)?[^\\s*?$/][^\\s*?$]*$" },
+                                          message: 'must match pattern "' + "^(https://)?[^\\s*?$/][^\\s*?$]*$" + '"',
+                                          schema: "^(https://)?[^\\s*?$/][^\\s*?$]*$",
+                                          parentSchema: schema11.properties.organisationIssuers.items,
+                                          data: data29,
+                                        },
+                                      ];
+                                      return false;
+                                    }
                                   }
                                 } else {
                                   validate10.errors = [
                                     {
-                                      instancePath: instancePath + "/trustedKeys/" + i6,
-                                      schemaPath: "#/properties/trustedKeys/items/type",
+                                      instancePath: instancePath + "/organisationIssuers/" + i6,
+                                      schemaPath: "#/properties/organisationIssuers/items/type",
                                       keyword: "type",
                                       params: { type: "string" },
                                       message: "must be string",
-                                      schema: schema11.properties.trustedKeys.items.type,
-                                      parentSchema: schema11.properties.trustedKeys.items,
+                                      schema: schema11.properties.organisationIssuers.items.type,
+                                      parentSchema: schema11.properties.organisationIssuers.items,
                                       data: data29,
                                     },
                                   ];
@@ -1346,13 +1361,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                           } else {
                             validate10.errors = [
                               {
-                                instancePath: instancePath + "/trustedKeys",
-                                schemaPath: "#/properties/trustedKeys/type",
+                                instancePath: instancePath + "/organisationIssuers",
+                                schemaPath: "#/properties/organisationIssuers/type",
                                 keyword: "type",
                                 params: { type: "array" },
                                 message: "must be array",
-                                schema: schema11.properties.trustedKeys.type,
-                                parentSchema: schema11.properties.trustedKeys,
+                                schema: schema11.properties.organisationIssuers.type,
+                                parentSchema: schema11.properties.organisationIssuers,
                                 data: data28,
                               },
                             ];
@@ -1362,6 +1377,76 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         var valid0 = _errs63 === errors;
                       } else {
                         var valid0 = true;
+                      }
+                      if (valid0) {
+                        if (data.trustedKeys !== undefined) {
+                          let data30 = data.trustedKeys;
+                          const _errs67 = errors;
+                          if (errors === _errs67) {
+                            if (Array.isArray(data30)) {
+                              var valid13 = true;
+                              const len7 = data30.length;
+                              for (let i7 = 0; i7 < len7; i7++) {
+                                let data31 = data30[i7];
+                                const _errs69 = errors;
+                                if (errors === _errs69) {
+                                  if (typeof data31 === "string") {
+                                    if (func3(data31) < 1) {
+                                      validate10.errors = [
+                                        {
+                                          instancePath: instancePath + "/trustedKeys/" + i7,
+                                          schemaPath: "#/properties/trustedKeys/items/minLength",
+                                          keyword: "minLength",
+                                          params: { limit: 1 },
+                                          message: "must NOT have fewer than 1 characters",
+                                          schema: 1,
+                                          parentSchema: schema11.properties.trustedKeys.items,
+                                          data: data31,
+                                        },
+                                      ];
+                                      return false;
+                                    }
+                                  } else {
+                                    validate10.errors = [
+                                      {
+                                        instancePath: instancePath + "/trustedKeys/" + i7,
+                                        schemaPath: "#/properties/trustedKeys/items/type",
+                                        keyword: "type",
+                                        params: { type: "string" },
+                                        message: "must be string",
+                                        schema: schema11.properties.trustedKeys.items.type,
+                                        parentSchema: schema11.properties.trustedKeys.items,
+                                        data: data31,
+                                      },
+                                    ];
+                                    return false;
+                                  }
+                                }
+                                var valid13 = _errs69 === errors;
+                                if (!valid13) {
+                                  break;
+                                }
+                              }
+                            } else {
+                              validate10.errors = [
+                                {
+                                  instancePath: instancePath + "/trustedKeys",
+                                  schemaPath: "#/properties/trustedKeys/type",
+                                  keyword: "type",
+                                  params: { type: "array" },
+                                  message: "must be array",
+                                  schema: schema11.properties.trustedKeys.type,
+                                  parentSchema: schema11.properties.trustedKeys,
+                                  data: data30,
+                                },
+                              ];
+                              return false;
+                            }
+                          }
+                          var valid0 = _errs67 === errors;
+                        } else {
+                          var valid0 = true;
+                        }
                       }
                     }
                   }

@@ -32,7 +32,10 @@ export const rule: Rule = {
       "a prompt to an alias of a Bedrock agent whose action group, parser function or collaborator calls it (bedrock:InvokeAgent), an input to a Bedrock flow whose Lambda or Agent node does (bedrock:InvokeFlow, StartFlowExecution), " +
       "a function URL with no auth, an API method or route with no auth, or with a Cognito or JWT authorizer that takes a token anyone can get " +
       "(a user pool where anyone may sign up, or one outside the stack; a public or unreadable OpenID Connect issuer; a Lambda " +
-      "authorizer's code is trusted, not read), an internet-facing load balancer forwarding to it, a CloudFront " +
+      "authorizer's code is trusted, not read), or with a Cognito authorizer (or a JWT one on a user pool's issuer) on a pool of the stack " +
+      "that lets no stranger in, for whoever may make itself a user of that pool (cognito-idp:AdminCreateUser, AdminSetUserPassword, " +
+      "AdminUpdateUserAttributes, UpdateUserPool, AdminLinkProviderForUser, or an identity provider enabled on an app client), " +
+      "an internet-facing load balancer forwarding to it, a CloudFront " +
       "Lambda@Edge association, an SES receipt rule's Lambda action and a user pool's triggers where anyone may sign up " +
       "(which every agent can use), a grant by a queue or topic policy, a bucket policy or a Lambda permission naming the agent, " +
       "and each of these held by a principal the agent can act as, shown with the chain. A Deny of the agent's own (its policies or " +
@@ -65,7 +68,8 @@ export const rule: Rule = {
       "resources it needs, tighten the target's trust policy, or take the destroy rights off the target. For an invoked function: " +
       "take the destroy rights off its role, scope what it may delete, or take the route away (the invoke right, " +
       "sqs:SendMessage, events:PutEvents, events:PutTargets, events:PutRule, config:PutConfigRule, execute-api:Invoke, logs:PutLogEvents, iot:Publish, firehose:PutRecord, " +
-      "lambda:CreateEventSourceMapping, appsync:GraphQL... on what leads to it, or an explicit Deny of it), require IAM auth on its function URL, " +
+      "lambda:CreateEventSourceMapping, appsync:GraphQL, the cognito-idp rights that make a user of an authorizer's pool... on what leads to it, " +
+      "or an explicit Deny of it), require IAM auth on its function URL, " +
       "API method or route, or close a route anyone can use (make the load balancer internal, take the Lambda@Edge association " +
       "or the SES Lambda action off, end a user pool's self sign-up with allow_admin_create_user_only = true, on the pool of an " +
       "authorizer too). For an integration's credentials role or a data source's " +

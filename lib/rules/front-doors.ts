@@ -13,7 +13,14 @@ import { blocksOf, callsLambda, graphqlAccess, GRAPHQL_APIS, httpAccess, restAcc
 import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
 import { bodiesOf } from "../engine/reach/openapi-doors";
 import { resolveToPattern } from "../engine/terraform/tokens";
-import { albCognitoAdmits, albLetsUnauthenticated, albOidcAdmits, AUTHORIZER_LABEL } from "../engine/reach/authorizers";
+import { albCognitoAdmits, albLetsUnauthenticated, albOidcAdmits, AUTHORIZER_LABEL, type Admits, type LoginDoor } from "../engine/reach/authorizers";
+import { attributePattern } from "../engine/terraform/tokens";
+import type * as IdentityPools from "../engine/reach/identity-pools";
+import { lazy } from "../engine/lazy";
+
+// identity-pools.ts loads only for a stack with a door behind a closed user pool authorizer.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const identityPools = lazy(() => require("../engine/reach/identity-pools") as typeof IdentityPools);
 import { functionsOf, type Route } from "./invoke-routes";
 import { GATEWAY_ARN, gatewayDoorsOf, GATEWAYS, INVOKE_GATEWAY } from "../engine/reach/gateway-doors";
 
@@ -33,6 +40,28 @@ function openRoute(via: TfResource, functions: TfResource[], verb: string, how: 
   return { via, targetText: via.address, actions: [], pattern: "*", types: [], functions, verb, how, denyAsks: [], open: { text, fix, ...(label ? { label } : {}) } };
 }
 
+const USER_POOLS = ["aws_cognito_user_pool"];
+
+/**
+ * Routes through doors behind a closed user pool authorizer (engine/reach/authorizers.ts `LoginDoor`): whoever may
+ * make itself a user of the pool (identity-pools.ts `poolLoginRights`: AdminCreateUser, AdminSetUserPassword,
+ * UpdateUserPool to turn on sign-up...) signs in with Cognito's public calls, which ask no IAM right, and passes the
+ * authorizer with the token (red-team round 157, F1). `how`: what the door does with the request, after its place.
+ */
+function loginRoutes(stack: TfStack, via: TfResource, functions: TfResource[], logins: readonly LoginDoor[] | undefined, how: string): Route[] {
+  const out: Route[] = [];
+  for (const login of logins ?? []) {
+    const pool = login.pool;
+    const pattern = attributePattern(stack, pool, "arn").pattern;
+    const denyAsks = [{ pattern, target: pool, suffix: "" }];
+    const rights = identityPools().poolLoginRights(stack, pool);
+    const route = { via, target: pool, targetText: pool.address, pattern, types: USER_POOLS, functions, verb: `make itself a user of ${pool.address}`, how: `, and so pass the authorizer of ${login.where}${how}`, denyAsks, pin: login.fix };
+    out.push({ ...route, actions: rights.actions });
+    for (const [first, second] of rights.pairs) out.push({ ...route, actions: [first], also: [{ actions: [second], pattern, target: pool, types: USER_POOLS, denyAsks }] });
+  }
+  return out;
+}
+
 /** Every front-door route of the stack into a function. */
 export function frontDoorRoutes(stack: TfStack): Route[] {
   return [...apiDoorRoutes(stack), ...albRoutes(stack), ...edgeRoutes(stack), ...graphqlRoutes(stack), ...gatewayRoutes(stack)];
@@ -49,7 +78,10 @@ function apiDoorRoutes(stack: TfStack): Route[] {
     if (t !== undefined && t !== "AWS_PROXY" && t !== "AWS") return;
     if (!callsLambda(stack, uri) && resolveToPattern(stack, typeof uri === "string" ? uri : "").exact) return;
     const a = access();
-    if (a.kind !== "open") return;
+    if (a.kind !== "open") {
+      if (a.logins) out.push(...loginRoutes(stack, i, functionsOf(stack, uri), a.logins, ", which invokes"));
+      return;
+    }
     out.push(openRoute(i, functionsOf(stack, uri), `call ${i.address}`, ", whose integration invokes", a.text, a.fix, a.label));
   };
   for (const i of stack.byType.get("aws_api_gateway_integration") ?? []) add(i, i.values["type"], i.values["uri"], () => restAccess(stack, i));
@@ -69,11 +101,13 @@ function bodyRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   const bodies = bodiesOf(stack);
   for (const o of bodies.operations) {
-    if (!unset(o.subtype) || o.access.kind !== "open") continue;
+    if (!unset(o.subtype) || (o.access.kind !== "open" && !o.access.logins)) continue;
     if (o.type !== undefined && o.type !== "aws_proxy" && o.type !== "aws") continue;
     if (!callsLambda(stack, o.uri) && resolveToPattern(stack, typeof o.uri === "string" ? o.uri : "").exact) continue;
     const functions = functionsOf(stack, o.uri);
-    if (functions.length > 0) out.push(openRoute(o.api, functions, `call ${o.where} of ${o.api.address}`, ", whose integration invokes", o.access.text, o.access.fix, o.access.label));
+    if (functions.length === 0) continue;
+    if (o.access.kind === "open") out.push(openRoute(o.api, functions, `call ${o.where} of ${o.api.address}`, ", whose integration invokes", o.access.text, o.access.fix, o.access.label));
+    else out.push(...loginRoutes(stack, o.api, functions, o.access.logins, ", whose integration invokes"));
   }
   for (const u of bodies.unread) {
     const functions = [
@@ -142,7 +176,7 @@ const ofTypes = (stack: TfStack, types: readonly string[]) => types.flatMap((t) 
  * the action's app client enables; an issuer that gives tokens to anyone, or one blastwall cannot read; an action
  * that lets a request with no session through (`on_unauthenticated_request = "allow"`).
  */
-type Gate = undefined | { readonly kind: "closed" } | { readonly kind: "some"; readonly text: string; readonly fix: (listener: string) => string; readonly who: string };
+type Gate = undefined | { readonly kind: "closed"; readonly logins?: readonly TfResource[] } | { readonly kind: "some"; readonly text: string; readonly fix: (listener: string) => string; readonly who: string };
 
 /** The judgement of an authenticate action (engine/reach/authorizers.ts), as for API Gateway's authorizers. */
 function authGate(stack: TfStack, type: "authenticate-cognito" | "authenticate-oidc", auth: Record<string, unknown> | undefined): Gate {
@@ -150,10 +184,15 @@ function authGate(stack: TfStack, type: "authenticate-cognito" | "authenticate-o
   if (unauthenticated) return { kind: "some", text: `an ${type} action with ${unauthenticated}`, fix: (l) => `set on_unauthenticated_request = "authenticate" (or "deny") on the ${type} action of ${l}`, who: "anyone who can reach it" };
   if (type === "authenticate-cognito") {
     const a = albCognitoAdmits(stack, auth);
-    return a.kind === "anyone" ? { kind: "some", text: `an authenticate-cognito action on ${a.text}`, fix: () => a.fix, who: "whoever signs up" } : { kind: "closed" };
+    return a.kind === "anyone" ? { kind: "some", text: `an authenticate-cognito action on ${a.text}`, fix: () => a.fix, who: "whoever signs up" } : closedGate(a);
   }
   const a = albOidcAdmits(stack, auth);
-  return a.kind === "anyone" ? { kind: "some", text: `an authenticate-oidc action that takes tokens of ${a.text}`, fix: (l) => `${a.fix}, in the authenticate-oidc action of ${l}`, who: "whoever signs in" } : { kind: "closed" };
+  return a.kind === "anyone" ? { kind: "some", text: `an authenticate-oidc action that takes tokens of ${a.text}`, fix: (l) => `${a.fix}, in the authenticate-oidc action of ${l}`, who: "whoever signs in" } : closedGate(a);
+}
+
+/** A closed gate, with the user pools whose login rights pass it (a user pool's, or an OIDC issuer that is one). */
+function closedGate(a: Admits): Gate {
+  return a.kind === "closed" && a.logins && a.logins.length > 0 ? { kind: "closed", logins: a.logins } : { kind: "closed" };
 }
 
 /**
@@ -177,8 +216,10 @@ function forwardedGroups(stack: TfStack, actions: unknown): { forwards: { group:
       if (type === "authenticate-cognito") return [authGate(stack, type, blocksOf(b["authenticate_cognito"])[0])];
       return [];
     });
-    // Every authenticate action before the forward must pass: one that admits no stranger closes it.
-    const gate: Gate = gates.length === 0 ? undefined : gates.find((g) => g?.kind === "closed") ?? gates[0];
+    // Every authenticate action before the forward must pass: one that admits no stranger closes it; one that admits
+    // only the organisation's logins (no login right passes it) before one on a user pool.
+    const closed = gates.filter((g) => g?.kind === "closed");
+    const gate: Gate = gates.length === 0 ? undefined : closed.find((g) => !g.logins) ?? closed[0] ?? gates[0];
     const values = [a["target_group_arn"], ...blocksOf(a["forward"]).flatMap((f) => blocksOf(f["target_group"]).map((g) => g["arn"]))].filter((v) => v !== undefined && v !== null);
     for (const v of values) {
       const hit = referencedIn(stack, v).filter((r) => TARGET_GROUPS.includes(r.type));
@@ -229,7 +270,10 @@ function albRoutes(stack: TfStack): Route[] {
     }
     for (const [l, gates] of fronts) {
       const gate = gates.includes(undefined) ? undefined : gates.find((x) => x?.kind === "some");
-      if (gates.length > 0 && !gates.includes(undefined) && !gate) continue;
+      if (gates.length > 0 && !gates.includes(undefined) && !gate) {
+        out.push(...listenerLoginRoutes(stack, l, g, functions, gates));
+        continue;
+      }
       const lb = LISTENERS.includes(l.type) ? oneReferenced(stack, l.values["load_balancer_arn"], LBS) : undefined;
       if (lb && (isTrue(lb.values["internal"]) || exactly(stack, lb.values["load_balancer_type"]) === "network")) continue;
       const internal = lb?.values["internal"];
@@ -256,6 +300,21 @@ function albRoutes(stack: TfStack): Route[] {
     }
   }
   return out;
+}
+
+/**
+ * The routes through a listener whose forwards to a Lambda group are all behind authenticate actions that admit no
+ * stranger: one on a user pool of the stack passes whoever may make itself a user of it (`loginRoutes`), where the
+ * load balancer may be internet-facing.
+ */
+function listenerLoginRoutes(stack: TfStack, l: TfResource, g: TfResource, functions: TfResource[], gates: readonly Gate[]): Route[] {
+  const pools = [...new Set(gates.flatMap((x) => (x?.kind === "closed" ? (x.logins ?? []) : [])))];
+  if (pools.length === 0) return [];
+  const lb = LISTENERS.includes(l.type) ? oneReferenced(stack, l.values["load_balancer_arn"], LBS) : undefined;
+  if (lb && (isTrue(lb.values["internal"]) || exactly(stack, lb.values["load_balancer_type"]) === "network")) return [];
+  const fix = lb ? `make ${lb.address} internal (internal = true)` : `forward ${l.address} only from an internal load balancer`;
+  const logins = pools.map((pool) => ({ pool, where: `the authenticate-cognito (or authenticate-oidc) action of ${l.address}, which forwards to ${g.address}`, fix }));
+  return loginRoutes(stack, l, functions, logins, ", whose target is");
 }
 
 /**
@@ -306,6 +365,7 @@ function graphqlRoutes(stack: TfStack): Route[] {
       out.push(openRoute(ds, functions, `run resolvers of ${api?.address ?? "its API"}`, ", whose data source runs", access.text, `${access.fix}, or take the function off ${ds.address}`, access.label));
       continue;
     }
+    out.push(...loginRoutes(stack, ds, functions, access.logins, ", which runs"));
     if (access.kind !== "iam") continue;
     const text = api?.address ?? "a GraphQL API";
     const pattern = "arn:*:appsync:*:*:apis/*";
@@ -333,6 +393,7 @@ function gatewayRoutes(stack: TfStack): Route[] {
       out.push(openRoute(d.via, functions, verb, how, d.access.text, `${d.access.fix}, or ${off}`, d.access.label));
       continue;
     }
+    out.push(...loginRoutes(stack, d.via, functions, d.access.logins, how));
     if (d.access.kind !== "iam") continue;
     out.push({ via: d.via, target: d.gateway, targetText: text, actions: [INVOKE_GATEWAY], pattern: GATEWAY_ARN, types: GATEWAYS, functions, verb, how, denyAsks: [{ pattern: GATEWAY_ARN, target: undefined, suffix: undefined }] });
   }

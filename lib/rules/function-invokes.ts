@@ -458,7 +458,7 @@ function cutText(agent: PrincipalNode, fn: TfResource, v: Invoked): string {
   const rights = v.uses.filter((u) => u.route?.actions.length !== 0 && (u.direct || !u.relays)).map((u) => rightsText(fn, u));
   const relayed = v.uses.flatMap((u) => (u.relays ?? []).map((r) => r.fix(who)));
   const urls = v.uses.filter((u) => u.route?.actions.length === 0).map((u) => u.route!.open?.fix ?? `close ${u.route!.via.address}`);
-  const pins = v.uses.flatMap((u) => (u.route?.pin && u.route.actions.length > 0 ? [u.route.pin] : []));
+  const pins = [...new Set(v.uses.flatMap((u) => (u.route?.pin && u.route.actions.length > 0 ? [u.route.pin] : [])))];
   return [...(rights.length ? [`take ${rights.join(", ")} away from ${who}`] : []), ...pins, ...relayed, ...urls].join(", or ");
 }
 

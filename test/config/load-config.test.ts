@@ -43,6 +43,7 @@ const full: BlastwallConfig = {
   ],
   strict: true,
   protected: { addresses: ["aws_db_instance.main"], types: ["aws_rds_cluster"] },
+  organisationIssuers: ["https://acme.okta.com/oauth2/default", "login.acme-corp.com/oauth2/aus1abcd"],
   trustedKeys: ["keys/release.pem"],
 };
 
@@ -93,12 +94,23 @@ describe("loadConfig", () => {
   });
 
   it("rejects unknown keys everywhere, listing what is allowed", () => {
-    expect(problem({ agent: {} })).toMatch(/^agent: unknown key \(expected one of: agents, severity, acknowledgements, acknowledgementsInCode, strict, protected, trustedKeys\)$/);
+    expect(problem({ agent: {} })).toMatch(/^agent: unknown key \(expected one of: agents, severity, acknowledgements, acknowledgementsInCode, strict, protected, organisationIssuers, trustedKeys\)$/);
     expect(problem({ agents: { nmes: ["x"] } })).toBe("agents.nmes: unknown key (expected one of: addresses, names, tags)");
     expect(problem({ protected: { type: ["x"] } })).toMatch(/^protected\.type: unknown key/);
     expect(
       problem({ acknowledgements: [{ ruleId: "agent-destroy-right", principal: "aws_iam_role.a", reason: "long enough reason", until: "2099-01-01" }] }),
     ).toMatch(/^acknowledgements\[0\]\.until: unknown key \(expected one of: ruleId, principal, reason, expires, actions, resource, grants, stack\)$/);
+  });
+
+  it("refuses an organisationIssuers entry that is no one issuer (a wildcard, a template, a blank), naming it (red-team round 157, F6)", () => {
+    expect(problem({ organisationIssuers: "https://acme.okta.com" })).toBe('organisationIssuers: must be an array, not string "https://acme.okta.com"');
+    expect(problem({ organisationIssuers: [7] })).toBe("organisationIssuers[0]: must be a string, not number 7");
+    expect(problem({ organisationIssuers: [""] })).toMatch(/^organisationIssuers\[0\]: must be at least 1 characters long/);
+    for (const entry of ["https://acme.okta.com/oauth2/*", "https://${var.idp}", "https://acme.okta.com/ x", "http s://x"]) {
+      expect(problem({ organisationIssuers: [entry] })).toBe(
+        `organisationIssuers[0]: must be one issuer URL as tokens carry it (https://acme.okta.com/oauth2/default), with no blank, *, ? or \${...}: it matches one issuer exactly (got ${JSON.stringify(entry)})`,
+      );
+    }
   });
 
   it("names wrong types and values", () => {

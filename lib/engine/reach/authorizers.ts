@@ -20,6 +20,7 @@ import { resolveToPattern } from "../terraform/tokens";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { blocks, isObject } from "../json";
 import type * as IdentityPools from "./identity-pools";
+import type { DoorAccess } from "./front-doors";
 import { lazy } from "../lazy";
 
 // identity-pools.ts (1,000 lines) loads only for a stack with an authorizer outside IAM, as for one with an identity pool.
@@ -28,12 +29,38 @@ const identityPools = lazy(() => require("./identity-pools") as typeof IdentityP
 
 /**
  * What an authorizer admits: only those an organisation gives a login (`closed`), anyone who can get a token it takes
- * (`anyone`: what lets them in and how to close it), or whoever a Lambda authorizer's code lets in (`trusted`).
+ * (`anyone`: what lets them in and how to close it), or whoever a Lambda authorizer's code lets in (`trusted`). A
+ * closed one on user pools of the stack (`logins`) also admits whoever may make itself a user of one of them: an
+ * administrator's rights on the pool (identity-pools.ts `loginWays`: AdminCreateUser, AdminSetUserPassword,
+ * UpdateUserPool to turn on sign-up...) get a token it takes, as a right to invoke passes an AWS_IAM door (red-team
+ * round 157, F1).
  */
 export type Admits =
-  | { readonly kind: "closed" }
+  | { readonly kind: "closed"; readonly logins?: readonly TfResource[] }
   | { readonly kind: "anyone"; readonly text: string; readonly fix: string }
   | { readonly kind: "trusted" };
+
+/**
+ * A door behind a closed authorizer on a user pool of the stack: whoever may make itself a user of `pool`
+ * (identity-pools.ts `loginWays`) gets a token it takes and passes. `where`: the door and its authorizer, for
+ * messages (`aws_api_gateway_method.m (authorization "COGNITO_USER_POOLS"), whose integration is ...`); `fix`: how to
+ * close it other than taking the login rights away.
+ */
+export interface LoginDoor {
+  readonly pool: TfResource;
+  readonly where: string;
+  readonly fix: string;
+}
+
+/** The login doors a judgement opens (`closed` with `logins`), each at `where`. */
+export function loginDoors(a: Admits, where: string, fix: string): LoginDoor[] {
+  return a.kind === "closed" ? (a.logins ?? []).map((pool) => ({ pool, where, fix })) : [];
+}
+
+/** `iam` or `other` access to a door, with the login doors of its closed user pool authorizers, when any. */
+export function closedAccess(kind: "iam" | "other", logins: readonly LoginDoor[]): DoorAccess {
+  return logins.length > 0 ? { kind, logins } : { kind };
+}
 
 /** The edge label of a door anyone passes through an authorizer (front-doors.ts `DoorAccess`). */
 export const AUTHORIZER_LABEL = "an authorizer anyone passes";
@@ -78,18 +105,20 @@ function userPoolAdmits(stack: TfStack, v: unknown, clients: readonly unknown[] 
     const why = identityPools().federatedSignIn(stack, pool, c, unresolved);
     if (why) return { kind: "anyone", text: why, fix: `enable on the app clients of ${pool.address} (supported_identity_providers) no federated provider anyone can sign in with` };
   }
-  return CLOSED;
+  return { kind: "closed", logins: [pool] };
 }
 
 /** The first of several user pools an authorizer takes tokens of that admits anyone; any one will do. */
 function poolsAdmit(stack: TfStack, pools: unknown, clients: readonly unknown[] | undefined, unresolved: string, what: string): Admits {
   const list = listOf(pools);
   if (list === undefined) return { kind: "anyone", text: `user pools blastwall cannot read (${what}), which may let anyone sign up (Cognito's default)`, fix: `write ${what} as a list of user pools of the stack with ${ADMIN_ONLY}` };
+  const logins: TfResource[] = [];
   for (const p of list) {
     const a = userPoolAdmits(stack, p, clients, unresolved);
     if (a.kind === "anyone") return a;
+    if (a.kind === "closed") logins.push(...(a.logins ?? []));
   }
-  return list.length === 0 ? { kind: "anyone", text: `no user pool blastwall can read (${what} is empty), so it may be one that lets anyone sign up`, fix: `name in ${what} user pools of the stack with ${ADMIN_ONLY}` } : CLOSED;
+  return list.length === 0 ? { kind: "anyone", text: `no user pool blastwall can read (${what} is empty), so it may be one that lets anyone sign up`, fix: `name in ${what} user pools of the stack with ${ADMIN_ONLY}` } : { kind: "closed", logins };
 }
 
 const AUDIENCE_PIN = "the audience it pins does not keep them out (it is the client they sign in to, or one they ask for)";
@@ -112,11 +141,11 @@ export function issuerAdmits(stack: TfStack, issuer: unknown, audience: unknown,
     return { kind: "anyone", text: `the issuer ${typeof issuer === "string" ? issuer : "as written"}, which blastwall cannot read, so it may be one that gives a token to anyone (Google, a user pool anyone signs up to)`, fix: "write the issuer as the literal URL of an identity provider of your organisation alone" };
   }
   if (identityPools().USER_POOL_ISSUER.test(iss)) return userPoolAdmits(stack, written, clients, unresolved);
-  if (identityPools().singleOrganisation(iss)) return CLOSED;
+  if (identityPools().singleOrganisation(stack, iss)) return CLOSED;
   return {
     kind: "anyone",
     text: `the issuer ${iss}, ${identityPools().publicBecause(iss)}; ${pinned}`,
-    fix: `use an issuer of your organisation alone (an Entra tenant's by its id, a user pool of the stack with ${ADMIN_ONLY})`,
+    fix: `use an issuer of your organisation alone (an Entra tenant's by its id, a user pool of the stack with ${ADMIN_ONLY}, or ${iss} listed in organisationIssuers of blastwall.json if it gives tokens to your organisation's own people alone, with no self-service registration or social or guest sign-in: listing it makes blastwall trust its sign-up policy)`,
   };
 }
 

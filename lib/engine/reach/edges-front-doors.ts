@@ -17,6 +17,15 @@ import { roleOfValue } from "./role-of";
 import { GRAPHQL_APIS, HTTP_APIS, idPart, REST_APIS, roleDoorsOf, type DatabaseDoor, type IdPart, type MethodKey, type RoleDoor } from "./front-doors";
 import { resolveToPattern } from "../terraform/tokens";
 import { GATEWAY_ARN, GATEWAYS, INVOKE_GATEWAY } from "./gateway-doors";
+import type { LoginDoor } from "./authorizers";
+import type * as IdentityPools from "./identity-pools";
+import { USER_POOL_CLIENT, USER_POOL_LOGIN, USER_POOL_LOGIN_PAIRS } from "./rare-actions";
+import { loginContext } from "./edges-assume";
+import { lazy } from "../lazy";
+
+// identity-pools.ts loads only for a principal that may log in to a user pool behind a door.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const identityPools = lazy(() => require("./identity-pools") as typeof IdentityPools);
 
 const CI = { caseInsensitive: true } as const;
 
@@ -113,9 +122,54 @@ function databaseGrants(ctx: EdgeContext, role: PrincipalNode, db: DatabaseDoor)
   return (g) => !g.action.toLowerCase().startsWith("rds-data:") || (g.resources.some((r) => globsIntersect(r, db.cluster, CI)) && readsSecret());
 }
 
+/** A role door behind a closed user pool authorizer, and the login door that opens it (authorizers.ts `LoginDoor`). */
+interface PoolDoor {
+  readonly door: RoleDoor;
+  readonly login: LoginDoor;
+}
+
+const poolDoorCache = new WeakMap<object, readonly PoolDoor[]>();
+
+/** The stack's role doors behind closed user pool authorizers, read once per stack. */
+function poolDoorsOf(stack: EdgeContext["stack"]): readonly PoolDoor[] {
+  let out = poolDoorCache.get(stack);
+  if (!out) poolDoorCache.set(stack, (out = roleDoorsOf(stack).flatMap((door) => (door.access.kind === "open" ? [] : (door.access.logins ?? []).map((login) => ({ door, login }))))));
+  return out;
+}
+
+let loginActions: ReadonlySet<string> | undefined;
+
+/**
+ * A door behind a closed user pool authorizer is the principal's where it may make itself a user of the pool
+ * (identity-pools.ts `loginWays`: its own grants, as the engine reads them): it gets a token the authorizer takes
+ * with Cognito's public sign-in calls, which ask no IAM right (red-team round 157, F1).
+ */
+function poolDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  const doors = poolDoorsOf(ctx.stack);
+  if (doors.length === 0) return;
+  loginActions ??= new Set([...USER_POOL_LOGIN, USER_POOL_CLIENT, ...USER_POOL_LOGIN_PAIRS.flat()].map((a) => a.toLowerCase()));
+  if (!ctx.holdsAny(p, loginActions)) return;
+  const ways = identityPools().loginWays(loginContext(ctx, p));
+  for (const { door, login } of doors) {
+    const w = ways.find((x) => x.mine.has(login.pool));
+    if (!w) continue;
+    const { to, what } = targetOf(ctx, door);
+    const pool = login.pool.address;
+    add(
+      to,
+      "hijack",
+      `${w.action} (a user of ${pool}) on ${door.via.address}`,
+      () =>
+        `${grantText(w.g)} lets it make itself a user of ${pool} (${w.action}: create one with a password it chooses, set a user's password or e-mail, turn on self sign-up, or sign in through an identity provider it enables, points at an IdP of its own or links) and sign in with Cognito's public calls, which ask no IAM right; the authorizer of ${login.where} takes that user's token, so it passes, and the service acts as ${what} with a request the caller shapes. Close it: ${door.fix}, or take ${w.action} on ${pool} away, or ${login.fix}`,
+      w.g.statement.source.address,
+    );
+  }
+}
+
 export function frontDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   const doors = roleDoorsOf(ctx.stack);
   if (doors.length === 0) return;
+  poolDoorEdges(ctx, p, add);
   for (const door of doors) {
     const close = door.fix;
     if (door.access.kind === "open") {

@@ -16,7 +16,7 @@ import { bodiesOf } from "./openapi-doors";
 import { gatewayDoorsOf, INVOKE_GATEWAY } from "./gateway-doors";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { followReferences } from "../agent-tags";
-import { AUTHORIZER_LABEL, graphqlProviderAdmits, httpRouteAdmits, restMethodAdmits } from "./authorizers";
+import { AUTHORIZER_LABEL, closedAccess, graphqlProviderAdmits, httpRouteAdmits, loginDoors, restMethodAdmits, type LoginDoor } from "./authorizers";
 
 /**
  * Who may call through a door: anyone (with no auth, or past an authorizer anyone gets a token for: `label` names
@@ -25,8 +25,8 @@ import { AUTHORIZER_LABEL, graphqlProviderAdmits, httpRouteAdmits, restMethodAdm
  */
 export type DoorAccess =
   | { readonly kind: "open"; readonly text: string; readonly fix: string; readonly label?: string }
-  | { readonly kind: "iam" }
-  | { readonly kind: "other" };
+  | { readonly kind: "iam"; readonly logins?: readonly LoginDoor[] }
+  | { readonly kind: "other"; readonly logins?: readonly LoginDoor[] };
 
 /** What a role does for the caller of a door: the actions it may be made to call (none: any of its rights). */
 export interface RoleDoor {
@@ -208,6 +208,7 @@ export function restAccess(stack: TfStack, i: TfResource): DoorAccess {
     return { kind: "open", text: `through ${i.address}, an API Gateway integration${why}, whose method blastwall cannot find in the stack, so it may ask no auth at all (authorization = "NONE": anyone can call it)`, fix: `require IAM auth (authorization = "AWS_IAM") on the method of ${i.address}, and write that method in the stack with the integration's rest_api_id, resource_id and http_method` };
   }
   let other = false;
+  const logins: LoginDoor[] = [];
   for (const m of found) {
     const auth = exactly(stack, m.values["authorization"]);
     if (auth === "AWS_IAM") continue;
@@ -215,6 +216,7 @@ export function restAccess(stack: TfStack, i: TfResource): DoorAccess {
       const a = restMethodAdmits(stack, m);
       if (a.kind !== "anyone") {
         other = true;
+        logins.push(...loginDoors(a, `${m.address} (authorization "${auth}"), whose integration is ${i.address}`, `require IAM auth on ${m.address} (authorization = "AWS_IAM")`));
         continue;
       }
       return {
@@ -231,7 +233,7 @@ export function restAccess(stack: TfStack, i: TfResource): DoorAccess {
       fix: `require IAM auth on ${m.address} (authorization = "AWS_IAM") or an authorizer`,
     };
   }
-  return other ? { kind: "other" } : { kind: "iam" };
+  return closedAccess(other ? "other" : "iam", logins);
 }
 
 /**
@@ -244,6 +246,7 @@ export function httpAccess(stack: TfStack, i: TfResource): DoorAccess {
     return { kind: "open", text: `through ${i.address}, an API Gateway integration no route of the stack targets, so a route outside it may ask no auth at all (authorization_type = "NONE": anyone can call it)`, fix: `target ${i.address} only from routes with authorization_type = "AWS_IAM", written in the stack` };
   }
   let other = false;
+  const logins: LoginDoor[] = [];
   for (const r of routes) {
     const auth = unset(r.values["authorization_type"]) ? "NONE" : exactly(stack, r.values["authorization_type"]);
     if (auth === "AWS_IAM") continue;
@@ -251,6 +254,7 @@ export function httpAccess(stack: TfStack, i: TfResource): DoorAccess {
       const a = httpRouteAdmits(stack, r);
       if (a.kind !== "anyone") {
         other = true;
+        logins.push(...loginDoors(a, `${r.address} (authorization_type "${auth}"), whose integration is ${i.address}`, `require IAM auth on ${r.address} (authorization_type = "AWS_IAM")`));
         continue;
       }
       return {
@@ -266,7 +270,7 @@ export function httpAccess(stack: TfStack, i: TfResource): DoorAccess {
       fix: `require IAM auth on ${r.address} (authorization_type = "AWS_IAM") or an authorizer`,
     };
   }
-  return other ? { kind: "other" } : { kind: "iam" };
+  return closedAccess(other ? "other" : "iam", logins);
 }
 
 /**
@@ -292,9 +296,13 @@ export function graphqlAccess(stack: TfStack, api: TfResource | undefined, via: 
       fix: `drop API_KEY authentication from ${api.address} (authentication_type = "AWS_IAM")`,
     };
   }
+  const logins: LoginDoor[] = [];
   for (const [n, p] of providers.entries()) {
     const a = graphqlProviderAdmits(stack, p.type!, p.block);
-    if (a.kind !== "anyone") continue;
+    if (a.kind !== "anyone") {
+      logins.push(...loginDoors(a, `${api.address} (${n === 0 ? "" : "additional "}${p.type} authentication), whose data source is ${via.address}`, `authenticate ${api.address} with AWS_IAM alone`));
+      continue;
+    }
     return {
       kind: "open",
       label: AUTHORIZER_LABEL,
@@ -302,8 +310,7 @@ export function graphqlAccess(stack: TfStack, api: TfResource | undefined, via: 
       fix: `${a.fix}, or authenticate ${api.address} with AWS_IAM alone`,
     };
   }
-  if (types.includes("AWS_IAM")) return { kind: "iam" };
-  return { kind: "other" };
+  return closedAccess(types.includes("AWS_IAM") ? "iam" : "other", logins);
 }
 
 /** API Gateway service names that are not their IAM namespace. */

@@ -17,7 +17,7 @@ import type { TfResource, TfStack } from "../terraform/types";
 import { oneReferenced } from "../terraform/referenced";
 import { resolveToPattern } from "../terraform/tokens";
 import { blocks } from "../json";
-import { AUTHORIZER_LABEL, issuerAdmits } from "./authorizers";
+import { AUTHORIZER_LABEL, closedAccess, issuerAdmits, loginDoors } from "./authorizers";
 import type { DoorAccess } from "./front-doors";
 
 export const GATEWAYS: readonly string[] = ["aws_bedrockagentcore_gateway"];
@@ -75,7 +75,7 @@ export function gatewayAccess(stack: TfStack, gw: TfResource | undefined, via: T
     const issuer = typeof url === "string" ? url.trim().replace(WELL_KNOWN, "") : url;
     const clients = !unset(cfg?.["allowed_clients"]) ? cfg?.["allowed_clients"] : cfg?.["allowed_audience"];
     const a = issuerAdmits(stack, issuer, unset(clients) ? undefined : clients, "the audiences and clients it allows (allowed_audience, allowed_clients) do not keep them out (they are the clients they sign in to, or ones they ask for)");
-    if (a.kind !== "anyone") return { kind: "other" };
+    if (a.kind !== "anyone") return closedAccess("other", loginDoors(a, `${gw.address} (authorizer_type "CUSTOM_JWT")`, iam));
     return {
       kind: "open",
       label: AUTHORIZER_LABEL,

@@ -36,6 +36,7 @@ import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, isObject } from "../json";
 import { globMatch, globsIntersect } from "../iam/glob";
 import { attributePattern, refTarget, referencedResource, resolveToPattern } from "../terraform/tokens";
+import { referencedIn } from "../terraform/referenced";
 import { statementName } from "../describe";
 import { trustMayNamePrincipals } from "../principals/collect";
 import { effectiveRights } from "../iam/evaluate";
@@ -45,6 +46,7 @@ import { confinedToOwnIdentity } from "./cognito-own-identity";
 import { resourceAccount, resourceRegion, unknownOwnRegion } from "../terraform/providers";
 import { EKS_ISSUER } from "../ci-issuers";
 import { samePlace, type LoginContext, type ResourceLookup } from "./resource-index";
+import { declaredOrganisation, issuerKey } from "../organisation-issuers";
 import { DEVELOPER_LOGIN, IDENTITY_POOL_REWRITE, IDENTITY_POOL_ROLES, USER_POOL_CLIENT, USER_POOL_GROUP, USER_POOL_LOGIN, USER_POOL_LOGIN_PAIRS } from "./rare-actions";
 
 /** The Federated principal of identity pool tokens and its condition keys. */
@@ -115,8 +117,13 @@ const ORGANISATION_ISSUERS: readonly RegExp[] = [
   new RegExp(`^sts\\.windows\\.net\\/${GUID}$`),
 ];
 
-/** Whether an issuer is known to serve one organisation alone (ORGANISATION_ISSUERS). */
-export function singleOrganisation(issuer: string): boolean {
+/**
+ * Whether an issuer is known to serve one organisation alone: by its shape (ORGANISATION_ISSUERS), or because the
+ * config declares it the organisation's own (`organisationIssuers`, organisation-issuers.ts), a trust in its sign-up
+ * policy that is the user's to make, not blastwall's. `issuer` as `issuerOf` writes it.
+ */
+export function singleOrganisation(stack: TfStack, issuer: string): boolean {
+  if (declaredOrganisation(stack, issuer)) return true;
   return !issuer.includes(MICROSOFT_CONSUMERS) && ORGANISATION_ISSUERS.some((shape) => shape.test(issuer));
 }
 
@@ -286,7 +293,7 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
     const signUp = userPools.find((u) => u.res && selfSignUp(u.res));
     const federatedIn = signUp ? undefined : userPools.map((u) => u.res && federatedSignIn(stack, u.res, u.client)).find((x) => x);
     const unknownPool = userPools.find((u) => !u.res);
-    const publicOidc = oidc.find((o) => !o.userPool && o.issuer !== undefined && !singleOrganisation(o.issuer));
+    const publicOidc = oidc.find((o) => !o.userPool && o.issuer !== undefined && !singleOrganisation(stack, o.issuer));
     const unknownOidc = oidc.find((o) => !o.userPool && o.issuer === undefined);
     // A pre sign-up trigger's code is not in the plan: it may confirm everyone (the usual one does), so it proves nothing.
     const publicLogin = publicProvider
@@ -329,9 +336,7 @@ function listOf(v: unknown): unknown[] {
 
 /** An issuer URL as an IAM OIDC provider's ARN holds it: no scheme, no trailing slash, lower case. */
 export function issuerOf(url: string): string | undefined {
-  if (url.includes("${") || /[*?]/.test(url)) return undefined;
-  const i = url.trim().replace(/^https:\/\//i, "").replace(/\/+$/, "").toLowerCase();
-  return i === "" ? undefined : i;
+  return issuerKey(url);
 }
 
 /**
@@ -439,7 +444,7 @@ function poolProviders(stack: TfStack, pool: TfResource): TfResource[] {
  * alone (ORGANISATION_ISSUERS); one whose type blastwall cannot read or does not know. Undefined for an OpenID Connect
  * issuer of one organisation's own, and for a SAML one (an organisation's IdP, as IAM SAML providers are read).
  */
-function providerOpen(p: TfResource): string | undefined {
+function providerOpen(stack: TfStack, p: TfResource): string | undefined {
   const type = p.values["provider_type"];
   if (typeof type !== "string" || type.includes("${")) return `${p.address}, an identity provider of a type blastwall cannot read, which may be a public one (Google)`;
   const account = PUBLIC_POOL_PROVIDERS[type.toLowerCase()];
@@ -448,7 +453,7 @@ function providerOpen(p: TfResource): string | undefined {
     const d = p.values["provider_details"];
     const url = isObject(d) ? d["oidc_issuer"] : undefined;
     const issuer = typeof url === "string" ? issuerOf(url) : undefined;
-    if (issuer !== undefined && singleOrganisation(issuer)) return undefined;
+    if (issuer !== undefined && singleOrganisation(stack, issuer)) return undefined;
     return issuer !== undefined ? `${p.address} (OIDC), the issuer ${issuer}, ${publicBecause(issuer)}` : `${p.address} (OIDC), whose issuer blastwall cannot read, which may give a token to anyone`;
   }
   // A SAML IdP is an organisation's own, as the identity pools' IAM SAML providers are read (loginProviderRoles): no
@@ -459,8 +464,33 @@ function providerOpen(p: TfResource): string | undefined {
 }
 
 /** Whether the pool has a federated provider anyone may sign in with (`providerOpen`), in words. */
-function federatedOpen(providers: readonly TfResource[]): string | undefined {
-  return providers.map(providerOpen).find((x) => x);
+function federatedOpen(stack: TfStack, providers: readonly TfResource[]): string | undefined {
+  return providers.map((p) => providerOpen(stack, p)).find((x) => x);
+}
+
+/**
+ * The identity providers that may be in the pool, for a reading that takes any app client of it: the stack's in it,
+ * and those whose `user_pool_id` blastwall cannot resolve to a user pool (a variable, a literal id), which may be it
+ * (red-team round 157, F5: a client enabling such a provider by name read as open, the any-client reading as closed).
+ */
+function possibleProviders(stack: TfStack, pool: TfResource): TfResource[] {
+  return (stack.byType.get("aws_cognito_identity_provider") ?? []).filter((p) => refTarget(p.values["user_pool_id"])?.address === pool.address || !referencedIn(stack, p.values["user_pool_id"]).some((r) => r.type === "aws_cognito_user_pool"));
+}
+
+/**
+ * Whether UpdateUserPoolClient alone lets its holder sign in to the pool: it enables on a client a federated provider
+ * anyone may sign in with that the pool may have (`possibleProviders`).
+ */
+function clientOpens(stack: TfStack, pool: TfResource): boolean {
+  return federatedOpen(stack, possibleProviders(stack, pool)) !== undefined;
+}
+
+/**
+ * The rights that make their holder a user of one pool of the stack, as `loginWays` reads them, for a reading that
+ * asks them of a route (rules/front-doors.ts): any one of `actions` on the pool, or both rights of a pair.
+ */
+export function poolLoginRights(stack: TfStack, pool: TfResource): { readonly actions: readonly string[]; readonly pairs: readonly (readonly [string, string])[] } {
+  return { actions: [...USER_POOL_LOGIN, ...(clientOpens(stack, pool) ? [USER_POOL_CLIENT] : [])], pairs: USER_POOL_LOGIN_PAIRS };
 }
 
 /**
@@ -471,31 +501,46 @@ function federatedOpen(providers: readonly TfResource[]): string | undefined {
  * name any. A client blastwall cannot resolve to one of the stack (none written, a literal id) may be any client of
  * the pool: open when the pool has a provider anyone may sign in with. Undefined: no such sign-in. `unresolved` says
  * which client could not be resolved, for the words (API Gateway's and AppSync's authorizers share this, front-doors.ts).
+ * With no client to resolve (an authorizer that takes every client of the pool), the stack's own clients that may be
+ * the pool's are read too, each as a resolved one (red-team round 157, F5), and so are providers that may be the pool's.
  */
 export function federatedSignIn(stack: TfStack, pool: TfResource, client: unknown, unresolved = "its app client the identity pool accepts is not one blastwall can resolve"): string | undefined {
-  const providers = poolProviders(stack, pool);
   const ref = refTarget(client);
   const res = ref ? stack.byAddress.get(ref.address) : undefined;
-  const clients = res && res.type === "aws_cognito_user_pool_client" ? [res] : undefined;
   const lead = `${pool.address}, which lets only administrators create users, but Cognito creates the user on a first federated sign-in`;
-  if (!clients) {
-    const open = federatedOpen(providers);
-    return open ? `${lead}, and ${unresolved}, so it may enable ${open}` : undefined;
+  if (res && res.type === "aws_cognito_user_pool_client") return clientSignIn(stack, poolProviders(stack, pool), res, lead);
+  const open = federatedOpen(stack, possibleProviders(stack, pool));
+  if (open) return `${lead}, and ${unresolved}, so it may enable ${open}`;
+  const providers = poolProviders(stack, pool);
+  for (const c of poolClients(stack, pool)) {
+    const why = clientSignIn(stack, providers, c, lead);
+    if (why) return why;
   }
-  for (const c of clients) {
-    const list = c.values["supported_identity_providers"];
-    if (list === undefined || list === null) continue;
-    if (!Array.isArray(list)) return `${lead}, and ${c.address} enables identity providers blastwall cannot read (supported_identity_providers), which may be a public one (Google)`;
-    for (const name of list) {
-      if (typeof name === "string" && name.toUpperCase() === "COGNITO") continue;
-      const named = typeof name === "string" ? refTarget(name) : undefined;
-      const byRef = named ? providers.find((p) => p.address === named.address) : undefined;
-      const byName = typeof name === "string" && !name.includes("${") ? providers.find((p) => p.values["provider_name"] === name) : undefined;
-      const p = byRef ?? byName;
-      if (!p) return `${lead}, and ${c.address} enables ${typeof name === "string" ? name : "a provider"}, which blastwall cannot resolve to an identity provider of the stack in the pool, so it may be a public one (Google)`;
-      const open = providerOpen(p);
-      if (open) return `${lead}, and ${c.address} enables ${open}`;
-    }
+  return undefined;
+}
+
+/** The app clients of the stack that may be the pool's: by reference, or with a `user_pool_id` blastwall cannot resolve to a user pool. */
+function poolClients(stack: TfStack, pool: TfResource): TfResource[] {
+  return (stack.byType.get("aws_cognito_user_pool_client") ?? []).filter((c) => {
+    const on = referencedIn(stack, c.values["user_pool_id"]).filter((r) => r.type === "aws_cognito_user_pool");
+    return on.length === 0 || on.includes(pool);
+  });
+}
+
+/** Why anyone may sign in through one app client `c`: a provider it enables (by reference or name) anyone may sign in with, or one blastwall cannot resolve. */
+function clientSignIn(stack: TfStack, providers: readonly TfResource[], c: TfResource, lead: string): string | undefined {
+  const list = c.values["supported_identity_providers"];
+  if (list === undefined || list === null) return undefined;
+  if (!Array.isArray(list)) return `${lead}, and ${c.address} enables identity providers blastwall cannot read (supported_identity_providers), which may be a public one (Google)`;
+  for (const name of list) {
+    if (typeof name === "string" && name.toUpperCase() === "COGNITO") continue;
+    const named = typeof name === "string" ? refTarget(name) : undefined;
+    const byRef = named ? providers.find((p) => p.address === named.address) : undefined;
+    const byName = typeof name === "string" && !name.includes("${") ? providers.find((p) => p.values["provider_name"] === name) : undefined;
+    const p = byRef ?? byName;
+    if (!p) return `${lead}, and ${c.address} enables ${typeof name === "string" ? name : "a provider"}, which blastwall cannot resolve to an identity provider of the stack in the pool, so it may be a public one (Google)`;
+    const open = providerOpen(stack, p);
+    if (open) return `${lead}, and ${c.address} enables ${open}`;
   }
   return undefined;
 }
@@ -923,7 +968,7 @@ export function providerPoolRoles(ctx: IdentityContext, kind: ProviderKind, targ
 }
 
 /** A way the principal may log in to user pools: one grant (or a pair of rights on the same pools), the pattern, the pools. */
-interface LoginWay {
+export interface LoginWay {
   readonly g: Grant;
   readonly r: string;
   readonly action: string;
@@ -937,7 +982,11 @@ function poolsOf(ctx: IdentityContext, g: Grant, r: string): { mine: Set<TfResou
   return named ? { mine: new Set(named), outside: false } : { mine: new Set(ctx.userPools.matching(r)), outside: ctx.userPools.reachesOutside(r, g) };
 }
 
-function loginWays(ctx: IdentityContext): LoginWay[] {
+/**
+ * Every way the principal may make itself a user of user pools (see the module comment): read for the identity pools
+ * that accept the pools here, and for the authorizers that take their tokens (edges-front-doors.ts).
+ */
+export function loginWays(ctx: IdentityContext): LoginWay[] {
   const out: LoginWay[] = [];
   for (const action of USER_POOL_LOGIN) for (const g of ctx.grants(action)) for (const r of g.resources) out.push({ g, r, action, ...poolsOf(ctx, g, r) });
   // UpdateUserPoolClient alone: on a pool that has a federated provider anyone may sign in with (or one outside the
@@ -945,7 +994,7 @@ function loginWays(ctx: IdentityContext): LoginWay[] {
   for (const g of ctx.grants(USER_POOL_CLIENT)) {
     for (const r of g.resources) {
       const p = poolsOf(ctx, g, r);
-      out.push({ g, r, action: USER_POOL_CLIENT, mine: new Set([...p.mine].filter((x) => federatedOpen(poolProviders(ctx.stack, x)))), outside: p.outside });
+      out.push({ g, r, action: USER_POOL_CLIENT, mine: new Set([...p.mine].filter((x) => clientOpens(ctx.stack, x))), outside: p.outside });
     }
   }
   for (const [first, second] of USER_POOL_LOGIN_PAIRS) {

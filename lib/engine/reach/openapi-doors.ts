@@ -10,7 +10,7 @@ import type { TfResource, TfStack } from "../terraform/types";
 import { jsonDocument } from "./compute";
 import { trustMayAdmitService } from "../principals/collect";
 import type { DoorAccess } from "./front-doors";
-import { AUTHORIZER_LABEL, schemeAdmits, type Admits } from "./authorizers";
+import { AUTHORIZER_LABEL, closedAccess, loginDoors, schemeAdmits, type Admits, type LoginDoor } from "./authorizers";
 
 /** One operation of a body with its integration as written (references kept as `${...}`). */
 export interface BodyOperation {
@@ -90,6 +90,7 @@ function operationAccess(stack: TfStack, doc: Record<string, unknown>, op: Recor
   const components = isObj(doc["components"]) ? doc["components"] : {};
   const schemes = isObj(components["securitySchemes"]) ? components["securitySchemes"] : isObj(doc["securityDefinitions"]) ? doc["securityDefinitions"] : {};
   let other = false;
+  const logins: LoginDoor[] = [];
   for (const req of security) {
     if (!isObj(req)) return open("whose security blastwall cannot read (it may ask no auth)");
     const names = Object.keys(req);
@@ -103,6 +104,11 @@ function operationAccess(stack: TfStack, doc: Record<string, unknown>, op: Recor
       const anyone = admits.filter((a): a is Extract<Admits, { kind: "anyone" }> => a?.kind === "anyone");
       if (anyone.length < admits.length) {
         other = true;
+        // Where every scheme that admits only some is on user pools of the stack, their login rights pass it. Two
+        // such schemes ask for a login of each, which a login door does not say: each counts alone (fail closed).
+        const closed = admits.filter((a) => a?.kind !== "anyone");
+        const doors = closed.map((a) => (a ? loginDoors(a, at, iam) : []));
+        if (doors.every((d) => d.length > 0)) logins.push(...doors.flat());
         continue;
       }
       const shown = anyone.map((a, n) => `"${names[n]}": ${a.text}`).join("; and ");
@@ -111,7 +117,7 @@ function operationAccess(stack: TfStack, doc: Record<string, unknown>, op: Recor
     const name = names[kinds.findIndex((k) => k !== "other")];
     return open(kinds.includes("key") && kinds.every((k) => k === "key" || k === "other") ? `whose security is the API key scheme "${name}" (an API key is no IAM right: whoever holds one calls it)` : `whose security scheme "${name}" blastwall cannot read (it may ask no auth)`);
   }
-  return other ? { kind: "other" } : { kind: "iam" };
+  return closedAccess(other ? "other" : "iam", logins);
 }
 
 /** The role values a text names: references to roles of the stack, role ARNs written out. */
