@@ -17,6 +17,7 @@ import { gatewayDoorsOf, INVOKE_GATEWAY } from "./gateway-doors";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { followReferences } from "../agent-tags";
 import { AUTHORIZER_LABEL, closedAccess, graphqlProviderAdmits, httpRouteAdmits, loginDoors, restMethodAdmits, type LoginDoor } from "./authorizers";
+import { apiKeysOf, dataSourceUsers, keyValue, methodsOf, routesTo, secretPoliciesOn } from "./door-lookup";
 
 /**
  * Who may call through a door: anyone (with no auth, or past an authorizer anyone gets a token for: `label` names
@@ -90,10 +91,7 @@ function databaseOf(stack: TfStack, ds: TfResource): DatabaseDoor {
   const clusterArn = cluster.pattern.startsWith("arn:") || cluster.pattern === "*" ? cluster.pattern : `arn:*:rds:*:*:cluster:${cluster.pattern}`;
   const secret = read(cfg["aws_secret_store_arn"], SECRET_TYPES, "secret");
   const managed = secret.res?.mode === "managed" ? secret.res : undefined;
-  const policies = (stack.byType.get("aws_secretsmanager_secret_policy") ?? []).filter((x) => {
-    const on = referencedIn(stack, x.values["secret_arn"]);
-    return on.length === 0 || (managed !== undefined && on.includes(managed));
-  });
+  const policies = secretPoliciesOn(stack, managed);
   return { cluster: clusterArn, clusterShown: cluster.shown, secret: secret.pattern, secretShown: secret.shown, secretPolicy: !managed || policies.length > 0 || !unset(managed.values["policy"]) };
 }
 
@@ -161,38 +159,6 @@ export function blocksOf(v: unknown): Record<string, unknown>[] {
 }
 
 
-/** Two written values that certainly name the same thing: equal, or references to the same resource. */
-function same(stack: TfStack, a: unknown, b: unknown): boolean {
-  if (a === b && a !== undefined) return true;
-  const ra = referencedIn(stack, a);
-  const rb = referencedIn(stack, b);
-  return ra.length === 1 && rb.length === 1 && ra[0] === rb[0];
-}
-
-/**
- * A key value of an integration or method as written, through locals and references to another method's or
- * resource's own written argument (`http_method = aws_api_gateway_method.m.http_method` is "DELETE", whatever method it came from).
- */
-function keyValue(stack: TfStack, v: unknown, depth = 0): unknown {
-  v = followReferences(stack, v, true);
-  const ref = depth < 4 ? refTarget(v) : undefined;
-  if (!ref || (ref.kind !== "resource" && ref.kind !== "data") || ref.attribute === undefined || ref.path.length > 0 || ref.splat) return v;
-  const res = stack.byAddress.get(ref.address);
-  const written = res && !["id", "arn", "execution_arn", "root_resource_id"].includes(ref.attribute) ? res.values[ref.attribute] : undefined;
-  return written === undefined || written === null ? v : keyValue(stack, written, depth + 1);
-}
-
-/** Two key values that certainly name the same thing: the same reference, or the same exact text. */
-function sameKey(stack: TfStack, a: unknown, b: unknown): boolean {
-  const ka = keyValue(stack, a);
-  const kb = keyValue(stack, b);
-  if (same(stack, ka, kb)) return true;
-  const ea = exactly(stack, ka);
-  return ea !== undefined && ea === exactly(stack, kb);
-}
-
-const METHOD_KEY = ["rest_api_id", "resource_id", "http_method"] as const;
-
 /**
  * The authorization of a REST API integration's method. PutIntegration is keyed by API, resource and HTTP method, so
  * the method is the `aws_api_gateway_method` that certainly agrees with the integration on all three (as resolved:
@@ -200,8 +166,7 @@ const METHOD_KEY = ["rest_api_id", "resource_id", "http_method"] as const;
  * a hint: one that disagrees is not its method. A method blastwall cannot find may ask no auth: open (fail closed).
  */
 export function restAccess(stack: TfStack, i: TfResource): DoorAccess {
-  const methods = stack.byType.get("aws_api_gateway_method") ?? [];
-  const found = methods.filter((m) => METHOD_KEY.every((k) => sameKey(stack, m.values[k], i.values[k])));
+  const found = methodsOf(stack, i);
   if (found.length === 0) {
     const hinted = Object.values(i.values).flatMap((v) => referencedIn(stack, v)).filter((r) => r.type === "aws_api_gateway_method");
     const why = hinted.length > 0 ? `, which references ${hinted.map((m) => m.address).join(", ")} but does not sit on ${hinted.length > 1 ? "them" : "it"} (the API, resource or HTTP method differs, or blastwall cannot tell they agree)` : "";
@@ -241,7 +206,7 @@ export function restAccess(stack: TfStack, i: TfResource): DoorAccess {
  * (authorization_type defaults to NONE). No route found: one outside the stack may ask no auth, open.
  */
 export function httpAccess(stack: TfStack, i: TfResource): DoorAccess {
-  const routes = (stack.byType.get("aws_apigatewayv2_route") ?? []).filter((r) => referencedIn(stack, r.values["target"]).includes(i));
+  const routes = routesTo(stack, i);
   if (routes.length === 0) {
     return { kind: "open", text: `through ${i.address}, an API Gateway integration no route of the stack targets, so a route outside it may ask no auth at all (authorization_type = "NONE": anyone can call it)`, fix: `target ${i.address} only from routes with authorization_type = "AWS_IAM", written in the stack` };
   }
@@ -285,7 +250,7 @@ export function graphqlAccess(stack: TfStack, api: TfResource | undefined, via: 
   }
   const providers: { block: Readonly<Record<string, unknown>>; type?: string }[] = [api.values, ...blocksOf(api.values["additional_authentication_provider"])].map((block) => ({ block, type: exactly(stack, block["authentication_type"]) }));
   const types = providers.map((p) => p.type);
-  const keys = (stack.byType.get("aws_appsync_api_key") ?? []).filter((k) => referencedIn(stack, k.values["api_id"]).includes(api) || unset(k.values["api_id"]) || referencedIn(stack, k.values["api_id"]).length === 0);
+  const keys = apiKeysOf(stack, api);
   if (types.some((t) => t === undefined) || (types.includes("API_KEY") && keys.length > 0)) {
     const key = keys[0];
     return {
@@ -382,10 +347,7 @@ const DYNAMODB_OPERATIONS: Readonly<Record<string, readonly string[]>> = {
  * templates; undefined when one cannot be read (a JavaScript resolver, a computed template, none in the stack).
  */
 function dynamodbOperations(stack: TfStack, ds: TfResource): string[] | undefined {
-  const users = [...(stack.byType.get("aws_appsync_resolver") ?? []), ...(stack.byType.get("aws_appsync_function") ?? [])].filter((r) => {
-    const v = r.values["data_source"];
-    return referencedIn(stack, v).includes(ds) || (typeof v === "string" && v === ds.values["name"]);
-  });
+  const users = dataSourceUsers(stack, ds);
   if (users.length === 0) return undefined;
   const out = new Set<string>();
   for (const r of users) {

@@ -120,14 +120,17 @@ function operationAccess(stack: TfStack, doc: Record<string, unknown>, op: Recor
   return closedAccess(other ? "other" : "iam", logins);
 }
 
-/** The role values a text names: references to roles of the stack, role ARNs written out. */
-function rolesNamedIn(text: string, stack: TfStack): string[] {
-  const out = new Set<string>();
-  // What the body does not name it may still reach (a `$ref` to another file, a template filled elsewhere): every role
-  // of the stack API Gateway may assume (red-team round 154).
-  for (const r of stack.byType.get("aws_iam_role") ?? []) {
-    if (r.mode !== "data" && trustMayAdmitService(r.values["assume_role_policy"], "apigateway.amazonaws.com")) out.add(`\${${r.address}.arn}`);
-  }
+/**
+ * The roles of the stack API Gateway may assume, as references. What a body does not name it may still reach (a
+ * `$ref` to another file, a template filled elsewhere): every such role (red-team round 154).
+ */
+function apigatewayRoles(stack: TfStack): string[] {
+  return (stack.byType.get("aws_iam_role") ?? []).filter((r) => r.mode !== "data" && trustMayAdmitService(r.values["assume_role_policy"], "apigateway.amazonaws.com")).map((r) => `\${${r.address}.arn}`);
+}
+
+/** The role values of a body: `trusting` (apigatewayRoles), and those its text names (references to roles of the stack, role ARNs written out). */
+function rolesNamedIn(text: string, trusting: readonly string[]): string[] {
+  const out = new Set<string>(trusting);
   for (const m of text.matchAll(/\baws_iam_role\.([A-Za-z_][A-Za-z0-9_-]*)/g)) out.add(`\${aws_iam_role.${m[1]}.arn}`);
   for (const m of text.matchAll(/arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]+/g)) out.add(m[0]);
   return [...out];
@@ -141,12 +144,15 @@ export function bodiesOf(stack: TfStack): { operations: readonly BodyOperation[]
   if (hit) return hit;
   const operations: BodyOperation[] = [];
   const unread: UnreadBody[] = [];
+  // Read once for all the unread bodies: a stack of many such APIs asked it body by body over every role.
+  let trusting: string[] | undefined;
+  const rolesOfBody = (text: string) => rolesNamedIn(text, (trusting ??= apigatewayRoles(stack)));
   for (const api of API_TYPES.flatMap((t) => stack.byType.get(t) ?? [])) {
     const body = api.values["body"];
     if (body === undefined || body === null || body === "") continue;
     const doc = typeof body === "string" ? jsonDocument(stack, body) : undefined;
     if (!isObj(doc) || !isObj(doc["paths"])) {
-      unread.push({ api, roles: rolesNamedIn(typeof body === "string" ? body : JSON.stringify(body), stack) });
+      unread.push({ api, roles: rolesOfBody(typeof body === "string" ? body : JSON.stringify(body)) });
       continue;
     }
     // A path or integration it cannot follow (a `$ref` outside the document) may be any door: the whole body's roles.
@@ -175,7 +181,7 @@ export function bodiesOf(stack: TfStack): { operations: readonly BodyOperation[]
         operations.push({ api, where, type: lower(x["type"]), uri: x["uri"], credentials: x["credentials"], subtype: x["integrationSubtype"], access: operationAccess(stack, doc, op, api, where) });
       }
     }
-    if (partly) unread.push({ api, roles: rolesNamedIn(body as string, stack) });
+    if (partly) unread.push({ api, roles: rolesOfBody(body as string) });
   }
   const out = { operations, unread };
   cache.set(stack, out);
