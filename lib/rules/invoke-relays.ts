@@ -34,6 +34,7 @@ import { where } from "./support";
 import { ownDenies } from "../engine/own-denies";
 import { deniedOnAll } from "./invoke-denies";
 import { rewriteOf, rewriteRelayFix, rewriteRelayText, type Rewrite } from "./rewrite-relays";
+import { grantsOn } from "./grants-on";
 
 const CI = { caseInsensitive: true } as const;
 
@@ -568,7 +569,7 @@ function firesOf(
   held: (action: string) => readonly Grant[],
   denies: readonly Statement[],
 ): { readonly fires: readonly Grant[]; readonly rewrite?: Rewrite } {
-  const onBus = puts.filter((g) => g.resources.some((r) => globsIntersect(r, bus, CI)));
+  const onBus = grantsOn(puts, bus);
   if (onBus.length === 0) return { fires: onBus };
   const matching = custom && custom.length === 0 ? [] : onBus.filter((g) => putsSource(g, custom));
   if (matching.length > 0) return { fires: matching };
@@ -865,24 +866,16 @@ export function invokingService(principal: string): InvokingService | undefined 
  * the caller's events out relays them too for a caller that may rewrite it (`firesOf`).
  */
 export function streamRelays(stack: TfStack, p: PrincipalNode, action: string, held: (action: string) => readonly Grant[]): RelayedGrant[] {
-  const targets = stack.byType.get("aws_cloudwatch_event_target") ?? [];
+  const targets = streamTargets(stack);
   if (targets.length === 0) return [];
   const puts = held("events:PutEvents");
   if (puts.length === 0) return [];
   const out: RelayedGrant[] = [];
   let denies: readonly Statement[] | undefined;
-  targets.forEach((t, index) => {
-    if (t.values["input"] !== undefined && t.values["input"] !== null) return;
-    const stream = resourceIn(stack, t.values["arn"], STREAM_TYPES);
-    const arn = t.values["arn"];
-    const pattern = stream ? `arn:*:kinesis:*:*:stream/${attributePattern(stack, stream, "name").pattern}` : typeof arn === "string" ? resolveToPattern(stack, arn).pattern : undefined;
-    if (!pattern || (!stream && !globsIntersect(pattern, "arn:*:kinesis:*:*:stream/*", CI))) return;
-    const { rule, busName } = ruleOf(stack, { t, index });
-    const custom = rule ? customSources(stack, rule) : undefined;
-    const bus = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
+  for (const { t, stream, pattern, rule, busName, custom, bus } of targets) {
     const { fires, rewrite } = firesOf(stack, p, t, custom, bus, puts, held, (denies ??= ownDenies(p)));
-    if (fires.length === 0) return;
-    if (busDenied(stack, denies, t, rule, bus)) return;
+    if (fires.length === 0) continue;
+    if (busDenied(stack, denies, t, rule, bus)) continue;
     const ruleText = rule?.address ?? "a rule";
     const streamText = stream?.address ?? `the stream ${pattern}`;
     const on = [...new Set(fires.flatMap((g) => g.resources))].slice(0, 3).join(", ");
@@ -891,14 +884,53 @@ export function streamRelays(stack: TfStack, p: PrincipalNode, action: string, h
       const text = `: it can ${rewriteRelayText(rewrite, `the ${busName} bus`, fire, custom)}, and ${ruleText} sends them through ${t.address} to ${streamText}, EventBridge writing the record under the target's role, the caller's detail in it`;
       const fix = (who: string) => `${rewriteRelayFix(rewrite, who, on)}, or give ${t.address} a constant input`;
       out.push({ action, statement: fires[0].statement, resources: [pattern], conditional: true, relay: { text, fix, fires: [...fires, ...rewrite.grants] } });
-      return;
+      continue;
     }
     const matched = custom ? `a source ${ruleText} matches (${custom.slice(0, 3).join(", ")})` : `a source ${ruleText} matches`;
     const text = `: it puts an event with ${matched} on the ${busName} bus (${fire}), and ${ruleText} sends it through ${t.address} to ${streamText}, EventBridge writing the record under the target's role, the caller's detail in it`;
     const fix = (who: string) =>
       `take events:PutEvents on ${on} away from ${who} (or limit it with an events:source condition to sources ${ruleText} does not match), or have ${ruleText} match only events of AWS services (source aws.*), which PutEvents cannot send, or give ${t.address} a constant input`;
     out.push({ action, statement: fires[0].statement, resources: [pattern], conditional: true, relay: { text, fix, fires } });
+  }
+  return out;
+}
+
+/** A rule target that may write the caller's event to a stream: what `streamRelays` reads of it, whoever asks. */
+interface StreamTarget {
+  readonly t: TfResource;
+  readonly stream?: TfResource;
+  /** The stream's ARN pattern (a target whose `arn` blastwall cannot read: any). */
+  readonly pattern: string;
+  readonly rule?: TfResource;
+  readonly busName: string;
+  readonly custom: readonly string[] | undefined;
+  /** The bus's ARN pattern. */
+  readonly bus: string;
+}
+
+const streamTargetCache = new WeakMap<TfStack, readonly StreamTarget[]>();
+
+/**
+ * The stack's rule targets that may write to a stream, in the stack's order: read once per stack. Read for every
+ * principal in every round of the held writes' fixed point (held-writes.ts), a stack of 4,000 buses parsed each target
+ * dozens of times (red-team round 157, F3).
+ */
+function streamTargets(stack: TfStack): readonly StreamTarget[] {
+  let out = streamTargetCache.get(stack);
+  if (out) return out;
+  const list: StreamTarget[] = [];
+  (stack.byType.get("aws_cloudwatch_event_target") ?? []).forEach((t, index) => {
+    if (t.values["input"] !== undefined && t.values["input"] !== null) return;
+    const stream = resourceIn(stack, t.values["arn"], STREAM_TYPES);
+    const arn = t.values["arn"];
+    const pattern = stream ? `arn:*:kinesis:*:*:stream/${attributePattern(stack, stream, "name").pattern}` : typeof arn === "string" ? resolveToPattern(stack, arn).pattern : undefined;
+    if (!pattern || (!stream && !globsIntersect(pattern, "arn:*:kinesis:*:*:stream/*", CI))) return;
+    const { rule, busName } = ruleOf(stack, { t, index });
+    const custom = rule ? customSources(stack, rule) : undefined;
+    const bus = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
+    list.push({ t, ...(stream ? { stream } : {}), pattern, ...(rule ? { rule } : {}), busName, custom, bus });
   });
+  streamTargetCache.set(stack, (out = list));
   return out;
 }
 

@@ -12,6 +12,7 @@
 import type { Grant } from "../engine/analysis-types";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { globsIntersect } from "../engine/iam/glob";
+import { grantIndicesOn, grantsOn } from "./grants-on";
 import { writtenReferences } from "../engine/reach/resource-index";
 import { attributePattern, hasInterpolation, parseReference, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
 import type { DenyAsk } from "./invoke-denies";
@@ -192,7 +193,8 @@ const filedCache = new WeakMap<readonly Grant[], Map<string, FiledGrants>>();
  * a caller holding a grant per queue (one through each queue's policy) asked each of them of every queue's route.
  */
 export function grantsUsing(stack: TfStack, route: Pick<Route, "target" | "types" | "pattern" | "alternatives">, gs: readonly Grant[]): Grant[] {
-  if (!route.target || gs.length < 2) return gs.filter((g) => g.resources.some((r) => grantUses(stack, route, g, r)));
+  if (!route.target) return onPatterns(gs, route);
+  if (gs.length < 2) return gs.filter((g) => g.resources.some((r) => grantUses(stack, route, g, r)));
   let byTypes = filedCache.get(gs);
   if (!byTypes) filedCache.set(gs, (byTypes = new Map()));
   const key = route.types.join(" ");
@@ -217,6 +219,18 @@ export function grantsUsing(stack: TfStack, route: Pick<Route, "target" | "types
   }
   const hit = new Set(filed.named.get(route.target) ?? []);
   for (const { i, r } of filed.loose) if (!hit.has(i) && onPattern(r, route)) hit.add(i);
+  return [...hit].sort((a, b) => a - b).map((i) => gs[i]);
+}
+
+/**
+ * The grants of `gs` with a pattern on the route's (or an alternative's), in their order: what `grantUses` answers for
+ * a route whose target the stack does not make. Asked through an index (grants-on.ts): every forwarder reading the
+ * default bus asked each of the caller's PutEvents grants, one per bus a rule forwards to (red-team round 157, F3).
+ */
+function onPatterns(gs: readonly Grant[], route: Pick<Route, "pattern" | "alternatives">): Grant[] {
+  const patterns = [route.pattern, ...(route.alternatives ?? [])];
+  if (patterns.length === 1) return [...grantsOn(gs, route.pattern)];
+  const hit = new Set(patterns.flatMap((x) => grantIndicesOn(gs, x)));
   return [...hit].sort((a, b) => a - b).map((i) => gs[i]);
 }
 

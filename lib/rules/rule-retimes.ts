@@ -9,7 +9,10 @@
  * error under --strict), as invoking a function is: not the error a payload of its own gives compute.
  *
  * Only targets that take something from the event are judged: one with a constant input runs as it already does,
- * only at other times. Targets that deliver data on (a queue, a topic, a stream) are judged where that is read.
+ * only at other times. Targets that deliver data on (a queue, a topic, a stream, another bus) are not judged: with
+ * PutEvents on the rule's bus the relays read PutRule as a route into what reads them (rewrite-relays.ts), but PutRule
+ * alone, choosing when AWS's own events flow on to a reader, is not read there yet (red-team round 157 asked for it; it
+ * would need the relays to carry a retime, not a payload, through every reader). A known gap, not a judgement.
  */
 import type { RuleContext } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";

@@ -90,7 +90,7 @@ describe("policies/destroy-rights.json", () => {
   });
 
   it("keeps the breadth of the research draft", () => {
-    expect(raw.version).toBe("1.37.0");
+    expect(raw.version).toBe("1.38.0");
     expect(raw.direct.length).toBeGreaterThanOrEqual(100);
     expect(raw.protection.length).toBeGreaterThanOrEqual(60);
     expect(raw.escalation.length).toBeGreaterThanOrEqual(60);
@@ -582,10 +582,25 @@ describe("lib/engine/catalogue", () => {
     expect(findings("bedrock:Retrieve")).toEqual([]);
   });
 
+  it("1.38.0: rewriting an existing events rule or Config rule is read as PutTargets is, a reach action (red-team round 157)", () => {
+    const cat = loadCatalogue();
+    const reach = (a: string) => cat.reachActions.find((e) => e.action === a);
+    const targets = reach("events:PutTargets")!;
+    for (const action of ["events:PutRule", "config:PutConfigRule"]) {
+      expect(reach(action)?.patterns).toEqual(targets.patterns);
+      expect(cat.entryOf(action)).toBeUndefined();
+    }
+    expect(reach("events:PutRule")!.why).toContain("rewrites an existing rule's pattern or schedule");
+    expect(reach("config:PutConfigRule")!.why).toContain("an automatic remediation then runs its SSM Automation document");
+    // Control: reading a Config rule or an events rule starts nothing.
+    expect(reach("config:DescribeConfigRules")).toBeUndefined();
+    expect(reach("events:DescribeRule")).toBeUndefined();
+  });
+
   it("loads once and caches", () => {
     const a = loadCatalogue();
     expect(loadCatalogue()).toBe(a);
-    expect(a.version).toBe("1.37.0");
+    expect(a.version).toBe("1.38.0");
     expect(a.entries.length).toBe(raw.direct.length + raw.protection.length + raw.escalation.length);
     expect(a.entries.map((e) => e.category).filter((c, i, all) => c !== all[i - 1])).toEqual([...CATEGORIES]);
   });

@@ -7,6 +7,10 @@
  */
 import { check, policy, tf } from "../helpers/tf";
 import { agentCan, DESTROY, HARMLESS, role, type Obj } from "../helpers/sessions";
+import { buildStack } from "../../lib/engine/terraform/stack";
+import { analyzeStack } from "../../lib/engine/analyze";
+import { heldWrites } from "../../lib/rules/held-writes";
+import { isRelayed } from "../../lib/rules/invoke-relays";
 
 const PINNED = { provider: { aws: [{ region: "eu-central-1", allowed_account_ids: ["111111111111"] }] } };
 const trust = (service: string) => policy({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" });
@@ -266,5 +270,50 @@ describe("155: pipes from Amazon MQ and Kafka", () => {
     expect(findings(json)[0].message).toContain("with no IAM right at all by writing to aws_mq_broker.b");
     const queue = { "aws_sqs_queue.q": { name: "q" }, "aws_mq_broker.b": { broker_name: "jobs", engine_type: "RabbitMQ" }, ...role("pipe", trust("pipes.amazonaws.com"), HARMLESS), "aws_pipes_pipe.p": { name: "jobs", role_arn: "${aws_iam_role.pipe.arn}", source: "${aws_mq_broker.b.arn}", target: "${aws_sqs_queue.q.arn}" } };
     expect(graded(stack([NOTHING], queue)).map((x) => x[0])).toEqual(["agent-reach-unknown"]);
+  });
+});
+
+/** The default bus forwarding to b1 → b2 → … → b`n`, and a rule on b`n` starting the deleting state machine (`last`: its pattern). */
+const chain = (n: number, last: Obj = { source: ["myapp.jobs"] }): Obj => {
+  const body: Obj = {
+    "aws_sfn_state_machine.sm": { name: "remediate", role_arn: "${aws_iam_role.sfn.arn}", definition: "{}" },
+    ...role("sfn", trust("states.amazonaws.com"), DESTROY),
+    ...role("events", trust("events.amazonaws.com"), policy(allow(["states:StartExecution", "events:PutEvents"], "*"))),
+  };
+  for (let i = 1; i <= n; i++) {
+    const from = i === 1 ? {} : { event_bus_name: `\${aws_cloudwatch_event_bus.b${i - 1}.name}` };
+    body[`aws_cloudwatch_event_bus.b${i}`] = { name: `b${i}` };
+    body[`aws_cloudwatch_event_rule.f${i}`] = { name: `f${i}`, ...from, event_pattern: JSON.stringify({ source: ["myapp.jobs"] }) };
+    body[`aws_cloudwatch_event_target.f${i}`] = { rule: `\${aws_cloudwatch_event_rule.f${i}.name}`, ...from, arn: `\${aws_cloudwatch_event_bus.b${i}.arn}`, role_arn: "${aws_iam_role.events.arn}" };
+  }
+  body["aws_cloudwatch_event_rule.run"] = { name: "run", event_bus_name: `\${aws_cloudwatch_event_bus.b${n}.name}`, event_pattern: JSON.stringify(last) };
+  body["aws_cloudwatch_event_target.run"] = { rule: "${aws_cloudwatch_event_rule.run.name}", event_bus_name: `\${aws_cloudwatch_event_bus.b${n}.name}`, arn: "${aws_sfn_state_machine.sm.arn}", role_arn: "${aws_iam_role.events.arn}" };
+  return stack([PUT_DEFAULT], body);
+};
+
+describe("157 F4: a long chain of forwarding buses", () => {
+  test("65 and 100 hops are followed to the end: an error, as for a short chain", () => {
+    expect(graded(chain(65))).toEqual(ERROR);
+    expect(graded(chain(100))).toEqual(ERROR);
+    expect(findings(chain(65))[0].path).toContain("aws_cloudwatch_event_rule.f65 forwards it through aws_cloudwatch_event_target.f65 to aws_cloudwatch_event_bus.b65");
+  });
+
+  test("control: the last rule matches AWS events only, so nothing of the agent's reaches the state machine", () => {
+    expect(graded(chain(65, { source: ["aws.ec2"] }))).toEqual([]);
+  });
+
+  test("a chain the guard stops while its writes still reach further fails closed: every write counts on `*`, saying so", () => {
+    const st = buildStack(chain(10) as never, "test.tf.json");
+    const { analysis } = analyzeStack(st, { config: {}, rules: [] });
+    const agent = analysis.byAddress.get("aws_iam_role.agent")!;
+    const own = (a: string) => analysis.rightsOf(agent.address).grants.get(a.toLowerCase()) ?? [];
+    const stopped = heldWrites(st, agent, own, 3)("sqs:SendMessage");
+    const wide = stopped.extra.filter((g) => g.resources.includes("*"));
+    expect(wide).toHaveLength(1);
+    expect(isRelayed(wide[0]) && wide[0].relay.text).toContain("the chain is too long to follow, so sqs:SendMessage counts as reaching every queue, topic, stream and bus");
+    expect(isRelayed(wide[0]) && wide[0].relay.fix("aws_iam_role.agent")).toContain("shorten the chain of forwarding rules, pipes and subscriptions that aws_iam_role.agent's writes go through");
+    // Followed to the end (the default guard), the same chain gains no such grant.
+    expect(heldWrites(st, agent, own)("sqs:SendMessage").extra.filter((g) => g.resources.includes("*"))).toEqual([]);
+    expect(heldWrites(st, agent, own)("events:PutEvents").extra).toHaveLength(10);
   });
 });
