@@ -78,7 +78,7 @@ function finding(
     {
       step: "rewrite-config-rule",
       address: r.rule?.address ?? r.rem.address,
-      detail: `${PUT_CONFIG_RULE} on ${r.ruleText}: replaces its scope and source and keeps ${r.rem.address}, which runs ${r.document} automatically on what the rule finds non-compliant, as ${role.address}`,
+      detail: `${PUT_CONFIG_RULE} on ${r.ruleText}: replaces its scope and source and keeps ${r.rem.address}, which runs ${r.document} automatically on what the rule finds non-compliant, as ${role.address}${r.why ? `; ${r.why}` : ""}`,
     },
     ...capabilityEvidence(role, cap),
     { step: "destroy-rights", address: role.address, detail: listActions(actions) },
@@ -89,7 +89,7 @@ function finding(
     actions: [PUT_CONFIG_RULE, ...actions],
     severity: ctx.strict ? "error" : "warning",
     message:
-      `${who} rewrite the scope and source of ${r.ruleText} (${PUT_CONFIG_RULE}, through ${where(hit.g.statement)}), whose automatic remediation ${r.rem.address} runs the SSM Automation document ${r.document} ` +
+      `${who} rewrite the scope and source of ${r.ruleText} (${PUT_CONFIG_RULE}, through ${where(hit.g.statement)}), whose automatic remediation ${r.rem.address} runs the SSM Automation document ${r.document}${r.why ? ` (whose name says it turns a protection on, but ${r.why})` : ""} ` +
       `as ${role.address}, a role that ${capabilityText(cap, actions, undefined, 5)}. PutConfigRule keeps the remediation, and AWS Config's service-linked role passes the role (no iam:PassRole of the agent's): ` +
       `with a scope and a source of its choosing (a Guard policy that fails what it names), Config finds the resources it picks non-compliant and runs the document on each. ` +
       `The document is fixed, so the agent chooses what it acts on, not what it does; blastwall does not read what a document calls and counts every destroy right of the role: ${arrows}. A warning (an error under --strict).`,
