@@ -125,3 +125,13 @@ export function remediationVerdict(document: string, parameters: unknown, before
 export function protectiveRemediation(document: string, parameters: unknown, before?: RemediationBefore): boolean {
   return remediationVerdict(document, parameters, before).protective;
 }
+
+/**
+ * An AWS-owned document that destroys nothing itself but hands what it is given on: `AWS-PublishSNSNotification`
+ * publishes its Message (a resource ID, when the remediation passes RESOURCE_ID) to a topic, whose subscribers act on
+ * it (red-team round 158, F3). The plan gate reads it as protective, as it reads an EventBridge target that is a topic;
+ * the reach of config:PutConfigRule follows the functions its role's sns:Publish reaches.
+ */
+export function relayingRemediation(document: string): boolean {
+  return documentName(document) === "aws-publishsnsnotification";
+}
