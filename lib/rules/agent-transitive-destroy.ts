@@ -29,7 +29,7 @@ export const rule: Rule = {
       "self-managed Kafka, an MSK cluster that lets clients in outside IAM, or a mapping's DocumentDB change stream counts as every agent's; an MSK cluster with IAM " +
       "authentication asks kafka-cluster:WriteData on the topic), " +
       "a resolver of a GraphQL API whose data source it is, " +
-      "a prompt to an alias of a Bedrock agent whose action group, parser function or collaborator calls it (bedrock:InvokeAgent), an input to a Bedrock flow whose Lambda or Agent node does (bedrock:InvokeFlow, StartFlowExecution), " +
+      "a prompt to an alias of a Bedrock agent whose action group, parser function or collaborator calls it (bedrock:InvokeAgent), an input to a Bedrock flow whose Lambda, Agent or LexBot node does (bedrock:InvokeFlow, StartFlowExecution; a LexBot node through the code hook a Lambda permission for Lex admits), " +
       "a function URL with no auth, an API method or route with no auth, or with a Cognito or JWT authorizer that takes a token anyone can get " +
       "(a user pool where anyone may sign up, or one outside the stack; a public or unreadable OpenID Connect issuer; a Lambda " +
       "authorizer's code is trusted, not read), or with a Cognito authorizer (or a JWT one on a user pool's issuer) on a pool of the stack " +
@@ -54,7 +54,8 @@ export const rule: Rule = {
       "The same holds for a rule whose target is a queue, topic, stream or another bus: with PutEvents on its bus, what reads there is reached. " +
       "config:PutConfigRule on a Config rule with an automatic remediation replaces its scope and source and keeps the remediation: the agent picks " +
       "the resources its SSM Automation document acts on, as the role its AutomationAssumeRole names (a warning, an error under --strict, when that " +
-      "role can delete data; a role blastwall cannot resolve is a reach it cannot see); a document of AWS's that only turns a protection on is none. " +
+      "role can delete data, or can make a function whose role can run, as a route into that function; a role blastwall cannot resolve is a reach it cannot see); " +
+      "a document of AWS's that only turns a protection on is none (one that sets a retention only with it fixed at 7 days or more), and AWS-PublishSNSNotification reaches what its role's publishes reach. " +
       "An API Gateway AWS integration with a credentials role (called, or run by TestInvokeMethod) and a GraphQL data source with a " +
       "service role make the service act as that role with a request the caller shapes: the caller acts as the role in the " +
       "integration's actions (every right of the role where blastwall cannot read them), a chain graded as what it reaches. " +

@@ -14,13 +14,17 @@
  * receives from the caller: bedrock:InvokeFlow (or StartFlowExecution) on the flow or an alias of it reaches them, and
  * an Agent node's agent, whose action groups run as above. A definition blastwall cannot read may name any function.
  * A supervisor agent reaches its collaborators' functions (aws_bedrockagent_agent_collaborator) the same way.
- * KnowledgeBase and Prompt nodes run no function.
+ * A LexBot node sends its input to a Lex V2 bot alias as the flow role, and the bot runs its code hook with slots taken
+ * from that text: the functions whose Lambda permission lets Lex invoke them from that alias (or from any source) are
+ * reached (red-team round 158, F6). KnowledgeBase and Prompt nodes run no function.
  */
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { resolveToPattern } from "../engine/terraform/tokens";
 import { oneReferenced } from "../engine/terraform/referenced";
 import type { Route } from "./invoke-routes";
-import { targetFunctions } from "./invoke-routes";
+import { functionsOf, targetFunctions } from "./invoke-routes";
+import { globsIntersect } from "../engine/iam/glob";
+import { serviceNamespace } from "./invoke-relays";
 
 const AGENTS = ["aws_bedrockagent_agent"];
 const ALIASES = ["aws_bedrockagent_agent_alias"];
@@ -186,7 +190,7 @@ function flowFunctions(stack: TfStack, flow: TfResource): { functions: TfResourc
       const type = exactly(stack, n["type"]);
       const name = exactly(stack, n["name"]) ?? "a node";
       const config = unset(n["configuration"]) ? [] : blocksOf(n["configuration"]);
-      if (type !== undefined && type !== "LambdaFunction" && type !== "Agent") continue;
+      if (type !== undefined && type !== "LambdaFunction" && type !== "Agent" && type !== "LexBot") continue;
       if (!config) {
         allFunctions(stack).forEach((f) => fns.add(f));
         nodes.push(`${name} (a configuration blastwall cannot read)`);
@@ -206,10 +210,35 @@ function flowFunctions(stack: TfStack, flow: TfResource): { functions: TfResourc
             if (called.length > 0) nodes.push(`${name} (Agent)`);
           }
         }
+        if (type === undefined || type === "LexBot") {
+          for (const b of blocksOf(c["lex_bot"]) ?? (unset(c["lex_bot"]) ? [] : [{}])) {
+            const called = lexHooks(stack, b["bot_alias_arn"]);
+            called.forEach((f) => fns.add(f));
+            if (called.length > 0) nodes.push(`${name} (LexBot, whose bot alias runs its code hook under a Lambda permission for Lex)`);
+          }
+        }
       }
     }
   }
   return { functions: [...fns], nodes: [...new Set(nodes)] };
+}
+
+/**
+ * The functions a Lex bot alias may run as its code hook: each a Lambda permission lets Lex (`lexv2.amazonaws.com`,
+ * `lex.amazonaws.com`) invoke from a source that may be the alias; an alias ARN blastwall cannot read may be any.
+ */
+function lexHooks(stack: TfStack, v: unknown): TfResource[] {
+  const alias = typeof v === "string" && v !== "" ? resolveToPattern(stack, v).pattern : "*";
+  const out = new Set<TfResource>();
+  for (const p of stack.byType.get("aws_lambda_permission") ?? []) {
+    const principal = exactly(stack, p.values["principal"]);
+    if (principal !== undefined && serviceNamespace(principal) !== "lex") continue;
+    const src = p.values["source_arn"];
+    const source = typeof src === "string" && src !== "" ? resolveToPattern(stack, src).pattern : "*";
+    if (!globsIntersect(source, alias, { caseInsensitive: true })) continue;
+    functionsOf(stack, p.values["function_name"]).forEach((f) => out.add(f));
+  }
+  return [...out];
 }
 
 /** The functions the agent an alias ARN names calls; every agent's when the alias cannot be told. */

@@ -411,6 +411,27 @@ export function invokeFindings(ctx: RuleContext): FindingDraft[] {
   return [...out, ...peers];
 }
 
+/**
+ * The functions whose role can destroy data that `p` can make run with a payload it hands on, each with the first way
+ * it can (`invoke F (lambda:InvokeFunction, through S)`, `publish to T (sns:Publish, ...), which ... delivers to F`):
+ * for a principal the agent does not act as but steers, as a Config remediation's role runs a document on resources
+ * the agent picks (remediation-rewrites.ts). `only` keeps the ways that use one of those actions.
+ */
+export function destroyingFunctionsRunBy(ctx: RuleContext, p: PrincipalNode, only?: (action: string) => boolean): { fn: TfResource; role: PrincipalNode; cap: Capability; how: string; actions: string[] }[] {
+  const graph = reachOf(ctx);
+  const out: { fn: TfResource; role: PrincipalNode; cap: Capability; how: string; actions: string[] }[] = [];
+  for (const [fn, all] of usesOf(ctx, p)) {
+    const uses = only ? all.filter((u) => [...u.actions].some(only)) : all;
+    if (uses.length === 0 || fn.mode === "data") continue;
+    const address = graph.roleOfCompute(fn, "role");
+    const role = typeof address === "string" ? ctx.analysis.byAddress.get(address) : undefined;
+    if (!role) continue;
+    const cap = capabilityOf(ctx, role);
+    if (isDangerous(cap)) out.push({ fn, role, cap, how: useText(fn, uses[0]), actions: [...uses[0].actions] });
+  }
+  return out;
+}
+
 function statementsText(statements: readonly Statement[]): string {
   const names = statements.map(where);
   return names.length <= 3 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`;

@@ -16,6 +16,7 @@ import { PUT_CONFIG_RULE, putConfigRuleGrant, rewritableRemediations, type Rewri
 import { agentCan, principalEvidence, statementEvidence, where } from "./support";
 import { capabilityActions, capabilityEvidence, capabilityFixText, capabilityOf, capabilityText, chainText, isDangerous, pathEvidence, reachOf, type Capability } from "./reach-support";
 import { listActions } from "../report/summarize";
+import { destroyingFunctionsRunBy } from "./function-invokes";
 
 export function remediationRewriteFindings(ctx: RuleContext): FindingDraft[] {
   const rems = rewritableRemediations(ctx.stack);
@@ -46,9 +47,16 @@ export function remediationRewriteFindings(ctx: RuleContext): FindingDraft[] {
         }
       }
       if (!hit) continue;
+      const path = hit.p === agent ? undefined : reach.pathTo(hit.p.address);
       const cap = capabilityOf(ctx, role);
-      if (!isDangerous(cap)) continue;
-      out.push(finding(ctx, agent, r, role, cap, hit, hit.p === agent ? undefined : reach.pathTo(hit.p.address)));
+      if (!r.publishes && isDangerous(cap)) {
+        out.push(finding(ctx, agent, r, role, cap, hit, path));
+        continue;
+      }
+      // The role destroys nothing itself (or the document only publishes): what it hands on to a function may.
+      const only = r.publishes ? (a: string) => a.startsWith("sns:") : undefined;
+      const fns = destroyingFunctionsRunBy(ctx, role, only).filter((f) => f.role !== agent && reach.edgeInto(f.role.address) == null);
+      if (fns.length > 0) out.push(functionFinding(ctx, agent, r, role, fns, hit, path));
     }
   }
   return out;
@@ -78,7 +86,7 @@ function finding(
     {
       step: "rewrite-config-rule",
       address: r.rule?.address ?? r.rem.address,
-      detail: `${PUT_CONFIG_RULE} on ${r.ruleText}: replaces its scope and source and keeps ${r.rem.address}, which runs ${r.document} automatically on what the rule finds non-compliant, as ${role.address}`,
+      detail: `${PUT_CONFIG_RULE} on ${r.ruleText}: replaces its scope and source and keeps ${r.rem.address}, which runs ${r.document} automatically on what the rule finds non-compliant, as ${role.address}${r.why ? `; ${r.why}` : ""}`,
     },
     ...capabilityEvidence(role, cap),
     { step: "destroy-rights", address: role.address, detail: listActions(actions) },
@@ -89,11 +97,63 @@ function finding(
     actions: [PUT_CONFIG_RULE, ...actions],
     severity: ctx.strict ? "error" : "warning",
     message:
-      `${who} rewrite the scope and source of ${r.ruleText} (${PUT_CONFIG_RULE}, through ${where(hit.g.statement)}), whose automatic remediation ${r.rem.address} runs the SSM Automation document ${r.document} ` +
+      `${who} rewrite the scope and source of ${r.ruleText} (${PUT_CONFIG_RULE}, through ${where(hit.g.statement)}), whose automatic remediation ${r.rem.address} runs the SSM Automation document ${r.document}${r.why ? ` (whose name says it turns a protection on, but ${r.why})` : ""} ` +
       `as ${role.address}, a role that ${capabilityText(cap, actions, undefined, 5)}. PutConfigRule keeps the remediation, and AWS Config's service-linked role passes the role (no iam:PassRole of the agent's): ` +
       `with a scope and a source of its choosing (a Guard policy that fails what it names), Config finds the resources it picks non-compliant and runs the document on each. ` +
       `The document is fixed, so the agent chooses what it acts on, not what it does; blastwall does not read what a document calls and counts every destroy right of the role: ${arrows}. A warning (an error under --strict).`,
     fix: `${capabilityFixText(cap, role.address, r.rem.address)}, or ${ruleFix}. If ${r.document} cannot harm what it may be pointed at, acknowledge with a reason.`,
+    evidence,
+  };
+}
+
+/**
+ * The remediation's role holds no destroy right, but can make a function whose role does run with what the document
+ * hands it (red-team round 158, F3): a document that invokes a function (aws:invokeLambdaFunction) or publishes to a
+ * topic it subscribes to passes it the resource IDs the agent made the rule flag. Graded as a route into a function.
+ */
+function functionFinding(
+  ctx: RuleContext,
+  agent: PrincipalNode,
+  r: RewritableRemediation,
+  role: PrincipalNode,
+  fns: ReturnType<typeof destroyingFunctionsRunBy>,
+  hit: { p: PrincipalNode; g: Grant },
+  path: readonly ReachEdge[] | undefined,
+): FindingDraft {
+  const [first] = fns;
+  const actions = capabilityActions(first.cap);
+  const who = path ? `${agentCan(agent)} act as ${hit.p.address}, which can` : agentCan(agent);
+  const holder = path ? `${hit.p.address} (or cut the chain from ${agent.address} to it)` : "the agent";
+  const start = path ? chainText(agent.address, path) : agent.address;
+  const more = fns.length > 1 ? ` (and ${fns.length - 1} more function${fns.length > 2 ? "s" : ""}: ${fns.slice(1, 4).map((f) => f.fn.address).join(", ")}${fns.length > 4 ? ", ..." : ""})` : "";
+  const doc = r.publishes ? `${r.document} (which publishes the message it is given)` : r.document;
+  const arrows = `${start} --${PUT_CONFIG_RULE}--> ${r.ruleText} --${r.rem.address}--> ${r.document} --runs as--> ${role.address} --${first.actions[0]}--> ${first.fn.address} --runs as--> ${first.role.address}`;
+  const evidence: Evidence[] = [
+    principalEvidence(agent),
+    ...(path ? pathEvidence(path) : []),
+    ...statementEvidence(hit.p, hit.g.statement),
+    {
+      step: "rewrite-config-rule",
+      address: r.rule?.address ?? r.rem.address,
+      detail: `${PUT_CONFIG_RULE} on ${r.ruleText}: replaces its scope and source and keeps ${r.rem.address}, which runs ${r.document} automatically on what the rule finds non-compliant, as ${role.address}`,
+    },
+    ...fns.map((f) => ({ step: "invoke", address: f.fn.address, detail: `${role.address} can ${f.how}, which runs as ${f.role.address}` })),
+    ...capabilityEvidence(first.role, first.cap),
+    { step: "destroy-rights", address: first.role.address, detail: listActions(actions) },
+  ];
+  return {
+    principal: agent.address,
+    resource: r.rem.address,
+    actions: [PUT_CONFIG_RULE, ...new Set([...first.actions, ...actions])],
+    severity: ctx.strict ? "error" : "warning",
+    message:
+      `${who} rewrite the scope and source of ${r.ruleText} (${PUT_CONFIG_RULE}, through ${where(hit.g.statement)}), whose automatic remediation ${r.rem.address} runs the SSM Automation document ${doc} ` +
+      `as ${role.address}, which can ${first.how}${more}, which runs as ${first.role.address}, a role that ${capabilityText(first.cap, actions, undefined, 5)}. ` +
+      `With a scope and a source of its choosing, Config runs the document on the resources the agent picks, and the document hands what it acts on to the function ` +
+      `(blastwall does not read what a document calls and counts every function its role can make run, as the agent chooses the payload of a function it invokes): ${arrows}. A warning (an error under --strict).`,
+    fix:
+      `${capabilityFixText(first.cap, first.role.address, first.fn.address)}, or take the rights that make ${first.fn.address} run away from ${role.address}, or take ${PUT_CONFIG_RULE} away from ${holder}, ` +
+      `or scope it by reference to Config rules with no automatic remediation, or make ${r.rem.address} manual (automatic = false). If the function acts only on what it should whatever its input, acknowledge with a reason.`,
     evidence,
   };
 }

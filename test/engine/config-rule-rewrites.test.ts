@@ -115,3 +115,79 @@ describe("155 F2. config:PutConfigRule on a rule with an automatic remediation",
     expect(graded(stack([allow(["config:DescribeConfigRules", "config:PutEvaluations"], "*")]))).toEqual([]);
   });
 });
+
+describe("158 F2. a document whose name enables backups sets the retention it is given: read with its parameters", () => {
+  const RDS = "AWSConfigRemediation-EnableRDSInstanceBackup";
+  const backup = (retention: Obj | undefined, doc = RDS) =>
+    CONFIG({ parameter: [{ name: "AutomationAssumeRole", static_value: "${aws_iam_role.remediate.arn}" }, { name: "DbiResourceId", resource_value: "RESOURCE_ID" }, ...(retention ? [{ name: "BackupRetentionPeriod", ...retention }] : [])] }, undefined, doc);
+  const MODIFY = policy(allow("rds:ModifyDBInstance", "*"));
+
+  test("a retention below 7 days, one not fixed, or none given: a warning as for any document that may destroy, saying why", () => {
+    const json = stack([PUT], backup({ static_value: "1" }), MODIFY);
+    expect(graded(json)).toEqual(WARNING);
+    const f = found(json)[0];
+    expect(f.message).toContain(
+      "runs the SSM Automation document AWSConfigRemediation-EnableRDSInstanceBackup (whose name says it turns a protection on, but it sets BackupRetentionPeriod to 1, below 7 days, on whatever it runs on, however long that keeps its backups now: a shorter retention deletes the backups older than it) as aws_iam_role.remediate",
+    );
+    expect(f.path).toContain("it sets BackupRetentionPeriod to 1, below 7 days");
+    expect(graded(stack([PUT], backup({ static_value: "3" }, "arn:aws:ssm:eu-central-1::document/AWS-EnableDocDbClusterBackupRetentionPeriod"), MODIFY))).toEqual(WARNING);
+    expect(graded(stack([PUT], backup({ resource_value: "RESOURCE_ID" }), MODIFY))).toEqual(WARNING);
+    expect(graded(stack([PUT], backup({ static_value: "${var.days}" }), MODIFY))).toEqual(WARNING);
+    expect(graded(stack([PUT], backup(undefined), MODIFY))).toEqual(WARNING);
+    // Parameters blastwall cannot read: the role is not known either, a reach it cannot see.
+    expect(graded(stack([PUT], CONFIG({ parameter: "${var.parameters}" }, undefined, RDS), MODIFY)).map((x) => x[0])).toEqual(["agent-reach-unknown"]);
+  });
+
+  test("controls: 7 days or more (a number or a list), or a role that cannot modify the database", () => {
+    expect(graded(stack([PUT], backup({ static_value: "7" }), MODIFY))).toEqual([]);
+    expect(graded(stack([PUT], backup({ static_value: 35 }), MODIFY))).toEqual([]);
+    expect(graded(stack([PUT], backup({ static_values: ["14"] }, "AWS-EnableDocDbClusterBackupRetentionPeriod"), MODIFY))).toEqual([]);
+    expect(graded(stack([PUT], backup({ static_value: "1" }), HARMLESS))).toEqual([]);
+  });
+});
+
+describe("158 F3. a remediation role that destroys nothing itself but makes a function that does run", () => {
+  const LAMBDA_TRUST = trust("lambda.amazonaws.com");
+  const FN = (rights = DESTROY): Obj => ({
+    ...role("fn", LAMBDA_TRUST, rights),
+    "aws_lambda_function.ops": { function_name: "ops", role: "${aws_iam_role.fn.arn}", handler: "index.handler", runtime: "python3.12", filename: "x.zip" },
+  });
+  const TOPIC: Obj = {
+    "aws_sns_topic.rem": { name: "rem" },
+    "aws_sns_topic_subscription.rem": { topic_arn: "${aws_sns_topic.rem.arn}", protocol: "lambda", endpoint: "${aws_lambda_function.ops.arn}" },
+  };
+  const OWN_DOC: Obj = { "aws_ssm_document.fix": { name: "fix", document_type: "Automation", content: "{}" } };
+  const run = (doc: string, remRights: string, extra: Obj, fnRights = DESTROY) => stack([PUT], { ...CONFIG({}, undefined, doc), ...OWN_DOC, ...FN(fnRights), ...extra }, remRights);
+  const INVOKE = policy(allow("lambda:InvokeFunction", "${aws_lambda_function.ops.arn}"));
+  const PUBLISH = policy(allow("sns:Publish", "${aws_sns_topic.rem.arn}"));
+
+  test("the stack's own document, its role able to invoke the function or publish to a topic it subscribes to: a warning through the function", () => {
+    const json = run("${aws_ssm_document.fix.name}", INVOKE, {});
+    expect(graded(json)).toEqual(WARNING);
+    expect(graded(json, true).map((x) => x[1])).toEqual(["error"]);
+    const f = found(json)[0];
+    expect(f.message).toContain(
+      "runs the SSM Automation document aws_ssm_document.fix (an SSM document of the stack's own) as aws_iam_role.remediate, which can invoke aws_lambda_function.ops (lambda:InvokeFunction, through aws_iam_role_policy.remediate statement #0), which runs as aws_iam_role.fn, a role that can delete data",
+    );
+    expect(f.message).toContain("--aws_config_remediation_configuration.cleanup--> aws_ssm_document.fix (an SSM document of the stack's own) --runs as--> aws_iam_role.remediate --lambda:InvokeFunction--> aws_lambda_function.ops --runs as--> aws_iam_role.fn");
+    expect(f.fix).toContain("or take the rights that make aws_lambda_function.ops run away from aws_iam_role.remediate, or take config:PutConfigRule away from the agent");
+    expect(graded(run("${aws_ssm_document.fix.name}", PUBLISH, TOPIC))).toEqual(WARNING);
+    expect(found(run("${aws_ssm_document.fix.name}", PUBLISH, TOPIC))[0].message).toContain("which can publish to aws_sns_topic.rem (sns:Publish");
+  });
+
+  test("AWS-PublishSNSNotification: its role's publishes to a topic a destroying function subscribes to count, nothing else it holds", () => {
+    const json = run("AWS-PublishSNSNotification", PUBLISH, TOPIC);
+    expect(graded(json)).toEqual(WARNING);
+    expect(found(json)[0].message).toContain("runs the SSM Automation document AWS-PublishSNSNotification (which publishes the message it is given) as aws_iam_role.remediate, which can publish to aws_sns_topic.rem");
+    // The document only publishes: the role's invoke or destroy rights are not what it uses.
+    expect(graded(run("AWS-PublishSNSNotification", INVOKE, TOPIC))).toEqual([]);
+    expect(graded(run("AWS-PublishSNSNotification", DESTROY, TOPIC))).toEqual([]);
+  });
+
+  test("controls: a function that cannot delete, a topic no function reads, no PutConfigRule, a manual remediation", () => {
+    expect(graded(run("${aws_ssm_document.fix.name}", INVOKE, {}, HARMLESS))).toEqual([]);
+    expect(graded(run("AWS-PublishSNSNotification", PUBLISH, { "aws_sns_topic.rem": { name: "rem" } }))).toEqual([]);
+    expect(graded(stack([allow("config:DescribeConfigRules", "*")], { ...CONFIG({}, undefined, "${aws_ssm_document.fix.name}"), ...OWN_DOC, ...FN() }, INVOKE))).toEqual([]);
+    expect(graded(stack([PUT], { ...CONFIG({ automatic: false }, undefined, "${aws_ssm_document.fix.name}"), ...OWN_DOC, ...FN() }, INVOKE))).toEqual([]);
+  });
+});

@@ -428,3 +428,41 @@ describe("red-team round 46: harmless schedules and remediations pass", () => {
     expect(run([rem("AWS-ConfigureS3BucketVersioning", [{ name: "VersioningState", static_value: "Suspended" }])])).toEqual(["plan-command-scheduled aws_config_remediation_configuration.r"]);
   });
 });
+
+describe("red-team round 158, F2: a remediation whose name enables backups sets the retention it is given", () => {
+  const judged = (changes: unknown[]) => evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes)))), { config: {} }).judged.map((j) => j.finding);
+  const run = (changes: unknown[]) => judged(changes).map((f) => `${f.ruleId} ${f.resource}`);
+  const HIT = ["plan-command-scheduled aws_config_remediation_configuration.r"];
+  const params = (days: Obj | undefined, name = "BackupRetentionPeriod") => [{ name: "DbiResourceId", resource_value: "RESOURCE_ID" }, ...(days ? [{ name, ...days }] : [])];
+  const body = (id: string, parameter: unknown, automatic: unknown = true) => ({ config_rule_name: "db-instance-backup-enabled", target_type: "SSM_DOCUMENT", target_id: id, automatic, parameter });
+  const rem = (id: string, parameter: unknown) => create("aws_config_remediation_configuration.r", body(id, parameter));
+  const RDS = "AWSConfigRemediation-EnableRDSInstanceBackup";
+
+  test("a retention below 7 days, not fixed (resource_value, unknown), or not given blocks, and the message says why", () => {
+    expect(run([rem(RDS, params({ static_value: "1" }))])).toEqual(HIT);
+    const f = judged([rem(RDS, params({ static_value: "1" }))])[0];
+    expect(f.message).toContain("its name says it turns a protection on, but it sets BackupRetentionPeriod to 1, below 7 days, on whatever it runs on");
+    expect(f.message).toContain("a shorter retention deletes the backups older than it");
+    expect(run([rem("arn:aws:ssm:us-east-1::document/AWS-EnableDocDbClusterBackupRetentionPeriod", params({ static_value: "3" }))])).toEqual(HIT);
+    expect(run([rem(RDS, params({ resource_value: "RESOURCE_ID" }))])).toEqual(HIT);
+    expect(run([rem(RDS, params({ static_value: null }))])).toEqual(HIT);
+    expect(run([rem(RDS, params(undefined))])).toEqual(HIT);
+    expect(judged([rem(RDS, params(undefined))])[0].message).toContain("no parameter of the remediation fixes that value");
+    // A protective name with a retention-like parameter of its own is read the same way.
+    expect(run([rem("AWSConfigRemediation-EnablePerformanceInsightsOnRDSInstance", params({ static_value: "1" }, "PerformanceInsightsRetentionPeriod"))])).toEqual(HIT);
+  });
+
+  test("controls: 7 days or more, a list of such values, and an update that does not lower what ran before pass", () => {
+    expect(run([rem(RDS, params({ static_value: "7" }))])).toEqual([]);
+    expect(run([rem("AWS-EnableDocDbClusterBackupRetentionPeriod", params({ static_values: ["35"] }))])).toEqual([]);
+    expect(run([rem("AWSConfigRemediation-EnablePerformanceInsightsOnRDSInstance", params({ static_value: "731" }, "PerformanceInsightsRetentionPeriod"))])).toEqual([]);
+    const was = (days: string, automatic: unknown = true) => body(RDS, params({ static_value: days }), automatic);
+    const changed = (before: Obj, days: string) => change("aws_config_remediation_configuration.r", ["update"], before, { ...body(RDS, params({ static_value: days })), maximum_automatic_attempts: 2 });
+    expect(run([changed(was("3"), "3")])).toEqual([]);
+    expect(run([changed(was("1"), "3")])).toEqual([]);
+    // Lowered, or newly automatic, or a different document before: judged as created.
+    expect(run([changed(was("5"), "3")])).toEqual(HIT);
+    expect(run([changed(was("3", false), "3")])).toEqual(HIT);
+    expect(run([changed(body("AWS-EnableDocDbClusterBackupRetentionPeriod", params({ static_value: "3" })), "3")])).toEqual(HIT);
+  });
+});

@@ -539,6 +539,17 @@ describe("a Lambda permission for a service blastwall does not model; an EventBr
     expect(found(stack([NOTHING], permission("alexa-appkit.amazon.com", { event_source_token: "amzn1.ask.skill.1234" })))).toEqual([]);
   });
 
+  test("158 F6: Lex V2's principal (lexv2.amazonaws.com) is the lex namespace: lex:RecognizeText runs the bot alias's code hook", () => {
+    const alias = "arn:aws:lex:eu-central-1:111111111111:bot-alias/BOTID12345/ALIASID123";
+    const json = stack([allow("lex:RecognizeText", "*")], permission("lexv2.amazonaws.com", { source_arn: alias }));
+    expect(graded(json)).toEqual(REPORTED);
+    expect(found(json)[0].message).toContain("set up lexv2.amazonaws.com source arn:aws:lex:eu-central-1:111111111111:bot-alias/BOTID12345/ALIASID123 to invoke a function (lex:*");
+    // Controls: no lex right (a lexv2: right names no IAM action), a right on another bot's alias, Lex V1 as before.
+    expect(found(stack([allow("lexv2:RecognizeText", "*")], permission("lexv2.amazonaws.com", { source_arn: alias })))).toEqual([]);
+    expect(found(stack([allow("lex:RecognizeText", "arn:aws:lex:eu-central-1:111111111111:bot-alias/OTHERBOT00/*")], permission("lexv2.amazonaws.com", { source_arn: alias })))).toEqual([]);
+    expect(graded(stack([allow("lex:RecognizeText", "*")], permission("lex.amazonaws.com", { source_arn: alias })))).toEqual(REPORTED);
+  });
+
   test("EventBridge: a regional principal is EventBridge; source_account of another account closes the route", () => {
     const targets = allow("events:PutTargets", "*");
     expect(graded(stack([targets], permission("events.eu-central-1.amazonaws.com", { source_account: ACCT })))).toEqual(REPORTED);

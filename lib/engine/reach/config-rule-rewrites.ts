@@ -20,7 +20,7 @@ import { globsIntersect } from "../iam/glob";
 import { blocks } from "../json";
 import { referencedResource, resolveToPattern } from "../terraform/tokens";
 import { oneReferenced } from "../terraform/referenced";
-import { protectiveRemediation } from "../remediation-documents";
+import { relayingRemediation, remediationVerdict } from "../remediation-documents";
 import { writtenReferences } from "./resource-index";
 import { automationRole } from "./sources";
 import { ownDenies } from "../own-denies";
@@ -45,6 +45,10 @@ export interface RewritableRemediation {
   readonly document: string;
   /** The AutomationAssumeRole parameter's value; undefined where none is set or it cannot be read. */
   readonly roleValue: unknown;
+  /** Why a document whose name says it turns a protection on may destroy all the same (its parameters). */
+  readonly why?: string;
+  /** The document only publishes to a topic (`AWS-PublishSNSNotification`): its role's publishes are what count. */
+  readonly publishes?: boolean;
 }
 
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
@@ -66,13 +70,14 @@ function ruleOf(stack: TfStack, v: unknown): { rule?: TfResource; text: string }
 }
 
 /** The document as a reader knows it, and whether it only turns a protection on (then it destroys nothing). */
-function documentOf(stack: TfStack, rem: TfResource): { text: string; protective: boolean } {
+function documentOf(stack: TfStack, rem: TfResource): { text: string; protective: boolean; why?: string; publishes?: boolean } {
   const v = rem.values["target_id"];
   const doc = oneReferenced(stack, v, DOCUMENT_TYPES);
   if (doc) return { text: `${doc.address} (an SSM document of the stack's own)`, protective: false };
   const name = typeof v === "string" && v !== "" ? resolveToPattern(stack, v) : undefined;
   if (!name?.exact) return { text: name ? `${name.pattern} (blastwall cannot read which document)` : "a document blastwall cannot read", protective: false };
-  return { text: name.pattern, protective: protectiveRemediation(name.pattern, rem.values["parameter"]) };
+  if (relayingRemediation(name.pattern)) return { text: name.pattern, protective: false, publishes: true };
+  return { text: name.pattern, ...remediationVerdict(name.pattern, rem.values["parameter"]) };
 }
 
 const cache = new WeakMap<TfStack, readonly RewritableRemediation[]>();
@@ -90,7 +95,7 @@ export function rewritableRemediations(stack: TfStack): readonly RewritableRemed
     if (doc.protective) continue;
     const { rule, text } = ruleOf(stack, rem.values["config_rule_name"]);
     const role = automationRole(blocks(rem.values["parameter"]), "static_value");
-    list.push({ rem, ...(rule ? { rule } : {}), ruleText: text, document: doc.text, roleValue: unset(role) ? undefined : role });
+    list.push({ rem, ...(rule ? { rule } : {}), ruleText: text, document: doc.text, roleValue: unset(role) ? undefined : role, ...(doc.why ? { why: doc.why } : {}), ...(doc.publishes ? { publishes: true } : {}) });
   }
   cache.set(stack, (out = list));
   return out;

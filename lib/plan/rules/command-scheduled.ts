@@ -11,7 +11,7 @@ import { canonicalJson } from "../canonical-json";
 import { SQL_FIELDS, UNKNOWN_SQL, readOnlySql, shownSql } from "../sql";
 import { moduleResources } from "../data-reads";
 import { PACK_FIELDS, PACK_TYPES, readPack, UNREAD_FIX } from "./conformance-packs";
-import { documentName, protectiveRemediation } from "../../engine/remediation-documents";
+import { documentName, remediationVerdict } from "../../engine/remediation-documents";
 
 /**
  * Resources whose create makes AWS itself run commands or API calls soon after apply, with rights the plan does not
@@ -1031,15 +1031,20 @@ function remediation(rc: PlanResourceChange): Hit | undefined {
   // An AWS-owned remediation whose name says it turns a protection on (enabling encryption, logging or a trail, a
   // public access block) destroys nothing. Any other (configuring, updating, deleting), a command runner, or a
   // document of the account's own, whose content is not in the plan, counts: `AWS-ConfigureS3BucketVersioning` can
-  // suspend versioning.
+  // suspend versioning, and one that sets a retention (`AWSConfigRemediation-EnableRDSInstanceBackup`) may shorten it
+  // unless its parameter fixes it at 7 days or more, or at no less than before (red-team round 158, F2).
   const id = afterValue(rc.change, ["target_id"]);
+  let why: string | undefined;
   if (id.state === "known" && typeof id.value === "string") {
     const params = afterValue(rc.change, ["parameter"]);
-    if (protectiveRemediation(id.value, params.state === "known" ? params.value : undefined)) return undefined;
+    const was = isObject(rc.change.before) ? { document: rc.change.before.target_id, parameters: rc.change.before.parameter, automatic: rc.change.before.automatic } : undefined;
+    const verdict = remediationVerdict(id.value, params.state === "known" ? params.value : undefined, was);
+    if (verdict.protective) return undefined;
+    why = verdict.why;
   }
   const target = shown(rc, ["target_id"]);
   return {
-    runs: `runs the remediation ${target} by itself on every resource its Config rule finds non-compliant`,
+    runs: `runs the remediation ${target} by itself on every resource its Config rule finds non-compliant${why ? ` (its name says it turns a protection on, but ${why})` : ""}`,
     evidence: [{ step: "remediation", address: rc.address, detail: `${target}, parameters ${shown(rc, ["parameter"], false)}` }],
   };
 }
