@@ -106,18 +106,34 @@ function retentionWhy(owned: string, document: string, parameters: unknown, befo
 }
 
 /**
+ * Where the caller picks what the remediation runs on (config:PutConfigRule rewrites the rule's scope), any retention
+ * it sets shortens that of the resources which keep theirs longer now: a 7-day value on a database that keeps 35 days
+ * deletes 28 days of backups (red-team round 158, F2). A floor that protects resources a team's rule finds
+ * non-compliant protects nothing there, so a document that sets a retention is never read as protective.
+ */
+function chosenRetentionWhy(owned: string, parameters: unknown): string | undefined {
+  const blocks = parameterBlocks(parameters);
+  const named = blocks?.find((b) => typeof b["name"] === "string" && RETENTION_PARAMETER.test(b["name"]))?.["name"];
+  if (blocks === undefined || named !== undefined || SETS_RETENTION.test(owned)) {
+    return `it sets a retention${typeof named === "string" ? ` (${named})` : ""} on whatever the rewritten rule finds non-compliant, resources that keep theirs longer now among them: a shorter retention deletes the backups older than it`;
+  }
+  return undefined;
+}
+
+/**
  * What a remediation running `document` (its name or ARN, as `target_id` gives it) does: whether it only turns a
  * protection on, and, where its name says so but its parameters may not, why not. `parameters`: its `parameter` blocks
  * (`{ name, static_value, static_values, resource_value }`), undefined where they are not known; `before`: the
- * remediation before a change the plan makes (a retention not lowered then is no new harm).
+ * remediation before a change the plan makes (a retention not lowered then is no new harm); `targetsChosen`: the
+ * caller picks what it runs on (see `chosenRetentionWhy`).
  */
-export function remediationVerdict(document: string, parameters: unknown, before?: RemediationBefore): RemediationVerdict {
+export function remediationVerdict(document: string, parameters: unknown, before?: RemediationBefore, targetsChosen = false): RemediationVerdict {
   const name = documentName(document);
   const owned = /^(aws|awsconfigremediation)-(.*)$/.exec(name);
   if (owned === null || COMMAND_DOCUMENTS.test(name)) return { protective: false };
   if (versioningOn(owned[2], parameters)) return { protective: true };
   if (!PROTECTIVE.test(owned[2])) return { protective: false };
-  const why = retentionWhy(owned[2], name, parameters, before);
+  const why = targetsChosen ? chosenRetentionWhy(owned[2], parameters) : retentionWhy(owned[2], name, parameters, before);
   return why === undefined ? { protective: true } : { protective: false, why };
 }
 

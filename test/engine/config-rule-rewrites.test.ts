@@ -122,27 +122,30 @@ describe("158 F2. a document whose name enables backups sets the retention it is
     CONFIG({ parameter: [{ name: "AutomationAssumeRole", static_value: "${aws_iam_role.remediate.arn}" }, { name: "DbiResourceId", resource_value: "RESOURCE_ID" }, ...(retention ? [{ name: "BackupRetentionPeriod", ...retention }] : [])] }, undefined, doc);
   const MODIFY = policy(allow("rds:ModifyDBInstance", "*"));
 
-  test("a retention below 7 days, one not fixed, or none given: a warning as for any document that may destroy, saying why", () => {
+  // The agent picks what the rewritten rule finds non-compliant: any retention the document sets shortens that of a
+  // database which keeps its backups longer now, whatever the value (the plan gate, where the team's rule picks, reads
+  // 7 days as the floor: test/plan/redteam42.test.ts).
+  test("any retention it sets, a fixed 7 or 35 days included, or one not fixed or not given: a warning as for any document that may destroy, saying why", () => {
     const json = stack([PUT], backup({ static_value: "1" }), MODIFY);
     expect(graded(json)).toEqual(WARNING);
     const f = found(json)[0];
     expect(f.message).toContain(
-      "runs the SSM Automation document AWSConfigRemediation-EnableRDSInstanceBackup (whose name says it turns a protection on, but it sets BackupRetentionPeriod to 1, below 7 days, on whatever it runs on, however long that keeps its backups now: a shorter retention deletes the backups older than it) as aws_iam_role.remediate",
+      "runs the SSM Automation document AWSConfigRemediation-EnableRDSInstanceBackup (whose name says it turns a protection on, but it sets a retention (BackupRetentionPeriod) on whatever the rewritten rule finds non-compliant, resources that keep theirs longer now among them: a shorter retention deletes the backups older than it) as aws_iam_role.remediate",
     );
-    expect(f.path).toContain("it sets BackupRetentionPeriod to 1, below 7 days");
+    expect(f.path).toContain("it sets a retention (BackupRetentionPeriod) on whatever the rewritten rule finds non-compliant");
+    for (const r of [{ static_value: "7" }, { static_value: 35 }, { static_values: ["14"] }, { resource_value: "RESOURCE_ID" }, { static_value: "${var.days}" }]) {
+      expect(graded(stack([PUT], backup(r), MODIFY))).toEqual(WARNING);
+    }
     expect(graded(stack([PUT], backup({ static_value: "3" }, "arn:aws:ssm:eu-central-1::document/AWS-EnableDocDbClusterBackupRetentionPeriod"), MODIFY))).toEqual(WARNING);
-    expect(graded(stack([PUT], backup({ resource_value: "RESOURCE_ID" }), MODIFY))).toEqual(WARNING);
-    expect(graded(stack([PUT], backup({ static_value: "${var.days}" }), MODIFY))).toEqual(WARNING);
     expect(graded(stack([PUT], backup(undefined), MODIFY))).toEqual(WARNING);
     // Parameters blastwall cannot read: the role is not known either, a reach it cannot see.
     expect(graded(stack([PUT], CONFIG({ parameter: "${var.parameters}" }, undefined, RDS), MODIFY)).map((x) => x[0])).toEqual(["agent-reach-unknown"]);
   });
 
-  test("controls: 7 days or more (a number or a list), or a role that cannot modify the database", () => {
-    expect(graded(stack([PUT], backup({ static_value: "7" }), MODIFY))).toEqual([]);
-    expect(graded(stack([PUT], backup({ static_value: 35 }), MODIFY))).toEqual([]);
-    expect(graded(stack([PUT], backup({ static_values: ["14"] }, "AWS-EnableDocDbClusterBackupRetentionPeriod"), MODIFY))).toEqual([]);
-    expect(graded(stack([PUT], backup({ static_value: "1" }), HARMLESS))).toEqual([]);
+  test("controls: a role that cannot modify the database; a protective document that sets no retention", () => {
+    expect(graded(stack([PUT], backup({ static_value: "35" }), HARMLESS))).toEqual([]);
+    const encryption = CONFIG({ parameter: [{ name: "AutomationAssumeRole", static_value: "${aws_iam_role.remediate.arn}" }, { name: "BucketName", resource_value: "RESOURCE_ID" }] }, undefined, "AWS-EnableS3BucketEncryption");
+    expect(graded(stack([PUT], encryption, MODIFY))).toEqual([]);
   });
 });
 

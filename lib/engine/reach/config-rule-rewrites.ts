@@ -77,7 +77,7 @@ function documentOf(stack: TfStack, rem: TfResource): { text: string; protective
   const name = typeof v === "string" && v !== "" ? resolveToPattern(stack, v) : undefined;
   if (!name?.exact) return { text: name ? `${name.pattern} (blastwall cannot read which document)` : "a document blastwall cannot read", protective: false };
   if (relayingRemediation(name.pattern)) return { text: name.pattern, protective: false, publishes: true };
-  return { text: name.pattern, ...remediationVerdict(name.pattern, rem.values["parameter"]) };
+  return { text: name.pattern, ...remediationVerdict(name.pattern, rem.values["parameter"], undefined, true) };
 }
 
 const cache = new WeakMap<TfStack, readonly RewritableRemediation[]>();
