@@ -51,7 +51,8 @@ export const rule: Rule = {
       "agent's events out (a schedule, AWS services' sources only) is a route for it all the same when it may also put events on the rule's bus, " +
       "graded as the matching-pattern route is. With PutRule alone it still picks when the targets run (on AWS events it chooses, or on a timer), " +
       "acting on what those events name: a warning (an error under --strict) for a target whose role can delete data or cannot be seen. " +
-      "The same holds for a rule whose target is a queue, topic, stream or another bus: with PutEvents on its bus, what reads there is reached. " +
+      "The same holds for a rule whose target is a queue, topic, stream or another bus: with PutEvents on its bus, what reads there is reached; " +
+      "with PutRule alone, what reads there (an event source mapping, a subscription, a pipe, a rule on the other bus, hop after hop) is judged as a target the rule runs, the chain named. " +
       "config:PutConfigRule on a Config rule with an automatic remediation replaces its scope and source and keeps the remediation: the agent picks " +
       "the resources its SSM Automation document acts on, as the role its AutomationAssumeRole names (a warning, an error under --strict, when that " +
       "role can delete data, or can make a function whose role can run, as a route into that function; a role blastwall cannot resolve is a reach it cannot see); " +

@@ -35,7 +35,7 @@ const BUSES = ["aws_cloudwatch_event_bus"];
 const RULES = ["aws_cloudwatch_event_rule"];
 
 /** A rule target or pipe that writes on what a caller writes to it. */
-interface Forwarder {
+export interface Forwarder {
   /** The rule target or the pipe. */
   readonly via: TfResource;
   /** What the caller writes to: any one of `actions` on it fires the forward. */
@@ -124,16 +124,32 @@ function busForwarders(stack: TfStack): Forwarder[] {
   return out;
 }
 
+/** A queue, stream, topic or bus a pipe or rule target writes on to: the writes it makes there, and where. */
+export interface Destination {
+  readonly grants: readonly string[];
+  readonly pattern: string;
+  readonly target?: TfResource;
+  readonly text: string;
+  readonly verb: string;
+}
+
 /** What a pipe's target is, when it is a queue, stream, topic or bus it writes on to. */
-function pipeDestination(stack: TfStack, pipe: TfResource): { grants: readonly string[]; pattern: string; target?: TfResource; text: string; verb: string } | undefined {
-  const v = pipe.values["target"];
+function pipeDestination(stack: TfStack, pipe: TfResource): Destination | undefined {
+  return destinationOf(stack, pipe.values["target"], pipe);
+}
+
+/**
+ * What a target ARN `v` (a pipe's or a rule target's, made in `at`) writes to, when it is a queue, stream, topic or
+ * a bus whose rules the stack holds; undefined for anything else (a function, compute, a bus blastwall cannot see).
+ */
+export function destinationOf(stack: TfStack, v: unknown, at: TfResource): Destination | undefined {
   const queue = oneReferenced(stack, v, ["aws_sqs_queue"]);
   if (queue) return { grants: SEND, pattern: `arn:*:sqs:*:*:${nameOf(stack, queue, "name", "name_prefix")}`, target: queue, text: queue.address, verb: "sends it as a message to" };
   const stream = oneReferenced(stack, v, ["aws_kinesis_stream"]);
   if (stream) return { grants: PUT_RECORD, pattern: `arn:*:kinesis:*:*:stream/${nameOf(stack, stream, "name")}`, target: stream, text: stream.address, verb: "puts it as a record on" };
   const topic = oneReferenced(stack, v, ["aws_sns_topic"]);
   if (topic) return { grants: ["sns:Publish"], pattern: `arn:*:sns:*:*:${nameOf(stack, topic, "name", "name_prefix")}`, target: topic, text: topic.address, verb: "publishes it to" };
-  const bus = busTarget(stack, v, pipe);
+  const bus = busTarget(stack, v, at);
   if (bus) return bus.outside === undefined ? { grants: ["events:PutEvents"], pattern: bus.pattern, target: bus.bus, text: bus.text, verb: "puts it as an event (source `Pipe NAME`, detail the caller's) on" } : undefined;
   if (typeof v !== "string") return undefined;
   // A queue, stream or topic written as an ARN: what reads it is judged by that ARN, as a route names it.
@@ -167,6 +183,11 @@ function pipeForwarders(stack: TfStack): Forwarder[] {
     }
   }
   return out;
+}
+
+/** Every forwarder of the stack, in the order they were read: what a write to one place is written on to. */
+export function allForwarders(stack: TfStack): readonly Forwarder[] {
+  return [...new Set([...forwarders(stack).values()].flat())];
 }
 
 /**

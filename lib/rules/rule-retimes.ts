@@ -9,17 +9,18 @@
  * error under --strict), as invoking a function is: not the error a payload of its own gives compute.
  *
  * Only targets that take something from the event are judged: one with a constant input runs as it already does,
- * only at other times. Targets that deliver data on (a queue, a topic, a stream, another bus) are not judged: with
- * PutEvents on the rule's bus the relays read PutRule as a route into what reads them (rewrite-relays.ts), but PutRule
- * alone, choosing when AWS's own events flow on to a reader, is not read there yet (red-team round 157 asked for it; it
- * would need the relays to carry a retime, not a payload, through every reader). A known gap, not a judgement.
+ * only at other times. A target that delivers the events on (a queue, a topic, a stream, another bus) is followed to
+ * what reads there (retime-relays.ts: event source mappings, subscriptions, pipes, the other bus's rules, hop after
+ * hop), and what runs at the end is judged as a target that runs it would be, the chain named (red-team round 157).
+ * Where the caller may also write there (PutEvents on the rule's bus, or a write to the queue, topic, stream or bus
+ * itself, its own or relayed) it picks the payload: the routes and relays report that (rewrite-relays.ts), not this.
  */
 import type { RuleContext } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { ReachEdge } from "../engine/reach/types";
 import type { TfResource } from "../engine/terraform/types";
-import { computeOf, passesEvent } from "../engine/reach/compute-targets";
+import { computeOf, passesEvent, type RouteCompute } from "../engine/reach/compute-targets";
 import {
   BUSES,
   PUT_RULE,
@@ -50,6 +51,7 @@ import { deniedOnAll, ownDenies } from "./invoke-denies";
 import { heldWrites } from "./held-writes";
 import { isRelayed } from "./invoke-relays";
 import { listActions } from "../report/summarize";
+import { busHop, landingOf, readersOf, type Hop, type Landing } from "./retime-relays";
 
 /** Code a rule target runs: a function, or compute of another kind, and the role it runs as where that is known. */
 interface Runner {
@@ -58,46 +60,78 @@ interface Runner {
   readonly text: string;
   /** The role's address; undefined when blastwall cannot see it. */
   readonly role?: string;
+  /** For code that reads what the target writes on (a queue, topic, stream or bus): the hops after the target. */
+  readonly hops?: readonly Hop[];
 }
 
 interface Retimable {
   readonly t: TfResource;
   readonly on: TargetRule;
   readonly runners: readonly Runner[];
+  /** Where the target writes the events on, when what runs is read there (retime-relays.ts). */
+  readonly landing?: Landing;
 }
 
 const cache = new WeakMap<object, readonly Retimable[]>();
 
-/** The stack's rule targets that hand code fields of the event, with what they run. */
+/** A function as a runner; undefined when it runs as no role. */
+function functionRunner(ctx: RuleContext, fn: TfResource): Runner | undefined {
+  const role = fn.mode === "data" ? undefined : reachOf(ctx).roleOfCompute(fn, "role");
+  return role === null ? undefined : { res: fn, text: fn.address, role };
+}
+
+/** Compute a target or pipe starts as a runner (its role as the hijack targets read it); undefined when it runs as none. */
+function computeRunner(ctx: RuleContext, c: RouteCompute): Runner | undefined {
+  const found = c.res && c.res.mode !== "data" ? reachOf(ctx).roleOfCompute(c.res, c.roleAttribute!) : undefined;
+  const role = found === null && c.runsAsRoleAnyway ? undefined : found;
+  return role === null ? undefined : { res: c.res, text: c.text, role };
+}
+
+/** What a rule target runs itself: its functions, or else the compute it starts. */
+function targetRunners(ctx: RuleContext, t: TfResource): Runner[] {
+  const runners = targetFunctions(ctx.stack, t.values["arn"]).flatMap((fn) => functionRunner(ctx, fn) ?? []);
+  if (runners.length > 0) return runners;
+  const c = computeOf(ctx.stack, t.values["arn"], t.values, t);
+  const r = c && computeRunner(ctx, c);
+  return r ? [r] : [];
+}
+
+/** What runs on what a target writes on to `landing`, each with its hops, once per runner. */
+function relayedRunners(ctx: RuleContext, landing: Landing): Runner[] {
+  const out = new Map<string, Runner>();
+  const add = (r: Runner | undefined, hops: readonly Hop[]) => {
+    if (r && !out.has(r.text)) out.set(r.text, { ...r, hops });
+  };
+  for (const x of readersOf(ctx.stack, landing)) {
+    if (x.fn) add(functionRunner(ctx, x.fn), x.hops);
+    else if (x.compute) add(computeRunner(ctx, x.compute), x.hops);
+    else if (x.target && x.bus) for (const r of targetRunners(ctx, x.target)) add(r, [...x.hops, busHop(ctx.stack, x.target, x.bus, r.text)]);
+  }
+  return [...out.values()];
+}
+
+/**
+ * The stack's rule targets that hand code fields of the event, with what they run: those that run it themselves first,
+ * then those whose queue, topic, stream or bus feeds it. Each target's way to a runner is a finding of its own (another
+ * rule's PutRule, or its pattern left as it is, does not close it), as two rules targeting one function are.
+ */
 function retimables(ctx: RuleContext): readonly Retimable[] {
   let out = cache.get(ctx.analysis);
   if (out) return out;
-  const graph = reachOf(ctx);
-  const list: Retimable[] = [];
+  const direct: Retimable[] = [];
+  const relayed: Retimable[] = [];
   for (const t of ctx.stack.byType.get("aws_cloudwatch_event_target") ?? []) {
     if (!passesEvent(ctx.stack, t)) continue;
-    const runners: Runner[] = [];
-    for (const fn of targetFunctions(ctx.stack, t.values["arn"])) {
-      const role =
-        fn.mode === "data" ? undefined : graph.roleOfCompute(fn, "role");
-      if (role !== null) runners.push({ res: fn, text: fn.address, role });
+    const runners = targetRunners(ctx, t);
+    if (runners.length > 0) {
+      direct.push({ t, on: ruleOfTarget(ctx.stack, t), runners });
+      continue;
     }
-    const c =
-      runners.length > 0
-        ? undefined
-        : computeOf(ctx.stack, t.values["arn"], t.values, t);
-    if (c) {
-      const found =
-        c.res && c.res.mode !== "data"
-          ? graph.roleOfCompute(c.res, c.roleAttribute!)
-          : undefined;
-      const role = found === null && c.runsAsRoleAnyway ? undefined : found;
-      if (role !== null) runners.push({ res: c.res, text: c.text, role });
-    }
-    if (runners.length > 0)
-      list.push({ t, on: ruleOfTarget(ctx.stack, t), runners });
+    const landing = landingOf(ctx.stack, t);
+    const fed = landing ? relayedRunners(ctx, landing) : [];
+    if (landing && fed.length > 0) relayed.push({ t, on: ruleOfTarget(ctx.stack, t), runners: fed, landing });
   }
-  cache.set(ctx.analysis, (out = list));
+  cache.set(ctx.analysis, (out = [...direct, ...relayed]));
   return out;
 }
 
@@ -137,11 +171,19 @@ function putsOnBus(
   );
 }
 
+/** Whether the principal may write to the landing itself (its own grant or a relayed one): the routes read its readers then. */
+function writesTo(ctx: RuleContext, p: PrincipalNode, l: Landing, held: (a: string) => readonly Grant[]): boolean {
+  const on = { target: l.res, types: l.res ? [l.res.type] : [], pattern: l.pattern };
+  const denied = deniedOnAll(ctx.stack, ownDenies(p), l.action, [{ pattern: l.pattern, target: l.res, suffix: l.res ? "" : undefined }]);
+  return held(l.action).some((g) => (isRelayed(g) || !denied) && g.resources.some((r) => grantUses(ctx.stack, on, g, r)));
+}
+
 export function retimeFindings(ctx: RuleContext): FindingDraft[] {
   if (!ctx.stack.byType.get("aws_cloudwatch_event_target")?.length) return [];
-  const targets = retimables(ctx);
-  if (targets.length === 0) return [];
   const graph = reachOf(ctx);
+  // Read on first use: only a stack where some principal holds events:PutRule needs the targets (and what they feed).
+  let read: readonly Retimable[] | undefined;
+  const targetsNow = () => (read ??= retimables(ctx));
   const out: FindingDraft[] = [];
   for (const agent of ctx.analysis.agents) {
     const reach = graph.search(agent.address);
@@ -155,6 +197,8 @@ export function retimeFindings(ctx: RuleContext): FindingDraft[] {
           p !== undefined && graph.computeGrants(p, PUT_RULE).length > 0,
       );
     if (holders.length === 0) continue;
+    const targets = targetsNow();
+    if (targets.length === 0) continue;
     const heldOf = new Map<PrincipalNode, (a: string) => readonly Grant[]>();
     const held = (p: PrincipalNode) => {
       let h = heldOf.get(p);
@@ -174,7 +218,8 @@ export function retimeFindings(ctx: RuleContext): FindingDraft[] {
         }
       }
       // With events:PutEvents there too it picks the payload: the routes report that (invoke-routes.ts, compute-targets.ts).
-      if (!hit || putsOnBus(ctx, hit.p, x.on, held(hit.p))) continue;
+      // So do they where it may write to the queue, topic, stream or bus the target writes to (itself, or through a relay).
+      if (!hit || putsOnBus(ctx, hit.p, x.on, held(hit.p)) || (x.landing && writesTo(ctx, hit.p, x.landing, held(hit.p)))) continue;
       const path = hit.p === agent ? undefined : reach.pathTo(hit.p.address);
       for (const r of x.runners) {
         if (r.role !== undefined && reaches(r.role)) continue;
@@ -222,11 +267,15 @@ function finding(
         ? `${r.text}, whose role blastwall cannot resolve: it may hold any destroy right`
         : `${r.text}, a target blastwall cannot read as compute it models, which may run as any role`;
   const start = path ? chainText(agent.address, path) : agent.address;
-  const arrows = `${start} --${PUT_RULE}--> ${on.text} --${t.address}--> ${r.text} --runs as--> ${role?.address ?? "a role blastwall cannot see"}`;
+  const hops = x.landing ? (r.hops ?? []) : [];
+  const after = x.landing ? ` --${t.address}--> ${x.landing.text}${hops.map((h) => ` --${h.via}--> ${h.to}`).join("")}` : ` --${t.address}--> ${r.text}`;
+  const arrows = `${start} --${PUT_RULE}--> ${on.text}${after} --runs as--> ${role?.address ?? "a role blastwall cannot see"}`;
   const holder = path
     ? `${hit.p.address} (or cut the chain from ${agent.address} to it)`
     : "the agent";
-  const ruleFix = `take events:PutRule on ${on.rule?.address ?? on.arn} away from ${holder}, or scope it to rules with no targets that run code (an ARN other than ${on.arn}, a name prefix of the agent's own)`;
+  const ruleFix = x.landing
+    ? `take events:PutRule on ${on.rule?.address ?? on.arn} away from ${holder}, or scope it to rules whose targets feed no code (an ARN other than ${on.arn}, a name prefix of the agent's own), or give ${t.address} a constant input`
+    : `take events:PutRule on ${on.rule?.address ?? on.arn} away from ${holder}, or scope it to rules with no targets that run code (an ARN other than ${on.arn}, a name prefix of the agent's own)`;
   const roleFix =
     role && cap
       ? `${capabilityFixText(cap, role.address, r.text)}, or ${ruleFix}`
@@ -238,8 +287,9 @@ function finding(
     {
       step: "rewrite-rule",
       address: on.rule?.address ?? t.address,
-      detail: `${PUT_RULE} on ${on.arn}: replaces the rule's pattern or schedule and keeps ${t.address}, which runs ${r.text} ${inputText(t)}`,
+      detail: `${PUT_RULE} on ${on.arn}: replaces the rule's pattern or schedule and keeps ${t.address}, which ${x.landing ? `sends AWS's events to ${x.landing.text}` : `runs ${r.text}`} ${inputText(t)}`,
     },
+    ...hops.map((h) => ({ step: "relay", address: h.via, detail: h.text })),
     ...(role && cap
       ? [
           ...capabilityEvidence(role, cap),
@@ -256,11 +306,15 @@ function finding(
     resource: r.res?.address ?? t.address,
     actions: [PUT_RULE, ...actions],
     severity: ctx.strict ? "error" : "warning",
-    message:
-      `${who} rewrite the event pattern or schedule of ${on.text} (${PUT_RULE}, through ${where(hit.g.statement)}), whose target ${t.address} runs ${runs}. ` +
-      `PutRule replaces a rule's pattern and keeps its targets, so it can make ${on.text} match AWS events it chooses or can cause (every snapshot created, every object written) or run on a timer, ` +
-      `and ${t.address} then runs ${r.text} on each, ${inputText(t)}. It cannot put events of its own on ${on.busText} (no events:PutEvents there), so the fields are AWS's, not its own; ` +
-      `but it chooses when the target acts, and so which of the resources AWS reports it acts on: ${arrows}. A warning (an error under --strict).`,
+    message: x.landing
+      ? `${who} rewrite the event pattern or schedule of ${on.text} (${PUT_RULE}, through ${where(hit.g.statement)}), whose target ${t.address} sends what it matches to ${x.landing.text}, and ${r.text} runs on what arrives there (${hops.map((h) => h.text).join("; ")}): that is ${runs}. ` +
+        `PutRule replaces a rule's pattern and keeps its targets, so it can make ${on.text} match AWS events it chooses or can cause (every snapshot created, every object written) or run on a timer, ` +
+        `and each then goes through ${t.address} to ${x.landing.text} ${inputText(t)}, and on to ${r.text}. It cannot put events of its own on ${on.busText} (no events:PutEvents there), so the fields are AWS's, not its own; ` +
+        `but it chooses when ${r.text} acts, and so which of the resources AWS reports it acts on: ${arrows}. A warning (an error under --strict).`
+      : `${who} rewrite the event pattern or schedule of ${on.text} (${PUT_RULE}, through ${where(hit.g.statement)}), whose target ${t.address} runs ${runs}. ` +
+        `PutRule replaces a rule's pattern and keeps its targets, so it can make ${on.text} match AWS events it chooses or can cause (every snapshot created, every object written) or run on a timer, ` +
+        `and ${t.address} then runs ${r.text} on each, ${inputText(t)}. It cannot put events of its own on ${on.busText} (no events:PutEvents there), so the fields are AWS's, not its own; ` +
+        `but it chooses when the target acts, and so which of the resources AWS reports it acts on: ${arrows}. A warning (an error under --strict).`,
     fix: `${roleFix}. If ${r.text} acts safely on any event it may be sent, acknowledge with a reason.`,
     evidence,
   };

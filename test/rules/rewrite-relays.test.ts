@@ -98,13 +98,14 @@ describe("155 F1. events:PutRule on a rule that writes on to a queue, topic, str
 
   test("queue controls: PutEvents alone, PutRule alone, PutRule on another rule, a constant input, a Deny of PutRule, a harmless role", () => {
     expect(graded(stack([PUT_EVENTS], QUEUE()))).toEqual([]);
-    expect(graded(stack([PUT_RULE], QUEUE()))).toEqual([]);
+    // PutRule alone picks when AWS's events reach the queue: rule-retimes.ts's warning, not the payload route's error (red-team round 157).
+    expect(graded(stack([PUT_RULE], QUEUE()))).toEqual([["agent-transitive-destroy", "warning", "aws_sfn_state_machine.sm"]]);
     expect(graded(stack([PUT_RULE_OTHER, PUT_EVENTS], QUEUE()))).toEqual([]);
     expect(graded(stack(BOTH, QUEUE({ input: '{"job":"nightly"}' })))).toEqual([]);
     expect(graded(stack([...BOTH, deny("events:PutRule", "*")], QUEUE()))).toEqual([]);
     expect(graded(stack(BOTH, QUEUE({}, {}, HARMLESS)))).toEqual([]);
-    // PutEvents on another bus only: the rewritten rule still listens on the default one.
-    expect(graded(stack([PUT_RULE, allow("events:PutEvents", "arn:aws:events:eu-central-1:111111111111:event-bus/other")], QUEUE()))).toEqual([]);
+    // PutEvents on another bus only: the rewritten rule still listens on the default one, so it only picks when (as above).
+    expect(graded(stack([PUT_RULE, allow("events:PutEvents", "arn:aws:events:eu-central-1:111111111111:event-bus/other")], QUEUE()))).toEqual([["agent-transitive-destroy", "warning", "aws_sfn_state_machine.sm"]]);
   });
 
   test("a rule matching custom sources the agent's events:source condition leaves out: PutRule makes it match the agent's own", () => {
@@ -165,7 +166,8 @@ describe("155 F1. events:PutRule on a rule that writes on to a queue, topic, str
     expect(viaFn[0].fix).toContain("take events:PutRule on aws_cloudwatch_event_rule.r away from the agent (or scope it to rules whose targets write nothing on: not arn:*:events:*:*:rule/snapshot-failures)");
     expect(viaFn[0].fix).toContain("or take aws_cloudwatch_event_target.t off aws_cloudwatch_event_rule.r");
     expect(graded(stack([PUT_EVENTS], BUS()))).toEqual([]);
-    expect(graded(stack([PUT_RULE], BUS()))).toEqual([]);
+    // PutRule alone picks when AWS's events reach the other bus: rule-retimes.ts's warning (red-team round 157).
+    expect(graded(stack([PUT_RULE], BUS()))).toEqual([["agent-transitive-destroy", "warning", "aws_sfn_state_machine.sm"]]);
     expect(graded(stack([PUT_RULE_OTHER, PUT_EVENTS], BUS()))).toEqual([]);
     expect(graded(stack(BOTH, BUS({ input: "{}" })))).toEqual([]);
     expect(graded(stack([...BOTH, deny("events:PutRule", "arn:aws:events:*:*:rule/snapshot-*")], BUS()))).toEqual([]);

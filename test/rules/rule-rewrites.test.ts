@@ -377,3 +377,308 @@ describe("155 F1. events:PutRule rewrites a rule's pattern; its targets stay", (
     );
   });
 });
+
+/**
+ * Red-team round 157, task 3: PutRule alone on a rule whose target is a queue, topic, stream or another bus. The rule
+ * fires when the agent picks, on AWS's events, and what reads there runs on them: the same warning as a target that
+ * runs code itself, the chain named.
+ */
+describe("157 task 3. PutRule alone: what reads a retimed rule's queue, topic, stream or bus", () => {
+  const FUNCTION = {
+    "aws_lambda_function.fn": {
+      function_name: "snapshot-cleanup",
+      role: "${aws_iam_role.fn.arn}",
+      handler: "app.handler",
+      runtime: "python3.12",
+      filename: "fn.zip",
+    },
+  };
+  const INTO = (arn: string, target: Obj = {}, rule?: Obj) => ({
+    ...FUNCTION,
+    ...role("events", trust("events.amazonaws.com"), HARMLESS),
+    ...RULE({ arn, role_arn: null, ...target }, rule),
+  });
+  const QUEUE = (target: Obj = {}, rule?: Obj) => ({
+    "aws_sqs_queue.q": { name: "cleanup" },
+    "aws_lambda_event_source_mapping.m": {
+      event_source_arn: "${aws_sqs_queue.q.arn}",
+      function_name: "${aws_lambda_function.fn.arn}",
+    },
+    ...INTO("${aws_sqs_queue.q.arn}", target, rule),
+  });
+  const ON_RULE = allow(
+    "events:PutRule",
+    "arn:aws:events:eu-central-1:111111111111:rule/snapshot-cleanup",
+  );
+  const OPS_BUS = {
+    "aws_cloudwatch_event_bus.ops": { name: "ops" },
+    "aws_cloudwatch_event_rule.ops": {
+      name: "ops-cleanup",
+      event_bus_name: "${aws_cloudwatch_event_bus.ops.name}",
+      event_pattern: JSON.stringify(AWS_ONLY),
+    },
+  };
+
+  test("a queue an event source mapping feeds to a function: a warning (an error under --strict) naming rule -> queue -> mapping -> function", () => {
+    const json = fnStack([ON_RULE], QUEUE(TAKES_SNAPSHOT));
+    expect([...graded(json), ...graded(json, true)]).toEqual([
+      ["agent-transitive-destroy", "warning", "aws_lambda_function.fn"],
+      ["agent-transitive-destroy", "error", "aws_lambda_function.fn"],
+    ]);
+    const f = found(json)[0];
+    expect(f.message).toContain(
+      "aws_iam_role.agent --events:PutRule--> aws_cloudwatch_event_rule.r --aws_cloudwatch_event_target.t--> aws_sqs_queue.q --aws_lambda_event_source_mapping.m--> aws_lambda_function.fn --runs as--> aws_iam_role.fn",
+    );
+    expect(f.message).toContain(
+      "whose target aws_cloudwatch_event_target.t sends what it matches to aws_sqs_queue.q, and aws_lambda_function.fn runs on what arrives there (aws_sqs_queue.q, which aws_lambda_event_source_mapping.m feeds to aws_lambda_function.fn)",
+    );
+    expect(f.message).toContain(
+      "with the fields its input transformer takes from each",
+    );
+    expect(f.message).toContain("so the fields are AWS's, not its own");
+    expect(f.fix).toContain(
+      "take events:PutRule on aws_cloudwatch_event_rule.r away from the agent, or scope it to rules whose targets feed no code",
+    );
+    expect(f.fix).toContain(
+      "or give aws_cloudwatch_event_target.t a constant input",
+    );
+    expect(f.path).toContain(
+      "relay: aws_lambda_event_source_mapping.m aws_sqs_queue.q, which aws_lambda_event_source_mapping.m feeds to aws_lambda_function.fn",
+    );
+  });
+
+  test("a topic: a Lambda subscription, and an SQS subscription into a queue a mapping reads", () => {
+    const topic = (extra: Obj) => ({
+      "aws_sns_topic.tp": { name: "cleanup" },
+      ...INTO("${aws_sns_topic.tp.arn}"),
+      ...extra,
+    });
+    const lambda = found(
+      fnStack(
+        [ON_RULE],
+        topic({
+          "aws_sns_topic_subscription.s": {
+            topic_arn: "${aws_sns_topic.tp.arn}",
+            protocol: "lambda",
+            endpoint: "${aws_lambda_function.fn.arn}",
+          },
+        }),
+      ),
+    );
+    expect(lambda.map((x) => [x.severity, x.resource])).toEqual([
+      ["warning", "aws_lambda_function.fn"],
+    ]);
+    expect(lambda[0].message).toContain(
+      "--aws_cloudwatch_event_target.t--> aws_sns_topic.tp --aws_sns_topic_subscription.s--> aws_lambda_function.fn --runs as--> aws_iam_role.fn",
+    );
+    const viaQueue = found(
+      fnStack(
+        [ON_RULE],
+        topic({
+          "aws_sqs_queue.q": { name: "cleanup" },
+          "aws_sns_topic_subscription.s": {
+            topic_arn: "${aws_sns_topic.tp.arn}",
+            protocol: "sqs",
+            endpoint: "${aws_sqs_queue.q.arn}",
+          },
+          "aws_lambda_event_source_mapping.m": {
+            event_source_arn: "${aws_sqs_queue.q.arn}",
+            function_name: "${aws_lambda_function.fn.arn}",
+          },
+        }),
+      ),
+    );
+    expect(viaQueue.map((x) => [x.severity, x.resource])).toEqual([
+      ["warning", "aws_lambda_function.fn"],
+    ]);
+    expect(viaQueue[0].message).toContain(
+      "--aws_cloudwatch_event_target.t--> aws_sns_topic.tp --aws_sns_topic_subscription.s--> aws_sqs_queue.q --aws_lambda_event_source_mapping.m--> aws_lambda_function.fn",
+    );
+  });
+
+  test("a Kinesis stream a mapping reads, and a queue a pipe hands to a state machine", () => {
+    const stream = found(
+      fnStack([ON_RULE], {
+        "aws_kinesis_stream.s": { name: "cleanup", shard_count: 1 },
+        "aws_lambda_event_source_mapping.m": {
+          event_source_arn: "${aws_kinesis_stream.s.arn}",
+          function_name: "${aws_lambda_function.fn.arn}",
+          starting_position: "LATEST",
+        },
+        ...INTO("${aws_kinesis_stream.s.arn}"),
+      }),
+    );
+    expect(stream.map((x) => [x.severity, x.resource])).toEqual([
+      ["warning", "aws_lambda_function.fn"],
+    ]);
+    expect(stream[0].message).toContain(
+      "aws_kinesis_stream.s --aws_lambda_event_source_mapping.m--> aws_lambda_function.fn",
+    );
+    const pipe = found(
+      stack([ON_RULE], {
+        "aws_sqs_queue.q": { name: "cleanup" },
+        "aws_sfn_state_machine.sm": {
+          name: "cleanup",
+          role_arn: "${aws_iam_role.sfn.arn}",
+          definition: "{}",
+        },
+        "aws_pipes_pipe.p": {
+          name: "run",
+          role_arn: "${aws_iam_role.events.arn}",
+          source: "${aws_sqs_queue.q.arn}",
+          target: "${aws_sfn_state_machine.sm.arn}",
+        },
+        ...role("events", trust("events.amazonaws.com"), HARMLESS),
+        ...RULE({ arn: "${aws_sqs_queue.q.arn}", role_arn: null }),
+      }),
+    );
+    expect(pipe.map((x) => [x.severity, x.resource])).toEqual([
+      ["warning", "aws_sfn_state_machine.sm"],
+    ]);
+    expect(pipe[0].message).toContain(
+      "aws_sqs_queue.q --aws_pipes_pipe.p--> aws_sfn_state_machine.sm --runs as--> aws_iam_role.sfn",
+    );
+  });
+
+  test("another bus: its rules' targets (an aws.* pattern too), through a pipe into the bus as well, and a loop back ends", () => {
+    const onOps = {
+      ...OPS_BUS,
+      "aws_cloudwatch_event_target.ops": {
+        rule: "${aws_cloudwatch_event_rule.ops.name}",
+        event_bus_name: "${aws_cloudwatch_event_bus.ops.name}",
+        arn: "${aws_lambda_function.fn.arn}",
+      },
+      // Back to the default bus, where the retimed rule listens: read once.
+      "aws_cloudwatch_event_target.back": {
+        rule: "${aws_cloudwatch_event_rule.ops.name}",
+        event_bus_name: "${aws_cloudwatch_event_bus.ops.name}",
+        arn: "arn:aws:events:eu-central-1:111111111111:event-bus/default",
+      },
+    };
+    const bus = found(
+      fnStack([ON_RULE], {
+        ...onOps,
+        ...INTO("${aws_cloudwatch_event_bus.ops.arn}"),
+      }),
+    );
+    expect(bus.map((x) => [x.severity, x.resource])).toEqual([
+      ["warning", "aws_lambda_function.fn"],
+    ]);
+    expect(bus[0].message).toContain(
+      "--aws_cloudwatch_event_target.t--> aws_cloudwatch_event_bus.ops --aws_cloudwatch_event_target.ops--> aws_lambda_function.fn --runs as--> aws_iam_role.fn",
+    );
+    expect(bus[0].message).toContain(
+      "aws_cloudwatch_event_rule.ops on aws_cloudwatch_event_bus.ops sends them through aws_cloudwatch_event_target.ops to aws_lambda_function.fn",
+    );
+    const piped = found(
+      fnStack([ON_RULE], {
+        ...onOps,
+        "aws_sqs_queue.q": { name: "cleanup" },
+        "aws_pipes_pipe.p": {
+          name: "fwd",
+          role_arn: "${aws_iam_role.events.arn}",
+          source: "${aws_sqs_queue.q.arn}",
+          target: "${aws_cloudwatch_event_bus.ops.arn}",
+        },
+        ...INTO("${aws_sqs_queue.q.arn}"),
+      }),
+    );
+    expect(piped.map((x) => [x.severity, x.resource])).toEqual([
+      ["warning", "aws_lambda_function.fn"],
+    ]);
+    expect(piped[0].message).toContain(
+      "aws_sqs_queue.q --aws_pipes_pipe.p--> aws_cloudwatch_event_bus.ops --aws_cloudwatch_event_target.ops--> aws_lambda_function.fn",
+    );
+    // Two buses forwarding to each other, and no reader: nothing, and the reading ends.
+    expect(
+      graded(
+        fnStack([ON_RULE], {
+          ...OPS_BUS,
+          "aws_cloudwatch_event_target.back": {
+            rule: "${aws_cloudwatch_event_rule.ops.name}",
+            event_bus_name: "${aws_cloudwatch_event_bus.ops.name}",
+            arn: "arn:aws:events:eu-central-1:111111111111:event-bus/default",
+          },
+          ...INTO("${aws_cloudwatch_event_bus.ops.arn}"),
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  test("controls: a harmless reader, PutRule on another rule, a constant input, a Deny of PutRule, and PutEvents too (the relay's route)", () => {
+    expect(graded(fnStack([ON_RULE], QUEUE(), HARMLESS))).toEqual([]);
+    expect(
+      graded(
+        fnStack(
+          [
+            allow(
+              "events:PutRule",
+              "arn:aws:events:eu-central-1:111111111111:rule/other",
+            ),
+          ],
+          QUEUE(),
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      graded(fnStack([ON_RULE], QUEUE({ input: '{"SnapshotId":["snap-0123"]}' }))),
+    ).toEqual([]);
+    expect(
+      graded(
+        fnStack(
+          [ON_RULE],
+          QUEUE({
+            input_transformer: {
+              input_template: '{"SnapshotId":["snap-0123"]}',
+            },
+          }),
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      graded(fnStack([ON_RULE, deny("events:PutRule", "*")], QUEUE())),
+    ).toEqual([]);
+    // With PutEvents on the bus the agent picks the payload: the relays report the queue's reader, not this reading.
+    const admitted = {
+      ...QUEUE(),
+      "aws_sqs_queue_policy.q": {
+        queue_url: "${aws_sqs_queue.q.id}",
+        policy: policy({
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: "${aws_sqs_queue.q.arn}",
+          Condition: {
+            ArnEquals: { "aws:SourceArn": "${aws_cloudwatch_event_rule.r.arn}" },
+          },
+        }),
+      },
+    };
+    expect(graded(fnStack([ON_RULE], admitted))).toEqual([
+      ["agent-transitive-destroy", "warning", "aws_lambda_function.fn"],
+    ]);
+    const both = found(fnStack([ON_RULE, PUT_EVENTS], admitted));
+    expect(both.map((x) => [x.severity, x.resource])).toEqual([
+      ["warning", "aws_lambda_function.fn"],
+    ]);
+    expect(both[0].message).not.toContain("the fields are AWS's");
+    expect(both[0].message).toContain("it can rewrite the event pattern of aws_cloudwatch_event_rule.r");
+    // Sending to the queue itself: reported once, as the queue's route.
+    const sends = found(
+      fnStack([ON_RULE, allow("sqs:SendMessage", "*")], QUEUE()),
+    );
+    expect(sends.map((x) => [x.severity, x.resource])).toEqual([
+      ["warning", "aws_lambda_function.fn"],
+    ]);
+    expect(sends[0].message).not.toContain("the fields are AWS's");
+    // A queue nothing reads, a bus whose only rule runs on a schedule.
+    expect(
+      graded(
+        fnStack([ON_RULE], {
+          "aws_sqs_queue.q": { name: "cleanup" },
+          ...INTO("${aws_sqs_queue.q.arn}"),
+        }),
+      ),
+    ).toEqual([]);
+  });
+});
