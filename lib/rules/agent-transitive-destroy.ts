@@ -64,7 +64,10 @@ export const rule: Rule = {
       "gateway call AWS as its role (every right of it: the model is not read), for whoever holds bedrock-agentcore:InvokeGateway " +
       "on it (AWS_IAM) or gets a token its JWT authorizer takes; its Lambda targets and interceptor are routes into the function. " +
       "Invoking an AgentCore agent runtime (InvokeAgentRuntime and its kin) hands the caller's prompt to an agent built to act on it, " +
-      "as the runtime's execution role: a chain to that role, as a command run in it is.",
+      "as the runtime's execution role: a chain to that role, as a command run in it is; a runtime whose inbound JWT authorizer " +
+      "(authorizer_configuration) takes a token anyone can get is every agent's, with no right, and one on a user pool of the stack that " +
+      "lets no stranger in is the chain of whoever may make itself a user of that pool. A Deny of the agent's own that certainly covers " +
+      "a compute action on the resource (by pattern, or written as a reference to it) closes that chain as it closes a route.",
     fix:
       "Cut the weakest link of the chain shown: narrow the agent's sts:AssumeRole / iam:PassRole / secret reads to the exact " +
       "resources it needs, tighten the target's trust policy, or take the destroy rights off the target. For an invoked function: " +
@@ -77,7 +80,8 @@ export const rule: Rule = {
       "authorizer too). For an integration's credentials role or a data source's " +
       "service role: take the destroy rights the call needs off it, or require IAM auth on the method. For an AgentCore gateway's " +
       "role: take the destroy rights its targets' calls need off it, or set authorizer_type = \"AWS_IAM\" and take " +
-      "bedrock-agentcore:InvokeGateway on the gateway away.",
+      "bedrock-agentcore:InvokeGateway on the gateway away. For an AgentCore runtime's role: take the destroy rights its agent does not " +
+      "need off it, or remove the runtime's authorizer_configuration (so invoking it asks for bedrock-agentcore:InvokeAgentRuntime) and take that right away.",
     severity: "error",
     category: "reach",
   },

@@ -20,7 +20,8 @@
  */
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { resolveToPattern } from "../engine/terraform/tokens";
-import { oneReferenced } from "../engine/terraform/referenced";
+import { oneReferenced as oneWritten } from "../engine/terraform/referenced";
+import { followReferences } from "../engine/agent-tags";
 import type { Route } from "./invoke-routes";
 import { functionsOf, targetFunctions } from "./invoke-routes";
 import { globsIntersect } from "../engine/iam/glob";
@@ -45,6 +46,14 @@ function exactly(stack: TfStack, v: unknown): string | undefined {
   if (typeof v !== "string") return undefined;
   const p = resolveToPattern(stack, v);
   return p.exact ? p.pattern : undefined;
+}
+
+/**
+ * The one resource of `types` a value names, through locals (`agent_id = local.agent_id`, red-team round 158, F7): an
+ * alias tied to its agent only by a reference written out missed its agent's route.
+ */
+function oneReferenced(stack: TfStack, v: unknown, types: readonly string[]): TfResource | undefined {
+  return oneWritten(stack, followReferences(stack, v), types);
 }
 
 function allFunctions(stack: TfStack): TfResource[] {
@@ -147,10 +156,15 @@ function agentRoutes(stack: TfStack): Route[] {
       actions: ["bedrock:InvokeAgent"],
       pattern,
       types: [...AGENTS, ...ALIASES],
+      // InvokeAgent is authorised on agent-alias ARNs alone: `${aws_bedrockagent_agent.x.agent_arn}` names no alias
+      // (red-team round 158, F8), `agent-alias/${aws_bedrockagent_agent.x.agent_id}/*` names all of them.
+      referencesOnPattern: true,
       functions,
       verb: `invoke an alias of ${text} (its test alias TSTALIASID, which runs the working draft, among them)`,
       how,
-      denyAsks: [{ pattern, target: undefined, suffix: undefined }],
+      // Asked in the partition the agent's region puts it in, as a function's ARN is (invoke-denies.ts): a Deny
+      // written `arn:aws:` covers it (red-team round 158, F5); no reference names every alias of it.
+      denyAsks: [{ pattern, target: a.agent, suffix: undefined }],
       pin: `write the caller's bedrock:InvokeAgent rights on the aliases of the agents they are meant for (a reference to an alias, or agent-alias/\${aws_bedrockagent_agent.NAME.agent_id}/*)${fix}`,
     });
     if (!a.agent) continue;
@@ -163,10 +177,12 @@ function agentRoutes(stack: TfStack): Route[] {
         actions: ["bedrock:InvokeAgent"],
         pattern,
         types: [...ALIASES, ...AGENTS],
+        referencesOnPattern: true,
         functions,
         verb: `invoke ${alias.address}, an alias of ${text}`,
         how: how.slice(assigned.length),
-        denyAsks: [{ pattern, target: undefined, suffix: undefined }],
+        // A Deny of `${aws_bedrockagent_agent_alias.x.agent_alias_arn}` closes this alias (the agent's others stay open).
+        denyAsks: [{ pattern, target: alias, suffix: "" }],
       });
     }
   }
@@ -269,7 +285,11 @@ function flowRoutes(stack: TfStack): Route[] {
       functions,
       verb: `run ${flow.address} with an input of its choosing`,
       how: ` (${flow.address} gets its ID from AWS, which blastwall cannot read, so a right on a flow named by a literal ID counts as one on it): the flow hands its input to ${nodes.join(", ")}, run as its execution role with no Lambda permission asked, which calls`,
-      denyAsks: [{ pattern, target: undefined, suffix: undefined }],
+      // The flow and its aliases (`flow/ID/alias/ALIAS_ID`): a Deny must refuse both, by pattern or by reference.
+      denyAsks: [
+        { pattern, target: flow, suffix: "" },
+        { pattern, target: flow, suffix: "/alias/*" },
+      ],
       pin: `take the function out of the definition of ${flow.address}`,
     });
   }

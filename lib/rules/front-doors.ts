@@ -22,6 +22,7 @@ import { lazy } from "../engine/lazy";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const identityPools = lazy(() => require("../engine/reach/identity-pools") as typeof IdentityPools);
 import { functionsOf, type Route } from "./invoke-routes";
+import type { DenyAsk } from "./invoke-denies";
 import { GATEWAY_ARN, gatewayDoorsOf, GATEWAYS, INVOKE_GATEWAY } from "../engine/reach/gateway-doors";
 
 const isTrue = (v: unknown) => v === true || v === "true";
@@ -421,7 +422,16 @@ function gatewayRoutes(stack: TfStack): Route[] {
     }
     out.push(...loginRoutes(stack, d.via, functions, d.access.logins, how));
     if (d.access.kind !== "iam") continue;
-    out.push({ via: d.via, target: d.gateway, targetText: text, actions: [INVOKE_GATEWAY], pattern: GATEWAY_ARN, types: GATEWAYS, functions, verb, how, denyAsks: [{ pattern: GATEWAY_ARN, target: undefined, suffix: undefined }] });
+    out.push({ via: d.via, target: d.gateway, targetText: text, actions: [INVOKE_GATEWAY], pattern: GATEWAY_ARN, types: GATEWAYS, functions, verb, how, denyAsks: gatewayDenyAsks(d.gateway) });
   }
   return out;
+}
+
+/**
+ * What a Deny must refuse InvokeGateway on to close a gateway's door: the gateway, by pattern in the partition its
+ * region puts it in, or by a reference to it (`${aws_bedrockagentcore_gateway.gw.gateway_arn}`), as a function's ARN
+ * is asked (red-team round 158, F5); any gateway when the stack does not make it.
+ */
+function gatewayDenyAsks(gateway: TfResource | undefined): DenyAsk[] {
+  return [{ pattern: GATEWAY_ARN, target: gateway, suffix: gateway ? "" : undefined }];
 }

@@ -11,7 +11,7 @@ import { regionPartition, resourceRegion } from "../engine/terraform/providers";
 import { conditionAlwaysTrue, denyCertainlyCovers } from "../engine/iam/evaluate";
 import { globCovers } from "../engine/iam/glob";
 import { actionUniverse } from "../engine/universe";
-import { parseReference, parseTemplate } from "../engine/terraform/tokens";
+import { arnAttributeOf, parseReference, parseTemplate } from "../engine/terraform/tokens";
 
 /** The Deny statements of the principal's own policies and boundary (see own-denies.ts). */
 export { ownDenies } from "../engine/own-denies";
@@ -52,15 +52,15 @@ function deniedOn(stack: TfStack, denies: readonly Statement[], action: string, 
 }
 
 /**
- * `:*` for `${aws_lambda_function.f.arn}:*`: what a written entry adds after the target's own ARN, when it begins
- * with that ARN and adds only literal text. A counted resource's one instance is not all of them: none then.
+ * `:*` for `${aws_lambda_function.f.arn}:*`: what a written entry adds after the target's own ARN (`arn`, or the
+ * type's own attribute for it: `gateway_arn`), when it begins with that ARN and adds only literal text. A counted resource's one instance is not all of them: none then.
  */
 function suffixAfter(written: string, target: TfResource): string | undefined {
   const parts = parseTemplate(written);
   const first = parts[0];
   if (!first || first.kind !== "interpolation" || first.directive) return undefined;
   const ref = parseReference(first.expr);
-  if (!ref || ref.address !== target.address || ref.attribute !== "arn" || ref.path.length > 0 || ref.splat || ref.index !== undefined) return undefined;
+  if (!ref || ref.address !== target.address || (ref.attribute !== "arn" && ref.attribute !== arnAttributeOf(target.type)) || ref.path.length > 0 || ref.splat || ref.index !== undefined) return undefined;
   if (target.values["count"] !== undefined || target.values["for_each"] !== undefined) return undefined;
   let rest = "";
   for (const p of parts.slice(1)) {

@@ -706,6 +706,11 @@ export interface InvokingService {
    * account can, with no right in this one.
    */
   readonly otherAccounts: boolean;
+  /**
+   * The first right is authorised on a part of the source alone (InvokeAgent on an agent's aliases): a reference to
+   * the source counts only where the ARN it makes is a part's (invoke-routes.ts `Route.referencesOnPattern`).
+   */
+  readonly referencesOnPattern?: boolean;
   /** Each right needed: one of `actions` on `on(source, account, named)`; the first is how the caller sets it up. */
   readonly needs: readonly {
     readonly actions: readonly string[];
@@ -845,6 +850,8 @@ export const INVOKING_SERVICES: readonly InvokingService[] = [
     assignedId: true,
     // Whether an agent of another account may call the function is not documented either way: read as possible.
     otherAccounts: true,
+    // `${aws_bedrockagent_agent.x.agent_arn}` names no alias, which InvokeAgent is authorised on (red-team round 158, F8).
+    referencesOnPattern: true,
     // An agent the permission admits is one meant to call the function: invoking an alias of it is enough, whatever its
     // action groups are (they may be set outside the stack). An inline agent takes its action groups from the caller,
     // and which source ARN Bedrock sends for it is not documented: InvokeInlineAgent (which takes `*` only) counts.

@@ -45,6 +45,11 @@ export interface Route {
   readonly alternatives?: readonly string[];
   /** The resource types a grant written as a reference names `target` by. */
   readonly types: readonly string[];
+  /**
+   * A reference names `target` only where the ARN it makes is on `pattern` too: the action is authorised on a part of
+   * the target alone (InvokeAgent on an agent's aliases, not on the agent's own ARN).
+   */
+  readonly referencesOnPattern?: boolean;
   readonly functions: readonly TfResource[];
   /** `send messages to aws_sqs_queue.q`: what the caller does, for messages. */
   readonly verb: string;
@@ -167,12 +172,12 @@ export function routesHeld(stack: TfStack, holds: (action: string) => boolean, h
 }
 
 /** Whether a grant's resource pattern `r` names what the route's caller acts on (or what one more right it asks is on). */
-export function grantUses(stack: TfStack, route: Pick<Route, "target" | "types" | "pattern" | "alternatives">, g: Grant, r: string): boolean {
+export function grantUses(stack: TfStack, route: Pick<Route, "target" | "types" | "pattern" | "alternatives" | "referencesOnPattern">, g: Grant, r: string): boolean {
   const fwd = forwardedTo(g);
   if (fwd) return route.target && fwd.on ? fwd.on === route.target : onPattern(r, route);
   if (route.target) {
     const named = writtenReferences(g, r, (w) => referenceIn(stack, w, route.types));
-    if (named) return named.includes(route.target);
+    if (named) return named.includes(route.target) && (!route.referencesOnPattern || onPattern(r, route));
   }
   return onPattern(r, route);
 }
@@ -192,9 +197,10 @@ const filedCache = new WeakMap<readonly Grant[], Map<string, FiledGrants>>();
  * whose target the stack makes, the list is filed once by the resource each pattern names (red-team round 147, F2):
  * a caller holding a grant per queue (one through each queue's policy) asked each of them of every queue's route.
  */
-export function grantsUsing(stack: TfStack, route: Pick<Route, "target" | "types" | "pattern" | "alternatives">, gs: readonly Grant[]): Grant[] {
+export function grantsUsing(stack: TfStack, route: Pick<Route, "target" | "types" | "pattern" | "alternatives" | "referencesOnPattern">, gs: readonly Grant[]): Grant[] {
   if (!route.target) return onPatterns(gs, route);
-  if (gs.length < 2) return gs.filter((g) => g.resources.some((r) => grantUses(stack, route, g, r)));
+  // The filed list keeps no pattern per reference: the few routes that ask it are asked grant by grant.
+  if (gs.length < 2 || route.referencesOnPattern) return gs.filter((g) => g.resources.some((r) => grantUses(stack, route, g, r)));
   let byTypes = filedCache.get(gs);
   if (!byTypes) filedCache.set(gs, (byTypes = new Map()));
   const key = route.types.join(" ");
@@ -587,7 +593,10 @@ function servicePermissionRoutes(stack: TfStack): Route[] {
       // A Deny written on the source by reference is read as covering it only where the ARN asked is that reference's.
       const byRef = on && src === `\${${on.address}.arn}` && pattern.startsWith(source);
       const actions = one && n.onOne ? n.onOne : n.actions;
-      return { actions, pattern, ...(alternatives.length > 0 ? { alternatives } : {}), target: on, types: on ? kind.types : [], denyAsks: byRef ? asks(pattern, on, pattern.slice(source.length)) : [pattern, ...alternatives].flatMap((x) => asks(x, undefined)) };
+      // Else by pattern, in the partition the source of the stack sits in when there is one (red-team round 158, F5: a
+      // Deny written `arn:aws:` was asked of any partition, and covered nothing).
+      const byPattern = [pattern, ...alternatives].map((x): DenyAsk => ({ pattern: x, target: on, suffix: undefined }));
+      return { actions, pattern, ...(alternatives.length > 0 ? { alternatives } : {}), target: on, types: on ? kind.types : [], denyAsks: byRef ? asks(pattern, on, pattern.slice(source.length)) : byPattern };
     });
     const [first, ...also] = needs;
     // A right written on a literal ID may be on the stack's source, whose ID AWS chose: the finding says so.
@@ -600,6 +609,7 @@ function servicePermissionRoutes(stack: TfStack): Route[] {
       pattern: first.pattern,
       ...(first.alternatives ? { alternatives: first.alternatives } : {}),
       types: first.types,
+      ...(kind.referencesOnPattern ? { referencesOnPattern: true } : {}),
       functions: functionsOf(stack, p.values["function_name"]),
       verb: `set up ${text} to invoke a function`,
       how: `${literalIds}: ${kind.how}; ${p.address} lets ${principal} invoke`,

@@ -319,7 +319,8 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
   // A sandbox (catalogue 1.31.0) runs as the project's service role too; StartSandbox is authorised on the project, the
   // commands and connections in it on the sandbox (sandbox/<project>:<id>), which names no resource of the stack.
   { type: "aws_codebuild_project", actions: ["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject", "codebuild:StartSandbox"], roleAttribute: "service_role" },
-  { type: "aws_sfn_state_machine", actions: ["states:StartExecution", "states:StartSyncExecution", "states:UpdateStateMachine"], roleAttribute: "role_arn" },
+  // All three are authorised on the state machine (`stateMachine:NAME`, or a version's or alias's `stateMachine:NAME:QUALIFIER`).
+  { type: "aws_sfn_state_machine", actions: ["states:StartExecution", "states:StartSyncExecution", "states:UpdateStateMachine"], roleAttribute: "role_arn", shape: "arn:*:states:*:*:stateMachine:*" },
   { type: "aws_codepipeline", actions: ["codepipeline:StartPipelineExecution", "codepipeline:UpdatePipeline"], roleAttribute: "role_arn" },
   { type: "aws_cloudformation_stack", actions: ["cloudformation:UpdateStack", "cloudformation:ExecuteChangeSet", "cloudformation:DeleteStack"], roleAttribute: "iam_role_arn" },
   // A self-managed StackSet deploys as its administration role; a service-managed one (no such role) as service-linked

@@ -14,6 +14,7 @@ import type { EdgeContext } from "./edge-context";
 import { roleOfCompute, roleOfValue } from "./role-of";
 import { wildResourcePart } from "./resource-part";
 import { LAUNCH_COMPUTE } from "./edges-launch";
+import { computeDenied, outsideComputeDenied } from "./compute-denies";
 
 export function passRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   const passGrants = ctx.grants(p, "iam:PassRole");
@@ -113,7 +114,7 @@ export function hijackEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): v
       for (const g of gs) {
         for (const r of g.resources) {
           for (const res of index.referenced(g, r) ?? (namesComputeOf(t, a, r) ? index.matching(r) : [])) {
-            if (seen.has(res)) continue;
+            if (seen.has(res) || computeDenied(ctx.stack, p, a, res, shapeOf(t, a))) continue;
             seen.add(res);
             // A data source reads compute that exists outside this stack: its role is not in the plan, and may be
             // any (red-team round 64: UpdateFunctionCode on ${data.aws_lambda_function.x.arn} reached nothing).
@@ -212,6 +213,12 @@ function namesComputeOf(t: (typeof HIJACK_TARGETS)[number], action: string, r: s
   return shapes === undefined || shapes.some((x) => globsIntersect(r, x, { caseInsensitive: true }));
 }
 
+/** The one ARN shape of the target's compute for the action (compute-denies.ts asks it), when there is one. */
+function shapeOf(t: (typeof HIJACK_TARGETS)[number], action: string): string | undefined {
+  const shapes = t.actionShapes?.[action.toLowerCase()];
+  return shapes ? (shapes.length === 1 ? shapes[0] : undefined) : t.shape;
+}
+
 /**
  * Condition operators that hold `lambda:Principal`, the principal an AddPermission call names, to their values: the
  * single-valued ones only (`...IfExists`, set operators and negations may hold for any principal).
@@ -272,6 +279,7 @@ export function outsideComputeEdges(ctx: EdgeContext, p: PrincipalNode, add: Add
         // cannot be an ARN of the compute (a Batch job queue beside the job definition) names none.
         if (index.referenced(g, r) || !index.reachesOutside(r, g) || awsOwnedCompute(r)) continue;
         if (shapes.length > 0 && !shapes.some((x) => globsIntersect(r, x, { caseInsensitive: true }))) continue;
+        if (outsideComputeDenied(ctx.stack, p, entry.action, r, shapes)) continue;
         add(outsideCompute(ctx, entry.action, r), "hijack", entry.action, PROMPTS.has(entry.action.toLowerCase()) ? outsidePromptText(g) : outsideComputeText(g), g.statement.source.address);
         break;
       }

@@ -22,6 +22,8 @@ import type * as IdentityPools from "./identity-pools";
 import { USER_POOL_CLIENT, USER_POOL_LOGIN, USER_POOL_LOGIN_PAIRS } from "./rare-actions";
 import { loginContext } from "./edges-assume";
 import { lazy } from "../lazy";
+import { ownDenies } from "../own-denies";
+import { deniedOnAll } from "../../rules/invoke-denies";
 
 // identity-pools.ts loads only for a principal that may log in to a user pool behind a door.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -179,7 +181,7 @@ export function frontDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge)
       add(to, "hijack", `${door.access.label ?? "no auth"} on ${door.via.address}`, () => `anyone can use it, with no IAM right: ${text}; the service acts as ${what} with a request the caller shapes. Close it: ${fix}, or ${close}`, door.via.address);
       continue;
     }
-    if (door.access.kind === "iam") {
+    if (door.access.kind === "iam" && !invokeDenied(ctx, p, door)) {
       const index = ctx.resourcesOf(apiTypes(door));
       const g = ctx.grants(p, door.invoke).find((x) =>
         x.resources.some((r) => {
@@ -204,6 +206,19 @@ export function frontDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge)
       }
     }
   }
+}
+
+/**
+ * Whether a Deny of the principal's own certainly refuses it the right to call through the door (red-team round 158,
+ * F5), as a Deny is read on the routes into functions (rules/invoke-denies.ts): by pattern, in the partition the API's
+ * region puts it in, and for a gateway by a reference to it (`${aws_bedrockagentcore_gateway.gw.gateway_arn}`). An
+ * API's own ARN attribute is an `apigateway:` ARN, not the `execute-api:` one the right is on: not read as naming it.
+ */
+function invokeDenied(ctx: EdgeContext, p: PrincipalNode, door: RoleDoor): boolean {
+  const denies = ownDenies(p);
+  if (denies.length === 0) return false;
+  const byRef = door.invoke === INVOKE_GATEWAY && door.api !== undefined;
+  return deniedOnAll(ctx.stack, denies, door.invoke, [{ pattern: invokePattern(door), target: door.api, suffix: byRef ? "" : undefined }]);
 }
 
 /** Whether every action an edge label names (`sts:AssumeRole`, `iam:PassRole + lambda:CreateFunction`) is allowed; the PassRole check is on the signer, which holds it. */

@@ -8,12 +8,14 @@
  * self sign-up, a public issuer: authorizers.ts) and is trusted when it is a Lambda authorizer, whose code is not in
  * the plan. The reach edges are edges-front-doors.ts'; the routes into functions behind the same doors are
  * rules/front-doors.ts'. An AgentCore gateway whose target calls AWS as the gateway's role is such a door too
- * (gateway-doors.ts).
+ * (gateway-doors.ts), and so is an AgentCore runtime whose JWT authorizer admits callers with no IAM right
+ * (runtime-doors.ts).
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { refTarget, resolveToPattern } from "../terraform/tokens";
 import { bodiesOf } from "./openapi-doors";
 import { gatewayDoorsOf, INVOKE_GATEWAY } from "./gateway-doors";
+import { runtimeDoorsOf } from "./runtime-doors";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { followReferences } from "../agent-tags";
 import { AUTHORIZER_LABEL, closedAccess, graphqlProviderAdmits, httpRouteAdmits, loginDoors, restMethodAdmits, type LoginDoor } from "./authorizers";
@@ -450,6 +452,8 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
     const gw = d.gateway?.address ?? "the gateway";
     out.push({ via: d.via, api: d.gateway, role: d.gateway?.values["role_arn"], access: d.access, invoke: INVOKE_GATEWAY, fix: `take the rights the target's calls need off the role of ${gw} (role_arn), or scope them to exactly what its tools are for (${d.via.address} is ${d.what})` });
   }
+  // AgentCore runtimes whose JWT authorizer admits callers with no IAM right (runtime-doors.ts).
+  out.push(...runtimeDoorsOf(stack));
   doorCache.set(stack, out);
   return out;
 }

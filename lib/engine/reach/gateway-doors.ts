@@ -70,24 +70,30 @@ export function gatewayAccess(stack: TfStack, gw: TfResource | undefined, via: T
   if (type === "AWS_IAM") return { kind: "iam" };
   const iam = `set authorizer_type = "AWS_IAM" on ${gw.address}`;
   if (type === "CUSTOM_JWT") {
-    const cfg = readBlocks(gw.values["authorizer_configuration"])?.flatMap((a) => readBlocks(a["custom_jwt_authorizer"]) ?? [{}])[0];
-    const url = cfg?.["discovery_url"];
-    const issuer = typeof url === "string" ? url.trim().replace(WELL_KNOWN, "") : url;
-    const clients = !unset(cfg?.["allowed_clients"]) ? cfg?.["allowed_clients"] : cfg?.["allowed_audience"];
-    const a = issuerAdmits(stack, issuer, unset(clients) ? undefined : clients, "the audiences and clients it allows (allowed_audience, allowed_clients) do not keep them out (they are the clients they sign in to, or ones they ask for)");
-    if (a.kind !== "anyone") return closedAccess("other", loginDoors(a, `${gw.address} (authorizer_type "CUSTOM_JWT")`, iam));
-    return {
-      kind: "open",
-      label: AUTHORIZER_LABEL,
-      text: `through ${gw.address}, an AgentCore gateway (authorizer_type "CUSTOM_JWT") whose JWT authorizer takes tokens of ${a.text}; whoever gets such a token calls its tools over MCP`,
-      fix: `${a.fix}, for the custom_jwt_authorizer of ${gw.address}, or ${iam}`,
-    };
+    return customJwtAccess(stack, gw.values["authorizer_configuration"], `${gw.address} (authorizer_type "CUSTOM_JWT")`, iam, (t) => `through ${gw.address}, an AgentCore gateway (authorizer_type "CUSTOM_JWT") whose JWT authorizer takes tokens of ${t}; whoever gets such a token calls its tools over MCP`, gw.address);
   }
   return {
     kind: "open",
     text: `through ${gw.address}, an AgentCore gateway with authorizer_type ${type === undefined ? "blastwall cannot read (it may ask no auth)" : `"${type}"`}, whose tools anyone who can reach it may call`,
     fix: `${iam}, or a CUSTOM_JWT authorizer on an issuer of your organisation alone`,
   };
+}
+
+/**
+ * Who an AgentCore `authorizer_configuration { custom_jwt_authorizer { ... } }` admits (a gateway's, a runtime's):
+ * whoever gets a token of its discovery URL's issuer for the clients and audiences it allows (authorizers.ts
+ * `issuerAdmits`); a block blastwall cannot read is any issuer's. `where` names the door and its authorizer for a
+ * closed user pool's login doors, `iam` how to put it under IAM auth instead, `text` words an open door from what
+ * lets anyone in, and `owner` is the resource the block is on, for the fix.
+ */
+export function customJwtAccess(stack: TfStack, config: unknown, where: string, iam: string, text: (admitted: string) => string, owner: string): DoorAccess {
+  const cfg = readBlocks(config)?.flatMap((a) => readBlocks(a["custom_jwt_authorizer"]) ?? [{}])[0];
+  const url = cfg?.["discovery_url"];
+  const issuer = typeof url === "string" ? url.trim().replace(WELL_KNOWN, "") : url;
+  const clients = !unset(cfg?.["allowed_clients"]) ? cfg?.["allowed_clients"] : cfg?.["allowed_audience"];
+  const a = issuerAdmits(stack, issuer, unset(clients) ? undefined : clients, "the audiences and clients it allows (allowed_audience, allowed_clients) do not keep them out (they are the clients they sign in to, or ones they ask for)");
+  if (a.kind !== "anyone") return closedAccess("other", loginDoors(a, where, iam));
+  return { kind: "open", label: AUTHORIZER_LABEL, text: text(a.text), fix: `${a.fix}, for the custom_jwt_authorizer of ${owner}, or ${iam}` };
 }
 
 /** The doors of one target: what its `target_configuration.mcp` block makes the gateway call. */

@@ -3,6 +3,8 @@ import { providerKeyOf, resourceAccount, resourceRegion, sameProvider, unknownOw
 import { globCovers, globsIntersect } from "../iam/glob";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import { attributePattern, mayHoldWrittenWildcard, parseReference, parseTemplate, referencedResource, resolveToPattern } from "../terraform/tokens";
+import { oneReferenced } from "../terraform/referenced";
+import { followReferences } from "../agent-tags";
 
 /**
  * The resources of some types with their ARN patterns, computed once, and a lookup from a policy's resource
@@ -62,8 +64,31 @@ export class ResourceIndex {
    * `matching` and `reachesOutside` decide.
    */
   referenced(g: Grant, r: string): readonly TfResource[] | undefined {
-    return writtenReferences(g, r, (w, resolved) => referencedResource(this.stack, w, this.types) ?? builtAround(this.stack, w, resolved, this.built));
+    return writtenReferences(g, r, (w, resolved) => referencedResource(this.stack, w, this.types) ?? ownerOfPart(this.stack, w, this.types) ?? builtAround(this.stack, w, resolved, this.built));
   }
+}
+
+/**
+ * Resources that are a part of another, and the argument naming it: an AgentCore runtime endpoint (`prod`, the
+ * `qualifier` of InvokeAgentRuntime) is `runtime/ID/runtime-endpoint/NAME`, authorised as a part of its runtime, whose
+ * execution role runs what is sent there (red-team round 158, F4).
+ */
+const PART_OF: Readonly<Record<string, { readonly owner: string; readonly by: string }>> = {
+  aws_bedrockagentcore_agent_runtime_endpoint: { owner: "aws_bedrockagentcore_agent_runtime", by: "agent_runtime_id" },
+};
+
+/**
+ * The resource of `types` an entry written as a reference to a part of it names (`${aws_bedrockagentcore_agent_runtime_endpoint.e.agent_runtime_endpoint_arn}`):
+ * the one the part's argument references, through locals; none when that is not one resource of the stack (then the
+ * pattern decides, and a runtime it cannot tell may be outside the stack).
+ */
+function ownerOfPart(stack: TfStack, written: string, types: readonly string[]): TfResource | undefined {
+  for (const [part, { owner, by }] of Object.entries(PART_OF)) {
+    if (!types.includes(owner)) continue;
+    const res = referencedResource(stack, written, [part]);
+    if (res) return oneReferenced(stack, followReferences(stack, res.values[by]), [owner]);
+  }
+  return undefined;
 }
 
 /**
@@ -102,7 +127,7 @@ export function builtAround(stack: TfStack, written: string, r: string, items: r
   const parts = parseTemplate(written);
   // A lone interpolation is `referencedResource`'s to read.
   const last = parts[parts.length - 1];
-  const tail = last?.kind === "literal" && (last.text === ":*" || last.text === "/*") && parts[parts.length - 2]?.kind === "interpolation" ? last.text : undefined;
+  const tail = last?.kind === "literal" && (last.text === ":*" || last.text === "/*" || PART_TAIL.test(last.text)) && parts[parts.length - 2]?.kind === "interpolation" ? last.text : undefined;
   const revisions = tail !== undefined ? parts.slice(0, -1) : parts;
   if (parts.length < 2 || revisions.some((p) => p.kind === "literal" && /[*?]/.test(p.text))) return undefined;
   const named = new Set<TfResource>();
@@ -135,15 +160,19 @@ export function builtAround(stack: TfStack, written: string, r: string, items: r
   // A literal account or region other than the one the resource's provider is pinned to names a resource elsewhere.
   const place = placeOf(stack, res);
   if (otherPlace(r, place) || mayBeElsewhere(r, place)) return undefined;
-  const within = tail === ":*" || (tail === "/*" && PARTS_WITHIN.has(res.type)) ? tail : undefined;
+  const within = tail === ":*" || (tail !== undefined && PARTS_WITHIN.get(res.type)?.test(tail)) ? tail : undefined;
   return items.some((i) => i.res === res && i.arns.some((a) => sameResource(r, a, within))) ? res : undefined;
 }
 
 /**
- * Types whose ARN followed by `/*` names parts of that resource alone, no other resource: an AgentCore runtime's
- * endpoints (`runtime/ID/runtime-endpoint/NAME`), which InvokeAgentRuntime and its kin are authorised on too.
+ * Types whose ARN followed by `/*` names parts of that resource alone, no other resource, and the literal tails that
+ * do: an AgentCore runtime's endpoints (`runtime/ID/runtime-endpoint/NAME`), which InvokeAgentRuntime and its kin are
+ * authorised on too, written `/*`, `/runtime-endpoint/*` or `/runtime-endpoint/prod` (red-team round 158, F4).
  */
-const PARTS_WITHIN: ReadonlySet<string> = new Set(["aws_bedrockagentcore_agent_runtime"]);
+const PARTS_WITHIN: ReadonlyMap<string, RegExp> = new Map([["aws_bedrockagentcore_agent_runtime", /^\/(?:\*|runtime-endpoint\/(?:\*|[A-Za-z0-9_]+))$/]]);
+
+/** A literal tail one of PARTS_WITHIN may take; `builtAround` asks the type's own. */
+const PART_TAIL = /^\/runtime-endpoint\/(?:\*|[A-Za-z0-9_]+)$/;
 
 /**
  * Whether an interpolation beside the reference may make the ARN name more than the one resource (red-team round 68):

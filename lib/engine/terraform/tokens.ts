@@ -993,6 +993,11 @@ const ARN_ATTRIBUTES: Readonly<Record<string, { readonly arn: string; readonly i
   aws_bedrockagent_agent_alias: { arn: "agent_alias_arn", id: "agent_alias_id" },
 };
 
+/** The attribute that holds a resource type's own ARN: `arn`, or its own name for it (`gateway_arn`). */
+export function arnAttributeOf(type: string): string {
+  return ARN_ATTRIBUTES[type]?.arn ?? "arn";
+}
+
 /**
  * Arguments that hold a parent resource's ID (a Bedrock data source's knowledge base, an agent alias's agent): an ARN
  * ending in `/` and one of them names the parent as `/${parent.id}` would.
