@@ -160,7 +160,7 @@ describe("F1: AddPermission pinned by lambda:Principal to service principals add
 // assume, whose session no Deny of the agent's binds); a Deny the agent can delete or detach protects nothing; a
 // permission with a qualifier is checked against the qualified ARN, which a Deny on the function's ARN does not
 // match. They are read as before: the path counts (fail closed).
-describe("round 75: the agent's own Denies do not cancel a Lambda permission path", () => {
+describe("round 75: the agent's own Denies do not cancel a Lambda permission path, unless certain (round 158)", () => {
   const boundary = ["s3:GetObject", "lambda:AddPermission"];
   const updates = ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"];
 
@@ -182,10 +182,15 @@ describe("round 75: the agent's own Denies do not cancel a Lambda permission pat
     ["the agent's session", SESSION],
     ["everyone", "*"],
   ]) {
-    test(`a permission granting UpdateFunctionCode to ${name} is a path whatever the agent's own Denies`, () => {
-      expect(errors(check(stack({ boundaryDeny: ["lambda:*"], permission: { action: "lambda:UpdateFunctionCode", principal } })), "agent-transitive-destroy")).toHaveLength(1);
-      const identity = [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }, { Effect: "Deny", Action: "lambda:*", Resource: "*" }];
-      expect(errors(check(stack({ identity, permission: { action: "lambda:UpdateFunctionCode", principal } })), "agent-transitive-destroy")).toHaveLength(1);
+    // Round 158 (F5) made certain Denies of the agent's own close chains into compute, as they close the routes into
+    // functions: a Deny of lambda:* on `*` in the boundary or the identity policy refuses UpdateFunctionCode whatever a
+    // permission grants (an explicit Deny in any policy that applies wins). Round 75's bypasses still hold where they
+    // apply: a Deny on the function's ARN alone does not cover a qualified ARN (`fn:prod`), which a permission may be.
+    test(`a permission granting UpdateFunctionCode to ${name}: closed by a certain Deny of lambda:* on *, not by one on the function's ARN alone`, () => {
+      expect(errors(check(stack({ boundaryDeny: ["lambda:*"], permission: { action: "lambda:UpdateFunctionCode", principal } })), "agent-transitive-destroy")).toHaveLength(0);
+      const identity = (resource: string) => [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }, { Effect: "Deny", Action: "lambda:*", Resource: resource }];
+      expect(errors(check(stack({ identity: identity("*"), permission: { action: "lambda:UpdateFunctionCode", principal } })), "agent-transitive-destroy")).toHaveLength(0);
+      expect(errors(check(stack({ identity: identity("${aws_lambda_function.fn.arn}"), permission: { action: "lambda:UpdateFunctionCode", principal } })), "agent-transitive-destroy")).toHaveLength(1);
     });
   }
 
