@@ -146,6 +146,19 @@ export function parseConfig(json: unknown, file: string): BlastwallConfig {
       );
     }
   });
+  // An issuer that gives a token to anyone whatever its owner sets cannot be the organisation's own: listing it would
+  // turn the findings of every door it opens into passes (red-team round 159, F1).
+  if (config.organisationIssuers?.length) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { publicIssuer } = require("../engine/reach/identity-pools") as typeof import("../engine/reach/identity-pools");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { issuerKey } = require("../engine/organisation-issuers") as typeof import("../engine/organisation-issuers");
+    config.organisationIssuers.forEach((entry, i) => {
+      const key = issuerKey(entry);
+      const why = key === undefined ? undefined : publicIssuer(key);
+      if (why !== undefined) throw new InputError(file, `organisationIssuers[${i}]: ${JSON.stringify(entry)} cannot be declared your organisation's own: ${why}; remove it`);
+    });
+  }
   return config;
 }
 

@@ -8,6 +8,7 @@
 import { check, policy, tf } from "../helpers/tf";
 import type { BlastwallConfig } from "../../lib/engine/config-types";
 import { agentCan, DESTROY, role, type Obj } from "../helpers/sessions";
+import { parseConfig } from "../../lib/config/load-config";
 
 const PINNED = {
   provider: {
@@ -685,5 +686,37 @@ describe("157 F6: organisationIssuers declares issuers one organisation's own", 
     const json = stack([NOTHING], identity);
     expect(graded(json)).toEqual([["error", "aws_iam_role.member"]]);
     expect(graded(json, { organisationIssuers: [OKTA] })).toEqual([]);
+  });
+});
+
+// Red-team round 159, F1: an issuer that gives a token to anyone whatever its owner sets is no organisation's own. The
+// config refuses it (exit 2), and the engine, handed such a config another way, keeps the door open; the fix of its
+// finding does not suggest listing it.
+describe("159 F1: organisationIssuers cannot make a public issuer an organisation's own", () => {
+  const publicOnes = [
+    "https://accounts.google.com",
+    "https://token.actions.githubusercontent.com",
+    "https://login.microsoftonline.com/common/v2.0",
+    "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0",
+    "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc123",
+  ];
+
+  test("the config refuses each, naming the entry and why", () => {
+    publicOnes.forEach((issuer, i) => {
+      expect(() => parseConfig({ organisationIssuers: ["https://acme.okta.com", issuer] }, "blastwall.json")).toThrow(
+        new RegExp(`^blastwall\\.json: organisationIssuers\\[1\\]: ${JSON.stringify(issuer).replace(/[.*?/\\[\]()]/g, "\\$&")} cannot be declared your organisation's own: .+; remove it$`),
+      );
+      void i;
+    });
+  });
+
+  test("declared anyway, a public issuer's door stays open, and its fix does not name the setting; a corporate issuer closes", () => {
+    const google = { ...FUNCTION, ...HTTP_JWT("https://accounts.google.com", ["client-id"]) };
+    const open = found(stack([NOTHING], google), { organisationIssuers: ["https://accounts.google.com"] });
+    expect(open.map((x) => [x.severity, x.resource])).toEqual(ROUTE);
+    expect(open[0].fix).not.toContain("organisationIssuers");
+    expect(open[0].fix).toContain("gives tokens to anyone, and no setting makes it your organisation's");
+    const okta = { ...FUNCTION, ...HTTP_JWT("https://acme.okta.com", ["api://default"]) };
+    expect(graded(stack([NOTHING], okta), { organisationIssuers: ["https://acme.okta.com"] })).toEqual([]);
   });
 });

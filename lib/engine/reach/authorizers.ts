@@ -145,7 +145,9 @@ export function issuerAdmits(stack: TfStack, issuer: unknown, audience: unknown,
   return {
     kind: "anyone",
     text: `the issuer ${iss}, ${identityPools().publicBecause(iss)}; ${pinned}`,
-    fix: `use an issuer of your organisation alone (an Entra tenant's by its id, a user pool of the stack with ${ADMIN_ONLY}, or ${iss} listed in organisationIssuers of blastwall.json if it gives tokens to your organisation's own people alone, with no self-service registration or social or guest sign-in: listing it makes blastwall trust its sign-up policy)`,
+    fix: identityPools().publicIssuer(iss) !== undefined
+      ? `use an issuer of your organisation alone (an Entra tenant's by its id, a user pool of the stack with ${ADMIN_ONLY}): ${iss} gives tokens to anyone, and no setting makes it your organisation's`
+      : `use an issuer of your organisation alone (an Entra tenant's by its id, a user pool of the stack with ${ADMIN_ONLY}, or ${iss} listed in organisationIssuers of blastwall.json if it gives tokens to your organisation's own people alone, with no self-service registration or social or guest sign-in: listing it makes blastwall trust its sign-up policy)`,
   };
 }
 

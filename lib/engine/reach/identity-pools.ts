@@ -123,8 +123,26 @@ const ORGANISATION_ISSUERS: readonly RegExp[] = [
  * policy that is the user's to make, not blastwall's. `issuer` as `issuerOf` writes it.
  */
 export function singleOrganisation(stack: TfStack, issuer: string): boolean {
-  if (declaredOrganisation(stack, issuer)) return true;
+  if (declaredOrganisation(stack, issuer) && publicIssuer(issuer) === undefined) return true;
   return !issuer.includes(MICROSOFT_CONSUMERS) && ORGANISATION_ISSUERS.some((shape) => shape.test(issuer));
+}
+
+/** Microsoft's endpoints for any tenant or any personal account (`login.microsoftonline.com/common/v2.0`...). */
+const MICROSOFT_ANY = /^(login\.microsoftonline\.com|login\.microsoft\.com|sts\.windows\.net)\/(common|organizations|consumers)(\/|$)/;
+
+/**
+ * Why an issuer gives a token to anyone whatever its owner sets, so that no config may declare it an organisation's own
+ * (red-team round 159, F1: `organisationIssuers` listing accounts.google.com turned an error into a pass, and the fix
+ * text suggested it): the fixed public issuers (Google, Apple, Facebook, the bare GitHub Actions issuer, gitlab.com,
+ * HCP Terraform, Buildkite), Microsoft's common endpoints and personal-accounts tenant, and a Cognito user pool's
+ * issuer, which its pool's own settings decide (judged from the pool). Undefined for any other issuer: an Okta org or an
+ * Auth0 tenant may turn sign-up off, which only its owner knows.
+ */
+export function publicIssuer(issuer: string): string | undefined {
+  if (PUBLIC_ISSUERS[issuer] !== undefined) return PUBLIC_ISSUERS[issuer];
+  if (MICROSOFT_ANY.test(issuer) || issuer.includes(MICROSOFT_CONSUMERS)) return "Microsoft's common endpoints and its personal-accounts tenant give one to any Microsoft account";
+  if (USER_POOL_ISSUER.test(issuer)) return "a Cognito user pool's issuer is judged by the pool's own settings (its sign-up, its app clients' providers), not by a declaration";
+  return undefined;
 }
 
 /** Why an issuer not shown to serve one organisation alone may give a token to anyone. */
