@@ -711,6 +711,18 @@ export interface InvokingService {
    * the source counts only where the ARN it makes is a part's (invoke-routes.ts `Route.referencesOnPattern`).
    */
   readonly referencesOnPattern?: boolean;
+  /**
+   * Where the first right is on a part of the source (an agent's aliases): what the caller acts on, for messages
+   * (`an alias of ${text}`), and what closes the route. There pinning source_arn is not enough: the source it pins
+   * is the one meant to call the function, and whoever invokes a part of it makes it call the function.
+   */
+  readonly part?: {
+    readonly of: (text: string) => string;
+    /** `agent alias`: any part counts as one of a source of the stack, whose ID blastwall cannot read. */
+    readonly name: string;
+    /** `permission`: the Lambda permission's address; `source`: the source of the stack its source_arn refers to. */
+    readonly closes: (permission: string, source: TfResource | undefined) => string;
+  };
   /** Each right needed: one of `actions` on `on(source, account, named)`; the first is how the caller sets it up. */
   readonly needs: readonly {
     readonly actions: readonly string[];
@@ -852,6 +864,17 @@ export const INVOKING_SERVICES: readonly InvokingService[] = [
     otherAccounts: true,
     // `${aws_bedrockagent_agent.x.agent_arn}` names no alias, which InvokeAgent is authorised on (red-team round 158, F8).
     referencesOnPattern: true,
+    // Not "set up the agent to invoke a function", nor a right on `${aws_bedrockagent_agent.NAME.id}`, which names
+    // nothing InvokeAgent is authorised on (red-team round 158, F7): the permission's source_arn is the agent's ARN,
+    // and the route closes when the caller may invoke no alias of an agent it admits.
+    part: {
+      of: (text) => `an alias of ${text}`,
+      name: "agent alias",
+      closes: (p, agent) =>
+        agent
+          ? `keep source_arn on ${p} on the one agent meant to call the function (\${${agent.address}.agent_arn}), and take bedrock:InvokeAgent on the aliases of ${agent.address} (and bedrock:InvokeInlineAgent) away from the caller`
+          : `set source_arn on ${p} to the ARN of the one agent meant to call the function (\${aws_bedrockagent_agent.NAME.agent_arn}), and take bedrock:InvokeAgent on that agent's aliases (and bedrock:InvokeInlineAgent) away from the caller`,
+    },
     // An agent the permission admits is one meant to call the function: invoking an alias of it is enough, whatever its
     // action groups are (they may be set outside the stack). An inline agent takes its action groups from the caller,
     // and which source ARN Bedrock sends for it is not documented: InvokeInlineAgent (which takes `*` only) counts.

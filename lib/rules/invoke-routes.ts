@@ -587,6 +587,7 @@ function servicePermissionRoutes(stack: TfStack): Route[] {
     // One source that exists: a reference to one of the stack, or an exact ARN.
     const one = target !== undefined || (!unset(src) && !/[*?]/.test(source));
     const text = target?.address ?? (source === any ? `any ${kind.noun.replace(/^an? /, "")}${account ? ` of account ${account}` : ""}` : `${kind.noun} matching ${source}`);
+    const reached = kind.part ? kind.part.of(text) : text;
     const needs: Need[] = kind.needs.map((n) => {
       const [pattern, ...alternatives] = [n.on(source, pinned ?? "*", target)].flat();
       const on = n.other ? undefined : target;
@@ -600,25 +601,31 @@ function servicePermissionRoutes(stack: TfStack): Route[] {
     });
     const [first, ...also] = needs;
     // A right written on a literal ID may be on the stack's source, whose ID AWS chose: the finding says so.
-    const literalIds = target && kind.assignedId ? ` (${target.address} gets its ID from AWS, which blastwall cannot read, so a right on ${kind.noun} named by a literal ID counts as one on it)` : "";
+    const literalIds = !target || !kind.assignedId
+      ? ""
+      : kind.part
+        ? ` (${target.address} gets its ID from AWS, which blastwall cannot read, so a right on any ${kind.part.name}, by literal ARN or by reference, counts as one on ${kind.part.of(target.address)})`
+        : ` (${target.address} gets its ID from AWS, which blastwall cannot read, so a right on ${kind.noun} named by a literal ID counts as one on it)`;
     out.push({
       via: p,
       target: first.target,
-      targetText: text,
+      targetText: reached,
       actions: first.actions,
       pattern: first.pattern,
       ...(first.alternatives ? { alternatives: first.alternatives } : {}),
       types: first.types,
       ...(kind.referencesOnPattern ? { referencesOnPattern: true } : {}),
       functions: functionsOf(stack, p.values["function_name"]),
-      verb: `set up ${text} to invoke a function`,
+      verb: kind.part ? `invoke ${reached}` : `set up ${text} to invoke a function`,
       how: `${literalIds}: ${kind.how}; ${p.address} lets ${principal} invoke`,
       denyAsks: first.denyAsks,
       ...(also.length > 0 ? { also } : {}),
       ...(pinned ? { account: pinned } : {}),
-      pin: target
-        ? `point source_arn on ${p.address} at a source the caller cannot set up${literalIds ? `, or write the caller's rights with a reference to the ${kind.noun.replace(/^an? /, "")} they are meant for (\${${target.type}.NAME.id}) so blastwall can tell it from ${target.address}` : ""}`
-        : `set source_arn on ${p.address} to the exact ARN of the one source meant to invoke it (with source_account), one the caller cannot set up`,
+      pin: kind.part
+        ? kind.part.closes(p.address, target)
+        : target
+          ? `point source_arn on ${p.address} at a source the caller cannot set up${literalIds ? `, or write the caller's rights with a reference to the ${kind.noun.replace(/^an? /, "")} they are meant for (\${${target.type}.NAME.id}) so blastwall can tell it from ${target.address}` : ""}`
+          : `set source_arn on ${p.address} to the exact ARN of the one source meant to invoke it (with source_account), one the caller cannot set up`,
     });
   }
   return out;

@@ -110,3 +110,35 @@ describe("158 F8: InvokeAgent on the agent's own ARN invokes no alias", () => {
     if (!resource.includes("agent_alias")) expect(graded(stack([allow("bedrock:InvokeAgent", resource)], { ...AGENT, ...GROUP, ...PERMISSION }))).toEqual(WARNING);
   });
 });
+
+/**
+ * F7, second point: the Lambda permission's route for bedrock.amazonaws.com said the caller could "set up" the agent,
+ * and its fix asked for rights written on `${aws_bedrockagent_agent.NAME.id}`, which names nothing InvokeAgent is
+ * authorised on. The permission's source_arn is the agent's ARN; what closes the route is that, with no InvokeAgent on
+ * that agent's aliases left to the caller.
+ */
+describe("158 F7: the Bedrock permission route says what closes it", () => {
+  test("source_arn on an agent of the stack: invoking an alias of it, and the fix keeps source_arn and takes InvokeAgent on its aliases", () => {
+    // No action group in the stack (it may be set outside it): the permission is the one route.
+    const f = found(stack([allow("bedrock:InvokeAgent", "*")], { ...AGENT, ...PERMISSION }));
+    expect(f.map((x) => [x.severity, x.resource])).toEqual(WARNING);
+    expect(f[0].message).toContain("can invoke an alias of aws_bedrockagent_agent.ops (bedrock:InvokeAgent, through aws_iam_role_policy.agent statement #0)");
+    expect(f[0].message).toContain("so a right on any agent alias, by literal ARN or by reference, counts as one on an alias of aws_bedrockagent_agent.ops");
+    expect(f[0].message).toContain("--bedrock:InvokeAgent--> an alias of aws_bedrockagent_agent.ops --aws_lambda_permission.bedrock--> aws_lambda_function.fn");
+    expect(f[0].message).not.toContain("set up aws_bedrockagent_agent.ops to invoke a function");
+    expect(f[0].fix).toContain(
+      "take bedrock:InvokeAgent on an alias of aws_bedrockagent_agent.ops away from the agent, or keep source_arn on aws_lambda_permission.bedrock on the one agent meant to call the function (${aws_bedrockagent_agent.ops.agent_arn}), and take bedrock:InvokeAgent on the aliases of aws_bedrockagent_agent.ops (and bedrock:InvokeInlineAgent) away from the caller",
+    );
+    expect(f[0].fix).not.toContain("${aws_bedrockagent_agent.NAME.id}");
+  });
+
+  test("source_arn on a literal agent ARN: the fix sets it to the one agent meant to call the function", () => {
+    const literal = { "aws_lambda_permission.bedrock": { ...(PERMISSION["aws_lambda_permission.bedrock"] as Obj), source_arn: "arn:aws:bedrock:us-east-1:111111111111:agent/ABCDEFGHIJ" } };
+    const f = found(stack([allow("bedrock:InvokeAgent", "*")], literal));
+    expect(f.map((x) => [x.severity, x.resource])).toEqual(WARNING);
+    expect(f[0].message).toContain("can invoke an alias of a Bedrock agent matching arn:aws:bedrock:us-east-1:111111111111:agent/ABCDEFGHIJ (bedrock:InvokeAgent");
+    expect(f[0].fix).toContain(
+      "set source_arn on aws_lambda_permission.bedrock to the ARN of the one agent meant to call the function (${aws_bedrockagent_agent.NAME.agent_arn}), and take bedrock:InvokeAgent on that agent's aliases (and bedrock:InvokeInlineAgent) away from the caller",
+    );
+  });
+});

@@ -429,6 +429,33 @@ describe("153. front doors: OpenAPI bodies and quick create", () => {
     const sns = { "aws_lambda_permission.p": { ...(permission["aws_lambda_permission.p"] as Obj), principal: "sns.amazonaws.com", source_arn: "arn:aws:sns:eu-central-1:111111111111:t" } };
     expect(found(stack([NOTHING], { ...FUNCTION(), ...restBody('${file("openapi.yaml")}'), ...sns }))).toEqual([]);
   });
+
+  test("a body blastwall cannot read: the functions of permissions for that API or for any API, not those for another API", () => {
+    const fn = (name: string): Obj => ({ [`aws_lambda_function.${name}`]: { function_name: name, role: "${aws_iam_role.fn.arn}", handler: "index.handler", runtime: "python3.12", filename: "x.zip" } });
+    const grant = (name: string, fnName: string, source?: string): Obj => ({ [`aws_lambda_permission.${name}`]: { action: "lambda:InvokeFunction", function_name: `\${aws_lambda_function.${fnName}.function_name}`, principal: "apigateway.amazonaws.com", ...(source ? { source_arn: source } : {}) } });
+    const apis = (unread: string): Obj => ({
+      ...role("fn", trust("lambda.amazonaws.com"), DESTROY),
+      ...fn("mine"), ...fn("theirs"), ...fn("anyapi"), ...fn("literal"), ...fn("both"),
+      "aws_api_gateway_rest_api.a": { name: "a", ...(unread === "a" ? { body: '${file("a.yaml")}' } : {}) },
+      "aws_api_gateway_rest_api.b": { name: "b" },
+      "aws_api_gateway_rest_api.c": { name: "c", ...(unread === "c" ? { body: '${file("c.yaml")}' } : {}) },
+      ...grant("theirs", "theirs", "${aws_api_gateway_rest_api.b.execution_arn}/*"),
+      ...grant("mine", "mine", "${aws_api_gateway_rest_api.a.execution_arn}/*"),
+      ...grant("anyapi", "anyapi"),
+      ...grant("literal", "literal", "arn:aws:execute-api:eu-central-1:111111111111:abc/*"),
+      ...grant("both", "both", "${aws_api_gateway_rest_api.b.execution_arn}/* ${aws_api_gateway_rest_api.a.execution_arn}/*"),
+    });
+    const fs = found(stack([NOTHING], apis("a")));
+    expect(fs.map((x) => x.resource).sort()).toEqual(["aws_lambda_function.anyapi", "aws_lambda_function.both", "aws_lambda_function.literal", "aws_lambda_function.mine"]);
+    for (const f of fs) expect(f.message).toContain("through aws_api_gateway_rest_api.a, an API whose OpenAPI body blastwall cannot read");
+    // An API no permission names: the functions of those for any API alone.
+    const other = found(stack([NOTHING], apis("c")));
+    expect(other.map((x) => x.resource).sort()).toEqual(["aws_lambda_function.anyapi", "aws_lambda_function.literal"]);
+    for (const f of other) expect(f.message).toContain("through aws_api_gateway_rest_api.c, an API whose OpenAPI body blastwall cannot read");
+    // Control: with the body readable, none of them is a door.
+    const read = stack([NOTHING], { ...role("fn", trust("lambda.amazonaws.com"), DESTROY), ...fn("mine"), "aws_api_gateway_rest_api.a": { name: "a" }, ...grant("mine", "mine", "${aws_api_gateway_rest_api.a.execution_arn}/*") });
+    expect(found(read)).toEqual([]);
+  });
 });
 
 /** Red-team round 153. F3: an authenticate action before an ALB's forward leaves the function to the IdP's users. */
