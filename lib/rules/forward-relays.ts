@@ -21,9 +21,9 @@
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
 import type { TfResource, TfStack } from "../engine/terraform/types";
-import { attributePattern, resolveToPattern } from "../engine/terraform/tokens";
+import { resolveToPattern } from "../engine/terraform/tokens";
 import { oneReferenced } from "../engine/terraform/referenced";
-import { busTarget, forgeable, passesEvent, pipePassesPayload, pipeSources, PUT_RECORD, SEND } from "../engine/reach/compute-targets";
+import { busTarget, forgeable, nameOf, passesEvent, pipePassesPayload, pipeSources, PUT_RECORD, SEND } from "../engine/reach/compute-targets";
 import { ownDenies } from "../engine/own-denies";
 import { where } from "./support";
 import { deniedOnAll } from "./invoke-denies";
@@ -78,14 +78,6 @@ function forwarders(stack: TfStack): ReadonlyMap<string, readonly Forwarder[]> {
 
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
 
-function nameOf(stack: TfStack, res: TfResource, ...attrs: string[]): string {
-  for (const a of attrs) {
-    if (unset(res.values[a])) continue;
-    const p = attributePattern(stack, res, a).pattern;
-    return a.endsWith("prefix") ? `${p}*` : p;
-  }
-  return "*";
-}
 
 /** The bus a rule target reads from, as the routes write it (compute-targets.ts `ruleTargetRoutes`). */
 function sourceBus(stack: TfStack, t: TfResource, rule: TfResource | undefined): { pattern: string; target?: TfResource; text: string } {

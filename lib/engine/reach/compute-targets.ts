@@ -135,7 +135,8 @@ function patternOf(stack: TfStack, v: unknown): string {
   return resolveToPattern(stack, v).pattern;
 }
 
-function nameOf(stack: TfStack, res: TfResource, ...attrs: string[]): string {
+/** The name a resource gives itself in the first of `attrs` it sets, as an ARN pattern; a `*_prefix` attribute ends in `*`. */
+export function nameOf(stack: TfStack, res: TfResource, ...attrs: string[]): string {
   for (const a of attrs) {
     if (unset(res.values[a])) continue;
     const p = attributePattern(stack, res, a).pattern;

@@ -7,8 +7,9 @@
  * names it (`rule/NAME`, `rule/BUS/NAME` on a custom bus), and the bus an event must be put on to reach it.
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { attributePattern, resolveToPattern } from "../terraform/tokens";
+import { resolveToPattern } from "../terraform/tokens";
 import { oneReferenced } from "../terraform/referenced";
+import { nameOf } from "./compute-targets";
 
 export const RULES = ["aws_cloudwatch_event_rule"];
 export const BUSES = ["aws_cloudwatch_event_bus"];
@@ -32,14 +33,6 @@ export interface TargetRule {
 const unset = (v: unknown): boolean =>
   v === undefined || v === null || v === "";
 
-function nameOf(stack: TfStack, res: TfResource, ...attrs: string[]): string {
-  for (const a of attrs) {
-    if (unset(res.values[a])) continue;
-    const p = attributePattern(stack, res, a).pattern;
-    return a.endsWith("prefix") ? `${p}*` : p;
-  }
-  return "*";
-}
 
 function patternOf(stack: TfStack, v: unknown): string {
   return typeof v === "string" && v !== ""
