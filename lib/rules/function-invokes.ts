@@ -24,7 +24,7 @@ import { agentCan, grantingBlock, principalEvidence, statementEvidence, where } 
 import { regionPartition, resourceAccount, resourceRegion } from "../engine/terraform/providers";
 import { capabilityActions, capabilityEvidence, capabilityFixText, capabilityOf, capabilityText, chainText, isDangerous, pathEvidence, reachOf, type Capability } from "./reach-support";
 import { grantUses, grantsUsing, onPattern, routesHeld, routesOf, type Need, type Route } from "./invoke-routes";
-import { deniedOnAll, ownDenies, type DenyAsk } from "./invoke-denies";
+import { deniedOnAll, ownDenies, placedArn, type DenyAsk } from "./invoke-denies";
 import { heldWrites } from "./held-writes";
 import { accountOf, holdsServiceRight, isRelayed, serviceRights, type Relay } from "./invoke-relays";
 import { attributePattern } from "../engine/terraform/tokens";
@@ -77,7 +77,8 @@ const functionAsks = new WeakMap<TfResource, readonly DenyAsk[]>();
 function asksOf(ctx: RuleContext, fn: TfResource): readonly DenyAsk[] {
   let out = functionAsks.get(fn);
   if (!out) {
-    const arn = attributePattern(ctx.stack, fn, "arn").pattern;
+    // In the region and account the stack pins it to, when it does: a Deny may name them (red-team round 159, F2).
+    const arn = placedArn(ctx.stack, fn, attributePattern(ctx.stack, fn, "arn").pattern);
     functionAsks.set(fn, (out = [{ pattern: arn, target: fn, suffix: "" }, { pattern: `${arn}:*`, target: fn, suffix: ":*" }]));
   }
   return out;

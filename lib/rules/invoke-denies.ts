@@ -7,7 +7,7 @@
  */
 import type { Statement } from "../engine/iam/types";
 import type { TfResource, TfStack } from "../engine/terraform/types";
-import { regionPartition, resourceRegion } from "../engine/terraform/providers";
+import { regionPartition, resourceAccount, resourceRegion } from "../engine/terraform/providers";
 import { conditionAlwaysTrue, denyCertainlyCovers } from "../engine/iam/evaluate";
 import { globCovers } from "../engine/iam/glob";
 import { actionUniverse } from "../engine/universe";
@@ -24,6 +24,29 @@ export interface DenyAsk {
   readonly suffix?: string;
   /** The partition of a resource of another stack, read there (its `target` is no resource of this stack). */
   readonly partition?: string;
+}
+
+/**
+ * Types whose ARN holds the region and account the resource is made in (no global resource, no fixed region): the
+ * functions, state machines and AgentCore runtimes the routes and compute chains ask Denies of.
+ */
+const PLACED_ARNS: ReadonlySet<string> = new Set(["aws_lambda_function", "aws_sfn_state_machine", "aws_bedrockagentcore_agent_runtime"]);
+
+/**
+ * `arn` (the stack's ARN pattern of `res`, which the engine writes with `*` for region and account) with the region and
+ * account filled in where the stack pins both (red-team round 159, F2): the resource is made there and nowhere else
+ * (Terraform refuses any account `allowed_account_ids` does not list), so a Deny written with them literally
+ * (`arn:aws:lambda:us-east-1:111111111111:function:worker`) covers it. Where either is not pinned (a region or account
+ * from a variable, an unread own `region`), the ARN stays as it is and such a Deny cannot be shown to cover it.
+ */
+export function placedArn(stack: TfStack, res: TfResource, arn: string): string {
+  if (!PLACED_ARNS.has(res.type)) return arn;
+  const region = resourceRegion(stack, res);
+  const account = resourceAccount(stack, res);
+  if (region === undefined || account === undefined || !/^[a-z0-9-]+$/.test(region)) return arn;
+  const parts = arn.split(":");
+  if (parts.length < 6 || parts[0] !== "arn" || parts[3] !== "*" || parts[4] !== "*") return arn;
+  return [...parts.slice(0, 3), region, account, ...parts.slice(5)].join(":");
 }
 
 /** Whether `denies` certainly refuse `action` on every ARN asked: all must be refused, or the route stays open. */

@@ -53,6 +53,17 @@ describe("86. the caller's own Deny of a route", () => {
     expect(reported(stack([allow(["lambda:InvokeFunction", "lambda:InvokeAsync"], "*"), deny("lambda:InvokeFunction", `${FN}*`)]))).toEqual(BOTH);
   });
 
+  test("159 F2: a Deny on the function's full literal ARN, in the region and account the provider pins, takes it out", () => {
+    const lit = (region: string, account: string, name = "db-cleanup") => [`arn:aws:lambda:${region}:${account}:function:${name}`, `arn:aws:lambda:${region}:${account}:function:${name}:*`];
+    expect(reported(stack([INVOKE, deny("lambda:InvokeFunction", lit("eu-central-1", "111111111111"))]))).toEqual(OTHER);
+    // Controls: another account or region, another case of the name, a provider that pins no account.
+    expect(reported(stack([INVOKE, deny("lambda:InvokeFunction", lit("eu-central-1", "222222222222"))]))).toEqual(BOTH);
+    expect(reported(stack([INVOKE, deny("lambda:InvokeFunction", lit("eu-west-1", "111111111111"))]))).toEqual(BOTH);
+    expect(reported(stack([INVOKE, deny("lambda:InvokeFunction", lit("eu-central-1", "111111111111", "DB-Cleanup"))]))).toEqual(BOTH);
+    const unpinned = { ...stack([INVOKE, deny("lambda:InvokeFunction", lit("eu-central-1", "111111111111"))]), provider: { aws: [{ region: "eu-central-1" }] } };
+    expect(reported(unpinned)).toEqual(BOTH);
+  });
+
   test("a route's action denied on its resource: a queue the mapping feeds, by reference or pattern", () => {
     const queue = {
       "aws_sqs_queue.q": { name: "jobs" },

@@ -4,7 +4,8 @@
  * (the effective rights cannot cut a part out of a pattern). Each compute resource, and each pattern reaching compute
  * outside the stack, is asked on its own as the routes into functions ask theirs (rules/invoke-denies.ts): a certain
  * Deny (no condition that may fail, no NotResource) covering every ARN the action may be authorised on for it, by
- * pattern in the partition its region puts it in, or written as a reference to it. Anything less removes nothing.
+ * pattern in the partition its region puts it in (and its region and account, where the stack pins both), or written
+ * as a reference to it. Anything less removes nothing.
  */
 import type { PrincipalNode } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
@@ -12,7 +13,7 @@ import { globCovers, globsIntersect } from "../iam/glob";
 import { attributePattern } from "../terraform/tokens";
 import { regionPartition, resourceRegion } from "../terraform/providers";
 import { ownDenies } from "../own-denies";
-import { deniedOnAll, type DenyAsk } from "../../rules/invoke-denies";
+import { deniedOnAll, placedArn, type DenyAsk } from "../../rules/invoke-denies";
 
 /**
  * What follows a resource's ARN in the ARNs its compute actions are authorised on too: a function's and a state
@@ -38,9 +39,11 @@ export function computeDenied(stack: TfStack, p: PrincipalNode, action: string, 
   const readable = arn.startsWith("arn:") && (shape === undefined || globsIntersect(arn, shape, CI));
   if (!readable) return shape !== undefined && deniedOnAll(stack, denies, action, [{ pattern: shape, target: res, suffix: undefined }]);
   const tail = PARTS[res.type] ?? "*";
+  // Asked where the stack pins it, so a Deny naming its region and account literally counts (red-team round 159, F2).
+  const placed = placedArn(stack, res, arn);
   const asks: DenyAsk[] = [
-    { pattern: arn, target: res, suffix: "" },
-    { pattern: `${arn}${tail}`, target: res, suffix: tail },
+    { pattern: placed, target: res, suffix: "" },
+    { pattern: `${placed}${tail}`, target: res, suffix: tail },
   ];
   return deniedOnAll(stack, denies, action, asks);
 }
