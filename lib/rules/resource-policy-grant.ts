@@ -7,13 +7,15 @@ import { agentNoun, principalEvidence } from "./support";
 import { publicWriteAcls } from "../engine/s3-acl-grants";
 import type { Statement } from "../engine/iam/types";
 import { certainlyOtherAccount, notOwnDenied } from "./resource-policy-denies";
+import { publicHijackFindings } from "./public-hijacks";
 
 /**
  * Resource policies (E7): a bucket, vault, key or secret policy that grants a destroy right to an agent or to
  * everyone (`*`) hands the right over no matter what the agent's own policies say. A policy naming only an
  * account root delegates to that account's identity policies, which the agent rules already judge. An explicit Deny of
  * the agent's own (identity policies or boundary) that certainly covers an action on that resource still wins, and an
- * agent certainly in another account gets nothing from the policy alone (see resource-policy-denies.ts).
+ * agent certainly in another account gets nothing from the policy alone (see resource-policy-denies.ts). A Lambda
+ * permission letting everyone change a function's code hands the world its role (public-hijacks.ts).
  */
 export const rule: Rule = {
   meta: {
@@ -26,11 +28,15 @@ export const rule: Rule = {
       "An explicit Deny in the agent's own identity policies or permission boundary still wins, when it certainly applies: no conditions, " +
       "and a Resource that covers the resource whose policy it is (`*`, or that resource's ARN), and neither the agent nor anyone it can act as " +
       "may delete, detach or rewrite the policy holding it. Across accounts (the agent's and the " +
-      "resource's providers pinned by allowed_account_ids to different accounts) the policy grants nothing without an identity Allow, which the agent rules judge.",
+      "resource's providers pinned by allowed_account_ids to different accounts) the policy grants nothing without an identity Allow, which the agent rules judge. " +
+      "A Lambda permission that grants everyone (`*`, with no source_arn, source_account or principal_org_id) lambda:UpdateFunctionCode, " +
+      "UpdateFunctionConfiguration or AddPermission lets anyone, agents of any account included, run its own code as the function's role: " +
+      "an error when that role can destroy data, or when blastwall cannot see the role (a function outside the stack).",
     fix:
       "Grant destroy actions in resource policies to no one but a break-glass or deploy role by exact ARN, and add an explicit " +
       "Deny for the agents (AgentRole's path `/agents/`) on delete actions, or deny the actions in the agent's own identity policy or " +
-      "permission boundary (unconditionally, on `*` or on that resource). OffsiteBackupVault's policy denies deletion to everyone.",
+      "permission boundary (unconditionally, on `*` or on that resource). OffsiteBackupVault's policy denies deletion to everyone. " +
+      "A Lambda permission for code or configuration updates names the one deploy principal that needs it, never `*`.",
     severity: "error",
     category: "reach",
   },
@@ -79,6 +85,7 @@ export const rule: Rule = {
         });
       }
     }
+    out.push(...publicHijackFindings(ctx));
     for (const d of unseenDelegations(stack)) {
       const { resource: res, statement: s } = d;
       out.push({

@@ -61,18 +61,19 @@ describe("the base stack is clean", () => {
 });
 
 describe("B1: a permission on a function outside the stack hands over a function blastwall cannot see", () => {
-  for (const [name, principal] of [
-    ["the agent's session", SESSION],
-    ["everyone", "*"],
-  ]) {
+  // To everyone, the world's hijack of a function whose role blastwall cannot see is reported too (resource-policy-grant).
+  for (const [name, principal, also] of [
+    ["the agent's session", SESSION, []],
+    ["everyone", "*", ["resource-policy-grant"]],
+  ] as const) {
     test(`UpdateFunctionCode to ${name}, function named by a literal`, () => {
       const r = check(stack({ noFunction: true, permission: { function_name: "billing-cleanup", action: "lambda:UpdateFunctionCode", principal } }));
-      expect(ruleIds(r)).toEqual(["agent-reach-unknown"]);
+      expect(ruleIds(r)).toEqual(["agent-reach-unknown", ...also]);
       expect(JSON.stringify(errors(r, "agent-reach-unknown"))).toMatch(/aws_lambda_permission\.p/);
     });
     test(`UpdateFunctionCode to ${name}, function named by a full ARN`, () => {
       const r = check(stack({ noFunction: true, permission: { function_name: "arn:aws:lambda:us-east-1:111111111111:function:other", action: "lambda:UpdateFunctionCode", principal } }));
-      expect(ruleIds(r)).toEqual(["agent-reach-unknown"]);
+      expect(ruleIds(r)).toEqual(["agent-reach-unknown", ...also]);
     });
   }
 
@@ -188,6 +189,8 @@ describe("round 75: the agent's own Denies do not cancel a Lambda permission pat
     // apply: a Deny on the function's ARN alone does not cover a qualified ARN (`fn:prod`), which a permission may be.
     test(`a permission granting UpdateFunctionCode to ${name}: closed by a certain Deny of lambda:* on *, not by one on the function's ARN alone`, () => {
       expect(errors(check(stack({ boundaryDeny: ["lambda:*"], permission: { action: "lambda:UpdateFunctionCode", principal } })), "agent-transitive-destroy")).toHaveLength(0);
+      // The agent's Deny binds the agent alone: to everyone, the world still hijacks the function.
+      expect(errors(check(stack({ boundaryDeny: ["lambda:*"], permission: { action: "lambda:UpdateFunctionCode", principal } })), "resource-policy-grant")).toHaveLength(principal === "*" ? 1 : 0);
       const identity = (resource: string) => [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }, { Effect: "Deny", Action: "lambda:*", Resource: resource }];
       expect(errors(check(stack({ identity: identity("*"), permission: { action: "lambda:UpdateFunctionCode", principal } })), "agent-transitive-destroy")).toHaveLength(0);
       expect(errors(check(stack({ identity: identity("${aws_lambda_function.fn.arn}"), permission: { action: "lambda:UpdateFunctionCode", principal } })), "agent-transitive-destroy")).toHaveLength(1);
