@@ -75,6 +75,10 @@ export interface EmittedResource {
 export { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 import { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 import { removedBlockResource } from "../engine/terraform/removed-blocks";
+import { copySettable, markSettable } from "../engine/terraform/settable-providers";
+
+/** Provider settings that decide the region and account what it makes is in. */
+const PLACING_SETTINGS = ["region", "allowed_account_ids", "assume_role", "assume_role_with_web_identity"];
 
 /** Module block arguments that are not inputs. */
 const MAX_COUNT = 10_000;
@@ -178,7 +182,9 @@ export class ModuleInstance implements Env {
       for (const p of this.def.providers) {
         const body = this.renderProvider(p);
         const source = requiredSource(this.def.terraform, p.name);
-        out.push({ name: p.name, body: { ...body, alias: this.ownProviderAlias(p) }, location: `${p.file}:${p.line}`, ...(source ? { source } : {}) });
+        const aliased = { ...body, alias: this.ownProviderAlias(p) };
+        copySettable(body, aliased);
+        out.push({ name: p.name, body: aliased, location: `${p.file}:${p.line}`, ...(source ? { source } : {}) });
       }
     }
     for (const call of this.def.modules) for (const inst of this.childInstances(call)) inst.moduleProviders(out);
@@ -200,6 +206,9 @@ export class ModuleInstance implements Env {
       // tags the engine reads with `each` unknown. Kept as the expression (the engine reads its default as well).
       const fe = isObj(alt) ? alt["for_each"] : undefined;
       if ("for_each" in p.body && fe !== undefined && !isKnown(fe)) body["for_each"] = toTfJson(fe);
+      // Where the provider places what it makes, read from a variable `-var` may set: not a pin (settable-providers.ts).
+      const placing = PLACING_SETTINGS.filter((k) => k in p.body && !(isObj(alt) && alt[k] !== undefined && isKnown(alt[k]) && JSON.stringify(toTfJson(alt[k])) === JSON.stringify(body[k])));
+      markSettable(body, placing);
     }
     return body;
   }

@@ -7,7 +7,10 @@
  */
 import type { Statement } from "../engine/iam/types";
 import type { TfResource, TfStack } from "../engine/terraform/types";
-import { regionPartition, resourceAccount, resourceRegion } from "../engine/terraform/providers";
+import { providerConfigKey, providerKeyOf, regionPartition, resourceAccount, resourceRegion } from "../engine/terraform/providers";
+import { isSettable } from "../engine/terraform/settable-providers";
+
+const PLACING_SETTINGS = ["region", "allowed_account_ids", "assume_role", "assume_role_with_web_identity"];
 import { conditionAlwaysTrue, denyCertainlyCovers } from "../engine/iam/evaluate";
 import { globCovers } from "../engine/iam/glob";
 import { actionUniverse } from "../engine/universe";
@@ -41,6 +44,9 @@ const PLACED_ARNS: ReadonlySet<string> = new Set(["aws_lambda_function", "aws_sf
  */
 export function placedArn(stack: TfStack, res: TfResource, arn: string): string {
   if (!PLACED_ARNS.has(res.type)) return arn;
+  // A provider whose region or account a deploy may set otherwise (a variable, read by its default) pins nothing.
+  const body = stack.providers?.get(providerConfigKey(providerKeyOf(res)));
+  if (PLACING_SETTINGS.some((k) => isSettable(body, k))) return arn;
   const region = resourceRegion(stack, res);
   const account = resourceAccount(stack, res);
   if (region === undefined || account === undefined || !/^[a-z0-9-]+$/.test(region)) return arn;
