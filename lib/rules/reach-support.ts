@@ -42,6 +42,16 @@ export function chainText(start: string, path: readonly ReachEdge[]): string {
   return path.reduce((s, e) => `${s} --${e.label}--> ${e.to}`, start);
 }
 
+/**
+ * How a finding names a right the agent uses itself (no `path`) or through `holder`, a principal it can act as along
+ * `path`: who can (`who ... <verb>`), whom the fix asks to give the right up, and where the arrows start.
+ */
+export function heldThrough(agent: PrincipalNode, holder: PrincipalNode, path: readonly ReachEdge[] | undefined): { readonly who: string; readonly holder: string; readonly start: string } {
+  return path
+    ? { who: `${agentCan(agent)} act as ${holder.address}, which can`, holder: `${holder.address} (or cut the chain from ${agent.address} to it)`, start: chainText(agent.address, path) }
+    : { who: agentCan(agent), holder: "the agent", start: agent.address };
+}
+
 /** What a reached principal can do that matters: destroy or protection rights, or rewriting its own permissions. */
 export interface Capability {
   /** The reached principal's own destroy and protection rights. */

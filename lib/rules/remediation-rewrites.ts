@@ -13,8 +13,8 @@ import type { Evidence, FindingDraft } from "../engine/findings";
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { ReachEdge } from "../engine/reach/types";
 import { PUT_CONFIG_RULE, putConfigRuleGrant, rewritableRemediations, type RewritableRemediation } from "../engine/reach/config-rule-rewrites";
-import { agentCan, principalEvidence, statementEvidence, where } from "./support";
-import { capabilityActions, capabilityEvidence, capabilityFixText, capabilityOf, capabilityText, chainText, isDangerous, pathEvidence, reachOf, type Capability } from "./reach-support";
+import { principalEvidence, statementEvidence, where } from "./support";
+import { capabilityActions, capabilityEvidence, capabilityFixText, capabilityOf, capabilityText, heldThrough, isDangerous, pathEvidence, reachOf, type Capability } from "./reach-support";
 import { listActions } from "../report/summarize";
 import { destroyingFunctionsRunBy } from "./function-invokes";
 
@@ -72,9 +72,7 @@ function finding(
   path: readonly ReachEdge[] | undefined,
 ): FindingDraft {
   const actions = capabilityActions(cap);
-  const who = path ? `${agentCan(agent)} act as ${hit.p.address}, which can` : agentCan(agent);
-  const holder = path ? `${hit.p.address} (or cut the chain from ${agent.address} to it)` : "the agent";
-  const start = path ? chainText(agent.address, path) : agent.address;
+  const { who, holder, start } = heldThrough(agent, hit.p, path);
   const arrows = `${start} --${PUT_CONFIG_RULE}--> ${r.ruleText} --${r.rem.address}--> ${r.document} --runs as--> ${role.address}`;
   const ruleFix =
     `take ${PUT_CONFIG_RULE} away from ${holder}, or scope it by reference to Config rules with no automatic remediation (a rule's ARN ends in an ID AWS generates, so any other ARN or pattern may name ${r.ruleText}), ` +
@@ -122,9 +120,7 @@ function functionFinding(
 ): FindingDraft {
   const [first] = fns;
   const actions = capabilityActions(first.cap);
-  const who = path ? `${agentCan(agent)} act as ${hit.p.address}, which can` : agentCan(agent);
-  const holder = path ? `${hit.p.address} (or cut the chain from ${agent.address} to it)` : "the agent";
-  const start = path ? chainText(agent.address, path) : agent.address;
+  const { who, holder, start } = heldThrough(agent, hit.p, path);
   const more = fns.length > 1 ? ` (and ${fns.length - 1} more function${fns.length > 2 ? "s" : ""}: ${fns.slice(1, 4).map((f) => f.fn.address).join(", ")}${fns.length > 4 ? ", ..." : ""})` : "";
   const doc = r.publishes ? `${r.document} (which publishes the message it is given)` : r.document;
   const arrows = `${start} --${PUT_CONFIG_RULE}--> ${r.ruleText} --${r.rem.address}--> ${r.document} --runs as--> ${role.address} --${first.actions[0]}--> ${first.fn.address} --runs as--> ${first.role.address}`;

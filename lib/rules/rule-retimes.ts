@@ -29,7 +29,6 @@ import {
   type TargetRule,
 } from "../engine/reach/rule-rewrites";
 import {
-  agentCan,
   principalEvidence,
   statementEvidence,
   where,
@@ -40,7 +39,7 @@ import {
   capabilityFixText,
   capabilityOf,
   capabilityText,
-  chainText,
+  heldThrough,
   isDangerous,
   pathEvidence,
   reachOf,
@@ -257,22 +256,16 @@ function finding(
 ): FindingDraft {
   const { t, on } = x;
   const actions = cap ? capabilityActions(cap) : ["*"];
-  const who = path
-    ? `${agentCan(agent)} act as ${hit.p.address}, which can`
-    : agentCan(agent);
+  const { who, holder, start } = heldThrough(agent, hit.p, path);
   const runs =
     role && cap
       ? `${r.text}, which runs as ${role.address}, a role that ${capabilityText(cap, actions, undefined, 5)}`
       : r.res
         ? `${r.text}, whose role blastwall cannot resolve: it may hold any destroy right`
         : `${r.text}, a target blastwall cannot read as compute it models, which may run as any role`;
-  const start = path ? chainText(agent.address, path) : agent.address;
   const hops = x.landing ? (r.hops ?? []) : [];
   const after = x.landing ? ` --${t.address}--> ${x.landing.text}${hops.map((h) => ` --${h.via}--> ${h.to}`).join("")}` : ` --${t.address}--> ${r.text}`;
   const arrows = `${start} --${PUT_RULE}--> ${on.text}${after} --runs as--> ${role?.address ?? "a role blastwall cannot see"}`;
-  const holder = path
-    ? `${hit.p.address} (or cut the chain from ${agent.address} to it)`
-    : "the agent";
   const ruleFix = x.landing
     ? `take events:PutRule on ${on.rule?.address ?? on.arn} away from ${holder}, or scope it to rules whose targets feed no code (an ARN other than ${on.arn}, a name prefix of the agent's own), or give ${t.address} a constant input`
     : `take events:PutRule on ${on.rule?.address ?? on.arn} away from ${holder}, or scope it to rules with no targets that run code (an ARN other than ${on.arn}, a name prefix of the agent's own)`;
