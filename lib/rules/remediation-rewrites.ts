@@ -62,6 +62,15 @@ export function remediationRewriteFindings(ctx: RuleContext): FindingDraft[] {
   return out;
 }
 
+/** The step that rewrites the rule, kept with its automatic remediation (`why`: what the document's parameters may do). */
+function rewriteStep(r: RewritableRemediation, role: PrincipalNode, why?: string): Evidence {
+  return {
+    step: "rewrite-config-rule",
+    address: r.rule?.address ?? r.rem.address,
+    detail: `${PUT_CONFIG_RULE} on ${r.ruleText}: replaces its scope and source and keeps ${r.rem.address}, which runs ${r.document} automatically on what the rule finds non-compliant, as ${role.address}${why ? `; ${why}` : ""}`,
+  };
+}
+
 function finding(
   ctx: RuleContext,
   agent: PrincipalNode,
@@ -81,11 +90,7 @@ function finding(
     principalEvidence(agent),
     ...(path ? pathEvidence(path) : []),
     ...statementEvidence(hit.p, hit.g.statement),
-    {
-      step: "rewrite-config-rule",
-      address: r.rule?.address ?? r.rem.address,
-      detail: `${PUT_CONFIG_RULE} on ${r.ruleText}: replaces its scope and source and keeps ${r.rem.address}, which runs ${r.document} automatically on what the rule finds non-compliant, as ${role.address}${r.why ? `; ${r.why}` : ""}`,
-    },
+    rewriteStep(r, role, r.why),
     ...capabilityEvidence(role, cap),
     { step: "destroy-rights", address: role.address, detail: listActions(actions) },
   ];
@@ -128,11 +133,7 @@ function functionFinding(
     principalEvidence(agent),
     ...(path ? pathEvidence(path) : []),
     ...statementEvidence(hit.p, hit.g.statement),
-    {
-      step: "rewrite-config-rule",
-      address: r.rule?.address ?? r.rem.address,
-      detail: `${PUT_CONFIG_RULE} on ${r.ruleText}: replaces its scope and source and keeps ${r.rem.address}, which runs ${r.document} automatically on what the rule finds non-compliant, as ${role.address}`,
-    },
+    rewriteStep(r, role),
     ...fns.map((f) => ({ step: "invoke", address: f.fn.address, detail: `${role.address} can ${f.how}, which runs as ${f.role.address}` })),
     ...capabilityEvidence(first.role, first.cap),
     { step: "destroy-rights", address: first.role.address, detail: listActions(actions) },
