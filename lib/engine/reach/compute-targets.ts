@@ -17,6 +17,7 @@ import { HIJACK_TARGETS } from "./compute";
 import { resourceAccount, resourceRegion } from "../terraform/providers";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { PUT_RULE, rewriteVerb, ruleOfTarget } from "./rule-rewrites";
+import { ARCHIVES, replaysOnto, START_REPLAY } from "./replays";
 import { brokerSource, KAFKA_WRITE, MQ, MQ_WHY, MSK, mskSources, SELF_MANAGED_WHY, type WriteSource } from "./broker-sources";
 
 /** The compute a route ends in, as a hijack target reads its role. */
@@ -336,8 +337,18 @@ function ruleTargetRoutes(stack: TfStack): ComputeRoute[] {
       how: `, which ${t.address} then sends to`,
       computes: [compute],
     });
+    // AWS services' events: PutEvents cannot send them, a replay of an archive that kept them can (replays.ts).
+    if (unset(rule.values["event_pattern"])) continue;
+    for (const r of replaysOnto(stack, on.busPattern, on.bus)) {
+      out.push({ via: t, actions: [START_REPLAY], pattern: r.pattern, target: r.archive, types: ARCHIVES, verb: replayVerb(r.archive.address, on.busText), how: `, where ${rule.address} (matching AWS services' events, which a replay puts again as they were) sends them through ${t.address} to`, computes: [compute] });
+    }
   }
   return out;
+}
+
+/** What a caller of events:StartReplay does: `replay the events aws_cloudwatch_event_archive.a archived onto B`. */
+export function replayVerb(archive: string, busText: string): string {
+  return `replay the events ${archive} archived onto ${busText}`;
 }
 
 /**
