@@ -21,7 +21,7 @@ export const rule: Rule = {
       "its code is not in the stack and the agent chooses the payload, so it may choose what is deleted. That is invoking it " +
       "(lambda:InvokeFunction, InvokeFunctionUrl, InvokeAsync), and every route that ends in it: a message, record or item written to a queue, " +
       "stream or table stream an event source mapping feeds it (or an Amazon MQ broker, Kafka or DocumentDB change stream it reads, read as a pipe's source is), a publish to a topic it subscribes to, an object written to a bucket that " +
-      "notifies it, an event put on a bus whose rule sends it there, a target added to a rule its EventBridge permission admits, " +
+      "notifies it, an event put on a bus whose rule sends it there (or replayed there from an archive of the bus: events:StartReplay), a target added to a rule its EventBridge permission admits, " +
       "a call to an API it backs, log events written to a group whose subscription filter sends them to it, a publish to an IoT topic a rule " +
       "sends to it, an object written to a bucket that sends its events to EventBridge where a rule sends them to it, an asynchronous invoke " +
       "of a function whose destination it is, a new event source mapping, records put on a delivery stream it processes, " +
@@ -72,7 +72,7 @@ export const rule: Rule = {
       "Cut the weakest link of the chain shown: narrow the agent's sts:AssumeRole / iam:PassRole / secret reads to the exact " +
       "resources it needs, tighten the target's trust policy, or take the destroy rights off the target. For an invoked function: " +
       "take the destroy rights off its role, scope what it may delete, or take the route away (the invoke right, " +
-      "sqs:SendMessage, events:PutEvents, events:PutTargets, events:PutRule, config:PutConfigRule, execute-api:Invoke, logs:PutLogEvents, iot:Publish, firehose:PutRecord, " +
+      "sqs:SendMessage, events:PutEvents, events:StartReplay, events:PutTargets, events:PutRule, config:PutConfigRule, execute-api:Invoke, logs:PutLogEvents, iot:Publish, firehose:PutRecord, " +
       "lambda:CreateEventSourceMapping, appsync:GraphQL, the cognito-idp rights that make a user of an authorizer's pool... on what leads to it, " +
       "or an explicit Deny of it), require IAM auth on its function URL, " +
       "API method or route, or close a route anyone can use (make the load balancer internal, take the Lambda@Edge association " +

@@ -11,6 +11,8 @@
  * - an EventBridge pipe whose target is an SQS queue, a Kinesis stream, an SNS topic or an event bus: what the caller
  *   writes to the pipe's source is sent, put, published or put as an event there. A pipe's event on a bus has the
  *   source `Pipe NAME`, which the caller does not choose: the rules of that bus are not narrowed by it (fail closed).
+ * - an EventBridge archive: a replay of it (events:StartReplay on the archive) puts its events again on the bus it
+ *   archives (engine/reach/replays.ts).
  *
  * Neither asks a resource policy or the role's rights on the destination (a role or policy may be granted outside the
  * stack): a target with no role, or one that cannot write, is still counted (fail closed), as `streamRelays` counts a
@@ -30,6 +32,7 @@ import { deniedOnAll } from "./invoke-denies";
 import { customSources, isRelayed, putsSource, type RelayedGrant } from "./invoke-relays";
 import { grantsUsing } from "./invoke-routes";
 import { rewriteOf, rewriteRelayFix, rewriteRelayText, type Rewrite } from "./rewrite-relays";
+import { ARCHIVES, archiveReplays, START_REPLAY } from "../engine/reach/replays";
 
 const BUSES = ["aws_cloudwatch_event_bus"];
 const RULES = ["aws_cloudwatch_event_rule"];
@@ -65,7 +68,7 @@ function forwarders(stack: TfStack): ReadonlyMap<string, readonly Forwarder[]> {
   let out = cache.get(stack);
   if (out) return out;
   const byAction = new Map<string, Forwarder[]>();
-  for (const f of [...busForwarders(stack), ...pipeForwarders(stack)]) {
+  for (const f of [...busForwarders(stack), ...pipeForwarders(stack), ...replayForwarders(stack)]) {
     for (const a of f.grants) {
       const l = byAction.get(a.toLowerCase());
       if (l) l.push(f);
@@ -175,6 +178,22 @@ function pipeForwarders(stack: TfStack): Forwarder[] {
     }
   }
   return out;
+}
+
+/**
+ * Archives whose events a replay (events:StartReplay on the archive) puts again on their bus (engine/reach/replays.ts):
+ * a put of events there, read as PutEvents on it.
+ */
+function replayForwarders(stack: TfStack): Forwarder[] {
+  return archiveReplays(stack).map(({ archive, pattern, to }) => ({
+    via: archive,
+    from: { actions: [START_REPLAY], pattern, target: archive, types: ARCHIVES },
+    verb: `replay the events ${archive.address} archived`,
+    grants: ["events:PutEvents"],
+    to,
+    how: `EventBridge puts them again on ${to.text}, as they were first put (a replay-name field added), where its rules (those the replay names, or all) send them to their targets`,
+    close: `delete ${archive.address} if nothing needs its events replayed, or add "replay-name": [{"exists": false}] to the event pattern of every rule of ${to.text} whose targets must not run twice`,
+  }));
 }
 
 /** Every forwarder of the stack, in the order they were read: what a write to one place is written on to. */

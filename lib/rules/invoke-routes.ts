@@ -21,7 +21,8 @@ import { frontDoorRoutes } from "./front-doors";
 import { pipeRoutes, sourceRoute } from "./pipe-routes";
 import { bedrockRoutes } from "./bedrock-routes";
 import { brokerSource, DOCDB, DOCDB_WHY, MQ, MQ_WHY, MSK, mskSources, namesOf, type ReaderAuth, SELF_MANAGED_WHY, type WriteSource } from "../engine/reach/broker-sources";
-import { forgeable, matchesBucketEvents, passesEvent, PUT_RECORD, SEND, TABLE_WRITES } from "../engine/reach/compute-targets";
+import { forgeable, matchesBucketEvents, passesEvent, PUT_RECORD, replayVerb, SEND, TABLE_WRITES } from "../engine/reach/compute-targets";
+import { ARCHIVES, replaysOnto, START_REPLAY } from "../engine/reach/replays";
 import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
 import { PUT_RULE, rewriteVerb, ruleOfTarget } from "../engine/reach/rule-rewrites";
 
@@ -756,6 +757,23 @@ function eventRoutes(stack: TfStack): Route[] {
       also: [{ ...put, text: on.busText }],
       pin: `scope events:PutRule to rules with no targets that run code (not ${on.arn})`,
     });
+    // AWS services' events: PutEvents cannot send them, a replay of an archive that kept them can (replays.ts).
+    if (unset(rule.values["event_pattern"])) continue;
+    for (const r of replaysOnto(stack, on.busPattern, on.bus)) {
+      out.push({
+        via: t,
+        target: r.archive,
+        targetText: r.archive.address,
+        actions: [START_REPLAY],
+        pattern: r.pattern,
+        types: ARCHIVES,
+        functions,
+        verb: replayVerb(r.archive.address, on.busText),
+        how: `, where ${rule.address} (matching AWS services' events, which a replay puts again as they were) sends them through ${t.address} to`,
+        denyAsks: asks(r.pattern, r.archive),
+        pin: `delete ${r.archive.address} if nothing needs its events replayed, or add "replay-name": [{"exists": false}] to the event pattern of ${rule.address}`,
+      });
+    }
   }
   return out;
 }

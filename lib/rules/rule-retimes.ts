@@ -216,9 +216,13 @@ export function retimeFindings(ctx: RuleContext): FindingDraft[] {
           break;
         }
       }
+      if (!hit) continue;
       // With events:PutEvents there too it picks the payload: the routes report that (invoke-routes.ts, compute-targets.ts).
-      // So do they where it may write to the queue, topic, stream or bus the target writes to (itself, or through a relay).
-      if (!hit || putsOnBus(ctx, hit.p, x.on, held(hit.p)) || (x.landing && writesTo(ctx, hit.p, x.landing, held(hit.p)))) continue;
+      // Into a queue, topic, stream or bus they do only where it may write there (itself, or through a relay): the relay
+      // of a rule into a queue or topic is read from a policy statement admitting the delivery, and with none in the
+      // stack (none at all, or one naming others) PutEvents gave no route while PutRule alone gave this finding.
+      const puts = putsOnBus(ctx, hit.p, x.on, held(hit.p));
+      if (x.landing ? writesTo(ctx, hit.p, x.landing, held(hit.p)) : puts) continue;
       const path = hit.p === agent ? undefined : reach.pathTo(hit.p.address);
       for (const r of x.runners) {
         if (r.role !== undefined && reaches(r.role)) continue;
@@ -227,11 +231,23 @@ export function retimeFindings(ctx: RuleContext): FindingDraft[] {
         if (r.role !== undefined && !role) continue;
         const cap = role ? capabilityOf(ctx, role) : undefined;
         if (cap && !isDangerous(cap)) continue;
-        out.push(finding(ctx, agent, x, r, hit, path, role, cap));
+        out.push(finding(ctx, agent, x, r, hit, path, role, cap, puts));
       }
     }
   }
   return out;
+}
+
+/**
+ * What the caller picks of what reaches `runner` through a landing: the fields, where it may put events on the rule's
+ * bus too, whose delivery into the landing the stack's policy does not show (so no route reads it); else only when.
+ */
+function landingPayload(landing: string, bus: string, runner: string, puts: boolean): string {
+  if (!puts) return `It cannot put events of its own on ${bus} (no events:PutEvents there), so the fields are AWS's, not its own; but it chooses when ${runner} acts, and so which of the resources AWS reports it acts on`;
+  return (
+    `It may put events of its own on ${bus} too (events:PutEvents), so it chooses their fields as well, and so what ${runner} acts on. ` +
+    `No route of blastwall's reads that delivery into ${landing} (for a queue or topic: no policy statement of it in the stack admits the rule's delivery, and a policy may be set outside the stack), so it counts the delivery as admitted`
+  );
 }
 
 /** `with the fields its input transformer takes from each`, `with each event as its input`. */
@@ -253,6 +269,7 @@ function finding(
   path: readonly ReachEdge[] | undefined,
   role: PrincipalNode | undefined,
   cap: Capability | undefined,
+  puts = false,
 ): FindingDraft {
   const { t, on } = x;
   const actions = cap ? capabilityActions(cap) : ["*"];
@@ -294,16 +311,18 @@ function finding(
         ]
       : []),
   ];
+  // Its own events into compute that is no function are a start of it with its payload: an error, as the routes grade it.
+  const error = ctx.strict || (puts && x.landing !== undefined && !r.res?.type.startsWith("aws_lambda_"));
+  const grade = error ? "An error" : "A warning (an error under --strict)";
   return {
     principal: agent.address,
     resource: r.res?.address ?? t.address,
     actions: [PUT_RULE, ...actions],
-    severity: ctx.strict ? "error" : "warning",
+    severity: error ? "error" : "warning",
     message: x.landing
       ? `${who} rewrite the event pattern or schedule of ${on.text} (${PUT_RULE}, through ${where(hit.g.statement)}), whose target ${t.address} sends what it matches to ${x.landing.text}, and ${r.text} runs on what arrives there (${hops.map((h) => h.text).join("; ")}): that is ${runs}. ` +
         `PutRule replaces a rule's pattern and keeps its targets, so it can make ${on.text} match AWS events it chooses or can cause (every snapshot created, every object written) or run on a timer, ` +
-        `and each then goes through ${t.address} to ${x.landing.text} ${inputText(t)}, and on to ${r.text}. It cannot put events of its own on ${on.busText} (no events:PutEvents there), so the fields are AWS's, not its own; ` +
-        `but it chooses when ${r.text} acts, and so which of the resources AWS reports it acts on: ${arrows}. A warning (an error under --strict).`
+        `and each then goes through ${t.address} to ${x.landing.text} ${inputText(t)}, and on to ${r.text}. ${landingPayload(x.landing.text, on.busText, r.text, puts)}: ${arrows}. ${grade}.`
       : `${who} rewrite the event pattern or schedule of ${on.text} (${PUT_RULE}, through ${where(hit.g.statement)}), whose target ${t.address} runs ${runs}. ` +
         `PutRule replaces a rule's pattern and keeps its targets, so it can make ${on.text} match AWS events it chooses or can cause (every snapshot created, every object written) or run on a timer, ` +
         `and ${t.address} then runs ${r.text} on each, ${inputText(t)}. It cannot put events of its own on ${on.busText} (no events:PutEvents there), so the fields are AWS's, not its own; ` +

@@ -182,3 +182,41 @@ describe("the arrow of a route anyone can use says why it is open", () => {
     expect(url.message).toContain("aws_iam_role.agent --aws_lambda_function_url.u (no auth)--> aws_lambda_function.cleanup");
   });
 });
+
+describe("a pipe from an MSK cluster reads its own source credentials, as a mapping reads its source_access_configuration", () => {
+  const pipeRole = role("pipe", policy({ Effect: "Allow", Principal: { Service: "pipes.amazonaws.com" }, Action: "sts:AssumeRole" }), HARMLESS);
+  const PIPE = (credentials?: Obj, target = "${aws_lambda_function.cleanup.arn}"): Obj => ({
+    ...pipeRole,
+    "aws_pipes_pipe.p": {
+      name: "jobs",
+      role_arn: "${aws_iam_role.pipe.arn}",
+      source: "${aws_msk_cluster.k.arn}",
+      target,
+      source_parameters: [{ managed_streaming_kafka_parameters: [{ topic_name: "jobs", ...(credentials ? { credentials: [credentials] } : {}) }] }],
+    },
+  });
+
+  test("SASL/SCRAM or a client certificate of the pipe's: the cluster takes such clients, every agent's, the message saying where", () => {
+    const scram = stack([NOTHING], { ...MSK(IAM_ONLY), ...PIPE({ sasl_scram_512_auth: "${aws_secretsmanager_secret.kafka.arn}" }) });
+    expect(graded(scram)).toEqual(WARNING);
+    expect(found(scram)[0].message).toContain("SASL/SCRAM users sign in with a password stored outside IAM (aws_pipes_pipe.p signs in so: source_parameters.managed_streaming_kafka_parameters.credentials sasl_scram_512_auth)");
+    const tls = stack([NOTHING], { ...MSK(IAM_ONLY), ...PIPE({ client_certificate_tls_auth: "${var.cert}" }) });
+    expect(graded(tls)).toEqual(WARNING);
+    expect(found(tls)[0].message).toContain("TLS clients sign in with certificates of a private CA (aws_pipes_pipe.p signs in so: source_parameters.managed_streaming_kafka_parameters.credentials client_certificate_tls_auth)");
+  });
+
+  test("into a state machine: an error, the chain to its role", () => {
+    const sfn = {
+      "aws_sfn_state_machine.sm": { name: "cleanup", role_arn: "${aws_iam_role.sfn.arn}", definition: "{}" },
+      ...role("sfn", policy({ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" }), DESTROY),
+    };
+    const json = stack([NOTHING], { ...MSK(IAM_ONLY), ...sfn, ...PIPE({ sasl_scram_512_auth: "${var.secret}" }, "${aws_sfn_state_machine.sm.arn}") }, HARMLESS);
+    expect(graded(json)).toEqual([["error", "aws_iam_role.sfn"]]);
+  });
+
+  test("controls: no credentials (IAM), empty credentials: kafka-cluster:WriteData on the topic is asked", () => {
+    expect(graded(stack([NOTHING], { ...MSK(IAM_ONLY), ...PIPE() }))).toEqual([]);
+    expect(graded(stack([NOTHING], { ...MSK(IAM_ONLY), ...PIPE({}) }))).toEqual([]);
+    expect(graded(stack([allow("kafka-cluster:WriteData", "arn:aws:kafka:eu-central-1:111111111111:topic/events/*/jobs")], { ...MSK(IAM_ONLY), ...PIPE() }))).toEqual(WARNING);
+  });
+});

@@ -176,3 +176,46 @@ describe("155 F1. events:PutRule on a rule that writes on to a queue, topic, str
     expect(graded(stack([allow("events:PutRule", "arn:aws:events:eu-central-1:111111111111:rule/snapshot-*"), PUT_EVENTS], BUS()))).toEqual(ERROR);
   });
 });
+
+describe("PutRule and PutEvents on a rule into a queue or topic whose policy in the stack does not admit the rule", () => {
+  // The relay of a rule into a queue is read from a policy statement admitting it; with none, PutEvents gave no route,
+  // and PutEvents beside PutRule made the PutRule-alone warning disappear (rule-retimes.ts): now it stays.
+  const noPolicy = (): Obj => {
+    const q = QUEUE();
+    delete q["aws_sqs_queue_policy.q"];
+    return q;
+  };
+  const snsOnly = (): Obj => ({
+    ...QUEUE(),
+    "aws_sqs_queue_policy.q": { queue_url: "${aws_sqs_queue.q.id}", policy: policy({ Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "${aws_sqs_queue.q.arn}" }) },
+  });
+
+  test("a queue with no policy, or one admitting only SNS: reported with both rights, an error for a state machine at the end", () => {
+    for (const body of [noPolicy(), snsOnly()]) {
+      expect(graded(stack(BOTH, body))).toEqual([["agent-transitive-destroy", "error", "aws_sfn_state_machine.sm"]]);
+      // PutRule alone: the warning it always was.
+      expect(graded(stack([PUT_RULE], body))).toEqual([["agent-transitive-destroy", "warning", "aws_sfn_state_machine.sm"]]);
+    }
+    const f = findings(stack(BOTH, noPolicy()))[0];
+    expect(f.message).toContain("It may put events of its own on the default event bus too (events:PutEvents), so it chooses their fields as well");
+    expect(f.message).toContain("No route of blastwall's reads that delivery into aws_sqs_queue.q (for a queue or topic: no policy statement of it in the stack admits the rule's delivery");
+    expect(f.message).not.toContain("no events:PutEvents there");
+  });
+
+  test("a topic with no policy: the function at the end is a warning (an error under --strict), as the Lambda routes grade it", () => {
+    const t = TOPIC();
+    delete t["aws_sns_topic_policy.t"];
+    expect(graded(stack(BOTH, t))).toEqual([["agent-transitive-destroy", "warning", "aws_lambda_function.f"]]);
+    expect(findings(stack(BOTH, t), true).map((f) => f.severity)).toEqual(["error"]);
+  });
+
+  test("controls: the policy admitting the rule gives the relay's finding alone; PutEvents alone, a harmless role: none", () => {
+    const relayed = findings(stack(BOTH, QUEUE()));
+    expect(relayed.map((f) => [f.rule, f.severity, f.resource])).toEqual(ERROR);
+    expect(relayed[0].message).not.toContain("No route of blastwall's reads");
+    expect(graded(stack([PUT_EVENTS], noPolicy()))).toEqual([]);
+    const harmless = QUEUE({}, {}, HARMLESS);
+    delete harmless["aws_sqs_queue_policy.q"];
+    expect(graded(stack(BOTH, harmless))).toEqual([]);
+  });
+});

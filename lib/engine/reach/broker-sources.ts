@@ -57,7 +57,10 @@ export function brokerSource(reader: TfResource, what: string, why: string): Wri
   };
 }
 
-/** How the reader itself signs in to an MSK cluster, when not with IAM: the cluster takes such clients, then. */
+/**
+ * How the reader itself signs in to an MSK cluster, when not with IAM (a mapping's source_access_configuration, a pipe's
+ * source credentials): the cluster takes such clients, then.
+ */
 export interface ReaderAuth {
   readonly scram?: boolean;
   readonly tls?: boolean;

@@ -17,7 +17,8 @@ import { HIJACK_TARGETS } from "./compute";
 import { resourceAccount, resourceRegion } from "../terraform/providers";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { PUT_RULE, rewriteVerb, ruleOfTarget } from "./rule-rewrites";
-import { brokerSource, KAFKA_WRITE, MQ, MQ_WHY, MSK, mskSources, SELF_MANAGED_WHY, type WriteSource } from "./broker-sources";
+import { ARCHIVES, replaysOnto, START_REPLAY } from "./replays";
+import { brokerSource, KAFKA_WRITE, MQ, MQ_WHY, MSK, mskSources, type ReaderAuth, SELF_MANAGED_WHY, type WriteSource } from "./broker-sources";
 
 /** The compute a route ends in, as a hijack target reads its role. */
 export interface RouteCompute {
@@ -336,8 +337,18 @@ function ruleTargetRoutes(stack: TfStack): ComputeRoute[] {
       how: `, which ${t.address} then sends to`,
       computes: [compute],
     });
+    // AWS services' events: PutEvents cannot send them, a replay of an archive that kept them can (replays.ts).
+    if (unset(rule.values["event_pattern"])) continue;
+    for (const r of replaysOnto(stack, on.busPattern, on.bus)) {
+      out.push({ via: t, actions: [START_REPLAY], pattern: r.pattern, target: r.archive, types: ARCHIVES, verb: replayVerb(r.archive.address, on.busText), how: `, where ${rule.address} (matching AWS services' events, which a replay puts again as they were) sends them through ${t.address} to`, computes: [compute] });
+    }
   }
   return out;
+}
+
+/** What a caller of events:StartReplay does: `replay the events aws_cloudwatch_event_archive.a archived onto B`. */
+export function replayVerb(archive: string, busText: string): string {
+  return `replay the events ${archive} archived onto ${busText}`;
 }
 
 /**
@@ -397,7 +408,7 @@ export function pipeSources(stack: TfStack, pipe: TfResource): PipeSource[] {
   if (broker || /^arn:[^:]*:mq:/.test(written)) return [brokerSource(pipe, broker?.address ?? `the Amazon MQ broker ${written}`, MQ_WHY)];
   if (cluster || /^arn:[^:]*:kafka:/.test(written)) {
     const topic = exactly(stack, at(pipe.values, ["source_parameters", "managed_streaming_kafka_parameters", "topic_name"])) ?? "*";
-    return mskSources(stack, pipe, cluster, written, [topic]);
+    return mskSources(stack, pipe, cluster, written, [topic], pipeReaderAuth(pipe));
   }
   if (/^smk:\/\//.test(written) || blocks(at(pipe.values, ["source_parameters", "self_managed_kafka_parameters"])).length > 0)
     return [brokerSource(pipe, `the self-managed Kafka cluster ${written || "it reads"}`, SELF_MANAGED_WHY)];
@@ -419,6 +430,18 @@ export function pipeSources(stack: TfStack, pipe: TfResource): PipeSource[] {
     of(PUT_RECORD, STREAMS, undefined, "arn:*:kinesis:*:*:stream/*", "put records on"),
     of(TABLE_WRITES, TABLES, undefined, "arn:*:dynamodb:*:*:table/*", "write items to"),
   ];
+}
+
+/**
+ * How a pipe signs in to an MSK cluster when not with IAM: the credentials of its source parameters, a Secrets Manager
+ * secret of SASL/SCRAM users or a client certificate (read as a mapping's source_access_configuration is). A pipe that
+ * signs in so shows the cluster takes such clients, whatever the cluster's block says: their writers are outside IAM.
+ */
+function pipeReaderAuth(pipe: TfResource): ReaderAuth {
+  const creds = blocks(at(pipe.values, ["source_parameters", "managed_streaming_kafka_parameters", "credentials"]))[0];
+  const set = (k: string) => creds !== undefined && !unset(creds[k]);
+  const said = ["sasl_scram_512_auth", "client_certificate_tls_auth"].filter(set);
+  return { scram: set("sasl_scram_512_auth"), tls: set("client_certificate_tls_auth"), where: `${pipe.address} signs in so: source_parameters.managed_streaming_kafka_parameters.credentials ${said.join(", ")}` };
 }
 
 /** Whether a pipe's target gets the messages: not with an input template that takes nothing from them. */

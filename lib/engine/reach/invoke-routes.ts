@@ -13,6 +13,8 @@ export const INVOKE_ROUTE_ACTIONS = [
   "sns:Publish",
   "execute-api:Invoke",
   "events:PutEvents",
+  // A replay of an archive puts its events on the archived bus again (replays.ts).
+  "events:StartReplay",
   "logs:PutLogEvents",
   "iot:Publish",
   "firehose:PutRecord",
