@@ -59,7 +59,14 @@ export interface RemediationBefore {
 
 type Block = Record<string, unknown>;
 
+/**
+ * A `parameter` list known only after apply (a plan's after_unknown marks the whole list): it may hold any parameter,
+ * a retention set below what is kept now among them, so it is read as a list blastwall cannot read, not as none.
+ */
+export const UNKNOWN_PARAMETERS: unique symbol = Symbol("parameters known only after apply");
+
 function parameterBlocks(parameters: unknown): Block[] | undefined {
+  if (parameters === UNKNOWN_PARAMETERS) return undefined;
   if (parameters === undefined || parameters === null) return [];
   if (!Array.isArray(parameters) || !parameters.every((p) => typeof p === "object" && p !== null)) return undefined;
   return parameters as Block[];
@@ -88,7 +95,10 @@ function daysBefore(name: string, document: string, before: RemediationBefore | 
 /** Why the retention parameters of a document whose name is protective may shorten what is kept; undefined when none may. */
 function retentionWhy(owned: string, document: string, parameters: unknown, before: RemediationBefore | undefined): string | undefined {
   const blocks = parameterBlocks(parameters);
-  if (!blocks) return "its parameters cannot be read, and it may set a retention it is given to less than what is kept now (deleting the backups older than that)";
+  if (!blocks) {
+    const which = parameters === UNKNOWN_PARAMETERS ? "its parameter list is known only after apply, so blastwall cannot tell what it is given" : "its parameters cannot be read";
+    return `${which}, and it may set a retention it is given to less than what is kept now (deleting the backups older than that)`;
+  }
   const retention = blocks.filter((b) => typeof b["name"] === "string" && RETENTION_PARAMETER.test(b["name"]));
   if (retention.length === 0) {
     return SETS_RETENTION.test(owned) ? "it sets a retention to the value it is given, and no parameter of the remediation fixes that value (the document's own default applies, which blastwall does not read)" : undefined;

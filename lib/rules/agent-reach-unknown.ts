@@ -1,5 +1,6 @@
 import type { Rule } from "../engine/rule";
 import { REACH_UNKNOWN_FIX, reachFindings } from "./reach-support";
+import { remediationUnknownFindings } from "./remediation-rewrites";
 
 /**
  * Fail closed on reach: a wildcard `sts:AssumeRole` / `iam:PassRole`, a token-shaped stored credential, the role of
@@ -16,5 +17,5 @@ export const rule: Rule = {
     severity: "error",
     category: "reach",
   },
-  check: (ctx) => reachFindings(ctx).unknown,
+  check: (ctx) => [...reachFindings(ctx).unknown, ...remediationUnknownFindings(ctx)],
 };

@@ -419,16 +419,35 @@ export function invokeFindings(ctx: RuleContext): FindingDraft[] {
  * the agent picks (remediation-rewrites.ts). `only` keeps the ways that use one of those actions.
  */
 export function destroyingFunctionsRunBy(ctx: RuleContext, p: PrincipalNode, only?: (action: string) => boolean): { fn: TfResource; role: PrincipalNode; cap: Capability; how: string; actions: string[] }[] {
+  return functionsRunBy(ctx, p, only).flatMap((f) => (f.role && f.cap ? [{ ...f, role: f.role, cap: f.cap }] : []));
+}
+
+/**
+ * The functions `p` can make run (as `destroyingFunctionsRunBy`) whose role blastwall cannot see: a role it cannot
+ * resolve, or a function this stack reads but does not make. Such a role may hold any right.
+ */
+export function unseenFunctionsRunBy(ctx: RuleContext, p: PrincipalNode, only?: (action: string) => boolean): { fn: TfResource; how: string; actions: string[] }[] {
+  return functionsRunBy(ctx, p, only).filter((f) => !f.role);
+}
+
+function functionsRunBy(ctx: RuleContext, p: PrincipalNode, only?: (action: string) => boolean): { fn: TfResource; role?: PrincipalNode; cap?: Capability; how: string; actions: string[] }[] {
   const graph = reachOf(ctx);
-  const out: { fn: TfResource; role: PrincipalNode; cap: Capability; how: string; actions: string[] }[] = [];
+  const out: { fn: TfResource; role?: PrincipalNode; cap?: Capability; how: string; actions: string[] }[] = [];
   for (const [fn, all] of usesOf(ctx, p)) {
     const uses = only ? all.filter((u) => [...u.actions].some(only)) : all;
-    if (uses.length === 0 || fn.mode === "data") continue;
-    const address = graph.roleOfCompute(fn, "role");
-    const role = typeof address === "string" ? ctx.analysis.byAddress.get(address) : undefined;
+    if (uses.length === 0) continue;
+    const how = useText(fn, uses[0]);
+    const actions = [...uses[0].actions];
+    const address = fn.mode === "data" ? undefined : graph.roleOfCompute(fn, "role");
+    if (address === null) continue;
+    const role = address === undefined ? undefined : ctx.analysis.byAddress.get(address);
+    if (address === undefined) {
+      out.push({ fn, how, actions });
+      continue;
+    }
     if (!role) continue;
     const cap = capabilityOf(ctx, role);
-    if (isDangerous(cap)) out.push({ fn, role, cap, how: useText(fn, uses[0]), actions: [...uses[0].actions] });
+    if (isDangerous(cap)) out.push({ fn, role, cap, how, actions });
   }
   return out;
 }

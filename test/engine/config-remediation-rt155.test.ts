@@ -52,8 +52,9 @@ describe("Config remediation writes reach every role ssm.amazonaws.com may assum
       const json = hijackStack(SSM, {}, [action], resource);
       expect([action, transitive(json), unknown(json)]).toEqual([action, [], []]);
     }
+    // PutConfigRule on `*` reaches no role of the stack here, only the remediations of rules outside it (config-rule-rewrites.test.ts).
     const rule = check(hijackStack(SSM, {}, ["config:PutConfigRule", "config:DescribeRemediationConfigurations"]));
-    expect(rule.findings.filter((f) => !f.acknowledged && f.ruleId !== "agent-role-boundary")).toEqual([]);
+    expect(rule.findings.filter((f) => !f.acknowledged && f.ruleId !== "agent-role-boundary").map((f) => [f.ruleId, f.message.includes("Config rules outside this stack")])).toEqual([["agent-reach-unknown", true]]);
   });
 
   test("StartRemediationExecution alone runs the account's remediations: a destroy warning, not a reach", () => {
@@ -83,8 +84,11 @@ describe("AgentRole's guardrails deny the Config remediation writes (red-team ro
   };
 
   test("an agent allowed every Config write passes: the boundary or a guard denies each", () => {
-    const r = check(guarded([...WRITES, "config:PutConfigRule", "config:StartRemediationExecution"]));
+    const r = check(guarded([...WRITES, "config:StartRemediationExecution"]));
     expect(r.findings.filter((f) => !f.acknowledged).map((f) => [f.ruleId, f.message])).toEqual([]);
+    // PutConfigRule on `*` is no remediation write the guards deny: it reaches the remediations of rules outside the stack.
+    const rule = check(guarded(["config:PutConfigRule"]));
+    expect(rule.findings.filter((f) => !f.acknowledged).map((f) => [f.ruleId, f.message.includes("Config rules outside this stack")])).toEqual([["agent-reach-unknown", true]]);
   });
 
   test("the same agent without the guards reaches the role (the denies are what closes the path)", () => {

@@ -13,9 +13,14 @@ const trust = (service: string) => policy({ Effect: "Allow", Principal: { Servic
 const allow = (action: string | string[], resource: unknown) => ({ Effect: "Allow", Action: action, Resource: resource });
 const PUT = allow("config:PutConfigRule", "*");
 
-const found = (json: Obj, strict = false) =>
+/**
+ * The reach of PutConfigRule on rules outside the stack (any grant but a reference), when it is all a finding says: its
+ * own tests, below. The agent's own steps to what blastwall cannot see are one finding, `..., and more` beside others.
+ */
+const outside = (m: string) => m.includes("Config rules outside this stack") && !m.includes(", and more");
+const found = (json: Obj, strict = false, keepOutside = false) =>
   check(json, {}, { strict })
-    .findings.filter((f) => f.ruleId === "agent-transitive-destroy" || f.ruleId === "agent-reach-unknown")
+    .findings.filter((f) => (f.ruleId === "agent-transitive-destroy" || f.ruleId === "agent-reach-unknown") && (keepOutside || !outside(f.message)))
     .map((f) => ({ rule: f.ruleId, severity: f.severity, resource: f.resource, message: f.message, fix: f.fix ?? "", path: (f.evidence ?? []).map((e) => `${e.step}: ${e.address} ${e.detail}`).join("\n") }));
 const graded = (json: Obj, strict = false) => found(json, strict).map((f) => [f.rule, f.severity, f.resource]);
 const WARNING = [["agent-transitive-destroy", "warning", "aws_config_remediation_configuration.cleanup"]];
@@ -192,5 +197,73 @@ describe("158 F3. a remediation role that destroys nothing itself but makes a fu
     expect(graded(run("AWS-PublishSNSNotification", PUBLISH, { "aws_sns_topic.rem": { name: "rem" } }))).toEqual([]);
     expect(graded(stack([allow("config:DescribeConfigRules", "*")], { ...CONFIG({}, undefined, "${aws_ssm_document.fix.name}"), ...OWN_DOC, ...FN() }, INVOKE))).toEqual([]);
     expect(graded(stack([PUT], { ...CONFIG({ automatic: false }, undefined, "${aws_ssm_document.fix.name}"), ...OWN_DOC, ...FN() }, INVOKE))).toEqual([]);
+  });
+});
+
+describe("review after 158: the remediation role's further reach, and rules outside the stack", () => {
+  const SM_TRUST = trust("states.amazonaws.com");
+  /** The remediation's role may only start `sm`, whose role is `smRole` (a reference, or a value blastwall cannot resolve). */
+  const viaMachine = (smRole: string, smRights = DESTROY): Obj =>
+    tf(
+      {
+        ...agentCan(allow("config:PutConfigRule", "${aws_config_config_rule.snapshots.arn}")),
+        ...role("remediate", trust("ssm.amazonaws.com"), policy(allow("states:StartExecution", "${aws_sfn_state_machine.sm.arn}"))),
+        ...role("machine", SM_TRUST, smRights),
+        "aws_sfn_state_machine.sm": { name: "cleanup", role_arn: smRole, definition: JSON.stringify({ StartAt: "A", States: { A: { Type: "Pass", End: true } } }) },
+        "variable.sm_role": { type: "string" },
+        ...CONFIG(),
+      },
+      PINNED,
+    );
+
+  test("a role that starts a state machine whose role deletes: a warning through the machine's role (an error under --strict)", () => {
+    const json = viaMachine("${aws_iam_role.machine.arn}");
+    expect(graded(json)).toEqual(WARNING);
+    expect(graded(json, true).map((x) => x[1])).toEqual(["error"]);
+    const f = found(json)[0];
+    expect(f.message).toContain("as aws_iam_role.remediate, which can come to act as aws_iam_role.machine (aws_iam_role.remediate --states:StartExecution--> aws_iam_role.machine), a role that can delete data");
+    expect(f.fix).toContain("take the link from aws_iam_role.remediate to aws_iam_role.machine (states:StartExecution) away");
+  });
+
+  test("a state machine or function whose role blastwall cannot resolve counts as every right: agent-reach-unknown, a warning", () => {
+    const json = viaMachine("${var.sm_role}");
+    expect(graded(json)).toEqual([["agent-reach-unknown", "warning", "aws_config_remediation_configuration.cleanup"]]);
+    expect(graded(json, true).map((x) => x[1])).toEqual(["error"]);
+    expect(found(json)[0].message).toContain("which can come to act as the role aws_sfn_state_machine.sm runs as, which blastwall cannot resolve: rights blastwall cannot see");
+    const fn = tf(
+      {
+        ...agentCan(PUT),
+        ...role("remediate", trust("ssm.amazonaws.com"), policy(allow("lambda:InvokeFunction", "${aws_lambda_function.fn.arn}"))),
+        "aws_lambda_function.fn": { function_name: "ops", role: "${var.fn_role}", handler: "index.handler", runtime: "python3.12", filename: "fn.zip" },
+        "variable.fn_role": { type: "string" },
+        ...CONFIG(),
+      },
+      PINNED,
+    );
+    const [g] = found(fn);
+    expect([g.rule, g.severity]).toEqual(["agent-reach-unknown", "warning"]);
+    expect(g.message).toContain("which can invoke aws_lambda_function.fn (lambda:InvokeFunction, through aws_iam_role_policy.remediate statement #0), a function whose role blastwall cannot resolve");
+  });
+
+  test("controls: a machine whose role cannot delete, a manual remediation", () => {
+    expect(graded(viaMachine("${aws_iam_role.machine.arn}", HARMLESS))).toEqual([]);
+    const manual = viaMachine("${var.sm_role}");
+    ((manual.resource as Record<string, Record<string, Obj>>).aws_config_remediation_configuration.cleanup as Obj).automatic = false;
+    expect(graded(manual)).toEqual([]);
+  });
+
+  test("PutConfigRule on rules the stack does not make (*, a pattern, a literal ARN) reaches their remediations' roles: agent-reach-unknown naming the statement", () => {
+    const none = (statements: Obj[]) => tf({ ...agentCan(...statements) }, PINNED);
+    for (const res of ["*", "arn:aws:config:eu-central-1:111111111111:config-rule/*", "arn:aws:config:eu-central-1:111111111111:config-rule/config-rule-ab12cd"]) {
+      const f = found(none([allow("config:PutConfigRule", res)]), false, true);
+      expect([res, f.map((x) => [x.rule, x.severity])]).toEqual([res, [["agent-reach-unknown", "error"]]]);
+      expect(f[0].message).toContain("(config:PutConfigRule): the roles that automatic remediations of Config rules outside this stack");
+      expect(f[0].fix).toContain("scope it by reference to Config rules with no automatic remediation");
+      expect(f[0].path).toContain("aws_iam_role_policy.agent");
+    }
+    // Controls: a reference to the stack's own rule, service-linked rules only (no remediation of the account's own), a Deny.
+    expect(found(stack([allow("config:PutConfigRule", "${aws_config_config_rule.other.arn}")]), false, true)).toEqual([]);
+    expect(found(none([allow("config:PutConfigRule", "arn:aws:config:*:*:config-rule/aws-service-rule/*")]), false, true)).toEqual([]);
+    expect(found(none([PUT, { Effect: "Deny", Action: "config:PutConfigRule", Resource: "*" }]), false, true)).toEqual([]);
   });
 });

@@ -77,6 +77,18 @@ describe("F3: a conformance pack deploys the remediations of its template", () =
     expect(judged([create("aws_config_conformance_pack.ops", pack(tpl({ Rule: rule, Fix: fix({ TargetId: "AWS-EnableS3BucketEncryption", Parameters: {} }) })))])).toEqual([]);
   });
 
+  test("a remediation whose Parameters the pack's inputs choose, unknown at plan time, is read as any parameters, not none", () => {
+    const PI = "AWSConfigRemediation-EnablePerformanceInsightsOnRDSInstance";
+    const chosen = { "Fn::If": ["Short", { PerformanceInsightsRetentionPeriod: { StaticValue: { Values: ["1"] } } }, { PerformanceInsightsRetentionPeriod: { StaticValue: { Values: ["731"] } } }] };
+    const body = tpl({ Fix: fix({ TargetId: PI, Parameters: chosen }) }, { Parameters: { Mode: { Type: "String" } }, Conditions: { Short: { "Fn::Equals": [{ Ref: "Mode" }, "short"] } } });
+    const unknown = create("aws_config_conformance_pack.ops", pack(body));
+    (unknown.change as Obj).after_unknown = { input_parameter: true };
+    expect(judged([unknown])).toEqual(PACK);
+    expect(evaluate([unknown])[0].message).toContain("its parameter list is known only after apply");
+    // Control: the inputs known, choosing the long retention, pass.
+    expect(judged([create("aws_config_conformance_pack.ops", pack(body, { input_parameter: [{ parameter_name: "Mode", parameter_value: "long" }] }))])).toEqual([]);
+  });
+
   test("an update counts for a remediation new or changed, as the pack's parameters evaluate it; not for one as it was", () => {
     const auto = (value: string) => ({ input_parameter: [{ parameter_name: "Auto", parameter_value: value }] });
     const withParam = tpl({ Rule: rule, Fix: fix({ Automatic: { Ref: "Auto" } }) }, { Parameters: { Auto: { Type: "String", Default: "false" } } });

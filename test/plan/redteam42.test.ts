@@ -452,6 +452,24 @@ describe("red-team round 158, F2: a remediation whose name enables backups sets 
     expect(run([rem("AWSConfigRemediation-EnablePerformanceInsightsOnRDSInstance", params({ static_value: "1" }, "PerformanceInsightsRetentionPeriod"))])).toEqual(HIT);
   });
 
+  test("a parameter list known only after apply may set any retention: it blocks as a retention known only after apply does", () => {
+    const PI = "AWSConfigRemediation-EnablePerformanceInsightsOnRDSInstance";
+    const unknownList = (id: string) => {
+      const c = create("aws_config_remediation_configuration.r", { config_rule_name: "x", target_type: "SSM_DOCUMENT", target_id: id, automatic: true });
+      (c.change as Obj).after_unknown = { parameter: true };
+      return c;
+    };
+    // A protective name that says nothing of a retention (and so was read as having no parameter at all).
+    expect(run([unknownList(PI)])).toEqual(HIT);
+    expect(judged([unknownList(PI)])[0].message).toContain("its parameter list is known only after apply, so blastwall cannot tell what it is given, and it may set a retention it is given to less than what is kept now");
+    expect(run([unknownList("AWS-EnableS3BucketEncryption")])).toEqual(HIT);
+    // Controls: one parameter's value known only after apply that sets no retention (the role), and a known list, pass.
+    const roleUnknown = create("aws_config_remediation_configuration.r", body("AWS-EnableS3BucketEncryption", [{ name: "BucketName", resource_value: "RESOURCE_ID" }, { name: "AutomationAssumeRole" }]));
+    (roleUnknown.change as Obj).after_unknown = { parameter: [{}, { static_value: true }] };
+    expect(run([roleUnknown])).toEqual([]);
+    expect(run([rem(PI, params({ static_value: "731" }, "PerformanceInsightsRetentionPeriod"))])).toEqual([]);
+  });
+
   test("controls: 7 days or more, a list of such values, and an update that does not lower what ran before pass", () => {
     expect(run([rem(RDS, params({ static_value: "7" }))])).toEqual([]);
     expect(run([rem("AWS-EnableDocDbClusterBackupRetentionPeriod", params({ static_values: ["35"] }))])).toEqual([]);

@@ -102,6 +102,33 @@ export function rewritableRemediations(stack: TfStack): readonly RewritableRemed
 }
 
 /**
+ * The ARNs of the Config rules an account makes itself (`config-rule/config-rule-ab12cd`). A service-linked rule
+ * (`config-rule/aws-service-rule/SERVICE/...`: an organization rule, a conformance pack's, Security Hub's) is its
+ * service's to change, and the remediation API refuses such rules for a remediation of the account's own.
+ */
+export const ACCOUNT_RULE_ARNS = "arn:*:config:*:*:config-rule/config-rule-*";
+
+/**
+ * The resource patterns of `p`'s PutConfigRule grants that may name a rule this stack does not make, each with its
+ * grant: any but a reference to one of the stack's rules, as a rule's ARN ends in an ID AWS generates. Such a rule may
+ * carry an automatic remediation written elsewhere (the console, another stack), whose document and role blastwall
+ * cannot see. A Deny of `p`'s own that certainly refuses the pattern closes it.
+ */
+export function outsideRuleGrants(stack: TfStack, p: PrincipalNode, grants: readonly Grant[]): { g: Grant; pattern: string }[] {
+  const out: { g: Grant; pattern: string }[] = [];
+  const denies = ownDenies(p);
+  for (const g of grants) {
+    for (const res of g.resources) {
+      if (!globsIntersect(res, ACCOUNT_RULE_ARNS, CI)) continue;
+      if (writtenReferences(g, res, (w) => referencedResource(stack, w, RULE_TYPES)) !== undefined) continue;
+      if (deniedOnAll(stack, denies, PUT_CONFIG_RULE, [{ pattern: res }])) continue;
+      out.push({ g, pattern: res });
+    }
+  }
+  return out;
+}
+
+/**
  * The first grant of PutConfigRule `p` holds (`grants`) that may be on the remediation's rule: one naming it by
  * reference, or an ARN or pattern that may be any rule's (a rule the stack cannot tell may be the one any reference
  * names). A Deny of `p`'s own that certainly covers every rule, or the rule by reference, closes it.

@@ -23,7 +23,7 @@ import { globsIntersect } from "../iam/glob";
 import { principalAdmits } from "../iam/trust";
 import { grantText, type AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
-import { PUT_CONFIG_RULE, putConfigRuleGrant, rewritableRemediations } from "./config-rule-rewrites";
+import { outsideRuleGrants, PUT_CONFIG_RULE, putConfigRuleGrant, rewritableRemediations } from "./config-rule-rewrites";
 import { roleOfValue } from "./role-of";
 
 /** The service Automation assumes its role as. */
@@ -92,10 +92,9 @@ const RULE_REWRITE_FIX =
  * right. A role of the stack is judged by what it can do (rules/remediation-rewrites.ts), not here.
  */
 function ruleRewriteEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
-  const rems = rewritableRemediations(ctx.stack);
-  if (rems.length === 0) return;
   const grants = ctx.grants(p, PUT_CONFIG_RULE);
   if (grants.length === 0) return;
+  const rems = rewritableRemediations(ctx.stack);
   for (const r of rems) {
     if (r.roleValue !== undefined && roleOfValue(ctx, r.roleValue) !== undefined) continue;
     const g = putConfigRuleGrant(ctx.stack, p, grants, r);
@@ -108,6 +107,32 @@ function ruleRewriteEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): voi
       () =>
         `${grantText(g)} lets it rewrite the scope and source of ${r.ruleText}, whose automatic remediation ${r.rem.address} runs the SSM Automation document ${r.document} ` +
         `on every resource the rule then finds non-compliant, ${role}: the agent picks the resources it acts on (PutConfigRule keeps the remediation; Config's service-linked role passes the role, not the agent)`,
+      g.statement.source.address,
+    );
+  }
+  // After the stack's own: a finding names its first step, and that is the more precise one.
+  outsideRuleEdges(ctx, p, grants, add);
+}
+
+/**
+ * config:PutConfigRule on rules this stack does not make (`*`, a pattern, a literal rule ARN): any rule of the account
+ * the pattern covers, one with an automatic remediation written elsewhere among them, whose document and
+ * AutomationAssumeRole blastwall cannot see. Rewriting its scope and source runs that document as that role on what the
+ * agent picks: compute outside the stack under a role blastwall cannot see, as states:StartExecution on `*` is. One
+ * edge per grant; the fix (RULE_REWRITE_FIX) is to scope the right by reference to the stack's rules.
+ */
+function outsideRuleEdges(ctx: EdgeContext, p: PrincipalNode, grants: readonly Grant[], add: AddEdge): void {
+  const seen = new Set<Grant>();
+  for (const { g, pattern } of outsideRuleGrants(ctx.stack, p, grants)) {
+    if (seen.has(g)) continue;
+    seen.add(g);
+    add(
+      ctx.unknown(`compute:${PUT_CONFIG_RULE}:${pattern}`, `the roles that automatic remediations of Config rules outside this stack (rules matching ${pattern}) run as, which blastwall cannot see`),
+      "hijack",
+      PUT_CONFIG_RULE,
+      () =>
+        `${grantText(g)} lets it rewrite the scope and source of Config rules this stack does not make (${pattern}; a rule's ARN ends in an ID AWS generates, so only a reference names one rule of the stack): ` +
+        "an automatic remediation set on such a rule elsewhere then runs its SSM Automation document on the resources the agent picks, as the role its AutomationAssumeRole names, passed by Config's service-linked role",
       g.statement.source.address,
     );
   }

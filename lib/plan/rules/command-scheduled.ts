@@ -11,7 +11,7 @@ import { canonicalJson } from "../canonical-json";
 import { SQL_FIELDS, UNKNOWN_SQL, readOnlySql, shownSql } from "../sql";
 import { moduleResources } from "../data-reads";
 import { PACK_FIELDS, PACK_TYPES, readPack, UNREAD_FIX } from "./conformance-packs";
-import { documentName, remediationVerdict } from "../../engine/remediation-documents";
+import { documentName, remediationVerdict, UNKNOWN_PARAMETERS } from "../../engine/remediation-documents";
 
 /**
  * Resources whose create makes AWS itself run commands or API calls soon after apply, with rights the plan does not
@@ -1038,7 +1038,8 @@ function remediation(rc: PlanResourceChange): Hit | undefined {
   if (id.state === "known" && typeof id.value === "string") {
     const params = afterValue(rc.change, ["parameter"]);
     const was = isObject(rc.change.before) ? { document: rc.change.before.target_id, parameters: rc.change.before.parameter, automatic: rc.change.before.automatic } : undefined;
-    const verdict = remediationVerdict(id.value, params.state === "known" ? params.value : undefined, was);
+    // A list known only after apply may hold any parameter, not none (the fail-open the last review found).
+    const verdict = remediationVerdict(id.value, params.state === "known" ? params.value : UNKNOWN_PARAMETERS, was);
     if (verdict.protective) return undefined;
     why = verdict.why;
   }

@@ -153,14 +153,17 @@ function remediationView(rc: PlanResourceChange, id: string, r: Resource, scope:
     target_type: plain(props.TargetType),
     target_id: plain(props.TargetId),
     target_version: plain(props.TargetVersion),
-    parameter: parameterBlocks(props.Parameters),
+    parameter: props.Parameters instanceof Unknown ? null : parameterBlocks(props.Parameters),
   };
+  // Parameters computed from what the plan does not show (an Fn::If on an unknown condition) may be any list: marked
+  // known only after apply, as Terraform marks one, so the judge does not read them as none.
+  const unknown = { automatic: automatic instanceof Unknown, ...(props.Parameters instanceof Unknown ? { parameter: true } : {}) };
   return {
     address: `${rc.address} (${id})`,
     mode: "managed",
     type: "aws_config_remediation_configuration",
     name: id,
-    change: { actions: ["create"], before: null, after, after_unknown: { automatic: automatic instanceof Unknown }, before_sensitive: false, after_sensitive: {} },
+    change: { actions: ["create"], before: null, after, after_unknown: unknown, before_sensitive: false, after_sensitive: {} },
   };
 }
 
