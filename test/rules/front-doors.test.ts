@@ -547,6 +547,38 @@ describe("153. front doors: ALB authenticate actions", () => {
     expect(graded(outside)).toEqual(OPEN_ROUTE);
     expect(found(outside)[0].message).toContain("a user pool blastwall cannot find in the stack, which may let anyone sign up");
   });
+
+  // The load balancer exchanges the code at its token_endpoint and takes the ID token that answers: that is whom it trusts.
+  test("authenticate-oidc on an organisation's issuer whose token_endpoint is another IdP's is a route for whoever that IdP lets sign in", () => {
+    const elsewhere = (token_endpoint: unknown) => stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON(`${TENANT}/v2.0`, { token_endpoint }), FORWARD()]) });
+    const other = elsewhere("https://idp.example.net/oauth2/token");
+    expect(graded(other)).toEqual(OPEN_ROUTE);
+    expect(found(other)[0].message).toContain(`after an authenticate-oidc action that takes tokens of the identity provider that runs its token_endpoint https://idp.example.net/oauth2/token, which is not the issuer ${TENANT}/v2.0's own`);
+    expect(found(other)[0].fix).toContain(`point token_endpoint at the issuer's own (the token_endpoint that ${TENANT}/v2.0/.well-known/openid-configuration lists)`);
+    // Microsoft's common endpoint on the same host takes any tenant's sign-ins: the tenant in the path counts.
+    expect(graded(elsewhere("https://login.microsoftonline.com/common/oauth2/v2.0/token"))).toEqual(OPEN_ROUTE);
+    expect(graded(elsewhere(null))).toEqual(OPEN_ROUTE);
+    // Controls: the tenant's own token endpoint, as Entra's discovery document lists it (under the issuer less /v2.0).
+    expect(found(elsewhere(`${TENANT}/oauth2/v2.0/token`))).toEqual([]);
+    // A host is compared in any case (a path as written: a server may tell its cases apart).
+    expect(found(elsewhere(`${TENANT.replace("login.microsoftonline.com", "Login.MicrosoftOnline.com")}/oauth2/v2.0/token`))).toEqual([]);
+  });
+
+  test("authenticate-oidc on an admin-only user pool's issuer: a token_endpoint on that pool's domain keeps it closed; another pool's is a route", () => {
+    const pools: Obj = {
+      ...POOL(true),
+      "aws_cognito_user_pool.open": { name: "public" },
+      "aws_cognito_user_pool_domain.d": { domain: "staff-auth", user_pool_id: "${aws_cognito_user_pool.p.id}" },
+      "aws_cognito_user_pool_domain.pub": { domain: "public-auth", user_pool_id: "${aws_cognito_user_pool.open.id}" },
+    };
+    const on = (token_endpoint: string) => stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://${aws_cognito_user_pool.p.endpoint}", { token_endpoint }), FORWARD()], pools) });
+    expect(found(on("https://${aws_cognito_user_pool_domain.d.domain}.auth.eu-central-1.amazoncognito.com/oauth2/token"))).toEqual([]);
+    expect(found(on("https://staff-auth.auth.eu-central-1.amazoncognito.com/oauth2/token"))).toEqual([]);
+    const other = on("https://public-auth.auth.eu-central-1.amazoncognito.com/oauth2/token");
+    expect(graded(other)).toEqual(OPEN_ROUTE);
+    expect(found(other)[0].message).toContain("takes tokens of the identity provider that runs its token_endpoint https://public-auth.auth.eu-central-1.amazoncognito.com/oauth2/token");
+    expect(graded(on("https://${aws_cognito_user_pool_domain.pub.domain}.auth.eu-central-1.amazoncognito.com/oauth2/token"))).toEqual(OPEN_ROUTE);
+  });
 });
 
 /**

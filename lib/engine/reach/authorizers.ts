@@ -290,11 +290,72 @@ export function albCognitoAdmits(stack: TfStack, auth: Readonly<Record<string, u
  * An ALB authenticate-oidc action: whoever the IdP of `issuer` lets sign in to `client_id`. The load balancer checks
  * no audience or claim beyond its own client's sign-in; it passes the claims on to the target (`x-amzn-oidc-data`),
  * whose code may check them, which is not read. A user pool's issuer is judged as the pool, through that client.
+ *
+ * What the load balancer really trusts is its `token_endpoint`: it exchanges the sign-in code there, with its client
+ * secret, and takes the ID token that endpoint answers over TLS, so whoever runs the endpoint decides who signs in,
+ * whatever `issuer` says. An issuer of one organisation is worth that only when the token endpoint is the issuer's
+ * own (`tokenEndpointOf`); one on another host, tenant or path (or one blastwall cannot read) may be an IdP that gives
+ * a token to anyone (fail closed). The authorization endpoint only hands the browser a code, which the token endpoint
+ * must accept, and the user info endpoint only adds claims for the target: neither lets anyone else in.
  */
 export function albOidcAdmits(stack: TfStack, auth: Readonly<Record<string, unknown>> | undefined): Admits {
   if (!auth) return { kind: "anyone", text: "an identity provider blastwall cannot read (no authenticate_oidc block), which may give a token to anyone", fix: "write its authenticate_oidc block with the issuer of an identity provider of your organisation alone" };
   const client = auth["client_id"];
-  return issuerAdmits(stack, auth["issuer"], unset(client) ? undefined : [client], `its client_id does not keep them out (anyone the issuer lets sign in to that client gets through: the load balancer checks no other claim, and the claims it passes on to the target in x-amzn-oidc-data are for the target's code to check, which blastwall does not read)`);
+  const a = issuerAdmits(stack, auth["issuer"], unset(client) ? undefined : [client], `its client_id does not keep them out (anyone the issuer lets sign in to that client gets through: the load balancer checks no other claim, and the claims it passes on to the target in x-amzn-oidc-data are for the target's code to check, which blastwall does not read)`);
+  if (a.kind !== "closed" || tokenEndpointOf(stack, auth["issuer"], auth["token_endpoint"], a.logins ?? [])) return a;
+  const ep = auth["token_endpoint"];
+  const shown = typeof ep === "string" && !unset(ep) ? ep : "a value blastwall cannot read";
+  const iss = typeof auth["issuer"] === "string" ? auth["issuer"] : "its issuer";
+  return {
+    kind: "anyone",
+    text: `the identity provider that runs its token_endpoint ${shown}, which is not the issuer ${iss}'s own (another host, tenant or path, or one blastwall cannot read): the load balancer exchanges the sign-in code there and takes the ID token it answers, so it trusts that endpoint, not the issuer, and it may give a token to anyone`,
+    fix: `point token_endpoint at the issuer's own (the token_endpoint that ${iss.replace(/\/+$/, "")}/.well-known/openid-configuration lists), written literally or from the same user pool's domain`,
+  };
+}
+
+/** `host/path` of an https URL as written (lower-case host, no trailing slash); undefined for anything else. */
+function hostPath(v: string): { host: string; path: string } | undefined {
+  const m = /^https:\/\/([^/?#]+)([^?#]*)/i.exec(v.trim());
+  return m ? { host: m[1].toLowerCase(), path: m[2].replace(/\/{2,}/g, "/").replace(/\/+$/, "") } : undefined;
+}
+
+/**
+ * Whether a token endpoint is the issuer's own: on the issuer's host, under the issuer's path (less a trailing version
+ * segment: an Entra tenant's issuer `/TENANT/v2.0` has its token endpoint at `/TENANT/oauth2/v2.0/token`), compared as
+ * written where both are the same reference (`https://${aws_cognito_user_pool.p.endpoint}/...`), else as resolved
+ * exactly; or, for a user pool's issuer (`pools`), on a domain of that pool (an aws_cognito_user_pool_domain whose
+ * user_pool_id is the pool: by reference, as `DOMAIN.auth.REGION.amazoncognito.com`, or its custom domain).
+ */
+function tokenEndpointOf(stack: TfStack, issuer: unknown, endpoint: unknown, pools: readonly TfResource[]): boolean {
+  if (typeof issuer !== "string" || typeof endpoint !== "string") return false;
+  const under = (i: string, e: string): boolean => {
+    const a = hostPath(i);
+    const b = hostPath(e);
+    if (!a || !b || a.host !== b.host) return false;
+    const base = a.path.replace(/\/v\d+(\.\d+)?$/i, "");
+    return base === "" || b.path === base || b.path.startsWith(`${base}/`);
+  };
+  if (under(issuer, endpoint)) return true;
+  const i = exactly(stack, issuer);
+  const e = exactly(stack, endpoint);
+  if (i !== undefined && e !== undefined && under(i, e)) return true;
+  return pools.length > 0 && onPoolDomain(stack, endpoint, e, pools);
+}
+
+/** Whether an endpoint is on a hosted-UI domain of one of `pools` (see tokenEndpointOf). */
+function onPoolDomain(stack: TfStack, written: string, resolved: string | undefined, pools: readonly TfResource[]): boolean {
+  const domains = (stack.byType.get("aws_cognito_user_pool_domain") ?? []).filter((d) => d.mode === "managed" && pools.includes(oneReferenced(stack, d.values["user_pool_id"], ["aws_cognito_user_pool"])!));
+  if (domains.length === 0) return false;
+  const named = oneReferenced(stack, written, ["aws_cognito_user_pool_domain"]);
+  // Written from the domain resource: its prefix (`https://${aws_cognito_user_pool_domain.d.domain}.auth...`) or custom domain.
+  if (named) return domains.includes(named) && /^https:\/\/\$\{[^}]+\.domain\}(\.auth\.[a-z0-9-]+\.amazoncognito\.com)?(\/|$)/i.test(written.trim());
+  const host = resolved === undefined ? undefined : hostPath(resolved)?.host;
+  if (host === undefined) return false;
+  return domains.some((d) => {
+    const domain = exactly(stack, d.values["domain"])?.toLowerCase();
+    if (domain === undefined) return false;
+    return domain.includes(".") ? host === domain : new RegExp(`^${domain.replace(/[.*+?^$(){}|[\]\\]/g, "\\$&")}\\.auth\\.[a-z0-9-]+\\.amazoncognito\\.com$`).test(host);
+  });
 }
 
 /**
