@@ -31,8 +31,9 @@ export const rule: Rule = {
       "a resolver of a GraphQL API whose data source it is, " +
       "a prompt to an alias of a Bedrock agent whose action group, parser function or collaborator calls it (bedrock:InvokeAgent), an input to a Bedrock flow whose Lambda, Agent or LexBot node does (bedrock:InvokeFlow, StartFlowExecution; a LexBot node through the code hook a Lambda permission for Lex admits), " +
       "a function URL with no auth, an API method or route with no auth, or with a Cognito or JWT authorizer that takes a token anyone can get " +
-      "(a user pool where anyone may sign up, or one outside the stack; a public or unreadable OpenID Connect issuer; a Lambda " +
-      "authorizer's code is trusted, not read), or with a Cognito authorizer (or a JWT one on a user pool's issuer) on a pool of the stack " +
+      "(a user pool where anyone may sign up, or one outside the stack; a public or unreadable OpenID Connect issuer), or with a Lambda " +
+      "authorizer, whose code is not in the plan and so may let anyone through (a warning, an error under --strict, for a credentials or " +
+      "service role behind it too, until its code is reviewed and the finding acknowledged), or with a Cognito authorizer (or a JWT one on a user pool's issuer) on a pool of the stack " +
       "that lets no stranger in, for whoever may make itself a user of that pool (cognito-idp:AdminCreateUser, AdminSetUserPassword, " +
       "AdminUpdateUserAttributes, UpdateUserPool, AdminLinkProviderForUser, or an identity provider enabled on an app client), " +
       "an internet-facing load balancer forwarding to it, a CloudFront " +

@@ -10,6 +10,13 @@ import type { FnCtx } from "../hcl/functions";
 import { providerKeyOf } from "../engine/terraform/providers";
 import { principalEvidence, ownAgentRoles } from "./support";
 import { describe } from "./protection-support";
+import { declaredOrganisation } from "../engine/organisation-issuers";
+import type * as IdentityPools from "../engine/reach/identity-pools";
+import { lazy } from "../engine/lazy";
+
+// identity-pools.ts (1,000 lines) loads only for a provider the config lists in organisationIssuers.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const identityPools = lazy(() => require("../engine/reach/identity-pools") as typeof IdentityPools);
 
 /** Condition keys that pin the caller to known accounts or principals: with one, `*` is no longer everyone. */
 const PINNING_KEYS = new Set(["aws:principalaccount", "aws:principalorgid", "aws:principalarn", "aws:principalorgpaths", "aws:sourceaccount", "aws:sourceorgid"]);
@@ -417,21 +424,38 @@ function unpinnedProviders(stack: TfStack, s: Statement, trust: readonly Stateme
   if (s.effect !== "Allow" || s.unknown !== undefined || !actsOnWebIdentity(s)) return [];
   const out: { provider: Provider; faults: ReturnType<typeof faults> }[] = [];
   for (const provider of providersOf(stack, s)) {
-    if (excluded(s, provider)) continue;
+    if (excluded(s, provider) || organisationProvider(stack, provider)) continue;
     const found = faults(s, trust, provider);
     if (found.length > 0) out.push({ provider, faults: found });
   }
   return out;
 }
 
-function unpinnedMessage(role: string, s: Statement, provider: Provider, found: ReturnType<typeof faults>): string {
+/**
+ * An OIDC provider whose issuer the config declares its organisation's own (`organisationIssuers`), as the authorizers
+ * read it (identity-pools.ts `singleOrganisation`): every token of it is the organisation's, as every subject under
+ * `repo:acme/` is, so no subject pin is asked. Never an issuer that gives tokens to anyone whatever its owner sets
+ * (gitlab.com, GitHub's bare issuer, HCP Terraform, Buildkite...): a config cannot make those its own.
+ */
+function organisationProvider(stack: TfStack, f: Provider): boolean {
+  return !f.builtin && f.host !== undefined && declaredOrganisation(stack, f.host) && identityPools().publicIssuer(f.host) === undefined;
+}
+
+/** For a provider the config lists in organisationIssuers though it gives tokens to anyone: why the listing does not count. */
+function refusedListing(stack: TfStack, f: Provider): string {
+  const why = f.builtin || f.host === undefined || !declaredOrganisation(stack, f.host) ? undefined : identityPools().publicIssuer(f.host);
+  return why === undefined ? "" : ` The config's organisationIssuers lists ${f.host}, which does not count: ${why}, whatever its owner sets.`;
+}
+
+function unpinnedMessage(stack: TfStack, role: string, s: Statement, provider: Provider, found: ReturnType<typeof faults>): string {
   const why = found.flatMap((x) => x.why).join("; ");
   if (!provider.builtin) {
     const key = provider.host !== undefined ? `${provider.host}:sub` : "<issuer>:sub";
     return (
       `${role} is an AI agent role whose trust policy (${statementName(s)}) admits every token of the OIDC provider ${provider.shown}: no condition pins its sub claim to one subject (${why}), ` +
       "so every job or workload the issuer gives a token to may start a session (for gitlab.com or GitHub's issuer: any project or repository of anyone). " +
-      `Add a condition on ${key} with the exact subject, as AgentPrincipal.gitlabCi and githubActions write it; a wildcard may only follow the owner's name and its / (project_path:group/..., repo:owner/...).`
+      `Add a condition on ${key} with the exact subject, as AgentPrincipal.gitlabCi and githubActions write it; a wildcard may only follow the owner's name and its / (project_path:group/..., repo:owner/...).` +
+      refusedListing(stack, provider)
     );
   }
   const keys = found.map((x) => `${provider.host}:${x.claim} (${x.what})`).join(" and ");
@@ -460,6 +484,8 @@ export const rule: Rule = {
       "the owner's `/` (`repo:acme/*`) stays within one organisation and passes, though any of its repositories may then run as the agent. " +
       "AWS's built-in providers need their app pinned (`accounts.google.com:aud`, `cognito-identity.amazonaws.com:aud`, " +
       "`graph.facebook.com:app_id`, `www.amazon.com:app_id`) and, for Google, Facebook and Amazon, whose accounts are anyone's, the user. " +
+      "An issuer the config lists in organisationIssuers is the organisation's own, as the authorizers read it: its subjects need no pin " +
+      "(a public issuer, gitlab.com or GitHub's, never counts as listed). " +
       "Whatever the agent may do, strangers may do.",
     fix:
       "Name the principals that run the agent: the CI role, or the OIDC provider with a condition on its `sub` holding the exact subject, " +
@@ -478,7 +504,7 @@ export const rule: Rule = {
             principal: agent.address,
             resource: s.source.address,
             actions: [],
-            message: unpinnedMessage(describe(agent.resource), s, provider, found),
+            message: unpinnedMessage(stack, describe(agent.resource), s, provider, found),
             evidence: [principalEvidence(agent), { step: "trust", address: s.source.address, detail: `${statementName(s)}: Federated ${provider.shown}, ${s.conditions.length ? s.conditions.map((c) => `${c.operator} ${c.key}`).join(", ") : "no conditions"}`, statements: [statementRef(s)] }],
             ...(agent.resource.constructPath ? { constructPath: agent.resource.constructPath } : {}),
           });

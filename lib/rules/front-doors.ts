@@ -13,7 +13,7 @@ import { blocksOf, callsLambda, graphqlAccess, GRAPHQL_APIS, httpAccess, restAcc
 import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
 import { bodiesOf } from "../engine/reach/openapi-doors";
 import { resolveToPattern } from "../engine/terraform/tokens";
-import { albCognitoAdmits, albLetsUnauthenticated, albOidcAdmits, AUTHORIZER_LABEL, type Admits, type LoginDoor } from "../engine/reach/authorizers";
+import { albCognitoAdmits, albLetsUnauthenticated, albOidcAdmits, AUTHORIZER_LABEL, type Admits, type LambdaDoor, type LoginDoor } from "../engine/reach/authorizers";
 import { attributePattern } from "../engine/terraform/tokens";
 import type * as IdentityPools from "../engine/reach/identity-pools";
 import { lazy } from "../engine/lazy";
@@ -34,6 +34,15 @@ function exactly(stack: TfStack, v: unknown): string | undefined {
   if (typeof v !== "string") return undefined;
   const p = resolveToPattern(stack, v);
   return p.exact ? p.pattern : undefined;
+}
+
+/**
+ * A route through a door whose Lambda authorizer blastwall cannot read (engine/reach/authorizers.ts `LambdaDoor`):
+ * open, as a door whose authorizer anyone passes, since the code may let anyone through. A route into a function is a
+ * warning (an error under --strict) however open its door, which is the weight of a link blastwall cannot read.
+ */
+function lambdaRoute(via: TfResource, functions: TfResource[], verb: string, how: string, door: LambdaDoor): Route {
+  return openRoute(via, functions, verb, how, door.text, door.fix, door.label);
 }
 
 /** A route anyone can use, into the functions a value names; `label`: why, where not for want of any auth (an authorizer anyone passes). */
@@ -81,6 +90,7 @@ function apiDoorRoutes(stack: TfStack): Route[] {
     const a = access();
     if (a.kind !== "open") {
       if (a.logins) out.push(...loginRoutes(stack, i, functionsOf(stack, uri), a.logins, ", which invokes"));
+      if (a.lambda) out.push(lambdaRoute(i, functionsOf(stack, uri), `call ${i.address}`, ", whose integration invokes", a.lambda));
       return;
     }
     out.push(openRoute(i, functionsOf(stack, uri), `call ${i.address}`, ", whose integration invokes", a.text, a.fix, a.label));
@@ -102,13 +112,16 @@ function bodyRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   const bodies = bodiesOf(stack);
   for (const o of bodies.operations) {
-    if (!unset(o.subtype) || (o.access.kind !== "open" && !o.access.logins)) continue;
+    if (!unset(o.subtype) || (o.access.kind !== "open" && !o.access.logins && !o.access.lambda)) continue;
     if (o.type !== undefined && o.type !== "aws_proxy" && o.type !== "aws") continue;
     if (!callsLambda(stack, o.uri) && resolveToPattern(stack, typeof o.uri === "string" ? o.uri : "").exact) continue;
     const functions = functionsOf(stack, o.uri);
     if (functions.length === 0) continue;
     if (o.access.kind === "open") out.push(openRoute(o.api, functions, `call ${o.where} of ${o.api.address}`, ", whose integration invokes", o.access.text, o.access.fix, o.access.label));
-    else out.push(...loginRoutes(stack, o.api, functions, o.access.logins, ", whose integration invokes"));
+    else {
+      out.push(...loginRoutes(stack, o.api, functions, o.access.logins, ", whose integration invokes"));
+      if (o.access.lambda) out.push(lambdaRoute(o.api, functions, `call ${o.where} of ${o.api.address}`, ", whose integration invokes", o.access.lambda));
+    }
   }
   for (const u of bodies.unread) {
     const functions = apiGatewayPermissions(stack).functionsFor(u.api);
@@ -415,7 +428,7 @@ function edgeRoutes(stack: TfStack): Route[] {
 /**
  * An AppSync resolver whose data source is a function runs it with the GraphQL arguments: appsync:GraphQL on the API
  * for IAM auth; anyone holding the API's key for API_KEY auth, or a token of a user pool or issuer anyone gets one of
- * (engine/reach/authorizers.ts). A Lambda authorizer's code is trusted, not read.
+ * (engine/reach/authorizers.ts). A Lambda authorizer's code is not read: it may let anyone through.
  */
 function graphqlRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
@@ -433,6 +446,7 @@ function graphqlRoutes(stack: TfStack): Route[] {
       continue;
     }
     out.push(...loginRoutes(stack, ds, functions, access.logins, ", which runs"));
+    if (access.lambda) out.push(lambdaRoute(ds, functions, `run resolvers of ${api?.address ?? "its API"}`, ", whose data source runs", { ...access.lambda, fix: `${access.lambda.fix}, or take the function off ${ds.address}` }));
     if (access.kind !== "iam") continue;
     const text = api?.address ?? "a GraphQL API";
     const pattern = "arn:*:appsync:*:*:apis/*";

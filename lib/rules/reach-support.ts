@@ -23,6 +23,7 @@ import { cloudControlPrincipalNamed } from "../engine/cloud-control";
 import { PROVIDER_REWRITE } from "../engine/reach/compute";
 import { LOGIN_REWRITE, type LoginRewriteKind } from "../engine/reach/rare-actions";
 import { statementsKey } from "../engine/describe";
+import { LAMBDA_AUTHORIZER_LABEL } from "../engine/reach/authorizers";
 
 const graphs = new WeakMap<object, ReachGraph>();
 
@@ -522,9 +523,21 @@ export function capabilityActions(cap: Capability): string[] {
   ];
 }
 
-/** A chain with a link that holds only if an unknown start action does start compute (see ReachEdge.weak). */
+/**
+ * A chain with a link that holds only if something blastwall cannot read lets it: an unknown start action starts
+ * compute, or a Lambda authorizer lets the caller through (see ReachEdge.weak).
+ */
 function weakChain(ctx: RuleContext, path: readonly ReachEdge[]): boolean {
   return !ctx.strict && path.some((e) => e.weak);
+}
+
+/** The sentence a weak chain's finding says why it is a warning in, by its weak link. */
+function weakText(path: readonly ReachEdge[]): string {
+  const weak = path.find((e) => e.weak);
+  if (weak?.label.startsWith(LAMBDA_AUTHORIZER_LABEL)) {
+    return " A link of the chain passes a Lambda authorizer whose code blastwall cannot read, so it may let anyone through: a warning (an error under --strict).";
+  }
+  return " A link of the chain holds only if an action blastwall does not know to start compute does: a warning (an error under --strict).";
 }
 
 /**
@@ -612,7 +625,7 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
     severity: weakChain(ctx, path) ? "warning" : chainSeverity(all),
     message:
       `${agentCan(agent)} act as ${first.id}, which ${what}: ${chainText(agent.address, path)}.` +
-      (weakChain(ctx, path) ? " A link of the chain holds only if an action blastwall does not know to start compute does: a warning (an error under --strict)." : "") +
+      (weakChain(ctx, path) ? weakText(path) : "") +
       moreText(more, "principals with destroy rights") +
       unseen +
       (hop !== first.id ? ` Cutting the first link (${agent.address} -> ${hop}) cuts this chain${othersText(others, agent.address, first.id)}.` : ""),

@@ -59,3 +59,32 @@ describe("agent-trust-open: an OIDC provider admitted without a subject (every t
     expect(run(rule, trust(statement))).toEqual([]);
   });
 });
+
+/**
+ * An issuer the config declares its organisation's own (organisationIssuers) gives tokens to the organisation's
+ * workloads alone, as the authorizers read it: every subject of it stays within the organisation, as `repo:acme/*`
+ * does. A public issuer (gitlab.com, GitHub's bare issuer) listed there still counts as anyone's, and the finding says
+ * the listing does not count.
+ */
+describe("agent-trust-open: organisationIssuers, as the authorizers read them", () => {
+  const web = (provider: string, condition: Record<string, unknown> = {}) =>
+    trust({ Effect: "Allow", Principal: { Federated: `arn:aws:iam::111111111111:oidc-provider/${provider}` }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { ...SI, ...condition } });
+  const OWN = "gitlab.acme.internal";
+
+  it("a self-managed issuer with no subject pin fails; declared the organisation's own (any spelling), it passes", () => {
+    expect(run(rule, web(OWN))).toHaveLength(1);
+    expect(run(rule, web(OWN, { StringLike: { [`${OWN}:sub`]: "project_path:*" } }))).toHaveLength(1);
+    for (const spelt of [OWN, `https://${OWN.toUpperCase()}/`]) {
+      expect(run(rule, web(OWN), { organisationIssuers: [spelt] })).toEqual([]);
+      expect(run(rule, web(OWN, { StringLike: { [`${OWN}:sub`]: "project_path:*" } }), { organisationIssuers: [spelt] })).toEqual([]);
+    }
+    // Control: another issuer declared leaves this one judged as before.
+    expect(run(rule, web(OWN), { organisationIssuers: ["gitlab.other.internal"] })).toHaveLength(1);
+  });
+
+  it.each(["gitlab.com", "token.actions.githubusercontent.com", "app.terraform.io"])("a public issuer listed there (%s) still fails, and the finding says the listing does not count", (host) => {
+    const [f] = run(rule, web(host), { organisationIssuers: [`https://${host}`] });
+    expect(f.message).toContain(`admits every token of the OIDC provider arn:aws:iam::111111111111:oidc-provider/${host}`);
+    expect(f.message).toContain(`The config's organisationIssuers lists ${host}, which does not count: any `);
+  });
+});

@@ -547,6 +547,38 @@ describe("153. front doors: ALB authenticate actions", () => {
     expect(graded(outside)).toEqual(OPEN_ROUTE);
     expect(found(outside)[0].message).toContain("a user pool blastwall cannot find in the stack, which may let anyone sign up");
   });
+
+  // The load balancer exchanges the code at its token_endpoint and takes the ID token that answers: that is whom it trusts.
+  test("authenticate-oidc on an organisation's issuer whose token_endpoint is another IdP's is a route for whoever that IdP lets sign in", () => {
+    const elsewhere = (token_endpoint: unknown) => stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON(`${TENANT}/v2.0`, { token_endpoint }), FORWARD()]) });
+    const other = elsewhere("https://idp.example.net/oauth2/token");
+    expect(graded(other)).toEqual(OPEN_ROUTE);
+    expect(found(other)[0].message).toContain(`after an authenticate-oidc action that takes tokens of the identity provider that runs its token_endpoint https://idp.example.net/oauth2/token, which is not the issuer ${TENANT}/v2.0's own`);
+    expect(found(other)[0].fix).toContain(`point token_endpoint at the issuer's own (the token_endpoint that ${TENANT}/v2.0/.well-known/openid-configuration lists)`);
+    // Microsoft's common endpoint on the same host takes any tenant's sign-ins: the tenant in the path counts.
+    expect(graded(elsewhere("https://login.microsoftonline.com/common/oauth2/v2.0/token"))).toEqual(OPEN_ROUTE);
+    expect(graded(elsewhere(null))).toEqual(OPEN_ROUTE);
+    // Controls: the tenant's own token endpoint, as Entra's discovery document lists it (under the issuer less /v2.0).
+    expect(found(elsewhere(`${TENANT}/oauth2/v2.0/token`))).toEqual([]);
+    // A host is compared in any case (a path as written: a server may tell its cases apart).
+    expect(found(elsewhere(`${TENANT.replace("login.microsoftonline.com", "Login.MicrosoftOnline.com")}/oauth2/v2.0/token`))).toEqual([]);
+  });
+
+  test("authenticate-oidc on an admin-only user pool's issuer: a token_endpoint on that pool's domain keeps it closed; another pool's is a route", () => {
+    const pools: Obj = {
+      ...POOL(true),
+      "aws_cognito_user_pool.open": { name: "public" },
+      "aws_cognito_user_pool_domain.d": { domain: "staff-auth", user_pool_id: "${aws_cognito_user_pool.p.id}" },
+      "aws_cognito_user_pool_domain.pub": { domain: "public-auth", user_pool_id: "${aws_cognito_user_pool.open.id}" },
+    };
+    const on = (token_endpoint: string) => stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://${aws_cognito_user_pool.p.endpoint}", { token_endpoint }), FORWARD()], pools) });
+    expect(found(on("https://${aws_cognito_user_pool_domain.d.domain}.auth.eu-central-1.amazoncognito.com/oauth2/token"))).toEqual([]);
+    expect(found(on("https://staff-auth.auth.eu-central-1.amazoncognito.com/oauth2/token"))).toEqual([]);
+    const other = on("https://public-auth.auth.eu-central-1.amazoncognito.com/oauth2/token");
+    expect(graded(other)).toEqual(OPEN_ROUTE);
+    expect(found(other)[0].message).toContain("takes tokens of the identity provider that runs its token_endpoint https://public-auth.auth.eu-central-1.amazoncognito.com/oauth2/token");
+    expect(graded(on("https://${aws_cognito_user_pool_domain.pub.domain}.auth.eu-central-1.amazoncognito.com/oauth2/token"))).toEqual(OPEN_ROUTE);
+  });
 });
 
 /**
@@ -556,7 +588,7 @@ describe("153. front doors: ALB authenticate actions", () => {
  * lets anyone sign up (Cognito's default, and a pool outside the stack), one whose app client enables a federated
  * provider anyone has an account with, an issuer that gives tokens to anyone (Google, Auth0, Microsoft's common
  * endpoints) or one blastwall cannot read. Scopes and schema groups do not close them. A Lambda authorizer's code is
- * trusted, not read.
+ * not read: it may let anyone through (a weak link, below).
  */
 describe("front doors: authorizers anyone passes", () => {
   const POOL = (adminOnly?: boolean): Obj => ({
@@ -629,9 +661,9 @@ describe("front doors: authorizers anyone passes", () => {
     expect(found(stack([NOTHING], { ...FUNCTION(), ...POOL(true), ...REST_AUTH({}, { authorization_scopes: ["orders/admin"] }) }))).toEqual([]);
   });
 
-  test("REST: a Lambda (TOKEN) authorizer is trusted, not read: no route", () => {
+  test("REST: a Lambda (TOKEN) authorizer is not read: a route for whoever it lets through, maybe anyone", () => {
     const lambda = REST_AUTH({ type: "TOKEN", provider_arns: null, authorizer_uri: "${aws_lambda_function.cleanup.invoke_arn}" }, { authorization: "CUSTOM" });
-    expect(found(stack([NOTHING], { ...FUNCTION(), ...POOL(), ...lambda }))).toEqual([]);
+    expect(graded(stack([NOTHING], { ...FUNCTION(), ...POOL(), ...lambda }))).toEqual(OPEN_ROUTE);
   });
 
   test("REST: an AWS integration's credentials role behind an open Cognito authorizer is an error chain with no right", () => {
@@ -680,10 +712,8 @@ describe("front doors: authorizers anyone passes", () => {
     const unread = tf({ ...agentCan(NOTHING), ...FUNCTION(), ...HTTP_JWT({ issuer: "${var.issuer}", audience: ["api"] }) }, { ...PINNED, variable: { issuer: { type: "string" } } });
     expect(graded(unread)).toEqual(OPEN_ROUTE);
     expect(found(unread)[0].message).toContain("the issuer ${var.issuer}, which blastwall cannot read");
-    // Controls: an Entra tenant by its id; a Lambda REQUEST authorizer (trusted, not read).
+    // Control: an Entra tenant by its id.
     expect(found(stack([NOTHING], { ...FUNCTION(), ...HTTP_JWT({ issuer: "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0", audience: ["api://orders"] }) }))).toEqual([]);
-    const lambda = HTTP_JWT({}, { authorization_type: "CUSTOM" }, { authorizer_type: "REQUEST", jwt_configuration: null, authorizer_uri: "${aws_lambda_function.cleanup.invoke_arn}", authorizer_payload_format_version: "2.0" });
-    expect(found(stack([NOTHING], { ...FUNCTION(), ...lambda }))).toEqual([]);
   });
 
   // AppSync: a Lambda data source behind Cognito, OIDC or Lambda authentication.
@@ -715,12 +745,10 @@ describe("front doors: authorizers anyone passes", () => {
     expect(none.message).toContain("--aws_api_gateway_integration.i (no auth)--> aws_lambda_function.cleanup");
   });
 
-  test("AppSync: OIDC authentication on a public issuer is open; AWS_LAMBDA authentication is trusted, not read", () => {
+  test("AppSync: OIDC authentication on a public issuer is open", () => {
     const oidc = stack([NOTHING], { ...FUNCTION(), ...GRAPHQL({ authentication_type: "OPENID_CONNECT", openid_connect_config: [{ issuer: "https://accounts.google.com", client_id: "123.apps.googleusercontent.com" }] }) });
     expect(graded(oidc)).toEqual(OPEN_ROUTE);
     expect(found(oidc)[0].message).toContain("OPENID_CONNECT authentication takes tokens of the issuer accounts.google.com");
-    const lambda = GRAPHQL({ authentication_type: "AWS_LAMBDA", lambda_authorizer_config: [{ authorizer_uri: "${aws_lambda_function.cleanup.arn}", authorizer_result_ttl_in_seconds: 300 }] });
-    expect(found(stack([NOTHING], { ...FUNCTION(), ...lambda }))).toEqual([]);
   });
 
   test("AppSync: a DynamoDB data source's service role behind an open Cognito authentication is an error chain with no right", () => {
@@ -770,7 +798,5 @@ describe("front doors: authorizers anyone passes", () => {
     const http = stack([NOTHING], { ...FUNCTION(), "aws_apigatewayv2_api.h": { name: "h", protocol_type: "HTTP", body: body(jwt) } });
     expect(graded(http)).toEqual(OPEN_ROUTE);
     expect(found(http)[0].message).toContain("its JWT authorizer takes tokens of the issuer accounts.google.com");
-    // Control: a Lambda (request) authorizer scheme is trusted, not read.
-    expect(found(stack([NOTHING], { ...FUNCTION(), ...rest(body({ auth: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "custom", "x-amazon-apigateway-authorizer": { type: "request", authorizerUri: "${aws_lambda_function.cleanup.invoke_arn}" } } })) }))).toEqual([]);
   });
 });

@@ -13,7 +13,9 @@
  * Scopes a method or route asks for (`authorization_scopes`) and groups an AppSync schema asks for (`@aws_auth`) are
  * not read as a barrier: a user who signs up may get them (an app client that allows the scopes, a trigger that adds
  * users to groups or writes claims), and blastwall cannot show that they cannot. A Lambda authorizer (REST TOKEN or
- * REQUEST, HTTP API REQUEST, AppSync AWS_LAMBDA) runs code that is not in the plan: it is trusted, not read.
+ * REQUEST, HTTP API REQUEST, AppSync AWS_LAMBDA) runs code that is not in the plan: blastwall cannot tell whom it lets
+ * through, so its door may be anyone's. As a stored secret of unknown contents is, that is a warning (an error under
+ * --strict), not the error of a door certainly open: the door is every principal's through a weak link (`lambdaDoor`).
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { resolveToPattern } from "../terraform/tokens";
@@ -29,7 +31,8 @@ const identityPools = lazy(() => require("./identity-pools") as typeof IdentityP
 
 /**
  * What an authorizer admits: only those an organisation gives a login (`closed`), anyone who can get a token it takes
- * (`anyone`: what lets them in and how to close it), or whoever a Lambda authorizer's code lets in (`trusted`). A
+ * (`anyone`: what lets them in and how to close it), or whoever a Lambda authorizer's code lets in (`lambda`: `text`
+ * names the authorizer and the function it runs, `code` what to review). A
  * closed one on user pools of the stack (`logins`) also admits whoever may make itself a user of one of them: an
  * administrator's rights on the pool (identity-pools.ts `loginWays`: AdminCreateUser, AdminSetUserPassword,
  * UpdateUserPool to turn on sign-up...) get a token it takes, as a right to invoke passes an AWS_IAM door (red-team
@@ -38,7 +41,7 @@ const identityPools = lazy(() => require("./identity-pools") as typeof IdentityP
 export type Admits =
   | { readonly kind: "closed"; readonly logins?: readonly TfResource[] }
   | { readonly kind: "anyone"; readonly text: string; readonly fix: string }
-  | { readonly kind: "trusted" };
+  | { readonly kind: "lambda"; readonly text: string; readonly code: string };
 
 /**
  * A door behind a closed authorizer on a user pool of the stack: whoever may make itself a user of `pool`
@@ -57,16 +60,59 @@ export function loginDoors(a: Admits, where: string, fix: string): LoginDoor[] {
   return a.kind === "closed" ? (a.logins ?? []).map((pool) => ({ pool, where, fix })) : [];
 }
 
-/** `iam` or `other` access to a door, with the login doors of its closed user pool authorizers, when any. */
-export function closedAccess(kind: "iam" | "other", logins: readonly LoginDoor[]): DoorAccess {
-  return logins.length > 0 ? { kind, logins } : { kind };
+/**
+ * `iam` or `other` access to a door, with the login doors of its closed user pool authorizers, when any, and the
+ * Lambda authorizer that may let anyone through too (`lambdaDoor`), when one does.
+ */
+export function closedAccess(kind: "iam" | "other", logins: readonly LoginDoor[], lambda?: LambdaDoor): DoorAccess {
+  return { kind, ...(logins.length > 0 ? { logins } : {}), ...(lambda ? { lambda } : {}) };
 }
 
 /** The edge label of a door anyone passes through an authorizer (front-doors.ts `DoorAccess`). */
 export const AUTHORIZER_LABEL = "an authorizer anyone passes";
 
+/** The edge label of a door whose Lambda authorizer blastwall cannot read (`LambdaDoor`); reach-support.ts words the chain by it. */
+export const LAMBDA_AUTHORIZER_LABEL = "a Lambda authorizer blastwall cannot read";
+
+/**
+ * A door behind a Lambda authorizer: whoever its code lets through uses it, with no IAM right, and blastwall cannot
+ * read the code, so that may be anyone (fail closed), but only as a weak link: a warning, an error under --strict
+ * (the precedent of a stored secret whose contents blastwall cannot see). `text` says where and why, `fix` how to close it.
+ */
+export interface LambdaDoor {
+  readonly label: string;
+  readonly text: string;
+  readonly fix: string;
+}
+
+/**
+ * The LambdaDoor of a `lambda` judgement: `where` names the door (`through M, an API Gateway method ... whose
+ * integration is I`), `iam` how to put it under IAM auth instead, `does` what whoever passes does (`calls it over HTTPS`).
+ */
+export function lambdaDoor(a: Extract<Admits, { kind: "lambda" }>, where: string, iam: string, does: string): LambdaDoor {
+  return {
+    label: LAMBDA_AUTHORIZER_LABEL,
+    text: `${where}: ${a.text}, whose code is not in the plan, so blastwall cannot tell whom it lets through (it may be anyone, an agent too); whoever it lets through ${does}`,
+    fix: `${iam}, or review the code of ${a.code} and, if it lets through only callers you trust (no agent), acknowledge this finding with a reason saying so`,
+  };
+}
+
+/** The first LambdaDoor of several: one is enough to keep the warning. */
+export function firstLambda(...doors: (LambdaDoor | undefined)[]): LambdaDoor | undefined {
+  return doors.find((d) => d !== undefined);
+}
+
 const CLOSED: Admits = { kind: "closed" };
-const TRUSTED: Admits = { kind: "trusted" };
+
+/**
+ * A Lambda authorizer's judgement: `what` names it (`its Lambda authorizer A (TOKEN)`), `uri` is its authorizer_uri
+ * (the function it runs, named when the stack makes it).
+ */
+function lambdaAdmits(stack: TfStack, what: string, uri: unknown): Admits {
+  const fn = oneReferenced(stack, uri, ["aws_lambda_function"]);
+  const shown = fn?.address ?? (typeof uri === "string" && !unset(uri) ? uri : undefined);
+  return { kind: "lambda", text: shown ? `${what}, which runs ${shown}` : `${what}, whose function blastwall cannot read`, code: shown ?? "its function" };
+}
 
 function exactly(stack: TfStack, v: unknown): string | undefined {
   if (typeof v !== "string") return undefined;
@@ -182,11 +228,11 @@ export function restMethodAdmits(stack: TfStack, m: TfResource): Admits {
     const auth = exactly(stack, m.values["authorization"]);
     const a = oneReferenced(stack, m.values["authorizer_id"], ["aws_api_gateway_authorizer"]);
     if (!a) {
-      if (auth !== "COGNITO_USER_POOLS") return TRUSTED;
+      if (auth !== "COGNITO_USER_POOLS") return lambdaAdmits(stack, "a Lambda authorizer blastwall cannot find in the stack (authorizer_id)", undefined);
       return { kind: "anyone", text: `a Cognito user pool authorizer blastwall cannot find in the stack (authorizer_id), whose user pools may let anyone sign up (Cognito's default)${scopesNote(stack, m.values["authorization_scopes"])}`, fix: `write the authorizer of ${m.address} in the stack, on user pools with ${ADMIN_ONLY}` };
     }
     const type = unset(a.values["type"]) ? "TOKEN" : exactly(stack, a.values["type"]);
-    if (type !== "COGNITO_USER_POOLS" && !(type === undefined && auth === "COGNITO_USER_POOLS")) return TRUSTED;
+    if (type !== "COGNITO_USER_POOLS" && !(type === undefined && auth === "COGNITO_USER_POOLS")) return lambdaAdmits(stack, `its Lambda authorizer ${a.address} (${type ?? "a type blastwall cannot read"})`, a.values["authorizer_uri"]);
     const pools = poolsAdmit(stack, a.values["provider_arns"], undefined, "the authorizer takes tokens of every app client of the pool", `provider_arns of ${a.address}`);
     return worded(pools, (t) => `its Cognito user pool authorizer ${a.address} takes tokens of ${t}${scopesNote(stack, m.values["authorization_scopes"])}`, (f) => f);
   });
@@ -202,11 +248,11 @@ export function httpRouteAdmits(stack: TfStack, r: TfResource): Admits {
     const auth = exactly(stack, r.values["authorization_type"]);
     const a = oneReferenced(stack, r.values["authorizer_id"], ["aws_apigatewayv2_authorizer"]);
     if (!a) {
-      if (auth !== "JWT") return TRUSTED;
+      if (auth !== "JWT") return lambdaAdmits(stack, "a Lambda authorizer blastwall cannot find in the stack (authorizer_id)", undefined);
       return { kind: "anyone", text: `a JWT authorizer blastwall cannot find in the stack (authorizer_id), whose issuer may give a token to anyone${scopesNote(stack, r.values["authorization_scopes"])}`, fix: `write the authorizer of ${r.address} in the stack, with the issuer of your organisation's own identity provider` };
     }
     const type = exactly(stack, a.values["authorizer_type"]);
-    if (type !== "JWT" && !(type === undefined && auth === "JWT")) return TRUSTED;
+    if (type !== "JWT" && !(type === undefined && auth === "JWT")) return lambdaAdmits(stack, `its Lambda authorizer ${a.address} (${type ?? "a type blastwall cannot read"})`, a.values["authorizer_uri"]);
     const jwt = blocks(a.values["jwt_configuration"])[0] ?? {};
     return worded(issuerAdmits(stack, jwt["issuer"], jwt["audience"]), (t) => `its JWT authorizer ${a.address} takes tokens of ${t}${scopesNote(stack, r.values["authorization_scopes"])}`, (f) => `${f}, for ${a.address}`);
   });
@@ -229,7 +275,9 @@ export function graphqlProviderAdmits(stack: TfStack, type: string, block: Reado
     const cfg = blocks(block["openid_connect_config"])[0] ?? {};
     return worded(issuerAdmits(stack, cfg["issuer"], unset(cfg["client_id"]) ? undefined : [cfg["client_id"]]), (t) => `OPENID_CONNECT authentication takes tokens of ${t}${groups}`, (f) => f);
   }
-  return TRUSTED;
+  if (type === "AWS_LAMBDA") return lambdaAdmits(stack, "its Lambda authorizer (lambda_authorizer_config)", blocks(block["lambda_authorizer_config"])[0]?.["authorizer_uri"]);
+  // AWS_IAM asks appsync:GraphQL; API_KEY is judged by the keys the stack makes (front-doors.ts graphqlAccess).
+  return CLOSED;
 }
 
 /** An ALB authenticate-cognito action: the user pool of `user_pool_arn`, through its `user_pool_client_id`. */
@@ -242,11 +290,72 @@ export function albCognitoAdmits(stack: TfStack, auth: Readonly<Record<string, u
  * An ALB authenticate-oidc action: whoever the IdP of `issuer` lets sign in to `client_id`. The load balancer checks
  * no audience or claim beyond its own client's sign-in; it passes the claims on to the target (`x-amzn-oidc-data`),
  * whose code may check them, which is not read. A user pool's issuer is judged as the pool, through that client.
+ *
+ * What the load balancer really trusts is its `token_endpoint`: it exchanges the sign-in code there, with its client
+ * secret, and takes the ID token that endpoint answers over TLS, so whoever runs the endpoint decides who signs in,
+ * whatever `issuer` says. An issuer of one organisation is worth that only when the token endpoint is the issuer's
+ * own (`tokenEndpointOf`); one on another host, tenant or path (or one blastwall cannot read) may be an IdP that gives
+ * a token to anyone (fail closed). The authorization endpoint only hands the browser a code, which the token endpoint
+ * must accept, and the user info endpoint only adds claims for the target: neither lets anyone else in.
  */
 export function albOidcAdmits(stack: TfStack, auth: Readonly<Record<string, unknown>> | undefined): Admits {
   if (!auth) return { kind: "anyone", text: "an identity provider blastwall cannot read (no authenticate_oidc block), which may give a token to anyone", fix: "write its authenticate_oidc block with the issuer of an identity provider of your organisation alone" };
   const client = auth["client_id"];
-  return issuerAdmits(stack, auth["issuer"], unset(client) ? undefined : [client], `its client_id does not keep them out (anyone the issuer lets sign in to that client gets through: the load balancer checks no other claim, and the claims it passes on to the target in x-amzn-oidc-data are for the target's code to check, which blastwall does not read)`);
+  const a = issuerAdmits(stack, auth["issuer"], unset(client) ? undefined : [client], `its client_id does not keep them out (anyone the issuer lets sign in to that client gets through: the load balancer checks no other claim, and the claims it passes on to the target in x-amzn-oidc-data are for the target's code to check, which blastwall does not read)`);
+  if (a.kind !== "closed" || tokenEndpointOf(stack, auth["issuer"], auth["token_endpoint"], a.logins ?? [])) return a;
+  const ep = auth["token_endpoint"];
+  const shown = typeof ep === "string" && !unset(ep) ? ep : "a value blastwall cannot read";
+  const iss = typeof auth["issuer"] === "string" ? auth["issuer"] : "its issuer";
+  return {
+    kind: "anyone",
+    text: `the identity provider that runs its token_endpoint ${shown}, which is not the issuer ${iss}'s own (another host, tenant or path, or one blastwall cannot read): the load balancer exchanges the sign-in code there and takes the ID token it answers, so it trusts that endpoint, not the issuer, and it may give a token to anyone`,
+    fix: `point token_endpoint at the issuer's own (the token_endpoint that ${iss.replace(/\/+$/, "")}/.well-known/openid-configuration lists), written literally or from the same user pool's domain`,
+  };
+}
+
+/** `host/path` of an https URL as written (lower-case host, no trailing slash); undefined for anything else. */
+function hostPath(v: string): { host: string; path: string } | undefined {
+  const m = /^https:\/\/([^/?#]+)([^?#]*)/i.exec(v.trim());
+  return m ? { host: m[1].toLowerCase(), path: m[2].replace(/\/{2,}/g, "/").replace(/\/+$/, "") } : undefined;
+}
+
+/**
+ * Whether a token endpoint is the issuer's own: on the issuer's host, under the issuer's path (less a trailing version
+ * segment: an Entra tenant's issuer `/TENANT/v2.0` has its token endpoint at `/TENANT/oauth2/v2.0/token`), compared as
+ * written where both are the same reference (`https://${aws_cognito_user_pool.p.endpoint}/...`), else as resolved
+ * exactly; or, for a user pool's issuer (`pools`), on a domain of that pool (an aws_cognito_user_pool_domain whose
+ * user_pool_id is the pool: by reference, as `DOMAIN.auth.REGION.amazoncognito.com`, or its custom domain).
+ */
+function tokenEndpointOf(stack: TfStack, issuer: unknown, endpoint: unknown, pools: readonly TfResource[]): boolean {
+  if (typeof issuer !== "string" || typeof endpoint !== "string") return false;
+  const under = (i: string, e: string): boolean => {
+    const a = hostPath(i);
+    const b = hostPath(e);
+    if (!a || !b || a.host !== b.host) return false;
+    const base = a.path.replace(/\/v\d+(\.\d+)?$/i, "");
+    return base === "" || b.path === base || b.path.startsWith(`${base}/`);
+  };
+  if (under(issuer, endpoint)) return true;
+  const i = exactly(stack, issuer);
+  const e = exactly(stack, endpoint);
+  if (i !== undefined && e !== undefined && under(i, e)) return true;
+  return pools.length > 0 && onPoolDomain(stack, endpoint, e, pools);
+}
+
+/** Whether an endpoint is on a hosted-UI domain of one of `pools` (see tokenEndpointOf). */
+function onPoolDomain(stack: TfStack, written: string, resolved: string | undefined, pools: readonly TfResource[]): boolean {
+  const domains = (stack.byType.get("aws_cognito_user_pool_domain") ?? []).filter((d) => d.mode === "managed" && pools.includes(oneReferenced(stack, d.values["user_pool_id"], ["aws_cognito_user_pool"])!));
+  if (domains.length === 0) return false;
+  const named = oneReferenced(stack, written, ["aws_cognito_user_pool_domain"]);
+  // Written from the domain resource: its prefix (`https://${aws_cognito_user_pool_domain.d.domain}.auth...`) or custom domain.
+  if (named) return domains.includes(named) && /^https:\/\/\$\{[^}]+\.domain\}(\.auth\.[a-z0-9-]+\.amazoncognito\.com)?(\/|$)/i.test(written.trim());
+  const host = resolved === undefined ? undefined : hostPath(resolved)?.host;
+  if (host === undefined) return false;
+  return domains.some((d) => {
+    const domain = exactly(stack, d.values["domain"])?.toLowerCase();
+    if (domain === undefined) return false;
+    return domain.includes(".") ? host === domain : new RegExp(`^${domain.replace(/[.*+?^$(){}|[\]\\]/g, "\\$&")}\\.auth\\.[a-z0-9-]+\\.amazoncognito\\.com$`).test(host);
+  });
 }
 
 /**
@@ -280,6 +389,6 @@ export function schemeAdmits(stack: TfStack, scheme: Readonly<Record<string, unk
     const cfg = isObject(x) && isObject(x["jwtConfiguration"]) ? x["jwtConfiguration"] : {};
     return worded(issuerAdmits(stack, cfg["issuer"], cfg["audience"]), (t) => `its JWT authorizer takes tokens of ${t}${note}`, (f) => f);
   }
-  if (type === "token" || type === "request" || authtype === "custom") return TRUSTED;
+  if (type === "token" || type === "request" || authtype === "custom") return lambdaAdmits(stack, `its Lambda authorizer (${type ?? "custom"})`, isObject(x) ? x["authorizerUri"] : undefined);
   return undefined;
 }

@@ -181,6 +181,13 @@ export function frontDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge)
       add(to, "hijack", `${door.access.label ?? "no auth"} on ${door.via.address}`, () => `anyone can use it, with no IAM right: ${text}; the service acts as ${what} with a request the caller shapes. Close it: ${fix}, or ${close}`, door.via.address);
       continue;
     }
+    // A Lambda authorizer may let anyone through: a weak link (a warning, an error under --strict); an IAM right to
+    // the same door is a certain one beside it, and the graph keeps that.
+    const lambda = door.access.lambda;
+    if (lambda) {
+      const { to, what } = targetOf(ctx, door);
+      add(to, "hijack", `${lambda.label} on ${door.via.address}`, () => `whoever the authorizer lets through uses it, with no IAM right: ${lambda.text}; the service acts as ${what} with a request the caller shapes. Close it: ${lambda.fix}, or ${close}`, door.via.address, true);
+    }
     if (door.access.kind === "iam" && !invokeDenied(ctx, p, door)) {
       const index = ctx.resourcesOf(apiTypes(door));
       const g = ctx.grants(p, door.invoke).find((x) =>

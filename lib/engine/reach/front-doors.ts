@@ -5,8 +5,8 @@
  * `service_role_arn` (AppSync assumes it to run the resolver against DynamoDB, an HTTP endpoint, RDS...). Who may use
  * the door is read from the method's, route's or API's authorization: no auth at all (anyone), IAM (a right of the
  * caller's), or an authorizer outside IAM, which admits anyone when anyone can get a token it takes (a user pool with
- * self sign-up, a public issuer: authorizers.ts) and is trusted when it is a Lambda authorizer, whose code is not in
- * the plan. The reach edges are edges-front-doors.ts'; the routes into functions behind the same doors are
+ * self sign-up, a public issuer: authorizers.ts), and may admit anyone when it is a Lambda authorizer, whose code is
+ * not in the plan (a weak link: authorizers.ts `LambdaDoor`). The reach edges are edges-front-doors.ts'; the routes into functions behind the same doors are
  * rules/front-doors.ts'. An AgentCore gateway whose target calls AWS as the gateway's role is such a door too
  * (gateway-doors.ts), and so is an AgentCore runtime whose JWT authorizer admits callers with no IAM right
  * (runtime-doors.ts).
@@ -18,18 +18,19 @@ import { gatewayDoorsOf, INVOKE_GATEWAY } from "./gateway-doors";
 import { runtimeDoorsOf } from "./runtime-doors";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { followReferences } from "../agent-tags";
-import { AUTHORIZER_LABEL, closedAccess, graphqlProviderAdmits, httpRouteAdmits, loginDoors, restMethodAdmits, type LoginDoor } from "./authorizers";
+import { AUTHORIZER_LABEL, closedAccess, graphqlProviderAdmits, httpRouteAdmits, lambdaDoor, loginDoors, restMethodAdmits, type LambdaDoor, type LoginDoor } from "./authorizers";
 import { apiKeysOf, dataSourceUsers, keyValue, methodsOf, routesTo, secretPoliciesOn } from "./door-lookup";
 
 /**
  * Who may call through a door: anyone (with no auth, or past an authorizer anyone gets a token for: `label` names
  * that in the edge, `no auth` else), a holder of an IAM right, or one an authorizer outside IAM admits: an
- * organisation's own logins, or a Lambda authorizer's code, trusted and not read.
+ * organisation's own logins, or whoever a Lambda authorizer's code lets through (`lambda`: it may be anyone, a weak
+ * link, beside the IAM right or logins the door's other methods or providers ask).
  */
 export type DoorAccess =
   | { readonly kind: "open"; readonly text: string; readonly fix: string; readonly label?: string }
-  | { readonly kind: "iam"; readonly logins?: readonly LoginDoor[] }
-  | { readonly kind: "other"; readonly logins?: readonly LoginDoor[] };
+  | { readonly kind: "iam"; readonly logins?: readonly LoginDoor[]; readonly lambda?: LambdaDoor }
+  | { readonly kind: "other"; readonly logins?: readonly LoginDoor[]; readonly lambda?: LambdaDoor };
 
 /** What a role does for the caller of a door: the actions it may be made to call (none: any of its rights). */
 export interface RoleDoor {
@@ -175,12 +176,18 @@ export function restAccess(stack: TfStack, i: TfResource): DoorAccess {
     return { kind: "open", text: `through ${i.address}, an API Gateway integration${why}, whose method blastwall cannot find in the stack, so it may ask no auth at all (authorization = "NONE": anyone can call it)`, fix: `require IAM auth (authorization = "AWS_IAM") on the method of ${i.address}, and write that method in the stack with the integration's rest_api_id, resource_id and http_method` };
   }
   let other = false;
+  let lambda: LambdaDoor | undefined;
   const logins: LoginDoor[] = [];
   for (const m of found) {
     const auth = exactly(stack, m.values["authorization"]);
     if (auth === "AWS_IAM") continue;
     if (auth === "CUSTOM" || auth === "COGNITO_USER_POOLS") {
       const a = restMethodAdmits(stack, m);
+      if (a.kind === "lambda") {
+        other = true;
+        lambda ??= lambdaDoor(a, `through ${m.address}, an API Gateway method (authorization "${auth}") whose integration is ${i.address}`, `require IAM auth on ${m.address} (authorization = "AWS_IAM")`, "calls it over HTTPS");
+        continue;
+      }
       if (a.kind !== "anyone") {
         other = true;
         logins.push(...loginDoors(a, `${m.address} (authorization "${auth}"), whose integration is ${i.address}`, `require IAM auth on ${m.address} (authorization = "AWS_IAM")`));
@@ -200,7 +207,7 @@ export function restAccess(stack: TfStack, i: TfResource): DoorAccess {
       fix: `require IAM auth on ${m.address} (authorization = "AWS_IAM") or an authorizer`,
     };
   }
-  return closedAccess(other ? "other" : "iam", logins);
+  return closedAccess(other ? "other" : "iam", logins, lambda);
 }
 
 /**
@@ -213,12 +220,18 @@ export function httpAccess(stack: TfStack, i: TfResource): DoorAccess {
     return { kind: "open", text: `through ${i.address}, an API Gateway integration no route of the stack targets, so a route outside it may ask no auth at all (authorization_type = "NONE": anyone can call it)`, fix: `target ${i.address} only from routes with authorization_type = "AWS_IAM", written in the stack` };
   }
   let other = false;
+  let lambda: LambdaDoor | undefined;
   const logins: LoginDoor[] = [];
   for (const r of routes) {
     const auth = unset(r.values["authorization_type"]) ? "NONE" : exactly(stack, r.values["authorization_type"]);
     if (auth === "AWS_IAM") continue;
     if (auth === "JWT" || auth === "CUSTOM") {
       const a = httpRouteAdmits(stack, r);
+      if (a.kind === "lambda") {
+        other = true;
+        lambda ??= lambdaDoor(a, `through ${r.address}, an API Gateway route (authorization_type "${auth}") whose integration is ${i.address}`, `require IAM auth on ${r.address} (authorization_type = "AWS_IAM")`, "calls it over HTTPS");
+        continue;
+      }
       if (a.kind !== "anyone") {
         other = true;
         logins.push(...loginDoors(a, `${r.address} (authorization_type "${auth}"), whose integration is ${i.address}`, `require IAM auth on ${r.address} (authorization_type = "AWS_IAM")`));
@@ -237,14 +250,15 @@ export function httpAccess(stack: TfStack, i: TfResource): DoorAccess {
       fix: `require IAM auth on ${r.address} (authorization_type = "AWS_IAM") or an authorizer`,
     };
   }
-  return closedAccess(other ? "other" : "iam", logins);
+  return closedAccess(other ? "other" : "iam", logins, lambda);
 }
 
 /**
  * Who may run a GraphQL API's resolvers: its default and additional authentication types, any of which admits. API_KEY
  * is open when the stack makes a key for the API (its value is in the state and often handed to clients); Cognito
  * user pools and OpenID Connect are open when anyone can get a token they take (authorizers.ts); AWS_IAM asks
- * appsync:GraphQL; a Lambda authorizer is outside IAM (its code trusted, not read). An API not in the stack: open.
+ * appsync:GraphQL; a Lambda authorizer may let anyone through (its code is not read: a weak link). An API not in the
+ * stack: open.
  */
 export function graphqlAccess(stack: TfStack, api: TfResource | undefined, via: TfResource): DoorAccess {
   if (!api) {
@@ -264,8 +278,13 @@ export function graphqlAccess(stack: TfStack, api: TfResource | undefined, via: 
     };
   }
   const logins: LoginDoor[] = [];
+  let lambda: LambdaDoor | undefined;
   for (const [n, p] of providers.entries()) {
     const a = graphqlProviderAdmits(stack, p.type!, p.block);
+    if (a.kind === "lambda") {
+      lambda ??= lambdaDoor(a, `through ${api.address}, a GraphQL API with ${n === 0 ? "" : "additional "}AWS_LAMBDA authentication`, `authenticate ${api.address} with AWS_IAM alone`, `runs ${via.address}, with no IAM right`);
+      continue;
+    }
     if (a.kind !== "anyone") {
       logins.push(...loginDoors(a, `${api.address} (${n === 0 ? "" : "additional "}${p.type} authentication), whose data source is ${via.address}`, `authenticate ${api.address} with AWS_IAM alone`));
       continue;
@@ -277,7 +296,7 @@ export function graphqlAccess(stack: TfStack, api: TfResource | undefined, via: 
       fix: `${a.fix}, or authenticate ${api.address} with AWS_IAM alone`,
     };
   }
-  return closedAccess(types.includes("AWS_IAM") ? "iam" : "other", logins);
+  return closedAccess(types.includes("AWS_IAM") ? "iam" : "other", logins, lambda);
 }
 
 /** API Gateway service names that are not their IAM namespace. */

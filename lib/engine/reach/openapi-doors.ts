@@ -10,7 +10,7 @@ import type { TfResource, TfStack } from "../terraform/types";
 import { jsonDocument } from "./compute";
 import { trustMayAdmitService } from "../principals/collect";
 import type { DoorAccess } from "./front-doors";
-import { AUTHORIZER_LABEL, closedAccess, loginDoors, schemeAdmits, type Admits, type LoginDoor } from "./authorizers";
+import { AUTHORIZER_LABEL, closedAccess, lambdaDoor, loginDoors, schemeAdmits, type Admits, type LambdaDoor, type LoginDoor } from "./authorizers";
 
 /** One operation of a body with its integration as written (references kept as `${...}`). */
 export interface BodyOperation {
@@ -73,8 +73,9 @@ function schemeKind(scheme: unknown): SchemeKind {
  * An operation's authorization: `x-amazon-apigateway-auth` (AWS_IAM or NONE), else its `security` or the document's.
  * Requirements are alternatives, any one admits: one that is empty (`{}`), an API key or a scheme blastwall cannot
  * read may ask no IAM right (open); the schemes of one requirement all apply, so one SigV4 scheme makes it IAM, and
- * one authorizer that admits only an organisation's logins (or a Lambda's, trusted) closes it. A requirement whose
- * every scheme is an authorizer anyone gets a token for (authorizers.ts) is open.
+ * one authorizer that admits only an organisation's logins closes it. A requirement whose every scheme is an
+ * authorizer anyone gets a token for (authorizers.ts) is open; one whose other schemes are all Lambda authorizers,
+ * whose code is not read, may be anyone's (a weak link: authorizers.ts `LambdaDoor`).
  */
 function operationAccess(stack: TfStack, doc: Record<string, unknown>, op: Record<string, unknown>, api: TfResource, where: string): DoorAccess {
   const at = `${where} in the OpenAPI body of ${api.address}`;
@@ -90,6 +91,7 @@ function operationAccess(stack: TfStack, doc: Record<string, unknown>, op: Recor
   const components = isObj(doc["components"]) ? doc["components"] : {};
   const schemes = isObj(components["securitySchemes"]) ? components["securitySchemes"] : isObj(doc["securityDefinitions"]) ? doc["securityDefinitions"] : {};
   let other = false;
+  let lambda: LambdaDoor | undefined;
   const logins: LoginDoor[] = [];
   for (const req of security) {
     if (!isObj(req)) return open("whose security blastwall cannot read (it may ask no auth)");
@@ -102,6 +104,14 @@ function operationAccess(stack: TfStack, doc: Record<string, unknown>, op: Recor
       const admits = resolved.map((x, n) => (isObj(x) ? schemeAdmits(stack, x, req[names[n]]) : undefined));
       // The schemes of a requirement all apply: one that admits only some closes it.
       const anyone = admits.filter((a): a is Extract<Admits, { kind: "anyone" }> => a?.kind === "anyone");
+      const lambdas = admits.filter((a): a is Extract<Admits, { kind: "lambda" }> => a?.kind === "lambda");
+      if (lambdas.length > 0 && anyone.length + lambdas.length === admits.length) {
+        // Every scheme that is not open is a Lambda's: whoever its code lets through passes them all, maybe anyone.
+        other = true;
+        const named = names[admits.indexOf(lambdas[0])];
+        lambda ??= lambdaDoor(lambdas[0], `through ${at}, an operation whose security scheme "${named}"`, iam, "calls it over HTTPS");
+        continue;
+      }
       if (anyone.length < admits.length) {
         other = true;
         // Where every scheme that admits only some is on user pools of the stack, their login rights pass it. Two
@@ -117,7 +127,7 @@ function operationAccess(stack: TfStack, doc: Record<string, unknown>, op: Recor
     const name = names[kinds.findIndex((k) => k !== "other")];
     return open(kinds.includes("key") && kinds.every((k) => k === "key" || k === "other") ? `whose security is the API key scheme "${name}" (an API key is no IAM right: whoever holds one calls it)` : `whose security scheme "${name}" blastwall cannot read (it may ask no auth)`);
   }
-  return closedAccess(other ? "other" : "iam", logins);
+  return closedAccess(other ? "other" : "iam", logins, lambda);
 }
 
 /**

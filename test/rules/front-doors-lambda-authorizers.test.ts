@@ -1,0 +1,136 @@
+/**
+ * Doors behind a Lambda authorizer (REST TOKEN or REQUEST, HTTP API REQUEST, AppSync AWS_LAMBDA, a `token` or
+ * `request` scheme in an OpenAPI body). The authorizer runs code that is not in the plan, so blastwall cannot tell whom
+ * it lets through: it may be anyone, an agent too. They were closed (the code trusted); now such a door is every
+ * principal's through a weak link, as a stored secret of unknown contents is: a warning, an error under --strict. A
+ * function behind it is a route (a warning, an error under --strict, as every route into a function); a role an AWS
+ * integration or a data source acts as is a chain graded the same, where an IAM right to the same door stays an error.
+ */
+import { check, policy, tf } from "../helpers/tf";
+import { agentCan, DESTROY, HARMLESS, role, type Obj } from "../helpers/sessions";
+
+const PINNED = { provider: { aws: [{ region: "eu-central-1", allowed_account_ids: ["111111111111"] }] } };
+const trust = (service: string) => policy({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" });
+const allow = (action: string | string[], resource: unknown) => ({ Effect: "Allow", Action: action, Resource: resource });
+const NOTHING = allow("s3:GetObject", "*");
+
+const FUNCTION = (rights = DESTROY): Obj => ({
+  ...role("fn", trust("lambda.amazonaws.com"), rights),
+  "aws_lambda_function.cleanup": { function_name: "db-cleanup", role: "${aws_iam_role.fn.arn}", handler: "index.handler", runtime: "python3.12", filename: "x.zip" },
+  ...role("authz", trust("lambda.amazonaws.com"), HARMLESS),
+  "aws_lambda_function.authz": { function_name: "authz", role: "${aws_iam_role.authz.arn}", handler: "index.handler", runtime: "python3.12", filename: "a.zip" },
+});
+const stack = (statements: Obj[], extra: Obj): Obj => tf({ ...agentCan(...statements), ...extra }, PINNED);
+const found = (json: Obj, strict = false) =>
+  check(json, {}, { strict })
+    .findings.filter((f) => f.ruleId === "agent-transitive-destroy")
+    .map((f) => ({ severity: f.severity, resource: f.resource, message: f.message, fix: f.fix ?? "" }));
+const graded = (json: Obj) => [...found(json).map((x) => [x.severity, x.resource]), ...found(json, true).map((x) => [x.severity, x.resource])];
+const WARNING_THEN_ERROR = (resource: string) => [
+  ["warning", resource],
+  ["error", resource],
+];
+
+const LAMBDA_PROXY = { type: "AWS_PROXY", integration_http_method: "POST", uri: "${aws_lambda_function.cleanup.invoke_arn}" };
+const S3_DELETE = { type: "AWS", integration_http_method: "DELETE", uri: "arn:aws:apigateway:eu-central-1:s3:path/prod-data/{key}", credentials: "${aws_iam_role.apirole.arn}" };
+
+/** A REST method behind a TOKEN authorizer that runs aws_lambda_function.authz, in front of `integration`. */
+const REST = (method: Obj = {}, integration: Obj = LAMBDA_PROXY): Obj => ({
+  "aws_api_gateway_rest_api.api": { name: "files" },
+  "aws_api_gateway_resource.res": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", parent_id: "${aws_api_gateway_rest_api.api.root_resource_id}", path_part: "{key}" },
+  "aws_api_gateway_authorizer.a": { name: "tok", rest_api_id: "${aws_api_gateway_rest_api.api.id}", type: "TOKEN", authorizer_uri: "${aws_lambda_function.authz.invoke_arn}" },
+  "aws_api_gateway_method.m": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", resource_id: "${aws_api_gateway_resource.res.id}", http_method: "DELETE", authorization: "CUSTOM", authorizer_id: "${aws_api_gateway_authorizer.a.id}", ...method },
+  "aws_api_gateway_integration.i": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", resource_id: "${aws_api_gateway_resource.res.id}", http_method: "DELETE", ...integration },
+});
+
+describe("front doors: a Lambda authorizer blastwall cannot read may let anyone through", () => {
+  test("REST TOKEN: the function behind is a route for every agent, a warning (an error under --strict), naming door, authorizer, function and rights", () => {
+    const json = stack([NOTHING], { ...FUNCTION(), ...REST() });
+    expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.cleanup"));
+    const f = found(json)[0];
+    expect(f.message).toContain(
+      'with no IAM right at all through aws_api_gateway_method.m, an API Gateway method (authorization "CUSTOM") whose integration is aws_api_gateway_integration.i: its Lambda authorizer aws_api_gateway_authorizer.a (TOKEN), which runs aws_lambda_function.authz, whose code is not in the plan, so blastwall cannot tell whom it lets through',
+    );
+    expect(f.message).toContain("which runs as aws_iam_role.fn, a role that can delete data");
+    expect(f.message).toContain("--a Lambda authorizer blastwall cannot read on aws_api_gateway_integration.i--> aws_lambda_function.cleanup --runs as--> aws_iam_role.fn");
+    expect(f.fix).toContain('require IAM auth on aws_api_gateway_method.m (authorization = "AWS_IAM"), or review the code of aws_lambda_function.authz and, if it lets through only callers you trust (no agent), acknowledge this finding with a reason saying so');
+    // Controls: IAM auth on the method; a function whose role cannot delete.
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...REST({ authorization: "AWS_IAM", authorizer_id: null }) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...FUNCTION(HARMLESS), ...REST() }))).toEqual([]);
+  });
+
+  test("REST REQUEST, and a CUSTOM method whose authorizer blastwall cannot find, are routes too", () => {
+    const request = stack([NOTHING], { ...FUNCTION(), ...REST(), "aws_api_gateway_authorizer.a": { name: "req", rest_api_id: "${aws_api_gateway_rest_api.api.id}", type: "REQUEST", identity_source: "method.request.header.X-Key", authorizer_uri: "${aws_lambda_function.authz.invoke_arn}" } });
+    expect(graded(request)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.cleanup"));
+    expect(found(request)[0].message).toContain("its Lambda authorizer aws_api_gateway_authorizer.a (REQUEST), which runs aws_lambda_function.authz");
+    const lost = tf({ ...agentCan(NOTHING), ...FUNCTION(), ...REST({ authorizer_id: "${var.authorizer}" }) }, { ...PINNED, variable: { authorizer: { type: "string" } } });
+    expect(graded(lost)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.cleanup"));
+    expect(found(lost)[0].message).toContain("a Lambda authorizer blastwall cannot find in the stack (authorizer_id), whose function blastwall cannot read");
+  });
+
+  test("HTTP API: a route with a REQUEST authorizer is a route for every agent; AWS_IAM is not", () => {
+    const http = (route: Obj): Obj => ({
+      "aws_apigatewayv2_api.h": { name: "h", protocol_type: "HTTP" },
+      "aws_apigatewayv2_integration.i": { api_id: "${aws_apigatewayv2_api.h.id}", integration_type: "AWS_PROXY", integration_uri: "${aws_lambda_function.cleanup.arn}", payload_format_version: "2.0" },
+      "aws_apigatewayv2_authorizer.l": { api_id: "${aws_apigatewayv2_api.h.id}", authorizer_type: "REQUEST", name: "l", authorizer_uri: "${aws_lambda_function.authz.invoke_arn}", authorizer_payload_format_version: "2.0", identity_sources: ["$request.header.Authorization"] },
+      "aws_apigatewayv2_route.r": { api_id: "${aws_apigatewayv2_api.h.id}", route_key: "POST /run", target: "integrations/${aws_apigatewayv2_integration.i.id}", ...route },
+    });
+    const json = stack([NOTHING], { ...FUNCTION(), ...http({ authorization_type: "CUSTOM", authorizer_id: "${aws_apigatewayv2_authorizer.l.id}" }) });
+    expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.cleanup"));
+    expect(found(json)[0].message).toContain('through aws_apigatewayv2_route.r, an API Gateway route (authorization_type "CUSTOM") whose integration is aws_apigatewayv2_integration.i: its Lambda authorizer aws_apigatewayv2_authorizer.l (REQUEST), which runs aws_lambda_function.authz');
+    expect(found(json)[0].fix).toContain('require IAM auth on aws_apigatewayv2_route.r (authorization_type = "AWS_IAM"), or review the code of aws_lambda_function.authz');
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...http({ authorization_type: "AWS_IAM" }) }))).toEqual([]);
+  });
+
+  const GRAPHQL = (api: Obj): Obj => ({
+    "aws_appsync_graphql_api.api": { name: "ops", schema: "type Query { run: String }", ...api },
+    "aws_appsync_datasource.ds": { api_id: "${aws_appsync_graphql_api.api.id}", name: "fn", type: "AWS_LAMBDA", service_role_arn: "${aws_iam_role.fn.arn}", lambda_config: [{ function_arn: "${aws_lambda_function.cleanup.arn}" }] },
+  });
+  const LAMBDA_AUTH = { authentication_type: "AWS_LAMBDA", lambda_authorizer_config: [{ authorizer_uri: "${aws_lambda_function.authz.arn}" }] };
+
+  test("AppSync: AWS_LAMBDA authentication, default or additional, is a route for every agent; AWS_IAM alone is not", () => {
+    const json = stack([NOTHING], { ...FUNCTION(), ...GRAPHQL(LAMBDA_AUTH) });
+    expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.cleanup"));
+    expect(found(json)[0].message).toContain("through aws_appsync_graphql_api.api, a GraphQL API with AWS_LAMBDA authentication: its Lambda authorizer (lambda_authorizer_config), which runs aws_lambda_function.authz");
+    expect(found(json)[0].fix).toContain("authenticate aws_appsync_graphql_api.api with AWS_IAM alone, or review the code of aws_lambda_function.authz");
+    const extra = stack([NOTHING], { ...FUNCTION(), ...GRAPHQL({ authentication_type: "AWS_IAM", additional_authentication_provider: [LAMBDA_AUTH] }) });
+    expect(graded(extra)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.cleanup"));
+    expect(found(extra)[0].message).toContain("a GraphQL API with additional AWS_LAMBDA authentication");
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...GRAPHQL({ authentication_type: "AWS_IAM" }) }))).toEqual([]);
+  });
+
+  test("OpenAPI body: a request scheme is a route for every agent; one required together with a SigV4 scheme is not", () => {
+    const schemes = {
+      lambda: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "custom", "x-amazon-apigateway-authorizer": { type: "request", authorizerUri: "${aws_lambda_function.authz.invoke_arn}" } },
+      sigv4: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "awsSigv4" },
+    };
+    const body = (security: Obj[]) =>
+      `\${jsonencode(${JSON.stringify({ openapi: "3.0.1", info: { title: "t", version: "1" }, components: { securitySchemes: schemes }, paths: { "/run": { post: { security, "x-amazon-apigateway-integration": { type: "aws_proxy", httpMethod: "POST", uri: "${aws_lambda_function.cleanup.invoke_arn}", payloadFormatVersion: "1.0" } } } } })})}`;
+    const json = stack([NOTHING], { ...FUNCTION(), "aws_api_gateway_rest_api.api": { name: "items", body: body([{ lambda: [] }]) } });
+    expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.cleanup"));
+    expect(found(json)[0].message).toContain('through POST /run in the OpenAPI body of aws_api_gateway_rest_api.api, an operation whose security scheme "lambda": its Lambda authorizer (request), which runs aws_lambda_function.authz');
+    expect(found(stack([NOTHING], { ...FUNCTION(), "aws_api_gateway_rest_api.api": { name: "items", body: body([{ lambda: [], sigv4: [] }]) } }))).toEqual([]);
+  });
+
+  test("a credentials role behind it is a chain for every agent: a warning that says why, an error under --strict", () => {
+    const json = stack([NOTHING], { ...role("apirole", trust("apigateway.amazonaws.com"), DESTROY), ...FUNCTION(HARMLESS), ...REST({}, S3_DELETE) });
+    expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_iam_role.apirole"));
+    const f = found(json)[0];
+    expect(f.message).toContain("--a Lambda authorizer blastwall cannot read on aws_api_gateway_integration.i--> aws_iam_role.apirole (s3 only");
+    expect(f.message).toContain("A link of the chain passes a Lambda authorizer whose code blastwall cannot read, so it may let anyone through: a warning (an error under --strict).");
+    expect(found(stack([NOTHING], { ...role("apirole", trust("apigateway.amazonaws.com"), DESTROY), ...FUNCTION(HARMLESS), ...REST({ authorization: "AWS_IAM", authorizer_id: null }, S3_DELETE) }))).toEqual([]);
+  });
+
+  test("an IAM right to the same door stays an error: the certain link is the one the chain shows", () => {
+    const ds = {
+      ...role("dsrole", trust("appsync.amazonaws.com"), policy(allow(["dynamodb:DeleteItem", "dynamodb:DeleteTable"], "*"))),
+      "aws_appsync_graphql_api.api": { name: "ops", authentication_type: "AWS_IAM", additional_authentication_provider: [LAMBDA_AUTH] },
+      "aws_appsync_datasource.ds": { api_id: "${aws_appsync_graphql_api.api.id}", name: "orders", type: "AMAZON_DYNAMODB", service_role_arn: "${aws_iam_role.dsrole.arn}", dynamodb_config: [{ table_name: "orders" }] },
+    };
+    const weak = found(stack([NOTHING], { ...FUNCTION(HARMLESS), ...ds }));
+    expect(weak.map((f) => [f.severity, f.resource])).toEqual([["warning", "aws_iam_role.dsrole"]]);
+    const held = found(stack([allow("appsync:GraphQL", "*")], { ...FUNCTION(HARMLESS), ...ds }));
+    expect(held.map((f) => [f.severity, f.resource])).toEqual([["error", "aws_iam_role.dsrole"]]);
+    expect(held[0].message).toContain("--appsync:GraphQL on aws_appsync_datasource.ds-->");
+  });
+});
