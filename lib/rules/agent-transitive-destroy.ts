@@ -29,7 +29,7 @@ export const rule: Rule = {
       "self-managed Kafka, an MSK cluster that lets clients in outside IAM, or a mapping's DocumentDB change stream counts as every agent's; an MSK cluster with IAM " +
       "authentication asks kafka-cluster:WriteData on the topic), " +
       "a resolver of a GraphQL API whose data source it is, " +
-      "a prompt to an alias of a Bedrock agent whose action group, parser function, custom orchestration function or collaborator calls it (bedrock:InvokeAgent), an input to a Bedrock flow whose Lambda, Agent or LexBot node does (bedrock:InvokeFlow, StartFlowExecution; a LexBot node through the code hook a Lambda permission for Lex admits), an ingestion into a Bedrock knowledge base whose data source's custom transformation is the function (bedrock:StartIngestionJob, IngestKnowledgeBaseDocuments), " +
+      "a prompt to an alias of a Bedrock agent whose action group, parser function, custom orchestration function or collaborator calls it (bedrock:InvokeAgent), an input to a Bedrock flow whose Lambda, Agent or Lex node does (bedrock:InvokeFlow, StartFlowExecution; a Lex node through the code hook a Lambda permission for Lex admits), an ingestion into a Bedrock knowledge base whose data source's custom transformation is the function (bedrock:StartIngestionJob, IngestKnowledgeBaseDocuments), " +
       "a function URL with no auth, an API method or route with no auth, or with a Cognito or JWT authorizer that takes a token anyone can get " +
       "(a user pool where anyone may sign up, or one outside the stack; a public or unreadable OpenID Connect issuer; a Lambda " +
       "authorizer's code is trusted, not read), or with a Cognito authorizer (or a JWT one on a user pool's issuer) on a pool of the stack " +

@@ -14,7 +14,7 @@
  * receives from the caller: bedrock:InvokeFlow (or StartFlowExecution) on the flow or an alias of it reaches them, and
  * an Agent node's agent, whose action groups run as above. A definition blastwall cannot read may name any function.
  * A supervisor agent reaches its collaborators' functions (aws_bedrockagent_agent_collaborator) the same way.
- * A LexBot node sends its input to a Lex V2 bot alias as the flow role, and the bot runs its code hook with slots taken
+ * A Lex node sends its input to a Lex V2 bot alias as the flow role, and the bot runs its code hook with slots taken
  * from that text: the functions whose Lambda permission lets Lex invoke them from that alias (or from any source) are
  * reached (red-team round 158, F6). KnowledgeBase and Prompt nodes run no function.
  *
@@ -207,6 +207,14 @@ function agentRoutes(stack: TfStack): Route[] {
   return out;
 }
 
+/**
+ * A Lex node as the provider writes it (`type = "Lex"`, `configuration { lex { bot_alias_arn } }`, the API's
+ * FlowNodeConfiguration member), and as round 158 first read it (`LexBot`, `lex_bot`): a node of the provider's
+ * spelling was skipped as running nothing.
+ */
+const LEX_TYPES: readonly string[] = ["Lex", "LexBot"];
+const LEX_BLOCKS = ["lex", "lex_bot"];
+
 /** What a flow's definition runs: the functions of its LambdaFunction nodes and of its Agent nodes' agents. */
 function flowFunctions(stack: TfStack, flow: TfResource): { functions: TfResource[]; nodes: string[] } {
   const def = flow.values["definition"];
@@ -224,7 +232,7 @@ function flowFunctions(stack: TfStack, flow: TfResource): { functions: TfResourc
       const type = exactly(stack, n["type"]);
       const name = exactly(stack, n["name"]) ?? "a node";
       const config = unset(n["configuration"]) ? [] : blocksOf(n["configuration"]);
-      if (type !== undefined && type !== "LambdaFunction" && type !== "Agent" && type !== "LexBot") continue;
+      if (type !== undefined && type !== "LambdaFunction" && type !== "Agent" && !LEX_TYPES.includes(type)) continue;
       if (!config) {
         allFunctions(stack).forEach((f) => fns.add(f));
         nodes.push(`${name} (a configuration blastwall cannot read)`);
@@ -244,8 +252,8 @@ function flowFunctions(stack: TfStack, flow: TfResource): { functions: TfResourc
             if (called.length > 0) nodes.push(`${name} (Agent)`);
           }
         }
-        if (type === undefined || type === "LexBot") {
-          for (const b of blocksOf(c["lex_bot"]) ?? (unset(c["lex_bot"]) ? [] : [{}])) {
+        if (type === undefined || LEX_TYPES.includes(type)) {
+          for (const b of LEX_BLOCKS.flatMap((k) => blocksOf(c[k]) ?? (unset(c[k]) ? [] : [{}]))) {
             const called = lexHooks(stack, b["bot_alias_arn"]);
             called.forEach((f) => fns.add(f));
             if (called.length > 0) nodes.push(`${name} (LexBot, whose bot alias runs its code hook under a Lambda permission for Lex)`);
