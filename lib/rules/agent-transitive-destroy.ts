@@ -29,7 +29,7 @@ export const rule: Rule = {
       "self-managed Kafka, an MSK cluster that lets clients in outside IAM, or a mapping's DocumentDB change stream counts as every agent's; an MSK cluster with IAM " +
       "authentication asks kafka-cluster:WriteData on the topic), " +
       "a resolver of a GraphQL API whose data source it is, " +
-      "a prompt to an alias of a Bedrock agent whose action group, parser function or collaborator calls it (bedrock:InvokeAgent), an input to a Bedrock flow whose Lambda, Agent or LexBot node does (bedrock:InvokeFlow, StartFlowExecution; a LexBot node through the code hook a Lambda permission for Lex admits), " +
+      "a prompt to an alias of a Bedrock agent whose action group, parser function, custom orchestration function or collaborator calls it (bedrock:InvokeAgent), an input to a Bedrock flow whose Lambda, Agent or Lex node does (bedrock:InvokeFlow, StartFlowExecution; a Lex node through the code hook a Lambda permission for Lex admits), an ingestion into a Bedrock knowledge base whose data source's custom transformation is the function (bedrock:StartIngestionJob, IngestKnowledgeBaseDocuments), " +
       "a function URL with no auth, an API method or route with no auth, or with a Cognito or JWT authorizer that takes a token anyone can get " +
       "(a user pool where anyone may sign up, or one outside the stack; a public or unreadable OpenID Connect issuer), or with a Lambda " +
       "authorizer, whose code is not in the plan and so may let anyone through (a warning, an error under --strict, for a credentials or " +
@@ -62,7 +62,9 @@ export const rule: Rule = {
       "service role make the service act as that role with a request the caller shapes: the caller acts as the role in the " +
       "integration's actions (every right of the role where blastwall cannot read them), a chain graded as what it reaches. " +
       "An AgentCore gateway is such a door: a Smithy model target, or an OpenAPI target signed with the gateway's role, makes the " +
-      "gateway call AWS as its role (every right of it: the model is not read), for whoever holds bedrock-agentcore:InvokeGateway " +
+      "gateway call AWS as its role (every right of it: the model is not read), and an MCP server target whose endpoint is an " +
+      "AgentCore runtime of the stack makes the runtime act on the tool call as its execution role (an endpoint blastwall cannot " +
+      "tie to a runtime of the stack is an unknown reach), for whoever holds bedrock-agentcore:InvokeGateway " +
       "on it (AWS_IAM) or gets a token its JWT authorizer takes; its Lambda targets and interceptor are routes into the function. " +
       "Invoking an AgentCore agent runtime (InvokeAgentRuntime and its kin) hands the caller's prompt to an agent built to act on it, " +
       "as the runtime's execution role: a chain to that role, as a command run in it is; a runtime whose inbound JWT authorizer " +

@@ -14,9 +14,13 @@
  * receives from the caller: bedrock:InvokeFlow (or StartFlowExecution) on the flow or an alias of it reaches them, and
  * an Agent node's agent, whose action groups run as above. A definition blastwall cannot read may name any function.
  * A supervisor agent reaches its collaborators' functions (aws_bedrockagent_agent_collaborator) the same way.
- * A LexBot node sends its input to a Lex V2 bot alias as the flow role, and the bot runs its code hook with slots taken
+ * A Lex node sends its input to a Lex V2 bot alias as the flow role, and the bot runs its code hook with slots taken
  * from that text: the functions whose Lambda permission lets Lex invoke them from that alias (or from any source) are
  * reached (red-team round 158, F6). KnowledgeBase and Prompt nodes run no function.
+ *
+ * A knowledge base's data source with a custom transformation runs its function on every ingestion, as the knowledge
+ * base's service role: bedrock:StartIngestionJob or IngestKnowledgeBaseDocuments on the knowledge base reaches it. An
+ * agent's custom orchestration function runs on every turn as its parser function does.
  */
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { resolveToPattern } from "../engine/terraform/tokens";
@@ -93,7 +97,7 @@ function agentCalls(stack: TfStack): Map<string, AgentCalls> {
   for (const agent of stack.byType.get("aws_bedrockagent_agent") ?? []) {
     const overrides = blocksOf(agent.values["prompt_override_configuration"]);
     const parsers = overrides === undefined && !unset(agent.values["prompt_override_configuration"]) ? allFunctions(stack) : (overrides ?? []).flatMap((b) => (unset(b["override_lambda"]) ? [] : targetFunctions(stack, b["override_lambda"])));
-    add(undefined, agent, parsers);
+    add(undefined, agent, [...parsers, ...orchestrationFunctions(stack, agent.values["custom_orchestration"])]);
   }
   // A supervisor agent hands the caller's request on to its collaborators' aliases (multi-agent collaboration), whose
   // functions it so reaches too, through any depth of collaboration: read until nothing more is added.
@@ -108,6 +112,19 @@ function agentCalls(stack: TfStack): Map<string, AgentCalls> {
     grew = [...out.values()].reduce((n, a) => n + a.functions.size, 0) > before;
   }
   return out;
+}
+
+/**
+ * An agent's custom orchestration function (`custom_orchestration { executor { lambda } }`, the API's
+ * CustomOrchestration): Bedrock runs it on every turn with the caller's input, as it runs a parser function. The AWS
+ * provider has no such argument yet (terraform-provider-aws issue 41977), so it is read in the API's shape for when it
+ * comes (or a JSON stack carries it); a block blastwall cannot read may name any function.
+ */
+function orchestrationFunctions(stack: TfStack, v: unknown): TfResource[] {
+  if (unset(v)) return [];
+  const executors = blocksOf(v)?.flatMap((c) => (unset(c["executor"]) ? [] : (blocksOf(c["executor"]) ?? [{ lambda: "*" }])));
+  if (!executors) return allFunctions(stack);
+  return executors.flatMap((e) => (unset(e["lambda"]) ? [] : e["lambda"] === "*" ? allFunctions(stack) : targetFunctions(stack, e["lambda"])));
 }
 
 /** An action group's executor functions: none for RETURN_CONTROL; every function when it cannot be read. */
@@ -129,6 +146,7 @@ function agentText(a: AgentCalls): string {
 function viaText(a: AgentCalls): string {
   const [first, ...more] = a.via;
   const and = more.length > 0 ? ` (and ${more.length} more)` : "";
+  if (first.type === AGENTS[0] && !unset(first.values["custom_orchestration"])) return `runs the custom orchestration function of ${first.address} (custom_orchestration)${and} on the caller's prompt, which it gets whole,`;
   if (first.type === AGENTS[0]) return `runs the parser function of ${first.address} (prompt_override_configuration)${and} on the model's output for the caller's prompt,`;
   if (first.type === "aws_bedrockagent_agent_collaborator") return `hands the caller's request on to its collaborator ${first.address}${and}, whose agent runs an action group with parameters the model derives from it,`;
   return `runs its action group ${first.address}${and} with parameters the model derives from the caller's prompt,`;
@@ -189,6 +207,14 @@ function agentRoutes(stack: TfStack): Route[] {
   return out;
 }
 
+/**
+ * A Lex node as the provider writes it (`type = "Lex"`, `configuration { lex { bot_alias_arn } }`, the API's
+ * FlowNodeConfiguration member), and as round 158 first read it (`LexBot`, `lex_bot`): a node of the provider's
+ * spelling was skipped as running nothing.
+ */
+const LEX_TYPES: readonly string[] = ["Lex", "LexBot"];
+const LEX_BLOCKS = ["lex", "lex_bot"];
+
 /** What a flow's definition runs: the functions of its LambdaFunction nodes and of its Agent nodes' agents. */
 function flowFunctions(stack: TfStack, flow: TfResource): { functions: TfResource[]; nodes: string[] } {
   const def = flow.values["definition"];
@@ -206,7 +232,7 @@ function flowFunctions(stack: TfStack, flow: TfResource): { functions: TfResourc
       const type = exactly(stack, n["type"]);
       const name = exactly(stack, n["name"]) ?? "a node";
       const config = unset(n["configuration"]) ? [] : blocksOf(n["configuration"]);
-      if (type !== undefined && type !== "LambdaFunction" && type !== "Agent" && type !== "LexBot") continue;
+      if (type !== undefined && type !== "LambdaFunction" && type !== "Agent" && !LEX_TYPES.includes(type)) continue;
       if (!config) {
         allFunctions(stack).forEach((f) => fns.add(f));
         nodes.push(`${name} (a configuration blastwall cannot read)`);
@@ -226,8 +252,8 @@ function flowFunctions(stack: TfStack, flow: TfResource): { functions: TfResourc
             if (called.length > 0) nodes.push(`${name} (Agent)`);
           }
         }
-        if (type === undefined || type === "LexBot") {
-          for (const b of blocksOf(c["lex_bot"]) ?? (unset(c["lex_bot"]) ? [] : [{}])) {
+        if (type === undefined || LEX_TYPES.includes(type)) {
+          for (const b of LEX_BLOCKS.flatMap((k) => blocksOf(c[k]) ?? (unset(c[k]) ? [] : [{}]))) {
             const called = lexHooks(stack, b["bot_alias_arn"]);
             called.forEach((f) => fns.add(f));
             if (called.length > 0) nodes.push(`${name} (LexBot, whose bot alias runs its code hook under a Lambda permission for Lex)`);
@@ -296,7 +322,67 @@ function flowRoutes(stack: TfStack): Route[] {
   return out;
 }
 
+const KNOWLEDGE_BASES = ["aws_bedrockagent_knowledge_base"];
+
+/** The rights that run a knowledge base's ingestion pipeline: a job over its data source, or documents sent inline. */
+export const INGESTIONS = ["bedrock:StartIngestionJob", "bedrock:IngestKnowledgeBaseDocuments"];
+
+/**
+ * A data source's custom transformation functions (`vector_ingestion_configuration { custom_transformation_configuration
+ * { transformation { transformation_function { transformation_lambda_configuration { lambda_arn } } } } }`); every
+ * function where a block on the way cannot be read.
+ */
+function transformationFunctions(stack: TfStack, v: unknown): TfResource[] {
+  const path = ["custom_transformation_configuration", "transformation", "transformation_function", "transformation_lambda_configuration"];
+  let level: Record<string, unknown>[] | undefined = unset(v) ? [] : blocksOf(v);
+  for (const key of path) {
+    if (!level) return allFunctions(stack);
+    const next: Record<string, unknown>[] = [];
+    for (const b of level) {
+      if (unset(b[key])) continue;
+      const inner = blocksOf(b[key]);
+      if (!inner) return allFunctions(stack);
+      next.push(...inner);
+    }
+    level = next;
+  }
+  return (level ?? []).flatMap((b) => (unset(b["lambda_arn"]) ? [] : targetFunctions(stack, b["lambda_arn"])));
+}
+
+/**
+ * StartIngestionJob (or IngestKnowledgeBaseDocuments) on a knowledge base one of whose data sources has a custom
+ * transformation: the ingestion hands the chunks of its documents (those the caller sends, for the latter) to the
+ * function, invoked as the knowledge base's service role with no Lambda permission asked, as a flow's LambdaFunction
+ * node is. Both are authorised on the knowledge base's ARN, whose ID is AWS's.
+ */
+function knowledgeBaseRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const ds of stack.byType.get("aws_bedrockagent_data_source") ?? []) {
+    const functions = transformationFunctions(stack, ds.values["vector_ingestion_configuration"]);
+    if (functions.length === 0) continue;
+    const kb = oneReferenced(stack, ds.values["knowledge_base_id"], KNOWLEDGE_BASES);
+    const id = kb ? "*" : (exactly(stack, ds.values["knowledge_base_id"]) ?? "*");
+    const pattern = `arn:*:bedrock:*:*:knowledge-base/${id}`;
+    const text = kb?.address ?? (id === "*" ? "a knowledge base whose ID blastwall cannot read" : `knowledge base ${id}`);
+    const assigned = kb ? ` (${kb.address} gets its ID from AWS, which blastwall cannot read, so a right on a knowledge base named by a literal ID counts as one on it)` : "";
+    out.push({
+      via: ds,
+      target: kb,
+      targetText: text,
+      actions: INGESTIONS,
+      pattern,
+      types: KNOWLEDGE_BASES,
+      functions,
+      verb: `start an ingestion job of ${text} (or ingest documents into it directly)`,
+      how: `${assigned}: the ingestion of its data source ${ds.address} hands the chunks of the documents to its custom transformation (vector_ingestion_configuration), run as the knowledge base's service role with no Lambda permission asked, which calls`,
+      denyAsks: [{ pattern, target: kb, suffix: kb ? "" : undefined }],
+      pin: `write the caller's ingestion rights on the knowledge bases they are meant for, or take the custom transformation off ${ds.address}`,
+    });
+  }
+  return out;
+}
+
 export function bedrockRoutes(stack: TfStack): Route[] {
   if (!stack.byType.get("aws_lambda_function")?.length) return [];
-  return [...agentRoutes(stack), ...flowRoutes(stack)];
+  return [...agentRoutes(stack), ...flowRoutes(stack), ...knowledgeBaseRoutes(stack)];
 }

@@ -24,6 +24,7 @@ import { brokerSource, DOCDB, DOCDB_WHY, MQ, MQ_WHY, MSK, mskSources, namesOf, t
 import { forgeable, matchesBucketEvents, passesEvent, PUT_RECORD, replayVerb, SEND, TABLE_WRITES } from "../engine/reach/compute-targets";
 import { ARCHIVES, replaysOnto, START_REPLAY } from "../engine/reach/replays";
 import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
+import { followReferences } from "../engine/agent-tags";
 import { PUT_RULE, rewriteVerb, ruleOfTarget } from "../engine/reach/rule-rewrites";
 
 /** The route's pattern, and the target's `arn` followed by `suffix` when the stack makes the target. */
@@ -252,6 +253,21 @@ export function onPattern(r: string, route: Pick<Route, "pattern" | "alternative
 }
 
 /** The one resource of `types` a written ARN is built on, with no wildcard written before it (`${aws_x.y.arn}/*`). */
+/**
+ * Parts of a resource whose ARN names the resource they belong to, for routes typed on the owner alone: a Bedrock
+ * agent alias (`agent-alias/AGENT_ID/ALIAS_ID`) is of the agent its `agent_id` names. A right on another agent's alias
+ * counted as one on any agent a Lambda permission admits (its pattern `agent-alias/*\/*` takes every alias); an alias
+ * whose agent blastwall cannot tell is still read by pattern.
+ */
+const OWNED_BY: Readonly<Record<string, { readonly owner: string; readonly by: string }>> = {
+  aws_bedrockagent_agent_alias: { owner: "aws_bedrockagent_agent", by: "agent_id" },
+};
+
+function ownerIn(stack: TfStack, res: TfResource, types: readonly string[]): TfResource | undefined {
+  const o = OWNED_BY[res.type];
+  return o && types.includes(o.owner) ? oneReferenced(stack, followReferences(stack, res.values[o.by]), [o.owner]) : undefined;
+}
+
 function referenceIn(stack: TfStack, written: string, types: readonly string[]): TfResource | undefined {
   let found: TfResource | undefined;
   let wildBefore = false;
@@ -261,7 +277,8 @@ function referenceIn(stack: TfStack, written: string, types: readonly string[]):
       continue;
     }
     const ref = parseReference(p.expr);
-    const res = ref && (ref.kind === "resource" || ref.kind === "data") && !ref.splat ? stack.byAddress.get(ref.address) : undefined;
+    const at = ref && (ref.kind === "resource" || ref.kind === "data") && !ref.splat ? stack.byAddress.get(ref.address) : undefined;
+    const res = at && !types.includes(at.type) ? ownerIn(stack, at, types) : at;
     if (!res || !types.includes(res.type)) continue;
     if (found && found !== res) return undefined;
     found = res;

@@ -13,7 +13,7 @@ const BEDROCK = policy({ Effect: "Allow", Principal: { Service: "bedrock.amazona
 const allow = (action: string | string[], resource: unknown) => ({ Effect: "Allow", Action: action, Resource: resource });
 const ALIAS = "arn:aws:lex:us-east-1:111111111111:bot-alias/BOTID12345/ALIASID123";
 
-const stack = (nodeAlias: unknown, permission: Obj | undefined, rights = DESTROY): Obj =>
+const stack = (nodeAlias: unknown, permission: Obj | undefined, rights = DESTROY, node: Obj = { type: "LexBot", configuration: [{ lex_bot: [{ bot_alias_arn: nodeAlias, locale_id: "en_US" }] }] }): Obj =>
   tf(
     {
       ...agentCan(allow("bedrock:InvokeFlow", "*")),
@@ -27,7 +27,7 @@ const stack = (nodeAlias: unknown, permission: Obj | undefined, rights = DESTROY
           {
             node: [
               { name: "In", type: "Input", configuration: [{ input: [{}] }], output: [{ name: "document", type: "String" }] },
-              { name: "Bot", type: "LexBot", configuration: [{ lex_bot: [{ bot_alias_arn: nodeAlias, locale_id: "en_US" }] }] },
+              { name: "Bot", ...node },
             ],
             connection: [],
           },
@@ -60,5 +60,21 @@ describe("158 F6: InvokeFlow on a flow whose LexBot node calls a bot alias the f
     expect(graded(stack(ALIAS, { principal: "secretsmanager.amazonaws.com", source_arn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf" }))).toEqual([]);
     expect(graded(stack(ALIAS, undefined))).toEqual([]);
     expect(graded(stack(ALIAS, { principal: "lexv2.amazonaws.com", source_arn: ALIAS }, HARMLESS))).toEqual([]);
+  });
+});
+
+// The provider writes a Lex node as `type = "Lex"` with `configuration { lex { bot_alias_arn, locale_id } }` (the API's
+// FlowNodeConfiguration member); only the `LexBot` / `lex_bot` spelling was read, so a flow written the provider's
+// way passed.
+describe("a Lex node in the provider's spelling (type Lex, a lex block)", () => {
+  const LEX = (alias: unknown): Obj => ({ type: "Lex", configuration: [{ lex: [{ bot_alias_arn: alias, locale_id: "en_US" }] }] });
+  test("InvokeFlow reaches the code hook the function's Lex permission admits: a warning (was none)", () => {
+    expect(graded(stack(ALIAS, { principal: "lexv2.amazonaws.com", source_arn: ALIAS }, DESTROY, LEX(ALIAS)))).toEqual(WARNING);
+    expect(graded(stack(ALIAS, { principal: "lexv2.amazonaws.com", source_arn: ALIAS }, DESTROY, { configuration: [{ lex: [{ bot_alias_arn: ALIAS, locale_id: "en_US" }] }] }))).toEqual(WARNING);
+  });
+
+  test("controls: another bot's alias, or a function that cannot delete: no finding", () => {
+    expect(graded(stack(ALIAS, { principal: "lexv2.amazonaws.com", source_arn: "arn:aws:lex:us-east-1:111111111111:bot-alias/OTHERBOT00/ALIASID123" }, DESTROY, LEX(ALIAS)))).toEqual([]);
+    expect(graded(stack(ALIAS, { principal: "lexv2.amazonaws.com", source_arn: ALIAS }, HARMLESS, LEX(ALIAS)))).toEqual([]);
   });
 });

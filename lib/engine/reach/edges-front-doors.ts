@@ -99,7 +99,7 @@ function targetOf(ctx: EdgeContext, door: RoleDoor): { to: string; what: string 
   const node = role ? ctx.analysis.byAddress.get(role) : undefined;
   if (!node) {
     return {
-      to: ctx.unknown(`door-role:${door.via.address}`, `the role ${door.via.address} makes its service act as, which blastwall cannot resolve (it may hold any right)`),
+      to: ctx.unknown(`door-role:${door.via.address}`, door.unknown ?? `the role ${door.via.address} makes its service act as, which blastwall cannot resolve (it may hold any right)`),
       what: "a role blastwall cannot resolve",
     };
   }

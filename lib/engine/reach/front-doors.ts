@@ -40,6 +40,8 @@ export interface RoleDoor {
   readonly api?: TfResource;
   /** The role value as written (`credentials`, `service_role_arn`). */
   readonly role: unknown;
+  /** Why the role cannot be named, where the door knows better than "a role blastwall cannot resolve" (gateway-doors.ts). */
+  readonly unknown?: string;
   /** Action patterns the role is made to call (`s3:*`, `states:StartExecution`); undefined: not readable, every right. */
   readonly scope?: readonly string[];
   /** `S3`, `states:StartExecution`: the scope as messages name it. */
@@ -469,6 +471,11 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
   for (const d of gatewayDoorsOf(stack)) {
     if (!d.actsAsRole) continue;
     const gw = d.gateway?.address ?? "the gateway";
+    // An MCP server target on an AgentCore runtime: the caller acts as the runtime's role, not the gateway's.
+    if (d.runtime) {
+      out.push({ via: d.via, api: d.gateway, role: d.runtime.role, unknown: d.runtime.unknown, access: d.access, invoke: INVOKE_GATEWAY, fix: d.runtime.fix });
+      continue;
+    }
     out.push({ via: d.via, api: d.gateway, role: d.gateway?.values["role_arn"], access: d.access, invoke: INVOKE_GATEWAY, fix: `take the rights the target's calls need off the role of ${gw} (role_arn), or scope them to exactly what its tools are for (${d.via.address} is ${d.what})` });
   }
   // AgentCore runtimes whose JWT authorizer admits callers with no IAM right (runtime-doors.ts).

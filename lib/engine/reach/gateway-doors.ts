@@ -7,7 +7,11 @@
  *   role, to an endpoint the schema names, which may be an AWS API: the same; with an API key or OAuth it uses no role;
  * - a Lambda target, and an interceptor Lambda (`interceptor_configuration`, which gets every request), run the
  *   function with the caller's arguments: a route into it (rules/front-doors.ts), as an API method into a function;
- * - an MCP server target calls a server outside AWS with OAuth: no role of the stack.
+ * - an MCP server target calls the server at its endpoint; where that is an AgentCore runtime of the stack hosting an
+ *   MCP server (`https://bedrock-agentcore.REGION.amazonaws.com/runtimes/ENCODED_RUNTIME_ARN/invocations`), the tool
+ *   call is a prompt its code acts on as the runtime's execution role: the caller acts as that role, in every right
+ *   of it, as invoking the runtime does (mcp-server-runtimes.ts); an endpoint blastwall cannot resolve may be any
+ *   runtime (a role it cannot name, fail closed); one on a host that is no AgentCore runtime uses no role of the stack.
  * A target blastwall cannot read may be any of them: it counts as acting as the role. Who calls the gateway is read
  * from `authorizer_type`: AWS_IAM asks `bedrock-agentcore:InvokeGateway` on it; CUSTOM_JWT admits whoever gets a token
  * its discovery URL's issuer gives (authorizers.ts, as for API Gateway's JWT authorizers); anything else may ask
@@ -18,6 +22,7 @@ import { oneReferenced } from "../terraform/referenced";
 import { resolveToPattern } from "../terraform/tokens";
 import { blocks } from "../json";
 import { AUTHORIZER_LABEL, closedAccess, issuerAdmits, loginDoors } from "./authorizers";
+import { mcpServerRuntimes } from "./mcp-server-runtimes";
 import type { DoorAccess } from "./front-doors";
 
 export const GATEWAYS: readonly string[] = ["aws_bedrockagentcore_gateway"];
@@ -37,6 +42,11 @@ export interface GatewayDoor {
   readonly lambda?: unknown;
   /** Whether the gateway acts as its role with AWS API calls the caller shapes (Smithy, OpenAPI signed with the role, unread). */
   readonly actsAsRole: boolean;
+  /**
+   * For an MCP server target on an AgentCore runtime: the role the caller comes to act as instead of the gateway's
+   * (the runtime's `role_arn` as written; undefined with `unknown` set: a runtime blastwall cannot tell), and the fix.
+   */
+  readonly runtime?: { readonly role: unknown; readonly unknown?: string; readonly fix: string };
   readonly access: DoorAccess;
 }
 
@@ -117,6 +127,11 @@ function targetDoors(stack: TfStack, t: TfResource): GatewayDoor[] {
     for (const k of kinds) {
       if (k === "smithy_model") out.push({ ...base, what: "a Smithy model target, which turns tool calls into calls to the AWS service its model describes (DynamoDB's when empty), signed with the gateway's role", invokes: false, actsAsRole: true });
       if (k === "open_api_schema" && signed) out.push({ ...base, what: "an OpenAPI target whose calls are signed with the gateway's role (gateway_iam_role), to an endpoint its schema names, which may be an AWS API", invokes: false, actsAsRole: true });
+      if (k === "mcp_server") {
+        for (const server of readBlocks(m["mcp_server"]) ?? [{ endpoint: undefined }]) {
+          for (const r of mcpServerRuntimes(stack, server["endpoint"], t)) out.push({ ...base, what: r.what, invokes: false, actsAsRole: true, runtime: r });
+        }
+      }
       if (k === "lambda") {
         const fns = readBlocks(m["lambda"]) ?? [{}];
         for (const f of fns) out.push({ ...base, what: "a Lambda target", lambda: f["lambda_arn"], invokes: true, actsAsRole: false });

@@ -1,0 +1,131 @@
+/**
+ * The AgentCore runtimes an MCP server gateway target's `endpoint` may name. A runtime that hosts an MCP server is
+ * reached at `https://bedrock-agentcore.REGION.amazonaws.com/runtimes/RUNTIME/invocations?qualifier=ENDPOINT`, RUNTIME
+ * its ARN URL-encoded (or its ID); the gateway sends each tools/call there, and the server's code acts on it as the
+ * runtime's execution role. Where the endpoint names a runtime of the stack (by a reference to it or to one of its
+ * endpoints, or by a literal ARN or ID its pattern admits), the caller comes to act as that runtime's role. Where it
+ * is a runtime URL blastwall cannot tie to one of the stack (another account's, an ID it cannot match), or a value
+ * it cannot read at all (a variable, a data source), the role cannot be named: fail closed. A literal host that is
+ * not AgentCore's, or a host written as a reference to another resource of the stack (a load balancer's DNS name),
+ * is a server elsewhere, which acts as no role of the stack blastwall can see.
+ */
+import type { TfResource, TfStack } from "../terraform/types";
+import { attributePattern, parseTemplate } from "../terraform/tokens";
+import { followReferences } from "../agent-tags";
+import { globsIntersect } from "../iam/glob";
+import { RUNTIMES } from "./runtime-doors";
+
+const ENDPOINTS = "aws_bedrockagentcore_agent_runtime_endpoint";
+const AGENTCORE_HOST = /^bedrock-agentcore(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/i;
+
+/** Resources whose value is whatever text was put in them: a URL read from one may be a runtime's. */
+const FREE_TEXT = ["aws_ssm_parameter", "aws_secretsmanager_secret_version", "terraform_data", "null_resource"];
+
+export interface McpServerRuntime {
+  /** The runtime's `role_arn` as written; undefined when the runtime cannot be told. */
+  readonly role: unknown;
+  /** Why the role cannot be named, for the unknown node's text. */
+  readonly unknown?: string;
+  readonly what: string;
+  readonly fix: string;
+}
+
+/**
+ * The resources of the stack an expression references anywhere in it, function arguments too
+ * (`urlencode(aws_bedrockagentcore_agent_runtime.rt.agent_runtime_arn)`), in order.
+ */
+function addressesIn(stack: TfStack, expr: string): TfResource[] {
+  const out: TfResource[] = [];
+  for (const m of expr.matchAll(/(?<![\w.])(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*/g)) {
+    const r = stack.byAddress.get(m[0]);
+    if (r && !out.includes(r)) out.push(r);
+  }
+  return out;
+}
+
+function referencedIn(stack: TfStack, v: unknown): TfResource[] {
+  if (typeof v !== "string") return [];
+  return parseTemplate(v).flatMap((p) => (p.kind === "interpolation" ? addressesIn(stack, p.expr) : []));
+}
+
+/** The runtimes (by reference, or through a runtime endpoint's `agent_runtime_id`) a written value names. */
+function referencedRuntimes(stack: TfStack, v: unknown): TfResource[] {
+  const out = new Set<TfResource>();
+  for (const r of referencedIn(stack, v)) {
+    if (RUNTIMES.includes(r.type)) out.add(r);
+    if (r.type === ENDPOINTS) referencedIn(stack, followReferences(stack, r.values["agent_runtime_id"])).filter((x) => RUNTIMES.includes(x.type)).forEach((x) => out.add(x));
+  }
+  return [...out];
+}
+
+/** The stack's runtimes a literal `/runtimes/PART/` may name: by ARN, or by ID (`NAME-SUFFIX`). */
+function literalRuntimes(stack: TfStack, part: string): TfResource[] {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(part);
+  } catch {
+    return [];
+  }
+  const ci = { caseInsensitive: false };
+  return (stack.byType.get(RUNTIMES[0]) ?? []).filter((rt) => {
+    if (rt.mode !== "managed") return false;
+    const arn = attributePattern(stack, rt, "arn").pattern || "*";
+    const id = arn.includes(":runtime/") ? arn.slice(arn.indexOf(":runtime/") + ":runtime/".length) : "*";
+    return decoded.startsWith("arn:") ? globsIntersect(decoded, arn, ci) : globsIntersect(decoded, id, ci);
+  });
+}
+
+function linked(rt: TfResource, t: TfResource): McpServerRuntime {
+  return {
+    role: rt.values["role_arn"],
+    what: `an MCP server target whose endpoint is ${rt.address}, an AgentCore runtime whose code acts on each tool call as its execution role (role_arn)`,
+    fix: `take the rights its MCP server's tools do not need off the execution role of ${rt.address} (role_arn), or take ${t.address} off the gateway`,
+  };
+}
+
+function unknown(t: TfResource, why: string): McpServerRuntime {
+  const fix = `write the endpoint of ${t.address} with a reference to the runtime of this stack it calls (runtimes/\${urlencode(aws_bedrockagentcore_agent_runtime.NAME.agent_runtime_arn)}/invocations), or as the literal URL of a server outside AWS`;
+  return {
+    role: undefined,
+    unknown: `the execution role of an AgentCore runtime the MCP server endpoint of ${t.address} may name (${why}), which may hold any right: ${fix}`,
+    what: `an MCP server target whose endpoint may be an AgentCore runtime blastwall cannot tell (${why})`,
+    fix,
+  };
+}
+
+/** The runtimes (or the unknown one) the MCP server endpoint `v` of target `t` makes the gateway call. */
+export function mcpServerRuntimes(stack: TfStack, v: unknown, t: TfResource): McpServerRuntime[] {
+  const written = followReferences(stack, v);
+  const byReference = referencedRuntimes(stack, written);
+  if (byReference.length > 0) return byReference.map((rt) => linked(rt, t));
+  if (typeof written !== "string" || written === "") return [unknown(t, "it is not written as text")];
+  const parts = parseTemplate(written);
+  const head = parts[0];
+  if (head?.kind === "literal") {
+    const m = /^https:\/\/([^/?#]*)(\/|$)/i.exec(head.text);
+    const hostDone = m !== null && (m[2] === "/" || parts.length === 1);
+    if (hostDone && !AGENTCORE_HOST.test(m[1])) return [];
+    if (hostDone && parts.length === 1) {
+      const id = /\/runtimes\/([^/?#]+)/.exec(head.text)?.[1];
+      const hits = id === undefined ? [] : literalRuntimes(stack, id);
+      if (hits.length > 0) return hits.map((rt) => linked(rt, t));
+      return [unknown(t, id === undefined ? "an AgentCore URL blastwall cannot read a runtime from" : `runtime ${decodeSafe(id)}, which is none of this stack's`)];
+    }
+    if (!hostDone && m === null) return [unknown(t, `"${head.text}" is not an https URL blastwall can read`)];
+  }
+  // The host written with a reference to another managed resource of the stack (a load balancer's DNS name): a
+  // server on it, not a runtime. A variable, a local blastwall cannot follow or a data source may be any URL.
+  const first = parts.find((p) => p.kind === "interpolation");
+  const res = first?.kind === "interpolation" ? addressesIn(stack, first.expr) : [];
+  const hostByReference = head?.kind === "literal" ? /^https:\/\/$/i.test(head.text) : head === first;
+  if (hostByReference && res.length > 0 && res.every((r) => r.mode === "managed" && !FREE_TEXT.includes(r.type))) return [];
+  return [unknown(t, `blastwall cannot resolve "${written}"`)];
+}
+
+function decodeSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
