@@ -47,6 +47,8 @@ export function placedArn(stack: TfStack, res: TfResource, arn: string): string 
   // A provider whose region or account a deploy may set otherwise (a variable, read by its default) pins nothing.
   const body = stack.providers?.get(providerConfigKey(providerKeyOf(res)));
   if (PLACING_SETTINGS.some((k) => isSettable(body, k))) return arn;
+  // So does a resource's own `region` read from one (instance.ts `markSettableRegion`).
+  if (isSettable(res.values, "region")) return arn;
   const region = resourceRegion(stack, res);
   const account = resourceAccount(stack, res);
   if (region === undefined || account === undefined || !/^[a-z0-9-]+$/.test(region)) return arn;

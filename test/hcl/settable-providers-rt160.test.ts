@@ -86,3 +86,74 @@ describe("160 F1: a provider placed by variables pins nothing for a literal Deny
     expect(await chains({ "main.tf": provider + AGENT })).toEqual([]);
   });
 });
+
+/**
+ * The same for a resource's own `region` (AWS provider 6): read from a root variable, directly or through a local, a
+ * module input or the key of a `for_each` over one, it is no pin either; a literal one, or one a module is given
+ * literally, still is.
+ */
+describe("160 F1: a resource's own region read from a variable pins nothing for a literal Deny", () => {
+  const PROVIDER = `provider "aws" {\n  region              = "us-east-1"\n  allowed_account_ids = ["111111111111"]\n}\n`;
+  const withRegion = (region: string, meta = "") => PROVIDER + AGENT.replace(`filename      = "f.zip"\n`, `filename      = "f.zip"\n  region        = ${region}\n${meta}`);
+
+  test("region = var.region: the chain stays", async () => {
+    expect(await chains({ "main.tf": VARIABLES + withRegion("var.region") })).toEqual(["aws_iam_role.fnrole"]);
+  });
+
+  test("region = local.region, the local read from a variable: the chain stays", async () => {
+    expect(await chains({ "main.tf": VARIABLES + `locals {\n  region = lower(var.region)\n}\n` + withRegion("local.region") })).toEqual(["aws_iam_role.fnrole"]);
+  });
+
+  test("region = each.key of a for_each over a variable: the chain stays", async () => {
+    const vars = `variable "regions" {\n  type    = set(string)\n  default = ["us-east-1"]\n}\n`;
+    const main = (vars + withRegion("each.key", `  for_each      = var.regions\n`)).replace("aws_lambda_function.fn.arn", `aws_lambda_function.fn["us-east-1"].arn`);
+    expect(await chains({ "main.tf": main })).toEqual(["aws_iam_role.fnrole"]);
+  });
+
+  test("control: region = each.key of a literal for_each: the literal Deny closes the chain", async () => {
+    const main = withRegion("each.key", `  for_each      = toset(["us-east-1"])\n`).replace("aws_lambda_function.fn.arn", `aws_lambda_function.fn["us-east-1"].arn`);
+    expect(await chains({ "main.tf": main })).toEqual([]);
+  });
+
+  test("control: a literal own region: the literal Deny closes the chain", async () => {
+    expect(await chains({ "main.tf": VARIABLES + withRegion(`"us-east-1"`) })).toEqual([]);
+  });
+
+  const FUNCTION_MODULE = `
+variable "region" {
+  type = string
+}
+resource "aws_iam_role" "fnrole" {
+  name               = "fnrole"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+resource "aws_iam_role_policy" "fnrole" {
+  name   = "f"
+  role   = aws_iam_role.fnrole.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:DeleteObject"], Resource = "*" }] })
+}
+resource "aws_lambda_function" "fn" {
+  function_name = "worker"
+  role          = aws_iam_role.fnrole.arn
+  handler       = "index.handler"
+  runtime       = "nodejs20.x"
+  filename      = "f.zip"
+  region        = var.region
+}
+output "arn" {
+  value = aws_lambda_function.fn.arn
+}
+`;
+  const rootWithModule = (input: string) =>
+    PROVIDER +
+    AGENT.slice(0, AGENT.indexOf(`resource "aws_iam_role" "fnrole"`)).replace("aws_lambda_function.fn.arn", "module.fn.arn") +
+    `module "fn" {\n  source = "./fn"\n  region = ${input}\n}\n`;
+
+  test("a module's function given a root variable as its region: the chain stays", async () => {
+    expect(await chains({ "main.tf": VARIABLES + rootWithModule("var.region"), "fn/main.tf": FUNCTION_MODULE })).toEqual(["module.fn.aws_iam_role.fnrole"]);
+  });
+
+  test("control: a module's function given a literal region: the literal Deny closes the chain", async () => {
+    expect(await chains({ "main.tf": rootWithModule(`"us-east-1"`), "fn/main.tf": FUNCTION_MODULE })).toEqual([]);
+  });
+});
