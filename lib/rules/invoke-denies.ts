@@ -44,17 +44,32 @@ const PLACED_ARNS: ReadonlySet<string> = new Set(["aws_lambda_function", "aws_sf
  */
 export function placedArn(stack: TfStack, res: TfResource, arn: string): string {
   if (!PLACED_ARNS.has(res.type)) return arn;
-  // A provider whose region or account a deploy may set otherwise (a variable, read by its default) pins nothing.
-  const body = stack.providers?.get(providerConfigKey(providerKeyOf(res)));
-  if (PLACING_SETTINGS.some((k) => isSettable(body, k))) return arn;
-  // So does a resource's own `region` read from one (instance.ts `markSettableRegion`).
-  if (isSettable(res.values, "region")) return arn;
+  // A provider whose region or account a deploy may set otherwise (a variable, read by its default) pins nothing, nor
+  // does a resource's own `region` read from one (instance.ts `markSettableRegion`).
+  if (providerSettable(stack, res) || isSettable(res.values, "region")) return arn;
   const region = resourceRegion(stack, res);
   const account = resourceAccount(stack, res);
   if (region === undefined || account === undefined || !/^[a-z0-9-]+$/.test(region)) return arn;
   const parts = arn.split(":");
   if (parts.length < 6 || parts[0] !== "arn" || parts[3] !== "*" || parts[4] !== "*") return arn;
   return [...parts.slice(0, 3), region, account, ...parts.slice(5)].join(":");
+}
+
+/** Whether the provider of `res` reads where it places what it makes from a variable, which a deploy may set otherwise. */
+function providerSettable(stack: TfStack, res: TfResource): boolean {
+  const body = stack.providers?.get(providerConfigKey(providerKeyOf(res)));
+  return PLACING_SETTINGS.some((k) => isSettable(body, k));
+}
+
+/**
+ * An IAM ARN pattern of the stack's `res` (a role: `arn:aws:iam::*:role/prod-fn`) with the account filled in where the
+ * stack pins it, as `placedArn` does for a function: a Deny naming the account literally then covers it.
+ */
+export function placedIamArn(stack: TfStack, res: TfResource, arn: string): string {
+  const parts = arn.split(":");
+  if (parts.length < 6 || parts[0] !== "arn" || parts[2] !== "iam" || parts[4] !== "*" || providerSettable(stack, res)) return arn;
+  const account = resourceAccount(stack, res);
+  return account === undefined ? arn : [...parts.slice(0, 4), account, ...parts.slice(5)].join(":");
 }
 
 /** Whether `denies` certainly refuse `action` on every ARN asked: all must be refused, or the route stays open. */

@@ -157,3 +157,25 @@ output "arn" {
     expect(await chains({ "main.tf": rootWithModule(`"us-east-1"`), "fn/main.tf": FUNCTION_MODULE })).toEqual([]);
   });
 });
+
+/** The pass-role edges fill in a role's account the same way: a provider's account from a variable pins nothing. */
+describe("160 F1: a pass-role Deny naming the account of a provider placed by a variable", () => {
+  const passing = AGENT.replace(
+    `{ Effect = "Allow", Action = ["lambda:UpdateFunctionCode"], Resource = aws_lambda_function.fn.arn },
+    { Effect = "Deny", Action = "lambda:*", Resource = ["arn:aws:lambda:us-east-1:111111111111:function:worker", "arn:aws:lambda:us-east-1:111111111111:function:worker:*"] },`,
+    `{ Effect = "Allow", Action = ["iam:PassRole"], Resource = aws_iam_role.fnrole.arn },
+    { Effect = "Allow", Action = ["lambda:CreateFunction"], Resource = "*" },
+    { Effect = "Deny", Action = "iam:PassRole", Resource = "arn:aws:iam::111111111111:role/fnrole" },`,
+  );
+
+  test("allowed_account_ids from a variable: the chain stays", async () => {
+    const provider = `provider "aws" {\n  region              = "us-east-1"\n  allowed_account_ids = [var.account_id]\n}\n`;
+    expect(passing).not.toEqual(AGENT);
+    expect(await chains({ "main.tf": VARIABLES + provider + passing })).toEqual(["aws_iam_role.fnrole"]);
+  });
+
+  test("control: a literal allowed_account_ids: the Deny closes it", async () => {
+    const provider = `provider "aws" {\n  region              = "us-east-1"\n  allowed_account_ids = ["111111111111"]\n}\n`;
+    expect(await chains({ "main.tf": VARIABLES + provider + passing })).toEqual([]);
+  });
+});
