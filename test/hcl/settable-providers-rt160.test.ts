@@ -179,3 +179,56 @@ describe("160 F1: a pass-role Deny naming the account of a provider placed by a 
     expect(await chains({ "main.tf": VARIABLES + provider + passing })).toEqual([]);
   });
 });
+
+/**
+ * The account a provider is pinned to, read from a variable, pins nothing anywhere (providers.ts `providerAccount`): a
+ * trust naming the agent admits it with no right of its own only within one account, and a role whose provider's
+ * `allowed_account_ids` comes from a variable may be made in the agent's account (`-var`), whatever the default says.
+ */
+describe("160 F1: a provider account read from a variable is no account for the trust edges", () => {
+  const stack = (prodAccounts: string) => `
+variable "prod_account" {
+  type    = string
+  default = "111111111111"
+}
+provider "aws" {
+  region              = "us-east-1"
+  allowed_account_ids = ["222222222222"]
+}
+provider "aws" {
+  alias               = "prod"
+  region              = "us-east-1"
+  allowed_account_ids = ${prodAccounts}
+}
+resource "aws_iam_role" "agent" {
+  name                 = "agent"
+  path                 = "/agents/"
+  assume_role_policy   = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::222222222222:role/runner" }, Action = ["sts:AssumeRole", "sts:SetSourceIdentity"], Condition = { StringLike = { "sts:SourceIdentity" = "agent-*" } } }] })
+  max_session_duration = 3600
+}
+resource "aws_iam_role_policy" "agent" {
+  name   = "a"
+  role   = aws_iam_role.agent.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "*" }] })
+}
+resource "aws_iam_role" "prod" {
+  provider           = aws.prod
+  name               = "prod"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::222222222222:role/agents/agent" }, Action = "sts:AssumeRole" }] })
+}
+resource "aws_iam_role_policy" "prod" {
+  provider = aws.prod
+  name     = "f"
+  role     = aws_iam_role.prod.name
+  policy   = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:DeleteObject"], Resource = "*" }] })
+}
+`;
+
+  test("the role's account from a variable defaulting to another account: its trust alone may admit the agent", async () => {
+    expect(await chains({ "main.tf": stack("[var.prod_account]") })).toEqual(["aws_iam_role.prod"]);
+  });
+
+  test("control: the role's account written literally as another account: the trust alone does not admit it", async () => {
+    expect(await chains({ "main.tf": stack(`["111111111111"]`) })).toEqual([]);
+  });
+});
