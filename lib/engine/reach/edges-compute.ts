@@ -14,9 +14,7 @@ import type { EdgeContext } from "./edge-context";
 import { roleOfCompute, roleOfValue } from "./role-of";
 import { wildResourcePart } from "./resource-part";
 import { LAUNCH_COMPUTE } from "./edges-launch";
-import { computeDenied, outsideComputeDenied } from "./compute-denies";
-import { ownDenies } from "../own-denies";
-import { deniedOnAll, placedIamArn, type DenyAsk } from "../../rules/invoke-denies";
+import { computeDenied, outsideComputeDenied, passRoleDenied } from "./compute-denies";
 
 export function passRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   const passGrants = ctx.grants(p, "iam:PassRole");
@@ -34,7 +32,7 @@ export function passRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge):
             .filter((s) => s.sets.length > 0);
     for (const r of g.resources) {
       for (const role of ctx.roles.matching(r)) {
-        if (passDenied(ctx, p, role)) continue;
+        if (passRoleDenied(ctx.stack, p, role)) continue;
         let passed = false;
         for (const s of usable) {
           if (!trustAdmitsService(ctx, role, s.service)) continue;
@@ -51,20 +49,6 @@ export function passRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge):
       }
     }
   }
-}
-
-/**
- * Whether the principal's own Denies certainly refuse iam:PassRole on `role` (an Allow on `*` with a Deny on
- * `arn:aws:iam::*:role/prod-*`: the effective grant stays `*`, as a Deny of a part cannot be cut out of a pattern), asked
- * as the other edges ask theirs (invoke-denies.ts): by the role's ARN pattern, with its account where the stack pins
- * it, or by a reference to the role. A conditional Deny, or one that covers only some of the names a role may get,
- * removes nothing.
- */
-function passDenied(ctx: EdgeContext, p: PrincipalNode, role: PrincipalNode): boolean {
-  const denies = ownDenies(p);
-  if (denies.length === 0) return false;
-  const ask: DenyAsk = role.external ? { pattern: role.arnPattern } : { pattern: placedIamArn(ctx.stack, role.resource, role.arnPattern), target: role.resource, suffix: "" };
-  return deniedOnAll(ctx.stack, denies, "iam:PassRole", [ask]);
 }
 
 /** Whether the role's trust admits the service: the same answer for every principal that may pass it, so kept. */
