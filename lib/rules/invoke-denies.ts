@@ -33,7 +33,18 @@ export interface DenyAsk {
  * Types whose ARN holds the region and account the resource is made in (no global resource, no fixed region): the
  * functions, state machines and AgentCore runtimes the routes and compute chains ask Denies of.
  */
-const PLACED_ARNS: ReadonlySet<string> = new Set(["aws_lambda_function", "aws_sfn_state_machine", "aws_bedrockagentcore_agent_runtime"]);
+const PLACED_ARNS: ReadonlySet<string> = new Set([
+  "aws_lambda_function",
+  "aws_sfn_state_machine",
+  "aws_bedrockagentcore_agent_runtime",
+  // The queues, rules, buses and API doors the routes ask Denies of (an API's `execute-api:` ARN is in its region and
+  // account too). A bucket's ARN names no region or account: a literal Deny names it as it is.
+  "aws_sqs_queue",
+  "aws_cloudwatch_event_rule",
+  "aws_cloudwatch_event_bus",
+  "aws_api_gateway_rest_api",
+  "aws_apigatewayv2_api",
+]);
 
 /**
  * `arn` (the stack's ARN pattern of `res`, which the engine writes with `*` for region and account) with the region and
@@ -43,16 +54,34 @@ const PLACED_ARNS: ReadonlySet<string> = new Set(["aws_lambda_function", "aws_sf
  * from a variable, an unread own `region`), the ARN stays as it is and such a Deny cannot be shown to cover it.
  */
 export function placedArn(stack: TfStack, res: TfResource, arn: string): string {
-  if (!PLACED_ARNS.has(res.type)) return arn;
-  // A provider whose region or account a deploy may set otherwise (a variable, read by its default) pins nothing.
-  const body = stack.providers?.get(providerConfigKey(providerKeyOf(res)));
-  if (PLACING_SETTINGS.some((k) => isSettable(body, k))) return arn;
+  // A data source may read one elsewhere (a function or a bus named by a full ARN): only what the stack makes is placed.
+  if (!PLACED_ARNS.has(res.type) || res.mode !== "managed") return arn;
+  // A provider whose region or account a deploy may set otherwise (a variable, read by its default) pins nothing, nor
+  // does a resource's own `region` read from one (instance.ts `markSettableRegion`).
+  if (providerSettable(stack, res) || isSettable(res.values, "region")) return arn;
   const region = resourceRegion(stack, res);
   const account = resourceAccount(stack, res);
   if (region === undefined || account === undefined || !/^[a-z0-9-]+$/.test(region)) return arn;
   const parts = arn.split(":");
   if (parts.length < 6 || parts[0] !== "arn" || parts[3] !== "*" || parts[4] !== "*") return arn;
   return [...parts.slice(0, 3), region, account, ...parts.slice(5)].join(":");
+}
+
+/** Whether the provider of `res` reads where it places what it makes from a variable, which a deploy may set otherwise. */
+function providerSettable(stack: TfStack, res: TfResource): boolean {
+  const body = stack.providers?.get(providerConfigKey(providerKeyOf(res)));
+  return PLACING_SETTINGS.some((k) => isSettable(body, k));
+}
+
+/**
+ * An IAM ARN pattern of the stack's `res` (a role: `arn:aws:iam::*:role/prod-fn`) with the account filled in where the
+ * stack pins it, as `placedArn` does for a function: a Deny naming the account literally then covers it.
+ */
+export function placedIamArn(stack: TfStack, res: TfResource, arn: string): string {
+  const parts = arn.split(":");
+  if (parts.length < 6 || parts[0] !== "arn" || parts[2] !== "iam" || parts[4] !== "*" || providerSettable(stack, res)) return arn;
+  const account = resourceAccount(stack, res);
+  return account === undefined ? arn : [...parts.slice(0, 4), account, ...parts.slice(5)].join(":");
 }
 
 /** Whether `denies` certainly refuse `action` on every ARN asked: all must be refused, or the route stays open. */
@@ -67,7 +96,9 @@ function deniedOn(stack: TfStack, denies: readonly Statement[], action: string, 
   // in China or GovCloud (red-team round 87): the pattern is asked in the partition the resource's region puts it in,
   // and in any partition when that is not known.
   const region = ask.target ? resourceRegion(stack, ask.target) : undefined;
-  const pattern = ask.pattern.replace(/^arn:[^:]*:/, `arn:${ask.partition ?? regionPartition(region)}:`);
+  const inPartition = ask.pattern.replace(/^arn:[^:]*:/, `arn:${ask.partition ?? regionPartition(region)}:`);
+  // A resource of the stack is asked where the stack pins it, so a Deny naming its region and account literally counts.
+  const pattern = ask.target ? placedArn(stack, ask.target, inPartition) : inPartition;
   if (denyCertainlyCovers(denies, universe, action, pattern)) return true;
   if (!ask.target || ask.suffix === undefined) return false;
   const i = universe.indexOf(action);

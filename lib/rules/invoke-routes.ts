@@ -816,6 +816,14 @@ function busPart(stack: TfStack, rule: TfResource): string {
   return name === "default" ? "" : `${name ?? "*"}/`;
 }
 
+/**
+ * An API's `execute-api:` ARNs, asked in the partition, region and account the stack puts the API in (invoke-denies.ts
+ * `placedArn`). Its own ARN attribute is an `apigateway:` ARN, not one the right is on: no reference names it (no suffix).
+ */
+function apiAsks(api: TfResource | undefined): DenyAsk[] {
+  return [{ pattern: "arn:*:execute-api:*:*:*", target: api, suffix: undefined }];
+}
+
 function apiRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   const add = (i: TfResource, type: unknown, uri: unknown, apiRef: unknown) => {
@@ -828,7 +836,7 @@ function apiRoutes(stack: TfStack): Route[] {
     if (!lambda && u?.exact) return;
     const api = oneReferenced(stack, apiRef, APIS);
     const text = api?.address ?? "an API";
-    out.push({ via: i, target: api, targetText: text, actions: ["execute-api:Invoke"], pattern: "arn:*:execute-api:*:*:*", types: APIS, functions: functionsOf(stack, uri), verb: `call ${text}`, how: `, whose integration ${i.address} invokes`, denyAsks: asks("arn:*:execute-api:*:*:*", undefined) });
+    out.push({ via: i, target: api, targetText: text, actions: ["execute-api:Invoke"], pattern: "arn:*:execute-api:*:*:*", types: APIS, functions: functionsOf(stack, uri), verb: `call ${text}`, how: `, whose integration ${i.address} invokes`, denyAsks: apiAsks(api) });
   };
   for (const i of stack.byType.get("aws_api_gateway_integration") ?? []) add(i, i.values["type"], i.values["uri"], i.values["rest_api_id"]);
   for (const i of stack.byType.get("aws_apigatewayv2_integration") ?? []) add(i, i.values["integration_type"], i.values["integration_uri"], i.values["api_id"]);

@@ -135,6 +135,16 @@ describe("61. SetIdentityPoolRoles: the caller names the pool's role, any it may
     expect(reached(check(stack([SET, { Effect: "Allow", Action: "iam:PassRole", Resource: "*" }], app())))).toEqual(["aws_iam_role.app_admin"]);
   });
 
+  test("a Deny of the caller's own of iam:PassRole on the role (a pattern, or a reference) closes it; one on another role does not", () => {
+    const all = { Effect: "Allow", Action: "iam:PassRole", Resource: "*" };
+    const deny = (resource: string) => ({ Effect: "Deny", Action: "iam:PassRole", Resource: resource });
+    // No provider region here: a Deny written for `arn:aws:` alone may not be in the role's partition.
+    expect(reached(check(stack([SET, all, deny("arn:*:iam::*:role/app_admin")], app())))).toEqual([]);
+    expect(reached(check(stack([SET, all, deny("${aws_iam_role.app_admin.arn}")], app())))).toEqual([]);
+    expect(reached(check(stack([SET, all, deny("arn:*:iam::*:role/app_user")], app())))).toEqual(["aws_iam_role.app_admin"]);
+    expect(reached(check(stack([SET, all, deny("arn:aws:iam::*:role/app_admin")], app())))).toEqual(["aws_iam_role.app_admin"]);
+  });
+
   test("control: no PassRole, PassRole only to another service or only on the harmless role, is no path", () => {
     expect(errors(check(stack([SET], app())))).toEqual([]);
     expect(errors(check(stack([SET, pass(undefined, "lambda.amazonaws.com")], app())))).toEqual([]);

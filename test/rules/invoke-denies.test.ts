@@ -91,6 +91,68 @@ describe("86. the caller's own Deny of a route", () => {
     expect(reported(stack([put, deny("s3:PutObject", "${aws_s3_bucket.b.arn}/out/*")], bucket))).toEqual(["aws_lambda_function.cleanup"]);
   });
 
+  const HERE = "eu-central-1:111111111111";
+  const routeCases: [string, Obj, Obj, (at: string) => string][] = [
+    [
+      "queue",
+      { "aws_sqs_queue.q": { name: "jobs" }, "aws_lambda_event_source_mapping.m": { event_source_arn: "${aws_sqs_queue.q.arn}", function_name: FN } },
+      allow("sqs:SendMessage", "*"),
+      (at) => `arn:aws:sqs:${at}:jobs`,
+    ],
+    [
+      "bus",
+      {
+        "aws_cloudwatch_event_bus.b": { name: "orders" },
+        "aws_cloudwatch_event_rule.r": { name: "order-placed", event_bus_name: "${aws_cloudwatch_event_bus.b.name}", event_pattern: JSON.stringify({ source: ["shop.orders"] }) },
+        "aws_cloudwatch_event_target.t": { rule: "${aws_cloudwatch_event_rule.r.name}", event_bus_name: "${aws_cloudwatch_event_bus.b.name}", arn: FN },
+      },
+      allow("events:PutEvents", "*"),
+      (at) => `arn:aws:events:${at}:event-bus/orders`,
+    ],
+    [
+      "REST API",
+      {
+        "aws_api_gateway_rest_api.api": { name: "api" },
+        "aws_api_gateway_integration.i": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", resource_id: "x", http_method: "POST", type: "AWS_PROXY", integration_http_method: "POST", uri: "${aws_lambda_function.cleanup.invoke_arn}" },
+        "aws_api_gateway_method.m": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", resource_id: "x", http_method: "POST", authorization: "AWS_IAM" },
+      },
+      allow("execute-api:Invoke", "*"),
+      (at) => `arn:aws:execute-api:${at}:*`,
+    ],
+    [
+      "HTTP API",
+      {
+        "aws_apigatewayv2_api.h": { name: "h", protocol_type: "HTTP" },
+        "aws_apigatewayv2_integration.i": { api_id: "${aws_apigatewayv2_api.h.id}", integration_type: "AWS_PROXY", integration_uri: FN },
+        "aws_apigatewayv2_route.r": { api_id: "${aws_apigatewayv2_api.h.id}", route_key: "POST /x", target: "integrations/${aws_apigatewayv2_integration.i.id}", authorization_type: "AWS_IAM" },
+      },
+      allow("execute-api:Invoke", "*"),
+      (at) => `arn:aws:execute-api:${at}:*`,
+    ],
+  ];
+  test.each(routeCases)("a route's %s: a Deny naming the region and account the provider pins takes it out (was read with * for both)", (_, extra, grant, arn) => {
+    const action = grant.Action as string;
+    const denied = (at: string) => reported(stack([grant, deny(action, arn(at))], extra));
+    expect(reported(stack([grant], extra))).toEqual(["aws_lambda_function.cleanup"]);
+    expect(denied(HERE)).toEqual([]);
+    // Controls: another region or account; a provider that pins no account.
+    expect(denied("eu-west-1:111111111111")).toEqual(["aws_lambda_function.cleanup"]);
+    expect(denied("eu-central-1:222222222222")).toEqual(["aws_lambda_function.cleanup"]);
+    const unpinned = { ...stack([grant, deny(action, arn(HERE))], extra), provider: { aws: [{ region: "eu-central-1" }] } };
+    expect(reported(unpinned)).toEqual(["aws_lambda_function.cleanup"]);
+  });
+
+  test("a rule's targets: a Deny of events:PutTargets on the rule's literal ARN in the pinned region and account takes it out", () => {
+    const rule = {
+      "aws_cloudwatch_event_rule.r": { name: "nightly", schedule_expression: "rate(1 day)" },
+      "aws_lambda_permission.ev": { action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.cleanup.function_name}", principal: "events.amazonaws.com", source_arn: "${aws_cloudwatch_event_rule.r.arn}" },
+    };
+    const put = allow("events:PutTargets", "*");
+    expect(reported(stack([put], rule))).toEqual(["aws_lambda_function.cleanup"]);
+    expect(reported(stack([put, deny("events:PutTargets", "arn:aws:events:eu-central-1:111111111111:rule/nightly")], rule))).toEqual([]);
+    expect(reported(stack([put, deny("events:PutTargets", "arn:aws:events:eu-west-1:111111111111:rule/nightly")], rule))).toEqual(["aws_lambda_function.cleanup"]);
+  });
+
   test("a chain: the role the agent acts as is judged by its own Deny", () => {
     const trust = policy({ Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" });
     const assume = allow("sts:AssumeRole", "${aws_iam_role.mid.arn}");

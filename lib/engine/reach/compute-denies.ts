@@ -13,7 +13,7 @@ import { globCovers, globsIntersect } from "../iam/glob";
 import { attributePattern } from "../terraform/tokens";
 import { regionPartition, resourceRegion } from "../terraform/providers";
 import { ownDenies } from "../own-denies";
-import { deniedOnAll, placedArn, type DenyAsk } from "../../rules/invoke-denies";
+import { deniedOnAll, placedArn, placedIamArn, type DenyAsk } from "../../rules/invoke-denies";
 
 /**
  * What follows a resource's ARN in the ARNs its compute actions are authorised on too: a function's and a state
@@ -59,4 +59,18 @@ export function outsideComputeDenied(stack: TfStack, p: PrincipalNode, action: s
   const partition = regionPartition(resourceRegion(stack, p.resource));
   const reached = shapes.length === 0 ? [r] : shapes.filter((x) => globsIntersect(r, x, CI)).map((x) => (globCovers(r, x, CI) ? x : r));
   return reached.length > 0 && deniedOnAll(stack, denies, action, reached.map((pattern) => ({ pattern, partition })));
+}
+
+/**
+ * Whether the principal's own Denies certainly refuse iam:PassRole on `role` (an Allow on `*` with a Deny on
+ * `arn:aws:iam::*:role/prod-*`: the effective grant stays `*`, as a Deny of a part cannot be cut out of a pattern), asked
+ * as the routes ask theirs: by the role's ARN pattern, with its account where the stack pins it, or by a reference to
+ * the role. A conditional Deny, or one that covers only some of the names a role may get, removes nothing. The pass-role
+ * edges (edges-compute.ts) and an identity pool's roles (identity-pools.ts) ask it.
+ */
+export function passRoleDenied(stack: TfStack, p: PrincipalNode, role: PrincipalNode): boolean {
+  const denies = ownDenies(p);
+  if (denies.length === 0) return false;
+  const ask: DenyAsk = role.external ? { pattern: role.arnPattern } : { pattern: placedIamArn(stack, role.resource, role.arnPattern), target: role.resource, suffix: "" };
+  return deniedOnAll(stack, denies, "iam:PassRole", [ask]);
 }

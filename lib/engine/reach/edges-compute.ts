@@ -14,7 +14,7 @@ import type { EdgeContext } from "./edge-context";
 import { roleOfCompute, roleOfValue } from "./role-of";
 import { wildResourcePart } from "./resource-part";
 import { LAUNCH_COMPUTE } from "./edges-launch";
-import { computeDenied, outsideComputeDenied } from "./compute-denies";
+import { computeDenied, outsideComputeDenied, passRoleDenied } from "./compute-denies";
 
 export function passRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   const passGrants = ctx.grants(p, "iam:PassRole");
@@ -32,6 +32,7 @@ export function passRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge):
             .filter((s) => s.sets.length > 0);
     for (const r of g.resources) {
       for (const role of ctx.roles.matching(r)) {
+        if (passRoleDenied(ctx.stack, p, role)) continue;
         let passed = false;
         for (const s of usable) {
           if (!trustAdmitsService(ctx, role, s.service)) continue;

@@ -42,6 +42,7 @@ import { trustMayNamePrincipals } from "../principals/collect";
 import { effectiveRights } from "../iam/evaluate";
 import { actionUniverse } from "../universe";
 import { passRoleAllows } from "./compute";
+import { passRoleDenied } from "./compute-denies";
 import { confinedToOwnIdentity } from "./cognito-own-identity";
 import { resourceAccount, resourceRegion, unknownOwnRegion } from "../terraform/providers";
 import { EKS_ISSUER } from "../ci-issuers";
@@ -227,6 +228,8 @@ export interface IdentityEdge {
 }
 
 export interface IdentityContext extends LoginContext {
+  /** The principal the paths are of, whose own Denies of iam:PassRole are asked (compute-denies.ts `passRoleDenied`). */
+  readonly principal?: PrincipalNode;
   /** Stack user pools a policy resource pattern may name, and whether it may name one outside the stack. */
   readonly userPools: ResourceLookup;
   /** The same for identity pools. */
@@ -916,7 +919,7 @@ function setRolesEdges(ctx: IdentityContext, m: Model, grantText: (g: Grant) => 
         for (const t of m.trusts) {
           if (t.pools === "any" || t.outside || !admitsPool(t, pool)) continue;
           const pass = passes.find((p) => p.resources.some((x) => globsIntersect(x, t.role.arnPattern, { caseInsensitive: true })));
-          if (!pass) continue;
+          if (!pass || (ctx.principal !== undefined && passRoleDenied(ctx.stack, ctx.principal, t.role))) continue;
           const login = setRolesLogin(ctx, pool, t, ways, developer, grantText);
           if (!login) continue;
           add({

@@ -1,5 +1,6 @@
 import { isObject } from "../json";
 import type { TfResource, TfStack } from "./types";
+import { isSettable } from "./settable-providers";
 
 /**
  * The account a provider configuration is pinned to, when the configuration says so literally: a single
@@ -8,7 +9,7 @@ import type { TfResource, TfStack } from "./types";
  * different and a Deny naming it certain: one read from a variable leaves the provider unpinned (red-team round 90).
  */
 export function providerAccount(stack: TfStack, key: string): string | undefined {
-  return pinnedAccount(stack, key, (v) => v);
+  return pinnedAccount(stack, key, (v) => v, true);
 }
 
 /**
@@ -19,13 +20,17 @@ export function providerAccountAsDefaulted(stack: TfStack, key: string): string 
   return pinnedAccount(stack, key, (v) => literalOf(stack, v));
 }
 
-function pinnedAccount(stack: TfStack, key: string, read: (v: unknown) => unknown): string | undefined {
+/**
+ * `marked`: a setting the HCL reader marks as read from a root variable (settable-providers.ts) counts as unread, as
+ * `${var.x}` does in Terraform JSON: that reader writes the variable's default in its place.
+ */
+function pinnedAccount(stack: TfStack, key: string, read: (v: unknown) => unknown, marked = false): string | undefined {
   const body = stack.providers?.get(providerConfigKey(key));
   if (!body) return undefined;
-  const allowed = body["allowed_account_ids"];
+  const allowed = marked && isSettable(body, "allowed_account_ids") ? undefined : body["allowed_account_ids"];
   if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === "string" && /^\d{12}$/.test(allowed[0])) return allowed[0];
   // Several assume_role blocks are a chain: the credentials, and so the account, are the last role's.
-  const assume = body["assume_role"];
+  const assume = marked && isSettable(body, "assume_role") ? undefined : body["assume_role"];
   const chain = Array.isArray(assume) ? assume.filter(isObject) : isObject(assume) ? [assume] : [];
   const last = chain[chain.length - 1];
   const arn = read(last?.["role_arn"]);

@@ -4,7 +4,8 @@
  * account was taken to cover the stack's functions, which `-var` or a tfvars file can place elsewhere, where it covers
  * nothing. The reader marks the settings that change in its reading where root variables are unknown; what asks whether
  * a resource is pinned to a region and account (invoke-denies.ts `placedArn`) treats a marked one as not pinned.
- * Keyed by the provider body object the reader hands on, which the stack keeps as it is.
+ * Keyed by the provider body object the reader hands on, which the stack keeps as it is. A resource's own `region`
+ * (AWS provider 6) is marked the same way, on the resource's values object (instance.ts `markSettableRegion`).
  */
 const settable = new WeakMap<object, ReadonlySet<string>>();
 
