@@ -6,6 +6,7 @@ import type { Acknowledgement, Evidence, Finding } from "../engine/findings";
 import { ACK_ACTION } from "../engine/findings";
 import { globCovers, globsIntersect } from "../engine/iam/glob";
 import { isAwsManagedArn } from "../engine/terraform/policy-documents";
+import { MIN_REASON } from "../engine/text";
 
 /** Rule id of the finding raised for every acknowledgement whose expiry date has passed (or cannot be read). */
 export const ACKNOWLEDGEMENT_EXPIRED = "acknowledgement-expired";
@@ -256,7 +257,9 @@ export function markAcknowledged(
 function withChanged(f: Finding, ack: Acknowledgement): Finding {
   const source = ack.source ?? DEFAULT_ACK_SOURCE;
   const now = f.grants ?? "none (blastwall could not digest this finding)";
-  const entry = JSON.stringify(pinnedEntry(ack, f, ack.stack));
+  // The old reason judged what was reviewed; the change may have made it false (a copy moved into the source's region,
+  // a copy removed: red-team round 161, F2). The entry leaves it empty, which the config refuses until it is rewritten.
+  const entry = JSON.stringify(pinnedEntry(ack, f, ack.stack, STALE_REASON));
   const pinned = `(reviewed: ${ack.grants}, now: ${now})`;
   // A right is granted by statements and capped by the principal's Denies and boundary; a finding about a thing (a
   // module call, a block) is about that thing (see grants-digest.ts).
@@ -267,10 +270,14 @@ function withChanged(f: Finding, ack: Acknowledgement): Finding {
     : `what it is about (${f.resource}: ${aboutWhat(f)}) changed since the acknowledgement was given ${pinned}`;
   return {
     ...f,
-    message: `${f.message} The acknowledgement of ${ack.ruleId} for ${ack.principal} in ${source} is pinned to what was reviewed, and ${what}: it is not covered.`,
+    message:
+      `${f.message} The acknowledgement of ${ack.ruleId} for ${ack.principal} in ${source} is pinned to what was reviewed, and ${what}: it is not covered. ` +
+      `Its reason was written for what was reviewed then (was: ${JSON.stringify(ack.reason)}), and may be false now; blastwall keeps only the digest of ` +
+      `what was reviewed, not its content, so it cannot say which part changed: compare with the version the acknowledgement was given for (version control).`,
     fix:
       `${f.fix} Review ${rights ? "what grants it now (the path names each statement) and what caps it (the principal's Denies and boundary, its provider)" : "it as it is now"}; if it is still acceptable, give it this entry ` +
-      `(in place of the acknowledgement, or beside it while that one still covers another finding): ${entry}`,
+      `(in place of the acknowledgement, or beside it while that one still covers another finding) and write in its empty "reason" why the finding is acceptable as it is now ` +
+      `(the config is refused, exit 2, until it says so in at least ${MIN_REASON} characters): ${entry}`,
     evidence: [...f.evidence, { step: "acknowledgement", address: ack.principal, detail: `${source} is pinned to grants ${ack.grants}; this finding's grants are ${now}` }],
   };
 }
@@ -290,9 +297,10 @@ function aboutWhat(f: Finding): string {
 /**
  * An acknowledgement as blastwall.json writes it, bound to the finding as it is now: its actions, its resource (when it
  * is one exact address) and its digest, so a pasted entry never accepts more than the finding it was written from.
- * Fields the acknowledgement had are kept when they are narrower; the reason and expiry are its own.
+ * Fields the acknowledgement had are kept when they are narrower; the reason and expiry are its own, unless `reason`
+ * says otherwise (STALE_REASON for one whose finding changed).
  */
-function pinnedEntry(a: Acknowledgement, f: Finding, stack: string | undefined): Record<string, unknown> {
+function pinnedEntry(a: Acknowledgement, f: Finding, stack: string | undefined, reason: string = a.reason): Record<string, unknown> {
   const own = limitsNoAction(a.actions) ? undefined : a.actions;
   const found = f.actions.length > 0 && f.actions.every((x) => ACK_ACTION.test(x)) ? f.actions : undefined;
   const resource = a.resource ?? (/[*?]/.test(f.resource) || f.resource === "" ? undefined : f.resource);
@@ -304,9 +312,15 @@ function pinnedEntry(a: Acknowledgement, f: Finding, stack: string | undefined):
     ...(resource !== undefined ? { resource } : {}),
     ...(f.grants !== undefined ? { grants: f.grants } : {}),
     ...(a.expires !== undefined ? { expires: a.expires } : {}),
-    reason: a.reason,
+    reason,
   };
 }
+
+/**
+ * The reason of an entry suggested for a finding that changed since its review: empty, which the config's validation
+ * refuses (and says why), so a pasted entry covers nothing until a reviewer has written why it is acceptable now.
+ */
+export const STALE_REASON = "";
 
 const SHOWN = 4;
 

@@ -66,6 +66,10 @@ export function describeError(e: ErrorObject): string {
     case "type":
       return `${keyPath(e.instancePath)}: must be ${article(String(p.type))}, not ${typeName(e.data)}`;
     case "minLength":
+      // The entry a changed finding suggests leaves its reason empty for the reviewer to write (acknowledgements.ts).
+      if (/^\/acknowledgements\/\d+\/reason$/.test(e.instancePath) && e.data === "") {
+        return `${keyPath(e.instancePath)}: is empty: write why the finding is acceptable as it is now, in at least ${String(p.limit)} characters (an entry blastwall suggests for a finding that changed since its review leaves the reason for the reviewer to write)`;
+      }
       return `${keyPath(e.instancePath)}: must be at least ${String(p.limit)} characters long (got ${
         typeof e.data === "string" ? e.data.length : 0
       })`;

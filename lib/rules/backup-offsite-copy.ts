@@ -1,7 +1,7 @@
 import type { Rule } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";
 import type { TfResource, TfStack } from "../engine/terraform/types";
-import { providerAccount as literalAccount, providerConfigKey } from "../engine/terraform/providers";
+import { providerAccount as literalAccount, providerConfigKey, resourceRegion } from "../engine/terraform/providers";
 import { refTarget } from "../engine/terraform/tokens";
 import { MIN_BACKUP_RETENTION_DAYS, blocks, describe, presence, readNumber, providerAccount, providerKey, readString, refersTo, resourceEvidence, resourceFinding } from "./protection-support";
 
@@ -16,7 +16,7 @@ import { MIN_BACKUP_RETENTION_DAYS, blocks, describe, presence, readNumber, prov
  * 140); a destination whose account the stack does not tell apart from the plan's is a warning.
  */
 
-type Outcome = { ok: true } | { ok: false; detail: string; unsure?: boolean };
+type Outcome = { ok: true } | { ok: false; detail: string; unsure?: boolean; where?: string };
 
 const ARN_RE = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):(\d{12}):backup-vault:(.+)$/;
 
@@ -92,13 +92,27 @@ function unplaced(stack: TfStack, key: string): string {
   return args.length > 0 ? `provider ${key} sets ${args.join(", ")} but no literal allowed_account_ids` : `provider ${key} is not pinned to an account`;
 }
 
-function judgeDestination(stack: TfStack, plan: TfResource, dest: unknown, sources: Sources): Outcome {
+/**
+ * Where a copy in the plan's own account lands, when the ARN says more: in the plan's region too (red-team round 161,
+ * F2: "copies only within the plan's own account" read the same for a copy to another region and one into the source).
+ */
+function sameRegionNote(stack: TfStack, plan: TfResource, region: string, vault: string, target: string | undefined): string | undefined {
+  if (resourceRegion(stack, plan) !== region) return undefined;
+  return vault === target
+    ? `into its own target vault ${vault} (region ${region}): that is no second copy at all`
+    : `and in the plan's own region ${region}: the copy survives neither the account's loss nor a regional outage`;
+}
+
+function judgeDestination(stack: TfStack, plan: TfResource, dest: unknown, sources: Sources, target?: string): Outcome {
   const lit = readString(stack, dest);
   if (lit.state === "set") {
     const m = ARN_RE.exec(lit.value);
     if (!m) return { ok: false, detail: `destination_vault_arn "${lit.value}" is not a backup vault ARN` };
     const account = m[2];
-    if (sources.may.has(account)) return { ok: false, detail: `destination ${lit.value} is in account ${account}, the plan's own account` };
+    if (sources.may.has(account)) {
+      const where = sameRegionNote(stack, plan, m[1], m[3], target);
+      return { ok: false, detail: `destination ${lit.value} is in account ${account}, the plan's own account${where ? `, ${where}` : ""}`, ...(where ? { where } : {}) };
+    }
     if (sources.sure.size === 0) {
       return {
         ok: false,
@@ -148,6 +162,15 @@ function judgeDestination(stack: TfStack, plan: TfResource, dest: unknown, sourc
   };
 }
 
+/** The literal name of the vault a reference (`${aws_backup_vault.x.name}`) names, when the stack writes it. */
+function vaultName(stack: TfStack, v: unknown): string | undefined {
+  const ref = refTarget(v);
+  const vault = ref && ref.kind === "resource" ? stack.byAddress.get(ref.address) : undefined;
+  if (!vault || vault.type !== "aws_backup_vault" || !["name", "id"].includes(ref?.attribute ?? "")) return undefined;
+  const n = readString(stack, vault.values["name"]);
+  return n.state === "set" ? n.value : undefined;
+}
+
 /** The fewest days an off-site copy must be kept (ProtectedVolume and ProtectedDatabase keep 35 by default). */
 const MIN_COPY_DAYS = MIN_BACKUP_RETENTION_DAYS;
 
@@ -180,7 +203,9 @@ export const rule: Rule = {
       rules.forEach((rule, i) => {
         const name = typeof rule["rule_name"] === "string" ? `rule "${rule["rule_name"]}"` : `rule #${i}`;
         const copies = blocks(rule["copy_action"]);
-        const outcomes = copies.map((c) => judgeDestination(stack, plan, c["destination_vault_arn"], sources));
+        const target = readString(stack, rule["target_vault_name"]);
+        const targetName = target.state === "set" ? target.value : vaultName(stack, rule["target_vault_name"]);
+        const outcomes = copies.map((c) => judgeDestination(stack, plan, c["destination_vault_arn"], sources, targetName));
         const offsite = copies.filter((_, k) => outcomes[k].ok);
         if (offsite.length > 0) {
           // An off-site copy deleted after a day is gone before anyone notices what the agent did.
@@ -204,7 +229,9 @@ export const rule: Rule = {
           ...failed.map((o) => ({ step: "copy-action", address: plan.address, detail: o.detail })),
         ];
         const what =
-          copies.length === 0 ? `${name} has no copy_action` : unsure ? `${name} copies to a vault blastwall cannot place in another account` : `${name} copies only within the plan's own account`;
+          copies.length === 0 ? `${name} has no copy_action`
+          : unsure ? `${name} copies to a vault blastwall cannot place in another account`
+          : `${name} copies only within the plan's own account${failed.every((o) => o.where) ? `, ${failed.map((o) => o.where).join("; ")}` : ""}`;
         out.push(
           resourceFinding(
             plan,

@@ -97,10 +97,25 @@ describe("an acknowledgement pinned with grants (red-team round 141 F1)", () => 
     expect(f.severity).toBe("error");
     expect(f.message).toContain(`the statements changed since the acknowledgement was given (reviewed: ${g}, now: ${f.grants})`);
     const pasted = JSON.parse(/: (\{.*\})$/.exec(f.fix)![1]) as Entry;
-    expect(pasted).toEqual({ ...base, resource: "aws_iam_role_policy.ops", grants: f.grants });
-    // Once reviewed and pasted, the entry covers the widened right as it now is.
-    const again = destroy({ acknowledgements: [pasted] }, janitor([{ Sid: "Vol", Effect: "Allow", Action: ["ec2:DeleteVolume"], Resource: "*" }]));
+    expect(pasted).toEqual({ ...base, resource: "aws_iam_role_policy.ops", grants: f.grants, reason: "" });
+    // Once reviewed, its reason written and pasted, the entry covers the widened right as it now is.
+    const again = destroy({ acknowledgements: [{ ...pasted, reason: "any volume: the account holds scratch volumes only" }] }, janitor([{ Sid: "Vol", Effect: "Allow", Action: ["ec2:DeleteVolume"], Resource: "*" }]));
     expect(again.found[0].acknowledged).toBeDefined();
+  });
+
+  test("the suggested entry does not carry the old reason: it shows it as was, and the config refuses the entry until a reason is written (red-team round 161, F2)", () => {
+    const g = reviewedGrants();
+    const [f] = destroy({ acknowledgements: [{ ...base, resource: "aws_iam_role_policy.ops", grants: g }] }, janitor([{ Sid: "Vol", Effect: "Allow", Action: ["ec2:DeleteVolume"], Resource: "*" }])).found;
+    expect(f.message).toContain(`Its reason was written for what was reviewed then (was: ${JSON.stringify(REASON)}), and may be false now`);
+    expect(f.message).toContain("it cannot say which part changed");
+    expect(f.fix).toContain('write in its empty "reason" why the finding is acceptable as it is now (the config is refused, exit 2, until it says so in at least 10 characters)');
+    expect(f.fix).not.toContain(REASON);
+    const pasted = JSON.parse(/: (\{.*\})$/.exec(f.fix)![1]) as Entry;
+    expect(() => parseConfig({ acknowledgements: [pasted] }, "blastwall.json")).toThrow(
+      /acknowledgements\[0\]\.reason: is empty: write why the finding is acceptable as it is now, in at least 10 characters/,
+    );
+    // Control: a reason too short but not empty keeps the usual line.
+    expect(() => parseConfig({ acknowledgements: [{ ...pasted, reason: "ok" }] }, "blastwall.json")).toThrow(/acknowledgements\[0\]\.reason: must be at least 10 characters long \(got 2\)/);
   });
 
   test("a second policy granting the same action is not covered by the entry without resource, nor is the reviewed one: the agent's policies changed", () => {

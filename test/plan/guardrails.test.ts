@@ -451,6 +451,22 @@ describe("plan-guardrail-changed: what passes", () => {
     ]);
   });
 
+  // Red-team round 161, F1: a retention below the vault lock's minimum makes every job fail. The plan gate blocks any
+  // lowering of a rule's delete_after, and any change of a copy action (its lifecycle included), before the lock is read.
+  test("a backup plan's delete_after or a copy_action's lifecycle shortened below the lock's minimum is blocked", () => {
+    const dr = "arn:aws:backup:eu-central-1:111111111111:backup-vault:production-dr";
+    const planOf = (own: number, copy: number) => ({
+      name: "production",
+      rule: [{ rule_name: "daily-offsite", target_vault_name: "production-local", schedule: "cron(0 3 * * ? *)", lifecycle: [{ delete_after: own }], copy_action: [{ destination_vault_arn: dr, lifecycle: [{ delete_after: copy }] }] }],
+    });
+    const own = findings([update("aws_backup_plan.p", planOf(35, 35), planOf(1, 35))]);
+    expect(own.map((f) => f.ruleId)).toEqual(["plan-backup-retention-lowered"]);
+    expect(own[0].message).toContain('rule "daily-offsite" lifecycle.delete_after 35 → 1');
+    const copy = findings([update("aws_backup_plan.p", planOf(35, 35), planOf(35, 7))]);
+    expect(copy.map((f) => f.ruleId)).toEqual(["plan-guardrail-changed"]);
+    expect(copy[0].message).toContain('rule "daily-offsite".copy_action');
+  });
+
   test("types that are not guardrails are not judged by this rule", () => {
     expect(guardrailChanged.check(update("aws_instance.web", { policy: "a" }, { policy: "b" }) as never, {} as never)).toEqual([]);
   });

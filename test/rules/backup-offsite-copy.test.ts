@@ -184,3 +184,26 @@ describe("backup-offsite-copy: a provider alias is not another account by itself
     expect(run(rule, own)[0].severity).toBeUndefined();
   });
 });
+
+describe("backup-offsite-copy: a copy in the plan's own account says where it lands (red-team round 161, F2)", () => {
+  const PROVIDER = { provider: { aws: [pinned()] } };
+  it("names the plan's own region, and a copy into the rule's own target vault", () => {
+    const [region] = run(rule, tf({ "aws_backup_plan.p": plan([{ destination_vault_arn: "arn:aws:backup:eu-central-1:111111111111:backup-vault:dr" }]) }, PROVIDER));
+    expect(region.message).toContain(
+      "copies only within the plan's own account, and in the plan's own region eu-central-1: the copy survives neither the account's loss nor a regional outage.",
+    );
+    const [itself] = run(rule, tf({ "aws_backup_plan.p": plan([{ destination_vault_arn: "arn:aws:backup:eu-central-1:111111111111:backup-vault:local" }]) }, PROVIDER));
+    expect(itself.message).toContain("copies only within the plan's own account, into its own target vault local (region eu-central-1): that is no second copy at all.");
+    // The target named by reference to a vault with a literal name.
+    const json = tf(
+      { "aws_backup_vault.l": { name: "local" }, "aws_backup_plan.p": { ...plan([{ destination_vault_arn: "arn:aws:backup:eu-central-1:111111111111:backup-vault:local" }]), rule: [{ rule_name: "daily", target_vault_name: "${aws_backup_vault.l.name}", copy_action: [{ destination_vault_arn: "arn:aws:backup:eu-central-1:111111111111:backup-vault:local" }] }] } },
+      PROVIDER,
+    );
+    expect(run(rule, json)[0].message).toContain("into its own target vault local");
+  });
+
+  it("control: a copy to another region of the same account says only that", () => {
+    const [f] = run(rule, tf({ "aws_backup_plan.p": plan([{ destination_vault_arn: "arn:aws:backup:eu-west-1:111111111111:backup-vault:dr" }]) }, PROVIDER));
+    expect(f.message).toContain("copies only within the plan's own account. Recovery points");
+  });
+});
