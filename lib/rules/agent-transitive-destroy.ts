@@ -30,6 +30,8 @@ export const rule: Rule = {
       "authentication asks kafka-cluster:WriteData on the topic), " +
       "a resolver of a GraphQL API whose data source it is, " +
       "a prompt to an alias of a Bedrock agent whose action group, parser function, custom orchestration function or collaborator calls it (bedrock:InvokeAgent), an input to a Bedrock flow whose Lambda, Agent or Lex node does (bedrock:InvokeFlow, StartFlowExecution; a Lex node through the code hook a Lambda permission for Lex admits), an ingestion into a Bedrock knowledge base whose data source's custom transformation is the function (bedrock:StartIngestionJob, IngestKnowledgeBaseDocuments), " +
+      "an AWS Config custom Lambda rule whose source it is (config:PutConfigRule on the rule, or PutOrganizationConfigRule on an organization custom rule: the agent writes the rule's input parameters and picks the resources whose configuration items Config hands the function; the Lambda permission Config needs may be outside the stack), " +
+      "a rule of the agent's own that a Lambda permission for config.amazonaws.com admits (PutConfigRule on a rule of an account it names; PutOrganizationConfigRule where it admits the service-linked rules an organization rule deploys, whatever its source_account), " +
       "a function URL with no auth, an API method or route with no auth, or with a Cognito or JWT authorizer that takes a token anyone can get " +
       "(a user pool where anyone may sign up, or one outside the stack; a public or unreadable OpenID Connect issuer), or with a Lambda " +
       "authorizer, whose code is not in the plan and so may let anyone through (a warning, an error under --strict, for a credentials or " +
@@ -75,11 +77,11 @@ export const rule: Rule = {
       "Cut the weakest link of the chain shown: narrow the agent's sts:AssumeRole / iam:PassRole / secret reads to the exact " +
       "resources it needs, tighten the target's trust policy, or take the destroy rights off the target. For an invoked function: " +
       "take the destroy rights off its role, scope what it may delete, or take the route away (the invoke right, " +
-      "sqs:SendMessage, events:PutEvents, events:StartReplay, events:PutTargets, events:PutRule, config:PutConfigRule, execute-api:Invoke, logs:PutLogEvents, iot:Publish, firehose:PutRecord, " +
+      "sqs:SendMessage, events:PutEvents, events:StartReplay, events:PutTargets, events:PutRule, config:PutConfigRule, config:PutOrganizationConfigRule, execute-api:Invoke, logs:PutLogEvents, iot:Publish, firehose:PutRecord, " +
       "lambda:CreateEventSourceMapping, appsync:GraphQL, the cognito-idp rights that make a user of an authorizer's pool... on what leads to it, " +
       "or an explicit Deny of it), require IAM auth on its function URL, " +
       "API method or route, or close a route anyone can use (make the load balancer internal, take the Lambda@Edge association " +
-      "or the SES Lambda action off, end a user pool's self sign-up with allow_admin_create_user_only = true, on the pool of an " +
+      "or the SES Lambda action off, point a custom Config rule's source at a function that cannot delete, end a user pool's self sign-up with allow_admin_create_user_only = true, on the pool of an " +
       "authorizer too). For an integration's credentials role or a data source's " +
       "service role: take the destroy rights the call needs off it, or require IAM auth on the method. For an AgentCore gateway's " +
       "role: take the destroy rights its targets' calls need off it, or set authorizer_type = \"AWS_IAM\" and take " +

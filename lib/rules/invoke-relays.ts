@@ -851,6 +851,22 @@ export const INVOKING_SERVICES: readonly InvokingService[] = [
     how: "it makes such an alarm (or changes one) with the function as its action, and each change of the alarm's state makes CloudWatch invoke the function with the alarm's name, description and state, which are the caller's",
   },
   {
+    // AWS Config runs a custom Lambda rule's evaluations by invoking its function as config.amazonaws.com, the rule's
+    // ARN as the source (rules/config-rule-routes.ts reads the rules of the stack, and organization rules). A rule's ARN
+    // ends in an ID AWS generates: a reference names one, any other right on a rule may be on it. A rule that exists takes
+    // a new source (PutConfigRule replaces it whole), so the right is the same on one rule as on any.
+    service: "config",
+    types: ["aws_config_config_rule"],
+    noun: "an AWS Config rule",
+    arn: (a) => `arn:*:config:*:${a}:config-rule/*`,
+    named: () => "arn:*:config:*:*:config-rule/*",
+    assignedId: true,
+    // A custom rule may name a function of another account (AWS Config's guide asks for source_account for that reason).
+    otherAccounts: true,
+    needs: [{ actions: ["config:PutConfigRule"], on: (s) => s }],
+    how: "it makes a custom Lambda rule (or rewrites one) with the function as its source, input parameters of its choosing and a scope it picks, and AWS Config invokes the function with those parameters and the configuration items of the resources in scope",
+  },
+  {
     // Bedrock Agents call an action group's function (and an agent's orchestration or parser function) as
     // bedrock.amazonaws.com with the agent's ARN as aws:SourceArn (red-team round 156, F5). Flows and knowledge bases
     // call functions as their own role instead (bedrock-routes.ts). Only a right that invokes an agent counts, not every

@@ -20,6 +20,7 @@ import { invokingService, isRelayed, serviceNamespace } from "./invoke-relays";
 import { frontDoorRoutes } from "./front-doors";
 import { pipeRoutes, sourceRoute } from "./pipe-routes";
 import { bedrockRoutes } from "./bedrock-routes";
+import { configRuleRoutes } from "./config-rule-routes";
 import { brokerSource, DOCDB, DOCDB_WHY, MQ, MQ_WHY, MSK, mskSources, namesOf, type ReaderAuth, SELF_MANAGED_WHY, type WriteSource } from "../engine/reach/broker-sources";
 import { forgeable, matchesBucketEvents, passesEvent, PUT_RECORD, replayVerb, SEND, TABLE_WRITES } from "../engine/reach/compute-targets";
 import { ARCHIVES, replaysOnto, START_REPLAY } from "../engine/reach/replays";
@@ -130,6 +131,7 @@ export function routesOf(stack: TfStack): readonly Route[] {
         ...userPoolRoutes(stack),
         ...frontDoorRoutes(stack),
         ...pipeRoutes(stack),
+        ...configRuleRoutes(stack),
       ]),
     );
   return out;

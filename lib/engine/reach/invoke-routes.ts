@@ -35,6 +35,9 @@ export const INVOKE_ROUTE_ACTIONS = [
   "apigateway:PUT",
   "apigateway:PATCH",
   "cloudwatch:PutMetricAlarm",
+  // AWS Config custom Lambda rules, of the account or of the organization (rules/config-rule-routes.ts).
+  "config:PutConfigRule",
+  "config:PutOrganizationConfigRule",
   // Bedrock agents and flows that run a function with the caller's prompt or input (rules/bedrock-routes.ts), and the
   // rights a Lambda permission for bedrock.amazonaws.com is used with (rules/invoke-relays.ts).
   "bedrock:InvokeAgent",
