@@ -17,6 +17,7 @@ import { iotRuleTopic } from "./invoke-routes";
 import { bucketMayBe, bucketTarget, bucketVersioning, namedAs } from "./s3-bucket-versioning";
 import { roleIndex } from "./s3-backup-support";
 import { roleOfValue } from "../engine/reach/role-of";
+import { flowEvidence, flowFix, outsideFlows, throughFlows, withFlowStorageWrites } from "./flow-storage-writes";
 
 /**
  * Overwriting is deleting where no earlier version is kept: PutObject on a bucket without versioning replaces the
@@ -30,7 +31,8 @@ export const rule: Rule = {
     why:
       "s3:PutObject on a bucket without versioning (or whose lifecycle expires noncurrent versions within days), or dynamodb:PutItem / " +
       "UpdateItem on a table without point-in-time recovery (or dax:PutItem / UpdateItem on a DAX cluster whose role writes it), destroys the data it replaces as surely as a delete, with no Delete* call " +
-      "an IAM Deny on deletion would stop.",
+      "an IAM Deny on deletion would stop. bedrock:InvokeFlow or StartFlowExecution on an Amazon Bedrock flow with a Storage node (in a Loop node's definition too) is such a PutObject: " +
+      "the node writes the flow's input to its bucket as the flow's execution role, at the object key the input names; a role, definition or node blastwall cannot read counts as writing.",
     fix:
       "Turn versioning on for the bucket (aws_s3_bucket_versioning status Enabled, or object lock) and keep noncurrent versions a week " +
       "or more, or turn point-in-time recovery on for the table, and keep the agent from switching them off; or narrow the agent's " +
@@ -131,7 +133,8 @@ function rightsWithStorePolicies(ctx: RuleContext, p: PrincipalNode): { readonly
   const own = ctx.analysis.rightsOf(p.address);
   // A bucket policy naming the principal grants on its own within one account, as an identity policy would.
   const granted = hasStoreResourcePolicies(ctx.stack) ? withResourcePolicies(ctx, p, own.grants) : own.grants;
-  const published = withDaxWrites(ctx, withIotRuleWrites(ctx.stack, granted));
+  // A flow's Storage node writes what its caller sends, as the flow's role: running the flow is the write.
+  const published = withFlowStorageWrites(ctx, p, withDaxWrites(ctx, withIotRuleWrites(ctx.stack, granted)));
   return published === own.grants ? own : { grants: published };
 }
 
@@ -422,14 +425,15 @@ function peerFinding(agent: PrincipalNode, store: PeerStore & { readonly lacks: 
   return {
     principal: agent.address,
     resource: grantingBlock(statements[0]),
-    ...managedFix(agent, statements[0]),
+    ...managedFix(agent, statements[0], writes.map((w) => w.grant)),
     actions,
     message:
       `${agentCan(agent)} overwrite what ${store.address} of stack ${store.stack} holds, which ${store.lacks} ` +
-      `(${actions.join(", ")}; ${grantedBy(statements)}): an overwrite there loses the old data for good.`,
+      `(${actions.join(", ")}; ${grantedBy(statements)}${throughFlows(writes.map((w) => w.grant))}): an overwrite there loses the old data for good.`,
     evidence: [
       principalEvidence(agent),
       ...statements.flatMap((st) => statementEvidence(agent, st)),
+      ...flowEvidence(writes.map((w) => w.grant)),
       { step: "resource", address: store.address, detail: `in stack ${store.stack}: ${store.lacks}` },
     ],
   };
@@ -448,14 +452,14 @@ function outsideFinding(agent: PrincipalNode, writes: readonly { grant: Grant; r
   return {
     principal: agent.address,
     resource: grantingBlock(statements[0]),
-    ...managedFix(agent, statements[0]),
+    ...managedFix(agent, statements[0], writes.map((w) => w.grant)),
     actions,
     severity: strict ? "error" : "warning",
     message:
       `${agentCan(agent)} overwrite data in stores outside this stack (${actions.join(", ")} on ${where.slice(0, 3).join(", ")}${where.length > 3 ? ", ..." : ""}); ` +
-      `blastwall cannot see whether they keep earlier versions, and in one that does not, an overwrite loses the old data for good${outsideClusters(writes.map((w) => w.grant))}.`,
+      `blastwall cannot see whether they keep earlier versions, and in one that does not, an overwrite loses the old data for good${outsideClusters(writes.map((w) => w.grant))}${outsideFlows(writes.map((w) => w.grant))}.`,
     // One statement often grants several of the writes: each is shown once, and every one is (scoping one leaves the others').
-    evidence: [principalEvidence(agent), ...statements.flatMap((st) => statementEvidence(agent, st))],
+    evidence: [principalEvidence(agent), ...statements.flatMap((st) => statementEvidence(agent, st)), ...flowEvidence(writes.map((w) => w.grant))],
   };
 }
 
@@ -643,9 +647,11 @@ export function overwrittenText(stores: readonly Store[], count: number): string
  * For a write an AWS managed policy grants, the rule's fix and how to narrow it: the policy's statements cannot be
  * edited, so narrowing the writes means detaching it (red-team round 121). The finding is located at the attachment.
  */
-function managedFix(agent: PrincipalNode, statement: Statement): { fix?: string } {
+function managedFix(agent: PrincipalNode, statement: Statement, grants: readonly Grant[]): { fix?: string } {
   const managed = managedPolicyFix(agent, statement);
-  return managed ? { fix: `${rule.meta.fix} ${managed}` } : {};
+  // A flow's Storage node is closed on the flow, its role or its definition as well (flow-storage-writes.ts).
+  const flow = flowFix(grants);
+  return managed || flow ? { fix: [rule.meta.fix, managed, flow].filter((x) => x).join(" ") } : {};
 }
 
 /** `stores`: the first few of the `count` stores the statement lets the agent overwrite. */
@@ -656,9 +662,9 @@ function finding(agent: PrincipalNode, stores: readonly Store[], count: number, 
   return {
     principal: agent.address,
     resource: grantingBlock(statement),
-    ...managedFix(agent, statement),
+    ...managedFix(agent, statement, grants),
     actions,
-    message: `${agentCan(agent)} overwrite ${what} (${actions.join(", ")}; granted by ${where(statement)}${throughRules(grants)}${throughClusters(grants)}): an overwrite there loses the old data for good.`,
-    evidence: [principalEvidence(agent), ...statementEvidence(agent, statement), ...stores.slice(0, 5).map((x) => resourceEvidence(x.resource, x.lacks))],
+    message: `${agentCan(agent)} overwrite ${what} (${actions.join(", ")}; granted by ${where(statement)}${throughRules(grants)}${throughClusters(grants)}${throughFlows(grants)}): an overwrite there loses the old data for good.`,
+    evidence: [principalEvidence(agent), ...statementEvidence(agent, statement), ...flowEvidence(grants), ...stores.slice(0, 5).map((x) => resourceEvidence(x.resource, x.lacks))],
   };
 }

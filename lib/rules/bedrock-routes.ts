@@ -16,7 +16,9 @@
  * A supervisor agent reaches its collaborators' functions (aws_bedrockagent_agent_collaborator) the same way.
  * A Lex node sends its input to a Lex V2 bot alias as the flow role, and the bot runs its code hook with slots taken
  * from that text: the functions whose Lambda permission lets Lex invoke them from that alias (or from any source) are
- * reached (red-team round 158, F6). KnowledgeBase and Prompt nodes run no function.
+ * reached (red-team round 158, F6). KnowledgeBase and Prompt nodes run no function. A Loop node runs a definition of
+ * its own, read as the flow's is (one blastwall cannot read may run any function). A Storage node writes the flow's
+ * input to a bucket as the flow's role: no function, but an overwrite (flow-storage-writes.ts).
  *
  * A knowledge base's data source with a custom transformation runs its function on every ingestion, as the knowledge
  * base's service role: bedrock:StartIngestionJob or IngestKnowledgeBaseDocuments on the knowledge base reaches it. An
@@ -27,6 +29,7 @@ import { resolveToPattern } from "../engine/terraform/tokens";
 import { oneReferenced as oneWritten } from "../engine/terraform/referenced";
 import { followReferences } from "../engine/agent-tags";
 import type { Route } from "./invoke-routes";
+import type { DenyAsk } from "./invoke-denies";
 import { functionsOf, targetFunctions } from "./invoke-routes";
 import { globsIntersect } from "../engine/iam/glob";
 import { serviceNamespace } from "./invoke-relays";
@@ -215,54 +218,157 @@ function agentRoutes(stack: TfStack): Route[] {
 const LEX_TYPES: readonly string[] = ["Lex", "LexBot"];
 const LEX_BLOCKS = ["lex", "lex_bot"];
 
-/** What a flow's definition runs: the functions of its LambdaFunction nodes and of its Agent nodes' agents. */
-function flowFunctions(stack: TfStack, flow: TfResource): { functions: TfResource[]; nodes: string[] } {
-  const def = flow.values["definition"];
-  if (unset(def)) return { functions: [], nodes: [] };
+/** A node of a flow's definition, read as written: `config` undefined when blastwall cannot read its configuration. */
+interface FlowNode {
+  readonly name: string;
+  /** The node's type; undefined when it is an expression blastwall cannot read (then it may be of any type). */
+  readonly type: string | undefined;
+  readonly config: Record<string, unknown>[] | undefined;
+}
+
+/** A flow's nodes, those of its Loop nodes' definitions among them, and the parts blastwall cannot read (each may be any node). */
+interface FlowNodes {
+  readonly nodes: FlowNode[];
+  readonly unread: string[];
+}
+
+/** Loop nodes nest a whole definition; deeper than this is read as a part blastwall cannot read. */
+const MAX_LOOP_DEPTH = 8;
+
+/**
+ * The nodes of a definition, and (red-team: flow Loop nodes) of each Loop node's own definition
+ * (`configuration { loop { definition { node ... } } }`, the API's LoopFlowNodeConfiguration): a DoWhile loop runs its
+ * nodes, LambdaFunction and Storage among them, with what the flow hands it. A nested node is named with its loop.
+ */
+function flowNodes(stack: TfStack, def: unknown, within = "", depth = 0): FlowNodes {
+  const out: FlowNodes = { nodes: [], unread: [] };
+  if (unset(def)) return out;
   const defs = blocksOf(def);
-  // A definition written as an expression (jsondecode, a variable) may name any function.
-  if (!defs) return { functions: allFunctions(stack), nodes: ["a definition blastwall cannot read"] };
-  const fns = new Set<TfResource>();
-  const nodes: string[] = [];
-  const agents = agentCalls(stack);
+  // A definition written as an expression (jsondecode, a variable) may hold any node.
+  if (!defs || depth > MAX_LOOP_DEPTH) return { nodes: [], unread: [within ? `the definition of Loop node ${within}, which blastwall cannot read` : "a definition blastwall cannot read"] };
   for (const d of defs) {
     const list = unset(d["node"]) ? [] : blocksOf(d["node"]);
-    if (!list) return { functions: allFunctions(stack), nodes: ["nodes blastwall cannot read"] };
+    if (!list) {
+      out.unread.push(within ? `the nodes of Loop node ${within}, which blastwall cannot read` : "nodes blastwall cannot read");
+      continue;
+    }
     for (const n of list) {
       const type = exactly(stack, n["type"]);
-      const name = exactly(stack, n["name"]) ?? "a node";
+      const own = exactly(stack, n["name"]) ?? "a node";
+      const name = within ? `${own} (in Loop node ${within})` : own;
       const config = unset(n["configuration"]) ? [] : blocksOf(n["configuration"]);
-      if (type !== undefined && type !== "LambdaFunction" && type !== "Agent" && !LEX_TYPES.includes(type)) continue;
+      out.nodes.push({ name, type, config });
+      if (type !== undefined && type !== "Loop") continue;
       if (!config) {
-        allFunctions(stack).forEach((f) => fns.add(f));
-        nodes.push(`${name} (a configuration blastwall cannot read)`);
+        if (type === "Loop") out.unread.push(`Loop node ${name} (a configuration blastwall cannot read)`);
         continue;
       }
       for (const c of config) {
-        if (type !== "Agent") {
-          for (const l of blocksOf(c["lambda_function"]) ?? (unset(c["lambda_function"]) ? [] : [{}])) {
-            targetFunctions(stack, l["lambda_arn"]).forEach((f) => fns.add(f));
-            nodes.push(`${name} (LambdaFunction)`);
-          }
+        if (unset(c["loop"])) continue;
+        const loops = blocksOf(c["loop"]);
+        if (!loops) {
+          out.unread.push(`Loop node ${name} (a loop block blastwall cannot read)`);
+          continue;
         }
-        if (type !== "LambdaFunction") {
-          for (const g of blocksOf(c["agent"]) ?? (unset(c["agent"]) ? [] : [{}])) {
-            const called = agentsOfAlias(stack, agents, g["agent_alias_arn"]);
-            called.forEach((f) => fns.add(f));
-            if (called.length > 0) nodes.push(`${name} (Agent)`);
-          }
+        for (const l of loops) {
+          const inner = flowNodes(stack, l["definition"], within ? `${within} > ${own}` : own, depth + 1);
+          out.nodes.push(...inner.nodes);
+          out.unread.push(...inner.unread);
         }
-        if (type === undefined || LEX_TYPES.includes(type)) {
-          for (const b of LEX_BLOCKS.flatMap((k) => blocksOf(c[k]) ?? (unset(c[k]) ? [] : [{}]))) {
-            const called = lexHooks(stack, b["bot_alias_arn"]);
-            called.forEach((f) => fns.add(f));
-            if (called.length > 0) nodes.push(`${name} (LexBot, whose bot alias runs its code hook under a Lambda permission for Lex)`);
-          }
+      }
+    }
+  }
+  return out;
+}
+
+/** What a flow's definition runs: the functions of its LambdaFunction nodes and of its Agent nodes' agents. */
+function flowFunctions(stack: TfStack, flow: TfResource): { functions: TfResource[]; nodes: string[] } {
+  const read = flowNodes(stack, flow.values["definition"]);
+  const fns = new Set<TfResource>();
+  const nodes: string[] = [];
+  if (read.unread.length > 0) {
+    allFunctions(stack).forEach((f) => fns.add(f));
+    nodes.push(...read.unread);
+  }
+  const agents = agentCalls(stack);
+  for (const { name, type, config } of read.nodes) {
+    if (type !== undefined && type !== "LambdaFunction" && type !== "Agent" && !LEX_TYPES.includes(type)) continue;
+    if (!config) {
+      allFunctions(stack).forEach((f) => fns.add(f));
+      nodes.push(`${name} (a configuration blastwall cannot read)`);
+      continue;
+    }
+    for (const c of config) {
+      if (type !== "Agent") {
+        for (const l of blocksOf(c["lambda_function"]) ?? (unset(c["lambda_function"]) ? [] : [{}])) {
+          targetFunctions(stack, l["lambda_arn"]).forEach((f) => fns.add(f));
+          nodes.push(`${name} (LambdaFunction)`);
+        }
+      }
+      if (type !== "LambdaFunction") {
+        for (const g of blocksOf(c["agent"]) ?? (unset(c["agent"]) ? [] : [{}])) {
+          const called = agentsOfAlias(stack, agents, g["agent_alias_arn"]);
+          called.forEach((f) => fns.add(f));
+          if (called.length > 0) nodes.push(`${name} (Agent)`);
+        }
+      }
+      if (type === undefined || LEX_TYPES.includes(type)) {
+        for (const b of LEX_BLOCKS.flatMap((k) => blocksOf(c[k]) ?? (unset(c[k]) ? [] : [{}]))) {
+          const called = lexHooks(stack, b["bot_alias_arn"]);
+          called.forEach((f) => fns.add(f));
+          if (called.length > 0) nodes.push(`${name} (LexBot, whose bot alias runs its code hook under a Lambda permission for Lex)`);
         }
       }
     }
   }
   return { functions: [...fns], nodes: [...new Set(nodes)] };
+}
+
+/** A Storage node of a flow: the bucket it writes its input to, as the flow's execution role. */
+export interface FlowStorageNode {
+  /** The node's name (`Save`, `Save (in Loop node L)`), or what blastwall cannot read of the definition. */
+  readonly node: string;
+  /** The bucket's name, or a pattern of it (`*` for a name, or a node, blastwall cannot read). */
+  readonly bucket: string;
+}
+
+/**
+ * The Storage nodes of a flow's definition (`configuration { storage { service_configuration { s3 { bucket_name } } } }`):
+ * each stores its `content` input in the bucket as an object at its `objectKey` input, both taken from what the flow
+ * receives, so the caller chooses the key. A node or block blastwall cannot read may write any bucket (`*`).
+ */
+export function flowStorageNodes(stack: TfStack, flow: TfResource): FlowStorageNode[] {
+  const read = flowNodes(stack, flow.values["definition"]);
+  const out: FlowStorageNode[] = read.unread.map((node) => ({ node, bucket: "*" }));
+  for (const { name, type, config } of read.nodes) {
+    if (type !== undefined && type !== "Storage") continue;
+    if (!config) {
+      out.push({ node: `${name} (a configuration blastwall cannot read)`, bucket: "*" });
+      continue;
+    }
+    for (const c of config) {
+      for (const s3 of nestedBlocks(c, ["storage", "service_configuration", "s3"])) {
+        const b = s3?.["bucket_name"];
+        const bucket = s3 === undefined || typeof b !== "string" || b === "" ? "*" : (resolveToPattern(stack, b).pattern ?? "*");
+        out.push({ node: s3 === undefined ? `${name} (a storage block blastwall cannot read)` : name, bucket });
+      }
+    }
+  }
+  return out;
+}
+
+/** The blocks at the end of a path of nested blocks; undefined for each place on the way that cannot be read. */
+function nestedBlocks(top: Record<string, unknown>, path: readonly string[]): (Record<string, unknown> | undefined)[] {
+  let level: (Record<string, unknown> | undefined)[] = [top];
+  for (const key of path) {
+    const next: (Record<string, unknown> | undefined)[] = [];
+    for (const b of level) {
+      if (b === undefined) next.push(undefined);
+      else if (!unset(b[key])) next.push(...(blocksOf(b[key]) ?? [undefined]));
+    }
+    level = next;
+  }
+  return level;
 }
 
 /**
@@ -293,29 +399,38 @@ function agentsOfAlias(stack: TfStack, agents: Map<string, AgentCalls>, v: unkno
   return [...new Set(hits.flatMap((a) => [...a.functions]))];
 }
 
+/**
+ * What a right to run a flow is on: any flow ARN (flow and alias IDs are AWS's, `flow/ID` and `flow/ID/alias/ALIAS_ID`
+ * both fall under it), or a reference to the flow; and what a Deny of the caller's own must refuse to close it: the
+ * flow and its aliases, by pattern or by reference.
+ */
+export function flowTarget(flow: TfResource): { target: TfResource; pattern: string; types: readonly string[]; denyAsks: DenyAsk[] } {
+  const pattern = "arn:*:bedrock:*:*:flow/*";
+  return {
+    target: flow,
+    pattern,
+    types: FLOWS,
+    denyAsks: [
+      { pattern, target: flow, suffix: "" },
+      { pattern, target: flow, suffix: "/alias/*" },
+    ],
+  };
+}
+
 /** InvokeFlow (or StartFlowExecution) on a flow, or an alias of it, whose definition runs the function. */
 function flowRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const flow of stack.byType.get("aws_bedrockagent_flow") ?? []) {
     const { functions, nodes } = flowFunctions(stack, flow);
     if (functions.length === 0) continue;
-    // Flow and alias IDs are AWS's: `flow/ID` and `flow/ID/alias/ALIAS_ID` both fall under it.
-    const pattern = "arn:*:bedrock:*:*:flow/*";
     out.push({
       via: flow,
-      target: flow,
+      ...flowTarget(flow),
       targetText: flow.address,
       actions: FLOW_INVOKES,
-      pattern,
-      types: FLOWS,
       functions,
       verb: `run ${flow.address} with an input of its choosing`,
       how: ` (${flow.address} gets its ID from AWS, which blastwall cannot read, so a right on a flow named by a literal ID counts as one on it): the flow hands its input to ${nodes.join(", ")}, run as its execution role with no Lambda permission asked, which calls`,
-      // The flow and its aliases (`flow/ID/alias/ALIAS_ID`): a Deny must refuse both, by pattern or by reference.
-      denyAsks: [
-        { pattern, target: flow, suffix: "" },
-        { pattern, target: flow, suffix: "/alias/*" },
-      ],
       pin: `take the function out of the definition of ${flow.address}`,
     });
   }

@@ -15,6 +15,7 @@ import { regionsOf, type Regions } from "../engine/reach/regions";
 import { isPermissionWrite, selfTargets, writesOn } from "./self-targets";
 import { namesPrincipals, resourcePolicyGrants } from "../engine/resource-policies";
 import { isRecoverableDelete, overwrittenText, unprotectedOverwrites, type Overwrite } from "./agent-overwrite-unprotected";
+import { flowEvidence } from "./flow-storage-writes";
 import { principalAdmits } from "../engine/iam/trust";
 import { serverlessDeletesOf } from "./agent-serverless-data-delete";
 import { dataShells, type DataShell } from "./agent-instance-shell";
@@ -265,6 +266,8 @@ export function capabilityEvidence(p: PrincipalNode, c: Capability): Evidence[] 
     });
   const overwritten = (c.overwrites ?? []).slice(0, 2).flatMap((o) => [
     ...(shown.has(o.statement) ? [] : (shown.add(o.statement), statementEvidence(p, o.statement))),
+    // A flow right that is a write names the flow whose Storage node makes it.
+    ...flowEvidence(o.grants),
     ...o.shown.slice(0, 2).map((x) => ({ step: "resource", address: x.resource.address, detail: x.lacks })),
   ]);
   const shells = (c.shells ?? []).slice(0, 2).flatMap((x) => [
