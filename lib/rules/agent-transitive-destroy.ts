@@ -66,7 +66,10 @@ export const rule: Rule = {
       "An AgentCore gateway is such a door: a Smithy model target, or an OpenAPI target signed with the gateway's role, makes the " +
       "gateway call AWS as its role (every right of it: the model is not read), and an MCP server target whose endpoint is an " +
       "AgentCore runtime of the stack makes the runtime act on the tool call as its execution role (an endpoint blastwall cannot " +
-      "tie to a runtime of the stack is an unknown reach), for whoever holds bedrock-agentcore:InvokeGateway " +
+      "tie to a runtime of the stack is an unknown reach); one whose endpoint is another door of the stack (an API stage's URL, " +
+      "another gateway's, a function URL) passes that door with the target's credentials (an OAuth token or API key gets past a " +
+      "JWT, Cognito or Lambda authorizer; a signature with the gateway's role gets past IAM auth where that role may call the door), " +
+      "so what is behind the door is reached, for whoever holds bedrock-agentcore:InvokeGateway " +
       "on it (AWS_IAM) or gets a token its JWT authorizer takes; its Lambda targets and interceptor are routes into the function. " +
       "Invoking an AgentCore agent runtime (InvokeAgentRuntime and its kin) hands the caller's prompt to an agent built to act on it, " +
       "as the runtime's execution role: a chain to that role, as a command run in it is; a runtime whose inbound JWT authorizer " +

@@ -23,7 +23,8 @@ import { lazy } from "../engine/lazy";
 const identityPools = lazy(() => require("../engine/reach/identity-pools") as typeof IdentityPools);
 import { functionsOf, type Route } from "./invoke-routes";
 import type { DenyAsk } from "./invoke-denies";
-import { GATEWAY_ARN, gatewayDoorsOf, GATEWAYS, INVOKE_GATEWAY } from "../engine/reach/gateway-doors";
+import { GATEWAY_ARN, gatewayDoorsOf, GATEWAYS, INVOKE_GATEWAY, type GatewayDoor } from "../engine/reach/gateway-doors";
+import { credentialText, doorSigner, relayPasses, type NamedDoor, type Signer } from "../engine/reach/mcp-server-doors";
 
 const isTrue = (v: unknown) => v === true || v === "true";
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
@@ -74,7 +75,14 @@ function loginRoutes(stack: TfStack, via: TfResource, functions: TfResource[], l
 
 /** Every front-door route of the stack into a function. */
 export function frontDoorRoutes(stack: TfStack): Route[] {
-  return [...apiDoorRoutes(stack), ...albRoutes(stack), ...edgeRoutes(stack), ...graphqlRoutes(stack), ...gatewayRoutes(stack)];
+  return [...apiDoorRoutes(stack), ...albRoutes(stack), ...edgeRoutes(stack), ...graphqlRoutes(stack), ...gatewayRoutes(stack), ...relayRoutes(stack)];
+}
+
+/** Whether an integration's type and URI may call a function (a Lambda proxy or AWS integration, or a URI it cannot read). */
+function lambdaIntegration(stack: TfStack, type: unknown, uri: unknown): boolean {
+  const t = exactly(stack, type);
+  if (t !== undefined && t !== "AWS_PROXY" && t !== "AWS") return false;
+  return callsLambda(stack, uri) || !resolveToPattern(stack, typeof uri === "string" ? uri : "").exact;
 }
 
 /**
@@ -84,9 +92,7 @@ export function frontDoorRoutes(stack: TfStack): Route[] {
 function apiDoorRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   const add = (i: TfResource, type: unknown, uri: unknown, access: () => DoorAccess) => {
-    const t = exactly(stack, type);
-    if (t !== undefined && t !== "AWS_PROXY" && t !== "AWS") return;
-    if (!callsLambda(stack, uri) && resolveToPattern(stack, typeof uri === "string" ? uri : "").exact) return;
+    if (!lambdaIntegration(stack, type, uri)) return;
     const a = access();
     if (a.kind !== "open") {
       if (a.logins) out.push(...loginRoutes(stack, i, functionsOf(stack, uri), a.logins, ", which invokes"));
@@ -466,17 +472,90 @@ function gatewayRoutes(stack: TfStack): Route[] {
     if (!d.invokes) continue;
     const functions = functionsOf(stack, d.lambda);
     if (functions.length === 0) continue;
-    const text = d.gateway?.address ?? "its AgentCore gateway";
-    const verb = `call tools of ${text}`;
     const how = d.via === d.gateway ? ", whose interceptor (it gets every request) is" : `, whose Lambda target ${d.via.address} invokes`;
-    const off = d.via === d.gateway ? `take the interceptor off ${text}` : `take the function off ${d.via.address}`;
-    if (d.access.kind === "open") {
-      out.push(openRoute(d.via, functions, verb, how, d.access.text, `${d.access.fix}, or ${off}`, d.access.label));
-      continue;
+    const off = d.via === d.gateway ? `take the interceptor off ${d.gateway?.address ?? "its AgentCore gateway"}` : `take the function off ${d.via.address}`;
+    out.push(...toolRoutes(stack, d, functions, how, off));
+  }
+  return out;
+}
+
+/** The routes through a gateway door into functions: as the gateway's access admits its callers (see gatewayRoutes). */
+function toolRoutes(stack: TfStack, d: GatewayDoor, functions: TfResource[], how: string, off: string, signers?: readonly Signer[]): Route[] {
+  const text = d.gateway?.address ?? "its AgentCore gateway";
+  const verb = `call tools of ${text}`;
+  const signed = signers && signers.length > 0 ? { signers } : {};
+  if (d.access.kind === "open") return [{ ...openRoute(d.via, functions, verb, how, d.access.text, `${d.access.fix}, or ${off}`, d.access.label), ...signed }];
+  const out = loginRoutes(stack, d.via, functions, d.access.logins, how).map((r) => ({ ...r, ...signed }));
+  if (d.access.kind === "iam") out.push({ via: d.via, target: d.gateway, targetText: text, actions: [INVOKE_GATEWAY], pattern: GATEWAY_ARN, types: GATEWAYS, functions, verb, how, denyAsks: gatewayDenyAsks(d.gateway), ...signed });
+  return out;
+}
+
+/** A door into functions an MCP server endpoint may name: what it runs, who passes it, and the roles that must sign for it. */
+interface FunctionDoor {
+  readonly via: TfResource;
+  readonly functions: TfResource[];
+  readonly access: DoorAccess;
+  readonly signers?: readonly Signer[];
+}
+
+/**
+ * The doors into functions of the door an endpoint names (engine/reach/mcp-server-doors.ts): an API's Lambda
+ * integrations (and OpenAPI body operations) with their method's or route's auth, a gateway's Lambda targets and
+ * interceptors, a function URL under IAM auth (one with none is open to anyone already: invoke-routes.ts
+ * `urlRoutes`); and, a few hops on, what a gateway's own MCP server targets reach.
+ */
+function functionDoorsOf(stack: TfStack, door: NamedDoor, hop = 0): FunctionDoor[] {
+  if (door.kind === "url") {
+    const functions = functionsOf(stack, door.url.values["function_name"]);
+    return exactly(stack, door.url.values["authorization_type"]) === "AWS_IAM" ? [{ via: door.url, functions, access: { kind: "iam" } }] : [];
+  }
+  if (door.kind === "gateway") {
+    const own = gatewayDoorsOf(stack).filter((d) => d.gateway === door.gateway);
+    const out: FunctionDoor[] = own.filter((d) => d.invokes).map((d) => ({ via: d.via, functions: functionsOf(stack, d.lambda), access: d.access }));
+    if (hop < 3) for (const d of own) if (d.relay) out.push(...relayed(stack, d, functionDoorsOf(stack, d.relay.door, hop + 1)));
+    return out;
+  }
+  const api = door.api;
+  const out: FunctionDoor[] = [];
+  for (const i of stack.byType.get("aws_api_gateway_integration") ?? []) {
+    if (oneReferenced(stack, i.values["rest_api_id"], [api.type]) === api && lambdaIntegration(stack, i.values["type"], i.values["uri"])) out.push({ via: i, functions: functionsOf(stack, i.values["uri"]), access: restAccess(stack, i) });
+  }
+  for (const i of stack.byType.get("aws_apigatewayv2_integration") ?? []) {
+    if (!unset(i.values["integration_subtype"]) || oneReferenced(stack, i.values["api_id"], [api.type]) !== api) continue;
+    if (lambdaIntegration(stack, i.values["integration_type"], i.values["integration_uri"])) out.push({ via: i, functions: functionsOf(stack, i.values["integration_uri"]), access: httpAccess(stack, i) });
+  }
+  for (const o of bodiesOf(stack).operations) {
+    if (o.api !== api || !unset(o.subtype) || (o.type !== undefined && o.type !== "aws_proxy" && o.type !== "aws")) continue;
+    if (callsLambda(stack, o.uri) || !resolveToPattern(stack, typeof o.uri === "string" ? o.uri : "").exact) out.push({ via: o.api, functions: functionsOf(stack, o.uri), access: o.access });
+  }
+  return out;
+}
+
+/** The doors behind a relay target's endpoint its gateway's call passes, as doors of the gateway (with its access). */
+function relayed(stack: TfStack, d: GatewayDoor, inner: readonly FunctionDoor[]): FunctionDoor[] {
+  const out: FunctionDoor[] = [];
+  for (const f of inner) {
+    const pass = relayPasses(d.relay!.cred, f.access);
+    if (!pass || f.functions.length === 0) continue;
+    const signers = [...(f.signers ?? []), ...(pass === "signed" ? [doorSigner(stack, d.gateway, d.relay!.door, f.functions)] : [])];
+    out.push({ via: f.via, functions: f.functions, access: d.access, ...(signers.length > 0 ? { signers } : {}) });
+  }
+  return out;
+}
+
+/**
+ * An MCP server target whose endpoint is another door of the stack (engine/reach/mcp-server-doors.ts): whoever may
+ * call the gateway's tools runs the functions behind that door, wherever the gateway's credentials get past its auth.
+ */
+function relayRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const d of gatewayDoorsOf(stack)) {
+    if (!d.relay) continue;
+    const by = d.relay.door.by.address;
+    for (const f of relayed(stack, d, functionDoorsOf(stack, d.relay.door))) {
+      const how = `, whose MCP server target ${d.via.address} calls ${by} ${credentialText(d.relay.cred)}, which gets past the auth of ${f.via.address}, which invokes`;
+      out.push(...toolRoutes(stack, d, f.functions, how, `take ${d.via.address} off ${d.gateway?.address ?? "its gateway"}, or give it credentials ${f.via.address} does not take`, f.signers));
     }
-    out.push(...loginRoutes(stack, d.via, functions, d.access.logins, how));
-    if (d.access.kind !== "iam") continue;
-    out.push({ via: d.via, target: d.gateway, targetText: text, actions: [INVOKE_GATEWAY], pattern: GATEWAY_ARN, types: GATEWAYS, functions, verb, how, denyAsks: gatewayDenyAsks(d.gateway) });
   }
   return out;
 }

@@ -28,6 +28,7 @@ import { deniedOnAll, ownDenies, placedArn, type DenyAsk } from "./invoke-denies
 import { heldWrites } from "./held-writes";
 import { accountOf, holdsServiceRight, isRelayed, serviceRights, type Relay } from "./invoke-relays";
 import { attributePattern } from "../engine/terraform/tokens";
+import { signersHold } from "../engine/reach/mcp-server-doors";
 
 /** A qualified function ARN (`function:NAME:alias`, `:7`, `:*`): the function it is a version or alias of. */
 const QUALIFIED = /^(arn:[^:]*:lambda:[^:]*:[^:]*:function:[^:]+):[^:]+$/;
@@ -137,7 +138,7 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
   const allFull = (fns: readonly TfResource[]) => fullLists.has(fns) || (fns.every(full) && fullLists.add(fns) !== undefined);
   const account = accountOf(ctx.stack, p);
   for (const route of routesHeld(ctx.stack, (action) => grantsOf(action).length > 0, (ns) => holdsServiceRight(p, ns))) {
-    if (route.functions.length === 0 || allFull(route.functions)) continue;
+    if (route.functions.length === 0 || allFull(route.functions) || !signed(ctx, route)) continue;
     if (route.account !== undefined && account !== undefined && route.account !== account) continue;
     if (route.serviceRights) {
       for (const g of serviceRights(p, route.serviceRights.ns, route.serviceRights.patterns)) for (const fn of route.functions) use(fn, route, g.action, g);
@@ -179,6 +180,28 @@ function alsoGrants(route: Route, grantsOf: (action: string) => readonly Grant[]
     out.push(hit);
   }
   return out;
+}
+
+const signedCache = new WeakMap<object, Map<Route, boolean>>();
+
+/**
+ * Whether the roles that must sign a route's call may (a gateway's role signing its call to the door behind its MCP
+ * server target: engine/reach/mcp-server-doors.ts); read once per route and analysed stack.
+ */
+function signed(ctx: RuleContext, route: Route): boolean {
+  if (!route.signers) return true;
+  let byRoute = signedCache.get(ctx.analysis);
+  if (!byRoute) signedCache.set(ctx.analysis, (byRoute = new Map()));
+  let hit = byRoute.get(route);
+  if (hit === undefined) {
+    const graph = reachOf(ctx);
+    const principal = (v: unknown) => {
+      const a = graph.roleOfValue(v);
+      return a === undefined ? undefined : ctx.analysis.byAddress.get(a);
+    };
+    byRoute.set(route, (hit = signersHold(ctx.stack, route.signers, principal, (p, action) => graph.computeGrants(p, action))));
+  }
+  return hit;
 }
 
 const holdersCache = new WeakMap<object, { holders: Map<string, PrincipalNode>; usable: Set<TfResource> }>();
@@ -359,7 +382,7 @@ export function invokeFindings(ctx: RuleContext): FindingDraft[] {
   if (!ctx.stack.byType.get("aws_lambda_function")?.length) return peers;
   const graph = reachOf(ctx);
   // Open routes (a function URL with no auth, a mail rule, a user pool's triggers) need no right: every agent has them.
-  const open = routesOf(ctx.stack).filter((r) => r.actions.length === 0);
+  const open = routesOf(ctx.stack).filter((r) => r.actions.length === 0 && signed(ctx, r));
   const out: FindingDraft[] = [];
   for (const agent of ctx.analysis.agents) {
     const byFunction = new Map<TfResource, Invoked>();

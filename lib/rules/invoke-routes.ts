@@ -18,6 +18,7 @@ import { attributePattern, hasInterpolation, parseReference, parseTemplate, reso
 import type { DenyAsk } from "./invoke-denies";
 import { invokingService, isRelayed, serviceNamespace } from "./invoke-relays";
 import { frontDoorRoutes } from "./front-doors";
+import type { Signer } from "../engine/reach/mcp-server-doors";
 import { pipeRoutes, sourceRoute } from "./pipe-routes";
 import { bedrockRoutes } from "./bedrock-routes";
 import { configRuleRoutes } from "./config-rule-routes";
@@ -79,6 +80,11 @@ export interface Route {
    * namespace `ns` on one of `patterns`, not with `actions` (which only name it).
    */
   readonly serviceRights?: { readonly ns: string; readonly patterns: readonly string[] };
+  /**
+   * Rights other principals must hold for the route to work: the role an AgentCore gateway signs its call to the door
+   * behind it with (engine/reach/mcp-server-doors.ts); a role blastwall cannot resolve counts as holding them.
+   */
+  readonly signers?: readonly Signer[];
 }
 
 /** One more right a route asks, as a route names its own: any one of `actions` on `pattern`. */

@@ -86,3 +86,103 @@ describe("an MCP server endpoint blastwall cannot tie to a runtime of the stack:
     expect(f.message).toContain("urlencode(aws_bedrockagentcore_agent_runtime.NAME.agent_runtime_arn)");
   });
 });
+
+/**
+ * An MCP server endpoint that is another front door of the stack (red-team round 162, F4; engine/reach/mcp-server-doors.ts):
+ * the gateway calls the door with its own credentials, so whoever may InvokeGateway gets past the door's auth as the
+ * gateway does: its OAuth token passes a JWT authorizer on the stack's user pool; signed with its role, it passes IAM
+ * auth where that role may call the door. It was read as "a server elsewhere".
+ */
+describe("an MCP server target whose endpoint is another door of the stack", () => {
+  const OAUTH = [{ oauth: [{ provider_arn: "arn:aws:bedrock-agentcore:us-east-1:111111111111:token-vault/default/oauth2credentialprovider/mcp", scopes: ["invoke"] }] }];
+  const SIGNED = [{ gateway_iam_role: [{}] }];
+  const fn = (name: string, rights: string): Obj => ({
+    ...role(name, trust("lambda.amazonaws.com"), rights),
+    [`aws_lambda_function.${name}`]: { function_name: name, role: `\${aws_iam_role.${name}.arn}`, handler: "index.handler", runtime: "python3.12", filename: "x.zip" },
+  });
+  const POOL: Obj = {
+    "aws_cognito_user_pool.p": { name: "org", admin_create_user_config: [{ allow_admin_create_user_only: true }] },
+    "aws_cognito_user_pool_client.c": { name: "gw", user_pool_id: "${aws_cognito_user_pool.p.id}", generate_secret: true, allowed_oauth_flows: ["client_credentials"], allowed_oauth_flows_user_pool_client: true, allowed_oauth_scopes: ["mcp/invoke"] },
+  };
+  const JWT_API: Obj = {
+    ...POOL,
+    ...fn("mcp", DESTROY),
+    "aws_apigatewayv2_api.h": { name: "mcp", protocol_type: "HTTP" },
+    "aws_apigatewayv2_integration.i": { api_id: "${aws_apigatewayv2_api.h.id}", integration_type: "AWS_PROXY", integration_uri: "${aws_lambda_function.mcp.arn}", payload_format_version: "2.0" },
+    "aws_apigatewayv2_authorizer.j": {
+      api_id: "${aws_apigatewayv2_api.h.id}",
+      authorizer_type: "JWT",
+      name: "j",
+      identity_sources: ["$request.header.Authorization"],
+      jwt_configuration: [{ issuer: "https://cognito-idp.us-east-1.amazonaws.com/${aws_cognito_user_pool.p.id}", audience: ["${aws_cognito_user_pool_client.c.id}"] }],
+    },
+    "aws_apigatewayv2_route.r": { api_id: "${aws_apigatewayv2_api.h.id}", route_key: "POST /mcp", target: "integrations/${aws_apigatewayv2_integration.i.id}", authorization_type: "JWT", authorizer_id: "${aws_apigatewayv2_authorizer.j.id}" },
+    "aws_apigatewayv2_stage.s": { api_id: "${aws_apigatewayv2_api.h.id}", name: "$default", auto_deploy: true },
+  };
+  const INNER_GW: Obj = {
+    ...POOL,
+    ...role("gwb", trust("bedrock-agentcore.amazonaws.com"), DESTROY),
+    "aws_bedrockagentcore_gateway.b": {
+      name: "inner",
+      role_arn: "${aws_iam_role.gwb.arn}",
+      authorizer_type: "CUSTOM_JWT",
+      protocol_type: "MCP",
+      authorizer_configuration: [{ custom_jwt_authorizer: [{ discovery_url: "https://cognito-idp.us-east-1.amazonaws.com/${aws_cognito_user_pool.p.id}/.well-known/openid-configuration", allowed_clients: ["${aws_cognito_user_pool_client.c.id}"] }] }],
+    },
+    "aws_bedrockagentcore_gateway_target.bt": {
+      name: "ddb",
+      gateway_identifier: "${aws_bedrockagentcore_gateway.b.gateway_id}",
+      target_configuration: [{ mcp: [{ smithy_model: [{ s3: [{ uri: "s3://models/dynamodb.json" }] }] }] }],
+      credential_provider_configuration: SIGNED,
+    },
+  };
+  const URL_IAM: Obj = { ...fn("mcp", DESTROY), "aws_lambda_function_url.u": { function_name: "${aws_lambda_function.mcp.function_name}", authorization_type: "AWS_IAM" } };
+  const INVOKE_URL = { Effect: "Allow", Action: "lambda:InvokeFunctionUrl", Resource: "${aws_lambda_function.mcp.arn}" };
+
+  /** The gateway `gw` (AWS_IAM; the agent may InvokeGateway on it) with one MCP server target on `endpoint`. */
+  const relay = (endpoint: string, creds: Obj[], extra: Obj, gwRights = HARMLESS): Obj =>
+    tf(
+      {
+        ...agentCan(INVOKE),
+        ...role("gwrole", trust("bedrock-agentcore.amazonaws.com"), gwRights),
+        "aws_bedrockagentcore_gateway.gw": { name: "tools", role_arn: "${aws_iam_role.gwrole.arn}", authorizer_type: "AWS_IAM", protocol_type: "MCP" },
+        "aws_bedrockagentcore_gateway_target.t": { name: "t", gateway_identifier: "${aws_bedrockagentcore_gateway.gw.gateway_id}", target_configuration: [{ mcp: [{ mcp_server: [{ endpoint }] }] }], credential_provider_configuration: creds },
+        ...extra,
+      },
+      PINNED,
+    );
+  const FN_ROUTE = [["agent-transitive-destroy", "warning"]];
+
+  test.each([
+    ["an HTTP API stage's invoke_url", "${aws_apigatewayv2_stage.s.invoke_url}/mcp"],
+    ["an HTTP API's api_endpoint, after https://", "https://${replace(aws_apigatewayv2_api.h.api_endpoint, \"https://\", \"\")}/mcp"],
+  ])("%s behind a JWT authorizer on the stack's closed pool, with the gateway's OAuth token: the function behind it is the agent's (was a pass)", (_, endpoint) => {
+    const f = found(relay(endpoint, OAUTH, JWT_API));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+    expect(f[0].message).toContain("whose MCP server target aws_bedrockagentcore_gateway_target.t calls aws_apigatewayv2_");
+    expect(f[0].message).toContain("gets past the auth of aws_apigatewayv2_integration.i, which invokes aws_lambda_function.mcp");
+  });
+
+  test("another gateway's gateway_url (CUSTOM_JWT on the stack's pool, a Smithy target acting as its role): InvokeGateway acts as that role, an error (was a pass)", () => {
+    const f = found(relay("${aws_bedrockagentcore_gateway.b.gateway_url}", OAUTH, INNER_GW));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(TO_RUNTIME_ROLE);
+    expect(f[0].message).toContain("aws_iam_role.gwb");
+    expect(f[0].message).toContain("aws_bedrockagentcore_gateway_target.t");
+  });
+
+  test("a function URL under IAM auth, signed with the gateway's role, which may invoke it: the function is the agent's (was a pass)", () => {
+    const f = found(relay("${aws_lambda_function_url.u.function_url}mcp", SIGNED, URL_IAM, policy(INVOKE_URL)));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+    expect(f[0].message).toContain("signed with the gateway's role");
+  });
+
+  test("controls: the gateway's credentials do not pass the door, or the endpoint is a host outside the stack: no finding", () => {
+    // IAM auth on the URL, and the gateway's role may not invoke it.
+    expect(graded(relay("${aws_lambda_function_url.u.function_url}mcp", SIGNED, URL_IAM))).toEqual([]);
+    // IAM auth on the URL, and the gateway sends an OAuth token, which is no SigV4 signature.
+    expect(graded(relay("${aws_lambda_function_url.u.function_url}mcp", OAUTH, URL_IAM, policy(INVOKE_URL)))).toEqual([]);
+    // The JWT route's API stands in the stack, but the target calls a literal host elsewhere.
+    expect(graded(relay("https://mcp.example.com/mcp", OAUTH, JWT_API))).toEqual([]);
+    expect(graded(relay("https://mcp.example.com/mcp", OAUTH, INNER_GW))).toEqual([]);
+  });
+});

@@ -24,6 +24,7 @@ import { loginContext } from "./edges-assume";
 import { lazy } from "../lazy";
 import { ownDenies } from "../own-denies";
 import { deniedOnAll } from "../../rules/invoke-denies";
+import { signersHold } from "./mcp-server-doors";
 
 // identity-pools.ts loads only for a principal that may log in to a user pool behind a door.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -154,7 +155,7 @@ function poolDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   const ways = identityPools().loginWays(loginContext(ctx, p));
   for (const { door, login } of doors) {
     const w = ways.find((x) => x.mine.has(login.pool));
-    if (!w) continue;
+    if (!w || !signed(ctx, door)) continue;
     const { to, what } = targetOf(ctx, door);
     const pool = login.pool.address;
     add(
@@ -173,6 +174,7 @@ export function frontDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge)
   if (doors.length === 0) return;
   poolDoorEdges(ctx, p, add);
   for (const door of doors) {
+    if (!signed(ctx, door)) continue;
     const close = door.fix;
     if (door.access.kind === "open") {
       const { to, what } = targetOf(ctx, door);
@@ -214,6 +216,24 @@ export function frontDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge)
     }
   }
 }
+
+/** Whether the roles that must sign the door's call for it to work (mcp-server-doors.ts) may: read once per door and graph. */
+function signed(ctx: EdgeContext, door: RoleDoor): boolean {
+  if (!door.signers) return true;
+  let byDoor = signedCache.get(ctx);
+  if (!byDoor) signedCache.set(ctx, (byDoor = new WeakMap()));
+  let hit = byDoor.get(door);
+  if (hit === undefined) {
+    const principal = (v: unknown) => {
+      const a = roleOfValue(ctx, v);
+      return a === undefined ? undefined : ctx.analysis.byAddress.get(a);
+    };
+    byDoor.set(door, (hit = signersHold(ctx.stack, door.signers, principal, (p, action) => ctx.grants(p, action))));
+  }
+  return hit;
+}
+
+const signedCache = new WeakMap<EdgeContext, WeakMap<RoleDoor, boolean>>();
 
 /**
  * Whether a Deny of the principal's own certainly refuses it the right to call through the door (red-team round 158,

@@ -16,6 +16,7 @@ import { refTarget, resolveToPattern } from "../terraform/tokens";
 import { bodiesOf } from "./openapi-doors";
 import { gatewayDoorsOf, INVOKE_GATEWAY } from "./gateway-doors";
 import { runtimeDoorsOf } from "./runtime-doors";
+import { credentialText, doorSigner, relayPasses, type NamedDoor, type Signer } from "./mcp-server-doors";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { followReferences } from "../agent-tags";
 import { AUTHORIZER_LABEL, closedAccess, graphqlProviderAdmits, httpRouteAdmits, lambdaDoor, loginDoors, restMethodAdmits, type LambdaDoor, type LoginDoor } from "./authorizers";
@@ -58,6 +59,11 @@ export interface RoleDoor {
   readonly fix: string;
   /** For an AppSync RELATIONAL_DATABASE data source: the database its resolvers run SQL on. */
   readonly database?: DatabaseDoor;
+  /**
+   * Rights other principals must hold for the door to work (a gateway's role that signs its call to the door behind
+   * it: mcp-server-doors.ts); each role as written, one blastwall cannot resolve counting as holding it.
+   */
+  readonly signers?: readonly Signer[];
 }
 
 /**
@@ -478,8 +484,55 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
     }
     out.push({ via: d.via, api: d.gateway, role: d.gateway?.values["role_arn"], access: d.access, invoke: INVOKE_GATEWAY, fix: `take the rights the target's calls need off the role of ${gw} (role_arn), or scope them to exactly what its tools are for (${d.via.address} is ${d.what})` });
   }
+  out.push(...relayedDoors(stack, out));
   // AgentCore runtimes whose JWT authorizer admits callers with no IAM right (runtime-doors.ts).
   out.push(...runtimeDoorsOf(stack));
   doorCache.set(stack, out);
+  return out;
+}
+
+/** Whether a role door is one of the door an MCP server endpoint names (an API's, a gateway's; a function URL has none). */
+function behind(door: NamedDoor, inner: RoleDoor): boolean {
+  if (door.kind === "api") return inner.invoke === "execute-api:Invoke" && inner.api === door.api;
+  return door.kind === "gateway" && inner.invoke === INVOKE_GATEWAY && inner.api === door.gateway;
+}
+
+/**
+ * The role doors of the doors MCP server targets call (mcp-server-doors.ts), as doors of the target's gateway: whoever
+ * may call its tools gets the gateway to pass the door with its credentials. Followed a few hops (a gateway whose
+ * target is a gateway whose target is an API), which also ends a loop of gateways naming each other.
+ */
+function relayedDoors(stack: TfStack, base: readonly RoleDoor[]): RoleDoor[] {
+  const relays = gatewayDoorsOf(stack).filter((d) => d.relay);
+  if (relays.length === 0) return [];
+  const out: RoleDoor[] = [];
+  let frontier: readonly RoleDoor[] = base;
+  for (let hop = 0; hop < 4 && frontier.length > 0; hop++) {
+    const next: RoleDoor[] = [];
+    for (const d of relays) {
+      const { door, cred } = d.relay!;
+      for (const inner of frontier) {
+        if (!behind(door, inner)) continue;
+        const pass = relayPasses(cred, inner.access);
+        if (!pass) continue;
+        const gw = d.gateway?.address ?? "its gateway";
+        const signers = [...(inner.signers ?? []), ...(pass === "signed" ? [doorSigner(stack, d.gateway, door)] : [])];
+        next.push({
+          via: d.via,
+          api: d.gateway,
+          role: inner.role,
+          ...(inner.unknown !== undefined ? { unknown: inner.unknown } : {}),
+          ...(inner.scope ? { scope: inner.scope, scopeName: inner.scopeName } : {}),
+          ...(inner.database ? { database: inner.database } : {}),
+          ...(signers.length > 0 ? { signers } : {}),
+          access: d.access,
+          invoke: INVOKE_GATEWAY,
+          fix: `${inner.fix}, or take ${d.via.address} off ${gw} (an MCP server target whose endpoint is ${door.by.address}: the gateway calls it ${credentialText(cred)}, and so gets past the auth of ${inner.via.address})`,
+        });
+      }
+    }
+    out.push(...next);
+    frontier = next;
+  }
   return out;
 }

@@ -11,7 +11,9 @@
  *   MCP server (`https://bedrock-agentcore.REGION.amazonaws.com/runtimes/ENCODED_RUNTIME_ARN/invocations`), the tool
  *   call is a prompt its code acts on as the runtime's execution role: the caller acts as that role, in every right
  *   of it, as invoking the runtime does (mcp-server-runtimes.ts); an endpoint blastwall cannot resolve may be any
- *   runtime (a role it cannot name, fail closed); one on a host that is no AgentCore runtime uses no role of the stack.
+ *   runtime (a role it cannot name, fail closed); one on another front door of the stack (an API stage's URL, a
+ *   gateway's, a function URL) is called with the target's credentials, which get the caller past that door's auth
+ *   (mcp-server-doors.ts); one on a host that is no AgentCore runtime and no such door uses no role of the stack.
  * A target blastwall cannot read may be any of them: it counts as acting as the role. Who calls the gateway is read
  * from `authorizer_type`: AWS_IAM asks `bedrock-agentcore:InvokeGateway` on it; CUSTOM_JWT admits whoever gets a token
  * its discovery URL's issuer gives (authorizers.ts, as for API Gateway's JWT authorizers); anything else may ask
@@ -23,6 +25,7 @@ import { resolveToPattern } from "../terraform/tokens";
 import { blocks } from "../json";
 import { AUTHORIZER_LABEL, closedAccess, issuerAdmits, loginDoors } from "./authorizers";
 import { mcpServerRuntimes } from "./mcp-server-runtimes";
+import { namedDoor, type McpCredential, type NamedDoor } from "./mcp-server-doors";
 import type { DoorAccess } from "./front-doors";
 
 export const GATEWAYS: readonly string[] = ["aws_bedrockagentcore_gateway"];
@@ -47,6 +50,11 @@ export interface GatewayDoor {
    * (the runtime's `role_arn` as written; undefined with `unknown` set: a runtime blastwall cannot tell), and the fix.
    */
   readonly runtime?: { readonly role: unknown; readonly unknown?: string; readonly fix: string };
+  /**
+   * For an MCP server target on another front door of the stack (mcp-server-doors.ts): the door, and how the gateway
+   * authenticates to it; what is behind the door is read where the door's own routes are (front-doors.ts, rules/front-doors.ts).
+   */
+  readonly relay?: { readonly door: NamedDoor; readonly cred: McpCredential };
   readonly access: DoorAccess;
 }
 
@@ -117,6 +125,10 @@ function targetDoors(stack: TfStack, t: TfResource): GatewayDoor[] {
   const creds = readBlocks(t.values["credential_provider_configuration"]);
   // An OpenAPI target's calls are signed with the gateway's role when its credentials say so (or cannot be read).
   const signed = creds === undefined || creds.some((c) => !unset(c["gateway_iam_role"]));
+  // An MCP server target sends a token (OAuth, API key) or signs with the role; a block it cannot read may do either.
+  const known = ["gateway_iam_role", "oauth", "api_key"];
+  const odd = creds === undefined || creds.some((c) => Object.keys(c).some((k) => !unset(c[k]) && !known.includes(k)));
+  const cred: McpCredential = { token: odd || creds.some((c) => !unset(c["oauth"]) || !unset(c["api_key"])), signed: odd || signed };
   const out: GatewayDoor[] = [];
   for (const m of mcps) {
     const kinds = Object.keys(m).filter((k) => !unset(m[k]));
@@ -129,6 +141,11 @@ function targetDoors(stack: TfStack, t: TfResource): GatewayDoor[] {
       if (k === "open_api_schema" && signed) out.push({ ...base, what: "an OpenAPI target whose calls are signed with the gateway's role (gateway_iam_role), to an endpoint its schema names, which may be an AWS API", invokes: false, actsAsRole: true });
       if (k === "mcp_server") {
         for (const server of readBlocks(m["mcp_server"]) ?? [{ endpoint: undefined }]) {
+          const door = namedDoor(stack, server["endpoint"]);
+          if (door) {
+            out.push({ ...base, what: `an MCP server target whose endpoint is ${door.by.address}, a front door of this stack the gateway calls with its own credentials`, invokes: false, actsAsRole: false, relay: { door, cred } });
+            continue;
+          }
           for (const r of mcpServerRuntimes(stack, server["endpoint"], t)) out.push({ ...base, what: r.what, invokes: false, actsAsRole: true, runtime: r });
         }
       }

@@ -5,9 +5,11 @@
  * runtime's execution role. Where the endpoint names a runtime of the stack (by a reference to it or to one of its
  * endpoints, or by a literal ARN or ID its pattern admits), the caller comes to act as that runtime's role. Where it
  * is a runtime URL blastwall cannot tie to one of the stack (another account's, an ID it cannot match), or a value
- * it cannot read at all (a variable, a data source), the role cannot be named: fail closed. A literal host that is
- * not AgentCore's, or a host written as a reference to another resource of the stack (a load balancer's DNS name),
- * is a server elsewhere, which acts as no role of the stack blastwall can see.
+ * it cannot read at all (a variable, a data source), the role cannot be named: fail closed. An endpoint on another
+ * front door of the stack (an API stage, a gateway, a function URL) is read before this (mcp-server-doors.ts). A
+ * literal host that is not AgentCore's, or one written as a reference to another resource of the stack (a load
+ * balancer's DNS name, whose authenticate actions take no token the gateway sends), is a server elsewhere, which acts
+ * as no role of the stack blastwall can see.
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { attributePattern, parseTemplate } from "../terraform/tokens";
@@ -113,8 +115,8 @@ export function mcpServerRuntimes(stack: TfStack, v: unknown, t: TfResource): Mc
     }
     if (!hostDone && m === null) return [unknown(t, `"${head.text}" is not an https URL blastwall can read`)];
   }
-  // The host written with a reference to another managed resource of the stack (a load balancer's DNS name): a
-  // server on it, not a runtime. A variable, a local blastwall cannot follow or a data source may be any URL.
+  // The host written with a reference to another managed resource of the stack that is no door mcp-server-doors.ts
+  // reads (a load balancer's DNS name): a server on it, not a runtime. A variable, a local blastwall cannot follow or a data source may be any URL.
   const first = parts.find((p) => p.kind === "interpolation");
   const res = first?.kind === "interpolation" ? addressesIn(stack, first.expr) : [];
   const hostByReference = head?.kind === "literal" ? /^https:\/\/$/i.test(head.text) : head === first;
