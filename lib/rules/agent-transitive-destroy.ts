@@ -30,7 +30,8 @@ export const rule: Rule = {
       "authentication asks kafka-cluster:WriteData on the topic), " +
       "a resolver of a GraphQL API whose data source it is, " +
       "a prompt to an alias of a Bedrock agent whose action group, parser function, custom orchestration function or collaborator calls it (bedrock:InvokeAgent), an input to a Bedrock flow whose Lambda, Agent or Lex node does (bedrock:InvokeFlow, StartFlowExecution; a Lex node through the code hook a Lambda permission for Lex admits), an ingestion into a Bedrock knowledge base whose data source's custom transformation is the function (bedrock:StartIngestionJob, IngestKnowledgeBaseDocuments), " +
-      "a function URL with no auth, an API method or route with no auth, or with a Cognito or JWT authorizer that takes a token anyone can get " +
+      "a function URL with no auth, a Lambda authorizer's own function (API Gateway and AppSync run it with the caller's token or request before any auth decision, so anyone who can reach the API does), " +
+      "an API method or route with no auth, or with a Cognito or JWT authorizer that takes a token anyone can get " +
       "(a user pool where anyone may sign up, or one outside the stack; a public or unreadable OpenID Connect issuer), or with a Lambda " +
       "authorizer, whose code is not in the plan and so may let anyone through (a warning, an error under --strict, for a credentials or " +
       "service role behind it too, until its code is reviewed and the finding acknowledged), or with a Cognito authorizer (or a JWT one on a user pool's issuer) on a pool of the stack " +
