@@ -2,7 +2,8 @@
  * HTTP front doors into functions of the stack (red-team round 152): an API Gateway method or route that asks no auth
  * (or whose Cognito or JWT authorizer takes a token anyone can get) in front of a Lambda integration, an internet-facing Application Load Balancer forwarding to a Lambda target
  * group, a CloudFront distribution running a Lambda@Edge function on viewer or origin requests, and an AppSync
- * resolver whose data source is a function, and an AgentCore gateway's Lambda target or interceptor (round 156). Each
+ * resolver whose data source is a function, and an AgentCore gateway's Lambda target or interceptor (round 156), and
+ * a Lambda authorizer's own function, which runs on the caller's token before any auth decision (authorizer-routes.ts). Each
  * runs the function with a request the caller writes. All but the AppSync and gateway ones with IAM auth ask no IAM
  * right: open routes, as a function URL with authorization_type NONE is
  * (invoke-routes.ts). Doors that make a service act with a role of the stack (an AWS integration's credentials, a
@@ -25,6 +26,7 @@ import { functionsOf, type Route } from "./invoke-routes";
 import type { DenyAsk } from "./invoke-denies";
 import { GATEWAY_ARN, gatewayDoorsOf, GATEWAYS, INVOKE_GATEWAY, type GatewayDoor } from "../engine/reach/gateway-doors";
 import { credentialText, doorSigner, relayPasses, type NamedDoor, type Signer } from "../engine/reach/mcp-server-doors";
+import { authorizerRoutes } from "./authorizer-routes";
 
 const isTrue = (v: unknown) => v === true || v === "true";
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
@@ -75,7 +77,7 @@ function loginRoutes(stack: TfStack, via: TfResource, functions: TfResource[], l
 
 /** Every front-door route of the stack into a function. */
 export function frontDoorRoutes(stack: TfStack): Route[] {
-  return [...apiDoorRoutes(stack), ...albRoutes(stack), ...edgeRoutes(stack), ...graphqlRoutes(stack), ...gatewayRoutes(stack), ...relayRoutes(stack)];
+  return [...apiDoorRoutes(stack), ...albRoutes(stack), ...edgeRoutes(stack), ...graphqlRoutes(stack), ...gatewayRoutes(stack), ...relayRoutes(stack), ...authorizerRoutes(stack)];
 }
 
 /** Whether an integration's type and URI may call a function (a Lambda proxy or AWS integration, or a URI it cannot read). */

@@ -134,3 +134,118 @@ describe("front doors: a Lambda authorizer blastwall cannot read may let anyone 
     expect(held[0].message).toContain("--appsync:GraphQL on aws_appsync_datasource.ds-->");
   });
 });
+
+/**
+ * Red-team round 162, F5: API Gateway (and AppSync) runs a Lambda authorizer on a request with the caller's token or
+ * request, before any auth decision, so the authorizer's own function is a route anyone who can reach the API uses,
+ * graded as a function URL with no auth is: a warning, an error under --strict, naming the API, the authorizer and
+ * the function.
+ */
+describe("162 F5: a Lambda authorizer's own function is a route for anyone who can reach the API", () => {
+  const AUTHZ_DESTROYS = (): Obj => ({ ...FUNCTION(HARMLESS), ...role("authz", trust("lambda.amazonaws.com"), DESTROY) });
+  const MOCK = { type: "MOCK" };
+
+  test("REST TOKEN: the authorizer's function whose role deletes is a route, naming API, authorizer, method and function", () => {
+    const json = stack([NOTHING], { ...AUTHZ_DESTROYS(), ...REST({}, MOCK) });
+    expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    const f = found(json)[0];
+    expect(f.message).toContain(
+      'invoke aws_lambda_function.authz with no IAM right at all through aws_api_gateway_authorizer.a, a Lambda authorizer (TOKEN) of aws_api_gateway_rest_api.api, which API Gateway runs with the caller\'s token on every request to aws_api_gateway_method.m (authorization "CUSTOM"), before any auth decision: whoever can reach the API (anyone, for a public one) runs it with input of their choosing',
+    );
+    expect(f.message).toContain("--aws_api_gateway_authorizer.a (no auth)--> aws_lambda_function.authz --runs as--> aws_iam_role.authz");
+    expect(f.fix).toContain('require IAM auth on aws_api_gateway_method.m (authorization = "AWS_IAM") and delete aws_api_gateway_authorizer.a');
+    // A REQUEST authorizer is handed the whole request.
+    const request = stack([NOTHING], { ...AUTHZ_DESTROYS(), ...REST({}, MOCK), "aws_api_gateway_authorizer.a": { name: "req", rest_api_id: "${aws_api_gateway_rest_api.api.id}", type: "REQUEST", identity_source: "method.request.header.X-Key", authorizer_uri: "${aws_lambda_function.authz.invoke_arn}" } });
+    expect(graded(request)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    expect(found(request)[0].message).toContain("a Lambda authorizer (REQUEST) of aws_api_gateway_rest_api.api, which API Gateway runs with the caller's request (its headers, query string, path and context)");
+    // Controls: an authorizer function that cannot delete; a Cognito authorizer, which runs no function.
+    expect(found(stack([NOTHING], { ...FUNCTION(HARMLESS), ...REST({}, MOCK) }))).toEqual([]);
+    const cognito = stack([NOTHING], {
+      ...AUTHZ_DESTROYS(),
+      ...REST({ authorization: "COGNITO_USER_POOLS" }, MOCK),
+      "aws_cognito_user_pool.p": { name: "staff", admin_create_user_config: [{ allow_admin_create_user_only: true }] },
+      "aws_api_gateway_authorizer.a": { name: "cog", rest_api_id: "${aws_api_gateway_rest_api.api.id}", type: "COGNITO_USER_POOLS", provider_arns: ["${aws_cognito_user_pool.p.arn}"] },
+    });
+    expect(found(cognito)).toEqual([]);
+  });
+
+  test("REST: an authorizer no method of the stack uses may be used by one outside it (fail closed)", () => {
+    const json = stack([NOTHING], { ...AUTHZ_DESTROYS(), ...REST({ authorization: "AWS_IAM", authorizer_id: null }, MOCK) });
+    expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    expect(found(json)[0].message).toContain('through aws_api_gateway_authorizer.a, a Lambda authorizer (TOKEN) of aws_api_gateway_rest_api.api, which no method of the stack uses (authorization "CUSTOM" with its authorizer_id), but one outside it may');
+    expect(found(json)[0].fix).toContain("delete aws_api_gateway_authorizer.a, which no method of the stack uses");
+  });
+
+  test("HTTP API REQUEST authorizer, and AppSync AWS_LAMBDA authentication (default or additional): the function is a route", () => {
+    const http = (authorizer: Obj): Obj => ({
+      "aws_apigatewayv2_api.h": { name: "h", protocol_type: "HTTP" },
+      "aws_apigatewayv2_authorizer.l": { api_id: "${aws_apigatewayv2_api.h.id}", name: "l", identity_sources: ["$request.header.Authorization"], ...authorizer },
+      "aws_apigatewayv2_route.r": { api_id: "${aws_apigatewayv2_api.h.id}", route_key: "POST /run", authorization_type: "CUSTOM", authorizer_id: "${aws_apigatewayv2_authorizer.l.id}" },
+    });
+    const json = stack([NOTHING], { ...AUTHZ_DESTROYS(), ...http({ authorizer_type: "REQUEST", authorizer_uri: "${aws_lambda_function.authz.invoke_arn}", authorizer_payload_format_version: "2.0" }) });
+    expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    expect(found(json)[0].message).toContain('through aws_apigatewayv2_authorizer.l, a Lambda authorizer (REQUEST) of aws_apigatewayv2_api.h, which API Gateway runs with the caller\'s request (its headers, query string, path and context) on every request to aws_apigatewayv2_route.r (authorization_type "CUSTOM")');
+    expect(found(json)[0].fix).toContain('require IAM auth on aws_apigatewayv2_route.r (authorization_type = "AWS_IAM") and delete aws_apigatewayv2_authorizer.l');
+    // Control: a JWT authorizer runs no function.
+    const jwt = stack([NOTHING], { ...AUTHZ_DESTROYS(), ...http({ authorizer_type: "JWT", jwt_configuration: [{ issuer: "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0", audience: ["a"] }] }) });
+    expect(found(jwt)).toEqual([]);
+
+    const LAMBDA_AUTH = { authentication_type: "AWS_LAMBDA", lambda_authorizer_config: [{ authorizer_uri: "${aws_lambda_function.authz.arn}" }] };
+    const graphql = (api: Obj) => stack([NOTHING], { ...AUTHZ_DESTROYS(), "aws_appsync_graphql_api.api": { name: "ops", schema: "type Query { run: String }", ...api } });
+    const appsync = graphql(LAMBDA_AUTH);
+    expect(graded(appsync)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    expect(found(appsync)[0].message).toContain("through aws_appsync_graphql_api.api, a GraphQL API with AWS_LAMBDA authentication (lambda_authorizer_config), whose authorizer AppSync runs with the caller's authorization token on every request that carries one, before any auth decision");
+    expect(found(appsync)[0].fix).toContain("authenticate aws_appsync_graphql_api.api with AWS_IAM alone (no AWS_LAMBDA provider)");
+    expect(graded(graphql({ authentication_type: "AWS_IAM", additional_authentication_provider: [LAMBDA_AUTH] }))).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    // Control: AWS_IAM alone.
+    expect(found(graphql({ authentication_type: "AWS_IAM" }))).toEqual([]);
+  });
+
+  test("OpenAPI body: a request scheme an operation's security names is a route; one the operation puts under IAM is not", () => {
+    const scheme = { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "custom", "x-amazon-apigateway-authorizer": { type: "request", authorizerUri: "${aws_lambda_function.authz.invoke_arn}" } };
+    const body = (op: Obj) =>
+      `\${jsonencode(${JSON.stringify({ openapi: "3.0.1", info: { title: "t", version: "1" }, components: { securitySchemes: { lambda: scheme } }, paths: { "/run": { post: { ...op, "x-amazon-apigateway-integration": { type: "mock" } } } } })})}`;
+    const json = stack([NOTHING], { ...AUTHZ_DESTROYS(), "aws_api_gateway_rest_api.api": { name: "items", body: body({ security: [{ lambda: [] }] }) } });
+    expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    expect(found(json)[0].message).toContain('through the security scheme "lambda" in the OpenAPI body of aws_api_gateway_rest_api.api, a Lambda authorizer (request), which API Gateway runs with the caller\'s request (its headers, query string, path and context) on every request to POST /run, before any auth decision');
+    // Control: x-amazon-apigateway-auth AWS_IAM overrides the security requirement.
+    expect(found(stack([NOTHING], { ...AUTHZ_DESTROYS(), "aws_api_gateway_rest_api.api": { name: "items", body: body({ security: [{ lambda: [] }], "x-amazon-apigateway-auth": { type: "AWS_IAM" } }) } }))).toEqual([]);
+  });
+});
+
+/**
+ * Red-team round 162, F9: a plain OpenAPI oauth2 or openIdConnect scheme (no x-amazon-apigateway-authorizer) is no
+ * authorizer API Gateway makes: the import warns and, with failonwarnings false (its default), makes the method with
+ * no auth. A requirement of such schemes alone asks no auth; beside a Lambda authorizer it drops out.
+ */
+describe("162 F9: OpenAPI oauth2 and openIdConnect schemes with no API Gateway extension ask no auth", () => {
+  const schemes = {
+    oauth: { type: "oauth2", flows: { clientCredentials: { tokenUrl: "https://login.example.com/token", scopes: { run: "run" } } } },
+    oidc: { type: "openIdConnect", openIdConnectUrl: "https://login.example.com/.well-known/openid-configuration" },
+    lambda: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "custom", "x-amazon-apigateway-authorizer": { type: "request", authorizerUri: "${aws_lambda_function.authz.invoke_arn}" } },
+    sigv4: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "awsSigv4" },
+  };
+  const body = (security: Obj[]) =>
+    `\${jsonencode(${JSON.stringify({ openapi: "3.0.1", info: { title: "t", version: "1" }, components: { securitySchemes: schemes }, paths: { "/run": { post: { security, "x-amazon-apigateway-integration": { type: "aws_proxy", httpMethod: "POST", uri: "${aws_lambda_function.cleanup.invoke_arn}", payloadFormatVersion: "1.0" } } } } })})}`;
+  const api = (security: Obj[]) => stack([NOTHING], { ...FUNCTION(), "aws_api_gateway_rest_api.api": { name: "items", body: body(security) } });
+
+  test("a requirement of such schemes alone is no auth: the function behind is a route for every agent", () => {
+    for (const [name, type] of [["oauth", "oauth2"], ["oidc", "openIdConnect"]]) {
+      const json = api([{ [name]: [] }]);
+      expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.cleanup"));
+      expect(found(json)[0].message).toContain(`through POST /run in the OpenAPI body of aws_api_gateway_rest_api.api, an operation whose security scheme "${name}" is a plain OpenAPI ${type} scheme with no x-amazon-apigateway-authorizer, which API Gateway makes no authorizer of (the import only warns, and with failonwarnings false, its default, makes the method with no auth), which anyone can call over HTTPS`);
+      expect(found(json)[0].fix).toContain(`or give "${name}" an x-amazon-apigateway-authorizer (a Cognito user pool or JWT authorizer on an identity provider of your organisation alone)`);
+      expect(found(json)[0].message).toContain("--aws_api_gateway_rest_api.api (no auth)--> aws_lambda_function.cleanup");
+    }
+  });
+
+  test("beside a Lambda authorizer it drops out: the Lambda-authorizer warning stays; beside SigV4, IAM", () => {
+    const both = api([{ lambda: [], oauth: ["run"] }]);
+    expect(graded(both)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.cleanup"));
+    expect(found(both)[0].message).toContain('an operation whose security scheme "lambda": its Lambda authorizer (request), which runs aws_lambda_function.authz, whose code is not in the plan');
+    expect(found(both)[0].message).toContain("--a Lambda authorizer blastwall cannot read on aws_api_gateway_rest_api.api--> aws_lambda_function.cleanup");
+    // Controls: with SigV4 in the same requirement it is IAM; an alternative requirement of SigV4 does not close the plain one.
+    expect(found(api([{ sigv4: [], oidc: [] }]))).toEqual([]);
+    expect(graded(api([{ sigv4: [] }, { oauth: [] }]))).toEqual(WARNING_THEN_ERROR("aws_lambda_function.cleanup"));
+  });
+});

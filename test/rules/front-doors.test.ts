@@ -579,6 +579,50 @@ describe("153. front doors: ALB authenticate actions", () => {
     expect(found(other)[0].message).toContain("takes tokens of the identity provider that runs its token_endpoint https://public-auth.auth.eu-central-1.amazoncognito.com/oauth2/token");
     expect(graded(on("https://${aws_cognito_user_pool_domain.pub.domain}.auth.eu-central-1.amazoncognito.com/oauth2/token"))).toEqual(OPEN_ROUTE);
   });
+
+  // Red-team round 162, F7: the region of a token endpoint on the pool's own domain, read from a data source or a local.
+  test("162 F7: a token_endpoint on the pool's domain with the region from data.aws_region (or through a local) keeps it closed; another region is a route whose fix asks only for the region", () => {
+    const pools: Obj = {
+      ...POOL(true),
+      "aws_cognito_user_pool_domain.d": { domain: "staff-auth", user_pool_id: "${aws_cognito_user_pool.p.id}" },
+      "data.aws_region.current": {},
+      "data.aws_region.east": { region: "us-east-1" },
+    };
+    const on = (token_endpoint: string, extra: Obj = {}) =>
+      tf({ ...agentCan(NOTHING), ...FUNCTION(), ...ALB([OIDC_ON("https://${aws_cognito_user_pool.p.endpoint}", { token_endpoint }), FORWARD()], pools) }, { ...PINNED, variable: { region: { type: "string" } }, ...extra });
+    const TAIL = ".amazoncognito.com/oauth2/token";
+    for (const attr of ["name", "id", "region"]) expect(found(on(`https://\${aws_cognito_user_pool_domain.d.domain}.auth.\${data.aws_region.current.${attr}}${TAIL}`))).toEqual([]);
+    // Through a local, and from the pool's own domain attribute.
+    const local = `https://\${aws_cognito_user_pool_domain.d.domain}.auth.\${data.aws_region.current.name}${TAIL}`;
+    expect(found(on("${local.token}", { locals: { token: local } }))).toEqual([]);
+    expect(found(on(`https://\${aws_cognito_user_pool.p.domain}.auth.\${data.aws_region.current.name}${TAIL}`))).toEqual([]);
+    // Another region: the same prefix there may be anyone's pool. The fix asks for the region alone.
+    const east = on(`https://\${aws_cognito_user_pool_domain.d.domain}.auth.us-east-1${TAIL}`);
+    expect(graded(east)).toEqual(OPEN_ROUTE);
+    expect(found(east)[0].message).toContain("on the domain prefix of aws_cognito_user_pool_domain.d but in a region blastwall cannot show is the pool's (us-east-1): a prefix is the pool's in its own region alone");
+    expect(found(east)[0].fix).toContain("write the region in token_endpoint as aws_cognito_user_pool_domain.d's own (eu-central-1), literally or from a data.aws_region of the same provider configuration");
+    expect(found(east)[0].fix).not.toContain("from a domain of the same user pool");
+    expect(graded(on(`https://\${aws_cognito_user_pool_domain.d.domain}.auth.\${data.aws_region.east.name}${TAIL}`))).toEqual(OPEN_ROUTE);
+    const unread = on(`https://\${aws_cognito_user_pool_domain.d.domain}.auth.\${var.region}${TAIL}`);
+    expect(graded(unread)).toEqual(OPEN_ROUTE);
+    expect(found(unread)[0].message).toContain("in a region blastwall cannot show is the pool's (${var.region})");
+    // Resolved to another region's host: not the pool's; that fix may ask for the pool's domain, which it does not use.
+    const literal = on(`https://staff-auth.auth.us-east-1${TAIL}`);
+    expect(graded(literal)).toEqual(OPEN_ROUTE);
+    expect(found(literal)[0].fix).toContain("written literally, or from a domain of the same user pool");
+  });
+
+  // Red-team round 162, F8: an Entra ID v1 issuer's token endpoint is on login.microsoftonline.com, for the same tenant.
+  test("162 F8: Entra ID v1 (issuer sts.windows.net/TENANT/) with the tenant's token endpoint on login.microsoftonline.com: no route; another tenant's is one", () => {
+    const ID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    const v1 = (token_endpoint: string) => stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON(`https://sts.windows.net/${ID}/`, { token_endpoint }), FORWARD()]) });
+    expect(found(v1(`https://login.microsoftonline.com/${ID}/oauth2/token`))).toEqual([]);
+    expect(found(v1(`https://login.microsoftonline.com/${ID}/oauth2/v2.0/token`))).toEqual([]);
+    // Controls: another tenant, Microsoft's common endpoint, another host.
+    expect(graded(v1("https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/oauth2/token"))).toEqual(OPEN_ROUTE);
+    expect(graded(v1("https://login.microsoftonline.com/common/oauth2/token"))).toEqual(OPEN_ROUTE);
+    expect(graded(v1(`https://idp.example.net/${ID}/oauth2/token`))).toEqual(OPEN_ROUTE);
+  });
 });
 
 /**

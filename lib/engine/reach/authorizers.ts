@@ -18,7 +18,9 @@
  * --strict), not the error of a door certainly open: the door is every principal's through a weak link (`lambdaDoor`).
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { resolveToPattern } from "../terraform/tokens";
+import { parseTemplate, refTarget, resolveToPattern } from "../terraform/tokens";
+import { providerConfigKey, providerKeyOf, resourceRegion } from "../terraform/providers";
+import { followReferences } from "../agent-tags";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { blocks, isObject } from "../json";
 import type * as IdentityPools from "./identity-pools";
@@ -302,14 +304,26 @@ export function albOidcAdmits(stack: TfStack, auth: Readonly<Record<string, unkn
   if (!auth) return { kind: "anyone", text: "an identity provider blastwall cannot read (no authenticate_oidc block), which may give a token to anyone", fix: "write its authenticate_oidc block with the issuer of an identity provider of your organisation alone" };
   const client = auth["client_id"];
   const a = issuerAdmits(stack, auth["issuer"], unset(client) ? undefined : [client], `its client_id does not keep them out (anyone the issuer lets sign in to that client gets through: the load balancer checks no other claim, and the claims it passes on to the target in x-amzn-oidc-data are for the target's code to check, which blastwall does not read)`);
-  if (a.kind !== "closed" || tokenEndpointOf(stack, auth["issuer"], auth["token_endpoint"], a.logins ?? [])) return a;
+  if (a.kind !== "closed") return a;
+  const own = tokenEndpointOf(stack, auth["issuer"], auth["token_endpoint"], a.logins ?? []);
+  if (own === true) return a;
   const ep = auth["token_endpoint"];
   const shown = typeof ep === "string" && !unset(ep) ? ep : "a value blastwall cannot read";
   const iss = typeof auth["issuer"] === "string" ? auth["issuer"] : "its issuer";
+  const why = "the load balancer exchanges the sign-in code there and takes the ID token it answers, so it trusts that endpoint, not the issuer, and it may give a token to anyone";
+  if (own !== false) {
+    // Written from the pool's own domain already: only its region is in doubt (red-team round 162, F7).
+    return {
+      kind: "anyone",
+      text: `the identity provider that runs its token_endpoint ${shown}, on the domain prefix of ${own.owner} but in a region blastwall cannot show is the pool's (${own.region}): a prefix is the pool's in its own region alone, and the same prefix in another region may be anyone's user pool; ${why}`,
+      fix: `write the region in token_endpoint as ${own.owner}'s own${own.expected ? ` (${own.expected})` : ""}, literally or from a data.aws_region of the same provider configuration`,
+    };
+  }
+  const pool = (a.logins ?? []).length > 0 ? ", or from a domain of the same user pool (https://${aws_cognito_user_pool_domain.NAME.domain}.auth.REGION.amazoncognito.com/oauth2/token)" : "";
   return {
     kind: "anyone",
-    text: `the identity provider that runs its token_endpoint ${shown}, which is not the issuer ${iss}'s own (another host, tenant or path, or one blastwall cannot read): the load balancer exchanges the sign-in code there and takes the ID token it answers, so it trusts that endpoint, not the issuer, and it may give a token to anyone`,
-    fix: `point token_endpoint at the issuer's own (the token_endpoint that ${iss.replace(/\/+$/, "")}/.well-known/openid-configuration lists), written literally or from the same user pool's domain`,
+    text: `the identity provider that runs its token_endpoint ${shown}, which is not the issuer ${iss}'s own (another host, tenant or path, or one blastwall cannot read): ${why}`,
+    fix: `point token_endpoint at the issuer's own (the token_endpoint that ${iss.replace(/\/+$/, "")}/.well-known/openid-configuration lists), written literally${pool}`,
   };
 }
 
@@ -320,42 +334,122 @@ function hostPath(v: string): { host: string; path: string } | undefined {
 }
 
 /**
- * Whether a token endpoint is the issuer's own: on the issuer's host, under the issuer's path (less a trailing version
- * segment: an Entra tenant's issuer `/TENANT/v2.0` has its token endpoint at `/TENANT/oauth2/v2.0/token`), compared as
- * written where both are the same reference (`https://${aws_cognito_user_pool.p.endpoint}/...`), else as resolved
- * exactly; or, for a user pool's issuer (`pools`), on a domain of that pool (an aws_cognito_user_pool_domain whose
- * user_pool_id is the pool: by reference, as `DOMAIN.auth.REGION.amazoncognito.com`, or its custom domain).
+ * Issuer hosts whose token endpoint is on another host of the same provider: an Entra ID v1 issuer
+ * (`https://sts.windows.net/TENANT/`) has its token endpoint at `https://login.microsoftonline.com/TENANT/oauth2/token`,
+ * as its discovery document lists (red-team round 162, F8). The tenant in the path still has to agree.
  */
-function tokenEndpointOf(stack: TfStack, issuer: unknown, endpoint: unknown, pools: readonly TfResource[]): boolean {
+const TOKEN_HOST_OF: Readonly<Record<string, string>> = { "sts.windows.net": "login.microsoftonline.com" };
+
+/** Where a token endpoint on a user pool's domain is written with a region blastwall cannot show is the pool's. */
+interface DoubtedRegion {
+  /** The pool domain (or pool) whose prefix it is written from. */
+  readonly owner: string;
+  /** The region part as written. */
+  readonly region: string;
+  /** The pool's region, when blastwall reads it. */
+  readonly expected?: string;
+}
+
+/**
+ * Whether a token endpoint is the issuer's own: on the issuer's host (or the host its provider answers tokens on:
+ * TOKEN_HOST_OF), under the issuer's path (less a trailing version segment: an Entra tenant's issuer `/TENANT/v2.0`
+ * has its token endpoint at `/TENANT/oauth2/v2.0/token`), compared as written where both are the same reference
+ * (`https://${aws_cognito_user_pool.p.endpoint}/...`), else as resolved exactly; or, for a user pool's issuer
+ * (`pools`), on a domain of that pool (onPoolDomain). A DoubtedRegion: on the pool's domain prefix, in a region
+ * blastwall cannot show is the pool's.
+ */
+function tokenEndpointOf(stack: TfStack, issuer: unknown, endpoint: unknown, pools: readonly TfResource[]): boolean | DoubtedRegion {
   if (typeof issuer !== "string" || typeof endpoint !== "string") return false;
   const under = (i: string, e: string): boolean => {
     const a = hostPath(i);
     const b = hostPath(e);
-    if (!a || !b || a.host !== b.host) return false;
+    if (!a || !b) return false;
     const base = a.path.replace(/\/v\d+(\.\d+)?$/i, "");
+    if (a.host !== b.host && !(TOKEN_HOST_OF[a.host] === b.host && base !== "")) return false;
     return base === "" || b.path === base || b.path.startsWith(`${base}/`);
   };
   if (under(issuer, endpoint)) return true;
   const i = exactly(stack, issuer);
   const e = exactly(stack, endpoint);
   if (i !== undefined && e !== undefined && under(i, e)) return true;
-  return pools.length > 0 && onPoolDomain(stack, endpoint, e, pools);
+  return pools.length > 0 ? onPoolDomain(stack, endpoint, e, pools) : false;
 }
 
-/** Whether an endpoint is on a hosted-UI domain of one of `pools` (see tokenEndpointOf). */
-function onPoolDomain(stack: TfStack, written: string, resolved: string | undefined, pools: readonly TfResource[]): boolean {
+/**
+ * Whether an endpoint is on a hosted-UI domain of one of `pools`: written from an aws_cognito_user_pool_domain of the
+ * pool (`https://${aws_cognito_user_pool_domain.d.domain}.auth.REGION.amazoncognito.com/...`, or its custom domain),
+ * or from the pool's own `domain` or `custom_domain`, through a local too; or resolved exactly to such a host. A
+ * prefix is unique within a region alone, so REGION must be the pool's: written literally, or from a data.aws_region
+ * of the same provider configuration (regionOf).
+ */
+function onPoolDomain(stack: TfStack, written: string, resolved: string | undefined, pools: readonly TfResource[]): boolean | DoubtedRegion {
   const domains = (stack.byType.get("aws_cognito_user_pool_domain") ?? []).filter((d) => d.mode === "managed" && pools.includes(oneReferenced(stack, d.values["user_pool_id"], ["aws_cognito_user_pool"])!));
-  if (domains.length === 0) return false;
-  const named = oneReferenced(stack, written, ["aws_cognito_user_pool_domain"]);
-  // Written from the domain resource: its prefix (`https://${aws_cognito_user_pool_domain.d.domain}.auth...`) or custom domain.
-  if (named) return domains.includes(named) && /^https:\/\/\$\{[^}]+\.domain\}(\.auth\.[a-z0-9-]+\.amazoncognito\.com)?(\/|$)/i.test(written.trim());
+  const followed = followReferences(stack, written, true);
+  const hit = fromPoolDomain(stack, typeof followed === "string" ? followed : written, pools, domains);
+  if (hit !== undefined) return hit;
   const host = resolved === undefined ? undefined : hostPath(resolved)?.host;
   if (host === undefined) return false;
   return domains.some((d) => {
     const domain = exactly(stack, d.values["domain"])?.toLowerCase();
     if (domain === undefined) return false;
-    return domain.includes(".") ? host === domain : new RegExp(`^${domain.replace(/[.*+?^$(){}|[\]\\]/g, "\\$&")}\\.auth\\.[a-z0-9-]+\\.amazoncognito\\.com$`).test(host);
+    if (domain.includes(".")) return host === domain;
+    const m = new RegExp(`^${domain.replace(/[.*+?^$(){}|[\]\\]/g, "\\$&")}\\.auth\\.([a-z0-9-]+)\\.amazoncognito\\.com$`).exec(host);
+    const own = resourceRegion(stack, d);
+    return m !== null && (own === undefined || m[1] === own);
   });
+}
+
+/**
+ * An endpoint whose host is written from the domain of one of `pools`: true on that pool's domain (in its region),
+ * a DoubtedRegion when the region part is not shown to be the pool's, false when written from another pool's, and
+ * undefined when its host is not written that way (the caller then reads it as resolved).
+ */
+function fromPoolDomain(stack: TfStack, written: string, pools: readonly TfResource[], domains: readonly TfResource[]): boolean | DoubtedRegion | undefined {
+  // The host as written, each interpolation a placeholder: `\u0000N\u0000` for the Nth.
+  const refs: string[] = [];
+  const skeleton = parseTemplate(written.trim())
+    .map((p) => (p.kind === "literal" ? p.text : `\u0000${refs.push(p.raw) - 1}\u0000`))
+    .join("");
+  const m = /^https:\/\/\u0000(\d+)\u0000(?:\.auth\.([a-z0-9-]+|\u0000\d+\u0000)\.amazoncognito\.com)?(?:\/|$)/i.exec(skeleton);
+  if (!m) return undefined;
+  const ref = refTarget(refs[Number(m[1])]);
+  const res = ref && !ref.splat && ref.path.length === 0 ? stack.byAddress.get(ref.address) : undefined;
+  const owner =
+    res?.type === "aws_cognito_user_pool_domain" && ref?.attribute === "domain" ? res : res?.type === "aws_cognito_user_pool" && (ref?.attribute === "domain" || ref?.attribute === "custom_domain") ? res : undefined;
+  if (!owner) return undefined;
+  if (!(owner.type === "aws_cognito_user_pool" ? pools.includes(owner) : domains.includes(owner))) return false;
+  // A custom domain is the whole host; a prefix is the pool's in its region alone (and no host by itself).
+  const domainValue = owner.type === "aws_cognito_user_pool" ? (ref?.attribute === "custom_domain" ? "custom" : "prefix") : exactly(stack, owner.values["domain"]);
+  const custom = domainValue === undefined ? undefined : domainValue === "custom" || domainValue.includes(".");
+  if (m[2] === undefined) return custom !== false;
+  if (custom === true) return false;
+  const part = m[2].startsWith("\u0000") ? refs[Number(m[2].slice(1, -1))] : m[2].toLowerCase();
+  const expected = resourceRegion(stack, owner);
+  const same = regionOf(stack, owner, part);
+  return same ? true : { owner: owner.address, region: part, ...(expected ? { expected } : {}) };
+}
+
+/**
+ * Whether a region part of a host (a literal, or one interpolation) is certainly that of `owner`: a literal equal to its
+ * region (any literal where blastwall cannot read that region, as before); a data.aws_region (`name`, `id`, `region`)
+ * that selects none of its own, on the same provider configuration as `owner`, which sets no region of its own
+ * either, or one whose region is read and equal; the very expression `owner`'s provider sets its region with.
+ */
+function regionOf(stack: TfStack, owner: TfResource, part: string): boolean {
+  const own = resourceRegion(stack, owner);
+  if (!part.startsWith("${")) return own === undefined || part === own;
+  const ref = refTarget(part);
+  const res = ref?.kind === "data" ? stack.byAddress.get(ref.address) : undefined;
+  if (res?.type === "aws_region" && ["name", "id", "region"].includes(ref?.attribute ?? "") && ref?.path.length === 0) {
+    const picked = [res.values["region"], res.values["name"]].find((v) => !unset(v));
+    if (picked !== undefined) return typeof picked === "string" && !picked.includes("${") && picked === own;
+    const sameProvider = providerConfigKey(providerKeyOf(res)) === providerConfigKey(providerKeyOf(owner)) && unset(owner.values["region"]);
+    if (sameProvider) return true;
+    const theirs = resourceRegion(stack, res);
+    return theirs !== undefined && theirs === own;
+  }
+  const providerRegion = stack.providers?.get(providerConfigKey(providerKeyOf(owner)))?.["region"];
+  return unset(owner.values["region"]) && typeof providerRegion === "string" && providerRegion.includes("${") && providerRegion.trim() === part.trim();
 }
 
 /**

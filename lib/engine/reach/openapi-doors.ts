@@ -23,6 +23,15 @@ export interface BodyOperation {
   readonly credentials: unknown;
   readonly subtype: unknown;
   readonly access: DoorAccess;
+  /** The Lambda authorizers its security may run on a request, before any auth decision (rules/authorizer-routes.ts). */
+  readonly authorizers: readonly BodyAuthorizer[];
+}
+
+/** A `token` or `request` scheme of a body: its name, type and `authorizerUri` as written. */
+export interface BodyAuthorizer {
+  readonly scheme: string;
+  readonly type: string;
+  readonly uri: unknown;
 }
 
 /** An API whose body blastwall cannot read, and the role values its text names (references, role ARNs). */
@@ -56,23 +65,35 @@ function deref(doc: Record<string, unknown>, v: unknown): unknown {
   return v;
 }
 
-type SchemeKind = "iam" | "other" | "key" | "unknown";
+type SchemeKind = "iam" | "other" | "key" | "ignored" | "unknown";
 
-/** What a security scheme asks: a SigV4 signature (IAM), an authorizer outside IAM, an API key, or unread. */
+/**
+ * What a security scheme asks: a SigV4 signature (IAM), an authorizer outside IAM, an API key, nothing (`ignored`), or
+ * unread. A plain OpenAPI `oauth2` or `openIdConnect` scheme, with no `x-amazon-apigateway-authorizer`, is no authorizer
+ * API Gateway knows: the import makes none of it (it only warns, and goes on with failonwarnings false, its default),
+ * so it asks nothing of the caller (red-team round 162, F9).
+ */
 function schemeKind(scheme: unknown): SchemeKind {
   if (!isObj(scheme)) return "unknown";
   const authtype = lower(scheme["x-amazon-apigateway-authtype"]);
   if (authtype === "awssigv4" || lower(scheme["type"]) === "awssigv4") return "iam";
   if (authtype === "cognito_user_pools" || authtype === "custom" || isObj(scheme["x-amazon-apigateway-authorizer"])) return "other";
-  if (["oauth2", "openidconnect"].includes(lower(scheme["type"]) ?? "")) return "other";
+  if (["oauth2", "openidconnect"].includes(lower(scheme["type"]) ?? "")) return "ignored";
   if (lower(scheme["type"]) === "apikey") return "key";
   return "unknown";
 }
 
+/** Why an `ignored` scheme asks nothing, for messages. */
+function ignoredText(scheme: unknown): string {
+  const type = isObj(scheme) && typeof scheme["type"] === "string" ? scheme["type"] : "oauth2";
+  return `a plain OpenAPI ${type} scheme with no x-amazon-apigateway-authorizer, which API Gateway makes no authorizer of (the import only warns, and with failonwarnings false, its default, makes the method with no auth)`;
+}
+
 /**
  * An operation's authorization: `x-amazon-apigateway-auth` (AWS_IAM or NONE), else its `security` or the document's.
- * Requirements are alternatives, any one admits: one that is empty (`{}`), an API key or a scheme blastwall cannot
- * read may ask no IAM right (open); the schemes of one requirement all apply, so one SigV4 scheme makes it IAM, and
+ * Requirements are alternatives, any one admits: one that is empty (`{}`), or lists only schemes API Gateway ignores
+ * (`ignored`, which drop out of any requirement), an API key or a scheme blastwall cannot read may ask no IAM right
+ * (open); the schemes of one requirement all apply, so one SigV4 scheme makes it IAM, and
  * one authorizer that admits only an organisation's logins closes it. A requirement whose every scheme is an
  * authorizer anyone gets a token for (authorizers.ts) is open; one whose other schemes are all Lambda authorizers,
  * whose code is not read, may be anyone's (a weak link: authorizers.ts `LambdaDoor`).
@@ -81,7 +102,7 @@ function operationAccess(stack: TfStack, doc: Record<string, unknown>, op: Recor
   const at = `${where} in the OpenAPI body of ${api.address}`;
   const iam = `require IAM auth on ${at} (a security requirement naming a scheme with x-amazon-apigateway-authtype = "awsSigv4")`;
   const fix = `${iam} or an authorizer`;
-  const open = (why: string): DoorAccess => ({ kind: "open", text: `through ${at}, an operation ${why}, which anyone can call over HTTPS`, fix });
+  const open = (why: string, how = fix): DoorAccess => ({ kind: "open", text: `through ${at}, an operation ${why}, which anyone can call over HTTPS`, fix: how });
   const xauth = op["x-amazon-apigateway-auth"];
   if (isObj(xauth) && lower(xauth["type"]) === "aws_iam") return { kind: "iam" };
   if (isObj(xauth) && lower(xauth["type"]) === "none") return open('with x-amazon-apigateway-auth type "NONE" (no auth at all)');
@@ -95,8 +116,11 @@ function operationAccess(stack: TfStack, doc: Record<string, unknown>, op: Recor
   const logins: LoginDoor[] = [];
   for (const req of security) {
     if (!isObj(req)) return open("whose security blastwall cannot read (it may ask no auth)");
-    const names = Object.keys(req);
-    if (names.length === 0) return open("whose security lists an empty requirement ({}: no auth at all)");
+    const listed = Object.keys(req);
+    if (listed.length === 0) return open("whose security lists an empty requirement ({}: no auth at all)");
+    // A scheme API Gateway makes no authorizer of drops out of the requirement; one it leaves empty asks no auth.
+    const names = listed.filter((n) => schemeKind(deref(doc, schemes[n])) !== "ignored");
+    if (names.length === 0) return open(`whose security scheme "${listed[0]}" is ${ignoredText(deref(doc, schemes[listed[0]]))}`, `${iam}, or give "${listed[0]}" an x-amazon-apigateway-authorizer (a Cognito user pool or JWT authorizer on an identity provider of your organisation alone)`);
     const resolved = names.map((n) => deref(doc, schemes[n]));
     const kinds = resolved.map(schemeKind);
     if (kinds.includes("iam")) continue;
@@ -128,6 +152,31 @@ function operationAccess(stack: TfStack, doc: Record<string, unknown>, op: Recor
     return open(kinds.includes("key") && kinds.every((k) => k === "key" || k === "other") ? `whose security is the API key scheme "${name}" (an API key is no IAM right: whoever holds one calls it)` : `whose security scheme "${name}" blastwall cannot read (it may ask no auth)`);
   }
   return closedAccess(other ? "other" : "iam", logins, lambda);
+}
+
+/** A scheme's Lambda authorizer (`token`, `request`, or x-amazon-apigateway-authtype `custom`), when it is one. */
+function lambdaScheme(name: string, scheme: unknown): BodyAuthorizer | undefined {
+  if (!isObj(scheme)) return undefined;
+  const x = isObj(scheme["x-amazon-apigateway-authorizer"]) ? scheme["x-amazon-apigateway-authorizer"] : undefined;
+  const type = lower(x?.["type"]) ?? (lower(scheme["x-amazon-apigateway-authtype"]) === "custom" ? "custom" : undefined);
+  if (type !== "token" && type !== "request" && type !== "custom") return undefined;
+  return { scheme: name, type, uri: x?.["authorizerUri"] };
+}
+
+/**
+ * The Lambda authorizers an operation's security may run: those its requirements name, unless
+ * x-amazon-apigateway-auth puts it under IAM or no auth. Security blastwall cannot read may name any scheme of the
+ * document: every Lambda one (fail closed).
+ */
+function operationAuthorizers(doc: Record<string, unknown>, op: Record<string, unknown>): BodyAuthorizer[] {
+  const xauth = op["x-amazon-apigateway-auth"];
+  if (isObj(xauth) && ["aws_iam", "none"].includes(lower(xauth["type"]) ?? "")) return [];
+  const components = isObj(doc["components"]) ? doc["components"] : {};
+  const schemes = isObj(components["securitySchemes"]) ? components["securitySchemes"] : isObj(doc["securityDefinitions"]) ? doc["securityDefinitions"] : {};
+  const security = op["security"] !== undefined ? op["security"] : doc["security"];
+  const readable = security === undefined || security === null || (Array.isArray(security) && security.every(isObj));
+  const names = readable ? [...new Set((Array.isArray(security) ? security : []).flatMap((r) => Object.keys(r as Record<string, unknown>)))] : Object.keys(schemes);
+  return names.flatMap((n) => lambdaScheme(n, deref(doc, schemes[n])) ?? []);
 }
 
 /**
@@ -188,7 +237,7 @@ export function bodiesOf(stack: TfStack): { operations: readonly BodyOperation[]
           partly = true;
           continue;
         }
-        operations.push({ api, where, type: lower(x["type"]), uri: x["uri"], credentials: x["credentials"], subtype: x["integrationSubtype"], access: operationAccess(stack, doc, op, api, where) });
+        operations.push({ api, where, type: lower(x["type"]), uri: x["uri"], credentials: x["credentials"], subtype: x["integrationSubtype"], access: operationAccess(stack, doc, op, api, where), authorizers: operationAuthorizers(doc, op) });
       }
     }
     if (partly) unread.push({ api, roles: rolesOfBody(body as string) });
