@@ -250,7 +250,9 @@ export function forwardedGrants(stack: TfStack, p: PrincipalNode, action: string
     }
     const text = isRelayed(first) ? `${first.relay.text}; and ${f.how}` : `: it can ${f.verb} (${by}), and ${f.how}`;
     const fix = (who: string) => (isRelayed(first) ? `${first.relay.fix(who)}, or ${f.close}` : `take ${acts} on ${on} away from ${who}, or ${f.close}`);
-    out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires, forwarded: { on: f.to.target } } });
+    // A replay is asked on the archive: the right the arrows name, where the caller holds no PutEvents.
+    const replay = !isRelayed(first) && f.from.types === ARCHIVES ? `${START_REPLAY} on ${f.via.address}` : undefined;
+    out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires, forwarded: { on: f.to.target }, ...(replay ? { held: replay } : {}) } });
   }
   return out;
 }

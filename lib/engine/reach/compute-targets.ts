@@ -224,6 +224,11 @@ export interface BusTarget {
   readonly text: string;
   /** Why its rules are not the stack's to read, when they are not: the target is then compute that may run as any role. */
   readonly outside?: string;
+  /**
+   * The data source it is read from, when the stack reads it (`data.aws_cloudwatch_event_bus.default`): its rules may
+   * be anywhere, but the stack's own rules on it are matched by `pattern` (its name) as any rule's bus is.
+   */
+  readonly readFrom?: TfResource;
 }
 
 /**
@@ -236,8 +241,10 @@ export function busTarget(stack: TfStack, arn: unknown, at?: TfResource): BusTar
   const refs = referencedIn(stack, arn);
   const ref = refs.find((r) => BUSES.includes(r.type));
   if (ref) {
-    const pattern = `arn:*:events:*:*:event-bus/${nameOf(stack, ref, "name")}`;
-    if (ref.mode === "data") return { pattern, text: ref.address, outside: "an event bus this stack reads but does not make, whose rules may be anywhere" };
+    const name = nameOf(stack, ref, "name");
+    // A data source may name the bus by its ARN (another account's bus): that is its pattern.
+    const pattern = name.startsWith("arn:") ? name : `arn:*:events:*:*:event-bus/${name}`;
+    if (ref.mode === "data") return { pattern, text: ref.address, outside: "an event bus this stack reads but does not make, whose rules may be anywhere", readFrom: ref };
     return { bus: ref, pattern, text: ref.address };
   }
   // Written out, or built from parts (the account, the region): read as an ARN. Anything else (an API destination, a

@@ -11,7 +11,9 @@
  * the stack is a relayed events:PutEvents grant on its bus, which every route that reads PutEvents counts (compute,
  * functions, what a rule sends to a queue, topic, stream or another bus). Fail closed where the archive's bus cannot
  * be read: it may be any bus of the stack. An archive of a bus whose rules the stack does not hold (another account or
- * region, a bus it only reads) replays to rules blastwall cannot see either way, as PutEvents there would.
+ * region) replays to rules blastwall cannot see either way, as PutEvents there would. A bus the stack only reads (the
+ * usual `data "aws_cloudwatch_event_bus" "default"`) is one whose rules the stack may hold: they are read by its name,
+ * as PutEvents there reads them (red-team round 162, F1).
  *
  * Wider than AWS, on purpose: the archive's own event_pattern, and a rule's `"replay-name": [{"exists": false}]`, may
  * keep some rules from ever seeing a replayed event; that is not read (a rule counts as reached).
@@ -61,7 +63,8 @@ function readReplays(stack: TfStack): ArchiveReplay[] {
       out.push({ archive, pattern, to: { pattern: "arn:*:events:*:*:event-bus/*", text: `any event bus (blastwall cannot read which bus ${archive.address} archives: event_source_arn)` } });
       continue;
     }
-    if (bus.outside !== undefined) continue;
+    if (bus.outside !== undefined && !bus.readFrom) continue;
+    // A bus read from a data source is no resource of the stack's: its rules are matched by name, not by reference.
     out.push({ archive, pattern, to: { pattern: bus.pattern, target: bus.bus, text: bus.text } });
   }
   return out;
