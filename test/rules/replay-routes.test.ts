@@ -164,3 +164,49 @@ describe("a replay chain's arrows name events:StartReplay, the right the agent h
     expect(findings(stack([allow("events:PutEvents", "*")], ORDERS()))[0].message).toContain("aws_iam_role.agent --events:PutEvents--> aws_iam_role.sfn");
   });
 });
+
+describe("a replay of AWS services' events a rule forwards to another bus (red-team round 162, F2)", () => {
+  const S3 = { source: ["aws.s3"] };
+  /** The default bus archived; its rule `fwd` (matching `fwd`) forwards to `ops`, whose rule runs the state machine. */
+  const FORWARDED = (o: { fwd?: Obj; run?: Obj | null; target?: Obj; rights?: string } = {}): Obj => {
+    const body = ORDERS({ archive: { name: "all", event_source_arn: "arn:aws:events:eu-central-1:111111111111:event-bus/default" }, pattern: o.run === undefined ? S3 : o.run, rights: o.rights });
+    body["aws_cloudwatch_event_bus.b"] = { name: "ops" };
+    return {
+      ...body,
+      "aws_cloudwatch_event_rule.fwd": { name: "to-ops", event_pattern: JSON.stringify(o.fwd ?? S3) },
+      "aws_cloudwatch_event_target.fwd": { rule: "${aws_cloudwatch_event_rule.fwd.name}", arn: "${aws_cloudwatch_event_bus.b.arn}", role_arn: "${aws_iam_role.events.arn}", ...o.target },
+    };
+  };
+
+  test("the default bus's AWS events forwarded to a bus whose rule of AWS events starts compute: an error, the way named", () => {
+    const json = stack([REPLAY], FORWARDED());
+    expect(graded(json)).toEqual(SFN_ERROR);
+    expect(findings(json)[0].path).toContain(
+      "replay the events aws_cloudwatch_event_archive.a archived onto the default event bus, where aws_cloudwatch_event_rule.fwd (which may match AWS services' events) forwards them through aws_cloudwatch_event_target.fwd to aws_cloudwatch_event_bus.b, where aws_cloudwatch_event_rule.r (matching AWS services' events, which a replay puts again as they were) sends them through aws_cloudwatch_event_target.t to aws_sfn_state_machine.sm",
+    );
+    // A rule there of any source (a detail type only) gets them too; so does one into a function.
+    expect(graded(stack([REPLAY], FORWARDED({ run: { "detail-type": ["Object Deleted"] } })))).toEqual(SFN_ERROR);
+    expect(graded(stack([REPLAY], { ...FORWARDED({ rights: HARMLESS }), ...FN() }))).toEqual([["agent-transitive-destroy", "warning", "aws_lambda_function.fn"]]);
+  });
+
+  test("two hops: the default bus, a central bus, then ops", () => {
+    const body = FORWARDED();
+    body["aws_cloudwatch_event_bus.c"] = { name: "central" };
+    body["aws_cloudwatch_event_target.fwd"] = { ...(body["aws_cloudwatch_event_target.fwd"] as Obj), arn: "${aws_cloudwatch_event_bus.c.arn}" };
+    body["aws_cloudwatch_event_rule.c"] = { name: "to-ops", event_bus_name: "${aws_cloudwatch_event_bus.c.name}", event_pattern: JSON.stringify({ source: [{ prefix: "aws." }] }) };
+    body["aws_cloudwatch_event_target.c"] = { rule: "${aws_cloudwatch_event_rule.c.name}", event_bus_name: "${aws_cloudwatch_event_bus.c.name}", arn: "${aws_cloudwatch_event_bus.b.arn}", role_arn: "${aws_iam_role.events.arn}" };
+    expect(graded(stack([REPLAY], body))).toEqual(SFN_ERROR);
+  });
+
+  test("controls: a forwarding rule of custom sources only, a constant input, no archive, PutEvents alone, a Deny of StartReplay", () => {
+    expect(graded(stack([REPLAY], FORWARDED({ fwd: { source: ["com.acme.orders"] } })))).toEqual([]);
+    expect(graded(stack([REPLAY], FORWARDED({ target: { input: "{}" } })))).toEqual([]);
+    const none = FORWARDED();
+    delete none["aws_cloudwatch_event_archive.a"];
+    expect(graded(stack([REPLAY], none))).toEqual([]);
+    expect(graded(stack([allow("events:PutEvents", "*")], FORWARDED()))).toEqual([]);
+    expect(graded(stack([REPLAY, deny("events:StartReplay", "${aws_cloudwatch_event_archive.a.arn}")], FORWARDED()))).toEqual([]);
+    // Custom sources all the way: reported once, as PutEvents relayed through the forward.
+    expect(graded(stack([REPLAY], FORWARDED({ fwd: { source: ["com.acme.orders"] }, run: { source: ["com.acme.orders"] } })))).toEqual(SFN_ERROR);
+  });
+});
