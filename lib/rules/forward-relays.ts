@@ -95,8 +95,9 @@ function busForwarders(stack: TfStack): Forwarder[] {
   const out: Forwarder[] = [];
   for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
     if (!passesEvent(stack, t)) continue;
-    const to = busTarget(stack, t.values["arn"], t);
-    if (!to || to.outside !== undefined) continue;
+    const bus = busTarget(stack, t.values["arn"], t);
+    const to = bus ? (bus.outside === undefined ? { pattern: bus.pattern, bus: bus.bus, text: bus.text, grants: ["events:PutEvents"], unseen: undefined } : undefined) : unseenPolicyTarget(stack, t);
+    if (!to) continue;
     const rule = oneReferenced(stack, t.values["rule"], RULES);
     // A pattern that leaves the caller's events out still forwards them for a caller that may rewrite it: `rewritable`.
     const sources = rule ? (forgeable(stack, rule) ? customSources(stack, rule) : []) : undefined;
@@ -110,14 +111,47 @@ function busForwarders(stack: TfStack): Forwarder[] {
       ...(sources ? { sources } : {}),
       ...(rule ? { rewritable: { t, busText: from.text, close: `take ${t.address} off ${ruleText}` } } : {}),
       verb: `put an event with ${matched} on ${from.text}`,
-      grants: ["events:PutEvents"],
+      grants: to.grants,
       to: { pattern: to.pattern, target: to.bus, text: to.text },
-      how: `${ruleText} forwards it through ${t.address} to ${to.text}, EventBridge putting it there as it was put (its source, detail type and detail the caller's), where that bus's rules match it`,
-      close: `have ${ruleText} match only events of AWS services (source aws.*), which PutEvents cannot send, or take ${t.address} off it`,
+      how: to.unseen
+        ? `${ruleText} sends it through ${t.address} to ${to.text}, ${to.unseen}`
+        : `${ruleText} forwards it through ${t.address} to ${to.text}, EventBridge putting it there as it was put (its source, detail type and detail the caller's), where that bus's rules match it`,
+      close: to.unseen
+        ? `have ${ruleText} match only events of AWS services (source aws.*), which PutEvents cannot send, or take ${t.address} off it, or put the policy of ${to.text} in the stack, admitting only the senders it needs (then blastwall reads whether it admits ${ruleText})`
+        : `have ${ruleText} match only events of AWS services (source aws.*), which PutEvents cannot send, or take ${t.address} off it`,
     });
   }
   return out;
 }
+
+/**
+ * A queue or topic of the stack a rule target sends the event to, when no policy of the stack is on it (red-team round
+ * 162, F3). EventBridge delivers there only where the queue's or topic's policy admits it, and a statement of the stack
+ * that does is read as a relay (invoke-relays.ts), one that does not as refusing it; but with no policy in the stack,
+ * one set outside it (another stack, a module, the console) may admit the rule. Fail closed: the delivery counts as
+ * admitted, as rule-retimes.ts counts it for events:PutRule, and the message says so.
+ */
+function unseenPolicyTarget(stack: TfStack, t: TfResource): { pattern: string; bus?: TfResource; text: string; grants: readonly string[]; unseen: string } | undefined {
+  const d = destinationOf(stack, t.values["arn"], t);
+  const kind = d?.target && POLICY_HOLDERS[d.target.type];
+  if (!d || !d.target || !kind) return undefined;
+  const target = d.target;
+  if (!unset(target.values["policy"])) return undefined;
+  if ((stack.byType.get(kind.type) ?? []).some((x) => oneReferenced(stack, x.values[kind.on], [target.type]) === target)) return undefined;
+  return {
+    pattern: d.pattern,
+    bus: target,
+    text: target.address,
+    grants: d.grants,
+    unseen: `as a message (EventBridge delivers there only where the ${kind.noun}'s policy admits events.amazonaws.com, and no policy of the stack is on ${target.address}: one set outside the stack may admit the rule, so blastwall counts the delivery as admitted)`,
+  };
+}
+
+/** The policy resources that may be on a queue or topic: where `unseenPolicyTarget` looks for one in the stack. */
+const POLICY_HOLDERS: Readonly<Record<string, { readonly type: string; readonly on: string; readonly noun: string }>> = {
+  aws_sqs_queue: { type: "aws_sqs_queue_policy", on: "queue_url", noun: "queue" },
+  aws_sns_topic: { type: "aws_sns_topic_policy", on: "arn", noun: "topic" },
+};
 
 /** A queue, stream, topic or bus a pipe or rule target writes on to: the writes it makes there, and where. */
 export interface Destination {
@@ -250,7 +284,9 @@ export function forwardedGrants(stack: TfStack, p: PrincipalNode, action: string
     }
     const text = isRelayed(first) ? `${first.relay.text}; and ${f.how}` : `: it can ${f.verb} (${by}), and ${f.how}`;
     const fix = (who: string) => (isRelayed(first) ? `${first.relay.fix(who)}, or ${f.close}` : `take ${acts} on ${on} away from ${who}, or ${f.close}`);
-    out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires, forwarded: { on: f.to.target } } });
+    // A replay is asked on the archive: the right the arrows name, where the caller holds no PutEvents.
+    const replay = !isRelayed(first) && f.from.types === ARCHIVES ? `${START_REPLAY} on ${f.via.address}` : undefined;
+    out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires, forwarded: { on: f.to.target }, ...(replay ? { held: replay } : {}) } });
   }
   return out;
 }

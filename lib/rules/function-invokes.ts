@@ -26,7 +26,7 @@ import { capabilityActions, capabilityEvidence, capabilityFixText, capabilityOf,
 import { grantUses, grantsUsing, onPattern, routesHeld, routesOf, type Need, type Route } from "./invoke-routes";
 import { deniedOnAll, ownDenies, placedArn, type DenyAsk } from "./invoke-denies";
 import { heldWrites } from "./held-writes";
-import { accountOf, holdsServiceRight, isRelayed, serviceRights, type Relay } from "./invoke-relays";
+import { accountOf, heldRight, holdsServiceRight, isRelayed, serviceRights, type Relay } from "./invoke-relays";
 import { attributePattern } from "../engine/terraform/tokens";
 import { signersHold } from "../engine/reach/mcp-server-doors";
 
@@ -492,7 +492,8 @@ function useText(fn: TfResource, u: Use): string {
 function arrows(agent: PrincipalNode, fn: TfResource, v: Invoked): string {
   const start = v.path ? chainText(agent.address, v.path) : agent.address;
   const u = v.uses[0];
-  const first = [...u.actions][0];
+  // Through a replay alone, the right it holds is events:StartReplay, not the events:PutEvents it relays.
+  const first = (!u.direct && u.relays?.map(heldRight).find((x) => x !== undefined)) || [...u.actions][0];
   if (!u.route) return `${start} --${first}--> ${fn.address}`;
   if (u.route.actions.length === 0) return `${start} --${u.route.open?.label ? `${u.route.open.label} on ${u.route.via.address}` : `${u.route.via.address} (no auth)`}--> ${fn.address}`;
   if (u.route.anyFunction) return `${start} --${first}--> ${fn.address}`;

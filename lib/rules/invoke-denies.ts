@@ -44,6 +44,8 @@ const PLACED_ARNS: ReadonlySet<string> = new Set([
   "aws_cloudwatch_event_bus",
   "aws_api_gateway_rest_api",
   "aws_apigatewayv2_api",
+  // An archive events:StartReplay is asked on (engine/reach/replays.ts): `arn:aws:events:REGION:ACCOUNT:archive/NAME`.
+  "aws_cloudwatch_event_archive",
 ]);
 
 /**

@@ -52,6 +52,11 @@ export interface Relay {
    * resource or by pattern, never by the references in the statement of the fire (they name what it fires, not this).
    */
   readonly forwarded?: { readonly on?: TfResource };
+  /**
+   * The right the caller holds where it is not the write relayed (`events:StartReplay on aws_cloudwatch_event_archive.a`,
+   * which puts events again on a bus): what a finding's arrows name, so that it is a right the caller's policy shows.
+   */
+  readonly held?: string;
 }
 
 /** A grant of a queue's or topic's send right that the caller uses through a service's delivery. */
@@ -61,6 +66,21 @@ export interface RelayedGrant extends Grant {
 
 export const isRelayed = (g: Grant): g is RelayedGrant =>
   (g as Partial<RelayedGrant>).relay !== undefined;
+
+/**
+ * The right a chain of relays starts from, where a relay of it names one (`Relay.held`): a replay's chain is labelled
+ * with events:StartReplay, which the caller holds, not with the events:PutEvents it relays (red-team round 162, F10).
+ */
+export function heldRight(relay: Relay): string | undefined {
+  let r: Relay | undefined = relay;
+  // A chain is as long as the forwards it goes through; a bound keeps a malformed one from looping.
+  for (let i = 0; r && i < 64; i++) {
+    if (r.held) return r.held;
+    const first: Grant | undefined = r.fires[0];
+    r = first && isRelayed(first) ? first.relay : undefined;
+  }
+  return undefined;
+}
 
 /** A kind of resource whose service delivers to queues or topics under their resource policy. */
 interface SourceKind {

@@ -24,7 +24,7 @@ import { bedrockRoutes } from "./bedrock-routes";
 import { configRuleRoutes } from "./config-rule-routes";
 import { brokerSource, DOCDB, DOCDB_WHY, MQ, MQ_WHY, MSK, mskSources, namesOf, type ReaderAuth, SELF_MANAGED_WHY, type WriteSource } from "../engine/reach/broker-sources";
 import { forgeable, matchesBucketEvents, passesEvent, PUT_RECORD, replayVerb, SEND, TABLE_WRITES } from "../engine/reach/compute-targets";
-import { ARCHIVES, replaysOnto, START_REPLAY } from "../engine/reach/replays";
+import { ARCHIVES, hopsText, replaysInto, START_REPLAY } from "../engine/reach/replays";
 import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
 import { followReferences } from "../engine/agent-tags";
 import { PUT_RULE, rewriteVerb, ruleOfTarget } from "../engine/reach/rule-rewrites";
@@ -764,27 +764,26 @@ function eventRoutes(stack: TfStack): Route[] {
     const rule = oneReferenced(stack, t.values["rule"], RULES);
     const on = ruleOfTarget(stack, t);
     const put = { actions: ["events:PutEvents"], pattern: on.busPattern, target: on.bus, types: BUSES, denyAsks: asks(on.busPattern, on.bus) };
-    if (!rule || forgeable(stack, rule)) {
-      out.push({ via: t, targetText: on.busText, ...put, functions, verb: `put events on ${on.busText}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to` });
-      continue;
-    }
-    out.push({
-      via: t,
-      target: rule,
-      targetText: rule.address,
-      actions: [PUT_RULE],
-      pattern: on.arn,
-      types: RULES,
-      functions,
-      verb: rewriteVerb(rule, on.busText),
-      how: `, which ${t.address} then sends to`,
-      denyAsks: asks(on.arn, rule),
-      also: [{ ...put, text: on.busText }],
-      pin: `scope events:PutRule to rules with no targets that run code (not ${on.arn})`,
-    });
-    // AWS services' events: PutEvents cannot send them, a replay of an archive that kept them can (replays.ts).
-    if (unset(rule.values["event_pattern"])) continue;
-    for (const r of replaysOnto(stack, on.busPattern, on.bus)) {
+    if (!rule || forgeable(stack, rule)) out.push({ via: t, targetText: on.busText, ...put, functions, verb: `put events on ${on.busText}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to` });
+    else
+      out.push({
+        via: t,
+        target: rule,
+        targetText: rule.address,
+        actions: [PUT_RULE],
+        pattern: on.arn,
+        types: RULES,
+        functions,
+        verb: rewriteVerb(rule, on.busText),
+        how: `, which ${t.address} then sends to`,
+        denyAsks: asks(on.arn, rule),
+        also: [{ ...put, text: on.busText }],
+        pin: `scope events:PutRule to rules with no targets that run code (not ${on.arn})`,
+      });
+    // AWS services' events: PutEvents cannot send them, a replay of an archive that kept them can (replays.ts), onto
+    // the rule's bus or forwarded there.
+    if (!rule) continue;
+    for (const { replay: r, hops } of replaysInto(stack, rule, on.busPattern, on.bus)) {
       out.push({
         via: t,
         target: r.archive,
@@ -793,10 +792,10 @@ function eventRoutes(stack: TfStack): Route[] {
         pattern: r.pattern,
         types: ARCHIVES,
         functions,
-        verb: replayVerb(r.archive.address, on.busText),
-        how: `, where ${rule.address} (matching AWS services' events, which a replay puts again as they were) sends them through ${t.address} to`,
+        verb: replayVerb(r.archive.address, r.to.text),
+        how: `, where ${hopsText(hops)}${rule.address} (matching AWS services' events, which a replay puts again as they were) sends them through ${t.address} to`,
         denyAsks: asks(r.pattern, r.archive),
-        pin: `delete ${r.archive.address} if nothing needs its events replayed, or add "replay-name": [{"exists": false}] to the event pattern of ${rule.address}`,
+        pin: `delete ${r.archive.address} if nothing needs its events replayed, or add "replay-name": [{"exists": false}] to the event pattern of ${[...hops.map((h) => h.rule.address), rule.address].join(" or ")}`,
       });
     }
   }

@@ -61,12 +61,30 @@ describe("153 F2. a pipe into a state machine, its queue fed by a service the ag
     expect(f.path).toContain("that way it can send messages to aws_sqs_queue.q, which aws_pipes_pipe.p reads and hands to aws_sfn_state_machine.sm, as its execution input");
   });
 
-  test("b17 controls: a constant input on the rule's target, a rule matching only aws.* events, no PutEvents, a harmless role, no queue policy", () => {
+  test("b17 controls: a constant input on the rule's target, a rule matching only aws.* events, no PutEvents, a harmless role", () => {
     expect(graded(stack([PUT], piped(BY_RULE, RULE_TO_QUEUE({ input: '{"job":"nightly"}' }))))).toEqual([]);
     expect(graded(stack([PUT], piped(BY_RULE, RULE_TO_QUEUE({}, { source: ["aws.ec2"] }))))).toEqual([]);
     expect(graded(stack([allow("events:DescribeRule", "*")], piped(BY_RULE, RULE_TO_QUEUE())))).toEqual([]);
     expect(graded(stack([PUT], piped(BY_RULE, RULE_TO_QUEUE(), HARMLESS)))).toEqual([]);
-    expect(graded(stack([PUT], piped(undefined, RULE_TO_QUEUE())))).toEqual([]);
+  });
+
+  test("red-team round 162, F3: no queue policy in the stack counts the rule's delivery as admitted (one may be set outside it)", () => {
+    const json = stack([PUT], piped(undefined, RULE_TO_QUEUE()));
+    expect(graded(json)).toEqual(ERROR);
+    const f = findings(json)[0];
+    expect(f.path).toContain(
+      "aws_cloudwatch_event_rule.r sends it through aws_cloudwatch_event_target.t to aws_sqs_queue.q, as a message (EventBridge delivers there only where the queue's policy admits events.amazonaws.com, and no policy of the stack is on aws_sqs_queue.q: one set outside the stack may admit the rule, so blastwall counts the delivery as admitted)",
+    );
+    // The queue's own `policy` attribute, or a queue policy of the stack, is read instead: one admitting only SNS refuses the rule.
+    const snsOnly = fromService("sns.amazonaws.com", "arn:aws:sns:eu-central-1:111111111111:jobs");
+    expect(graded(stack([PUT], piped(snsOnly, RULE_TO_QUEUE())))).toEqual([]);
+    const inline = piped(undefined, RULE_TO_QUEUE());
+    inline["aws_sqs_queue.q"] = { name: "jobs", policy: policy({ Effect: "Allow", Action: "sqs:SendMessage", Resource: "*", ...snsOnly }) };
+    expect(graded(stack([PUT], inline))).toEqual([]);
+    // Still no route: a rule of aws.* events only, a constant input, no PutEvents.
+    expect(graded(stack([PUT], piped(undefined, RULE_TO_QUEUE({}, { source: ["aws.ec2"] }))))).toEqual([]);
+    expect(graded(stack([PUT], piped(undefined, RULE_TO_QUEUE({ input: "{}" }))))).toEqual([]);
+    expect(graded(stack([allow("events:DescribeRule", "*")], piped(undefined, RULE_TO_QUEUE())))).toEqual([]);
   });
 
   test("b18: sns:Publish → topic → queue → pipe: an error naming the topic's delivery", () => {

@@ -97,3 +97,116 @@ describe("events:StartReplay on an archive of a bus whose rule starts compute", 
     expect(graded(stack([REPLAY, deny("events:StartReplay", "*")], ORDERS({ pattern: { source: ["aws.ec2"] } })))).toEqual([]);
   });
 });
+
+/** The state machine rule on `bus` (the default one when unset), and an archive whose event_source_arn is `source` (red-team round 162). */
+const ON_BUS = (source: string, o: { bus?: string; pattern?: Obj; extra?: Obj } = {}): Obj => {
+  const body = ORDERS({ archive: { name: "all", event_source_arn: source }, pattern: o.pattern });
+  delete body["aws_cloudwatch_event_bus.b"];
+  for (const k of ["aws_cloudwatch_event_rule.r", "aws_cloudwatch_event_target.t"]) {
+    const { event_bus_name: _, ...rest } = body[k] as Obj;
+    body[k] = o.bus ? { ...rest, event_bus_name: o.bus } : rest;
+  }
+  return { ...body, ...o.extra };
+};
+
+describe("events:StartReplay on an archive of a bus the stack reads from a data source (red-team round 162, F1)", () => {
+  const DEFAULT_DATA = { "data.aws_cloudwatch_event_bus.default": { name: "default" } };
+  const ARN = "${data.aws_cloudwatch_event_bus.default.arn}";
+
+  test("the default bus read as data.aws_cloudwatch_event_bus.default: its rules in the stack are replayed onto", () => {
+    const json = stack([REPLAY], ON_BUS(ARN, { extra: DEFAULT_DATA }));
+    expect(graded(json)).toEqual(SFN_ERROR);
+    expect(findings(json)[0].path).toContain("EventBridge puts them again on data.aws_cloudwatch_event_bus.default");
+    // A rule matching only AWS services' events, through the replay's own route.
+    expect(graded(stack([REPLAY], ON_BUS(ARN, { pattern: { source: ["aws.ec2"] }, extra: DEFAULT_DATA })))).toEqual(SFN_ERROR);
+  });
+
+  test("a custom bus read by name, the stack's rule on it by that name", () => {
+    const body = ON_BUS("${data.aws_cloudwatch_event_bus.orders.arn}", { bus: "orders", extra: { "data.aws_cloudwatch_event_bus.orders": { name: "orders" } } });
+    expect(graded(stack([REPLAY], body))).toEqual(SFN_ERROR);
+    // The rule naming the bus through the data source too.
+    const ref = ON_BUS("${data.aws_cloudwatch_event_bus.orders.arn}", { bus: "${data.aws_cloudwatch_event_bus.orders.name}", extra: { "data.aws_cloudwatch_event_bus.orders": { name: "orders" } } });
+    expect(graded(stack([REPLAY], ref))).toEqual(SFN_ERROR);
+  });
+
+  test("controls: the literal default-bus ARN still; a read bus whose rules the stack does not hold reaches nothing", () => {
+    expect(graded(stack([REPLAY], ON_BUS("arn:aws:events:eu-central-1:111111111111:event-bus/default")))).toEqual(SFN_ERROR);
+    // The archive reads the `audit` bus; the stack's rule is on the default bus.
+    expect(graded(stack([REPLAY], ON_BUS("${data.aws_cloudwatch_event_bus.audit.arn}", { extra: { "data.aws_cloudwatch_event_bus.audit": { name: "audit" } } })))).toEqual([]);
+    expect(graded(stack([REPLAY, deny("events:StartReplay", "*")], ON_BUS(ARN, { extra: DEFAULT_DATA })))).toEqual([]);
+  });
+});
+
+describe("a Deny of events:StartReplay on the archive's literal ARN (red-team round 162, F6)", () => {
+  test("in the region and account the stack pins: it closes the replay, as a wildcard or a reference does", () => {
+    const literal = "arn:aws:events:eu-central-1:111111111111:archive/orders-archive";
+    expect(graded(stack([REPLAY, deny("events:StartReplay", literal)], ORDERS()))).toEqual([]);
+    expect(graded(stack([REPLAY, deny("events:StartReplay", literal)], ORDERS({ pattern: { source: ["aws.ec2"] } })))).toEqual([]);
+    expect(graded(stack([REPLAY, deny("events:StartReplay", "${aws_cloudwatch_event_archive.a.arn}")], ORDERS()))).toEqual([]);
+  });
+
+  test("controls: another account's or region's ARN, or another archive's, does not", () => {
+    expect(graded(stack([REPLAY, deny("events:StartReplay", "arn:aws:events:eu-central-1:222222222222:archive/orders-archive")], ORDERS()))).toEqual(SFN_ERROR);
+    expect(graded(stack([REPLAY, deny("events:StartReplay", "arn:aws:events:us-east-1:111111111111:archive/orders-archive")], ORDERS()))).toEqual(SFN_ERROR);
+    expect(graded(stack([REPLAY, deny("events:StartReplay", "arn:aws:events:eu-central-1:111111111111:archive/audit")], ORDERS()))).toEqual(SFN_ERROR);
+  });
+});
+
+describe("a replay chain's arrows name events:StartReplay, the right the agent holds (red-team round 162, F10)", () => {
+  test("into a state machine and into a function", () => {
+    expect(findings(stack([REPLAY], ORDERS()))[0].message).toContain("aws_iam_role.agent --events:StartReplay on aws_cloudwatch_event_archive.a--> aws_iam_role.sfn");
+    const fn = findings(stack([REPLAY], { ...ORDERS({ rights: HARMLESS }), ...FN() }))[0].message;
+    expect(fn).toContain("--events:StartReplay on aws_cloudwatch_event_archive.a--> aws_cloudwatch_event_bus.b");
+    expect(fn).not.toContain("--events:PutEvents-->");
+  });
+
+  test("control: PutEvents held, the arrow names it", () => {
+    expect(findings(stack([allow("events:PutEvents", "*")], ORDERS()))[0].message).toContain("aws_iam_role.agent --events:PutEvents--> aws_iam_role.sfn");
+  });
+});
+
+describe("a replay of AWS services' events a rule forwards to another bus (red-team round 162, F2)", () => {
+  const S3 = { source: ["aws.s3"] };
+  /** The default bus archived; its rule `fwd` (matching `fwd`) forwards to `ops`, whose rule runs the state machine. */
+  const FORWARDED = (o: { fwd?: Obj; run?: Obj | null; target?: Obj; rights?: string } = {}): Obj => {
+    const body = ORDERS({ archive: { name: "all", event_source_arn: "arn:aws:events:eu-central-1:111111111111:event-bus/default" }, pattern: o.run === undefined ? S3 : o.run, rights: o.rights });
+    body["aws_cloudwatch_event_bus.b"] = { name: "ops" };
+    return {
+      ...body,
+      "aws_cloudwatch_event_rule.fwd": { name: "to-ops", event_pattern: JSON.stringify(o.fwd ?? S3) },
+      "aws_cloudwatch_event_target.fwd": { rule: "${aws_cloudwatch_event_rule.fwd.name}", arn: "${aws_cloudwatch_event_bus.b.arn}", role_arn: "${aws_iam_role.events.arn}", ...o.target },
+    };
+  };
+
+  test("the default bus's AWS events forwarded to a bus whose rule of AWS events starts compute: an error, the way named", () => {
+    const json = stack([REPLAY], FORWARDED());
+    expect(graded(json)).toEqual(SFN_ERROR);
+    expect(findings(json)[0].path).toContain(
+      "replay the events aws_cloudwatch_event_archive.a archived onto the default event bus, where aws_cloudwatch_event_rule.fwd (which may match AWS services' events) forwards them through aws_cloudwatch_event_target.fwd to aws_cloudwatch_event_bus.b, where aws_cloudwatch_event_rule.r (matching AWS services' events, which a replay puts again as they were) sends them through aws_cloudwatch_event_target.t to aws_sfn_state_machine.sm",
+    );
+    // A rule there of any source (a detail type only) gets them too; so does one into a function.
+    expect(graded(stack([REPLAY], FORWARDED({ run: { "detail-type": ["Object Deleted"] } })))).toEqual(SFN_ERROR);
+    expect(graded(stack([REPLAY], { ...FORWARDED({ rights: HARMLESS }), ...FN() }))).toEqual([["agent-transitive-destroy", "warning", "aws_lambda_function.fn"]]);
+  });
+
+  test("two hops: the default bus, a central bus, then ops", () => {
+    const body = FORWARDED();
+    body["aws_cloudwatch_event_bus.c"] = { name: "central" };
+    body["aws_cloudwatch_event_target.fwd"] = { ...(body["aws_cloudwatch_event_target.fwd"] as Obj), arn: "${aws_cloudwatch_event_bus.c.arn}" };
+    body["aws_cloudwatch_event_rule.c"] = { name: "to-ops", event_bus_name: "${aws_cloudwatch_event_bus.c.name}", event_pattern: JSON.stringify({ source: [{ prefix: "aws." }] }) };
+    body["aws_cloudwatch_event_target.c"] = { rule: "${aws_cloudwatch_event_rule.c.name}", event_bus_name: "${aws_cloudwatch_event_bus.c.name}", arn: "${aws_cloudwatch_event_bus.b.arn}", role_arn: "${aws_iam_role.events.arn}" };
+    expect(graded(stack([REPLAY], body))).toEqual(SFN_ERROR);
+  });
+
+  test("controls: a forwarding rule of custom sources only, a constant input, no archive, PutEvents alone, a Deny of StartReplay", () => {
+    expect(graded(stack([REPLAY], FORWARDED({ fwd: { source: ["com.acme.orders"] } })))).toEqual([]);
+    expect(graded(stack([REPLAY], FORWARDED({ target: { input: "{}" } })))).toEqual([]);
+    const none = FORWARDED();
+    delete none["aws_cloudwatch_event_archive.a"];
+    expect(graded(stack([REPLAY], none))).toEqual([]);
+    expect(graded(stack([allow("events:PutEvents", "*")], FORWARDED()))).toEqual([]);
+    expect(graded(stack([REPLAY, deny("events:StartReplay", "${aws_cloudwatch_event_archive.a.arn}")], FORWARDED()))).toEqual([]);
+    // Custom sources all the way: reported once, as PutEvents relayed through the forward.
+    expect(graded(stack([REPLAY], FORWARDED({ fwd: { source: ["com.acme.orders"] }, run: { source: ["com.acme.orders"] } })))).toEqual(SFN_ERROR);
+  });
+});

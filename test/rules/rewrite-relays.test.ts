@@ -192,11 +192,14 @@ describe("PutRule and PutEvents on a rule into a queue or topic whose policy in 
 
   test("a queue with no policy, or one admitting only SNS: reported with both rights, an error for a state machine at the end", () => {
     for (const body of [noPolicy(), snsOnly()]) {
-      expect(graded(stack(BOTH, body))).toEqual([["agent-transitive-destroy", "error", "aws_sfn_state_machine.sm"]]);
       // PutRule alone: the warning it always was.
       expect(graded(stack([PUT_RULE], body))).toEqual([["agent-transitive-destroy", "warning", "aws_sfn_state_machine.sm"]]);
     }
-    const f = findings(stack(BOTH, noPolicy()))[0];
+    // With no policy in the stack, PutEvents alone counts the delivery as admitted (red-team round 162, F3): the route's error.
+    expect(graded(stack(BOTH, noPolicy()))).toEqual([["agent-transitive-destroy", "error", "aws_iam_role.sfn"]]);
+    expect(findings(stack(BOTH, noPolicy()))[0].path).toContain("so blastwall counts the delivery as admitted");
+    expect(graded(stack(BOTH, snsOnly()))).toEqual([["agent-transitive-destroy", "error", "aws_sfn_state_machine.sm"]]);
+    const f = findings(stack(BOTH, snsOnly()))[0];
     expect(f.message).toContain("It may put events of its own on the default event bus too (events:PutEvents), so it chooses their fields as well");
     expect(f.message).toContain("No route of blastwall's reads that delivery into aws_sqs_queue.q (for a queue or topic: no policy statement of it in the stack admits the rule's delivery");
     expect(f.message).not.toContain("no events:PutEvents there");

@@ -17,7 +17,7 @@ import { HIJACK_TARGETS } from "./compute";
 import { resourceAccount, resourceRegion } from "../terraform/providers";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { PUT_RULE, rewriteVerb, ruleOfTarget } from "./rule-rewrites";
-import { ARCHIVES, replaysOnto, START_REPLAY } from "./replays";
+import { ARCHIVES, hopsText, replaysInto, START_REPLAY } from "./replays";
 import { brokerSource, KAFKA_WRITE, MQ, MQ_WHY, MSK, mskSources, type ReaderAuth, SELF_MANAGED_WHY, type WriteSource } from "./broker-sources";
 
 /** The compute a route ends in, as a hijack target reads its role. */
@@ -224,6 +224,11 @@ export interface BusTarget {
   readonly text: string;
   /** Why its rules are not the stack's to read, when they are not: the target is then compute that may run as any role. */
   readonly outside?: string;
+  /**
+   * The data source it is read from, when the stack reads it (`data.aws_cloudwatch_event_bus.default`): its rules may
+   * be anywhere, but the stack's own rules on it are matched by `pattern` (its name) as any rule's bus is.
+   */
+  readonly readFrom?: TfResource;
 }
 
 /**
@@ -236,8 +241,10 @@ export function busTarget(stack: TfStack, arn: unknown, at?: TfResource): BusTar
   const refs = referencedIn(stack, arn);
   const ref = refs.find((r) => BUSES.includes(r.type));
   if (ref) {
-    const pattern = `arn:*:events:*:*:event-bus/${nameOf(stack, ref, "name")}`;
-    if (ref.mode === "data") return { pattern, text: ref.address, outside: "an event bus this stack reads but does not make, whose rules may be anywhere" };
+    const name = nameOf(stack, ref, "name");
+    // A data source may name the bus by its ARN (another account's bus): that is its pattern.
+    const pattern = name.startsWith("arn:") ? name : `arn:*:events:*:*:event-bus/${name}`;
+    if (ref.mode === "data") return { pattern, text: ref.address, outside: "an event bus this stack reads but does not make, whose rules may be anywhere", readFrom: ref };
     return { bus: ref, pattern, text: ref.address };
   }
   // Written out, or built from parts (the account, the region): read as an ARN. Anything else (an API destination, a
@@ -322,25 +329,24 @@ function ruleTargetRoutes(stack: TfStack): ComputeRoute[] {
   for (const { t, rule, compute } of eventTargets(stack)) {
     const on = ruleOfTarget(stack, t);
     const put = { actions: ["events:PutEvents"], pattern: on.busPattern, target: on.bus, types: BUSES };
-    if (!rule || forgeable(stack, rule)) {
-      out.push({ via: t, ...put, verb: `put events on ${on.busText}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to`, computes: [compute] });
-      continue;
-    }
-    out.push({
-      via: t,
-      actions: [PUT_RULE],
-      pattern: on.arn,
-      target: rule,
-      types: RULES,
-      also: [put],
-      verb: rewriteVerb(rule, on.busText),
-      how: `, which ${t.address} then sends to`,
-      computes: [compute],
-    });
-    // AWS services' events: PutEvents cannot send them, a replay of an archive that kept them can (replays.ts).
-    if (unset(rule.values["event_pattern"])) continue;
-    for (const r of replaysOnto(stack, on.busPattern, on.bus)) {
-      out.push({ via: t, actions: [START_REPLAY], pattern: r.pattern, target: r.archive, types: ARCHIVES, verb: replayVerb(r.archive.address, on.busText), how: `, where ${rule.address} (matching AWS services' events, which a replay puts again as they were) sends them through ${t.address} to`, computes: [compute] });
+    if (!rule || forgeable(stack, rule)) out.push({ via: t, ...put, verb: `put events on ${on.busText}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to`, computes: [compute] });
+    else
+      out.push({
+        via: t,
+        actions: [PUT_RULE],
+        pattern: on.arn,
+        target: rule,
+        types: RULES,
+        also: [put],
+        verb: rewriteVerb(rule, on.busText),
+        how: `, which ${t.address} then sends to`,
+        computes: [compute],
+      });
+    // AWS services' events: PutEvents cannot send them, a replay of an archive that kept them can (replays.ts), onto
+    // the rule's bus or forwarded there.
+    if (!rule) continue;
+    for (const { replay: r, hops } of replaysInto(stack, rule, on.busPattern, on.bus)) {
+      out.push({ via: t, actions: [START_REPLAY], pattern: r.pattern, target: r.archive, types: ARCHIVES, verb: replayVerb(r.archive.address, r.to.text), how: `, where ${hopsText(hops)}${rule.address} (matching AWS services' events, which a replay puts again as they were) sends them through ${t.address} to`, computes: [compute] });
     }
   }
   return out;

@@ -20,7 +20,7 @@ import { computeRoutes, type ComputeRoute, type RouteCompute, type RouteNeed } f
 import { writtenReferences } from "./resource-index";
 import { roleOfCompute } from "./role-of";
 import { heldWrites, type HeldGrants } from "../../rules/held-writes";
-import { isRelayed } from "../../rules/invoke-relays";
+import { heldRight, isRelayed } from "../../rules/invoke-relays";
 import { grantsUsing } from "../../rules/invoke-routes";
 import { deniedOnAll, type DenyAsk } from "../../rules/invoke-denies";
 
@@ -46,7 +46,7 @@ export function routeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): vo
       more.push(m);
     }
     if (more.length < (route.also?.length ?? 0)) continue;
-    const why = { label: g.action, text: grantWhy([g, ...more]), source: g.statement.source.address };
+    const why = { label: (isRelayed(g) && heldRight(g.relay)) || g.action, text: grantWhy([g, ...more]), source: g.statement.source.address };
     for (const c of route.computes) edgeTo(ctx, route, c, why, add);
   }
 }
@@ -70,15 +70,18 @@ function heldBy(ctx: EdgeContext, p: PrincipalNode): Held {
  * action there; a service delivering for it is not (its fire right is, and `held` reads that as its own grants).
  */
 function grantOf(ctx: EdgeContext, p: PrincipalNode, route: RouteNeed, held: Held): Grant | undefined {
+  let denies: ReturnType<typeof ownDenies> | undefined;
   for (const action of route.actions) {
-    for (const g of ctx.grants(p, action)) {
+    const own = ctx.grants(p, action);
+    // A Deny of a part of a grant's `*` (the archive's literal ARN: red-team round 162, F6) is asked where the route is.
+    if (own.length === 0 || deniedOnAll(ctx.stack, (denies ??= ownDenies(p)), action, denyAsks(route))) continue;
+    for (const g of own) {
       for (const r of g.resources) {
         const named = route.target ? writtenReferences(g, r, (w) => referencedResource(ctx.stack, w, route.types)) : undefined;
         if (named ? named.includes(route.target!) : globsIntersect(r, route.pattern, { caseInsensitive: true })) return g;
       }
     }
   }
-  let denies: ReturnType<typeof ownDenies> | undefined;
   for (const action of route.actions) {
     const { extra } = held(action);
     if (extra.length === 0) continue;

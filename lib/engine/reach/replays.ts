@@ -11,14 +11,18 @@
  * the stack is a relayed events:PutEvents grant on its bus, which every route that reads PutEvents counts (compute,
  * functions, what a rule sends to a queue, topic, stream or another bus). Fail closed where the archive's bus cannot
  * be read: it may be any bus of the stack. An archive of a bus whose rules the stack does not hold (another account or
- * region, a bus it only reads) replays to rules blastwall cannot see either way, as PutEvents there would.
+ * region) replays to rules blastwall cannot see either way, as PutEvents there would. A bus the stack only reads (the
+ * usual `data "aws_cloudwatch_event_bus" "default"`) is one whose rules the stack may hold: they are read by its name,
+ * as PutEvents there reads them (red-team round 162, F1).
  *
  * Wider than AWS, on purpose: the archive's own event_pattern, and a rule's `"replay-name": [{"exists": false}]`, may
  * keep some rules from ever seeing a replayed event; that is not read (a rule counts as reached).
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
-import { busTarget, nameOf } from "./compute-targets";
+import { resolveToPattern } from "../terraform/tokens";
+import { busTarget, forgeable, nameOf, passesEvent } from "./compute-targets";
+import { ruleOfTarget } from "./rule-rewrites";
 
 export const START_REPLAY = "events:StartReplay";
 export const ARCHIVES = ["aws_cloudwatch_event_archive"];
@@ -41,12 +45,130 @@ export function archiveReplays(stack: TfStack): readonly ArchiveReplay[] {
   return out;
 }
 
+/** A rule of the stack that forwards what reaches its bus to another bus of the stack, on a replay's way. */
+export interface ReplayHop {
+  readonly rule: TfResource;
+  readonly t: TfResource;
+  /** How messages name the bus it forwards to. */
+  readonly to: string;
+}
+
+/** An archive whose replayed events reach a bus: onto it, or forwarded there by rules of the stack (`hops`). */
+export interface ReplayReach {
+  readonly replay: ArchiveReplay;
+  readonly hops: readonly ReplayHop[];
+  /**
+   * Whether a hop matches only AWS services' events: PutEvents on the archived bus, which the replay is read as
+   * (rules/forward-relays.ts), is never forwarded there, so only the replay's own route reaches what is behind it.
+   */
+  readonly awsOnlyHop: boolean;
+}
+
+/** A bus as a replay reaches it: its ARN pattern, and the bus when the stack makes it. */
+interface Reached {
+  readonly pattern: string;
+  readonly target?: TfResource;
+}
+
+const onBus = (at: Reached, busPattern: string, bus?: TfResource): boolean =>
+  at.target && bus ? at.target === bus : globsIntersect(at.pattern, busPattern, { caseInsensitive: true });
+
+/** Forwards a replay may go through, past which the chain is not followed (a loop ends sooner: `seen`). */
+const MAX_HOPS = 8;
+
+const reachCache = new WeakMap<TfStack, readonly { readonly replay: ArchiveReplay; readonly at: Reached; readonly hops: readonly ReplayHop[]; readonly awsOnlyHop: boolean }[]>();
+
 /**
- * The archives that replay onto a rule's bus (`busPattern`, and `bus` when the stack makes it): a rule matching only
- * AWS services' events, which PutEvents cannot send, still gets the ones its bus's archive kept.
+ * Every bus each archive's replayed events reach: its own, and those the stack's rules forward them to, hop after hop
+ * (red-team round 162, F2). A replay puts again what the archive kept, AWS services' events among them (the default
+ * bus's, most often archived, forwarded to a central bus is a common layout), so a forwarding rule that may match an
+ * AWS event is followed whatever PutEvents could put. A rule matching only custom sources forwards none of them: what
+ * it forwards of a replay is read as PutEvents there (forward-relays.ts).
  */
-export function replaysOnto(stack: TfStack, busPattern: string, bus?: TfResource): readonly ArchiveReplay[] {
-  return archiveReplays(stack).filter((r) => (r.to.target && bus ? r.to.target === bus : globsIntersect(r.to.pattern, busPattern, { caseInsensitive: true })));
+function replayReaches(stack: TfStack) {
+  let out = reachCache.get(stack);
+  if (out) return out;
+  const forwards: { t: TfResource; rule: TfResource; on: ReturnType<typeof ruleOfTarget>; to: NonNullable<ReturnType<typeof busTarget>> }[] = [];
+  for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
+    if (!passesEvent(stack, t)) continue;
+    const to = busTarget(stack, t.values["arn"], t);
+    // A bus whose rules the stack does not hold: computeOf reads it as compute that may run as any role.
+    if (!to || to.outside !== undefined) continue;
+    const on = ruleOfTarget(stack, t);
+    if (!on.rule || !mayMatchAwsEvents(stack, on.rule)) continue;
+    forwards.push({ t, rule: on.rule, on, to });
+  }
+  const list: { replay: ArchiveReplay; at: Reached; hops: readonly ReplayHop[]; awsOnlyHop: boolean }[] = [];
+  for (const replay of archiveReplays(stack)) {
+    const first = { replay, at: { pattern: replay.to.pattern, target: replay.to.target }, hops: [] as readonly ReplayHop[], awsOnlyHop: false };
+    const seen = new Set<string>([`${first.at.target?.address ?? first.at.pattern}|false`]);
+    const todo = [first];
+    while (todo.length > 0) {
+      const x = todo.shift()!;
+      list.push(x);
+      if (x.hops.length >= MAX_HOPS) continue;
+      for (const f of forwards) {
+        if (!onBus(x.at, f.on.busPattern, f.on.bus) || (x.at.target && x.at.target === f.to.bus)) continue;
+        const next = { replay, at: { pattern: f.to.pattern, target: f.to.bus }, hops: [...x.hops, { rule: f.rule, t: f.t, to: f.to.text }], awsOnlyHop: x.awsOnlyHop || !forgeable(stack, f.rule) };
+        const key = `${next.at.target?.address ?? next.at.pattern}|${next.awsOnlyHop}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        todo.push(next);
+      }
+    }
+  }
+  reachCache.set(stack, (out = list));
+  return out;
+}
+
+/**
+ * The archives whose replays reach a rule's bus (`busPattern`, and `bus` when the stack makes it), directly or
+ * forwarded by the stack's rules: a rule matching only AWS services' events, which PutEvents cannot send, still gets
+ * the ones an archive kept. Each archive once, by its shortest way.
+ */
+export function replaysOnto(stack: TfStack, busPattern: string, bus?: TfResource): readonly ReplayReach[] {
+  const out = new Map<string, ReplayReach>();
+  for (const x of replayReaches(stack)) {
+    if (!onBus(x.at, busPattern, bus)) continue;
+    // The shortest way first; one through a rule of AWS events only is kept apart (it is what PutEvents cannot reach).
+    const key = `${x.replay.archive.address}|${x.awsOnlyHop}`;
+    if (!out.has(key)) out.set(key, { replay: x.replay, hops: x.hops, awsOnlyHop: x.awsOnlyHop });
+  }
+  return [...out.values()];
+}
+
+/**
+ * The replays whose events a rule (on the bus `on`) gets, where no PutEvents relay reads them: a rule of AWS events
+ * only, or any rule that may match AWS events behind a hop of AWS events only. A rule with no pattern (a schedule)
+ * gets none.
+ */
+export function replaysInto(stack: TfStack, rule: TfResource, busPattern: string, bus?: TfResource): readonly ReplayReach[] {
+  if (!mayMatchAwsEvents(stack, rule)) return [];
+  const aws = !forgeable(stack, rule);
+  return replaysOnto(stack, busPattern, bus).filter((r) => aws || r.awsOnlyHop);
+}
+
+/** `R forwards them through T to B, where `: the hops of a replay's way, for a route's text after `, where `. */
+export function hopsText(hops: readonly ReplayHop[]): string {
+  return hops.map((h) => `${h.rule.address} (which may match AWS services' events) forwards them through ${h.t.address} to ${h.to}, where `).join("");
+}
+
+/**
+ * Whether a rule may match an event of an AWS service: it has a pattern, and its `source` is not a list of custom
+ * sources only. One blastwall cannot read may (fail closed).
+ */
+export function mayMatchAwsEvents(stack: TfStack, rule: TfResource): boolean {
+  const written = rule.values["event_pattern"];
+  if (written === undefined || written === null || written === "") return false;
+  if (typeof written !== "string") return true;
+  const text = resolveToPattern(stack, written);
+  if (!text.exact) return true;
+  try {
+    const source = (JSON.parse(text.pattern) as { source?: unknown }).source;
+    return !(Array.isArray(source) && source.length > 0 && source.every((x) => typeof x === "string" && !x.toLowerCase().startsWith("aws.")));
+  } catch {
+    return true;
+  }
 }
 
 function readReplays(stack: TfStack): ArchiveReplay[] {
@@ -61,7 +183,8 @@ function readReplays(stack: TfStack): ArchiveReplay[] {
       out.push({ archive, pattern, to: { pattern: "arn:*:events:*:*:event-bus/*", text: `any event bus (blastwall cannot read which bus ${archive.address} archives: event_source_arn)` } });
       continue;
     }
-    if (bus.outside !== undefined) continue;
+    if (bus.outside !== undefined && !bus.readFrom) continue;
+    // A bus read from a data source is no resource of the stack's: its rules are matched by name, not by reference.
     out.push({ archive, pattern, to: { pattern: bus.pattern, target: bus.bus, text: bus.text } });
   }
   return out;
