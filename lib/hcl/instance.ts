@@ -42,10 +42,18 @@ export interface Tree {
   /** Root variable values from terraform.tfvars / *.auto.tfvars. */
   readonly tfvars: ReadonlyMap<string, unknown>;
   /**
-   * A second reading of the tree in which every root variable that `-var` could still set (one with no tfvars or
-   * `--var-file` value) is unknown. It is asked only what an agent tag comes out as.
+   * A second reading of the tree in which every root variable that `-var` could still set (one with no `--var-file`
+   * value: `-var` overrides terraform.tfvars and *.auto.tfvars too) is unknown. It is asked what an agent tag comes out
+   * as, and which arguments of a provider or resource change with such variables (settable-providers.ts).
    */
   readonly settable?: true;
+  /** The root variables `--var-file` gives: the deploy's own values, fixed in the second reading too. */
+  readonly varFileNames?: ReadonlySet<string>;
+  /**
+   * Set on the reading an agent tag is compared with: as the second one, but with tfvars values kept (a tfvars value
+   * fixes an agent tag, as the README says). Made only for a folder with tfvars values, and only when asked.
+   */
+  readonly keepTfvars?: true;
   /** Every file `file()` or `templatefile()` read, by its path as written (relative to the root folder), with its text. */
   readonly fileReads?: Map<string, string>;
   /** Set when the folder is read as OpenTofu reads it: a `removed` block without `destroy` forgets then. */
@@ -75,7 +83,7 @@ export interface EmittedResource {
 export { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 import { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 import { removedBlockResource } from "../engine/terraform/removed-blocks";
-import { copySettable, markSettable } from "../engine/terraform/settable-providers";
+import { EVERY_ARGUMENT, copySettable, markSettable, markSettableLazily } from "../engine/terraform/settable-providers";
 
 /** Provider settings that decide the region and account what it makes is in. */
 const PLACING_SETTINGS = ["region", "allowed_account_ids", "assume_role", "assume_role_with_web_identity"];
@@ -196,12 +204,14 @@ export class ModuleInstance implements Env {
     const other = this.counterpart();
     if (other) {
       const alt = evalJson(p.body, other.scope(), true);
+      const tagsOther = this.counterpart("tags");
+      const tagsAlt = tagsOther === other || !tagsOther ? alt : evalJson(p.body, tagsOther.scope(), true);
       const tagsOf = (b: unknown): unknown => {
         const dt = b !== null && typeof b === "object" && !Array.isArray(b) ? (b as Record<string, unknown>)["default_tags"] : undefined;
         const block = Array.isArray(dt) ? dt[0] : dt;
         return block !== null && typeof block === "object" && !Array.isArray(block) ? (block as Record<string, unknown>)["tags"] : undefined;
       };
-      settableAgentTag(tagsOf(body), (tagsOf(alt) ?? alt) as Value);
+      settableAgentTag(tagsOf(body), (tagsOf(tagsAlt) ?? tagsAlt) as Value);
       // OpenTofu's provider `for_each` (1.9+) from a variable `-var` may set: other instances may exist, whose default
       // tags the engine reads with `each` unknown. Kept as the expression (the engine reads its default as well).
       const fe = isObj(alt) ? alt["for_each"] : undefined;
@@ -216,28 +226,33 @@ export class ModuleInstance implements Env {
   // ---------------------------------------------------------------------------------------------------------
   // The same instance in the reading where root variables `-var` may set are unknown
 
-  private counterpartCache: ModuleInstance | null | undefined;
+  private readonly counterpartCache = new Map<"var" | "tags", ModuleInstance | null>();
 
-  /** This instance in `tree.settable`'s reading; undefined in that reading itself. */
-  private counterpart(): ModuleInstance | undefined {
+  /**
+   * This instance in `tree.settable`'s reading ("var"), or in the one agent tags are compared with ("tags": the same
+   * reading unless the folder has tfvars values, which fix a tag); undefined in those readings themselves.
+   */
+  private counterpart(kind: "var" | "tags" = "var"): ModuleInstance | undefined {
     if (this.tree.settable) return undefined;
-    if (this.counterpartCache !== undefined) return this.counterpartCache ?? undefined;
+    if (kind === "tags" && ![...this.tree.tfvars.keys()].some((k) => !this.tree.varFileNames?.has(k))) kind = "var";
+    const hit = this.counterpartCache.get(kind);
+    if (hit !== undefined) return hit ?? undefined;
     let found: ModuleInstance | undefined;
     if (!this.origin) {
-      found = new ModuleInstance(this.def, "", undefined, { ...this.tree, settable: true });
+      found = new ModuleInstance(this.def, "", undefined, { ...this.tree, settable: true, ...(kind === "tags" ? { keepTfvars: true as const } : {}) });
     } else {
-      const parent = this.origin.parent.counterpart();
+      const parent = this.origin.parent.counterpart(kind);
       const list = parent?.childInstances(this.origin.call) ?? [];
       // Where the instances are not known there, one representative stands for all of them.
       found = list.find((m) => m.prefix === this.prefix) ?? (list.length === 1 ? list[0] : undefined);
     }
-    this.counterpartCache = found ?? null;
+    this.counterpartCache.set(kind, found ?? null);
     return found;
   }
 
   /** The scope of resource instance `suffix` in the other reading (no `count.index` / `each` where they differ). */
-  private settableReading(key: string, body: Obj, suffix: string): Scope | undefined {
-    const other = this.counterpart();
+  private settableReading(key: string, body: Obj, suffix: string, kind: "var" | "tags" = "var"): Scope | undefined {
+    const other = this.counterpart(kind);
     if (!other) return undefined;
     const exp = other.expansion(key, body);
     return other.instancesOf(exp).find((i) => i.suffix === suffix)?.scope ?? { env: other };
@@ -277,8 +292,8 @@ export class ModuleInstance implements Env {
         const input = this.inputs?.get(name);
         let given: Value | undefined;
         if (input) given = input();
+        else if (this.isRoot && this.tree.settable && !this.tree.varFileNames?.has(name) && !(this.tree.keepTfvars && this.tree.tfvars.has(name))) return unknown();
         else if (this.isRoot && this.tree.tfvars.has(name)) given = evalJson(this.tree.tfvars.get(name), this.scope());
-        else if (this.isRoot && this.tree.settable) return unknown();
         if (given === null && decl) {
           // `nullable = false`: a null value given is replaced by the default, as Terraform does.
           const nullable = "nullable" in decl.body ? truth(evalJson(decl.body["nullable"], this.scope())) : true;
@@ -661,10 +676,11 @@ export class ModuleInstance implements Env {
       }
       this.markUncertain(values, unknowns);
       if ("region" in decl.body) this.markSettableRegion(key, decl.body, suffix, values);
+      if (!this.tree.settable) markSettableLazily(values, () => this.settableArguments(key, decl.body, exp, suffix, scope));
       if (decl.type === "aws_iam_role" || decl.type === "aws_iam_user") {
         for (const attr of ["tags", "tags_all"]) {
           if (!(attr in decl.body)) continue;
-          const other = this.settableReading(key, decl.body, suffix);
+          const other = this.settableReading(key, decl.body, suffix, "tags");
           if (other) settableAgentTag(values[attr], evalJson(decl.body[attr], other));
         }
       }
@@ -694,6 +710,25 @@ export class ModuleInstance implements Env {
       if (isKnown(alt) && JSON.stringify(toTfJson(alt)) === JSON.stringify(values["region"])) return;
     }
     markSettable(values, ["region"]);
+  }
+
+  /**
+   * The arguments of resource instance `suffix` (as Terraform JSON, meta-arguments included) that come out differently
+   * where root variables `-var` may set are unknown: a name, a path, a document, a `count` read from one. Every argument
+   * (`EVERY_ARGUMENT`) where the other reading has no such module instance, or may not create it while this one does.
+   */
+  private settableArguments(key: string, body: Obj, exp: Expansion, suffix: string, scope: Scope): ReadonlySet<string> {
+    const other = this.counterpart();
+    if (!other || (other.uncertain !== undefined && this.uncertain === undefined)) return new Set([EVERY_ARGUMENT]);
+    const otherExp = other.expansion(key, body);
+    const there = renderBody(body, other.instancesOf(otherExp).find((i) => i.suffix === suffix)?.scope ?? { env: other }, otherExp, []);
+    const here = renderBody(body, scope, exp, []);
+    const out = new Set<string>();
+    for (const k of new Set([...Object.keys(here), ...Object.keys(there)])) {
+      if (JSON.stringify(here[k]) !== JSON.stringify(there[k])) out.add(k);
+    }
+    // `count = var.on ? 1 : 0` reads 1 here (no `count` rendered) and unknown there (`count` kept): the key differs.
+    return out;
   }
 
   /**

@@ -269,7 +269,9 @@ function* hclLoader(dir: string, values: ReadonlyMap<string, unknown> | undefine
 
   const tfvars = yield* readValues();
   const fileReads = new Map<string, string>();
-  const tree: Tree = { rootAbs, children, tfvars, fileReads, ...(tool === "opentofu" ? { tool } : {}) };
+  // `--var-file` values are the deploy's: the second reading (settable-providers.ts) keeps them, and only them.
+  const varFileNames = new Set([...(values ?? [])].map(([k]) => k));
+  const tree: Tree = { rootAbs, children, tfvars, fileReads, varFileNames, ...(tool === "opentofu" ? { tool } : {}) };
   const root = new ModuleInstance(rootDef, "", undefined, tree);
   const emitted: EmittedResource[] = [];
   root.emit(emitted);

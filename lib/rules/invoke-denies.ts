@@ -8,13 +8,14 @@
 import type { Statement } from "../engine/iam/types";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { providerConfigKey, providerKeyOf, regionPartition, resourceAccount, resourceRegion } from "../engine/terraform/providers";
-import { isSettable } from "../engine/terraform/settable-providers";
+import { EVERY_ARGUMENT, isSettable, settableKeys } from "../engine/terraform/settable-providers";
+import { AFTER_APPLY } from "../engine/terraform/policy-documents";
 
 const PLACING_SETTINGS = ["region", "allowed_account_ids", "assume_role", "assume_role_with_web_identity"];
 import { conditionAlwaysTrue, denyCertainlyCovers } from "../engine/iam/evaluate";
 import { globCovers } from "../engine/iam/glob";
 import { actionUniverse } from "../engine/universe";
-import { arnAttributeOf, parseReference, parseTemplate } from "../engine/terraform/tokens";
+import { arnAttributeOf, attributePattern, parseReference, parseTemplate } from "../engine/terraform/tokens";
 
 /** The Deny statements of the principal's own policies and boundary (see own-denies.ts). */
 export { ownDenies } from "../engine/own-denies";
@@ -99,8 +100,9 @@ function deniedOn(stack: TfStack, denies: readonly Statement[], action: string, 
   // and in any partition when that is not known.
   const region = ask.target ? resourceRegion(stack, ask.target) : undefined;
   const inPartition = ask.pattern.replace(/^arn:[^:]*:/, `arn:${ask.partition ?? regionPartition(region)}:`);
-  // A resource of the stack is asked where the stack pins it, so a Deny naming its region and account literally counts.
-  const pattern = ask.target ? placedArn(stack, ask.target, inPartition) : inPartition;
+  // A resource of the stack is asked where the stack pins it, so a Deny naming its region and account literally counts;
+  // its name or path as `-var` may set them.
+  const pattern = ask.target ? placedArn(stack, ask.target, settableArn(stack, ask.target, inPartition)) : inPartition;
   if (denyCertainlyCovers(denies, universe, action, pattern)) return true;
   if (!ask.target || ask.suffix === undefined) return false;
   const i = universe.indexOf(action);
@@ -111,6 +113,32 @@ function deniedOn(stack: TfStack, denies: readonly Statement[], action: string, 
     if (s.writtenResources.some((w) => suffixAfter(w, ask.target!) !== undefined && globCovers(suffixAfter(w, ask.target!)!, ask.suffix!, { caseInsensitive: true }))) return true;
   }
   return false;
+}
+
+/**
+ * `pattern`, asked of the stack's `target`, with the part that is the target's ARN as read replaced by its ARN where the
+ * arguments a deploy may set otherwise are unknown (red-team round 162b, F3): a function's `function_name` or a role's
+ * name or path read from a root variable by its default names nothing certain, so a Deny naming the default literally
+ * does not certainly cover it (a Deny by pattern or by reference still does). Unchanged where no such argument is in the
+ * ARN, or the pattern does not begin with the ARN as read.
+ */
+function settableArn(stack: TfStack, target: TfResource, pattern: string): string {
+  const keys = settableKeys(target.values);
+  if (keys.size === 0) return pattern;
+  const read = attributePattern(stack, target, "arn").pattern;
+  const shadowValues: Record<string, unknown> = { ...target.values };
+  for (const k of keys.has(EVERY_ARGUMENT) ? Object.keys(target.values) : keys) shadowValues[k] = AFTER_APPLY;
+  const unset = attributePattern(stack, { ...target, values: shadowValues }, "arn").pattern;
+  if (unset === read) return pattern;
+  const body = (arn: string) => arn.replace(/^arn:[^:]*:/, "");
+  const asked = body(pattern);
+  for (const form of new Set([read, placedArn(stack, target, read), placedIamArn(stack, target, read)])) {
+    if (!asked.startsWith(body(form))) continue;
+    const head = pattern.slice(0, pattern.length - asked.length);
+    const out = head + body(unset) + asked.slice(body(form).length);
+    return placedIamArn(stack, { ...target, values: shadowValues }, out);
+  }
+  return pattern;
 }
 
 /**

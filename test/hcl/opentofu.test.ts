@@ -350,9 +350,12 @@ module "guard" {
     expect(await destroy(guarded("true"))).toEqual([]);
   });
 
-  test("a module that may not be enabled (a variable without a value) denies nothing either", async () => {
+  test("a module that may not be enabled (a variable without a value, or one -var may set) denies nothing either", async () => {
     expect(await destroy(guarded("var.on", `variable "on" { type = bool }`))).toEqual(["ec2:DeleteVolume"]);
-    expect(await destroy(guarded("var.on", `variable "on" {\n  type    = bool\n  default = true\n}`))).toEqual([]);
+    // Red-team round 162b, F3: a default of true is what -var may set to false; the Deny is not relied on.
+    expect(await destroy(guarded("var.on", `variable "on" {\n  type    = bool\n  default = true\n}`))).toEqual(["ec2:DeleteVolume"]);
+    // A local that is a literal is no variable: the Deny holds.
+    expect(await destroy(guarded("local.on", `locals {\n  on = true\n}`))).toEqual([]);
   });
 
   test("a disabled module's Allow grants nothing, and one that may be enabled still grants", async () => {

@@ -42,6 +42,7 @@ import {
 import { USER_CREDENTIALS } from "../user-credentials";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 import { targetHint } from "../terraform/configured-targets";
+import { settableDenyWhy } from "../terraform/settable-providers";
 import { removalsOf, withAccount, resolved as resolvedPattern, type PeerRemoval } from "./peer-removals";
 
 export interface CollectOptions {
@@ -1472,7 +1473,10 @@ class Collector {
    */
   private existenceAdjusted(r: TfResource, doc: PolicyDocument): PolicyDocument {
     const why = this.mayNotExist.get(r.address);
-    return why === undefined ? doc : uncertainDenies(doc, "blastwall:exists", `${r.address} ${why}`);
+    if (why !== undefined) return uncertainDenies(doc, "blastwall:exists", `${r.address} ${why}`);
+    // An attachment whose `count`, target or policy `-var` can change (red-team round 162b, F3): its Denies may not apply.
+    const settable = settableDenyWhy(r);
+    return settable === undefined ? doc : uncertainDenies(doc, "blastwall:settable", settable);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -1566,6 +1570,13 @@ class Collector {
 
   /** The document a policy ARN (literal, or a reference to an `aws_iam_policy`) stands for. Never undefined. */
   private documentForArn(value: unknown, via: string, holder: TfResource): PolicyDocument {
+    // A policy ARN `-var` can change (a boundary or attachment read from a variable): its Denies may not apply.
+    const settable = settableDenyWhy(holder, value);
+    const doc = this.documentForArnAsRead(value, via, holder);
+    return settable === undefined ? doc : uncertainDenies(doc, "blastwall:settable", settable);
+  }
+
+  private documentForArnAsRead(value: unknown, via: string, holder: TfResource): PolicyDocument {
     const r = this.resolveArn(value, holder);
     if (r.kind === "policy") {
       // A policy that may not be created is no boundary and no sure grant (OpenTofu makes the reference null).

@@ -23,6 +23,7 @@ import { classifyExpression, hasInterpolation, parseTemplate, refTarget, resolve
 import type { TfResource, TfStack } from "./types";
 import { followReferences } from "../agent-tags";
 import { whyUnknown } from "./unknown-why";
+import { settableDenyWhy } from "./settable-providers";
 
 type Obj = Record<string, unknown>;
 
@@ -71,7 +72,18 @@ interface Ctx {
  * document (`Allow * on *`) whose reason names the expression.
  */
 export function policyFromValue(stack: TfStack, value: unknown, opts: PolicyFromValueOptions): PolicyDocument {
-  return fromValue({ stack, managed: opts.managed, active: new Set() }, value, opts);
+  return settableChecked(stack, opts.address, value, fromValue({ stack, managed: opts.managed, active: new Set() }, value, opts));
+}
+
+/**
+ * `doc`, its Denies not relied on when what they depend on in the resource at `address` (the document `value`, what the
+ * resource attaches it to, whether it exists) is read from a root variable `-var` may set (settable-providers.ts).
+ */
+function settableChecked(stack: TfStack, address: string, value: unknown, doc: PolicyDocument): PolicyDocument {
+  const holder = stack.byAddress.get(address);
+  const why = holder ? settableDenyWhy(holder, value) : undefined;
+  if (why === undefined || !doc.statements.some((st) => st.effect === "Deny" && st.unknown === undefined)) return doc;
+  return { ...doc, statements: doc.statements.map((st) => (st.effect === "Deny" && st.unknown === undefined ? { ...st, conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:settable", values: [why] }] } : st)) };
 }
 
 function fromValue(ctx: Ctx, value: unknown, opts: PolicyFromValueOptions): PolicyDocument {
@@ -127,7 +139,7 @@ function fromExpression(ctx: Ctx, raw: string, expr: string, opts: PolicyFromVal
       }
       if (r.mode === "managed" && r.type === "aws_iam_policy" && attr === "policy" && ref.path.length === 0) {
         return guarded(ctx, r.address, opts, () =>
-          fromValue(ctx, r.values["policy"], { ...opts, address: r.address, constructPath: r.constructPath }),
+          settableChecked(ctx.stack, r.address, r.values["policy"], fromValue(ctx, r.values["policy"], { ...opts, address: r.address, constructPath: r.constructPath })),
         );
       }
       if (r.mode === "data" && r.type === "aws_iam_policy" && attr === "policy") {
@@ -136,7 +148,7 @@ function fromExpression(ctx: Ctx, raw: string, expr: string, opts: PolicyFromVal
       if (attr !== undefined && ref.path.length === 0 && r.values[attr] !== undefined) {
         // Another resource's argument passed through (`aws_iam_role_policy.a.policy`): read it where it is written.
         return guarded(ctx, `${r.address}.${attr}`, opts, () =>
-          fromValue(ctx, r.values[attr], { ...opts, address: r.address, constructPath: r.constructPath }),
+          settableChecked(ctx.stack, r.address, r.values[attr], fromValue(ctx, r.values[attr], { ...opts, address: r.address, constructPath: r.constructPath })),
         );
       }
       return unknown(`policy comes from ${shown()}, which blastwall cannot read`);
@@ -860,7 +872,7 @@ function documentOfDataSource(ctx: Ctx, r: TfResource): PolicyDocument {
   ctx.active.add(r.address);
   let doc: PolicyDocument;
   try {
-    doc = { address: r.address, statements: convertDataSource(ctx, r) };
+    doc = settableChecked(ctx.stack, r.address, undefined, { address: r.address, statements: convertDataSource(ctx, r) });
   } finally {
     ctx.active.delete(r.address);
   }
