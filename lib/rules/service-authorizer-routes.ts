@@ -97,14 +97,14 @@ function transferRoutes(stack: TfStack): Route[] {
     if (facing === undefined) continue;
     const functions = functionsOf(stack, s.values["function"]);
     if (functions.length === 0) continue;
-    const idp = type ?? "an identity_provider_type blastwall cannot read, so maybe AWS_LAMBDA";
+    const idp = type ? `identity_provider_type "${type}"` : "an identity_provider_type blastwall cannot read, so maybe AWS_LAMBDA";
     out.push(
       route(
         s,
         functions,
         `log in to ${s.address}`,
         ", whose identity provider runs",
-        `through ${s.address}, an AWS Transfer Family server (identity_provider_type ${type ? `"${idp}"` : idp}, ${facing}), which runs its identity provider function with the user name, password and source IP of every login attempt, before it has decided anything: whoever can reach the endpoint (anyone on the internet) runs it with input of their choosing`,
+        `through ${s.address}, an AWS Transfer Family server (${idp}, ${facing}), which runs its identity provider function with the user name, password and source IP of every login attempt, before it has decided anything: whoever can reach the endpoint (anyone on the internet) runs it with input of their choosing`,
         `give ${s.address} a VPC endpoint with no Elastic IPs (endpoint_type = "VPC", no address_allocation_ids), or an identity provider that runs no function of yours (SERVICE_MANAGED)`,
       ),
     );

@@ -300,6 +300,10 @@ describe("163a F3: IoT custom authorizers, Transfer Family identity providers an
     const eips = stack([NOTHING], { ...AUTHZ_DESTROYS(), ...SFTP({ endpoint_type: "VPC", endpoint_details: [{ vpc_id: "vpc-0abc", subnet_ids: ["subnet-0abc"], address_allocation_ids: ["eipalloc-0abc"] }] }) });
     expect(graded(eips)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
     expect(found(eips)[0].message).toContain("a VPC endpoint with Elastic IPs (address_allocation_ids), which faces the internet");
+    // An identity provider type blastwall cannot read may be AWS_LAMBDA.
+    const unread = tf({ ...agentCan(NOTHING), ...AUTHZ_DESTROYS(), ...SFTP({ identity_provider_type: "${var.idp}" }) }, { ...PINNED, variable: { idp: { type: "string" } } });
+    expect(graded(unread)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    expect(found(unread)[0].message).toContain("an AWS Transfer Family server (an identity_provider_type blastwall cannot read, so maybe AWS_LAMBDA, a PUBLIC endpoint)");
     // Controls: a VPC endpoint with no Elastic IPs; a service-managed identity provider; a function whose role deletes nothing.
     expect(found(stack([NOTHING], { ...AUTHZ_DESTROYS(), ...SFTP(IN_VPC) }))).toEqual([]);
     expect(found(stack([NOTHING], { ...AUTHZ_DESTROYS(), ...SFTP({ identity_provider_type: "SERVICE_MANAGED" }) }))).toEqual([]);
