@@ -33,6 +33,7 @@ export const rule: Rule = {
       "an AWS Config custom Lambda rule whose source it is (config:PutConfigRule on the rule, or PutOrganizationConfigRule on an organization custom rule: the agent writes the rule's input parameters and picks the resources whose configuration items Config hands the function; the Lambda permission Config needs may be outside the stack), " +
       "a rule of the agent's own that a Lambda permission for config.amazonaws.com admits (PutConfigRule on a rule of an account it names; PutOrganizationConfigRule where it admits the service-linked rules an organization rule deploys, whatever its source_account), " +
       "a function URL with no auth, a Lambda authorizer's own function (API Gateway and AppSync run it with the caller's token or request before any auth decision, so anyone who can reach the API does), " +
+      "a function a service runs with what a caller sends to let it in (an IoT custom authorizer with signing disabled, a Transfer Family server's AWS_LAMBDA identity provider on a PUBLIC endpoint or a VPC one with Elastic IPs, an AppSync Event API's AWS_LAMBDA auth provider), " +
       "an API method or route with no auth, or with a Cognito or JWT authorizer that takes a token anyone can get " +
       "(a user pool where anyone may sign up, or one outside the stack; a public or unreadable OpenID Connect issuer), or with a Lambda " +
       "authorizer, whose code is not in the plan and so may let anyone through (a warning, an error under --strict, for a credentials or " +

@@ -8,7 +8,8 @@
  *
  * An authorizer of the stack that no method or route of the stack uses may be used by one outside it, whose
  * authorizer_id is the same: it counts as used (fail closed). A private API, or a resource policy, that keeps
- * strangers off the API is not read, as for the other front doors.
+ * strangers off the API is not read, as for the other front doors. IoT custom authorizers, Transfer Family identity
+ * providers and AppSync Event API authorizers are read in service-authorizer-routes.ts.
  */
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { oneReferenced } from "../engine/terraform/referenced";
@@ -16,6 +17,7 @@ import { resolveToPattern } from "../engine/terraform/tokens";
 import { blocksOf } from "../engine/reach/front-doors";
 import { bodiesOf } from "../engine/reach/openapi-doors";
 import { functionsOf, type Route } from "./invoke-routes";
+import { serviceAuthorizerRoutes } from "./service-authorizer-routes";
 
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
 
@@ -140,7 +142,7 @@ function bodyAuthorizerRoutes(stack: TfStack): Route[] {
   return out;
 }
 
-/** Every route into a Lambda authorizer's own function. */
+/** Every route into a Lambda authorizer's own function, and into those IoT, Transfer Family and AppSync Events run to let callers in. */
 export function authorizerRoutes(stack: TfStack): Route[] {
-  return [...apiAuthorizerRoutes(stack, "rest"), ...apiAuthorizerRoutes(stack, "http"), ...graphqlAuthorizerRoutes(stack), ...bodyAuthorizerRoutes(stack)];
+  return [...apiAuthorizerRoutes(stack, "rest"), ...apiAuthorizerRoutes(stack, "http"), ...graphqlAuthorizerRoutes(stack), ...bodyAuthorizerRoutes(stack), ...serviceAuthorizerRoutes(stack)];
 }

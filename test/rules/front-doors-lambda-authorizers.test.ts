@@ -249,3 +249,76 @@ describe("162 F9: OpenAPI oauth2 and openIdConnect schemes with no API Gateway e
     expect(graded(api([{ sigv4: [] }, { oauth: [] }]))).toEqual(WARNING_THEN_ERROR("aws_lambda_function.cleanup"));
   });
 });
+
+/**
+ * Red-team round 163a, F3: IoT Core, Transfer Family and AppSync Event APIs run a function to let callers in, with what
+ * the caller sends, before any decision: the function is a route for whoever can reach the endpoint, graded as a
+ * Lambda authorizer's own function is. Controls: IoT signing on (the caller needs the private key), a Transfer server
+ * whose VPC endpoint has no Elastic IPs (not internet-facing), a function whose role deletes nothing.
+ */
+describe("163a F3: IoT custom authorizers, Transfer Family identity providers and AppSync Event API authorizers are routes", () => {
+  const AUTHZ_DESTROYS = (): Obj => ({ ...FUNCTION(HARMLESS), ...role("authz", trust("lambda.amazonaws.com"), DESTROY) });
+  const IOT = (a: Obj = {}): Obj => ({ "aws_iot_authorizer.a": { name: "custom", authorizer_function_arn: "${aws_lambda_function.authz.arn}", signing_disabled: true, status: "ACTIVE", ...a } });
+  const SIGNED = { signing_disabled: false, token_key_name: "Token", token_signing_public_keys: { Key1: "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----" } };
+  const SFTP = (s: Obj = {}): Obj => ({ "aws_transfer_server.s": { identity_provider_type: "AWS_LAMBDA", function: "${aws_lambda_function.authz.arn}", protocols: ["SFTP"], endpoint_type: "PUBLIC", ...s } });
+  const IN_VPC = { endpoint_type: "VPC", endpoint_details: [{ vpc_id: "vpc-0abc", subnet_ids: ["subnet-0abc"] }] };
+  const EVENTS = (provider: Obj): Obj => ({
+    "aws_appsync_api.e": { name: "events", event_config: [{ auth_provider: [provider], connection_auth_mode: [{ auth_type: provider.auth_type }], default_publish_auth_mode: [{ auth_type: provider.auth_type }], default_subscribe_auth_mode: [{ auth_type: provider.auth_type }] }] },
+  });
+  const LAMBDA_PROVIDER = { auth_type: "AWS_LAMBDA", lambda_authorizer_config: [{ authorizer_uri: "${aws_lambda_function.authz.arn}" }] };
+
+  test("IoT: a custom authorizer with signing disabled is a route, naming authorizer and function; signing on, INACTIVE, or a harmless function is not", () => {
+    const json = stack([NOTHING], { ...AUTHZ_DESTROYS(), ...IOT() });
+    expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    const f = found(json)[0];
+    expect(f.message).toContain(
+      "invoke aws_lambda_function.authz with no IAM right at all through aws_iot_authorizer.a, an AWS IoT custom authorizer (signing_disabled = true), which IoT Core runs with the token, user name and password of any client that connects to the account's data endpoint naming it",
+    );
+    expect(f.message).toContain("--aws_iot_authorizer.a (no auth)--> aws_lambda_function.authz --runs as--> aws_iam_role.authz");
+    expect(f.fix).toContain('recreate aws_iot_authorizer.a with signing_disabled = false and token_signing_public_keys (IoT then runs it only for a token signed with your private key), or set status = "INACTIVE"');
+    // A flag blastwall cannot read may be true.
+    const unread = tf({ ...agentCan(NOTHING), ...AUTHZ_DESTROYS(), ...IOT({ signing_disabled: "${var.unsigned}" }) }, { ...PINNED, variable: { unsigned: { type: "bool" } } });
+    expect(graded(unread)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    expect(found(unread)[0].message).toContain("(signing_disabled blastwall cannot read, so maybe true)");
+    // Controls: signing on (set, or by default), an INACTIVE authorizer, a function whose role deletes nothing.
+    expect(found(stack([NOTHING], { ...AUTHZ_DESTROYS(), ...IOT(SIGNED) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...AUTHZ_DESTROYS(), ...IOT({ ...SIGNED, signing_disabled: undefined }) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...AUTHZ_DESTROYS(), ...IOT({ status: "INACTIVE" }) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...FUNCTION(HARMLESS), ...IOT() }))).toEqual([]);
+  });
+
+  test("Transfer Family: an AWS_LAMBDA identity provider on a PUBLIC endpoint, or a VPC one with Elastic IPs, is a route; a VPC endpoint without them is not", () => {
+    const json = stack([NOTHING], { ...AUTHZ_DESTROYS(), ...SFTP() });
+    expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    const f = found(json)[0];
+    expect(f.message).toContain(
+      'invoke aws_lambda_function.authz with no IAM right at all through aws_transfer_server.s, an AWS Transfer Family server (identity_provider_type "AWS_LAMBDA", a PUBLIC endpoint), which runs its identity provider function with the user name, password and source IP of every login attempt',
+    );
+    expect(f.fix).toContain('give aws_transfer_server.s a VPC endpoint with no Elastic IPs (endpoint_type = "VPC", no address_allocation_ids), or an identity provider that runs no function of yours (SERVICE_MANAGED)');
+    // endpoint_type defaults to PUBLIC.
+    expect(graded(stack([NOTHING], { ...AUTHZ_DESTROYS(), ...SFTP({ endpoint_type: undefined }) }))).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    const eips = stack([NOTHING], { ...AUTHZ_DESTROYS(), ...SFTP({ endpoint_type: "VPC", endpoint_details: [{ vpc_id: "vpc-0abc", subnet_ids: ["subnet-0abc"], address_allocation_ids: ["eipalloc-0abc"] }] }) });
+    expect(graded(eips)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    expect(found(eips)[0].message).toContain("a VPC endpoint with Elastic IPs (address_allocation_ids), which faces the internet");
+    // An identity provider type blastwall cannot read may be AWS_LAMBDA.
+    const unread = tf({ ...agentCan(NOTHING), ...AUTHZ_DESTROYS(), ...SFTP({ identity_provider_type: "${var.idp}" }) }, { ...PINNED, variable: { idp: { type: "string" } } });
+    expect(graded(unread)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    expect(found(unread)[0].message).toContain("an AWS Transfer Family server (an identity_provider_type blastwall cannot read, so maybe AWS_LAMBDA, a PUBLIC endpoint)");
+    // Controls: a VPC endpoint with no Elastic IPs; a service-managed identity provider; a function whose role deletes nothing.
+    expect(found(stack([NOTHING], { ...AUTHZ_DESTROYS(), ...SFTP(IN_VPC) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...AUTHZ_DESTROYS(), ...SFTP({ identity_provider_type: "SERVICE_MANAGED" }) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...FUNCTION(HARMLESS), ...SFTP() }))).toEqual([]);
+  });
+
+  test("AppSync Event API: an AWS_LAMBDA auth provider is a route; API_KEY alone, or a harmless function, is not", () => {
+    const json = stack([NOTHING], { ...AUTHZ_DESTROYS(), ...EVENTS(LAMBDA_PROVIDER) });
+    expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    const f = found(json)[0];
+    expect(f.message).toContain(
+      "invoke aws_lambda_function.authz with no IAM right at all through aws_appsync_api.e, an AppSync Event API with an AWS_LAMBDA auth provider (event_config, lambda_authorizer_config), whose authorizer AppSync runs with the caller's authorization token on every connect, publish or subscribe",
+    );
+    expect(f.fix).toContain("drop the AWS_LAMBDA auth provider from aws_appsync_api.e (use AWS_IAM)");
+    expect(found(stack([NOTHING], { ...AUTHZ_DESTROYS(), ...EVENTS({ auth_type: "API_KEY" }) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...FUNCTION(HARMLESS), ...EVENTS(LAMBDA_PROVIDER) }))).toEqual([]);
+  });
+});
