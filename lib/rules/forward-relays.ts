@@ -29,10 +29,10 @@ import { busTarget, forgeable, nameOf, passesEvent, pipePassesPayload, pipeSourc
 import { ownDenies } from "../engine/own-denies";
 import { where } from "./support";
 import { deniedOnAll } from "./invoke-denies";
-import { customSources, isRelayed, putsSource, type RelayedGrant } from "./invoke-relays";
+import { customSources, isRelayed, putsAwsEvents, putsSource, replayedClose, replayedSends, type RelayedGrant } from "./invoke-relays";
 import { grantsUsing } from "./invoke-routes";
 import { rewriteOf, rewriteRelayFix, rewriteRelayText, type Rewrite } from "./rewrite-relays";
-import { ARCHIVES, archiveReplays, START_REPLAY } from "../engine/reach/replays";
+import { ARCHIVES, archiveReplays, mayMatchAwsEvents, START_REPLAY } from "../engine/reach/replays";
 
 const BUSES = ["aws_cloudwatch_event_bus"];
 const RULES = ["aws_cloudwatch_event_rule"];
@@ -59,6 +59,13 @@ export interface Forwarder {
   readonly how: string;
   /** How to close it, besides taking the first write away. */
   readonly close: string;
+  /**
+   * A rule target whose rule may match AWS services' events: what a replay puts (invoke-relays.ts `Relay.awsEvents`)
+   * fires it whatever PutEvents could put, `how` and `close` saying so.
+   */
+  readonly replayed?: { readonly how: string; readonly close: string };
+  /** Whether the events it writes on are AWS services' among others where it is fired by such events: a bus it forwards to. */
+  readonly keepsAwsEvents?: boolean;
 }
 
 const cache = new WeakMap<TfStack, ReadonlyMap<string, readonly Forwarder[]>>();
@@ -105,11 +112,15 @@ function busForwarders(stack: TfStack): Forwarder[] {
     if (from.target && from.target === to.bus) continue;
     const ruleText = rule?.address ?? "a rule";
     const matched = sources ? `a source ${ruleText} matches (${sources.slice(0, 3).join(", ")})` : `a source ${ruleText} matches`;
+    // What a replay puts again (AWS services' events among them) a rule of AWS events sends on too (red-team round 162, F2).
+    const replayed = rule && mayMatchAwsEvents(stack, rule) ? { how: `${replayedSends(ruleText, t.address)} ${to.text}${to.unseen ? `, ${to.unseen}` : ""}`, close: replayedClose(ruleText, t.address) } : undefined;
     out.push({
       via: t,
       from: { actions: ["events:PutEvents"], pattern: from.pattern, target: from.target, types: BUSES },
       ...(sources ? { sources } : {}),
       ...(rule ? { rewritable: { t, busText: from.text, close: `take ${t.address} off ${ruleText}` } } : {}),
+      ...(replayed ? { replayed } : {}),
+      ...(to.grants.includes("events:PutEvents") ? { keepsAwsEvents: true } : {}),
       verb: `put an event with ${matched} on ${from.text}`,
       grants: to.grants,
       to: { pattern: to.pattern, target: to.bus, text: to.text },
@@ -245,13 +256,12 @@ export function forwardedGrants(stack: TfStack, p: PrincipalNode, action: string
   const out: RelayedGrant[] = [];
   let denies: readonly Statement[] | undefined;
   for (const f of fs) {
-    const fire = (sources: readonly string[] | undefined): Grant[] => {
+    const fire = (admits: (g: Grant) => boolean): Grant[] => {
       const fires: Grant[] = [];
-      if (sources?.length === 0) return fires;
       for (const a of f.from.actions) {
         const gs = held(a);
         if (gs.length === 0) continue;
-        const using = grantsUsing(stack, f.from, gs).filter((g) => sources === undefined || putsSource(g, sources));
+        const using = grantsUsing(stack, f.from, gs).filter(admits);
         if (using.length === 0) continue;
         // The caller's own Deny of the first write refuses what it writes itself; a service's delivery is refused at its own fire.
         const denied = deniedOnAll(stack, (denies ??= ownDenies(p)), a, [{ pattern: f.from.pattern, target: f.from.target, suffix: f.from.target ? "" : undefined }]);
@@ -260,13 +270,26 @@ export function forwardedGrants(stack: TfStack, p: PrincipalNode, action: string
       // Its own grant first: the shortest chain to name.
       return fires.sort((x, y) => Number(isRelayed(x)) - Number(isRelayed(y)));
     };
-    let fires = fire(f.sources);
+    const sources = f.sources;
+    let fires = sources?.length === 0 ? [] : fire((g) => sources === undefined || putsSource(g, sources));
+    // Only AWS services' events a replay put again match the rule: it sends them on all the same.
+    const replayed = fires.length === 0 && f.replayed ? f.replayed : undefined;
+    if (replayed) fires = fire(putsAwsEvents);
     let rewrite: Rewrite | undefined;
     if (fires.length === 0 && f.rewritable) {
       rewrite = rewriteOf(stack, p, f.rewritable.t, held, (denies ??= ownDenies(p)));
-      if (rewrite) fires = fire(undefined);
+      if (rewrite) fires = fire(() => true);
     }
     if (fires.length === 0) continue;
+    // A replay's events go on AWS services' among them; so does what a rule that may match them forwards to a bus.
+    const awsEvents = f.from.types === ARCHIVES || (f.keepsAwsEvents === true && f.replayed !== undefined && fires.some(putsAwsEvents));
+    const aws = awsEvents ? { awsEvents: true } : {};
+    if (replayed && !rewrite) {
+      const first = fires[0] as RelayedGrant;
+      const fix = (who: string) => `${first.relay.fix(who)}, or ${replayed.close}`;
+      out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text: `${first.relay.text}; and ${replayed.how}`, fix, fires, forwarded: { on: f.to.target }, ...aws } });
+      continue;
+    }
     const first = fires[0];
     const on = [...new Set(fires.filter((g) => !isRelayed(g)).flatMap((g) => g.resources))].slice(0, 3).join(", ");
     const acts = [...new Set(fires.map((g) => g.action))].join(", ");
@@ -279,14 +302,14 @@ export function forwardedGrants(stack: TfStack, p: PrincipalNode, action: string
         ? `${first.relay.text}; and it can ${rewriteRelayText(r, f.rewritable!.busText, undefined, f.sources)}; and ${f.how}`
         : `: it can ${rewriteRelayText(r, f.rewritable!.busText, by, f.sources)}, and ${f.how}`;
       const fix = (who: string) => (isRelayed(first) ? `${first.relay.fix(who)}, or ${rewriteRelayFix(r, who, f.rewritable!.busText)}, or ${close}` : `${rewriteRelayFix(r, who, on)}, or ${close}`);
-      out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires: [...fires, ...r.grants], forwarded: { on: f.to.target } } });
+      out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires: [...fires, ...r.grants], forwarded: { on: f.to.target }, ...aws } });
       continue;
     }
     const text = isRelayed(first) ? `${first.relay.text}; and ${f.how}` : `: it can ${f.verb} (${by}), and ${f.how}`;
     const fix = (who: string) => (isRelayed(first) ? `${first.relay.fix(who)}, or ${f.close}` : `take ${acts} on ${on} away from ${who}, or ${f.close}`);
     // A replay is asked on the archive: the right the arrows name, where the caller holds no PutEvents.
     const replay = !isRelayed(first) && f.from.types === ARCHIVES ? `${START_REPLAY} on ${f.via.address}` : undefined;
-    out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires, forwarded: { on: f.to.target }, ...(replay ? { held: replay } : {}) } });
+    out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires, forwarded: { on: f.to.target }, ...(replay ? { held: replay } : {}), ...aws } });
   }
   return out;
 }

@@ -30,6 +30,7 @@ import {
   resolveToPattern,
 } from "../engine/terraform/tokens";
 import { awsOnlySource } from "../engine/reach/compute-targets";
+import { mayMatchAwsEvents } from "../engine/reach/replays";
 import { writtenReferences } from "../engine/reach/resource-index";
 import { where } from "./support";
 import { ownDenies } from "../engine/own-denies";
@@ -57,6 +58,12 @@ export interface Relay {
    * which puts events again on a bus): what a finding's arrows name, so that it is a right the caller's policy shows.
    */
   readonly held?: string;
+  /**
+   * The events it puts are AWS services' own among others, as they were first put: a replay of an archive
+   * (engine/reach/replays.ts), or such events forwarded on to another bus. A rule matching only AWS services' events,
+   * which PutEvents itself cannot put, matches them (`replayedFires`).
+   */
+  readonly awsEvents?: boolean;
 }
 
 /** A grant of a queue's or topic's send right that the caller uses through a service's delivery. */
@@ -66,6 +73,27 @@ export interface RelayedGrant extends Grant {
 
 export const isRelayed = (g: Grant): g is RelayedGrant =>
   (g as Partial<RelayedGrant>).relay !== undefined;
+
+/** Whether a grant of events:PutEvents puts AWS services' events too (a replay's: `Relay.awsEvents`). */
+export const putsAwsEvents = (g: Grant): boolean => isRelayed(g) && g.relay.awsEvents === true;
+
+/**
+ * The grants among `gs` that fire a rule only through the AWS services' events they put (a replay's), where none fires
+ * it otherwise: those putting AWS events, for a rule that may match one (`mayMatchAwsEvents`); none for another.
+ */
+export function replayedFires(stack: TfStack, rule: TfResource | undefined, gs: readonly Grant[]): Grant[] {
+  return rule && mayMatchAwsEvents(stack, rule) ? gs.filter(putsAwsEvents) : [];
+}
+
+/** How a rule sends on what a replay put: `R (matching AWS services' events, which a replay puts again as they were) sends them through T to`. */
+export function replayedSends(rule: string, t: string): string {
+  return `${rule} (matching AWS services' events, which a replay puts again as they were) sends them through ${t} to`;
+}
+
+/** How to keep a rule from sending replayed events on, besides taking the replay away. */
+export function replayedClose(rule: string, t: string): string {
+  return `add "replay-name": [{"exists": false}] to the event pattern of ${rule} (a replayed event carries that field), or take ${t} off it`;
+}
 
 /**
  * The right a chain of relays starts from, where a relay of it names one (`Relay.held`): a replay's chain is labelled
@@ -554,12 +582,19 @@ function putEventsGrants(
     if (!sources.some((src) => (src.res ? src.res === rule : globsIntersect(src.pattern, ruleArn, CI)))) continue;
     const custom = rule ? customSources(stack, rule) : undefined;
     const bus = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
-    const { fires, rewrite } = firesOf(stack, p, t, custom, bus, puts, held, (denies ??= ownDenies(p)));
+    const { fires, rewrite, replayed } = firesOf(stack, p, t, rule, custom, bus, puts, held, (denies ??= ownDenies(p)));
     if (fires.length === 0 || busDenied(stack, denies, t, rule, bus)) continue;
     const ruleText = rule?.address ?? "a rule";
     const on = [...new Set(fires.flatMap((g) => g.resources))].slice(0, 3).join(", ");
     const fire = `events:PutEvents on ${on}, through ${[...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ")}`;
     const delivers = `as events.amazonaws.com with the rule's ARN and account as aws:SourceArn and aws:SourceAccount, the caller's detail in it`;
+    if (replayed) {
+      const first = fires[0] as RelayedGrant;
+      const text = `, whose ${keysText(conditions, ruleText)}${first.relay.text}; and ${replayedSends(ruleText, t.address)} ${target.address} as events.amazonaws.com with the rule's ARN and account as aws:SourceArn and aws:SourceAccount (the events AWS services first put, replayed)`;
+      const fix = (who: string) => `${first.relay.fix(who)}, or ${replayedClose(ruleText, t.address)}`;
+      out.push({ action, statement: s, resources: [target.pattern], conditional: true, relay: { text, fix, fires } });
+      continue;
+    }
     if (rewrite) {
       const text = `, whose ${keysText(conditions, ruleText)}: it can ${rewriteRelayText(rewrite, `the ${busName} bus`, fire, custom)}, and ${ruleText} sends them through ${t.address} to ${target.address} ${delivers} (PutRule keeps the rule's ARN)`;
       const fix = (who: string) => rewriteRelayFix(rewrite, who, on);
@@ -584,16 +619,20 @@ function firesOf(
   stack: TfStack,
   p: PrincipalNode,
   t: TfResource,
+  rule: TfResource | undefined,
   custom: readonly string[] | undefined,
   bus: string,
   puts: readonly Grant[],
   held: (action: string) => readonly Grant[],
   denies: readonly Statement[],
-): { readonly fires: readonly Grant[]; readonly rewrite?: Rewrite } {
+): { readonly fires: readonly Grant[]; readonly rewrite?: Rewrite; readonly replayed?: boolean } {
   const onBus = grantsOn(puts, bus);
   if (onBus.length === 0) return { fires: onBus };
   const matching = custom && custom.length === 0 ? [] : onBus.filter((g) => putsSource(g, custom));
   if (matching.length > 0) return { fires: matching };
+  // A replay puts AWS services' events again, which a rule of AWS events only matches.
+  const replayed = replayedFires(stack, rule, onBus);
+  if (replayed.length > 0) return { fires: replayed, replayed: true };
   const rewrite = rewriteOf(stack, p, t, held, denies);
   return rewrite ? { fires: onBus, rewrite } : { fires: [] };
 }
@@ -942,13 +981,20 @@ export function streamRelays(stack: TfStack, p: PrincipalNode, action: string, h
   const out: RelayedGrant[] = [];
   let denies: readonly Statement[] | undefined;
   for (const { t, stream, pattern, rule, busName, custom, bus } of targets) {
-    const { fires, rewrite } = firesOf(stack, p, t, custom, bus, puts, held, (denies ??= ownDenies(p)));
+    const { fires, rewrite, replayed } = firesOf(stack, p, t, rule, custom, bus, puts, held, (denies ??= ownDenies(p)));
     if (fires.length === 0) continue;
     if (busDenied(stack, denies, t, rule, bus)) continue;
     const ruleText = rule?.address ?? "a rule";
     const streamText = stream?.address ?? `the stream ${pattern}`;
     const on = [...new Set(fires.flatMap((g) => g.resources))].slice(0, 3).join(", ");
     const fire = `events:PutEvents on ${on}, through ${[...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ")}`;
+    if (replayed) {
+      const first = fires[0] as RelayedGrant;
+      const text = `${first.relay.text}; and ${replayedSends(ruleText, t.address)} ${streamText}, EventBridge writing the record under the target's role (the events AWS services first put, replayed)`;
+      const fix = (who: string) => `${first.relay.fix(who)}, or ${replayedClose(ruleText, t.address)}`;
+      out.push({ action, statement: fires[0].statement, resources: [pattern], conditional: true, relay: { text, fix, fires } });
+      continue;
+    }
     if (rewrite) {
       const text = `: it can ${rewriteRelayText(rewrite, `the ${busName} bus`, fire, custom)}, and ${ruleText} sends them through ${t.address} to ${streamText}, EventBridge writing the record under the target's role, the caller's detail in it`;
       const fix = (who: string) => `${rewriteRelayFix(rewrite, who, on)}, or give ${t.address} a constant input`;

@@ -844,3 +844,80 @@ describe("front doors: authorizers anyone passes", () => {
     expect(found(http)[0].message).toContain("its JWT authorizer takes tokens of the issuer accounts.google.com");
   });
 });
+
+/**
+ * An OpenAPI scheme whose x-amazon-apigateway-authorizer has a type blastwall does not know, or cannot read, or none:
+ * it was read as closed (schemeAdmits returned nothing). An authorizer blastwall cannot read may let anyone through:
+ * judged by the settings it writes (a Lambda's authorizerUri, a user pool's providerARNs), else open. So is an
+ * x-amazon-apigateway-authtype it does not know, and awsSigv4 beside an authorizer is not read as IAM.
+ */
+describe("front doors: OpenAPI authorizers of a type blastwall cannot read", () => {
+  const POOL: Obj = { "aws_cognito_user_pool.p": { name: "staff", admin_create_user_config: [{ allow_admin_create_user_only: true }] } };
+  const AUTHZ: Obj = {
+    ...role("authz", trust("lambda.amazonaws.com"), HARMLESS),
+    "aws_lambda_function.authz": { function_name: "authz", role: "${aws_iam_role.authz.arn}", handler: "index.handler", runtime: "python3.12", filename: "a.zip" },
+  };
+  const scheme = (authorizer: Obj | undefined, extra: Obj = {}): Obj => ({ type: "apiKey", name: "Authorization", in: "header", ...(authorizer ? { "x-amazon-apigateway-authorizer": authorizer } : {}), ...extra });
+  const api = (s: Obj, type = "aws_api_gateway_rest_api"): Obj => ({
+    [`${type}.api`]: {
+      name: "items",
+      ...(type === "aws_apigatewayv2_api" ? { protocol_type: "HTTP" } : {}),
+      body: `\${jsonencode(${JSON.stringify({ openapi: "3.0.1", info: { title: "t", version: "1" }, components: { securitySchemes: { weird: s } }, paths: { "/run": { post: { security: [{ weird: [] }], "x-amazon-apigateway-integration": { type: "aws_proxy", httpMethod: "POST", uri: "${aws_lambda_function.cleanup.invoke_arn}", payloadFormatVersion: "1.0" } } } } })})}`,
+    },
+  });
+  const json = (s: Obj, extra: Obj = {}, type?: string) => tf({ ...agentCan(NOTHING), ...FUNCTION(), ...api(s, type), ...extra }, { ...PINNED, variable: { t: { type: "string" } } });
+
+  test("a type written out that blastwall does not know: open, naming the scheme and the type", () => {
+    for (const type of [undefined, "aws_apigatewayv2_api"]) {
+      const j = json(scheme({ type: "oauth_magic", identitySource: "method.request.header.Authorization" }), {}, type);
+      expect(graded(j)).toEqual(OPEN_ROUTE);
+      expect(found(j)[0].message).toContain('an operation whose security scheme "weird": its x-amazon-apigateway-authorizer of type "oauth_magic", which is none blastwall knows (token or request (a Lambda\'s), cognito_user_pools, or jwt (an HTTP API\'s)), so blastwall cannot tell whom it lets through and it may be anyone');
+      expect(found(j)[0].fix).toContain("write the type of its x-amazon-apigateway-authorizer literally as one of token or request");
+    }
+    // Even beside a closed user pool's providerARNs: a type it does not know may be one that admits anyone.
+    expect(graded(json(scheme({ type: "oauth_magic", providerARNs: ["${aws_cognito_user_pool.p.arn}"] }), POOL))).toEqual(OPEN_ROUTE);
+  });
+
+  test("a type it cannot read (a variable) or none, with no setting that tells which: open", () => {
+    const v = json(scheme({ type: "${var.t}" }));
+    expect(graded(v)).toEqual(OPEN_ROUTE);
+    expect(found(v)[0].message).toContain('security scheme "weird": its x-amazon-apigateway-authorizer of type "${var.t}", which blastwall cannot read, and none of the settings that would tell which (providerARNs, jwtConfiguration, authorizerUri)');
+    const none = json(scheme({ identitySource: "method.request.header.Authorization" }, { "x-amazon-apigateway-authtype": "custom" }));
+    expect(graded(none)).toEqual(OPEN_ROUTE);
+    expect(found(none)[0].message).toContain("its x-amazon-apigateway-authorizer with no type, and none of the settings");
+  });
+
+  test("a type it cannot read, judged by what it writes: an authorizerUri is a Lambda's (a weak link), providerARNs a user pool's", () => {
+    const lambda = json(scheme({ type: "${var.t}", authorizerUri: "${aws_lambda_function.authz.invoke_arn}" }), AUTHZ);
+    expect(graded(lambda)).toEqual(OPEN_ROUTE);
+    expect(found(lambda)[0].message).toContain('security scheme "weird": its x-amazon-apigateway-authorizer of type "${var.t}", which blastwall cannot read, read as a Lambda authorizer (it writes an authorizerUri), which runs aws_lambda_function.authz, whose code is not in the plan');
+    expect(found(lambda)[0].message).toContain("--a Lambda authorizer blastwall cannot read on");
+    // Its function is run by anyone who calls the API, before any auth decision (rules/authorizer-routes.ts).
+    const runs = json(scheme({ type: "${var.t}", authorizerUri: "${aws_lambda_function.authz.invoke_arn}" }), { ...AUTHZ, ...role("authz", trust("lambda.amazonaws.com"), DESTROY) });
+    expect(found(runs).find((f) => f.resource === "aws_lambda_function.authz")?.message).toContain('through the security scheme "weird" in the OpenAPI body of aws_api_gateway_rest_api.api, a Lambda authorizer (a type blastwall cannot read: ${var.t})');
+    // A user pool anyone signs up to (no allow_admin_create_user_only): open, said as such.
+    const open = json(scheme({ type: "${var.t}", providerARNs: ["${aws_cognito_user_pool.p.arn}"] }), { "aws_cognito_user_pool.p": { name: "staff" } });
+    expect(graded(open)).toEqual(OPEN_ROUTE);
+    expect(found(open)[0].message).toContain("so it may be any type whose settings it writes, and as one of them its Cognito user pool authorizer takes tokens of aws_cognito_user_pool.p, a user pool that lets anyone sign up");
+    // Control: only a closed user pool's providerARNs: the one type it can be is cognito_user_pools, closed.
+    expect(found(json(scheme({ type: "${var.t}", providerARNs: ["${aws_cognito_user_pool.p.arn}"] }), POOL))).toEqual([]);
+  });
+
+  test("controls: the known types, written in any case, judge as before", () => {
+    expect(found(json(scheme({ type: "COGNITO_USER_POOLS", providerARNs: ["${aws_cognito_user_pool.p.arn}"] }), POOL))).toEqual([]);
+    expect(found(json(scheme({ type: "cognito_user_pools", providerARNs: ["${aws_cognito_user_pool.p.arn}"] }, { "x-amazon-apigateway-authtype": "cognito_user_pools" }), POOL))).toEqual([]);
+    expect(found(json(scheme({ type: "Token", authorizerUri: "${aws_lambda_function.authz.invoke_arn}" }), AUTHZ))[0].message).toContain("its Lambda authorizer (token), which runs aws_lambda_function.authz");
+  });
+
+  test("x-amazon-apigateway-authtype: one blastwall does not know is open, saying so; awsSigv4 beside an authorizer is the authorizer's", () => {
+    const unknown = json(scheme(undefined, { "x-amazon-apigateway-authtype": "aws_iam" }));
+    expect(graded(unknown)).toEqual(OPEN_ROUTE);
+    expect(found(unknown)[0].message).toContain('whose security scheme "weird" blastwall cannot read, with an x-amazon-apigateway-authtype of "aws_iam" that blastwall does not know (only awsSigv4 asks for IAM auth');
+    const both = json(scheme({ type: "oauth_magic" }, { "x-amazon-apigateway-authtype": "awsSigv4" }));
+    expect(graded(both)).toEqual(OPEN_ROUTE);
+    // Controls: awsSigv4 alone is IAM auth, any case; an authtype beside a known authorizer is only its label.
+    expect(found(json(scheme(undefined, { "x-amazon-apigateway-authtype": "awsSigv4" })))).toEqual([]);
+    expect(found(json(scheme(undefined, { "x-amazon-apigateway-authtype": "AWSSIGV4" })))).toEqual([]);
+    expect(found(json(scheme({ type: "cognito_user_pools", providerARNs: ["${aws_cognito_user_pool.p.arn}"] }, { "x-amazon-apigateway-authtype": "staff-login" }), POOL))).toEqual([]);
+  });
+});

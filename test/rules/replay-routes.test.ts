@@ -210,3 +210,98 @@ describe("a replay of AWS services' events a rule forwards to another bus (red-t
     expect(graded(stack([REPLAY], FORWARDED({ fwd: { source: ["com.acme.orders"] }, run: { source: ["com.acme.orders"] } })))).toEqual(SFN_ERROR);
   });
 });
+
+/**
+ * A rule matching only AWS services' events whose target is a queue, topic or stream that feeds a function or compute:
+ * a replay re-sends the events the archive kept and the rule delivers them, as PutEvents cannot. Followed as a forwarded
+ * write (rules/forward-relays.ts, invoke-relays.ts): the replay's events are AWS services' among others (Relay.awsEvents).
+ */
+describe("a replay of AWS services' events a rule sends to a queue, topic or stream", () => {
+  const EC2 = { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] };
+  const queueFromService = (rule = "${aws_cloudwatch_event_rule.r.arn}"): Obj => ({
+    "aws_sqs_queue_policy.q": {
+      queue_url: "${aws_sqs_queue.q.id}",
+      policy: policy({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "${aws_sqs_queue.q.arn}", Condition: { ArnEquals: { "aws:SourceArn": rule } } }),
+    },
+  });
+  /** The `orders` bus archived, its rule `r` (matching `pattern`) into `target`, and the function `fn` whose role can delete. */
+  const INTO = (target: string, feed: Obj, o: { pattern?: Obj; t?: Obj } = {}): Obj => {
+    const body = ORDERS({ pattern: o.pattern ?? EC2, rights: HARMLESS });
+    delete body["aws_sfn_state_machine.sm"];
+    return {
+      ...body,
+      "aws_cloudwatch_event_target.t": { rule: "${aws_cloudwatch_event_rule.r.name}", event_bus_name: "${aws_cloudwatch_event_bus.b.name}", arn: target, ...o.t },
+      "aws_lambda_function.fn": { function_name: "cleanup", role: "${aws_iam_role.fn.arn}", handler: "app.handler", runtime: "python3.12", filename: "fn.zip" },
+      ...role("fn", trust("lambda.amazonaws.com"), DESTROY),
+      ...feed,
+    };
+  };
+  const QUEUE = { "aws_sqs_queue.q": { name: "cleanup" }, "aws_lambda_event_source_mapping.m": { event_source_arn: "${aws_sqs_queue.q.arn}", function_name: "${aws_lambda_function.fn.arn}" } };
+  const TOPIC = {
+    "aws_sns_topic.t": { name: "cleanup" },
+    "aws_sns_topic_subscription.s": { topic_arn: "${aws_sns_topic.t.arn}", protocol: "lambda", endpoint: "${aws_lambda_function.fn.arn}" },
+    "aws_lambda_permission.sns": { function_name: "${aws_lambda_function.fn.function_name}", action: "lambda:InvokeFunction", principal: "sns.amazonaws.com", source_arn: "${aws_sns_topic.t.arn}" },
+  };
+  const STREAM = { "aws_kinesis_stream.k": { name: "cleanup", shard_count: 1 }, "aws_lambda_event_source_mapping.m": { event_source_arn: "${aws_kinesis_stream.k.arn}", function_name: "${aws_lambda_function.fn.arn}", starting_position: "LATEST" } };
+  const FN_WARNING = [["agent-transitive-destroy", "warning", "aws_lambda_function.fn"]];
+  const FN_STRICT = [["agent-transitive-destroy", "error", "aws_lambda_function.fn"]];
+
+  test("a queue an event source mapping feeds to a function (no queue policy in the stack): a warning, an error under --strict, saying the events were AWS's, replayed", () => {
+    const json = stack([REPLAY], INTO("${aws_sqs_queue.q.arn}", QUEUE));
+    expect(graded(json)).toEqual(FN_WARNING);
+    expect(graded(json, true)).toEqual(FN_STRICT);
+    const f = findings(json)[0];
+    expect(f.message).toContain(
+      "it can replay the events aws_cloudwatch_event_archive.a archived (events:StartReplay on *, through aws_iam_role_policy.agent statement #0), and EventBridge puts them again on aws_cloudwatch_event_bus.b, as they were first put (a replay-name field added), where its rules (those the replay names, or all) send them to their targets; and aws_cloudwatch_event_rule.r (matching AWS services' events, which a replay puts again as they were) sends them through aws_cloudwatch_event_target.t to aws_sqs_queue.q",
+    );
+    expect(f.message).toContain("aws_iam_role.agent --events:StartReplay on aws_cloudwatch_event_archive.a--> aws_sqs_queue.q --aws_lambda_event_source_mapping.m--> aws_lambda_function.fn");
+    expect(f.fix).toContain('add "replay-name": [{"exists": false}] to the event pattern of aws_cloudwatch_event_rule.r (a replayed event carries that field), or take aws_cloudwatch_event_target.t off it');
+  });
+
+  test("a queue whose policy admits the rule, a topic a function subscribes to, a stream a mapping reads", () => {
+    expect(graded(stack([REPLAY], INTO("${aws_sqs_queue.q.arn}", { ...QUEUE, ...queueFromService() })))).toEqual(FN_WARNING);
+    const queue = findings(stack([REPLAY], INTO("${aws_sqs_queue.q.arn}", { ...QUEUE, ...queueFromService() })))[0].message;
+    expect(queue).toContain("sends them through aws_cloudwatch_event_target.t to aws_sqs_queue.q as events.amazonaws.com with the rule's ARN and account as aws:SourceArn and aws:SourceAccount (the events AWS services first put, replayed)");
+    expect(graded(stack([REPLAY], INTO("${aws_sns_topic.t.arn}", TOPIC)))).toEqual(FN_WARNING);
+    const stream = stack([REPLAY], INTO("${aws_kinesis_stream.k.arn}", STREAM, { t: { role_arn: "${aws_iam_role.events.arn}" } }));
+    expect(graded(stream)).toEqual(FN_WARNING);
+    expect(findings(stream)[0].message).toContain("to aws_kinesis_stream.k, EventBridge writing the record under the target's role (the events AWS services first put, replayed)");
+  });
+
+  test("a queue a pipe hands to a state machine whose role can delete: an error", () => {
+    const body = INTO("${aws_sqs_queue.q.arn}", {
+      "aws_sqs_queue.q": { name: "cleanup" },
+      "aws_sfn_state_machine.sm": { name: "cleanup", role_arn: "${aws_iam_role.sfn.arn}", definition: "{}" },
+      ...role("sfn", trust("states.amazonaws.com"), DESTROY),
+      ...role("pipe", trust("pipes.amazonaws.com"), HARMLESS),
+      "aws_pipes_pipe.p": { name: "cleanup", role_arn: "${aws_iam_role.pipe.arn}", source: "${aws_sqs_queue.q.arn}", target: "${aws_sfn_state_machine.sm.arn}" },
+    });
+    expect(graded(stack([REPLAY], body))).toEqual(SFN_ERROR);
+  });
+
+  test("forwarded first: the default bus's AWS events sent by a rule to a bus whose rule of AWS events feeds the queue", () => {
+    const body = INTO("${aws_sqs_queue.q.arn}", QUEUE);
+    body["aws_cloudwatch_event_archive.a"] = { name: "all", event_source_arn: "arn:aws:events:eu-central-1:111111111111:event-bus/default" };
+    body["aws_cloudwatch_event_rule.fwd"] = { name: "to-orders", event_pattern: JSON.stringify({ source: ["aws.ec2"] }) };
+    body["aws_cloudwatch_event_target.fwd"] = { rule: "${aws_cloudwatch_event_rule.fwd.name}", arn: "${aws_cloudwatch_event_bus.b.arn}", role_arn: "${aws_iam_role.events.arn}" };
+    const json = stack([REPLAY], body);
+    expect(graded(json)).toEqual(FN_WARNING);
+    expect(findings(json)[0].message).toContain("aws_cloudwatch_event_rule.fwd (matching AWS services' events, which a replay puts again as they were) sends them through aws_cloudwatch_event_target.fwd to aws_cloudwatch_event_bus.b");
+    // Control: the forward matches custom sources only, so none of the replayed AWS events go on.
+    body["aws_cloudwatch_event_rule.fwd"] = { name: "to-orders", event_pattern: JSON.stringify({ source: ["com.acme.orders"] }) };
+    expect(graded(stack([REPLAY], body))).toEqual([]);
+  });
+
+  test("controls: PutEvents alone, a Deny of StartReplay, a constant input, no archive, a queue policy admitting another rule only, a schedule", () => {
+    expect(graded(stack([allow("events:PutEvents", "*")], INTO("${aws_sqs_queue.q.arn}", QUEUE)))).toEqual([]);
+    expect(graded(stack([REPLAY, deny("events:StartReplay", "*")], INTO("${aws_sqs_queue.q.arn}", QUEUE)))).toEqual([]);
+    expect(graded(stack([REPLAY], INTO("${aws_sqs_queue.q.arn}", QUEUE, { t: { input: "{}" } })))).toEqual([]);
+    const none = INTO("${aws_sqs_queue.q.arn}", QUEUE);
+    delete none["aws_cloudwatch_event_archive.a"];
+    expect(graded(stack([REPLAY], none))).toEqual([]);
+    expect(graded(stack([REPLAY], INTO("${aws_sqs_queue.q.arn}", { ...QUEUE, ...queueFromService("arn:aws:events:eu-central-1:111111111111:rule/orders/other") })))).toEqual([]);
+    const schedule = INTO("${aws_sqs_queue.q.arn}", QUEUE);
+    schedule["aws_cloudwatch_event_rule.r"] = { name: "nightly", event_bus_name: "${aws_cloudwatch_event_bus.b.name}", schedule_expression: "rate(1 day)" };
+    expect(graded(stack([REPLAY], schedule))).toEqual([]);
+  });
+});

@@ -468,21 +468,62 @@ export function albLetsUnauthenticated(stack: TfStack, auth: Readonly<Record<str
 /**
  * An OpenAPI security scheme's authorizer (`x-amazon-apigateway-authorizer`): `cognito_user_pools` with `providerARNs`,
  * `jwt` with `jwtConfiguration` (`issuer`, `audience`), `token` and `request` a Lambda's. `scopes`: what the
- * operation's requirement lists for the scheme. Undefined: not an authorizer blastwall knows (its caller decides).
+ * operation's requirement lists for the scheme. Its `type` decides (a required property); x-amazon-apigateway-authtype
+ * is a free-form label of a Lambda authorizer (API Gateway's guide), read only where no authorizer object is written:
+ * `cognito_user_pools` as a user pool authorizer on pools blastwall cannot read, `custom` as a Lambda's. A type blastwall
+ * does not know, or cannot read, is judged by `unknownSchemeAdmits` (fail closed). Undefined: no authorizer at all.
  */
 export function schemeAdmits(stack: TfStack, scheme: Readonly<Record<string, unknown>>, scopes: unknown): Admits | undefined {
   const x = scheme["x-amazon-apigateway-authorizer"];
   const authtype = typeof scheme["x-amazon-apigateway-authtype"] === "string" ? (scheme["x-amazon-apigateway-authtype"] as string).toLowerCase() : undefined;
-  const type = isObject(x) && typeof x["type"] === "string" ? x["type"].toLowerCase() : authtype === "cognito_user_pools" ? "cognito_user_pools" : undefined;
   const note = Array.isArray(scopes) && scopes.length > 0 ? scopesNote(stack, scopes) : "";
-  if (type === "cognito_user_pools") {
-    const pools = poolsAdmit(stack, isObject(x) ? x["providerARNs"] : undefined, undefined, "the authorizer takes tokens of every app client of the pool", "the scheme's providerARNs");
-    return worded(pools, (t) => `its Cognito user pool authorizer takes tokens of ${t}${note}`, (f) => f);
+  if (!isObject(x)) {
+    if (authtype === "cognito_user_pools") return cognitoScheme(stack, undefined, note);
+    return authtype === "custom" ? lambdaAdmits(stack, "its Lambda authorizer (custom)", undefined) : undefined;
   }
-  if (type === "jwt") {
-    const cfg = isObject(x) && isObject(x["jwtConfiguration"]) ? x["jwtConfiguration"] : {};
-    return worded(issuerAdmits(stack, cfg["issuer"], cfg["audience"]), (t) => `its JWT authorizer takes tokens of ${t}${note}`, (f) => f);
+  const written = x["type"];
+  const type = unset(written) ? undefined : exactly(stack, written)?.toLowerCase();
+  if (type === "cognito_user_pools") return cognitoScheme(stack, x, note);
+  if (type === "jwt") return jwtScheme(stack, x, note);
+  if (type === "token" || type === "request") return lambdaAdmits(stack, `its Lambda authorizer (${type})`, x["authorizerUri"]);
+  return unknownSchemeAdmits(stack, x, written, type, note);
+}
+
+function cognitoScheme(stack: TfStack, x: unknown, note: string): Admits {
+  const pools = poolsAdmit(stack, isObject(x) ? x["providerARNs"] : undefined, undefined, "the authorizer takes tokens of every app client of the pool", "the scheme's providerARNs");
+  return worded(pools, (t) => `its Cognito user pool authorizer takes tokens of ${t}${note}`, (f) => f);
+}
+
+function jwtScheme(stack: TfStack, x: unknown, note: string): Admits {
+  const cfg = isObject(x) && isObject(x["jwtConfiguration"]) ? x["jwtConfiguration"] : {};
+  return worded(issuerAdmits(stack, cfg["issuer"], cfg["audience"]), (t) => `its JWT authorizer takes tokens of ${t}${note}`, (f) => f);
+}
+
+const SCHEME_TYPES = "token or request (a Lambda's), cognito_user_pools, or jwt (an HTTP API's)";
+
+/**
+ * An `x-amazon-apigateway-authorizer` whose `type` blastwall does not know: an authorizer it cannot read may let
+ * anyone through. As for a REST method's authorizer (restMethodAdmits, where a type it cannot read is judged by what
+ * else is written), it is judged by what it writes. A type written out that is none of API Gateway's may be one
+ * blastwall has not learnt, which could admit anyone: `anyone`. A type missing, or one it cannot resolve (a variable), is one of API Gateway's, each of
+ * which needs its own field (`providerARNs`, `jwtConfiguration`, `authorizerUri`): it is judged as every type whose
+ * field is written, the widest judgement kept (anyone, then a Lambda's, then closed); none written, `anyone`.
+ */
+function unknownSchemeAdmits(stack: TfStack, x: Readonly<Record<string, unknown>>, written: unknown, type: string | undefined, note: string): Admits {
+  const shown = typeof written === "string" ? `"${written}"` : unset(written) ? "none" : JSON.stringify(written);
+  const fix = `write the type of its x-amazon-apigateway-authorizer literally as one of ${SCHEME_TYPES}`;
+  if (type !== undefined) {
+    return { kind: "anyone", text: `its x-amazon-apigateway-authorizer of type ${shown}, which is none blastwall knows (${SCHEME_TYPES}), so blastwall cannot tell whom it lets through and it may be anyone${note}`, fix };
   }
-  if (type === "token" || type === "request" || authtype === "custom") return lambdaAdmits(stack, `its Lambda authorizer (${type ?? "custom"})`, isObject(x) ? x["authorizerUri"] : undefined);
-  return undefined;
+  const why = unset(written) ? "with no type" : `of type ${shown}, which blastwall cannot read`;
+  const candidates: Admits[] = [];
+  if (!unset(x["providerARNs"])) candidates.push(cognitoScheme(stack, x, note));
+  if (!unset(x["jwtConfiguration"])) candidates.push(jwtScheme(stack, x, note));
+  if (!unset(x["authorizerUri"])) candidates.push(lambdaAdmits(stack, `its x-amazon-apigateway-authorizer ${why}, read as a Lambda authorizer (it writes an authorizerUri)`, x["authorizerUri"]));
+  const anyone = candidates.find((a) => a.kind === "anyone");
+  if (anyone) return worded(anyone, (t) => `its x-amazon-apigateway-authorizer ${why}, so it may be any type whose settings it writes, and as one of them ${t}`, (f) => `${f}, or ${fix}`);
+  if (candidates.length === 0) return { kind: "anyone", text: `its x-amazon-apigateway-authorizer ${why}, and none of the settings that would tell which (providerARNs, jwtConfiguration, authorizerUri), so blastwall cannot tell whom it lets through and it may be anyone${note}`, fix };
+  const lambda = candidates.find((a) => a.kind === "lambda");
+  if (lambda) return lambda;
+  return { kind: "closed", logins: candidates.flatMap((a) => (a.kind === "closed" ? (a.logins ?? []) : [])) };
 }

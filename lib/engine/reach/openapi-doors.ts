@@ -76,9 +76,15 @@ type SchemeKind = "iam" | "other" | "key" | "ignored" | "unknown";
 function schemeKind(scheme: unknown): SchemeKind {
   if (!isObj(scheme)) return "unknown";
   const authtype = lower(scheme["x-amazon-apigateway-authtype"]);
+  // Beside an authorizer object, awsSigv4 may not be what API Gateway makes of it (which wins is not documented): the
+  // authorizer is judged, which is never read as closed where IAM would be.
+  if (isObj(scheme["x-amazon-apigateway-authorizer"])) return "other";
   if (authtype === "awssigv4" || lower(scheme["type"]) === "awssigv4") return "iam";
-  if (authtype === "cognito_user_pools" || authtype === "custom" || isObj(scheme["x-amazon-apigateway-authorizer"])) return "other";
+  if (authtype === "cognito_user_pools" || authtype === "custom") return "other";
   if (["oauth2", "openidconnect"].includes(lower(scheme["type"]) ?? "")) return "ignored";
+  // An authtype blastwall does not know (another word starting with `aws`, which API Gateway reserves, or one it
+  // cannot read) with no authorizer: it cannot tell what the scheme asks.
+  if (scheme["x-amazon-apigateway-authtype"] !== undefined) return "unknown";
   if (lower(scheme["type"]) === "apikey") return "key";
   return "unknown";
 }
@@ -149,18 +155,25 @@ function operationAccess(stack: TfStack, doc: Record<string, unknown>, op: Recor
       return { kind: "open", label: AUTHORIZER_LABEL, text: `through ${at}, an operation whose security scheme ${shown}; whoever gets such a token calls it over HTTPS`, fix: `${anyone.map((a) => a.fix).join(", and ")}, or ${iam}` };
     }
     const name = names[kinds.findIndex((k) => k !== "other")];
-    return open(kinds.includes("key") && kinds.every((k) => k === "key" || k === "other") ? `whose security is the API key scheme "${name}" (an API key is no IAM right: whoever holds one calls it)` : `whose security scheme "${name}" blastwall cannot read (it may ask no auth)`);
+    const authtype = isObj(resolved[names.indexOf(name)]) ? (resolved[names.indexOf(name)] as Record<string, unknown>)["x-amazon-apigateway-authtype"] : undefined;
+    const unknownType = authtype === undefined ? "" : `, with an x-amazon-apigateway-authtype of ${typeof authtype === "string" ? `"${authtype}"` : "a value"} that blastwall does not know (only awsSigv4 asks for IAM auth; cognito_user_pools and custom name an authorizer)`;
+    return open(kinds.includes("key") && kinds.every((k) => k === "key" || k === "other") ? `whose security is the API key scheme "${name}" (an API key is no IAM right: whoever holds one calls it)` : `whose security scheme "${name}" blastwall cannot read${unknownType} (it may ask no auth)`);
   }
   return closedAccess(other ? "other" : "iam", logins, lambda);
 }
 
-/** A scheme's Lambda authorizer (`token`, `request`, or x-amazon-apigateway-authtype `custom`), when it is one. */
+/**
+ * A scheme's Lambda authorizer (`token`, `request`, or x-amazon-apigateway-authtype `custom`), when it is one; or one
+ * whose type blastwall does not know or cannot read that names a function (`authorizerUri`), which may be a Lambda's
+ * (authorizers.ts `unknownSchemeAdmits`).
+ */
 function lambdaScheme(name: string, scheme: unknown): BodyAuthorizer | undefined {
   if (!isObj(scheme)) return undefined;
   const x = isObj(scheme["x-amazon-apigateway-authorizer"]) ? scheme["x-amazon-apigateway-authorizer"] : undefined;
-  const type = lower(x?.["type"]) ?? (lower(scheme["x-amazon-apigateway-authtype"]) === "custom" ? "custom" : undefined);
-  if (type !== "token" && type !== "request" && type !== "custom") return undefined;
-  return { scheme: name, type, uri: x?.["authorizerUri"] };
+  const type = x ? lower(x["type"]) : lower(scheme["x-amazon-apigateway-authtype"]) === "custom" ? "custom" : undefined;
+  if (type === "token" || type === "request" || type === "custom") return { scheme: name, type, uri: x?.["authorizerUri"] };
+  if (!x || type === "cognito_user_pools" || type === "jwt" || x["authorizerUri"] === undefined) return undefined;
+  return { scheme: name, type: `a type blastwall cannot read: ${typeof x["type"] === "string" ? x["type"] : "none"}`, uri: x["authorizerUri"] };
 }
 
 /**
