@@ -185,4 +185,78 @@ describe("an MCP server target whose endpoint is another door of the stack", () 
     expect(graded(relay("https://mcp.example.com/mcp", OAUTH, JWT_API))).toEqual([]);
     expect(graded(relay("https://mcp.example.com/mcp", OAUTH, INNER_GW))).toEqual([]);
   });
+
+  /**
+   * The endpoint written the usual hand-written ways (red-team round 163, F1 and F2; engine/reach/mcp-door-hosts.ts):
+   * the API's default host built from its id, and the stack's own custom domain. Both were read as a server elsewhere.
+   */
+  const REST_API: Obj = {
+    ...POOL,
+    ...fn("mcp", DESTROY),
+    "aws_api_gateway_rest_api.r": { name: "mcp" },
+    "aws_api_gateway_resource.res": { rest_api_id: "${aws_api_gateway_rest_api.r.id}", parent_id: "${aws_api_gateway_rest_api.r.root_resource_id}", path_part: "mcp" },
+    "aws_api_gateway_authorizer.a": { name: "users", rest_api_id: "${aws_api_gateway_rest_api.r.id}", type: "COGNITO_USER_POOLS", identity_source: "method.request.header.Authorization", provider_arns: ["${aws_cognito_user_pool.p.arn}"] },
+    "aws_api_gateway_method.m": { rest_api_id: "${aws_api_gateway_rest_api.r.id}", resource_id: "${aws_api_gateway_resource.res.id}", http_method: "POST", authorization: "COGNITO_USER_POOLS", authorizer_id: "${aws_api_gateway_authorizer.a.id}" },
+    "aws_api_gateway_integration.ri": { rest_api_id: "${aws_api_gateway_rest_api.r.id}", resource_id: "${aws_api_gateway_resource.res.id}", http_method: "POST", type: "AWS_PROXY", integration_http_method: "POST", uri: "${aws_lambda_function.mcp.invoke_arn}" },
+  };
+  const DOMAIN = (key?: string, more: Obj = {}): Obj => ({
+    "aws_apigatewayv2_domain_name.d": { domain_name: "mcp.example.com", domain_name_configuration: [{ certificate_arn: "arn:aws:acm:us-east-1:111111111111:certificate/abc", endpoint_type: "REGIONAL", security_policy: "TLS_1_2" }] },
+    "aws_apigatewayv2_api_mapping.m": { api_id: "${aws_apigatewayv2_api.h.id}", domain_name: "${aws_apigatewayv2_domain_name.d.id}", stage: "${aws_apigatewayv2_stage.s.id}", ...(key === undefined ? {} : { api_mapping_key: key }) },
+    ...more,
+  });
+  /** Another API of the stack with no integration, mapped at the domain's root. */
+  const ROOT_ELSEWHERE: Obj = {
+    "aws_apigatewayv2_api.other": { name: "status", protocol_type: "HTTP" },
+    "aws_apigatewayv2_api_mapping.root": { api_id: "${aws_apigatewayv2_api.other.id}", domain_name: "${aws_apigatewayv2_domain_name.d.id}", stage: "$default" },
+  };
+  const REST_DOMAIN: Obj = {
+    "aws_api_gateway_domain_name.rd": { domain_name: "api.example.com", regional_certificate_arn: "arn:aws:acm:us-east-1:111111111111:certificate/abc", endpoint_configuration: [{ types: ["REGIONAL"] }] },
+    "aws_api_gateway_base_path_mapping.bp": { api_id: "${aws_api_gateway_rest_api.r.id}", domain_name: "${aws_api_gateway_domain_name.rd.domain_name}", stage_name: "prod", base_path: "tools" },
+  };
+
+  test.each([
+    ["an HTTP API's id in the host", "https://${aws_apigatewayv2_api.h.id}.execute-api.us-east-1.amazonaws.com/mcp", JWT_API, "aws_apigatewayv2_api.h"],
+    ["the same built with format()", '${format("https://%s.execute-api.us-east-1.amazonaws.com/mcp", aws_apigatewayv2_api.h.id)}', JWT_API, "aws_apigatewayv2_api.h"],
+    ["the id with the region from a data source", "https://${aws_apigatewayv2_api.h.id}.execute-api.${data.aws_region.here.name}.amazonaws.com/mcp", { ...JWT_API, "data.aws_region.here": {} }, "aws_apigatewayv2_api.h"],
+    ["a REST API's id in the host", "https://${aws_api_gateway_rest_api.r.id}.execute-api.us-east-1.amazonaws.com/prod/mcp", REST_API, "aws_api_gateway_rest_api.r"],
+    ["the stack's custom domain by reference", "https://${aws_apigatewayv2_domain_name.d.domain_name}/mcp", { ...JWT_API, ...DOMAIN() }, "aws_apigatewayv2_domain_name.d"],
+    ["the stack's custom domain as a literal host", "https://mcp.example.com/mcp", { ...JWT_API, ...DOMAIN() }, "aws_apigatewayv2_domain_name.d"],
+    ["the mapping whose key starts the path, another API at the root", "https://MCP.example.com/admin/mcp", { ...JWT_API, ...DOMAIN("admin", ROOT_ELSEWHERE) }, "aws_apigatewayv2_domain_name.d"],
+    ["a path blastwall cannot read: every mapping of the domain", "https://mcp.example.com/${var.path}", { ...JWT_API, ...DOMAIN("admin", ROOT_ELSEWHERE) }, "aws_apigatewayv2_domain_name.d"],
+    ["a REST custom domain's base path mapping, as a literal host", "https://api.example.com/tools/mcp", { ...REST_API, ...REST_DOMAIN }, "aws_api_gateway_domain_name.rd"],
+  ])("%s, behind a token authorizer on the stack's closed pool: the function behind it is the agent's (was a pass)", (_, endpoint, extra, by) => {
+    const f = found(relay(endpoint, OAUTH, extra));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+    expect(f[0].message).toContain(`whose MCP server target aws_bedrockagentcore_gateway_target.t calls ${by} with the token`);
+    expect(f[0].message).toContain("which invokes aws_lambda_function.mcp");
+  });
+
+  test.each([
+    ["an execute-api host with a literal id", "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/mcp", {}, "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com is an API Gateway API whose id a1b2c3d4e5"],
+    ["a Lambda function URL host with a literal id", "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/", {}, "is a Lambda function URL whose id"],
+    ["an AgentCore gateway host with a literal id", "https://tools-abc123.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp", {}, "is an AgentCore gateway whose id"],
+    ["a domain of the stack mapped to an API not in it", "https://mcp.example.com/mcp", { ...JWT_API, ...DOMAIN(undefined, { "aws_apigatewayv2_api_mapping.m": { api_id: "a1b2c3d4e5", domain_name: "mcp.example.com", stage: "$default" } }) }, "aws_apigatewayv2_api_mapping.m maps"],
+    ["a domain of the stack with no mapping for the path", "https://mcp.example.com/mcp", { ...JWT_API, ...DOMAIN("admin") }, "has no API mapping in this stack for the path /mcp"],
+  ])("%s: an AWS door blastwall cannot see behind, agent-reach-unknown naming the target (was a pass)", (_, endpoint, extra, why) => {
+    const f = found(relay(endpoint, OAUTH, extra));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(UNKNOWN);
+    expect(f[0].message).toContain("the MCP server endpoint of aws_bedrockagentcore_gateway_target.t");
+    expect(f[0].message).toContain(why);
+    expect(f[0].message).toContain("write the endpoint of aws_bedrockagentcore_gateway_target.t with a reference to the door of this stack it calls");
+  });
+
+  test("controls: another company's host beside the stack's domain, the root API of a domain, an API id the gateway's token does not pass: no finding", () => {
+    expect(graded(relay("https://mcp.other-company.com/mcp", OAUTH, { ...JWT_API, ...DOMAIN() }))).toEqual([]);
+    expect(graded(relay("https://mcp.example.com/mcp", OAUTH, { ...JWT_API, ...DOMAIN("admin", ROOT_ELSEWHERE) }))).toEqual([]);
+    const iamRoute = { ...JWT_API, "aws_apigatewayv2_route.r": { api_id: "${aws_apigatewayv2_api.h.id}", route_key: "POST /mcp", target: "integrations/${aws_apigatewayv2_integration.i.id}", authorization_type: "AWS_IAM" } };
+    expect(graded(relay("https://${aws_apigatewayv2_api.h.id}.execute-api.us-east-1.amazonaws.com/mcp", OAUTH, iamRoute))).toEqual([]);
+    expect(graded(relay('${format("https://%s.execute-api.us-east-1.amazonaws.com/mcp", aws_apigatewayv2_api.h.id)}', OAUTH, iamRoute))).toEqual([]);
+  });
+
+  test("an AgentCore runtime URL beside a custom domain named by a variable is still read as a runtime's, not the domain's", () => {
+    const domain = { "aws_apigatewayv2_domain_name.d": { domain_name: "${var.domain}" }, "aws_apigatewayv2_api_mapping.m": { api_id: "${aws_apigatewayv2_api.h.id}", domain_name: "${aws_apigatewayv2_domain_name.d.id}", stage: "$default" }, "aws_apigatewayv2_api.h": { name: "h", protocol_type: "HTTP" } };
+    const f = found(stack(`${HOST}\${urlencode(aws_bedrockagentcore_agent_runtime.rt.agent_runtime_arn)}/invocations`, DESTROY, domain));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(TO_RUNTIME_ROLE);
+    expect(f[0].message).toContain("aws_iam_role.rtrole");
+  });
 });

@@ -25,7 +25,7 @@ import { resolveToPattern } from "../terraform/tokens";
 import { blocks } from "../json";
 import { AUTHORIZER_LABEL, closedAccess, issuerAdmits, loginDoors } from "./authorizers";
 import { mcpServerRuntimes } from "./mcp-server-runtimes";
-import { namedDoor, type McpCredential, type NamedDoor } from "./mcp-server-doors";
+import { namedDoors, unseenDoor, type McpCredential, type NamedDoor } from "./mcp-server-doors";
 import type { DoorAccess } from "./front-doors";
 
 export const GATEWAYS: readonly string[] = ["aws_bedrockagentcore_gateway"];
@@ -141,11 +141,13 @@ function targetDoors(stack: TfStack, t: TfResource): GatewayDoor[] {
       if (k === "open_api_schema" && signed) out.push({ ...base, what: "an OpenAPI target whose calls are signed with the gateway's role (gateway_iam_role), to an endpoint its schema names, which may be an AWS API", invokes: false, actsAsRole: true });
       if (k === "mcp_server") {
         for (const server of readBlocks(m["mcp_server"]) ?? [{ endpoint: undefined }]) {
-          const door = namedDoor(stack, server["endpoint"]);
-          if (door) {
-            out.push({ ...base, what: `an MCP server target whose endpoint is ${door.by.address}, a front door of this stack the gateway calls with its own credentials`, invokes: false, actsAsRole: false, relay: { door, cred } });
-            continue;
+          const named = namedDoors(stack, server["endpoint"]);
+          for (const door of named.doors) out.push({ ...base, what: `an MCP server target whose endpoint is ${door.by.address}, a front door of this stack the gateway calls with its own credentials`, invokes: false, actsAsRole: false, relay: { door, cred } });
+          if (named.unknown !== undefined) {
+            const r = unseenDoor(t, named.unknown);
+            out.push({ ...base, what: r.what, invokes: false, actsAsRole: true, runtime: r });
           }
+          if (named.doors.length > 0 || named.unknown !== undefined) continue;
           for (const r of mcpServerRuntimes(stack, server["endpoint"], t)) out.push({ ...base, what: r.what, invokes: false, actsAsRole: true, runtime: r });
         }
       }

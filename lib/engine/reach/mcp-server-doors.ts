@@ -1,7 +1,8 @@
 /**
  * An MCP server gateway target whose endpoint is another front door of the stack (red-team round 162, F4): an API
  * Gateway stage's `invoke_url` (or a deployment's, or an HTTP API's `api_endpoint`), another AgentCore gateway's
- * `gateway_url`, or a Lambda function URL's `function_url`. The gateway calls that door with its own outbound
+ * `gateway_url`, or a Lambda function URL's `function_url`; or, by its host, an API's id or a custom domain of the
+ * stack (mcp-door-hosts.ts, red-team round 163). The gateway calls that door with its own outbound
  * credential, so whoever may call the gateway's tools gets past the door as the gateway does:
  * - with an OAuth credential provider or an API key, the gateway sends a token it was set up to send to that door,
  *   which is the point of configuring it: it passes a JWT or Cognito authorizer (blastwall cannot read which client
@@ -21,6 +22,7 @@ import type { DoorAccess } from "./front-doors";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import { globsIntersect } from "../iam/glob";
 import { ResourceIndex } from "./resource-index";
+import { hostDoors, type HostDoors } from "./mcp-door-hosts";
 
 export const GATEWAY_TYPE = "aws_bedrockagentcore_gateway";
 
@@ -78,6 +80,29 @@ export function namedDoor(stack: TfStack, endpoint: unknown): NamedDoor | undefi
   if (by.type === "aws_lambda_function_url") return { kind: "url", url: by, by };
   const api = by.type === "aws_apigatewayv2_stage" ? oneReferenced(stack, by.values["api_id"], ["aws_apigatewayv2_api"]) : oneReferenced(stack, by.values["rest_api_id"], ["aws_api_gateway_rest_api"]);
   return api ? { kind: "api", api, by } : undefined;
+}
+
+/**
+ * Every door the endpoint names: by a URL attribute (`namedDoor`), or by its host (mcp-door-hosts.ts: an API's id,
+ * a custom domain of the stack, a literal AWS door host it cannot tie, which is `unknown`). No door and no `unknown`:
+ * the endpoint is read as a runtime or a server elsewhere (mcp-server-runtimes.ts).
+ */
+export function namedDoors(stack: TfStack, endpoint: unknown): HostDoors {
+  const one = namedDoor(stack, endpoint);
+  if (one) return { doors: [one] };
+  const written = followReferences(stack, endpoint);
+  return (typeof written === "string" ? hostDoors(stack, written) : undefined) ?? { doors: [] };
+}
+
+/** The unknown reach of an endpoint on an AWS door blastwall cannot see behind (`why`), for target `t`. */
+export function unseenDoor(t: TfResource, why: string): { readonly role: undefined; readonly unknown: string; readonly what: string; readonly fix: string } {
+  const fix = `write the endpoint of ${t.address} with a reference to the door of this stack it calls (https://\${aws_apigatewayv2_api.NAME.id}.execute-api.REGION.amazonaws.com/..., \${aws_apigatewayv2_stage.NAME.invoke_url}, \${aws_apigatewayv2_domain_name.NAME.domain_name} with its API mapping in the stack), or take ${t.address} off its gateway if that door is another stack's`;
+  return {
+    role: undefined,
+    unknown: `what is behind the AWS front door the MCP server endpoint of ${t.address} calls with the gateway's credentials (${why}), which may run any function or act as any role: ${fix}`,
+    what: `an MCP server target whose endpoint is an AWS front door blastwall cannot see behind (${why})`,
+    fix,
+  };
 }
 
 /**

@@ -6,7 +6,8 @@
  * endpoints, or by a literal ARN or ID its pattern admits), the caller comes to act as that runtime's role. Where it
  * is a runtime URL blastwall cannot tie to one of the stack (another account's, an ID it cannot match), or a value
  * it cannot read at all (a variable, a data source), the role cannot be named: fail closed. An endpoint on another
- * front door of the stack (an API stage, a gateway, a function URL) is read before this (mcp-server-doors.ts). A
+ * front door of the stack (an API stage, a gateway, a function URL; an API by its id, a custom domain), and an AWS door
+ * host that cannot be tied to one, are read before this (mcp-server-doors.ts, mcp-door-hosts.ts). A
  * literal host that is not AgentCore's, or one written as a reference to another resource of the stack (a load
  * balancer's DNS name, whose authenticate actions take no token the gateway sends), is a server elsewhere, which acts
  * as no role of the stack blastwall can see.

@@ -1,0 +1,232 @@
+/**
+ * The doors of the stack an MCP server endpoint names by its host (red-team round 163, F1 and F2), beyond the URL
+ * attributes mcp-server-doors.ts reads (`invoke_url`, `gateway_url`, ...):
+ * - the host written with the door's id: `https://${aws_apigatewayv2_api.h.id}.execute-api.REGION.amazonaws.com/...`
+ *   (an API's documented default endpoint; a REST API's likewise), `${aws_lambda_function_url.u.url_id}.lambda-url...`,
+ *   `${aws_bedrockagentcore_gateway.g.gateway_id}.gateway.bedrock-agentcore...`, in a template, `format()` or `join()`;
+ * - the stack's own custom domain (`aws_apigatewayv2_domain_name`, `aws_api_gateway_domain_name`), by reference or as
+ *   the literal host its `domain_name` may be: the APIs its mappings (`aws_apigatewayv2_api_mapping`,
+ *   `aws_api_gateway_base_path_mapping`) put there. The mapping whose key (`api_mapping_key`, `base_path`) starts the
+ *   path serves the call, else the one with none; a path or key blastwall cannot read may be any: all of them.
+ * A literal AWS door host blastwall cannot tie to a door of the stack (an execute-api, Lambda function URL or AgentCore
+ * gateway host with an id no resource of the stack can be shown to have), a domain whose mappings it cannot find, or a
+ * mapping whose API it cannot find, is a door it cannot see behind: unknown reach, named, as an AgentCore runtime URL
+ * it cannot tie to a runtime is (mcp-server-runtimes.ts). A literal host that is none of these is a server elsewhere.
+ */
+import type { TfResource, TfStack } from "../terraform/types";
+import { oneReferenced } from "../terraform/referenced";
+import { attributePattern, parseReference, parseTemplate, resolveToPattern } from "../terraform/tokens";
+import { parseExpression, type Expr } from "../../hcl/expr";
+import { globsIntersect } from "../iam/glob";
+import type { NamedDoor } from "./mcp-server-doors";
+
+/** What a host names: doors of the stack, and why what else it may name cannot be seen (unknown reach). */
+export interface HostDoors {
+  readonly doors: readonly NamedDoor[];
+  readonly unknown?: string;
+}
+
+type Seg = { readonly text: string } | { readonly ref: TfResource } | { readonly other: true };
+
+const API_TYPES = ["aws_apigatewayv2_api", "aws_api_gateway_rest_api"];
+const DOMAIN_TYPES = ["aws_apigatewayv2_domain_name", "aws_api_gateway_domain_name"];
+/** A mapping type, the argument naming its API, and the one naming its key (the base path it serves). */
+const MAPPINGS: readonly (readonly [string, string])[] = [
+  ["aws_apigatewayv2_api_mapping", "api_mapping_key"],
+  ["aws_api_gateway_base_path_mapping", "base_path"],
+];
+
+/** AWS hosts of doors: what they are, the door types, and the attribute that is the id label they start with. */
+const AWS_HOSTS: readonly { readonly re: RegExp; readonly what: string; readonly types: readonly string[]; readonly id: string }[] = [
+  { re: /^([a-z0-9-]+)\.execute-api(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/, what: "an API Gateway API", types: API_TYPES, id: "id" },
+  { re: /^([a-z0-9-]+)\.lambda-url\.[a-z0-9-]+\.on\.aws$/, what: "a Lambda function URL", types: ["aws_lambda_function_url"], id: "url_id" },
+  { re: /^([a-z0-9-]+)\.gateway\.bedrock-agentcore(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/, what: "an AgentCore gateway", types: ["aws_bedrockagentcore_gateway"], id: "gateway_id" },
+];
+/** AWS's own domains, which no custom domain of the stack can be. */
+const AWS_DOMAIN = /\.(?:amazonaws\.com(?:\.cn)?|on\.aws)$/;
+
+/** The endpoint as text and references, `format()` and `join()` read through; anything else is `other`. */
+function segments(stack: TfStack, written: string, depth = 0): Seg[] {
+  const out: Seg[] = [];
+  for (const p of parseTemplate(written)) {
+    if (p.kind === "literal") out.push({ text: p.text });
+    else if (p.directive) out.push({ other: true });
+    else {
+      let e: Expr;
+      try {
+        e = parseExpression(p.expr);
+      } catch {
+        out.push({ other: true });
+        continue;
+      }
+      out.push(...exprSegments(stack, e, depth));
+    }
+  }
+  return out;
+}
+
+function exprSegments(stack: TfStack, e: Expr, depth: number): Seg[] {
+  const other: Seg[] = [{ other: true }];
+  if (depth > 6) return other;
+  if (e.k === "paren") return exprSegments(stack, e.x, depth + 1);
+  if (e.k === "lit") return typeof e.v === "string" ? [{ text: e.v }] : other;
+  if (e.k === "tmpl") return e.parts.flatMap((p) => (typeof p === "string" ? [{ text: p }] : p.k === "interp" ? exprSegments(stack, p.e, depth + 1) : other));
+  if (e.k === "trav") return travSegments(stack, e, depth);
+  if (e.k !== "call" || e.expand) return other;
+  if (e.name === "format" && e.args.length > 0) {
+    const f = exprSegments(stack, e.args[0], depth + 1);
+    if (f.length !== 1 || !("text" in f[0])) return other;
+    const args = e.args.slice(1);
+    const out: Seg[] = [];
+    let i = 0;
+    let bad = false;
+    for (const piece of f[0].text.split(/(%[%sdv]?)/)) {
+      if (piece === "%%") out.push({ text: "%" });
+      else if (/^%[sdv]$/.test(piece)) out.push(...(i < args.length ? exprSegments(stack, args[i++], depth + 1) : ((bad = true), other)));
+      else if (piece === "%") bad = true;
+      else if (piece !== "") out.push({ text: piece });
+    }
+    return bad || i !== args.length ? other : out;
+  }
+  if (e.name === "join" && e.args.length === 2 && e.args[1].k === "tuple") {
+    const sep = exprSegments(stack, e.args[0], depth + 1);
+    return e.args[1].items.flatMap((x, n) => [...(n > 0 ? sep : []), ...exprSegments(stack, x, depth + 1)]);
+  }
+  return other;
+}
+
+/** A reference: a resource or data source of the stack (`aws_x.y[0].id` names `aws_x.y`), a local read through. */
+function travSegments(stack: TfStack, e: Extract<Expr, { k: "trav" }>, depth: number): Seg[] {
+  if (typeof e.root !== "string") return [{ other: true }];
+  const names = [e.root, ...e.ops.filter((o) => o.k === "attr").map((o) => (o as { name: string }).name)];
+  if (e.root === "local" && e.ops.length === 1) {
+    const v = stack.locals.get(names[1]);
+    return typeof v === "string" ? segments(stack, v, depth + 1) : [{ other: true }];
+  }
+  const ref = parseReference(names.slice(0, e.root === "data" ? 4 : 3).join("."));
+  const r = ref && (ref.kind === "resource" || ref.kind === "data") ? stack.byAddress.get(ref.address) : undefined;
+  return r ? [{ ref: r }] : [{ other: true }];
+}
+
+/** Adjacent text pieces as one. */
+function merged(segs: readonly Seg[]): Seg[] {
+  const out: Seg[] = [];
+  for (const s of segs) {
+    const last = out[out.length - 1];
+    if ("text" in s && last && "text" in last) out[out.length - 1] = { text: last.text + s.text };
+    else out.push(s);
+  }
+  return out;
+}
+
+/**
+ * The doors an endpoint's host names (see the module comment), or undefined where it names none blastwall can tell
+ * (a host of another resource, a variable, a literal host elsewhere: mcp-server-runtimes.ts reads those).
+ */
+export function hostDoors(stack: TfStack, written: string): HostDoors | undefined {
+  const segs = merged(segments(stack, written));
+  const head = segs[0];
+  if (!head || !("text" in head) || !/^https:\/\//i.test(head.text)) return undefined;
+  const rest: Seg[] = [{ text: head.text.slice("https://".length) }, ...segs.slice(1)];
+  const host: Seg[] = [];
+  let path: Seg[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const s = rest[i];
+    const end = "text" in s ? s.text.search(/[/?#:]/) : -1;
+    if (end < 0) {
+      host.push(s);
+      continue;
+    }
+    const t = (s as { text: string }).text;
+    if (end > 0) host.push({ text: t.slice(0, end) });
+    path = [{ text: t.slice(end) }, ...rest.slice(i + 1)];
+    break;
+  }
+  const pathText = path.every((s) => "text" in s) ? path.map((s) => (s as { text: string }).text).join("").replace(/^:\d*/, "") : undefined;
+  const refs = host.flatMap((s) => ("ref" in s && s.ref.mode === "managed" ? [s.ref] : []));
+  if (refs.length > 0) return byReference(stack, refs, pathText);
+  if (host.some((s) => !("text" in s))) return undefined;
+  return byLiteral(stack, host.map((s) => (s as { text: string }).text).join("").toLowerCase(), pathText);
+}
+
+/** A host written with references: each door resource among them is called (a domain: its mapped APIs). */
+function byReference(stack: TfStack, refs: readonly TfResource[], path: string | undefined): HostDoors | undefined {
+  const doors: NamedDoor[] = [];
+  const unknown: string[] = [];
+  for (const r of refs) {
+    if (API_TYPES.includes(r.type)) doors.push({ kind: "api", api: r, by: r });
+    else if (r.type === "aws_bedrockagentcore_gateway") doors.push({ kind: "gateway", gateway: r, by: r });
+    else if (r.type === "aws_lambda_function_url") doors.push({ kind: "url", url: r, by: r });
+    else if (DOMAIN_TYPES.includes(r.type)) {
+      const d = mappedDoors(stack, [r], attributePattern(stack, r, "domain_name").pattern || "*", path, r);
+      doors.push(...d.doors);
+      if (d.unknown) unknown.push(d.unknown);
+    }
+  }
+  if (doors.length === 0 && unknown.length === 0) return undefined;
+  return { doors, ...(unknown.length > 0 ? { unknown: unknown.join("; ") } : {}) };
+}
+
+/** A literal host: an AWS door host (tied by an id a door of the stack is shown to have, else unknown), or a domain of the stack. */
+function byLiteral(stack: TfStack, host: string, path: string | undefined): HostDoors | undefined {
+  for (const { re, what, types, id: attr } of AWS_HOSTS) {
+    const id = re.exec(host)?.[1];
+    if (id === undefined) continue;
+    // A private API's host is `API_ID-VPCE_ID.execute-api...`: its first part is the API's id.
+    const own = types.flatMap((t) => stack.byType.get(t) ?? []).filter((r) => {
+      const p = attributePattern(stack, r, attr);
+      return r.mode === "managed" && p.exact && (p.pattern === id || id.startsWith(`${p.pattern}-`));
+    });
+    if (own.length > 0) return byReference(stack, own, path);
+    return { doors: [], unknown: `${host} is ${what} whose id ${id} no resource of this stack can be shown to have` };
+  }
+  if (AWS_DOMAIN.test(host)) return undefined;
+  const domains = DOMAIN_TYPES.flatMap((t) => stack.byType.get(t) ?? []).filter((d) => d.mode === "managed" && globsIntersect(host, attributePattern(stack, d, "domain_name").pattern || "*", { caseInsensitive: true }));
+  const loose = MAPPINGS.flatMap(([t]) => stack.byType.get(t) ?? []).some((m) => !oneReferenced(stack, m.values["domain_name"], DOMAIN_TYPES) && literalDomainMeets(stack, m, host));
+  if (domains.length === 0 && !loose) return undefined;
+  return mappedDoors(stack, domains, host, path, domains.length === 1 ? domains[0] : undefined);
+}
+
+function literalDomainMeets(stack: TfStack, m: TfResource, host: string): boolean {
+  const v = m.values["domain_name"];
+  return globsIntersect(typeof v === "string" ? resolveToPattern(stack, v).pattern : "*", host, { caseInsensitive: true });
+}
+
+/**
+ * The APIs the mappings of a domain put behind `path`: mappings naming one of `domains` by reference, or with a
+ * domain name that may be `host`. The mapping whose key starts the path, else the one with no key; all of them where
+ * the path or a key cannot be read. No mapping, or one whose API is not in the stack: unknown.
+ */
+function mappedDoors(stack: TfStack, domains: readonly TfResource[], host: string, path: string | undefined, domain: TfResource | undefined): HostDoors {
+  const where = domain?.address ?? host;
+  const all = MAPPINGS.flatMap(([t, key]) => (stack.byType.get(t) ?? []).filter((m) => m.mode === "managed").map((m) => ({ m, key })));
+  const mine = all.filter(({ m }) => {
+    const d = oneReferenced(stack, m.values["domain_name"], DOMAIN_TYPES);
+    return d ? domains.includes(d) : literalDomainMeets(stack, m, host);
+  });
+  const keyed = mine.map(({ m, key }) => {
+    const v = m.values[key];
+    if (v === undefined || v === null || v === "" || v === "(none)") return { m, key: "" as string | undefined };
+    const p = typeof v === "string" ? resolveToPattern(stack, v) : undefined;
+    return { m, key: p?.exact ? p.pattern.replace(/^\/+|\/+$/g, "") : undefined };
+  });
+  let chosen = keyed;
+  if (path !== undefined && keyed.every((k) => k.key !== undefined)) {
+    const p = path.replace(/[?#].*$/, "").replace(/^\/+/, "");
+    const starts = keyed.filter((k) => k.key !== "" && (p === k.key || p.startsWith(`${k.key}/`)));
+    const longest = Math.max(0, ...starts.map((k) => k.key!.length));
+    chosen = starts.length > 0 ? starts.filter((k) => k.key!.length === longest) : keyed.filter((k) => k.key === "");
+  }
+  if (chosen.length === 0) {
+    return { doors: [], unknown: `${where}, a custom domain of API Gateway, has no API mapping in this stack for the path ${path ?? "(unreadable)"}, so the API it serves is not in view` };
+  }
+  const doors: NamedDoor[] = [];
+  const lost: string[] = [];
+  for (const { m } of chosen) {
+    const api = oneReferenced(stack, m.values["api_id"], API_TYPES);
+    if (api) doors.push({ kind: "api", api, by: domain ?? m });
+    else lost.push(m.address);
+  }
+  const unknown = lost.length > 0 ? `${lost.join(", ")} map${lost.length === 1 ? "s" : ""} ${where} to an API blastwall cannot find in this stack (api_id)` : undefined;
+  return { doors, ...(unknown ? { unknown } : {}) };
+}
