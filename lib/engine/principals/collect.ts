@@ -1475,7 +1475,8 @@ class Collector {
     const why = this.mayNotExist.get(r.address);
     if (why !== undefined) return uncertainDenies(doc, "blastwall:exists", `${r.address} ${why}`);
     // An attachment whose `count`, target or policy `-var` can change (red-team round 162b, F3): its Denies may not apply.
-    const settable = settableDenyWhy(r);
+    // The document itself is judged, statement by statement, where it is read (policyFromValue, documentForArn).
+    const settable = settableDenyWhy(r, undefined, DOCUMENT_ARGUMENTS);
     return settable === undefined ? doc : uncertainDenies(doc, "blastwall:settable", settable);
   }
 
@@ -1802,6 +1803,9 @@ function identityChecked(doc: PolicyDocument, maxLength: number): PolicyDocument
  * The document with each of its Denies marked by a condition blastwall cannot evaluate: a Deny that may not apply
  * (its policy may not exist, or may be attached to another principal) removes nothing, while its Allows still count.
  */
+/** The arguments of an attachment that hold the document it attaches, which its reader checks for `-var` itself. */
+const DOCUMENT_ARGUMENTS: ReadonlySet<string> = new Set(["policy", "inline_policy", "policy_arn", "managed_policy_arn"]);
+
 function uncertainDenies(doc: PolicyDocument, key: string, why: string): PolicyDocument {
   if (!doc.statements.some((st) => st.effect === "Deny" && st.unknown === undefined)) return doc;
   return {
