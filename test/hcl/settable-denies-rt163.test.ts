@@ -2,6 +2,8 @@
  * Red-team round 163b, on "a Deny that -var can change is not relied on" (settable-denies-rt162.test.ts):
  * - F6: a variable in one statement of a policy no longer makes every Deny of it unreliable: each Deny is judged by its
  *   own text (and its policy's existence and attachment); F9: where it is not relied on for a variable, the fix says so.
+ * - F1: Terraform JSON read alone keeps `${var.x}` as written: a Deny whose count, for_each or attachment names a root
+ *   variable that --var-file does not give is not relied on there either.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -9,6 +11,7 @@ import { join } from "path";
 import { analyzeStack } from "../../lib/engine/analyze";
 import type { Finding } from "../../lib/engine/findings";
 import { loadHclStack } from "../../lib/hcl/load-hcl";
+import { loadStacks } from "../../lib/check/run-check";
 import { allRules } from "../../lib/rules";
 
 const PROVIDER = `provider "aws" {\n  region              = "us-east-1"\n  allowed_account_ids = ["111111111111"]\n}\n`;
@@ -136,5 +139,52 @@ resource "aws_iam_role_policy" "guard" {
     const found = await destroyFindings({ "main.tf": PROVIDER + AGENT() });
     expect(found).toHaveLength(1);
     expect(found[0].fix).toMatch(/^Remove the destroy actions/);
+  });
+});
+
+describe("163b F1: Terraform JSON read alone (cdk.tf.json, cdktf.out) relies on no Deny -var can remove", () => {
+  const POLICY = (effect: string, extra = "") =>
+    JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: effect, Action: ["s3:DeleteBucket", "s3:DeleteObject", "s3:PutBucketPolicy"], Resource: ["${aws_s3_bucket.data.arn}", "${aws_s3_bucket.data.arn}/*"] }, ...(extra ? [{ Effect: "Allow", Action: "s3:GetObject", Resource: extra }] : [])] });
+  /** The j-cdktf input: the guard's `guard` meta-arguments, and `variables` declared. */
+  const STACK = (guard: Record<string, unknown>, variables: Record<string, unknown> = { guard: { type: "bool", default: true } }) => ({
+    provider: { aws: [{ region: "us-east-1", allowed_account_ids: ["111111111111"] }] },
+    variable: variables,
+    resource: {
+      aws_s3_bucket: { data: { bucket: "prod-data" } },
+      aws_iam_role: {
+        agent: { name: "agent", path: "/agents/", assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/runner" }, Action: "sts:AssumeRole" }] }) },
+      },
+      aws_iam_role_policy: {
+        agent: { name: "a", role: "${aws_iam_role.agent.name}", policy: POLICY("Allow") },
+        guard: { name: "guard", role: "${aws_iam_role.agent.name}", policy: POLICY("Deny"), ...guard },
+      },
+    },
+  });
+
+  async function jsonFindings(json: unknown, values?: ReadonlyMap<string, unknown>): Promise<Finding[]> {
+    const path = join(dir, "cdk.tf.json");
+    writeFileSync(path, JSON.stringify(json));
+    const [stack] = await loadStacks({ kind: "json", path }, values);
+    return analyzeStack(stack, { config: { agents: { names: ["agent"] } }, rules: allRules }).findings.filter((f) => f.ruleId === "agent-destroy-right");
+  }
+
+  test('count = "${var.guard ? 1 : 0}" on the guard (j-cdktf): not relied on, the variable named', async () => {
+    const found = await jsonFindings(STACK({ count: "${var.guard ? 1 : 0}" }));
+    expect(found).toHaveLength(1);
+    expect(found[0].evidence.find((e) => e.step === "deny-not-relied-on")?.detail).toContain("count depends on var.guard");
+  });
+
+  test("for_each over a variable: not relied on", async () => {
+    expect(await jsonFindings(STACK({ for_each: "${toset(var.guards)}" }, { guards: { type: "list(string)", default: ["a"] } }))).toHaveLength(1);
+  });
+
+  test("the guard's role from a variable: not relied on", async () => {
+    expect(await jsonFindings(STACK({ role: "${var.role}" }, { role: { type: "string", default: "agent" } }))).toHaveLength(1);
+  });
+
+  test("controls: a literal count, the variable given with --var-file, a variable only in an Allow beside the Deny: relied on", async () => {
+    expect(await jsonFindings(STACK({ count: 1 }))).toEqual([]);
+    expect(await jsonFindings(STACK({ count: "${var.guard ? 1 : 0}" }), new Map([["guard", true]]))).toEqual([]);
+    expect(await jsonFindings(STACK({ policy: POLICY("Deny", "arn:aws:s3:::${var.env}-logs/*") }, { env: { type: "string", default: "prod" } }))).toEqual([]);
   });
 });

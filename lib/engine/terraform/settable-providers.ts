@@ -122,7 +122,8 @@ function settableDenyKeys(r: { readonly values: Record<string, unknown> }, value
 function settableWhy(r: { readonly address: string; readonly values: Record<string, unknown> }, asked: readonly string[], then: string): string {
   const other = settableOther(r.values);
   const vars = new Set<string>();
-  for (const k of asked) for (const m of JSON.stringify(other?.[k] ?? "").matchAll(/\bvar\.([A-Za-z_][\w-]*)/g)) vars.add(`var.${m[1]}`);
+  // The HCL reader's other reading shows the variable; Terraform JSON, the value as written.
+  for (const k of asked) for (const m of JSON.stringify([other?.[k], r.values[k]]).matchAll(/\bvar\.([A-Za-z_][\w-]*)/g)) vars.add(`var.${m[1]}`);
   const named = vars.size === 0 ? "a root variable" : vars.size === 1 ? [...vars][0] : `the root variables ${[...vars].sort().join(", ")}`;
   return `${r.address}'s ${asked.join(", ")} depend${asked.length === 1 ? "s" : ""} on ${named}, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value), so ${then}`;
 }
@@ -231,4 +232,45 @@ function holds(v: unknown, value: unknown, depth: number): boolean {
   if (v === value) return true;
   if (depth > 3 || v === null || typeof v !== "object") return false;
   return Object.values(v as Record<string, unknown>).some((x) => holds(x, value, depth + 1));
+}
+
+/**
+ * Terraform JSON read as it is (a cdk.tf.json, a cdktf.out stack: red-team round 163b, F1) keeps `${var.x}` as written,
+ * and what reads it takes the variable's default (a `count`, a `role`, a `policy_arn`), which `-var` overrides. Marks the
+ * arguments of each resource that name a root variable `fixed` (the `--var-file` values) does not give, as the HCL
+ * reader marks those that change in its second reading; the other reading of such an argument is the text as written,
+ * each `${...}` naming such a variable made a text nothing matches. Where nothing names one, nothing is marked.
+ */
+export function markSettableByVariables(resources: readonly { readonly values: Record<string, unknown> }[], fixed?: ReadonlyMap<string, unknown>): void {
+  const settableVar = (token: string) => [...token.matchAll(/(?<![\w.])var\.([A-Za-z_][\w-]*)/g)].some((m) => !fixed?.has(m[1]));
+  for (const r of resources) {
+    const keys: string[] = [];
+    for (const [k, v] of Object.entries(r.values)) if (k !== "//" && namesVariable(v, settableVar, 0)) keys.push(k);
+    if (keys.length === 0) continue;
+    const other: Record<string, unknown> = { ...r.values };
+    for (const k of keys) other[k] = blankVariables(r.values[k], settableVar);
+    markSettableLazily(r.values, () => ({ keys: new Set(keys), other }));
+  }
+}
+
+function namesVariable(v: unknown, settableVar: (token: string) => boolean, depth: number): boolean {
+  if (typeof v === "string") return v.includes("var.") && tokenSpans(v).some((t) => settableVar(v.slice(t.start, t.end)));
+  if (depth > 12 || v === null || typeof v !== "object") return false;
+  return Object.values(v).some((x) => namesVariable(x, settableVar, depth + 1));
+}
+
+function blankVariables(v: unknown, settableVar: (token: string) => boolean): unknown {
+  if (typeof v === "string") {
+    let out = "";
+    let i = 0;
+    for (const t of tokenSpans(v)) {
+      const token = v.slice(t.start, t.end);
+      out += v.slice(i, t.start) + (settableVar(token) ? BLANK : token);
+      i = t.end;
+    }
+    return out + v.slice(i);
+  }
+  if (Array.isArray(v)) return v.map((x) => blankVariables(x, settableVar));
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blankVariables(x, settableVar)]));
+  return v;
 }
