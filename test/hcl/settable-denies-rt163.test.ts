@@ -188,3 +188,58 @@ describe("163b F1: Terraform JSON read alone (cdk.tf.json, cdktf.out) relies on 
     expect(await jsonFindings(STACK({ policy: POLICY("Deny", "arn:aws:s3:::${var.env}-logs/*") }, { env: { type: "string", default: "prod" } }))).toEqual([]);
   });
 });
+
+describe("163b F2: an exclusive list -var can change keeps no Deny certain", () => {
+  const GUARD_INLINE = `
+resource "aws_iam_role_policy" "guard" {
+  name   = "guard"
+  role   = aws_iam_role.agent.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = ${DELETES}, Resource = "*" }] })
+}
+`;
+  const GUARD_MANAGED = `
+resource "aws_iam_policy" "guard" {
+  name   = "guard"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = ${DELETES}, Resource = "*" }] })
+}
+resource "aws_iam_role_policy_attachment" "guard" {
+  role       = aws_iam_role.agent.name
+  policy_arn = aws_iam_policy.guard.arn
+}
+`;
+  const INLINE_LIST = (list: string) => `
+variable "keep" {
+  type    = list(string)
+  default = ["a", "guard"]
+}
+resource "aws_iam_role_policies_exclusive" "agent" {
+  role_name    = aws_iam_role.agent.name
+  policy_names = ${list}
+}
+`;
+  const MANAGED_LIST = (list: string) => `
+variable "keep_arns" {
+  type    = list(string)
+  default = ["arn:aws:iam::111111111111:policy/guard"]
+}
+resource "aws_iam_role_policy_attachments_exclusive" "agent" {
+  role_name   = aws_iam_role.agent.name
+  policy_arns = ${list}
+}
+`;
+
+  test("policy_names = var.keep naming the guard by default (a-exclusive-var): not relied on, the variable named", async () => {
+    const found = await destroyFindings({ "main.tf": PROVIDER + AGENT() + GUARD_INLINE + INLINE_LIST("var.keep") });
+    expect(found).toHaveLength(1);
+    expect(found[0].evidence.find((e) => e.step === "deny-not-relied-on")?.detail).toContain("policy_names depends on var.keep, which -var can set otherwise");
+  });
+
+  test("policy_arns = var.keep_arns naming the guard by default (a-exclusive-managed-var): not relied on", async () => {
+    expect(await destroyFindings({ "main.tf": PROVIDER + AGENT() + GUARD_MANAGED + MANAGED_LIST("var.keep_arns") })).toHaveLength(1);
+  });
+
+  test("controls: the same lists written literally keep the guard: relied on", async () => {
+    expect(await destroyFindings({ "main.tf": PROVIDER + AGENT() + GUARD_INLINE + INLINE_LIST(`["a", "guard"]`) })).toEqual([]);
+    expect(await destroyFindings({ "main.tf": PROVIDER + AGENT() + GUARD_MANAGED + MANAGED_LIST(`["arn:aws:iam::111111111111:policy/guard"]`) })).toEqual([]);
+  });
+});

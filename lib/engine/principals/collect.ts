@@ -42,7 +42,7 @@ import {
 import { USER_CREDENTIALS } from "../user-credentials";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 import { targetHint } from "../terraform/configured-targets";
-import { settableDenyWhy } from "../terraform/settable-providers";
+import { isSettable, settableArgumentWhy, settableDenyWhy } from "../terraform/settable-providers";
 import { removalsOf, withAccount, resolved as resolvedPattern, type PeerRemoval } from "./peer-removals";
 
 export interface CollectOptions {
@@ -279,6 +279,8 @@ interface ExclusiveManager {
   readonly what: string;
   readonly own: boolean;
   readonly keeps: ReadonlySet<string>;
+  /** Why its list keeps nothing certain: `-var` can set it otherwise (red-team round 163b, F2). */
+  readonly settable?: string;
 }
 
 /** An `aws_iam_policy_attachment`: the only attachment of its policy in the account, to the principals it lists. */
@@ -1096,7 +1098,10 @@ class Collector {
     const raw = r.values[listArg];
     const list = Array.isArray(raw) ? raw : this.listFromToken(raw);
     const keeps = new Set<string>();
-    for (const x of list ?? []) {
+    // A list `-var` can set otherwise (red-team round 163b, F2) keeps nothing certain: `-var` can drop the guard from it,
+    // and the provider then deletes or detaches it.
+    const settable = settableArgumentWhy(r, listArg);
+    for (const x of settable === undefined ? (list ?? []) : []) {
       if (what === "managed") {
         const id = this.policyIdentity(x, r);
         if (id !== undefined) keeps.add(id);
@@ -1109,12 +1114,12 @@ class Collector {
       const n = this.exactName(x);
       if (n !== undefined) keeps.add(`name:${n}`);
     }
-    const m: ExclusiveManager = { address: r.address, what: listArg, own: false, keeps };
+    const m: ExclusiveManager = { address: r.address, what: listArg, own: false, keeps, ...(settable !== undefined ? { settable } : {}) };
     const target = this.resolveTarget(kind, r.values[`${kind}_name`]);
-    // One it cannot place may manage any principal of its kind.
+    // One it cannot place may manage any principal of its kind; so may one whose target `-var` can set otherwise.
     const under =
-      target.kind === "found" ? [...target.nodes, ...target.maybe]
-      : target.kind === "unresolved" ? [...this.index[kind].byAddress.values()]
+      target.kind === "unresolved" || isSettable(r.values, `${kind}_name`) ? [...this.index[kind].byAddress.values()]
+      : target.kind === "found" ? [...target.nodes, ...target.maybe]
       : [];
     for (const b of under) this.addManager(what === "inline" ? this.inlineManagers : this.managedManagers, b, m);
     // The attachments resource also attaches what it lists (it syncs both ways): those policies grant the target.
@@ -1342,7 +1347,10 @@ class Collector {
     const shown = key.name !== undefined ? `"${key.name}" (${key.source})` : `${key.source} (its name is not known)`;
     for (const m of managers) {
       if (m.own && key.own) continue;
-      if (m.keeps.has(`addr:${key.source}`) || (key.name !== undefined && m.keeps.has(`name:${key.name}`))) continue;
+      // A name `-var` can set otherwise is not certainly the one the list names.
+      const byName = key.name !== undefined && m.keeps.has(`name:${key.name}`) && !isSettable(this.stack.byAddress.get(key.source)?.values, "name");
+      if (m.keeps.has(`addr:${key.source}`) || byName) continue;
+      if (m.settable !== undefined) return `${m.address} keeps only the inline policies its ${m.what} name, and ${m.settable}, so it may not name ${shown}: Terraform then deletes it on apply. Write ${m.what} without that variable and list it there, or remove ${m.address}`;
       return `${m.address} keeps only the inline policies its ${m.what} name, which do not certainly include ${shown}: Terraform deletes it again on apply. List it there, or remove ${m.address}`;
     }
     if (key.name === undefined) return undefined;
@@ -1361,6 +1369,7 @@ class Collector {
     for (const m of managers) {
       if (m.own && key.own) continue;
       if (id !== undefined && m.keeps.has(id)) continue;
+      if (m.settable !== undefined) return `${m.address} keeps only the policies its ${m.what} name attached to ${b.resource.address}, and ${m.settable}, so it may not name ${shown}: Terraform then detaches it on apply. Write ${m.what} without that variable and list it there, or remove ${m.address}`;
       return `${m.address} keeps only the policies its ${m.what} name attached to ${b.resource.address}, which do not certainly include ${shown}: Terraform detaches it again on apply. List it there, or remove ${m.address}`;
     }
     for (const x of this.exclusiveAttachments) {

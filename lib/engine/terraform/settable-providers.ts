@@ -119,13 +119,18 @@ function settableDenyKeys(r: { readonly values: Record<string, unknown> }, value
 }
 
 /** `R's a, b depend on var.x, which -var can set otherwise (...), so ${then}`: the variables named where the other reading shows them. */
-function settableWhy(r: { readonly address: string; readonly values: Record<string, unknown> }, asked: readonly string[], then: string): string {
+function settableWhy(r: { readonly address: string; readonly values: Record<string, unknown> }, asked: readonly string[], then?: string): string {
   const other = settableOther(r.values);
   const vars = new Set<string>();
   // The HCL reader's other reading shows the variable; Terraform JSON, the value as written.
   for (const k of asked) for (const m of JSON.stringify([other?.[k], r.values[k]]).matchAll(/\bvar\.([A-Za-z_][\w-]*)/g)) vars.add(`var.${m[1]}`);
   const named = vars.size === 0 ? "a root variable" : vars.size === 1 ? [...vars][0] : `the root variables ${[...vars].sort().join(", ")}`;
-  return `${r.address}'s ${asked.join(", ")} depend${asked.length === 1 ? "s" : ""} on ${named}, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value), so ${then}`;
+  return `${r.address}'s ${asked.join(", ")} depend${asked.length === 1 ? "s" : ""} on ${named}, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value)${then === undefined ? "" : `, so ${then}`}`;
+}
+
+/** `R's key depends on var.x, which -var can set otherwise (...)` where `key` of `r` is marked, else undefined. */
+export function settableArgumentWhy(r: { readonly address: string; readonly values: Record<string, unknown> }, key: string): string | undefined {
+  return isSettable(r.values, key) ? settableWhy(r, [key]) : undefined;
 }
 
 /**
