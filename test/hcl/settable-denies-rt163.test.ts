@@ -4,6 +4,8 @@
  *   own text (and its policy's existence and attachment); F9: where it is not relied on for a variable, the fix says so.
  * - F1: Terraform JSON read alone keeps `${var.x}` as written: a Deny whose count, for_each or attachment names a root
  *   variable that --var-file does not give is not relied on there either.
+ * - F2: an exclusive list (policy_names, policy_arns) -var can change keeps no Deny certain.
+ * - F5: a Deny attached by the literal name of a role whose name -var can change is not relied on.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -241,5 +243,42 @@ resource "aws_iam_role_policy_attachments_exclusive" "agent" {
   test("controls: the same lists written literally keep the guard: relied on", async () => {
     expect(await destroyFindings({ "main.tf": PROVIDER + AGENT() + GUARD_INLINE + INLINE_LIST(`["a", "guard"]`) })).toEqual([]);
     expect(await destroyFindings({ "main.tf": PROVIDER + AGENT() + GUARD_MANAGED + MANAGED_LIST(`["arn:aws:iam::111111111111:policy/guard"]`) })).toEqual([]);
+  });
+});
+
+describe("163b F5: a guard attached by the literal name of a role whose name -var can change", () => {
+  const NAMED_AGENT = (name: string) =>
+    `variable "agent_name" {\n  type    = string\n  default = "agent"\n}\n` + AGENT().replace('name               = "agent"', `name               = ${name}`);
+  const INLINE = `
+resource "aws_iam_role_policy" "guard" {
+  name   = "guard"
+  role   = "agent"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = ${DELETES}, Resource = "*" }] })
+}
+`;
+  const MANAGED = `
+resource "aws_iam_policy" "guard" {
+  name   = "guard"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = ${DELETES}, Resource = "*" }] })
+}
+resource "aws_iam_role_policy_attachment" "guard" {
+  role       = "agent"
+  policy_arn = aws_iam_policy.guard.arn
+}
+`;
+
+  test('inline guard with role = "agent", the agent named var.agent_name (a-attach-litname): not relied on', async () => {
+    const found = await destroyFindings({ "main.tf": PROVIDER + NAMED_AGENT("var.agent_name") + INLINE });
+    expect(found).toHaveLength(1);
+    expect(found[0].evidence.find((e) => e.step === "deny-not-relied-on")?.detail).toContain(`names the role "agent" literally, and aws_iam_role.agent's name depends on var.agent_name`);
+  });
+
+  test('managed guard attached with role = "agent" (a-attach-managed-litname): not relied on', async () => {
+    expect(await destroyFindings({ "main.tf": PROVIDER + NAMED_AGENT("var.agent_name") + MANAGED })).toHaveLength(1);
+  });
+
+  test("controls: the agent named literally: both guards relied on", async () => {
+    expect(await destroyFindings({ "main.tf": PROVIDER + NAMED_AGENT(`"agent"`) + INLINE })).toEqual([]);
+    expect(await destroyFindings({ "main.tf": PROVIDER + NAMED_AGENT(`"agent"`) + MANAGED })).toEqual([]);
   });
 });

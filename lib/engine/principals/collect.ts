@@ -230,7 +230,14 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 }
 
 type Target =
-  | { readonly kind: "found"; readonly nodes: readonly Builder[]; readonly maybe: readonly Builder[]; readonly shown: string }
+  | {
+      readonly kind: "found";
+      readonly nodes: readonly Builder[];
+      readonly maybe: readonly Builder[];
+      readonly shown: string;
+      /** Why some of `maybe` may not be it: its name (or path) `-var` can set otherwise. */
+      readonly settable?: ReadonlyMap<Builder, string>;
+    }
   | { readonly kind: "outside"; readonly name: string; readonly literal: string }
   | {
       readonly kind: "unresolved";
@@ -1008,7 +1015,12 @@ class Collector {
           if (nodes.includes(b)) continue;
           // It may be another principal: what it allows counts, what it denies cannot be relied on.
           const unsure = accounts.get(b);
-          const why = unsure ?? `${att.address} names the ${kind} ${t.shown}, which may not be this ${kind} (name ${b.name})`;
+          const settable = t.settable?.get(b);
+          const why =
+            unsure ??
+            (settable !== undefined
+              ? `${att.address} names the ${kind} ${t.shown} literally, and ${settable}, so it may not be this ${kind}: refer to it (${b.resource.address}.name)`
+              : `${att.address} names the ${kind} ${t.shown}, which may not be this ${kind} (name ${b.name})`);
           push(b, lazyAttached(att.address, () => uncertainDenies(viaDoc(), "blastwall:target", why)));
           b.notes.push(unsure ?? `${att.address} attaches a policy to the ${kind} named ${t.shown}, which may be this ${kind} (name ${b.name})`);
         }
@@ -1542,6 +1554,14 @@ class Collector {
       const name = principalNameOf(literal, kind);
       const hit = this.index[kind].lookup(name);
       if (hit.exact.length === 0 && hit.maybe.length === 0) return { kind: "outside", name, literal };
+      // A literal name matched against one `-var` can set otherwise (red-team round 163b, F5): then it names another
+      // principal, or none, so what is attached by it may not reach this one.
+      const settable = new Map<Builder, string>();
+      for (const b of hit.exact) {
+        const why = settableArgumentWhy(b.resource, "name") ?? (literal.startsWith("arn:") ? settableArgumentWhy(b.resource, "path") : undefined);
+        if (why !== undefined) settable.set(b, why);
+      }
+      if (settable.size > 0) return { kind: "found", nodes: hit.exact.filter((b) => !settable.has(b)), maybe: [...hit.maybe, ...settable.keys()], shown: `"${name}"`, settable };
       return { kind: "found", nodes: hit.exact, maybe: hit.maybe, shown: `"${name}"` };
     }
     return { kind: "unresolved", shown: shownOriginal() };
