@@ -5,6 +5,7 @@ import type { BlastwallConfig } from "../engine/config-types";
 import type { Finding } from "../engine/findings";
 import type { Rule } from "../engine/rule";
 import { buildStack } from "../engine/terraform/stack";
+import { markSettableByVariables } from "../engine/terraform/settable-providers";
 import type { TfStack } from "../engine/terraform/types";
 import { checkStacks } from "../check/run-check";
 import { writtenCredentials } from "../engine/reach/credentials";
@@ -256,6 +257,8 @@ function hclEquivalentJson(stack: GuardedStack): unknown {
  */
 function modelOf(stack: GuardedStack, json: unknown): Modules.ModulesRead {
   const plain = buildStack(json, stackFile(stack), stack.node.id);
+  // A TerraformVariable `cdktf deploy --var` may set: a Deny that depends on it is not relied on (settable-providers.ts).
+  markSettableByVariables(plain.resources);
   if (!plain.modules || plain.modules.length === 0) return { readings: [plain], shownDirs: [] };
   const m = modules();
   if (!m.callsModuleOnDisk(plain)) return { readings: [plain], shownDirs: [] };

@@ -13,6 +13,7 @@ import type * as DatabasePasswords from "../engine/reach/database-passwords";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
 import { buildStack } from "../engine/terraform/stack";
+import { markSettableByVariables } from "../engine/terraform/settable-providers";
 import { ACKNOWLEDGEMENT_EXPIRED, ACKNOWLEDGEMENT_UNPINNED, applyInCodeAcknowledgements, applySeverity, expiredFinding, expiredFindings, isAbout, isExpired, isPartlyAbout, markAcknowledged, refusedInCode, unpinnedFinding, unscopedFinding } from "../config/acknowledgements";
 import { withGrantsDigests } from "../config/grants-digest";
 import { configAcknowledgements } from "../config/load-config";
@@ -71,6 +72,8 @@ export async function loadStacks(input: StackInput, values?: ReadonlyMap<string,
     const onDisk = (s: string) => isLocalSource(s) || isAbsoluteSource(s);
     if (stack.modules.some((m) => typeof m.source === "string" && onDisk(m.source))) return loadHclFolder(dirname(input.path), name, values);
   }
+  // What `-var` can set otherwise is not relied on where it makes a Deny (settable-providers.ts), as in a folder.
+  markSettableByVariables(stack.resources, values);
   // Any other file is judged as itself: its modules stay `unknown-module` errors (the folder reader would not read it).
   return [stack];
 }

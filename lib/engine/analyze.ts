@@ -19,6 +19,7 @@ import { actionUniverse } from "./universe";
 import { withAccessPointBuckets } from "./s3-access-points";
 import { withRegionNotes } from "./region-notes";
 import { unknownOwnRegion } from "./terraform/providers";
+import { SETTABLE_SAYS } from "./terraform/settable-providers";
 import { MIN_REASON, nearestKey, visibleLength } from "./text";
 
 const managedCache = new Map<string, PolicyDocument | undefined>();
@@ -140,7 +141,7 @@ export function analyzeStack(stack: TfStack, opts: AnalyzeOptions): { findings: 
         actions: d.actions,
         evidence: regions ? withRegionNotes(stack, evidence) : evidence,
         message: d.message,
-        fix: withWarningNote(d.fix ?? rule.meta.fix, d.severity, rule.meta),
+        fix: withSettableDenyNote(withWarningNote(d.fix ?? rule.meta.fix, d.severity, rule.meta), d.evidence),
         file: stack.file,
         constructPath,
         resourceConstructPath,
@@ -166,6 +167,24 @@ function notesRegions(stack: TfStack): boolean {
  * A finding an error rule reports as a warning (the catalogue grades its actions so) does not fail the gate: its fix
  * says so, and how to keep the right on the record rather than leave it unexplained.
  */
+/**
+ * A finding that stands because a Deny of the stack is not relied on only as `-var` can change it (red-team round 163b,
+ * F9) says so first: denying it again where it already is denied changes nothing, writing what the Deny depends on
+ * without that variable (or giving the variable with --var-file) does.
+ */
+function withSettableDenyNote(fix: string, evidence: FindingDraft["evidence"]): string {
+  const steps = evidence.filter((e) => e.step === "deny-not-relied-on" && e.detail.includes(SETTABLE_SAYS));
+  if (steps.length === 0) return fix;
+  const vars = [...new Set(steps.flatMap((e) => [...e.detail.matchAll(/\bvar\.[A-Za-z_][\w-]*/g)].map((m) => m[0])))].sort();
+  const where = [...new Set(steps.map((e) => e.address))].join(", ");
+  const named = vars.length === 0 ? "a root variable" : vars.join(", ");
+  return (
+    `The Deny in ${where} is not relied on because it depends on ${named}, which -var can change (see the deny-not-relied-on step): ` +
+    `write the Deny's statement, its count and what attaches it without that variable (literally or by reference; the variable may stay in other statements), ` +
+    `or give the variable with --var-file so blastwall reads the deploy's value, and it counts. Otherwise: ${fix}`
+  );
+}
+
 function withWarningNote(fix: string, severity: Finding["severity"] | undefined, meta: Rule["meta"]): string {
   if (severity !== "warning" || meta.severity !== "error") return fix;
   // A rule about the input (what blastwall could not read or judge) holds no right to keep on the record.

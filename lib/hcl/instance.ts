@@ -83,7 +83,7 @@ export interface EmittedResource {
 export { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 import { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 import { removedBlockResource } from "../engine/terraform/removed-blocks";
-import { EVERY_ARGUMENT, copySettable, markSettable, markSettableLazily } from "../engine/terraform/settable-providers";
+import { EVERY_ARGUMENT, copySettable, markSettable, markSettableLazily, type SettableReading } from "../engine/terraform/settable-providers";
 
 /** Provider settings that decide the region and account what it makes is in. */
 const PLACING_SETTINGS = ["region", "allowed_account_ids", "assume_role", "assume_role_with_web_identity"];
@@ -717,9 +717,9 @@ export class ModuleInstance implements Env {
    * where root variables `-var` may set are unknown: a name, a path, a document, a `count` read from one. Every argument
    * (`EVERY_ARGUMENT`) where the other reading has no such module instance, or may not create it while this one does.
    */
-  private settableArguments(key: string, body: Obj, exp: Expansion, suffix: string, scope: Scope): ReadonlySet<string> {
+  private settableArguments(key: string, body: Obj, exp: Expansion, suffix: string, scope: Scope): SettableReading {
     const other = this.counterpart();
-    if (!other || (other.uncertain !== undefined && this.uncertain === undefined)) return new Set([EVERY_ARGUMENT]);
+    if (!other || (other.uncertain !== undefined && this.uncertain === undefined)) return { keys: new Set([EVERY_ARGUMENT]) };
     const otherExp = other.expansion(key, body);
     const there = renderBody(body, other.instancesOf(otherExp).find((i) => i.suffix === suffix)?.scope ?? { env: other }, otherExp, []);
     const here = renderBody(body, scope, exp, []);
@@ -728,7 +728,7 @@ export class ModuleInstance implements Env {
       if (JSON.stringify(here[k]) !== JSON.stringify(there[k])) out.add(k);
     }
     // `count = var.on ? 1 : 0` reads 1 here (no `count` rendered) and unknown there (`count` kept): the key differs.
-    return out;
+    return { keys: out, other: there };
   }
 
   /**

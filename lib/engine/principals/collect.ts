@@ -42,7 +42,7 @@ import {
 import { USER_CREDENTIALS } from "../user-credentials";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 import { targetHint } from "../terraform/configured-targets";
-import { settableDenyWhy } from "../terraform/settable-providers";
+import { isSettable, settableArgumentWhy, settableDenyWhy } from "../terraform/settable-providers";
 import { removalsOf, withAccount, resolved as resolvedPattern, type PeerRemoval } from "./peer-removals";
 
 export interface CollectOptions {
@@ -230,7 +230,14 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 }
 
 type Target =
-  | { readonly kind: "found"; readonly nodes: readonly Builder[]; readonly maybe: readonly Builder[]; readonly shown: string }
+  | {
+      readonly kind: "found";
+      readonly nodes: readonly Builder[];
+      readonly maybe: readonly Builder[];
+      readonly shown: string;
+      /** Why some of `maybe` may not be it: its name (or path) `-var` can set otherwise. */
+      readonly settable?: ReadonlyMap<Builder, string>;
+    }
   | { readonly kind: "outside"; readonly name: string; readonly literal: string }
   | {
       readonly kind: "unresolved";
@@ -279,6 +286,8 @@ interface ExclusiveManager {
   readonly what: string;
   readonly own: boolean;
   readonly keeps: ReadonlySet<string>;
+  /** Why its list keeps nothing certain: `-var` can set it otherwise (red-team round 163b, F2). */
+  readonly settable?: string;
 }
 
 /** An `aws_iam_policy_attachment`: the only attachment of its policy in the account, to the principals it lists. */
@@ -1006,7 +1015,12 @@ class Collector {
           if (nodes.includes(b)) continue;
           // It may be another principal: what it allows counts, what it denies cannot be relied on.
           const unsure = accounts.get(b);
-          const why = unsure ?? `${att.address} names the ${kind} ${t.shown}, which may not be this ${kind} (name ${b.name})`;
+          const settable = t.settable?.get(b);
+          const why =
+            unsure ??
+            (settable !== undefined
+              ? `${att.address} names the ${kind} ${t.shown} literally, and ${settable}, so it may not be this ${kind}: refer to it (${b.resource.address}.name)`
+              : `${att.address} names the ${kind} ${t.shown}, which may not be this ${kind} (name ${b.name})`);
           push(b, lazyAttached(att.address, () => uncertainDenies(viaDoc(), "blastwall:target", why)));
           b.notes.push(unsure ?? `${att.address} attaches a policy to the ${kind} named ${t.shown}, which may be this ${kind} (name ${b.name})`);
         }
@@ -1096,7 +1110,10 @@ class Collector {
     const raw = r.values[listArg];
     const list = Array.isArray(raw) ? raw : this.listFromToken(raw);
     const keeps = new Set<string>();
-    for (const x of list ?? []) {
+    // A list `-var` can set otherwise (red-team round 163b, F2) keeps nothing certain: `-var` can drop the guard from it,
+    // and the provider then deletes or detaches it.
+    const settable = settableArgumentWhy(r, listArg);
+    for (const x of settable === undefined ? (list ?? []) : []) {
       if (what === "managed") {
         const id = this.policyIdentity(x, r);
         if (id !== undefined) keeps.add(id);
@@ -1109,12 +1126,12 @@ class Collector {
       const n = this.exactName(x);
       if (n !== undefined) keeps.add(`name:${n}`);
     }
-    const m: ExclusiveManager = { address: r.address, what: listArg, own: false, keeps };
+    const m: ExclusiveManager = { address: r.address, what: listArg, own: false, keeps, ...(settable !== undefined ? { settable } : {}) };
     const target = this.resolveTarget(kind, r.values[`${kind}_name`]);
-    // One it cannot place may manage any principal of its kind.
+    // One it cannot place may manage any principal of its kind; so may one whose target `-var` can set otherwise.
     const under =
-      target.kind === "found" ? [...target.nodes, ...target.maybe]
-      : target.kind === "unresolved" ? [...this.index[kind].byAddress.values()]
+      target.kind === "unresolved" || isSettable(r.values, `${kind}_name`) ? [...this.index[kind].byAddress.values()]
+      : target.kind === "found" ? [...target.nodes, ...target.maybe]
       : [];
     for (const b of under) this.addManager(what === "inline" ? this.inlineManagers : this.managedManagers, b, m);
     // The attachments resource also attaches what it lists (it syncs both ways): those policies grant the target.
@@ -1342,7 +1359,10 @@ class Collector {
     const shown = key.name !== undefined ? `"${key.name}" (${key.source})` : `${key.source} (its name is not known)`;
     for (const m of managers) {
       if (m.own && key.own) continue;
-      if (m.keeps.has(`addr:${key.source}`) || (key.name !== undefined && m.keeps.has(`name:${key.name}`))) continue;
+      // A name `-var` can set otherwise is not certainly the one the list names.
+      const byName = key.name !== undefined && m.keeps.has(`name:${key.name}`) && !isSettable(this.stack.byAddress.get(key.source)?.values, "name");
+      if (m.keeps.has(`addr:${key.source}`) || byName) continue;
+      if (m.settable !== undefined) return `${m.address} keeps only the inline policies its ${m.what} name, and ${m.settable}, so it may not name ${shown}: Terraform then deletes it on apply. Write ${m.what} without that variable and list it there, or remove ${m.address}`;
       return `${m.address} keeps only the inline policies its ${m.what} name, which do not certainly include ${shown}: Terraform deletes it again on apply. List it there, or remove ${m.address}`;
     }
     if (key.name === undefined) return undefined;
@@ -1361,6 +1381,7 @@ class Collector {
     for (const m of managers) {
       if (m.own && key.own) continue;
       if (id !== undefined && m.keeps.has(id)) continue;
+      if (m.settable !== undefined) return `${m.address} keeps only the policies its ${m.what} name attached to ${b.resource.address}, and ${m.settable}, so it may not name ${shown}: Terraform then detaches it on apply. Write ${m.what} without that variable and list it there, or remove ${m.address}`;
       return `${m.address} keeps only the policies its ${m.what} name attached to ${b.resource.address}, which do not certainly include ${shown}: Terraform detaches it again on apply. List it there, or remove ${m.address}`;
     }
     for (const x of this.exclusiveAttachments) {
@@ -1475,7 +1496,8 @@ class Collector {
     const why = this.mayNotExist.get(r.address);
     if (why !== undefined) return uncertainDenies(doc, "blastwall:exists", `${r.address} ${why}`);
     // An attachment whose `count`, target or policy `-var` can change (red-team round 162b, F3): its Denies may not apply.
-    const settable = settableDenyWhy(r);
+    // The document itself is judged, statement by statement, where it is read (policyFromValue, documentForArn).
+    const settable = settableDenyWhy(r, undefined, DOCUMENT_ARGUMENTS);
     return settable === undefined ? doc : uncertainDenies(doc, "blastwall:settable", settable);
   }
 
@@ -1532,6 +1554,14 @@ class Collector {
       const name = principalNameOf(literal, kind);
       const hit = this.index[kind].lookup(name);
       if (hit.exact.length === 0 && hit.maybe.length === 0) return { kind: "outside", name, literal };
+      // A literal name matched against one `-var` can set otherwise (red-team round 163b, F5): then it names another
+      // principal, or none, so what is attached by it may not reach this one.
+      const settable = new Map<Builder, string>();
+      for (const b of hit.exact) {
+        const why = settableArgumentWhy(b.resource, "name") ?? (literal.startsWith("arn:") ? settableArgumentWhy(b.resource, "path") : undefined);
+        if (why !== undefined) settable.set(b, why);
+      }
+      if (settable.size > 0) return { kind: "found", nodes: hit.exact.filter((b) => !settable.has(b)), maybe: [...hit.maybe, ...settable.keys()], shown: `"${name}"`, settable };
       return { kind: "found", nodes: hit.exact, maybe: hit.maybe, shown: `"${name}"` };
     }
     return { kind: "unresolved", shown: shownOriginal() };
@@ -1802,6 +1832,9 @@ function identityChecked(doc: PolicyDocument, maxLength: number): PolicyDocument
  * The document with each of its Denies marked by a condition blastwall cannot evaluate: a Deny that may not apply
  * (its policy may not exist, or may be attached to another principal) removes nothing, while its Allows still count.
  */
+/** The arguments of an attachment that hold the document it attaches, which its reader checks for `-var` itself. */
+const DOCUMENT_ARGUMENTS: ReadonlySet<string> = new Set(["policy", "inline_policy", "policy_arn", "managed_policy_arn"]);
+
 function uncertainDenies(doc: PolicyDocument, key: string, why: string): PolicyDocument {
   if (!doc.statements.some((st) => st.effect === "Deny" && st.unknown === undefined)) return doc;
   return {

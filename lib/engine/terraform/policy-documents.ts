@@ -23,7 +23,7 @@ import { classifyExpression, hasInterpolation, parseTemplate, refTarget, resolve
 import type { TfResource, TfStack } from "./types";
 import { followReferences } from "../agent-tags";
 import { whyUnknown } from "./unknown-why";
-import { settableDenyWhy } from "./settable-providers";
+import { settableDenyWhy, settableDocument } from "./settable-providers";
 
 type Obj = Record<string, unknown>;
 
@@ -72,18 +72,42 @@ interface Ctx {
  * document (`Allow * on *`) whose reason names the expression.
  */
 export function policyFromValue(stack: TfStack, value: unknown, opts: PolicyFromValueOptions): PolicyDocument {
-  return settableChecked(stack, opts.address, value, fromValue({ stack, managed: opts.managed, active: new Set() }, value, opts));
+  const ctx: Ctx = { stack, managed: opts.managed, active: new Set() };
+  return settableChecked(stack, opts.address, value, fromValue(ctx, value, opts), (alt) => fromValue(ctx, alt, opts));
 }
+
+/** The arguments of a `data.aws_iam_policy_document` its own statements come from. */
+const DATA_DOC_KEYS: ReadonlySet<string> = new Set(["statement", "version", "policy_id"]);
 
 /**
  * `doc`, its Denies not relied on when what they depend on in the resource at `address` (the document `value`, what the
  * resource attaches it to, whether it exists) is read from a root variable `-var` may set (settable-providers.ts).
+ * Where only the document's text can change, each Deny is judged by itself (red-team round 163b, F6): one that
+ * `reread` finds the same in the document as the reading with root variables unknown renders it applies whatever
+ * `-var` says, though another statement names `var.env`.
  */
-function settableChecked(stack: TfStack, address: string, value: unknown, doc: PolicyDocument): PolicyDocument {
+function settableChecked(stack: TfStack, address: string, value: unknown, doc: PolicyDocument, reread: (alt: unknown) => PolicyDocument | readonly Statement[]): PolicyDocument {
+  const denies = (st: Statement) => st.effect === "Deny" && st.unknown === undefined;
   const holder = stack.byAddress.get(address);
-  const why = holder ? settableDenyWhy(holder, value) : undefined;
-  if (why === undefined || !doc.statements.some((st) => st.effect === "Deny" && st.unknown === undefined)) return doc;
-  return { ...doc, statements: doc.statements.map((st) => (st.effect === "Deny" && st.unknown === undefined ? { ...st, conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:settable", values: [why] }] } : st)) };
+  if (!holder || !doc.statements.some(denies)) return doc;
+  const why = settableDenyWhy(holder, value);
+  if (why === undefined) return doc;
+  const perStatement = settableDocument(holder, value, value === undefined ? DATA_DOC_KEYS : undefined);
+  let same: ReadonlySet<string> = new Set();
+  let whyOf = (_st: Statement) => why;
+  if (perStatement) {
+    const alt = reread(perStatement.other);
+    same = new Set(("statements" in alt ? alt.statements : alt).filter(denies).map(statementSignature));
+    whyOf = (st) => perStatement.why(`its Deny statement #${st.source.index}`);
+  }
+  const mark = (st: Statement): Statement =>
+    denies(st) && !same.has(statementSignature(st)) ? { ...st, conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:settable", values: [whyOf(st)] }] } : st;
+  return { ...doc, statements: doc.statements.map(mark) };
+}
+
+/** What a statement does (not where it is written): two statements alike in it deny alike. */
+function statementSignature(st: Statement): string {
+  return JSON.stringify([st.effect, st.actions, st.notActions, st.resources, st.notResources, st.principals, st.notPrincipals, st.conditions]);
 }
 
 function fromValue(ctx: Ctx, value: unknown, opts: PolicyFromValueOptions): PolicyDocument {
@@ -139,7 +163,9 @@ function fromExpression(ctx: Ctx, raw: string, expr: string, opts: PolicyFromVal
       }
       if (r.mode === "managed" && r.type === "aws_iam_policy" && attr === "policy" && ref.path.length === 0) {
         return guarded(ctx, r.address, opts, () =>
-          settableChecked(ctx.stack, r.address, r.values["policy"], fromValue(ctx, r.values["policy"], { ...opts, address: r.address, constructPath: r.constructPath })),
+          settableChecked(ctx.stack, r.address, r.values["policy"], fromValue(ctx, r.values["policy"], { ...opts, address: r.address, constructPath: r.constructPath }), (alt) =>
+            fromValue(ctx, alt, { ...opts, address: r.address, constructPath: r.constructPath }),
+          ),
         );
       }
       if (r.mode === "data" && r.type === "aws_iam_policy" && attr === "policy") {
@@ -148,7 +174,9 @@ function fromExpression(ctx: Ctx, raw: string, expr: string, opts: PolicyFromVal
       if (attr !== undefined && ref.path.length === 0 && r.values[attr] !== undefined) {
         // Another resource's argument passed through (`aws_iam_role_policy.a.policy`): read it where it is written.
         return guarded(ctx, `${r.address}.${attr}`, opts, () =>
-          settableChecked(ctx.stack, r.address, r.values[attr], fromValue(ctx, r.values[attr], { ...opts, address: r.address, constructPath: r.constructPath })),
+          settableChecked(ctx.stack, r.address, r.values[attr], fromValue(ctx, r.values[attr], { ...opts, address: r.address, constructPath: r.constructPath }), (alt) =>
+            fromValue(ctx, alt, { ...opts, address: r.address, constructPath: r.constructPath }),
+          ),
         );
       }
       return unknown(`policy comes from ${shown()}, which blastwall cannot read`);
@@ -872,7 +900,9 @@ function documentOfDataSource(ctx: Ctx, r: TfResource): PolicyDocument {
   ctx.active.add(r.address);
   let doc: PolicyDocument;
   try {
-    doc = settableChecked(ctx.stack, r.address, undefined, { address: r.address, statements: convertDataSource(ctx, r) });
+    doc = settableChecked(ctx.stack, r.address, undefined, { address: r.address, statements: convertDataSource(ctx, r) }, (alt) =>
+      convertDataSource(ctx, { ...r, values: alt as Record<string, unknown> }),
+    );
   } finally {
     ctx.active.delete(r.address);
   }

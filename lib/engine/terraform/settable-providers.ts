@@ -12,7 +12,17 @@
  * provider's settings are marked when rendered; a resource's arguments are compared only when first asked (a thunk),
  * so a folder whose Denies ask nothing pays nothing for it.
  */
-const settable = new WeakMap<object, { keys: Set<string>; lazy?: () => ReadonlySet<string> }>();
+const settable = new WeakMap<object, { keys: Set<string>; lazy?: () => SettableReading; other?: Record<string, unknown> }>();
+
+/** What a resource's arguments come out as where root variables `-var` may set are unknown, and which differ. */
+export interface SettableReading {
+  readonly keys: ReadonlySet<string>;
+  /** The arguments as rendered in that reading (absent where it has no such instance). */
+  readonly other?: Record<string, unknown>;
+}
+
+/** What every reason `settableDenyWhy` gives says: a finding's fix looks for it (analyze.ts `withSettableDenyNote`). */
+export const SETTABLE_SAYS = "which -var can set otherwise";
 
 /** Stands for every argument of a resource: the other reading has no such instance to compare with. */
 export const EVERY_ARGUMENT = "*";
@@ -26,7 +36,7 @@ export function markSettable(body: object, keys: readonly string[]): void {
 }
 
 /** Marks the arguments of a resource's values that `keys()` (asked once, when first needed) says a deploy may set otherwise. */
-export function markSettableLazily(values: object, keys: () => ReadonlySet<string>): void {
+export function markSettableLazily(values: object, keys: () => SettableReading): void {
   const hit = settable.get(values);
   if (hit) hit.lazy = keys;
   else settable.set(values, { keys: new Set(), lazy: keys });
@@ -39,9 +49,17 @@ export function settableKeys(body: object | undefined): ReadonlySet<string> {
   if (hit.lazy) {
     const lazy = hit.lazy;
     hit.lazy = undefined;
-    for (const k of lazy()) hit.keys.add(k);
+    const reading = lazy();
+    for (const k of reading.keys) hit.keys.add(k);
+    if (reading.other) hit.other = reading.other;
   }
   return hit.keys;
+}
+
+/** `values`' arguments as the reading where root variables `-var` may set are unknown renders them, where known. */
+export function settableOther(values: object | undefined): Record<string, unknown> | undefined {
+  settableKeys(values);
+  return values === undefined ? undefined : settable.get(values)?.other;
 }
 
 const NONE: ReadonlySet<string> = new Set();
@@ -69,20 +87,147 @@ const INERT = new Set(["name", "name_prefix", "path", "description", "tags", "ta
  * source) are not certain: an argument they depend on (the document, what it is attached to, `count` / `for_each` /
  * `lifecycle`) comes out differently where root variables are unknown, so `-var` can change or remove them. `value`,
  * when given, is the document read: only the arguments holding it (and the resource's existence) are asked then.
- * Undefined when nothing they depend on is marked.
+ * Undefined when nothing they depend on is marked. `judged`: arguments asked elsewhere (the document, which the reader
+ * of the document judges statement by statement), left out here.
  */
-export function settableDenyWhy(r: { readonly address: string; readonly values: Record<string, unknown> }, value?: unknown): string | undefined {
+export function settableDenyWhy(
+  r: { readonly address: string; readonly values: Record<string, unknown> },
+  value?: unknown,
+  judged?: ReadonlySet<string>,
+): string | undefined {
+  const asked = settableDenyKeys(r, value, judged);
+  if (asked === undefined) return undefined;
+  if (asked === EVERY_ARGUMENT) return `${r.address} may not exist, or may differ, as the module instance holding it depends on a root variable, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value), so its Deny may not apply`;
+  return settableWhy(r, asked, "its Deny may not apply");
+}
+
+/**
+ * The marked arguments `settableDenyWhy` asks about (EVERY_ARGUMENT: the other reading has no such instance), or
+ * undefined when none is marked.
+ */
+function settableDenyKeys(r: { readonly values: Record<string, unknown> }, value?: unknown, judged?: ReadonlySet<string>): string[] | typeof EVERY_ARGUMENT | undefined {
   const keys = settableKeys(r.values);
   if (keys.size === 0) return undefined;
-  if (keys.has(EVERY_ARGUMENT)) return `${r.address} may not exist, or may differ, when the deploy sets root variables with -var (blastwall reads them by their default or tfvars value)`;
-  let asked = [...keys].filter((k) => !INERT.has(k));
+  if (keys.has(EVERY_ARGUMENT)) return EVERY_ARGUMENT;
+  let asked = [...keys].filter((k) => !INERT.has(k) && !judged?.has(k));
   if (value !== undefined) {
     const holding = Object.keys(r.values).filter((k) => holds(r.values[k], value, 0));
     // A document the resource's arguments do not hold as read (resolved elsewhere): every argument counts.
     if (holding.length > 0) asked = asked.filter((k) => holding.includes(k) || EXISTENCE.has(k));
   }
-  if (asked.length === 0) return undefined;
-  return `${r.address}'s ${asked.sort().join(", ")} depend${asked.length === 1 ? "s" : ""} on a root variable, which -var can set otherwise (blastwall reads it by its default or tfvars value), so its Deny may not apply`;
+  return asked.length === 0 ? undefined : asked.sort();
+}
+
+/** `R's a, b depend on var.x, which -var can set otherwise (...), so ${then}`: the variables named where the other reading shows them. */
+function settableWhy(r: { readonly address: string; readonly values: Record<string, unknown> }, asked: readonly string[], then?: string): string {
+  const other = settableOther(r.values);
+  const vars = new Set<string>();
+  // The HCL reader's other reading shows the variable; Terraform JSON, the value as written.
+  for (const k of asked) for (const m of JSON.stringify([other?.[k], r.values[k]]).matchAll(/\bvar\.([A-Za-z_][\w-]*)/g)) vars.add(`var.${m[1]}`);
+  const named = vars.size === 0 ? "a root variable" : vars.size === 1 ? [...vars][0] : `the root variables ${[...vars].sort().join(", ")}`;
+  return `${r.address}'s ${asked.join(", ")} depend${asked.length === 1 ? "s" : ""} on ${named}, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value)${then === undefined ? "" : `, so ${then}`}`;
+}
+
+/** `R's key depends on var.x, which -var can set otherwise (...)` where `key` of `r` is marked, else undefined. */
+export function settableArgumentWhy(r: { readonly address: string; readonly values: Record<string, unknown> }, key: string): string | undefined {
+  return isSettable(r.values, key) ? settableWhy(r, [key]) : undefined;
+}
+
+/**
+ * Where the only thing about a resource's Denies that `-var` can change is the document itself (red-team round 163b,
+ * F6: a boundary that names `var.env` in one statement): the document as the reading with root variables unknown renders
+ * it, every part that reading could not know (`${var.env}`...) made a text no policy matches, so a Deny statement that
+ * comes out the same in both readings is one `-var` cannot change. `docKeys` are the arguments that make up the
+ * document (undefined: those holding `value`). Undefined where its existence, its attachment or anything else counts.
+ */
+export function settableDocument(
+  r: { readonly values: Record<string, unknown> },
+  value: unknown,
+  docKeys?: ReadonlySet<string>,
+): { readonly other: unknown; readonly why: (statement: string) => string } | undefined {
+  const asked = settableDenyKeys(r, value);
+  if (asked === undefined || asked === EVERY_ARGUMENT) return undefined;
+  const other = settableOther(r.values);
+  if (!other) return undefined;
+  const read = (k: string) => r.values[k];
+  let alt: unknown;
+  if (docKeys) {
+    if (!asked.every((k) => docKeys.has(k))) return undefined;
+    alt = Object.fromEntries(Object.keys(r.values).map((k) => [k, docKeys.has(k) && k in other ? other[k] : read(k)]));
+  } else {
+    const path = pathTo(r.values, value, 0);
+    if (!path || !asked.every((k) => k === path[0])) return undefined;
+    alt = at(other, path);
+    if (alt === undefined) return undefined;
+  }
+  const known = new Set<string>();
+  collectTokens(docKeys ? r.values : value, known, 0);
+  return {
+    other: blankUnknowns(alt, known),
+    why: (statement) => settableWhy(r as { address: string; values: Record<string, unknown> }, asked, `${statement} may differ, or not be there, when it is set otherwise`),
+  };
+}
+
+/** Text put where the other reading has a value it cannot know: no action, ARN, principal or condition value matches it. */
+const BLANK = "blastwall-settable-unknown";
+
+/** `v` with each `${...}` that `known` (the tokens of the reading as read: references, not variables) lacks made BLANK. */
+function blankUnknowns(v: unknown, known: ReadonlySet<string>): unknown {
+  if (typeof v === "string") {
+    let out = "";
+    let i = 0;
+    for (const t of tokenSpans(v)) {
+      out += v.slice(i, t.start) + (known.has(v.slice(t.start, t.end)) ? v.slice(t.start, t.end) : BLANK);
+      i = t.end;
+    }
+    return out + v.slice(i);
+  }
+  if (Array.isArray(v)) return v.map((x) => blankUnknowns(x, known));
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blankUnknowns(x, known)]));
+  return v;
+}
+
+/** The `${...}` spans of `s`, braces counted (an unbalanced one runs to the end: made BLANK whole). */
+function tokenSpans(s: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  let i = s.indexOf("${");
+  while (i >= 0) {
+    let depth = 0;
+    let j = i + 1;
+    for (; j < s.length; j++) {
+      if (s[j] === "{") depth++;
+      else if (s[j] === "}" && --depth === 0) break;
+    }
+    const end = Math.min(j + 1, s.length);
+    out.push({ start: i, end });
+    i = s.indexOf("${", end);
+  }
+  return out;
+}
+
+function collectTokens(v: unknown, into: Set<string>, depth: number): void {
+  if (typeof v === "string") for (const t of tokenSpans(v)) into.add(v.slice(t.start, t.end));
+  else if (depth < 12 && v !== null && typeof v === "object") for (const x of Object.values(v)) collectTokens(x, into, depth + 1);
+}
+
+/** The keys leading from `v` to `value` (as `holds` finds it). */
+function pathTo(v: unknown, value: unknown, depth: number): (string | number)[] | undefined {
+  if (v === value) return [];
+  if (depth > 3 || v === null || typeof v !== "object") return undefined;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const rest = pathTo(x, value, depth + 1);
+    if (rest) return [Array.isArray(v) ? Number(k) : k, ...rest];
+  }
+  return undefined;
+}
+
+function at(v: unknown, path: readonly (string | number)[]): unknown {
+  let cur = v;
+  for (const k of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string | number, unknown>)[k];
+  }
+  return cur;
 }
 
 const EXISTENCE = new Set(["count", "for_each", "lifecycle"]);
@@ -92,4 +237,45 @@ function holds(v: unknown, value: unknown, depth: number): boolean {
   if (v === value) return true;
   if (depth > 3 || v === null || typeof v !== "object") return false;
   return Object.values(v as Record<string, unknown>).some((x) => holds(x, value, depth + 1));
+}
+
+/**
+ * Terraform JSON read as it is (a cdk.tf.json, a cdktf.out stack: red-team round 163b, F1) keeps `${var.x}` as written,
+ * and what reads it takes the variable's default (a `count`, a `role`, a `policy_arn`), which `-var` overrides. Marks the
+ * arguments of each resource that name a root variable `fixed` (the `--var-file` values) does not give, as the HCL
+ * reader marks those that change in its second reading; the other reading of such an argument is the text as written,
+ * each `${...}` naming such a variable made a text nothing matches. Where nothing names one, nothing is marked.
+ */
+export function markSettableByVariables(resources: readonly { readonly values: Record<string, unknown> }[], fixed?: ReadonlyMap<string, unknown>): void {
+  const settableVar = (token: string) => [...token.matchAll(/(?<![\w.])var\.([A-Za-z_][\w-]*)/g)].some((m) => !fixed?.has(m[1]));
+  for (const r of resources) {
+    const keys: string[] = [];
+    for (const [k, v] of Object.entries(r.values)) if (k !== "//" && namesVariable(v, settableVar, 0)) keys.push(k);
+    if (keys.length === 0) continue;
+    const other: Record<string, unknown> = { ...r.values };
+    for (const k of keys) other[k] = blankVariables(r.values[k], settableVar);
+    markSettableLazily(r.values, () => ({ keys: new Set(keys), other }));
+  }
+}
+
+function namesVariable(v: unknown, settableVar: (token: string) => boolean, depth: number): boolean {
+  if (typeof v === "string") return v.includes("var.") && tokenSpans(v).some((t) => settableVar(v.slice(t.start, t.end)));
+  if (depth > 12 || v === null || typeof v !== "object") return false;
+  return Object.values(v).some((x) => namesVariable(x, settableVar, depth + 1));
+}
+
+function blankVariables(v: unknown, settableVar: (token: string) => boolean): unknown {
+  if (typeof v === "string") {
+    let out = "";
+    let i = 0;
+    for (const t of tokenSpans(v)) {
+      const token = v.slice(t.start, t.end);
+      out += v.slice(i, t.start) + (settableVar(token) ? BLANK : token);
+      i = t.end;
+    }
+    return out + v.slice(i);
+  }
+  if (Array.isArray(v)) return v.map((x) => blankVariables(x, settableVar));
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blankVariables(x, settableVar)]));
+  return v;
 }
