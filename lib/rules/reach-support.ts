@@ -427,7 +427,7 @@ function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, age
     if (u.path.length === 0) direct.push(edges[k]);
     else unknown.push(unknownFinding(graph, agent, graph.idOf(u.target), [edges[k], ...u.path], more([UNKNOWN], u.target, (x) => graph.unknownDetailOf(x) ?? x), ctx.strict));
   }
-  if (direct.length > 0) unknown.push(directUnknownFinding(graph, agent, direct));
+  if (direct.length > 0) unknown.push(directUnknownFinding(graph, agent, direct, ctx.strict));
   // Two first links may lead to one principal (by way of another role, and by rewriting its trust directly).
   const to = new Map<string, number>();
   for (const c of chains) to.set(c.hit.id, (to.get(c.hit.id) ?? 0) + 1);
@@ -496,7 +496,7 @@ function searchFindings(ctx: RuleContext, graph: ReachGraph, kindOf: (i: number)
       }
     } else out.unknown.push(unknownFinding(graph, agent, hits[0].id, reach.pathTo(hits[0].id), rest(hits, (x) => graph.unknownDetailOf(x) ?? x), ctx.strict));
   }
-  if (direct.length > 0) out.unknown.push(directUnknownFinding(graph, agent, direct));
+  if (direct.length > 0) out.unknown.push(directUnknownFinding(graph, agent, direct, ctx.strict));
 }
 
 function push<V>(m: Map<string, V[]>, k: string, v: V): void {
@@ -757,7 +757,7 @@ export const REACH_UNKNOWN_FIX =
   "Name the exact roles the agent may assume or pass (their ARNs, not `*`), keep credentials out of stores the agent can " +
   "read, and keep the Terraform state out of its reach. If the target is known to be harmless, acknowledge with a reason.";
 
-function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: readonly ReachEdge[]): FindingDraft {
+function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: readonly ReachEdge[], strict = false): FindingDraft {
   const labels = [...new Set(edges.map((e) => e.label))];
   const firstId = edges[0].to;
   const firstNamed = graph.unknownNamedOf(firstId);
@@ -772,6 +772,8 @@ function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: re
   const attachment: Evidence[] = managed && granted.block !== agent.address ? [{ step: "attachment", address: granted.block, detail: `attaches ${via} to ${agent.address}`, attaches: via! }] : [];
   return {
     ...(fix ? { fix } : {}),
+    // Every way weak (an AWS door host that may be another account's: front-doors.ts RoleDoor.weak): a warning.
+    ...(!strict && edges.every((e) => e.weak) ? { severity: "warning" as const } : {}),
     principal: agent.address,
     resource: granted?.block ?? agent.address,
     actions: ["*"],

@@ -104,7 +104,7 @@ function transferRoutes(stack: TfStack): Route[] {
         functions,
         `log in to ${s.address}`,
         ", whose identity provider runs",
-        `through ${s.address}, an AWS Transfer Family server (${idp}, ${facing}), which runs its identity provider function with the user name, password and source IP of every login attempt, before it has decided anything: whoever can reach the endpoint (anyone on the internet) runs it with input of their choosing`,
+        `through ${s.address}, an AWS Transfer Family server (${idp}, ${facing}), which runs its identity provider function with the user name, password and source IP of every login attempt, before it has decided anything: anyone who can reach its internet-facing endpoint (its security groups are not read) runs it with input of their choosing`,
         `give ${s.address} a VPC endpoint with no Elastic IPs (endpoint_type = "VPC", no address_allocation_ids), or an identity provider that runs no function of yours (SERVICE_MANAGED)`,
       ),
     );

@@ -232,11 +232,8 @@ describe("an MCP server target whose endpoint is another door of the stack", () 
   });
 
   test.each([
-    ["an execute-api host with a literal id", "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/mcp", {}, "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com is an API Gateway API whose id a1b2c3d4e5"],
-    ["a Lambda function URL host with a literal id", "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/", {}, "is a Lambda function URL whose id"],
-    ["an AgentCore gateway host with a literal id", "https://tools-abc123.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp", {}, "is an AgentCore gateway whose id"],
     ["a domain of the stack mapped to an API not in it", "https://mcp.example.com/mcp", { ...JWT_API, ...DOMAIN(undefined, { "aws_apigatewayv2_api_mapping.m": { api_id: "a1b2c3d4e5", domain_name: "mcp.example.com", stage: "$default" } }) }, "aws_apigatewayv2_api_mapping.m maps"],
-    ["a domain of the stack with no mapping for the path", "https://mcp.example.com/mcp", { ...JWT_API, ...DOMAIN("admin") }, "has no API mapping in this stack for the path /mcp"],
+    ["a domain of the stack with no mapping at all", "https://mcp.example.com/mcp", { ...JWT_API, "aws_apigatewayv2_domain_name.d": { domain_name: "mcp.example.com" } }, "has no API mapping in this stack for the path /mcp"],
   ])("%s: an AWS door blastwall cannot see behind, agent-reach-unknown naming the target (was a pass)", (_, endpoint, extra, why) => {
     const f = found(relay(endpoint, OAUTH, extra));
     expect(f.map((x) => [x.rule, x.severity])).toEqual(UNKNOWN);
@@ -258,5 +255,106 @@ describe("an MCP server target whose endpoint is another door of the stack", () 
     const f = found(stack(`${HOST}\${urlencode(aws_bedrockagentcore_agent_runtime.rt.agent_runtime_arn)}/invocations`, DESTROY, domain));
     expect(f.map((x) => [x.rule, x.severity])).toEqual(TO_RUNTIME_ROLE);
     expect(f[0].message).toContain("aws_iam_role.rtrole");
+  });
+  /**
+   * Red-team round 164: the API's id or the custom domain's name read from another resource that holds it (F1, F2),
+   * the host inside a function blastwall cannot evaluate (F3), a custom domain named by a variable beside a partner's
+   * host (F5), and AWS door hosts that may be another company's (F6).
+   */
+  const STAGES: Obj = {
+    "aws_api_gateway_deployment.d": { rest_api_id: "${aws_api_gateway_rest_api.r.id}" },
+    "aws_api_gateway_stage.prod": { rest_api_id: "${aws_api_gateway_rest_api.r.id}", deployment_id: "${aws_api_gateway_deployment.d.id}", stage_name: "prod" },
+  };
+  const ALIAS: Obj = {
+    "aws_route53_zone.z": { name: "example.com" },
+    "aws_route53_record.api": { zone_id: "${aws_route53_zone.z.zone_id}", name: "${aws_api_gateway_domain_name.rd.domain_name}", type: "A", alias: [{ name: "${aws_api_gateway_domain_name.rd.regional_domain_name}", zone_id: "${aws_api_gateway_domain_name.rd.regional_zone_id}", evaluate_target_health: false }] },
+  };
+  const REST_ALL: Obj = { ...REST_API, ...STAGES, ...REST_DOMAIN, ...ALIAS };
+
+  test.each([
+    ["a REST stage's rest_api_id, the stage name from the stage", "https://${aws_api_gateway_stage.prod.rest_api_id}.execute-api.us-east-1.amazonaws.com/${aws_api_gateway_stage.prod.stage_name}/mcp", REST_ALL, "aws_api_gateway_rest_api.r"],
+    ["a REST deployment's rest_api_id", "https://${aws_api_gateway_deployment.d.rest_api_id}.execute-api.us-east-1.amazonaws.com/prod/mcp", REST_ALL, "aws_api_gateway_rest_api.r"],
+    ["an HTTP API stage's api_id", "https://${aws_apigatewayv2_stage.s.api_id}.execute-api.us-east-1.amazonaws.com/mcp", JWT_API, "aws_apigatewayv2_api.h"],
+    ["a Route 53 record's fqdn aliasing the REST custom domain", "https://${aws_route53_record.api.fqdn}/tools/mcp", REST_ALL, "aws_api_gateway_domain_name.rd"],
+    ["the same record's name", "https://${aws_route53_record.api.name}/tools/mcp", REST_ALL, "aws_api_gateway_domain_name.rd"],
+    ["a base path mapping's domain_name and base_path", "https://${aws_api_gateway_base_path_mapping.bp.domain_name}/${aws_api_gateway_base_path_mapping.bp.base_path}/mcp", REST_ALL, "aws_api_gateway_domain_name.rd"],
+    ["an ACM certificate's domain_name", "https://${aws_acm_certificate.c.domain_name}/tools/mcp", { ...REST_ALL, "aws_acm_certificate.c": { domain_name: "api.example.com", validation_method: "DNS" } }, "aws_api_gateway_domain_name.rd"],
+    ["a record with a name relative to its zone and no alias", "https://${aws_route53_record.api.fqdn}/tools/mcp", { ...REST_ALL, "aws_route53_record.api": { zone_id: "${aws_route53_zone.z.zone_id}", name: "api", type: "CNAME", records: ["d-abc.execute-api.us-east-1.amazonaws.com"], ttl: 300 } }, "aws_api_gateway_domain_name.rd"],
+    ["an HTTP API mapping's domain_name", "https://${aws_apigatewayv2_api_mapping.m.domain_name}/mcp", { ...JWT_API, ...DOMAIN() }, "aws_apigatewayv2_domain_name.d"],
+    ["a REST API's id inside lower()", "https://${lower(aws_api_gateway_rest_api.r.id)}.execute-api.us-east-1.amazonaws.com/prod/mcp", REST_ALL, "aws_api_gateway_rest_api.r"],
+    ["an HTTP API's id inside lower()", "https://${lower(aws_apigatewayv2_api.h.id)}.execute-api.us-east-1.amazonaws.com/mcp", JWT_API, "aws_apigatewayv2_api.h"],
+  ])("164: %s is that door of the stack (was a pass)", (_, endpoint, extra, by) => {
+    const f = found(relay(endpoint, OAUTH, extra));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+    expect(f[0].message).toContain(`whose MCP server target aws_bedrockagentcore_gateway_target.t calls ${by} with the token`);
+    expect(f[0].message).toContain("which invokes aws_lambda_function.mcp");
+  });
+
+  test.each([
+    ["a REST API's id inside replace()", 'https://${replace(aws_api_gateway_rest_api.r.id, "x", "y")}.execute-api.us-east-1.amazonaws.com/prod/mcp', REST_ALL, "around aws_api_gateway_rest_api.r"],
+    ["a stage's rest_api_id read from a variable", "https://${aws_api_gateway_stage.prod.rest_api_id}.execute-api.us-east-1.amazonaws.com/prod/mcp", { ...REST_ALL, "aws_api_gateway_stage.prod": { rest_api_id: "${var.api}", deployment_id: "x", stage_name: "prod" } }, "around aws_api_gateway_stage.prod"],
+  ])("164 F3: %s: the host may be that door, agent-reach-unknown naming it (was a pass)", (_, endpoint, extra, why) => {
+    const f = found(relay(endpoint, OAUTH, extra));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(UNKNOWN);
+    expect(f[0].message).toContain("its host is written with an expression blastwall cannot evaluate");
+    expect(f[0].message).toContain(why);
+  });
+
+  test("164 controls: a record aliasing a load balancer, a certificate of another name, the stack's domain at a path no mapping serves: no finding", () => {
+    const lb = { ...REST_ALL, "aws_lb.l": { name: "l" }, "aws_route53_record.web": { zone_id: "${aws_route53_zone.z.zone_id}", name: "web.example.com", type: "A", alias: [{ name: "${aws_lb.l.dns_name}", zone_id: "${aws_lb.l.zone_id}", evaluate_target_health: false }] } };
+    expect(graded(relay("https://${aws_route53_record.web.fqdn}/tools/mcp", OAUTH, lb))).toEqual([]);
+    expect(graded(relay("https://${aws_acm_certificate.c.domain_name}/tools/mcp", OAUTH, { ...REST_ALL, "aws_acm_certificate.c": { domain_name: "other.example.org", validation_method: "DNS" } }))).toEqual([]);
+    // API Gateway answers a path no mapping of the domain serves with 403 and runs nothing (F6).
+    expect(graded(relay("https://mcp.example.com/mcp", OAUTH, { ...JWT_API, ...DOMAIN("v1") }))).toEqual([]);
+    expect(graded(relay("https://api.example.com/status/mcp", OAUTH, REST_ALL))).toEqual([]);
+  });
+
+  /** The stack's HTTP API custom domain named by `var.domain` (with `def` as its default, if any), mapped at `v1`. */
+  const varDomain = (endpoint: string, name: string, def?: string, mapping: Obj = {}): Obj => {
+    const json = relay(endpoint, OAUTH, { ...JWT_API, ...DOMAIN("v1", { "aws_apigatewayv2_domain_name.d": { domain_name: name }, ...mapping }) });
+    json.variable = { domain: { type: "string", ...(def === undefined ? {} : { default: def }) }, env: { type: "string" } };
+    return json;
+  };
+
+  test("164 F5: a partner's literal host beside a custom domain whose name is wholly a variable is the partner's: no finding (was an error or a warning naming the domain)", () => {
+    expect(graded(varDomain("https://mcp.partner.com/v1/mcp", "${var.domain}"))).toEqual([]);
+    expect(graded(varDomain("https://mcp.atlassian.com/v1/sse", "${var.domain}"))).toEqual([]);
+    expect(graded(varDomain("https://mcp.partner.com/mcp", "${var.domain}", undefined, { "aws_apigatewayv2_api_mapping.m": { api_id: "${aws_apigatewayv2_api.h.id}", domain_name: "${aws_apigatewayv2_domain_name.d.id}", stage: "$default" } }))).toEqual([]);
+    // A mapping alone, whose domain_name is the variable.
+    const loose = relay("https://mcp.partner.com/v1/mcp", OAUTH, { ...JWT_API, "aws_apigatewayv2_api_mapping.m": { api_id: "${aws_apigatewayv2_api.h.id}", domain_name: "${var.domain}", stage: "$default", api_mapping_key: "v1" } });
+    loose.variable = { domain: { type: "string" } };
+    expect(graded(loose)).toEqual([]);
+  });
+
+  test("164 F5 controls: the variable's default, or a literal part of the name, that the host matches links it; a reference still does", () => {
+    expect(graded(varDomain("https://mcp.example.com/v1/mcp", "${var.domain}", "mcp.example.com"))).toEqual(FN_ROUTE);
+    expect(graded(varDomain("https://mcp.dev.example.com/v1/mcp", "mcp.${var.env}.example.com"))).toEqual(FN_ROUTE);
+    expect(graded(varDomain("https://${aws_apigatewayv2_domain_name.d.domain_name}/v1/mcp", "${var.domain}"))).toEqual(FN_ROUTE);
+  });
+
+  test.each([
+    ["an execute-api host with a literal id", "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/mcp", "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com is an API Gateway API whose id a1b2c3d4e5"],
+    ["a Lambda function URL host with a literal id", "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/", "is a Lambda function URL whose id"],
+    ["an AgentCore gateway host with a literal id", "https://tools-abc123.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp", "is an AgentCore gateway whose id"],
+  ])("164 F6: %s may be another company's MCP server: agent-reach-unknown, a warning (an error under --strict), saying how to accept it", (_, endpoint, why) => {
+    const json = relay(endpoint, OAUTH, {});
+    const f = found(json);
+    expect(f.map((x) => [x.rule, x.severity])).toEqual([["agent-reach-unknown", "warning"]]);
+    expect(f[0].message).toContain("the MCP server endpoint of aws_bedrockagentcore_gateway_target.t");
+    expect(f[0].message).toContain(why);
+    expect(f[0].message).toContain("maybe another stack's of yours, maybe another company's MCP server; a warning (an error under --strict)");
+    expect(f[0].message).toContain("if it is another company's MCP server, acknowledge this finding in blastwall.json with that reason");
+    const strict = check(json, {}, { strict: true }).findings.filter((x) => x.ruleId === "agent-reach-unknown");
+    expect(strict.map((x) => x.severity)).toEqual(["error"]);
+  });
+
+  test("164 F6: a runtime URL of another account stays an error, and names that account against the pinned one", () => {
+    const f = found(stack(`${HOST}arn%3Aaws%3Abedrock-agentcore%3Aus-east-1%3A222222222222%3Aruntime%2Fother-AbCdEf1234/invocations`));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(UNKNOWN);
+    expect(f[0].message).toContain("(it is in account 222222222222, not 111111111111, the account this stack's aws provider is pinned to by allowed_account_ids)");
+    // The stack's own account: no such words.
+    const own = found(stack(`${HOST}arn%3Aaws%3Abedrock-agentcore%3Aus-east-1%3A111111111111%3Aruntime%2Fother-AbCdEf1234/invocations`));
+    expect(own.map((x) => [x.rule, x.severity])).toEqual(UNKNOWN);
+    expect(own[0].message).not.toContain("it is in account");
   });
 });

@@ -300,6 +300,9 @@ describe("163a F3: IoT custom authorizers, Transfer Family identity providers an
     const eips = stack([NOTHING], { ...AUTHZ_DESTROYS(), ...SFTP({ endpoint_type: "VPC", endpoint_details: [{ vpc_id: "vpc-0abc", subnet_ids: ["subnet-0abc"], address_allocation_ids: ["eipalloc-0abc"] }] }) });
     expect(graded(eips)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
     expect(found(eips)[0].message).toContain("a VPC endpoint with Elastic IPs (address_allocation_ids), which faces the internet");
+    // Red-team round 164, F8: security groups may narrow who reaches it; blastwall does not read them and says so.
+    expect(found(eips)[0].message).toContain("anyone who can reach its internet-facing endpoint (its security groups are not read) runs it");
+    expect(found(eips)[0].message).not.toContain("anyone on the internet");
     // An identity provider type blastwall cannot read may be AWS_LAMBDA.
     const unread = tf({ ...agentCan(NOTHING), ...AUTHZ_DESTROYS(), ...SFTP({ identity_provider_type: "${var.idp}" }) }, { ...PINNED, variable: { idp: { type: "string" } } });
     expect(graded(unread)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));

@@ -180,7 +180,7 @@ export function frontDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge)
       const { to, what } = targetOf(ctx, door);
       const text = door.access.text;
       const fix = door.access.fix;
-      add(to, "hijack", `${door.access.label ?? "no auth"} on ${door.via.address}`, () => `anyone can use it, with no IAM right: ${text}; the service acts as ${what} with a request the caller shapes. Close it: ${fix}, or ${close}`, door.via.address);
+      add(to, "hijack", `${door.access.label ?? "no auth"} on ${door.via.address}`, () => `anyone can use it, with no IAM right: ${text}; the service acts as ${what} with a request the caller shapes. Close it: ${fix}, or ${close}`, door.via.address, door.weak);
       continue;
     }
     // A Lambda authorizer may let anyone through: a weak link (a warning, an error under --strict); an IAM right to
@@ -202,7 +202,7 @@ export function frontDoorEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge)
       if (g) {
         const { to, what } = targetOf(ctx, door);
         const api = door.api?.address ?? "its API";
-        add(to, "hijack", `${door.invoke} on ${door.via.address}`, () => `${grantText(g)} lets it call ${api}, whose ${door.via.address} makes the service act as ${what} with a request the caller shapes. Close it: ${close}, or take ${door.invoke} on ${api} away`, g.statement.source.address);
+        add(to, "hijack", `${door.invoke} on ${door.via.address}`, () => `${grantText(g)} lets it call ${api}, whose ${door.via.address} makes the service act as ${what} with a request the caller shapes. Close it: ${close}, or take ${door.invoke} on ${api} away`, g.statement.source.address, door.weak);
       }
     }
     // TestInvokeMethod runs the integration whatever the method's auth, with no deployment.

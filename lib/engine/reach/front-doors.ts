@@ -64,6 +64,11 @@ export interface RoleDoor {
    * it: mcp-server-doors.ts); each role as written, one blastwall cannot resolve counting as holding it.
    */
   readonly signers?: readonly Signer[];
+  /**
+   * The door holds only if what it names is the stack's to see, not another account's (an AWS door host blastwall
+   * cannot tie to the stack: gateway-doors.ts): a weak link, a warning (an error under --strict).
+   */
+  readonly weak?: boolean;
 }
 
 /**
@@ -479,7 +484,7 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
     const gw = d.gateway?.address ?? "the gateway";
     // An MCP server target on an AgentCore runtime: the caller acts as the runtime's role, not the gateway's.
     if (d.runtime) {
-      out.push({ via: d.via, api: d.gateway, role: d.runtime.role, unknown: d.runtime.unknown, access: d.access, invoke: INVOKE_GATEWAY, fix: d.runtime.fix });
+      out.push({ via: d.via, api: d.gateway, role: d.runtime.role, unknown: d.runtime.unknown, access: d.access, invoke: INVOKE_GATEWAY, fix: d.runtime.fix, ...(d.runtime.weak ? { weak: true } : {}) });
       continue;
     }
     out.push({ via: d.via, api: d.gateway, role: d.gateway?.values["role_arn"], access: d.access, invoke: INVOKE_GATEWAY, fix: `take the rights the target's calls need off the role of ${gw} (role_arn), or scope them to exactly what its tools are for (${d.via.address} is ${d.what})` });

@@ -49,7 +49,7 @@ export interface GatewayDoor {
    * For an MCP server target on an AgentCore runtime: the role the caller comes to act as instead of the gateway's
    * (the runtime's `role_arn` as written; undefined with `unknown` set: a runtime blastwall cannot tell), and the fix.
    */
-  readonly runtime?: { readonly role: unknown; readonly unknown?: string; readonly fix: string };
+  readonly runtime?: { readonly role: unknown; readonly unknown?: string; readonly fix: string; readonly weak?: boolean };
   /**
    * For an MCP server target on another front door of the stack (mcp-server-doors.ts): the door, and how the gateway
    * authenticates to it; what is behind the door is read where the door's own routes are (front-doors.ts, rules/front-doors.ts).
@@ -144,7 +144,7 @@ function targetDoors(stack: TfStack, t: TfResource): GatewayDoor[] {
           const named = namedDoors(stack, server["endpoint"]);
           for (const door of named.doors) out.push({ ...base, what: `an MCP server target whose endpoint is ${door.by.address}, a front door of this stack the gateway calls with its own credentials`, invokes: false, actsAsRole: false, relay: { door, cred } });
           if (named.unknown !== undefined) {
-            const r = unseenDoor(t, named.unknown);
+            const r = unseenDoor(t, named.unknown, named.elsewhere);
             out.push({ ...base, what: r.what, invokes: false, actsAsRole: true, runtime: r });
           }
           if (named.doors.length > 0 || named.unknown !== undefined) continue;

@@ -24,9 +24,15 @@ import type { NamedDoor } from "./mcp-server-doors";
 export interface HostDoors {
   readonly doors: readonly NamedDoor[];
   readonly unknown?: string;
+  /** The unknown is an AWS door host that may be in any account, another company's too: a weak link (a warning). */
+  readonly elsewhere?: boolean;
 }
 
-type Seg = { readonly text: string } | { readonly ref: TfResource } | { readonly other: true };
+/**
+ * A piece of the endpoint: text, a resource of the stack, or something blastwall cannot evaluate (`other`), with the
+ * door-ish resources its expression mentions (`near`): a host built from one of those cannot be told to be elsewhere.
+ */
+type Seg = { readonly text: string } | { readonly ref: TfResource } | { readonly other: true; readonly near?: readonly TfResource[] };
 
 const API_TYPES = ["aws_apigatewayv2_api", "aws_api_gateway_rest_api"];
 const DOMAIN_TYPES = ["aws_apigatewayv2_domain_name", "aws_api_gateway_domain_name"];
@@ -45,22 +51,68 @@ const AWS_HOSTS: readonly { readonly re: RegExp; readonly what: string; readonly
 /** AWS's own domains, which no custom domain of the stack can be. */
 const AWS_DOMAIN = /\.(?:amazonaws\.com(?:\.cn)?|on\.aws)$/;
 
+/**
+ * Arguments a reference to an attribute reads as written, by type: the attribute holds the argument's value. An API's
+ * stage or deployment holds its API's id (`rest_api_id`, `api_id`) and its name; a mapping its domain, key and API; a
+ * certificate the domain it is for. Any other API Gateway resource's `api_id` / `rest_api_id` is its API's id too.
+ */
+const READ_THROUGH: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  aws_api_gateway_stage: { stage_name: "stage_name" },
+  aws_apigatewayv2_stage: { name: "name" },
+  aws_api_gateway_base_path_mapping: { domain_name: "domain_name", base_path: "base_path", stage_name: "stage_name" },
+  aws_apigatewayv2_api_mapping: { domain_name: "domain_name", api_mapping_key: "api_mapping_key" },
+  aws_acm_certificate: { domain_name: "domain_name" },
+};
+const API_FAMILY = /^aws_api_gateway_|^aws_apigatewayv2_/;
+const RECORD = "aws_route53_record";
+/** The resources whose hosts are doors mcp-server-doors.ts follows. */
+const DOOR_TYPES = [...API_TYPES, ...DOMAIN_TYPES, "aws_bedrockagentcore_gateway", "aws_lambda_function_url"];
+
 /** The endpoint as text and references, `format()` and `join()` read through; anything else is `other`. */
 function segments(stack: TfStack, written: string, depth = 0): Seg[] {
   const out: Seg[] = [];
   for (const p of parseTemplate(written)) {
-    if (p.kind === "literal") out.push({ text: p.text });
-    else if (p.directive) out.push({ other: true });
-    else {
-      let e: Expr;
-      try {
-        e = parseExpression(p.expr);
-      } catch {
-        out.push({ other: true });
-        continue;
-      }
-      out.push(...exprSegments(stack, e, depth));
+    if (p.kind === "literal") {
+      out.push({ text: p.text });
+      continue;
     }
+    let segs: Seg[];
+    try {
+      segs = p.directive ? [{ other: true }] : exprSegments(stack, parseExpression(p.expr), depth);
+    } catch {
+      segs = [{ other: true }];
+    }
+    // What blastwall cannot evaluate keeps the door-ish resources the expression names: `lower(aws_x.y.id)`.
+    const near = segs.some((x) => "other" in x) ? doorishIn(stack, p.expr) : [];
+    out.push(...(near.length > 0 ? segs.map((x) => ("other" in x ? { other: true as const, near: [...(x.near ?? []), ...near] } : x)) : segs));
+  }
+  return out;
+}
+
+/** The resources of the stack an expression names anywhere in it that are, or read through to, a door of the stack. */
+function doorishIn(stack: TfStack, expr: string): TfResource[] {
+  const out: TfResource[] = [];
+  for (const m of expr.matchAll(/(?<![\w.])[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*/g)) {
+    const r = stack.byAddress.get(m[0]);
+    if (r && r.mode === "managed" && !out.includes(r) && doorish(stack, r)) out.push(r);
+  }
+  return out;
+}
+
+function doorish(stack: TfStack, r: TfResource): boolean {
+  if (DOOR_TYPES.includes(r.type) || API_FAMILY.test(r.type)) return true;
+  if (r.type === "aws_acm_certificate") return DOMAIN_TYPES.some((t) => (stack.byType.get(t) ?? []).length > 0);
+  return r.type === RECORD && recordTargets(stack, r, 0).length > 0;
+}
+
+/** The doors of the stack a Route 53 record points its name at (an alias or CNAME naming a custom domain, an API, ...). */
+function recordTargets(stack: TfStack, r: TfResource, depth: number): TfResource[] {
+  const alias = r.values["alias"];
+  const names = [...(Array.isArray(alias) ? alias : [alias]).map((a) => (a && typeof a === "object" ? (a as Record<string, unknown>)["name"] : undefined)), ...(Array.isArray(r.values["records"]) ? r.values["records"] : [])];
+  const out: TfResource[] = [];
+  for (const n of names) {
+    if (typeof n !== "string" || depth > 6) continue;
+    for (const s of segments(stack, n, depth + 1)) if ("ref" in s && DOOR_TYPES.includes(s.ref.type) && !out.includes(s.ref)) out.push(s.ref);
   }
   return out;
 }
@@ -88,6 +140,8 @@ function exprSegments(stack: TfStack, e: Expr, depth: number): Seg[] {
     }
     return bad || i !== args.length ? other : out;
   }
+  // A host is read without regard to case, and these leave an id or a domain name as it is.
+  if (["lower", "upper", "trimspace", "tostring"].includes(e.name) && e.args.length === 1) return exprSegments(stack, e.args[0], depth + 1);
   if (e.name === "join" && e.args.length === 2 && e.args[1].k === "tuple") {
     const sep = exprSegments(stack, e.args[0], depth + 1);
     return e.args[1].items.flatMap((x, n) => [...(n > 0 ? sep : []), ...exprSegments(stack, x, depth + 1)]);
@@ -105,7 +159,33 @@ function travSegments(stack: TfStack, e: Extract<Expr, { k: "trav" }>, depth: nu
   }
   const ref = parseReference(names.slice(0, e.root === "data" ? 4 : 3).join("."));
   const r = ref && (ref.kind === "resource" || ref.kind === "data") ? stack.byAddress.get(ref.address) : undefined;
-  return r ? [{ ref: r }] : [{ other: true }];
+  if (!r) return [{ other: true }];
+  const attr = names[e.root === "data" ? 3 : 2];
+  return (r.mode === "managed" && attr !== undefined ? meaning(stack, r, attr, depth) : undefined) ?? [{ ref: r }];
+}
+
+/**
+ * What an attribute of a resource that is no door itself holds (red-team round 164, F1, F2): a stage's `rest_api_id`
+ * is its API's id, a mapping's `domain_name` its domain, a Route 53 record's `fqdn` or `name` the door it aliases (or
+ * its name, read as a literal host). Undefined: the resource as it is. What cannot be read stays near the resource.
+ */
+function meaning(stack: TfStack, r: TfResource, attr: string, depth: number): Seg[] | undefined {
+  if (r.type === RECORD && (attr === "fqdn" || attr === "name")) {
+    const targets = recordTargets(stack, r, depth + 1);
+    if (targets.length > 0) return targets.map((t) => ({ ref: t }));
+    const name = typeof r.values["name"] === "string" ? merged(segments(stack, r.values["name"], depth + 1)) : [];
+    if (name.length !== 1 || !("text" in name[0])) return undefined;
+    // A name not ending in its zone's is relative to it: Route 53 serves `NAME.ZONE`.
+    const zone = oneReferenced(stack, r.values["zone_id"], ["aws_route53_zone"])?.values["name"];
+    const z = typeof zone === "string" && !zone.includes("${") ? zone.replace(/\.$/, "").toLowerCase() : undefined;
+    const n = name[0].text.replace(/\.$/, "");
+    return [{ text: z && n.toLowerCase() !== z && !n.toLowerCase().endsWith(`.${z}`) ? `${n}.${z}` : n }];
+  }
+  const arg = READ_THROUGH[r.type]?.[attr] ?? (API_FAMILY.test(r.type) && !API_TYPES.includes(r.type) && (attr === "api_id" || attr === "rest_api_id") ? attr : undefined);
+  if (arg === undefined || depth > 6) return undefined;
+  const v = r.values[arg];
+  if (typeof v !== "string") return [{ other: true, near: [r] }];
+  return segments(stack, v, depth + 1).map((x) => ("other" in x ? { other: true as const, near: [...(x.near ?? []), r] } : x));
 }
 
 /** Adjacent text pieces as one. */
@@ -144,9 +224,12 @@ export function hostDoors(stack: TfStack, written: string): HostDoors | undefine
   }
   const pathText = path.every((s) => "text" in s) ? path.map((s) => (s as { text: string }).text).join("").replace(/^:\d*/, "") : undefined;
   const refs = host.flatMap((s) => ("ref" in s && s.ref.mode === "managed" ? [s.ref] : []));
-  if (refs.length > 0) return byReference(stack, refs, pathText);
-  if (host.some((s) => !("text" in s))) return undefined;
-  return byLiteral(stack, host.map((s) => (s as { text: string }).text).join("").toLowerCase(), pathText);
+  const near = [...new Set(host.flatMap((s) => ("other" in s ? (s.near ?? []) : [])))];
+  const found = refs.length > 0 ? byReference(stack, refs, pathText) : host.every((s) => "text" in s) ? byLiteral(stack, host.map((s) => (s as { text: string }).text).join("").toLowerCase(), pathText) : undefined;
+  if (near.length === 0) return found;
+  // A door-ish resource inside what blastwall cannot evaluate (red-team round 164, F3): the host may be that door's.
+  const why = `its host is written with an expression blastwall cannot evaluate around ${near.map((r) => r.address).join(", ")}, so it may be ${near.length === 1 ? "that door" : "one of those doors"} of this stack`;
+  return { doors: found?.doors ?? [], unknown: found?.unknown ? `${found.unknown}; ${why}` : why };
 }
 
 /** A host written with references: each door resource among them is called (a domain: its mapped APIs). */
@@ -161,7 +244,7 @@ function byReference(stack: TfStack, refs: readonly TfResource[], path: string |
       const d = mappedDoors(stack, [r], attributePattern(stack, r, "domain_name").pattern || "*", path, r);
       doors.push(...d.doors);
       if (d.unknown) unknown.push(d.unknown);
-    }
+    } else if (doorish(stack, r)) unknown.push(`it is written with ${r.address}, which blastwall cannot read as a door of this stack from the attribute the host takes`);
   }
   if (doors.length === 0 && unknown.length === 0) return undefined;
   return { doors, ...(unknown.length > 0 ? { unknown: unknown.join("; ") } : {}) };
@@ -178,18 +261,34 @@ function byLiteral(stack: TfStack, host: string, path: string | undefined): Host
       return r.mode === "managed" && p.exact && (p.pattern === id || id.startsWith(`${p.pattern}-`));
     });
     if (own.length > 0) return byReference(stack, own, path);
-    return { doors: [], unknown: `${host} is ${what} whose id ${id} no resource of this stack can be shown to have` };
+    return {
+      doors: [],
+      unknown: `${host} is ${what} whose id ${id} no resource of this stack can be shown to have: a door in some AWS account, maybe another stack's of yours, maybe another company's MCP server; a warning (an error under --strict)`,
+      elsewhere: true,
+    };
   }
   if (AWS_DOMAIN.test(host)) return undefined;
-  const domains = DOMAIN_TYPES.flatMap((t) => stack.byType.get(t) ?? []).filter((d) => d.mode === "managed" && globsIntersect(host, attributePattern(stack, d, "domain_name").pattern || "*", { caseInsensitive: true }));
-  const loose = MAPPINGS.flatMap(([t]) => stack.byType.get(t) ?? []).some((m) => !oneReferenced(stack, m.values["domain_name"], DOMAIN_TYPES) && literalDomainMeets(stack, m, host));
+  const domains = DOMAIN_TYPES.flatMap((t) => stack.byType.get(t) ?? []).filter((d) => d.mode === "managed" && mayName(attributePattern(stack, d, "domain_name").pattern, host, true));
+  const loose = MAPPINGS.flatMap(([t]) => stack.byType.get(t) ?? []).some((m) => !oneReferenced(stack, m.values["domain_name"], DOMAIN_TYPES) && literalDomainMeets(stack, m, host, true));
   if (domains.length === 0 && !loose) return undefined;
-  return mappedDoors(stack, domains, host, path, domains.length === 1 ? domains[0] : undefined);
+  return mappedDoors(stack, domains, host, path, domains.length === 1 ? domains[0] : undefined, true);
 }
 
-function literalDomainMeets(stack: TfStack, m: TfResource, host: string): boolean {
+/**
+ * Whether a domain name written as `pattern` may be `host`. For a literal host, a name blastwall knows nothing of (a
+ * variable with no default: `*`) is taken to be another (red-team round 164, F5): it may be anything, so it may be
+ * that host, but a literal host beside a parameterised domain of the team's own is far likelier a partner's MCP server
+ * (mcp.atlassian.com) than the deploy's value of the variable; and a team calling its own domain writes it by
+ * reference. A default, or a literal part (`mcp.${var.env}.example.com`), is matched as written.
+ */
+function mayName(pattern: string, host: string, literal: boolean): boolean {
+  if (literal && /^[*?]*$/.test(pattern)) return false;
+  return globsIntersect(host, pattern || "*", { caseInsensitive: true });
+}
+
+function literalDomainMeets(stack: TfStack, m: TfResource, host: string, literal: boolean): boolean {
   const v = m.values["domain_name"];
-  return globsIntersect(typeof v === "string" ? resolveToPattern(stack, v).pattern : "*", host, { caseInsensitive: true });
+  return mayName(typeof v === "string" ? resolveToPattern(stack, v).pattern : "*", host, literal);
 }
 
 /**
@@ -197,12 +296,12 @@ function literalDomainMeets(stack: TfStack, m: TfResource, host: string): boolea
  * domain name that may be `host`. The mapping whose key starts the path, else the one with no key; all of them where
  * the path or a key cannot be read. No mapping, or one whose API is not in the stack: unknown.
  */
-function mappedDoors(stack: TfStack, domains: readonly TfResource[], host: string, path: string | undefined, domain: TfResource | undefined): HostDoors {
+function mappedDoors(stack: TfStack, domains: readonly TfResource[], host: string, path: string | undefined, domain: TfResource | undefined, literal = false): HostDoors {
   const where = domain?.address ?? host;
   const all = MAPPINGS.flatMap(([t, key]) => (stack.byType.get(t) ?? []).filter((m) => m.mode === "managed").map((m) => ({ m, key })));
   const mine = all.filter(({ m }) => {
     const d = oneReferenced(stack, m.values["domain_name"], DOMAIN_TYPES);
-    return d ? domains.includes(d) : literalDomainMeets(stack, m, host);
+    return d ? domains.includes(d) : literalDomainMeets(stack, m, host, literal);
   });
   const keyed = mine.map(({ m, key }) => {
     const v = m.values[key];
@@ -217,6 +316,8 @@ function mappedDoors(stack: TfStack, domains: readonly TfResource[], host: strin
     const longest = Math.max(0, ...starts.map((k) => k.key!.length));
     chosen = starts.length > 0 ? starts.filter((k) => k.key!.length === longest) : keyed.filter((k) => k.key === "");
   }
+  // Mappings of the domain, none at the path: API Gateway answers 403 there and runs nothing (red-team round 164, F6).
+  if (chosen.length === 0 && mine.length > 0) return { doors: [] };
   if (chosen.length === 0) {
     return { doors: [], unknown: `${where}, a custom domain of API Gateway, has no API mapping in this stack for the path ${path ?? "(unreadable)"}, so the API it serves is not in view` };
   }

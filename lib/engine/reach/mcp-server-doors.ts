@@ -95,9 +95,12 @@ export function namedDoors(stack: TfStack, endpoint: unknown): HostDoors {
 }
 
 /** The unknown reach of an endpoint on an AWS door blastwall cannot see behind (`why`), for target `t`. */
-export function unseenDoor(t: TfResource, why: string): { readonly role: undefined; readonly unknown: string; readonly what: string; readonly fix: string } {
-  const fix = `write the endpoint of ${t.address} with a reference to the door of this stack it calls (https://\${aws_apigatewayv2_api.NAME.id}.execute-api.REGION.amazonaws.com/..., \${aws_apigatewayv2_stage.NAME.invoke_url}, \${aws_apigatewayv2_domain_name.NAME.domain_name} with its API mapping in the stack), or take ${t.address} off its gateway if that door is another stack's`;
+export function unseenDoor(t: TfResource, why: string, elsewhere = false): { readonly role: undefined; readonly unknown: string; readonly what: string; readonly fix: string; readonly weak: boolean } {
+  // An AWS door host in some account (red-team round 164, F6): a partner's MCP server is accepted by acknowledging it.
+  const partner = elsewhere ? `; if it is another company's MCP server, acknowledge this finding in blastwall.json with that reason` : "";
+  const fix = `write the endpoint of ${t.address} with a reference to the door of this stack it calls (https://\${aws_apigatewayv2_api.NAME.id}.execute-api.REGION.amazonaws.com/..., \${aws_apigatewayv2_stage.NAME.invoke_url}, \${aws_apigatewayv2_domain_name.NAME.domain_name} with its API mapping in the stack), or take ${t.address} off its gateway if that door is another stack's${partner}`;
   return {
+    weak: elsewhere,
     role: undefined,
     unknown: `what is behind the AWS front door the MCP server endpoint of ${t.address} calls with the gateway's credentials (${why}), which may run any function or act as any role: ${fix}`,
     what: `an MCP server target whose endpoint is an AWS front door blastwall cannot see behind (${why})`,

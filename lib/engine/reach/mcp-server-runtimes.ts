@@ -17,6 +17,7 @@ import { attributePattern, parseTemplate } from "../terraform/tokens";
 import { followReferences } from "../agent-tags";
 import { globsIntersect } from "../iam/glob";
 import { RUNTIMES } from "./runtime-doors";
+import { resourceAccount } from "../terraform/providers";
 
 const ENDPOINTS = "aws_bedrockagentcore_agent_runtime_endpoint";
 const AGENTCORE_HOST = /^bedrock-agentcore(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/i;
@@ -112,7 +113,7 @@ export function mcpServerRuntimes(stack: TfStack, v: unknown, t: TfResource): Mc
       const id = /\/runtimes\/([^/?#]+)/.exec(head.text)?.[1];
       const hits = id === undefined ? [] : literalRuntimes(stack, id);
       if (hits.length > 0) return hits.map((rt) => linked(rt, t));
-      return [unknown(t, id === undefined ? "an AgentCore URL blastwall cannot read a runtime from" : `runtime ${decodeSafe(id)}, which is none of this stack's`)];
+      return [unknown(t, id === undefined ? "an AgentCore URL blastwall cannot read a runtime from" : `runtime ${decodeSafe(id)}, which is none of this stack's${otherAccount(stack, t, decodeSafe(id))}`)];
     }
     if (!hostDone && m === null) return [unknown(t, `"${head.text}" is not an https URL blastwall can read`)];
   }
@@ -123,6 +124,16 @@ export function mcpServerRuntimes(stack: TfStack, v: unknown, t: TfResource): Mc
   const hostByReference = head?.kind === "literal" ? /^https:\/\/$/i.test(head.text) : head === first;
   if (hostByReference && res.length > 0 && res.every((r) => r.mode === "managed" && !FREE_TEXT.includes(r.type))) return [];
   return [unknown(t, `blastwall cannot resolve "${written}"`)];
+}
+
+/**
+ * A runtime ARN's account where it is a literal other than the one the target's provider is pinned to (red-team round
+ * 164, F6): that runtime is certainly no resource of this stack, and the reader should know whose it is.
+ */
+function otherAccount(stack: TfStack, t: TfResource, id: string): string {
+  const account = /^arn:[^:]*:bedrock-agentcore:[^:]*:(\d{12}):/.exec(id)?.[1];
+  const pinned = resourceAccount(stack, t);
+  return account && pinned && account !== pinned ? ` (it is in account ${account}, not ${pinned}, the account this stack's aws provider is pinned to by allowed_account_ids)` : "";
 }
 
 function decodeSafe(s: string): string {
