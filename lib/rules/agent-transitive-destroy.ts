@@ -70,7 +70,7 @@ export const rule: Rule = {
       "AgentCore runtime of the stack makes the runtime act on the tool call as its execution role (an endpoint blastwall cannot " +
       "tie to a runtime of the stack is an unknown reach); one whose endpoint is another door of the stack (an API stage's URL, " +
       "an API's default host written with its id, a custom domain of the stack for the APIs its mappings serve there, another " +
-      "gateway's URL, a function URL; an AWS door host blastwall cannot tie to one of the stack is an unknown reach) passes that door with the target's credentials (an OAuth token or API key gets past a " +
+      "gateway's URL, a function URL; an AWS door host blastwall cannot tie to one of the stack is an unknown reach, a warning (an error under --strict) where the host is written literally: it may be another company's server) passes that door with the target's credentials (an OAuth token or API key gets past a " +
       "JWT, Cognito or Lambda authorizer; a signature with the gateway's role gets past IAM auth where that role may call the door), " +
       "so what is behind the door is reached, for whoever holds bedrock-agentcore:InvokeGateway " +
       "on it (AWS_IAM) or gets a token its JWT authorizer takes; its Lambda targets and interceptor are routes into the function. " +
