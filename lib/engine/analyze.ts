@@ -20,6 +20,7 @@ import { withAccessPointBuckets } from "./s3-access-points";
 import { withRegionNotes } from "./region-notes";
 import { unknownOwnRegion } from "./terraform/providers";
 import { SETTABLE_SAYS } from "./terraform/settable-providers";
+import { LITERAL_AGAINST_REFERENCE, settableForms } from "./terraform/settable-forms";
 import { MIN_REASON, nearestKey, visibleLength } from "./text";
 
 const managedCache = new Map<string, PolicyDocument | undefined>();
@@ -76,6 +77,8 @@ function analysisOf(stack: TfStack, collected: ReturnType<typeof collectPrincipa
   const byAddress = new AddressMap<PrincipalNode>(principals.map((p) => [p.address, p]));
   const universe = actionUniverse();
   const cache = new Map<string, EffectiveRights>();
+  // A Deny naming literally what an Allow names by reference to a resource whose name `-var` may set closes nothing.
+  const settableForm = settableForms(stack);
   return {
     principals,
     byAddress,
@@ -92,6 +95,7 @@ function analysisOf(stack: TfStack, collected: ReturnType<typeof collectPrincipa
           identity: identityStatements(p),
           boundary: p.boundary?.document.statements,
           universe,
+          settableForm,
         });
         // A grant through an S3 access point is one on the bucket behind it: every check matching grants to buckets sees it.
         r = withAccessPointBuckets(stack, r);
@@ -178,6 +182,14 @@ function withSettableDenyNote(fix: string, evidence: FindingDraft["evidence"]): 
   const vars = [...new Set(steps.flatMap((e) => [...e.detail.matchAll(/\bvar\.[A-Za-z_][\w-]*/g)].map((m) => m[0])))].sort();
   const where = [...new Set(steps.map((e) => e.address))].join(", ");
   const named = vars.length === 0 ? "a root variable" : vars.join(", ");
+  // A Deny written literally against an Allow by reference (red-team round 163b, F3): the Deny holds no variable.
+  if (steps.every((e) => e.detail.includes(LITERAL_AGAINST_REFERENCE))) {
+    return (
+      `The Deny in ${where} is not relied on because it names literally what the Allow names by reference to a resource whose name depends on ${named}, which -var can change (see the deny-not-relied-on step): ` +
+      `write the Deny's Resource with the same reference, or with a pattern that covers any name, write the resource's name without that variable, ` +
+      `or give the variable with --var-file so blastwall reads the deploy's value, and it counts. Otherwise: ${fix}`
+    );
+  }
   return (
     `The Deny in ${where} is not relied on because it depends on ${named}, which -var can change (see the deny-not-relied-on step): ` +
     `write the Deny's statement, its count and what attaches it without that variable (literally or by reference; the variable may stay in other statements), ` +

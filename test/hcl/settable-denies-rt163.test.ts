@@ -6,6 +6,8 @@
  *   variable that --var-file does not give is not relied on there either.
  * - F2: an exclusive list (policy_names, policy_arns) -var can change keeps no Deny certain.
  * - F5: a Deny attached by the literal name of a role whose name -var can change is not relied on.
+ * - F3: a Deny naming literally what an Allow names by reference to a resource whose name -var can change (a bucket)
+ *   is not relied on; by pattern or by the same reference it still is.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -280,5 +282,57 @@ resource "aws_iam_role_policy_attachment" "guard" {
   test("controls: the agent named literally: both guards relied on", async () => {
     expect(await destroyFindings({ "main.tf": PROVIDER + NAMED_AGENT(`"agent"`) + INLINE })).toEqual([]);
     expect(await destroyFindings({ "main.tf": PROVIDER + NAMED_AGENT(`"agent"`) + MANAGED })).toEqual([]);
+  });
+});
+
+describe("163b F3: a literal Deny against an Allow by reference to a bucket whose name -var can change", () => {
+  const BUCKET_VAR = `variable "bucket" {\n  type    = string\n  default = "prod-data"\n}\n`;
+  const NAMED_BUCKET = (name: string) => AGENT().replace('bucket = "prod-data"', `bucket = ${name}`);
+  const GUARD = (element: string, resources: string) => `
+resource "aws_iam_role_policy" "guard" {
+  name   = "guard"
+  role   = aws_iam_role.agent.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = ${DELETES}, ${element} = ${resources} }] })
+}
+`;
+  const LITERAL = GUARD("Resource", `["arn:aws:s3:::prod-data", "arn:aws:s3:::prod-data/*"]`);
+
+  test("bucket = var.bucket, the Deny naming the default's ARN literally (a-bucketvar-litdeny): not relied on, why said", async () => {
+    const found = await destroyFindings({ "main.tf": PROVIDER + BUCKET_VAR + NAMED_BUCKET("var.bucket") + LITERAL });
+    expect(found).toHaveLength(1);
+    const step = found[0].evidence.find((e) => e.step === "deny-not-relied-on");
+    expect(step?.address).toBe("aws_iam_role_policy.guard");
+    expect(step?.detail).toContain("names arn:aws:s3:::prod-data literally");
+    expect(step?.detail).toContain("aws_s3_bucket.data's bucket depends on var.bucket, which -var can set otherwise");
+    expect(found[0].fix).toMatch(/^The Deny in aws_iam_role_policy\.guard is not relied on because it names literally what the Allow names by reference to a resource whose name depends on var\.bucket/);
+  });
+
+  test("a NotResource Deny excepting another bucket: -var may name the bucket so, not relied on", async () => {
+    const except = GUARD("NotResource", `["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"]`);
+    expect(await destroyFindings({ "main.tf": PROVIDER + BUCKET_VAR + NAMED_BUCKET("var.bucket") + except })).toHaveLength(1);
+    expect(await destroyFindings({ "main.tf": PROVIDER + NAMED_BUCKET(`"prod-data"`) + except })).toEqual([]);
+  });
+
+  test("control: the bucket named literally: the literal Deny closes the chain", async () => {
+    expect(await destroyFindings({ "main.tf": PROVIDER + NAMED_BUCKET(`"prod-data"`) + LITERAL })).toEqual([]);
+  });
+
+  test("control: the Deny by pattern on every bucket: it closes the chain", async () => {
+    const any = GUARD("Resource", `["arn:aws:s3:::*", "arn:aws:s3:::*/*"]`);
+    expect(await destroyFindings({ "main.tf": PROVIDER + BUCKET_VAR + NAMED_BUCKET("var.bucket") + any })).toEqual([]);
+  });
+
+  test("control: the Deny by the same reference, or the reference and a wildcard after it: it closes the chain", async () => {
+    const same = GUARD("Resource", `[aws_s3_bucket.data.arn, "\${aws_s3_bucket.data.arn}/*"]`);
+    const star = GUARD("Resource", `"\${aws_s3_bucket.data.arn}*"`);
+    expect(await destroyFindings({ "main.tf": PROVIDER + BUCKET_VAR + NAMED_BUCKET("var.bucket") + same })).toEqual([]);
+    expect(await destroyFindings({ "main.tf": PROVIDER + BUCKET_VAR + NAMED_BUCKET("var.bucket") + star })).toEqual([]);
+  });
+
+  test("control: the variable given with --var-file, the deploy's value: the literal Deny closes the chain", async () => {
+    writeFileSync(join(dir, "main.tf"), PROVIDER + BUCKET_VAR + NAMED_BUCKET("var.bucket") + LITERAL);
+    const stack = await loadHclStack(dir, new Map([["bucket", "prod-data"]]));
+    const found = analyzeStack(stack, { config: { agents: { names: ["agent"] } }, rules: allRules }).findings.filter((f) => f.ruleId === "agent-destroy-right");
+    expect(found).toEqual([]);
   });
 });

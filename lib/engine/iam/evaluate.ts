@@ -24,6 +24,23 @@ export interface EffectiveRightsInput {
   readonly universe: ActionUniverse;
   /** Only these actions are wanted (a caller asking about one catalogue category): the answer holds no others. */
   readonly only?: ActionSet;
+  /** What an Allow's resource may name where `-var` sets a variable otherwise (see `SettableForm`); none: as read. */
+  readonly settableForm?: SettableForm;
+}
+
+/**
+ * Where an Allow names a resource of the stack by reference and that resource's name comes from a root variable
+ * (red-team round 163b, F3), the reference follows the resource whatever `-var` names it, while a Deny naming the
+ * default's ARN literally does not. Asked only of a pattern a Deny covers as read (so a stack whose Denies cover
+ * nothing asks nothing): undefined where the pattern names the same thing whatever `-var` says, else the pattern with
+ * what `-var` may set as `*`, and whether a Deny's entry (its statement, the pattern as read) still covers it then
+ * (by pattern, or written with the same reference).
+ */
+export type SettableForm = (allow: Statement, pattern: string) => SettablePattern | undefined;
+
+export interface SettablePattern {
+  readonly pattern: string;
+  readonly deniedBy: (deny: Statement, cover: string) => boolean;
 }
 
 /**
@@ -179,16 +196,28 @@ function narrowByBoundary(patterns: readonly string[], bs: readonly AllowView[])
   return { patterns: out, unconditional };
 }
 
-/** Resource patterns left after one certain Deny. */
-function applyDeny(patterns: readonly string[], d: DenyView): readonly string[] {
+/** Resource patterns left after one certain Deny; `form` (of the Allow they come from): see `SettableForm`. */
+function applyDeny(patterns: readonly string[], d: DenyView, form?: (r: string) => SettablePattern | undefined): readonly string[] {
   if (d.covers) {
-    const left = patterns.filter((r) => !d.covers!.some((c) => globCovers(c, r)));
+    const covered = (r: string) => {
+      if (!d.covers!.some((c) => globCovers(c, r))) return false;
+      const f = form?.(r);
+      return f === undefined || d.covers!.some((c) => globCovers(c, r) && f.deniedBy(d.statement, c));
+    };
+    const left = patterns.filter((r) => !covered(r));
     return left.length === patterns.length ? patterns : left;
   }
   const except = d.except!;
   let changed = false;
   const out: string[] = [];
   for (const r of patterns) {
+    // What `-var` may make it: outside every exception, it is denied; else it is kept whole (no narrowing to them).
+    const f = form && !except.some((x) => globCovers(x, r)) ? form(r) : undefined;
+    if (f !== undefined) {
+      if (except.some((x) => globsIntersect(f.pattern, x))) pushUnique(out, r);
+      else changed = true;
+      continue;
+    }
     const meets = except.filter((x) => globsIntersect(r, x));
     if (meets.length === 0) {
       changed = true; // r lies wholly outside the exceptions: the Deny covers it
@@ -324,11 +353,16 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
     const relDenies = denies.length === 0 ? NO_DENIES : denies.filter((d) => d.actions.overlaps(a.actions));
     const relBoundary = boundaryAllows?.filter((b) => b.resources.length > 0 && b.actions.overlaps(a.actions));
     if (relBoundary && relBoundary.length === 0) continue; // the boundary allows none of these actions
-    const key = keyOf(c, relDenies) + (relBoundary ? "|" + keyOf(c, relBoundary) : "") + (input.only ? "#" + setIdOf(input.only) : "");
+    const key =
+      keyOf(c, relDenies) +
+      (relBoundary ? "|" + keyOf(c, relBoundary) : "") +
+      (input.only ? "#" + setIdOf(input.only) : "") +
+      // Only an Allow naming something by reference has another form (managed policies' yields stay shared).
+      (input.settableForm && relDenies.length > 0 && a.statement.writtenResources ? "~" + formIdOf(input.settableForm) : "");
     const e = entryOf(c, a.statement);
     let y = e.yieldKey === key ? e.yield : e.yields?.get(key);
     if (!y) {
-      y = yieldOf(a, relDenies, relBoundary, universe, input.only, c.bits);
+      y = yieldOf(a, relDenies, relBoundary, universe, input.only, c.bits, input.settableForm);
       if (e.yieldKey === undefined) {
         e.yieldKey = key;
         e.yield = y;
@@ -407,6 +441,16 @@ export function statementEffectKey(statements: readonly Statement[], universe: A
   return key;
 }
 
+const formIds = new WeakMap<SettableForm, number>();
+let nextFormId = 0;
+
+/** A number naming a `SettableForm` in the keys of cached yields: one reading with it, another without, differ. */
+function formIdOf(form: SettableForm): number {
+  let id = formIds.get(form);
+  if (id === undefined) formIds.set(form, (id = nextFormId++));
+  return id;
+}
+
 const setIds = new WeakMap<ActionSet, number>();
 let nextSetId = 0;
 
@@ -427,7 +471,15 @@ function keyOf(c: Caches, views: readonly { readonly statement: Statement }[]): 
 }
 
 /** The grants of one Allow under the denies and boundary statements that may touch its actions. */
-function yieldOf(a: AllowView, relDenies: readonly DenyView[], relBoundary: readonly AllowView[] | undefined, universe: ActionUniverse, only: ActionSet | undefined, bits: Int32Array): Yield {
+function yieldOf(
+  a: AllowView,
+  relDenies: readonly DenyView[],
+  relBoundary: readonly AllowView[] | undefined,
+  universe: ActionUniverse,
+  only: ActionSet | undefined,
+  bits: Int32Array,
+  settableForm: SettableForm | undefined,
+): Yield {
   const relevant: readonly { readonly actions: ActionSet }[] = relBoundary ? [...relDenies, ...relBoundary] : relDenies;
   // Most Allows meet no Deny and no boundary: every action then keeps the Allow's own resources, with no memo to keep.
   if (relevant.length === 0) return plainYield(a, universe, only);
@@ -435,6 +487,8 @@ function yieldOf(a: AllowView, relDenies: readonly DenyView[], relBoundary: read
   // signature (a bit set over `relevant`), so the pattern work is done once per signature, not per action.
   const memo = new Map<string | number, GrantShape | null>();
   const signature = signatures(relevant, bits);
+  // Only an Allow naming something by a `${...}` reference may have another form.
+  const form = settableForm && a.statement.writtenResources ? (r: string) => settableForm(a.statement, r) : undefined;
   const indices: number[] = [];
   const grants: Grant[] = [];
   for (const i of a.actions.indices) {
@@ -444,7 +498,7 @@ function yieldOf(a: AllowView, relDenies: readonly DenyView[], relBoundary: read
     if (shape === undefined) {
       const ds = relDenies.filter((d) => d.actions.has(i));
       const bs = relBoundary?.filter((b) => b.actions.has(i));
-      shape = resourcesFor(a, ds, bs);
+      shape = resourcesFor(a, ds, bs, form);
       memo.set(key, shape);
     }
     if (shape === null) continue;
@@ -493,6 +547,7 @@ function resourcesFor(
   a: AllowView,
   denies: readonly DenyView[],
   boundary: readonly AllowView[] | undefined,
+  form?: (r: string) => SettablePattern | undefined,
 ): GrantShape | null {
   let patterns = a.resources;
   let conditional = a.conditional;
@@ -504,7 +559,7 @@ function resourcesFor(
   }
   for (const d of denies) {
     if (patterns.length === 0) break;
-    patterns = applyDeny(patterns, d);
+    patterns = applyDeny(patterns, d, form);
   }
   return patterns.length === 0 ? null : { resources: patterns, conditional };
 }

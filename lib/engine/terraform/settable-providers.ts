@@ -128,6 +128,11 @@ function settableWhy(r: { readonly address: string; readonly values: Record<stri
   return `${r.address}'s ${asked.join(", ")} depend${asked.length === 1 ? "s" : ""} on ${named}, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value)${then === undefined ? "" : `, so ${then}`}`;
 }
 
+/** `R's a, b depend on var.x, which -var can set otherwise (...)`: `keys` of `r`, which the caller found marked. */
+export function settableArgumentsWhy(r: { readonly address: string; readonly values: Record<string, unknown> }, keys: readonly string[]): string {
+  return settableWhy(r, keys);
+}
+
 /** `R's key depends on var.x, which -var can set otherwise (...)` where `key` of `r` is marked, else undefined. */
 export function settableArgumentWhy(r: { readonly address: string; readonly values: Record<string, unknown> }, key: string): string | undefined {
   return isSettable(r.values, key) ? settableWhy(r, [key]) : undefined;

@@ -1,0 +1,69 @@
+/**
+ * Why a Deny of the agent's own did not take away what an Allow names by reference (red-team round 163b, F3): the Deny
+ * names the resource's ARN literally, as read with a root variable's default, and the reference follows the resource
+ * wherever `-var` names it (terraform/settable-forms.ts). Shown beside the statement, so the reviewer sees which Deny
+ * and what to write instead.
+ */
+import type { PrincipalNode } from "../engine/analysis-types";
+import type { Evidence } from "../engine/findings";
+import { statementName, statementRef } from "../engine/describe";
+import { globCovers, globsIntersect } from "../engine/iam/glob";
+import type { Statement } from "../engine/iam/types";
+import { LITERAL_AGAINST_REFERENCE, settableFormWhy, settableForms } from "../engine/terraform/settable-forms";
+import type { TfStack } from "../engine/terraform/types";
+import { actionUniverse } from "../engine/universe";
+
+export function settableFormDenyEvidence(stack: TfStack, p: PrincipalNode, allow: Statement, actions: readonly string[]): Evidence[] {
+  const written = allow.writtenResources;
+  const resources = allow.resources;
+  if (!written || !resources) return [];
+  const universe = actionUniverse();
+  const forms = settableForms(stack);
+  const out: Evidence[] = [];
+  for (const st of [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])]) {
+    if (st.effect !== "Deny" || st.unknown !== undefined || st.conditions.length > 0) continue;
+    const covered = universe.statementActions(st);
+    const denied = actions.filter((a) => {
+      const i = universe.indexOf(a);
+      return i !== undefined && covered.has(i);
+    });
+    if (denied.length === 0) continue;
+    for (let i = 0; i < resources.length && out.length < 2; i++) {
+      const r = resources[i];
+      const w = written[i];
+      if (w === undefined || w.indexOf("${") < 0) continue;
+      const said = saying(st, r, () => forms(allow, r));
+      if (said === undefined) continue;
+      out.push({
+        step: "deny-not-relied-on",
+        address: st.source.address,
+        detail:
+          `${statementName(st)} denies ${denied.slice(0, 3).join(", ")}${denied.length > 3 ? ", ..." : ""}, but blastwall does not rely on it for ${w}: ` +
+          `${said} ${LITERAL_AGAINST_REFERENCE}, and ${settableFormWhy(stack, w)}, so the reference may name ${said.startsWith("its NotResource") ? "what it leaves out" : "what it does not cover"}`,
+        statements: [statementRef(st)],
+      });
+      break;
+    }
+    if (out.length === 2) break;
+  }
+  return out;
+}
+
+/** What `deny` writes that covers `r` as read and may not under `-var` (`form`), or undefined. */
+function saying(deny: Statement, r: string, form: () => ReturnType<ReturnType<typeof settableForms>>): string | undefined {
+  if (deny.resources) {
+    for (let j = 0; j < deny.resources.length; j++) {
+      const c = deny.resources[j];
+      // A widened entry is not relied on in any case (iam/evaluate.ts `exactPatterns`).
+      if (deny.approximateResources?.includes(j) || !globCovers(c, r)) continue;
+      const f = form();
+      if (f !== undefined && !f.deniedBy(deny, c)) return `it names ${c} literally`;
+    }
+    return undefined;
+  }
+  const except = deny.notResources;
+  if (!except || except.some((x) => globsIntersect(r, x))) return undefined;
+  const f = form();
+  const hit = f && except.find((x) => globsIntersect(f.pattern, x));
+  return hit === undefined ? undefined : `its NotResource leaves out ${hit}, which it names literally`;
+}
