@@ -109,3 +109,26 @@ describe("165 F1: a variable reaching a Deny through a local is settable", () =>
     expect(await destroyFindings(boundary("${local.extra}", { extra: "s3:ListBucket", other: "${var.extra}" }))).toEqual([]);
   });
 });
+
+describe("165 F6: an exclusive list written as concat() of a literal list and a variable", () => {
+  const excl = (policyNames: string) =>
+    stack(
+      {
+        aws_iam_role_policy: { guard: { role: "${aws_iam_role.agent.name}", name: "guard", policy: ONLY_READ("s3:ListBucket") } },
+        aws_iam_role_policies_exclusive: { agent: { role_name: "${aws_iam_role.agent.name}", policy_names: policyNames } },
+      },
+      {},
+      { extra: { type: "list(string)", default: ["work"] }, g: { type: "string", default: "guard" } },
+    );
+  test('concat(["guard"], var.extra) (x07) or the guard by reference: the guard is always kept, relied on', async () => {
+    expect(await destroyFindings(excl('${concat(["guard"], var.extra)}'))).toEqual([]);
+    expect(await destroyFindings(excl("${concat(var.extra, [aws_iam_role_policy.guard.name])}"))).toEqual([]);
+    expect(await destroyFindings(excl('${concat(["guard", "work"])}'))).toEqual([]);
+  });
+  test("controls: the guard only in the variable's part, or as a variable inside the literal list: not relied on", async () => {
+    const found = await destroyFindings(excl('${concat(["work"], var.extra)}'));
+    expect(found).toHaveLength(1);
+    expect(notReliedOn(found)).toContain("var.extra");
+    expect(await destroyFindings(excl("${concat([var.g], var.extra)}"))).toHaveLength(1);
+  });
+});
