@@ -258,7 +258,7 @@ function hclEquivalentJson(stack: GuardedStack): unknown {
 function modelOf(stack: GuardedStack, json: unknown): Modules.ModulesRead {
   const plain = buildStack(json, stackFile(stack), stack.node.id);
   // A TerraformVariable `cdktf deploy --var` may set: a Deny that depends on it is not relied on (settable-providers.ts).
-  markSettableByVariables(plain.resources);
+  markSettableByVariables(plain.resources, undefined, plain.locals);
   if (!plain.modules || plain.modules.length === 0) return { readings: [plain], shownDirs: [] };
   const m = modules();
   if (!m.callsModuleOnDisk(plain)) return { readings: [plain], shownDirs: [] };

@@ -73,7 +73,7 @@ export async function loadStacks(input: StackInput, values?: ReadonlyMap<string,
     if (stack.modules.some((m) => typeof m.source === "string" && onDisk(m.source))) return loadHclFolder(dirname(input.path), name, values);
   }
   // What `-var` can set otherwise is not relied on where it makes a Deny (settable-providers.ts), as in a folder.
-  markSettableByVariables(stack.resources, values);
+  markSettableByVariables(stack.resources, values, stack.locals);
   // Any other file is judged as itself: its modules stay `unknown-module` errors (the folder reader would not read it).
   return [stack];
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { App, Aspects, TerraformStack } from "cdktf";
+import { App, Aspects, TerraformLocal, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -45,6 +45,23 @@ describe("BlastwallChecks at synth time", () => {
     Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: agentRules }));
     new AgentStack(app, "late", ["rds:DeleteDBInstance"]);
     expect(() => app.synth()).toThrow(/rds:DeleteDBInstance/);
+  });
+
+  test("a Deny reading a TerraformLocal built from a TerraformVariable is not relied on (red-team round 165, F1)", () => {
+    const synth = (second: (s: TerraformStack) => string) => {
+      const app = new App({ outdir: outdir() });
+      const s = new AgentStack(app, "s", ["s3:*"]);
+      new IamRolePolicy(s, "guard", {
+        role: s.role.name,
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "OnlyRead", Effect: "Deny", NotAction: ["s3:GetObject", second(s)], Resource: "*" }] }),
+      });
+      Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: agentRules }));
+      return () => app.synth();
+    };
+    const fromVariable = (s: TerraformStack) => new TerraformLocal(s, "read", new TerraformVariable(s, "read_action", { type: "string", default: "s3:ListBucket" }).stringValue).asString;
+    expect(synth(fromVariable)).toThrow(/agent-destroy-right[\s\S]*depends on var\.read_action, which -var can set otherwise/);
+    // The control: the local holds the action literally.
+    expect(synth((s) => new TerraformLocal(s, "read", "s3:ListBucket").asString)).not.toThrow();
   });
 
   test("a safe app synthesizes", () => {

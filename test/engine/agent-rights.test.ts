@@ -324,6 +324,30 @@ describe("template directives in actions (red-team round 42)", () => {
   });
 });
 
+describe("an if/else directive in a Deny's NotAction (red-team round 165, F2)", () => {
+  const stack = (entry: string, variable?: Record<string, unknown>) =>
+    tf(
+      {
+        "aws_iam_role.agent": agentRole(),
+        "aws_iam_role_policy.p": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "s3:*", Resource: "*" }, { Sid: "OnlyRead", Effect: "Deny", NotAction: ["s3:GetObject", entry], Resource: "*" }) },
+      },
+      variable === undefined ? {} : { variable },
+    );
+  test("`%{ if false }` renders the else branch: the Deny leaves s3:DeleteObject allowed", () => {
+    expect(errors(check(stack("%{ if false }s3:ListBucket%{ else }s3:DeleteObject%{ endif }")), "agent-destroy-right")).toHaveLength(1);
+  });
+  test("a condition blastwall does not evaluate leaves the Deny removing nothing", () => {
+    const found = errors(check(stack("%{ if var.strict }s3:ListBucket%{ else }s3:DeleteObject%{ endif }", { strict: { default: false } })), "agent-destroy-right");
+    expect(found).toHaveLength(1);
+    expect(errors(check(stack("%{ if var.strict }s3:ListBucket%{ else }s3:GetObject%{ endif }", { strict: { default: true } })), "agent-destroy-right")).toHaveLength(1);
+  });
+  test("the controls: `%{ if true }` and the literal read-only list leave nothing to destroy", () => {
+    expect(errors(check(stack("%{ if true }s3:ListBucket%{ else }s3:DeleteObject%{ endif }")), "agent-destroy-right")).toEqual([]);
+    expect(errors(check(stack("s3:ListBucket")), "agent-destroy-right")).toEqual([]);
+    expect(errors(check(stack("s3:DeleteObject")), "agent-destroy-right")).toHaveLength(1);
+  });
+});
+
 test("a policy document's action list taken whole from a variable's default or a local is read (red-team round 43)", () => {
   const doc = (actions: string) =>
     tf(

@@ -1,4 +1,4 @@
-import { parsePolicyJson, parsePolicyString, replaceInterpolations, unknownDocument } from "../../lib/engine/iam/policy-json";
+import { parsePolicyJson, parsePolicyString, renderLiteralDirectives, replaceInterpolations, unknownDocument } from "../../lib/engine/iam/policy-json";
 import type { Statement } from "../../lib/engine/iam/types";
 
 const opts = { address: "aws_iam_policy.p", via: "aws_iam_role_policy_attachment.a", constructPath: "stack/p" };
@@ -203,16 +203,16 @@ describe("parsePolicyString and unknownDocument", () => {
 
 describe("template directives (%{ ... }) read as Terraform renders them: unknown (red-team round 42)", () => {
   test("replaceInterpolations widens a directive as it does an interpolation", () => {
-    expect(replaceInterpolations("%{ if true }ec2:DeleteVolume%{ endif }")).toBe("*ec2:DeleteVolume*");
-    expect(replaceInterpolations("ec2:Delete%{ if true }Volume%{ endif }")).toBe("ec2:Delete*Volume*");
+    expect(replaceInterpolations("%{ if var.x }ec2:DeleteVolume%{ endif }")).toBe("*");
+    expect(replaceInterpolations("ec2:Delete%{ if var.x }Volume%{ endif }")).toBe("ec2:Delete*");
     // Escapes leave a literal sequence, read as a wildcard.
     expect(replaceInterpolations("a%%{b}")).toBe("a*");
   });
 
   test("a directive widens where that adds rights and matches nothing where widening would take rights away", () => {
-    const directive = "%{ if true }ec2:DeleteVolume%{ endif }";
-    expect(one({ Effect: "Allow", Action: directive, Resource: "*" }).actions).toEqual(["*ec2:deletevolume*"]);
-    expect(one({ Effect: "Deny", NotAction: directive, Resource: "*" }).notActions).toEqual(["*ec2:deletevolume*"]);
+    const directive = "%{ if var.x }ec2:DeleteVolume%{ endif }";
+    expect(one({ Effect: "Allow", Action: directive, Resource: "*" }).actions).toEqual(["*"]);
+    expect(one({ Effect: "Deny", NotAction: directive, Resource: "*" }).notActions).toEqual(["*"]);
     expect(one({ Effect: "Deny", Action: directive, Resource: "*" }).actions).toEqual([`blastwall-unresolved:${directive.toLowerCase()}`]);
     expect(one({ Effect: "Allow", NotAction: directive, Resource: "*" }).notActions).toEqual([`blastwall-unresolved:${directive.toLowerCase()}`]);
     // The control: an action without one stays as written.
@@ -220,7 +220,39 @@ describe("template directives (%{ ... }) read as Terraform renders them: unknown
   });
 
   test("a resource or principal with a directive is approximate (a Deny does not count on it)", () => {
-    expect(one({ Effect: "Deny", Action: "s3:DeleteObject", Resource: "arn:aws:s3:::%{ if true }b%{ endif }/*" }).approximateResources).toEqual([0]);
+    expect(one({ Effect: "Deny", Action: "s3:DeleteObject", Resource: "arn:aws:s3:::%{ if var.x }b%{ endif }/*" }).approximateResources).toEqual([0]);
+  });
+});
+
+describe("a directive's text is not certain, and literal conditions are rendered (red-team round 165, F2)", () => {
+  const ifElse = "%{ if var.strict }s3:ListBucket%{ else }s3:DeleteObject%{ endif }";
+  test("the stretch from the first directive to the end of the last is one wildcard; the text around it stays", () => {
+    expect(replaceInterpolations(ifElse)).toBe("*");
+    expect(replaceInterpolations("s3:%{ if var.x }Get%{ else }Delete%{ endif }Object")).toBe("s3:*Object");
+    expect(replaceInterpolations("${var.p}:%{ for a in var.l }${a}%{ endfor }")).toBe("*:*");
+    // An escaped `%%{` is no directive: the text after it is kept.
+    expect(replaceInterpolations("a%%{b}c${var.x}d")).toBe("a*c*d");
+  });
+  test("a Deny's NotAction holding an unrendered directive excludes everything (the Deny removes nothing)", () => {
+    expect(one({ Effect: "Deny", NotAction: ["s3:GetObject", ifElse], Resource: "*" }).notActions).toEqual(["s3:getobject", "*"]);
+    expect(one({ Effect: "Allow", Action: ifElse, Resource: "*" }).actions).toEqual(["*"]);
+  });
+  test("renderLiteralDirectives renders `if true` / `if false` with else and nesting, and nothing else", () => {
+    expect(renderLiteralDirectives("%{ if false }s3:ListBucket%{ else }s3:DeleteObject%{ endif }")).toBe("s3:DeleteObject");
+    expect(renderLiteralDirectives("%{if true}s3:ListBucket%{else}s3:DeleteObject%{endif}")).toBe("s3:ListBucket");
+    expect(renderLiteralDirectives("a%{ if true }b%{ if false }c%{ else }d%{ endif }e%{ else }f%{ endif }g")).toBe("abdeg");
+    expect(renderLiteralDirectives("%{ if false }a%{ if true }b%{ else }c%{ endif }%{ else }${var.x}%%{y}%{ endif }")).toBe("${var.x}%%{y}");
+    for (const s of [ifElse, "%{ for a in [1] }x%{ endfor }", "%{~ if true ~}x%{ endif }", "%{ if true }x", "x%{ endif }", "%{ if true }a%{ else }b%{ else }c%{ endif }", '%{ if true }${"}"}%{ endif }', "%{ if truee }x%{ endif }", "no directive"]) {
+      expect([s, renderLiteralDirectives(s)]).toEqual([s, undefined]);
+    }
+  });
+  test("a literal condition is read exactly: the Deny's NotAction names what Terraform renders", () => {
+    const doc = { Statement: [{ Effect: "Deny", NotAction: ["s3:GetObject", "%{ if false }s3:ListBucket%{ else }s3:DeleteObject%{ endif }"], Resource: "*" }] };
+    const s = parsePolicyJson(doc, { address: "a" }).statements[0];
+    expect(s.notActions).toEqual(["s3:getobject", "s3:deleteobject"]);
+    // The parsed document itself is not changed.
+    expect(doc.Statement[0].NotAction[1]).toContain("%{ if false }");
+    expect(one({ Effect: "Deny", Action: "%{ if true }s3:DeleteObject%{ endif }", Resource: "arn:aws:s3:::%{ if true }b%{ endif }/*" })).toMatchObject({ actions: ["s3:deleteobject"], resources: ["arn:aws:s3:::b/*"], approximateResources: undefined });
   });
 });
 

@@ -34,15 +34,20 @@ function hasTemplate(s: string): boolean {
 }
 
 /**
- * Replace each `${...}` or `%{...}` (braces balanced, so `${lookup(m, "${k}")}` counts as one) by `replacement`. An
- * unterminated one swallows the rest of the string: widening is the safe reading. What a directive keeps or drops
- * (`%{ if x }ec2:DeleteVolume%{ endif }`) is not evaluated: each directive widens, so the text between may or may not
- * be there.
+ * Replace each `${...}` (braces balanced, so `${lookup(m, "${k}")}` counts as one) by `replacement`. An unterminated
+ * one swallows the rest of the string: widening is the safe reading. A `%{...}` directive that is not rendered first
+ * (`renderLiteralDirectives`) decides which text between its tags is printed, and a `%{ for }` repeats it, so the
+ * whole stretch from the first directive to the end of the last becomes one `replacement` (red-team round 165: keeping
+ * the text between as mandatory turned `%{ if false }s3:ListBucket%{ else }s3:DeleteObject%{ endif }` into a pattern
+ * that matched neither action, and a Deny's NotAction written so was read as covering the action it leaves out).
  */
 export function replaceInterpolations(s: string, replacement = "*"): string {
   if (!hasTemplate(s)) return s;
   let out = "";
   let i = 0;
+  // Where `out` stood before the first directive, and how long it was after the last one.
+  let directiveFrom = -1;
+  let directiveTo = -1;
   while (i < s.length) {
     TEMPLATE_START.lastIndex = i;
     const start = TEMPLATE_START.exec(s)?.index ?? -1;
@@ -50,7 +55,11 @@ export function replaceInterpolations(s: string, replacement = "*"): string {
       out += s.slice(i);
       break;
     }
-    out += s.slice(i, start) + replacement;
+    out += s.slice(i, start);
+    // `%%{` is an escape (a literal `%{`), not a directive.
+    const directive = s[start] === "%" && s[start - 1] !== "%";
+    if (directive && directiveFrom < 0) directiveFrom = out.length;
+    out += replacement;
     let depth = 0;
     let j = start + 1;
     for (; j < s.length; j++) {
@@ -58,9 +67,84 @@ export function replaceInterpolations(s: string, replacement = "*"): string {
       else if (s[j] === "}" && --depth === 0) break;
     }
     i = j + 1;
+    if (directive) directiveTo = out.length;
   }
+  if (directiveFrom >= 0) out = out.slice(0, directiveFrom) + replacement + out.slice(directiveTo);
   // `$${` and `%%{` are Terraform's escapes for a literal `${` (an IAM policy variable) and `%{`: one `$` or `%` is left over.
   return out.replace(/[$%]\*/g, "*").replace(/\*{2,}/g, "*");
+}
+
+/** `%{ if true }`, `%{ if false }`, `%{ else }`, `%{ endif }`: the only directives rendered here (no strip markers). */
+const LITERAL_DIRECTIVE = /^%\{\s*(?:if\s+(true|false)|(else)|endif)\s*\}$/;
+
+/**
+ * The string as Terraform renders its `%{ if true }` / `%{ if false }` directives (with `%{ else }` and nesting), every
+ * `${...}` and escape left as written; undefined when it holds any other directive (a condition that is not a literal,
+ * a `%{ for }`, a strip marker `~`), an unbalanced one, or an interpolation holding a quote (whose braces this scan
+ * cannot count exactly). Only what is certain is rendered: the rest is widened by the caller.
+ */
+export function renderLiteralDirectives(s: string): string | undefined {
+  if (!s.includes("%{")) return undefined;
+  let out = "";
+  // For each open `if`: whether its branch now being read is printed, and whether it already saw its `else`.
+  const open: { taken: boolean; inElse: boolean; outer: boolean }[] = [];
+  let printing = true;
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i];
+    if ((c === "$" || c === "%") && s[i + 1] === c && s[i + 2] === "{") {
+      if (printing) out += s.slice(i, i + 3);
+      i += 3;
+      continue;
+    }
+    if ((c !== "$" && c !== "%") || s[i + 1] !== "{") {
+      if (printing) out += c;
+      i++;
+      continue;
+    }
+    let depth = 0;
+    let j = i + 1;
+    for (; j < s.length; j++) {
+      if (s[j] === "{") depth++;
+      else if (s[j] === "}" && --depth === 0) break;
+    }
+    if (j >= s.length) return undefined;
+    const raw = s.slice(i, j + 1);
+    if (raw.includes('"')) return undefined;
+    i = j + 1;
+    if (c === "$") {
+      if (printing) out += raw;
+      continue;
+    }
+    const m = LITERAL_DIRECTIVE.exec(raw);
+    if (m === null) return undefined;
+    if (m[1] !== undefined) {
+      open.push({ taken: m[1] === "true", inElse: false, outer: printing });
+      printing = printing && m[1] === "true";
+    } else if (m[2] !== undefined) {
+      const top = open[open.length - 1];
+      if (top === undefined || top.inElse) return undefined;
+      top.inElse = true;
+      printing = top.outer && !top.taken;
+    } else {
+      const top = open.pop();
+      if (top === undefined) return undefined;
+      printing = top.outer;
+    }
+  }
+  return open.length === 0 ? out : undefined;
+}
+
+/** A statement's string list with literal directives rendered (`renderLiteralDirectives`). */
+function templateList(v: unknown, what: string): string[] {
+  const list = stringList(v, what);
+  let copy: string[] | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const rendered = list[i].includes("%{") ? renderLiteralDirectives(list[i]) : undefined;
+    // The list may be the parsed document's own array: copied, never changed in place.
+    if (rendered !== undefined) (copy ??= list.slice())[i] = rendered;
+  }
+  return copy ?? list;
 }
 
 const defaultResolve = (s: string): string => replaceInterpolations(s);
@@ -167,7 +251,7 @@ function readStatement(raw: unknown, source: StatementSource, resolve: (s: strin
   // action can only be a Terraform template: it widens to `*` where that adds rights (an Allow's Action, a Deny's
   // NotAction), and matches nothing where widening would take rights away (a Deny's Action, an Allow's NotAction).
   const narrowing = (effect === "Deny") === hasAction;
-  const written = hasAction ? stringList(raw.Action, "Action") : stringList(raw.NotAction, "NotAction");
+  const written = hasAction ? templateList(raw.Action, "Action") : templateList(raw.NotAction, "NotAction");
   const lowered = new Array<string>(written.length);
   let relettered = false;
   for (let i = 0; i < written.length; i++) {
@@ -191,7 +275,7 @@ function readStatement(raw: unknown, source: StatementSource, resolve: (s: strin
   let approximateResources: number[] | undefined;
   let resources: string[] | undefined;
   if (hasResource) {
-    const list = stringList(raw.Resource, "Resource");
+    const list = templateList(raw.Resource, "Resource");
     resources = new Array<string>(list.length);
     for (let i = 0; i < list.length; i++) {
       if (hasTemplate(list[i])) (approximateResources ??= []).push(i);
@@ -202,11 +286,11 @@ function readStatement(raw: unknown, source: StatementSource, resolve: (s: strin
     hasResource && before !== undefined && resources !== undefined && before.length === resources.length
       ? before
       : hasResource && approximateResources !== undefined
-        ? stringList(raw.Resource, "Resource")
+        ? templateList(raw.Resource, "Resource")
         : undefined;
   let notResources: string[] | undefined;
   if ("NotResource" in raw) {
-    const list = stringList(raw.NotResource, "NotResource");
+    const list = templateList(raw.NotResource, "NotResource");
     notResources = new Array<string>(list.length);
     for (let i = 0; i < list.length; i++) {
       if (hasTemplate(list[i])) (approximateResources ??= []).push(i);

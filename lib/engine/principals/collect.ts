@@ -43,6 +43,7 @@ import { USER_CREDENTIALS } from "../user-credentials";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 import { targetHint } from "../terraform/configured-targets";
 import { isSettable, settableArgumentWhy, settableDenyWhy } from "../terraform/settable-providers";
+import { certainListItems } from "../terraform/certain-list-items";
 import { removalsOf, withAccount, resolved as resolvedPattern, type PeerRemoval } from "./peer-removals";
 
 export interface CollectOptions {
@@ -1113,7 +1114,8 @@ class Collector {
     // A list `-var` can set otherwise (red-team round 163b, F2) keeps nothing certain: `-var` can drop the guard from it,
     // and the provider then deletes or detaches it.
     const settable = settableArgumentWhy(r, listArg);
-    for (const x of settable === undefined ? (list ?? []) : []) {
+    // Items a `concat([...], var.extra)` lists whatever `-var` sets stay certain (red-team round 165, F6).
+    for (const x of settable === undefined ? (list ?? certainListItems(raw) ?? []) : (certainListItems(raw) ?? [])) {
       if (what === "managed") {
         const id = this.policyIdentity(x, r);
         if (id !== undefined) keeps.add(id);

@@ -249,38 +249,92 @@ function holds(v: unknown, value: unknown, depth: number): boolean {
  * and what reads it takes the variable's default (a `count`, a `role`, a `policy_arn`), which `-var` overrides. Marks the
  * arguments of each resource that name a root variable `fixed` (the `--var-file` values) does not give, as the HCL
  * reader marks those that change in its second reading; the other reading of such an argument is the text as written,
- * each `${...}` naming such a variable made a text nothing matches. Where nothing names one, nothing is marked.
+ * each `${...}` naming such a variable made a text nothing matches. Where nothing names one, nothing is marked. A
+ * `${local.x}` counts where `locals` shows the local names such a variable (`settableLocals`).
  */
-export function markSettableByVariables(resources: readonly { readonly values: Record<string, unknown> }[], fixed?: ReadonlyMap<string, unknown>): void {
-  const settableVar = (token: string) => [...token.matchAll(/(?<![\w.])var\.([A-Za-z_][\w-]*)/g)].some((m) => !fixed?.has(m[1]));
+export function markSettableByVariables(
+  resources: readonly { readonly values: Record<string, unknown> }[],
+  fixed?: ReadonlyMap<string, unknown>,
+  locals?: ReadonlyMap<string, unknown>,
+): void {
+  const byLocal = settableLocals(locals, fixed);
+  const settableVar = (token: string) => variablesOf(token, fixed, byLocal).length > 0;
+  // In the other reading a local shows the variables it names, so the reason can name them (`settableWhy`).
+  const blank = (token: string) => {
+    const vars = variablesOf(token, fixed, byLocal).filter((v) => !token.includes(v));
+    return vars.length === 0 ? BLANK : `${BLANK}:${vars.join(",")}`;
+  };
   for (const r of resources) {
     const keys: string[] = [];
     for (const [k, v] of Object.entries(r.values)) if (k !== "//" && namesVariable(v, settableVar, 0)) keys.push(k);
     if (keys.length === 0) continue;
     const other: Record<string, unknown> = { ...r.values };
-    for (const k of keys) other[k] = blankVariables(r.values[k], settableVar);
+    for (const k of keys) other[k] = blankVariables(r.values[k], settableVar, blank);
     markSettableLazily(r.values, () => ({ keys: new Set(keys), other }));
   }
 }
 
+const VAR_NAME = /(?<![\w.])var\.([A-Za-z_][\w-]*)/g;
+const LOCAL_NAME = /(?<![\w.])local\.([A-Za-z_][\w-]*)/g;
+
+/** The settable root variables (`var.x`) a `${...}` token names, directly or through the locals of `byLocal`. */
+function variablesOf(token: string, fixed: ReadonlyMap<string, unknown> | undefined, byLocal: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+  const out = new Set<string>();
+  if (token.includes("var.")) for (const m of token.matchAll(VAR_NAME)) if (!fixed?.has(m[1])) out.add(`var.${m[1]}`);
+  if (byLocal.size > 0 && token.includes("local.")) for (const m of token.matchAll(LOCAL_NAME)) for (const v of byLocal.get(m[1]) ?? []) out.add(v);
+  return [...out];
+}
+
+/**
+ * The locals whose value names, directly or through other locals, a root variable `fixed` does not give, each with the
+ * variables it reaches (red-team round 165, F1: `"${local.extra}"` with `extra = "${var.extra}"`, cdktf's
+ * TerraformLocal, was read with the variable's default). Grown until nothing changes, so a chain of any length counts
+ * and a cycle (`a` names `b`, `b` names `a`) ends.
+ */
+function settableLocals(locals: ReadonlyMap<string, unknown> | undefined, fixed: ReadonlyMap<string, unknown> | undefined): ReadonlyMap<string, ReadonlySet<string>> {
+  const out = new Map<string, Set<string>>();
+  if (!locals || locals.size === 0) return out;
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [name, value] of locals) {
+      const vars = new Set<string>();
+      collectVariables(value, (token) => {
+        for (const v of variablesOf(token, fixed, out)) vars.add(v);
+      }, 0);
+      const had = out.get(name);
+      if (vars.size === 0 || (had !== undefined && had.size === vars.size)) continue;
+      out.set(name, vars);
+      grew = true;
+    }
+  }
+  return out;
+}
+
+/** Calls `seen` with every `${...}` token of the strings of `v`. */
+function collectVariables(v: unknown, seen: (token: string) => void, depth: number): void {
+  if (typeof v === "string") {
+    for (const t of tokenSpans(v)) seen(v.slice(t.start, t.end));
+  } else if (depth <= 12 && v !== null && typeof v === "object") for (const x of Object.values(v)) collectVariables(x, seen, depth + 1);
+}
+
 function namesVariable(v: unknown, settableVar: (token: string) => boolean, depth: number): boolean {
-  if (typeof v === "string") return v.includes("var.") && tokenSpans(v).some((t) => settableVar(v.slice(t.start, t.end)));
+  if (typeof v === "string") return (v.includes("var.") || v.includes("local.")) && tokenSpans(v).some((t) => settableVar(v.slice(t.start, t.end)));
   if (depth > 12 || v === null || typeof v !== "object") return false;
   return Object.values(v).some((x) => namesVariable(x, settableVar, depth + 1));
 }
 
-function blankVariables(v: unknown, settableVar: (token: string) => boolean): unknown {
+function blankVariables(v: unknown, settableVar: (token: string) => boolean, blank: (token: string) => string): unknown {
   if (typeof v === "string") {
     let out = "";
     let i = 0;
     for (const t of tokenSpans(v)) {
       const token = v.slice(t.start, t.end);
-      out += v.slice(i, t.start) + (settableVar(token) ? BLANK : token);
+      out += v.slice(i, t.start) + (settableVar(token) ? blank(token) : token);
       i = t.end;
     }
     return out + v.slice(i);
   }
-  if (Array.isArray(v)) return v.map((x) => blankVariables(x, settableVar));
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blankVariables(x, settableVar)]));
+  if (Array.isArray(v)) return v.map((x) => blankVariables(x, settableVar, blank));
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blankVariables(x, settableVar, blank)]));
   return v;
 }

@@ -399,9 +399,24 @@ function collapseStars(p: string): string {
 
 function resolveString(ctx: Ctx, s: string): string {
   if (s.indexOf("{") < 0) return s;
+  const parts = parseTemplate(s);
+  // A directive decides which text between its tags is printed (or repeats it): everything from the first directive
+  // to the end of the last is one unknown, not the text between kept as certain (red-team round 165).
+  let first = -1;
+  let last = -1;
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k];
+    if (part.kind === "interpolation" && part.directive) {
+      if (first < 0) first = k;
+      last = k;
+    }
+  }
   let out = "";
-  for (const part of parseTemplate(s)) {
-    if (part.kind === "literal") out += part.text;
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k];
+    if (first >= 0 && k >= first && k <= last) {
+      if (k === first && part.kind === "interpolation") out += unknown(ctx, part.raw);
+    } else if (part.kind === "literal") out += part.text;
     else out += resolveInterpolation(ctx, part.raw, part.expr, part.directive);
   }
   return out;
