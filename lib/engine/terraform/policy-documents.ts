@@ -23,7 +23,7 @@ import { classifyExpression, hasInterpolation, parseTemplate, refTarget, resolve
 import type { TfResource, TfStack } from "./types";
 import { followReferences } from "../agent-tags";
 import { whyUnknown } from "./unknown-why";
-import { settableDenyWhy, settableDocument } from "./settable-providers";
+import { settableDenyMark, settableDocument } from "./settable-providers";
 
 type Obj = Record<string, unknown>;
 
@@ -90,8 +90,9 @@ function settableChecked(stack: TfStack, address: string, value: unknown, doc: P
   const denies = (st: Statement) => st.effect === "Deny" && st.unknown === undefined;
   const holder = stack.byAddress.get(address);
   if (!holder || !doc.statements.some(denies)) return doc;
-  const why = settableDenyWhy(holder, value);
-  if (why === undefined) return doc;
+  const mark = settableDenyMark(holder, value, undefined, stack.byAddress);
+  if (mark === undefined) return doc;
+  const why = mark.why;
   const perStatement = settableDocument(holder, value, value === undefined ? DATA_DOC_KEYS : undefined);
   let same: ReadonlySet<string> = new Set();
   let whyOf = (_st: Statement) => why;
@@ -100,9 +101,10 @@ function settableChecked(stack: TfStack, address: string, value: unknown, doc: P
     same = new Set(("statements" in alt ? alt.statements : alt).filter(denies).map(statementSignature));
     whyOf = (st) => perStatement.why(`its Deny statement #${st.source.index}`);
   }
-  const mark = (st: Statement): Statement =>
-    denies(st) && !same.has(statementSignature(st)) ? { ...st, conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:settable", values: [whyOf(st)] }] } : st;
-  return { ...doc, statements: doc.statements.map(mark) };
+  const coupled = mark.existsWith !== undefined ? { existsWith: mark.existsWith } : {};
+  const marked = (st: Statement): Statement =>
+    denies(st) && !same.has(statementSignature(st)) ? { ...st, conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:settable", values: [whyOf(st)], ...coupled }] } : st;
+  return { ...doc, statements: doc.statements.map(marked) };
 }
 
 /** What a statement does (not where it is written): two statements alike in it deny alike. */

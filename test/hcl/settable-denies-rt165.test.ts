@@ -1,0 +1,241 @@
+/**
+ * Red-team round 165, on "a Deny that -var can change is not relied on" (settable-denies-rt162/-rt163.test.ts):
+ * - F5: an agent role behind a feature flag (`count = var.enable ? 1 : 0`), or a module holding the role and its
+ *   boundary called behind one, keeps its boundary's and its guard's Denies: they exist exactly when the role does.
+ *   Where what holds the Deny may be absent while the role exists, it still is not relied on.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { analyzeStack } from "../../lib/engine/analyze";
+import type { Finding } from "../../lib/engine/findings";
+import { loadHclStack } from "../../lib/hcl/load-hcl";
+import { loadStacks } from "../../lib/check/run-check";
+import { allRules } from "../../lib/rules";
+
+const PROVIDER = `provider "aws" {\n  region              = "us-east-1"\n  allowed_account_ids = ["111111111111"]\n}\n`;
+const FLAGS = `
+variable "enable_agent" {
+  type    = bool
+  default = true
+}
+variable "guard" {
+  type    = bool
+  default = true
+}
+`;
+const TRUST = `jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111111111111:role/runner" }, Action = "sts:AssumeRole" }] })`;
+const ALLOW_ALL = `jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }] })`;
+/** Allows s3:* and denies all but reading. */
+const READ_ONLY = (notAction = `["s3:GetObject", "s3:ListBucket"]`) =>
+  `jsonencode({ Version = "2012-10-17", Statement = [{ Sid = "Work", Effect = "Allow", Action = "s3:*", Resource = "*" }, { Sid = "OnlyRead", Effect = "Deny", NotAction = ${notAction}, Resource = "*" }] })`;
+/** The agent role counted by `count`, with `boundary` (an argument line) and the work policy counted alike. */
+const COUNTED_AGENT = (count: string, boundary: string) => `
+resource "aws_iam_role" "agent" {
+  count              = ${count}
+  name               = "agent"
+  path               = "/agents/"
+  ${boundary}
+  assume_role_policy = ${TRUST}
+}
+resource "aws_iam_role_policy" "work" {
+  count  = ${count}
+  role   = aws_iam_role.agent[0].name
+  name   = "work"
+  policy = ${ALLOW_ALL}
+}
+`;
+const BOUNDARY = `
+resource "aws_iam_policy" "boundary" {
+  name   = "agent-boundary"
+  policy = ${READ_ONLY()}
+}
+`;
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "bw-settable-deny-165-"))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function destroyFindings(files: Record<string, string>): Promise<Finding[]> {
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, ".."), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  const stack = await loadHclStack(dir);
+  return analyzeStack(stack, { config: { agents: { names: ["agent"] } }, rules: allRules }).findings.filter((f) => f.ruleId === "agent-destroy-right");
+}
+
+const notRelied = (f: Finding) => f.evidence.find((e) => e.step === "deny-not-relied-on")?.detail ?? "";
+
+describe("165 F5 (HCL): a Deny that exists exactly when the agent role does is relied on", () => {
+  const FLAG = "var.enable_agent ? 1 : 0";
+
+  test("the role behind a flag keeps its own permissions boundary", async () => {
+    expect(await destroyFindings({ "main.tf": PROVIDER + FLAGS + BOUNDARY + COUNTED_AGENT(FLAG, "permissions_boundary = aws_iam_policy.boundary.arn") })).toEqual([]);
+  });
+
+  test("a boundary policy counted by the same flag, named by the same index: relied on", async () => {
+    const boundary = `
+resource "aws_iam_policy" "boundary" {
+  count  = ${FLAG}
+  name   = "agent-boundary"
+  policy = ${READ_ONLY()}
+}
+`;
+    expect(await destroyFindings({ "main.tf": PROVIDER + FLAGS + boundary + COUNTED_AGENT(FLAG, "permissions_boundary = aws_iam_policy.boundary[0].arn") })).toEqual([]);
+  });
+
+  test("a guard policy on the role, counted by the same flag and attached by reference: relied on", async () => {
+    const guard = `
+resource "aws_iam_role_policy" "guard" {
+  count  = ${FLAG}
+  role   = aws_iam_role.agent[0].name
+  name   = "guard"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", NotAction = ["s3:GetObject", "s3:ListBucket"], Resource = "*" }] })
+}
+`;
+    expect(await destroyFindings({ "main.tf": PROVIDER + FLAGS + COUNTED_AGENT(FLAG, "") + guard })).toEqual([]);
+  });
+
+  test("control: a guard counted by another flag is not relied on, that flag named", async () => {
+    const guard = `
+resource "aws_iam_role_policy" "guard" {
+  count  = var.guard ? 1 : 0
+  role   = aws_iam_role.agent[0].name
+  name   = "guard"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", NotAction = ["s3:GetObject", "s3:ListBucket"], Resource = "*" }] })
+}
+`;
+    const found = await destroyFindings({ "main.tf": PROVIDER + FLAGS + COUNTED_AGENT(FLAG, "") + guard });
+    expect(found).toHaveLength(1);
+    expect(notRelied(found[0])).toContain("var.guard");
+  });
+
+  test("control: a boundary counted by another flag, while the role is counted by the first: not relied on", async () => {
+    const boundary = `
+resource "aws_iam_policy" "boundary" {
+  count  = var.guard ? 1 : 0
+  name   = "agent-boundary"
+  policy = ${READ_ONLY()}
+}
+`;
+    const found = await destroyFindings({ "main.tf": PROVIDER + FLAGS + boundary + COUNTED_AGENT(FLAG, "permissions_boundary = aws_iam_policy.boundary[0].arn") });
+    expect(found).toHaveLength(1);
+  });
+
+  test("control: the same flag, but the Deny's own text from a variable: not relied on", async () => {
+    const vars = `variable "extra" {\n  type    = string\n  default = "s3:ListBucket"\n}\n`;
+    const boundary = `
+resource "aws_iam_policy" "boundary" {
+  name   = "agent-boundary"
+  policy = ${READ_ONLY(`["s3:GetObject", var.extra]`)}
+}
+`;
+    const found = await destroyFindings({ "main.tf": PROVIDER + FLAGS + vars + boundary + COUNTED_AGENT(FLAG, "permissions_boundary = aws_iam_policy.boundary.arn") });
+    expect(found).toHaveLength(1);
+    expect(notRelied(found[0])).toContain("var.extra");
+  });
+});
+
+describe("165 F5 (HCL): a module behind a flag holding the role and its boundary", () => {
+  const MODULE = (notAction?: string) => `
+variable "extra" {
+  type    = string
+  default = "s3:ListBucket"
+}
+resource "aws_iam_policy" "boundary" {
+  name   = "agent-boundary"
+  policy = ${READ_ONLY(notAction)}
+}
+resource "aws_iam_role" "agent" {
+  name                 = "agent"
+  path                 = "/agents/"
+  permissions_boundary = aws_iam_policy.boundary.arn
+  assume_role_policy   = ${TRUST}
+}
+resource "aws_iam_role_policy" "work" {
+  role   = aws_iam_role.agent.name
+  name   = "work"
+  policy = ${ALLOW_ALL}
+}
+`;
+
+  test("module called with count = var.enable_agent ? 1 : 0: the boundary is relied on", async () => {
+    const root = PROVIDER + FLAGS + `module "agent" {\n  source = "./mod"\n  count  = var.enable_agent ? 1 : 0\n}\n`;
+    expect(await destroyFindings({ "main.tf": root, "mod/main.tf": MODULE() })).toEqual([]);
+  });
+
+  test("control: the same module with the Deny's text from a root variable: not relied on", async () => {
+    const root = PROVIDER + FLAGS + `variable "extra" {\n  type    = string\n  default = "s3:ListBucket"\n}\nmodule "agent" {\n  source = "./mod"\n  count  = var.enable_agent ? 1 : 0\n  extra  = var.extra\n}\n`;
+    const found = await destroyFindings({ "main.tf": root, "mod/main.tf": MODULE(`["s3:GetObject", var.extra]`) });
+    expect(found).toHaveLength(1);
+  });
+
+  test("control: the boundary in a flagged module, the role outside it: not relied on", async () => {
+    const root =
+      PROVIDER +
+      FLAGS +
+      `module "b" {\n  source = "./b"\n  count  = var.enable_agent ? 1 : 0\n}\n` +
+      `resource "aws_iam_role" "agent" {\n  name = "agent"\n  path = "/agents/"\n  permissions_boundary = module.b[0].arn\n  assume_role_policy = ${TRUST}\n}\n` +
+      `resource "aws_iam_role_policy" "work" {\n  role = aws_iam_role.agent.name\n  name = "work"\n  policy = ${ALLOW_ALL}\n}\n`;
+    const b = BOUNDARY + `output "arn" {\n  value = aws_iam_policy.boundary.arn\n}\n`;
+    expect(await destroyFindings({ "main.tf": root, "b/main.tf": b })).toHaveLength(1);
+  });
+});
+
+describe("165 F5 (Terraform JSON): the role and what holds its Deny counted by the same expression", () => {
+  const DENY = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", NotAction: ["s3:GetObject", "s3:ListBucket"], Resource: "*" }] });
+  const STACK = (role: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    provider: { aws: [{ region: "us-east-1", allowed_account_ids: ["111111111111"] }] },
+    variable: { enable_agent: { type: "bool", default: true }, guard: { type: "bool", default: true } },
+    resource: {
+      aws_iam_policy: {
+        boundary: {
+          name: "agent-boundary",
+          policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }, { Sid: "OnlyRead", Effect: "Deny", NotAction: ["s3:GetObject", "s3:ListBucket"], Resource: "*" }] }),
+        },
+      },
+      aws_iam_role: {
+        agent: {
+          name: "agent",
+          path: "/agents/",
+          count: "${var.enable_agent ? 1 : 0}",
+          assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/runner" }, Action: "sts:AssumeRole" }] }),
+          ...role,
+        },
+      },
+      aws_iam_role_policy: {
+        work: { count: "${var.enable_agent ? 1 : 0}", role: "${aws_iam_role.agent[0].name}", name: "work", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }) },
+        ...extra,
+      },
+    },
+  });
+
+  async function jsonFindings(json: unknown): Promise<Finding[]> {
+    const path = join(dir, "cdk.tf.json");
+    writeFileSync(path, JSON.stringify(json));
+    const [stack] = await loadStacks({ kind: "json", path });
+    return analyzeStack(stack, { config: { agents: { names: ["agent"] } }, rules: allRules }).findings.filter((f) => f.ruleId === "agent-destroy-right");
+  }
+
+  test("the role's own boundary (r01): relied on", async () => {
+    expect(await jsonFindings(STACK({ permissions_boundary: "${aws_iam_policy.boundary.arn}" }))).toEqual([]);
+  });
+
+  test("a guard inline policy counted alike, by reference: relied on", async () => {
+    expect(await jsonFindings(STACK({}, { guard: { count: "${var.enable_agent ? 1 : 0}", role: "${aws_iam_role.agent[0].name}", name: "guard", policy: DENY } }))).toEqual([]);
+  });
+
+  test("control: a guard counted by another variable: not relied on", async () => {
+    const found = await jsonFindings(STACK({}, { guard: { count: "${var.guard ? 1 : 0}", role: "${aws_iam_role.agent[0].name}", name: "guard", policy: DENY } }));
+    expect(found).toHaveLength(1);
+    expect(notRelied(found[0])).toContain("var.guard");
+  });
+
+  test("control: the role's boundary ARN from a variable: not relied on", async () => {
+    const json = STACK({ permissions_boundary: "${var.boundary}" });
+    (json.variable as Record<string, unknown>)["boundary"] = { type: "string", default: "arn:aws:iam::111111111111:policy/agent-boundary" };
+    const found = await jsonFindings(json);
+    expect(found).toHaveLength(1);
+  });
+});
