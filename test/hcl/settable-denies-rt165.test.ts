@@ -239,3 +239,51 @@ describe("165 F5 (Terraform JSON): the role and what holds its Deny counted by t
     expect(found).toHaveLength(1);
   });
 });
+
+describe("165 F3: a policy cdktf's Fn.jsonencode writes as one ${jsonencode({...})} is judged statement by statement", () => {
+  /** The boundary as cdktf writes it: `allow` and `deny` are the HCL of the Allow's Resource and the Deny's NotAction. */
+  const JSONENCODE = (allow: string, deny: string) =>
+    `\${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Sid" = "Work", "Effect" = "Allow", "Action" = "s3:*", "Resource" = ${allow}}, {"Sid" = "OnlyRead", "Effect" = "Deny", "NotAction" = ${deny}, "Resource" = "*"}]})}`;
+  const STACK = (policy: string) => ({
+    provider: { aws: [{ region: "us-east-1", allowed_account_ids: ["111111111111"] }] },
+    variable: { env: { type: "string", default: "prod" }, extra: { type: "string", default: "s3:ListBucket" }, strict: { type: "bool", default: true } },
+    resource: {
+      aws_iam_policy: { boundary: { name: "agent-boundary", policy } },
+      aws_iam_role: {
+        agent: {
+          name: "agent",
+          path: "/agents/",
+          permissions_boundary: "${aws_iam_policy.boundary.arn}",
+          assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/runner" }, Action: "sts:AssumeRole" }] }),
+        },
+      },
+      aws_iam_role_policy: { work: { role: "${aws_iam_role.agent.name}", name: "work", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }) } },
+    },
+  });
+  async function jsonFindings(json: unknown): Promise<Finding[]> {
+    const path = join(dir, "cdk.tf.json");
+    writeFileSync(path, JSON.stringify(json));
+    const [stack] = await loadStacks({ kind: "json", path });
+    return analyzeStack(stack, { config: { agents: { names: ["agent"] } }, rules: allRules }).findings.filter((f) => f.ruleId === "agent-destroy-right");
+  }
+  const LITERAL_DENY = `["s3:GetObject", "s3:ListBucket"]`;
+
+  test("the variable only in the Allow's Resource (a string, or a bare reference): the literal Deny is relied on", async () => {
+    expect(await jsonFindings(STACK(JSONENCODE(`["arn:aws:s3:::data-\${var.env}", "arn:aws:s3:::data-\${var.env}/*"]`, LITERAL_DENY)))).toEqual([]);
+    expect(await jsonFindings(STACK(JSONENCODE(`[var.env]`, LITERAL_DENY)))).toEqual([]);
+  });
+
+  test("control: the variable in the Deny's NotAction, in a string or bare: not relied on, the variable named", async () => {
+    for (const deny of [`["s3:GetObject", "\${var.extra}"]`, `["s3:GetObject", var.extra]`]) {
+      const found = await jsonFindings(STACK(JSONENCODE(`"*"`, deny)));
+      expect(found).toHaveLength(1);
+      expect(notRelied(found[0])).toContain("var.extra");
+    }
+  });
+
+  test("control: a directive over a variable, or the Effect from one: not relied on", async () => {
+    expect(await jsonFindings(STACK(JSONENCODE(`"*"`, `["s3:GetObject", "%{ if var.strict }s3:ListBucket%{ else }s3:DeleteObject%{ endif }"]`)))).toHaveLength(1);
+    const effect = `\${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Action" = "s3:*", "Resource" = "*"}, {"Effect" = var.strict ? "Deny" : "Allow", "NotAction" = ${LITERAL_DENY}, "Resource" = "*"}]})}`;
+    expect(await jsonFindings(STACK(effect))).toHaveLength(1);
+  });
+});

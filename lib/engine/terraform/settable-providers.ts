@@ -263,7 +263,9 @@ function blankUnknowns(v: unknown, known: ReadonlySet<string>): unknown {
     let out = "";
     let i = 0;
     for (const t of tokenSpans(v)) {
-      out += v.slice(i, t.start) + (known.has(v.slice(t.start, t.end)) ? v.slice(t.start, t.end) : BLANK);
+      const token = v.slice(t.start, t.end);
+      // One `blankWithin` made: as read but for the variables it made unknown.
+      out += v.slice(i, t.start) + (known.has(token) || token.includes(BLANK) ? token : BLANK);
       i = t.end;
     }
     return out + v.slice(i);
@@ -357,7 +359,7 @@ function blankVariables(v: unknown, settableVar: (token: string) => boolean): un
     let i = 0;
     for (const t of tokenSpans(v)) {
       const token = v.slice(t.start, t.end);
-      out += v.slice(i, t.start) + (settableVar(token) ? BLANK : token);
+      out += v.slice(i, t.start) + (settableVar(token) ? blankWithin(token, settableVar) : token);
       i = t.end;
     }
     return out + v.slice(i);
@@ -365,4 +367,44 @@ function blankVariables(v: unknown, settableVar: (token: string) => boolean): un
   if (Array.isArray(v)) return v.map((x) => blankVariables(x, settableVar));
   if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blankVariables(x, settableVar)]));
   return v;
+}
+
+/**
+ * A `${...}` naming such a variable, with only the variable's uses made unknown where they can be told apart (red-team
+ * round 165, F3: cdktf's `Fn.jsonencode` writes the whole policy as one `${jsonencode({...})}`, the variable in one
+ * statement): a `${...}` inside one of its strings becomes BLANK text, a bare `var.x` the string BLANK, so each
+ * statement is judged by itself as a JSON.stringify'd one is. Whatever still
+ * names one after that (a directive, a heredoc the scan misreads) makes the whole token BLANK, as before.
+ */
+function blankWithin(token: string, settableVar: (token: string) => boolean): string {
+  const inner = token.slice(2, -1);
+  // Only a whole document (`${jsonencode(...)}`), read statement by statement; any other expression stays unknown whole.
+  if (!token.endsWith("}") || !/^\s*jsonencode\s*\(/.test(inner)) return BLANK;
+  let out = "";
+  let inString = false;
+  for (let i = 0; i < inner.length; ) {
+    const c = inner[i];
+    if (inString && c === "\\") {
+      out += inner.slice(i, i + 2);
+      i += 2;
+    } else if (inString && inner.startsWith("${", i)) {
+      const span = tokenSpans(inner.slice(i))[0];
+      const nested = inner.slice(i, i + span.end);
+      out += settableVar(nested) ? BLANK : nested;
+      i += span.end;
+    } else if (c === '"') {
+      inString = !inString;
+      out += c;
+      i++;
+    } else if (!inString && inner.startsWith("var.", i) && !/[\w.]/.test(inner[i - 1] ?? "")) {
+      const name = /^var\.[A-Za-z_][\w-]*/.exec(inner.slice(i))![0];
+      out += settableVar(name) ? JSON.stringify(BLANK) : name;
+      i += name.length;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  const blanked = "${" + out + "}";
+  return settableVar(blanked) ? BLANK : blanked;
 }
