@@ -287,3 +287,95 @@ describe("165 F3: a policy cdktf's Fn.jsonencode writes as one ${jsonencode({...
     expect(await jsonFindings(STACK(effect))).toHaveLength(1);
   });
 });
+
+describe('165 F4: a policy document with a dynamic "statement" over a variable keeps its literal Denies', () => {
+  const ROLE = `
+resource "aws_iam_role" "agent" {
+  name                 = "agent"
+  path                 = "/agents/"
+  permissions_boundary = aws_iam_policy.boundary.arn
+  assume_role_policy   = ${TRUST}
+}
+resource "aws_iam_role_policy" "work" {
+  role   = aws_iam_role.agent.name
+  name   = "work"
+  policy = ${ALLOW_ALL}
+}
+resource "aws_iam_policy" "boundary" {
+  name   = "agent-boundary"
+  policy = data.aws_iam_policy_document.b.json
+}
+variable "names" {
+  type    = list(string)
+  default = ["a", "b"]
+}
+`;
+  const DYNAMIC = (effect: string, resource: string) => `
+  dynamic "statement" {
+    for_each = var.names
+    content {
+      effect      = "${effect}"
+      ${effect === "Allow" ? `actions = ["s3:*"]` : `not_actions = ["s3:GetObject", "s3:ListBucket"]`}
+      resources   = [${resource}]
+    }
+  }`;
+  const LITERAL_DENY = `
+  statement {
+    sid         = "OnlyRead"
+    effect      = "Deny"
+    not_actions = ["s3:GetObject", "s3:ListBucket"]
+    resources   = ["*"]
+  }`;
+  const ALLOW = `
+  statement {
+    effect    = "Allow"
+    actions   = ["s3:*"]
+    resources = ["*"]
+  }`;
+
+  test("HCL: Allows from the variable, a literal Deny beside them: relied on", async () => {
+    const doc = `data "aws_iam_policy_document" "b" {${DYNAMIC("Allow", `"arn:aws:s3:::\${statement.value}"`)}${LITERAL_DENY}\n}\n`;
+    expect(await destroyFindings({ "main.tf": PROVIDER + ROLE + doc })).toEqual([]);
+  });
+
+  test("control (HCL): the Deny itself made by the dynamic block, literal content over the variable: not relied on", async () => {
+    const doc = `data "aws_iam_policy_document" "b" {${ALLOW}${DYNAMIC("Deny", `"*"`)}\n}\n`;
+    const found = await destroyFindings({ "main.tf": PROVIDER + ROLE + doc });
+    expect(found).toHaveLength(1);
+    expect(notRelied(found[0])).toContain("var.names");
+  });
+
+  const JSON_STACK = (dynamicContent: Record<string, unknown>, statement: unknown[]) => ({
+    provider: { aws: [{ region: "us-east-1", allowed_account_ids: ["111111111111"] }] },
+    variable: { names: { type: "list(string)", default: ["a", "b"] } },
+    data: { aws_iam_policy_document: { b: { dynamic: { statement: { for_each: "${var.names}", content: dynamicContent } }, statement } } },
+    resource: {
+      aws_iam_policy: { boundary: { name: "agent-boundary", policy: "${data.aws_iam_policy_document.b.json}" } },
+      aws_iam_role: {
+        agent: {
+          name: "agent",
+          path: "/agents/",
+          permissions_boundary: "${aws_iam_policy.boundary.arn}",
+          assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/runner" }, Action: "sts:AssumeRole" }] }),
+        },
+      },
+      aws_iam_role_policy: { work: { role: "${aws_iam_role.agent.name}", name: "work", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }) } },
+    },
+  });
+  async function jsonFindings(json: unknown): Promise<Finding[]> {
+    const path = join(dir, "cdk.tf.json");
+    writeFileSync(path, JSON.stringify(json));
+    const [stack] = await loadStacks({ kind: "json", path });
+    return analyzeStack(stack, { config: { agents: { names: ["agent"] } }, rules: allRules }).findings.filter((f) => f.ruleId === "agent-destroy-right");
+  }
+  const DENY_BLOCK = { sid: "OnlyRead", effect: "Deny", not_actions: ["s3:GetObject", "s3:ListBucket"], resources: ["*"] };
+
+  test("Terraform JSON (cdktf's TerraformIterator.dynamic): the literal Deny is relied on", async () => {
+    expect(await jsonFindings(JSON_STACK({ effect: "Allow", actions: ["s3:*"], resources: ["arn:aws:s3:::${statement.value}"] }, [DENY_BLOCK]))).toEqual([]);
+  });
+
+  test("control (Terraform JSON): the Deny made by the dynamic block: not relied on", async () => {
+    const { sid: _sid, ...content } = DENY_BLOCK;
+    expect(await jsonFindings(JSON_STACK(content, [{ effect: "Allow", actions: ["s3:*"], resources: ["*"] }]))).toHaveLength(1);
+  });
+});

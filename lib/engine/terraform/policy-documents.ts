@@ -76,8 +76,11 @@ export function policyFromValue(stack: TfStack, value: unknown, opts: PolicyFrom
   return settableChecked(stack, opts.address, value, fromValue(ctx, value, opts), (alt) => fromValue(ctx, alt, opts));
 }
 
-/** The arguments of a `data.aws_iam_policy_document` its own statements come from. */
-const DATA_DOC_KEYS: ReadonlySet<string> = new Set(["statement", "version", "policy_id"]);
+/**
+ * The arguments of a `data.aws_iam_policy_document` its own statements come from: a `dynamic "statement"` over a
+ * variable changes only the statements it makes (red-team round 165, F4), which are judged one by one with the rest.
+ */
+const DATA_DOC_KEYS: ReadonlySet<string> = new Set(["statement", "dynamic", "version", "policy_id"]);
 
 /**
  * `doc`, its Denies not relied on when what they depend on in the resource at `address` (the document `value`, what the
