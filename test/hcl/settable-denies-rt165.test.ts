@@ -379,3 +379,76 @@ variable "names" {
     expect(await jsonFindings(JSON_STACK(content, [{ effect: "Allow", actions: ["s3:*"], resources: ["*"] }]))).toHaveLength(1);
   });
 });
+
+describe("165 F7: the fix names where the variable is, and promises --var-file only where that is enough", () => {
+  const GUARD_DENY = (condition?: Record<string, unknown>, notAction = ["s3:GetObject", "s3:ListBucket"]) =>
+    JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "OnlyRead", Effect: "Deny", NotAction: notAction, Resource: "*", ...(condition ? { Condition: condition } : {}) }] });
+  const STACK = (variable: Record<string, unknown>, resources: Record<string, Record<string, unknown>>) => ({
+    provider: { aws: [{ region: "us-east-1", allowed_account_ids: ["111111111111"] }] },
+    variable,
+    resource: {
+      aws_iam_role: {
+        agent: {
+          name: "agent",
+          path: "/agents/",
+          assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/runner" }, Action: "sts:AssumeRole" }] }),
+        },
+      },
+      ...resources,
+      aws_iam_role_policy: {
+        work: { role: "${aws_iam_role.agent.name}", name: "work", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }) },
+        ...(resources["aws_iam_role_policy"] ?? {}),
+      },
+    },
+  });
+  async function fixes(json: unknown): Promise<string[]> {
+    const path = join(dir, "cdk.tf.json");
+    writeFileSync(path, JSON.stringify(json));
+    const [stack] = await loadStacks({ kind: "json", path });
+    const found = analyzeStack(stack, { config: { agents: { names: ["agent"] } }, rules: allRules }).findings.filter((f) => f.ruleId === "agent-destroy-right");
+    return found.map((f) => f.fix);
+  }
+
+  test("the attachment's count: named as where the variable is, not the policy holding the Deny", async () => {
+    const [fix] = await fixes(
+      STACK(
+        { guard: { type: "bool", default: true } },
+        {
+          aws_iam_policy: { guard: { name: "guard", policy: GUARD_DENY() } },
+          aws_iam_role_policy_attachment: { guard: { count: "${var.guard ? 1 : 0}", role: "${aws_iam_role.agent.name}", policy_arn: "${aws_iam_policy.guard.arn}" } },
+        },
+      ),
+    );
+    expect(fix).toMatch(/^The Deny in aws_iam_policy\.guard is not relied on because it depends on var\.guard, which -var can change, through aws_iam_role_policy_attachment\.guard's count /);
+    expect(fix).toContain("write aws_iam_role_policy_attachment.guard's count without that variable");
+    expect(fix).toContain("--var-file so blastwall reads the deploy's value, and it counts");
+  });
+
+  test("the exclusive list: named", async () => {
+    const [fix] = await fixes(
+      STACK(
+        { names: { type: "list(string)", default: ["work", "guard"] } },
+        {
+          aws_iam_role_policy: { guard: { role: "${aws_iam_role.agent.name}", name: "guard", policy: GUARD_DENY() } },
+          aws_iam_role_policies_exclusive: { agent: { role_name: "${aws_iam_role.agent.name}", policy_names: "${var.names}" } },
+        },
+      ),
+    );
+    expect(fix).toContain("through aws_iam_role_policies_exclusive.agent's policy_names");
+  });
+
+  test("a conditional Deny: --var-file is not promised, and the step says there is another reason", async () => {
+    const json = STACK({ env: { type: "string", default: "us-east-1" } }, { aws_iam_role_policy: { guard: { role: "${aws_iam_role.agent.name}", name: "guard", policy: GUARD_DENY({ StringNotEquals: { "aws:RequestedRegion": "${var.env}" } }) } } });
+    const [fix] = await fixes(json);
+    expect(fix).toContain("and for another reason as well");
+    expect(fix).not.toContain("and it counts");
+  });
+
+  test("control: an unconditional Deny with the variable in it keeps the --var-file advice", async () => {
+    const json = STACK({ extra: { type: "string", default: "s3:ListBucket" } }, { aws_iam_role_policy: { guard: { role: "${aws_iam_role.agent.name}", name: "guard", policy: GUARD_DENY(undefined, ["s3:GetObject", "${var.extra}"]) } } });
+    const [fix] = await fixes(json);
+    expect(fix).toContain("through aws_iam_role_policy.guard's policy");
+    expect(fix).toContain("and it counts");
+    expect(fix).not.toContain("another reason");
+  });
+});

@@ -24,6 +24,9 @@ export interface SettableReading {
 /** What every reason `settableDenyWhy` gives says: a finding's fix looks for it (analyze.ts `withSettableDenyNote`). */
 export const SETTABLE_SAYS = "which -var can set otherwise";
 
+/** What a deny-not-relied-on step adds where the reason it gives is not the only one (analyze.ts reads it). */
+export const ALSO_NOT_RELIED_ON = "; it is not relied on for another reason as well";
+
 /** Stands for every argument of a resource: the other reading has no such instance to compare with. */
 export const EVERY_ARGUMENT = "*";
 
