@@ -19,7 +19,7 @@ import { actionUniverse } from "./universe";
 import { withAccessPointBuckets } from "./s3-access-points";
 import { withRegionNotes } from "./region-notes";
 import { unknownOwnRegion } from "./terraform/providers";
-import { SETTABLE_SAYS } from "./terraform/settable-providers";
+import { ALSO_NOT_RELIED_ON, SETTABLE_SAYS } from "./terraform/settable-providers";
 import { LITERAL_AGAINST_REFERENCE, settableForms } from "./terraform/settable-forms";
 import { MIN_REASON, nearestKey, visibleLength } from "./text";
 
@@ -190,11 +190,36 @@ function withSettableDenyNote(fix: string, evidence: FindingDraft["evidence"]): 
       `or give the variable with --var-file so blastwall reads the deploy's value, and it counts. Otherwise: ${fix}`
     );
   }
+  // Where the variable is (red-team round 165, F7): the attachment's count, the exclusive list, the role's name, not
+  // necessarily the resource holding the Deny.
+  const holders = [...new Set(steps.flatMap((e) => settableHolders(e.detail)))];
+  const through = holders.length > 0 ? `, through ${holders.join(" and ")}` : "";
+  const write = holders.length > 0 ? holders.join(" and ") : "the Deny's statement, its count and what attaches it";
+  // A Deny not relied on for another reason as well (a Condition): the deploy's value would not make it count.
+  if (steps.some((e) => e.detail.includes(ALSO_NOT_RELIED_ON))) {
+    return (
+      `The Deny in ${where} is not relied on because it depends on ${named}, which -var can change${through}, and for another reason as well (see the deny-not-relied-on step): ` +
+      `writing ${write} without that variable, or giving the variable with --var-file, does not make it count alone. Otherwise: ${fix}`
+    );
+  }
   return (
-    `The Deny in ${where} is not relied on because it depends on ${named}, which -var can change (see the deny-not-relied-on step): ` +
-    `write the Deny's statement, its count and what attaches it without that variable (literally or by reference; the variable may stay in other statements), ` +
+    `The Deny in ${where} is not relied on because it depends on ${named}, which -var can change${through} (see the deny-not-relied-on step): ` +
+    `write ${write} without that variable (literally or by reference; the variable may stay in other statements of the Deny's policy), ` +
     `or give the variable with --var-file so blastwall reads the deploy's value, and it counts. Otherwise: ${fix}`
   );
+}
+
+/**
+ * What a deny-not-relied-on step says depends on a variable: "X's count", "X's policy_names", "the module instance
+ * holding X" (settable-providers.ts `settableDenyWhy`, collect.ts's exclusive lists and literal names).
+ */
+function settableHolders(detail: string): string[] {
+  const said = "blastwall does not rely on it: ";
+  const why = detail.slice(Math.max(0, detail.indexOf(said) + said.length));
+  const out: string[] = [];
+  for (const m of why.matchAll(/(\S+)'s ((?:[\w]+(?:, )?)+) depends? on /g)) out.push(`${m[1]}'s ${m[2]}`);
+  for (const m of why.matchAll(/(\S+) may not exist,(?: or may differ,)? as the module instance holding it depends on /g)) out.push(`the module call of ${m[1]}`);
+  return out;
 }
 
 function withWarningNote(fix: string, severity: Finding["severity"] | undefined, meta: Rule["meta"]): string {

@@ -83,7 +83,7 @@ export interface EmittedResource {
 export { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 import { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 import { removedBlockResource } from "../engine/terraform/removed-blocks";
-import { EVERY_ARGUMENT, copySettable, markSettable, markSettableLazily, type SettableReading } from "../engine/terraform/settable-providers";
+import { EVERY_ARGUMENT, INSTANCE, copySettable, markSettable, markSettableLazily, type SettableReading } from "../engine/terraform/settable-providers";
 
 /** Provider settings that decide the region and account what it makes is in. */
 const PLACING_SETTINGS = ["region", "allowed_account_ids", "assume_role", "assume_role_with_web_identity"];
@@ -715,17 +715,26 @@ export class ModuleInstance implements Env {
   /**
    * The arguments of resource instance `suffix` (as Terraform JSON, meta-arguments included) that come out differently
    * where root variables `-var` may set are unknown: a name, a path, a document, a `count` read from one. Every argument
-   * (`EVERY_ARGUMENT`) where the other reading has no such module instance, or may not create it while this one does.
+   * (`EVERY_ARGUMENT`) where the other reading has no such module instance. Where it may not create it while this one
+   * does (a module called with `count = var.enable ? 1 : 0`), `INSTANCE` besides those that differ from its instance
+   * there (red-team round 165, F5: what is in one module instance exists together), its own address read as that one's.
    */
   private settableArguments(key: string, body: Obj, exp: Expansion, suffix: string, scope: Scope): SettableReading {
     const other = this.counterpart();
-    if (!other || (other.uncertain !== undefined && this.uncertain === undefined)) return { keys: new Set([EVERY_ARGUMENT]) };
+    if (!other) return { keys: new Set([EVERY_ARGUMENT]) };
+    const mayVanish = other.uncertain !== undefined && this.uncertain === undefined;
     const otherExp = other.expansion(key, body);
     const there = renderBody(body, other.instancesOf(otherExp).find((i) => i.suffix === suffix)?.scope ?? { env: other }, otherExp, []);
     const here = renderBody(body, scope, exp, []);
-    const out = new Set<string>();
+    // The other reading may name this module instance by its representative (`module.agent.` for `module.agent[0].`).
+    const ownPrefix = JSON.stringify(this.prefix).slice(1, -1);
+    const asThere = (v: unknown) => {
+      const text = JSON.stringify(v);
+      return mayVanish && this.prefix !== other.prefix && this.prefix !== "" && text !== undefined ? text.split(ownPrefix).join(JSON.stringify(other.prefix).slice(1, -1)) : text;
+    };
+    const out = new Set<string>(mayVanish ? [INSTANCE] : []);
     for (const k of new Set([...Object.keys(here), ...Object.keys(there)])) {
-      if (JSON.stringify(here[k]) !== JSON.stringify(there[k])) out.add(k);
+      if (asThere(here[k]) !== JSON.stringify(there[k])) out.add(k);
     }
     // `count = var.on ? 1 : 0` reads 1 here (no `count` rendered) and unknown there (`count` kept): the key differs.
     return { keys: out, other: there };

@@ -6,6 +6,7 @@ import { grantIsHarmless, loadCatalogue } from "../engine/catalogue";
 import { actionUniverse } from "../engine/universe";
 import { UNREADABLE_CONDITION, isAwsManagedArn } from "../engine/terraform/policy-documents";
 import { PERMISSION_SET_ACCOUNTS_NOTE } from "../engine/principals/permission-sets";
+import { ALSO_NOT_RELIED_ON } from "../engine/terraform/settable-providers";
 
 /** The grants of one statement, with the actions they give: the unit a finding is reported in. */
 export interface StatementGrants {
@@ -229,12 +230,23 @@ export function unreliedDenyEvidence(p: PrincipalNode, actions: readonly string[
     out.push({
       step: "deny-not-relied-on",
       address: st.source.address,
-      detail: `${statementName(st)} denies ${denied.slice(0, 3).join(", ")}${denied.length > 3 ? ", ..." : ""}, but blastwall does not rely on it: ${why}`,
+      detail: `${statementName(st)} denies ${denied.slice(0, 3).join(", ")}${denied.length > 3 ? ", ..." : ""}, but blastwall does not rely on it: ${why}${alsoNotReliedOn(st, why)}`,
       statements: [statementRef(st)],
     });
     if (out.length === 2) break;
   }
   return out;
+}
+
+/**
+ * A Deny not relied on for more than the reason shown (red-team round 165, F7): a Condition (a conditional Deny is never
+ * relied on: it may not hold), or a second part blastwall cannot read. Fixing the first alone leaves the finding.
+ */
+function alsoNotReliedOn(st: Statement, why: string): string {
+  const unreadable = st.conditions.filter((c) => c.operator === UNREADABLE_CONDITION && c.values[0] !== why);
+  if (unreadable.length > 0) return `${ALSO_NOT_RELIED_ON}: ${unreadable[0].values[0]}`;
+  if (st.conditions.some((c) => c.operator !== UNREADABLE_CONDITION)) return `${ALSO_NOT_RELIED_ON}: it has a Condition, and a Deny with a Condition is never relied on (the condition may not hold)`;
+  return "";
 }
 
 const unrelied = new WeakMap<PrincipalNode, readonly { readonly st: Statement; readonly why: string }[]>();

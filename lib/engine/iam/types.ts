@@ -37,6 +37,12 @@ export interface Condition {
    * to the deploying account is `*` in `values`, like every account id of a stack, yet one account (red-team round 78).
    */
   readonly written?: readonly string[];
+  /**
+   * On a Deny blastwall does not rely on because `-var` can make its holder not exist (red-team round 165, F5): the
+   * existence signature (settable-providers.ts `existenceSignature`) of that holder. For a principal with the same
+   * signature the Deny is certain: the holder exists exactly when the principal does.
+   */
+  readonly existsWith?: string;
 }
 
 export interface PrincipalSpec {

@@ -16,7 +16,7 @@
  */
 import { providerDefaultTags } from "../agent-tags";
 import type { AttachedPolicy, PeerMatch, PrincipalKind, PrincipalNode, UnresolvedAttachment } from "../analysis-types";
-import type { PolicyDocument, Statement } from "../iam/types";
+import type { Condition, PolicyDocument, Statement } from "../iam/types";
 import { globMatch, globsIntersect } from "../iam/glob";
 import { unknownDocument } from "../iam/policy-json";
 import { INLINE_POLICY_MAX, MANAGED_POLICY_MAX, identityPolicyProblem } from "../iam/identity-validity";
@@ -42,7 +42,7 @@ import {
 import { USER_CREDENTIALS } from "../user-credentials";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 import { targetHint } from "../terraform/configured-targets";
-import { isSettable, settableArgumentWhy, settableDenyWhy } from "../terraform/settable-providers";
+import { existenceSignature, isSettable, settableArgumentWhy, settableDenyMark } from "../terraform/settable-providers";
 import { certainListItems } from "../terraform/certain-list-items";
 import { removalsOf, withAccount, resolved as resolvedPattern, type PeerRemoval } from "./peer-removals";
 
@@ -531,7 +531,7 @@ class Collector {
         if (list) {
           list.forEach((arn, i) => {
             const viaI = `${via}[${i}]`;
-            const a = lazyAttached(viaI, () => this.documentForArn(arn, viaI, r));
+            const a = lazyAttached(viaI, () => coupledTo(this.documentForArn(arn, viaI, r), r));
             this.keys.set(a, { kind: "managed", source: r.address, own: true, arn, holder: r });
             b.identity.push(a);
           });
@@ -555,7 +555,7 @@ class Collector {
     if ((b.kind === "role" || b.kind === "user") && v["permissions_boundary"] !== undefined && v["permissions_boundary"] !== null) {
       const via = `${r.address}.permissions_boundary`;
       const pb = v["permissions_boundary"];
-      this.setBoundary(b, this.documentForArn(pb, via, r), typeof pb === "string" ? showExpr(pb) : "(not a string)", via);
+      this.setBoundary(b, coupledTo(this.documentForArn(pb, via, r), r), typeof pb === "string" ? showExpr(pb) : "(not a string)", via);
     }
   }
 
@@ -598,13 +598,16 @@ class Collector {
       const a = lazyAttached(via, () =>
         inlineLabelled(
           identityChecked(
-            policyFromValue(this.stack, blk["policy"], {
-              address: r.address,
-              via,
-              constructPath: r.constructPath,
-              managed: this.opts.managed,
-              measure: true,
-            }),
+            coupledTo(
+              policyFromValue(this.stack, blk["policy"], {
+                address: r.address,
+                via,
+                constructPath: r.constructPath,
+                managed: this.opts.managed,
+                measure: true,
+              }),
+              r,
+            ),
             INLINE_POLICY_MAX.role,
           ),
           name !== undefined ? `inline_policy ${JSON.stringify(name)}` : `inline_policy[${i}]`,
@@ -1001,17 +1004,19 @@ class Collector {
         return;
       case "found": {
         const viaDoc = () => withVia(document(), att.address);
+        // What holds the Deny may exist exactly when the principal does (settable-providers.ts `existenceSignature`).
+        const docFor = (b: Builder) => () => coupledTo(viaDoc(), b.resource);
         const push = (b: Builder, a: AttachedPolicy) => {
           this.keys.set(a, key);
           b.identity.push(a);
         };
         // The common case: one principal of the stack, certainly in the attachment's account.
         if (t.maybe.length === 0 && t.nodes.length === 1 && accountRelation(this.stack, att, t.nodes[0].resource) === "same") {
-          push(t.nodes[0], lazyAttached(att.address, viaDoc));
+          push(t.nodes[0], lazyAttached(att.address, docFor(t.nodes[0])));
           return;
         }
         const { nodes, maybe, accounts } = this.inAttachmentAccount(att, kind, t.nodes, t.maybe);
-        for (const b of nodes) push(b, lazyAttached(att.address, viaDoc));
+        for (const b of nodes) push(b, lazyAttached(att.address, docFor(b)));
         for (const b of maybe) {
           if (nodes.includes(b)) continue;
           // It may be another principal: what it allows counts, what it denies cannot be relied on.
@@ -1022,7 +1027,7 @@ class Collector {
             (settable !== undefined
               ? `${att.address} names the ${kind} ${t.shown} literally, and ${settable}, so it may not be this ${kind}: refer to it (${b.resource.address}.name)`
               : `${att.address} names the ${kind} ${t.shown}, which may not be this ${kind} (name ${b.name})`);
-          push(b, lazyAttached(att.address, () => uncertainDenies(viaDoc(), "blastwall:target", why)));
+          push(b, lazyAttached(att.address, () => uncertainDenies(docFor(b)(), "blastwall:target", why)));
           b.notes.push(unsure ?? `${att.address} attaches a policy to the ${kind} named ${t.shown}, which may be this ${kind} (name ${b.name})`);
         }
         return;
@@ -1499,8 +1504,8 @@ class Collector {
     if (why !== undefined) return uncertainDenies(doc, "blastwall:exists", `${r.address} ${why}`);
     // An attachment whose `count`, target or policy `-var` can change (red-team round 162b, F3): its Denies may not apply.
     // The document itself is judged, statement by statement, where it is read (policyFromValue, documentForArn).
-    const settable = settableDenyWhy(r, undefined, DOCUMENT_ARGUMENTS);
-    return settable === undefined ? doc : uncertainDenies(doc, "blastwall:settable", settable);
+    const settable = settableDenyMark(r, undefined, DOCUMENT_ARGUMENTS, this.stack.byAddress);
+    return settable === undefined ? doc : uncertainDenies(doc, "blastwall:settable", settable.why, settable.existsWith);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -1603,9 +1608,9 @@ class Collector {
   /** The document a policy ARN (literal, or a reference to an `aws_iam_policy`) stands for. Never undefined. */
   private documentForArn(value: unknown, via: string, holder: TfResource): PolicyDocument {
     // A policy ARN `-var` can change (a boundary or attachment read from a variable): its Denies may not apply.
-    const settable = settableDenyWhy(holder, value);
+    const settable = settableDenyMark(holder, value, undefined, this.stack.byAddress);
     const doc = this.documentForArnAsRead(value, via, holder);
-    return settable === undefined ? doc : uncertainDenies(doc, "blastwall:settable", settable);
+    return settable === undefined ? doc : uncertainDenies(doc, "blastwall:settable", settable.why, settable.existsWith);
   }
 
   private documentForArnAsRead(value: unknown, via: string, holder: TfResource): PolicyDocument {
@@ -1837,14 +1842,29 @@ function identityChecked(doc: PolicyDocument, maxLength: number): PolicyDocument
 /** The arguments of an attachment that hold the document it attaches, which its reader checks for `-var` itself. */
 const DOCUMENT_ARGUMENTS: ReadonlySet<string> = new Set(["policy", "inline_policy", "policy_arn", "managed_policy_arn"]);
 
-function uncertainDenies(doc: PolicyDocument, key: string, why: string): PolicyDocument {
+function uncertainDenies(doc: PolicyDocument, key: string, why: string, existsWith?: string): PolicyDocument {
   if (!doc.statements.some((st) => st.effect === "Deny" && st.unknown === undefined)) return doc;
+  const coupled = existsWith !== undefined ? { existsWith } : {};
   return {
     ...doc,
     statements: doc.statements.map((st) =>
-      st.effect === "Deny" && st.unknown === undefined ? { ...st, conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key, values: [why] }] } : st,
+      st.effect === "Deny" && st.unknown === undefined ? { ...st, conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key, values: [why], ...coupled }] } : st,
     ),
   };
+}
+
+/**
+ * `doc` as it reaches `principal`, its Denies certain where `-var` could only make what holds them not exist, and that
+ * exists exactly when the principal does (red-team round 165, F5: a role and its boundary behind one feature flag, or
+ * in one module instance). Where the principal does not exist it has no rights for a Deny to cap.
+ */
+function coupledTo(doc: PolicyDocument, principal: TfResource): PolicyDocument {
+  const marked = (c: Condition) => c.existsWith !== undefined && c.operator === UNREADABLE_CONDITION;
+  if (!doc.statements.some((st) => st.conditions.some(marked))) return doc;
+  const signature = existenceSignature(principal);
+  if (signature === undefined) return doc;
+  const strip = (st: Statement): Statement => (st.conditions.some((c) => marked(c) && c.existsWith === signature) ? { ...st, conditions: st.conditions.filter((c) => !(marked(c) && c.existsWith === signature)) } : st);
+  return { ...doc, statements: doc.statements.map(strip) };
 }
 
 /** A principal for an agent outside the stack: no resource of its own, so a stand-in that no rule mistakes for one. */

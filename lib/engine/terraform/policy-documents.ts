@@ -23,7 +23,7 @@ import { classifyExpression, hasInterpolation, parseTemplate, refTarget, resolve
 import type { TfResource, TfStack } from "./types";
 import { followReferences } from "../agent-tags";
 import { whyUnknown } from "./unknown-why";
-import { settableDenyWhy, settableDocument } from "./settable-providers";
+import { settableDenyMark, settableDocument } from "./settable-providers";
 
 type Obj = Record<string, unknown>;
 
@@ -76,8 +76,11 @@ export function policyFromValue(stack: TfStack, value: unknown, opts: PolicyFrom
   return settableChecked(stack, opts.address, value, fromValue(ctx, value, opts), (alt) => fromValue(ctx, alt, opts));
 }
 
-/** The arguments of a `data.aws_iam_policy_document` its own statements come from. */
-const DATA_DOC_KEYS: ReadonlySet<string> = new Set(["statement", "version", "policy_id"]);
+/**
+ * The arguments of a `data.aws_iam_policy_document` its own statements come from: a `dynamic "statement"` over a
+ * variable changes only the statements it makes (red-team round 165, F4), which are judged one by one with the rest.
+ */
+const DATA_DOC_KEYS: ReadonlySet<string> = new Set(["statement", "dynamic", "version", "policy_id"]);
 
 /**
  * `doc`, its Denies not relied on when what they depend on in the resource at `address` (the document `value`, what the
@@ -90,8 +93,9 @@ function settableChecked(stack: TfStack, address: string, value: unknown, doc: P
   const denies = (st: Statement) => st.effect === "Deny" && st.unknown === undefined;
   const holder = stack.byAddress.get(address);
   if (!holder || !doc.statements.some(denies)) return doc;
-  const why = settableDenyWhy(holder, value);
-  if (why === undefined) return doc;
+  const mark = settableDenyMark(holder, value, undefined, stack.byAddress);
+  if (mark === undefined) return doc;
+  const why = mark.why;
   const perStatement = settableDocument(holder, value, value === undefined ? DATA_DOC_KEYS : undefined);
   let same: ReadonlySet<string> = new Set();
   let whyOf = (_st: Statement) => why;
@@ -100,9 +104,10 @@ function settableChecked(stack: TfStack, address: string, value: unknown, doc: P
     same = new Set(("statements" in alt ? alt.statements : alt).filter(denies).map(statementSignature));
     whyOf = (st) => perStatement.why(`its Deny statement #${st.source.index}`);
   }
-  const mark = (st: Statement): Statement =>
-    denies(st) && !same.has(statementSignature(st)) ? { ...st, conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:settable", values: [whyOf(st)] }] } : st;
-  return { ...doc, statements: doc.statements.map(mark) };
+  const coupled = mark.existsWith !== undefined ? { existsWith: mark.existsWith } : {};
+  const marked = (st: Statement): Statement =>
+    denies(st) && !same.has(statementSignature(st)) ? { ...st, conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:settable", values: [whyOf(st)], ...coupled }] } : st;
+  return { ...doc, statements: doc.statements.map(marked) };
 }
 
 /** What a statement does (not where it is written): two statements alike in it deny alike. */

@@ -24,6 +24,9 @@ export interface SettableReading {
 /** What every reason `settableDenyWhy` gives says: a finding's fix looks for it (analyze.ts `withSettableDenyNote`). */
 export const SETTABLE_SAYS = "which -var can set otherwise";
 
+/** What a deny-not-relied-on step adds where the reason it gives is not the only one (analyze.ts reads it). */
+export const ALSO_NOT_RELIED_ON = "; it is not relied on for another reason as well";
+
 /** Stands for every argument of a resource: the other reading has no such instance to compare with. */
 export const EVERY_ARGUMENT = "*";
 
@@ -42,8 +45,21 @@ export function markSettableLazily(values: object, keys: () => SettableReading):
   else settable.set(values, { keys: new Set(), lazy: keys });
 }
 
+/**
+ * Stands for a resource's module instance, which the other reading may not create while this one does (a module called
+ * with `count = var.enable ? 1 : 0`): the arguments are compared with that instance's, and this says it may not exist.
+ * Callers other than a Deny's holder (`settableDenyWhy`) see it as `EVERY_ARGUMENT`, as before.
+ */
+export const INSTANCE = "(module instance)";
+
 /** The marked keys of `body` (`EVERY_ARGUMENT` among them when every one counts as marked). */
 export function settableKeys(body: object | undefined): ReadonlySet<string> {
+  const keys = rawKeys(body);
+  return keys.has(INSTANCE) ? new Set([...keys, EVERY_ARGUMENT]) : keys;
+}
+
+/** The marked keys of `body`, `INSTANCE` kept as it is. */
+function rawKeys(body: object | undefined): ReadonlySet<string> {
   const hit = body === undefined ? undefined : settable.get(body);
   if (!hit) return NONE;
   if (hit.lazy) {
@@ -58,7 +74,7 @@ export function settableKeys(body: object | undefined): ReadonlySet<string> {
 
 /** `values`' arguments as the reading where root variables `-var` may set are unknown renders them, where known. */
 export function settableOther(values: object | undefined): Record<string, unknown> | undefined {
-  settableKeys(values);
+  rawKeys(values);
   return values === undefined ? undefined : settable.get(values)?.other;
 }
 
@@ -95,10 +111,78 @@ export function settableDenyWhy(
   value?: unknown,
   judged?: ReadonlySet<string>,
 ): string | undefined {
+  return settableDenyMark(r, value, judged)?.why;
+}
+
+/** A Deny's holder as `settableDenyMark` and `existenceSignature` need it. */
+export type SettableHolder = { readonly address: string; readonly values: Record<string, unknown> };
+
+/**
+ * `settableDenyWhy`, and `existsWith` where `-var` can only make the holder not exist (red-team round 165, F5): its
+ * `count` / `for_each` / `lifecycle` or its module instance, and arguments that differ only as they refer to a resource
+ * that exists exactly when the holder does (`role = aws_iam_role.agent[0].name`, both counted alike). The Deny is then
+ * certain for a principal whose `existenceSignature` is `existsWith`: it exists exactly when that principal does.
+ * `byAddress` finds what the holder refers to.
+ */
+export function settableDenyMark(
+  r: SettableHolder,
+  value?: unknown,
+  judged?: ReadonlySet<string>,
+  byAddress?: ReadonlyMap<string, SettableHolder>,
+): { readonly why: string; readonly existsWith?: string } | undefined {
   const asked = settableDenyKeys(r, value, judged);
   if (asked === undefined) return undefined;
-  if (asked === EVERY_ARGUMENT) return `${r.address} may not exist, or may differ, as the module instance holding it depends on a root variable, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value), so its Deny may not apply`;
-  return settableWhy(r, asked, "its Deny may not apply");
+  if (asked === EVERY_ARGUMENT) return { why: `${r.address} may not exist, or may differ, as the module instance holding it depends on a root variable, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value), so its Deny may not apply` };
+  const own = asked.filter((k) => k !== INSTANCE);
+  const then = "its Deny may not apply";
+  const why =
+    own.length === 0
+      ? `${r.address} may not exist, as the module instance holding it depends on a root variable, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value), so ${then}`
+      : settableWhy(r, own, asked.includes(INSTANCE) ? `the module instance holding it may not exist either, so ${then}` : then);
+  const signature = existenceSignature(r);
+  const coupled = signature !== undefined && asked.every((k) => EXISTENCE.has(k) || followsExistence(r, k, signature, byAddress));
+  return coupled ? { why, existsWith: signature } : { why };
+}
+
+/**
+ * What decides whether `r` exists, where `-var` can change it: its module instance (when the other reading may not
+ * create it), its index, and its marked `count` / `for_each` / `lifecycle` as written and as the other reading has them.
+ * Two resources with the same signature exist together: the same expressions, evaluated in the same module instance,
+ * for the same index. Undefined where nothing about its existence is marked, or where an instance key is not known
+ * (Terraform JSON read as written has one resource for all the instances of a `for_each`).
+ */
+export function existenceSignature(r: SettableHolder): string | undefined {
+  const keys = rawKeys(r.values);
+  const marked = [...EXISTENCE].filter((k) => keys.has(k));
+  if (marked.length === 0) return undefined;
+  const { module, index } = splitAddress(r.address);
+  if (keys.has("for_each") && index === "") return undefined;
+  const other = settableOther(r.values);
+  return JSON.stringify([module, index, ...marked.map((k) => [k, r.values[k] ?? null, other?.[k] ?? null])]);
+}
+
+/** `module.a[0].aws_iam_role.x[1]` → module `module.a[0].`, index `[1]`. */
+function splitAddress(address: string): { module: string; index: string } {
+  const m = /^((?:module\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?\.)*)(?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*(\[[^\]]*\])?$/.exec(address);
+  return m ? { module: m[1], index: m[2] ?? "" } : { module: address, index: "" };
+}
+
+/**
+ * Whether `r`'s argument `k` differs in the other reading only where it refers to an instance that exists exactly when
+ * `r` does: `${aws_iam_role.agent[0].name}` here, `${aws_iam_role.agent.name}` there (the other reading does not know
+ * the instances of a `count` it cannot read).
+ */
+function followsExistence(r: SettableHolder, k: string, signature: string, byAddress?: ReadonlyMap<string, SettableHolder>): boolean {
+  const other = settableOther(r.values);
+  if (!byAddress || !other || !(k in other) || !(k in r.values)) return false;
+  let changed = false;
+  const here = JSON.stringify(r.values[k]).replace(/\$\{([^{}"]*?)(\[[^\]"]*\])(\.[A-Za-z_][\w-]*)\}/g, (all, base: string, idx: string, attr: string) => {
+    const target = byAddress.get(base + idx);
+    if (!target || existenceSignature(target) !== signature) return all;
+    changed = true;
+    return "${" + base + attr + "}";
+  });
+  return changed && here === JSON.stringify(other[k]);
 }
 
 /**
@@ -106,7 +190,7 @@ export function settableDenyWhy(
  * undefined when none is marked.
  */
 function settableDenyKeys(r: { readonly values: Record<string, unknown> }, value?: unknown, judged?: ReadonlySet<string>): string[] | typeof EVERY_ARGUMENT | undefined {
-  const keys = settableKeys(r.values);
+  const keys = rawKeys(r.values);
   if (keys.size === 0) return undefined;
   if (keys.has(EVERY_ARGUMENT)) return EVERY_ARGUMENT;
   let asked = [...keys].filter((k) => !INERT.has(k) && !judged?.has(k));
@@ -182,7 +266,9 @@ function blankUnknowns(v: unknown, known: ReadonlySet<string>): unknown {
     let out = "";
     let i = 0;
     for (const t of tokenSpans(v)) {
-      out += v.slice(i, t.start) + (known.has(v.slice(t.start, t.end)) ? v.slice(t.start, t.end) : BLANK);
+      const token = v.slice(t.start, t.end);
+      // One `blankWithin` made: as read but for the variables it made unknown.
+      out += v.slice(i, t.start) + (known.has(token) || token.includes(BLANK) ? token : BLANK);
       i = t.end;
     }
     return out + v.slice(i);
@@ -235,7 +321,8 @@ function at(v: unknown, path: readonly (string | number)[]): unknown {
   return cur;
 }
 
-const EXISTENCE = new Set(["count", "for_each", "lifecycle"]);
+/** What decides whether a resource exists (`INSTANCE`: its module instance). */
+const EXISTENCE: ReadonlySet<string> = new Set(["count", "for_each", "lifecycle", INSTANCE]);
 
 /** Whether `v` is or holds `value` (a nested block's argument: `inline_policy[0].policy`). */
 function holds(v: unknown, value: unknown, depth: number): boolean {
@@ -329,7 +416,9 @@ function blankVariables(v: unknown, settableVar: (token: string) => boolean, bla
     let i = 0;
     for (const t of tokenSpans(v)) {
       const token = v.slice(t.start, t.end);
-      out += v.slice(i, t.start) + (settableVar(token) ? blank(token) : token);
+      // A whole jsonencode document is blanked statement by statement (blankWithin); anything else whole, its variables named.
+      const within = settableVar(token) ? blankWithin(token, settableVar) : token;
+      out += v.slice(i, t.start) + (within === BLANK ? blank(token) : within);
       i = t.end;
     }
     return out + v.slice(i);
@@ -337,4 +426,44 @@ function blankVariables(v: unknown, settableVar: (token: string) => boolean, bla
   if (Array.isArray(v)) return v.map((x) => blankVariables(x, settableVar, blank));
   if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blankVariables(x, settableVar, blank)]));
   return v;
+}
+
+/**
+ * A `${...}` naming such a variable, with only the variable's uses made unknown where they can be told apart (red-team
+ * round 165, F3: cdktf's `Fn.jsonencode` writes the whole policy as one `${jsonencode({...})}`, the variable in one
+ * statement): a `${...}` inside one of its strings becomes BLANK text, a bare `var.x` the string BLANK, so each
+ * statement is judged by itself as a JSON.stringify'd one is. Whatever still
+ * names one after that (a directive, a heredoc the scan misreads) makes the whole token BLANK, as before.
+ */
+function blankWithin(token: string, settableVar: (token: string) => boolean): string {
+  const inner = token.slice(2, -1);
+  // Only a whole document (`${jsonencode(...)}`), read statement by statement; any other expression stays unknown whole.
+  if (!token.endsWith("}") || !/^\s*jsonencode\s*\(/.test(inner)) return BLANK;
+  let out = "";
+  let inString = false;
+  for (let i = 0; i < inner.length; ) {
+    const c = inner[i];
+    if (inString && c === "\\") {
+      out += inner.slice(i, i + 2);
+      i += 2;
+    } else if (inString && inner.startsWith("${", i)) {
+      const span = tokenSpans(inner.slice(i))[0];
+      const nested = inner.slice(i, i + span.end);
+      out += settableVar(nested) ? BLANK : nested;
+      i += span.end;
+    } else if (c === '"') {
+      inString = !inString;
+      out += c;
+      i++;
+    } else if (!inString && inner.startsWith("var.", i) && !/[\w.]/.test(inner[i - 1] ?? "")) {
+      const name = /^var\.[A-Za-z_][\w-]*/.exec(inner.slice(i))![0];
+      out += settableVar(name) ? JSON.stringify(BLANK) : name;
+      i += name.length;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  const blanked = "${" + out + "}";
+  return settableVar(blanked) ? BLANK : blanked;
 }
