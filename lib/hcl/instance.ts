@@ -737,7 +737,7 @@ export class ModuleInstance implements Env {
       if (asThere(here[k]) !== JSON.stringify(there[k])) out.add(k);
     }
     // `count = var.on ? 1 : 0` reads 1 here (no `count` rendered) and unknown there (`count` kept): the key differs.
-    return { keys: out, other: there };
+    return { keys: out, other: there, written: body };
   }
 
   /**

@@ -12,13 +12,15 @@
  * provider's settings are marked when rendered; a resource's arguments are compared only when first asked (a thunk),
  * so a folder whose Denies ask nothing pays nothing for it.
  */
-const settable = new WeakMap<object, { keys: Set<string>; lazy?: () => SettableReading; other?: Record<string, unknown> }>();
+const settable = new WeakMap<object, { keys: Set<string>; lazy?: () => SettableReading; other?: Record<string, unknown>; written?: Record<string, unknown> }>();
 
 /** What a resource's arguments come out as where root variables `-var` may set are unknown, and which differ. */
 export interface SettableReading {
   readonly keys: ReadonlySet<string>;
   /** The arguments as rendered in that reading (absent where it has no such instance). */
   readonly other?: Record<string, unknown>;
+  /** The arguments as written (`${aws_iam_role.agent[count.index].name}`), where the reader keeps them. */
+  readonly written?: Record<string, unknown>;
 }
 
 /** What every reason `settableDenyWhy` gives says: a finding's fix looks for it (analyze.ts `withSettableDenyNote`). */
@@ -68,8 +70,15 @@ function rawKeys(body: object | undefined): ReadonlySet<string> {
     const reading = lazy();
     for (const k of reading.keys) hit.keys.add(k);
     if (reading.other) hit.other = reading.other;
+    if (reading.written) hit.written = reading.written;
   }
   return hit.keys;
+}
+
+/** `values`' arguments as written, where the reader keeps them (`pairsByInstance`). */
+function settableWritten(values: object): Record<string, unknown> | undefined {
+  rawKeys(values);
+  return settable.get(values)?.written;
 }
 
 /** `values`' arguments as the reading where root variables `-var` may set are unknown renders them, where known. */
@@ -140,7 +149,7 @@ export function settableDenyMark(
       ? `${r.address} may not exist, as the module instance holding it depends on a root variable, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value), so ${then}`
       : settableWhy(r, own, asked.includes(INSTANCE) ? `the module instance holding it may not exist either, so ${then}` : then);
   const signature = existenceSignature(r);
-  const coupled = signature !== undefined && asked.every((k) => EXISTENCE.has(k) || followsExistence(r, k, signature, byAddress));
+  const coupled = signature !== undefined && asked.every((k) => EXISTENCE.has(k) || followsExistence(r, k, signature, byAddress)) && pairsByInstance(r);
   return coupled ? { why, existsWith: signature } : { why };
 }
 
@@ -183,6 +192,44 @@ function followsExistence(r: SettableHolder, k: string, signature: string, byAdd
     return "${" + base + attr + "}";
   });
   return changed && here === JSON.stringify(other[k]);
+}
+
+/**
+ * Whether each instance of `r` goes with the same instance of what it names (red-team round 166, F1): the signature
+ * says guard[0] exists exactly when agent[0] does, but under `count = var.n` a guard written with
+ * `role = aws_iam_role.agent[0].name` puts every guard on agent-0, and `-var n=2` makes an agent-1 with none, which the
+ * reading by default never sees. So: at most one instance (no own `count` / `for_each`, or a `count` that can only be 0
+ * or 1: `var.x ? 1 : 0`), or every reference its arguments make, as written, indexes by its own `count.index` /
+ * `each.key`. A fixed index, a splat, a local or a module output (which may hide one): not paired.
+ */
+function pairsByInstance(r: SettableHolder): boolean {
+  const written = settableWritten(r.values);
+  if (!written) return false;
+  const counted = "count" in written;
+  if (!counted && !("for_each" in written)) return true;
+  if (counted && atMostOne(written["count"])) return true;
+  const own = counted ? "count.index" : "each.key";
+  for (const [k, v] of Object.entries(written)) {
+    if (EXISTENCE.has(k) || INERT.has(k) || k === "depends_on" || k === "provider") continue;
+    for (const m of JSON.stringify(v).matchAll(REFERENCE)) {
+      if (NOT_AN_INSTANCE.test(m[1])) continue;
+      if (m[1].startsWith("local.") || m[1].startsWith("module.")) return false;
+      if (m[2] !== undefined && m[2] !== `[${own}]`) return false;
+    }
+  }
+  return true;
+}
+
+/** A resource, data source, module or local named in an expression, and the index that follows it (`[0]`, `.*`, `.0`). */
+const REFERENCE = /(?<![\w.:/-])((?:data\.)?[A-Za-z][\w-]*\.[A-Za-z_][\w-]*)(\[[^\]]*\]|\.\*|\.\d+)?/g;
+
+/** Names that are no other resource's instance: a variable, the holder's own key, `path.module`. */
+const NOT_AN_INSTANCE = /^(?:var|count|each|path|terraform|self)\./;
+
+/** A `count` that can only be 0 or 1: a literal, or a conditional whose branches are the literals (`${var.x ? 1 : 0}`). */
+function atMostOne(count: unknown): boolean {
+  if (count === 0 || count === 1) return true;
+  return typeof count === "string" && /^\$\{[^?:{}]+\?\s*[01]\s*:\s*[01]\s*\}$/.test(count);
 }
 
 /**
@@ -357,7 +404,7 @@ export function markSettableByVariables(
     if (keys.length === 0) continue;
     const other: Record<string, unknown> = { ...r.values };
     for (const k of keys) other[k] = blankVariables(r.values[k], settableVar, blank);
-    markSettableLazily(r.values, () => ({ keys: new Set(keys), other }));
+    markSettableLazily(r.values, () => ({ keys: new Set(keys), other, written: r.values }));
   }
 }
 
