@@ -289,7 +289,11 @@ export function settableDocument(
   let alt: unknown;
   if (docKeys) {
     if (!asked.every((k) => docKeys.has(k))) return undefined;
-    alt = Object.fromEntries(Object.keys(r.values).map((k) => [k, docKeys.has(k) && k in other ? other[k] : read(k)]));
+    // The other reading decides the document's own arguments: a statement it lacks (one a `dynamic` block over a
+    // variable made, red-team round 167, F1) is not there when the variable is set otherwise; its `dynamic` blocks, left
+    // unexpanded there, make statements blastwall cannot read, which no Deny is read from.
+    const keys = new Set([...Object.keys(r.values), ...Object.keys(other).filter((k) => docKeys.has(k))]);
+    alt = Object.fromEntries([...keys].flatMap((k) => (!docKeys.has(k) ? [[k, read(k)]] : k in other ? [[k, other[k]]] : [])));
   } else {
     const path = pathTo(r.values, value, 0);
     if (!path || !asked.every((k) => k === path[0])) return undefined;
