@@ -148,7 +148,7 @@ export function settableDenyMark(
     own.length === 0
       ? `${r.address} may not exist, as the module instance holding it depends on a root variable, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value), so ${then}`
       : settableWhy(r, own, asked.includes(INSTANCE) ? `the module instance holding it may not exist either, so ${then}` : then);
-  const signature = existenceSignature(r);
+  const signature = existenceSignature(r, byAddress);
   const coupled = signature !== undefined && asked.every((k) => EXISTENCE.has(k) || followsExistence(r, k, signature, byAddress)) && pairsByInstance(r);
   return coupled ? { why, existsWith: signature } : { why };
 }
@@ -160,15 +160,39 @@ export function settableDenyMark(
  * for the same index. Undefined where nothing about its existence is marked, or where an instance key is not known
  * (Terraform JSON read as written has one resource for all the instances of a `for_each`).
  */
-export function existenceSignature(r: SettableHolder): string | undefined {
+export function existenceSignature(r: SettableHolder, byAddress?: ReadonlyMap<string, SettableHolder>): string | undefined {
   const keys = rawKeys(r.values);
   const marked = [...EXISTENCE].filter((k) => keys.has(k));
   if (marked.length === 0) return undefined;
   const { module, index } = splitAddress(r.address);
   if (keys.has("for_each") && index === "") return undefined;
   const other = settableOther(r.values);
-  return JSON.stringify([module, index, ...marked.map((k) => [k, r.values[k] ?? null, other?.[k] ?? null])]);
+  const own = (k: string): unknown[] => [k, r.values[k] ?? null, other?.[k] ?? null];
+  return JSON.stringify([module, index, ...marked.map((k) => (byAddress && existsThrough(r, k, byAddress)) ?? own(k))]);
 }
+
+/**
+ * Red-team round 167, F2: a holder counted or keyed by another resource itself (`count = length(aws_iam_role.agent)`
+ * over a counted role, `for_each = aws_iam_role.agent` over a keyed one) has exactly that resource's instances, so its
+ * `count` / `for_each` is that resource's, as `existenceSignature` writes it. Only the whole expression, a resource of
+ * the same module, and the same index: anything else keeps the holder's own, which matches nothing.
+ */
+function existsThrough(r: SettableHolder, k: string, byAddress: ReadonlyMap<string, SettableHolder>): unknown[] | undefined {
+  const written = settableOther(r.values)?.[k];
+  if (typeof written !== "string" || (k !== "count" && k !== "for_each")) return undefined;
+  const named = new RegExp(k === "count" ? `^\\$\\{length\\((${RESOURCE_NAME})\\)\\}$` : `^\\$\\{(${RESOURCE_NAME})\\}$`).exec(written);
+  if (!named || /^(?:var|local|module|data|count|each|path|terraform|self)\./.test(named[1])) return undefined;
+  const { module, index } = splitAddress(r.address);
+  const target = byAddress.get(module + named[1] + index);
+  if (!target || target === r) return undefined;
+  const keys = rawKeys(target.values);
+  // A counted resource gives a list, keyed by number; a keyed one a map: the holder's own kind must be the target's.
+  if (!keys.has(k) || keys.has(k === "count" ? "for_each" : "count")) return undefined;
+  return [k, target.values[k] ?? null, settableOther(target.values)?.[k] ?? null];
+}
+
+/** A managed resource's type and name, as an expression names it. */
+const RESOURCE_NAME = "[A-Za-z][\\w-]*\\.[A-Za-z_][\\w-]*";
 
 /** `module.a[0].aws_iam_role.x[1]` → module `module.a[0].`, index `[1]`. */
 function splitAddress(address: string): { module: string; index: string } {
@@ -185,13 +209,25 @@ function followsExistence(r: SettableHolder, k: string, signature: string, byAdd
   const other = settableOther(r.values);
   if (!byAddress || !other || !(k in other) || !(k in r.values)) return false;
   let changed = false;
-  const here = JSON.stringify(r.values[k]).replace(/\$\{([^{}"]*?)(\[[^\]"]*\])(\.[A-Za-z_][\w-]*)\}/g, (all, base: string, idx: string, attr: string) => {
-    const target = byAddress.get(base + idx);
+  // A `for_each` key comes quoted (`[\"a\"]` in JSON text): the index may hold escaped quotes and nothing else quoted.
+  const here = JSON.stringify(r.values[k]).replace(/\$\{([^{}"]*?)(\[(?:[^\]"\\]|\\")*\])(\.[A-Za-z_][\w-]*)\}/g, (all, base: string, idx: string, attr: string) => {
+    const target = byAddress.get(base + idx.replace(/\\"/g, '"'));
     if (!target || existenceSignature(target) !== signature) return all;
     changed = true;
     return "${" + base + attr + "}";
   });
-  return changed && here === JSON.stringify(other[k]);
+  return changed && here === eachValueAs(other, JSON.stringify(other[k]));
+}
+
+/**
+ * `text` with `${each.value.name}` written as `${aws_iam_role.agent.name}` where the holder's `for_each` is
+ * `aws_iam_role.agent` itself (red-team round 167, F2): each value is then the instance of that key, which
+ * `existsThrough` has already tied to the holder's. Any other `for_each` leaves `text` as it is.
+ */
+function eachValueAs(other: Record<string, unknown>, text: string): string {
+  const over = typeof other["for_each"] === "string" ? new RegExp(`^\\$\\{(${RESOURCE_NAME})\\}$`).exec(other["for_each"]) : null;
+  if (!over || /^(?:var|local|module|data|count|each|path|terraform|self)\./.test(over[1])) return text;
+  return text.replace(/\$\{each\.value\.([A-Za-z_][\w-]*)\}/g, (_all, attr: string) => "${" + over[1] + "." + attr + "}");
 }
 
 /**
