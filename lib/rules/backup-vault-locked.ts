@@ -33,7 +33,7 @@ function whereIs(stack: TfStack, r: TfResource): string {
  * for a vault can land on a same-named vault in another region and leave this one unlocked (red-team round 140, F4).
  * One provider configuration and no own region on either side is one region, even when it is not written literally.
  */
-export function outsideRegion(stack: TfStack, lock: TfResource, vault: TfResource): string | undefined {
+function outsideRegion(stack: TfStack, lock: TfResource, vault: TfResource): string | undefined {
   const here = resourceRegion(stack, vault);
   const there = resourceRegion(stack, lock);
   if (here !== undefined && there !== undefined && here === there) return undefined;
@@ -55,7 +55,7 @@ function accountOf(stack: TfStack, r: TfResource): string {
  * unlocked. One provider configuration is one account; two are one only when both are pinned to the same literal
  * account (a single allowed_account_ids entry, or an assume_role role_arn).
  */
-export function outsideAccount(stack: TfStack, lock: TfResource, vault: TfResource): string | undefined {
+function outsideAccount(stack: TfStack, lock: TfResource, vault: TfResource): string | undefined {
   if (sameProvider(providerKeyOf(lock), providerKeyOf(vault))) return undefined;
   const here = resourceAccount(stack, vault);
   const there = resourceAccount(stack, lock);
