@@ -19,7 +19,7 @@ import { actionUniverse } from "./universe";
 import { withAccessPointBuckets } from "./s3-access-points";
 import { withRegionNotes } from "./region-notes";
 import { unknownOwnRegion } from "./terraform/providers";
-import { ALSO_NOT_RELIED_ON, SETTABLE_SAYS } from "./terraform/settable-providers";
+import { ALSO_NOT_RELIED_ON, notReliedReason, SETTABLE_SAYS } from "./terraform/settable-providers";
 import { LITERAL_AGAINST_REFERENCE, settableForms } from "./terraform/settable-forms";
 import { MIN_REASON, nearestKey, visibleLength } from "./text";
 
@@ -168,10 +168,6 @@ function notesRegions(stack: TfStack): boolean {
 }
 
 /**
- * A finding an error rule reports as a warning (the catalogue grades its actions so) does not fail the gate: its fix
- * says so, and how to keep the right on the record rather than leave it unexplained.
- */
-/**
  * A finding that stands because a Deny of the stack is not relied on only as `-var` can change it (red-team round 163b,
  * F9) says so first: denying it again where it already is denied changes nothing, writing what the Deny depends on
  * without that variable (or giving the variable with --var-file) does.
@@ -211,17 +207,20 @@ function withSettableDenyNote(fix: string, evidence: FindingDraft["evidence"]): 
 
 /**
  * What a deny-not-relied-on step says depends on a variable: "X's count", "X's policy_names", "the module instance
- * holding X" (settable-providers.ts `settableDenyWhy`, collect.ts's exclusive lists and literal names).
+ * holding X" (settable-providers.ts `settableDenyMark`, collect.ts's exclusive lists and literal names).
  */
 function settableHolders(detail: string): string[] {
-  const said = "blastwall does not rely on it: ";
-  const why = detail.slice(Math.max(0, detail.indexOf(said) + said.length));
+  const why = notReliedReason(detail);
   const out: string[] = [];
   for (const m of why.matchAll(/(\S+)'s ((?:[\w]+(?:, )?)+) depends? on /g)) out.push(`${m[1]}'s ${m[2]}`);
   for (const m of why.matchAll(/(\S+) may not exist,(?: or may differ,)? as the module instance holding it depends on /g)) out.push(`the module call of ${m[1]}`);
   return out;
 }
 
+/**
+ * A finding an error rule reports as a warning (the catalogue grades its actions so) does not fail the gate: its fix
+ * says so, and how to keep the right on the record rather than leave it unexplained.
+ */
 function withWarningNote(fix: string, severity: Finding["severity"] | undefined, meta: Rule["meta"]): string {
   if (severity !== "warning" || meta.severity !== "error") return fix;
   // A rule about the input (what blastwall could not read or judge) holds no right to keep on the record.

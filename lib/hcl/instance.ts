@@ -83,10 +83,9 @@ export interface EmittedResource {
 export { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 import { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 import { removedBlockResource } from "../engine/terraform/removed-blocks";
-import { EVERY_ARGUMENT, INSTANCE, copySettable, markSettable, markSettableLazily, type SettableReading } from "../engine/terraform/settable-providers";
+import { EVERY_ARGUMENT, INSTANCE, PLACING_SETTINGS, copySettable, markSettable, markSettableLazily, type SettableReading } from "../engine/terraform/settable-providers";
 
 /** Provider settings that decide the region and account what it makes is in. */
-const PLACING_SETTINGS = ["region", "allowed_account_ids", "assume_role", "assume_role_with_web_identity"];
 
 /** Module block arguments that are not inputs. */
 const MAX_COUNT = 10_000;

@@ -1,3 +1,4 @@
+import { notReliedReason } from "../engine/terraform/settable-providers";
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { Statement } from "../engine/iam/types";
@@ -158,11 +159,9 @@ function unreliedText(steps: readonly { readonly detail: string }[]): string {
   return `The role's own policies deny some of them, but blastwall does not rely on those Denies: ${whys[0]}${more}.`;
 }
 
-const NOT_RELIED = "but blastwall does not rely on it: ";
-
 /** The reasons of deny-not-relied-on steps, each once (AgentRole's guard policies share one). */
 function whysOf(steps: readonly { readonly detail: string }[]): string[] {
-  return [...new Set(steps.map((e) => e.detail.slice(e.detail.indexOf(NOT_RELIED) + NOT_RELIED.length)))];
+  return [...new Set(steps.map((e) => notReliedReason(e.detail)))];
 }
 
 /**

@@ -8,10 +8,9 @@
 import type { Statement } from "../engine/iam/types";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { providerConfigKey, providerKeyOf, regionPartition, resourceAccount, resourceRegion } from "../engine/terraform/providers";
-import { EVERY_ARGUMENT, isSettable, settableKeys } from "../engine/terraform/settable-providers";
+import { EVERY_ARGUMENT, isSettable, PLACING_SETTINGS, settableKeys } from "../engine/terraform/settable-providers";
 import { AFTER_APPLY } from "../engine/terraform/policy-documents";
 
-const PLACING_SETTINGS = ["region", "allowed_account_ids", "assume_role", "assume_role_with_web_identity"];
 import { conditionAlwaysTrue, denyCertainlyCovers } from "../engine/iam/evaluate";
 import { globCovers } from "../engine/iam/glob";
 import { actionUniverse } from "../engine/universe";

@@ -6,7 +6,7 @@ import { grantIsHarmless, loadCatalogue } from "../engine/catalogue";
 import { actionUniverse } from "../engine/universe";
 import { UNREADABLE_CONDITION, isAwsManagedArn } from "../engine/terraform/policy-documents";
 import { PERMISSION_SET_ACCOUNTS_NOTE } from "../engine/principals/permission-sets";
-import { ALSO_NOT_RELIED_ON } from "../engine/terraform/settable-providers";
+import { ALSO_NOT_RELIED_ON, NOT_RELIED_ON } from "../engine/terraform/settable-providers";
 
 /** The grants of one statement, with the actions they give: the unit a finding is reported in. */
 export interface StatementGrants {
@@ -230,7 +230,7 @@ export function unreliedDenyEvidence(p: PrincipalNode, actions: readonly string[
     out.push({
       step: "deny-not-relied-on",
       address: st.source.address,
-      detail: `${statementName(st)} denies ${denied.slice(0, 3).join(", ")}${denied.length > 3 ? ", ..." : ""}, but blastwall does not rely on it: ${why}${alsoNotReliedOn(st, why)}`,
+      detail: `${statementName(st)} denies ${denied.slice(0, 3).join(", ")}${denied.length > 3 ? ", ..." : ""}, ${NOT_RELIED_ON}${why}${alsoNotReliedOn(st, why)}`,
       statements: [statementRef(st)],
     });
     if (out.length === 2) break;

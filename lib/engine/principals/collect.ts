@@ -1835,13 +1835,13 @@ function identityChecked(doc: PolicyDocument, maxLength: number): PolicyDocument
   return why === undefined ? doc : uncertainDenies(doc, "blastwall:invalid", `${doc.address}: ${why}`);
 }
 
+/** The arguments of an attachment that hold the document it attaches, which its reader checks for `-var` itself. */
+const DOCUMENT_ARGUMENTS: ReadonlySet<string> = new Set(["policy", "inline_policy", "policy_arn", "managed_policy_arn"]);
+
 /**
  * The document with each of its Denies marked by a condition blastwall cannot evaluate: a Deny that may not apply
  * (its policy may not exist, or may be attached to another principal) removes nothing, while its Allows still count.
  */
-/** The arguments of an attachment that hold the document it attaches, which its reader checks for `-var` itself. */
-const DOCUMENT_ARGUMENTS: ReadonlySet<string> = new Set(["policy", "inline_policy", "policy_arn", "managed_policy_arn"]);
-
 function uncertainDenies(doc: PolicyDocument, key: string, why: string, existsWith?: string): PolicyDocument {
   if (!doc.statements.some((st) => st.effect === "Deny" && st.unknown === undefined)) return doc;
   const coupled = existsWith !== undefined ? { existsWith } : {};

@@ -5,7 +5,7 @@
  * elsewhere, where it covers nothing. The same holds for a function's or role's name or path, a policy's `count`, a
  * statement's Effect: whatever `-var` can change. The reader marks what changes in its second reading, where every root
  * variable but a `--var-file` one is unknown (instance.ts `tree.settable`); an explicit Deny that depends on a marked
- * value is not relied on (`settableDenyWhy`, and invoke-denies.ts `deniedOn` for the resource a Deny is matched
+ * value is not relied on (`settableDenyMark`, and invoke-denies.ts `deniedOn` for the resource a Deny is matched
  * against). Allows and everything else keep the values read.
  *
  * Keyed by the provider body or the resource's values object the reader hands on, which the stack keeps as it is. A
@@ -23,11 +23,23 @@ export interface SettableReading {
   readonly written?: Record<string, unknown>;
 }
 
-/** What every reason `settableDenyWhy` gives says: a finding's fix looks for it (analyze.ts `withSettableDenyNote`). */
+/** What every reason `settableDenyMark` gives says: a finding's fix looks for it (analyze.ts `withSettableDenyNote`). */
 export const SETTABLE_SAYS = "which -var can set otherwise";
 
 /** What a deny-not-relied-on step adds where the reason it gives is not the only one (analyze.ts reads it). */
 export const ALSO_NOT_RELIED_ON = "; it is not relied on for another reason as well";
+
+/** The provider settings that place its resources: a region or an account read from a variable pins nothing. */
+export const PLACING_SETTINGS: readonly string[] = ["region", "allowed_account_ids", "assume_role", "assume_role_with_web_identity"];
+
+/** How a deny-not-relied-on step opens its reason (rules/support.ts writes it; readers take the reason from after it). */
+export const NOT_RELIED_ON = "but blastwall does not rely on it: ";
+
+/** The reason a deny-not-relied-on step gives: what follows NOT_RELIED_ON, or the whole detail where another wording is used. */
+export function notReliedReason(detail: string): string {
+  const at = detail.indexOf(NOT_RELIED_ON);
+  return at < 0 ? detail : detail.slice(at + NOT_RELIED_ON.length);
+}
 
 /** Stands for every argument of a resource: the other reading has no such instance to compare with. */
 export const EVERY_ARGUMENT = "*";
@@ -50,7 +62,7 @@ export function markSettableLazily(values: object, keys: () => SettableReading):
 /**
  * Stands for a resource's module instance, which the other reading may not create while this one does (a module called
  * with `count = var.enable ? 1 : 0`): the arguments are compared with that instance's, and this says it may not exist.
- * Callers other than a Deny's holder (`settableDenyWhy`) see it as `EVERY_ARGUMENT`, as before.
+ * Callers other than a Deny's holder (`settableDenyMark`) see it as `EVERY_ARGUMENT`, as before.
  */
 export const INSTANCE = "(module instance)";
 
@@ -107,6 +119,9 @@ export function copySettable(from: object, to: object): void {
  */
 const INERT = new Set(["name", "name_prefix", "path", "description", "tags", "tags_all", "max_session_duration", "force_detach_policies", "//"]);
 
+/** A Deny's holder as `settableDenyMark` and `existenceSignature` need it. */
+export type SettableHolder = { readonly address: string; readonly values: Record<string, unknown> };
+
 /**
  * Why the Denies a resource holds or attaches (a policy, an attachment, a role's inline policy, a policy document data
  * source) are not certain: an argument they depend on (the document, what it is attached to, `count` / `for_each` /
@@ -114,20 +129,8 @@ const INERT = new Set(["name", "name_prefix", "path", "description", "tags", "ta
  * when given, is the document read: only the arguments holding it (and the resource's existence) are asked then.
  * Undefined when nothing they depend on is marked. `judged`: arguments asked elsewhere (the document, which the reader
  * of the document judges statement by statement), left out here.
- */
-export function settableDenyWhy(
-  r: { readonly address: string; readonly values: Record<string, unknown> },
-  value?: unknown,
-  judged?: ReadonlySet<string>,
-): string | undefined {
-  return settableDenyMark(r, value, judged)?.why;
-}
-
-/** A Deny's holder as `settableDenyMark` and `existenceSignature` need it. */
-export type SettableHolder = { readonly address: string; readonly values: Record<string, unknown> };
-
-/**
- * `settableDenyWhy`, and `existsWith` where `-var` can only make the holder not exist (red-team round 165, F5): its
+ *
+ * With it, `existsWith` where `-var` can only make the holder not exist (red-team round 165, F5): its
  * `count` / `for_each` / `lifecycle` or its module instance, and arguments that differ only as they refer to a resource
  * that exists exactly when the holder does (`role = aws_iam_role.agent[0].name`, both counted alike). The Deny is then
  * certain for a principal whose `existenceSignature` is `existsWith`: it exists exactly when that principal does.
@@ -269,7 +272,7 @@ function atMostOne(count: unknown): boolean {
 }
 
 /**
- * The marked arguments `settableDenyWhy` asks about (EVERY_ARGUMENT: the other reading has no such instance), or
+ * The marked arguments `settableDenyMark` asks about (EVERY_ARGUMENT: the other reading has no such instance), or
  * undefined when none is marked.
  */
 function settableDenyKeys(r: { readonly values: Record<string, unknown> }, value?: unknown, judged?: ReadonlySet<string>): string[] | typeof EVERY_ARGUMENT | undefined {
