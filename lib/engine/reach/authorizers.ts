@@ -19,7 +19,7 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { parseTemplate, refTarget, resolveToPattern } from "../terraform/tokens";
-import { providerConfigKey, providerKeyOf, resourceRegion } from "../terraform/providers";
+import { providerConfigKey, providerKeyOf, resourceRegion, sameProvider } from "../terraform/providers";
 import { followReferences } from "../agent-tags";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { blocks, isObject } from "../json";
@@ -97,11 +97,6 @@ export function lambdaDoor(a: Extract<Admits, { kind: "lambda" }>, where: string
     text: `${where}: ${a.text}, whose code is not in the plan, so blastwall cannot tell whom it lets through (it may be anyone, an agent too); whoever it lets through ${does}`,
     fix: `${iam}, or review the code of ${a.code} and, if it lets through only callers you trust (no agent), acknowledge this finding with a reason saying so`,
   };
-}
-
-/** The first LambdaDoor of several: one is enough to keep the warning. */
-export function firstLambda(...doors: (LambdaDoor | undefined)[]): LambdaDoor | undefined {
-  return doors.find((d) => d !== undefined);
 }
 
 const CLOSED: Admits = { kind: "closed" };
@@ -443,8 +438,8 @@ function regionOf(stack: TfStack, owner: TfResource, part: string): boolean {
   if (res?.type === "aws_region" && ["name", "id", "region"].includes(ref?.attribute ?? "") && ref?.path.length === 0) {
     const picked = [res.values["region"], res.values["name"]].find((v) => !unset(v));
     if (picked !== undefined) return typeof picked === "string" && !picked.includes("${") && picked === own;
-    const sameProvider = providerConfigKey(providerKeyOf(res)) === providerConfigKey(providerKeyOf(owner)) && unset(owner.values["region"]);
-    if (sameProvider) return true;
+    // One provider configuration, its instance key too (OpenTofu's provider for_each: one per region).
+    if (sameProvider(providerKeyOf(res), providerKeyOf(owner)) && unset(owner.values["region"])) return true;
     const theirs = resourceRegion(stack, res);
     return theirs !== undefined && theirs === own;
   }

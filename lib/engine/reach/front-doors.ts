@@ -527,6 +527,7 @@ function relayedDoors(stack: TfStack, base: readonly RoleDoor[]): RoleDoor[] {
           api: d.gateway,
           role: inner.role,
           ...(inner.unknown !== undefined ? { unknown: inner.unknown } : {}),
+          ...(inner.weak ? { weak: true } : {}),
           ...(inner.scope ? { scope: inner.scope, scopeName: inner.scopeName } : {}),
           ...(inner.database ? { database: inner.database } : {}),
           ...(signers.length > 0 ? { signers } : {}),
