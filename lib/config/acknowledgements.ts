@@ -320,7 +320,7 @@ function pinnedEntry(a: Acknowledgement, f: Finding, stack: string | undefined, 
  * The reason of an entry suggested for a finding that changed since its review: empty, which the config's validation
  * refuses (and says why), so a pasted entry covers nothing until a reviewer has written why it is acceptable now.
  */
-export const STALE_REASON = "";
+const STALE_REASON = "";
 
 const SHOWN = 4;
 

@@ -147,11 +147,6 @@ export function remediationVerdict(document: string, parameters: unknown, before
   return why === undefined ? { protective: true } : { protective: false, why };
 }
 
-/** Whether a remediation running `document` only turns a protection on (see `remediationVerdict`). */
-export function protectiveRemediation(document: string, parameters: unknown, before?: RemediationBefore): boolean {
-  return remediationVerdict(document, parameters, before).protective;
-}
-
 /**
  * An AWS-owned document that destroys nothing itself but hands what it is given on: `AWS-PublishSNSNotification`
  * publishes its Message (a resource ID, when the remediation passes RESOURCE_ID) to a topic, whose subscribers act on

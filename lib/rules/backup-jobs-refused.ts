@@ -5,6 +5,7 @@ import { refTarget } from "../engine/terraform/tokens";
 import { providerKeyOf, resourceAccount, resourceRegion, sameProvider } from "../engine/terraform/providers";
 import { blocks, describe, presence, readNumber, readString, resourceEvidence, resourceFinding, type Read } from "./protection-support";
 import { locksOf } from "./backup-vault-locked";
+import { VAULT_ARN } from "./backup-offsite-copy";
 
 /**
  * AWS Backup Vault Lock refuses jobs, it does not shorten them: "any backup or copy job to the vault must have a
@@ -19,7 +20,6 @@ import { locksOf } from "./backup-vault-locked";
 
 const VAULT_TYPES = ["aws_backup_vault", "aws_backup_logically_air_gapped_vault"];
 
-const ARN_RE = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):(\d{12}):backup-vault:(.+)$/;
 
 /** A lower and upper bound on the retention of what a vault accepts, and what sets them. */
 interface Bounds {
@@ -197,7 +197,7 @@ function jobsOf(stack: TfStack, plan: TfResource, rule: Record<string, unknown>)
   blocks(rule["copy_action"]).forEach((c, k) => {
     const dests = vaultsNamed(stack, c["destination_vault_arn"], ["arn"], (arn) => {
       if (arn === "*") return managedVaults(stack).map((vault) => ({ vault }));
-      const m = ARN_RE.exec(arn);
+      const m = VAULT_ARN.exec(arn);
       if (!m) return [];
       const what = `${arn} is vault "${m[3]}" in account ${m[2]}, region ${m[1]}`;
       return managedVaults(stack).flatMap((v) => byName(stack, v, m[3]).flatMap((n) => placed(n, placeAtArn(stack, v, m[1], m[2]), what)));

@@ -18,7 +18,8 @@ import { MIN_BACKUP_RETENTION_DAYS, blocks, describe, presence, readNumber, prov
 
 type Outcome = { ok: true } | { ok: false; detail: string; unsure?: boolean; where?: string };
 
-const ARN_RE = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):(\d{12}):backup-vault:(.+)$/;
+/** A backup vault ARN: region, account, name. */
+export const VAULT_ARN = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):(\d{12}):backup-vault:(.+)$/;
 
 /** How a provider configuration's account is read: as written, or with a variable read as its default. */
 type AccountOf = (stack: TfStack, key: string) => string | undefined;
@@ -106,7 +107,7 @@ function sameRegionNote(stack: TfStack, plan: TfResource, region: string, vault:
 function judgeDestination(stack: TfStack, plan: TfResource, dest: unknown, sources: Sources, target?: string): Outcome {
   const lit = readString(stack, dest);
   if (lit.state === "set") {
-    const m = ARN_RE.exec(lit.value);
+    const m = VAULT_ARN.exec(lit.value);
     if (!m) return { ok: false, detail: `destination_vault_arn "${lit.value}" is not a backup vault ARN` };
     const account = m[2];
     if (sources.may.has(account)) {

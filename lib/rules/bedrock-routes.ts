@@ -440,7 +440,7 @@ function flowRoutes(stack: TfStack): Route[] {
 const KNOWLEDGE_BASES = ["aws_bedrockagent_knowledge_base"];
 
 /** The rights that run a knowledge base's ingestion pipeline: a job over its data source, or documents sent inline. */
-export const INGESTIONS = ["bedrock:StartIngestionJob", "bedrock:IngestKnowledgeBaseDocuments"];
+const INGESTIONS = ["bedrock:StartIngestionJob", "bedrock:IngestKnowledgeBaseDocuments"];
 
 /**
  * A data source's custom transformation functions (`vector_ingestion_configuration { custom_transformation_configuration

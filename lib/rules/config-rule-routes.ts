@@ -28,9 +28,9 @@ import { CONFIG_RULE_ARNS, PUT_CONFIG_RULE } from "../engine/reach/config-rule-r
 import type { Route } from "./invoke-routes";
 import { targetFunctions } from "./invoke-routes";
 
-export const PUT_ORG_CONFIG_RULE = "config:PutOrganizationConfigRule";
+const PUT_ORG_CONFIG_RULE = "config:PutOrganizationConfigRule";
 /** Every organization Config rule's ARN, as IAM names it. */
-export const ORG_CONFIG_RULE_ARNS = "arn:*:config:*:*:organization-config-rule/*";
+const ORG_CONFIG_RULE_ARNS = "arn:*:config:*:*:organization-config-rule/*";
 /** The rules AWS services make in an account: an organization rule's deployment in each member account is one. */
 const SERVICE_LINKED_RULES = "arn:*:config:*:*:config-rule/aws-service-rule/*";
 const RULES = ["aws_config_config_rule"];

@@ -88,7 +88,6 @@ function forwarders(stack: TfStack): ReadonlyMap<string, readonly Forwarder[]> {
 
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
 
-
 /** The bus a rule target reads from, as the routes write it (compute-targets.ts `ruleTargetRoutes`). */
 function sourceBus(stack: TfStack, t: TfResource, rule: TfResource | undefined): { pattern: string; target?: TfResource; text: string } {
   const v = t.values["event_bus_name"] ?? rule?.values["event_bus_name"];

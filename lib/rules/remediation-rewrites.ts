@@ -96,9 +96,10 @@ function findings(ctx: RuleContext, unknown: FindingDraft[]): FindingDraft[] {
         out.push(chainFinding(ctx, agent, r, role, { id: further.id, path: further.path, cap: further.cap }, hit, path));
         continue;
       }
-      const unseen = unseenFunctionsRunBy(ctx, role, only)[0];
       if (further) unknown.push(unseenFinding(ctx, agent, r, role, { how: `come to act as ${graph.unknownDetailOf(further.id) ?? further.id}`, arrows: chainText(role.address, further.path), steps: pathEvidence(further.path), address: further.id, label: further.path[0].label }, hit, path));
-      else if (unseen) {
+      else {
+        const unseen = unseenFunctionsRunBy(ctx, role, only)[0];
+        if (!unseen) continue;
         const step: Evidence = { step: "invoke", address: unseen.fn.address, detail: `${role.address} can ${unseen.how}, which runs as a role blastwall cannot see` };
         const what = unseen.fn.mode === "data" ? "a function this stack reads but does not make" : "a function whose role blastwall cannot resolve";
         unknown.push(unseenFinding(ctx, agent, r, role, { how: `${unseen.how}, ${what}`, arrows: `${role.address} --${unseen.actions[0]}--> ${unseen.fn.address} --runs as--> a role blastwall cannot see`, steps: [step], address: unseen.fn.address, label: unseen.actions[0] }, hit, path));

@@ -106,7 +106,7 @@ export function rewritableRemediations(stack: TfStack): readonly RewritableRemed
  * (`config-rule/aws-service-rule/SERVICE/...`: an organization rule, a conformance pack's, Security Hub's) is its
  * service's to change, and the remediation API refuses such rules for a remediation of the account's own.
  */
-export const ACCOUNT_RULE_ARNS = "arn:*:config:*:*:config-rule/config-rule-*";
+const ACCOUNT_RULE_ARNS = "arn:*:config:*:*:config-rule/config-rule-*";
 
 /**
  * The resource patterns of `p`'s PutConfigRule grants that may name a rule this stack does not make, each with its

@@ -24,7 +24,7 @@ import { globsIntersect } from "../iam/glob";
 import { ResourceIndex } from "./resource-index";
 import { hostDoors, type HostDoors } from "./mcp-door-hosts";
 
-export const GATEWAY_TYPE = "aws_bedrockagentcore_gateway";
+const GATEWAY_TYPE = "aws_bedrockagentcore_gateway";
 
 /** A front door of the stack an endpoint names: an API (REST or HTTP), a gateway, or a function URL. */
 export type NamedDoor =
@@ -66,7 +66,7 @@ const URL_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
  * with a host attribute. Undefined for anything else (a literal host, a resource that is no door of these kinds, an
  * API that cannot be found from the stage).
  */
-export function namedDoor(stack: TfStack, endpoint: unknown): NamedDoor | undefined {
+function namedDoor(stack: TfStack, endpoint: unknown): NamedDoor | undefined {
   const written = followReferences(stack, endpoint);
   if (typeof written !== "string") return undefined;
   const parts = parseTemplate(written);

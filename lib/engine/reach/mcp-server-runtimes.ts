@@ -25,7 +25,7 @@ const AGENTCORE_HOST = /^bedrock-agentcore(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com
 /** Resources whose value is whatever text was put in them: a URL read from one may be a runtime's. */
 const FREE_TEXT = ["aws_ssm_parameter", "aws_secretsmanager_secret_version", "terraform_data", "null_resource"];
 
-export interface McpServerRuntime {
+interface McpServerRuntime {
   /** The runtime's `role_arn` as written; undefined when the runtime cannot be told. */
   readonly role: unknown;
   /** Why the role cannot be named, for the unknown node's text. */

@@ -28,7 +28,7 @@ export interface BodyOperation {
 }
 
 /** A `token` or `request` scheme of a body: its name, type and `authorizerUri` as written. */
-export interface BodyAuthorizer {
+interface BodyAuthorizer {
   readonly scheme: string;
   readonly type: string;
   readonly uri: unknown;

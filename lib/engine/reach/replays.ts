@@ -19,7 +19,7 @@
  * keep some rules from ever seeing a replayed event; that is not read (a rule counts as reached).
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { globsIntersect } from "../iam/glob";
+import { globsIntersect, hasWildcard } from "../iam/glob";
 import { resolveToPattern } from "../terraform/tokens";
 import { busTarget, forgeable, nameOf, passesEvent } from "./compute-targets";
 import { ruleOfTarget } from "./rule-rewrites";
@@ -126,7 +126,7 @@ function replayReaches(stack: TfStack) {
  * forwarded by the stack's rules: a rule matching only AWS services' events, which PutEvents cannot send, still gets
  * the ones an archive kept. Each archive once, by its shortest way.
  */
-export function replaysOnto(stack: TfStack, busPattern: string, bus?: TfResource): readonly ReplayReach[] {
+function replaysOnto(stack: TfStack, busPattern: string, bus?: TfResource): readonly ReplayReach[] {
   const out = new Map<string, ReplayReach>();
   for (const x of replayReaches(stack)) {
     if (!onBus(x.at, busPattern, bus)) continue;
@@ -177,7 +177,7 @@ function readReplays(stack: TfStack): ArchiveReplay[] {
     if (archive.mode !== "managed") continue;
     const pattern = `arn:*:events:*:*:archive/${nameOf(stack, archive, "name")}`;
     const bus = busTarget(stack, archive.values["event_source_arn"], archive);
-    const unread = !bus || (bus.outside !== undefined && /[*?]/.test(bus.pattern.split("/").slice(1).join("/")));
+    const unread = !bus || (bus.outside !== undefined && hasWildcard(bus.pattern.split("/").slice(1).join("/")));
     if (unread) {
       // No bus it can read: any bus of the stack, the default one among them.
       out.push({ archive, pattern, to: { pattern: "arn:*:events:*:*:event-bus/*", text: `any event bus (blastwall cannot read which bus ${archive.address} archives: event_source_arn)` } });
