@@ -332,6 +332,23 @@ describe("an MCP server target whose endpoint is another door of the stack", () 
     expect(graded(varDomain("https://${aws_apigatewayv2_domain_name.d.domain_name}/v1/mcp", "${var.domain}"))).toEqual(FN_ROUTE);
   });
 
+  // Review of the 0.7.0 change: a door relayed through another gateway keeps the weak mark of the door behind it.
+  test("a gateway whose MCP target is another gateway, whose own target is an untied AWS host: still a warning (an error under --strict)", () => {
+    const inner: Obj = {
+      ...INNER_GW,
+      "aws_bedrockagentcore_gateway_target.bt": {
+        name: "partner",
+        gateway_identifier: "${aws_bedrockagentcore_gateway.b.gateway_id}",
+        target_configuration: [{ mcp: [{ mcp_server: [{ endpoint: "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/mcp" }] }] }],
+        credential_provider_configuration: OAUTH,
+      },
+    };
+    const json = relay("${aws_bedrockagentcore_gateway.b.gateway_url}", OAUTH, inner);
+    const unknown = (strict: boolean) => check(json, {}, { strict }).findings.filter((x) => x.ruleId === "agent-reach-unknown").map((x) => x.severity);
+    expect(unknown(false)).toEqual(["warning"]);
+    expect(unknown(true)).toEqual(["error"]);
+  });
+
   test.each([
     ["an execute-api host with a literal id", "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/mcp", "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com is an API Gateway API whose id a1b2c3d4e5"],
     ["a Lambda function URL host with a literal id", "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/", "is a Lambda function URL whose id"],

@@ -612,6 +612,25 @@ describe("153. front doors: ALB authenticate actions", () => {
     expect(found(literal)[0].fix).toContain("written literally, or from a domain of the same user pool");
   });
 
+  // Review of the 0.7.0 change: two instances of one provider configuration (OpenTofu's provider for_each, one per
+  // region) are two regions; only the very same configuration makes data.aws_region the pool's.
+  test("a data.aws_region of another instance of the pool's provider configuration does not make the token endpoint the pool's", () => {
+    const at = (regionProvider: string) => {
+      const pools: Obj = {
+        ...POOL(true),
+        "aws_cognito_user_pool_domain.d": { domain: "staff-auth", user_pool_id: "${aws_cognito_user_pool.p.id}", provider: 'aws.by_region["eu-central-1"]' },
+        "data.aws_region.r": { provider: regionProvider },
+      };
+      (pools["aws_cognito_user_pool.p"] as Obj).provider = 'aws.by_region["eu-central-1"]';
+      return stack([NOTHING], {
+        ...FUNCTION(),
+        ...ALB([OIDC_ON("https://${aws_cognito_user_pool.p.endpoint}", { token_endpoint: "https://${aws_cognito_user_pool_domain.d.domain}.auth.${data.aws_region.r.name}.amazoncognito.com/oauth2/token" }), FORWARD()], pools),
+      });
+    };
+    expect(graded(at('aws.by_region["us-east-1"]'))).toEqual(OPEN_ROUTE);
+    expect(found(at('aws.by_region["eu-central-1"]'))).toEqual([]);
+  });
+
   // Red-team round 162, F8: an Entra ID v1 issuer's token endpoint is on login.microsoftonline.com, for the same tenant.
   test("162 F8: Entra ID v1 (issuer sts.windows.net/TENANT/) with the tenant's token endpoint on login.microsoftonline.com: no route; another tenant's is one", () => {
     const ID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
