@@ -50,8 +50,17 @@ function rolePuts(ctx: RuleContext, role: string): string[] {
   return [...new Set([...own, ...viaPolicies].flatMap((g) => (g.statement.unknown ? ["*"] : g.resources)))];
 }
 
+// A node belongs to one analysed stack's flows (storingFlows' cache): where it lands is read once, not per grant and principal.
+const landings = new WeakMap<FlowStorageNode, string[]>();
+
 /** Where a Storage node's writes land: its bucket's objects where the role may put them, else the role's own patterns. */
 function landing(ctx: RuleContext, f: StoringFlow, node: FlowStorageNode): string[] {
+  let out = landings.get(node);
+  if (!out) landings.set(node, (out = landingOf(ctx, f, node)));
+  return out;
+}
+
+function landingOf(ctx: RuleContext, f: StoringFlow, node: FlowStorageNode): string[] {
   const objects = `arn:aws:s3:::${node.bucket}/*`;
   if (f.role === undefined) return [objects];
   const puts = rolePuts(ctx, f.role).filter((r) => globsIntersect(r, objects));

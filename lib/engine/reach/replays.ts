@@ -158,6 +158,15 @@ export function hopsText(hops: readonly ReplayHop[]): string {
  * sources only. One blastwall cannot read may (fail closed).
  */
 export function mayMatchAwsEvents(stack: TfStack, rule: TfResource): boolean {
+  let out = awsMatching.get(rule);
+  if (out === undefined) awsMatching.set(rule, (out = readsAwsEvents(stack, rule)));
+  return out;
+}
+
+// Asked per principal and rule target (invoke-relays.ts firesOf): the pattern is parsed once per rule.
+const awsMatching = new WeakMap<TfResource, boolean>();
+
+function readsAwsEvents(stack: TfStack, rule: TfResource): boolean {
   const written = rule.values["event_pattern"];
   if (written === undefined || written === null || written === "") return false;
   if (typeof written !== "string") return true;
