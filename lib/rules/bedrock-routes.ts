@@ -448,20 +448,11 @@ const INGESTIONS = ["bedrock:StartIngestionJob", "bedrock:IngestKnowledgeBaseDoc
  * function where a block on the way cannot be read.
  */
 function transformationFunctions(stack: TfStack, v: unknown): TfResource[] {
+  if (unset(v)) return [];
   const path = ["custom_transformation_configuration", "transformation", "transformation_function", "transformation_lambda_configuration"];
-  let level: Record<string, unknown>[] | undefined = unset(v) ? [] : blocksOf(v);
-  for (const key of path) {
-    if (!level) return allFunctions(stack);
-    const next: Record<string, unknown>[] = [];
-    for (const b of level) {
-      if (unset(b[key])) continue;
-      const inner = blocksOf(b[key]);
-      if (!inner) return allFunctions(stack);
-      next.push(...inner);
-    }
-    level = next;
-  }
-  return (level ?? []).flatMap((b) => (unset(b["lambda_arn"]) ? [] : targetFunctions(stack, b["lambda_arn"])));
+  const ends = nestedBlocks({ v }, ["v", ...path]);
+  if (ends.includes(undefined)) return allFunctions(stack);
+  return ends.flatMap((b) => (unset(b!["lambda_arn"]) ? [] : targetFunctions(stack, b!["lambda_arn"])));
 }
 
 /**
