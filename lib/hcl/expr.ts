@@ -594,7 +594,9 @@ function withoutEmpty(flat: FlatPart[]): FlatPart[] {
   return flat.filter((p) => p.k !== "lit" || p.text !== "");
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+// Made on first use: building a Segmenter loads ICU's break rules (about 10 ms), which every process that loads the
+// engine paid at start-up, synth included, though only a `<<-` heredoc with a joining character asks.
+let graphemes: Intl.Segmenter | undefined;
 
 /**
  * A `<<-` heredoc's indentation, as HCL removes it: over the tokens that start a line (after strips), the fewest
@@ -634,6 +636,7 @@ function joinsOnto(s: string, at: number): boolean {
   const next = String.fromCodePoint(s.codePointAt(at)!);
   if (/^[\p{M}\u200c\u200d]/u.test(next)) return true;
   let n = 0;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
   for (const _ of graphemes.segment(s[at - 1] + next)) n++;
   return n < 2;
 }
