@@ -24,7 +24,9 @@ export function rulesMarkdown(metas: readonly RuleMeta[]): string {
   for (const c of cats) {
     out.push(`## ${CATEGORY_TITLES[c] ?? c}`, "");
     for (const m of metas.filter((x) => x.category === c)) {
-      out.push(`### \`${m.id}\` (${m.severity})`, "", `**${m.title}.**`, "", `*Why:* ${m.why}`, "", `*Fix:* ${m.fix}`, "");
+      out.push(`### \`${m.id}\` (${m.severity})`, "", `**${m.title}.**`, "", `*Why:* ${m.why}`, "");
+      if (m.details) out.push(`*In detail:*`, "", m.details.trim(), "");
+      out.push(`*Fix:* ${m.fix}`, "");
     }
   }
   return out.join("\n");

@@ -138,8 +138,15 @@ export interface RuleMeta {
   /** Stable id, used in reports and acknowledgements. */
   readonly id: string;
   readonly title: string;
-  /** Why it matters: the damage this rule prevents. */
+  /**
+   * Why it matters: the damage this rule prevents, in two or three sentences. Reports print it with every finding of
+   * the rule, so what only some findings need belongs in their message and evidence, the full account in `details`.
+   */
   readonly why: string;
+  /**
+   * The longer account (Markdown): every case the rule covers, for a reader of docs/rules.md. Not in reports.
+   */
+  readonly details?: string;
   /** How to fix a finding. */
   readonly fix: string;
   readonly severity: Severity;

@@ -611,22 +611,25 @@ export const rule: Rule = {
     title: "AI agent role assumable without a source identity, or whose sessions can replace its agent tag",
     why:
       "Without a required `sts:SourceIdentity`, an agent's session can start anonymous: CloudTrail cannot attribute its calls to an " +
-      "agent, and the guardrails keyed on `aws:SourceIdentity` (SCPs, key and bucket policies) do not recognise it as one. Statements " +
-      "that admit only AWS services are exempt: services never set one. So is an entry role that can do nothing but start " +
-      "another role's session (AgentRole's, for GitHub Actions, GitLab CI, EKS service accounts and other OIDC issuers whose tokens cannot carry one): the source identity is set and required there. " +
-      "EKS Pod Identity (pods.eks.amazonaws.com) is not exempt: it sets none either, but hands the session to a pod, where the agent's own " +
-      "code decides what runs, so it needs an entry role as IRSA does. Nor is IAM Roles Anywhere (rolesanywhere.amazonaws.com): it sets the " +
-      "certificate's subject CN, whatever its issuer chose, and hands the session to the certificate's holder; there a trust can and must require " +
-      "agent-*, met by certificates whose CN starts with agent-. " +
-      "A trust that admits such an issuer's web identities, or EKS Pod Identity, only with a source identity is a role no job or pod can assume: a warning. " +
-      "A Deny in the trust stands in for the condition only when each of its conditions refuses every identity outside agent-* (StringNotLike " +
-      "sts:SourceIdentity agent-*, with IfExists or not): `Null: true` refuses only a missing one, and no IgnoreCase operator counts, since the " +
-      "caller picks the case (AGENT-CI) and the guardrails' agent-* is case-sensitive. A trust that allows sts:TagSession without a ForAllValues " +
-      "aws:TagKeys limit that keeps out blastwall:agent, in every case, lets a session replace the role's own tag (a session tag overrides a role " +
-      "tag of the same key whatever its case, and set transitive, carries into every role the session assumes): policies that recognise agents by " +
-      "aws:PrincipalTag/blastwall:agent then miss it. A trust Deny of sts:TagSession counts as that limit when it binds every principal the Allow " +
-      "admits and has no condition, or only ForAnyValue:StringEqualsIgnoreCase aws:TagKeys blastwall:agent (or ForAnyValue:StringLike with a " +
-      "pattern without letters). AWS services choose their own tag keys and are exempt.",
+        "agent, and the guardrails keyed on `aws:SourceIdentity` (SCPs, key and bucket policies) do not recognise it as one. " +
+        "Statements that admit only AWS services are exempt: services never set one.",
+    details:
+      "So is an entry role that can do nothing but start another role's session (AgentRole's, for GitHub Actions, GitLab CI, EKS " +
+        "service accounts and other OIDC issuers whose tokens cannot carry one): the source identity is set and required there. EKS " +
+        "Pod Identity (pods.eks.amazonaws.com) is not exempt: it sets none either, but hands the session to a pod, where the agent's " +
+        "own code decides what runs, so it needs an entry role as IRSA does. Nor is IAM Roles Anywhere (rolesanywhere.amazonaws.com): " +
+        "it sets the certificate's subject CN, whatever its issuer chose, and hands the session to the certificate's holder; there a " +
+        "trust can and must require agent-*, met by certificates whose CN starts with agent-. A trust that admits such an issuer's web " +
+        "identities, or EKS Pod Identity, only with a source identity is a role no job or pod can assume: a warning. A Deny in the " +
+        "trust stands in for the condition only when each of its conditions refuses every identity outside agent-* (StringNotLike " +
+        "sts:SourceIdentity agent-*, with IfExists or not): `Null: true` refuses only a missing one, and no IgnoreCase operator " +
+        "counts, since the caller picks the case (AGENT-CI) and the guardrails' agent-* is case-sensitive. A trust that allows " +
+        "sts:TagSession without a ForAllValues aws:TagKeys limit that keeps out blastwall:agent, in every case, lets a session replace " +
+        "the role's own tag (a session tag overrides a role tag of the same key whatever its case, and set transitive, carries into " +
+        "every role the session assumes): policies that recognise agents by aws:PrincipalTag/blastwall:agent then miss it. A trust " +
+        "Deny of sts:TagSession counts as that limit when it binds every principal the Allow admits and has no condition, or only " +
+        "ForAnyValue:StringEqualsIgnoreCase aws:TagKeys blastwall:agent (or ForAnyValue:StringLike with a pattern without letters). " +
+        "AWS services choose their own tag keys and are exempt.",
     fix:
       "Add `\"Condition\": {\"StringLike\": {\"sts:SourceIdentity\": \"agent-*\"}}` to every trust statement that allows " +
       "sts:AssumeRole (or its web-identity/SAML form), and allow sts:SetSourceIdentity beside it (AgentRole does). A CI job's OIDC " +

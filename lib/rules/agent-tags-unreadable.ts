@@ -32,15 +32,16 @@ export const rule: Rule = {
     id: "agent-tags-unreadable",
     title: "A principal's tags cannot be read, so blastwall cannot tell whether it is an AI agent",
     why:
-      "blastwall finds agents by the blastwall:agent tag. Tags built from a variable without a value, a merge() of unreadable " +
-      "maps or another expression may set that tag at apply time, and an agent blastwall does not know of is an agent whose " +
-      "destroy rights nobody checked. It is an error when the principal can delete data itself or come to act, by the " +
-      "chains blastwall follows for agents (assume role, pass role, stored credentials...), as a principal that can; else a warning. A tag value other than \"true\" or \"false\" (\"yes\", \"1\", \" true\") is always an " +
-      "error: blastwall checks the principal as an agent, but policies that compare the tag with \"true\" (blastwall's baseline SCP does, " +
-      "to refuse access keys and users to agents) do not. So is a key that looks like the tag but is another one (blastwall_agent, " +
-      "blastwall-agent, blastwall:agents, \"blastwall:agent \"): policies keyed on the tag read only the exact key. The tag does not put a " +
-      "principal under blastwall's guardrail SCPs or resource control policy, which recognise agents by the /agents/ path and an agent-* " +
-      "source identity.",
+      "blastwall finds agents by the blastwall:agent tag. Tags built from a variable without a value, a merge() of unreadable maps " +
+        "or another expression may set that tag at apply time, and an agent blastwall does not know of is an agent whose destroy " +
+        "rights nobody checked. It is an error when the principal can delete data itself or come to act, by the chains blastwall " +
+        "follows for agents (assume role, pass role, stored credentials...), as a principal that can; else a warning.",
+    details:
+      "A tag value other than \"true\" or \"false\" (\"yes\", \"1\", \" true\") is always an error: blastwall checks the principal as an " +
+        "agent, but policies that compare the tag with \"true\" (blastwall's baseline SCP does, to refuse access keys and users to " +
+        "agents) do not. So is a key that looks like the tag but is another one (blastwall_agent, blastwall-agent, blastwall:agents, " +
+        "\"blastwall:agent \"): policies keyed on the tag read only the exact key. The tag does not put a principal under blastwall's " +
+        "guardrail SCPs or resource control policy, which recognise agents by the /agents/ path and an agent-* source identity.",
     fix:
       "Write the tags as a literal map, or from locals and variable defaults blastwall can evaluate (merge, tomap, lookup... " +
       "of known values; give the variable a default), or name the agents in blastwall.json " +

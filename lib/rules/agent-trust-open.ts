@@ -476,17 +476,19 @@ export const rule: Rule = {
     title: "AI agent role assumable by any AWS principal, or by web identity tokens not pinned to your own subjects",
     why:
       "A trust policy that admits `*` lets a principal in any AWS account assume the agent role; the caller sets its own source " +
-      "identity, so an `agent-*` condition is no barrier. An OIDC provider admitted without a condition that pins its `sub` claim lets " +
-      "every token of the issuer in: for gitlab.com or GitHub's issuer, any project's CI job. A pin is a StringEquals, StringLike or " +
-      "ForAnyValue condition on the provider's own `<host>:sub` key (ForAllValues and IfExists hold for a token without the key), or " +
-      "a Deny of every other subject; a wildcard in or before the owner's name (`project_path:acme*` matches the group acmeevil), an IAM " +
-      "policy variable (`${gitlab.com:sub}` is the token's own subject) or a value not known until apply pins nothing. A wildcard after " +
-      "the owner's `/` (`repo:acme/*`) stays within one organisation and passes, though any of its repositories may then run as the agent. " +
-      "AWS's built-in providers need their app pinned (`accounts.google.com:aud`, `cognito-identity.amazonaws.com:aud`, " +
-      "`graph.facebook.com:app_id`, `www.amazon.com:app_id`) and, for Google, Facebook and Amazon, whose accounts are anyone's, the user. " +
-      "An issuer the config lists in organisationIssuers is the organisation's own, as the authorizers read it: its subjects need no pin " +
-      "(a public issuer, gitlab.com or GitHub's, never counts as listed). " +
-      "Whatever the agent may do, strangers may do.",
+        "identity, so an `agent-*` condition is no barrier. An OIDC provider admitted without a condition that pins its `sub` claim " +
+        "lets every token of the issuer in: for gitlab.com or GitHub's issuer, any project's CI job. Whatever the agent may do, " +
+        "strangers may do.",
+    details:
+      "A pin is a StringEquals, StringLike or ForAnyValue condition on the provider's own `<host>:sub` key (ForAllValues and " +
+        "IfExists hold for a token without the key), or a Deny of every other subject; a wildcard in or before the owner's name " +
+        "(`project_path:acme*` matches the group acmeevil), an IAM policy variable (`${gitlab.com:sub}` is the token's own subject) or " +
+        "a value not known until apply pins nothing. A wildcard after the owner's `/` (`repo:acme/*`) stays within one organisation " +
+        "and passes, though any of its repositories may then run as the agent. AWS's built-in providers need their app pinned " +
+        "(`accounts.google.com:aud`, `cognito-identity.amazonaws.com:aud`, `graph.facebook.com:app_id`, `www.amazon.com:app_id`) and, " +
+        "for Google, Facebook and Amazon, whose accounts are anyone's, the user. An issuer the config lists in organisationIssuers is " +
+        "the organisation's own, as the authorizers read it: its subjects need no pin (a public issuer, gitlab.com or GitHub's, never " +
+        "counts as listed).",
     fix:
       "Name the principals that run the agent: the CI role, or the OIDC provider with a condition on its `sub` holding the exact subject, " +
       "as AgentPrincipal.gitlabCi and githubActions write it; for a built-in provider, StringEquals on its app and user keys. Or add a " +

@@ -93,15 +93,17 @@ export const rule: Rule = {
     id: "audit-trail-off",
     title: "CloudTrail trail that records no agent changes",
     why:
-      "Every agent action is to be audited. A trail with enable_logging = false, or one Terraform does not create (count = 0, an empty " +
-      "for_each, lifecycle.enabled = false, or one of these from a value blastwall cannot evaluate), records none of the calls that change or " +
-      "delete resources, so an agent's calls cannot be attributed or reviewed. So does one whose event selectors record no write management " +
-      "events (read_write_type = \"ReadOnly\", readOnly = true, selectors blastwall cannot read) while no trail of the stacks checked together " +
-      "certainly records them in the same account and Region, and AgentAuditTrail's trail whose management events were taken out. A trail " +
-      "that records only data events (include_management_events = false with data resources, advanced selectors of the Data category) takes " +
-      "no auditing away: the usual layout keeps it beside the account's main trail, which is often an organization trail blastwall cannot see, " +
-      "since a second copy of management events is billed. With no checked trail recording those events, it is a warning that they must be " +
-      "recorded elsewhere. A trail that leaves out the management events of KMS or the RDS Data API is a warning.",
+      "Every agent action is to be audited. A trail with enable_logging = false, or one Terraform does not create (count = 0, an " +
+        "empty for_each, lifecycle.enabled = false, or one of these from a value blastwall cannot evaluate), records none of the calls " +
+        "that change or delete resources, so an agent's calls cannot be attributed or reviewed.",
+    details:
+      "So does one whose event selectors record no write management events (read_write_type = \"ReadOnly\", readOnly = true, selectors " +
+        "blastwall cannot read) while no trail of the stacks checked together certainly records them in the same account and Region, " +
+        "and AgentAuditTrail's trail whose management events were taken out. A trail that records only data events " +
+        "(include_management_events = false with data resources, advanced selectors of the Data category) takes no auditing away: the " +
+        "usual layout keeps it beside the account's main trail, which is often an organization trail blastwall cannot see, since a " +
+        "second copy of management events is billed. With no checked trail recording those events, it is a warning that they must be " +
+        "recorded elsewhere. A trail that leaves out the management events of KMS or the RDS Data API is a warning.",
     fix:
       "Remove enable_logging or set it to true, create the trail unconditionally, and have every write management event recorded (a trail " +
       "with no event selectors, or one that includes management events of type All or WriteOnly, as AgentAuditTrail does); stop a trail " +

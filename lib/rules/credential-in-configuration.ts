@@ -36,14 +36,15 @@ export const rule: Rule = {
     title: "A user's credential, a database password or a CA key is written into a resource's configuration blastwall cannot tell the readers of",
     why:
       "The April 2026 agent found a broad token and used it. AWS returns most configuration (settings, targets, parameters, " +
-      "definitions) to whoever may describe the resource, tags to any service's tag reads and tag:GetResources, and the Terraform " +
-      "state holds all of it; blastwall does not know which read action returns this attribute, so it does not weigh the agents' read " +
-      "rights: any agent may hold the credential and act as its user. It is an error when " +
-      "that user can delete data (or when blastwall cannot tell whose it is), a warning otherwise (an error with --strict). A database's " +
-      "master password written there is an error (its holder connects and drops the data); so is the private key of a CA a Roles " +
-      "Anywhere trust anchor of the stack trusts, when a role its profiles serve can delete data or blastwall cannot tell which roles they are. " +
-      "Checked with the other stacks of a run, their agents read it too unless their stacks are pinned to another account, and a secret " +
-      "another stack hands over by a cross-stack reference counts as written here.",
+        "definitions) to whoever may describe the resource, tags to any service's tag reads and tag:GetResources, and the Terraform " +
+        "state holds all of it; blastwall does not know which read action returns this attribute, so it does not weigh the agents' " +
+        "read rights: any agent may hold the credential and act as its user.",
+    details:
+      "It is an error when that user can delete data (or when blastwall cannot tell whose it is), a warning otherwise (an error with " +
+        "--strict). A database's master password written there is an error (its holder connects and drops the data); so is the private " +
+        "key of a CA a Roles Anywhere trust anchor of the stack trusts, when a role its profiles serve can delete data or blastwall " +
+        "cannot tell which roles they are. Checked with the other stacks of a run, their agents read it too unless their stacks are " +
+        "pinned to another account, and a secret another stack hands over by a cross-stack reference counts as written here.",
     fix: FIX,
     severity: "error",
     category: "reach",

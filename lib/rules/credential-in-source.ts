@@ -464,30 +464,29 @@ export const rule: Rule = {
     id: "credential-in-source",
     title: "A provider's or backend's credential, or a database's master password, is written in the configuration",
     why:
-      "A credential written in the configuration is in plain text in the source or the synthesized JSON (a password in the " +
-      "Terraform state too): every person and coding agent working on the configuration holds it, whatever their IAM rights. " +
-      "An AWS key or another provider's token or password acts with its owner's rights, which blastwall cannot see and counts " +
-      "as every right; a master password lets its holder connect and drop the data. The April 2026 agent searched for a " +
-      "credential, found a broad token and deleted a production volume with it. Read: provider blocks (by their " +
-      "required_providers source, modules' too; blocks nested in them), the s3, remote and cloud backends and backend " +
-      "files in the folder (.tfbackend, .hcl and .conf, down to three folders; .tfvars beside a backend block, for keys " +
-      "that are no declared variable), " +
-      "terraform_remote_state config, the master password arguments blastwall knows (their write-only forms too), a " +
-      "directory's admin password, an FSx for Windows file system's Active Directory password and a Glue connection's " +
-      "PASSWORD, each written as a literal or " +
-      "resolving to one (a variable's default, terraform.tfvars or *.auto.tfvars, a --var-file inside the working directory, " +
-      "the checked folder or their repository, a local), or a variable (or its field) set in another .tfvars file of the " +
-      "folder or its subfolders. With blastwall check, files of the repository (the folder holding .git, else the checked " +
-      "folder) the configuration names, a relative path read from the folder Terraform runs in: an AWS provider's, s3 " +
-      "backend's or remote state's shared_credentials_files (shared_credentials_file) and shared_config_files holding a " +
-      "profile's aws_secret_access_key, and a private key another provider's credential argument or a connection's " +
-      "private_key reads with file() (Google's credentials as a path too); a named file blastwall cannot read is a warning. " +
-      "A connection's private_key written as the key's text counts too. Not read: other resource arguments (a Lambda's " +
-      "environment), values passed through functions blastwall does not evaluate (base64decode of a resource's argument), " +
-      "values given with a --var-file outside the repository, named files outside the repository (~/.aws/credentials) or " +
-      "through a path from the environment, and named files at synth time. A " +
-      "password under lifecycle.ignore_changes may be a placeholder, and an AWS key whose id is not an AWS key id's shape " +
-      "(test, mock_access_key) a placeholder too: each is a warning (an error with --strict).",
+      "A credential written in the configuration is in plain text in the source or the synthesized JSON (a password in the Terraform " +
+        "state too): every person and coding agent working on the configuration holds it, whatever their IAM rights. An AWS key or " +
+        "another provider's token or password acts with its owner's rights, which blastwall cannot see and counts as every right; a " +
+        "master password lets its holder connect and drop the data. The April 2026 agent searched for a credential, found a broad " +
+        "token and deleted a production volume with it.",
+    details:
+      "Read: provider blocks (by their required_providers source, modules' too; blocks nested in them), the s3, remote and cloud " +
+        "backends and backend files in the folder (.tfbackend, .hcl and .conf, down to three folders; .tfvars beside a backend block, " +
+        "for keys that are no declared variable), terraform_remote_state config, the master password arguments blastwall knows (their " +
+        "write-only forms too), a directory's admin password, an FSx for Windows file system's Active Directory password and a Glue " +
+        "connection's PASSWORD, each written as a literal or resolving to one (a variable's default, terraform.tfvars or " +
+        "*.auto.tfvars, a --var-file inside the working directory, the checked folder or their repository, a local), or a variable (or " +
+        "its field) set in another .tfvars file of the folder or its subfolders. With blastwall check, files of the repository (the " +
+        "folder holding .git, else the checked folder) the configuration names, a relative path read from the folder Terraform runs " +
+        "in: an AWS provider's, s3 backend's or remote state's shared_credentials_files (shared_credentials_file) and " +
+        "shared_config_files holding a profile's aws_secret_access_key, and a private key another provider's credential argument or a " +
+        "connection's private_key reads with file() (Google's credentials as a path too); a named file blastwall cannot read is a " +
+        "warning. A connection's private_key written as the key's text counts too. Not read: other resource arguments (a Lambda's " +
+        "environment), values passed through functions blastwall does not evaluate (base64decode of a resource's argument), values " +
+        "given with a --var-file outside the repository, named files outside the repository (~/.aws/credentials) or through a path " +
+        "from the environment, and named files at synth time. A password under lifecycle.ignore_changes may be a placeholder, and an " +
+        "AWS key whose id is not an AWS key id's shape (test, mock_access_key) a placeholder too: each is a warning (an error with " +
+        "--strict).",
     fix:
       "Take credentials from the environment (IAM Identity Center, an assumed role, the CI's OIDC role, the provider's " +
       "environment variables) and let services manage or generate passwords (manage_master_user_password, random_password " +

@@ -35,11 +35,14 @@ export const rule: Rule = {
     title: "A database's or file system's automated backups are kept less than 7 days",
     why:
       "Damage done by an agent is often noticed days later. With `backup_retention_period` below 7 (0 turns automated backups off, " +
-      "and AWS defaults to 1 day) the restore point from before the damage may already be gone. DocumentDB and Neptune clusters are judged the same way, " +
-      "and Redshift clusters by `automated_snapshot_retention_period`; so are DocumentDB elastic clusters (`backup_retention_period`, the days their automatic snapshots are kept), " +
-      "MemoryDB clusters (`snapshot_retention_limit`, default 0: none) and FSx file systems (`automatic_backup_retention_days`; unset counts as too few except for Windows, " +
-      "whose default is 7; Lustre scratch file systems have no backups and are skipped). A Keyspaces table needs point-in-time recovery on, " +
-      "the only restore point Keyspaces keeps of it (off by default), and a Lightsail database must not set `backup_retention_enabled = false`, which deletes its automated backups.",
+        "and AWS defaults to 1 day) the restore point from before the damage may already be gone.",
+    details:
+      "DocumentDB and Neptune clusters are judged the same way, and Redshift clusters by `automated_snapshot_retention_period`; so " +
+        "are DocumentDB elastic clusters (`backup_retention_period`, the days their automatic snapshots are kept), MemoryDB clusters " +
+        "(`snapshot_retention_limit`, default 0: none) and FSx file systems (`automatic_backup_retention_days`; unset counts as too " +
+        "few except for Windows, whose default is 7; Lustre scratch file systems have no backups and are skipped). A Keyspaces table " +
+        "needs point-in-time recovery on, the only restore point Keyspaces keeps of it (off by default), and a Lightsail database must " +
+        "not set `backup_retention_enabled = false`, which deletes its automated backups.",
     fix:
       "Set `backup_retention_period` (Redshift: `automated_snapshot_retention_period`; MemoryDB: `snapshot_retention_limit`; FSx: " +
       "`automatic_backup_retention_days`) to 7-35 days (ProtectedDatabase uses 14); on a Keyspaces table set `point_in_time_recovery { status = \"ENABLED\" }`; " +

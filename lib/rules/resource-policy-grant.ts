@@ -23,15 +23,17 @@ export const rule: Rule = {
     title: "A resource policy grants a destroy right to an AI agent or to everyone",
     why:
       "Within an account a resource policy grants on its own: an S3 bucket policy, backup vault policy or KMS key policy that lets " +
-      "an agent (or `*`) delete gives it that right even when its role has no such permission. A grant that names an agent role by its " +
-      "role ARN is capped by the role's permission boundary, as AWS caps it; one that names its sessions, `*` or a user is not. " +
-      "An explicit Deny in the agent's own identity policies or permission boundary still wins, when it certainly applies: no conditions, " +
-      "and a Resource that covers the resource whose policy it is (`*`, or that resource's ARN), and neither the agent nor anyone it can act as " +
-      "may delete, detach or rewrite the policy holding it. Across accounts (the agent's and the " +
-      "resource's providers pinned by allowed_account_ids to different accounts) the policy grants nothing without an identity Allow, which the agent rules judge. " +
-      "A Lambda permission that grants everyone (`*`, with no source_arn, source_account or principal_org_id) lambda:UpdateFunctionCode, " +
-      "UpdateFunctionConfiguration or AddPermission lets anyone, agents of any account included, run its own code as the function's role: " +
-      "an error when that role can destroy data, or when blastwall cannot see the role (a function outside the stack).",
+        "an agent (or `*`) delete gives it that right even when its role has no such permission. A grant that names an agent role by " +
+        "its role ARN is capped by the role's permission boundary, as AWS caps it; one that names its sessions, `*` or a user is not.",
+    details:
+      "An explicit Deny in the agent's own identity policies or permission boundary still wins, when it certainly applies: no " +
+        "conditions, and a Resource that covers the resource whose policy it is (`*`, or that resource's ARN), and neither the agent " +
+        "nor anyone it can act as may delete, detach or rewrite the policy holding it. Across accounts (the agent's and the resource's " +
+        "providers pinned by allowed_account_ids to different accounts) the policy grants nothing without an identity Allow, which the " +
+        "agent rules judge. A Lambda permission that grants everyone (`*`, with no source_arn, source_account or principal_org_id) " +
+        "lambda:UpdateFunctionCode, UpdateFunctionConfiguration or AddPermission lets anyone, agents of any account included, run its " +
+        "own code as the function's role: an error when that role can destroy data, or when blastwall cannot see the role (a function " +
+        "outside the stack).",
     fix:
       "Grant destroy actions in resource policies to no one but a break-glass or deploy role by exact ARN, and add an explicit " +
       "Deny for the agents (AgentRole's path `/agents/`) on delete actions, or deny the actions in the agent's own identity policy or " +

@@ -195,12 +195,14 @@ export const rule: Rule = {
     title: "Stateful resource not covered by an AWS Backup selection",
     why:
       "Deletion protection and prevent_destroy stop mistakes inside Terraform and one API; a backup outside the resource is what " +
-      "brings data back after everything else failed. A resource that no backup selection covers has no such copy. Resources " +
-      "blastwall.json `protected` names are judged too where AWS Backup can back up their type (built-in types it cannot back up, such as MemoryDB, " +
-      "OpenSearch, Kinesis (Video too), Keyspaces, Neptune Analytics, Lightsail, S3 Tables, Glacier, Cognito user pools and Lustre scratch file systems, are asked for none); one whose type blastwall does not " +
-      "know AWS Backup's support for counts as not covered. An S3 bucket counts as covered only where AWS Backup can back it up: " +
-      "its versioning Enabled and the selection's role reading its objects (AWSBackupServiceRolePolicyForS3Backup); without them every " +
-      "backup job of it fails and it never gets a recovery point.",
+        "brings data back after everything else failed. A resource that no backup selection covers has no such copy.",
+    details:
+      "Resources blastwall.json `protected` names are judged too where AWS Backup can back up their type (built-in types it cannot " +
+        "back up, such as MemoryDB, OpenSearch, Kinesis (Video too), Keyspaces, Neptune Analytics, Lightsail, S3 Tables, Glacier, " +
+        "Cognito user pools and Lustre scratch file systems, are asked for none); one whose type blastwall does not know AWS Backup's " +
+        "support for counts as not covered. An S3 bucket counts as covered only where AWS Backup can back it up: its versioning " +
+        "Enabled and the selection's role reading its objects (AWSBackupServiceRolePolicyForS3Backup); without them every backup job " +
+        "of it fails and it never gets a recovery point.",
     fix:
       "Add the resource to an `aws_backup_selection` (by `resources = [<resource>.arn]` or a `selection_tag` it carries) of a plan " +
       "that copies to another account, or use ProtectedVolume / ProtectedDatabase, which do. For an S3 bucket, also turn its versioning " +

@@ -1,0 +1,123 @@
+/**
+ * A rule's `why` is printed with every finding of the rule (text and JSON reports, the synth error), so it stays a
+ * few sentences; the full account of what a rule covers lives in its `details`, which only docs/rules.md renders.
+ * The rules whose why was long in 0.7.0 keep their old text in test/fixtures/rule-whys-0.7.0/<rule>.txt: every name
+ * that text used (an action, a service, an attribute) must still be documented for that rule.
+ */
+import { readdirSync, readFileSync } from "fs";
+import { join } from "path";
+import { rulesMarkdown } from "../../scripts/generate-docs";
+import { allRuleMetas } from "../../lib/rules/catalog";
+import { allRules } from "../../lib/rules";
+import { INPUT_METAS } from "../../lib/rules/input-metas";
+import type { RuleMeta } from "../../lib/engine/findings";
+import { renderText } from "../../lib/report/text";
+import { renderJson } from "../../lib/report/json";
+import { check, policy, tf } from "../helpers/tf";
+import { agentCan, DESTROY, role } from "../helpers/sessions";
+
+const ROOT = join(__dirname, "..", "..");
+const OLD = join(ROOT, "test", "fixtures", "rule-whys-0.7.0");
+const oldWhys = readdirSync(OLD)
+  .filter((f) => f.endsWith(".txt"))
+  .map((f) => [f.replace(/\.txt$/, ""), readFileSync(join(OLD, f), "utf8").trim()] as const);
+
+/**
+ * The names a text uses: tokens holding a capital, a colon, an underscore or an @ (lambda:InvokeFunction, AgentCore,
+ * Lambda@Edge, authorizer_configuration, AWS_IAM, DocumentDB). A capitalised word that only starts a sentence is
+ * grammar, not a name.
+ */
+export function namesIn(text: string): string[] {
+  const names = new Set<string>();
+  for (const m of text.matchAll(/[^\s,;()"`'’!?[\]{}=]+/g)) {
+    const token = m[0].replace(/^[.:*-]+|[.:]+$/g, "");
+    if (!/[A-Z:_@]/.test(token)) continue;
+    const before = text.slice(0, m.index).replace(/[\s("`]+$/, "");
+    if (/^[A-Z][a-z]+$/.test(token) && (before === "" || /[.!?:]$/.test(before))) continue;
+    names.add(token);
+  }
+  return [...names];
+}
+
+/** The words of four letters or more a text uses, lower-cased. */
+const wordsIn = (text: string) => new Set((text.toLowerCase().match(/[a-z][a-z'-]{3,}/g) ?? []).map((w) => w.replace(/'s$/, "")));
+
+/** The section of docs/rules.md about one rule: from its heading to the next. */
+function section(markdown: string, id: string): string {
+  const start = markdown.indexOf(`### \`${id}\` (`);
+  if (start < 0) return "";
+  const end = markdown.indexOf("\n### ", start + 1);
+  return markdown.slice(start, end < 0 ? undefined : end);
+}
+
+const checkRuleMetas: RuleMeta[] = [...allRules.map((r) => r.meta), ...INPUT_METAS];
+const byId = new Map(allRuleMetas().map((m) => [m.id, m]));
+const committed = readFileSync(join(ROOT, "docs", "rules.md"), "utf8");
+const generated = rulesMarkdown(allRuleMetas());
+
+test("the fixture holds the old texts, and the name list is derived from them, not empty", () => {
+  expect(oldWhys.map(([id]) => id)).toContain("agent-transitive-destroy");
+  const names = namesIn(oldWhys.find(([id]) => id === "agent-transitive-destroy")![1]);
+  // A few the old agent-transitive-destroy text named, to show the derivation finds routes (not the list checked).
+  expect(names).toEqual(expect.arrayContaining(["events:StartReplay", "config:PutConfigRule", "Lambda@Edge", "authorizer_configuration", "AgentCore", "InvokeFunctionUrl"]));
+  expect(names).not.toContain("Making");
+  expect(names.length).toBeGreaterThan(60);
+});
+
+describe("agent-transitive-destroy", () => {
+  const meta = byId.get("agent-transitive-destroy")!;
+
+  test("its why is two or three sentences, under 600 characters", () => {
+    expect(meta.why.length).toBeLessThan(600);
+    expect(meta.why.split(/[.!?](?:\s|$)/).filter((s) => s.trim()).length).toBeLessThanOrEqual(3);
+    expect(meta.why).toMatch(/act as another principal/);
+    expect(meta.why).toMatch(/path shows every link/);
+  });
+
+  test("a finding of it prints the short why, and no route list, in the text and JSON reports", () => {
+    const json = tf({
+      ...agentCan({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.deploy.arn}" }),
+      ...role("deploy", policy({ Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" }), DESTROY),
+    });
+    const report = { ...check(json), rules: checkRuleMetas };
+    const text = renderText(report);
+    expect(text).toContain("ERROR agent-transitive-destroy");
+    expect(text).toContain(`why:       ${meta.why}`);
+    expect(text).not.toContain("a publish to a topic it subscribes to");
+    const found = (JSON.parse(renderJson(report)).findings as { ruleId: string; why?: string }[]).filter((f) => f.ruleId === "agent-transitive-destroy");
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found) expect(f.why).toBe(meta.why);
+  });
+});
+
+test("every rule of blastwall check has a why under 800 characters (the rest goes in details)", () => {
+  const long = checkRuleMetas.filter((m) => m.why.length > 800).map((m) => `${m.id} (${m.why.length})`);
+  expect(long).toEqual([]);
+});
+
+describe.each(oldWhys)("%s: nothing of its 0.7.0 why is lost", (id, old) => {
+  const meta = byId.get(id)!;
+
+  test("its why is shorter, and it has details", () => {
+    expect(meta.why.length).toBeLessThan(Math.min(old.length, 800));
+    expect(meta.details?.length ?? 0).toBeGreaterThan(0);
+  });
+
+  test.each([
+    ["docs/rules.md as committed", committed],
+    ["docs/rules.md as generated", generated],
+  ])("%s names everything the old text named", (_what, markdown) => {
+    const here = section(markdown, id);
+    expect(here).not.toBe("");
+    expect(namesIn(old).filter((n) => !here.includes(n))).toEqual([]);
+    const words = wordsIn(here);
+    expect([...wordsIn(old)].filter((w) => !words.has(w))).toEqual([]);
+  });
+});
+
+test("details are rendered in docs/rules.md only where a rule has them, after the why", () => {
+  const base = { id: "x-rule", title: "T", why: "W.", fix: "F.", severity: "error" as const, category: "reach" };
+  expect(rulesMarkdown([base])).not.toContain("In detail");
+  const md = rulesMarkdown([{ ...base, details: "- one route\n- another route" }]);
+  expect(md).toContain("*Why:* W.\n\n*In detail:*\n\n- one route\n- another route\n\n*Fix:* F.");
+});
