@@ -29,7 +29,7 @@ import { busTarget, forgeable, nameOf, passesEvent, pipePassesPayload, pipeSourc
 import { ownDenies } from "../engine/own-denies";
 import { where } from "./support";
 import { deniedOnAll } from "./invoke-denies";
-import { customSources, isRelayed, putsAwsEvents, putsSource, replayedClose, replayedSends, type RelayedGrant } from "./invoke-relays";
+import { customSources, isRelayed, putsAwsEvents, putsSource, replayedClose, replayedSends, replayMisses, type RelayedGrant } from "./invoke-relays";
 import { grantsUsing } from "./invoke-routes";
 import { rewriteOf, rewriteRelayFix, rewriteRelayText, type Rewrite } from "./rewrite-relays";
 import { ARCHIVES, archiveReplays, mayMatchAwsEvents, START_REPLAY } from "../engine/reach/replays";
@@ -43,6 +43,8 @@ export interface Forwarder {
   readonly via: TfResource;
   /** What the caller writes to: any one of `actions` on it fires the forward. */
   readonly from: { readonly actions: readonly string[]; readonly pattern: string; readonly target?: TfResource; readonly types: readonly string[] };
+  /** A rule target's rule: a replay it certainly sees none of the events of does not fire it (invoke-relays.ts `replayMisses`). */
+  readonly rule?: TfResource;
   /** A rule's custom sources (invoke-relays.ts `customSources`): a PutEvents grant limited to others does not fire it. */
   readonly sources?: readonly string[];
   /**
@@ -116,6 +118,7 @@ function busForwarders(stack: TfStack): Forwarder[] {
     out.push({
       via: t,
       from: { actions: ["events:PutEvents"], pattern: from.pattern, target: from.target, types: BUSES },
+      ...(rule ? { rule } : {}),
       ...(sources ? { sources } : {}),
       ...(rule ? { rewritable: { t, busText: from.text, close: `take ${t.address} off ${ruleText}` } } : {}),
       ...(replayed ? { replayed } : {}),
@@ -270,10 +273,12 @@ export function forwardedGrants(stack: TfStack, p: PrincipalNode, action: string
       return fires.sort((x, y) => Number(isRelayed(x)) - Number(isRelayed(y)));
     };
     const sources = f.sources;
-    let fires = sources?.length === 0 ? [] : fire((g) => sources === undefined || putsSource(g, sources));
+    // A replay the rule, as it is written, certainly sees none of the events of does not fire it (a rewrite may).
+    const seen = (g: Grant) => !replayMisses(stack, g, f.rule);
+    let fires = sources?.length === 0 ? [] : fire((g) => (sources === undefined || putsSource(g, sources)) && seen(g));
     // Only AWS services' events a replay put again match the rule: it sends them on all the same.
     const replayed = fires.length === 0 && f.replayed ? f.replayed : undefined;
-    if (replayed) fires = fire(putsAwsEvents);
+    if (replayed) fires = fire((g) => putsAwsEvents(g) && seen(g));
     let rewrite: Rewrite | undefined;
     if (fires.length === 0 && f.rewritable) {
       rewrite = rewriteOf(stack, p, f.rewritable.t, held, (denies ??= ownDenies(p)));
@@ -308,7 +313,9 @@ export function forwardedGrants(stack: TfStack, p: PrincipalNode, action: string
     const fix = (who: string) => (isRelayed(first) ? `${first.relay.fix(who)}, or ${f.close}` : `take ${acts} on ${on} away from ${who}, or ${f.close}`);
     // A replay is asked on the archive: the right the arrows name, where the caller holds no PutEvents.
     const replay = !isRelayed(first) && f.from.types === ARCHIVES ? `${START_REPLAY} on ${f.via.address}` : undefined;
-    out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires, forwarded: { on: f.to.target }, ...(replay ? { held: replay } : {}), ...aws } });
+    // Which archive, for the rules on its bus that certainly see none of its events (invoke-relays.ts `replayMisses`).
+    const replayOf = f.from.types === ARCHIVES ? { replayOf: f.via } : {};
+    out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires, forwarded: { on: f.to.target }, ...(replay ? { held: replay } : {}), ...replayOf, ...aws } });
   }
   return out;
 }

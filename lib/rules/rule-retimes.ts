@@ -159,7 +159,8 @@ function putsOnBus(
   on: TargetRule,
   held: (a: string) => readonly Grant[],
 ): boolean {
-  const route = { target: on.bus, types: BUSES, pattern: on.busPattern };
+  // A replay the rule certainly sees none of the events of does not count (invoke-relays.ts `replayMisses`).
+  const route = { target: on.bus, types: BUSES, pattern: on.busPattern, rule: on.rule };
   const denied = deniedOnAll(ctx.stack, ownDenies(p), "events:PutEvents", [
     { pattern: on.busPattern, target: on.bus, suffix: "" },
   ]);
