@@ -24,6 +24,7 @@ import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { resolveToPattern } from "../engine/terraform/tokens";
+import { globsIntersect } from "../engine/iam/glob";
 import { oneReferenced } from "../engine/terraform/referenced";
 import { busTarget, forgeable, nameOf, passesEvent, pipePassesPayload, pipeSources, PUT_RECORD, SEND } from "../engine/reach/compute-targets";
 import { ownDenies } from "../engine/own-denies";
@@ -138,27 +139,43 @@ function busForwarders(stack: TfStack): Forwarder[] {
 }
 
 /**
- * A queue or topic of the stack a rule target sends the event to, when no policy of the stack is on it (red-team round
- * 162, F3). EventBridge delivers there only where the queue's or topic's policy admits it, and a statement of the stack
- * that does is read as a relay (invoke-relays.ts), one that does not as refusing it; but with no policy in the stack,
- * one set outside it (another stack, a module, the console) may admit the rule. Fail closed: the delivery counts as
- * admitted, as rule-retimes.ts counts it for events:PutRule, and the message says so.
+ * A queue or topic a rule target sends the event to, when no policy of the stack is on it (red-team round 162, F3).
+ * EventBridge delivers there only where the queue's or topic's policy admits it, and a statement of the stack that
+ * does is read as a relay (invoke-relays.ts), one that does not as refusing it; but with no policy in the stack, one
+ * set outside it (another stack, a module, the console) may admit the rule. Fail closed: the delivery counts as
+ * admitted, as rule-retimes.ts counts it for events:PutRule, and the message says so. A target named by its literal
+ * ARN is read as a reference is: the stack's queue or topic that ARN may be, or, where it may be none of them, one
+ * outside the stack, whose policy blastwall cannot see either. Only where every one of the stack's it may be has a
+ * policy of the stack is the delivery left to those policies.
  */
 function unseenPolicyTarget(stack: TfStack, t: TfResource): { pattern: string; bus?: TfResource; text: string; grants: readonly string[]; unseen: string } | undefined {
   const d = destinationOf(stack, t.values["arn"], t);
-  const kind = d?.target && POLICY_HOLDERS[d.target.type];
-  if (!d || !d.target || !kind) return undefined;
-  const target = d.target;
-  if (!unset(target.values["policy"])) return undefined;
-  if ((stack.byType.get(kind.type) ?? []).some((x) => oneReferenced(stack, x.values[kind.on], [target.type]) === target)) return undefined;
+  const type = d && (d.target ? d.target.type : LITERAL_HOLDERS[d.pattern.split(":")[2]]);
+  const kind = type ? POLICY_HOLDERS[type] : undefined;
+  if (!d || !type || !kind) return undefined;
+  const policed = (x: TfResource) => !unset(x.values["policy"]) || (stack.byType.get(kind.type) ?? []).some((p) => oneReferenced(stack, p.values[kind.on], [x.type]) === x);
+  // Each of the stack's by the ARN its name gives, as a reference to it is read (`destinationOf`).
+  const service = type === "aws_sqs_queue" ? "sqs" : "sns";
+  const may = d.target ? [d.target] : (stack.byType.get(type) ?? []).filter((x) => x.mode === "managed" && globsIntersect(`arn:*:${service}:*:*:${nameOf(stack, x, "name", "name_prefix")}`, d.pattern, CI));
+  const unseen = may.filter((x) => !policed(x));
+  if (may.length > 0 && unseen.length === 0) return undefined;
+  // The one queue or topic of the stack it is; else the ARN, which may be one outside the stack.
+  const target = unseen.length === 1 && may.length === 1 ? unseen[0] : undefined;
+  const text = target?.address ?? d.text;
+  const where = target || may.length > 0 ? `no policy of the stack is on ${text}` : `${text} is no ${kind.noun} of the stack, so its policy is not in it`;
   return {
     pattern: d.pattern,
     bus: target,
-    text: target.address,
+    text,
     grants: d.grants,
-    unseen: `as a message (EventBridge delivers there only where the ${kind.noun}'s policy admits events.amazonaws.com, and no policy of the stack is on ${target.address}: one set outside the stack may admit the rule, so blastwall counts the delivery as admitted)`,
+    unseen: `as a message (EventBridge delivers there only where the ${kind.noun}'s policy admits events.amazonaws.com, and ${where}: one set outside the stack may admit the rule, so blastwall counts the delivery as admitted)`,
   };
 }
+
+/** The type of a queue or topic a literal ARN names, by its service. */
+const LITERAL_HOLDERS: Readonly<Record<string, string>> = { sqs: "aws_sqs_queue", sns: "aws_sns_topic" };
+
+const CI = { caseInsensitive: true } as const;
 
 /** The policy resources that may be on a queue or topic: where `unseenPolicyTarget` looks for one in the stack. */
 const POLICY_HOLDERS: Readonly<Record<string, { readonly type: string; readonly on: string; readonly noun: string }>> = {
