@@ -153,7 +153,7 @@ function unseenPolicyTarget(stack: TfStack, t: TfResource): { pattern: string; b
   const type = d && (d.target ? d.target.type : LITERAL_HOLDERS[d.pattern.split(":")[2]]);
   const kind = type ? POLICY_HOLDERS[type] : undefined;
   if (!d || !type || !kind) return undefined;
-  const policed = (x: TfResource) => !unset(x.values["policy"]) || (stack.byType.get(kind.type) ?? []).some((p) => oneReferenced(stack, p.values[kind.on], [x.type]) === x);
+  const policed = (x: TfResource) => stackPolicyOf(stack, x) !== undefined;
   // Each of the stack's by the ARN its name gives, as a reference to it is read (`destinationOf`).
   const service = type === "aws_sqs_queue" ? "sqs" : "sns";
   const may = d.target ? [d.target] : (stack.byType.get(type) ?? []).filter((x) => x.mode === "managed" && globsIntersect(`arn:*:${service}:*:*:${nameOf(stack, x, "name", "name_prefix")}`, d.pattern, CI));
@@ -170,6 +170,17 @@ function unseenPolicyTarget(stack: TfStack, t: TfResource): { pattern: string; b
     grants: d.grants,
     unseen: `as a message (EventBridge delivers there only where the ${kind.noun}'s policy admits events.amazonaws.com, and ${where}: one set outside the stack may admit the rule, so blastwall counts the delivery as admitted)`,
   };
+}
+
+/**
+ * Where the stack sets a queue's or topic's policy: its `policy` attribute, or the address of a queue or topic policy
+ * of the stack on it; undefined where the stack sets none (one may be set outside it).
+ */
+export function stackPolicyOf(stack: TfStack, res: TfResource): string | undefined {
+  const kind = POLICY_HOLDERS[res.type];
+  if (!kind) return undefined;
+  if (!unset(res.values["policy"])) return `the policy attribute of ${res.address}`;
+  return (stack.byType.get(kind.type) ?? []).find((p) => oneReferenced(stack, p.values[kind.on], [res.type]) === res)?.address;
 }
 
 /** The type of a queue or topic a literal ARN names, by its service. */
