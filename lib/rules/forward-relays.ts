@@ -24,12 +24,13 @@ import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { resolveToPattern } from "../engine/terraform/tokens";
+import { globsIntersect } from "../engine/iam/glob";
 import { oneReferenced } from "../engine/terraform/referenced";
 import { busTarget, forgeable, nameOf, passesEvent, pipePassesPayload, pipeSources, PUT_RECORD, SEND } from "../engine/reach/compute-targets";
 import { ownDenies } from "../engine/own-denies";
 import { where } from "./support";
 import { deniedOnAll } from "./invoke-denies";
-import { customSources, isRelayed, putsAwsEvents, putsSource, replayedClose, replayedSends, type RelayedGrant } from "./invoke-relays";
+import { customSources, isRelayed, putsAwsEvents, putsSource, replayedClose, replayedSends, replayMisses, type RelayedGrant } from "./invoke-relays";
 import { grantsUsing } from "./invoke-routes";
 import { rewriteOf, rewriteRelayFix, rewriteRelayText, type Rewrite } from "./rewrite-relays";
 import { ARCHIVES, archiveReplays, mayMatchAwsEvents, START_REPLAY } from "../engine/reach/replays";
@@ -43,6 +44,8 @@ export interface Forwarder {
   readonly via: TfResource;
   /** What the caller writes to: any one of `actions` on it fires the forward. */
   readonly from: { readonly actions: readonly string[]; readonly pattern: string; readonly target?: TfResource; readonly types: readonly string[] };
+  /** A rule target's rule: a replay it certainly sees none of the events of does not fire it (invoke-relays.ts `replayMisses`). */
+  readonly rule?: TfResource;
   /** A rule's custom sources (invoke-relays.ts `customSources`): a PutEvents grant limited to others does not fire it. */
   readonly sources?: readonly string[];
   /**
@@ -116,6 +119,7 @@ function busForwarders(stack: TfStack): Forwarder[] {
     out.push({
       via: t,
       from: { actions: ["events:PutEvents"], pattern: from.pattern, target: from.target, types: BUSES },
+      ...(rule ? { rule } : {}),
       ...(sources ? { sources } : {}),
       ...(rule ? { rewritable: { t, busText: from.text, close: `take ${t.address} off ${ruleText}` } } : {}),
       ...(replayed ? { replayed } : {}),
@@ -135,27 +139,54 @@ function busForwarders(stack: TfStack): Forwarder[] {
 }
 
 /**
- * A queue or topic of the stack a rule target sends the event to, when no policy of the stack is on it (red-team round
- * 162, F3). EventBridge delivers there only where the queue's or topic's policy admits it, and a statement of the stack
- * that does is read as a relay (invoke-relays.ts), one that does not as refusing it; but with no policy in the stack,
- * one set outside it (another stack, a module, the console) may admit the rule. Fail closed: the delivery counts as
- * admitted, as rule-retimes.ts counts it for events:PutRule, and the message says so.
+ * A queue or topic a rule target sends the event to, when no policy of the stack is on it (red-team round 162, F3).
+ * EventBridge delivers there only where the queue's or topic's policy admits it, and a statement of the stack that
+ * does is read as a relay (invoke-relays.ts), one that does not as refusing it; but with no policy in the stack, one
+ * set outside it (another stack, a module, the console) may admit the rule. Fail closed: the delivery counts as
+ * admitted, as rule-retimes.ts counts it for events:PutRule, and the message says so. A target named by its literal
+ * ARN is read as a reference is: the stack's queue or topic that ARN may be, or, where it may be none of them, one
+ * outside the stack, whose policy blastwall cannot see either. Only where every one of the stack's it may be has a
+ * policy of the stack is the delivery left to those policies.
  */
 function unseenPolicyTarget(stack: TfStack, t: TfResource): { pattern: string; bus?: TfResource; text: string; grants: readonly string[]; unseen: string } | undefined {
   const d = destinationOf(stack, t.values["arn"], t);
-  const kind = d?.target && POLICY_HOLDERS[d.target.type];
-  if (!d || !d.target || !kind) return undefined;
-  const target = d.target;
-  if (!unset(target.values["policy"])) return undefined;
-  if ((stack.byType.get(kind.type) ?? []).some((x) => oneReferenced(stack, x.values[kind.on], [target.type]) === target)) return undefined;
+  const type = d && (d.target ? d.target.type : LITERAL_HOLDERS[d.pattern.split(":")[2]]);
+  const kind = type ? POLICY_HOLDERS[type] : undefined;
+  if (!d || !type || !kind) return undefined;
+  const policed = (x: TfResource) => stackPolicyOf(stack, x) !== undefined;
+  // Each of the stack's by the ARN its name gives, as a reference to it is read (`destinationOf`).
+  const service = type === "aws_sqs_queue" ? "sqs" : "sns";
+  const may = d.target ? [d.target] : (stack.byType.get(type) ?? []).filter((x) => x.mode === "managed" && globsIntersect(`arn:*:${service}:*:*:${nameOf(stack, x, "name", "name_prefix")}`, d.pattern, CI));
+  const unseen = may.filter((x) => !policed(x));
+  if (may.length > 0 && unseen.length === 0) return undefined;
+  // The one queue or topic of the stack it is; else the ARN, which may be one outside the stack.
+  const target = unseen.length === 1 && may.length === 1 ? unseen[0] : undefined;
+  const text = target?.address ?? d.text;
+  const where = target || may.length > 0 ? `no policy of the stack is on ${text}` : `${text} is no ${kind.noun} of the stack, so its policy is not in it`;
   return {
     pattern: d.pattern,
     bus: target,
-    text: target.address,
+    text,
     grants: d.grants,
-    unseen: `as a message (EventBridge delivers there only where the ${kind.noun}'s policy admits events.amazonaws.com, and no policy of the stack is on ${target.address}: one set outside the stack may admit the rule, so blastwall counts the delivery as admitted)`,
+    unseen: `as a message (EventBridge delivers there only where the ${kind.noun}'s policy admits events.amazonaws.com, and ${where}: one set outside the stack may admit the rule, so blastwall counts the delivery as admitted)`,
   };
 }
+
+/**
+ * Where the stack sets a queue's or topic's policy: its `policy` attribute, or the address of a queue or topic policy
+ * of the stack on it; undefined where the stack sets none (one may be set outside it).
+ */
+export function stackPolicyOf(stack: TfStack, res: TfResource): string | undefined {
+  const kind = POLICY_HOLDERS[res.type];
+  if (!kind) return undefined;
+  if (!unset(res.values["policy"])) return `the policy attribute of ${res.address}`;
+  return (stack.byType.get(kind.type) ?? []).find((p) => oneReferenced(stack, p.values[kind.on], [res.type]) === res)?.address;
+}
+
+/** The type of a queue or topic a literal ARN names, by its service. */
+const LITERAL_HOLDERS: Readonly<Record<string, string>> = { sqs: "aws_sqs_queue", sns: "aws_sns_topic" };
+
+const CI = { caseInsensitive: true } as const;
 
 /** The policy resources that may be on a queue or topic: where `unseenPolicyTarget` looks for one in the stack. */
 const POLICY_HOLDERS: Readonly<Record<string, { readonly type: string; readonly on: string; readonly noun: string }>> = {
@@ -270,10 +301,12 @@ export function forwardedGrants(stack: TfStack, p: PrincipalNode, action: string
       return fires.sort((x, y) => Number(isRelayed(x)) - Number(isRelayed(y)));
     };
     const sources = f.sources;
-    let fires = sources?.length === 0 ? [] : fire((g) => sources === undefined || putsSource(g, sources));
+    // A replay the rule, as it is written, certainly sees none of the events of does not fire it (a rewrite may).
+    const seen = (g: Grant) => !replayMisses(stack, g, f.rule);
+    let fires = sources?.length === 0 ? [] : fire((g) => (sources === undefined || putsSource(g, sources)) && seen(g));
     // Only AWS services' events a replay put again match the rule: it sends them on all the same.
     const replayed = fires.length === 0 && f.replayed ? f.replayed : undefined;
-    if (replayed) fires = fire(putsAwsEvents);
+    if (replayed) fires = fire((g) => putsAwsEvents(g) && seen(g));
     let rewrite: Rewrite | undefined;
     if (fires.length === 0 && f.rewritable) {
       rewrite = rewriteOf(stack, p, f.rewritable.t, held, (denies ??= ownDenies(p)));
@@ -308,7 +341,9 @@ export function forwardedGrants(stack: TfStack, p: PrincipalNode, action: string
     const fix = (who: string) => (isRelayed(first) ? `${first.relay.fix(who)}, or ${f.close}` : `take ${acts} on ${on} away from ${who}, or ${f.close}`);
     // A replay is asked on the archive: the right the arrows name, where the caller holds no PutEvents.
     const replay = !isRelayed(first) && f.from.types === ARCHIVES ? `${START_REPLAY} on ${f.via.address}` : undefined;
-    out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires, forwarded: { on: f.to.target }, ...(replay ? { held: replay } : {}), ...aws } });
+    // Which archive, for the rules on its bus that certainly see none of its events (invoke-relays.ts `replayMisses`).
+    const replayOf = f.from.types === ARCHIVES ? { replayOf: f.via } : {};
+    out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires, forwarded: { on: f.to.target }, ...(replay ? { held: replay } : {}), ...replayOf, ...aws } });
   }
   return out;
 }

@@ -30,7 +30,7 @@ import {
   resolveToPattern,
 } from "../engine/terraform/tokens";
 import { awsOnlySource } from "../engine/reach/compute-targets";
-import { mayMatchAwsEvents } from "../engine/reach/replays";
+import { mayMatchAwsEvents, replayMayMatch } from "../engine/reach/replays";
 import { writtenReferences } from "../engine/reach/resource-index";
 import { where } from "./support";
 import { ownDenies } from "../engine/own-denies";
@@ -64,6 +64,11 @@ export interface Relay {
    * which PutEvents itself cannot put, matches them (`replayedFires`).
    */
   readonly awsEvents?: boolean;
+  /**
+   * The archive whose replay this is, on the bus it puts its events onto (engine/reach/replays.ts): a rule there that
+   * certainly sees none of them is not fired by it (`replayMisses`). Not kept past a forward to another bus.
+   */
+  readonly replayOf?: TfResource;
 }
 
 /** A grant of a queue's or topic's send right that the caller uses through a service's delivery. */
@@ -78,11 +83,20 @@ export const isRelayed = (g: Grant): g is RelayedGrant =>
 export const putsAwsEvents = (g: Grant): boolean => isRelayed(g) && g.relay.awsEvents === true;
 
 /**
+ * Whether a grant is a replay of an archive that certainly puts no event `rule` matches (a rule excluding replayed
+ * events, or one the archive's event_pattern keeps apart from: replays.ts `replayMayMatch`): it does not fire the rule.
+ */
+export function replayMisses(stack: TfStack, g: Grant, rule: TfResource | undefined): boolean {
+  const archive = isRelayed(g) ? g.relay.replayOf : undefined;
+  return archive !== undefined && rule !== undefined && !replayMayMatch(stack, archive, rule);
+}
+
+/**
  * The grants among `gs` that fire a rule only through the AWS services' events they put (a replay's), where none fires
  * it otherwise: those putting AWS events, for a rule that may match one (`mayMatchAwsEvents`); none for another.
  */
 export function replayedFires(stack: TfStack, rule: TfResource | undefined, gs: readonly Grant[]): Grant[] {
-  return rule && mayMatchAwsEvents(stack, rule) ? gs.filter(putsAwsEvents) : [];
+  return rule && mayMatchAwsEvents(stack, rule) ? gs.filter((g) => putsAwsEvents(g) && !replayMisses(stack, g, rule)) : [];
 }
 
 /** How a rule sends on what a replay put: `R (matching AWS services' events, which a replay puts again as they were) sends them through T to`. */
@@ -628,7 +642,8 @@ function firesOf(
 ): { readonly fires: readonly Grant[]; readonly rewrite?: Rewrite; readonly replayed?: boolean } {
   const onBus = grantsOn(puts, bus);
   if (onBus.length === 0) return { fires: onBus };
-  const matching = custom && custom.length === 0 ? [] : onBus.filter((g) => putsSource(g, custom));
+  // A rule rewritten may match anything: only as it is written does a replay it certainly misses not fire it.
+  const matching = custom && custom.length === 0 ? [] : onBus.filter((g) => putsSource(g, custom) && !replayMisses(stack, g, rule));
   if (matching.length > 0) return { fires: matching };
   // A replay puts AWS services' events again, which a rule of AWS events only matches.
   const replayed = replayedFires(stack, rule, onBus);

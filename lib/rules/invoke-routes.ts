@@ -16,7 +16,7 @@ import { grantIndicesOn, grantsOn } from "./grants-on";
 import { writtenReferences } from "../engine/reach/resource-index";
 import { attributePattern, hasInterpolation, parseReference, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
 import type { DenyAsk } from "./invoke-denies";
-import { invokingService, isRelayed, serviceNamespace } from "./invoke-relays";
+import { invokingService, isRelayed, replayMisses, serviceNamespace } from "./invoke-relays";
 import { frontDoorRoutes } from "./front-doors";
 import type { Signer } from "../engine/reach/mcp-server-doors";
 import { pipeRoutes, sourceRoute } from "./pipe-routes";
@@ -85,7 +85,15 @@ export interface Route {
    * behind it with (engine/reach/mcp-server-doors.ts); a role blastwall cannot resolve counts as holding them.
    */
   readonly signers?: readonly Signer[];
+  /**
+   * The rule an event put on the bus must match to use the route, as it is written: a replay it certainly sees none of
+   * the events of does not (invoke-relays.ts `replayMisses`).
+   */
+  readonly rule?: TfResource;
 }
+
+/** What a grant must be on to use a route (or one more right it asks). */
+type RouteOn = Pick<Route, "target" | "types" | "pattern" | "alternatives" | "referencesOnPattern" | "rule">;
 
 /** One more right a route asks, as a route names its own: any one of `actions` on `pattern`. */
 export interface Need {
@@ -182,7 +190,8 @@ export function routesHeld(stack: TfStack, holds: (action: string) => boolean, h
 }
 
 /** Whether a grant's resource pattern `r` names what the route's caller acts on (or what one more right it asks is on). */
-export function grantUses(stack: TfStack, route: Pick<Route, "target" | "types" | "pattern" | "alternatives" | "referencesOnPattern">, g: Grant, r: string): boolean {
+export function grantUses(stack: TfStack, route: RouteOn, g: Grant, r: string): boolean {
+  if (replayMisses(stack, g, route.rule)) return false;
   const fwd = forwardedTo(g);
   if (fwd) return route.target && fwd.on ? fwd.on === route.target : onPattern(r, route);
   if (route.target) {
@@ -207,8 +216,8 @@ const filedCache = new WeakMap<readonly Grant[], Map<string, FiledGrants>>();
  * whose target the stack makes, the list is filed once by the resource each pattern names (red-team round 147, F2):
  * a caller holding a grant per queue (one through each queue's policy) asked each of them of every queue's route.
  */
-export function grantsUsing(stack: TfStack, route: Pick<Route, "target" | "types" | "pattern" | "alternatives" | "referencesOnPattern">, gs: readonly Grant[]): Grant[] {
-  if (!route.target) return onPatterns(gs, route);
+export function grantsUsing(stack: TfStack, route: RouteOn, gs: readonly Grant[]): Grant[] {
+  if (!route.target) return route.rule ? onPatterns(gs, route).filter((g) => !replayMisses(stack, g, route.rule)) : onPatterns(gs, route);
   // The filed list keeps no pattern per reference: the few routes that ask it are asked grant by grant.
   if (gs.length < 2 || route.referencesOnPattern) return gs.filter((g) => g.resources.some((r) => grantUses(stack, route, g, r)));
   let byTypes = filedCache.get(gs);
@@ -235,7 +244,8 @@ export function grantsUsing(stack: TfStack, route: Pick<Route, "target" | "types
   }
   const hit = new Set(filed.named.get(route.target) ?? []);
   for (const { i, r } of filed.loose) if (!hit.has(i) && onPattern(r, route)) hit.add(i);
-  return [...hit].sort((a, b) => a - b).map((i) => gs[i]);
+  const out = [...hit].sort((a, b) => a - b).map((i) => gs[i]);
+  return route.rule ? out.filter((g) => !replayMisses(stack, g, route.rule)) : out;
 }
 
 /**
@@ -764,7 +774,7 @@ function eventRoutes(stack: TfStack): Route[] {
     const rule = oneReferenced(stack, t.values["rule"], RULES);
     const on = ruleOfTarget(stack, t);
     const put = { actions: ["events:PutEvents"], pattern: on.busPattern, target: on.bus, types: BUSES, denyAsks: asks(on.busPattern, on.bus) };
-    if (!rule || forgeable(stack, rule)) out.push({ via: t, targetText: on.busText, ...put, functions, verb: `put events on ${on.busText}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to` });
+    if (!rule || forgeable(stack, rule)) out.push({ via: t, targetText: on.busText, ...put, functions, verb: `put events on ${on.busText}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to`, ...(rule ? { rule } : {}) });
     else
       out.push({
         via: t,

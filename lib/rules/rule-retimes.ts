@@ -51,6 +51,7 @@ import { heldWrites } from "./held-writes";
 import { isRelayed } from "./invoke-relays";
 import { listActions } from "../report/summarize";
 import { busHop, landingOf, readersOf, type Hop, type Landing } from "./retime-relays";
+import { stackPolicyOf } from "./forward-relays";
 
 /** Code a rule target runs: a function, or compute of another kind, and the role it runs as where that is known. */
 interface Runner {
@@ -159,7 +160,8 @@ function putsOnBus(
   on: TargetRule,
   held: (a: string) => readonly Grant[],
 ): boolean {
-  const route = { target: on.bus, types: BUSES, pattern: on.busPattern };
+  // A replay the rule certainly sees none of the events of does not count (invoke-relays.ts `replayMisses`).
+  const route = { target: on.bus, types: BUSES, pattern: on.busPattern, rule: on.rule };
   const denied = deniedOnAll(ctx.stack, ownDenies(p), "events:PutEvents", [
     { pattern: on.busPattern, target: on.bus, suffix: "" },
   ]);
@@ -240,14 +242,17 @@ export function retimeFindings(ctx: RuleContext): FindingDraft[] {
 
 /**
  * What the caller picks of what reaches `runner` through a landing: the fields, where it may put events on the rule's
- * bus too, whose delivery into the landing the stack's policy does not show (so no route reads it); else only when.
+ * bus too, whose delivery into the landing no route reads (so the routes report nothing); else only when. Why no route
+ * reads it is said as it is: a policy the stack sets on the queue or topic that admits no delivery from the rule (it
+ * stands as the stack writes it, so the delivery is refused until it changes), or none in the stack.
  */
-function landingPayload(landing: string, bus: string, runner: string, puts: boolean): string {
+function landingPayload(ctx: RuleContext, landing: Landing, rule: string, bus: string, runner: string, puts: boolean): string {
   if (!puts) return `It cannot put events of its own on ${bus} (no events:PutEvents there), so the fields are AWS's, not its own; but it chooses when ${runner} acts, and so which of the resources AWS reports it acts on`;
-  return (
-    `It may put events of its own on ${bus} too (events:PutEvents), so it chooses their fields as well, and so what ${runner} acts on. ` +
-    `No route of blastwall's reads that delivery into ${landing} (for a queue or topic: no policy statement of it in the stack admits the rule's delivery, and a policy may be set outside the stack), so it counts the delivery as admitted`
-  );
+  const policy = landing.res ? stackPolicyOf(ctx.stack, landing.res) : undefined;
+  const why = policy
+    ? `The policy the stack sets on ${landing.text} (${policy}) admits no delivery from ${rule} as blastwall reads it, so as the stack stands EventBridge's delivery there is refused and no route of blastwall's reads it; the rule is wired to deliver there all the same, and the delivery works once that policy admits it, so this finding counts it as if admitted`
+    : `No route of blastwall's reads that delivery into ${landing.text} (no policy of the stack is on it, and one set outside the stack may admit the rule's delivery), so it counts the delivery as admitted`;
+  return `It may put events of its own on ${bus} too (events:PutEvents), so it chooses their fields as well, and so what ${runner} acts on. ${why}`;
 }
 
 /** `with the fields its input transformer takes from each`, `with each event as its input`. */
@@ -322,7 +327,7 @@ function finding(
     message: x.landing
       ? `${who} rewrite the event pattern or schedule of ${on.text} (${PUT_RULE}, through ${where(hit.g.statement)}), whose target ${t.address} sends what it matches to ${x.landing.text}, and ${r.text} runs on what arrives there (${hops.map((h) => h.text).join("; ")}): that is ${runs}. ` +
         `PutRule replaces a rule's pattern and keeps its targets, so it can make ${on.text} match AWS events it chooses or can cause (every snapshot created, every object written) or run on a timer, ` +
-        `and each then goes through ${t.address} to ${x.landing.text} ${inputText(t)}, and on to ${r.text}. ${landingPayload(x.landing.text, on.busText, r.text, puts)}: ${arrows}. ${grade}.`
+        `and each then goes through ${t.address} to ${x.landing.text} ${inputText(t)}, and on to ${r.text}. ${landingPayload(ctx, x.landing, on.text, on.busText, r.text, puts)}: ${arrows}. ${grade}.`
       : `${who} rewrite the event pattern or schedule of ${on.text} (${PUT_RULE}, through ${where(hit.g.statement)}), whose target ${t.address} runs ${runs}. ` +
         `PutRule replaces a rule's pattern and keeps its targets, so it can make ${on.text} match AWS events it chooses or can cause (every snapshot created, every object written) or run on a timer, ` +
         `and ${t.address} then runs ${r.text} on each, ${inputText(t)}. It cannot put events of its own on ${on.busText} (no events:PutEvents there), so the fields are AWS's, not its own; ` +

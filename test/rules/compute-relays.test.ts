@@ -87,6 +87,28 @@ describe("153 F2. a pipe into a state machine, its queue fed by a service the ag
     expect(graded(stack([allow("events:DescribeRule", "*")], piped(undefined, RULE_TO_QUEUE())))).toEqual([]);
   });
 
+  test("a rule target naming the queue by its literal ARN, no queue policy in the stack: admitted, as a reference is", () => {
+    const literal = RULE_TO_QUEUE({ arn: "arn:aws:sqs:eu-central-1:111111111111:jobs" });
+    const json = stack([PUT], piped(undefined, literal));
+    expect(graded(json)).toEqual(ERROR);
+    expect(findings(json)[0].path).toContain("no policy of the stack is on aws_sqs_queue.q: one set outside the stack may admit the rule, so blastwall counts the delivery as admitted");
+    // A queue outside the stack, which a pipe of the stack reads by the same ARN: its policy is not in the stack either.
+    const outside = piped(undefined, RULE_TO_QUEUE({ arn: "arn:aws:sqs:eu-central-1:111111111111:shared-jobs" }));
+    outside["aws_pipes_pipe.p"] = { ...(outside["aws_pipes_pipe.p"] as Obj), source: "arn:aws:sqs:eu-central-1:111111111111:shared-jobs" };
+    const f = findings(stack([PUT], outside));
+    expect(f.map((x) => [x.rule, x.severity, x.resource])).toEqual(ERROR);
+    expect(f[0].path).toContain("arn:aws:sqs:eu-central-1:111111111111:shared-jobs is no queue of the stack, so its policy is not in it: one set outside the stack may admit the rule");
+  });
+
+  test("controls: the literal ARN of a queue whose policy in the stack admits only SNS; of another queue; a constant input", () => {
+    const snsOnly = fromService("sns.amazonaws.com", "arn:aws:sns:eu-central-1:111111111111:jobs");
+    expect(graded(stack([PUT], piped(snsOnly, RULE_TO_QUEUE({ arn: "arn:aws:sqs:eu-central-1:111111111111:jobs" }))))).toEqual([]);
+    expect(graded(stack([PUT], piped(undefined, RULE_TO_QUEUE({ arn: "arn:aws:sqs:eu-central-1:111111111111:audit" }))))).toEqual([]);
+    expect(graded(stack([PUT], piped(undefined, RULE_TO_QUEUE({ arn: "arn:aws:sqs:eu-central-1:111111111111:jobs", input: "{}" }))))).toEqual([]);
+    // The policy admitting the rule: read as it is for a reference.
+    expect(graded(stack([PUT], piped(BY_RULE, RULE_TO_QUEUE({ arn: "arn:aws:sqs:eu-central-1:111111111111:jobs" }))))).toEqual(ERROR);
+  });
+
   test("b18: sns:Publish → topic → queue → pipe: an error naming the topic's delivery", () => {
     const json = stack([allow("sns:Publish", "${aws_sns_topic.t.arn}")], piped(BY_TOPIC, TOPIC));
     expect(graded(json)).toEqual(ERROR);

@@ -305,3 +305,82 @@ describe("a replay of AWS services' events a rule sends to a queue, topic or str
     expect(graded(stack([REPLAY], schedule))).toEqual([]);
   });
 });
+
+/**
+ * A rule that certainly sees none of a replay's events (engine/reach/replays.ts `replayMayMatch`): its pattern excludes
+ * replayed events (`"replay-name": [{"exists": false}]`), or the archive's own event_pattern keeps only events it cannot
+ * match. Read only where literal and certain, and only on the bus the replay puts onto.
+ */
+describe("a rule that excludes replayed events, or that the archive's event_pattern keeps apart from", () => {
+  const SHUN = { "replay-name": [{ exists: false }] };
+  const ORDERS_SRC = { source: ["com.acme.orders"] };
+  const EC2 = { source: ["aws.ec2"] };
+
+  test('"replay-name": [{"exists": false}] on a rule of custom sources, of AWS services\' events, into a function: not reached', () => {
+    expect(graded(stack([REPLAY], ORDERS({ pattern: { ...ORDERS_SRC, ...SHUN } })))).toEqual([]);
+    expect(graded(stack([REPLAY], ORDERS({ pattern: { ...EC2, ...SHUN } })))).toEqual([]);
+    expect(graded(stack([REPLAY], { ...ORDERS({ pattern: { ...ORDERS_SRC, ...SHUN }, rights: HARMLESS }), ...FN() }))).toEqual([]);
+  });
+
+  test("an archive whose event_pattern lists sources or detail types none of which the rule lists: not reached", () => {
+    expect(graded(stack([REPLAY], ORDERS({ archive: { event_pattern: JSON.stringify({ source: ["com.acme.billing"] }) } })))).toEqual([]);
+    expect(graded(stack([REPLAY], ORDERS({ pattern: EC2, archive: { event_pattern: JSON.stringify({ source: ["aws.s3"] }) } })))).toEqual([]);
+    const kinds = { archive: { event_pattern: JSON.stringify({ "detail-type": ["Order Placed"] }) }, pattern: { ...ORDERS_SRC, "detail-type": ["Order Cancelled"] } };
+    expect(graded(stack([REPLAY], ORDERS(kinds)))).toEqual([]);
+  });
+
+  test("a forwarding rule on the archived bus that excludes replayed events forwards none of them", () => {
+    const body = ORDERS({ archive: { name: "all", event_source_arn: "arn:aws:events:eu-central-1:111111111111:event-bus/default" }, pattern: { source: ["aws.s3"] } });
+    body["aws_cloudwatch_event_bus.b"] = { name: "ops" };
+    body["aws_cloudwatch_event_rule.fwd"] = { name: "to-ops", event_pattern: JSON.stringify({ source: ["aws.s3"], ...SHUN }) };
+    body["aws_cloudwatch_event_target.fwd"] = { rule: "${aws_cloudwatch_event_rule.fwd.name}", arn: "${aws_cloudwatch_event_bus.b.arn}", role_arn: "${aws_iam_role.events.arn}" };
+    expect(graded(stack([REPLAY], body))).toEqual([]);
+    // Control: the forward without the exclusion; and an exclusion on the rule past the forward, which is not read.
+    body["aws_cloudwatch_event_rule.fwd"] = { name: "to-ops", event_pattern: JSON.stringify({ source: ["aws.s3"] }) };
+    expect(graded(stack([REPLAY], body))).toEqual(SFN_ERROR);
+    body["aws_cloudwatch_event_rule.r"] = { ...(body["aws_cloudwatch_event_rule.r"] as Obj), event_pattern: JSON.stringify({ source: ["aws.s3"], ...SHUN }) };
+    expect(graded(stack([REPLAY], body))).toEqual(SFN_ERROR);
+  });
+
+  test("a rule excluding replayed events into a queue that feeds a function: not reached", () => {
+    const body = { ...ORDERS({ pattern: { ...EC2, ...SHUN }, rights: HARMLESS }) };
+    delete body["aws_sfn_state_machine.sm"];
+    body["aws_cloudwatch_event_target.t"] = { rule: "${aws_cloudwatch_event_rule.r.name}", event_bus_name: "${aws_cloudwatch_event_bus.b.name}", arn: "${aws_sqs_queue.q.arn}" };
+    const fed: Obj = {
+      ...body,
+      ...FN(),
+      "aws_sqs_queue.q": { name: "cleanup" },
+      "aws_lambda_event_source_mapping.m": { event_source_arn: "${aws_sqs_queue.q.arn}", function_name: "${aws_lambda_function.fn.arn}" },
+    };
+    delete fed["aws_cloudwatch_event_target.f"];
+    expect(graded(stack([REPLAY], fed))).toEqual([]);
+    fed["aws_cloudwatch_event_rule.r"] = { ...(fed["aws_cloudwatch_event_rule.r"] as Obj), event_pattern: JSON.stringify(EC2) };
+    expect(graded(stack([REPLAY], fed))).toEqual([["agent-transitive-destroy", "warning", "aws_lambda_function.fn"]]);
+  });
+
+  test("controls: not certain, so still reached", () => {
+    // Another alternative beside the exclusion, or the field asked to exist.
+    expect(graded(stack([REPLAY], ORDERS({ pattern: { ...ORDERS_SRC, "replay-name": [{ exists: false }, "nightly"] } })))).toEqual(SFN_ERROR);
+    expect(graded(stack([REPLAY], ORDERS({ pattern: { ...ORDERS_SRC, "replay-name": [{ exists: true }] } })))).toEqual(SFN_ERROR);
+    // An $or beside it, a pattern from a variable.
+    expect(graded(stack([REPLAY], ORDERS({ pattern: { $or: [ORDERS_SRC, { source: ["com.acme.audit"] }], ...SHUN } })))).toEqual(SFN_ERROR);
+    const templated = tf({ ...agentCan(REPLAY), ...ORDERS({ archive: { event_pattern: "${var.kept}" } }) }, { ...PINNED, variable: { kept: { type: "string" } } });
+    expect(graded(templated)).toEqual(SFN_ERROR);
+    // An archive keeping the rule's source among others; a prefix matcher; a field that may be a list (resources).
+    expect(graded(stack([REPLAY], ORDERS({ archive: { event_pattern: JSON.stringify({ source: ["com.acme.billing", "com.acme.orders"] }) } })))).toEqual(SFN_ERROR);
+    expect(graded(stack([REPLAY], ORDERS({ archive: { event_pattern: JSON.stringify({ source: [{ prefix: "com.acme.b" }] }) } })))).toEqual(SFN_ERROR);
+    const lists = { archive: { event_pattern: JSON.stringify({ resources: ["arn:aws:s3:::a"] }) }, pattern: { ...ORDERS_SRC, resources: ["arn:aws:s3:::b"] } };
+    expect(graded(stack([REPLAY], ORDERS(lists)))).toEqual(SFN_ERROR);
+  });
+
+  test("with events:PutRule on the rule too (which may drop the exclusion): still reported, as PutRule on a rule into compute is", () => {
+    const json = stack([REPLAY, allow("events:PutRule", "*")], ORDERS({ pattern: { ...ORDERS_SRC, ...SHUN } }));
+    expect(graded(json)).toEqual([["agent-transitive-destroy", "warning", "aws_sfn_state_machine.sm"]]);
+    expect(findings(json)[0].message).toContain("--events:PutRule--> aws_cloudwatch_event_rule.r");
+  });
+
+  test("controls: the agent's own PutEvents is no replay: the exclusion does not close it", () => {
+    expect(graded(stack([allow("events:PutEvents", "*")], ORDERS({ pattern: { ...ORDERS_SRC, ...SHUN } })))).toEqual(SFN_ERROR);
+    expect(graded(stack([allow("events:PutEvents", "*"), REPLAY], ORDERS({ archive: { event_pattern: JSON.stringify({ source: ["com.acme.billing"] }) } })))).toEqual(SFN_ERROR);
+  });
+});

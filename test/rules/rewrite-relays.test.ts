@@ -201,8 +201,23 @@ describe("PutRule and PutEvents on a rule into a queue or topic whose policy in 
     expect(graded(stack(BOTH, snsOnly()))).toEqual([["agent-transitive-destroy", "error", "aws_sfn_state_machine.sm"]]);
     const f = findings(stack(BOTH, snsOnly()))[0];
     expect(f.message).toContain("It may put events of its own on the default event bus too (events:PutEvents), so it chooses their fields as well");
-    expect(f.message).toContain("No route of blastwall's reads that delivery into aws_sqs_queue.q (for a queue or topic: no policy statement of it in the stack admits the rule's delivery");
     expect(f.message).not.toContain("no events:PutEvents there");
+  });
+
+  test("the message says what is true of a policy in the stack that admits other senders only: the delivery is refused as the stack stands", () => {
+    const f = findings(stack(BOTH, snsOnly()))[0];
+    expect(f.message).toContain(
+      "The policy the stack sets on aws_sqs_queue.q (aws_sqs_queue_policy.q) admits no delivery from aws_cloudwatch_event_rule.r as blastwall reads it, so as the stack stands EventBridge's delivery there is refused",
+    );
+    expect(f.message).not.toContain("a policy may be set outside the stack");
+    expect(f.message).not.toContain("set outside the stack may admit");
+    // The queue's own policy attribute is named as such.
+    const inline = snsOnly();
+    delete inline["aws_sqs_queue_policy.q"];
+    inline["aws_sqs_queue.q"] = { ...(inline["aws_sqs_queue.q"] as Obj), policy: policy({ Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "*" }) };
+    expect(findings(stack(BOTH, inline))[0].message).toContain("The policy the stack sets on aws_sqs_queue.q (the policy attribute of aws_sqs_queue.q) admits no delivery");
+    // Control: PutRule alone says nothing of the delivery's policy.
+    expect(findings(stack([PUT_RULE], snsOnly()))[0].message).not.toContain("admits no delivery");
   });
 
   test("a topic with no policy: the function at the end is a warning (an error under --strict), as the Lambda routes grade it", () => {

@@ -54,6 +54,11 @@ export interface ComputeRoute {
   readonly open?: { readonly text: string; readonly fix: string };
   /** More rights the route asks, every one of them (rewrite a rule, then put an event it matches): one of its actions on its pattern. */
   readonly also?: readonly RouteNeed[];
+  /**
+   * The rule an event put on the bus must match, as it is written: a replay it certainly sees none of the events of
+   * does not use the route (rules/invoke-relays.ts `replayMisses`).
+   */
+  readonly rule?: TfResource;
 }
 
 /** One more right a compute route asks, named as the route names its own. */
@@ -329,7 +334,7 @@ function ruleTargetRoutes(stack: TfStack): ComputeRoute[] {
   for (const { t, rule, compute } of eventTargets(stack)) {
     const on = ruleOfTarget(stack, t);
     const put = { actions: ["events:PutEvents"], pattern: on.busPattern, target: on.bus, types: BUSES };
-    if (!rule || forgeable(stack, rule)) out.push({ via: t, ...put, verb: `put events on ${on.busText}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to`, computes: [compute] });
+    if (!rule || forgeable(stack, rule)) out.push({ via: t, ...put, verb: `put events on ${on.busText}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to`, computes: [compute], ...(rule ? { rule } : {}) });
     else
       out.push({
         via: t,

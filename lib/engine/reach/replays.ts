@@ -15,8 +15,11 @@
  * usual `data "aws_cloudwatch_event_bus" "default"`) is one whose rules the stack may hold: they are read by its name,
  * as PutEvents there reads them (red-team round 162, F1).
  *
- * Wider than AWS, on purpose: the archive's own event_pattern, and a rule's `"replay-name": [{"exists": false}]`, may
- * keep some rules from ever seeing a replayed event; that is not read (a rule counts as reached).
+ * A rule on the bus the replay puts onto is not reached where it certainly sees none of the replayed events
+ * (`replayMayMatch`): its pattern excludes them (`"replay-name": [{"exists": false}]`), or the archive's own
+ * event_pattern keeps only events it cannot match. Past a forward to another bus neither is read (whether the
+ * forwarded event keeps its `replay-name` is not modelled): such a rule counts as reached, as one written with a
+ * template or a pattern blastwall cannot read does.
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect, hasWildcard } from "../iam/glob";
@@ -109,6 +112,8 @@ function replayReaches(stack: TfStack) {
       if (x.hops.length >= MAX_HOPS) continue;
       for (const f of forwards) {
         if (!onBus(x.at, f.on.busPattern, f.on.bus) || (x.at.target && x.at.target === f.to.bus)) continue;
+        // On the replay's own bus, a forwarding rule that certainly sees none of its events forwards none.
+        if (x.hops.length === 0 && !replayMayMatch(stack, replay.archive, f.rule)) continue;
         const next = { replay, at: { pattern: f.to.pattern, target: f.to.bus }, hops: [...x.hops, { rule: f.rule, t: f.t, to: f.to.text }], awsOnlyHop: x.awsOnlyHop || !forgeable(stack, f.rule) };
         const key = `${next.at.target?.address ?? next.at.pattern}|${next.awsOnlyHop}`;
         if (seen.has(key)) continue;
@@ -124,12 +129,14 @@ function replayReaches(stack: TfStack) {
 /**
  * The archives whose replays reach a rule's bus (`busPattern`, and `bus` when the stack makes it), directly or
  * forwarded by the stack's rules: a rule matching only AWS services' events, which PutEvents cannot send, still gets
- * the ones an archive kept. Each archive once, by its shortest way.
+ * the ones an archive kept. Each archive once, by its shortest way; not directly where the rule certainly sees none
+ * of its events (`replayMayMatch`).
  */
-function replaysOnto(stack: TfStack, busPattern: string, bus?: TfResource): readonly ReplayReach[] {
+function replaysOnto(stack: TfStack, rule: TfResource, busPattern: string, bus?: TfResource): readonly ReplayReach[] {
   const out = new Map<string, ReplayReach>();
   for (const x of replayReaches(stack)) {
     if (!onBus(x.at, busPattern, bus)) continue;
+    if (x.hops.length === 0 && !replayMayMatch(stack, x.replay.archive, rule)) continue;
     // The shortest way first; one through a rule of AWS events only is kept apart (it is what PutEvents cannot reach).
     const key = `${x.replay.archive.address}|${x.awsOnlyHop}`;
     if (!out.has(key)) out.set(key, { replay: x.replay, hops: x.hops, awsOnlyHop: x.awsOnlyHop });
@@ -145,7 +152,74 @@ function replaysOnto(stack: TfStack, busPattern: string, bus?: TfResource): read
 export function replaysInto(stack: TfStack, rule: TfResource, busPattern: string, bus?: TfResource): readonly ReplayReach[] {
   if (!mayMatchAwsEvents(stack, rule)) return [];
   const aws = !forgeable(stack, rule);
-  return replaysOnto(stack, busPattern, bus).filter((r) => aws || r.awsOnlyHop);
+  return replaysOnto(stack, rule, busPattern, bus).filter((r) => aws || r.awsOnlyHop);
+}
+
+/**
+ * Whether a replay of `archive` may put an event that `rule`, on the bus the replay puts onto, matches: false only
+ * where that is certain from literal patterns. A replayed event carries a `replay-name` field, so a rule whose pattern
+ * asks for its absence (every alternative `{"exists": false}`) matches none; and it is an event the archive's
+ * event_pattern matched, so where both patterns list literal values of one field of the event's envelope (a single
+ * value per event, unlike `resources` or a field of `detail`, which may be lists) and share none, none matches both.
+ * A pattern with `$or`, a template, or one that does not parse is read as matching it (fail closed).
+ */
+export function replayMayMatch(stack: TfStack, archive: TfResource, rule: TfResource): boolean {
+  const r = patternOf(stack, rule);
+  if (r === undefined) return true;
+  if (r === null) return false;
+  if (shunsReplays(r)) return false;
+  const a = patternOf(stack, archive);
+  // No pattern on the archive: it keeps every event put on its bus.
+  if (!a) return true;
+  return !ENVELOPE_FIELDS.some((k) => {
+    const x = literals(a[k]);
+    const y = literals(r[k]);
+    return x !== undefined && y !== undefined && !x.some((v) => y.includes(v));
+  });
+}
+
+/** Fields of an event's envelope whose value is one string: a pattern matching it lists the values it may be. */
+const ENVELOPE_FIELDS = ["source", "detail-type", "account", "region"];
+
+type EventPattern = Record<string, unknown>;
+
+// Asked per archive and rule, for every principal holding a replay: a pattern is parsed once per resource.
+const patterns = new WeakMap<TfResource, EventPattern | null | undefined>();
+
+/**
+ * A resource's `event_pattern` as a literal object with no `$or`: null when it has none (a schedule rule, an archive
+ * keeping every event), undefined when blastwall cannot be certain what it is.
+ */
+function patternOf(stack: TfStack, res: TfResource): EventPattern | null | undefined {
+  if (patterns.has(res)) return patterns.get(res);
+  const out = readPattern(stack, res.values["event_pattern"]);
+  patterns.set(res, out);
+  return out;
+}
+
+function readPattern(stack: TfStack, written: unknown): EventPattern | null | undefined {
+  if (written === undefined || written === null || written === "") return null;
+  if (typeof written !== "string") return undefined;
+  const text = resolveToPattern(stack, written);
+  if (!text.exact) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text.pattern);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || "$or" in parsed) return undefined;
+    return parsed as EventPattern;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `"replay-name": [{"exists": false}]`: every alternative the pattern lists for the field asks it to be absent. */
+function shunsReplays(p: EventPattern): boolean {
+  const v = p["replay-name"];
+  return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "object" && x !== null && !Array.isArray(x) && Object.keys(x).length === 1 && (x as { exists?: unknown }).exists === false);
+}
+
+/** The values a pattern lists for a field when every one is a literal string; undefined otherwise (absent, a matcher). */
+function literals(v: unknown): readonly string[] | undefined {
+  return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "string") ? (v as string[]) : undefined;
 }
 
 /** `R forwards them through T to B, where `: the hops of a replay's way, for a route's text after `, where `. */
