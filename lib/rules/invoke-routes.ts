@@ -24,7 +24,7 @@ import { bedrockRoutes } from "./bedrock-routes";
 import { configRuleRoutes } from "./config-rule-routes";
 import { brokerSource, DOCDB, DOCDB_WHY, MQ, MQ_WHY, MSK, mskSources, namesOf, type ReaderAuth, SELF_MANAGED_WHY, type WriteSource } from "../engine/reach/broker-sources";
 import { forgeable, matchesBucketEvents, passesEvent, PUT_RECORD, replayVerb, SEND, TABLE_WRITES } from "../engine/reach/compute-targets";
-import { ARCHIVES, hopsText, replaysInto, START_REPLAY } from "../engine/reach/replays";
+import { ARCHIVES, hopsText, patternMayShunReplays, replaysInto, START_REPLAY } from "../engine/reach/replays";
 import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
 import { followReferences } from "../engine/agent-tags";
 import { PUT_RULE, rewriteVerb, ruleOfTarget } from "../engine/reach/rule-rewrites";
@@ -774,22 +774,26 @@ function eventRoutes(stack: TfStack): Route[] {
     const rule = oneReferenced(stack, t.values["rule"], RULES);
     const on = ruleOfTarget(stack, t);
     const put = { actions: ["events:PutEvents"], pattern: on.busPattern, target: on.bus, types: BUSES, denyAsks: asks(on.busPattern, on.bus) };
-    if (!rule || forgeable(stack, rule)) out.push({ via: t, targetText: on.busText, ...put, functions, verb: `put events on ${on.busText}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to`, ...(rule ? { rule } : {}) });
-    else
-      out.push({
-        via: t,
-        target: rule,
-        targetText: rule.address,
-        actions: [PUT_RULE],
-        pattern: on.arn,
-        types: RULES,
-        functions,
-        verb: rewriteVerb(rule, on.busText),
-        how: `, which ${t.address} then sends to`,
-        denyAsks: asks(on.arn, rule),
-        also: [{ ...put, text: on.busText }],
-        pin: `scope events:PutRule to rules with no targets that run code (not ${on.arn})`,
-      });
+    const rewritten: Route = {
+      via: t,
+      target: rule,
+      targetText: rule?.address ?? on.busText,
+      actions: [PUT_RULE],
+      pattern: on.arn,
+      types: RULES,
+      functions,
+      verb: rule ? rewriteVerb(rule, on.busText) : `put a rule on ${on.busText}`,
+      how: `, which ${t.address} then sends to`,
+      denyAsks: asks(on.arn, rule),
+      also: [{ ...put, text: on.busText }],
+      pin: `scope events:PutRule to rules with no targets that run code (not ${on.arn})`,
+    };
+    if (!rule || forgeable(stack, rule)) {
+      out.push({ via: t, targetText: on.busText, ...put, functions, verb: `put events on ${on.busText}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to`, ...(rule ? { rule } : {}) });
+      // A replay the rule's pattern keeps out (replay-name exclusion, an archive's pattern) gets in once the caller puts
+      // the rule again: PutRule, then the replay (a PutEvents relayed by it), as for a rule of AWS events only.
+      if (rule && patternMayShunReplays(stack, rule)) out.push(rewritten);
+    } else out.push(rewritten);
     // AWS services' events: PutEvents cannot send them, a replay of an archive that kept them can (replays.ts), onto
     // the rule's bus or forwarded there.
     if (!rule) continue;

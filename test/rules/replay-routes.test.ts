@@ -373,10 +373,20 @@ describe("a rule that excludes replayed events, or that the archive's event_patt
     expect(graded(stack([REPLAY], ORDERS(lists)))).toEqual(SFN_ERROR);
   });
 
-  test("with events:PutRule on the rule too (which may drop the exclusion): still reported, as PutRule on a rule into compute is", () => {
+  test("with events:PutRule on the rule too, the exclusion is no limit: it puts the rule without it, then replays (the replay's grade)", () => {
     const json = stack([REPLAY, allow("events:PutRule", "*")], ORDERS({ pattern: { ...ORDERS_SRC, ...SHUN } }));
-    expect(graded(json)).toEqual([["agent-transitive-destroy", "warning", "aws_sfn_state_machine.sm"]]);
-    expect(findings(json)[0].message).toContain("--events:PutRule--> aws_cloudwatch_event_rule.r");
+    expect(graded(json)).toEqual(SFN_ERROR);
+    expect(findings(json)[0].message).toContain("--events:PutRule--> aws_iam_role.sfn");
+    expect(JSON.stringify(findings(json)[0])).toContain("aws_cloudwatch_event_rule.r");
+    // The same for an archive whose own pattern keeps the rule's events apart.
+    const apart = stack([REPLAY, allow("events:PutRule", "*")], ORDERS({ archive: { event_pattern: JSON.stringify({ source: ["com.acme.billing"] }) } }));
+    expect(graded(apart)).toEqual(SFN_ERROR);
+    // Into a function: the same.
+    const fn = stack([REPLAY, allow("events:PutRule", "*")], { ...ORDERS({ pattern: { ...ORDERS_SRC, ...SHUN }, rights: HARMLESS }), ...FN() });
+    expect(graded(fn).map(([id, sev]) => [id, sev])).toContainEqual(["agent-transitive-destroy", "warning"]);
+    // Control: PutRule scoped to another rule leaves the exclusion standing.
+    const other = stack([REPLAY, allow("events:PutRule", "arn:aws:events:*:*:rule/someone-elses")], ORDERS({ pattern: { ...ORDERS_SRC, ...SHUN } }));
+    expect(graded(other)).toEqual([]);
   });
 
   test("controls: the agent's own PutEvents is no replay: the exclusion does not close it", () => {

@@ -17,7 +17,7 @@ import { HIJACK_TARGETS } from "./compute";
 import { resourceAccount, resourceRegion } from "../terraform/providers";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { PUT_RULE, rewriteVerb, ruleOfTarget } from "./rule-rewrites";
-import { ARCHIVES, hopsText, replaysInto, START_REPLAY } from "./replays";
+import { ARCHIVES, hopsText, patternMayShunReplays, replaysInto, START_REPLAY } from "./replays";
 import { brokerSource, KAFKA_WRITE, MQ, MQ_WHY, MSK, mskSources, type ReaderAuth, SELF_MANAGED_WHY, type WriteSource } from "./broker-sources";
 
 /** The compute a route ends in, as a hijack target reads its role. */
@@ -334,8 +334,12 @@ function ruleTargetRoutes(stack: TfStack): ComputeRoute[] {
   for (const { t, rule, compute } of eventTargets(stack)) {
     const on = ruleOfTarget(stack, t);
     const put = { actions: ["events:PutEvents"], pattern: on.busPattern, target: on.bus, types: BUSES };
-    if (!rule || forgeable(stack, rule)) out.push({ via: t, ...put, verb: `put events on ${on.busText}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to`, computes: [compute], ...(rule ? { rule } : {}) });
-    else
+    if (!rule || forgeable(stack, rule)) {
+      out.push({ via: t, ...put, verb: `put events on ${on.busText}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to`, computes: [compute], ...(rule ? { rule } : {}) });
+      // A replay the rule's pattern keeps out (replay-name exclusion, an archive's pattern) gets in once the caller puts
+      // the rule again: PutRule, then the replay (a PutEvents relayed by it), as for a rule of AWS events only below.
+      if (rule && patternMayShunReplays(stack, rule)) out.push({ via: t, actions: [PUT_RULE], pattern: on.arn, target: rule, types: RULES, also: [put], verb: rewriteVerb(rule, on.busText), how: `, which ${t.address} then sends to`, computes: [compute] });
+    } else
       out.push({
         via: t,
         actions: [PUT_RULE],

@@ -178,6 +178,18 @@ export function replayMayMatch(stack: TfStack, archive: TfResource, rule: TfReso
   });
 }
 
+/**
+ * Whether the rule's pattern, as written, may be what keeps some replay out of it (`replayMayMatch`): it excludes
+ * replayed events, or the stack holds an archive whose own pattern may keep events apart from it. A caller who may put
+ * the rule (events:PutRule keeps its ARN and targets) writes that out again, then replays: the exclusion is no limit
+ * for it, and the routes that need both rights are made for such rules (compute-targets.ts, invoke-routes.ts).
+ */
+export function patternMayShunReplays(stack: TfStack, rule: TfResource): boolean {
+  const r = patternOf(stack, rule);
+  if (!r) return false;
+  return shunsReplays(r) || (stack.byType.get("aws_cloudwatch_event_archive") ?? []).some((a) => patternOf(stack, a) !== null);
+}
+
 /** Fields of an event's envelope whose value is one string: a pattern matching it lists the values it may be. */
 const ENVELOPE_FIELDS = ["source", "detail-type", "account", "region"];
 
