@@ -211,6 +211,22 @@ describe("162 F5: a Lambda authorizer's own function is a route for anyone who c
     // Control: x-amazon-apigateway-auth AWS_IAM overrides the security requirement.
     expect(found(stack([NOTHING], { ...AUTHZ_DESTROYS(), "aws_api_gateway_rest_api.api": { name: "items", body: body({ security: [{ lambda: [] }], "x-amazon-apigateway-auth": { type: "AWS_IAM" } }) } }))).toEqual([]);
   });
+
+  test("OpenAPI body: a scheme type written through a local is read as the door reads it (one reading for both)", () => {
+    // The body as JSON text (a heredoc), its interpolations left for Terraform to fill.
+    const body = (type: string) =>
+      JSON.stringify({ openapi: "3.0.1", info: { title: "t", version: "1" }, components: { securitySchemes: { lambda: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authorizer": { type, authorizerUri: "${aws_lambda_function.authz.invoke_arn}", providerARNs: ["${aws_cognito_user_pool.p.arn}"] } } } }, paths: { "/run": { post: { security: [{ lambda: [] }], "x-amazon-apigateway-integration": { type: "mock" } } } } });
+    const api = (type: string, t: string) =>
+      tf({ ...agentCan(NOTHING), ...AUTHZ_DESTROYS(), "aws_cognito_user_pool.p": { name: "staff", admin_create_user_config: [{ allow_admin_create_user_only: true }] }, "aws_api_gateway_rest_api.api": { name: "items", body: body(type) } }, { ...PINNED, locals: { t }, variable: { v: { type: "string" } } });
+    const local = api("${local.t}", "REQUEST");
+    expect(graded(local)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    expect(found(local)[0].message).toContain('through the security scheme "lambda" in the OpenAPI body of aws_api_gateway_rest_api.api, a Lambda authorizer (request), which API Gateway runs with the caller\'s request (its headers, query string, path and context)');
+    // A local that makes it a Cognito authorizer runs no function; one blastwall cannot resolve still may (fail closed).
+    expect(found(api("${local.t}", "cognito_user_pools"))).toEqual([]);
+    const unread = api("${var.v}", "REQUEST");
+    expect(graded(unread)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    expect(found(unread)[0].message).toContain("a Lambda authorizer (a type blastwall cannot read: ${var.v})");
+  });
 });
 
 /**

@@ -477,11 +477,21 @@ export function schemeAdmits(stack: TfStack, scheme: Readonly<Record<string, unk
     return authtype === "custom" ? lambdaAdmits(stack, "its Lambda authorizer (custom)", undefined) : undefined;
   }
   const written = x["type"];
-  const type = unset(written) ? undefined : exactly(stack, written)?.toLowerCase();
+  const type = schemeType(stack, x);
   if (type === "cognito_user_pools") return cognitoScheme(stack, x, note);
   if (type === "jwt") return jwtScheme(stack, x, note);
   if (type === "token" || type === "request") return lambdaAdmits(stack, `its Lambda authorizer (${type})`, x["authorizerUri"]);
   return unknownSchemeAdmits(stack, x, written, type, note);
+}
+
+/**
+ * The `type` of an `x-amazon-apigateway-authorizer` as API Gateway reads it, lower case, resolved through locals;
+ * undefined where it is not written or blastwall cannot resolve it. The one reading of it: schemeAdmits judges the
+ * scheme by it, and openapi-doors.ts `lambdaScheme` picks the Lambda authorizers whose function is a route by it.
+ */
+export function schemeType(stack: TfStack, x: Readonly<Record<string, unknown>>): string | undefined {
+  const written = x["type"];
+  return unset(written) ? undefined : exactly(stack, written)?.toLowerCase();
 }
 
 function cognitoScheme(stack: TfStack, x: unknown, note: string): Admits {
