@@ -141,7 +141,11 @@ function userPoolAdmits(stack: TfStack, v: unknown, clients: readonly unknown[] 
   if (!pool) {
     return { kind: "anyone", text: `${up.shown}, a user pool blastwall cannot find in the stack, which may let anyone sign up (Cognito's default)`, fix: `make the user pool in the stack with ${ADMIN_ONLY}` };
   }
-  if (identityPools().selfSignUp(pool)) {
+  // A stranger who signs up must still sign in through a client the authorizer takes: where each it takes allows no
+  // self-service flow, signing up gets no token it takes (AdminInitiateAuth and UpdateUserPoolClient then count as
+  // the pool's login rights: identity-pools.ts poolLoginRights).
+  const signsIn = clients === undefined || clients.length === 0 || clients.some((c) => identityPools().selfServiceSignIn(stack, pool, c) !== undefined);
+  if (identityPools().selfSignUp(pool) && signsIn) {
     return { kind: "anyone", text: `${pool.address}, a user pool that lets anyone sign up`, fix: `set ${ADMIN_ONLY} on ${pool.address} (it is false or unset, and Cognito's default lets anyone sign up)` };
   }
   for (const c of clients ?? [undefined]) {
