@@ -7,9 +7,10 @@
  * is run: an open route into it, graded as every route into a function is (rules/function-invokes.ts).
  *
  * An authorizer of the stack that no method or route of the stack uses may be used by one outside it, whose
- * authorizer_id is the same: it counts as used (fail closed). A private API, or a resource policy, that keeps
- * strangers off the API is not read, as for the other front doors. IoT custom authorizers, Transfer Family identity
- * providers and AppSync Event API authorizers are read in service-authorizer-routes.ts.
+ * authorizer_id is the same: it counts as used (fail closed). A private API, or a resource policy, does not count as
+ * keeping an agent off the API: one running in the account's VPC reaches a private one, and the policy is not read;
+ * the message says which (api-reach.ts). IoT custom authorizers, Transfer Family identity providers and AppSync Event
+ * API authorizers are read in service-authorizer-routes.ts.
  */
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { oneReferenced } from "../engine/terraform/referenced";
@@ -18,6 +19,7 @@ import { blocksOf } from "../engine/reach/front-doors";
 import { bodiesOf } from "../engine/reach/openapi-doors";
 import { functionsOf, type Route } from "./invoke-routes";
 import { serviceAuthorizerRoutes } from "./service-authorizer-routes";
+import { whoReaches } from "./api-reach";
 
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
 
@@ -44,6 +46,29 @@ function route(via: TfResource, functions: TfResource[], verb: string, text: str
   return { via, targetText: via.address, actions: [], pattern: "*", types: [], functions, verb, how: ", whose Lambda authorizer runs", denyAsks: [], open: { text, fix } };
 }
 
+const userIndexes = new WeakMap<TfStack, Map<string, Map<TfResource, TfResource[]>>>();
+
+/**
+ * The methods (or routes) of the stack by the one authorizer their authorizer_id names, read once per stack and type:
+ * asked authorizer by authorizer over every method, a stack of many APIs was authorizers x methods.
+ */
+function usersOf(stack: TfStack, userType: string, authorizerType: string): Map<TfResource, TfResource[]> {
+  let mine = userIndexes.get(stack);
+  if (!mine) userIndexes.set(stack, (mine = new Map()));
+  let index = mine.get(userType);
+  if (index) return index;
+  index = new Map();
+  for (const m of stack.byType.get(userType) ?? []) {
+    const a = oneReferenced(stack, m.values["authorizer_id"], [authorizerType]);
+    if (!a) continue;
+    const list = index.get(a);
+    if (list) list.push(m);
+    else index.set(a, [m]);
+  }
+  mine.set(userType, index);
+  return index;
+}
+
 /**
  * REST and HTTP API authorizers with a function (`authorizer_uri`): a TOKEN or REQUEST one, or one whose type blastwall
  * cannot read (a Cognito or JWT authorizer names no function). `users` are the methods or routes of the stack whose
@@ -64,17 +89,17 @@ function apiAuthorizerRoutes(stack: TfStack, kind: "rest" | "http"): Route[] {
     if (functions.length === 0) continue;
     const api = oneReferenced(stack, a.values[rest ? "rest_api_id" : "api_id"], [rest ? "aws_api_gateway_rest_api" : "aws_apigatewayv2_api"]);
     const apiText = api?.address ?? "an API blastwall cannot find in the stack";
-    const named = (stack.byType.get(userType) ?? []).filter((m) => oneReferenced(stack, m.values["authorizer_id"], [authorizerType]) === a);
-    const users = named.filter((m) => {
+    const who = whoReaches(stack, api);
+    const users = usersOf(stack, userType, authorizerType).get(a)?.filter((m) => {
       const auth = exactly(stack, m.values[authKey]);
       return auth === undefined || auth === "CUSTOM";
-    });
+    }) ?? [];
     const what = `${a.address}, a Lambda authorizer (${type ?? "a type blastwall cannot read"}) of ${apiText}`;
     const how = rest ? 'authorization = "AWS_IAM"' : 'authorization_type = "AWS_IAM"';
     const text =
       users.length > 0
-        ? `through ${what}, which API Gateway runs with ${input(type)} on every request to ${listed(users.map((m) => m.address))} (${authKey} "CUSTOM"), before any auth decision: whoever can reach the API (anyone, for a public one) runs it with input of their choosing`
-        : `through ${what}, which no ${authName} of the stack uses (${authKey} "CUSTOM" with its authorizer_id), but one outside it may, and API Gateway runs it with ${input(type)} on every request to such a ${authName}, before any auth decision: whoever can reach the API (anyone, for a public one) runs it with input of their choosing`;
+        ? `through ${what}, which API Gateway runs with ${input(type)} on every request to ${listed(users.map((m) => m.address))} (${authKey} "CUSTOM"), before any auth decision: ${who} runs it with input of their choosing`
+        : `through ${what}, which no ${authName} of the stack uses (${authKey} "CUSTOM" with its authorizer_id), but one outside it may, and API Gateway runs it with ${input(type)} on every request to such a ${authName}, before any auth decision: ${who} runs it with input of their choosing`;
     const fix = users.length > 0 ? `require IAM auth on ${listed(users.map((m) => m.address))} (${how}) and delete ${a.address}` : `delete ${a.address}, which no ${authName} of the stack uses`;
     out.push(route(a, functions, `send requests to ${apiText}`, text, fix));
   }
@@ -102,7 +127,7 @@ function graphqlAuthorizerRoutes(stack: TfStack): Route[] {
           api,
           functions,
           `send requests to ${api.address}`,
-          `through ${api.address}, a GraphQL API with ${which} (lambda_authorizer_config), whose authorizer AppSync runs with the caller's authorization token on every request that carries one, before any auth decision: whoever can reach the API (anyone, for a public one) runs it with a token of their choosing`,
+          `through ${api.address}, a GraphQL API with ${which} (lambda_authorizer_config), whose authorizer AppSync runs with the caller's authorization token on every request that carries one, before any auth decision: ${whoReaches(stack, api)} runs it with a token of their choosing`,
           `authenticate ${api.address} with AWS_IAM alone (no AWS_LAMBDA provider)`,
         ),
       );
@@ -134,7 +159,7 @@ function bodyAuthorizerRoutes(stack: TfStack): Route[] {
         s.api,
         functions,
         `send requests to ${s.api.address}`,
-        `through the security scheme "${scheme}" in the OpenAPI body of ${s.api.address}, a Lambda authorizer (${s.type}), which API Gateway runs with ${input(type)} on every request to ${listed(s.where)}, before any auth decision: whoever can reach the API (anyone, for a public one) runs it with input of their choosing`,
+        `through the security scheme "${scheme}" in the OpenAPI body of ${s.api.address}, a Lambda authorizer (${s.type}), which API Gateway runs with ${input(type)} on every request to ${listed(s.where)}, before any auth decision: ${whoReaches(stack, s.api)} runs it with input of their choosing`,
         `require IAM auth on ${listed(s.where)} in the OpenAPI body of ${s.api.address} (a security requirement naming only a scheme with x-amazon-apigateway-authtype = "awsSigv4") and drop the scheme "${scheme}"`,
       ),
     );

@@ -9,11 +9,13 @@
  *   domain whose default it is). With signing on (the default), IoT first checks the token's signature against
  *   token_signing_public_keys and runs nothing for a caller without the private key: no route. Who holds that key
  *   is not read. An INACTIVE authorizer is never run.
- * - An AWS Transfer Family server whose identity provider is a function (identity_provider_type = "AWS_LAMBDA"):
- *   every login attempt runs it with the user name, password and source IP the caller sends. A PUBLIC endpoint, and a
- *   VPC one with Elastic IPs (address_allocation_ids), face the internet; a VPC endpoint without them (and the old
- *   VPC_ENDPOINT type) takes connections only from inside the VPC, which is not the internet: no route. Security
- *   groups that narrow an internet-facing endpoint are not read.
+ * - An AWS Transfer Family server whose identity provider is a function (identity_provider_type = "AWS_LAMBDA"), or
+ *   an API (identity_provider_type = "API_GATEWAY": `url`, called as `invocation_role`): every login attempt runs the
+ *   function, or the API's integrations, with the user name, password and source IP the caller sends. A PUBLIC
+ *   endpoint, and a VPC one with Elastic IPs (address_allocation_ids), face the internet; a VPC endpoint without them
+ *   (and the old VPC_ENDPOINT type) takes connections from inside the VPC, where an agent running in the account may
+ *   be: a route all the same, as a PRIVATE API's authorizer is (fail closed; the message says so). Security groups
+ *   that narrow an endpoint are not read.
  * - An AppSync Event API (`aws_appsync_api`) with an AWS_LAMBDA auth provider: AppSync runs its authorizer with the
  *   caller's token on each connect, publish or subscribe whose auth mode is AWS_LAMBDA (the API's defaults or a
  *   channel namespace's, maybe outside the stack: the provider counts as used).
@@ -22,8 +24,10 @@
  */
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { resolveToPattern } from "../engine/terraform/tokens";
+import { oneReferenced } from "../engine/terraform/referenced";
 import { blocksOf } from "../engine/reach/front-doors";
 import { functionsOf, type Route } from "./invoke-routes";
+import { apiFunctions, apiOfUrl } from "./api-functions";
 
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
 
@@ -69,45 +73,95 @@ function iotRoutes(stack: TfStack): Route[] {
   return out;
 }
 
-/** Why a Transfer server's endpoint faces the internet, or undefined where it takes connections only inside a VPC. */
-function internetFacing(stack: TfStack, server: TfResource): string | undefined {
+/**
+ * Who reaches a Transfer server's endpoint, in words. Every endpoint counts as reachable: a PUBLIC one, or a VPC one
+ * with Elastic IPs, faces the internet; a VPC one without them (and the old VPC_ENDPOINT type) takes connections from
+ * inside its VPC and the networks joined to it, where an agent running in the account (a function, a container, an
+ * instance) may be, as it reaches a PRIVATE API (api-reach.ts). Security groups that narrow either are not read.
+ */
+function endpointReach(stack: TfStack, server: TfResource): { what: string; who: string; vpcOnly: boolean } {
+  const internet = (what: string) => ({ what, who: "anyone who can reach its internet-facing endpoint (its security groups are not read)", vpcOnly: false });
+  const vpc = (what: string) => ({
+    what,
+    who: "whoever can reach its endpoint inside the VPC, which an agent running in the account's VPC (a function, a container, an instance there) or in a network joined to it can (its security groups are not read)",
+    vpcOnly: true,
+  });
   const raw = server.values["endpoint_type"];
   const type = unset(raw) ? "PUBLIC" : exactly(stack, raw);
-  if (type === "PUBLIC") return "a PUBLIC endpoint";
-  if (type === "VPC_ENDPOINT") return undefined;
-  if (type === undefined) return "an endpoint_type blastwall cannot read";
-  if (type !== "VPC") return `endpoint_type "${type}", which blastwall does not know`;
+  if (type === "PUBLIC") return internet("a PUBLIC endpoint");
+  if (type === "VPC_ENDPOINT") return vpc("a VPC_ENDPOINT endpoint, reached from inside its VPC");
+  if (type === undefined) return internet("an endpoint_type blastwall cannot read, so maybe PUBLIC");
+  if (type !== "VPC") return internet(`endpoint_type "${type}", which blastwall does not know`);
   const details = server.values["endpoint_details"];
-  if (typeof details === "string") return "a VPC endpoint whose endpoint_details blastwall cannot read, so maybe with Elastic IPs";
+  if (typeof details === "string") return internet("a VPC endpoint whose endpoint_details blastwall cannot read, so maybe with Elastic IPs");
   const ids = blocksOf(details)[0]?.["address_allocation_ids"];
-  if (unset(ids) || (Array.isArray(ids) && ids.length === 0)) return undefined;
-  return Array.isArray(ids) ? "a VPC endpoint with Elastic IPs (address_allocation_ids), which faces the internet" : "a VPC endpoint whose address_allocation_ids blastwall cannot read, so maybe with Elastic IPs";
+  if (unset(ids) || (Array.isArray(ids) && ids.length === 0)) return vpc("a VPC endpoint with no Elastic IPs, reached from inside its VPC");
+  return internet(Array.isArray(ids) ? "a VPC endpoint with Elastic IPs (address_allocation_ids), which faces the internet" : "a VPC endpoint whose address_allocation_ids blastwall cannot read, so maybe with Elastic IPs");
+}
+
+/**
+ * The route into what an API_GATEWAY identity provider runs: Transfer Family calls the API at `url` as the
+ * `invocation_role` on every login attempt, with the user name, password and source IP the caller sends, so the
+ * API's integrations run (a Lambda function, usually) for whoever reaches the server. The role's right to call the
+ * API is not read: it is there for this. A URL blastwall cannot tie to one API of the stack, or an API whose
+ * integrations are not all in the stack, may run any function of the stack (api-functions.ts).
+ */
+function transferApiRoute(stack: TfStack, s: TfResource, idp: string, reach: { what: string; who: string }, fix: string): Route | undefined {
+  const api = apiOfUrl(stack, s.values["url"]);
+  const backing = api ? apiFunctions(stack, api) : undefined;
+  const functions = backing?.complete ? backing.functions : functionsOf(stack, undefined);
+  if (functions.length === 0) return undefined;
+  const shown = typeof s.values["url"] === "string" ? s.values["url"] : "a value blastwall cannot read";
+  const which = !api
+    ? `the API at url ${shown}, which blastwall cannot tie to one API of the stack, so it may run any function`
+    : backing?.complete
+      ? `${api.address} (url), whose integrations run it`
+      : `${api.address} (url), whose integrations are not all in the stack (none written there, or an OpenAPI body blastwall cannot read), so it may run any function`;
+  const written = s.values["invocation_role"];
+  const named = oneReferenced(stack, written, ["aws_iam_role"])?.address ?? (typeof written === "string" && !unset(written) ? written : undefined);
+  const role = named ? `its invocation_role ${named}` : "its invocation_role";
+  return route(
+    s,
+    functions,
+    `log in to ${s.address}`,
+    ", whose identity provider API runs",
+    `through ${s.address}, an AWS Transfer Family server (${idp}, ${reach.what}), which calls ${which}, as ${role}, with the user name, password and source IP of every login attempt, before it has decided anything: ${reach.who} runs it with input of their choosing`,
+    fix,
+  );
 }
 
 function transferRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const s of stack.byType.get("aws_transfer_server") ?? []) {
-    if (s.mode !== "managed" || unset(s.values["function"])) continue;
-    // identity_provider_type defaults to SERVICE_MANAGED, which runs no function.
+    if (s.mode !== "managed") continue;
+    // identity_provider_type defaults to SERVICE_MANAGED, which runs nothing of the stack's.
     const raw = s.values["identity_provider_type"];
     if (unset(raw)) continue;
     const type = exactly(stack, raw);
-    if (type !== undefined && type !== "AWS_LAMBDA") continue;
-    const facing = internetFacing(stack, s);
-    if (facing === undefined) continue;
-    const functions = functionsOf(stack, s.values["function"]);
-    if (functions.length === 0) continue;
-    const idp = type ? `identity_provider_type "${type}"` : "an identity_provider_type blastwall cannot read, so maybe AWS_LAMBDA";
-    out.push(
-      route(
-        s,
-        functions,
-        `log in to ${s.address}`,
-        ", whose identity provider runs",
-        `through ${s.address}, an AWS Transfer Family server (${idp}, ${facing}), which runs its identity provider function with the user name, password and source IP of every login attempt, before it has decided anything: anyone who can reach its internet-facing endpoint (its security groups are not read) runs it with input of their choosing`,
-        `give ${s.address} a VPC endpoint with no Elastic IPs (endpoint_type = "VPC", no address_allocation_ids), or an identity provider that runs no function of yours (SERVICE_MANAGED)`,
-      ),
-    );
+    if (type !== undefined && type !== "AWS_LAMBDA" && type !== "API_GATEWAY") continue;
+    const reach = endpointReach(stack, s);
+    const idp = type ? `identity_provider_type "${type}"` : `an identity_provider_type blastwall cannot read, so maybe ${unset(s.values["function"]) ? "API_GATEWAY" : "AWS_LAMBDA"}`;
+    const ack = reach.vpcOnly ? ", or, if no agent runs where it can reach that VPC endpoint (the VPC, networks joined to it), acknowledge this finding with a reason saying so" : "";
+    const fix = `give ${s.address} an identity provider that runs no function of yours (SERVICE_MANAGED)${ack}`;
+    if (type !== "API_GATEWAY" && !unset(s.values["function"])) {
+      const functions = functionsOf(stack, s.values["function"]);
+      if (functions.length > 0) {
+        out.push(
+          route(
+            s,
+            functions,
+            `log in to ${s.address}`,
+            ", whose identity provider runs",
+            `through ${s.address}, an AWS Transfer Family server (${idp}, ${reach.what}), which runs its identity provider function with the user name, password and source IP of every login attempt, before it has decided anything: ${reach.who} runs it with input of their choosing`,
+            fix,
+          ),
+        );
+      }
+    }
+    if (type !== "AWS_LAMBDA" && !unset(s.values["url"])) {
+      const r = transferApiRoute(stack, s, type ? idp : "an identity_provider_type blastwall cannot read, so maybe API_GATEWAY", reach, fix);
+      if (r) out.push(r);
+    }
   }
   return out;
 }

@@ -211,6 +211,22 @@ describe("162 F5: a Lambda authorizer's own function is a route for anyone who c
     // Control: x-amazon-apigateway-auth AWS_IAM overrides the security requirement.
     expect(found(stack([NOTHING], { ...AUTHZ_DESTROYS(), "aws_api_gateway_rest_api.api": { name: "items", body: body({ security: [{ lambda: [] }], "x-amazon-apigateway-auth": { type: "AWS_IAM" } }) } }))).toEqual([]);
   });
+
+  test("OpenAPI body: a scheme type written through a local is read as the door reads it (one reading for both)", () => {
+    // The body as JSON text (a heredoc), its interpolations left for Terraform to fill.
+    const body = (type: string) =>
+      JSON.stringify({ openapi: "3.0.1", info: { title: "t", version: "1" }, components: { securitySchemes: { lambda: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authorizer": { type, authorizerUri: "${aws_lambda_function.authz.invoke_arn}", providerARNs: ["${aws_cognito_user_pool.p.arn}"] } } } }, paths: { "/run": { post: { security: [{ lambda: [] }], "x-amazon-apigateway-integration": { type: "mock" } } } } });
+    const api = (type: string, t: string) =>
+      tf({ ...agentCan(NOTHING), ...AUTHZ_DESTROYS(), "aws_cognito_user_pool.p": { name: "staff", admin_create_user_config: [{ allow_admin_create_user_only: true }] }, "aws_api_gateway_rest_api.api": { name: "items", body: body(type) } }, { ...PINNED, locals: { t }, variable: { v: { type: "string" } } });
+    const local = api("${local.t}", "REQUEST");
+    expect(graded(local)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    expect(found(local)[0].message).toContain('through the security scheme "lambda" in the OpenAPI body of aws_api_gateway_rest_api.api, a Lambda authorizer (request), which API Gateway runs with the caller\'s request (its headers, query string, path and context)');
+    // A local that makes it a Cognito authorizer runs no function; one blastwall cannot resolve still may (fail closed).
+    expect(found(api("${local.t}", "cognito_user_pools"))).toEqual([]);
+    const unread = api("${var.v}", "REQUEST");
+    expect(graded(unread)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    expect(found(unread)[0].message).toContain("a Lambda authorizer (a type blastwall cannot read: ${var.v})");
+  });
 });
 
 /**
@@ -253,15 +269,15 @@ describe("162 F9: OpenAPI oauth2 and openIdConnect schemes with no API Gateway e
 /**
  * Red-team round 163a, F3: IoT Core, Transfer Family and AppSync Event APIs run a function to let callers in, with what
  * the caller sends, before any decision: the function is a route for whoever can reach the endpoint, graded as a
- * Lambda authorizer's own function is. Controls: IoT signing on (the caller needs the private key), a Transfer server
- * whose VPC endpoint has no Elastic IPs (not internet-facing), a function whose role deletes nothing.
+ * Lambda authorizer's own function is. Controls: IoT signing on (the caller needs the private key), a service-managed
+ * Transfer server, a function whose role deletes nothing. (A Transfer server whose VPC endpoint has no Elastic IPs was
+ * a control too; it is a route now, for an agent inside the VPC: see the next block.)
  */
 describe("163a F3: IoT custom authorizers, Transfer Family identity providers and AppSync Event API authorizers are routes", () => {
   const AUTHZ_DESTROYS = (): Obj => ({ ...FUNCTION(HARMLESS), ...role("authz", trust("lambda.amazonaws.com"), DESTROY) });
   const IOT = (a: Obj = {}): Obj => ({ "aws_iot_authorizer.a": { name: "custom", authorizer_function_arn: "${aws_lambda_function.authz.arn}", signing_disabled: true, status: "ACTIVE", ...a } });
   const SIGNED = { signing_disabled: false, token_key_name: "Token", token_signing_public_keys: { Key1: "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----" } };
   const SFTP = (s: Obj = {}): Obj => ({ "aws_transfer_server.s": { identity_provider_type: "AWS_LAMBDA", function: "${aws_lambda_function.authz.arn}", protocols: ["SFTP"], endpoint_type: "PUBLIC", ...s } });
-  const IN_VPC = { endpoint_type: "VPC", endpoint_details: [{ vpc_id: "vpc-0abc", subnet_ids: ["subnet-0abc"] }] };
   const EVENTS = (provider: Obj): Obj => ({
     "aws_appsync_api.e": { name: "events", event_config: [{ auth_provider: [provider], connection_auth_mode: [{ auth_type: provider.auth_type }], default_publish_auth_mode: [{ auth_type: provider.auth_type }], default_subscribe_auth_mode: [{ auth_type: provider.auth_type }] }] },
   });
@@ -287,14 +303,15 @@ describe("163a F3: IoT custom authorizers, Transfer Family identity providers an
     expect(found(stack([NOTHING], { ...FUNCTION(HARMLESS), ...IOT() }))).toEqual([]);
   });
 
-  test("Transfer Family: an AWS_LAMBDA identity provider on a PUBLIC endpoint, or a VPC one with Elastic IPs, is a route; a VPC endpoint without them is not", () => {
+  test("Transfer Family: an AWS_LAMBDA identity provider on a PUBLIC endpoint, or a VPC one with Elastic IPs, is a route", () => {
     const json = stack([NOTHING], { ...AUTHZ_DESTROYS(), ...SFTP() });
     expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
     const f = found(json)[0];
     expect(f.message).toContain(
       'invoke aws_lambda_function.authz with no IAM right at all through aws_transfer_server.s, an AWS Transfer Family server (identity_provider_type "AWS_LAMBDA", a PUBLIC endpoint), which runs its identity provider function with the user name, password and source IP of every login attempt',
     );
-    expect(f.fix).toContain('give aws_transfer_server.s a VPC endpoint with no Elastic IPs (endpoint_type = "VPC", no address_allocation_ids), or an identity provider that runs no function of yours (SERVICE_MANAGED)');
+    expect(f.fix).toContain("give aws_transfer_server.s an identity provider that runs no function of yours (SERVICE_MANAGED)");
+    expect(f.fix).not.toContain("acknowledge this finding with a reason saying so");
     // endpoint_type defaults to PUBLIC.
     expect(graded(stack([NOTHING], { ...AUTHZ_DESTROYS(), ...SFTP({ endpoint_type: undefined }) }))).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
     const eips = stack([NOTHING], { ...AUTHZ_DESTROYS(), ...SFTP({ endpoint_type: "VPC", endpoint_details: [{ vpc_id: "vpc-0abc", subnet_ids: ["subnet-0abc"], address_allocation_ids: ["eipalloc-0abc"] }] }) });
@@ -307,8 +324,7 @@ describe("163a F3: IoT custom authorizers, Transfer Family identity providers an
     const unread = tf({ ...agentCan(NOTHING), ...AUTHZ_DESTROYS(), ...SFTP({ identity_provider_type: "${var.idp}" }) }, { ...PINNED, variable: { idp: { type: "string" } } });
     expect(graded(unread)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
     expect(found(unread)[0].message).toContain("an AWS Transfer Family server (an identity_provider_type blastwall cannot read, so maybe AWS_LAMBDA, a PUBLIC endpoint)");
-    // Controls: a VPC endpoint with no Elastic IPs; a service-managed identity provider; a function whose role deletes nothing.
-    expect(found(stack([NOTHING], { ...AUTHZ_DESTROYS(), ...SFTP(IN_VPC) }))).toEqual([]);
+    // Controls: a service-managed identity provider; a function whose role deletes nothing.
     expect(found(stack([NOTHING], { ...AUTHZ_DESTROYS(), ...SFTP({ identity_provider_type: "SERVICE_MANAGED" }) }))).toEqual([]);
     expect(found(stack([NOTHING], { ...FUNCTION(HARMLESS), ...SFTP() }))).toEqual([]);
   });
@@ -323,5 +339,92 @@ describe("163a F3: IoT custom authorizers, Transfer Family identity providers an
     expect(f.fix).toContain("drop the AWS_LAMBDA auth provider from aws_appsync_api.e (use AWS_IAM)");
     expect(found(stack([NOTHING], { ...AUTHZ_DESTROYS(), ...EVENTS({ auth_type: "API_KEY" }) }))).toEqual([]);
     expect(found(stack([NOTHING], { ...FUNCTION(HARMLESS), ...EVENTS(LAMBDA_PROVIDER) }))).toEqual([]);
+  });
+});
+
+/**
+ * A Transfer Family server whose VPC endpoint has no Elastic IPs counted as unreachable, while a PRIVATE REST API (also
+ * reached only from inside a VPC) counted as reachable: an agent running in the account's VPC reaches both. Both count
+ * as reachable now, and the message says why. A server whose identity provider is an API (API_GATEWAY: url,
+ * invocation_role) runs that API's integrations on every login: the function behind is a route for whoever reaches it.
+ */
+describe("Transfer Family API_GATEWAY identity providers, and endpoints inside a VPC, are routes", () => {
+  const BOTH_DESTROY = (): Obj => ({ ...FUNCTION(DESTROY), ...role("authz", trust("lambda.amazonaws.com"), DESTROY) });
+  const HARMLESS_BOTH = (): Obj => ({ ...FUNCTION(HARMLESS) });
+  const IN_VPC = { endpoint_type: "VPC", endpoint_details: [{ vpc_id: "vpc-0abc", subnet_ids: ["subnet-0abc"] }] };
+  const SFTP = (s: Obj = {}): Obj => ({ "aws_transfer_server.s": { identity_provider_type: "AWS_LAMBDA", function: "${aws_lambda_function.authz.arn}", protocols: ["SFTP"], endpoint_type: "PUBLIC", ...s } });
+  /** An identity provider API whose one GET method (IAM auth) is integrated with `integration`. */
+  const IDP_API = (integration: Obj | null = { type: "AWS_PROXY", integration_http_method: "POST", uri: "${aws_lambda_function.authz.invoke_arn}" }): Obj => ({
+    ...role("invoke", trust("transfer.amazonaws.com"), policy(allow("execute-api:Invoke", "*"))),
+    "aws_api_gateway_rest_api.idp": { name: "idp" },
+    "aws_api_gateway_resource.config": { rest_api_id: "${aws_api_gateway_rest_api.idp.id}", parent_id: "${aws_api_gateway_rest_api.idp.root_resource_id}", path_part: "config" },
+    "aws_api_gateway_method.get": { rest_api_id: "${aws_api_gateway_rest_api.idp.id}", resource_id: "${aws_api_gateway_resource.config.id}", http_method: "GET", authorization: "AWS_IAM" },
+    ...(integration ? { "aws_api_gateway_integration.get": { rest_api_id: "${aws_api_gateway_rest_api.idp.id}", resource_id: "${aws_api_gateway_resource.config.id}", http_method: "GET", ...integration } } : {}),
+    "aws_api_gateway_deployment.d": { rest_api_id: "${aws_api_gateway_rest_api.idp.id}" },
+    "aws_api_gateway_stage.prod": { rest_api_id: "${aws_api_gateway_rest_api.idp.id}", deployment_id: "${aws_api_gateway_deployment.d.id}", stage_name: "prod" },
+  });
+  const VIA_API = (s: Obj = {}): Obj => SFTP({ identity_provider_type: "API_GATEWAY", function: undefined, url: "${aws_api_gateway_stage.prod.invoke_url}", invocation_role: "${aws_iam_role.invoke.arn}", ...s });
+  const resources = (json: Obj) => [...new Set(found(json).map((f) => f.resource))].sort();
+
+  test("an AWS_LAMBDA identity provider on a VPC endpoint with no Elastic IPs is a route, saying an agent in the VPC reaches it", () => {
+    const json = stack([NOTHING], { ...FUNCTION(HARMLESS), ...role("authz", trust("lambda.amazonaws.com"), DESTROY), ...SFTP(IN_VPC) });
+    expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    const f = found(json)[0];
+    expect(f.message).toContain('through aws_transfer_server.s, an AWS Transfer Family server (identity_provider_type "AWS_LAMBDA", a VPC endpoint with no Elastic IPs, reached from inside its VPC)');
+    expect(f.message).toContain("whoever can reach its endpoint inside the VPC, which an agent running in the account's VPC (a function, a container, an instance there) or in a network joined to it can (its security groups are not read) runs it");
+    expect(f.fix).toContain("or, if no agent runs where it can reach that VPC endpoint (the VPC, networks joined to it), acknowledge this finding with a reason saying so");
+    // The old VPC_ENDPOINT type too. Controls: service-managed; a harmless function.
+    expect(graded(stack([NOTHING], { ...FUNCTION(HARMLESS), ...role("authz", trust("lambda.amazonaws.com"), DESTROY), ...SFTP({ endpoint_type: "VPC_ENDPOINT" }) }))).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    expect(found(stack([NOTHING], { ...FUNCTION(HARMLESS), ...role("authz", trust("lambda.amazonaws.com"), DESTROY), ...SFTP({ ...IN_VPC, identity_provider_type: "SERVICE_MANAGED" }) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...HARMLESS_BOTH(), ...SFTP(IN_VPC) }))).toEqual([]);
+  });
+
+  test("API_GATEWAY: the function the identity provider API integrates is a route, naming server, API and invocation role; that function alone", () => {
+    const json = stack([NOTHING], { ...BOTH_DESTROY(), ...IDP_API(), ...VIA_API() });
+    expect(resources(json)).toEqual(["aws_lambda_function.authz"]);
+    expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    const f = found(json)[0];
+    expect(f.message).toContain(
+      'invoke aws_lambda_function.authz with no IAM right at all through aws_transfer_server.s, an AWS Transfer Family server (identity_provider_type "API_GATEWAY", a PUBLIC endpoint), which calls aws_api_gateway_rest_api.idp (url), whose integrations run it, as its invocation_role aws_iam_role.invoke, with the user name, password and source IP of every login attempt',
+    );
+    expect(f.message).toContain("--aws_transfer_server.s (no auth)--> aws_lambda_function.authz --runs as--> aws_iam_role.authz");
+    expect(f.fix).toContain("give aws_transfer_server.s an identity provider that runs no function of yours (SERVICE_MANAGED)");
+    // Through a local, and from a deployment's invoke_url.
+    const local = tf({ ...agentCan(NOTHING), ...BOTH_DESTROY(), ...IDP_API(), ...VIA_API({ url: "${local.idp}" }) }, { ...PINNED, locals: { idp: "${aws_api_gateway_stage.prod.invoke_url}" } });
+    expect(resources(local)).toEqual(["aws_lambda_function.authz"]);
+    expect(resources(stack([NOTHING], { ...BOTH_DESTROY(), ...IDP_API(), ...VIA_API({ url: "${aws_api_gateway_deployment.d.invoke_url}prod" }) }))).toEqual(["aws_lambda_function.authz"]);
+    // Controls: a MOCK integration runs no function; service-managed; a harmless function.
+    expect(found(stack([NOTHING], { ...BOTH_DESTROY(), ...IDP_API({ type: "MOCK" }), ...VIA_API() }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...BOTH_DESTROY(), ...IDP_API(), ...VIA_API({ identity_provider_type: "SERVICE_MANAGED" }) }))).toEqual([]);
+    expect(found(stack([NOTHING], { ...HARMLESS_BOTH(), ...IDP_API(), ...VIA_API() }))).toEqual([]);
+  });
+
+  test("API_GATEWAY: a URL blastwall cannot tie to an API of the stack, or an API with no integration in it, may run any function (fail closed)", () => {
+    const literal = stack([NOTHING], { ...BOTH_DESTROY(), ...IDP_API(), ...VIA_API({ url: "https://abc123.execute-api.eu-central-1.amazonaws.com/prod" }) });
+    expect(resources(literal)).toEqual(["aws_lambda_function.authz", "aws_lambda_function.cleanup"]);
+    expect(found(literal)[0].message).toContain("which calls the API at url https://abc123.execute-api.eu-central-1.amazonaws.com/prod, which blastwall cannot tie to one API of the stack, so it may run any function");
+    const bare = stack([NOTHING], { ...BOTH_DESTROY(), ...IDP_API(null), ...VIA_API() });
+    expect(resources(bare)).toEqual(["aws_lambda_function.authz", "aws_lambda_function.cleanup"]);
+    expect(found(bare)[0].message).toContain("which calls aws_api_gateway_rest_api.idp (url), whose integrations are not all in the stack");
+    // An identity provider type blastwall cannot read, with a url, may be API_GATEWAY.
+    const unread = tf({ ...agentCan(NOTHING), ...BOTH_DESTROY(), ...IDP_API(), ...VIA_API({ identity_provider_type: "${var.idp}" }) }, { ...PINNED, variable: { idp: { type: "string" } } });
+    expect(resources(unread)).toEqual(["aws_lambda_function.authz"]);
+    expect(found(unread)[0].message).toContain("(an identity_provider_type blastwall cannot read, so maybe API_GATEWAY, a PUBLIC endpoint)");
+  });
+
+  test("a PRIVATE REST API's authorizer stays a route, and the message says an agent in the VPC reaches it; a resource policy is named as not read", () => {
+    const AUTHZ_DESTROYS = (): Obj => ({ ...FUNCTION(HARMLESS), ...role("authz", trust("lambda.amazonaws.com"), DESTROY) });
+    const privateApi = { ...AUTHZ_DESTROYS(), ...REST({}, { type: "MOCK" }), "aws_api_gateway_rest_api.api": { name: "files", endpoint_configuration: [{ types: ["PRIVATE"] }] } };
+    const json = stack([NOTHING], privateApi);
+    expect(graded(json)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    expect(found(json)[0].message).toContain(
+      "before any auth decision: whoever can reach the API (a PRIVATE API, endpoint_configuration: whoever reaches an execute-api VPC endpoint it takes requests through, which an agent running in the account's VPC (a function, a container, an instance there) can) runs it",
+    );
+    const policied = stack([NOTHING], { ...privateApi, "aws_api_gateway_rest_api_policy.p": { rest_api_id: "${aws_api_gateway_rest_api.api.id}", policy: policy({ Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "*" }) } });
+    expect(graded(policied)).toEqual(WARNING_THEN_ERROR("aws_lambda_function.authz"));
+    expect(found(policied)[0].message).toContain("; its resource policy (policy, aws_api_gateway_rest_api_policy), which may narrow who gets in, is not read)");
+    // Control: a public (REGIONAL) one reads as before.
+    const regional = stack([NOTHING], { ...AUTHZ_DESTROYS(), ...REST({}, { type: "MOCK" }), "aws_api_gateway_rest_api.api": { name: "files", endpoint_configuration: [{ types: ["REGIONAL"] }] } });
+    expect(found(regional)[0].message).toContain("whoever can reach the API (anyone, for a public one) runs it");
   });
 });

@@ -746,6 +746,32 @@ describe("front doors: authorizers anyone passes", () => {
   });
   const OWN_ISSUER = { issuer: "https://${aws_cognito_user_pool.p.endpoint}", audience: ["${aws_cognito_user_pool_client.web.id}"] };
 
+  test("HTTP API: a JWT authorizer pinned to an app client that allows no self-service sign-in keeps strangers who sign up out; the login rights that pass it still do", () => {
+    const ADMIN_CLIENT = (client: Obj = {}): Obj => ({
+      "aws_cognito_user_pool_client.web": { name: "web", user_pool_id: "${aws_cognito_user_pool.p.id}", explicit_auth_flows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], ...client },
+    });
+    // A stranger signs up, but no flow of the one client the authorizer takes signs it in: no open route.
+    expect(found(stack([NOTHING], { ...FUNCTION(), ...POOL(), ...ADMIN_CLIENT(), ...HTTP_JWT(OWN_ISSUER) }))).toEqual([]);
+    // AdminInitiateAuth signs the agent's own sign-up in; UpdateUserPoolClient turns a flow on: each passes it.
+    for (const action of ["cognito-idp:AdminInitiateAuth", "cognito-idp:UpdateUserPoolClient"]) {
+      const json = stack([allow(action, "${aws_cognito_user_pool.p.arn}")], { ...FUNCTION(), ...POOL(), ...ADMIN_CLIENT(), ...HTTP_JWT(OWN_ISSUER) });
+      expect(found(json).map((f) => f.resource)).toContain("aws_lambda_function.cleanup");
+      expect(found(json)[0].message).toContain("make itself a user of aws_cognito_user_pool.p");
+    }
+    // Controls, still open to anyone: a self-service flow, Cognito's default flows, the hosted sign-in, flows
+    // blastwall cannot read; a client secret does not count; a Cognito authorizer takes every client of the pool.
+    const open = (client: Obj, extra: Obj = {}) => graded(tf({ ...agentCan(NOTHING), ...FUNCTION(), ...POOL(), ...ADMIN_CLIENT(client), ...HTTP_JWT(OWN_ISSUER) }, { ...PINNED, ...extra }));
+    expect(open({ explicit_auth_flows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"] })).toEqual(OPEN_ROUTE);
+    expect(open({ explicit_auth_flows: ["ADMIN_NO_SRP_AUTH"] })).toEqual(OPEN_ROUTE);
+    expect(open({ explicit_auth_flows: null })).toEqual(OPEN_ROUTE);
+    expect(open({ allowed_oauth_flows_user_pool_client: true, allowed_oauth_flows: ["code"], allowed_oauth_scopes: ["openid"], callback_urls: ["https://app.example.com/cb"] })).toEqual(OPEN_ROUTE);
+    expect(open({ explicit_auth_flows: "${var.flows}" }, { variable: { flows: { type: "list(string)" } } })).toEqual(OPEN_ROUTE);
+    expect(open({ explicit_auth_flows: ["ALLOW_USER_PASSWORD_AUTH"], generate_secret: true })).toEqual(OPEN_ROUTE);
+    expect(graded(stack([NOTHING], { ...FUNCTION(), ...POOL(), ...ADMIN_CLIENT(), ...REST_AUTH({}) }))).toEqual(OPEN_ROUTE);
+    // An audience blastwall cannot resolve to a client of the stack may be any client.
+    expect(graded(stack([NOTHING], { ...FUNCTION(), ...POOL(), ...ADMIN_CLIENT(), ...HTTP_JWT({ ...OWN_ISSUER, audience: ["4h1f2bq0k6u3m8v2n5r7t9s1ab"] }) }))).toEqual(OPEN_ROUTE);
+  });
+
   test("HTTP API: a JWT authorizer on the issuer of a user pool anyone may sign up to is open; admin-only is not", () => {
     const json = stack([NOTHING], { ...FUNCTION(), ...POOL(), ...CLIENT(["COGNITO"]), ...HTTP_JWT(OWN_ISSUER) });
     expect(graded(json)).toEqual(OPEN_ROUTE);

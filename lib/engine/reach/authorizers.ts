@@ -141,7 +141,11 @@ function userPoolAdmits(stack: TfStack, v: unknown, clients: readonly unknown[] 
   if (!pool) {
     return { kind: "anyone", text: `${up.shown}, a user pool blastwall cannot find in the stack, which may let anyone sign up (Cognito's default)`, fix: `make the user pool in the stack with ${ADMIN_ONLY}` };
   }
-  if (identityPools().selfSignUp(pool)) {
+  // A stranger who signs up must still sign in through a client the authorizer takes: where each it takes allows no
+  // self-service flow, signing up gets no token it takes (AdminInitiateAuth and UpdateUserPoolClient then count as
+  // the pool's login rights: identity-pools.ts poolLoginRights).
+  const signsIn = clients === undefined || clients.length === 0 || clients.some((c) => identityPools().selfServiceSignIn(stack, pool, c) !== undefined);
+  if (identityPools().selfSignUp(pool) && signsIn) {
     return { kind: "anyone", text: `${pool.address}, a user pool that lets anyone sign up`, fix: `set ${ADMIN_ONLY} on ${pool.address} (it is false or unset, and Cognito's default lets anyone sign up)` };
   }
   for (const c of clients ?? [undefined]) {
@@ -477,11 +481,21 @@ export function schemeAdmits(stack: TfStack, scheme: Readonly<Record<string, unk
     return authtype === "custom" ? lambdaAdmits(stack, "its Lambda authorizer (custom)", undefined) : undefined;
   }
   const written = x["type"];
-  const type = unset(written) ? undefined : exactly(stack, written)?.toLowerCase();
+  const type = schemeType(stack, x);
   if (type === "cognito_user_pools") return cognitoScheme(stack, x, note);
   if (type === "jwt") return jwtScheme(stack, x, note);
   if (type === "token" || type === "request") return lambdaAdmits(stack, `its Lambda authorizer (${type})`, x["authorizerUri"]);
   return unknownSchemeAdmits(stack, x, written, type, note);
+}
+
+/**
+ * The `type` of an `x-amazon-apigateway-authorizer` as API Gateway reads it, lower case, resolved through locals;
+ * undefined where it is not written or blastwall cannot resolve it. The one reading of it: schemeAdmits judges the
+ * scheme by it, and openapi-doors.ts `lambdaScheme` picks the Lambda authorizers whose function is a route by it.
+ */
+export function schemeType(stack: TfStack, x: Readonly<Record<string, unknown>>): string | undefined {
+  const written = x["type"];
+  return unset(written) ? undefined : exactly(stack, written)?.toLowerCase();
 }
 
 function cognitoScheme(stack: TfStack, x: unknown, note: string): Admits {

@@ -48,7 +48,7 @@ import { resourceAccount, resourceRegion, unknownOwnRegion } from "../terraform/
 import { EKS_ISSUER } from "../ci-issuers";
 import { samePlace, type LoginContext, type ResourceLookup } from "./resource-index";
 import { declaredOrganisation, issuerKey } from "../organisation-issuers";
-import { DEVELOPER_LOGIN, IDENTITY_POOL_REWRITE, IDENTITY_POOL_ROLES, USER_POOL_CLIENT, USER_POOL_GROUP, USER_POOL_LOGIN, USER_POOL_LOGIN_PAIRS } from "./rare-actions";
+import { DEVELOPER_LOGIN, IDENTITY_POOL_REWRITE, IDENTITY_POOL_ROLES, USER_POOL_ADMIN_AUTH, USER_POOL_CLIENT, USER_POOL_GROUP, USER_POOL_LOGIN, USER_POOL_LOGIN_PAIRS } from "./rare-actions";
 
 /** The Federated principal of identity pool tokens and its condition keys. */
 const ISSUER = "cognito-identity.amazonaws.com";
@@ -511,7 +511,10 @@ function clientOpens(stack: TfStack, pool: TfResource): boolean {
  * asks them of a route (rules/front-doors.ts): any one of `actions` on the pool, or both rights of a pair.
  */
 export function poolLoginRights(stack: TfStack, pool: TfResource): { readonly actions: readonly string[]; readonly pairs: readonly (readonly [string, string])[] } {
-  return { actions: [...USER_POOL_LOGIN, ...(clientOpens(stack, pool) ? [USER_POOL_CLIENT] : [])], pairs: USER_POOL_LOGIN_PAIRS };
+  // On a pool anyone signs up to, UpdateUserPoolClient turns a self-service flow on and AdminInitiateAuth signs the
+  // caller's own sign-up in: a client that allows neither (selfServiceSignIn) keeps out strangers alone.
+  const signUp = selfSignUp(pool);
+  return { actions: [...USER_POOL_LOGIN, ...(clientOpens(stack, pool) || signUp ? [USER_POOL_CLIENT] : []), ...(signUp ? [USER_POOL_ADMIN_AUTH] : [])], pairs: USER_POOL_LOGIN_PAIRS };
 }
 
 /**
@@ -564,6 +567,31 @@ function clientSignIn(stack: TfStack, providers: readonly TfResource[], c: TfRes
     if (open) return `${lead}, and ${c.address} enables ${open}`;
   }
   return undefined;
+}
+
+/** Flows that sign in only with an IAM right (AdminInitiateAuth) or a token already held: none for a stranger. */
+const NO_SELF_SERVICE = new Set(["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
+
+/**
+ * Why a stranger who signed up to `pool` may sign in through app client `client` (a reference as an authorizer's
+ * audience or client id writes it), or undefined where it certainly cannot: a client of the stack on that pool whose
+ * explicit_auth_flows are written out and allow only ALLOW_ADMIN_USER_PASSWORD_AUTH (an IAM right) and
+ * ALLOW_REFRESH_TOKEN_AUTH (a token already held), with no hosted UI (allowed_oauth_flows_user_pool_client not true).
+ * Anything else counts as a way in: no list (Cognito's default allows SRP and custom auth), a legacy value, one
+ * blastwall cannot read, a custom auth flow (its triggers' code is not in the plan), a client it cannot resolve (any
+ * client of the pool, one made outside the stack too). A client secret (generate_secret) does not count: whoever
+ * holds it (an app's server, a reader of the state or of DescribeUserPoolClient) signs in as a stranger would.
+ */
+export function selfServiceSignIn(stack: TfStack, pool: TfResource, client: unknown): string | undefined {
+  const ref = refTarget(client);
+  const c = ref && ref.kind === "resource" ? stack.byAddress.get(ref.address) : undefined;
+  if (!c || c.type !== "aws_cognito_user_pool_client" || c.mode !== "managed" || refTarget(c.values["user_pool_id"])?.address !== pool.address) return "an app client blastwall cannot resolve to one of the pool's in the stack, which may allow any sign-in flow";
+  const oauth = c.values["allowed_oauth_flows_user_pool_client"];
+  if (!(oauth === undefined || oauth === null || oauth === false || oauth === "false")) return `${c.address}, which may offer the hosted sign-in (allowed_oauth_flows_user_pool_client)`;
+  const flows = c.values["explicit_auth_flows"];
+  if (!Array.isArray(flows) || flows.length === 0) return `${c.address}, which ${Array.isArray(flows) || flows === undefined || flows === null ? "allows Cognito's default flows (SRP, custom auth)" : "allows flows blastwall cannot read (explicit_auth_flows)"}`;
+  const usable = flows.find((f) => typeof f !== "string" || !NO_SELF_SERVICE.has(f));
+  return usable === undefined ? undefined : `${c.address}, which allows ${typeof usable === "string" ? usable : "a flow blastwall cannot read"}`;
 }
 
 /**
@@ -1015,7 +1043,15 @@ export function loginWays(ctx: IdentityContext): LoginWay[] {
   for (const g of ctx.grants(USER_POOL_CLIENT)) {
     for (const r of g.resources) {
       const p = poolsOf(ctx, g, r);
-      out.push({ g, r, action: USER_POOL_CLIENT, mine: new Set([...p.mine].filter((x) => clientOpens(ctx.stack, x))), outside: p.outside });
+      out.push({ g, r, action: USER_POOL_CLIENT, mine: new Set([...p.mine].filter((x) => clientOpens(ctx.stack, x) || selfSignUp(x))), outside: p.outside });
+    }
+  }
+  // AdminInitiateAuth alone: on a pool anyone signs up to, the caller signs itself up and signs in with the
+  // administrator's flow, through a client that allows no self-service one (poolLoginRights).
+  for (const g of ctx.grants(USER_POOL_ADMIN_AUTH)) {
+    for (const r of g.resources) {
+      const p = poolsOf(ctx, g, r);
+      out.push({ g, r, action: USER_POOL_ADMIN_AUTH, mine: new Set([...p.mine].filter((x) => selfSignUp(x))), outside: false });
     }
   }
   for (const [first, second] of USER_POOL_LOGIN_PAIRS) {

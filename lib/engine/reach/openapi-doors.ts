@@ -10,7 +10,7 @@ import type { TfResource, TfStack } from "../terraform/types";
 import { jsonDocument } from "./compute";
 import { trustMayAdmitService } from "../principals/collect";
 import type { DoorAccess } from "./front-doors";
-import { AUTHORIZER_LABEL, closedAccess, lambdaDoor, loginDoors, schemeAdmits, type Admits, type LambdaDoor, type LoginDoor } from "./authorizers";
+import { AUTHORIZER_LABEL, closedAccess, lambdaDoor, loginDoors, schemeAdmits, schemeType, type Admits, type LambdaDoor, type LoginDoor } from "./authorizers";
 
 /** One operation of a body with its integration as written (references kept as `${...}`). */
 export interface BodyOperation {
@@ -167,10 +167,11 @@ function operationAccess(stack: TfStack, doc: Record<string, unknown>, op: Recor
  * whose type blastwall does not know or cannot read that names a function (`authorizerUri`), which may be a Lambda's
  * (authorizers.ts `unknownSchemeAdmits`).
  */
-function lambdaScheme(name: string, scheme: unknown): BodyAuthorizer | undefined {
+function lambdaScheme(stack: TfStack, name: string, scheme: unknown): BodyAuthorizer | undefined {
   if (!isObj(scheme)) return undefined;
   const x = isObj(scheme["x-amazon-apigateway-authorizer"]) ? scheme["x-amazon-apigateway-authorizer"] : undefined;
-  const type = x ? lower(x["type"]) : lower(scheme["x-amazon-apigateway-authtype"]) === "custom" ? "custom" : undefined;
+  // The type as schemeAdmits reads it (through locals), so a door and the route into its authorizer agree.
+  const type = x ? schemeType(stack, x) : lower(scheme["x-amazon-apigateway-authtype"]) === "custom" ? "custom" : undefined;
   if (type === "token" || type === "request" || type === "custom") return { scheme: name, type, uri: x?.["authorizerUri"] };
   if (!x || type === "cognito_user_pools" || type === "jwt" || x["authorizerUri"] === undefined) return undefined;
   return { scheme: name, type: `a type blastwall cannot read: ${typeof x["type"] === "string" ? x["type"] : "none"}`, uri: x["authorizerUri"] };
@@ -181,7 +182,7 @@ function lambdaScheme(name: string, scheme: unknown): BodyAuthorizer | undefined
  * x-amazon-apigateway-auth puts it under IAM or no auth. Security blastwall cannot read may name any scheme of the
  * document: every Lambda one (fail closed).
  */
-function operationAuthorizers(doc: Record<string, unknown>, op: Record<string, unknown>): BodyAuthorizer[] {
+function operationAuthorizers(stack: TfStack, doc: Record<string, unknown>, op: Record<string, unknown>): BodyAuthorizer[] {
   const xauth = op["x-amazon-apigateway-auth"];
   if (isObj(xauth) && ["aws_iam", "none"].includes(lower(xauth["type"]) ?? "")) return [];
   const components = isObj(doc["components"]) ? doc["components"] : {};
@@ -189,7 +190,7 @@ function operationAuthorizers(doc: Record<string, unknown>, op: Record<string, u
   const security = op["security"] !== undefined ? op["security"] : doc["security"];
   const readable = security === undefined || security === null || (Array.isArray(security) && security.every(isObj));
   const names = readable ? [...new Set((Array.isArray(security) ? security : []).flatMap((r) => Object.keys(r as Record<string, unknown>)))] : Object.keys(schemes);
-  return names.flatMap((n) => lambdaScheme(n, deref(doc, schemes[n])) ?? []);
+  return names.flatMap((n) => lambdaScheme(stack, n, deref(doc, schemes[n])) ?? []);
 }
 
 /**
@@ -250,7 +251,7 @@ export function bodiesOf(stack: TfStack): { operations: readonly BodyOperation[]
           partly = true;
           continue;
         }
-        operations.push({ api, where, type: lower(x["type"]), uri: x["uri"], credentials: x["credentials"], subtype: x["integrationSubtype"], access: operationAccess(stack, doc, op, api, where), authorizers: operationAuthorizers(doc, op) });
+        operations.push({ api, where, type: lower(x["type"]), uri: x["uri"], credentials: x["credentials"], subtype: x["integrationSubtype"], access: operationAccess(stack, doc, op, api, where), authorizers: operationAuthorizers(stack, doc, op) });
       }
     }
     if (partly) unread.push({ api, roles: rolesOfBody(body as string) });

@@ -22,6 +22,12 @@ export const USER_POOL_LOGIN_PAIRS = [["cognito-idp:CreateIdentityProvider", "co
  * up is read as open to anyone already, so only the pools outside it count.
  */
 export const USER_POOL_CONFIRM = "cognito-idp:AdminConfirmSignUp";
+/**
+ * Signing a user in with the administrator's flow (ADMIN_USER_PASSWORD_AUTH): on a pool that lets anyone sign up, the
+ * caller signs itself up and signs in through an app client that allows no other flow (identity-pools.ts
+ * `selfServiceSignIn`), which a stranger with no IAM right cannot.
+ */
+export const USER_POOL_ADMIN_AUTH = "cognito-idp:AdminInitiateAuth";
 /** Minting a token for any user of a pool's developer provider (developer-authenticated identities). */
 export const DEVELOPER_LOGIN = "cognito-identity:GetOpenIdTokenForDeveloperIdentity";
 /** Actions that put a user of the principal's into a group (and so give it the group's role, where it is mapped). */
@@ -36,7 +42,7 @@ export const IDENTITY_POOL_ROLES = "cognito-identity:SetIdentityPoolRoles";
 
 /** Every action the identity pool edges look up. */
 export function identityPoolActions(): string[] {
-  return [...USER_POOL_LOGIN, ...USER_POOL_LOGIN_PAIRS.flat(), USER_POOL_CLIENT, ...USER_POOL_GROUP, USER_POOL_CONFIRM, ...IDENTITY_POOL_REWRITE, IDENTITY_POOL_ROLES, DEVELOPER_LOGIN];
+  return [...USER_POOL_LOGIN, ...USER_POOL_LOGIN_PAIRS.flat(), USER_POOL_CLIENT, USER_POOL_ADMIN_AUTH, ...USER_POOL_GROUP, USER_POOL_CONFIRM, ...IDENTITY_POOL_REWRITE, IDENTITY_POOL_ROLES, DEVELOPER_LOGIN];
 }
 
 /** Putting a CA of the caller's into a trust anchor, listing a role in a profile, issuing from a private CA (see roles-anywhere.ts). */

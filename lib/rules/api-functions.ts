@@ -1,0 +1,77 @@
+/**
+ * The functions an API Gateway API of the stack runs for a request it takes, and the API a URL written in the stack
+ * names: what a caller that only holds the URL (an AWS Transfer Family server whose identity provider is an API,
+ * service-authorizer-routes.ts) makes run. An integration is the API's when its rest_api_id or api_id references it,
+ * or references no API of the stack at all (a literal id, a variable: it may be this one's). Fail closed: an API whose
+ * integrations are not all in the stack (none written there, an OpenAPI body blastwall cannot read) may run any
+ * function of the stack.
+ */
+import type { TfResource, TfStack } from "../engine/terraform/types";
+import { referencedIn } from "../engine/terraform/referenced";
+import { resolveToPattern } from "../engine/terraform/tokens";
+import { followReferences } from "../engine/agent-tags";
+import { bodiesOf } from "../engine/reach/openapi-doors";
+import { targetFunctions } from "./invoke-routes";
+
+const REST = "aws_api_gateway_rest_api";
+const HTTP = "aws_apigatewayv2_api";
+const APIS = [REST, HTTP];
+
+/** Resources a URL is made from that belong to one API, and the argument naming it. */
+const OWNED_BY: Readonly<Record<string, string>> = {
+  aws_api_gateway_stage: "rest_api_id",
+  aws_api_gateway_deployment: "rest_api_id",
+  aws_apigatewayv2_stage: "api_id",
+};
+
+/**
+ * The one API of the stack a URL is written from (`${aws_api_gateway_stage.s.invoke_url}`, a deployment's
+ * invoke_url, an HTTP API's api_endpoint or stage, a host built from the API's id), through locals; undefined when it
+ * names none, or more than one.
+ */
+export function apiOfUrl(stack: TfStack, url: unknown): TfResource | undefined {
+  const followed = followReferences(stack, url, true);
+  const apis = new Set<TfResource>();
+  for (const r of referencedIn(stack, typeof followed === "string" ? followed : url)) {
+    if (r.mode !== "managed") continue;
+    if (APIS.includes(r.type)) apis.add(r);
+    const arg = OWNED_BY[r.type];
+    if (arg) for (const a of referencedIn(stack, r.values[arg])) if (APIS.includes(a.type) && a.mode === "managed") apis.add(a);
+  }
+  return apis.size === 1 ? [...apis][0] : undefined;
+}
+
+/** Whether an integration's API argument may name `api`: it references it, or no API of the stack. */
+function mayBeOf(stack: TfStack, v: unknown, api: TfResource): boolean {
+  const named = referencedIn(stack, v).filter((r) => APIS.includes(r.type));
+  return named.length === 0 || named.includes(api);
+}
+
+function exactly(stack: TfStack, v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const p = resolveToPattern(stack, v);
+  return p.exact ? p.pattern : undefined;
+}
+
+/**
+ * The functions `api`'s integrations run: AWS and AWS_PROXY integrations whose URI names a function (every function
+ * where it cannot be read), with `complete` false where what the API runs is not all in the stack.
+ */
+export function apiFunctions(stack: TfStack, api: TfResource): { functions: TfResource[]; complete: boolean } {
+  const out = new Set<TfResource>();
+  let written = 0;
+  const add = (type: unknown, uri: unknown) => {
+    written++;
+    const t = exactly(stack, type)?.toUpperCase();
+    if (t !== undefined && t !== "AWS" && t !== "AWS_PROXY") return;
+    for (const f of targetFunctions(stack, uri)) out.add(f);
+  };
+  const rest = api.type === REST;
+  for (const i of stack.byType.get(rest ? "aws_api_gateway_integration" : "aws_apigatewayv2_integration") ?? []) {
+    if (i.mode === "managed" && mayBeOf(stack, i.values[rest ? "rest_api_id" : "api_id"], api)) add(i.values[rest ? "type" : "integration_type"], i.values[rest ? "uri" : "integration_uri"]);
+  }
+  const bodies = bodiesOf(stack);
+  for (const o of bodies.operations) if (o.api === api) add(o.type, o.uri);
+  const unread = bodies.unread.some((u) => u.api === api);
+  return { functions: [...out], complete: written > 0 && !unread };
+}
