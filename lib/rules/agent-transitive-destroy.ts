@@ -61,7 +61,8 @@ export const rule: Rule = {
       "- a Lambda authorizer's own function (API Gateway and AppSync run it with the caller's token or request before any auth decision, " +
         "so anyone who can reach the API does);",
       "- a function a service runs with what a caller sends to let it in (an IoT custom authorizer with signing disabled, a Transfer " +
-        "Family server's AWS_LAMBDA identity provider on a PUBLIC endpoint or a VPC one with Elastic IPs, an AppSync Event API's AWS_LAMBDA " +
+        "Family server's AWS_LAMBDA or API_GATEWAY identity provider (the function it runs, or those its API's integrations run) on any " +
+        "endpoint, PUBLIC or a VPC one with or without Elastic IPs (an agent in the VPC reaches it), an AppSync Event API's AWS_LAMBDA " +
         "auth provider);",
       "- an API method or route with no auth, or with a Cognito or JWT authorizer that takes a token anyone can get (a user pool where " +
         "anyone may sign up, or one outside the stack; a public or unreadable OpenID Connect issuer), or with a Lambda authorizer, whose " +
