@@ -365,6 +365,57 @@ describe("an MCP server target whose endpoint is another door of the stack", () 
     expect(strict.map((x) => x.severity)).toEqual(["error"]);
   });
 
+  /**
+   * Red-team round 164, F4: the endpoint read as the gateway's HTTP client reads it (WHATWG URL parsing, RFC 3986
+   * equivalence; engine/reach/mcp-endpoint-url.ts). The stack's domain serves the function's API at `admin` and
+   * another API, which runs nothing, at its root: a URL that resolves to `/admin/...` reaches the function.
+   */
+  const ADMIN: Obj = { ...JWT_API, ...DOMAIN("admin", ROOT_ELSEWHERE) };
+  test.each([
+    ["a `..` segment", "https://mcp.example.com/status/../admin/mcp"],
+    ["a `.` segment and an encoded `..`", "https://mcp.example.com/./status/%2E%2e/admin/mcp"],
+    ["a percent-encoded unreserved letter in the path", "https://mcp.example.com/%61dmin/mcp"],
+    ["a user@ part in the authority", "https://gateway@mcp.example.com/admin/mcp"],
+    ["an explicit default port, a trailing dot and upper-case letters", "https://MCP.Example.COM.:443/admin/mcp"],
+    ["a percent-encoded host", "https://mcp%2Eexample%2Ecom/admin/mcp"],
+    ["backslashes for slashes", "https:\\\\mcp.example.com\\admin\\mcp"],
+  ])("164 F4: %s resolves to the mapped API's path: the function behind it is the agent's (was a pass)", (_, endpoint) => {
+    const f = found(relay(endpoint, OAUTH, ADMIN));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+    expect(f[0].message).toContain("whose MCP server target aws_bedrockagentcore_gateway_target.t calls aws_apigatewayv2_domain_name.d with the token");
+  });
+
+  test.each([
+    ["a trailing dot", `https://bedrock-agentcore.us-east-1.amazonaws.com./runtimes/${OWN_ARN}/invocations`],
+    ["an explicit default port", `https://bedrock-agentcore.us-east-1.amazonaws.com:443/runtimes/${OWN_ARN}/invocations`],
+    ["a user@ part and upper-case letters", `https://me@BEDROCK-AGENTCORE.us-east-1.amazonaws.com/runtimes/${OWN_ARN}/invocations`],
+    ["a `..` that undoes another runtime's ARN", `https://bedrock-agentcore.us-east-1.amazonaws.com/runtimes/elsewhere/../${OWN_ARN}/invocations`],
+  ])("164 F4: a runtime URL with %s is the stack's runtime: an error (was a pass)", (_, endpoint) => {
+    const f = found(stack(endpoint));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(TO_RUNTIME_ROLE);
+    expect(f[0].message).toContain("aws_iam_role.rtrole");
+  });
+
+  test.each([
+    ["a port out of range", "https://mcp.example.com:99999/admin/mcp"],
+    ["a space in the host", "https://mcp example.com/admin/mcp"],
+    ["a bad percent-escape in the host", "https://mcp%zz.example.com/admin/mcp"],
+  ])("164 F4: %s: blastwall cannot parse it, agent-reach-unknown saying so (was a pass)", (_, endpoint) => {
+    const f = found(relay(endpoint, OAUTH, ADMIN));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(UNKNOWN);
+    expect(f[0].message).toContain(`blastwall cannot parse "${endpoint}" as a URL`);
+    expect(f[0].message).toContain("the MCP server endpoint of aws_bedrockagentcore_gateway_target.t");
+  });
+
+  test("164 F4 controls: a `..` that leaves the mapped path, a door host in the user@ part, another host's runtime path: no finding", () => {
+    // Resolves to /status/mcp: the root API, which runs nothing (was an error: read at /admin).
+    expect(graded(relay("https://mcp.example.com/admin/../status/mcp", OAUTH, ADMIN))).toEqual([]);
+    expect(graded(relay("https://mcp.example.com@mcp.other-company.com/admin/mcp", OAUTH, ADMIN))).toEqual([]);
+    expect(graded(stack(`https://bedrock-agentcore.us-east-1.amazonaws.com@mcp.example.org/runtimes/${OWN_ARN}/invocations`))).toEqual([]);
+    // The plain forms still link.
+    expect(graded(relay("https://mcp.example.com/admin/mcp", OAUTH, ADMIN))).toEqual(FN_ROUTE);
+  });
+
   test("164 F6: a runtime URL of another account stays an error, and names that account against the pinned one", () => {
     const f = found(stack(`${HOST}arn%3Aaws%3Abedrock-agentcore%3Aus-east-1%3A222222222222%3Aruntime%2Fother-AbCdEf1234/invocations`));
     expect(f.map((x) => [x.rule, x.severity])).toEqual(UNKNOWN);

@@ -19,6 +19,7 @@ import { attributePattern, parseReference, parseTemplate, resolveToPattern } fro
 import { parseExpression, type Expr } from "../../hcl/expr";
 import { globsIntersect } from "../iam/glob";
 import type { NamedDoor } from "./mcp-server-doors";
+import { hostText, parseEndpoint, type EndpointUrl, type Seg } from "./mcp-endpoint-url";
 
 /** What a host names: doors of the stack, and why what else it may name cannot be seen (unknown reach). */
 export interface HostDoors {
@@ -28,11 +29,6 @@ export interface HostDoors {
   readonly elsewhere?: boolean;
 }
 
-/**
- * A piece of the endpoint: text, a resource of the stack, or something blastwall cannot evaluate (`other`), with the
- * door-ish resources its expression mentions (`near`): a host built from one of those cannot be told to be elsewhere.
- */
-type Seg = { readonly text: string } | { readonly ref: TfResource } | { readonly other: true; readonly near?: readonly TfResource[] };
 
 const API_TYPES = ["aws_apigatewayv2_api", "aws_api_gateway_rest_api"];
 const DOMAIN_TYPES = ["aws_apigatewayv2_domain_name", "aws_api_gateway_domain_name"];
@@ -201,35 +197,28 @@ function merged(segs: readonly Seg[]): Seg[] {
 
 /**
  * The doors an endpoint's host names (see the module comment), or undefined where it names none blastwall can tell
- * (a host of another resource, a variable, a literal host elsewhere: mcp-server-runtimes.ts reads those).
+ * (a host of another resource, a variable, a literal host elsewhere, a URL it cannot parse: mcp-server-runtimes.ts
+ * reads those).
  */
 export function hostDoors(stack: TfStack, written: string): HostDoors | undefined {
-  const segs = merged(segments(stack, written));
-  const head = segs[0];
-  if (!head || !("text" in head) || !/^https:\/\//i.test(head.text)) return undefined;
-  const rest: Seg[] = [{ text: head.text.slice("https://".length) }, ...segs.slice(1)];
-  const host: Seg[] = [];
-  let path: Seg[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const s = rest[i];
-    const end = "text" in s ? s.text.search(/[/?#:]/) : -1;
-    if (end < 0) {
-      host.push(s);
-      continue;
-    }
-    const t = (s as { text: string }).text;
-    if (end > 0) host.push({ text: t.slice(0, end) });
-    path = [{ text: t.slice(end) }, ...rest.slice(i + 1)];
-    break;
-  }
-  const pathText = path.every((s) => "text" in s) ? path.map((s) => (s as { text: string }).text).join("").replace(/^:\d*/, "") : undefined;
+  const url = endpointUrl(stack, written);
+  if (url.kind !== "url") return undefined;
+  // A percent-escape left in the path (`%2F`) may or may not be decoded before a mapping's key is matched: any mapping.
+  const path = url.path !== undefined && !url.path.includes("%") ? url.path : undefined;
+  const host = url.host;
   const refs = host.flatMap((s) => ("ref" in s && s.ref.mode === "managed" ? [s.ref] : []));
   const near = [...new Set(host.flatMap((s) => ("other" in s ? (s.near ?? []) : [])))];
-  const found = refs.length > 0 ? byReference(stack, refs, pathText) : host.every((s) => "text" in s) ? byLiteral(stack, host.map((s) => (s as { text: string }).text).join("").toLowerCase(), pathText) : undefined;
+  const text = hostText(url);
+  const found = refs.length > 0 ? byReference(stack, refs, path) : text !== undefined ? byLiteral(stack, text, path) : undefined;
   if (near.length === 0) return found;
   // A door-ish resource inside what blastwall cannot evaluate (red-team round 164, F3): the host may be that door's.
   const why = `its host is written with an expression blastwall cannot evaluate around ${near.map((r) => r.address).join(", ")}, so it may be ${near.length === 1 ? "that door" : "one of those doors"} of this stack`;
   return { doors: found?.doors ?? [], unknown: found?.unknown ? `${found.unknown}; ${why}` : why };
+}
+
+/** The endpoint as its HTTP client reads it (mcp-endpoint-url.ts), references and `format()` read through. */
+export function endpointUrl(stack: TfStack, written: string): EndpointUrl {
+  return parseEndpoint(merged(segments(stack, written)));
 }
 
 /** A host written with references: each door resource among them is called (a domain: its mapped APIs). */

@@ -18,6 +18,8 @@ import { followReferences } from "../agent-tags";
 import { globsIntersect } from "../iam/glob";
 import { RUNTIMES } from "./runtime-doors";
 import { resourceAccount } from "../terraform/providers";
+import { endpointUrl } from "./mcp-door-hosts";
+import { hostText } from "./mcp-endpoint-url";
 
 const ENDPOINTS = "aws_bedrockagentcore_agent_runtime_endpoint";
 const AGENTCORE_HOST = /^bedrock-agentcore(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/i;
@@ -103,20 +105,19 @@ export function mcpServerRuntimes(stack: TfStack, v: unknown, t: TfResource): Mc
   const byReference = referencedRuntimes(stack, written);
   if (byReference.length > 0) return byReference.map((rt) => linked(rt, t));
   if (typeof written !== "string" || written === "") return [unknown(t, "it is not written as text")];
+  const url = endpointUrl(stack, written);
+  if (url.kind === "unparsable") return [unknown(t, url.why)];
+  const host = url.kind === "url" ? hostText(url) : undefined;
+  if (url.kind === "url" && host !== undefined) {
+    if (!AGENTCORE_HOST.test(host)) return [];
+    const id = url.path === undefined ? undefined : /^\/runtimes\/([^/]+)/.exec(url.path)?.[1];
+    if (id === undefined) return [unknown(t, url.path === undefined ? `blastwall cannot resolve "${written}"` : "an AgentCore URL blastwall cannot read a runtime from")];
+    const hits = literalRuntimes(stack, id);
+    if (hits.length > 0) return hits.map((rt) => linked(rt, t));
+    return [unknown(t, `runtime ${decodeSafe(id)}, which is none of this stack's${otherAccount(stack, t, decodeSafe(id))}`)];
+  }
   const parts = parseTemplate(written);
   const head = parts[0];
-  if (head?.kind === "literal") {
-    const m = /^https:\/\/([^/?#]*)(\/|$)/i.exec(head.text);
-    const hostDone = m !== null && (m[2] === "/" || parts.length === 1);
-    if (hostDone && !AGENTCORE_HOST.test(m[1])) return [];
-    if (hostDone && parts.length === 1) {
-      const id = /\/runtimes\/([^/?#]+)/.exec(head.text)?.[1];
-      const hits = id === undefined ? [] : literalRuntimes(stack, id);
-      if (hits.length > 0) return hits.map((rt) => linked(rt, t));
-      return [unknown(t, id === undefined ? "an AgentCore URL blastwall cannot read a runtime from" : `runtime ${decodeSafe(id)}, which is none of this stack's${otherAccount(stack, t, decodeSafe(id))}`)];
-    }
-    if (!hostDone && m === null) return [unknown(t, `"${head.text}" is not an https URL blastwall can read`)];
-  }
   // The host written with a reference to another managed resource of the stack that is no door mcp-server-doors.ts
   // reads (a load balancer's DNS name): a server on it, not a runtime. A variable, a local blastwall cannot follow or a data source may be any URL.
   const first = parts.find((p) => p.kind === "interpolation");
