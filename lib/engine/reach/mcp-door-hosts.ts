@@ -19,6 +19,7 @@ import { attributePattern, parseReference, parseTemplate, resolveToPattern } fro
 import { parseExpression, type Expr } from "../../hcl/expr";
 import { globsIntersect } from "../iam/glob";
 import type { NamedDoor } from "./mcp-server-doors";
+import { aliasPatterns, cloudFrontForwards, CLOUDFRONT } from "./mcp-cloudfront";
 import { hostText, parseEndpoint, type EndpointUrl, type Seg } from "./mcp-endpoint-url";
 
 /** What a host names: doors of the stack, and why what else it may name cannot be seen (unknown reach). */
@@ -27,6 +28,8 @@ export interface HostDoors {
   readonly unknown?: string;
   /** The unknown is an AWS door host that may be in any account, another company's too: a weak link (a warning). */
   readonly elsewhere?: boolean;
+  /** Origin URLs a CloudFront distribution of the stack (`via`) sends the call to, read as the endpoint is (mcp-cloudfront.ts). */
+  readonly forwards?: readonly { readonly endpoint: string; readonly via: TfResource }[];
 }
 
 
@@ -43,6 +46,8 @@ const AWS_HOSTS: readonly { readonly re: RegExp; readonly what: string; readonly
   { re: /^([a-z0-9-]+)\.execute-api(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/, what: "an API Gateway API", types: API_TYPES, id: "id" },
   { re: /^([a-z0-9-]+)\.lambda-url\.[a-z0-9-]+\.on\.aws$/, what: "a Lambda function URL", types: ["aws_lambda_function_url"], id: "url_id" },
   { re: /^([a-z0-9-]+)\.gateway\.bedrock-agentcore(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/, what: "an AgentCore gateway", types: ["aws_bedrockagentcore_gateway"], id: "gateway_id" },
+  // A distribution's host is not its id: it is tied by its whole domain_name.
+  { re: /^([a-z0-9]+\.cloudfront\.net)$/, what: "a CloudFront distribution", types: [CLOUDFRONT], id: "domain_name" },
 ];
 /** AWS's own domains, which no custom domain of the stack can be. */
 const AWS_DOMAIN = /\.(?:amazonaws\.com(?:\.cn)?|on\.aws)$/;
@@ -62,7 +67,7 @@ const READ_THROUGH: Readonly<Record<string, Readonly<Record<string, string>>>> =
 const API_FAMILY = /^aws_api_gateway_|^aws_apigatewayv2_/;
 const RECORD = "aws_route53_record";
 /** The resources whose hosts are doors mcp-server-doors.ts follows. */
-const DOOR_TYPES = [...API_TYPES, ...DOMAIN_TYPES, "aws_bedrockagentcore_gateway", "aws_lambda_function_url"];
+const DOOR_TYPES = [...API_TYPES, ...DOMAIN_TYPES, "aws_bedrockagentcore_gateway", "aws_lambda_function_url", CLOUDFRONT];
 
 /** The endpoint as text and references, `format()` and `join()` read through; anything else is `other`. */
 function segments(stack: TfStack, written: string, depth = 0): Seg[] {
@@ -203,8 +208,7 @@ function merged(segs: readonly Seg[]): Seg[] {
 export function hostDoors(stack: TfStack, written: string): HostDoors | undefined {
   const url = endpointUrl(stack, written);
   if (url.kind !== "url") return undefined;
-  // A percent-escape left in the path (`%2F`) may or may not be decoded before a mapping's key is matched: any mapping.
-  const path = url.path !== undefined && !url.path.includes("%") ? url.path : undefined;
+  const path = url.path;
   const host = url.host;
   const refs = host.flatMap((s) => ("ref" in s && s.ref.mode === "managed" ? [s.ref] : []));
   const near = [...new Set(host.flatMap((s) => ("other" in s ? (s.near ?? []) : [])))];
@@ -225,8 +229,13 @@ export function endpointUrl(stack: TfStack, written: string): EndpointUrl {
 function byReference(stack: TfStack, refs: readonly TfResource[], path: string | undefined): HostDoors | undefined {
   const doors: NamedDoor[] = [];
   const unknown: string[] = [];
+  const forwards: { endpoint: string; via: TfResource }[] = [];
   for (const r of refs) {
-    if (API_TYPES.includes(r.type)) doors.push({ kind: "api", api: r, by: r });
+    if (r.type === CLOUDFRONT) {
+      const f = cloudFrontForwards(stack, r, path);
+      forwards.push(...f.endpoints.map((endpoint) => ({ endpoint, via: r })));
+      if (f.unknown) unknown.push(f.unknown);
+    } else if (API_TYPES.includes(r.type)) doors.push({ kind: "api", api: r, by: r });
     else if (r.type === "aws_bedrockagentcore_gateway") doors.push({ kind: "gateway", gateway: r, by: r });
     else if (r.type === "aws_lambda_function_url") doors.push({ kind: "url", url: r, by: r });
     else if (DOMAIN_TYPES.includes(r.type)) {
@@ -235,8 +244,8 @@ function byReference(stack: TfStack, refs: readonly TfResource[], path: string |
       if (d.unknown) unknown.push(d.unknown);
     } else if (doorish(stack, r)) unknown.push(`it is written with ${r.address}, which blastwall cannot read as a door of this stack from the attribute the host takes`);
   }
-  if (doors.length === 0 && unknown.length === 0) return undefined;
-  return { doors, ...(unknown.length > 0 ? { unknown: unknown.join("; ") } : {}) };
+  if (doors.length === 0 && unknown.length === 0 && forwards.length === 0) return undefined;
+  return { doors, ...(unknown.length > 0 ? { unknown: unknown.join("; ") } : {}), ...(forwards.length > 0 ? { forwards } : {}) };
 }
 
 /** A literal host: an AWS door host (tied by an id a door of the stack is shown to have, else unknown), or a domain of the stack. */
@@ -247,7 +256,7 @@ function byLiteral(stack: TfStack, host: string, path: string | undefined): Host
     // A private API's host is `API_ID-VPCE_ID.execute-api...`: its first part is the API's id.
     const own = types.flatMap((t) => stack.byType.get(t) ?? []).filter((r) => {
       const p = attributePattern(stack, r, attr);
-      return r.mode === "managed" && p.exact && (p.pattern === id || id.startsWith(`${p.pattern}-`));
+      return r.mode === "managed" && p.exact && (p.pattern === id || id.startsWith(`${p.pattern}-`) || p.pattern.toLowerCase() === host);
     });
     if (own.length > 0) return byReference(stack, own, path);
     return {
@@ -257,6 +266,9 @@ function byLiteral(stack: TfStack, host: string, path: string | undefined): Host
     };
   }
   if (AWS_DOMAIN.test(host)) return undefined;
+  // CloudFront answers only the names in a distribution's aliases (an alias written wholly as a variable: see mayName).
+  const fronts = (stack.byType.get(CLOUDFRONT) ?? []).filter((d) => d.mode === "managed" && aliasPatterns(stack, d).some((a) => mayName(a, host, true)));
+  if (fronts.length > 0) return byReference(stack, fronts, path);
   const domains = DOMAIN_TYPES.flatMap((t) => stack.byType.get(t) ?? []).filter((d) => d.mode === "managed" && mayName(attributePattern(stack, d, "domain_name").pattern, host, true));
   const loose = MAPPINGS.flatMap(([t]) => stack.byType.get(t) ?? []).some((m) => !oneReferenced(stack, m.values["domain_name"], DOMAIN_TYPES) && literalDomainMeets(stack, m, host, true));
   if (domains.length === 0 && !loose) return undefined;
@@ -299,7 +311,8 @@ function mappedDoors(stack: TfStack, domains: readonly TfResource[], host: strin
     return { m, key: p?.exact ? p.pattern.replace(/^\/+|\/+$/g, "") : undefined };
   });
   let chosen = keyed;
-  if (path !== undefined && keyed.every((k) => k.key !== undefined)) {
+  // A percent-escape left in the path (`%2F`) may or may not be decoded before a key is matched: any mapping.
+  if (path !== undefined && !path.includes("%") && keyed.every((k) => k.key !== undefined)) {
     const p = path.replace(/[?#].*$/, "").replace(/^\/+/, "");
     const starts = keyed.filter((k) => k.key !== "" && (p === k.key || p.startsWith(`${k.key}/`)));
     const longest = Math.max(0, ...starts.map((k) => k.key!.length));
