@@ -489,6 +489,30 @@ describe("an MCP server target whose endpoint is another door of the stack", () 
     expect(graded(relay("https://mcp.example.com/index.html", OAUTH, REST_CDN({ default_cache_behavior: [behaviour("site", { function_association: [{ event_type: "viewer-response", function_arn: "x" }] })] })))).toEqual([]);
   });
 
+  /**
+   * Red-team round 164: an API whose default endpoint is off (`disable_execute_api_endpoint = true`) answers its
+   * execute-api host with 403 and runs nothing; its custom domains still serve it.
+   */
+  const OFF_HTTP: Obj = { ...JWT_API, "aws_apigatewayv2_api.h": { name: "mcp", protocol_type: "HTTP", disable_execute_api_endpoint: true } };
+  const OFF_REST: Obj = { ...REST_API, "aws_api_gateway_rest_api.r": { name: "mcp", disable_execute_api_endpoint: "true" } };
+  test.each([
+    ["a stage's invoke_url", "${aws_apigatewayv2_stage.s.invoke_url}/mcp", OFF_HTTP],
+    ["the API's api_endpoint", "https://${replace(aws_apigatewayv2_api.h.api_endpoint, \"https://\", \"\")}/mcp", OFF_HTTP],
+    ["the HTTP API's id in the host", "https://${aws_apigatewayv2_api.h.id}.execute-api.us-east-1.amazonaws.com/mcp", OFF_HTTP],
+    ["the REST API's id in the host", "https://${aws_api_gateway_rest_api.r.id}.execute-api.us-east-1.amazonaws.com/prod/mcp", OFF_REST],
+    ["a CloudFront origin on the REST API's execute-api host", "https://mcp.example.com/mcp", { ...OFF_REST, ...CDN() }],
+  ])("164: %s of an API whose default endpoint is disabled reaches nothing: no finding (was a warning)", (_, endpoint, extra) => {
+    expect(graded(relay(endpoint, OAUTH, extra))).toEqual([]);
+  });
+
+  test("164 controls: the disabled API's custom domain still serves it; a default endpoint switch written as a variable may be on", () => {
+    expect(graded(relay("https://mcp.example.com/mcp", OAUTH, { ...OFF_HTTP, ...DOMAIN() }))).toEqual(FN_ROUTE);
+    const json = relay("https://${aws_apigatewayv2_api.h.id}.execute-api.us-east-1.amazonaws.com/mcp", OAUTH, { ...JWT_API, "aws_apigatewayv2_api.h": { name: "mcp", protocol_type: "HTTP", disable_execute_api_endpoint: "${var.off}" } });
+    json.variable = { off: { type: "bool" } };
+    expect(graded(json)).toEqual(FN_ROUTE);
+    expect(graded(relay("${aws_apigatewayv2_stage.s.invoke_url}/mcp", OAUTH, { ...JWT_API, "aws_apigatewayv2_api.h": { name: "mcp", protocol_type: "HTTP", disable_execute_api_endpoint: false } }))).toEqual(FN_ROUTE);
+  });
+
   test("164 F6: a runtime URL of another account stays an error, and names that account against the pinned one", () => {
     const f = found(stack(`${HOST}arn%3Aaws%3Abedrock-agentcore%3Aus-east-1%3A222222222222%3Aruntime%2Fother-AbCdEf1234/invocations`));
     expect(f.map((x) => [x.rule, x.severity])).toEqual(UNKNOWN);

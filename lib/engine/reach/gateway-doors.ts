@@ -173,7 +173,7 @@ function serverDoors(stack: TfStack, endpoint: unknown, t: TfResource, base: Pic
     if (depth < 4) out.push(...serverDoors(stack, f.endpoint, t, base, cred, via ?? f.via, depth + 1));
     else unseen(`${f.via.address}, a CloudFront distribution, sends the call on through more distributions than blastwall follows`);
   }
-  if (named.doors.length > 0 || named.unknown !== undefined || (named.forwards?.length ?? 0) > 0) return out;
+  if (named.none || named.doors.length > 0 || named.unknown !== undefined || (named.forwards?.length ?? 0) > 0) return out;
   for (const r of mcpServerRuntimes(stack, endpoint, t)) out.push({ ...base, what: r.what, invokes: false, actsAsRole: true, runtime: r });
   return out;
 }

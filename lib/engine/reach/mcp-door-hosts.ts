@@ -30,6 +30,8 @@ export interface HostDoors {
   readonly elsewhere?: boolean;
   /** Origin URLs a CloudFront distribution of the stack (`via`) sends the call to, read as the endpoint is (mcp-cloudfront.ts). */
   readonly forwards?: readonly { readonly endpoint: string; readonly via: TfResource }[];
+  /** Nothing answers at the host (an API's disabled default endpoint): no door, and no runtime or server elsewhere. */
+  readonly none?: boolean;
 }
 
 
@@ -225,12 +227,31 @@ export function endpointUrl(stack: TfStack, written: string): EndpointUrl {
   return parseEndpoint(merged(segments(stack, written)));
 }
 
+/**
+ * Whether an API's default `execute-api` endpoint is certainly off (`disable_execute_api_endpoint = true`): API Gateway
+ * answers it with 403 and runs nothing, while its custom domains still serve it. A value blastwall cannot read (a
+ * variable) may be false: the endpoint counts as on. An OpenAPI `body`'s own setting is not read (counts as on).
+ */
+export function executeApiDisabled(stack: TfStack, api: TfResource): boolean {
+  const v = api.values["disable_execute_api_endpoint"];
+  if (v === true) return true;
+  if (typeof v !== "string") return false;
+  const p = resolveToPattern(stack, v);
+  return p.exact && p.pattern === "true";
+}
+
 /** A host written with references: each door resource among them is called (a domain: its mapped APIs). */
 function byReference(stack: TfStack, refs: readonly TfResource[], path: string | undefined): HostDoors | undefined {
   const doors: NamedDoor[] = [];
   const unknown: string[] = [];
   const forwards: { endpoint: string; via: TfResource }[] = [];
+  let off = false;
   for (const r of refs) {
+    // An API's id in the host is its default execute-api host, which a disabled default endpoint answers with 403.
+    if (API_TYPES.includes(r.type) && executeApiDisabled(stack, r)) {
+      off = true;
+      continue;
+    }
     if (r.type === CLOUDFRONT) {
       const f = cloudFrontForwards(stack, r, path);
       forwards.push(...f.endpoints.map((endpoint) => ({ endpoint, via: r })));
@@ -244,7 +265,7 @@ function byReference(stack: TfStack, refs: readonly TfResource[], path: string |
       if (d.unknown) unknown.push(d.unknown);
     } else if (doorish(stack, r)) unknown.push(`it is written with ${r.address}, which blastwall cannot read as a door of this stack from the attribute the host takes`);
   }
-  if (doors.length === 0 && unknown.length === 0 && forwards.length === 0) return undefined;
+  if (doors.length === 0 && unknown.length === 0 && forwards.length === 0) return off ? { doors: [], none: true } : undefined;
   return { doors, ...(unknown.length > 0 ? { unknown: unknown.join("; ") } : {}), ...(forwards.length > 0 ? { forwards } : {}) };
 }
 
