@@ -14,7 +14,7 @@
  * it cannot tie to a runtime is (mcp-server-runtimes.ts). A literal host that is none of these is a server elsewhere.
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { oneReferenced } from "../terraform/referenced";
+import { mentionedIn, oneReferenced } from "../terraform/referenced";
 import { attributePattern, parseReference, parseTemplate, resolveToPattern } from "../terraform/tokens";
 import { parseExpression, type Expr } from "../../hcl/expr";
 import { globsIntersect } from "../iam/glob";
@@ -94,12 +94,7 @@ function segments(stack: TfStack, written: string, depth = 0): Seg[] {
 
 /** The resources of the stack an expression names anywhere in it that are, or read through to, a door of the stack. */
 function doorishIn(stack: TfStack, expr: string): TfResource[] {
-  const out: TfResource[] = [];
-  for (const m of expr.matchAll(/(?<![\w.])[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*/g)) {
-    const r = stack.byAddress.get(m[0]);
-    if (r && r.mode === "managed" && !out.includes(r) && doorish(stack, r)) out.push(r);
-  }
-  return out;
+  return [...new Set(mentionedIn(stack, expr).map((m) => m.resource))].filter((r) => r.mode === "managed" && doorish(stack, r));
 }
 
 function doorish(stack: TfStack, r: TfResource): boolean {

@@ -15,8 +15,8 @@
  * token, and one without them is open to anyone already (rules/front-doors.ts).
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { oneReferenced } from "../terraform/referenced";
-import { attributePattern, parseReference, parseTemplate } from "../terraform/tokens";
+import { mentionedIn, oneReferenced } from "../terraform/referenced";
+import { attributePattern, parseTemplate } from "../terraform/tokens";
 import { followReferences } from "../agent-tags";
 import type { DoorAccess } from "./front-doors";
 import type { Grant, PrincipalNode } from "../analysis-types";
@@ -116,13 +116,7 @@ export function unseenDoor(t: TfResource, why: string, elsewhere = false): { rea
  * or an argument of a function around it (`replace(aws_apigatewayv2_api.h.api_endpoint, "https://", "")`).
  */
 function urlSource(stack: TfStack, expr: string): TfResource | undefined {
-  const hits = new Set<TfResource>();
-  for (const m of expr.matchAll(/(?<![\w.])([a-z][a-z0-9_]*\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?\.[a-z_]+)/g)) {
-    const ref = parseReference(m[1]);
-    if (!ref || ref.kind !== "resource" || ref.attribute === undefined) continue;
-    const by = stack.byAddress.get(ref.address);
-    if (by && by.mode === "managed" && (URL_ATTRIBUTES[by.type] ?? []).includes(ref.attribute)) hits.add(by);
-  }
+  const hits = new Set(mentionedIn(stack, expr).flatMap(({ resource: r, attribute }) => (r.mode === "managed" && attribute !== undefined && (URL_ATTRIBUTES[r.type] ?? []).includes(attribute) ? [r] : [])));
   return hits.size === 1 ? [...hits][0] : undefined;
 }
 

@@ -18,6 +18,7 @@ import { followReferences } from "../agent-tags";
 import { globsIntersect } from "../iam/glob";
 import { RUNTIMES } from "./runtime-doors";
 import { resourceAccount } from "../terraform/providers";
+import { mentionedIn } from "../terraform/referenced";
 import { endpointUrl } from "./mcp-door-hosts";
 import { hostText } from "./mcp-endpoint-url";
 
@@ -36,20 +37,17 @@ interface McpServerRuntime {
   readonly fix: string;
 }
 
-/**
- * The resources of the stack an expression references anywhere in it, function arguments too
- * (`urlencode(aws_bedrockagentcore_agent_runtime.rt.agent_runtime_arn)`), in order.
- */
+/** The resources of the stack an expression mentions anywhere in it, each once, in order (`mentionedIn`). */
 function addressesIn(stack: TfStack, expr: string): TfResource[] {
-  const out: TfResource[] = [];
-  for (const m of expr.matchAll(/(?<![\w.])(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*/g)) {
-    const r = stack.byAddress.get(m[0]);
-    if (r && !out.includes(r)) out.push(r);
-  }
-  return out;
+  return [...new Set(mentionedIn(stack, expr).map((m) => m.resource))];
 }
 
-function referencedIn(stack: TfStack, v: unknown): TfResource[] {
+/**
+ * The resources a written value's interpolations mention anywhere in them, function arguments too
+ * (`urlencode(aws_bedrockagentcore_agent_runtime.rt.agent_runtime_arn)`); `referencedIn` of referenced.ts takes only
+ * an interpolation that is one whole reference.
+ */
+function mentionedAnywhereIn(stack: TfStack, v: unknown): TfResource[] {
   if (typeof v !== "string") return [];
   return parseTemplate(v).flatMap((p) => (p.kind === "interpolation" ? addressesIn(stack, p.expr) : []));
 }
@@ -57,9 +55,9 @@ function referencedIn(stack: TfStack, v: unknown): TfResource[] {
 /** The runtimes (by reference, or through a runtime endpoint's `agent_runtime_id`) a written value names. */
 function referencedRuntimes(stack: TfStack, v: unknown): TfResource[] {
   const out = new Set<TfResource>();
-  for (const r of referencedIn(stack, v)) {
+  for (const r of mentionedAnywhereIn(stack, v)) {
     if (RUNTIMES.includes(r.type)) out.add(r);
-    if (r.type === ENDPOINTS) referencedIn(stack, followReferences(stack, r.values["agent_runtime_id"])).filter((x) => RUNTIMES.includes(x.type)).forEach((x) => out.add(x));
+    if (r.type === ENDPOINTS) mentionedAnywhereIn(stack, followReferences(stack, r.values["agent_runtime_id"])).filter((x) => RUNTIMES.includes(x.type)).forEach((x) => out.add(x));
   }
   return [...out];
 }
