@@ -365,6 +365,154 @@ describe("an MCP server target whose endpoint is another door of the stack", () 
     expect(strict.map((x) => x.severity)).toEqual(["error"]);
   });
 
+  /**
+   * Red-team round 164, F4: the endpoint read as the gateway's HTTP client reads it (WHATWG URL parsing, RFC 3986
+   * equivalence; engine/reach/mcp-endpoint-url.ts). The stack's domain serves the function's API at `admin` and
+   * another API, which runs nothing, at its root: a URL that resolves to `/admin/...` reaches the function.
+   */
+  const ADMIN: Obj = { ...JWT_API, ...DOMAIN("admin", ROOT_ELSEWHERE) };
+  test.each([
+    ["a `..` segment", "https://mcp.example.com/status/../admin/mcp"],
+    ["a `.` segment and an encoded `..`", "https://mcp.example.com/./status/%2E%2e/admin/mcp"],
+    ["a percent-encoded unreserved letter in the path", "https://mcp.example.com/%61dmin/mcp"],
+    ["a user@ part in the authority", "https://gateway@mcp.example.com/admin/mcp"],
+    ["an explicit default port, a trailing dot and upper-case letters", "https://MCP.Example.COM.:443/admin/mcp"],
+    ["a percent-encoded host", "https://mcp%2Eexample%2Ecom/admin/mcp"],
+    ["backslashes for slashes", "https:\\\\mcp.example.com\\admin\\mcp"],
+  ])("164 F4: %s resolves to the mapped API's path: the function behind it is the agent's (was a pass)", (_, endpoint) => {
+    const f = found(relay(endpoint, OAUTH, ADMIN));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+    expect(f[0].message).toContain("whose MCP server target aws_bedrockagentcore_gateway_target.t calls aws_apigatewayv2_domain_name.d with the token");
+  });
+
+  test.each([
+    ["a trailing dot", `https://bedrock-agentcore.us-east-1.amazonaws.com./runtimes/${OWN_ARN}/invocations`],
+    ["an explicit default port", `https://bedrock-agentcore.us-east-1.amazonaws.com:443/runtimes/${OWN_ARN}/invocations`],
+    ["a user@ part and upper-case letters", `https://me@BEDROCK-AGENTCORE.us-east-1.amazonaws.com/runtimes/${OWN_ARN}/invocations`],
+    ["a `..` that undoes another runtime's ARN", `https://bedrock-agentcore.us-east-1.amazonaws.com/runtimes/elsewhere/../${OWN_ARN}/invocations`],
+  ])("164 F4: a runtime URL with %s is the stack's runtime: an error (was a pass)", (_, endpoint) => {
+    const f = found(stack(endpoint));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(TO_RUNTIME_ROLE);
+    expect(f[0].message).toContain("aws_iam_role.rtrole");
+  });
+
+  test.each([
+    ["a port out of range", "https://mcp.example.com:99999/admin/mcp"],
+    ["a space in the host", "https://mcp example.com/admin/mcp"],
+    ["a bad percent-escape in the host", "https://mcp%zz.example.com/admin/mcp"],
+  ])("164 F4: %s: blastwall cannot parse it, agent-reach-unknown saying so (was a pass)", (_, endpoint) => {
+    const f = found(relay(endpoint, OAUTH, ADMIN));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(UNKNOWN);
+    expect(f[0].message).toContain(`blastwall cannot parse "${endpoint}" as a URL`);
+    expect(f[0].message).toContain("the MCP server endpoint of aws_bedrockagentcore_gateway_target.t");
+  });
+
+  test("164 F4 controls: a `..` that leaves the mapped path, a door host in the user@ part, another host's runtime path: no finding", () => {
+    // Resolves to /status/mcp: the root API, which runs nothing (was an error: read at /admin).
+    expect(graded(relay("https://mcp.example.com/admin/../status/mcp", OAUTH, ADMIN))).toEqual([]);
+    expect(graded(relay("https://mcp.example.com@mcp.other-company.com/admin/mcp", OAUTH, ADMIN))).toEqual([]);
+    expect(graded(stack(`https://bedrock-agentcore.us-east-1.amazonaws.com@mcp.example.org/runtimes/${OWN_ARN}/invocations`))).toEqual([]);
+    // The plain forms still link.
+    expect(graded(relay("https://mcp.example.com/admin/mcp", OAUTH, ADMIN))).toEqual(FN_ROUTE);
+  });
+
+  /**
+   * Red-team round 164, F7: an endpoint on a CloudFront distribution of the stack is followed to the origin its cache
+   * behaviour sends the call to (engine/reach/mcp-cloudfront.ts). It was read as a server elsewhere.
+   */
+  const behaviour = (origin: string, more: Obj = {}): Obj => ({ target_origin_id: origin, viewer_protocol_policy: "https-only", allowed_methods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"], cached_methods: ["GET", "HEAD"], ...more });
+  const CDN = (more: Obj = {}, dist: Obj = {}): Obj => ({
+    "aws_s3_bucket.site": { bucket: "site" },
+    "aws_cloudfront_distribution.cf": {
+      enabled: true,
+      aliases: ["mcp.example.com"],
+      origin: [
+        { origin_id: "api", domain_name: "${aws_api_gateway_rest_api.r.id}.execute-api.us-east-1.amazonaws.com", origin_path: "/prod", custom_origin_config: [{ http_port: 80, https_port: 443, origin_protocol_policy: "https-only", origin_ssl_protocols: ["TLSv1.2"] }] },
+        { origin_id: "site", domain_name: "${aws_s3_bucket.site.bucket_regional_domain_name}" },
+      ],
+      ordered_cache_behavior: [behaviour("api", { path_pattern: "/mcp*" })],
+      default_cache_behavior: [behaviour("site")],
+      ...dist,
+    },
+    "aws_route53_zone.z": { name: "example.com" },
+    "aws_route53_record.cdn": { zone_id: "${aws_route53_zone.z.zone_id}", name: "mcp.example.com", type: "A", alias: [{ name: "${aws_cloudfront_distribution.cf.domain_name}", zone_id: "${aws_cloudfront_distribution.cf.hosted_zone_id}", evaluate_target_health: false }] },
+    ...more,
+  });
+  const REST_CDN = (dist: Obj = {}): Obj => ({ ...REST_API, ...CDN({}, dist) });
+
+  test.each([
+    ["its domain_name", "https://${aws_cloudfront_distribution.cf.domain_name}/mcp", REST_CDN()],
+    ["one of its aliases, written literally", "https://mcp.example.com/mcp", REST_CDN()],
+    ["a Route 53 record aliasing it", "https://${aws_route53_record.cdn.fqdn}/mcp", REST_CDN()],
+    ["its aliases with a path that resolves into the behaviour", "https://MCP.example.com/assets/../mcp", REST_CDN()],
+    ["an origin group whose member is the API", "https://mcp.example.com/mcp", REST_CDN({ origin_group: [{ origin_id: "g", failover_criteria: [{ status_codes: [500] }], member: [{ origin_id: "api" }, { origin_id: "site" }] }], ordered_cache_behavior: [behaviour("g", { path_pattern: "/mcp*" })] })],
+    ["an HTTP API origin written from its api_endpoint", "https://mcp.example.com/mcp", { ...JWT_API, ...CDN({}, { origin: [{ origin_id: "api", domain_name: '${replace(aws_apigatewayv2_api.h.api_endpoint, "https://", "")}' }] }) }],
+  ])("164 F7: a CloudFront distribution of the stack by %s: the function behind its origin is the agent's (was a pass)", (_, endpoint, extra) => {
+    const f = found(relay(endpoint, OAUTH, extra));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+    expect(f[0].message).toContain("whose MCP server target aws_bedrockagentcore_gateway_target.t calls aws_cloudfront_distribution.cf with the token");
+    expect(f[0].message).toContain("which invokes aws_lambda_function.mcp");
+  });
+
+  test("164 F7: a distribution whose origin is an AgentCore runtime of the stack: InvokeGateway acts as the runtime's role (was a pass)", () => {
+    const cdn = CDN({}, { aliases: [], origin: [{ origin_id: "rt", domain_name: "bedrock-agentcore.us-east-1.amazonaws.com" }], ordered_cache_behavior: [], default_cache_behavior: [behaviour("rt")] });
+    const f = found(stack(`https://\${aws_cloudfront_distribution.cf.domain_name}/runtimes/${OWN_ARN}/invocations`, DESTROY, cdn));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(TO_RUNTIME_ROLE);
+    expect(f[0].message).toContain("aws_iam_role.rtrole");
+  });
+
+  test.each([
+    ["a CloudFront Function on the request", { ordered_cache_behavior: [behaviour("api", { path_pattern: "/mcp*", function_association: [{ event_type: "viewer-request", function_arn: "${aws_cloudfront_function.f.arn}" }] })] }, "runs a CloudFront Function on the requests of the cache behaviour for /mcp*, which may send the call to another origin or path"],
+    ["origins blastwall cannot read", { origin: "${var.origins}" }, "has origins blastwall cannot read"],
+    ["cache behaviours blastwall cannot read", { ordered_cache_behavior: [{ dynamic: true }] }, "has cache behaviours blastwall cannot read"],
+  ])("164 F7: a distribution with %s: agent-reach-unknown naming it (was a pass)", (_, dist, why) => {
+    const f = found(relay("https://mcp.example.com/mcp", OAUTH, REST_CDN(dist)));
+    expect(f.map((x) => x.rule)).toContain("agent-reach-unknown");
+    const u = f.find((x) => x.rule === "agent-reach-unknown")!;
+    expect(u.severity).toBe("error");
+    expect(u.message).toContain(`aws_cloudfront_distribution.cf, a CloudFront distribution, ${why}`);
+    expect(u.message).toContain("the MCP server endpoint of aws_bedrockagentcore_gateway_target.t");
+  });
+
+  test("164 F7: a literal cloudfront.net host no distribution of the stack is shown to have: a door in some account, a warning", () => {
+    const f = found(relay("https://d111111abcdef8.cloudfront.net/mcp", OAUTH, {}));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual([["agent-reach-unknown", "warning"]]);
+    expect(f[0].message).toContain("d111111abcdef8.cloudfront.net is a CloudFront distribution whose id d111111abcdef8.cloudfront.net no resource of this stack can be shown to have");
+  });
+
+  test("164 F7 controls: a path the default behaviour serves from S3, a load balancer origin, another host than the aliases: no finding", () => {
+    expect(graded(relay("https://mcp.example.com/index.html", OAUTH, REST_CDN()))).toEqual([]);
+    expect(graded(relay("https://mcp.example.com/mcp/../index.html", OAUTH, REST_CDN()))).toEqual([]);
+    expect(graded(relay("https://mcp.example.com/mcp", OAUTH, { ...REST_CDN({ origin: [{ origin_id: "api", domain_name: "${aws_lb.l.dns_name}" }, { origin_id: "site", domain_name: "${aws_s3_bucket.site.bucket_regional_domain_name}" }], ...{} }), "aws_lb.l": { name: "l" } }))).toEqual([]);
+    expect(graded(relay("https://mcp.example.org/mcp", OAUTH, REST_CDN()))).toEqual([]);
+    // A function on the viewer's response only changes nothing about where the call goes.
+    expect(graded(relay("https://mcp.example.com/index.html", OAUTH, REST_CDN({ default_cache_behavior: [behaviour("site", { function_association: [{ event_type: "viewer-response", function_arn: "x" }] })] })))).toEqual([]);
+  });
+
+  /**
+   * Red-team round 164: an API whose default endpoint is off (`disable_execute_api_endpoint = true`) answers its
+   * execute-api host with 403 and runs nothing; its custom domains still serve it.
+   */
+  const OFF_HTTP: Obj = { ...JWT_API, "aws_apigatewayv2_api.h": { name: "mcp", protocol_type: "HTTP", disable_execute_api_endpoint: true } };
+  const OFF_REST: Obj = { ...REST_API, "aws_api_gateway_rest_api.r": { name: "mcp", disable_execute_api_endpoint: "true" } };
+  test.each([
+    ["a stage's invoke_url", "${aws_apigatewayv2_stage.s.invoke_url}/mcp", OFF_HTTP],
+    ["the API's api_endpoint", "https://${replace(aws_apigatewayv2_api.h.api_endpoint, \"https://\", \"\")}/mcp", OFF_HTTP],
+    ["the HTTP API's id in the host", "https://${aws_apigatewayv2_api.h.id}.execute-api.us-east-1.amazonaws.com/mcp", OFF_HTTP],
+    ["the REST API's id in the host", "https://${aws_api_gateway_rest_api.r.id}.execute-api.us-east-1.amazonaws.com/prod/mcp", OFF_REST],
+    ["a CloudFront origin on the REST API's execute-api host", "https://mcp.example.com/mcp", { ...OFF_REST, ...CDN() }],
+  ])("164: %s of an API whose default endpoint is disabled reaches nothing: no finding (was a warning)", (_, endpoint, extra) => {
+    expect(graded(relay(endpoint, OAUTH, extra))).toEqual([]);
+  });
+
+  test("164 controls: the disabled API's custom domain still serves it; a default endpoint switch written as a variable may be on", () => {
+    expect(graded(relay("https://mcp.example.com/mcp", OAUTH, { ...OFF_HTTP, ...DOMAIN() }))).toEqual(FN_ROUTE);
+    const json = relay("https://${aws_apigatewayv2_api.h.id}.execute-api.us-east-1.amazonaws.com/mcp", OAUTH, { ...JWT_API, "aws_apigatewayv2_api.h": { name: "mcp", protocol_type: "HTTP", disable_execute_api_endpoint: "${var.off}" } });
+    json.variable = { off: { type: "bool" } };
+    expect(graded(json)).toEqual(FN_ROUTE);
+    expect(graded(relay("${aws_apigatewayv2_stage.s.invoke_url}/mcp", OAUTH, { ...JWT_API, "aws_apigatewayv2_api.h": { name: "mcp", protocol_type: "HTTP", disable_execute_api_endpoint: false } }))).toEqual(FN_ROUTE);
+  });
+
   test("164 F6: a runtime URL of another account stays an error, and names that account against the pinned one", () => {
     const f = found(stack(`${HOST}arn%3Aaws%3Abedrock-agentcore%3Aus-east-1%3A222222222222%3Aruntime%2Fother-AbCdEf1234/invocations`));
     expect(f.map((x) => [x.rule, x.severity])).toEqual(UNKNOWN);

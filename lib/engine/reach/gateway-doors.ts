@@ -13,7 +13,8 @@
  *   of it, as invoking the runtime does (mcp-server-runtimes.ts); an endpoint blastwall cannot resolve may be any
  *   runtime (a role it cannot name, fail closed); one on another front door of the stack (an API stage's URL, a
  *   gateway's, a function URL) is called with the target's credentials, which get the caller past that door's auth
- *   (mcp-server-doors.ts); one on a host that is no AgentCore runtime and no such door uses no role of the stack.
+ *   (mcp-server-doors.ts); one on a CloudFront distribution of the stack is read at the origins it sends the call to
+ *   (mcp-cloudfront.ts); one on a host that is no AgentCore runtime and no such door uses no role of the stack.
  * A target blastwall cannot read may be any of them: it counts as acting as the role. Who calls the gateway is read
  * from `authorizer_type`: AWS_IAM asks `bedrock-agentcore:InvokeGateway` on it; CUSTOM_JWT admits whoever gets a token
  * its discovery URL's issuer gives (authorizers.ts, as for API Gateway's JWT authorizers); anything else may ask
@@ -140,16 +141,7 @@ function targetDoors(stack: TfStack, t: TfResource): GatewayDoor[] {
       if (k === "smithy_model") out.push({ ...base, what: "a Smithy model target, which turns tool calls into calls to the AWS service its model describes (DynamoDB's when empty), signed with the gateway's role", invokes: false, actsAsRole: true });
       if (k === "open_api_schema" && signed) out.push({ ...base, what: "an OpenAPI target whose calls are signed with the gateway's role (gateway_iam_role), to an endpoint its schema names, which may be an AWS API", invokes: false, actsAsRole: true });
       if (k === "mcp_server") {
-        for (const server of readBlocks(m["mcp_server"]) ?? [{ endpoint: undefined }]) {
-          const named = namedDoors(stack, server["endpoint"]);
-          for (const door of named.doors) out.push({ ...base, what: `an MCP server target whose endpoint is ${door.by.address}, a front door of this stack the gateway calls with its own credentials`, invokes: false, actsAsRole: false, relay: { door, cred } });
-          if (named.unknown !== undefined) {
-            const r = unseenDoor(t, named.unknown, named.elsewhere);
-            out.push({ ...base, what: r.what, invokes: false, actsAsRole: true, runtime: r });
-          }
-          if (named.doors.length > 0 || named.unknown !== undefined) continue;
-          for (const r of mcpServerRuntimes(stack, server["endpoint"], t)) out.push({ ...base, what: r.what, invokes: false, actsAsRole: true, runtime: r });
-        }
+        for (const server of readBlocks(m["mcp_server"]) ?? [{ endpoint: undefined }]) out.push(...serverDoors(stack, server["endpoint"], t, base, cred));
       }
       if (k === "lambda") {
         const fns = readBlocks(m["lambda"]) ?? [{}];
@@ -157,6 +149,32 @@ function targetDoors(stack: TfStack, t: TfResource): GatewayDoor[] {
       }
     }
   }
+  return out;
+}
+
+/**
+ * What an MCP server endpoint makes the gateway call: doors of the stack (relayed with `cred`), a door it cannot see
+ * behind, or a runtime (or none). A CloudFront distribution's origin URLs are read the same way, its doors named by
+ * the distribution (`via`), a few hops deep (a distribution in front of another).
+ */
+function serverDoors(stack: TfStack, endpoint: unknown, t: TfResource, base: Pick<GatewayDoor, "via" | "gateway" | "access">, cred: McpCredential, via?: TfResource, depth = 0): GatewayDoor[] {
+  const out: GatewayDoor[] = [];
+  const unseen = (why: string, elsewhere?: boolean): void => {
+    const r = unseenDoor(t, why, elsewhere);
+    out.push({ ...base, what: r.what, invokes: false, actsAsRole: true, runtime: r });
+  };
+  const named = namedDoors(stack, endpoint);
+  for (const inner of named.doors) {
+    const door = via ? { ...inner, by: via } : inner;
+    out.push({ ...base, what: `an MCP server target whose endpoint is ${door.by.address}, a front door of this stack the gateway calls with its own credentials`, invokes: false, actsAsRole: false, relay: { door, cred } });
+  }
+  if (named.unknown !== undefined) unseen(named.unknown, named.elsewhere);
+  for (const f of named.forwards ?? []) {
+    if (depth < 4) out.push(...serverDoors(stack, f.endpoint, t, base, cred, via ?? f.via, depth + 1));
+    else unseen(`${f.via.address}, a CloudFront distribution, sends the call on through more distributions than blastwall follows`);
+  }
+  if (named.none || named.doors.length > 0 || named.unknown !== undefined || (named.forwards?.length ?? 0) > 0) return out;
+  for (const r of mcpServerRuntimes(stack, endpoint, t)) out.push({ ...base, what: r.what, invokes: false, actsAsRole: true, runtime: r });
   return out;
 }
 

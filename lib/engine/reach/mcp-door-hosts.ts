@@ -14,11 +14,13 @@
  * it cannot tie to a runtime is (mcp-server-runtimes.ts). A literal host that is none of these is a server elsewhere.
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { oneReferenced } from "../terraform/referenced";
+import { mentionedIn, oneReferenced } from "../terraform/referenced";
 import { attributePattern, parseReference, parseTemplate, resolveToPattern } from "../terraform/tokens";
 import { parseExpression, type Expr } from "../../hcl/expr";
 import { globsIntersect } from "../iam/glob";
 import type { NamedDoor } from "./mcp-server-doors";
+import { aliasPatterns, cloudFrontForwards, CLOUDFRONT } from "./mcp-cloudfront";
+import { hostText, parseEndpoint, type EndpointUrl, type Seg } from "./mcp-endpoint-url";
 
 /** What a host names: doors of the stack, and why what else it may name cannot be seen (unknown reach). */
 export interface HostDoors {
@@ -26,13 +28,12 @@ export interface HostDoors {
   readonly unknown?: string;
   /** The unknown is an AWS door host that may be in any account, another company's too: a weak link (a warning). */
   readonly elsewhere?: boolean;
+  /** Origin URLs a CloudFront distribution of the stack (`via`) sends the call to, read as the endpoint is (mcp-cloudfront.ts). */
+  readonly forwards?: readonly { readonly endpoint: string; readonly via: TfResource }[];
+  /** Nothing answers at the host (an API's disabled default endpoint): no door, and no runtime or server elsewhere. */
+  readonly none?: boolean;
 }
 
-/**
- * A piece of the endpoint: text, a resource of the stack, or something blastwall cannot evaluate (`other`), with the
- * door-ish resources its expression mentions (`near`): a host built from one of those cannot be told to be elsewhere.
- */
-type Seg = { readonly text: string } | { readonly ref: TfResource } | { readonly other: true; readonly near?: readonly TfResource[] };
 
 const API_TYPES = ["aws_apigatewayv2_api", "aws_api_gateway_rest_api"];
 const DOMAIN_TYPES = ["aws_apigatewayv2_domain_name", "aws_api_gateway_domain_name"];
@@ -47,6 +48,8 @@ const AWS_HOSTS: readonly { readonly re: RegExp; readonly what: string; readonly
   { re: /^([a-z0-9-]+)\.execute-api(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/, what: "an API Gateway API", types: API_TYPES, id: "id" },
   { re: /^([a-z0-9-]+)\.lambda-url\.[a-z0-9-]+\.on\.aws$/, what: "a Lambda function URL", types: ["aws_lambda_function_url"], id: "url_id" },
   { re: /^([a-z0-9-]+)\.gateway\.bedrock-agentcore(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/, what: "an AgentCore gateway", types: ["aws_bedrockagentcore_gateway"], id: "gateway_id" },
+  // A distribution's host is not its id: it is tied by its whole domain_name.
+  { re: /^([a-z0-9]+\.cloudfront\.net)$/, what: "a CloudFront distribution", types: [CLOUDFRONT], id: "domain_name" },
 ];
 /** AWS's own domains, which no custom domain of the stack can be. */
 const AWS_DOMAIN = /\.(?:amazonaws\.com(?:\.cn)?|on\.aws)$/;
@@ -66,7 +69,7 @@ const READ_THROUGH: Readonly<Record<string, Readonly<Record<string, string>>>> =
 const API_FAMILY = /^aws_api_gateway_|^aws_apigatewayv2_/;
 const RECORD = "aws_route53_record";
 /** The resources whose hosts are doors mcp-server-doors.ts follows. */
-const DOOR_TYPES = [...API_TYPES, ...DOMAIN_TYPES, "aws_bedrockagentcore_gateway", "aws_lambda_function_url"];
+const DOOR_TYPES = [...API_TYPES, ...DOMAIN_TYPES, "aws_bedrockagentcore_gateway", "aws_lambda_function_url", CLOUDFRONT];
 
 /** The endpoint as text and references, `format()` and `join()` read through; anything else is `other`. */
 function segments(stack: TfStack, written: string, depth = 0): Seg[] {
@@ -91,12 +94,7 @@ function segments(stack: TfStack, written: string, depth = 0): Seg[] {
 
 /** The resources of the stack an expression names anywhere in it that are, or read through to, a door of the stack. */
 function doorishIn(stack: TfStack, expr: string): TfResource[] {
-  const out: TfResource[] = [];
-  for (const m of expr.matchAll(/(?<![\w.])[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*/g)) {
-    const r = stack.byAddress.get(m[0]);
-    if (r && r.mode === "managed" && !out.includes(r) && doorish(stack, r)) out.push(r);
-  }
-  return out;
+  return [...new Set(mentionedIn(stack, expr).map((m) => m.resource))].filter((r) => r.mode === "managed" && doorish(stack, r));
 }
 
 function doorish(stack: TfStack, r: TfResource): boolean {
@@ -201,43 +199,59 @@ function merged(segs: readonly Seg[]): Seg[] {
 
 /**
  * The doors an endpoint's host names (see the module comment), or undefined where it names none blastwall can tell
- * (a host of another resource, a variable, a literal host elsewhere: mcp-server-runtimes.ts reads those).
+ * (a host of another resource, a variable, a literal host elsewhere, a URL it cannot parse: mcp-server-runtimes.ts
+ * reads those).
  */
 export function hostDoors(stack: TfStack, written: string): HostDoors | undefined {
-  const segs = merged(segments(stack, written));
-  const head = segs[0];
-  if (!head || !("text" in head) || !/^https:\/\//i.test(head.text)) return undefined;
-  const rest: Seg[] = [{ text: head.text.slice("https://".length) }, ...segs.slice(1)];
-  const host: Seg[] = [];
-  let path: Seg[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const s = rest[i];
-    const end = "text" in s ? s.text.search(/[/?#:]/) : -1;
-    if (end < 0) {
-      host.push(s);
-      continue;
-    }
-    const t = (s as { text: string }).text;
-    if (end > 0) host.push({ text: t.slice(0, end) });
-    path = [{ text: t.slice(end) }, ...rest.slice(i + 1)];
-    break;
-  }
-  const pathText = path.every((s) => "text" in s) ? path.map((s) => (s as { text: string }).text).join("").replace(/^:\d*/, "") : undefined;
+  const url = endpointUrl(stack, written);
+  if (url.kind !== "url") return undefined;
+  const path = url.path;
+  const host = url.host;
   const refs = host.flatMap((s) => ("ref" in s && s.ref.mode === "managed" ? [s.ref] : []));
   const near = [...new Set(host.flatMap((s) => ("other" in s ? (s.near ?? []) : [])))];
-  const found = refs.length > 0 ? byReference(stack, refs, pathText) : host.every((s) => "text" in s) ? byLiteral(stack, host.map((s) => (s as { text: string }).text).join("").toLowerCase(), pathText) : undefined;
+  const text = hostText(url);
+  const found = refs.length > 0 ? byReference(stack, refs, path) : text !== undefined ? byLiteral(stack, text, path) : undefined;
   if (near.length === 0) return found;
   // A door-ish resource inside what blastwall cannot evaluate (red-team round 164, F3): the host may be that door's.
   const why = `its host is written with an expression blastwall cannot evaluate around ${near.map((r) => r.address).join(", ")}, so it may be ${near.length === 1 ? "that door" : "one of those doors"} of this stack`;
   return { doors: found?.doors ?? [], unknown: found?.unknown ? `${found.unknown}; ${why}` : why };
 }
 
+/** The endpoint as its HTTP client reads it (mcp-endpoint-url.ts), references and `format()` read through. */
+export function endpointUrl(stack: TfStack, written: string): EndpointUrl {
+  return parseEndpoint(merged(segments(stack, written)));
+}
+
+/**
+ * Whether an API's default `execute-api` endpoint is certainly off (`disable_execute_api_endpoint = true`): API Gateway
+ * answers it with 403 and runs nothing, while its custom domains still serve it. A value blastwall cannot read (a
+ * variable) may be false: the endpoint counts as on. An OpenAPI `body`'s own setting is not read (counts as on).
+ */
+export function executeApiDisabled(stack: TfStack, api: TfResource): boolean {
+  const v = api.values["disable_execute_api_endpoint"];
+  if (v === true) return true;
+  if (typeof v !== "string") return false;
+  const p = resolveToPattern(stack, v);
+  return p.exact && p.pattern === "true";
+}
+
 /** A host written with references: each door resource among them is called (a domain: its mapped APIs). */
 function byReference(stack: TfStack, refs: readonly TfResource[], path: string | undefined): HostDoors | undefined {
   const doors: NamedDoor[] = [];
   const unknown: string[] = [];
+  const forwards: { endpoint: string; via: TfResource }[] = [];
+  let off = false;
   for (const r of refs) {
-    if (API_TYPES.includes(r.type)) doors.push({ kind: "api", api: r, by: r });
+    // An API's id in the host is its default execute-api host, which a disabled default endpoint answers with 403.
+    if (API_TYPES.includes(r.type) && executeApiDisabled(stack, r)) {
+      off = true;
+      continue;
+    }
+    if (r.type === CLOUDFRONT) {
+      const f = cloudFrontForwards(stack, r, path);
+      forwards.push(...f.endpoints.map((endpoint) => ({ endpoint, via: r })));
+      if (f.unknown) unknown.push(f.unknown);
+    } else if (API_TYPES.includes(r.type)) doors.push({ kind: "api", api: r, by: r });
     else if (r.type === "aws_bedrockagentcore_gateway") doors.push({ kind: "gateway", gateway: r, by: r });
     else if (r.type === "aws_lambda_function_url") doors.push({ kind: "url", url: r, by: r });
     else if (DOMAIN_TYPES.includes(r.type)) {
@@ -246,8 +260,8 @@ function byReference(stack: TfStack, refs: readonly TfResource[], path: string |
       if (d.unknown) unknown.push(d.unknown);
     } else if (doorish(stack, r)) unknown.push(`it is written with ${r.address}, which blastwall cannot read as a door of this stack from the attribute the host takes`);
   }
-  if (doors.length === 0 && unknown.length === 0) return undefined;
-  return { doors, ...(unknown.length > 0 ? { unknown: unknown.join("; ") } : {}) };
+  if (doors.length === 0 && unknown.length === 0 && forwards.length === 0) return off ? { doors: [], none: true } : undefined;
+  return { doors, ...(unknown.length > 0 ? { unknown: unknown.join("; ") } : {}), ...(forwards.length > 0 ? { forwards } : {}) };
 }
 
 /** A literal host: an AWS door host (tied by an id a door of the stack is shown to have, else unknown), or a domain of the stack. */
@@ -258,7 +272,7 @@ function byLiteral(stack: TfStack, host: string, path: string | undefined): Host
     // A private API's host is `API_ID-VPCE_ID.execute-api...`: its first part is the API's id.
     const own = types.flatMap((t) => stack.byType.get(t) ?? []).filter((r) => {
       const p = attributePattern(stack, r, attr);
-      return r.mode === "managed" && p.exact && (p.pattern === id || id.startsWith(`${p.pattern}-`));
+      return r.mode === "managed" && p.exact && (p.pattern === id || id.startsWith(`${p.pattern}-`) || p.pattern.toLowerCase() === host);
     });
     if (own.length > 0) return byReference(stack, own, path);
     return {
@@ -268,6 +282,9 @@ function byLiteral(stack: TfStack, host: string, path: string | undefined): Host
     };
   }
   if (AWS_DOMAIN.test(host)) return undefined;
+  // CloudFront answers only the names in a distribution's aliases (an alias written wholly as a variable: see mayName).
+  const fronts = (stack.byType.get(CLOUDFRONT) ?? []).filter((d) => d.mode === "managed" && aliasPatterns(stack, d).some((a) => mayName(a, host, true)));
+  if (fronts.length > 0) return byReference(stack, fronts, path);
   const domains = DOMAIN_TYPES.flatMap((t) => stack.byType.get(t) ?? []).filter((d) => d.mode === "managed" && mayName(attributePattern(stack, d, "domain_name").pattern, host, true));
   const loose = MAPPINGS.flatMap(([t]) => stack.byType.get(t) ?? []).some((m) => !oneReferenced(stack, m.values["domain_name"], DOMAIN_TYPES) && literalDomainMeets(stack, m, host, true));
   if (domains.length === 0 && !loose) return undefined;
@@ -310,7 +327,8 @@ function mappedDoors(stack: TfStack, domains: readonly TfResource[], host: strin
     return { m, key: p?.exact ? p.pattern.replace(/^\/+|\/+$/g, "") : undefined };
   });
   let chosen = keyed;
-  if (path !== undefined && keyed.every((k) => k.key !== undefined)) {
+  // A percent-escape left in the path (`%2F`) may or may not be decoded before a key is matched: any mapping.
+  if (path !== undefined && !path.includes("%") && keyed.every((k) => k.key !== undefined)) {
     const p = path.replace(/[?#].*$/, "").replace(/^\/+/, "");
     const starts = keyed.filter((k) => k.key !== "" && (p === k.key || p.startsWith(`${k.key}/`)));
     const longest = Math.max(0, ...starts.map((k) => k.key!.length));

@@ -15,14 +15,14 @@
  * token, and one without them is open to anyone already (rules/front-doors.ts).
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { oneReferenced } from "../terraform/referenced";
-import { attributePattern, parseReference, parseTemplate } from "../terraform/tokens";
+import { mentionedIn, oneReferenced } from "../terraform/referenced";
+import { attributePattern, parseTemplate } from "../terraform/tokens";
 import { followReferences } from "../agent-tags";
 import type { DoorAccess } from "./front-doors";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import { globsIntersect } from "../iam/glob";
 import { ResourceIndex } from "./resource-index";
-import { hostDoors, type HostDoors } from "./mcp-door-hosts";
+import { executeApiDisabled, hostDoors, type HostDoors } from "./mcp-door-hosts";
 
 const GATEWAY_TYPE = "aws_bedrockagentcore_gateway";
 
@@ -66,7 +66,7 @@ const URL_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
  * with a host attribute. Undefined for anything else (a literal host, a resource that is no door of these kinds, an
  * API that cannot be found from the stage).
  */
-function namedDoor(stack: TfStack, endpoint: unknown): NamedDoor | undefined {
+function namedDoor(stack: TfStack, endpoint: unknown): NamedDoor | "none" | undefined {
   const written = followReferences(stack, endpoint);
   if (typeof written !== "string") return undefined;
   const parts = parseTemplate(written);
@@ -75,10 +75,12 @@ function namedDoor(stack: TfStack, endpoint: unknown): NamedDoor | undefined {
   if (p?.kind !== "interpolation") return undefined;
   const by = urlSource(stack, p.expr);
   if (!by) return undefined;
-  if (by.type === "aws_apigatewayv2_api") return { kind: "api", api: by, by };
+  // Every URL attribute of an API, stage or deployment is on the API's default execute-api host (mcp-door-hosts.ts).
+  if (by.type === "aws_apigatewayv2_api") return executeApiDisabled(stack, by) ? "none" : { kind: "api", api: by, by };
   if (by.type === GATEWAY_TYPE) return { kind: "gateway", gateway: by, by };
   if (by.type === "aws_lambda_function_url") return { kind: "url", url: by, by };
   const api = by.type === "aws_apigatewayv2_stage" ? oneReferenced(stack, by.values["api_id"], ["aws_apigatewayv2_api"]) : oneReferenced(stack, by.values["rest_api_id"], ["aws_api_gateway_rest_api"]);
+  if (api && executeApiDisabled(stack, api)) return "none";
   return api ? { kind: "api", api, by } : undefined;
 }
 
@@ -89,6 +91,7 @@ function namedDoor(stack: TfStack, endpoint: unknown): NamedDoor | undefined {
  */
 export function namedDoors(stack: TfStack, endpoint: unknown): HostDoors {
   const one = namedDoor(stack, endpoint);
+  if (one === "none") return { doors: [], none: true };
   if (one) return { doors: [one] };
   const written = followReferences(stack, endpoint);
   return (typeof written === "string" ? hostDoors(stack, written) : undefined) ?? { doors: [] };
@@ -113,13 +116,7 @@ export function unseenDoor(t: TfResource, why: string, elsewhere = false): { rea
  * or an argument of a function around it (`replace(aws_apigatewayv2_api.h.api_endpoint, "https://", "")`).
  */
 function urlSource(stack: TfStack, expr: string): TfResource | undefined {
-  const hits = new Set<TfResource>();
-  for (const m of expr.matchAll(/(?<![\w.])([a-z][a-z0-9_]*\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?\.[a-z_]+)/g)) {
-    const ref = parseReference(m[1]);
-    if (!ref || ref.kind !== "resource" || ref.attribute === undefined) continue;
-    const by = stack.byAddress.get(ref.address);
-    if (by && by.mode === "managed" && (URL_ATTRIBUTES[by.type] ?? []).includes(ref.attribute)) hits.add(by);
-  }
+  const hits = new Set(mentionedIn(stack, expr).flatMap(({ resource: r, attribute }) => (r.mode === "managed" && attribute !== undefined && (URL_ATTRIBUTES[r.type] ?? []).includes(attribute) ? [r] : [])));
   return hits.size === 1 ? [...hits][0] : undefined;
 }
 

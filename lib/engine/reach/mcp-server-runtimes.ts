@@ -18,6 +18,9 @@ import { followReferences } from "../agent-tags";
 import { globsIntersect } from "../iam/glob";
 import { RUNTIMES } from "./runtime-doors";
 import { resourceAccount } from "../terraform/providers";
+import { mentionedIn } from "../terraform/referenced";
+import { endpointUrl } from "./mcp-door-hosts";
+import { hostText } from "./mcp-endpoint-url";
 
 const ENDPOINTS = "aws_bedrockagentcore_agent_runtime_endpoint";
 const AGENTCORE_HOST = /^bedrock-agentcore(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/i;
@@ -34,20 +37,17 @@ interface McpServerRuntime {
   readonly fix: string;
 }
 
-/**
- * The resources of the stack an expression references anywhere in it, function arguments too
- * (`urlencode(aws_bedrockagentcore_agent_runtime.rt.agent_runtime_arn)`), in order.
- */
+/** The resources of the stack an expression mentions anywhere in it, each once, in order (`mentionedIn`). */
 function addressesIn(stack: TfStack, expr: string): TfResource[] {
-  const out: TfResource[] = [];
-  for (const m of expr.matchAll(/(?<![\w.])(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*/g)) {
-    const r = stack.byAddress.get(m[0]);
-    if (r && !out.includes(r)) out.push(r);
-  }
-  return out;
+  return [...new Set(mentionedIn(stack, expr).map((m) => m.resource))];
 }
 
-function referencedIn(stack: TfStack, v: unknown): TfResource[] {
+/**
+ * The resources a written value's interpolations mention anywhere in them, function arguments too
+ * (`urlencode(aws_bedrockagentcore_agent_runtime.rt.agent_runtime_arn)`); `referencedIn` of referenced.ts takes only
+ * an interpolation that is one whole reference.
+ */
+function mentionedAnywhereIn(stack: TfStack, v: unknown): TfResource[] {
   if (typeof v !== "string") return [];
   return parseTemplate(v).flatMap((p) => (p.kind === "interpolation" ? addressesIn(stack, p.expr) : []));
 }
@@ -55,9 +55,9 @@ function referencedIn(stack: TfStack, v: unknown): TfResource[] {
 /** The runtimes (by reference, or through a runtime endpoint's `agent_runtime_id`) a written value names. */
 function referencedRuntimes(stack: TfStack, v: unknown): TfResource[] {
   const out = new Set<TfResource>();
-  for (const r of referencedIn(stack, v)) {
+  for (const r of mentionedAnywhereIn(stack, v)) {
     if (RUNTIMES.includes(r.type)) out.add(r);
-    if (r.type === ENDPOINTS) referencedIn(stack, followReferences(stack, r.values["agent_runtime_id"])).filter((x) => RUNTIMES.includes(x.type)).forEach((x) => out.add(x));
+    if (r.type === ENDPOINTS) mentionedAnywhereIn(stack, followReferences(stack, r.values["agent_runtime_id"])).filter((x) => RUNTIMES.includes(x.type)).forEach((x) => out.add(x));
   }
   return [...out];
 }
@@ -103,20 +103,19 @@ export function mcpServerRuntimes(stack: TfStack, v: unknown, t: TfResource): Mc
   const byReference = referencedRuntimes(stack, written);
   if (byReference.length > 0) return byReference.map((rt) => linked(rt, t));
   if (typeof written !== "string" || written === "") return [unknown(t, "it is not written as text")];
+  const url = endpointUrl(stack, written);
+  if (url.kind === "unparsable") return [unknown(t, url.why)];
+  const host = url.kind === "url" ? hostText(url) : undefined;
+  if (url.kind === "url" && host !== undefined) {
+    if (!AGENTCORE_HOST.test(host)) return [];
+    const id = url.path === undefined ? undefined : /^\/runtimes\/([^/]+)/.exec(url.path)?.[1];
+    if (id === undefined) return [unknown(t, url.path === undefined ? `blastwall cannot resolve "${written}"` : "an AgentCore URL blastwall cannot read a runtime from")];
+    const hits = literalRuntimes(stack, id);
+    if (hits.length > 0) return hits.map((rt) => linked(rt, t));
+    return [unknown(t, `runtime ${decodeSafe(id)}, which is none of this stack's${otherAccount(stack, t, decodeSafe(id))}`)];
+  }
   const parts = parseTemplate(written);
   const head = parts[0];
-  if (head?.kind === "literal") {
-    const m = /^https:\/\/([^/?#]*)(\/|$)/i.exec(head.text);
-    const hostDone = m !== null && (m[2] === "/" || parts.length === 1);
-    if (hostDone && !AGENTCORE_HOST.test(m[1])) return [];
-    if (hostDone && parts.length === 1) {
-      const id = /\/runtimes\/([^/?#]+)/.exec(head.text)?.[1];
-      const hits = id === undefined ? [] : literalRuntimes(stack, id);
-      if (hits.length > 0) return hits.map((rt) => linked(rt, t));
-      return [unknown(t, id === undefined ? "an AgentCore URL blastwall cannot read a runtime from" : `runtime ${decodeSafe(id)}, which is none of this stack's${otherAccount(stack, t, decodeSafe(id))}`)];
-    }
-    if (!hostDone && m === null) return [unknown(t, `"${head.text}" is not an https URL blastwall can read`)];
-  }
   // The host written with a reference to another managed resource of the stack that is no door mcp-server-doors.ts
   // reads (a load balancer's DNS name): a server on it, not a runtime. A variable, a local blastwall cannot follow or a data source may be any URL.
   const first = parts.find((p) => p.kind === "interpolation");

@@ -20,3 +20,24 @@ export function oneReferenced(stack: TfStack, v: unknown, types: readonly string
   const hits = referencedIn(stack, v).filter((r) => types.includes(r.type));
   return hits.length === 1 ? hits[0] : undefined;
 }
+
+/** A resource or data source an expression mentions, and the attribute it reads there (none for a bare `aws_x.y`). */
+export interface Mention {
+  readonly resource: TfResource;
+  readonly attribute?: string;
+}
+
+/**
+ * Every resource and data source of the stack an HCL expression mentions anywhere in it, function arguments too
+ * (`urlencode(aws_x.y.arn)`, `replace(aws_x.y.url, "https://", "")`), in order, an index skipped (`aws_x.y[0].id`).
+ * Unlike `referencedIn`, which takes an interpolation only when it is one whole reference, this reads what an
+ * expression blastwall does not evaluate may be built from.
+ */
+export function mentionedIn(stack: TfStack, expr: string): Mention[] {
+  const out: Mention[] = [];
+  for (const m of expr.matchAll(/(?<![\w.])((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)(?:\[[^\]]*\])?(?:\.([A-Za-z_][\w-]*))?/g)) {
+    const resource = stack.byAddress.get(m[1]);
+    if (resource) out.push({ resource, ...(m[2] === undefined ? {} : { attribute: m[2] }) });
+  }
+  return out;
+}
