@@ -2,6 +2,7 @@ import type { TerraformModule, TerraformProvider, TerraformResource } from "cdkt
 import type { IConstruct } from "constructs";
 import { framework } from "./framework";
 import { MIN_REASON, nearestKey, visibleLength } from "../engine/text";
+import { placeholderReason, REASON_ADVICE } from "../engine/reason";
 import { ACK_ACTION, GRANTS_DIGEST, IN_CODE_ACK_KEYS } from "../engine/findings";
 import { expiryInstant } from "../config/acknowledgements";
 import { isRuleId } from "../config/load-config";
@@ -9,7 +10,7 @@ import { isRuleId } from "../config/load-config";
 export interface InCodeAcknowledgement {
   /** The rule the finding comes from, e.g. `agent-destroy-right`. */
   readonly ruleId: string;
-  /** Why this is acceptable. At least 10 characters; reviewers read it in every report. */
+  /** Who accepted what and why. At least 10 visible characters and no placeholder (`TODO:`, `reason here`: see lib/engine/reason.ts); reviewers read it in every report. */
   readonly reason: string;
   /** ISO date after which the acknowledgement lapses and the finding fails again. @default never */
   readonly expires?: string;
@@ -52,6 +53,12 @@ export function acknowledge(scope: IConstruct, ack: InCodeAcknowledgement): void
   // The same measure the engine applies when it reads the acknowledgement back from the JSON.
   if (typeof ack.reason !== "string" || visibleLength(ack.reason) < MIN_REASON) {
     throw new Error(`acknowledge: reason must be at least ${MIN_REASON} characters and say why the finding is acceptable (rule ${ack.ruleId} at ${scope.node.path})`);
+  }
+  const placeholder = placeholderReason(ack.reason);
+  if (placeholder !== undefined) {
+    throw new Error(
+      `acknowledge: reason ${JSON.stringify(ack.reason)} is a placeholder, not a reason (${placeholder}): a reviewer signs the acknowledgement off by it; ${REASON_ADVICE} (rule ${ack.ruleId} at ${scope.node.path})`,
+    );
   }
   // The engine's reading, not Date.parse's: what Date.parse accepts and the engine cannot read would expire at once.
   if (ack.expires !== undefined && (typeof ack.expires !== "string" || expiryInstant(ack.expires) === undefined)) {

@@ -3,6 +3,7 @@
  * fix is an InputError naming the file, the key (`acknowledgements[0].reason`) and what is wrong, on one line.
  */
 import { MIN_REASON, visibleLength } from "../engine/text";
+import { placeholderReason, REASON_ADVICE } from "../engine/reason";
 import { decodeText, parseJsonInput } from "../engine/terraform/read-file";
 import { existsSync, lstatSync, realpathSync, statSync } from "fs";
 import { INPUT_LIMITS, readInputFile, readProblem } from "../engine/input-file";
@@ -139,6 +140,10 @@ export function parseConfig(json: unknown, file: string): BlastwallConfig {
     if (!known.has(a.ruleId)) throw new InputError(file, `acknowledgements[${i}].ruleId: ${JSON.stringify(a.ruleId)} is not a rule id (docs/rules.md lists them)`);
     if (visibleLength(a.reason) < MIN_REASON) {
       throw new InputError(file, `acknowledgements[${i}].reason: must say why in at least ${MIN_REASON} characters (blanks and invisible characters do not count)`);
+    }
+    const placeholder = placeholderReason(a.reason);
+    if (placeholder !== undefined) {
+      throw new InputError(file, `acknowledgements[${i}].reason: ${JSON.stringify(a.reason)} is a placeholder, not a reason (${placeholder}): a reviewer signs the acknowledgement off by it; ${REASON_ADVICE}`);
     }
   });
   (config.acknowledgements ?? []).forEach((a, i) => {

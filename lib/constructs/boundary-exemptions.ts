@@ -2,6 +2,7 @@ import { loadCatalogue, type CatalogueEntry } from "../engine/catalogue";
 import { expiryInstant } from "../config/acknowledgements";
 import { iamActionProblem } from "../engine/iam-actions";
 import { MIN_REASON, visibleLength } from "../engine/text";
+import { placeholderReason } from "../engine/reason";
 import { fail, isToken, propNames, refuseUnknownProps } from "./validate";
 import { exemptionBlock } from "../engine/exemptable";
 
@@ -107,6 +108,10 @@ export function resolveBoundaryExemptions(who: string, value: unknown): Resolved
     // Measured as the engine measures an acknowledgement's reason: the exemption becomes one.
     if (typeof x.reason !== "string" || visibleLength(x.reason) < MIN_REASON) {
       fail(who, `${at}.reason`, `must say why the agent needs ${name} in at least ${MIN_REASON} visible characters (got ${JSON.stringify(x.reason)}): reviewers read it in every gate report`);
+    }
+    const placeholder = placeholderReason(x.reason);
+    if (placeholder !== undefined) {
+      fail(who, `${at}.reason`, `${JSON.stringify(x.reason)} is a placeholder, not a reason (${placeholder}): reviewers read it in every gate report; write who accepted ${name} for this agent and why, e.g. "ships the audit log groups to the SIEM; accepted by the security team, SEC-142"`);
     }
     if (x.expires !== undefined && (typeof x.expires !== "string" || expiryInstant(x.expires) === undefined)) {
       fail(who, `${at}.expires`, `must be YYYY-MM-DD or an ISO date-time with an offset, such as 2027-01-31 or 2027-01-31T12:00:00Z (got ${JSON.stringify(x.expires)})`);

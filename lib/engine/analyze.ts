@@ -22,6 +22,7 @@ import { unknownOwnRegion } from "./terraform/providers";
 import { ALSO_NOT_RELIED_ON, notReliedReason, SETTABLE_SAYS } from "./terraform/settable-providers";
 import { LITERAL_AGAINST_REFERENCE, settableForms } from "./terraform/settable-forms";
 import { MIN_REASON, nearestKey, visibleLength } from "./text";
+import { placeholderReason } from "./reason";
 
 const managedCache = new Map<string, PolicyDocument | undefined>();
 
@@ -285,6 +286,9 @@ export function inCodeAcknowledgements(stack: TfStack, skipped?: (note: string) 
       // An acknowledgement travels on the resource it was given for and covers that resource only, with a reason
       // a reader can see: anything else in the JSON (another principal, an empty reason) is not one.
       if (typeof a.reason !== "string" || visibleLength(a.reason) < MIN_REASON) return drop(`has no reason of at least ${MIN_REASON} visible characters`);
+      // acknowledge() refuses a placeholder reason; JSON edited by hand is held to the same.
+      const placeholder = placeholderReason(a.reason);
+      if (placeholder !== undefined) return drop(`has the reason ${JSON.stringify(a.reason)}, a placeholder (${placeholder}) rather than who accepted what and why`);
       // JSON edited by hand may carry keys acknowledge() refuses (`action`, `expiry`, `principal`): what its author
       // meant by them is not read, so the entry is not taken as a wider or lasting acknowledgement either.
       const unknown = Object.keys(a).find((k) => !IN_CODE_ACK_KEYS.includes(k));

@@ -67,7 +67,7 @@ export interface ConfigAcknowledgement {
    */
   principal: string;
   /**
-   * Why this is acceptable.
+   * Who accepted what and why, in at least 10 visible characters. A placeholder is refused: a code marker such as `TODO:`, `lorem ipsum`, or no real word (only filler such as `reason here`, `fix later please`, or one letter repeated).
    */
   reason: string;
   /**

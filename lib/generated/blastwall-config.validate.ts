@@ -71,7 +71,12 @@ const schema11 = {
             minLength: 1,
             pattern: "^[^*?]+$",
           },
-          reason: { description: "Why this is acceptable.", type: "string", minLength: 10 },
+          reason: {
+            description:
+              "Who accepted what and why, in at least 10 visible characters. A placeholder is refused: a code marker such as `TODO:`, `lorem ipsum`, or no real word (only filler such as `reason here`, `fix later please`, or one letter repeated).",
+            type: "string",
+            minLength: 10,
+          },
           expires: {
             description:
               "Date (YYYY-MM-DD, valid through that day, UTC) or date-time after which the acknowledgement no longer holds.",

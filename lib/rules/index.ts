@@ -31,6 +31,7 @@ import { rule as statefulPreventDestroy } from "./stateful-prevent-destroy";
 import { rule as statefulBackupCoverage } from "./stateful-backup-coverage";
 import { rule as backupOffsiteCopy } from "./backup-offsite-copy";
 import { rule as backupVaultLocked } from "./backup-vault-locked";
+import { rule as recycleBinRuleLocked } from "./recycle-bin-rule-locked";
 import { rule as backupJobsRefused } from "./backup-jobs-refused";
 import { rule as auditTrailOff } from "./audit-trail-off";
 import { rule as unknownModule } from "./unknown-module";
@@ -81,6 +82,7 @@ export const protectionRules: readonly Rule[] = [
   statefulBackupCoverage,
   backupOffsiteCopy,
   backupVaultLocked,
+  recycleBinRuleLocked,
   backupJobsRefused,
   auditTrailOff,
 ];

@@ -146,6 +146,21 @@ describe("BlastwallChecks at synth time", () => {
     expect(() => acknowledge(s.role, { ruleId: "agent-destroy-right", reason: "ok" })).toThrow(/reason must be at least 10 characters.*agent-destroy-right/);
   });
 
+  test.each(["TODO: fill in", "fix later please", "xxxxxxxxxxxx"])("acknowledge() refuses the placeholder reason %j, naming the rule and construct and what a reason says", (reason) => {
+    const s = new AgentStack(new App({ outdir: outdir() }), "s", ["ec2:DeleteVolume"]);
+    expect(() => acknowledge(s.role, { ruleId: "agent-destroy-right", reason })).toThrow(
+      /^acknowledge: reason ".*" is a placeholder, not a reason \(.*\): a reviewer signs the acknowledgement off by it; write who accepted what and why, e\.g\. .* \(rule agent-destroy-right at s\/agent\)$/,
+    );
+  });
+
+  test.each(["Nur Testdaten, vom Sicherheitsteam geprüft", "Solo borra volúmenes temporales; aprobado por seguridad", "検証用のデータのみ。本番データはない"])(
+    "acknowledge() takes the honest reason %j",
+    (reason) => {
+      const s = new AgentStack(new App({ outdir: outdir() }), "s", ["ec2:DeleteVolume"]);
+      expect(() => acknowledge(s.role, { ruleId: "agent-destroy-right", reason })).not.toThrow();
+    },
+  );
+
   test("skipValidation switches the synth-time gate off, and blastwall check still fails the output", async () => {
     const dir = outdir();
     const app = new App({ outdir: dir, skipValidation: true });

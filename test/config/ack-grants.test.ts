@@ -114,6 +114,8 @@ describe("an acknowledgement pinned with grants (red-team round 141 F1)", () => 
     expect(() => parseConfig({ acknowledgements: [pasted] }, "blastwall.json")).toThrow(
       /acknowledgements\[0\]\.reason: is empty: write why the finding is acceptable as it is now, in at least 10 characters/,
     );
+    // Nor does a placeholder written into it pass.
+    expect(() => parseConfig({ acknowledgements: [{ ...pasted, reason: "TODO: fill in" }] }, "blastwall.json")).toThrow(/acknowledgements\[0\]\.reason: "TODO: fill in" is a placeholder, not a reason/);
     // Control: a reason too short but not empty keeps the usual line.
     expect(() => parseConfig({ acknowledgements: [{ ...pasted, reason: "ok" }] }, "blastwall.json")).toThrow(/acknowledgements\[0\]\.reason: must be at least 10 characters long \(got 2\)/);
   });

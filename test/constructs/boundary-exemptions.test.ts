@@ -206,6 +206,8 @@ describe("boundaryExemptions: what is refused, naming the prop", () => {
     ["a duplicate, in another case", [SIEM, { ...SIEM, action: "Logs:PutSubscriptionFilter" }], /^AgentRole: boundaryExemptions\[1\]\.action: logs:PutSubscriptionFilter is already exempted by boundaryExemptions\[0\]: give each action once$/],
     ["a short reason", [{ ...SIEM, reason: "SIEM feed" }], /^AgentRole: boundaryExemptions\[0\]\.reason must say why the agent needs logs:PutSubscriptionFilter in at least 10 visible characters \(got "SIEM feed"\)/],
     ["a blank reason", [{ ...SIEM, reason: "            " }], /^AgentRole: boundaryExemptions\[0\]\.reason must say why/],
+    ["a placeholder reason", [{ ...SIEM, reason: "TODO: fill in" }], /^AgentRole: boundaryExemptions\[0\]\.reason "TODO: fill in" is a placeholder, not a reason \(it holds the marker "TODO:" of unfinished text\): reviewers read it in every gate report; write who accepted logs:PutSubscriptionFilter for this agent and why/],
+    ["a reason of filler words", [{ ...SIEM, reason: "fix later please" }], /^AgentRole: boundaryExemptions\[0\]\.reason "fix later please" is a placeholder/],
     ["no reason", [{ action: SIEM.action }], /^AgentRole: boundaryExemptions\[0\]\.reason must say why .*\(got undefined\)/],
     ["an impossible date", [{ ...SIEM, expires: "2027-02-30" }], /^AgentRole: boundaryExemptions\[0\]\.expires must be YYYY-MM-DD or an ISO date-time with an offset.*\(got "2027-02-30"\)$/],
     ["a date-time without offset", [{ ...SIEM, expires: "2027-01-31T12:00:00" }], /^AgentRole: boundaryExemptions\[0\]\.expires must be YYYY-MM-DD/],
@@ -214,6 +216,10 @@ describe("boundaryExemptions: what is refused, naming the prop", () => {
     ["not an array", SIEM, /^AgentRole: boundaryExemptions must be an array of \{ action, reason, expires\? \}/],
   ])("%s", (_what, value, message) => {
     expect(errorOf(() => synth((s) => new AgentRole(s, "Agent", { ...props, boundaryExemptions: loose(value) }))).message).toMatch(message);
+  });
+
+  it("accepts an honest reason in another language", () => {
+    expect(role([{ ...SIEM, reason: "Leitet die Audit-Logs an das SIEM weiter" }]).boundaryExemptions).toEqual(["logs:PutSubscriptionFilter"]);
   });
 
   it("accepts a date and a date-time with an offset as expiry", () => {

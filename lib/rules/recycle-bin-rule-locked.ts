@@ -1,0 +1,152 @@
+import type { Rule } from "../engine/rule";
+import type { Evidence, FindingDraft } from "../engine/findings";
+import type { TfResource, TfStack } from "../engine/terraform/types";
+import { blocksWithDynamic } from "../engine/reach/dynamic-blocks";
+import { providerKeyOf, resourceRegion, sameProvider } from "../engine/terraform/providers";
+import { MIN_BACKUP_RETENTION_DAYS, describe, readNumber, readString, resourceEvidence, resourceFinding, unknownText, type Read } from "./protection-support";
+
+/**
+ * The shortest unlock delay that still gives time to notice an UnlockRule call and re-lock the rule: the same week
+ * the constructs hold recovery points (it is also the Recycle Bin API's minimum, so a shorter one fails the apply).
+ */
+const MIN_UNLOCK_DELAY_DAYS = 7;
+
+/** What one `aws_rbin_rule` body says about its scope, lock and retention. */
+interface Reading {
+  /** Why AWS cannot lock the rule (tag-level, exclusion tags), or undefined for a Region-level rule without them. */
+  readonly unlockable?: string;
+  /** The unlock delay of its lock_configuration; unset when it has none. */
+  readonly delay: Read<number>;
+  readonly retention: Read<number>;
+}
+
+/** A nested block that is there, or may be (a dynamic block, a value blastwall cannot read as blocks). */
+function mayHave(r: TfResource, name: string): { present: boolean; unread: boolean } {
+  const b = blocksWithDynamic(r.values, name);
+  return { present: b.blocks.length > 0 || b.unread, unread: b.unread || b.dynamic.length > 0 };
+}
+
+function read(stack: TfStack, r: TfResource): Reading {
+  const tags = mayHave(r, "resource_tags");
+  const excluded = mayHave(r, "exclude_resource_tags");
+  // AWS locks only Region-level rules without exclusion tags (rbin LockRule); any other lock_configuration fails the apply.
+  const unlockable = tags.present
+    ? `it is a tag-level rule (resource_tags${tags.unread ? " from a dynamic block blastwall counts as present" : ""}), which AWS cannot lock, and whoever may untag a snapshot (ec2:DeleteTags) also takes it out of the rule`
+    : excluded.present
+      ? `it has exclude_resource_tags${excluded.unread ? " (a dynamic block blastwall counts as present)" : ""}, and AWS cannot lock a rule with exclusion tags; whoever may tag a snapshot (ec2:CreateTags) also takes it out of the rule`
+      : undefined;
+  const locks = blocksWithDynamic(r.values, "lock_configuration");
+  const delays = locks.blocks.flatMap((l) => blocksWithDynamic(l, "unlock_delay").blocks);
+  let delay: Read<number> = { state: "unset" };
+  if (locks.unread || locks.dynamic.length > 0) delay = { state: "unknown", raw: "dynamic \"lock_configuration\"", why: "a dynamic block blastwall does not evaluate" };
+  else if (locks.blocks.length > 0) delay = delays.length === 1 ? readNumber(stack, delays[0]["unlock_delay_value"]) : { state: "unknown", raw: JSON.stringify(locks.blocks), why: "not one unlock_delay block" };
+  const periods = blocksWithDynamic(r.values, "retention_period").blocks;
+  const retention: Read<number> =
+    periods.length === 1 ? readNumber(stack, periods[0]["retention_period_value"]) : { state: "unknown", raw: JSON.stringify(r.values["retention_period"] ?? null), why: "not one retention_period block" };
+  return { unlockable, delay, retention };
+}
+
+/** Whether a rule's lock holds: a Region-level rule whose unlock delay is a week or more. */
+function soundlyLocked(x: Reading): boolean {
+  return x.unlockable === undefined && x.delay.state === "set" && x.delay.value >= MIN_UNLOCK_DELAY_DAYS;
+}
+
+/** Whether two rules certainly act in one account and region: one provider configuration, and no other region of their own. */
+function sameRegion(stack: TfStack, a: TfResource, b: TfResource): boolean {
+  if (!sameProvider(providerKeyOf(a), providerKeyOf(b))) return false;
+  const ra = resourceRegion(stack, a);
+  const rb = resourceRegion(stack, b);
+  if (ra !== undefined && rb !== undefined) return ra === rb;
+  return a.values["region"] === undefined && b.values["region"] === undefined;
+}
+
+/**
+ * A sound locked rule beside `r` keeping the same resource type in the same account and region: deleting `r` then
+ * leaves those resources kept by the locked one (AWS retains a resource matched by several rules under each), so
+ * an unlocked tag-level rule next to RecycleBinLock is no weakness. Its longer retention, if any, is not protected.
+ */
+function coveredBy(stack: TfStack, r: TfResource, type: Read<string>, readings: Map<TfResource, Reading>): TfResource | undefined {
+  if (type.state !== "set") return undefined;
+  for (const [other, x] of readings) {
+    if (other === r || !soundlyLocked(x) || !sameRegion(stack, r, other)) continue;
+    const t = readString(stack, other.values["resource_type"]);
+    if (t.state === "set" && t.value === type.value && (x.retention.state !== "set" || x.retention.value >= MIN_BACKUP_RETENTION_DAYS)) return other;
+  }
+  return undefined;
+}
+
+const LOCK_FIX =
+  `lock_configuration { unlock_delay { unlock_delay_unit = "DAYS", unlock_delay_value = 30 } } (at least ${MIN_UNLOCK_DELAY_DAYS}; the RecycleBinLock construct makes such a rule)`;
+
+/**
+ * A Recycle Bin rule keeps deleted EBS snapshots and AMIs recoverable, but only while the rule itself stands: an
+ * unlocked one is deleted or cut short by whoever holds rbin:DeleteRule or rbin:UpdateRule, and the snapshots deleted
+ * afterwards are gone. The plan gate blocks such changes made through Terraform (plan-guardrail-changed); this judges
+ * the rule as written. Agents holding the rbin rights are judged by the destroy-rights rules. A warning: the rule is
+ * a second line behind the backups the other protection rules ask for.
+ */
+export const rule: Rule = {
+  meta: {
+    id: "recycle-bin-rule-locked",
+    title: "Recycle Bin rule that anyone with rbin rights can delete or shorten",
+    why:
+      "A Recycle Bin rule (aws_rbin_rule) keeps deleted EBS snapshots or AMIs recoverable for its retention period. Unlocked, whoever holds " +
+      "rbin:DeleteRule or rbin:UpdateRule (a compromised administrator, a broad automation role) deletes it or cuts its retention first, and " +
+      "the snapshots deleted next are gone at once. A lock makes the rule unchangeable until its unlock delay has passed after an UnlockRule " +
+      `call, time to notice and re-lock; AWS locks only Region-level rules without exclusion tags. A retention or unlock delay under ` +
+      `${MIN_BACKUP_RETENTION_DAYS} days leaves too little time to notice. A tag-level rule beside a locked Region-level rule of the same ` +
+      "resource type, account and region passes: the locked one keeps the same resources.",
+    fix:
+      `Make the rule Region-level (no resource_tags or exclude_resource_tags) with a retention_period of at least ${MIN_BACKUP_RETENTION_DAYS} days and ` +
+      `${LOCK_FIX}; or keep a tag-level rule beside such a locked rule.`,
+    severity: "warning",
+    category: "protection",
+  },
+  check({ stack }) {
+    const out: FindingDraft[] = [];
+    const rules = (stack.byType.get("aws_rbin_rule") ?? []).filter((r) => r.mode === "managed");
+    if (rules.length === 0) return out;
+    const readings = new Map(rules.map((r) => [r, read(stack, r)] as const));
+    for (const r of rules) {
+      const x = readings.get(r)!;
+      const type = readString(stack, r.values["resource_type"]);
+      const what = type.state === "set" ? (type.value === "EC2_IMAGE" ? "deleted AMIs" : type.value === "EBS_SNAPSHOT" ? "deleted EBS snapshots" : `deleted ${type.value} resources`) : "deleted resources";
+      const problems: string[] = [];
+      const fixes: string[] = [];
+      const evidence: Evidence[] = [];
+      if (!soundlyLocked(x)) {
+        const cover = coveredBy(stack, r, type, readings);
+        if (cover !== undefined) continue;
+        if (x.unlockable !== undefined) {
+          problems.push(`cannot be locked: ${x.unlockable}`);
+          fixes.push(`Keep ${what} in a Region-level rule (no resource_tags or exclude_resource_tags) of the same resource_type with ${LOCK_FIX}, beside this one or in its place`);
+        } else if (x.delay.state === "unset") {
+          problems.push("has no lock_configuration");
+          fixes.push(`Add ${LOCK_FIX}`);
+        } else if (x.delay.state === "set") {
+          problems.push(`is locked with an unlock delay of ${x.delay.value} day(s), under ${MIN_UNLOCK_DELAY_DAYS} (the Recycle Bin API refuses fewer, so the apply fails and the rule stays unlocked)`);
+          fixes.push(`Set unlock_delay_value to at least ${MIN_UNLOCK_DELAY_DAYS} (30 is RecycleBinLock's default)`);
+        } else {
+          problems.push(`has an unlock delay of ${unknownText(x.delay)}`);
+          fixes.push(`Write unlock_delay_value as a literal number of days, at least ${MIN_UNLOCK_DELAY_DAYS}`);
+        }
+        evidence.push({ step: "rbin-lock", address: r.address, detail: x.unlockable ?? (x.delay.state === "set" ? `unlock_delay_value: ${x.delay.value}` : x.delay.state === "unset" ? "no lock_configuration" : `unlock_delay_value: ${x.delay.raw}`) });
+      }
+      if (x.retention.state !== "set" || x.retention.value < MIN_BACKUP_RETENTION_DAYS) {
+        problems.push(
+          x.retention.state === "set"
+            ? `keeps ${what} only ${x.retention.value} day(s), under the ${MIN_BACKUP_RETENTION_DAYS} days blastwall's constructs keep them`
+            : `has a retention of ${x.retention.state === "unknown" ? unknownText(x.retention) : "nothing blastwall can read"}`,
+        );
+        fixes.push(`Set retention_period { retention_period_value } to at least ${MIN_BACKUP_RETENTION_DAYS} (RecycleBinLock keeps 30 days)`);
+        evidence.push({ step: "rbin-retention", address: r.address, detail: `retention_period_value: ${x.retention.state === "set" ? x.retention.value : x.retention.state === "unknown" ? x.retention.raw : "not set"}` });
+      }
+      if (problems.length === 0) continue;
+      const exposed = x.unlockable !== undefined || x.delay.state !== "set" || x.delay.value < MIN_UNLOCK_DELAY_DAYS
+        ? `: whoever holds rbin:DeleteRule or rbin:UpdateRule can delete it or cut its retention, and ${what} after that are gone for good`
+        : `: ${what} are gone before a deletion is likely to be noticed`;
+      out.push(resourceFinding(r, `${describe(r)} ${problems.join("; it also ")}${exposed}. ${fixes.join(". ")}.`, [resourceEvidence(r, `Recycle Bin rule for ${what}`), ...evidence]));
+    }
+    return out;
+  },
+};

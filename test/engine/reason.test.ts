@@ -1,0 +1,129 @@
+/**
+ * Placeholder reasons: an acknowledgement a security reviewer signs off must say who accepted what and why, so a
+ * reason that only holds the place of one is refused wherever reasons are accepted; honest reasons in any language
+ * still pass.
+ */
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { placeholderReason } from "../../lib/engine/reason";
+import { MIN_REASON, visibleLength } from "../../lib/engine/text";
+import { parseConfig } from "../../lib/config/load-config";
+import { InputError } from "../../lib/engine/terraform/types";
+import { check, errors, safeAgentStack, tf, TRUST, policy } from "../helpers/tf";
+import { runIn } from "../helpers/cli";
+
+type Obj = Record<string, unknown>;
+
+const PLACEHOLDERS = [
+  "TODO: fill in",
+  "xxxxxxxxxxxx",
+  "reason here",
+  "tbd tbd tbd",
+  "tbd tbd tbd tbd",
+  "..........",
+  "fix later please",
+  "lorem ipsum dolor",
+  // and their neighbours
+  "FIXME: write the reason",
+  "TODO : ask the security team (SEC-1)",
+  "Lorem ipsum, the janitor deletes volumes",
+  "<reason>  <reason>",
+  "1234567890",
+  "x x x x x x x x x x",
+  "aaaaaaaaaa bbbbbbbbbb",
+  "TBD - will fix it later",
+  "Reason: TBD, ok?",
+];
+
+const HONEST = {
+  english: "volume janitor; accepted by the platform team",
+  short: "scratch volumes only, SEC-142",
+  german: "Nur Testdaten, vom Sicherheitsteam geprüft",
+  german_with_in: "Läuft nur in der Sandbox",
+  spanish: "Solo borra volúmenes temporales; aprobado por seguridad",
+  spanish_with_todo: "todo el tráfico pasa por el proxy",
+  japanese: "検証用のデータのみ。本番データはない",
+  japanese_short: "テスト環境のみで使用",
+  chinese: "仅用于测试环境，数据可丢弃",
+  todo_lowercase_in_english: "todo list service only; reviewed by Ana",
+};
+
+const ack = (reason: string) => ({ ruleId: "agent-destroy-right", principal: "aws_iam_role.agent", reason });
+
+/** The one-line problem parseConfig gives, or undefined when it accepts. */
+function configProblem(reason: string): string | undefined {
+  try {
+    parseConfig({ acknowledgements: [ack(reason)] }, "blastwall.json");
+    return undefined;
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError);
+    return (err as InputError).problem;
+  }
+}
+
+describe("placeholderReason", () => {
+  test.each(PLACEHOLDERS)("%j is a placeholder", (r) => {
+    expect(placeholderReason(r)).toBeDefined();
+  });
+
+  test.each(Object.entries(HONEST))("an honest reason (%s) is not", (_name, r) => {
+    expect(placeholderReason(r)).toBeUndefined();
+  });
+
+  test("says which pattern it met", () => {
+    expect(placeholderReason("TODO: fill in")).toBe('it holds the marker "TODO:" of unfinished text');
+    expect(placeholderReason("lorem ipsum dolor")).toBe("it holds lorem ipsum filler");
+    expect(placeholderReason("xxxxxxxxxxxx")).toMatch(/^it has no word that says anything/);
+  });
+});
+
+describe("blastwall.json refuses a placeholder reason on one line naming the key, and says what a reason should say", () => {
+  // Shorter ones ("tbd tbd tbd" has 9 letters) already fail the length check.
+  test.each(PLACEHOLDERS.filter((r) => visibleLength(r) >= MIN_REASON))("%j", (r) => {
+    const p = configProblem(r);
+    expect(p).toBeDefined();
+    expect(p).not.toContain("\n");
+    expect(p).toMatch(/^acknowledgements\[0\]\.reason: ".*" is a placeholder, not a reason \(.*\): a reviewer signs the acknowledgement off by it; write who accepted what and why, e.g. /);
+  });
+
+  test.each(Object.entries(HONEST))("an honest reason (%s) is accepted", (_name, r) => {
+    expect(configProblem(r)).toBeUndefined();
+  });
+
+  test("the second entry is named by its index", () => {
+    expect(() => parseConfig({ acknowledgements: [ack(HONEST.german), ack("reason here")] }, "blastwall.json")).toThrow(/^blastwall\.json: acknowledgements\[1\]\.reason: "reason here" is a placeholder/);
+  });
+
+  test("check exits 2 naming the file and the key", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "blastwall-reason-"));
+    const stack = tf({
+      "aws_iam_role.agent": { name: "agent", assume_role_policy: TRUST, tags: { "blastwall:agent": "true" } },
+      "aws_iam_role_policy.p": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) },
+    });
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify(stack));
+    writeFileSync(join(dir, "blastwall.json"), JSON.stringify({ acknowledgements: [{ ...ack("fix later please"), principal: "aws_iam_role.agent" }] }));
+    const r = await runIn(["check", "main.tf.json"], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/blastwall\.json: acknowledgements\[0\]\.reason: "fix later please" is a placeholder, not a reason/);
+  });
+});
+
+describe("an in-code acknowledgement written into the JSON by hand with a placeholder reason acknowledges nothing", () => {
+  const acked = (reason: string) => {
+    const json = safeAgentStack([{ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }], ["iam:*"]);
+    const role = ((json.resource as Obj).aws_iam_role as Obj).agent as Obj;
+    role["//"] = { blastwall: { acknowledgements: [{ ruleId: "agent-destroy-right", reason }] } };
+    return check(json, { acknowledgementsInCode: true });
+  };
+
+  test("a placeholder: the finding stays, and a note says why", () => {
+    const r = acked("tbd tbd tbd tbd");
+    expect(errors(r, "agent-destroy-right")).toHaveLength(1);
+    expect((r.notes ?? []).join("\n")).toMatch(/has the reason "tbd tbd tbd tbd", a placeholder \(it has no word that says anything.*\) rather than who accepted what and why, so it is no acknowledgement/);
+  });
+
+  test.each([HONEST.japanese, HONEST.spanish_with_todo])("control: %j acknowledges", (reason) => {
+    expect(errors(acked(reason), "agent-destroy-right")).toHaveLength(0);
+  });
+});
