@@ -36,6 +36,8 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
   // Arguments unknown until apply, by resource (instance keys left out), and the credentials this plan creates.
   const unknown = new Map<string, Set<string>>();
   const created: string[] = [];
+  // Every credential of the plan, made by it or not: what a local in an argument the plan shows as null may hold.
+  const credentials: string[] = [];
   // What each instance will be, by resource (instance keys left out): its planned values and what of them is unknown.
   const planned = new Map<string, { readonly after: Record<string, unknown>; readonly unknown: Record<string, unknown> }[]>();
   for (const rc of plan.resource_changes) {
@@ -47,7 +49,10 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
     for (const [k, v] of Object.entries(u)) if (v !== false && !(Array.isArray(v) && v.length === 0) && !(isObject(v) && Object.keys(v).length === 0)) set.add(k);
     unknown.set(bare, set);
     if (rc.mode === "managed" && carriesCredential(rc.address) && SECRETS.some((a) => u[a] === true)) created.push(`\${${rc.address}}`);
+    const after = isObject(rc.change.after) ? rc.change.after : {};
+    if (rc.mode === "managed" && carriesCredential(rc.address) && SECRETS.some((a) => u[a] === true || (a in after && after[a] !== null))) credentials.push(`\${${rc.address}}`);
   }
+  const hidden = nullShown(planned);
   // Every module and what each resource is given first: a reference may name a module's output, or an argument of a
   // resource (red-team round 107, F1: what that argument was given), that comes later in the configuration.
   const bodies: [Record<string, unknown>, Module][] = [];
@@ -84,6 +89,8 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
             // A local hides what it was made from: an argument unknown until apply that names one may hold any
             // credential this plan creates (also unknown until apply). A known argument is matched by its value.
             else if (x === UNSEEN && unknown.get(`${mod.prefix}${r.address}`)?.has(argument)) created.forEach((c) => refs.add(c));
+            // Shown as null (a write-only argument), it shows nothing to match a value by: any credential of the plan.
+            else if (x === UNSEEN && hidden(`${mod.prefix}${r.address}`, argument)) credentials.forEach((c) => refs.add(c));
           }
         }
         if (refs.size > 0) byArgument.set(argument, [...refs]);
@@ -95,12 +102,15 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
   // unknown one unknown): a reference in a known argument whose every credential is made by this plan adds nothing, and
   // a credential known when planned is matched by its value. In a plan a `for` expression or a splat over a resource
   // is listed as the whole resource (red-team round 109, F5: `[for f in aws_lambda_function.f : f.function_name]`).
+  // A null is no known value: a write-only argument (`secret_string_wo`, `password_wo`, Terraform 1.11+) is null in
+  // every plan, whatever it is given, and a plan carries no schema to tell it from an argument left unset (red-team
+  // round 168, F1). Only an argument the plan shows with no null in it is known to hold what it shows.
   const unknownOnly = unknownOnlyIn(planned, out);
   for (const [resource, byArgument] of out) {
     const u = unknown.get(resource);
     if (u === undefined) continue;
     for (const [argument, refs] of byArgument) {
-      if (u.has(argument)) continue;
+      if (u.has(argument) || hidden(resource, argument)) continue;
       const kept = refs.filter((ref) => !unknownOnly(ref.slice(2, -1)));
       if (kept.length === refs.length) continue;
       if (kept.length > 0) byArgument.set(argument, kept);
@@ -156,6 +166,15 @@ function unknownOnlyIn(planned: Planned, configured: ReadonlyMap<string, Readonl
     );
   };
   return unknownOnly;
+}
+
+/**
+ * Whether a resource's planned `argument` is null, absent, or holds a null anywhere inside, in some instance: a
+ * write-only argument, top-level or in a block, is shown so (red-team round 168, F1).
+ */
+function nullShown(planned: Planned): (resource: string, argument: string) => boolean {
+  const holdsNull = (v: unknown): boolean => v === null || v === undefined || (Array.isArray(v) ? v.some(holdsNull) : isObject(v) && Object.values(v).some(holdsNull));
+  return (resource, argument) => (planned.get(resource) ?? []).some((i) => holdsNull(i.after[argument]));
 }
 
 /** Whether a planned value holds no known part: unknown (`after_unknown` true), absent, or made only of such parts. */

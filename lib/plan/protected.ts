@@ -168,6 +168,14 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_s3tables_table_bucket_policy", "a table bucket policy can deny deleting its tables and their data; destroying it lifts that guardrail"],
   ["aws_s3tables_table_policy", "a table policy can deny deleting the table and its data; destroying it lifts that guardrail"],
   ["aws_s3vectors_vector_bucket_policy", "a vector bucket policy can deny deleting its indexes and vectors; destroying it lifts that guardrail"],
+  // Red-team round 168, F3: types whose destroy calls a delete the catalogue (policies/destroy-rights.json) counts as
+  // an agent's destroy right; test/plan/protected-catalogue.test.ts keeps the two lists in step.
+  ["aws_detective_graph", "destroying the Detective behavior graph disables Detective and deletes the graph's data, which AWS documents cannot be restored"],
+  ["aws_macie2_account", "destroying the Macie account disables Macie, which AWS documents as permanently deleting its findings, classification jobs and settings"],
+  ["aws_kendra_index", "a Kendra index holds its indexed document data; AWS documents that deleting it removes that data (the source documents stay where they are)"],
+  ["aws_cognito_identity_pool", "an identity pool holds its identities: once deleted its users cannot authenticate with it, and a pool created again gives them new identity IDs, so data an app keys by the old ones (S3 prefixes, table keys) is orphaned"],
+  ["aws_connect_instance", "destroying an Amazon Connect instance deletes it with its users, flows, queues and, blastwall believes (fairly but not fully sure), its contact records and metrics history; recordings kept in your own S3 bucket stay"],
+  ["aws_location_geofence_collection", "a Location geofence collection holds geofences; AWS documents that deleting it deletes them permanently"],
 ]);
 
 /** Every protected type: the aws provider's, and their Cloud Control (awscc) equivalents. */

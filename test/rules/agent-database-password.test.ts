@@ -4,7 +4,7 @@
 import { agentRole, check, errors, policy, tf } from "../helpers/tf";
 
 type Obj = Record<string, unknown>;
-const agentReads = (action: string, resource: string) => ({
+const agentReads = (action: string | string[], resource: string) => ({
   "aws_iam_role.agent": agentRole(),
   "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: action, Resource: resource }) },
 });
@@ -138,6 +138,17 @@ describe("agent-database-password (final round)", () => {
       { terraform: { backend: { s3: { bucket: "acme-tfstate", key: "prod/terraform.tfstate" } } } },
     );
     expect(found(wo)).toEqual([]);
+  });
+
+  test("write-only on both sides (password_wo, value_wo / secret_string_wo), Terraform JSON: still the master password (red-team round 168, F2)", () => {
+    const wo = (store: Obj) => tf({ ...agentReads(["ssm:GetParameter", "secretsmanager:GetSecretValue"], "*"), "random_password.db": { length: 32 }, ...store, ...db("", { password: undefined, password_wo: "${random_password.db.result}", password_wo_version: 1 }) });
+    const parameter = { "aws_ssm_parameter.pw": { name: "/prod/db/password", type: "SecureString", value_wo: "${random_password.db.result}", value_wo_version: 1 } };
+    expect(found(wo(parameter)).map((f) => f.message)).toEqual([expect.stringMatching(/master password of aws_db_instance\.prod \(stored in aws_ssm_parameter\.pw\)/)]);
+    const secret = { "aws_secretsmanager_secret.pw": { name: "prod/db" }, "aws_secretsmanager_secret_version.pw": { secret_id: "${aws_secretsmanager_secret.pw.id}", secret_string_wo: "${random_password.db.result}", secret_string_wo_version: 1 } };
+    expect(found(wo(secret)).map((f) => f.message)).toEqual([expect.stringMatching(/master password of aws_db_instance\.prod \(stored in aws_secretsmanager_secret\.pw\)/)]);
+    // The control: the store holds another generated value.
+    const other = { "random_password.other": { length: 32 }, "aws_ssm_parameter.pw": { ...parameter["aws_ssm_parameter.pw"], value_wo: "${random_password.other.result}" } };
+    expect(found(wo(other))).toEqual([]);
   });
 });
 

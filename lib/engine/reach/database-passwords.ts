@@ -12,6 +12,7 @@ import { stringsIn } from "../json";
 import { resolveToPattern } from "../terraform/tokens";
 import { globsIntersect } from "../iam/glob";
 import { PASSWORD_ARGUMENTS, passwordValuesAt as at } from "./password-arguments";
+import { configuredReferences } from "./credential-references";
 
 /** The secrets RDS creates for `manage_master_user_password`, by the kind of database. */
 const MANAGED_SECRET: Readonly<Record<string, { readonly secret: string; readonly flag: string; readonly attribute: string }>> = {
@@ -72,6 +73,7 @@ function index(stack: TfStack): { passwords: readonly DatabasePassword[]; manage
       }
     }
   }
+  passwords.push(...configuredPasswords(stack));
   for (const [type, { secret, flag, attribute }] of Object.entries(MANAGED_SECRET)) {
     for (const db of stack.byType.get(type) ?? []) {
       const m = db.values[flag];
@@ -85,6 +87,29 @@ function index(stack: TfStack): { passwords: readonly DatabasePassword[]; manage
   }
   cache.set(stack, (c = { passwords, managed }));
   return c;
+}
+
+/**
+ * The passwords a plan's configuration shows a database given (red-team round 168, F2): a plan shows a write-only
+ * password (`password_wo`) as null and one made by the same plan (`random_password.db.result`) as unknown, so the
+ * value says nothing; the configuration's references (module paths resolved) still name what it was made from, and a
+ * store whose configuration names the same is found by them. A block's references (OpenSearch's
+ * `advanced_security_options`) all count: the plan does not say which of its arguments each comes from (fail closed).
+ * Marked write-only: what they show is the configuration, not a password the database's own state holds.
+ */
+function configuredPasswords(stack: TfStack): DatabasePassword[] {
+  const out: DatabasePassword[] = [];
+  const seen = new Set<string>();
+  for (const [type, path] of PASSWORD_ARGUMENTS) {
+    for (const db of stack.byType.get(type) ?? []) {
+      const key = `${db.address} ${path[0]}`;
+      if (db.mode !== "managed" || seen.has(key)) continue;
+      seen.add(key);
+      const refs = (configuredReferences(db)?.get(path[0]) ?? []).map((r) => r.replace(/^\$\{|\}$/g, ""));
+      if (refs.length > 0) out.push({ database: db.address, writeOnly: true, refs });
+    }
+  }
+  return out;
 }
 
 /** Data sources that read a secret's value back, and the attributes that hold it. */

@@ -1,0 +1,152 @@
+/**
+ * Write-only arguments at the plan gate (red-team round 168). Terraform 1.11+ shows a write-only argument
+ * (`secret_string_wo`, `value_wo`, `password_wo`) as null in every plan and never marks it unknown, yet AWS stores what
+ * it is given. F1: a key made by the plan and stored through one was dropped as "known when planned". F2: a master
+ * password passed write-only, or made by the same plan, was not recognised in the store the agent reads.
+ */
+import { runCli } from "../../lib/cli/main";
+import { minimalPlan, tempDir, writeTemp } from "./helpers";
+
+const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }] });
+const doc = (actions: string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] });
+const PASSWORD = "Zq8#kLm2vP9xR4tW7yB1nC6dF3gH5jK0";
+const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+interface Res {
+  readonly address: string;
+  readonly values: Record<string, unknown>;
+  /** after_unknown of a resource this plan creates; undefined: it exists and does not change. */
+  readonly unknown?: Record<string, unknown>;
+  readonly expressions?: Record<string, unknown>;
+}
+
+const ref = (...refs: string[]) => ({ references: refs });
+const constant = (v: unknown) => ({ constant_value: v });
+
+/** A plan of these resources, with planned values, prior state (for those that exist) and configuration. */
+function plan(resources: readonly Res[]): Record<string, unknown> {
+  const entry = (r: Res) => {
+    const [type, name] = r.address.split(".");
+    const provider = type.startsWith("random_") ? "registry.terraform.io/hashicorp/random" : "registry.terraform.io/hashicorp/aws";
+    return { address: r.address, mode: "managed", type, name, provider_name: provider, values: r.values };
+  };
+  const changes = resources.map((r) => ({
+    ...entry(r),
+    change: r.unknown
+      ? { actions: ["create"], before: null, after: r.values, after_unknown: r.unknown, before_sensitive: false, after_sensitive: {} }
+      : { actions: ["no-op"], before: r.values, after: r.values, after_unknown: {}, before_sensitive: {}, after_sensitive: {} },
+  }));
+  const config = resources.map((r) => ({ ...entry(r), values: undefined, provider_config_key: r.address.startsWith("random_") ? "random" : "aws", expressions: r.expressions ?? {} }));
+  return minimalPlan(changes, {
+    terraform_version: "1.14.0",
+    planned_values: { root_module: { resources: resources.map(entry) } },
+    prior_state: { format_version: "1.0", values: { root_module: { resources: resources.filter((r) => !r.unknown).map(entry) } } },
+    configuration: { provider_config: { aws: { name: "aws" }, random: { name: "random" } }, root_module: { resources: config } },
+  });
+}
+
+/** An agent role (path /agents/) allowed `actions` on everything. */
+const agent = (actions: string[]): Res[] => [
+  { address: "aws_iam_role.agent", values: { name: "agent", path: "/agents/", assume_role_policy: TRUST, permissions_boundary: null, tags: null, tags_all: {} }, unknown: { arn: true, id: true, unique_id: true } },
+  { address: "aws_iam_role_policy.read", values: { role: "agent", name: "read", policy: doc(actions) }, unknown: { id: true } },
+];
+
+async function gate(resources: readonly Res[]) {
+  const dir = tempDir();
+  writeTemp(dir, "plan.json", JSON.stringify(plan(resources)));
+  let stdout = "";
+  const code = await runCli(["gate", "--format", "json", "plan.json"], { stdout: (t) => (stdout += t), stderr: () => undefined, cwd: dir, env: {}, now: () => new Date("2026-12-01T09:00:00Z") });
+  const report = JSON.parse(stdout) as { findings: { ruleId: string; severity: string; resource: string; message: string }[] };
+  return { code, errors: report.findings.filter((f) => f.severity === "error").map((f) => [f.ruleId, f.message]) };
+}
+
+describe("F1: a key stored through a write-only argument", () => {
+  const admin = (key: "new" | "existing", user = "admin"): Res[] => [
+    { address: `aws_iam_user.${user}`, values: { name: user, path: "/", tags: null, force_destroy: false, permissions_boundary: null, tags_all: {} }, unknown: { arn: true, id: true, unique_id: true } },
+    { address: `aws_iam_user_policy_attachment.${user}`, values: { user, policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" }, unknown: { id: true }, expressions: { user: ref(`aws_iam_user.${user}.name`, `aws_iam_user.${user}`) } },
+    key === "new"
+      ? { address: `aws_iam_access_key.${user}`, values: { user, pgp_key: null, status: "Active" }, unknown: { id: true, secret: true, ses_smtp_password_v4: true, create_date: true }, expressions: { user: ref(`aws_iam_user.${user}.name`, `aws_iam_user.${user}`) } }
+      : { address: `aws_iam_access_key.${user}`, values: { user, pgp_key: null, status: "Active", id: "AKIAIOSFODNN7EXAMPLE", secret: SECRET } },
+  ];
+  const secret = (argument: string, given: Record<string, unknown>): Res[] => [
+    { address: "aws_secretsmanager_secret.k", values: { name: "ci/admin-key", recovery_window_in_days: 30, tags_all: {} }, unknown: { arn: true, id: true }, expressions: { name: constant("ci/admin-key") } },
+    {
+      address: "aws_secretsmanager_secret_version.k",
+      values: { secret_string: null, secret_binary: null, secret_string_wo: null, secret_string_wo_version: 1 },
+      unknown: { arn: true, id: true, secret_id: true, version_id: true, ...(argument === "secret_string" ? { secret_string: true } : {}) },
+      expressions: { secret_id: ref("aws_secretsmanager_secret.k.id", "aws_secretsmanager_secret.k"), [argument]: given, ...(argument === "secret_string_wo" ? { secret_string_wo_version: constant(1) } : {}) },
+    },
+  ];
+  const parameter = (argument: string, given: Record<string, unknown>): Res[] => [
+    {
+      address: "aws_ssm_parameter.k",
+      values: { name: "/ci/admin-key", type: "SecureString", value: null, value_wo: null, value_wo_version: 1, insecure_value: null, tags: null, tags_all: {} },
+      unknown: { arn: true, id: true, version: true, ...(argument === "value" ? { value: true } : {}) },
+      expressions: { name: constant("/ci/admin-key"), type: constant("SecureString"), [argument]: given },
+    },
+  ];
+  const KEY = ref("aws_iam_access_key.admin.secret", "aws_iam_access_key.admin");
+  const READ_SECRET = ["secretsmanager:GetSecretValue"];
+  const READ_PARAMETER = ["ssm:GetParameter", "kms:Decrypt"];
+  const chain = ["agent-transitive-destroy", expect.stringMatching(/can act as aws_iam_user\.admin/)];
+
+  test("a key made by the plan, in secret_string_wo or value_wo: the agent that reads the store acts as the admin", async () => {
+    expect(await gate([...admin("new"), ...secret("secret_string_wo", KEY), ...agent(READ_SECRET)])).toEqual({ code: 1, errors: [chain] });
+    expect(await gate([...admin("new"), ...parameter("value_wo", KEY), ...agent(READ_PARAMETER)])).toEqual({ code: 1, errors: [chain] });
+  });
+
+  test("through a local, which the configuration does not show: a null argument shows nothing, so any key of the plan counts", async () => {
+    expect(await gate([...admin("new"), ...secret("secret_string_wo", ref("local.key")), ...agent(READ_SECRET)])).toEqual({ code: 1, errors: [chain] });
+    expect(await gate([...admin("existing"), ...parameter("value_wo", ref("local.key")), ...agent(READ_PARAMETER)])).toEqual({ code: 1, errors: [chain] });
+  });
+
+  test("controls: the plain argument (caught before), an existing key, a write-only value that is no key, an agent that cannot read", async () => {
+    expect(await gate([...admin("new"), ...secret("secret_string", KEY), ...agent(READ_SECRET)])).toEqual({ code: 1, errors: [chain] });
+    expect(await gate([...admin("existing"), ...secret("secret_string_wo", KEY), ...agent(READ_SECRET)])).toEqual({ code: 1, errors: [chain] });
+    const other: Res = { address: "random_password.p", values: { length: 32 }, unknown: { id: true, result: true, bcrypt_hash: true }, expressions: { length: constant(32) } };
+    expect(await gate([...admin("new"), other, ...secret("secret_string_wo", ref("random_password.p.result", "random_password.p")), ...agent(READ_SECRET)])).toEqual({ code: 0, errors: [] });
+    expect(await gate([...admin("new"), ...secret("secret_string_wo", KEY), ...agent(["sqs:ListQueues"])])).toEqual({ code: 0, errors: [] });
+  });
+});
+
+describe("F2: a master password passed write-only, or made by the same plan", () => {
+  const password = (made: boolean): Res =>
+    made
+      ? { address: "random_password.db", values: { length: 32, special: true, keepers: null }, unknown: { id: true, result: true, bcrypt_hash: true }, expressions: { length: constant(32) } }
+      : { address: "random_password.db", values: { length: 32, special: true, keepers: null, result: PASSWORD, id: "none", bcrypt_hash: "$2a$10$x" }, expressions: { length: constant(32) } };
+  const PW = ref("random_password.db.result", "random_password.db");
+  const database = (argument: "password" | "password_wo", made: boolean, given: Record<string, unknown> = PW): Res => {
+    const values: Record<string, unknown> = { identifier: "orders", engine: "postgres", instance_class: "db.t4g.micro", allocated_storage: 20, username: "app", password: null, password_wo: null, password_wo_version: 1, deletion_protection: true, backup_retention_period: 7, tags: null, tags_all: {} };
+    if (!made) Object.assign(values, { arn: "arn:aws:rds:us-east-1:111111111111:db:orders", id: "db-ABC", ...(argument === "password" ? { password: PASSWORD } : {}) });
+    const expressions = { identifier: constant("orders"), username: constant("app"), [argument]: given, ...(argument === "password_wo" ? { password_wo_version: constant(1) } : {}) };
+    return { address: "aws_db_instance.orders", values, ...(made ? { unknown: { arn: true, id: true, endpoint: true, ...(argument === "password" ? { password: true } : {}) } } : {}), expressions };
+  };
+  const store = (argument: "value" | "value_wo", made: boolean, given: Record<string, unknown> = PW): Res => {
+    const values: Record<string, unknown> = { name: "/app/db-password", type: "SecureString", value: null, value_wo: null, value_wo_version: 1, insecure_value: null, tags: null, tags_all: {} };
+    if (!made) Object.assign(values, { arn: "arn:aws:ssm:us-east-1:111111111111:parameter/app/db-password", id: "/app/db-password", ...(argument === "value" ? { value: PASSWORD } : {}) });
+    const expressions = { name: constant("/app/db-password"), type: constant("SecureString"), [argument]: given };
+    return { address: "aws_ssm_parameter.dbpw", values, ...(made ? { unknown: { arn: true, id: true, version: true, ...(argument === "value" ? { value: true } : {}) } } : {}), expressions };
+  };
+  const READ = agent(["ssm:GetParameter", "kms:Decrypt"]);
+  const dropped = ["agent-database-password", expect.stringMatching(/can read the master password of aws_db_instance\.orders \(stored in aws_ssm_parameter\.dbpw\)/)];
+
+  test("the steady state blastwall recommends: an existing password, given as password_wo and stored through value_wo", async () => {
+    expect(await gate([password(false), database("password_wo", false), store("value_wo", false), ...READ])).toEqual({ code: 1, errors: [dropped] });
+  });
+
+  test("first deploy: the password made by this plan, write-only, plain or mixed", async () => {
+    expect(await gate([password(true), database("password_wo", true), store("value_wo", true), ...READ])).toEqual({ code: 1, errors: [dropped] });
+    expect(await gate([password(true), database("password", true), store("value", true), ...READ])).toEqual({ code: 1, errors: [dropped] });
+    expect(await gate([password(true), database("password_wo", true), store("value", true), ...READ])).toEqual({ code: 1, errors: [dropped] });
+    expect(await gate([password(true), database("password", true), store("value_wo", true), ...READ])).toEqual({ code: 1, errors: [dropped] });
+  });
+
+  test("controls: plain values that exist (caught before), another password in the store, an agent that cannot read", async () => {
+    expect(await gate([password(false), database("password", false), store("value", false), ...READ])).toEqual({ code: 1, errors: [dropped] });
+    const other: Res = { address: "random_password.api", values: { length: 32 }, unknown: { id: true, result: true, bcrypt_hash: true }, expressions: { length: constant(32) } };
+    const OTHER = ref("random_password.api.result", "random_password.api");
+    expect(await gate([password(true), other, database("password_wo", true), store("value_wo", true, OTHER), ...READ])).toEqual({ code: 0, errors: [] });
+    expect(await gate([password(false), other, database("password_wo", false), store("value_wo", false, OTHER), ...READ])).toEqual({ code: 0, errors: [] });
+    expect(await gate([password(true), database("password_wo", true), store("value_wo", true), ...agent(["sqs:ListQueues"])])).toEqual({ code: 0, errors: [] });
+  });
+});
