@@ -126,7 +126,7 @@ const NOT_PROTECTED: Readonly<Record<string, string>> = {
   aws_elasticache_replication_group: "a cache (lib/plan/protected.ts)",
   aws_elasticache_serverless_cache: "a cache (lib/plan/protected.ts)",
   aws_rds_shard_group:
-    "AWS documents that deleting a DB shard group deletes its compute nodes (shards and routers) but not the storage, which stays with the aws_rds_cluster (protected); the catalogue's why for rds:DeleteDBShardGroup says otherwise",
+    "AWS documents that deleting a DB shard group deletes its compute nodes (shards and routers) but not the storage, which stays with the aws_rds_cluster (protected); the catalogue rates rds:DeleteDBShardGroup a warning for that reason",
   aws_redshiftserverless_workgroup: "a workgroup is compute; the data is in the namespace (aws_redshiftserverless_namespace, protected)",
   aws_glue_catalog_database: "the Data Catalog holds table definitions; the data stays in S3 (the catalogue grades glue:DeleteDatabase a warning)",
   aws_glue_catalog_table: "the Data Catalog holds a table definition; the data stays in S3 (the catalogue grades glue:DeleteTable a warning)",

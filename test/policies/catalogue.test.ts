@@ -613,6 +613,13 @@ describe("lib/engine/catalogue", () => {
     expect(cat.byAction.get("ec2:deregisterimage")?.severity).toBe("warning");
   });
 
+  it("1.39.0: deleting an Aurora Limitless shard group is a warning (AWS deletes its compute, not its storage); deleting a Kendra index is an error", () => {
+    const cat = loadCatalogue();
+    expect(cat.byAction.get("rds:deletedbshardgroup")).toMatchObject({ category: "direct", severity: "warning" });
+    expect(cat.byAction.get("rds:deletedbshardgroup")?.why).toMatch(/storage/);
+    expect(cat.byAction.get("kendra:deleteindex")).toMatchObject({ category: "direct", severity: "error" });
+  });
+
   it("builds the universe: catalogue and reach actions, canonical and unique", () => {
     const u = universe();
     expect(u.length).toBe(listed.length);
