@@ -211,8 +211,10 @@ describe("F3: one variable, local or module input gives the database and the sto
     expect(await gate([database(VAR), ...secret(json), ...READ_SECRET])).toEqual({ code: 1, errors: [found("aws_secretsmanager_secret.db")] });
   });
 
-  test("the same local on both sides, and a root variable passed into modules (one module, or one each)", async () => {
+  test("the same local or data source attribute on both sides, and a root variable passed into modules (one module, or one each)", async () => {
     expect(await gate([database(ref("local.db_password")), parameter(ref("local.db_password")), ...READ_PARAMETER])).toEqual({ code: 1, errors: [found("aws_ssm_parameter.dbpw")] });
+    const generated = ref("data.aws_secretsmanager_random_password.pw.random_password", "data.aws_secretsmanager_random_password.pw");
+    expect(await gate([database(generated), parameter(generated), ...READ_PARAMETER])).toEqual({ code: 1, errors: [found("aws_ssm_parameter.dbpw")] });
     const calls = { data: { master_password: VAR } };
     const inner = ref("var.master_password");
     expect(await gate([database(inner, "data"), parameter(inner, "data"), ...READ_PARAMETER], { calls })).toEqual({ code: 1, errors: [found("module.data.aws_ssm_parameter.dbpw", "module.data.aws_db_instance.orders")] });
