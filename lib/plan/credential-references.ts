@@ -5,12 +5,15 @@
  * references, with module paths, module outputs and module variables resolved, are what the credential paths read.
  */
 import { isObject } from "../engine/json";
-import { argumentsReadBack, carriesCredential, decryptedReferences, decryptedSecret, NOT_ARGUMENTS, referenceParts } from "../engine/reach/credential-references";
+import { argumentsReadBack, carriesCredential, decryptedReferences, decryptedSecret, NOT_ARGUMENTS, referenceParts, unseenMarker } from "../engine/reach/credential-references";
 import type { PlanJson } from "./types";
 import { withoutInstanceKeys } from "../engine/agents";
 
 /** What `resolve` gives for a reference the configuration does not show the expression of (a local). */
 const UNSEEN = "?";
+
+/** A root variable or a local (`var.db_password`, `module.db.local.pw`), as `resolve` gives it. */
+const VALUE_NAME = /^(?:module\.[^.]+\.)*(?:var|local)\.[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /** Credential attributes Terraform knows only after apply when the plan creates the credential. */
 const SECRETS = ["secret", "ses_smtp_password_v4", "password", "service_password", "service_credential_secret"];
@@ -83,14 +86,23 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
       const decrypts = r.mode === "data" && typeof r.type === "string" && decryptedSecret(r.type, undefined, undefined) === null;
       for (const [argument, expression] of Object.entries(r.expressions)) {
         const refs = new Set<string>();
+        const address = `${mod.prefix}${r.address}`;
+        // Unknown until apply, or shown as null (a write-only argument): the value shows nothing to match by.
+        const unshown = unknown.get(address)?.has(argument) === true || hidden(address, argument);
         for (const ref of referencesIn(expression)) {
           for (const x of resolve(modules, mod, ref, r.for_each_expression, 0)) {
             if (carriesCredential(x, configured) || (decrypts && argument === "secret")) refs.add(`\${${x}}`);
             // A local hides what it was made from: an argument unknown until apply that names one may hold any
             // credential this plan creates (also unknown until apply). A known argument is matched by its value.
-            else if (x === UNSEEN && unknown.get(`${mod.prefix}${r.address}`)?.has(argument)) created.forEach((c) => refs.add(c));
+            else if (x === UNSEEN && unknown.get(address)?.has(argument)) created.forEach((c) => refs.add(c));
             // Shown as null (a write-only argument), it shows nothing to match a value by: any credential of the plan.
-            else if (x === UNSEEN && hidden(`${mod.prefix}${r.address}`, argument)) credentials.forEach((c) => refs.add(c));
+            else if (x === UNSEEN && hidden(address, argument)) credentials.forEach((c) => refs.add(c));
+            // What the value is made from, by name, where the value does not show it (red-team round 168, F3): a
+            // root variable, a local, a data source's attribute named on two sides is one value on both (a database's
+            // `password_wo` and a store's `value_wo`, both `var.db_password`).
+            if (unshown && x !== UNSEEN && (VALUE_NAME.test(x) || (/^(?:module\.[^.]+\.)*data\./.test(x) && !carriesCredential(x, configured)))) refs.add(`\${${x}}`);
+            // ... and what no plan shows may be anything: said so, by the name written (fail closed).
+            if (unshown && x === UNSEEN) refs.add(unseenMarker(`${mod.prefix}${ref}`));
           }
         }
         if (refs.size > 0) byArgument.set(argument, [...refs]);
@@ -215,8 +227,11 @@ function resolve(modules: ReadonlyMap<string, Module>, mod: Module, ref: string,
     return names.flatMap((n) => (n in inner.outputs ? again(inner, inner.outputs[n]) : [UNSEEN]));
   }
   const variable = /^var\.([A-Za-z_][A-Za-z0-9_-]*)/.exec(ref);
-  if (variable) return mod.caller ? again(mod.caller.module, mod.caller.expressions[variable[1]]) : [];
-  if (/^local\./.test(ref)) return [UNSEEN];
+  // A root variable is given by whoever runs the plan: it stands for itself (`var.db_password`).
+  if (variable) return mod.caller ? again(mod.caller.module, mod.caller.expressions[variable[1]]) : [`var.${variable[1]}`];
+  // A plan never shows a local's expression: what it holds is unseen, but the same local is the same value.
+  const local = /^local\.([A-Za-z_][A-Za-z0-9_-]*)/.exec(ref);
+  if (local) return [UNSEEN, `${mod.prefix}local.${local[1]}`];
   if (/^each\.value(\.|\[|$)/.test(ref)) return again(mod, forEach);
   if (/^(local|each|count|path|terraform|self)\./.test(ref)) return [];
   return [`${mod.prefix}${ref}`];

@@ -30,13 +30,16 @@ export const rule: Rule = {
       for (const r of graph.databaseReadsOf(agent.address)) byDatabase.set(r.database, [...(byDatabase.get(r.database) ?? []), r]);
       for (const [database, reads] of byDatabase) {
         const stores = [...new Set(reads.map((r) => r.store))];
+        // Stores that only may hold it (a plan's value made from what no plan shows) are named with the reason.
+        const maybe = [...new Map(reads.filter((r) => r.maybe !== undefined && !reads.some((o) => o.store === r.store && o.maybe === undefined)).map((r) => [r.store, r.maybe])).entries()];
         out.push({
           principal: agent.address,
           resource: database,
           actions: [...new Set(reads.map((r) => r.action))],
           message:
             `${agentCan(agent)} read the master password of ${database} (stored in ${stores.join(", ")}): ` +
-            `with it the agent can connect as the master user and drop the database, which no IAM Deny prevents.`,
+            `with it the agent can connect as the master user and drop the database, which no IAM Deny prevents.` +
+            maybe.map(([store, why]) => ` ${store} may hold it rather than surely: ${why}.`).join(""),
           evidence: [principalEvidence(agent), ...reads.map((r) => ({ step: "secret-read", address: r.store, detail: r.detail, ...statementsKey(r.statements) })), { step: "database", address: database, detail: "its master password is in the store above" }],
         });
       }

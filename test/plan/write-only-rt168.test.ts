@@ -18,30 +18,46 @@ interface Res {
   /** after_unknown of a resource this plan creates; undefined: it exists and does not change. */
   readonly unknown?: Record<string, unknown>;
   readonly expressions?: Record<string, unknown>;
+  /** The module call it is declared in (`module.NAME.`); undefined: the root module. */
+  readonly module?: string;
+}
+
+/** What each module call is given (`expressions`), by call name, and the root variables the plan lists. */
+interface Config {
+  readonly calls?: Record<string, Record<string, unknown>>;
+  readonly variables?: Record<string, unknown>;
 }
 
 const ref = (...refs: string[]) => ({ references: refs });
 const constant = (v: unknown) => ({ constant_value: v });
 
 /** A plan of these resources, with planned values, prior state (for those that exist) and configuration. */
-function plan(resources: readonly Res[]): Record<string, unknown> {
+function plan(resources: readonly Res[], extra: Config = {}): Record<string, unknown> {
   const entry = (r: Res) => {
     const [type, name] = r.address.split(".");
     const provider = type.startsWith("random_") ? "registry.terraform.io/hashicorp/random" : "registry.terraform.io/hashicorp/aws";
-    return { address: r.address, mode: "managed", type, name, provider_name: provider, values: r.values };
+    return { address: `${r.module ? `module.${r.module}.` : ""}${r.address}`, mode: "managed", type, name, provider_name: provider, values: r.values };
   };
   const changes = resources.map((r) => ({
     ...entry(r),
+    ...(r.module ? { module_address: `module.${r.module}` } : {}),
     change: r.unknown
       ? { actions: ["create"], before: null, after: r.values, after_unknown: r.unknown, before_sensitive: false, after_sensitive: {} }
       : { actions: ["no-op"], before: r.values, after: r.values, after_unknown: {}, before_sensitive: {}, after_sensitive: {} },
   }));
-  const config = resources.map((r) => ({ ...entry(r), values: undefined, provider_config_key: r.address.startsWith("random_") ? "random" : "aws", expressions: r.expressions ?? {} }));
+  const configOf = (r: Res) => ({ ...entry(r), address: r.address, values: undefined, provider_config_key: r.address.startsWith("random_") ? "random" : "aws", expressions: r.expressions ?? {} });
+  const modules = [...new Set(resources.flatMap((r) => (r.module ? [r.module] : [])))];
+  const state = (list: readonly Res[]) => ({
+    resources: list.filter((r) => !r.module).map(entry),
+    ...(modules.length > 0 ? { child_modules: modules.map((m) => ({ address: `module.${m}`, resources: list.filter((r) => r.module === m).map(entry) })) } : {}),
+  });
+  const calls = Object.fromEntries(modules.map((m) => [m, { source: `./${m}`, expressions: extra.calls?.[m] ?? {}, module: { resources: resources.filter((r) => r.module === m).map(configOf) } }]));
   return minimalPlan(changes, {
     terraform_version: "1.14.0",
-    planned_values: { root_module: { resources: resources.map(entry) } },
-    prior_state: { format_version: "1.0", values: { root_module: { resources: resources.filter((r) => !r.unknown).map(entry) } } },
-    configuration: { provider_config: { aws: { name: "aws" }, random: { name: "random" } }, root_module: { resources: config } },
+    ...(extra.variables ? { variables: Object.fromEntries(Object.entries(extra.variables).map(([k, v]) => [k, { value: v }])) } : {}),
+    planned_values: { root_module: state(resources) },
+    prior_state: { format_version: "1.0", values: { root_module: state(resources.filter((r) => !r.unknown)) } },
+    configuration: { provider_config: { aws: { name: "aws" }, random: { name: "random" } }, root_module: { resources: resources.filter((r) => !r.module).map(configOf), ...(modules.length > 0 ? { module_calls: calls } : {}) } },
   });
 }
 
@@ -51,9 +67,9 @@ const agent = (actions: string[]): Res[] => [
   { address: "aws_iam_role_policy.read", values: { role: "agent", name: "read", policy: doc(actions) }, unknown: { id: true } },
 ];
 
-async function gate(resources: readonly Res[]) {
+async function gate(resources: readonly Res[], extra: Config = {}) {
   const dir = tempDir();
-  writeTemp(dir, "plan.json", JSON.stringify(plan(resources)));
+  writeTemp(dir, "plan.json", JSON.stringify(plan(resources, extra)));
   let stdout = "";
   const code = await runCli(["gate", "--format", "json", "plan.json"], { stdout: (t) => (stdout += t), stderr: () => undefined, cwd: dir, env: {}, now: () => new Date("2026-12-01T09:00:00Z") });
   const report = JSON.parse(stdout) as { findings: { ruleId: string; severity: string; resource: string; message: string }[] };
@@ -148,5 +164,74 @@ describe("F2: a master password passed write-only, or made by the same plan", ()
     expect(await gate([password(true), other, database("password_wo", true), store("value_wo", true, OTHER), ...READ])).toEqual({ code: 0, errors: [] });
     expect(await gate([password(false), other, database("password_wo", false), store("value_wo", false, OTHER), ...READ])).toEqual({ code: 0, errors: [] });
     expect(await gate([password(true), database("password_wo", true), store("value_wo", true), ...agent(["sqs:ListQueues"])])).toEqual({ code: 0, errors: [] });
+  });
+});
+
+/**
+ * F3 (the steady state most configurations use): one root variable, often ephemeral, gives both the database's
+ * write-only password and the store's write-only value. The plan shows neither (null; an ephemeral variable's value is
+ * not in it), and both configurations refer to `var.db_password` alone: the same name on both sides is the same value.
+ */
+describe("F3: one variable, local or module input gives the database and the store", () => {
+  const VAR = ref("var.db_password");
+  const database = (given: Record<string, unknown>, module?: string): Res => ({
+    address: "aws_db_instance.orders",
+    ...(module ? { module } : {}),
+    values: { identifier: "orders", engine: "postgres", instance_class: "db.t4g.micro", allocated_storage: 20, username: "app", password: null, password_wo: null, password_wo_version: 1, deletion_protection: true, tags: null, tags_all: {} },
+    unknown: { arn: true, id: true, endpoint: true, address: true },
+    expressions: { identifier: constant("orders"), username: constant("app"), password_wo: given, password_wo_version: constant(1) },
+  });
+  const parameter = (given: Record<string, unknown>, module?: string): Res => ({
+    address: "aws_ssm_parameter.dbpw",
+    ...(module ? { module } : {}),
+    values: { name: "/app/db-password", type: "SecureString", value: null, value_wo: null, value_wo_version: 1, insecure_value: null, tags: null, tags_all: {} },
+    unknown: { arn: true, id: true, version: true },
+    expressions: { name: constant("/app/db-password"), type: constant("SecureString"), value_wo: given, value_wo_version: constant(1) },
+  });
+  const secret = (given: Record<string, unknown>): Res[] => [
+    { address: "aws_secretsmanager_secret.db", values: { name: "app/db", recovery_window_in_days: 30, tags_all: {} }, unknown: { arn: true, id: true }, expressions: { name: constant("app/db") } },
+    {
+      address: "aws_secretsmanager_secret_version.db",
+      values: { secret_string: null, secret_binary: null, secret_string_wo: null, secret_string_wo_version: 1 },
+      unknown: { arn: true, id: true, secret_id: true, version_id: true },
+      expressions: { secret_id: ref("aws_secretsmanager_secret.db.id", "aws_secretsmanager_secret.db"), secret_string_wo: given, secret_string_wo_version: constant(1) },
+    },
+  ];
+  const READ_PARAMETER = agent(["ssm:GetParameter", "kms:Decrypt"]);
+  const READ_SECRET = agent(["secretsmanager:GetSecretValue"]);
+  const found = (store: string, database = "aws_db_instance.orders") => ["agent-database-password", expect.stringMatching(new RegExp(`can read the master password of ${database.replace(/[.[\]"]/g, "\\$&")} \\(stored in ${store.replace(/[.[\]"]/g, "\\$&")}\\)`))];
+
+  test("a root variable in password_wo and in value_wo or secret_string_wo", async () => {
+    expect(await gate([database(VAR), parameter(VAR), ...READ_PARAMETER])).toEqual({ code: 1, errors: [found("aws_ssm_parameter.dbpw")] });
+    expect(await gate([database(VAR), ...secret(VAR), ...READ_SECRET])).toEqual({ code: 1, errors: [found("aws_secretsmanager_secret.db")] });
+  });
+
+  test("a JSON secret holding it among other keys: jsonencode({ username, password = var.db_password, host })", async () => {
+    const json = ref("var.db_password", "aws_db_instance.orders.address", "aws_db_instance.orders");
+    expect(await gate([database(VAR), ...secret(json), ...READ_SECRET])).toEqual({ code: 1, errors: [found("aws_secretsmanager_secret.db")] });
+  });
+
+  test("the same local or data source attribute on both sides, and a root variable passed into modules (one module, or one each)", async () => {
+    expect(await gate([database(ref("local.db_password")), parameter(ref("local.db_password")), ...READ_PARAMETER])).toEqual({ code: 1, errors: [found("aws_ssm_parameter.dbpw")] });
+    const generated = ref("data.aws_secretsmanager_random_password.pw.random_password", "data.aws_secretsmanager_random_password.pw");
+    expect(await gate([database(generated), parameter(generated), ...READ_PARAMETER])).toEqual({ code: 1, errors: [found("aws_ssm_parameter.dbpw")] });
+    const calls = { data: { master_password: VAR } };
+    const inner = ref("var.master_password");
+    expect(await gate([database(inner, "data"), parameter(inner, "data"), ...READ_PARAMETER], { calls })).toEqual({ code: 1, errors: [found("module.data.aws_ssm_parameter.dbpw", "module.data.aws_db_instance.orders")] });
+    expect(await gate([database(inner, "data"), parameter(VAR), ...READ_PARAMETER], { calls })).toEqual({ code: 1, errors: [found("aws_ssm_parameter.dbpw", "module.data.aws_db_instance.orders")] });
+  });
+
+  test("fail closed: a store made from a local the plan does not show may hold the password, and the finding says why", async () => {
+    const r = await gate([database(VAR), parameter(ref("local.secrets")), ...READ_PARAMETER]);
+    expect(r).toEqual({ code: 1, errors: [found("aws_ssm_parameter.dbpw")] });
+    expect(r.errors[0][1]).toMatch(/local\.secrets/);
+  });
+
+  test("controls: another variable in the store, a module given another variable, an agent that cannot read", async () => {
+    expect(await gate([database(VAR), parameter(ref("var.api_token")), ...READ_PARAMETER])).toEqual({ code: 0, errors: [] });
+    expect(await gate([database(VAR), ...secret(ref("var.api_token")), ...READ_SECRET])).toEqual({ code: 0, errors: [] });
+    const calls = { data: { master_password: ref("var.other") } };
+    expect(await gate([database(ref("var.master_password"), "data"), parameter(VAR), ...READ_PARAMETER], { calls })).toEqual({ code: 0, errors: [] });
+    expect(await gate([database(VAR), parameter(VAR), ...agent(["sqs:ListQueues"])])).toEqual({ code: 0, errors: [] });
   });
 });

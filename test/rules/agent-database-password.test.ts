@@ -2,6 +2,10 @@
  * A database master password where an agent can read it is a destroy right no IAM Deny takes back (red-team round 11).
  */
 import { agentRole, check, errors, policy, tf } from "../helpers/tf";
+import { checkPaths } from "../../lib/check/run-check";
+import { agentRules } from "../../lib/rules";
+import { dir } from "../hcl/helpers";
+import { HCL_AGENT } from "../helpers/hcl-stacks";
 
 type Obj = Record<string, unknown>;
 const agentReads = (action: string | string[], resource: string) => ({
@@ -149,6 +153,64 @@ describe("agent-database-password (final round)", () => {
     // The control: the store holds another generated value.
     const other = { "random_password.other": { length: 32 }, "aws_ssm_parameter.pw": { ...parameter["aws_ssm_parameter.pw"], value_wo: "${random_password.other.result}" } };
     expect(found(wo(other))).toEqual([]);
+  });
+});
+
+describe("one ephemeral variable gives password_wo and the store's write-only value (red-team round 168, F3)", () => {
+  const VARIABLE = { variable: { db_password: { type: "string", sensitive: true, ephemeral: true }, api_token: { type: "string", ephemeral: true } } };
+  const wo = (store: Obj) => tf({ ...agentReads(["ssm:GetParameter", "secretsmanager:GetSecretValue"], "*"), ...store, ...db("", { password: undefined, password_wo: "${var.db_password}", password_wo_version: 1 }) }, VARIABLE);
+  const parameter = (value: string) => ({ "aws_ssm_parameter.pw": { name: "/prod/db/password", type: "SecureString", value_wo: value, value_wo_version: 1 } });
+  const secret = (value: string) => ({ "aws_secretsmanager_secret.pw": { name: "prod/db" }, "aws_secretsmanager_secret_version.pw": { secret_id: "${aws_secretsmanager_secret.pw.id}", secret_string_wo: value, secret_string_wo_version: 1 } });
+  const stored = (store: string) => [expect.stringMatching(new RegExp(`master password of aws_db_instance\\.prod \\(stored in ${store.replace(/\./g, "\\.")}\\)`))];
+
+  test("Terraform JSON: value_wo, secret_string_wo and a JSON secret holding it among other keys", () => {
+    expect(found(wo(parameter("${var.db_password}"))).map((f) => f.message)).toEqual(stored("aws_ssm_parameter.pw"));
+    expect(found(wo(secret("${var.db_password}"))).map((f) => f.message)).toEqual(stored("aws_secretsmanager_secret.pw"));
+    expect(found(wo(secret('${jsonencode({ username = "admin", password = var.db_password, host = aws_db_instance.prod.address })}'))).map((f) => f.message)).toEqual(stored("aws_secretsmanager_secret.pw"));
+    // The control: the store holds another variable.
+    expect(found(wo(parameter("${var.api_token}")))).toEqual([]);
+  });
+
+  test("HCL, the database and the store in a module given the root variable", async () => {
+    const d = dir({
+      "main.tf": `${HCL_AGENT}
+variable "db_password" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+resource "aws_iam_role_policy" "agent" {
+  role   = aws_iam_role.agent.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["ssm:GetParameter"], Resource = "*" }] })
+}
+module "data" {
+  source          = "./data"
+  master_password = var.db_password
+}
+`,
+      "data/main.tf": `
+variable "master_password" {
+  type      = string
+  ephemeral = true
+}
+resource "aws_db_instance" "prod" {
+  identifier          = "prod"
+  engine              = "postgres"
+  instance_class      = "db.t4g.micro"
+  username            = "admin"
+  password_wo         = var.master_password
+  password_wo_version = 1
+}
+resource "aws_ssm_parameter" "pw" {
+  name             = "/prod/db/password"
+  type             = "SecureString"
+  value_wo         = var.master_password
+  value_wo_version = 1
+}
+`,
+    });
+    const r = await checkPaths([d], { config: {}, rules: agentRules });
+    expect(r.findings.filter((f) => f.ruleId === "agent-database-password").map((f) => f.message)).toEqual([expect.stringMatching(/master password of module\.data\.aws_db_instance\.prod \(stored in module\.data\.aws_ssm_parameter\.pw\)/)]);
   });
 });
 

@@ -255,6 +255,25 @@ export function setConfiguredReferences(r: TfResource, byArgument: ReadonlyMap<s
   if (byArgument.size > 0) configured.set(r, byArgument);
 }
 
+/**
+ * A plan's configuration names what a null or unknown argument was made from, and some of it no plan shows (a local, an
+ * output of a module the configuration leaves out): written among the argument's configured references as this marker,
+ * with the name, it says the value may be anything (red-team round 168, F3). The database passwords a store may hold
+ * are matched by it (fail closed); a credential of the plan is counted by `configuredCredentialReferences` itself.
+ */
+const UNSEEN_MARK = "${blastwall-unseen:";
+
+export function unseenMarker(name: string): string {
+  return `${UNSEEN_MARK}${name}}`;
+}
+
+/** The names the unseen markers among `strings` carry (`local.secrets`), once each. */
+export function unseenNamesIn(strings: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const s of strings) if (s.startsWith(UNSEEN_MARK) && s.endsWith("}")) out.add(s.slice(UNSEEN_MARK.length, -1));
+  return [...out];
+}
+
 /** The configured references of a resource's arguments, each written as an interpolation (`${aws_iam_access_key.k.secret}`). */
 export function configuredReferences(r: TfResource): ReadonlyMap<string, readonly string[]> | undefined {
   return configured.get(r);

@@ -75,6 +75,8 @@ export interface SecretRead {
 /** A store the principal can read that holds the master password of a database of the stack. */
 export interface DatabaseRead extends SecretRead {
   readonly database: string;
+  /** Set when the store may hold the password and blastwall cannot tell: why (the finding says so). */
+  readonly maybe?: string;
 }
 
 /** Shapes of well-known long-lived credentials; a literal that looks like one is treated as a live token. */
@@ -935,18 +937,19 @@ export function storedCredentialEdges(
         if (!CONFIGURATION_STORES.has(store.type)) unseen(": the stack does not show what it holds");
         continue;
       }
-      const { stored, c, databases, failClosed } = held;
+      const { stored, c, databases, databasesMaybe, failClosed } = held;
       // Spelt out when first read: a database read's now, an edge's when the edge's detail is (most never are; every
       // principal that reads a store holding a key made one per store, and its statement's digest).
       const how = readOf(res, hit);
       for (const database of databases) databaseReads.push({ store: res.address, database, action: hit.a, detail: `${how().text} reads the master password of ${database}`, statements: how().statements });
+      for (const [database, why] of databasesMaybe) databaseReads.push({ store: res.address, database, maybe: why, action: hit.a, detail: `${how().text} may read the master password of ${database} (${why})`, statements: how().statements });
       for (const f of c.found) {
         const why = failClosed?.get(`${f.what} ${f.user}`);
         const note = why === undefined ? "" : ` (${why})`;
         edges.push({ to: f.user, store: res.address, label: hit.a, detail: once(() => naming(() => `${mention(how())} reads ${f.what} of ${f.user}${note}`)), storeDetail: `${why === undefined ? "holds" : "may hold"} ${f.what} of ${f.user}` });
       }
       if (c.tokenShape) edges.push({ store: res.address, label: hit.a, detail: once(() => naming(() => `${mention(how())} reads ${c.tokenShape}, a credential whose rights blastwall cannot see`)) });
-      else if (c.found.length === 0 && databases.length === 0 && c.computed && !CONFIGURATION_STORES.has(store.type)) {
+      else if (c.found.length === 0 && databases.length === 0 && databasesMaybe.size === 0 && c.computed && !CONFIGURATION_STORES.has(store.type)) {
         unseen(": its value is computed, so blastwall cannot tell whether it is a credential");
       } else if (c.found.length === 0 && stored.unseen) {
         unseen(": the stack does not show all it holds (no version surely writing it shows its value)");
@@ -1076,6 +1079,8 @@ interface StoreContents {
   readonly stored: Stored;
   readonly c: ReturnType<typeof contents>;
   readonly databases: readonly string[];
+  /** Databases whose password the store may hold though the stack cannot show it does, and why (fail closed). */
+  readonly databasesMaybe: ReadonlyMap<string, string>;
   /** Why each credential found only among `stored.failClosed`'s values counts (by `what user`). */
   readonly failClosed?: ReadonlyMap<string, string>;
 }
@@ -1101,11 +1106,13 @@ function storeContents(stack: TfStack, res: TfResource, view?: string): StoreCon
 function heldIn(stack: TfStack, stored: Stored): StoreContents {
   const values = stored.failClosed === undefined ? stored.values : [...stored.values, ...stored.failClosed.values];
   const c = contents(stack, values);
-  const databases = databasePasswords().databasesIn(stack, storedStrings(stack, values));
-  if (stored.failClosed === undefined || c.found.length === 0) return { stored, c, databases };
+  const strings = storedStrings(stack, values);
+  const databases = databasePasswords().databasesIn(stack, strings);
+  const databasesMaybe = databasePasswords().databasesMaybeIn(stack, strings, databases);
+  if (stored.failClosed === undefined || c.found.length === 0) return { stored, c, databases, databasesMaybe };
   const plain = new Set(contents(stack, stored.values).found.map((f) => `${f.what} ${f.user}`));
   const why = stored.failClosed.why;
-  return { stored, c, databases, failClosed: new Map(c.found.filter((f) => !plain.has(`${f.what} ${f.user}`)).map((f) => [`${f.what} ${f.user}`, why])) };
+  return { stored, c, databases, databasesMaybe, failClosed: new Map(c.found.filter((f) => !plain.has(`${f.what} ${f.user}`)).map((f) => [`${f.what} ${f.user}`, why])) };
 }
 
 let secretList: readonly { readonly entry: CatalogueEntry; readonly storeType?: string }[] | undefined;

@@ -12,7 +12,7 @@ import { stringsIn } from "../json";
 import { resolveToPattern } from "../terraform/tokens";
 import { globsIntersect } from "../iam/glob";
 import { PASSWORD_ARGUMENTS, passwordValuesAt as at } from "./password-arguments";
-import { configuredReferences } from "./credential-references";
+import { configuredReferences, unseenNamesIn } from "./credential-references";
 
 /** The secrets RDS creates for `manage_master_user_password`, by the kind of database. */
 const MANAGED_SECRET: Readonly<Record<string, { readonly secret: string; readonly flag: string; readonly attribute: string }>> = {
@@ -105,7 +105,8 @@ function configuredPasswords(stack: TfStack): DatabasePassword[] {
       const key = `${db.address} ${path[0]}`;
       if (db.mode !== "managed" || seen.has(key)) continue;
       seen.add(key);
-      const refs = (configuredReferences(db)?.get(path[0]) ?? []).map((r) => r.replace(/^\$\{|\}$/g, ""));
+      // A name no plan shows (`unseenMarker`) says nothing a store can be matched by: the store side fails closed.
+      const refs = (configuredReferences(db)?.get(path[0]) ?? []).filter((r) => unseenNamesIn([r]).length === 0).map((r) => r.replace(/^\$\{|\}$/g, ""));
       if (refs.length > 0) out.push({ database: db.address, writeOnly: true, refs });
     }
   }
@@ -308,6 +309,22 @@ export function databasesIn(stack: TfStack, strings: readonly string[]): string[
     }
   }
   return [...out];
+}
+
+/**
+ * The databases whose master password stored strings may hold though blastwall cannot tell, and why: a plan's value
+ * made from what no plan shows (a local, an output of a module left out of the configuration) may be any of them
+ * (red-team round 168, F3). Those `databasesIn` finds are left out: they are certain.
+ */
+export function databasesMaybeIn(stack: TfStack, strings: readonly string[], certain: readonly string[]): Map<string, string> {
+  const names = unseenNamesIn(strings);
+  const out = new Map<string, string>();
+  if (names.length === 0) return out;
+  const why =
+    `its value is made from ${names.join(", ")}, which a plan does not show, so blastwall cannot tell it from the password (fail closed; ` +
+    `give the store and the database the same variable or resource attribute, which the plan's configuration shows, to be matched exactly)`;
+  for (const p of index(stack).passwords) if (!certain.includes(p.database)) out.set(p.database, why);
+  return out;
 }
 
 /** `s` names `ref` as a whole reference (`random_password.db` in `${random_password.db.result}`, not `random_password.db2`). */
