@@ -15,6 +15,9 @@ import { renderText } from "../../lib/report/text";
 import { renderJson } from "../../lib/report/json";
 import { check, policy, tf } from "../helpers/tf";
 import { agentCan, DESTROY, role } from "../helpers/sessions";
+import { PLAN_RULES } from "../../lib/plan/rules";
+import { runGate } from "../../lib/plan/gate";
+import { change, minimalPlan, tempDir, writeTemp } from "../plan/helpers";
 
 const ROOT = join(__dirname, "..", "..");
 const OLD = join(ROOT, "test", "fixtures", "rule-whys-0.7.0");
@@ -93,6 +96,46 @@ describe("agent-transitive-destroy", () => {
 test("every rule of blastwall check has a why under 800 characters (the rest goes in details)", () => {
   const long = checkRuleMetas.filter((m) => m.why.length > 800).map((m) => `${m.id} (${m.why.length})`);
   expect(long).toEqual([]);
+});
+
+test("every rule of the plan gate has a why under 800 characters: the gate prints it with each finding", () => {
+  const long = PLAN_RULES.map((r) => r.meta).filter((m) => m.why.length > 800).map((m) => `${m.id} (${m.why.length})`);
+  expect(long).toEqual([]);
+});
+
+describe("a plan gate finding prints its rule's short why, and none of the details", () => {
+  const NOW = new Date("2026-11-25T12:00:00Z");
+  const gate = (changes: unknown[]) => {
+    const dir = tempDir();
+    writeTemp(dir, "plan.json", JSON.stringify(minimalPlan(changes)));
+    return runGate({ planFile: "plan.json", cwd: dir, now: NOW });
+  };
+  const tpl = (resources: Record<string, unknown>) => JSON.stringify({ Resources: resources });
+  const table = { Type: "AWS::DynamoDB::Table", Properties: { TableName: "orders" } };
+  const cases: [string, unknown, string][] = [
+    [
+      "plan-stack-template-drops-data",
+      change("aws_cloudformation_stack.data", ["update"], { name: "data", template_body: tpl({ Orders: table, Q: { Type: "AWS::SQS::Queue" } }) }, { name: "data", template_body: tpl({ Q: { Type: "AWS::SQS::Queue" } }) }),
+      "Service Catalog",
+    ],
+    [
+      "plan-deletion-protection-off",
+      change("aws_db_instance.orders", ["update"], { identifier: "orders", deletion_protection: true }, { identifier: "orders", deletion_protection: false }),
+      "SnapLock",
+    ],
+  ];
+
+  test.each(cases)("%s, in the JSON and text reports", (id, planned, detailOnly) => {
+    const meta = byId.get(id)!;
+    expect(meta.details).toContain(detailOnly);
+    const report = gate([planned]);
+    const found = (JSON.parse(renderJson(report)).findings as { ruleId: string; why?: string }[]).filter((f) => f.ruleId === id);
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found) expect(f.why).toBe(meta.why);
+    const text = renderText(report);
+    expect(text).toContain(`why:       ${meta.why}`);
+    expect(text).not.toContain(detailOnly);
+  });
 });
 
 describe.each(oldWhys)("%s: nothing of its 0.7.0 why is lost", (id, old) => {
