@@ -128,21 +128,27 @@ export const rule: Rule = {
         "stack that lets no stranger in is the chain of whoever may make itself a user of that pool. A Deny of the agent's own that " +
         "certainly covers a compute action on the resource (by pattern, or written as a reference to it) closes that chain as it closes a " +
         "route.",
+      "",
+      "**Closing a route.** Cut the weakest link of the chain shown: narrow the agent's sts:AssumeRole / iam:PassRole / secret reads to " +
+        "the exact resources it needs, tighten the target's trust policy, or take the destroy rights off the target. For an invoked " +
+        "function: take the destroy rights off its role, scope what it may delete, or take the route away (the invoke right, " +
+        "sqs:SendMessage, events:PutEvents, events:StartReplay, events:PutTargets, events:PutRule, config:PutConfigRule, " +
+        "config:PutOrganizationConfigRule, execute-api:Invoke, logs:PutLogEvents, iot:Publish, firehose:PutRecord, " +
+        "lambda:CreateEventSourceMapping, appsync:GraphQL, the cognito-idp rights that make a user of an authorizer's pool... on what " +
+        "leads to it, or an explicit Deny of it), require IAM auth on its function URL, API method or route, or close a route anyone can " +
+        "use (make the load balancer internal, take the Lambda@Edge association or the SES Lambda action off, point a custom Config " +
+        "rule's source at a function that cannot delete, end a user pool's self sign-up with allow_admin_create_user_only = true, on the " +
+        "pool of an authorizer too). For an integration's credentials role or a data source's service role: take the destroy rights the " +
+        "call needs off it, or require IAM auth on the method. For an AgentCore gateway's role: take the destroy rights its targets' calls " +
+        "need off it, or set authorizer_type = \"AWS_IAM\" and take bedrock-agentcore:InvokeGateway on the gateway away. For an AgentCore " +
+        "runtime's role: take the destroy rights its agent does not need off it, or remove the runtime's authorizer_configuration (so " +
+        "invoking it asks for bedrock-agentcore:InvokeAgentRuntime) and take that right away.",
     ].join("\n"),
     fix:
-      "Cut the weakest link of the chain shown: narrow the agent's sts:AssumeRole / iam:PassRole / secret reads to the exact " +
-      "resources it needs, tighten the target's trust policy, or take the destroy rights off the target. For an invoked function: " +
-      "take the destroy rights off its role, scope what it may delete, or take the route away (the invoke right, " +
-      "sqs:SendMessage, events:PutEvents, events:StartReplay, events:PutTargets, events:PutRule, config:PutConfigRule, config:PutOrganizationConfigRule, execute-api:Invoke, logs:PutLogEvents, iot:Publish, firehose:PutRecord, " +
-      "lambda:CreateEventSourceMapping, appsync:GraphQL, the cognito-idp rights that make a user of an authorizer's pool... on what leads to it, " +
-      "or an explicit Deny of it), require IAM auth on its function URL, " +
-      "API method or route, or close a route anyone can use (make the load balancer internal, take the Lambda@Edge association " +
-      "or the SES Lambda action off, point a custom Config rule's source at a function that cannot delete, end a user pool's self sign-up with allow_admin_create_user_only = true, on the pool of an " +
-      "authorizer too). For an integration's credentials role or a data source's " +
-      "service role: take the destroy rights the call needs off it, or require IAM auth on the method. For an AgentCore gateway's " +
-      "role: take the destroy rights its targets' calls need off it, or set authorizer_type = \"AWS_IAM\" and take " +
-      "bedrock-agentcore:InvokeGateway on the gateway away. For an AgentCore runtime's role: take the destroy rights its agent does not " +
-      "need off it, or remove the runtime's authorizer_configuration (so invoking it asks for bedrock-agentcore:InvokeAgentRuntime) and take that right away.",
+      "Cut the chain at its first link: take away the right it names (the evidence shows the statement that grants it), or scope it " +
+      "to the exact resources the agent needs; a link that asks for no right is closed where the path shows it open (a trust policy, an " +
+      "authorizer, a user pool's sign-up). Or take the destroy rights off the principal the chain ends in. If the route is intended, " +
+      "acknowledge the finding with a reason. How to close each kind of route: docs/rules.md, agent-transitive-destroy.",
     severity: "error",
     category: "reach",
   },

@@ -15,12 +15,19 @@ import { renderText } from "../../lib/report/text";
 import { renderJson } from "../../lib/report/json";
 import { check, policy, tf } from "../helpers/tf";
 import { agentCan, DESTROY, role } from "../helpers/sessions";
+import { PLAN_RULES } from "../../lib/plan/rules";
+import { runGate } from "../../lib/plan/gate";
+import { change, minimalPlan, tempDir, writeTemp } from "../plan/helpers";
 
 const ROOT = join(__dirname, "..", "..");
 const OLD = join(ROOT, "test", "fixtures", "rule-whys-0.7.0");
-const oldWhys = readdirSync(OLD)
-  .filter((f) => f.endsWith(".txt"))
-  .map((f) => [f.replace(/\.txt$/, ""), readFileSync(join(OLD, f), "utf8").trim()] as const);
+const oldTexts = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith(".txt"))
+    .map((f) => [f.replace(/\.txt$/, ""), readFileSync(join(dir, f), "utf8").trim()] as const);
+const oldWhys = oldTexts(OLD);
+/** Rules whose generic fix (printed by every finding that sets none of its own) was long in 0.7.0. */
+const oldFixes = oldTexts(join(OLD, "fix"));
 
 /**
  * The names a text uses: tokens holding a capital, a colon, an underscore or an @ (lambda:InvokeFunction, AgentCore,
@@ -95,6 +102,46 @@ test("every rule of blastwall check has a why under 800 characters (the rest goe
   expect(long).toEqual([]);
 });
 
+test("every rule of the plan gate has a why under 800 characters: the gate prints it with each finding", () => {
+  const long = PLAN_RULES.map((r) => r.meta).filter((m) => m.why.length > 800).map((m) => `${m.id} (${m.why.length})`);
+  expect(long).toEqual([]);
+});
+
+describe("a plan gate finding prints its rule's short why, and none of the details", () => {
+  const NOW = new Date("2026-11-25T12:00:00Z");
+  const gate = (changes: unknown[]) => {
+    const dir = tempDir();
+    writeTemp(dir, "plan.json", JSON.stringify(minimalPlan(changes)));
+    return runGate({ planFile: "plan.json", cwd: dir, now: NOW });
+  };
+  const tpl = (resources: Record<string, unknown>) => JSON.stringify({ Resources: resources });
+  const table = { Type: "AWS::DynamoDB::Table", Properties: { TableName: "orders" } };
+  const cases: [string, unknown, string][] = [
+    [
+      "plan-stack-template-drops-data",
+      change("aws_cloudformation_stack.data", ["update"], { name: "data", template_body: tpl({ Orders: table, Q: { Type: "AWS::SQS::Queue" } }) }, { name: "data", template_body: tpl({ Q: { Type: "AWS::SQS::Queue" } }) }),
+      "Service Catalog",
+    ],
+    [
+      "plan-deletion-protection-off",
+      change("aws_db_instance.orders", ["update"], { identifier: "orders", deletion_protection: true }, { identifier: "orders", deletion_protection: false }),
+      "SnapLock",
+    ],
+  ];
+
+  test.each(cases)("%s, in the JSON and text reports", (id, planned, detailOnly) => {
+    const meta = byId.get(id)!;
+    expect(meta.details).toContain(detailOnly);
+    const report = gate([planned]);
+    const found = (JSON.parse(renderJson(report)).findings as { ruleId: string; why?: string }[]).filter((f) => f.ruleId === id);
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found) expect(f.why).toBe(meta.why);
+    const text = renderText(report);
+    expect(text).toContain(`why:       ${meta.why}`);
+    expect(text).not.toContain(detailOnly);
+  });
+});
+
 describe.each(oldWhys)("%s: nothing of its 0.7.0 why is lost", (id, old) => {
   const meta = byId.get(id)!;
 
@@ -112,6 +159,74 @@ describe.each(oldWhys)("%s: nothing of its 0.7.0 why is lost", (id, old) => {
     expect(namesIn(old).filter((n) => !here.includes(n))).toEqual([]);
     const words = wordsIn(here);
     expect([...wordsIn(old)].filter((w) => !words.has(w))).toEqual([]);
+  });
+});
+
+describe.each(oldFixes)("%s: its generic fix is short, and nothing of its 0.7.0 fix is lost", (id, old) => {
+  const meta = byId.get(id)!;
+
+  test("its fix is shorter, under 600 characters", () => {
+    expect(meta.fix.length).toBeLessThan(Math.min(old.length, 600));
+  });
+
+  test.each([
+    ["docs/rules.md as committed", committed],
+    ["docs/rules.md as generated", generated],
+  ])("%s names everything the old fix named", (_what, markdown) => {
+    const here = section(markdown, id);
+    expect(here).not.toBe("");
+    expect(namesIn(old).filter((n) => !here.includes(n))).toEqual([]);
+    const words = wordsIn(here);
+    expect([...wordsIn(old)].filter((w) => !words.has(w))).toEqual([]);
+  });
+});
+
+describe("agent-transitive-destroy's fix, printed by the chain findings that set none of their own", () => {
+  const meta = byId.get("agent-transitive-destroy")!;
+  const trusts = (who: string) => policy({ Effect: "Allow", Principal: { AWS: `\${aws_iam_role.${who}.arn}` }, Action: "sts:AssumeRole" });
+  const assume = (to: string) => policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: `\${aws_iam_role.${to}.arn}` });
+  const chains = (json: Record<string, unknown>) => check(json).findings.filter((f) => f.ruleId === "agent-transitive-destroy");
+
+  test("it says to cut the first link (take its right away or scope it), and to acknowledge an intended route with a reason", () => {
+    expect(meta.fix).toMatch(/^Cut the chain at its first link: take away the right it names/);
+    expect(meta.fix).toMatch(/scope it to the exact resources/);
+    expect(meta.fix).toMatch(/If the route is intended, acknowledge the finding with a reason/);
+    expect(meta.fix).not.toMatch(/events:StartReplay|AgentCore|Lambda@Edge/);
+  });
+
+  test("one link: the fix is the short one, and the message and evidence name the right and the statement to take away", () => {
+    const report = check(tf({ ...agentCan({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.deploy.arn}" }), ...role("deploy", trusts("agent"), DESTROY) }));
+    const [f, ...more] = report.findings.filter((x) => x.ruleId === "agent-transitive-destroy");
+    expect(more).toEqual([]);
+    expect(f.fix).toBe(meta.fix);
+    expect(f.fix).not.toContain("events:StartReplay");
+    expect(f.message).toContain("aws_iam_role.agent --sts:AssumeRole--> aws_iam_role.deploy");
+    expect(f.evidence.find((e) => e.step === "assume-role")?.detail).toContain("aws_iam_role_policy.agent statement #0 (Allow sts:AssumeRole");
+    expect(renderText({ ...report, rules: checkRuleMetas })).toContain(`fix:       ${meta.fix}`);
+  });
+
+  test("two links: the message names the first link to cut", () => {
+    const json = tf({
+      ...agentCan({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.hop.arn}" }),
+      ...role("hop", trusts("agent"), assume("deploy")),
+      ...role("deploy", trusts("hop"), DESTROY),
+    });
+    const f = chains(json).find((x) => x.resource === "aws_iam_role.deploy")!;
+    expect(f.fix).toBe(meta.fix);
+    expect(f.message).toContain("Cutting the first link (aws_iam_role.agent -> aws_iam_role.hop) cuts this chain");
+  });
+
+  test("control: a function the agent invokes keeps its own fix, naming the function's role and the route", () => {
+    const lambda = policy({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });
+    const json = tf({
+      ...agentCan({ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: "${aws_lambda_function.cleanup.arn}" }),
+      ...role("fn", lambda, DESTROY),
+      "aws_lambda_function.cleanup": { function_name: "db-cleanup", role: "${aws_iam_role.fn.arn}", handler: "index.handler", runtime: "python3.12", filename: "x.zip" },
+    });
+    const [f] = chains(json);
+    expect(f.resource).toBe("aws_lambda_function.cleanup");
+    expect(f.fix).not.toContain(meta.fix);
+    expect(f.fix).toMatch(/^Take the destroy rights off aws_iam_role\.fn/);
   });
 });
 

@@ -224,18 +224,31 @@ export const backupRetentionLowered: PlanRule = {
     title: "Plan lowers backup retention",
     why:
       "Lower retention deletes existing restore points at once and shortens how far back data can be recovered; 0 turns automated backups off. " +
-      "Point-in-time recovery off (an awscc_dynamodb_table's point_in_time_recovery_specification too), a backup plan or Data Lifecycle Manager policy that keeps recovery points or snapshots for less time (or no longer makes them) do the same, " +
-      "and a log group (0: never expire) or CloudTrail event data store with shorter retention deletes the older logs, often the audit record, at once; " +
-      "a Kinesis stream, SQS queue or Timestream table with shorter retention drops the records, messages and time series older than the new period. " +
-      "Keyspaces point-in-time recovery off, Lightsail database backups off, and a shorter default retention of a Redshift cluster's manual snapshots (-1 keeps them) count too; " +
-      "so do a Kinesis video stream's shorter retention, a Lightsail instance's automatic snapshots turned off, an S3 table's snapshot expiry or a table bucket's unreferenced file removal made sooner " +
-      "(or turned on), a Kafka broker retention (log.retention.ms, .minutes, .hours, .bytes) lowered in an MSK configuration or by moving a cluster to another configuration revision, " +
-      "an OpenSearch Serverless lifecycle policy that keeps indexes for less time (created, it shortens retention from unlimited), " +
-      "an EventBridge archive's retention (0: forever), AWS Config's retention of the configuration history (created too: it replaces the region's setting, at most the 2557-day default), " +
-      "a Security Lake data lake's expiration (none: forever), a Redshift or Redshift Serverless manual snapshot's retention (-1 keeps it) " +
-      "the retention of a Redshift cluster's cross-region automated snapshot copies, " +
-      "a Prometheus workspace's metrics retention (unset: 150 days; created for a workspace the plan does not create, it replaces one the plan does not show), " +
-      "and a Glue table optimizer's Iceberg snapshot or orphan file retention (lowered, cleanup switched on, or created enabled on a table the plan does not create).",
+      "Turning point-in-time recovery off, or keeping logs, messages, records or snapshots for less time, loses data the same way " +
+      "(docs/rules.md lists every setting this rule reads).",
+    details:
+      "Point-in-time recovery off (an awscc_dynamodb_table's point_in_time_recovery_specification too), a backup plan or Data Lifecycle " +
+      "Manager policy that keeps recovery points or snapshots for less time (or no longer makes them) do the same, and a log group (0: " +
+      "never expire) or CloudTrail event data store with shorter retention deletes the older logs, often the audit record, at once; a " +
+      "Kinesis stream, SQS queue or Timestream table with shorter retention drops the records, messages and time series older than the new " +
+      "period.\n\n" +
+      "Keyspaces point-in-time recovery off, Lightsail database backups off, and a shorter default retention of a Redshift cluster's " +
+      "manual snapshots (-1 keeps them) count too; so do:\n\n" +
+      "- a Kinesis video stream's shorter retention;\n" +
+      "- a Lightsail instance's automatic snapshots turned off;\n" +
+      "- an S3 table's snapshot expiry or a table bucket's unreferenced file removal made sooner (or turned on);\n" +
+      "- a Kafka broker retention (log.retention.ms, .minutes, .hours, .bytes) lowered in an MSK configuration or by moving a cluster to " +
+      "another configuration revision;\n" +
+      "- an OpenSearch Serverless lifecycle policy that keeps indexes for less time (created, it shortens retention from unlimited);\n" +
+      "- an EventBridge archive's retention (0: forever);\n" +
+      "- AWS Config's retention of the configuration history (created too: it replaces the region's setting, at most the 2557-day default);\n" +
+      "- a Security Lake data lake's expiration (none: forever);\n" +
+      "- a Redshift or Redshift Serverless manual snapshot's retention (-1 keeps it);\n" +
+      "- the retention of a Redshift cluster's cross-region automated snapshot copies;\n" +
+      "- a Prometheus workspace's metrics retention (unset: 150 days; created for a workspace the plan does not create, it replaces one " +
+      "the plan does not show);\n" +
+      "- and a Glue table optimizer's Iceberg snapshot or orphan file retention (lowered, cleanup switched on, or created enabled on a " +
+      "table the plan does not create).",
     fix: "Keep retention at or above its current value (a log group at 0 keeps logs forever). If intended, have a human approve this exact plan.",
     severity: "error",
     category: "plan",

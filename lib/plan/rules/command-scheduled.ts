@@ -83,20 +83,35 @@ export const commandScheduled: PlanRule = {
     id: "plan-command-scheduled",
     title: "Plan makes AWS run commands or destructive API calls for it",
     why:
-      "An SSM association or maintenance window task runs its document (a shell script, a runbook) on its instances; an EventBridge Scheduler " +
-      "schedule can call any AWS API with its role (`aws-sdk:rds:deleteDBInstance`); an EventBridge rule target can run commands on instances or an " +
-      "Automation runbook, a task or build with a command of its own, or SQL; a Step Functions state machine calls the APIs its definition names " +
-      "with its role whenever anything starts it; an automatic Config remediation runs on every resource its rule flags, written as a resource or in a conformance pack's template " +
-      "(which Config deploys with its own service-linked role, an organization pack in every member account; a template blastwall cannot read, in S3 or an SSM document, counts); " +
-      "a rule whose pattern, schedule, bus or state changes runs its existing targets on other events; an alarm can terminate its " +
-      "instance; a DataSync task on a schedule deletes (preserve_deleted_files REMOVE) or overwrites (overwrite_mode ALWAYS, the default) the destination's " +
-      "files to match its source; a DMS replication task or config that apply starts with TargetTablePrepMode DROP_AND_CREATE or TRUNCATE_BEFORE_LOAD drops or empties " +
-      "every mapped table of its target; an aws_redshiftdata_statement runs its SQL as it is created; an EMR cluster runs its steps (command-runner.jar commands, scripts, jars) " +
-      "and bootstrap actions with its instance profile's rights as it starts. A schedule or rule that sends a new input to a state machine of the plan whose destroy call takes its target from that input " +
-      "(or sits behind a Choice state) deletes something else with the same definition, and a machine whose role changes runs its destroy calls with new rights. " +
-      "The Cloud Control equivalents (awscc_scheduler_schedule, awscc_stepfunctions_state_machine, awscc_ssm_association, awscc_datasync_task) are read the same way. " +
-      "Creating one is not a delete of anything, yet minutes after apply it can turn protection off and delete a database with no final " +
-      "snapshot, and no resource change in the plan shows it.",
+      "An SSM association, a schedule, a rule target, a state machine, an automatic Config remediation and the other resources this rule " +
+      "reads make AWS run commands, SQL or API calls after apply, with rights of their own (docs/rules.md lists them). Creating one is not " +
+      "a delete of anything, yet minutes after apply it can turn protection off and delete a database with no final snapshot, and no " +
+      "resource change in the plan shows it.",
+    details: [
+      "What runs, and when:",
+      "",
+      "- An SSM association or maintenance window task runs its document (a shell script, a runbook) on its instances;",
+      "- an EventBridge Scheduler schedule can call any AWS API with its role (`aws-sdk:rds:deleteDBInstance`);",
+      "- an EventBridge rule target can run commands on instances or an Automation runbook, a task or build with a command of its own, or SQL;",
+      "- a Step Functions state machine calls the APIs its definition names with its role whenever anything starts it;",
+      "- an automatic Config remediation runs on every resource its rule flags, written as a resource or in a conformance pack's template " +
+        "(which Config deploys with its own service-linked role, an organization pack in every member account; a template blastwall " +
+        "cannot read, in S3 or an SSM document, counts);",
+      "- a rule whose pattern, schedule, bus or state changes runs its existing targets on other events;",
+      "- an alarm can terminate its instance;",
+      "- a DataSync task on a schedule deletes (preserve_deleted_files REMOVE) or overwrites (overwrite_mode ALWAYS, the default) the " +
+        "destination's files to match its source;",
+      "- a DMS replication task or config that apply starts with TargetTablePrepMode DROP_AND_CREATE or TRUNCATE_BEFORE_LOAD drops or " +
+        "empties every mapped table of its target;",
+      "- an aws_redshiftdata_statement runs its SQL as it is created;",
+      "- an EMR cluster runs its steps (command-runner.jar commands, scripts, jars) and bootstrap actions with its instance profile's " +
+        "rights as it starts.",
+      "",
+      "A schedule or rule that sends a new input to a state machine of the plan whose destroy call takes its target from that input (or " +
+        "sits behind a Choice state) deletes something else with the same definition, and a machine whose role changes runs its destroy " +
+        "calls with new rights. The Cloud Control equivalents (awscc_scheduler_schedule, awscc_stepfunctions_state_machine, " +
+        "awscc_ssm_association, awscc_datasync_task) are read the same way.",
+    ].join("\n"),
     fix:
       "Read the document, target, input, SQL or state named in the finding. If it is intended, have a human approve this exact plan (`blastwall approve`); " +
       "a changed document, target, input or definition needs approval again. Routine AWS documents (inventory, agent updates, patch baselines), " +

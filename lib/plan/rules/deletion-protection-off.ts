@@ -54,12 +54,15 @@ export const deletionProtectionOff: PlanRule = {
     title: "Plan turns deletion protection off",
     why:
       "Deletion protection is what makes AWS refuse a delete from any caller, including a stale Terraform plan or an agent with a broad token. " +
-      "Turning it off is the first step of every destroy, and is often split into a separate, harmless-looking change. " +
-      "The same holds for an EFS file system's replication overwrite protection (DISABLED lets a replication configuration replace its files with another file system's) " +
-      "and an FSx for ONTAP SnapLock volume's privileged delete (ENABLED lets an administrator delete WORM files before their retention ends), " +
-      "and the retain flags of CloudFormation stack set instances (retain_stack, retain_stacks, and a stack set's auto_deployment retain_stacks_on_account_removal): " +
-      "turned off, the next removal of an instance, region, account or OU member deletes its stacks and every resource in them. " +
-      "So does an EMR cluster's termination_protection (off, the cluster and the data on its HDFS volumes can be terminated), and a CloudFormation stack's termination protection (enable_termination_protection of a Cloud Control stack): off, DeleteStack deletes the stack and every resource it made.",
+      "Turning it off is the first step of every destroy, and is often split into a separate, harmless-looking change.",
+    details:
+      "The same holds for an EFS file system's replication overwrite protection (DISABLED lets a replication configuration replace its " +
+      "files with another file system's) and an FSx for ONTAP SnapLock volume's privileged delete (ENABLED lets an administrator delete " +
+      "WORM files before their retention ends), and the retain flags of CloudFormation stack set instances (retain_stack, retain_stacks, " +
+      "and a stack set's auto_deployment retain_stacks_on_account_removal): turned off, the next removal of an instance, region, account " +
+      "or OU member deletes its stacks and every resource in them. So does an EMR cluster's termination_protection (off, the cluster and " +
+      "the data on its HDFS volumes can be terminated), and a CloudFormation stack's termination protection " +
+      "(enable_termination_protection of a Cloud Control stack): off, DeleteStack deletes the stack and every resource it made.",
     fix: "Keep deletion protection on. If the resource really must go, have a human approve this exact plan with `blastwall approve`.",
     severity: "error",
     category: "plan",

@@ -51,10 +51,14 @@ export const forceDestroyOn: PlanRule = {
     title: "Plan turns force_destroy on",
     why:
       "force_destroy lets a later destroy delete the contents first: every object and version of a bucket, every recovery point of a vault, every image of a repository. " +
-      "close_on_deletion makes removing an Organizations account close it; delete_data_in_filesystem makes removing an FSx data repository association delete its files; " +
-      "bypass_snaplock_enterprise_retention lets removing a SnapLock volume delete WORM files still under retention; a SageMaker domain's home_efs_file_system = \"Delete\" " +
-      "makes removing the domain delete its users' home directories; a knowledge base data source's data_deletion_policy moved off RETAIN makes removing it delete its vector embeddings; " +
-      "an Elastic Beanstalk environment's DBDeletionPolicy set to Delete makes terminating it delete its coupled RDS database. Turned on in one change, the next destroy is silent and total.",
+      "The other switches this rule reads make a later removal delete data the same way (docs/rules.md lists them). " +
+      "Turned on in one change, the next destroy is silent and total.",
+    details:
+      "close_on_deletion makes removing an Organizations account close it; delete_data_in_filesystem makes removing an FSx data " +
+      "repository association delete its files; bypass_snaplock_enterprise_retention lets removing a SnapLock volume delete WORM files " +
+      "still under retention; a SageMaker domain's home_efs_file_system = \"Delete\" makes removing the domain delete its users' home " +
+      "directories; a knowledge base data source's data_deletion_policy moved off RETAIN makes removing it delete its vector embeddings; " +
+      "an Elastic Beanstalk environment's DBDeletionPolicy set to Delete makes terminating it delete its coupled RDS database.",
     fix:
       "Keep force_destroy (force_delete, close_on_deletion, delete_data_in_filesystem, bypass_snaplock_enterprise_retention) off and a SageMaker domain's home file system " +
       "retained on anything holding data. If intended, have a human approve this exact plan.",

@@ -148,14 +148,23 @@ export const guardrailChanged: PlanRule = {
     id: "plan-guardrail-changed",
     title: "Plan changes a guardrail's content",
     why:
-      "An SCP, a bucket, table bucket or vault policy (a Glacier vault's inline access policy too), a backup plan or selection, a lifecycle or object lock configuration, a Recycle Bin rule or a KMS key protects data only through its content (a Cloud Control KMS key or a Payment Cryptography key is judged only for being switched off: disabled, nothing encrypted under it can be read). " +
-      "Emptied or loosened in place, it still exists and no delete is planned, but it protects nothing: as bad as deleting it. Whether new policy text is weaker cannot be judged from the plan, " +
-      "so any change of that content needs a human. Creating a bucket lifecycle configuration, a bucket, table bucket, table or vector bucket policy, a key policy or an ECR lifecycle policy overwrites the setting AWS already holds, which the plan does not show: " +
-      "a created policy, an expiration rule or an image expiry counts as such a change, unless the configuration names by reference a bucket, repository, key or vault " +
-      "that the same plan creates (every instance of it) and that so holds nothing yet; an S3 on Outposts lifecycle configuration counts as a bucket's. " +
-      "An Image Builder lifecycle policy with a DELETE action deletes the AMIs, snapshots and container images it selects, as an ECR lifecycle policy expires images: created, or its content changed, it counts (DEPRECATE, DISABLE or a DISABLED policy pass). " +
-      "Tags and descriptions are routine, and so are a rule added to a backup plan and a KMS key's rotation; a CloudTrail trail counts for its event selectors and destination, a Glacier vault for its access policy, " +
-      "a DynamoDB table only for its replicas, a shorter point-in-time recovery window and TTL turned on, a GuardDuty detector and the AWS Config recorder status only for being switched off.",
+      "An SCP, a bucket, table bucket or vault policy, a backup plan or selection, a lifecycle or object lock configuration, a Recycle Bin " +
+      "rule or a KMS key protects data only through its content. Emptied or loosened in place, it still exists and no delete is planned, " +
+      "but it protects nothing: as bad as deleting it. Whether new policy text is weaker cannot be judged from the plan, so any change of " +
+      "that content needs a human.",
+    details:
+      "A Glacier vault's inline access policy counts as a vault policy; a Cloud Control KMS key or a Payment Cryptography key is judged " +
+        "only for being switched off: disabled, nothing encrypted under it can be read.\n\n" +
+        "Creating a bucket lifecycle configuration, a bucket, table bucket, table or vector bucket policy, a key policy or an ECR " +
+        "lifecycle policy overwrites the setting AWS already holds, which the plan does not show: a created policy, an expiration rule or " +
+        "an image expiry counts as such a change, unless the configuration names by reference a bucket, repository, key or vault that the " +
+        "same plan creates (every instance of it) and that so holds nothing yet; an S3 on Outposts lifecycle configuration counts as a " +
+        "bucket's. An Image Builder lifecycle policy with a DELETE action deletes the AMIs, snapshots and container images it selects, as " +
+        "an ECR lifecycle policy expires images: created, or its content changed, it counts (DEPRECATE, DISABLE or a DISABLED policy " +
+        "pass).\n\n" +
+        "Tags and descriptions are routine, and so are a rule added to a backup plan and a KMS key's rotation; a CloudTrail trail counts " +
+        "for its event selectors and destination, a Glacier vault for its access policy, a DynamoDB table only for its replicas, a shorter " +
+        "point-in-time recovery window and TTL turned on, a GuardDuty detector and the AWS Config recorder status only for being switched off.",
     fix:
       "If the change is not intended, restore the guardrail's previous content (for a create: leave the setting to the resource that manages it, or drop the expiration). " +
       "If it is, a human with the approval key reviews the new content and runs `blastwall approve` on this exact plan.",

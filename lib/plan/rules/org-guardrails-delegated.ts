@@ -130,20 +130,30 @@ export const orgGuardrailsDelegated: PlanRule = {
     why:
       "Only the management account may create, change, attach or detach SCPs and RCPs, unless a resource-based delegation policy (aws_organizations_resource_policy) names a member account: " +
       "then whoever holds the IAM rights there may detach the SCP that denies agents and destroys from every OU, or rewrite it, and no policy or attachment changes in the plan that grants this. " +
-      "A created, changed or replaced delegation policy counts when an Allow grants an Organizations action other than Describe* and List* (organizations:AttachPolicy, DetachPolicy, UpdatePolicy, DeletePolicy, CreatePolicy, a wildcard or NotAction) " +
-      "that the policy before did not grant, to the same principal on the same terms; conditions such as organizations:PolicyType are shown but not relied on, since backup and declarative policies guard accounts too. " +
-      "A content known only after apply, or that cannot be read, counts. " +
-      "A delegated administrator (aws_organizations_delegated_administrator) created or re-pointed counts for a service whose organization-wide features change what protects member accounts: " +
-      "CloudTrail (organization trails), IAM (root sessions in member accounts), CloudFormation StackSets, IAM Identity Center, AWS Backup, AWS Config (organization rules and conformance packs), GuardDuty, Security Hub, Firewall Manager, " +
-      "Macie (suspends it in member accounts, archives their S3 policy findings), Detective (deletes the organization behavior graph), Inspector (turns scanning off) and Audit Manager (the organization's assessments and evidence), " +
-      "and any service blastwall does not know, or one known only after apply; IAM Access Analyzer, Compute Optimizer, AWS Health, Trusted Advisor and S3 Storage Lens, which only read, and VPC IPAM, pass. " +
-      "A service's own admin-account resource registers the same delegated administrator and counts the same, created or pointed at another account or Region: " +
-      "aws_cloudtrail_organization_delegated_admin_account, aws_guardduty_organization_admin_account, aws_securityhub_organization_admin_account (awscc_securityhub_delegated_admin), aws_fms_admin_account, " +
-      "aws_macie2_organization_admin_account, aws_detective_organization_admin_account (awscc_detective_organization_admin), aws_inspector2_delegated_admin_account and aws_auditmanager_organization_admin_account_registration; " +
-      "aws_vpc_ipam_organization_admin_account passes. " +
-      "A delegation policy granting only Describe*/List*, one deleted, and a delegated administrator deregistered, pass. " +
-      "The same written in a CloudFormation template (AWS::Organizations::ResourcePolicy created or its Content changed, AWS::SecurityHub::DelegatedAdmin and AWS::Detective::OrganizationAdmin created or re-pointed) is judged by plan-stack-template-drops-data; " +
-      "CloudFormation has no type for an Organizations delegated administrator.",
+      "A delegated administrator registered for a service whose organization-wide features change what protects member accounts counts too (docs/rules.md lists the services).",
+    details:
+      "**Delegation policies.** A created, changed or replaced delegation policy counts when an Allow grants an Organizations action " +
+        "other than Describe* and List* (organizations:AttachPolicy, DetachPolicy, UpdatePolicy, DeletePolicy, CreatePolicy, a wildcard or " +
+        "NotAction) that the policy before did not grant, to the same principal on the same terms; conditions such as " +
+        "organizations:PolicyType are shown but not relied on, since backup and declarative policies guard accounts too. A content known " +
+        "only after apply, or that cannot be read, counts.\n\n" +
+        "**Delegated administrators.** A delegated administrator (aws_organizations_delegated_administrator) created or re-pointed counts " +
+        "for a service whose organization-wide features change what protects member accounts: CloudTrail (organization trails), IAM (root " +
+        "sessions in member accounts), CloudFormation StackSets, IAM Identity Center, AWS Backup, AWS Config (organization rules and " +
+        "conformance packs), GuardDuty, Security Hub, Firewall Manager, Macie (suspends it in member accounts, archives their S3 policy " +
+        "findings), Detective (deletes the organization behavior graph), Inspector (turns scanning off) and Audit Manager (the " +
+        "organization's assessments and evidence), and any service blastwall does not know, or one known only after apply; IAM Access " +
+        "Analyzer, Compute Optimizer, AWS Health, Trusted Advisor and S3 Storage Lens, which only read, and VPC IPAM, pass.\n\n" +
+        "A service's own admin-account resource registers the same delegated administrator and counts the same, created or pointed at " +
+        "another account or Region: aws_cloudtrail_organization_delegated_admin_account, aws_guardduty_organization_admin_account, " +
+        "aws_securityhub_organization_admin_account (awscc_securityhub_delegated_admin), aws_fms_admin_account, " +
+        "aws_macie2_organization_admin_account, aws_detective_organization_admin_account (awscc_detective_organization_admin), " +
+        "aws_inspector2_delegated_admin_account and aws_auditmanager_organization_admin_account_registration; " +
+        "aws_vpc_ipam_organization_admin_account passes.\n\n" +
+        "**What passes, and templates.** A delegation policy granting only Describe*/List*, one deleted, and a delegated administrator " +
+        "deregistered, pass. The same written in a CloudFormation template (AWS::Organizations::ResourcePolicy created or its Content " +
+        "changed, AWS::SecurityHub::DelegatedAdmin and AWS::Detective::OrganizationAdmin created or re-pointed) is judged by " +
+        "plan-stack-template-drops-data; CloudFormation has no type for an Organizations delegated administrator.",
     fix:
       "If the delegation is not intended, keep the delegation policy to Describe* and List* actions and do not register the delegated administrator (nor the service's own admin account). " +
       "If it is, a human with the approval key checks that no agent works in the delegated account and runs `blastwall approve PLAN_JSON --key KEY.pem --by NAME` on this exact plan, and the gate is run with `--approval` on that file.",

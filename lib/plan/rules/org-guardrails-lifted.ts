@@ -58,15 +58,21 @@ export const orgGuardrailsLifted: PlanRule = {
     id: "plan-org-guardrails-lifted",
     title: "Plan takes accounts out from under their Organizations policies without changing a policy",
     why:
-      "SCPs and RCPs (and backup and declarative policies) reach an account through the root and the OUs above it. Moving an account to another parent (parent_id, in place: MoveAccount) " +
-      "takes every policy attached to its old OU, and to the OUs above it that are not above the new one, off it; an OU given another parent is replaced (AWS cannot move an OU), " +
-      "and the accounts placed in it leave its old parent's policies; a replaced account is removed from the organization (or closed), out of every policy, the root's included; " +
-      "an aws_organizations_account_parent created or replaced moves an existing account from a parent the plan does not show (unless the account is one the plan creates). " +
-      "The Cloud Control account (parent_ids), OU and organization (feature_set) count the same. " +
-      "Removing a type from enabled_policy_types detaches every policy of that type from the root, every OU and every account (DisablePolicyType; enabling it again brings none back), " +
-      "and an organization without feature_set ALL has no policies at all. No policy and no attachment changes, so the rules that judge those see nothing. " +
-      "A value known only after apply counts as a change. An update of tags or of an account's or OU's name, a new account, OU or organization, and a policy type added, pass. " +
-      "The same changes written in a CloudFormation template (an account's ParentIds, an OU's ParentId, the organization's FeatureSet, and an account, OU or organization dropped) are judged by plan-stack-template-drops-data.",
+      "SCPs and RCPs (and backup and declarative policies) reach an account through the root and the OUs above it. Moving an account or " +
+      "OU to another parent, replacing or removing one, or disabling a policy type takes policies off accounts. No policy and no " +
+      "attachment changes, so the rules that judge those see nothing.",
+    details:
+      "Moving an account to another parent (parent_id, in place: MoveAccount) takes every policy attached to its old OU, and to the OUs " +
+        "above it that are not above the new one, off it; an OU given another parent is replaced (AWS cannot move an OU), and the accounts " +
+        "placed in it leave its old parent's policies; a replaced account is removed from the organization (or closed), out of every " +
+        "policy, the root's included; an aws_organizations_account_parent created or replaced moves an existing account from a parent the " +
+        "plan does not show (unless the account is one the plan creates). The Cloud Control account (parent_ids), OU and organization " +
+        "(feature_set) count the same.\n\n" +
+        "Removing a type from enabled_policy_types detaches every policy of that type from the root, every OU and every account " +
+        "(DisablePolicyType; enabling it again brings none back), and an organization without feature_set ALL has no policies at all.\n\n" +
+        "A value known only after apply counts as a change. An update of tags or of an account's or OU's name, a new account, OU or " +
+        "organization, and a policy type added, pass. The same changes written in a CloudFormation template (an account's ParentIds, an " +
+        "OU's ParentId, the organization's FeatureSet, and an account, OU or organization dropped) are judged by plan-stack-template-drops-data.",
     fix:
       "If the change is not intended, keep parent_id, enabled_policy_types and feature_set as they were. " +
       "If it is, a human with the approval key checks which policies the accounts leave and runs `blastwall approve PLAN_JSON --key KEY.pem --by NAME` on this exact plan, and the gate is run with `--approval` on that file.",

@@ -24,32 +24,55 @@ export const stackTemplateChanged: PlanRule = {
     id: "plan-stack-template-drops-data",
     title: "Plan changes a CloudFormation template so that CloudFormation deletes data",
     why:
-      "A CloudFormation stack or stack set (of the aws or the Cloud Control provider) deletes every resource dropped from its template, or whose Condition turns false, and replaces (deleting the old) " +
-      "one whose type or a property such as its name changes, unless its DeletionPolicy (UpdateReplacePolicy for a replacement) is Retain, or Snapshot on a type CloudFormation can snapshot " +
-      "(an EBS volume, an ElastiCache cluster or replication group, an RDS instance or cluster, a DocumentDB or Neptune cluster, a Redshift cluster): on any other type CloudFormation applies Snapshot as Delete. " +
-      "Terraform shows the change as an update in place of the stack, so no destroy of a database, table or bucket appears in the plan. " +
-      "A template blastwall cannot read (a transform, a template_url, YAML with a feature CloudFormation does not support, a value known only after apply) counts as such a change, " +
-      "a new stack's too, and so do changed " +
-      "parameters (a stack set instance's parameter overrides too) where the template's conditions, policies or replacing properties depend on them, " +
-      "directly or through another resource of the template, or an Fn::ForEach loop's collection reads them (the resources a loop makes are judged as written out), and other parameters for a nested stack, whose template blastwall cannot read. " +
-      "So does a Service Catalog provisioned product updated to another product, version (provisioning artifact) or parameters, whose template blastwall cannot read, " +
-      "and a Serverless Application Repository stack (aws_serverlessapplicationrepository_cloudformation_stack) updated to another application, semantic_version or parameters, for the same reason, " +
-      "and a stack set or provisioned product of a template whose template, URL, version, parameters or instances move, as written or as each side's parameters evaluate them (a parameter alone too), " +
-      "or with a stack set operation of DELETE in its provisioning preferences (of awscc, or in a template), which deletes the stack set's instances in the accounts and regions it names. " +
-      "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
-      "custom resources, EMR steps), new or changed, since blastwall does not judge what they call. " +
-      "So does any update of a stack holding a nested stack (or SAM application) whose template CloudFormation reads anew from S3 at that update, " +
-      "or of a stack or stack set deployed from a template_url (sent again with every update), " +
-      "unless its TemplateURL (template_url) pins an object version (?versionId=); likewise an AWS::Include of the template (unless it is an API's definition; an include's Location pins no version), " +
-      "and a macro transform (any but SAM, AWS::LanguageExtensions, AWS::Include and AWS's SecretsManager and CodeDeployBlueGreen transforms), which CloudFormation runs anew at every update. And a template that weakens what keeps a data store in place: " +
-      "deletion protection or point-in-time recovery switched off, backup, snapshot or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on (or pointed at another attribute while on), " +
-      "a global table's replica removed, or any change to a guardrail's content (a bucket, vault, key, secret or table policy, a vault lock, a backup plan (a rule added without continuous backup, or kept longer, is routine) or selection, an SCP, " +
-      "a Recycle Bin rule, an ECR lifecycle policy), or an Organizations account or OU moved to another parent or the organization taken off all features (an account, OU or organization dropped is deleted, out from under its policies): the settings plan-deletion-protection-off, plan-backup-retention-lowered, plan-guardrail-changed and plan-org-guardrails-lifted judge on Terraform resources. " +
-      "A new policy resource in a template (a bucket policy for a bucket the template does not create) counts as creating aws_s3_bucket_policy does; " +
-      "each setting read as CloudFormation will read it, with the stack's parameters, the template's parameter Defaults, Conditions and Mappings of each side, so a weakening through " +
-      "new parameter values, a changed Default, a redefined Condition or a Mappings entry it reads counts (a resource's own Condition too, evaluated on each side); one computed from something that changed and cannot be evaluated counts, and one read from SSM at deploy time counts at any update. " +
-      "A stack set is also read as its instances outside the plan may override its parameters; a changed notification_arns (awscc: notification_ar_ns) is a changed AWS::NotificationARNs; " +
-      "a template CloudFormation fetches from S3 (a stack's template_url, a nested stack's TemplateURL) counts at any update unless the URL pins an object version.",
+      "A CloudFormation stack or stack set (of the aws or the Cloud Control provider) deletes every resource dropped from its template, or " +
+      "whose Condition turns false, and replaces (deleting the old) one whose type or a property such as its name changes, unless its " +
+      "DeletionPolicy (UpdateReplacePolicy for a replacement) is Retain, or Snapshot on a type CloudFormation can snapshot. Terraform shows " +
+      "the change as an update in place of the stack, so no destroy of a database, table or bucket appears in the plan. A template that " +
+      "weakens what keeps data in place, or that blastwall cannot read, counts too (docs/rules.md lists every case).",
+    details: [
+      "The types CloudFormation can snapshot are an EBS volume, an ElastiCache cluster or replication group, an RDS instance or cluster, a " +
+        "DocumentDB or Neptune cluster, a Redshift cluster: on any other type CloudFormation applies Snapshot as Delete.",
+      "",
+      "**What blastwall cannot read counts.** A template blastwall cannot read (a transform, a template_url, YAML with a feature " +
+        "CloudFormation does not support, a value known only after apply) counts as such a change, a new stack's too, and so do changed " +
+        "parameters (a stack set instance's parameter overrides too) where the template's conditions, policies or replacing properties " +
+        "depend on them, directly or through another resource of the template, or an Fn::ForEach loop's collection reads them (the resources " +
+        "a loop makes are judged as written out), and other parameters for a nested stack, whose template blastwall cannot read.",
+      "",
+      "**Products, applications and stack sets.** So does a Service Catalog provisioned product updated to another product, version " +
+        "(provisioning artifact) or parameters, whose template blastwall cannot read, and a Serverless Application Repository stack " +
+        "(aws_serverlessapplicationrepository_cloudformation_stack) updated to another application, semantic_version or parameters, for " +
+        "the same reason, and a stack set or provisioned product of a template whose template, URL, version, parameters or instances move, " +
+        "as written or as each side's parameters evaluate them (a parameter alone too), or with a stack set operation of DELETE in its " +
+        "provisioning preferences (of awscc, or in a template), which deletes the stack set's instances in the accounts and regions it names.",
+      "",
+      "**What runs or is fetched anew at deploy time.** So do names read from SSM at deploy time, at any update of the stack, and " +
+        "resources of the template that run calls (schedules, rules, state machines, custom resources, EMR steps), new or changed, since " +
+        "blastwall does not judge what they call. So does any update of a stack holding a nested stack (or SAM application) whose template " +
+        "CloudFormation reads anew from S3 at that update, or of a stack or stack set deployed from a template_url (sent again with every " +
+        "update), unless its TemplateURL (template_url) pins an object version (?versionId=); likewise an AWS::Include of the template " +
+        "(unless it is an API's definition; an include's Location pins no version), and a macro transform (any but SAM, " +
+        "AWS::LanguageExtensions, AWS::Include and AWS's SecretsManager and CodeDeployBlueGreen transforms), which CloudFormation runs anew " +
+        "at every update.",
+      "",
+      "**Protection weakened in the template.** So does a template that weakens what keeps a data store in place: deletion protection or " +
+        "point-in-time recovery switched off, backup, snapshot or log retention lowered, S3 versioning suspended, a new or changed S3 expiry " +
+        "rule, a DynamoDB TTL switched on (or pointed at another attribute while on), a global table's replica removed, or any change to a " +
+        "guardrail's content (a bucket, vault, key, secret or table policy, a vault lock, a backup plan (a rule added without continuous " +
+        "backup, or kept longer, is routine) or selection, an SCP, a Recycle Bin rule, an ECR lifecycle policy), or an Organizations account " +
+        "or OU moved to another parent or the organization taken off all features (an account, OU or organization dropped is deleted, out " +
+        "from under its policies): the settings plan-deletion-protection-off, plan-backup-retention-lowered, plan-guardrail-changed and " +
+        "plan-org-guardrails-lifted judge on Terraform resources. A new policy resource in a template (a bucket policy for a bucket the " +
+        "template does not create) counts as creating aws_s3_bucket_policy does; each setting read as CloudFormation will read it, with the " +
+        "stack's parameters, the template's parameter Defaults, Conditions and Mappings of each side, so a weakening through new parameter " +
+        "values, a changed Default, a redefined Condition or a Mappings entry it reads counts (a resource's own Condition too, evaluated on " +
+        "each side); one computed from something that changed and cannot be evaluated counts, and one read from SSM at deploy time counts at " +
+        "any update.",
+      "",
+      "**Stack sets and S3 templates.** A stack set is also read as its instances outside the plan may override its parameters; a changed " +
+        "notification_arns (awscc: notification_ar_ns) is a changed AWS::NotificationARNs; a template CloudFormation fetches from S3 (a " +
+        "stack's template_url, a nested stack's TemplateURL) counts at any update unless the URL pins an object version.",
+    ].join("\n"),
     fix:
       "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. " +
       "For a setting weakened in place, restore it (the finding names it; DeletionPolicy does not help there). For a template " +
