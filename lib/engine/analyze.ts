@@ -177,7 +177,10 @@ function withSettableDenyNote(fix: string, evidence: FindingDraft["evidence"]): 
   if (steps.length === 0) return fix;
   const vars = [...new Set(steps.flatMap((e) => [...e.detail.matchAll(/\bvar\.[A-Za-z_][\w-]*/g)].map((m) => m[0])))].sort();
   const where = [...new Set(steps.map((e) => e.address))].join(", ");
-  const named = vars.length === 0 ? "a root variable" : vars.join(", ");
+  const named = vars.length === 0 ? "a root variable" : vars.length === 1 ? vars[0] : `${vars.slice(0, -1).join(", ")} and ${vars[vars.length - 1]}`;
+  // Each variable named once (red-team round 166, F2): two of them are "those variables".
+  const that = vars.length > 1 ? "those variables" : "that variable";
+  const given = vars.length > 1 ? "the variables" : "the variable";
   // A Deny written literally against an Allow by reference (red-team round 163b, F3): the Deny holds no variable.
   if (steps.every((e) => e.detail.includes(LITERAL_AGAINST_REFERENCE))) {
     return (
@@ -195,13 +198,13 @@ function withSettableDenyNote(fix: string, evidence: FindingDraft["evidence"]): 
   if (steps.some((e) => e.detail.includes(ALSO_NOT_RELIED_ON))) {
     return (
       `The Deny in ${where} is not relied on because it depends on ${named}, which -var can change${through}, and for another reason as well (see the deny-not-relied-on step): ` +
-      `writing ${write} without that variable, or giving the variable with --var-file, does not make it count alone. Otherwise: ${fix}`
+      `writing ${write} without ${that}, or giving ${given} with --var-file, does not make it count alone. Otherwise: ${fix}`
     );
   }
   return (
     `The Deny in ${where} is not relied on because it depends on ${named}, which -var can change${through} (see the deny-not-relied-on step): ` +
-    `write ${write} without that variable (literally or by reference; the variable may stay in other statements of the Deny's policy), ` +
-    `or give the variable with --var-file so blastwall reads the deploy's value, and it counts. Otherwise: ${fix}`
+    `write ${write} without ${that} (literally or by reference; the variable may stay in other statements of the Deny's policy), ` +
+    `or give ${given} with --var-file so blastwall reads the deploy's value, and it counts. Otherwise: ${fix}`
   );
 }
 

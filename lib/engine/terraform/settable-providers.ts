@@ -150,7 +150,7 @@ export function settableDenyMark(
   const why =
     own.length === 0
       ? `${r.address} may not exist, as the module instance holding it depends on a root variable, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value), so ${then}`
-      : settableWhy(r, own, asked.includes(INSTANCE) ? `the module instance holding it may not exist either, so ${then}` : then);
+      : settableWhy(r, own, asked.includes(INSTANCE) ? `the module instance holding it may not exist either, so ${then}` : then, byAddress);
   const signature = existenceSignature(r, byAddress);
   const coupled = signature !== undefined && asked.every((k) => EXISTENCE.has(k) || followsExistence(r, k, signature, byAddress)) && pairsByInstance(r);
   return coupled ? { why, existsWith: signature } : { why };
@@ -288,14 +288,85 @@ function settableDenyKeys(r: { readonly values: Record<string, unknown> }, value
   return asked.length === 0 ? undefined : asked.sort();
 }
 
-/** `R's a, b depend on var.x, which -var can set otherwise (...), so ${then}`: the variables named where the other reading shows them. */
-function settableWhy(r: { readonly address: string; readonly values: Record<string, unknown> }, asked: readonly string[], then?: string): string {
+/**
+ * `R's a, b depend on var.x, which -var can set otherwise (...), so ${then}`: each argument with the variables that
+ * change it (red-team rounds 166 F2, 167 F3), grouped by them: `R's count depends on var.m, R's role depends on var.n
+ * (through aws_iam_role.agent's count)`. An argument naming no variable itself (a `role` whose reference changes as the
+ * role's own `count` does, a `for_each` over another resource) names those of what it refers to, found in `byAddress`.
+ */
+function settableWhy(
+  r: { readonly address: string; readonly values: Record<string, unknown> },
+  asked: readonly string[],
+  then?: string,
+  byAddress?: ReadonlyMap<string, SettableHolder>,
+): string {
   const other = settableOther(r.values);
+  const groups = new Map<string, string[]>();
+  for (const k of asked) {
+    // The HCL reader's other reading shows the variable; Terraform JSON, the value as written.
+    let vars = variablesIn([other?.[k], r.values[k]]);
+    let through = "";
+    if (vars.size === 0 && byAddress) {
+      const via = variablesThrough(r.address, other?.[k] ?? r.values[k], byAddress);
+      vars = via.vars;
+      if (via.through.length > 0) through = ` (through ${via.through.join(", ")})`;
+    }
+    const named = vars.size === 0 ? "a root variable" : vars.size === 1 ? [...vars][0] : `the root variables ${[...vars].sort().join(", ")}`;
+    const phrase = named + through;
+    groups.set(phrase, [...(groups.get(phrase) ?? []), k]);
+  }
+  const parts = [...groups].map(([phrase, keys]) => `${r.address}'s ${keys.join(", ")} depend${keys.length === 1 ? "s" : ""} on ${phrase}`);
+  const them = parts.length === 1 && !parts[0].includes("the root variables") ? "it by its default or tfvars value" : "them by their default or tfvars value";
+  return `${parts.join(", ")}, ${SETTABLE_SAYS} (blastwall reads ${them})${then === undefined ? "" : `, so ${then}`}`;
+}
+
+/** The root variables (`var.x`) the strings of `v` name. */
+function variablesIn(v: unknown): Set<string> {
   const vars = new Set<string>();
-  // The HCL reader's other reading shows the variable; Terraform JSON, the value as written.
-  for (const k of asked) for (const m of JSON.stringify([other?.[k], r.values[k]]).matchAll(/\bvar\.([A-Za-z_][\w-]*)/g)) vars.add(`var.${m[1]}`);
-  const named = vars.size === 0 ? "a root variable" : vars.size === 1 ? [...vars][0] : `the root variables ${[...vars].sort().join(", ")}`;
-  return `${r.address}'s ${asked.join(", ")} depend${asked.length === 1 ? "s" : ""} on ${named}, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value)${then === undefined ? "" : `, so ${then}`}`;
+  for (const m of JSON.stringify(v ?? null).matchAll(/\bvar\.([A-Za-z_][\w-]*)/g)) vars.add(`var.${m[1]}`);
+  return vars;
+}
+
+/**
+ * The variables behind the resources `v` refers to (`${aws_iam_role.agent.name}`, `${aws_iam_role.agent}`), in the
+ * module instance of `address`: those its marked arguments name, one step further where they name none (a chain of
+ * such references). `through` says which argument of which resource carries them.
+ */
+function variablesThrough(address: string, v: unknown, byAddress: ReadonlyMap<string, SettableHolder>): { vars: Set<string>; through: string[] } {
+  const vars = new Set<string>();
+  const through: string[] = [];
+  const seen = new Set<string>();
+  const visit = (from: string, value: unknown, depth: number): void => {
+    const { module } = splitAddress(from);
+    for (const m of JSON.stringify(value ?? null).matchAll(REFERENCE)) {
+      if (NOT_AN_INSTANCE.test(m[1]) || m[1].startsWith("local.") || m[1].startsWith("module.")) continue;
+      const base = module + m[1];
+      if (seen.has(base)) continue;
+      seen.add(base);
+      const target = byAddress.get(base) ?? firstInstance(byAddress, base);
+      if (!target) continue;
+      const keys = [...rawKeys(target.values)].filter((k) => k !== INSTANCE && k !== EVERY_ARGUMENT && !INERT_FOR_REFERENCE.has(k));
+      const targetOther = settableOther(target.values);
+      for (const k of keys.sort()) {
+        const found = variablesIn([targetOther?.[k], target.values[k]]);
+        if (found.size > 0) {
+          for (const x of found) vars.add(x);
+          through.push(`${m[1]}'s ${k}`);
+        } else if (depth < 3) visit(target.address, targetOther?.[k] ?? target.values[k], depth + 1);
+      }
+    }
+  };
+  visit(address, v, 0);
+  return { vars, through };
+}
+
+/** Arguments of a resource referred to that change nothing a reference to it gives (a description, tags). */
+const INERT_FOR_REFERENCE = new Set(["description", "tags", "tags_all", "//", "assume_role_policy", "policy"]);
+
+/** The first instance (`base[0]`, `base["a"]`) of a counted or keyed resource. */
+function firstInstance(byAddress: ReadonlyMap<string, SettableHolder>, base: string): SettableHolder | undefined {
+  for (const [a, r] of byAddress) if (a.startsWith(base + "[")) return r;
+  return undefined;
 }
 
 /** `R's a, b depend on var.x, which -var can set otherwise (...)`: `keys` of `r`, which the caller found marked. */
