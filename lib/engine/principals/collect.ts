@@ -42,7 +42,7 @@ import {
 import { USER_CREDENTIALS } from "../user-credentials";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 import { targetHint } from "../terraform/configured-targets";
-import { existenceSignature, INSTANCE, isSettable, settableArgumentWhy, settableDenyMark } from "../terraform/settable-providers";
+import { existenceSignature, INSTANCE, isSettable, namedInstance, settableArgumentWhy, settableDenyMark } from "../terraform/settable-providers";
 import { certainListItems } from "../terraform/certain-list-items";
 import { removalsOf, withAccount, resolved as resolvedPattern, type PeerRemoval } from "./peer-removals";
 
@@ -1022,6 +1022,11 @@ class Collector {
           // It may be another principal: what it allows counts, what it denies cannot be relied on.
           const unsure = accounts.get(b);
           const settable = t.settable?.get(b);
+          // Named with the principal's own name template, instance for instance (`"agent-${count.index}"`): certainly it.
+          if (settable !== undefined && unsure === undefined && namedInstance(att, arg, this.stack.byAddress) === b.resource && accountRelation(this.stack, att, b.resource) === "same") {
+            push(b, lazyAttached(att.address, docFor(b)));
+            continue;
+          }
           const why =
             unsure ??
             (settable !== undefined

@@ -152,7 +152,10 @@ export function settableDenyMark(
       ? `${r.address} may not exist, as the module instance holding it depends on a root variable, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value), so ${then}`
       : settableWhy(r, own, asked.includes(INSTANCE) ? `the module instance holding it may not exist either, so ${then}` : then, byAddress);
   const signature = existenceSignature(r, byAddress);
-  const coupled = signature !== undefined && asked.every((k) => EXISTENCE.has(k) || followsExistence(r, k, signature, byAddress)) && pairsByInstance(r);
+  const coupled =
+    signature !== undefined &&
+    asked.every((k) => EXISTENCE.has(k) || followsExistence(r, k, signature, byAddress) || (byAddress !== undefined && namedInstance(r, k, byAddress, signature) !== undefined)) &&
+    pairsByInstance(r);
   return coupled ? { why, existsWith: signature } : { why };
 }
 
@@ -221,6 +224,51 @@ function followsExistence(r: SettableHolder, k: string, signature: string, byAdd
   });
   return changed && here === eachValueAs(other, JSON.stringify(other[k]));
 }
+
+/**
+ * The principal of the stack that `r`'s `k` (`role`, `user`, `group`) names by a literal name written with the same
+ * template as that principal's own `name`, only its own `count.index` / `each.key` interpolated, both existing exactly
+ * together (red-team round 167: `role = "agent-\${count.index}"` beside a role named so, under one `count = var.n`):
+ * for every value `-var` gives, guard[i] exists exactly when agent[i] does and names it. `signature` is `r`'s
+ * `existenceSignature`; the principal's must be the same (same module instance, same index, same `count`/`for_each`).
+ * Undefined for anything else (another template, a variable or reference in it, a different index or count), which
+ * stays not relied on. The caller checks the two are in one account (IAM names are per account).
+ */
+export function namedInstance(r: SettableHolder, k: string, byAddress: ReadonlyMap<string, SettableHolder>, signature = existenceSignature(r, byAddress)): SettableHolder | undefined {
+  if (signature === undefined || (k !== "role" && k !== "user" && k !== "group")) return undefined;
+  const written = settableOther(r.values)?.[k];
+  if (typeof written !== "string" || !OWN_KEY_TEMPLATE.test(written)) return undefined;
+  const { module, index } = splitAddress(r.address);
+  if (index === "") return undefined;
+  const read = r.values[k];
+  for (const target of principalsAt(byAddress, `${module}|${index}|aws_iam_${k}`)) {
+    if (target === r || target.values["name"] !== read || settableOther(target.values)?.["name"] !== written) continue;
+    if (existenceSignature(target) === signature) return target;
+  }
+  return undefined;
+}
+
+/** A name made of literal text and its own instance key alone: `agent-${count.index}`, `${each.key}-agent`. */
+const OWN_KEY_TEMPLATE = /^(?:[^$%]|\$(?!\{)|%(?!\{))*\$\{(?:count\.index|each\.key)\}(?:[^$%]|\$(?!\{)|%(?!\{)|\$\{(?:count\.index|each\.key)\})*$/;
+
+/** The stack's principals of one type in one module instance and index (`module|[0]|aws_iam_role`), found once per stack. */
+function principalsAt(byAddress: ReadonlyMap<string, SettableHolder>, key: string): readonly SettableHolder[] {
+  let index = principalIndex.get(byAddress);
+  if (!index) {
+    index = new Map();
+    for (const [address, r] of byAddress) {
+      const type = /(?:^|\.)(aws_iam_(?:role|user|group))\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?$/.exec(address)?.[1];
+      if (!type || address.includes("data.")) continue;
+      const { module, index: i } = splitAddress(address);
+      const at = `${module}|${i}|${type}`;
+      index.set(at, [...(index.get(at) ?? []), r]);
+    }
+    principalIndex.set(byAddress, index);
+  }
+  return index.get(key) ?? [];
+}
+
+const principalIndex = new WeakMap<ReadonlyMap<string, SettableHolder>, Map<string, SettableHolder[]>>();
 
 /**
  * `text` with `${each.value.name}` written as `${aws_iam_role.agent.name}` where the holder's `for_each` is
