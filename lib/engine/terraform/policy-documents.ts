@@ -95,19 +95,25 @@ function settableChecked(stack: TfStack, address: string, value: unknown, doc: P
   if (!holder || !doc.statements.some(denies)) return doc;
   const mark = settableDenyMark(holder, value, undefined, stack.byAddress);
   if (mark === undefined) return doc;
-  const why = mark.why;
   const perStatement = settableDocument(holder, value, value === undefined ? DATA_DOC_KEYS : undefined);
-  let same: ReadonlySet<string> = new Set();
-  let whyOf = (_st: Statement) => why;
-  if (perStatement) {
-    const alt = reread(perStatement.other);
-    same = new Set(("statements" in alt ? alt.statements : alt).filter(denies).map(statementSignature));
-    whyOf = (st) => perStatement.why(`its Deny statement #${st.source.index}`);
-  }
-  const coupled = mark.existsWith !== undefined ? { existsWith: mark.existsWith } : {};
-  const marked = (st: Statement): Statement =>
-    denies(st) && !same.has(statementSignature(st)) ? { ...st, conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:settable", values: [whyOf(st)], ...coupled }] } : st;
-  return { ...doc, statements: doc.statements.map(marked) };
+  const flag = (st: Statement, why: string, existsWith: string | undefined): Statement => ({
+    ...st,
+    conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:settable", values: [why], ...(existsWith !== undefined ? { existsWith } : {}) }],
+  });
+  if (!perStatement) return { ...doc, statements: doc.statements.map((st) => (denies(st) ? flag(st, mark.why, mark.existsWith) : st)) };
+  const alt = reread(perStatement.other);
+  const same = new Set(("statements" in alt ? alt.statements : alt).filter(denies).map(statementSignature));
+  // A statement the document's text cannot change still depends on the rest (the holder's `count`, what attaches it):
+  // that alone decides, and may be tied to the principal's own existence as any other holder's is (red-team round 167).
+  const rest = perStatement.rest ? settableDenyMark(holder, value, perStatement.docArguments, stack.byAddress) : undefined;
+  return {
+    ...doc,
+    statements: doc.statements.map((st) => {
+      if (!denies(st)) return st;
+      if (!same.has(statementSignature(st))) return flag(st, perStatement.why(`its Deny statement #${st.source.index}`), mark.existsWith);
+      return rest === undefined ? st : flag(st, rest.why, rest.existsWith);
+    }),
+  };
 }
 
 /** What a statement does (not where it is written): two statements alike in it deny alike. */

@@ -435,34 +435,42 @@ export function settableArgumentWhy(r: { readonly address: string; readonly valu
  * document (undefined: those holding `value`). Undefined where its existence, its attachment or anything else counts.
  */
 export function settableDocument(
-  r: { readonly values: Record<string, unknown> },
+  r: { readonly address: string; readonly values: Record<string, unknown> },
   value: unknown,
   docKeys?: ReadonlySet<string>,
-): { readonly other: unknown; readonly why: (statement: string) => string } | undefined {
+): { readonly other: unknown; readonly why: (statement: string) => string; readonly docArguments: ReadonlySet<string>; readonly rest: boolean } | undefined {
   const asked = settableDenyKeys(r, value);
   if (asked === undefined || asked === EVERY_ARGUMENT) return undefined;
   const other = settableOther(r.values);
   if (!other) return undefined;
   const read = (k: string) => r.values[k];
   let alt: unknown;
+  let docArguments: ReadonlySet<string>;
   if (docKeys) {
-    if (!asked.every((k) => docKeys.has(k))) return undefined;
     // The other reading decides the document's own arguments: a statement it lacks (one a `dynamic` block over a
     // variable made, red-team round 167, F1) is not there when the variable is set otherwise; its `dynamic` blocks, left
     // unexpanded there, make statements blastwall cannot read, which no Deny is read from.
     const keys = new Set([...Object.keys(r.values), ...Object.keys(other).filter((k) => docKeys.has(k))]);
     alt = Object.fromEntries([...keys].flatMap((k) => (!docKeys.has(k) ? [[k, read(k)]] : k in other ? [[k, other[k]]] : [])));
+    docArguments = docKeys;
   } else {
     const path = pathTo(r.values, value, 0);
-    if (!path || !asked.every((k) => k === path[0])) return undefined;
+    if (!path) return undefined;
     alt = at(other, path);
     if (alt === undefined) return undefined;
+    docArguments = new Set([String(path[0])]);
   }
+  // Anything else marked (its `count`, red-team round 167: a guard behind the agent's own flag with `var.env` in another
+  // statement) the caller asks on its own for the statements the document's text cannot change (`rest`).
+  const own = asked.filter((k) => docArguments.has(k));
+  if (own.length === 0) return undefined;
   const known = new Set<string>();
   collectTokens(docKeys ? r.values : value, known, 0);
   return {
     other: blankUnknowns(alt, known),
-    why: (statement) => settableWhy(r as { address: string; values: Record<string, unknown> }, asked, `${statement} may differ, or not be there, when it is set otherwise`),
+    why: (statement) => settableWhy(r, asked, `${statement} may differ, or not be there, when it is set otherwise`),
+    docArguments,
+    rest: own.length < asked.length,
   };
 }
 
