@@ -23,7 +23,7 @@ import { classifyExpression, hasInterpolation, parseTemplate, refTarget, resolve
 import type { TfResource, TfStack } from "./types";
 import { followReferences } from "../agent-tags";
 import { whyUnknown } from "./unknown-why";
-import { settableDenyMark, settableDocument } from "./settable-providers";
+import { settableDenyMark, settableDocument, unknownAsWildcard } from "./settable-providers";
 
 type Obj = Record<string, unknown>;
 
@@ -92,10 +92,12 @@ const DATA_DOC_KEYS: ReadonlySet<string> = new Set(["statement", "dynamic", "ver
 function settableChecked(stack: TfStack, address: string, value: unknown, doc: PolicyDocument, reread: (alt: unknown) => PolicyDocument | readonly Statement[]): PolicyDocument {
   const denies = (st: Statement) => st.effect === "Deny" && st.unknown === undefined;
   const holder = stack.byAddress.get(address);
-  if (!holder || !doc.statements.some(denies)) return doc;
+  const allows = (st: Statement) => st.effect === "Allow" && st.unknown === undefined && st.resources !== undefined;
+  if (!holder || !doc.statements.some((st) => denies(st) || allows(st))) return doc;
   const mark = settableDenyMark(holder, value, undefined, stack.byAddress);
   if (mark === undefined) return doc;
   const perStatement = settableDocument(holder, value, value === undefined ? DATA_DOC_KEYS : undefined);
+  if (!doc.statements.some(denies)) return perStatement ? withSettableResources(doc, reread(perStatement.other)) : doc;
   const flag = (st: Statement, why: string, existsWith: string | undefined): Statement => ({
     ...st,
     conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:settable", values: [why], ...(existsWith !== undefined ? { existsWith } : {}) }],
@@ -103,6 +105,7 @@ function settableChecked(stack: TfStack, address: string, value: unknown, doc: P
   if (!perStatement) return { ...doc, statements: doc.statements.map((st) => (denies(st) ? flag(st, mark.why, mark.existsWith) : st)) };
   const alt = reread(perStatement.other);
   const same = new Set(("statements" in alt ? alt.statements : alt).filter(denies).map(statementSignature));
+  doc = withSettableResources(doc, alt);
   // A statement the document's text cannot change still depends on the rest (the holder's `count`, what attaches it):
   // that alone decides, and may be tied to the principal's own existence as any other holder's is (red-team round 167).
   const rest = perStatement.rest ? settableDenyMark(holder, value, perStatement.docArguments, stack.byAddress) : undefined;
@@ -114,6 +117,29 @@ function settableChecked(stack: TfStack, address: string, value: unknown, doc: P
       return rest === undefined ? st : flag(st, rest.why, rest.existsWith);
     }),
   };
+}
+
+/**
+ * `doc` with each Allow's `settableResources` (red-team round 167: `Resource = "arn:aws:s3:::${var.bucket}/*"`): its
+ * resources as `alt`, the document where settable root variables are unknown, has them. The statement of the same
+ * index, effect and number of entries gives them entry for entry; where there is none such, `-var` may make every entry
+ * anything, and each is `*`.
+ */
+function withSettableResources(doc: PolicyDocument, alt: PolicyDocument | readonly Statement[]): PolicyDocument {
+  const others = "statements" in alt ? alt.statements : alt;
+  let changed = false;
+  const statements = doc.statements.map((st) => {
+    if (st.effect !== "Allow" || st.unknown !== undefined || !st.resources) return st;
+    const twin = others.find((o) => o.source.index === st.source.index);
+    const forms =
+      twin && twin.effect === "Allow" && twin.unknown === undefined && twin.resources?.length === st.resources.length
+        ? twin.resources.map(unknownAsWildcard)
+        : st.resources.map(() => "*");
+    if (forms.every((f, i) => f === st.resources![i])) return st;
+    changed = true;
+    return { ...st, settableResources: forms };
+  });
+  return changed ? { ...doc, statements } : doc;
 }
 
 /** What a statement does (not where it is written): two statements alike in it deny alike. */

@@ -477,6 +477,11 @@ export function settableDocument(
 /** Text put where the other reading has a value it cannot know: no action, ARN, principal or condition value matches it. */
 const BLANK = "blastwall-settable-unknown";
 
+/** `s` (a statement's entry as the other reading renders it) with what that reading cannot know as `*`. */
+export function unknownAsWildcard(s: string): string {
+  return s.includes(BLANK) ? s.replace(/blastwall-settable-unknown(?::[\w.,-]*)?/g, "*").replace(/\*+/g, "*") : s;
+}
+
 /** `v` with each `${...}` that `known` (the tokens of the reading as read: references, not variables) lacks made BLANK. */
 function blankUnknowns(v: unknown, known: ReadonlySet<string>): unknown {
   if (typeof v === "string") {
