@@ -23,7 +23,7 @@ import { classifyExpression, hasInterpolation, parseTemplate, refTarget, resolve
 import type { TfResource, TfStack } from "./types";
 import { followReferences } from "../agent-tags";
 import { whyUnknown } from "./unknown-why";
-import { settableDenyMark, settableDocument, unknownAsWildcard } from "./settable-providers";
+import { EVERY_ARGUMENT, SETTABLE_SAYS, settableArgumentsWhy, settableDenyMark, settableDocument, settableKeys, unknownAsWildcard } from "./settable-providers";
 
 type Obj = Record<string, unknown>;
 
@@ -996,8 +996,76 @@ function convertDataSource(ctx: Ctx, r: TfResource): Statement[] {
     else overrides.push({ value: opd, where: sub("override_policy_documents", -1) });
   }
   if (v["override_json"] !== undefined) overrides.push({ value: v["override_json"], where: sub("override_json", -1) });
-  for (const o of overrides) mergeUnreadable(ctx.stack, merged, embeddedDocument(ctx, r, o.value, o.where).statements, o.where);
+  for (const o of overrides) {
+    mergeUnreadable(ctx.stack, merged, embeddedDocument(ctx, r, o.value, o.where).statements, o.where);
+    settableOverride(ctx, merged, o.value, o.where);
+  }
   return merged;
+}
+
+/**
+ * An override document of the stack whose Sids `-var` can set otherwise (`sid = var.sid` in it, a `dynamic` block over
+ * a variable): as read it replaces no Deny, yet with another value a statement of it takes a Deny's Sid and replaces
+ * it. Each Deny of `merged` (not the override's own) whose Sid a Sid of the override's other reading may be is not
+ * relied on. Only a document a `data.aws_iam_policy_document` of the stack renders is followed; a whole override
+ * written with a variable is its holder's own settable argument (`settableChecked`).
+ */
+function settableOverride(ctx: Ctx, merged: Statement[], value: unknown, where: string): void {
+  const ref = typeof value === "string" ? soleInterpolation(value) : undefined;
+  const t = ref ? refTarget(value as string) : undefined;
+  const o = t && t.kind === "data" ? ctx.stack.byAddress.get(t.address) : undefined;
+  if (!o || o.type !== "aws_iam_policy_document") return;
+  const forms = otherSids(ctx, o, new Set());
+  if (forms.length === 0) return;
+  const why = settableSidsWhy(ctx.stack, o);
+  for (let i = 0; i < merged.length; i++) {
+    const m = merged[i];
+    const sid = m.source.sid;
+    if (m.effect !== "Deny" || m.unknown !== undefined || sid === undefined || sid === "" || m.source.address === o.address) continue;
+    const hit = forms.find((f) => globsIntersect(f, sidPattern(ctx.stack, sid).pattern));
+    if (hit !== undefined) merged[i] = uncertainDeny(m, `${where} is ${o.address}, ${why}, so a statement of it may take the Sid "${showExpr(sid)}" and replace this Deny`);
+  }
+}
+
+/**
+ * The Sids `o`'s statements may have where settable root variables are unknown, those it already has as read left out
+ * (a Deny with one is replaced as read): `*` for a statement that reading cannot read or a Sid it cannot know, the
+ * documents `o` merges in followed the same way. None where nothing of `o` or what it merges can change.
+ */
+function otherSids(ctx: Ctx, o: TfResource, seen: Set<string>): string[] {
+  if (seen.has(o.address) || seen.size > 8) return seen.has(o.address) ? [] : ["*"];
+  seen.add(o.address);
+  const keys = settableKeys(o.values);
+  const nested = embeddedDataSources(ctx.stack, o).flatMap((n) => otherSids(ctx, n, seen));
+  if (keys.size === 0) return nested;
+  const doc = settableDocument(o, undefined, DATA_DOC_KEYS);
+  if (!doc) return ["*"];
+  const read = new Set(documentOfDataSource(ctx, o).statements.map((st) => st.source.sid).filter((x): x is string => x !== undefined && x !== ""));
+  const other = convertDataSource(ctx, { ...o, values: doc.other as Record<string, unknown> });
+  const forms = other.flatMap((st) => (st.unknown !== undefined && !st.source.sid ? ["*"] : st.source.sid ? [sidPattern(ctx.stack, st.source.sid).pattern] : []));
+  return [...new Set([...forms.filter((f) => !read.has(f)), ...nested])];
+}
+
+/** The `data.aws_iam_policy_document`s of the stack `o` merges in (its source and override documents). */
+function embeddedDataSources(stack: TfStack, o: TfResource): TfResource[] {
+  const out: TfResource[] = [];
+  for (const key of ["source_policy_documents", "override_policy_documents", "source_json", "override_json"]) {
+    const v = o.values[key];
+    for (const x of Array.isArray(v) ? v : [v]) {
+      const t = typeof x === "string" && soleInterpolation(x) ? refTarget(x) : undefined;
+      const n = t && t.kind === "data" ? stack.byAddress.get(t.address) : undefined;
+      if (n && n.type === "aws_iam_policy_document") out.push(n);
+    }
+  }
+  return out;
+}
+
+/** Why `o`'s Sids may differ: its settable arguments and their variables (or what it merges in). */
+function settableSidsWhy(stack: TfStack, o: TfResource): string {
+  const keys = [...settableKeys(o.values)].filter((k) => k !== EVERY_ARGUMENT).sort();
+  return keys.length > 0
+    ? `and ${settableArgumentsWhy(o, keys)}`
+    : `which merges in a document that depends on a root variable, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value)`;
 }
 
 /**
@@ -1057,6 +1125,9 @@ function mergeStatements(stack: TfStack, into: Statement[], add: readonly Statem
 
 /** A Sid as a pattern: exact once `prepareStatement` has resolved it, else its tokens widened. */
 function sidPattern(stack: TfStack, sid: string): { readonly pattern: string; readonly exact: boolean } {
+  // A Sid the reading with settable root variables unknown cannot know (`sid = var.sid`) may be any Sid.
+  const unknown = unknownAsWildcard(sid);
+  if (unknown !== sid) return { pattern: unknown, exact: false };
   if (!sid.includes("{")) return { pattern: sid, exact: true };
   const p = policyPattern(stack, sid);
   return { pattern: p.pattern, exact: p.exact };
