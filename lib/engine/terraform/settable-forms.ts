@@ -132,22 +132,7 @@ function tailCovers(denyWritten: string, allowWritten: string): boolean {
  */
 function shadowStack(stack: TfStack): TfStack {
   const base = stack.byAddress;
-  const copies = new Map<TfResource, TfResource>();
-  const shadowOf = (r: TfResource | undefined): TfResource | undefined => {
-    if (r === undefined) return undefined;
-    let c = copies.get(r);
-    if (c === undefined) {
-      const keys = settableKeys(r.values);
-      if (keys.size === 0) c = r;
-      else {
-        const values: Record<string, unknown> = { ...r.values };
-        for (const k of keys.has(EVERY_ARGUMENT) ? Object.keys(r.values) : keys) values[k] = AFTER_APPLY;
-        c = { ...r, values };
-      }
-      copies.set(r, c);
-    }
-    return c;
-  };
+  const shadowOf = (r: TfResource | undefined): TfResource | undefined => (r === undefined ? undefined : withSettableUnknown(r));
   const byAddress: ReadonlyMap<string, TfResource> = {
     get: (address: string) => shadowOf(base.get(address)),
     has: (address: string) => base.has(address),
@@ -162,3 +147,25 @@ function shadowStack(stack: TfStack): TfStack {
   };
   return { ...stack, byAddress };
 }
+
+/**
+ * `r` with each argument a deploy may set otherwise (every one, for `EVERY_ARGUMENT`) unknown after apply, so what is
+ * derived from it (its ARN) comes out with `*` where `-var` may change it; `r` itself where nothing is marked. One copy
+ * per resource, shared by the evaluator's forms (`shadowStack`) and the routes' Denies (invoke-denies.ts).
+ */
+export function withSettableUnknown(r: TfResource): TfResource {
+  let c = unknownCopies.get(r);
+  if (c === undefined) {
+    const keys = settableKeys(r.values);
+    if (keys.size === 0) c = r;
+    else {
+      const values: Record<string, unknown> = { ...r.values };
+      for (const k of keys.has(EVERY_ARGUMENT) ? Object.keys(r.values) : keys) values[k] = AFTER_APPLY;
+      c = { ...r, values };
+    }
+    unknownCopies.set(r, c);
+  }
+  return c;
+}
+
+const unknownCopies = new WeakMap<TfResource, TfResource>();
