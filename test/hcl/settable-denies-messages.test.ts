@@ -83,6 +83,15 @@ describe("166 F2 / 167 F3: each variable a guard depends on is named once, at th
     expect(f.fix).toContain("give the variables with --var-file");
   });
 
+  test("the same with the guard's document read from a data source: the count is still said once", async () => {
+    const text =
+      STACK("count = var.n", "count.index", "count = var.m", "aws_iam_role.agent[count.index].name").replace(`policy = ${GUARD}`, "policy = data.aws_iam_policy_document.g.json") +
+      `data "aws_iam_policy_document" "g" {\n  statement {\n    effect      = "Deny"\n    not_actions = ["s3:GetObject", "s3:ListBucket"]\n    resources   = ["*"]\n  }\n}\n`;
+    const detail = step(await destroyRight(text));
+    expect(count(detail, "'s count depends on")).toBe(1);
+    expect(detail).toContain("aws_iam_role_policy.guard[0]'s role depends on var.n (through aws_iam_role.agent's count)");
+  });
+
   test("a guard looping over the role but attached to a fixed key names the role's variable, not 'a root variable'", async () => {
     const f = await destroyRight(STACK("for_each = var.teams", "each.key", "for_each = aws_iam_role.agent", `aws_iam_role.agent["a"].name`));
     const detail = step(f);

@@ -43,6 +43,8 @@ export interface Condition {
    * signature the Deny is certain: the holder exists exactly when the principal does.
    */
   readonly existsWith?: string;
+  /** On such a Deny: the resource whose arguments `-var` can set (what attaches the Deny reads it to ask no more of it). */
+  readonly holder?: string;
 }
 
 export interface PrincipalSpec {

@@ -1509,9 +1509,9 @@ class Collector {
     if (why !== undefined) return uncertainDenies(doc, "blastwall:exists", `${r.address} ${why}`);
     // An attachment whose `count`, target or policy `-var` can change (red-team round 162b, F3): its Denies may not apply.
     // The document itself is judged, statement by statement, where it is read (policyFromValue, documentForArn).
-    // A document `r` holds itself (an inline policy) was marked where it was read, with `r`'s own existence: asking it
-    // again gave the same reason twice (red-team round 166, F2).
-    const judged = doc.address === r.address ? OWN_DOCUMENT_JUDGED : DOCUMENT_ARGUMENTS;
+    // A document `r` holds itself (an inline policy), or read through `r`'s own argument, was marked where it was read,
+    // with `r`'s own existence: asking it again gave the same reason twice (red-team round 166, F2).
+    const judged = doc.address === r.address || doc.statements.some((st) => st.conditions.some((c) => c.holder === r.address)) ? OWN_DOCUMENT_JUDGED : DOCUMENT_ARGUMENTS;
     const settable = settableDenyMark(r, undefined, judged, this.stack.byAddress);
     return settable === undefined ? doc : uncertainDenies(doc, "blastwall:settable", settable.why, settable.existsWith);
   }

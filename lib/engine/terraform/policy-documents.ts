@@ -100,7 +100,7 @@ function settableChecked(stack: TfStack, address: string, value: unknown, doc: P
   if (!doc.statements.some(denies)) return perStatement ? withSettableResources(doc, reread(perStatement.other)) : doc;
   const flag = (st: Statement, why: string, existsWith: string | undefined): Statement => ({
     ...st,
-    conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:settable", values: [why], ...(existsWith !== undefined ? { existsWith } : {}) }],
+    conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:settable", values: [why], holder: address, ...(existsWith !== undefined ? { existsWith } : {}) }],
   });
   if (!perStatement) return { ...doc, statements: doc.statements.map((st) => (denies(st) ? flag(st, mark.why, mark.existsWith) : st)) };
   const alt = reread(perStatement.other);
