@@ -133,6 +133,41 @@ describe("an Allow writing the variable into its own ARN against a literal Deny"
     expect(await hcl(HEAD + WORK(BY_VAR, LITERAL), new Map([["bucket", "scratch"], ["env", "prod"]]))).toEqual([]);
   });
 
+  test("control: literal Allow and Deny beside a dynamic statement block over a variable (a data source): relied on", async () => {
+    const doc = `
+data "aws_iam_policy_document" "work" {
+  statement {
+    effect    = "Allow"
+    actions   = ["s3:DeleteObject"]
+    resources = ["arn:aws:s3:::scratch/*"]
+  }
+  statement {
+    effect    = "Deny"
+    actions   = ["s3:DeleteObject"]
+    resources = ["arn:aws:s3:::scratch/*"]
+  }
+  dynamic "statement" {
+    for_each = var.readable
+    content {
+      effect    = "Allow"
+      actions   = ["s3:GetObject"]
+      resources = ["arn:aws:s3:::\${statement.value}/*"]
+    }
+  }
+}
+variable "readable" {
+  type    = list(string)
+  default = ["logs"]
+}
+resource "aws_iam_role_policy" "work" {
+  role   = aws_iam_role.agent.name
+  name   = "work"
+  policy = data.aws_iam_policy_document.work.json
+}
+`;
+    expect(await hcl(HEAD + doc)).toEqual([]);
+  });
+
   test("control: the Allow's entry written literally, a variable in another statement of its policy: relied on", async () => {
     expect(await hcl(HEAD + WORK(LITERAL, LITERAL))).toEqual([]);
     rmSync(join(dir, "main.tf"));

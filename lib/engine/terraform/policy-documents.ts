@@ -122,8 +122,8 @@ function settableChecked(stack: TfStack, address: string, value: unknown, doc: P
 /**
  * `doc` with each Allow's `settableResources` (red-team round 167: `Resource = "arn:aws:s3:::${var.bucket}/*"`): its
  * resources as `alt`, the document where settable root variables are unknown, has them. The statement of the same
- * index, effect and number of entries gives them entry for entry; where there is none such, `-var` may make every entry
- * anything, and each is `*`.
+ * index, effect, actions and number of entries gives them entry for entry; where there is none such (another statement
+ * may stand at that index there), `-var` may make every entry anything, and each is `*`.
  */
 function withSettableResources(doc: PolicyDocument, alt: PolicyDocument | readonly Statement[]): PolicyDocument {
   const others = "statements" in alt ? alt.statements : alt;
@@ -132,7 +132,7 @@ function withSettableResources(doc: PolicyDocument, alt: PolicyDocument | readon
     if (st.effect !== "Allow" || st.unknown !== undefined || !st.resources) return st;
     const twin = others.find((o) => o.source.index === st.source.index);
     const forms =
-      twin && twin.effect === "Allow" && twin.unknown === undefined && twin.resources?.length === st.resources.length
+      twin && twin.effect === "Allow" && twin.unknown === undefined && twin.resources?.length === st.resources.length && sameActions(twin, st)
         ? twin.resources.map(unknownAsWildcard)
         : st.resources.map(() => "*");
     if (forms.every((f, i) => f === st.resources![i])) return st;
@@ -140,6 +140,11 @@ function withSettableResources(doc: PolicyDocument, alt: PolicyDocument | readon
     return { ...st, settableResources: forms };
   });
   return changed ? { ...doc, statements } : doc;
+}
+
+/** Whether two statements name the same actions (a statement of the other reading is another one where they differ). */
+function sameActions(a: Statement, b: Statement): boolean {
+  return JSON.stringify([a.actions, a.notActions]) === JSON.stringify([b.actions, b.notActions]);
 }
 
 /** What a statement does (not where it is written): two statements alike in it deny alike. */
