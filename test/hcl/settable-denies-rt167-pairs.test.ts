@@ -166,6 +166,10 @@ describe("a guard attached by the role's own name template pairs instance by ins
     const found = await destroyRights(STACK(COUNTED, "count.index", "count = var.m", '"agent-${count.index}"'));
     expect(found).toHaveLength(1);
     expect(notRelied(found[0])).toContain("var.m");
+    // The instance key in the name is named by the count it comes from, not as "a root variable".
+    expect(notRelied(found[0])).toContain("role depends on var.m (through its own count)");
+    expect(notRelied(found[0])).toContain("aws_iam_role.agent[0]'s name depends on var.n (through its own count)");
+    expect(notRelied(found[0])).not.toContain("a root variable");
   });
 
   test("the guard keyed by another variable (var.guards, same default): not relied on", async () => {

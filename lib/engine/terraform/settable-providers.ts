@@ -359,6 +359,13 @@ function settableWhy(
       vars = via.vars;
       if (via.through.length > 0) through = ` (through ${via.through.join(", ")})`;
     }
+    // `"agent-${count.index}"`: the instance key changes as the holder's own `count` / `for_each` does.
+    const key = JSON.stringify(other?.[k] ?? null).match(/\$\{(count\.index|each\.(?:key|value))/)?.[1];
+    if (vars.size === 0 && key !== undefined && k !== "count" && k !== "for_each") {
+      const meta = key === "count.index" ? "count" : "for_each";
+      vars = variablesIn([other?.[meta], r.values[meta]]);
+      if (vars.size > 0) through = ` (through its own ${meta})`;
+    }
     const named = vars.size === 0 ? "a root variable" : vars.size === 1 ? [...vars][0] : `the root variables ${[...vars].sort().join(", ")}`;
     const phrase = named + through;
     groups.set(phrase, [...(groups.get(phrase) ?? []), k]);
