@@ -20,7 +20,7 @@ import { withAccessPointBuckets } from "./s3-access-points";
 import { withRegionNotes } from "./region-notes";
 import { unknownOwnRegion } from "./terraform/providers";
 import { ALSO_NOT_RELIED_ON, notReliedReason, SETTABLE_SAYS } from "./terraform/settable-providers";
-import { LITERAL_AGAINST_REFERENCE, settableForms } from "./terraform/settable-forms";
+import { LITERAL_AGAINST_REFERENCE, LITERAL_AGAINST_VARIABLE, settableForms } from "./terraform/settable-forms";
 import { MIN_REASON, nearestKey, visibleLength } from "./text";
 import { placeholderReason } from "./reason";
 
@@ -178,13 +178,24 @@ function withSettableDenyNote(fix: string, evidence: FindingDraft["evidence"]): 
   if (steps.length === 0) return fix;
   const vars = [...new Set(steps.flatMap((e) => [...e.detail.matchAll(/\bvar\.[A-Za-z_][\w-]*/g)].map((m) => m[0])))].sort();
   const where = [...new Set(steps.map((e) => e.address))].join(", ");
-  const named = vars.length === 0 ? "a root variable" : vars.join(", ");
+  const named = vars.length === 0 ? "a root variable" : vars.length === 1 ? vars[0] : `${vars.slice(0, -1).join(", ")} and ${vars[vars.length - 1]}`;
+  // Each variable named once (red-team round 166, F2): two of them are "those variables".
+  const that = vars.length > 1 ? "those variables" : "that variable";
+  const given = vars.length > 1 ? "the variables" : "the variable";
   // A Deny written literally against an Allow by reference (red-team round 163b, F3): the Deny holds no variable.
   if (steps.every((e) => e.detail.includes(LITERAL_AGAINST_REFERENCE))) {
     return (
       `The Deny in ${where} is not relied on because it names literally what the Allow names by reference to a resource whose name depends on ${named}, which -var can change (see the deny-not-relied-on step): ` +
       `write the Deny's Resource with the same reference, or with a pattern that covers any name, write the resource's name without that variable, ` +
       `or give the variable with --var-file so blastwall reads the deploy's value, and it counts. Otherwise: ${fix}`
+    );
+  }
+  // A Deny written literally against an Allow that writes its own resource with the variable (`arn:aws:s3:::${var.bucket}`).
+  if (steps.every((e) => e.detail.includes(LITERAL_AGAINST_VARIABLE) || e.detail.includes(LITERAL_AGAINST_REFERENCE))) {
+    return (
+      `The Deny in ${where} is not relied on because it names literally what the Allow writes with ${named}, which -var can change (see the deny-not-relied-on step): ` +
+      `write the Deny's Resource with a pattern that covers every value the variable may take, write the Allow's resource without ${that}, ` +
+      `or give ${given} with --var-file so blastwall reads the deploy's value, and it counts. Otherwise: ${fix}`
     );
   }
   // Where the variable is (red-team round 165, F7): the attachment's count, the exclusive list, the role's name, not
@@ -196,13 +207,13 @@ function withSettableDenyNote(fix: string, evidence: FindingDraft["evidence"]): 
   if (steps.some((e) => e.detail.includes(ALSO_NOT_RELIED_ON))) {
     return (
       `The Deny in ${where} is not relied on because it depends on ${named}, which -var can change${through}, and for another reason as well (see the deny-not-relied-on step): ` +
-      `writing ${write} without that variable, or giving the variable with --var-file, does not make it count alone. Otherwise: ${fix}`
+      `writing ${write} without ${that}, or giving ${given} with --var-file, does not make it count alone. Otherwise: ${fix}`
     );
   }
   return (
     `The Deny in ${where} is not relied on because it depends on ${named}, which -var can change${through} (see the deny-not-relied-on step): ` +
-    `write ${write} without that variable (literally or by reference; the variable may stay in other statements of the Deny's policy), ` +
-    `or give the variable with --var-file so blastwall reads the deploy's value, and it counts. Otherwise: ${fix}`
+    `write ${write} without ${that} (literally or by reference; the variable may stay in other statements of the Deny's policy), ` +
+    `or give ${given} with --var-file so blastwall reads the deploy's value, and it counts. Otherwise: ${fix}`
   );
 }
 

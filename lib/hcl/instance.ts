@@ -674,7 +674,6 @@ export class ModuleInstance implements Env {
         if (root !== own || values["provider"] !== undefined) values["provider"] = root;
       }
       this.markUncertain(values, unknowns);
-      if ("region" in decl.body) this.markSettableRegion(key, decl.body, suffix, values);
       if (!this.tree.settable) markSettableLazily(values, () => this.settableArguments(key, decl.body, exp, suffix, scope));
       if (decl.type === "aws_iam_role" || decl.type === "aws_iam_user") {
         for (const attr of ["tags", "tags_all"]) {
@@ -694,21 +693,6 @@ export class ModuleInstance implements Env {
         attributeLocations,
       });
     }
-  }
-
-  /**
-   * A resource's own `region` (AWS provider 6) that changes where root variables `-var` may set are unknown (a variable,
-   * a local or module input fed by one, an instance key of a `count` / `for_each` over one): no pin, whatever its
-   * default says (settable-providers.ts), as for a provider's. Where the other reading has no such instance, fail closed.
-   */
-  private markSettableRegion(key: string, body: Obj, suffix: string, values: Record<string, unknown>): void {
-    if (this.tree.settable) return;
-    const other = this.settableReading(key, body, suffix);
-    if (other) {
-      const alt = evalJson(body["region"], other);
-      if (isKnown(alt) && JSON.stringify(toTfJson(alt)) === JSON.stringify(values["region"])) return;
-    }
-    markSettable(values, ["region"]);
   }
 
   /**

@@ -8,8 +8,8 @@
 import type { Statement } from "../engine/iam/types";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { providerConfigKey, providerKeyOf, regionPartition, resourceAccount, resourceRegion } from "../engine/terraform/providers";
-import { EVERY_ARGUMENT, isSettable, PLACING_SETTINGS, settableKeys } from "../engine/terraform/settable-providers";
-import { AFTER_APPLY } from "../engine/terraform/policy-documents";
+import { isSettable, PLACING_SETTINGS } from "../engine/terraform/settable-providers";
+import { withSettableUnknown } from "../engine/terraform/settable-forms";
 
 import { conditionAlwaysTrue, denyCertainlyCovers } from "../engine/iam/evaluate";
 import { globCovers } from "../engine/iam/glob";
@@ -59,7 +59,7 @@ export function placedArn(stack: TfStack, res: TfResource, arn: string): string 
   // A data source may read one elsewhere (a function or a bus named by a full ARN): only what the stack makes is placed.
   if (!PLACED_ARNS.has(res.type) || res.mode !== "managed") return arn;
   // A provider whose region or account a deploy may set otherwise (a variable, read by its default) pins nothing, nor
-  // does a resource's own `region` read from one (instance.ts `markSettableRegion`).
+  // does a resource's own `region` read from one (instance.ts `settableArguments`).
   if (providerSettable(stack, res) || isSettable(res.values, "region")) return arn;
   const region = resourceRegion(stack, res);
   const account = resourceAccount(stack, res);
@@ -122,23 +122,41 @@ function deniedOn(stack: TfStack, denies: readonly Statement[], action: string, 
  * ARN, or the pattern does not begin with the ARN as read.
  */
 function settableArn(stack: TfStack, target: TfResource, pattern: string): string {
-  const keys = settableKeys(target.values);
-  if (keys.size === 0) return pattern;
-  const read = attributePattern(stack, target, "arn").pattern;
-  const shadowValues: Record<string, unknown> = { ...target.values };
-  for (const k of keys.has(EVERY_ARGUMENT) ? Object.keys(target.values) : keys) shadowValues[k] = AFTER_APPLY;
-  const unset = attributePattern(stack, { ...target, values: shadowValues }, "arn").pattern;
-  if (unset === read) return pattern;
+  const arns = settableArns(stack, target);
+  if (arns === undefined) return pattern;
   const body = (arn: string) => arn.replace(/^arn:[^:]*:/, "");
   const asked = body(pattern);
-  for (const form of new Set([read, placedArn(stack, target, read), placedIamArn(stack, target, read)])) {
+  for (const form of arns.forms) {
     if (!asked.startsWith(body(form))) continue;
     const head = pattern.slice(0, pattern.length - asked.length);
-    const out = head + body(unset) + asked.slice(body(form).length);
-    return placedIamArn(stack, { ...target, values: shadowValues }, out);
+    const out = head + body(arns.unset) + asked.slice(body(form).length);
+    return placedIamArn(stack, arns.shadow, out);
   }
   return pattern;
 }
+
+/**
+ * The ARNs `settableArn` compares, once per stack and resource (every route and Deny asks them again): the ARN as
+ * read, the forms it is asked in (placed in the stack's region and account), and the ARN where the settable arguments
+ * are unknown. Undefined where nothing about the ARN is settable.
+ */
+function settableArns(stack: TfStack, target: TfResource): { readonly forms: readonly string[]; readonly unset: string; readonly shadow: TfResource } | undefined {
+  let perStack = arnCache.get(stack);
+  if (!perStack) arnCache.set(stack, (perStack = new WeakMap()));
+  const hit = perStack.get(target);
+  if (hit !== undefined) return hit ?? undefined;
+  let out: { forms: readonly string[]; unset: string; shadow: TfResource } | null = null;
+  const shadow = withSettableUnknown(target);
+  if (shadow !== target) {
+    const read = attributePattern(stack, target, "arn").pattern;
+    const unset = attributePattern(stack, shadow, "arn").pattern;
+    if (unset !== read) out = { forms: [...new Set([read, placedArn(stack, target, read), placedIamArn(stack, target, read)])], unset, shadow };
+  }
+  perStack.set(target, out);
+  return out ?? undefined;
+}
+
+const arnCache = new WeakMap<TfStack, WeakMap<TfResource, { readonly forms: readonly string[]; readonly unset: string; readonly shadow: TfResource } | null>>();
 
 /**
  * `:*` for `${aws_lambda_function.f.arn}:*`: what a written entry adds after the target's own ARN (`arn`, or the

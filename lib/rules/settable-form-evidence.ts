@@ -9,14 +9,16 @@ import type { Evidence } from "../engine/findings";
 import { statementName, statementRef } from "../engine/describe";
 import { globCovers, globsIntersect } from "../engine/iam/glob";
 import type { Statement } from "../engine/iam/types";
-import { LITERAL_AGAINST_REFERENCE, settableFormWhy, settableForms } from "../engine/terraform/settable-forms";
+import { LITERAL_AGAINST_REFERENCE, LITERAL_AGAINST_VARIABLE, settableFormWhy, settableForms } from "../engine/terraform/settable-forms";
+import { SETTABLE_SAYS, settableArgumentsWhy, settableKeys } from "../engine/terraform/settable-providers";
 import type { TfStack } from "../engine/terraform/types";
 import { actionUniverse } from "../engine/universe";
 
 export function settableFormDenyEvidence(stack: TfStack, p: PrincipalNode, allow: Statement, actions: readonly string[]): Evidence[] {
   const written = allow.writtenResources;
   const resources = allow.resources;
-  if (!written || !resources) return [];
+  const settable = allow.settableResources?.length === resources?.length ? allow.settableResources : undefined;
+  if ((!written && !settable) || !resources) return [];
   const universe = actionUniverse();
   const forms = settableForms(stack);
   const out: Evidence[] = [];
@@ -30,16 +32,20 @@ export function settableFormDenyEvidence(stack: TfStack, p: PrincipalNode, allow
     if (denied.length === 0) continue;
     for (let i = 0; i < resources.length && out.length < 2; i++) {
       const r = resources[i];
-      const w = written[i];
-      if (w === undefined || w.indexOf("${") < 0) continue;
+      const w = written?.[i];
+      const own = settable !== undefined && settable[i] !== r;
+      if (!own && (w === undefined || w.indexOf("${") < 0)) continue;
       const said = saying(st, r, () => forms(allow, r));
       if (said === undefined) continue;
+      const what = said.startsWith("its NotResource") ? "what it leaves out" : "what it does not cover";
       out.push({
         step: "deny-not-relied-on",
         address: st.source.address,
-        detail:
-          `${statementName(st)} denies ${denied.slice(0, 3).join(", ")}${denied.length > 3 ? ", ..." : ""}, but blastwall does not rely on it for ${w}: ` +
-          `${said} ${LITERAL_AGAINST_REFERENCE}, and ${settableFormWhy(stack, w)}, so the reference may name ${said.startsWith("its NotResource") ? "what it leaves out" : "what it does not cover"}`,
+        detail: own
+          ? `${statementName(st)} denies ${denied.slice(0, 3).join(", ")}${denied.length > 3 ? ", ..." : ""}, but blastwall does not rely on it for ${r} (${statementName(allow)} of ${allow.source.address}): ` +
+            `${said} ${LITERAL_AGAINST_VARIABLE}, and ${settableDocumentWhy(stack, allow)}, so with another value the Allow names ${what}`
+          : `${statementName(st)} denies ${denied.slice(0, 3).join(", ")}${denied.length > 3 ? ", ..." : ""}, but blastwall does not rely on it for ${w}: ` +
+            `${said} ${LITERAL_AGAINST_REFERENCE}, and ${settableFormWhy(stack, w!)}, so the reference may name ${what}`,
         statements: [statementRef(st)],
       });
       break;
@@ -48,6 +54,16 @@ export function settableFormDenyEvidence(stack: TfStack, p: PrincipalNode, allow
   }
   return out;
 }
+
+/** Why the Allow's own document may name another resource: the arguments of its holder `-var` can set that hold it. */
+function settableDocumentWhy(stack: TfStack, allow: Statement): string {
+  const holder = stack.byAddress.get(allow.source.address);
+  const keys = holder ? [...settableKeys(holder.values)].filter((k) => DOCUMENT_KEYS.has(k)).sort() : [];
+  return holder && keys.length > 0 ? settableArgumentsWhy(holder, keys) : `${allow.source.address}'s document depends on a root variable, ${SETTABLE_SAYS}`;
+}
+
+/** The arguments a policy document is written in (a policy's, an inline policy's, a policy document data source's). */
+const DOCUMENT_KEYS: ReadonlySet<string> = new Set(["policy", "inline_policy", "statement", "dynamic", "override_policy_documents", "source_policy_documents"]);
 
 /** What `deny` writes that covers `r` as read and may not under `-var` (`form`), or undefined. */
 function saying(deny: Statement, r: string, form: () => ReturnType<ReturnType<typeof settableForms>>): string | undefined {

@@ -6,7 +6,7 @@ import { grantIsHarmless, loadCatalogue } from "../engine/catalogue";
 import { actionUniverse } from "../engine/universe";
 import { UNREADABLE_CONDITION, isAwsManagedArn } from "../engine/terraform/policy-documents";
 import { PERMISSION_SET_ACCOUNTS_NOTE } from "../engine/principals/permission-sets";
-import { ALSO_NOT_RELIED_ON, NOT_RELIED_ON } from "../engine/terraform/settable-providers";
+import { ALSO_NOT_RELIED_ON, NOT_RELIED_ON, SETTABLE_SAYS } from "../engine/terraform/settable-providers";
 
 /** The grants of one statement, with the actions they give: the unit a finding is reported in. */
 export interface StatementGrants {
@@ -243,11 +243,14 @@ export function unreliedDenyEvidence(p: PrincipalNode, actions: readonly string[
  * relied on: it may not hold), or a second part blastwall cannot read. Fixing the first alone leaves the finding.
  */
 function alsoNotReliedOn(st: Statement, why: string): string {
-  const unreadable = st.conditions.filter((c) => c.operator === UNREADABLE_CONDITION && c.values[0] !== why);
+  const unreadable = st.conditions.filter((c) => c.operator === UNREADABLE_CONDITION && c.values[0] !== why && !(isSettableMark(c) && why.includes(c.values[0])));
   if (unreadable.length > 0) return `${ALSO_NOT_RELIED_ON}: ${unreadable[0].values[0]}`;
   if (st.conditions.some((c) => c.operator !== UNREADABLE_CONDITION)) return `${ALSO_NOT_RELIED_ON}: it has a Condition, and a Deny with a Condition is never relied on (the condition may not hold)`;
   return "";
 }
+
+/** A Deny's mark that `-var` can change what it depends on (settable-providers.ts `settableDenyMark`, a literal name, an exclusive list). */
+const isSettableMark = (c: Statement["conditions"][number]): boolean => c.operator === UNREADABLE_CONDITION && c.values[0]?.includes(SETTABLE_SAYS) === true;
 
 const unrelied = new WeakMap<PrincipalNode, readonly { readonly st: Statement; readonly why: string }[]>();
 
@@ -258,8 +261,12 @@ function unreliedDenies(p: PrincipalNode): readonly { readonly st: Statement; re
     const found: { st: Statement; why: string }[] = [];
     for (const st of [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])]) {
       if (st.effect !== "Deny" || st.unknown !== undefined) continue;
-      const why = st.conditions.find((c) => c.operator === UNREADABLE_CONDITION)?.values[0];
-      if (why !== undefined) found.push({ st, why });
+      const first = st.conditions.find((c) => c.operator === UNREADABLE_CONDITION);
+      if (first === undefined) continue;
+      // Every argument `-var` can set that the Deny depends on is one reason (red-team round 166, F2): giving them all
+      // with --var-file makes it count, so they are said together, each once, and not as "another reason as well".
+      const why = isSettableMark(first) ? [...new Set(st.conditions.filter(isSettableMark).map((c) => c.values[0]))].join("; ") : first.values[0];
+      found.push({ st, why });
     }
     unrelied.set(p, (list = found));
   }

@@ -801,3 +801,76 @@ describe("165 F7: the fix names where the variable is, and promises --var-file o
     expect(fix).not.toContain("another reason");
   });
 });
+
+/**
+ * A guard counted by the agent's own flag whose policy names a variable in another statement (`var.env` in an Allow's
+ * Resource) was not relied on as a whole: its count and its document were one reason. The statements the document's
+ * text cannot change now depend only on the count, which the flag ties to the role; a Deny statement the variable
+ * changes stays not relied on, and so does one counted by another flag.
+ */
+describe("a guard behind the role's own flag, with a variable in another statement", () => {
+  const FLAG = "var.enable_agent ? 1 : 0";
+  const ENV = `variable "env" {\n  type    = string\n  default = "prod"\n}\n`;
+  const guard = (count: string, denyResource: string, notAction = `["s3:GetObject", "s3:ListBucket"]`) => `
+resource "aws_iam_role_policy" "guard" {
+  count  = ${count}
+  role   = aws_iam_role.agent[0].name
+  name   = "guard"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [
+    { Sid = "Logs", Effect = "Allow", Action = "logs:PutLogEvents", Resource = "arn:aws:logs:*:*:log-group:\${var.env}-*" },
+    { Sid = "OnlyRead", Effect = "Deny", NotAction = ${notAction}, Resource = ${denyResource} },
+  ] })
+}
+`;
+
+  test("HCL: the literal Deny is relied on for the role counted by the same flag", async () => {
+    expect(await destroyFindings({ "main.tf": PROVIDER + FLAGS + ENV + COUNTED_AGENT(FLAG, "") + guard(FLAG, `"*"`) })).toEqual([]);
+  });
+
+  test("Terraform JSON in a folder: the same", async () => {
+    const json = {
+      provider: { aws: [{ region: "us-east-1", allowed_account_ids: ["111111111111"] }] },
+      variable: { enable_agent: { type: "bool", default: true }, env: { type: "string", default: "prod" } },
+      resource: {
+        aws_iam_role: {
+          agent: {
+            count: "${var.enable_agent ? 1 : 0}",
+            name: "agent",
+            path: "/agents/",
+            assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/runner" }, Action: "sts:AssumeRole" }] }),
+          },
+        },
+        aws_iam_role_policy: {
+          work: { count: "${var.enable_agent ? 1 : 0}", role: "${aws_iam_role.agent[0].name}", name: "work", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }) },
+          guard: {
+            count: "${var.enable_agent ? 1 : 0}",
+            role: "${aws_iam_role.agent[0].name}",
+            name: "guard",
+            policy: JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [
+                { Sid: "Logs", Effect: "Allow", Action: "logs:PutLogEvents", Resource: "arn:aws:logs:*:*:log-group:${var.env}-*" },
+                { Sid: "OnlyRead", Effect: "Deny", NotAction: ["s3:GetObject", "s3:ListBucket"], Resource: "*" },
+              ],
+            }),
+          },
+        },
+      },
+    };
+    expect(await destroyFindings({ "main.tf.json": JSON.stringify(json) })).toEqual([]);
+  });
+
+  test("control: the Deny statement itself names the variable: not relied on, var.env named", async () => {
+    const found = await destroyFindings({ "main.tf": PROVIDER + FLAGS + ENV + COUNTED_AGENT(FLAG, "") + guard(FLAG, `"*"`, `["s3:GetObject", "s3:ListBucket", "\${var.env}:Get*"]`) });
+    expect(found).toHaveLength(1);
+    expect(notRelied(found[0])).toContain("var.env");
+    expect(notRelied(found[0])).toContain("its Deny statement #1 may differ");
+  });
+
+  test("control: the guard counted by another flag: not relied on, that flag named", async () => {
+    const found = await destroyFindings({ "main.tf": PROVIDER + FLAGS + ENV + COUNTED_AGENT(FLAG, "") + guard("var.guard ? 1 : 0", `"*"`) });
+    expect(found).toHaveLength(1);
+    expect(notRelied(found[0])).toContain("var.guard");
+    expect(notRelied(found[0])).not.toContain("var.env");
+  });
+});

@@ -121,3 +121,73 @@ describe("167 F2: what does not pair stays not relied on", () => {
     expect(await destroyRights(STACK(COUNTED, "count.index", "count = length(var.teams)", "aws_iam_role.agent[count.index].name"))).toHaveLength(1);
   });
 });
+
+/**
+ * A guard attached by the literal name `"agent-${count.index}"` (or `"agent-${each.key}"`) to a role whose `name` is
+ * that same template under the same `count` / `for_each`: whatever `-var` gives, guard[i] exists exactly when agent[i]
+ * does and names it, so it is paired as `[count.index]` is. Anything less than the same template under the same
+ * repetition stays not relied on.
+ */
+describe("a guard attached by the role's own name template pairs instance by instance", () => {
+  test("count = var.n on both, role = \"agent-${count.index}\": relied on", async () => {
+    expect(await destroyRights(STACK(COUNTED, "count.index", COUNTED, '"agent-${count.index}"'))).toEqual([]);
+  });
+
+  test("for_each = var.teams on both, role = \"agent-${each.key}\": relied on", async () => {
+    expect(await destroyRights(STACK(KEYED, "each.key", KEYED, '"agent-${each.key}"'))).toEqual([]);
+  });
+
+  test("Terraform JSON in a folder: count on both, role = \"agent-${count.index}\": relied on", async () => {
+    const json = {
+      provider: { aws: [{ region: "us-east-1", allowed_account_ids: ["111111111111"] }] },
+      variable: { n: { type: "number", default: 1 } },
+      resource: {
+        aws_iam_role: {
+          agent: {
+            count: "${var.n}",
+            name: "agent-${count.index}",
+            path: "/agents/",
+            assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/runner" }, Action: "sts:AssumeRole" }] }),
+          },
+        },
+        aws_iam_role_policy: {
+          work: { count: "${var.n}", role: "${aws_iam_role.agent[count.index].name}", name: "work", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }) },
+          guard: { count: "${var.n}", role: "agent-${count.index}", name: "guard", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", NotAction: ["s3:GetObject", "s3:ListBucket"], Resource: "*" }] }) },
+        },
+      },
+    };
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify(json));
+    const stack = await loadHclStack(dir);
+    const found = analyzeStack(stack, { config: { agents: { names: ["agent*"] } }, rules: allRules }).findings.filter((f) => f.ruleId === "agent-destroy-right");
+    expect(found).toEqual([]);
+  });
+
+  test("the guard counted by another variable (var.m, same default): not relied on", async () => {
+    const found = await destroyRights(STACK(COUNTED, "count.index", "count = var.m", '"agent-${count.index}"'));
+    expect(found).toHaveLength(1);
+    expect(notRelied(found[0])).toContain("var.m");
+    // The instance key in the name is named by the count it comes from, not as "a root variable".
+    expect(notRelied(found[0])).toContain("role depends on var.m (through its own count)");
+    expect(notRelied(found[0])).toContain("aws_iam_role.agent[0]'s name depends on var.n (through its own count)");
+    expect(notRelied(found[0])).not.toContain("a root variable");
+  });
+
+  test("the guard keyed by another variable (var.guards, same default): not relied on", async () => {
+    expect(await destroyRights(STACK(KEYED, "each.key", "for_each = var.guards", '"agent-${each.key}"'))).toHaveLength(1);
+  });
+
+  test("another template naming the same role as read (\"agent-${count.index * 1}\"): not relied on", async () => {
+    expect(await destroyRights(STACK(COUNTED, "count.index", COUNTED, '"agent-${count.index * 1}"'))).toHaveLength(1);
+  });
+
+  test("a template with a variable in it (\"${var.prefix}-${count.index}\", the same name as read): not relied on", async () => {
+    const text = STACK(COUNTED, "count.index", COUNTED, '"${var.prefix}-${count.index}"') + `variable "prefix" {\n  type    = string\n  default = "agent"\n}\n`;
+    expect(await destroyRights(text)).toHaveLength(1);
+  });
+
+  test("the guard in another account's provider: not relied on", async () => {
+    const other = `provider "aws" {\n  alias               = "other"\n  region              = "us-east-1"\n  allowed_account_ids = ["222222222222"]\n}\n`;
+    const text = STACK(COUNTED, "count.index", COUNTED, '"agent-${count.index}"').replace('resource "aws_iam_role_policy" "guard" {', 'resource "aws_iam_role_policy" "guard" {\n  provider = aws.other') + other;
+    expect(await destroyRights(text)).toHaveLength(1);
+  });
+});

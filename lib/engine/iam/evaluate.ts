@@ -357,8 +357,9 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
       keyOf(c, relDenies) +
       (relBoundary ? "|" + keyOf(c, relBoundary) : "") +
       (input.only ? "#" + setIdOf(input.only) : "") +
-      // Only an Allow naming something by reference has another form (managed policies' yields stay shared).
-      (input.settableForm && relDenies.length > 0 && a.statement.writtenResources ? "~" + formIdOf(input.settableForm) : "");
+      // Only an Allow naming something by reference, or written with a settable variable, has another form (managed
+      // policies' yields stay shared).
+      (input.settableForm && relDenies.length > 0 && (a.statement.writtenResources || a.statement.settableResources) ? "~" + formIdOf(input.settableForm) : "");
     const e = entryOf(c, a.statement);
     let y = e.yieldKey === key ? e.yield : e.yields?.get(key);
     if (!y) {
@@ -487,8 +488,8 @@ function yieldOf(
   // signature (a bit set over `relevant`), so the pattern work is done once per signature, not per action.
   const memo = new Map<string | number, GrantShape | null>();
   const signature = signatures(relevant, bits);
-  // Only an Allow naming something by a `${...}` reference may have another form.
-  const form = settableForm && a.statement.writtenResources ? (r: string) => settableForm(a.statement, r) : undefined;
+  // Only an Allow naming something by a `${...}` reference, or written with a settable variable, may have another form.
+  const form = settableForm && (a.statement.writtenResources || a.statement.settableResources) ? (r: string) => settableForm(a.statement, r) : undefined;
   const indices: number[] = [];
   const grants: Grant[] = [];
   for (const i of a.actions.indices) {

@@ -160,7 +160,7 @@ export function makeSource(address: string, index: number, sid?: string, via?: s
 
 /** The statement with another source (the same document reached through another attachment). */
 export function withSource(s: Statement, source: StatementSource): Statement {
-  return makeStatement(source, s.effect, s.actions, s.notActions, s.resources, s.notResources, s.principals, s.notPrincipals, s.conditions, s.approximateResources, s.approximatePrincipals, s.unknown, s.writtenActions, s.writtenResources);
+  return makeStatement(source, s.effect, s.actions, s.notActions, s.resources, s.notResources, s.principals, s.notPrincipals, s.conditions, s.approximateResources, s.approximatePrincipals, s.unknown, s.writtenActions, s.writtenResources, s.settableResources);
 }
 
 export function makeStatement(
@@ -178,8 +178,9 @@ export function makeStatement(
   unknown: Statement["unknown"],
   writtenActions?: Statement["writtenActions"],
   writtenResources?: Statement["writtenResources"],
+  settableResources?: Statement["settableResources"],
 ): Statement {
-  return { source, effect, actions, notActions, writtenActions, resources, notResources, principals, notPrincipals, conditions, approximateResources, approximatePrincipals, unknown, writtenResources };
+  return { source, effect, actions, notActions, writtenActions, resources, notResources, principals, notPrincipals, conditions, approximateResources, approximatePrincipals, unknown, writtenResources, settableResources };
 }
 
 export function unknownStatement(source: StatementSource, reason: string): Statement {

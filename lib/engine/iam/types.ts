@@ -43,6 +43,8 @@ export interface Condition {
    * signature the Deny is certain: the holder exists exactly when the principal does.
    */
   readonly existsWith?: string;
+  /** On such a Deny: the resource whose arguments `-var` can set (what attaches the Deny reads it to ask no more of it). */
+  readonly holder?: string;
 }
 
 export interface PrincipalSpec {
@@ -87,6 +89,13 @@ export interface Statement {
    * (see `referencedResource` in terraform/tokens.ts). Only read where `resources[i]` is still what was resolved.
    */
   readonly writtenResources?: readonly string[];
+  /**
+   * On an Allow whose document `-var` can change (index for index with `resources`, set only where some entry differs):
+   * each entry as the reading with settable root variables unknown renders it, what it cannot know as `*`
+   * (`arn:aws:s3:::${var.bucket}` gives `arn:aws:s3:::*`). A Deny covering the entry as read covers it only
+   * where it covers that form too (terraform/settable-forms.ts).
+   */
+  readonly settableResources?: readonly string[];
   /** True when some principal identifier came from a `${...}` token (same reading as `approximateResources`). */
   readonly approximatePrincipals?: boolean;
   /**

@@ -42,7 +42,7 @@ import {
 import { USER_CREDENTIALS } from "../user-credentials";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 import { targetHint } from "../terraform/configured-targets";
-import { existenceSignature, isSettable, settableArgumentWhy, settableDenyMark } from "../terraform/settable-providers";
+import { existenceSignature, INSTANCE, isSettable, namedInstance, settableArgumentWhy, settableDenyMark } from "../terraform/settable-providers";
 import { certainListItems } from "../terraform/certain-list-items";
 import { removalsOf, withAccount, resolved as resolvedPattern, type PeerRemoval } from "./peer-removals";
 
@@ -1022,6 +1022,11 @@ class Collector {
           // It may be another principal: what it allows counts, what it denies cannot be relied on.
           const unsure = accounts.get(b);
           const settable = t.settable?.get(b);
+          // Named with the principal's own name template, instance for instance (`"agent-${count.index}"`): certainly it.
+          if (settable !== undefined && unsure === undefined && namedInstance(att, arg, this.stack.byAddress) === b.resource && accountRelation(this.stack, att, b.resource) === "same") {
+            push(b, lazyAttached(att.address, docFor(b)));
+            continue;
+          }
           const why =
             unsure ??
             (settable !== undefined
@@ -1504,7 +1509,10 @@ class Collector {
     if (why !== undefined) return uncertainDenies(doc, "blastwall:exists", `${r.address} ${why}`);
     // An attachment whose `count`, target or policy `-var` can change (red-team round 162b, F3): its Denies may not apply.
     // The document itself is judged, statement by statement, where it is read (policyFromValue, documentForArn).
-    const settable = settableDenyMark(r, undefined, DOCUMENT_ARGUMENTS, this.stack.byAddress);
+    // A document `r` holds itself (an inline policy), or read through `r`'s own argument, was marked where it was read,
+    // with `r`'s own existence: asking it again gave the same reason twice (red-team round 166, F2).
+    const judged = doc.address === r.address || doc.statements.some((st) => st.conditions.some((c) => c.holder === r.address)) ? OWN_DOCUMENT_JUDGED : DOCUMENT_ARGUMENTS;
+    const settable = settableDenyMark(r, undefined, judged, this.stack.byAddress);
     return settable === undefined ? doc : uncertainDenies(doc, "blastwall:settable", settable.why, settable.existsWith);
   }
 
@@ -1837,6 +1845,9 @@ function identityChecked(doc: PolicyDocument, maxLength: number): PolicyDocument
 
 /** The arguments of an attachment that hold the document it attaches, which its reader checks for `-var` itself. */
 const DOCUMENT_ARGUMENTS: ReadonlySet<string> = new Set(["policy", "inline_policy", "policy_arn", "managed_policy_arn"]);
+
+/** What the reader of a document a resource holds itself judged already: the document and whether the resource exists. */
+const OWN_DOCUMENT_JUDGED: ReadonlySet<string> = new Set([...DOCUMENT_ARGUMENTS, "count", "for_each", "lifecycle", INSTANCE]);
 
 /**
  * The document with each of its Denies marked by a condition blastwall cannot evaluate: a Deny that may not apply

@@ -23,7 +23,7 @@ import { classifyExpression, hasInterpolation, parseTemplate, refTarget, resolve
 import type { TfResource, TfStack } from "./types";
 import { followReferences } from "../agent-tags";
 import { whyUnknown } from "./unknown-why";
-import { settableDenyMark, settableDocument } from "./settable-providers";
+import { EVERY_ARGUMENT, SETTABLE_SAYS, settableArgumentsWhy, settableDenyMark, settableDocument, settableKeys, unknownAsWildcard } from "./settable-providers";
 
 type Obj = Record<string, unknown>;
 
@@ -92,22 +92,59 @@ const DATA_DOC_KEYS: ReadonlySet<string> = new Set(["statement", "dynamic", "ver
 function settableChecked(stack: TfStack, address: string, value: unknown, doc: PolicyDocument, reread: (alt: unknown) => PolicyDocument | readonly Statement[]): PolicyDocument {
   const denies = (st: Statement) => st.effect === "Deny" && st.unknown === undefined;
   const holder = stack.byAddress.get(address);
-  if (!holder || !doc.statements.some(denies)) return doc;
+  const allows = (st: Statement) => st.effect === "Allow" && st.unknown === undefined && st.resources !== undefined;
+  if (!holder || !doc.statements.some((st) => denies(st) || allows(st))) return doc;
   const mark = settableDenyMark(holder, value, undefined, stack.byAddress);
   if (mark === undefined) return doc;
-  const why = mark.why;
   const perStatement = settableDocument(holder, value, value === undefined ? DATA_DOC_KEYS : undefined);
-  let same: ReadonlySet<string> = new Set();
-  let whyOf = (_st: Statement) => why;
-  if (perStatement) {
-    const alt = reread(perStatement.other);
-    same = new Set(("statements" in alt ? alt.statements : alt).filter(denies).map(statementSignature));
-    whyOf = (st) => perStatement.why(`its Deny statement #${st.source.index}`);
-  }
-  const coupled = mark.existsWith !== undefined ? { existsWith: mark.existsWith } : {};
-  const marked = (st: Statement): Statement =>
-    denies(st) && !same.has(statementSignature(st)) ? { ...st, conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:settable", values: [whyOf(st)], ...coupled }] } : st;
-  return { ...doc, statements: doc.statements.map(marked) };
+  if (!doc.statements.some(denies)) return perStatement ? withSettableResources(doc, reread(perStatement.other)) : doc;
+  const flag = (st: Statement, why: string, existsWith: string | undefined): Statement => ({
+    ...st,
+    conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:settable", values: [why], holder: address, ...(existsWith !== undefined ? { existsWith } : {}) }],
+  });
+  if (!perStatement) return { ...doc, statements: doc.statements.map((st) => (denies(st) ? flag(st, mark.why, mark.existsWith) : st)) };
+  const alt = reread(perStatement.other);
+  const same = new Set(("statements" in alt ? alt.statements : alt).filter(denies).map(statementSignature));
+  doc = withSettableResources(doc, alt);
+  // A statement the document's text cannot change still depends on the rest (the holder's `count`, what attaches it):
+  // that alone decides, and may be tied to the principal's own existence as any other holder's is (red-team round 167).
+  const rest = perStatement.rest ? settableDenyMark(holder, value, perStatement.docArguments, stack.byAddress) : undefined;
+  return {
+    ...doc,
+    statements: doc.statements.map((st) => {
+      if (!denies(st)) return st;
+      if (!same.has(statementSignature(st))) return flag(st, perStatement.why(`its Deny statement #${st.source.index}`), mark.existsWith);
+      return rest === undefined ? st : flag(st, rest.why, rest.existsWith);
+    }),
+  };
+}
+
+/**
+ * `doc` with each Allow's `settableResources` (red-team round 167: `Resource = "arn:aws:s3:::${var.bucket}/*"`): its
+ * resources as `alt`, the document where settable root variables are unknown, has them. The statement of the same
+ * index, effect, actions and number of entries gives them entry for entry; where there is none such (another statement
+ * may stand at that index there), `-var` may make every entry anything, and each is `*`.
+ */
+function withSettableResources(doc: PolicyDocument, alt: PolicyDocument | readonly Statement[]): PolicyDocument {
+  const others = "statements" in alt ? alt.statements : alt;
+  let changed = false;
+  const statements = doc.statements.map((st) => {
+    if (st.effect !== "Allow" || st.unknown !== undefined || !st.resources) return st;
+    const twin = others.find((o) => o.source.index === st.source.index);
+    const forms =
+      twin && twin.effect === "Allow" && twin.unknown === undefined && twin.resources?.length === st.resources.length && sameActions(twin, st)
+        ? twin.resources.map(unknownAsWildcard)
+        : st.resources.map(() => "*");
+    if (forms.every((f, i) => f === st.resources![i])) return st;
+    changed = true;
+    return { ...st, settableResources: forms };
+  });
+  return changed ? { ...doc, statements } : doc;
+}
+
+/** Whether two statements name the same actions (a statement of the other reading is another one where they differ). */
+function sameActions(a: Statement, b: Statement): boolean {
+  return JSON.stringify([a.actions, a.notActions]) === JSON.stringify([b.actions, b.notActions]);
 }
 
 /** What a statement does (not where it is written): two statements alike in it deny alike. */
@@ -964,8 +1001,76 @@ function convertDataSource(ctx: Ctx, r: TfResource): Statement[] {
     else overrides.push({ value: opd, where: sub("override_policy_documents", -1) });
   }
   if (v["override_json"] !== undefined) overrides.push({ value: v["override_json"], where: sub("override_json", -1) });
-  for (const o of overrides) mergeUnreadable(ctx.stack, merged, embeddedDocument(ctx, r, o.value, o.where).statements, o.where);
+  for (const o of overrides) {
+    mergeUnreadable(ctx.stack, merged, embeddedDocument(ctx, r, o.value, o.where).statements, o.where);
+    settableOverride(ctx, merged, o.value, o.where);
+  }
   return merged;
+}
+
+/**
+ * An override document of the stack whose Sids `-var` can set otherwise (`sid = var.sid` in it, a `dynamic` block over
+ * a variable): as read it replaces no Deny, yet with another value a statement of it takes a Deny's Sid and replaces
+ * it. Each Deny of `merged` (not the override's own) whose Sid a Sid of the override's other reading may be is not
+ * relied on. Only a document a `data.aws_iam_policy_document` of the stack renders is followed; a whole override
+ * written with a variable is its holder's own settable argument (`settableChecked`).
+ */
+function settableOverride(ctx: Ctx, merged: Statement[], value: unknown, where: string): void {
+  const ref = typeof value === "string" ? soleInterpolation(value) : undefined;
+  const t = ref ? refTarget(value as string) : undefined;
+  const o = t && t.kind === "data" ? ctx.stack.byAddress.get(t.address) : undefined;
+  if (!o || o.type !== "aws_iam_policy_document") return;
+  const forms = otherSids(ctx, o, new Set());
+  if (forms.length === 0) return;
+  const why = settableSidsWhy(ctx.stack, o);
+  for (let i = 0; i < merged.length; i++) {
+    const m = merged[i];
+    const sid = m.source.sid;
+    if (m.effect !== "Deny" || m.unknown !== undefined || sid === undefined || sid === "" || m.source.address === o.address) continue;
+    const hit = forms.find((f) => globsIntersect(f, sidPattern(ctx.stack, sid).pattern));
+    if (hit !== undefined) merged[i] = uncertainDeny(m, `${where} is ${o.address}, ${why}, so a statement of it may take the Sid "${showExpr(sid)}" and replace this Deny`);
+  }
+}
+
+/**
+ * The Sids `o`'s statements may have where settable root variables are unknown, those it already has as read left out
+ * (a Deny with one is replaced as read): `*` for a statement that reading cannot read or a Sid it cannot know, the
+ * documents `o` merges in followed the same way. None where nothing of `o` or what it merges can change.
+ */
+function otherSids(ctx: Ctx, o: TfResource, seen: Set<string>): string[] {
+  if (seen.has(o.address) || seen.size > 8) return seen.has(o.address) ? [] : ["*"];
+  seen.add(o.address);
+  const keys = settableKeys(o.values);
+  const nested = embeddedDataSources(ctx.stack, o).flatMap((n) => otherSids(ctx, n, seen));
+  if (keys.size === 0) return nested;
+  const doc = settableDocument(o, undefined, DATA_DOC_KEYS);
+  if (!doc) return ["*"];
+  const read = new Set(documentOfDataSource(ctx, o).statements.map((st) => st.source.sid).filter((x): x is string => x !== undefined && x !== ""));
+  const other = convertDataSource(ctx, { ...o, values: doc.other as Record<string, unknown> });
+  const forms = other.flatMap((st) => (st.unknown !== undefined && !st.source.sid ? ["*"] : st.source.sid ? [sidPattern(ctx.stack, st.source.sid).pattern] : []));
+  return [...new Set([...forms.filter((f) => !read.has(f)), ...nested])];
+}
+
+/** The `data.aws_iam_policy_document`s of the stack `o` merges in (its source and override documents). */
+function embeddedDataSources(stack: TfStack, o: TfResource): TfResource[] {
+  const out: TfResource[] = [];
+  for (const key of ["source_policy_documents", "override_policy_documents", "source_json", "override_json"]) {
+    const v = o.values[key];
+    for (const x of Array.isArray(v) ? v : [v]) {
+      const t = typeof x === "string" && soleInterpolation(x) ? refTarget(x) : undefined;
+      const n = t && t.kind === "data" ? stack.byAddress.get(t.address) : undefined;
+      if (n && n.type === "aws_iam_policy_document") out.push(n);
+    }
+  }
+  return out;
+}
+
+/** Why `o`'s Sids may differ: its settable arguments and their variables (or what it merges in). */
+function settableSidsWhy(stack: TfStack, o: TfResource): string {
+  const keys = [...settableKeys(o.values)].filter((k) => k !== EVERY_ARGUMENT).sort();
+  return keys.length > 0
+    ? `and ${settableArgumentsWhy(o, keys)}`
+    : `which merges in a document that depends on a root variable, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value)`;
 }
 
 /**
@@ -1025,6 +1130,9 @@ function mergeStatements(stack: TfStack, into: Statement[], add: readonly Statem
 
 /** A Sid as a pattern: exact once `prepareStatement` has resolved it, else its tokens widened. */
 function sidPattern(stack: TfStack, sid: string): { readonly pattern: string; readonly exact: boolean } {
+  // A Sid the reading with settable root variables unknown cannot know (`sid = var.sid`) may be any Sid.
+  const unknown = unknownAsWildcard(sid);
+  if (unknown !== sid) return { pattern: unknown, exact: false };
   if (!sid.includes("{")) return { pattern: sid, exact: true };
   const p = policyPattern(stack, sid);
   return { pattern: p.pattern, exact: p.exact };

@@ -18,6 +18,9 @@ import type { TfResource, TfStack } from "./types";
 /** What the evidence of such a Deny says (analyze.ts `withSettableDenyNote` looks for it to fit the fix). */
 export const LITERAL_AGAINST_REFERENCE = "where the Allow names it by reference";
 
+/** What the evidence says of a Deny matched against an Allow written with a variable `-var` can set (analyze.ts reads it). */
+export const LITERAL_AGAINST_VARIABLE = "where the Allow writes that part with a root variable";
+
 /** One per stack (the analysis and the evidence of its findings ask the same): answers kept per Allow statement and pattern. */
 export function settableForms(stack: TfStack): SettableForm {
   let forms = perStack.get(stack);
@@ -33,15 +36,23 @@ function newSettableForms(stack: TfStack): SettableForm {
   return (allow, pattern) => {
     const written = allow.writtenResources;
     const resources = allow.resources;
-    if (!written || !resources) return undefined;
+    // Written with a settable variable (`arn:aws:s3:::${var.bucket}`), as the document's reader found it.
+    const settable = allow.settableResources?.length === resources?.length ? allow.settableResources : undefined;
+    if ((!written && !settable) || !resources) return undefined;
     let known = memo.get(allow);
     if (!known) memo.set(allow, (known = new Map()));
     const hit = known.get(pattern);
     if (hit !== undefined) return hit ?? undefined;
-    const forms: { pattern: string; written: string }[] = [];
+    const forms: { pattern: string; written?: string }[] = [];
     for (let i = 0; i < resources.length; i++) {
-      const w = written[i];
-      if (resources[i] !== pattern || w === undefined || w.indexOf("${") < 0) continue;
+      if (resources[i] !== pattern) continue;
+      // The entry's own variables first: whatever a reference in it names, `-var` may make the whole entry this.
+      if (settable && settable[i] !== pattern) {
+        forms.push({ pattern: settable[i] });
+        continue;
+      }
+      const w = written?.[i];
+      if (w === undefined || w.indexOf("${") < 0) continue;
       // Only where the entry as read is what the evaluator holds (not widened, not rewritten on the way).
       if (policyPattern(stack, w).pattern !== pattern) continue;
       const other = policyPattern((shadow ??= shadowStack(stack)), w).pattern;
@@ -79,10 +90,11 @@ export function settableFormWhy(stack: TfStack, written: string): string {
 const NO_ARN = new Set(["tags", "tags_all", "//", "lifecycle", "depends_on"]);
 
 /** Every form must be denied (two entries of the Allow may resolve alike as read, and differ under `-var`). */
-function settablePattern(forms: readonly { pattern: string; written: string }[]): SettablePattern {
+function settablePattern(forms: readonly { pattern: string; written?: string }[]): SettablePattern {
   return {
     pattern: forms.length === 1 ? forms[0].pattern : "*",
-    deniedBy: (deny, cover) => forms.every((f) => globCovers(cover, f.pattern) || sameReference(deny, cover, f.written)),
+    // A form of the Allow's own variable is denied only by a pattern covering every value it may take.
+    deniedBy: (deny, cover) => forms.every((f) => globCovers(cover, f.pattern) || (f.written !== undefined && sameReference(deny, cover, f.written))),
   };
 }
 
@@ -120,22 +132,7 @@ function tailCovers(denyWritten: string, allowWritten: string): boolean {
  */
 function shadowStack(stack: TfStack): TfStack {
   const base = stack.byAddress;
-  const copies = new Map<TfResource, TfResource>();
-  const shadowOf = (r: TfResource | undefined): TfResource | undefined => {
-    if (r === undefined) return undefined;
-    let c = copies.get(r);
-    if (c === undefined) {
-      const keys = settableKeys(r.values);
-      if (keys.size === 0) c = r;
-      else {
-        const values: Record<string, unknown> = { ...r.values };
-        for (const k of keys.has(EVERY_ARGUMENT) ? Object.keys(r.values) : keys) values[k] = AFTER_APPLY;
-        c = { ...r, values };
-      }
-      copies.set(r, c);
-    }
-    return c;
-  };
+  const shadowOf = (r: TfResource | undefined): TfResource | undefined => (r === undefined ? undefined : withSettableUnknown(r));
   const byAddress: ReadonlyMap<string, TfResource> = {
     get: (address: string) => shadowOf(base.get(address)),
     has: (address: string) => base.has(address),
@@ -150,3 +147,25 @@ function shadowStack(stack: TfStack): TfStack {
   };
   return { ...stack, byAddress };
 }
+
+/**
+ * `r` with each argument a deploy may set otherwise (every one, for `EVERY_ARGUMENT`) unknown after apply, so what is
+ * derived from it (its ARN) comes out with `*` where `-var` may change it; `r` itself where nothing is marked. One copy
+ * per resource, shared by the evaluator's forms (`shadowStack`) and the routes' Denies (invoke-denies.ts).
+ */
+export function withSettableUnknown(r: TfResource): TfResource {
+  let c = unknownCopies.get(r);
+  if (c === undefined) {
+    const keys = settableKeys(r.values);
+    if (keys.size === 0) c = r;
+    else {
+      const values: Record<string, unknown> = { ...r.values };
+      for (const k of keys.has(EVERY_ARGUMENT) ? Object.keys(r.values) : keys) values[k] = AFTER_APPLY;
+      c = { ...r, values };
+    }
+    unknownCopies.set(r, c);
+  }
+  return c;
+}
+
+const unknownCopies = new WeakMap<TfResource, TfResource>();

@@ -150,9 +150,12 @@ export function settableDenyMark(
   const why =
     own.length === 0
       ? `${r.address} may not exist, as the module instance holding it depends on a root variable, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value), so ${then}`
-      : settableWhy(r, own, asked.includes(INSTANCE) ? `the module instance holding it may not exist either, so ${then}` : then);
+      : settableWhy(r, own, asked.includes(INSTANCE) ? `the module instance holding it may not exist either, so ${then}` : then, byAddress);
   const signature = existenceSignature(r, byAddress);
-  const coupled = signature !== undefined && asked.every((k) => EXISTENCE.has(k) || followsExistence(r, k, signature, byAddress)) && pairsByInstance(r);
+  const coupled =
+    signature !== undefined &&
+    asked.every((k) => EXISTENCE.has(k) || followsExistence(r, k, signature, byAddress) || (byAddress !== undefined && namedInstance(r, k, byAddress, signature) !== undefined)) &&
+    pairsByInstance(r);
   return coupled ? { why, existsWith: signature } : { why };
 }
 
@@ -223,6 +226,51 @@ function followsExistence(r: SettableHolder, k: string, signature: string, byAdd
 }
 
 /**
+ * The principal of the stack that `r`'s `k` (`role`, `user`, `group`) names by a literal name written with the same
+ * template as that principal's own `name`, only its own `count.index` / `each.key` interpolated, both existing exactly
+ * together (red-team round 167: `role = "agent-\${count.index}"` beside a role named so, under one `count = var.n`):
+ * for every value `-var` gives, guard[i] exists exactly when agent[i] does and names it. `signature` is `r`'s
+ * `existenceSignature`; the principal's must be the same (same module instance, same index, same `count`/`for_each`).
+ * Undefined for anything else (another template, a variable or reference in it, a different index or count), which
+ * stays not relied on. The caller checks the two are in one account (IAM names are per account).
+ */
+export function namedInstance(r: SettableHolder, k: string, byAddress: ReadonlyMap<string, SettableHolder>, signature = existenceSignature(r, byAddress)): SettableHolder | undefined {
+  if (signature === undefined || (k !== "role" && k !== "user" && k !== "group")) return undefined;
+  const written = settableOther(r.values)?.[k];
+  if (typeof written !== "string" || !OWN_KEY_TEMPLATE.test(written)) return undefined;
+  const { module, index } = splitAddress(r.address);
+  if (index === "") return undefined;
+  const read = r.values[k];
+  for (const target of principalsAt(byAddress, `${module}|${index}|aws_iam_${k}`)) {
+    if (target === r || target.values["name"] !== read || settableOther(target.values)?.["name"] !== written) continue;
+    if (existenceSignature(target) === signature) return target;
+  }
+  return undefined;
+}
+
+/** A name made of literal text and its own instance key alone: `agent-${count.index}`, `${each.key}-agent`. */
+const OWN_KEY_TEMPLATE = /^(?:[^$%]|\$(?!\{)|%(?!\{))*\$\{(?:count\.index|each\.key)\}(?:[^$%]|\$(?!\{)|%(?!\{)|\$\{(?:count\.index|each\.key)\})*$/;
+
+/** The stack's principals of one type in one module instance and index (`module|[0]|aws_iam_role`), found once per stack. */
+function principalsAt(byAddress: ReadonlyMap<string, SettableHolder>, key: string): readonly SettableHolder[] {
+  let index = principalIndex.get(byAddress);
+  if (!index) {
+    index = new Map();
+    for (const [address, r] of byAddress) {
+      const type = /(?:^|\.)(aws_iam_(?:role|user|group))\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?$/.exec(address)?.[1];
+      if (!type || address.includes("data.")) continue;
+      const { module, index: i } = splitAddress(address);
+      const at = `${module}|${i}|${type}`;
+      index.set(at, [...(index.get(at) ?? []), r]);
+    }
+    principalIndex.set(byAddress, index);
+  }
+  return index.get(key) ?? [];
+}
+
+const principalIndex = new WeakMap<ReadonlyMap<string, SettableHolder>, Map<string, SettableHolder[]>>();
+
+/**
  * `text` with `${each.value.name}` written as `${aws_iam_role.agent.name}` where the holder's `for_each` is
  * `aws_iam_role.agent` itself (red-team round 167, F2): each value is then the instance of that key, which
  * `existsThrough` has already tied to the holder's. Any other `for_each` leaves `text` as it is.
@@ -288,14 +336,92 @@ function settableDenyKeys(r: { readonly values: Record<string, unknown> }, value
   return asked.length === 0 ? undefined : asked.sort();
 }
 
-/** `R's a, b depend on var.x, which -var can set otherwise (...), so ${then}`: the variables named where the other reading shows them. */
-function settableWhy(r: { readonly address: string; readonly values: Record<string, unknown> }, asked: readonly string[], then?: string): string {
+/**
+ * `R's a, b depend on var.x, which -var can set otherwise (...), so ${then}`: each argument with the variables that
+ * change it (red-team rounds 166 F2, 167 F3), grouped by them: `R's count depends on var.m, R's role depends on var.n
+ * (through aws_iam_role.agent's count)`. An argument naming no variable itself (a `role` whose reference changes as the
+ * role's own `count` does, a `for_each` over another resource) names those of what it refers to, found in `byAddress`.
+ */
+function settableWhy(
+  r: { readonly address: string; readonly values: Record<string, unknown> },
+  asked: readonly string[],
+  then?: string,
+  byAddress?: ReadonlyMap<string, SettableHolder>,
+): string {
   const other = settableOther(r.values);
+  const groups = new Map<string, string[]>();
+  for (const k of asked) {
+    // The HCL reader's other reading shows the variable; Terraform JSON, the value as written.
+    let vars = variablesIn([other?.[k], r.values[k]]);
+    let through = "";
+    if (vars.size === 0 && byAddress) {
+      const via = variablesThrough(r.address, other?.[k] ?? r.values[k], byAddress);
+      vars = via.vars;
+      if (via.through.length > 0) through = ` (through ${via.through.join(", ")})`;
+    }
+    // `"agent-${count.index}"`: the instance key changes as the holder's own `count` / `for_each` does.
+    const key = JSON.stringify(other?.[k] ?? null).match(/\$\{(count\.index|each\.(?:key|value))/)?.[1];
+    if (vars.size === 0 && key !== undefined && k !== "count" && k !== "for_each") {
+      const meta = key === "count.index" ? "count" : "for_each";
+      vars = variablesIn([other?.[meta], r.values[meta]]);
+      if (vars.size > 0) through = ` (through its own ${meta})`;
+    }
+    const named = vars.size === 0 ? "a root variable" : vars.size === 1 ? [...vars][0] : `the root variables ${[...vars].sort().join(", ")}`;
+    const phrase = named + through;
+    groups.set(phrase, [...(groups.get(phrase) ?? []), k]);
+  }
+  const parts = [...groups].map(([phrase, keys]) => `${r.address}'s ${keys.join(", ")} depend${keys.length === 1 ? "s" : ""} on ${phrase}`);
+  const them = parts.length === 1 && !parts[0].includes("the root variables") ? "it by its default or tfvars value" : "them by their default or tfvars value";
+  return `${parts.join(", ")}, ${SETTABLE_SAYS} (blastwall reads ${them})${then === undefined ? "" : `, so ${then}`}`;
+}
+
+/** The root variables (`var.x`) the strings of `v` name. */
+function variablesIn(v: unknown): Set<string> {
   const vars = new Set<string>();
-  // The HCL reader's other reading shows the variable; Terraform JSON, the value as written.
-  for (const k of asked) for (const m of JSON.stringify([other?.[k], r.values[k]]).matchAll(/\bvar\.([A-Za-z_][\w-]*)/g)) vars.add(`var.${m[1]}`);
-  const named = vars.size === 0 ? "a root variable" : vars.size === 1 ? [...vars][0] : `the root variables ${[...vars].sort().join(", ")}`;
-  return `${r.address}'s ${asked.join(", ")} depend${asked.length === 1 ? "s" : ""} on ${named}, ${SETTABLE_SAYS} (blastwall reads it by its default or tfvars value)${then === undefined ? "" : `, so ${then}`}`;
+  for (const m of JSON.stringify(v ?? null).matchAll(/\bvar\.([A-Za-z_][\w-]*)/g)) vars.add(`var.${m[1]}`);
+  return vars;
+}
+
+/**
+ * The variables behind the resources `v` refers to (`${aws_iam_role.agent.name}`, `${aws_iam_role.agent}`), in the
+ * module instance of `address`: those its marked arguments name, one step further where they name none (a chain of
+ * such references). `through` says which argument of which resource carries them.
+ */
+function variablesThrough(address: string, v: unknown, byAddress: ReadonlyMap<string, SettableHolder>): { vars: Set<string>; through: string[] } {
+  const vars = new Set<string>();
+  const through: string[] = [];
+  const seen = new Set<string>();
+  const visit = (from: string, value: unknown, depth: number): void => {
+    const { module } = splitAddress(from);
+    for (const m of JSON.stringify(value ?? null).matchAll(REFERENCE)) {
+      if (NOT_AN_INSTANCE.test(m[1]) || m[1].startsWith("local.") || m[1].startsWith("module.")) continue;
+      const base = module + m[1];
+      if (seen.has(base)) continue;
+      seen.add(base);
+      const target = byAddress.get(base) ?? firstInstance(byAddress, base);
+      if (!target) continue;
+      const keys = [...rawKeys(target.values)].filter((k) => k !== INSTANCE && k !== EVERY_ARGUMENT && !INERT_FOR_REFERENCE.has(k));
+      const targetOther = settableOther(target.values);
+      for (const k of keys.sort()) {
+        const found = variablesIn([targetOther?.[k], target.values[k]]);
+        if (found.size > 0) {
+          for (const x of found) vars.add(x);
+          through.push(`${m[1]}'s ${k}`);
+        } else if (depth < 3) visit(target.address, targetOther?.[k] ?? target.values[k], depth + 1);
+      }
+    }
+  };
+  visit(address, v, 0);
+  return { vars, through };
+}
+
+/** Arguments of a resource referred to that change nothing a reference to it gives (a description, tags). */
+const INERT_FOR_REFERENCE = new Set(["description", "tags", "tags_all", "//", "assume_role_policy", "policy"]);
+
+/** The first instance (`base[0]`, `base["a"]`) of a counted or keyed resource. */
+function firstInstance(byAddress: ReadonlyMap<string, SettableHolder>, base: string): SettableHolder | undefined {
+  for (const [a, r] of byAddress) if (a.startsWith(base + "[")) return r;
+  return undefined;
 }
 
 /** `R's a, b depend on var.x, which -var can set otherwise (...)`: `keys` of `r`, which the caller found marked. */
@@ -316,39 +442,52 @@ export function settableArgumentWhy(r: { readonly address: string; readonly valu
  * document (undefined: those holding `value`). Undefined where its existence, its attachment or anything else counts.
  */
 export function settableDocument(
-  r: { readonly values: Record<string, unknown> },
+  r: { readonly address: string; readonly values: Record<string, unknown> },
   value: unknown,
   docKeys?: ReadonlySet<string>,
-): { readonly other: unknown; readonly why: (statement: string) => string } | undefined {
+): { readonly other: unknown; readonly why: (statement: string) => string; readonly docArguments: ReadonlySet<string>; readonly rest: boolean } | undefined {
   const asked = settableDenyKeys(r, value);
   if (asked === undefined || asked === EVERY_ARGUMENT) return undefined;
   const other = settableOther(r.values);
   if (!other) return undefined;
   const read = (k: string) => r.values[k];
   let alt: unknown;
+  let docArguments: ReadonlySet<string>;
   if (docKeys) {
-    if (!asked.every((k) => docKeys.has(k))) return undefined;
     // The other reading decides the document's own arguments: a statement it lacks (one a `dynamic` block over a
     // variable made, red-team round 167, F1) is not there when the variable is set otherwise; its `dynamic` blocks, left
     // unexpanded there, make statements blastwall cannot read, which no Deny is read from.
     const keys = new Set([...Object.keys(r.values), ...Object.keys(other).filter((k) => docKeys.has(k))]);
     alt = Object.fromEntries([...keys].flatMap((k) => (!docKeys.has(k) ? [[k, read(k)]] : k in other ? [[k, other[k]]] : [])));
+    docArguments = docKeys;
   } else {
     const path = pathTo(r.values, value, 0);
-    if (!path || !asked.every((k) => k === path[0])) return undefined;
+    if (!path) return undefined;
     alt = at(other, path);
     if (alt === undefined) return undefined;
+    docArguments = new Set([String(path[0])]);
   }
+  // Anything else marked (its `count`, red-team round 167: a guard behind the agent's own flag with `var.env` in another
+  // statement) the caller asks on its own for the statements the document's text cannot change (`rest`).
+  const own = asked.filter((k) => docArguments.has(k));
+  if (own.length === 0) return undefined;
   const known = new Set<string>();
   collectTokens(docKeys ? r.values : value, known, 0);
   return {
     other: blankUnknowns(alt, known),
-    why: (statement) => settableWhy(r as { address: string; values: Record<string, unknown> }, asked, `${statement} may differ, or not be there, when it is set otherwise`),
+    why: (statement) => settableWhy(r, asked, `${statement} may differ, or not be there, when it is set otherwise`),
+    docArguments,
+    rest: own.length < asked.length,
   };
 }
 
 /** Text put where the other reading has a value it cannot know: no action, ARN, principal or condition value matches it. */
 const BLANK = "blastwall-settable-unknown";
+
+/** `s` (a statement's entry as the other reading renders it) with what that reading cannot know as `*`. */
+export function unknownAsWildcard(s: string): string {
+  return s.includes(BLANK) ? s.replace(/blastwall-settable-unknown(?::[\w.,-]*)?/g, "*").replace(/\*+/g, "*") : s;
+}
 
 /** `v` with each `${...}` that `known` (the tokens of the reading as read: references, not variables) lacks made BLANK. */
 function blankUnknowns(v: unknown, known: ReadonlySet<string>): unknown {
