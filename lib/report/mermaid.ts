@@ -17,6 +17,12 @@ export function mermaidText(s: string): string {
   return display(s).replace(/[^\p{L}\p{N} _.,:/*@=+()-]/gu, (c) => `#${c.codePointAt(0)};`);
 }
 
+/** The label an edge's detail begins with: up to its first `: `; a detail with none, as the old reading cut it. */
+function labelOf(detail: string): string {
+  const i = detail.indexOf(": ");
+  return (i >= 0 ? detail.slice(0, i) : detail.split(":").slice(0, 2).join(":")).trim();
+}
+
 function q(s: string): string {
   return `"${mermaidText(s)}"`;
 }
@@ -68,7 +74,9 @@ function agentSubgraph(from: string, findings: readonly Finding[], title: string
     let current = from;
     for (const e of f.evidence) {
       if (!EDGES.has(e.step)) continue;
-      const label = e.detail.split(":").slice(0, 2).join(":").trim();
+      // An edge's detail is `LABEL: why` (edge.ts), and a label may hold colons of its own, none followed by a space
+      // (`iam:PassRole + scheduler:CreateSchedule`, `sqs:SendMessage on arn:aws:sqs:eu-west-1:111111111111:jobs`).
+      const label = labelOf(e.detail);
       const shape = e.address.startsWith(UNKNOWN_PREFIX)
         ? `${id(e.address)}{{${q(unknown.get(e.address) ?? "principals whose rights blastwall cannot see")}}}`
         : `${id(e.address)}[${q(e.address)}]`;

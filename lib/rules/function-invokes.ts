@@ -492,7 +492,8 @@ function useText(fn: TfResource, u: Use): string {
 function arrows(agent: PrincipalNode, fn: TfResource, v: Invoked): string {
   const start = v.path ? chainText(agent.address, v.path) : agent.address;
   const u = v.uses[0];
-  // Through a replay alone, the right it holds is events:StartReplay, not the events:PutEvents it relays.
+  // Through relays alone, the arrow names the right the agent holds at the chain's start (invoke-relays.ts `heldRight`),
+  // not the one a service delivers with: events:StartReplay on an archive, sqs:SendMessage on the queue a pipe reads.
   const first = (!u.direct && u.relays?.map(heldRight).find((x) => x !== undefined)) || [...u.actions][0];
   if (!u.route) return `${start} --${first}--> ${fn.address}`;
   if (u.route.actions.length === 0) return `${start} --${u.route.open?.label ? `${u.route.open.label} on ${u.route.via.address}` : `${u.route.via.address} (no auth)`}--> ${fn.address}`;

@@ -27,6 +27,7 @@ import {
   parseReference,
   parseTemplate,
   referencedResource,
+  refTarget,
   resolveToPattern,
 } from "../engine/terraform/tokens";
 import { awsOnlySource } from "../engine/reach/compute-targets";
@@ -110,8 +111,11 @@ export function replayedClose(rule: string, t: string): string {
 }
 
 /**
- * The right a chain of relays starts from, where a relay of it names one (`Relay.held`): a replay's chain is labelled
- * with events:StartReplay, which the caller holds, not with the events:PutEvents it relays (red-team round 162, F10).
+ * The right a chain of relays starts from, which a finding's arrows name: a right the caller's policy shows. Where a
+ * relay of the chain names one (`Relay.held`: a replay is labelled with events:StartReplay on its archive, not with
+ * the events:PutEvents it relays, red-team round 162, F10), that; else the action and resources of the first grant of
+ * the chain that is the caller's own (or a resource policy's naming it), not a service's delivery: an agent holding
+ * sqs:SendMessage on a queue a pipe forwards to a bus is shown with that, not with the events:PutEvents the pipe makes.
  */
 export function heldRight(relay: Relay): string | undefined {
   let r: Relay | undefined = relay;
@@ -119,9 +123,28 @@ export function heldRight(relay: Relay): string | undefined {
   for (let i = 0; r && i < 64; i++) {
     if (r.held) return r.held;
     const first: Grant | undefined = r.fires[0];
+    if (first && !isRelayed(first)) return `${first.action} on ${placesText(first)}`;
     r = first && isRelayed(first) ? first.relay : undefined;
   }
   return undefined;
+}
+
+/**
+ * What a grant is on, as its statement names it: a resource or data source it refers to by its address, any other
+ * entry as read (`*`, an ARN pattern); three at most.
+ */
+function placesText(g: Grant): string {
+  const { resources, writtenResources: written } = g.statement;
+  const aligned = resources !== undefined && written !== undefined && written.length === resources.length;
+  const names = g.resources.map((r) => {
+    const i = aligned ? resources.indexOf(r) : -1;
+    const ref = i >= 0 ? refTarget(written![i]) : undefined;
+    if (!ref || (ref.kind !== "resource" && ref.kind !== "data") || ref.splat) return r;
+    return ref.index === undefined ? ref.address : `${ref.address}[${ref.index}]`;
+  });
+  const distinct = [...new Set(names)];
+  if (distinct.length === 0) return "*";
+  return distinct.length <= 3 ? distinct.join(", ") : `${distinct.slice(0, 3).join(", ")} and ${distinct.length - 3} more`;
 }
 
 /** A kind of resource whose service delivers to queues or topics under their resource policy. */

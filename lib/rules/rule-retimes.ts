@@ -154,29 +154,35 @@ function putRuleGrant(
 }
 
 /** Whether the principal may put events on the rule's bus (itself, or through a relay): then it picks the payload too. */
-function putsOnBus(
-  ctx: RuleContext,
-  p: PrincipalNode,
-  on: TargetRule,
-  held: (a: string) => readonly Grant[],
-): boolean {
+function putsOnBus(ctx: RuleContext, p: PrincipalNode, on: TargetRule, held: (a: string) => readonly Grant[]): boolean {
   // A replay the rule certainly sees none of the events of does not count (invoke-relays.ts `replayMisses`).
-  const route = { target: on.bus, types: BUSES, pattern: on.busPattern, rule: on.rule };
-  const denied = deniedOnAll(ctx.stack, ownDenies(p), "events:PutEvents", [
-    { pattern: on.busPattern, target: on.bus, suffix: "" },
-  ]);
-  return held("events:PutEvents").some(
-    (g) =>
-      (isRelayed(g) || !denied) &&
-      g.resources.some((r) => grantUses(ctx.stack, route, g, r)),
-  );
+  return writes(ctx, p, "events:PutEvents", { target: on.bus, types: BUSES, pattern: on.busPattern, rule: on.rule }, held);
 }
 
 /** Whether the principal may write to the landing itself (its own grant or a relayed one): the routes read its readers then. */
 function writesTo(ctx: RuleContext, p: PrincipalNode, l: Landing, held: (a: string) => readonly Grant[]): boolean {
-  const on = { target: l.res, types: l.res ? [l.res.type] : [], pattern: l.pattern };
-  const denied = deniedOnAll(ctx.stack, ownDenies(p), l.action, [{ pattern: l.pattern, target: l.res, suffix: l.res ? "" : undefined }]);
-  return held(l.action).some((g) => (isRelayed(g) || !denied) && g.resources.some((r) => grantUses(ctx.stack, on, g, r)));
+  return writes(ctx, p, l.action, { target: l.res, types: l.res ? [l.res.type] : [], pattern: l.pattern }, held);
+}
+
+/**
+ * Whether the principal may do `action` on `place` (a bus, queue, topic or stream): with a grant of its own that no
+ * certain Deny of its own refuses there, or with one a service's delivery relays for it (a Deny is asked at its fire).
+ * The Deny is asked on the resource itself, nothing after its ARN (`suffix` ""), where it is a block of the stack (one
+ * it makes, or a data source it reads): then a Deny written `${aws_sqs_queue.q.arn}` covers it even where its ARN as
+ * read is not exact (a `name_prefix`, a name a deploy sets). Where it is no block (a literal ARN), only its pattern is
+ * asked: no reference names it, so there is nothing for a suffix to follow (invoke-denies.ts `deniedOn`).
+ */
+function writes(
+  ctx: RuleContext,
+  p: PrincipalNode,
+  action: string,
+  place: { readonly target?: TfResource; readonly types: readonly string[]; readonly pattern: string; readonly rule?: TfResource },
+  held: (a: string) => readonly Grant[],
+): boolean {
+  let denied: boolean | undefined;
+  const refused = () =>
+    (denied ??= deniedOnAll(ctx.stack, ownDenies(p), action, [{ pattern: place.pattern, ...(place.target ? { target: place.target, suffix: "" } : {}) }]));
+  return held(action).some((g) => (isRelayed(g) || !refused()) && g.resources.some((r) => grantUses(ctx.stack, place, g, r)));
 }
 
 export function retimeFindings(ctx: RuleContext): FindingDraft[] {

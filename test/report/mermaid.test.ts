@@ -37,6 +37,16 @@ describe("mermaid output", () => {
     expect(out.split("\n").filter((l) => l.includes("subgraph"))).toHaveLength(1);
   });
 
+  test("an edge's label is its detail up to the first `: `, colons of its own kept (a relayed right on an ARN, two rights)", () => {
+    const relayed = { step: "hijack", address: "aws_iam_role.sfn", detail: "events:PutEvents on arn:aws:events:eu-central-1:111111111111:event-bus/default: it puts an event" };
+    const two = { step: "hijack", address: "aws_iam_role.sched", detail: "iam:PassRole + scheduler:CreateSchedule: it makes a schedule" };
+    const out = render(finding({ evidence: [finding().evidence[0], relayed] as Finding["evidence"] }), finding({ evidence: [finding().evidence[0], two] as Finding["evidence"] }));
+    expect(out).toContain('-->|"events:PutEvents on arn:aws:events:eu-central-1:111111111111:event-bus/default"|');
+    expect(out).toContain('-->|"iam:PassRole + scheduler:CreateSchedule"|');
+    // Control: a bare action, as before.
+    expect(render(finding())).toContain('-->|"sts:AssumeRole"|');
+  });
+
   test("labels cannot close their quotes, brackets or edge text, nor carry HTML or a Markdown fence", () => {
     const hostile = 'x"] --> evil["<img src=x onerror=alert(1)>"]|```|#quot;%%{init}%%\u2028\u202e';
     const out = render(finding({ principal: hostile, resource: hostile, actions: [hostile], evidence: [{ step: "principal", address: hostile, detail: hostile }, { step: "assume-role", address: hostile, detail: hostile }] }));

@@ -54,7 +54,8 @@ describe("153 F2. a pipe into a state machine, its queue fed by a service the ag
     const json = stack([PUT], piped(BY_RULE, RULE_TO_QUEUE()));
     expect(graded(json)).toEqual(ERROR);
     const f = findings(json)[0];
-    expect(f.message).toContain("aws_iam_role.agent --sqs:SendMessage--> aws_iam_role.sfn");
+    // The arrow names the right the agent holds (its PutEvents on the bus), not the SendMessage the rule delivers with.
+    expect(f.message).toContain("aws_iam_role.agent --events:PutEvents on arn:aws:events:eu-central-1:111111111111:event-bus/default--> aws_iam_role.sfn");
     expect(f.path).toContain("aws_sqs_queue_policy.q statement #0");
     expect(f.path).toContain("is met by a delivery from aws_cloudwatch_event_rule.r: it puts an event with a source aws_cloudwatch_event_rule.r matches (myapp.jobs) on the default bus");
     expect(f.path).toContain("aws_iam_role_policy.agent statement #0");

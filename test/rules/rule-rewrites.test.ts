@@ -605,6 +605,46 @@ describe("157 task 3. PutRule alone: what reads a retimed rule's queue, topic, s
     ).toEqual([]);
   });
 
+  test("the agent's own write to the queue, refused by its certain Deny by reference where the queue's ARN is inexact (name_prefix), is no write: the retimed rule is reported", () => {
+    const prefixed = { ...QUEUE(TAKES_SNAPSHOT), "aws_sqs_queue.q": { name_prefix: "cleanup-" } };
+    const sends = allow("sqs:SendMessage", "*");
+    const json = fnStack([ON_RULE, sends, deny("sqs:SendMessage", "${aws_sqs_queue.q.arn}")], prefixed);
+    expect(graded(json)).toEqual([["agent-transitive-destroy", "warning", "aws_lambda_function.fn"]]);
+    expect(found(json)[0].message).toContain("so the fields are AWS's, not its own");
+  });
+
+  test("so is its own put on the retimed rule's bus, whose name a deploy sets, refused by its Deny of PutEvents on the bus by reference", () => {
+    const bus = {
+      ...FUNCTION,
+      ...role("events", trust("events.amazonaws.com"), HARMLESS),
+      variable: { bus: { type: "string" } },
+      "aws_cloudwatch_event_bus.ops": { name: "${var.bus}" },
+      ...RULE({ arn: "${aws_lambda_function.fn.arn}", role_arn: null, event_bus_name: "${aws_cloudwatch_event_bus.ops.name}", ...TAKES_SNAPSHOT }, { event_bus_name: "${aws_cloudwatch_event_bus.ops.name}" }),
+    };
+    const anyRule = allow("events:PutRule", "*");
+    const onBus = found(fnStack([anyRule, PUT_EVENTS, deny("events:PutEvents", "${aws_cloudwatch_event_bus.ops.arn}")], bus));
+    expect(onBus.map((x) => [x.severity, x.resource])).toEqual([["warning", "aws_lambda_function.fn"]]);
+    expect(onBus[0].message).toContain("so the fields are AWS's, not its own");
+  });
+
+  test("controls of the Deny: none, or one on another queue, leaves the agent's write (the queue's route reports it); a queue outside the stack is asked by its ARN", () => {
+    const prefixed = { ...QUEUE(TAKES_SNAPSHOT), "aws_sqs_queue.q": { name_prefix: "cleanup-" }, "aws_sqs_queue.other": { name: "other" } };
+    const sends = allow("sqs:SendMessage", "*");
+    const once = (json: Obj) => found(json).map((x) => [x.severity, x.resource, x.message.includes("the fields are AWS's")]);
+    expect(once(fnStack([ON_RULE, sends], prefixed))).toEqual([["warning", "aws_lambda_function.fn", false]]);
+    expect(once(fnStack([ON_RULE, sends, deny("sqs:SendMessage", "${aws_sqs_queue.other.arn}")], prefixed))).toEqual([["warning", "aws_lambda_function.fn", false]]);
+    // Written as a literal ARN, read by a mapping by that ARN: no reference to follow, the Deny's ARN decides (in any
+    // partition: the ARN of a queue the stack does not make is asked in every one, invoke-denies.ts).
+    const arn = "arn:aws:sqs:eu-central-1:111111111111:cleanup";
+    const outside = {
+      ...INTO(arn, TAKES_SNAPSHOT),
+      "aws_lambda_event_source_mapping.m": { event_source_arn: arn, function_name: "${aws_lambda_function.fn.arn}" },
+    };
+    expect(once(fnStack([ON_RULE, sends], outside))).toEqual([["warning", "aws_lambda_function.fn", false]]);
+    expect(once(fnStack([ON_RULE, sends, deny("sqs:SendMessage", "arn:*:sqs:*:*:cleanup")], outside))).toEqual([["warning", "aws_lambda_function.fn", true]]);
+    expect(once(fnStack([ON_RULE, sends, deny("sqs:SendMessage", "arn:*:sqs:*:*:other")], outside))).toEqual([["warning", "aws_lambda_function.fn", false]]);
+  });
+
   test("controls: a harmless reader, PutRule on another rule, a constant input, a Deny of PutRule, and PutEvents too (the relay's route)", () => {
     expect(graded(fnStack([ON_RULE], QUEUE(), HARMLESS))).toEqual([]);
     expect(
