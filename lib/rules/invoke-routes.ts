@@ -23,8 +23,8 @@ import { pipeRoutes, sourceRoute } from "./pipe-routes";
 import { bedrockRoutes } from "./bedrock-routes";
 import { configRuleRoutes } from "./config-rule-routes";
 import { brokerSource, DOCDB, DOCDB_WHY, MQ, MQ_WHY, MSK, mskSources, namesOf, type ReaderAuth, SELF_MANAGED_WHY, type WriteSource } from "../engine/reach/broker-sources";
-import { forgeable, matchesBucketEvents, passesEvent, PUT_RECORD, replayVerb, SEND, TABLE_WRITES } from "../engine/reach/compute-targets";
-import { ARCHIVES, hopsText, patternMayShunReplays, replaysInto, START_REPLAY } from "../engine/reach/replays";
+import { createVerb, forgeable, matchesBucketEvents, passesEvent, PUT_RECORD, replayRules, replaySends, replayVerb, SEND, TABLE_WRITES, widenVerb } from "../engine/reach/compute-targets";
+import { ARCHIVES, CREATE_ARCHIVE, createdArchivePattern, hopsText, patternMayShunReplays, replaysInto, START_REPLAY, UPDATE_ARCHIVE, widenedReplaysInto } from "../engine/reach/replays";
 import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
 import { followReferences } from "../engine/agent-tags";
 import { PUT_RULE, rewriteVerb, ruleOfTarget } from "../engine/reach/rule-rewrites";
@@ -810,6 +810,46 @@ function eventRoutes(stack: TfStack): Route[] {
         how: `, where ${hopsText(hops)}${rule.address} (matching AWS services' events, which a replay puts again as they were) sends them through ${t.address} to`,
         denyAsks: asks(r.pattern, r.archive),
         pin: `delete ${r.archive.address} if nothing needs its events replayed, or add "replay-name": [{"exists": false}] to the event pattern of ${[...hops.map((h) => h.rule.address), rule.address].join(" or ")}`,
+      });
+    }
+    // An archive's pattern that keeps the rule's events out is no limit for a caller that may widen it, and none is
+    // needed by one that may create an archive of the bus (red-team round 169b, F3).
+    for (const { replay: r, hops } of widenedReplaysInto(stack, rule, on.busPattern, on.bus)) {
+      const kept = hops[0]?.rule.address ?? rule.address;
+      out.push({
+        via: t,
+        target: r.archive,
+        targetText: r.archive.address,
+        actions: [START_REPLAY],
+        pattern: r.pattern,
+        types: ARCHIVES,
+        functions,
+        verb: widenVerb(r.archive.address, kept, r.to.text),
+        how: `, where ${hopsText(hops)}${replaySends(stack, rule, t)}`,
+        denyAsks: asks(r.pattern, r.archive),
+        also: [{ actions: [UPDATE_ARCHIVE], pattern: r.pattern, target: r.archive, types: ARCHIVES, denyAsks: asks(r.pattern, r.archive) }],
+        pin:
+          `scope events:UpdateArchive to archives other than ${r.archive.address} (${r.pattern}), or add "replay-name": [{"exists": false}] to the event pattern of ${replayRules(hops, rule)} ` +
+          `(the event_pattern of ${r.archive.address} keeps ${kept}'s events out only while no caller may change it; and a pattern narrowed in an earlier apply still leaves the events archived under the old one replayable, for retention_days or, with 0, for ever)`,
+      });
+    }
+    const created = createdArchivePattern(stack, rule, on.busPattern);
+    if (created) {
+      out.push({
+        via: t,
+        targetText: `an archive of ${on.busText} it creates (${created})`,
+        actions: [START_REPLAY],
+        pattern: created,
+        types: ARCHIVES,
+        functions,
+        verb: createVerb(on.busText),
+        how: `, where ${replaySends(stack, rule, t)}`,
+        denyAsks: asks(created, undefined),
+        also: [
+          { actions: [CREATE_ARCHIVE], pattern: created, types: ARCHIVES, denyAsks: asks(created, undefined) },
+          { actions: [CREATE_ARCHIVE], pattern: on.busPattern, target: on.bus, types: BUSES, denyAsks: asks(on.busPattern, on.bus), text: on.busText },
+        ],
+        pin: `scope events:CreateArchive to event buses whose rules run no code (not ${on.busPattern}), or add "replay-name": [{"exists": false}] to the event pattern of ${rule.address}`,
       });
     }
   }

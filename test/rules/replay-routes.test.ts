@@ -394,3 +394,84 @@ describe("a rule that excludes replayed events, or that the archive's event_patt
     expect(graded(stack([allow("events:PutEvents", "*"), REPLAY], ORDERS({ archive: { event_pattern: JSON.stringify({ source: ["com.acme.billing"] }) } })))).toEqual(SFN_ERROR);
   });
 });
+
+describe("an archive's pattern against a caller that may widen it (UpdateArchive) or make an archive of the bus (CreateArchive) (red-team round 169b, F3)", () => {
+  const BILLING = { archive: { event_pattern: JSON.stringify({ source: ["com.acme.billing"] }) } };
+  const EC2 = { source: ["aws.ec2"] };
+  const SHUN = { "replay-name": [{ exists: false }] };
+  const UPDATE = allow("events:UpdateArchive", "*");
+  const CREATE = allow("events:CreateArchive", "*");
+  const noArchive = (body: Obj): Obj => {
+    delete body["aws_cloudwatch_event_archive.a"];
+    return body;
+  };
+
+  test("UpdateArchive and StartReplay: the archive's pattern is no limit (a rule of AWS events, one of custom sources): the replay's grade, the path naming both rights", () => {
+    const json = stack([REPLAY, UPDATE], ORDERS({ ...BILLING, pattern: EC2 }));
+    expect(graded(json)).toEqual(SFN_ERROR);
+    const path = findings(json)[0].path;
+    expect(path).toContain("(Allow events:StartReplay on *) and aws_iam_role_policy.agent statement #1 (Allow events:UpdateArchive on *) let it widen the event pattern of aws_cloudwatch_event_archive.a");
+    expect(path).toContain("replay what it archives from then on onto aws_cloudwatch_event_bus.b, where aws_cloudwatch_event_rule.r (matching AWS services' events");
+    expect(graded(stack([REPLAY, UPDATE], ORDERS(BILLING)))).toEqual(SFN_ERROR);
+    // The grant by reference to the archive.
+    expect(graded(stack([REPLAY, allow("events:UpdateArchive", "${aws_cloudwatch_event_archive.a.arn}")], ORDERS({ ...BILLING, pattern: EC2 })))).toEqual(SFN_ERROR);
+  });
+
+  test("into a function: a warning, the fix naming both rights, the scope, and what a narrowed pattern still keeps", () => {
+    const json = stack([REPLAY, UPDATE], { ...ORDERS({ ...BILLING, pattern: EC2, rights: HARMLESS }), ...FN() });
+    expect(graded(json)).toEqual([["agent-transitive-destroy", "warning", "aws_lambda_function.fn"]]);
+    const f = findings(json)[0];
+    expect(f.fix).toContain("take events:StartReplay and events:UpdateArchive on aws_cloudwatch_event_archive.a away from the agent");
+    expect(f.fix).toContain("scope events:UpdateArchive to archives other than aws_cloudwatch_event_archive.a");
+    expect(f.fix).toContain("a pattern narrowed in an earlier apply still leaves the events archived under the old one replayable");
+  });
+
+  test("through a forward the archive's pattern kept the replay from", () => {
+    const body = ORDERS({ archive: { name: "all", event_source_arn: "arn:aws:events:eu-central-1:111111111111:event-bus/default", event_pattern: JSON.stringify({ source: ["com.acme.billing"] }) }, pattern: { source: ["aws.s3"] } });
+    body["aws_cloudwatch_event_bus.b"] = { name: "ops" };
+    body["aws_cloudwatch_event_rule.fwd"] = { name: "to-ops", event_pattern: JSON.stringify({ source: ["aws.s3"] }) };
+    body["aws_cloudwatch_event_target.fwd"] = { rule: "${aws_cloudwatch_event_rule.fwd.name}", arn: "${aws_cloudwatch_event_bus.b.arn}", role_arn: "${aws_iam_role.events.arn}" };
+    expect(graded(stack([REPLAY], body))).toEqual([]);
+    const json = stack([REPLAY, UPDATE], body);
+    expect(graded(json)).toEqual(SFN_ERROR);
+    expect(findings(json)[0].path).toContain("keeps only events aws_cloudwatch_event_rule.fwd cannot match");
+  });
+
+  test("controls: UpdateArchive on another archive, UpdateArchive alone, its Deny, and the rule's replay-name exclusion (which only PutRule removes)", () => {
+    expect(graded(stack([REPLAY, allow("events:UpdateArchive", "arn:aws:events:eu-central-1:111111111111:archive/audit")], ORDERS({ ...BILLING, pattern: EC2 })))).toEqual([]);
+    expect(graded(stack([UPDATE], ORDERS({ ...BILLING, pattern: EC2 })))).toEqual([]);
+    expect(graded(stack([REPLAY, UPDATE, deny("events:UpdateArchive", "*")], ORDERS({ ...BILLING, pattern: EC2 })))).toEqual([]);
+    expect(graded(stack([REPLAY, UPDATE], ORDERS({ ...BILLING, pattern: { ...EC2, ...SHUN } })))).toEqual([]);
+    expect(graded(stack([REPLAY, UPDATE, CREATE], ORDERS({ ...BILLING, pattern: { ...EC2, ...SHUN } })))).toEqual([]);
+    expect(graded(stack([REPLAY, UPDATE, CREATE], { ...ORDERS({ ...BILLING, pattern: { ...EC2, ...SHUN }, rights: HARMLESS }), ...FN() }))).toEqual([]);
+  });
+
+  test("CreateArchive and StartReplay reach the bus's rules as a replay does: no archive in the stack, or one apart from the rule", () => {
+    const json = stack([allow(["events:CreateArchive", "events:StartReplay"], "*")], noArchive(ORDERS({ pattern: EC2 })));
+    expect(graded(json)).toEqual(SFN_ERROR);
+    expect(findings(json)[0].path).toContain("(Allow events:CreateArchive, events:StartReplay on *) lets it create an archive of aws_cloudwatch_event_bus.b with no event pattern");
+    expect(graded(stack([REPLAY, CREATE], ORDERS({ ...BILLING, pattern: EC2 })))).toEqual(SFN_ERROR);
+    // A rule of custom sources: what others put there is replayed too, where the agent cannot put events itself.
+    expect(graded(stack([REPLAY, CREATE], noArchive(ORDERS())))).toEqual(SFN_ERROR);
+    // Scoped by the archive's name and the bus's reference: both resources CreateArchive asks on.
+    const scoped = allow("events:CreateArchive", ["arn:aws:events:eu-central-1:111111111111:archive/agent-*", "${aws_cloudwatch_event_bus.b.arn}"]);
+    expect(graded(stack([REPLAY, scoped], noArchive(ORDERS({ pattern: EC2 }))))).toEqual(SFN_ERROR);
+  });
+
+  test("CreateArchive into a function: a warning, the fix naming the rights and the bus to scope it off", () => {
+    const json = stack([REPLAY, CREATE], noArchive({ ...ORDERS({ pattern: EC2, rights: HARMLESS }), ...FN() }));
+    expect(graded(json)).toEqual([["agent-transitive-destroy", "warning", "aws_lambda_function.fn"]]);
+    const f = findings(json)[0];
+    expect(f.fix).toContain("take events:StartReplay on an archive of aws_cloudwatch_event_bus.b it creates (arn:*:events:*:*:archive/*) (or events:CreateArchive on aws_cloudwatch_event_bus.b) away from the agent");
+    expect(f.fix).toContain("scope events:CreateArchive to event buses whose rules run no code (not arn:*:events:*:*:event-bus/orders)");
+  });
+
+  test("controls: CreateArchive without StartReplay, on another bus or on the bus alone, a schedule, the rule's replay-name exclusion", () => {
+    expect(graded(stack([CREATE], noArchive(ORDERS({ pattern: EC2 }))))).toEqual([]);
+    expect(graded(stack([REPLAY, allow("events:CreateArchive", ["arn:aws:events:eu-central-1:111111111111:archive/*", "arn:aws:events:eu-central-1:111111111111:event-bus/audit"])], noArchive(ORDERS({ pattern: EC2 }))))).toEqual([]);
+    expect(graded(stack([REPLAY, allow("events:CreateArchive", "arn:aws:events:eu-central-1:111111111111:event-bus/orders")], noArchive(ORDERS({ pattern: EC2 }))))).toEqual([]);
+    expect(graded(stack([REPLAY, CREATE], noArchive(ORDERS({ pattern: null, rule: { schedule_expression: "rate(1 day)" } }))))).toEqual([]);
+    expect(graded(stack([REPLAY, CREATE], noArchive(ORDERS({ pattern: { ...EC2, ...SHUN } }))))).toEqual([]);
+    expect(graded(stack([REPLAY, CREATE, deny("events:CreateArchive", "*")], noArchive(ORDERS({ pattern: EC2 }))))).toEqual([]);
+  });
+});

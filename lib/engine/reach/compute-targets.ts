@@ -17,7 +17,7 @@ import { HIJACK_TARGETS } from "./compute";
 import { resourceAccount, resourceRegion } from "../terraform/providers";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { PUT_RULE, rewriteVerb, ruleOfTarget } from "./rule-rewrites";
-import { ARCHIVES, hopsText, patternMayShunReplays, replaysInto, START_REPLAY } from "./replays";
+import { ARCHIVES, CREATE_ARCHIVE, createdArchivePattern, hopsText, patternMayShunReplays, type ReplayHop, replaysInto, START_REPLAY, UPDATE_ARCHIVE, widenedReplaysInto } from "./replays";
 import { brokerSource, KAFKA_WRITE, MQ, MQ_WHY, MSK, mskSources, type ReaderAuth, SELF_MANAGED_WHY, type WriteSource } from "./broker-sources";
 
 /** The compute a route ends in, as a hijack target reads its role. */
@@ -82,7 +82,7 @@ export const PUT_RECORD = ["kinesis:PutRecord", "kinesis:PutRecords"];
 export const TABLE_WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate"];
 
 /** Every action a compute route asks, so the action universe tracks them. */
-export const COMPUTE_ROUTE_ACTIONS = ["events:PutEvents", PUT_RULE, "s3:PutObject", ...SEND, ...PUT_RECORD, ...TABLE_WRITES, ...KAFKA_WRITE] as const;
+export const COMPUTE_ROUTE_ACTIONS = ["events:PutEvents", PUT_RULE, UPDATE_ARCHIVE, CREATE_ARCHIVE, "s3:PutObject", ...SEND, ...PUT_RECORD, ...TABLE_WRITES, ...KAFKA_WRITE] as const;
 
 /**
  * The compute kinds a target may name, by the service of its ARN and the types a reference to it names: where the
@@ -357,8 +357,45 @@ function ruleTargetRoutes(stack: TfStack): ComputeRoute[] {
     for (const { replay: r, hops } of replaysInto(stack, rule, on.busPattern, on.bus)) {
       out.push({ via: t, actions: [START_REPLAY], pattern: r.pattern, target: r.archive, types: ARCHIVES, verb: replayVerb(r.archive.address, r.to.text), how: `, where ${hopsText(hops)}${rule.address} (matching AWS services' events, which a replay puts again as they were) sends them through ${t.address} to`, computes: [compute] });
     }
+    // An archive's pattern that keeps the rule's events out is no limit for a caller that may widen it, and none is
+    // needed by one that may create an archive of the bus (red-team round 169b, F3): the replay's grade, both rights.
+    for (const { replay: r, hops } of widenedReplaysInto(stack, rule, on.busPattern, on.bus)) {
+      const update = { actions: [UPDATE_ARCHIVE], pattern: r.pattern, target: r.archive, types: ARCHIVES };
+      out.push({ via: t, actions: [START_REPLAY], pattern: r.pattern, target: r.archive, types: ARCHIVES, also: [update], verb: widenVerb(r.archive.address, hops[0]?.rule.address ?? rule.address, r.to.text), how: `, where ${hopsText(hops)}${replaySends(stack, rule, t)}`, computes: [compute] });
+    }
+    const created = createdArchivePattern(stack, rule, on.busPattern);
+    if (created) {
+      const create = [
+        { actions: [CREATE_ARCHIVE], pattern: created, types: ARCHIVES },
+        { actions: [CREATE_ARCHIVE], pattern: on.busPattern, target: on.bus, types: BUSES },
+      ];
+      out.push({ via: t, actions: [START_REPLAY], pattern: created, types: ARCHIVES, also: create, verb: createVerb(on.busText), how: `, where ${replaySends(stack, rule, t)}`, computes: [compute] });
+    }
   }
   return out;
+}
+
+/**
+ * What a caller of events:UpdateArchive and StartReplay does: `widen the event pattern of A (...) and replay what it
+ * archives from then on onto B`. `kept`: the rule the archive's pattern keeps apart as written.
+ */
+export function widenVerb(archive: string, kept: string, busText: string): string {
+  return `widen the event pattern of ${archive} (in the stack it keeps only events ${kept} cannot match, but events:UpdateArchive replaces it) and replay what it archives from then on onto ${busText}`;
+}
+
+/** What a caller of events:CreateArchive and StartReplay does: `create an archive of B with no event pattern and replay...`. */
+export function createVerb(busText: string): string {
+  return `create an archive of ${busText} with no event pattern (events:CreateArchive; it keeps every event put there from then on) and replay it onto ${busText}`;
+}
+
+/** How a rule sends on what a replay put on its bus: `R sends them through T to`, saying so for a rule of AWS events only. */
+export function replaySends(stack: TfStack, rule: TfResource, t: TfResource): string {
+  return forgeable(stack, rule) ? `${rule.address} sends them through ${t.address} to` : `${rule.address} (matching AWS services' events, which a replay puts again as they were) sends them through ${t.address} to`;
+}
+
+/** The rules a replay goes through to reach `rule`: their addresses, for a fix that adds the replay-name exclusion. */
+export function replayRules(hops: readonly ReplayHop[], rule: TfResource): string {
+  return [...hops.map((h) => h.rule.address), rule.address].join(" or ");
 }
 
 /** What a caller of events:StartReplay does: `replay the events aws_cloudwatch_event_archive.a archived onto B`. */

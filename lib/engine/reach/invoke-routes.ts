@@ -15,6 +15,9 @@ export const INVOKE_ROUTE_ACTIONS = [
   "events:PutEvents",
   // A replay of an archive puts its events on the archived bus again (replays.ts).
   "events:StartReplay",
+  // With StartReplay: an archive's pattern widened, or an archive of the bus made (replays.ts).
+  "events:UpdateArchive",
+  "events:CreateArchive",
   "logs:PutLogEvents",
   "iot:Publish",
   "firehose:PutRecord",

@@ -20,6 +20,13 @@
  * event_pattern keeps only events it cannot match. Past a forward to another bus neither is read (whether the
  * forwarded event keeps its `replay-name` is not modelled): such a rule counts as reached, as one written with a
  * template or a pattern blastwall cannot read does.
+ *
+ * The archive's pattern keeps events out only while nobody changes it (red-team round 169b, F3): a caller with
+ * events:UpdateArchive on the archive widens it (UpdateArchive takes EventPattern), and what AWS services and writers
+ * put on the bus from then on is archived and replayed (`widenedReplaysInto`); one with events:CreateArchive makes an
+ * archive of the bus with no pattern at all, where the stack holds none or one apart from the rule
+ * (`createdArchivePattern`). Either way the rule's own replay-name exclusion still stands: only a caller that may put
+ * the rule again removes it (`patternMayShunReplays`).
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect, hasWildcard } from "../iam/glob";
@@ -28,6 +35,14 @@ import { busTarget, forgeable, nameOf, passesEvent } from "./compute-targets";
 import { ruleOfTarget } from "./rule-rewrites";
 
 export const START_REPLAY = "events:StartReplay";
+/** Replaces an archive's EventPattern (and its description, retention and key): its ARN is the resource asked. */
+export const UPDATE_ARCHIVE = "events:UpdateArchive";
+/**
+ * Makes an archive of a bus. The Service Authorization Reference lists two resources it is asked on, both required:
+ * the new archive's ARN (`arn:...:events:REGION:ACCOUNT:archive/NAME`, the name the caller's choice) and the bus it
+ * archives (EventSourceArn); EventBridge defines no condition key that limits its EventPattern.
+ */
+export const CREATE_ARCHIVE = "events:CreateArchive";
 export const ARCHIVES = ["aws_cloudwatch_event_archive"];
 
 /** Where an archive of the stack replays to, as a forwarder writes it (forward-relays.ts `Forwarder`). */
@@ -79,7 +94,9 @@ const onBus = (at: Reached, busPattern: string, bus?: TfResource): boolean =>
 /** Forwards a replay may go through, past which the chain is not followed (a loop ends sooner: `seen`). */
 const MAX_HOPS = 8;
 
-const reachCache = new WeakMap<TfStack, readonly { readonly replay: ArchiveReplay; readonly at: Reached; readonly hops: readonly ReplayHop[]; readonly awsOnlyHop: boolean }[]>();
+type Reach = { readonly replay: ArchiveReplay; readonly at: Reached; readonly hops: readonly ReplayHop[]; readonly awsOnlyHop: boolean };
+const reachCache = new WeakMap<TfStack, readonly Reach[]>();
+const widenedCache = new WeakMap<TfStack, readonly Reach[]>();
 
 /**
  * Every bus each archive's replayed events reach: its own, and those the stack's rules forward them to, hop after hop
@@ -88,8 +105,9 @@ const reachCache = new WeakMap<TfStack, readonly { readonly replay: ArchiveRepla
  * AWS event is followed whatever PutEvents could put. A rule matching only custom sources forwards none of them: what
  * it forwards of a replay is read as PutEvents there (forward-relays.ts).
  */
-function replayReaches(stack: TfStack) {
-  let out = reachCache.get(stack);
+function replayReaches(stack: TfStack, widened = false): readonly Reach[] {
+  const cached = widened ? widenedCache : reachCache;
+  let out = cached.get(stack);
   if (out) return out;
   const forwards: { t: TfResource; rule: TfResource; on: ReturnType<typeof ruleOfTarget>; to: NonNullable<ReturnType<typeof busTarget>> }[] = [];
   for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
@@ -98,7 +116,9 @@ function replayReaches(stack: TfStack) {
     // A bus whose rules the stack does not hold: computeOf reads it as compute that may run as any role.
     if (!to || to.outside !== undefined) continue;
     const on = ruleOfTarget(stack, t);
-    if (!on.rule || !mayMatchAwsEvents(stack, on.rule)) continue;
+    // Widened, a rule of custom sources the archive's pattern kept apart forwards what it gets too: no PutEvents
+    // relay reads that (forward-relays.ts stops where the replay misses the forwarding rule).
+    if (!on.rule || (widened ? patternOf(stack, on.rule) === null : !mayMatchAwsEvents(stack, on.rule))) continue;
     forwards.push({ t, rule: on.rule, on, to });
   }
   const list: { replay: ArchiveReplay; at: Reached; hops: readonly ReplayHop[]; awsOnlyHop: boolean }[] = [];
@@ -113,7 +133,7 @@ function replayReaches(stack: TfStack) {
       for (const f of forwards) {
         if (!onBus(x.at, f.on.busPattern, f.on.bus) || (x.at.target && x.at.target === f.to.bus)) continue;
         // On the replay's own bus, a forwarding rule that certainly sees none of its events forwards none.
-        if (x.hops.length === 0 && !replayMayMatch(stack, replay.archive, f.rule)) continue;
+        if (x.hops.length === 0 && !replayMayMatch(stack, widened ? undefined : replay.archive, f.rule)) continue;
         const next = { replay, at: { pattern: f.to.pattern, target: f.to.bus }, hops: [...x.hops, { rule: f.rule, t: f.t, to: f.to.text }], awsOnlyHop: x.awsOnlyHop || !forgeable(stack, f.rule) };
         const key = `${next.at.target?.address ?? next.at.pattern}|${next.awsOnlyHop}`;
         if (seen.has(key)) continue;
@@ -122,7 +142,7 @@ function replayReaches(stack: TfStack) {
       }
     }
   }
-  reachCache.set(stack, (out = list));
+  cached.set(stack, (out = list));
   return out;
 }
 
@@ -132,11 +152,11 @@ function replayReaches(stack: TfStack) {
  * the ones an archive kept. Each archive once, by its shortest way; not directly where the rule certainly sees none
  * of its events (`replayMayMatch`).
  */
-function replaysOnto(stack: TfStack, rule: TfResource, busPattern: string, bus?: TfResource): readonly ReplayReach[] {
+function replaysOnto(stack: TfStack, rule: TfResource, busPattern: string, bus?: TfResource, widened = false): readonly ReplayReach[] {
   const out = new Map<string, ReplayReach>();
-  for (const x of replayReaches(stack)) {
+  for (const x of replayReaches(stack, widened)) {
     if (!onBus(x.at, busPattern, bus)) continue;
-    if (x.hops.length === 0 && !replayMayMatch(stack, x.replay.archive, rule)) continue;
+    if (x.hops.length === 0 && !replayMayMatch(stack, widened ? undefined : x.replay.archive, rule)) continue;
     // The shortest way first; one through a rule of AWS events only is kept apart (it is what PutEvents cannot reach).
     const key = `${x.replay.archive.address}|${x.awsOnlyHop}`;
     if (!out.has(key)) out.set(key, { replay: x.replay, hops: x.hops, awsOnlyHop: x.awsOnlyHop });
@@ -156,19 +176,45 @@ export function replaysInto(stack: TfStack, rule: TfResource, busPattern: string
 }
 
 /**
+ * The replays of archives of the stack whose events a rule (on the bus `on`) gets only once the archive's
+ * event_pattern is widened (events:UpdateArchive on the archive, with StartReplay): the archive's literal pattern
+ * keeps the rule's events out as written, and nothing else does (the rule's replay-name exclusion still stands).
+ * Onto the rule's bus, or forwarded there by the stack's rules the widened pattern lets the replay through.
+ */
+export function widenedReplaysInto(stack: TfStack, rule: TfResource, busPattern: string, bus?: TfResource): readonly ReplayReach[] {
+  if (patternOf(stack, rule) === null) return [];
+  // What reaches the rule with the archive as written is the plain replay's route (or the PutEvents relay's).
+  const plain = new Set(replaysOnto(stack, rule, busPattern, bus).map((r) => r.replay.archive));
+  return replaysOnto(stack, rule, busPattern, bus, true).filter((r) => !plain.has(r.replay.archive) && patternOf(stack, r.replay.archive) !== null);
+}
+
+/**
+ * The archive ARN pattern a caller creating an archive of the rule's bus asks events:CreateArchive and StartReplay on
+ * (the archive is in the bus's account and region, its name the caller's), when a replay of an archive with no
+ * pattern may reach the rule: it has an event pattern that does not exclude replayed events. Undefined otherwise (a
+ * schedule, a replay-name exclusion).
+ */
+export function createdArchivePattern(stack: TfStack, rule: TfResource, busPattern: string): string | undefined {
+  if (!replayMayMatch(stack, undefined, rule)) return undefined;
+  const m = /^(arn:[^:]*:events:[^:]*:[^:]*:)event-bus\//.exec(busPattern);
+  return `${m?.[1] ?? "arn:*:events:*:*:"}archive/*`;
+}
+
+/**
  * Whether a replay of `archive` may put an event that `rule`, on the bus the replay puts onto, matches: false only
  * where that is certain from literal patterns. A replayed event carries a `replay-name` field, so a rule whose pattern
  * asks for its absence (every alternative `{"exists": false}`) matches none; and it is an event the archive's
  * event_pattern matched, so where both patterns list literal values of one field of the event's envelope (a single
  * value per event, unlike `resources` or a field of `detail`, which may be lists) and share none, none matches both.
- * A pattern with `$or`, a template, or one that does not parse is read as matching it (fail closed).
+ * A pattern with `$or`, a template, or one that does not parse is read as matching it (fail closed). `archive`
+ * undefined: one keeping every event (a caller widened its pattern, or created it).
  */
-export function replayMayMatch(stack: TfStack, archive: TfResource, rule: TfResource): boolean {
+export function replayMayMatch(stack: TfStack, archive: TfResource | undefined, rule: TfResource): boolean {
   const r = patternOf(stack, rule);
   if (r === undefined) return true;
   if (r === null) return false;
   if (shunsReplays(r)) return false;
-  const a = patternOf(stack, archive);
+  const a = archive && patternOf(stack, archive);
   // No pattern on the archive: it keeps every event put on its bus.
   if (!a) return true;
   return !ENVELOPE_FIELDS.some((k) => {
