@@ -55,7 +55,10 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
     const after = isObject(rc.change.after) ? rc.change.after : {};
     if (rc.mode === "managed" && carriesCredential(rc.address) && SECRETS.some((a) => u[a] === true || (a in after && after[a] !== null))) credentials.push(`\${${rc.address}}`);
   }
-  const hidden = nullShown(planned);
+  const hiddenAt = nullShown(planned);
+  // The arguments some reference of which feeds a place the plan shows as null (`hiddenAt`), by resource.
+  const hiddenArguments = new Set<string>();
+  const hidden = (resource: string, argument: string) => hiddenArguments.has(`${resource} ${argument}`);
   // Every module and what each resource is given first: a reference may name a module's output, or an argument of a
   // resource (red-team round 107, F1: what that argument was given), that comes later in the configuration.
   const bodies: [Record<string, unknown>, Module][] = [];
@@ -87,16 +90,20 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
       for (const [argument, expression] of Object.entries(r.expressions)) {
         const refs = new Set<string>();
         const address = `${mod.prefix}${r.address}`;
-        // Unknown until apply, or shown as null (a write-only argument): the value shows nothing to match by.
-        const unshown = unknown.get(address)?.has(argument) === true || hidden(address, argument);
-        for (const ref of referencesIn(expression)) {
+        for (const [ref, path] of referencesAt(expression)) {
+          // Shown as null where this reference feeds it, or write-only (red-team round 169, F5): a null elsewhere in
+          // the argument (a CodeBuild environment's `certificate`) says nothing of what this reference gave.
+          const nulled = hiddenAt(address, r.type, [argument, ...path]);
+          if (nulled) hiddenArguments.add(`${address} ${argument}`);
+          // Unknown until apply, or shown as null (a write-only argument): the value shows nothing to match by.
+          const unshown = unknown.get(address)?.has(argument) === true || nulled;
           for (const x of resolve(modules, mod, ref, r.for_each_expression, 0)) {
             if (carriesCredential(x, configured) || (decrypts && argument === "secret")) refs.add(`\${${x}}`);
             // A local hides what it was made from: an argument unknown until apply that names one may hold any
             // credential this plan creates (also unknown until apply). A known argument is matched by its value.
             else if (x === UNSEEN && unknown.get(address)?.has(argument)) created.forEach((c) => refs.add(c));
             // Shown as null (a write-only argument), it shows nothing to match a value by: any credential of the plan.
-            else if (x === UNSEEN && hidden(address, argument)) credentials.forEach((c) => refs.add(c));
+            else if (x === UNSEEN && nulled) credentials.forEach((c) => refs.add(c));
             // What the value is made from, by name, where the value does not show it (red-team round 168, F3): a
             // root variable, a local, a data source's attribute named on two sides is one value on both (a database's
             // `password_wo` and a store's `value_wo`, both `var.db_password`).
@@ -181,12 +188,27 @@ function unknownOnlyIn(planned: Planned, configured: ReadonlyMap<string, Readonl
 }
 
 /**
- * Whether a resource's planned `argument` is null, absent, or holds a null anywhere inside, in some instance: a
- * write-only argument, top-level or in a block, is shown so (red-team round 168, F1).
+ * Whether the place a reference feeds (`path`: the argument, then block indexes and names down to it) may hide what it
+ * was given: write-only (a name on the path ends `_wo`, as the AWS provider names every write-only argument), or shown
+ * as null or absent there in some instance, where the type is outside the AWS provider (another provider's write-only
+ * argument bears no mark; red-team round 168, F1). A null elsewhere in the argument (a CodeBuild environment's
+ * `certificate`) hides nothing this reference gave, and an AWS argument not named `_wo` shown as null is null (red-team
+ * round 169, F5). A path the planned value does not follow (a `dynamic` block) may hide it: true (fail closed).
  */
-function nullShown(planned: Planned): (resource: string, argument: string) => boolean {
-  const holdsNull = (v: unknown): boolean => v === null || v === undefined || (Array.isArray(v) ? v.some(holdsNull) : isObject(v) && Object.values(v).some(holdsNull));
-  return (resource, argument) => (planned.get(resource) ?? []).some((i) => holdsNull(i.after[argument]));
+function nullShown(planned: Planned): (resource: string, type: unknown, path: readonly (string | number)[]) => boolean {
+  return (resource, type, path) => {
+    if (path.some((k) => typeof k === "string" && k.endsWith("_wo"))) return true;
+    const aws = typeof type === "string" && /^aws_/.test(type);
+    return (planned.get(resource) ?? []).some((i) => {
+      let v: unknown = i.after;
+      for (const k of path) {
+        if (v === null || v === undefined) return !aws;
+        if (typeof k === "number" ? !Array.isArray(v) : !isObject(v)) return true;
+        v = (v as Record<string | number, unknown>)[k];
+      }
+      return (v === null || v === undefined) && !aws;
+    });
+  };
 }
 
 /** Whether a planned value holds no known part: unknown (`after_unknown` true), absent, or made only of such parts. */
@@ -210,6 +232,20 @@ function referencesIn(expression: unknown, out: string[] = []): string[] {
       for (const r of refs) if (!refs.some((o) => o !== r && (o.startsWith(`${r}.`) || o.startsWith(`${r}[`)))) out.push(r);
     }
     for (const [k, v] of Object.entries(expression)) if (k !== "references" && k !== "constant_value") referencesIn(v, out);
+  }
+  return out;
+}
+
+/**
+ * Every reference an expression makes (as `referencesIn`), each with where inside the expression it stands: the block
+ * indexes and argument names down to the expression that makes it (`[0, "environment_variable", 0, "value"]`).
+ */
+function referencesAt(expression: unknown, path: (string | number)[] = [], out: [string, (string | number)[]][] = []): [string, (string | number)[]][] {
+  if (Array.isArray(expression)) {
+    expression.forEach((e, i) => referencesAt(e, [...path, i], out));
+  } else if (isObject(expression)) {
+    if (Array.isArray(expression.references)) for (const r of referencesIn({ references: expression.references })) out.push([r, path]);
+    for (const [k, v] of Object.entries(expression)) if (k !== "references" && k !== "constant_value") referencesAt(v, [...path, k], out);
   }
   return out;
 }

@@ -235,3 +235,68 @@ describe("F3: one variable, local or module input gives the database and the sto
     expect(await gate([database(VAR), parameter(VAR), ...agent(["sqs:ListQueues"])])).toEqual({ code: 0, errors: [] });
   });
 });
+
+describe("red-team round 169: ephemeral values and read-backs, nulls elsewhere in a block", () => {
+  const cluster = (given: Record<string, unknown>): Res => ({
+    address: "aws_rds_cluster.orders",
+    values: { cluster_identifier: "orders", engine: "aurora-postgresql", master_username: "app", master_password: null, master_password_wo: null, master_password_wo_version: 1, deletion_protection: true, tags: null, tags_all: {} },
+    unknown: { arn: true, id: true, endpoint: true },
+    expressions: { cluster_identifier: constant("orders"), master_username: constant("app"), master_password_wo: given, master_password_wo_version: constant(1) },
+  });
+  const secret = (name: string, given: Record<string, unknown>): Res[] => [
+    { address: `aws_secretsmanager_secret.${name}`, values: { name: `app/${name}`, recovery_window_in_days: 30, tags_all: {} }, unknown: { arn: true, id: true }, expressions: { name: constant(`app/${name}`) } },
+    {
+      address: `aws_secretsmanager_secret_version.${name}`,
+      values: { secret_string: null, secret_binary: null, secret_string_wo: null, secret_string_wo_version: 1 },
+      unknown: { arn: true, id: true, secret_id: true, version_id: true },
+      expressions: { secret_id: ref(`aws_secretsmanager_secret.${name}.id`, `aws_secretsmanager_secret.${name}`), secret_string_wo: given, secret_string_wo_version: constant(1) },
+    },
+  ];
+  const EPHEMERAL = ref("ephemeral.random_password.db.result", "ephemeral.random_password.db");
+  const READ = agent(["secretsmanager:GetSecretValue"]);
+  const found = ["agent-database-password", expect.stringMatching(/master password of aws_rds_cluster\.orders \(stored in aws_secretsmanager_secret\.db\)/)];
+
+  test("F2: an ephemeral random_password in master_password_wo and in secret_string_wo is one value", async () => {
+    expect(await gate([cluster(EPHEMERAL), ...secret("db", EPHEMERAL), ...READ])).toEqual({ code: 1, errors: [found] });
+  });
+
+  test("F1: the password read back from the secret (ephemeral or data source, not in the plan's values): any secret the agent reads may hold it", async () => {
+    const r = await gate([cluster(ref("ephemeral.aws_secretsmanager_secret_version.db.secret_string", "ephemeral.aws_secretsmanager_secret_version.db")), ...secret("db", EPHEMERAL), ...READ]);
+    expect(r).toEqual({ code: 1, errors: [found] });
+    expect(r.errors[0][1]).toMatch(/read back by ephemeral\.aws_secretsmanager_secret_version\.db .*fail closed/);
+    const data = ref("data.aws_secretsmanager_secret_version.db.secret_string", "data.aws_secretsmanager_secret_version.db");
+    expect(await gate([cluster(data), ...secret("db", ref("random_password.db.result", "random_password.db")), ...READ])).toEqual({ code: 1, errors: [found] });
+  });
+
+  test("controls: another ephemeral value in the store, an agent that cannot read secrets", async () => {
+    expect(await gate([cluster(EPHEMERAL), ...secret("db", ref("ephemeral.random_password.api.result", "ephemeral.random_password.api")), ...READ])).toEqual({ code: 0, errors: [] });
+    expect(await gate([cluster(EPHEMERAL), ...secret("db", EPHEMERAL), ...agent(["sqs:ListQueues"])])).toEqual({ code: 0, errors: [] });
+  });
+
+  describe("F5: a null elsewhere in an argument hides nothing a reference gave", () => {
+    const ci: Res[] = [
+      { address: "aws_iam_user.ci", values: { name: "ci", path: "/", tags: null, force_destroy: false, permissions_boundary: null, tags_all: {} } },
+      { address: "aws_iam_user_policy_attachment.ci", values: { user: "ci", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } },
+      { address: "aws_iam_access_key.ci", values: { user: "ci", pgp_key: null, status: "Active", id: "AKIAIOSFODNN7EXAMPLE", secret: SECRET } },
+    ];
+    const project = (variable: Record<string, unknown>, value: unknown): Res => ({
+      address: "aws_codebuild_project.build",
+      values: { name: "build", environment: [{ certificate: null, compute_type: "BUILD_GENERAL1_SMALL", image: "aws/codebuild/standard:7.0", type: "LINUX_CONTAINER", environment_variable: [{ name: "DEPLOY_REGION", type: "PLAINTEXT", value }] }], tags: null, tags_all: {} },
+      unknown: { arn: true, id: true },
+      expressions: { name: constant("build"), environment: [{ compute_type: constant("BUILD_GENERAL1_SMALL"), image: constant("aws/codebuild/standard:7.0"), type: constant("LINUX_CONTAINER"), environment_variable: [{ name: constant("DEPLOY_REGION"), value: variable }] }] },
+    });
+    const READ_PROJECT = agent(["codebuild:BatchGetProjects"]);
+    const chain = ["agent-transitive-destroy", expect.stringMatching(/aws_iam_user\.ci/)];
+
+    test("a local shown as a known value beside a null certificate, or an AWS argument shown as null: no credential", async () => {
+      expect(await gate([...ci, project(ref("local.region"), "eu-central-1"), ...READ_PROJECT])).toEqual({ code: 0, errors: [] });
+      const web: Res = { address: "aws_instance.web", values: { ami: "ami-12345678", instance_type: "t3.micro", user_data: null, tags: null, tags_all: {} }, unknown: { arn: true, id: true }, expressions: { ami: constant("ami-12345678"), user_data: ref("local.user_data") } };
+      expect(await gate([...ci, web, ...agent(["ec2:DescribeInstanceAttribute"])])).toEqual({ code: 0, errors: [] });
+    });
+
+    test("controls: the key itself in the variable is caught; a local the plan shows null in a variable of an AWS block is null", async () => {
+      expect(await gate([...ci, project(ref("aws_iam_access_key.ci.secret", "aws_iam_access_key.ci"), SECRET), ...READ_PROJECT])).toEqual({ code: 1, errors: [chain] });
+      expect(await gate([...ci, project(ref("local.region"), null), ...READ_PROJECT])).toEqual({ code: 0, errors: [] });
+    });
+  });
+});

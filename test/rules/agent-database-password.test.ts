@@ -237,3 +237,33 @@ describe("a database password read through another principal", () => {
     expect(errors(check(chain("ssm:DescribeParameters")), "agent-transitive-destroy")).toEqual([]);
   });
 });
+
+describe("agent-database-password: a password read back from its secret (red-team round 169, F1)", () => {
+  const secret = (value: string) => ({
+    "aws_secretsmanager_secret.db": { name: "app/db" },
+    "aws_secretsmanager_secret.other": { name: "app/other" },
+    "aws_secretsmanager_secret_version.db": { secret_id: "${aws_secretsmanager_secret.db.id}", secret_string_wo: value, secret_string_wo_version: 1 },
+  });
+  const readBack = (secretId: string) => ({ "data.aws_secretsmanager_secret_version.db": { secret_id: secretId } });
+  const reads = (which: string) => agentReads("secretsmanager:GetSecretValue", `\${aws_secretsmanager_secret.${which}.arn}`);
+
+  test("a data source reading the secret back gives the password: the agent that reads the secret holds it", () => {
+    const plain = tf({ ...reads("db"), ...secret("${random_password.db.result}"), ...readBack("${aws_secretsmanager_secret_version.db.secret_id}"), ...db("${data.aws_secretsmanager_secret_version.db.secret_string}") });
+    expect(found(plain)).toEqual([expect.objectContaining({ resource: "aws_db_instance.prod", message: expect.stringMatching(/stored in aws_secretsmanager_secret\.db\)/) })]);
+    const json = tf({ ...reads("db"), ...secret("${ephemeral.random_password.db.result}"), ...readBack("${aws_secretsmanager_secret.db.id}"), ...db("", { password: undefined, password_wo: '${jsondecode(data.aws_secretsmanager_secret_version.db.secret_string)["password"]}' }) });
+    expect(found(json)).toHaveLength(1);
+  });
+
+  test("an ephemeral read-back, which blastwall cannot resolve: any secret the agent reads may hold it, and the finding says so", () => {
+    const json = tf({ ...reads("db"), ...secret("${ephemeral.random_password.db.result}"), ...db("", { password: undefined, password_wo: "${ephemeral.aws_secretsmanager_secret_version.db.secret_string}" }) });
+    expect(found(json)).toEqual([expect.objectContaining({ message: expect.stringMatching(/read back by ephemeral\.aws_secretsmanager_secret_version\.db from a secret blastwall cannot tell .*fail closed/) })]);
+    // A read reaching outside the stack may read it too.
+    expect(found(tf({ ...agentReads("secretsmanager:GetSecretValue", "*"), ...db("", { password: undefined, password_wo: "${ephemeral.aws_secretsmanager_secret_version.db.secret_string}" }) }))).toHaveLength(1);
+  });
+
+  test("controls: the agent reads another secret of the stack, or none", () => {
+    const base = { ...secret("${random_password.db.result}"), ...readBack("${aws_secretsmanager_secret_version.db.secret_id}"), ...db("${data.aws_secretsmanager_secret_version.db.secret_string}") };
+    expect(found(tf({ ...reads("other"), ...base }))).toEqual([]);
+    expect(found(tf({ ...agentReads("sqs:ListQueues", "*"), ...base }))).toEqual([]);
+  });
+});

@@ -190,8 +190,14 @@ export function argumentsReadBack(type: string, attribute: string): readonly str
   return READ_TOGETHER[type]?.find((g) => g.includes(attribute)) ?? [attribute];
 }
 
+/**
+ * What the credential paths follow by name (`carriesCredential`). An ephemeral resource (`ephemeral.random_password.db`,
+ * `ephemeral.aws_secretsmanager_secret_version.s`, Terraform 1.10+) is opened for each run and kept out of plan and
+ * state: a plan shows no block of it and no value made from it, only the name in the configuration's references, and
+ * it exists to carry secrets into write-only arguments, so the name is all there is to match (red-team round 169, F2).
+ */
 const CARRIES = new RegExp(
-  `^${MODULE_PATH}(?:(?:${CREDENTIAL_TYPES.join("|")})|data\\.(?:${STORE_READ_TYPES.join("|")})|(?:data\\.)?(?!aws_|awscc_)[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*)\\.`,
+  `^${MODULE_PATH}(?:(?:${CREDENTIAL_TYPES.join("|")})|data\\.(?:${STORE_READ_TYPES.join("|")})|ephemeral\\.[A-Za-z][A-Za-z0-9_]*|(?:data\\.)?(?!aws_|awscc_)[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*)\\.`,
 );
 const AWS_ABSOLUTE = new RegExp(`^(${MODULE_PATH})(data\\.)?((?:aws|awscc)_[A-Za-z0-9_]+)\\.([A-Za-z0-9_-]+)(?:\\[[^\\]]*\\])*(?:\\.([A-Za-z0-9_]+))?`);
 

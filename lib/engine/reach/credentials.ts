@@ -932,6 +932,20 @@ export function storedCredentialEdges(
       const unseen = (tail: string) => {
         for (const r of [...readers].sort((x, y) => compareStatements(x.statement, y.statement))) unknownReads.push(new StoreRead(res.address, r.a, res.address, r.statement, tail));
       };
+      // A database given what a data source or ephemeral resource reads back from this store has the store's value as
+      // its password, whatever the stack shows the store holds (red-team round 169, F1).
+      const readBack = databasePasswords().databasesReadBackFrom(stack, res);
+      for (const [database, { via, maybe }] of readBack) {
+        const how = readOf(res, hit);
+        databaseReads.push({
+          store: res.address,
+          database,
+          action: hit.a,
+          ...(maybe === undefined ? {} : { maybe }),
+          detail: maybe === undefined ? `${how().text} reads the master password of ${database} (${via} reads it back from there)` : `${how().text} may read the master password of ${database} (${maybe})`,
+          statements: how().statements,
+        });
+      }
       const held = storeContents(stack, res, "view" in store ? store.view : undefined);
       if (held === undefined) {
         if (!CONFIGURATION_STORES.has(store.type)) unseen(": the stack does not show what it holds");
@@ -941,8 +955,8 @@ export function storedCredentialEdges(
       // Spelt out when first read: a database read's now, an edge's when the edge's detail is (most never are; every
       // principal that reads a store holding a key made one per store, and its statement's digest).
       const how = readOf(res, hit);
-      for (const database of databases) databaseReads.push({ store: res.address, database, action: hit.a, detail: `${how().text} reads the master password of ${database}`, statements: how().statements });
-      for (const [database, why] of databasesMaybe) databaseReads.push({ store: res.address, database, maybe: why, action: hit.a, detail: `${how().text} may read the master password of ${database} (${why})`, statements: how().statements });
+      for (const database of databases.filter((d) => readBack.get(d)?.maybe !== undefined || !readBack.has(d))) databaseReads.push({ store: res.address, database, action: hit.a, detail: `${how().text} reads the master password of ${database}`, statements: how().statements });
+      for (const [database, why] of [...databasesMaybe].filter(([d]) => !readBack.has(d))) databaseReads.push({ store: res.address, database, maybe: why, action: hit.a, detail: `${how().text} may read the master password of ${database} (${why})`, statements: how().statements });
       for (const f of c.found) {
         const why = failClosed?.get(`${f.what} ${f.user}`);
         const note = why === undefined ? "" : ` (${why})`;
@@ -980,6 +994,26 @@ export function storedCredentialEdges(
           statements: [statementRef(g.statement)],
         });
       }
+    }
+  }
+  // A password read back from a store blastwall cannot tell may be in any store of that kind, outside the stack too:
+  // a read that reaches outside it may read the password (fail closed), where no store of the stack already showed it.
+  for (const rb of databasePasswords().unresolvedReadBacks(stack)) {
+    if (databaseReads.some((d) => d.database === rb.database)) continue;
+    const store = CREDENTIAL_STORES.find((c) => c.type === rb.storeType);
+    for (const a of store?.actions ?? []) {
+      const wide = wideReads(stack, indexOf, rb.storeType, grants(a))[0];
+      if (wide === undefined) continue;
+      const patterns = wide.resources.join(", ");
+      databaseReads.push({
+        store: patterns,
+        database: rb.database,
+        action: a,
+        maybe: rb.why,
+        detail: `${a} on ${patterns} (${wide.statement.source.address} ${statementName(wide.statement)}) may read the master password of ${rb.database} (${rb.why})`,
+        statements: [statementRef(wide.statement)],
+      });
+      break;
     }
   }
   // A read on a wildcard reaches stores outside the stack too: every credential-reading action of the catalogue.

@@ -7,7 +7,7 @@
  * `var.db_password`, a data source's `secret_string`, a literal) appearing in a stored value; and the secrets RDS
  * manages itself (`manage_master_user_password`), named `rds!db-...` / `rds!cluster-...`.
  */
-import type { TfStack } from "../terraform/types";
+import type { TfResource, TfStack } from "../terraform/types";
 import { stringsIn } from "../json";
 import { resolveToPattern } from "../terraform/tokens";
 import { globsIntersect } from "../iam/glob";
@@ -38,7 +38,7 @@ export interface DatabasePassword {
 }
 
 /** `random_password.db.result`, `data.aws_secretsmanager_secret_version.db.secret_string`, `var.pw`, `local.x`: an address and, when written, the attribute (an instance key between them is dropped). */
-const REF = /(?<![A-Za-z0-9_.-])((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\[[^\]]*\])?((?:\.[A-Za-z0-9_-]+)?)/g;
+const REF = /(?<![A-Za-z0-9_.-])((?:data\.|ephemeral\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\[[^\]]*\])?((?:\.[A-Za-z0-9_-]+)?)/g;
 
 /** A database whose master password RDS (or Redshift) keeps in a secret: the secret's ARN pattern, and the attribute naming it. */
 export interface ManagedPassword {
@@ -48,9 +48,15 @@ export interface ManagedPassword {
   readonly attribute: string;
 }
 
-const cache = new WeakMap<TfStack, { passwords: readonly DatabasePassword[]; managed: readonly ManagedPassword[] }>();
+interface Index {
+  readonly passwords: readonly DatabasePassword[];
+  readonly managed: readonly ManagedPassword[];
+  readonly readBacks: readonly ReadBack[];
+}
 
-function index(stack: TfStack): { passwords: readonly DatabasePassword[]; managed: readonly ManagedPassword[] } {
+const cache = new WeakMap<TfStack, Index>();
+
+function index(stack: TfStack): Index {
   let c = cache.get(stack);
   if (c) return c;
   const passwords: DatabasePassword[] = [];
@@ -85,7 +91,7 @@ function index(stack: TfStack): { passwords: readonly DatabasePassword[]; manage
     const refs = managedReads(stack, m);
     if (refs.length > 0) passwords.push({ database: m.database, writeOnly: false, refs });
   }
-  cache.set(stack, (c = { passwords, managed }));
+  cache.set(stack, (c = { passwords, managed, readBacks: readBacksIn(stack, passwords) }));
   return c;
 }
 
@@ -170,7 +176,7 @@ function refsIn(stack: TfStack, v: unknown, seen: Set<string>): string[] {
       const base = m[1];
       // A resource or data source counts by the attribute written (its ARN or a bcrypt hash is no password); a
       // generated password by its `.result`.
-      const attr = /^random_(password|string)\./.test(base) ? ".result" : /^(var|local)\./.test(base) ? "" : m[2];
+      const attr = /^(?:ephemeral\.)?random_(password|string)\./.test(base) ? ".result" : /^(var|local)\./.test(base) ? "" : m[2];
       const r = `${base}${attr}`;
       if (/^(each|count|path|terraform|self)\./.test(r) || seen.has(r)) continue;
       seen.add(r);
@@ -214,7 +220,7 @@ export function mentionPattern(ref: string): RegExp {
  */
 function mentionSource(ref: string): string {
   const parts = ref.split(".");
-  const cut = parts[0] === "data" ? 3 : 2;
+  const cut = parts[0] === "data" || parts[0] === "ephemeral" ? 3 : 2;
   const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   if (parts.length <= cut) return `(?<![A-Za-z0-9_.-])${esc(ref)}(?![A-Za-z0-9_-])`;
   const address = esc(parts.slice(0, cut).join("."));
@@ -226,7 +232,7 @@ function mentionSource(ref: string): string {
  * attribute of it by a literal name (`lookup(random_password.db, "id", "")`).
  */
 export function mentionsRef(s: string, ref: string, re: RegExp = mentionPattern(ref)): boolean {
-  const attribute = ref.split(".")[ref.startsWith("data.") ? 3 : 2];
+  const attribute = ref.split(".")[/^(?:data|ephemeral)\./.test(ref) ? 3 : 2];
   for (const m of s.matchAll(re)) {
     if (m[1] === undefined || attribute === undefined) return true;
     const before = s.slice(0, m.index);
@@ -327,6 +333,145 @@ export function databasesMaybeIn(stack: TfStack, strings: readonly string[], cer
   return out;
 }
 
+/**
+ * Data sources and ephemeral resources that read a store's current value back, by type: the argument naming the store,
+ * and the type of the store. A database given what one reads (`password = data.aws_secretsmanager_secret_version.db.
+ * secret_string`, HashiCorp's write-only pattern with `ephemeral "aws_secretsmanager_secret_version"`) has the store's
+ * value as its password, whatever the stack shows the store holds (red-team round 169, F1).
+ */
+const READ_BACKS: Readonly<Record<string, { readonly id: string; readonly store: string }>> = {
+  aws_secretsmanager_secret_version: { id: "secret_id", store: "aws_secretsmanager_secret" },
+  aws_secretsmanager_secret_versions: { id: "secret_id", store: "aws_secretsmanager_secret" },
+  aws_ssm_parameter: { id: "name", store: "aws_ssm_parameter" },
+};
+
+/** `module.m.data.aws_secretsmanager_secret_version.db` (an instance key and attribute may follow): groups are the module path, the mode, the type and the name. */
+const READ_BACK_REF = /^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)(data|ephemeral)\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)/;
+
+/** A database password read back from a store: the stores of the stack it reads, or why blastwall cannot tell which. */
+export interface ReadBack {
+  readonly database: string;
+  /** What reads it (`ephemeral.aws_secretsmanager_secret_version.db`). */
+  readonly via: string;
+  readonly storeType: string;
+  /** The stores of the stack it reads (addresses); empty when unresolved. */
+  readonly stores: readonly string[];
+  /** Why blastwall cannot tell which store it reads: any it reads may hold the password (fail closed). */
+  readonly unresolved?: string;
+}
+
+function readBacksIn(stack: TfStack, passwords: readonly DatabasePassword[]): ReadBack[] {
+  const out: ReadBack[] = [];
+  const seen = new Set<string>();
+  for (const p of passwords) {
+    for (const ref of p.refs) {
+      const m = READ_BACK_REF.exec(ref);
+      const spec = m && READ_BACKS[m[3]];
+      if (!m || !spec) continue;
+      const via = `${m[1].replace(/\[[^\]]*\]/g, "")}${m[2]}.${m[3]}.${m[4]}`;
+      if (seen.has(`${p.database} ${via}`)) continue;
+      seen.add(`${p.database} ${via}`);
+      out.push({ database: p.database, via, storeType: spec.store, ...readBackStores(stack, via, m[2], m[3], spec) });
+    }
+  }
+  return out;
+}
+
+/** The stores of the stack a read-back reads, or why blastwall cannot tell. */
+function readBackStores(stack: TfStack, via: string, mode: string, type: string, spec: { readonly id: string; readonly store: string }): { stores: string[]; unresolved?: string } {
+  // Neither a plan nor blastwall's reading of a configuration shows an ephemeral block: what it reads is unseen.
+  if (mode === "ephemeral") return { stores: [], unresolved: "a plan shows no ephemeral block, and blastwall reads none" };
+  const reads = (stack.byType.get(type) ?? []).filter((d) => d.mode === "data" && withoutKeys(d.address) === via);
+  if (reads.length === 0) return { stores: [], unresolved: "the stack does not show that data source (a plan shows one read during apply in none of its values)" };
+  const stores = new Set<string>();
+  for (const d of reads) {
+    const found = storesNamed(stack, idStrings(d, spec.id), spec.store, 0);
+    if (found.length === 0) return { stores: [], unresolved: `its ${spec.id} names no ${storeNoun(spec.store)} of the stack blastwall can tell` };
+    found.forEach((x) => stores.add(x));
+  }
+  return { stores: [...stores] };
+}
+
+function storeNoun(type: string): string {
+  return type === "aws_ssm_parameter" ? "parameter" : "secret";
+}
+
+/** What a resource's `argument` is given: its value's strings, and the references a plan's configuration shows for it. */
+function idStrings(r: TfResource, argument: string): string[] {
+  const out: string[] = [];
+  stringsIn(r.values[argument], out);
+  out.push(...(configuredReferences(r)?.get(argument) ?? []));
+  return out;
+}
+
+/**
+ * The stores of `type` that id strings name: by reference (`aws_secretsmanager_secret.db.id`, or a secret version's
+ * `secret_id`, which names the secret in turn), or by a literal name or ARN equal to a store's literal name.
+ */
+function storesNamed(stack: TfStack, strings: readonly string[], type: string, depth: number): string[] {
+  const out = new Set<string>();
+  const stores = (stack.byType.get(type) ?? []).filter((r) => r.mode === "managed");
+  for (const s of strings) {
+    if (s.includes("${")) {
+      for (const st of stores) if (namesAddress(s, withoutKeys(st.address))) out.add(st.address);
+      if (type === "aws_secretsmanager_secret" && depth === 0) {
+        for (const v of stack.byType.get("aws_secretsmanager_secret_version") ?? []) {
+          if (v.mode === "managed" && namesAddress(s, withoutKeys(v.address))) storesNamed(stack, idStrings(v, "secret_id"), type, 1).forEach((x) => out.add(x));
+        }
+      }
+      continue;
+    }
+    for (const st of stores) {
+      const name = st.values.name;
+      if (typeof name !== "string" || name === "" || name.includes("${")) continue;
+      const arn = type === "aws_ssm_parameter" ? `:parameter${name.startsWith("/") ? "" : "/"}${name}` : `:secret:${name}`;
+      if (s === name || s.endsWith(arn) || (type !== "aws_ssm_parameter" && new RegExp(`${escapeRe(arn)}-[A-Za-z0-9]{6}$`).test(s))) out.add(st.address);
+    }
+  }
+  return [...out];
+}
+
+function escapeRe(x: string): string {
+  return x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** An address without its instance keys (`aws_secretsmanager_secret.db["a"]` → `aws_secretsmanager_secret.db`). */
+function withoutKeys(address: string): string {
+  return address.replace(/\[[^\]]*\]/g, "");
+}
+
+/** Whether `s` names `address` as a whole (an instance key, an attribute may follow; no longer name, no module path before it). */
+function namesAddress(s: string, address: string): boolean {
+  for (let i = s.indexOf(address); i >= 0; i = s.indexOf(address, i + 1)) {
+    if ((i === 0 || !/[A-Za-z0-9_.-]/.test(s[i - 1])) && !/[A-Za-z0-9_-]/.test(s[i + address.length] ?? "")) return true;
+  }
+  return false;
+}
+
+/**
+ * The databases whose master password a store of the stack holds because a database is given what a read-back of it
+ * reads, each with why when only maybe (the read-back's store unresolved: any store of its kind may be it).
+ */
+export function databasesReadBackFrom(stack: TfStack, store: TfResource): Map<string, { readonly via: string; readonly maybe?: string }> {
+  const out = new Map<string, { via: string; maybe?: string }>();
+  for (const rb of index(stack).readBacks) {
+    if (rb.storeType !== store.type) continue;
+    if (rb.stores.includes(store.address)) out.set(rb.database, { via: rb.via });
+    else if (rb.unresolved !== undefined && !out.has(rb.database)) out.set(rb.database, { via: rb.via, maybe: readBackWhy(rb) });
+  }
+  return out;
+}
+
+/** Read-backs whose store blastwall cannot tell (any store of `storeType` the reader reaches, outside the stack too, may be it), with why. */
+export function unresolvedReadBacks(stack: TfStack): { readonly database: string; readonly storeType: string; readonly why: string }[] {
+  return index(stack).readBacks.filter((rb) => rb.unresolved !== undefined).map((rb) => ({ database: rb.database, storeType: rb.storeType, why: readBackWhy(rb) }));
+}
+
+function readBackWhy(rb: ReadBack): string {
+  const noun = storeNoun(rb.storeType);
+  return `its password is read back by ${rb.via} from a ${noun} blastwall cannot tell (${rb.unresolved}), so any ${noun} the agent can read may hold it (fail closed)`;
+}
+
 /** `s` names `ref` as a whole reference (`random_password.db` in `${random_password.db.result}`, not `random_password.db2`). */
 const refPatterns = new Map<string, RegExp | null>();
 
@@ -335,7 +480,7 @@ function mentions(s: string, ref: string): boolean {
   let re = refPatterns.get(ref);
   if (re === undefined) {
     // A bare address (`var.pw`) is found with indexOf, the cheaper test; one with an attribute needs the pattern.
-    re = ref.split(".").length > (ref.startsWith("data.") ? 3 : 2) ? mentionPattern(ref) : null;
+    re = ref.split(".").length > (/^(?:data|ephemeral)\./.test(ref) ? 3 : 2) ? mentionPattern(ref) : null;
     if (refPatterns.size >= 10_000) refPatterns.clear(); // references are a stack's: a long-lived process sees many
     refPatterns.set(ref, re);
   }
