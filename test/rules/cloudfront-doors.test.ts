@@ -160,3 +160,101 @@ describe("169a F6: a cache behaviour whose allowed_methods leave POST out answer
     expect(graded(stack(`${CF}/mcp`, cdn(methods)))).toEqual(FN_ROUTE);
   });
 });
+
+describe("169a F2: an origin access control signs what CloudFront sends an AWS_IAM function URL", () => {
+  const URL_HOST = "${aws_lambda_function_url.u.url_id}.lambda-url.us-east-1.on.aws";
+  const OAC = (more: Obj = {}): Obj => ({ "aws_cloudfront_origin_access_control.oac": { name: "fnurl", origin_access_control_origin_type: "lambda", signing_behavior: "always", signing_protocol: "sigv4", ...more } });
+  /** Function `danger` (it can delete) behind URL `u`, the origin of distribution `d`. */
+  const signed = (auth = "AWS_IAM", originMore: Obj = { origin_access_control_id: "${aws_cloudfront_origin_access_control.oac.id}" }, extra: Obj = OAC(), host = URL_HOST, dmore: Obj = {}): Obj => ({
+    ...fn("danger", DESTROY),
+    "aws_lambda_function_url.u": { function_name: "${aws_lambda_function.danger.function_name}", authorization_type: auth },
+    "aws_lambda_permission.cf": { statement_id: "cf", action: "lambda:InvokeFunctionUrl", function_name: "${aws_lambda_function.danger.function_name}", principal: "cloudfront.amazonaws.com", source_arn: "${aws_cloudfront_distribution.d.arn}" },
+    "aws_cloudfront_distribution.d": dist([origin("fn", host, originMore)], behaviour("fn"), [], dmore),
+    ...extra,
+  });
+  const through = (f: { message: string }[]) => f.map((x) => /through (\S+), a CloudFront distribution whose origin is (\S+)/.exec(x.message)?.slice(1, 3).join(" "));
+
+  test.each([
+    ["through the gateway (its OAuth token is no SigV4 signature)", `${CF}/mcp`, signed()],
+    ["with no gateway at all", undefined, signed()],
+    ["signing_behavior no-override (the caller leaves out the Authorization header)", undefined, signed("AWS_IAM", undefined, OAC({ signing_behavior: "no-override" }))],
+    ["the origin written from the URL's function_url", undefined, signed("AWS_IAM", undefined, OAC(), '${trimsuffix(trimprefix(aws_lambda_function_url.u.function_url, "https://"), "/")}')],
+  ])("%s: the function is the agent's, a warning naming the distribution and the OAC (was a pass)", (_, endpoint, extra) => {
+    const f = found(stack(endpoint, extra));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+    expect(through(f)).toEqual(["aws_cloudfront_distribution.d aws_lambda_function_url.u"]);
+    expect(f[0].message).toContain("(a function URL with authorization_type AWS_IAM) behind origin access control aws_cloudfront_origin_access_control.oac (signing_behavior");
+    expect(f[0].message).toContain("which runs as aws_iam_role.danger");
+    expect(f[0].fix).toContain('set signing_behavior = "never" on aws_cloudfront_origin_access_control.oac');
+  });
+
+  test("an origin access control the stack does not make may sign: a warning saying so (was a pass)", () => {
+    const f = found(stack(undefined, signed("AWS_IAM", { origin_access_control_id: "E2QWRUHAPOMQZL" }, {})));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+    expect(f[0].message).toContain("behind an origin access control blastwall cannot find in the stack (origin_access_control_id), which may sign every request");
+  });
+
+  test("controls: signing_behavior never, no OAC, an OAC for S3, a disabled distribution, a harmless function: no finding", () => {
+    expect(graded(stack(undefined, signed("AWS_IAM", undefined, OAC({ signing_behavior: "never" }))))).toEqual([]);
+    expect(graded(stack(undefined, signed("AWS_IAM", {})))).toEqual([]);
+    expect(graded(stack(undefined, signed("AWS_IAM", undefined, OAC({ origin_access_control_origin_type: "s3" }))))).toEqual([]);
+    expect(graded(stack(undefined, signed("AWS_IAM", undefined, OAC(), URL_HOST, { enabled: false })))).toEqual([]);
+    expect(graded(stack(undefined, { ...signed(), ...fn("danger", HARMLESS) }))).toEqual([]);
+  });
+
+  test("control: a NONE URL behind the same distribution is open by itself, and is named once, by the URL", () => {
+    const f = found(stack(`${CF}/mcp`, signed("NONE")));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+    expect(f[0].message).toContain("through aws_lambda_function_url.u (a function URL with authorization_type NONE, which anyone can call)");
+  });
+});
+
+describe("169a F3: a CloudFront VPC origin serves an internal load balancer to the internet", () => {
+  /** Internal ALB `mcp` forwarding to a Lambda target group of function `danger`, which can delete; `vpcArn`: what the VPC origin names. */
+  const fronted = (vpcArn: string | undefined, lbMore: Obj = {}, rights = DESTROY): Obj => ({
+    ...fn("danger", rights),
+    "aws_lb.mcp": { name: "mcp", internal: true, load_balancer_type: "application", subnets: ["subnet-1", "subnet-2"], ...lbMore },
+    "aws_lb.other": { name: "other", internal: true, load_balancer_type: "application", subnets: ["subnet-1", "subnet-2"] },
+    "aws_lb_target_group.fn": { name: "fn", target_type: "lambda" },
+    "aws_lb_target_group_attachment.fn": { target_group_arn: "${aws_lb_target_group.fn.arn}", target_id: "${aws_lambda_function.danger.arn}" },
+    "aws_lb_listener.http": { load_balancer_arn: "${aws_lb.mcp.arn}", port: 80, protocol: "HTTP", default_action: [{ type: "forward", target_group_arn: "${aws_lb_target_group.fn.arn}" }] },
+    ...(vpcArn === undefined
+      ? {}
+      : {
+          "aws_cloudfront_vpc_origin.v": { vpc_origin_endpoint_config: [{ name: "mcp-alb", arn: vpcArn, http_port: 80, https_port: 443, origin_protocol_policy: "http-only", origin_ssl_protocols: [{ items: ["TLSv1.2"], quantity: 1 }] }] },
+          "aws_cloudfront_distribution.d": dist([{ origin_id: "alb", domain_name: "${aws_lb.mcp.dns_name}", vpc_origin_config: [{ vpc_origin_id: "${aws_cloudfront_vpc_origin.v.id}" }] }], behaviour("alb")),
+        }),
+  });
+
+  test.each([
+    ["with no gateway", undefined],
+    ["through the gateway, on the distribution", `${CF}/mcp`],
+  ])("the VPC origin names the load balancer by reference, %s: the function is the agent's, a warning (was a pass)", (_, endpoint) => {
+    const f = found(stack(endpoint, fronted("${aws_lb.mcp.arn}")));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+    expect(f[0].message).toContain("through aws_lb_listener.http of aws_lb.mcp, an internal load balancer that aws_cloudfront_vpc_origin.v, a CloudFront VPC origin, serves to the internet through aws_cloudfront_distribution.d, forwarding to aws_lb_target_group.fn");
+    expect(f[0].fix).toContain("take aws_lb.mcp out of aws_cloudfront_vpc_origin.v (vpc_origin_endpoint_config)");
+  });
+
+  test.each([
+    ["a variable", "${var.alb_arn}"],
+    ["a literal ARN of a load balancer named mcp", "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/mcp/50dc6c495c0c9188"],
+  ])("a VPC origin whose arn is %s may be this load balancer: a warning (was a pass)", (_, arn) => {
+    const f = found(stack(undefined, fronted(arn)));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+    expect(f[0].message).toContain("an internal load balancer that aws_cloudfront_vpc_origin.v, a CloudFront VPC origin");
+  });
+
+  test("controls: no VPC origin, one naming another load balancer, a literal ARN of another, a harmless function: no finding", () => {
+    expect(graded(stack(undefined, fronted(undefined)))).toEqual([]);
+    expect(graded(stack(undefined, fronted("${aws_lb.other.arn}")))).toEqual([]);
+    expect(graded(stack(undefined, fronted("arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/other/50dc6c495c0c9188")))).toEqual([]);
+    expect(graded(stack(undefined, fronted("${aws_lb.mcp.arn}", {}, HARMLESS)))).toEqual([]);
+  });
+
+  test("control: the same load balancer internet-facing, with no CloudFront, is open as before", () => {
+    const f = found(stack(undefined, fronted(undefined, { internal: false })));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+    expect(f[0].message).toContain("aws_lb.mcp, a load balancer that is internet-facing (internal is false or unset)");
+  });
+});
