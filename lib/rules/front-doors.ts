@@ -3,7 +3,9 @@
  * (or whose Cognito or JWT authorizer takes a token anyone can get) in front of a Lambda integration, an internet-facing Application Load Balancer forwarding to a Lambda target
  * group, a CloudFront distribution running a Lambda@Edge function on viewer or origin requests, and an AppSync
  * resolver whose data source is a function, and an AgentCore gateway's Lambda target or interceptor (round 156), and
- * a Lambda authorizer's own function, which runs on the caller's token before any auth decision (authorizer-routes.ts). Each
+ * a Lambda authorizer's own function, which runs on the caller's token before any auth decision (authorizer-routes.ts),
+ * and an AWS_IAM function URL a distribution's origin access control signs for, or an internal load balancer a
+ * CloudFront VPC origin serves to the internet (round 169a, engine/reach/cloudfront-origins.ts). Each
  * runs the function with a request the caller writes. All but the AppSync and gateway ones with IAM auth ask no IAM
  * right: open routes, as a function URL with authorization_type NONE is
  * (invoke-routes.ts). Doors that make a service act with a role of the stack (an AWS integration's credentials, a
@@ -27,6 +29,7 @@ import type { DenyAsk } from "./invoke-denies";
 import { GATEWAY_ARN, gatewayDoorsOf, GATEWAYS, INVOKE_GATEWAY, type GatewayDoor } from "../engine/reach/gateway-doors";
 import { credentialText, doorSigner, relayPasses, type NamedDoor, type Signer } from "../engine/reach/mcp-server-doors";
 import { authorizerRoutes } from "./authorizer-routes";
+import { signedUrlOrigins, vpcFrontOf, vpcFrontText } from "../engine/reach/cloudfront-origins";
 
 const isTrue = (v: unknown) => v === true || v === "true";
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
@@ -77,7 +80,7 @@ function loginRoutes(stack: TfStack, via: TfResource, functions: TfResource[], l
 
 /** Every front-door route of the stack into a function. */
 export function frontDoorRoutes(stack: TfStack): Route[] {
-  return [...apiDoorRoutes(stack), ...albRoutes(stack), ...edgeRoutes(stack), ...graphqlRoutes(stack), ...gatewayRoutes(stack), ...relayRoutes(stack), ...authorizerRoutes(stack)];
+  return [...apiDoorRoutes(stack), ...albRoutes(stack), ...edgeRoutes(stack), ...signedUrlRoutes(stack), ...graphqlRoutes(stack), ...gatewayRoutes(stack), ...relayRoutes(stack), ...authorizerRoutes(stack)];
 }
 
 /** Whether an integration's type and URI may call a function (a Lambda proxy or AWS integration, or a URI it cannot read). */
@@ -362,14 +365,10 @@ function albRoutes(stack: TfStack): Route[] {
         out.push(...listenerLoginRoutes(stack, l, g, functions, gates));
         continue;
       }
-      const lb = LISTENERS.includes(l.type) ? oneReferenced(stack, l.values["load_balancer_arn"], LBS) : undefined;
-      if (lb && (isTrue(lb.values["internal"]) || exactly(stack, lb.values["load_balancer_type"]) === "network")) continue;
-      const internal = lb?.values["internal"];
-      const which = lb
-        ? `${lb.address}, a load balancer ${internal === undefined || internal === null || isFalse(internal) ? "that is internet-facing (internal is false or unset)" : "that may be internet-facing (internal cannot be read)"}`
-        : "a load balancer the stack does not make, which may be internet-facing";
+      const exposed = lbExposure(stack, l);
+      if (!exposed) continue;
+      const { which, closeLb } = exposed;
       const some = gate?.kind === "some" ? gate : undefined;
-      const closeLb = lb ? `make ${lb.address} internal (internal = true)` : `forward ${l.address} only from an internal load balancer`;
       out.push(
         openRoute(
           l,
@@ -391,6 +390,27 @@ function albRoutes(stack: TfStack): Route[] {
 }
 
 /**
+ * Whether the load balancer of listener (or rule) `l` answers the internet, and how messages name it and close it:
+ * internet-facing (`internal` false, unset or unread), not made by the stack (it may be), or internal but served to
+ * the internet by a CloudFront VPC origin (engine/reach/cloudfront-origins.ts, red-team round 169a, F3). A network
+ * load balancer has no Lambda targets. Undefined: an internal load balancer no VPC origin serves.
+ */
+function lbExposure(stack: TfStack, l: TfResource): { which: string; closeLb: string } | undefined {
+  const lb = LISTENERS.includes(l.type) ? oneReferenced(stack, l.values["load_balancer_arn"], LBS) : undefined;
+  if (!lb) return { which: "a load balancer the stack does not make, which may be internet-facing", closeLb: `forward ${l.address} only from an internal load balancer` };
+  if (exactly(stack, lb.values["load_balancer_type"]) === "network") return undefined;
+  const internal = lb.values["internal"];
+  if (isTrue(internal)) {
+    const front = vpcFrontOf(stack, lb);
+    if (!front) return undefined;
+    const off = front.unread ? `write the arn of ${front.vpcOrigin.address} as a reference to the load balancer it serves, or take ${lb.address} out of it` : `take ${lb.address} out of ${front.vpcOrigin.address} (vpc_origin_endpoint_config)`;
+    return { which: `${lb.address}, an internal load balancer that ${vpcFrontText(front)}`, closeLb: off };
+  }
+  const how = internal === undefined || internal === null || isFalse(internal) ? "that is internet-facing (internal is false or unset)" : "that may be internet-facing (internal cannot be read)";
+  return { which: `${lb.address}, a load balancer ${how}`, closeLb: `make ${lb.address} internal (internal = true)` };
+}
+
+/**
  * The routes through a listener whose forwards to a Lambda group are all behind authenticate actions that admit no
  * stranger: one on a user pool of the stack passes whoever may make itself a user of it (`loginRoutes`), where the
  * load balancer may be internet-facing.
@@ -398,9 +418,9 @@ function albRoutes(stack: TfStack): Route[] {
 function listenerLoginRoutes(stack: TfStack, l: TfResource, g: TfResource, functions: TfResource[], gates: readonly Gate[]): Route[] {
   const pools = [...new Set(gates.flatMap((x) => (x?.kind === "closed" ? (x.logins ?? []) : [])))];
   if (pools.length === 0) return [];
-  const lb = LISTENERS.includes(l.type) ? oneReferenced(stack, l.values["load_balancer_arn"], LBS) : undefined;
-  if (lb && (isTrue(lb.values["internal"]) || exactly(stack, lb.values["load_balancer_type"]) === "network")) return [];
-  const fix = lb ? `make ${lb.address} internal (internal = true)` : `forward ${l.address} only from an internal load balancer`;
+  const exposed = lbExposure(stack, l);
+  if (!exposed) return [];
+  const fix = exposed.closeLb;
   const logins = pools.map((pool) => ({ pool, where: `the authenticate-cognito (or authenticate-oidc) action of ${l.address}, which forwards to ${g.address}`, fix }));
   return loginRoutes(stack, l, functions, logins, ", whose target is");
 }
@@ -431,6 +451,28 @@ function edgeRoutes(stack: TfStack): Route[] {
     );
   }
   return out;
+}
+
+/**
+ * A CloudFront distribution whose origin access control signs what it sends an AWS_IAM function URL of the stack
+ * (engine/reach/cloudfront-origins.ts, red-team round 169a, F2): CloudFront passes the URL's IAM auth as itself, so
+ * anyone who calls the distribution runs the function with a request of their own, as with authorization_type NONE.
+ */
+function signedUrlRoutes(stack: TfStack): Route[] {
+  return signedUrlOrigins(stack).flatMap(({ distribution: d, url, oac, unsign }) => {
+    const functions = functionsOf(stack, url.values["function_name"]);
+    if (functions.length === 0) return [];
+    return [
+      openRoute(
+        d,
+        functions,
+        `send requests to ${d.address}`,
+        `, whose origin ${url.address} is the URL of`,
+        `through ${d.address}, a CloudFront distribution whose origin is ${url.address} (a function URL with authorization_type AWS_IAM) behind ${oac}: CloudFront signs the requests it sends there as itself, which the function's Lambda permission for cloudfront.amazonaws.com admits, so anyone who can reach the distribution calls the URL as if it asked no auth`,
+        `if the function is not meant to be public, ${unsign}, so that only callers who hold lambda:InvokeFunctionUrl get through`,
+      ),
+    ];
+  });
 }
 
 /**

@@ -7,10 +7,15 @@
  * a function URL, a custom domain, an AgentCore runtime, a load balancer or S3 website, which run no role of the stack
  * blastwall can see). What cannot be followed is unknown reach, named: origins or behaviours blastwall cannot read, and
  * a CloudFront Function or Lambda@Edge function on the request, which may send it to another origin or path.
+ * A behaviour whose `allowed_methods` leave POST out answers the gateway's POST with 403 (red-team round 169a, F6): MCP
+ * sends every JSON-RPC call as a POST. A distribution with a continuous deployment policy (red-team round 169a, F1)
+ * sends a share of its requests (by weight, up to 15%, or those carrying the policy's header) to the staging
+ * distribution the policy names, which serves them with its own behaviours and origins: those are followed too.
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks } from "../json";
-import { resolveToPattern } from "../terraform/tokens";
+import { attributePattern, resolveToPattern } from "../terraform/tokens";
+import { oneReferenced } from "../terraform/referenced";
 
 export const CLOUDFRONT = "aws_cloudfront_distribution";
 
@@ -72,6 +77,19 @@ function requestFunction(b: Block): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a behaviour forwards a POST: its `allowed_methods` as written hold it (any case), or cannot be read (a
+ * variable, an element blastwall cannot resolve), or are unset (Terraform requires them: read as any method).
+ */
+function forwardsPost(stack: TfStack, b: Block): boolean {
+  const v = b["allowed_methods"];
+  if (!Array.isArray(v)) return true;
+  return v.some((m) => {
+    const text = literal(stack, m);
+    return text === undefined || text.toUpperCase() === "POST";
+  });
+}
+
 /** The origins a behaviour sends to: its `target_origin_id`'s, or an origin group's members; every one if unreadable. */
 function targetOrigins(stack: TfStack, d: TfResource, b: Block, origins: readonly Block[]): Block[] {
   const id = literal(stack, b["target_origin_id"]);
@@ -83,7 +101,61 @@ function targetOrigins(stack: TfStack, d: TfResource, b: Block, origins: readonl
 }
 
 /** Where distribution `d` sends a request for `path` (normalised; undefined where blastwall cannot read it). */
-export function cloudFrontForwards(stack: TfStack, d: TfResource, path: string | undefined): Forwards {
+export function cloudFrontForwards(stack: TfStack, d: TfResource, path: string | undefined, staging = false): Forwards {
+  const own = originForwards(stack, d, path);
+  if (staging) return own;
+  const s = stagingOf(stack, d);
+  const more = s.distributions.map((x) => cloudFrontForwards(stack, x, path, true));
+  const unknown = [own.unknown, s.unknown, ...more.map((m) => m.unknown)].filter((u): u is string => u !== undefined);
+  return { endpoints: [...new Set([...own.endpoints, ...more.flatMap((m) => m.endpoints)])], ...(unknown.length > 0 ? { unknown: [...new Set(unknown)].join("; ") } : {}) };
+}
+
+const POLICY = "aws_cloudfront_continuous_deployment_policy";
+const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
+
+/**
+ * The staging distributions distribution `d` sends a share of its requests to: those its continuous deployment policy
+ * (`continuous_deployment_policy_id`) names in `staging_distribution_dns_names`, by reference or by a literal domain
+ * one of them is shown to have. A policy that is certainly off (`enabled = false`) sends none. A policy blastwall
+ * cannot find, or a name it cannot tie to a distribution of the stack, is unknown reach naming `d`. The traffic
+ * config is not read: a header-based one sends whoever adds the header, and the caller may (fail closed).
+ */
+function stagingOf(stack: TfStack, d: TfResource): { distributions: TfResource[]; unknown?: string } {
+  const id = d.values["continuous_deployment_policy_id"];
+  if (unset(id)) return { distributions: [] };
+  const policy = oneReferenced(stack, id, [POLICY]);
+  const share = `sends a share of its requests to a staging distribution (continuous deployment)`;
+  if (!policy || policy.mode !== "managed") return { distributions: [], unknown: `${d.address}, a CloudFront distribution, ${share} under a continuous deployment policy blastwall cannot find in the stack (continuous_deployment_policy_id), whose origins may be any` };
+  const enabled = policy.values["enabled"];
+  if (enabled === false || (typeof enabled === "string" && literal(stack, enabled) === "false")) return { distributions: [] };
+  const names = readBlocks(policy.values["staging_distribution_dns_names"]);
+  const items = names?.map((n) => n["items"]);
+  const out = new Set<TfResource>();
+  let unread = !items || items.length === 0 || items.some((i) => !Array.isArray(i));
+  for (const item of (items ?? []).filter(Array.isArray).flat()) {
+    const hit = stagingDistribution(stack, item);
+    if (hit) out.add(hit);
+    else unread = true;
+  }
+  const unknown = unread ? `${d.address}, a CloudFront distribution, ${share} that ${policy.address} names in staging_distribution_dns_names, which blastwall cannot tie to a distribution of the stack, so what it sends the call to is not in view` : undefined;
+  return { distributions: [...out].filter((x) => x !== d), ...(unknown ? { unknown } : {}) };
+}
+
+/** The distribution of the stack a staging DNS name is: by reference, or a literal domain_name one is shown to have. */
+function stagingDistribution(stack: TfStack, name: unknown): TfResource | undefined {
+  const byRef = oneReferenced(stack, name, [CLOUDFRONT]);
+  if (byRef) return byRef.mode === "managed" ? byRef : undefined;
+  const text = literal(stack, name)?.toLowerCase();
+  if (text === undefined) return undefined;
+  const own = (stack.byType.get(CLOUDFRONT) ?? []).filter((x) => {
+    const p = attributePattern(stack, x, "domain_name");
+    return x.mode === "managed" && p.exact && p.pattern.toLowerCase() === text;
+  });
+  return own.length === 1 ? own[0] : undefined;
+}
+
+/** Where distribution `d` sends a request for `path` by its own behaviours and origins. */
+function originForwards(stack: TfStack, d: TfResource, path: string | undefined): Forwards {
   const origins = readBlocks(d.values["origin"]);
   if (!origins || origins.length === 0) return { endpoints: [], unknown: `${d.address}, a CloudFront distribution, has origins blastwall cannot read (origin), so what it sends the call to is not in view` };
   const chosen = behaviours(stack, d, path);
@@ -91,6 +163,7 @@ export function cloudFrontForwards(stack: TfStack, d: TfResource, path: string |
   if (!chosen) unknown.push(`${d.address}, a CloudFront distribution, has cache behaviours blastwall cannot read, so it may send the call to any of its origins`);
   const endpoints = new Set<string>();
   for (const b of chosen ?? [{}]) {
+    if (chosen && !forwardsPost(stack, b)) continue;
     const fn = chosen ? requestFunction(b) : undefined;
     const where = typeof b["path_pattern"] === "string" ? `the cache behaviour for ${b["path_pattern"]}` : "its default cache behaviour";
     if (fn) unknown.push(`${d.address}, a CloudFront distribution, runs ${fn} on the requests of ${where}, which may send the call to another origin or path than it names`);
