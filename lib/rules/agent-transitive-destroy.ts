@@ -32,7 +32,9 @@ export const rule: Rule = {
         "Kafka or DocumentDB change stream it reads, read as a pipe's source is);",
       "- a publish to a topic it subscribes to;",
       "- an object written to a bucket that notifies it;",
-      "- an event put on a bus whose rule sends it there (or replayed there from an archive of the bus: events:StartReplay);",
+      "- an event put on a bus whose rule sends it there (or replayed there from an archive of the bus: events:StartReplay; an archive's " +
+        "event_pattern is no limit for a caller with events:UpdateArchive on it, and events:CreateArchive on the bus makes an archive " +
+        "where the stack holds none; a rule's replay-name exclusion is none for a caller with events:PutRule on the rule);",
       "- a target added to a rule its EventBridge permission admits;",
       "- a call to an API it backs;",
       "- log events written to a group whose subscription filter sends them to it;",
@@ -57,7 +59,7 @@ export const rule: Rule = {
       "- a rule of the agent's own that a Lambda permission for config.amazonaws.com admits (PutConfigRule on a rule of an account it " +
         "names; PutOrganizationConfigRule where it admits the service-linked rules an organization rule deploys, whatever its " +
         "source_account);",
-      "- a function URL with no auth;",
+      "- a function URL with no auth, or an AWS_IAM one a CloudFront distribution's origin access control signs for;",
       "- a Lambda authorizer's own function (API Gateway and AppSync run it with the caller's token or request before any auth decision, " +
         "so anyone who can reach the API does);",
       "- a function a service runs with what a caller sends to let it in (an IoT custom authorizer with signing disabled, a Transfer " +
@@ -71,7 +73,7 @@ export const rule: Rule = {
         "pool's issuer) on a pool of the stack that lets no stranger in, for whoever may make itself a user of that pool " +
         "(cognito-idp:AdminCreateUser, AdminSetUserPassword, AdminUpdateUserAttributes, UpdateUserPool, AdminLinkProviderForUser, or an " +
         "identity provider enabled on an app client);",
-      "- an internet-facing load balancer forwarding to it;",
+      "- an internet-facing load balancer forwarding to it (or an internal one a CloudFront VPC origin serves to the internet);",
       "- a CloudFront Lambda@Edge association;",
       "- an SES receipt rule's Lambda action and a user pool's triggers where anyone may sign up (which every agent can use);",
       "- a grant by a queue or topic policy, a bucket policy or a Lambda permission naming the agent.",
@@ -116,7 +118,8 @@ export const rule: Rule = {
         "is an AgentCore runtime of the stack makes the runtime act on the tool call as its execution role (an endpoint blastwall cannot " +
         "tie to a runtime of the stack is an unknown reach); one whose endpoint is another door of the stack (an API stage's URL, an API's " +
         "default host written with its id, a custom domain of the stack for the APIs its mappings serve there, another gateway's URL, a " +
-        "function URL; an AWS door host blastwall cannot tie to one of the stack is an unknown reach, a warning (an error under --strict) " +
+        "function URL, a CloudFront distribution of the stack followed to the origin its cache behaviour picks, its continuous-deployment " +
+        "staging distribution's too; the endpoint read as an HTTP client parses it; an AWS door host blastwall cannot tie to one of the stack is an unknown reach, a warning (an error under --strict) " +
         "where the host is written literally: it may be another company's server) passes that door with the target's credentials (an OAuth " +
         "token or API key gets past a JWT, Cognito or Lambda authorizer; a signature with the gateway's role gets past IAM auth where that " +
         "role may call the door), so what is behind the door is reached, for whoever holds bedrock-agentcore:InvokeGateway on it (AWS_IAM) " +
@@ -132,11 +135,12 @@ export const rule: Rule = {
       "**Closing a route.** Cut the weakest link of the chain shown: narrow the agent's sts:AssumeRole / iam:PassRole / secret reads to " +
         "the exact resources it needs, tighten the target's trust policy, or take the destroy rights off the target. For an invoked " +
         "function: take the destroy rights off its role, scope what it may delete, or take the route away (the invoke right, " +
-        "sqs:SendMessage, events:PutEvents, events:StartReplay, events:PutTargets, events:PutRule, config:PutConfigRule, " +
+        "sqs:SendMessage, events:PutEvents, events:StartReplay, events:UpdateArchive, events:CreateArchive, events:PutTargets, events:PutRule, config:PutConfigRule, " +
         "config:PutOrganizationConfigRule, execute-api:Invoke, logs:PutLogEvents, iot:Publish, firehose:PutRecord, " +
         "lambda:CreateEventSourceMapping, appsync:GraphQL, the cognito-idp rights that make a user of an authorizer's pool... on what " +
         "leads to it, or an explicit Deny of it), require IAM auth on its function URL, API method or route, or close a route anyone can " +
-        "use (make the load balancer internal, take the Lambda@Edge association or the SES Lambda action off, point a custom Config " +
+        "use (make the load balancer internal and take it out of any CloudFront VPC origin, set signing_behavior = \"never\" on an " +
+        "origin access control in front of a function URL, take the Lambda@Edge association or the SES Lambda action off, point a custom Config " +
         "rule's source at a function that cannot delete, end a user pool's self sign-up with allow_admin_create_user_only = true, on the " +
         "pool of an authorizer too). For an integration's credentials role or a data source's service role: take the destroy rights the " +
         "call needs off it, or require IAM auth on the method. For an AgentCore gateway's role: take the destroy rights its targets' calls " +
