@@ -6,12 +6,18 @@
  *
  *   1. it holds a code marker written as one: TODO:, FIXME:, TBD:, TBA: or XXX: (capitals, then a colon); or
  *   2. it holds "lorem ipsum"; or
- *   3. it has no real word: every run of letters in it is a single letter, one letter repeated ("xxxx"), or one of
- *      FILLER below (English words that hold a reason's place without saying one: "reason here", "fix later please").
+ *   3. it has no real word: every run of letters in it is a single letter, one letter repeated ("xxxx"), one of
+ *      FILLER below (words that hold a reason's place without saying one: "reason here", "fix later please",
+ *      "see ticket", "lgtm"), a run of keys along a keyboard row ("asdf", "qwertyuiop"), or one of these repeated
+ *      ("asdfasdfasdf", "testtest"). A version number (1.2, v2.3.1) beside a word is something said.
  *
- * A run of letters is a word whatever its script, so Japanese or Chinese written without blanks is words too; only
- * whole runs are compared with FILLER, so "todo" in a Spanish sentence or "in" in a German one is never a problem.
+ * Red-team round 169b: letters are compared as they read, not as they are coded: in their compatibility form (ＴＯＤＯ
+ * is TODO) and through Unicode's confusables (Cyrillic Т and О in "ТОDO:" read as T and O), the skeleton the gate
+ * compares approver names by (lib/plan/name-skeleton.ts). A run of letters is a word whatever its script, so Japanese
+ * or Chinese written without blanks is words too; only whole runs are compared with FILLER, so "todo" in a Spanish
+ * sentence or "in" in a German one is never a problem. Letters joined by a slash are one word ("A/B", "n/a", "I/O").
  */
+import { nameSkeleton } from "../plan/name-skeleton";
 
 /** Words that say nothing about why a finding is acceptable, however many of them a reason strings together. */
 const FILLER = new Set([
@@ -25,27 +31,81 @@ const FILLER = new Set([
   // deferrals and bare assent ("fix later please", "ok fine", "approved")
   "fix", "fixed", "later", "soon", "please", "will", "to", "be", "do", "done", "it", "this", "that", "the", "a", "an",
   "is", "ok", "okay", "fine", "yes", "sure", "accepted", "acknowledged", "approved", "needed", "required", "known",
+  // pointers to a reason given elsewhere, with nothing to follow ("see ticket", "as discussed w/ team", "lgtm")
+  "see", "ticket", "as", "per", "discussed", "agreed", "team", "with", "above", "below", "lgtm", "ack",
 ]);
 
-// Letters and the marks that belong to them (accents, Devanagari vowel signs): one run is one word.
-const WORD = /[\p{L}\p{M}]+/gu;
-const MARKER = /\b(?:TODO|FIXME|TBD|TBA|XXX)\s*:/;
-const LOREM = /lorem\s+ipsum/i;
+/**
+ * Stand-ins for a reason in other languages, kept to a few unmistakable ones (the word for "test", "to be decided")
+ * so the check stays predictable: Russian, Ukrainian and Bulgarian тест, Spanish prueba, Portuguese teste, Chinese
+ * 测试 and 待定, Japanese テスト and 未定.
+ */
+const FILLER_ELSEWHERE = ["тест", "тесты", "prueba", "teste", "测试", "待定", "テスト", "未定"];
 
-/** Whether a run of letters says something: not a lone letter, not one letter repeated, not filler. */
+/** Keyboard rows (QWERTY, as most keyboards' letters are laid out): three or more keys along one are no word. */
+const ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+
+// Letters and the marks that belong to them (accents, Devanagari vowel signs), and letters joined by a slash: one
+// run is one word.
+const WORD = /[\p{L}\p{M}]+(?:\/[\p{L}\p{M}]+)*/gu;
+const MARKER = /\b(?:TODO|FIXME|TBD|TBA|XXX)\s*:/;
+const LOREM = /lorem\s*ipsum/i;
+// A version or release number: digits with a "v" before them (v2) or dots between them (1.2, v2.3.1).
+const VERSION = /(?<![\p{L}\p{N}.])(?:v\d+(?:\.\d+)*|\d+(?:\.\d+)+)(?![\p{L}\p{N}])/iu;
+
+let skeletons: { readonly filler: ReadonlySet<string>; readonly rows: readonly string[] } | undefined;
+
+/** FILLER and the keyboard rows as they read (their skeletons), made once, when a reason is first checked. */
+function read(): NonNullable<typeof skeletons> {
+  return (skeletons ??= { filler: new Set([...FILLER, ...FILLER_ELSEWHERE].map(nameSkeleton)), rows: ROWS.map(nameSkeleton) });
+}
+
+/** A word as a reader takes it: compatibility forms, case, accents and look-alikes of other scripts folded, slashes dropped. */
+function skeleton(word: string): string {
+  return nameSkeleton(word.replace(/\//g, ""));
+}
+
+/** The shortest unit the word repeats ("asdf" of "asdfasdfasdf"), or the word itself. */
+function unit(word: string): string {
+  for (let n = 1; n <= word.length / 2; n++) {
+    if (word.length % n === 0 && word.slice(0, n).repeat(word.length / n) === word) return word.slice(0, n);
+  }
+  return word;
+}
+
+/** Whether a run of letters says something: not a lone letter, not one letter repeated, not filler, no keyboard run. */
 function isRealWord(word: string): boolean {
-  const letters = [...word.toLowerCase().normalize("NFC")].filter((c) => /\p{L}/u.test(c));
+  const letters = [...word.normalize("NFKC").toLowerCase()].filter((c) => /\p{L}/u.test(c));
   if (letters.length < 2) return false;
   if (letters.every((c) => c === letters[0])) return false;
-  return !FILLER.has(letters.join(""));
+  const { filler, rows } = read();
+  const s = skeleton(word);
+  const u = unit(s);
+  if (filler.has(s) || filler.has(u)) return false;
+  return !(u.length >= 3 && rows.some((row) => row.includes(u)));
+}
+
+/** A reason's text with its characters as they read where that is an ASCII letter (Cyrillic Т as T), case kept. */
+function asRead(reason: string): string {
+  return [...reason.normalize("NFKC")]
+    .map((c) => {
+      if (/^[\x00-\x7f]$/.test(c) || !/\p{L}/u.test(c)) return c;
+      const s = nameSkeleton(c);
+      if (!/^[a-z]$/.test(s)) return c;
+      return c === c.toLowerCase() ? s : s.toUpperCase();
+    })
+    .join("");
 }
 
 /** Why `reason` is a placeholder rather than a reason (a phrase for "is a placeholder: ..."), or undefined. */
 export function placeholderReason(reason: string): string | undefined {
-  const marker = MARKER.exec(reason);
+  const read = asRead(reason);
+  const marker = MARKER.exec(read);
   if (marker) return `it holds the marker ${JSON.stringify(marker[0].replace(/\s+/g, ""))} of unfinished text`;
-  if (LOREM.test(reason)) return "it holds lorem ipsum filler";
-  if (!(reason.match(WORD) ?? []).some(isRealWord)) return 'it has no word that says anything, only filler such as "todo", "reason here", "fix later" or letters repeated';
+  if (LOREM.test(read)) return "it holds lorem ipsum filler";
+  const words = reason.match(WORD) ?? [];
+  const said = words.some(isRealWord) || (VERSION.test(read) && words.some((w) => [...w].length >= 2));
+  if (!said) return 'it has no word that says anything, only filler such as "todo", "reason here", "fix later", "see ticket" or letters repeated';
   return undefined;
 }
 

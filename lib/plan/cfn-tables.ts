@@ -358,3 +358,22 @@ export const CONTENT: Readonly<Record<string, readonly string[]>> = {
   "AWS::CloudFormation::StackSet": ["TemplateBody", "TemplateURL", "Parameters"],
   "AWS::ServiceCatalog::CloudFormationProvisionedProduct": ["ProvisioningArtifactId", "ProvisioningArtifactName", "ProductId", "ProductName", "ProvisioningParameters"],
 };
+
+/**
+ * The AWS Cloud Control provider's (hashicorp/awscc) resource type for a CloudFormation type, or undefined for a name
+ * not of the form `AWS::Service::Resource`. The provider names its types after CloudFormation's: the service in
+ * lower case, the resource in snake case with its acronyms kept whole (`AWS::RDS::DBCluster` → `awscc_rds_db_cluster`,
+ * `AWS::HealthLake::FHIRDatastore` → `awscc_healthlake_fhir_datastore`), "CloudFormation" one word
+ * (`awscc_servicecatalog_cloudformation_provisioned_product`). A type Cloud Control cannot manage gives a name no plan
+ * holds.
+ */
+export function awsccType(cfnType: string): string | undefined {
+  const m = /^AWS::([A-Za-z0-9]+)::([A-Za-z0-9]+)$/.exec(cfnType);
+  if (!m) return undefined;
+  const resource = m[2]
+    .replace(/CloudFormation/g, "Cloudformation")
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .toLowerCase();
+  return `awscc_${m[1].toLowerCase()}_${resource}`;
+}

@@ -13,6 +13,7 @@ import { agentSelector } from "../engine/agents";
 import { cloudControlStandIn } from "../engine/cloud-control";
 import type { TfResource } from "../engine/terraform/types";
 import { addressMatch, globMatch } from "../engine/config-addresses";
+import { awsccType, PROTECTED_TWINS } from "./cfn-tables";
 
 export { addressMatch, blockAddressMatch, globMatch } from "../engine/config-addresses";
 
@@ -178,106 +179,69 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_location_geofence_collection", "a Location geofence collection holds geofences; AWS documents that deleting it deletes them permanently"],
 ]);
 
-/** Every protected type: the aws provider's, and their Cloud Control (awscc) equivalents. */
-export const PROTECTED_TYPES: ReadonlyMap<string, string> = new Map([...AWS_REASONS, ...awsccTypes()]);
+/**
+ * Types of the AWS Cloud Control provider (hashicorp/awscc) with no aws-provider type, whose delete the catalogue
+ * (policies/destroy-rights.json) counts as a destroy right: by CloudFormation type, with why.
+ */
+const AWSCC_ONLY: Readonly<Record<string, string>> = {
+  "AWS::HealthLake::FHIRDatastore": "a HealthLake FHIR data store holds health records; destroying it deletes them",
+  "AWS::Omics::SequenceStore": "a HealthOmics sequence store holds read sets of genomic data; AWS deletes it once they are gone",
+  "AWS::Omics::ReferenceStore": "a HealthOmics reference store holds reference genomes; AWS deletes it once they are gone",
+  "AWS::Omics::VariantStore": "a HealthOmics variant store holds variant data; destroying it deletes that data",
+  "AWS::Omics::AnnotationStore": "a HealthOmics annotation store holds annotations; destroying it deletes them",
+  "AWS::SES::MailManagerArchive": "a Mail Manager archive holds the email archived in it; destroying it deletes that email",
+};
 
 /**
- * The same data and guardrails under the AWS Cloud Control provider (hashicorp/awscc), whose resource types follow
- * CloudFormation's names (`AWS::RDS::DBCluster` → `awscc_rds_db_cluster`). Each name was checked against the
- * provider's documented resources; a mistyped name would protect nothing without any error.
+ * A CloudFormation type that several protected aws types name as their twin (PROTECTED_TWINS lists a setting under
+ * the type that owns it) takes the words of the first, unless this names the aws type whose words it takes, or gives
+ * words of its own where none of the aws types' fit.
+ */
+const AWSCC_WORDS: Readonly<Record<string, { readonly of: string } | { readonly why: string }>> = {
+  "AWS::ECR::Repository": { of: "aws_ecr_repository" },
+  "AWS::FSx::FileSystem": { why: "an FSx file system holds files" },
+  "AWS::FSx::Volume": { why: "an FSx volume holds the files of its file system" },
+  "AWS::StorageGateway::Volume": { why: "a Storage Gateway volume keeps a disk's data; destroying it deletes the volume" },
+  // The stack set's Cloud Control delete handler deletes its stack instances before the set (CloudFormation itself
+  // refuses to delete a set that has instances), and no argument of the awscc type keeps their stacks.
+  "AWS::CloudFormation::StackSet": { why: "destroying a stack set through Cloud Control deletes its stack instances first, and with them their stacks and every resource in them" },
+};
+
+/**
+ * The same data and guardrails under the Cloud Control provider, whose types follow CloudFormation's names
+ * (`AWS::RDS::DBCluster` → `awscc_rds_db_cluster`, see awsccType): made from the CloudFormation twins of the protected
+ * aws types (PROTECTED_TWINS in cfn-tables.ts), so a type protected in one provider is in the other. Red-team round
+ * 169b: the list was written by hand, and six types added to AWS_REASONS had no awscc twin. A twin that Cloud Control
+ * cannot manage (AWS::EMR::Cluster) makes a name no plan holds, which protects nothing and costs nothing.
  */
 function awsccTypes(): [string, string][] {
-  const same: [string, string][] = [
-    ["awscc_rds_db_instance", "aws_db_instance"],
-    ["awscc_rds_db_cluster", "aws_rds_cluster"],
-    ["awscc_rds_global_cluster", "aws_rds_global_cluster"],
-    ["awscc_neptune_db_cluster", "aws_neptune_cluster"],
-    ["awscc_redshift_cluster", "aws_redshift_cluster"],
-    ["awscc_redshiftserverless_namespace", "aws_redshiftserverless_namespace"],
-    ["awscc_docdbelastic_cluster", "aws_docdbelastic_cluster"],
-    ["awscc_memorydb_cluster", "aws_memorydb_cluster"],
-    ["awscc_dsql_cluster", "aws_dsql_cluster"],
-    ["awscc_cassandra_keyspace", "aws_keyspaces_keyspace"],
-    ["awscc_cassandra_table", "aws_keyspaces_table"],
-    ["awscc_timestream_database", "aws_timestreamwrite_database"],
-    ["awscc_timestream_table", "aws_timestreamwrite_table"],
-    ["awscc_lightsail_database", "aws_lightsail_database"],
-    ["awscc_ec2_volume", "aws_ebs_volume"],
-    ["awscc_efs_file_system", "aws_efs_file_system"],
-    ["awscc_dynamodb_table", "aws_dynamodb_table"],
-    ["awscc_dynamodb_global_table", "aws_dynamodb_global_table"],
-    ["awscc_s3_bucket", "aws_s3_bucket"],
-    ["awscc_s3_bucket_policy", "aws_s3_bucket_policy"],
-    ["awscc_s3express_directory_bucket", "aws_s3_directory_bucket"],
-    ["awscc_s3tables_table_bucket", "aws_s3tables_table_bucket"],
-    ["awscc_s3tables_table", "aws_s3tables_table"],
-    ["awscc_opensearchservice_domain", "aws_opensearch_domain"],
-    ["awscc_opensearchserverless_collection", "aws_opensearchserverless_collection"],
-    ["awscc_kinesis_stream", "aws_kinesis_stream"],
-    ["awscc_msk_cluster", "aws_msk_cluster"],
-    ["awscc_sqs_queue", "aws_sqs_queue"],
-    ["awscc_secretsmanager_secret", "aws_secretsmanager_secret"],
-    ["awscc_ssm_parameter", "aws_ssm_parameter"],
-    ["awscc_ecr_repository", "aws_ecr_repository"],
-    ["awscc_logs_log_group", "aws_cloudwatch_log_group"],
-    ["awscc_route53_hosted_zone", "aws_route53_zone"],
-    ["awscc_acmpca_certificate_authority", "aws_acmpca_certificate_authority"],
-    ["awscc_cloudformation_stack", "aws_cloudformation_stack"],
-    ["awscc_backup_backup_vault", "aws_backup_vault"],
-    ["awscc_backup_logically_air_gapped_backup_vault", "aws_backup_logically_air_gapped_vault"],
-    ["awscc_backup_backup_plan", "aws_backup_plan"],
-    ["awscc_backup_backup_selection", "aws_backup_selection"],
-    ["awscc_rbin_rule", "aws_rbin_rule"],
-    ["awscc_dlm_lifecycle_policy", "aws_dlm_lifecycle_policy"],
-    ["awscc_kms_key", "aws_kms_key"],
-    ["awscc_kms_replica_key", "aws_kms_replica_key"],
-    ["awscc_cloudtrail_trail", "aws_cloudtrail"],
-    ["awscc_cloudtrail_event_data_store", "aws_cloudtrail_event_data_store"],
-    ["awscc_config_configuration_recorder", "aws_config_configuration_recorder"],
-    ["awscc_guardduty_detector", "aws_guardduty_detector"],
-    ["awscc_organizations_organization", "aws_organizations_organization"],
-    ["awscc_organizations_account", "aws_organizations_account"],
-    ["awscc_organizations_policy", "aws_organizations_policy"],
-    ["awscc_msk_serverless_cluster", "aws_msk_serverless_cluster"],
-    ["awscc_kinesisvideo_stream", "aws_kinesis_video_stream"],
-    ["awscc_events_archive", "aws_cloudwatch_event_archive"],
-    ["awscc_lightsail_bucket", "aws_lightsail_bucket"],
-    ["awscc_sagemaker_feature_group", "aws_sagemaker_feature_group"],
-    ["awscc_customerprofiles_domain", "aws_customerprofiles_domain"],
-    ["awscc_s3tables_table_bucket_policy", "aws_s3tables_table_bucket_policy"],
-    ["awscc_s3tables_table_policy", "aws_s3tables_table_policy"],
-    ["awscc_s3vectors_vector_bucket", "aws_s3vectors_vector_bucket"],
-    ["awscc_s3vectors_index", "aws_s3vectors_index"],
-    ["awscc_s3vectors_vector_bucket_policy", "aws_s3vectors_vector_bucket_policy"],
-    ["awscc_bedrockagentcore_memory", "aws_bedrockagentcore_memory"],
-    ["awscc_memorydb_multi_region_cluster", "aws_memorydb_multi_region_cluster"],
-    ["awscc_ses_contact_list", "aws_sesv2_contact_list"],
-    // Red-team round 88: the twins that were missing, each checked against the provider's resource documentation.
-    ["awscc_lightsail_disk", "aws_lightsail_disk"],
-    ["awscc_lightsail_instance", "aws_lightsail_instance"],
-    ["awscc_codeartifact_repository", "aws_codeartifact_repository"],
-    ["awscc_codecommit_repository", "aws_codecommit_repository"],
-    ["awscc_ecr_public_repository", "aws_ecrpublic_repository"],
-    ["awscc_aps_workspace", "aws_prometheus_workspace"],
-    ["awscc_neptunegraph_graph", "aws_neptunegraph_graph"],
-    ["awscc_timestream_influx_db_instance", "aws_timestreaminfluxdb_db_instance"],
-    ["awscc_timestream_influx_db_cluster", "aws_timestreaminfluxdb_db_cluster"],
-    ["awscc_directoryservice_simple_ad", "aws_directory_service_directory"],
-    ["awscc_directoryservice_microsoft_ad", "aws_directory_service_directory"],
-    ["awscc_sagemaker_notebook_instance", "aws_sagemaker_notebook_instance"],
-    ["awscc_logs_log_stream", "aws_cloudwatch_log_stream"],
-    ["awscc_redshiftserverless_snapshot", "aws_redshiftserverless_snapshot"],
-    ["awscc_s3outposts_bucket", "aws_s3control_bucket"],
-    ["awscc_secretsmanager_resource_policy", "aws_secretsmanager_secret_policy"],
-    ["awscc_servicecatalog_cloudformation_provisioned_product", "aws_servicecatalog_provisioned_product"],
-    ["awscc_paymentcryptography_key", "aws_paymentcryptography_key"],
-  ];
-  return same.map(([cc, aws]) => {
-    const why = AWS_REASONS.get(aws);
-    if (why === undefined) throw new Error(`protected.ts: ${cc} names ${aws}, which is not a protected aws type`);
-    return [cc, `${why} (the Cloud Control equivalent of ${aws})`];
-  });
+  const out = new Map<string, string>();
+  const add = (cfn: string, why: string) => {
+    const cc = awsccType(cfn);
+    if (cc === undefined) throw new Error(`protected.ts: ${cfn} is not a CloudFormation type name`);
+    if (!out.has(cc)) out.set(cc, why);
+  };
+  for (const [cfn, words] of Object.entries(AWSCC_WORDS)) {
+    const why = "of" in words ? twinWords(words.of) : words.why;
+    add(cfn, why);
+  }
+  for (const [aws, twins] of Object.entries(PROTECTED_TWINS)) {
+    if (typeof twins === "string") continue;
+    for (const cfn of twins) add(cfn, twinWords(aws));
+  }
+  for (const [cfn, why] of Object.entries(AWSCC_ONLY)) add(cfn, why);
+  return [...out];
 }
+
+/** The words of a protected aws type, said of its Cloud Control twin. */
+function twinWords(aws: string): string {
+  const why = AWS_REASONS.get(aws);
+  if (why === undefined) throw new Error(`protected.ts: ${aws} is not a protected aws type`);
+  return `${why} (the Cloud Control equivalent of ${aws})`;
+}
+
+/** Every protected type: the aws provider's, and their Cloud Control (awscc) equivalents. */
+export const PROTECTED_TYPES: ReadonlyMap<string, string> = new Map([...AWS_REASONS, ...awsccTypes()]);
 
 export type ProtectionSource = "type" | "config-type" | "config-address" | "tag";
 

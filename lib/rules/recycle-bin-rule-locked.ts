@@ -2,8 +2,9 @@ import type { Rule } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { blocksWithDynamic } from "../engine/reach/dynamic-blocks";
-import { providerKeyOf, resourceRegion, sameProvider } from "../engine/terraform/providers";
-import { MIN_BACKUP_RETENTION_DAYS, describe, readNumber, readString, resourceEvidence, resourceFinding, unknownText, type Read } from "./protection-support";
+import { EVERY_ARGUMENT, SETTABLE_SAYS, settableKeys } from "../engine/terraform/settable-providers";
+import { providerKeyOf, resourceAccount, resourceRegion, sameProvider } from "../engine/terraform/providers";
+import { MIN_BACKUP_RETENTION_DAYS, describe, presence, readNumber, readString, resourceEvidence, resourceFinding, unknownText, type Read } from "./protection-support";
 
 /**
  * The shortest unlock delay that still gives time to notice an UnlockRule call and re-lock the rule: the same week
@@ -18,6 +19,29 @@ interface Reading {
   /** The unlock delay of its lock_configuration; unset when it has none. */
   readonly delay: Read<number>;
   readonly retention: Read<number>;
+  /** The lifecycle.ignore_changes entry that may keep the lock or scope written from being applied, as written. */
+  readonly lockIgnored?: string;
+}
+
+/**
+ * The arguments whose written value decides whether the rule is locked: ignored by lifecycle.ignore_changes, a rule
+ * that exists unlocked (or tag-level) stays so, as Terraform never applies the lock or scope written over it.
+ */
+const LOCK_ARGUMENTS = ["lock_configuration", "resource_tags", "exclude_resource_tags"];
+
+/** The ignore_changes entry (`all`, `lock_configuration`...) that covers one of `names`, as written, or undefined. */
+function ignored(r: TfResource, names: readonly string[]): string | undefined {
+  const v = r.lifecycle?.["ignore_changes"];
+  const bare = (x: unknown) => (typeof x === "string" ? x.replace(/^\$\{\s*|\s*\}$/g, "") : undefined);
+  if (bare(v) === "all") return "all";
+  // A list blastwall cannot read (a reference) may name any of them: fail closed.
+  if (v !== undefined && v !== null && !Array.isArray(v)) return JSON.stringify(v);
+  for (const x of Array.isArray(v) ? v : []) {
+    const name = bare(x);
+    if (name === undefined) return JSON.stringify(x);
+    if (names.includes(name.split(/[.[]/)[0])) return name;
+  }
+  return undefined;
 }
 
 /** A nested block that is there, or may be (a dynamic block, a value blastwall cannot read as blocks). */
@@ -43,19 +67,29 @@ function read(stack: TfStack, r: TfResource): Reading {
   const periods = blocksWithDynamic(r.values, "retention_period").blocks;
   const retention: Read<number> =
     periods.length === 1 ? readNumber(stack, periods[0]["retention_period_value"]) : { state: "unknown", raw: JSON.stringify(r.values["retention_period"] ?? null), why: "not one retention_period block" };
-  return { unlockable, delay, retention };
+  const kept = ignored(r, ["retention_period"]);
+  const retained: Read<number> = kept !== undefined && retention.state === "set"
+    ? { state: "unknown", raw: String(retention.value), why: `under lifecycle.ignore_changes (${kept}), which keeps the retention of a rule that exists from being changed to it` }
+    : retention;
+  return { unlockable, delay, retention: retained, lockIgnored: ignored(r, LOCK_ARGUMENTS) };
 }
 
 /** Whether a rule's lock holds: a Region-level rule whose unlock delay is a week or more. */
 function soundlyLocked(x: Reading): boolean {
-  return x.unlockable === undefined && x.delay.state === "set" && x.delay.value >= MIN_UNLOCK_DELAY_DAYS;
+  return x.unlockable === undefined && x.lockIgnored === undefined && x.delay.state === "set" && x.delay.value >= MIN_UNLOCK_DELAY_DAYS;
 }
 
-/** Whether two rules certainly act in one account and region: one provider configuration, and no other region of their own. */
+/**
+ * Whether two rules certainly act in one account and region: one provider configuration and no other region of their
+ * own, or two configurations (an alias) that both name the region and pin the account literally, the same.
+ */
 function sameRegion(stack: TfStack, a: TfResource, b: TfResource): boolean {
-  if (!sameProvider(providerKeyOf(a), providerKeyOf(b))) return false;
   const ra = resourceRegion(stack, a);
   const rb = resourceRegion(stack, b);
+  if (!sameProvider(providerKeyOf(a), providerKeyOf(b))) {
+    const account = resourceAccount(stack, a);
+    return ra !== undefined && ra === rb && account !== undefined && account === resourceAccount(stack, b);
+  }
   if (ra !== undefined && rb !== undefined) return ra === rb;
   return a.values["region"] === undefined && b.values["region"] === undefined;
 }
@@ -65,14 +99,42 @@ function sameRegion(stack: TfStack, a: TfResource, b: TfResource): boolean {
  * leaves those resources kept by the locked one (AWS retains a resource matched by several rules under each), so
  * an unlocked tag-level rule next to RecycleBinLock is no weakness. Its longer retention, if any, is not protected.
  */
-function coveredBy(stack: TfStack, r: TfResource, type: Read<string>, readings: Map<TfResource, Reading>): TfResource | undefined {
-  if (type.state !== "set") return undefined;
+function coveredBy(stack: TfStack, r: TfResource, type: Read<string>, readings: Map<TfResource, Reading>): Cover {
+  if (type.state !== "set") return {};
+  let absent: string | undefined;
   for (const [other, x] of readings) {
     if (other === r || !soundlyLocked(x) || !sameRegion(stack, r, other)) continue;
     const t = readString(stack, other.values["resource_type"]);
-    if (t.state === "set" && t.value === type.value && (x.retention.state !== "set" || x.retention.value >= MIN_BACKUP_RETENTION_DAYS)) return other;
+    if (t.state !== "set" || t.value !== type.value || (x.retention.state === "set" && x.retention.value < MIN_BACKUP_RETENTION_DAYS)) continue;
+    // A rule that may not exist (count = 0, an empty or unread for_each) keeps nothing: fail closed.
+    const p = presence(stack, other);
+    const settable = p.present ? settableExistence(other) : p.why;
+    if (settable === undefined) return { by: other };
+    absent ??= `${other.address}, a locked Region-level rule of the same type, would keep them, but it ${settable}`;
   }
+  return { absent };
+}
+
+/**
+ * Why a rule read as created may not be: its count or for_each (or the module instance holding it) follows a root
+ * variable, read by its default, which -var or a tfvars file can set otherwise (Terraform JSON writes the variable,
+ * the HCL reader marks what a second reading without root variables changes).
+ */
+function settableExistence(r: TfResource): string | undefined {
+  const keys = settableKeys(r.values);
+  for (const k of ["count", "for_each", "lifecycle"]) {
+    const v = r.values[k];
+    const written = typeof v === "string" && /\bvar\./.test(v);
+    if (keys.has(k) || written) return `has ${k}${written ? ` = ${v}` : ""} from a root variable, ${SETTABLE_SAYS}, so it may not be created`;
+  }
+  if (keys.has(EVERY_ARGUMENT)) return `sits in a module instance that depends on a root variable, ${SETTABLE_SAYS}, so it may not be created`;
   return undefined;
+}
+
+/** The locked rule that keeps what `r` keeps, or why the one that would may not exist. */
+interface Cover {
+  readonly by?: TfResource;
+  readonly absent?: string;
 }
 
 const LOCK_FIX =
@@ -96,6 +158,12 @@ export const rule: Rule = {
       `call, time to notice and re-lock; AWS locks only Region-level rules without exclusion tags. A retention or unlock delay under ` +
       `${MIN_BACKUP_RETENTION_DAYS} days leaves too little time to notice. A tag-level rule beside a locked Region-level rule of the same ` +
       "resource type, account and region passes: the locked one keeps the same resources.",
+    details:
+      "A lock or scope under lifecycle.ignore_changes (lock_configuration, resource_tags, exclude_resource_tags, or all) may never " +
+      "be applied to a rule that already exists, so it counts as no lock; a retention under it counts as not set. The locked rule " +
+      "that covers a tag-level one must certainly be created: count = 0, an empty for_each, or a count or for_each that a root " +
+      "variable decides (which -var can set otherwise) covers nothing. Under another provider configuration (an alias) it covers " +
+      "only when both configurations name the same region and pin the same account literally.",
     fix:
       `Make the rule Region-level (no resource_tags or exclude_resource_tags) with a retention_period of at least ${MIN_BACKUP_RETENTION_DAYS} days and ` +
       `${LOCK_FIX}; or keep a tag-level rule beside such a locked rule.`,
@@ -116,10 +184,14 @@ export const rule: Rule = {
       const evidence: Evidence[] = [];
       if (!soundlyLocked(x)) {
         const cover = coveredBy(stack, r, type, readings);
-        if (cover !== undefined) continue;
+        if (cover.by !== undefined) continue;
         if (x.unlockable !== undefined) {
           problems.push(`cannot be locked: ${x.unlockable}`);
-          fixes.push(`Keep ${what} in a Region-level rule (no resource_tags or exclude_resource_tags) of the same resource_type with ${LOCK_FIX}, beside this one or in its place`);
+          fixes.push(`Keep ${what} in a Region-level rule (no resource_tags or exclude_resource_tags) of the same resource_type with ${LOCK_FIX}, beside this one or in its place${cover.absent !== undefined ? ", created unconditionally (no count or for_each that can make it absent)" : ""}`);
+          if (cover.absent !== undefined) problems.push(`is not covered: ${cover.absent}`);
+        } else if (x.lockIgnored !== undefined) {
+          problems.push(`has its lock under lifecycle.ignore_changes (${x.lockIgnored}): if the rule already exists unlocked, Terraform never applies the lock written, and the rule stays unlocked`);
+          fixes.push(`Take ${x.lockIgnored === "all" ? "lock_configuration, resource_tags and exclude_resource_tags" : x.lockIgnored} out of lifecycle.ignore_changes so Terraform applies the lock`);
         } else if (x.delay.state === "unset") {
           problems.push("has no lock_configuration");
           fixes.push(`Add ${LOCK_FIX}`);
@@ -130,7 +202,15 @@ export const rule: Rule = {
           problems.push(`has an unlock delay of ${unknownText(x.delay)}`);
           fixes.push(`Write unlock_delay_value as a literal number of days, at least ${MIN_UNLOCK_DELAY_DAYS}`);
         }
-        evidence.push({ step: "rbin-lock", address: r.address, detail: x.unlockable ?? (x.delay.state === "set" ? `unlock_delay_value: ${x.delay.value}` : x.delay.state === "unset" ? "no lock_configuration" : `unlock_delay_value: ${x.delay.raw}`) });
+        evidence.push({
+          step: "rbin-lock",
+          address: r.address,
+          detail:
+            x.unlockable ??
+            (x.lockIgnored !== undefined
+              ? `lifecycle.ignore_changes: ${x.lockIgnored}`
+              : x.delay.state === "set" ? `unlock_delay_value: ${x.delay.value}` : x.delay.state === "unset" ? "no lock_configuration" : `unlock_delay_value: ${x.delay.raw}`),
+        });
       }
       if (x.retention.state !== "set" || x.retention.value < MIN_BACKUP_RETENTION_DAYS) {
         problems.push(
@@ -142,7 +222,7 @@ export const rule: Rule = {
         evidence.push({ step: "rbin-retention", address: r.address, detail: `retention_period_value: ${x.retention.state === "set" ? x.retention.value : x.retention.state === "unknown" ? x.retention.raw : "not set"}` });
       }
       if (problems.length === 0) continue;
-      const exposed = x.unlockable !== undefined || x.delay.state !== "set" || x.delay.value < MIN_UNLOCK_DELAY_DAYS
+      const exposed = x.unlockable !== undefined || x.lockIgnored !== undefined || x.delay.state !== "set" || x.delay.value < MIN_UNLOCK_DELAY_DAYS
         ? `: whoever holds rbin:DeleteRule or rbin:UpdateRule can delete it or cut its retention, and ${what} after that are gone for good`
         : `: ${what} are gone before a deletion is likely to be noticed`;
       out.push(resourceFinding(r, `${describe(r)} ${problems.join("; it also ")}${exposed}. ${fixes.join(". ")}.`, [resourceEvidence(r, `Recycle Bin rule for ${what}`), ...evidence]));

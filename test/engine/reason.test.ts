@@ -34,6 +34,20 @@ const PLACEHOLDERS = [
   "aaaaaaaaaa bbbbbbbbbb",
   "TBD - will fix it later",
   "Reason: TBD, ok?",
+  // red-team round 169b: compatibility forms and look-alikes, keyboard runs, pointers with nothing to follow
+  "Ｔｏｄｏ Ｔｏｄｏ Ｔｏｄｏ",
+  "ТОDO: fill in later",
+  "asdfasdfasdf",
+  "qwertyuiop",
+  "asdf qwerty zxcv",
+  "lgtm lgtm lgtm",
+  "LGTM, see ticket",
+  "see ticket please",
+  "as discussed w/ team",
+  "тест тест тест",
+  "测试 测试 测试 测试 测试",
+  "testtest testtest",
+  "loremipsum dolor",
 ];
 
 const HONEST = {
@@ -47,6 +61,17 @@ const HONEST = {
   japanese_short: "テスト環境のみで使用",
   chinese: "仅用于测试环境，数据可丢弃",
   todo_lowercase_in_english: "todo list service only; reviewed by Ana",
+  // red-team round 169b: version numbers and A/B say something; words of other scripts are not read as English filler
+  version: "Fixed in v2.3.1",
+  version_short: "Known; fixed in 1.2",
+  version_v: "Fixed in v2, see ticket",
+  a_b_test: "OK: A/B test, to be done",
+  drift: "CI needs it for drift",
+  owner: "legacy ETL; owner: ops",
+  russian: "Только тестовые данные, одобрено командой безопасности",
+  russian_test_word: "тест окружение без данных клиентов",
+  greek: "Μόνο δεδομένα δοκιμών, εγκρίθηκε",
+  ticket_key: "see ticket OPS-1234",
 };
 
 const ack = (reason: string) => ({ ruleId: "agent-destroy-right", principal: "aws_iam_role.agent", reason });
@@ -75,6 +100,18 @@ describe("placeholderReason", () => {
     expect(placeholderReason("TODO: fill in")).toBe('it holds the marker "TODO:" of unfinished text');
     expect(placeholderReason("lorem ipsum dolor")).toBe("it holds lorem ipsum filler");
     expect(placeholderReason("xxxxxxxxxxxx")).toMatch(/^it has no word that says anything/);
+    // Cyrillic Т and О read as T and O: the marker is named as it reads.
+    expect(placeholderReason("ТОDO: fill in later")).toBe('it holds the marker "TODO:" of unfinished text');
+  });
+
+  test("a version number alone, or beside only single letters, says nothing", () => {
+    expect(placeholderReason("1.2.3.4.5.6.7")).toBeDefined();
+    expect(placeholderReason("v 1.2.3 x y z")).toBeDefined();
+  });
+
+  test("a lower-case todo with a colon in prose is no marker, written in Cyrillic look-alikes or not", () => {
+    expect(placeholderReason("todo: the list service; reviewed by Ana")).toBeUndefined();
+    expect(placeholderReason("tоdо: the list service; reviewed by Ana")).toBeUndefined();
   });
 });
 

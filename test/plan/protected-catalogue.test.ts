@@ -7,7 +7,8 @@
  * blastwall could not map with certainty) are not checked here.
  */
 import { loadCatalogue } from "../../lib/engine/catalogue";
-import { protectionOf } from "../../lib/plan/protected";
+import { PROTECTED_TYPES, protectionOf } from "../../lib/plan/protected";
+import { awsccType, PROTECTED_TWINS } from "../../lib/plan/cfn-tables";
 import type { PlanResourceChange } from "../../lib/plan/types";
 import { runGate } from "../../lib/plan/gate";
 import { renderJson } from "../../lib/report/json";
@@ -169,5 +170,85 @@ describe("destroying the types red-team round 168 found unprotected", () => {
   test("controls: an Aurora Limitless shard group (its storage stays with the cluster) and a Glue table pass", () => {
     expect(gate("aws_rds_shard_group")).toEqual([]);
     expect(gate("aws_glue_catalog_table")).toEqual([]);
+  });
+});
+
+// Red-team round 169b, F4: the Cloud Control (awscc) twins are made from PROTECTED_TWINS, not written by hand.
+describe("the Cloud Control twins of the protected types", () => {
+  /** Names checked by hand against the awscc provider's documented resources before they were derived. */
+  const CHECKED: Readonly<Record<string, string>> = {
+    "AWS::RDS::DBCluster": "awscc_rds_db_cluster",
+    "AWS::Timestream::InfluxDBInstance": "awscc_timestream_influx_db_instance",
+    "AWS::ECR::PublicRepository": "awscc_ecr_public_repository",
+    "AWS::DirectoryService::SimpleAD": "awscc_directoryservice_simple_ad",
+    "AWS::ServiceCatalog::CloudFormationProvisionedProduct": "awscc_servicecatalog_cloudformation_provisioned_product",
+    "AWS::Backup::LogicallyAirGappedBackupVault": "awscc_backup_logically_air_gapped_backup_vault",
+    "AWS::S3Express::DirectoryBucket": "awscc_s3express_directory_bucket",
+    "AWS::OpenSearchService::Domain": "awscc_opensearchservice_domain",
+    "AWS::MemoryDB::MultiRegionCluster": "awscc_memorydb_multi_region_cluster",
+    "AWS::Macie::Session": "awscc_macie_session",
+    "AWS::HealthLake::FHIRDatastore": "awscc_healthlake_fhir_datastore",
+    "AWS::Location::GeofenceCollection": "awscc_location_geofence_collection",
+  };
+
+  test("awsccType gives the provider's names, acronyms kept whole", () => {
+    expect(Object.fromEntries(Object.keys(CHECKED).map((c) => [c, awsccType(c)]))).toEqual(CHECKED);
+    expect(awsccType("aws_s3_bucket")).toBeUndefined();
+  });
+
+  test("every protected aws type with a CloudFormation twin has its awscc twin protected", () => {
+    const missing = Object.entries(PROTECTED_TWINS).flatMap(([aws, twins]) =>
+      typeof twins === "string" ? [] : twins.map((c) => awsccType(c)!).filter((cc) => !PROTECTED_TYPES.has(cc)).map((cc) => `${aws} -> ${cc}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  /** Catalogue action → the awscc types whose destroy calls it, for deletes no aws-provider type makes. */
+  const AWSCC_DESTROYED_BY: Readonly<Record<string, readonly string[]>> = {
+    "healthlake:DeleteFHIRDatastore": ["awscc_healthlake_fhir_datastore"],
+    "omics:DeleteSequenceStore": ["awscc_omics_sequence_store"],
+    "omics:DeleteReferenceStore": ["awscc_omics_reference_store"],
+    "omics:DeleteVariantStore": ["awscc_omics_variant_store"],
+    "omics:DeleteAnnotationStore": ["awscc_omics_annotation_store"],
+    "ses:DeleteArchive": ["awscc_ses_mail_manager_archive"],
+  };
+
+  test("the catalogue's direct deletes with no aws-provider type protect their awscc types", () => {
+    expect(Object.keys(AWSCC_DESTROYED_BY).filter((a) => listed(a)?.category !== "direct")).toEqual([]);
+    expect(Object.values(AWSCC_DESTROYED_BY).flat().filter((t) => protectionOf(deleted(t)) === undefined)).toEqual([]);
+  });
+
+  test("a setting's owner speaks with the owner's words, not the setting's", () => {
+    expect(PROTECTED_TYPES.get("awscc_ecr_repository")).toContain("equivalent of aws_ecr_repository)");
+    expect(PROTECTED_TYPES.get("awscc_s3_bucket")).toContain("equivalent of aws_s3_bucket)");
+  });
+});
+
+describe("destroying the awscc types red-team round 169b found unprotected", () => {
+  const gate = (type: string) => {
+    const dir = tempDir();
+    writeTemp(dir, "plan.json", JSON.stringify(minimalPlan([change(`${type}.x`, ["delete"], { id: "x" }, null, { action_reason: "delete_because_no_resource_config" })])));
+    return (JSON.parse(renderJson(runGate({ planFile: "plan.json", cwd: dir, now: new Date("2026-12-01T09:00:00Z") }))) as { findings: { ruleId: string; severity: string; message: string }[] }).findings.filter(
+      (f) => f.ruleId === "plan-protected-delete",
+    );
+  };
+
+  test.each([
+    "awscc_detective_graph",
+    "awscc_macie_session",
+    "awscc_kendra_index",
+    "awscc_cognito_identity_pool",
+    "awscc_connect_instance",
+    "awscc_location_geofence_collection",
+    "awscc_cognito_user_pool",
+    "awscc_healthlake_fhir_datastore",
+    "awscc_omics_sequence_store",
+  ])("%s: plan-protected-delete, an error", (type) => {
+    expect(gate(type).map((f) => [f.severity, f.message])).toEqual([["error", expect.stringContaining(`${type}.x`)]]);
+  });
+
+  test("controls: an awscc cache and an awscc Glue table pass", () => {
+    expect(gate("awscc_elasticache_serverless_cache")).toEqual([]);
+    expect(gate("awscc_glue_table")).toEqual([]);
   });
 });

@@ -81,6 +81,69 @@ describe("recycle-bin-rule-locked", () => {
   });
 });
 
+// Red-team round 169b, F8: a cover that may not exist, a lock under ignore_changes, a cover under another alias.
+describe("recycle-bin-rule-locked: what counts as a locked rule and as cover", () => {
+  const PINNED = { region: "eu-central-1", allowed_account_ids: ["111111111111"] };
+  const stack = (region: Obj, extra: Obj = {}) =>
+    tf({ "aws_rbin_rule.tagged": rbin(TAGGED), "aws_rbin_rule.region": rbin(region) }, { provider: { aws: [PINNED, { ...PINNED, alias: "backup" }] }, ...extra });
+  const found = (region: Obj, extra: Obj = {}) => run(rule, stack(region, extra));
+
+  it.each([
+    ["count = 0", { count: 0 }, "has count = 0, so Terraform creates none"],
+    ["an empty for_each", { for_each: "${toset([])}" }, "which is empty, so Terraform creates none"],
+    ["a count from a variable defaulting to 0", { count: "${var.lock ? 1 : 0}" }, "which is 0, so Terraform creates none"],
+  ])("a locked rule with %s covers nothing, and the message says why", (_what, region, why) => {
+    const fs = found(region as Obj, { variable: { lock: { type: "bool", default: false } } });
+    expect(fs.map((f) => f.resource)).toEqual(["aws_rbin_rule.tagged"]);
+    expect(fs[0].message).toContain(`it also is not covered: aws_rbin_rule.region, a locked Region-level rule of the same type, would keep them, but it ${""}`);
+    expect(fs[0].message).toContain(why as string);
+    expect(fs[0].message).toContain("created unconditionally (no count or for_each that can make it absent)");
+  });
+
+  it("a count from a variable defaulting to 1 covers nothing either: -var can set it to 0", () => {
+    const fs = found({ count: "${var.lock ? 1 : 0}" }, { variable: { lock: { type: "bool", default: true } } });
+    expect(fs.map((f) => f.resource)).toEqual(["aws_rbin_rule.tagged"]);
+    expect(fs[0].message).toContain("has count = ${var.lock ? 1 : 0} from a root variable, which -var can set otherwise, so it may not be created");
+  });
+
+  it("controls: count = 1 and a non-empty for_each cover", () => {
+    expect(found({ count: 1 })).toEqual([]);
+    expect(found({ for_each: { a: "x" } })).toEqual([]);
+  });
+
+  it.each([["[lock_configuration]", ["lock_configuration"]], ["all", "all"], ["[resource_tags]", ["resource_tags"]], ["${all}", "${all}"]])(
+    "a lock under lifecycle.ignore_changes = %s is no lock, and covers nothing",
+    (_what, ignore) => {
+      const r = run(rule, tf({ "aws_rbin_rule.r": rbin({ lifecycle: { ignore_changes: ignore } }) }));
+      expect(r.map((f) => f.resource)).toEqual(["aws_rbin_rule.r"]);
+      expect(r[0].message).toMatch(/^aws_rbin_rule\.r has its lock under lifecycle\.ignore_changes \((lock_configuration|all|resource_tags)\): if the rule already exists unlocked, Terraform never applies the lock written, and the rule stays unlocked/);
+      expect(r[0].message).toMatch(/ out of lifecycle\.ignore_changes so Terraform applies the lock\./);
+      expect(found({ lifecycle: { ignore_changes: ignore } }).map((f) => f.resource)).toEqual(["aws_rbin_rule.tagged", "aws_rbin_rule.region"]);
+    },
+  );
+
+  it("controls: ignore_changes on tags alone leaves the lock standing", () => {
+    expect(run(rule, tf({ "aws_rbin_rule.r": rbin({ lifecycle: { ignore_changes: ["tags", "description"] } }) }))).toEqual([]);
+  });
+
+  it("a retention under ignore_changes counts as not set", () => {
+    const [f] = run(rule, tf({ "aws_rbin_rule.r": rbin({ lifecycle: { ignore_changes: ["retention_period"] } }) }));
+    expect(f.message).toMatch(/has a retention of `30`, under lifecycle\.ignore_changes \(retention_period\)/);
+  });
+
+  it("a locked rule under another alias of the same region and pinned account covers", () => {
+    expect(found({ provider: "aws.backup" })).toEqual([]);
+  });
+
+  it("controls: another alias of another region, another account, or an account it does not pin, does not", () => {
+    const other = (alias: Obj) => run(rule, tf({ "aws_rbin_rule.tagged": rbin(TAGGED), "aws_rbin_rule.region": rbin({ provider: "aws.backup" }) }, { provider: { aws: [PINNED, { ...PINNED, alias: "backup", ...alias }] } }));
+    expect(other({ region: "eu-west-1" }).map((f) => f.resource)).toEqual(["aws_rbin_rule.tagged"]);
+    expect(other({ allowed_account_ids: ["222222222222"] }).map((f) => f.resource)).toEqual(["aws_rbin_rule.tagged"]);
+    expect(other({ allowed_account_ids: undefined }).map((f) => f.resource)).toEqual(["aws_rbin_rule.tagged"]);
+    expect(other({ region: "${var.region}" }).map((f) => f.resource)).toEqual(["aws_rbin_rule.tagged"]);
+  });
+});
+
 describe("recycle-bin-rule-locked: the constructs' rules pass", () => {
   it("RecycleBinLock with its defaults and with the shortest values it accepts", () => {
     for (const props of [{}, { retentionDays: 7, unlockDelayDays: 7 }]) {
