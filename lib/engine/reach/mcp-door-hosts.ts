@@ -14,7 +14,7 @@
  * it cannot tie to a runtime is (mcp-server-runtimes.ts). A literal host that is none of these is a server elsewhere.
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { mentionedIn, oneReferenced } from "../terraform/referenced";
+import { instancesOf, mentionedIn, oneReferenced } from "../terraform/referenced";
 import { attributePattern, parseReference, parseTemplate, resolveToPattern } from "../terraform/tokens";
 import { parseExpression, type Expr } from "../../hcl/expr";
 import { globsIntersect } from "../iam/glob";
@@ -147,19 +147,37 @@ function exprSegments(stack: TfStack, e: Expr, depth: number): Seg[] {
   return other;
 }
 
-/** A reference: a resource or data source of the stack (`aws_x.y[0].id` names `aws_x.y`), a local read through. */
+/**
+ * A reference: a resource or data source of the stack, a local read through. An index names its instance
+ * (`aws_x.y[0].id` is `aws_x.y[0]` where a folder's reader made instances, `aws_x.y` where a single JSON file keeps the
+ * resource: red-team round 169a, F5); an index blastwall cannot read may be any instance, which is no one door.
+ */
 function travSegments(stack: TfStack, e: Extract<Expr, { k: "trav" }>, depth: number): Seg[] {
   if (typeof e.root !== "string") return [{ other: true }];
-  const names = [e.root, ...e.ops.filter((o) => o.k === "attr").map((o) => (o as { name: string }).name)];
-  if (e.root === "local" && e.ops.length === 1) {
-    const v = stack.locals.get(names[1]);
+  const attrs = e.ops.map((o) => (o.k === "attr" ? o.name : undefined));
+  if (e.root === "local" && e.ops.length === 1 && attrs[0] !== undefined) {
+    const v = stack.locals.get(attrs[0]);
     return typeof v === "string" ? segments(stack, v, depth + 1) : [{ other: true }];
   }
-  const ref = parseReference(names.slice(0, e.root === "data" ? 4 : 3).join("."));
-  const r = ref && (ref.kind === "resource" || ref.kind === "data") ? stack.byAddress.get(ref.address) : undefined;
-  if (!r) return [{ other: true }];
-  const attr = names[e.root === "data" ? 3 : 2];
+  const n = e.root === "data" ? 2 : 1;
+  const named = [e.root, ...attrs.slice(0, n)];
+  if (named.some((x) => x === undefined)) return [{ other: true }];
+  const ref = parseReference(named.join("."));
+  if (!ref || (ref.kind !== "resource" && ref.kind !== "data")) return [{ other: true }];
+  const op = e.ops[n];
+  const key = op?.k === "index" ? indexKey(op.key) : op?.k === "splat" ? null : undefined;
+  const rs = key === null ? [] : instancesOf(stack, ref.address, key);
+  if (rs.length !== 1) return [{ other: true }];
+  const r = rs[0];
+  const attr = attrs[op?.k === "index" ? n + 1 : n];
   return (r.mode === "managed" && attr !== undefined ? meaning(stack, r, attr, depth) : undefined) ?? [{ ref: r }];
+}
+
+/** An index as `instancesOf` takes it: `[0]`, `["a"]`; `[?]` where it is no literal (any instance). */
+function indexKey(k: Expr): string {
+  const v = k.k === "lit" ? k.v : k.k === "tmpl" && k.parts.length === 1 && typeof k.parts[0] === "string" ? k.parts[0] : undefined;
+  if (typeof v === "number" && Number.isInteger(v) && v >= 0) return `[${v}]`;
+  return typeof v === "string" ? `[${JSON.stringify(v)}]` : "[?]";
 }
 
 /**

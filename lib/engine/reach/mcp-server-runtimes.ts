@@ -97,14 +97,28 @@ function unknown(t: TfResource, why: string): McpServerRuntime {
   };
 }
 
+/**
+ * An endpoint blastwall cannot read at all (red-team round 169a, F5): it is not known to be AgentCore's, so the
+ * message does not call it a runtime. It may be one, a front door of this stack, or a server elsewhere.
+ */
+function unread(t: TfResource, why: string): McpServerRuntime {
+  const fix = `write the endpoint of ${t.address} as a URL blastwall can read: with a reference to what of this stack it calls (\${aws_apigatewayv2_stage.NAME.invoke_url}/..., https://\${aws_apigatewayv2_api.NAME.id}.execute-api.REGION.amazonaws.com/..., an AgentCore runtime's runtimes/\${urlencode(aws_bedrockagentcore_agent_runtime.NAME.agent_runtime_arn)}/invocations), or as the literal URL of a server outside AWS`;
+  return {
+    role: undefined,
+    unknown: `what the MCP server endpoint of ${t.address} calls (${why}): an AgentCore runtime or a front door of this stack (an API, a Lambda function URL, a CloudFront distribution) whose role or function may hold any right: ${fix}`,
+    what: `an MCP server target whose endpoint blastwall cannot read (${why}), which may be an AgentCore runtime or a front door of this stack`,
+    fix,
+  };
+}
+
 /** The runtimes (or the unknown one) the MCP server endpoint `v` of target `t` makes the gateway call. */
 export function mcpServerRuntimes(stack: TfStack, v: unknown, t: TfResource): McpServerRuntime[] {
   const written = followReferences(stack, v);
   const byReference = referencedRuntimes(stack, written);
   if (byReference.length > 0) return byReference.map((rt) => linked(rt, t));
-  if (typeof written !== "string" || written === "") return [unknown(t, "it is not written as text")];
+  if (typeof written !== "string" || written === "") return [unread(t, "it is not written as text")];
   const url = endpointUrl(stack, written);
-  if (url.kind === "unparsable") return [unknown(t, url.why)];
+  if (url.kind === "unparsable") return [unread(t, url.why)];
   const host = url.kind === "url" ? hostText(url) : undefined;
   if (url.kind === "url" && host !== undefined) {
     if (!AGENTCORE_HOST.test(host)) return [];
@@ -122,7 +136,7 @@ export function mcpServerRuntimes(stack: TfStack, v: unknown, t: TfResource): Mc
   const res = first?.kind === "interpolation" ? addressesIn(stack, first.expr) : [];
   const hostByReference = head?.kind === "literal" ? /^https:\/\/$/i.test(head.text) : head === first;
   if (hostByReference && res.length > 0 && res.every((r) => r.mode === "managed" && !FREE_TEXT.includes(r.type))) return [];
-  return [unknown(t, `blastwall cannot resolve "${written}"`)];
+  return [unread(t, `blastwall cannot resolve "${written}"`)];
 }
 
 /**
