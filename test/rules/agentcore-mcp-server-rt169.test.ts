@@ -187,3 +187,56 @@ resource "aws_bedrockagentcore_gateway_target" "mcp" {
   });
 });
 
+
+/**
+ * F4: an AgentCore runtime reached through an interface VPC endpoint's own DNS name (mcp-vpc-endpoints.ts), literal or
+ * written with an `aws_vpc_endpoint` of the stack. It was read as a server elsewhere: no finding.
+ */
+describe("169a F4: an MCP server endpoint on an interface VPC endpoint", () => {
+  const ARN = "arn%3Aaws%3Abedrock-agentcore%3Aus-east-1%3A111111111111%3Aruntime%2Fmcpsrv-AbCdEf1234";
+  const OTHER = "arn%3Aaws%3Abedrock-agentcore%3Aus-east-1%3A222222222222%3Aruntime%2Fother-AbCdEf1234";
+  const PATH = `/runtimes/${ARN}/invocations?qualifier=DEFAULT`;
+  const VPCE = "vpce-0123456789abcdef0-abcdefgh";
+  const runtime = (rights: string, service = "com.amazonaws.us-east-1.bedrock-agentcore"): Obj => ({
+    ...role("rtrole", trust("bedrock-agentcore.amazonaws.com"), rights),
+    "aws_bedrockagentcore_agent_runtime.rt": {
+      agent_runtime_name: "mcpsrv",
+      role_arn: "${aws_iam_role.rtrole.arn}",
+      agent_runtime_artifact: [{ container_configuration: [{ container_uri: "111111111111.dkr.ecr.us-east-1.amazonaws.com/mcp:latest" }] }],
+      network_configuration: [{ network_mode: "PUBLIC" }],
+      protocol_configuration: [{ server_protocol: "MCP" }],
+    },
+    "aws_vpc_endpoint.ac": { vpc_id: "vpc-1", service_name: service, vpc_endpoint_type: "Interface" },
+  });
+  const withVar = (json: Obj): Obj => ({ ...json, variable: { service: { type: "string" } } });
+
+  test.each([
+    ["the endpoint's regional DNS name", `https://${VPCE}.bedrock-agentcore.us-east-1.vpce.amazonaws.com${PATH}`],
+    ["a zonal DNS name", `https://${VPCE}-us-east-1a.bedrock-agentcore.us-east-1.vpce.amazonaws.com${PATH}`],
+    ["the stack's endpoint by reference", `https://\${aws_vpc_endpoint.ac.dns_entry[0].dns_name}${PATH}`],
+  ])("%s, AgentCore's data plane, naming the stack's runtime: InvokeGateway acts as the runtime's role, an error (was a pass)", (_, endpoint) => {
+    const f = found(relay(endpoint, runtime(DESTROY)));
+    expect(graded(f)).toEqual([["agent-transitive-destroy", "error"]]);
+    expect(f[0].message).toContain("can act as aws_iam_role.rtrole");
+  });
+
+  test.each([
+    ["a literal endpoint host with another account's runtime", `https://${VPCE}.bedrock-agentcore.us-east-1.vpce.amazonaws.com/runtimes/${OTHER}/invocations`, {}, "runtime arn:aws:bedrock-agentcore:us-east-1:222222222222:runtime/other-AbCdEf1234, which is none of this stack's"],
+    ["the stack's endpoint with a runtime path blastwall cannot read", "https://${aws_vpc_endpoint.ac.dns_entry[0].dns_name}/runtimes/${var.rt}/invocations", {}, "blastwall cannot resolve"],
+    ["the stack's endpoint whose service is a variable", `https://\${aws_vpc_endpoint.ac.dns_entry[0].dns_name}${PATH}`, { service: "${var.service}" }, "its host is aws_vpc_endpoint.ac's, an interface VPC endpoint whose service_name blastwall cannot read"],
+    ["the stack's endpoint of another service", `https://\${aws_vpc_endpoint.ac.dns_entry[0].dns_name}/mcp`, { service: "com.amazonaws.us-east-1.execute-api" }, "an interface VPC endpoint of com.amazonaws.us-east-1.execute-api, which blastwall does not read as a door"],
+    ["a literal endpoint host of another service", `https://${VPCE}.execute-api.us-east-1.vpce.amazonaws.com/mcp`, {}, `${VPCE}.execute-api.us-east-1.vpce.amazonaws.com is an interface VPC endpoint of execute-api in us-east-1`],
+  ])("%s: unknown reach, an error naming why (was a pass)", (_, endpoint, over, why) => {
+    const extra = runtime(DESTROY, (over as { service?: string }).service);
+    const f = found(withVar(relay(endpoint, extra)));
+    expect(graded(f)).toEqual(UNKNOWN);
+    expect(f[0].message).toContain("MCP server endpoint of aws_bedrockagentcore_gateway_target.t");
+    expect(f[0].message).toContain(why);
+  });
+
+  test("controls: the runtime's role cannot delete, or the host is a partner's: no finding", () => {
+    expect(found(relay(`https://${VPCE}.bedrock-agentcore.us-east-1.vpce.amazonaws.com${PATH}`, runtime(HARMLESS)))).toEqual([]);
+    expect(found(relay(`https://\${aws_vpc_endpoint.ac.dns_entry[0].dns_name}${PATH}`, runtime(HARMLESS)))).toEqual([]);
+    expect(found(relay("https://mcp.partner.example/mcp", runtime(DESTROY)))).toEqual([]);
+  });
+});

@@ -21,6 +21,7 @@ import { globsIntersect } from "../iam/glob";
 import type { NamedDoor } from "./mcp-server-doors";
 import { aliasPatterns, cloudFrontForwards, CLOUDFRONT } from "./mcp-cloudfront";
 import { hostText, parseEndpoint, type EndpointUrl, type Seg } from "./mcp-endpoint-url";
+import { agentCoreVpceHost, vpceHost } from "./mcp-vpc-endpoints";
 
 /** What a host names: doors of the stack, and why what else it may name cannot be seen (unknown reach). */
 export interface HostDoors {
@@ -298,6 +299,12 @@ function byLiteral(stack: TfStack, host: string, path: string | undefined): Host
       unknown: `${host} is ${what} whose id ${id} no resource of this stack can be shown to have: a door in some AWS account, maybe another stack's of yours, maybe another company's MCP server; a warning (an error under --strict)`,
       elsewhere: true,
     };
+  }
+  // An interface VPC endpoint's own name (mcp-vpc-endpoints.ts): AgentCore's data plane is read as a runtime host
+  // (mcp-server-runtimes.ts); another service's endpoint is a door blastwall does not read.
+  const vpce = vpceHost(host);
+  if (vpce && !agentCoreVpceHost(host)) {
+    return { doors: [], unknown: `${host} is an interface VPC endpoint of ${vpce.service} in ${vpce.region}, which blastwall does not read as a door of this stack, so it cannot tell what the call reaches behind it` };
   }
   if (AWS_DOMAIN.test(host)) return undefined;
   // CloudFront answers only the names in a distribution's aliases (an alias written wholly as a variable: see mayName).

@@ -2,7 +2,8 @@
  * The AgentCore runtimes an MCP server gateway target's `endpoint` may name. A runtime that hosts an MCP server is
  * reached at `https://bedrock-agentcore.REGION.amazonaws.com/runtimes/RUNTIME/invocations?qualifier=ENDPOINT`, RUNTIME
  * its ARN URL-encoded (or its ID); the gateway sends each tools/call there, and the server's code acts on it as the
- * runtime's execution role. Where the endpoint names a runtime of the stack (by a reference to it or to one of its
+ * runtime's execution role; an interface VPC endpoint's own DNS name for AgentCore serves the same paths
+ * (mcp-vpc-endpoints.ts). Where the endpoint names a runtime of the stack (by a reference to it or to one of its
  * endpoints, or by a literal ARN or ID its pattern admits), the caller comes to act as that runtime's role. Where it
  * is a runtime URL blastwall cannot tie to one of the stack (another account's, an ID it cannot match), or a value
  * it cannot read at all (a variable, a data source), the role cannot be named: fail closed. An endpoint on another
@@ -21,6 +22,7 @@ import { resourceAccount } from "../terraform/providers";
 import { mentionedIn } from "../terraform/referenced";
 import { endpointUrl } from "./mcp-door-hosts";
 import { hostText } from "./mcp-endpoint-url";
+import { agentCoreVpceHost, hostEndpoint } from "./mcp-vpc-endpoints";
 
 const ENDPOINTS = "aws_bedrockagentcore_agent_runtime_endpoint";
 const AGENTCORE_HOST = /^bedrock-agentcore(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/i;
@@ -120,8 +122,14 @@ export function mcpServerRuntimes(stack: TfStack, v: unknown, t: TfResource): Mc
   const url = endpointUrl(stack, written);
   if (url.kind === "unparsable") return [unread(t, url.why)];
   const host = url.kind === "url" ? hostText(url) : undefined;
-  if (url.kind === "url" && host !== undefined) {
-    if (!AGENTCORE_HOST.test(host)) return [];
+  // A host written with an interface VPC endpoint of the stack is its service's (mcp-vpc-endpoints.ts).
+  const vpce = url.kind === "url" ? hostEndpoint(stack, url.host) : undefined;
+  if (vpce && vpce.agentCore !== true) {
+    const of = vpce.agentCore === false ? `of ${vpce.service}, which blastwall does not read as a door of this stack` : `whose service_name blastwall cannot read (${vpce.service}), maybe AgentCore's`;
+    return [unread(t, `its host is ${vpce.endpoint.address}'s, an interface VPC endpoint ${of}`)];
+  }
+  if (url.kind === "url" && (host !== undefined || vpce)) {
+    if (host !== undefined && !AGENTCORE_HOST.test(host) && !agentCoreVpceHost(host)) return [];
     const id = url.path === undefined ? undefined : /^\/runtimes\/([^/]+)/.exec(url.path)?.[1];
     if (id === undefined) return [unknown(t, url.path === undefined ? `blastwall cannot resolve "${written}"` : "an AgentCore URL blastwall cannot read a runtime from")];
     const hits = literalRuntimes(stack, id);
