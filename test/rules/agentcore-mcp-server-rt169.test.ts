@@ -240,3 +240,33 @@ describe("169a F4: an MCP server endpoint on an interface VPC endpoint", () => {
     expect(found(relay("https://mcp.partner.example/mcp", runtime(DESTROY)))).toEqual([]);
   });
 });
+
+/**
+ * F8: a value blastwall cannot evaluate in the URL's user name or password may hold `/`, `?`, `#` or `@`, which ends
+ * the authority early (`bedrock-agentcore.us-east-1.amazonaws.com/runtimes/ARN/invocations?` makes the host AgentCore's
+ * and the written host part of the query): the host may be any. It was read as the written host, a server elsewhere.
+ */
+describe("169a F8: a placeholder before the host's @", () => {
+  const RUNTIME: Obj = {
+    ...role("rtrole", trust("bedrock-agentcore.amazonaws.com"), DESTROY),
+    "aws_bedrockagentcore_agent_runtime.rt": { agent_runtime_name: "mcpsrv", role_arn: "${aws_iam_role.rtrole.arn}", network_configuration: [{ network_mode: "PUBLIC" }], protocol_configuration: [{ server_protocol: "MCP" }] },
+    "aws_ssm_parameter.user": { name: "user", type: "String", value: "x" },
+  };
+  const vars = (json: Obj): Obj => ({ ...json, variable: { user: { type: "string" }, pass: { type: "string" }, p: { type: "string" } } });
+
+  test.each([
+    ["a variable as the user name", "https://${var.user}@mcp.partner.example/mcp"],
+    ["basic auth from variables", "https://${var.user}:${var.pass}@mcp.partner.example/mcp"],
+    ["a literal user, the password from a resource", "https://bot:${aws_ssm_parameter.user.value}@mcp.partner.example/mcp"],
+  ])("%s: unknown reach, an error saying why (was a pass)", (_, endpoint) => {
+    const f = found(vars(relay(endpoint, RUNTIME)));
+    expect(graded(f)).toEqual(UNKNOWN);
+    expect(f[0].message).toContain("has a part blastwall cannot evaluate before the host's @ (the user name or password)");
+  });
+
+  test("controls: a literal user and password, a placeholder in the path or the query after the host: the partner's server, no finding", () => {
+    expect(found(vars(relay("https://bot:secret@mcp.partner.example/mcp", RUNTIME)))).toEqual([]);
+    expect(found(vars(relay("https://mcp.partner.example/${var.p}", RUNTIME)))).toEqual([]);
+    expect(found(vars(relay("https://mcp.partner.example/mcp?key=${var.p}", RUNTIME)))).toEqual([]);
+  });
+});
