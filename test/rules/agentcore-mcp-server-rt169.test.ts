@@ -270,3 +270,34 @@ describe("169a F8: a placeholder before the host's @", () => {
     expect(found(vars(relay("https://mcp.partner.example/mcp?key=${var.p}", RUNTIME)))).toEqual([]);
   });
 });
+
+/**
+ * F9: `disable_execute_api_endpoint = true` takes effect only with a new deployment (a REST API's, or an HTTP API's
+ * without auto-deploy). Set on an API already deployed, the execute-api endpoint keeps serving until one comes: it
+ * counts as off only where the stack redeploys on a change of the API itself.
+ */
+describe("169a F9: a disabled default endpoint counts as off only where a change of the API is deployed", () => {
+  const api = (stage: Obj, more: Obj = {}): Obj => {
+    const base = jwtApi(DESTROY);
+    return { ...base, "aws_apigatewayv2_api.h": { name: "mcp", protocol_type: "HTTP", disable_execute_api_endpoint: true }, "aws_apigatewayv2_stage.s": { api_id: "${aws_apigatewayv2_api.h.id}", name: "prod", ...stage }, ...more };
+  };
+  const deployment = (triggers: string): Obj => ({ "aws_apigatewayv2_deployment.d": { api_id: "${aws_apigatewayv2_api.h.id}", triggers: { redeployment: triggers } } });
+  const ENDPOINT = "${aws_apigatewayv2_stage.s.invoke_url}/mcp";
+
+  test.each([
+    ["a deployment triggered only by routes and integrations", { auto_deploy: false, deployment_id: "${aws_apigatewayv2_deployment.d.id}" }, deployment("${sha1(jsonencode([aws_apigatewayv2_route.r, aws_apigatewayv2_integration.i]))}")],
+    ["no auto-deploy and no deployment in the stack", { auto_deploy: false }, {}],
+    ["auto-deploy written as a variable", { auto_deploy: "${var.auto}" }, {}],
+  ])("%s: the endpoint may still serve the function, a warning (was no finding)", (_, stage, more) => {
+    const json = { ...relay(ENDPOINT, api(stage, more)), variable: { auto: { type: "bool" } } };
+    expect(graded(found(json))).toEqual(FN_ROUTE);
+  });
+
+  test.each([
+    ["auto_deploy = true", { auto_deploy: true }, {}],
+    ["a deployment triggered by the whole API", { auto_deploy: false, deployment_id: "${aws_apigatewayv2_deployment.d.id}" }, deployment("${sha1(jsonencode([aws_apigatewayv2_api.h, aws_apigatewayv2_route.r]))}")],
+    ["a deployment triggered by the switch itself", { auto_deploy: false }, deployment("${aws_apigatewayv2_api.h.disable_execute_api_endpoint}")],
+  ])("controls: %s: the switch is deployed, nothing answers there, no finding", (_, stage, more) => {
+    expect(found(relay(ENDPOINT, api(stage, more)))).toEqual([]);
+  });
+});

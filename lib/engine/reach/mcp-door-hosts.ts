@@ -245,13 +245,35 @@ export function endpointUrl(stack: TfStack, written: string): EndpointUrl {
  * Whether an API's default `execute-api` endpoint is certainly off (`disable_execute_api_endpoint = true`): API Gateway
  * answers it with 403 and runs nothing, while its custom domains still serve it. A value blastwall cannot read (a
  * variable) may be false: the endpoint counts as on. An OpenAPI `body`'s own setting is not read (counts as on).
+ * The switch takes effect only with a new deployment (red-team round 169a, F9: AWS's guide, "Disable the default
+ * endpoint"), so set on an API already deployed it leaves the endpoint serving until one comes. It counts as off only
+ * where the stack redeploys on a change of the API (`redeployed`); otherwise on, failing closed: blastwall cannot tell
+ * a fresh stack, whose first deployment carries the switch, from one that added it later.
  */
 export function executeApiDisabled(stack: TfStack, api: TfResource): boolean {
   const v = api.values["disable_execute_api_endpoint"];
-  if (v === true) return true;
-  if (typeof v !== "string") return false;
-  const p = resolveToPattern(stack, v);
-  return p.exact && p.pattern === "true";
+  const on = v === true || (typeof v === "string" && ((p) => p.exact && p.pattern === "true")(resolveToPattern(stack, v)));
+  return on && redeployed(stack, api);
+}
+
+/**
+ * Whether a change of the API itself is deployed by the stack: an HTTP API's stage with `auto_deploy = true` (or one
+ * made by quick create), or a
+ * deployment of the API whose `triggers` are made from the whole API resource or its switch
+ * (`sha1(jsonencode(aws_api_gateway_rest_api.r))`). Triggers made only from routes and integrations do not count.
+ */
+function redeployed(stack: TfStack, api: TfResource): boolean {
+  const http = api.type === "aws_apigatewayv2_api";
+  const arg = http ? "api_id" : "rest_api_id";
+  const of = (t: string) => (stack.byType.get(t) ?? []).filter((r) => r.mode === "managed" && oneReferenced(stack, r.values[arg], [api.type])?.address === api.address);
+  // Quick create (`target`) makes a $default stage that deploys automatically.
+  if (http && typeof api.values["target"] === "string" && api.values["target"] !== "") return true;
+  if (http && of("aws_apigatewayv2_stage").some((st) => st.values["auto_deploy"] === true || (typeof st.values["auto_deploy"] === "string" && resolveToPattern(stack, st.values["auto_deploy"]).pattern === "true"))) return true;
+  return of(http ? "aws_apigatewayv2_deployment" : "aws_api_gateway_deployment").some((d) => {
+    const triggers = d.values["triggers"];
+    const texts = triggers && typeof triggers === "object" ? Object.values(triggers as Record<string, unknown>) : [triggers];
+    return texts.some((t) => typeof t === "string" && parseTemplate(t).some((p) => p.kind === "interpolation" && mentionedIn(stack, p.expr).some((m) => m.resource.address === api.address && (m.attribute === undefined || m.attribute === "disable_execute_api_endpoint"))));
+  });
 }
 
 /** A host written with references: each door resource among them is called (a domain: its mapped APIs). */
