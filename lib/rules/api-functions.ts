@@ -12,6 +12,7 @@ import { resolveToPattern } from "../engine/terraform/tokens";
 import { followReferences } from "../engine/agent-tags";
 import { bodiesOf } from "../engine/reach/openapi-doors";
 import { targetFunctions } from "./invoke-routes";
+import { hostDoors } from "../engine/reach/mcp-door-hosts";
 
 const REST = "aws_api_gateway_rest_api";
 const HTTP = "aws_apigatewayv2_api";
@@ -26,8 +27,8 @@ const OWNED_BY: Readonly<Record<string, string>> = {
 
 /**
  * The one API of the stack a URL is written from (`${aws_api_gateway_stage.s.invoke_url}`, a deployment's
- * invoke_url, an HTTP API's api_endpoint or stage, a host built from the API's id), through locals; undefined when it
- * names none, or more than one.
+ * invoke_url, an HTTP API's api_endpoint or stage, a host built from the API's id, the stack's custom domain mapped to
+ * it), through locals; undefined when it names none, or more than one.
  */
 export function apiOfUrl(stack: TfStack, url: unknown): TfResource | undefined {
   const followed = followReferences(stack, url, true);
@@ -38,7 +39,20 @@ export function apiOfUrl(stack: TfStack, url: unknown): TfResource | undefined {
     const arg = OWNED_BY[r.type];
     if (arg) for (const a of referencedIn(stack, r.values[arg])) if (APIS.includes(a.type) && a.mode === "managed") apis.add(a);
   }
+  if (apis.size === 0 && typeof followed === "string") for (const a of mappedApis(stack, followed)) apis.add(a);
   return apis.size === 1 ? [...apis][0] : undefined;
+}
+
+/**
+ * The APIs a URL's host names through the stack's own custom domain (red-team round 169a, F7): the API its mapping puts
+ * at the URL's path (the mapping with no key, for a bare `https://DOMAIN`), read as an MCP server endpoint is
+ * (mcp-door-hosts.ts). None where anything else is behind the host or it cannot be told (a mapping to an API not in
+ * the stack, a CloudFront distribution, a door of another kind): the caller then counts every function.
+ */
+function mappedApis(stack: TfStack, url: string): TfResource[] {
+  const d = hostDoors(stack, url);
+  if (!d || d.unknown !== undefined || (d.forwards?.length ?? 0) > 0 || d.none) return [];
+  return d.doors.every((x) => x.kind === "api") ? [...new Set(d.doors.map((x) => (x.kind === "api" ? x.api : x.by)))] : [];
 }
 
 /** Whether an integration's API argument may name `api`: it references it, or no API of the stack. */

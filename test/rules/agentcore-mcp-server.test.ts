@@ -494,7 +494,8 @@ describe("an MCP server target whose endpoint is another door of the stack", () 
    * execute-api host with 403 and runs nothing; its custom domains still serve it.
    */
   const OFF_HTTP: Obj = { ...JWT_API, "aws_apigatewayv2_api.h": { name: "mcp", protocol_type: "HTTP", disable_execute_api_endpoint: true } };
-  const OFF_REST: Obj = { ...REST_API, "aws_api_gateway_rest_api.r": { name: "mcp", disable_execute_api_endpoint: "true" } };
+  // A REST API takes the switch with its next deployment (169a F9): this one is redeployed on any change of the API.
+  const OFF_REST: Obj = { ...REST_API, "aws_api_gateway_rest_api.r": { name: "mcp", disable_execute_api_endpoint: "true" }, "aws_api_gateway_deployment.d": { rest_api_id: "${aws_api_gateway_rest_api.r.id}", triggers: { redeployment: "${sha1(jsonencode(aws_api_gateway_rest_api.r))}" } } };
   test.each([
     ["a stage's invoke_url", "${aws_apigatewayv2_stage.s.invoke_url}/mcp", OFF_HTTP],
     ["the API's api_endpoint", "https://${replace(aws_apigatewayv2_api.h.api_endpoint, \"https://\", \"\")}/mcp", OFF_HTTP],

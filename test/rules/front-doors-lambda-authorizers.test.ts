@@ -412,6 +412,28 @@ describe("Transfer Family API_GATEWAY identity providers, and endpoints inside a
     expect(found(unread)[0].message).toContain("(an identity_provider_type blastwall cannot read, so maybe API_GATEWAY, a PUBLIC endpoint)");
   });
 
+  /** Red-team round 169a, F7: the url is the stack's own custom domain, read through its mappings (mcp-door-hosts.ts). */
+  const DOMAIN = (mapping: Obj = {}): Obj => ({
+    "aws_api_gateway_domain_name.dn": { domain_name: "idp.example.com", regional_certificate_arn: "arn:aws:acm:us-east-1:111111111111:certificate/x", endpoint_configuration: [{ types: ["REGIONAL"] }] },
+    "aws_api_gateway_base_path_mapping.bp": { api_id: "${aws_api_gateway_rest_api.idp.id}", stage_name: "${aws_api_gateway_stage.prod.stage_name}", domain_name: "${aws_api_gateway_domain_name.dn.domain_name}", ...mapping },
+  });
+  test.each([
+    ["by reference", "https://${aws_api_gateway_domain_name.dn.domain_name}", {}],
+    ["as its literal name", "https://idp.example.com", {}],
+    ["at the base path its mapping serves", "https://idp.example.com/login", { base_path: "login" }],
+  ])("169a F7: API_GATEWAY on the stack's custom domain %s: the API mapped there, its function alone (was every function)", (_, url, mapping) => {
+    const json = stack([NOTHING], { ...BOTH_DESTROY(), ...IDP_API(), ...DOMAIN(mapping), ...VIA_API({ url }) });
+    expect(resources(json)).toEqual(["aws_lambda_function.authz"]);
+    expect(found(json)[0].message).toContain("which calls aws_api_gateway_rest_api.idp (url), whose integrations run it");
+  });
+
+  test("169a F7 controls: a domain mapped to an API not in the stack, or another company's host, may still run any function", () => {
+    const lost = stack([NOTHING], { ...BOTH_DESTROY(), ...IDP_API(), ...DOMAIN({ api_id: "a1b2c3d4e5" }), ...VIA_API({ url: "https://idp.example.com" }) });
+    expect(resources(lost)).toEqual(["aws_lambda_function.authz", "aws_lambda_function.cleanup"]);
+    const partner = stack([NOTHING], { ...BOTH_DESTROY(), ...IDP_API(), ...DOMAIN(), ...VIA_API({ url: "https://idp.partner.example" }) });
+    expect(resources(partner)).toEqual(["aws_lambda_function.authz", "aws_lambda_function.cleanup"]);
+  });
+
   test("a PRIVATE REST API's authorizer stays a route, and the message says an agent in the VPC reaches it; a resource policy is named as not read", () => {
     const AUTHZ_DESTROYS = (): Obj => ({ ...FUNCTION(HARMLESS), ...role("authz", trust("lambda.amazonaws.com"), DESTROY) });
     const privateApi = { ...AUTHZ_DESTROYS(), ...REST({}, { type: "MOCK" }), "aws_api_gateway_rest_api.api": { name: "files", endpoint_configuration: [{ types: ["PRIVATE"] }] } };

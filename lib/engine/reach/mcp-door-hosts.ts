@@ -14,13 +14,14 @@
  * it cannot tie to a runtime is (mcp-server-runtimes.ts). A literal host that is none of these is a server elsewhere.
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { mentionedIn, oneReferenced } from "../terraform/referenced";
+import { instancesOf, mentionedIn, oneReferenced } from "../terraform/referenced";
 import { attributePattern, parseReference, parseTemplate, resolveToPattern } from "../terraform/tokens";
 import { parseExpression, type Expr } from "../../hcl/expr";
 import { globsIntersect } from "../iam/glob";
 import type { NamedDoor } from "./mcp-server-doors";
 import { aliasPatterns, cloudFrontForwards, CLOUDFRONT } from "./mcp-cloudfront";
 import { hostText, parseEndpoint, type EndpointUrl, type Seg } from "./mcp-endpoint-url";
+import { agentCoreVpceHost, vpceHost } from "./mcp-vpc-endpoints";
 
 /** What a host names: doors of the stack, and why what else it may name cannot be seen (unknown reach). */
 export interface HostDoors {
@@ -147,19 +148,37 @@ function exprSegments(stack: TfStack, e: Expr, depth: number): Seg[] {
   return other;
 }
 
-/** A reference: a resource or data source of the stack (`aws_x.y[0].id` names `aws_x.y`), a local read through. */
+/**
+ * A reference: a resource or data source of the stack, a local read through. An index names its instance
+ * (`aws_x.y[0].id` is `aws_x.y[0]` where a folder's reader made instances, `aws_x.y` where a single JSON file keeps the
+ * resource: red-team round 169a, F5); an index blastwall cannot read may be any instance, which is no one door.
+ */
 function travSegments(stack: TfStack, e: Extract<Expr, { k: "trav" }>, depth: number): Seg[] {
   if (typeof e.root !== "string") return [{ other: true }];
-  const names = [e.root, ...e.ops.filter((o) => o.k === "attr").map((o) => (o as { name: string }).name)];
-  if (e.root === "local" && e.ops.length === 1) {
-    const v = stack.locals.get(names[1]);
+  const attrs = e.ops.map((o) => (o.k === "attr" ? o.name : undefined));
+  if (e.root === "local" && e.ops.length === 1 && attrs[0] !== undefined) {
+    const v = stack.locals.get(attrs[0]);
     return typeof v === "string" ? segments(stack, v, depth + 1) : [{ other: true }];
   }
-  const ref = parseReference(names.slice(0, e.root === "data" ? 4 : 3).join("."));
-  const r = ref && (ref.kind === "resource" || ref.kind === "data") ? stack.byAddress.get(ref.address) : undefined;
-  if (!r) return [{ other: true }];
-  const attr = names[e.root === "data" ? 3 : 2];
+  const n = e.root === "data" ? 2 : 1;
+  const named = [e.root, ...attrs.slice(0, n)];
+  if (named.some((x) => x === undefined)) return [{ other: true }];
+  const ref = parseReference(named.join("."));
+  if (!ref || (ref.kind !== "resource" && ref.kind !== "data")) return [{ other: true }];
+  const op = e.ops[n];
+  const key = op?.k === "index" ? indexKey(op.key) : op?.k === "splat" ? null : undefined;
+  const rs = key === null ? [] : instancesOf(stack, ref.address, key);
+  if (rs.length !== 1) return [{ other: true }];
+  const r = rs[0];
+  const attr = attrs[op?.k === "index" ? n + 1 : n];
   return (r.mode === "managed" && attr !== undefined ? meaning(stack, r, attr, depth) : undefined) ?? [{ ref: r }];
+}
+
+/** An index as `instancesOf` takes it: `[0]`, `["a"]`; `[?]` where it is no literal (any instance). */
+function indexKey(k: Expr): string {
+  const v = k.k === "lit" ? k.v : k.k === "tmpl" && k.parts.length === 1 && typeof k.parts[0] === "string" ? k.parts[0] : undefined;
+  if (typeof v === "number" && Number.isInteger(v) && v >= 0) return `[${v}]`;
+  return typeof v === "string" ? `[${JSON.stringify(v)}]` : "[?]";
 }
 
 /**
@@ -226,13 +245,35 @@ export function endpointUrl(stack: TfStack, written: string): EndpointUrl {
  * Whether an API's default `execute-api` endpoint is certainly off (`disable_execute_api_endpoint = true`): API Gateway
  * answers it with 403 and runs nothing, while its custom domains still serve it. A value blastwall cannot read (a
  * variable) may be false: the endpoint counts as on. An OpenAPI `body`'s own setting is not read (counts as on).
+ * The switch takes effect only with a new deployment (red-team round 169a, F9: AWS's guide, "Disable the default
+ * endpoint"), so set on an API already deployed it leaves the endpoint serving until one comes. It counts as off only
+ * where the stack redeploys on a change of the API (`redeployed`); otherwise on, failing closed: blastwall cannot tell
+ * a fresh stack, whose first deployment carries the switch, from one that added it later.
  */
 export function executeApiDisabled(stack: TfStack, api: TfResource): boolean {
   const v = api.values["disable_execute_api_endpoint"];
-  if (v === true) return true;
-  if (typeof v !== "string") return false;
-  const p = resolveToPattern(stack, v);
-  return p.exact && p.pattern === "true";
+  const on = v === true || (typeof v === "string" && ((p) => p.exact && p.pattern === "true")(resolveToPattern(stack, v)));
+  return on && redeployed(stack, api);
+}
+
+/**
+ * Whether a change of the API itself is deployed by the stack: an HTTP API's stage with `auto_deploy = true` (or one
+ * made by quick create), or a
+ * deployment of the API whose `triggers` are made from the whole API resource or its switch
+ * (`sha1(jsonencode(aws_api_gateway_rest_api.r))`). Triggers made only from routes and integrations do not count.
+ */
+function redeployed(stack: TfStack, api: TfResource): boolean {
+  const http = api.type === "aws_apigatewayv2_api";
+  const arg = http ? "api_id" : "rest_api_id";
+  const of = (t: string) => (stack.byType.get(t) ?? []).filter((r) => r.mode === "managed" && oneReferenced(stack, r.values[arg], [api.type])?.address === api.address);
+  // Quick create (`target`) makes a $default stage that deploys automatically.
+  if (http && typeof api.values["target"] === "string" && api.values["target"] !== "") return true;
+  if (http && of("aws_apigatewayv2_stage").some((st) => st.values["auto_deploy"] === true || (typeof st.values["auto_deploy"] === "string" && resolveToPattern(stack, st.values["auto_deploy"]).pattern === "true"))) return true;
+  return of(http ? "aws_apigatewayv2_deployment" : "aws_api_gateway_deployment").some((d) => {
+    const triggers = d.values["triggers"];
+    const texts = triggers && typeof triggers === "object" ? Object.values(triggers as Record<string, unknown>) : [triggers];
+    return texts.some((t) => typeof t === "string" && parseTemplate(t).some((p) => p.kind === "interpolation" && mentionedIn(stack, p.expr).some((m) => m.resource.address === api.address && (m.attribute === undefined || m.attribute === "disable_execute_api_endpoint"))));
+  });
 }
 
 /** A host written with references: each door resource among them is called (a domain: its mapped APIs). */
@@ -280,6 +321,12 @@ function byLiteral(stack: TfStack, host: string, path: string | undefined): Host
       unknown: `${host} is ${what} whose id ${id} no resource of this stack can be shown to have: a door in some AWS account, maybe another stack's of yours, maybe another company's MCP server; a warning (an error under --strict)`,
       elsewhere: true,
     };
+  }
+  // An interface VPC endpoint's own name (mcp-vpc-endpoints.ts): AgentCore's data plane is read as a runtime host
+  // (mcp-server-runtimes.ts); another service's endpoint is a door blastwall does not read.
+  const vpce = vpceHost(host);
+  if (vpce && !agentCoreVpceHost(host)) {
+    return { doors: [], unknown: `${host} is an interface VPC endpoint of ${vpce.service} in ${vpce.region}, which blastwall does not read as a door of this stack, so it cannot tell what the call reaches behind it` };
   }
   if (AWS_DOMAIN.test(host)) return undefined;
   // CloudFront answers only the names in a distribution's aliases (an alias written wholly as a variable: see mayName).

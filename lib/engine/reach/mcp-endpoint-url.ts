@@ -8,7 +8,8 @@
  * unknown reach, never "nothing".
  *
  * Pieces of the endpoint blastwall reads as references (or cannot evaluate) are parsed as placeholder labels, so
- * they keep their place in the host; a path with one in it is unreadable (a `..` after it may undo any part of it).
+ * they keep their place in the host; a path with one in it is unreadable (a `..` after it may undo any part of it), and
+ * one in the user name or password makes the whole URL so (it may end the authority early).
  */
 import type { TfResource } from "../terraform/types";
 
@@ -48,6 +49,11 @@ export function parseEndpoint(segs: readonly Seg[]): EndpointUrl {
     return { kind: "unparsable", why: `blastwall cannot parse "${written}" as a URL${around}, the way an HTTP client would` };
   }
   if (url.protocol !== "https:") return { kind: "unparsable", why: `"${written}" is not an https URL blastwall can read` };
+  // A placeholder before the host's `@` (`https://${var.user}:${var.pass}@host/`, red-team round 169a, F8) may hold a
+  // `/`, `?`, `#` or `@` that ends the authority early or moves it: the host may be any host.
+  if (segs.some((s, i) => !("text" in s) && `${url.username}:${url.password}`.includes(mark(i)))) {
+    return { kind: "unparsable", why: `"${written}" has a part blastwall cannot evaluate before the host's @ (the user name or password), which may hold a /, ?, # or @ and so make any host the URL's` };
+  }
   const host: Seg[] = [];
   const hostname = url.hostname.replace(/\.$/, "");
   let at = 0;

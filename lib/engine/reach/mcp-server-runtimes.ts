@@ -2,7 +2,8 @@
  * The AgentCore runtimes an MCP server gateway target's `endpoint` may name. A runtime that hosts an MCP server is
  * reached at `https://bedrock-agentcore.REGION.amazonaws.com/runtimes/RUNTIME/invocations?qualifier=ENDPOINT`, RUNTIME
  * its ARN URL-encoded (or its ID); the gateway sends each tools/call there, and the server's code acts on it as the
- * runtime's execution role. Where the endpoint names a runtime of the stack (by a reference to it or to one of its
+ * runtime's execution role; an interface VPC endpoint's own DNS name for AgentCore serves the same paths
+ * (mcp-vpc-endpoints.ts). Where the endpoint names a runtime of the stack (by a reference to it or to one of its
  * endpoints, or by a literal ARN or ID its pattern admits), the caller comes to act as that runtime's role. Where it
  * is a runtime URL blastwall cannot tie to one of the stack (another account's, an ID it cannot match), or a value
  * it cannot read at all (a variable, a data source), the role cannot be named: fail closed. An endpoint on another
@@ -21,6 +22,7 @@ import { resourceAccount } from "../terraform/providers";
 import { mentionedIn } from "../terraform/referenced";
 import { endpointUrl } from "./mcp-door-hosts";
 import { hostText } from "./mcp-endpoint-url";
+import { agentCoreVpceHost, hostEndpoint } from "./mcp-vpc-endpoints";
 
 const ENDPOINTS = "aws_bedrockagentcore_agent_runtime_endpoint";
 const AGENTCORE_HOST = /^bedrock-agentcore(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/i;
@@ -97,17 +99,37 @@ function unknown(t: TfResource, why: string): McpServerRuntime {
   };
 }
 
+/**
+ * An endpoint blastwall cannot read at all (red-team round 169a, F5): it is not known to be AgentCore's, so the
+ * message does not call it a runtime. It may be one, a front door of this stack, or a server elsewhere.
+ */
+function unread(t: TfResource, why: string): McpServerRuntime {
+  const fix = `write the endpoint of ${t.address} as a URL blastwall can read: with a reference to what of this stack it calls (\${aws_apigatewayv2_stage.NAME.invoke_url}/..., https://\${aws_apigatewayv2_api.NAME.id}.execute-api.REGION.amazonaws.com/..., an AgentCore runtime's runtimes/\${urlencode(aws_bedrockagentcore_agent_runtime.NAME.agent_runtime_arn)}/invocations), or as the literal URL of a server outside AWS`;
+  return {
+    role: undefined,
+    unknown: `what the MCP server endpoint of ${t.address} calls (${why}): an AgentCore runtime or a front door of this stack (an API, a Lambda function URL, a CloudFront distribution) whose role or function may hold any right: ${fix}`,
+    what: `an MCP server target whose endpoint blastwall cannot read (${why}), which may be an AgentCore runtime or a front door of this stack`,
+    fix,
+  };
+}
+
 /** The runtimes (or the unknown one) the MCP server endpoint `v` of target `t` makes the gateway call. */
 export function mcpServerRuntimes(stack: TfStack, v: unknown, t: TfResource): McpServerRuntime[] {
   const written = followReferences(stack, v);
   const byReference = referencedRuntimes(stack, written);
   if (byReference.length > 0) return byReference.map((rt) => linked(rt, t));
-  if (typeof written !== "string" || written === "") return [unknown(t, "it is not written as text")];
+  if (typeof written !== "string" || written === "") return [unread(t, "it is not written as text")];
   const url = endpointUrl(stack, written);
-  if (url.kind === "unparsable") return [unknown(t, url.why)];
+  if (url.kind === "unparsable") return [unread(t, url.why)];
   const host = url.kind === "url" ? hostText(url) : undefined;
-  if (url.kind === "url" && host !== undefined) {
-    if (!AGENTCORE_HOST.test(host)) return [];
+  // A host written with an interface VPC endpoint of the stack is its service's (mcp-vpc-endpoints.ts).
+  const vpce = url.kind === "url" ? hostEndpoint(stack, url.host) : undefined;
+  if (vpce && vpce.agentCore !== true) {
+    const of = vpce.agentCore === false ? `of ${vpce.service}, which blastwall does not read as a door of this stack` : `whose service_name blastwall cannot read (${vpce.service}), maybe AgentCore's`;
+    return [unread(t, `its host is ${vpce.endpoint.address}'s, an interface VPC endpoint ${of}`)];
+  }
+  if (url.kind === "url" && (host !== undefined || vpce)) {
+    if (host !== undefined && !AGENTCORE_HOST.test(host) && !agentCoreVpceHost(host)) return [];
     const id = url.path === undefined ? undefined : /^\/runtimes\/([^/]+)/.exec(url.path)?.[1];
     if (id === undefined) return [unknown(t, url.path === undefined ? `blastwall cannot resolve "${written}"` : "an AgentCore URL blastwall cannot read a runtime from")];
     const hits = literalRuntimes(stack, id);
@@ -122,7 +144,7 @@ export function mcpServerRuntimes(stack: TfStack, v: unknown, t: TfResource): Mc
   const res = first?.kind === "interpolation" ? addressesIn(stack, first.expr) : [];
   const hostByReference = head?.kind === "literal" ? /^https:\/\/$/i.test(head.text) : head === first;
   if (hostByReference && res.length > 0 && res.every((r) => r.mode === "managed" && !FREE_TEXT.includes(r.type))) return [];
-  return [unknown(t, `blastwall cannot resolve "${written}"`)];
+  return [unread(t, `blastwall cannot resolve "${written}"`)];
 }
 
 /**

@@ -29,15 +29,37 @@ export interface Mention {
 
 /**
  * Every resource and data source of the stack an HCL expression mentions anywhere in it, function arguments too
- * (`urlencode(aws_x.y.arn)`, `replace(aws_x.y.url, "https://", "")`), in order, an index skipped (`aws_x.y[0].id`).
- * Unlike `referencedIn`, which takes an interpolation only when it is one whole reference, this reads what an
- * expression blastwall does not evaluate may be built from.
+ * (`urlencode(aws_x.y.arn)`, `replace(aws_x.y.url, "https://", "")`), in order. Unlike `referencedIn`, which takes an
+ * interpolation only when it is one whole reference, this reads what an expression blastwall does not evaluate may be
+ * built from. An index names its instance (`instancesOf`).
  */
 export function mentionedIn(stack: TfStack, expr: string): Mention[] {
   const out: Mention[] = [];
-  for (const m of expr.matchAll(/(?<![\w.])((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)(?:\[[^\]]*\])?(?:\.([A-Za-z_][\w-]*))?/g)) {
-    const resource = stack.byAddress.get(m[1]);
-    if (resource) out.push({ resource, ...(m[2] === undefined ? {} : { attribute: m[2] }) });
+  for (const m of expr.matchAll(/(?<![\w.])((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)(\[[^\]]*\])?(?:\.([A-Za-z_][\w-]*))?/g)) {
+    for (const resource of instancesOf(stack, m[1], m[2])) out.push({ resource, ...(m[3] === undefined ? {} : { attribute: m[3] }) });
+  }
+  return out;
+}
+
+/**
+ * The resources `base` (`aws_x.y`, `data.aws_x.y`) with the index `key` as written (`[0]`, `["a"]`, `[count.index]`,
+ * none) may be (red-team round 169a, F5). A folder's HCL reader makes an instance of a resource with `count` or
+ * `for_each` (`aws_x.y[0]`), where a single JSON file keeps the resource (`aws_x.y`); a literal key finds either (the
+ * stack's AddressMap falls back to the resource). A key blastwall cannot read, or none, may be any instance: all of them.
+ */
+export function instancesOf(stack: TfStack, base: string, key?: string): TfResource[] {
+  const literal = key === undefined ? undefined : /^\[\s*([0-9]+|"(?:[^"\\]|\\.)*")\s*\]$/.exec(key)?.[1];
+  if (literal !== undefined) {
+    const r = stack.byAddress.get(`${base}[${literal}]`);
+    return r ? [r] : [];
+  }
+  const whole = stack.byAddress.get(base);
+  if (whole) return [whole];
+  const type = base.replace(/^data\./, "").split(".")[0];
+  const out: TfResource[] = [];
+  for (const r of stack.byType.get(type) ?? []) {
+    const inst = r.address.startsWith(`${base}[`) && r.address.endsWith("]") ? stack.byAddress.get(r.address) : undefined;
+    if (inst) out.push(inst);
   }
   return out;
 }
