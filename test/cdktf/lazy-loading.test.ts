@@ -113,3 +113,12 @@ describe("the gate loads code for rarer resources on first use", () => {
     expect(findings).toEqual(inProcess(cfn));
   });
 });
+
+test("credentials.ts asks a principal's reads of the store types a password is read back from before loading database-passwords: the same types", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { READ_BACK_STORES } = require("../../lib/engine/reach/credentials") as typeof import("../../lib/engine/reach/credentials");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { READ_BACK_STORE_TYPES, READ_BACKS } = require("../../lib/engine/reach/database-passwords") as typeof import("../../lib/engine/reach/database-passwords");
+  expect([...READ_BACK_STORES].sort()).toEqual([...READ_BACK_STORE_TYPES].sort());
+  expect([...new Set(Object.values(READ_BACKS).map((r) => r.store))].sort()).toEqual([...READ_BACK_STORE_TYPES].sort());
+});

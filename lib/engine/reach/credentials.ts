@@ -44,6 +44,8 @@ import { exportedAs, exportingOutputs, exportsShown, type Handler, metadataShown
 // Where database passwords are kept is read only when a store or secret that may hold one is read.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const databasePasswords = lazy(() => require("./database-passwords") as typeof DatabasePasswords);
+// database-passwords.ts READ_BACK_STORE_TYPES, written here so that asking it loads nothing (a test keeps them equal).
+export const READ_BACK_STORES: ReadonlySet<string> = new Set(["aws_secretsmanager_secret", "aws_ssm_parameter"]);
 
 export interface CredentialEdge {
   readonly to?: string;
@@ -998,7 +1000,10 @@ export function storedCredentialEdges(
   }
   // A password read back from a store blastwall cannot tell may be in any store of that kind, outside the stack too:
   // a read that reaches outside it may read the password (fail closed), where no store of the stack already showed it.
-  for (const rb of databasePasswords().unresolvedReadBacks(stack)) {
+  // Only a principal that reads some credential store can read one of those: the module (and its index of the stack's
+  // databases) loads only then, as it does for the stores above.
+  const readsStores = CREDENTIAL_STORES.some((c) => READ_BACK_STORES.has(c.type) && c.actions.some((a) => grants(a).length > 0));
+  for (const rb of readsStores ? databasePasswords().unresolvedReadBacks(stack) : []) {
     if (databaseReads.some((d) => d.database === rb.database)) continue;
     const store = CREDENTIAL_STORES.find((c) => c.type === rb.storeType);
     for (const a of store?.actions ?? []) {

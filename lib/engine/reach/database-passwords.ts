@@ -339,7 +339,10 @@ export function databasesMaybeIn(stack: TfStack, strings: readonly string[], cer
  * secret_string`, HashiCorp's write-only pattern with `ephemeral "aws_secretsmanager_secret_version"`) has the store's
  * value as its password, whatever the stack shows the store holds (red-team round 169, F1).
  */
-const READ_BACKS: Readonly<Record<string, { readonly id: string; readonly store: string }>> = {
+/** The store types a password can be read back from (READ_BACKS' `store`s): credentials.ts asks a principal's reads of these before loading this module. */
+export const READ_BACK_STORE_TYPES: readonly string[] = ["aws_secretsmanager_secret", "aws_ssm_parameter"];
+
+export const READ_BACKS: Readonly<Record<string, { readonly id: string; readonly store: string }>> = {
   aws_secretsmanager_secret_version: { id: "secret_id", store: "aws_secretsmanager_secret" },
   aws_secretsmanager_secret_versions: { id: "secret_id", store: "aws_secretsmanager_secret" },
   aws_ssm_parameter: { id: "name", store: "aws_ssm_parameter" },
