@@ -5,11 +5,14 @@
  * when:
  *
  *   1. it holds a code marker written as one: TODO:, FIXME:, TBD:, TBA: or XXX: (capitals, then a colon); or
- *   2. it holds "lorem ipsum"; or
+ *   2. it holds "lorem ipsum", or "lorem" as a word of its own ("Lorem ipsvm"); or
  *   3. it has no real word: every run of letters in it is a single letter, one letter repeated ("xxxx"), one of
  *      FILLER below (words that hold a reason's place without saying one: "reason here", "fix later please",
- *      "see ticket", "lgtm"), a run of keys along a keyboard row ("asdf", "qwertyuiop"), or one of these repeated
- *      ("asdfasdfasdf", "testtest"). A version number (1.2, v2.3.1) beside a word is something said.
+ *      "see ticket", "lgtm", "foo bar baz qux", "whatever lol, idk"), a run of keys along a keyboard row ("asdf",
+ *      "qwertyuiop"), or one of these repeated ("asdfasdfasdf", "testtest"). Beside a word (filler too), these are
+ *      something said: a version number (1.2, v2.3.1), a ticket number (#4411: "#" and two or more digits), a date
+ *      (2024-11-03, 3/11/2024), and an acronym (2 to 6 capitals not in FILLER: "ERT approved", "per ASD"), which is
+ *      not read as a keyboard run however its letters lie.
  *
  * Red-team round 169b: letters are compared as they read, not as they are coded: in their compatibility form (ＴＯＤＯ
  * is TODO) and through Unicode's confusables (Cyrillic Т and О in "ТОDO:" read as T and O), the skeleton the gate
@@ -23,14 +26,16 @@ import { nameSkeleton } from "../plan/name-skeleton";
 const FILLER = new Set([
   // markers and stand-ins
   "todo", "fixme", "tbd", "tba", "tbc", "xxx", "wip", "placeholder", "dummy", "sample", "example", "lorem", "ipsum",
-  "dolor", "sit", "amet", "asdf", "asdfgh", "qwerty", "foo", "bar", "baz", "blah", "test", "testing", "na", "none",
-  "null", "nil", "undefined", "nothing", "something", "stuff", "whatever", "etc",
+  "dolor", "sit", "amet", "asdf", "asdfgh", "qwerty", "foo", "bar", "baz", "qux", "quux", "blah", "test", "testing",
+  "na", "none", "null", "nil", "undefined", "nothing", "something", "stuff", "whatever", "etc", "changeme",
+  // shrugs (red-team round 170b, F4: "whatever lol, idk")
+  "lol", "idk", "dunno", "meh",
   // the template's own words ("reason here", "fill in the reason", "why: ...")
   "reason", "reasons", "here", "fill", "filled", "in", "out", "enter", "insert", "add", "write", "why", "because",
-  "description", "text", "comment", "justification",
+  "description", "text", "comment", "justification", "goes",
   // deferrals and bare assent ("fix later please", "ok fine", "approved")
   "fix", "fixed", "later", "soon", "please", "will", "to", "be", "do", "done", "it", "this", "that", "the", "a", "an",
-  "is", "ok", "okay", "fine", "yes", "sure", "accepted", "acknowledged", "approved", "needed", "required", "known",
+  "is", "ok", "okay", "fine", "yes", "sure", "accepted", "acknowledged", "approved", "needed", "required",
   // pointers to a reason given elsewhere, with nothing to follow ("see ticket", "as discussed w/ team", "lgtm")
   "see", "ticket", "as", "per", "discussed", "agreed", "team", "with", "above", "below", "lgtm", "ack",
 ]);
@@ -49,9 +54,14 @@ const ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
 // run is one word.
 const WORD = /[\p{L}\p{M}]+(?:\/[\p{L}\p{M}]+)*/gu;
 const MARKER = /\b(?:TODO|FIXME|TBD|TBA|XXX)\s*:/;
-const LOREM = /lorem\s*ipsum/i;
+const LOREM = /lorem\s*ipsum|(?<![\p{L}\p{M}])lorem(?![\p{L}\p{M}])/iu;
 // A version or release number: digits with a "v" before them (v2) or dots between them (1.2, v2.3.1).
 const VERSION = /(?<![\p{L}\p{N}.])(?:v\d+(?:\.\d+)*|\d+(?:\.\d+)+)(?![\p{L}\p{N}])/iu;
+// A ticket number (#4411) or a date (2024-11-03, 3/11/2024): where to find the reason, or when it was given.
+const TICKET = /(?<![\p{L}\p{N}])#\d{2,}(?![\p{L}\p{N}])/u;
+const DATE = /(?<![\p{L}\p{N}])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\/\d{1,2}\/(?:\d{4}|\d{2}))(?![\p{L}\p{N}])/u;
+// An acronym: 2 to 6 capitals (ERT, ASD, CISO), checked against FILLER (TODO, LGTM) but not the keyboard rows.
+const ACRONYM = /^\p{Lu}{2,6}$/u;
 
 let skeletons: { readonly filler: ReadonlySet<string>; readonly rows: readonly string[] } | undefined;
 
@@ -85,6 +95,14 @@ function isRealWord(word: string): boolean {
   return !(u.length >= 3 && rows.some((row) => row.includes(u)));
 }
 
+/** Whether a run of letters is an acronym: capitals, not one repeated, not filler ("ERT", not "LGTM" or "XXX"). */
+function isAcronym(word: string): boolean {
+  const w = word.normalize("NFKC");
+  if (!ACRONYM.test(w) || [...w].every((c) => c === w[0])) return false;
+  const s = skeleton(w);
+  return !read().filler.has(s) && !read().filler.has(unit(s));
+}
+
 /** A reason's text with its characters as they read where that is an ASCII letter (Cyrillic Т as T), case kept. */
 function asRead(reason: string): string {
   return [...reason.normalize("NFKC")]
@@ -104,7 +122,9 @@ export function placeholderReason(reason: string): string | undefined {
   if (marker) return `it holds the marker ${JSON.stringify(marker[0].replace(/\s+/g, ""))} of unfinished text`;
   if (LOREM.test(read)) return "it holds lorem ipsum filler";
   const words = reason.match(WORD) ?? [];
-  const said = words.some(isRealWord) || (VERSION.test(read) && words.some((w) => [...w].length >= 2));
+  const beside = words.some((w) => [...w].length >= 2);
+  const pointer = VERSION.test(read) || TICKET.test(read) || DATE.test(read);
+  const said = words.some(isRealWord) || (pointer && beside) || words.some((w) => isAcronym(w) && words.some((o) => o !== w && [...o].length >= 2));
   if (!said) return 'it has no word that says anything, only filler such as "todo", "reason here", "fix later", "see ticket" or letters repeated';
   return undefined;
 }

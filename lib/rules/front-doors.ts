@@ -30,6 +30,7 @@ import { GATEWAY_ARN, gatewayDoorsOf, GATEWAYS, INVOKE_GATEWAY, type GatewayDoor
 import { credentialText, doorSigner, relayPasses, type NamedDoor, type Signer } from "../engine/reach/mcp-server-doors";
 import { authorizerRoutes } from "./authorizer-routes";
 import { signedUrlOrigins, vpcFrontOf, vpcFrontText } from "../engine/reach/cloudfront-origins";
+import { globsIntersect } from "../engine/iam/glob";
 
 const isTrue = (v: unknown) => v === true || v === "true";
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
@@ -459,20 +460,44 @@ function edgeRoutes(stack: TfStack): Route[] {
  * anyone who calls the distribution runs the function with a request of their own, as with authorization_type NONE.
  */
 function signedUrlRoutes(stack: TfStack): Route[] {
-  return signedUrlOrigins(stack).flatMap(({ distribution: d, url, oac, unsign }) => {
-    const functions = functionsOf(stack, url.values["function_name"]);
+  return signedUrlOrigins(stack).flatMap(({ distribution: d, url, oac, unsign, maybe }) => {
+    const all = functionsOf(stack, url.values["function_name"]);
+    // A literal host is tied to a URL of the stack only by its function's permission for this distribution (170b F3).
+    const functions = maybe?.kind === "literal" ? admitsCloudFront(stack, d, all) : all;
     if (functions.length === 0) return [];
+    const origin = maybe ? `origin's ${maybe.text} ${url.address}` : `origin is ${url.address}`;
+    const pin = maybe ? `write the origin's domain_name with a reference to the URL ("\${${url.address}.url_id}.lambda-url.REGION.on.aws") so blastwall can tell which function it is, and ` : "";
     return [
       openRoute(
         d,
         functions,
         `send requests to ${d.address}`,
-        `, whose origin ${url.address} is the URL of`,
-        `through ${d.address}, a CloudFront distribution whose origin is ${url.address} (a function URL with authorization_type AWS_IAM) behind ${oac}: CloudFront signs the requests it sends there as itself, which the function's Lambda permission for cloudfront.amazonaws.com admits, so anyone who can reach the distribution calls the URL as if it asked no auth`,
-        `if the function is not meant to be public, ${unsign}, so that only callers who hold lambda:InvokeFunctionUrl get through`,
+        maybe ? `, whose origin may be ${url.address}, the URL of` : `, whose origin ${url.address} is the URL of`,
+        `through ${d.address}, a CloudFront distribution whose ${origin} (a function URL with authorization_type AWS_IAM) behind ${oac}: CloudFront signs the requests it sends there as itself, which the function's Lambda permission for cloudfront.amazonaws.com admits, so anyone who can reach the distribution calls the URL as if it asked no auth`,
+        `${pin}if the function is not meant to be public, ${unsign}, so that only callers who hold lambda:InvokeFunctionUrl get through`,
       ),
     ];
   });
+}
+
+/**
+ * The functions among `fns` a Lambda permission lets CloudFront invoke from a source that may be distribution `d`:
+ * principal cloudfront.amazonaws.com (or one blastwall cannot read), source_arn unset (any distribution), naming `d`,
+ * or a pattern that may be its ARN.
+ */
+function admitsCloudFront(stack: TfStack, d: TfResource, fns: readonly TfResource[]): TfResource[] {
+  const out = new Set<TfResource>();
+  const arn = attributePattern(stack, d, "arn").pattern || "*";
+  for (const p of stack.byType.get("aws_lambda_permission") ?? []) {
+    const principal = exactly(stack, p.values["principal"]);
+    if (principal !== undefined && principal !== "*" && principal !== "cloudfront.amazonaws.com") continue;
+    const src = p.values["source_arn"];
+    const refs = unset(src) ? [] : referencedIn(stack, src);
+    const from = unset(src) || (refs.length > 0 ? refs.includes(d) : typeof src !== "string" || globsIntersect(resolveToPattern(stack, src).pattern, arn, { caseInsensitive: true }));
+    if (!from) continue;
+    for (const f of functionsOf(stack, p.values["function_name"])) if (fns.includes(f)) out.add(f);
+  }
+  return [...out];
 }
 
 /**

@@ -48,6 +48,12 @@ const PLACEHOLDERS = [
   "测试 测试 测试 测试 测试",
   "testtest testtest",
   "loremipsum dolor",
+  // red-team round 170b, F4: stand-ins and shrugs that read as words
+  "placeholder text goes here",
+  "whatever lol, idk",
+  "foo bar baz qux",
+  "changeme changeme",
+  "Lorem ipsvm",
 ];
 
 const HONEST = {
@@ -72,6 +78,14 @@ const HONEST = {
   russian_test_word: "тест окружение без данных клиентов",
   greek: "Μόνο δεδομένα δοκιμών, εγκρίθηκε",
   ticket_key: "see ticket OPS-1234",
+  // red-team round 170b, F4: a ticket number, a date, an acronym beside a word; a risk known and accepted
+  ticket_number: "ticket #4411 approved",
+  ticket_number_in: "approved in ticket #4411",
+  dated: "approved 2024-11-03 (ticket #4411)",
+  dated_slashes: "accepted 3/11/2024",
+  acronym: "ERT approved",
+  acronym_per: "as per ASD, accepted",
+  known_accepted: "Known, accepted",
 };
 
 const ack = (reason: string) => ({ ruleId: "agent-destroy-right", principal: "aws_iam_role.agent", reason });
@@ -107,6 +121,10 @@ describe("placeholderReason", () => {
   test("a version number alone, or beside only single letters, says nothing", () => {
     expect(placeholderReason("1.2.3.4.5.6.7")).toBeDefined();
     expect(placeholderReason("v 1.2.3 x y z")).toBeDefined();
+  });
+
+  test("170b F4: a ticket number, a date or an acronym alone, a one-digit ticket, a filler word in capitals say nothing", () => {
+    for (const r of ["#4411", "2024-11-03", "ERT", "ERT ERT", "see ticket #1", "LGTM approved", "TODO approved", "ZZ approved", "ok 2024-11"]) expect([r, placeholderReason(r)]).toEqual([r, expect.any(String)]);
   });
 
   test("a lower-case todo with a colon in prose is no marker, written in Cyrillic look-alikes or not", () => {

@@ -202,6 +202,53 @@ describe("169a F2: an origin access control signs what CloudFront sends an AWS_I
     expect(graded(stack(undefined, { ...signed(), ...fn("danger", HARMLESS) }))).toEqual([]);
   });
 
+  describe("170b F3: an origin host that names no URL of the stack", () => {
+    const LITERAL = "abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws";
+    const OAC_ID = { origin_access_control_id: "${aws_cloudfront_origin_access_control.oac.id}" };
+    /** The stack with `more` over it; a key set to null is taken out. */
+    const over = (base: Obj, more: Obj): Obj => Object.fromEntries(Object.entries({ ...base, ...more }).filter(([, v]) => v !== null));
+    const permission = (more: Obj): Obj => ({ "aws_lambda_permission.cf": { statement_id: "cf", action: "lambda:InvokeFunctionUrl", function_name: "${aws_lambda_function.danger.function_name}", principal: "cloudfront.amazonaws.com", ...more } });
+
+    test.each([
+      ["a literal function URL host, the permission naming this distribution", LITERAL, {}, "is a literal Lambda function URL host whose id no URL of this stack can be shown to have"],
+      ["a literal function URL host, the permission with no source_arn (any distribution)", LITERAL, permission({}), "is a literal Lambda function URL host"],
+      ["a variable", "${var.fn_domain}", {}, 'host "${var.fn_domain}" (domain_name) is a value blastwall cannot read, so it may be any AWS_IAM function URL of the stack, among them aws_lambda_function_url.u'],
+      ["a variable, no permission for CloudFront in the stack", "${var.fn_domain}", { "aws_lambda_permission.cf": null }, "is a value blastwall cannot read"],
+      ["a variable beside a literal part", "${var.url_id}.lambda-url.us-east-1.on.aws", {}, "is a value blastwall cannot read"],
+    ])("%s: the URL may be it, a warning saying why (was a pass)", (_, host, more, why) => {
+      const f = found(stack(undefined, over(signed("AWS_IAM", OAC_ID, OAC(), host), more)));
+      expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+      expect(f[0].message).toContain(why);
+      expect(f[0].message).toContain("aws_lambda_function_url.u (a function URL with authorization_type AWS_IAM) behind origin access control aws_cloudfront_origin_access_control.oac");
+      expect(f[0].fix).toContain('write the origin\'s domain_name with a reference to the URL ("${aws_lambda_function_url.u.url_id}.lambda-url.REGION.on.aws")');
+    });
+
+    test.each([
+      ["a literal host, no permission for CloudFront (a function elsewhere)", LITERAL, { "aws_lambda_permission.cf": null }, OAC()],
+      ["a literal host, the permission naming another distribution", LITERAL, { ...permission({ source_arn: "${aws_cloudfront_distribution.other.arn}" }), "aws_cloudfront_distribution.other": dist([origin("s3", "logs.s3.us-east-1.amazonaws.com")], behaviour("s3")) }, OAC()],
+      ["a literal host that is no function URL (an S3 bucket)", "logs.s3.us-east-1.amazonaws.com", {}, OAC()],
+      ["a variable behind an OAC that never signs", "${var.fn_domain}", {}, OAC({ signing_behavior: "never" })],
+      ["a variable behind an OAC for S3", "${var.fn_domain}", {}, OAC({ origin_access_control_origin_type: "s3" })],
+    ])("control: %s: no finding", (_, host, more, oac) => {
+      expect(graded(stack(undefined, over(signed("AWS_IAM", OAC_ID, oac, host), more)))).toEqual([]);
+    });
+
+    test("control: a NONE URL behind a variable host is open by itself and named by the URL, not as signed", () => {
+      const f = found(stack(undefined, signed("NONE", OAC_ID, OAC(), "${var.fn_domain}")));
+      expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+      expect(f[0].message).toContain("through aws_lambda_function_url.u (a function URL with authorization_type NONE, which anyone can call)");
+    });
+
+    test("control: an origin naming the URL by reference beside one with a variable host: named once, as its origin", () => {
+      const json = signed();
+      const d = json["aws_cloudfront_distribution.d"] as Obj;
+      (d["origin"] as Obj[]).push(origin("v", "${var.fn_domain}", OAC_ID));
+      const f = found(stack(undefined, json));
+      expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+      expect(through(f)).toEqual(["aws_cloudfront_distribution.d aws_lambda_function_url.u"]);
+    });
+  });
+
   test("control: a NONE URL behind the same distribution is open by itself, and is named once, by the URL", () => {
     const f = found(stack(`${CF}/mcp`, signed("NONE")));
     expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);

@@ -9,6 +9,11 @@
  * - a VPC origin (`aws_cloudfront_vpc_origin`, F3): it exists to serve an internal load balancer (or instance) to the
  *   internet through distributions of the account; the load balancer it names answers whoever calls them. A VPC
  *   origin whose `arn` blastwall cannot read may name any internal load balancer of the stack (fail closed).
+ * An origin host that names no URL of the stack (red-team round 170b, F3): written with a value blastwall cannot read
+ * (a variable), it may be any AWS_IAM function URL of the stack, each counted (fail closed). Written as a literal
+ * Lambda function URL host, it names a URL by an id AWS gives only at apply, so it is tied to a URL of the stack only
+ * by the function's Lambda permission for cloudfront.amazonaws.com that may be from this distribution (rules/front-
+ * doors.ts reads it); a literal host with no such permission is a function elsewhere, which no rule follows.
  * A distribution with `enabled = false` serves nothing. Its other gates (WAF, geo restriction, a function that checks
  * a token) are not read: anyone may pass them, as for Lambda@Edge.
  */
@@ -19,6 +24,8 @@ import { globsIntersect } from "../iam/glob";
 import { blocks } from "../json";
 import { CLOUDFRONT } from "./mcp-cloudfront";
 import { namedDoors } from "./mcp-server-doors";
+import { endpointUrl } from "./mcp-door-hosts";
+import { hostText } from "./mcp-endpoint-url";
 
 const OAC = "aws_cloudfront_origin_access_control";
 const VPC_ORIGIN = "aws_cloudfront_vpc_origin";
@@ -46,6 +53,29 @@ export interface SignedUrlOrigin {
   readonly oac: string;
   /** How to stop the signing: on the OAC, or on the origin. */
   readonly unsign: string;
+  /**
+   * The origin's host does not name the URL (170b F3): why it may be it, a phrase after "whose origin". `unread`: a
+   * host blastwall cannot read, any URL; `literal`: a literal function URL host, the URL only where its function's
+   * Lambda permission admits CloudFront from this distribution.
+   */
+  readonly maybe?: { readonly kind: "unread" | "literal"; readonly text: string };
+}
+
+/** A Lambda function URL's host: `URL_ID.lambda-url.REGION.on.aws`. */
+const URL_HOST = /^[a-z0-9-]+\.lambda-url\.[a-z0-9-]+\.on\.aws$/;
+
+/**
+ * How an origin host that names no URL of the stack may still be one: a host blastwall cannot read (a variable, an
+ * expression it cannot evaluate), or a literal function URL host whose id no URL of the stack is shown to have.
+ */
+function hostMaybe(stack: TfStack, domain: string): SignedUrlOrigin["maybe"] {
+  const url = endpointUrl(stack, `https://${domain}/`);
+  if (url.kind !== "url" || url.host.some((s) => "other" in s)) {
+    return { kind: "unread", text: `host ${JSON.stringify(domain)} (domain_name) is a value blastwall cannot read, so it may be any AWS_IAM function URL of the stack, among them` };
+  }
+  const host = hostText(url);
+  if (host === undefined || !URL_HOST.test(host)) return undefined;
+  return { kind: "literal", text: `host ${host} is a literal Lambda function URL host whose id no URL of this stack can be shown to have (AWS gives it at apply), and the function's Lambda permission admits CloudFront from this distribution, so it may be` };
 }
 
 /**
@@ -68,20 +98,33 @@ function signing(stack: TfStack, d: TfResource, o: Block): { oac: string; unsign
   };
 }
 
-/** Every AWS_IAM function URL of the stack a serving distribution's origin access control signs for (F2). */
+/**
+ * Every AWS_IAM function URL of the stack a serving distribution's origin access control signs for (F2), or may (170b
+ * F3: `maybe`). A URL the host names comes before one it may be.
+ */
 export function signedUrlOrigins(stack: TfStack): SignedUrlOrigin[] {
-  if ((stack.byType.get("aws_lambda_function_url") ?? []).length === 0) return [];
+  const urls = (stack.byType.get("aws_lambda_function_url") ?? []).filter((u) => u.mode === "managed");
+  if (urls.length === 0) return [];
+  const iam = (u: TfResource) => exactly(stack, u.values["authorization_type"]) === "AWS_IAM";
   const out: SignedUrlOrigin[] = [];
+  const add = (o: SignedUrlOrigin) => {
+    const at = out.findIndex((x) => x.distribution === o.distribution && x.url === o.url);
+    if (at < 0) out.push(o);
+    else if (out[at].maybe && !o.maybe) out[at] = o;
+  };
   for (const d of serving(stack)) {
     for (const o of blocks(d.values["origin"])) {
       const domain = o["domain_name"];
       if (typeof domain !== "string") continue;
       const sign = signing(stack, d, o);
       if (!sign) continue;
-      for (const door of namedDoors(stack, `https://${domain}/`).doors) {
-        if (door.kind !== "url" || exactly(stack, door.url.values["authorization_type"]) !== "AWS_IAM") continue;
-        if (!out.some((x) => x.distribution === d && x.url === door.url)) out.push({ distribution: d, url: door.url, ...sign });
-      }
+      const doors = namedDoors(stack, `https://${domain}/`).doors.filter((door) => door.kind === "url");
+      for (const door of doors) if (door.kind === "url" && iam(door.url)) add({ distribution: d, url: door.url, ...sign });
+      if (doors.length > 0) continue;
+      const maybe = hostMaybe(stack, domain);
+      // A URL whose id is known and differs is not the literal host (namedDoors ties one whose id is the host's).
+      const may = (u: TfResource) => iam(u) && (maybe?.kind === "unread" || !attributePattern(stack, u, "url_id").exact);
+      if (maybe) for (const url of urls.filter(may)) add({ distribution: d, url, ...sign, maybe });
     }
   }
   return out;
