@@ -26,6 +26,8 @@ interface Res {
 interface Config {
   readonly calls?: Record<string, Record<string, unknown>>;
   readonly variables?: Record<string, unknown>;
+  /** The outputs each module call's module declares (their `expression`s), by call name. */
+  readonly outputs?: Record<string, Record<string, unknown>>;
 }
 
 const ref = (...refs: string[]) => ({ references: refs });
@@ -46,12 +48,12 @@ function plan(resources: readonly Res[], extra: Config = {}): Record<string, unk
       : { actions: ["no-op"], before: r.values, after: r.values, after_unknown: {}, before_sensitive: {}, after_sensitive: {} },
   }));
   const configOf = (r: Res) => ({ ...entry(r), address: r.address, values: undefined, provider_config_key: r.address.startsWith("random_") ? "random" : "aws", expressions: r.expressions ?? {} });
-  const modules = [...new Set(resources.flatMap((r) => (r.module ? [r.module] : [])))];
+  const modules = [...new Set([...resources.flatMap((r) => (r.module ? [r.module] : [])), ...Object.keys(extra.outputs ?? {})])];
   const state = (list: readonly Res[]) => ({
     resources: list.filter((r) => !r.module).map(entry),
     ...(modules.length > 0 ? { child_modules: modules.map((m) => ({ address: `module.${m}`, resources: list.filter((r) => r.module === m).map(entry) })) } : {}),
   });
-  const calls = Object.fromEntries(modules.map((m) => [m, { source: `./${m}`, expressions: extra.calls?.[m] ?? {}, module: { resources: resources.filter((r) => r.module === m).map(configOf) } }]));
+  const calls = Object.fromEntries(modules.map((m) => [m, { source: `./${m}`, expressions: extra.calls?.[m] ?? {}, module: { resources: resources.filter((r) => r.module === m).map(configOf), ...(extra.outputs?.[m] ? { outputs: Object.fromEntries(Object.entries(extra.outputs[m]).map(([o, e]) => [o, { expression: e, sensitive: true }])) } : {}) } }]));
   return minimalPlan(changes, {
     terraform_version: "1.14.0",
     ...(extra.variables ? { variables: Object.fromEntries(Object.entries(extra.variables).map(([k, v]) => [k, { value: v }])) } : {}),
@@ -271,6 +273,39 @@ describe("red-team round 169: ephemeral values and read-backs, nulls elsewhere i
   test("controls: another ephemeral value in the store, an agent that cannot read secrets", async () => {
     expect(await gate([cluster(EPHEMERAL), ...secret("db", ref("ephemeral.random_password.api.result", "ephemeral.random_password.api")), ...READ])).toEqual({ code: 0, errors: [] });
     expect(await gate([cluster(EPHEMERAL), ...secret("db", EPHEMERAL), ...agent(["sqs:ListQueues"])])).toEqual({ code: 0, errors: [] });
+  });
+
+  describe("red-team round 170: read-backs blastwall did not follow (F1: by path, or a source it does not know; F2: through a module output)", () => {
+    const SSM = agent(["ssm:GetParameter", "ssm:GetParametersByPath"]);
+    const parameter: Res = { address: "aws_ssm_parameter.pw", values: { name: "/prod/db/password", type: "SecureString", value: null, value_wo: null, value_wo_version: 1, tags_all: {} }, unknown: { arn: true, id: true }, expressions: { name: constant("/prod/db/password"), value_wo: EPHEMERAL, value_wo_version: constant(1) } };
+    const inParameter = ["agent-database-password", expect.stringMatching(/master password of aws_rds_cluster\.orders \(stored in aws_ssm_parameter\.pw\)/)];
+    const SECRET_READ = ref("data.aws_secretsmanager_secret_version.this.secret_string", "data.aws_secretsmanager_secret_version.this");
+    const viaModule = ref("module.secrets.password", "module.secrets");
+
+    test("F1: a read by path, or by a data source blastwall does not know, read during apply: any parameter or secret the agent reads may hold it", async () => {
+      const byPath = await gate([cluster(ref("data.aws_ssm_parameters_by_path.db.values", "data.aws_ssm_parameters_by_path.db")), parameter, ...SSM]);
+      expect(byPath).toEqual({ code: 1, errors: [inParameter] });
+      expect(byPath.errors[0][1]).toMatch(/read back by data\.aws_ssm_parameters_by_path\.db from a parameter blastwall cannot tell .*fail closed/);
+      const kms = await gate([cluster(ref("data.aws_kms_secrets.db.plaintext", "data.aws_kms_secrets.db")), ...secret("db", ref("random_password.other.result", "random_password.other")), ...READ]);
+      expect(kms).toEqual({ code: 1, errors: [found] });
+      expect(kms.errors[0][1]).toMatch(/made from data\.aws_kms_secrets\.db, which may read it back from a secret or parameter/);
+    });
+
+    test("F2: a module's output that reads the secret back, followed to its data source; an output the plan does not show fails closed", async () => {
+      const followed = await gate([cluster(viaModule), ...secret("db", ref("random_password.other.result", "random_password.other")), ...READ], { outputs: { secrets: { password: SECRET_READ } } });
+      expect(followed).toEqual({ code: 1, errors: [found] });
+      expect(followed.errors[0][1]).toMatch(/read back by module\.secrets\.data\.aws_secretsmanager_secret_version\.this/);
+      const unseen = await gate([cluster(viaModule), ...secret("db", ref("random_password.other.result", "random_password.other")), ...READ], { outputs: { secrets: {} } });
+      expect(unseen).toEqual({ code: 1, errors: [found] });
+      expect(unseen.errors[0][1]).toMatch(/made from module\.secrets\.password, which may read it back .*a plan does not show what module\.secrets\.password is made from/);
+    });
+
+    test("controls: an output made from a value the store does not hold, an agent that reads no secret or parameter", async () => {
+      const generated = ref("ephemeral.random_password.api.result", "ephemeral.random_password.api");
+      expect(await gate([cluster(viaModule), ...secret("db", EPHEMERAL), ...READ], { outputs: { secrets: { password: generated } } })).toEqual({ code: 0, errors: [] });
+      expect(await gate([cluster(viaModule), ...secret("db", EPHEMERAL), ...agent(["sqs:ListQueues"])], { outputs: { secrets: { password: SECRET_READ } } })).toEqual({ code: 0, errors: [] });
+      expect(await gate([cluster(ref("data.aws_ssm_parameters_by_path.db.values", "data.aws_ssm_parameters_by_path.db")), parameter, ...agent(["sqs:ListQueues"])])).toEqual({ code: 0, errors: [] });
+    });
   });
 
   describe("F5: a null elsewhere in an argument hides nothing a reference gave", () => {

@@ -267,3 +267,104 @@ describe("agent-database-password: a password read back from its secret (red-tea
     expect(found(tf({ ...agentReads("sqs:ListQueues", "*"), ...base }))).toEqual([]);
   });
 });
+
+describe("agent-database-password: read-backs blastwall did not follow (red-team round 170, F1 and F2)", () => {
+  const parameter = { "aws_ssm_parameter.pw": { name: "/prod/db/password", type: "SecureString", value: "set-out-of-band", lifecycle: { ignore_changes: ["value"] } } };
+  const other = { "aws_ssm_parameter.other": { name: "/prod/app/flag", type: "String", value: "on" } };
+  const byPath = (path: string) => ({ "data.aws_ssm_parameters_by_path.db": { path, with_decryption: true } });
+  const reads = (which: string) => agentReads(["ssm:GetParameter", "ssm:GetParametersByPath"], `\${aws_ssm_parameter.${which}.arn}`);
+
+  test("F1: a password read back by path: every parameter of the stack under the path holds it", () => {
+    const json = tf({ ...reads("pw"), ...parameter, ...other, ...byPath("/prod/db"), ...db("${data.aws_ssm_parameters_by_path.db.values[0]}") });
+    expect(found(json)).toEqual([expect.objectContaining({ resource: "aws_db_instance.prod", message: expect.stringMatching(/\(stored in aws_ssm_parameter\.pw\)/) })]);
+    // Written without the trailing or leading slash, the path names the same parameters.
+    expect(found(tf({ ...reads("pw"), ...parameter, ...byPath("prod/db/"), ...db("${data.aws_ssm_parameters_by_path.db.values[0]}") }))).toHaveLength(1);
+  });
+
+  test("F1: a path blastwall cannot read, or a data source it does not know: any secret or parameter the agent reads may hold the password", () => {
+    const unknownPath = found(tf({ ...reads("other"), ...parameter, ...other, ...byPath("${var.prefix}"), ...db("${data.aws_ssm_parameters_by_path.db.values[0]}") }));
+    expect(unknownPath).toEqual([expect.objectContaining({ message: expect.stringMatching(/read back by data\.aws_ssm_parameters_by_path\.db from a parameter blastwall cannot tell \(its path is not a path blastwall can tell\).*fail closed/) })]);
+    for (const source of ["data.aws_kms_secrets.db.plaintext", "ephemeral.vault_kv_secret_v2.db.data", "data.terraform_remote_state.db.outputs"]) {
+      const json = tf({ ...agentReads("secretsmanager:GetSecretValue", "*"), ...db(`\${${source}["password"]}`) });
+      expect(found(json)).toEqual([expect.objectContaining({ message: expect.stringMatching(/its password is made from (data|ephemeral)\.\S+, which may read it back from a secret or parameter \(blastwall does not know what .*fail closed; read it with a data source blastwall follows/) })]);
+    }
+  });
+
+  test("F1 controls: a parameter outside the path, a source that reads no store, an agent that reads no secret", () => {
+    expect(found(tf({ ...reads("other"), ...parameter, ...other, ...byPath("/prod/db"), ...db("${data.aws_ssm_parameters_by_path.db.values[0]}") }))).toEqual([]);
+    // `/prod/d` is no parent of `/prod/db/password`.
+    expect(found(tf({ ...reads("pw"), ...parameter, ...byPath("/prod/d"), ...db("${data.aws_ssm_parameters_by_path.db.values[0]}") }))).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/names no parameter of the stack/) }),
+    ]);
+    const generated = { "data.aws_secretsmanager_random_password.db": { password_length: 32 } };
+    expect(found(tf({ ...agentReads("secretsmanager:GetSecretValue", "*"), ...generated, ...db("${data.aws_secretsmanager_random_password.db.random_password}") }))).toEqual([]);
+    expect(found(tf({ ...agentReads("sqs:ListQueues", "*"), ...db("${data.aws_kms_secrets.db.plaintext[\"password\"]}") }))).toEqual([]);
+  });
+
+  const secretsModule = (output: string) => `
+variable "secret_id" { type = string }
+data "aws_secretsmanager_secret_version" "this" { secret_id = var.secret_id }
+output "password" {
+  value     = ${output}
+  sensitive = true
+}
+`;
+  const root = (reads: string, source = "./modules/secrets") => `${HCL_AGENT}
+resource "aws_iam_role_policy" "agent" {
+  role   = aws_iam_role.agent.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["secretsmanager:GetSecretValue"], Resource = aws_secretsmanager_secret.${reads}.arn }] })
+}
+resource "aws_secretsmanager_secret" "db" { name = "app/db" }
+resource "aws_secretsmanager_secret" "other" { name = "app/other" }
+module "secrets" {
+  source    = "${source}"
+  secret_id = aws_secretsmanager_secret.db.id
+}
+resource "aws_db_instance" "prod" {
+  identifier     = "prod"
+  engine         = "postgres"
+  instance_class = "db.t4g.micro"
+  username       = "dbadmin"
+  password       = module.secrets.password
+}
+`;
+  const inFolder = async (files: Record<string, string>) =>
+    (await checkPaths([dir(files)], { config: {}, rules: agentRules })).findings.filter((f) => f.ruleId === "agent-database-password" && f.severity === "error").map((f) => f.message);
+
+  test("F2: a read-back inside a local module, passed up as its output: the secret the module is given holds the password", async () => {
+    const READ = 'jsondecode(data.aws_secretsmanager_secret_version.this.secret_string)["password"]';
+    // Surely, not only maybe: the module's data source is followed to the secret it is given.
+    const surely = expect.stringMatching(/^(?![\s\S]*rather than surely)[\s\S]*master password of aws_db_instance\.prod \(stored in aws_secretsmanager_secret\.db\): /);
+    expect(await inFolder({ "main.tf": root("db"), "modules/secrets/main.tf": secretsModule(READ) })).toEqual([surely]);
+    // The same configuration in Terraform JSON, beside its module.
+    const json = JSON.stringify({
+      module: { secrets: { source: "./modules/secrets", secret_id: "${aws_secretsmanager_secret.db.id}" } },
+      resource: { aws_db_instance: { prod: { identifier: "prod", engine: "postgres", instance_class: "db.t4g.micro", username: "dbadmin", password: "${module.secrets.password}" } } },
+    });
+    const base = root("db").replace(/module "secrets" \{[\s\S]*$/, "");
+    expect(await inFolder({ "main.tf": base, "db.tf.json": json, "modules/secrets/main.tf": secretsModule(READ) })).toEqual([surely]);
+  });
+
+  test("F2: a module blastwall does not read: its output may be read back from any secret the agent reads (fail closed)", async () => {
+    expect(await inFolder({ "main.tf": root("other", "terraform-aws-modules/secrets-manager/aws") })).toEqual([
+      expect.stringMatching(/its password is made from module\.secrets\.password, which may read it back .*output password of module\.secrets, which blastwall cannot follow.*fail closed/),
+    ]);
+  });
+
+  test("F2, Terraform JSON: an output of a registry module, whole or an attribute of it, fails closed", () => {
+    const registry = { module: { secrets: { source: "terraform-aws-modules/secrets-manager/aws", version: "1.3.1" } } };
+    const json = (password: string, more: Obj = {}) => tf({ ...agentReads("secretsmanager:GetSecretValue", "*"), ...more, ...db(password) }, registry);
+    for (const password of ["${module.secrets.password}", "${module.secrets.creds.password}", '${module.secrets["creds"].password}', "${jsondecode(module.secrets.secret_string)}"]) {
+      expect(found(json(password))).toEqual([expect.objectContaining({ message: expect.stringMatching(/made from module\.secrets\.(password|creds|secret_string), which may read it back .*blastwall cannot follow/) })]);
+    }
+    // The control: a generated password of the root module.
+    expect(found(json("${random_password.pw.result}", { "random_password.pw": { length: 32 } }))).toEqual([]);
+  });
+
+  test("F2 controls: the module reads the secret the agent cannot read, or outputs a generated password", async () => {
+    const READ = 'jsondecode(data.aws_secretsmanager_secret_version.this.secret_string)["password"]';
+    expect(await inFolder({ "main.tf": root("other"), "modules/secrets/main.tf": secretsModule(READ) })).toEqual([]);
+    const generated = `${secretsModule("random_password.db.result")}\nresource "random_password" "db" { length = 32 }\n`;
+    expect(await inFolder({ "main.tf": root("db"), "modules/secrets/main.tf": generated })).toEqual([]);
+  });
+});

@@ -1005,9 +1005,10 @@ export function storedCredentialEdges(
   const readsStores = CREDENTIAL_STORES.some((c) => READ_BACK_STORES.has(c.type) && c.actions.some((a) => grants(a).length > 0));
   for (const rb of readsStores ? databasePasswords().unresolvedReadBacks(stack) : []) {
     if (databaseReads.some((d) => d.database === rb.database)) continue;
-    const store = CREDENTIAL_STORES.find((c) => c.type === rb.storeType);
-    for (const a of store?.actions ?? []) {
-      const wide = wideReads(stack, indexOf, rb.storeType, grants(a))[0];
+    // One wide read of the first kind of store that may hold it (a source blastwall does not know may read either).
+    const reads = rb.storeTypes.flatMap((t) => (CREDENTIAL_STORES.find((c) => c.type === t)?.actions ?? []).map((a) => ({ a, t })));
+    for (const { a, t } of reads) {
+      const wide = wideReads(stack, indexOf, t, grants(a))[0];
       if (wide === undefined) continue;
       const patterns = wide.resources.join(", ");
       databaseReads.push({

@@ -35,10 +35,26 @@ export interface DatabasePassword {
   readonly refs: readonly string[];
   /** The password itself, when written out (long enough not to match by chance). */
   readonly literal?: string;
+  /** What a plan's configuration names it made from but no plan shows (a local, an output of a module left out). */
+  readonly unseen?: readonly string[];
 }
 
-/** `random_password.db.result`, `data.aws_secretsmanager_secret_version.db.secret_string`, `var.pw`, `local.x`: an address and, when written, the attribute (an instance key between them is dropped). */
-const REF = /(?<![A-Za-z0-9_.-])((?:data\.|ephemeral\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\[[^\]]*\])?((?:\.[A-Za-z0-9_-]+)?)/g;
+/**
+ * `random_password.db.result`, `data.aws_secretsmanager_secret_version.db.secret_string`, `var.pw`, `local.x`,
+ * `module.m.data.aws_ssm_parameter.pw.value`, `module.m.password` (an output): an address, its module path first, and
+ * when written, the attribute (an instance key between them is dropped).
+ */
+const REF = /(?<![A-Za-z0-9_.-])((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*(?:data\.|ephemeral\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\[[^\]]*\])?((?:\.[A-Za-z0-9_-]+)?)/g;
+
+/** The leading `module.NAME.` segments of a reference. */
+const MODULE_PREFIX = /^(?:module\.[A-Za-z0-9_-]+\.)*/;
+
+/** How many dot-separated parts of `ref` (instance keys left out) name the object: its module path, its mode, type and name. */
+function addressLength(ref: string): number {
+  const prefix = MODULE_PREFIX.exec(ref)![0];
+  const rest = ref.slice(prefix.length);
+  return prefix.split(".").length - 1 + (/^(?:data|ephemeral)\./.test(rest) ? 3 : 2);
+}
 
 /** A database whose master password RDS (or Redshift) keeps in a secret: the secret's ARN pattern, and the attribute naming it. */
 export interface ManagedPassword {
@@ -112,8 +128,11 @@ function configuredPasswords(stack: TfStack): DatabasePassword[] {
       if (db.mode !== "managed" || seen.has(key)) continue;
       seen.add(key);
       // A name no plan shows (`unseenMarker`) says nothing a store can be matched by: the store side fails closed.
-      const refs = (configuredReferences(db)?.get(path[0]) ?? []).filter((r) => unseenNamesIn([r]).length === 0).map((r) => r.replace(/^\$\{|\}$/g, ""));
-      if (refs.length > 0) out.push({ database: db.address, writeOnly: true, refs });
+      const configured = configuredReferences(db)?.get(path[0]) ?? [];
+      const refs = configured.filter((r) => unseenNamesIn([r]).length === 0).map((r) => r.replace(/^\$\{|\}$/g, ""));
+      // ... yet it may be read back from a store (red-team round 170, F2): `readBacksIn` fails closed on it.
+      const unseen = unseenNamesIn(configured);
+      if (refs.length > 0 || unseen.length > 0) out.push({ database: db.address, writeOnly: true, refs, ...(unseen.length > 0 ? { unseen } : {}) });
     }
   }
   return out;
@@ -176,8 +195,9 @@ function refsIn(stack: TfStack, v: unknown, seen: Set<string>): string[] {
       const base = m[1];
       // A resource or data source counts by the attribute written (its ARN or a bcrypt hash is no password); a
       // generated password by its `.result`.
-      const attr = /^(?:ephemeral\.)?random_(password|string)\./.test(base) ? ".result" : /^(var|local)\./.test(base) ? "" : m[2];
-      const r = `${base}${attr}`;
+      const bare = base.replace(/\[[^\]]*\]/g, "");
+      const attr = /^(?:ephemeral\.)?random_(password|string)\./.test(bare.replace(MODULE_PREFIX, "")) ? ".result" : /^(var|local)\./.test(bare) ? "" : m[2];
+      const r = `${bare}${attr}`;
       if (/^(each|count|path|terraform|self)\./.test(r) || seen.has(r)) continue;
       seen.add(r);
       out.push(r);
@@ -220,10 +240,15 @@ export function mentionPattern(ref: string): RegExp {
  */
 function mentionSource(ref: string): string {
   const parts = ref.split(".");
-  const cut = parts[0] === "data" || parts[0] === "ephemeral" ? 3 : 2;
+  const cut = addressLength(ref);
   const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  if (parts.length <= cut) return `(?<![A-Za-z0-9_.-])${esc(ref)}(?![A-Za-z0-9_-])`;
-  const address = esc(parts.slice(0, cut).join("."));
+  // A module's instance key may follow its name (`module.m["a"].data...`).
+  const modules = (MODULE_PREFIX.exec(ref)![0].split(".").length - 1) / 2;
+  const address = parts
+    .slice(0, cut)
+    .map((x, k) => esc(x) + (k < 2 * modules && k % 2 === 1 ? "(?:\\[[^\\]]*\\])?" : ""))
+    .join("\\.");
+  if (parts.length <= cut) return `(?<![A-Za-z0-9_.-])${address}(?![A-Za-z0-9_-])`;
   return `(?<![A-Za-z0-9_.-])${address}(?:\\[[^\\]]*\\])?(?:\\.${esc(parts.slice(cut).join("."))}(?![A-Za-z0-9_-])|()(?![A-Za-z0-9_.[-]))`;
 }
 
@@ -232,7 +257,7 @@ function mentionSource(ref: string): string {
  * attribute of it by a literal name (`lookup(random_password.db, "id", "")`).
  */
 export function mentionsRef(s: string, ref: string, re: RegExp = mentionPattern(ref)): boolean {
-  const attribute = ref.split(".")[/^(?:data|ephemeral)\./.test(ref) ? 3 : 2];
+  const attribute = ref.split(".")[addressLength(ref)];
   for (const m of s.matchAll(re)) {
     if (m[1] === undefined || attribute === undefined) return true;
     const before = s.slice(0, m.index);
@@ -342,61 +367,150 @@ export function databasesMaybeIn(stack: TfStack, strings: readonly string[], cer
 /** The store types a password can be read back from (READ_BACKS' `store`s): credentials.ts asks a principal's reads of these before loading this module. */
 export const READ_BACK_STORE_TYPES: readonly string[] = ["aws_secretsmanager_secret", "aws_ssm_parameter"];
 
-export const READ_BACKS: Readonly<Record<string, { readonly id: string; readonly store: string }>> = {
+export const READ_BACKS: Readonly<Record<string, ReadBackSpec>> = {
   aws_secretsmanager_secret_version: { id: "secret_id", store: "aws_secretsmanager_secret" },
   aws_secretsmanager_secret_versions: { id: "secret_id", store: "aws_secretsmanager_secret" },
   aws_ssm_parameter: { id: "name", store: "aws_ssm_parameter" },
+  // Every parameter under the path (its direct children, or all below with `recursive`: counted all, fail closed).
+  aws_ssm_parameters_by_path: { id: "path", store: "aws_ssm_parameter", prefix: true },
 };
+
+interface ReadBackSpec {
+  /** The argument naming the store. */
+  readonly id: string;
+  readonly store: string;
+  /** The argument is a path: every store named under it is read. */
+  readonly prefix?: boolean;
+}
+
+/**
+ * Data sources a password may be made from that read no store (red-team round 170, F1): what the stack shows of them
+ * is all there is. Any other data source or ephemeral resource may read a store blastwall does not know
+ * (`aws_kms_secrets`, another provider's secret store, `terraform_remote_state`): fail closed.
+ */
+const NO_STORE_READ: ReadonlySet<string> = new Set([
+  // Generate a password (`ephemeral "random_password"`, GetRandomPassword): a store holding it names the same
+  // attribute, and is found by it.
+  "random_password",
+  "random_string",
+  "aws_secretsmanager_random_password",
+  "aws_region",
+  "aws_caller_identity",
+  "aws_partition",
+]);
 
 /** `module.m.data.aws_secretsmanager_secret_version.db` (an instance key and attribute may follow): groups are the module path, the mode, the type and the name. */
 const READ_BACK_REF = /^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)(data|ephemeral)\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)/;
 
+/**
+ * What a reference names when it is a module's output (`module.m.password`, `module.m.creds.password`) or a whole
+ * module (`module.m`, every output), not a resource of the module the stack shows: the output and why it is not followed.
+ */
+function moduleOutput(stack: TfStack, ref: string): { via: string; why: string } | undefined {
+  if (/^module\.[A-Za-z0-9_-]+$/.test(ref)) return { via: ref, why: `it is module ${ref} as a whole, whose outputs blastwall cannot follow to what they are made from` };
+  const prefix = MODULE_PREFIX.exec(ref)![0];
+  if (prefix === "") return undefined;
+  const parts = ref.slice(prefix.length).split(".");
+  if (parts.length >= 2 && stack.byAddress.has(`${prefix}${parts[0]}.${parts[1]}`)) return undefined;
+  if (parts.length >= 2 && (stack.byType.get(parts[0]) ?? []).some((r) => withoutKeys(r.address) === `${prefix}${parts[0]}.${parts[1]}`)) return undefined;
+  const module = prefix.slice(0, -1);
+  return {
+    via: `${module}.${parts[0]}`,
+    why: `it is output ${parts[0]} of ${module}, which blastwall cannot follow to what it is made from (a module it does not read, or an output it cannot evaluate)`,
+  };
+}
+
 /** A database password read back from a store: the stores of the stack it reads, or why blastwall cannot tell which. */
 export interface ReadBack {
   readonly database: string;
-  /** What reads it (`ephemeral.aws_secretsmanager_secret_version.db`). */
+  /** What reads it (`ephemeral.aws_secretsmanager_secret_version.db`, `module.secrets.password`). */
   readonly via: string;
-  readonly storeType: string;
+  /** The types of store it may read (both kinds where blastwall does not know what `via` reads). */
+  readonly storeTypes: readonly string[];
   /** The stores of the stack it reads (addresses); empty when unresolved. */
   readonly stores: readonly string[];
   /** Why blastwall cannot tell which store it reads: any it reads may hold the password (fail closed). */
   readonly unresolved?: string;
+  /** `via` is no read-back blastwall knows: it may read a store, and what it reads is unknown. */
+  readonly unknown?: boolean;
 }
 
 function readBacksIn(stack: TfStack, passwords: readonly DatabasePassword[]): ReadBack[] {
   const out: ReadBack[] = [];
   const seen = new Set<string>();
+  const add = (p: DatabasePassword, via: string, rb: () => Omit<ReadBack, "database" | "via">) => {
+    if (seen.has(`${p.database} ${via}`)) return;
+    seen.add(`${p.database} ${via}`);
+    out.push({ database: p.database, via, ...rb() });
+  };
   for (const p of passwords) {
+    for (const name of p.unseen ?? []) {
+      add(p, name, () => ({ storeTypes: READ_BACK_STORE_TYPES, stores: [], unknown: true, unresolved: `a plan does not show what ${name} is made from` }));
+    }
     for (const ref of p.refs) {
       const m = READ_BACK_REF.exec(ref);
-      const spec = m && READ_BACKS[m[3]];
-      if (!m || !spec) continue;
-      const via = `${m[1].replace(/\[[^\]]*\]/g, "")}${m[2]}.${m[3]}.${m[4]}`;
-      if (seen.has(`${p.database} ${via}`)) continue;
-      seen.add(`${p.database} ${via}`);
-      out.push({ database: p.database, via, storeType: spec.store, ...readBackStores(stack, via, m[2], m[3], spec) });
+      if (m) {
+        const via = `${m[1].replace(/\[[^\]]*\]/g, "")}${m[2]}.${m[3]}.${m[4]}`;
+        const spec = READ_BACKS[m[3]];
+        if (spec) add(p, via, () => ({ storeTypes: [spec.store], ...readBackStores(stack, via, m[2], m[3], spec) }));
+        else if (!NO_STORE_READ.has(m[3]))
+          add(p, via, () => ({ storeTypes: READ_BACK_STORE_TYPES, stores: [], unknown: true, unresolved: `blastwall does not know what ${m[2] === "data" ? "the data source" : "the ephemeral resource"} ${m[3]} reads` }));
+        continue;
+      }
+      // An output the stack does not show the making of (a module blastwall does not read, or an output it cannot
+      // evaluate; one it can is written in place of the reference) may be a read-back (red-team round 170, F2).
+      const o = moduleOutput(stack, ref);
+      if (o) add(p, o.via, () => ({ storeTypes: READ_BACK_STORE_TYPES, stores: [], unknown: true, unresolved: o.why }));
     }
   }
   return out;
 }
 
 /** The stores of the stack a read-back reads, or why blastwall cannot tell. */
-function readBackStores(stack: TfStack, via: string, mode: string, type: string, spec: { readonly id: string; readonly store: string }): { stores: string[]; unresolved?: string } {
+function readBackStores(stack: TfStack, via: string, mode: string, type: string, spec: ReadBackSpec): { stores: string[]; unresolved?: string } {
   // Neither a plan nor blastwall's reading of a configuration shows an ephemeral block: what it reads is unseen.
   if (mode === "ephemeral") return { stores: [], unresolved: "a plan shows no ephemeral block, and blastwall reads none" };
   const reads = (stack.byType.get(type) ?? []).filter((d) => d.mode === "data" && withoutKeys(d.address) === via);
   if (reads.length === 0) return { stores: [], unresolved: "the stack does not show that data source (a plan shows one read during apply in none of its values)" };
   const stores = new Set<string>();
   for (const d of reads) {
-    const found = storesNamed(stack, idStrings(d, spec.id), spec.store, 0);
+    const found = spec.prefix ? storesUnder(stack, d, spec) : storesNamed(stack, idStrings(d, spec.id), spec.store, 0);
+    if (found === undefined) return { stores: [], unresolved: `its ${spec.id} is not a path blastwall can tell` };
     if (found.length === 0) return { stores: [], unresolved: `its ${spec.id} names no ${storeNoun(spec.store)} of the stack blastwall can tell` };
     found.forEach((x) => stores.add(x));
   }
   return { stores: [...stores] };
 }
 
+/**
+ * The parameters of the stack under a by-path read's `path` (a name written with or without its leading `/`), or
+ * undefined where the path is not known exactly: then any parameter may be under it.
+ */
+function storesUnder(stack: TfStack, read: TfResource, spec: ReadBackSpec): string[] | undefined {
+  const path = read.values[spec.id];
+  if (typeof path !== "string") return undefined;
+  const resolved = resolveToPattern(stack, path);
+  if (!resolved.exact || resolved.pattern === "") return undefined;
+  const under = `${rooted(resolved.pattern).replace(/\/+$/, "")}/*`;
+  const out: string[] = [];
+  for (const st of stack.byType.get(spec.store) ?? []) {
+    const name = st.values.name;
+    if (st.mode !== "managed" || typeof name !== "string" || name === "") continue;
+    if (globsIntersect(under, rooted(resolveToPattern(stack, name).pattern))) out.push(st.address);
+  }
+  return out;
+}
+
+function rooted(name: string): string {
+  return name.startsWith("/") || name.startsWith("*") ? name : `/${name}`;
+}
+
 function storeNoun(type: string): string {
   return type === "aws_ssm_parameter" ? "parameter" : "secret";
+}
+
+function storesNoun(types: readonly string[]): string {
+  return types.map(storeNoun).join(" or ");
 }
 
 /** What a resource's `argument` is given: its value's strings, and the references a plan's configuration shows for it. */
@@ -458,7 +572,7 @@ function namesAddress(s: string, address: string): boolean {
 export function databasesReadBackFrom(stack: TfStack, store: TfResource): Map<string, { readonly via: string; readonly maybe?: string }> {
   const out = new Map<string, { via: string; maybe?: string }>();
   for (const rb of index(stack).readBacks) {
-    if (rb.storeType !== store.type) continue;
+    if (!rb.storeTypes.includes(store.type)) continue;
     if (rb.stores.includes(store.address)) out.set(rb.database, { via: rb.via });
     else if (rb.unresolved !== undefined && !out.has(rb.database)) out.set(rb.database, { via: rb.via, maybe: readBackWhy(rb) });
   }
@@ -466,12 +580,17 @@ export function databasesReadBackFrom(stack: TfStack, store: TfResource): Map<st
 }
 
 /** Read-backs whose store blastwall cannot tell (any store of `storeType` the reader reaches, outside the stack too, may be it), with why. */
-export function unresolvedReadBacks(stack: TfStack): { readonly database: string; readonly storeType: string; readonly why: string }[] {
-  return index(stack).readBacks.filter((rb) => rb.unresolved !== undefined).map((rb) => ({ database: rb.database, storeType: rb.storeType, why: readBackWhy(rb) }));
+export function unresolvedReadBacks(stack: TfStack): { readonly database: string; readonly storeTypes: readonly string[]; readonly why: string }[] {
+  return index(stack).readBacks.filter((rb) => rb.unresolved !== undefined).map((rb) => ({ database: rb.database, storeTypes: rb.storeTypes, why: readBackWhy(rb) }));
 }
 
 function readBackWhy(rb: ReadBack): string {
-  const noun = storeNoun(rb.storeType);
+  const noun = storesNoun(rb.storeTypes);
+  if (rb.unknown)
+    return (
+      `its password is made from ${rb.via}, which may read it back from a ${noun} (${rb.unresolved}), so any ${noun} the agent can read may hold it ` +
+      `(fail closed; read it with a data source blastwall follows, ${Object.keys(READ_BACKS).join(", ")}, in the root module or a local module, or give the database a generated password or manage_master_user_password)`
+    );
   return `its password is read back by ${rb.via} from a ${noun} blastwall cannot tell (${rb.unresolved}), so any ${noun} the agent can read may hold it (fail closed)`;
 }
 
@@ -483,7 +602,7 @@ function mentions(s: string, ref: string): boolean {
   let re = refPatterns.get(ref);
   if (re === undefined) {
     // A bare address (`var.pw`) is found with indexOf, the cheaper test; one with an attribute needs the pattern.
-    re = ref.split(".").length > (/^(?:data|ephemeral)\./.test(ref) ? 3 : 2) ? mentionPattern(ref) : null;
+    re = ref.split(".").length > addressLength(ref) || ref.startsWith("module.") ? mentionPattern(ref) : null;
     if (refPatterns.size >= 10_000) refPatterns.clear(); // references are a stack's: a long-lived process sees many
     refPatterns.set(ref, re);
   }
