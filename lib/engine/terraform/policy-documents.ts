@@ -131,15 +131,26 @@ function withSettableResources(doc: PolicyDocument, alt: PolicyDocument | readon
   const statements = doc.statements.map((st) => {
     if (st.effect !== "Allow" || st.unknown !== undefined || !st.resources) return st;
     const twin = others.find((o) => o.source.index === st.source.index);
+    const alike = twin && twin.effect === "Allow" && twin.unknown === undefined;
     const forms =
-      twin && twin.effect === "Allow" && twin.unknown === undefined && twin.resources?.length === st.resources.length && sameActions(twin, st)
-        ? twin.resources.map(unknownAsWildcard)
-        : st.resources.map(() => "*");
-    if (forms.every((f, i) => f === st.resources![i])) return st;
+      alike && twin.resources?.length === st.resources.length && sameActions(twin, st) ? twin.resources.map(unknownAsWildcard) : st.resources.map(() => "*");
+    const actions = st.actions && settableActionsOf(st.actions, alike ? twin : undefined);
+    const resourcesDiffer = !forms.every((f, i) => f === st.resources![i]);
+    if (!resourcesDiffer && !actions) return st;
     changed = true;
-    return { ...st, settableResources: forms };
+    return { ...st, ...(resourcesDiffer ? { settableResources: forms } : {}), ...(actions ? { settableActions: actions } : {}) };
   });
   return changed ? { ...doc, statements } : doc;
+}
+
+/**
+ * An Allow's `settableActions` (red-team round 170a, F2: `Action = "s3:${var.op}"`): each entry as `twin`, the statement
+ * of the other reading, has it, what that reading cannot know as `*` (`s3:*`); every entry `*` where there is no such
+ * statement or its Action has another number of entries. Undefined where every entry comes out as read.
+ */
+function settableActionsOf(actions: readonly string[], twin: Statement | undefined): readonly string[] | undefined {
+  const forms = twin?.actions && twin.actions.length === actions.length ? twin.actions.map(unknownAsWildcard) : actions.map(() => "*");
+  return forms.every((f, i) => f === actions[i]) ? undefined : forms;
 }
 
 /** Whether two statements name the same actions (a statement of the other reading is another one where they differ). */
