@@ -20,7 +20,7 @@ import { withAccessPointBuckets } from "./s3-access-points";
 import { withRegionNotes } from "./region-notes";
 import { unknownOwnRegion } from "./terraform/providers";
 import { ALSO_NOT_RELIED_ON, notReliedReason, SETTABLE_SAYS } from "./terraform/settable-providers";
-import { LITERAL_AGAINST_REFERENCE, LITERAL_AGAINST_VARIABLE, settableForms } from "./terraform/settable-forms";
+import { LITERAL_ACTION_AGAINST_VARIABLE, LITERAL_AGAINST_REFERENCE, LITERAL_AGAINST_VARIABLE, settableForms } from "./terraform/settable-forms";
 import { MIN_REASON, nearestKey, visibleLength } from "./text";
 import { placeholderReason } from "./reason";
 
@@ -188,6 +188,14 @@ function withSettableDenyNote(fix: string, evidence: FindingDraft["evidence"]): 
       `The Deny in ${where} is not relied on because it names literally what the Allow names by reference to a resource whose name depends on ${named}, which -var can change (see the deny-not-relied-on step): ` +
       `write the Deny's Resource with the same reference, or with a pattern that covers any name, write the resource's name without that variable, ` +
       `or give the variable with --var-file so blastwall reads the deploy's value, and it counts. Otherwise: ${fix}`
+    );
+  }
+  // A Deny's Action written literally against an Allow that writes its action with the variable (`s3:${var.op}`).
+  if (steps.every((e) => e.detail.includes(LITERAL_ACTION_AGAINST_VARIABLE))) {
+    return (
+      `The Deny in ${where} is not relied on because it names literally an action the Allow writes with ${named}, which -var can change (see the deny-not-relied-on step): ` +
+      `write the Deny's Action with a pattern that covers every value the variable may take (s3:* for s3:\${var.op}), write the Allow's Action without ${that}, ` +
+      `or give ${given} with --var-file so blastwall reads the deploy's value, and it counts. Otherwise: ${fix}`
     );
   }
   // A Deny written literally against an Allow that writes its own resource with the variable (`arn:aws:s3:::${var.bucket}`).

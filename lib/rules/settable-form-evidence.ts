@@ -9,12 +9,51 @@ import type { Evidence } from "../engine/findings";
 import { statementName, statementRef } from "../engine/describe";
 import { globCovers, globsIntersect } from "../engine/iam/glob";
 import type { Statement } from "../engine/iam/types";
-import { LITERAL_AGAINST_REFERENCE, LITERAL_AGAINST_VARIABLE, settableFormWhy, settableForms } from "../engine/terraform/settable-forms";
+import { denyCoversForms, settableActionForms } from "../engine/iam/settable-actions";
+import { LITERAL_ACTION_AGAINST_VARIABLE, LITERAL_AGAINST_REFERENCE, LITERAL_AGAINST_VARIABLE, settableFormWhy, settableForms } from "../engine/terraform/settable-forms";
 import { SETTABLE_SAYS, settableArgumentsWhy, settableKeys } from "../engine/terraform/settable-providers";
 import type { TfStack } from "../engine/terraform/types";
 import { actionUniverse } from "../engine/universe";
 
 export function settableFormDenyEvidence(stack: TfStack, p: PrincipalNode, allow: Statement, actions: readonly string[]): Evidence[] {
+  return [...settableActionDenyEvidence(stack, p, allow, actions), ...settableResourceDenyEvidence(stack, p, allow, actions)];
+}
+
+/**
+ * A Deny that names literally an action the Allow writes with a settable variable (`s3:${var.op}`, red-team round 170a,
+ * F2), not relied on for it (iam/settable-actions.ts): which Deny, which actions, and what the Allow's entry may become.
+ */
+function settableActionDenyEvidence(stack: TfStack, p: PrincipalNode, allow: Statement, actions: readonly string[]): Evidence[] {
+  if (!allow.settableActions) return [];
+  const universe = actionUniverse();
+  const out: Evidence[] = [];
+  for (const st of [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])]) {
+    if (st.effect !== "Deny" || st.unknown !== undefined || st.conditions.length > 0) continue;
+    const covered = universe.statementActions(st);
+    const forms = new Set<string>();
+    const denied = actions.filter((a) => {
+      const i = universe.indexOf(a);
+      const f = i !== undefined && covered.has(i) ? settableActionForms(allow, a) : undefined;
+      if (!f || denyCoversForms(st, f)) return false;
+      f.forEach((x) => forms.add(x));
+      return true;
+    });
+    if (denied.length === 0) continue;
+    const shown = `${denied.slice(0, 3).join(", ")}${denied.length > 3 ? ", ..." : ""}`;
+    out.push({
+      step: "deny-not-relied-on",
+      address: st.source.address,
+      detail:
+        `${statementName(st)} denies ${shown}, but blastwall does not rely on it for ${statementName(allow)} of ${allow.source.address}: it names ${shown} literally ` +
+        `${LITERAL_ACTION_AGAINST_VARIABLE} (any of ${[...forms].sort().join(", ")}), and ${settableDocumentWhy(stack, allow)}, so with another value the Allow grants an action the Deny does not cover`,
+      statements: [statementRef(st)],
+    });
+    if (out.length === 2) break;
+  }
+  return out;
+}
+
+function settableResourceDenyEvidence(stack: TfStack, p: PrincipalNode, allow: Statement, actions: readonly string[]): Evidence[] {
   const written = allow.writtenResources;
   const resources = allow.resources;
   const settable = allow.settableResources?.length === resources?.length ? allow.settableResources : undefined;

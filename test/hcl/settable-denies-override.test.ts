@@ -141,3 +141,66 @@ data "aws_iam_policy_document" "final" {
     expect(await destroyRights(HEAD + OVERRIDE(`"NoDelete"`) + FINAL())).toHaveLength(1);
   });
 });
+
+/**
+ * Red-team round 170a, F1: the override reached through another resource's argument (`aws_iam_policy.extra.policy`),
+ * a local, or a document built by jsonencode there. It was followed only when it named the data source itself.
+ */
+describe("an override document reached through a reference other than the data source", () => {
+  /** `aws_iam_policy.extra` holding `policy` as given. */
+  const POLICY = (policy: string) => `
+resource "aws_iam_policy" "extra" {
+  name   = "extra"
+  policy = ${policy}
+}
+`;
+  const JSON_POLICY = (sid: string, resource = `"*"`) =>
+    `jsonencode({ Version = "2012-10-17", Statement = [{ Sid = ${sid}, Effect = "Allow", Action = "s3:GetObject", Resource = ${resource} }] })`;
+
+  test("aws_iam_policy.extra.policy, itself the data source with sid = var.sid: not relied on, the step names both", async () => {
+    const found = await destroyRights(HEAD + OVERRIDE("var.sid") + POLICY("data.aws_iam_policy_document.override.json") + FINAL("aws_iam_policy.extra.policy"));
+    expect(found).toHaveLength(1);
+    expect(step(found[0])).toContain("override_policy_documents[0] is aws_iam_policy.extra.policy, which is data.aws_iam_policy_document.override");
+    expect(step(found[0])).toContain("depends on var.sid");
+  });
+
+  test("aws_iam_policy.extra.policy built by jsonencode with Sid = var.sid: not relied on", async () => {
+    const found = await destroyRights(HEAD + POLICY(JSON_POLICY("var.sid")) + FINAL("aws_iam_policy.extra.policy"));
+    expect(found).toHaveLength(1);
+    expect(step(found[0])).toContain("aws_iam_policy.extra's policy depends on var.sid");
+    expect(step(found[0])).toContain(`may take the Sid "NoDelete"`);
+  });
+
+  test("through a local naming aws_iam_policy.extra.policy: not relied on", async () => {
+    const local = `
+locals {
+  extra = aws_iam_policy.extra.policy
+}
+`;
+    const found = await destroyRights(HEAD + POLICY(JSON_POLICY("var.sid")) + local + FINAL("local.extra"));
+    expect(found).toHaveLength(1);
+    expect(step(found[0])).toContain("aws_iam_policy.extra's policy depends on var.sid");
+  });
+
+  test("a document that merges in aws_iam_policy.extra.policy (through another document): not relied on", async () => {
+    const middle = `
+data "aws_iam_policy_document" "middle" {
+  source_policy_documents = [aws_iam_policy.extra.policy]
+}
+`;
+    expect(await destroyRights(HEAD + POLICY(JSON_POLICY("var.sid")) + middle + FINAL("data.aws_iam_policy_document.middle.json"))).toHaveLength(1);
+  });
+
+  test("control: jsonencode with a literal Sid and the variable in its Resource is relied on", async () => {
+    expect(await destroyRights(HEAD + POLICY(JSON_POLICY(`"Other"`, `"arn:aws:s3:::\${var.sid}/*"`)) + FINAL("aws_iam_policy.extra.policy"))).toEqual([]);
+  });
+
+  test("control: the data source behind aws_iam_policy.extra.policy with a literal Sid is relied on", async () => {
+    expect(await destroyRights(HEAD + OVERRIDE(`"Other"`) + POLICY("data.aws_iam_policy_document.override.json") + FINAL("aws_iam_policy.extra.policy"))).toEqual([]);
+  });
+
+  test("control: Sid = var.sid given with --var-file is relied on", async () => {
+    const vars = new Map<string, unknown>([["sid", "Other"], ["extra_sids", []]]);
+    expect(await destroyRights(HEAD + POLICY(JSON_POLICY("var.sid")) + FINAL("aws_iam_policy.extra.policy"), vars)).toEqual([]);
+  });
+});

@@ -15,6 +15,7 @@ import type { EffectiveRights, Grant } from "../analysis-types";
 import { ActionSet, ActionUniverse } from "./actions";
 import { globCovers, globsIntersect } from "./glob";
 import type { Condition, Statement } from "./types";
+import { denyCoversForms, settableActionForms } from "./settable-actions";
 
 export interface EffectiveRightsInput {
   readonly principal: string;
@@ -359,7 +360,7 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
       (input.only ? "#" + setIdOf(input.only) : "") +
       // Only an Allow naming something by reference, or written with a settable variable, has another form (managed
       // policies' yields stay shared).
-      (input.settableForm && relDenies.length > 0 && (a.statement.writtenResources || a.statement.settableResources) ? "~" + formIdOf(input.settableForm) : "");
+      (input.settableForm && relDenies.length > 0 && (a.statement.writtenResources || a.statement.settableResources || a.statement.settableActions) ? "~" + formIdOf(input.settableForm) : "");
     const e = entryOf(c, a.statement);
     let y = e.yieldKey === key ? e.yield : e.yields?.get(key);
     if (!y) {
@@ -490,14 +491,17 @@ function yieldOf(
   const signature = signatures(relevant, bits);
   // Only an Allow naming something by a `${...}` reference, or written with a settable variable, may have another form.
   const form = settableForm && (a.statement.writtenResources || a.statement.settableResources) ? (r: string) => settableForm(a.statement, r) : undefined;
+  // An Allow writing a settable variable into its Action: a Deny of an action only that entry grants must cover its forms.
+  const actionForms = settableForm && a.statement.settableActions ? (i: number) => settableActionForms(a.statement, universe.name(i)) : undefined;
   const indices: number[] = [];
   const grants: Grant[] = [];
   for (const i of a.actions.indices) {
     if (only && !only.has(i)) continue;
-    const key = signature(i);
+    const forms = actionForms?.(i);
+    const key = forms ? `${signature(i)}|${forms.join(",")}` : signature(i);
     let shape = memo.get(key);
     if (shape === undefined) {
-      const ds = relDenies.filter((d) => d.actions.has(i));
+      const ds = relDenies.filter((d) => d.actions.has(i) && (!forms || denyCoversForms(d.statement, forms)));
       const bs = relBoundary?.filter((b) => b.actions.has(i));
       shape = resourcesFor(a, ds, bs, form);
       memo.set(key, shape);

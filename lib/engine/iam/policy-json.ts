@@ -160,7 +160,7 @@ export function makeSource(address: string, index: number, sid?: string, via?: s
 
 /** The statement with another source (the same document reached through another attachment). */
 export function withSource(s: Statement, source: StatementSource): Statement {
-  return makeStatement(source, s.effect, s.actions, s.notActions, s.resources, s.notResources, s.principals, s.notPrincipals, s.conditions, s.approximateResources, s.approximatePrincipals, s.unknown, s.writtenActions, s.writtenResources, s.settableResources);
+  return makeStatement(source, s.effect, s.actions, s.notActions, s.resources, s.notResources, s.principals, s.notPrincipals, s.conditions, s.approximateResources, s.approximatePrincipals, s.unknown, s.writtenActions, s.writtenResources, s.settableResources, s.settableActions);
 }
 
 export function makeStatement(
@@ -179,8 +179,9 @@ export function makeStatement(
   writtenActions?: Statement["writtenActions"],
   writtenResources?: Statement["writtenResources"],
   settableResources?: Statement["settableResources"],
+  settableActions?: Statement["settableActions"],
 ): Statement {
-  return { source, effect, actions, notActions, writtenActions, resources, notResources, principals, notPrincipals, conditions, approximateResources, approximatePrincipals, unknown, writtenResources, settableResources };
+  return { source, effect, actions, notActions, writtenActions, resources, notResources, principals, notPrincipals, conditions, approximateResources, approximatePrincipals, unknown, writtenResources, settableResources, settableActions };
 }
 
 export function unknownStatement(source: StatementSource, reason: string): Statement {

@@ -96,6 +96,12 @@ export interface Statement {
    * where it covers that form too (terraform/settable-forms.ts).
    */
   readonly settableResources?: readonly string[];
+  /**
+   * On an Allow whose document `-var` can change (index for index with `actions`, set only where some entry differs): each
+   * entry as the reading with settable root variables unknown renders it (`s3:${var.op}` gives `s3:*`). A Deny is relied
+   * on for an action only the changed entries grant where its Action covers those forms too (iam/settable-actions.ts).
+   */
+  readonly settableActions?: readonly string[];
   /** True when some principal identifier came from a `${...}` token (same reading as `approximateResources`). */
   readonly approximatePrincipals?: boolean;
   /**

@@ -131,15 +131,26 @@ function withSettableResources(doc: PolicyDocument, alt: PolicyDocument | readon
   const statements = doc.statements.map((st) => {
     if (st.effect !== "Allow" || st.unknown !== undefined || !st.resources) return st;
     const twin = others.find((o) => o.source.index === st.source.index);
+    const alike = twin && twin.effect === "Allow" && twin.unknown === undefined;
     const forms =
-      twin && twin.effect === "Allow" && twin.unknown === undefined && twin.resources?.length === st.resources.length && sameActions(twin, st)
-        ? twin.resources.map(unknownAsWildcard)
-        : st.resources.map(() => "*");
-    if (forms.every((f, i) => f === st.resources![i])) return st;
+      alike && twin.resources?.length === st.resources.length && sameActions(twin, st) ? twin.resources.map(unknownAsWildcard) : st.resources.map(() => "*");
+    const actions = st.actions && settableActionsOf(st.actions, alike ? twin : undefined);
+    const resourcesDiffer = !forms.every((f, i) => f === st.resources![i]);
+    if (!resourcesDiffer && !actions) return st;
     changed = true;
-    return { ...st, settableResources: forms };
+    return { ...st, ...(resourcesDiffer ? { settableResources: forms } : {}), ...(actions ? { settableActions: actions } : {}) };
   });
   return changed ? { ...doc, statements } : doc;
+}
+
+/**
+ * An Allow's `settableActions` (red-team round 170a, F2: `Action = "s3:${var.op}"`): each entry as `twin`, the statement
+ * of the other reading, has it, what that reading cannot know as `*` (`s3:*`); every entry `*` where there is no such
+ * statement or its Action has another number of entries. Undefined where every entry comes out as read.
+ */
+function settableActionsOf(actions: readonly string[], twin: Statement | undefined): readonly string[] | undefined {
+  const forms = twin?.actions && twin.actions.length === actions.length ? twin.actions.map(unknownAsWildcard) : actions.map(() => "*");
+  return forms.every((f, i) => f === actions[i]) ? undefined : forms;
 }
 
 /** Whether two statements name the same actions (a statement of the other reading is another one where they differ). */
@@ -1012,24 +1023,89 @@ function convertDataSource(ctx: Ctx, r: TfResource): Statement[] {
  * An override document of the stack whose Sids `-var` can set otherwise (`sid = var.sid` in it, a `dynamic` block over
  * a variable): as read it replaces no Deny, yet with another value a statement of it takes a Deny's Sid and replaces
  * it. Each Deny of `merged` (not the override's own) whose Sid a Sid of the override's other reading may be is not
- * relied on. Only a document a `data.aws_iam_policy_document` of the stack renders is followed; a whole override
- * written with a variable is its holder's own settable argument (`settableChecked`).
+ * relied on. The override is followed through references (`aws_iam_policy.x.policy`, a local) to what renders it
+ * (red-team round 170a, F1); a whole override written with a variable is its holder's own settable argument
+ * (`settableChecked`).
  */
 function settableOverride(ctx: Ctx, merged: Statement[], value: unknown, where: string): void {
-  const ref = typeof value === "string" ? soleInterpolation(value) : undefined;
-  const t = ref ? refTarget(value as string) : undefined;
-  const o = t && t.kind === "data" ? ctx.stack.byAddress.get(t.address) : undefined;
-  if (!o || o.type !== "aws_iam_policy_document") return;
-  const forms = otherSids(ctx, o, new Set());
-  if (forms.length === 0) return;
-  const why = settableSidsWhy(ctx.stack, o);
+  const found = sidsOfValue(ctx, value, new Set(), 0);
+  if (!found || found.forms.length === 0) return;
   for (let i = 0; i < merged.length; i++) {
     const m = merged[i];
     const sid = m.source.sid;
-    if (m.effect !== "Deny" || m.unknown !== undefined || sid === undefined || sid === "" || m.source.address === o.address) continue;
-    const hit = forms.find((f) => globsIntersect(f, sidPattern(ctx.stack, sid).pattern));
-    if (hit !== undefined) merged[i] = uncertainDeny(m, `${where} is ${o.address}, ${why}, so a statement of it may take the Sid "${showExpr(sid)}" and replace this Deny`);
+    if (m.effect !== "Deny" || m.unknown !== undefined || sid === undefined || sid === "" || found.own.has(m.source.address)) continue;
+    const hit = found.forms.find((f) => globsIntersect(f, sidPattern(ctx.stack, sid).pattern));
+    if (hit !== undefined) merged[i] = uncertainDeny(m, `${where} is ${found.why}, so a statement of it may take the Sid "${showExpr(sid)}" and replace this Deny`);
   }
+}
+
+/** The Sids a merged-in document may take under `-var` (see `otherSids`), why, and the documents it is made of. */
+interface OtherSids {
+  readonly forms: readonly string[];
+  /** `ADDRESS, and why its Sids may differ` (the chain of references to it named). */
+  readonly why: string;
+  /** The data sources it is made of: their own Denies are not replaced by themselves. */
+  readonly own: ReadonlySet<string>;
+}
+
+const MAX_FOLLOW = 8;
+
+/**
+ * `otherSids` of the document a source / override value stands for, following a reference to what renders it: a
+ * `data.aws_iam_policy_document`, a resource's argument (`aws_iam_policy.x.policy` is its `policy` argument), a local.
+ * Where the argument itself depends on a root variable (`jsonencode({Sid = var.sid ...})`), its other reading's Sids;
+ * where a resource's attribute is no argument blastwall can read (computed by the provider) and the resource depends on
+ * a root variable, any Sid (fail closed). Undefined for what is not a reference (the holder's own argument, judged by
+ * `settableChecked`), a root variable (likewise) or what the document's reader itself cannot read (then unknown
+ * statements already take any Sid, `mergeUnreadable`).
+ */
+function sidsOfValue(ctx: Ctx, value: unknown, seen: Set<string>, depth: number): OtherSids | undefined {
+  const t = typeof value === "string" && soleInterpolation(value) ? refTarget(value) : undefined;
+  if (!t || depth > MAX_FOLLOW) return t ? { forms: ["*"], why: `${t.address}, which blastwall follows no further (too many references)`, own: new Set() } : undefined;
+  if (t.kind === "local") {
+    const name = t.address.slice("local.".length);
+    if (t.attribute !== undefined || !ctx.stack.locals.has(name)) return undefined;
+    const inner = sidsOfValue(ctx, ctx.stack.locals.get(name), seen, depth + 1);
+    return inner && { ...inner, why: `${t.address}, which is ${inner.why}` };
+  }
+  if (t.kind !== "resource" && t.kind !== "data") return undefined;
+  const r = ctx.stack.byAddress.get(t.address);
+  if (!r) return undefined;
+  if (r.type === "aws_iam_policy_document" && t.kind === "data") {
+    const forms = otherSids(ctx, r, seen);
+    return { forms, why: `${r.address}, ${settableSidsWhy(ctx.stack, r)}`, own: new Set([r.address]) };
+  }
+  const keys = settableKeys(r.values);
+  const attr = t.attribute?.split(".")[0];
+  const arg = attr === undefined ? undefined : r.values[attr];
+  const named = attr === undefined ? r.address : `${r.address}.${attr}`;
+  if (keys.has(EVERY_ARGUMENT)) return { forms: ["*"], why: `${named}, and ${r.address} is in a module instance that depends on a root variable, ${SETTABLE_SAYS}`, own: new Set() };
+  if (attr !== undefined && keys.has(attr)) {
+    return { forms: argumentSids(ctx, r, attr, arg), why: `${named}, and ${settableArgumentsWhy(r, [attr])}`, own: new Set() };
+  }
+  if (typeof arg === "string") {
+    const inner = sidsOfValue(ctx, arg, seen, depth + 1);
+    return inner && { ...inner, why: `${named}, which is ${inner.why}` };
+  }
+  // An attribute the provider computes (`data.aws_iam_policy.x.policy`): what it is made of, if anything `-var` sets.
+  if (arg === undefined && keys.size > 0) {
+    const which = [...keys].sort();
+    return { forms: ["*"], why: `${named}, which blastwall cannot read, and ${settableArgumentsWhy(r, which)}`, own: new Set() };
+  }
+  return undefined;
+}
+
+/**
+ * The Sids the document in `r`'s argument `attr` (one `-var` can set otherwise) has in the reading with settable root
+ * variables unknown and not as read; `*` where that reading cannot be made.
+ */
+function argumentSids(ctx: Ctx, r: TfResource, attr: string, arg: unknown): string[] {
+  const alt = arg === undefined ? undefined : settableDocument(r, arg);
+  if (!alt) return ["*"];
+  const opts = { address: r.address, constructPath: r.constructPath };
+  const sids = (doc: PolicyDocument) => doc.statements.flatMap((st) => (st.unknown !== undefined && !st.source.sid ? ["*"] : st.source.sid ? [sidPattern(ctx.stack, st.source.sid).pattern] : []));
+  const read = new Set(sids(fromValue(ctx, arg, opts)));
+  return [...new Set(sids(fromValue(ctx, alt.other, opts)).filter((f) => !read.has(f)))];
 }
 
 /**
@@ -1041,7 +1117,7 @@ function otherSids(ctx: Ctx, o: TfResource, seen: Set<string>): string[] {
   if (seen.has(o.address) || seen.size > 8) return seen.has(o.address) ? [] : ["*"];
   seen.add(o.address);
   const keys = settableKeys(o.values);
-  const nested = embeddedDataSources(ctx.stack, o).flatMap((n) => otherSids(ctx, n, seen));
+  const nested = embeddedValues(o).flatMap((v) => sidsOfValue(ctx, v, seen, 0)?.forms ?? []);
   if (keys.size === 0) return nested;
   const doc = settableDocument(o, undefined, DATA_DOC_KEYS);
   if (!doc) return ["*"];
@@ -1051,16 +1127,12 @@ function otherSids(ctx: Ctx, o: TfResource, seen: Set<string>): string[] {
   return [...new Set([...forms.filter((f) => !read.has(f)), ...nested])];
 }
 
-/** The `data.aws_iam_policy_document`s of the stack `o` merges in (its source and override documents). */
-function embeddedDataSources(stack: TfStack, o: TfResource): TfResource[] {
-  const out: TfResource[] = [];
+/** The documents `o` merges in (its source and override documents), as written. */
+function embeddedValues(o: TfResource): unknown[] {
+  const out: unknown[] = [];
   for (const key of ["source_policy_documents", "override_policy_documents", "source_json", "override_json"]) {
     const v = o.values[key];
-    for (const x of Array.isArray(v) ? v : [v]) {
-      const t = typeof x === "string" && soleInterpolation(x) ? refTarget(x) : undefined;
-      const n = t && t.kind === "data" ? stack.byAddress.get(t.address) : undefined;
-      if (n && n.type === "aws_iam_policy_document") out.push(n);
-    }
+    if (v !== undefined) out.push(...(Array.isArray(v) ? v : [v]));
   }
   return out;
 }

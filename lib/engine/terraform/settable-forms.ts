@@ -21,6 +21,9 @@ export const LITERAL_AGAINST_REFERENCE = "where the Allow names it by reference"
 /** What the evidence says of a Deny matched against an Allow written with a variable `-var` can set (analyze.ts reads it). */
 export const LITERAL_AGAINST_VARIABLE = "where the Allow writes that part with a root variable";
 
+/** What the evidence says of a Deny's action matched against an Allow's action written with a settable variable (analyze.ts reads it). */
+export const LITERAL_ACTION_AGAINST_VARIABLE = "where the Allow writes that action with a root variable";
+
 /** One per stack (the analysis and the evidence of its findings ask the same): answers kept per Allow statement and pattern. */
 export function settableForms(stack: TfStack): SettableForm {
   let forms = perStack.get(stack);
