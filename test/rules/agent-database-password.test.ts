@@ -368,3 +368,75 @@ resource "aws_db_instance" "prod" {
     expect(await inFolder({ "main.tf": root("db"), "modules/secrets/main.tf": generated })).toEqual([]);
   });
 });
+
+describe("agent-database-password: a password relayed through a managed resource (red-team round 171b, F1 and F2)", () => {
+  const parameter = {
+    "aws_ssm_parameter.pw": { name: "/prod/db/password", type: "SecureString", value: "set-out-of-band", lifecycle: { ignore_changes: ["value"] } },
+    "aws_ssm_parameter.other": { name: "/prod/app/flag", type: "String", value: "on" },
+    "data.aws_ssm_parameter.pw": { name: "${aws_ssm_parameter.pw.name}" },
+  };
+  const reads = (which: string) => agentReads("ssm:GetParameter", `\${aws_ssm_parameter.${which}.arn}`);
+  const surely = (store: string) => expect.objectContaining({ resource: "aws_db_instance.prod", message: expect.stringMatching(new RegExp(`^(?![\\s\\S]*rather than surely)[\\s\\S]*\\(stored in ${store.replace(/\./g, "\\.")}\\)`)) });
+
+  test("F1: terraform_data's output is its input, null_resource's triggers what they were given: the parameter read back holds the password", () => {
+    const viaData = { "terraform_data.pw": { input: "${data.aws_ssm_parameter.pw.value}" } };
+    expect(found(tf({ ...reads("pw"), ...parameter, ...viaData, ...db("${terraform_data.pw.output}") }))).toEqual([surely("aws_ssm_parameter.pw")]);
+    expect(found(tf({ ...reads("pw"), ...parameter, "terraform_data.pw": { triggers_replace: ["${data.aws_ssm_parameter.pw.value}"] }, ...db("${terraform_data.pw.triggers_replace[0]}") }))).toEqual([surely("aws_ssm_parameter.pw")]);
+    const viaNull = { "null_resource.pw": { triggers: { pw: "${data.aws_ssm_parameter.pw.value}" } } };
+    expect(found(tf({ ...reads("pw"), ...parameter, ...viaNull, ...db("${null_resource.pw.triggers.pw}") }))).toEqual([surely("aws_ssm_parameter.pw")]);
+    // Two relays in a row.
+    const chain = { ...viaData, "terraform_data.again": { input: "${terraform_data.pw.output}" } };
+    expect(found(tf({ ...reads("pw"), ...parameter, ...chain, ...db("${terraform_data.again.output}") }))).toEqual([surely("aws_ssm_parameter.pw")]);
+  });
+
+  test("F1: an attribute a resource computes that blastwall does not know may be read from any store (fail closed, naming it)", () => {
+    const invoke = { "aws_lambda_invocation.pw": { function_name: "get-password", input: "{}" } };
+    expect(found(tf({ ...reads("other"), ...parameter, ...invoke, ...db('${jsondecode(aws_lambda_invocation.pw.result)["pw"]}') }))).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/aws_ssm_parameter\.other may hold it rather than surely: its password is made from aws_lambda_invocation\.pw\.result, which may read it back .*an attribute aws_lambda_invocation computes.*fail closed/) }),
+    ]);
+    const vault = { "vault_generic_endpoint.pw": { path: "database/creds/app" } };
+    expect(found(tf({ ...agentReads("secretsmanager:GetSecretValue", "*"), ...vault, ...db("${vault_generic_endpoint.pw.write_data.password}") }))).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/made from vault_generic_endpoint\.pw\.write_data, which may read it back/) }),
+    ]);
+  });
+
+  test("F1 controls: a relay of a generated password or a literal, another parameter read, an attribute blastwall knows", () => {
+    expect(found(tf({ ...reads("other"), ...parameter, "terraform_data.pw": { input: "${data.aws_ssm_parameter.pw.value}" }, ...db("${terraform_data.pw.output}") }))).toEqual([]);
+    const generated = { "random_password.db": { length: 32 }, "terraform_data.pw": { input: "${random_password.db.result}" } };
+    expect(found(tf({ ...reads("pw"), ...parameter, ...generated, ...db("${terraform_data.pw.output}") }))).toEqual([]);
+    expect(found(tf({ ...reads("pw"), ...parameter, "null_resource.pw": { triggers: { pw: "correct-horse-battery" } }, ...db("${null_resource.pw.triggers.pw}") }))).toEqual([]);
+    expect(found(tf({ ...reads("pw"), ...parameter, "random_id.pw": { byte_length: 16 }, ...db("${random_id.pw.hex}") }))).toEqual([]);
+  });
+
+  const secret = {
+    "aws_secretsmanager_secret.db": { name: "prod/db" },
+    "aws_secretsmanager_secret.other": { name: "prod/other" },
+    "data.aws_secretsmanager_secret_version.db": { secret_id: "${aws_secretsmanager_secret.db.id}" },
+    "aws_ssm_parameter.copy": { name: "/prod/db/password", type: "SecureString", value: "${data.aws_secretsmanager_secret_version.db.secret_string}" },
+  };
+  const readsSecret = (which: string) => agentReads("secretsmanager:GetSecretValue", `\${aws_secretsmanager_secret.${which}.arn}`);
+
+  test("F2: a parameter copied from a secret read back: the secret and the parameter both hold the password", () => {
+    expect(found(tf({ ...readsSecret("db"), ...secret, ...db("${aws_ssm_parameter.copy.value}") }))).toEqual([surely("aws_secretsmanager_secret.db")]);
+    expect(found(tf({ ...agentReads("ssm:GetParameter", "${aws_ssm_parameter.copy.arn}"), ...secret, ...db("${aws_ssm_parameter.copy.value}") }))).toEqual([surely("aws_ssm_parameter.copy")]);
+    // A parameter's value is what the parameter holds, whatever the stack shows it given (set out of band here).
+    const outOfBand = { "aws_ssm_parameter.pw": { name: "/prod/db/password", type: "SecureString", value: "x", lifecycle: { ignore_changes: ["value"] } } };
+    expect(found(tf({ ...reads("pw"), ...outOfBand, ...db("${aws_ssm_parameter.pw.value}") }))).toEqual([surely("aws_ssm_parameter.pw")]);
+    // The other way round: a secret version copied from a parameter read back.
+    const copied = {
+      ...parameter,
+      "aws_secretsmanager_secret.copy": { name: "prod/db-copy" },
+      "aws_secretsmanager_secret_version.copy": { secret_id: "${aws_secretsmanager_secret.copy.id}", secret_string: "${data.aws_ssm_parameter.pw.value}" },
+    };
+    expect(found(tf({ ...reads("pw"), ...copied, ...db("${aws_secretsmanager_secret_version.copy.secret_string}") }))).toEqual([surely("aws_ssm_parameter.pw")]);
+    expect(found(tf({ ...agentReads("secretsmanager:GetSecretValue", "${aws_secretsmanager_secret.copy.arn}"), ...copied, ...db("${aws_secretsmanager_secret_version.copy.secret_string}") }))).toEqual([
+      surely("aws_secretsmanager_secret.copy"),
+    ]);
+  });
+
+  test("F2 controls: the agent reads another secret, or a parameter copied from a generated password it cannot read", () => {
+    expect(found(tf({ ...readsSecret("other"), ...secret, ...db("${aws_ssm_parameter.copy.value}") }))).toEqual([]);
+    const generated = { ...secret, "random_password.db": { length: 32 }, "aws_ssm_parameter.copy": { name: "/prod/db/password", type: "SecureString", value: "${random_password.db.result}" } };
+    expect(found(tf({ ...readsSecret("db"), ...generated, ...db("${aws_ssm_parameter.copy.value}") }))).toEqual([]);
+  });
+});

@@ -13,6 +13,7 @@ import { resolveToPattern } from "../terraform/tokens";
 import { globsIntersect } from "../iam/glob";
 import { PASSWORD_ARGUMENTS, passwordValuesAt as at } from "./password-arguments";
 import { configuredReferences, unseenNamesIn } from "./credential-references";
+import { relayOf } from "./password-relays";
 
 /** The secrets RDS creates for `manage_master_user_password`, by the kind of database. */
 const MANAGED_SECRET: Readonly<Record<string, { readonly secret: string; readonly flag: string; readonly attribute: string }>> = {
@@ -129,7 +130,9 @@ function configuredPasswords(stack: TfStack): DatabasePassword[] {
       seen.add(key);
       // A name no plan shows (`unseenMarker`) says nothing a store can be matched by: the store side fails closed.
       const configured = configuredReferences(db)?.get(path[0]) ?? [];
-      const refs = configured.filter((r) => unseenNamesIn([r]).length === 0).map((r) => r.replace(/^\$\{|\}$/g, ""));
+      const named = configured.filter((r) => unseenNamesIn([r]).length === 0).map((r) => r.replace(/^\$\{|\}$/g, ""));
+      // What they are made of too: a relay's argument (`terraform_data.pw.input`), a local's value (red-team round 171b, F1).
+      const refs = [...new Set([...named, ...refsIn(stack, named.map((r) => `\${${r}}`), new Set())])];
       // ... yet it may be read back from a store (red-team round 170, F2): `readBacksIn` fails closed on it.
       const unseen = unseenNamesIn(configured);
       if (refs.length > 0 || unseen.length > 0) out.push({ database: db.address, writeOnly: true, refs, ...(unseen.length > 0 ? { unseen } : {}) });
@@ -204,6 +207,9 @@ function refsIn(stack: TfStack, v: unknown, seen: Set<string>): string[] {
       const [kind, name] = r.split(".");
       if (kind === "local" && stack.locals.has(name)) out.push(...refsIn(stack, stack.locals.get(name), seen));
       if (kind === "var" && stack.variables.has(name)) out.push(...refsIn(stack, stack.variables.get(name), seen));
+      // A managed resource hands on what it was given (`terraform_data.pw.output` is its `input`, red-team round 171b).
+      const relay = relayOf(stack, r);
+      if (relay && relay.given.length > 0) out.push(...refsIn(stack, relay.given, seen));
     }
   }
   return out;
@@ -457,6 +463,15 @@ function readBacksIn(stack: TfStack, passwords: readonly DatabasePassword[]): Re
           add(p, via, () => ({ storeTypes: READ_BACK_STORE_TYPES, stores: [], unknown: true, unresolved: `blastwall does not know what ${m[2] === "data" ? "the data source" : "the ephemeral resource"} ${m[3]} reads` }));
         continue;
       }
+      // A managed resource (red-team round 171b): a store's value is read back from that store, whatever the stack
+      // shows it given (what it was given is followed by refsIn); an attribute a provider computes that blastwall does
+      // not know may have been read from any store (fail closed). The database's own attribute is the password itself.
+      const relay = relayOf(stack, ref);
+      if (relay && relay.address !== withoutKeys(p.database)) {
+        if (relay.storeValue) add(p, relay.ref, () => relayStores(stack, relay.resources, relay.storeValue!));
+        else if (relay.unknown !== undefined) add(p, relay.ref, () => ({ storeTypes: READ_BACK_STORE_TYPES, stores: [], unknown: true, unresolved: relay.unknown }));
+        continue;
+      }
       // An output the stack does not show the making of (a module blastwall does not read, or an output it cannot
       // evaluate; one it can is written in place of the reference) may be a read-back (red-team round 170, F2).
       const o = moduleOutput(stack, ref);
@@ -464,6 +479,15 @@ function readBacksIn(stack: TfStack, passwords: readonly DatabasePassword[]): Re
     }
   }
   return out;
+}
+
+/** The stores a managed store's value is read from: the parameter itself, or the secret a secret version names. */
+function relayStores(stack: TfStack, resources: readonly TfResource[], type: string): Omit<ReadBack, "database" | "via"> {
+  if (type === "aws_ssm_parameter") return { storeTypes: ["aws_ssm_parameter"], stores: resources.map((r) => r.address) };
+  const stores = new Set<string>();
+  for (const v of resources) storesNamed(stack, idStrings(v, "secret_id"), "aws_secretsmanager_secret", 1).forEach((x) => stores.add(x));
+  if (stores.size === 0) return { storeTypes: ["aws_secretsmanager_secret"], stores: [], unresolved: "its secret_id names no secret of the stack blastwall can tell" };
+  return { storeTypes: ["aws_secretsmanager_secret"], stores: [...stores] };
 }
 
 /** The stores of the stack a read-back reads, or why blastwall cannot tell. */
