@@ -9,10 +9,12 @@
  *   3. it has no real word: every run of letters in it is a single letter, one letter repeated ("xxxx"), one of
  *      FILLER below (words that hold a reason's place without saying one: "reason here", "fix later please",
  *      "see ticket", "lgtm", "foo bar baz qux", "whatever lol, idk"), a run of keys along a keyboard row ("asdf",
- *      "qwertyuiop"), or one of these repeated ("asdfasdfasdf", "testtest"). Beside a word (filler too), these are
- *      something said: a version number (1.2, v2.3.1), a ticket number (#4411: "#" and two or more digits), a date
- *      (2024-11-03, 3/11/2024), and an acronym (2 to 6 capitals not in FILLER: "ERT approved", "per ASD"), which is
- *      not read as a keyboard run however its letters lie.
+ *      "qwertyuiop"), a run of the alphabet ("abc", "xyz"), or any fragment repeated ("asdfasdfasdf", "xyzxyz").
+ *      Beside a real word, or one of SIGN_OFF ("approved", "per", "see ticket"), these are something said: a version
+ *      number (1.2, v2.3.1), a ticket number (#4411, or "ticket 4411", "CR 4411": two or more digits, not all zeros),
+ *      a date (2024-11-03, 3/11/2024), and an acronym (2 to 6 capitals not in FILLER, not a run of the alphabet or of
+ *      four keys along a row: "ERT approved", "per ASD"). Beside filler alone they are not ("#00 todo todo",
+ *      "2024-01-01 tbd", "QWER asdf asdf": red-team round 171b, F3).
  *
  * Red-team round 169b: letters are compared as they read, not as they are coded: in their compatibility form (ＴＯＤＯ
  * is TODO) and through Unicode's confusables (Cyrillic Т and О in "ТОDO:" read as T and O), the skeleton the gate
@@ -58,16 +60,37 @@ const LOREM = /lorem\s*ipsum|(?<![\p{L}\p{M}])lorem(?![\p{L}\p{M}])/iu;
 // A version or release number: digits with a "v" before them (v2) or dots between them (1.2, v2.3.1).
 const VERSION = /(?<![\p{L}\p{N}.])(?:v\d+(?:\.\d+)*|\d+(?:\.\d+)+)(?![\p{L}\p{N}])/iu;
 // A ticket number (#4411) or a date (2024-11-03, 3/11/2024): where to find the reason, or when it was given.
-const TICKET = /(?<![\p{L}\p{N}])#\d{2,}(?![\p{L}\p{N}])/u;
+// `#00` (zeros only) is no ticket (red-team round 171b, F3); a number after a word naming one is (F4: "ticket 4411").
+const TICKET = /(?<![\p{L}\p{N}])(?:#|(?:ticket|issue|case|change|cr|pr)\s*#?\s*)(?!0+(?![\p{L}\p{N}]))\d{2,}(?![\p{L}\p{N}])/iu;
 const DATE = /(?<![\p{L}\p{N}])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\/\d{1,2}\/(?:\d{4}|\d{2}))(?![\p{L}\p{N}])/u;
-// An acronym: 2 to 6 capitals (ERT, ASD, CISO), checked against FILLER (TODO, LGTM) but not the keyboard rows.
+// An acronym: 2 to 6 capitals (ERT, ASD, CISO), checked against FILLER (TODO, LGTM), and against runs of four or more
+// keys along a keyboard row (QWER) and of three or more letters of the alphabet (ABC, XYZ): three along a row (ERT, ASD)
+// are too many real ones.
 const ACRONYM = /^\p{Lu}{2,6}$/u;
+const ALPHABET = "abcdefghijklmnopqrstuvwxyz";
 
-let skeletons: { readonly filler: ReadonlySet<string>; readonly rows: readonly string[] } | undefined;
+/**
+ * Filler that, beside a ticket number, date, version or acronym, says something: that it was signed off, or where
+ * ("approved in ticket #4411", "ERT approved", "per ASD"). Markers, stand-ins, shrugs and bare assent ("#00 todo todo",
+ * "2024-01-01 tbd", "ok 2024-01-01") do not (red-team round 171b, F3).
+ */
+const SIGN_OFF = new Set(["approved", "accepted", "acknowledged", "agreed", "discussed", "fixed", "required", "needed", "see", "ticket", "per"]);
 
-/** FILLER and the keyboard rows as they read (their skeletons), made once, when a reason is first checked. */
+let skeletons: { readonly filler: ReadonlySet<string>; readonly rows: readonly string[]; readonly alphabet: string; readonly signOff: ReadonlySet<string> } | undefined;
+
+/** FILLER, SIGN_OFF, the keyboard rows and the alphabet as they read (their skeletons), made once, when a reason is first checked. */
 function read(): NonNullable<typeof skeletons> {
-  return (skeletons ??= { filler: new Set([...FILLER, ...FILLER_ELSEWHERE].map(nameSkeleton)), rows: ROWS.map(nameSkeleton) });
+  return (skeletons ??= {
+    filler: new Set([...FILLER, ...FILLER_ELSEWHERE].map(nameSkeleton)),
+    rows: ROWS.map(nameSkeleton),
+    alphabet: nameSkeleton(ALPHABET),
+    signOff: new Set([...SIGN_OFF].map(nameSkeleton)),
+  });
+}
+
+/** Whether a word of three or more letters (`letters` of them, `s` its skeleton) runs along the alphabet ("abc", "xyz"). */
+function alphabetRun(letters: number, s: string): boolean {
+  return letters >= 3 && read().alphabet.includes(s);
 }
 
 /** A word as a reader takes it: compatibility forms, case, accents and look-alikes of other scripts folded, slashes dropped. */
@@ -92,7 +115,14 @@ function isRealWord(word: string): boolean {
   const s = skeleton(word);
   const u = unit(s);
   if (filler.has(s) || filler.has(u)) return false;
+  // A fragment repeated ("xyzxyz") holds a place as "asdfasdf" does; a run of the alphabet ("abc", "xyz") too.
+  if (u !== s || alphabetRun(letters.length, s)) return false;
   return !(u.length >= 3 && rows.some((row) => row.includes(u)));
+}
+
+/** Whether a word counts beside a pointer (a ticket number, date, version, acronym): a real word, or a SIGN_OFF one. */
+function saysBeside(word: string): boolean {
+  return isRealWord(word) || read().signOff.has(skeleton(word));
 }
 
 /** Whether a run of letters is an acronym: capitals, not one repeated, not filler ("ERT", not "LGTM" or "XXX"). */
@@ -100,6 +130,8 @@ function isAcronym(word: string): boolean {
   const w = word.normalize("NFKC");
   if (!ACRONYM.test(w) || [...w].every((c) => c === w[0])) return false;
   const s = skeleton(w);
+  if (alphabetRun([...w].length, s)) return false;
+  if ([...w].length >= 4 && read().rows.some((row) => row.includes(s))) return false;
   return !read().filler.has(s) && !read().filler.has(unit(s));
 }
 
@@ -122,9 +154,9 @@ export function placeholderReason(reason: string): string | undefined {
   if (marker) return `it holds the marker ${JSON.stringify(marker[0].replace(/\s+/g, ""))} of unfinished text`;
   if (LOREM.test(read)) return "it holds lorem ipsum filler";
   const words = reason.match(WORD) ?? [];
-  const beside = words.some((w) => [...w].length >= 2);
+  const beside = words.some(saysBeside);
   const pointer = VERSION.test(read) || TICKET.test(read) || DATE.test(read);
-  const said = words.some(isRealWord) || (pointer && beside) || words.some((w) => isAcronym(w) && words.some((o) => o !== w && [...o].length >= 2));
+  const said = words.some(isRealWord) || (pointer && beside) || words.some((w) => isAcronym(w) && words.some((o) => o !== w && saysBeside(o)));
   if (!said) return 'it has no word that says anything, only filler such as "todo", "reason here", "fix later", "see ticket" or letters repeated';
   return undefined;
 }

@@ -4,6 +4,8 @@ import type { FindingDraft } from "../engine/findings";
 import type { Statement } from "../engine/iam/types";
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { TfStack } from "../engine/terraform/types";
+import { boundaryReading } from "../engine/iam/settable-actions";
+import { settableBoundaryClause } from "./settable-form-evidence";
 import { effectiveRights, grantsFor, statementEffectKey } from "../engine/iam/evaluate";
 import { globCovers, globMatch } from "../engine/iam/glob";
 import { actionUniverse } from "../engine/universe";
@@ -69,7 +71,8 @@ export const rule: Rule = {
         // with a Deny of something else (red-team round 42), or AgentRole's with one action overridden away (round 76).
         // What it allows, less what a certain Deny of the role's own policies takes away (AgentRole's guard policies hold
         // the Denies that do not fit in a boundary), is what a policy attached later can hand the agent.
-        const statements = agent.boundary.document.statements;
+        // Its Allows as relied on to cap: where -var can widen one, every form it may take (iam/settable-actions.ts).
+        const statements = agent.boundary.document.statements.map(boundaryReading);
         const identityDenies = agent.identityPolicies.flatMap((a) => a.document.statements).filter((st) => st.effect === "Deny");
         const capping = [...statements, ...identityDenies];
         // What the agent holds already is reported (and acknowledged) by the rules on its rights; this one is about the
@@ -114,6 +117,7 @@ export const rule: Rule = {
         // else may remove (another stack's aws_iam_policy_attachment, an import block): that is the cause to name and
         // fix, not an edit of the boundary (red-team round 136, F2).
         const unrelied = unreliedDenyEvidence(agent, actions);
+        const widened = settableBoundaryClause(stack, agent.boundary.document.statements, actions);
         out.push({
           principal: agent.address,
           resource: agent.boundary.via,
@@ -123,8 +127,9 @@ export const rule: Rule = {
             `${describe(r)} is an AI agent role whose permission boundary ${policy ? describe(policy) : doc} allows actions that neither it nor a Deny of the ` +
             `role's own policies takes away: ${parts.join("; ")}. A policy attached to the role later can hand it those. ` +
             `A boundary must leave them out: deny them (here or in a policy of the role), or allow only what the agent needs.` +
+            (widened !== "" ? " Its Allow writes some of them with a root variable -var can set, so it is read as every value (see the boundary step)." : "") +
             (unrelied.length > 0 ? ` ${unreliedText(unrelied)}` : ""),
-          evidence: [principalEvidence(agent), { step: "boundary", address: agent.boundary.via, detail: `${doc} allows ${parts.join("; ")}` }, ...unrelied],
+          evidence: [principalEvidence(agent), { step: "boundary", address: agent.boundary.via, detail: `${doc} allows ${parts.join("; ")}${widened}` }, ...unrelied],
           ...(unrelied.length > 0
             ? { fix: `The role's own Denies would cap them, but ${whysOf(unrelied)[0]}.` }
             : isAgentRoleBoundary(agent, stack)

@@ -4,7 +4,7 @@ import type { RuleContext } from "../engine/rule";
 import { loadCatalogue } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
 import { isRecoverableDelete } from "./agent-overwrite-unprotected";
-import { settableFormDenyEvidence } from "./settable-form-evidence";
+import { settableBoundaryClause, settableFormDenyEvidence } from "./settable-form-evidence";
 import { UNKNOWN_ACTIONS_FIX, unknownActionsClause, unknownActionsOf } from "./unknown-actions";
 import { agentCan, boundaryEvidence, grantingBlock, groupByStatement, managedPolicyFix, principalEvidence, severityOf, statementEvidence, unreliedDenyEvidence, where, type StatementGrants } from "./support";
 
@@ -59,7 +59,7 @@ export function statementFindings(ctx: RuleContext, rule: StatementRule): Findin
           ? `${agentMay(agent)} ${rule.says(agent, g)}${conditions}, because ${unknownActionsClause(unknown, where(g.statement))}; ` +
             `blastwall counts actions it cannot read as every action.`
           : `${agentCan(agent)} ${rule.says(agent, g)}${conditions}; granted by ${where(g.statement)}.`,
-        evidence: [principalEvidence(agent), ...statementEvidence(agent, g.statement), ...boundaryEvidence(agent), ...unreliedDenyEvidence(agent, g.actions), ...settableFormDenyEvidence(ctx.stack, agent, g.statement, g.actions), { step: last.step, address: agent.address, detail: last.detail }],
+        evidence: [principalEvidence(agent), ...statementEvidence(agent, g.statement), ...boundaryEvidence(agent, agent.boundary ? settableBoundaryClause(ctx.stack, agent.boundary.document.statements, g.actions) : ""), ...unreliedDenyEvidence(agent, g.actions), ...settableFormDenyEvidence(ctx.stack, agent, g.statement, g.actions), { step: last.step, address: agent.address, detail: last.detail }],
         ...(unknown ? { fix: UNKNOWN_ACTIONS_FIX } : managed ? { fix: `${managed} ${MANAGED_DENY}` } : rule.fix ? { fix: rule.fix(agent, g) } : {}),
       });
     }

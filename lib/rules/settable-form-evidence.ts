@@ -9,7 +9,7 @@ import type { Evidence } from "../engine/findings";
 import { statementName, statementRef } from "../engine/describe";
 import { globCovers, globsIntersect } from "../engine/iam/glob";
 import type { Statement } from "../engine/iam/types";
-import { denyCoversForms, settableActionForms } from "../engine/iam/settable-actions";
+import { boundaryActionForms, boundaryReading, denyCoversForms, settableActionForms } from "../engine/iam/settable-actions";
 import { LITERAL_ACTION_AGAINST_VARIABLE, LITERAL_AGAINST_REFERENCE, LITERAL_AGAINST_VARIABLE, settableFormWhy, settableForms } from "../engine/terraform/settable-forms";
 import { SETTABLE_SAYS, settableArgumentsWhy, settableKeys } from "../engine/terraform/settable-providers";
 import type { TfStack } from "../engine/terraform/types";
@@ -92,6 +92,42 @@ function settableResourceDenyEvidence(stack: TfStack, p: PrincipalNode, allow: S
     if (out.length === 2) break;
   }
   return out;
+}
+
+/**
+ * What the boundary step adds where the boundary caps `actions` only as read (red-team round 171b, F5): an Allow of it
+ * that writes an action or a resource with a variable `-var` can set is read as every form it may take
+ * (iam/settable-actions.ts `boundaryReading`), so the step says which statement, which variable, and what it is read as.
+ * Empty where no statement of the boundary is so written, or none of them grants `actions`.
+ */
+function settableBoundaryNote(stack: TfStack, statements: readonly Statement[], actions: readonly string[]): string {
+  const notes: string[] = [];
+  for (const st of statements) {
+    if (st.effect !== "Allow" || st.unknown !== undefined) continue;
+    const forms = new Set<string>();
+    const opened = actions.filter((a) => {
+      const f = boundaryActionForms(st, a);
+      f?.forEach((x) => forms.add(x));
+      return f !== undefined;
+    });
+    const widened = st.settableResources?.filter((r, i) => r !== st.resources?.[i]) ?? [];
+    const covers = boundaryReading(st).actions?.some((p) => actions.some((a) => globCovers(p, a, { caseInsensitive: true })));
+    if (opened.length === 0 && !(widened.length > 0 && covers)) continue;
+    const shown = `${opened.slice(0, 3).join(", ")}${opened.length > 3 ? ", ..." : ""}`;
+    const what =
+      opened.length > 0
+        ? `writes ${opened.length === 1 ? "that action" : `those actions (${shown})`} with a root variable, so it is read as any of ${[...forms].sort().join(", ")}`
+        : `writes its Resource with a root variable, so it is read as any of ${[...new Set(widened)].sort().join(", ")}`;
+    notes.push(`the boundary's Allow (${statementName(st)}) ${what}: ${settableDocumentWhy(stack, st)}`);
+    if (notes.length === 2) break;
+  }
+  return notes.join("; and ");
+}
+
+/** `settableBoundaryNote` as the end of a boundary step that says the boundary does not deny the actions. */
+export function settableBoundaryClause(stack: TfStack, statements: readonly Statement[], actions: readonly string[]): string {
+  const note = settableBoundaryNote(stack, statements, actions);
+  return note === "" ? "" : `; ${note}, and a boundary that -var can widen is no limit: write its Action and Resource literally, or give the variable in a --var-file`;
 }
 
 /** Why the Allow's own document may name another resource: the arguments of its holder `-var` can set that hold it. */

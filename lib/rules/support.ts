@@ -203,9 +203,9 @@ function statementDetail(s: Statement): string {
   return d;
 }
 
-export function boundaryEvidence(p: PrincipalNode): Evidence[] {
+export function boundaryEvidence(p: PrincipalNode, settableNote = ""): Evidence[] {
   if (p.boundary) {
-    return [{ step: "boundary", address: p.boundary.via, detail: `permission boundary ${p.boundary.document.address} does not deny these actions` }];
+    return [{ step: "boundary", address: p.boundary.via, detail: `permission boundary ${p.boundary.document.address} does not deny these actions${settableNote}` }];
   }
   const note = p.notes.find((n) => n.includes("boundary"));
   return [{ step: "boundary", address: p.address, detail: note ?? "no permission boundary caps this principal" }];

@@ -54,6 +54,19 @@ const PLACEHOLDERS = [
   "foo bar baz qux",
   "changeme changeme",
   "Lorem ipsvm",
+  // red-team round 171b, F3: a ticket number, date or acronym beside filler, keyboard runs or repeated fragments only
+  "#00 todo todo",
+  "#00 TODO todo",
+  "TODO #123 todo",
+  "2024-01-01 tbd",
+  "ok 2024-01-01",
+  "1/1/00 ok ok",
+  "QWER asdf asdf",
+  "ZXC asdf qwerty",
+  "ABCD xyzxyz",
+  "DEF asdfasdf",
+  "XYZ tbd tbd tbd",
+  "approved in ticket 0000",
 ];
 
 const HONEST = {
@@ -86,6 +99,13 @@ const HONEST = {
   acronym: "ERT approved",
   acronym_per: "as per ASD, accepted",
   known_accepted: "Known, accepted",
+  // red-team round 171b, F4: a ticket number after the word naming it, without "#"
+  ticket_word: "approved in ticket 4411",
+  ticket_word_see: "see ticket 4411, ok",
+  issue_word: "issue 4411 accepted",
+  cr_word: "approved, CR 4411",
+  pr_word: "approved in PR 12",
+  ticket_zero_inside: "approved in ticket #4400",
 };
 
 const ack = (reason: string) => ({ ruleId: "agent-destroy-right", principal: "aws_iam_role.agent", reason });
@@ -125,6 +145,11 @@ describe("placeholderReason", () => {
 
   test("170b F4: a ticket number, a date or an acronym alone, a one-digit ticket, a filler word in capitals say nothing", () => {
     for (const r of ["#4411", "2024-11-03", "ERT", "ERT ERT", "see ticket #1", "LGTM approved", "TODO approved", "ZZ approved", "ok 2024-11"]) expect([r, placeholderReason(r)]).toEqual([r, expect.any(String)]);
+  });
+
+  test("171b F3: #00 is no ticket, and an alphabet or four-key run is no acronym, beside a sign-off word too", () => {
+    for (const r of ["approved #00", "approved ticket 00", "QWER approved", "ABC approved", "ZXCV approved"]) expect([r, placeholderReason(r)]).toEqual([r, expect.any(String)]);
+    for (const r of ["CISO approved", "ERT approved", "per ASD approved"]) expect([r, placeholderReason(r)]).toEqual([r, undefined]);
   });
 
   test("a lower-case todo with a colon in prose is no marker, written in Cyrillic look-alikes or not", () => {

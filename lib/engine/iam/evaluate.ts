@@ -15,7 +15,7 @@ import type { EffectiveRights, Grant } from "../analysis-types";
 import { ActionSet, ActionUniverse } from "./actions";
 import { globCovers, globsIntersect } from "./glob";
 import type { Condition, Statement } from "./types";
-import { denyCoversForms, settableActionForms } from "./settable-actions";
+import { boundaryReading, denyCoversForms, settableActionForms } from "./settable-actions";
 
 export interface EffectiveRightsInput {
   readonly principal: string;
@@ -343,7 +343,8 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
   if (boundary) {
     boundaryAllows = [];
     for (const s of boundary) {
-      if (isAllow(s)) boundaryAllows.push(cachedAllow(c, s, universe));
+      // A boundary Allow caps: where -var can widen it, it is read as every form it may take (settable-actions.ts).
+      if (isAllow(s)) boundaryAllows.push(cachedAllow(c, boundaryReading(s), universe));
       else pushDeny(denies, cachedDeny(c, s, universe));
     }
   }

@@ -32,3 +32,46 @@ export function denyCoversForms(deny: Statement, forms: readonly string[]): bool
   if (deny.notActions) return forms.every((f) => !deny.notActions!.some((x) => globsIntersect(x, f, CI)));
   return false;
 }
+
+const asBoundary = new WeakMap<Statement, Statement>();
+
+/**
+ * A permission boundary's Allow as it is relied on to cap the identity policies (red-team round 171b, F5): a boundary is
+ * a limit, as a Deny is, so where `-var` can widen its Action (`s3:${var.op}`) or Resource (`arn:aws:s3:::${var.b}`) it
+ * is read as every form it may take (`s3:*`), beside what it names as read. An identity Allow with no Deny against it is
+ * still read by its default (README): only a limit read too narrowly fails open. The same object for the same statement
+ * (the evaluator caches by it); the statement itself where nothing can change.
+ */
+export function boundaryReading(st: Statement): Statement {
+  if (st.effect !== "Allow" || st.unknown !== undefined) return st;
+  const actions = widened(st.actions, st.settableActions);
+  const resources = widened(st.resources, st.settableResources);
+  if (actions === st.actions && resources === st.resources) return st;
+  let hit = asBoundary.get(st);
+  if (!hit) {
+    // The widened entries are what -var may make them: none of them is a narrower reading to keep `approximateResources` for.
+    hit = { ...st, actions, resources, settableActions: undefined, settableResources: undefined };
+    asBoundary.set(st, hit);
+  }
+  return hit;
+}
+
+/** `entries` with each of `forms` that differs added (index for index); `entries` itself where none does. */
+function widened(entries: readonly string[] | undefined, forms: readonly string[] | undefined): readonly string[] | undefined {
+  if (!entries || !forms || forms.length !== entries.length) return entries;
+  const extra = forms.filter((f, i) => f !== entries[i] && !entries.includes(f));
+  return extra.length === 0 ? entries : [...entries, ...new Set(extra)];
+}
+
+/**
+ * What `boundaryReading` adds for `action` in `st`: the forms of the entries `-var` can change that grant it where no
+ * entry as read does (`["s3:*"]` for `s3:DeleteBucket` under `s3:${var.op}`), or undefined.
+ */
+export function boundaryActionForms(st: Statement, action: string): readonly string[] | undefined {
+  const forms = st.settableActions;
+  const actions = st.actions;
+  if (st.effect !== "Allow" || !forms || !actions || forms.length !== actions.length) return undefined;
+  if (actions.some((a) => globCovers(a, action, CI))) return undefined;
+  const hit = forms.filter((f, i) => f !== actions[i] && globCovers(f, action, CI));
+  return hit.length > 0 ? [...new Set(hit)] : undefined;
+}
