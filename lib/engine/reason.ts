@@ -62,6 +62,9 @@ const VERSION = /(?<![\p{L}\p{N}.])(?:v\d+(?:\.\d+)*|\d+(?:\.\d+)+)(?![\p{L}\p{N
 // A ticket number (#4411) or a date (2024-11-03, 3/11/2024): where to find the reason, or when it was given.
 // `#00` (zeros only) is no ticket (red-team round 171b, F3); a number after a word naming one is (F4: "ticket 4411").
 const TICKET = /(?<![\p{L}\p{N}])(?:#|(?:ticket|issue|case|change|cr|pr)\s*#?\s*)(?!0+(?![\p{L}\p{N}]))\d{2,}(?![\p{L}\p{N}])/iu;
+// A tracker's issue key (OPS-1234, IT-4411, SEC-142: a project key in capitals, a dash, a number not all zeros), which
+// docs/UPGRADING.md and the advice below show as a ticket: case-sensitive, so "ok-12" is none.
+const ISSUE_KEY = /(?<![\p{L}\p{N}-])\p{Lu}[\p{Lu}\d]{1,9}-(?!0+(?![\p{L}\p{N}]))\d+(?![\p{L}\p{N}])/u;
 const DATE = /(?<![\p{L}\p{N}])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\/\d{1,2}\/(?:\d{4}|\d{2}))(?![\p{L}\p{N}])/u;
 // An acronym: 2 to 6 capitals (ERT, ASD, CISO), checked against FILLER (TODO, LGTM), and against runs of four or more
 // keys along a keyboard row (QWER) and of three or more letters of the alphabet (ABC, XYZ): three along a row (ERT, ASD)
@@ -155,7 +158,7 @@ export function placeholderReason(reason: string): string | undefined {
   if (LOREM.test(read)) return "it holds lorem ipsum filler";
   const words = reason.match(WORD) ?? [];
   const beside = words.some(saysBeside);
-  const pointer = VERSION.test(read) || TICKET.test(read) || DATE.test(read);
+  const pointer = VERSION.test(read) || TICKET.test(read) || ISSUE_KEY.test(read) || DATE.test(read);
   const said = words.some(isRealWord) || (pointer && beside) || words.some((w) => isAcronym(w) && words.some((o) => o !== w && saysBeside(o)));
   if (!said) return 'it has no word that says anything, only filler such as "todo", "reason here", "fix later", "see ticket" or letters repeated';
   return undefined;

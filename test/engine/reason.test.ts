@@ -207,3 +207,12 @@ describe("an in-code acknowledgement written into the JSON by hand with a placeh
     expect(errors(acked(reason), "agent-destroy-right")).toHaveLength(0);
   });
 });
+
+describe("a tracker's issue key counts as a ticket beside a sign-off word, as docs/UPGRADING.md says (red-team round 171a, F3)", () => {
+  test.each(["approved per IT-4411", "accepted, ticket DO-1234", "approved in OPS-1234"])("%j is accepted", (r) => {
+    expect(placeholderReason(r)).toBeUndefined();
+  });
+  test.each(["tbd tbd IT-0", "ok-12 todo todo", "tbd tbd it-4411"])("control: %j is still a placeholder (zeros only, lower case)", (r) => {
+    expect(placeholderReason(r)).toMatch(/no word that says anything/);
+  });
+});
