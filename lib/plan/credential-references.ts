@@ -34,7 +34,6 @@ const MAX_DEPTH = 20;
 export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<string, string[]>> {
   const out = new Map<string, Map<string, string[]>>();
   const config = (plan as { configuration?: unknown }).configuration;
-  if (!isObject(config) || !isObject(config.root_module)) return out;
   const modules = new Map<string, Module>();
   // Arguments unknown until apply, by resource (instance keys left out), and the credentials this plan creates.
   const unknown = new Map<string, Set<string>>();
@@ -55,6 +54,10 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
     const after = isObject(rc.change.after) ? rc.change.after : {};
     if (rc.mode === "managed" && carriesCredential(rc.address) && SECRETS.some((a) => u[a] === true || (a in after && after[a] !== null))) credentials.push(`\${${rc.address}}`);
   }
+  // A plan whose configuration is gone (or leaves a resource out) shows nothing of what a write-only argument was
+  // given (red-team round 171, F1): fail closed before reading what configuration there is.
+  const unconfigured = isObject(config) && isObject(config.root_module) ? undefined : writeOnlyUnshown(plan, () => false, credentials);
+  if (unconfigured) return unconfigured;
   const hiddenAt = nullShown(planned);
   // The arguments some reference of which feeds a place the plan shows as null (`hiddenAt`), by resource.
   const hiddenArguments = new Set<string>();
@@ -78,7 +81,7 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
       index(call.module, { prefix: `${mod.prefix}module.${name}.`, outputs, caller: { module: mod, expressions: isObject(call.expressions) ? call.expressions : {} } }, depth + 1);
     }
   };
-  index(config.root_module, { prefix: "", outputs: {} }, 0);
+  index((config as { root_module: Record<string, unknown> }).root_module, { prefix: "", outputs: {} }, 0);
   const configured = (resource: string) => given.get(resource);
   for (const [body, mod] of bodies) {
     for (const r of Array.isArray(body.resources) ? body.resources : []) {
@@ -137,7 +140,40 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
     }
     if (byArgument.size === 0) out.delete(resource);
   }
+  for (const [resource, byArgument] of writeOnlyUnshown(plan, (r) => given.has(r), credentials)) out.set(resource, byArgument);
   return out;
+}
+
+/**
+ * The write-only arguments (named `_wo`, as the AWS provider names every one) a plan shows as null on a resource its
+ * configuration has no entry for, by resource and argument: what no plan shows, so any credential of the plan
+ * (`credentials`), and a marker that says why (red-team round 171, F1). Terraform writes `configuration` in every plan
+ * it shows; one without it (or without the resource) was edited, and an edit must not hide an admin key stored so.
+ */
+function writeOnlyUnshown(plan: PlanJson, configured: (resource: string) => boolean, credentials: readonly string[]): Map<string, Map<string, string[]>> {
+  const out = new Map<string, Map<string, string[]>>();
+  for (const rc of plan.resource_changes) {
+    const after = rc.change.after;
+    if (rc.deposed || rc.mode !== "managed" || !isObject(after)) continue;
+    const bare = withoutInstanceKeys(rc.address);
+    if (configured(bare)) continue;
+    for (const [argument, value] of Object.entries(after)) {
+      if (!nullWriteOnly(argument, value)) continue;
+      const byArgument = out.get(bare) ?? new Map<string, string[]>();
+      const marker = unseenMarker(`${bare}.${argument} (a write-only argument, and the plan has no configuration for ${bare} to say what it was given)`);
+      byArgument.set(argument, [...new Set([...(byArgument.get(argument) ?? []), ...credentials, marker])]);
+      out.set(bare, byArgument);
+    }
+  }
+  return out;
+}
+
+/** Whether a planned value holds a null write-only argument: the argument itself (`secret_string_wo`), or one in a block. */
+function nullWriteOnly(name: string, value: unknown): boolean {
+  if (name.endsWith("_wo") && (value === null || value === undefined)) return true;
+  if (Array.isArray(value)) return value.some((v) => nullWriteOnly("", v));
+  if (isObject(value)) return Object.entries(value).some(([k, v]) => nullWriteOnly(k, v));
+  return false;
 }
 
 type Planned = ReadonlyMap<string, readonly { readonly after: Record<string, unknown>; readonly unknown: Record<string, unknown> }[]>;

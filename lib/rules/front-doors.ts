@@ -466,6 +466,11 @@ function signedUrlRoutes(stack: TfStack): Route[] {
     const functions = maybe?.kind === "literal" ? admitsCloudFront(stack, d, all) : all;
     if (functions.length === 0) return [];
     const origin = maybe ? `origin's ${maybe.text} ${url.address}` : `origin is ${url.address}`;
+    // AWS admits CloudFront's signature only with a permission for it: said as the stack shows it (red-team 171a F9).
+    const permitted = admitsCloudFront(stack, d, functions).length === functions.length;
+    const admits = permitted
+      ? "which the function's Lambda permission for cloudfront.amazonaws.com admits"
+      : "which a Lambda permission for cloudfront.amazonaws.com admits (this stack grants none for the function, but one may be granted outside it)";
     const pin = maybe ? `write the origin's domain_name with a reference to the URL ("\${${url.address}.url_id}.lambda-url.REGION.on.aws") so blastwall can tell which function it is, and ` : "";
     return [
       openRoute(
@@ -473,7 +478,7 @@ function signedUrlRoutes(stack: TfStack): Route[] {
         functions,
         `send requests to ${d.address}`,
         maybe ? `, whose origin may be ${url.address}, the URL of` : `, whose origin ${url.address} is the URL of`,
-        `through ${d.address}, a CloudFront distribution whose ${origin} (a function URL with authorization_type AWS_IAM) behind ${oac}: CloudFront signs the requests it sends there as itself, which the function's Lambda permission for cloudfront.amazonaws.com admits, so anyone who can reach the distribution calls the URL as if it asked no auth`,
+        `through ${d.address}, a CloudFront distribution whose ${origin} (a function URL with authorization_type AWS_IAM) behind ${oac}: CloudFront signs the requests it sends there as itself, ${admits}, so anyone who can reach the distribution calls the URL as if it asked no auth`,
         `${pin}if the function is not meant to be public, ${unsign}, so that only callers who hold lambda:InvokeFunctionUrl get through`,
       ),
     ];

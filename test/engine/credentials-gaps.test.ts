@@ -218,11 +218,13 @@ describe("the planned end state (terraform show -json)", () => {
   test("the secret access key as a plain value is matched to its user", () => {
     expectReachesOps(run(planned({ secret_string: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", secret_string_wo: null })), "aws_secretsmanager_secret.token");
   });
-  test("a write-only value (null in the plan) leaves the contents unknown", () => {
+  // This plan has no `configuration`, so nothing says what the write-only argument was given: it may hold the plan's
+  // key (red-team round 171, F1), as well as leaving the contents unknown.
+  test("a write-only value (null in the plan, no configuration) leaves the contents unknown and may hold the plan's key", () => {
     const r = run(planned({ secret_string: null, secret_binary: null, secret_string_wo: null, secret_string_wo_version: 1 }), true);
-    expect(errors(r, "agent-stored-secret").map((f) => f.resource)).toEqual(["aws_secretsmanager_secret.token"]);
+    expectReachesOps(r, "aws_secretsmanager_secret.token");
   });
   test("a harmless value is no path", () => {
-    expect(run(planned({ secret_string: "blue", secret_binary: null, secret_string_wo: null }), true).findings).toEqual([]);
+    expect(run(planned({ secret_string: "blue", secret_binary: null }), true).findings).toEqual([]);
   });
 });

@@ -69,9 +69,11 @@ const agent = (actions: string[]): Res[] => [
   { address: "aws_iam_role_policy.read", values: { role: "agent", name: "read", policy: doc(actions) }, unknown: { id: true } },
 ];
 
-async function gate(resources: readonly Res[], extra: Config = {}) {
+async function gate(resources: readonly Res[], extra: Config = {}, edit: (plan: Record<string, unknown>) => void = () => undefined) {
   const dir = tempDir();
-  writeTemp(dir, "plan.json", JSON.stringify(plan(resources, extra)));
+  const p = plan(resources, extra);
+  edit(p);
+  writeTemp(dir, "plan.json", JSON.stringify(p));
   let stdout = "";
   const code = await runCli(["gate", "--format", "json", "plan.json"], { stdout: (t) => (stdout += t), stderr: () => undefined, cwd: dir, env: {}, now: () => new Date("2026-12-01T09:00:00Z") });
   const report = JSON.parse(stdout) as { findings: { ruleId: string; severity: string; resource: string; message: string }[] };
@@ -125,6 +127,35 @@ describe("F1: a key stored through a write-only argument", () => {
     expect(await gate([...admin("new"), other, ...secret("secret_string_wo", ref("random_password.p.result", "random_password.p")), ...agent(READ_SECRET)])).toEqual({ code: 0, errors: [] });
     expect(await gate([...admin("new"), ...secret("secret_string_wo", KEY), ...agent(["sqs:ListQueues"])])).toEqual({ code: 0, errors: [] });
   });
+
+  // Red-team round 171, F1: the check read only the configuration, so a plan without it (or without the store's entry)
+  // showed a null write-only argument and nothing else, and the admin key stored there passed.
+  const noConfiguration = (p: Record<string, unknown>) => delete p.configuration;
+  const withoutEntry = (address: string) => (p: Record<string, unknown>) => {
+    const root = (p.configuration as { root_module: { resources: { address: string }[] } }).root_module;
+    root.resources = root.resources.filter((r) => r.address !== address);
+  };
+
+  test("F1 (171): a plan with no configuration, or none for the store: the null write-only argument may hold any key of the plan", async () => {
+    expect(await gate([...admin("new"), ...secret("secret_string_wo", KEY), ...agent(READ_SECRET)], {}, noConfiguration)).toEqual({ code: 1, errors: [chain] });
+    expect(await gate([...admin("new"), ...secret("secret_string_wo", KEY), ...agent(READ_SECRET)], {}, withoutEntry("aws_secretsmanager_secret_version.k"))).toEqual({ code: 1, errors: [chain] });
+    expect(await gate([...admin("existing"), ...parameter("value_wo", KEY), ...agent(READ_PARAMETER)], {}, noConfiguration)).toEqual({ code: 1, errors: [chain] });
+    expect(await gate([...admin("new"), ...parameter("value_wo", KEY), ...agent(READ_PARAMETER)], {}, withoutEntry("aws_ssm_parameter.k"))).toEqual({ code: 1, errors: [chain] });
+  });
+
+  test("F1 (171) controls: a plain argument that holds no key, a plan with no key, an agent that cannot read, the store's entry present", async () => {
+    const plain: Res[] = [
+      { address: "aws_secretsmanager_secret.k", values: { name: "ci/greeting", recovery_window_in_days: 30, tags_all: {} }, unknown: { arn: true, id: true } },
+      { address: "aws_secretsmanager_secret_version.k", values: { secret_string: "hello", secret_binary: null }, unknown: { arn: true, id: true, secret_id: true, version_id: true } },
+    ];
+    expect(await gate([...admin("new"), ...plain, ...agent(READ_SECRET)], {}, noConfiguration)).toEqual({ code: 0, errors: [] });
+    const noKey = admin("new").filter((r) => !r.address.startsWith("aws_iam_access_key"));
+    expect(await gate([...noKey, ...secret("secret_string_wo", KEY), ...agent(READ_SECRET)], {}, noConfiguration)).toEqual({ code: 0, errors: [] });
+    expect(await gate([...admin("new"), ...secret("secret_string_wo", KEY), ...agent(["sqs:ListQueues"])], {}, noConfiguration)).toEqual({ code: 0, errors: [] });
+    const other: Res = { address: "random_password.p", values: { length: 32 }, unknown: { id: true, result: true, bcrypt_hash: true }, expressions: { length: constant(32) } };
+    const stored = secret("secret_string_wo", ref("random_password.p.result", "random_password.p"));
+    expect(await gate([...admin("new"), other, ...stored, ...agent(READ_SECRET)], {}, withoutEntry("aws_iam_access_key.admin"))).toEqual({ code: 0, errors: [] });
+  });
 });
 
 describe("F2: a master password passed write-only, or made by the same plan", () => {
@@ -166,6 +197,19 @@ describe("F2: a master password passed write-only, or made by the same plan", ()
     expect(await gate([password(true), other, database("password_wo", true), store("value_wo", true, OTHER), ...READ])).toEqual({ code: 0, errors: [] });
     expect(await gate([password(false), other, database("password_wo", false), store("value_wo", false, OTHER), ...READ])).toEqual({ code: 0, errors: [] });
     expect(await gate([password(true), database("password_wo", true), store("value_wo", true), ...agent(["sqs:ListQueues"])])).toEqual({ code: 0, errors: [] });
+  });
+
+  test("F1 (171): the store's entry missing from the configuration: it may hold the password, and the finding says the plan has no configuration for it", async () => {
+    const drop = (p: Record<string, unknown>) => {
+      const root = (p.configuration as { root_module: { resources: { address: string }[] } }).root_module;
+      root.resources = root.resources.filter((r) => r.address !== "aws_ssm_parameter.dbpw");
+    };
+    const r = await gate([password(false), database("password_wo", false), store("value_wo", false), ...READ], {}, drop);
+    expect(r.code).toBe(1);
+    expect(r.errors).toEqual([["agent-database-password", expect.stringMatching(/aws_ssm_parameter\.dbpw\.value_wo \(a write-only argument, and the plan has no configuration for aws_ssm_parameter\.dbpw/)]]);
+    // Control: the entry present, the store given another password.
+    const other: Res = { address: "random_password.api", values: { length: 32 }, unknown: { id: true, result: true, bcrypt_hash: true }, expressions: { length: constant(32) } };
+    expect(await gate([password(false), other, database("password_wo", false), store("value_wo", false, ref("random_password.api.result", "random_password.api")), ...READ])).toEqual({ code: 0, errors: [] });
   });
 });
 

@@ -194,6 +194,16 @@ describe("169a F2: an origin access control signs what CloudFront sends an AWS_I
     expect(f[0].message).toContain("behind an origin access control blastwall cannot find in the stack (origin_access_control_id), which may sign every request");
   });
 
+  test("171a F9: no Lambda permission for CloudFront in the stack: the message says one may be granted outside it, not that the function has one", () => {
+    const { ["aws_lambda_permission.cf"]: _, ...bare } = signed();
+    const f = found(stack(undefined, bare));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+    expect(f[0].message).toContain("which a Lambda permission for cloudfront.amazonaws.com admits (this stack grants none for the function, but one may be granted outside it)");
+    expect(f[0].message).not.toContain("the function's Lambda permission");
+    // Control: with the permission, the message names it as held.
+    expect(found(stack(undefined, signed()))[0].message).toContain("which the function's Lambda permission for cloudfront.amazonaws.com admits");
+  });
+
   test("controls: signing_behavior never, no OAC, an OAC for S3, a disabled distribution, a harmless function: no finding", () => {
     expect(graded(stack(undefined, signed("AWS_IAM", undefined, OAC({ signing_behavior: "never" }))))).toEqual([]);
     expect(graded(stack(undefined, signed("AWS_IAM", {})))).toEqual([]);

@@ -44,16 +44,29 @@ const MAPPINGS: readonly (readonly [string, string])[] = [
   ["aws_api_gateway_base_path_mapping", "base_path"],
 ];
 
+/**
+ * A regional AWS domain: the IPv4 one (`amazonaws.com`, `amazonaws.com.cn`) or the dual-stack one AWS gives services
+ * beside it (`SERVICE.REGION.api.aws`, `api.amazonwebservices.com.cn` in China; red-team round 171, F2). AWS documents
+ * `apigateway.REGION.api.aws` for API Gateway's own API; whether an API's invoke host or AgentCore's has the dual-stack
+ * form blastwall cannot confirm, so such a host is read as the same door it names in `amazonaws.com` (an id it cannot
+ * tie is unknown reach, as there), never as a server elsewhere.
+ */
+const REGIONAL = String.raw`(?:amazonaws\.com(?:\.cn)?|api\.aws|api\.amazonwebservices\.com\.cn)`;
+/** AWS's dual-stack domains: a host under one blastwall cannot tie is an AWS door it cannot see behind. */
+const DUAL_STACK = /\.(?:api\.aws|api\.amazonwebservices\.com\.cn)$/;
+/** AgentCore's data plane, where runtimes are reached (mcp-server-runtimes.ts reads those URLs). */
+export const AGENTCORE_HOST = new RegExp(String.raw`^bedrock-agentcore(?:-fips)?\.[a-z0-9-]+\.${REGIONAL}$`, "i");
+
 /** AWS hosts of doors: what they are, the door types, and the attribute that is the id label they start with. */
 const AWS_HOSTS: readonly { readonly re: RegExp; readonly what: string; readonly types: readonly string[]; readonly id: string }[] = [
-  { re: /^([a-z0-9-]+)\.execute-api(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/, what: "an API Gateway API", types: API_TYPES, id: "id" },
+  { re: new RegExp(String.raw`^([a-z0-9-]+)\.execute-api(?:-fips)?\.[a-z0-9-]+\.${REGIONAL}$`), what: "an API Gateway API", types: API_TYPES, id: "id" },
   { re: /^([a-z0-9-]+)\.lambda-url\.[a-z0-9-]+\.on\.aws$/, what: "a Lambda function URL", types: ["aws_lambda_function_url"], id: "url_id" },
-  { re: /^([a-z0-9-]+)\.gateway\.bedrock-agentcore(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/, what: "an AgentCore gateway", types: ["aws_bedrockagentcore_gateway"], id: "gateway_id" },
+  { re: new RegExp(String.raw`^([a-z0-9-]+)\.gateway\.bedrock-agentcore(?:-fips)?\.[a-z0-9-]+\.${REGIONAL}$`), what: "an AgentCore gateway", types: ["aws_bedrockagentcore_gateway"], id: "gateway_id" },
   // A distribution's host is not its id: it is tied by its whole domain_name.
   { re: /^([a-z0-9]+\.cloudfront\.net)$/, what: "a CloudFront distribution", types: [CLOUDFRONT], id: "domain_name" },
 ];
 /** AWS's own domains, which no custom domain of the stack can be. */
-const AWS_DOMAIN = /\.(?:amazonaws\.com(?:\.cn)?|on\.aws)$/;
+const AWS_DOMAIN = new RegExp(String.raw`\.(?:${REGIONAL}|on\.aws)$`);
 
 /**
  * Arguments a reference to an attribute reads as written, by type: the attribute holds the argument's value. An API's
@@ -327,6 +340,14 @@ function byLiteral(stack: TfStack, host: string, path: string | undefined): Host
   const vpce = vpceHost(host);
   if (vpce && !agentCoreVpceHost(host)) {
     return { doors: [], unknown: `${host} is an interface VPC endpoint of ${vpce.service} in ${vpce.region}, which blastwall does not read as a door of this stack, so it cannot tell what the call reaches behind it` };
+  }
+  // A dual-stack host of a service blastwall does not read as a door is still AWS's, in some account: not nothing.
+  if (DUAL_STACK.test(host) && !AGENTCORE_HOST.test(host)) {
+    return {
+      doors: [],
+      unknown: `${host} is an AWS dual-stack host blastwall cannot tie to a door of this stack: a door in some AWS account, maybe another stack's of yours, maybe another company's MCP server; a warning (an error under --strict)`,
+      elsewhere: true,
+    };
   }
   if (AWS_DOMAIN.test(host)) return undefined;
   // CloudFront answers only the names in a distribution's aliases (an alias written wholly as a variable: see mayName).

@@ -20,12 +20,11 @@ import { globsIntersect } from "../iam/glob";
 import { RUNTIMES } from "./runtime-doors";
 import { resourceAccount } from "../terraform/providers";
 import { mentionedIn } from "../terraform/referenced";
-import { endpointUrl } from "./mcp-door-hosts";
+import { AGENTCORE_HOST, endpointUrl } from "./mcp-door-hosts";
 import { hostText } from "./mcp-endpoint-url";
 import { agentCoreVpceHost, hostEndpoint } from "./mcp-vpc-endpoints";
 
 const ENDPOINTS = "aws_bedrockagentcore_agent_runtime_endpoint";
-const AGENTCORE_HOST = /^bedrock-agentcore(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/i;
 
 /** Resources whose value is whatever text was put in them: a URL read from one may be a runtime's. */
 const FREE_TEXT = ["aws_ssm_parameter", "aws_secretsmanager_secret_version", "terraform_data", "null_resource"];
