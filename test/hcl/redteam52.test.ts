@@ -4,8 +4,21 @@
  * report says so). Each bypass has a control: the ordinary form still evaluates to the known value.
  */
 import { Unk, fromJson } from "../../lib/hcl/values";
-import { destroy, destroyWith, dir, localValue, outcome } from "./helpers";
+import { join } from "path";
+import { checkPaths } from "../../lib/check/run-check";
+import { agentRules } from "../../lib/rules";
+import { agentWithBoundary, destroy, destroyWith, dir, localValue, outcome } from "./helpers";
 import { loadHcl } from "../../lib/hcl/load-hcl";
+
+/**
+ * As `destroyWith`, the boundary's variable given with `--var-file` (`given`: the file's text): since 0.8.0 a boundary
+ * `-var` can change is read as widened, so these tests of how a value is typed give it as a deploy would fix it.
+ */
+async function destroyWithGiven(action: string, declaration: string, given: string): Promise<string[]> {
+  const d = dir({ ...agentWithBoundary(action, declaration), "given.tfvars": given });
+  const r = await checkPaths([d], { config: {}, rules: agentRules, varFiles: [join(d, "given.tfvars")] });
+  return r.findings.filter((f) => f.ruleId === "agent-destroy-right").flatMap((f) => f.actions);
+}
 
 const isUnknownRendering = (v: unknown) => typeof v === "string" && v.startsWith("${");
 
@@ -139,12 +152,14 @@ output "name" {
 
 describe("2. type unification", () => {
   test("04: a map(any) variable's bool becomes a string beside a string (the read-only branch is not taken)", async () => {
-    const variable = (def: string) => `variable "agent" {\n  type    = map(any)\n  default = ${def}\n}\n`;
+    const variable = `variable "agent" {\n  type = map(any)\n}\n`;
     const action = `var.agent.read_only == true ? ["ec2:Describe*", "s3:GetObject"] : ["ec2:*"]`;
     // terraform plan (red-team evidence): var.agent is tomap({ read_only = "true", team = "ops" }), the boundary ec2:*.
-    expect(await destroyWith(action, variable(`{ read_only = true, team = "ops" }`))).not.toEqual([]);
+    expect(await destroyWithGiven(action, variable, `agent = { read_only = true, team = "ops" }\n`)).not.toEqual([]);
     // The control: a map of bools only stays bools.
-    expect(await destroyWith(action, variable(`{ read_only = true, audit = false }`))).toEqual([]);
+    expect(await destroyWithGiven(action, variable, `agent = { read_only = true, audit = false }\n`)).toEqual([]);
+    // Given only by its default, -var can set it otherwise: the boundary is read as widened (0.8.0).
+    expect(await destroyWith(action, `variable "agent" {\n  type    = map(any)\n  default = { read_only = true, audit = false }\n}\n`)).not.toEqual([]);
   });
 
   test("05: a map(any) flag that is a string makes a registry module's count 1", async () => {
@@ -182,7 +197,7 @@ module "legacy_agent" {
     ['coalesce("", "ec2:DescribeVolumes")'],
     ['var.read_only ? ["ec2:Describe*"] : ["ec2:*", "s3:*"]'],
   ])("the control: the boundary %s stays read-only", async (action) => {
-    expect(await destroyWith(action, `variable "read_only" {\n  default = true\n}\n`)).toEqual([]);
+    expect(await destroyWithGiven(action, `variable "read_only" {\n  default = true\n}\n`, "read_only = true\n")).toEqual([]);
   });
 
   // Each checked with `terraform console` (1.11.4): the value, or an error.
