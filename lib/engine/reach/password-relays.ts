@@ -68,10 +68,13 @@ export function relayOf(stack: TfStack, ref: string): Relay | undefined {
   for (const r of resources) {
     const refs = configuredReferences(r);
     const args = [...new Set([...Object.keys(r.values), ...(refs?.keys() ?? [])])].filter((a) => !NOT_ARGUMENTS.has(a));
+    // The whole object of an AWS resource is not what one argument was given: following every argument took an access
+    // key's `user` (a name) for the password, and so every policy naming that user for a store of it. It is what the
+    // provider computes, which `computedUnknown` says blastwall does not know (fail closed).
     const follow = handsBack(type)
       ? carriedArguments(type, attribute, args).map((c) => c.argument)
       : attribute === undefined
-        ? args
+        ? []
         : argumentsReadBack(type, attribute).filter((a) => args.includes(a));
     for (const a of follow) {
       if (r.values[a] !== undefined && r.values[a] !== null) stringsIn(r.values[a], given);
