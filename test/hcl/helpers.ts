@@ -38,8 +38,48 @@ ${agentRoleHcl("agent", "aws_iam_policy.boundary.arn", "111122223333")}resource 
   };
 }
 
-/** Destroy actions the agent is found to hold with the boundary action `action` (and `extra` configuration). */
-export const destroyWith = async (action: string, extra = "") => destroy(dir(agentWithBoundary(action, extra)));
+/**
+ * Destroy actions the agent is found to hold with the boundary action `action` (and `extra` configuration). The
+ * defaults of the root variables `extra` declares are also given with `--var-file`, as a deploy that fixes them does:
+ * these tests are about how a value is computed, and since 0.8.0 a boundary that `-var` can change is read as widened
+ * whatever its default computes to (test/hcl/settable-boundary-allow.test.ts tests that reading).
+ */
+export async function destroyWith(action: string, extra = ""): Promise<string[]> {
+  const given = givenDefaults(extra);
+  const d = dir({ ...agentWithBoundary(action, extra), ...(given ? { "given.tfvars": given } : {}) });
+  if (!given) return destroy(d);
+  const r = await checkPaths([d], { config: {}, rules: agentRules, varFiles: [join(d, "given.tfvars")] });
+  return r.findings.filter((f) => f.ruleId === "agent-destroy-right").flatMap((f) => f.actions);
+}
+
+/** `NAME = DEFAULT` for each `variable "NAME" { ... default = DEFAULT ... }` of `hcl` (the default's brackets balanced). */
+function givenDefaults(hcl: string): string {
+  const out: string[] = [];
+  for (const m of hcl.matchAll(/variable\s+"([A-Za-z0-9_-]+)"\s*\{/g)) {
+    const open = m.index! + m[0].length - 1;
+    const body = hcl.slice(open + 1, scanTo(hcl, open + 1, "}"));
+    const d = /(^|\n)\s*default\s*=\s*/.exec(body);
+    if (d) out.push(`${m[1]} = ${body.slice(d.index + d[0].length, scanTo(body, d.index + d[0].length, "\n")).trim()}`);
+  }
+  return out.join("\n");
+}
+
+/** The index of the first `stop` (a `}` or a newline) at bracket depth 0 and outside strings, from `from`; else the end. */
+function scanTo(s: string, from: number, stop: "}" | "\n"): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = from; i < s.length; i++) {
+    const c = s[i];
+    if (quoted) {
+      if (c === "\\") i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (depth === 0 && c === stop) return i;
+    else if (c === "{" || c === "[" || c === "(") depth++;
+    else if (c === "}" || c === "]" || c === ")") depth--;
+  }
+  return s.length;
+}
 
 /** `local.x` of a folder holding `files` plus `locals { x = EXPR }`, as rendered for the engine (`${...}` = unknown). */
 export async function localValue(expr: string, files: Record<string, string> = {}): Promise<unknown> {

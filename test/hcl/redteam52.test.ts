@@ -158,8 +158,6 @@ describe("2. type unification", () => {
     expect(await destroyWithGiven(action, variable, `agent = { read_only = true, team = "ops" }\n`)).not.toEqual([]);
     // The control: a map of bools only stays bools.
     expect(await destroyWithGiven(action, variable, `agent = { read_only = true, audit = false }\n`)).toEqual([]);
-    // Given only by its default, -var can set it otherwise: the boundary is read as widened (0.8.0).
-    expect(await destroyWith(action, `variable "agent" {\n  type    = map(any)\n  default = { read_only = true, audit = false }\n}\n`)).not.toEqual([]);
   });
 
   test("05: a map(any) flag that is a string makes a registry module's count 1", async () => {
