@@ -94,3 +94,17 @@ describe("an Allow writing the variable into its Action against a literal Deny",
     expect(await destroyRights(HEAD + work + GUARD(`"s3:DeleteBucket"`))).toEqual([]);
   });
 });
+
+describe("an Allow with NotResource writing the variable into its Action (review of 0.8.0)", () => {
+  const NOT_RES = (deny?: string) => WORK(BY_VAR, deny).replace(`Resource = "*" }`, `NotResource = "arn:aws:s3:::audit-*" }`);
+
+  test("a literal Deny of the default action is not relied on", async () => {
+    const found = await destroyRights(HEAD + NOT_RES() + GUARD(`"s3:DeleteBucket"`));
+    expect(found).toHaveLength(1);
+    expect(step(found[0])).toContain("where the Allow writes that action with a root variable (any of s3:*)");
+  });
+
+  test("control: a Deny of s3:* is relied on", async () => {
+    expect(await destroyRights(HEAD + NOT_RES() + GUARD(`"s3:*"`))).toEqual([]);
+  });
+});

@@ -361,7 +361,7 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
       (input.only ? "#" + setIdOf(input.only) : "") +
       // Only an Allow naming something by reference, or written with a settable variable, has another form (managed
       // policies' yields stay shared).
-      (input.settableForm && relDenies.length > 0 && (a.statement.writtenResources || a.statement.settableResources || a.statement.settableActions) ? "~" + formIdOf(input.settableForm) : "");
+      (input.settableForm && relDenies.length > 0 && (a.statement.writtenResources || a.statement.settableResources) ? "~" + formIdOf(input.settableForm) : "");
     const e = entryOf(c, a.statement);
     let y = e.yieldKey === key ? e.yield : e.yields?.get(key);
     if (!y) {
@@ -493,7 +493,8 @@ function yieldOf(
   // Only an Allow naming something by a `${...}` reference, or written with a settable variable, may have another form.
   const form = settableForm && (a.statement.writtenResources || a.statement.settableResources) ? (r: string) => settableForm(a.statement, r) : undefined;
   // An Allow writing a settable variable into its Action: a Deny of an action only that entry grants must cover its forms.
-  const actionForms = settableForm && a.statement.settableActions ? (i: number) => settableActionForms(a.statement, universe.name(i)) : undefined;
+  // Read from the statement alone, whoever asks (a caller that passes no settableForm too: review of 0.8.0).
+  const actionForms = a.statement.settableActions ? (i: number) => settableActionForms(a.statement, universe.name(i)) : undefined;
   const indices: number[] = [];
   const grants: Grant[] = [];
   for (const i of a.actions.indices) {

@@ -92,7 +92,7 @@ const DATA_DOC_KEYS: ReadonlySet<string> = new Set(["statement", "dynamic", "ver
 function settableChecked(stack: TfStack, address: string, value: unknown, doc: PolicyDocument, reread: (alt: unknown) => PolicyDocument | readonly Statement[]): PolicyDocument {
   const denies = (st: Statement) => st.effect === "Deny" && st.unknown === undefined;
   const holder = stack.byAddress.get(address);
-  const allows = (st: Statement) => st.effect === "Allow" && st.unknown === undefined && st.resources !== undefined;
+  const allows = (st: Statement) => st.effect === "Allow" && st.unknown === undefined && (st.resources !== undefined || st.actions !== undefined);
   if (!holder || !doc.statements.some((st) => denies(st) || allows(st))) return doc;
   const mark = settableDenyMark(holder, value, undefined, stack.byAddress);
   if (mark === undefined) return doc;
@@ -129,13 +129,18 @@ function withSettableResources(doc: PolicyDocument, alt: PolicyDocument | readon
   const others = "statements" in alt ? alt.statements : alt;
   let changed = false;
   const statements = doc.statements.map((st) => {
-    if (st.effect !== "Allow" || st.unknown !== undefined || !st.resources) return st;
+    // An Allow with NotResource has no resources to widen, but its Action may still be settable (review of 0.8.0).
+    if (st.effect !== "Allow" || st.unknown !== undefined) return st;
     const twin = others.find((o) => o.source.index === st.source.index);
     const alike = twin && twin.effect === "Allow" && twin.unknown === undefined;
-    const forms =
-      alike && twin.resources?.length === st.resources.length && sameActions(twin, st) ? twin.resources.map(unknownAsWildcard) : st.resources.map(() => "*");
+    const resources = st.resources;
+    const forms = !resources
+      ? undefined
+      : alike && twin.resources?.length === resources.length && sameActions(twin, st)
+        ? twin.resources.map(unknownAsWildcard)
+        : resources.map(() => "*");
     const actions = st.actions && settableActionsOf(st.actions, alike ? twin : undefined);
-    const resourcesDiffer = !forms.every((f, i) => f === st.resources![i]);
+    const resourcesDiffer = forms !== undefined && !forms.every((f, i) => f === resources![i]);
     if (!resourcesDiffer && !actions) return st;
     changed = true;
     return { ...st, ...(resourcesDiffer ? { settableResources: forms } : {}), ...(actions ? { settableActions: actions } : {}) };

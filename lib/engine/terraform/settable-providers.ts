@@ -258,7 +258,8 @@ function principalsAt(byAddress: ReadonlyMap<string, SettableHolder>, key: strin
     index = new Map();
     for (const [address, r] of byAddress) {
       const type = /(?:^|\.)(aws_iam_(?:role|user|group))\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?$/.exec(address)?.[1];
-      if (!type || address.includes("data.")) continue;
+      // A data source's role is no principal the stack makes; a module named `metadata` holds real ones.
+      if (!type || /(?:^|\.)data\.aws_iam_(?:role|user|group)\./.test(address)) continue;
       const { module, index: i } = splitAddress(address);
       const at = `${module}|${i}|${type}`;
       index.set(at, [...(index.get(at) ?? []), r]);
