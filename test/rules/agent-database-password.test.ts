@@ -284,7 +284,7 @@ describe("agent-database-password: read-backs blastwall did not follow (red-team
   test("F1: a path blastwall cannot read, or a data source it does not know: any secret or parameter the agent reads may hold the password", () => {
     const unknownPath = found(tf({ ...reads("other"), ...parameter, ...other, ...byPath("${var.prefix}"), ...db("${data.aws_ssm_parameters_by_path.db.values[0]}") }));
     expect(unknownPath).toEqual([expect.objectContaining({ message: expect.stringMatching(/read back by data\.aws_ssm_parameters_by_path\.db from a parameter blastwall cannot tell \(its path is not a path blastwall can tell\).*fail closed/) })]);
-    for (const source of ["data.aws_kms_secrets.db.plaintext", "ephemeral.vault_kv_secret_v2.db.data", "data.terraform_remote_state.db.outputs"]) {
+    for (const source of ["ephemeral.vault_kv_secret_v2.db.data", "data.terraform_remote_state.db.outputs"]) {
       const json = tf({ ...agentReads("secretsmanager:GetSecretValue", "*"), ...db(`\${${source}["password"]}`) });
       expect(found(json)).toEqual([expect.objectContaining({ message: expect.stringMatching(/its password is made from (data|ephemeral)\.\S+, which may read it back from a secret or parameter \(blastwall does not know what .*fail closed; read it with a data source blastwall follows/) })]);
     }
@@ -292,10 +292,9 @@ describe("agent-database-password: read-backs blastwall did not follow (red-team
 
   test("F1 controls: a parameter outside the path, a source that reads no store, an agent that reads no secret", () => {
     expect(found(tf({ ...reads("other"), ...parameter, ...other, ...byPath("/prod/db"), ...db("${data.aws_ssm_parameters_by_path.db.values[0]}") }))).toEqual([]);
-    // `/prod/d` is no parent of `/prod/db/password`.
-    expect(found(tf({ ...reads("pw"), ...parameter, ...byPath("/prod/d"), ...db("${data.aws_ssm_parameters_by_path.db.values[0]}") }))).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/names no parameter of the stack/) }),
-    ]);
+    // `/prod/d` is no parent of `/prod/db/password`: the path reads parameters outside the stack, which the agent's
+    // read of a parameter of the stack does not reach (red-team round 172, F2).
+    expect(found(tf({ ...reads("pw"), ...parameter, ...byPath("/prod/d"), ...db("${data.aws_ssm_parameters_by_path.db.values[0]}") }))).toEqual([]);
     const generated = { "data.aws_secretsmanager_random_password.db": { password_length: 32 } };
     expect(found(tf({ ...agentReads("secretsmanager:GetSecretValue", "*"), ...generated, ...db("${data.aws_secretsmanager_random_password.db.random_password}") }))).toEqual([]);
     expect(found(tf({ ...agentReads("sqs:ListQueues", "*"), ...db("${data.aws_kms_secrets.db.plaintext[\"password\"]}") }))).toEqual([]);
@@ -438,5 +437,61 @@ describe("agent-database-password: a password relayed through a managed resource
     expect(found(tf({ ...readsSecret("other"), ...secret, ...db("${aws_ssm_parameter.copy.value}") }))).toEqual([]);
     const generated = { ...secret, "random_password.db": { length: 32 }, "aws_ssm_parameter.copy": { name: "/prod/db/password", type: "SecureString", value: "${random_password.db.result}" } };
     expect(found(tf({ ...readsSecret("db"), ...generated, ...db("${aws_ssm_parameter.copy.value}") }))).toEqual([]);
+  });
+});
+
+describe("agent-database-password: a read-back naming a store outside the stack by a literal (red-team round 172, F1, F2, F4)", () => {
+  const stores = {
+    "aws_secretsmanager_secret.slack": { name: "app/prod/slack-webhook" },
+    "aws_ssm_parameter.log_level": { name: "/app/prod/log_level", type: "String", value: "info" },
+  };
+  const secretRead = (secretId: string) => ({ "data.aws_secretsmanager_secret_version.db": { secret_id: secretId } });
+  const fromSecret = db('${jsondecode(data.aws_secretsmanager_secret_version.db.secret_string)["password"]}');
+  const paramRead = { "data.aws_ssm_parameter.master": { name: "/shared/prod/postgres_master_password" } };
+  const fromParam = db("${data.aws_ssm_parameter.master.value}");
+  const outside = (name: string) => expect.objectContaining({ resource: "aws_db_instance.prod", message: expect.stringMatching(new RegExp(`from the (secret|parameter) ${name.replace(/[/.]/g, "\\$&")}, which is outside the stack`)) });
+
+  test("F1: a literal secret name no secret of the stack has: the agent's read of another secret of the stack does not reach it", () => {
+    expect(found(tf({ ...agentReads("secretsmanager:GetSecretValue", "${aws_secretsmanager_secret.slack.arn}"), ...stores, ...secretRead("app/prod/db-credentials"), ...fromSecret }))).toEqual([]);
+    // Named through a secret data source with a literal name, or by a literal ARN.
+    const lookup = { "data.aws_secretsmanager_secret.db": { name: "shared/prod/postgres-master" }, ...secretRead("${data.aws_secretsmanager_secret.db.id}") };
+    expect(found(tf({ ...agentReads("secretsmanager:GetSecretValue", "${aws_secretsmanager_secret.slack.arn}"), ...stores, ...lookup, ...fromSecret }))).toEqual([]);
+    const arn = secretRead("arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/prod/db-credentials-AbCdEf");
+    expect(found(tf({ ...agentReads("secretsmanager:GetSecretValue", "${aws_secretsmanager_secret.slack.arn}"), ...stores, ...arn, ...fromSecret }))).toEqual([]);
+  });
+
+  test("F2: a literal parameter name no parameter of the stack has: a read of a String parameter of the stack does not reach it", () => {
+    expect(found(tf({ ...agentReads("ssm:GetParameter", "${aws_ssm_parameter.log_level.arn}"), ...stores, ...paramRead, ...fromParam }))).toEqual([]);
+  });
+
+  test("F1, F2 controls: a `*` read, a grant on that name or a pattern over it still reads the password, naming the store", () => {
+    const star = agentReads(["secretsmanager:GetSecretValue", "ssm:GetParameter"], "*");
+    expect(found(tf({ ...star, ...stores, ...secretRead("app/prod/db-credentials"), ...fromSecret }))).toEqual([outside("app/prod/db-credentials")]);
+    expect(found(tf({ ...star, ...stores, ...paramRead, ...fromParam }))).toEqual([outside("/shared/prod/postgres_master_password")]);
+    const exact = agentReads("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/prod/db-credentials-AbCdEf");
+    expect(found(tf({ ...exact, ...stores, ...secretRead("app/prod/db-credentials"), ...fromSecret }))).toEqual([outside("app/prod/db-credentials")]);
+    const param = agentReads("ssm:GetParameter", "arn:aws:ssm:eu-west-1:123456789012:parameter/shared/prod/postgres_master_password");
+    expect(found(tf({ ...param, ...stores, ...paramRead, ...fromParam }))).toEqual([outside("/shared/prod/postgres_master_password")]);
+    const byPath = agentReads("ssm:GetParametersByPath", "arn:aws:ssm:eu-west-1:123456789012:parameter/shared/prod");
+    expect(found(tf({ ...byPath, ...stores, ...paramRead, ...fromParam }))).toEqual([outside("/shared/prod/postgres_master_password")]);
+    // A pattern over another name does not.
+    const elsewhere = agentReads("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:app/prod/slack-*");
+    expect(found(tf({ ...elsewhere, ...stores, ...secretRead("app/prod/db-credentials"), ...fromSecret }))).toEqual([]);
+  });
+
+  test("F1, F2 controls: a name blastwall cannot read, or a store of the stack that does not show its name, stays fail closed", () => {
+    const reads = agentReads("secretsmanager:GetSecretValue", "${aws_secretsmanager_secret.slack.arn}");
+    const maybe = [expect.objectContaining({ message: expect.stringMatching(/aws_secretsmanager_secret\.slack may hold it rather than surely: .*names no secret of the stack blastwall can tell/) })];
+    expect(found(tf({ ...reads, ...stores, ...secretRead("${var.secret_id}"), ...fromSecret }, { variable: { secret_id: { type: "string" } } }))).toEqual(maybe);
+    const unnamed = { ...stores, "aws_secretsmanager_secret.slack": { name: "${var.env}/slack" } };
+    expect(found(tf({ ...reads, ...unnamed, ...secretRead("app/prod/db-credentials"), ...fromSecret }, { variable: { env: { type: "string" } } }))).toEqual(maybe);
+  });
+
+  test("F4: aws_kms_secrets decrypts a ciphertext of the configuration and reads no store", () => {
+    const kms = { "data.aws_kms_secrets.db": { secret: [{ name: "master_password", payload: "AQICAHh..." }] } };
+    const reads = agentReads(["secretsmanager:GetSecretValue", "ssm:GetParameter"], ["${aws_secretsmanager_secret.slack.arn}", "${aws_ssm_parameter.log_level.arn}"] as unknown as string);
+    expect(found(tf({ ...reads, ...stores, ...kms, ...db('${data.aws_kms_secrets.db.plaintext["master_password"]}') }))).toEqual([]);
+    // The control: a source blastwall does not know still fails closed.
+    expect(found(tf({ ...reads, ...stores, ...db('${data.sops_file.db.data["password"]}') }))).toEqual([expect.objectContaining({ message: expect.stringMatching(/made from data\.sops_file\.db/) })]);
   });
 });

@@ -1022,6 +1022,35 @@ export function storedCredentialEdges(
       break;
     }
   }
+  // A password read back from a store outside the stack, named by a literal (red-team round 172, F1 and F2): read
+  // only through a grant whose pattern can match that store's ARN (`*` included); one written as a reference to a store
+  // of the stack reads that store, whose literal name is another.
+  for (const rb of readsStores ? databasePasswords().outsideReadBacks(stack) : []) {
+    if (databaseReads.some((d) => d.database === rb.database)) continue;
+    const index = storeIndex(stack, rb.storeType, indexOf);
+    const noun = rb.storeType === "aws_ssm_parameter" ? "parameter" : "secret";
+    reads: for (const a of CREDENTIAL_STORES.find((c) => c.type === rb.storeType)?.actions ?? []) {
+      for (const g of grants(a)) {
+        for (const r of g.resources) {
+          if (index.referenced(g, r)) continue;
+          // GetParametersByPath is authorised on the path and returns what is under it.
+          const patterns = a === "ssm:GetParametersByPath" ? [r, r.endsWith("/") ? `${r}*` : `${r}/*`] : [r];
+          const hit = rb.outside.find((o) => patterns.some((p) => globsIntersect(p, o.arn)));
+          if (hit === undefined) continue;
+          const why = `its password is read back by ${rb.via} from the ${noun} ${hit.name}, which is outside the stack, and ${r} can match that ${noun}'s ARN (${hit.arn})`;
+          databaseReads.push({
+            store: `${noun} ${hit.name} outside the stack`,
+            database: rb.database,
+            action: a,
+            maybe: why,
+            detail: `${a} on ${r} (${g.statement.source.address} ${statementName(g.statement)}) may read the master password of ${rb.database} (${why})`,
+            statements: [statementRef(g.statement)],
+          });
+          break reads;
+        }
+      }
+    }
+  }
   // A read on a wildcard reaches stores outside the stack too: every credential-reading action of the catalogue.
   // Most principals hold none of them: asked of the principal's few rights at once before each is asked.
   for (const { entry, storeType } of mayHold(secretActions()) ? secretEntries() : []) {

@@ -400,6 +400,9 @@ const NO_STORE_READ: ReadonlySet<string> = new Set([
   "random_password",
   "random_string",
   "aws_secretsmanager_random_password",
+  // KMS Decrypt of a ciphertext written in the configuration (red-team round 172, F4): no secret or parameter is
+  // read. Who may decrypt the ciphertext is a question of the key's grants, not of a store.
+  "aws_kms_secrets",
   "aws_region",
   "aws_caller_identity",
   "aws_partition",
@@ -439,6 +442,17 @@ export interface ReadBack {
   readonly unresolved?: string;
   /** `via` is no read-back blastwall knows: it may read a store, and what it reads is unknown. */
   readonly unknown?: boolean;
+  /**
+   * Stores outside the stack it reads, named by a literal no store of the stack has (red-team round 172, F1 and F2):
+   * the name as written, and the ARN pattern a grant must match to read it.
+   */
+  readonly outside?: readonly OutsideStore[];
+}
+
+/** A store a read-back names by a literal name or ARN that no store of the stack has. */
+export interface OutsideStore {
+  readonly name: string;
+  readonly arn: string;
 }
 
 function readBacksIn(stack: TfStack, passwords: readonly DatabasePassword[]): ReadBack[] {
@@ -491,19 +505,63 @@ function relayStores(stack: TfStack, resources: readonly TfResource[], type: str
 }
 
 /** The stores of the stack a read-back reads, or why blastwall cannot tell. */
-function readBackStores(stack: TfStack, via: string, mode: string, type: string, spec: ReadBackSpec): { stores: string[]; unresolved?: string } {
+function readBackStores(stack: TfStack, via: string, mode: string, type: string, spec: ReadBackSpec): { stores: string[]; unresolved?: string; outside?: OutsideStore[] } {
   // Neither a plan nor blastwall's reading of a configuration shows an ephemeral block: what it reads is unseen.
   if (mode === "ephemeral") return { stores: [], unresolved: "a plan shows no ephemeral block, and blastwall reads none" };
   const reads = (stack.byType.get(type) ?? []).filter((d) => d.mode === "data" && withoutKeys(d.address) === via);
   if (reads.length === 0) return { stores: [], unresolved: "the stack does not show that data source (a plan shows one read during apply in none of its values)" };
   const stores = new Set<string>();
+  const outside: OutsideStore[] = [];
   for (const d of reads) {
     const found = spec.prefix ? storesUnder(stack, d, spec) : storesNamed(stack, idStrings(d, spec.id), spec.store, 0);
     if (found === undefined) return { stores: [], unresolved: `its ${spec.id} is not a path blastwall can tell` };
-    if (found.length === 0) return { stores: [], unresolved: `its ${spec.id} names no ${storeNoun(spec.store)} of the stack blastwall can tell` };
-    found.forEach((x) => stores.add(x));
+    if (found.length > 0) {
+      found.forEach((x) => stores.add(x));
+      continue;
+    }
+    // A literal name no store of the stack has names a store outside it (F1, F2): only a grant that can match its ARN
+    // reads it. That holds only when every store of the stack shows its name: one that does not may be it.
+    const named = outsideStore(stack, d, spec);
+    if (named === undefined) return { stores: [], unresolved: `its ${spec.id} names no ${storeNoun(spec.store)} of the stack blastwall can tell` };
+    outside.push(named);
   }
-  return { stores: [...stores] };
+  return { stores: [...stores], ...(outside.length > 0 ? { outside } : {}) };
+}
+
+/**
+ * The store outside the stack a read-back names by a literal (`"app/prod/db"`, an ARN, the name of a
+ * `data "aws_secretsmanager_secret"` it names), with the ARN pattern of it, or undefined where the name is not
+ * exact or a store of the stack does not show its own (any store may then be it: fail closed).
+ */
+function outsideStore(stack: TfStack, read: TfResource, spec: ReadBackSpec): OutsideStore | undefined {
+  for (const st of stack.byType.get(spec.store) ?? []) {
+    if (st.mode !== "managed") continue;
+    const name = st.values.name;
+    if (typeof name !== "string" || name === "" || name.includes("${")) return undefined;
+  }
+  const strings = idStrings(read, spec.id);
+  if (strings.length !== 1) return undefined;
+  const name = literalName(stack, strings[0], spec);
+  if (name === undefined || name === "" || /[*?]/.test(name)) return undefined;
+  if (name.startsWith("arn:")) return { name, arn: spec.store === "aws_ssm_parameter" ? (spec.prefix ? `${name.replace(/\/+$/, "")}/*` : name) : `${name}*` };
+  if (spec.store === "aws_ssm_parameter") {
+    const bare = name.replace(/^\//, "");
+    return { name, arn: `arn:*:ssm:*:*:parameter/${spec.prefix ? `${bare.replace(/\/+$/, "")}/*` : bare}` };
+  }
+  // Secrets Manager appends `-` and six random characters to a secret's name in its ARN.
+  return { name, arn: `arn:*:secretsmanager:*:*:secret:${name}*` };
+}
+
+/** A read-back's id as an exact literal: written out, resolved, or the literal name or ARN of a secret data source it names. */
+function literalName(stack: TfStack, s: string, spec: ReadBackSpec): string | undefined {
+  const lookup = /^\$\{data\.aws_secretsmanager_secret\.([A-Za-z0-9_-]+)\.(?:id|arn)\}$/.exec(s);
+  if (lookup && spec.store === "aws_secretsmanager_secret") {
+    const d = stack.byAddress.get(`data.aws_secretsmanager_secret.${lookup[1]}`);
+    const given = d?.values.arn ?? d?.values.name;
+    return typeof given === "string" && !given.includes("${") ? given : undefined;
+  }
+  const r = resolveToPattern(stack, s);
+  return r.exact ? r.pattern : undefined;
 }
 
 /**
@@ -601,6 +659,13 @@ export function databasesReadBackFrom(stack: TfStack, store: TfResource): Map<st
     else if (rb.unresolved !== undefined && !out.has(rb.database)) out.set(rb.database, { via: rb.via, maybe: readBackWhy(rb) });
   }
   return out;
+}
+
+/** Read-backs of stores outside the stack, named by a literal (a grant that can match one's ARN reads the password). */
+export function outsideReadBacks(stack: TfStack): { readonly database: string; readonly via: string; readonly storeType: string; readonly outside: readonly OutsideStore[] }[] {
+  return index(stack)
+    .readBacks.filter((rb) => rb.unresolved === undefined && rb.outside !== undefined)
+    .map((rb) => ({ database: rb.database, via: rb.via, storeType: rb.storeTypes[0], outside: rb.outside! }));
 }
 
 /** Read-backs whose store blastwall cannot tell (any store of `storeType` the reader reaches, outside the stack too, may be it), with why. */
