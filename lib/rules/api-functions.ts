@@ -74,18 +74,21 @@ function exactly(stack: TfStack, v: unknown): string | undefined {
 export function apiFunctions(stack: TfStack, api: TfResource): { functions: TfResource[]; complete: boolean } {
   const out = new Set<TfResource>();
   let written = 0;
-  const add = (type: unknown, uri: unknown) => {
+  const add = (type: unknown, uri: unknown, subtype?: unknown) => {
     written++;
+    // An HTTP API's AWS service integration (`integration_subtype` SQS-SendMessage, ...) has no URI and runs no
+    // function (review of 0.8.0: it was read as "every function"), as front-doors.ts reads it.
+    if (subtype !== undefined && subtype !== null && subtype !== "") return;
     const t = exactly(stack, type)?.toUpperCase();
     if (t !== undefined && t !== "AWS" && t !== "AWS_PROXY") return;
     for (const f of targetFunctions(stack, uri)) out.add(f);
   };
   const rest = api.type === REST;
   for (const i of stack.byType.get(rest ? "aws_api_gateway_integration" : "aws_apigatewayv2_integration") ?? []) {
-    if (i.mode === "managed" && mayBeOf(stack, i.values[rest ? "rest_api_id" : "api_id"], api)) add(i.values[rest ? "type" : "integration_type"], i.values[rest ? "uri" : "integration_uri"]);
+    if (i.mode === "managed" && mayBeOf(stack, i.values[rest ? "rest_api_id" : "api_id"], api)) add(i.values[rest ? "type" : "integration_type"], i.values[rest ? "uri" : "integration_uri"], rest ? undefined : i.values["integration_subtype"]);
   }
   const bodies = bodiesOf(stack);
-  for (const o of bodies.operations) if (o.api === api) add(o.type, o.uri);
+  for (const o of bodies.operations) if (o.api === api) add(o.type, o.uri, o.subtype);
   const unread = bodies.unread.some((u) => u.api === api);
   return { functions: [...out], complete: written > 0 && !unread };
 }

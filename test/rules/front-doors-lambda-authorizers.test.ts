@@ -450,3 +450,25 @@ describe("Transfer Family API_GATEWAY identity providers, and endpoints inside a
     expect(found(regional)[0].message).toContain("whoever can reach the API (anyone, for a public one) runs it");
   });
 });
+
+describe("Transfer API_GATEWAY identity provider on an HTTP API whose only integration is an AWS service's (review of 0.8.0)", () => {
+  const DESTROY_FN = (): Obj => ({ ...FUNCTION(DESTROY), ...role("authz", trust("lambda.amazonaws.com"), DESTROY) });
+  const HTTP_IDP = (integration: Obj): Obj => ({
+    ...role("invoke", trust("transfer.amazonaws.com"), policy(allow("execute-api:Invoke", "*"))),
+    "aws_apigatewayv2_api.idp": { name: "idp", protocol_type: "HTTP" },
+    "aws_apigatewayv2_integration.i": { api_id: "${aws_apigatewayv2_api.idp.id}", ...integration },
+    "aws_apigatewayv2_stage.prod": { api_id: "${aws_apigatewayv2_api.idp.id}", name: "prod" },
+  });
+  const SERVER = { "aws_transfer_server.s": { identity_provider_type: "API_GATEWAY", url: "${aws_apigatewayv2_stage.prod.invoke_url}", invocation_role: "${aws_iam_role.invoke.arn}", protocols: ["SFTP"], endpoint_type: "PUBLIC" } };
+  const fns = (json: Obj) => [...new Set(found(json).map((f) => f.resource))].sort();
+
+  test("an SQS-SendMessage integration runs no function: nothing is reported", () => {
+    const sqs = { integration_type: "AWS_PROXY", integration_subtype: "SQS-SendMessage", credentials_arn: "${aws_iam_role.invoke.arn}", request_parameters: { QueueUrl: "https://sqs.eu-central-1.amazonaws.com/111111111111/q", MessageBody: "$request.body" } };
+    expect(fns(stack([NOTHING], { ...DESTROY_FN(), ...HTTP_IDP(sqs), ...SERVER }))).toEqual([]);
+  });
+
+  test("control: a Lambda proxy integration runs its function", () => {
+    const lambda = { integration_type: "AWS_PROXY", integration_uri: "${aws_lambda_function.authz.invoke_arn}" };
+    expect(fns(stack([NOTHING], { ...DESTROY_FN(), ...HTTP_IDP(lambda), ...SERVER }))).toEqual(["aws_lambda_function.authz"]);
+  });
+});
