@@ -454,6 +454,19 @@ describe("an MCP server target whose endpoint is another door of the stack", () 
     expect(f[0].message).toContain("which invokes aws_lambda_function.mcp");
   });
 
+  test("review of 0.8.0: aliases written as a local or a variable with a default are read (an endpoint on the alias reached nothing)", () => {
+    const viaLocal = relay("https://mcp.example.com/mcp", OAUTH, REST_CDN({ aliases: "${local.al}" }));
+    viaLocal.locals = { al: ["mcp.example.com"] };
+    expect(found(viaLocal).map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+    const viaVar = relay("https://mcp.example.com/mcp", OAUTH, REST_CDN({ aliases: "${var.al}" }));
+    viaVar.variable = { al: { type: "list(string)", default: ["mcp.example.com"] } };
+    expect(found(viaVar).map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+    // Control: another host than the local's aliases is a server elsewhere.
+    const other = relay("https://other.example.org/mcp", OAUTH, REST_CDN({ aliases: "${local.al}" }));
+    other.locals = { al: ["mcp.example.com"] };
+    expect(found(other).filter((x) => x.rule === "agent-transitive-destroy")).toEqual([]);
+  });
+
   test("164 F7: a distribution whose origin is an AgentCore runtime of the stack: InvokeGateway acts as the runtime's role (was a pass)", () => {
     const cdn = CDN({}, { aliases: [], origin: [{ origin_id: "rt", domain_name: "bedrock-agentcore.us-east-1.amazonaws.com" }], ordered_cache_behavior: [], default_cache_behavior: [behaviour("rt")] });
     const f = found(stack(`https://\${aws_cloudfront_distribution.cf.domain_name}/runtimes/${OWN_ARN}/invocations`, DESTROY, cdn));

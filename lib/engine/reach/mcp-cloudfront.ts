@@ -12,6 +12,7 @@
  * sends a share of its requests (by weight, up to 15%, or those carrying the policy's header) to the staging
  * distribution the policy names, which serves them with its own behaviours and origins: those are followed too.
  */
+import { followReferences } from "../agent-tags";
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks } from "../json";
 import { attributePattern, resolveToPattern } from "../terraform/tokens";
@@ -182,6 +183,8 @@ function originForwards(stack: TfStack, d: TfResource, path: string | undefined)
 
 /** The distribution's `aliases` as written, each a pattern; none where the list cannot be read. */
 export function aliasPatterns(stack: TfStack, d: TfResource): string[] {
-  const v = d.values["aliases"];
+  // Through a local, or a variable's default (review of 0.8.0: a list written so was never read, so an endpoint on the
+  // alias reached nothing), as a custom domain's name is read.
+  const v = followReferences(stack, d.values["aliases"]);
   return Array.isArray(v) ? v.filter((a): a is string => typeof a === "string").map((a) => resolveToPattern(stack, a).pattern) : [];
 }
