@@ -809,7 +809,7 @@ function eventRoutes(stack: TfStack): Route[] {
         verb: replayVerb(r.archive.address, r.to.text),
         how: `, where ${hopsText(hops)}${rule.address} (matching AWS services' events, which a replay puts again as they were) sends them through ${t.address} to`,
         denyAsks: asks(r.pattern, r.archive),
-        pin: `delete ${r.archive.address} if nothing needs its events replayed, or add "replay-name": [{"exists": false}] to the event pattern of ${[...hops.map((h) => h.rule.address), rule.address].join(" or ")}`,
+        pin: `delete ${r.archive.address} if nothing needs its events replayed, or add "replay-name": [{"exists": false}] to the event pattern of ${replayRules(hops, rule)}`,
       });
     }
     // An archive's pattern that keeps the rule's events out is no limit for a caller that may widen it, and none is

@@ -334,23 +334,13 @@ function ruleTargetRoutes(stack: TfStack): ComputeRoute[] {
   for (const { t, rule, compute } of eventTargets(stack)) {
     const on = ruleOfTarget(stack, t);
     const put = { actions: ["events:PutEvents"], pattern: on.busPattern, target: on.bus, types: BUSES };
+    const rewritten = (r: TfResource): ComputeRoute => ({ via: t, actions: [PUT_RULE], pattern: on.arn, target: r, types: RULES, also: [put], verb: rewriteVerb(r, on.busText), how: `, which ${t.address} then sends to`, computes: [compute] });
     if (!rule || forgeable(stack, rule)) {
       out.push({ via: t, ...put, verb: `put events on ${on.busText}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to`, computes: [compute], ...(rule ? { rule } : {}) });
       // A replay the rule's pattern keeps out (replay-name exclusion, an archive's pattern) gets in once the caller puts
       // the rule again: PutRule, then the replay (a PutEvents relayed by it), as for a rule of AWS events only below.
-      if (rule && patternMayShunReplays(stack, rule)) out.push({ via: t, actions: [PUT_RULE], pattern: on.arn, target: rule, types: RULES, also: [put], verb: rewriteVerb(rule, on.busText), how: `, which ${t.address} then sends to`, computes: [compute] });
-    } else
-      out.push({
-        via: t,
-        actions: [PUT_RULE],
-        pattern: on.arn,
-        target: rule,
-        types: RULES,
-        also: [put],
-        verb: rewriteVerb(rule, on.busText),
-        how: `, which ${t.address} then sends to`,
-        computes: [compute],
-      });
+      if (rule && patternMayShunReplays(stack, rule)) out.push(rewritten(rule));
+    } else out.push(rewritten(rule));
     // AWS services' events: PutEvents cannot send them, a replay of an archive that kept them can (replays.ts), onto
     // the rule's bus or forwarded there.
     if (!rule) continue;
