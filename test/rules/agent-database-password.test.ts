@@ -290,6 +290,14 @@ describe("agent-database-password: read-backs blastwall did not follow (red-team
     }
   });
 
+  test("review of 0.8.0: a by-path read also returns parameters made outside the stack under the path: a grant on one of them reads the password", () => {
+    const outsideGrant = agentReads(["ssm:GetParameter"], "arn:aws:ssm:eu-central-1:111111111111:parameter/prod/db/admin");
+    expect(found(tf({ ...outsideGrant, ...parameter, ...other, ...byPath("/prod/db"), ...db("${data.aws_ssm_parameters_by_path.db.values[0]}") }))).toHaveLength(1);
+    // Control: a grant on a parameter outside the path.
+    const elsewhere = agentReads(["ssm:GetParameter"], "arn:aws:ssm:eu-central-1:111111111111:parameter/prod/app/admin");
+    expect(found(tf({ ...elsewhere, ...parameter, ...other, ...byPath("/prod/db"), ...db("${data.aws_ssm_parameters_by_path.db.values[0]}") }))).toEqual([]);
+  });
+
   test("F1 controls: a parameter outside the path, a source that reads no store, an agent that reads no secret", () => {
     expect(found(tf({ ...reads("other"), ...parameter, ...other, ...byPath("/prod/db"), ...db("${data.aws_ssm_parameters_by_path.db.values[0]}") }))).toEqual([]);
     // `/prod/d` is no parent of `/prod/db/password`: the path reads parameters outside the stack, which the agent's

@@ -364,15 +364,15 @@ export function databasesMaybeIn(stack: TfStack, strings: readonly string[], cer
   return out;
 }
 
+/** The store types a password can be read back from (READ_BACKS' `store`s): credentials.ts asks a principal's reads of these before loading this module. */
+export const READ_BACK_STORE_TYPES: readonly string[] = ["aws_secretsmanager_secret", "aws_ssm_parameter"];
+
 /**
  * Data sources and ephemeral resources that read a store's current value back, by type: the argument naming the store,
  * and the type of the store. A database given what one reads (`password = data.aws_secretsmanager_secret_version.db.
  * secret_string`, HashiCorp's write-only pattern with `ephemeral "aws_secretsmanager_secret_version"`) has the store's
  * value as its password, whatever the stack shows the store holds (red-team round 169, F1).
  */
-/** The store types a password can be read back from (READ_BACKS' `store`s): credentials.ts asks a principal's reads of these before loading this module. */
-export const READ_BACK_STORE_TYPES: readonly string[] = ["aws_secretsmanager_secret", "aws_ssm_parameter"];
-
 export const READ_BACKS: Readonly<Record<string, ReadBackSpec>> = {
   aws_secretsmanager_secret_version: { id: "secret_id", store: "aws_secretsmanager_secret" },
   aws_secretsmanager_secret_versions: { id: "secret_id", store: "aws_secretsmanager_secret" },
@@ -517,6 +517,13 @@ function readBackStores(stack: TfStack, via: string, mode: string, type: string,
     if (found === undefined) return { stores: [], unresolved: `its ${spec.id} is not a path blastwall can tell` };
     if (found.length > 0) {
       found.forEach((x) => stores.add(x));
+      // A by-path read returns every parameter under the path, those made outside the stack too (review of 0.8.0): a
+      // grant that can match the path reads it, not only one on a parameter of the stack.
+      if (spec.prefix) {
+        const under = outsideStore(stack, d, spec);
+        if (under === undefined) return { stores: [], unresolved: `its ${spec.id} reads parameters outside the stack too, and a parameter of the stack does not show its name` };
+        outside.push(under);
+      }
       continue;
     }
     // A literal name no store of the stack has names a store outside it (F1, F2): only a grant that can match its ARN
