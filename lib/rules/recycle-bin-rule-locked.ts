@@ -124,8 +124,8 @@ function settableExistence(r: TfResource): string | undefined {
   const keys = settableKeys(r.values);
   for (const k of ["count", "for_each", "lifecycle"]) {
     const v = r.values[k];
-    const written = typeof v === "string" && /\bvar\./.test(v);
-    if (keys.has(k) || written) return `has ${k}${written ? ` = ${v}` : ""} from a root variable, ${SETTABLE_SAYS}, so it may not be created`;
+    // What a root variable sets is marked by `markSettableByVariables` (which a `--var-file` value unmarks), as check reads a stack.
+    if (keys.has(k)) return `has ${k}${typeof v === "string" ? ` = ${v}` : ""} from a root variable, ${SETTABLE_SAYS}, so it may not be created`;
   }
   if (keys.has(EVERY_ARGUMENT)) return `sits in a module instance that depends on a root variable, ${SETTABLE_SAYS}, so it may not be created`;
   return undefined;

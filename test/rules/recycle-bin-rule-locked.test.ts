@@ -1,5 +1,8 @@
 import { agentRole, check, errors, policy, tf } from "../helpers/tf";
 import { run } from "./helpers";
+import { buildStack } from "../../lib/engine/terraform/stack";
+import { buildAnalysis } from "../../lib/engine/analyze";
+import { markSettableByVariables } from "../../lib/engine/terraform/settable-providers";
 import { rule } from "../../lib/rules/recycle-bin-rule-locked";
 import { allRules } from "../../lib/rules";
 import { ProtectedVolume, RecycleBinLock } from "../../lib/constructs";
@@ -86,7 +89,12 @@ describe("recycle-bin-rule-locked: what counts as a locked rule and as cover", (
   const PINNED = { region: "eu-central-1", allowed_account_ids: ["111111111111"] };
   const stack = (region: Obj, extra: Obj = {}) =>
     tf({ "aws_rbin_rule.tagged": rbin(TAGGED), "aws_rbin_rule.region": rbin(region) }, { provider: { aws: [PINNED, { ...PINNED, alias: "backup" }] }, ...extra });
-  const found = (region: Obj, extra: Obj = {}) => run(rule, stack(region, extra));
+  // As `blastwall check` reads a stack: what a root variable sets is marked settable first (`--var-file` values given).
+  const found = (region: Obj, extra: Obj = {}, given?: ReadonlyMap<string, unknown>) => {
+    const built = buildStack(stack(region, extra), "test.tf.json");
+    markSettableByVariables(built.resources, given, built.locals);
+    return rule.check({ stack: built, analysis: buildAnalysis(built, {}), config: {}, strict: false });
+  };
 
   it.each([
     ["count = 0", { count: 0 }, "has count = 0, so Terraform creates none"],
@@ -104,6 +112,10 @@ describe("recycle-bin-rule-locked: what counts as a locked rule and as cover", (
     const fs = found({ count: "${var.lock ? 1 : 0}" }, { variable: { lock: { type: "bool", default: true } } });
     expect(fs.map((f) => f.resource)).toEqual(["aws_rbin_rule.tagged"]);
     expect(fs[0].message).toContain("has count = ${var.lock ? 1 : 0} from a root variable, which -var can set otherwise, so it may not be created");
+  });
+
+  it("control: the variable given with --var-file is read by its value (review of 0.8.0)", () => {
+    expect(found({ count: "${var.lock ? 1 : 0}" }, { variable: { lock: { type: "bool", default: true } } }, new Map([["lock", true]]))).toEqual([]);
   });
 
   it("controls: count = 1 and a non-empty for_each cover", () => {
