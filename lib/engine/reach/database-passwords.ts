@@ -7,6 +7,7 @@
  * `var.db_password`, a data source's `secret_string`, a literal) appearing in a stored value; and the secrets RDS
  * manages itself (`manage_master_user_password`), named `rds!db-...` / `rds!cluster-...`.
  */
+import { withoutInstanceKeys } from "../agents";
 import type { TfResource, TfStack } from "../terraform/types";
 import { stringsIn } from "../json";
 import { resolveToPattern } from "../terraform/tokens";
@@ -198,7 +199,7 @@ function refsIn(stack: TfStack, v: unknown, seen: Set<string>): string[] {
       const base = m[1];
       // A resource or data source counts by the attribute written (its ARN or a bcrypt hash is no password); a
       // generated password by its `.result`.
-      const bare = base.replace(/\[[^\]]*\]/g, "");
+      const bare = withoutInstanceKeys(base);
       const attr = /^(?:ephemeral\.)?random_(password|string)\./.test(bare.replace(MODULE_PREFIX, "")) ? ".result" : /^(var|local)\./.test(bare) ? "" : m[2];
       const r = `${bare}${attr}`;
       if (/^(each|count|path|terraform|self)\./.test(r) || seen.has(r)) continue;
@@ -421,7 +422,7 @@ function moduleOutput(stack: TfStack, ref: string): { via: string; why: string }
   if (prefix === "") return undefined;
   const parts = ref.slice(prefix.length).split(".");
   if (parts.length >= 2 && stack.byAddress.has(`${prefix}${parts[0]}.${parts[1]}`)) return undefined;
-  if (parts.length >= 2 && (stack.byType.get(parts[0]) ?? []).some((r) => withoutKeys(r.address) === `${prefix}${parts[0]}.${parts[1]}`)) return undefined;
+  if (parts.length >= 2 && (stack.byType.get(parts[0]) ?? []).some((r) => withoutInstanceKeys(r.address) === `${prefix}${parts[0]}.${parts[1]}`)) return undefined;
   const module = prefix.slice(0, -1);
   return {
     via: `${module}.${parts[0]}`,
@@ -470,7 +471,7 @@ function readBacksIn(stack: TfStack, passwords: readonly DatabasePassword[]): Re
     for (const ref of p.refs) {
       const m = READ_BACK_REF.exec(ref);
       if (m) {
-        const via = `${m[1].replace(/\[[^\]]*\]/g, "")}${m[2]}.${m[3]}.${m[4]}`;
+        const via = `${withoutInstanceKeys(m[1])}${m[2]}.${m[3]}.${m[4]}`;
         const spec = READ_BACKS[m[3]];
         if (spec) add(p, via, () => ({ storeTypes: [spec.store], ...readBackStores(stack, via, m[2], m[3], spec) }));
         else if (!NO_STORE_READ.has(m[3]))
@@ -481,7 +482,7 @@ function readBacksIn(stack: TfStack, passwords: readonly DatabasePassword[]): Re
       // shows it given (what it was given is followed by refsIn); an attribute a provider computes that blastwall does
       // not know may have been read from any store (fail closed). The database's own attribute is the password itself.
       const relay = relayOf(stack, ref);
-      if (relay && relay.address !== withoutKeys(p.database)) {
+      if (relay && relay.address !== withoutInstanceKeys(p.database)) {
         if (relay.storeValue) add(p, relay.ref, () => relayStores(stack, relay.resources, relay.storeValue!));
         else if (relay.unknown !== undefined) add(p, relay.ref, () => ({ storeTypes: READ_BACK_STORE_TYPES, stores: [], unknown: true, unresolved: relay.unknown }));
         continue;
@@ -508,7 +509,7 @@ function relayStores(stack: TfStack, resources: readonly TfResource[], type: str
 function readBackStores(stack: TfStack, via: string, mode: string, type: string, spec: ReadBackSpec): { stores: string[]; unresolved?: string; outside?: OutsideStore[] } {
   // Neither a plan nor blastwall's reading of a configuration shows an ephemeral block: what it reads is unseen.
   if (mode === "ephemeral") return { stores: [], unresolved: "a plan shows no ephemeral block, and blastwall reads none" };
-  const reads = (stack.byType.get(type) ?? []).filter((d) => d.mode === "data" && withoutKeys(d.address) === via);
+  const reads = (stack.byType.get(type) ?? []).filter((d) => d.mode === "data" && withoutInstanceKeys(d.address) === via);
   if (reads.length === 0) return { stores: [], unresolved: "the stack does not show that data source (a plan shows one read during apply in none of its values)" };
   const stores = new Set<string>();
   const outside: OutsideStore[] = [];
@@ -619,10 +620,10 @@ function storesNamed(stack: TfStack, strings: readonly string[], type: string, d
   const stores = (stack.byType.get(type) ?? []).filter((r) => r.mode === "managed");
   for (const s of strings) {
     if (s.includes("${")) {
-      for (const st of stores) if (namesAddress(s, withoutKeys(st.address))) out.add(st.address);
+      for (const st of stores) if (namesAddress(s, withoutInstanceKeys(st.address))) out.add(st.address);
       if (type === "aws_secretsmanager_secret" && depth === 0) {
         for (const v of stack.byType.get("aws_secretsmanager_secret_version") ?? []) {
-          if (v.mode === "managed" && namesAddress(s, withoutKeys(v.address))) storesNamed(stack, idStrings(v, "secret_id"), type, 1).forEach((x) => out.add(x));
+          if (v.mode === "managed" && namesAddress(s, withoutInstanceKeys(v.address))) storesNamed(stack, idStrings(v, "secret_id"), type, 1).forEach((x) => out.add(x));
         }
       }
       continue;
@@ -639,11 +640,6 @@ function storesNamed(stack: TfStack, strings: readonly string[], type: string, d
 
 function escapeRe(x: string): string {
   return x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/** An address without its instance keys (`aws_secretsmanager_secret.db["a"]` → `aws_secretsmanager_secret.db`). */
-function withoutKeys(address: string): string {
-  return address.replace(/\[[^\]]*\]/g, "");
 }
 
 /** Whether `s` names `address` as a whole (an instance key, an attribute may follow; no longer name, no module path before it). */

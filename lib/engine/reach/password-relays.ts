@@ -5,6 +5,7 @@
  * read-back or generator behind it; an attribute the provider computes that blastwall knows nothing of may have been
  * read from any store (fail closed). Loaded only with database-passwords.ts.
  */
+import { withoutInstanceKeys } from "../agents";
 import type { TfResource, TfStack } from "../terraform/types";
 import { stringsIn } from "../json";
 import { argumentsReadBack, carriedArguments, configuredReferences, handsBack, NOT_ARGUMENTS } from "./credential-references";
@@ -46,11 +47,6 @@ export interface Relay {
   readonly unknown?: string;
 }
 
-/** An address without its instance keys. */
-function withoutKeys(address: string): string {
-  return address.replace(/\[[^\]]*\]/g, "");
-}
-
 /**
  * The relay a reference (instance keys already dropped) names: undefined where it names no managed resource of the
  * stack (a variable, a data source, a module output, a resource the stack does not show).
@@ -61,7 +57,7 @@ export function relayOf(stack: TfStack, ref: string): Relay | undefined {
   if (!m) return undefined;
   const [, prefix, type, name, attribute] = m;
   const address = `${prefix}${type}.${name}`;
-  const resources = (stack.byType.get(type) ?? []).filter((r) => r.mode === "managed" && withoutKeys(r.address) === address);
+  const resources = (stack.byType.get(type) ?? []).filter((r) => r.mode === "managed" && withoutInstanceKeys(r.address) === address);
   if (resources.length === 0) return undefined;
   const given: string[] = [];
   let unknown: string | undefined;
