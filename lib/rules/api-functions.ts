@@ -6,9 +6,9 @@
  * integrations are not all in the stack (none written there, an OpenAPI body blastwall cannot read) may run any
  * function of the stack.
  */
+import { exactPattern } from "../engine/terraform/tokens";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { referencedIn } from "../engine/terraform/referenced";
-import { resolveToPattern } from "../engine/terraform/tokens";
 import { followReferences } from "../engine/agent-tags";
 import { bodiesOf } from "../engine/reach/openapi-doors";
 import { targetFunctions } from "./invoke-routes";
@@ -61,12 +61,6 @@ function mayBeOf(stack: TfStack, v: unknown, api: TfResource): boolean {
   return named.length === 0 || named.includes(api);
 }
 
-function exactly(stack: TfStack, v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const p = resolveToPattern(stack, v);
-  return p.exact ? p.pattern : undefined;
-}
-
 /**
  * The functions `api`'s integrations run: AWS and AWS_PROXY integrations whose URI names a function (every function
  * where it cannot be read), with `complete` false where what the API runs is not all in the stack.
@@ -79,7 +73,7 @@ export function apiFunctions(stack: TfStack, api: TfResource): { functions: TfRe
     // An HTTP API's AWS service integration (`integration_subtype` SQS-SendMessage, ...) has no URI and runs no
     // function (review of 0.8.0: it was read as "every function"), as front-doors.ts reads it.
     if (subtype !== undefined && subtype !== null && subtype !== "") return;
-    const t = exactly(stack, type)?.toUpperCase();
+    const t = exactPattern(stack, type)?.toUpperCase();
     if (t !== undefined && t !== "AWS" && t !== "AWS_PROXY") return;
     for (const f of targetFunctions(stack, uri)) out.add(f);
   };

@@ -12,9 +12,9 @@
  * the message says which (api-reach.ts). IoT custom authorizers, Transfer Family identity providers and AppSync Event
  * API authorizers are read in service-authorizer-routes.ts.
  */
+import { exactPattern } from "../engine/terraform/tokens";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { oneReferenced } from "../engine/terraform/referenced";
-import { resolveToPattern } from "../engine/terraform/tokens";
 import { blocksOf } from "../engine/reach/front-doors";
 import { bodiesOf } from "../engine/reach/openapi-doors";
 import { functionsOf, type Route } from "./invoke-routes";
@@ -22,12 +22,6 @@ import { serviceAuthorizerRoutes } from "./service-authorizer-routes";
 import { whoReaches } from "./api-reach";
 
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
-
-function exactly(stack: TfStack, v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const p = resolveToPattern(stack, v);
-  return p.exact ? p.pattern : undefined;
-}
 
 /** `A, B, C and 2 more`. */
 function listed(names: readonly string[]): string {
@@ -83,7 +77,7 @@ function apiAuthorizerRoutes(stack: TfStack, kind: "rest" | "http"): Route[] {
   for (const a of stack.byType.get(authorizerType) ?? []) {
     if (a.mode !== "managed" || unset(a.values["authorizer_uri"])) continue;
     // REST's type defaults to TOKEN; an HTTP API's is required.
-    const type = rest && unset(a.values[typeKey]) ? "TOKEN" : exactly(stack, a.values[typeKey]);
+    const type = rest && unset(a.values[typeKey]) ? "TOKEN" : exactPattern(stack, a.values[typeKey]);
     if (type === "COGNITO_USER_POOLS" || type === "JWT") continue;
     const functions = functionsOf(stack, a.values["authorizer_uri"]);
     if (functions.length === 0) continue;
@@ -91,7 +85,7 @@ function apiAuthorizerRoutes(stack: TfStack, kind: "rest" | "http"): Route[] {
     const apiText = api?.address ?? "an API blastwall cannot find in the stack";
     const who = whoReaches(stack, api);
     const users = usersOf(stack, userType, authorizerType).get(a)?.filter((m) => {
-      const auth = exactly(stack, m.values[authKey]);
+      const auth = exactPattern(stack, m.values[authKey]);
       return auth === undefined || auth === "CUSTOM";
     }) ?? [];
     const what = `${a.address}, a Lambda authorizer (${type ?? "a type blastwall cannot read"}) of ${apiText}`;
@@ -115,7 +109,7 @@ function graphqlAuthorizerRoutes(stack: TfStack): Route[] {
   for (const api of stack.byType.get("aws_appsync_graphql_api") ?? []) {
     if (api.mode !== "managed") continue;
     for (const [n, block] of [api.values, ...blocksOf(api.values["additional_authentication_provider"])].entries()) {
-      const type = exactly(stack, block["authentication_type"]);
+      const type = exactPattern(stack, block["authentication_type"]);
       if (type !== undefined && type !== "AWS_LAMBDA") continue;
       const uri = blocksOf(block["lambda_authorizer_config"])[0]?.["authorizer_uri"];
       if (unset(uri)) continue;

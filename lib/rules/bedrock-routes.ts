@@ -25,7 +25,7 @@
  * agent's custom orchestration function runs on every turn as its parser function does.
  */
 import type { TfResource, TfStack } from "../engine/terraform/types";
-import { resolveToPattern } from "../engine/terraform/tokens";
+import { exactPattern, resolveToPattern } from "../engine/terraform/tokens";
 import { oneReferenced as oneWritten } from "../engine/terraform/referenced";
 import { followReferences } from "../engine/agent-tags";
 import type { Route } from "./invoke-routes";
@@ -47,12 +47,6 @@ const unset = (v: unknown): boolean => v === undefined || v === null || v === ""
 function blocksOf(v: unknown): Record<string, unknown>[] | undefined {
   if (Array.isArray(v)) return v.every((b) => typeof b === "object" && b !== null && !Array.isArray(b)) ? (v as Record<string, unknown>[]) : undefined;
   return typeof v === "object" && v !== null ? [v as Record<string, unknown>] : undefined;
-}
-
-function exactly(stack: TfStack, v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const p = resolveToPattern(stack, v);
-  return p.exact ? p.pattern : undefined;
 }
 
 /**
@@ -86,7 +80,7 @@ function agentCalls(stack: TfStack): Map<string, AgentCalls> {
   const add = (agentId: unknown, via: TfResource, fns: readonly TfResource[]) => {
     if (fns.length === 0) return;
     const agent = oneReferenced(stack, agentId, AGENTS) ?? (via.type === AGENTS[0] ? via : undefined);
-    const id = agent ? "*" : (exactly(stack, agentId) ?? "*");
+    const id = agent ? "*" : (exactPattern(stack, agentId) ?? "*");
     const key = agent?.address ?? `id:${id}`;
     let a = out!.get(key);
     if (!a) out!.set(key, (a = { agent, id, via: [], functions: new Set() }));
@@ -94,7 +88,7 @@ function agentCalls(stack: TfStack): Map<string, AgentCalls> {
     for (const f of fns) a.functions.add(f);
   };
   for (const ag of stack.byType.get("aws_bedrockagent_agent_action_group") ?? []) {
-    if (exactly(stack, ag.values["action_group_state"]) === "DISABLED") continue;
+    if (exactPattern(stack, ag.values["action_group_state"]) === "DISABLED") continue;
     add(ag.values["agent_id"], ag, executorFunctions(stack, ag.values["action_group_executor"]));
   }
   for (const agent of stack.byType.get("aws_bedrockagent_agent") ?? []) {
@@ -253,8 +247,8 @@ function flowNodes(stack: TfStack, def: unknown, within = "", depth = 0): FlowNo
       continue;
     }
     for (const n of list) {
-      const type = exactly(stack, n["type"]);
-      const own = exactly(stack, n["name"]) ?? "a node";
+      const type = exactPattern(stack, n["type"]);
+      const own = exactPattern(stack, n["name"]) ?? "a node";
       const name = within ? `${own} (in Loop node ${within})` : own;
       const config = unset(n["configuration"]) ? [] : blocksOf(n["configuration"]);
       out.nodes.push({ name, type, config });
@@ -379,7 +373,7 @@ function lexHooks(stack: TfStack, v: unknown): TfResource[] {
   const alias = typeof v === "string" && v !== "" ? resolveToPattern(stack, v).pattern : "*";
   const out = new Set<TfResource>();
   for (const p of stack.byType.get("aws_lambda_permission") ?? []) {
-    const principal = exactly(stack, p.values["principal"]);
+    const principal = exactPattern(stack, p.values["principal"]);
     if (principal !== undefined && serviceNamespace(principal) !== "lex") continue;
     const src = p.values["source_arn"];
     const source = typeof src === "string" && src !== "" ? resolveToPattern(stack, src).pattern : "*";
@@ -394,7 +388,7 @@ function agentsOfAlias(stack: TfStack, agents: Map<string, AgentCalls>, v: unkno
   const alias = oneReferenced(stack, v, ALIASES);
   const agent = alias ? oneReferenced(stack, alias.values["agent_id"], AGENTS) : oneReferenced(stack, v, AGENTS);
   if (agent) return [...(agents.get(agent.address)?.functions ?? [])];
-  const id = exactly(stack, v) === undefined ? undefined : /:agent-alias\/([^/]+)\//.exec(exactly(stack, v)!)?.[1];
+  const id = exactPattern(stack, v) === undefined ? undefined : /:agent-alias\/([^/]+)\//.exec(exactPattern(stack, v)!)?.[1];
   const hits = [...agents.values()].filter((a) => id === undefined || a.agent !== undefined || a.id === "*" || a.id === id);
   return [...new Set(hits.flatMap((a) => [...a.functions]))];
 }
@@ -467,7 +461,7 @@ function knowledgeBaseRoutes(stack: TfStack): Route[] {
     const functions = transformationFunctions(stack, ds.values["vector_ingestion_configuration"]);
     if (functions.length === 0) continue;
     const kb = oneReferenced(stack, ds.values["knowledge_base_id"], KNOWLEDGE_BASES);
-    const id = kb ? "*" : (exactly(stack, ds.values["knowledge_base_id"]) ?? "*");
+    const id = kb ? "*" : (exactPattern(stack, ds.values["knowledge_base_id"]) ?? "*");
     const pattern = `arn:*:bedrock:*:*:knowledge-base/${id}`;
     const text = kb?.address ?? (id === "*" ? "a knowledge base whose ID blastwall cannot read" : `knowledge base ${id}`);
     const assigned = kb ? ` (${kb.address} gets its ID from AWS, which blastwall cannot read, so a right on a knowledge base named by a literal ID counts as one on it)` : "";

@@ -21,7 +21,7 @@
  */
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { globsIntersect } from "../engine/iam/glob";
-import { resolveToPattern } from "../engine/terraform/tokens";
+import { exactPattern, resolveToPattern } from "../engine/terraform/tokens";
 import { oneReferenced } from "../engine/terraform/referenced";
 import { blocks } from "../engine/json";
 import { CONFIG_RULE_ARNS, PUT_CONFIG_RULE } from "../engine/reach/config-rule-rewrites";
@@ -40,12 +40,6 @@ const CI = { caseInsensitive: true } as const;
 
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
 
-function exactly(stack: TfStack, v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const p = resolveToPattern(stack, v);
-  return p.exact ? p.pattern : undefined;
-}
-
 /** What AWS Config hands the function, and how: `how` ends in the function's address. */
 const evaluates = (put: string) =>
   `evaluates it with an event holding the rule's input parameters (ruleParameters) and the configuration items of the resources in its scope, both of which ${put} replaces, by invoking`;
@@ -61,7 +55,7 @@ function accountRuleRoutes(stack: TfStack): Route[] {
     if (rule.mode !== "managed") continue;
     const functions = new Set<TfResource>();
     for (const src of blocks(rule.values["source"])) {
-      const owner = exactly(stack, src["owner"]);
+      const owner = exactPattern(stack, src["owner"]);
       if (owner !== undefined && owner !== "CUSTOM_LAMBDA") continue;
       for (const fn of targetFunctions(stack, src["source_identifier"])) functions.add(fn);
     }
@@ -118,9 +112,9 @@ function orgRuleRoutes(stack: TfStack): Route[] {
 function orgPermissionRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const p of stack.byType.get("aws_lambda_permission") ?? []) {
-    const principal = exactly(stack, p.values["principal"]);
+    const principal = exactPattern(stack, p.values["principal"]);
     if (principal === undefined || !CONFIG_PRINCIPAL.test(principal)) continue;
-    const action = exactly(stack, p.values["action"]);
+    const action = exactPattern(stack, p.values["action"]);
     if (action !== undefined && !globsIntersect(action, "lambda:InvokeFunction", CI)) continue;
     const src = p.values["source_arn"];
     if (unset(src) && unset(p.values["source_account"])) continue;

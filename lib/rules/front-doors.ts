@@ -15,7 +15,7 @@ import type { TfResource, TfStack } from "../engine/terraform/types";
 import { blocksOf, callsLambda, graphqlAccess, GRAPHQL_APIS, httpAccess, restAccess, type DoorAccess } from "../engine/reach/front-doors";
 import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
 import { bodiesOf } from "../engine/reach/openapi-doors";
-import { resolveToPattern } from "../engine/terraform/tokens";
+import { exactPattern, resolveToPattern } from "../engine/terraform/tokens";
 import { albCognitoAdmits, albLetsUnauthenticated, albOidcAdmits, AUTHORIZER_LABEL, type Admits, type LambdaDoor, type LoginDoor } from "../engine/reach/authorizers";
 import { attributePattern } from "../engine/terraform/tokens";
 import type * as IdentityPools from "../engine/reach/identity-pools";
@@ -36,12 +36,6 @@ const isTrue = (v: unknown) => v === true || v === "true";
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
 const API_TYPES = ["aws_api_gateway_rest_api", "aws_apigatewayv2_api"];
 const isFalse = (v: unknown) => v === false || v === "false";
-
-function exactly(stack: TfStack, v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const p = resolveToPattern(stack, v);
-  return p.exact ? p.pattern : undefined;
-}
 
 /**
  * A route through a door whose Lambda authorizer blastwall cannot read (engine/reach/authorizers.ts `LambdaDoor`):
@@ -86,7 +80,7 @@ export function frontDoorRoutes(stack: TfStack): Route[] {
 
 /** Whether an integration's type and URI may call a function (a Lambda proxy or AWS integration, or a URI it cannot read). */
 function lambdaIntegration(stack: TfStack, type: unknown, uri: unknown): boolean {
-  const t = exactly(stack, type);
+  const t = exactPattern(stack, type);
   if (t !== undefined && t !== "AWS_PROXY" && t !== "AWS") return false;
   return callsLambda(stack, uri) || !resolveToPattern(stack, typeof uri === "string" ? uri : "").exact;
 }
@@ -172,7 +166,7 @@ function apiGatewayPermissions(stack: TfStack): ApiGatewayPermissions {
   const byApi = new Map<TfResource, number[]>();
   const functionsByIndex: TfResource[][] = [];
   (stack.byType.get("aws_lambda_permission") ?? []).forEach((p, i) => {
-    const principal = exactly(stack, p.values["principal"]);
+    const principal = exactPattern(stack, p.values["principal"]);
     if (principal !== undefined && principal !== "*" && !/^apigateway\.amazonaws\.com(\.cn)?$/.test(principal)) return;
     const src = p.values["source_arn"];
     const apis = unset(src) ? [] : referencedIn(stack, src).filter((r) => API_TYPES.includes(r.type));
@@ -277,7 +271,7 @@ function forwardedGroups(stack: TfStack, actions: unknown): { forwards: { group:
   for (const { a, order } of listed) {
     const before = ordered ? listed.filter((x) => x.order < order).map((x) => x.a) : [];
     const gates: Gate[] = before.flatMap((b): Gate[] => {
-      const type = exactly(stack, b["type"]);
+      const type = exactPattern(stack, b["type"]);
       if (type === "authenticate-oidc") return [authGate(stack, type, blocksOf(b["authenticate_oidc"])[0])];
       if (type === "authenticate-cognito") return [authGate(stack, type, blocksOf(b["authenticate_cognito"])[0])];
       return [];
@@ -337,7 +331,7 @@ function frontsByGroup(stack: TfStack, listeners: readonly TfResource[], rules: 
  * past (self sign-up, a public issuer, `on_unauthenticated_request = "allow"`) is a route for them.
  */
 function albRoutes(stack: TfStack): Route[] {
-  const lambdaGroups = ofTypes(stack, TARGET_GROUPS).filter((g) => exactly(stack, g.values["target_type"]) === "lambda" || (g.values["target_type"] !== undefined && exactly(stack, g.values["target_type"]) === undefined));
+  const lambdaGroups = ofTypes(stack, TARGET_GROUPS).filter((g) => exactPattern(stack, g.values["target_type"]) === "lambda" || (g.values["target_type"] !== undefined && exactPattern(stack, g.values["target_type"]) === undefined));
   if (lambdaGroups.length === 0) return [];
   const out: Route[] = [];
   const attached = new Map<TfResource, TfResource[]>();
@@ -399,7 +393,7 @@ function albRoutes(stack: TfStack): Route[] {
 function lbExposure(stack: TfStack, l: TfResource): { which: string; closeLb: string } | undefined {
   const lb = LISTENERS.includes(l.type) ? oneReferenced(stack, l.values["load_balancer_arn"], LBS) : undefined;
   if (!lb) return { which: "a load balancer the stack does not make, which may be internet-facing", closeLb: `forward ${l.address} only from an internal load balancer` };
-  if (exactly(stack, lb.values["load_balancer_type"]) === "network") return undefined;
+  if (exactPattern(stack, lb.values["load_balancer_type"]) === "network") return undefined;
   const internal = lb.values["internal"];
   if (isTrue(internal)) {
     const front = vpcFrontOf(stack, lb);
@@ -439,7 +433,7 @@ function edgeRoutes(stack: TfStack): Route[] {
     const associations = behaviors.flatMap((b) => blocksOf(b["lambda_function_association"]));
     const functions = [...new Set(associations.flatMap((a) => functionsOf(stack, a["lambda_arn"])))];
     if (functions.length === 0) continue;
-    const events = [...new Set(associations.map((a) => exactly(stack, a["event_type"]) ?? "an event type blastwall cannot read"))].join(", ");
+    const events = [...new Set(associations.map((a) => exactPattern(stack, a["event_type"]) ?? "an event type blastwall cannot read"))].join(", ");
     out.push(
       openRoute(
         d,
@@ -494,7 +488,7 @@ function admitsCloudFront(stack: TfStack, d: TfResource, fns: readonly TfResourc
   const out = new Set<TfResource>();
   const arn = attributePattern(stack, d, "arn").pattern || "*";
   for (const p of stack.byType.get("aws_lambda_permission") ?? []) {
-    const principal = exactly(stack, p.values["principal"]);
+    const principal = exactPattern(stack, p.values["principal"]);
     if (principal !== undefined && principal !== "*" && principal !== "cloudfront.amazonaws.com") continue;
     const src = p.values["source_arn"];
     const refs = unset(src) ? [] : referencedIn(stack, src);
@@ -513,7 +507,7 @@ function admitsCloudFront(stack: TfStack, d: TfResource, fns: readonly TfResourc
 function graphqlRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const ds of stack.byType.get("aws_appsync_datasource") ?? []) {
-    const type = exactly(stack, ds.values["type"]);
+    const type = exactPattern(stack, ds.values["type"]);
     if (type !== undefined && type !== "AWS_LAMBDA") continue;
     const config = blocksOf(ds.values["lambda_config"])[0];
     if (!config) continue;
@@ -581,7 +575,7 @@ interface FunctionDoor {
 function functionDoorsOf(stack: TfStack, door: NamedDoor, hop = 0): FunctionDoor[] {
   if (door.kind === "url") {
     const functions = functionsOf(stack, door.url.values["function_name"]);
-    return exactly(stack, door.url.values["authorization_type"]) === "AWS_IAM" ? [{ via: door.url, functions, access: { kind: "iam" } }] : [];
+    return exactPattern(stack, door.url.values["authorization_type"]) === "AWS_IAM" ? [{ via: door.url, functions, access: { kind: "iam" } }] : [];
   }
   if (door.kind === "gateway") {
     const own = gatewayDoorsOf(stack).filter((d) => d.gateway === door.gateway);

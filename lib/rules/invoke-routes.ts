@@ -14,7 +14,7 @@ import type { TfResource, TfStack } from "../engine/terraform/types";
 import { globsIntersect } from "../engine/iam/glob";
 import { grantIndicesOn, grantsOn } from "./grants-on";
 import { writtenReferences } from "../engine/reach/resource-index";
-import { attributePattern, hasInterpolation, parseReference, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
+import { attributePattern, exactPattern, hasInterpolation, parseReference, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
 import type { DenyAsk } from "./invoke-denies";
 import { invokingService, isRelayed, replayMisses, serviceNamespace } from "./invoke-relays";
 import { frontDoorRoutes } from "./front-doors";
@@ -348,12 +348,6 @@ function patternOf(stack: TfStack, v: unknown): string {
   return resolveToPattern(stack, v).pattern;
 }
 
-function exactly(stack: TfStack, v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const p = resolveToPattern(stack, v);
-  return p.exact ? p.pattern : undefined;
-}
-
 /** Nested blocks as written: a list of objects (HCL, JSON), or one object. */
 function blocks(v: unknown): Record<string, unknown>[] {
   if (Array.isArray(v)) return v.filter((b): b is Record<string, unknown> => typeof b === "object" && b !== null);
@@ -440,7 +434,7 @@ function brokerMappingSources(stack: TfStack, m: TfResource): WriteSource[] | un
   if (src === undefined || src === null || src === "") {
     const self = blocks(m.values["self_managed_event_source"])[0];
     if (!self) return [];
-    const servers = exactly(stack, blocks(self["endpoints"])[0]?.["KAFKA_BOOTSTRAP_SERVERS"]);
+    const servers = exactPattern(stack, blocks(self["endpoints"])[0]?.["KAFKA_BOOTSTRAP_SERVERS"]);
     return [brokerSource(m, `the self-managed Kafka cluster ${servers ?? "it reads"}`, SELF_MANAGED_WHY)];
   }
   const written = patternOf(stack, src);
@@ -464,7 +458,7 @@ function brokerMappingSources(stack: TfStack, m: TfResource): WriteSource[] | un
 
 /** How a mapping signs in to an MSK cluster when not with IAM (its source_access_configuration). */
 function readerAuth(stack: TfStack, m: TfResource): ReaderAuth {
-  const types = blocks(m.values["source_access_configuration"]).map((b) => exactly(stack, b["type"]));
+  const types = blocks(m.values["source_access_configuration"]).map((b) => exactPattern(stack, b["type"]));
   const scram = types.find((t) => t !== undefined && /^SASL_SCRAM_/.test(t));
   const tls = types.includes("CLIENT_CERTIFICATE_TLS_AUTH");
   const said = [scram, tls ? "CLIENT_CERTIFICATE_TLS_AUTH" : undefined].filter((t) => t !== undefined).join(", ");
@@ -474,7 +468,7 @@ function readerAuth(stack: TfStack, m: TfResource): ReaderAuth {
 function subscriptionRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const s of stack.byType.get("aws_sns_topic_subscription") ?? []) {
-    const protocol = exactly(stack, s.values["protocol"]);
+    const protocol = exactPattern(stack, s.values["protocol"]);
     if (protocol !== undefined && protocol.toLowerCase() !== "lambda") continue;
     const topic = oneReferenced(stack, s.values["topic_arn"], TOPICS);
     const pattern = topic ? `arn:*:sns:*:*:${nameOf(stack, topic, "name", "name_prefix")}` : patternOf(stack, s.values["topic_arn"]);
@@ -490,7 +484,7 @@ function notificationRoutes(stack: TfStack): Route[] {
     const bucket = oneReferenced(stack, n.values["bucket"], ["aws_s3_bucket"]);
     const name = bucket ? nameOf(stack, bucket, "bucket", "bucket_prefix") : patternOf(stack, n.values["bucket"]);
     for (const b of blocks(n.values["lambda_function"])) {
-      const events = Array.isArray(b["events"]) ? b["events"].map((e) => exactly(stack, e) ?? "*") : ["*"];
+      const events = Array.isArray(b["events"]) ? b["events"].map((e) => exactPattern(stack, e) ?? "*") : ["*"];
       const actions = [
         ...(events.some((e) => globsIntersect(e, "s3:ObjectCreated:*")) ? ["s3:PutObject"] : []),
         ...(events.some((e) => globsIntersect(e, "s3:ObjectRemoved:*")) ? ["s3:DeleteObject", "s3:DeleteObjectVersion"] : []),
@@ -516,9 +510,9 @@ function notificationRoutes(stack: TfStack): Route[] {
 function ruleRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const p of stack.byType.get("aws_lambda_permission") ?? []) {
-    const principal = exactly(stack, p.values["principal"]);
+    const principal = exactPattern(stack, p.values["principal"]);
     if (principal !== undefined && !EVENTS_PRINCIPAL.test(principal) && principal !== "*") continue;
-    const action = exactly(stack, p.values["action"]);
+    const action = exactPattern(stack, p.values["action"]);
     if (action !== undefined && !globsIntersect(action, "lambda:InvokeFunction", { caseInsensitive: true })) continue;
     const src = p.values["source_arn"];
     const written = p.values["source_account"];
@@ -560,7 +554,7 @@ const EVENTS_PRINCIPAL = /^events(\.[a-z]{2}(-[a-z]+)+-\d)?\.amazonaws\.com(\.cn
 
 /** The account a permission pins its source to: `source_account`, or the account of its source ARN pattern. */
 function accountOf(stack: TfStack, written: unknown, source: string): string | undefined {
-  const account = unset(written) ? undefined : exactly(stack, written);
+  const account = unset(written) ? undefined : exactPattern(stack, written);
   const inArn = source.split(":")[4];
   return account ?? (inArn !== undefined && /^\d{12}$/.test(inArn) ? inArn : undefined);
 }
@@ -579,9 +573,9 @@ function servicePermissionRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const p of stack.byType.get("aws_lambda_permission") ?? []) {
     // A principal that cannot be read is everyone, a direct grant (resource-policies.ts `lambdaPermissionStatement`).
-    const principal = exactly(stack, p.values["principal"]);
+    const principal = exactPattern(stack, p.values["principal"]);
     const kind = principal === undefined ? undefined : invokingService(principal);
-    const action = exactly(stack, p.values["action"]);
+    const action = exactPattern(stack, p.values["action"]);
     if (action !== undefined && !globsIntersect(action, "lambda:InvokeFunction", { caseInsensitive: true })) continue;
     if (!kind) {
       const r = principal === undefined ? undefined : unmodelledRoute(stack, p, principal);
@@ -589,7 +583,7 @@ function servicePermissionRoutes(stack: TfStack): Route[] {
       continue;
     }
     const written = p.values["source_account"];
-    const account = unset(written) ? undefined : exactly(stack, written);
+    const account = unset(written) ? undefined : exactPattern(stack, written);
     const src = p.values["source_arn"];
     // Neither source_arn nor source_account: a source of any AWS account may invoke (red-team round 146, L1). So may
     // one a literal source_arn leaves to any account: a wildcard in its account (`arn:aws:sns:*:*:ops-*`), or, for S3,
@@ -873,7 +867,7 @@ export function targetFunctions(stack: TfStack, arn: unknown): TfResource[] {
 function busPart(stack: TfStack, rule: TfResource): string {
   const bus = rule.values["event_bus_name"];
   if (bus === undefined || bus === null) return "";
-  const name = exactly(stack, bus);
+  const name = exactPattern(stack, bus);
   return name === "default" ? "" : `${name ?? "*"}/`;
 }
 
@@ -888,7 +882,7 @@ function apiAsks(api: TfResource | undefined): DenyAsk[] {
 function apiRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   const add = (i: TfResource, type: unknown, uri: unknown, apiRef: unknown) => {
-    const t = exactly(stack, type);
+    const t = exactPattern(stack, type);
     if (t !== undefined && t !== "AWS_PROXY" && t !== "AWS") return;
     // An AWS integration may call another service; its URI then names no function.
     const u = typeof uri === "string" ? resolveToPattern(stack, uri) : undefined;
@@ -908,7 +902,7 @@ function apiRoutes(stack: TfStack): Route[] {
 function urlRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const u of stack.byType.get("aws_lambda_function_url") ?? []) {
-    if (exactly(stack, u.values["authorization_type"]) === "AWS_IAM") continue;
+    if (exactPattern(stack, u.values["authorization_type"]) === "AWS_IAM") continue;
     out.push({ via: u, targetText: u.address, actions: [], pattern: "*", types: [], functions: functionsOf(stack, u.values["function_name"]), verb: `call ${u.address}`, how: `, the URL of`, denyAsks: [], open: { text: `through ${u.address} (a function URL with authorization_type NONE, which anyone can call)`, fix: `require IAM auth on ${u.address} (authorization_type = "AWS_IAM")` } });
   }
   return out;
@@ -962,7 +956,7 @@ function iotRoutes(stack: TfStack): Route[] {
  */
 export function iotRuleTopic(stack: TfStack, r: TfResource): { pattern: string; text: string } | undefined {
   if (isFalse(r.values["enabled"])) return undefined;
-  const sql = exactly(stack, r.values["sql"]);
+  const sql = exactPattern(stack, r.values["sql"]);
   const from = sql === undefined ? undefined : /\bFROM\s+'([^']*)'/i.exec(sql)?.[1];
   const topic = from === undefined ? "*" : from.replace(/[+#]/g, "*");
   return { pattern: `arn:*:iot:*:*:topic/${topic}`, text: from === undefined ? "any IoT topic" : `IoT topic ${from}` };
@@ -984,7 +978,7 @@ function bucketEventRoutes(stack: TfStack): Route[] {
     const rule = oneReferenced(stack, t.values["rule"], RULES);
     const bus = t.values["event_bus_name"] ?? rule?.values["event_bus_name"];
     if (bus !== undefined && bus !== null) {
-      const name = exactly(stack, bus);
+      const name = exactPattern(stack, bus);
       if (name !== undefined && name !== "default" && !/:event-bus\/default$/.test(name)) continue;
     }
     if (rule && (rule.values["event_pattern"] === undefined || rule.values["event_pattern"] === null)) continue;
@@ -1117,13 +1111,13 @@ function processorValues(v: unknown, out: unknown[] = [], depth = 0): unknown[] 
 function mailRoutes(stack: TfStack): Route[] {
   const rules = stack.byType.get("aws_ses_receipt_rule") ?? [];
   if (rules.length === 0) return [];
-  const active = (stack.byType.get("aws_ses_active_receipt_rule_set") ?? []).map((a) => exactly(stack, a.values["rule_set_name"]));
+  const active = (stack.byType.get("aws_ses_active_receipt_rule_set") ?? []).map((a) => exactPattern(stack, a.values["rule_set_name"]));
   const out: Route[] = [];
   for (const r of rules) {
     // A rule is created disabled unless `enabled` says otherwise (the API's default is false).
     const enabled = r.values["enabled"];
     if (enabled === undefined || enabled === null || isFalse(enabled)) continue;
-    const set = exactly(stack, r.values["rule_set_name"]);
+    const set = exactPattern(stack, r.values["rule_set_name"]);
     if (set !== undefined && active.length > 0 && active.every((a) => a !== undefined && a !== set)) continue;
     const functions = [...new Set(blocks(r.values["lambda_action"]).flatMap((b) => targetFunctions(stack, b["function_arn"])))];
     if (functions.length === 0) continue;

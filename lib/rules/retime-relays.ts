@@ -19,12 +19,12 @@
  * target with a constant input passes nothing on. Each place is read once: loops (a bus forwarding back to the bus it
  * reads, a pipe into a queue a rule sends to) end.
  */
+import { exactPattern } from "../engine/terraform/tokens";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import type { RouteCompute } from "../engine/reach/compute-targets";
 import { computeRoutes, passesEvent } from "../engine/reach/compute-targets";
 import { ruleOfTarget } from "../engine/reach/rule-rewrites";
 import { globsIntersect } from "../engine/iam/glob";
-import { resolveToPattern } from "../engine/terraform/tokens";
 import { onPattern, routesOf } from "./invoke-routes";
 import { allForwarders, destinationOf } from "./forward-relays";
 
@@ -167,7 +167,7 @@ const unset = (v: unknown): boolean => v === undefined || v === null || v === ""
 function queueSubscriptions(stack: TfStack, l: Landing): { via: TfResource; to: Landing }[] {
   const out: { via: TfResource; to: Landing }[] = [];
   for (const s of stack.byType.get("aws_sns_topic_subscription") ?? []) {
-    const protocol = exactly(stack, s.values["protocol"]);
+    const protocol = exactPattern(stack, s.values["protocol"]);
     if (protocol !== undefined && protocol.toLowerCase() !== "sqs") continue;
     const topic = destinationOf(stack, s.values["topic_arn"], s);
     if (!reads(topic ? { target: topic.target, pattern: topic.pattern } : { pattern: "*" }, l)) continue;
@@ -182,8 +182,3 @@ function queueSubscriptions(stack: TfStack, l: Landing): { via: TfResource; to: 
 
 const SEND = "sqs:SendMessage";
 
-function exactly(stack: TfStack, v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const p = resolveToPattern(stack, v);
-  return p.exact ? p.pattern : undefined;
-}

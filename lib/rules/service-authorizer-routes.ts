@@ -22,8 +22,8 @@
  *
  * What cannot be read (a flag, a type, an endpoint) counts as open.
  */
+import { exactPattern } from "../engine/terraform/tokens";
 import type { TfResource, TfStack } from "../engine/terraform/types";
-import { resolveToPattern } from "../engine/terraform/tokens";
 import { oneReferenced } from "../engine/terraform/referenced";
 import { blocksOf } from "../engine/reach/front-doors";
 import { functionsOf, type Route } from "./invoke-routes";
@@ -31,16 +31,10 @@ import { apiFunctions, apiOfUrl } from "./api-functions";
 
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
 
-function exactly(stack: TfStack, v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const p = resolveToPattern(stack, v);
-  return p.exact ? p.pattern : undefined;
-}
-
 /** A boolean argument: true, false, or undefined where it cannot be read. */
 function flag(stack: TfStack, v: unknown): boolean | undefined {
   if (typeof v === "boolean") return v;
-  const s = exactly(stack, v);
+  const s = exactPattern(stack, v);
   return s === "true" ? true : s === "false" ? false : undefined;
 }
 
@@ -52,7 +46,7 @@ function iotRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const a of stack.byType.get("aws_iot_authorizer") ?? []) {
     if (a.mode !== "managed" || unset(a.values["authorizer_function_arn"])) continue;
-    if (exactly(stack, a.values["status"]) === "INACTIVE") continue;
+    if (exactPattern(stack, a.values["status"]) === "INACTIVE") continue;
     // signing_disabled defaults to false: IoT checks the token's signature before it runs anything.
     const disabled = unset(a.values["signing_disabled"]) ? false : flag(stack, a.values["signing_disabled"]);
     if (disabled === false) continue;
@@ -87,7 +81,7 @@ function endpointReach(stack: TfStack, server: TfResource): { what: string; who:
     vpcOnly: true,
   });
   const raw = server.values["endpoint_type"];
-  const type = unset(raw) ? "PUBLIC" : exactly(stack, raw);
+  const type = unset(raw) ? "PUBLIC" : exactPattern(stack, raw);
   if (type === "PUBLIC") return internet("a PUBLIC endpoint");
   if (type === "VPC_ENDPOINT") return vpc("a VPC_ENDPOINT endpoint, reached from inside its VPC");
   if (type === undefined) return internet("an endpoint_type blastwall cannot read, so maybe PUBLIC");
@@ -137,7 +131,7 @@ function transferRoutes(stack: TfStack): Route[] {
     // identity_provider_type defaults to SERVICE_MANAGED, which runs nothing of the stack's.
     const raw = s.values["identity_provider_type"];
     if (unset(raw)) continue;
-    const type = exactly(stack, raw);
+    const type = exactPattern(stack, raw);
     if (type !== undefined && type !== "AWS_LAMBDA" && type !== "API_GATEWAY") continue;
     const reach = endpointReach(stack, s);
     const idp = type ? `identity_provider_type "${type}"` : `an identity_provider_type blastwall cannot read, so maybe ${unset(s.values["function"]) ? "API_GATEWAY" : "AWS_LAMBDA"}`;
@@ -172,7 +166,7 @@ function eventApiRoutes(stack: TfStack): Route[] {
     if (api.mode !== "managed") continue;
     for (const config of blocksOf(api.values["event_config"])) {
       for (const provider of blocksOf(config["auth_provider"])) {
-        const type = exactly(stack, provider["auth_type"]);
+        const type = exactPattern(stack, provider["auth_type"]);
         if (type !== undefined && type !== "AWS_LAMBDA") continue;
         const uri = blocksOf(provider["lambda_authorizer_config"])[0]?.["authorizer_uri"];
         if (unset(uri)) continue;

@@ -18,7 +18,7 @@
  * --strict), not the error of a door certainly open: the door is every principal's through a weak link (`lambdaDoor`).
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { parseTemplate, refTarget, resolveToPattern } from "../terraform/tokens";
+import { exactPattern, parseTemplate, refTarget } from "../terraform/tokens";
 import { providerConfigKey, providerKeyOf, resourceRegion, sameProvider } from "../terraform/providers";
 import { followReferences } from "../agent-tags";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
@@ -111,12 +111,6 @@ function lambdaAdmits(stack: TfStack, what: string, uri: unknown): Admits {
   return { kind: "lambda", text: shown ? `${what}, which runs ${shown}` : `${what}, whose function blastwall cannot read`, code: shown ?? "its function" };
 }
 
-function exactly(stack: TfStack, v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const p = resolveToPattern(stack, v);
-  return p.exact ? p.pattern : undefined;
-}
-
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
 
 /** A list argument's items; a value that is not a list (a variable) is undefined: blastwall cannot read it. */
@@ -182,7 +176,7 @@ export function issuerAdmits(stack: TfStack, issuer: unknown, audience: unknown,
   const bare = typeof issuer === "string" ? issuer.trim().replace(/^https:\/\//i, "").replace(/\/+$/, "") : undefined;
   const named = bare === undefined ? undefined : oneReferenced(stack, bare, ["aws_cognito_user_pool"]);
   if (named) return userPoolAdmits(stack, bare, clients, unresolved, { res: named, shown: named.address });
-  const written = exactly(stack, issuer);
+  const written = exactPattern(stack, issuer);
   const iss = written === undefined ? undefined : identityPools().issuerOf(written);
   if (iss === undefined) {
     return { kind: "anyone", text: `the issuer ${typeof issuer === "string" ? issuer : "as written"}, which blastwall cannot read, so it may be one that gives a token to anyone (Google, a user pool anyone signs up to)`, fix: "write the issuer as the literal URL of an identity provider of your organisation alone" };
@@ -202,7 +196,7 @@ export function issuerAdmits(stack: TfStack, issuer: unknown, audience: unknown,
 function scopesNote(stack: TfStack, v: unknown): string {
   const list = listOf(v);
   if (list !== undefined && list.length === 0) return "";
-  const shown = list === undefined ? "a value blastwall cannot read" : list.map((s) => exactly(stack, s) ?? String(s)).join(", ");
+  const shown = list === undefined ? "a value blastwall cannot read" : list.map((s) => exactPattern(stack, s) ?? String(s)).join(", ");
   return `; the scopes it asks for (authorization_scopes: ${shown}) do not count as keeping them out, since whoever gets a token may get them too (an app client that allows them, a pre token generation trigger that adds them), which blastwall cannot rule out`;
 }
 
@@ -226,13 +220,13 @@ function once(r: TfResource, judge: () => Admits): Admits {
  */
 export function restMethodAdmits(stack: TfStack, m: TfResource): Admits {
   return once(m, () => {
-    const auth = exactly(stack, m.values["authorization"]);
+    const auth = exactPattern(stack, m.values["authorization"]);
     const a = oneReferenced(stack, m.values["authorizer_id"], ["aws_api_gateway_authorizer"]);
     if (!a) {
       if (auth !== "COGNITO_USER_POOLS") return lambdaAdmits(stack, "a Lambda authorizer blastwall cannot find in the stack (authorizer_id)", undefined);
       return { kind: "anyone", text: `a Cognito user pool authorizer blastwall cannot find in the stack (authorizer_id), whose user pools may let anyone sign up (Cognito's default)${scopesNote(stack, m.values["authorization_scopes"])}`, fix: `write the authorizer of ${m.address} in the stack, on user pools with ${ADMIN_ONLY}` };
     }
-    const type = unset(a.values["type"]) ? "TOKEN" : exactly(stack, a.values["type"]);
+    const type = unset(a.values["type"]) ? "TOKEN" : exactPattern(stack, a.values["type"]);
     if (type !== "COGNITO_USER_POOLS" && !(type === undefined && auth === "COGNITO_USER_POOLS")) return lambdaAdmits(stack, `its Lambda authorizer ${a.address} (${type ?? "a type blastwall cannot read"})`, a.values["authorizer_uri"]);
     const pools = poolsAdmit(stack, a.values["provider_arns"], undefined, "the authorizer takes tokens of every app client of the pool", `provider_arns of ${a.address}`);
     return worded(pools, (t) => `its Cognito user pool authorizer ${a.address} takes tokens of ${t}${scopesNote(stack, m.values["authorization_scopes"])}`, (f) => f);
@@ -246,13 +240,13 @@ export function restMethodAdmits(stack: TfStack, m: TfResource): Admits {
  */
 export function httpRouteAdmits(stack: TfStack, r: TfResource): Admits {
   return once(r, () => {
-    const auth = exactly(stack, r.values["authorization_type"]);
+    const auth = exactPattern(stack, r.values["authorization_type"]);
     const a = oneReferenced(stack, r.values["authorizer_id"], ["aws_apigatewayv2_authorizer"]);
     if (!a) {
       if (auth !== "JWT") return lambdaAdmits(stack, "a Lambda authorizer blastwall cannot find in the stack (authorizer_id)", undefined);
       return { kind: "anyone", text: `a JWT authorizer blastwall cannot find in the stack (authorizer_id), whose issuer may give a token to anyone${scopesNote(stack, r.values["authorization_scopes"])}`, fix: `write the authorizer of ${r.address} in the stack, with the issuer of your organisation's own identity provider` };
     }
-    const type = exactly(stack, a.values["authorizer_type"]);
+    const type = exactPattern(stack, a.values["authorizer_type"]);
     if (type !== "JWT" && !(type === undefined && auth === "JWT")) return lambdaAdmits(stack, `its Lambda authorizer ${a.address} (${type ?? "a type blastwall cannot read"})`, a.values["authorizer_uri"]);
     const jwt = blocks(a.values["jwt_configuration"])[0] ?? {};
     return worded(issuerAdmits(stack, jwt["issuer"], jwt["audience"]), (t) => `its JWT authorizer ${a.address} takes tokens of ${t}${scopesNote(stack, r.values["authorization_scopes"])}`, (f) => `${f}, for ${a.address}`);
@@ -368,8 +362,8 @@ function tokenEndpointOf(stack: TfStack, issuer: unknown, endpoint: unknown, poo
     return base === "" || b.path === base || b.path.startsWith(`${base}/`);
   };
   if (under(issuer, endpoint)) return true;
-  const i = exactly(stack, issuer);
-  const e = exactly(stack, endpoint);
+  const i = exactPattern(stack, issuer);
+  const e = exactPattern(stack, endpoint);
   if (i !== undefined && e !== undefined && under(i, e)) return true;
   return pools.length > 0 ? onPoolDomain(stack, endpoint, e, pools) : false;
 }
@@ -389,7 +383,7 @@ function onPoolDomain(stack: TfStack, written: string, resolved: string | undefi
   const host = resolved === undefined ? undefined : hostPath(resolved)?.host;
   if (host === undefined) return false;
   return domains.some((d) => {
-    const domain = exactly(stack, d.values["domain"])?.toLowerCase();
+    const domain = exactPattern(stack, d.values["domain"])?.toLowerCase();
     if (domain === undefined) return false;
     if (domain.includes(".")) return host === domain;
     const m = new RegExp(`^${domain.replace(/[.*+?^$(){}|[\]\\]/g, "\\$&")}\\.auth\\.([a-z0-9-]+)\\.amazoncognito\\.com$`).exec(host);
@@ -418,7 +412,7 @@ function fromPoolDomain(stack: TfStack, written: string, pools: readonly TfResou
   if (!owner) return undefined;
   if (!(owner.type === "aws_cognito_user_pool" ? pools.includes(owner) : domains.includes(owner))) return false;
   // A custom domain is the whole host; a prefix is the pool's in its region alone (and no host by itself).
-  const domainValue = owner.type === "aws_cognito_user_pool" ? (ref?.attribute === "custom_domain" ? "custom" : "prefix") : exactly(stack, owner.values["domain"]);
+  const domainValue = owner.type === "aws_cognito_user_pool" ? (ref?.attribute === "custom_domain" ? "custom" : "prefix") : exactPattern(stack, owner.values["domain"]);
   const custom = domainValue === undefined ? undefined : domainValue === "custom" || domainValue.includes(".");
   if (m[2] === undefined) return custom !== false;
   if (custom === true) return false;
@@ -459,7 +453,7 @@ function regionOf(stack: TfStack, owner: TfResource, part: string): boolean {
 export function albLetsUnauthenticated(stack: TfStack, auth: Readonly<Record<string, unknown>> | undefined): string | undefined {
   const v = auth?.["on_unauthenticated_request"];
   if (unset(v)) return undefined;
-  const mode = exactly(stack, v)?.toLowerCase();
+  const mode = exactPattern(stack, v)?.toLowerCase();
   if (mode === "authenticate" || mode === "deny") return undefined;
   return mode === "allow" ? 'on_unauthenticated_request = "allow", which lets a request with no session through unauthenticated' : `on_unauthenticated_request ${typeof v === "string" ? `= ${v}` : "as written"}, which blastwall cannot read, so it may be "allow", which lets a request with no session through unauthenticated`;
 }
@@ -495,7 +489,7 @@ export function schemeAdmits(stack: TfStack, scheme: Readonly<Record<string, unk
  */
 export function schemeType(stack: TfStack, x: Readonly<Record<string, unknown>>): string | undefined {
   const written = x["type"];
-  return unset(written) ? undefined : exactly(stack, written)?.toLowerCase();
+  return unset(written) ? undefined : exactPattern(stack, written)?.toLowerCase();
 }
 
 function cognitoScheme(stack: TfStack, x: unknown, note: string): Admits {

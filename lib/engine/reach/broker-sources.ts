@@ -9,7 +9,7 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks } from "../json";
-import { attributePattern, resolveToPattern } from "../terraform/tokens";
+import { attributePattern, exactPattern } from "../terraform/tokens";
 
 /** Where a reader (a pipe, an event source mapping) reads from, as a writer reaches it. */
 export interface WriteSource {
@@ -113,13 +113,7 @@ export function mskSources(stack: TfStack, reader: TfResource, cluster: TfResour
 export function namesOf(stack: TfStack, v: unknown): string[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) return ["*"];
-  return v.map((x) => exactly(stack, x) ?? "*");
-}
-
-function exactly(stack: TfStack, v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const p = resolveToPattern(stack, v);
-  return p.exact ? p.pattern : undefined;
+  return v.map((x) => exactPattern(stack, x) ?? "*");
 }
 
 function nameOf(stack: TfStack, res: TfResource, attr: string): string {

@@ -19,7 +19,7 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { referencedIn, oneReferenced } from "../terraform/referenced";
-import { attributePattern, resolveToPattern } from "../terraform/tokens";
+import { attributePattern, exactPattern, resolveToPattern } from "../terraform/tokens";
 import { globsIntersect } from "../iam/glob";
 import { blocks } from "../json";
 import { CLOUDFRONT } from "./mcp-cloudfront";
@@ -33,12 +33,6 @@ const VPC_ORIGIN = "aws_cloudfront_vpc_origin";
 type Block = Record<string, unknown>;
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
 const isFalse = (v: unknown): boolean => v === false || v === "false";
-
-function exactly(stack: TfStack, v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const p = resolveToPattern(stack, v);
-  return p.exact ? p.pattern : undefined;
-}
 
 /** The distributions of the stack that serve requests. */
 function serving(stack: TfStack): TfResource[] {
@@ -89,8 +83,8 @@ function signing(stack: TfStack, d: TfResource, o: Block): { oac: string; unsign
   if (!oac || oac.mode !== "managed") {
     return { oac: "an origin access control blastwall cannot find in the stack (origin_access_control_id), which may sign every request", unsign: `take origin_access_control_id off that origin of ${d.address}` };
   }
-  const type = exactly(stack, oac.values["origin_access_control_origin_type"]);
-  const behaviour = exactly(stack, oac.values["signing_behavior"]);
+  const type = exactPattern(stack, oac.values["origin_access_control_origin_type"]);
+  const behaviour = exactPattern(stack, oac.values["signing_behavior"]);
   if ((type !== undefined && type !== "lambda") || behaviour === "never") return undefined;
   return {
     oac: `origin access control ${oac.address} (signing_behavior ${behaviour === undefined ? "blastwall cannot read" : `"${behaviour}"`})`,
@@ -105,7 +99,7 @@ function signing(stack: TfStack, d: TfResource, o: Block): { oac: string; unsign
 export function signedUrlOrigins(stack: TfStack): SignedUrlOrigin[] {
   const urls = (stack.byType.get("aws_lambda_function_url") ?? []).filter((u) => u.mode === "managed");
   if (urls.length === 0) return [];
-  const iam = (u: TfResource) => exactly(stack, u.values["authorization_type"]) === "AWS_IAM";
+  const iam = (u: TfResource) => exactPattern(stack, u.values["authorization_type"]) === "AWS_IAM";
   const out: SignedUrlOrigin[] = [];
   const add = (o: SignedUrlOrigin) => {
     const at = out.findIndex((x) => x.distribution === o.distribution && x.url === o.url);
@@ -140,7 +134,7 @@ export interface VpcFront {
 
 /** A load balancer's ARN as a pattern: AWS puts its name in it (`loadbalancer/app/NAME/ID`). */
 function lbArn(stack: TfStack, lb: TfResource): string {
-  const name = exactly(stack, lb.values["name"]);
+  const name = exactPattern(stack, lb.values["name"]);
   return name !== undefined && /^[A-Za-z0-9-]+$/.test(name) ? `arn:*:elasticloadbalancing:*:*:loadbalancer/*/${name}/*` : attributePattern(stack, lb, "arn").pattern;
 }
 

@@ -12,7 +12,7 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
-import { attributePattern, resolveToPattern } from "../terraform/tokens";
+import { attributePattern, exactPattern, resolveToPattern } from "../terraform/tokens";
 import { HIJACK_TARGETS } from "./compute";
 import { resourceAccount, resourceRegion } from "../terraform/providers";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
@@ -130,12 +130,6 @@ export function computeRoutes(stack: TfStack): readonly ComputeRoute[] {
 
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
 
-function exactly(stack: TfStack, v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const p = resolveToPattern(stack, v);
-  return p.exact ? p.pattern : undefined;
-}
-
 function patternOf(stack: TfStack, v: unknown): string {
   if (typeof v !== "string" || v === "") return "*";
   return resolveToPattern(stack, v).pattern;
@@ -172,7 +166,7 @@ function at(values: Record<string, unknown>, path: readonly string[]): unknown {
  * `input_template` fill only `<...>` placeholders. One that cannot be read counts as taking the event.
  */
 function constantTemplate(stack: TfStack, template: unknown): boolean {
-  const text = exactly(stack, template);
+  const text = exactPattern(stack, template);
   return text !== undefined && !/<[^<>]*>/.test(text);
 }
 
@@ -213,11 +207,11 @@ export function computeOf(stack: TfStack, arn: unknown, holder: Record<string, u
     // A state machine alias, or an ARN written out: the one state machine, project or pipeline of that name.
     const via = refs.find((r) => r.type === "aws_sfn_alias");
     if (via) return place(stateMachineOfAlias(stack, via));
-    return place(exactly(stack, arn) !== undefined ? byArn(stack, kind.type, exactly(stack, arn)!) : undefined);
+    return place(exactPattern(stack, arn) !== undefined ? byArn(stack, kind.type, exactPattern(stack, arn)!) : undefined);
   }
   const def = kind.definedAt.map((p) => at(holder, p)).find((v) => !unset(v));
   const named = oneReferenced(stack, def, [kind.type]);
-  return place(named ?? (exactly(stack, def) !== undefined ? byArn(stack, kind.type, exactly(stack, def)!) : undefined));
+  return place(named ?? (exactPattern(stack, def) !== undefined ? byArn(stack, kind.type, exactPattern(stack, def)!) : undefined));
 }
 
 /** An event bus a rule's or pipe's target names. */
@@ -293,7 +287,7 @@ function byArn(stack: TfStack, type: string, arn: string): TfResource | undefine
  */
 export function forgeable(stack: TfStack, rule: TfResource): boolean {
   if (unset(rule.values["event_pattern"])) return false;
-  const text = exactly(stack, rule.values["event_pattern"]);
+  const text = exactPattern(stack, rule.values["event_pattern"]);
   if (text === undefined) return true;
   try {
     const source = (JSON.parse(text) as { source?: unknown }).source;
@@ -402,7 +396,7 @@ function bucketEventRoutes(stack: TfStack): ComputeRoute[] {
   if (notifications.length === 0) return [];
   const targets = eventTargets(stack).filter(({ t, rule }) => {
     const bus = t.values["event_bus_name"] ?? rule?.values["event_bus_name"];
-    const name = unset(bus) ? "default" : exactly(stack, bus);
+    const name = unset(bus) ? "default" : exactPattern(stack, bus);
     if (name !== undefined && name !== "default" && !/:event-bus\/default$/.test(name)) return false;
     return !rule || !unset(rule.values["event_pattern"]);
   });
@@ -422,7 +416,7 @@ function bucketEventRoutes(stack: TfStack): ComputeRoute[] {
 
 /** Whether a rule's event pattern may match the events S3 sends to EventBridge for `bucket` (unreadable: it may). */
 export function matchesBucketEvents(stack: TfStack, rule: TfResource, bucket: string): boolean {
-  const text = exactly(stack, rule.values["event_pattern"]);
+  const text = exactPattern(stack, rule.values["event_pattern"]);
   if (text === undefined) return true;
   try {
     const p = JSON.parse(text) as { source?: unknown; detail?: { bucket?: { name?: unknown } } };
@@ -442,14 +436,14 @@ export type PipeSource = WriteSource;
  * an MSK cluster whose clients may sign in outside IAM is every principal's (`brokerSource`).
  */
 export function pipeSources(stack: TfStack, pipe: TfResource): PipeSource[] {
-  if (exactly(stack, pipe.values["desired_state"]) === "STOPPED") return [];
+  if (exactPattern(stack, pipe.values["desired_state"]) === "STOPPED") return [];
   const src = pipe.values["source"];
   const broker = oneReferenced(stack, src, MQ);
   const cluster = oneReferenced(stack, src, MSK);
   const written = typeof src === "string" ? resolveToPattern(stack, src).pattern : "";
   if (broker || /^arn:[^:]*:mq:/.test(written)) return [brokerSource(pipe, broker?.address ?? `the Amazon MQ broker ${written}`, MQ_WHY)];
   if (cluster || /^arn:[^:]*:kafka:/.test(written)) {
-    const topic = exactly(stack, at(pipe.values, ["source_parameters", "managed_streaming_kafka_parameters", "topic_name"])) ?? "*";
+    const topic = exactPattern(stack, at(pipe.values, ["source_parameters", "managed_streaming_kafka_parameters", "topic_name"])) ?? "*";
     return mskSources(stack, pipe, cluster, written, [topic], pipeReaderAuth(pipe));
   }
   if (/^smk:\/\//.test(written) || blocks(at(pipe.values, ["source_parameters", "self_managed_kafka_parameters"])).length > 0)

@@ -936,9 +936,11 @@ export function storedCredentialEdges(
       };
       // A database given what a data source or ephemeral resource reads back from this store has the store's value as
       // its password, whatever the stack shows the store holds (red-team round 169, F1).
+      // Spelt out when first read: a database read's now, an edge's when the edge's detail is (most never are; every
+      // principal that reads a store holding a key made one per store, and its statement's digest).
+      const how = readOf(res, hit);
       const readBack = databasePasswords().databasesReadBackFrom(stack, res);
       for (const [database, { via, maybe }] of readBack) {
-        const how = readOf(res, hit);
         databaseReads.push({
           store: res.address,
           database,
@@ -954,9 +956,6 @@ export function storedCredentialEdges(
         continue;
       }
       const { stored, c, databases, databasesMaybe, failClosed } = held;
-      // Spelt out when first read: a database read's now, an edge's when the edge's detail is (most never are; every
-      // principal that reads a store holding a key made one per store, and its statement's digest).
-      const how = readOf(res, hit);
       for (const database of databases.filter((d) => readBack.get(d)?.maybe !== undefined || !readBack.has(d))) databaseReads.push({ store: res.address, database, action: hit.a, detail: `${how().text} reads the master password of ${database}`, statements: how().statements });
       for (const [database, why] of [...databasesMaybe].filter(([d]) => !readBack.has(d))) databaseReads.push({ store: res.address, database, maybe: why, action: hit.a, detail: `${how().text} may read the master password of ${database} (${why})`, statements: how().statements });
       for (const f of c.found) {

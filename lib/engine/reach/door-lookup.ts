@@ -6,15 +6,9 @@
  * whose method is not found is open) is what a scan over every method would find.
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { refTarget, resolveToPattern } from "../terraform/tokens";
+import { exactPattern, refTarget } from "../terraform/tokens";
 import { referencedIn } from "../terraform/referenced";
 import { followReferences } from "../agent-tags";
-
-function exactly(stack: TfStack, v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const p = resolveToPattern(stack, v);
-  return p.exact ? p.pattern : undefined;
-}
 
 /** Two written values that certainly name the same thing: equal, or references to the same resource. */
 function same(stack: TfStack, a: unknown, b: unknown): boolean {
@@ -42,8 +36,8 @@ function sameKey(stack: TfStack, a: unknown, b: unknown): boolean {
   const ka = keyValue(stack, a);
   const kb = keyValue(stack, b);
   if (same(stack, ka, kb)) return true;
-  const ea = exactly(stack, ka);
-  return ea !== undefined && ea === exactly(stack, kb);
+  const ea = exactPattern(stack, ka);
+  return ea !== undefined && ea === exactPattern(stack, kb);
 }
 
 const METHOD_KEY = ["rest_api_id", "resource_id", "http_method"] as const;
@@ -62,7 +56,7 @@ interface Facets {
 function facetsOf(stack: TfStack, v: unknown): Facets {
   const k = keyValue(stack, v);
   const refs = referencedIn(stack, k);
-  return { value: k !== undefined && k === k ? k : undefined, ref: refs.length === 1 ? refs[0] : undefined, text: exactly(stack, k) };
+  return { value: k !== undefined && k === k ? k : undefined, ref: refs.length === 1 ? refs[0] : undefined, text: exactPattern(stack, k) };
 }
 
 /** Method positions (in the stack's order) by each facet of one key. */

@@ -12,7 +12,7 @@
  * (runtime-doors.ts).
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { refTarget, resolveToPattern } from "../terraform/tokens";
+import { exactPattern, refTarget, resolveToPattern } from "../terraform/tokens";
 import { bodiesOf } from "./openapi-doors";
 import { gatewayDoorsOf, INVOKE_GATEWAY } from "./gateway-doors";
 import { runtimeDoorsOf } from "./runtime-doors";
@@ -147,7 +147,7 @@ export function idPart(stack: TfStack, v: unknown): IdPart {
 /** The method of a REST integration (`rest_api_id`, `resource_id`, `http_method`, as the method is keyed). */
 function integrationMethod(stack: TfStack, i: TfResource): MethodKey {
   const verb = keyValue(stack, i.values["http_method"]);
-  return { api: idPart(stack, i.values["rest_api_id"]), resource: idPart(stack, i.values["resource_id"]), verb: { pattern: exactly(stack, verb) ?? "*" } };
+  return { api: idPart(stack, i.values["rest_api_id"]), resource: idPart(stack, i.values["resource_id"]), verb: { pattern: exactPattern(stack, verb) ?? "*" } };
 }
 
 /** The methods of an OpenAPI body's operation (`DELETE /items/{id}`): the API's, any resource (the body makes them). */
@@ -159,12 +159,6 @@ function bodyMethod(stack: TfStack, api: TfResource, where?: string): MethodKey 
 export const REST_APIS = ["aws_api_gateway_rest_api"];
 export const HTTP_APIS = ["aws_apigatewayv2_api"];
 export const GRAPHQL_APIS = ["aws_appsync_graphql_api"];
-
-function exactly(stack: TfStack, v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const p = resolveToPattern(stack, v);
-  return p.exact ? p.pattern : undefined;
-}
 
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
 
@@ -192,7 +186,7 @@ export function restAccess(stack: TfStack, i: TfResource): DoorAccess {
   let lambda: LambdaDoor | undefined;
   const logins: LoginDoor[] = [];
   for (const m of found) {
-    const auth = exactly(stack, m.values["authorization"]);
+    const auth = exactPattern(stack, m.values["authorization"]);
     if (auth === "AWS_IAM") continue;
     if (auth === "CUSTOM" || auth === "COGNITO_USER_POOLS") {
       const a = restMethodAdmits(stack, m);
@@ -236,7 +230,7 @@ export function httpAccess(stack: TfStack, i: TfResource): DoorAccess {
   let lambda: LambdaDoor | undefined;
   const logins: LoginDoor[] = [];
   for (const r of routes) {
-    const auth = unset(r.values["authorization_type"]) ? "NONE" : exactly(stack, r.values["authorization_type"]);
+    const auth = unset(r.values["authorization_type"]) ? "NONE" : exactPattern(stack, r.values["authorization_type"]);
     if (auth === "AWS_IAM") continue;
     if (auth === "JWT" || auth === "CUSTOM") {
       const a = httpRouteAdmits(stack, r);
@@ -277,7 +271,7 @@ export function graphqlAccess(stack: TfStack, api: TfResource | undefined, via: 
   if (!api) {
     return { kind: "open", text: `through ${via.address}, on a GraphQL API blastwall cannot find in the stack, whose authentication may be an API key anyone holding it can use`, fix: `make the API of ${via.address} in the stack with authentication_type = "AWS_IAM"` };
   }
-  const providers: { block: Readonly<Record<string, unknown>>; type?: string }[] = [api.values, ...blocksOf(api.values["additional_authentication_provider"])].map((block) => ({ block, type: exactly(stack, block["authentication_type"]) }));
+  const providers: { block: Readonly<Record<string, unknown>>; type?: string }[] = [api.values, ...blocksOf(api.values["additional_authentication_provider"])].map((block) => ({ block, type: exactPattern(stack, block["authentication_type"]) }));
   const types = providers.map((p) => p.type);
   const keys = apiKeysOf(stack, api);
   if (types.some((t) => t === undefined) || (types.includes("API_KEY") && keys.length > 0)) {
@@ -335,7 +329,7 @@ export function integrationScope(stack: TfStack, uri: unknown): { scope: string[
 const SUBTYPE_NAMESPACES: Readonly<Record<string, string>> = { SQS: "sqs", StepFunctions: "states", EventBridge: "events", Kinesis: "kinesis", AppConfig: "appconfig" };
 
 function subtypeScope(stack: TfStack, v: unknown): { scope: string[]; name: string } | undefined {
-  const t = exactly(stack, v);
+  const t = exactPattern(stack, v);
   const m = t === undefined ? null : /^([A-Za-z]+)-([A-Za-z]+)$/.exec(t);
   const ns = m ? SUBTYPE_NAMESPACES[m[1]] : undefined;
   return ns ? { scope: [`${ns}:${m![2]}`], name: `${ns}:${m![2]}` } : undefined;
@@ -386,7 +380,7 @@ function dynamodbOperations(stack: TfStack, ds: TfResource): string[] | undefine
   const out = new Set<string>();
   for (const r of users) {
     if (!unset(r.values["code"])) return undefined;
-    const template = exactly(stack, r.values["request_template"]);
+    const template = exactPattern(stack, r.values["request_template"]);
     if (template === undefined) return undefined;
     const ops = [...template.matchAll(/"operation"\s*:\s*"([A-Za-z]+)"/g)].map((m) => m[1]);
     if (ops.length === 0) return undefined;
@@ -407,7 +401,7 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
   if (out) return out;
   out = [];
   for (const i of stack.byType.get("aws_api_gateway_integration") ?? []) {
-    const type = exactly(stack, i.values["type"]);
+    const type = exactPattern(stack, i.values["type"]);
     if (type !== undefined && type !== "AWS") continue;
     const role = i.values["credentials"];
     if (unset(role) || (typeof role === "string" && CALLER_CREDENTIALS.test(role)) || callsLambda(stack, i.values["uri"])) continue;
@@ -420,7 +414,7 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
     if (unset(role) || (typeof role === "string" && CALLER_CREDENTIALS.test(role))) continue;
     const subtype = i.values["integration_subtype"];
     if (unset(subtype) && callsLambda(stack, i.values["integration_uri"])) continue;
-    const type = exactly(stack, i.values["integration_type"]);
+    const type = exactPattern(stack, i.values["integration_type"]);
     if (type === "HTTP_PROXY" || type === "HTTP" || type === "MOCK") continue;
     const api = oneReferenced(stack, i.values["api_id"], HTTP_APIS);
     const s = unset(subtype) ? integrationScope(stack, i.values["integration_uri"]) : subtypeScope(stack, subtype);
@@ -446,7 +440,7 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
   }
   for (const ds of stack.byType.get("aws_appsync_datasource") ?? []) {
     const role = ds.values["service_role_arn"];
-    const type = exactly(stack, ds.values["type"]);
+    const type = exactPattern(stack, ds.values["type"]);
     if (unset(role) || type === "AWS_LAMBDA" || type === "NONE") continue;
     let s: { scope: string[]; name: string } | undefined = type === undefined ? undefined : DATA_SOURCE_SCOPES[type];
     if (type === "AMAZON_DYNAMODB") {
@@ -456,7 +450,7 @@ export function roleDoorsOf(stack: TfStack): readonly RoleDoor[] {
     if (type === "HTTP") {
       const signing = blocksOf(ds.values["http_config"]).flatMap((h) => blocksOf(h["authorization_config"])).flatMap((a) => blocksOf(a["aws_iam_config"]));
       if (signing.length === 0) continue;
-      const svc = exactly(stack, signing[0]["signing_service_name"]);
+      const svc = exactPattern(stack, signing[0]["signing_service_name"]);
       s = svc && /^[a-z0-9-]+$/.test(svc) ? { scope: [`${svc}:*`], name: svc } : undefined;
     }
     const api = oneReferenced(stack, ds.values["api_id"], GRAPHQL_APIS);

@@ -20,9 +20,9 @@
  * its discovery URL's issuer gives (authorizers.ts, as for API Gateway's JWT authorizers); anything else may ask
  * nothing. A target on a gateway the stack does not make may be on one that asks nothing (fail closed).
  */
+import { exactPattern } from "../terraform/tokens";
 import type { TfResource, TfStack } from "../terraform/types";
 import { oneReferenced } from "../terraform/referenced";
-import { resolveToPattern } from "../terraform/tokens";
 import { blocks } from "../json";
 import { AUTHORIZER_LABEL, closedAccess, issuerAdmits, loginDoors } from "./authorizers";
 import { mcpServerRuntimes } from "./mcp-server-runtimes";
@@ -61,12 +61,6 @@ export interface GatewayDoor {
 
 const unset = (v: unknown): boolean => v === undefined || v === null || v === "";
 
-function exactly(stack: TfStack, v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const p = resolveToPattern(stack, v);
-  return p.exact ? p.pattern : undefined;
-}
-
 /** A block list as written: undefined where it is no list or object (a variable, a `dynamic` block): unread. */
 function readBlocks(v: unknown): Record<string, unknown>[] | undefined {
   if (unset(v)) return [];
@@ -85,7 +79,7 @@ export function gatewayAccess(stack: TfStack, gw: TfResource | undefined, via: T
       fix: `make the gateway of ${via.address} in the stack with authorizer_type = "AWS_IAM", and name it by reference (gateway_identifier = aws_bedrockagentcore_gateway.x.gateway_id)`,
     };
   }
-  const type = exactly(stack, gw.values["authorizer_type"]);
+  const type = exactPattern(stack, gw.values["authorizer_type"]);
   if (type === "AWS_IAM") return { kind: "iam" };
   const iam = `set authorizer_type = "AWS_IAM" on ${gw.address}`;
   if (type === "CUSTOM_JWT") {

@@ -15,7 +15,7 @@
 import { followReferences } from "../agent-tags";
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks } from "../json";
-import { attributePattern, resolveToPattern } from "../terraform/tokens";
+import { attributePattern, exactPattern, resolveToPattern } from "../terraform/tokens";
 import { oneReferenced } from "../terraform/referenced";
 
 export const CLOUDFRONT = "aws_cloudfront_distribution";
@@ -39,12 +39,6 @@ function readBlocks(v: unknown): Block[] | undefined {
   return whole && !list.some((b) => "dynamic" in b) ? list : undefined;
 }
 
-function literal(stack: TfStack, v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  const p = resolveToPattern(stack, v);
-  return p.exact ? p.pattern : undefined;
-}
-
 /** CloudFront's path pattern match: case-sensitive, `*` any run of characters, `?` one; the leading `/` optional. */
 function patternMatches(pattern: string, path: string): boolean {
   const body = pattern.replace(/^\/?/, "/").replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
@@ -60,7 +54,7 @@ function behaviours(stack: TfStack, d: TfResource, path: string | undefined): Bl
   if (path === undefined || path.includes("%")) return [...ordered, ...fallback];
   const out: Block[] = [];
   for (const b of ordered) {
-    const pattern = literal(stack, b["path_pattern"]);
+    const pattern = exactPattern(stack, b["path_pattern"]);
     // A pattern blastwall cannot read may match: that behaviour may serve it, and so may the next.
     if (pattern === undefined) out.push(b);
     else if (patternMatches(pattern, path)) return [...out, b];
@@ -86,18 +80,18 @@ function forwardsPost(stack: TfStack, b: Block): boolean {
   const v = b["allowed_methods"];
   if (!Array.isArray(v)) return true;
   return v.some((m) => {
-    const text = literal(stack, m);
+    const text = exactPattern(stack, m);
     return text === undefined || text.toUpperCase() === "POST";
   });
 }
 
 /** The origins a behaviour sends to: its `target_origin_id`'s, or an origin group's members; every one if unreadable. */
 function targetOrigins(stack: TfStack, d: TfResource, b: Block, origins: readonly Block[]): Block[] {
-  const id = literal(stack, b["target_origin_id"]);
+  const id = exactPattern(stack, b["target_origin_id"]);
   const groups = readBlocks(d.values["origin_group"]) ?? [];
-  const group = id === undefined ? undefined : groups.find((g) => literal(stack, g["origin_id"]) === id);
-  const ids = group ? (readBlocks(group["member"]) ?? []).map((m) => literal(stack, m["origin_id"])) : [id];
-  const hits = origins.filter((o) => ids.includes(literal(stack, o["origin_id"])));
+  const group = id === undefined ? undefined : groups.find((g) => exactPattern(stack, g["origin_id"]) === id);
+  const ids = group ? (readBlocks(group["member"]) ?? []).map((m) => exactPattern(stack, m["origin_id"])) : [id];
+  const hits = origins.filter((o) => ids.includes(exactPattern(stack, o["origin_id"])));
   return ids.includes(undefined) || hits.length === 0 ? [...origins] : hits;
 }
 
@@ -128,7 +122,7 @@ function stagingOf(stack: TfStack, d: TfResource): { distributions: TfResource[]
   const share = `sends a share of its requests to a staging distribution (continuous deployment)`;
   if (!policy || policy.mode !== "managed") return { distributions: [], unknown: `${d.address}, a CloudFront distribution, ${share} under a continuous deployment policy blastwall cannot find in the stack (continuous_deployment_policy_id), whose origins may be any` };
   const enabled = policy.values["enabled"];
-  if (enabled === false || (typeof enabled === "string" && literal(stack, enabled) === "false")) return { distributions: [] };
+  if (enabled === false || (typeof enabled === "string" && exactPattern(stack, enabled) === "false")) return { distributions: [] };
   const names = readBlocks(policy.values["staging_distribution_dns_names"]);
   const items = names?.map((n) => n["items"]);
   const out = new Set<TfResource>();
@@ -146,7 +140,7 @@ function stagingOf(stack: TfStack, d: TfResource): { distributions: TfResource[]
 function stagingDistribution(stack: TfStack, name: unknown): TfResource | undefined {
   const byRef = oneReferenced(stack, name, [CLOUDFRONT]);
   if (byRef) return byRef.mode === "managed" ? byRef : undefined;
-  const text = literal(stack, name)?.toLowerCase();
+  const text = exactPattern(stack, name)?.toLowerCase();
   if (text === undefined) return undefined;
   const own = (stack.byType.get(CLOUDFRONT) ?? []).filter((x) => {
     const p = attributePattern(stack, x, "domain_name");

@@ -57,9 +57,6 @@ export function instancesOf(stack: TfStack, base: string, key?: string): TfResou
   if (whole) return [whole];
   const type = base.replace(/^data\./, "").split(".")[0];
   const out: TfResource[] = [];
-  for (const r of stack.byType.get(type) ?? []) {
-    const inst = r.address.startsWith(`${base}[`) && r.address.endsWith("]") ? stack.byAddress.get(r.address) : undefined;
-    if (inst) out.push(inst);
-  }
+  for (const r of stack.byType.get(type) ?? []) if (r.address.startsWith(`${base}[`) && r.address.endsWith("]")) out.push(r);
   return out;
 }

@@ -372,6 +372,13 @@ interface Ctx {
   depth: number;
 }
 
+/** A value as the exact literal it resolves to (a string with every reference resolved), or undefined. */
+export function exactPattern(stack: TfStack, v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const p = resolveToPattern(stack, v);
+  return p.exact ? p.pattern : undefined;
+}
+
 /** Resolves every interpolation in `s` into a glob pattern (see `ResolvedPattern`). */
 export function resolveToPattern(stack: TfStack, s: string): ResolvedPattern {
   if (!hasInterpolation(s)) {
