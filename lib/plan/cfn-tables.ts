@@ -168,6 +168,29 @@ export const PROTECTED_TWINS: Readonly<Record<string, readonly string[] | string
   aws_s3tables_table_bucket_policy: ["AWS::S3Tables::TableBucketPolicy"],
   aws_s3tables_table_policy: ["AWS::S3Tables::TablePolicy"],
   aws_s3vectors_vector_bucket_policy: ["AWS::S3Vectors::VectorBucketPolicy"],
+  aws_simpledb_domain: ["AWS::SDB::Domain"],
+  aws_odb_cloud_vm_cluster: ["AWS::ODB::CloudVmCluster"],
+  aws_odb_cloud_autonomous_vm_cluster: ["AWS::ODB::CloudAutonomousVmCluster"],
+  aws_quicksight_account_subscription: "CloudFormation has no type for a QuickSight account subscription",
+  aws_cloud9_environment_ec2: ["AWS::Cloud9::EnvironmentEC2"],
+};
+
+/**
+ * CloudFormation types that hold data and have no protected aws-provider type, whose delete the catalogue
+ * (policies/destroy-rights.json) counts as a destroy right: with why. The gate protects them as Cloud Control (awscc)
+ * resources (protected.ts) and counts them in a template (STATEFUL below); kept here so the two cannot part (the Mail
+ * Manager archive was protected in Cloud Control but not in a template).
+ */
+export const PROTECTED_CFN_ONLY: Readonly<Record<string, string>> = {
+  "AWS::HealthLake::FHIRDatastore": "a HealthLake FHIR data store holds health records; destroying it deletes them",
+  "AWS::Omics::SequenceStore": "a HealthOmics sequence store holds read sets of genomic data; AWS deletes it once they are gone",
+  "AWS::Omics::ReferenceStore": "a HealthOmics reference store holds reference genomes; AWS deletes it once they are gone",
+  "AWS::Omics::VariantStore": "a HealthOmics variant store holds variant data; destroying it deletes that data",
+  "AWS::Omics::AnnotationStore": "a HealthOmics annotation store holds annotations; destroying it deletes them",
+  "AWS::SES::MailManagerArchive": "a Mail Manager archive holds the email archived in it; destroying it deletes that email",
+  // AWS documents that deleting an asset deletes all of its property data, with the data streams still associated
+  // with its properties. The aws provider has no IoT SiteWise types.
+  "AWS::IoTSiteWise::Asset": "an IoT SiteWise asset holds the measurements of its properties; destroying it deletes them and the data streams associated with them",
 };
 
 /**
@@ -253,11 +276,6 @@ export const STATEFUL: ReadonlySet<string> = new Set([
   "AWS::Lightsail::Instance",
   "AWS::Lightsail::Disk",
   "AWS::WorkSpaces::Workspace",
-  "AWS::HealthLake::FHIRDatastore",
-  "AWS::Omics::SequenceStore",
-  "AWS::Omics::ReferenceStore",
-  "AWS::Omics::VariantStore",
-  "AWS::Omics::AnnotationStore",
   "AWS::Logs::LogStream",
   // Stacks of their own: dropping one deletes what it made.
   "AWS::CloudFormation::StackSet",
@@ -266,6 +284,7 @@ export const STATEFUL: ReadonlySet<string> = new Set([
   // The protection around accounts: an OU's policy attachments go with it (see ORGANIZATIONS_DELETED in cfn-guards.ts).
   "AWS::Organizations::OrganizationalUnit",
   ...Object.values(PROTECTED_TWINS).flatMap((t) => (typeof t === "string" ? [] : t)),
+  ...Object.keys(PROTECTED_CFN_ONLY),
 ]);
 
 /**

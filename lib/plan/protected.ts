@@ -13,7 +13,7 @@ import { agentSelector } from "../engine/agents";
 import { cloudControlStandIn } from "../engine/cloud-control";
 import type { TfResource } from "../engine/terraform/types";
 import { addressMatch, globMatch } from "../engine/config-addresses";
-import { awsccType, PROTECTED_TWINS } from "./cfn-tables";
+import { awsccType, PROTECTED_CFN_ONLY, PROTECTED_TWINS } from "./cfn-tables";
 
 export { addressMatch, blockAddressMatch, globMatch } from "../engine/config-addresses";
 
@@ -177,19 +177,23 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_cognito_identity_pool", "an identity pool holds its identities: once deleted its users cannot authenticate with it, and a pool created again gives them new identity IDs, so data an app keys by the old ones (S3 prefixes, table keys) is orphaned"],
   ["aws_connect_instance", "destroying an Amazon Connect instance deletes it with its users, flows, queues and, blastwall believes (fairly but not fully sure), its contact records and metrics history; recordings kept in your own S3 bucket stay"],
   ["aws_location_geofence_collection", "a Location geofence collection holds geofences; AWS documents that deleting it deletes them permanently"],
+  // Types whose delete the catalogue lists (sdb:DeleteDomain, quicksight:DeleteAccountSubscription,
+  // cloud9:DeleteEnvironment) and the Oracle Database@AWS clusters the databases live on. The provider removed
+  // aws_simpledb_domain in 6.0.0 (REMOVED_AWS_TYPES); a plan made with 5.x still holds it. Not here:
+  // aws_odb_cloud_exadata_infrastructure, which AWS refuses to delete while a VM cluster is on it, and aws_odb_network.
+  ["aws_simpledb_domain", "a SimpleDB domain holds items; destroying it deletes every item in it"],
+  ["aws_odb_cloud_vm_cluster", "destroying an Oracle Database@AWS Exadata VM cluster deletes its VMs with their local storage and, blastwall believes (fairly but not fully sure), the Oracle databases made on it"],
+  ["aws_odb_cloud_autonomous_vm_cluster", "an Oracle Database@AWS Autonomous VM cluster holds the Autonomous Container Databases and Autonomous Databases made on it; the plan cannot show whether any remain, so its destroy counts as deleting them"],
+  ["aws_quicksight_account_subscription", "destroying the QuickSight account subscription deletes every dashboard, analysis, dataset and SPICE copy of the account's QuickSight, with no recovery (once termination protection is off)"],
+  ["aws_cloud9_environment_ec2", "destroying a Cloud9 EC2 environment deletes its instance and volume, and with them every file of that development environment"],
 ]);
 
 /**
- * Types of the AWS Cloud Control provider (hashicorp/awscc) with no aws-provider type, whose delete the catalogue
- * (policies/destroy-rights.json) counts as a destroy right: by CloudFormation type, with why.
+ * Protected aws types the AWS provider has since removed, and when: the provider's own list
+ * (policies/aws-resource-types.json) lacks them, but a plan made with an older provider still holds them.
  */
-const AWSCC_ONLY: Readonly<Record<string, string>> = {
-  "AWS::HealthLake::FHIRDatastore": "a HealthLake FHIR data store holds health records; destroying it deletes them",
-  "AWS::Omics::SequenceStore": "a HealthOmics sequence store holds read sets of genomic data; AWS deletes it once they are gone",
-  "AWS::Omics::ReferenceStore": "a HealthOmics reference store holds reference genomes; AWS deletes it once they are gone",
-  "AWS::Omics::VariantStore": "a HealthOmics variant store holds variant data; destroying it deletes that data",
-  "AWS::Omics::AnnotationStore": "a HealthOmics annotation store holds annotations; destroying it deletes them",
-  "AWS::SES::MailManagerArchive": "a Mail Manager archive holds the email archived in it; destroying it deletes that email",
+export const REMOVED_AWS_TYPES: Readonly<Record<string, string>> = {
+  aws_simpledb_domain: "removed in hashicorp/aws 6.0.0 (deprecated in 5.70.0)",
 };
 
 /**
@@ -229,7 +233,7 @@ function awsccTypes(): [string, string][] {
     if (typeof twins === "string") continue;
     for (const cfn of twins) add(cfn, twinWords(aws));
   }
-  for (const [cfn, why] of Object.entries(AWSCC_ONLY)) add(cfn, why);
+  for (const [cfn, why] of Object.entries(PROTECTED_CFN_ONLY)) add(cfn, why);
   return [...out];
 }
 

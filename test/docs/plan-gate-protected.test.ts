@@ -18,3 +18,9 @@ test("docs/plan-gate.md names the aws types 0.8.0 protects", () => {
     expect([t, PROTECTED_TYPES.has(t), doc.includes(`\`${t}\``)]).toEqual([t, true, true]);
   }
 });
+
+test("docs/plan-gate.md names the types the gate-types review added", () => {
+  for (const t of ["aws_simpledb_domain", "aws_odb_cloud_vm_cluster", "aws_odb_cloud_autonomous_vm_cluster", "aws_quicksight_account_subscription", "aws_cloud9_environment_ec2", "awscc_iotsitewise_asset"]) {
+    expect([t, PROTECTED_TYPES.has(t), doc.includes(`\`${t}\``)]).toEqual([t, true, true]);
+  }
+});

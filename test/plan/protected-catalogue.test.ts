@@ -7,8 +7,9 @@
  * blastwall could not map with certainty) are not checked here.
  */
 import { loadCatalogue } from "../../lib/engine/catalogue";
-import { PROTECTED_TYPES, protectionOf } from "../../lib/plan/protected";
-import { awsccType, PROTECTED_TWINS } from "../../lib/plan/cfn-tables";
+import { PROTECTED_TYPES, protectionOf, REMOVED_AWS_TYPES } from "../../lib/plan/protected";
+import { awsccType, PROTECTED_CFN_ONLY, PROTECTED_TWINS, STATEFUL } from "../../lib/plan/cfn-tables";
+import { awsResourceTypes } from "../../lib/engine/aws-resource-types";
 import type { PlanResourceChange } from "../../lib/plan/types";
 import { runGate } from "../../lib/plan/gate";
 import { renderJson } from "../../lib/report/json";
@@ -116,6 +117,35 @@ const DESTROYED_BY: Readonly<Record<string, readonly string[]>> = {
   "guardduty:DeleteDetector": ["aws_guardduty_detector"],
   "detective:DeleteGraph": ["aws_detective_graph"],
   "macie2:DisableMacie": ["aws_macie2_account"],
+  // Deletes of the catalogue the table did not map yet, found by matching every direct action of a service the aws
+  // provider has types for against the provider's type names (no deletes missed them but these).
+  "sdb:DeleteDomain": ["aws_simpledb_domain"],
+  "quicksight:DeleteAccountSubscription": ["aws_quicksight_account_subscription"],
+  "quicksight:DeleteAnalysis": ["aws_quicksight_analysis"],
+  "cloud9:DeleteEnvironment": ["aws_cloud9_environment_ec2"],
+  "es:DeleteElasticsearchDomain": ["aws_elasticsearch_domain"],
+  "servicecatalog:TerminateProvisionedProduct": ["aws_servicecatalog_provisioned_product"],
+  "organizations:CloseAccount": ["aws_organizations_account"],
+  "ec2:DeregisterImage": ["aws_ami", "aws_ami_copy", "aws_ami_from_instance"],
+  "ec2:DeleteFleets": ["aws_ec2_fleet"],
+  "ec2:CancelSpotFleetRequests": ["aws_spot_fleet_request"],
+  "ec2:DeleteLaunchTemplate": ["aws_launch_template"],
+  "autoscaling:DeleteAutoScalingGroup": ["aws_autoscaling_group"],
+  "eks:DeleteCluster": ["aws_eks_cluster"],
+  "eks:DeleteNodegroup": ["aws_eks_node_group"],
+  "sagemaker:DeleteSpace": ["aws_sagemaker_space"],
+  "fsx:DeleteDataRepositoryAssociation": ["aws_fsx_data_repository_association"],
+  "fsx:DeleteStorageVirtualMachine": ["aws_fsx_ontap_storage_virtual_machine"],
+  "fsx:DeleteFileCache": ["aws_fsx_file_cache"],
+  "elasticbeanstalk:TerminateEnvironment": ["aws_elastic_beanstalk_environment"],
+  "bedrock:DeleteKnowledgeBase": ["aws_bedrockagent_knowledge_base"],
+  "cloudhsm:DeleteHsm": ["aws_cloudhsm_v2_hsm"],
+  "elasticache:DeleteGlobalReplicationGroup": ["aws_elasticache_global_replication_group"],
+  "mediastore:DeleteContainer": ["aws_media_store_container"],
+  "codeartifact:DeleteDomain": ["aws_codeartifact_domain"],
+  "geo:DeleteTracker": ["aws_location_tracker"],
+  "cloudformation:DeleteStackSet": ["aws_cloudformation_stack_set"],
+  "s3tables:DeleteNamespace": ["aws_s3tables_namespace"],
 };
 
 /** Types whose destroy calls a catalogue delete and that the gate does not protect by type, and why. */
@@ -132,6 +162,28 @@ const NOT_PROTECTED: Readonly<Record<string, string>> = {
   aws_glue_catalog_database: "the Data Catalog holds table definitions; the data stays in S3 (the catalogue grades glue:DeleteDatabase a warning)",
   aws_glue_catalog_table: "the Data Catalog holds a table definition; the data stays in S3 (the catalogue grades glue:DeleteTable a warning)",
   aws_sagemaker_domain: "its destroy deletes the users' home EFS only with retention_policy home_efs_file_system = \"Delete\", which the gate protects (DELETES_WHEN)",
+  aws_sagemaker_space: "its destroy deletes a volume only for a JupyterLab or Code Editor space, or one with EBS storage, which the gate protects (DELETES_WHEN)",
+  aws_fsx_data_repository_association: "its destroy deletes files only with delete_data_in_filesystem = true, which the gate protects (DELETES_WHEN)",
+  aws_elastic_beanstalk_environment: "its destroy deletes a database only when one is coupled with DBDeletionPolicy Delete, which the gate protects (DELETES_WHEN)",
+  aws_quicksight_analysis: "a deleted analysis can be restored for its recovery window (recovery_window_in_days, 30 by default); the catalogue grades quicksight:DeleteAnalysis a warning",
+  aws_ami: "deregistering an AMI keeps the EBS snapshots the configuration registered it from (aws_ami_copy and aws_ami_from_instance, which delete theirs, are protected)",
+  aws_ec2_fleet: "compute: it terminates its instances only with terminate_instances = true, and instances are not protected (as aws_instance)",
+  aws_spot_fleet_request: "compute: its instances are not protected (as aws_instance)",
+  aws_launch_template: "a launch template is configuration the configuration writes again, not data",
+  aws_autoscaling_group: "compute: its instances are not protected (as aws_instance)",
+  aws_eks_cluster: "compute: persistent volumes are EBS volumes or EFS file systems, which deleting the cluster keeps",
+  aws_eks_node_group: "compute: its instances are not protected (as aws_instance)",
+  aws_fsx_ontap_storage_virtual_machine: "AWS refuses to delete one that still has volumes besides its root (aws_fsx_ontap_volume is protected)",
+  aws_fsx_file_cache: "a cache in front of its data repositories, which keep the data",
+  aws_bedrockagent_knowledge_base:
+    "the vectors are made from source documents that stay, and a data source the configuration holds is judged on its own (DELETES_WHEN); the catalogue grades bedrock:DeleteKnowledgeBase a warning",
+  aws_cloudhsm_v2_hsm: "the keys stay in the cluster's other HSMs and its backups; the catalogue grades cloudhsm:DeleteHsm a warning",
+  aws_elasticache_global_replication_group: "a cache (lib/plan/protected.ts)",
+  aws_media_store_container: "AWS refuses to delete a container that still holds objects",
+  aws_codeartifact_domain: "AWS refuses to delete a domain that still has repositories (aws_codeartifact_repository is protected)",
+  aws_location_tracker: "it keeps device positions for 30 days at most; the catalogue grades geo:DeleteTracker a warning",
+  aws_cloudformation_stack_set: "CloudFormation refuses to delete a stack set that still has instances (aws_cloudformation_stack_set_instance is protected)",
+  aws_s3tables_namespace: "AWS refuses to delete a namespace that still holds tables (aws_s3tables_table is protected)",
 };
 
 const catalogue = loadCatalogue();
@@ -211,6 +263,7 @@ describe("the Cloud Control twins of the protected types", () => {
     "omics:DeleteVariantStore": ["awscc_omics_variant_store"],
     "omics:DeleteAnnotationStore": ["awscc_omics_annotation_store"],
     "ses:DeleteArchive": ["awscc_ses_mail_manager_archive"],
+    "iotsitewise:DeleteAsset": ["awscc_iotsitewise_asset"],
   };
 
   test("the catalogue's direct deletes with no aws-provider type protect their awscc types", () => {
@@ -250,5 +303,58 @@ describe("destroying the awscc types red-team round 169b found unprotected", () 
   test("controls: an awscc cache and an awscc Glue table pass", () => {
     expect(gate("awscc_elasticache_serverless_cache")).toEqual([]);
     expect(gate("awscc_glue_table")).toEqual([]);
+  });
+});
+
+// The gate-types review: stores the catalogue counts a destroy right whose types the gate let go, the Oracle
+// Database@AWS clusters the databases live on, and the CloudFormation-only stores a template could drop unseen.
+describe("destroying the stores the gate-types review found unprotected", () => {
+  type Found = { ruleId: string; severity: string; message: string; resource: string };
+  const gate = (changes: Record<string, unknown>[]) => {
+    const dir = tempDir();
+    writeTemp(dir, "plan.json", JSON.stringify(minimalPlan(changes)));
+    return (JSON.parse(renderJson(runGate({ planFile: "plan.json", cwd: dir, now: new Date("2026-12-01T09:00:00Z") }))) as { findings: Found[] }).findings.filter((f) => f.severity === "error");
+  };
+  const awscc = (rc: Record<string, unknown>) => ({ ...rc, provider_name: "registry.terraform.io/hashicorp/awscc" });
+  const AWS = ["aws_simpledb_domain", "aws_odb_cloud_vm_cluster", "aws_odb_cloud_autonomous_vm_cluster", "aws_quicksight_account_subscription", "aws_cloud9_environment_ec2"];
+  const AWSCC = ["awscc_iotsitewise_asset", "awscc_odb_cloud_vm_cluster", "awscc_odb_cloud_autonomous_vm_cluster", "awscc_cloud9_environment_ec2", "awscc_ses_mail_manager_archive"];
+  const tag = (type: string) => (type.startsWith("awscc_") ? awscc : (rc: Record<string, unknown>) => rc);
+
+  test.each([...AWS, ...AWSCC])("%s: a destroy and a replace are plan-protected-delete errors", (type) => {
+    const del = tag(type)(change(`${type}.x`, ["delete"], { id: "x" }, null, { action_reason: "delete_because_no_resource_config" }));
+    const replace = tag(type)(change(`${type}.y`, ["delete", "create"], { id: "y", name: "a" }, { id: "y", name: "b" }, { replace_paths: [["name"]] }));
+    expect(gate([del, replace]).map((f) => `${f.ruleId} ${f.resource}`)).toEqual([`plan-protected-delete ${type}.x`, `plan-protected-delete ${type}.y`]);
+    expect(gate([del])[0].message).toContain(`Protected because ${type} is a protected type`);
+  });
+
+  test.each([...AWS, ...AWSCC])("control: %s created, or updated in place, passes", (type) => {
+    const create = tag(type)(change(`${type}.x`, ["create"], null, { name: "a" }));
+    const update = tag(type)(change(`${type}.y`, ["update"], { id: "y", display_name: "a" }, { id: "y", display_name: "b" }));
+    expect(gate([create, update])).toEqual([]);
+  });
+
+  test("the aws provider has the types it protects (Oracle Database@AWS in 6.x), or removed them as REMOVED_AWS_TYPES says", () => {
+    const known = new Set(awsResourceTypes());
+    expect(AWS.filter((t) => !known.has(t) && REMOVED_AWS_TYPES[t] === undefined)).toEqual([]);
+    // A removed type the provider's list holds again is no longer removed.
+    expect(Object.keys(REMOVED_AWS_TYPES).filter((t) => known.has(t) || !PROTECTED_TYPES.has(t))).toEqual([]);
+  });
+
+  const tpl = (resources: Record<string, unknown>) => JSON.stringify({ Resources: resources });
+  const TOPIC = { Type: "AWS::SNS::Topic" };
+  const stack = (before: string, after: string) => change("aws_cloudformation_stack.app", ["update"], { name: "app", template_body: before }, { name: "app", template_body: after });
+  const CFN = [...Object.keys(PROTECTED_CFN_ONLY), "AWS::SDB::Domain", "AWS::ODB::CloudVmCluster", "AWS::ODB::CloudAutonomousVmCluster", "AWS::Cloud9::EnvironmentEC2"];
+
+  test.each(CFN)("dropping %s from a stack's template is plan-stack-template-drops-data", (type) => {
+    expect(STATEFUL.has(type)).toBe(true);
+    const fs = gate([stack(tpl({ R: { Type: type, Properties: {} }, T: TOPIC }), tpl({ T: TOPIC }))]);
+    expect(fs.map((f) => [f.ruleId, f.resource])).toEqual([["plan-stack-template-drops-data", "aws_cloudformation_stack.app"]]);
+    expect(fs[0].message).toContain(`R (${type}) is dropped with DeletionPolicy "Delete", so CloudFormation deletes it`);
+  });
+
+  test("control: the Mail Manager archive dropped with DeletionPolicy Retain, or kept, passes", () => {
+    const archive = { Type: "AWS::SES::MailManagerArchive", Properties: { ArchiveName: "mail" } };
+    expect(gate([stack(tpl({ R: { ...archive, DeletionPolicy: "Retain" }, T: TOPIC }), tpl({ T: TOPIC }))])).toEqual([]);
+    expect(gate([stack(tpl({ R: archive, T: TOPIC }), tpl({ R: archive }))])).toEqual([]);
   });
 });

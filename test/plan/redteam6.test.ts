@@ -336,6 +336,7 @@ describe("AWS Cloud Control (awscc) data types are protected", () => {
       "awscc_omics_variant_store",
       "awscc_omics_annotation_store",
       "awscc_ses_mail_manager_archive",
+      "awscc_iotsitewise_asset",
     ];
     const cc = [...PROTECTED_TYPES].filter(([t]) => t.startsWith("awscc_") && !OWN_WORDS.includes(t));
     expect(cc.map(([t]) => t)).toEqual(expect.arrayContaining(REQUIRED));
