@@ -13,6 +13,15 @@ import { MIN_BACKUP_RETENTION_DAYS, describe, presence, readNumber, readString, 
  */
 const MIN_UNLOCK_DELAY_DAYS = 7;
 
+/**
+ * The longest unlock delay AWS accepts. A locked rule gives two windows to notice an attack: a snapshot deleted now
+ * stays in the bin for the retention period (UpdateRule and DeleteRule do not shorten what is already there), but a
+ * caller of UnlockRule may delete the rule or cut its retention once the unlock delay has passed, and what is deleted
+ * after that is gone at once. So the lock is the shorter way in whenever its delay is under the retention: a delay
+ * under the retention (or under this, for a longer retention) is a warning of its own, the delay AWS can still lengthen.
+ */
+const MAX_UNLOCK_DELAY_DAYS = 30;
+
 /** What one `aws_rbin_rule` body says about its scope, lock and retention. */
 interface Reading {
   /** Why AWS cannot lock the rule (tag-level, exclusion tags), or undefined for a Region-level rule without them. */
@@ -131,6 +140,20 @@ function settableRead(r: TfResource, key: string, read: (body: Record<string, un
   return there.state === "unknown" ? there : { state: "unknown", raw: String(here.value), why: `read from a root variable's default, ${SETTABLE_SAYS}` };
 }
 
+/**
+ * A sound lock whose unlock delay is shorter than the rule's retention (up to the longest delay AWS takes; that
+ * longest where the retention is not read): the delay it has, what it is shorter than, and the delay to write.
+ */
+function shortDelay(x: Reading): { delay: number; than: string; wanted: number } | undefined {
+  if (!soundlyLocked(x) || x.delay.state !== "set") return undefined;
+  const retention = x.retention.state === "set" ? x.retention.value : undefined;
+  const wanted = Math.min(retention ?? MAX_UNLOCK_DELAY_DAYS, MAX_UNLOCK_DELAY_DAYS);
+  if (x.delay.value >= wanted) return undefined;
+  const than =
+    retention === undefined ? `the ${MAX_UNLOCK_DELAY_DAYS} days AWS allows (its retention is not read)` : retention <= MAX_UNLOCK_DELAY_DAYS ? `its retention of ${retention} days` : `the ${MAX_UNLOCK_DELAY_DAYS} days AWS allows (its retention is ${retention} days)`;
+  return { delay: x.delay.value, than, wanted };
+}
+
 /** Whether a rule's lock holds: a Region-level rule whose unlock delay is a week or more. */
 function soundlyLocked(x: Reading): boolean {
   return x.unlockable === undefined && x.lockIgnored === undefined && x.delay.state === "set" && x.delay.value >= MIN_UNLOCK_DELAY_DAYS;
@@ -221,7 +244,10 @@ export const rule: Rule = {
       "that covers a tag-level one must certainly be created: count = 0, an empty for_each, or a count or for_each that a root " +
       "variable decides (which -var can set otherwise) covers nothing. Under another provider configuration (an alias) it covers " +
       "only when both configurations name the same region and pin the same account literally. " +
-      "A lock written " +
+      `An unlock delay AWS accepts (${MIN_UNLOCK_DELAY_DAYS} to ${MAX_UNLOCK_DELAY_DAYS} days) but shorter than the retention (or than ` +
+      `${MAX_UNLOCK_DELAY_DAYS} under a longer one) is reported too: a snapshot deleted now stays in the bin for the retention (UpdateRule ` +
+      "and DeleteRule do not shorten what is already there), but whoever calls UnlockRule may delete the rule once the delay has passed, and " +
+      "what is deleted after that is gone at once, so the lock should leave no less time to notice than the retention does. A lock written " +
       'through a dynamic "lock_configuration" (an empty for_each leaves it out) counts as none, and an unlock delay or retention that a root ' +
       "variable sets (which -var can set otherwise) as not set; in an HCL folder, which blastwall reads with the variables' defaults, one " +
       "given with --var-file is read as given.",
@@ -282,6 +308,15 @@ export const rule: Rule = {
                 : x.delay.state === "set" ? `unlock_delay_value: ${x.delay.value}` : x.delay.state === "unset" ? "no lock_configuration" : `unlock_delay_value: ${x.delay.raw}`),
         });
       }
+      const short = shortDelay(x);
+      if (short !== undefined) {
+        problems.push(`is locked with an unlock delay of ${short.delay} day(s), shorter than ${short.than}`);
+        fixes.push(
+          `Set unlock_delay_value to ${short.wanted} (the retention, up to the ${MAX_UNLOCK_DELAY_DAYS} days AWS allows; RecycleBinLock's default is 30). ` +
+            "A locked rule keeps the delay it was locked with: AWS takes a new one only when the rule is locked again, after an UnlockRule and the old delay",
+        );
+        evidence.push({ step: "rbin-lock", address: r.address, detail: `unlock_delay_value: ${short.delay}, retention_period_value: ${x.retention.state === "set" ? x.retention.value : "not read"}` });
+      }
       if (x.retention.state !== "set" || x.retention.value < MIN_BACKUP_RETENTION_DAYS) {
         problems.push(
           x.retention.state === "set"
@@ -294,7 +329,9 @@ export const rule: Rule = {
       if (problems.length === 0) continue;
       const exposed = !soundlyLocked(x)
         ? `: whoever holds rbin:DeleteRule or rbin:UpdateRule can delete it or cut its retention, and ${what} after that are gone for good`
-        : `: ${what} are gone before a deletion is likely to be noticed`;
+        : short !== undefined
+          ? `: whoever holds rbin:UnlockRule can delete the rule or cut its retention ${short.delay} day(s) after unlocking it, and ${what} after that are gone for good, so the lock leaves less time to notice and re-lock than the retention does`
+          : `: ${what} are gone before a deletion is likely to be noticed`;
       out.push(resourceFinding(r, `${describe(r)} ${problems.join("; it also ")}${exposed}. ${fixes.join(". ")}.`, [resourceEvidence(r, `Recycle Bin rule for ${what}`), ...evidence]));
     }
     return out;

@@ -160,6 +160,48 @@ describe("recycle-bin-rule-locked: what counts as a locked rule and as cover", (
   });
 });
 
+// An unlock delay AWS accepts (7 to 30 days) but shorter than the retention: the lock is the shorter way in.
+describe("recycle-bin-rule-locked: an unlock delay shorter than the retention", () => {
+  const delayed = (delay: unknown, retention: unknown = 30, extra: Obj = {}) =>
+    rbin({ retention_period: { retention_period_value: retention, retention_period_unit: "DAYS" }, lock_configuration: { unlock_delay: { unlock_delay_unit: "DAYS", unlock_delay_value: delay } }, ...extra });
+
+  it("warns on a 7-day delay under a 30-day retention, saying what, why and how to fix", () => {
+    const [f] = run(rule, tf({ "aws_rbin_rule.r": delayed(7) }));
+    // A warning, as the rule's others: AWS accepts the delay, and the lock holds for it.
+    expect(check(tf({ "aws_rbin_rule.r": delayed(7) }), {}, { rules: [rule] }).findings.filter((x) => x.ruleId === rule.meta.id).map((x) => x.severity)).toEqual(["warning"]);
+    expect(f.message).toBe(
+      "aws_rbin_rule.r is locked with an unlock delay of 7 day(s), shorter than its retention of 30 days: whoever holds rbin:UnlockRule can delete the rule or cut its retention 7 day(s) " +
+        "after unlocking it, and deleted EBS snapshots after that are gone for good, so the lock leaves less time to notice and re-lock than the retention does. " +
+        "Set unlock_delay_value to 30 (the retention, up to the 30 days AWS allows; RecycleBinLock's default is 30). " +
+        "A locked rule keeps the delay it was locked with: AWS takes a new one only when the rule is locked again, after an UnlockRule and the old delay.",
+    );
+    expect(f.evidence.map((e) => e.detail)).toContain("unlock_delay_value: 7, retention_period_value: 30");
+  });
+
+  it("asks for the retention, at most the 30 days AWS allows, and says so when the retention is not read", () => {
+    expect(run(rule, tf({ "aws_rbin_rule.r": delayed(29) }))[0].message).toContain("unlock delay of 29 day(s), shorter than its retention of 30 days");
+    expect(run(rule, tf({ "aws_rbin_rule.r": delayed(10, 14) }))[0].message).toContain("Set unlock_delay_value to 14 (");
+    const [long] = run(rule, tf({ "aws_rbin_rule.r": delayed(14, 365) }));
+    expect(long.message).toContain("unlock delay of 14 day(s), shorter than the 30 days AWS allows (its retention is 365 days)");
+    expect(long.message).toContain("Set unlock_delay_value to 30 (");
+    const [unread] = run(rule, tf({ "aws_rbin_rule.r": delayed(7, "${var.retention}") }));
+    expect(unread.message).toMatch(/^aws_rbin_rule\.r is locked with an unlock delay of 7 day\(s\), shorter than the 30 days AWS allows \(its retention is not read\); it also has a retention of `\$\{var\.retention\}`/);
+  });
+
+  it("controls: a delay as long as the retention, or the 30 days AWS allows under a longer one, passes", () => {
+    for (const [delay, retention] of [[30, 30], [14, 14], [7, 7], [30, 365], [20, 10]]) expect(run(rule, tf({ "aws_rbin_rule.r": delayed(delay, retention) }))).toEqual([]);
+  });
+
+  it("a rule locked with a short delay still covers a tag-level rule beside it: only it is reported", () => {
+    expect(run(rule, tf({ "aws_rbin_rule.tagged": rbin(TAGGED), "aws_rbin_rule.region": delayed(7) })).map((f) => f.resource)).toEqual(["aws_rbin_rule.region"]);
+  });
+
+  it("RecycleBinLock with a delay shorter than its retention is reported; with both at 7 it is not", () => {
+    const { json } = synth((s) => new RecycleBinLock(s, "Bin", { unlockDelayDays: 7 }));
+    expect(run(rule, json).map((f) => f.message)).toEqual([expect.stringContaining("is locked with an unlock delay of 7 day(s), shorter than its retention of 30 days")]);
+  });
+});
+
 // Red-team round 171a, F8: the HCL reader expands a dynamic "lock_configuration" from a root variable's default and
 // reads unlock_delay_value = var.delay as its default, leaving no dynamic block or variable for the rule to see.
 describe("recycle-bin-rule-locked: a lock or delay -var can remove or change (HCL folders)", () => {
