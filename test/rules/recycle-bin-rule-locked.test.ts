@@ -7,6 +7,9 @@ import { rule } from "../../lib/rules/recycle-bin-rule-locked";
 import { allRules } from "../../lib/rules";
 import { ProtectedVolume, RecycleBinLock } from "../../lib/constructs";
 import { APP_ACCOUNT, OFFSITE_ARN, gateFindings, synth } from "../constructs/helpers";
+import { checkPaths } from "../../lib/check/run-check";
+import { dir } from "../hcl/helpers";
+import { join } from "path";
 
 type Obj = Record<string, unknown>;
 
@@ -57,7 +60,8 @@ describe("recycle-bin-rule-locked", () => {
     const variable = run(rule, tf({ "aws_rbin_rule.r": rbin({ lock_configuration: { unlock_delay: { unlock_delay_unit: "DAYS", unlock_delay_value: "${var.delay}" } } }) }));
     expect(variable[0].message).toContain("has an unlock delay of `${var.delay}`, a variable (no default) that -var or a tfvars file can set to anything at apply time, so it counts as not set");
     const dynamic = run(rule, tf({ "aws_rbin_rule.r": rbin({ lock_configuration: undefined, dynamic: { lock_configuration: { for_each: "${var.locks}", content: LOCK } } }) }));
-    expect(dynamic[0].message).toContain('has an unlock delay of `dynamic "lock_configuration"`');
+    expect(dynamic[0].message).toContain('writes its lock through dynamic "lock_configuration" with for_each = `${var.locks}`, which blastwall does not evaluate (an empty one writes no lock_configuration, and the rule is not locked)');
+    expect(dynamic[0].message).toContain("Write lock_configuration as a block of its own, not dynamic, with a literal unlock_delay_value of at least 7, so no for_each can leave the lock out.");
   });
 
   it("fails a retention under 7 days even on a locked rule, and says both when both are wrong", () => {
@@ -153,6 +157,159 @@ describe("recycle-bin-rule-locked: what counts as a locked rule and as cover", (
     expect(other({ allowed_account_ids: ["222222222222"] }).map((f) => f.resource)).toEqual(["aws_rbin_rule.tagged"]);
     expect(other({ allowed_account_ids: undefined }).map((f) => f.resource)).toEqual(["aws_rbin_rule.tagged"]);
     expect(other({ region: "${var.region}" }).map((f) => f.resource)).toEqual(["aws_rbin_rule.tagged"]);
+  });
+});
+
+// An unlock delay AWS accepts (7 to 30 days) but shorter than the retention: the lock is the shorter way in.
+describe("recycle-bin-rule-locked: an unlock delay shorter than the retention", () => {
+  const delayed = (delay: unknown, retention: unknown = 30, extra: Obj = {}) =>
+    rbin({ retention_period: { retention_period_value: retention, retention_period_unit: "DAYS" }, lock_configuration: { unlock_delay: { unlock_delay_unit: "DAYS", unlock_delay_value: delay } }, ...extra });
+
+  it("warns on a 7-day delay under a 30-day retention, saying what, why and how to fix", () => {
+    const [f] = run(rule, tf({ "aws_rbin_rule.r": delayed(7) }));
+    // A warning, as the rule's others: AWS accepts the delay, and the lock holds for it.
+    expect(check(tf({ "aws_rbin_rule.r": delayed(7) }), {}, { rules: [rule] }).findings.filter((x) => x.ruleId === rule.meta.id).map((x) => x.severity)).toEqual(["warning"]);
+    expect(f.message).toBe(
+      "aws_rbin_rule.r is locked with an unlock delay of 7 day(s), shorter than its retention of 30 days: whoever holds rbin:UnlockRule can delete the rule or cut its retention 7 day(s) " +
+        "after unlocking it, and deleted EBS snapshots after that are gone for good, so the lock leaves less time to notice and re-lock than the retention does. " +
+        "Set unlock_delay_value to 30 (the retention, up to the 30 days AWS allows; RecycleBinLock's default is 30). " +
+        "A locked rule keeps the delay it was locked with: AWS takes a new one only when the rule is locked again, after an UnlockRule and the old delay.",
+    );
+    expect(f.evidence.map((e) => e.detail)).toContain("unlock_delay_value: 7, retention_period_value: 30");
+  });
+
+  it("asks for the retention, at most the 30 days AWS allows, and says so when the retention is not read", () => {
+    expect(run(rule, tf({ "aws_rbin_rule.r": delayed(29) }))[0].message).toContain("unlock delay of 29 day(s), shorter than its retention of 30 days");
+    expect(run(rule, tf({ "aws_rbin_rule.r": delayed(10, 14) }))[0].message).toContain("Set unlock_delay_value to 14 (");
+    const [long] = run(rule, tf({ "aws_rbin_rule.r": delayed(14, 365) }));
+    expect(long.message).toContain("unlock delay of 14 day(s), shorter than the 30 days AWS allows (its retention is 365 days)");
+    expect(long.message).toContain("Set unlock_delay_value to 30 (");
+    const [unread] = run(rule, tf({ "aws_rbin_rule.r": delayed(7, "${var.retention}") }));
+    expect(unread.message).toMatch(/^aws_rbin_rule\.r is locked with an unlock delay of 7 day\(s\), shorter than the 30 days AWS allows \(its retention is not read\); it also has a retention of `\$\{var\.retention\}`/);
+  });
+
+  it("controls: a delay as long as the retention, or the 30 days AWS allows under a longer one, passes", () => {
+    for (const [delay, retention] of [[30, 30], [14, 14], [7, 7], [30, 365], [20, 10]]) expect(run(rule, tf({ "aws_rbin_rule.r": delayed(delay, retention) }))).toEqual([]);
+  });
+
+  it("a rule locked with a short delay still covers a tag-level rule beside it: only it is reported", () => {
+    expect(run(rule, tf({ "aws_rbin_rule.tagged": rbin(TAGGED), "aws_rbin_rule.region": delayed(7) })).map((f) => f.resource)).toEqual(["aws_rbin_rule.region"]);
+  });
+
+  it("RecycleBinLock with a delay shorter than its retention is reported; with both at 7 it is not", () => {
+    const { json } = synth((s) => new RecycleBinLock(s, "Bin", { unlockDelayDays: 7 }));
+    expect(run(rule, json).map((f) => f.message)).toEqual([expect.stringContaining("is locked with an unlock delay of 7 day(s), shorter than its retention of 30 days")]);
+  });
+});
+
+// Red-team round 171a, F8: the HCL reader expands a dynamic "lock_configuration" from a root variable's default and
+// reads unlock_delay_value = var.delay as its default, leaving no dynamic block or variable for the rule to see.
+describe("recycle-bin-rule-locked: a lock or delay -var can remove or change (HCL folders)", () => {
+  const ruleHcl = (lock: string, retention = "30") => `
+resource "aws_rbin_rule" "r" {
+  resource_type = "EBS_SNAPSHOT"
+  retention_period {
+    retention_period_value = ${retention}
+    retention_period_unit  = "DAYS"
+  }
+${lock}
+}
+`;
+  const dynamicLock = (forEach: string) => `  dynamic "lock_configuration" {
+    for_each = ${forEach}
+    content {
+      unlock_delay {
+        unlock_delay_unit  = "DAYS"
+        unlock_delay_value = lock_configuration.value
+      }
+    }
+  }`;
+  const staticLock = (delay: string) => `  lock_configuration {
+    unlock_delay {
+      unlock_delay_unit  = "DAYS"
+      unlock_delay_value = ${delay}
+    }
+  }`;
+  const variable = (name: string, type: string, dflt: string) => `variable "${name}" {\n  type    = ${type}\n  default = ${dflt}\n}\n`;
+  const findings = async (files: Record<string, string>, tfvars?: string) => {
+    const d = dir({ ...files, ...(tfvars !== undefined ? { "given.tfvars": tfvars } : {}) });
+    const r = await checkPaths([d], { config: {}, rules: [rule], ...(tfvars !== undefined ? { varFiles: [join(d, "given.tfvars")] } : {}) });
+    return r.findings.filter((f) => f.ruleId === rule.meta.id);
+  };
+
+  it("fails a dynamic lock_configuration over a root variable: -var can leave it out", async () => {
+    const [f, ...more] = await findings({ "main.tf": variable("locks", "list(number)", "[30]") + ruleHcl(dynamicLock("var.locks")) });
+    expect(more).toEqual([]);
+    expect(f.resource).toBe("aws_rbin_rule.r");
+    expect(f.message).toBe(
+      'aws_rbin_rule.r writes its lock through dynamic "lock_configuration" with for_each = `${var.locks}`, from a root variable, which -var can set otherwise ' +
+        "(an empty list or map writes no lock_configuration, and the rule is not locked; blastwall expanded it from the variable's default): " +
+        "whoever holds rbin:DeleteRule or rbin:UpdateRule can delete it or cut its retention, and deleted EBS snapshots after that are gone for good. " +
+        "Write lock_configuration as a block of its own, not dynamic, with a literal unlock_delay_value of at least 7, so no for_each can leave the lock out; " +
+        "or give var.locks with --var-file so blastwall reads the deploy's value.",
+    );
+    expect(f.evidence.map((e) => e.detail)).toContain('dynamic "lock_configuration" (for_each = `${var.locks}`)');
+  });
+
+  it("fails one over a local that names the variable, and a locked rule so written covers no tag-level rule", async () => {
+    const viaLocal = await findings({ "main.tf": variable("locks", "list(number)", "[30]") + "locals {\n  locks = var.locks\n}\n" + ruleHcl(dynamicLock("local.locks")) });
+    expect(viaLocal.map((f) => f.message)).toEqual([expect.stringContaining('writes its lock through dynamic "lock_configuration" with for_each = `${var.locks}`, from a root variable')]);
+    const tagged = `resource "aws_rbin_rule" "tagged" {
+  resource_type = "EBS_SNAPSHOT"
+  retention_period {
+    retention_period_value = 30
+    retention_period_unit  = "DAYS"
+  }
+  resource_tags {
+    resource_tag_key   = "backup"
+    resource_tag_value = "true"
+  }
+}
+`;
+    const both = await findings({ "main.tf": variable("locks", "list(number)", "[30]") + ruleHcl(dynamicLock("var.locks")) + tagged });
+    expect(both.map((f) => f.resource).sort()).toEqual(["aws_rbin_rule.r", "aws_rbin_rule.tagged"]);
+  });
+
+  it("fails an unlock delay and a retention read from a root variable's default", async () => {
+    const [delay] = await findings({ "main.tf": variable("delay", "number", "30") + ruleHcl(staticLock("var.delay")) });
+    expect(delay.message).toContain("aws_rbin_rule.r has an unlock delay of `${var.delay}`, a variable (default 30) that -var or a tfvars file can set to anything at apply time, so it counts as not set: whoever holds rbin:DeleteRule");
+    expect(delay.message).toContain("Write unlock_delay_value as a literal number of days, at least 7.");
+    const [retention] = await findings({ "main.tf": variable("retention", "number", "30") + ruleHcl(staticLock("30"), "var.retention") });
+    expect(retention.message).toContain("aws_rbin_rule.r has a retention of `${var.retention}`, a variable (default 30) that -var or a tfvars file can set to anything at apply time, so it counts as not set");
+  });
+
+  it("controls: a static lock, and a dynamic one over a local literal list, pass", async () => {
+    expect(await findings({ "main.tf": ruleHcl(staticLock("30")) })).toEqual([]);
+    expect(await findings({ "main.tf": "locals {\n  locks = [30]\n}\n" + ruleHcl(dynamicLock("local.locks")) })).toEqual([]);
+    // A variable the lock does not depend on changes nothing.
+    expect(await findings({ "main.tf": variable("env", "string", '"prod"') + ruleHcl(staticLock("30")).replace('resource_type = "EBS_SNAPSHOT"', 'resource_type = "EBS_SNAPSHOT"\n  description   = "rbin ${var.env}"') })).toEqual([]);
+  });
+
+  it("controls: the variables given with --var-file are read by their values", async () => {
+    expect(await findings({ "main.tf": variable("locks", "list(number)", "[30]") + ruleHcl(dynamicLock("var.locks")) }, "locks = [30]\n")).toEqual([]);
+    expect(await findings({ "main.tf": variable("delay", "number", "30") + ruleHcl(staticLock("var.delay")) }, "delay = 30\n")).toEqual([]);
+    // Given empty, the lock is gone, and the finding says so as it does without a lock.
+    expect((await findings({ "main.tf": variable("locks", "list(number)", "[30]") + ruleHcl(dynamicLock("var.locks")) }, "locks = []\n")).map((f) => f.message)).toEqual([expect.stringContaining("has no lock_configuration")]);
+  });
+});
+
+// The same stacks as Terraform JSON, read as check reads them (what a root variable sets is marked first).
+describe("recycle-bin-rule-locked: a dynamic lock in Terraform JSON, marked as check marks it", () => {
+  const checked = (json: Obj) => {
+    const built = buildStack(json, "test.tf.json");
+    markSettableByVariables(built.resources, undefined, built.locals);
+    return rule.check({ stack: built, analysis: buildAnalysis(built, {}), config: {}, strict: false });
+  };
+  const dynamic = (forEach: string) => rbin({ lock_configuration: undefined, dynamic: { lock_configuration: { for_each: forEach, content: LOCK } } });
+
+  it("says -var can leave out a lock whose for_each names a root variable", () => {
+    const [f] = checked(tf({ "aws_rbin_rule.r": dynamic("${var.locks}") }, { variable: { locks: { default: [30] } } }));
+    expect(f.message).toContain('writes its lock through dynamic "lock_configuration" with for_each = `${var.locks}`, from a root variable, which -var can set otherwise (an empty list or map writes no lock_configuration, and the rule is not locked)');
+  });
+
+  it("fails closed on one over a local list, which blastwall does not expand in Terraform JSON", () => {
+    const [f] = checked(tf({ "aws_rbin_rule.r": dynamic("${local.locks}") }, { locals: { locks: [30] } }));
+    expect(f.message).toContain("with for_each = `${local.locks}`, which blastwall does not evaluate");
   });
 });
 

@@ -12,18 +12,24 @@ import { blocks, isObject } from "../json";
  * object blastwall can read (it may then set anything).
  */
 export function dynamicContents(body: unknown, name: string): (Record<string, unknown> | undefined)[] {
-  if (!isObject(body)) return [];
   const out: (Record<string, unknown> | undefined)[] = [];
+  for (const spec of dynamicSpecs(body, name)) {
+    const content = isObject(spec) ? spec["content"] : undefined;
+    const list = Array.isArray(content) ? content : [content];
+    for (const c of list) out.push(isObject(c) ? c : undefined);
+    if (list.length === 0) out.push(undefined);
+  }
+  return out;
+}
+
+/** The `dynamic "<name>"` blocks of a body as written (`{ for_each, iterator?, content }`, or what stands there). */
+export function dynamicSpecs(body: unknown, name: string): unknown[] {
+  if (!isObject(body)) return [];
+  const out: unknown[] = [];
   const dyn = body["dynamic"];
   for (const d of Array.isArray(dyn) ? dyn : [dyn]) {
     if (!isObject(d) || d[name] === undefined || d[name] === null) continue;
-    const specs = Array.isArray(d[name]) ? (d[name] as unknown[]) : [d[name]];
-    for (const spec of specs) {
-      const content = isObject(spec) ? spec["content"] : undefined;
-      const list = Array.isArray(content) ? content : [content];
-      for (const c of list) out.push(isObject(c) ? c : undefined);
-      if (list.length === 0) out.push(undefined);
-    }
+    out.push(...(Array.isArray(d[name]) ? (d[name] as unknown[]) : [d[name]]));
   }
   return out;
 }
