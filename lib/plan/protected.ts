@@ -182,7 +182,7 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   // aws_simpledb_domain in 6.0.0 (REMOVED_AWS_TYPES); a plan made with 5.x still holds it. Not here:
   // aws_odb_cloud_exadata_infrastructure, which AWS refuses to delete while a VM cluster is on it, and aws_odb_network.
   ["aws_simpledb_domain", "a SimpleDB domain holds items; destroying it deletes every item in it"],
-  ["aws_odb_cloud_vm_cluster", "destroying an Oracle Database@AWS Exadata VM cluster deletes its VMs with their local storage and, blastwall believes (fairly but not fully sure), the Oracle databases made on it"],
+  ["aws_odb_cloud_vm_cluster", "destroying an Oracle Database@AWS Exadata VM cluster deletes its VMs with their local storage, and may take the Oracle databases made on it (AWS does not document that it refuses while any remain, and the plan cannot show whether they do)"],
   ["aws_odb_cloud_autonomous_vm_cluster", "an Oracle Database@AWS Autonomous VM cluster holds the Autonomous Container Databases and Autonomous Databases made on it; the plan cannot show whether any remain, so its destroy counts as deleting them"],
   ["aws_quicksight_account_subscription", "destroying the QuickSight account subscription deletes every dashboard, analysis, dataset and SPICE copy of the account's QuickSight, with no recovery (once termination protection is off)"],
   ["aws_cloud9_environment_ec2", "destroying a Cloud9 EC2 environment deletes its instance and volume, and with them every file of that development environment"],

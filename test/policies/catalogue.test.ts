@@ -90,7 +90,7 @@ describe("policies/destroy-rights.json", () => {
   });
 
   it("keeps the breadth of the research draft", () => {
-    expect(raw.version).toBe("1.39.0");
+    expect(raw.version).toBe("1.40.0");
     expect(raw.direct.length).toBeGreaterThanOrEqual(100);
     expect(raw.protection.length).toBeGreaterThanOrEqual(60);
     expect(raw.escalation.length).toBeGreaterThanOrEqual(60);
@@ -600,7 +600,7 @@ describe("lib/engine/catalogue", () => {
   it("loads once and caches", () => {
     const a = loadCatalogue();
     expect(loadCatalogue()).toBe(a);
-    expect(a.version).toBe("1.39.0");
+    expect(a.version).toBe("1.40.0");
     expect(a.entries.length).toBe(raw.direct.length + raw.protection.length + raw.escalation.length);
     expect(a.entries.map((e) => e.category).filter((c, i, all) => c !== all[i - 1])).toEqual([...CATEGORIES]);
   });
@@ -613,11 +613,20 @@ describe("lib/engine/catalogue", () => {
     expect(cat.byAction.get("ec2:deregisterimage")?.severity).toBe("warning");
   });
 
-  it("1.39.0: deleting an Aurora Limitless shard group is a warning (AWS deletes its compute, not its storage); deleting a Kendra index is an error", () => {
+  it("1.39.0 (kept in 1.40.0): deleting an Aurora Limitless shard group is a warning (AWS deletes its compute, not its storage); deleting a Kendra index is an error", () => {
     const cat = loadCatalogue();
     expect(cat.byAction.get("rds:deletedbshardgroup")).toMatchObject({ category: "direct", severity: "warning" });
     expect(cat.byAction.get("rds:deletedbshardgroup")?.why).toMatch(/storage/);
     expect(cat.byAction.get("kendra:deleteindex")).toMatchObject({ category: "direct", severity: "error" });
+  });
+
+  it("1.40.0: deleting an Oracle Database@AWS VM cluster or Exascale storage vault is an error (the databases on it may go with it)", () => {
+    const cat = loadCatalogue();
+    for (const a of ["odb:deletecloudvmcluster", "odb:deletecloudautonomousvmcluster", "odb:deleteexadbvmcluster", "odb:deleteexascaledbstoragevault"]) {
+      expect(cat.byAction.get(a)).toMatchObject({ category: "direct", severity: "error" });
+    }
+    // Control: the Exadata infrastructure, which AWS refuses to delete while a VM cluster is on it, stays out.
+    expect(cat.byAction.get("odb:deletecloudexadatainfrastructure")).toBeUndefined();
   });
 
   it("builds the universe: catalogue and reach actions, canonical and unique", () => {
