@@ -237,15 +237,28 @@ function settableHolders(detail: string): string[] {
   return out;
 }
 
+/** Where an acknowledgement, with its reason, is written. */
+const ACKNOWLEDGED_IN = "blastwall.json acknowledgements, or acknowledge() next to the construct when the config sets acknowledgementsInCode: true";
+
 /**
- * A finding an error rule reports as a warning (the catalogue grades its actions so) does not fail the gate: its fix
- * says so, and how to keep the right on the record rather than leave it unexplained.
+ * A fix that already says when to acknowledge the finding (a chain's "if the route is intended", an authorizer whose
+ * code was reviewed): the verb, not the `acknowledgements` key or the `acknowledge()` call the note itself names.
+ */
+const SAYS_ACKNOWLEDGE = /\backnowledge[ds]?\b(?!\()/i;
+
+/**
+ * A finding an error rule reports as a warning (the catalogue grades its actions so, or a chain holds only through a
+ * weak link) does not fail the gate: its fix says so, and how to keep the right on the record rather than leave it
+ * unexplained. Said once: where the fix already tells the reader to acknowledge (with its own condition, which fits the
+ * finding better than "if the agent needs the right"), the note adds only where the reason goes.
  */
 function withWarningNote(fix: string, severity: Finding["severity"] | undefined, meta: Rule["meta"]): string {
   if (severity !== "warning" || meta.severity !== "error") return fix;
+  const warning = `${fix} This finding is a warning: it does not fail the gate.`;
   // A rule about the input (what blastwall could not read or judge) holds no right to keep on the record.
-  if (meta.category === "input") return `${fix} This finding is a warning: it does not fail the gate.`;
-  return `${fix} This finding is a warning: it does not fail the gate. If the agent needs the right, acknowledge the finding with a reason (blastwall.json acknowledgements, or acknowledge() next to the construct when the config sets acknowledgementsInCode: true) so reviewers see why.`;
+  if (meta.category === "input") return warning;
+  if (SAYS_ACKNOWLEDGE.test(fix)) return `${warning} The acknowledgement's reason goes in ${ACKNOWLEDGED_IN}, so reviewers see why.`;
+  return `${warning} If the agent needs the right, acknowledge the finding with a reason (${ACKNOWLEDGED_IN}) so reviewers see why.`;
 }
 
 /** HCL input knows where each block is written: evidence then points at `file:line`. */

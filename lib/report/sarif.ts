@@ -168,6 +168,23 @@ export function securitySeverity(meta: Pick<RuleMeta, "severity" | "category"> |
   return meta === undefined || meta.category === "agent-rights" || meta.category === "reach" ? "9.5" : "7.5";
 }
 
+/** Each line of `s` as `show` prints it: a rule's own line breaks (the route list in its details) stay line breaks. */
+const byLine = (s: string, show: (line: string) => string) => s.trim().split("\n").map(show).join("\n");
+
+/**
+ * A rule's help, which code scanning shows beside its alerts (help.markdown where there is one, else help.text), under
+ * the title and why it shows at the top (shortDescription, fullDescription): the long account of what the rule covers
+ * (`details`, which no other report prints), then its fix, as docs/rules.md renders them.
+ */
+export function ruleHelp(m: RuleMeta | undefined): { text: string; markdown: string } {
+  if (m === undefined) return { text: "See the finding's fix.", markdown: "See the finding's fix." };
+  const details = m.details?.trim() ? m.details : undefined;
+  return {
+    text: [...(details ? [`In detail:\n${byLine(details, shown)}`] : []), `Fix: ${byLine(m.fix, shown)}`].join("\n\n"),
+    markdown: [...(details ? [`*In detail:*\n\n${byLine(details, display)}`] : []), `*Fix:* ${byLine(m.fix, display)}`].join("\n\n"),
+  };
+}
+
 /** SARIF 2.1.0 for GitHub code scanning: one result per finding, acknowledged ones as suppressions. */
 export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>, version: string, cwd: string = process.cwd()): string {
   const site: SarifSite = { pathsFrom: process.cwd(), root: repositoryRoot(cwd) };
@@ -180,7 +197,7 @@ export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>
       name: id,
       shortDescription: { text: shown(m?.title ?? id) },
       fullDescription: { text: shown(m?.why ?? id) },
-      help: { text: shown(m?.fix ?? "See the finding's fix.") },
+      help: ruleHelp(m),
       defaultConfiguration: { level: m?.severity ?? "error" },
       // Shown by code scanning among security alerts, with a severity (see `securitySeverity`).
       properties: { tags: ["security"], "security-severity": securitySeverity(m) },

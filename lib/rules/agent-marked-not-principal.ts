@@ -33,12 +33,16 @@ export const rule: Rule = {
     id: "agent-marked-not-principal",
     title: "Something marked as an AI agent is not credentials blastwall judges",
     why:
-      "blastwall judges the credentials an agent acts with: IAM roles and users, and Identity Center permission sets. A " +
-        "blastwall:agent tag (or a config selector) on a Lambda function, a task definition, an agent runtime, an instance, a group, " +
-        "an Identity Center user or a service-linked role (which only its service can assume) marks nothing blastwall checks: without " +
-        "this finding the gate would pass that agent without looking at any of its rights.",
+      "blastwall judges what credentials can delete: an IAM role or user, an Identity Center permission set. This mark sits " +
+        "on something else (a Lambda function, an instance, a group, a service-linked role only its AWS service can assume), so " +
+        "unless the role it runs as is judged in its place, an agent that can delete a database and its backups would pass the " +
+        "gate with none of its rights looked at.",
     details:
-      "Where the resource runs as a role of the stack, that role is judged as the agent instead. blastwall's guardrail SCPs and " +
+      "blastwall judges the credentials an agent acts with: IAM roles and users, and Identity Center permission sets. A " +
+        "blastwall:agent tag (or a config selector) on a Lambda function, a task definition, an agent runtime, an instance, a " +
+        "group, an Identity Center user or a service-linked role (which only its service can assume) marks nothing blastwall " +
+        "checks: without this finding the gate would pass that agent without looking at any of its rights. " +
+        "Where the resource runs as a role of the stack, that role is judged as the agent instead. blastwall's guardrail SCPs and " +
         "resource control policy recognise agents by the /agents/ path and an agent-* source identity, not by the tag: they cover that " +
         "role only when it is under /agents/ or its sessions carry such an identity, marked or not; a role only AWS services assume (a " +
         "Lambda, ECS task or AgentCore runtime role) never gets such an identity, so for it the path is what counts, and its trust " +

@@ -610,11 +610,15 @@ export const rule: Rule = {
     id: "agent-source-identity",
     title: "AI agent role assumable without a source identity, or whose sessions can replace its agent tag",
     why:
-      "Without a required `sts:SourceIdentity`, an agent's session can start anonymous: CloudTrail cannot attribute its calls to an " +
-        "agent, and the guardrails keyed on `aws:SourceIdentity` (SCPs, key and bucket policies) do not recognise it as one. " +
-        "Statements that admit only AWS services are exempt: services never set one.",
+      "Without a required agent-* source identity, an agent's session is anonymous: CloudTrail cannot tell which agent made a " +
+        "delete, and the guardrails that recognise agents by it (SCPs, key and bucket policies) let it through, in every role " +
+        "it assumes next too. A session allowed to replace its role's blastwall:agent tag escapes the policies that read that " +
+        "tag the same way.",
     details:
-      "So is an entry role that can do nothing but start another role's session (AgentRole's, for GitHub Actions, GitLab CI, EKS " +
+      "Without a required `sts:SourceIdentity`, an agent's session can start anonymous: CloudTrail cannot attribute its calls " +
+        "to an agent, and the guardrails keyed on `aws:SourceIdentity` (SCPs, key and bucket policies) do not recognise it as " +
+        "one. Statements that admit only AWS services are exempt: services never set one. " +
+        "So is an entry role that can do nothing but start another role's session (AgentRole's, for GitHub Actions, GitLab CI, EKS " +
         "service accounts and other OIDC issuers whose tokens cannot carry one): the source identity is set and required there. EKS " +
         "Pod Identity (pods.eks.amazonaws.com) is not exempt: it sets none either, but hands the session to a pod, where the agent's " +
         "own code decides what runs, so it needs an entry role as IRSA does. Nor is IAM Roles Anywhere (rolesanywhere.amazonaws.com): " +

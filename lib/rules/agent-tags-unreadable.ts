@@ -32,12 +32,16 @@ export const rule: Rule = {
     id: "agent-tags-unreadable",
     title: "A principal's tags cannot be read, so blastwall cannot tell whether it is an AI agent",
     why:
-      "blastwall finds agents by the blastwall:agent tag. Tags built from a variable without a value, a merge() of unreadable maps " +
-        "or another expression may set that tag at apply time, and an agent blastwall does not know of is an agent whose destroy " +
-        "rights nobody checked. It is an error when the principal can delete data itself or come to act, by the chains blastwall " +
-        "follows for agents (assume role, pass role, stored credentials...), as a principal that can; else a warning.",
+      "blastwall finds agents by their blastwall:agent tag. Tags it cannot read (a variable with no value, an expression it " +
+        "cannot evaluate) may still set it when Terraform applies them, making an agent whose rights to delete data nobody " +
+        "checked; a value other than \"true\" or \"false\", or a key that only looks like the tag, makes the policies that read the " +
+        "tag treat an agent as none.",
     details:
-      "A tag value other than \"true\" or \"false\" (\"yes\", \"1\", \" true\") is always an error: blastwall checks the principal as an " +
+      "blastwall finds agents by the blastwall:agent tag. Tags built from a variable without a value, a merge() of unreadable " +
+        "maps or another expression may set that tag at apply time, and an agent blastwall does not know of is an agent whose " +
+        "destroy rights nobody checked. It is an error when the principal can delete data itself or come to act, by the chains " +
+        "blastwall follows for agents (assume role, pass role, stored credentials...), as a principal that can; else a warning. " +
+        "A tag value other than \"true\" or \"false\" (\"yes\", \"1\", \" true\") is always an error: blastwall checks the principal as an " +
         "agent, but policies that compare the tag with \"true\" (blastwall's baseline SCP does, to refuse access keys and users to " +
         "agents) do not. So is a key that looks like the tag but is another one (blastwall_agent, blastwall-agent, blastwall:agents, " +
         "\"blastwall:agent \"): policies keyed on the tag read only the exact key. The tag does not put a principal under blastwall's " +

@@ -93,11 +93,14 @@ export const rule: Rule = {
     id: "audit-trail-off",
     title: "CloudTrail trail that records no agent changes",
     why:
-      "Every agent action is to be audited. A trail with enable_logging = false, or one Terraform does not create (count = 0, an " +
-        "empty for_each, lifecycle.enabled = false, or one of these from a value blastwall cannot evaluate), records none of the calls " +
-        "that change or delete resources, so an agent's calls cannot be attributed or reviewed.",
+      "A trail that is switched off, not created, or records no write management events keeps no record of the calls that " +
+        "change or delete resources: after an agent deletes a database, nobody can tell which principal did it or review what " +
+        "else it changed.",
     details:
-      "So does one whose event selectors record no write management events (read_write_type = \"ReadOnly\", readOnly = true, selectors " +
+      "Every agent action is to be audited. A trail with enable_logging = false, or one Terraform does not create (count = 0, " +
+        "an empty for_each, lifecycle.enabled = false, or one of these from a value blastwall cannot evaluate), records none of " +
+        "the calls that change or delete resources, so an agent's calls cannot be attributed or reviewed. " +
+        "So does one whose event selectors record no write management events (read_write_type = \"ReadOnly\", readOnly = true, selectors " +
         "blastwall cannot read) while no trail of the stacks checked together certainly records them in the same account and Region, " +
         "and AgentAuditTrail's trail whose management events were taken out. A trail that records only data events " +
         "(include_management_events = false with data resources, advanced selectors of the Data category) takes no auditing away: the " +

@@ -35,12 +35,16 @@ export const rule: Rule = {
     id: "credential-in-configuration",
     title: "A user's credential, a database password or a CA key is written into a resource's configuration blastwall cannot tell the readers of",
     why:
-      "The April 2026 agent found a broad token and used it. AWS returns most configuration (settings, targets, parameters, " +
-        "definitions) to whoever may describe the resource, tags to any service's tag reads and tag:GetResources, and the Terraform " +
-        "state holds all of it; blastwall does not know which read action returns this attribute, so it does not weigh the agents' " +
-        "read rights: any agent may hold the credential and act as its user.",
+      "AWS shows most of a resource's configuration to whoever may describe it, and its tags to whoever may read tags; the " +
+        "Terraform state holds all of it. So blastwall counts every agent as able to read a credential written there and act as " +
+        "its owner: delete what that user can, or connect with a master password and drop the data, as the April 2026 agent " +
+        "deleted a production volume with a broad token it found.",
     details:
-      "It is an error when that user can delete data (or when blastwall cannot tell whose it is), a warning otherwise (an error with " +
+      "The April 2026 agent found a broad token and used it. AWS returns most configuration (settings, targets, parameters, " +
+        "definitions) to whoever may describe the resource, tags to any service's tag reads and tag:GetResources, and the " +
+        "Terraform state holds all of it; blastwall does not know which read action returns this attribute, so it does not " +
+        "weigh the agents' read rights: any agent may hold the credential and act as its user. " +
+        "It is an error when that user can delete data (or when blastwall cannot tell whose it is), a warning otherwise (an error with " +
         "--strict). A database's master password written there is an error (its holder connects and drops the data); so is the private " +
         "key of a CA a Roles Anywhere trust anchor of the stack trusts, when a role its profiles serve can delete data or blastwall " +
         "cannot tell which roles they are. Checked with the other stacks of a run, their agents read it too unless their stacks are " +

@@ -464,13 +464,17 @@ export const rule: Rule = {
     id: "credential-in-source",
     title: "A provider's or backend's credential, or a database's master password, is written in the configuration",
     why:
-      "A credential written in the configuration is in plain text in the source or the synthesized JSON (a password in the Terraform " +
-        "state too): every person and coding agent working on the configuration holds it, whatever their IAM rights. An AWS key or " +
-        "another provider's token or password acts with its owner's rights, which blastwall cannot see and counts as every right; a " +
-        "master password lets its holder connect and drop the data. The April 2026 agent searched for a credential, found a broad " +
-        "token and deleted a production volume with it.",
+      "A credential written in the configuration is in plain text in the source, its history and the synthesized JSON (a " +
+        "password in the Terraform state too): every person and coding agent working on the code holds it and can do what its " +
+        "owner can, whatever their own IAM rights, such as delete with an AWS key, or connect with a master password and drop " +
+        "the data. The April 2026 agent searched for a credential, found a broad token and deleted a production volume with it.",
     details:
-      "Read: provider blocks (by their required_providers source, modules' too; blocks nested in them), the s3, remote and cloud " +
+      "A credential written in the configuration is in plain text in the source or the synthesized JSON (a password in the " +
+        "Terraform state too): every person and coding agent working on the configuration holds it, whatever their IAM rights. " +
+        "An AWS key or another provider's token or password acts with its owner's rights, which blastwall cannot see and counts " +
+        "as every right; a master password lets its holder connect and drop the data. The April 2026 agent searched for a " +
+        "credential, found a broad token and deleted a production volume with it. " +
+        "Read: provider blocks (by their required_providers source, modules' too; blocks nested in them), the s3, remote and cloud " +
         "backends and backend files in the folder (.tfbackend, .hcl and .conf, down to three folders; .tfvars beside a backend block, " +
         "for keys that are no declared variable), terraform_remote_state config, the master password arguments blastwall knows (their " +
         "write-only forms too), a directory's admin password, an FSx for Windows file system's Active Directory password and a Glue " +

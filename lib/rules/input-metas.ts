@@ -43,11 +43,14 @@ export const INPUT_METAS: readonly RuleMeta[] = [
     id: "config-protected-unmatched",
     title: "A protected.addresses or protected.types entry of the config names nothing",
     why:
-      "blastwall.json protects resources by Terraform address and type. An address that matches no resource (a typo, a resource " +
-        "renamed or moved into a module), or a type the AWS provider does not have (`aws_sns_topc`, `docdb_cluster`), protects " +
-        "nothing: the plan gate passes the delete of the resource it was meant for.",
+      "A `protected` address or type in blastwall.json that matches no resource (a typo, a resource renamed or moved into a " +
+        "module, a type the AWS provider does not have) protects nothing: the plan gate lets through the delete of the resource " +
+        "it was meant to keep.",
     details:
-      "Judged in `blastwall check` over every stack checked in the run, and in `blastwall gate` over the plan; a real AWS type that " +
+      "blastwall.json protects resources by Terraform address and type. An address that matches no resource (a typo, a " +
+        "resource renamed or moved into a module), or a type the AWS provider does not have (`aws_sns_topc`, `docdb_cluster`), " +
+        "protects nothing: the plan gate passes the delete of the resource it was meant for. " +
+        "Judged in `blastwall check` over every stack checked in the run, and in `blastwall gate` over the plan; a real AWS type that " +
         "no resource has yet is not reported (it protects resources added later), nor, by check, an address inside a module it cannot " +
         "read (a registry or git module: a note says the plan gate judges it). A config shared by stacks checked or planned separately " +
         "lowers it in its `severity` map, which the plan gate reads for this rule (the entry it is about is in the same file).",

@@ -34,10 +34,12 @@ export const rule: Rule = {
     id: "rds-backup-retention",
     title: "A database's or file system's automated backups are kept less than 7 days",
     why:
-      "Damage done by an agent is often noticed days later. With `backup_retention_period` below 7 (0 turns automated backups off, " +
-        "and AWS defaults to 1 day) the restore point from before the damage may already be gone.",
+      "Damage done by an agent is often noticed days later: with automated backups kept fewer than 7 days (0 turns them off; " +
+        "RDS defaults to 1 day), the restore point from before the damage may already be deleted when you need it.",
     details:
-      "DocumentDB and Neptune clusters are judged the same way, and Redshift clusters by `automated_snapshot_retention_period`; so " +
+      "Damage done by an agent is often noticed days later. With `backup_retention_period` below 7 (0 turns automated backups " +
+        "off, and AWS defaults to 1 day) the restore point from before the damage may already be gone. " +
+        "DocumentDB and Neptune clusters are judged the same way, and Redshift clusters by `automated_snapshot_retention_period`; so " +
         "are DocumentDB elastic clusters (`backup_retention_period`, the days their automatic snapshots are kept), MemoryDB clusters " +
         "(`snapshot_retention_limit`, default 0: none) and FSx file systems (`automatic_backup_retention_days`; unset counts as too " +
         "few except for Windows, whose default is 7; Lustre scratch file systems have no backups and are skipped). A Keyspaces table " +

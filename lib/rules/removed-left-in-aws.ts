@@ -102,13 +102,17 @@ export const rule: Rule = {
     id: "removed-left-in-aws",
     title: "A `removed` block leaves an IAM object or a policy in the account, unmanaged and unchecked",
     why:
-      "`removed { from = ..., lifecycle { destroy = false } }` (and under OpenTofu a `removed` block with no `destroy`, its default) " +
-        "makes Terraform forget an object and leave it in AWS: an inline policy stays on its role, an attachment stays attached, a " +
-        "role keeps its trust and rights. The block it replaces is gone from the configuration, so `blastwall check` no longer sees " +
-        "what the object grants, and removing a block this way turns a failing check green without taking a single right away. Unread, " +
-        "the object counts as granting everything.",
+      "A `removed` block that does not destroy its object (`destroy = false`, or no `destroy` under OpenTofu) makes Terraform " +
+        "forget a role, policy or attachment but leave it in AWS with every right it grants, where `blastwall check` no longer " +
+        "sees it: an agent may keep its rights to delete data while the check turns green. So blastwall counts the forgotten " +
+        "object as granting everything.",
     details:
-      "Reported for what grants: IAM principals, policies, attachments and credentials, identity providers, Identity Center, EKS " +
+      "`removed { from = ..., lifecycle { destroy = false } }` (and under OpenTofu a `removed` block with no `destroy`, its " +
+        "default) makes Terraform forget an object and leave it in AWS: an inline policy stays on its role, an attachment stays " +
+        "attached, a role keeps its trust and rights. The block it replaces is gone from the configuration, so `blastwall " +
+        "check` no longer sees what the object grants, and removing a block this way turns a failing check green without taking " +
+        "a single right away. Unread, the object counts as granting everything. " +
+        "Reported for what grants: IAM principals, policies, attachments and credentials, identity providers, Identity Center, EKS " +
         "access and Lake Formation grants, Lambda permissions, every resource policy blastwall reads (a policy resource, or a bucket, " +
         "key, queue or topic whose policy is an argument: a warning, an error with --strict, as such objects are often moved to " +
         "another state), a whole module, and a `from` blastwall cannot read; a type that grants nothing (a scaling policy, an ECR " +

@@ -22,11 +22,16 @@ export const rule: Rule = {
     id: "resource-policy-grant",
     title: "A resource policy grants a destroy right to an AI agent or to everyone",
     why:
-      "Within an account a resource policy grants on its own: an S3 bucket policy, backup vault policy or KMS key policy that lets " +
-        "an agent (or `*`) delete gives it that right even when its role has no such permission. A grant that names an agent role by " +
-        "its role ARN is capped by the role's permission boundary, as AWS caps it; one that names its sessions, `*` or a user is not.",
+      "Within an account, a bucket, backup vault or KMS key policy that lets an agent (or everyone) delete gives it that " +
+        "right even when its role grants none: it can delete the objects or the recovery points, or schedule the key's " +
+        "deletion, after which nothing encrypted under it can be read. A Lambda permission that lets everyone update a " +
+        "function's code or configuration, or add permissions to it, lets anyone run their own code with the function's role.",
     details:
-      "An explicit Deny in the agent's own identity policies or permission boundary still wins, when it certainly applies: no " +
+      "Within an account a resource policy grants on its own: an S3 bucket policy, backup vault policy or KMS key policy that " +
+        "lets an agent (or `*`) delete gives it that right even when its role has no such permission. A grant that names an " +
+        "agent role by its role ARN is capped by the role's permission boundary, as AWS caps it; one that names its sessions, " +
+        "`*` or a user is not. " +
+        "An explicit Deny in the agent's own identity policies or permission boundary still wins, when it certainly applies: no " +
         "conditions, and a Resource that covers the resource whose policy it is (`*`, or that resource's ARN), and neither the agent " +
         "nor anyone it can act as may delete, detach or rewrite the policy holding it. Across accounts (the agent's and the resource's " +
         "providers pinned by allowed_account_ids to different accounts) the policy grants nothing without an identity Allow, which the " +

@@ -194,10 +194,13 @@ export const rule: Rule = {
     id: "stateful-backup-coverage",
     title: "Stateful resource not covered by an AWS Backup selection",
     why:
-      "Deletion protection and prevent_destroy stop mistakes inside Terraform and one API; a backup outside the resource is what " +
-        "brings data back after everything else failed. A resource that no backup selection covers has no such copy.",
+      "Deletion protection and prevent_destroy stop a delete only until someone turns protection off or deletes outside " +
+        "Terraform; a backup kept apart from the resource is what brings the data back then. A resource no AWS Backup selection " +
+        "covers has none: whoever can delete it, and its own snapshots, can destroy its data for good.",
     details:
-      "Resources blastwall.json `protected` names are judged too where AWS Backup can back up their type (built-in types it cannot " +
+      "Deletion protection and prevent_destroy stop mistakes inside Terraform and one API; a backup outside the resource is " +
+        "what brings data back after everything else failed. A resource that no backup selection covers has no such copy. " +
+        "Resources blastwall.json `protected` names are judged too where AWS Backup can back up their type (built-in types it cannot " +
         "back up, such as MemoryDB, OpenSearch, Kinesis (Video too), Keyspaces, Neptune Analytics, Lightsail, S3 Tables, Glacier, " +
         "Cognito user pools and Lustre scratch file systems, are asked for none); one whose type blastwall does not know AWS Backup's " +
         "support for counts as not covered. An S3 bucket counts as covered only where AWS Backup can back it up: its versioning " +

@@ -150,6 +150,12 @@ describe.each(oldWhys)("%s: nothing of its 0.7.0 why is lost", (id, old) => {
     expect(meta.details?.length ?? 0).toBeGreaterThan(0);
   });
 
+  // Twelve whys were once the old text cut after a sentence or three: an opening written for docs/rules.md, not what a
+  // reader of a failing CI log needs (what can be lost, and how). The opening now leads the details instead.
+  test("its why is written for the report, not the old text's opening sentences", () => {
+    expect(old.startsWith(meta.why.replace(/\.$/, ""))).toBe(false);
+  });
+
   test.each([
     ["docs/rules.md as committed", committed],
     ["docs/rules.md as generated", generated],

@@ -322,3 +322,53 @@ describe("SARIF rules carry GitHub's security tag and severity (red-team round 1
     expect(rules.find((x) => x.id === "agent-destroy-right")?.properties["security-severity"]).toBe("9.5");
   });
 });
+
+/**
+ * A rule's `details` (the long account docs/rules.md gives, such as every route agent-transitive-destroy follows) was
+ * in no report: SARIF's rule help now carries it, then the fix, in the two forms viewers show (help.markdown where
+ * there is one, else help.text), while shortDescription stays the title and fullDescription the short why.
+ */
+describe("SARIF rule help carries the rule's details and fix", () => {
+  type Rule = { id: string; shortDescription: { text: string }; fullDescription: { text: string }; help: { text: string; markdown: string } };
+  const base = { id: "agent-transitive-destroy", title: "T", why: "W.", fix: "Cut the `first` link.", severity: "error" as const, category: "reach" };
+  const ruleOf = (r: Report, metas: (typeof base & { details?: string })[]) =>
+    (JSON.parse(renderSarif(r, new Map(metas.map((m) => [m.id, m])), "0")).runs[0].tool.driver.rules as Rule[]).find((x) => x.id === metas[0].id)!;
+  const report = reportOf(finding({ ruleId: base.id }));
+
+  test("details, then the fix, in text and in markdown, with the details' own line breaks; title and why stay where they were", () => {
+    const rule = ruleOf(report, [{ ...base, details: "Routes:\n- a [queue](x) it sends to\n- a topic" }]);
+    expect(rule.shortDescription.text).toBe("T");
+    expect(rule.fullDescription.text).toBe("W.");
+    expect(rule.help.text).toBe("In detail:\nRoutes:\n- a \\[queue\\](x) it sends to\n- a topic\n\nFix: Cut the `first` link.");
+    expect(rule.help.markdown).toBe("*In detail:*\n\nRoutes:\n- a [queue](x) it sends to\n- a topic\n\n*Fix:* Cut the `first` link.");
+  });
+
+  test("control: a rule without details has the fix alone", () => {
+    const rule = ruleOf(report, [base]);
+    expect(rule.help).toEqual({ text: "Fix: Cut the `first` link.", markdown: "*Fix:* Cut the `first` link." });
+  });
+
+  test("a control character in them is still shown escaped, in both forms", () => {
+    const rule = ruleOf(report, [{ ...base, details: "one\u001b[2J\ntwo\rthree" }]);
+    expect(rule.help.text).toContain("one\\u001b\\[2J\ntwo\\rthree");
+    expect(rule.help.markdown).toContain("one\\u001b[2J\ntwo\\rthree");
+  });
+
+  test("a check run: agent-transitive-destroy's help holds its whole details, its fullDescription only the short why", () => {
+    const json = tf({
+      "aws_iam_role.agent": { name: "agent", assume_role_policy: TRUST, tags: { "blastwall:agent": "true" } },
+      "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.deploy.arn}" }) },
+      "aws_iam_role.deploy": { name: "deploy", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" }) },
+      "aws_iam_role_policy.deploy": { role: "${aws_iam_role.deploy.name}", policy: policy({ Effect: "Allow", Action: "rds:DeleteDBInstance", Resource: "*" }) },
+    });
+    const r = check(json);
+    const meta = (r.rules ?? []).find((m) => m.id === "agent-transitive-destroy")!;
+    expect(meta.details?.length ?? 0).toBeGreaterThan(1000);
+    const rule = (JSON.parse(renderSarif(r, new Map((r.rules ?? []).map((m) => [m.id, m])), "0")).runs[0].tool.driver.rules as Rule[]).find((x) => x.id === meta.id)!;
+    expect(rule.shortDescription.text).toBe(meta.title);
+    expect(rule.fullDescription.text).toBe(meta.why);
+    expect(rule.help.markdown).toBe(`*In detail:*\n\n${meta.details!.trim()}\n\n*Fix:* ${meta.fix}`);
+    expect(rule.help.text.startsWith("In detail:\n")).toBe(true);
+    expect(rule.help.text.endsWith(`Fix: ${meta.fix.replace(/[[\]]/g, (b) => `\\${b}`)}`)).toBe(true);
+  });
+});

@@ -53,9 +53,13 @@ export const deletionProtectionOff: PlanRule = {
     id: "plan-deletion-protection-off",
     title: "Plan turns deletion protection off",
     why:
-      "Deletion protection is what makes AWS refuse a delete from any caller, including a stale Terraform plan or an agent with a broad token. " +
-      "Turning it off is the first step of every destroy, and is often split into a separate, harmless-looking change.",
+      "With deletion protection on, AWS refuses to delete the resource whoever asks, a stale Terraform plan or an agent with " +
+        "a broad token included; once it is off, the next delete goes through. Turning it off is the first step of every " +
+        "destroy, and often comes alone, in a change that looks harmless.",
     details:
+      "Deletion protection is what makes AWS refuse a delete from any caller, including a stale Terraform plan or an agent " +
+      "with a broad token. Turning it off is the first step of every destroy, and is often split into a separate, " +
+      "harmless-looking change. " +
       "The same holds for an EFS file system's replication overwrite protection (DISABLED lets a replication configuration replace its " +
       "files with another file system's) and an FSx for ONTAP SnapLock volume's privileged delete (ENABLED lets an administrator delete " +
       "WORM files before their retention ends), and the retain flags of CloudFormation stack set instances (retain_stack, retain_stacks, " +
