@@ -377,6 +377,20 @@ function peerFindings(ctx: RuleContext, agent: PrincipalNode): FindingDraft[] {
   return out;
 }
 
+/**
+ * What a caller of an open route calls, which AWS does not authorise: a function URL's `lambda:InvokeFunctionUrl`, an
+ * API's `execute-api:Invoke`, an AppSync API's `appsync:GraphQL`. Mail, a skill, a sign-up or a CDN request calls no
+ * action of the caller's (red-team round 173, F1: every open route was labelled `lambda:InvokeFunctionUrl`, so an
+ * acknowledgement of an API route had to name an action no one calls).
+ */
+function openRouteActions(route: Route): string[] {
+  const type = route.via.type;
+  if (type === "aws_lambda_function_url") return ["lambda:InvokeFunctionUrl"];
+  if (/^aws_api_?gateway/.test(type)) return ["execute-api:Invoke"];
+  if (type.startsWith("aws_appsync_")) return ["appsync:GraphQL"];
+  return [];
+}
+
 export function invokeFindings(ctx: RuleContext): FindingDraft[] {
   const peers = (ctx.stack.peerFunctions ?? []).length > 0 ? ctx.analysis.agents.filter((a) => a.peer === undefined).flatMap((a) => peerFindings(ctx, a)) : [];
   if (!ctx.stack.byType.get("aws_lambda_function")?.length) return peers;
@@ -390,7 +404,7 @@ export function invokeFindings(ctx: RuleContext): FindingDraft[] {
     for (const route of open) {
       for (const fn of route.functions) {
         const v = byFunction.get(fn) ?? { uses: [] };
-        v.uses.push({ route, actions: new Set(["lambda:InvokeFunctionUrl"]), statements: [] });
+        v.uses.push({ route, actions: new Set(openRouteActions(route)), statements: [] });
         byFunction.set(fn, v);
       }
     }
@@ -541,7 +555,7 @@ function useEvidence(agent: PrincipalNode, fn: TfResource, v: Invoked, runsAs: s
     ...v.uses.map((u) => ({
       step: "invoke",
       address: u.route && !u.route.anyFunction ? u.route.via.address : fn.address,
-      detail: `${[...u.actions].join(", ")}${u.route ? ` via ${u.route.targetText}` : ""}: runs ${fn.address} with the caller's payload, as ${runsAs}`,
+      detail: `${u.actions.size > 0 ? [...u.actions].join(", ") : "no IAM right"}${u.route ? ` via ${u.route.targetText}` : ""}: runs ${fn.address} with the caller's payload, as ${runsAs}`,
     })),
   ];
 }

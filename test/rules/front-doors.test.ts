@@ -489,6 +489,20 @@ describe("153. front doors: ALB authenticate actions", () => {
     expect(found(after)[0].fix).toContain("put an authenticate-oidc action on an issuer of your organisation alone (or an authenticate-cognito one on a user pool that lets no one sign up) before the forward on aws_lb_listener.l");
   });
 
+  test("round 173 F1: an open route names what its caller calls, not lambda:InvokeFunctionUrl for every door", () => {
+    const rest = found(stack([NOTHING], { ...FUNCTION(), ...REST("NONE", LAMBDA_PROXY) }))[0];
+    expect(rest.actions).toContain("execute-api:Invoke");
+    expect(rest.actions).not.toContain("lambda:InvokeFunctionUrl");
+    expect(rest.evidence).toContain("execute-api:Invoke via aws_api_gateway_integration.i: runs aws_lambda_function.cleanup");
+    // A load balancer's door is called with no AWS action at all: the finding holds the destroy rights alone.
+    const alb = found(stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://accounts.google.com"), FORWARD()]) }))[0];
+    expect(alb.actions.filter((a) => !/^ec2:|^rds:|^s3:|^dynamodb:/.test(a))).toEqual([]);
+    expect(alb.evidence).toContain("no IAM right via");
+    // Control: a function URL with authorization_type NONE is still lambda:InvokeFunctionUrl.
+    const url = found(stack([NOTHING], { ...FUNCTION(), "aws_lambda_function_url.u": { function_name: "${aws_lambda_function.cleanup.function_name}", authorization_type: "NONE" } }))[0];
+    expect(url.actions).toContain("lambda:InvokeFunctionUrl");
+  });
+
   test("F3: authenticate-oidc on an issuer that gives tokens to anyone, or one blastwall cannot read, is a route for whoever signs in", () => {
     const idp = stack([NOTHING], { ...FUNCTION(), ...ALB([OIDC_ON("https://idp"), FORWARD()]) });
     expect(graded(idp)).toEqual(OPEN_ROUTE);
