@@ -26,14 +26,14 @@ import type { TfResource, TfStack } from "../engine/terraform/types";
 import { resolveToPattern } from "../engine/terraform/tokens";
 import { globsIntersect } from "../engine/iam/glob";
 import { oneReferenced } from "../engine/terraform/referenced";
-import { busTarget, forgeable, nameOf, passesEvent, pipePassesPayload, pipeSources, PUT_RECORD, SEND } from "../engine/reach/compute-targets";
+import { busTarget, createVerb, forgeable, nameOf, passesEvent, pipePassesPayload, pipeSources, PUT_RECORD, SEND } from "../engine/reach/compute-targets";
 import { ownDenies } from "../engine/own-denies";
 import { where } from "./support";
 import { deniedOnAll } from "./invoke-denies";
 import { customSources, isRelayed, putsAwsEvents, putsSource, replayedClose, replayedSends, replayMisses, type RelayedGrant } from "./invoke-relays";
 import { grantsUsing } from "./invoke-routes";
 import { rewriteOf, rewriteRelayFix, rewriteRelayText, type Rewrite } from "./rewrite-relays";
-import { ARCHIVES, archiveReplays, mayMatchAwsEvents, START_REPLAY } from "../engine/reach/replays";
+import { ARCHIVES, archiveReplays, archivesOf, CREATE_ARCHIVE, keepsApart, mayMatchAwsEvents, namesOneArchive, START_REPLAY, UPDATE_ARCHIVE } from "../engine/reach/replays";
 
 const BUSES = ["aws_cloudwatch_event_bus"];
 const RULES = ["aws_cloudwatch_event_rule"];
@@ -69,6 +69,22 @@ export interface Forwarder {
   readonly replayed?: { readonly how: string; readonly close: string };
   /** Whether the events it writes on are AWS services' among others where it is fired by such events: a bus it forwards to. */
   readonly keepsAwsEvents?: boolean;
+  /** More rights it asks, every one of them (widen an archive, or make one): one of `actions` on `pattern`. */
+  readonly also?: readonly Need[];
+  /**
+   * A replay of an archive (engine/reach/replays.ts): the archive of the stack it is of (none: one the caller makes);
+   * whether that keeps every event its bus gets (invoke-relays.ts `Relay.replayAll`); the right the arrows name; and
+   * whether the StartReplay grant must cover the name the CreateArchive grant of `also[0]` makes (`namesOneArchive`).
+   */
+  readonly replay?: { readonly archive?: TfResource; readonly all: boolean; readonly held: string; readonly sameArchive?: boolean };
+}
+
+/** One more right a forwarder asks, as `from` names its own. */
+interface Need {
+  readonly actions: readonly string[];
+  readonly pattern: string;
+  readonly target?: TfResource;
+  readonly types: readonly string[];
 }
 
 const cache = new WeakMap<TfStack, ReadonlyMap<string, readonly Forwarder[]>>();
@@ -78,7 +94,7 @@ function forwarders(stack: TfStack): ReadonlyMap<string, readonly Forwarder[]> {
   let out = cache.get(stack);
   if (out) return out;
   const byAction = new Map<string, Forwarder[]>();
-  for (const f of [...busForwarders(stack), ...pipeForwarders(stack), ...replayForwarders(stack)]) {
+  for (const f of [...busForwarders(stack), ...pipeForwarders(stack), ...replayForwarders(stack), ...createdForwarders(stack)]) {
     for (const a of f.grants) {
       const l = byAction.get(a.toLowerCase());
       if (l) l.push(f);
@@ -257,18 +273,63 @@ function pipeForwarders(stack: TfStack): Forwarder[] {
 
 /**
  * Archives whose events a replay (events:StartReplay on the archive) puts again on their bus (engine/reach/replays.ts):
- * a put of events there, read as PutEvents on it.
+ * a put of events there, read as PutEvents on it. An archive whose event_pattern keeps some events apart is also one
+ * a caller holding events:UpdateArchive on it widens first: its replay then keeps every event (`Relay.replayAll`).
  */
 function replayForwarders(stack: TfStack): Forwarder[] {
-  return archiveReplays(stack).map(({ archive, pattern, to }) => ({
-    via: archive,
-    from: { actions: [START_REPLAY], pattern, target: archive, types: ARCHIVES },
-    verb: `replay the events ${archive.address} archived`,
-    grants: ["events:PutEvents"],
-    to,
-    how: `EventBridge puts them again on ${to.text}, as they were first put (a replay-name field added), where its rules (those the replay names, or all) send them to their targets`,
-    close: `delete ${archive.address} if nothing needs its events replayed, or add "replay-name": [{"exists": false}] to the event pattern of every rule of ${to.text} whose targets must not run twice`,
-  }));
+  const out: Forwarder[] = [];
+  for (const { archive, pattern, to } of archiveReplays(stack)) {
+    const from = { actions: [START_REPLAY], pattern, target: archive, types: ARCHIVES };
+    const how = `EventBridge puts them again on ${to.text}, as they were first put (a replay-name field added), where its rules (those the replay names, or all) send them to their targets`;
+    const close = `delete ${archive.address} if nothing needs its events replayed, or add "replay-name": [{"exists": false}] to the event pattern of every rule of ${to.text} whose targets must not run twice`;
+    out.push({ via: archive, from, replay: { archive, all: false, held: `${START_REPLAY} on ${archive.address}` }, verb: `replay the events ${archive.address} archived`, grants: ["events:PutEvents"], to, how, close });
+    if (!keepsApart(stack, archive)) continue;
+    out.push({
+      via: archive,
+      from,
+      also: [{ actions: [UPDATE_ARCHIVE], pattern, target: archive, types: ARCHIVES }],
+      replay: { archive, all: true, held: `${START_REPLAY} and ${UPDATE_ARCHIVE} on ${archive.address}` },
+      verb: `widen the event pattern of ${archive.address} (in the stack it keeps only some of the events put on ${to.text}, but events:UpdateArchive replaces it) and replay what it archives from then on`,
+      grants: ["events:PutEvents"],
+      to,
+      how,
+      close: `scope events:UpdateArchive to archives other than ${archive.address} (a pattern narrowed in an earlier apply still leaves the events archived under the old one replayable), or ${close}`,
+    });
+  }
+  return out;
+}
+
+/**
+ * An archive a caller makes (events:CreateArchive, on the archive's name and on the bus) of a bus whose rules the stack
+ * holds, then replays (events:StartReplay on that archive): it has no event pattern, so it keeps every event put on the
+ * bus from then on, which its replay puts there again (engine/reach/replays.ts). One per bus the stack's rules are on.
+ */
+function createdForwarders(stack: TfStack): Forwarder[] {
+  const out: Forwarder[] = [];
+  const seen = new Set<string>();
+  for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
+    const rule = oneReferenced(stack, t.values["rule"], RULES);
+    const bus = sourceBus(stack, t, rule);
+    const key = bus.target?.address ?? bus.pattern;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const created = archivesOf(bus.pattern);
+    out.push({
+      via: t,
+      from: { actions: [START_REPLAY], pattern: created, types: ARCHIVES },
+      also: [
+        { actions: [CREATE_ARCHIVE], pattern: created, types: ARCHIVES },
+        { actions: [CREATE_ARCHIVE], pattern: bus.pattern, target: bus.target, types: BUSES },
+      ],
+      replay: { all: true, held: `${START_REPLAY} and ${CREATE_ARCHIVE} on an archive of ${bus.text} it creates`, sameArchive: true },
+      verb: createVerb(bus.text),
+      grants: ["events:PutEvents"],
+      to: bus,
+      how: `EventBridge puts them again on ${bus.text}, as they were first put (a replay-name field added), where its rules (those the replay names, or all) send them to their targets`,
+      close: `scope events:CreateArchive to event buses whose rules send nothing on (not ${bus.pattern}), or add "replay-name": [{"exists": false}] to the event pattern of every rule of ${bus.text} whose targets must not run twice`,
+    });
+  }
+  return out;
 }
 
 /** Every forwarder of the stack, in the order they were read: what a write to one place is written on to. */
@@ -313,8 +374,19 @@ export function forwardedGrants(stack: TfStack, p: PrincipalNode, action: string
       if (rewrite) fires = fire(() => true);
     }
     if (fires.length === 0) continue;
+    // Every more right it asks (widen the archive, or make one), held and not refused by a Deny of the caller's own.
+    const more = (f.also ?? []).map((n) => n.actions.flatMap((a) => (deniedOnAll(stack, (denies ??= ownDenies(p)), a, [{ pattern: n.pattern, target: n.target, suffix: n.target ? "" : undefined }]) ? [] : grantsUsing(stack, n, held(a)))));
+    if (more.some((gs) => gs.length === 0)) continue;
+    if (f.replay?.sameArchive) {
+      // The archive it makes is one it replays only where a StartReplay grant covers the name a CreateArchive grant makes.
+      const pattern = f.from.pattern;
+      fires = fires.filter((g) => namesOneArchive(stack, [g], more[0], pattern));
+      if (fires.length === 0) continue;
+      more[0] = more[0].filter((x) => namesOneArchive(stack, fires, [x], pattern));
+    }
+    const also = more.flat();
     // A replay's events go on AWS services' among them; so does what a rule that may match them forwards to a bus.
-    const awsEvents = f.from.types === ARCHIVES || (f.keepsAwsEvents === true && f.replayed !== undefined && fires.some(putsAwsEvents));
+    const awsEvents = f.replay !== undefined || (f.keepsAwsEvents === true && f.replayed !== undefined && fires.some(putsAwsEvents));
     const aws = awsEvents ? { awsEvents: true } : {};
     if (replayed && !rewrite) {
       const first = fires[0] as RelayedGrant;
@@ -323,9 +395,10 @@ export function forwardedGrants(stack: TfStack, p: PrincipalNode, action: string
       continue;
     }
     const first = fires[0];
-    const on = [...new Set(fires.filter((g) => !isRelayed(g)).flatMap((g) => g.resources))].slice(0, 3).join(", ");
-    const acts = [...new Set(fires.map((g) => g.action))].join(", ");
-    const by = `${acts} on ${on}, through ${[...new Set(fires.map((g) => where(g.statement)))].slice(0, 2).join(", ")}`;
+    const all = [...fires, ...also];
+    const on = [...new Set(all.filter((g) => !isRelayed(g)).flatMap((g) => g.resources))].slice(0, 3).join(", ");
+    const acts = [...new Set(all.map((g) => g.action))].join(", ");
+    const by = `${acts} on ${on}, through ${[...new Set(all.map((g) => where(g.statement)))].slice(0, 2).join(", ")}`;
     if (rewrite) {
       // The rewritten rule forwards every event put on its bus, the caller's own or relayed there.
       const r = rewrite;
@@ -340,10 +413,10 @@ export function forwardedGrants(stack: TfStack, p: PrincipalNode, action: string
     const text = isRelayed(first) ? `${first.relay.text}; and ${f.how}` : `: it can ${f.verb} (${by}), and ${f.how}`;
     const fix = (who: string) => (isRelayed(first) ? `${first.relay.fix(who)}, or ${f.close}` : `take ${acts} on ${on} away from ${who}, or ${f.close}`);
     // A replay is asked on the archive: the right the arrows name, where the caller holds no PutEvents.
-    const replay = !isRelayed(first) && f.from.types === ARCHIVES ? `${START_REPLAY} on ${f.via.address}` : undefined;
+    const replay = !isRelayed(first) && f.replay ? f.replay.held : undefined;
     // Which archive, for the rules on its bus that certainly see none of its events (invoke-relays.ts `replayMisses`).
-    const replayOf = f.from.types === ARCHIVES ? { replayOf: f.via } : {};
-    out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires, forwarded: { on: f.to.target }, ...(replay ? { held: replay } : {}), ...replayOf, ...aws } });
+    const replayOf = { ...(f.replay?.archive ? { replayOf: f.replay.archive } : {}), ...(f.replay?.all ? { replayAll: true } : {}) };
+    out.push({ action, statement: first.statement, resources: [f.to.pattern], conditional: true, relay: { text, fix, fires: all, forwarded: { on: f.to.target }, ...(replay ? { held: replay } : {}), ...replayOf, ...aws } });
   }
   return out;
 }

@@ -14,7 +14,7 @@ import type { Evidence, FindingDraft } from "../engine/findings";
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { ReachEdge } from "../engine/reach/types";
 import type { Statement } from "../engine/iam/types";
-import type { TfResource } from "../engine/terraform/types";
+import type { TfResource, TfStack } from "../engine/terraform/types";
 import { globsIntersect } from "../engine/iam/glob";
 import { ResourceIndex } from "../engine/reach/resource-index";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
@@ -29,6 +29,7 @@ import { heldWrites } from "./held-writes";
 import { accountOf, heldRight, holdsServiceRight, isRelayed, serviceRights, type Relay } from "./invoke-relays";
 import { attributePattern } from "../engine/terraform/tokens";
 import { signersHold } from "../engine/reach/mcp-server-doors";
+import { namesOneArchive } from "../engine/reach/replays";
 
 /** A qualified function ARN (`function:NAME:alias`, `:7`, `:*`): the function it is a version or alias of. */
 const QUALIFIED = /^(arn:[^:]*:lambda:[^:]*:[^:]*:function:[^:]+):[^:]+$/;
@@ -147,11 +148,12 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
     // A route that asks more rights (set a service up, then fire it) is used only with every one of them.
     const also = alsoGrants(route, grantsOf, (n, action) => deniedOnAll(ctx.stack, denies, action, n.denyAsks), (n, g, r) => grantUses(ctx.stack, n, g, r));
     if (!also) continue;
+    const pairs = pairing(ctx.stack, route, also, grantsOf, (n, action) => deniedOnAll(ctx.stack, denies, action, n.denyAsks), (n, g, r) => grantUses(ctx.stack, n, g, r));
     for (const action of route.actions) {
       // A service delivering for it is not refused by a Deny of the caller's own on the send (its fire right is).
       const denied = deniedOnAll(ctx.stack, denies, action, route.denyAsks);
       for (const g of grantsUsing(ctx.stack, route, grantsOf(action))) {
-        if (denied && !isRelayed(g)) continue;
+        if ((denied && !isRelayed(g)) || !pairs(g)) continue;
         for (const fn of route.functions) use(fn, route, action, g);
       }
     }
@@ -180,6 +182,26 @@ function alsoGrants(route: Route, grantsOf: (action: string) => readonly Grant[]
     out.push(hit);
   }
   return out;
+}
+
+/**
+ * For a route whose archive the caller makes (`Route.sameArchive`): whether a grant of the route's action (StartReplay)
+ * may be on an archive one of its CreateArchive grants (`also[0]`) makes (engine/reach/replays.ts `namesOneArchive`),
+ * setting `also[0]` to such a grant, for the evidence, at the first that is. Every grant pairs for another route.
+ */
+function pairing(stack: TfStack, route: Route, also: [string, Grant][], grantsOf: (action: string) => readonly Grant[], denied: (n: Need, action: string) => boolean, uses: (n: Need, g: Grant, r: string) => boolean): (g: Grant) => boolean {
+  if (!route.sameArchive || !route.also?.[0]) return () => true;
+  const n = route.also[0];
+  const creates = n.actions.flatMap((a) => (denied(n, a) ? [] : grantsOf(a).filter((x) => x.resources.some((r) => uses(n, x, r))).map((x) => [a, x] as [string, Grant])));
+  let shown = false;
+  return (g) => {
+    const hit = creates.find(([, x]) => namesOneArchive(stack, [g], [x], route.pattern));
+    if (hit && !shown) {
+      also[0] = hit;
+      shown = true;
+    }
+    return hit !== undefined;
+  };
 }
 
 const signedCache = new WeakMap<object, Map<Route, boolean>>();
@@ -357,11 +379,13 @@ function peerFindings(ctx: RuleContext, agent: PrincipalNode): FindingDraft[] {
         for (const g of serviceRights(agent, route.serviceRights.ns, route.serviceRights.patterns)) for (const pf of functions) use(pf, shown, g.action, g);
         continue;
       }
-      const also = alsoGrants(route, grantsOf, (n, action) => deniedOnAll(ctx.stack, denies, action, n.denyAsks.map((a) => ({ pattern: a.pattern, partition: "*" }))), (n, g, r) => onPattern(r, n));
+      const deniedNeed = (n: Need, action: string) => deniedOnAll(ctx.stack, denies, action, n.denyAsks.map((a) => ({ pattern: a.pattern, partition: "*" })));
+      const also = alsoGrants(route, grantsOf, deniedNeed, (n, g, r) => onPattern(r, n));
       if (!also) continue;
+      const pairs = pairing(ctx.stack, route, also, grantsOf, deniedNeed, (n, g, r) => onPattern(r, n));
       for (const action of route.actions) {
         if (deniedOnAll(ctx.stack, denies, action, asks)) continue;
-        for (const g of grantsOf(action)) if (g.resources.some((r) => onPattern(r, route))) for (const pf of functions) use(pf, shown, action, g);
+        for (const g of grantsOf(action)) if (g.resources.some((r) => onPattern(r, route)) && pairs(g)) for (const pf of functions) use(pf, shown, action, g);
       }
       for (const pf of functions) if (byFunction.get(pf)?.some((u) => u.route === shown)) for (const [action, g] of also) use(pf, shown, action, g);
     }

@@ -70,6 +70,12 @@ export interface Relay {
    * certainly sees none of them is not fired by it (`replayMisses`). Not kept past a forward to another bus.
    */
   readonly replayOf?: TfResource;
+  /**
+   * The replay is of an archive keeping every event its bus gets: one whose event_pattern the caller may widen
+   * (events:UpdateArchive), or one it makes (events:CreateArchive). Only a rule's own exclusion of replayed events keeps
+   * it out (`replayMisses`). Not kept past a forward to another bus.
+   */
+  readonly replayAll?: boolean;
 }
 
 /** A grant of a queue's or topic's send right that the caller uses through a service's delivery. */
@@ -88,8 +94,11 @@ export const putsAwsEvents = (g: Grant): boolean => isRelayed(g) && g.relay.awsE
  * events, or one the archive's event_pattern keeps apart from: replays.ts `replayMayMatch`): it does not fire the rule.
  */
 export function replayMisses(stack: TfStack, g: Grant, rule: TfResource | undefined): boolean {
-  const archive = isRelayed(g) ? g.relay.replayOf : undefined;
-  return archive !== undefined && rule !== undefined && !replayMayMatch(stack, archive, rule);
+  if (!isRelayed(g) || rule === undefined) return false;
+  // An archive the caller widens or makes keeps every event: its pattern as the stack writes it is no limit.
+  if (g.relay.replayAll) return !replayMayMatch(stack, undefined, rule);
+  const archive = g.relay.replayOf;
+  return archive !== undefined && !replayMayMatch(stack, archive, rule);
 }
 
 /**

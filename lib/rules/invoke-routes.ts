@@ -24,7 +24,7 @@ import { bedrockRoutes } from "./bedrock-routes";
 import { configRuleRoutes } from "./config-rule-routes";
 import { brokerSource, DOCDB, DOCDB_WHY, MQ, MQ_WHY, MSK, mskSources, namesOf, type ReaderAuth, SELF_MANAGED_WHY, type WriteSource } from "../engine/reach/broker-sources";
 import { createVerb, forgeable, matchesBucketEvents, passesEvent, PUT_RECORD, replayRules, replaySends, replayVerb, SEND, TABLE_WRITES, widenVerb } from "../engine/reach/compute-targets";
-import { ARCHIVES, CREATE_ARCHIVE, createdArchivePattern, hopsText, patternMayShunReplays, replaysInto, START_REPLAY, UPDATE_ARCHIVE, widenedReplaysInto } from "../engine/reach/replays";
+import { ARCHIVES, CREATE_ARCHIVE, createdArchivePattern, createdReplaysInto, hopsText, patternMayShunReplays, replaysInto, START_REPLAY, UPDATE_ARCHIVE, widenedReplaysInto } from "../engine/reach/replays";
 import { oneReferenced, referencedIn } from "../engine/terraform/referenced";
 import { followReferences } from "../engine/agent-tags";
 import { PUT_RULE, rewriteVerb, ruleOfTarget } from "../engine/reach/rule-rewrites";
@@ -90,6 +90,12 @@ export interface Route {
    * the events of does not (invoke-relays.ts `replayMisses`).
    */
   readonly rule?: TfResource;
+  /**
+   * The route's grant (events:StartReplay) and that of `also[0]` (events:CreateArchive on the archive) must be able to
+   * name one archive: the caller replays the archive it made only where its StartReplay covers that name
+   * (engine/reach/replays.ts `namesOneArchive`).
+   */
+  readonly sameArchive?: boolean;
 }
 
 /** What a grant must be on to use a route (or one more right it asks). */
@@ -844,6 +850,27 @@ function eventRoutes(stack: TfStack): Route[] {
           { actions: [CREATE_ARCHIVE], pattern: on.busPattern, target: on.bus, types: BUSES, denyAsks: asks(on.busPattern, on.bus), text: on.busText },
         ],
         pin: `scope events:CreateArchive to event buses whose rules run no code (not ${on.busPattern}), or add "replay-name": [{"exists": false}] to the event pattern of ${rule.address}`,
+        sameArchive: true,
+      });
+    }
+    // An archive made of a bus whose rules forward on to the rule's: its replay goes the same way.
+    for (const c of createdReplaysInto(stack, rule, on.busPattern, on.bus)) {
+      out.push({
+        via: t,
+        targetText: `an archive of ${c.from.text} it creates (${c.created})`,
+        actions: [START_REPLAY],
+        pattern: c.created,
+        types: ARCHIVES,
+        functions,
+        verb: createVerb(c.from.text),
+        how: `, where ${hopsText(c.hops)}${replaySends(stack, rule, t)}`,
+        denyAsks: asks(c.created, undefined),
+        also: [
+          { actions: [CREATE_ARCHIVE], pattern: c.created, types: ARCHIVES, denyAsks: asks(c.created, undefined) },
+          { actions: [CREATE_ARCHIVE], pattern: c.from.pattern, target: c.from.target, types: BUSES, denyAsks: asks(c.from.pattern, c.from.target), text: c.from.text },
+        ],
+        pin: `scope events:CreateArchive to event buses whose rules run no code or forward to one that does (not ${c.from.pattern}), or add "replay-name": [{"exists": false}] to the event pattern of ${c.hops[0].rule.address}`,
+        sameArchive: true,
       });
     }
   }

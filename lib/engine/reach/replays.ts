@@ -25,12 +25,19 @@
  * events:UpdateArchive on the archive widens it (UpdateArchive takes EventPattern), and what AWS services and writers
  * put on the bus from then on is archived and replayed (`widenedReplaysInto`); one with events:CreateArchive makes an
  * archive of the bus with no pattern at all, where the stack holds none or one apart from the rule
- * (`createdArchivePattern`). Either way the rule's own replay-name exclusion still stands: only a caller that may put
- * the rule again removes it (`patternMayShunReplays`).
+ * (`createdArchivePattern`), or of a bus whose rules forward on to the rule's (`createdReplaysInto`). Either way the
+ * rule's own replay-name exclusion still stands: only a caller that may put the rule again removes it
+ * (`patternMayShunReplays`). The same two rights reach a rule whose target is a queue, topic, stream or bus
+ * (rules/forward-relays.ts: a replay relay that keeps every event, `Relay.replayAll`). The archive a caller creates is
+ * asked by its own name, so its StartReplay grant must cover a name its CreateArchive grant makes (`namesOneArchive`).
+ * The Service Authorization Reference also lists the destination bus and the replay's own ARN as resources StartReplay
+ * requires; how EventBridge asks them is not documented, so a grant on the archive alone is read as enough (wide).
  */
+import type { Grant } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect, hasWildcard } from "../iam/glob";
-import { resolveToPattern } from "../terraform/tokens";
+import { referencedResource, resolveToPattern } from "../terraform/tokens";
+import { writtenReferences } from "./resource-index";
 import { busTarget, forgeable, nameOf, passesEvent } from "./compute-targets";
 import { ruleOfTarget } from "./rule-rewrites";
 
@@ -98,18 +105,26 @@ type Reach = { readonly replay: ArchiveReplay; readonly at: Reached; readonly ho
 const reachCache = new WeakMap<TfStack, readonly Reach[]>();
 const widenedCache = new WeakMap<TfStack, readonly Reach[]>();
 
+/** A rule of the stack that forwards what it matches to another bus whose rules the stack holds. */
+interface Forward {
+  readonly t: TfResource;
+  readonly rule: TfResource;
+  readonly on: ReturnType<typeof ruleOfTarget>;
+  readonly to: NonNullable<ReturnType<typeof busTarget>>;
+}
+
+const forwardCache = new WeakMap<TfStack, { plain?: readonly Forward[]; widened?: readonly Forward[] }>();
+
 /**
- * Every bus each archive's replayed events reach: its own, and those the stack's rules forward them to, hop after hop
- * (red-team round 162, F2). A replay puts again what the archive kept, AWS services' events among them (the default
- * bus's, most often archived, forwarded to a central bus is a common layout), so a forwarding rule that may match an
- * AWS event is followed whatever PutEvents could put. A rule matching only custom sources forwards none of them: what
- * it forwards of a replay is read as PutEvents there (forward-relays.ts).
+ * The stack's forwards a replay may go through, read once per stack: `widened` (an archive keeping every event, its
+ * pattern widened or one the caller made), any rule with a pattern; else a rule that may match AWS services' events.
  */
-function replayReaches(stack: TfStack, widened = false): readonly Reach[] {
-  const cached = widened ? widenedCache : reachCache;
-  let out = cached.get(stack);
-  if (out) return out;
-  const forwards: { t: TfResource; rule: TfResource; on: ReturnType<typeof ruleOfTarget>; to: NonNullable<ReturnType<typeof busTarget>> }[] = [];
+function forwardsOf(stack: TfStack, widened: boolean): readonly Forward[] {
+  let byKind = forwardCache.get(stack);
+  if (!byKind) forwardCache.set(stack, (byKind = {}));
+  const had = widened ? byKind.widened : byKind.plain;
+  if (had) return had;
+  const forwards: Forward[] = [];
   for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
     if (!passesEvent(stack, t)) continue;
     const to = busTarget(stack, t.values["arn"], t);
@@ -121,6 +136,23 @@ function replayReaches(stack: TfStack, widened = false): readonly Reach[] {
     if (!on.rule || (widened ? patternOf(stack, on.rule) === null : !mayMatchAwsEvents(stack, on.rule))) continue;
     forwards.push({ t, rule: on.rule, on, to });
   }
+  if (widened) byKind.widened = forwards;
+  else byKind.plain = forwards;
+  return forwards;
+}
+
+/**
+ * Every bus each archive's replayed events reach: its own, and those the stack's rules forward them to, hop after hop
+ * (red-team round 162, F2). A replay puts again what the archive kept, AWS services' events among them (the default
+ * bus's, most often archived, forwarded to a central bus is a common layout), so a forwarding rule that may match an
+ * AWS event is followed whatever PutEvents could put. A rule matching only custom sources forwards none of them: what
+ * it forwards of a replay is read as PutEvents there (forward-relays.ts).
+ */
+function replayReaches(stack: TfStack, widened = false): readonly Reach[] {
+  const cached = widened ? widenedCache : reachCache;
+  let out = cached.get(stack);
+  if (out) return out;
+  const forwards = forwardsOf(stack, widened);
   const list: { replay: ArchiveReplay; at: Reached; hops: readonly ReplayHop[]; awsOnlyHop: boolean }[] = [];
   for (const replay of archiveReplays(stack)) {
     const first = { replay, at: { pattern: replay.to.pattern, target: replay.to.target }, hops: [] as readonly ReplayHop[], awsOnlyHop: false };
@@ -188,6 +220,84 @@ export function widenedReplaysInto(stack: TfStack, rule: TfResource, busPattern:
   return replaysOnto(stack, rule, busPattern, bus, true).filter((r) => !plain.has(r.replay.archive) && patternOf(stack, r.replay.archive) !== null);
 }
 
+/** A bus an archive the caller makes may be of, whose replay the stack's rules forward on to another bus. */
+export interface CreatedReach {
+  /** The bus the archive is made of and the replay puts onto: its ARN pattern, the bus when the stack makes it, how messages name it. */
+  readonly from: { readonly pattern: string; readonly target?: TfResource; readonly text: string };
+  /** The ARN pattern of the archive made: any of that bus's (`archivesOf`). */
+  readonly created: string;
+  /** The forwards on its way, at least one. */
+  readonly hops: readonly ReplayHop[];
+}
+
+const createdCache = new WeakMap<TfStack, readonly (CreatedReach & { readonly at: Reached })[]>();
+
+/**
+ * Every bus an archive made of a bus the stack's rules forward from reaches, past one forward or more: such an archive
+ * keeps every event put on its bus (it has no pattern), so each forwarding rule that has a pattern and does not
+ * exclude replayed events sends its replay on, as for a widened archive (`replayReaches`). Read once per stack.
+ */
+function createdReaches(stack: TfStack): readonly (CreatedReach & { readonly at: Reached })[] {
+  let out = createdCache.get(stack);
+  if (out) return out;
+  const forwards = forwardsOf(stack, true);
+  const origins = new Map<string, CreatedReach["from"]>();
+  for (const f of forwards) {
+    const key = f.on.bus?.address ?? f.on.busPattern;
+    if (!origins.has(key)) origins.set(key, { pattern: f.on.busPattern, target: f.on.bus, text: f.on.busText });
+  }
+  // Filed by the bus of the stack they read: every bus of the stack may be an origin, and each step asks only its own.
+  const byBus = new Map<TfResource, Forward[]>();
+  const loose: Forward[] = [];
+  for (const f of forwards) {
+    if (!f.on.bus) loose.push(f);
+    else if (byBus.has(f.on.bus)) byBus.get(f.on.bus)!.push(f);
+    else byBus.set(f.on.bus, [f]);
+  }
+  const from = (at: Reached): readonly Forward[] => (at.target ? [...(byBus.get(at.target) ?? []), ...loose] : forwards);
+  const list: (CreatedReach & { at: Reached })[] = [];
+  for (const origin of origins.values()) {
+    const created = archivesOf(origin.pattern);
+    const seen = new Set<string>([origin.target?.address ?? origin.pattern]);
+    const todo: { at: Reached; hops: readonly ReplayHop[] }[] = [{ at: { pattern: origin.pattern, target: origin.target }, hops: [] }];
+    while (todo.length > 0) {
+      const x = todo.shift()!;
+      if (x.hops.length > 0) list.push({ from: origin, created, hops: x.hops, at: x.at });
+      if (x.hops.length >= MAX_HOPS) continue;
+      for (const f of from(x.at)) {
+        if (!onBus(x.at, f.on.busPattern, f.on.bus) || (x.at.target && x.at.target === f.to.bus)) continue;
+        // On the archived bus a forwarding rule that excludes replayed events forwards none; past a forward that is not read.
+        if (x.hops.length === 0 && !replayMayMatch(stack, undefined, f.rule)) continue;
+        const at = { pattern: f.to.pattern, target: f.to.bus };
+        const key = at.target?.address ?? at.pattern;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        todo.push({ at, hops: [...x.hops, { rule: f.rule, t: f.t, to: f.to.text }] });
+      }
+    }
+  }
+  createdCache.set(stack, (out = list));
+  return out;
+}
+
+/**
+ * The buses an archive made by the caller (events:CreateArchive on the bus, then StartReplay on the archive) may be of
+ * whose replay the stack's rules forward on to a rule (on the bus `busPattern`, `bus` when the stack makes it): each
+ * bus once, by its shortest way. None for a schedule. An archive of the rule's own bus is `createdArchivePattern`'s.
+ */
+export function createdReplaysInto(stack: TfStack, rule: TfResource, busPattern: string, bus?: TfResource): readonly CreatedReach[] {
+  if (patternOf(stack, rule) === null) return [];
+  const out = new Map<string, CreatedReach>();
+  for (const x of createdReaches(stack)) {
+    if (!onBus(x.at, busPattern, bus)) continue;
+    // The rule's own bus again, past a loop of forwards: the route without them is shorter.
+    if (onBus({ pattern: x.from.pattern, target: x.from.target }, busPattern, bus) && createdArchivePattern(stack, rule, busPattern) !== undefined) continue;
+    const key = x.from.target?.address ?? x.from.pattern;
+    if (!out.has(key)) out.set(key, { from: x.from, created: x.created, hops: x.hops });
+  }
+  return [...out.values()];
+}
+
 /**
  * The archive ARN pattern a caller creating an archive of the rule's bus asks events:CreateArchive and StartReplay on
  * (the archive is in the bus's account and region, its name the caller's), when a replay of an archive with no
@@ -196,8 +306,47 @@ export function widenedReplaysInto(stack: TfStack, rule: TfResource, busPattern:
  */
 export function createdArchivePattern(stack: TfStack, rule: TfResource, busPattern: string): string | undefined {
   if (!replayMayMatch(stack, undefined, rule)) return undefined;
+  return archivesOf(busPattern);
+}
+
+/** The ARN pattern of any archive of a bus (`busPattern`): in the bus's account and region, of any name. */
+export function archivesOf(busPattern: string): string {
   const m = /^(arn:[^:]*:events:[^:]*:[^:]*:)event-bus\//.exec(busPattern);
   return `${m?.[1] ?? "arn:*:events:*:*:"}archive/*`;
+}
+
+/**
+ * Whether grants of events:StartReplay (`replays`) and of events:CreateArchive (`creates`) may be on one archive of
+ * `created` (`archivesOf` a bus): the archive a caller creates is asked by its own name, and it replays that one only
+ * where a StartReplay grant covers that name too. A StartReplay limited to `archive/a` and a CreateArchive limited to
+ * `archive/b` make an archive the caller cannot replay. False only where no resource pattern of one meets one of the
+ * other (certain); patterns that meet pairwise count, even where the three together may not (fail closed).
+ */
+export function namesOneArchive(stack: TfStack, replays: readonly Grant[], creates: readonly Grant[], created: string): boolean {
+  // An entry written as a reference to a bus (`${aws_cloudwatch_event_bus.b.arn}`, which may read as `*` before apply)
+  // names that bus, never an archive.
+  const on = (g: Grant) => g.resources.filter((r) => globsIntersect(r, created, CI) && !writtenReferences(g, r, (w) => referencedResource(stack, w, BUS_TYPES)));
+  const made = creates.flatMap(on);
+  return replays.some((g) => on(g).some((r) => made.some((m) => globsIntersect(r, m, CI))));
+}
+
+const BUS_TYPES = ["aws_cloudwatch_event_bus"];
+
+/** A grant of each list that may name one archive of `created` (`namesOneArchive`), the first such pair; undefined for none. */
+export function archivePair(stack: TfStack, replays: readonly Grant[], creates: readonly Grant[], created: string): [Grant, Grant] | undefined {
+  for (const r of replays) {
+    const c = creates.find((x) => namesOneArchive(stack, [r], [x], created));
+    if (c) return [r, c];
+  }
+  return undefined;
+}
+
+const CI = { caseInsensitive: true } as const;
+
+/** Whether an archive of the stack keeps events apart by its own literal event_pattern: a caller that widens it changes what it replays. */
+export function keepsApart(stack: TfStack, archive: TfResource): boolean {
+  const a = patternOf(stack, archive);
+  return a !== null && a !== undefined;
 }
 
 /**
