@@ -92,7 +92,7 @@ const DATA_DOC_KEYS: ReadonlySet<string> = new Set(["statement", "dynamic", "ver
 function settableChecked(stack: TfStack, address: string, value: unknown, doc: PolicyDocument, reread: (alt: unknown) => PolicyDocument | readonly Statement[]): PolicyDocument {
   const denies = (st: Statement) => st.effect === "Deny" && st.unknown === undefined;
   const holder = stack.byAddress.get(address);
-  const allows = (st: Statement) => st.effect === "Allow" && st.unknown === undefined && (st.resources !== undefined || st.actions !== undefined);
+  const allows = (st: Statement) => st.effect === "Allow" && st.unknown === undefined;
   if (!holder || !doc.statements.some((st) => denies(st) || allows(st))) return doc;
   const mark = settableDenyMark(holder, value, undefined, stack.byAddress);
   if (mark === undefined) return doc;
@@ -141,9 +141,19 @@ function withSettableResources(doc: PolicyDocument, alt: PolicyDocument | readon
         : resources.map(() => "*");
     const actions = st.actions && settableActionsOf(st.actions, alike ? twin : undefined);
     const resourcesDiffer = forms !== undefined && !forms.every((f, i) => f === resources![i]);
-    if (!resourcesDiffer && !actions) return st;
+    // An exclusion `-var` can shrink (NotAction `iam:${var.kept}`, NotResource `arn:aws:s3:::${var.bucket}`): the Allow
+    // may grant what it leaves out as read (iam/settable-actions.ts `certainNotActions`).
+    const notActions = st.notActions && settableActionsOf(st.notActions, alike ? { ...twin, actions: twin.notActions } : undefined);
+    const notResources = st.notResources && settableActionsOf(st.notResources, alike && sameActions(twin, st) ? { ...twin, actions: twin.notResources } : undefined);
+    if (!resourcesDiffer && !actions && !notActions && !notResources) return st;
     changed = true;
-    return { ...st, ...(resourcesDiffer ? { settableResources: forms } : {}), ...(actions ? { settableActions: actions } : {}) };
+    return {
+      ...st,
+      ...(resourcesDiffer ? { settableResources: forms } : {}),
+      ...(actions ? { settableActions: actions } : {}),
+      ...(notActions ? { settableNotActions: notActions } : {}),
+      ...(notResources ? { settableNotResources: notResources } : {}),
+    };
   });
   return changed ? { ...doc, statements } : doc;
 }
@@ -151,7 +161,8 @@ function withSettableResources(doc: PolicyDocument, alt: PolicyDocument | readon
 /**
  * An Allow's `settableActions` (red-team round 170a, F2: `Action = "s3:${var.op}"`): each entry as `twin`, the statement
  * of the other reading, has it, what that reading cannot know as `*` (`s3:*`); every entry `*` where there is no such
- * statement or its Action has another number of entries. Undefined where every entry comes out as read.
+ * statement or its Action has another number of entries. Undefined where every entry comes out as read. The same for
+ * a NotAction or NotResource list, given as the twin's `actions`.
  */
 function settableActionsOf(actions: readonly string[], twin: Statement | undefined): readonly string[] | undefined {
   const forms = twin?.actions && twin.actions.length === actions.length ? twin.actions.map(unknownAsWildcard) : actions.map(() => "*");
