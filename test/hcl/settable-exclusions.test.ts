@@ -305,3 +305,101 @@ resource "aws_iam_role_policy" "guard" {
     expect(holds(a, "s3:DeleteBucket")).toBe(false);
   });
 });
+
+/**
+ * Red-team round 172, F7: a boundary Deny of role chaining whose NotResource names `${var.account_id}` was not relied on
+ * at all. Whatever account `-var` gives, the Deny still covers every role outside `:role/agents/`: it is relied on as
+ * leaving out `arn:aws:iam::*:role/agents/*`, what any value may make the entry leave out.
+ */
+const CHAIN_HEAD = `provider "aws" {
+  region              = "us-east-1"
+  allowed_account_ids = ["123456789012"]
+}
+variable "account_id" {
+  type    = string
+  default = "123456789012"
+}
+variable "keep_arn" {
+  type    = string
+  default = "arn:aws:iam::123456789012:role/agents/*"
+}
+`;
+const CHAIN_DENY = (notResource: string, action = `"sts:AssumeRole", "sts:TagSession"`) =>
+  `{ Sid = "DenyChain", Effect = "Deny", Action = [${action}], NotResource = ${notResource} }`;
+const CHAIN_BOUNDARY = (deny: string) => BOUNDARY(`{ Effect = "Allow", Action = "*", Resource = "*" }, ${deny}`);
+const ASSUME_ANY = `{ Effect = "Allow", Action = ["sts:AssumeRole"], Resource = "*" }`;
+const ADMIN = "arn:aws:iam::123456789012:role/admin";
+const AGENTS = "arn:aws:iam::123456789012:role/agents/helper";
+const BY_ACCOUNT = `"arn:aws:iam::\${var.account_id}:role/agents/*"`;
+
+describe("a Deny whose NotResource alone -var can change (red-team round 172, F7)", () => {
+  test("HCL boundary: relied on for roles outside role/agents/ in any account; an agents role stays open", async () => {
+    const a = await hcl(CHAIN_HEAD + ROLE(true) + CHAIN_BOUNDARY(CHAIN_DENY(BY_ACCOUNT)) + WORK(ASSUME_ANY));
+    expect(holds(a, "sts:AssumeRole", ADMIN)).toBe(false);
+    expect(holds(a, "sts:AssumeRole", "arn:aws:iam::999999999999:role/admin")).toBe(false);
+    expect(holds(a, "sts:AssumeRole", AGENTS)).toBe(true);
+    expect(a.findings.flatMap((f) => f.evidence).filter((e) => e.step === "deny-not-relied-on" && e.detail.includes("var.account_id"))).toEqual([]);
+  });
+
+  test("the same Deny in the agent's own policy, and in a policy document data source", async () => {
+    const own = await hcl(CHAIN_HEAD + ROLE() + WORK(`${ASSUME_ANY}, ${CHAIN_DENY(BY_ACCOUNT)}`));
+    expect(holds(own, "sts:AssumeRole", ADMIN)).toBe(false);
+    const doc = `
+data "aws_iam_policy_document" "work" {
+  statement {
+    actions   = ["sts:AssumeRole"]
+    resources = ["*"]
+  }
+  statement {
+    effect        = "Deny"
+    actions       = ["sts:AssumeRole"]
+    not_resources = [${BY_ACCOUNT}]
+  }
+}
+resource "aws_iam_role_policy" "work" {
+  role   = aws_iam_role.agent.name
+  name   = "work"
+  policy = data.aws_iam_policy_document.work.json
+}
+`;
+    const data = await hcl(CHAIN_HEAD + ROLE() + doc);
+    expect(holds(data, "sts:AssumeRole", ADMIN)).toBe(false);
+    expect(holds(data, "sts:AssumeRole", AGENTS)).toBe(true);
+  });
+
+  test("a cdk.tf.json read as written: relied on the same way", async () => {
+    const doc = JSON_STACK({ Effect: "Allow", Action: ["sts:AssumeRole"], Resource: "*" }, { Effect: "Allow", Action: "*", Resource: "*" });
+    (doc.variable as Record<string, unknown>)["account_id"] = { type: "string", default: "123456789012" };
+    const boundary = (doc.resource as Record<string, Record<string, Record<string, unknown>>>)["aws_iam_policy"]["boundary"];
+    boundary["policy"] = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Action: "*", Resource: "*" },
+        { Effect: "Deny", Action: ["sts:AssumeRole"], NotResource: "arn:aws:iam::${var.account_id}:role/agents/*" },
+      ],
+    });
+    const a = await cdkJson(doc);
+    expect(holds(a, "sts:AssumeRole", "arn:aws:iam::111111111111:role/admin")).toBe(false);
+  });
+
+  test("fails closed: a NotResource that is the variable whole may leave out everything: not relied on, its mark names the variable", async () => {
+    const a = await hcl(CHAIN_HEAD + ROLE(true) + CHAIN_BOUNDARY(CHAIN_DENY(`"\${var.keep_arn}"`)) + WORK(ASSUME_ANY));
+    expect(holds(a, "sts:AssumeRole", ADMIN)).toBe(true);
+    // Flagged as written (its mark names the variable for a deny-not-relied-on step), not replaced by a Deny of nothing.
+    const deny = a.analysis.agents.find((p) => p.address === "aws_iam_role.agent")?.boundary?.document.statements.find((st) => st.effect === "Deny");
+    expect(deny?.notResources).toEqual(["arn:aws:iam::123456789012:role/agents/*"]);
+    expect(deny?.conditions.some((c) => c.values[0]?.includes("var.keep_arn"))).toBe(true);
+  });
+
+  test("fails closed: the variable in the Deny's Action too: not relied on", async () => {
+    const a = await hcl(CHAIN_HEAD + `variable "verb" {\n  type    = string\n  default = "AssumeRole"\n}\n` + ROLE(true) + CHAIN_BOUNDARY(CHAIN_DENY(BY_ACCOUNT, `"sts:\${var.verb}"`)) + WORK(ASSUME_ANY));
+    expect(holds(a, "sts:AssumeRole", ADMIN)).toBe(true);
+  });
+
+  test("fails closed: a settable count on the boundary policy still decides (the widened Deny is not relied on alone)", async () => {
+    const counted = CHAIN_BOUNDARY(CHAIN_DENY(BY_ACCOUNT)).replace(`name   = "agent-boundary"`, `count  = var.account_id == "" ? 0 : 1\n  name   = "agent-boundary"`);
+    const text = CHAIN_HEAD + ROLE(true).replace("aws_iam_policy.boundary.arn", "aws_iam_policy.boundary[0].arn") + counted + WORK(ASSUME_ANY);
+    const a = await hcl(text);
+    expect(holds(a, "sts:AssumeRole", ADMIN)).toBe(true);
+  });
+});
