@@ -9,15 +9,58 @@ import type { Evidence } from "../engine/findings";
 import { statementName, statementRef } from "../engine/describe";
 import { globCovers, globsIntersect } from "../engine/iam/glob";
 import type { Statement } from "../engine/iam/types";
-import { boundaryActionForms, boundaryReading, denyCoversForms, settableActionForms } from "../engine/iam/settable-actions";
+import { boundaryActionForms, boundaryReading, denyCoversForms, settableActionForms, settableExclusionsOf } from "../engine/iam/settable-actions";
 import { LITERAL_ACTION_AGAINST_VARIABLE, LITERAL_AGAINST_REFERENCE, LITERAL_AGAINST_VARIABLE, settableFormWhy, settableForms } from "../engine/terraform/settable-forms";
 import { SETTABLE_SAYS, settableArgumentsWhy, settableKeys } from "../engine/terraform/settable-providers";
 import type { TfStack } from "../engine/terraform/types";
 import { actionUniverse } from "../engine/universe";
 
 export function settableFormDenyEvidence(stack: TfStack, p: PrincipalNode, allow: Statement, actions: readonly string[]): Evidence[] {
-  return [...settableActionDenyEvidence(stack, p, allow, actions), ...settableResourceDenyEvidence(stack, p, allow, actions)];
+  return [...settableExclusionEvidence(stack, allow, actions), ...settableActionDenyEvidence(stack, p, allow, actions), ...settableResourceDenyEvidence(stack, p, allow, actions)];
 }
+
+/** The step that says an Allow's own exclusion is not relied on (JSON `evidence[].step`). */
+export const EXCLUSION_NOT_RELIED_ON = "exclusion-not-relied-on";
+
+/**
+ * An Allow whose NotAction or NotResource writes an entry with a variable `-var` can set (`s3:${var.blocked}`): the
+ * entry is not relied on to leave anything out (iam/settable-actions.ts `certainNotActions`), so the Allow is read as
+ * granting what it leaves out as read. Which entries, which variable, and what to write instead. NotAction: only where
+ * such an entry leaves out one of `actions` as read; NotResource: whenever one is so written (the grant is on `*`).
+ */
+function settableExclusionEvidence(stack: TfStack, allow: Statement, actions: readonly string[]): Evidence[] {
+  const out: Evidence[] = [];
+  const opened = new Set<string>();
+  const notActions = settableExclusionsOf(allow, "NotAction", (entry) => {
+    const hit = actions.filter((a) => globCovers(entry, a, CI));
+    hit.forEach((a) => opened.add(a));
+    return hit.length > 0;
+  });
+  const notResources = settableExclusionsOf(allow, "NotResource", () => true);
+  for (const [kind, hits] of [
+    ["NotAction", notActions],
+    ["NotResource", notResources],
+  ] as const) {
+    if (hits.length === 0) continue;
+    // NotAction entries are kept in lower case; the policy's own spelling is what a reviewer searches for.
+    const entries = hits.map((h) => (kind === "NotAction" ? (allow.writtenActions?.[h.index] ?? h.entry) : h.entry)).join(", ");
+    const forms = [...new Set(hits.map((h) => h.form))].sort().join(", ");
+    const shown = [...opened].slice(0, 3).join(", ") + (opened.size > 3 ? ", ..." : "");
+    const what = kind === "NotAction" ? `it is read as granting ${shown} as well` : "it is read as leaving out nothing so written";
+    out.push({
+      step: EXCLUSION_NOT_RELIED_ON,
+      address: allow.source.address,
+      detail:
+        `${statementName(allow)} leaves out ${entries} (its ${kind}), but blastwall does not rely on that: ${settableDocumentWhy(stack, allow)}, ` +
+        `and with another value ${hits.length === 1 ? "the entry" : "those entries"} (any of ${forms}) may leave out something else or nothing: ${what}; ` +
+        `write the ${kind} literally, or give the variable in a --var-file`,
+      statements: [statementRef(allow)],
+    });
+  }
+  return out;
+}
+
+const CI = { caseInsensitive: true } as const;
 
 /**
  * A Deny that names literally an action the Allow writes with a settable variable (`s3:${var.op}`, red-team round 170a,
@@ -111,13 +154,24 @@ function settableBoundaryNote(stack: TfStack, statements: readonly Statement[], 
       return f !== undefined;
     });
     const widened = st.settableResources?.filter((r, i) => r !== st.resources?.[i]) ?? [];
-    const covers = boundaryReading(st).actions?.some((p) => actions.some((a) => globCovers(p, a, { caseInsensitive: true })));
-    if (opened.length === 0 && !(widened.length > 0 && covers)) continue;
+    const covers = boundaryReading(st).actions?.some((p) => actions.some((a) => globCovers(p, a, CI)));
+    // An exclusion of the boundary's own that -var can shrink (iam/settable-actions.ts `certainNotActions`).
+    const unexcluded = settableExclusionsOf(st, "NotAction", (entry) => actions.some((a) => globCovers(entry, a, CI)));
+    const allowedAny = st.notActions !== undefined && actions.some((a) => !st.notActions!.some((x) => globCovers(x, a, CI)));
+    const notResources = unexcluded.length > 0 || allowedAny || covers ? settableExclusionsOf(st, "NotResource", () => true) : [];
+    if (opened.length === 0 && !(widened.length > 0 && covers) && unexcluded.length === 0 && notResources.length === 0) continue;
     const shown = `${opened.slice(0, 3).join(", ")}${opened.length > 3 ? ", ..." : ""}`;
+    const exclusion = (kind: string, hits: readonly { entry: string; form: string; index: number }[]) =>
+      `leaves out ${hits.map((h) => (kind === "NotAction" ? (st.writtenActions?.[h.index] ?? h.entry) : h.entry)).join(", ")} with a root variable in its ${kind} ` +
+      `(any of ${[...new Set(hits.map((h) => h.form))].sort().join(", ")}), so it is not relied on to leave ${hits.length === 1 ? "that" : "those"} out`;
     const what =
       opened.length > 0
         ? `writes ${opened.length === 1 ? "that action" : `those actions (${shown})`} with a root variable, so it is read as any of ${[...forms].sort().join(", ")}`
-        : `writes its Resource with a root variable, so it is read as any of ${[...new Set(widened)].sort().join(", ")}`;
+        : widened.length > 0 && covers
+          ? `writes its Resource with a root variable, so it is read as any of ${[...new Set(widened)].sort().join(", ")}`
+          : unexcluded.length > 0
+            ? exclusion("NotAction", unexcluded)
+            : exclusion("NotResource", notResources);
     notes.push(`the boundary's Allow (${statementName(st)}) ${what}: ${settableDocumentWhy(stack, st)}`);
     if (notes.length === 2) break;
   }
@@ -127,7 +181,9 @@ function settableBoundaryNote(stack: TfStack, statements: readonly Statement[], 
 /** `settableBoundaryNote` as the end of a boundary step that says the boundary does not deny the actions. */
 export function settableBoundaryClause(stack: TfStack, statements: readonly Statement[], actions: readonly string[]): string {
   const note = settableBoundaryNote(stack, statements, actions);
-  return note === "" ? "" : `; ${note}, and a boundary that -var can widen is no limit: write its Action and Resource literally, or give the variable in a --var-file`;
+  if (note === "") return "";
+  const parts = note.includes(" with a root variable in its Not") ? "Action, Resource, NotAction and NotResource" : "Action and Resource";
+  return `; ${note}, and a boundary that -var can widen is no limit: write its ${parts} literally, or give the variable in a --var-file`;
 }
 
 /** Why the Allow's own document may name another resource: the arguments of its holder `-var` can set that hold it. */

@@ -15,7 +15,7 @@ import type { EffectiveRights, Grant } from "../analysis-types";
 import { ActionSet, ActionUniverse } from "./actions";
 import { globCovers, globsIntersect } from "./glob";
 import type { Condition, Statement } from "./types";
-import { boundaryReading, denyCoversForms, settableActionForms } from "./settable-actions";
+import { boundaryReading, certainNotActions, certainNotResources, denyCoversForms, settableActionForms } from "./settable-actions";
 
 export interface EffectiveRightsInput {
   readonly principal: string;
@@ -132,12 +132,15 @@ function allowView(s: Statement, universe: ActionUniverse): AllowView {
   let excluded: readonly string[] = [];
   if (s.resources) resources = withPaddedShortArns(s.resources);
   else if (s.notResources) {
-    excluded = exactPatterns(s.notResources, s.approximateResources);
+    // An entry `-var` can change excludes nothing for sure (settable-actions.ts), nor does one widened from a `${...}`.
+    excluded = certainNotResources(s)!;
     // "Everything except X" is kept as `*` (a list of patterns cannot say "except"); only excluding `*` itself
     // leaves nothing.
     resources = excluded.includes("*") ? [] : ALL;
   }
-  return { statement: s, actions: universe.statementActions(s), resources, excluded, conditional: !conditionAlwaysTrue(s.conditions) };
+  // A NotAction entry `-var` can change excludes nothing for sure: only the others are taken out of every action.
+  const actions = s.settableNotActions ? universe.statementActions({ notActions: certainNotActions(s) }) : universe.statementActions(s);
+  return { statement: s, actions, resources, excluded, conditional: !conditionAlwaysTrue(s.conditions) };
 }
 
 function denyView(s: Statement, universe: ActionUniverse): DenyView | undefined {
@@ -584,7 +587,7 @@ export function grantsFor(rights: EffectiveRights, action: string, resourcePatte
     if (!g.resources.some((r) => globsIntersect(r, resourcePattern))) return false;
     const s = g.statement;
     if (s.unknown === undefined && s.notResources) {
-      const excluded = exactPatterns(s.notResources, s.approximateResources);
+      const excluded = certainNotResources(s)!;
       if (excluded.some((x) => globCovers(x, resourcePattern))) return false;
     }
     return true;

@@ -160,7 +160,7 @@ export function makeSource(address: string, index: number, sid?: string, via?: s
 
 /** The statement with another source (the same document reached through another attachment). */
 export function withSource(s: Statement, source: StatementSource): Statement {
-  return makeStatement(source, s.effect, s.actions, s.notActions, s.resources, s.notResources, s.principals, s.notPrincipals, s.conditions, s.approximateResources, s.approximatePrincipals, s.unknown, s.writtenActions, s.writtenResources, s.settableResources, s.settableActions);
+  return makeStatement(source, s.effect, s.actions, s.notActions, s.resources, s.notResources, s.principals, s.notPrincipals, s.conditions, s.approximateResources, s.approximatePrincipals, s.unknown, s.writtenActions, s.writtenResources, s.settableResources, s.settableActions, s.settableNotActions, s.settableNotResources);
 }
 
 export function makeStatement(
@@ -180,8 +180,10 @@ export function makeStatement(
   writtenResources?: Statement["writtenResources"],
   settableResources?: Statement["settableResources"],
   settableActions?: Statement["settableActions"],
+  settableNotActions?: Statement["settableNotActions"],
+  settableNotResources?: Statement["settableNotResources"],
 ): Statement {
-  return { source, effect, actions, notActions, writtenActions, resources, notResources, principals, notPrincipals, conditions, approximateResources, approximatePrincipals, unknown, writtenResources, settableResources, settableActions };
+  return { source, effect, actions, notActions, writtenActions, resources, notResources, principals, notPrincipals, conditions, approximateResources, approximatePrincipals, unknown, writtenResources, settableResources, settableActions, settableNotActions, settableNotResources };
 }
 
 export function unknownStatement(source: StatementSource, reason: string): Statement {

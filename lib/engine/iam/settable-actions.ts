@@ -75,3 +75,54 @@ export function boundaryActionForms(st: Statement, action: string): readonly str
   const hit = forms.filter((f, i) => f !== actions[i] && globCovers(f, action, CI));
   return hit.length > 0 ? [...new Set(hit)] : undefined;
 }
+
+/**
+ * An Allow's NotAction or NotResource entry that `-var` can change (`iam:${var.kept}`, `arn:aws:s3:::${var.bucket}`) may
+ * be made to exclude something else, or nothing: only the entries it cannot change are relied on to exclude anything.
+ * The exclusion is the Allow's own limit, as a Deny is one, so it fails closed as a Deny written with a variable does
+ * (README: the identity Allow itself, and a boundary's). The same array for the same statement (the action universe
+ * caches its sets by it); the statement's own list where no entry is settable.
+ */
+export function certainNotActions(st: Statement): readonly string[] | undefined {
+  return certainEntries(st, st.notActions, st.settableNotActions, notActionsKept);
+}
+
+/** `certainNotActions` for NotResource, less the entries the parser widened from a `${...}` it could not resolve. */
+export function certainNotResources(st: Statement): readonly string[] | undefined {
+  const list = st.notResources;
+  const approximate = st.approximateResources;
+  if (!list || !approximate || approximate.length === 0) return certainEntries(st, list, st.settableNotResources, notResourcesKept);
+  const hit = notResourcesKept.get(st);
+  if (hit) return hit;
+  const kept = list.filter((x, i) => !approximate.includes(i) && !differs(st.settableNotResources, list, i));
+  notResourcesKept.set(st, kept);
+  return kept;
+}
+
+const notActionsKept = new WeakMap<Statement, readonly string[]>();
+const notResourcesKept = new WeakMap<Statement, readonly string[]>();
+
+/** Whether `forms` (index for index with `list`) marks entry `i` as one `-var` can change; a list of another length marks all. */
+function differs(forms: readonly string[] | undefined, list: readonly string[], i: number): boolean {
+  return forms !== undefined && (forms.length !== list.length || forms[i] !== list[i]);
+}
+
+function certainEntries(st: Statement, list: readonly string[] | undefined, forms: readonly string[] | undefined, kept: WeakMap<Statement, readonly string[]>): readonly string[] | undefined {
+  if (!list || !forms || st.effect !== "Allow") return list;
+  let hit = kept.get(st);
+  if (!hit) kept.set(st, (hit = list.filter((_, i) => !differs(forms, list, i))));
+  return hit;
+}
+
+/**
+ * The entries of an Allow's NotAction (or NotResource) `-var` can change, each with what it may become, that as read
+ * exclude `matches` (an action, a target pattern): what the Allow grants only because such an entry is not relied on.
+ */
+export function settableExclusionsOf(st: Statement, kind: "NotAction" | "NotResource", matches: (entry: string) => boolean): { readonly entry: string; readonly form: string; readonly index: number }[] {
+  const list = kind === "NotAction" ? st.notActions : st.notResources;
+  const forms = kind === "NotAction" ? st.settableNotActions : st.settableNotResources;
+  if (st.effect !== "Allow" || !list || !forms) return [];
+  const out: { entry: string; form: string; index: number }[] = [];
+  for (let i = 0; i < list.length; i++) if (differs(forms, list, i) && matches(list[i])) out.push({ entry: list[i], form: forms.length === list.length ? forms[i] : "*", index: i });
+  return out;
+}

@@ -102,6 +102,16 @@ export interface Statement {
    * on for an action only the changed entries grant where its Action covers those forms too (iam/settable-actions.ts).
    */
   readonly settableActions?: readonly string[];
+  /**
+   * On an Allow whose document `-var` can change (index for index with `notActions`, set only where some entry differs):
+   * each NotAction entry as the reading with settable root variables unknown renders it (`s3:${var.op}` gives `s3:*`).
+   * `-var` can make such an entry exclude something else, or nothing, so it is not relied on to exclude anything: the
+   * evaluator reads the Allow (identity or boundary) as granting what only those entries leave out
+   * (iam/settable-actions.ts `certainNotActions`).
+   */
+  readonly settableNotActions?: readonly string[];
+  /** As `settableNotActions`, for `notResources` (`arn:aws:s3:::${var.bucket}` gives `arn:aws:s3:::*`). */
+  readonly settableNotResources?: readonly string[];
   /** True when some principal identifier came from a `${...}` token (same reading as `approximateResources`). */
   readonly approximatePrincipals?: boolean;
   /**

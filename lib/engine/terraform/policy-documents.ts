@@ -15,7 +15,7 @@
 import { findJsonKeyProblem } from "./json-keys";
 import type { Env } from "../../hcl/evaluate";
 import type { PolicyDocument, Statement, StatementSource } from "../iam/types";
-import { globsIntersect } from "../iam/glob";
+import { globCovers, globsIntersect } from "../iam/glob";
 import { UNRESOLVED_ACTION_PREFIX, WRITTEN_CONDITION_VALUES, makeSource, parsePolicyJson, replaceInterpolations, unknownDocument, unknownStatement, withSource } from "../iam/policy-json";
 import { locateJsonError, lineColumn } from "./read-file";
 import { constructPathOf, isObject } from "./stack";
@@ -92,7 +92,7 @@ const DATA_DOC_KEYS: ReadonlySet<string> = new Set(["statement", "dynamic", "ver
 function settableChecked(stack: TfStack, address: string, value: unknown, doc: PolicyDocument, reread: (alt: unknown) => PolicyDocument | readonly Statement[]): PolicyDocument {
   const denies = (st: Statement) => st.effect === "Deny" && st.unknown === undefined;
   const holder = stack.byAddress.get(address);
-  const allows = (st: Statement) => st.effect === "Allow" && st.unknown === undefined && (st.resources !== undefined || st.actions !== undefined);
+  const allows = (st: Statement) => st.effect === "Allow" && st.unknown === undefined;
   if (!holder || !doc.statements.some((st) => denies(st) || allows(st))) return doc;
   const mark = settableDenyMark(holder, value, undefined, stack.byAddress);
   if (mark === undefined) return doc;
@@ -104,7 +104,8 @@ function settableChecked(stack: TfStack, address: string, value: unknown, doc: P
   });
   if (!perStatement) return { ...doc, statements: doc.statements.map((st) => (denies(st) ? flag(st, mark.why, mark.existsWith) : st)) };
   const alt = reread(perStatement.other);
-  const same = new Set(("statements" in alt ? alt.statements : alt).filter(denies).map(statementSignature));
+  const altStatements = "statements" in alt ? alt.statements : alt;
+  const same = new Set(altStatements.filter(denies).map(statementSignature));
   doc = withSettableResources(doc, alt);
   // A statement the document's text cannot change still depends on the rest (the holder's `count`, what attaches it):
   // that alone decides, and may be tied to the principal's own existence as any other holder's is (red-team round 167).
@@ -113,8 +114,10 @@ function settableChecked(stack: TfStack, address: string, value: unknown, doc: P
     ...doc,
     statements: doc.statements.map((st) => {
       if (!denies(st)) return st;
-      if (!same.has(statementSignature(st))) return flag(st, perStatement.why(`its Deny statement #${st.source.index}`), mark.existsWith);
-      return rest === undefined ? st : flag(st, rest.why, rest.existsWith);
+      // Only its NotResource differs (red-team round 172, F7): relied on as leaving out whatever any value may make it.
+      const kept = same.has(statementSignature(st)) ? st : exemptionWidened(st, altStatements);
+      if (kept === undefined) return flag(st, perStatement.why(`its Deny statement #${st.source.index}`), mark.existsWith);
+      return rest === undefined ? kept : flag(kept, rest.why, rest.existsWith);
     }),
   };
 }
@@ -141,9 +144,19 @@ function withSettableResources(doc: PolicyDocument, alt: PolicyDocument | readon
         : resources.map(() => "*");
     const actions = st.actions && settableActionsOf(st.actions, alike ? twin : undefined);
     const resourcesDiffer = forms !== undefined && !forms.every((f, i) => f === resources![i]);
-    if (!resourcesDiffer && !actions) return st;
+    // An exclusion `-var` can shrink (NotAction `iam:${var.kept}`, NotResource `arn:aws:s3:::${var.bucket}`): the Allow
+    // may grant what it leaves out as read (iam/settable-actions.ts `certainNotActions`).
+    const notActions = st.notActions && settableActionsOf(st.notActions, alike ? { ...twin, actions: twin.notActions } : undefined);
+    const notResources = st.notResources && settableActionsOf(st.notResources, alike && sameActions(twin, st) ? { ...twin, actions: twin.notResources } : undefined);
+    if (!resourcesDiffer && !actions && !notActions && !notResources) return st;
     changed = true;
-    return { ...st, ...(resourcesDiffer ? { settableResources: forms } : {}), ...(actions ? { settableActions: actions } : {}) };
+    return {
+      ...st,
+      ...(resourcesDiffer ? { settableResources: forms } : {}),
+      ...(actions ? { settableActions: actions } : {}),
+      ...(notActions ? { settableNotActions: notActions } : {}),
+      ...(notResources ? { settableNotResources: notResources } : {}),
+    };
   });
   return changed ? { ...doc, statements } : doc;
 }
@@ -151,7 +164,8 @@ function withSettableResources(doc: PolicyDocument, alt: PolicyDocument | readon
 /**
  * An Allow's `settableActions` (red-team round 170a, F2: `Action = "s3:${var.op}"`): each entry as `twin`, the statement
  * of the other reading, has it, what that reading cannot know as `*` (`s3:*`); every entry `*` where there is no such
- * statement or its Action has another number of entries. Undefined where every entry comes out as read.
+ * statement or its Action has another number of entries. Undefined where every entry comes out as read. The same for
+ * a NotAction or NotResource list, given as the twin's `actions`.
  */
 function settableActionsOf(actions: readonly string[], twin: Statement | undefined): readonly string[] | undefined {
   const forms = twin?.actions && twin.actions.length === actions.length ? twin.actions.map(unknownAsWildcard) : actions.map(() => "*");
@@ -161,6 +175,27 @@ function settableActionsOf(actions: readonly string[], twin: Statement | undefin
 /** Whether two statements name the same actions (a statement of the other reading is another one where they differ). */
 function sameActions(a: Statement, b: Statement): boolean {
   return JSON.stringify([a.actions, a.notActions]) === JSON.stringify([b.actions, b.notActions]);
+}
+
+/**
+ * A Deny whose NotResource alone `-var` can change (`arn:aws:iam::${var.account_id}:role/agents/*`, red-team round 172,
+ * F7), read as leaving out every resource any value may make an entry leave out: the entry as the reading with settable
+ * variables unknown renders it, what that reading cannot know as `*` (`arn:aws:iam::*:role/agents/*`). A value put in
+ * place of the variable matches only what `*` matches there (a policy variable or wildcard in it too), so whatever
+ * `-var` gives, the Deny covers at least what this reading covers. Only where the other reading holds a Deny of the
+ * same index alike in all else (its Action, Effect, principals, Condition: every other part is then fixed) whose
+ * entries cover those read; undefined where none does, or an entry may become `*` (it would cover nothing: the Deny
+ * stays flagged, so the finding says why).
+ */
+function exemptionWidened(st: Statement, others: readonly Statement[]): Statement | undefined {
+  const read = st.notResources;
+  if (!read) return undefined;
+  const rest = statementSignature({ ...st, notResources: undefined });
+  const twin = others.find((o) => o.source.index === st.source.index && o.effect === "Deny" && o.unknown === undefined && o.notResources?.length === read.length && statementSignature({ ...o, notResources: undefined }) === rest);
+  if (!twin) return undefined;
+  const forms = twin.notResources!.map(unknownAsWildcard);
+  if (forms.some((f, i) => f === "*" || !globCovers(f, read[i]))) return undefined;
+  return { ...st, notResources: forms };
 }
 
 /** What a statement does (not where it is written): two statements alike in it deny alike. */

@@ -487,7 +487,9 @@ const BLANK = "blastwall-settable-unknown";
 
 /** `s` (a statement's entry as the other reading renders it) with what that reading cannot know as `*`. */
 export function unknownAsWildcard(s: string): string {
-  return s.includes(BLANK) ? s.replace(/blastwall-settable-unknown(?::[\w.,-]*)?/g, "*").replace(/\*+/g, "*") : s;
+  // The suffix naming the variables (`:var.a,var.b`, markSettableByVariables) goes with it, and nothing after it: a
+  // `:role` or `:123` that follows is part of the ARN, whose segments a Deny's NotResource is judged by (round 172, F7).
+  return s.includes(BLANK) ? s.replace(/blastwall-settable-unknown(?::var\.[A-Za-z_][\w-]*(?:,var\.[A-Za-z_][\w-]*)*)?/g, "*").replace(/\*+/g, "*") : s;
 }
 
 /** `v` with each `${...}` that `known` (the tokens of the reading as read: references, not variables) lacks made BLANK. */
