@@ -8,6 +8,7 @@ import { isObject } from "../engine/json";
 import { readdirSync, statSync } from "fs";
 import { join, relative, sep } from "path";
 import { InputError } from "../engine/terraform/types";
+import { EPHEMERAL_TYPES } from "../engine/terraform/ephemeral-blocks";
 import { parseJsonText, readText } from "../engine/terraform/read-file";
 import { jsonKeyLine, scanBlockHeaders, type BlockHeader } from "./scan";
 import { InexactNumber, assignKeys, byteOrder, hasKey, markInexact, setKey } from "./values";
@@ -22,8 +23,11 @@ export interface Located {
   readonly line: number;
 }
 
+/** `resource`, `data`, or `ephemeral` (of the types buildStack keeps: EPHEMERAL_TYPES) blocks. */
+export type BlockMode = "managed" | "data" | "ephemeral";
+
 export interface ResourceDecl extends Located {
-  readonly mode: "managed" | "data";
+  readonly mode: BlockMode;
   readonly type: string;
   readonly name: string;
   body: Obj;
@@ -256,8 +260,8 @@ export function readSync<T>(reader: HclReader<T>, parse: (file: string, text: st
   return step.value;
 }
 
-export function resourceKey(mode: "managed" | "data", type: string, name: string): string {
-  return `${mode === "data" ? "data." : ""}${type}.${name}`;
+export function resourceKey(mode: BlockMode, type: string, name: string): string {
+  return `${mode === "managed" ? "" : `${mode}.`}${type}.${name}`;
 }
 
 export function toPosix(p: string): string {
@@ -347,11 +351,13 @@ function collect(parsed: Obj, file: string, lines: Lines, display: string, into:
     if (list.length > 1) throw new InputError(display, `line ${line}: ${what} is defined more than once`);
     return list[0] ?? {};
   };
-  for (const mode of ["managed", "data"] as const) {
-    const top = mode === "managed" ? "resource" : "data";
+  for (const mode of ["managed", "data", "ephemeral"] as const) {
+    const top = mode === "managed" ? "resource" : mode;
     for (const typeBlock of objects(parsed[top])) {
       for (const [type, named] of Object.entries(typeBlock)) {
         if (type === "//") continue;
+        // Ephemeral blocks of other types are not read: what they give stays unknown (ephemeral-blocks.ts).
+        if (mode === "ephemeral" && !EPHEMERAL_TYPES.has(type)) continue;
         for (const nb of objects(named)) {
           for (const [name, body] of Object.entries(nb)) {
             if (name === "//") continue;

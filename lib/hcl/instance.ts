@@ -14,7 +14,7 @@ import type { DirEntry } from "./fileset";
 import { evalJson, evalString, truth, type Env, type Scope } from "./evaluate";
 import { BAD_TYPE, DOUBT, MISMATCH, convert, parseType } from "./types";
 import { ANY, hasAny, type Ty } from "./ty";
-import { literalJson, resourceKey, type ModuleDef, type NamedDecl, type Obj, type ResourceDecl } from "./config";
+import { literalJson, resourceKey, type BlockMode, type ModuleDef, type NamedDecl, type Obj, type ResourceDecl } from "./config";
 import { InstanceRef, ModRef, Unk, assignKeys, byteOrder, hasKey, isKnown, isObj, setKey, toHclOperand, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
 
 /** How many instances a resource or module block has. */
@@ -62,7 +62,7 @@ export interface Tree {
 
 /** One resource instance (or an unknown module) as emitted. */
 export interface EmittedResource {
-  readonly mode: "managed" | "data";
+  readonly mode: BlockMode;
   readonly type: string;
   /** The block label (`agent`), without module path or instance key. */
   readonly name: string;

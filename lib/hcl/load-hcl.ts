@@ -351,9 +351,9 @@ function* readRootTfvars(rootAbs: string, displayOf: (f: string) => string): Hcl
   return out;
 }
 
-/** Key of an emitted resource under `resource.TYPE` / `data.TYPE`: the name (with instance key) at the root. */
+/** Key of an emitted resource under `resource.TYPE` / `data.TYPE` / `ephemeral.TYPE`: the name (with instance key) at the root. */
 function jsonKey(e: EmittedResource): string {
-  const head = e.mode === "data" ? `data.${e.type}.` : `${e.type}.`;
+  const head = e.mode === "managed" ? `${e.type}.` : `${e.mode}.${e.type}.`;
   return e.address.startsWith(head) ? e.address.slice(head.length) : e.address;
 }
 
@@ -385,7 +385,7 @@ function rootJson(root: ModuleInstance, def: ModuleDef, emitted: readonly Emitte
     json["locals"] = locals;
   }
   for (const e of emitted) {
-    const section = e.mode === "data" ? "data" : "resource";
+    const section = e.mode === "managed" ? "resource" : e.mode;
     const byType = ((json[section] ??= {}) as Record<string, Record<string, unknown>>);
     setKey(entry(byType, e.type, () => ({})), jsonKey(e), e.values);
   }

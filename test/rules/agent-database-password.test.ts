@@ -503,3 +503,80 @@ describe("agent-database-password: a read-back naming a store outside the stack 
     expect(found(tf({ ...reads, ...stores, ...db('${data.sops_file.db.data["password"]}') }))).toEqual([expect.objectContaining({ message: expect.stringMatching(/made from data\.sops_file\.db/) })]);
   });
 });
+
+describe("agent-database-password: an ephemeral read-back is read as its data source is (red-team round 172, F3)", () => {
+  // HashiCorp's write-only pattern: the stack makes the secret, writes it once, and hands the database what an
+  // ephemeral block reads back from it.
+  const folder = (reads: string, extra = "") => `${HCL_AGENT}
+resource "aws_iam_role_policy" "agent" {
+  role   = aws_iam_role.agent.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["secretsmanager:GetSecretValue"], Resource = aws_secretsmanager_secret.${reads}.arn }] })
+}
+resource "aws_secretsmanager_secret" "db" { name = "app/db" }
+resource "aws_secretsmanager_secret" "other" { name = "app/other" }
+ephemeral "random_password" "db" { length = 32 }
+resource "aws_secretsmanager_secret_version" "db" {
+  secret_id                = aws_secretsmanager_secret.db.id
+  secret_string_wo         = ephemeral.random_password.db.result
+  secret_string_wo_version = 1
+}
+ephemeral "aws_secretsmanager_secret_version" "db" {
+  secret_id = aws_secretsmanager_secret_version.db.secret_id
+}
+resource "aws_db_instance" "prod" {
+  identifier          = "prod"
+  engine              = "postgres"
+  instance_class      = "db.t4g.micro"
+  username            = "dbadmin"
+  password_wo         = ephemeral.aws_secretsmanager_secret_version.db.secret_string
+  password_wo_version = 1
+}
+${extra}`;
+  const inFolder = async (files: Record<string, string>) =>
+    (await checkPaths([dir(files)], { config: {}, rules: agentRules })).findings.filter((f) => f.ruleId === "agent-database-password" && f.severity === "error");
+  const surely = (store: string) => expect.objectContaining({ resource: "aws_db_instance.prod", message: expect.stringMatching(new RegExp(`^(?![\\s\\S]*rather than surely)[\\s\\S]*\\(stored in ${store.replace(/\./g, "\\.")}\\)`)) });
+
+  test("F3: the agent reads only another secret of the stack: no finding (the stack's own secret, which it guards, holds the password)", async () => {
+    expect(await inFolder({ "main.tf": folder("other") })).toEqual([]);
+  });
+
+  test("the agent that reads the secret holds the password, surely rather than maybe", async () => {
+    expect(await inFolder({ "main.tf": folder("db") })).toEqual([surely("aws_secretsmanager_secret.db")]);
+  });
+
+  test("inside a local module, passed up as an ephemeral output", async () => {
+    const root = folder("db").replace(/ephemeral "aws_secretsmanager_secret_version" "db" \{[^}]*\}/, `module "secrets" {\n  source    = "./modules/secrets"\n  secret_id = aws_secretsmanager_secret_version.db.secret_id\n}`).replace("ephemeral.aws_secretsmanager_secret_version.db.secret_string", "module.secrets.password");
+    const module = `variable "secret_id" { type = string }\nephemeral "aws_secretsmanager_secret_version" "this" { secret_id = var.secret_id }\noutput "password" {\n  value     = ephemeral.aws_secretsmanager_secret_version.this.secret_string\n  ephemeral = true\n}\n`;
+    expect(await inFolder({ "main.tf": root, "modules/secrets/main.tf": module })).toEqual([surely("aws_secretsmanager_secret.db")]);
+    expect(await inFolder({ "main.tf": root.replace("aws_secretsmanager_secret.db.arn }", "aws_secretsmanager_secret.other.arn }"), "modules/secrets/main.tf": module })).toEqual([]);
+  });
+
+  test("Terraform JSON: the ephemeral aws_ssm_parameter names its parameter by arn", () => {
+    const parameters = {
+      "aws_ssm_parameter.pw": { name: "/prod/db/password", type: "SecureString", value_wo: "${ephemeral.random_password.db.result}", value_wo_version: 1 },
+      "aws_ssm_parameter.flag": { name: "/prod/app/flag", type: "String", value: "on" },
+    };
+    const json = (reads: string, arn: string, extra: Obj = {}) =>
+      tf({ ...agentReads("ssm:GetParameter", `\${aws_ssm_parameter.${reads}.arn}`), ...parameters, ...db("", { password: undefined, password_wo: "${ephemeral.aws_ssm_parameter.pw.value}" }) }, { ephemeral: { aws_ssm_parameter: { pw: { arn } } }, ...extra });
+    expect(found(json("pw", "${aws_ssm_parameter.pw.arn}"))).toEqual([surely("aws_ssm_parameter.pw")]);
+    expect(found(json("pw", "arn:aws:ssm:eu-west-1:111111111111:parameter/prod/db/password"))).toEqual([surely("aws_ssm_parameter.pw")]);
+    expect(found(json("flag", "${aws_ssm_parameter.pw.arn}"))).toEqual([]);
+    // An arn blastwall cannot read: any parameter the agent reads may hold it (fail closed).
+    expect(found(json("flag", "${var.arn}", { variable: { arn: { type: "string" } } }))).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/aws_ssm_parameter\.flag may hold it rather than surely: its password is read back by ephemeral\.aws_ssm_parameter\.pw from a parameter blastwall cannot tell \(its arn names no parameter/) }),
+    ]);
+  });
+
+  test("controls: an ephemeral block blastwall does not read from, or one of a type it does not know, stays fail closed", () => {
+    const reads = agentReads("secretsmanager:GetSecretValue", "${aws_secretsmanager_secret.other.arn}");
+    const secrets = { "aws_secretsmanager_secret.other": { name: "app/other" } };
+    const invoke = { ephemeral: { aws_lambda_invocation: { pw: { function_name: "get-password", payload: "{}" } } } };
+    expect(found(tf({ ...reads, ...secrets, ...db("", { password: undefined, password_wo: "${ephemeral.aws_lambda_invocation.pw.result}" }) }, invoke))).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/made from ephemeral\.aws_lambda_invocation\.pw, which may read it back .*blastwall does not know what the ephemeral resource aws_lambda_invocation reads/) }),
+    ]);
+    const vault = { ephemeral: { vault_kv_secret_v2: { db: { mount: "kv", name: "db" } } } };
+    expect(found(tf({ ...reads, ...secrets, ...db("", { password: undefined, password_wo: '${ephemeral.vault_kv_secret_v2.db.data["password"]}' }) }, vault))).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/made from ephemeral\.vault_kv_secret_v2\.db, which may read it back/) }),
+    ]);
+  });
+});

@@ -151,6 +151,66 @@ resource "aws_secretsmanager_secret_version" "v" {
   });
 });
 
+describe("a credential read back through an ephemeral block, as through its data source (red-team round 172, F3)", () => {
+  // Terraform takes an ephemeral value only into a write-only argument: here a parameter the agent can read.
+  const agentReadsCopy = AGENT.replace('["events:ListTargetsByRule"], Resource = "*"', '["ssm:GetParameter"], Resource = aws_ssm_parameter.copy.arn');
+  const copy = (value: string) => `resource "aws_ssm_parameter" "copy" {\n  name             = "/copy"\n  type             = "SecureString"\n  value_wo         = ${value}\n  value_wo_version = 1\n}\n`;
+  const stored = `
+resource "aws_secretsmanager_secret" "s" { name = "s" }
+resource "aws_secretsmanager_secret_version" "v" {
+  secret_id     = aws_secretsmanager_secret.s.id
+  secret_string = aws_iam_access_key.k.secret
+}
+resource "aws_secretsmanager_secret" "plain" { name = "plain" }
+resource "aws_secretsmanager_secret_version" "plain" {
+  secret_id     = aws_secretsmanager_secret.plain.id
+  secret_string = "not-a-key"
+}
+resource "aws_ssm_parameter" "p" {
+  name  = "/deploy/secret"
+  type  = "SecureString"
+  value = aws_iam_access_key.k.secret
+}
+resource "aws_ssm_parameter" "flag" {
+  name  = "/app/flag"
+  type  = "String"
+  value = "on"
+}
+resource "aws_kms_key" "k" { description = "k" }
+resource "aws_kms_ciphertext" "c" {
+  key_id    = aws_kms_key.k.key_id
+  plaintext = aws_iam_access_key.k.secret
+}
+`;
+  const chains = async (files: Record<string, string>) => {
+    const r = await checkPaths([dir({ "agent.tf": agentReadsCopy, ...files })], { config: {}, rules: agentRules });
+    return r.findings.filter((f) => f.ruleId === "agent-transitive-destroy" && f.severity === "error").map((f) => f.resource);
+  };
+
+  test.each([
+    ["a secret version", `ephemeral "aws_secretsmanager_secret_version" "r" { secret_id = aws_secretsmanager_secret.s.id }`, "ephemeral.aws_secretsmanager_secret_version.r.secret_string"],
+    ["a secret version, by the secret's name", `ephemeral "aws_secretsmanager_secret_version" "r" { secret_id = "s" }`, "ephemeral.aws_secretsmanager_secret_version.r.secret_string"],
+    ["an SSM parameter, by its arn", `ephemeral "aws_ssm_parameter" "r" { arn = aws_ssm_parameter.p.arn }`, "ephemeral.aws_ssm_parameter.r.value"],
+    ["a decrypted ciphertext", `ephemeral "aws_kms_secrets" "r" {\n  secret {\n    name    = "key"\n    payload = aws_kms_ciphertext.c.ciphertext_blob\n  }\n}`, 'ephemeral.aws_kms_secrets.r.plaintext["key"]'],
+  ])("%s: the agent reading the copy reads the key", async (_, block, ref) => {
+    expect(await chains({ "main.tf": [USER, stored, block, copy(ref)].join("\n") })).toEqual(["aws_iam_user.deploy"]);
+  });
+
+  test("in a local module: the module's ephemeral block reads the root's secret it is given", async () => {
+    const module = `variable "secret_id" { type = string }\nephemeral "aws_secretsmanager_secret_version" "r" { secret_id = var.secret_id }\n${copy("ephemeral.aws_secretsmanager_secret_version.r.secret_string")}`;
+    const root = `module "m" {\n  source    = "./m"\n  secret_id = aws_secretsmanager_secret.s.id\n}\n`;
+    const agent = agentReadsCopy.replace("aws_ssm_parameter.copy.arn", '"arn:aws:ssm:*:*:parameter/copy"');
+    const r = await checkPaths([dir({ "agent.tf": agent, "main.tf": USER + stored + root, "m/main.tf": module })], { config: {}, rules: agentRules });
+    expect(r.findings.filter((f) => f.ruleId === "agent-transitive-destroy" && f.severity === "error").map((f) => f.resource)).toEqual(["aws_iam_user.deploy"]);
+  });
+
+  test("controls: a read-back of a store holding no key (a parameter named by its arn too), and an attribute that is no value", async () => {
+    expect(await chains({ "main.tf": [USER, stored, `ephemeral "aws_secretsmanager_secret_version" "r" { secret_id = aws_secretsmanager_secret.plain.id }`, copy("ephemeral.aws_secretsmanager_secret_version.r.secret_string")].join("\n") })).toEqual([]);
+    expect(await chains({ "main.tf": [USER, stored, `ephemeral "aws_ssm_parameter" "r" { arn = aws_ssm_parameter.flag.arn }`, copy("ephemeral.aws_ssm_parameter.r.value")].join("\n") })).toEqual([]);
+    expect(await chains({ "main.tf": [USER, stored, `ephemeral "aws_ssm_parameter" "r" { arn = aws_ssm_parameter.p.arn }`, copy("ephemeral.aws_ssm_parameter.r.version")].join("\n") })).toEqual([]);
+  });
+});
+
 describe("lookup of one attribute of a whole key", () => {
   test.each(["id", "user", "status", "create_date"])("lookup(key, %p) is no secret", async (attr) => {
     expect((await run({ "main.tf": USER + topic(`lookup(aws_iam_access_key.k, "${attr}", "")`) })).written).toEqual([]);

@@ -103,8 +103,17 @@ const START = String.raw`(?<![A-Za-z0-9_.-])`;
  * A reference to a resource of `types`: groups are the module path, the type, the name, the instance keys and splats
  * (`[0]`, `["a"]`, `.*`, `[*]`), and the attribute when one is written.
  */
-export function referencePattern(types: readonly string[], data = false): RegExp {
-  return new RegExp(`${START}(${MODULE_PATH})${data ? String.raw`data\.` : ""}(${types.join("|")})\\.([A-Za-z0-9_-]+)((?:\\[[^\\]]*\\]|\\.\\*)*)(?:\\.([A-Za-z0-9_]+))?`, "g");
+export function referencePattern(types: readonly string[]): RegExp {
+  return new RegExp(`${START}(${MODULE_PATH})(${types.join("|")})\\.([A-Za-z0-9_-]+)((?:\\[[^\\]]*\\]|\\.\\*)*)(?:\\.([A-Za-z0-9_]+))?`, "g");
+}
+
+/**
+ * A read of a store back by a data source or an ephemeral block of `types` (`data.aws_ssm_parameter.p.value`,
+ * `ephemeral.aws_secretsmanager_secret_version.s.secret_string`): groups are the module path, `data` or `ephemeral`,
+ * then as `referencePattern`'s (type, name, instance keys and splats, attribute).
+ */
+export function readBackPattern(types: readonly string[]): RegExp {
+  return new RegExp(`${START}(${MODULE_PATH})(data|ephemeral)\\.(${types.join("|")})\\.([A-Za-z0-9_-]+)((?:\\[[^\\]]*\\]|\\.\\*)*)(?:\\.([A-Za-z0-9_]+))?`, "g");
 }
 
 /**
@@ -119,11 +128,11 @@ export const HANDS_BACK_REF = new RegExp(
 
 /**
  * A reference to an AWS resource or data source (`aws_lambda_function.f.environment[0].variables["S"]`, `awscc_x.y`,
- * `data.aws_kms_ciphertext.c.plaintext`): groups are the module path, `data.` when a data source, the type, the name,
- * the instance keys and splats, and the attribute when one is written. A data source's argument reads back as
- * configured as a resource's does (red-team round 109, F3).
+ * `data.aws_kms_ciphertext.c.plaintext`): groups are the module path, `data.` when a data source (`ephemeral.` when an
+ * ephemeral block, read as one: `readMode`), the type, the name, the instance keys and splats, and the attribute when
+ * one is written. A data source's argument reads back as configured as a resource's does (red-team round 109, F3).
  */
-export const AWS_REF = new RegExp(`${START}(${MODULE_PATH})(data\\.)?((?:aws|awscc)_[A-Za-z0-9_]+)\\.([A-Za-z0-9_-]+)((?:\\[[^\\]]*\\]|\\.\\*)*)(?:\\.([A-Za-z0-9_]+))?`, "g");
+export const AWS_REF = new RegExp(`${START}(${MODULE_PATH})((?:data|ephemeral)\\.)?((?:aws|awscc)_[A-Za-z0-9_]+)\\.([A-Za-z0-9_-]+)((?:\\[[^\\]]*\\]|\\.\\*)*)(?:\\.([A-Za-z0-9_]+))?`, "g");
 
 /**
  * Attributes of AWS resources that read back more than the argument of their name: a parameter's `value` is what
@@ -234,13 +243,19 @@ export function referenceParts(ref: string): { readonly resource: string; readon
   return { resource: withoutInstanceKeys(`${prefix}${data ?? ""}${type}.${name}`), type, attribute, byArguments: !CARRIES.test(ref) && AWS_ABSOLUTE.test(ref) };
 }
 
+/** What `addressesOf` takes for AWS_REF's second group: a resource, a data source, or an ephemeral block. */
+export function readMode(group: string | undefined): boolean | "ephemeral" {
+  return group === undefined ? false : group === "ephemeral." ? "ephemeral" : true;
+}
+
 /**
  * The addresses a reference may stand for: the instance it names when the stack has it, else the resource as written,
  * else every instance of it, module keys included (`aws_iam_access_key.k[each.key]` may be any of them). Empty when
- * the stack has none.
+ * the stack has none. `data`: a data source, or "ephemeral" for an ephemeral block.
  */
-export function addressesOf(stack: TfStack, prefix: string, type: string, name: string, keys: string, data = false): string[] {
-  const base = `${prefix}${data ? "data." : ""}${type}.${name}`;
+export function addressesOf(stack: TfStack, prefix: string, type: string, name: string, keys: string, data: boolean | "ephemeral" = false): string[] {
+  // An ephemeral block is read as a data source (mode "data") at `ephemeral.TYPE.NAME` (ephemeral-blocks.ts).
+  const base = `${prefix}${data === "ephemeral" ? "ephemeral." : data ? "data." : ""}${type}.${name}`;
   const key = /^\[[^\]]*\]/.exec(keys)?.[0];
   if (key !== undefined && stack.byAddress.has(`${base}${key}`)) return [`${base}${key}`];
   if (stack.byAddress.has(base)) return [base];

@@ -4,6 +4,7 @@ import { builtAround, writtenReferences, writtenWildPlace, type ResourceIndex } 
 import type { TfResource, TfStack } from "../terraform/types";
 import type { Statement } from "../iam/types";
 import { attributePattern, hasInterpolation, principalPatterns, referencedResource, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
+import { EPHEMERAL_TYPES, readArgument } from "../terraform/ephemeral-blocks";
 import { AFTER_APPLY } from "../terraform/policy-documents";
 import { globsIntersect } from "../iam/glob";
 import { compareStatements, mention, naming, statementName, statementRef, type Named } from "../describe";
@@ -30,6 +31,8 @@ import {
   HANDS_BACK_REF,
   MODULE_PATH,
   NOT_ARGUMENTS,
+  readBackPattern,
+  readMode,
   readName,
   readsExport,
   readsStack,
@@ -196,7 +199,7 @@ export function followArguments(stack: TfStack, s: string, followed: Set<string>
     const stackArgs = picked === "outputs" && !stackRead ? STACK_ARGUMENTS[type] : undefined;
     const secret = data === undefined ? undefined : decryptedSecret(type, picked, path[0]);
     const exportRead = data !== undefined && readsExport(type, picked);
-    for (const address of addressesOf(stack, prefix, type, name, keys, data !== undefined)) {
+    for (const address of addressesOf(stack, prefix, type, name, keys, readMode(data))) {
       const r = stack.byAddress.get(address)!;
       if (exportRead) followImports(stack, [readName(r)], followed, out);
       if (stackRead) followStackRead(stack, r, picked, typeof path[0] === "string" ? path[0] : undefined, followed, out);
@@ -470,9 +473,12 @@ function storedStrings(stack: TfStack, value: unknown): string[] {
       }
     }
     for (const m of out[i].matchAll(STORE_READ_REF)) {
-      const read = STORE_READS[m[2] as (typeof STORE_READ_TYPES)[number]];
-      if (m[5] !== undefined && !read.attributes.includes(m[5])) continue;
-      for (const address of addressesOf(stack, m[1], m[2], m[3], m[4], true)) {
+      const [, prefix, mode, type, name, keys, attribute] = m;
+      const read = STORE_READS[type as (typeof STORE_READ_TYPES)[number]];
+      if (attribute !== undefined && !read.attributes.includes(attribute)) continue;
+      // An ephemeral block the stack shows reads as its data source does; one it does not show (a plan's) finds none,
+      // and the value stays computed (fail closed).
+      for (const address of addressesOf(stack, prefix, type, name, keys, mode === "ephemeral" ? "ephemeral" : true)) {
         if (followed.has(address)) continue;
         followed.add(address);
         const source = stack.byAddress.get(address)!;
@@ -502,14 +508,14 @@ function filesWritten(stack: TfStack, d: TfResource): TfResource[] {
 const STORE_READS: Readonly<Record<(typeof STORE_READ_TYPES)[number], { readonly attributes: readonly string[]; readonly stores: (stack: TfStack, source: TfResource) => readonly TfResource[] }>> = {
   aws_secretsmanager_secret_version: { attributes: ["secret_string", "secret_binary"], stores: secretsRead },
   aws_secretsmanager_secret_versions: { attributes: ["versions"], stores: secretsRead },
-  aws_ssm_parameter: { attributes: ["value", "insecure_value"], stores: (stack, d) => parametersNamed(stack, d, "name", (n) => [n]) },
+  aws_ssm_parameter: { attributes: ["value", "insecure_value"], stores: (stack, d) => parametersNamed(stack, d, readArgument(d, "name"), (n) => [n]) },
   aws_ssm_parameters_by_path: { attributes: ["values"], stores: (stack, d) => parametersNamed(stack, d, "path", (n) => [n.endsWith("/") ? `${n}*` : `${n}/*`]) },
   aws_s3_object: { attributes: ["body"], stores: (stack, d) => objectsRead(stack, d, "aws_s3_object") },
   aws_s3_bucket_object: { attributes: ["body"], stores: (stack, d) => objectsRead(stack, d, "aws_s3_object") },
   aws_dynamodb_table_item: { attributes: ["item"], stores: (stack, d) => sameName(stack, d, "aws_dynamodb_table_item", "table_name") },
 };
 
-const STORE_READ_REF = referencePattern(STORE_READ_TYPES, true);
+const STORE_READ_REF = readBackPattern(STORE_READ_TYPES);
 
 /** The secrets of the stack a secret-reading data source may read: those its `secret_id` is linked to. */
 function secretsRead(stack: TfStack, d: TfResource): TfResource[] {
@@ -530,7 +536,8 @@ function secretsRead(stack: TfStack, d: TfResource): TfResource[] {
 function parametersNamed(stack: TfStack, d: TfResource, argument: string, patterns: (name: string) => string[]): TfResource[] {
   const ref = refTarget(d.values[argument]);
   const direct = ref?.kind === "resource" ? stack.byAddress.get(ref.address) : undefined;
-  if (direct?.type === "aws_ssm_parameter" && argument === "name") return [direct];
+  // The ephemeral form names the parameter by its `arn` (ephemeral-blocks.ts).
+  if (direct?.type === "aws_ssm_parameter" && (argument === "name" || argument === "arn")) return [direct];
   const written = attributePattern(stack, d, argument).pattern;
   const arn = /^arn:[^:]*:ssm:[^:]*:[^:]*:parameter(\/.*)$/.exec(written);
   // A parameter's ARN drops the leading `/` of its name only when the name has none: `parameter/x` is `x` or `/x`.
@@ -1601,7 +1608,7 @@ function modelledArgumentOf(r: TfResource, argument: string): boolean {
  * them). Most strings of a stack (policies, names) mention none, and are not followed.
  */
 function credentialHint(stack: TfStack, names: readonly string[], literals: readonly { value: string }[]): (str: string) => boolean {
-  const base = [...names, ...STORE_READ_TYPES.map((t) => `data.${t}`)];
+  const base = [...names, ...STORE_READ_TYPES.map((t) => `data.${t}`), ...STORE_READ_TYPES.filter((t) => EPHEMERAL_TYPES.has(t)).map((t) => `ephemeral.${t}`)];
   const baseRe = new RegExp(base.map(escapeRe).join("|"));
   const holds = (v: unknown) => storedStrings(stack, v).some((str) => (str.includes("${") && baseRe.test(str)) || literals.some((l) => str.includes(l.value)));
   const tainted: string[] = [];
@@ -1681,7 +1688,7 @@ function credentialHint(stack: TfStack, names: readonly string[], literals: read
     if (!mayBeHeld(str)) return false;
     for (const m of str.matchAll(AWS_REF)) {
       const [, prefix, data, type, name, keys, attribute] = m;
-      for (const address of addressesOf(stack, prefix, type, name, keys, data !== undefined)) {
+      for (const address of addressesOf(stack, prefix, type, name, keys, readMode(data))) {
         const ref = attribute === undefined ? address : `${address}.${attribute}`;
         let hit = given.get(ref);
         if (hit === undefined) given.set(ref, (hit = mayHold(address, attribute) && holds(`\${${ref}}`)));

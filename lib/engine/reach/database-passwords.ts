@@ -15,6 +15,7 @@ import { globsIntersect } from "../iam/glob";
 import { PASSWORD_ARGUMENTS, passwordValuesAt as at } from "./password-arguments";
 import { configuredReferences, unseenNamesIn } from "./credential-references";
 import { relayOf } from "./password-relays";
+import { readArgument } from "../terraform/ephemeral-blocks";
 
 /** The secrets RDS creates for `manage_master_user_password`, by the kind of database. */
 const MANAGED_SECRET: Readonly<Record<string, { readonly secret: string; readonly flag: string; readonly attribute: string }>> = {
@@ -506,14 +507,19 @@ function relayStores(stack: TfStack, resources: readonly TfResource[], type: str
 }
 
 /** The stores of the stack a read-back reads, or why blastwall cannot tell. */
-function readBackStores(stack: TfStack, via: string, mode: string, type: string, spec: ReadBackSpec): { stores: string[]; unresolved?: string; outside?: OutsideStore[] } {
-  // Neither a plan nor blastwall's reading of a configuration shows an ephemeral block: what it reads is unseen.
-  if (mode === "ephemeral") return { stores: [], unresolved: "a plan shows no ephemeral block, and blastwall reads none" };
+function readBackStores(stack: TfStack, via: string, mode: string, type: string, given: ReadBackSpec): { stores: string[]; unresolved?: string; outside?: OutsideStore[] } {
+  // An ephemeral block of the configuration read is a data source of its type (ephemeral-blocks.ts), at its own
+  // address: `via` names one or the other. A plan shows no ephemeral block, so there what it reads stays unseen.
   const reads = (stack.byType.get(type) ?? []).filter((d) => d.mode === "data" && withoutInstanceKeys(d.address) === via);
-  if (reads.length === 0) return { stores: [], unresolved: "the stack does not show that data source (a plan shows one read during apply in none of its values)" };
+  if (reads.length === 0) {
+    if (mode === "ephemeral") return { stores: [], unresolved: "the stack shows no such ephemeral block (a plan shows none, and blastwall reads only those of a type it knows)" };
+    return { stores: [], unresolved: "the stack does not show that data source (a plan shows one read during apply in none of its values)" };
+  }
   const stores = new Set<string>();
   const outside: OutsideStore[] = [];
   for (const d of reads) {
+    // The ephemeral aws_ssm_parameter names the parameter by `arn`, the data source by `name`.
+    const spec = { ...given, id: readArgument(d, given.id) };
     const found = spec.prefix ? storesUnder(stack, d, spec) : storesNamed(stack, idStrings(d, spec.id), spec.store, 0);
     if (found === undefined) return { stores: [], unresolved: `its ${spec.id} is not a path blastwall can tell` };
     if (found.length > 0) {

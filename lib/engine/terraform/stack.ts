@@ -9,6 +9,7 @@
 import { isObject } from "../json";
 import { removedBlockResource } from "./removed-blocks";
 import { readImportBlocks, readMovedTargets } from "./import-blocks";
+import { EPHEMERAL_TYPES, ephemeralAddress } from "./ephemeral-blocks";
 import { AddressMap, InputError, type TfBackend, type TfModuleCall, type TfResource, type TfStack } from "./types";
 
 type Obj = Record<string, unknown>;
@@ -54,6 +55,8 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
 
   readResources(file, json["resource"], "managed", add);
   readResources(file, json["data"], "data", add);
+  // Ephemeral blocks of the types blastwall knows, read as data sources of their type are (ephemeral-blocks.ts).
+  readResources(file, json["ephemeral"], "ephemeral", add);
   // A `removed` block that keeps its object leaves it in the account, unseen: the rules judge it as a pseudo resource.
   if (json["removed"] !== undefined) {
     blockObjects(file, json["removed"], "removed").forEach((b, i) => {
@@ -192,17 +195,21 @@ function firstBody(file: string, v: unknown, where: string): Obj {
   return merged;
 }
 
+/** The blocks of a section: `resource` (managed), `data`, or `ephemeral` (kept for EPHEMERAL_TYPES only). */
+type Section = "managed" | "data" | "ephemeral";
+
 function readResources(
   file: string,
   section: unknown,
-  mode: "managed" | "data",
+  mode: Section,
   add: (r: TfResource) => void,
 ): void {
   if (section === undefined) return;
-  const top = mode === "managed" ? "resource" : "data";
+  const top = mode === "managed" ? "resource" : mode;
   for (const typeBlock of blockObjects(file, section, top)) {
     for (const type in typeBlock) {
       if (type === "//") continue;
+      if (mode === "ephemeral" && !EPHEMERAL_TYPES.has(type)) continue;
       for (const namedBlock of blockObjects(file, typeBlock[type], `${top}.${type}`)) {
         for (const rname in namedBlock) {
           if (rname === "//") continue;
@@ -214,7 +221,7 @@ function readResources(
           }
           const list = bodies(file, body, `${top}.${type}.${rname}`);
           if (list.length > 1) {
-            throw new InputError(file, `${mode === "data" ? "data." : ""}${type}.${rname} is defined more than once`);
+            throw new InputError(file, `${addressOf(mode, type, rname)} is defined more than once`);
           }
           for (const values of list) add(makeResource(mode, type, rname, values));
         }
@@ -223,10 +230,15 @@ function readResources(
   }
 }
 
-function makeResource(mode: "managed" | "data", type: string, name: string, values: Obj): TfResource {
-  const address = mode === "data" ? "data." + type + "." + name : type + "." + name;
-  // Same shape for every resource (absent fields are undefined), which keeps property access monomorphic.
-  return { mode, type, name, address, values, constructPath: constructPathOf(values), lifecycle: lifecycleOf(values["lifecycle"]) };
+function addressOf(mode: Section, type: string, name: string): string {
+  if (mode === "ephemeral") return ephemeralAddress("", type, name);
+  return mode === "data" ? "data." + type + "." + name : type + "." + name;
+}
+
+function makeResource(mode: Section, type: string, name: string, values: Obj): TfResource {
+  // Same shape for every resource (absent fields are undefined), which keeps property access monomorphic. An ephemeral
+  // block is no managed resource: it reads as a data source of its type does.
+  return { mode: mode === "managed" ? "managed" : "data", type, name, address: addressOf(mode, type, name), values, constructPath: constructPathOf(values), lifecycle: lifecycleOf(values["lifecycle"]) };
 }
 
 /** `values["//"].metadata.path`, the construct path cdktf records for every element. */
