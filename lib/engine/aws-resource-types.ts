@@ -39,9 +39,17 @@ export function awsResourceTypesSource(): string {
 /** Whether `entry` (a type, or a glob with `*`) names at least one resource type of the AWS provider, exactly as written. */
 export function namesAwsResourceType(entry: string): boolean {
   const t = table();
-  if (!entry.includes("*")) return t.set.has(entry);
+  if (!entry.includes("*")) return t.set.has(entry) || REMOVED_AWS_TYPES[entry] !== undefined;
   return t.types.some((type) => globMatch(entry, type));
 }
+
+/**
+ * Types the AWS provider has since removed, and when: the provider's own list (policies/aws-resource-types.json)
+ * lacks them, but a configuration or plan made with an older provider still holds them, and a config may protect them.
+ */
+export const REMOVED_AWS_TYPES: Readonly<Record<string, string>> = {
+  aws_simpledb_domain: "removed in hashicorp/aws 6.0.0 (deprecated in 5.70.0)",
+};
 
 /** Every resource type of the table, for near matches. */
 export function awsResourceTypes(): readonly string[] {

@@ -188,13 +188,8 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_cloud9_environment_ec2", "destroying a Cloud9 EC2 environment deletes its instance and volume, and with them every file of that development environment"],
 ]);
 
-/**
- * Protected aws types the AWS provider has since removed, and when: the provider's own list
- * (policies/aws-resource-types.json) lacks them, but a plan made with an older provider still holds them.
- */
-export const REMOVED_AWS_TYPES: Readonly<Record<string, string>> = {
-  aws_simpledb_domain: "removed in hashicorp/aws 6.0.0 (deprecated in 5.70.0)",
-};
+// Protected aws types the AWS provider has since removed (engine/aws-resource-types.ts keeps the list).
+export { REMOVED_AWS_TYPES } from "../engine/aws-resource-types";
 
 /**
  * A CloudFormation type that several protected aws types name as their twin (PROTECTED_TWINS lists a setting under

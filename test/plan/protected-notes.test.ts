@@ -207,6 +207,11 @@ describe("check: protected entries that match no resource of any file checked", 
     expect(found.every((f) => r.findings.includes(f as never))).toBe(true);
   });
 
+  test("a type the provider has since removed (aws_simpledb_domain, gone in 6.0.0) is a real type a config may protect", () => {
+    const r = checkStacks([stack()], { config: { protected: { types: ["aws_simpledb_domain", "aws_simpledb_domian"] } } });
+    expect(unmatched(r).map((f) => f.principal)).toEqual(["aws_simpledb_domian"]);
+  });
+
   test("an entry of another stack in the same run is matched; checked alone, that stack reports it", () => {
     const config = { protected: { addresses: ["aws_sns_topic.alerts"] } };
     expect(unmatched(checkStacks([stack("a/cdk.tf.json", "a"), other()], { config }))).toEqual([]);
