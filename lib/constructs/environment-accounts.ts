@@ -8,6 +8,7 @@ import { OrganizationsOrganizationalUnit } from "@cdktf/provider-aws/lib/organiz
 import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-policy";
 import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizations-policy-attachment";
 import { existingOrganization } from "./organization";
+import { AGENT_ENTRY_PATH, AGENT_PATH } from "../engine/agents";
 import { baselinePolicies, denyAgentsPolicy, denyAgentsResourcePolicy, denyDestroyPolicies } from "./guardrail-policies";
 import { policyJson, type StatementJson } from "./policy-document";
 import { fail, isToken, partitionOf, requireAccountId, requireIamName, requireObject, requireRegion, requireProps, propNames, refuseUnknownOptions, refuseUnknownProps } from "./validate";
@@ -81,7 +82,9 @@ export interface EnvironmentAccountsProps {
    * roles through one of them, or before the SCPs are attached; SCPs never bind the management account, where the
    * policies themselves can be changed.
    *
-   * ARNs in the partition of `region`, or with `*` for it (`arn:*:iam::*:role/breakglass/*`).
+   * ARNs in the partition of `region`, or with `*` for it (`arn:*:iam::*:role/breakglass/*`). A pattern that may
+   * match an agent role (`role/agents/...`) or an agent entry role (`role/agent-entry/...`) is refused: exempt from
+   * the SCPs, an agent would be bound by none of them.
    * @default ["arn:<partition of region>:iam::*:role/breakglass/*"] (`arn:aws:...` outside GovCloud, China and the ISO regions)
    */
   readonly privilegedRoleArns?: readonly string[];
@@ -195,7 +198,12 @@ export class EnvironmentAccounts extends Construct {
         fail(C, "privilegedRoleArns", `must be in the partition of region ${region} (${partition}), or name any with arn:*: (got "${p}"): a role of another partition never matches, so no one would be exempt`);
       }
       // ArnLike's `*` crosses `/`: `role/a*` covers `role/agents/x`, and an agent exempt from the SCPs is no agent.
-      if (globsIntersect(p, "arn:*:iam::*:role/agents/*", { caseInsensitive: true })) fail(C, "privilegedRoleArns", `must not cover agent roles under /agents/ (got "${p}")`);
+      if (globsIntersect(p, `arn:*:iam::*:role${AGENT_PATH}*`, { caseInsensitive: true })) fail(C, "privilegedRoleArns", `must not cover agent roles under ${AGENT_PATH} (got "${p}")`);
+      // Entry roles are agents too (whoever holds a CI job's token holds their session), and their sessions carry no
+      // source identity: exempt from the SCPs, nothing in the organization would bind them (red-team round 175).
+      if (globsIntersect(p, `arn:*:iam::*:role${AGENT_ENTRY_PATH}*`, { caseInsensitive: true })) {
+        fail(C, "privilegedRoleArns", `must not cover the agent entry roles under ${AGENT_ENTRY_PATH} (got "${p}"): AgentRole puts them between a CI job (GitHub Actions, GitLab CI) and its agent role, so whoever holds the job's token holds their sessions, which carry no agent source identity; exempt from the deny-destroy, baseline and audit SCPs, they would be bound by none. Name break-glass roles only, like arn:${partition}:iam::*:role/breakglass/*`);
+      }
     }
     const present = ENVIRONMENTS.filter((e) => props.accounts[e] !== undefined);
     const onlyPresent = (prop: string, envs: readonly Environment[]) => {

@@ -7,7 +7,8 @@ import type { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
 import type { OffsiteBackupPlan } from "./offsite-backup-plan";
 import { planAndKey, type OffsiteBackup } from "./offsite-backup-target";
 import type { ProtectedKey } from "./protected-key";
-import { fail, requireInteger, requireString, requireProps, propNames, refuseUnknownProps } from "./validate";
+import { requireMasterUsername } from "./rds-master-username";
+import { fail, isToken, requireInteger, requireString, requireProps, propNames, refuseUnknownProps } from "./validate";
 
 /** RDS keeps automated backups 1-35 days; a week is the least that survives damage noticed late. */
 export const MIN_BACKUP_RETENTION_DAYS = 7;
@@ -43,11 +44,18 @@ export interface ProtectedDatabaseProps {
   readonly serverlessV2Scaling?: { readonly minCapacity: number; readonly maxCapacity: number };
   /** Automated backup retention, 7-35 days. @default 14 */
   readonly backupRetentionDays?: number;
-  /** @default "dbadmin" (the password is managed by RDS in Secrets Manager, never in state) */
+  /**
+   * A letter, then letters, digits and `_`; at most 63 characters for PostgreSQL, 32 for MySQL; not a name the engine
+   * already has (`rdsadmin`; Oracle's SYS and SYSTEM; PostgreSQL's public, none, rds_superuser and `pg_...`).
+   * @default "dbadmin" (the password is managed by RDS in Secrets Manager, never in state)
+   */
   readonly masterUsername?: string;
   readonly dbSubnetGroupName?: string;
   readonly vpcSecurityGroupIds?: readonly string[];
-  /** RDS instance only (for Aurora, `instances: 2` or more gives the cluster a replica to fail over to). @default false */
+  /**
+   * RDS instance only (for Aurora, `instances: 2` or more gives the cluster a replica to fail over to); not with
+   * `sqlserver-ex`, which has no Multi-AZ. @default false
+   */
   readonly multiAz?: boolean;
   /** The off-site backup: a shared plan, or the options of a plan made for this database. */
   readonly backup: OffsiteBackup;
@@ -114,6 +122,11 @@ export class ProtectedDatabase extends Construct {
     if (aurora && props.multiAz) {
       fail(C, "multiAz", `applies to an RDS instance only (engine is "${props.engine}"): an Aurora cluster has no Multi-AZ standby, it fails over to an Aurora Replica, so with multiAz alone it would have one instance and nothing to fail over to. Set instances: 2 (or more) instead, for a writer and a replica`);
     }
+    if (props.multiAz !== undefined && typeof props.multiAz !== "boolean" && !isToken(props.multiAz)) fail(C, "multiAz", `must be true or false (got ${JSON.stringify(props.multiAz)})`);
+    if (props.engine === "sqlserver-ex" && props.multiAz) {
+      fail(C, "multiAz", `is not available with engine "sqlserver-ex": SQL Server Express Edition has no Multi-AZ deployment, and RDS would refuse it at apply. Use sqlserver-se or sqlserver-ee for a standby in another zone, or leave multiAz off`);
+    }
+    const masterUsername = requireMasterUsername(C, "masterUsername", props.masterUsername ?? "dbadmin", props.engine);
     if (!aurora && (props.instances !== undefined || props.serverlessV2Scaling !== undefined)) {
       fail(C, props.instances !== undefined ? "instances" : "serverlessV2Scaling", `applies to Aurora engines only (engine is "${props.engine}")`);
     }
@@ -150,7 +163,7 @@ export class ProtectedDatabase extends Construct {
       this.cluster = new RdsCluster(this, "Cluster", {
         ...survival,
         clusterIdentifier: props.identifier,
-        masterUsername: props.masterUsername ?? "dbadmin",
+        masterUsername,
         serverlessv2ScalingConfiguration: props.serverlessV2Scaling,
       });
       const count = requireInteger(C, "instances", props.instances ?? 1, 1, 15, "instances");
@@ -173,7 +186,7 @@ export class ProtectedDatabase extends Construct {
         identifier: props.identifier,
         instanceClass: props.instanceClass,
         allocatedStorage: requireInteger(C, "allocatedStorage", props.allocatedStorage ?? 20, 20, 65536, "GiB"),
-        username: props.masterUsername ?? "dbadmin",
+        username: masterUsername,
         multiAz: props.multiAz ?? false,
         publiclyAccessible: false,
       });

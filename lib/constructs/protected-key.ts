@@ -7,6 +7,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import { globsIntersect } from "../engine/iam/glob";
 import { AGENT_ENTRY_PATH, AGENT_PATH } from "./agent-role";
 import { EnvironmentAccounts } from "./environment-accounts";
+import { requireKeyPolicyStatements } from "./key-policy-statements";
 import { policyJson, type StatementJson } from "./policy-document";
 import { fail, isToken, requireAccountId, requirePartition, requireString, requireProps, propNames, refuseUnknownProps } from "./validate";
 
@@ -40,7 +41,13 @@ export interface ProtectedKeyProps {
    * copies of what the key encrypts. @default []
    */
   readonly usableByAccounts?: readonly string[];
-  /** Extra key policy statements (service principals such as CloudTrail). @default [] */
+  /**
+   * Extra key policy statements (service principals such as CloudTrail). Each must be a statement KMS takes: Effect,
+   * Principal (NotPrincipal only in a Deny), Action or NotAction, Resource or NotResource, optionally Sid and
+   * Condition, nothing else; its Sid must differ from every other statement's, the key's own included. An Allow of a
+   * {@link KEY_CUSTODY_ACTIONS} action to a principal outside `accountId` (`*`, another account, a service, a
+   * reference) is refused, whatever its Condition. @default []
+   */
   readonly additionalStatements?: readonly StatementJson[];
   /**
    * The partition the key lives in: its policy names the accounts by their root ARNs there (`arn:aws-us-gov:iam::...`
@@ -170,8 +177,13 @@ export class ProtectedKey extends Construct {
           Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
         }),
       ),
-      ...(props.additionalStatements ?? []),
     ];
+    // Checked against the statements above: a Sid of theirs reused, or a custody action handed outside the account.
+    statements.push(...requireKeyPolicyStatements("ProtectedKey", "additionalStatements", props.additionalStatements, {
+      accountId: account,
+      ownSids: statements.map((s) => s.Sid).filter((s): s is string => s !== undefined),
+      custody: KEY_CUSTODY_ACTIONS,
+    }));
 
     this.key = new KmsKey(this, "Key", {
       description: props.description,

@@ -9,6 +9,7 @@ import { checkActionSyntax, refuseDestroyActions, refuseSignInOutside } from "./
 import { policyJson, policyTextSize, requirePolicyWithin, type ConditionBlock, type StatementJson } from "./policy-document";
 import { globMatch } from "../engine/iam/glob";
 import { iamActionProblem } from "../engine/iam-actions";
+import { AGENT_TAG } from "../engine/agents";
 import { fail, isToken, requireAccountId, requireIamName, requireInteger, requireNonEmpty, requireRegion, requireProps, propNames, refuseUnknownProps } from "./validate";
 
 /** STS issues credentials for at least 15 minutes; an agent token lives at most an hour (also the role-chaining cap). */
@@ -45,7 +46,11 @@ export interface ScopedTokenProps {
   readonly allowAnyResource?: boolean;
   /** The one environment the token works in: resources must carry this value in `environmentTagKey`. */
   readonly environment: string;
-  /** @default "environment" */
+  /**
+   * The tag key the environment is read from (and the token's role is tagged with): an IAM tag key, 1 to 128 letters,
+   * digits, spaces and `_ . : / = + - @`, not starting with `aws:` and not `blastwall:agent`.
+   * @default "environment"
+   */
   readonly environmentTagKey?: string;
   /**
    * Require the environment tag on every resource touched (`aws:ResourceTag/<key>`). Some actions do not
@@ -191,6 +196,7 @@ export class ScopedToken extends Construct {
     if (!props.environment || isToken(props.environment) || /[*?]/.test(props.environment)) fail(C, "environment", `must be a literal environment name such as "staging" (got ${JSON.stringify(props.environment)}): the token works on resources tagged with exactly that value`);
     const tagKey = props.environmentTagKey ?? "environment";
     if (!tagKey || isToken(tagKey) || /[*?]/.test(tagKey)) fail(C, "environmentTagKey", `must be a literal tag key such as "environment" (got ${JSON.stringify(tagKey)})`);
+    requireRoleTagKey(C, "environmentTagKey", tagKey);
     if (props.sourceIdentity !== undefined && !/^agent-[\w+=,.@-]+$/.test(props.sourceIdentity)) {
       fail(C, "sourceIdentity", `must start with "agent-" and use letters, digits and _+=,.@- only (got "${props.sourceIdentity}")`);
     }
@@ -283,5 +289,25 @@ export class ScopedToken extends Construct {
           : principal.kind === "oidc" ? "; append --web-identity-token with the caller's OIDC token" : "; run them with the agent role's session, whose source identity carries over"),
     });
     if (entry) new TerraformOutput(this, "EntryRoleArnOutput", { value: entry.arn, description: `Entry role of scoped agent token ${name}: assume it with the OIDC token, then the token's role` });
+  }
+}
+
+/** IAM's tag keys: 1 to 128 Unicode letters, digits, spaces and `_ . : / = + - @`. */
+const IAM_TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+
+/**
+ * The key ScopedToken tags its role with: one IAM takes on a role (else CreateRole fails at apply) and that is not
+ * AgentRole's own mark. Checked here so the message names the ScopedToken's prop, not AgentRole's `tags`, which the
+ * user never wrote (red-team round 175).
+ */
+function requireRoleTagKey(C: string, prop: string, key: string): void {
+  const got = `(got ${JSON.stringify(key)})`;
+  if (!IAM_TAG_KEY.test(key)) {
+    fail(C, prop, `must be an IAM tag key, 1 to 128 letters, digits, spaces and _ . : / = + - @ ${got}: IAM refuses any other key on the token's role, and the apply would fail. Use a key such as "environment"`);
+  }
+  // AWS reserves the prefix in any case (aws:, AWS:, Aws:).
+  if (/^aws:/i.test(key)) fail(C, prop, `must not start with "aws:" ${got}: AWS reserves that prefix for its own tags and IAM refuses it on a role, so the apply would fail. Use a key such as "environment"`);
+  if (key.toLowerCase() === AGENT_TAG) {
+    fail(C, prop, `must not be ${AGENT_TAG} ${got}: the token's role is an agent role, which AgentRole tags ${AGENT_TAG} = "true"; the environment needs a key of its own, such as "environment"`);
   }
 }

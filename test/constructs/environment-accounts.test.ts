@@ -412,6 +412,12 @@ describe("EnvironmentAccounts", () => {
       [{ privilegedRoleArns: ["arn:aws:iam::*:role/agents/admin"] }, "EnvironmentAccounts: privilegedRoleArns must not cover agent roles"],
       [{ privilegedRoleArns: ["arn:aws:iam::*:role/a*"] }, "EnvironmentAccounts: privilegedRoleArns must not cover agent roles under /agents/"],
       [{ privilegedRoleArns: ["arn:aws:iam::*:role/*/*"] }, "EnvironmentAccounts: privilegedRoleArns must not cover agent roles under /agents/"],
+      // Red-team round 175 (F7): the entry roles are agents too, whose sessions carry no source identity.
+      [{ privilegedRoleArns: ["arn:aws:iam::*:role/agent-entry/*"] }, 'EnvironmentAccounts: privilegedRoleArns must not cover the agent entry roles under /agent-entry/ (got "arn:aws:iam::*:role/agent-entry/*"): AgentRole puts them between a CI job'],
+      [{ privilegedRoleArns: ["arn:aws:iam::*:role/breakglass/*", "arn:*:iam::*:role/Agent-Entry/coder-entry"] }, "EnvironmentAccounts: privilegedRoleArns must not cover the agent entry roles under /agent-entry/"],
+      [{ privilegedRoleArns: ["arn:aws:iam::*:role/agent-*"] }, "EnvironmentAccounts: privilegedRoleArns must not cover the agent entry roles under /agent-entry/"],
+      [{ privilegedRoleArns: ["arn:aws:iam::*:role/agent-e*"] }, "EnvironmentAccounts: privilegedRoleArns must not cover the agent entry roles under /agent-entry/"],
+      [{ privilegedRoleArns: ["arn:aws:iam::111111111111:role/?gent-entry/x"] }, "EnvironmentAccounts: privilegedRoleArns must not cover the agent entry roles under /agent-entry/"],
       [{ denyDestroyIn: [] }, "EnvironmentAccounts: denyDestroyIn must include \"production\""],
       [{ privilegedRoleArns: [] }, "EnvironmentAccounts: privilegedRoleArns must name at least one break-glass role"],
       [{ accounts: withLog, denyAgentsIn: ["production", "backup"] }, 'EnvironmentAccounts: denyAgentsIn must include "log": agents have no business in the account that holds the audit trail'],
@@ -420,6 +426,17 @@ describe("EnvironmentAccounts", () => {
       expect(() => build(extra)).toThrow(message);
     });
   });
+});
+
+describe("privilegedRoleArns and the agent entry roles (red-team round 175, F7)", () => {
+  it.each([["arn:aws:iam::*:role/breakglass/agent-entry"], ["arn:aws:iam::*:role/agent-entrypoint-admin"], ["arn:*:iam::111111111111:role/agentsmith"]])(
+    "control: %s, which no entry role's ARN can match, passes and is exempted",
+    (pattern) => {
+      const { json } = build({ privilegedRoleArns: ["arn:aws:iam::*:role/breakglass/*", pattern] });
+      const deny = policies(json).find((p) => p.name === "blastwall-deny-destroy-1")!;
+      expect(JSON.stringify(deny)).toContain(pattern);
+    },
+  );
 });
 
 describe("EnvironmentAccounts.providerFor", () => {

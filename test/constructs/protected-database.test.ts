@@ -161,3 +161,55 @@ describe("red-team round 60 F9: messages that name the right prop, and props not
     expect(only(build({ ...postgres, engine }), type).engine).toBe(engine);
   });
 });
+
+describe("red-team round 175 F5: master user names and Multi-AZ that RDS refuses at apply", () => {
+  const sqlserverEx: ProtectedDatabaseProps = { ...postgres, engine: "sqlserver-ex", instanceClass: "db.t3.small" };
+  const user = (p: ProtectedDatabaseProps) => (p.engine.startsWith("aurora-") ? only(build(p), "aws_rds_cluster").master_username : only(build(p), "aws_db_instance").username);
+
+  it.each([
+    [{ ...postgres, masterUsername: "" }, 'ProtectedDatabase: masterUsername must start with a letter and hold only letters, digits and _ (got ""): RDS refuses any other master user name'],
+    [{ ...postgres, masterUsername: "db-admin" }, 'ProtectedDatabase: masterUsername must start with a letter and hold only letters, digits and _ (got "db-admin")'],
+    [{ ...postgres, masterUsername: "1admin" }, 'ProtectedDatabase: masterUsername must start with a letter and hold only letters, digits and _ (got "1admin")'],
+    [{ ...aurora, masterUsername: "_admin" }, 'ProtectedDatabase: masterUsername must start with a letter and hold only letters, digits and _ (got "_admin")'],
+    [{ ...postgres, masterUsername: "admin user" }, "ProtectedDatabase: masterUsername must start with a letter and hold only letters, digits and _"],
+    [{ ...postgres, masterUsername: "rdsadmin" }, 'ProtectedDatabase: masterUsername must not be "rdsadmin" for engine "postgres": RDS keeps that user for itself'],
+    [{ ...postgres, engine: "mysql", masterUsername: "rdsadmin" }, 'ProtectedDatabase: masterUsername must not be "rdsadmin" for engine "mysql"'],
+    [{ ...postgres, engine: "mariadb", masterUsername: "rdsadmin" }, 'ProtectedDatabase: masterUsername must not be "rdsadmin" for engine "mariadb"'],
+    [{ ...aurora, masterUsername: "rdsadmin" }, 'ProtectedDatabase: masterUsername must not be "rdsadmin" for engine "aurora-postgresql"'],
+    [{ ...postgres, engine: "oracle-se2", masterUsername: "SYSTEM" }, 'ProtectedDatabase: masterUsername must not be "SYSTEM" for engine "oracle-se2": the user already exists in every RDS for Oracle database'],
+    [{ ...postgres, engine: "oracle-ee", masterUsername: "RdsAdmin" }, 'ProtectedDatabase: masterUsername must not be "RdsAdmin" for engine "oracle-ee"'],
+    [{ ...postgres, engine: "custom-oracle-ee", masterUsername: "sys" }, 'ProtectedDatabase: masterUsername must not be "sys" for engine "custom-oracle-ee"'],
+    [{ ...postgres, masterUsername: "public" }, 'ProtectedDatabase: masterUsername must not be "public" for engine "postgres": PostgreSQL reserves public, none and names starting with pg_'],
+    [{ ...aurora, masterUsername: "pg_admin" }, 'ProtectedDatabase: masterUsername must not be "pg_admin" for engine "aurora-postgresql"'],
+    [{ ...postgres, masterUsername: "a".repeat(64) }, 'ProtectedDatabase: masterUsername must be at most 63 characters for engine "postgres" (got 64,'],
+    [{ ...postgres, engine: "mysql", masterUsername: "a".repeat(33) }, 'ProtectedDatabase: masterUsername must be at most 32 characters for engine "mysql" (got 33,'],
+    [{ ...aurora, engine: "aurora-mysql", masterUsername: "a".repeat(33) }, 'ProtectedDatabase: masterUsername must be at most 32 characters for engine "aurora-mysql"'],
+    [{ ...postgres, engine: "sqlserver-se", masterUsername: "a".repeat(129) }, 'ProtectedDatabase: masterUsername must be at most 128 characters for engine "sqlserver-se" (got 129,'],
+    [{ ...sqlserverEx, multiAz: true }, 'ProtectedDatabase: multiAz is not available with engine "sqlserver-ex": SQL Server Express Edition has no Multi-AZ deployment, and RDS would refuse it at apply'],
+    [{ ...postgres, multiAz: "yes" as unknown as boolean }, 'ProtectedDatabase: multiAz must be true or false (got "yes")'],
+  ] as [ProtectedDatabaseProps, string][])("%#: refuses, naming the prop", (p, message) => {
+    expect(() => build(p)).toThrow(message);
+  });
+
+  it.each([
+    ["dbadmin", { ...postgres }],
+    ["app_admin2", { ...postgres, masterUsername: "app_admin2" }],
+    ["postgres", { ...postgres, masterUsername: "postgres" }],
+    ["a".repeat(63), { ...postgres, masterUsername: "a".repeat(63) }],
+    ["PUBLIC_X", { ...postgres, masterUsername: "PUBLIC_X" }],
+    ["admin", { ...postgres, engine: "mysql", masterUsername: "admin" }],
+    ["a".repeat(32), { ...postgres, engine: "mysql", masterUsername: "a".repeat(32) }],
+    ["admin", { ...postgres, engine: "oracle-se2", masterUsername: "admin" }],
+    ["sysadmin", { ...postgres, engine: "oracle-se2", masterUsername: "sysadmin" }],
+    ["a".repeat(128), { ...postgres, engine: "sqlserver-se", masterUsername: "a".repeat(128) }],
+    ["pg_admin", { ...postgres, engine: "mysql", masterUsername: "pg_admin" }],
+    ["ledger_admin", { ...aurora, masterUsername: "ledger_admin" }],
+  ] as [string, ProtectedDatabaseProps][])("control: accepts the master user name %j (%#) and writes it", (name, p) => {
+    expect(user(p)).toBe(name);
+  });
+
+  it("control: Multi-AZ with SQL Server Standard, and Express without it, synthesize", () => {
+    expect(only(build({ ...sqlserverEx, engine: "sqlserver-se", instanceClass: "db.m5.large", multiAz: true }), "aws_db_instance").multi_az).toBe(true);
+    expect(only(build({ ...sqlserverEx, multiAz: false }), "aws_db_instance").multi_az).toBe(false);
+  });
+});

@@ -105,6 +105,28 @@ describe("ScopedToken", () => {
       expect(() => build(extra)).toThrow(message);
     });
 
+    // Red-team round 175 (F6): keys IAM refuses on a role, and AgentRole's own mark, refused under the prop's name.
+    it.each([
+      ["aws:foo", 'ScopedToken: environmentTagKey must not start with "aws:" (got "aws:foo"): AWS reserves that prefix'],
+      ["AWS:Environment", 'ScopedToken: environmentTagKey must not start with "aws:" (got "AWS:Environment")'],
+      ["blastwall:agent", 'ScopedToken: environmentTagKey must not be blastwall:agent (got "blastwall:agent"): the token\'s role is an agent role'],
+      ["Blastwall:Agent", 'ScopedToken: environmentTagKey must not be blastwall:agent (got "Blastwall:Agent")'],
+      ["env#name", 'ScopedToken: environmentTagKey must be an IAM tag key, 1 to 128 letters, digits, spaces and _ . : / = + - @ (got "env#name")'],
+      ["k".repeat(129), "ScopedToken: environmentTagKey must be an IAM tag key, 1 to 128"],
+    ])("refuses environmentTagKey %j, naming the prop", (environmentTagKey, message) => {
+      expect(() => build({ environmentTagKey })).toThrow(message);
+      expect(() => build({ environmentTagKey })).not.toThrow(/AgentRole: tags/);
+    });
+
+    it.each([["Environment"], ["team:env"], ["cost center/env"], ["k".repeat(128)], ["umgebung-ä_1.=+@"], ["app:environment"], ["my-aws:env"]])(
+      "control: accepts environmentTagKey %j, a key IAM takes, and tags the role with it",
+      (environmentTagKey) => {
+        const { json } = build({ environmentTagKey });
+        const role = resources(json, "aws_iam_role").find((r) => r.name === "read-app-logs")!;
+        expect(role.tags).toMatchObject({ [environmentTagKey]: "staging", "blastwall:agent": "true" });
+      },
+    );
+
     it("accepts * resources only when asked to, for actions without resource-level permissions", () => {
       expect(() => build({ actions: ["ec2:DescribeInstances"], resources: ["*"], allowAnyResource: true, requireEnvironmentTag: false })).not.toThrow();
     });
