@@ -1,6 +1,6 @@
 import { TerraformProvider, TerraformStack, Token } from "cdktf";
 import type { IConstruct } from "constructs";
-import { CronUnreadable, longestGapMinutes, readCron, shortestGapMinutes, type CronTimes } from "./backup-cron";
+import { CronUnreadable, longestGapMinutes, readCron, shortestGapMinutes, type CronTimes } from "../engine/backup-cron";
 import { nearestKey } from "../engine/text";
 
 /**

@@ -26,6 +26,7 @@ import type { BlastwallConfig } from "../engine/config-types";
 import type { PrincipalIndex } from "../engine/reach/principal-index";
 import { roleIndex, s3BackupRole, S3_BACKUP_POLICY, type S3BackupCheck } from "./s3-backup-support";
 import { bucketVersioning } from "./s3-bucket-versioning";
+import { idlePlan, MAX_RUN_GAP_DAYS, planOf, type IdlePlan } from "./backup-schedule";
 
 /**
  * Is every stateful resource in some `aws_backup_selection`? A selection covers a resource when all of its
@@ -39,7 +40,8 @@ import { bucketVersioning } from "./s3-bucket-versioning";
  * bucket with a compliance-mode Object Lock default retention counts as protected without a backup: its object
  * versions cannot be deleted by anyone until they expire. Any other S3 bucket is covered only where AWS Backup can
  * back it up at all: its versioning certainly Enabled and the selection's role certainly reading its objects
- * (s3-backup-support.ts); else every backup job of it fails (red-team round 113).
+ * (s3-backup-support.ts); else every backup job of it fails (red-team round 113). A selection of a plan of the stack
+ * none of whose rules runs at least monthly (backup-schedule.ts) covers nothing (red-team round 175, F1).
  */
 
 interface Verdict {
@@ -124,37 +126,64 @@ function selects(stack: TfStack, sel: TfResource, r: TfResource, arn: string, ta
   return { covered: true };
 }
 
+/** What a bucket's Object Lock configurations say, where they do not make it protected: for the evidence and the message. */
+interface LockNotes {
+  readonly evidence: Evidence[];
+  /** A lock that keeps versions, but not in COMPLIANCE mode (or not in a mode blastwall reads): `aws_s3_..l keeps ... in GOVERNANCE mode`. */
+  readonly weaker: string[];
+}
+
 /**
  * The compliance-mode default retention of a bucket's Object Lock, when one is literally configured. A lock
- * configuration that may not be created keeps nothing: it is left out, and `absent` says why (for the evidence).
+ * configuration that may not be created keeps nothing: it is left out, and `notes` says why (for the evidence). So is
+ * one in GOVERNANCE mode, which whoever holds s3:BypassGovernanceRetention lifts (red-team round 175, F3: the bucket
+ * was reported as lacking a backup selection, with no word of its lock), or in a mode blastwall cannot read.
  */
-function complianceLock(stack: TfStack, bucket: TfResource, absent?: Evidence[]): string | undefined {
+function complianceLock(stack: TfStack, bucket: TfResource, notes?: LockNotes): string | undefined {
   const name = readString(stack, bucket.values["bucket"]);
-  const retentionOf = (rule: unknown): string | undefined => {
+  const weakerNote = (where: string, address: string, note: { length: string; mode: string }) => {
+    const what =
+      note.mode === "GOVERNANCE"
+        ? `keeps every object version ${note.length} in GOVERNANCE mode, which whoever holds s3:BypassGovernanceRetention lifts (only COMPLIANCE mode counts as protected without a backup)`
+        : `keeps every object version ${note.length} in mode ${note.mode}, which blastwall does not read as COMPLIANCE (only COMPLIANCE mode counts as protected without a backup)`;
+    notes?.weaker.push(`${where} ${what}`);
+    notes?.evidence.push({ step: "object-lock", address, detail: where === address ? what : `${where} ${what}` });
+  };
+  type Retention = { length: string; mode: string; compliance: boolean };
+  const retentionOf = (rule: unknown): Retention | undefined => {
+    let weaker: Retention | undefined;
     for (const rb of blocks(rule)) {
       for (const dr of blocks(rb["default_retention"])) {
         const mode = readString(stack, dr["mode"]);
         const days = readNumber(stack, dr["days"]);
         const years = readNumber(stack, dr["years"]);
-        const length = days.state === "set" && days.value > 0 ? `${days.value} days` : years.state === "set" && years.value > 0 ? `${years.value} years` : undefined;
-        if (mode.state === "set" && mode.value.toUpperCase() === "COMPLIANCE" && length) return length;
+        const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+        const length = days.state === "set" && days.value > 0 ? plural(days.value, "day") : years.state === "set" && years.value > 0 ? plural(years.value, "year") : undefined;
+        if (!length) continue;
+        if (mode.state === "set" && mode.value.toUpperCase() === "COMPLIANCE") return { length, mode: "COMPLIANCE", compliance: true };
+        weaker ??= { length, mode: mode.state === "set" ? mode.value.toUpperCase() : mode.state === "unknown" ? `\`${mode.raw}\` (${mode.why})` : "not set", compliance: false };
       }
     }
-    return undefined;
+    return weaker;
   };
   for (const lock of stack.byType.get("aws_s3_bucket_object_lock_configuration") ?? []) {
     const target = lock.values["bucket"];
     const same = refersTo(target, bucket.address, ["id", "bucket"]) || (name.state === "set" && typeof target === "string" && !hasInterpolation(target) && target === name.value);
     if (!same) continue;
-    const length = retentionOf(lock.values["rule"]);
-    if (!length) continue;
+    const retention = retentionOf(lock.values["rule"]);
+    if (!retention) continue;
+    if (!retention.compliance) {
+      weakerNote(lock.address, lock.address, retention);
+      continue;
+    }
     const p = presence(stack, lock);
-    if (p.present) return `${lock.address} keeps every object version ${length} in COMPLIANCE mode`;
-    absent?.push({ step: "object-lock", address: lock.address, detail: `would keep every object version ${length} in COMPLIANCE mode, but ${p.why}` });
+    if (p.present) return `${lock.address} keeps every object version ${retention.length} in COMPLIANCE mode`;
+    notes?.evidence.push({ step: "object-lock", address: lock.address, detail: `would keep every object version ${retention.length} in COMPLIANCE mode, but ${p.why}` });
   }
   for (const inline of blocks(bucket.values["object_lock_configuration"])) {
-    const length = retentionOf(inline["rule"]);
-    if (length) return `its object_lock_configuration keeps every object version ${length} in COMPLIANCE mode`;
+    const retention = retentionOf(inline["rule"]);
+    if (retention?.compliance) return `its object_lock_configuration keeps every object version ${retention.length} in COMPLIANCE mode`;
+    if (retention) weakerNote("its object_lock_configuration", bucket.address, retention);
   }
   return undefined;
 }
@@ -189,6 +218,19 @@ function s3BackupFails(r: TfResource, failing: readonly { sel: TfResource; check
   );
 }
 
+/** A resource that selections select, none of whose plans runs often enough: which rules, why, and what to do. */
+function idleFinding(r: TfResource, idle: readonly { sel: TfResource; plan: IdlePlan }[]): string {
+  const [first] = idle;
+  const plans = [...new Map(idle.map((i) => [i.plan.plan.address, i.plan])).values()];
+  const why = plans.map((p) => `${p.plan.address}: ${p.rules.map((x) => `${x.name}: ${x.why}`).join("; ")}`).join("; ");
+  const fixes = plans.map((p) => `In ${p.plan.address}, ${[...new Set(p.rules.map((x) => x.fix))].join("; or ")}`).join(". ");
+  return (
+    `${describe(r)} is selected for backup by ${first.sel.address}${idle.length > 1 ? ` (and ${idle.length - 1} other selection(s))` : ""}, but no rule of its plan ` +
+    `is shown to make a recovery point at least every ${MAX_RUN_GAP_DAYS} days (${why}). So it has no recent recovery point and no recent copy ` +
+    `outside the account, while the selection looks complete. ${fixes} (a rule with no schedule runs daily at 05:00 UTC, AWS Backup's default).`
+  );
+}
+
 export const rule: Rule = {
   meta: {
     id: "stateful-backup-coverage",
@@ -205,7 +247,12 @@ export const rule: Rule = {
         "Cognito user pools and Lustre scratch file systems, are asked for none); one whose type blastwall does not know AWS Backup's " +
         "support for counts as not covered. An S3 bucket counts as covered only where AWS Backup can back it up: its versioning " +
         "Enabled and the selection's role reading its objects (AWSBackupServiceRolePolicyForS3Backup); without them every backup job " +
-        "of it fails and it never gets a recovery point.",
+        "of it fails and it never gets a recovery point. A selection of a plan of the stack counts only where some rule of the plan " +
+        `runs at least every ${MAX_RUN_GAP_DAYS} days (about monthly): a schedule that never fires (no matching date, a year field of ` +
+        "past or future years), a yearly one, or one blastwall cannot read (a variable -var can set, an expression, a dynamic rule, " +
+        "a rate(...) form) makes it cover nothing. A rule without a schedule runs daily at 05:00 UTC, AWS Backup's default. " +
+        "An S3 Object Lock in GOVERNANCE mode does not count as protection (s3:BypassGovernanceRetention lifts it): the finding says so and offers " +
+        "COMPLIANCE mode as the fix.",
     fix:
       "Add the resource to an `aws_backup_selection` (by `resources = [<resource>.arn]` or a `selection_tag` it carries) of a plan " +
       "that copies to another account, or use ProtectedVolume / ProtectedDatabase, which do. For an S3 bucket, also turn its versioning " +
@@ -217,6 +264,14 @@ export const rule: Rule = {
   check({ stack, analysis, config }) {
     const out: FindingDraft[] = [];
     let roles: PrincipalIndex | undefined;
+    // Each plan's rules are read once, whichever resources its selections select.
+    const idleOf = new Map<TfResource, IdlePlan | undefined>();
+    const idleFor = (sel: TfResource): IdlePlan | undefined => {
+      const plan = planOf(stack, sel);
+      if (plan === undefined) return undefined;
+      if (!idleOf.has(plan)) idleOf.set(plan, idlePlan(stack, plan));
+      return idleOf.get(plan);
+    };
     const selections: TfResource[] = [];
     // Selections Terraform may not create cover nothing; the finding of a resource one of them selects says so.
     const absent: { sel: TfResource; why: string }[] = [];
@@ -228,7 +283,7 @@ export const rule: Rule = {
     }
     for (const r of statefulResources(stack, config)) {
       if (isReadReplica(r)) continue;
-      const lockNotes: Evidence[] = [];
+      const lockNotes: LockNotes = { evidence: [], weaker: [] };
       if (r.type === "aws_s3_bucket" && complianceLock(stack, r, lockNotes)) continue;
       const builtIn = (STATEFUL_TYPES as readonly string[]).includes(r.type);
       // A type AWS Backup cannot back up (a built-in one too: a DocumentDB elastic cluster, a Lustre scratch file
@@ -241,7 +296,7 @@ export const rule: Rule = {
         continue;
       }
       const arn = attributePattern(stack, r, "arn").pattern;
-      const notes: Evidence[] = [...lockNotes];
+      const notes: Evidence[] = [...lockNotes.evidence];
       // Without the ARN's form only a reference to this resource, a tag, or `*` can be seen to select it.
       if (arn === "*") notes.push({ step: "arn", address: r.address, detail: `blastwall does not know the ARN form of ${r.type}: an ARN pattern in resources is not read as covering it; select it by reference (${r.address}.arn) or by a tag` });
       let covered = false;
@@ -250,8 +305,15 @@ export const rule: Rule = {
       // What an S3 backup needs, asked only of a bucket some selection selects.
       let versioning: S3BackupCheck | undefined;
       const failing: { sel: TfResource; check: { why: string; fix: string } }[] = [];
+      const idle: { sel: TfResource; plan: IdlePlan }[] = [];
       for (const sel of selections) {
         const v = selects(stack, sel, r, arn, tags);
+        const plan = v.covered ? idleFor(sel) : undefined;
+        if (plan !== undefined) {
+          idle.push({ sel, plan });
+          notes.push({ step: "backup-schedule", address: plan.plan.address, detail: `${sel.address} selects it, but no rule of this plan runs at least every ${MAX_RUN_GAP_DAYS} days: ${plan.rules.map((x) => `${x.name}: ${x.why}`).join("; ")}` });
+          continue;
+        }
         if (v.covered && r.type === "aws_s3_bucket") {
           versioning ??= bucketVersioning(stack, r);
           roles ??= roleIndex(stack, analysis);
@@ -274,6 +336,10 @@ export const rule: Rule = {
         out.push(resourceFinding(r, s3BackupFails(r, failing), [resourceEvidence(r, `${r.type} with ARN ${arn}`), ...notes, ...protectedEvidence(r, config)]));
         continue;
       }
+      if (idle.length > 0) {
+        out.push(resourceFinding(r, idleFinding(r, idle), [resourceEvidence(r, `${r.type} with ARN ${arn}`), ...notes, ...protectedEvidence(r, config)]));
+        continue;
+      }
       // A selection that would select it but may not be created: the likeliest reason it looked covered.
       const unmade = absent.filter((a) => selects(stack, a.sel, r, arn, tags).covered);
       for (const a of unmade) notes.push({ step: "backup-selection", address: a.sel.address, detail: `selects it, but ${a.why}` });
@@ -286,9 +352,13 @@ export const rule: Rule = {
       out.push(
         resourceFinding(
           r,
-          `${describe(r)} is not covered by any AWS Backup selection (${why}): no copy of it is kept outside the account, where ` +
-            `whoever can delete it (or its own snapshots and recovery window) cannot reach. ` +
-            (unmade.length > 0 ? `${presenceFix(unmade[0].sel)}, or select` : "Select") +
+          `${describe(r)} is not covered by any AWS Backup selection (${why})` +
+            (lockNotes.weaker.length > 0 ? `, and its Object Lock does not protect it instead: ${lockNotes.weaker.join("; ")}` : "") +
+            `: no copy of it is kept outside the account, where whoever can delete it (or its own snapshots and recovery window) cannot reach. ` +
+            (lockNotes.weaker.length > 0
+              ? `Switch its Object Lock's default_retention to mode = "COMPLIANCE", which nobody can lift or shorten on the versions it locks (it applies to versions written from then on; those already written keep their GOVERNANCE retention), or `
+              : "") +
+            (unmade.length > 0 ? `${presenceFix(unmade[0].sel)}, or select` : lockNotes.weaker.length > 0 ? "select" : "Select") +
             ` it in a backup plan that copies to another account (resources = [${r.address}.arn])` +
             (unversioned && !unversioned.ok ? `, and turn its versioning on, which AWS Backup needs for S3 (${unversioned.why}): ${lowerFirst(unversioned.fix)}.` : ".") +
             (r.type === "aws_s3_bucket" ? ` The selection's role needs ${S3_BACKUP_POLICY} attached (OffsiteBackupPlan.protect attaches it).` : ""),

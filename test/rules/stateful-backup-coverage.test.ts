@@ -99,6 +99,34 @@ describe("stateful-backup-coverage", () => {
     expect(run(rule, tf({ "aws_s3_bucket.logs": bucket, "aws_s3_bucket_object_lock_configuration.l": lock("GOVERNANCE") }))).toHaveLength(1);
   });
 
+  // Red-team round 175, F3: a GOVERNANCE lock was reported as a missing backup selection, with no word of the lock.
+  it("says a GOVERNANCE-mode Object Lock is why the bucket is not protected, and offers COMPLIANCE as the fix", () => {
+    const bucket = { bucket: "acme-logs", object_lock_enabled: true, ...LOCKED };
+    const [f, ...more] = run(rule, tf({ "aws_s3_bucket.logs": bucket, "aws_s3_bucket_object_lock_configuration.l": { bucket: "${aws_s3_bucket.logs.id}", rule: { default_retention: { mode: "GOVERNANCE", days: 365 } } } }));
+    expect(more).toEqual([]);
+    expect(f.message).toContain(
+      "aws_s3_bucket.logs is not covered by any AWS Backup selection (the stack has no aws_backup_selection), and its Object Lock does not protect it instead: " +
+        "aws_s3_bucket_object_lock_configuration.l keeps every object version 365 days in GOVERNANCE mode, which whoever holds s3:BypassGovernanceRetention lifts " +
+        "(only COMPLIANCE mode counts as protected without a backup): ",
+    );
+    expect(f.message).toContain('Switch its Object Lock\'s default_retention to mode = "COMPLIANCE", which nobody can lift or shorten on the versions it locks');
+    expect(f.message).toContain(", or select it in a backup plan that copies to another account (resources = [aws_s3_bucket.logs.arn])");
+    expect(f.evidence).toContainEqual({ step: "object-lock", address: "aws_s3_bucket_object_lock_configuration.l", detail: expect.stringContaining("keeps every object version 365 days in GOVERNANCE mode") });
+    // The bucket's own (deprecated) object_lock_configuration, and a mode from a variable, are named the same way.
+    const inline = run(rule, tf({ "aws_s3_bucket.logs": { ...bucket, object_lock_configuration: { object_lock_enabled: "Enabled", rule: { default_retention: { mode: "GOVERNANCE", years: 1 } } } } }));
+    expect(inline[0].message).toContain("and its Object Lock does not protect it instead: its object_lock_configuration keeps every object version 1 year in GOVERNANCE mode");
+    const byVar = run(rule, tf({ "aws_s3_bucket.logs": bucket, "aws_s3_bucket_object_lock_configuration.l": { bucket: "${aws_s3_bucket.logs.id}", rule: { default_retention: { mode: "${var.mode}", days: 365 } } } }));
+    expect(byVar[0].message).toContain("keeps every object version 365 days in mode `${var.mode}` (a variable (no default) that -var or a tfvars file can set to anything at apply time), which blastwall does not read as COMPLIANCE");
+  });
+
+  it("controls: a COMPLIANCE lock passes, and a bucket without a lock gets no lock wording", () => {
+    const bucket = { bucket: "acme-logs", object_lock_enabled: true, ...LOCKED };
+    expect(run(rule, tf({ "aws_s3_bucket.logs": { ...bucket, object_lock_configuration: { rule: { default_retention: { mode: "COMPLIANCE", years: 1 } } } } }))).toEqual([]);
+    const [f] = run(rule, tf({ "aws_s3_bucket.logs": bucket }));
+    expect(f.message).not.toContain("Object Lock");
+    expect(f.message).toContain("reach. Select it in a backup plan");
+  });
+
   it("skips read replicas (their source is what must be backed up)", () => {
     expect(run(rule, tf({ "aws_db_instance.replica": { replicate_source_db: "orders", ...LOCKED } }))).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { CronUnreadable, longestGapMinutes, readCron, shortestGapMinutes } from "../../lib/constructs/backup-cron";
+import { CronUnreadable, longestGapMinutes, readCron, shortestGapMinutes } from "../../lib/engine/backup-cron";
 
 const gapHours = (expr: string) => {
   const g = longestGapMinutes(readCron(expr.split(" ")));

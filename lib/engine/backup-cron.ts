@@ -154,3 +154,8 @@ export function shortestGapMinutes(t: CronTimes): number | undefined {
   for (let i = 1; i < t.days.length; i++) shortest = Math.min(shortest, between(t.days[i - 1], t.days[i]));
   return shortest;
 }
+
+/** The years a cron year field (`2026`, `2024-2030`, `2025,2027`, `2024/2`) names, in order. Throws CronUnreadable. */
+export function readYears(field: string): number[] {
+  return [...list(field, 1970, 2199, "year")].sort((a, b) => a - b);
+}
