@@ -3,6 +3,7 @@ import type { Evidence, FindingDraft } from "../engine/findings";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { providerAccount as literalAccount, providerConfigKey, resourceRegion } from "../engine/terraform/providers";
 import { refTarget } from "../engine/terraform/tokens";
+import { blocksWithDynamic } from "../engine/reach/dynamic-blocks";
 import { MIN_BACKUP_RETENTION_DAYS, blocks, describe, presence, readNumber, providerAccount, providerKey, readString, refersTo, resourceEvidence, resourceFinding } from "./protection-support";
 
 /**
@@ -195,15 +196,25 @@ export const rule: Rule = {
     for (const plan of stack.byType.get("aws_backup_plan") ?? []) {
       if (plan.mode !== "managed") continue;
       const sources = { may: sourceAccounts(stack, plan, providerAccount), sure: sourceAccounts(stack, plan, literalAccount) };
-      const rules = blocks(plan.values["rule"]);
+      // A dynamic "rule" is a rule too: its content, as written, must copy off-site like any other (red-team round 175:
+      // a dynamic rule with no copy_action beside a good static one passed).
+      const written = blocksWithDynamic(plan.values, "rule");
+      const rules = written.blocks;
+      if (written.unread) {
+        out.push(resourceFinding(plan, `${describe(plan)} has a rule blastwall cannot read (a dynamic "rule" block with no content it can read, or a value that is no block), so no copy to another account can be confirmed for it. Write its rules literally, each with a copy_action to the backup account.`,
+          [resourceEvidence(plan, "rule: not a list of blocks blastwall can read")]));
+      }
       if (rules.length === 0) {
+        if (written.unread) continue;
         out.push(resourceFinding(plan, `${describe(plan)} has no rule blastwall can read, so no copy to another account can be confirmed. Write its rules literally, each with a copy_action to the backup account.`,
           [resourceEvidence(plan, "rule: not a list of blocks")]));
         continue;
       }
       rules.forEach((rule, i) => {
-        const name = typeof rule["rule_name"] === "string" ? `rule "${rule["rule_name"]}"` : `rule #${i}`;
-        const copies = blocks(rule["copy_action"]);
+        const dynamicRule = written.dynamic.includes(rule);
+        const name = typeof rule["rule_name"] === "string" && !rule["rule_name"].includes("${") ? `${dynamicRule ? "dynamic " : ""}rule "${rule["rule_name"]}"` : dynamicRule ? `dynamic rule #${written.dynamic.indexOf(rule)}` : `rule #${i}`;
+        const copyBlocks = blocksWithDynamic(rule, "copy_action");
+        const copies = copyBlocks.blocks;
         const target = readString(stack, rule["target_vault_name"]);
         const targetName = target.state === "set" ? target.value : vaultName(stack, rule["target_vault_name"]);
         const outcomes = copies.map((c) => judgeDestination(stack, plan, c["destination_vault_arn"], sources, targetName));
@@ -224,13 +235,15 @@ export const rule: Rule = {
           return;
         }
         const failed = outcomes.filter((o): o is Extract<Outcome, { ok: false }> => !o.ok);
-        const unsure = failed.length > 0 && failed.every((o) => o.unsure);
+        // A copy_action blastwall cannot read may go off-site: as unsure as a vault it cannot place.
+        const unsure = (failed.length > 0 || copyBlocks.unread) && failed.every((o) => o.unsure);
         const evidence: Evidence[] = [
           resourceEvidence(plan, `${name}: ${copies.length} copy_action(s)`),
           ...failed.map((o) => ({ step: "copy-action", address: plan.address, detail: o.detail })),
         ];
         const what =
-          copies.length === 0 ? `${name} has no copy_action`
+          copies.length === 0 && copyBlocks.unread ? `${name} has a copy_action blastwall cannot read (a dynamic block with no content it can read)`
+          : copies.length === 0 ? `${name} has no copy_action`
           : unsure ? `${name} copies to a vault blastwall cannot place in another account`
           : `${name} copies only within the plan's own account${failed.every((o) => o.where) ? `, ${failed.map((o) => o.where).join("; ")}` : ""}`;
         out.push(

@@ -19,6 +19,19 @@ describe("backup-offsite-copy", () => {
     expect(f.message).toContain("add a copy_action to a vault in the backup account");
   });
 
+  it("judges a dynamic rule's content like a written rule (red-team round 175: one with no copy_action beside a good rule passed)", () => {
+    const dyn = (content: Record<string, unknown>) =>
+      tf({ "aws_backup_plan.p": plan([{ destination_vault_arn: OFFSITE }], { dynamic: { rule: { for_each: "${var.rules}", content } } }) }, { provider: { aws: [pinned()] }, variable: { rules: { type: "list(any)" } } });
+    const [f, ...rest] = run(rule, dyn({ rule_name: "${rule.value.name}", target_vault_name: "local", schedule: "${rule.value.schedule}" }));
+    expect(rest).toEqual([]);
+    expect(f.message).toContain("aws_backup_plan.p: dynamic rule #0 has no copy_action");
+    // Controls: a dynamic rule that copies off-site passes; one whose copy_action is itself dynamic and unreadable warns.
+    expect(run(rule, dyn({ rule_name: "x", target_vault_name: "local", copy_action: [{ destination_vault_arn: OFFSITE }] }))).toEqual([]);
+    const [w] = run(rule, dyn({ rule_name: "x", target_vault_name: "local", dynamic: { copy_action: { for_each: "${rule.value.copies}" } } }));
+    expect(w.severity).toBe("warning");
+    expect(w.message).toContain('dynamic rule "x" has a copy_action blastwall cannot read');
+  });
+
   it("passes a literal vault ARN in another account than the plan's pinned provider", () => {
     expect(run(rule, tf({ "aws_backup_plan.p": plan([{ destination_vault_arn: OFFSITE }]) }, { provider: { aws: [pinned()] } }))).toEqual([]);
   });
