@@ -44,6 +44,7 @@ const holds = (a: Analyzed, action: string, target?: string) => grantsFor(a.anal
 const boundaryOf = (a: Analyzed) => a.analysis.agents.find((p) => p.address === AGENT)?.boundary;
 const stepOf = (f: Finding | undefined, name: string) => f?.evidence.find((e) => e.step === name)?.detail ?? "";
 const ruleFinding = (a: Analyzed, rule: string) => a.findings.find((f) => f.ruleId === rule);
+const steps = (a: Analyzed, name: string) => a.findings.flatMap((f) => f.evidence).filter((e) => e.step === name);
 
 const INJECTS = "-var can write JSON into the policy text";
 const ADMIN = "arn:aws:iam::123456789012:role/admin";
@@ -326,5 +327,38 @@ describe("cdk.tf.json: a policy string with ${var.x} in it", () => {
       '${jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:GetObject", "sts:AssumeRole"], Resource = "*" }, ' +
       '{ Sid = "DenyChain", Effect = "Deny", Action = ["sts:AssumeRole", "sts:TagSession"], NotResource = ["arn:aws:iam::${var.account_id}:role/agents/*"] }] })}';
     expectRelied(await cdkJson(STACK(encoded)));
+  });
+});
+
+describe("F3: a Deny whose NotResource a variable widens to a whole service keeps the step that says why", () => {
+  test("jsonencode, NotResource arn:aws:s3:::${var.scratch}: the deny-not-relied-on step names var.scratch", async () => {
+    const text = `provider "aws" {
+  region              = "us-east-1"
+  allowed_account_ids = ["111111111111"]
+}
+variable "scratch" {
+  type    = string
+  default = "scratch-111"
+}
+resource "aws_s3_bucket" "data" {
+  bucket = "prod-data-111"
+}
+resource "aws_iam_role" "agent" {
+  name               = "agent"
+  path               = "/agents/"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111111111111:role/runner" }, Action = "sts:AssumeRole" }] })
+}
+resource "aws_iam_role_policy" "work" {
+  role   = aws_iam_role.agent.name
+  name   = "work"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [
+    { Effect = "Allow", Action = ["s3:*"], Resource = "*" },
+    { Effect = "Deny", Action = ["s3:Delete*", "s3:PutBucketPolicy"], NotResource = ["arn:aws:s3:::\${var.scratch}", "arn:aws:s3:::\${var.scratch}/*"] }
+  ] })
+}
+`;
+    const a = await hcl({ "main.tf": text });
+    expect(holds(a, "s3:DeleteBucket", "arn:aws:s3:::prod-data-111")).toBe(true);
+    expect(steps(a, "deny-not-relied-on").some((e) => e.detail.includes("var.scratch"))).toBe(true);
   });
 });

@@ -222,8 +222,16 @@ function exemptionWidened(st: Statement, others: readonly Statement[]): Statemen
   if (!twin) return undefined;
   const forms = twin.notResources!.map(unknownAsWildcard);
   if (forms.some((f, i) => f === "*" || !globCovers(f, read[i]))) return undefined;
+  // A form that is every ARN of the one service all its actions are of (`arn:aws:s3:::${var.scratch}` becomes
+  // `arn:aws:s3:::*` against s3:Delete*): the Deny covers nothing then, and stays flagged so the finding names the
+  // variable (red-team round 174, F3: relied on, it showed no reason why it did not protect the bucket).
+  const services = new Set(forms.filter((f) => WHOLE_SERVICE.test(f)).map((f) => f.split(":")[2].toLowerCase()));
+  if (services.size > 0 && st.actions?.every((a) => services.has(a.split(":")[0].toLowerCase()))) return undefined;
   return { ...st, notResources: forms };
 }
+
+/** Every ARN of a service: any region and account, a resource part of wildcards alone (`arn:aws:s3:::*` and its objects, `arn:aws:s3:::*` then `/*`). */
+const WHOLE_SERVICE = /^arn:[^:]*:[^:]+:\*?:\*?:[*/]+$/;
 
 /** What a statement does (not where it is written): two statements alike in it deny alike. */
 function statementSignature(st: Statement): string {
