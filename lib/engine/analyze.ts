@@ -19,7 +19,7 @@ import { actionUniverse } from "./universe";
 import { withAccessPointBuckets } from "./s3-access-points";
 import { withRegionNotes } from "./region-notes";
 import { unknownOwnRegion } from "./terraform/providers";
-import { ALSO_NOT_RELIED_ON, notReliedReason, SETTABLE_SAYS } from "./terraform/settable-providers";
+import { ALSO_NOT_RELIED_ON, notReliedReason, SETTABLE_SAYS, TEXT_INJECTION } from "./terraform/settable-providers";
 import { LITERAL_ACTION_AGAINST_VARIABLE, LITERAL_AGAINST_REFERENCE, LITERAL_AGAINST_VARIABLE, settableForms } from "./terraform/settable-forms";
 import { MIN_REASON, nearestKey, visibleLength } from "./text";
 import { placeholderReason } from "./reason";
@@ -203,6 +203,14 @@ function withSettableDenyNote(fix: string, evidence: FindingDraft["evidence"]): 
     return (
       `The Deny in ${where} is not relied on because it names literally what the Allow writes with ${named}, which -var can change (see the deny-not-relied-on step): ` +
       `write the Deny's Resource with a pattern that covers every value the variable may take, write the Allow's resource without ${that}, ` +
+      `or give ${given} with --var-file so blastwall reads the deploy's value, and it counts. Otherwise: ${fix}`
+    );
+  }
+  // A policy text `-var` can write JSON into (red-team round 174): the variable may stay, written through jsonencode().
+  if (steps.every((e) => e.detail.includes(TEXT_INJECTION) && !e.detail.includes(ALSO_NOT_RELIED_ON))) {
+    return (
+      `The Deny in ${where} is not relied on because its policy is JSON text into which ${named} is written verbatim, so -var can write JSON into it (see the deny-not-relied-on step): ` +
+      `build the policy with jsonencode() or the aws_iam_policy_document data source, which escape the value, ` +
       `or give ${given} with --var-file so blastwall reads the deploy's value, and it counts. Otherwise: ${fix}`
     );
   }

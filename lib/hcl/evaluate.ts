@@ -29,6 +29,7 @@ import {
   isObj,
   isSet,
   isUnknown,
+  jsonEscaped,
   jsonNumber,
   nfc,
   setErrorCount,
@@ -691,7 +692,9 @@ function evalCall(name: string, argExprs: readonly Expr[], expand: boolean, scop
     },
   });
   if (r === FAIL) return new ErrUnk(render().src);
-  return r === NOPE ? render() : r;
+  // jsonencode's text is escaped JSON whatever the value it cannot know (values.ts `jsonEscaped`).
+  if (r === NOPE) return name === "jsonencode" ? jsonEscaped(render()) : render();
+  return r;
 }
 
 /** How an ErrUnk from `templatefile` begins when its vars lack names its template uses (Terraform's words). */

@@ -15,7 +15,7 @@ import { evalJson, evalString, truth, type Env, type Scope } from "./evaluate";
 import { BAD_TYPE, DOUBT, MISMATCH, convert, parseType } from "./types";
 import { ANY, hasAny, type Ty } from "./ty";
 import { literalJson, resourceKey, type BlockMode, type ModuleDef, type NamedDecl, type Obj, type ResourceDecl } from "./config";
-import { InstanceRef, ModRef, Unk, assignKeys, byteOrder, hasKey, isKnown, isObj, setKey, toHclOperand, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
+import { InstanceRef, ModRef, Unk, assignKeys, byteOrder, hasKey, isKnown, isObj, rawTextUnknowns, setKey, toHclOperand, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
 
 /** How many instances a resource or module block has. */
 export type Expansion =
@@ -83,7 +83,7 @@ export interface EmittedResource {
 export { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 import { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 import { removedBlockResource } from "../engine/terraform/removed-blocks";
-import { EVERY_ARGUMENT, INSTANCE, PLACING_SETTINGS, copySettable, markSettable, markSettableLazily, type SettableReading } from "../engine/terraform/settable-providers";
+import { EVERY_ARGUMENT, INSTANCE, PLACING_SETTINGS, copySettable, markSettable, markSettableLazily, type RawText, type SettableReading } from "../engine/terraform/settable-providers";
 
 /** Provider settings that decide the region and account what it makes is in. */
 
@@ -707,7 +707,10 @@ export class ModuleInstance implements Env {
     if (!other) return { keys: new Set([EVERY_ARGUMENT]) };
     const mayVanish = other.uncertain !== undefined && this.uncertain === undefined;
     const otherExp = other.expansion(key, body);
-    const there = renderBody(body, other.instancesOf(otherExp).find((i) => i.suffix === suffix)?.scope ?? { env: other }, otherExp, []);
+    const rawText: RawText[] = [];
+    const there = renderBody(body, other.instancesOf(otherExp).find((i) => i.suffix === suffix)?.scope ?? { env: other }, otherExp, [], (path, srcs) =>
+      rawText.push({ path, tokens: srcs.map((src) => "${" + src + "}") }),
+    );
     const here = renderBody(body, scope, exp, []);
     // The other reading may name this module instance by its representative (`module.agent.` for `module.agent[0].`).
     const ownPrefix = JSON.stringify(this.prefix).slice(1, -1);
@@ -720,7 +723,13 @@ export class ModuleInstance implements Env {
       if (asThere(here[k]) !== JSON.stringify(there[k])) out.add(k);
     }
     // `count = var.on ? 1 : 0` reads 1 here (no `count` rendered) and unknown there (`count` kept): the key differs.
-    return { keys: out, other: there, written: body };
+    // An unknown this reading has too (a resource's attribute) is none `-var` writes: only the variables' are kept.
+    const settableText = rawText.flatMap((t) => {
+      const read = JSON.stringify(valueAt(here, t.path) ?? null);
+      const tokens = t.tokens.filter((x) => !read.includes(JSON.stringify(x).slice(1, -1)));
+      return tokens.length > 0 && out.has(String(t.path[0])) ? [{ path: t.path, tokens }] : [];
+    });
+    return { keys: out, other: there, written: body, rawText: settableText };
   }
 
   /**
@@ -771,6 +780,16 @@ export class ModuleInstance implements Env {
   }
 }
 
+/** What `path` leads to in rendered Terraform JSON, or undefined. */
+function valueAt(v: unknown, path: readonly (string | number)[]): unknown {
+  let cur = v;
+  for (const k of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string | number, unknown>)[k];
+  }
+  return cur;
+}
+
 const AGENT_TAG = "blastwall:agent";
 
 /**
@@ -806,6 +825,7 @@ export function renderBody(
   scope: Scope,
   exp: Expansion,
   unknowns: { attribute: string; expression: string }[],
+  rawText?: (path: readonly (string | number)[], srcs: readonly string[]) => void,
 ): Record<string, unknown> {
   let attribute = "";
   const sink = {
@@ -842,15 +862,20 @@ export function renderBody(
     }
   }
   const evaluated = evalJson(rest, scope, true);
+  // Where an unknown is written verbatim into a text (settable-providers.ts `rawTextOf`): asked of the other reading only.
+  const raw = (k: string, v: Value) => rawText && rawTextUnknowns(v, (path, srcs) => rawText([k, ...path], srcs));
   if (isObj(evaluated)) {
     for (const k of Object.keys(evaluated)) {
       attribute = k;
+      raw(k, evaluated[k]);
       setKey(out, k, toTfJson(evaluated[k], sink));
     }
   } else {
     for (const [k, v] of Object.entries(rest)) {
       attribute = k;
-      setKey(out, k, toTfJson(evalJson(v, scope), sink));
+      const value = evalJson(v, scope);
+      raw(k, value);
+      setKey(out, k, toTfJson(value, sink));
     }
   }
   return assignKeys(out, meta);

@@ -452,6 +452,41 @@ function goEscapes(json: string): string {
   return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
+/**
+ * Unknown parts whose value Terraform writes JSON-escaped: inside a string `jsonencode` wrote, or a whole
+ * `jsonencode(...)` call it cannot evaluate. Whatever value they take stays one JSON value. Every other unknown part of
+ * a text (a heredoc's or a template's `${var.x}`) is written verbatim, and a value with a quote in it can write JSON
+ * into the text (red-team round 174, F1/F2): `rawTextUnknowns` tells them apart. Copies, never the shared instance: the
+ * same variable's unknown is raw in a heredoc beside it.
+ */
+const ESCAPED = new WeakSet<Unk>();
+
+export function jsonEscaped(u: Unk): Unk {
+  if (ESCAPED.has(u)) return u;
+  const c = new Unk(u.src, u.atomic, u.rep);
+  ESCAPED.add(c);
+  return c;
+}
+
+/**
+ * Calls `found` with the path (keys and indexes from `v`) of each string of `v` that is text with an unknown part
+ * written into it verbatim, or wholly unknown, and those parts' sources. Parts `jsonEscaped` are left out.
+ */
+export function rawTextUnknowns(v: Value, found: (path: readonly (string | number)[], srcs: readonly string[]) => void): void {
+  let left = RENDER_BUDGET;
+  const walk = (x: Value, path: (string | number)[]): void => {
+    if (--left < 0) return;
+    if (x instanceof Unk) {
+      if (!ESCAPED.has(x)) found(path, [x.src]);
+    } else if (x instanceof Tmpl) {
+      const raw = x.parts.filter((p): p is Unk => typeof p !== "string" && !ESCAPED.has(p)).map((p) => p.src);
+      if (raw.length > 0) found(path, raw);
+    } else if (Array.isArray(x)) x.forEach((e, i) => walk(e, [...path, i]));
+    else if (isObj(x)) for (const k of Object.keys(x)) walk(x[k], [...path, k]);
+  };
+  walk(v, []);
+}
+
 export function jsonencode(v: Value): string | Tmpl {
   try {
     return encodeWithin(v);
@@ -471,10 +506,10 @@ function encodeWithin(v: Value): string | Tmpl {
     if (x === null || typeof x === "number" || typeof x === "boolean" || typeof x === "string") {
       parts.push(goEscapes(JSON.stringify(x)));
     } else if (x instanceof Unk || x instanceof ModRef) {
-      parts.push('"', x instanceof ModRef ? modRefUnk(x) : x, '"');
+      parts.push('"', jsonEscaped(x instanceof ModRef ? modRefUnk(x) : x), '"');
     } else if (x instanceof Tmpl) {
       parts.push('"');
-      for (const p of x.parts) parts.push(typeof p === "string" ? goEscapes(JSON.stringify(p).slice(1, -1)) : p);
+      for (const p of x.parts) parts.push(typeof p === "string" ? goEscapes(JSON.stringify(p).slice(1, -1)) : jsonEscaped(p));
       parts.push('"');
     } else if (Array.isArray(x)) {
       parts.push("[");

@@ -121,10 +121,15 @@ describe("an Allow writing the variable into its own ARN against a literal Deny"
     expect(run(stack)).toHaveLength(1);
   });
 
-  test("control: a Deny covering every bucket (arn:aws:s3:::*) is still relied on (HCL, cdk.tf.json)", async () => {
+  test("control: a Deny covering every bucket (arn:aws:s3:::*) is still relied on (HCL, cdk.tf.json with jsonencode)", async () => {
     expect(await hcl(HEAD + WORK(BY_VAR, `"arn:aws:s3:::*"`))).toEqual([]);
     const path = join(dir, "cdk.tf.json");
-    writeFileSync(path, JSON.stringify(JSON_STACK("arn:aws:s3:::*")));
+    // As JSON text the policy is one -var can write JSON into (red-team round 174): no Deny of it is relied on.
+    const json = JSON_STACK("arn:aws:s3:::*");
+    json.resource.aws_iam_role_policy.work.policy =
+      '${jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:DeleteObject"], Resource = "arn:aws:s3:::${var.bucket}/*" }, ' +
+      '{ Effect = "Deny", Action = ["s3:DeleteObject"], Resource = "arn:aws:s3:::*" }] })}';
+    writeFileSync(path, JSON.stringify(json));
     const [stack] = await loadStacks({ kind: "json", path });
     expect(run(stack)).toEqual([]);
   });

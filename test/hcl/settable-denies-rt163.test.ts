@@ -186,10 +186,17 @@ describe("163b F1: Terraform JSON read alone (cdk.tf.json, cdktf.out) relies on 
     expect(await jsonFindings(STACK({ role: "${var.role}" }, { role: { type: "string", default: "agent" } }))).toHaveLength(1);
   });
 
-  test("controls: a literal count, the variable given with --var-file, a variable only in an Allow beside the Deny: relied on", async () => {
+  test("controls: a literal count, the variable given with --var-file, a variable only in an Allow beside the Deny (jsonencode): relied on", async () => {
     expect(await jsonFindings(STACK({ count: 1 }))).toEqual([]);
     expect(await jsonFindings(STACK({ count: "${var.guard ? 1 : 0}" }), new Map([["guard", true]]))).toEqual([]);
-    expect(await jsonFindings(STACK({ policy: POLICY("Deny", "arn:aws:s3:::${var.env}-logs/*") }, { env: { type: "string", default: "prod" } }))).toEqual([]);
+    const encoded =
+      '${jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = ["s3:DeleteBucket", "s3:DeleteObject", "s3:PutBucketPolicy"], Resource = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"] }, ' +
+      '{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::${var.env}-logs/*" }] })}';
+    expect(await jsonFindings(STACK({ policy: encoded }, { env: { type: "string", default: "prod" } }))).toEqual([]);
+  });
+
+  test("red-team round 174: the same policy as JSON text, where -var can write JSON into it: not relied on", async () => {
+    expect(await jsonFindings(STACK({ policy: POLICY("Deny", "arn:aws:s3:::${var.env}-logs/*") }, { env: { type: "string", default: "prod" } }))).toHaveLength(1);
   });
 });
 

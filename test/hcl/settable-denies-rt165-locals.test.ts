@@ -49,19 +49,22 @@ async function destroyFindings(json: unknown, values?: ReadonlyMap<string, unkno
 }
 
 const notReliedOn = (found: Finding[]) => found[0]?.evidence.find((e) => e.step === "deny-not-relied-on")?.detail ?? "";
+/** A boundary written as JSON text with the variable (red-team round 174) caps nothing: the boundary step names it. */
+const boundaryStep = (found: Finding[]) => found[0]?.evidence.find((e) => e.step === "boundary")?.detail ?? "";
 
 describe("165 F1: a variable reaching a Deny through a local is settable", () => {
   test('a Deny\'s NotAction "${local.extra}", extra = "${var.extra}" (a06b): not relied on, the variable named', async () => {
     const found = await destroyFindings(boundary("${local.extra}", { extra: "${var.extra}" }));
     expect(found).toHaveLength(1);
-    expect(notReliedOn(found)).toContain("policy depends on var.extra, which -var can set otherwise");
+    expect(boundaryStep(found)).toContain("caps nothing: -var can write JSON into the policy text");
+    expect(boundaryStep(found)).toContain("writes var.extra into it verbatim");
   });
 
   test('a local interpolating the variable, "${var.svc}:ListBucket" (a06g), and a chain of locals: not relied on', async () => {
     expect(await destroyFindings(boundary("${local.extra}", { extra: "${var.svc}:ListBucket" }, { svc: { type: "string", default: "s3" } }))).toHaveLength(1);
     const chain = await destroyFindings(boundary("${local.a}", { a: "${local.b}", b: "${local.c}", c: "${var.extra}" }));
     expect(chain).toHaveLength(1);
-    expect(notReliedOn(chain)).toContain("var.extra");
+    expect(boundaryStep(chain)).toContain("var.extra");
   });
 
   test("an exclusive policy_names list from a local that holds the variable (x06): not relied on", async () => {

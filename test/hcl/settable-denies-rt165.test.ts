@@ -796,7 +796,9 @@ describe("165 F7: the fix names where the variable is, and promises --var-file o
       },
     );
     const [fix] = await fixes(json);
-    expect(fix).toContain("through aws_iam_role_policy.guard's policy");
+    // A policy string: -var can write JSON into its text (red-team round 174), and the fix says how to write it instead.
+    expect(fix).toContain("its policy is JSON text into which var.extra is written verbatim");
+    expect(fix).toContain("jsonencode()");
     expect(fix).toContain("and it counts");
     expect(fix).not.toContain("another reason");
   });
@@ -846,13 +848,10 @@ resource "aws_iam_role_policy" "guard" {
             count: "${var.enable_agent ? 1 : 0}",
             role: "${aws_iam_role.agent[0].name}",
             name: "guard",
-            policy: JSON.stringify({
-              Version: "2012-10-17",
-              Statement: [
-                { Sid: "Logs", Effect: "Allow", Action: "logs:PutLogEvents", Resource: "arn:aws:logs:*:*:log-group:${var.env}-*" },
-                { Sid: "OnlyRead", Effect: "Deny", NotAction: ["s3:GetObject", "s3:ListBucket"], Resource: "*" },
-              ],
-            }),
+            // jsonencode: as JSON text -var could write JSON into it (red-team round 174), and no Deny of it counts.
+            policy:
+              '${jsonencode({ Version = "2012-10-17", Statement = [{ Sid = "Logs", Effect = "Allow", Action = "logs:PutLogEvents", Resource = "arn:aws:logs:*:*:log-group:${var.env}-*" }, ' +
+              '{ Sid = "OnlyRead", Effect = "Deny", NotAction = ["s3:GetObject", "s3:ListBucket"], Resource = "*" }] })}',
           },
         },
       },

@@ -367,7 +367,7 @@ resource "aws_iam_role_policy" "work" {
     expect(holds(data, "sts:AssumeRole", AGENTS)).toBe(true);
   });
 
-  test("a cdk.tf.json read as written: relied on the same way", async () => {
+  test("a cdk.tf.json policy string is JSON text -var can write into (red-team round 174, F1): the boundary caps nothing", async () => {
     const doc = JSON_STACK({ Effect: "Allow", Action: ["sts:AssumeRole"], Resource: "*" }, { Effect: "Allow", Action: "*", Resource: "*" });
     (doc.variable as Record<string, unknown>)["account_id"] = { type: "string", default: "123456789012" };
     const boundary = (doc.resource as Record<string, Record<string, Record<string, unknown>>>)["aws_iam_policy"]["boundary"];
@@ -379,7 +379,8 @@ resource "aws_iam_role_policy" "work" {
       ],
     });
     const a = await cdkJson(doc);
-    expect(holds(a, "sts:AssumeRole", "arn:aws:iam::111111111111:role/admin")).toBe(false);
+    expect(holds(a, "sts:AssumeRole", "arn:aws:iam::111111111111:role/admin")).toBe(true);
+    expect(a.analysis.agents.find((p) => p.address === "aws_iam_role.agent")?.boundary).toBeUndefined();
   });
 
   test("fails closed: a NotResource that is the variable whole may leave out everything: not relied on, its mark names the variable", async () => {

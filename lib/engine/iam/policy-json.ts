@@ -160,7 +160,7 @@ export function makeSource(address: string, index: number, sid?: string, via?: s
 
 /** The statement with another source (the same document reached through another attachment). */
 export function withSource(s: Statement, source: StatementSource): Statement {
-  return makeStatement(source, s.effect, s.actions, s.notActions, s.resources, s.notResources, s.principals, s.notPrincipals, s.conditions, s.approximateResources, s.approximatePrincipals, s.unknown, s.writtenActions, s.writtenResources, s.settableResources, s.settableActions, s.settableNotActions, s.settableNotResources);
+  return makeStatement(source, s.effect, s.actions, s.notActions, s.resources, s.notResources, s.principals, s.notPrincipals, s.conditions, s.approximateResources, s.approximatePrincipals, s.unknown, s.writtenActions, s.writtenResources, s.settableResources, s.settableActions, s.settableNotActions, s.settableNotResources, s.textInjection);
 }
 
 export function makeStatement(
@@ -182,8 +182,10 @@ export function makeStatement(
   settableActions?: Statement["settableActions"],
   settableNotActions?: Statement["settableNotActions"],
   settableNotResources?: Statement["settableNotResources"],
+  textInjection?: Statement["textInjection"],
 ): Statement {
-  return { source, effect, actions, notActions, writtenActions, resources, notResources, principals, notPrincipals, conditions, approximateResources, approximatePrincipals, unknown, writtenResources, settableResources, settableActions, settableNotActions, settableNotResources };
+  const st: Statement = { source, effect, actions, notActions, writtenActions, resources, notResources, principals, notPrincipals, conditions, approximateResources, approximatePrincipals, unknown, writtenResources, settableResources, settableActions, settableNotActions, settableNotResources };
+  return textInjection === undefined ? st : { ...st, textInjection };
 }
 
 export function unknownStatement(source: StatementSource, reason: string): Statement {

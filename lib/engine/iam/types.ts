@@ -112,6 +112,12 @@ export interface Statement {
   readonly settableNotActions?: readonly string[];
   /** As `settableNotActions`, for `notResources` (`arn:aws:s3:::${var.bucket}` gives `arn:aws:s3:::*`). */
   readonly settableNotResources?: readonly string[];
+  /**
+   * Why no part of this statement is certain: its policy is JSON text into which `-var` writes a value verbatim, which can
+   * add entries or whole statements (settable-providers.ts `settableTextWhy`). Its Denies are not relied on; a boundary
+   * holding it caps nothing; an identity Allow is still read by its default, as any Allow a variable writes.
+   */
+  readonly textInjection?: string;
   /** True when some principal identifier came from a `${...}` token (same reading as `approximateResources`). */
   readonly approximatePrincipals?: boolean;
   /**

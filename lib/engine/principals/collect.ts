@@ -944,6 +944,12 @@ class Collector {
       b.notes.push(`boundary ${shown} cannot be read, so it caps nothing: ${unreadable[0]?.unknown ?? "it has no statements"}`);
       return;
     }
+    // JSON text `-var` can write into (red-team round 174, F1/F2): a statement allowing everything may be added.
+    const injected = doc.statements.find((s) => s.textInjection !== undefined)?.textInjection;
+    if (injected !== undefined) {
+      b.notes.push(`boundary ${shown} caps nothing: ${injected}; such a value may add an Allow of every action on every resource, so build the boundary with jsonencode() or the aws_iam_policy_document data source, or give the variable in a --var-file`);
+      return;
+    }
     if (unreadable.length > 0) b.notes.push(`boundary ${shown} has statements blastwall cannot read, which cap nothing: ${unreadable[0].unknown}`);
     b.boundary = attached(doc, via);
   }

@@ -23,7 +23,7 @@ import { classifyExpression, hasInterpolation, parseTemplate, refTarget, resolve
 import type { TfResource, TfStack } from "./types";
 import { followReferences } from "../agent-tags";
 import { whyUnknown } from "./unknown-why";
-import { EVERY_ARGUMENT, SETTABLE_SAYS, settableArgumentsWhy, settableDenyMark, settableDocument, settableKeys, unknownAsWildcard } from "./settable-providers";
+import { EVERY_ARGUMENT, SETTABLE_SAYS, settableArgumentsWhy, settableDenyMark, settableDocument, settableKeys, settableTextWhy, unknownAsWildcard } from "./settable-providers";
 
 type Obj = Record<string, unknown>;
 
@@ -90,6 +90,33 @@ const DATA_DOC_KEYS: ReadonlySet<string> = new Set(["statement", "dynamic", "ver
  * `-var` says, though another statement names `var.env`.
  */
 function settableChecked(stack: TfStack, address: string, value: unknown, doc: PolicyDocument, reread: (alt: unknown) => PolicyDocument | readonly Statement[]): PolicyDocument {
+  const checked = settableStrings(stack, address, value, doc, reread);
+  const holder = stack.byAddress.get(address);
+  const why = holder && doc.statements.some((st) => st.unknown === undefined) ? settableTextWhy(holder, value) : undefined;
+  return why === undefined ? checked : textInjected(doc, checked, why, address);
+}
+
+/**
+ * `checked` (`doc` as `settableStrings` reads it) where `-var` can write JSON into the document's text (red-team round
+ * 174, F1/F2): what a variable may do inside one string no longer bounds it. Every statement says why
+ * (`textInjection`); each Deny, as written, is not relied on, the reason first; the Allows keep their reading.
+ */
+function textInjected(doc: PolicyDocument, checked: PolicyDocument, why: string, address: string): PolicyDocument {
+  const mark = { operator: UNREADABLE_CONDITION, key: "blastwall:settable", values: [why], holder: address };
+  const statements = checked.statements.map((st, i) => {
+    if (st.unknown !== undefined) return st;
+    if (st.effect !== "Deny") return { ...st, textInjection: why };
+    const written = doc.statements[i];
+    return { ...st, notResources: written?.notResources ?? st.notResources, conditions: [mark, ...st.conditions], textInjection: why };
+  });
+  return { ...checked, statements };
+}
+
+/**
+ * `doc` judged string by string: what a variable changes inside the strings it is written in (`settableChecked` for the
+ * whole text).
+ */
+function settableStrings(stack: TfStack, address: string, value: unknown, doc: PolicyDocument, reread: (alt: unknown) => PolicyDocument | readonly Statement[]): PolicyDocument {
   const denies = (st: Statement) => st.effect === "Deny" && st.unknown === undefined;
   const holder = stack.byAddress.get(address);
   const allows = (st: Statement) => st.effect === "Allow" && st.unknown === undefined;
@@ -195,8 +222,16 @@ function exemptionWidened(st: Statement, others: readonly Statement[]): Statemen
   if (!twin) return undefined;
   const forms = twin.notResources!.map(unknownAsWildcard);
   if (forms.some((f, i) => f === "*" || !globCovers(f, read[i]))) return undefined;
+  // A form that is every ARN of the one service all its actions are of (`arn:aws:s3:::${var.scratch}` becomes
+  // `arn:aws:s3:::*` against s3:Delete*): the Deny covers nothing then, and stays flagged so the finding names the
+  // variable (red-team round 174, F3: relied on, it showed no reason why it did not protect the bucket).
+  const services = new Set(forms.filter((f) => WHOLE_SERVICE.test(f)).map((f) => f.split(":")[2].toLowerCase()));
+  if (services.size > 0 && st.actions?.every((a) => services.has(a.split(":")[0].toLowerCase()))) return undefined;
   return { ...st, notResources: forms };
 }
+
+/** Every ARN of a service: any region and account, a resource part of wildcards alone (`arn:aws:s3:::*` and its objects, `arn:aws:s3:::*` then `/*`). */
+const WHOLE_SERVICE = /^arn:[^:]*:[^:]+:\*?:\*?:[*/]+$/;
 
 /** What a statement does (not where it is written): two statements alike in it deny alike. */
 function statementSignature(st: Statement): string {
@@ -567,6 +602,14 @@ function resourced(doc: PolicyDocument, opts: PolicyFromValueOptions): PolicyDoc
 }
 
 function readDocumentText(ctx: Ctx, text: string, opts: PolicyFromValueOptions): PolicyDocument {
+  const verbatim = hasInterpolation(text) ? withVerbatimValues(ctx.stack, text) : undefined;
+  if (verbatim) {
+    const doc = readDocumentText(ctx, verbatim.text, opts);
+    const unreadable = doc.statements.length === 1 ? doc.statements[0].unknown : undefined;
+    if (unreadable === undefined || !/^policy (?:is not valid JSON|JSON is assembled)/.test(unreadable)) return doc;
+    const named = verbatim.names.join(", ");
+    return unknownFor(opts, `${unreadable.replace(/^policy/, `policy, with the value of ${named} written into its text verbatim as Terraform writes it,`)}; build the document with jsonencode() or the aws_iam_policy_document data source, which escape the value`);
+  }
   // Interpolations may contain quotes (`${lookup(m, "k")}`) that would break JSON.parse before Terraform
   // renders them: stand in a placeholder for each, parse, then put the expressions back into the strings.
   const raws: string[] = [];
@@ -619,6 +662,48 @@ function readDocumentText(ctx: Ctx, text: string, opts: PolicyFromValueOptions):
   if (repeated) return repeated;
   if (raws.length > 0) doc = restorePlaceholders(doc, raws);
   return parseDocumentObject(ctx, doc, opts);
+}
+
+/**
+ * `text` with each `${var.x}` / `${local.y}` whose value blastwall knows (a default, a `--var-file` value, a literal
+ * local) and that holds a character JSON escapes (a quote, a backslash, a control character) written in verbatim, as
+ * Terraform writes a template's interpolation (red-team round 174, F1): the value may close the string it stands in.
+ * Undefined where there is none such (the parser puts the others in place inside their strings, which is the same).
+ */
+function withVerbatimValues(stack: TfStack, text: string): { readonly text: string; readonly names: readonly string[] } | undefined {
+  if (!text.includes("var.") && !text.includes("local.")) return undefined;
+  const names: string[] = [];
+  let out = "";
+  for (const part of parseTemplate(text)) {
+    if (part.kind === "literal") {
+      out += part.text.replace(/([$%])\{/g, "$1$1{");
+      continue;
+    }
+    const value = part.directive ? undefined : knownValue(stack, "${" + part.expr + "}");
+    if (value === undefined || !/["\\\u0000-\u001f]/.test(value)) out += part.raw;
+    else {
+      out += value.replace(/([$%])\{/g, "$1$1{");
+      names.push(part.expr);
+    }
+  }
+  return names.length > 0 ? { text: out, names: [...new Set(names)] } : undefined;
+}
+
+/** The value of a `${var.x}` / `${local.y}` (through others such), where it is a literal primitive; else undefined. */
+function knownValue(stack: TfStack, token: string): string | undefined {
+  let v: unknown = token;
+  for (let step = 0; step < 8; step++) {
+    if (typeof v === "number" || typeof v === "boolean") return String(v);
+    if (typeof v !== "string") return undefined;
+    if (!v.includes("${")) return step === 0 ? undefined : v;
+    const t = refTarget(v);
+    if (!t || (t.kind !== "var" && t.kind !== "local") || t.attribute !== undefined) return undefined;
+    const map = t.kind === "var" ? stack.variables : stack.locals;
+    const name = t.address.slice(t.kind === "var" ? 4 : 6);
+    if (!map.has(name)) return undefined;
+    v = map.get(name);
+  }
+  return undefined;
 }
 
 /**

@@ -12,7 +12,19 @@
  * provider's settings are marked when rendered; a resource's arguments are compared only when first asked (a thunk),
  * so a folder whose Denies ask nothing pays nothing for it.
  */
-const settable = new WeakMap<object, { keys: Set<string>; lazy?: () => SettableReading; other?: Record<string, unknown>; written?: Record<string, unknown> }>();
+const settable = new WeakMap<object, { keys: Set<string>; lazy?: () => SettableReading; other?: Record<string, unknown>; written?: Record<string, unknown>; rawText?: readonly RawText[] }>();
+
+/**
+ * A string of a resource's arguments (`path` from its values: `["policy"]`, `["source_policy_documents", 0]`) that is
+ * text into which the reading with settable root variables unknown writes `tokens` verbatim, unescaped, as Terraform
+ * writes a heredoc's, a template's or a `templatefile()`'s interpolations (red-team round 174, F1/F2), or that is such a
+ * token whole. Only `jsonencode()` (and the policy document data source) escape a value: anywhere else a value with a
+ * quote in it can write JSON into the text.
+ */
+export interface RawText {
+  readonly path: readonly (string | number)[];
+  readonly tokens: readonly string[];
+}
 
 /** What a resource's arguments come out as where root variables `-var` may set are unknown, and which differ. */
 export interface SettableReading {
@@ -21,6 +33,8 @@ export interface SettableReading {
   readonly other?: Record<string, unknown>;
   /** The arguments as written (`${aws_iam_role.agent[count.index].name}`), where the reader keeps them. */
   readonly written?: Record<string, unknown>;
+  /** Its strings into which that reading writes a `-var` value verbatim (tokens the reading as read knows left out). */
+  readonly rawText?: readonly RawText[];
 }
 
 /** What every reason `settableDenyMark` gives says: a finding's fix looks for it (analyze.ts `withSettableDenyNote`). */
@@ -83,6 +97,7 @@ function rawKeys(body: object | undefined): ReadonlySet<string> {
     for (const k of reading.keys) hit.keys.add(k);
     if (reading.other) hit.other = reading.other;
     if (reading.written) hit.written = reading.written;
+    if (reading.rawText && reading.rawText.length > 0) hit.rawText = reading.rawText;
   }
   return hit.keys;
 }
@@ -100,6 +115,16 @@ export function settableOther(values: object | undefined): Record<string, unknow
 }
 
 const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * The strings of `values` (a resource's arguments) at or under `path` into which `-var` can write text verbatim
+ * (`RawText`), where the argument they are in is marked; empty where there are none.
+ */
+export function rawTextOf(values: object | undefined, under: (path: readonly (string | number)[]) => boolean): readonly RawText[] {
+  const keys = rawKeys(values);
+  const found = values === undefined ? undefined : settable.get(values)?.rawText;
+  return found ? found.filter((t) => keys.has(String(t.path[0])) && under(t.path)) : [];
+}
 
 /** Whether a provider body's (or resource's) `key` is one a deploy may set otherwise (see `markSettable`). */
 export function isSettable(body: object | undefined, key: string): boolean {
@@ -482,6 +507,35 @@ export function settableDocument(
   };
 }
 
+/** What the reason `settableTextWhy` gives says (analyze.ts writes the fix by it). */
+export const TEXT_INJECTION = "-var can write JSON into the policy text";
+
+/** A data source's arguments that hold policy documents as JSON text (its `statement` blocks the provider escapes). */
+const DOCUMENT_TEXTS: ReadonlySet<string> = new Set(["source_policy_documents", "override_policy_documents", "source_json", "override_json"]);
+
+/**
+ * Why no statement of the document `value` that `r` holds is certain, where its text is JSON into which `-var` writes a
+ * value verbatim (`RawText`; red-team round 174, F1/F2): a value with a quote in it closes the string it stands in and
+ * adds entries (`"*"` to a Deny's NotResource) or whole statements (an Allow of everything in a boundary). `value`
+ * undefined: a policy document data source, whose source and override documents are such texts. Undefined where no
+ * settable variable is so written (a `jsonencode()` document, the data source's own statements, a `--var-file` value).
+ */
+export function settableTextWhy(r: { readonly address: string; readonly values: Record<string, unknown> }, value: unknown): string | undefined {
+  const path = value === undefined ? undefined : pathTo(r.values, value, 0);
+  if (value !== undefined && path === undefined) return undefined;
+  const found = rawTextOf(r.values, (p) => (path === undefined ? DOCUMENT_TEXTS.has(String(p[0])) : path.every((k, i) => p[i] === k)));
+  if (found.length === 0) return undefined;
+  const vars = [...variablesIn(found.map((t) => t.tokens))].sort();
+  const named = vars.length === 0 ? "a root variable" : vars.length === 1 ? vars[0] : `the root variables ${vars.join(", ")}`;
+  const where = found[0].path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
+  return (
+    `${TEXT_INJECTION} of ${r.address}'s ${where}: it is JSON text that writes ${named} into it verbatim (a heredoc, a string template or ` +
+    `templatefile(); only jsonencode() and the aws_iam_policy_document data source escape a value), ${SETTABLE_SAYS} (blastwall reads ` +
+    `${vars.length > 1 ? "them by their" : "it by its"} default or tfvars value), and a value with a quote in it can close a string and add entries ` +
+    `(a "*" in a Deny's NotResource) or whole statements, so no statement of that policy is certain`
+  );
+}
+
 /** Text put where the other reading has a value it cannot know: no action, ARN, principal or condition value matches it. */
 const BLANK = "blastwall-settable-unknown";
 
@@ -583,14 +637,70 @@ export function markSettableByVariables(
     const vars = variablesOf(token, fixed, byLocal).filter((v) => !token.includes(v));
     return vars.length === 0 ? BLANK : `${BLANK}:${vars.join(",")}`;
   };
+  const raw = rawTokenFinder(settableVar, locals);
   for (const r of resources) {
     const keys: string[] = [];
     for (const [k, v] of Object.entries(r.values)) if (k !== "//" && namesVariable(v, settableVar, 0)) keys.push(k);
     if (keys.length === 0) continue;
     const other: Record<string, unknown> = { ...r.values };
     for (const k of keys) other[k] = blankVariables(r.values[k], settableVar, blank);
-    markSettableLazily(r.values, () => ({ keys: new Set(keys), other, written: r.values }));
+    markSettableLazily(r.values, () => {
+      const rawText: RawText[] = [];
+      for (const k of keys) stringsOf(r.values[k], [k], 0, (path, text) => {
+        // Named by the variables they reach (through locals too), as the HCL reader's tokens show them.
+        const vars = [...new Set(raw(text, 0).flatMap((token) => variablesOf(token, fixed, byLocal)))];
+        if (vars.length > 0) rawText.push({ path, tokens: vars.map((v) => "${" + v + "}") });
+      });
+      return { keys: new Set(keys), other, written: r.values, rawText };
+    });
   }
+}
+
+/**
+ * The `${...}` tokens of a Terraform JSON string Terraform writes into its text verbatim that name a settable variable
+ * (`RawText`): all but a `${jsonencode(...)}` (escaped JSON whatever the value) and a `${local.x}` whose value has no
+ * such token itself (cdktf's TerraformLocal holding a jsonencode document).
+ */
+function rawTokenFinder(settableVar: (token: string) => boolean, locals: ReadonlyMap<string, unknown> | undefined): (text: string, depth: number) => string[] {
+  const find = (text: string, depth: number): string[] =>
+    tokenSpans(text)
+      .map((t) => text.slice(t.start, t.end))
+      .filter((token) => settableVar(token) && !escapedToken(token, depth));
+  const escapedToken = (token: string, depth: number): boolean => {
+    if (isJsonencodeCall(token.slice(2, -1))) return true;
+    const local = /^\$\{\s*local\.([A-Za-z_][\w-]*)\s*\}$/.exec(token)?.[1];
+    if (local === undefined || !locals?.has(local) || depth >= 8) return false;
+    let rawInside = false;
+    stringsOf(locals.get(local), [], 0, (_p, text) => (rawInside ||= find(text, depth + 1).length > 0));
+    return !rawInside;
+  };
+  return find;
+}
+
+/** Whether an expression is one `jsonencode(...)` call, its closing parenthesis last (strings in it skipped). */
+function isJsonencodeCall(expr: string): boolean {
+  const m = /^\s*jsonencode\s*\(/.exec(expr);
+  if (!m) return false;
+  let depth = 1;
+  let inString = false;
+  for (let i = m[0].length; i < expr.length; i++) {
+    const c = expr[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return expr.slice(i + 1).trim() === "";
+  }
+  return false;
+}
+
+/** Calls `found` with each string of `v` and its path. */
+function stringsOf(v: unknown, path: (string | number)[], depth: number, found: (path: readonly (string | number)[], text: string) => void): void {
+  if (typeof v === "string") found(path, v);
+  else if (Array.isArray(v)) {
+    if (depth <= 12) v.forEach((x, i) => stringsOf(x, [...path, i], depth + 1, found));
+  } else if (depth <= 12 && v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) stringsOf(x, [...path, k], depth + 1, found);
 }
 
 const VAR_NAME = /(?<![\w.])var\.([A-Za-z_][\w-]*)/g;
