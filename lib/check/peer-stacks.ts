@@ -10,12 +10,14 @@ import { statSync } from "fs";
 import { dirname, resolve } from "path";
 import type { BlastwallConfig } from "../engine/config-types";
 import type { PeerAgent, RemoteState, TfStack } from "../engine/terraform/types";
-import type { PrincipalNode } from "../engine/analysis-types";
+import type { PrincipalNode, StackAnalysis } from "../engine/analysis-types";
 import { buildAnalysis, type OutsideAsked } from "../engine/analyze";
 import { SEVERAL, peerMatcher } from "../engine/agents";
 import type { OutsideAgentTest } from "../engine/principals/outsiders";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { reachOf } from "../rules/reach-support";
+import type { ReachGraph } from "../engine/reach/graph";
+import { ReachGraphTooLarge } from "../engine/reach/graph-limit";
 import { isObject } from "../engine/json";
 import { setRemoteSources } from "../engine/reach/credential-references";
 import { namedRoleArns, webIdentityTokens } from "../engine/reach/edges-web-identity";
@@ -263,7 +265,7 @@ function outputAt(stack: TfStack, steps: readonly string[]): { pattern: string; 
  * as (assume, pass to compute, hold the credentials of): a role an agent can assume is the agent's to use, so another
  * stack's deploy role that trusts it is as reachable from the agent as one that trusts the agent itself.
  */
-export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?: OutsideAsked): PeerAgent[] {
+export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?: OutsideAsked, maxReachEdges?: number): PeerAgent[] {
   const analysis = buildAnalysis(stack, config, { outsideAsked });
   const label = stackLabel(stack);
   const peer = (p: PrincipalNode, reason: string, actsFor?: string): PeerAgent | undefined => {
@@ -293,7 +295,7 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
   starts.sort((x, y) => x.rank - y.rank || (x.agent < y.agent ? -1 : x.agent > y.agent ? 1 : 0));
   const runners = based(runnersOf(stack, analysis.principals, label));
   if (starts.length === 0) return runners;
-  const graph = reachOf({ stack, analysis, config, strict: false });
+  const graph = reachOf({ stack, analysis, config, strict: false, maxReachEdges });
   for (const { a } of starts) {
     seen.add(a.address);
     const x = peer(a, `an agent there by ${a.agentReason ?? "selection"}`);
@@ -308,6 +310,33 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
   // An agent's runner is the agent's already (its holder runs the agent): reached back through the runner's own token,
   // it is passed on as a runner only, or the stack naming it in the agent's trust would start the agent's paths twice.
   const ownRunner = new Set(runners.map((r) => `${r.address}|${r.runs}`));
+  try {
+    passReached(graph, analysis, starts, seen, ownRunner, out, peer);
+  } catch (e) {
+    if (!(e instanceof ReachGraphTooLarge)) throw e;
+    // Fail closed, as the stack's own findings do (rules/reach-limit.ts): every principal of the stack is each agent's.
+    for (const { agent } of starts) {
+      for (const p of analysis.principals) {
+        if (seen.has(p.address)) continue;
+        const x = peer(p, `which ${agent} may act as: the reach graph of ${label} is larger than blastwall follows, so every principal of it counts as reached`, agent);
+        if (x) out.push(x);
+      }
+      for (const p of analysis.principals) seen.add(p.address);
+    }
+  }
+  return out;
+}
+
+/** What each agent reaches in its stack, passed on in `out` (see `agentsOf`); throws `ReachGraphTooLarge` past the graph's limit. */
+function passReached(
+  graph: ReachGraph,
+  analysis: StackAnalysis,
+  starts: readonly { readonly a: PrincipalNode; readonly agent: string }[],
+  seen: Set<string>,
+  ownRunner: ReadonlySet<string>,
+  out: PeerAgent[],
+  peer: (p: PrincipalNode, reason: string, actsFor?: string) => PeerAgent | undefined,
+): void {
   for (const { a, agent } of starts) {
     const start = a.address;
     // A path that starts at a principal of another stack the agent can act as runs through it.
@@ -335,7 +364,6 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
       }
     }
   }
-  return out;
 }
 
 /**

@@ -48,6 +48,8 @@ export interface CheckOptions {
    * reported (`config-address-unmatched`). The synth-time gate judges one stack of an app at a time. @default true
    */
   readonly wholeRun?: boolean;
+  /** Edges a stack's reach graph may hold before every agent of it counts as reaching everything (reach/graph-limit.ts). */
+  readonly maxReachEdges?: number;
 }
 
 /**
@@ -201,7 +203,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
           ...(peerRemovals.length > 0 ? { peerRemovals } : {}),
         }
       : plain;
-    const analyzed = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });
+    const analyzed = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict, maxReachEdges: opts.maxReachEdges });
     // Each finding with the digest of what grants it, which a pinned acknowledgement must match (red-team round 141).
     const r = { ...analyzed, findings: withGrantsDigests(analyzed.findings, stack, analyzed.analysis) };
     if (selecting) {

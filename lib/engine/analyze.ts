@@ -23,6 +23,8 @@ import { ALSO_NOT_RELIED_ON, notReliedReason, SETTABLE_SAYS, TEXT_INJECTION } fr
 import { LITERAL_ACTION_AGAINST_VARIABLE, LITERAL_AGAINST_REFERENCE, LITERAL_AGAINST_VARIABLE, settableForms } from "./terraform/settable-forms";
 import { MIN_REASON, nearestKey, visibleLength } from "./text";
 import { placeholderReason } from "./reason";
+import { ReachGraphTooLarge } from "./reach/graph-limit";
+import { REACH_LIMIT_RULE, reachLimitFindings } from "../rules/reach-limit";
 
 const managedCache = new Map<string, PolicyDocument | undefined>();
 
@@ -118,6 +120,8 @@ export interface AnalyzeOptions {
   readonly config: BlastwallConfig;
   readonly rules: readonly Rule[];
   readonly strict?: boolean;
+  /** Edges a reach graph may hold (reach/graph-limit.ts). @default MAX_REACH_EDGES */
+  readonly maxReachEdges?: number;
 }
 
 /** Runs every rule over one stack. Acknowledgements and severity overrides are applied by the caller. */
@@ -125,35 +129,51 @@ export function analyzeStack(stack: TfStack, opts: AnalyzeOptions): { findings: 
   loadCatalogue();
   const analysis = buildAnalysis(stack, opts.config);
   recordJudgedAgents(stack, analysis.agents.map((a) => a.address));
-  const ctx = { stack, analysis, config: opts.config, strict: opts.strict ?? opts.config.strict ?? false };
+  const ctx = { stack, analysis, config: opts.config, strict: opts.strict ?? opts.config.strict ?? false, maxReachEdges: opts.maxReachEdges };
   const findings: Finding[] = [];
   const located = stack.resources.length > 0 && stack.resources[0].location !== undefined;
   // Most stacks hold no resource whose region the notes speak of: then no finding's evidence is read for one (asked
   // per finding, each of 23,000 findings made a set and a copy of its evidence).
   const regions = notesRegions(stack);
+  const record = (rule: Rule, d: FindingDraft): void => {
+    const constructPath = d.constructPath ?? (stack.byAddress.get(d.principal) ?? stack.byAddress.get(d.resource))?.constructPath;
+    const at = d.resource !== d.principal ? stack.byAddress.get(d.resource)?.constructPath : undefined;
+    const resourceConstructPath = at !== constructPath ? at : undefined;
+    const evidence = located ? withLocations(stack, d.evidence) : d.evidence;
+    // One object shape for every finding: large stacks produce thousands, and every later pass reads them.
+    const f: Finding = {
+      ruleId: rule.meta.id,
+      severity: d.severity ?? rule.meta.severity,
+      principal: d.principal,
+      resource: d.resource,
+      actions: d.actions,
+      evidence: regions ? withRegionNotes(stack, evidence) : evidence,
+      message: d.message,
+      fix: withSettableDenyNote(withWarningNote(d.fix ?? rule.meta.fix, d.severity, rule.meta), d.evidence),
+      file: stack.file,
+      constructPath,
+      resourceConstructPath,
+      acknowledged: d.acknowledged,
+    };
+    findings.push(f);
+  };
+  // A reach graph larger than blastwall builds stops every rule that reads it, each keeping nothing of what it found so
+  // far; the rules that finished read none of it that was cut short. Then every agent reaches everything (reach-limit.ts).
+  let tooLarge: { error: ReachGraphTooLarge; rule: Rule } | undefined;
   for (const rule of opts.rules) {
-    for (const d of rule.check(ctx)) {
-      const constructPath = d.constructPath ?? (stack.byAddress.get(d.principal) ?? stack.byAddress.get(d.resource))?.constructPath;
-      const at = d.resource !== d.principal ? stack.byAddress.get(d.resource)?.constructPath : undefined;
-      const resourceConstructPath = at !== constructPath ? at : undefined;
-      const evidence = located ? withLocations(stack, d.evidence) : d.evidence;
-      // One object shape for every finding: large stacks produce thousands, and every later pass reads them.
-      const f: Finding = {
-        ruleId: rule.meta.id,
-        severity: d.severity ?? rule.meta.severity,
-        principal: d.principal,
-        resource: d.resource,
-        actions: d.actions,
-        evidence: regions ? withRegionNotes(stack, evidence) : evidence,
-        message: d.message,
-        fix: withSettableDenyNote(withWarningNote(d.fix ?? rule.meta.fix, d.severity, rule.meta), d.evidence),
-        file: stack.file,
-        constructPath,
-        resourceConstructPath,
-        acknowledged: d.acknowledged,
-      };
-      findings.push(f);
+    let drafts: readonly FindingDraft[];
+    try {
+      drafts = rule.check(ctx);
+    } catch (e) {
+      if (!(e instanceof ReachGraphTooLarge)) throw e;
+      tooLarge ??= { error: e, rule };
+      continue;
     }
+    for (const d of drafts) record(rule, d);
+  }
+  if (tooLarge) {
+    const rule = opts.rules.find((r) => r.meta.id === REACH_LIMIT_RULE) ?? tooLarge.rule;
+    for (const d of reachLimitFindings(analysis, tooLarge.error)) record(rule, d);
   }
   // A finding that only stands because a policy cannot be read says so, and names the policy to fix first.
   return { findings: linkRootCauses(findings), analysis };

@@ -10,6 +10,8 @@ export interface RuleContext {
   readonly config: BlastwallConfig;
   /** `--strict`: warnings that can hide a path (unknown secret contents, ...) become errors. */
   readonly strict: boolean;
+  /** Edges a reach graph of the stack may hold (reach/graph-limit.ts `MAX_REACH_EDGES` when not given). */
+  readonly maxReachEdges?: number;
 }
 
 export interface Rule {

@@ -31,7 +31,7 @@ const graphs = new WeakMap<object, ReachGraph>();
 /** One reach graph per analysed stack, shared by the reach rules. */
 export function reachOf(ctx: RuleContext): ReachGraph {
   let g = graphs.get(ctx.analysis);
-  if (!g) graphs.set(ctx.analysis, (g = new ReachGraph(ctx.stack, ctx.analysis)));
+  if (!g) graphs.set(ctx.analysis, (g = new ReachGraph(ctx.stack, ctx.analysis, ctx.maxReachEdges)));
   return g;
 }
 

@@ -22,6 +22,7 @@ import { routeEdges } from "./edges-routes";
 import { stateEdges } from "./edges-state";
 import { frontDoorEdges, labelInScope, scopedEdge } from "./edges-front-doors";
 import { agentTokens, webIdentityEdges, type WebIdentityToken } from "./edges-web-identity";
+import { MAX_REACH_EDGES, ReachGraphTooLarge } from "./graph-limit";
 
 export { EDGE_STEPS, edgeEvidence, grantText, type EdgeStep } from "./edge";
 export type { ScopedUser } from "./edge-context";
@@ -34,8 +35,34 @@ export class ReachGraph {
   /** The stack, its indexes and the helpers every edge family reads (edge-context.ts), built once per graph. */
   private readonly ctx: EdgeContext;
 
-  constructor(readonly stack: TfStack, readonly analysis: StackAnalysis) {
+  /** Edges held in `edges`, against `maxEdges`; set once the graph would hold more, after which every use throws it. */
+  private held = 0;
+  private tooLarge: ReachGraphTooLarge | undefined;
+
+  constructor(
+    readonly stack: TfStack,
+    readonly analysis: StackAnalysis,
+    /** Edges the graph may hold (graph-limit.ts); past it, asking for edges throws `ReachGraphTooLarge`. */
+    private readonly maxEdges = MAX_REACH_EDGES,
+  ) {
     this.ctx = new EdgeContext(stack, analysis);
+  }
+
+  /**
+   * Checked as each edge is made (`building`: the edges of the principal at hand so far), not only once a principal's
+   * edges are all made: one principal with many grants of `sts:AssumeRole` on `*` makes an edge per grant and role.
+   */
+  private budget(building: number): void {
+    if (this.held + building <= this.maxEdges) return;
+    const built = this.edges.size;
+    const err = new ReachGraphTooLarge(this.stack.file, this.analysis.principals.length, this.analysis.principals.filter((p) => p.kind === "role").length, built, this.held + building, this.maxEdges);
+    // What was built is let go: the findings no longer read it, and the rest of the analysis needs the memory.
+    this.edges.clear();
+    this.secretReads.clear();
+    this.databaseReads.clear();
+    this.adj.length = 0;
+    this.tooLarge = err;
+    throw err;
   }
 
   /** What an unknown node stands for, for reports; undefined for an id the graph did not make. */
@@ -49,12 +76,15 @@ export class ReachGraph {
   }
 
   edgesFrom(id: string): ReachEdge[] {
+    if (this.tooLarge) throw this.tooLarge;
     if (id.startsWith(UNKNOWN_PREFIX)) return [];
     let out = this.edges.get(id);
     if (!out) {
       const p = this.analysis.byAddress.get(id);
       const scoped = p ? undefined : this.ctx.scopedUsers.get(id);
       out = p ? this.computeEdges(p) : scoped ? this.scopedEdges(scoped) : [];
+      this.budget(out.length);
+      this.held += out.length;
       this.edges.set(id, out);
     }
     return out;
@@ -97,6 +127,7 @@ export class ReachGraph {
     const out: ReachEdge[] = [];
     const add = (to: string, step: EdgeStep, label: string, why: () => string, via?: string, weak?: boolean) => {
       if (to !== s.id && to !== s.user.address) out.push(new LazyEdge(s.id, to, label, via, step, why, undefined, weak));
+      this.budget(out.length);
     };
     if (s.signs) {
       // A role a service calls actions with for a caller: the role's own edges whose every action is one of them.
@@ -242,6 +273,7 @@ export class ReachGraph {
     const out: ReachEdge[] = [];
     const add = (to: string, step: EdgeStep, label: string, why: () => string, via?: string, weak?: boolean) => {
       if (to !== p.address) out.push(new LazyEdge(p.address, to, label, via, step, why, undefined, weak));
+      this.budget(out.length);
     };
     assumeRoleEdges(this.ctx, p, add);
     rewriteTrustEdges(this.ctx, p, add);
