@@ -24,7 +24,7 @@ import { LITERAL_ACTION_AGAINST_VARIABLE, LITERAL_AGAINST_REFERENCE, LITERAL_AGA
 import { MIN_REASON, nearestKey, visibleLength } from "./text";
 import { placeholderReason } from "./reason";
 import { ReachGraphTooLarge } from "./reach/graph-limit";
-import { REACH_LIMIT_RULE, reachLimitFindings } from "../rules/reach-limit";
+import { REACH_LIMIT_META, reachLimitFindings } from "../rules/reach-limit";
 
 const managedCache = new Map<string, PolicyDocument | undefined>();
 
@@ -159,20 +159,20 @@ export function analyzeStack(stack: TfStack, opts: AnalyzeOptions): { findings: 
   };
   // A reach graph larger than blastwall builds stops every rule that reads it, each keeping nothing of what it found so
   // far; the rules that finished read none of it that was cut short. Then every agent reaches everything (reach-limit.ts).
-  let tooLarge: { error: ReachGraphTooLarge; rule: Rule } | undefined;
+  let tooLarge: { error: ReachGraphTooLarge } | undefined;
   for (const rule of opts.rules) {
     let drafts: readonly FindingDraft[];
     try {
       drafts = rule.check(ctx);
     } catch (e) {
       if (!(e instanceof ReachGraphTooLarge)) throw e;
-      tooLarge ??= { error: e, rule };
+      tooLarge ??= { error: e };
       continue;
     }
     for (const d of drafts) record(rule, d);
   }
   if (tooLarge) {
-    const rule = opts.rules.find((r) => r.meta.id === REACH_LIMIT_RULE) ?? tooLarge.rule;
+    const rule: Rule = { meta: REACH_LIMIT_META, check: () => [] };
     for (const d of reachLimitFindings(analysis, tooLarge.error)) record(rule, d);
   }
   // A finding that only stands because a policy cannot be read says so, and names the policy to fix first.

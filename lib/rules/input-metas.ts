@@ -1,7 +1,10 @@
 import type { RuleMeta } from "../engine/findings";
+import { REACH_LIMIT_META } from "./reach-limit";
 
 /** Findings the runner itself raises (not rules over a stack). */
 export const INPUT_METAS: readonly RuleMeta[] = [
+  // Raised by the engine for a stack whose reach graph passed its limit (reach-limit.ts), for every agent of it.
+  REACH_LIMIT_META,
   {
     id: "acknowledgement-expired",
     title: "An acknowledgement has expired",

@@ -1,17 +1,34 @@
 /** What the analysis reports when a stack's reach graph is larger than blastwall builds (engine/reach/graph-limit.ts). */
-import type { FindingDraft } from "../engine/findings";
+import type { FindingDraft, RuleMeta } from "../engine/findings";
 import type { StackAnalysis } from "../engine/analysis-types";
 import type { ReachGraphTooLarge } from "../engine/reach/graph-limit";
 import { agentCan, principalEvidence } from "./support";
 
-/** The rule whose findings these are: what an agent reaches that blastwall cannot follow. */
-export const REACH_LIMIT_RULE = "agent-reach-unknown";
+/**
+ * The rule of these findings: a rule of its own, not agent-reach-unknown, so an acknowledgement of a path blastwall
+ * could not follow (a wildcard reaching roles outside the stack) never covers a stack grown past the limit, where the
+ * rules that read the graph report nothing else: a stack grown so, by an agent that edits it, would otherwise hide every
+ * chain of its agents behind that one acknowledgement.
+ */
+export const REACH_LIMIT_RULE = "reach-graph-too-large";
 
 export const REACH_LIMIT_FIX =
   "Make the graph smaller where it grows as the square of the roles: grant sts:AssumeRole and iam:PassRole on the exact " +
   "roles each principal needs (their ARNs, not `*` or `role/*`), narrow trust policies that admit the account root " +
   "(`arn:aws:iam::ACCOUNT:root`, which lets every principal of the account holding such a grant assume the role) to the " +
   "principals that assume it, or split the stack into smaller stacks.";
+
+export const REACH_LIMIT_META: RuleMeta = {
+  id: REACH_LIMIT_RULE,
+  title: "A stack's reach graph is larger than blastwall follows",
+  why:
+    "Where every role may assume every other, the ways one principal can come to act as another grow as the square of the " +
+    "roles. Past 500,000 of them blastwall stops building the graph rather than run out of memory, and each agent of the " +
+    "stack counts as reaching every principal of it with every right: a gate that passes what it did not read is worse than none.",
+  fix: REACH_LIMIT_FIX,
+  severity: "error",
+  category: "reach",
+};
 
 /**
  * Fail closed, for every agent of the stack: blastwall stopped building the graph of who can come to act as whom, so

@@ -41,7 +41,7 @@ describe("blastwall check on a stack whose reach graph passes the limit", () => 
     const findings = JSON.parse(r.stdout).findings as { ruleId: string; severity: string; principal: string; message: string; fix: string }[];
     const limited = findings.filter((f) => /is larger than blastwall follows/.test(f.message));
     expect(limited).toHaveLength(1);
-    expect(limited[0]).toMatchObject({ ruleId: "agent-reach-unknown", severity: "error", principal: "aws_iam_role.r0" });
+    expect(limited[0]).toMatchObject({ ruleId: "reach-graph-too-large", severity: "error", principal: "aws_iam_role.r0" });
     expect(limited[0].message).toMatch(/80 principal\(s\) \(80 role\(s\)\).*passed 500,000.*every principal of the stack, with every right/);
     expect(limited[0].fix).toMatch(/grant sts:AssumeRole and iam:PassRole on the exact roles/);
   });

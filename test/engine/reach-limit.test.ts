@@ -66,7 +66,7 @@ describe("the reach graph's limit on edges (red-team round 176, F2)", () => {
     const limited = limitFindings(fs);
     expect(limited.map((f) => f.principal).sort()).toEqual(["aws_iam_role.r0", "aws_iam_role.r1"]);
     for (const f of limited) {
-      expect(f.ruleId).toBe("agent-reach-unknown");
+      expect(f.ruleId).toBe("reach-graph-too-large");
       expect(f.severity).toBe("error");
       expect(f.actions).toEqual(["*"]);
       expect(f.message).toMatch(/9 principal\(s\) \(9 role\(s\)\)/);
@@ -81,6 +81,14 @@ describe("the reach graph's limit on edges (red-team round 176, F2)", () => {
     expect(byRule(fs, "agent-transitive-destroy")).toEqual([]);
     // Rules that read no graph still report.
     expect(byRule(fs, "agent-role-boundary").length).toBe(2);
+  });
+
+  test("an acknowledgement of agent-reach-unknown for the agent does not cover the limit's finding, a rule of its own", () => {
+    const acknowledgements = ["aws_iam_role.r0", "aws_iam_role.r1"].map((principal) => ({ ruleId: "agent-reach-unknown", principal, reason: "roles outside the stack are reviewed by the platform team" }));
+    const fs = checkStacks([buildStack(json, "complete.tf.json")], { config: { acknowledgements }, maxReachEdges: total - 1 }).findings;
+    const limited = limitFindings(fs);
+    expect(limited.length).toBe(2);
+    expect(limited.every((f) => f.ruleId === "reach-graph-too-large" && f.severity === "error" && !f.acknowledged)).toBe(true);
   });
 
   test("one principal with many grants is stopped as its edges are made, not after", () => {
