@@ -13,7 +13,7 @@ test("the Cloud Control count in docs/plan-gate.md is the number of awscc types 
   expect(doc).toContain(`... ${awscc} types, named`);
 });
 
-test("docs/plan-gate.md names the aws types 0.8.0 protects", () => {
+test("docs/plan-gate.md names the aws types 0.9.0 protects", () => {
   for (const t of ["aws_detective_graph", "aws_macie2_account", "aws_kendra_index", "aws_cognito_identity_pool", "aws_connect_instance", "aws_location_geofence_collection"]) {
     expect([t, PROTECTED_TYPES.has(t), doc.includes(`\`${t}\``)]).toEqual([t, true, true]);
   }
