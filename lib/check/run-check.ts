@@ -319,6 +319,8 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   }
   const source = opts.configSource ?? "blastwall.json";
   const notes = [...unknownStackNotes(acks, stacks), ...new Set(skippedInCode), ...protectedEntries.notes];
+  // Read last: the rules may have evaluated more of a folder while they ran. Two readings of one folder say it once.
+  notes.push(...new Set(stacks.flatMap((s) => s.evaluationNotes?.() ?? [])));
   // The synth-time gate judges one stack of an app at a time: what the config selects or acknowledges may be in another.
   if (opts.wholeRun !== false) {
     const names = new Set(stacks.map((s) => s.name).filter((n): n is string => n !== undefined));

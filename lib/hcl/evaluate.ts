@@ -8,6 +8,7 @@
 import { HclExprError, parseTemplate, type Expr, type ForExpr, type Op, type TmplPart } from "./expr";
 import { callFunction, FAIL, NOPE } from "./functions";
 import type { DirEntry } from "./fileset";
+import type { EvalBudget } from "./budget";
 import type { RegexBudget } from "./re2";
 import { ANY, type Ty } from "./ty";
 import { DOUBT, NIL, convertValue, doubt, doubtCount, typedEqual, unifyTypes, valueType } from "./unify";
@@ -17,6 +18,7 @@ import {
   InexactNumber,
   InstanceRef,
   ModRef,
+  TOO_LARGE,
   Tmpl,
   Unk,
   assignKeys,
@@ -68,6 +70,8 @@ export interface Env {
   listDir?(path: string): readonly DirEntry[] | undefined | null;
   /** The regular-expression time left for the whole configuration (one budget for every module of it). */
   readonly regexBudget?: RegexBudget;
+  /** The evaluation work left for the whole configuration (budget.ts); without it, nothing is counted. */
+  readonly evalBudget?: EvalBudget;
   /**
    * The type a null value of variable `name` has (its declared type; the dynamic type when it has none and the
    * value is a literal), undefined when not known. Terraform converts by it: `true ? 1 : var.s` is "1" when
@@ -86,6 +90,13 @@ export interface Scope {
   readonly each?: { readonly key: Value; readonly value: Value };
   /** `templatefile`: only `vars` exist. */
   readonly isolated?: boolean;
+  /** Inside a `templatefile` template, where Terraform refuses another `templatefile` call. */
+  readonly inTemplateFile?: boolean;
+}
+
+/** A value blastwall stopped evaluating: past a limit of the evaluation budget (budget.ts) or too large to write out. */
+export function tooLarge(): Unk {
+  return new Unk(TOO_LARGE);
 }
 
 export function withVars(scope: Scope, add: Record<string, Value>): Scope {
@@ -134,7 +145,11 @@ export function evalString(s: string, scope: Scope): Value {
 export function evalTemplate(parts: readonly TmplPart[], scope: Scope): Value {
   if (parts.length === 1 && typeof parts[0] !== "string" && parts[0].k === "interp") return evalExpr(parts[0].e, scope);
   const out: (string | Unk)[] = [];
-  if (!appendTemplate(parts, scope, out)) return new Unk(templateSource(parts, scope));
+  const budget = scope.env.evalBudget;
+  if (!appendTemplate(parts, scope, out)) return budget?.spent ? tooLarge() : new Unk(templateSource(parts, scope));
+  // Counted before the parts are joined: a template over a `for` directive, or over strings that double, can ask for
+  // gigabytes in one step. Literal text alone is the source's own (and stays readable once the budget is spent).
+  if (budget && parts.some((p) => typeof p !== "string") && !budget.chars(textLength(out))) return tooLarge();
   // Terraform normalises the result (`"e${"\u0301"}"` is "é"); a partly known one is normalised part by part only.
   const r = concat(out);
   return typeof r === "string" ? nfc(r) : r;
@@ -156,13 +171,22 @@ function appendTemplate(parts: readonly TmplPart[], scope: Scope, out: (string |
     } else {
       const entries = entriesOf(evalExpr(p.coll, scope));
       if (!entries) return false;
+      const budget = scope.env.evalBudget;
       for (const [k, v] of entries) {
+        if (budget && !budget.values(1)) return false;
         const s2 = withVars(scope, p.keyVar ? { [p.keyVar]: k, [p.valVar]: v } : { [p.valVar]: v });
         if (!appendTemplate(p.body, s2, out)) return false;
       }
     }
   }
   return true;
+}
+
+/** Characters of the known parts of a template. */
+function textLength(parts: readonly (string | Unk)[]): number {
+  let n = 0;
+  for (const p of parts) if (typeof p === "string") n += p.length;
+  return n;
 }
 
 /** The HCL source of a template that cannot be evaluated, references rewritten. */
@@ -302,7 +326,9 @@ function expandDynamic(dyn: Record<string, unknown>, scope: Scope, out: ObjValue
       const body = content.length === 1 ? content[0] : content.reduce((all, c) => assignKeys(all, c), {});
       const forEach = evalJson(spec["for_each"], scope);
       const entries = entriesOf(forEach);
-      if (entries) {
+      if (entries && scope.env.evalBudget && !scope.env.evalBudget.values(entries.length)) {
+        setKey(out, label, tooLarge());
+      } else if (entries) {
         const blocks = entries.map(([k, v]) => evalJson(body, withVars(scope, { [iter]: { key: k, value: v } }), true));
         const prev = hasKey(out, label) ? out[label] : undefined;
         setKey(out, label, [...(Array.isArray(prev) ? prev : prev === undefined ? [] : [prev]), ...blocks]);
@@ -540,6 +566,7 @@ export function applyOps(base: Value, ops: readonly Op[], from: number, scope: S
 
 function splat(v: Value, sub: readonly Op[], scope: Scope, full: boolean): Value {
   if (v === null) return [];
+  if (Array.isArray(v) && scope.env.evalBudget && !scope.env.evalBudget.values(v.length)) return tooLarge();
   if (Array.isArray(v)) return v.map((x) => applyOps(x, sub, 0, scope));
   if (v instanceof Unk && v.rep) return [applyOps(new Unk(v.src), sub, 0, scope)];
   if (v instanceof ModRef && v.rep) return [applyOps(new ModRef(v.address, v.output), sub, 0, scope)];
@@ -677,7 +704,11 @@ function evalCall(name: string, argExprs: readonly Expr[], expand: boolean, scop
     listDir: scope.env.listDir ? (p) => scope.env.listDir!(p) : undefined,
     rootDir: scope.env.rootDir,
     regexBudget: scope.env.regexBudget,
+    evalBudget: scope.env.evalBudget,
     templateFile: (text, vars) => {
+      // Terraform: "cannot recursively call templatefile from inside templatefile call". Read on, a template that
+      // includes itself would recurse until the stack ran out, and two that include each other twice grow as 2^depth.
+      if (scope.inTemplateFile) return FAIL;
       let parts: TmplPart[];
       try {
         parts = parseTemplate(text);
@@ -688,7 +719,7 @@ function evalCall(name: string, argExprs: readonly Expr[], expand: boolean, scop
       // Terraform refuses a template that refers to a name its vars do not set, before rendering it, and names it.
       const missing = [...templateNames(parts)].filter((n) => !Object.prototype.hasOwnProperty.call(vars, n));
       if (missing.length > 0) return new ErrUnk(`${MISSING_TEMPLATE_VARS} ${missing.map((n) => JSON.stringify(n)).join(", ")}`);
-      return evalTemplate(parts, { env: scope.env, vars: new Map(Object.entries(vars)), isolated: true });
+      return evalTemplate(parts, { env: scope.env, vars: new Map(Object.entries(vars)), isolated: true, inTemplateFile: true });
     },
   });
   if (r === FAIL) return new ErrUnk(render().src);
@@ -818,7 +849,11 @@ function evalFor(e: ForExpr, scope: Scope): Value {
   const list: Value[] = [];
   const obj: ObjValue = {};
   const groups = new Map<string, Value[]>();
+  const budget = scope.env.evalBudget;
+  let made = 0;
   for (const [k, v] of entries) {
+    // Each iteration counts, kept or filtered out: nested `for` expressions multiply (red-team round 176, F1).
+    if (budget && !budget.values(1, ++made)) return tooLarge();
     const sc = bind(k, v);
     if (e.cond) {
       const c = truth(evalExpr(e.cond, sc));

@@ -7,11 +7,13 @@ import { STRING, NUMBER, UNKNOWN, collectionOf, objectOf, sameType, tupleOf, typ
 import { fileset as globFiles, goBase, goClean, goDir, type ListDir } from "./fileset";
 import { matchAll, matchAt, replaceAll, translateRe2, type Match, type Re2, type RegexBudget } from "./re2";
 import { yamlDecode } from "./yaml";
+import type { EvalBudget } from "./budget";
 import { trimGoSpace } from "./go-space";
 import { DOUBT, NIL, convertValue, setOrder, typed, typedEqual, unifyTypes, valueType } from "./unify";
 import {
   AttrRef,
   ModRef,
+  TOO_LARGE,
   Tmpl,
   Unk,
   assignKeys,
@@ -57,6 +59,21 @@ export interface FnCtx {
   readonly regexBudget?: RegexBudget;
   /** The absolute root directory, where Terraform runs: what `abspath` resolves against. */
   readonly rootDir?: string;
+  /** The evaluation work left for the configuration (budget.ts); without it, nothing is counted. */
+  readonly evalBudget?: EvalBudget;
+}
+
+/** The result of a call that would make more than the evaluation budget allows: unknown (budget.ts). */
+const tooLarge = (): Value => new Unk(TOO_LARGE);
+
+/** Charges a string of `length` characters about to be built; false when the budget refuses it. */
+const mayBuild = (ctx: FnCtx | undefined, length: number): boolean => ctx?.evalBudget?.chars(length) ?? true;
+
+/** Characters of the known parts. */
+function partsLength(parts: readonly (string | Unk)[]): number {
+  let n = 0;
+  for (const p of parts) if (typeof p === "string") n += p.length;
+  return n;
 }
 
 
@@ -110,7 +127,7 @@ function identity1(args: Value[]): Result {
 }
 
 /** Go-style `%` verbs of Terraform's `format`: `%s`, `%d`, `%v`, `%%`; others make the call unknown. */
-function format(args: Value[]): Result {
+function format(args: Value[], ctx?: FnCtx): Result {
   const f = args[0];
   if (!isStr(f)) return NOPE;
   const parts: (string | Unk)[] = [];
@@ -140,7 +157,8 @@ function format(args: Value[]): Result {
     if (!tp) return NOPE;
     parts.push(...tp);
   }
-  return ai === args.length ? concat(parts) : NOPE;
+  if (ai !== args.length) return NOPE;
+  return mayBuild(ctx, partsLength(parts)) ? concat(parts) : tooLarge();
 }
 
 /** Whether Go's `%g` (shortest) prints `n` as its plain decimal form: a whole number of at most six digits. */
@@ -152,7 +170,7 @@ export function plainUnderG(n: number): boolean {
  * Terraform's `formatlist`: `format` once per index of the list (or tuple) arguments, which must all have one
  * length; other arguments repeat. Without a list argument the result has one element.
  */
-function formatlist(args: Value[]): Result {
+function formatlist(args: Value[], ctx: FnCtx): Result {
   const [spec, ...rest] = args;
   if (!isStr(spec)) return NOPE;
   let n: number | undefined;
@@ -164,18 +182,22 @@ function formatlist(args: Value[]): Result {
   }
   const out: Value[] = [];
   for (let i = 0; i < (n ?? 1); i++) {
-    const r = format([spec, ...rest.map((a) => (Array.isArray(a) ? a[i] : a))]);
+    if (ctx.evalBudget && !ctx.evalBudget.values(1, i + 1)) return tooLarge();
+    const r = format([spec, ...rest.map((a) => (Array.isArray(a) ? a[i] : a))], ctx);
     if (r === NOPE || r === FAIL) return r;
     out.push(r);
   }
   return typed(out, collectionOf("list", STRING));
 }
 
-function join(args: Value[]): Result {
+function join(args: Value[], ctx: FnCtx): Result {
   const [sep, ...lists] = args;
   if (!isStr(sep) || lists.length === 0) return NOPE;
   const parts: (string | Unk)[] = [];
   let first = true;
+  // Counted as it grows: a list of a few long strings shared many times would join to gigabytes.
+  let length = 0;
+  const cap = ctx.evalBudget?.limits.string ?? Infinity;
   for (const l of lists) {
     if (!isList(l)) return NOPE;
     for (const x of l) {
@@ -183,10 +205,15 @@ function join(args: Value[]): Result {
       if (!tp) return NOPE;
       if (!first) parts.push(sep);
       parts.push(...tp);
+      length += partsLength(tp) + (first ? 0 : sep.length);
+      if (length > cap) {
+        mayBuild(ctx, length); // records why
+        return tooLarge();
+      }
       first = false;
     }
   }
-  return concat(parts);
+  return mayBuild(ctx, length) ? concat(parts) : tooLarge();
 }
 
 /**
@@ -235,11 +262,12 @@ function merge(args: Value[]): Result {
 }
 
 /** Lists give a list of their unified element type; a tuple among them gives a tuple (Terraform 1.11). */
-function concatLists(args: Value[]): Result {
+function concatLists(args: Value[], ctx: FnCtx): Result {
   const out: Value[] = [];
   for (const a of args) {
     if (!isList(a)) return NOPE;
     if (setLike(a)) return FAIL;
+    if (ctx.evalBudget && !ctx.evalBudget.values(a.length, out.length + a.length)) return tooLarge();
     out.push(...a);
   }
   // `concat()` is an error in Terraform ("at least one argument is required").
@@ -254,12 +282,19 @@ function concatLists(args: Value[]): Result {
   return convertValue(out, collectionOf("list", el));
 }
 
-function flatten(args: Value[]): Result {
+function flatten(args: Value[], ctx: FnCtx): Result {
   const l = args[0];
   if (args.length !== 1 || !isList(l)) return NOPE;
   const out: Value[] = [];
+  const budget = ctx.evalBudget;
+  let over = false;
+  // Counted per element as it goes: lists that share their parts (`l2 = [local.l1, local.l1]`) flatten to 2^N.
   const walk = (xs: Value[]): boolean => {
     for (const x of xs) {
+      if (budget && !budget.values(1, out.length + 1)) {
+        over = true;
+        return false;
+      }
       if (isList(x)) {
         if (!walk(x)) return false;
       } else if (x instanceof Unk && !nonEmptyRef(x)) {
@@ -271,7 +306,8 @@ function flatten(args: Value[]): Result {
     }
     return true;
   };
-  return walk(l) ? out : NOPE;
+  if (walk(l)) return out;
+  return over ? tooLarge() : NOPE;
 }
 
 /** A map's default is converted to its element type (`lookup(tomap({ a = "x" }), "b", 1)` is "1"). */
@@ -392,9 +428,53 @@ function distinct(args: Value[]): Result {
   if (!isList(l) || !isKnown(l)) return NOPE;
   const list = toCollection(l, "list");
   if (!Array.isArray(list)) return list === FAIL ? FAIL : NOPE;
+  return typed(withoutRepeats(list), valueType(list));
+}
+
+/** A primitive's identity for a Set (deepEqual compares primitives by ===); undefined for a collection. */
+function primitiveKey(x: Value): string | undefined {
+  if (x === null) return "null";
+  if (typeof x === "string") return `s${x}`;
+  if (typeof x === "number") return `n${x}`;
+  if (typeof x === "boolean") return `b${x}`;
+  return undefined;
+}
+
+/**
+ * Membership in `l` by `deepEqual`: a Set for primitives (compared pairwise, a list of 100,000 would take 10^10 steps),
+ * pairwise for collections.
+ */
+function memberOf(l: readonly Value[]): (x: Value) => boolean {
+  const keys = new Set<string>();
+  const others: Value[] = [];
+  for (const y of l) {
+    const k = primitiveKey(y);
+    if (k === undefined) others.push(y);
+    else keys.add(k);
+  }
+  return (x) => {
+    const k = primitiveKey(x);
+    return k !== undefined ? keys.has(k) : others.some((y) => deepEqual(x, y));
+  };
+}
+
+/** The elements of `l`, each once (by `deepEqual`), in order. */
+function withoutRepeats(l: readonly Value[]): Value[] {
+  const keys = new Set<string>();
   const out: Value[] = [];
-  for (const x of list) if (!out.some((y) => deepEqual(x, y))) out.push(x);
-  return typed(out, valueType(list));
+  const others: Value[] = [];
+  for (const x of l) {
+    const k = primitiveKey(x);
+    if (k !== undefined) {
+      if (keys.has(k)) continue;
+      keys.add(k);
+    } else {
+      if (others.some((y) => deepEqual(x, y))) continue;
+      others.push(x);
+    }
+    out.push(x);
+  }
+  return out;
 }
 
 /** `compact` takes a list of strings: numbers and bools become strings (`compact([1, ""])` is `["1"]`). */
@@ -470,35 +550,64 @@ function replace(args: Value[], ctx: FnCtx): Result {
   if (!isStr(s) || !isStr(a) || !isStr(b)) return NOPE;
   if (a.length >= 2 && a.startsWith("/") && a.endsWith("/")) {
     const re = translateRe2(a.slice(1, -1));
-    return (re && replaceAll(re, s, b, ctx.regexBudget)) ?? NOPE;
+    const cap = ctx.evalBudget?.limits.string;
+    const r = re ? replaceAll(re, s, b, ctx.regexBudget, cap) : undefined;
+    if (r === "too long") return mayBuild(ctx, (cap ?? 0) + 1) ? NOPE : tooLarge();
+    if (r === undefined) return NOPE;
+    return mayBuild(ctx, r.length) ? r : tooLarge();
   }
   if (a === "") return NOPE;
-  return s.split(a).join(b);
+  const pieces = s.split(a);
+  // `replace(s, "a", <a long string>)` multiplies: counted before it is built.
+  return mayBuild(ctx, s.length + (pieces.length - 1) * (b.length - a.length)) ? pieces.join(b) : tooLarge();
 }
 
-function split(args: Value[]): Result {
+function split(args: Value[], ctx: FnCtx): Result {
   const [sep, s] = args;
   if (!isStr(sep) || !isStr(s)) return NOPE;
   // Split into characters, Terraform's are grapheme clusters.
   if (sep === "" && !countable(s)) return NOPE;
-  return typed(s.split(sep), collectionOf("list", STRING));
+  const parts = s.split(sep);
+  if (ctx.evalBudget && !ctx.evalBudget.values(parts.length)) return tooLarge();
+  return typed(parts, collectionOf("list", STRING));
 }
 
-function jsondecode(args: Value[]): Result {
+function jsondecode(args: Value[], ctx: FnCtx): Result {
   const s = args[0];
   if (!isStr(s)) return NOPE;
+  // Decoding reads every character and makes up to one value per two: both counted (a huge string decoded in a `for`).
+  if (!mayBuild(ctx, s.length)) return tooLarge();
+  let parsed: unknown;
   try {
-    return fromJson(markInexact(JSON.parse(s), s));
+    parsed = JSON.parse(s);
   } catch {
     return NOPE;
   }
+  if (ctx.evalBudget && !ctx.evalBudget.values(countValues(parsed))) return tooLarge();
+  return fromJson(markInexact(parsed, s));
 }
 
-function yamldecode(args: Value[]): Result {
+function yamldecode(args: Value[], ctx: FnCtx): Result {
   const s = args[0];
   if (args.length !== 1 || !isStr(s)) return NOPE;
+  if (!mayBuild(ctx, s.length)) return tooLarge();
   const v = yamlDecode(s);
-  return v === undefined ? NOPE : v;
+  if (v === undefined) return NOPE;
+  if (ctx.evalBudget && !ctx.evalBudget.values(countValues(v))) return tooLarge();
+  return v;
+}
+
+/** Values in a decoded document (it shares no parts: JSON and the YAML blastwall reads have no aliases). */
+function countValues(v: unknown): number {
+  let n = 0;
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    n++;
+    if (Array.isArray(x)) for (const y of x) stack.push(y);
+    else if (x !== null && typeof x === "object") for (const y of Object.values(x)) stack.push(y);
+  }
+  return n;
 }
 
 function jsonencodeFn(args: Value[]): Result {
@@ -678,11 +787,16 @@ function setOp(kind: "union" | "intersection" | "subtract"): Fn {
       if (!Array.isArray(c)) return c as typeof NIL | typeof DOUBT;
       lists.push(c);
     }
-    const has = (l: Value[], x: Value) => l.some((y) => deepEqual(x, y));
     let out: Value[] = [];
-    if (kind === "union") for (const l of lists) for (const x of l) if (!has(out, x)) out.push(x);
-    if (kind === "intersection") out = lists[0].filter((x) => lists.every((l) => has(l, x)));
-    if (kind === "subtract") out = lists[0].filter((x) => !has(lists[1] ?? [], x));
+    if (kind === "union") out = withoutRepeats(lists.flat());
+    if (kind === "intersection") {
+      const inAll = lists.map(memberOf);
+      out = lists[0].filter((x) => inAll.every((has) => has(x)));
+    }
+    if (kind === "subtract") {
+      const has = memberOf(lists[1] ?? []);
+      out = lists[0].filter((x) => !has(x));
+    }
     const ordered = setOrder(out, el);
     return Array.isArray(ordered) ? typed(ordered, collectionOf("set", el)) : ordered;
   };
@@ -786,9 +900,18 @@ function claimable(v: Value): boolean {
   return Object.keys(v).every((k) => claimable(k) && claimable(v[k]));
 }
 
+/** Functions whose string result is text they built (the others return a string they were given, or a short one). */
+const BUILDS_TEXT: ReadonlySet<string> = new Set(["jsonencode", "lower", "upper", "trimspace", "chomp", "substr", "trimprefix", "trimsuffix"]);
+
 export function callFunction(name: string, args: Value[], ctx: FnCtx): Result {
   const f = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
   if (!f) return NOPE;
   const r = f(args, ctx);
-  return r === NOPE || r === FAIL || claimable(r) ? r : NOPE;
+  if (r === NOPE || r === FAIL) return r;
+  // Every collection a function makes counts its elements (`keys`, `sort`, `concat` of large lists in a `for`).
+  const budget = ctx.evalBudget;
+  if (budget && Array.isArray(r) && !budget.values(r.length)) return tooLarge();
+  if (budget && isObj(r) && !budget.values(Object.keys(r).length)) return tooLarge();
+  if (budget && typeof r === "string" && BUILDS_TEXT.has(name) && !budget.chars(r.length)) return tooLarge();
+  return claimable(r) ? r : NOPE;
 }

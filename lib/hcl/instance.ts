@@ -7,6 +7,7 @@
  * it) yields an unknown value instead of looping.
  */
 import { regexBudget, type RegexBudget } from "./re2";
+import { EvalBudget, type EvalSite } from "./budget";
 import { INPUT_LIMITS, readInputFile } from "../engine/input-file";
 import { isAbsolute, join } from "path";
 import { readdirSync } from "fs";
@@ -15,7 +16,7 @@ import { evalJson, evalString, truth, type Env, type Scope } from "./evaluate";
 import { BAD_TYPE, DOUBT, MISMATCH, convert, parseType } from "./types";
 import { ANY, hasAny, type Ty } from "./ty";
 import { literalJson, resourceKey, type BlockMode, type ModuleDef, type NamedDecl, type Obj, type ResourceDecl } from "./config";
-import { InstanceRef, ModRef, Unk, assignKeys, byteOrder, hasKey, isKnown, isObj, rawTextUnknowns, setKey, toHclOperand, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
+import { InstanceRef, ModRef, TOO_LARGE, Unk, assignKeys, byteOrder, hasKey, isKnown, isObj, rawTextUnknowns, setKey, toHclOperand, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
 
 /** How many instances a resource or module block has. */
 export type Expansion =
@@ -113,11 +114,21 @@ function instanceKey(k: string | number): string {
 
 /** One regular-expression budget for every module instance of one reading of a configuration (re2.ts). */
 const budgets = new WeakMap<object, RegexBudget>();
+/** One evaluation budget likewise (budget.ts). */
+const evalBudgets = new WeakMap<object, EvalBudget>();
+
+/** The evaluation budget the readings of `tree` share (made on first use). */
+export function evalBudgetOf(tree: Tree): EvalBudget {
+  let b = evalBudgets.get(tree.children);
+  if (!b) evalBudgets.set(tree.children, (b = new EvalBudget()));
+  return b;
+}
 
 export class ModuleInstance implements Env {
   readonly pathModule: string;
   readonly rootDir: string;
   readonly regexBudget: RegexBudget;
+  readonly evalBudget: EvalBudget;
   private readonly vars = new Map<string, Value>();
   private readonly localValues = new Map<string, Value>();
   private readonly outputs = new Map<string, Value>();
@@ -150,6 +161,7 @@ export class ModuleInstance implements Env {
     let budget = budgets.get(key);
     if (!budget) budgets.set(key, (budget = regexBudget()));
     this.regexBudget = budget;
+    this.evalBudget = evalBudgetOf(tree);
     const map = new Map(inherited);
     if (!this.isRoot) for (const p of def.providers) map.set(this.providerRef(p), this.ownProviderKey(p));
     this.providerMap = map;
@@ -266,14 +278,14 @@ export class ModuleInstance implements Env {
   }
 
   /** Evaluates once; a re-entrant request (a cycle) gets `onCycle`. */
-  private once(cache: Map<string, Value>, key: string, compute: () => Value, onCycle: () => Value): Value {
+  private once(cache: Map<string, Value>, key: string, compute: () => Value, onCycle: () => Value, site?: EvalSite): Value {
     const hit = cache.get(key);
     if (hit !== undefined || cache.has(key)) return hit as Value;
     const token = `${cache === this.vars ? "v" : cache === this.localValues ? "l" : "o"}:${key}`;
     if (this.active.has(token)) return onCycle();
     this.active.add(token);
     try {
-      const v = compute();
+      const v = site ? this.evalBudget.within(site, compute) : compute();
       cache.set(key, v);
       return v;
     } finally {
@@ -307,7 +319,13 @@ export class ModuleInstance implements Env {
         return this.typed(decl, given, unknown);
       },
       unknown,
+      this.variableSite(name),
     );
+  }
+
+  private variableSite(name: string): EvalSite | undefined {
+    const decl = this.def.variables.get(name);
+    return decl ? { file: decl.file, line: decl.line, what: `${this.prefix}var.${name}` } : undefined;
   }
 
   /**
@@ -349,7 +367,8 @@ export class ModuleInstance implements Env {
     const unknown = () => new Unk(`${this.prefix}local.${name}`);
     const decl = this.def.locals.get(name);
     if (!decl) return unknown();
-    return this.once(this.localValues, name, () => evalJson(decl.value, this.scope()), unknown);
+    const site = { file: decl.file, line: decl.line, what: `${this.prefix}local.${name}` };
+    return this.once(this.localValues, name, () => evalJson(decl.value, this.scope()), unknown, site);
   }
 
   output(name: string): Value {
@@ -357,10 +376,14 @@ export class ModuleInstance implements Env {
     const unknown = () => new Unk(`${address}.${name}`);
     const decl = this.def.outputs.get(name);
     if (!decl) return unknown();
-    return this.once(this.outputs, name, () => evalJson(decl.body["value"], this.scope()), unknown);
+    const site = { file: decl.file, line: decl.line, what: `${this.prefix}output.${name}` };
+    return this.once(this.outputs, name, () => evalJson(decl.body["value"], this.scope()), unknown, site);
   }
 
   readFile(path: string): string | undefined | null {
+    // Read once per reading: a `file()` in a `for` would read the disk again at every iteration.
+    const read = this.tree.fileReads?.get(path);
+    if (read !== undefined) return read;
     let bytes: Buffer;
     const abs = isAbsolute(path) ? path : join(this.rootDir, path);
     try {
@@ -380,6 +403,8 @@ export class ModuleInstance implements Env {
     }
     // As written: relative to the root folder, as the repository reader resolves it (an absolute key of the checkout's
     // path would be judged by that path's own characters).
+    // A file is text the reading holds: counted as a string built (a file of gigabytes is unknown, never read whole).
+    if (!this.evalBudget.chars(text.length)) return null;
     this.tree.fileReads?.set(path, text);
     return text;
   }
@@ -422,7 +447,8 @@ export class ModuleInstance implements Env {
       const v = evalJson(body["count"], this.scope());
       const n = asInt(v);
       // Beyond a few thousand instances one representative stands for all, as for an unknown count: expanding
-      // millions would exhaust memory, and what one instance grants the others grant too.
+      // millions would exhaust memory, and what one instance grants the others grant too. So past the evaluation budget.
+      if (n !== undefined && n <= MAX_COUNT && !this.evalBudget.values(n)) return { kind: "unknown", meta: "count", value: new Unk(TOO_LARGE) };
       return n !== undefined && n <= MAX_COUNT ? { kind: "count", n } : { kind: "unknown", meta: "count", value: v };
     }
     if ("for_each" in body && body["for_each"] !== null) {
@@ -434,8 +460,10 @@ export class ModuleInstance implements Env {
           if (s === undefined) return { kind: "unknown", meta: "for_each", value: v };
           if (!keys.includes(s)) keys.push(s);
         }
+        if (!this.evalBudget.values(keys.length)) return { kind: "unknown", meta: "for_each", value: new Unk(TOO_LARGE) };
         return { kind: "each", entries: keys.sort(byteOrder).map((k) => [k, k] as const) };
       }
+      if (isObj(v) && !this.evalBudget.values(Object.keys(v).length)) return { kind: "unknown", meta: "for_each", value: new Unk(TOO_LARGE) };
       if (isObj(v)) return { kind: "each", entries: Object.keys(v).sort(byteOrder).map((k) => [k, v[k]] as const) };
       return { kind: "unknown", meta: "for_each", value: v };
     }
@@ -504,7 +532,8 @@ export class ModuleInstance implements Env {
       const inputs = new Map<string, () => Value>();
       for (const [k, v] of Object.entries(call.body)) {
         if (MODULE_META.has(k)) continue;
-        inputs.set(k, () => evalJson(v, scope));
+        const site = { file: call.file, line: call.line, what: `the argument ${k} of ${this.prefix}module.${call.name}${suffix}` };
+        inputs.set(k, () => this.evalBudget.within(site, () => evalJson(v, scope)));
       }
       const uncertain: Uncertain | undefined =
         enabled !== true ? { meta: "enabled", value: enabled } : exp.kind === "unknown" ? { meta: exp.meta, value: exp.value } : this.uncertain;
@@ -652,6 +681,12 @@ export class ModuleInstance implements Env {
   }
 
   private emitResource(decl: ResourceDecl, out: EmittedResource[]): void {
+    const at = decl.overriddenAt ?? decl;
+    const site = { file: at.file, line: at.line, what: this.prefix + resourceKey(decl.mode, decl.type, decl.name) };
+    this.evalBudget.within(site, () => this.emitInstances(decl, out));
+  }
+
+  private emitInstances(decl: ResourceDecl, out: EmittedResource[]): void {
     const key = resourceKey(decl.mode, decl.type, decl.name);
     // Not created (OpenTofu's `enabled = false`), so emitted no more than a module call that is not enabled: a Deny in
     // it is not credited, and what it would grant is granted by nothing. One that may be enabled is emitted with its

@@ -36,7 +36,8 @@ import {
   type Obj,
 } from "./config";
 import { clearTemplateCache, evalJson, evalString } from "./evaluate";
-import { ModuleInstance, type ChildDef, type EmittedResource, type Tree, type UnknownSource } from "./instance";
+import { budgetNotes } from "./budget";
+import { ModuleInstance, evalBudgetOf, type ChildDef, type EmittedResource, type Tree, type UnknownSource } from "./instance";
 import { Unk, hasKey, setKey, toTfJson } from "./values";
 
 export { UNKNOWN_MODULE_TYPE } from "./instance";
@@ -278,7 +279,9 @@ function* hclLoader(dir: string, values: ReadonlyMap<string, unknown> | undefine
 
   const json = rootJson(root, rootDef, emitted);
   const located = withBlockLocations(toStack(json, dir, emitted), root, rootDef);
-  const stack = fileReads.size > 0 ? { ...located, functionFileReads: fileReads } : located;
+  const budget = evalBudgetOf(tree);
+  const evaluationNotes = () => budgetNotes(budget.stops, displayOf);
+  const stack = { ...located, evaluationNotes, ...(fileReads.size > 0 ? { functionFileReads: fileReads } : {}) };
   const files: string[] = [];
   let hasTofu = false;
   for (const d of defs.values()) {

@@ -274,9 +274,10 @@ function width(s: string, i: number): number {
 /**
  * Go's `ReplaceAllString`: `$1`, `${1}`, `$name`, `${name}` expanded (a name is the longest run of letters, digits
  * and `_`, so `$1x` is the group named `1x`, which gives ""), `$$` a `$`. Undefined when a match ran out of time or
- * the template has a `$` before a character other than ASCII (Go's letters are Unicode ones).
+ * the template has a `$` before a character other than ASCII (Go's letters are Unicode ones). "too long" when the result
+ * would pass `maxLength` characters (each match may add a long replacement: it is stopped as it grows).
  */
-export function replaceAll(r: Re2, s: string, template: string, budget?: RegexBudget): string | undefined {
+export function replaceAll(r: Re2, s: string, template: string, budget?: RegexBudget, maxLength = Infinity): string | undefined | "too long" {
   if (/\$\{?[^\x00-\x7f]/.test(template)) return undefined;
   let buf = "";
   let lastEnd = 0;
@@ -286,20 +287,24 @@ export function replaceAll(r: Re2, s: string, template: string, budget?: RegexBu
     if (m === "timeout") return undefined;
     if (m === undefined) break;
     buf += s.slice(lastEnd, m.start);
-    if (m.end > lastEnd || m.start === 0) buf += expand(r, m.texts, template);
+    if (m.end > lastEnd || m.start === 0) buf += expand(r, m.texts, template, maxLength);
+    if (buf.length > maxLength) return "too long";
     lastEnd = m.end;
     const w = pos < s.length ? width(s, pos) : 0;
     if (pos + w > m.end) pos += w;
     else if (pos + 1 > m.end) pos++;
     else pos = m.end;
   }
-  return buf + s.slice(lastEnd);
+  const out = buf + s.slice(lastEnd);
+  return out.length > maxLength ? "too long" : out;
 }
 
-function expand(r: Re2, groupTexts: readonly (string | null)[], template: string): string {
+/** The template with the groups put in; cut short once longer than `maxLength` (the caller then gives up). */
+function expand(r: Re2, groupTexts: readonly (string | null)[], template: string, maxLength: number): string {
   let out = "";
   let t = template;
   for (;;) {
+    if (out.length > maxLength) return out;
     const at = t.indexOf("$");
     if (at < 0) break;
     out += t.slice(0, at);

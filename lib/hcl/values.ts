@@ -7,6 +7,7 @@
  * is a template, so a known string escapes `${` / `%{` as `$${` / `%%{`, an unknown value becomes `"${SRC}"`
  * and a partly known string becomes `"literal${SRC}literal"`.
  */
+import { EVAL_LIMITS } from "./budget";
 
 export class Unk {
   /**
@@ -341,8 +342,27 @@ function hclKey(k: string): string {
   return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : hclString(k);
 }
 
-/** The HCL source of a value. */
+/**
+ * The HCL source of a value; `too_large_to_evaluate()` past `RENDER_BUDGET` values or a source longer than a string
+ * may be (budget.ts): an unknown expression built around a value that shares its parts would otherwise write out 2^N.
+ */
 export function toHcl(v: Value): string {
+  const budget = { left: RENDER_BUDGET, chars: EVAL_LIMITS.string };
+  try {
+    return hclOf(v, budget);
+  } catch (e) {
+    if (!(e instanceof TooLarge)) throw e;
+    return TOO_LARGE;
+  }
+}
+
+function hclOf(v: Value, budget: { left: number; chars: number }): string {
+  if (--budget.left < 0) throw new TooLarge();
+  if (typeof v === "string" || v instanceof Unk) {
+    budget.chars -= typeof v === "string" ? v.length : v.src.length;
+    if (budget.chars < 0) throw new TooLarge();
+  }
+  const toHcl = (x: Value) => hclOf(x, budget);
   if (v === null) return "null";
   if (typeof v === "string") return hclString(v);
   if (typeof v === "number") return formatNumber(v);
@@ -393,6 +413,7 @@ export const RENDER_BUDGET = 100_000;
 export const TOO_LARGE = "too_large_to_evaluate()";
 
 class TooLarge extends Error {}
+
 
 /** The Terraform JSON form of a value; `${too_large_to_evaluate()}` past `RENDER_BUDGET` values. */
 export function toTfJson(v: Value, sink?: RenderSink): unknown {
@@ -498,11 +519,14 @@ export function jsonencode(v: Value): string | Tmpl {
 
 /** `jsonencode`, throwing `TooLarge` past `RENDER_BUDGET` values (the text would be as large as the tree). */
 function encodeWithin(v: Value): string | Tmpl {
-  if (isKnown(v)) return goEscapes(JSON.stringify(canonical(v, { left: RENDER_BUDGET })));
+  if (isKnown(v)) return goEscapes(JSON.stringify(canonical(v, { left: RENDER_BUDGET, chars: EVAL_LIMITS.string })));
   let left = RENDER_BUDGET;
+  // The text is as long as its strings together at least: a few long strings shared many times would be gigabytes.
+  let chars = EVAL_LIMITS.string;
   const parts: (string | Unk)[] = [];
   const enc = (x: Value): void => {
     if (--left < 0) throw new TooLarge();
+    if (typeof x === "string" && (chars -= x.length) < 0) throw new TooLarge();
     if (x === null || typeof x === "number" || typeof x === "boolean" || typeof x === "string") {
       parts.push(goEscapes(JSON.stringify(x)));
     } else if (x instanceof Unk || x instanceof ModRef) {
@@ -532,8 +556,9 @@ function encodeWithin(v: Value): string | Tmpl {
   return concat(parts);
 }
 
-function canonical(v: Value, budget: { left: number }): unknown {
+function canonical(v: Value, budget: { left: number; chars: number }): unknown {
   if (--budget.left < 0) throw new TooLarge();
+  if (typeof v === "string" && (budget.chars -= v.length) < 0) throw new TooLarge();
   if (Array.isArray(v)) return v.map((x) => canonical(x, budget));
   if (isObj(v)) {
     const out: Record<string, unknown> = {};

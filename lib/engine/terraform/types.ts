@@ -104,6 +104,11 @@ export interface TfStack {
    * text in place, so a credential rule asks here whether a value came from a file, and which.
    */
   readonly functionFileReads?: ReadonlyMap<string, string>;
+  /**
+   * HCL folders: where blastwall stopped evaluating a value past its evaluation budget (lib/hcl/budget.ts), as notes
+   * for the report. A function: the engine's rules may evaluate more of the folder lazily while they run.
+   */
+  readonly evaluationNotes?: () => readonly string[];
   /** `provider` blocks by `NAME` or `NAME.ALIAS` (`aws`, `aws.prod`), bodies as written (`default_tags`, ...). */
   readonly providers?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   /**
