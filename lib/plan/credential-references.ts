@@ -25,6 +25,11 @@ interface Module {
   readonly caller?: { readonly module: Module; readonly expressions: Record<string, unknown> };
 }
 
+/**
+ * References followed from module to module (a variable to what its caller gives it, an output to its expression)
+ * before `resolve` stops: past it, unseen, as a local is (red-team round 176: it gave nothing, and a credential passed
+ * down 21 modules was dropped). Modules are all read, however deep: the plan's JSON nesting bounds that.
+ */
 const MAX_DEPTH = 20;
 
 /**
@@ -66,8 +71,7 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
   // resource (red-team round 107, F1: what that argument was given), that comes later in the configuration.
   const bodies: [Record<string, unknown>, Module][] = [];
   const given = new Map<string, Set<string>>();
-  const index = (body: Record<string, unknown>, mod: Module, depth: number) => {
-    if (depth > MAX_DEPTH) return;
+  const index = (body: Record<string, unknown>, mod: Module) => {
     modules.set(mod.prefix, mod);
     bodies.push([body, mod]);
     for (const r of Array.isArray(body.resources) ? body.resources : []) {
@@ -78,10 +82,10 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
       if (!isObject(call) || !isObject(call.module)) continue;
       const outputs: Record<string, unknown> = {};
       if (isObject(call.module.outputs)) for (const [o, v] of Object.entries(call.module.outputs)) if (isObject(v)) outputs[o] = v.expression;
-      index(call.module, { prefix: `${mod.prefix}module.${name}.`, outputs, caller: { module: mod, expressions: isObject(call.expressions) ? call.expressions : {} } }, depth + 1);
+      index(call.module, { prefix: `${mod.prefix}module.${name}.`, outputs, caller: { module: mod, expressions: isObject(call.expressions) ? call.expressions : {} } });
     }
   };
-  index((config as { root_module: Record<string, unknown> }).root_module, { prefix: "", outputs: {} }, 0);
+  index((config as { root_module: Record<string, unknown> }).root_module, { prefix: "", outputs: {} });
   const configured = (resource: string) => given.get(resource);
   for (const [body, mod] of bodies) {
     for (const r of Array.isArray(body.resources) ? body.resources : []) {
@@ -288,7 +292,7 @@ function referencesAt(expression: unknown, path: (string | number)[] = [], out: 
 
 /** What a reference made in module `mod` stands for, as absolute references to resources and data sources. */
 function resolve(modules: ReadonlyMap<string, Module>, mod: Module, ref: string, forEach: unknown, depth: number): string[] {
-  if (depth > MAX_DEPTH) return [];
+  if (depth > MAX_DEPTH) return [UNSEEN];
   const again = (m: Module, expression: unknown) => referencesIn(expression).flatMap((r) => resolve(modules, m, r, undefined, depth + 1));
   const call = /^module\.([A-Za-z_][A-Za-z0-9_-]*)(?:\[[^\]]*\])?(?:\.([A-Za-z_][A-Za-z0-9_-]*))?/.exec(ref);
   if (call) {

@@ -254,3 +254,27 @@ describe("the entry the unpinned warning offers names the stack of each finding 
     expect(pasted(run([undefined], [unscoped]))[0]).not.toHaveProperty("stack");
   });
 });
+
+/**
+ * Red-team round 176: what an unresolved reference points to was hashed 64 blocks deep, the rest by name only, so a
+ * change past the 64th block of a chain kept an acknowledgement pinned to the digest. Every block reached counts.
+ */
+describe("a chain of data sources longer than 64 blocks behind one statement", () => {
+  /** The bucket is named by parameter p0, whose name is p1's value, ... p(n-1)'s name is `last`. */
+  const chain = (n: number, last: string): Record<string, Obj> => {
+    const blocks: Record<string, Obj> = { "data.aws_s3_bucket.target": { bucket: "${data.aws_ssm_parameter.p0.value}" } };
+    for (let i = 0; i < n; i++) blocks[`data.aws_ssm_parameter.p${i}`] = { name: i === n - 1 ? last : `\${data.aws_ssm_parameter.p${i + 1}.value}` };
+    return blocks;
+  };
+  const st = { Sid: "Objects", Effect: "Allow", Action: ["s3:DeleteObject"], Resource: "${data.aws_s3_bucket.target.arn}/*" };
+  const digest = (n: number, last: string) => destroyGrants(janitor([st], { blocks: chain(n, last) }));
+
+  test("the last parameter of 80 pointed at production: another digest", () => {
+    expect(digest(80, "/prod/bucket")).not.toBe(digest(80, "/scratch/bucket"));
+  });
+
+  test("controls: the same chain checked again keeps the digest; a change 10 blocks deep changes it", () => {
+    expect(digest(80, "/scratch/bucket")).toBe(digest(80, "/scratch/bucket"));
+    expect(digest(10, "/prod/bucket")).not.toBe(digest(10, "/scratch/bucket"));
+  });
+});

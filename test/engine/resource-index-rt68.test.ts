@@ -105,3 +105,27 @@ describe("68. what keeping the written Resource must not let through", () => {
     }
   });
 });
+
+/**
+ * Red-team round 176: text behind a reference is followed through MAX_DEPTH (12) references; past that, what it holds
+ * may be a wildcard written by hand whatever the caller asks (it was read as none, and the reference as the function).
+ */
+describe("a reference read through more references than blastwall follows", () => {
+  /** `aws_lambda_function.f`'s tag `scope` is `${local.c0}`, c0 is `${local.c1}` ... c(n-1) is `last`. */
+  const chained = (n: number, last: string): Obj => {
+    const doc = withAgent([`${FN}\${aws_lambda_function.f.tags.scope}`], "etl", undefined, { scope: "${local.c0}" });
+    const locals: Obj = { ...(doc.locals as Obj) };
+    for (let i = 0; i < n; i++) locals[`c${i}`] = i === n - 1 ? last : `\${local.c${i + 1}}`;
+    return { ...doc, locals };
+  };
+
+  test("a wildcard 14 references down: may name functions outside the stack", () => {
+    expect(flagged(chained(14, "etl-*"))).toBe(true);
+    expect(flagged(chained(20, "etl"))).toBe(true);
+  });
+
+  test("controls: a wildcard 3 references down is found; plain text 3 references down names the function", () => {
+    expect(flagged(chained(3, "etl-*"))).toBe(true);
+    expect(flagged(chained(3, "etl"))).toBe(false);
+  });
+});

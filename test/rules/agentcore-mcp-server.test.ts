@@ -309,6 +309,28 @@ describe("an MCP server target whose endpoint is another door of the stack", () 
     expect(graded(relay("https://api.example.com/status/mcp", OAUTH, REST_ALL))).toEqual([]);
   });
 
+  /** `n` CNAMEs, r1 naming `first` (a record's fqdn), each next naming the one before; the endpoint on the last. */
+  const cnames = (n: number, first = "${aws_route53_record.api.fqdn}"): Obj => {
+    const recs: Obj = {};
+    for (let i = 1; i <= n; i++) recs[`aws_route53_record.r${i}`] = { zone_id: "${aws_route53_zone.z.zone_id}", name: `r${i}.example.com`, type: "CNAME", ttl: 300, records: [i === 1 ? first : `\${aws_route53_record.r${i - 1}.fqdn}`] };
+    return recs;
+  };
+  const viaCnames = (n: number, extra: Obj = REST_ALL, first?: string) => relay(`https://\${aws_route53_record.r${n}.fqdn}/tools/mcp`, OAUTH, { ...extra, ...cnames(n, first) });
+
+  test("176: CNAMEs to the record aliasing the REST custom domain, past where blastwall stops reading a host: unknown reach, saying so (was a pass)", () => {
+    for (const n of [6, 9]) {
+      const f = found(viaCnames(n));
+      expect(f.map((x) => [x.rule, x.severity])).toEqual(UNKNOWN);
+      expect(f[0].message).toContain(`blastwall stops reading a host through Route 53 records, references and functions after 12 levels, and stopped in what aws_route53_record.r${n} points at, so the host may be any door of this stack; point the endpoint at the door's own host, or at a record that aliases the door directly`);
+    }
+  });
+
+  test("176 controls: up to 5 CNAMEs deep the door is found; CNAMEs to a record aliasing a load balancer reach nothing", () => {
+    for (const n of [2, 5]) expect(graded(viaCnames(n))).toEqual(FN_ROUTE);
+    const lb = { ...REST_ALL, "aws_lb.l": { name: "l" }, "aws_route53_record.web": { zone_id: "${aws_route53_zone.z.zone_id}", name: "web.example.com", type: "A", alias: [{ name: "${aws_lb.l.dns_name}", zone_id: "${aws_lb.l.zone_id}", evaluate_target_health: false }] } };
+    expect(graded(viaCnames(3, lb, "${aws_route53_record.web.fqdn}"))).toEqual([]);
+  });
+
   /** The stack's HTTP API custom domain named by `var.domain` (with `def` as its default, if any), mapped at `v1`. */
   const varDomain = (endpoint: string, name: string, def?: string, mapping: Obj = {}): Obj => {
     const json = relay(endpoint, OAUTH, { ...JWT_API, ...DOMAIN("v1", { "aws_apigatewayv2_domain_name.d": { domain_name: name }, ...mapping }) });

@@ -659,3 +659,68 @@ describe("a StartReplay grant and a CreateArchive grant that cannot name one arc
     expect(f.path).toContain("statement #3 (Allow events:CreateArchive on arn:aws:events:eu-central-1:111111111111:archive/agent-1");
   });
 });
+
+/**
+ * A replay forwarded on through more buses than blastwall follows (replays.ts MAX_HOPS, 8): what the rules past the
+ * last bus followed send it to counts as compute that may run as any role (red-team round 176: 9 forwards were dropped).
+ */
+describe("a replay forwarded past where blastwall stops following it", () => {
+  const S3 = { source: ["aws.s3"] };
+  const DEFAULT = "arn:aws:events:eu-central-1:111111111111:event-bus/default";
+  const STOPPED = "blastwall stops following a replay after 8 forwards: shorten the chain of forwarding rules, or have one of them exclude replayed events";
+  /** `n` forwards of AWS events, default -> c1 -> ... -> cn (`loop`: cn forwards back to c1), cn's rule runs the state machine. */
+  const CHAIN = (n: number, o: { archive?: Obj | null; loop?: boolean } = {}): Obj => {
+    const body: Obj = { ...ORDERS({ pattern: S3 }) };
+    for (const k of ["aws_cloudwatch_event_bus.b", "aws_cloudwatch_event_archive.a", "aws_cloudwatch_event_rule.r", "aws_cloudwatch_event_target.t"]) delete body[k];
+    if (o.archive !== null) body["aws_cloudwatch_event_archive.a"] = { name: "all", event_source_arn: DEFAULT, ...o.archive };
+    const on = (i: number) => (i === 0 ? {} : { event_bus_name: `\${aws_cloudwatch_event_bus.c${i}.name}` });
+    const forward = (i: number, to: number) => {
+      body[`aws_cloudwatch_event_rule.f${i}`] = { name: `f${i}`, event_pattern: JSON.stringify(S3), ...on(i - 1) };
+      body[`aws_cloudwatch_event_target.f${i}`] = { rule: `\${aws_cloudwatch_event_rule.f${i}.name}`, ...on(i - 1), arn: `\${aws_cloudwatch_event_bus.c${to}.arn}`, role_arn: "${aws_iam_role.events.arn}" };
+    };
+    for (let i = 1; i <= n; i++) {
+      body[`aws_cloudwatch_event_bus.c${i}`] = { name: `c${i}` };
+      forward(i, i);
+    }
+    if (o.loop) forward(n + 1, 1);
+    body["aws_cloudwatch_event_rule.r"] = { name: "cleanup", event_pattern: JSON.stringify(S3), ...on(n) };
+    body["aws_cloudwatch_event_target.t"] = { rule: "${aws_cloudwatch_event_rule.r.name}", ...on(n), arn: "${aws_sfn_state_machine.sm.arn}", role_arn: "${aws_iam_role.events.arn}" };
+    return body;
+  };
+  const UNKNOWN = [["agent-reach-unknown", "error", "aws_iam_role_policy.agent"]];
+
+  test("9 forwards or more: an unknown reach, the message naming the last bus followed, why and how to fix it", () => {
+    for (const n of [9, 12]) {
+      const json = stack([REPLAY], CHAIN(n));
+      expect(graded(json)).toEqual(UNKNOWN);
+      const f = findings(json)[0];
+      expect(f.message).toContain(`what the rules of aws_cloudwatch_event_bus.c8 forward a replay on to (${STOPPED}`);
+      expect(f.path).toContain("forwards them through aws_cloudwatch_event_target.f8 to aws_cloudwatch_event_bus.c8, where blastwall stops following them, so they count as reaching");
+    }
+  });
+
+  test("controls: 8 forwards reach the state machine itself; a loop of buses short enough to follow; PutEvents alone; a Deny of StartReplay", () => {
+    expect(graded(stack([REPLAY], CHAIN(8)))).toEqual(SFN_ERROR);
+    expect(graded(stack([REPLAY], CHAIN(3, { loop: true })))).toEqual(SFN_ERROR);
+    expect(graded(stack([allow("events:PutEvents", "*")], CHAIN(9)))).toEqual([]);
+    expect(graded(stack([REPLAY, deny("events:StartReplay", "*")], CHAIN(9)))).toEqual([]);
+  });
+
+  test("an archive whose pattern keeps the replay from the chain: unknown only for a caller that may widen it (UpdateArchive)", () => {
+    const apart = CHAIN(9, { archive: { event_pattern: JSON.stringify({ source: ["com.acme.orders"] }) } });
+    expect(graded(stack([REPLAY], apart))).toEqual([]);
+    const json = stack([REPLAY, allow("events:UpdateArchive", "*")], apart);
+    expect(graded(json)).toEqual(UNKNOWN);
+    expect(findings(json)[0].path).toContain("widen the event pattern of aws_cloudwatch_event_archive.a");
+    expect(graded(stack([REPLAY, allow("events:UpdateArchive", "*")], CHAIN(8, { archive: { event_pattern: JSON.stringify({ source: ["com.acme.orders"] }) } })))).toEqual(SFN_ERROR);
+  });
+
+  test("an archive the caller makes of the first bus (CreateArchive there alone): unknown past 8 forwards, the state machine within them", () => {
+    const create = allow("events:CreateArchive", ["arn:aws:events:eu-central-1:111111111111:archive/*", DEFAULT]);
+    const json = stack([REPLAY, create], CHAIN(9, { archive: null }));
+    expect(graded(json)).toEqual(UNKNOWN);
+    expect(findings(json)[0].path).toContain("create an archive of the default event bus with no event pattern");
+    expect(graded(stack([REPLAY, create], CHAIN(8, { archive: null })))).toEqual(SFN_ERROR);
+    expect(graded(stack([create], CHAIN(9, { archive: null })))).toEqual([]);
+  });
+});

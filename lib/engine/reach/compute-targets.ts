@@ -17,7 +17,7 @@ import { HIJACK_TARGETS } from "./compute";
 import { resourceAccount, resourceRegion } from "../terraform/providers";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
 import { PUT_RULE, rewriteVerb, ruleOfTarget } from "./rule-rewrites";
-import { ARCHIVES, CREATE_ARCHIVE, createdArchivePattern, createdReplaysInto, hopsText, patternMayShunReplays, type ReplayHop, replaysInto, START_REPLAY, UPDATE_ARCHIVE, widenedReplaysInto } from "./replays";
+import { ARCHIVES, CREATE_ARCHIVE, createdArchivePattern, createdCutoffs, createdReplaysInto, hopsText, MAX_HOPS, patternMayShunReplays, replayCutoffs, type ReplayHop, replaysInto, START_REPLAY, UPDATE_ARCHIVE, widenedReplaysInto } from "./replays";
 import { brokerSource, KAFKA_WRITE, MQ, MQ_WHY, MSK, mskSources, type ReaderAuth, SELF_MANAGED_WHY, type WriteSource } from "./broker-sources";
 
 /** The compute a route ends in, as a hijack target reads its role. */
@@ -129,7 +129,7 @@ const cache = new WeakMap<TfStack, ComputeRoute[]>();
 /** Every compute route of the stack, read once per stack. */
 export function computeRoutes(stack: TfStack): readonly ComputeRoute[] {
   let out = cache.get(stack);
-  if (!out) cache.set(stack, (out = [...ruleTargetRoutes(stack), ...bucketEventRoutes(stack), ...pipeRoutes(stack)]));
+  if (!out) cache.set(stack, (out = [...ruleTargetRoutes(stack), ...replayCutoffRoutes(stack), ...bucketEventRoutes(stack), ...pipeRoutes(stack)]));
   return out;
 }
 
@@ -369,6 +369,44 @@ function ruleTargetRoutes(stack: TfStack): ComputeRoute[] {
       ];
       out.push({ via: t, actions: [START_REPLAY], pattern: c.created, types: ARCHIVES, also: create, sameArchive: true, verb: createVerb(c.from.text), how: `, where ${hopsText(c.hops)}${replaySends(stack, rule, t)}`, computes: [compute] });
     }
+  }
+  return out;
+}
+
+/**
+ * Replays whose forwards go on past where blastwall stops following them (replays.ts MAX_HOPS): what the last bus's
+ * rules send them on to may be any rule's target, so the route ends in compute that may run as any role. Asked as the
+ * replay's own routes are: StartReplay on the archive, with UpdateArchive for one whose pattern kept them apart, or
+ * CreateArchive on a bus for an archive the caller makes.
+ */
+function replayCutoffRoutes(stack: TfStack): ComputeRoute[] {
+  const out: ComputeRoute[] = [];
+  const beyond = (hops: readonly ReplayHop[]) => {
+    const last = hops[hops.length - 1];
+    return {
+      via: last.t,
+      how: `, where ${hopsText(hops)}blastwall stops following them, so they count as reaching`,
+      computes: [
+        {
+          text: `what the rules of ${last.to} forward a replay on to (blastwall stops following a replay after ${MAX_HOPS} forwards: shorten the chain of forwarding rules, or have one of them exclude replayed events with "replay-name": [{"exists": false}])`,
+          input: "as events blastwall did not follow",
+        },
+      ],
+    };
+  };
+  for (const { replay: r, hops } of replayCutoffs(stack, false)) {
+    out.push({ actions: [START_REPLAY], pattern: r.pattern, target: r.archive, types: ARCHIVES, verb: replayVerb(r.archive.address, r.to.text), ...beyond(hops) });
+  }
+  for (const { replay: r, hops } of replayCutoffs(stack, true)) {
+    const update = { actions: [UPDATE_ARCHIVE], pattern: r.pattern, target: r.archive, types: ARCHIVES };
+    out.push({ actions: [START_REPLAY], pattern: r.pattern, target: r.archive, types: ARCHIVES, also: [update], verb: widenVerb(r.archive.address, hops[0].rule.address, r.to.text), ...beyond(hops) });
+  }
+  for (const c of createdCutoffs(stack)) {
+    const create = [
+      { actions: [CREATE_ARCHIVE], pattern: c.created, types: ARCHIVES },
+      { actions: [CREATE_ARCHIVE], pattern: c.from.pattern, target: c.from.target, types: BUSES },
+    ];
+    out.push({ actions: [START_REPLAY], pattern: c.created, types: ARCHIVES, also: create, sameArchive: true, verb: createVerb(c.from.text), ...beyond(c.hops) });
   }
   return out;
 }

@@ -1407,6 +1407,12 @@ export interface WrittenMatcher<T> {
   readonly key: (found: T) => string;
   /** Arguments of a resource where the credential belongs rather than a copy of it (a database's own password). */
   readonly own?: (r: TfResource) => readonly string[];
+  /**
+   * What an output of another stack stands for where blastwall stopped following outputs passed on from stack to stack
+   * (`remoteFound`, past MAX_REMOTE): it may hold anything, so a matcher that can say so fails closed with it. One that
+   * cannot leaves it to the user-key walk, which reads the same strings.
+   */
+  readonly unfollowed?: (output: string) => T;
 }
 
 /**
@@ -1428,9 +1434,15 @@ type UserCredential = Pick<WrittenCredential, "credential" | "what" | "user">;
 export const REMOTE_STATE = "data.terraform_remote_state.";
 /** `data.terraform_remote_state.X.outputs.NAME` (or `["NAME"]`, or the whole `outputs`): groups module path, name, keys, output. */
 const REMOTE_REF = new RegExp(String.raw`(?<![A-Za-z0-9_.-])(${MODULE_PATH})data\.terraform_remote_state\.([A-Za-z0-9_-]+)((?:\[[^\]]*\])*)\.outputs(?:\.([A-Za-z0-9_-]+)|\[\s*"([^"]*)"\s*\])?`, "g");
-/** Stacks passing a key on to one another are followed this far (a cycle of remote states ends there). */
-const MAX_REMOTE = 8;
-let remoteDepth = 0;
+/**
+ * Outputs passed on from stack to stack (`remoteFound`) are followed this many remote states deep; past that an output
+ * that reads yet another stack's counts as holding a credential blastwall cannot see (red-team round 176: a key passed
+ * through 9 stacks was dropped). Each step walks every string of an output, and an output may read several: the bound
+ * keeps a wide chain from growing with its depth. A cycle is not followed round again (`remoteActive`).
+ */
+export const MAX_REMOTE = 8;
+/** The outputs being followed, outermost first (`stack|output`): a cycle of remote states hands over nothing new. */
+const remoteActive: string[] = [];
 
 /** A credential of another stack of the run, handed over by a remote state's output (a cdktf cross-stack reference). */
 interface RemoteCredential {
@@ -1461,23 +1473,33 @@ function remoteCredentials(stack: TfStack, str: string): RemoteCredential[] {
  * written-secrets.ts (red-team round 106, A3).
  */
 export function remoteFound<T>(stack: TfStack, str: string, matcherOf: (s: TfStack) => WrittenMatcher<T>): { readonly stack: string; readonly found: T; readonly str: string }[] {
-  if (!stack.remoteOutputs || !str.includes(REMOTE_STATE) || remoteDepth >= MAX_REMOTE) return [];
+  if (!stack.remoteOutputs || !str.includes(REMOTE_STATE)) return [];
   const out: { stack: string; found: T; str: string }[] = [];
-  remoteDepth++;
-  try {
-    for (const m of str.matchAll(REMOTE_REF)) {
-      const state = remoteStateAt(stack, `${m[1]}${REMOTE_STATE}${m[2]}${m[3]}`);
-      if (!state) continue;
-      for (const source of remoteSourcesOf(state, m[4] ?? m[5])) {
+  for (const m of str.matchAll(REMOTE_REF)) {
+    const state = remoteStateAt(stack, `${m[1]}${REMOTE_STATE}${m[2]}${m[3]}`);
+    if (!state) continue;
+    const name = m[4] ?? m[5];
+    const sources = remoteSourcesOf(state, name);
+    const key = `${state.stack}|${name ?? "*"}`;
+    // Round a cycle the same output is walked again: what it holds is found where it was walked first.
+    if (sources.length === 0 || remoteActive.includes(key)) continue;
+    if (remoteActive.length >= MAX_REMOTE) {
+      const unfollowed = matcherOf(stack).unfollowed;
+      if (unfollowed) out.push({ stack: state.stack, found: unfollowed(name === undefined ? "outputs" : `output ${name}`), str });
+      continue;
+    }
+    remoteActive.push(key);
+    try {
+      for (const source of sources) {
         const matcher = matcherOf(source.stack);
         for (const s of storedStrings(source.stack, source.value)) {
           for (const found of s.includes("${") ? matcher.named(s) : []) out.push({ stack: state.stack, found, str: s });
           for (const l of matcher.literals) if (s.includes(l.value)) out.push({ stack: state.stack, found: l.found, str: s });
         }
       }
+    } finally {
+      remoteActive.pop();
     }
-  } finally {
-    remoteDepth--;
   }
   return out;
 }
@@ -1501,6 +1523,12 @@ function userCredentials(stack: TfStack): WrittenMatcher<UserCredential> {
     },
     literals: secretLiterals(stack).map(({ value, ...found }) => ({ value, found })),
     key: (c) => c.credential,
+    // Named as the stacks that passed it on name it (`remoteCredentials` adds `of stack S` at each step).
+    unfollowed: (output) => ({
+      credential: output,
+      what: `what may be a credential (blastwall stops following outputs passed on from stack to stack after ${MAX_REMOTE} data.terraform_remote_state reads, and did not read this one; read the value from the stack that makes it in fewer steps)`,
+      user: undefined,
+    }),
   };
 }
 

@@ -101,7 +101,7 @@ function segments(stack: TfStack, written: string, depth = 0): Seg[] {
     }
     // What blastwall cannot evaluate keeps the door-ish resources the expression names: `lower(aws_x.y.id)`.
     const near = segs.some((x) => "other" in x) ? doorishIn(stack, p.expr) : [];
-    out.push(...(near.length > 0 ? segs.map((x) => ("other" in x ? { other: true as const, near: [...(x.near ?? []), ...near] } : x)) : segs));
+    out.push(...(near.length > 0 ? segs.map((x) => ("other" in x ? { ...x, near: [...(x.near ?? []), ...near] } : x)) : segs));
   }
   return out;
 }
@@ -114,24 +114,53 @@ function doorishIn(stack: TfStack, expr: string): TfResource[] {
 function doorish(stack: TfStack, r: TfResource): boolean {
   if (DOOR_TYPES.includes(r.type) || API_FAMILY.test(r.type)) return true;
   if (r.type === "aws_acm_certificate") return DOMAIN_TYPES.some((t) => (stack.byType.get(t) ?? []).length > 0);
-  return r.type === RECORD && recordTargets(stack, r, 0).length > 0;
+  if (r.type !== RECORD) return false;
+  const targets = recordTargets(stack, r, 0);
+  return targets === undefined || targets.length > 0;
 }
 
-/** The doors of the stack a Route 53 record points its name at (an alias or CNAME naming a custom domain, an API, ...). */
-function recordTargets(stack: TfStack, r: TfResource, depth: number): TfResource[] {
+/**
+ * How deep a host is read through references, records and the functions read here (each a level; a record a CNAME
+ * names costs about three). Past it, what the host is made of is not followed, and it may be any door of the stack
+ * (red-team round 176: a CNAME to a CNAME to a record aliasing the stack's API domain, 6 levels then, read as a server
+ * elsewhere). A loop of records ends here too.
+ */
+const MAX_HOST_DEPTH = 12;
+
+/** The piece of a host blastwall stopped reading (MAX_HOST_DEPTH), at `r` where it was a resource: unknown, saying why. */
+function stopped(r?: TfResource): Seg {
+  return {
+    other: true,
+    ...(r ? { near: [r] } : {}),
+    why:
+      `blastwall stops reading a host through Route 53 records, references and functions after ${MAX_HOST_DEPTH} levels${r ? `, and stopped in what ${r.address} points at` : ""}, ` +
+      "so the host may be any door of this stack; point the endpoint at the door's own host, or at a record that aliases the door directly",
+  };
+}
+
+/**
+ * The doors of the stack a Route 53 record points its name at (an alias or CNAME naming a custom domain, an API, ...);
+ * undefined where what it points at is past MAX_HOST_DEPTH (not followed).
+ */
+function recordTargets(stack: TfStack, r: TfResource, depth: number): TfResource[] | undefined {
   const alias = r.values["alias"];
   const names = [...(Array.isArray(alias) ? alias : [alias]).map((a) => (a && typeof a === "object" ? (a as Record<string, unknown>)["name"] : undefined)), ...(Array.isArray(r.values["records"]) ? r.values["records"] : [])];
   const out: TfResource[] = [];
   for (const n of names) {
-    if (typeof n !== "string" || depth > 6) continue;
-    for (const s of segments(stack, n, depth + 1)) if ("ref" in s && DOOR_TYPES.includes(s.ref.type) && !out.includes(s.ref)) out.push(s.ref);
+    if (typeof n !== "string") continue;
+    if (depth > MAX_HOST_DEPTH) return undefined;
+    for (const s of segments(stack, n, depth + 1)) {
+      // A record it names read past the bound (a CNAME to a CNAME ...): where that one points is not known either.
+      if ("other" in s && s.why !== undefined) return undefined;
+      if ("ref" in s && DOOR_TYPES.includes(s.ref.type) && !out.includes(s.ref)) out.push(s.ref);
+    }
   }
   return out;
 }
 
 function exprSegments(stack: TfStack, e: Expr, depth: number): Seg[] {
   const other: Seg[] = [{ other: true }];
-  if (depth > 6) return other;
+  if (depth > MAX_HOST_DEPTH) return [stopped()];
   if (e.k === "paren") return exprSegments(stack, e.x, depth + 1);
   if (e.k === "lit") return typeof e.v === "string" ? [{ text: e.v }] : other;
   if (e.k === "tmpl") return e.parts.flatMap((p) => (typeof p === "string" ? [{ text: p }] : p.k === "interp" ? exprSegments(stack, p.e, depth + 1) : other));
@@ -202,6 +231,7 @@ function indexKey(k: Expr): string {
 function meaning(stack: TfStack, r: TfResource, attr: string, depth: number): Seg[] | undefined {
   if (r.type === RECORD && (attr === "fqdn" || attr === "name")) {
     const targets = recordTargets(stack, r, depth + 1);
+    if (targets === undefined) return [stopped(r)];
     if (targets.length > 0) return targets.map((t) => ({ ref: t }));
     const name = typeof r.values["name"] === "string" ? merged(segments(stack, r.values["name"], depth + 1)) : [];
     if (name.length !== 1 || !("text" in name[0])) return undefined;
@@ -212,10 +242,11 @@ function meaning(stack: TfStack, r: TfResource, attr: string, depth: number): Se
     return [{ text: z && n.toLowerCase() !== z && !n.toLowerCase().endsWith(`.${z}`) ? `${n}.${z}` : n }];
   }
   const arg = READ_THROUGH[r.type]?.[attr] ?? (API_FAMILY.test(r.type) && !API_TYPES.includes(r.type) && (attr === "api_id" || attr === "rest_api_id") ? attr : undefined);
-  if (arg === undefined || depth > 6) return undefined;
+  if (arg === undefined) return undefined;
+  if (depth > MAX_HOST_DEPTH) return [stopped(r)];
   const v = r.values[arg];
   if (typeof v !== "string") return [{ other: true, near: [r] }];
-  return segments(stack, v, depth + 1).map((x) => ("other" in x ? { other: true as const, near: [...(x.near ?? []), r] } : x));
+  return segments(stack, v, depth + 1).map((x) => ("other" in x ? { ...x, near: [...(x.near ?? []), r] } : x));
 }
 
 /** Adjacent text pieces as one. */
@@ -241,11 +272,15 @@ export function hostDoors(stack: TfStack, written: string): HostDoors | undefine
   const host = url.host;
   const refs = host.flatMap((s) => ("ref" in s && s.ref.mode === "managed" ? [s.ref] : []));
   const near = [...new Set(host.flatMap((s) => ("other" in s ? (s.near ?? []) : [])))];
+  const whys = [...new Set(host.flatMap((s) => ("other" in s && s.why !== undefined ? [s.why] : [])))];
   const text = hostText(url);
   const found = refs.length > 0 ? byReference(stack, refs, path) : text !== undefined ? byLiteral(stack, text, path) : undefined;
-  if (near.length === 0) return found;
+  if (near.length === 0 && whys.length === 0) return found;
   // A door-ish resource inside what blastwall cannot evaluate (red-team round 164, F3): the host may be that door's.
-  const why = `its host is written with an expression blastwall cannot evaluate around ${near.map((r) => r.address).join(", ")}, so it may be ${near.length === 1 ? "that door" : "one of those doors"} of this stack`;
+  const why =
+    whys.length > 0
+      ? whys.join("; ")
+      : `its host is written with an expression blastwall cannot evaluate around ${near.map((r) => r.address).join(", ")}, so it may be ${near.length === 1 ? "that door" : "one of those doors"} of this stack`;
   return { doors: found?.doors ?? [], unknown: found?.unknown ? `${found.unknown}; ${why}` : why };
 }
 

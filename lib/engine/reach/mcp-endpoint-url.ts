@@ -17,7 +17,7 @@ import type { TfResource } from "../terraform/types";
  * A piece of the endpoint: text, a resource of the stack, or something blastwall cannot evaluate (`other`), with the
  * door-ish resources its expression mentions (`near`): a host built from one of those cannot be told to be elsewhere.
  */
-export type Seg = { readonly text: string } | { readonly ref: TfResource } | { readonly other: true; readonly near?: readonly TfResource[] };
+export type Seg = { readonly text: string } | { readonly ref: TfResource } | { readonly other: true; readonly near?: readonly TfResource[]; readonly why?: string };
 
 export type EndpointUrl =
   /** Not text at its start (a variable, a reference to a whole URL): the caller reads it its own way. */

@@ -98,12 +98,19 @@ interface Reached {
 const onBus = (at: Reached, busPattern: string, bus?: TfResource): boolean =>
   at.target && bus ? at.target === bus : globsIntersect(at.pattern, busPattern, { caseInsensitive: true });
 
-/** Forwards a replay may go through, past which the chain is not followed (a loop ends sooner: `seen`). */
-const MAX_HOPS = 8;
+/**
+ * Forwards a replay is followed through (a loop ends sooner: `seen`). Each step copies the way so far, and an archive
+ * made of any bus is followed from every bus with a forward (`createdReaches`): the bound keeps a long chain from
+ * costing its length cubed. Where a forward goes on past it, the replay counts as reaching rules blastwall did not
+ * follow it to (`replayCutoffs`, `createdCutoffs`): compute that may run as any role (red-team round 176: a replay
+ * forwarded through 9 buses was dropped).
+ */
+export const MAX_HOPS = 8;
 
 type Reach = { readonly replay: ArchiveReplay; readonly at: Reached; readonly hops: readonly ReplayHop[]; readonly awsOnlyHop: boolean };
-const reachCache = new WeakMap<TfStack, readonly Reach[]>();
-const widenedCache = new WeakMap<TfStack, readonly Reach[]>();
+type Reaches = { readonly list: readonly Reach[]; readonly cut: readonly Reach[] };
+const reachCache = new WeakMap<TfStack, Reaches>();
+const widenedCache = new WeakMap<TfStack, Reaches>();
 
 /** A rule of the stack that forwards what it matches to another bus whose rules the stack holds. */
 interface Forward {
@@ -148,12 +155,13 @@ function forwardsOf(stack: TfStack, widened: boolean): readonly Forward[] {
  * AWS event is followed whatever PutEvents could put. A rule matching only custom sources forwards none of them: what
  * it forwards of a replay is read as PutEvents there (forward-relays.ts).
  */
-function replayReaches(stack: TfStack, widened = false): readonly Reach[] {
+function replayReaches(stack: TfStack, widened = false): Reaches {
   const cached = widened ? widenedCache : reachCache;
   let out = cached.get(stack);
   if (out) return out;
   const forwards = forwardsOf(stack, widened);
-  const list: { replay: ArchiveReplay; at: Reached; hops: readonly ReplayHop[]; awsOnlyHop: boolean }[] = [];
+  const list: Reach[] = [];
+  const cut: Reach[] = [];
   for (const replay of archiveReplays(stack)) {
     const first = { replay, at: { pattern: replay.to.pattern, target: replay.to.target }, hops: [] as readonly ReplayHop[], awsOnlyHop: false };
     const seen = new Set<string>([`${first.at.target?.address ?? first.at.pattern}|false`]);
@@ -161,21 +169,47 @@ function replayReaches(stack: TfStack, widened = false): readonly Reach[] {
     while (todo.length > 0) {
       const x = todo.shift()!;
       list.push(x);
-      if (x.hops.length >= MAX_HOPS) continue;
+      const last = x.hops.length >= MAX_HOPS;
       for (const f of forwards) {
         if (!onBus(x.at, f.on.busPattern, f.on.bus) || (x.at.target && x.at.target === f.to.bus)) continue;
         // On the replay's own bus, a forwarding rule that certainly sees none of its events forwards none.
         if (x.hops.length === 0 && !replayMayMatch(stack, widened ? undefined : replay.archive, f.rule)) continue;
-        const next = { replay, at: { pattern: f.to.pattern, target: f.to.bus }, hops: [...x.hops, { rule: f.rule, t: f.t, to: f.to.text }], awsOnlyHop: x.awsOnlyHop || !forgeable(stack, f.rule) };
-        const key = `${next.at.target?.address ?? next.at.pattern}|${next.awsOnlyHop}`;
+        const awsOnlyHop = x.awsOnlyHop || !forgeable(stack, f.rule);
+        const at = { pattern: f.to.pattern, target: f.to.bus };
+        const key = `${at.target?.address ?? at.pattern}|${awsOnlyHop}`;
         if (seen.has(key)) continue;
+        // Breadth first: a bus not seen by now is reached only past the bound, where the replay is not followed.
+        if (last) {
+          cut.push(x);
+          break;
+        }
         seen.add(key);
-        todo.push(next);
+        todo.push({ replay, at, hops: [...x.hops, { rule: f.rule, t: f.t, to: f.to.text }], awsOnlyHop });
       }
     }
   }
-  cached.set(stack, (out = list));
+  cached.set(stack, (out = { list, cut }));
   return out;
+}
+
+/** Where a replay's forwards go on past MAX_HOPS: the archive, and the way to the bus blastwall stopped at. */
+export interface ReplayCutoff {
+  readonly replay: ArchiveReplay;
+  /** MAX_HOPS of them; the last names the bus whose rules forward the replay on unfollowed. */
+  readonly hops: readonly ReplayHop[];
+}
+
+/**
+ * The replays of the stack's archives blastwall stopped following (MAX_HOPS forwards, with another onward), each
+ * archive once: as written (`widened` false), or once a caller widens its pattern (events:UpdateArchive), for an
+ * archive whose pattern keeps events apart and whose replay as written is followed to its end.
+ */
+export function replayCutoffs(stack: TfStack, widened: boolean): readonly ReplayCutoff[] {
+  const plain = replayReaches(stack).cut;
+  const cut = widened ? replayReaches(stack, true).cut.filter((x) => keepsApart(stack, x.replay.archive) && !plain.some((p) => p.replay === x.replay)) : plain;
+  const out = new Map<ArchiveReplay, ReplayCutoff>();
+  for (const x of cut) if (!out.has(x.replay)) out.set(x.replay, { replay: x.replay, hops: x.hops });
+  return [...out.values()];
 }
 
 /**
@@ -186,7 +220,7 @@ function replayReaches(stack: TfStack, widened = false): readonly Reach[] {
  */
 function replaysOnto(stack: TfStack, rule: TfResource, busPattern: string, bus?: TfResource, widened = false): readonly ReplayReach[] {
   const out = new Map<string, ReplayReach>();
-  for (const x of replayReaches(stack, widened)) {
+  for (const x of replayReaches(stack, widened).list) {
     if (!onBus(x.at, busPattern, bus)) continue;
     if (x.hops.length === 0 && !replayMayMatch(stack, widened ? undefined : x.replay.archive, rule)) continue;
     // The shortest way first; one through a rule of AWS events only is kept apart (it is what PutEvents cannot reach).
@@ -230,14 +264,15 @@ export interface CreatedReach {
   readonly hops: readonly ReplayHop[];
 }
 
-const createdCache = new WeakMap<TfStack, readonly (CreatedReach & { readonly at: Reached })[]>();
+type CreatedReaches = { readonly list: readonly (CreatedReach & { readonly at: Reached })[]; readonly cut: readonly CreatedReach[] };
+const createdCache = new WeakMap<TfStack, CreatedReaches>();
 
 /**
  * Every bus an archive made of a bus the stack's rules forward from reaches, past one forward or more: such an archive
  * keeps every event put on its bus (it has no pattern), so each forwarding rule that has a pattern and does not
  * exclude replayed events sends its replay on, as for a widened archive (`replayReaches`). Read once per stack.
  */
-function createdReaches(stack: TfStack): readonly (CreatedReach & { readonly at: Reached })[] {
+function createdReaches(stack: TfStack): CreatedReaches {
   let out = createdCache.get(stack);
   if (out) return out;
   const forwards = forwardsOf(stack, true);
@@ -256,14 +291,16 @@ function createdReaches(stack: TfStack): readonly (CreatedReach & { readonly at:
   }
   const from = (at: Reached): readonly Forward[] => (at.target ? [...(byBus.get(at.target) ?? []), ...loose] : forwards);
   const list: (CreatedReach & { at: Reached })[] = [];
+  const cut: CreatedReach[] = [];
   for (const origin of origins.values()) {
     const created = archivesOf(origin.pattern);
     const seen = new Set<string>([origin.target?.address ?? origin.pattern]);
     const todo: { at: Reached; hops: readonly ReplayHop[] }[] = [{ at: { pattern: origin.pattern, target: origin.target }, hops: [] }];
+    let stopped = false;
     while (todo.length > 0) {
       const x = todo.shift()!;
       if (x.hops.length > 0) list.push({ from: origin, created, hops: x.hops, at: x.at });
-      if (x.hops.length >= MAX_HOPS) continue;
+      const last = x.hops.length >= MAX_HOPS;
       for (const f of from(x.at)) {
         if (!onBus(x.at, f.on.busPattern, f.on.bus) || (x.at.target && x.at.target === f.to.bus)) continue;
         // On the archived bus a forwarding rule that excludes replayed events forwards none; past a forward that is not read.
@@ -271,13 +308,27 @@ function createdReaches(stack: TfStack): readonly (CreatedReach & { readonly at:
         const at = { pattern: f.to.pattern, target: f.to.bus };
         const key = at.target?.address ?? at.pattern;
         if (seen.has(key)) continue;
+        // Breadth first: a bus not seen by now is reached only past the bound (each origin's first such way, once).
+        if (last) {
+          if (!stopped) cut.push({ from: origin, created, hops: x.hops });
+          stopped = true;
+          break;
+        }
         seen.add(key);
         todo.push({ at, hops: [...x.hops, { rule: f.rule, t: f.t, to: f.to.text }] });
       }
     }
   }
-  createdCache.set(stack, (out = list));
+  createdCache.set(stack, (out = { list, cut }));
   return out;
+}
+
+/**
+ * The buses an archive made by the caller may be of whose replay blastwall stopped following (MAX_HOPS forwards, with
+ * another onward), each bus once, by the first way found.
+ */
+export function createdCutoffs(stack: TfStack): readonly CreatedReach[] {
+  return createdReaches(stack).cut;
 }
 
 /**
@@ -288,7 +339,7 @@ function createdReaches(stack: TfStack): readonly (CreatedReach & { readonly at:
 export function createdReplaysInto(stack: TfStack, rule: TfResource, busPattern: string, bus?: TfResource): readonly CreatedReach[] {
   if (patternOf(stack, rule) === null) return [];
   const out = new Map<string, CreatedReach>();
-  for (const x of createdReaches(stack)) {
+  for (const x of createdReaches(stack).list) {
     if (!onBus(x.at, busPattern, bus)) continue;
     // The rule's own bus again, past a loop of forwards: the route without them is shorter.
     if (onBus({ pattern: x.from.pattern, target: x.from.target }, busPattern, bus) && createdArchivePattern(stack, rule, busPattern) !== undefined) continue;
