@@ -284,15 +284,19 @@ function withReferences(stack: TfStack, s: Statement): unknown {
   return referenced.length === 0 ? content : { ...(content as object), referenced };
 }
 
+// Blocks behind one statement whose content its part holds; the rest count through the stack's configuration digest.
+const MAX_REFERENCED = 64;
+
 // What a reference can name: a data source, a resource, a variable, a local value, a module's output.
 const REFERENCE = /(?<![\w.-])(data\.[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*|(?:var|local|module)\.[A-Za-z_][\w-]*|[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*)/g;
 
 /**
  * The content of what the interpolations `raws` name, as `[address, content]` pairs sorted by address. What a data
  * source, variable, local or module reads is followed in turn (a data source whose name comes from an SSM parameter
- * is that parameter's); a resource is its block, not followed: it is made from it. Every block reached counts, however
- * many: past a bound, a change to the rest kept an acknowledgement pinned to the digest (red-team round 176: it was 64,
- * the rest hashed by name). Each block is read once, so this is linear in what the stack holds.
+ * is that parameter's); a resource is its block, not followed: it is made from it. Past MAX_REFERENCED blocks the rest
+ * count through the digest of the whole stack's configuration, made once per stack: any change anywhere reopens the
+ * finding (fail closed). Hashing the rest by name let a change past the 64th keep an acknowledgement pinned (red-team
+ * round 176); hashing every one made each statement's part as large as the stack, for every such statement.
  */
 function referencedContent(stack: TfStack, raws: readonly string[]): [string, unknown][] {
   const out = new Map<string, unknown>();
@@ -311,6 +315,11 @@ function referencedContent(stack: TfStack, raws: readonly string[]): [string, un
   for (const raw of raws) visit(raw);
   for (let i = 0; i < queue.length; i++) {
     const address = queue[i];
+    if (out.size >= MAX_REFERENCED) {
+      // "(" sorts before every address, and no address starts with it.
+      out.set("(configuration)", stackConfigurationDigest(stack));
+      break;
+    }
     const [root, name] = address.split(".");
     const content =
       root === "var" ? (stack.variables.get(name) ?? null) : root === "local" ? (stack.locals.get(name) ?? null) : (blockContent(stack, address) ?? null);

@@ -257,7 +257,8 @@ describe("the entry the unpinned warning offers names the stack of each finding 
 
 /**
  * Red-team round 176: what an unresolved reference points to was hashed 64 blocks deep, the rest by name only, so a
- * change past the 64th block of a chain kept an acknowledgement pinned to the digest. Every block reached counts.
+ * change past the 64th block of a chain kept an acknowledgement pinned to the digest. Past 64, the stack's whole
+ * configuration counts (any change reopens the finding).
  */
 describe("a chain of data sources longer than 64 blocks behind one statement", () => {
   /** The bucket is named by parameter p0, whose name is p1's value, ... p(n-1)'s name is `last`. */
