@@ -314,14 +314,16 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
     passReached(graph, analysis, starts, seen, ownRunner, out, peer);
   } catch (e) {
     if (!(e instanceof ReachGraphTooLarge)) throw e;
-    // Fail closed, as the stack's own findings do (rules/reach-limit.ts): every principal of the stack is each agent's.
-    for (const { agent } of starts) {
+    // Fail closed, as the stack's own findings do (rules/reach-limit.ts): every principal of the stack is passed on once,
+    // as reached by the first agent (a principal passed on is reached by every agent of the run that reaches the stack).
+    const agent = starts[0]?.agent;
+    if (agent !== undefined) {
       for (const p of analysis.principals) {
         if (seen.has(p.address)) continue;
         const x = peer(p, `which ${agent} may act as: the reach graph of ${label} is larger than blastwall follows, so every principal of it counts as reached`, agent);
         if (x) out.push(x);
+        seen.add(p.address);
       }
-      for (const p of analysis.principals) seen.add(p.address);
     }
   }
   return out;

@@ -18,7 +18,8 @@ import {
   InexactNumber,
   InstanceRef,
   ModRef,
-  TOO_LARGE,
+  knownLength,
+  tooLarge,
   Tmpl,
   Unk,
   assignKeys,
@@ -95,9 +96,7 @@ export interface Scope {
 }
 
 /** A value blastwall stopped evaluating: past a limit of the evaluation budget (budget.ts) or too large to write out. */
-export function tooLarge(): Unk {
-  return new Unk(TOO_LARGE);
-}
+export { tooLarge };
 
 export function withVars(scope: Scope, add: Record<string, Value>): Scope {
   const vars = new Map(scope.vars ?? []);
@@ -149,7 +148,7 @@ export function evalTemplate(parts: readonly TmplPart[], scope: Scope): Value {
   if (!appendTemplate(parts, scope, out)) return budget?.spent ? tooLarge() : new Unk(templateSource(parts, scope));
   // Counted before the parts are joined: a template over a `for` directive, or over strings that double, can ask for
   // gigabytes in one step. Literal text alone is the source's own (and stays readable once the budget is spent).
-  if (budget && parts.some((p) => typeof p !== "string") && !budget.chars(textLength(out))) return tooLarge();
+  if (budget && parts.some((p) => typeof p !== "string") && !budget.chars(knownLength(out))) return tooLarge();
   // Terraform normalises the result (`"e${"\u0301"}"` is "é"); a partly known one is normalised part by part only.
   const r = concat(out);
   return typeof r === "string" ? nfc(r) : r;
@@ -182,12 +181,6 @@ function appendTemplate(parts: readonly TmplPart[], scope: Scope, out: (string |
   return true;
 }
 
-/** Characters of the known parts of a template. */
-function textLength(parts: readonly (string | Unk)[]): number {
-  let n = 0;
-  for (const p of parts) if (typeof p === "string") n += p.length;
-  return n;
-}
 
 /** The HCL source of a template that cannot be evaluated, references rewritten. */
 function templateSource(parts: readonly TmplPart[], scope: Scope): string {

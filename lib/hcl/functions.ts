@@ -13,7 +13,8 @@ import { DOUBT, NIL, convertValue, setOrder, typed, typedEqual, unifyTypes, valu
 import {
   AttrRef,
   ModRef,
-  TOO_LARGE,
+  knownLength,
+  tooLarge,
   Tmpl,
   Unk,
   assignKeys,
@@ -64,17 +65,10 @@ export interface FnCtx {
 }
 
 /** The result of a call that would make more than the evaluation budget allows: unknown (budget.ts). */
-const tooLarge = (): Value => new Unk(TOO_LARGE);
 
 /** Charges a string of `length` characters about to be built; false when the budget refuses it. */
 const mayBuild = (ctx: FnCtx | undefined, length: number): boolean => ctx?.evalBudget?.chars(length) ?? true;
 
-/** Characters of the known parts. */
-function partsLength(parts: readonly (string | Unk)[]): number {
-  let n = 0;
-  for (const p of parts) if (typeof p === "string") n += p.length;
-  return n;
-}
 
 
 type Fn = (args: Value[], ctx: FnCtx) => Result;
@@ -158,7 +152,7 @@ function format(args: Value[], ctx?: FnCtx): Result {
     parts.push(...tp);
   }
   if (ai !== args.length) return NOPE;
-  return mayBuild(ctx, partsLength(parts)) ? concat(parts) : tooLarge();
+  return mayBuild(ctx, knownLength(parts)) ? concat(parts) : tooLarge();
 }
 
 /** Whether Go's `%g` (shortest) prints `n` as its plain decimal form: a whole number of at most six digits. */
@@ -205,7 +199,7 @@ function join(args: Value[], ctx: FnCtx): Result {
       if (!tp) return NOPE;
       if (!first) parts.push(sep);
       parts.push(...tp);
-      length += partsLength(tp) + (first ? 0 : sep.length);
+      length += knownLength(tp) + (first ? 0 : sep.length);
       if (length > cap) {
         mayBuild(ctx, length); // records why
         return tooLarge();
@@ -567,15 +561,15 @@ function split(args: Value[], ctx: FnCtx): Result {
   if (!isStr(sep) || !isStr(s)) return NOPE;
   // Split into characters, Terraform's are grapheme clusters.
   if (sep === "" && !countable(s)) return NOPE;
-  const parts = s.split(sep);
-  if (ctx.evalBudget && !ctx.evalBudget.values(parts.length)) return tooLarge();
-  return typed(parts, collectionOf("list", STRING));
+  // Its elements are charged as any function's list is (callFunction).
+  return typed(s.split(sep), collectionOf("list", STRING));
 }
 
 function jsondecode(args: Value[], ctx: FnCtx): Result {
   const s = args[0];
   if (!isStr(s)) return NOPE;
-  // Decoding reads every character and makes up to one value per two: both counted (a huge string decoded in a `for`).
+  // Decoding reads every character and makes up to one value per two: both counted, each time (a huge string decoded
+  // in a `for` costs what it makes every time it is made).
   if (!mayBuild(ctx, s.length)) return tooLarge();
   let parsed: unknown;
   try {
@@ -583,7 +577,7 @@ function jsondecode(args: Value[], ctx: FnCtx): Result {
   } catch {
     return NOPE;
   }
-  if (ctx.evalBudget && !ctx.evalBudget.values(countValues(parsed))) return tooLarge();
+  if (!chargeDocument(ctx, parsed)) return tooLarge();
   return fromJson(markInexact(parsed, s));
 }
 
@@ -593,21 +587,33 @@ function yamldecode(args: Value[], ctx: FnCtx): Result {
   if (!mayBuild(ctx, s.length)) return tooLarge();
   const v = yamlDecode(s);
   if (v === undefined) return NOPE;
-  if (ctx.evalBudget && !ctx.evalBudget.values(countValues(v))) return tooLarge();
+  if (!chargeDocument(ctx, v)) return tooLarge();
   return v;
 }
 
-/** Values in a decoded document (it shares no parts: JSON and the YAML blastwall reads have no aliases). */
-function countValues(v: unknown): number {
+/**
+ * Charges the values of a decoded document (it shares no parts: JSON and the YAML blastwall reads have no aliases),
+ * its largest collection against the cap on one collection (round 177, F2: the whole document's count was compared
+ * with it, and a file of 26,000 entries in one list was refused as a collection of more than 100,000).
+ */
+function chargeDocument(ctx: FnCtx, v: unknown): boolean {
+  if (!ctx.evalBudget) return true;
   let n = 0;
+  let largest = 0;
   const stack: unknown[] = [v];
   while (stack.length > 0) {
     const x = stack.pop();
     n++;
-    if (Array.isArray(x)) for (const y of x) stack.push(y);
-    else if (x !== null && typeof x === "object") for (const y of Object.values(x)) stack.push(y);
+    if (Array.isArray(x)) {
+      largest = Math.max(largest, x.length);
+      for (const y of x) stack.push(y);
+    } else if (x !== null && typeof x === "object") {
+      const ys = Object.values(x);
+      largest = Math.max(largest, ys.length);
+      for (const y of ys) stack.push(y);
+    }
   }
-  return n;
+  return ctx.evalBudget.values(n, largest);
 }
 
 function jsonencodeFn(args: Value[]): Result {
@@ -903,6 +909,9 @@ function claimable(v: Value): boolean {
 /** Functions whose string result is text they built (the others return a string they were given, or a short one). */
 const BUILDS_TEXT: ReadonlySet<string> = new Set(["jsonencode", "lower", "upper", "trimspace", "chomp", "substr", "trimprefix", "trimsuffix"]);
 
+/** Functions that charge what they make as they make it: the generic charge below would count it twice. */
+const CHARGES_ITSELF: ReadonlySet<string> = new Set(["concat", "flatten", "formatlist", "jsondecode", "yamldecode"]);
+
 export function callFunction(name: string, args: Value[], ctx: FnCtx): Result {
   const f = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
   if (!f) return NOPE;
@@ -910,8 +919,8 @@ export function callFunction(name: string, args: Value[], ctx: FnCtx): Result {
   if (r === NOPE || r === FAIL) return r;
   // Every collection a function makes counts its elements (`keys`, `sort`, `concat` of large lists in a `for`).
   const budget = ctx.evalBudget;
-  if (budget && Array.isArray(r) && !budget.values(r.length)) return tooLarge();
-  if (budget && isObj(r) && !budget.values(Object.keys(r).length)) return tooLarge();
+  if (budget && !CHARGES_ITSELF.has(name) && Array.isArray(r) && !budget.values(r.length)) return tooLarge();
+  if (budget && !CHARGES_ITSELF.has(name) && isObj(r) && !budget.values(Object.keys(r).length)) return tooLarge();
   if (budget && typeof r === "string" && BUILDS_TEXT.has(name) && !budget.chars(r.length)) return tooLarge();
   return claimable(r) ? r : NOPE;
 }

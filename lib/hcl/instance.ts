@@ -16,7 +16,7 @@ import { evalJson, evalString, truth, type Env, type Scope } from "./evaluate";
 import { BAD_TYPE, DOUBT, MISMATCH, convert, parseType } from "./types";
 import { ANY, hasAny, type Ty } from "./ty";
 import { literalJson, resourceKey, type BlockMode, type ModuleDef, type NamedDecl, type Obj, type ResourceDecl } from "./config";
-import { InstanceRef, ModRef, TOO_LARGE, Unk, assignKeys, byteOrder, hasKey, isKnown, isObj, rawTextUnknowns, setKey, toHclOperand, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
+import { InstanceRef, ModRef, Unk, tooLarge, assignKeys, byteOrder, hasKey, isKnown, isObj, rawTextUnknowns, setKey, toHclOperand, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
 
 /** How many instances a resource or module block has. */
 export type Expansion =
@@ -448,7 +448,7 @@ export class ModuleInstance implements Env {
       const n = asInt(v);
       // Beyond a few thousand instances one representative stands for all, as for an unknown count: expanding
       // millions would exhaust memory, and what one instance grants the others grant too. So past the evaluation budget.
-      if (n !== undefined && n <= MAX_COUNT && !this.evalBudget.values(n)) return { kind: "unknown", meta: "count", value: new Unk(TOO_LARGE) };
+      if (n !== undefined && n <= MAX_COUNT && !this.evalBudget.values(n)) return { kind: "unknown", meta: "count", value: tooLarge() };
       return n !== undefined && n <= MAX_COUNT ? { kind: "count", n } : { kind: "unknown", meta: "count", value: v };
     }
     if ("for_each" in body && body["for_each"] !== null) {
@@ -460,10 +460,10 @@ export class ModuleInstance implements Env {
           if (s === undefined) return { kind: "unknown", meta: "for_each", value: v };
           if (!keys.includes(s)) keys.push(s);
         }
-        if (!this.evalBudget.values(keys.length)) return { kind: "unknown", meta: "for_each", value: new Unk(TOO_LARGE) };
+        if (!this.evalBudget.values(keys.length)) return { kind: "unknown", meta: "for_each", value: tooLarge() };
         return { kind: "each", entries: keys.sort(byteOrder).map((k) => [k, k] as const) };
       }
-      if (isObj(v) && !this.evalBudget.values(Object.keys(v).length)) return { kind: "unknown", meta: "for_each", value: new Unk(TOO_LARGE) };
+      if (isObj(v) && !this.evalBudget.values(Object.keys(v).length)) return { kind: "unknown", meta: "for_each", value: tooLarge() };
       if (isObj(v)) return { kind: "each", entries: Object.keys(v).sort(byteOrder).map((k) => [k, v[k]] as const) };
       return { kind: "unknown", meta: "for_each", value: v };
     }

@@ -412,6 +412,18 @@ export const RENDER_BUDGET = 100_000;
 /** What a value past `RENDER_BUDGET` is shown as: a call of no Terraform function, so every reader counts it unknown. */
 export const TOO_LARGE = "too_large_to_evaluate()";
 
+/** A value past the evaluation budget (budget.ts): unknown, which fails closed wherever it is used. */
+export function tooLarge(): Unk {
+  return new Unk(TOO_LARGE);
+}
+
+/** Characters of the known parts of a template, as the budget counts what building it makes. */
+export function knownLength(parts: readonly (string | Unk)[]): number {
+  let n = 0;
+  for (const p of parts) if (typeof p === "string") n += p.length;
+  return n;
+}
+
 class TooLarge extends Error {}
 
 

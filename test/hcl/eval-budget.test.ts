@@ -83,6 +83,21 @@ describe("evaluation budget: the evaluator", () => {
     expect(run(`jsondecode(file("b.json"))`, { "b.json": small }).v).toEqual(["x".repeat(1000)]);
   });
 
+  test("a decoded document's largest collection is what meets the cap on one collection, not its count of values (round 177, F2)", () => {
+    // Two lists of 150 (300 values and more) under a cap of 200 on one collection.
+    const doc = JSON.stringify({ a: Array.from({ length: 150 }, (_, i) => i), b: Array.from({ length: 150 }, (_, i) => i) });
+    const v = run(`jsondecode(file("d.json"))`, { "d.json": doc }).v as Record<string, Value[]>;
+    expect(v.a.length).toBe(150);
+    // Control: one list of 250 is past the cap.
+    expect(tooLarge(run(`jsondecode(file("e.json"))`, { "e.json": JSON.stringify(Array.from({ length: 250 }, (_, i) => i)) }).v)).toBe(true);
+  });
+
+  test("a function that charges what it makes is not charged again for its result (concat of 2 x 400 fits 1,000 values)", () => {
+    const { v, budget } = run("concat(range(400), range(400))", {}, { ...SMALL, collection: 1000, values: 1700 });
+    expect(Array.isArray(v) && v.length).toBe(800);
+    expect(budget.stops).toEqual([]);
+  });
+
   test("templatefile inside a template is the error Terraform raises, not a recursion", () => {
     const files = { "self.tpl": '${templatefile("self.tpl", {})}', "plain.tpl": "hello ${name}" };
     expect(run(`templatefile("self.tpl", {})`, files).v).toBeInstanceOf(ErrUnk);

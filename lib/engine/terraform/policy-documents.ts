@@ -691,19 +691,8 @@ function withVerbatimValues(stack: TfStack, text: string): { readonly text: stri
 
 /** The value of a `${var.x}` / `${local.y}` (through others such), where it is a literal primitive; else undefined. */
 function knownValue(stack: TfStack, token: string): string | undefined {
-  let v: unknown = token;
-  for (let step = 0; step < 8; step++) {
-    if (typeof v === "number" || typeof v === "boolean") return String(v);
-    if (typeof v !== "string") return undefined;
-    if (!v.includes("${")) return step === 0 ? undefined : v;
-    const t = refTarget(v);
-    if (!t || (t.kind !== "var" && t.kind !== "local") || t.attribute !== undefined) return undefined;
-    const map = t.kind === "var" ? stack.variables : stack.locals;
-    const name = t.address.slice(t.kind === "var" ? 4 : 6);
-    if (!map.has(name)) return undefined;
-    v = map.get(name);
-  }
-  return undefined;
+  const v = followReferences(stack, token);
+  return typeof v === "number" || typeof v === "boolean" ? String(v) : typeof v === "string" && !v.includes("${") ? v : undefined;
 }
 
 /**

@@ -695,12 +695,15 @@ function isJsonencodeCall(expr: string): boolean {
   return false;
 }
 
-/** Calls `found` with each string of `v` and its path. */
+/**
+ * Calls `found` with each string of `v` and its path. Deeper than WALK_DEPTH a value counts as its JSON text, whose
+ * tokens are still there to find (review of 0.9.0: a raw token nested deeper went unseen, and was taken as escaped).
+ */
 function stringsOf(v: unknown, path: (string | number)[], depth: number, found: (path: readonly (string | number)[], text: string) => void): void {
-  if (typeof v === "string") found(path, v);
-  else if (Array.isArray(v)) {
-    if (depth <= 12) v.forEach((x, i) => stringsOf(x, [...path, i], depth + 1, found));
-  } else if (depth <= 12 && v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) stringsOf(x, [...path, k], depth + 1, found);
+  if (v !== null && typeof v === "object" && depth > WALK_DEPTH) found(path, JSON.stringify(v));
+  else if (typeof v === "string") found(path, v);
+  else if (Array.isArray(v)) v.forEach((x, i) => stringsOf(x, [...path, i], depth + 1, found));
+  else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) stringsOf(x, [...path, k], depth + 1, found);
 }
 
 const VAR_NAME = /(?<![\w.])var\.([A-Za-z_][\w-]*)/g;
