@@ -559,3 +559,51 @@ describe("an MCP server target whose endpoint is another door of the stack", () 
     expect(own[0].message).not.toContain("it is in account");
   });
 });
+
+/**
+ * Cap audit review (round 176): gateways calling gateways through MCP server targets were followed 4 calls deep, and
+ * the functions and roles at the end of a longer chain were dropped: the stack passed. Past the bound the chain's
+ * first target is an unseen door (agent-reach-unknown) naming the target where blastwall stopped; a loop of gateways
+ * is no longer chain.
+ */
+describe("a chain of gateways calling gateways longer than blastwall follows", () => {
+  const OAUTH = [{ oauth: [{ provider_arn: "arn:aws:bedrock-agentcore:us-east-1:111111111111:token-vault/default/oauth2credentialprovider/mcp", scopes: ["invoke"] }] }];
+  const JWT = [{ custom_jwt_authorizer: [{ discovery_url: "https://cognito-idp.us-east-1.amazonaws.com/${aws_cognito_user_pool.p.id}/.well-known/openid-configuration", allowed_clients: ["${aws_cognito_user_pool_client.c.id}"] }] }];
+  const INVOKE0 = { Effect: "Allow", Action: "bedrock-agentcore:InvokeGateway", Resource: "${aws_bedrockagentcore_gateway.g0.gateway_arn}" };
+  const calls = (i: number, to: string): Record<string, Obj> => ({
+    [`aws_bedrockagentcore_gateway_target.t${i}`]: { name: `t${i}`, gateway_identifier: `\${aws_bedrockagentcore_gateway.g${i}.gateway_id}`, target_configuration: [{ mcp: [{ mcp_server: [{ endpoint: `\${aws_bedrockagentcore_gateway.${to}.gateway_url}` }] }] }], credential_provider_configuration: OAUTH },
+  });
+  /** g0 (AWS_IAM; the agent may call it) → g1 → … → gN, each a target calling the next; gN's Lambda target deletes data. */
+  const chain = (n: number, extra: Record<string, Obj> = {}): Obj => {
+    const e: Record<string, Obj> = {
+      ...agentCan(INVOKE0),
+      ...role("gwrole", trust("bedrock-agentcore.amazonaws.com"), HARMLESS),
+      ...role("fn", trust("lambda.amazonaws.com"), DESTROY),
+      "aws_lambda_function.fn": { function_name: "fn", role: "${aws_iam_role.fn.arn}", handler: "index.handler", runtime: "python3.12", filename: "x.zip" },
+      "aws_cognito_user_pool.p": { name: "org", admin_create_user_config: [{ allow_admin_create_user_only: true }] },
+      "aws_cognito_user_pool_client.c": { name: "gw", user_pool_id: "${aws_cognito_user_pool.p.id}", generate_secret: true, allowed_oauth_flows: ["client_credentials"], allowed_oauth_flows_user_pool_client: true, allowed_oauth_scopes: ["mcp/invoke"] },
+    };
+    for (let i = 0; i <= n; i++) {
+      e[`aws_bedrockagentcore_gateway.g${i}`] = i === 0 ? { name: "g0", role_arn: "${aws_iam_role.gwrole.arn}", authorizer_type: "AWS_IAM", protocol_type: "MCP" } : { name: `g${i}`, role_arn: "${aws_iam_role.gwrole.arn}", authorizer_type: "CUSTOM_JWT", protocol_type: "MCP", authorizer_configuration: JWT };
+      if (i < n) Object.assign(e, calls(i, `g${i + 1}`));
+    }
+    e[`aws_bedrockagentcore_gateway_target.fn`] = { name: "fn", gateway_identifier: `\${aws_bedrockagentcore_gateway.g${n}.gateway_id}`, target_configuration: [{ mcp: [{ lambda: [{ lambda_arn: "${aws_lambda_function.fn.arn}" }] }] }] };
+    return tf({ ...e, ...extra }, PINNED);
+  };
+
+  test("five gateways on, the function was dropped and the stack passed: agent-reach-unknown naming where blastwall stopped", () => {
+    for (const n of [5, 7]) {
+      const f = found(chain(n));
+      expect(f.map((x) => [x.rule, x.severity])).toEqual(UNKNOWN);
+      expect(f[0].message).toContain("the chain of AgentCore gateways the MCP server endpoint of aws_bedrockagentcore_gateway_target.t0 starts (aws_bedrockagentcore_gateway.g1");
+      expect(f[0].message).toContain("aws_bedrockagentcore_gateway_target.t4, a target of aws_bedrockagentcore_gateway.g4 4 gateways on, is where blastwall stopped");
+      expect(f[0].fix + f[0].message).toContain("or take aws_bedrockagentcore_gateway_target.t0 off aws_bedrockagentcore_gateway.g0");
+    }
+  });
+
+  test("controls: four gateways on the function is still found; a loop of gateways back onto the chain is no longer chain", () => {
+    for (const n of [1, 4]) expect(graded(chain(n))).toEqual([["agent-transitive-destroy", "warning"]]);
+    // g0 → g1 → g2 → g3 → g4, and g4 also calls g1, g2 and g0 again: every gateway of the loop was seen.
+    expect(graded(chain(4, { ...calls(4, "g1"), "aws_bedrockagentcore_gateway_target.t4b": calls(4, "g2")["aws_bedrockagentcore_gateway_target.t4"], "aws_bedrockagentcore_gateway_target.t4c": calls(4, "g0")["aws_bedrockagentcore_gateway_target.t4"] }))).toEqual([["agent-transitive-destroy", "warning"]]);
+  });
+});
