@@ -331,6 +331,29 @@ describe("an MCP server target whose endpoint is another door of the stack", () 
     expect(graded(viaCnames(3, lb, "${aws_route53_record.web.fqdn}"))).toEqual([]);
   });
 
+  // Cap audit review (round 176): the record's name written as a literal host was read as a server elsewhere.
+  test("176: a literal host that is the name of a Route 53 record of the stack is read as the record is (was a pass)", () => {
+    for (const n of [1, 3]) {
+      const f = found(relay(`https://r${n}.example.com/tools/mcp`, OAUTH, { ...REST_ALL, ...cnames(n) }));
+      expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+      expect(f[0].message).toContain("calls aws_api_gateway_domain_name.rd with the token");
+    }
+    // A record named relative to its zone, aliasing the domain.
+    const rel = { ...REST_ALL, "aws_route53_record.short": { zone_id: "${aws_route53_zone.z.zone_id}", name: "short", type: "CNAME", ttl: 300, records: ["${aws_route53_record.api.fqdn}"] } };
+    expect(graded(relay("https://SHORT.example.com./tools/mcp", OAUTH, rel))).toEqual(FN_ROUTE);
+    // Past the bound: unknown, saying where blastwall stopped.
+    const f = found(relay("https://r9.example.com/tools/mcp", OAUTH, { ...REST_ALL, ...cnames(9) }));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(UNKNOWN);
+    expect(f[0].message).toContain("r9.example.com is the name of a Route 53 record of this stack, and blastwall stops reading a host through Route 53 records");
+  });
+
+  test("176 controls: a literal host no record of the stack is named, or a record aliasing a load balancer: no finding", () => {
+    expect(graded(relay("https://r4.example.com/tools/mcp", OAUTH, { ...REST_ALL, ...cnames(3) }))).toEqual([]);
+    const lb = { ...REST_ALL, "aws_lb.l": { name: "l" }, "aws_route53_record.web": { zone_id: "${aws_route53_zone.z.zone_id}", name: "web.example.com", type: "A", alias: [{ name: "${aws_lb.l.dns_name}", zone_id: "${aws_lb.l.zone_id}", evaluate_target_health: false }] } };
+    expect(graded(relay("https://web.example.com/tools/mcp", OAUTH, lb))).toEqual([]);
+    expect(graded(relay("https://mcp.partner.example.org/tools/mcp", OAUTH, { ...REST_ALL, ...cnames(2) }))).toEqual([]);
+  });
+
   /** The stack's HTTP API custom domain named by `var.domain` (with `def` as its default, if any), mapped at `v1`. */
   const varDomain = (endpoint: string, name: string, def?: string, mapping: Obj = {}): Obj => {
     const json = relay(endpoint, OAUTH, { ...JWT_API, ...DOMAIN("v1", { "aws_apigatewayv2_domain_name.d": { domain_name: name }, ...mapping }) });
