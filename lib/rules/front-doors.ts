@@ -26,7 +26,7 @@ import { lazy } from "../engine/lazy";
 const identityPools = lazy(() => require("../engine/reach/identity-pools") as typeof IdentityPools);
 import { functionsOf, type Route } from "./invoke-routes";
 import type { DenyAsk } from "./invoke-denies";
-import { GATEWAY_ARN, gatewayDoorsOf, GATEWAYS, INVOKE_GATEWAY, type GatewayDoor } from "../engine/reach/gateway-doors";
+import { GATEWAY_ARN, gatewayDoorsOf, GATEWAYS, INVOKE_GATEWAY, RELAY_HOPS, type GatewayDoor } from "../engine/reach/gateway-doors";
 import { credentialText, doorSigner, relayPasses, type NamedDoor, type Signer } from "../engine/reach/mcp-server-doors";
 import { authorizerRoutes } from "./authorizer-routes";
 import { signedUrlOrigins, vpcFrontOf, vpcFrontText } from "../engine/reach/cloudfront-origins";
@@ -580,7 +580,8 @@ function functionDoorsOf(stack: TfStack, door: NamedDoor, hop = 0): FunctionDoor
   if (door.kind === "gateway") {
     const own = gatewayDoorsOf(stack).filter((d) => d.gateway === door.gateway);
     const out: FunctionDoor[] = own.filter((d) => d.invokes).map((d) => ({ via: d.via, functions: functionsOf(stack, d.lambda), access: d.access }));
-    if (hop < 3) for (const d of own) if (d.relay) out.push(...relayed(stack, d, functionDoorsOf(stack, d.relay.door, hop + 1)));
+    // The door is the first relay's; past RELAY_HOPS relays, gateway-doors.ts `deepRelays` reports an unseen door.
+    if (hop < RELAY_HOPS - 1) for (const d of own) if (d.relay) out.push(...relayed(stack, d, functionDoorsOf(stack, d.relay.door, hop + 1)));
     return out;
   }
   const api = door.api;

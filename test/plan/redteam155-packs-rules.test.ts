@@ -176,6 +176,44 @@ describe("F5: a rule whose pattern, schedule or state changes makes its existing
     expect(judged([widened, create("aws_cloudwatch_event_target.snap", target())])).toEqual(["plan-command-scheduled aws_cloudwatch_event_target.snap"]);
   });
 
+  /**
+   * Cap audit review (round 176): a kept target whose rule is known only after apply was the rule's only where the
+   * configuration tied it to the rule by reference; one it could not tie (a variable or data source in the expression,
+   * module outputs more than 20 deep, no configuration) counted as another rule's, and the retimed rule passed.
+   */
+  describe("a target whose rule the configuration does not tie to a rule may be the changed rule's", () => {
+    const renamed = () => {
+      const c = change("aws_cloudwatch_event_target.snap", ["update"], target(), { ...target(), rule: null });
+      (c.change as Obj).after_unknown = { rule: true };
+      return c;
+    };
+    const config = (rule: Obj, modules: Obj = {}) => ({ configuration: { root_module: { resources: [{ address: "aws_cloudwatch_event_target.snap", mode: "managed", type: "aws_cloudwatch_event_target", name: "snap", expressions: { rule } }], ...modules } } });
+    /** `n` modules each returning the next one's `name`; the innermost its own rule's. */
+    const nested = (n: number): Obj => {
+      let mod: Obj = { resources: [], outputs: { name: { expression: { references: ["aws_cloudwatch_event_rule.x.name", "aws_cloudwatch_event_rule.x"] } } } };
+      for (let i = n - 1; i >= 1; i--) mod = { resources: [], outputs: { name: { expression: { references: [`module.m${i}.name`, `module.m${i}`] } } }, module_calls: { [`m${i}`]: { source: "./m", module: mod } } };
+      return { module_calls: { m0: { source: "./m", module: mod } } };
+    };
+    const viaModules = (n: number) => config({ references: ["module.m0.name", "module.m0"] }, nested(n));
+
+    test("a variable, a data source, module outputs past the walk, or no configuration: judged, saying it may be the target (was a pass)", () => {
+      for (const extra of [config({ references: ["var.rule_name"] }), config({ references: ["data.aws_cloudwatch_event_rule.r.name", "data.aws_cloudwatch_event_rule.r"] }), viaModules(25), { configuration: { root_module: {} } }]) {
+        const [f, ...more] = evaluate([widened, renamed()], extra);
+        expect(more).toEqual([]);
+        expect(`${f.ruleId} ${f.resource}`).toBe(RULE[0]);
+        expect(f.message).toContain("and the target aws_cloudwatch_event_target.snap, which may be its target (its rule is known only after apply");
+        expect(f.message).toContain(`starts "${RUNBOOK}" whenever its rule fires`);
+      }
+    });
+
+    test("controls: tied by reference to this rule it is the target, to another rule (through a few modules too) it is not", () => {
+      const [f] = evaluate([widened, renamed()], config({ references: ["aws_cloudwatch_event_rule.snap.name", "aws_cloudwatch_event_rule.snap"] }));
+      expect(f.message).toContain("and its target aws_cloudwatch_event_target.snap starts");
+      expect(judged([widened, renamed()], config({ references: ["aws_cloudwatch_event_rule.other.name", "aws_cloudwatch_event_rule.other"] }))).toEqual([]);
+      expect(judged([widened, renamed()], viaModules(3))).toEqual([]);
+    });
+  });
+
   test("a target on the rule's bus named by its ARN is the rule's", () => {
     const onBus = (t: Obj) => noop("aws_cloudwatch_event_target.snap", t);
     const busRule = (more: Obj) => rule({ event_bus_name: "orders", ...more });

@@ -331,6 +331,29 @@ describe("an MCP server target whose endpoint is another door of the stack", () 
     expect(graded(viaCnames(3, lb, "${aws_route53_record.web.fqdn}"))).toEqual([]);
   });
 
+  // Cap audit review (round 176): the record's name written as a literal host was read as a server elsewhere.
+  test("176: a literal host that is the name of a Route 53 record of the stack is read as the record is (was a pass)", () => {
+    for (const n of [1, 3]) {
+      const f = found(relay(`https://r${n}.example.com/tools/mcp`, OAUTH, { ...REST_ALL, ...cnames(n) }));
+      expect(f.map((x) => [x.rule, x.severity])).toEqual(FN_ROUTE);
+      expect(f[0].message).toContain("calls aws_api_gateway_domain_name.rd with the token");
+    }
+    // A record named relative to its zone, aliasing the domain.
+    const rel = { ...REST_ALL, "aws_route53_record.short": { zone_id: "${aws_route53_zone.z.zone_id}", name: "short", type: "CNAME", ttl: 300, records: ["${aws_route53_record.api.fqdn}"] } };
+    expect(graded(relay("https://SHORT.example.com./tools/mcp", OAUTH, rel))).toEqual(FN_ROUTE);
+    // Past the bound: unknown, saying where blastwall stopped.
+    const f = found(relay("https://r9.example.com/tools/mcp", OAUTH, { ...REST_ALL, ...cnames(9) }));
+    expect(f.map((x) => [x.rule, x.severity])).toEqual(UNKNOWN);
+    expect(f[0].message).toContain("r9.example.com is the name of a Route 53 record of this stack, and blastwall stops reading a host through Route 53 records");
+  });
+
+  test("176 controls: a literal host no record of the stack is named, or a record aliasing a load balancer: no finding", () => {
+    expect(graded(relay("https://r4.example.com/tools/mcp", OAUTH, { ...REST_ALL, ...cnames(3) }))).toEqual([]);
+    const lb = { ...REST_ALL, "aws_lb.l": { name: "l" }, "aws_route53_record.web": { zone_id: "${aws_route53_zone.z.zone_id}", name: "web.example.com", type: "A", alias: [{ name: "${aws_lb.l.dns_name}", zone_id: "${aws_lb.l.zone_id}", evaluate_target_health: false }] } };
+    expect(graded(relay("https://web.example.com/tools/mcp", OAUTH, lb))).toEqual([]);
+    expect(graded(relay("https://mcp.partner.example.org/tools/mcp", OAUTH, { ...REST_ALL, ...cnames(2) }))).toEqual([]);
+  });
+
   /** The stack's HTTP API custom domain named by `var.domain` (with `def` as its default, if any), mapped at `v1`. */
   const varDomain = (endpoint: string, name: string, def?: string, mapping: Obj = {}): Obj => {
     const json = relay(endpoint, OAUTH, { ...JWT_API, ...DOMAIN("v1", { "aws_apigatewayv2_domain_name.d": { domain_name: name }, ...mapping }) });
@@ -557,5 +580,53 @@ describe("an MCP server target whose endpoint is another door of the stack", () 
     const own = found(stack(`${HOST}arn%3Aaws%3Abedrock-agentcore%3Aus-east-1%3A111111111111%3Aruntime%2Fother-AbCdEf1234/invocations`));
     expect(own.map((x) => [x.rule, x.severity])).toEqual(UNKNOWN);
     expect(own[0].message).not.toContain("it is in account");
+  });
+});
+
+/**
+ * Cap audit review (round 176): gateways calling gateways through MCP server targets were followed 4 calls deep, and
+ * the functions and roles at the end of a longer chain were dropped: the stack passed. Past the bound the chain's
+ * first target is an unseen door (agent-reach-unknown) naming the target where blastwall stopped; a loop of gateways
+ * is no longer chain.
+ */
+describe("a chain of gateways calling gateways longer than blastwall follows", () => {
+  const OAUTH = [{ oauth: [{ provider_arn: "arn:aws:bedrock-agentcore:us-east-1:111111111111:token-vault/default/oauth2credentialprovider/mcp", scopes: ["invoke"] }] }];
+  const JWT = [{ custom_jwt_authorizer: [{ discovery_url: "https://cognito-idp.us-east-1.amazonaws.com/${aws_cognito_user_pool.p.id}/.well-known/openid-configuration", allowed_clients: ["${aws_cognito_user_pool_client.c.id}"] }] }];
+  const INVOKE0 = { Effect: "Allow", Action: "bedrock-agentcore:InvokeGateway", Resource: "${aws_bedrockagentcore_gateway.g0.gateway_arn}" };
+  const calls = (i: number, to: string): Record<string, Obj> => ({
+    [`aws_bedrockagentcore_gateway_target.t${i}`]: { name: `t${i}`, gateway_identifier: `\${aws_bedrockagentcore_gateway.g${i}.gateway_id}`, target_configuration: [{ mcp: [{ mcp_server: [{ endpoint: `\${aws_bedrockagentcore_gateway.${to}.gateway_url}` }] }] }], credential_provider_configuration: OAUTH },
+  });
+  /** g0 (AWS_IAM; the agent may call it) → g1 → … → gN, each a target calling the next; gN's Lambda target deletes data. */
+  const chain = (n: number, extra: Record<string, Obj> = {}): Obj => {
+    const e: Record<string, Obj> = {
+      ...agentCan(INVOKE0),
+      ...role("gwrole", trust("bedrock-agentcore.amazonaws.com"), HARMLESS),
+      ...role("fn", trust("lambda.amazonaws.com"), DESTROY),
+      "aws_lambda_function.fn": { function_name: "fn", role: "${aws_iam_role.fn.arn}", handler: "index.handler", runtime: "python3.12", filename: "x.zip" },
+      "aws_cognito_user_pool.p": { name: "org", admin_create_user_config: [{ allow_admin_create_user_only: true }] },
+      "aws_cognito_user_pool_client.c": { name: "gw", user_pool_id: "${aws_cognito_user_pool.p.id}", generate_secret: true, allowed_oauth_flows: ["client_credentials"], allowed_oauth_flows_user_pool_client: true, allowed_oauth_scopes: ["mcp/invoke"] },
+    };
+    for (let i = 0; i <= n; i++) {
+      e[`aws_bedrockagentcore_gateway.g${i}`] = i === 0 ? { name: "g0", role_arn: "${aws_iam_role.gwrole.arn}", authorizer_type: "AWS_IAM", protocol_type: "MCP" } : { name: `g${i}`, role_arn: "${aws_iam_role.gwrole.arn}", authorizer_type: "CUSTOM_JWT", protocol_type: "MCP", authorizer_configuration: JWT };
+      if (i < n) Object.assign(e, calls(i, `g${i + 1}`));
+    }
+    e[`aws_bedrockagentcore_gateway_target.fn`] = { name: "fn", gateway_identifier: `\${aws_bedrockagentcore_gateway.g${n}.gateway_id}`, target_configuration: [{ mcp: [{ lambda: [{ lambda_arn: "${aws_lambda_function.fn.arn}" }] }] }] };
+    return tf({ ...e, ...extra }, PINNED);
+  };
+
+  test("five gateways on, the function was dropped and the stack passed: agent-reach-unknown naming where blastwall stopped", () => {
+    for (const n of [5, 7]) {
+      const f = found(chain(n));
+      expect(f.map((x) => [x.rule, x.severity])).toEqual(UNKNOWN);
+      expect(f[0].message).toContain("the chain of AgentCore gateways the MCP server endpoint of aws_bedrockagentcore_gateway_target.t0 starts (aws_bedrockagentcore_gateway.g1");
+      expect(f[0].message).toContain("aws_bedrockagentcore_gateway_target.t4, a target of aws_bedrockagentcore_gateway.g4 4 gateways on, is where blastwall stopped");
+      expect(f[0].fix + f[0].message).toContain("or take aws_bedrockagentcore_gateway_target.t0 off aws_bedrockagentcore_gateway.g0");
+    }
+  });
+
+  test("controls: four gateways on the function is still found; a loop of gateways back onto the chain is no longer chain", () => {
+    for (const n of [1, 4]) expect(graded(chain(n))).toEqual([["agent-transitive-destroy", "warning"]]);
+    // g0 → g1 → g2 → g3 → g4, and g4 also calls g1, g2 and g0 again: every gateway of the loop was seen.
+    expect(graded(chain(4, { ...calls(4, "g1"), "aws_bedrockagentcore_gateway_target.t4b": calls(4, "g2")["aws_bedrockagentcore_gateway_target.t4"], "aws_bedrockagentcore_gateway_target.t4c": calls(4, "g0")["aws_bedrockagentcore_gateway_target.t4"] }))).toEqual([["agent-transitive-destroy", "warning"]]);
   });
 });

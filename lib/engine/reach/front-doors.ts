@@ -14,7 +14,7 @@
 import type { TfResource, TfStack } from "../terraform/types";
 import { exactPattern, refTarget, resolveToPattern } from "../terraform/tokens";
 import { bodiesOf } from "./openapi-doors";
-import { gatewayDoorsOf, INVOKE_GATEWAY } from "./gateway-doors";
+import { gatewayDoorsOf, INVOKE_GATEWAY, RELAY_HOPS } from "./gateway-doors";
 import { runtimeDoorsOf } from "./runtime-doors";
 import { credentialText, doorSigner, relayPasses, type NamedDoor, type Signer } from "./mcp-server-doors";
 import { oneReferenced, referencedIn } from "../terraform/referenced";
@@ -506,7 +506,8 @@ function relayedDoors(stack: TfStack, base: readonly RoleDoor[]): RoleDoor[] {
   if (relays.length === 0) return [];
   const out: RoleDoor[] = [];
   let frontier: readonly RoleDoor[] = base;
-  for (let hop = 0; hop < 4 && frontier.length > 0; hop++) {
+  // Past RELAY_HOPS relays, gateway-doors.ts `deepRelays` reports an unseen door on the chain's first target.
+  for (let hop = 0; hop < RELAY_HOPS && frontier.length > 0; hop++) {
     const next: RoleDoor[] = [];
     for (const d of relays) {
       const { door, cred } = d.relay!;

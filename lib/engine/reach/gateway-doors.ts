@@ -182,13 +182,81 @@ function interceptorDoors(stack: TfStack, gw: TfResource): GatewayDoor[] {
   return arns.map((arn) => ({ via: gw, gateway: gw, what: "an interceptor Lambda, which gets every request", lambda: arn, invokes: true, actsAsRole: false, access }));
 }
 
+/**
+ * How many MCP server targets in a row, each calling the next gateway's door, the walks behind a relay follow
+ * (rules/front-doors.ts `functionDoorsOf`, front-doors.ts `relayedDoors`); the bound also ends a loop of gateways
+ * naming each other. A longer chain is an unseen door (`deepRelays`).
+ */
+export const RELAY_HOPS = 4;
+
+/** Past this many steps of the chain search, a target counts as having a chain longer than the walks follow. */
+const CHAIN_STEPS = 10_000;
+
+/**
+ * The relays whose chain of gateways runs past RELAY_HOPS (red-team round 176 cap audit): a target calling a gateway
+ * whose target calls another gateway, and so on, through more distinct gateways than the walks behind a relay follow,
+ * hid the functions and roles at its far end, and the stack passed. Each such first target is an unseen door, as a
+ * CloudFront chain past its bound is (`serverDoors`), naming the target where blastwall stopped. A chain that comes
+ * back to a gateway already on it is a loop whose doors were all seen, not a longer chain.
+ */
+function deepRelays(doors: readonly GatewayDoor[]): GatewayDoor[] {
+  const relaysOf = new Map<TfResource, GatewayDoor[]>();
+  for (const d of doors) {
+    if (!d.relay || !d.gateway) continue;
+    const l = relaysOf.get(d.gateway);
+    if (l) l.push(d);
+    else relaysOf.set(d.gateway, [d]);
+  }
+  const out: GatewayDoor[] = [];
+  for (const d of doors) {
+    if (d.relay?.door.kind !== "gateway" || !d.gateway) continue;
+    let steps = 0;
+    // The relay past the bound on a chain of distinct gateways from d (d is the first), or undefined.
+    const past = (gw: TfResource, path: ReadonlySet<TfResource>, hops: number): GatewayDoor | "budget" | undefined => {
+      for (const r of relaysOf.get(gw) ?? []) {
+        if (++steps > CHAIN_STEPS) return "budget";
+        const next = r.relay!.door.kind === "gateway" ? r.relay!.door.gateway : undefined;
+        if (next && path.has(next)) continue;
+        if (hops + 1 > RELAY_HOPS) return r;
+        if (!next) continue;
+        const hit = past(next, new Set([...path, next]), hops + 1);
+        if (hit) return hit;
+      }
+      return undefined;
+    };
+    const first = d.relay.door.gateway;
+    const hit = past(first, new Set([d.gateway, first]), 1);
+    if (!hit) continue;
+    const where =
+      hit === "budget"
+        ? `so many gateways' MCP server targets call one another that blastwall stopped reading them after ${CHAIN_STEPS} targets`
+        : `${hit.via.address}, a target of ${hit.gateway!.address} ${RELAY_HOPS} gateways on, is where blastwall stopped (it follows ${RELAY_HOPS} MCP server targets in a row that call other gateways)`;
+    const fix = `have the gateways of ${d.via.address}'s chain call the doors behind them directly, in fewer than ${RELAY_HOPS + 1} steps, or take ${d.via.address} off ${d.gateway.address}`;
+    out.push({
+      via: d.via,
+      gateway: d.gateway,
+      access: d.access,
+      what: `an MCP server target whose endpoint is ${first.address}, a gateway of this stack at the head of a chain of gateways calling gateways longer than blastwall follows`,
+      invokes: false,
+      actsAsRole: true,
+      runtime: {
+        role: undefined,
+        unknown: `what is behind the chain of AgentCore gateways the MCP server endpoint of ${d.via.address} starts (${first.address}, whose targets call other gateways in turn): ${where}; past it the chain may run any function or act as any role: ${fix}`,
+        fix,
+      },
+    });
+  }
+  return out;
+}
+
 const cache = new WeakMap<TfStack, readonly GatewayDoor[]>();
 
 /** Every gateway door of the stack, read once per stack. */
 export function gatewayDoorsOf(stack: TfStack): readonly GatewayDoor[] {
   let out = cache.get(stack);
   if (!out) {
-    out = [...(stack.byType.get("aws_bedrockagentcore_gateway_target") ?? []).filter((t) => t.mode === "managed").flatMap((t) => targetDoors(stack, t)), ...(stack.byType.get("aws_bedrockagentcore_gateway") ?? []).filter((g) => g.mode === "managed").flatMap((g) => interceptorDoors(stack, g))];
+    const doors = [...(stack.byType.get("aws_bedrockagentcore_gateway_target") ?? []).filter((t) => t.mode === "managed").flatMap((t) => targetDoors(stack, t)), ...(stack.byType.get("aws_bedrockagentcore_gateway") ?? []).filter((g) => g.mode === "managed").flatMap((g) => interceptorDoors(stack, g))];
+    out = [...doors, ...deepRelays(doors)];
     cache.set(stack, out);
   }
   return out;

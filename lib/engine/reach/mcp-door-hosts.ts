@@ -129,13 +129,14 @@ const MAX_HOST_DEPTH = 12;
 
 /** The piece of a host blastwall stopped reading (MAX_HOST_DEPTH), at `r` where it was a resource: unknown, saying why. */
 function stopped(r?: TfResource): Seg {
-  return {
-    other: true,
-    ...(r ? { near: [r] } : {}),
-    why:
-      `blastwall stops reading a host through Route 53 records, references and functions after ${MAX_HOST_DEPTH} levels${r ? `, and stopped in what ${r.address} points at` : ""}, ` +
-      "so the host may be any door of this stack; point the endpoint at the door's own host, or at a record that aliases the door directly",
-  };
+  return { other: true, ...(r ? { near: [r] } : {}), why: stoppedWhy(r) };
+}
+
+function stoppedWhy(r?: TfResource): string {
+  return (
+    `blastwall stops reading a host through Route 53 records, references and functions after ${MAX_HOST_DEPTH} levels${r ? `, and stopped in what ${r.address} points at` : ""}, ` +
+    "so the host may be any door of this stack; point the endpoint at the door's own host, or at a record that aliases the door directly"
+  );
 }
 
 /**
@@ -385,6 +386,8 @@ function byLiteral(stack: TfStack, host: string, path: string | undefined): Host
     };
   }
   if (AWS_DOMAIN.test(host)) return undefined;
+  const named = byRecord(stack, host, path);
+  if (named) return named;
   // CloudFront answers only the names in a distribution's aliases (an alias written wholly as a variable: see mayName).
   const fronts = (stack.byType.get(CLOUDFRONT) ?? []).filter((d) => d.mode === "managed" && aliasPatterns(stack, d).some((a) => mayName(a, host, true)));
   if (fronts.length > 0) return byReference(stack, fronts, path);
@@ -392,6 +395,36 @@ function byLiteral(stack: TfStack, host: string, path: string | undefined): Host
   const loose = MAPPINGS.flatMap(([t]) => stack.byType.get(t) ?? []).some((m) => !oneReferenced(stack, m.values["domain_name"], DOMAIN_TYPES) && literalDomainMeets(stack, m, host, true));
   if (domains.length === 0 && !loose) return undefined;
   return mappedDoors(stack, domains, host, path, domains.length === 1 ? domains[0] : undefined, true);
+}
+
+/**
+ * A literal host that is the name of a Route 53 record of the stack (`https://r1.example.com/mcp`, the record `r1` in
+ * the zone `example.com`) is read as `${aws_route53_record.r1.fqdn}` is (cap audit review, round 176): the doors the
+ * record points at. It was read as a server elsewhere, even with the record aliasing the door directly. A record that
+ * points at no door of the stack leaves the host to the checks after this one; one read past the bound is unknown.
+ */
+function byRecord(stack: TfStack, host: string, path: string | undefined): HostDoors | undefined {
+  const targets: TfResource[] = [];
+  const stoppedAt: string[] = [];
+  for (const r of stack.byType.get(RECORD) ?? []) {
+    if (r.mode !== "managed" || !mayName(recordNamePattern(stack, r), host, true)) continue;
+    const t = recordTargets(stack, r, 0);
+    if (t === undefined) stoppedAt.push(stoppedWhy(r));
+    else targets.push(...t.filter((x) => !targets.includes(x)));
+  }
+  const found = targets.length > 0 ? byReference(stack, targets, path) : undefined;
+  if (stoppedAt.length === 0) return found;
+  const why = `${host} is the name of a Route 53 record of this stack, and ${stoppedAt.join("; ")}`;
+  return { doors: found?.doors ?? [], unknown: found?.unknown ? `${found.unknown}; ${why}` : why, ...(found?.forwards ? { forwards: found.forwards } : {}) };
+}
+
+/** The name a record serves as a pattern: `NAME.ZONE` where the name is relative to its zone (as `meaning` reads it). */
+function recordNamePattern(stack: TfStack, r: TfResource): string {
+  const v = r.values["name"];
+  const n = (typeof v === "string" ? resolveToPattern(stack, v).pattern : "*").replace(/\.$/, "");
+  const zone = oneReferenced(stack, r.values["zone_id"], ["aws_route53_zone"])?.values["name"];
+  const z = typeof zone === "string" && !zone.includes("${") ? zone.replace(/\.$/, "").toLowerCase() : undefined;
+  return z && n.toLowerCase() !== z && !n.toLowerCase().endsWith(`.${z}`) ? `${n}.${z}` : n;
 }
 
 /**

@@ -210,15 +210,19 @@ function ruleRetimed(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
   if (!isObject(rc.change.before) || ruleOff(rc.change.after)) return undefined;
   const moved = ruleMoves(rc);
   if (moved.length === 0) return undefined;
-  const found: { address: string; hit: Hit }[] = [];
-  for (const target of ruleTargets(rc, plan)) {
+  const found: { address: string; hit: Hit; maybe: boolean }[] = [];
+  for (const { target, maybe } of ruleTargets(rc, plan)) {
     const hit = eventTarget(target, plan);
-    if (hit !== undefined) found.push({ address: target.address, hit });
+    if (hit !== undefined) found.push({ address: target.address, hit, maybe });
   }
   if (found.length === 0) return undefined;
-  const [first] = found;
+  // A target surely the rule's first: a "may be" one is named as such.
+  const [first] = [...found.filter((f) => !f.maybe), ...found.filter((f) => f.maybe)];
+  const which = first.maybe
+    ? `the target ${first.address}, which may be its target (its rule is known only after apply, and the configuration names it with something blastwall cannot tie to a rule: a variable, a data source, module outputs more than 20 deep; write it as aws_cloudwatch_event_rule.NAME.name to tell),`
+    : `its target ${first.address}`;
   return {
-    runs: `changes when its targets run (${moved.join("; ")}), and its target ${first.address} ${first.hit.runs}${found.length > 1 ? `; and ${found.length - 1} more target(s) of it` : ""}`,
+    runs: `changes when its targets run (${moved.join("; ")}), and ${which} ${first.hit.runs}${found.length > 1 ? `; and ${found.length - 1} more target(s) of it` : ""}`,
     evidence: [{ step: "rule", address: rc.address, detail: moved.join("; ") }, ...found.flatMap((f) => f.hit.evidence)],
   };
 }
@@ -272,15 +276,18 @@ function busName(v: unknown): string {
  * rule name known only after apply, by reference in the configuration. From resource_changes (a no-op included), and
  * from the prior state for those a targeted plan leaves out.
  */
-function ruleTargets(rule: PlanResourceChange, plan: PlanJson | undefined): PlanResourceChange[] {
+function ruleTargets(rule: PlanResourceChange, plan: PlanJson | undefined): { readonly target: PlanResourceChange; readonly maybe: boolean }[] {
   if (plan === undefined) return [];
   const names = new Set([getPath(rule.change.before, ["name"]), getPath(rule.change.after, ["name"])].filter((n): n is string => typeof n === "string"));
   const bus = busName(afterValue(rule.change, ["event_bus_name"]).state === "known" ? getPath(rule.change.after, ["event_bus_name"]) : getPath(rule.change.before, ["event_bus_name"]));
-  const isTarget = (t: PlanResourceChange) => {
+  // false, "yes", or "maybe": a name known only after apply that the configuration does not tie to rules (a variable
+  // or data source in it, module outputs past the walk, no configuration) may be this rule's (cap audit review).
+  const isTarget = (t: PlanResourceChange): false | "yes" | "maybe" => {
     const name = afterValue(t.change, ["rule"]);
-    if (name.state === "known") return typeof name.value === "string" && names.has(name.value) && busName(getPath(t.change.after, ["event_bus_name"])) === bus;
+    if (name.state === "known") return typeof name.value === "string" && names.has(name.value) && busName(getPath(t.change.after, ["event_bus_name"])) === bus && "yes";
     const config = configOf(plan, t.address);
-    return (referencedResources(config, expressionAt(config, ["rule"]), plan) ?? []).includes(withoutInstanceKeys(rule.address));
+    const refs = referencedResources(config, expressionAt(config, ["rule"]), plan);
+    return refs === undefined ? "maybe" : refs.includes(withoutInstanceKeys(rule.address)) && "yes";
   };
   const listed = plan.resource_changes.filter((c) => c.mode === "managed" && c.type === "aws_cloudwatch_event_target");
   const seen = new Set(listed.map((c) => c.address));
@@ -288,7 +295,10 @@ function ruleTargets(rule: PlanResourceChange, plan: PlanJson | undefined): Plan
   const stateOnly = moduleResources(plan.prior_state?.values?.root_module)
     .filter((r) => r.mode === "managed" && r.type === "aws_cloudwatch_event_target" && !seen.has(r.address))
     .map((r): PlanResourceChange => ({ address: r.address, mode: "managed", type: r.type, name: r.name, change: { actions: ["no-op"], before: r.values, after: r.values, after_unknown: {}, before_sensitive: r.sensitive_values, after_sensitive: r.sensitive_values } }));
-  return [...kept, ...stateOnly].filter(isTarget);
+  return [...kept, ...stateOnly].flatMap((target) => {
+    const is = isTarget(target);
+    return is ? [{ target, maybe: is === "maybe" }] : [];
+  });
 }
 
 /**
