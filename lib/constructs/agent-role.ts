@@ -16,7 +16,7 @@ import { expiryInstant } from "../config/acknowledgements";
 import { globCovers, globMatch, hasWildcard } from "../engine/iam/glob";
 import { AgentPrincipal, mergeConditions, mergePrincipals } from "./agent-principal";
 import { policyJson, policyTextSize, requirePolicyWithin, type ConditionBlock, type StatementJson } from "./policy-document";
-import { fail, isToken, literalProviderRegion, partitionOf, requireIamName, requireInteger, requireNonEmpty, requireObject, requireProps, propNames, refuseUnknownOptions, refuseUnknownProps } from "./validate";
+import { fail, isToken, literalProviderRegion, partitionOf, requireIamName, requireIamTagKey, requireInteger, requireNonEmpty, requireObject, requireProps, propNames, refuseUnknownOptions, refuseUnknownProps } from "./validate";
 
 /**
  * IAM path every agent principal lives under; SCPs and the gate recognise agents by it (one constant for both). Entry
@@ -188,6 +188,7 @@ export class AgentRole extends Construct {
         fail("AgentRole", "sessionTagKeys", `must not contain "${k}": a session tag with that key would override the role's own tag`);
       }
     }
+    for (const k of Object.keys(props.tags ?? {})) requireIamTagKey("AgentRole", `tags[${JSON.stringify(k)}]`, k, "the agent role", '"team"');
     if (props.tags && Object.keys(props.tags).some((k) => k.toLowerCase() === AGENT_TAG)) {
       fail("AgentRole", "tags", `must not set ${AGENT_TAG}: AgentRole always sets it to "true"`);
     }

@@ -1,10 +1,11 @@
 import { globMatch } from "../engine/iam/glob";
+import { STATEMENT_ELEMENTS } from "../engine/iam/policy-json";
 import { nearestKey } from "../engine/text";
 import type { StatementJson } from "./policy-document";
 import { fail, isToken } from "./validate";
 
-/** The elements of a key policy statement; any other is refused (KMS would, and a misspelt Condition grants more). */
-const ELEMENTS = ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
+/** The elements of a key policy statement, as the engine reads them; any other is refused (KMS would, and a misspelt Condition grants more). */
+const ELEMENTS = STATEMENT_ELEMENTS;
 
 /** What the key's own statements are, for the checks of the statements added to them. */
 export interface KeyPolicyContext {

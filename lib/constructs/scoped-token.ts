@@ -10,7 +10,7 @@ import { policyJson, policyTextSize, requirePolicyWithin, type ConditionBlock, t
 import { globMatch } from "../engine/iam/glob";
 import { iamActionProblem } from "../engine/iam-actions";
 import { AGENT_TAG } from "../engine/agents";
-import { fail, isToken, requireAccountId, requireIamName, requireInteger, requireNonEmpty, requireRegion, requireProps, propNames, refuseUnknownProps } from "./validate";
+import { fail, isToken, requireAccountId, requireIamName, requireIamTagKey, requireInteger, requireNonEmpty, requireRegion, requireProps, propNames, refuseUnknownProps } from "./validate";
 
 /** STS issues credentials for at least 15 minutes; an agent token lives at most an hour (also the role-chaining cap). */
 export const SCOPED_TOKEN_MIN_SECONDS = 900;
@@ -292,21 +292,9 @@ export class ScopedToken extends Construct {
   }
 }
 
-/** IAM's tag keys: 1 to 128 Unicode letters, digits, spaces and `_ . : / = + - @`. */
-const IAM_TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
-
-/**
- * The key ScopedToken tags its role with: one IAM takes on a role (else CreateRole fails at apply) and that is not
- * AgentRole's own mark. Checked here so the message names the ScopedToken's prop, not AgentRole's `tags`, which the
- * user never wrote (red-team round 175).
- */
 function requireRoleTagKey(C: string, prop: string, key: string): void {
   const got = `(got ${JSON.stringify(key)})`;
-  if (!IAM_TAG_KEY.test(key)) {
-    fail(C, prop, `must be an IAM tag key, 1 to 128 letters, digits, spaces and _ . : / = + - @ ${got}: IAM refuses any other key on the token's role, and the apply would fail. Use a key such as "environment"`);
-  }
-  // AWS reserves the prefix in any case (aws:, AWS:, Aws:).
-  if (/^aws:/i.test(key)) fail(C, prop, `must not start with "aws:" ${got}: AWS reserves that prefix for its own tags and IAM refuses it on a role, so the apply would fail. Use a key such as "environment"`);
+  requireIamTagKey(C, prop, key, "the token's role", '"environment"');
   if (key.toLowerCase() === AGENT_TAG) {
     fail(C, prop, `must not be ${AGENT_TAG} ${got}: the token's role is an agent role, which AgentRole tags ${AGENT_TAG} = "true"; the environment needs a key of its own, such as "environment"`);
   }

@@ -291,3 +291,19 @@ export function requireBackupSchedule(construct: string, prop: string, value: st
   }
   return value;
 }
+
+/** IAM's tag keys: 1 to 128 Unicode letters, digits, spaces and `_ . : / = + - @`. */
+const IAM_TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+
+/**
+ * A tag key IAM takes on a role or user (else CreateRole or TagRole fails at apply): `whose` names what is tagged,
+ * `example` a key to use instead (red-team round 175: ScopedToken's environmentTagKey and AgentRole's tags took any).
+ */
+export function requireIamTagKey(C: string, prop: string, key: string, whose: string, example: string): void {
+  const got = `(got ${JSON.stringify(key)})`;
+  if (!IAM_TAG_KEY.test(key)) {
+    fail(C, prop, `must be an IAM tag key, 1 to 128 letters, digits, spaces and _ . : / = + - @ ${got}: IAM refuses any other key on ${whose}, and the apply would fail. Use a key such as ${example}`);
+  }
+  // AWS reserves the prefix in any case (aws:, AWS:, Aws:).
+  if (/^aws:/i.test(key)) fail(C, prop, `must not start with "aws:" ${got}: AWS reserves that prefix for its own tags and IAM refuses it on ${whose}, so the apply would fail. Use a key such as ${example}`);
+}

@@ -176,7 +176,7 @@ const byLine = (s: string, show: (line: string) => string) => s.trim().split("\n
  * the title and why it shows at the top (shortDescription, fullDescription): the long account of what the rule covers
  * (`details`, which no other report prints), then its fix, as docs/rules.md renders them.
  */
-export function ruleHelp(m: RuleMeta | undefined): { text: string; markdown: string } {
+function ruleHelp(m: RuleMeta | undefined): { text: string; markdown: string } {
   if (m === undefined) return { text: "See the finding's fix.", markdown: "See the finding's fix." };
   const details = m.details?.trim() ? m.details : undefined;
   return {

@@ -1,6 +1,6 @@
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { blocksWithDynamic } from "../engine/reach/dynamic-blocks";
-import { EVERY_ARGUMENT, SETTABLE_SAYS, settableKeys, settableOther } from "../engine/terraform/settable-providers";
+import { SETTABLE_SAYS, isSettable, settableOther } from "../engine/terraform/settable-providers";
 import { refTarget } from "../engine/terraform/tokens";
 import { CronUnreadable, longestGapMinutes, readCron, readYears } from "../engine/backup-cron";
 import { readString } from "./protection-support";
@@ -23,7 +23,7 @@ import { readString } from "./protection-support";
 export const MAX_RUN_GAP_DAYS = 35;
 
 /** ScheduleExpression's documented default: "When no CRON expression is provided, Backup will use cron(0 5 ? * * *)". */
-export const DEFAULT_SCHEDULE = "cron(0 5 ? * * *)";
+const DEFAULT_SCHEDULE = "cron(0 5 ? * * *)";
 
 const DAILY = "cron(0 5 * * ? *)";
 
@@ -86,7 +86,7 @@ function ruleCadence(stack: TfStack, rule: Record<string, unknown>): Cadence {
 }
 
 /** Why one rule of a plan does not count, for a message: `rule "daily": ...`. */
-export interface IdleRule {
+interface IdleRule {
   readonly name: string;
   readonly why: string;
   readonly fix: string;
@@ -107,8 +107,7 @@ const ruleName = (rule: Record<string, unknown>, i: number) => (typeof rule["rul
  */
 export function idlePlan(stack: TfStack, plan: TfResource): IdlePlan | undefined {
   const here = blocksWithDynamic(plan.values, "rule");
-  const keys = settableKeys(plan.values);
-  const other = keys.has("rule") || keys.has(EVERY_ARGUMENT) ? settableOther(plan.values) : undefined;
+  const other = isSettable(plan.values, "rule") ? settableOther(plan.values) : undefined;
   const there = other === undefined ? undefined : blocksWithDynamic(other, "rule");
   const idle: IdleRule[] = [];
   const statics = here.blocks.filter((b) => !here.dynamic.includes(b));

@@ -1,7 +1,7 @@
 /** What the analysis reports when a stack's reach graph is larger than blastwall builds (engine/reach/graph-limit.ts). */
 import type { FindingDraft, RuleMeta } from "../engine/findings";
 import type { StackAnalysis } from "../engine/analysis-types";
-import type { ReachGraphTooLarge } from "../engine/reach/graph-limit";
+import { MAX_REACH_EDGES, type ReachGraphTooLarge } from "../engine/reach/graph-limit";
 import { agentCan, principalEvidence } from "./support";
 
 /**
@@ -10,9 +10,9 @@ import { agentCan, principalEvidence } from "./support";
  * rules that read the graph report nothing else: a stack grown so, by an agent that edits it, would otherwise hide every
  * chain of its agents behind that one acknowledgement.
  */
-export const REACH_LIMIT_RULE = "reach-graph-too-large";
+const REACH_LIMIT_RULE = "reach-graph-too-large";
 
-export const REACH_LIMIT_FIX =
+const REACH_LIMIT_FIX =
   "Make the graph smaller where it grows as the square of the roles: grant sts:AssumeRole and iam:PassRole on the exact " +
   "roles each principal needs (their ARNs, not `*` or `role/*`), narrow trust policies that admit the account root " +
   "(`arn:aws:iam::ACCOUNT:root`, which lets every principal of the account holding such a grant assume the role) to the " +
@@ -23,7 +23,7 @@ export const REACH_LIMIT_META: RuleMeta = {
   title: "A stack's reach graph is larger than blastwall follows",
   why:
     "Where every role may assume every other, the ways one principal can come to act as another grow as the square of the " +
-    "roles. Past 500,000 of them blastwall stops building the graph rather than run out of memory, and each agent of the " +
+    `roles. Past ${MAX_REACH_EDGES.toLocaleString("en-US")} of them blastwall stops building the graph rather than run out of memory, and each agent of the ` +
     "stack counts as reaching every principal of it with every right: a gate that passes what it did not read is worse than none.",
   fix: REACH_LIMIT_FIX,
   severity: "error",

@@ -20,7 +20,7 @@ export function settableFormDenyEvidence(stack: TfStack, p: PrincipalNode, allow
 }
 
 /** The step that says an Allow's own exclusion is not relied on (JSON `evidence[].step`). */
-export const EXCLUSION_NOT_RELIED_ON = "exclusion-not-relied-on";
+const EXCLUSION_NOT_RELIED_ON = "exclusion-not-relied-on";
 
 /**
  * An Allow whose NotAction or NotResource writes an entry with a variable `-var` can set (`s3:${var.blocked}`): the

@@ -223,6 +223,9 @@ describe("AgentRole", () => {
       [{ sourceIdentity: "human-*" }, 'AgentRole: sourceIdentity must start with "agent-"'],
       [{ sessionTagKeys: ["blastwall:agent"] }, 'AgentRole: sessionTagKeys must not contain "blastwall:agent"'],
       [{ tags: { "blastwall:agent": "false" } }, "AgentRole: tags must not set blastwall:agent"],
+      // Keys IAM refuses on a role (review of 0.9.0: only ScopedToken's environmentTagKey was checked).
+      [{ tags: { "aws:team": "x" } }, 'AgentRole: tags["aws:team"] must not start with "aws:"'],
+      [{ tags: { "team#1": "x" } }, 'AgentRole: tags["team#1"] must be an IAM tag key'],
     ])("%o", (extra, message) => {
       expect(build(extra)).toThrow(message);
     });

@@ -222,7 +222,9 @@ export function parsePolicyJson(doc: unknown, opts: ParseOptions): PolicyDocumen
 /** Thrown inside statement parsing; becomes the `unknown` reason. */
 class Unreadable extends Error {}
 
-const STATEMENT_KEYS = new Set(["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition"]);
+/** The elements a policy statement may have; any other makes it unreadable (and a construct refuses it). */
+export const STATEMENT_ELEMENTS: readonly string[] = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition"];
+const STATEMENT_KEYS = new Set(STATEMENT_ELEMENTS);
 
 function parseStatement(raw: unknown, index: number, opts: ParseOptions, resolve: (s: string) => string): Statement {
   const sid = isObject(raw) && (typeof raw.Sid === "string" || typeof raw.Sid === "number") ? String(raw.Sid) : undefined;
