@@ -143,8 +143,9 @@ function settableResourceDenyEvidence(stack: TfStack, p: PrincipalNode, allow: S
  * (iam/settable-actions.ts `boundaryReading`), so the step says which statement, which variable, and what it is read as.
  * Empty where no statement of the boundary is so written, or none of them grants `actions`.
  */
-function settableBoundaryNote(stack: TfStack, statements: readonly Statement[], actions: readonly string[]): string {
+function settableBoundaryNote(stack: TfStack, statements: readonly Statement[], actions: readonly string[]): { readonly text: string; readonly exclusions: boolean } {
   const notes: string[] = [];
+  let exclusions = false;
   for (const st of statements) {
     if (st.effect !== "Allow" || st.unknown !== undefined) continue;
     const forms = new Set<string>();
@@ -164,6 +165,7 @@ function settableBoundaryNote(stack: TfStack, statements: readonly Statement[], 
     const exclusion = (kind: string, hits: readonly { entry: string; form: string; index: number }[]) =>
       `leaves out ${hits.map((h) => (kind === "NotAction" ? (st.writtenActions?.[h.index] ?? h.entry) : h.entry)).join(", ")} with a root variable in its ${kind} ` +
       `(any of ${[...new Set(hits.map((h) => h.form))].sort().join(", ")}), so it is not relied on to leave ${hits.length === 1 ? "that" : "those"} out`;
+    exclusions ||= opened.length === 0 && !(widened.length > 0 && covers);
     const what =
       opened.length > 0
         ? `writes ${opened.length === 1 ? "that action" : `those actions (${shown})`} with a root variable, so it is read as any of ${[...forms].sort().join(", ")}`
@@ -175,15 +177,15 @@ function settableBoundaryNote(stack: TfStack, statements: readonly Statement[], 
     notes.push(`the boundary's Allow (${statementName(st)}) ${what}: ${settableDocumentWhy(stack, st)}`);
     if (notes.length === 2) break;
   }
-  return notes.join("; and ");
+  return { text: notes.join("; and "), exclusions };
 }
 
 /** `settableBoundaryNote` as the end of a boundary step that says the boundary does not deny the actions. */
 export function settableBoundaryClause(stack: TfStack, statements: readonly Statement[], actions: readonly string[]): string {
   const note = settableBoundaryNote(stack, statements, actions);
-  if (note === "") return "";
-  const parts = note.includes(" with a root variable in its Not") ? "Action, Resource, NotAction and NotResource" : "Action and Resource";
-  return `; ${note}, and a boundary that -var can widen is no limit: write its ${parts} literally, or give the variable in a --var-file`;
+  if (note.text === "") return "";
+  const parts = note.exclusions ? "Action, Resource, NotAction and NotResource" : "Action and Resource";
+  return `; ${note.text}, and a boundary that -var can widen is no limit: write its ${parts} literally, or give the variable in a --var-file`;
 }
 
 /** Why the Allow's own document may name another resource: the arguments of its holder `-var` can set that hold it. */
