@@ -148,15 +148,16 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
     // A route that asks more rights (set a service up, then fire it) is used only with every one of them.
     const also = alsoGrants(route, grantsOf, (n, action) => deniedOnAll(ctx.stack, denies, action, n.denyAsks), (n, g, r) => grantUses(ctx.stack, n, g, r));
     if (!also) continue;
-    const pairs = pairing(ctx.stack, route, also, grantsOf, (n, action) => deniedOnAll(ctx.stack, denies, action, n.denyAsks), (n, g, r) => grantUses(ctx.stack, n, g, r));
+    const archives = pairing(ctx.stack, route, grantsOf, (n, action) => deniedOnAll(ctx.stack, denies, action, n.denyAsks), (n, g, r) => grantUses(ctx.stack, n, g, r));
     for (const action of route.actions) {
       // A service delivering for it is not refused by a Deny of the caller's own on the send (its fire right is).
       const denied = deniedOnAll(ctx.stack, denies, action, route.denyAsks);
       for (const g of grantsUsing(ctx.stack, route, grantsOf(action))) {
-        if ((denied && !isRelayed(g)) || !pairs(g)) continue;
+        if ((denied && !isRelayed(g)) || !archives.pairs(g)) continue;
         for (const fn of route.functions) use(fn, route, action, g);
       }
     }
+    if (archives.first) also[0] = archives.first;
     if (also.length > 0) for (const fn of route.functions) if (out.get(fn)?.some((u) => u.route === route)) for (const [action, g] of also) use(fn, route, action, g);
   }
   return out;
@@ -186,21 +187,29 @@ function alsoGrants(route: Route, grantsOf: (action: string) => readonly Grant[]
 
 /**
  * For a route whose archive the caller makes (`Route.sameArchive`): whether a grant of the route's action (StartReplay)
- * may be on an archive one of its CreateArchive grants (`also[0]`) makes (engine/reach/replays.ts `namesOneArchive`),
- * setting `also[0]` to such a grant, for the evidence, at the first that is. Every grant pairs for another route.
+ * may be on an archive one of its CreateArchive grants (`also[0]`) makes (engine/reach/replays.ts `namesOneArchive`);
+ * `first` is the CreateArchive grant the first such StartReplay grant pairs with, which the caller shows instead of
+ * the one alsoGrants found. Every grant pairs for another route.
  */
-function pairing(stack: TfStack, route: Route, also: [string, Grant][], grantsOf: (action: string) => readonly Grant[], denied: (n: Need, action: string) => boolean, uses: (n: Need, g: Grant, r: string) => boolean): (g: Grant) => boolean {
-  if (!route.sameArchive || !route.also?.[0]) return () => true;
+interface Pairing {
+  pairs(g: Grant): boolean;
+  readonly first: [string, Grant] | undefined;
+}
+
+function pairing(stack: TfStack, route: Route, grantsOf: (action: string) => readonly Grant[], denied: (n: Need, action: string) => boolean, uses: (n: Need, g: Grant, r: string) => boolean): Pairing {
+  if (!route.sameArchive || !route.also?.[0]) return { pairs: () => true, first: undefined };
   const n = route.also[0];
   const creates = n.actions.flatMap((a) => (denied(n, a) ? [] : grantsOf(a).filter((x) => x.resources.some((r) => uses(n, x, r))).map((x) => [a, x] as [string, Grant])));
-  let shown = false;
-  return (g) => {
-    const hit = creates.find(([, x]) => namesOneArchive(stack, [g], [x], route.pattern));
-    if (hit && !shown) {
-      also[0] = hit;
-      shown = true;
-    }
-    return hit !== undefined;
+  let first: [string, Grant] | undefined;
+  return {
+    pairs(g) {
+      const hit = creates.find(([, x]) => namesOneArchive(stack, [g], [x], route.pattern));
+      first ??= hit;
+      return hit !== undefined;
+    },
+    get first() {
+      return first;
+    },
   };
 }
 
@@ -382,11 +391,12 @@ function peerFindings(ctx: RuleContext, agent: PrincipalNode): FindingDraft[] {
       const deniedNeed = (n: Need, action: string) => deniedOnAll(ctx.stack, denies, action, n.denyAsks.map((a) => ({ pattern: a.pattern, partition: "*" })));
       const also = alsoGrants(route, grantsOf, deniedNeed, (n, g, r) => onPattern(r, n));
       if (!also) continue;
-      const pairs = pairing(ctx.stack, route, also, grantsOf, deniedNeed, (n, g, r) => onPattern(r, n));
+      const archives = pairing(ctx.stack, route, grantsOf, deniedNeed, (n, g, r) => onPattern(r, n));
       for (const action of route.actions) {
         if (deniedOnAll(ctx.stack, denies, action, asks)) continue;
-        for (const g of grantsOf(action)) if (g.resources.some((r) => onPattern(r, route)) && pairs(g)) for (const pf of functions) use(pf, shown, action, g);
+        for (const g of grantsOf(action)) if (g.resources.some((r) => onPattern(r, route)) && archives.pairs(g)) for (const pf of functions) use(pf, shown, action, g);
       }
+      if (archives.first) also[0] = archives.first;
       for (const pf of functions) if (byFunction.get(pf)?.some((u) => u.route === shown)) for (const [action, g] of also) use(pf, shown, action, g);
     }
     for (const [pf, uses] of byFunction) {
