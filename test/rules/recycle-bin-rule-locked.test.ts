@@ -118,6 +118,15 @@ describe("recycle-bin-rule-locked: what counts as a locked rule and as cover", (
     expect(fs[0].message).toContain("has count = ${var.lock ? 1 : 0} from a root variable, which -var can set otherwise, so it may not be created");
   });
 
+  it("a count whose variable is named only in a template directive covers nothing either (red-team round 178)", () => {
+    const count = "%{ if var.lock }1%{ else }0%{ endif }";
+    const fs = found({ count }, { variable: { lock: { type: "bool", default: true } } });
+    expect(fs.map((f) => f.resource)).toEqual(["aws_rbin_rule.tagged"]);
+    expect(fs[0].message).toContain(`has count = ${count} from a root variable, which -var can set otherwise, so it may not be created`);
+    // Control: given with --var-file, it covers as a literal count does.
+    expect(found({ count }, { variable: { lock: { type: "bool", default: true } } }, new Map([["lock", true]]))).toEqual([]);
+  });
+
   it("control: the variable given with --var-file is read by its value (review of 0.8.0)", () => {
     expect(found({ count: "${var.lock ? 1 : 0}" }, { variable: { lock: { type: "bool", default: true } } }, new Map([["lock", true]]))).toEqual([]);
   });

@@ -564,10 +564,21 @@ function blankUnknowns(v: unknown, known: ReadonlySet<string>): unknown {
   return v;
 }
 
-/** The `${...}` spans of `s`, braces counted (an unbalanced one runs to the end: made BLANK whole). */
-function tokenSpans(s: string): { start: number; end: number }[] {
-  const out: { start: number; end: number }[] = [];
-  let i = s.indexOf("${");
+/**
+ * The `${...}` spans of `s`, braces counted (an unbalanced one runs to the end: made BLANK whole); with `directives`, the
+ * `%{...}` ones too (`%{ if var.x }`, `%{ for s in var.list }`: red-team round 178), each marked, a `%%{` escape skipped.
+ */
+function tokenSpans(s: string, directives = false): { start: number; end: number; directive: boolean }[] {
+  const out: { start: number; end: number; directive: boolean }[] = [];
+  const next = (from: number): number => {
+    const interpolation = s.indexOf("${", from);
+    if (!directives) return interpolation;
+    let directive = s.indexOf("%{", from);
+    // `%%{` is literal text; a run of `%` before `{` is a directive only where its count is odd.
+    while (directive >= 0 && escapedDirective(s, directive)) directive = s.indexOf("%{", directive + 2);
+    return interpolation < 0 ? directive : directive < 0 ? interpolation : Math.min(interpolation, directive);
+  };
+  let i = next(0);
   while (i >= 0) {
     let depth = 0;
     let j = i + 1;
@@ -576,10 +587,17 @@ function tokenSpans(s: string): { start: number; end: number }[] {
       else if (s[j] === "}" && --depth === 0) break;
     }
     const end = Math.min(j + 1, s.length);
-    out.push({ start: i, end });
-    i = s.indexOf("${", end);
+    out.push({ start: i, end, directive: s[i] === "%" });
+    i = next(end);
   }
   return out;
+}
+
+/** Whether the `%{` at `at` is the escape `%%{` (an even run of `%` before its `{`, counted back from `at + 1`). */
+function escapedDirective(s: string, at: number): boolean {
+  let run = 0;
+  for (let k = at; k >= 0 && s[k] === "%"; k--) run++;
+  return run % 2 === 0;
 }
 
 function collectTokens(v: unknown, into: Set<string>, depth: number): void {
@@ -657,13 +675,15 @@ export function markSettableByVariables(
 }
 
 /**
- * The `${...}` tokens of a Terraform JSON string Terraform writes into its text verbatim that name a settable variable
- * (`RawText`): all but a `${jsonencode(...)}` (escaped JSON whatever the value) and a `${local.x}` whose value has no
+ * The `${...}` tokens (and `%{ for }` directives) of a Terraform JSON string Terraform writes into its text verbatim that
+ * name a settable variable (`RawText`): all but a `${jsonencode(...)}` (escaped JSON whatever the value) and a `${local.x}` whose value has no
  * such token itself (cdktf's TerraformLocal holding a jsonencode document).
  */
 function rawTokenFinder(settableVar: (token: string) => boolean, locals: ReadonlyMap<string, unknown> | undefined): (text: string, depth: number) => string[] {
   const find = (text: string, depth: number): string[] =>
-    tokenSpans(text)
+    tokenSpans(text, true)
+      // A `%{ for x in var.list }` prints the list's items through `x`, verbatim; an `%{ if }` prints only its own text.
+      .filter((t) => !t.directive || FOR_DIRECTIVE.test(text.slice(t.start, t.end)))
       .map((t) => text.slice(t.start, t.end))
       .filter((token) => settableVar(token) && !escapedToken(token, depth));
   const escapedToken = (token: string, depth: number): boolean => {
@@ -676,6 +696,8 @@ function rawTokenFinder(settableVar: (token: string) => boolean, locals: Readonl
   };
   return find;
 }
+
+const FOR_DIRECTIVE = /^%\{~?\s*for\b/;
 
 /** Whether an expression is one `jsonencode(...)` call, its closing parenthesis last (strings in it skipped). */
 function isJsonencodeCall(expr: string): boolean {
@@ -752,13 +774,14 @@ const WALK_DEPTH = 12;
 function collectVariables(v: unknown, seen: (token: string) => void, depth: number): void {
   if (v !== null && typeof v === "object" && depth > WALK_DEPTH) v = JSON.stringify(v);
   if (typeof v === "string") {
-    for (const t of tokenSpans(v)) seen(v.slice(t.start, t.end));
+    for (const t of tokenSpans(v, true)) seen(v.slice(t.start, t.end));
   } else if (v !== null && typeof v === "object") for (const x of Object.values(v)) collectVariables(x, seen, depth + 1);
 }
 
 function namesVariable(v: unknown, settableVar: (token: string) => boolean, depth: number): boolean {
   if (v !== null && typeof v === "object" && depth > WALK_DEPTH) v = JSON.stringify(v);
-  if (typeof v === "string") return (v.includes("var.") || v.includes("local.")) && tokenSpans(v).some((t) => settableVar(v.slice(t.start, t.end)));
+  // A directive's variable decides which text is printed, or how often: as settable as one interpolated (round 178).
+  if (typeof v === "string") return (v.includes("var.") || v.includes("local.")) && tokenSpans(v, true).some((t) => settableVar(v.slice(t.start, t.end)));
   if (v === null || typeof v !== "object") return false;
   return Object.values(v).some((x) => namesVariable(x, settableVar, depth + 1));
 }
@@ -767,7 +790,7 @@ function blankVariables(v: unknown, settableVar: (token: string) => boolean, bla
   if (typeof v === "string") {
     let out = "";
     let i = 0;
-    for (const t of tokenSpans(v)) {
+    for (const t of directiveRun(tokenSpans(v, true), v, settableVar)) {
       const token = v.slice(t.start, t.end);
       // A whole jsonencode document is blanked statement by statement (blankWithin); anything else whole, its variables named.
       const within = settableVar(token) ? blankWithin(token, settableVar) : token;
@@ -779,6 +802,20 @@ function blankVariables(v: unknown, settableVar: (token: string) => boolean, bla
   if (Array.isArray(v)) return v.map((x) => blankVariables(x, settableVar, blank));
   if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blankVariables(x, settableVar, blank)]));
   return v;
+}
+
+/**
+ * `spans` (a string's `${...}` and `%{...}`) with, where a directive names a settable variable, everything from its first
+ * directive to the end of its last as one span: the directives decide which text between their tags is printed, or how
+ * often, so none of it is certain (as tokens.ts `resolveString` reads a directive). Other directives are left out: the
+ * text they print is the same in both readings.
+ */
+function directiveRun(spans: readonly { start: number; end: number; directive: boolean }[], v: string, settableVar: (token: string) => boolean): { start: number; end: number }[] {
+  const directives = spans.filter((t) => t.directive);
+  const interpolations = spans.filter((t) => !t.directive);
+  if (!directives.some((t) => settableVar(v.slice(t.start, t.end)))) return interpolations;
+  const run = { start: directives[0].start, end: directives[directives.length - 1].end };
+  return [...interpolations.filter((t) => t.end <= run.start), run, ...interpolations.filter((t) => t.start >= run.end)];
 }
 
 /**
