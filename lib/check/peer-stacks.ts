@@ -9,8 +9,10 @@
 import { statSync } from "fs";
 import { dirname, resolve } from "path";
 import type { BlastwallConfig } from "../engine/config-types";
-import type { PeerAgent, RemoteState, TfStack } from "../engine/terraform/types";
-import type { PrincipalNode, StackAnalysis } from "../engine/analysis-types";
+import type { PeerAgent, PeerAssume, RemoteState, TfStack } from "../engine/terraform/types";
+import type { Grant, PrincipalNode, StackAnalysis } from "../engine/analysis-types";
+import type { Statement } from "../engine/iam/types";
+import { grantText } from "../engine/reach/edge";
 import { buildAnalysis, type OutsideAsked } from "../engine/analyze";
 import { SEVERAL, peerMatcher } from "../engine/agents";
 import type { OutsideAgentTest } from "../engine/principals/outsiders";
@@ -24,7 +26,7 @@ import { namedRoleArns, webIdentityTokens } from "../engine/reach/edges-web-iden
 import { resourceAccount } from "../engine/terraform/providers";
 import { removalsOf, type PeerRemoval } from "../engine/principals/peer-removals";
 import { stackConfigurationDigest } from "../config/grants-digest";
-import { globsIntersect } from "../engine/iam/glob";
+import { globMatch, globsIntersect } from "../engine/iam/glob";
 import { hasInterpolation, refTarget, resolveToPattern, stepKey, walk } from "../engine/terraform/tokens";
 
 /** Backend settings that say which state a backend holds; the rest (a region, credentials, a lock table) do not. */
@@ -275,7 +277,20 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
     const arnPattern = account ? p.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`) : p.arnPattern;
     const grants = analysis.rightsOf(p.address).grants;
     const data = ["aoss:apiaccessall", "aoss:dashboardsaccessall"].find((a) => (grants.get(a) ?? []).length > 0);
-    return { stack: label, address: p.address, kind: p.kind, arnPattern, reason, ...(actsFor !== undefined && { actsFor }), ...(data !== undefined && { serverlessData: grants.get(data)![0].action }), basis: basisOf() };
+    const assumes = assumesOf(grants.get("sts:assumerole") ?? []);
+    const assumeDenies = assumes.length > 0 ? assumeDeniesOf(p) : [];
+    return {
+      stack: label,
+      address: p.address,
+      kind: p.kind,
+      arnPattern,
+      reason,
+      ...(actsFor !== undefined && { actsFor }),
+      ...(data !== undefined && { serverlessData: grants.get(data)![0].action }),
+      ...(assumes.length > 0 && { assumes }),
+      ...(assumeDenies.length > 0 && { assumeDenies }),
+      basis: basisOf(),
+    };
   };
   // Written into each entry as it is made: copies of the entries with it added made every run of hundreds of stacks
   // slower where the entries are read (twice as long in all, for 300 stacks).
@@ -327,6 +342,32 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
     }
   }
   return out;
+}
+
+/**
+ * The resource patterns of a principal's own sts:AssumeRole grants, for another stack whose role's trust admits an
+ * account root (or anyone) and so leaves the call to them. A conditional grant counts, as its condition may be met;
+ * the principal's Denies go with them (`assumeDeniesOf`), as the role's ARN is known only in that stack.
+ */
+function assumesOf(grants: readonly Grant[]): PeerAssume[] {
+  const out: PeerAssume[] = [];
+  const seen = new Set<string>();
+  for (const g of grants) {
+    for (const pattern of g.resources) {
+      if (seen.has(pattern)) continue;
+      seen.add(pattern);
+      out.push({ pattern, grant: grantText(g) });
+    }
+  }
+  return out;
+}
+
+/** The Deny statements of a principal's own policies and boundary whose actions may cover sts:AssumeRole. */
+function assumeDeniesOf(p: PrincipalNode): Statement[] {
+  const covers = (st: Statement) =>
+    st.actions !== undefined ? st.actions.some((a) => globMatch(a, "sts:AssumeRole", { caseInsensitive: true })) : (st.notActions ?? []).every((a) => !globMatch(a, "sts:AssumeRole", { caseInsensitive: true }));
+  const all = [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])];
+  return all.filter((st) => st.effect === "Deny" && st.unknown === undefined && covers(st));
 }
 
 /** What each agent reaches in its stack, passed on in `out` (see `agentsOf`); throws `ReachGraphTooLarge` past the graph's limit. */
@@ -493,10 +534,13 @@ export function agentsOfRun(
       // An agent entered with a web identity token reaches any role of a stack whose trust admits the token, though
       // that stack names no agent: such a stack is judged again, so what its roles reach goes on to a third one.
       const tokens = fresh.some((a) => a.webIdentity !== undefined || a.names !== undefined) && mayTrustWebIdentity(x.of);
+      // An entry with sts:AssumeRole grants reaches a role whose trust admits an account root (or anyone), though that
+      // stack names no agent: it is judged again too, so what such a role reaches goes on (red-team round 178).
+      const assumers = fresh.some((a) => a.assumes !== undefined) && mayTrustAccountRoot(x.of);
       // A runner found in another stack lends its token to an agent of this one, which carries it on.
       const label = ` of stack ${stackLabel(x.of)}`;
       const runs = fresh.some((a) => a.runs?.endsWith(label) === true);
-      if (tokens || runs || (names && (x.unmatched.some((q) => names(...q) !== undefined) || x.single.some(other))) || [...named].some((n) => x.matched.has(n))) {
+      if (tokens || assumers || runs || (names && (x.unmatched.some((q) => names(...q) !== undefined) || x.single.some(other))) || [...named].some((n) => x.matched.has(n))) {
         x.queued = true;
         queue.push(x);
       }
@@ -535,6 +579,22 @@ function mayTrustWebIdentity(stack: TfStack): boolean {
     return typeof raw !== "string" || /webidentity|\*|notaction|\$\{|\\/i.test(raw);
   });
 }
+
+/**
+ * Whether some role of the stack may trust an account root or anyone, by its trust's text: a trust that holds no
+ * `:root`, no bare account id, no wildcard, no NotPrincipal and no expression or escape names role and user ARNs
+ * alone, and those match other stacks' entries by name already. The name part of such an ARN is left out of the
+ * test: an expression there (`role/${var.who}`) still names a role, never an account.
+ */
+function mayTrustAccountRoot(stack: TfStack): boolean {
+  return (stack.byType.get("aws_iam_role") ?? []).some((r) => {
+    const raw = r.values["assume_role_policy"];
+    return typeof raw !== "string" || /:root\b|"\d{12}"|\*|notprincipal|\$\{|\\/i.test(raw.replace(NAMED_PART, ":$1/"));
+  });
+}
+
+/** The name part of a role or user ARN in a policy's text, up to the end of its string. */
+const NAMED_PART = /:(role|user)\/[^"\\*]*(?=")/gi;
 
 /** How often a stack passes on a change of names alone: names may go back and forth between stacks that name each other. */
 const MAX_RENAMES = 5;

@@ -21,7 +21,8 @@ import { globMatch, globsIntersect } from "../iam/glob";
 import { unknownDocument } from "../iam/policy-json";
 import { INLINE_POLICY_MAX, MANAGED_POLICY_MAX, identityPolicyProblem } from "../iam/identity-validity";
 import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
-import { maySitIn, providerAccount, providerKeyOf, resourceAccount, sameProvider } from "../terraform/providers";
+import { arnAccount, maySitIn, providerAccount, providerKeyOf, resourceAccount, sameProvider } from "../terraform/providers";
+import { trustAdmitsCaller } from "../iam/trust";
 import { isObject } from "../terraform/stack";
 import { evaluatedCount, evaluatedForEachSize } from "../terraform/meta-arguments";
 import { hasDynamic } from "../reach/dynamic-blocks";
@@ -424,6 +425,8 @@ class Collector {
     };
     // Other checked stacks' agents that hold a web identity token (asked of every role below, so gathered once).
     const holders = (this.stack.peerAgents ?? []).filter((x) => x.webIdentity !== undefined && x.actsFor === undefined);
+    // Those that may assume roles by a grant of their own (gathered once, as above).
+    const assumers = (this.stack.peerAgents ?? []).filter((x) => x.assumes !== undefined && x.assumes.length > 0);
     for (const b of this.builders) {
       if (b.kind !== "role" || !b.trust || !trustMayNamePrincipals(b.resource.values["assume_role_policy"])) continue;
       const trust = b.trust();
@@ -449,6 +452,22 @@ class Collector {
           if (!mayShare(peer.arnPattern)) continue;
           outside.named(peer.kind, peer.arnPattern, holder);
         }
+      }
+      // A trust of an account root (or of anyone) leaves the call to the caller's own sts:AssumeRole grant: another
+      // checked stack's principal whose grant may name this role, and whom the trust may admit, is mentioned, and
+      // edges-assume.ts reads that grant as it reads one of the stack's own (red-team round 178: a deploy role trusting
+      // the account root was never tied to the agent of another stack allowed to assume it).
+      if (assumers.length > 0 && trust.statements.some(leavesCallToCaller)) {
+        const account = resourceAccount(this.stack, b.resource);
+        const arn = account ? b.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`) : b.arnPattern;
+        const admitted = assumers.filter(
+          (peer) => peer.assumes!.some((a) => globsIntersect(a.pattern, arn, { caseInsensitive: true })) && trustAdmitsCaller(trust.statements, peer.arnPattern, arnAccount(peer.arnPattern)).length > 0,
+        );
+        // As for a trust of anyone above: a principal an agent acts as adds a path only where the trust may tell the
+        // two apart (a Deny, a condition on who calls); else the agent's own grant is the path, named once.
+        const mayTellApart = trust.statements.some((st) => st.effect === "Deny" || st.conditions.some((c) => CALLER_KEYS.test(c.key)));
+        const direct = new Set(admitted.filter((p) => p.actsFor === undefined).map(agentOf));
+        for (const peer of admitted) if (peer.actsFor === undefined || mayTellApart || !direct.has(agentOf(peer))) outside.named(peer.kind, peer.arnPattern, holder);
       }
       // A web identity token works with any account's provider of its issuer: a trust that may admit one lets in the
       // holder of another checked stack's agent's token, wherever that agent is. Each such agent is mentioned, and
@@ -1906,6 +1925,21 @@ function outsiderBuilder(a: OutsideAgent): Builder {
     notes: ["not in this stack: its own policies, boundary and trust are managed elsewhere"],
   };
 }
+
+/**
+ * An Allow of a trust that admits principals it does not name one by one, leaving the call to their own policies: an
+ * account root or id, anyone, all but a NotPrincipal, an identifier known only at apply time, or a statement blastwall
+ * cannot read. One naming role and user ARNs alone admits those, which other stacks' entries match by name.
+ */
+function leavesCallToCaller(st: Statement): boolean {
+  if (st.unknown !== undefined) return true;
+  if (st.effect !== "Allow") return false;
+  if (st.notPrincipals !== undefined) return true;
+  return (st.principals ?? []).some((p) => (p.type === "AWS" || p.type === "*") && p.identifiers.some((id) => !NAMED_PRINCIPAL.test(id)));
+}
+
+/** A role, user or role session ARN whose account and name are written out. */
+const NAMED_PRINCIPAL = /^arn:[^:$]*:(?:iam|sts)::(?:\d{12}|\*):(?:role|user|assumed-role)\/[^$]*$/i;
 
 /** Condition keys that say who calls: a trust conditioned on them may admit one principal and not another. */
 const CALLER_KEYS = /^aws:(principalarn|principalaccount|principalisawsservice|principaltag\/.*|principaltype|userid|username|source[a-z]*)$/i;

@@ -3,7 +3,7 @@ import type { Statement } from "../iam/types";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import { globsIntersect } from "../iam/glob";
 import { denyCertainlyBlocks, denyOnCallerCertainlyApplies, trustAdmitsCaller } from "../iam/trust";
-import type { TfStack } from "../terraform/types";
+import type { PeerAssume, TfStack } from "../terraform/types";
 import { attributePattern } from "../terraform/tokens";
 import { statementName } from "../describe";
 import { arnAccount, regionPartition, resourceAccount, resourceRegion } from "../terraform/providers";
@@ -139,6 +139,28 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
       }
     }
   }
+  // Another checked stack's principal brings the sts:AssumeRole grants it holds there (peer-stacks.ts `assumesOf`): a
+  // role here whose trust admits its account root, or anyone, admits it by that grant as by one of the stack's own
+  // (red-team round 178). Roles outside this stack are that stack's own finding, not this one's.
+  const peerDenies = p.external ? p.peer?.entry?.assumeDenies : undefined;
+  // The role's own pattern leaves its account open; its provider, when pinned, says which it is (a Deny is written
+  // for ARNs of an account).
+  const peerDenied = (role: PrincipalNode) => {
+    if (peerDenies === undefined) return false;
+    const account = ctx.accountOf(role);
+    const arn = inPartition(ctx.stack, role);
+    return denyCertainlyCovers(peerDenies, actionUniverse(), "sts:AssumeRole", account ? arn.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`) : arn);
+  };
+  for (const a of p.external ? (p.peer?.entry?.assumes ?? []) : []) {
+    const roles = ctx.roles.isWide(a.pattern)
+      ? [...new Set([...named, ...ctx.openTrust])].filter((role) => ctx.roles.maySitIn(role, arnAccount(a.pattern)) && globsIntersect(a.pattern, role.arnPattern, { caseInsensitive: true }))
+      : ctx.roles.matching(a.pattern);
+    for (const role of roles) {
+      if ((!isNamed(role) && !ctx.openSet.has(role)) || peerDenied(role)) continue;
+      const trust = admits(role);
+      if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", peerGrantText(a, p, role, trust[0]));
+    }
+  }
   // Within one account a trust policy that names a principal's ARN admits it with no identity Allow at all, but an
   // explicit Deny of the caller's own still wins.
   const denied = callerAssumeDenial(p);
@@ -205,6 +227,12 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
 
 function grantAdmitsText(g: Grant, role: PrincipalNode, p: PrincipalNode, statement: Statement): () => string {
   return () => `${grantText(g)} allows it and the trust policy of ${role.address} admits ${p.address} (${statementName(statement)})`;
+}
+
+function peerGrantText(a: PeerAssume, p: PrincipalNode, role: PrincipalNode, statement: Statement): () => string {
+  const where = p.peer?.entry !== undefined ? ` in stack ${p.peer.entry.stack}` : "";
+  return () =>
+    `${a.grant}${where} allows ${p.address} to assume ${a.pattern}, and the trust policy of ${role.address} admits it (${statementName(statement)}): a trust that admits an account root or anyone leaves the call to the caller's own policies, and these allow it`;
 }
 
 function trustNamesText(role: PrincipalNode, whom: string, statement: Statement, enough: string): () => string {

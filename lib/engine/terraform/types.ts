@@ -6,6 +6,7 @@
 
 import type { WebIdentityToken } from "../reach/edges-web-identity";
 import type { PeerFunctions } from "../../rules/function-invokes";
+import type { Statement } from "../iam/types";
 
 export interface TfResource {
   readonly mode: "managed" | "data";
@@ -241,6 +242,19 @@ export interface PeerAgent {
   /** An agent's own (not set with `actsFor`): the role ARNs its trust names, written out with no wildcard. */
   readonly names?: readonly string[];
   /**
+   * The resource patterns of its own sts:AssumeRole grants in its stack, as written there, with the grant each comes
+   * from (`aws_iam_role_policy.p statement #0 (...)`). A role of another stack whose trust admits an account root (or
+   * anyone) leaves the call to this grant: that stack reads it here, as it would read a grant of its own principal,
+   * with `assumeDenies` (red-team round 178).
+   */
+  readonly assumes?: readonly PeerAssume[];
+  /**
+   * With `assumes`: the Deny statements of its own (identity policies and permission boundary) that may cover
+   * sts:AssumeRole. Within its account an explicit Deny wins over the trust, so the other stack asks them whether
+   * they certainly refuse its role's ARN, as edges-assume.ts `callerAssumeDenial` asks of the stack's own principals.
+   */
+  readonly assumeDenies?: readonly Statement[];
+  /**
    * Set on a runner only (see `peerRunners`): the agent whose trust names it (`aws_iam_role.agent of stack app`). Its
    * `webIdentity` holds the tokens its own trust admits, which the agent's holder has.
    */
@@ -252,6 +266,12 @@ export interface PeerAgent {
   readonly basis?: string;
 }
 
+
+/** One sts:AssumeRole grant of another stack's principal (see `PeerAgent.assumes`). */
+export interface PeerAssume {
+  readonly pattern: string;
+  readonly grant: string;
+}
 
 /** An SSM document of another stack of the run that is, or may be, an auto-approval policy that permits something. */
 export interface PeerApprovalPolicy {
