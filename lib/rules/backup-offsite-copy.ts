@@ -4,6 +4,7 @@ import type { TfResource, TfStack } from "../engine/terraform/types";
 import { providerAccount as literalAccount, providerConfigKey, resourceRegion } from "../engine/terraform/providers";
 import { refTarget } from "../engine/terraform/tokens";
 import { blocksWithDynamic } from "../engine/reach/dynamic-blocks";
+import { backupRuleName } from "./backup-schedule";
 import { MIN_BACKUP_RETENTION_DAYS, blocks, describe, presence, readNumber, providerAccount, providerKey, readString, refersTo, resourceEvidence, resourceFinding } from "./protection-support";
 
 /**
@@ -211,8 +212,8 @@ export const rule: Rule = {
         continue;
       }
       rules.forEach((rule, i) => {
-        const dynamicRule = written.dynamic.includes(rule);
-        const name = typeof rule["rule_name"] === "string" && !rule["rule_name"].includes("${") ? `${dynamicRule ? "dynamic " : ""}rule "${rule["rule_name"]}"` : dynamicRule ? `dynamic rule #${written.dynamic.indexOf(rule)}` : `rule #${i}`;
+        const k = written.dynamic.indexOf(rule);
+        const name = backupRuleName(rule, i, k < 0 ? undefined : k);
         const copyBlocks = blocksWithDynamic(rule, "copy_action");
         const copies = copyBlocks.blocks;
         const target = readString(stack, rule["target_vault_name"]);

@@ -98,7 +98,16 @@ export interface IdlePlan {
   readonly rules: readonly IdleRule[];
 }
 
-const ruleName = (rule: Record<string, unknown>, i: number) => (typeof rule["rule_name"] === "string" ? `rule "${rule["rule_name"]}"` : `rule #${i}`);
+/**
+ * How a finding names a backup plan's rule: by its literal `rule_name`, else by its place (`dynamicIndex`: the rule is
+ * the content of a dynamic "rule" block, numbered among those). One naming for every rule about plans.
+ */
+export function backupRuleName(rule: Record<string, unknown>, i: number, dynamicIndex?: number): string {
+  const dynamic = dynamicIndex !== undefined;
+  const name = rule["rule_name"];
+  if (typeof name === "string" && !name.includes("${")) return `${dynamic ? "dynamic " : ""}rule "${name}"`;
+  return dynamic ? `dynamic rule #${dynamicIndex}` : `rule #${i}`;
+}
 
 /**
  * Undefined when some rule of `plan` runs at least every MAX_RUN_GAP_DAYS, in the reading of the stack and in the one
@@ -112,7 +121,7 @@ export function idlePlan(stack: TfStack, plan: TfResource): IdlePlan | undefined
   const idle: IdleRule[] = [];
   const statics = here.blocks.filter((b) => !here.dynamic.includes(b));
   for (const [i, rule] of statics.entries()) {
-    const name = ruleName(rule, i);
+    const name = backupRuleName(rule, i);
     const c = ruleCadence(stack, rule);
     if (!c.regular) {
       idle.push({ name, why: c.why, fix: c.fix });

@@ -27,9 +27,9 @@ export const EPHEMERAL_TYPES: ReadonlySet<string> = new Set([
   "aws_eks_cluster_auth",
 ]);
 
-/** The address of an ephemeral block in the module at `prefix` (`module.m.`): `module.m.ephemeral.TYPE.NAME`. */
-export function ephemeralAddress(prefix: string, type: string, name: string): string {
-  return `${prefix}ephemeral.${type}.${name}`;
+/** The address of an ephemeral block of the root module: `ephemeral.TYPE.NAME` (the HCL reader adds a module's path). */
+export function ephemeralAddress(type: string, name: string): string {
+  return `ephemeral.${type}.${name}`;
 }
 
 /** `module.m["k"].ephemeral.aws_ssm_parameter.p[0]`: an ephemeral block's address, with or without module path and key. */

@@ -231,7 +231,7 @@ function readResources(
 }
 
 function addressOf(mode: Section, type: string, name: string): string {
-  if (mode === "ephemeral") return ephemeralAddress("", type, name);
+  if (mode === "ephemeral") return ephemeralAddress(type, name);
   return mode === "data" ? "data." + type + "." + name : type + "." + name;
 }
 
