@@ -1,7 +1,7 @@
 import { tf } from "../helpers/tf";
 import { run } from "./helpers";
 import { rule } from "../../lib/rules/stateful-backup-coverage";
-import { cadenceOf } from "../../lib/rules/backup-schedule";
+import { backupRuleName, cadenceOf } from "../../lib/rules/backup-schedule";
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { buildAnalysis } from "../../lib/engine/analyze";
 import { markSettableByVariables } from "../../lib/engine/terraform/settable-providers";
@@ -188,5 +188,14 @@ describe("stateful-backup-coverage: a ProtectedVolume's plan schedule overridden
   it("controls: the default schedule, and a weekly one (held by the props only), pass", () => {
     expect(gateFindings(volume())).toEqual([]);
     expect(gateFindings(volume("cron(0 3 ? * SUN *)"))).toEqual([]);
+  });
+});
+
+describe("how a plan's rule is named in findings (one naming for the backup rules)", () => {
+  test("a literal rule_name by name, an interpolated one by its place, a dynamic rule's content as dynamic", () => {
+    expect(backupRuleName({ rule_name: "daily" }, 0)).toBe('rule "daily"');
+    expect(backupRuleName({ rule_name: "${var.name}" }, 2)).toBe("rule #2");
+    expect(backupRuleName({ rule_name: "x" }, 3, 0)).toBe('dynamic rule "x"');
+    expect(backupRuleName({ rule_name: "${rule.value.name}" }, 3, 1)).toBe("dynamic rule #1");
   });
 });
