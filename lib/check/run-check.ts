@@ -15,7 +15,7 @@ import { readTerraformJson } from "../engine/terraform/read-file";
 import { buildStack } from "../engine/terraform/stack";
 import { markSettableByVariables } from "../engine/terraform/settable-providers";
 import { ACKNOWLEDGEMENT_EXPIRED, ACKNOWLEDGEMENT_UNPINNED, applyInCodeAcknowledgements, applySeverity, expiredFinding, expiredFindings, isAbout, isExpired, isPartlyAbout, markAcknowledged, refusedInCode, unpinnedFinding, unscopedFinding } from "../config/acknowledgements";
-import { withGrantsDigests } from "../config/grants-digest";
+import { runDigest, withGrantsDigests } from "../config/grants-digest";
 import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
@@ -184,6 +184,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   const resourcesOf = byState ? peerResources().peerResources(stacks, byState, opts.config) : () => ({});
   const agentsOfStacks = byState ? peerStacks().agentsOfRun(stacks, byState, opts.config) : [];
   const removals = byState ? peerStacks().removalsOfRun(stacks, byState) : [];
+  const run = runDigest(stacks);
   for (const plain of stacks) {
     // Another reading of the same folder (Terraform's and OpenTofu's) is the same stack, not a peer.
     const other = (s: TfStack) => !peerStacks().sameStack(s, plain);
@@ -205,7 +206,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
       : plain;
     const analyzed = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict, maxReachEdges: opts.maxReachEdges });
     // Each finding with the digest of what grants it, which a pinned acknowledgement must match (red-team round 141).
-    const r = { ...analyzed, findings: withGrantsDigests(analyzed.findings, stack, analyzed.analysis) };
+    const r = { ...analyzed, findings: withGrantsDigests(analyzed.findings, stack, analyzed.analysis, run) };
     if (selecting) {
       const hits = configSelectorHits(opts.config, stack, r.analysis.principals.filter((p) => p.external));
       for (const g of hits.names) selected.names.add(g);

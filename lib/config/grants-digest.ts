@@ -41,6 +41,7 @@ import { managedPolicyDocument } from "../engine/analyze";
 import { providerConfigKey, providerKeyOf } from "../engine/terraform/providers";
 import { hasInterpolation, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
 import { compareText } from "../engine/text";
+import { UNKNOWN_PREFIX } from "../engine/reach/types";
 
 // 16 hex digits (GRANTS_DIGEST): 64 bits, so no agent finds other statements that hash to a digest a reviewer pinned.
 export { GRANTS_DIGEST } from "../engine/findings";
@@ -536,9 +537,25 @@ function hashParts(parts: readonly Part[]): string {
   return sha256(text).slice(0, 16);
 }
 
-/** The findings of one stack, each with its digest. */
-export function withGrantsDigests(findings: readonly Finding[], stack: TfStack, analysis: Pick<StackAnalysis, "principals">): Finding[] {
+/**
+ * The findings of one stack, each with its digest. `run`: the digest of every stack checked with it (`runDigest`), which
+ * a finding that reaches what blastwall cannot see (an `unknown:` step: roles, functions or stores "outside this
+ * stack") also hashes: what lies there may be another stack of the run, which blastwall does not follow on every path,
+ * and a change there must reopen the acknowledgement (red-team round 179, F2: a role of another stack gained
+ * s3:DeleteBucket and the pinned acknowledgement of the agent's PassRole to it kept covering).
+ */
+export function withGrantsDigests(findings: readonly Finding[], stack: TfStack, analysis: Pick<StackAnalysis, "principals">, run?: string): Finding[] {
   const lookup = stackLookup(stack, analysis);
+  const digest = (f: Finding) => {
+    const d = grantsDigest(f, lookup);
+    return run !== undefined && f.evidence.some((e) => e.address.startsWith(UNKNOWN_PREFIX)) ? sha256(`${d}\u0000run ${run}`).slice(0, 16) : d;
+  };
   // Object.assign, not a spread: findings of many rules have many shapes, and spreading them was a tenth of the digests.
-  return findings.map((f) => (f.grants !== undefined ? f : Object.assign({}, f, { grants: grantsDigest(f, lookup) })));
+  return findings.map((f) => (f.grants !== undefined ? f : Object.assign({}, f, { grants: digest(f) })));
+}
+
+/** The configuration digests of the stacks of one run, as one digest; undefined for a run of one stack. */
+export function runDigest(stacks: readonly TfStack[]): string | undefined {
+  if (stacks.length < 2) return undefined;
+  return sha256([...new Set(stacks.map(stackConfigurationDigest))].sort(compareText).join("\n")).slice(0, 16);
 }
