@@ -13,6 +13,7 @@ import type { PeerAgent, PeerAssume, RemoteState, TfStack } from "../engine/terr
 import type { Grant, PrincipalNode, StackAnalysis } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
 import { grantText } from "../engine/reach/edge";
+import { CREDENTIAL_STORES, PEER_READ_STORES } from "../engine/reach/compute";
 import { buildAnalysis, type OutsideAsked } from "../engine/analyze";
 import { SEVERAL, peerMatcher } from "../engine/agents";
 import type { OutsideAgentTest } from "../engine/principals/outsiders";
@@ -279,6 +280,8 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
     const data = ["aoss:apiaccessall", "aoss:dashboardsaccessall"].find((a) => (grants.get(a) ?? []).length > 0);
     const assumes = assumesOf(grants.get("sts:assumerole") ?? []);
     const assumeDenies = assumes.length > 0 ? assumeDeniesOf(p) : [];
+    const reads = readsOf(grants, label);
+    const readDenies = reads.length > 0 ? deniesOf(p, PEER_READS) : [];
     return {
       stack: label,
       address: p.address,
@@ -289,6 +292,8 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
       ...(data !== undefined && { serverlessData: grants.get(data)![0].action }),
       ...(assumes.length > 0 && { assumes }),
       ...(assumeDenies.length > 0 && { assumeDenies }),
+      ...(reads.length > 0 && { reads }),
+      ...(readDenies.length > 0 && { readDenies }),
       basis: basisOf(),
     };
   };
@@ -364,10 +369,28 @@ function assumesOf(grants: readonly Grant[]): PeerAssume[] {
 
 /** The Deny statements of a principal's own policies and boundary whose actions may cover sts:AssumeRole. */
 function assumeDeniesOf(p: PrincipalNode): Statement[] {
-  const covers = (st: Statement) =>
-    st.actions !== undefined ? st.actions.some((a) => globMatch(a, "sts:AssumeRole", { caseInsensitive: true })) : (st.notActions ?? []).every((a) => !globMatch(a, "sts:AssumeRole", { caseInsensitive: true }));
+  return deniesOf(p, ["sts:AssumeRole"]);
+}
+
+/** The Deny statements of a principal's own policies and boundary whose actions may cover one of `actions`. */
+function deniesOf(p: PrincipalNode, actions: readonly string[]): Statement[] {
+  const match = (pattern: string) => actions.some((x) => globMatch(pattern, x, { caseInsensitive: true }));
+  const covers = (st: Statement) => (st.actions !== undefined ? st.actions.some(match) : actions.some((x) => (st.notActions ?? []).every((a) => !globMatch(a, x, { caseInsensitive: true }))));
   const all = [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])];
   return all.filter((st) => st.effect === "Deny" && st.unknown === undefined && covers(st));
+}
+
+/** The reads of a stored secret another stack's store is read by: Secrets Manager secrets and SSM parameters. */
+const PEER_READS: readonly string[] = CREDENTIAL_STORES.filter((c) => PEER_READ_STORES.has(c.type)).flatMap((c) => c.actions);
+
+/**
+ * A principal's own grants of `PEER_READS`, each statement's address marked with its stack: the stack holding the
+ * store names the grant, and a reviewer there must know it is not one of its own policies.
+ */
+function readsOf(grants: ReadonlyMap<string, readonly Grant[]>, label: string): Grant[] {
+  return PEER_READS.flatMap((a) =>
+    (grants.get(a.toLowerCase()) ?? []).map((g) => ({ ...g, statement: { ...g.statement, source: { ...g.statement.source, address: `${g.statement.source.address} of stack ${label}` } } })),
+  );
 }
 
 /** What each agent reaches in its stack, passed on in `out` (see `agentsOf`); throws `ReachGraphTooLarge` past the graph's limit. */
@@ -537,10 +560,12 @@ export function agentsOfRun(
       // An entry with sts:AssumeRole grants reaches a role whose trust admits an account root (or anyone), though that
       // stack names no agent: it is judged again too, so what such a role reaches goes on (red-team round 178).
       const assumers = fresh.some((a) => a.assumes !== undefined) && mayTrustAccountRoot(x.of);
+      // One that reads stored secrets reaches a credential such a stack stores, though it names no agent (round 179).
+      const readers = fresh.some((a) => a.reads !== undefined) && [...PEER_READ_STORES].some((t) => (x.of.byType.get(t)?.length ?? 0) > 0);
       // A runner found in another stack lends its token to an agent of this one, which carries it on.
       const label = ` of stack ${stackLabel(x.of)}`;
       const runs = fresh.some((a) => a.runs?.endsWith(label) === true);
-      if (tokens || assumers || runs || (names && (x.unmatched.some((q) => names(...q) !== undefined) || x.single.some(other))) || [...named].some((n) => x.matched.has(n))) {
+      if (tokens || assumers || readers || runs || (names && (x.unmatched.some((q) => names(...q) !== undefined) || x.single.some(other))) || [...named].some((n) => x.matched.has(n))) {
         x.queued = true;
         queue.push(x);
       }

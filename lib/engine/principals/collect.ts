@@ -23,6 +23,7 @@ import { INLINE_POLICY_MAX, MANAGED_POLICY_MAX, identityPolicyProblem } from "..
 import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
 import { arnAccount, maySitIn, providerAccount, providerKeyOf, resourceAccount, sameProvider } from "../terraform/providers";
 import { trustAdmitsCaller } from "../iam/trust";
+import { PEER_READ_STORES } from "../reach/compute";
 import { isObject } from "../terraform/stack";
 import { evaluatedCount, evaluatedForEachSize } from "../terraform/meta-arguments";
 import { hasDynamic } from "../reach/dynamic-blocks";
@@ -473,6 +474,14 @@ class Collector {
       // holder of another checked stack's agent's token, wherever that agent is. Each such agent is mentioned, and
       // edges-web-identity.ts decides whether its token fits (red-team round 77).
       if (holders.length > 0 && trust.statements.some(mayAdmitWebIdentity)) for (const peer of holders) outside.named(peer.kind, peer.arnPattern, holder);
+    }
+    // Another checked stack's principal that may read a secret or parameter this stack makes is mentioned by the store:
+    // credentials.ts reads its grants there as it reads the stack's own, and ties it to a key the store holds (red-team
+    // round 179: an agent reading another stack's stored access key was only an "outside the stack" warning).
+    const readers = (this.stack.peerAgents ?? []).filter((x) => x.reads !== undefined && x.reads.length > 0);
+    for (const type of readers.length > 0 ? PEER_READ_STORES : []) {
+      const store = (this.stack.byType.get(type) ?? []).find((r) => r.mode === "managed");
+      if (store !== undefined) for (const peer of readers) outside.named(peer.kind, peer.arnPattern, store.address);
     }
     // An identity pool or a cluster's identity provider config takes the token with no role's trust in between
     // (red-team round 81: another stack's agent never logged in to a cluster here).

@@ -676,6 +676,9 @@ export function serviceCredentialServices(entry: (typeof SERVICE_CREDENTIAL_ACTI
 }
 
 /** Reading a stored credential (E8), by the resource that stores it and the attributes that hold it. */
+/** The stores another checked stack's agent reads with the grants its entry carries (peer-stacks.ts `readsOf`). */
+export const PEER_READ_STORES: ReadonlySet<string> = new Set(["aws_secretsmanager_secret", "aws_ssm_parameter"]);
+
 export const CREDENTIAL_STORES = [
   { type: "aws_secretsmanager_secret", actions: ["secretsmanager:GetSecretValue"] },
   // A parameter's history holds every value it has had, the current one included.

@@ -11,6 +11,9 @@ import { compareStatements, mention, naming, statementName, statementRef, type N
 import { compareText } from "../text";
 import type { StatementRef } from "../findings";
 import { CREDENTIAL_STORES } from "./compute";
+import { denyCertainlyCovers } from "../iam/evaluate";
+import { actionUniverse } from "../universe";
+import { resourceAccount, resourceRegion } from "../terraform/providers";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
 import { wildResourcePart } from "./resource-part";
 import type * as DatabasePasswords from "./database-passwords";
@@ -899,6 +902,11 @@ export function storedCredentialEdges(
   grants: (action: string) => readonly Grant[],
   /** Whether `grants` may give any of these actions (lower case); true when it cannot tell. */
   mayHold: (actions: ReadonlySet<string>) => boolean = () => true,
+  /**
+   * Another checked stack's principal's own reads (peer-stacks.ts `readsOf`): asked of this stack's stores only, as a
+   * wide read's reach outside the stack is that stack's finding.
+   */
+  peerReads?: PeerReads,
 ): { edges: CredentialEdge[]; unknownReads: SecretRead[]; databaseReads: DatabaseRead[] } {
   const edges: CredentialEdge[] = [];
   const unknownReads: SecretRead[] = [];
@@ -909,7 +917,8 @@ export function storedCredentialEdges(
     if (!stack.byType.get(store.type)?.length) continue;
     const held: { a: string; gs: readonly Grant[] }[] = [];
     for (const a of store.actions) {
-      const gs = grants(a);
+      const peer = peerReads?.grants(a) ?? [];
+      const gs = peer.length === 0 ? grants(a) : [...grants(a), ...peer];
       if (gs.length > 0) held.push({ a, gs });
     }
     if (held.length === 0) continue;
@@ -924,6 +933,7 @@ export function storedCredentialEdges(
           const patterns = x.a === "ssm:GetParametersByPath" ? [r, r.endsWith("/") ? `${r}*` : `${r}/*`] : [r];
           for (const pattern of patterns) {
             for (const res of index.referenced(g, pattern) ?? index.matching(pattern)) {
+              if (peerReads !== undefined && peerRefuses(stack, peerReads, g, x.a, res)) continue;
               let by = hits.get(res);
               if (!by) hits.set(res, (by = new Map()));
               if (!by.has(g.statement)) by.set(g.statement, { a: x.a, statement: g.statement });
@@ -1070,6 +1080,39 @@ export function storedCredentialEdges(
     }
   }
   return { edges, unknownReads, databaseReads };
+}
+
+/**
+ * Another checked stack's principal's reads of stored secrets (`PeerAgent.reads`), with the Denies of its own that
+ * may cover them: its own stack cannot ask them of this stack's stores, whose ARNs it does not know.
+ */
+export interface PeerReads {
+  readonly grants: (action: string) => readonly Grant[];
+  readonly denies: readonly Statement[];
+}
+
+/**
+ * Whether a Deny of the other stack's principal certainly refuses its grant `g` of `action` on `store`: within its
+ * account an explicit Deny wins. Only a Deny that covers every ARN the store may have counts (fail closed).
+ */
+function peerRefuses(stack: TfStack, peer: PeerReads, g: Grant, action: string, store: TfResource): boolean {
+  if (peer.denies.length === 0 || !peer.grants(action).includes(g)) return false;
+  const arns = STORE_ARNS[store.type]?.(stack, store) ?? [placedArn(stack, store)];
+  return arns.every((arn) => denyCertainlyCovers(peer.denies, actionUniverse(), action, arn));
+}
+
+/**
+ * A store's ARN pattern with the region and account its provider pins filled in: a Deny is written for ARNs of an
+ * account, and an open one would never be certainly covered by it.
+ */
+function placedArn(stack: TfStack, store: TfResource): string {
+  const parts = attributePattern(stack, store, "arn").pattern.split(":");
+  if (parts.length < 6) return parts.join(":");
+  const region = resourceRegion(stack, store);
+  const account = resourceAccount(stack, store);
+  if (parts[3] === "*" && region !== undefined) parts[3] = region;
+  if (parts[4] === "*" && account !== undefined) parts[4] = account;
+  return parts.join(":");
 }
 
 /** How a statement reads a store (`ssm:GetParameter on aws_ssm_parameter.p (... statement #1)`), written once, when first asked. */

@@ -3,7 +3,7 @@ import { mention, type Named } from "../describe";
 import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { roleOfCompute, roleOfValue } from "./role-of";
-import { storedCredentialEdges, type DatabaseRead, type SecretRead } from "./credentials";
+import { storedCredentialEdges, type DatabaseRead, type PeerReads, type SecretRead } from "./credentials";
 import type { ResourceIndex } from "./resource-index";
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
 import { LazyEdge, type EdgeStep } from "./edge";
@@ -296,7 +296,7 @@ export class ReachGraph {
     remediationEdges(this.ctx, p, add);
     nodeAccessEdges(this.ctx, p, add);
     // Resource policies may grant a read on their own: then every action is asked.
-    const creds = storedCredentialEdges(this.stack, (types) => this.ctx.resourcesOf(types), p, (a) => this.ctx.storeGrants(p, a), (actions) => this.ctx.storePolicies || this.ctx.holdsAny(p, actions));
+    const creds = storedCredentialEdges(this.stack, (types) => this.ctx.resourcesOf(types), p, (a) => this.ctx.storeGrants(p, a), (actions) => this.ctx.storePolicies || this.ctx.holdsAny(p, actions), peerReads(p));
     for (const e of creds.edges) {
       const to = e.to ?? this.ctx.unknown(`credential:${e.store}`, () => mention(e.detail()));
       if (to === p.address) continue;
@@ -330,4 +330,11 @@ export interface Reach {
   /** The first edge into a reached node; null for the start; undefined when not reached. */
   edgeInto(id: string): ReachEdge | null | undefined;
   pathTo(id: string): ReachEdge[];
+}
+
+/** Another checked stack's principal's own reads of stored secrets and its Denies of them (peer-stacks.ts `readsOf`). */
+function peerReads(p: PrincipalNode): PeerReads | undefined {
+  const entry = p.external ? p.peer?.entry : undefined;
+  if (entry?.reads === undefined) return undefined;
+  return { grants: (action) => entry.reads!.filter((g) => g.action.toLowerCase() === action.toLowerCase()), denies: entry.readDenies ?? [] };
 }

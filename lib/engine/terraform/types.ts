@@ -7,6 +7,7 @@
 import type { WebIdentityToken } from "../reach/edges-web-identity";
 import type { PeerFunctions } from "../../rules/function-invokes";
 import type { Statement } from "../iam/types";
+import type { Grant } from "../analysis-types";
 
 export interface TfResource {
   readonly mode: "managed" | "data";
@@ -254,6 +255,15 @@ export interface PeerAgent {
    * they certainly refuse its role's ARN, as edges-assume.ts `callerAssumeDenial` asks of the stack's own principals.
    */
   readonly assumeDenies?: readonly Statement[];
+  /**
+   * Its own grants of the reads of a stored secret (secretsmanager:GetSecretValue, ssm:GetParameter*), their statements'
+   * addresses marked with its stack (`aws_iam_role_policy.p of stack alpha`). A stack that stores a credential in a
+   * secret or parameter these may match is read by it, as by a principal of its own; `readDenies` go with them: the
+   * store's ARN is known only there (red-team round 179).
+   */
+  readonly reads?: readonly Grant[];
+  /** With `reads`: the Deny statements of its own (identity policies and boundary) that may cover one of those reads. */
+  readonly readDenies?: readonly Statement[];
   /**
    * Set on a runner only (see `peerRunners`): the agent whose trust names it (`aws_iam_role.agent of stack app`). Its
    * `webIdentity` holds the tokens its own trust admits, which the agent's holder has.
