@@ -15,6 +15,7 @@ import type { Statement } from "../engine/iam/types";
 import { grantText } from "../engine/reach/edge";
 import { CREDENTIAL_STORES, PEER_READ_STORES } from "../engine/reach/compute";
 import { buildAnalysis, type OutsideAsked } from "../engine/analyze";
+import { ownDenies } from "../engine/own-denies";
 import { SEVERAL, peerMatcher } from "../engine/agents";
 import type { OutsideAgentTest } from "../engine/principals/outsiders";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
@@ -372,12 +373,11 @@ function assumeDeniesOf(p: PrincipalNode): Statement[] {
   return deniesOf(p, ["sts:AssumeRole"]);
 }
 
-/** The Deny statements of a principal's own policies and boundary whose actions may cover one of `actions`. */
+/** The Deny statements of a principal's own policies and boundary (`ownDenies`) whose actions may cover one of `actions`. */
 function deniesOf(p: PrincipalNode, actions: readonly string[]): Statement[] {
   const match = (pattern: string) => actions.some((x) => globMatch(pattern, x, { caseInsensitive: true }));
   const covers = (st: Statement) => (st.actions !== undefined ? st.actions.some(match) : actions.some((x) => (st.notActions ?? []).every((a) => !globMatch(a, x, { caseInsensitive: true }))));
-  const all = [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])];
-  return all.filter((st) => st.effect === "Deny" && st.unknown === undefined && covers(st));
+  return ownDenies(p).filter(covers);
 }
 
 /** The reads of a stored secret another stack's store is read by: Secrets Manager secrets and SSM parameters. */

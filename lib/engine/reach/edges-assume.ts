@@ -119,13 +119,15 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
     if (!a) admitted.set(role, (a = role.trustPolicy ? admittedBy(role.trustPolicy.statements) : []));
     return a;
   };
+  // The roles a grant on `pattern` may name. Only roles whose trust may admit p matter: a wide pattern is tested against
+  // those rather than every role against it.
+  const rolesOn = (pattern: string): readonly PrincipalNode[] =>
+    ctx.roles.isWide(pattern)
+      ? [...new Set([...named, ...ctx.openTrust])].filter((role) => ctx.roles.maySitIn(role, arnAccount(pattern)) && globsIntersect(pattern, role.arnPattern, { caseInsensitive: true }))
+      : ctx.roles.matching(pattern);
   for (const g of ctx.grants(p, "sts:AssumeRole")) {
     for (const r of g.resources) {
-      // Only roles whose trust may admit p matter: test those against r rather than r against every role.
-      const roles = ctx.roles.isWide(r)
-        ? [...new Set([...named, ...ctx.openTrust])].filter((role) => ctx.roles.maySitIn(role, arnAccount(r)) && globsIntersect(r, role.arnPattern, { caseInsensitive: true }))
-        : ctx.roles.matching(r);
-      for (const role of roles) {
+      for (const role of rolesOn(r)) {
         // Only a trust that names p, or admits more than exact ARNs, can admit it: skip the rest unevaluated.
         if (!isNamed(role) && !ctx.openSet.has(role)) continue;
         const trust = admits(role);
@@ -152,10 +154,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
     return denyCertainlyCovers(peerDenies, actionUniverse(), "sts:AssumeRole", account ? arn.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`) : arn);
   };
   for (const a of p.external ? (p.peer?.entry?.assumes ?? []) : []) {
-    const roles = ctx.roles.isWide(a.pattern)
-      ? [...new Set([...named, ...ctx.openTrust])].filter((role) => ctx.roles.maySitIn(role, arnAccount(a.pattern)) && globsIntersect(a.pattern, role.arnPattern, { caseInsensitive: true }))
-      : ctx.roles.matching(a.pattern);
-    for (const role of roles) {
+    for (const role of rolesOn(a.pattern)) {
       if ((!isNamed(role) && !ctx.openSet.has(role)) || peerDenied(role)) continue;
       const trust = admits(role);
       if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", peerGrantText(a, p, role, trust[0]));
