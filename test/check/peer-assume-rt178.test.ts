@@ -5,10 +5,9 @@
  * matched only trusts naming the agent's ARN); alpha reported only agent-reach-unknown, whose acknowledgement kept
  * covering after the role gained destroy rights. The agent's entry now carries its sts:AssumeRole grants.
  */
-import { buildStack } from "../../lib/engine/terraform/stack";
-import { checkStacks } from "../../lib/check/run-check";
 import type { Report } from "../../lib/report/types";
 import { errors, policy, tf } from "../helpers/tf";
+import { agentStack, runStacks } from "./peer-helpers";
 
 type Obj = Record<string, unknown>;
 const ACCOUNT = "111122223333";
@@ -32,24 +31,7 @@ const allowAssume = (resource: string | string[]): Obj => ({
 
 /** Alpha: an agent (path /agents/) whose one inline policy holds the statements given. */
 function alpha(statements: Obj[], account: string | undefined = ACCOUNT): Obj {
-  return tf(
-    {
-      "aws_iam_role.agent": {
-        name: "agent",
-        path: "/agents/",
-        assume_role_policy: policy({
-          Effect: "Allow",
-          Principal: { AWS: "arn:aws:iam::111111111111:role/runner" },
-          Action: "sts:AssumeRole",
-        }),
-      },
-      "aws_iam_role_policy.p": {
-        role: "${aws_iam_role.agent.name}",
-        policy: policy(...statements),
-      },
-    },
-    pinnedTo(account),
-  );
+  return agentStack(statements, pinnedTo(account));
 }
 
 /** Beta: role `deployer`, trusting `principal`, that may delete every bucket (or only read them). */
@@ -81,13 +63,7 @@ function beta(
   );
 }
 
-const run = (...stacks: [string, Obj][]): Report =>
-  checkStacks(
-    stacks.map(([name, json]) =>
-      buildStack(json, `cdktf.out/stacks/${name}/cdk.tf.json`, name),
-    ),
-    { config: {} },
-  );
+const run = runStacks;
 const inBeta = (r: Report) =>
   errors(r, "agent-transitive-destroy").filter((f) =>
     f.file.includes("/beta/"),

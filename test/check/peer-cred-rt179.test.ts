@@ -5,10 +5,9 @@
  * stack" warning (exit 0), where the same resources in one stack give agent-transitive-destroy. The agent's entry
  * now carries its reads of stored secrets, and beta ties them to the key its store holds.
  */
-import { buildStack } from "../../lib/engine/terraform/stack";
-import { checkStacks } from "../../lib/check/run-check";
 import type { Report } from "../../lib/report/types";
 import { errors, policy, tf } from "../helpers/tf";
+import { agentStack, runStacks } from "./peer-helpers";
 
 type Obj = Record<string, unknown>;
 const ACCOUNT = "111122223333";
@@ -25,25 +24,7 @@ const allow = (action: string, resource: string): Obj => ({
 
 /** Alpha: an agent (path /agents/) whose one inline policy holds the statements given, and more resources. */
 function alpha(statements: Obj[], more: Record<string, Obj> = {}): Obj {
-  return tf(
-    {
-      "aws_iam_role.agent": {
-        name: "agent",
-        path: "/agents/",
-        assume_role_policy: policy({
-          Effect: "Allow",
-          Principal: { AWS: "arn:aws:iam::111111111111:role/runner" },
-          Action: "sts:AssumeRole",
-        }),
-      },
-      "aws_iam_role_policy.p": {
-        role: "${aws_iam_role.agent.name}",
-        policy: policy(...statements),
-      },
-      ...more,
-    },
-    provider,
-  );
+  return agentStack(statements, provider, more);
 }
 
 /** Beta: user `ci`, which may delete every bucket, its access key, and the store given (holding the key, or not). */
@@ -81,13 +62,7 @@ function beta(
   );
 }
 
-const run = (...stacks: [string, Obj][]): Report =>
-  checkStacks(
-    stacks.map(([name, json]) =>
-      buildStack(json, `cdktf.out/stacks/${name}/cdk.tf.json`, name),
-    ),
-    { config: {} },
-  );
+const run = runStacks;
 const inBeta = (r: Report) =>
   errors(r, "agent-transitive-destroy").filter((f) =>
     f.file.includes("/beta/"),
